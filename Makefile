@@ -1,0 +1,153 @@
+# hotline: hotlined (daemon), libhotline + hotlinectl (client), tests, benchmarks.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR ?= $(PREFIX)/share/man
+SYSCONFDIR ?= $(PREFIX)/etc
+DESTDIR ?=
+
+CC ?= cc
+WARNINGS = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
+CFLAGS ?= -O2 -g
+SANITIZE ?=
+# Sanitizer builds live in their own directory so they never mix with plain objects.
+B = build$(if $(SANITIZE),-$(subst $(comma),-,$(SANITIZE)))
+comma := ,
+
+PKGS = libevent libevent_openssl hiredis libprotobuf-c libhs libconfig jansson openssl
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+SAN_FLAGS = $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -fPIC $(WARNINGS) $(CFLAGS) $(SAN_FLAGS) \
+	-MMD -MP -I$(B)/proto -Iproto -Idaemon -Iclient $(PKG_CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
+LIBS = $(PKG_LIBS) -lm
+
+# Generated sources: protobuf-c code and the embedded Lua scripts.
+PROTO_C = $(B)/proto/hotline.pb-c.c
+PROTO_H = $(B)/proto/hotline.pb-c.h
+SCRIPTS_C = $(B)/gen/scripts.c
+LUA = $(sort $(wildcard daemon/scripts/*.lua))
+
+DAEMON_SRCS = $(filter-out daemon/main.c,$(sort $(wildcard daemon/*.c)))
+CLIENT_LIB_SRCS = client/client.c proto/frame.c
+CTL_SRCS = $(sort $(wildcard client/ctl*.c) client/hotlinectl.c client/json.c) daemon/auth.c
+
+obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
+DAEMON_OBJS = $(call obj,$(DAEMON_SRCS) proto/frame.c) $(B)/obj/gen/scripts.o $(B)/obj/proto/hotline.pb-c.o
+CLIENT_LIB_OBJS = $(call obj,$(CLIENT_LIB_SRCS)) $(B)/obj/proto/hotline.pb-c.o
+CTL_OBJS = $(call obj,$(filter-out daemon/auth.c,$(CTL_SRCS))) $(B)/obj/daemon/auth.o
+
+UNIT_SRCS = $(sort $(wildcard tests/unit/test-*.c))
+UNIT_BINS = $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(UNIT_SRCS))
+INTEG_SRCS = $(sort $(wildcard tests/integration/test-*.c))
+INTEG_BINS = $(patsubst tests/integration/%.c,$(B)/tests/integration/%,$(INTEG_SRCS))
+HARNESS_OBJS = $(call obj,tests/integration/harness.c)
+
+HOTLINED = $(B)/hotlined
+HOTLINECTL = $(B)/hotlinectl
+LIBHOTLINE_A = $(B)/libhotline.a
+LIBHOTLINE_SO = $(B)/libhotline.so.1
+
+.PHONY: all deps run test unit integration install clean check-config
+all: $(HOTLINED) $(HOTLINECTL) $(LIBHOTLINE_A) $(LIBHOTLINE_SO) \
+	$(B)/include/hotline/hotline.h
+
+deps:
+	@scripts/deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/run.sh $(B)
+
+test: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(INTEG_BINS)
+	@tests/run.sh $(B)
+
+unit: $(UNIT_BINS)
+	@tests/run.sh $(B) unit
+
+integration: all $(INTEG_BINS)
+	@tests/run.sh $(B) integration
+
+check-config: $(HOTLINED)
+	$(HOTLINED) -n -f conf/hotlined.conf
+
+$(PROTO_C) $(PROTO_H): proto/hotline.proto
+	@mkdir -p $(B)/proto
+	protoc-c --c_out=$(B)/proto -Iproto proto/hotline.proto
+
+$(SCRIPTS_C): $(LUA) scripts/embed-lua.sh
+	@mkdir -p $(B)/gen
+	scripts/embed-lua.sh $(LUA) > $@.tmp && mv $@.tmp $@
+
+# Every object waits for the generated header.
+$(B)/obj/%.o: %.c $(PROTO_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/obj/proto/hotline.pb-c.o: $(PROTO_C)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
+
+$(B)/obj/gen/scripts.o: $(SCRIPTS_C)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/libhotlined.a: $(DAEMON_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(HOTLINED): $(B)/obj/daemon/main.o $(B)/libhotlined.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(LIBHOTLINE_A): $(CLIENT_LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+$(LIBHOTLINE_SO): $(CLIENT_LIB_OBJS)
+	$(CC) $(ALL_LDFLAGS) -shared -Wl,-soname,libhotline.so.1 -o $@ $^ \
+		$(shell pkg-config --libs libprotobuf-c)
+
+$(HOTLINECTL): $(CTL_OBJS) $(LIBHOTLINE_A)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/include/hotline/hotline.h: client/hotline.h $(PROTO_H) proto/frame.h
+	@mkdir -p $(dir $@)
+	cp client/hotline.h $(PROTO_H) proto/frame.h $(dir $@)
+
+$(B)/tests/unit/%: $(B)/obj/tests/unit/%.o $(B)/libhotlined.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(CMOCKA_LIBS)
+
+$(B)/tests/integration/%: $(B)/obj/tests/integration/%.o $(HARNESS_OBJS) $(LIBHOTLINE_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(CMOCKA_LIBS)
+
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
+		$(DESTDIR)$(INCLUDEDIR)/hotline $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(SYSCONFDIR)/hotline/calendar $(DESTDIR)$(PREFIX)/share/hotline
+	install -m 755 $(HOTLINED) $(DESTDIR)$(SBINDIR)/hotlined
+	install -m 755 $(HOTLINECTL) $(DESTDIR)$(BINDIR)/hotlinectl
+	install -m 644 $(LIBHOTLINE_A) $(DESTDIR)$(LIBDIR)/libhotline.a
+	install -m 755 $(LIBHOTLINE_SO) $(DESTDIR)$(LIBDIR)/libhotline.so.1
+	ln -sf libhotline.so.1 $(DESTDIR)$(LIBDIR)/libhotline.so
+	install -m 644 $(B)/include/hotline/*.h $(DESTDIR)$(INCLUDEDIR)/hotline/
+	install -m 644 proto/hotline.proto $(DESTDIR)$(PREFIX)/share/hotline/
+	install -m 644 man/hotlinectl.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 man/hotlined.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 man/hotlined.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 644 conf/hotlined.conf $(DESTDIR)$(SYSCONFDIR)/hotline/hotlined.conf.example
+	install -m 644 conf/catalogue.conf $(DESTDIR)$(SYSCONFDIR)/hotline/catalogue.conf.example
+
+clean:
+	rm -rf build build-*
+
+-include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,62 @@
+/* Length-delimited framing: a base-128 varint byte count, then the message. */
+#include "frame.h"
+
+/* Reads a varint header; see frame.h for the contract. */
+enum frame_status
+frame_decode_header(const uint8_t *buf, size_t len, size_t max_body,
+    size_t *body_len, size_t *header_len)
+{
+	uint64_t value = 0;
+	size_t i;
+
+	for (i = 0; i < len && i < FRAME_HEADER_MAX; i++) {
+		uint64_t bits = buf[i] & 0x7f;
+
+		/* The tenth byte may only carry the top bit of a uint64. */
+		if (i == FRAME_HEADER_MAX - 1 && bits > 1)
+			return FRAME_BAD;
+		value |= bits << (7 * i);
+		if ((buf[i] & 0x80) == 0) {
+			*header_len = i + 1;
+			*body_len = (size_t)value;
+			if (value > max_body)
+				return FRAME_TOO_LARGE;
+			return FRAME_OK;
+		}
+	}
+	return i == FRAME_HEADER_MAX ? FRAME_BAD : FRAME_NEED_MORE;
+}
+
+/* Writes body_len as a varint; returns the number of bytes written. */
+size_t
+frame_encode_header(size_t body_len, uint8_t out[FRAME_HEADER_MAX])
+{
+	uint64_t value = body_len;
+	size_t n = 0;
+
+	do {
+		out[n] = value & 0x7f;
+		value >>= 7;
+		if (value != 0)
+			out[n] |= 0x80;
+		n++;
+	} while (value != 0);
+	return n;
+}
+
+/* Names a frame_status for error messages. */
+const char *
+frame_status_name(enum frame_status status)
+{
+	switch (status) {
+	case FRAME_OK:
+		return "ok";
+	case FRAME_NEED_MORE:
+		return "incomplete frame header";
+	case FRAME_BAD:
+		return "malformed frame header (varint longer than 10 bytes)";
+	case FRAME_TOO_LARGE:
+		return "frame larger than the limit";
+	}
+	return "unknown frame status";
+}
