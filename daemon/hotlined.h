@@ -185,3 +185,178 @@ int classify_text(const struct catalogue *, const struct routing_spec *,
     struct classify_result *out);
 
 #endif
+
+/* ticket.c: the life cycle table and ticket numbers, pure. */
+enum ticket_action {
+	TICKET_CREATE,		/* 登记 */
+	TICKET_DISPATCH,	/* 派单 (automatic at intake when confident) */
+	TICKET_TRIAGE,		/* 转待派单 (the classifier was unsure) */
+	TICKET_SIGN,		/* 签收 */
+	TICKET_REPLY,		/* 办结回复 */
+};
+
+struct transition {
+	enum ticket_action action;
+	const char *name;		/* history's action name */
+	uint32_t from_states;		/* bit per Hotline__TicketState */
+	Hotline__TicketState to;
+	uint32_t roles;			/* ROLE_BIT mask of who may */
+	Hotline__EventKind event;	/* pushed to the department's feed */
+	int keep_open;			/* stays on the department's open list */
+};
+
+enum ticket_verdict { TICKET_ALLOWED, TICKET_FORBIDDEN, TICKET_CONFLICT };
+
+const struct transition *ticket_transition(enum ticket_action);
+enum ticket_verdict ticket_check(enum ticket_action, Hotline__TicketState,
+    role_t);
+void ticket_from_states(const struct transition *, char *, size_t);
+const char *ticket_state_label(Hotline__TicketState);
+void ticket_day(int64_t now_ms, char out[9]);
+int ticket_number_valid(const char *);
+
+/* main.c */
+extern struct config *cfg;		/* the configuration in force */
+extern struct event_base *ev_base;
+int64_t now_ms(void);			/* wall clock, ms since the epoch */
+
+/* store.c: Redis, the only state. */
+#include <hiredis/hiredis.h>
+
+#define STORE_MAX_ARGS 96
+#define STORE_WAKE_CHANNEL "ht:wake"	/* scripts PUBLISH a department id */
+
+enum script_id {
+	SCRIPT_CREATE,
+	SCRIPT_TRANSITION,
+	SCRIPT_SHOW,
+	SCRIPT_TICKETS,
+	SCRIPT_FEED_READ,
+	SCRIPT_COUNT
+};
+
+/* Keys first, then arguments. Borrowed strings must outlive store_script. */
+struct store_args {
+	int n;
+	const char *v[STORE_MAX_ARGS];
+	size_t len[STORE_MAX_ARGS];
+	char *owned[STORE_MAX_ARGS];
+};
+
+/*
+ * Called once per command: reply is NULL when Redis became unreachable or
+ * did not answer within redis.timeout_ms. hiredis frees reply after return.
+ */
+typedef void (*store_cb)(redisReply *reply, void *priv);
+
+struct event_base;
+void store_init(struct event_base *, const struct redis_spec *,
+    void (*on_wake)(const char *), void (*on_resync)(void));
+int store_ready(void);
+int store_pending(void);
+void store_shutdown(void);
+int store_script(enum script_id, int nkeys, const struct store_args *,
+    store_cb, void *);
+void store_args_add(struct store_args *, const char *);
+void store_args_addf(struct store_args *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+void store_args_free(struct store_args *);
+Hotline__ErrorCode store_error_code(const redisReply *, Hotline__TicketState *);
+
+/* record.c: Redis hashes and JSON history to protocol messages. */
+char *record_strdup(const char *);
+Hotline__Department *record_department(const char *id);
+const char *record_hash_get(const redisReply *hash, const char *name);
+Hotline__Ticket *record_ticket(const redisReply *hash, int mask);
+void record_history(Hotline__Ticket *, const redisReply *list);
+
+/* server.c: listeners, connections, framing. */
+#include <sys/queue.h>
+
+struct request;
+struct watch;
+
+struct conn {
+	uint64_t id;
+	struct bufferevent *bev;
+	char peer[80];			/* address, for logs */
+	int closed;			/* gone from the list; freed soon */
+	int closing;			/* reads no more; closed once flushed */
+	int paused;			/* reading stopped: too many pending */
+	struct event *resume;		/* reads what is already buffered */
+	struct event *linger;		/* bounds the wait of a closing conn */
+
+	int authenticated;
+	role_t role;
+	char principal[72];
+	char department[40];		/* for ROLE_DEPARTMENT */
+
+	TAILQ_HEAD(, request) pending;	/* answers, in request order */
+	int npending;
+	struct watch *watch;		/* set while the terminal watches */
+	TAILQ_ENTRY(conn) entry;
+};
+
+int server_listen(const struct config *);
+void server_stop_listening(void);
+void server_resume_accepting(void);
+void server_drain(void);
+int server_busy(void);
+void server_close_all(void);
+void server_write(struct conn *, const uint8_t *, size_t);
+size_t server_output_length(const struct conn *);
+void server_close(struct conn *);
+void server_close_after_flush(struct conn *);
+void server_resume(struct conn *);
+void server_fatal(struct conn *, Hotline__ErrorCode, const char *);
+
+/* session.c: hello, roles, requests answered in order. */
+#define SESSION_MAX_PENDING 256
+
+struct request {
+	struct conn *conn;		/* NULL once the connection is gone */
+	uint64_t id;
+	Hotline__Envelope *in;		/* the decoded request; owned */
+	uint8_t *frame;			/* the encoded answer, once answered */
+	size_t frame_len;
+	int refs;			/* queue + outstanding Redis calls */
+	void *state;			/* per-operation data ... */
+	void (*state_free)(void *);	/* ... and how to free it */
+	TAILQ_ENTRY(request) entry;
+};
+
+/* Called with a successful (non-NULL, non-error) reply. */
+typedef void (*request_done)(struct request *, redisReply *);
+
+void session_frame(struct conn *, Hotline__Envelope *);
+void session_closed(struct conn *);
+void session_push(struct conn *, Hotline__Envelope *);
+Hotline__Envelope *envelope_new(void);
+void request_answer(struct request *, Hotline__Envelope *);
+void request_error(struct request *, Hotline__ErrorCode, const char *field,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void request_conflict(struct request *, Hotline__TicketState);
+int request_script(struct request *, enum script_id, int nkeys,
+    struct store_args *, request_done);
+
+/* op-intake.c: the agent's operations (and ping). */
+void op_ping(struct request *);
+void op_classify(struct request *);
+void op_create(struct request *);
+void op_show(struct request *);
+void op_caller(struct request *);
+void answer_ticket(struct request *, Hotline__Ticket *);
+void answer_ticket_list(struct request *, redisReply *);
+int check_number(struct request *, const char *);
+
+/* op-department.c: a department terminal's operations. */
+void op_list(struct request *);
+void op_sign(struct request *);
+void op_reply(struct request *);
+
+/* feed.c: live delivery of department events (list + watch). */
+void op_watch(struct request *);
+void feed_wake(const char *department);
+void feed_resync(void);
+void feed_writable(struct conn *);
+void feed_closed(struct conn *);

@@ -1,0 +1,281 @@
+/* Live delivery to department terminals: replay from a cursor, then push on wake-ups from Redis. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hotlined.h"
+
+#define FEED_BATCH 64			/* events per read */
+#define FEED_HIGH_WATER (256 * 1024)	/* unsent bytes that pause reading */
+
+/*
+ * A terminal's subscription to its department's feed (ht:dept:<id>:feed).
+ * The feed in Redis is the truth; cursor is the id of the last event sent.
+ * At most one read is in flight; a wake-up during it sets dirty.
+ */
+struct watch {
+	struct conn *conn;		/* NULL once the connection closed */
+	char department[40];
+	char cursor[48];
+	int reading;
+	int dirty;
+	int paused;			/* output over FEED_HIGH_WATER */
+	TAILQ_ENTRY(watch) entry;
+};
+
+static TAILQ_HEAD(, watch) watches = TAILQ_HEAD_INITIALIZER(watches);
+
+static void feed_pump(struct watch *);
+
+/* Returns 1 for "", "0", "<ms>" or "<ms>-<seq>" (a Redis stream id). */
+static int
+cursor_valid(const char *s)
+{
+	size_t i, dashes = 0, len = strlen(s);
+
+	if (len > 41)
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (s[i] == '-' && i > 0 && i + 1 < len && dashes++ == 0)
+			continue;
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	}
+	return 1;
+}
+
+/* Builds an Event envelope from {id, kind, number, at, actor, ticket hash}. */
+static Hotline__Envelope *
+event_from(const redisReply *e)
+{
+	Hotline__Envelope *env = envelope_new();
+	Hotline__Event *ev = xmalloc(sizeof *ev);
+
+	hotline__event__init(ev);
+	ev->id = record_strdup(e->element[0]->str);
+	ev->kind = (Hotline__EventKind)atoi(e->element[1]->str);
+	ev->number = record_strdup(e->element[2]->str);
+	ev->at = strtoll(e->element[3]->str, NULL, 10);
+	ev->actor = record_strdup(e->element[4]->str);
+	ev->ticket = record_ticket(e->element[5], 1);
+	env->body_case = HOTLINE__ENVELOPE__BODY_EVENT;
+	env->event = ev;
+	return env;
+}
+
+/* Pushes the events of a feed_read reply to w's terminal; returns how many. */
+static size_t
+feed_deliver(struct watch *w, const redisReply *entries)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < entries->elements; i++) {
+		const redisReply *e = entries->element[i];
+
+		if (e->type != REDIS_REPLY_ARRAY || e->elements != 6)
+			continue;
+		snprintf(w->cursor, sizeof w->cursor, "%s", e->element[0]->str);
+		session_push(w->conn, event_from(e));
+		n++;
+		if (w->conn->closed)
+			break;
+	}
+	return n;
+}
+
+/* Tells w's terminal that events were trimmed: list again, then carry on. */
+static void
+feed_relist(struct watch *w, const char *cursor)
+{
+	Hotline__Envelope *env = envelope_new();
+	Hotline__Event *ev = xmalloc(sizeof *ev);
+
+	log_info("connection %llu (%s): fell behind its feed; told to re-list",
+	    (unsigned long long)w->conn->id, w->conn->principal);
+	snprintf(w->cursor, sizeof w->cursor, "%s", cursor);
+	hotline__event__init(ev);
+	ev->id = record_strdup(cursor);
+	ev->kind = HOTLINE__EVENT_KIND__EVENT_KIND_RELIST;
+	ev->at = now_ms();
+	env->body_case = HOTLINE__ENVELOPE__BODY_EVENT;
+	env->event = ev;
+	session_push(w->conn, env);
+}
+
+/* Returns 1 if reply has feed_read.lua's shape: {status, cursor, [entries]}. */
+static int
+feed_reply_valid(const redisReply *reply)
+{
+	return reply != NULL && reply->type == REDIS_REPLY_ARRAY &&
+	    reply->elements >= 2 &&
+	    reply->element[0]->type == REDIS_REPLY_STRING &&
+	    reply->element[1]->type == REDIS_REPLY_STRING &&
+	    (reply->elements == 2 ||
+	    reply->element[2]->type == REDIS_REPLY_ARRAY);
+}
+
+/* store: a read of w's feed finished (reply NULL: Redis failed; resync retries). */
+static void
+feed_read_done(redisReply *reply, void *priv)
+{
+	struct watch *w = priv;
+	size_t n = 0;
+
+	w->reading = 0;
+	if (w->conn == NULL) {
+		free(w);
+		return;
+	}
+	if (!feed_reply_valid(reply)) {
+		log_debug("feed %s: read failed; will retry", w->department);
+		return;
+	}
+	if (strcmp(reply->element[0]->str, "relist") == 0)
+		feed_relist(w, reply->element[1]->str);
+	else if (reply->elements == 3)
+		n = feed_deliver(w, reply->element[2]);
+	if (w->conn != NULL && !w->conn->closed && (n == FEED_BATCH ||
+	    w->dirty)) {
+		w->dirty = 0;
+		feed_pump(w);
+	}
+}
+
+/* Reads w's feed after its cursor, unless a read runs or the output is full. */
+static void
+feed_pump(struct watch *w)
+{
+	struct store_args args = { 0 };
+
+	if (w->conn == NULL || w->conn->closed)
+		return;
+	if (w->reading) {
+		w->dirty = 1;
+		return;
+	}
+	if (server_output_length(w->conn) > FEED_HIGH_WATER) {
+		w->paused = 1;
+		return;
+	}
+	store_args_addf(&args, "ht:dept:%s:feed", w->department);
+	store_args_add(&args, w->cursor);
+	store_args_addf(&args, "%d", FEED_BATCH);
+	w->reading = 1;
+	if (store_script(SCRIPT_FEED_READ, 1, &args, feed_read_done, w) == -1)
+		w->reading = 0;		/* Redis down: feed_resync retries */
+	store_args_free(&args);
+}
+
+/* The first read of a watch answered: reply, replay, then follow live. */
+static void
+watch_started(struct request *r, redisReply *reply)
+{
+	struct conn *c = r->conn;
+	const char *asked = r->in->watch->cursor;
+	Hotline__Envelope *env;
+	Hotline__WatchReply *out;
+	struct watch *w;
+	int relist;
+
+	if (!feed_reply_valid(reply) || c->watch != NULL) {
+		request_error(r, c->watch != NULL ?
+		    HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST :
+		    HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, "cursor",
+		    c->watch != NULL ? "this connection is already watching" :
+		    "internal error (logged by the server)");
+		return;
+	}
+	relist = strcmp(reply->element[0]->str, "relist") == 0;
+	w = xcalloc(1, sizeof *w);
+	w->conn = c;
+	snprintf(w->department, sizeof w->department, "%s", c->department);
+	snprintf(w->cursor, sizeof w->cursor, "%s",
+	    relist || asked[0] == '\0' ? reply->element[1]->str : asked);
+	TAILQ_INSERT_TAIL(&watches, w, entry);
+	c->watch = w;
+
+	out = xmalloc(sizeof *out);
+	hotline__watch_reply__init(out);
+	out->relist = relist;
+	out->cursor = record_strdup(w->cursor);
+	env = envelope_new();
+	env->body_case = HOTLINE__ENVELOPE__BODY_WATCHING;
+	env->watching = out;
+	request_answer(r, env);
+	if (!relist && reply->elements == 3)
+		feed_deliver(w, reply->element[2]);
+	/* Catches wake-ups that overtook this first read, and further batches. */
+	feed_pump(w);
+}
+
+/* Starts delivering the department's events to this terminal (list + watch). */
+void
+op_watch(struct request *r)
+{
+	const char *cursor = r->in->watch->cursor;
+	struct store_args args = { 0 };
+
+	if (r->conn->watch != NULL) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    "cursor", "this connection is already watching");
+		return;
+	}
+	if (!cursor_valid(cursor)) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    "cursor", "cursor must be empty, \"0\" or an event id "
+		    "such as 1763779200000-0");
+		return;
+	}
+	store_args_addf(&args, "ht:dept:%s:feed", r->conn->department);
+	store_args_add(&args, cursor);
+	store_args_addf(&args, "%d", FEED_BATCH);
+	request_script(r, SCRIPT_FEED_READ, 1, &args, watch_started);
+	store_args_free(&args);
+}
+
+/* Redis said department has new events: read them for every watcher. */
+void
+feed_wake(const char *department)
+{
+	struct watch *w;
+
+	TAILQ_FOREACH(w, &watches, entry)
+		if (strcmp(w->department, department) == 0)
+			feed_pump(w);
+}
+
+/* Wake-ups may have been missed (Redis reconnected): read every feed. */
+void
+feed_resync(void)
+{
+	struct watch *w;
+
+	TAILQ_FOREACH(w, &watches, entry)
+		feed_pump(w);
+}
+
+/* c's output drained: resume its paused feed. */
+void
+feed_writable(struct conn *c)
+{
+	struct watch *w = c->watch;
+
+	if (w != NULL && w->paused) {
+		w->paused = 0;
+		feed_pump(w);
+	}
+}
+
+/* c is closing: forget its watch (freed now, or when its read returns). */
+void
+feed_closed(struct conn *c)
+{
+	struct watch *w = c->watch;
+
+	if (w == NULL)
+		return;
+	c->watch = NULL;
+	TAILQ_REMOVE(&watches, w, entry);
+	w->conn = NULL;
+	if (!w->reading)
+		free(w);
+}

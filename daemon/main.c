@@ -1,0 +1,197 @@
+/* hotlined: options, configuration, signals, daemonising and the event loop. */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "hotlined.h"
+
+#ifndef HOTLINED_CONF
+#define HOTLINED_CONF "/usr/local/etc/hotline/hotlined.conf"
+#endif
+#define DRAIN_CHECK_MS 50
+
+struct config *cfg;
+struct event_base *ev_base;
+
+static struct event *drain_timer;
+static int64_t drain_deadline;
+static int draining;
+
+/* Wall-clock milliseconds since the epoch. */
+int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: hotlined [-dnv] [-f file]\n");
+	exit(1);
+}
+
+/* SIGHUP: load the file again; a bad file keeps the configuration in force. */
+static void
+on_hup(evutil_socket_t sig, short what, void *arg)
+{
+	struct config *fresh, *old = cfg;
+	char err[1024];
+
+	(void)sig;
+	(void)what;
+	(void)arg;
+	fresh = config_load(old->path, err, sizeof err);
+	if (fresh == NULL) {
+		log_warnx("reload failed, keeping the configuration in force: "
+		    "%s", err);
+		return;
+	}
+	cfg = fresh;
+	config_free(old);
+	log_info("configuration reloaded from %s: %zu departments, %zu "
+	    "principals, %zu catalogue entries (listen and redis settings "
+	    "change only at restart)", cfg->path, cfg->ndepartments,
+	    cfg->nprincipals, cfg->nentries);
+}
+
+/* Timer: leave the loop once every answer is written, or at the deadline. */
+static void
+drain_check(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (server_busy() == 0 && store_pending() == 0) {
+		log_info("drained; exiting");
+		event_base_loopexit(ev_base, NULL);
+	} else if (now_ms() >= drain_deadline) {
+		log_warnx("drain timeout: %d connections, %d storage commands "
+		    "still open; exiting", server_busy(), store_pending());
+		event_base_loopexit(ev_base, NULL);
+	}
+}
+
+/* SIGTERM/SIGINT: stop accepting, answer what is pending, then exit. A second one exits at once. */
+static void
+on_term(evutil_socket_t sig, short what, void *arg)
+{
+	struct timeval tv = { 0, DRAIN_CHECK_MS * 1000 };
+
+	(void)what;
+	(void)arg;
+	if (draining) {
+		log_warnx("signal %d again: exiting without draining", (int)sig);
+		event_base_loopbreak(ev_base);
+		return;
+	}
+	draining = 1;
+	log_info("signal %d: draining (at most %d ms)", (int)sig,
+	    cfg->limits.drain_timeout_ms);
+	drain_deadline = now_ms() + cfg->limits.drain_timeout_ms;
+	server_stop_listening();
+	server_drain();
+	drain_timer = event_new(ev_base, -1, EV_PERSIST, drain_check, NULL);
+	evtimer_add(drain_timer, &tv);
+}
+
+/* Loads the configuration or exits with the reason. */
+static struct config *
+load_or_exit(const char *path)
+{
+	struct config *c;
+	char err[1024], resolved[PATH_MAX];
+
+	/* SIGHUP reloads after daemon() moved to "/": keep an absolute path. */
+	if (realpath(path, resolved) == NULL) {
+		fprintf(stderr, "hotlined: %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+	if ((c = config_load(resolved, err, sizeof err)) == NULL) {
+		fprintf(stderr, "hotlined: %s\n", err);
+		exit(1);
+	}
+	return c;
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *path = HOTLINED_CONF;
+	int ch, foreground = 0, check_only = 0, verbose = 0;
+	struct event *sig_hup, *sig_term, *sig_int;
+
+	while ((ch = getopt(argc, argv, "df:nv")) != -1) {
+		switch (ch) {
+		case 'd':
+			foreground = 1;
+			break;
+		case 'f':
+			path = optarg;
+			break;
+		case 'n':
+			check_only = 1;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	cfg = load_or_exit(path);
+	if (check_only) {
+		printf("configuration OK: %s (%zu departments, %zu principals, "
+		    "%zu catalogue entries)\n", cfg->path, cfg->ndepartments,
+		    cfg->nprincipals, cfg->nentries);
+		config_free(cfg);
+		return 0;
+	}
+	log_init(foreground, verbose);
+	signal(SIGPIPE, SIG_IGN);
+	if (!foreground && daemon(0, 0) == -1)
+		fatal("daemon");
+
+	if ((ev_base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	store_init(ev_base, &cfg->redis, feed_wake, feed_resync);
+	if (server_listen(cfg) == -1)
+		fatalx("cannot open the listeners; exiting");
+	sig_hup = evsignal_new(ev_base, SIGHUP, on_hup, NULL);
+	sig_term = evsignal_new(ev_base, SIGTERM, on_term, NULL);
+	sig_int = evsignal_new(ev_base, SIGINT, on_term, NULL);
+	evsignal_add(sig_hup, NULL);
+	evsignal_add(sig_term, NULL);
+	evsignal_add(sig_int, NULL);
+	log_info("hotlined %s started with %s: %zu departments, %zu principals, "
+	    "%zu catalogue entries", HOTLINED_VERSION, cfg->path,
+	    cfg->ndepartments, cfg->nprincipals, cfg->nentries);
+
+	event_base_dispatch(ev_base);
+
+	if (!draining)
+		server_stop_listening();
+	server_close_all();
+	store_shutdown();
+	if (drain_timer != NULL)
+		event_free(drain_timer);
+	event_free(sig_hup);
+	event_free(sig_term);
+	event_free(sig_int);
+	event_base_free(ev_base);
+	config_free(cfg);
+	log_info("stopped");
+	return 0;
+}

@@ -1,0 +1,433 @@
+/* The agent's operations: ping, classify, create (登记), show, caller (重复来电). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hotlined.h"
+
+#define CALLER_LIMIT_DEFAULT 20
+#define CALLER_LIMIT_MAX 100
+
+/* Limits of create's fields, in code points (the frame limit bounds bytes). */
+static const struct {
+	const char *name;
+	size_t offset;
+	int required;
+	size_t max_chars;
+} create_fields[] = {
+#define C(name, req, max) { #name, offsetof(Hotline__CreateRequest, name), req, max }
+	C(call_id, 1, 128),
+	C(caller_phone, 1, 32),
+	C(caller_name, 0, 100),
+	C(district, 0, 100),
+	C(street, 0, 100),
+	C(address, 0, 300),
+	C(title, 1, 200),
+	C(content, 1, 20000),
+#undef C
+};
+
+/* Answers a ping, saying whether Redis is reachable. */
+void
+op_ping(struct request *r)
+{
+	Hotline__Envelope *env = envelope_new();
+	Hotline__Pong *pong = xmalloc(sizeof *pong);
+
+	hotline__pong__init(pong);
+	pong->server_time = now_ms();
+	pong->store_ready = store_ready();
+	env->body_case = HOTLINE__ENVELOPE__BODY_PONG;
+	env->pong = pong;
+	request_answer(r, env);
+}
+
+/* Copies a classification into a Routing message (it outlives a reload). */
+static Hotline__Routing *
+routing_from(const struct classify_result *res)
+{
+	Hotline__Routing *rt = xmalloc(sizeof *rt);
+	size_t i, k;
+
+	hotline__routing__init(rt);
+	rt->confidence = res->confidence;
+	rt->auto_dispatch = res->auto_dispatch;
+	rt->n_suggestions = res->nsuggestions;
+	rt->suggestions = xcalloc(res->nsuggestions, sizeof *rt->suggestions);
+	for (i = 0; i < res->nsuggestions; i++) {
+		const struct classify_suggestion *s = &res->suggestions[i];
+		Hotline__Suggestion *out = xmalloc(sizeof *out);
+
+		hotline__suggestion__init(out);
+		out->department = record_department(s->department->id);
+		out->score = s->score;
+		out->category = record_strdup(s->category);
+		out->n_matched = s->nmatched;
+		out->matched = xcalloc(s->nmatched, sizeof *out->matched);
+		for (k = 0; k < s->nmatched; k++)
+			out->matched[k] = record_strdup(s->matched[k]);
+		rt->suggestions[i] = out;
+	}
+	return rt;
+}
+
+/* Runs the classifier; answers INTERNAL and returns -1 if it failed. */
+static int
+classify_or_fail(struct request *r, const char *title, const char *content,
+    const char *district, struct classify_result *res)
+{
+	if (classify_text(cfg->catalogue, &cfg->routing, title, content,
+	    district, res) == 0)
+		return 0;
+	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
+	    "the classifier failed (logged by the server)");
+	return -1;
+}
+
+/* Ranks departments for a demand's text: the routing suggestion (派单建议). */
+void
+op_classify(struct request *r)
+{
+	const Hotline__ClassifyRequest *q = r->in->classify;
+	struct classify_result res;
+	Hotline__Envelope *env;
+	Hotline__ClassifyReply *reply;
+
+	if (q->title[0] == '\0' && q->content[0] == '\0') {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    "content", "title or content is required");
+		return;
+	}
+	if (classify_or_fail(r, q->title, q->content, q->district, &res) == -1)
+		return;
+	reply = xmalloc(sizeof *reply);
+	hotline__classify_reply__init(reply);
+	reply->routing = routing_from(&res);
+	env = envelope_new();
+	env->body_case = HOTLINE__ENVELOPE__BODY_CLASSIFIED;
+	env->classified = reply;
+	request_answer(r, env);
+}
+
+/* Returns 1 if s is a plausible phone number: digits, optional leading +, dashes. */
+static int
+phone_valid(const char *s)
+{
+	size_t i, digits = 0;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] >= '0' && s[i] <= '9')
+			digits++;
+		else if (!(s[i] == '+' && i == 0) && s[i] != '-')
+			return 0;
+	}
+	return digits >= 3 && digits <= 20;
+}
+
+/* Checks a create request; answers BAD_REQUEST naming the field and returns -1. */
+static int
+create_check(struct request *r, const Hotline__CreateRequest *q)
+{
+	const char *bad = NULL, *why = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof create_fields / sizeof create_fields[0]; i++) {
+		const char *v = *(char *const *)((const char *)q +
+		    create_fields[i].offset);
+
+		if (create_fields[i].required && v[0] == '\0')
+			why = "is required";
+		else if (utf8_length(v) > create_fields[i].max_chars)
+			why = "is too long";
+		if (why != NULL) {
+			bad = create_fields[i].name;
+			break;
+		}
+	}
+	if (bad == NULL && !phone_valid(q->caller_phone))
+		bad = "caller_phone", why = "must be digits (3 to 20), "
+		    "with an optional leading + and dashes";
+	if (bad == NULL && ((int)q->type < 1 || q->type > 6))
+		bad = "type", why = "must be one of the six ticket types";
+	if (bad == NULL && ((int)q->urgency < 0 || q->urgency > 3))
+		bad = "urgency", why = "is not a known urgency";
+	if (bad == NULL && ((int)q->channel < 0 || q->channel > 5))
+		bad = "channel", why = "is not a known channel";
+	if (bad == NULL)
+		return 0;
+	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, bad,
+	    "%s %s", bad, why);
+	return -1;
+}
+
+/* Adds the ticket's own fields as field/value pairs for create.lua. */
+static void
+create_fields_args(struct store_args *a, const Hotline__CreateRequest *q,
+    const struct classify_result *res, int dispatch)
+{
+	store_args_add(a, "call_id");
+	store_args_add(a, q->call_id);
+	store_args_add(a, "caller_phone");
+	store_args_add(a, q->caller_phone);
+	store_args_add(a, "caller_name");
+	store_args_add(a, q->caller_name);
+	store_args_add(a, "confidential");
+	store_args_add(a, q->confidential ? "1" : "0");
+	store_args_add(a, "district");
+	store_args_add(a, q->district);
+	store_args_add(a, "street");
+	store_args_add(a, q->street);
+	store_args_add(a, "address");
+	store_args_add(a, q->address);
+	store_args_add(a, "title");
+	store_args_add(a, q->title);
+	store_args_add(a, "content");
+	store_args_add(a, q->content);
+	store_args_add(a, "type");
+	store_args_addf(a, "%d", q->type);
+	store_args_add(a, "urgency");
+	store_args_addf(a, "%d", q->urgency != 0 ? q->urgency :
+	    HOTLINE__URGENCY__URGENCY_NORMAL);
+	store_args_add(a, "channel");
+	store_args_addf(a, "%d", q->channel != 0 ? q->channel :
+	    HOTLINE__CHANNEL__CHANNEL_PHONE);
+	store_args_add(a, "category");
+	store_args_add(a, res->nsuggestions > 0 && dispatch ?
+	    res->suggestions[0].category : "");
+	store_args_add(a, "confidence");
+	store_args_addf(a, "%.4f", res->confidence);
+}
+
+/* The routing decision's note for the history (why dispatched or not). */
+static void
+create_route_note(struct store_args *a, const struct classify_result *res,
+    int dispatch)
+{
+	if (dispatch)
+		store_args_addf(a, "自动派单 auto-dispatch to %s, confidence %.2f",
+		    res->suggestions[0].department->name, res->confidence);
+	else if (res->nsuggestions == 0)
+		store_args_addf(a, "待派单 no catalogue entry matched");
+	else
+		store_args_addf(a, "待派单 confidence %.2f below %.2f",
+		    res->confidence, cfg->routing.dispatch_threshold);
+}
+
+/* Builds every key and argument of create.lua; see the script's header. */
+static int
+create_args(struct store_args *a, const struct request *r,
+    const Hotline__CreateRequest *q, const struct classify_result *res)
+{
+	const struct transition *route;
+	int dispatch = res->auto_dispatch && res->nsuggestions > 0;
+	const char *dept = dispatch ? res->suggestions[0].department->id : "";
+	int64_t now = now_ms();
+	char day[9];
+
+	route = ticket_transition(dispatch ? TICKET_DISPATCH : TICKET_TRIAGE);
+	ticket_day(now, day);
+	store_args_addf(a, "ht:callid:%s", q->call_id);
+	store_args_addf(a, "ht:seq:%s", day);
+	store_args_addf(a, "ht:caller:%s", q->caller_phone);
+	store_args_add(a, "ht:triage");
+	if (dispatch) {
+		store_args_addf(a, "ht:dept:%s:open", dept);
+		store_args_addf(a, "ht:dept:%s:feed", dept);
+	}
+	store_args_addf(a, "%lld", (long long)now);
+	store_args_addf(a, "%s", day);
+	store_args_add(a, r->conn->principal);
+	store_args_addf(a, "%d", r->conn->role);
+	store_args_add(a, dept);
+	store_args_addf(a, "%d", ticket_transition(TICKET_CREATE)->to);
+	store_args_addf(a, "%d", route->to);
+	store_args_add(a, route->name);
+	create_route_note(a, res, dispatch);
+	store_args_addf(a, "%d", route->event);
+	store_args_addf(a, "%d", cfg->redis.feed_maxlen);
+	create_fields_args(a, q, res, dispatch);
+	return dispatch ? 6 : 4;
+}
+
+/* create.lua answered: {"new"|"dup", number, ticket hash}. */
+static void
+create_done(struct request *r, redisReply *reply)
+{
+	Hotline__Envelope *env;
+	Hotline__CreateReply *out;
+	Hotline__Ticket *t = NULL;
+	int duplicate;
+
+	if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 3)
+		t = record_ticket(reply->element[2], 0);
+	if (t == NULL) {
+		log_warnx("create.lua: unexpected reply");
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
+		    "internal error (logged by the server)");
+		return;
+	}
+	duplicate = strcmp(reply->element[0]->str, "dup") == 0;
+	out = xmalloc(sizeof *out);
+	hotline__create_reply__init(out);
+	out->ticket = t;
+	out->duplicate = duplicate;
+	if (!duplicate) {
+		out->routing = r->state;	/* built before the script ran */
+		r->state = NULL;
+		log_info("ticket %s created by %s: %s", t->number,
+		    r->conn->principal, ticket_state_label(t->state));
+	}
+	env = envelope_new();
+	env->body_case = HOTLINE__ENVELOPE__BODY_CREATED;
+	env->created = out;
+	request_answer(r, env);
+}
+
+/* Frees a Routing kept in a request's state. */
+static void
+routing_free(void *routing)
+{
+	hotline__routing__free_unpacked(routing, NULL);
+}
+
+/* Registers a ticket (登记): classify, then store and dispatch in one script. */
+void
+op_create(struct request *r)
+{
+	const Hotline__CreateRequest *q = r->in->create;
+	struct classify_result res;
+	struct store_args args = { 0 };
+	int nkeys;
+
+	if (create_check(r, q) == -1)
+		return;
+	if (classify_or_fail(r, q->title, q->content, q->district, &res) == -1)
+		return;
+	r->state = routing_from(&res);
+	r->state_free = routing_free;
+	nkeys = create_args(&args, r, q, &res);
+	request_script(r, SCRIPT_CREATE, nkeys, &args, create_done);
+	store_args_free(&args);
+}
+
+/* Answers r with one ticket. */
+void
+answer_ticket(struct request *r, Hotline__Ticket *t)
+{
+	Hotline__Envelope *env = envelope_new();
+	Hotline__TicketReply *out = xmalloc(sizeof *out);
+
+	hotline__ticket_reply__init(out);
+	out->ticket = t;
+	env->body_case = HOTLINE__ENVELOPE__BODY_TICKET;
+	env->ticket = out;
+	request_answer(r, env);
+}
+
+/* Answers FORBIDDEN if a department asks about another department's ticket. */
+static int
+refuse_foreign(struct request *r, const redisReply *hash)
+{
+	const char *dept = record_hash_get(hash, "dept");
+
+	if (r->conn->role != HOTLINE__ROLE__ROLE_DEPARTMENT ||
+	    (dept != NULL && strcmp(dept, r->conn->department) == 0))
+		return 0;
+	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN, "number",
+	    "this ticket belongs to another department");
+	return -1;
+}
+
+/* show.lua answered: {ticket hash, history}. */
+static void
+show_done(struct request *r, redisReply *reply)
+{
+	int mask = r->conn->role == HOTLINE__ROLE__ROLE_DEPARTMENT;
+	Hotline__Ticket *t = NULL;
+
+	if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 2 &&
+	    refuse_foreign(r, reply->element[0]) == -1)
+		return;
+	if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 2)
+		t = record_ticket(reply->element[0], mask);
+	if (t == NULL) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
+		    "internal error (logged by the server)");
+		return;
+	}
+	record_history(t, reply->element[1]);
+	answer_ticket(r, t);
+}
+
+/* Answers BAD_REQUEST unless number looks like a ticket number. */
+int
+check_number(struct request *r, const char *number)
+{
+	if (ticket_number_valid(number))
+		return 0;
+	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, "number",
+	    "a ticket number is 14 to 20 digits (yyyymmdd + sequence)");
+	return -1;
+}
+
+/* Shows one ticket with its history; departments see only their own, masked. */
+void
+op_show(struct request *r)
+{
+	const char *number = r->in->show->number;
+	struct store_args args = { 0 };
+
+	if (check_number(r, number) == -1)
+		return;
+	store_args_addf(&args, "ht:ticket:%s", number);
+	store_args_addf(&args, "ht:history:%s", number);
+	request_script(r, SCRIPT_SHOW, 2, &args, show_done);
+	store_args_free(&args);
+}
+
+/* tickets.lua answered: {total, hash...}; answers a TicketList. */
+void
+answer_ticket_list(struct request *r, redisReply *reply)
+{
+	int mask = r->conn->role == HOTLINE__ROLE__ROLE_DEPARTMENT;
+	Hotline__Envelope *env = envelope_new();
+	Hotline__TicketList *out = xmalloc(sizeof *out);
+	size_t i;
+
+	hotline__ticket_list__init(out);
+	if (reply->type == REDIS_REPLY_ARRAY && reply->elements > 0) {
+		out->tickets = xcalloc(reply->elements, sizeof *out->tickets);
+		for (i = 1; i < reply->elements; i++) {
+			Hotline__Ticket *t = record_ticket(reply->element[i], mask);
+
+			if (t != NULL)
+				out->tickets[out->n_tickets++] = t;
+		}
+		out->truncated = reply->element[0]->integer >
+		    (long long)out->n_tickets;
+	}
+	env->body_case = HOTLINE__ENVELOPE__BODY_TICKETS;
+	env->tickets = out;
+	request_answer(r, env);
+}
+
+/* A caller's earlier tickets, newest first (重复来电). */
+void
+op_caller(struct request *r)
+{
+	const Hotline__CallerRequest *q = r->in->caller;
+	struct store_args args = { 0 };
+	unsigned limit = q->limit == 0 ? CALLER_LIMIT_DEFAULT : q->limit;
+
+	if (!phone_valid(q->caller_phone)) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    "caller_phone", "caller_phone must be a phone number");
+		return;
+	}
+	if (limit > CALLER_LIMIT_MAX)
+		limit = CALLER_LIMIT_MAX;
+	store_args_addf(&args, "ht:caller:%s", q->caller_phone);
+	store_args_add(&args, "desc");
+	store_args_addf(&args, "%u", limit);
+	request_script(r, SCRIPT_TICKETS, 1, &args, answer_ticket_list);
+	store_args_free(&args);
+}

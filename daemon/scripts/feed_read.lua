@@ -1,0 +1,50 @@
+-- feed_read.lua: reads a department's events after a cursor, each with its ticket as it is now.
+--
+-- KEYS[1] ht:dept:<id>:feed
+-- ARGV[1] cursor: "" = only new events, "0" = all retained, else a stream id
+-- ARGV[2] how many events at most
+-- Returns {"ok", cursor, {id, kind, number, at, actor, ticket hash}...}, or
+-- {"relist", cursor} when events after the given cursor were trimmed away:
+-- the terminal lists its open tickets again and carries on from cursor.
+
+-- Compares two stream ids ("ms-seq"); returns -1, 0 or 1.
+local function compare(a, b)
+  local ams, aseq = string.match(a, '^(%d+)-?(%d*)$')
+  local bms, bseq = string.match(b, '^(%d+)-?(%d*)$')
+  ams, bms = tonumber(ams), tonumber(bms)
+  aseq, bseq = tonumber(aseq) or 0, tonumber(bseq) or 0
+  if ams ~= bms then return ams < bms and -1 or 1 end
+  if aseq ~= bseq then return aseq < bseq and -1 or 1 end
+  return 0
+end
+
+local cursor, count = ARGV[1], tonumber(ARGV[2])
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  if cursor == '' then cursor = '0-0' end
+  return {'ok', cursor, {}}
+end
+local info = redis.call('XINFO', 'STREAM', KEYS[1])
+local last, deleted = '0-0', '0-0'
+for i = 1, #info, 2 do
+  if info[i] == 'last-generated-id' then last = info[i + 1] end
+  if info[i] == 'max-deleted-entry-id' then deleted = info[i + 1] end
+end
+if cursor == '' then
+  return {'ok', last, {}}
+end
+if cursor ~= '0' and compare(cursor, deleted) < 0 then
+  return {'relist', last}
+end
+
+local start = cursor == '0' and '-' or '(' .. cursor
+local entries = redis.call('XRANGE', KEYS[1], start, '+', 'COUNT', count)
+local out = {}
+for _, e in ipairs(entries) do
+  local f = {}
+  for i = 1, #e[2], 2 do f[e[2][i]] = e[2][i + 1] end
+  out[#out + 1] = {e[1], f.kind or '0', f.number or '', f.at or '0', f.actor or '',
+    redis.call('HGETALL', 'ht:ticket:' .. (f.number or ''))}
+  cursor = e[1]
+end
+if #entries == 0 and cursor == '0' then cursor = '0-0' end
+return {'ok', cursor, out}

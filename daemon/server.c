@@ -1,0 +1,554 @@
+/* Listeners, accepted connections, frame reading, output limits and deferred freeing. */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "frame.h"
+#include "hotlined.h"
+
+#define ACCEPT_BACKOFF_MS 200
+#define LINGER_MS 5000
+
+/* One listening socket. */
+struct listener {
+	struct evconnlistener *evl;
+	char *unix_path;		/* removed at exit */
+	char name[300];
+};
+
+static struct listener *listeners;
+static size_t nlisteners;
+static TAILQ_HEAD(, conn) conns = TAILQ_HEAD_INITIALIZER(conns);
+static int nconns;
+static uint64_t next_conn_id = 1;
+static struct event *accept_backoff;
+static int draining;
+
+static void conn_read(struct conn *);
+
+/* Writes an Error frame straight to a socket we will not keep. */
+static void
+refuse_fd(int fd, Hotline__ErrorCode code, const char *message)
+{
+	Hotline__Envelope env = HOTLINE__ENVELOPE__INIT;
+	Hotline__Error err = HOTLINE__ERROR__INIT;
+	uint8_t buf[512];
+	size_t n, body;
+
+	err.code = code;
+	err.message = (char *)message;
+	env.body_case = HOTLINE__ENVELOPE__BODY_ERROR;
+	env.error = &err;
+	body = hotline__envelope__get_packed_size(&env);
+	if (body + FRAME_HEADER_MAX > sizeof buf)
+		return;
+	n = frame_encode_header(body, buf);
+	hotline__envelope__pack(&env, buf + n);
+	/* Best effort: the socket is non-blocking and closed right after. */
+	if (write(fd, buf, n + body) < 0)
+		log_debug("refusing a connection: %s", strerror(errno));
+}
+
+/* Deferred free of a closed connection, outside its own callbacks. */
+static void
+conn_free(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)fd;
+	(void)what;
+	bufferevent_free(c->bev);
+	event_free(c->resume);
+	event_free(c->linger);
+	free(c);
+}
+
+/*
+ * Closes c at once: no more reads or writes, pending requests detached
+ * (their Redis callbacks find conn == NULL), freed on the next loop turn.
+ */
+void
+server_close(struct conn *c)
+{
+	struct timeval now = { 0, 0 };
+
+	if (c->closed)
+		return;
+	c->closed = 1;
+	c->closing = 1;
+	TAILQ_REMOVE(&conns, c, entry);
+	nconns--;
+	session_closed(c);
+	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+	event_del(c->resume);
+	event_del(c->linger);
+	log_debug("connection %llu (%s) closed", (unsigned long long)c->id,
+	    c->peer);
+	event_base_once(ev_base, -1, EV_TIMEOUT, conn_free, c, &now);
+	if (accept_backoff != NULL && !draining &&
+	    !evtimer_pending(accept_backoff, NULL))
+		server_resume_accepting();
+}
+
+/* Stops reading from c and closes it once its output is written (or after a while). */
+void
+server_close_after_flush(struct conn *c)
+{
+	struct timeval tv = { LINGER_MS / 1000, 0 };
+
+	if (c->closed)
+		return;
+	c->closing = 1;
+	bufferevent_disable(c->bev, EV_READ);
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0 &&
+	    c->npending == 0) {
+		server_close(c);
+		return;
+	}
+	evtimer_add(c->linger, &tv);
+}
+
+/* Sends an Error frame (id 0) for a framing fault, then closes c. */
+void
+server_fatal(struct conn *c, Hotline__ErrorCode code, const char *message)
+{
+	Hotline__Envelope *env = envelope_new();
+	Hotline__Error *err = xmalloc(sizeof *err);
+
+	log_info("connection %llu (%s): %s; closing",
+	    (unsigned long long)c->id, c->peer, message);
+	hotline__error__init(err);
+	err->code = code;
+	err->message = record_strdup(message);
+	env->body_case = HOTLINE__ENVELOPE__BODY_ERROR;
+	env->error = err;
+	session_push(c, env);
+	server_close_after_flush(c);
+}
+
+/* Queues bytes for c; cuts c off if its unsent output passes the limit. */
+void
+server_write(struct conn *c, const uint8_t *data, size_t len)
+{
+	struct evbuffer *out;
+
+	if (c->closed)
+		return;
+	out = bufferevent_get_output(c->bev);
+	if (evbuffer_get_length(out) + len > cfg->limits.output_limit) {
+		log_warnx("connection %llu (%s, %s): %zu bytes unsent, over "
+		    "the limit of %zu; cutting it off",
+		    (unsigned long long)c->id, c->peer, c->principal,
+		    evbuffer_get_length(out) + len, cfg->limits.output_limit);
+		server_close(c);
+		return;
+	}
+	evbuffer_add(out, data, len);
+}
+
+/* Returns how many bytes wait to be written to c. */
+size_t
+server_output_length(const struct conn *c)
+{
+	return evbuffer_get_length(bufferevent_get_output(c->bev));
+}
+
+/* Starts reading c again after session_flush brought its backlog down. */
+void
+server_resume(struct conn *c)
+{
+	if (c->closing || !c->paused)
+		return;
+	c->paused = 0;
+	bufferevent_enable(c->bev, EV_READ);
+	event_active(c->resume, EV_TIMEOUT, 0);
+}
+
+/*
+ * Reads one frame from input into *env. Returns 1 with a frame, 0 if more
+ * bytes are needed, -1 after a framing fault (c is being closed).
+ */
+static int
+conn_next_frame(struct conn *c, struct evbuffer *input,
+    Hotline__Envelope **env)
+{
+	size_t avail = evbuffer_get_length(input), body_len, header_len;
+	size_t peek = avail < FRAME_HEADER_MAX ? avail : FRAME_HEADER_MAX;
+	enum frame_status status;
+	uint8_t *bytes;
+	char msg[128];
+
+	if (avail == 0)
+		return 0;
+	bytes = evbuffer_pullup(input, (ev_ssize_t)peek);
+	status = frame_decode_header(bytes, peek, cfg->limits.max_frame,
+	    &body_len, &header_len);
+	if (status == FRAME_NEED_MORE)
+		return 0;
+	if (status == FRAME_TOO_LARGE) {
+		snprintf(msg, sizeof msg, "frame of %zu bytes is over the "
+		    "limit of %zu bytes", body_len, cfg->limits.max_frame);
+		server_fatal(c, HOTLINE__ERROR_CODE__ERROR_CODE_TOO_LARGE, msg);
+		return -1;
+	}
+	if (status == FRAME_BAD) {
+		server_fatal(c, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    frame_status_name(status));
+		return -1;
+	}
+	if (avail < header_len + body_len)
+		return 0;
+	bytes = evbuffer_pullup(input, (ev_ssize_t)(header_len + body_len));
+	*env = hotline__envelope__unpack(NULL, body_len, bytes + header_len);
+	evbuffer_drain(input, header_len + body_len);
+	if (*env == NULL) {
+		server_fatal(c, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    "frame is not a valid hotline.Envelope");
+		return -1;
+	}
+	return 1;
+}
+
+/*
+ * Handles up to requests_per_turn buffered frames of c, so one busy client
+ * cannot starve the others; the rest waits for the next loop turn.
+ */
+static void
+conn_read(struct conn *c)
+{
+	struct evbuffer *input = bufferevent_get_input(c->bev);
+	Hotline__Envelope *env;
+	int handled = 0;
+
+	while (!c->closing && handled < cfg->limits.requests_per_turn) {
+		if (c->npending >= SESSION_MAX_PENDING) {
+			c->paused = 1;
+			bufferevent_disable(c->bev, EV_READ);
+			return;
+		}
+		if (conn_next_frame(c, input, &env) != 1)
+			return;
+		session_frame(c, env);
+		handled++;
+	}
+	if (!c->closing && evbuffer_get_length(input) > 0)
+		event_active(c->resume, EV_TIMEOUT, 0);
+}
+
+/* bufferevent: bytes arrived. */
+static void
+conn_readable(struct bufferevent *bev, void *arg)
+{
+	(void)bev;
+	conn_read(arg);
+}
+
+/* Event: carry on reading what is already buffered. */
+static void
+conn_resume(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	conn_read(arg);
+}
+
+/* bufferevent: the output was written out. */
+static void
+conn_writable(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)bev;
+	if (c->closing && c->npending == 0) {
+		server_close(c);
+		return;
+	}
+	feed_writable(c);
+}
+
+/* bufferevent: end of file or an error. */
+static void
+conn_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)bev;
+	if (what & BEV_EVENT_ERROR)
+		log_debug("connection %llu (%s): %s", (unsigned long long)c->id,
+		    c->peer, evutil_socket_error_to_string(
+		    EVUTIL_SOCKET_ERROR()));
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+		server_close(c);
+}
+
+/* Timer: a closing connection did not take its last frames in time. */
+static void
+conn_linger_expired(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	server_close(arg);
+}
+
+/* Describes a peer address for logs. */
+static void
+describe_peer(const struct sockaddr *sa, char *out, size_t outlen)
+{
+	char host[INET6_ADDRSTRLEN] = "?";
+	int port = 0;
+
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *sin = (const void *)sa;
+
+		inet_ntop(AF_INET, &sin->sin_addr, host, sizeof host);
+		port = ntohs(sin->sin_port);
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 = (const void *)sa;
+
+		inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof host);
+		port = ntohs(sin6->sin6_port);
+	} else {
+		snprintf(out, outlen, "unix");
+		return;
+	}
+	snprintf(out, outlen, "%s:%d", host, port);
+}
+
+/* Creates the connection state for an accepted socket. */
+static void
+conn_new(evutil_socket_t fd, const struct sockaddr *sa)
+{
+	struct conn *c = xcalloc(1, sizeof *c);
+	int one = 1;
+
+	if (sa->sa_family != AF_UNIX)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	c->id = next_conn_id++;
+	describe_peer(sa, c->peer, sizeof c->peer);
+	c->bev = bufferevent_socket_new(ev_base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (c->bev == NULL)
+		fatalx("bufferevent_socket_new failed");
+	c->resume = event_new(ev_base, -1, 0, conn_resume, c);
+	c->linger = evtimer_new(ev_base, conn_linger_expired, c);
+	TAILQ_INIT(&c->pending);
+	TAILQ_INSERT_TAIL(&conns, c, entry);
+	nconns++;
+	/* A whole frame fits below the high-water mark; more waits in the kernel. */
+	bufferevent_setwatermark(c->bev, EV_READ, 0,
+	    cfg->limits.max_frame + FRAME_HEADER_MAX);
+	bufferevent_setcb(c->bev, conn_readable, conn_writable, conn_event, c);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+	log_debug("connection %llu from %s", (unsigned long long)c->id, c->peer);
+}
+
+/* evconnlistener: a new connection, refused if we are full. */
+static void
+listener_accepted(struct evconnlistener *evl, evutil_socket_t fd,
+    struct sockaddr *sa, int socklen, void *arg)
+{
+	(void)evl;
+	(void)socklen;
+	(void)arg;
+	if (nconns >= cfg->limits.max_connections || draining) {
+		log_warnx("refusing a connection: %s", draining ?
+		    "shutting down" : "connection limit reached");
+		refuse_fd(fd, HOTLINE__ERROR_CODE__ERROR_CODE_RATE_LIMITED,
+		    draining ? "server shutting down" :
+		    "too many connections; try again later");
+		evutil_closesocket(fd);
+		return;
+	}
+	conn_new(fd, sa);
+}
+
+/* Timer: accept again after running out of file descriptors. */
+static void
+accept_again(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	server_resume_accepting();
+}
+
+/* Re-enables every listener. */
+void
+server_resume_accepting(void)
+{
+	size_t i;
+
+	for (i = 0; i < nlisteners; i++)
+		evconnlistener_enable(listeners[i].evl);
+}
+
+/* evconnlistener: accept failed; on fd exhaustion pause instead of spinning. */
+static void
+listener_error(struct evconnlistener *evl, void *arg)
+{
+	struct timeval tv = { 0, ACCEPT_BACKOFF_MS * 1000 };
+	int err = EVUTIL_SOCKET_ERROR();
+	size_t i;
+
+	(void)evl;
+	(void)arg;
+	if (err != EMFILE && err != ENFILE && err != ENOBUFS && err != ENOMEM) {
+		log_warnx("accept: %s", evutil_socket_error_to_string(err));
+		return;
+	}
+	log_warnx("accept: %s; pausing new connections for %d ms",
+	    evutil_socket_error_to_string(err), ACCEPT_BACKOFF_MS);
+	for (i = 0; i < nlisteners; i++)
+		evconnlistener_disable(listeners[i].evl);
+	evtimer_add(accept_backoff, &tv);
+}
+
+/* Opens a unix-socket listener; removes a stale socket file first. */
+static struct evconnlistener *
+listen_unix(const struct listen_spec *ls)
+{
+	struct sockaddr_un sun;
+	struct evconnlistener *evl;
+	struct stat sb;
+
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	if (strlen(ls->unix_path) >= sizeof sun.sun_path) {
+		log_warnx("listen: unix socket path too long: %s", ls->unix_path);
+		return NULL;
+	}
+	strcpy(sun.sun_path, ls->unix_path);
+	if (lstat(ls->unix_path, &sb) == 0 && S_ISSOCK(sb.st_mode))
+		unlink(ls->unix_path);
+	evl = evconnlistener_new_bind(ev_base, listener_accepted, NULL,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 511,
+	    (struct sockaddr *)&sun, sizeof sun);
+	if (evl == NULL) {
+		log_warn("listen: unix:%s", ls->unix_path);
+		return NULL;
+	}
+	if (chmod(ls->unix_path, (mode_t)ls->unix_mode) == -1)
+		log_warn("listen: chmod %s", ls->unix_path);
+	return evl;
+}
+
+/* Opens a TCP listener on host:port. */
+static struct evconnlistener *
+listen_tcp(const struct listen_spec *ls)
+{
+	struct addrinfo hints, *res;
+	struct evconnlistener *evl;
+	char port[16];
+	int rc;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	snprintf(port, sizeof port, "%d", ls->port);
+	if ((rc = getaddrinfo(ls->host, port, &hints, &res)) != 0) {
+		log_warnx("listen: %s:%d: %s", ls->host, ls->port,
+		    gai_strerror(rc));
+		return NULL;
+	}
+	evl = evconnlistener_new_bind(ev_base, listener_accepted, NULL,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC |
+	    LEV_OPT_REUSEABLE, 511, res->ai_addr, (int)res->ai_addrlen);
+	freeaddrinfo(res);
+	if (evl == NULL)
+		log_warn("listen: %s:%d", ls->host, ls->port);
+	return evl;
+}
+
+/* Opens every listener of config; returns -1 (having logged why) if one fails. */
+int
+server_listen(const struct config *config)
+{
+	size_t i;
+
+	listeners = xcalloc(config->nlistens, sizeof *listeners);
+	accept_backoff = evtimer_new(ev_base, accept_again, NULL);
+	for (i = 0; i < config->nlistens; i++) {
+		const struct listen_spec *ls = &config->listens[i];
+		struct listener *l = &listeners[nlisteners];
+
+		l->evl = ls->unix_path ? listen_unix(ls) : listen_tcp(ls);
+		if (l->evl == NULL)
+			return -1;
+		if (ls->unix_path) {
+			l->unix_path = xstrdup(ls->unix_path);
+			snprintf(l->name, sizeof l->name, "unix:%s",
+			    ls->unix_path);
+		} else
+			snprintf(l->name, sizeof l->name, "%s:%d", ls->host,
+			    ls->port);
+		evconnlistener_set_error_cb(l->evl, listener_error);
+		nlisteners++;
+		log_info("listening on %s", l->name);
+	}
+	return 0;
+}
+
+/* Closes every listener (and removes unix socket files). */
+void
+server_stop_listening(void)
+{
+	size_t i;
+
+	for (i = 0; i < nlisteners; i++) {
+		evconnlistener_free(listeners[i].evl);
+		if (listeners[i].unix_path != NULL) {
+			unlink(listeners[i].unix_path);
+			free(listeners[i].unix_path);
+		}
+	}
+	free(listeners);
+	listeners = NULL;
+	nlisteners = 0;
+	if (accept_backoff != NULL)
+		event_free(accept_backoff);
+	accept_backoff = NULL;
+}
+
+/* SIGTERM: stop reading requests; connections close once answered. */
+void
+server_drain(void)
+{
+	struct conn *c, *next;
+
+	draining = 1;
+	for (c = TAILQ_FIRST(&conns); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, entry);
+		server_close_after_flush(c);
+	}
+}
+
+/* Returns the number of connections still open. */
+int
+server_busy(void)
+{
+	return nconns;
+}
+
+/* Closes every connection at once (end of the drain). */
+void
+server_close_all(void)
+{
+	struct conn *c;
+
+	while ((c = TAILQ_FIRST(&conns)) != NULL)
+		server_close(c);
+}

@@ -1,0 +1,427 @@
+/* Hello and authentication, the table of operations and roles, and answers in request order. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frame.h"
+#include "hotlined.h"
+
+/* One operation: which request body, who may call it, and its handler. */
+struct op {
+	Hotline__Envelope__BodyCase body;
+	const char *name;
+	uint32_t roles;
+	void (*handle)(struct request *);
+};
+
+#define ROLE_STAFF_BITS (ROLE_AGENT_BIT | ROLE_BIT(HOTLINE__ROLE__ROLE_DISPATCHER) | \
+	ROLE_BIT(HOTLINE__ROLE__ROLE_SUPERVISOR))
+
+/* Request case -> role mask -> handler. A department's show is limited to its own tickets. */
+static const struct op ops[] = {
+	{ HOTLINE__ENVELOPE__BODY_PING, "ping", ROLE_ANY_BIT, op_ping },
+	{ HOTLINE__ENVELOPE__BODY_CLASSIFY, "classify", ROLE_AGENT_BIT, op_classify },
+	{ HOTLINE__ENVELOPE__BODY_CREATE, "create", ROLE_AGENT_BIT, op_create },
+	{ HOTLINE__ENVELOPE__BODY_SHOW, "show", ROLE_STAFF_BITS | ROLE_DEPARTMENT_BIT,
+	    op_show },
+	{ HOTLINE__ENVELOPE__BODY_CALLER, "caller", ROLE_AGENT_BIT, op_caller },
+	{ HOTLINE__ENVELOPE__BODY_WATCH, "watch", ROLE_DEPARTMENT_BIT, op_watch },
+	{ HOTLINE__ENVELOPE__BODY_LIST, "list", ROLE_DEPARTMENT_BIT, op_list },
+	{ HOTLINE__ENVELOPE__BODY_SIGN, "sign", ROLE_DEPARTMENT_BIT, op_sign },
+	{ HOTLINE__ENVELOPE__BODY_REPLY, "reply", ROLE_DEPARTMENT_BIT, op_reply },
+};
+
+/* Finds the operation for a request body, or NULL if it is not a request. */
+static const struct op *
+op_find(Hotline__Envelope__BodyCase body)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof ops / sizeof ops[0]; i++)
+		if (ops[i].body == body)
+			return &ops[i];
+	return NULL;
+}
+
+/* Queues a new request on c; the queue holds one reference. */
+static struct request *
+request_new(struct conn *c, Hotline__Envelope *in)
+{
+	struct request *r = xcalloc(1, sizeof *r);
+
+	r->conn = c;
+	r->in = in;
+	r->id = in != NULL ? in->id : 0;
+	r->refs = 1;
+	TAILQ_INSERT_TAIL(&c->pending, r, entry);
+	c->npending++;
+	return r;
+}
+
+/* Drops one reference; the last one frees the request. */
+static void
+request_release(struct request *r)
+{
+	if (--r->refs > 0)
+		return;
+	if (r->in != NULL)
+		hotline__envelope__free_unpacked(r->in, NULL);
+	if (r->state_free != NULL)
+		r->state_free(r->state);
+	free(r->frame);
+	free(r);
+}
+
+/* Writes the answered requests at the head of c's queue, keeping request order. */
+static void
+session_flush(struct conn *c)
+{
+	struct request *r;
+
+	while (!c->closed && (r = TAILQ_FIRST(&c->pending)) != NULL &&
+	    r->frame != NULL) {
+		TAILQ_REMOVE(&c->pending, r, entry);
+		c->npending--;
+		r->conn = NULL;
+		server_write(c, r->frame, r->frame_len);
+		request_release(r);
+	}
+	if (c->closed)
+		return;
+	if (c->npending < SESSION_MAX_PENDING / 2)
+		server_resume(c);
+	if (c->closing && c->npending == 0 && server_output_length(c) == 0)
+		server_close(c);
+}
+
+/* Returns a new, empty envelope for an answer or event. */
+Hotline__Envelope *
+envelope_new(void)
+{
+	Hotline__Envelope *env = xmalloc(sizeof *env);
+
+	hotline__envelope__init(env);
+	return env;
+}
+
+/*
+ * Answers r with env (taking it: it is packed and freed here). If the
+ * connection is gone the answer is dropped. Each request is answered once.
+ */
+void
+request_answer(struct request *r, Hotline__Envelope *env)
+{
+	size_t body, header;
+
+	if (r->frame != NULL || r->conn == NULL) {
+		if (r->frame != NULL)
+			log_warnx("request %llu answered twice",
+			    (unsigned long long)r->id);
+		hotline__envelope__free_unpacked(env, NULL);
+		return;
+	}
+	env->id = r->id;
+	body = hotline__envelope__get_packed_size(env);
+	r->frame = xmalloc(body + FRAME_HEADER_MAX);
+	header = frame_encode_header(body, r->frame);
+	hotline__envelope__pack(env, r->frame + header);
+	r->frame_len = header + body;
+	hotline__envelope__free_unpacked(env, NULL);
+	session_flush(r->conn);
+}
+
+/* Answers r with an Error; field names the offending field or is NULL. */
+static void
+request_verror(struct request *r, Hotline__ErrorCode code, const char *field,
+    Hotline__TicketState state, const char *fmt, va_list ap)
+{
+	Hotline__Envelope *env = envelope_new();
+	Hotline__Error *err = xmalloc(sizeof *err);
+	char *message;
+
+	if (vasprintf(&message, fmt, ap) < 0)
+		fatalx("out of memory formatting an error");
+	hotline__error__init(err);
+	err->code = code;
+	err->message = message;
+	err->field = record_strdup(field);
+	err->state = state;
+	env->body_case = HOTLINE__ENVELOPE__BODY_ERROR;
+	env->error = err;
+	request_answer(r, env);
+}
+
+/* Answers r with an Error built from fmt. */
+void
+request_error(struct request *r, Hotline__ErrorCode code, const char *field,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	request_verror(r, code, field, 0, fmt, ap);
+	va_end(ap);
+}
+
+/* Wraps request_verror for request_conflict's fixed format. */
+static void
+request_error_state(struct request *r, Hotline__TicketState state,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	request_verror(r, HOTLINE__ERROR_CODE__ERROR_CODE_CONFLICT, NULL, state,
+	    fmt, ap);
+	va_end(ap);
+}
+
+/* Answers r with CONFLICT, naming the ticket's current state. */
+void
+request_conflict(struct request *r, Hotline__TicketState state)
+{
+	const struct op *op = op_find(r->in->body_case);
+
+	request_error_state(r, state, "cannot %s: the ticket is %s",
+	    op != NULL ? op->name : "do that", ticket_state_label(state));
+}
+
+/* Answers r for an error reply of a script. */
+static void
+request_store_error(struct request *r, const redisReply *reply)
+{
+	Hotline__TicketState state = 0;
+	const char *text;
+
+	switch (store_error_code(reply, &state)) {
+	case HOTLINE__ERROR_CODE__ERROR_CODE_CONFLICT:
+		request_conflict(r, state);
+		break;
+	case HOTLINE__ERROR_CODE__ERROR_CODE_NOT_FOUND:
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_NOT_FOUND,
+		    "number", "no ticket with this number");
+		break;
+	case HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN:
+		text = strchr(reply->str, ' ');
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN,
+		    "number", "%s", text != NULL ? text + 1 : "forbidden");
+		break;
+	case HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE:
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
+		    NULL, "storage refused the change (%.*s); retry later",
+		    (int)strcspn(reply->str, " "), reply->str);
+		break;
+	default:
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
+		    "internal error (logged by the server)");
+		break;
+	}
+}
+
+/* A script started by request_script, and what to do with its answer. */
+struct script_call {
+	struct request *r;
+	request_done done;
+};
+
+/* store: a script answered (or Redis failed); see request_script. */
+static void
+request_script_answered(redisReply *reply, void *priv)
+{
+	struct script_call *sc = priv;
+	struct request *r = sc->r;
+
+	if (r->conn != NULL && r->frame == NULL) {
+		if (reply == NULL)
+			request_error(r,
+			    HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE, NULL,
+			    "storage did not answer in time; retry later");
+		else if (reply->type == REDIS_REPLY_ERROR)
+			request_store_error(r, reply);
+		else
+			sc->done(r, reply);
+	}
+	request_release(r);
+	free(sc);
+}
+
+/*
+ * Runs a script for r. done is called only with a successful reply and only
+ * while r still has a connection and no answer; Redis failures and script
+ * errors are answered here. Returns -1 if r was answered "unavailable" at once.
+ */
+int
+request_script(struct request *r, enum script_id script, int nkeys,
+    struct store_args *args, request_done done)
+{
+	struct script_call *sc = xmalloc(sizeof *sc);
+
+	sc->r = r;
+	sc->done = done;
+	r->refs++;
+	if (store_script(script, nkeys, args, request_script_answered, sc) ==
+	    -1) {
+		r->refs--;
+		free(sc);
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
+		    NULL, "storage is unreachable; retry later");
+		return -1;
+	}
+	return 0;
+}
+
+/* Queues an event (id 0) behind c's pending answers. Takes env. */
+void
+session_push(struct conn *c, Hotline__Envelope *env)
+{
+	request_answer(request_new(c, NULL), env);
+}
+
+/* Refuses a hello and closes the connection once the refusal is written. */
+static void
+hello_refuse(struct request *r, Hotline__ErrorCode code, const char *field,
+    const char *message)
+{
+	struct conn *c = r->conn;
+
+	request_error(r, code, field, "%s", message);
+	server_close_after_flush(c);
+}
+
+/* Accepts a hello that passed every check. */
+static void
+hello_accept(struct request *r, const struct principal *p)
+{
+	struct conn *c = r->conn;
+	Hotline__Envelope *env = envelope_new();
+	Hotline__HelloOk *ok = xmalloc(sizeof *ok);
+
+	c->authenticated = 1;
+	c->role = p->role;
+	snprintf(c->principal, sizeof c->principal, "%s", p->id);
+	snprintf(c->department, sizeof c->department, "%s",
+	    p->department != NULL ? p->department : "");
+	log_info("connection %llu (%s): %s \"%s\" logged in",
+	    (unsigned long long)c->id, c->peer, config_role_name(p->role),
+	    p->id);
+	hotline__hello_ok__init(ok);
+	ok->version = HOTLINE__PROTOCOL_VERSION__PROTOCOL_VERSION;
+	ok->role = p->role;
+	ok->principal = record_strdup(p->id);
+	ok->department = record_strdup(p->department);
+	ok->server = record_strdup("hotlined/" HOTLINED_VERSION);
+	env->body_case = HOTLINE__ENVELOPE__BODY_HELLO_OK;
+	env->hello_ok = ok;
+	request_answer(r, env);
+}
+
+/* Handles the first frame of a connection, which must be a valid hello. */
+static void
+session_hello(struct request *r)
+{
+	const Hotline__Hello *h = r->in->hello;
+	const struct principal *p;
+	const char *field, *why;
+	char esc[100];
+
+	if (r->in->body_case != HOTLINE__ENVELOPE__BODY_HELLO) {
+		hello_refuse(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED,
+		    NULL, "the first frame must be a hello");
+		return;
+	}
+	if (validate_strings(&r->in->base, cfg->limits.max_field, &field,
+	    &why) == -1) {
+		hello_refuse(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    field, why);
+		return;
+	}
+	if (h->version != HOTLINE__PROTOCOL_VERSION__PROTOCOL_VERSION) {
+		hello_refuse(r, HOTLINE__ERROR_CODE__ERROR_CODE_VERSION_MISMATCH,
+		    "version", "this server speaks hotline protocol version 1");
+		return;
+	}
+	p = config_principal(cfg, h->principal);
+	if (p == NULL || !auth_verify(p->credential, h->credential)) {
+		log_warnx("connection %llu (%s): failed hello as \"%s\"",
+		    (unsigned long long)r->conn->id, r->conn->peer,
+		    log_escape(h->principal, esc, sizeof esc));
+		hello_refuse(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED,
+		    "credential", "unknown principal or wrong credential");
+		return;
+	}
+	if (h->role != HOTLINE__ROLE__ROLE_UNSPECIFIED && h->role != p->role) {
+		hello_refuse(r, HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN,
+		    "role", "this principal does not have that role");
+		return;
+	}
+	hello_accept(r, p);
+}
+
+/* Names a body case for error messages. */
+static const char *
+body_name(Hotline__Envelope__BodyCase body)
+{
+	const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field(
+	    &hotline__envelope__descriptor, (unsigned)body);
+
+	return f != NULL ? f->name : "empty";
+}
+
+/*
+ * Handles one decoded frame of c (taking env): hello first, then requests
+ * checked for id, kind, role and field validity before their handler runs.
+ */
+void
+session_frame(struct conn *c, Hotline__Envelope *env)
+{
+	struct request *r = request_new(c, env);
+	const struct op *op;
+	const char *field, *why;
+
+	if (!c->authenticated) {
+		session_hello(r);
+		return;
+	}
+	if (env->id == 0) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    "id", "every request needs a non-zero id");
+		return;
+	}
+	if (env->body_case == HOTLINE__ENVELOPE__BODY_HELLO) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    "hello", "this connection already said hello");
+		return;
+	}
+	if ((op = op_find(env->body_case)) == NULL) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    NULL, "a client may not send %s", body_name(env->body_case));
+		return;
+	}
+	if ((op->roles & ROLE_BIT(c->role)) == 0) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN, NULL,
+		    "role %s may not %s", config_role_name(c->role), op->name);
+		return;
+	}
+	if (validate_strings(&env->base, cfg->limits.max_field, &field,
+	    &why) == -1) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    field, "%s: %s", field, why);
+		return;
+	}
+	op->handle(r);
+}
+
+/* The connection is closing: detach its requests (Redis callbacks see conn == NULL). */
+void
+session_closed(struct conn *c)
+{
+	struct request *r;
+
+	while ((r = TAILQ_FIRST(&c->pending)) != NULL) {
+		TAILQ_REMOVE(&c->pending, r, entry);
+		c->npending--;
+		r->conn = NULL;
+		request_release(r);
+	}
+	feed_closed(c);
+}

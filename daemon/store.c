@@ -1,0 +1,595 @@
+/* Redis access: the command and subscriber connections, reconnects, embedded scripts and timeouts. */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+#include <time.h>
+
+#include <event2/event.h>
+#include <hiredis/adapters/libevent.h>
+#include <hiredis/async.h>
+#include <hiredis/hiredis.h>
+
+#include "hotlined.h"
+#include "store-scripts.h"
+
+#define BACKOFF_MIN_MS 100
+#define BACKOFF_MAX_MS 5000
+#define WATCHDOG_MS 100
+
+/* The scripts the daemon runs, by the name of their file in daemon/scripts/. */
+static const char *script_names[SCRIPT_COUNT] = {
+	[SCRIPT_CREATE] = "create",
+	[SCRIPT_TRANSITION] = "transition",
+	[SCRIPT_SHOW] = "show",
+	[SCRIPT_TICKETS] = "tickets",
+	[SCRIPT_FEED_READ] = "feed_read",
+};
+
+enum link_state { LINK_DOWN, LINK_CONNECTING, LINK_SETUP, LINK_READY };
+
+/* One command sent and not yet answered; answered strictly in order. */
+struct store_call {
+	store_cb cb;
+	void *priv;
+	int64_t sent_ms;
+	TAILQ_ENTRY(store_call) entry;
+};
+
+/* One Redis connection with its reconnect timer. */
+struct link {
+	const char *name;		/* "commands" or "events", for logs */
+	redisAsyncContext *ac;		/* NULL while down */
+	enum link_state state;
+	int64_t state_since_ms;
+	int backoff_ms;
+	int failures;			/* consecutive, for quieter logs */
+	struct event *retry;
+	void (*start)(void);		/* runs once connected */
+};
+
+static struct {
+	struct event_base *base;
+	struct redis_spec spec;		/* copied at init: changes need a restart */
+	struct link cmd;		/* scripts and commands */
+	struct link sub;		/* SUBSCRIBE ht:wake */
+	char sha[SCRIPT_COUNT][41];
+	const char *source[SCRIPT_COUNT];
+	int loads_pending;
+	TAILQ_HEAD(, store_call) inflight;	/* on cmd, oldest first */
+	struct event *watchdog;
+	void (*on_wake)(const char *department);
+	void (*on_resync)(void);
+	int stopping;
+} st;
+
+static void link_connect(struct link *);
+
+/* Milliseconds on the monotonic clock. */
+static int64_t
+monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Moves a link to state s and remembers when. */
+static void
+link_set_state(struct link *l, enum link_state s)
+{
+	l->state = s;
+	l->state_since_ms = monotonic_ms();
+}
+
+/* Describes where Redis is, for logs. */
+static const char *
+store_where(void)
+{
+	static char where[300];
+
+	if (st.spec.unix_path != NULL)
+		snprintf(where, sizeof where, "unix:%s", st.spec.unix_path);
+	else
+		snprintf(where, sizeof where, "%s:%d", st.spec.host,
+		    st.spec.port);
+	return where;
+}
+
+/* Schedules the next connection attempt of l with exponential backoff. */
+static void
+link_schedule(struct link *l)
+{
+	struct timeval tv;
+
+	if (st.stopping)
+		return;
+	tv.tv_sec = l->backoff_ms / 1000;
+	tv.tv_usec = (l->backoff_ms % 1000) * 1000;
+	evtimer_add(l->retry, &tv);
+	l->backoff_ms *= 2;
+	if (l->backoff_ms > BACKOFF_MAX_MS)
+		l->backoff_ms = BACKOFF_MAX_MS;
+}
+
+/* Logs a failure of l, loudly the first time and then every 10th. */
+static void
+link_failed(struct link *l, const char *why)
+{
+	if (l->failures++ % 10 == 0)
+		log_warnx("redis %s: %s: %s (retrying, attempt %d)", l->name,
+		    store_where(), why, l->failures);
+}
+
+/* Drops l's connection at once: pending callbacks run with a NULL reply. */
+static void
+link_drop(struct link *l, const char *why)
+{
+	redisAsyncContext *ac = l->ac;
+
+	if (ac == NULL)
+		return;
+	l->ac = NULL;
+	link_set_state(l, LINK_DOWN);
+	log_warnx("redis %s: %s: %s", l->name, store_where(), why);
+	redisAsyncFree(ac);
+	link_schedule(l);
+}
+
+/* Finds the link an async context belongs to, or NULL if it was dropped. */
+static struct link *
+link_of(const redisAsyncContext *ac)
+{
+	if (ac != NULL && ac == st.cmd.ac)
+		return &st.cmd;
+	if (ac != NULL && ac == st.sub.ac)
+		return &st.sub;
+	return NULL;
+}
+
+/* hiredis: the connection attempt finished. On failure hiredis frees ac itself. */
+static void
+link_connected(const redisAsyncContext *ac, int status)
+{
+	struct link *l = link_of(ac);
+
+	if (l == NULL)
+		return;
+	if (status != REDIS_OK) {
+		link_failed(l, ac->errstr);
+		l->ac = NULL;
+		link_set_state(l, LINK_DOWN);
+		link_schedule(l);
+		return;
+	}
+	link_set_state(l, LINK_SETUP);
+	l->start();
+}
+
+/* hiredis: a connection was lost (or freed by us, then l is NULL). */
+static void
+link_disconnected(const redisAsyncContext *ac, int status)
+{
+	struct link *l = link_of(ac);
+
+	if (l == NULL)
+		return;
+	l->ac = NULL;
+	link_set_state(l, LINK_DOWN);
+	if (!st.stopping)
+		log_warnx("redis %s: connection to %s lost%s%s", l->name,
+		    store_where(), status == REDIS_OK ? "" : ": ",
+		    status == REDIS_OK ? "" : ac->errstr);
+	link_schedule(l);
+}
+
+/* Starts a non-blocking connection of l. */
+static void
+link_connect(struct link *l)
+{
+	redisAsyncContext *ac;
+
+	if (st.spec.unix_path != NULL)
+		ac = redisAsyncConnectUnix(st.spec.unix_path);
+	else
+		ac = redisAsyncConnect(st.spec.host, st.spec.port);
+	if (ac == NULL) {
+		link_failed(l, "out of memory");
+		link_schedule(l);
+		return;
+	}
+	if (ac->err) {
+		link_failed(l, ac->errstr);
+		redisAsyncFree(ac);
+		link_schedule(l);
+		return;
+	}
+	l->ac = ac;
+	link_set_state(l, LINK_CONNECTING);
+	redisLibeventAttach(ac, st.base);
+	redisAsyncSetConnectCallback(ac, link_connected);
+	redisAsyncSetDisconnectCallback(ac, link_disconnected);
+}
+
+/* Timer: try to connect l again. */
+static void
+link_retry(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	link_connect(arg);
+}
+
+/* hiredis: a command on cmd was answered (reply NULL: connection gone). */
+static void
+store_answered(redisAsyncContext *ac, void *reply, void *privdata)
+{
+	struct store_call *call = privdata;
+	redisReply *r = reply;
+
+	(void)ac;
+	TAILQ_REMOVE(&st.inflight, call, entry);
+	if (r != NULL && r->type == REDIS_REPLY_ERROR &&
+	    strncmp(r->str, "NOSCRIPT", 8) == 0 && st.cmd.state == LINK_READY) {
+		log_warnx("redis: scripts were flushed; loading them again");
+		link_set_state(&st.cmd, LINK_SETUP);
+		st.cmd.start();
+	}
+	call->cb(r, call->priv);
+	free(call);
+}
+
+/* Sends a command on cmd whatever its state; returns -1 if it could not. */
+static int
+store_send(int argc, const char **argv, const size_t *lens, store_cb cb,
+    void *priv)
+{
+	struct store_call *call;
+
+	if (st.cmd.ac == NULL)
+		return -1;
+	call = xmalloc(sizeof *call);
+	call->cb = cb;
+	call->priv = priv;
+	call->sent_ms = monotonic_ms();
+	TAILQ_INSERT_TAIL(&st.inflight, call, entry);
+	if (redisAsyncCommandArgv(st.cmd.ac, store_answered, call, argc, argv,
+	    lens) != REDIS_OK) {
+		TAILQ_REMOVE(&st.inflight, call, entry);
+		free(call);
+		return -1;
+	}
+	return 0;
+}
+
+/* Answer to one step of the connection set-up (AUTH, SELECT, SCRIPT LOAD). */
+static void
+setup_answered(redisReply *r, void *priv)
+{
+	intptr_t script = (intptr_t)priv;
+
+	if (st.cmd.ac == NULL || st.cmd.state != LINK_SETUP)
+		return;
+	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
+		link_drop(&st.cmd, r == NULL ? "no answer during set-up" :
+		    r->str);
+		return;
+	}
+	if (script >= 0 && r->type == REDIS_REPLY_STRING && r->len == 40)
+		memcpy(st.sha[script], r->str, 41);
+	if (script >= 0 && --st.loads_pending == 0) {
+		link_set_state(&st.cmd, LINK_READY);
+		if (st.cmd.failures > 0)
+			log_info("redis commands: %s reachable again",
+			    store_where());
+		else
+			log_info("redis commands: connected to %s",
+			    store_where());
+		st.cmd.failures = 0;
+		st.cmd.backoff_ms = BACKOFF_MIN_MS;
+		/* Reads that failed while we were down can run now. */
+		if (st.on_resync != NULL)
+			st.on_resync();
+	}
+}
+
+/* Sends AUTH if a password is configured. */
+static void
+send_auth(struct link *l, redisCallbackFn *fn, void *priv)
+{
+	const char *argv[2] = { "AUTH", st.spec.password };
+
+	if (st.spec.password == NULL || st.spec.password[0] == '\0')
+		return;
+	if (l == &st.cmd)
+		store_send(2, argv, NULL, setup_answered, priv);
+	else
+		redisAsyncCommandArgv(l->ac, fn, priv, 2, argv, NULL);
+}
+
+/* Set-up of the command link: AUTH, SELECT, then load every script. */
+static void
+cmd_start(void)
+{
+	char db[16];
+	const char *select[2] = { "SELECT", db };
+	intptr_t i;
+
+	send_auth(&st.cmd, NULL, (void *)(intptr_t)-1);
+	if (st.spec.db != 0) {
+		snprintf(db, sizeof db, "%d", st.spec.db);
+		store_send(2, select, NULL, setup_answered, (void *)(intptr_t)-1);
+	}
+	st.loads_pending = SCRIPT_COUNT;
+	for (i = 0; i < SCRIPT_COUNT; i++) {
+		const char *argv[3] = { "SCRIPT", "LOAD", st.source[i] };
+
+		store_send(3, argv, NULL, setup_answered, (void *)i);
+	}
+}
+
+/* hiredis: a frame on the subscriber link (subscribe confirmation or message). */
+static void
+sub_message(redisAsyncContext *ac, void *reply, void *privdata)
+{
+	redisReply *r = reply;
+
+	(void)privdata;
+	if (r == NULL || link_of(ac) != &st.sub)
+		return;
+	if (r->type != REDIS_REPLY_ARRAY || r->elements != 3 ||
+	    r->element[0]->type != REDIS_REPLY_STRING)
+		return;
+	if (strcmp(r->element[0]->str, "subscribe") == 0) {
+		link_set_state(&st.sub, LINK_READY);
+		st.sub.failures = 0;
+		st.sub.backoff_ms = BACKOFF_MIN_MS;
+		log_info("redis events: subscribed on %s", store_where());
+		/* Anything published while we were away is still in the feeds. */
+		if (st.on_resync != NULL)
+			st.on_resync();
+	} else if (strcmp(r->element[0]->str, "message") == 0 &&
+	    r->element[2]->type == REDIS_REPLY_STRING && st.on_wake != NULL)
+		st.on_wake(r->element[2]->str);
+}
+
+/* hiredis: answer to AUTH on the subscriber link. */
+static void
+sub_auth_answered(redisAsyncContext *ac, void *reply, void *privdata)
+{
+	redisReply *r = reply;
+
+	(void)privdata;
+	if (r != NULL && r->type == REDIS_REPLY_ERROR && link_of(ac) == &st.sub)
+		link_drop(&st.sub, r->str);
+}
+
+/* Set-up of the subscriber link: AUTH, then SUBSCRIBE to the wake channel. */
+static void
+sub_start(void)
+{
+	const char *argv[2] = { "SUBSCRIBE", STORE_WAKE_CHANNEL };
+
+	send_auth(&st.sub, sub_auth_answered, NULL);
+	redisAsyncCommandArgv(st.sub.ac, sub_message, NULL, 2, argv, NULL);
+}
+
+/*
+ * Timer: a command link that stays silent longer than the timeout (Redis
+ * paused, a long script, a dead peer) is dropped, so every waiting request
+ * is answered "unavailable" and a fresh connection is tried.
+ */
+static void
+watchdog(evutil_socket_t fd, short what, void *arg)
+{
+	struct store_call *oldest = TAILQ_FIRST(&st.inflight);
+	int64_t now = monotonic_ms();
+	char why[96];
+	int i;
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (oldest != NULL && now - oldest->sent_ms > st.spec.timeout_ms) {
+		snprintf(why, sizeof why, "no answer within %d ms",
+		    st.spec.timeout_ms);
+		link_drop(&st.cmd, why);
+	}
+	for (i = 0; i < 2; i++) {
+		struct link *l = i == 0 ? &st.cmd : &st.sub;
+
+		if ((l->state == LINK_CONNECTING || (l->state == LINK_SETUP &&
+		    l == &st.sub)) && now - l->state_since_ms >
+		    st.spec.timeout_ms)
+			link_drop(l, "connection attempt timed out");
+	}
+}
+
+/* Finds the embedded source of every script; fatal if one is missing. */
+static void
+store_find_scripts(void)
+{
+	const struct embedded_script *e;
+	int i;
+
+	for (i = 0; i < SCRIPT_COUNT; i++) {
+		for (e = embedded_scripts; e->name != NULL; e++)
+			if (strcmp(e->name, script_names[i]) == 0)
+				st.source[i] = e->source;
+		if (st.source[i] == NULL)
+			fatalx("script %s.lua is not embedded", script_names[i]);
+	}
+}
+
+/* Sets up one link (not yet connected). */
+static void
+link_init(struct link *l, const char *name, void (*start)(void))
+{
+	l->name = name;
+	l->start = start;
+	l->backoff_ms = BACKOFF_MIN_MS;
+	l->retry = evtimer_new(st.base, link_retry, l);
+	link_set_state(l, LINK_DOWN);
+}
+
+/*
+ * Starts connecting to Redis as spec says; returns at once. on_wake runs for
+ * every department named on the wake channel; on_resync whenever the
+ * subscription is (re)established, since wake-ups may have been missed.
+ */
+void
+store_init(struct event_base *base, const struct redis_spec *spec,
+    void (*on_wake)(const char *), void (*on_resync)(void))
+{
+	struct timeval tv = { 0, WATCHDOG_MS * 1000 };
+
+	st.base = base;
+	st.spec = *spec;
+	st.spec.unix_path = spec->unix_path ? xstrdup(spec->unix_path) : NULL;
+	st.spec.host = spec->host ? xstrdup(spec->host) : NULL;
+	st.spec.password = spec->password ? xstrdup(spec->password) : NULL;
+	st.on_wake = on_wake;
+	st.on_resync = on_resync;
+	TAILQ_INIT(&st.inflight);
+	store_find_scripts();
+	link_init(&st.cmd, "commands", cmd_start);
+	link_init(&st.sub, "events", sub_start);
+	st.watchdog = event_new(base, -1, EV_PERSIST, watchdog, NULL);
+	evtimer_add(st.watchdog, &tv);
+	link_connect(&st.cmd);
+	link_connect(&st.sub);
+}
+
+/* Returns 1 when scripts can run (connected, set up, scripts loaded). */
+int
+store_ready(void)
+{
+	return st.cmd.state == LINK_READY;
+}
+
+/* Returns the number of commands waiting for Redis. */
+int
+store_pending(void)
+{
+	struct store_call *c;
+	int n = 0;
+
+	TAILQ_FOREACH(c, &st.inflight, entry)
+		n++;
+	return n;
+}
+
+/* Closes both links; pending callbacks run with a NULL reply. */
+void
+store_shutdown(void)
+{
+	st.stopping = 1;
+	link_drop(&st.cmd, "shutting down");
+	link_drop(&st.sub, "shutting down");
+	event_free(st.cmd.retry);
+	event_free(st.sub.retry);
+	event_free(st.watchdog);
+	free(st.spec.unix_path);
+	free(st.spec.host);
+	free(st.spec.password);
+}
+
+/*
+ * Runs script with args (its first nkeys are keys). Returns 0 and later calls
+ * cb exactly once (reply NULL if Redis became unreachable or too slow), or
+ * returns -1 at once, without calling cb, when Redis is not ready.
+ */
+int
+store_script(enum script_id script, int nkeys, const struct store_args *args,
+    store_cb cb, void *priv)
+{
+	const char *argv[STORE_MAX_ARGS + 3];
+	size_t lens[STORE_MAX_ARGS + 3];
+	char nk[16];
+	int i;
+
+	if (!store_ready())
+		return -1;
+	snprintf(nk, sizeof nk, "%d", nkeys);
+	argv[0] = "EVALSHA";
+	argv[1] = st.sha[script];
+	argv[2] = nk;
+	for (i = 0; i < 3; i++)
+		lens[i] = strlen(argv[i]);
+	for (i = 0; i < args->n; i++) {
+		argv[i + 3] = args->v[i];
+		lens[i + 3] = args->len[i];
+	}
+	return store_send(args->n + 3, argv, lens, cb, priv);
+}
+
+/* Appends a borrowed string (it must live until store_script returns). */
+void
+store_args_add(struct store_args *a, const char *s)
+{
+	if (a->n >= STORE_MAX_ARGS)
+		fatalx("store: more than %d script arguments", STORE_MAX_ARGS);
+	a->v[a->n] = s;
+	a->len[a->n] = strlen(s);
+	a->owned[a->n] = NULL;
+	a->n++;
+}
+
+/* Appends a formatted string, owned by a until store_args_free. */
+void
+store_args_addf(struct store_args *a, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		fatalx("out of memory formatting a script argument");
+	va_end(ap);
+	store_args_add(a, s);
+	a->owned[a->n - 1] = s;
+}
+
+/* Frees what store_args_addf allocated. */
+void
+store_args_free(struct store_args *a)
+{
+	int i;
+
+	for (i = 0; i < a->n; i++)
+		free(a->owned[i]);
+	a->n = 0;
+}
+
+/*
+ * Maps an error reply to a protocol error. Scripts say "NOTFOUND ...",
+ * "FORBIDDEN ..." or "CONFLICT <state>"; Redis's own refusals (OOM, MISCONF,
+ * READONLY, LOADING, BUSY, ...) mean "unavailable"; anything else is a bug.
+ */
+Hotline__ErrorCode
+store_error_code(const redisReply *r, Hotline__TicketState *state)
+{
+	static const char *unavailable[] = { "OOM", "MISCONF", "READONLY",
+	    "LOADING", "BUSY", "MASTERDOWN", "NOREPLICAS", "NOSCRIPT",
+	    "TRYAGAIN", "CLUSTERDOWN", NULL };
+	char esc[256];
+	int i;
+
+	if (r == NULL)
+		return HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE;
+	if (strncmp(r->str, "NOTFOUND", 8) == 0)
+		return HOTLINE__ERROR_CODE__ERROR_CODE_NOT_FOUND;
+	if (strncmp(r->str, "FORBIDDEN", 9) == 0)
+		return HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN;
+	if (strncmp(r->str, "CONFLICT ", 9) == 0) {
+		*state = (Hotline__TicketState)atoi(r->str + 9);
+		return HOTLINE__ERROR_CODE__ERROR_CODE_CONFLICT;
+	}
+	for (i = 0; unavailable[i] != NULL; i++)
+		if (strncmp(r->str, unavailable[i], strlen(unavailable[i])) == 0)
+			return HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE;
+	log_warnx("redis: unexpected error: %s",
+	    log_escape(r->str, esc, sizeof esc));
+	return HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL;
+}
