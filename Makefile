@@ -57,6 +57,8 @@ LIBHOTLINE_A = $(B)/libhotline.a
 LIBHOTLINE_SO = $(B)/libhotline.so.1
 
 .PHONY: all deps run test unit integration install clean check-config
+# Keep test and harness objects between builds instead of treating them as intermediates.
+.SECONDARY:
 all: $(HOTLINED) $(HOTLINECTL) $(LIBHOTLINE_A) $(LIBHOTLINE_SO) \
 	$(B)/include/hotline/hotline.h
 
@@ -124,6 +126,9 @@ $(B)/include/hotline/hotline.h: client/hotline.h $(PROTO_H) proto/frame.h
 $(B)/tests/unit/%: $(B)/obj/tests/unit/%.o $(B)/libhotlined.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(CMOCKA_LIBS)
+
+# The client library's unit test links libhotline as well as the daemon's archive.
+$(B)/tests/unit/test-client: $(LIBHOTLINE_A)
 
 $(B)/tests/integration/%: $(B)/obj/tests/integration/%.o $(HARNESS_OBJS) $(LIBHOTLINE_A)
 	@mkdir -p $(dir $@)

@@ -95,6 +95,9 @@ void hl_envelope_free(Hotline__Envelope *);
 /* Names an error code: "bad_request", "io", ... */
 const char *hl_error_name(int code);
 
+/* Names an envelope's body as in the .proto ("hello_ok"); "nothing" if unset. */
+const char *hl_body_name(Hotline__Envelope__BodyCase);
+
 /* Names enum values the way hotlinectl prints and parses them. */
 const char *hl_state_name(Hotline__TicketState);	/* "dispatched" */
 const char *hl_role_name(Hotline__Role);		/* "agent" */

@@ -38,7 +38,8 @@ char *xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
 #define AUTH_DEFAULT_ITERATIONS 20000
 /*
  * Returns a newly allocated "pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>"
- * for token with a fresh random salt, or NULL if the random source failed.
+ * for token with a fresh random salt, or NULL if iterations is outside
+ * 1000..10000000 or the random source failed.
  */
 char *auth_hash(const char *token, unsigned iterations);
 /* Returns 1 if stored is a well-formed hash string that auth_verify accepts. */
@@ -47,7 +48,10 @@ int auth_hash_valid(const char *stored);
 int auth_verify(const char *stored, const char *token);
 
 /* utf8.c */
-/* Returns 1 if the len bytes at s are well-formed UTF-8 (no overlongs, no surrogates). */
+/*
+ * Returns 1 if the len bytes at s are well-formed UTF-8: no overlongs,
+ * surrogates, code points above U+10FFFF or NUL bytes.
+ */
 int utf8_valid(const char *s, size_t len);
 /* Returns the number of code points in valid UTF-8 s. */
 size_t utf8_length(const char *s);
@@ -87,7 +91,7 @@ struct catalogue_entry {
 struct listen_spec {
 	char *unix_path;	/* set for a unix socket ... */
 	int unix_mode;		/* ... with these permission bits */
-	char *host;		/* else a TCP listener on host:port */
+	char *host;		/* else a TCP listener on host:port (IPv6 without brackets) */
 	int port;
 };
 
@@ -178,7 +182,8 @@ void catalogue_free(struct catalogue *);
  * Scores title + content against the catalogue. An entry with districts
  * counts only when district is one of them. A department's score is the sum
  * of the weights of its matched entries. Pointers in out stay valid while
- * the catalogue lives. Returns 0, or -1 if Hyperscan failed.
+ * the catalogue lives. Returns 0, or -1 if Hyperscan failed. Not reentrant:
+ * it uses working storage inside the catalogue (the daemon is single-threaded).
  */
 int classify_text(const struct catalogue *, const struct routing_spec *,
     const char *title, const char *content, const char *district,

@@ -8,6 +8,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -280,19 +281,62 @@ conn_writable(struct bufferevent *bev, void *arg)
 	feed_writable(c);
 }
 
+/* Returns 1 if input starts with a frame whose bytes have not all arrived. */
+static int
+input_partial_frame(struct evbuffer *input)
+{
+	size_t avail = evbuffer_get_length(input), body_len = 0, header_len;
+	size_t peek = avail < FRAME_HEADER_MAX ? avail : FRAME_HEADER_MAX;
+	enum frame_status status;
+
+	if (avail == 0)
+		return 0;
+	status = frame_decode_header(evbuffer_pullup(input, (ev_ssize_t)peek),
+	    peek, SIZE_MAX, &body_len, &header_len);
+	return status == FRAME_NEED_MORE ||
+	    (status == FRAME_OK && avail < header_len + body_len);
+}
+
+/*
+ * The peer stopped sending. Frames already buffered are still answered (a
+ * half-closed client reads them); a frame cut short gets an error.
+ */
+static void
+conn_eof(struct conn *c, struct evbuffer *input)
+{
+	size_t before;
+
+	do {
+		before = evbuffer_get_length(input);
+		conn_read(c);
+	} while (!c->closing && !c->paused && evbuffer_get_length(input) > 0
+	    && evbuffer_get_length(input) < before);
+	if (c->closing)
+		return;
+	if (input_partial_frame(input)) {
+		server_fatal(c, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    "truncated frame: the connection ended inside a frame");
+		return;
+	}
+	server_close_after_flush(c);
+}
+
 /* bufferevent: end of file or an error. */
 static void
 conn_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct conn *c = arg;
 
-	(void)bev;
 	if (what & BEV_EVENT_ERROR)
 		log_debug("connection %llu (%s): %s", (unsigned long long)c->id,
 		    c->peer, evutil_socket_error_to_string(
 		    EVUTIL_SOCKET_ERROR()));
-	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+	if (what & BEV_EVENT_ERROR) {
 		server_close(c);
+		return;
+	}
+	if (what & BEV_EVENT_EOF)
+		conn_eof(c, bufferevent_get_input(bev));
 }
 
 /* Timer: a closing connection did not take its last frames in time. */

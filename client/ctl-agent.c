@@ -1,0 +1,218 @@
+/* hotlinectl commands of the call-centre agent (话务员): classify, create, show, caller. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ctl.h"
+
+/* Prints a classification. */
+static void
+ctl_classify_text(const Hotline__Envelope *reply)
+{
+	ctl_print_routing(reply->classified->routing);
+}
+
+/* classify [--district D] TITLE [CONTENT]: asks where a demand would go. */
+int
+ctl_classify(struct ctl *ctl, int argc, char **argv)
+{
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
+	Hotline__ClassifyRequest cr = HOTLINE__CLASSIFY_REQUEST__INIT;
+
+	if (ctl_options(argc, argv, "district", &cr.district) == -1 ||
+	    argc - optind < 1 || argc - optind > 2)
+		return ctl_usage(ctl);
+	cr.title = argv[optind];
+	if (argc - optind == 2)
+		cr.content = argv[optind + 1];
+	req.body_case = HOTLINE__ENVELOPE__BODY_CLASSIFY;
+	req.classify = &cr;
+	return ctl_exchange(ctl, &req, HOTLINE__ENVELOPE__BODY_CLASSIFIED,
+	    ctl_classify_text);
+}
+
+/* Parses an enum option of create into *value; returns 0 or a usage status. */
+static int
+ctl_create_enum(const struct ctl *ctl, const struct ctl_name *table,
+    const char *what, const char *arg, int *value)
+{
+	if (ctl_name_parse(table, arg, value) == 0)
+		return 0;
+	return ctl_usage_error(ctl, "unknown %s %s", what, arg);
+}
+
+/* Applies one option of create to cr; returns 0 or a usage status. */
+static int
+ctl_create_option(const struct ctl *ctl, int ch, char *arg,
+    Hotline__CreateRequest *cr)
+{
+	int v = 0, rc;
+
+	switch (ch) {
+	case 'i':
+		cr->call_id = arg;
+		return 0;
+	case 'p':
+		cr->caller_phone = arg;
+		return 0;
+	case 'n':
+		cr->caller_name = arg;
+		return 0;
+	case 'C':
+		cr->confidential = 1;
+		return 0;
+	case 'd':
+		cr->district = arg;
+		return 0;
+	case 's':
+		cr->street = arg;
+		return 0;
+	case 'a':
+		cr->address = arg;
+		return 0;
+	case 'T':
+		cr->title = arg;
+		return 0;
+	case 'x':
+		cr->content = arg;
+		return 0;
+	case 't':
+		rc = ctl_create_enum(ctl, ctl_types, "type", arg, &v);
+		cr->type = (Hotline__TicketType)v;
+		return rc;
+	case 'u':
+		rc = ctl_create_enum(ctl, ctl_urgencies, "urgency", arg, &v);
+		cr->urgency = (Hotline__Urgency)v;
+		return rc;
+	case 'c':
+		rc = ctl_create_enum(ctl, ctl_channels, "channel", arg, &v);
+		cr->channel = (Hotline__Channel)v;
+		return rc;
+	}
+	return ctl_usage(ctl);
+}
+
+/* Parses create's options into cr; returns 0 or a usage status. */
+static int
+ctl_create_options(const struct ctl *ctl, int argc, char **argv,
+    Hotline__CreateRequest *cr)
+{
+	static const struct option longopts[] = {
+		{ "call-id", required_argument, NULL, 'i' },
+		{ "phone", required_argument, NULL, 'p' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "confidential", no_argument, NULL, 'C' },
+		{ "district", required_argument, NULL, 'd' },
+		{ "street", required_argument, NULL, 's' },
+		{ "address", required_argument, NULL, 'a' },
+		{ "type", required_argument, NULL, 't' },
+		{ "urgency", required_argument, NULL, 'u' },
+		{ "channel", required_argument, NULL, 'c' },
+		{ "title", required_argument, NULL, 'T' },
+		{ "content", required_argument, NULL, 'x' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int ch, rc;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1)
+		if ((rc = ctl_create_option(ctl, ch, optarg, cr)) != 0)
+			return rc;
+	if (optind != argc)
+		return ctl_usage_error(ctl, "unexpected argument %s",
+		    argv[optind]);
+	return 0;
+}
+
+/* Checks that create got every required option; returns 0 or a usage status. */
+static int
+ctl_create_required(const struct ctl *ctl, const Hotline__CreateRequest *cr)
+{
+	const char *missing = NULL;
+
+	if (cr->call_id == NULL)
+		missing = "--call-id";
+	else if (cr->caller_phone == NULL)
+		missing = "--phone";
+	else if (cr->type == HOTLINE__TICKET_TYPE__TICKET_TYPE_UNSPECIFIED)
+		missing = "--type";
+	else if (cr->title == NULL)
+		missing = "--title";
+	else if (cr->content == NULL)
+		missing = "--content";
+	if (missing == NULL)
+		return 0;
+	return ctl_usage_error(ctl, "%s is required", missing);
+}
+
+/* Prints the new ticket's number on its own line, then the ticket. */
+static void
+ctl_create_text(const Hotline__Envelope *reply)
+{
+	const Hotline__CreateReply *cr = reply->created;
+	const Hotline__Ticket *t = cr->ticket;
+
+	printf("%s %s\n", cr->duplicate ? "duplicate of" : "created",
+	    t != NULL && t->number != NULL ? t->number : "-");
+	ctl_print_ticket(t);
+	if (!cr->duplicate)
+		ctl_print_routing(cr->routing);
+}
+
+/* create ...: registers a ticket (登记工单). */
+int
+ctl_create(struct ctl *ctl, int argc, char **argv)
+{
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
+	Hotline__CreateRequest cr = HOTLINE__CREATE_REQUEST__INIT;
+	int rc;
+
+	cr.call_id = cr.caller_phone = cr.title = cr.content = NULL;
+	if ((rc = ctl_create_options(ctl, argc, argv, &cr)) != 0 ||
+	    (rc = ctl_create_required(ctl, &cr)) != 0)
+		return rc;
+	req.body_case = HOTLINE__ENVELOPE__BODY_CREATE;
+	req.create = &cr;
+	return ctl_exchange(ctl, &req, HOTLINE__ENVELOPE__BODY_CREATED,
+	    ctl_create_text);
+}
+
+/* Prints a ticket with its history. */
+static void
+ctl_show_text(const Hotline__Envelope *reply)
+{
+	ctl_print_ticket(reply->ticket->ticket);
+	ctl_print_history(reply->ticket->ticket);
+}
+
+/* show NUMBER: prints a ticket and its history. */
+int
+ctl_show(struct ctl *ctl, int argc, char **argv)
+{
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
+	Hotline__ShowRequest sr = HOTLINE__SHOW_REQUEST__INIT;
+
+	if (ctl_options(argc, argv, NULL, NULL) == -1 || argc - optind != 1)
+		return ctl_usage(ctl);
+	sr.number = argv[optind];
+	req.body_case = HOTLINE__ENVELOPE__BODY_SHOW;
+	req.show = &sr;
+	return ctl_exchange(ctl, &req, HOTLINE__ENVELOPE__BODY_TICKET,
+	    ctl_show_text);
+}
+
+/* caller PHONE [--limit N]: a caller's earlier tickets (重复来电). */
+int
+ctl_caller(struct ctl *ctl, int argc, char **argv)
+{
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
+	Hotline__CallerRequest cr = HOTLINE__CALLER_REQUEST__INIT;
+
+	if (ctl_limit_options(argc, argv, 1, &cr.limit) == -1)
+		return ctl_usage(ctl);
+	cr.caller_phone = argv[optind];
+	req.body_case = HOTLINE__ENVELOPE__BODY_CALLER;
+	req.caller = &cr;
+	return ctl_exchange(ctl, &req, HOTLINE__ENVELOPE__BODY_TICKETS,
+	    ctl_text_tickets);
+}

@@ -1,0 +1,117 @@
+/* Shared declarations of hotlinectl, grouped by the file that defines them. */
+#ifndef HOTLINE_CTL_H
+#define HOTLINE_CTL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "hotline.h"
+
+/* Exit statuses. */
+#define CTL_EXIT_OK 0
+#define CTL_EXIT_FAILURE 1	/* a local failure, e.g. out of memory */
+#define CTL_EXIT_USAGE 2
+#define CTL_EXIT_CONNECTION 3	/* connect, I/O, protocol or timeout */
+#define CTL_EXIT_REMOTE 10	/* plus the daemon's Hotline__ErrorCode */
+
+#define CTL_DEFAULT_ADDRESS "127.0.0.1:7345"
+#define CTL_DEFAULT_TIMEOUT_MS 10000
+
+struct ctl_command;
+
+/* Global options and the session, shared by every command. */
+struct ctl {
+	const char *address;
+	const char *principal;
+	const char *token;
+	Hotline__Role role;		/* ROLE_UNSPECIFIED: the configured one */
+	int json;			/* print reply bodies as JSON */
+	int timeout_ms;			/* connect and per-call limit; 0: forever */
+	const struct ctl_command *command;
+	struct hl_client *client;	/* NULL until ctl_open() */
+};
+
+/*
+ * One subcommand, found by name in hotlinectl.c's table. run gets argv
+ * starting at the command's name, parses its own options (reporting usage
+ * errors before connecting) and returns the exit status.
+ */
+struct ctl_command {
+	const char *name;
+	const char *usage;		/* arguments, after the name */
+	int hello;			/* connect and say hello before requests */
+	int (*run)(struct ctl *, int argc, char **argv);
+};
+
+/* An enum value with the names hotlinectl prints and parses. */
+struct ctl_name {
+	int value;
+	const char *en;
+	const char *zh;
+};
+
+/* Prints a reply in text form; the reply's body case is already checked. */
+typedef void (*ctl_text_fn)(const Hotline__Envelope *);
+
+/* hotlinectl.c */
+int ctl_usage(const struct ctl *);
+int ctl_usage_error(const struct ctl *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+int ctl_fail(const struct hl_error *);
+int ctl_open(struct ctl *);
+int ctl_call(struct ctl *, Hotline__Envelope *, Hotline__Envelope__BodyCase,
+    Hotline__Envelope **);
+int ctl_exchange(struct ctl *, Hotline__Envelope *,
+    Hotline__Envelope__BodyCase, ctl_text_fn);
+int ctl_print_json(const ProtobufCMessage *, int compact);
+int ctl_output(const struct ctl *, const Hotline__Envelope *, ctl_text_fn);
+int ctl_parse_number(const char *, unsigned long max, unsigned long *);
+int ctl_options(int argc, char **argv, const char *name, char **value);
+int ctl_limit_options(int argc, char **argv, int nargs, uint32_t *limit);
+
+/* ctl-print.c */
+extern const struct ctl_name ctl_types[];
+extern const struct ctl_name ctl_urgencies[];
+extern const struct ctl_name ctl_channels[];
+extern const struct ctl_name ctl_states[];
+extern const struct ctl_name ctl_event_kinds[];
+int ctl_name_parse(const struct ctl_name *, const char *, int *);
+const char *ctl_name_en(const struct ctl_name *, int);
+const char *ctl_name_zh(const struct ctl_name *, int);
+void ctl_format_time(int64_t ms, char *out, size_t outlen);
+void ctl_print_ticket(const Hotline__Ticket *);
+void ctl_print_history(const Hotline__Ticket *);
+void ctl_print_routing(const Hotline__Routing *);
+void ctl_print_list(const Hotline__TicketList *);
+void ctl_print_event(const Hotline__Event *);
+void ctl_text_ticket(const Hotline__Envelope *);
+void ctl_text_tickets(const Hotline__Envelope *);
+
+/* ctl-agent.c */
+int ctl_classify(struct ctl *, int, char **);
+int ctl_create(struct ctl *, int, char **);
+int ctl_show(struct ctl *, int, char **);
+int ctl_caller(struct ctl *, int, char **);
+
+/* ctl-department.c */
+int ctl_watch(struct ctl *, int, char **);
+int ctl_list(struct ctl *, int, char **);
+int ctl_sign(struct ctl *, int, char **);
+int ctl_reply(struct ctl *, int, char **);
+
+/* ctl-misc.c */
+int ctl_ping(struct ctl *, int, char **);
+int ctl_passwd(struct ctl *, int, char **);
+
+/* json.c */
+/*
+ * Converts msg to a new JSON object: fields by their .proto names, enums by
+ * their lowercase short names ("dispatched"), 64-bit integers as integers,
+ * repeated fields as arrays, set nested messages as objects, and of a oneof
+ * only the member that is set. Returns NULL when out of memory.
+ */
+json_t *json_from_protobuf(const ProtobufCMessage *msg);
+
+#endif

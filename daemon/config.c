@@ -1,0 +1,1059 @@
+/* Loads and checks hotlined.conf and the dispatch catalogue it names. */
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libconfig.h>
+
+#include "hotlined.h"
+
+#define CONFIG_KEY_MAX 128
+#define CONFIG_KEYWORD_MAX 256		/* bytes in one catalogue keyword */
+#define CONFIG_DEPARTMENT_ID_MAX 32
+#define CONFIG_PRINCIPAL_ID_MAX 64
+#define CONFIG_DEPARTMENT_ID_CHARS "abcdefghijklmnopqrstuvwxyz0123456789_-"
+#define CONFIG_PRINCIPAL_ID_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZ" \
+	"abcdefghijklmnopqrstuvwxyz0123456789_.-"
+
+/* Flags of the getters below. */
+#define CONFIG_REQUIRED 0x1	/* missing is an error */
+#define CONFIG_NONEMPTY 0x2	/* an empty string or list is an error */
+
+/* Where error messages go while one file is read. */
+struct config_reader {
+	const char *file;
+	char *err;
+	size_t errlen;
+};
+
+/* A group setting being read, with its key path for messages. */
+struct config_group {
+	const struct config_reader *r;
+	const config_setting_t *s;
+	char key[CONFIG_KEY_MAX];	/* "principals[3]"; "" for the root */
+};
+
+static const struct {
+	const char *name;
+	role_t role;
+} config_roles[] = {
+	{ "agent", HOTLINE__ROLE__ROLE_AGENT },
+	{ "dispatcher", HOTLINE__ROLE__ROLE_DISPATCHER },
+	{ "department", HOTLINE__ROLE__ROLE_DEPARTMENT },
+	{ "supervisor", HOTLINE__ROLE__ROLE_SUPERVISOR },
+	{ "admin", HOTLINE__ROLE__ROLE_ADMIN },
+};
+
+/*
+ * Writes "file:line: key: message" into the reader's err, taking the file
+ * and line from setting s (the line is left out when libconfig has none).
+ * Returns -1 for the caller to pass on.
+ */
+static int
+config_fail(const struct config_reader *r, const config_setting_t *s,
+    const char *key, const char *fmt, ...)
+{
+	const char *file = config_setting_source_file(s);
+	unsigned line = config_setting_source_line(s);
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (file == NULL)
+		file = r->file;
+	if (line > 0)
+		snprintf(r->err, r->errlen, "%s:%u: %s: %s", file, line, key,
+		    msg);
+	else
+		snprintf(r->err, r->errlen, "%s: %s: %s", file, key, msg);
+	return -1;
+}
+
+/* Formats a key path into key (CONFIG_KEY_MAX bytes), cut with "...". */
+static void __attribute__((format(printf, 2, 3)))
+config_keyf(char *key, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(key, CONFIG_KEY_MAX, fmt, ap);
+	va_end(ap);
+	if (n >= CONFIG_KEY_MAX)
+		memcpy(key + CONFIG_KEY_MAX - 4, "...", 4);
+}
+
+/* Writes prefix.name (or name alone at the root) into key. */
+static void
+config_key(char *key, const char *prefix, const char *name)
+{
+	if (prefix[0] == '\0')
+		config_keyf(key, "%s", name);
+	else
+		config_keyf(key, "%s.%s", prefix, name);
+}
+
+/* Looks up member name of g; NULL if absent (or g itself is absent). */
+static const config_setting_t *
+config_member(const struct config_group *g, const char *name)
+{
+	if (g->s == NULL)
+		return NULL;
+	return config_setting_get_member(g->s, name);
+}
+
+/*
+ * Finds member name of g into *out. Returns 0 (with *out NULL if it is
+ * absent and not required), or -1 with the error set.
+ */
+static int
+config_find(const struct config_group *g, const char *name, int flags,
+    const config_setting_t **out)
+{
+	char key[CONFIG_KEY_MAX];
+
+	*out = config_member(g, name);
+	if (*out != NULL || (flags & CONFIG_REQUIRED) == 0)
+		return 0;
+	config_key(key, g->key, name);
+	return config_fail(g->r, g->s, key, "missing");
+}
+
+/* Fails unless every member of g is named in allowed (NULL-terminated). */
+static int
+config_check_keys(const struct config_group *g, const char *const *allowed)
+{
+	const config_setting_t *m;
+	char key[CONFIG_KEY_MAX];
+	const char *const *a;
+	unsigned i;
+
+	for (i = 0; (m = config_setting_get_elem(g->s, i)) != NULL; i++) {
+		for (a = allowed; *a != NULL; a++)
+			if (strcmp(*a, config_setting_name(m)) == 0)
+				break;
+		if (*a != NULL)
+			continue;
+		config_key(key, g->key, config_setting_name(m));
+		return config_fail(g->r, m, key, "unknown key");
+	}
+	return 0;
+}
+
+/* Makes *g the group member name of parent; fails if it is not a group. */
+static int
+config_subgroup(const struct config_group *parent, const char *name,
+    int flags, struct config_group *g)
+{
+	const config_setting_t *s;
+
+	g->r = parent->r;
+	config_key(g->key, parent->key, name);
+	if (config_find(parent, name, flags, &s) == -1)
+		return -1;
+	g->s = s;
+	if (s != NULL && !config_setting_is_group(s))
+		return config_fail(g->r, s, g->key, "must be a group { ... }");
+	return 0;
+}
+
+/* Makes *g element i of list name under parent; fails unless it is a group. */
+static int
+config_element(const struct config_group *parent, const config_setting_t *list,
+    const char *name, unsigned i, struct config_group *g)
+{
+	char key[CONFIG_KEY_MAX];
+
+	g->r = parent->r;
+	g->s = config_setting_get_elem(list, i);
+	config_key(key, parent->key, name);
+	config_keyf(g->key, "%s[%u]", key, i);
+	if (!config_setting_is_group(g->s))
+		return config_fail(g->r, g->s, g->key,
+		    "must be a group { ... }");
+	return 0;
+}
+
+/* Finds member name of g, a list of groups "( { ... }, ... )", into *out. */
+static int
+config_list(const struct config_group *g, const char *name, int flags,
+    const config_setting_t **out)
+{
+	char key[CONFIG_KEY_MAX];
+
+	if (config_find(g, name, flags, out) == -1)
+		return -1;
+	if (*out == NULL)
+		return 0;
+	config_key(key, g->key, name);
+	if (!config_setting_is_list(*out))
+		return config_fail(g->r, *out, key, "must be a list ( ... )");
+	if ((flags & CONFIG_NONEMPTY) && config_setting_length(*out) == 0)
+		return config_fail(g->r, *out, key, "must not be empty");
+	return 0;
+}
+
+/* Reads integer member name of g into *out: def if absent, else min..max. */
+static int
+config_int(const struct config_group *g, const char *name, long long def,
+    long long min, long long max, long long *out)
+{
+	const config_setting_t *s = config_member(g, name);
+	char key[CONFIG_KEY_MAX];
+	int type;
+
+	*out = def;
+	if (s == NULL)
+		return 0;
+	config_key(key, g->key, name);
+	type = config_setting_type(s);
+	if (type != CONFIG_TYPE_INT && type != CONFIG_TYPE_INT64)
+		return config_fail(g->r, s, key, "must be an integer");
+	*out = config_setting_get_int64(s);
+	if (*out < min || *out > max)
+		return config_fail(g->r, s, key,
+		    "must be between %lld and %lld", min, max);
+	return 0;
+}
+
+/* Reads number (float or integer) member name of g like config_int. */
+static int
+config_float(const struct config_group *g, const char *name, double def,
+    double min, double max, double *out)
+{
+	const config_setting_t *s = config_member(g, name);
+	char key[CONFIG_KEY_MAX];
+	int type;
+
+	*out = def;
+	if (s == NULL)
+		return 0;
+	config_key(key, g->key, name);
+	type = config_setting_type(s);
+	if (type == CONFIG_TYPE_FLOAT)
+		*out = config_setting_get_float(s);
+	else if (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64)
+		*out = (double)config_setting_get_int64(s);
+	else
+		return config_fail(g->r, s, key, "must be a number");
+	if (!isfinite(*out) || *out < min || *out > max) {
+		if (max == HUGE_VAL)
+			return config_fail(g->r, s, key, "must be %g or more",
+			    min);
+		return config_fail(g->r, s, key, "must be between %g and %g",
+		    min, max);
+	}
+	return 0;
+}
+
+/* Checks that string setting s is valid UTF-8 and, if asked, non-empty. */
+static int
+config_check_string(const struct config_reader *r, const config_setting_t *s,
+    const char *key, int flags, const char **out)
+{
+	if (config_setting_type(s) != CONFIG_TYPE_STRING)
+		return config_fail(r, s, key, "must be a string");
+	*out = config_setting_get_string(s);
+	if (!utf8_valid(*out, strlen(*out)))
+		return config_fail(r, s, key, "not valid UTF-8");
+	if ((flags & CONFIG_NONEMPTY) && (*out)[0] == '\0')
+		return config_fail(r, s, key, "must not be empty");
+	return 0;
+}
+
+/* Copies string member name of g into *out (NULL if absent, not required). */
+static int
+config_string(const struct config_group *g, const char *name, int flags,
+    char **out)
+{
+	const config_setting_t *s;
+	char key[CONFIG_KEY_MAX];
+	const char *v;
+
+	*out = NULL;
+	if (config_find(g, name, flags, &s) == -1)
+		return -1;
+	if (s == NULL)
+		return 0;
+	config_key(key, g->key, name);
+	if (config_check_string(g->r, s, key, flags, &v) == -1)
+		return -1;
+	*out = xstrdup(v);
+	return 0;
+}
+
+/*
+ * Copies member name of g, an array or list of non-empty strings of at
+ * most maxlen bytes each, into *out and *n (NULL and 0 if absent).
+ */
+static int
+config_strings(const struct config_group *g, const char *name, int flags,
+    size_t maxlen, char ***out, size_t *n)
+{
+	const config_setting_t *s;
+	char key[CONFIG_KEY_MAX], ekey[CONFIG_KEY_MAX];
+	const char *v;
+	unsigned i;
+
+	*out = NULL;
+	*n = 0;
+	if (config_find(g, name, flags, &s) == -1)
+		return -1;
+	if (s == NULL)
+		return 0;
+	config_key(key, g->key, name);
+	if (!config_setting_is_array(s) && !config_setting_is_list(s))
+		return config_fail(g->r, s, key,
+		    "must be a list of strings [ ... ]");
+	if ((flags & CONFIG_NONEMPTY) && config_setting_length(s) == 0)
+		return config_fail(g->r, s, key, "must not be empty");
+	*n = (size_t)config_setting_length(s);
+	*out = xcalloc(*n, sizeof **out);
+	for (i = 0; i < *n; i++) {
+		config_keyf(ekey, "%s[%u]", key, i);
+		if (config_check_string(g->r, config_setting_get_elem(s, i),
+		    ekey, CONFIG_NONEMPTY, &v) == -1)
+			return -1;
+		if (strlen(v) > maxlen)
+			return config_fail(g->r, config_setting_get_elem(s, i),
+			    ekey, "longer than %zu bytes", maxlen);
+		(*out)[i] = xstrdup(v);
+	}
+	return 0;
+}
+
+/* Returns 1 if s is 1..max characters, all from allowed. */
+static int
+config_id_ok(const char *s, size_t max, const char *allowed)
+{
+	size_t len = strlen(s);
+
+	return len > 0 && len <= max && strspn(s, allowed) == len;
+}
+
+/*
+ * Parses a TCP listener's "host:port": an IPv4 address or a bracketed IPv6
+ * address, and a port 1..65535. The host is kept without brackets.
+ */
+static int
+config_parse_address(const char *text, struct listen_spec *l)
+{
+	const char *colon = strrchr(text, ':'), *host = text;
+	unsigned char addr[sizeof(struct in6_addr)];
+	size_t hostlen;
+	char *end;
+	long port;
+	int family = AF_INET;
+
+	if (colon == NULL || colon == text)
+		return -1;
+	hostlen = (size_t)(colon - text);
+	if (text[0] == '[') {
+		if (hostlen < 3 || colon[-1] != ']')
+			return -1;
+		host++;
+		hostlen -= 2;
+		family = AF_INET6;
+	}
+	l->host = xmalloc(hostlen + 1);
+	memcpy(l->host, host, hostlen);
+	l->host[hostlen] = '\0';
+	if (inet_pton(family, l->host, addr) != 1)
+		return -1;
+	errno = 0;
+	port = strtol(colon + 1, &end, 10);
+	if (colon[1] < '0' || colon[1] > '9' || *end != '\0' || errno != 0 ||
+	    port < 1 || port > 65535)
+		return -1;
+	l->port = (int)port;
+	return 0;
+}
+
+/*
+ * Reads a unix socket's mode: octal digits, as in chmod(1). libconfig 1.5
+ * has no octal literals and reads 0660 as the decimal 660, so an integer's
+ * decimal digits are taken as octal digits; a string "0660" works too.
+ */
+static int
+config_mode(const struct config_group *g, int *mode)
+{
+	const config_setting_t *s = config_member(g, "mode");
+	char key[CONFIG_KEY_MAX], digits[32], *end;
+	long v;
+
+	*mode = 0660;
+	if (s == NULL)
+		return 0;
+	config_key(key, g->key, "mode");
+	if (config_setting_type(s) == CONFIG_TYPE_STRING)
+		snprintf(digits, sizeof digits, "%s",
+		    config_setting_get_string(s));
+	else if (config_setting_type(s) == CONFIG_TYPE_INT ||
+	    config_setting_type(s) == CONFIG_TYPE_INT64)
+		snprintf(digits, sizeof digits, "%lld",
+		    (long long)config_setting_get_int64(s));
+	else
+		return config_fail(g->r, s, key,
+		    "must be octal digits, e.g. 0660");
+	errno = 0;
+	v = strtol(digits, &end, 8);
+	if (digits[0] < '0' || digits[0] > '7' || *end != '\0' || errno != 0 ||
+	    v > 0777)
+		return config_fail(g->r, s, key,
+		    "must be octal digits 0000..0777, e.g. 0660");
+	*mode = (int)v;
+	return 0;
+}
+
+/* Reads a TCP listener's address, refusing a mode (only for unix sockets). */
+static int
+config_load_tcp(struct listen_spec *l, const struct config_group *g,
+    const char *address)
+{
+	char key[CONFIG_KEY_MAX];
+
+	if (config_member(g, "mode") != NULL) {
+		config_key(key, g->key, "mode");
+		return config_fail(g->r, config_member(g, "mode"), key,
+		    "only for unix sockets");
+	}
+	config_key(key, g->key, "address");
+	if (config_parse_address(address, l) == -1)
+		return config_fail(g->r, config_member(g, "address"), key,
+		    "\"%s\" is not \"IPv4:port\" or \"[IPv6]:port\"", address);
+	return 0;
+}
+
+/* Checks a unix listener's path length and reads its mode. */
+static int
+config_load_unix(struct listen_spec *l, const struct config_group *g)
+{
+	struct sockaddr_un sun;
+	char key[CONFIG_KEY_MAX];
+
+	if (strlen(l->unix_path) >= sizeof sun.sun_path) {
+		config_key(key, g->key, "unix");
+		return config_fail(g->r, config_member(g, "unix"), key,
+		    "longer than %zu bytes", sizeof sun.sun_path - 1);
+	}
+	return config_mode(g, &l->unix_mode);
+}
+
+/* Reads one listen group: address, or unix and mode. */
+static int
+config_load_listen(struct listen_spec *l, const struct config_group *g)
+{
+	static const char *const keys[] = { "address", "unix", "mode", NULL };
+	char *address = NULL;
+	int rc;
+
+	if (config_check_keys(g, keys) == -1 ||
+	    config_string(g, "address", CONFIG_NONEMPTY, &address) == -1 ||
+	    config_string(g, "unix", CONFIG_NONEMPTY, &l->unix_path) == -1)
+		rc = -1;
+	else if ((address == NULL) == (l->unix_path == NULL))
+		rc = config_fail(g->r, g->s, g->key,
+		    "give either address or unix");
+	else if (address != NULL)
+		rc = config_load_tcp(l, g, address);
+	else
+		rc = config_load_unix(l, g);
+	free(address);
+	return rc;
+}
+
+/* Reads the listen list: at least one listener. */
+static int
+config_load_listens(struct config *conf, const struct config_group *root)
+{
+	const config_setting_t *list;
+	struct config_group g;
+	unsigned i;
+
+	if (config_list(root, "listen", CONFIG_REQUIRED | CONFIG_NONEMPTY,
+	    &list) == -1)
+		return -1;
+	conf->nlistens = (size_t)config_setting_length(list);
+	conf->listens = xcalloc(conf->nlistens, sizeof *conf->listens);
+	for (i = 0; i < conf->nlistens; i++)
+		if (config_element(root, list, "listen", i, &g) == -1 ||
+		    config_load_listen(&conf->listens[i], &g) == -1)
+			return -1;
+	return 0;
+}
+
+/* Reads where Redis is: unix, or host and port. */
+static int
+config_load_redis_address(struct redis_spec *rs, const struct config_group *g)
+{
+	const config_setting_t *port;
+	long long v;
+	int need_tcp;
+
+	if (config_string(g, "unix", CONFIG_NONEMPTY, &rs->unix_path) == -1)
+		return -1;
+	need_tcp = rs->unix_path == NULL ? CONFIG_REQUIRED : 0;
+	if (config_string(g, "host", need_tcp | CONFIG_NONEMPTY,
+	    &rs->host) == -1)
+		return -1;
+	if (config_find(g, "port", need_tcp, &port) == -1)
+		return -1;
+	if (config_int(g, "port", 0, 1, 65535, &v) == -1)
+		return -1;
+	rs->port = (int)v;
+	return 0;
+}
+
+/* Reads the redis group. */
+static int
+config_load_redis(struct config *conf, const struct config_group *root)
+{
+	static const char *const keys[] = { "host", "port", "unix", "db",
+	    "password", "timeout_ms", "feed_maxlen", NULL };
+	struct redis_spec *rs = &conf->redis;
+	struct config_group g;
+	long long db, timeout, maxlen;
+
+	if (config_subgroup(root, "redis", CONFIG_REQUIRED, &g) == -1 ||
+	    config_check_keys(&g, keys) == -1 ||
+	    config_load_redis_address(rs, &g) == -1 ||
+	    config_int(&g, "db", 0, 0, INT_MAX, &db) == -1 ||
+	    config_string(&g, "password", 0, &rs->password) == -1 ||
+	    config_int(&g, "timeout_ms", 2000, 100, 60000, &timeout) == -1 ||
+	    config_int(&g, "feed_maxlen", 10000, 100, 10000000, &maxlen) == -1)
+		return -1;
+	if (rs->password != NULL && rs->password[0] == '\0') {
+		free(rs->password);
+		rs->password = NULL;
+	}
+	rs->db = (int)db;
+	rs->timeout_ms = (int)timeout;
+	rs->feed_maxlen = (int)maxlen;
+	return 0;
+}
+
+/* Reads the optional limits group; every key has a default. */
+static int
+config_load_limits(struct config *conf, const struct config_group *root)
+{
+	static const char *const keys[] = { "max_frame", "max_field",
+	    "max_connections", "output_limit", "requests_per_turn",
+	    "drain_timeout_ms", NULL };
+	struct limits *l = &conf->limits;
+	struct config_group g;
+	long long frame, field, conns, output, turn, drain;
+
+	if (config_subgroup(root, "limits", 0, &g) == -1)
+		return -1;
+	if (g.s != NULL && config_check_keys(&g, keys) == -1)
+		return -1;
+	if (config_int(&g, "max_frame", 262144, 1024, 67108864, &frame) == -1 ||
+	    config_int(&g, "max_field", 65536, 64, frame, &field) == -1 ||
+	    config_int(&g, "max_connections", 10000, 1, 1000000,
+	    &conns) == -1 ||
+	    config_int(&g, "output_limit", 8388608, 65536, 1073741824,
+	    &output) == -1 ||
+	    config_int(&g, "requests_per_turn", 32, 1, 10000, &turn) == -1 ||
+	    config_int(&g, "drain_timeout_ms", 5000, 0, 600000, &drain) == -1)
+		return -1;
+	l->max_frame = (size_t)frame;
+	l->max_field = (size_t)field;
+	l->max_connections = (int)conns;
+	l->output_limit = (size_t)output;
+	l->requests_per_turn = (int)turn;
+	l->drain_timeout_ms = (int)drain;
+	return 0;
+}
+
+/* Returns the directory part of path, or NULL if it has none. */
+static char *
+config_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return NULL;
+	if (slash == path)
+		return xstrdup("/");
+	return xasprintf("%.*s", (int)(slash - path), path);
+}
+
+/* Returns path taken from the directory of the file base, unless absolute. */
+static char *
+config_relative(const char *base, const char *path)
+{
+	char *dir, *full;
+
+	if (path[0] == '/' || (dir = config_dirname(base)) == NULL)
+		return xstrdup(path);
+	if (strcmp(dir, "/") == 0)
+		full = xasprintf("/%s", path);
+	else
+		full = xasprintf("%s/%s", dir, path);
+	free(dir);
+	return full;
+}
+
+/* Reads the routing group; *catalogue gets the catalogue file's path. */
+static int
+config_load_routing(struct config *conf, const struct config_group *root,
+    char **catalogue)
+{
+	static const char *const keys[] = { "dispatch_threshold", "prior",
+	    "catalogue", NULL };
+	struct routing_spec *rs = &conf->routing;
+	struct config_group g;
+	char *file;
+
+	if (config_subgroup(root, "routing", CONFIG_REQUIRED, &g) == -1 ||
+	    config_check_keys(&g, keys) == -1 ||
+	    config_float(&g, "dispatch_threshold", 0.6, 0, 1,
+	    &rs->dispatch_threshold) == -1 ||
+	    config_float(&g, "prior", 1.0, 0, HUGE_VAL, &rs->prior) == -1 ||
+	    config_string(&g, "catalogue", CONFIG_REQUIRED | CONFIG_NONEMPTY,
+	    &file) == -1)
+		return -1;
+	*catalogue = config_relative(conf->path, file);
+	free(file);
+	return 0;
+}
+
+/* Reads departments[i]: a unique id and a name. */
+static int
+config_load_department(struct config *conf, size_t i,
+    const struct config_group *g)
+{
+	static const char *const keys[] = { "id", "name", NULL };
+	struct department *d = &conf->departments[i];
+	char key[CONFIG_KEY_MAX];
+	size_t j;
+
+	if (config_check_keys(g, keys) == -1 ||
+	    config_string(g, "id", CONFIG_REQUIRED, &d->id) == -1 ||
+	    config_string(g, "name", CONFIG_REQUIRED | CONFIG_NONEMPTY,
+	    &d->name) == -1)
+		return -1;
+	config_key(key, g->key, "id");
+	if (!config_id_ok(d->id, CONFIG_DEPARTMENT_ID_MAX,
+	    CONFIG_DEPARTMENT_ID_CHARS))
+		return config_fail(g->r, config_member(g, "id"), key,
+		    "\"%s\" is not 1..%d characters of a-z 0-9 _ -", d->id,
+		    CONFIG_DEPARTMENT_ID_MAX);
+	for (j = 0; j < i; j++)
+		if (strcmp(conf->departments[j].id, d->id) == 0)
+			return config_fail(g->r, config_member(g, "id"), key,
+			    "duplicate department \"%s\"", d->id);
+	return 0;
+}
+
+/* Reads the departments list: at least one. */
+static int
+config_load_departments(struct config *conf, const struct config_group *root)
+{
+	const config_setting_t *list;
+	struct config_group g;
+	unsigned i;
+
+	if (config_list(root, "departments", CONFIG_REQUIRED | CONFIG_NONEMPTY,
+	    &list) == -1)
+		return -1;
+	conf->ndepartments = (size_t)config_setting_length(list);
+	conf->departments = xcalloc(conf->ndepartments,
+	    sizeof *conf->departments);
+	for (i = 0; i < conf->ndepartments; i++)
+		if (config_element(root, list, "departments", i, &g) == -1 ||
+		    config_load_department(conf, i, &g) == -1)
+			return -1;
+	return 0;
+}
+
+/* Reads a principal's role by name. */
+static int
+config_role(const struct config_group *g, role_t *role)
+{
+	char key[CONFIG_KEY_MAX], *name;
+	size_t i;
+
+	if (config_string(g, "role", CONFIG_REQUIRED, &name) == -1)
+		return -1;
+	for (i = 0; i < sizeof config_roles / sizeof config_roles[0]; i++)
+		if (strcmp(config_roles[i].name, name) == 0) {
+			*role = config_roles[i].role;
+			free(name);
+			return 0;
+		}
+	config_key(key, g->key, "role");
+	config_fail(g->r, config_member(g, "role"), key, "unknown role \"%s\" "
+	    "(agent, dispatcher, department, supervisor or admin)", name);
+	free(name);
+	return -1;
+}
+
+/* Reads a principal's department: required for role department only. */
+static int
+config_principal_department(const struct config *conf, struct principal *p,
+    const struct config_group *g)
+{
+	const config_setting_t *s;
+	char key[CONFIG_KEY_MAX];
+
+	config_key(key, g->key, "department");
+	if (config_string(g, "department", 0, &p->department) == -1)
+		return -1;
+	s = config_member(g, "department");
+	if (p->role != HOTLINE__ROLE__ROLE_DEPARTMENT) {
+		if (p->department != NULL)
+			return config_fail(g->r, s, key,
+			    "only principals of role department have one");
+		return 0;
+	}
+	if (p->department == NULL)
+		return config_fail(g->r, g->s, key,
+		    "missing (required for role department)");
+	if (config_department(conf, p->department) == NULL)
+		return config_fail(g->r, s, key, "unknown department \"%s\"",
+		    p->department);
+	return 0;
+}
+
+/* Reads a principal's unique id. */
+static int
+config_principal_id(const struct config *conf, size_t i,
+    const struct config_group *g)
+{
+	const char *id;
+	char key[CONFIG_KEY_MAX];
+	size_t j;
+
+	if (config_string(g, "id", CONFIG_REQUIRED,
+	    &conf->principals[i].id) == -1)
+		return -1;
+	id = conf->principals[i].id;
+	config_key(key, g->key, "id");
+	if (!config_id_ok(id, CONFIG_PRINCIPAL_ID_MAX,
+	    CONFIG_PRINCIPAL_ID_CHARS))
+		return config_fail(g->r, config_member(g, "id"), key,
+		    "\"%s\" is not 1..%d characters of A-Z a-z 0-9 _ . -", id,
+		    CONFIG_PRINCIPAL_ID_MAX);
+	for (j = 0; j < i; j++)
+		if (strcmp(conf->principals[j].id, id) == 0)
+			return config_fail(g->r, config_member(g, "id"), key,
+			    "duplicate principal \"%s\"", id);
+	return 0;
+}
+
+/* Reads principals[i]: id, role, department and hashed credential. */
+static int
+config_load_principal(struct config *conf, size_t i,
+    const struct config_group *g)
+{
+	static const char *const keys[] = { "id", "role", "department",
+	    "credential", NULL };
+	struct principal *p = &conf->principals[i];
+	char key[CONFIG_KEY_MAX];
+
+	if (config_check_keys(g, keys) == -1 ||
+	    config_principal_id(conf, i, g) == -1 ||
+	    config_role(g, &p->role) == -1 ||
+	    config_principal_department(conf, p, g) == -1 ||
+	    config_string(g, "credential", CONFIG_REQUIRED,
+	    &p->credential) == -1)
+		return -1;
+	config_key(key, g->key, "credential");
+	if (!auth_hash_valid(p->credential))
+		return config_fail(g->r, config_member(g, "credential"), key,
+		    "not a pbkdf2-sha256 hash "
+		    "(make one with hotlinectl passwd)");
+	return 0;
+}
+
+/* Reads the principals list (it may be empty). */
+static int
+config_load_principals(struct config *conf, const struct config_group *root)
+{
+	const config_setting_t *list;
+	struct config_group g;
+	unsigned i;
+
+	if (config_list(root, "principals", CONFIG_REQUIRED, &list) == -1)
+		return -1;
+	conf->nprincipals = (size_t)config_setting_length(list);
+	conf->principals = xcalloc(conf->nprincipals, sizeof *conf->principals);
+	for (i = 0; i < conf->nprincipals; i++)
+		if (config_element(root, list, "principals", i, &g) == -1 ||
+		    config_load_principal(conf, i, &g) == -1)
+			return -1;
+	return 0;
+}
+
+/* Reads entries[i] of the catalogue. */
+static int
+config_load_entry(struct config *conf, size_t i, const struct config_group *g)
+{
+	static const char *const keys[] = { "keywords", "districts",
+	    "department", "category", "weight", NULL };
+	struct catalogue_entry *e = &conf->entries[i];
+	char key[CONFIG_KEY_MAX];
+
+	if (config_check_keys(g, keys) == -1 ||
+	    config_strings(g, "keywords", CONFIG_REQUIRED | CONFIG_NONEMPTY,
+	    CONFIG_KEYWORD_MAX, &e->keywords, &e->nkeywords) == -1 ||
+	    config_strings(g, "districts", 0, SIZE_MAX, &e->districts,
+	    &e->ndistricts) == -1 ||
+	    config_string(g, "department", CONFIG_REQUIRED,
+	    &e->department) == -1 ||
+	    config_string(g, "category", 0, &e->category) == -1 ||
+	    config_float(g, "weight", 1.0, 0, HUGE_VAL, &e->weight) == -1)
+		return -1;
+	if (e->category == NULL)
+		e->category = xstrdup("");
+	config_key(key, g->key, "department");
+	if (config_department(conf, e->department) == NULL)
+		return config_fail(g->r, config_member(g, "department"), key,
+		    "unknown department \"%s\"", e->department);
+	config_key(key, g->key, "weight");
+	if (e->weight <= 0)
+		return config_fail(g->r, config_member(g, "weight"), key,
+		    "must be above 0");
+	return 0;
+}
+
+/* Reads the catalogue file's entries list (it may be empty). */
+static int
+config_load_entries(struct config *conf, const struct config_group *root)
+{
+	static const char *const keys[] = { "entries", NULL };
+	const config_setting_t *list;
+	struct config_group g;
+	unsigned i;
+
+	if (config_check_keys(root, keys) == -1 ||
+	    config_list(root, "entries", CONFIG_REQUIRED, &list) == -1)
+		return -1;
+	conf->nentries = (size_t)config_setting_length(list);
+	conf->entries = xcalloc(conf->nentries, sizeof *conf->entries);
+	for (i = 0; i < conf->nentries; i++)
+		if (config_element(root, list, "entries", i, &g) == -1 ||
+		    config_load_entry(conf, i, &g) == -1)
+			return -1;
+	return 0;
+}
+
+/* Reads the main file's top level; *catalogue gets the catalogue's path. */
+static int
+config_load_main(struct config *conf, const struct config_group *root,
+    char **catalogue)
+{
+	static const char *const keys[] = { "listen", "redis", "limits",
+	    "routing", "departments", "principals", NULL };
+
+	if (config_check_keys(root, keys) == -1 ||
+	    config_load_listens(conf, root) == -1 ||
+	    config_load_redis(conf, root) == -1 ||
+	    config_load_limits(conf, root) == -1 ||
+	    config_load_routing(conf, root, catalogue) == -1 ||
+	    config_load_departments(conf, root) == -1 ||
+	    config_load_principals(conf, root) == -1)
+		return -1;
+	return 0;
+}
+
+/* Parses the file at path into lc; returns 0, or -1 (lc destroyed, err set). */
+static int
+config_open(config_t *lc, const char *path, char *err, size_t errlen)
+{
+	char *dir = config_dirname(path);
+	int saved_errno;
+
+	config_init(lc);
+	if (dir != NULL)
+		config_set_include_dir(lc, dir);
+	free(dir);
+	if (config_read_file(lc, path) == CONFIG_TRUE)
+		return 0;
+	saved_errno = errno;
+	if (config_error_type(lc) == CONFIG_ERR_FILE_IO)
+		snprintf(err, errlen, "%s: cannot read: %s", path,
+		    strerror(saved_errno));
+	else
+		snprintf(err, errlen, "%s:%d: %s", config_error_file(lc) ?
+		    config_error_file(lc) : path, config_error_line(lc),
+		    config_error_text(lc));
+	config_destroy(lc);
+	return -1;
+}
+
+/* Reads the main file conf->path; *catalogue gets the catalogue's path. */
+static int
+config_read_main(struct config *conf, char **catalogue, char *err,
+    size_t errlen)
+{
+	struct config_reader r = { conf->path, err, errlen };
+	struct config_group root = { &r, NULL, "" };
+	config_t lc;
+	int rc;
+
+	if (config_open(&lc, conf->path, err, errlen) == -1)
+		return -1;
+	root.s = config_root_setting(&lc);
+	rc = config_load_main(conf, &root, catalogue);
+	config_destroy(&lc);
+	return rc;
+}
+
+/* Reads the catalogue file at path. */
+static int
+config_read_catalogue(struct config *conf, const char *path, char *err,
+    size_t errlen)
+{
+	struct config_reader r = { path, err, errlen };
+	struct config_group root = { &r, NULL, "" };
+	config_t lc;
+	int rc;
+
+	if (config_open(&lc, path, err, errlen) == -1)
+		return -1;
+	root.s = config_root_setting(&lc);
+	rc = config_load_entries(conf, &root);
+	config_destroy(&lc);
+	return rc;
+}
+
+/*
+ * Loads and checks the file at path and the catalogue it names, compiling
+ * the catalogue. Returns a new config, or NULL with a message naming the
+ * file, line and key at fault in err.
+ */
+struct config *
+config_load(const char *path, char *err, size_t errlen)
+{
+	struct config *conf = xcalloc(1, sizeof *conf);
+	char *catalogue = NULL, why[512];
+	int rc;
+
+	conf->path = xstrdup(path);
+	rc = config_read_main(conf, &catalogue, err, errlen);
+	if (rc == 0)
+		rc = config_read_catalogue(conf, catalogue, err, errlen);
+	if (rc == 0 && (conf->catalogue = catalogue_compile(conf->entries,
+	    conf->nentries, conf->departments, conf->ndepartments, why,
+	    sizeof why)) == NULL) {
+		snprintf(err, errlen, "%s: %s", catalogue, why);
+		rc = -1;
+	}
+	free(catalogue);
+	if (rc == -1) {
+		config_free(conf);
+		return NULL;
+	}
+	return conf;
+}
+
+/* Frees the n strings of v and v itself. */
+static void
+config_free_strings(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Frees the catalogue entries of conf. */
+static void
+config_free_entries(struct config *conf)
+{
+	struct catalogue_entry *e;
+	size_t i;
+
+	for (i = 0; i < conf->nentries; i++) {
+		e = &conf->entries[i];
+		config_free_strings(e->keywords, e->nkeywords);
+		config_free_strings(e->districts, e->ndistricts);
+		free(e->department);
+		free(e->category);
+	}
+	free(conf->entries);
+}
+
+/* Frees conf and everything it owns, the compiled catalogue included. */
+void
+config_free(struct config *conf)
+{
+	size_t i;
+
+	if (conf == NULL)
+		return;
+	catalogue_free(conf->catalogue);
+	config_free_entries(conf);
+	for (i = 0; i < conf->nlistens; i++) {
+		free(conf->listens[i].unix_path);
+		free(conf->listens[i].host);
+	}
+	free(conf->listens);
+	free(conf->redis.unix_path);
+	free(conf->redis.host);
+	free(conf->redis.password);
+	for (i = 0; i < conf->ndepartments; i++) {
+		free(conf->departments[i].id);
+		free(conf->departments[i].name);
+	}
+	free(conf->departments);
+	for (i = 0; i < conf->nprincipals; i++) {
+		free(conf->principals[i].id);
+		free(conf->principals[i].department);
+		free(conf->principals[i].credential);
+	}
+	free(conf->principals);
+	free(conf->path);
+	free(conf);
+}
+
+/* Returns the department with this id, or NULL. */
+const struct department *
+config_department(const struct config *conf, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < conf->ndepartments; i++)
+		if (conf->departments[i].id != NULL &&
+		    strcmp(conf->departments[i].id, id) == 0)
+			return &conf->departments[i];
+	return NULL;
+}
+
+/* Returns the principal with this id, or NULL. */
+const struct principal *
+config_principal(const struct config *conf, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < conf->nprincipals; i++)
+		if (conf->principals[i].id != NULL &&
+		    strcmp(conf->principals[i].id, id) == 0)
+			return &conf->principals[i];
+	return NULL;
+}
+
+/* Names a role as in the config file: "agent", "department", ... */
+const char *
+config_role_name(role_t role)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof config_roles / sizeof config_roles[0]; i++)
+		if (config_roles[i].role == role)
+			return config_roles[i].name;
+	return "unspecified";
+}

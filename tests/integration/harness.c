@@ -1,0 +1,1081 @@
+/* Integration test harness: starts redis-server and hotlined in a private directory and talks to them. */
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <ftw.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+#define HARNESS_MAX_LIVE 4
+
+/* Harnesses with servers running, for the exit and signal handlers. */
+static struct harness *live[HARNESS_MAX_LIVE];
+static int handlers_installed;
+static unsigned long unique_counter;
+
+/* Milliseconds of CLOCK_MONOTONIC. */
+int64_t
+harness_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Sleeps ms milliseconds, resuming after signals. */
+void
+harness_sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/* Kills every server of every live harness at once; async-signal-safe. */
+static void
+kill_all(void)
+{
+	int i;
+
+	for (i = 0; i < HARNESS_MAX_LIVE; i++) {
+		struct harness *h = live[i];
+
+		if (h == NULL)
+			continue;
+		if (h->second.pid > 0)
+			kill(h->second.pid, SIGKILL);
+		if (h->main.pid > 0)
+			kill(h->main.pid, SIGKILL);
+		if (h->redis_pid > 0)
+			kill(h->redis_pid, SIGKILL);
+	}
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}
+
+/* On SIGINT/SIGTERM: kill the servers, remove the directories, die of sig. */
+static void
+on_signal(int sig)
+{
+	int i;
+
+	kill_all();
+	for (i = 0; i < HARNESS_MAX_LIVE; i++) {
+		pid_t pid;
+
+		if (live[i] == NULL)
+			continue;
+		/* Only async-signal-safe calls here: fork, execve, waitpid. */
+		if ((pid = fork()) == 0) {
+			char *const argv[] = { "rm", "-rf", live[i]->dir, NULL };
+			char *const envp[] = { NULL };
+
+			execve("/bin/rm", argv, envp);
+			_exit(127);
+		}
+		if (pid > 0)
+			waitpid(pid, NULL, 0);
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* At exit: stop whatever a test left running. */
+static void
+on_exit_cleanup(void)
+{
+	int i;
+
+	for (i = 0; i < HARNESS_MAX_LIVE; i++)
+		if (live[i] != NULL)
+			harness_stop(live[i]);
+}
+
+/* Installs the exit and signal handlers once. */
+static void
+install_handlers(void)
+{
+	struct sigaction sa;
+
+	if (handlers_installed)
+		return;
+	handlers_installed = 1;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	atexit(on_exit_cleanup);
+}
+
+/* Adds h to (add) or removes it from the live list. */
+static void
+set_live(struct harness *h, int add)
+{
+	int i;
+
+	for (i = 0; i < HARNESS_MAX_LIVE; i++)
+		if (live[i] == h)
+			live[i] = NULL;
+	if (!add)
+		return;
+	for (i = 0; i < HARNESS_MAX_LIVE; i++)
+		if (live[i] == NULL) {
+			live[i] = h;
+			return;
+		}
+}
+
+/* Returns an environment variable or dflt when unset or empty. */
+static const char *
+env_or(const char *name, const char *dflt)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && *v != '\0' ? v : dflt;
+}
+
+/*
+ * Forks and execs argv with stdout and stderr appended to log_path and
+ * stdin from /dev/null; the child dies with this process. Returns its pid.
+ */
+static pid_t
+spawn(char *const argv[], const char *log_path)
+{
+	pid_t parent = getpid(), pid;
+	int fd;
+
+	fflush(stdout);
+	fflush(stderr);
+	if ((pid = fork()) != 0)
+		return pid;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(127);
+	signal(SIGPIPE, SIG_DFL);
+	if ((fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0600)) != -1) {
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+	}
+	if ((fd = open("/dev/null", O_RDONLY)) != -1) {
+		dup2(fd, STDIN_FILENO);
+		close(fd);
+	}
+	execvp(argv[0], argv);
+	fprintf(stderr, "harness: exec %s: %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
+/*
+ * Waits up to wait_ms for pid to exit. Returns 1 with *status set if it did,
+ * 0 if it still runs.
+ */
+static int
+wait_exit(pid_t pid, int wait_ms, int *status)
+{
+	int64_t end = harness_now_ms() + wait_ms;
+
+	for (;;) {
+		pid_t r = waitpid(pid, status, WNOHANG);
+
+		if (r == pid)
+			return 1;
+		if (r == -1 && errno == ECHILD) {
+			*status = -1;	/* already reaped: unknown */
+			return 1;
+		}
+		if (harness_now_ms() >= end)
+			return 0;
+		harness_sleep_ms(10);
+	}
+}
+
+/* Prints a file to stderr, framed, for diagnosis. */
+static void
+print_file(const char *what, const char *path)
+{
+	char line[4096];
+	FILE *f;
+
+	fprintf(stderr, "---- %s (%s) ----\n", what, path);
+	if ((f = fopen(path, "r")) == NULL) {
+		fprintf(stderr, "(cannot open: %s)\n", strerror(errno));
+		return;
+	}
+	while (fgets(line, sizeof line, f) != NULL)
+		fputs(line, stderr);
+	fclose(f);
+	fprintf(stderr, "---- end of %s ----\n", what);
+}
+
+/* Prints d's log to stderr. */
+void
+harness_print_log(const struct harness_daemon *d)
+{
+	print_file("hotlined log", d->log);
+}
+
+/* Returns a TCP port on 127.0.0.1 that was free a moment ago, or -1. */
+static int
+free_port(void)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof sin;
+	int fd, port = -1;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+		return -1;
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&sin, sizeof sin) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&sin, &len) == 0)
+		port = ntohs(sin.sin_port);
+	close(fd);
+	return port;
+}
+
+/* Returns 1 if something accepts connections on the unix socket path. */
+static int
+unix_accepts(const char *path)
+{
+	struct sockaddr_un sun;
+	int fd, ok;
+
+	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) == -1)
+		return 0;
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof sun.sun_path) {
+		close(fd);
+		return 0;
+	}
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	ok = connect(fd, (struct sockaddr *)&sun, sizeof sun) == 0;
+	close(fd);
+	return ok;
+}
+
+/* Returns 1 if something accepts connections on 127.0.0.1:port. */
+static int
+tcp_accepts(int port)
+{
+	struct sockaddr_in sin;
+	int fd, ok;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+		return 0;
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons((uint16_t)port);
+	ok = connect(fd, (struct sockaddr *)&sin, sizeof sin) == 0;
+	close(fd);
+	return ok;
+}
+
+/* Returns 1 if the test Redis answers PING with PONG. */
+static int
+redis_pongs(struct harness *h)
+{
+	redisContext *rc;
+	redisReply *r;
+	int ok = 0;
+
+	if ((rc = harness_redis(h)) == NULL)
+		return 0;
+	r = redisCommand(rc, "PING");
+	if (r != NULL && r->type == REDIS_REPLY_STATUS &&
+	    strcmp(r->str, "PONG") == 0)
+		ok = 1;
+	if (r != NULL)
+		freeReplyObject(r);
+	redisFree(rc);
+	return ok;
+}
+
+/* Starts redis-server on h's socket and data and waits until it answers. */
+int
+harness_redis_start(struct harness *h)
+{
+	char *argv[] = { "redis-server", "--port", "0", "--unixsocket",
+	    h->redis_sock, "--unixsocketperm", "700", "--dir", h->dir,
+	    "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
+	    "--daemonize", "no", NULL };
+	int64_t end = harness_now_ms() + HARNESS_WAIT_MS;
+	int status;
+
+	if ((h->redis_pid = spawn(argv, h->redis_log)) == -1) {
+		fprintf(stderr, "harness: fork: %s\n", strerror(errno));
+		h->redis_pid = 0;
+		return -1;
+	}
+	while (harness_now_ms() < end) {
+		if (redis_pongs(h))
+			return 0;
+		if (wait_exit(h->redis_pid, 0, &status)) {
+			fprintf(stderr, "harness: redis-server exited early\n");
+			h->redis_pid = 0;
+			print_file("redis log", h->redis_log);
+			return -1;
+		}
+		harness_sleep_ms(20);
+	}
+	fprintf(stderr, "harness: redis-server did not answer in %d ms\n",
+	    HARNESS_WAIT_MS);
+	print_file("redis log", h->redis_log);
+	return -1;
+}
+
+/* Stops redis-server with SIGTERM (it writes its AOF) and waits for it. */
+int
+harness_redis_stop(struct harness *h)
+{
+	int status, rc = 0;
+
+	if (h->redis_pid <= 0)
+		return -1;
+	kill(h->redis_pid, SIGTERM);
+	if (!wait_exit(h->redis_pid, HARNESS_WAIT_MS, &status)) {
+		fprintf(stderr, "harness: redis-server ignored SIGTERM\n");
+		kill(h->redis_pid, SIGKILL);
+		waitpid(h->redis_pid, &status, 0);
+		rc = -1;
+	}
+	h->redis_pid = 0;
+	return rc;
+}
+
+/* Reads the whole file at path into a new NUL-terminated buffer. */
+static char *
+read_file(const char *path)
+{
+	FILE *f;
+	char *buf;
+	long n;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET) != 0 || (buf = malloc((size_t)n + 1)) == NULL) {
+		fclose(f);
+		return NULL;
+	}
+	if (fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		fclose(f);
+		return NULL;
+	}
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/*
+ * Writes text to f with each "@KEY@" of keys[] replaced by vals[]; other
+ * text is copied as is.
+ */
+static void
+write_substituted(FILE *f, const char *text, const char *const keys[],
+    const char *const vals[], size_t n)
+{
+	size_t i;
+
+	while (*text != '\0') {
+		for (i = 0; i < n; i++)
+			if (strncmp(text, keys[i], strlen(keys[i])) == 0)
+				break;
+		if (i < n) {
+			fputs(vals[i], f);
+			text += strlen(keys[i]);
+		} else
+			fputc(*text++, f);
+	}
+}
+
+/* Writes d's config from the template; see harness.h. */
+int
+harness_write_config(struct harness *h, struct harness_daemon *d,
+    const char *name, const char *extra)
+{
+	char src[PATH_MAX], tmpl[PATH_MAX + 64], catalogue[PATH_MAX + 64];
+	char port[16];
+	const char *keys[] = { "@DIR@", "@REDIS_SOCK@", "@SOCK@", "@TCP_PORT@",
+	    "@CATALOGUE@", "@EXTRA_PRINCIPALS@" };
+	const char *vals[6];
+	char *text;
+	FILE *f;
+
+	/* Absolute: hotlined reads a relative catalogue path from the config's directory. */
+	if (realpath(env_or("HOTLINE_SRCDIR", "."), src) == NULL) {
+		fprintf(stderr, "harness: HOTLINE_SRCDIR: %s\n", strerror(errno));
+		return -1;
+	}
+	if (d->sock[0] == '\0') {
+		snprintf(d->sock, sizeof d->sock, "%s/%s.sock", h->dir, name);
+		snprintf(d->conf, sizeof d->conf, "%s/%s.conf", h->dir, name);
+		snprintf(d->log, sizeof d->log, "%s/%s.log", h->dir, name);
+	}
+	if (d->tcp_port <= 0 && (d->tcp_port = free_port()) <= 0) {
+		fprintf(stderr, "harness: no free TCP port\n");
+		return -1;
+	}
+	snprintf(tmpl, sizeof tmpl, "%s/tests/integration/hotlined-test.conf.in",
+	    src);
+	snprintf(catalogue, sizeof catalogue,
+	    "%s/tests/integration/catalogue-test.conf", src);
+	snprintf(port, sizeof port, "%d", d->tcp_port);
+	if ((text = read_file(tmpl)) == NULL) {
+		fprintf(stderr, "harness: %s: %s (set HOTLINE_SRCDIR)\n", tmpl,
+		    strerror(errno));
+		return -1;
+	}
+	vals[0] = h->dir;
+	vals[1] = h->redis_sock;
+	vals[2] = d->sock;
+	vals[3] = port;
+	vals[4] = catalogue;
+	vals[5] = extra;
+	if ((f = fopen(d->conf, "w")) == NULL) {
+		fprintf(stderr, "harness: %s: %s\n", d->conf, strerror(errno));
+		free(text);
+		return -1;
+	}
+	write_substituted(f, text, keys, vals, 6);
+	free(text);
+	return fclose(f) == 0 ? 0 : -1;
+}
+
+/* Starts hotlined -d -f d->conf and waits until both listeners accept. */
+int
+harness_daemon_start(struct harness *h, struct harness_daemon *d)
+{
+	char *argv[] = { NULL, "-d", "-f", d->conf, NULL };
+	int64_t end = harness_now_ms() + HARNESS_WAIT_MS;
+	int status;
+
+	(void)h;
+	argv[0] = (char *)env_or("HOTLINED", "build/hotlined");
+	if ((d->pid = spawn(argv, d->log)) == -1) {
+		fprintf(stderr, "harness: fork: %s\n", strerror(errno));
+		d->pid = 0;
+		return -1;
+	}
+	while (harness_now_ms() < end) {
+		if (unix_accepts(d->sock) && tcp_accepts(d->tcp_port))
+			return 0;
+		if (wait_exit(d->pid, 0, &status)) {
+			fprintf(stderr, "harness: %s exited early (status %d)\n",
+			    argv[0], status);
+			d->pid = 0;
+			harness_print_log(d);
+			return -1;
+		}
+		harness_sleep_ms(20);
+	}
+	fprintf(stderr, "harness: hotlined did not listen in %d ms\n",
+	    HARNESS_WAIT_MS);
+	harness_print_log(d);
+	return -1;
+}
+
+/* Sends sig to d and waits for it; see harness.h. */
+int
+harness_daemon_stop(struct harness_daemon *d, int sig, int wait_ms)
+{
+	int status;
+
+	if (d->pid <= 0)
+		return -1;
+	kill(d->pid, sig);
+	if (!wait_exit(d->pid, wait_ms, &status)) {
+		fprintf(stderr, "harness: hotlined still running %d ms after "
+		    "signal %d; killing it\n", wait_ms, sig);
+		kill(d->pid, SIGKILL);
+		waitpid(d->pid, &status, 0);
+		d->pid = 0;
+		return -1;
+	}
+	d->pid = 0;
+	return status;
+}
+
+/* Pings through d until its store is ready; bounded by wait_ms. */
+int
+harness_wait_store(struct harness_daemon *d, int wait_ms)
+{
+	int64_t end = harness_now_ms() + wait_ms;
+	char addr[HARNESS_PATH + 8];
+	struct hl_client *c = NULL;
+	struct hl_error err;
+	int ready = 0;
+
+	harness_unix_address(d, addr, sizeof addr);
+	while (!ready && harness_now_ms() < end) {
+		if (c == NULL && (c = harness_login_at(addr, "agent01")) == NULL) {
+			harness_sleep_ms(50);
+			continue;
+		}
+		if ((ready = harness_ping(c, &err)) == -1) {
+			hl_close(c);
+			c = NULL;
+		}
+		if (ready != 1) {
+			ready = 0;
+			harness_sleep_ms(50);
+		}
+	}
+	if (c != NULL)
+		hl_close(c);
+	if (!ready) {
+		fprintf(stderr, "harness: store not ready after %d ms\n", wait_ms);
+		harness_print_log(d);
+		return -1;
+	}
+	return 0;
+}
+
+/* Restarts the main hotlined and waits for its store. */
+int
+harness_restart(struct harness *h)
+{
+	int status = harness_daemon_stop(&h->main, SIGTERM,
+	    HARNESS_DRAIN_MS + 5000);
+
+	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		fprintf(stderr, "harness: hotlined did not exit cleanly "
+		    "(status %d)\n", status);
+		harness_print_log(&h->main);
+		return -1;
+	}
+	if (harness_daemon_start(h, &h->main) == -1)
+		return -1;
+	return harness_wait_store(&h->main, HARNESS_WAIT_MS);
+}
+
+/* Starts Redis and the main hotlined; see harness.h. */
+int
+harness_start(struct harness *h)
+{
+	memset(h, 0, sizeof *h);
+	install_handlers();
+	snprintf(h->dir, sizeof h->dir, "/tmp/hotline-test-XXXXXX");
+	if (mkdtemp(h->dir) == NULL) {
+		fprintf(stderr, "harness: mkdtemp: %s\n", strerror(errno));
+		return -1;
+	}
+	set_live(h, 1);
+	snprintf(h->redis_sock, sizeof h->redis_sock, "%s/redis.sock", h->dir);
+	snprintf(h->redis_log, sizeof h->redis_log, "%s/redis.log", h->dir);
+	if (harness_redis_start(h) == -1 ||
+	    harness_write_config(h, &h->main, "hotlined", "") == -1 ||
+	    harness_daemon_start(h, &h->main) == -1 ||
+	    harness_wait_store(&h->main, HARNESS_WAIT_MS) == -1) {
+		harness_stop(h);
+		return -1;
+	}
+	return 0;
+}
+
+/* Starts the servers for a test group and logs principal in; see harness.h. */
+int
+harness_group_start(struct harness *h, const char *principal,
+    struct hl_client **client)
+{
+	*client = NULL;
+	if (harness_start(h) == -1)
+		return -1;
+	if (principal != NULL && (*client = harness_login(h, principal)) == NULL) {
+		harness_stop(h);
+		return -1;
+	}
+	return 0;
+}
+
+/* Closes a group's client and stops its servers; see harness.h. */
+int
+harness_group_stop(struct harness *h, struct hl_client *client)
+{
+	if (client != NULL)
+		hl_close(client);
+	return harness_stop(h);
+}
+
+/* Removes one path for nftw. */
+static int
+remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+/* Stops d with SIGTERM; returns -1 (after printing its log) unless it exits 0. */
+static int
+stop_clean(struct harness_daemon *d)
+{
+	int status;
+
+	if (d->pid <= 0)
+		return 0;
+	status = harness_daemon_stop(d, SIGTERM, HARNESS_DRAIN_MS + 5000);
+	if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	fprintf(stderr, "harness: hotlined did not exit cleanly on SIGTERM "
+	    "(wait status %d)\n", status);
+	harness_print_log(d);
+	return -1;
+}
+
+/* Stops every server of h and removes its directory; see harness.h. */
+int
+harness_stop(struct harness *h)
+{
+	int rc = 0;
+
+	if (stop_clean(&h->second) == -1)
+		rc = -1;
+	if (stop_clean(&h->main) == -1)
+		rc = -1;
+	harness_redis_stop(h);
+	if (h->dir[0] != '\0' && getenv("HARNESS_KEEP") == NULL)
+		nftw(h->dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	else if (h->dir[0] != '\0')
+		fprintf(stderr, "harness: kept %s\n", h->dir);
+	h->dir[0] = '\0';
+	set_live(h, 0);
+	return rc;
+}
+
+/* Formats d's unix socket address. */
+const char *
+harness_unix_address(const struct harness_daemon *d, char *buf, size_t len)
+{
+	snprintf(buf, len, "unix:%s", d->sock);
+	return buf;
+}
+
+/* Formats d's TCP address. */
+const char *
+harness_tcp_address(const struct harness_daemon *d, char *buf, size_t len)
+{
+	snprintf(buf, len, "127.0.0.1:%d", d->tcp_port);
+	return buf;
+}
+
+/* Connects to address without hello. */
+struct hl_client *
+harness_connect(const char *address)
+{
+	struct hl_error err;
+	struct hl_client *c;
+
+	memset(&err, 0, sizeof err);
+	if ((c = hl_connect(address, HARNESS_CALL_MS, &err)) == NULL)
+		fprintf(stderr, "harness: connect %s: %s: %s\n", address,
+		    hl_error_name(err.code), err.message);
+	return c;
+}
+
+/* Connects to address and says hello as principal; quiet on failure. */
+struct hl_client *
+harness_try_login(const char *address, const char *principal,
+    struct hl_error *err)
+{
+	char token[128];
+	struct hl_client *c;
+
+	memset(err, 0, sizeof *err);
+	if ((c = hl_connect(address, HARNESS_CALL_MS, err)) == NULL)
+		return NULL;
+	snprintf(token, sizeof token, "%s-test", principal);
+	if (hl_hello(c, ROLE(UNSPECIFIED), principal, token, NULL, err) == -1) {
+		hl_close(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* Connects to address and says hello as principal with its test token. */
+struct hl_client *
+harness_login_at(const char *address, const char *principal)
+{
+	struct hl_error err;
+	struct hl_client *c;
+
+	if ((c = harness_try_login(address, principal, &err)) == NULL)
+		fprintf(stderr, "harness: hello %s at %s: %s: %s\n", principal,
+		    address, hl_error_name(err.code), err.message);
+	return c;
+}
+
+/* Connects to the main daemon's unix socket and says hello as principal. */
+struct hl_client *
+harness_login(struct harness *h, const char *principal)
+{
+	char addr[HARNESS_PATH + 8];
+
+	return harness_login_at(harness_unix_address(&h->main, addr,
+	    sizeof addr), principal);
+}
+
+/* A synchronous hiredis connection to the test Redis, or NULL. */
+redisContext *
+harness_redis(struct harness *h)
+{
+	struct timeval tv = { 2, 0 };
+	redisContext *rc;
+
+	rc = redisConnectUnixWithTimeout(h->redis_sock, tv);
+	if (rc != NULL && rc->err) {
+		redisFree(rc);
+		return NULL;
+	}
+	if (rc != NULL)
+		redisSetTimeout(rc, tv);
+	return rc;
+}
+
+/* Counts the Redis keys whose name contains text. */
+long
+harness_redis_count_keys(struct harness *h, const char *text)
+{
+	redisContext *rc;
+	char cursor[64] = "0", pattern[256];
+	long n = 0;
+
+	if ((rc = harness_redis(h)) == NULL)
+		return -1;
+	snprintf(pattern, sizeof pattern, "*%s*", text);
+	do {
+		redisReply *r = redisCommand(rc, "SCAN %s MATCH %s COUNT 1000",
+		    cursor, pattern);
+
+		if (r == NULL || r->type != REDIS_REPLY_ARRAY ||
+		    r->elements != 2) {
+			if (r != NULL)
+				freeReplyObject(r);
+			redisFree(rc);
+			return -1;
+		}
+		snprintf(cursor, sizeof cursor, "%s", r->element[0]->str);
+		n += (long)r->element[1]->elements;
+		freeReplyObject(r);
+	} while (strcmp(cursor, "0") != 0);
+	redisFree(rc);
+	return n;
+}
+
+/* Sends one request with the given body and returns the answer. */
+Hotline__Envelope *
+harness_call(struct hl_client *c, Hotline__Envelope__BodyCase body_case,
+    void *body, struct hl_error *err)
+{
+	Hotline__Envelope env = HOTLINE__ENVELOPE__INIT;
+	Hotline__Envelope *reply = NULL;
+	struct hl_error local;
+
+	if (err == NULL)
+		err = &local;
+	memset(err, 0, sizeof *err);
+	env.body_case = body_case;
+	/* Every member of the body union is a message pointer. */
+	env.ping = body;
+	if (hl_call(c, &env, &reply, err) == -1)
+		return NULL;
+	return reply;
+}
+
+/* Makes a call id unique in this test run. */
+const char *
+harness_call_id(char *buf, size_t len)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	snprintf(buf, len, "call-%ld-%lld%03ld-%lu", (long)getpid(),
+	    (long long)ts.tv_sec, ts.tv_nsec / 1000000, ++unique_counter);
+	return buf;
+}
+
+/* Makes a caller phone number unique in this test run. */
+const char *
+harness_phone(char *buf, size_t len)
+{
+	snprintf(buf, len, "139%04ld%04lu", (long)getpid() % 10000,
+	    ++unique_counter % 10000);
+	return buf;
+}
+
+/* Fills a create request with valid defaults and a new call id. */
+void
+harness_create_init(Hotline__CreateRequest *req, char *call_id,
+    size_t call_id_len, const char *phone, const char *title,
+    const char *content)
+{
+	hotline__create_request__init(req);
+	req->call_id = (char *)harness_call_id(call_id, call_id_len);
+	req->caller_phone = (char *)phone;
+	req->caller_name = "张先生";
+	req->district = "鼓楼区";
+	req->street = "东街街道";
+	req->address = "八一七北路 100 号";
+	req->title = (char *)title;
+	req->content = (char *)content;
+	req->type = HOTLINE__TICKET_TYPE__TICKET_TYPE_COMPLAINT;
+	req->urgency = HOTLINE__URGENCY__URGENCY_NORMAL;
+	req->channel = HOTLINE__CHANNEL__CHANNEL_PHONE;
+}
+
+/* Creates a ticket with a new call id and phone; NULL with err on an Error. */
+Hotline__Envelope *
+harness_create_or_null(struct hl_client *c, const char *title,
+    const char *content, struct hl_error *err)
+{
+	Hotline__CreateRequest req;
+	char call_id[64], phone[32];
+
+	harness_create_init(&req, call_id, sizeof call_id,
+	    harness_phone(phone, sizeof phone), title, content);
+	return harness_call(c, BODY(CREATE), &req, err);
+}
+
+/* Creates a ticket and asserts the daemon took it. */
+Hotline__Envelope *
+harness_create(struct hl_client *c, const char *title, const char *content)
+{
+	Hotline__Envelope *rep;
+	struct hl_error err;
+
+	rep = harness_create_or_null(c, title, content, &err);
+	assert_reply(rep, err);
+	assert_int_equal(rep->body_case, BODY(CREATED));
+	assert_non_null(rep->created->ticket);
+	return rep;
+}
+
+/* Shows a ticket. */
+Hotline__Envelope *
+harness_show(struct hl_client *c, const char *number, struct hl_error *err)
+{
+	Hotline__ShowRequest req = HOTLINE__SHOW_REQUEST__INIT;
+
+	req.number = (char *)number;
+	return harness_call(c, BODY(SHOW), &req, err);
+}
+
+/* Signs for a ticket. */
+Hotline__Envelope *
+harness_sign(struct hl_client *c, const char *number, struct hl_error *err)
+{
+	Hotline__SignRequest req = HOTLINE__SIGN_REQUEST__INIT;
+
+	req.number = (char *)number;
+	req.note = "已签收";
+	return harness_call(c, BODY(SIGN), &req, err);
+}
+
+/* Replies to a ticket with result. */
+Hotline__Envelope *
+harness_reply(struct hl_client *c, const char *number, const char *result,
+    struct hl_error *err)
+{
+	Hotline__ReplyRequest req = HOTLINE__REPLY_REQUEST__INIT;
+
+	req.number = (char *)number;
+	req.result = (char *)result;
+	req.solved = 1;
+	return harness_call(c, BODY(REPLY), &req, err);
+}
+
+/* Starts watching from cursor. */
+Hotline__Envelope *
+harness_watch(struct hl_client *c, const char *cursor, struct hl_error *err)
+{
+	Hotline__WatchRequest req = HOTLINE__WATCH_REQUEST__INIT;
+
+	req.cursor = (char *)cursor;
+	return harness_call(c, BODY(WATCH), &req, err);
+}
+
+/* Lists the department's open tickets. */
+Hotline__Envelope *
+harness_list(struct hl_client *c, uint32_t limit, struct hl_error *err)
+{
+	Hotline__ListRequest req = HOTLINE__LIST_REQUEST__INIT;
+
+	req.limit = limit;
+	return harness_call(c, BODY(LIST), &req, err);
+}
+
+/* Sends one frame with the given id and body, without waiting. */
+int
+harness_send(struct hl_client *c, uint64_t id,
+    Hotline__Envelope__BodyCase body_case, void *body)
+{
+	Hotline__Envelope env = HOTLINE__ENVELOPE__INIT;
+	struct hl_error err;
+
+	env.id = id;
+	env.body_case = body_case;
+	env.ping = body;
+	if (hl_send(c, &env, &err) == -1) {
+		fprintf(stderr, "harness: send: %s: %s\n",
+		    hl_error_name(err.code), err.message);
+		return -1;
+	}
+	return 0;
+}
+
+/* Asserts that the next frame is an Error with code and envelope id. */
+void
+harness_expect_error_frame(struct hl_client *c, int code, uint64_t id)
+{
+	Hotline__Envelope *f = NULL;
+	struct hl_error err;
+	int r;
+
+	memset(&err, 0, sizeof err);
+	r = hl_recv(c, HARNESS_CALL_MS, &f, &err);
+	if (r != 1)
+		fail_msg("expected an Error frame (%s), got %s: %s",
+		    hl_error_name(code), r == 0 ? "nothing in time" :
+		    hl_error_name(err.code), err.message);
+	if (f->body_case != BODY(ERROR)) {
+		int body = f->body_case;
+
+		hl_envelope_free(f);
+		fail_msg("expected an Error frame (%s), got body %d",
+		    hl_error_name(code), body);
+	}
+	if (f->error->code != (Hotline__ErrorCode)code) {
+		int got = f->error->code;
+
+		hl_envelope_free(f);
+		fail_msg("expected error %s, got %s", hl_error_name(code),
+		    hl_error_name(got));
+	}
+	assert_int_equal(f->id, id);
+	hl_envelope_free(f);
+}
+
+/* Asserts that the daemon closes the connection. */
+void
+harness_assert_closed(struct hl_client *c)
+{
+	Hotline__Envelope *f = NULL;
+	struct hl_error err;
+	int r;
+
+	memset(&err, 0, sizeof err);
+	r = hl_recv(c, HARNESS_CALL_MS, &f, &err);
+	if (r == 1) {
+		int body = f->body_case;
+
+		hl_envelope_free(f);
+		fail_msg("expected the daemon to close the connection, "
+		    "got a frame with body %d", body);
+	}
+	if (r == 0)
+		fail_msg("the daemon kept the connection open for %d ms",
+		    HARNESS_CALL_MS);
+	assert_int_equal(err.code, HL_ERR_IO);
+}
+
+/* Asserts that the main daemon runs and serves a new session. */
+void
+harness_assert_serving(struct harness *h)
+{
+	struct hl_client *c;
+	struct hl_error err;
+	int status;
+
+	assert_true(h->main.pid > 0);
+	if (waitpid(h->main.pid, &status, WNOHANG) == h->main.pid) {
+		h->main.pid = 0;
+		harness_print_log(&h->main);
+		fail_msg("hotlined died (wait status %d)", status);
+	}
+	c = harness_login(h, "agent02");
+	assert_non_null(c);
+	assert_int_equal(harness_ping(c, &err), 1);
+	hl_close(c);
+}
+
+/* Pings; 1 if the store is ready, 0 if not, -1 on error. */
+int
+harness_ping(struct hl_client *c, struct hl_error *err)
+{
+	Hotline__Ping req = HOTLINE__PING__INIT;
+	Hotline__Envelope *rep;
+	int ready;
+
+	if ((rep = harness_call(c, BODY(PING), &req, err)) == NULL)
+		return -1;
+	if (rep->body_case != BODY(PONG)) {
+		hl_envelope_free(rep);
+		return -1;
+	}
+	ready = rep->pong->store_ready ? 1 : 0;
+	hl_envelope_free(rep);
+	return ready;
+}
+
+/* Waits up to timeout_ms for the next pushed event; NULL on timeout or error. */
+Hotline__Envelope *
+harness_event(struct hl_client *c, int timeout_ms)
+{
+	Hotline__Envelope *ev = NULL;
+	struct hl_error err;
+
+	memset(&err, 0, sizeof err);
+	if (hl_next_event(c, timeout_ms, &ev, &err) != 1)
+		return NULL;
+	return ev;
+}
+
+/* Runs only the tests matching $HARNESS_FILTER, if set. */
+void
+harness_filter(void)
+{
+	const char *pattern = getenv("HARNESS_FILTER");
+
+	if (pattern != NULL && *pattern != '\0')
+		cmocka_set_test_filter(pattern);
+}
+
+/* Today's date in Asia/Shanghai (UTC+8, no DST) as yyyymmdd. */
+const char *
+harness_shanghai_date(char buf[9])
+{
+	time_t t = time(NULL) + 8 * 3600;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, 9, "%Y%m%d", &tm);
+	return buf;
+}

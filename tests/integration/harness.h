@@ -1,0 +1,197 @@
+/* Integration test harness: real redis-server and hotlined processes in a private directory. */
+#ifndef HARNESS_H
+#define HARNESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <hiredis/hiredis.h>
+
+#include "hotline.h"
+
+/* Every wait for a server is bounded by this. */
+#define HARNESS_WAIT_MS 10000
+/* Client calls give up after this (a daemon that hangs fails the test). */
+#define HARNESS_CALL_MS 8000
+/* Matches limits.drain_timeout_ms and redis.timeout_ms in hotlined-test.conf.in. */
+#define HARNESS_DRAIN_MS 3000
+#define HARNESS_REDIS_TIMEOUT_MS 2000
+#define HARNESS_MAX_FRAME 262144
+#define HARNESS_MAX_FIELD 65536
+
+/* Paths are short: the directory is /tmp/hotline-test-XXXXXX. */
+#define HARNESS_PATH 256
+
+/* One hotlined process: its config, listeners and log. */
+struct harness_daemon {
+	char conf[HARNESS_PATH];	/* config file written from the template */
+	char sock[HARNESS_PATH];	/* its unix socket */
+	char log[HARNESS_PATH];		/* its stderr */
+	int tcp_port;		/* its TCP listener on 127.0.0.1 */
+	pid_t pid;		/* 0 when not running */
+};
+
+struct harness {
+	char dir[64];			/* private directory under /tmp */
+	char redis_sock[HARNESS_PATH];
+	char redis_log[HARNESS_PATH];
+	pid_t redis_pid;		/* 0 when not running */
+	struct harness_daemon main;	/* the daemon tests talk to */
+	struct harness_daemon second;	/* optional second daemon on the same Redis */
+};
+
+/*
+ * Starts Redis and the main hotlined and waits until hotlined says its store
+ * is ready. Returns 0, or -1 after printing why (with hotlined's log).
+ */
+int harness_start(struct harness *);
+/*
+ * Stops every server of h (hotlined with SIGTERM) and removes its directory;
+ * safe to call twice. Returns -1, after printing its log, if a hotlined did
+ * not exit with status 0 (a sanitizer report at exit, say), else 0.
+ */
+int harness_stop(struct harness *);
+
+/*
+ * Group fixtures: harness_group_start starts the servers in *h and, when
+ * principal is not NULL, logs it in as *client; harness_group_stop closes
+ * client (NULL is fine) and stops them, failing if hotlined did not exit
+ * cleanly. HARNESS_FIXTURES defines a file's cmocka setup and teardown.
+ */
+int harness_group_start(struct harness *h, const char *principal,
+    struct hl_client **client);
+int harness_group_stop(struct harness *h, struct hl_client *client);
+#define HARNESS_FIXTURES(h, principal, client)				\
+static int setup(void **state)						\
+{ (void)state; return harness_group_start(&(h), (principal), &(client)); } \
+static int teardown(void **state)					\
+{ (void)state; return harness_group_stop(&(h), (client)); }
+
+/* Starts redis-server on h's socket and data (again, after a stop). */
+int harness_redis_start(struct harness *);
+/* Stops redis-server with SIGTERM (it saves its AOF) and waits for it. */
+int harness_redis_stop(struct harness *);
+
+/*
+ * Writes d's config from the template; extra is more principals (starting
+ * with a comma) or "". Picks d's socket and TCP port when not yet set.
+ */
+int harness_write_config(struct harness *, struct harness_daemon *,
+    const char *name, const char *extra);
+/* Starts hotlined -d -f d->conf and waits until both listeners accept. */
+int harness_daemon_start(struct harness *, struct harness_daemon *);
+/*
+ * Sends sig to d and waits up to wait_ms for it to exit, then SIGKILLs it.
+ * Returns its wait status, or -1 if it had to be killed or was not running.
+ */
+int harness_daemon_stop(struct harness_daemon *, int sig, int wait_ms);
+/* Restarts the main hotlined (SIGTERM, start) and waits for its store. */
+int harness_restart(struct harness *);
+/* Pings through d until Pong.store_ready; returns 0, or -1 after wait_ms. */
+int harness_wait_store(struct harness_daemon *, int wait_ms);
+/* Prints d's log to stderr (after a failure). */
+void harness_print_log(const struct harness_daemon *);
+
+/* Connects to an address without hello; NULL (printed) on failure. */
+struct hl_client *harness_connect(const char *address);
+/* Connects to the main daemon's unix socket and says hello as principal. */
+struct hl_client *harness_login(struct harness *, const char *principal);
+/* The same without printing failures: NULL with err filled. */
+struct hl_client *harness_try_login(const char *address,
+    const char *principal, struct hl_error *err);
+/* The same at any address ("unix:/path" or "127.0.0.1:port"). */
+struct hl_client *harness_login_at(const char *address, const char *principal);
+/* Formats d's unix or TCP address into buf. */
+const char *harness_unix_address(const struct harness_daemon *, char *buf,
+    size_t len);
+const char *harness_tcp_address(const struct harness_daemon *, char *buf,
+    size_t len);
+
+/* A synchronous hiredis connection to the test Redis; redisFree it. */
+redisContext *harness_redis(struct harness *);
+/* Counts the Redis keys whose name contains text (SCAN, no KEYS). */
+long harness_redis_count_keys(struct harness *, const char *text);
+
+/*
+ * Protocol helpers. Each sends one request and returns the answer envelope
+ * (free it with hl_envelope_free); on an Error answer it returns NULL with
+ * err filled. Body pointers are the request message of that body kind.
+ */
+Hotline__Envelope *harness_call(struct hl_client *,
+    Hotline__Envelope__BodyCase, void *body, struct hl_error *err);
+/* Makes a call id no other call in this test run uses. */
+const char *harness_call_id(char *buf, size_t len);
+/* Makes a caller phone number no other call in this run uses. */
+const char *harness_phone(char *buf, size_t len);
+/* Fills a create request with valid defaults (type complaint) and a new call id. */
+void harness_create_init(Hotline__CreateRequest *, char *call_id,
+    size_t call_id_len, const char *phone, const char *title,
+    const char *content);
+/* Creates a ticket (new call id and phone); NULL with err on an Error. */
+Hotline__Envelope *harness_create_or_null(struct hl_client *,
+    const char *title, const char *content, struct hl_error *err);
+/* Creates a ticket and asserts success; returns the CREATED envelope. */
+Hotline__Envelope *harness_create(struct hl_client *, const char *title,
+    const char *content);
+/* Show, sign, reply, watch, list; NULL with err on an Error answer. */
+Hotline__Envelope *harness_show(struct hl_client *, const char *number,
+    struct hl_error *err);
+Hotline__Envelope *harness_sign(struct hl_client *, const char *number,
+    struct hl_error *err);
+Hotline__Envelope *harness_reply(struct hl_client *, const char *number,
+    const char *result, struct hl_error *err);
+Hotline__Envelope *harness_watch(struct hl_client *, const char *cursor,
+    struct hl_error *err);
+Hotline__Envelope *harness_list(struct hl_client *, uint32_t limit,
+    struct hl_error *err);
+/* Sends one frame with the given id and body, without waiting; 0 or -1. */
+int harness_send(struct hl_client *, uint64_t id,
+    Hotline__Envelope__BodyCase, void *body);
+/* Asserts that the next frame is an Error with code and envelope id. */
+void harness_expect_error_frame(struct hl_client *, int code, uint64_t id);
+/* Asserts that the daemon closes the connection (within HARNESS_CALL_MS). */
+void harness_assert_closed(struct hl_client *);
+/* Asserts that the main daemon runs and serves a new session. */
+void harness_assert_serving(struct harness *);
+/* Pings; returns 1 if the store is ready, 0 if not, -1 on error. */
+int harness_ping(struct hl_client *, struct hl_error *err);
+/* Waits up to timeout_ms for the next pushed event; NULL on timeout. */
+Hotline__Envelope *harness_event(struct hl_client *, int timeout_ms);
+/* Today's date in Asia/Shanghai as yyyymmdd (ticket numbers start with it). */
+const char *harness_shanghai_date(char buf[9]);
+/* Milliseconds of CLOCK_MONOTONIC. */
+int64_t harness_now_ms(void);
+/* Sleeps ms milliseconds. */
+void harness_sleep_ms(int ms);
+
+/* Runs only the tests matching $HARNESS_FILTER (e.g. "test_watch_*"), if set. */
+void harness_filter(void);
+
+/* Short names for the protocol's long enum constants. */
+#define BODY(x) HOTLINE__ENVELOPE__BODY_##x
+#define STATE(x) HOTLINE__TICKET_STATE__TICKET_STATE_##x
+#define ERR(x) HOTLINE__ERROR_CODE__ERROR_CODE_##x
+#define ROLE(x) HOTLINE__ROLE__ROLE_##x
+#define KIND(x) HOTLINE__EVENT_KIND__EVENT_KIND_##x
+
+/* Fails the test (cmocka) unless rep is an answer; shows the daemon's error. */
+#define assert_reply(rep, err) do {					\
+	if ((rep) == NULL)						\
+		fail_msg("%s: expected an answer, got %s: %s (field %s)",\
+		    #rep, hl_error_name((err).code), (err).message,	\
+		    (err).field);					\
+} while (0)
+
+/* Fails the test unless the call gave an Error with code want. */
+#define assert_error(rep, err, want) do {				\
+	if ((rep) != NULL)						\
+		fail_msg("%s: expected error %s, got an answer",	\
+		    #rep, hl_error_name(want));				\
+	if ((err).code != (want))					\
+		fail_msg("%s: expected error %s, got %s: %s",		\
+		    #rep, hl_error_name(want), hl_error_name((err).code),\
+		    (err).message);					\
+} while (0)
+
+#endif

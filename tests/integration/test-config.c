@@ -1,0 +1,277 @@
+/* Integration tests of configuration: hotlined -n, and SIGHUP reloads with broken and good files. */
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+/* A principal added by the reload test; its token is "agent03-test". */
+#define AGENT03 ",\n\t{ id = \"agent03\"; role = \"agent\"; credential = " \
+    "\"pbkdf2-sha256$1000$7rpjtUJf4qz2GS4SFOpknA==$" \
+    "baIg0HrRKf5mw6et88hF4/ycvSc0uv5vG7wSCY3lSOQ=\"; }"
+/* A department principal of a department that does not exist. */
+#define GHOST ",\n\t{ id = \"ghost-01\"; role = \"department\"; " \
+    "department = \"ghost\"; credential = " \
+    "\"pbkdf2-sha256$1000$7rpjtUJf4qz2GS4SFOpknA==$" \
+    "baIg0HrRKf5mw6et88hF4/ycvSc0uv5vG7wSCY3lSOQ=\"; }"
+/* A principal whose credential is a plain token, not a hash. */
+#define PLAIN ",\n\t{ id = \"agent09\"; role = \"agent\"; " \
+    "credential = \"agent09-test\"; }"
+
+static struct harness h;
+
+static struct hl_client *no_client;
+HARNESS_FIXTURES(h, NULL, no_client)
+
+/*
+ * Runs hotlined -n -f conf with its output in out; returns its exit code,
+ * or fails the test if it does not exit within HARNESS_WAIT_MS.
+ */
+static int
+run_check(const char *conf, const char *out)
+{
+	const char *hotlined = getenv("HOTLINED");
+	int64_t end = harness_now_ms() + HARNESS_WAIT_MS;
+	pid_t pid;
+	int status, fd;
+
+	if (hotlined == NULL)
+		hotlined = "build/hotlined";
+	fflush(stderr);
+	assert_true((pid = fork()) != -1);
+	if (pid == 0) {
+		if ((fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600)) != -1) {
+			dup2(fd, STDOUT_FILENO);
+			dup2(fd, STDERR_FILENO);
+		}
+		execl(hotlined, hotlined, "-n", "-f", conf, (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, WNOHANG) == 0) {
+		if (harness_now_ms() > end) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			fail_msg("hotlined -n -f %s did not exit", conf);
+		}
+		harness_sleep_ms(10);
+	}
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+/* Returns the size of the file at path, or -1. */
+static long
+file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/* Writes text to path. */
+static void
+write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Returns 1 if the file at path contains text. */
+static int
+file_contains(const char *path, const char *text)
+{
+	char line[4096];
+	FILE *f;
+	int found = 0;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return 0;
+	while (!found && fgets(line, sizeof line, f) != NULL)
+		found = strstr(line, text) != NULL;
+	fclose(f);
+	return found;
+}
+
+/* Asserts that hotlined -n refuses conf with exit 1 and a message naming culprit. */
+static void
+expect_refused(const char *conf, const char *culprit)
+{
+	char out[HARNESS_PATH + 16];
+	int code;
+
+	snprintf(out, sizeof out, "%s/check.out", h.dir);
+	code = run_check(conf, out);
+	if (code != 1)
+		fail_msg("hotlined -n -f %s exited %d, want 1", conf, code);
+	if (file_size(out) <= 0)
+		fail_msg("hotlined -n -f %s refused it without a message", conf);
+	if (!file_contains(out, culprit))
+		fail_msg("hotlined -n -f %s: the message does not name %s",
+		    conf, culprit);
+}
+
+/* hotlined -n accepts the test config. */
+static void
+test_check_good(void **state)
+{
+	char out[HARNESS_PATH + 16];
+
+	(void)state;
+	snprintf(out, sizeof out, "%s/check.out", h.dir);
+	assert_int_equal(run_check(h.main.conf, out), 0);
+}
+
+/* hotlined -n refuses broken syntax, bad references, plain credentials and no file. */
+static void
+test_check_bad(void **state)
+{
+	struct harness_daemon bad;
+	char path[HARNESS_PATH + 16];
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/syntax.conf", h.dir);
+	write_text(path, "listen = ( { address = \"127.0.0.1:1\"; } \n"
+	    "redis = { unix = ; };\n");
+	expect_refused(path, "syntax.conf");
+
+	memset(&bad, 0, sizeof bad);
+	assert_int_equal(harness_write_config(&h, &bad, "ghost", GHOST), 0);
+	expect_refused(bad.conf, "ghost");
+
+	memset(&bad, 0, sizeof bad);
+	assert_int_equal(harness_write_config(&h, &bad, "plain", PLAIN), 0);
+	expect_refused(bad.conf, "credential");
+
+	snprintf(path, sizeof path, "%s/does-not-exist.conf", h.dir);
+	expect_refused(path, "does-not-exist.conf");
+}
+
+/* Logs principal in on the main daemon; quiet, NULL with err on failure. */
+static struct hl_client *
+try_login(const char *principal, struct hl_error *err)
+{
+	char addr[HARNESS_PATH + 8];
+
+	return harness_try_login(harness_unix_address(&h.main, addr,
+	    sizeof addr), principal, err);
+}
+
+/* Sends SIGHUP to the main daemon and gives it a moment to act on it. */
+static void
+hangup(void)
+{
+	assert_true(h.main.pid > 0);
+	assert_int_equal(kill(h.main.pid, SIGHUP), 0);
+	harness_sleep_ms(500);
+}
+
+/* SIGHUP with a broken file keeps serving with the old config. */
+static void
+test_sighup_broken_keeps_old(void **state)
+{
+	Hotline__ClassifyRequest cl = HOTLINE__CLASSIFY_REQUEST__INIT;
+	struct hl_client *before, *after;
+	Hotline__Envelope *rep;
+	struct hl_error err;
+
+	(void)state;
+	assert_non_null(before = harness_login(&h, "agent01"));
+	write_text(h.main.conf, "this is { not a config\n");
+	hangup();
+	harness_assert_serving(&h);
+	assert_int_equal(harness_ping(before, &err), 1);
+	assert_non_null(after = harness_login(&h, "zjj-01"));
+	assert_int_equal(harness_ping(after, &err), 1);
+	cl.title = "小区停水";
+	cl.content = "停水了。";
+	rep = harness_call(before, BODY(CLASSIFY), &cl, &err);
+	assert_reply(rep, err);
+	assert_string_equal(
+	    rep->classified->routing->suggestions[0]->department->id, "water");
+	hl_envelope_free(rep);
+
+	/* A file that parses but is wrong is kept out too. */
+	assert_int_equal(harness_write_config(&h, &h.main, "hotlined", GHOST), 0);
+	hangup();
+	harness_assert_serving(&h);
+	assert_int_equal(harness_ping(before, &err), 1);
+	assert_null(try_login("ghost-01", &err));
+	assert_int_equal(err.code, ERR(UNAUTHENTICATED));
+	hl_close(before);
+	hl_close(after);
+	assert_int_equal(harness_write_config(&h, &h.main, "hotlined", ""), 0);
+}
+
+/* Polls until principal can log in; bounded. */
+static struct hl_client *
+login_eventually(const char *principal)
+{
+	int64_t end = harness_now_ms() + HARNESS_WAIT_MS;
+	struct hl_error err;
+	struct hl_client *c;
+
+	while ((c = try_login(principal, &err)) == NULL &&
+	    harness_now_ms() < end)
+		harness_sleep_ms(100);
+	return c;
+}
+
+/* SIGHUP with a good changed file takes it: a new principal can log in. */
+static void
+test_sighup_good_reloads(void **state)
+{
+	struct hl_client *before, *c;
+	Hotline__Envelope *made;
+	struct hl_error err;
+
+	(void)state;
+	assert_non_null(before = harness_login(&h, "agent01"));
+	assert_null(try_login("agent03", &err));
+	assert_int_equal(err.code, ERR(UNAUTHENTICATED));
+	assert_int_equal(harness_write_config(&h, &h.main, "hotlined",
+	    AGENT03), 0);
+	assert_int_equal(kill(h.main.pid, SIGHUP), 0);
+	c = login_eventually("agent03");
+	if (c == NULL) {
+		harness_print_log(&h.main);
+		fail_msg("agent03 could not log in after the reload");
+	}
+	made = harness_create(c, "小区停水", "新话务员登记。");
+	assert_string_equal(made->created->ticket->created_by, "agent03");
+	assert_int_equal(made->created->ticket->state, STATE(DISPATCHED));
+	hl_envelope_free(made);
+	/* Sessions from before the reload carry on. */
+	assert_int_equal(harness_ping(before, &err), 1);
+	hl_close(before);
+	hl_close(c);
+}
+
+/* Runs the group: its setup starts the servers, its teardown stops them. */
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_check_good),
+		cmocka_unit_test(test_check_bad),
+		cmocka_unit_test(test_sighup_broken_keeps_old),
+		cmocka_unit_test(test_sighup_good_reloads),
+	};
+
+	harness_filter();
+	return cmocka_run_group_tests_name("config", tests, setup, teardown);
+}

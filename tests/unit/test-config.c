@@ -1,0 +1,607 @@
+/*
+ * Unit tests of config.c: the demo configuration, defaults, and the exact
+ * error messages (file:line: key: why) for bad files written to a temporary
+ * directory. The demo files are found under $HOTLINE_SRCDIR (set by
+ * tests/run.sh; default: the current directory, the top of the source tree).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "hotlined.h"
+
+/* "agent01-demo" hashed with 1000 iterations (fast to load). */
+#define HASH "pbkdf2-sha256$1000$MDEyMzQ1Njc4OWFiY2RlZg==$" \
+	"l1ckukn1W0wca9wc50whRnQBSLP41tHfus5fejRHhTI="
+
+/* A valid main file, one line per part so that errors have known lines. */
+#define LISTEN "listen = ( { address = \"127.0.0.1:7345\"; } );\n"	/* 1 */
+#define REDIS "redis = { host = \"127.0.0.1\"; port = 6390; };\n"	/* 2 */
+#define ROUTING "routing = { catalogue = \"catalogue.conf\"; };\n"	/* 3 */
+#define DEPTS "departments = ( { id = \"zjj\"; name = \"住建局\"; },\n" \
+	"  { id = \"water\"; name = \"供水公司\"; } );\n"		/* 4-5 */
+#define AGENT "{ id = \"agent01\"; role = \"agent\"; credential = \"" \
+	HASH "\"; }"
+#define PRINCIPALS "principals = ( " AGENT " );\n"			/* 6 */
+#define BASE LISTEN REDIS ROUTING DEPTS
+#define GOOD BASE PRINCIPALS
+#define CATALOGUE "entries = ( { keywords = [\"停水\"]; " \
+	"department = \"water\"; } );\n"
+
+struct files {
+	char dir[64];
+	char main[128];
+	char catalogue[128];
+};
+
+/* Writes text to path. */
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Makes a temporary directory holding hotlined.conf and catalogue.conf. */
+static void
+files_make(struct files *f, const char *main_text, const char *catalogue_text)
+{
+	snprintf(f->dir, sizeof f->dir, "/tmp/test-config-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->main, sizeof f->main, "%s/hotlined.conf", f->dir);
+	snprintf(f->catalogue, sizeof f->catalogue, "%s/catalogue.conf", f->dir);
+	write_file(f->main, main_text);
+	if (catalogue_text != NULL)
+		write_file(f->catalogue, catalogue_text);
+}
+
+/* Removes what files_make made. */
+static void
+files_remove(struct files *f)
+{
+	unlink(f->main);
+	unlink(f->catalogue);
+	assert_int_equal(rmdir(f->dir), 0);
+}
+
+/* Loads main_text with catalogue_text; the load must succeed. */
+static struct config *
+load_ok(const char *main_text, const char *catalogue_text)
+{
+	struct files f;
+	struct config *conf;
+	char err[512] = "";
+
+	files_make(&f, main_text, catalogue_text);
+	conf = config_load(f.main, err, sizeof err);
+	if (conf == NULL)
+		fail_msg("unexpected error: %s", err);
+	files_remove(&f);
+	return conf;
+}
+
+/*
+ * Loads main_text with catalogue_text; the load must fail with want, in
+ * which "%s" stands for the temporary directory.
+ */
+static void
+load_fails(const char *main_text, const char *catalogue_text, const char *want)
+{
+	struct files f;
+	char err[512] = "", expected[512];
+
+	files_make(&f, main_text, catalogue_text);
+	assert_null(config_load(f.main, err, sizeof err));
+	snprintf(expected, sizeof expected, want, f.dir);
+	assert_string_equal(err, expected);
+	files_remove(&f);
+}
+
+/* Returns the path of a file of the source tree. */
+static const char *
+source_path(const char *name, char *buf, size_t len)
+{
+	const char *srcdir = getenv("HOTLINE_SRCDIR");
+
+	snprintf(buf, len, "%s/%s", srcdir ? srcdir : ".", name);
+	return buf;
+}
+
+/* The demo configuration loads: departments, principals, defaults, listener. */
+static void
+test_demo_loads(void **state)
+{
+	char path[1024], err[512] = "";
+	struct config *conf;
+
+	(void)state;
+	conf = config_load(source_path("conf/hotlined.conf", path, sizeof path),
+	    err, sizeof err);
+	if (conf == NULL)
+		fail_msg("demo config: %s", err);
+	assert_int_equal(conf->nlistens, 1);
+	assert_string_equal(conf->listens[0].host, "127.0.0.1");
+	assert_int_equal(conf->listens[0].port, 7345);
+	assert_null(conf->listens[0].unix_path);
+	assert_string_equal(conf->redis.host, "127.0.0.1");
+	assert_int_equal(conf->redis.port, 6390);
+	assert_null(conf->redis.password);
+	assert_true(conf->ndepartments >= 14);
+	assert_string_equal(config_department(conf, "zjj")->name, "住建局");
+	assert_string_equal(config_department(conf, "gaj")->name, "公安局");
+	assert_true(conf->nentries >= 60);
+	assert_non_null(conf->catalogue);
+	assert_int_equal(config_principal(conf, "agent01")->role,
+	    HOTLINE__ROLE__ROLE_AGENT);
+	assert_int_equal(config_principal(conf, "dispatcher01")->role,
+	    HOTLINE__ROLE__ROLE_DISPATCHER);
+	assert_int_equal(config_principal(conf, "supervisor01")->role,
+	    HOTLINE__ROLE__ROLE_SUPERVISOR);
+	assert_int_equal(config_principal(conf, "admin01")->role,
+	    HOTLINE__ROLE__ROLE_ADMIN);
+	assert_string_equal(config_principal(conf, "zjj-02")->department, "zjj");
+	assert_null(config_principal(conf, "agent01")->department);
+	assert_null(config_principal(conf, "nobody"));
+	config_free(conf);
+}
+
+/* Every demo principal's token is "<id>-demo", and every department has a terminal. */
+static void
+test_demo_principals(void **state)
+{
+	char path[1024], err[512] = "", token[128], id[64];
+	const struct principal *p;
+	struct config *conf;
+	size_t i;
+
+	(void)state;
+	conf = config_load(source_path("conf/hotlined.conf", path, sizeof path),
+	    err, sizeof err);
+	assert_non_null(conf);
+	assert_non_null(config_principal(conf, "agent02"));
+	for (i = 0; i < conf->nprincipals; i++) {
+		p = &conf->principals[i];
+		snprintf(token, sizeof token, "%s-demo", p->id);
+		assert_int_equal(auth_verify(p->credential, token), 1);
+		assert_int_equal(auth_verify(p->credential, "demo"), 0);
+	}
+	for (i = 0; i < conf->ndepartments; i++) {
+		snprintf(id, sizeof id, "%s-01", conf->departments[i].id);
+		p = config_principal(conf, id);
+		assert_non_null(p);
+		assert_int_equal(p->role, HOTLINE__ROLE__ROLE_DEPARTMENT);
+		assert_string_equal(p->department, conf->departments[i].id);
+	}
+	config_free(conf);
+}
+
+/* Classifies text with the demo catalogue and returns the top department id. */
+static const char *
+demo_top(const struct config *conf, const char *title, const char *content,
+    const char *district, struct classify_result *r)
+{
+	assert_int_equal(classify_text(conf->catalogue, &conf->routing, title,
+	    content, district, r), 0);
+	return r->nsuggestions > 0 ? r->suggestions[0].department->id : "";
+}
+
+/* The demo catalogue routes common demands sensibly. */
+static void
+test_demo_routing(void **state)
+{
+	char path[1024], err[512] = "";
+	struct classify_result r;
+	struct config *conf;
+
+	(void)state;
+	conf = config_load(source_path("conf/hotlined.conf", path, sizeof path),
+	    err, sizeof err);
+	assert_non_null(conf);
+	assert_string_equal(demo_top(conf, "小区停水", "从早上停水到现在，没有通知",
+	    "台江区", &r), "water");
+	assert_string_equal(demo_top(conf, "工地扰民", "旁边工地夜间施工，噪音很大",
+	    "仓山区", &r), "sthjj");
+	assert_string_equal(demo_top(conf, "广场舞扰民", "每晚广场舞音响声音太大",
+	    "鼓楼区", &r), "cgj");
+	assert_string_equal(demo_top(conf, "讨薪", "公司拖欠工资三个月", "", &r),
+	    "rsj");
+	assert_string_equal(demo_top(conf, "燃气泄漏", "楼道里有很重的煤气味",
+	    "晋安区", &r), "gas");
+	assert_int_equal(r.auto_dispatch, 1);
+	assert_string_equal(r.suggestions[0].category, "公用事业/燃气安全");
+	assert_string_equal(demo_top(conf, "物业不作为", "物业公司不管小区卫生",
+	    "", &r), "zjj");
+	assert_string_equal(demo_top(conf, "补办身份证", "身份证丢了怎么补办",
+	    "", &r), "gaj");
+	assert_string_equal(demo_top(conf, "拆迁补偿", "拆迁补偿款迟迟不到位",
+	    "马尾区", &r), "mawei");
+	assert_string_equal(demo_top(conf, "拆迁补偿", "拆迁补偿款迟迟不到位",
+	    "鼓楼区", &r), "gulou");
+	assert_string_equal(demo_top(conf, "咨询", "请问今天天气怎么样", "", &r),
+	    "");
+	assert_int_equal(r.auto_dispatch, 0);
+	config_free(conf);
+}
+
+/* A minimal file gets every documented default. */
+static void
+test_defaults(void **state)
+{
+	struct config *conf;
+
+	(void)state;
+	conf = load_ok(GOOD, CATALOGUE);
+	assert_int_equal(conf->redis.db, 0);
+	assert_null(conf->redis.password);
+	assert_null(conf->redis.unix_path);
+	assert_int_equal(conf->redis.timeout_ms, 2000);
+	assert_int_equal(conf->redis.feed_maxlen, 10000);
+	assert_int_equal(conf->limits.max_frame, 262144);
+	assert_int_equal(conf->limits.max_field, 65536);
+	assert_int_equal(conf->limits.max_connections, 10000);
+	assert_int_equal(conf->limits.output_limit, 8388608);
+	assert_int_equal(conf->limits.requests_per_turn, 32);
+	assert_int_equal(conf->limits.drain_timeout_ms, 5000);
+	assert_true(conf->routing.dispatch_threshold == 0.6);
+	assert_true(conf->routing.prior == 1.0);
+	assert_int_equal(conf->nentries, 1);
+	assert_true(conf->entries[0].weight == 1.0);
+	assert_string_equal(conf->entries[0].category, "");
+	assert_int_equal(conf->entries[0].ndistricts, 0);
+	assert_string_equal(config_principal(conf, "agent01")->credential, HASH);
+	config_free(conf);
+}
+
+/* Explicit values are taken, int64 and int-for-float included. */
+static void
+test_values(void **state)
+{
+	struct config *conf;
+
+	(void)state;
+	conf = load_ok(BASE PRINCIPALS
+	    "limits = { max_frame = 1048576L; max_field = 1024; "
+	    "max_connections = 5; output_limit = 65536; requests_per_turn = 1; "
+	    "drain_timeout_ms = 0; };\n",
+	    CATALOGUE);
+	assert_int_equal(conf->limits.max_frame, 1048576);
+	assert_int_equal(conf->limits.max_field, 1024);
+	assert_int_equal(conf->limits.max_connections, 5);
+	assert_int_equal(conf->limits.output_limit, 65536);
+	assert_int_equal(conf->limits.requests_per_turn, 1);
+	assert_int_equal(conf->limits.drain_timeout_ms, 0);
+	config_free(conf);
+
+	conf = load_ok(LISTEN
+	    "redis = { unix = \"/tmp/r.sock\"; db = 3; password = \"s3cret\"; "
+	    "timeout_ms = 100; feed_maxlen = 100; };\n"
+	    "routing = { catalogue = \"catalogue.conf\"; prior = 2; "
+	    "dispatch_threshold = 1; };\n" DEPTS PRINCIPALS, CATALOGUE);
+	assert_string_equal(conf->redis.unix_path, "/tmp/r.sock");
+	assert_null(conf->redis.host);
+	assert_int_equal(conf->redis.db, 3);
+	assert_string_equal(conf->redis.password, "s3cret");
+	assert_int_equal(conf->redis.timeout_ms, 100);
+	assert_int_equal(conf->redis.feed_maxlen, 100);
+	assert_true(conf->routing.prior == 2.0);
+	assert_true(conf->routing.dispatch_threshold == 1.0);
+	config_free(conf);
+}
+
+/* Listeners: IPv6 in brackets, unix sockets with octal modes. */
+static void
+test_listeners(void **state)
+{
+	struct config *conf;
+
+	(void)state;
+	conf = load_ok("listen = ( { address = \"[::1]:7000\"; },\n"
+	    "{ unix = \"/tmp/h.sock\"; },\n"
+	    "{ unix = \"/tmp/h2.sock\"; mode = 0600; },\n"
+	    "{ unix = \"/tmp/h3.sock\"; mode = \"0640\"; } );\n"
+	    REDIS ROUTING DEPTS PRINCIPALS, CATALOGUE);
+	assert_int_equal(conf->nlistens, 4);
+	assert_string_equal(conf->listens[0].host, "::1");
+	assert_int_equal(conf->listens[0].port, 7000);
+	assert_string_equal(conf->listens[1].unix_path, "/tmp/h.sock");
+	assert_int_equal(conf->listens[1].unix_mode, 0660);
+	assert_int_equal(conf->listens[2].unix_mode, 0600);
+	assert_int_equal(conf->listens[3].unix_mode, 0640);
+	config_free(conf);
+}
+
+/* Bad listeners are refused with the key named. */
+static void
+test_listen_errors(void **state)
+{
+	(void)state;
+	load_fails("listen = ( { address = \"localhost:7345\"; } );\n"
+	    REDIS ROUTING DEPTS PRINCIPALS, CATALOGUE,
+	    "%s/hotlined.conf:1: listen[0].address: \"localhost:7345\" is not "
+	    "\"IPv4:port\" or \"[IPv6]:port\"");
+	load_fails("listen = ( { address = \"127.0.0.1:70000\"; } );\n"
+	    REDIS ROUTING DEPTS PRINCIPALS, CATALOGUE,
+	    "%s/hotlined.conf:1: listen[0].address: \"127.0.0.1:70000\" is not "
+	    "\"IPv4:port\" or \"[IPv6]:port\"");
+	load_fails("listen = (\n{ address = \"127.0.0.1:1\"; unix = \"/x\"; } );\n"
+	    REDIS ROUTING DEPTS PRINCIPALS, CATALOGUE,
+	    "%s/hotlined.conf:2: listen[0]: give either address or unix");
+	load_fails("listen = ( { unix = \"/x\"; mode = 0800; } );\n"
+	    REDIS ROUTING DEPTS PRINCIPALS, CATALOGUE,
+	    "%s/hotlined.conf:1: listen[0].mode: must be octal digits "
+	    "0000..0777, e.g. 0660");
+	load_fails("listen = ( );\n" REDIS ROUTING DEPTS PRINCIPALS, CATALOGUE,
+	    "%s/hotlined.conf:1: listen: must not be empty");
+	load_fails(REDIS ROUTING DEPTS PRINCIPALS, CATALOGUE,
+	    "%s/hotlined.conf: listen: missing");
+}
+
+/* Typos are errors, at the top level and inside groups. */
+static void
+test_unknown_keys(void **state)
+{
+	(void)state;
+	load_fails(GOOD "listne = 1;\n", CATALOGUE,
+	    "%s/hotlined.conf:7: listne: unknown key");
+	load_fails(LISTEN "redis = { host = \"h\"; port = 1; prot = 2; };\n"
+	    ROUTING DEPTS PRINCIPALS, CATALOGUE,
+	    "%s/hotlined.conf:2: redis.prot: unknown key");
+	load_fails(GOOD, "entries = ( { keywords = [\"x\"]; "
+	    "department = \"zjj\"; wieght = 2.0; } );\n",
+	    "%s/catalogue.conf:1: entries[0].wieght: unknown key");
+}
+
+/* Numbers out of range or of the wrong type. */
+static void
+test_range_errors(void **state)
+{
+	(void)state;
+	load_fails(GOOD "limits = { max_frame = 1000; };\n", CATALOGUE,
+	    "%s/hotlined.conf:7: limits.max_frame: must be between 1024 and "
+	    "67108864");
+	load_fails(GOOD "limits = { max_frame = 2048;\n max_field = 4096; };\n",
+	    CATALOGUE,
+	    "%s/hotlined.conf:8: limits.max_field: must be between 64 and 2048");
+	load_fails(GOOD "limits = { max_connections = \"10\"; };\n", CATALOGUE,
+	    "%s/hotlined.conf:7: limits.max_connections: must be an integer");
+	load_fails(LISTEN REDIS "routing = { catalogue = \"catalogue.conf\"; "
+	    "dispatch_threshold = 1.5; };\n" DEPTS PRINCIPALS, CATALOGUE,
+	    "%s/hotlined.conf:3: routing.dispatch_threshold: must be between "
+	    "0 and 1");
+	load_fails(LISTEN REDIS "routing = { catalogue = \"catalogue.conf\"; "
+	    "prior = -0.5; };\n" DEPTS PRINCIPALS, CATALOGUE,
+	    "%s/hotlined.conf:3: routing.prior: must be 0 or more");
+	load_fails(LISTEN "redis = { host = \"h\"; port = 6379; timeout_ms = 50; };\n"
+	    ROUTING DEPTS PRINCIPALS, CATALOGUE,
+	    "%s/hotlined.conf:2: redis.timeout_ms: must be between 100 and 60000");
+}
+
+/* Required keys and groups. */
+static void
+test_missing(void **state)
+{
+	(void)state;
+	load_fails(LISTEN "redis = { host = \"h\"; };\n" ROUTING DEPTS PRINCIPALS,
+	    CATALOGUE, "%s/hotlined.conf:2: redis.port: missing");
+	load_fails(LISTEN ROUTING DEPTS PRINCIPALS, CATALOGUE,
+	    "%s/hotlined.conf: redis: missing");
+	load_fails(LISTEN REDIS "routing = { prior = 1.0; };\n" DEPTS PRINCIPALS,
+	    CATALOGUE, "%s/hotlined.conf:3: routing.catalogue: missing");
+	load_fails(BASE, CATALOGUE, "%s/hotlined.conf: principals: missing");
+	load_fails(LISTEN REDIS ROUTING "departments = ( );\n" PRINCIPALS,
+	    CATALOGUE, "%s/hotlined.conf:4: departments: must not be empty");
+}
+
+/* Department ids: format, uniqueness; names: UTF-8. */
+static void
+test_department_errors(void **state)
+{
+	(void)state;
+	load_fails(LISTEN REDIS ROUTING
+	    "departments = ( { id = \"ZJJ\"; name = \"住建局\"; } );\n" PRINCIPALS,
+	    CATALOGUE, "%s/hotlined.conf:4: departments[0].id: \"ZJJ\" is not "
+	    "1..32 characters of a-z 0-9 _ -");
+	load_fails(LISTEN REDIS ROUTING
+	    "departments = ( { id = \"zjj\"; name = \"住建局\"; },\n"
+	    "{ id = \"zjj\"; name = \"又一个\"; } );\n" PRINCIPALS, CATALOGUE,
+	    "%s/hotlined.conf:5: departments[1].id: duplicate department \"zjj\"");
+	load_fails(LISTEN REDIS ROUTING
+	    "departments = ( { id = \"zjj\"; name = \"\xe4\xbd\"; } );\n"
+	    PRINCIPALS, CATALOGUE,
+	    "%s/hotlined.conf:4: departments[0].name: not valid UTF-8");
+	load_fails(LISTEN REDIS ROUTING
+	    "departments = ( { id = \"zjj\"; name = \"\"; } );\n" PRINCIPALS,
+	    CATALOGUE, "%s/hotlined.conf:4: departments[0].name: must not be "
+	    "empty");
+}
+
+/* Principals: roles, departments, credentials, ids. */
+static void
+test_principal_errors(void **state)
+{
+	(void)state;
+	load_fails(BASE "principals = ( " AGENT ",\n"
+	    "{ id = \"x-01\"; role = \"department\"; department = \"xyz\"; "
+	    "credential = \"" HASH "\"; } );\n", CATALOGUE,
+	    "%s/hotlined.conf:7: principals[1].department: unknown department "
+	    "\"xyz\"");
+	load_fails(BASE "principals = (\n"
+	    "{ id = \"x-01\"; role = \"department\"; credential = \"" HASH
+	    "\"; } );\n", CATALOGUE,
+	    "%s/hotlined.conf:7: principals[0].department: missing (required "
+	    "for role department)");
+	load_fails(BASE "principals = (\n"
+	    "{ id = \"a\"; role = \"agent\"; department = \"zjj\"; "
+	    "credential = \"" HASH "\"; } );\n", CATALOGUE,
+	    "%s/hotlined.conf:7: principals[0].department: only principals of "
+	    "role department have one");
+	load_fails(BASE "principals = (\n"
+	    "{ id = \"a\"; role = \"boss\"; credential = \"" HASH "\"; } );\n",
+	    CATALOGUE, "%s/hotlined.conf:7: principals[0].role: unknown role "
+	    "\"boss\" (agent, dispatcher, department, supervisor or admin)");
+	load_fails(BASE "principals = (\n"
+	    "{ id = \"a\"; role = \"agent\"; credential = \"a-demo\"; } );\n",
+	    CATALOGUE, "%s/hotlined.conf:7: principals[0].credential: not a "
+	    "pbkdf2-sha256 hash (make one with hotlinectl passwd)");
+	load_fails(BASE "principals = ( " AGENT ",\n" AGENT " );\n", CATALOGUE,
+	    "%s/hotlined.conf:7: principals[1].id: duplicate principal "
+	    "\"agent01\"");
+	load_fails(BASE "principals = (\n"
+	    "{ id = \"a b\"; role = \"agent\"; credential = \"" HASH "\"; } );\n",
+	    CATALOGUE, "%s/hotlined.conf:7: principals[0].id: \"a b\" is not "
+	    "1..64 characters of A-Z a-z 0-9 _ . -");
+}
+
+/* Catalogue entries: departments, weights, keywords, districts. */
+static void
+test_catalogue_errors(void **state)
+{
+	char cat[1024], want[512], kw[258];
+
+	(void)state;
+	load_fails(GOOD, "entries = (\n"
+	    "{ keywords = [\"停水\"]; department = \"water\"; },\n"
+	    "{ keywords = [\"漏水\"]; department = \"xyz\"; } );\n",
+	    "%s/catalogue.conf:3: entries[1].department: unknown department "
+	    "\"xyz\"");
+	load_fails(GOOD, "entries = (\n"
+	    "{ keywords = [\"停水\"]; department = \"water\"; weight = 0; } );\n",
+	    "%s/catalogue.conf:2: entries[0].weight: must be above 0");
+	load_fails(GOOD, "entries = (\n"
+	    "{ keywords = []; department = \"water\"; } );\n",
+	    "%s/catalogue.conf:2: entries[0].keywords: must not be empty");
+	load_fails(GOOD, "entries = (\n"
+	    "{ keywords = [\"停水\", \"\"]; department = \"water\"; } );\n",
+	    "%s/catalogue.conf:2: entries[0].keywords[1]: must not be empty");
+	load_fails(GOOD, "entries = (\n"
+	    "{ keywords = [\"停水\"]; districts = [\"\xff\"]; "
+	    "department = \"water\"; } );\n",
+	    "%s/catalogue.conf:2: entries[0].districts[0]: not valid UTF-8");
+	load_fails(GOOD, "entries = ( { keywords = \"停水\"; "
+	    "department = \"water\"; } );\n",
+	    "%s/catalogue.conf:1: entries[0].keywords: must be a list of "
+	    "strings [ ... ]");
+	load_fails(GOOD, "entries = ( { department = \"water\"; } );\n",
+	    "%s/catalogue.conf:1: entries[0].keywords: missing");
+	memset(kw, 'a', 257);
+	kw[257] = '\0';
+	snprintf(cat, sizeof cat, "entries = ( { keywords = [\"%s\"]; "
+	    "department = \"water\"; } );\n", kw);
+	snprintf(want, sizeof want, "%%s/catalogue.conf:1: "
+	    "entries[0].keywords[0]: longer than 256 bytes");
+	load_fails(GOOD, cat, want);
+}
+
+/* The catalogue path is relative to the main file's directory; absolute paths work. */
+static void
+test_catalogue_path(void **state)
+{
+	struct files f;
+	struct config *conf;
+	char main_text[1024], err[512] = "";
+
+	(void)state;
+	files_make(&f, GOOD, "entries = ( { keywords = [\"停水\"]; "
+	    "districts = [\"台江区\", \"鼓楼区\"]; department = \"water\"; "
+	    "category = \"公用事业/供水\"; weight = 2.5; } );\n");
+	conf = config_load(f.main, err, sizeof err);
+	assert_non_null(conf);
+	assert_int_equal(conf->entries[0].ndistricts, 2);
+	assert_string_equal(conf->entries[0].districts[1], "鼓楼区");
+	assert_string_equal(conf->entries[0].category, "公用事业/供水");
+	assert_true(conf->entries[0].weight == 2.5);
+	config_free(conf);
+	snprintf(main_text, sizeof main_text, LISTEN REDIS
+	    "routing = { catalogue = \"%s\"; };\n" DEPTS PRINCIPALS,
+	    f.catalogue);
+	write_file(f.main, main_text);
+	conf = config_load(f.main, err, sizeof err);
+	assert_non_null(conf);
+	config_free(conf);
+	files_remove(&f);
+}
+
+/* Unreadable files and syntax errors name the file (and the line). */
+static void
+test_file_errors(void **state)
+{
+	char err[512] = "";
+
+	(void)state;
+	assert_null(config_load("/nonexistent/hotlined.conf", err, sizeof err));
+	assert_string_equal(err, "/nonexistent/hotlined.conf: cannot read: "
+	    "No such file or directory");
+	load_fails(GOOD, NULL, "%s/catalogue.conf: cannot read: No such file "
+	    "or directory");
+	load_fails(LISTEN "redis = { host = ; };\n", CATALOGUE,
+	    "%s/hotlined.conf:2: syntax error");
+}
+
+/* An empty catalogue loads and classifies nothing. */
+static void
+test_empty_catalogue(void **state)
+{
+	struct classify_result r;
+	struct config *conf;
+
+	(void)state;
+	conf = load_ok(GOOD, "entries = ( );\n");
+	assert_int_equal(conf->nentries, 0);
+	assert_int_equal(classify_text(conf->catalogue, &conf->routing, "停水",
+	    "停水", "", &r), 0);
+	assert_int_equal(r.nsuggestions, 0);
+	config_free(conf);
+}
+
+/* Role names are those of the file. */
+static void
+test_role_names(void **state)
+{
+	(void)state;
+	assert_string_equal(config_role_name(HOTLINE__ROLE__ROLE_AGENT), "agent");
+	assert_string_equal(config_role_name(HOTLINE__ROLE__ROLE_DISPATCHER),
+	    "dispatcher");
+	assert_string_equal(config_role_name(HOTLINE__ROLE__ROLE_DEPARTMENT),
+	    "department");
+	assert_string_equal(config_role_name(HOTLINE__ROLE__ROLE_SUPERVISOR),
+	    "supervisor");
+	assert_string_equal(config_role_name(HOTLINE__ROLE__ROLE_ADMIN), "admin");
+	assert_string_equal(config_role_name(HOTLINE__ROLE__ROLE_UNSPECIFIED),
+	    "unspecified");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_demo_loads),
+		cmocka_unit_test(test_demo_principals),
+		cmocka_unit_test(test_demo_routing),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_listeners),
+		cmocka_unit_test(test_listen_errors),
+		cmocka_unit_test(test_unknown_keys),
+		cmocka_unit_test(test_range_errors),
+		cmocka_unit_test(test_missing),
+		cmocka_unit_test(test_department_errors),
+		cmocka_unit_test(test_principal_errors),
+		cmocka_unit_test(test_catalogue_errors),
+		cmocka_unit_test(test_catalogue_path),
+		cmocka_unit_test(test_file_errors),
+		cmocka_unit_test(test_empty_catalogue),
+		cmocka_unit_test(test_role_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
