@@ -4,7 +4,8 @@
 -- ARGV[1] cursor: "" = only new events, "0" = all retained, else a stream id
 -- ARGV[2] how many events at most
 -- Returns {"ok", cursor, {id, kind, number, at, actor, ticket hash}...}, or
--- {"relist", cursor} when events after the given cursor were trimmed away:
+-- {"relist", cursor} when events after the given cursor were trimmed away
+-- (or may have been: a cursor just before the first retained event counts):
 -- the terminal lists its open tickets again and carries on from cursor.
 
 -- Compares two stream ids ("ms-seq"); returns -1, 0 or 1.
@@ -23,16 +24,18 @@ if redis.call('EXISTS', KEYS[1]) == 0 then
   if cursor == '' then cursor = '0-0' end
   return {'ok', cursor, {}}
 end
+-- Trimming (MAXLEN) removes the oldest entries: some were removed when more
+-- were ever added than remain, and a cursor before the first one left may
+-- have missed them. (Trimming does not move max-deleted-entry-id.)
 local info = redis.call('XINFO', 'STREAM', KEYS[1])
-local last, deleted = '0-0', '0-0'
-for i = 1, #info, 2 do
-  if info[i] == 'last-generated-id' then last = info[i + 1] end
-  if info[i] == 'max-deleted-entry-id' then deleted = info[i + 1] end
-end
+local f = {}
+for i = 1, #info, 2 do f[info[i]] = info[i + 1] end
+local last = f['last-generated-id']
 if cursor == '' then
   return {'ok', last, {}}
 end
-if cursor ~= '0' and compare(cursor, deleted) < 0 then
+if cursor ~= '0' and f['entries-added'] > f['length'] and
+    compare(cursor, f['recorded-first-entry-id']) < 0 then
   return {'relist', last}
 end
 

@@ -600,6 +600,29 @@ harness_start(struct harness *h)
 	return 0;
 }
 
+/* Replaces the first occurrence of from with to in d's config file; see harness.h. */
+int
+harness_edit_config(struct harness_daemon *d, const char *from, const char *to)
+{
+	char *text = read_file(d->conf), *at;
+	FILE *f;
+	int rc = -1;
+
+	if (text == NULL || (at = strstr(text, from)) == NULL) {
+		fprintf(stderr, "harness: %s: no \"%s\" to replace\n", d->conf,
+		    from);
+		free(text);
+		return -1;
+	}
+	if ((f = fopen(d->conf, "w")) != NULL) {
+		fprintf(f, "%.*s%s%s", (int)(at - text), text, to,
+		    at + strlen(from));
+		rc = fclose(f) == 0 ? 0 : -1;
+	}
+	free(text);
+	return rc;
+}
+
 /* Starts the servers for a test group and logs principal in; see harness.h. */
 int
 harness_group_start(struct harness *h, const char *principal,

@@ -93,6 +93,13 @@ int harness_wait_store(struct harness_daemon *, int wait_ms);
 /* Prints d's log to stderr (after a failure). */
 void harness_print_log(const struct harness_daemon *);
 
+/*
+ * Replaces the first occurrence of from with to in d's config file (a test's
+ * own limits); harness_restart or SIGHUP makes it count. 0, or -1 (printed).
+ */
+int harness_edit_config(struct harness_daemon *, const char *from,
+    const char *to);
+
 /* Connects to an address without hello; NULL (printed) on failure. */
 struct hl_client *harness_connect(const char *address);
 /* Connects to the main daemon's unix socket and says hello as principal. */
