@@ -156,4 +156,7 @@ install: all
 clean:
 	rm -rf build build-*
 
+# Benchmarks and the classifier's evaluation keep their rules beside their sources.
+-include tests/bench/bench.mk tests/eval/eval.mk
+
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

@@ -348,6 +348,8 @@ int request_script(struct request *, enum script_id, int nkeys,
 void op_ping(struct request *);
 void op_classify(struct request *);
 void op_create(struct request *);
+int create_args(struct store_args *, const char *principal, role_t,
+    const Hotline__CreateRequest *, const struct classify_result *, int64_t now);
 void op_show(struct request *);
 void op_caller(struct request *);
 void answer_ticket(struct request *, Hotline__Ticket *);

@@ -212,15 +212,19 @@ create_route_note(struct store_args *a, const struct classify_result *res,
 		    res->confidence, cfg->routing.dispatch_threshold);
 }
 
-/* Builds every key and argument of create.lua; see the script's header. */
-static int
-create_args(struct store_args *a, const struct request *r,
-    const Hotline__CreateRequest *q, const struct classify_result *res)
+/*
+ * Builds every key and argument of create.lua (see the script's header) for
+ * a ticket registered by principal at time now; returns the number of keys.
+ * Benchmarks call it too, to run the very same script with the same arguments.
+ */
+int
+create_args(struct store_args *a, const char *principal, role_t role,
+    const Hotline__CreateRequest *q, const struct classify_result *res,
+    int64_t now)
 {
 	const struct transition *route;
 	int dispatch = res->auto_dispatch && res->nsuggestions > 0;
 	const char *dept = dispatch ? res->suggestions[0].department->id : "";
-	int64_t now = now_ms();
 	char day[9];
 
 	route = ticket_transition(dispatch ? TICKET_DISPATCH : TICKET_TRIAGE);
@@ -235,8 +239,8 @@ create_args(struct store_args *a, const struct request *r,
 	}
 	store_args_addf(a, "%lld", (long long)now);
 	store_args_addf(a, "%s", day);
-	store_args_add(a, r->conn->principal);
-	store_args_addf(a, "%d", r->conn->role);
+	store_args_add(a, principal);
+	store_args_addf(a, "%d", role);
 	store_args_add(a, dept);
 	store_args_addf(a, "%d", ticket_transition(TICKET_CREATE)->to);
 	store_args_addf(a, "%d", route->to);
@@ -304,7 +308,8 @@ op_create(struct request *r)
 		return;
 	r->state = routing_from(&res);
 	r->state_free = routing_free;
-	nkeys = create_args(&args, r, q, &res);
+	nkeys = create_args(&args, r->conn->principal, r->conn->role, q, &res,
+	    now_ms());
 	request_script(r, SCRIPT_CREATE, nkeys, &args, create_done);
 	store_args_free(&args);
 }
