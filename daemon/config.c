@@ -226,6 +226,24 @@ config_int(const struct config_group *g, const char *name, long long def,
 	return 0;
 }
 
+/* Reads boolean member name of g (true/false) into *out: def if absent. */
+static int
+config_flag(const struct config_group *g, const char *name, long long def,
+    long long *out)
+{
+	const config_setting_t *s = config_member(g, name);
+	char key[CONFIG_KEY_MAX];
+
+	*out = def;
+	if (s == NULL)
+		return 0;
+	config_key(key, g->key, name);
+	if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+		return config_fail(g->r, s, key, "must be true or false");
+	*out = config_setting_get_bool(s);
+	return 0;
+}
+
 /* Reads number (float or integer) member name of g like config_int. */
 static int
 config_float(const struct config_group *g, const char *name, double def,
@@ -604,6 +622,30 @@ config_relative(const char *base, const char *path)
 	return full;
 }
 
+/* Reads the optional tickets group: returns, callbacks, privacy. */
+static int
+config_load_tickets(struct config *conf, const struct config_group *root)
+{
+	static const char *const keys[] = { "max_returns", "callback_attempts",
+	    "mask_phones", NULL };
+	struct tickets_spec *t = &conf->tickets;
+	struct config_group g;
+	long long returns, attempts, mask;
+
+	if (config_subgroup(root, "tickets", 0, &g) == -1)
+		return -1;
+	if (g.s != NULL && config_check_keys(&g, keys) == -1)
+		return -1;
+	if (config_int(&g, "max_returns", 2, 1, 100, &returns) == -1 ||
+	    config_int(&g, "callback_attempts", 3, 1, 100, &attempts) == -1 ||
+	    config_flag(&g, "mask_phones", 1, &mask) == -1)
+		return -1;
+	t->max_returns = (int)returns;
+	t->callback_attempts = (int)attempts;
+	t->mask_phones = (int)mask;
+	return 0;
+}
+
 /* Reads the routing group; *catalogue gets the catalogue file's path. */
 static int
 config_load_routing(struct config *conf, const struct config_group *root,
@@ -855,13 +897,14 @@ config_load_main(struct config *conf, const struct config_group *root,
     char **catalogue)
 {
 	static const char *const keys[] = { "listen", "redis", "limits",
-	    "routing", "departments", "principals", NULL };
+	    "routing", "tickets", "departments", "principals", NULL };
 
 	if (config_check_keys(root, keys) == -1 ||
 	    config_load_listens(conf, root) == -1 ||
 	    config_load_redis(conf, root) == -1 ||
 	    config_load_limits(conf, root) == -1 ||
 	    config_load_routing(conf, root, catalogue) == -1 ||
+	    config_load_tickets(conf, root) == -1 ||
 	    config_load_departments(conf, root) == -1 ||
 	    config_load_principals(conf, root) == -1)
 		return -1;

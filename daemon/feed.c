@@ -1,4 +1,4 @@
-/* Live delivery to department terminals: replay from a cursor, then push on wake-ups from Redis. */
+/* Live delivery of feeds (a department's, the centre's, the supervisors'): replay from a cursor, then push on wake-ups. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,13 +8,15 @@
 #define FEED_HIGH_WATER (256 * 1024)	/* unsent bytes that pause reading */
 
 /*
- * A terminal's subscription to its department's feed (ht:dept:<id>:feed).
- * The feed in Redis is the truth; cursor is the id of the last event sent.
- * At most one read is in flight; a wake-up during it sets dirty.
+ * A client's subscription to one feed: ht:dept:<id>:feed for a department
+ * terminal, ht:centre:feed for dispatchers, ht:supervision:feed for
+ * supervisors. The feed in Redis is the truth; cursor is the id of the last
+ * event sent. At most one read is in flight; a wake-up during it sets dirty.
  */
 struct watch {
 	struct conn *conn;		/* NULL once the connection closed */
-	char department[40];
+	char feed[64];
+	int mask;			/* hide callers (a department's view) */
 	char cursor[48];
 	int reading;
 	int dirty;
@@ -25,6 +27,7 @@ struct watch {
 static TAILQ_HEAD(, watch) watches = TAILQ_HEAD_INITIALIZER(watches);
 
 static void feed_pump(struct watch *);
+static void feed_key(const struct conn *, char *, size_t);
 
 /* Returns 1 for "", "0", "<ms>" or "<ms>-<seq>" (a Redis stream id). */
 static int
@@ -45,7 +48,7 @@ cursor_valid(const char *s)
 
 /* Builds an Event envelope from {id, kind, number, at, actor, ticket hash}. */
 static Hotline__Envelope *
-event_from(const redisReply *e)
+event_from(const redisReply *e, int mask)
 {
 	Hotline__Envelope *env = envelope_new();
 	Hotline__Event *ev = xmalloc(sizeof *ev);
@@ -56,7 +59,7 @@ event_from(const redisReply *e)
 	ev->number = record_strdup(e->element[2]->str);
 	ev->at = strtoll(e->element[3]->str, NULL, 10);
 	ev->actor = record_strdup(e->element[4]->str);
-	ev->ticket = record_ticket(e->element[5], 1);
+	ev->ticket = record_ticket(e->element[5], mask);
 	env->body_case = HOTLINE__ENVELOPE__BODY_EVENT;
 	env->event = ev;
 	return env;
@@ -74,7 +77,7 @@ feed_deliver(struct watch *w, const redisReply *entries)
 		if (e->type != REDIS_REPLY_ARRAY || e->elements != 6)
 			continue;
 		snprintf(w->cursor, sizeof w->cursor, "%s", e->element[0]->str);
-		session_push(w->conn, event_from(e));
+		session_push(w->conn, event_from(e, w->mask));
 		n++;
 		if (w->conn->closed)
 			break;
@@ -126,7 +129,7 @@ feed_read_done(redisReply *reply, void *priv)
 		return;
 	}
 	if (!feed_reply_valid(reply)) {
-		log_debug("feed %s: read failed; will retry", w->department);
+		log_debug("feed %s: read failed; will retry", w->feed);
 		return;
 	}
 	if (strcmp(reply->element[0]->str, "relist") == 0)
@@ -156,7 +159,7 @@ feed_pump(struct watch *w)
 		w->paused = 1;
 		return;
 	}
-	store_args_addf(&args, "ht:dept:%s:feed", w->department);
+	store_args_add(&args, w->feed);
 	store_args_add(&args, w->cursor);
 	store_args_addf(&args, "%d", FEED_BATCH);
 	w->reading = 1;
@@ -187,7 +190,8 @@ watch_started(struct request *r, redisReply *reply)
 	relist = strcmp(reply->element[0]->str, "relist") == 0;
 	w = xcalloc(1, sizeof *w);
 	w->conn = c;
-	snprintf(w->department, sizeof w->department, "%s", c->department);
+	feed_key(c, w->feed, sizeof w->feed);
+	w->mask = c->role == HOTLINE__ROLE__ROLE_DEPARTMENT;
 	snprintf(w->cursor, sizeof w->cursor, "%s",
 	    relist || asked[0] == '\0' ? reply->element[1]->str : asked);
 	TAILQ_INSERT_TAIL(&watches, w, entry);
@@ -207,12 +211,25 @@ watch_started(struct request *r, redisReply *reply)
 	feed_pump(w);
 }
 
-/* Starts delivering the department's events to this terminal (list + watch). */
+/* Names the feed a connection's role watches. */
+static void
+feed_key(const struct conn *c, char *out, size_t outlen)
+{
+	if (c->role == HOTLINE__ROLE__ROLE_DEPARTMENT)
+		snprintf(out, outlen, "ht:dept:%s:feed", c->department);
+	else if (c->role == HOTLINE__ROLE__ROLE_SUPERVISOR)
+		snprintf(out, outlen, "ht:supervision:feed");
+	else
+		snprintf(out, outlen, "ht:centre:feed");
+}
+
+/* Starts delivering the role's feed to this client (list + watch). */
 void
 op_watch(struct request *r)
 {
 	const char *cursor = r->in->watch->cursor;
 	struct store_args args = { 0 };
+	char feed[64];
 
 	if (r->conn->watch != NULL) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
@@ -225,21 +242,22 @@ op_watch(struct request *r)
 		    "such as 1763779200000-0");
 		return;
 	}
-	store_args_addf(&args, "ht:dept:%s:feed", r->conn->department);
+	feed_key(r->conn, feed, sizeof feed);
+	store_args_add(&args, feed);
 	store_args_add(&args, cursor);
 	store_args_addf(&args, "%d", FEED_BATCH);
 	request_script(r, SCRIPT_FEED_READ, 1, &args, watch_started);
 	store_args_free(&args);
 }
 
-/* Redis said department has new events: read them for every watcher. */
+/* Redis said a feed has new events: read them for every watcher of it. */
 void
-feed_wake(const char *department)
+feed_wake(const char *feed)
 {
 	struct watch *w;
 
 	TAILQ_FOREACH(w, &watches, entry)
-		if (strcmp(w->department, department) == 0)
+		if (strcmp(w->feed, feed) == 0)
 			feed_pump(w);
 }
 

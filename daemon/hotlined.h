@@ -114,6 +114,13 @@ struct limits {
 	int drain_timeout_ms;	/* SIGTERM waits this long for pending replies */
 };
 
+/* How tickets are handled (the [tickets] group). */
+struct tickets_spec {
+	int max_returns;	/* returns before a ticket is disputed (争议件) */
+	int callback_attempts;	/* failed callbacks before it closes unreachable */
+	int mask_phones;	/* departments see 138****1234, not the number */
+};
+
 struct routing_spec {
 	double dispatch_threshold;	/* confidence at or above: auto-dispatch */
 	double prior;			/* evidence "for nobody" in the confidence */
@@ -128,6 +135,7 @@ struct config {
 	struct redis_spec redis;
 	struct limits limits;
 	struct routing_spec routing;
+	struct tickets_spec tickets;
 	struct department *departments;
 	size_t ndepartments;
 	struct principal *principals;
@@ -193,21 +201,71 @@ int classify_text(const struct catalogue *, const struct routing_spec *,
 
 /* ticket.c: the life cycle table and ticket numbers, pure. */
 enum ticket_action {
-	TICKET_CREATE,		/* 登记 */
-	TICKET_DISPATCH,	/* 派单 (automatic at intake when confident) */
-	TICKET_TRIAGE,		/* 转待派单 (the classifier was unsure) */
-	TICKET_SIGN,		/* 签收 */
-	TICKET_REPLY,		/* 办结回复 */
+	TICKET_CREATE,			/* 登记 */
+	TICKET_DISPATCH,		/* 自动派单 at intake, when confident */
+	TICKET_TRIAGE,			/* 待派单 at intake, when unsure */
+	TICKET_ANSWER,			/* 直接办结 at intake */
+	TICKET_MANUAL_DISPATCH,		/* 派单 from triage */
+	TICKET_REDISPATCH,		/* 改派 */
+	TICKET_DECIDE_EXTENSION,	/* 延期审批 */
+	TICKET_APPROVE_REPLY,		/* 审核通过 */
+	TICKET_SEND_BACK,		/* 退回重办 */
+	TICKET_MERGE,			/* 并单 */
+	TICKET_INVALIDATE,		/* 无效/骚扰 */
+	TICKET_SIGN,			/* 签收 */
+	TICKET_RETURN,			/* 退单 */
+	TICKET_EXTEND,			/* 延期申请 */
+	TICKET_SUSPEND,			/* 挂起 */
+	TICKET_RESUME,			/* 恢复 */
+	TICKET_NOTE,			/* 进展 */
+	TICKET_REPLY,			/* 办结回复 */
+	TICKET_ANSWER_SUPERVISION,	/* 督办反馈 */
+	TICKET_CALLBACK_CLOSE,		/* 回访满意/基本满意 */
+	TICKET_CALLBACK_REOPEN,		/* 回访不满意: 重办 */
+	TICKET_CALLBACK_UNREACHABLE,	/* 回访未联系上 */
+	TICKET_URGE,			/* 催办 */
+	TICKET_SUPERVISE,		/* 督办 */
+	TICKET_EXEMPT,			/* 免考核 */
 };
+
+/* Which department may act: the lead (主办), an assisting one (协办), either. */
+enum party { PARTY_NONE, PARTY_LEAD, PARTY_ANY };
+
+/* An assisting department's own progress, kept in ht:assist:<number>. */
+enum assist_state { ASSIST_NONE, ASSIST_DISPATCHED, ASSIST_ACCEPTED,
+	ASSIST_REPLIED };
+
+/* What sign and reply do when an assisting department calls them. */
+struct assist_step {
+	enum assist_state from, to;
+	Hotline__EventKind event;	/* to the departments involved */
+};
+
+/* Effects on indexes and fields that transition.lua applies (bit order = ticket_effects names). */
+#define EFFECT_OPEN_ADD			(1u << 0)	/* on the departments' open lists */
+#define EFFECT_OPEN_REMOVE		(1u << 1)	/* off them */
+#define EFFECT_TRIAGE_ADD		(1u << 2)	/* into the triage queue */
+#define EFFECT_TRIAGE_REMOVE		(1u << 3)	/* out of it */
+#define EFFECT_ROUTE			(1u << 4)	/* new lead and assisting departments */
+#define EFFECT_RETURN			(1u << 5)	/* return window, count, dispute */
+#define EFFECT_EXTENSION_REQUEST	(1u << 6)	/* none may be pending */
+#define EFFECT_EXTENSION_DECIDE		(1u << 7)	/* one must be pending */
+#define EFFECT_ATTEMPT			(1u << 8)	/* count; close at the limit */
+#define EFFECT_MERGE			(1u << 9)	/* follow an open master */
+#define EFFECT_SUPERVISION_ANSWER	(1u << 10)	/* an order must be open */
 
 struct transition {
 	enum ticket_action action;
 	const char *name;		/* history's action name */
 	uint32_t from_states;		/* bit per Hotline__TicketState */
-	Hotline__TicketState to;
+	Hotline__TicketState to;	/* UNSPECIFIED: the state stays */
 	uint32_t roles;			/* ROLE_BIT mask of who may */
-	Hotline__EventKind event;	/* pushed to the department's feed */
-	int keep_open;			/* stays on the department's open list */
+	enum party party;		/* for departments */
+	Hotline__EventKind department_event;	/* to the lead and assisting ones */
+	Hotline__EventKind centre_event;	/* to the dispatchers' feed */
+	Hotline__EventKind supervision_event;	/* to the supervisors' feed */
+	unsigned effects;		/* EFFECT_* */
+	const struct assist_step *assist;	/* NULL: assisting ones may not */
 };
 
 enum ticket_verdict { TICKET_ALLOWED, TICKET_FORBIDDEN, TICKET_CONFLICT };
@@ -215,10 +273,14 @@ enum ticket_verdict { TICKET_ALLOWED, TICKET_FORBIDDEN, TICKET_CONFLICT };
 const struct transition *ticket_transition(enum ticket_action);
 enum ticket_verdict ticket_check(enum ticket_action, Hotline__TicketState,
     role_t);
+Hotline__TicketState ticket_next(const struct transition *,
+    Hotline__TicketState);
 void ticket_from_states(const struct transition *, char *, size_t);
+void ticket_effects(const struct transition *, char *, size_t);
 const char *ticket_state_label(Hotline__TicketState);
 void ticket_day(int64_t now_ms, char out[9]);
 int ticket_number_valid(const char *);
+void ticket_mask_phone(const char *phone, char *out, size_t outlen);
 
 /* main.c */
 extern struct config *cfg;		/* the configuration in force */
@@ -229,7 +291,7 @@ int64_t now_ms(void);			/* wall clock, ms since the epoch */
 #include <hiredis/hiredis.h>
 
 #define STORE_MAX_ARGS 96
-#define STORE_WAKE_CHANNEL "ht:wake"	/* scripts PUBLISH a department id */
+#define STORE_WAKE_CHANNEL "ht:wake"	/* scripts PUBLISH the feed's key */
 
 enum script_id {
 	SCRIPT_CREATE,
@@ -340,7 +402,9 @@ Hotline__Envelope *envelope_new(void);
 void request_answer(struct request *, Hotline__Envelope *);
 void request_error(struct request *, Hotline__ErrorCode, const char *field,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-void request_conflict(struct request *, Hotline__TicketState);
+void request_conflict(struct request *, Hotline__TicketState,
+    const char *why);
+const char *request_op_name(const struct request *);
 int request_script(struct request *, enum script_id, int nkeys,
     struct store_args *, request_done);
 
@@ -360,10 +424,50 @@ int check_number(struct request *, const char *);
 void op_list(struct request *);
 void op_sign(struct request *);
 void op_reply(struct request *);
+void op_return(struct request *);
+void op_extend(struct request *);
+void op_suspend(struct request *);
+void op_resume(struct request *);
+void op_note(struct request *);
+void op_answer_supervision(struct request *);
+int check_text(struct request *, const char *field, const char *text,
+    int required, size_t max_chars);
+
+/* op-dispatch.c: the dispatcher's operations. */
+void op_triage(struct request *);
+void op_dispatch(struct request *);
+void op_redispatch(struct request *);
+void op_decide_extension(struct request *);
+void op_review(struct request *);
+void op_merge(struct request *);
+void op_invalidate(struct request *);
+
+/* op-supervise.c: the supervisors' operations and the agent's callback. */
+void op_urge(struct request *);
+void op_supervise(struct request *);
+void op_exempt(struct request *);
+void op_callback(struct request *);
+
+/* lifecycle.c: one life-cycle step through transition.lua. */
+#define STEP_MAX_FIELDS 8
+
+struct step {
+	const char *number;
+	const char *note;	/* the history entry's note */
+	const char *incr;	/* a counter field to increment, or NULL */
+	const char *lead;	/* with EFFECT_ROUTE */
+	const char *assists;	/* with EFFECT_ROUTE: "a,b" */
+	const char *master;	/* with EFFECT_MERGE */
+	int approve;		/* with EFFECT_EXTENSION_DECIDE */
+	const char *fields[STEP_MAX_FIELDS * 2 + 1];	/* pairs, NULL-ended */
+};
+
+void step_run(struct request *, enum ticket_action, const struct step *);
+int check_limit(struct request *, const char *field, const char *limit);
 
 /* feed.c: live delivery of department events (list + watch). */
 void op_watch(struct request *);
-void feed_wake(const char *department);
+void feed_wake(const char *feed);
 void feed_resync(void);
 void feed_writable(struct conn *);
 void feed_closed(struct conn *);

@@ -1,4 +1,4 @@
-/* A department terminal's operations: list its open tickets, sign (签收), reply (办结回复). */
+/* A department terminal's operations: list, sign (签收), return (退单), extend, suspend, note, reply (办结回复). */
 #include <string.h>
 
 #include "hotlined.h"
@@ -8,7 +8,7 @@
 #define REPLY_RESULT_MAX_CHARS 5000
 #define NOTE_MAX_CHARS 1000
 
-/* The department's open tickets (dispatched or accepted), oldest first. */
+/* The department's open tickets (lead or assisting), oldest first. */
 void
 op_list(struct request *r)
 {
@@ -26,61 +26,19 @@ op_list(struct request *r)
 	store_args_free(&args);
 }
 
-/* transition.lua answered with the ticket's hash. */
-static void
-transition_done(struct request *r, redisReply *reply)
-{
-	Hotline__Ticket *t = record_ticket(reply, 1);
-
-	if (t == NULL) {
-		log_warnx("transition.lua: unexpected reply");
-		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
-		    "internal error (logged by the server)");
-		return;
-	}
-	log_info("ticket %s: %s by %s", t->number,
-	    ticket_state_label(t->state), r->conn->principal);
-	answer_ticket(r, t);
-}
-
 /*
- * Runs one life-cycle action on a ticket of the caller's department; the
- * table in ticket.c says which states allow it. fields are extra hash
- * field/value pairs to set, NULL-terminated.
+ * Answers BAD_REQUEST naming field if text is empty (when required) or
+ * longer than max code points; returns -1 then.
  */
-static void
-department_transition(struct request *r, enum ticket_action action,
-    const char *number, const char *note, const char *const *fields)
+int
+check_text(struct request *r, const char *field, const char *text,
+    int required, size_t max)
 {
-	const struct transition *t = ticket_transition(action);
-	struct store_args args = { 0 };
-	char from[64];
-
-	ticket_from_states(t, from, sizeof from);
-	store_args_addf(&args, "ht:ticket:%s", number);
-	store_args_addf(&args, "ht:history:%s", number);
-	store_args_addf(&args, "%lld", (long long)now_ms());
-	store_args_add(&args, r->conn->principal);
-	store_args_addf(&args, "%d", r->conn->role);
-	store_args_add(&args, r->conn->department);
-	store_args_add(&args, t->name);
-	store_args_add(&args, from);
-	store_args_addf(&args, "%d", t->to);
-	store_args_addf(&args, "%d", t->event);
-	store_args_add(&args, t->keep_open ? "1" : "0");
-	store_args_add(&args, note);
-	store_args_addf(&args, "%d", cfg->redis.feed_maxlen);
-	for (; fields != NULL && *fields != NULL; fields++)
-		store_args_add(&args, *fields);
-	request_script(r, SCRIPT_TRANSITION, 2, &args, transition_done);
-	store_args_free(&args);
-}
-
-/* Answers BAD_REQUEST if text is longer than max code points. */
-static int
-check_length(struct request *r, const char *field, const char *text,
-    size_t max)
-{
+	if (required && text[0] == '\0') {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    field, "%s is required", field);
+		return -1;
+	}
 	if (utf8_length(text) <= max)
 		return 0;
 	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, field,
@@ -88,34 +46,104 @@ check_length(struct request *r, const char *field, const char *text,
 	return -1;
 }
 
-/* 签收: the department takes the ticket on. */
+/* 签收: the department takes the ticket on (an assisting one: its part). */
 void
 op_sign(struct request *r)
 {
 	const Hotline__SignRequest *q = r->in->sign;
+	struct step s = { .number = q->number, .note = q->note };
 
-	if (check_number(r, q->number) == -1 ||
-	    check_length(r, "note", q->note, NOTE_MAX_CHARS) == -1)
-		return;
-	department_transition(r, TICKET_SIGN, q->number, q->note, NULL);
+	if (check_text(r, "note", q->note, 0, NOTE_MAX_CHARS) == 0)
+		step_run(r, TICKET_SIGN, &s);
 }
 
-/* 办结回复: the department reports the result for the citizen. */
+/* 办结回复: the result for the citizen (an assisting one's reply goes to the lead). */
 void
 op_reply(struct request *r)
 {
 	const Hotline__ReplyRequest *q = r->in->reply;
-	const char *fields[] = { "reply_result", q->result, "solved",
-	    q->solved ? "1" : "0", NULL };
+	struct step s = { .number = q->number,
+	    .note = q->solved ? "已解决 solved" : "未解决 not solved",
+	    .fields = { "reply_result", q->result, "solved",
+	    q->solved ? "1" : "0", NULL } };
 
-	if (check_number(r, q->number) == -1 ||
-	    check_length(r, "result", q->result, REPLY_RESULT_MAX_CHARS) == -1)
-		return;
-	if (q->result[0] == '\0') {
-		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "result", "result is required: say what was done");
-		return;
-	}
-	department_transition(r, TICKET_REPLY, q->number,
-	    q->solved ? "已解决 solved" : "未解决 not solved", fields);
+	if (check_text(r, "result", q->result, 1, REPLY_RESULT_MAX_CHARS) == 0)
+		step_run(r, TICKET_REPLY, &s);
+}
+
+/* 退单: not this department's matter; back to triage with reason and basis. */
+void
+op_return(struct request *r)
+{
+	const Hotline__ReturnRequest *q = r->in->return_ticket;
+	struct step s = { .number = q->number, .note = q->reason,
+	    .fields = { "return_reason", q->reason, "return_basis", q->basis,
+	    NULL } };
+
+	if (check_text(r, "reason", q->reason, 1, NOTE_MAX_CHARS) == 0 &&
+	    check_text(r, "basis", q->basis, 1, NOTE_MAX_CHARS) == 0)
+		step_run(r, TICKET_RETURN, &s);
+}
+
+/* 延期申请: ask the centre for more time. */
+void
+op_extend(struct request *r)
+{
+	const Hotline__ExtendRequest *q = r->in->extend;
+	char at[24];
+	struct step s = { .number = q->number, .note = q->reason,
+	    .fields = { "ext_extension", q->extension, "ext_reason", q->reason,
+	    "ext_by", r->conn->principal, "ext_at", at, NULL } };
+
+	snprintf(at, sizeof at, "%lld", (long long)now_ms());
+	if (check_limit(r, "extension", q->extension) == 0 &&
+	    check_text(r, "reason", q->reason, 1, NOTE_MAX_CHARS) == 0)
+		step_run(r, TICKET_EXTEND, &s);
+}
+
+/* 挂起: pause the ticket, e.g. while waiting for the citizen. */
+void
+op_suspend(struct request *r)
+{
+	const Hotline__SuspendRequest *q = r->in->suspend;
+	struct step s = { .number = q->number, .note = q->reason };
+
+	if (check_text(r, "reason", q->reason, 1, NOTE_MAX_CHARS) == 0)
+		step_run(r, TICKET_SUSPEND, &s);
+}
+
+/* Resumes a suspended ticket. */
+void
+op_resume(struct request *r)
+{
+	const Hotline__ResumeRequest *q = r->in->resume;
+	struct step s = { .number = q->number, .note = q->note };
+
+	if (check_text(r, "note", q->note, 0, NOTE_MAX_CHARS) == 0)
+		step_run(r, TICKET_RESUME, &s);
+}
+
+/* 进展: a progress note on the ticket's history. */
+void
+op_note(struct request *r)
+{
+	const Hotline__NoteRequest *q = r->in->note;
+	struct step s = { .number = q->number, .note = q->text };
+
+	if (check_text(r, "text", q->text, 1, NOTE_MAX_CHARS) == 0)
+		step_run(r, TICKET_NOTE, &s);
+}
+
+/* 督办反馈: the department answers the open supervision order. */
+void
+op_answer_supervision(struct request *r)
+{
+	const Hotline__SupervisionAnswer *q = r->in->answer_supervision;
+	char at[24];
+	struct step s = { .number = q->number, .note = q->text,
+	    .fields = { "sup_answer", q->text, "sup_answered_at", at, NULL } };
+
+	snprintf(at, sizeof at, "%lld", (long long)now_ms());
+	if (check_text(r, "text", q->text, 1, NOTE_MAX_CHARS) == 0)
+		step_run(r, TICKET_ANSWER_SUPERVISION, &s);
 }

@@ -152,6 +152,11 @@ create_check(struct request *r, const Hotline__CreateRequest *q)
 		bad = "urgency", why = "is not a known urgency";
 	if (bad == NULL && ((int)q->channel < 0 || q->channel > 5))
 		bad = "channel", why = "is not a known channel";
+	if (bad == NULL && q->direct_answer[0] != '\0' &&
+	    q->type != HOTLINE__TICKET_TYPE__TICKET_TYPE_CONSULTATION)
+		bad = "direct_answer", why = "is only for consultations (咨询)";
+	if (bad == NULL && utf8_length(q->direct_answer) > 5000)
+		bad = "direct_answer", why = "is too long";
 	if (bad == NULL)
 		return 0;
 	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, bad,
@@ -162,8 +167,10 @@ create_check(struct request *r, const Hotline__CreateRequest *q)
 /* Adds the ticket's own fields as field/value pairs for create.lua. */
 static void
 create_fields_args(struct store_args *a, const Hotline__CreateRequest *q,
-    const struct classify_result *res, int dispatch)
+    const struct classify_result *res, enum ticket_action route)
 {
+	int dispatch = route == TICKET_DISPATCH;
+
 	store_args_add(a, "call_id");
 	store_args_add(a, q->call_id);
 	store_args_add(a, "caller_phone");
@@ -195,14 +202,27 @@ create_fields_args(struct store_args *a, const Hotline__CreateRequest *q,
 	    res->suggestions[0].category : "");
 	store_args_add(a, "confidence");
 	store_args_addf(a, "%.4f", res->confidence);
+	if (route == TICKET_TRIAGE) {
+		store_args_add(a, "triage_reason");
+		store_args_addf(a, "%d",
+		    HOTLINE__TRIAGE_REASON__TRIAGE_REASON_LOW_CONFIDENCE);
+	} else if (route == TICKET_ANSWER) {
+		store_args_add(a, "closure");
+		store_args_addf(a, "%d",
+		    HOTLINE__CLOSURE__CLOSURE_DIRECT_ANSWER);
+		store_args_add(a, "direct_answer");
+		store_args_add(a, q->direct_answer);
+	}
 }
 
 /* The routing decision's note for the history (why dispatched or not). */
 static void
 create_route_note(struct store_args *a, const struct classify_result *res,
-    int dispatch)
+    enum ticket_action route)
 {
-	if (dispatch)
+	if (route == TICKET_ANSWER)
+		store_args_addf(a, "直接办结 answered at intake");
+	else if (route == TICKET_DISPATCH)
 		store_args_addf(a, "自动派单 auto-dispatch to %s, confidence %.2f",
 		    res->suggestions[0].department->name, res->confidence);
 	else if (res->nsuggestions == 0)
@@ -223,11 +243,14 @@ create_args(struct store_args *a, const char *principal, role_t role,
     int64_t now)
 {
 	const struct transition *route;
-	int dispatch = res->auto_dispatch && res->nsuggestions > 0;
+	enum ticket_action action = q->direct_answer[0] != '\0' ? TICKET_ANSWER :
+	    res->auto_dispatch && res->nsuggestions > 0 ? TICKET_DISPATCH :
+	    TICKET_TRIAGE;
+	int dispatch = action == TICKET_DISPATCH;
 	const char *dept = dispatch ? res->suggestions[0].department->id : "";
 	char day[9];
 
-	route = ticket_transition(dispatch ? TICKET_DISPATCH : TICKET_TRIAGE);
+	route = ticket_transition(action);
 	ticket_day(now, day);
 	store_args_addf(a, "ht:callid:%s", q->call_id);
 	store_args_addf(a, "ht:seq:%s", day);
@@ -245,10 +268,11 @@ create_args(struct store_args *a, const char *principal, role_t role,
 	store_args_addf(a, "%d", ticket_transition(TICKET_CREATE)->to);
 	store_args_addf(a, "%d", route->to);
 	store_args_add(a, route->name);
-	create_route_note(a, res, dispatch);
-	store_args_addf(a, "%d", route->event);
+	create_route_note(a, res, action);
+	store_args_addf(a, "%d", route->department_event);
+	store_args_addf(a, "%d", route->centre_event);
 	store_args_addf(a, "%d", cfg->redis.feed_maxlen);
-	create_fields_args(a, q, res, dispatch);
+	create_fields_args(a, q, res, action);
 	return dispatch ? 6 : 4;
 }
 
@@ -328,31 +352,65 @@ answer_ticket(struct request *r, Hotline__Ticket *t)
 	request_answer(r, env);
 }
 
-/* Answers FORBIDDEN if a department asks about another department's ticket. */
+/* Returns 1 if department id is in the comma-separated list. */
+static int
+list_has(const char *list, const char *id)
+{
+	size_t n = strlen(id);
+
+	while (list != NULL && *list != '\0') {
+		if (strncmp(list, id, n) == 0 && (list[n] == ',' ||
+		    list[n] == '\0'))
+			return 1;
+		list = strchr(list, ',');
+		if (list != NULL)
+			list++;
+	}
+	return 0;
+}
+
+/* Answers FORBIDDEN if a department asks about a ticket it does not work on. */
 static int
 refuse_foreign(struct request *r, const redisReply *hash)
 {
 	const char *dept = record_hash_get(hash, "dept");
+	const char *mine = r->conn->department;
 
 	if (r->conn->role != HOTLINE__ROLE__ROLE_DEPARTMENT ||
-	    (dept != NULL && strcmp(dept, r->conn->department) == 0))
+	    (dept != NULL && strcmp(dept, mine) == 0) ||
+	    list_has(record_hash_get(hash, "assists"), mine))
 		return 0;
 	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN, "number",
 	    "this ticket belongs to another department");
 	return -1;
 }
 
-/* show.lua answered: {ticket hash, history}. */
+/* Fills t->merged from an SMEMBERS reply (tickets merged into it). */
+static void
+record_merged(Hotline__Ticket *t, const redisReply *set)
+{
+	size_t i;
+
+	if (set->type != REDIS_REPLY_ARRAY || set->elements == 0)
+		return;
+	t->merged = xcalloc(set->elements, sizeof *t->merged);
+	for (i = 0; i < set->elements; i++)
+		if (set->element[i]->type == REDIS_REPLY_STRING)
+			t->merged[t->n_merged++] = record_strdup(
+			    set->element[i]->str);
+}
+
+/* show.lua answered: {ticket hash, history, merged}. */
 static void
 show_done(struct request *r, redisReply *reply)
 {
 	int mask = r->conn->role == HOTLINE__ROLE__ROLE_DEPARTMENT;
 	Hotline__Ticket *t = NULL;
 
-	if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 2 &&
+	if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 3 &&
 	    refuse_foreign(r, reply->element[0]) == -1)
 		return;
-	if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 2)
+	if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 3)
 		t = record_ticket(reply->element[0], mask);
 	if (t == NULL) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
@@ -360,6 +418,7 @@ show_done(struct request *r, redisReply *reply)
 		return;
 	}
 	record_history(t, reply->element[1]);
+	record_merged(t, reply->element[2]);
 	answer_ticket(r, t);
 }
 
@@ -385,7 +444,8 @@ op_show(struct request *r)
 		return;
 	store_args_addf(&args, "ht:ticket:%s", number);
 	store_args_addf(&args, "ht:history:%s", number);
-	request_script(r, SCRIPT_SHOW, 2, &args, show_done);
+	store_args_addf(&args, "ht:merged:%s", number);
+	request_script(r, SCRIPT_SHOW, 3, &args, show_done);
 	store_args_free(&args);
 }
 

@@ -8,21 +8,24 @@
 
 #include "hotlined.h"
 
-enum field_kind { FIELD_STRING, FIELD_BOOL, FIELD_ENUM, FIELD_INT64, FIELD_DOUBLE };
+enum field_kind { FIELD_STRING, FIELD_BOOL, FIELD_ENUM, FIELD_UINT32,
+	FIELD_INT64, FIELD_DOUBLE };
+
+/* What a department's view hides of the caller (保密). */
+enum hide { SHOWN, HIDDEN_IF_CONFIDENTIAL, HIDDEN_FROM_DEPARTMENTS };
 
 /* How each hash field of ht:ticket:<number> maps onto Hotline__Ticket. */
 static const struct {
 	const char *name;
 	enum field_kind kind;
 	size_t offset;
-	int hidden_when_masked;		/* caller identity: 保密 */
+	enum hide hide;			/* in a department's view */
 } ticket_fields[] = {
 #define F(name, kind, member, hide) \
 	{ name, kind, offsetof(Hotline__Ticket, member), hide }
 	F("number", FIELD_STRING, number, 0),
-	F("call_id", FIELD_STRING, call_id, 1),
-	F("caller_phone", FIELD_STRING, caller_phone, 1),
-	F("caller_name", FIELD_STRING, caller_name, 1),
+	F("call_id", FIELD_STRING, call_id, HIDDEN_FROM_DEPARTMENTS),
+	F("caller_name", FIELD_STRING, caller_name, HIDDEN_IF_CONFIDENTIAL),
 	F("confidential", FIELD_BOOL, confidential, 0),
 	F("district", FIELD_STRING, district, 0),
 	F("street", FIELD_STRING, street, 0),
@@ -40,6 +43,23 @@ static const struct {
 	F("created_by", FIELD_STRING, created_by, 0),
 	F("reply_result", FIELD_STRING, reply_result, 0),
 	F("solved", FIELD_BOOL, solved, 0),
+	F("triage_reason", FIELD_ENUM, triage_reason, 0),
+	F("returns", FIELD_UINT32, returns, 0),
+	F("disputed", FIELD_BOOL, disputed, 0),
+	F("return_reason", FIELD_STRING, return_reason, 0),
+	F("return_basis", FIELD_STRING, return_basis, 0),
+	F("extensions", FIELD_UINT32, extensions, 0),
+	F("exempt", FIELD_BOOL, exempt, 0),
+	F("exempt_reason", FIELD_STRING, exempt_reason, 0),
+	F("reopens", FIELD_UINT32, reopens, 0),
+	F("closure", FIELD_ENUM, closure, 0),
+	F("callback_result", FIELD_ENUM, callback_result, 0),
+	F("callback_comment", FIELD_STRING, callback_comment, 0),
+	F("callback_attempts", FIELD_UINT32, callback_attempts, 0),
+	F("master", FIELD_STRING, master, 0),
+	F("urges", FIELD_UINT32, urges, 0),
+	F("review_note", FIELD_STRING, review_note, 0),
+	F("direct_answer", FIELD_STRING, direct_answer, 0),
 #undef F
 };
 
@@ -68,13 +88,15 @@ record_department(const char *id)
 	return d;
 }
 
-/* Stores one hash field's value into t. */
+/* Stores one hash field's value into t, unless the view hides it. */
 static void
-record_set_field(Hotline__Ticket *t, size_t i, const char *value, int masked)
+record_set_field(Hotline__Ticket *t, size_t i, const char *value,
+    int department_view, int confidential)
 {
 	char *base = (char *)t + ticket_fields[i].offset;
 
-	if (masked && ticket_fields[i].hidden_when_masked)
+	if (department_view && (ticket_fields[i].hide == HIDDEN_FROM_DEPARTMENTS ||
+	    (ticket_fields[i].hide == HIDDEN_IF_CONFIDENTIAL && confidential)))
 		return;
 	switch (ticket_fields[i].kind) {
 	case FIELD_STRING:
@@ -85,6 +107,9 @@ record_set_field(Hotline__Ticket *t, size_t i, const char *value, int masked)
 		break;
 	case FIELD_ENUM:
 		*(int *)base = atoi(value);
+		break;
+	case FIELD_UINT32:
+		*(uint32_t *)base = (uint32_t)strtoul(value, NULL, 10);
 		break;
 	case FIELD_INT64:
 		*(int64_t *)base = strtoll(value, NULL, 10);
@@ -110,17 +135,87 @@ record_hash_get(const redisReply *hash, const char *name)
 	return NULL;
 }
 
+/* The caller's phone as a view may show it: masked for departments as configured, always when 保密. */
+static char *
+record_phone(const char *phone, int department_view, int confidential)
+{
+	char masked[64];
+
+	if (phone == NULL)
+		return (char *)protobuf_c_empty_string;
+	if (!department_view || (!confidential && !cfg->tickets.mask_phones))
+		return record_strdup(phone);
+	ticket_mask_phone(phone, masked, sizeof masked);
+	return record_strdup(masked);
+}
+
+/* Fills t's assisting departments from the "a,b" list in the hash. */
+static void
+record_assists(Hotline__Ticket *t, const char *list)
+{
+	char *copy, *id, *save = NULL;
+	size_t n = 1;
+	const char *p;
+
+	if (list == NULL || *list == '\0')
+		return;
+	for (p = list; *p != '\0'; p++)
+		n += *p == ',';
+	t->assisting_departments = xcalloc(n, sizeof *t->assisting_departments);
+	copy = xstrdup(list);
+	for (id = strtok_r(copy, ",", &save); id != NULL;
+	    id = strtok_r(NULL, ",", &save))
+		t->assisting_departments[t->n_assisting_departments++] =
+		    record_department(id);
+	free(copy);
+}
+
+/* Fills the pending extension (ext_*) and the supervision order (sup_*). */
+static void
+record_requests(Hotline__Ticket *t, const redisReply *hash)
+{
+	const char *v;
+
+	if ((v = record_hash_get(hash, "ext_extension")) != NULL) {
+		t->pending_extension = xmalloc(sizeof *t->pending_extension);
+		hotline__extension__init(t->pending_extension);
+		t->pending_extension->extension = record_strdup(v);
+		t->pending_extension->reason = record_strdup(
+		    record_hash_get(hash, "ext_reason"));
+		t->pending_extension->requested_by = record_strdup(
+		    record_hash_get(hash, "ext_by"));
+		v = record_hash_get(hash, "ext_at");
+		t->pending_extension->requested_at = v ? strtoll(v, NULL, 10) : 0;
+	}
+	if ((v = record_hash_get(hash, "sup_text")) != NULL) {
+		Hotline__Supervision *sv = xmalloc(sizeof *sv);
+
+		hotline__supervision__init(sv);
+		sv->text = record_strdup(v);
+		sv->limit = record_strdup(record_hash_get(hash, "sup_limit"));
+		sv->issued_by = record_strdup(record_hash_get(hash, "sup_by"));
+		v = record_hash_get(hash, "sup_at");
+		sv->issued_at = v ? strtoll(v, NULL, 10) : 0;
+		sv->answer = record_strdup(record_hash_get(hash, "sup_answer"));
+		v = record_hash_get(hash, "sup_answered_at");
+		sv->answered_at = v ? strtoll(v, NULL, 10) : 0;
+		t->supervision = sv;
+	}
+}
+
 /*
- * Builds a Ticket from a flat HGETALL reply. With mask set, a confidential
- * caller's identity (phone, name, call id) is left out. Returns NULL if the
- * reply is not a non-empty hash. Free with hotline__ticket__free_unpacked.
+ * Builds a Ticket from a flat HGETALL reply. A department's view
+ * (department_view set) leaves out the call id, masks the caller's phone
+ * (always for a confidential caller, otherwise as tickets.mask_phones says)
+ * and, for a confidential caller (保密), the name. Returns NULL if the reply
+ * is not a non-empty hash. Free with hotline__ticket__free_unpacked.
  */
 Hotline__Ticket *
-record_ticket(const redisReply *hash, int mask)
+record_ticket(const redisReply *hash, int department_view)
 {
 	Hotline__Ticket *t;
-	const char *dept, *confidential;
-	int masked;
+	const char *dept, *flag;
+	int confidential;
 	size_t i, f;
 
 	if (hash == NULL || hash->type != REDIS_REPLY_ARRAY ||
@@ -128,8 +223,8 @@ record_ticket(const redisReply *hash, int mask)
 		return NULL;
 	t = xmalloc(sizeof *t);
 	hotline__ticket__init(t);
-	confidential = record_hash_get(hash, "confidential");
-	masked = mask && confidential != NULL && strcmp(confidential, "1") == 0;
+	flag = record_hash_get(hash, "confidential");
+	confidential = flag != NULL && strcmp(flag, "1") == 0;
 	for (i = 0; i + 1 < hash->elements; i += 2) {
 		const char *name = hash->element[i]->str;
 		const char *value = hash->element[i + 1]->str;
@@ -139,11 +234,16 @@ record_ticket(const redisReply *hash, int mask)
 		for (f = 0; f < sizeof ticket_fields / sizeof ticket_fields[0];
 		    f++)
 			if (strcmp(name, ticket_fields[f].name) == 0)
-				record_set_field(t, f, value, masked);
+				record_set_field(t, f, value, department_view,
+				    confidential);
 	}
+	t->caller_phone = record_phone(record_hash_get(hash, "caller_phone"),
+	    department_view, confidential);
 	dept = record_hash_get(hash, "dept");
 	if (dept != NULL && *dept != '\0')
 		t->lead_department = record_department(dept);
+	record_assists(t, record_hash_get(hash, "assists"));
+	record_requests(t, hash);
 	return t;
 }
 
@@ -152,6 +252,26 @@ static char *
 json_string_member(json_t *o, const char *key)
 {
 	return record_strdup(json_string_value(json_object_get(o, key)));
+}
+
+/* Fills h's changed fields from the entry's "changes" array (an empty one may be {}). */
+static void
+record_changes(Hotline__HistoryEntry *h, json_t *changes)
+{
+	size_t i;
+
+	if (!json_is_array(changes) || json_array_size(changes) == 0)
+		return;
+	h->changes = xcalloc(json_array_size(changes), sizeof *h->changes);
+	for (i = 0; i < json_array_size(changes); i++) {
+		json_t *c = json_array_get(changes, i);
+		Hotline__FieldChange *fc = xmalloc(sizeof *fc);
+
+		hotline__field_change__init(fc);
+		fc->field = json_string_member(c, "field");
+		fc->value = json_string_member(c, "value");
+		h->changes[h->n_changes++] = fc;
+	}
 }
 
 /* Parses one history entry written by the scripts; NULL if unreadable. */
@@ -179,6 +299,7 @@ record_history_entry(const char *text, size_t len)
 	    json_object_get(o, "to"));
 	h->note = json_string_member(o, "note");
 	h->department = json_string_member(o, "dept");
+	record_changes(h, json_object_get(o, "changes"));
 	json_decref(o);
 	return h;
 }

@@ -17,18 +17,50 @@ struct op {
 #define ROLE_STAFF_BITS (ROLE_AGENT_BIT | ROLE_BIT(HOTLINE__ROLE__ROLE_DISPATCHER) | \
 	ROLE_BIT(HOTLINE__ROLE__ROLE_SUPERVISOR))
 
-/* Request case -> role mask -> handler. A department's show is limited to its own tickets. */
+#define DISPATCHER_BIT ROLE_BIT(HOTLINE__ROLE__ROLE_DISPATCHER)
+#define SUPERVISOR_BIT ROLE_BIT(HOTLINE__ROLE__ROLE_SUPERVISOR)
+#define BODY(x) HOTLINE__ENVELOPE__BODY_##x
+
+/*
+ * Request case -> role mask -> handler. Departments act only on their own
+ * tickets (the scripts check); the life-cycle table in ticket.c has the
+ * finer rules.
+ */
 static const struct op ops[] = {
-	{ HOTLINE__ENVELOPE__BODY_PING, "ping", ROLE_ANY_BIT, op_ping },
-	{ HOTLINE__ENVELOPE__BODY_CLASSIFY, "classify", ROLE_AGENT_BIT, op_classify },
-	{ HOTLINE__ENVELOPE__BODY_CREATE, "create", ROLE_AGENT_BIT, op_create },
-	{ HOTLINE__ENVELOPE__BODY_SHOW, "show", ROLE_STAFF_BITS | ROLE_DEPARTMENT_BIT,
-	    op_show },
-	{ HOTLINE__ENVELOPE__BODY_CALLER, "caller", ROLE_AGENT_BIT, op_caller },
-	{ HOTLINE__ENVELOPE__BODY_WATCH, "watch", ROLE_DEPARTMENT_BIT, op_watch },
-	{ HOTLINE__ENVELOPE__BODY_LIST, "list", ROLE_DEPARTMENT_BIT, op_list },
-	{ HOTLINE__ENVELOPE__BODY_SIGN, "sign", ROLE_DEPARTMENT_BIT, op_sign },
-	{ HOTLINE__ENVELOPE__BODY_REPLY, "reply", ROLE_DEPARTMENT_BIT, op_reply },
+	{ BODY(PING), "ping", ROLE_ANY_BIT, op_ping },
+	{ BODY(SHOW), "show", ROLE_STAFF_BITS | ROLE_DEPARTMENT_BIT, op_show },
+	{ BODY(WATCH), "watch", ROLE_DEPARTMENT_BIT | DISPATCHER_BIT |
+	    SUPERVISOR_BIT, op_watch },
+
+	{ BODY(CLASSIFY), "classify", ROLE_AGENT_BIT | DISPATCHER_BIT,
+	    op_classify },
+	{ BODY(CREATE), "create", ROLE_AGENT_BIT, op_create },
+	{ BODY(CALLER), "caller", ROLE_STAFF_BITS, op_caller },
+	{ BODY(CALLBACK), "callback", ROLE_AGENT_BIT, op_callback },
+
+	{ BODY(TRIAGE), "triage", DISPATCHER_BIT, op_triage },
+	{ BODY(DISPATCH), "dispatch", DISPATCHER_BIT, op_dispatch },
+	{ BODY(REDISPATCH), "redispatch", DISPATCHER_BIT, op_redispatch },
+	{ BODY(DECIDE_EXTENSION), "decide_extension", DISPATCHER_BIT,
+	    op_decide_extension },
+	{ BODY(REVIEW), "review", DISPATCHER_BIT, op_review },
+	{ BODY(MERGE), "merge", DISPATCHER_BIT, op_merge },
+	{ BODY(INVALIDATE), "invalidate", DISPATCHER_BIT, op_invalidate },
+
+	{ BODY(LIST), "list", ROLE_DEPARTMENT_BIT, op_list },
+	{ BODY(SIGN), "sign", ROLE_DEPARTMENT_BIT, op_sign },
+	{ BODY(REPLY), "reply", ROLE_DEPARTMENT_BIT, op_reply },
+	{ BODY(RETURN_TICKET), "return", ROLE_DEPARTMENT_BIT, op_return },
+	{ BODY(EXTEND), "extend", ROLE_DEPARTMENT_BIT, op_extend },
+	{ BODY(SUSPEND), "suspend", ROLE_DEPARTMENT_BIT, op_suspend },
+	{ BODY(RESUME), "resume", ROLE_DEPARTMENT_BIT, op_resume },
+	{ BODY(NOTE), "note", ROLE_DEPARTMENT_BIT, op_note },
+	{ BODY(ANSWER_SUPERVISION), "answer_supervision", ROLE_DEPARTMENT_BIT,
+	    op_answer_supervision },
+
+	{ BODY(URGE), "urge", SUPERVISOR_BIT, op_urge },
+	{ BODY(SUPERVISE), "supervise", SUPERVISOR_BIT, op_supervise },
+	{ BODY(EXEMPT), "exempt", SUPERVISOR_BIT, op_exempt },
 };
 
 /* Finds the operation for a request body, or NULL if it is not a request. */
@@ -176,14 +208,23 @@ request_error_state(struct request *r, Hotline__TicketState state,
 	va_end(ap);
 }
 
-/* Answers r with CONFLICT, naming the ticket's current state. */
-void
-request_conflict(struct request *r, Hotline__TicketState state)
+/* Names r's operation ("sign"), for messages and logs. */
+const char *
+request_op_name(const struct request *r)
 {
-	const struct op *op = op_find(r->in->body_case);
+	const struct op *op = r->in != NULL ? op_find(r->in->body_case) : NULL;
 
-	request_error_state(r, state, "cannot %s: the ticket is %s",
-	    op != NULL ? op->name : "do that", ticket_state_label(state));
+	return op != NULL ? op->name : "do that";
+}
+
+/* Answers r with CONFLICT, naming the ticket's current state and why (may be NULL). */
+void
+request_conflict(struct request *r, Hotline__TicketState state,
+    const char *why)
+{
+	request_error_state(r, state, "cannot %s: the ticket is %s%s%s",
+	    request_op_name(r), ticket_state_label(state),
+	    why != NULL ? ": " : "", why != NULL ? why : "");
 }
 
 /* Answers r for an error reply of a script. */
@@ -195,7 +236,9 @@ request_store_error(struct request *r, const redisReply *reply)
 
 	switch (store_error_code(reply, &state)) {
 	case HOTLINE__ERROR_CODE__ERROR_CODE_CONFLICT:
-		request_conflict(r, state);
+		/* "CONFLICT <state> [why]" */
+		text = strchr(reply->str + 9, ' ');
+		request_conflict(r, state, text != NULL ? text + 1 : NULL);
 		break;
 	case HOTLINE__ERROR_CODE__ERROR_CODE_NOT_FOUND:
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_NOT_FOUND,

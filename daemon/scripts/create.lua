@@ -7,14 +7,19 @@
 -- KEYS[5] ht:dept:<id>:open     (only when dispatching) the department's open tickets
 -- KEYS[6] ht:dept:<id>:feed     (only when dispatching) the department's event stream
 -- ARGV: now_ms day principal role dept registered_state to_state route_action
---       route_note event_kind feed_maxlen, then field/value pairs of the ticket.
+--       route_note dept_event centre_event feed_maxlen, then field/value
+--       pairs of the ticket.
+--   dept non-empty: dispatched to it (its open list, its feed); else, with
+--   to_state triage (2), into the triage queue with a centre event; else
+--   (直接办结) closed at once.
 -- Returns {"dup", number, ticket hash} when the call id was seen before,
 -- else {"new", number, ticket hash}. Ticket keys are derived from the number
 -- this script allocates: hotline runs on one Redis primary, not a cluster.
 local now, day, principal, role, dept = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local registered, to_state = ARGV[6], ARGV[7]
 local route_action, route_note = ARGV[8], ARGV[9]
-local event_kind, feed_maxlen = ARGV[10], ARGV[11]
+local dept_event, centre_event, feed_maxlen = ARGV[10], ARGV[11], ARGV[12]
+local FIRST_FIELD = 13
 
 local existing = redis.call('GET', KEYS[1])
 if existing then
@@ -31,7 +36,7 @@ local history = 'ht:history:' .. number
 
 local fields = {'number', number, 'state', to_state, 'dept', dept,
   'created_at', now, 'updated_at', now, 'created_by', principal}
-for i = 12, #ARGV, 2 do
+for i = FIRST_FIELD, #ARGV, 2 do
   fields[#fields + 1] = ARGV[i]
   fields[#fields + 1] = ARGV[i + 1]
 end
@@ -46,12 +51,18 @@ end
 redis.call('RPUSH', history, entry('create', 0, registered, '', ''),
   entry(route_action, registered, to_state, route_note, dept))
 
+-- Appends an event to a feed and wakes the daemons that watch it.
+local function push(feed, kind)
+  redis.call('XADD', feed, 'MAXLEN', '~', feed_maxlen, '*', 'kind', kind,
+    'number', number, 'at', now, 'actor', principal)
+  redis.call('PUBLISH', 'ht:wake', feed)
+end
+
 if dept ~= '' then
   redis.call('ZADD', KEYS[5], now, number)
-  redis.call('XADD', KEYS[6], 'MAXLEN', '~', feed_maxlen, '*',
-    'kind', event_kind, 'number', number, 'at', now, 'actor', principal)
-  redis.call('PUBLISH', 'ht:wake', dept)
-else
+  push(KEYS[6], dept_event)
+elseif to_state == '2' then
   redis.call('ZADD', KEYS[4], now, number)
+  push('ht:centre:feed', centre_event)
 end
 return {'new', number, redis.call('HGETALL', ticket)}

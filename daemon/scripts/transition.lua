@@ -1,52 +1,239 @@
--- transition.lua: moves a ticket from one state to the next (签收, 办结回复, ...), in one atomic step.
+-- transition.lua: one step of a ticket's life cycle (签收, 退单, 改派, 回访, 督办, ...), in one atomic step.
 --
--- KEYS[1] ht:ticket:<number>   KEYS[2] ht:history:<number>
--- ARGV: now_ms principal role own_dept action from_states to_state
---       event_kind keep_open note feed_maxlen, then field/value pairs to set.
---   own_dept    non-empty: the ticket must belong to this department
---   from_states the states allowed now, comma-separated ("3" or "3,4")
---   event_kind  non-empty: append this event to the department's feed
---   keep_open   "1": the ticket stays in the department's open set, "0": leaves it
--- Errors: "NOTFOUND", "FORBIDDEN", "CONFLICT <state>". Returns the ticket hash.
-local now, principal, role, own_dept = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local action, from_states, to_state = ARGV[5], ARGV[6], ARGV[7]
-local event_kind, keep_open, note, feed_maxlen = ARGV[8], ARGV[9], ARGV[10], ARGV[11]
+-- KEYS[1] ht:ticket:<number>   KEYS[2] ht:history:<number>   KEYS[3] ht:assist:<number>
+-- ARGV: name/value pairs of parameters, then "--", then ticket field/value
+-- pairs to set. The parameters come from the table in daemon/ticket.c:
+--   now principal role dept   who acts (dept: the caller's department or "")
+--   party        "" (not a department), "lead" or "any"
+--   action from to            history name, allowed states "3,4", next state ("0": stays)
+--   effects      comma list: open_add open_remove triage_add triage_remove
+--                route return extension_request extension_decide attempt
+--                merge supervision_answer
+--   dept_event centre_event supervision_event   event kinds ("0": none)
+--   assist_from assist_to assist_event          an assisting department's step
+--   note incr feed_maxlen     history note, a field to increment, feed length
+--   lead assists              with route: the new departments ("a,b")
+--   max_returns max_attempts master approve
+-- Errors: "NOTFOUND ...", "FORBIDDEN ...", "CONFLICT <state> [why]".
+-- Returns the ticket's hash after the step. Other tickets' keys (a master,
+-- merged followers) are derived: hotline runs on one Redis, not a cluster.
+local STATE_TRIAGE, STATE_CLOSED, STATE_MERGED = '2', '8', '9'
+local CLOSURE_UNREACHABLE, CLOSURE_WITH_MASTER = '3', '5'
+local TRIAGE_RETURNED, TRIAGE_DISPUTED = '2', '3'
+
+local p, set = {}, {}
+local i = 1
+while ARGV[i] ~= '--' do
+  p[ARGV[i]] = ARGV[i + 1]
+  i = i + 2
+end
+for j = i + 1, #ARGV, 2 do
+  set[#set + 1] = {ARGV[j], ARGV[j + 1]}
+end
+local number = string.match(KEYS[1], '^ht:ticket:(.*)$')
+
+local function split(list)
+  local out = {}
+  for x in string.gmatch(list or '', '[^,]+') do out[#out + 1] = x end
+  return out
+end
+
+local function contains(list, x)
+  for _, y in ipairs(list) do if y == x then return true end end
+  return false
+end
+
+local function has_effect(name)
+  return contains(split(p.effects), name)
+end
+
+local function conflict(state, why)
+  return redis.error_reply('CONFLICT ' .. state .. (why and (' ' .. why) or ''))
+end
+
+-- Appends an event to a feed and wakes the daemons that watch it.
+local function push(feed, kind)
+  if kind == '0' or kind == nil then return end
+  redis.call('XADD', feed, 'MAXLEN', '~', p.feed_maxlen, '*', 'kind', kind,
+    'number', number, 'at', p.now, 'actor', p.principal)
+  redis.call('PUBLISH', 'ht:wake', feed)
+end
+
+local function department_feed(d) return 'ht:dept:' .. d .. ':feed' end
+local function open_set(d) return 'ht:dept:' .. d .. ':open' end
+
+-- The departments working on the ticket: the lead, then the assisting ones.
+local function involved(lead, assists)
+  local out = {}
+  if lead ~= '' then out[1] = lead end
+  for _, a in ipairs(assists) do out[#out + 1] = a end
+  return out
+end
+
+local function history(action, from, to, note, dept, changes)
+  redis.call('RPUSH', KEYS[2], cjson.encode({at = tonumber(p.now),
+    principal = p.principal, role = tonumber(p.role), action = action,
+    from = tonumber(from), to = tonumber(to), note = note, dept = dept,
+    changes = changes}))
+end
 
 local state = redis.call('HGET', KEYS[1], 'state')
 if not state then
   return redis.error_reply('NOTFOUND no such ticket')
 end
-local dept = redis.call('HGET', KEYS[1], 'dept') or ''
-if own_dept ~= '' and dept ~= own_dept then
-  return redis.error_reply('FORBIDDEN the ticket belongs to another department')
-end
-local allowed = false
-for s in string.gmatch(from_states, '[^,]+') do
-  if s == state then allowed = true end
-end
-if not allowed then
-  return redis.error_reply('CONFLICT ' .. state)
-end
+local lead = redis.call('HGET', KEYS[1], 'dept') or ''
+local assists = split(redis.call('HGET', KEYS[1], 'assists'))
 
-local fields = {'state', to_state, 'updated_at', now}
-for i = 12, #ARGV, 2 do
-  fields[#fields + 1] = ARGV[i]
-  fields[#fields + 1] = ARGV[i + 1]
-end
-redis.call('HSET', KEYS[1], unpack(fields))
-redis.call('RPUSH', KEYS[2], cjson.encode({at = tonumber(now), principal = principal,
-  role = tonumber(role), action = action, from = tonumber(state), to = tonumber(to_state),
-  note = note, dept = dept}))
-
-local number = redis.call('HGET', KEYS[1], 'number')
-if dept ~= '' then
-  if keep_open == '0' then
-    redis.call('ZREM', 'ht:dept:' .. dept .. ':open', number)
+-- An assisting department's sign or reply moves only its own part.
+local function assist_step()
+  local part = redis.call('HGET', KEYS[3], p.dept) or '0'
+  if part ~= p.assist_from then
+    return conflict(state, 'the assisting department (协办) is at step ' .. part)
   end
-  if event_kind ~= '' then
-    redis.call('XADD', 'ht:dept:' .. dept .. ':feed', 'MAXLEN', '~', feed_maxlen, '*',
-      'kind', event_kind, 'number', number, 'at', now, 'actor', principal)
-    redis.call('PUBLISH', 'ht:wake', dept)
+  redis.call('HSET', KEYS[3], p.dept, p.assist_to)
+  redis.call('HSET', KEYS[1], 'updated_at', p.now)
+  history(p.action .. '_assist', state, state, p.note, p.dept, {})
+  if p.assist_to == '3' then
+    redis.call('ZREM', open_set(p.dept), number)
+  end
+  for _, d in ipairs(involved(lead, assists)) do push(department_feed(d), p.assist_event) end
+  return redis.call('HGETALL', KEYS[1])
+end
+
+-- Who: a department acts only on tickets it works on, as the table allows.
+if p.party ~= '' and p.dept ~= lead then
+  if not contains(assists, p.dept) then
+    return redis.error_reply('FORBIDDEN the ticket belongs to another department')
+  end
+  if p.party ~= 'any' then
+    if p.assist_from == '0' then
+      return redis.error_reply('FORBIDDEN only the lead department (主办) may do this')
+    end
+    if state ~= '3' and state ~= '4' and state ~= '6' then return conflict(state) end
+    return assist_step()
+  end
+end
+if not contains(split(p.from), state) then
+  return conflict(state)
+end
+
+-- Checks of the effects, all before anything is written.
+if has_effect('return') then
+  local until_ms = tonumber(redis.call('HGET', KEYS[1], 'return_until') or '')
+  if until_ms and tonumber(p.now) > until_ms then
+    return conflict(state, 'the return window (退单期限) has closed')
+  end
+end
+if has_effect('extension_request') and redis.call('HEXISTS', KEYS[1], 'ext_extension') == 1 then
+  return conflict(state, 'an extension request is already pending')
+end
+if has_effect('extension_decide') and redis.call('HEXISTS', KEYS[1], 'ext_extension') == 0 then
+  return conflict(state, 'no extension request is pending')
+end
+if has_effect('supervision_answer') and (redis.call('HEXISTS', KEYS[1], 'sup_text') == 0
+    or (redis.call('HGET', KEYS[1], 'sup_answer') or '') ~= '') then
+  return conflict(state, 'no supervision order (督办) waits for an answer')
+end
+if has_effect('merge') then
+  local master_state = redis.call('HGET', 'ht:ticket:' .. p.master, 'state')
+  if not master_state then
+    return redis.error_reply('NOTFOUND no master ticket with that number')
+  end
+  if p.master == number or master_state == STATE_CLOSED or master_state == STATE_MERGED then
+    return conflict(state, 'the master must be another open ticket')
+  end
+end
+
+-- The step itself.
+local to = p.to ~= '0' and p.to or state
+local changes = {}
+local function change(field, value)
+  redis.call('HSET', KEYS[1], field, value)
+  changes[#changes + 1] = {field = field, value = value}
+end
+local centre_event, supervision_event = p.centre_event, p.supervision_event
+
+if has_effect('open_remove') or has_effect('route') then
+  for _, d in ipairs(involved(lead, assists)) do redis.call('ZREM', open_set(d), number) end
+end
+if has_effect('route') then
+  local new = split(p.assists)
+  for _, d in ipairs(involved(lead, assists)) do
+    if d ~= p.lead and not contains(new, d) then
+      push(department_feed(d), '5')   -- EVENT_KIND_TAKEN_AWAY
+    end
+  end
+  lead, assists = p.lead, new
+  change('dept', lead)
+  change('assists', p.assists)
+  redis.call('DEL', KEYS[3])
+  for _, a in ipairs(assists) do redis.call('HSET', KEYS[3], a, '1') end
+end
+if has_effect('return') then
+  local returns = redis.call('HINCRBY', KEYS[1], 'returns', 1)
+  changes[#changes + 1] = {field = 'returns', value = tostring(returns)}
+  if returns >= tonumber(p.max_returns) then
+    change('disputed', '1')
+    change('triage_reason', TRIAGE_DISPUTED)
+    centre_event, supervision_event = '14', '14'   -- EVENT_KIND_DISPUTED
+  else
+    change('triage_reason', TRIAGE_RETURNED)
+  end
+  lead, assists = '', {}
+  change('dept', '')
+  change('assists', '')
+  redis.call('DEL', KEYS[3])
+end
+if has_effect('attempt') then
+  local attempts = redis.call('HINCRBY', KEYS[1], 'callback_attempts', 1)
+  changes[#changes + 1] = {field = 'callback_attempts', value = tostring(attempts)}
+  if attempts >= tonumber(p.max_attempts) then
+    to = STATE_CLOSED
+    change('closure', CLOSURE_UNREACHABLE)
+  end
+end
+if has_effect('extension_decide') then
+  if p.approve == '1' then
+    local n = redis.call('HINCRBY', KEYS[1], 'extensions', 1)
+    changes[#changes + 1] = {field = 'extensions', value = tostring(n)}
+  end
+  redis.call('HDEL', KEYS[1], 'ext_extension', 'ext_reason', 'ext_by', 'ext_at')
+end
+if has_effect('merge') then
+  change('master', p.master)
+  redis.call('SADD', 'ht:merged:' .. p.master, number)
+end
+if p.incr ~= '' then
+  local n = redis.call('HINCRBY', KEYS[1], p.incr, 1)
+  changes[#changes + 1] = {field = p.incr, value = tostring(n)}
+end
+for _, fv in ipairs(set) do change(fv[1], fv[2]) end
+if to ~= state then change('state', to) end
+redis.call('HSET', KEYS[1], 'updated_at', p.now)
+
+if has_effect('triage_add') then redis.call('ZADD', 'ht:triage', p.now, number) end
+if has_effect('triage_remove') then redis.call('ZREM', 'ht:triage', number) end
+if has_effect('open_add') then
+  for _, d in ipairs(involved(lead, assists)) do redis.call('ZADD', open_set(d), p.now, number) end
+end
+history(p.action, state, to, p.note, lead, changes)
+
+for _, d in ipairs(involved(lead, assists)) do push(department_feed(d), p.dept_event) end
+push('ht:centre:feed', centre_event)
+push('ht:supervision:feed', supervision_event)
+
+-- Merged tickets follow their master and are closed with it (随主单办结).
+if to == STATE_CLOSED then
+  for _, m in ipairs(redis.call('SMEMBERS', 'ht:merged:' .. number)) do
+    local mkey = 'ht:ticket:' .. m
+    if redis.call('HGET', mkey, 'state') == STATE_MERGED then
+      redis.call('HSET', mkey, 'state', STATE_CLOSED, 'closure', CLOSURE_WITH_MASTER,
+        'updated_at', p.now)
+      redis.call('RPUSH', 'ht:history:' .. m, cjson.encode({at = tonumber(p.now),
+        principal = p.principal, role = tonumber(p.role), action = 'close_with_master',
+        from = tonumber(STATE_MERGED), to = tonumber(STATE_CLOSED),
+        note = 'master ' .. number .. ' closed', dept = '', changes = {}}))
+    end
   end
 end
 return redis.call('HGETALL', KEYS[1])

@@ -243,8 +243,13 @@ test_dispatcher_supervisor(void **state)
 	assert_error(rep, err, ERR(FORBIDDEN));
 	rep = harness_sign(sup, number, &err);
 	assert_error(rep, err, ERR(FORBIDDEN));
-	rep = harness_watch(disp, "", &err);
+	rep = harness_watch(agent, "", &err);
 	assert_error(rep, err, ERR(FORBIDDEN));
+	/* Dispatchers watch the centre's feed. */
+	rep = harness_watch(disp, "", &err);
+	assert_reply(rep, err);
+	assert_int_equal(rep->body_case, BODY(WATCHING));
+	hl_envelope_free(rep);
 	hl_envelope_free(made);
 	hl_close(agent);
 	hl_close(disp);
