@@ -88,7 +88,10 @@ local assists = split(redis.call('HGET', KEYS[1], 'assists'))
 local function assist_step()
   local part = redis.call('HGET', KEYS[3], p.dept) or '0'
   if part ~= p.assist_from then
-    return conflict(state, 'the assisting department (协办) is at step ' .. part)
+    local names = {['1'] = 'not signed yet (未签收)', ['2'] = 'already signed (已签收)',
+      ['3'] = 'already replied (已回复)'}
+    return conflict(state, 'the assisting department (协办) has ' ..
+      (names[part] or 'no part'))
   end
   redis.call('HSET', KEYS[3], p.dept, p.assist_to)
   redis.call('HSET', KEYS[1], 'updated_at', p.now)
@@ -215,6 +218,10 @@ if has_effect('triage_add') then redis.call('ZADD', 'ht:triage', p.now, number) 
 if has_effect('triage_remove') then redis.call('ZREM', 'ht:triage', number) end
 if has_effect('open_add') then
   for _, d in ipairs(involved(lead, assists)) do redis.call('ZADD', open_set(d), p.now, number) end
+  -- Dispatched again (重办, 改派): every assisting department starts over.
+  if to == '3' then
+    for _, a in ipairs(assists) do redis.call('HSET', KEYS[3], a, '1') end
+  end
 end
 history(p.action, state, to, p.note, lead, changes)
 
