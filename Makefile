@@ -152,6 +152,7 @@ install: all
 	install -m 644 man/hotlined.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 644 conf/hotlined.conf $(DESTDIR)$(SYSCONFDIR)/hotline/hotlined.conf.example
 	install -m 644 conf/catalogue.conf $(DESTDIR)$(SYSCONFDIR)/hotline/catalogue.conf.example
+	install -m 644 conf/calendar/*.json $(DESTDIR)$(SYSCONFDIR)/hotline/calendar/
 
 clean:
 	rm -rf build build-*

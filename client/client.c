@@ -840,6 +840,14 @@ hl_state_name(Hotline__TicketState state)
 		return "accepted";
 	case HOTLINE__TICKET_STATE__TICKET_STATE_REPLIED:
 		return "replied";
+	case HOTLINE__TICKET_STATE__TICKET_STATE_SUSPENDED:
+		return "suspended";
+	case HOTLINE__TICKET_STATE__TICKET_STATE_AWAITING_CALLBACK:
+		return "awaiting_callback";
+	case HOTLINE__TICKET_STATE__TICKET_STATE_CLOSED:
+		return "closed";
+	case HOTLINE__TICKET_STATE__TICKET_STATE_MERGED:
+		return "merged";
 	default:
 		return "unknown";
 	}

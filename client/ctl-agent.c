@@ -1,4 +1,4 @@
-/* hotlinectl commands of the call-centre agent (话务员): classify, create, show, caller. */
+/* hotlinectl commands of the call-centre agent (话务员): classify, create, show, caller, callback. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -76,6 +76,11 @@ ctl_create_option(const struct ctl *ctl, int ch, char *arg,
 	case 'x':
 		cr->content = arg;
 		return 0;
+	case 'A':
+		if (arg[0] == '\0')
+			return ctl_usage_error(ctl, "--answer is empty");
+		cr->direct_answer = arg;
+		return 0;
 	case 't':
 		rc = ctl_create_enum(ctl, ctl_types, "type", arg, &v);
 		cr->type = (Hotline__TicketType)v;
@@ -110,6 +115,7 @@ ctl_create_options(const struct ctl *ctl, int argc, char **argv,
 		{ "channel", required_argument, NULL, 'c' },
 		{ "title", required_argument, NULL, 'T' },
 		{ "content", required_argument, NULL, 'x' },
+		{ "answer", required_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch, rc;
@@ -140,12 +146,16 @@ ctl_create_required(const struct ctl *ctl, const Hotline__CreateRequest *cr)
 		missing = "--title";
 	else if (cr->content == NULL)
 		missing = "--content";
-	if (missing == NULL)
-		return 0;
-	return ctl_usage_error(ctl, "%s is required", missing);
+	if (missing != NULL)
+		return ctl_usage_error(ctl, "%s is required", missing);
+	if (cr->direct_answer[0] != '\0' &&
+	    cr->type != HOTLINE__TICKET_TYPE__TICKET_TYPE_CONSULTATION)
+		return ctl_usage_error(ctl, "--answer (直接办结) is only for "
+		    "--type consultation (咨询)");
+	return 0;
 }
 
-/* Prints the new ticket's number on its own line, then the ticket. */
+/* Prints the new ticket's number on its own line, the ticket, then where it went unless answered at once. */
 static void
 ctl_create_text(const Hotline__Envelope *reply)
 {
@@ -155,7 +165,8 @@ ctl_create_text(const Hotline__Envelope *reply)
 	printf("%s %s\n", cr->duplicate ? "duplicate of" : "created",
 	    t != NULL && t->number != NULL ? t->number : "-");
 	ctl_print_ticket(t);
-	if (!cr->duplicate)
+	if (!cr->duplicate && (t == NULL ||
+	    t->closure != HOTLINE__CLOSURE__CLOSURE_DIRECT_ANSWER))
 		ctl_print_routing(cr->routing);
 }
 
@@ -215,4 +226,44 @@ ctl_caller(struct ctl *ctl, int argc, char **argv)
 	req.caller = &cr;
 	return ctl_exchange(ctl, &req, HOTLINE__ENVELOPE__BODY_TICKETS,
 	    ctl_text_tickets);
+}
+
+/* Parses callback's --result, English or Chinese; returns 0 or a usage status. */
+static int
+ctl_callback_result(const struct ctl *ctl, const char *arg,
+    Hotline__CallbackResult *result)
+{
+	int v;
+
+	if (ctl_name_parse(ctl_callback_results, arg, &v) == -1)
+		return ctl_usage_error(ctl, "unknown result %s", arg);
+	*result = (Hotline__CallbackResult)v;
+	return 0;
+}
+
+/* callback NUMBER --result RESULT [--comment TEXT]: records the 回访. */
+int
+ctl_callback(struct ctl *ctl, int argc, char **argv)
+{
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
+	Hotline__CallbackRequest cr = HOTLINE__CALLBACK_REQUEST__INIT;
+	char *result = NULL;
+	const struct ctl_opt opts[] = {
+		{ "result", &result, NULL, 1 },
+		{ "comment", &cr.comment, NULL, 0 },
+		{ NULL, NULL, NULL, 0 }
+	};
+	int rc;
+
+	if ((rc = ctl_parse(ctl, argc, argv, opts, 1)) != 0 ||
+	    (rc = ctl_callback_result(ctl, result, &cr.result)) != 0)
+		return rc;
+	if (cr.result == HOTLINE__CALLBACK_RESULT__CALLBACK_RESULT_UNSATISFIED &&
+	    cr.comment[0] == '\0')
+		return ctl_usage_error(ctl, "unsatisfied needs --comment with "
+		    "the citizen's words");
+	cr.number = argv[optind];
+	req.body_case = HOTLINE__ENVELOPE__BODY_CALLBACK;
+	req.callback = &cr;
+	return ctl_exchange_ticket(ctl, &req);
 }

@@ -1,4 +1,4 @@
-/* hotlinectl commands of department terminals (承办单位): watch, list, sign, reply. */
+/* hotlinectl commands of department terminals (承办单位): watch, list, sign, reply, return, extend, suspend, notes. */
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -122,8 +122,9 @@ ctl_watch_options(const struct ctl *ctl, int argc, char **argv,
 static void
 ctl_watch_relist(void)
 {
-	puts("relist: events after your cursor are gone; "
-	    "run `hotlinectl list` to see every open ticket");
+	puts("relist: events after your cursor are gone; run `hotlinectl list` "
+	    "(departments) or `hotlinectl triage` (dispatchers) to see the open "
+	    "tickets");
 }
 
 /* Prints where the stream starts and whether the terminal must re-list. */
@@ -309,4 +310,125 @@ ctl_reply(struct ctl *ctl, int argc, char **argv)
 	req.reply = &rr;
 	return ctl_exchange(ctl, &req, HOTLINE__ENVELOPE__BODY_TICKET,
 	    ctl_text_ticket);
+}
+
+/* return NUMBER --reason TEXT --basis TEXT: 退单, back to the centre. */
+int
+ctl_return(struct ctl *ctl, int argc, char **argv)
+{
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
+	Hotline__ReturnRequest rr = HOTLINE__RETURN_REQUEST__INIT;
+	const struct ctl_opt opts[] = {
+		{ "reason", &rr.reason, NULL, 1 },
+		{ "basis", &rr.basis, NULL, 1 },
+		{ NULL, NULL, NULL, 0 }
+	};
+	int rc;
+
+	if ((rc = ctl_parse(ctl, argc, argv, opts, 1)) != 0)
+		return rc;
+	rr.number = argv[optind];
+	req.body_case = HOTLINE__ENVELOPE__BODY_RETURN_TICKET;
+	req.return_ticket = &rr;
+	return ctl_exchange_ticket(ctl, &req);
+}
+
+/* extend NUMBER --by LIMIT --reason TEXT: 延期申请. */
+int
+ctl_extend(struct ctl *ctl, int argc, char **argv)
+{
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
+	Hotline__ExtendRequest er = HOTLINE__EXTEND_REQUEST__INIT;
+	const struct ctl_opt opts[] = {
+		{ "by", &er.extension, NULL, 1 },
+		{ "reason", &er.reason, NULL, 1 },
+		{ NULL, NULL, NULL, 0 }
+	};
+	int rc;
+
+	if ((rc = ctl_parse(ctl, argc, argv, opts, 1)) != 0)
+		return rc;
+	if (!ctl_time_limit_valid(er.extension))
+		return ctl_usage_error(ctl, "--by %s is not a limit such as 5wd",
+		    er.extension);
+	er.number = argv[optind];
+	req.body_case = HOTLINE__ENVELOPE__BODY_EXTEND;
+	req.extend = &er;
+	return ctl_exchange_ticket(ctl, &req);
+}
+
+/* suspend NUMBER --reason TEXT: 挂起, the clock stops. */
+int
+ctl_suspend(struct ctl *ctl, int argc, char **argv)
+{
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
+	Hotline__SuspendRequest sr = HOTLINE__SUSPEND_REQUEST__INIT;
+	const struct ctl_opt opts[] = {
+		{ "reason", &sr.reason, NULL, 1 },
+		{ NULL, NULL, NULL, 0 }
+	};
+	int rc;
+
+	if ((rc = ctl_parse(ctl, argc, argv, opts, 1)) != 0)
+		return rc;
+	sr.number = argv[optind];
+	req.body_case = HOTLINE__ENVELOPE__BODY_SUSPEND;
+	req.suspend = &sr;
+	return ctl_exchange_ticket(ctl, &req);
+}
+
+/* resume NUMBER [--note TEXT]: takes a suspended ticket up again. */
+int
+ctl_resume(struct ctl *ctl, int argc, char **argv)
+{
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
+	Hotline__ResumeRequest rr = HOTLINE__RESUME_REQUEST__INIT;
+	const struct ctl_opt opts[] = {
+		{ "note", &rr.note, NULL, 0 },
+		{ NULL, NULL, NULL, 0 }
+	};
+	int rc;
+
+	if ((rc = ctl_parse(ctl, argc, argv, opts, 1)) != 0)
+		return rc;
+	rr.number = argv[optind];
+	req.body_case = HOTLINE__ENVELOPE__BODY_RESUME;
+	req.resume = &rr;
+	return ctl_exchange_ticket(ctl, &req);
+}
+
+/* note NUMBER TEXT: a progress note (进展). */
+int
+ctl_note(struct ctl *ctl, int argc, char **argv)
+{
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
+	Hotline__NoteRequest nr = HOTLINE__NOTE_REQUEST__INIT;
+	const struct ctl_opt opts[] = { { NULL, NULL, NULL, 0 } };
+	int rc;
+
+	if ((rc = ctl_parse(ctl, argc, argv, opts, 2)) != 0)
+		return rc;
+	nr.number = argv[optind];
+	nr.text = argv[optind + 1];
+	req.body_case = HOTLINE__ENVELOPE__BODY_NOTE;
+	req.note = &nr;
+	return ctl_exchange_ticket(ctl, &req);
+}
+
+/* answer NUMBER TEXT: answers the supervision order (督办反馈). */
+int
+ctl_answer(struct ctl *ctl, int argc, char **argv)
+{
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
+	Hotline__SupervisionAnswer sa = HOTLINE__SUPERVISION_ANSWER__INIT;
+	const struct ctl_opt opts[] = { { NULL, NULL, NULL, 0 } };
+	int rc;
+
+	if ((rc = ctl_parse(ctl, argc, argv, opts, 2)) != 0)
+		return rc;
+	sa.number = argv[optind];
+	sa.text = argv[optind + 1];
+	req.body_case = HOTLINE__ENVELOPE__BODY_ANSWER_SUPERVISION;
+	req.answer_supervision = &sa;
+	return ctl_exchange_ticket(ctl, &req);
 }

@@ -39,6 +39,7 @@ struct ctl {
  * errors before connecting) and returns the exit status.
  */
 struct ctl_command {
+	const char *group;		/* who uses it, a heading of the usage */
 	const char *name;
 	const char *usage;		/* arguments, after the name */
 	int hello;			/* connect and say hello before requests */
@@ -51,6 +52,19 @@ struct ctl_name {
 	const char *en;
 	const char *zh;
 };
+
+/*
+ * A "--name VALUE" option (text set) or a "--name" flag (flag set) of a
+ * command, for ctl_parse; a required one must be given and not be empty.
+ */
+struct ctl_opt {
+	const char *name;
+	char **text;
+	int *flag;
+	int required;
+};
+
+#define CTL_MAX_OPTS 8		/* options of one command given to ctl_parse */
 
 /* Prints a reply in text form; the reply's body case is already checked. */
 typedef void (*ctl_text_fn)(const Hotline__Envelope *);
@@ -70,6 +84,10 @@ int ctl_output(const struct ctl *, const Hotline__Envelope *, ctl_text_fn);
 int ctl_parse_number(const char *, unsigned long max, unsigned long *);
 int ctl_options(int argc, char **argv, const char *name, char **value);
 int ctl_limit_options(int argc, char **argv, int nargs, uint32_t *limit);
+int ctl_parse(const struct ctl *, int argc, char **argv,
+    const struct ctl_opt *, int nargs);
+int ctl_time_limit_valid(const char *);
+int ctl_exchange_ticket(struct ctl *, Hotline__Envelope *);
 
 /* ctl-print.c */
 extern const struct ctl_name ctl_types[];
@@ -77,6 +95,9 @@ extern const struct ctl_name ctl_urgencies[];
 extern const struct ctl_name ctl_channels[];
 extern const struct ctl_name ctl_states[];
 extern const struct ctl_name ctl_event_kinds[];
+extern const struct ctl_name ctl_callback_results[];
+extern const struct ctl_name ctl_closures[];
+extern const struct ctl_name ctl_triage_reasons[];
 int ctl_name_parse(const struct ctl_name *, const char *, int *);
 const char *ctl_name_en(const struct ctl_name *, int);
 const char *ctl_name_zh(const struct ctl_name *, int);
@@ -94,16 +115,37 @@ int ctl_classify(struct ctl *, int, char **);
 int ctl_create(struct ctl *, int, char **);
 int ctl_show(struct ctl *, int, char **);
 int ctl_caller(struct ctl *, int, char **);
+int ctl_callback(struct ctl *, int, char **);
+
+/* ctl-dispatch.c */
+int ctl_triage(struct ctl *, int, char **);
+int ctl_dispatch(struct ctl *, int, char **);
+int ctl_redispatch(struct ctl *, int, char **);
+int ctl_extension(struct ctl *, int, char **);
+int ctl_review(struct ctl *, int, char **);
+int ctl_merge(struct ctl *, int, char **);
+int ctl_invalidate(struct ctl *, int, char **);
 
 /* ctl-department.c */
 int ctl_watch(struct ctl *, int, char **);
 int ctl_list(struct ctl *, int, char **);
 int ctl_sign(struct ctl *, int, char **);
 int ctl_reply(struct ctl *, int, char **);
+int ctl_return(struct ctl *, int, char **);
+int ctl_extend(struct ctl *, int, char **);
+int ctl_suspend(struct ctl *, int, char **);
+int ctl_resume(struct ctl *, int, char **);
+int ctl_note(struct ctl *, int, char **);
+int ctl_answer(struct ctl *, int, char **);
 
 /* ctl-misc.c */
 int ctl_ping(struct ctl *, int, char **);
 int ctl_passwd(struct ctl *, int, char **);
+
+/* ctl-supervise.c */
+int ctl_urge(struct ctl *, int, char **);
+int ctl_supervise(struct ctl *, int, char **);
+int ctl_exempt(struct ctl *, int, char **);
 
 /* json.c */
 /*

@@ -7,21 +7,58 @@
 
 #include "ctl.h"
 
-/* Every subcommand: name, usage, whether it says hello, handler. */
+#define CTL_OPT_BASE 256	/* ctl_parse's getopt values, past any character */
+
+#define ANYONE "anyone"
+#define AGENT "agent (话务员)"
+#define DISPATCHER "dispatcher (派单员)"
+#define DEPARTMENT "department (承办单位)"
+#define SUPERVISOR "supervisor (督办)"
+
+/* Every subcommand, grouped by who uses it: group, name, usage, hello, handler. */
 static const struct ctl_command ctl_commands[] = {
-	{ "ping", "", 1, ctl_ping },
-	{ "classify", "[--district D] TITLE [CONTENT]", 1, ctl_classify },
-	{ "create", "--call-id ID --phone P [--name N] [--confidential]\n"
+	{ ANYONE, "ping", "", 1, ctl_ping },
+	{ ANYONE, "show", "NUMBER", 1, ctl_show },
+	{ ANYONE, "watch", "[--cursor ID] [--count N] [--idle SECONDS]", 1,
+	    ctl_watch },
+	{ ANYONE, "passwd", "", 0, ctl_passwd },
+	{ AGENT, "classify", "[--district D] TITLE [CONTENT]", 1,
+	    ctl_classify },
+	{ AGENT, "create", "--call-id ID --phone P [--name N] [--confidential]\n"
 	    "\t[--district D] [--street S] [--address A] --type T\n"
-	    "\t[--urgency U] [--channel C] --title TITLE --content TEXT",
-	    1, ctl_create },
-	{ "show", "NUMBER", 1, ctl_show },
-	{ "caller", "PHONE [--limit N]", 1, ctl_caller },
-	{ "watch", "[--cursor ID] [--count N] [--idle SECONDS]", 1, ctl_watch },
-	{ "list", "[--limit N]", 1, ctl_list },
-	{ "sign", "NUMBER [--note TEXT]", 1, ctl_sign },
-	{ "reply", "NUMBER --result TEXT [--solved | --unsolved]", 1, ctl_reply },
-	{ "passwd", "", 0, ctl_passwd },
+	    "\t[--urgency U] [--channel C] --title TITLE --content TEXT\n"
+	    "\t[--answer TEXT]", 1, ctl_create },
+	{ AGENT, "caller", "PHONE [--limit N]", 1, ctl_caller },
+	{ AGENT, "callback", "NUMBER --result RESULT [--comment TEXT]", 1,
+	    ctl_callback },
+	{ DISPATCHER, "triage", "[--limit N]", 1, ctl_triage },
+	{ DISPATCHER, "dispatch", "NUMBER --to DEPT [--assist DEPT]... "
+	    "[--note TEXT]", 1, ctl_dispatch },
+	{ DISPATCHER, "redispatch", "NUMBER --to DEPT [--assist DEPT]... "
+	    "[--note TEXT]", 1, ctl_redispatch },
+	{ DISPATCHER, "extension", "NUMBER --approve | --reject [--note TEXT]",
+	    1, ctl_extension },
+	{ DISPATCHER, "review", "NUMBER --approve [--note TEXT] | "
+	    "--send-back --note TEXT", 1, ctl_review },
+	{ DISPATCHER, "merge", "NUMBER --into MASTER [--note TEXT]", 1,
+	    ctl_merge },
+	{ DISPATCHER, "invalidate", "NUMBER --reason TEXT", 1, ctl_invalidate },
+	{ DEPARTMENT, "list", "[--limit N]", 1, ctl_list },
+	{ DEPARTMENT, "sign", "NUMBER [--note TEXT]", 1, ctl_sign },
+	{ DEPARTMENT, "reply", "NUMBER --result TEXT [--solved | --unsolved]",
+	    1, ctl_reply },
+	{ DEPARTMENT, "return", "NUMBER --reason TEXT --basis TEXT", 1,
+	    ctl_return },
+	{ DEPARTMENT, "extend", "NUMBER --by LIMIT --reason TEXT", 1,
+	    ctl_extend },
+	{ DEPARTMENT, "suspend", "NUMBER --reason TEXT", 1, ctl_suspend },
+	{ DEPARTMENT, "resume", "NUMBER [--note TEXT]", 1, ctl_resume },
+	{ DEPARTMENT, "note", "NUMBER TEXT", 1, ctl_note },
+	{ DEPARTMENT, "answer", "NUMBER TEXT", 1, ctl_answer },
+	{ SUPERVISOR, "urge", "NUMBER TEXT", 1, ctl_urge },
+	{ SUPERVISOR, "supervise", "NUMBER TEXT [--limit LIMIT]", 1,
+	    ctl_supervise },
+	{ SUPERVISOR, "exempt", "NUMBER --reason TEXT", 1, ctl_exempt },
 };
 
 #define CTL_NCOMMANDS (sizeof ctl_commands / sizeof ctl_commands[0])
@@ -42,15 +79,23 @@ ctl_main_usage(FILE *f, int status)
 	size_t i;
 
 	ctl_synopsis(f, status);
-	fputs("commands:\n", f);
-	for (i = 0; i < CTL_NCOMMANDS; i++)
+	fputs("commands:", f);
+	for (i = 0; i < CTL_NCOMMANDS; i++) {
+		if (i == 0 || strcmp(ctl_commands[i].group,
+		    ctl_commands[i - 1].group) != 0)
+			fprintf(f, "\n %s:\n", ctl_commands[i].group);
 		fprintf(f, "  %s%s%s\n", ctl_commands[i].name,
 		    ctl_commands[i].usage[0] != '\0' ? " " : "",
 		    ctl_commands[i].usage);
-	fputs("types: consultation help complaint report suggestion praise\n"
+	}
+	fputs("\ntypes: consultation help complaint report suggestion praise\n"
 	    "\t(咨询 求助 投诉 举报 建议 表扬)\n"
 	    "urgencies: normal urgent critical (一般 紧急 特急)\n"
 	    "channels: phone web app wechat mailbox\n"
+	    "callback results: satisfied basic unsatisfied unreachable\n"
+	    "\t(满意 基本满意 不满意 未联系上)\n"
+	    "limits: a number and a unit: m h d (natural time),\n"
+	    "\twh wd (working hours, working days), e.g. 5wd\n"
 	    "roles: agent dispatcher department supervisor admin\n", f);
 	return status;
 }
@@ -104,7 +149,8 @@ ctl_fail(const struct hl_error *err)
 		fprintf(stderr, " (field: %s)", err->field);
 	if (err->code == HOTLINE__ERROR_CODE__ERROR_CODE_CONFLICT &&
 	    err->state != HOTLINE__TICKET_STATE__TICKET_STATE_UNSPECIFIED)
-		fprintf(stderr, " (state: %s)", hl_state_name(err->state));
+		fprintf(stderr, " (state: %s %s)", ctl_name_en(ctl_states,
+		    err->state), ctl_name_zh(ctl_states, err->state));
 	fputc('\n', stderr);
 	return ctl_exit_status(err->code);
 }
@@ -259,6 +305,99 @@ ctl_limit_options(int argc, char **argv, int nargs, uint32_t *limit)
 		return -1;
 	*limit = (uint32_t)v;
 	return 0;
+}
+
+/* Builds getopt_long's table from opts; values are CTL_OPT_BASE + index. */
+static size_t
+ctl_longopts(const struct ctl_opt *opts, struct option *longopts)
+{
+	size_t n;
+
+	for (n = 0; n < CTL_MAX_OPTS && opts[n].name != NULL; n++) {
+		longopts[n].name = opts[n].name;
+		longopts[n].has_arg = opts[n].text != NULL ? required_argument :
+		    no_argument;
+		longopts[n].flag = NULL;
+		longopts[n].val = CTL_OPT_BASE + (int)n;
+	}
+	memset(&longopts[n], 0, sizeof longopts[n]);
+	return n;
+}
+
+/* Checks the arguments' count and that none is empty; returns 0 or a usage status. */
+static int
+ctl_arguments(const struct ctl *ctl, int argc, char **argv, int nargs)
+{
+	int i;
+
+	if (argc - optind != nargs)
+		return ctl_usage_error(ctl, "expected %d argument%s, got %d",
+		    nargs, nargs == 1 ? "" : "s", argc - optind);
+	for (i = optind; i < argc; i++)
+		if (argv[i][0] == '\0')
+			return ctl_usage_error(ctl, "argument %d is empty",
+			    i - optind + 1);
+	return 0;
+}
+
+/*
+ * Parses a command's options as opts says (a NULL name ends them) and
+ * checks that nargs arguments follow, none empty, and that every required
+ * option has a value that is not empty. Returns 0 with optind at the first
+ * argument, or a usage status.
+ */
+int
+ctl_parse(const struct ctl *ctl, int argc, char **argv,
+    const struct ctl_opt *opts, int nargs)
+{
+	struct option longopts[CTL_MAX_OPTS + 1];
+	const struct ctl_opt *o;
+	size_t n = ctl_longopts(opts, longopts);
+	int ch, rc;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch < CTL_OPT_BASE || ch >= CTL_OPT_BASE + (int)n)
+			return ctl_usage(ctl);
+		o = &opts[ch - CTL_OPT_BASE];
+		if (o->text != NULL)
+			*o->text = optarg;
+		else
+			*o->flag = 1;
+	}
+	if ((rc = ctl_arguments(ctl, argc, argv, nargs)) != 0)
+		return rc;
+	for (o = opts; o < opts + n; o++)
+		if (o->required && o->text != NULL &&
+		    (*o->text == NULL || (*o->text)[0] == '\0'))
+			return ctl_usage_error(ctl, "--%s is required", o->name);
+	return 0;
+}
+
+/*
+ * Says whether s is a time limit as the daemon takes it: 1 to 4 digits, not
+ * starting with 0, then m, h, d (natural time), wh or wd (working time).
+ */
+int
+ctl_time_limit_valid(const char *s)
+{
+	static const char *const units[] = { "m", "h", "d", "wh", "wd" };
+	size_t digits = strspn(s, "0123456789"), i;
+
+	if (digits == 0 || digits > 4 || s[0] == '0')
+		return 0;
+	for (i = 0; i < sizeof units / sizeof units[0]; i++)
+		if (strcmp(s + digits, units[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* Sends a request answered with a TicketReply and prints the ticket. */
+int
+ctl_exchange_ticket(struct ctl *ctl, Hotline__Envelope *req)
+{
+	return ctl_exchange(ctl, req, HOTLINE__ENVELOPE__BODY_TICKET,
+	    ctl_text_ticket);
 }
 
 /* Parses -r: a role name; returns 0, or -1 if unknown. */

@@ -626,24 +626,61 @@ config_relative(const char *base, const char *path)
 static int
 config_load_tickets(struct config *conf, const struct config_group *root)
 {
-	static const char *const keys[] = { "max_returns", "callback_attempts",
-	    "mask_phones", NULL };
+	static const char *const keys[] = { "callback_attempts", "mask_phones",
+	    NULL };
 	struct tickets_spec *t = &conf->tickets;
 	struct config_group g;
-	long long returns, attempts, mask;
+	long long attempts, mask;
 
 	if (config_subgroup(root, "tickets", 0, &g) == -1)
 		return -1;
 	if (g.s != NULL && config_check_keys(&g, keys) == -1)
 		return -1;
-	if (config_int(&g, "max_returns", 2, 1, 100, &returns) == -1 ||
-	    config_int(&g, "callback_attempts", 3, 1, 100, &attempts) == -1 ||
+	if (config_int(&g, "callback_attempts", 3, 1, 100, &attempts) == -1 ||
 	    config_flag(&g, "mask_phones", 1, &mask) == -1)
 		return -1;
-	t->max_returns = (int)returns;
 	t->callback_attempts = (int)attempts;
 	t->mask_phones = (int)mask;
 	return 0;
+}
+
+/* Reads the optional testing group (test installations only). */
+static int
+config_load_testing(struct config *conf, const struct config_group *root)
+{
+	static const char *const keys[] = { "clock_control", NULL };
+	struct config_group g;
+	long long clock;
+
+	if (config_subgroup(root, "testing", 0, &g) == -1)
+		return -1;
+	if (g.s != NULL && config_check_keys(&g, keys) == -1)
+		return -1;
+	if (config_flag(&g, "clock_control", 0, &clock) == -1)
+		return -1;
+	conf->testing.clock_control = (int)clock;
+	return 0;
+}
+
+/*
+ * Reads the calendar (with its year files) and the time-limit policies
+ * (限时办结); both groups are optional. Needs the departments loaded.
+ */
+static int
+config_load_time(struct config *conf, const struct config_group *root)
+{
+	const config_setting_t *cal = NULL, *pol = NULL;
+
+	if (config_find(root, "calendar", 0, &cal) == -1 ||
+	    config_find(root, "policies", 0, &pol) == -1)
+		return -1;
+	conf->calendar = calendar_load(cal, conf->path, root->r->err,
+	    root->r->errlen);
+	if (conf->calendar == NULL)
+		return -1;
+	conf->policies = policy_load(pol, conf->path, conf->departments,
+	    conf->ndepartments, root->r->err, root->r->errlen);
+	return conf->policies == NULL ? -1 : 0;
 }
 
 /* Reads the routing group; *catalogue gets the catalogue file's path. */
@@ -897,7 +934,8 @@ config_load_main(struct config *conf, const struct config_group *root,
     char **catalogue)
 {
 	static const char *const keys[] = { "listen", "redis", "limits",
-	    "routing", "tickets", "departments", "principals", NULL };
+	    "routing", "tickets", "calendar", "policies", "testing",
+	    "departments", "principals", NULL };
 
 	if (config_check_keys(root, keys) == -1 ||
 	    config_load_listens(conf, root) == -1 ||
@@ -905,8 +943,10 @@ config_load_main(struct config *conf, const struct config_group *root,
 	    config_load_limits(conf, root) == -1 ||
 	    config_load_routing(conf, root, catalogue) == -1 ||
 	    config_load_tickets(conf, root) == -1 ||
+	    config_load_testing(conf, root) == -1 ||
 	    config_load_departments(conf, root) == -1 ||
-	    config_load_principals(conf, root) == -1)
+	    config_load_principals(conf, root) == -1 ||
+	    config_load_time(conf, root) == -1)
 		return -1;
 	return 0;
 }
@@ -1040,6 +1080,8 @@ config_free(struct config *conf)
 		return;
 	catalogue_free(conf->catalogue);
 	config_free_entries(conf);
+	calendar_free(conf->calendar);
+	policy_free(conf->policies);
 	for (i = 0; i < conf->nlistens; i++) {
 		free(conf->listens[i].unix_path);
 		free(conf->listens[i].host);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "hotline.pb-c.h"
+#include "deadline.h"
 
 #define HOTLINED_VERSION "0.1.0"
 
@@ -116,9 +117,13 @@ struct limits {
 
 /* How tickets are handled (the [tickets] group). */
 struct tickets_spec {
-	int max_returns;	/* returns before a ticket is disputed (争议件) */
 	int callback_attempts;	/* failed callbacks before it closes unreachable */
 	int mask_phones;	/* departments see 138****1234, not the number */
+};
+
+/* Test installations only (the [testing] group). */
+struct testing_spec {
+	int clock_control;	/* ShiftClockRequest may move the clock */
 };
 
 struct routing_spec {
@@ -136,6 +141,9 @@ struct config {
 	struct limits limits;
 	struct routing_spec routing;
 	struct tickets_spec tickets;
+	struct testing_spec testing;
+	struct calendar *calendar;	/* working days (限时办结); owned */
+	struct policies *policies;	/* time limits; owned */
 	struct department *departments;
 	size_t ndepartments;
 	struct principal *principals;
@@ -270,6 +278,22 @@ struct transition {
 
 enum ticket_verdict { TICKET_ALLOWED, TICKET_FORBIDDEN, TICKET_CONFLICT };
 
+/* What a step does to the ticket's clocks; see ticket_clock(). */
+enum clock_action {
+	CLOCK_KEEP,
+	CLOCK_START,		/* fresh sign, completion and return clocks */
+	CLOCK_STOP,		/* every armed timer goes stale */
+	CLOCK_CHECK_EXTENSION,	/* only checks the request against the policy */
+	CLOCK_EXTEND,		/* an approved extension moves the due time */
+	CLOCK_SUSPEND,		/* keeps the time left; no due time */
+	CLOCK_RESUME,		/* restarts with the time that was left */
+	CLOCK_REARM,		/* arms the stored warning and due time again */
+	CLOCK_CALLBACK,		/* the callback's own clock (回访时限) */
+	CLOCK_SUPERVISE,	/* the supervision order's clock (督办时限) */
+};
+
+enum clock_action ticket_clock(enum ticket_action);
+
 const struct transition *ticket_transition(enum ticket_action);
 enum ticket_verdict ticket_check(enum ticket_action, Hotline__TicketState,
     role_t);
@@ -282,10 +306,62 @@ void ticket_day(int64_t now_ms, char out[9]);
 int ticket_number_valid(const char *);
 void ticket_mask_phone(const char *phone, char *out, size_t outlen);
 
+/* clock.c: a ticket's clocks (限时办结) and their due times, pure. */
+#define CLOCK_MAX_EXTENSIONS 16
+#define CLOCK_MAX_FIELDS 12
+
+/*
+ * The completion clock as stored with the ticket. It runs from base for
+ * limit (or, after a resume, for left ms in the limit's measure), moved by
+ * each approved extension; while suspended only left counts. Sign and
+ * return clocks run from dispatched_at. gen changes whenever the timers are
+ * re-armed, so stale timers do nothing.
+ */
+struct clock {
+	int64_t dispatched_at;		/* 0: no clock runs */
+	int64_t base;
+	struct limit limit;
+	int64_t left;			/* -1: the whole limit */
+	int suspended;
+	struct limit extensions[CLOCK_MAX_EXTENSIONS];
+	int nextensions;
+	int64_t gen;
+};
+
+struct clock_dues {
+	int64_t sign_due, complete_due, warn_at, return_until;	/* 0: none */
+};
+
+struct clock_fields {
+	const char *name[CLOCK_MAX_FIELDS];
+	char value[CLOCK_MAX_FIELDS][64];
+	int n;
+};
+
+typedef const char *(*clock_getter)(void *arg, const char *field);
+
+void clock_read(struct clock *, clock_getter, void *);
+void clock_start(struct clock *, const struct policy *, int64_t now);
+int clock_extend(struct clock *, const struct limit *);
+void clock_suspend(struct clock *, const struct calendar *,
+    const struct policy *, int64_t now);
+void clock_resume(struct clock *, int64_t now);
+void clock_dues(const struct clock *, const struct calendar *,
+    const struct policy *, struct clock_dues *);
+int64_t clock_remaining(const struct clock *, const struct calendar *,
+    const struct policy *, int64_t now);
+int clock_extension_allowed(const struct calendar *, const struct policy *,
+    const struct limit *, int64_t now);
+int64_t clock_supervision_due(const struct calendar *, const struct limit *,
+    int64_t now);
+void clock_fields(const struct clock *, const struct clock_dues *,
+    struct clock_fields *);
+void clock_timers(const struct clock_dues *, int awaiting_sign, char *,
+    size_t);
+
 /* main.c */
 extern struct config *cfg;		/* the configuration in force */
 extern struct event_base *ev_base;
-int64_t now_ms(void);			/* wall clock, ms since the epoch */
 
 /* store.c: Redis, the only state. */
 #include <hiredis/hiredis.h>
@@ -299,6 +375,9 @@ enum script_id {
 	SCRIPT_SHOW,
 	SCRIPT_TICKETS,
 	SCRIPT_FEED_READ,
+	SCRIPT_TICKET_READ,
+	SCRIPT_TIMER_FIRE,
+	SCRIPT_CLOCK_OFFSET,
 	SCRIPT_COUNT
 };
 
@@ -464,6 +543,16 @@ struct step {
 
 void step_run(struct request *, enum ticket_action, const struct step *);
 int check_limit(struct request *, const char *field, const char *limit);
+
+/* timer.c: the timer loop and the daemons' clock. */
+int64_t now_ms(void);	/* ms since the epoch (+ the test clock's offset) */
+void timer_init(struct event_base *);
+void timer_shutdown(void);
+void timer_poke(void);
+void timer_resync(void);
+void timer_clock_changed(void);
+int timer_shift_clock(int64_t advance, store_cb, void *);
+int64_t timer_last_lag(void);
 
 /* feed.c: live delivery of department events (list + watch). */
 void op_watch(struct request *);

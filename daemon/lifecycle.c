@@ -1,4 +1,6 @@
 /* Runs one life-cycle step of a ticket: the table row of ticket.c turned into transition.lua's arguments. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hotlined.h"
@@ -54,10 +56,27 @@ params_of_row(struct store_args *a, const struct transition *t)
 	param_int(a, "assist_event", t->assist != NULL ? t->assist->event : 0);
 }
 
+/* What a step does to the clocks, computed by the daemon before the script runs. */
+struct clock_plan {
+	const char *clock;		/* transition.lua's clock parameter */
+	char timers[192];
+	char expect_gen[24];
+	int max_returns;
+	struct clock_fields fields;
+};
+
+/* A step waiting for its ticket to be read; owns copies of the step's strings. */
+struct step_job {
+	enum ticket_action action;
+	struct step s;
+	char *owned[STEP_MAX_FIELDS * 2 + 8];
+	int nowned;
+};
+
 /* Adds who acts, and the step's own parameters. */
 static void
 params_of_step(struct store_args *a, const struct request *r,
-    const struct step *s)
+    const struct step *s, const struct clock_plan *plan)
 {
 	param_int(a, "now", now_ms());
 	param(a, "principal", r->conn->principal);
@@ -70,8 +89,11 @@ params_of_step(struct store_args *a, const struct request *r,
 	param(a, "assists", s->assists);
 	param(a, "master", s->master);
 	param_int(a, "approve", s->approve);
-	param_int(a, "max_returns", cfg->tickets.max_returns);
+	param_int(a, "max_returns", plan->max_returns);
 	param_int(a, "max_attempts", cfg->tickets.callback_attempts);
+	param(a, "clock", plan->clock);
+	param(a, "timers", plan->timers);
+	param(a, "expect_gen", plan->expect_gen);
 }
 
 /* transition.lua answered with the ticket's hash. */
@@ -87,37 +109,273 @@ step_done(struct request *r, redisReply *reply)
 		    "internal error (logged by the server)");
 		return;
 	}
-	log_info("ticket %s: %s by %s (%s)", t->number,
-	    request_op_name(r), r->conn->principal, ticket_state_label(t->state));
+	log_info("ticket %s: %s by %s (%s)", t->number, request_op_name(r),
+	    r->conn->principal, ticket_state_label(t->state));
 	answer_ticket(r, t);
 }
 
-/*
- * Runs action on ticket s->number for r's principal: the script checks
- * department, state and effects atomically, and answers the ticket as it is
- * after the step (masked for departments). The caller checked the request's
- * own fields.
- */
-void
-step_run(struct request *r, enum ticket_action action, const struct step *s)
+/* Runs transition.lua for the step with the clock plan. */
+static void
+step_send(struct request *r, enum ticket_action action, const struct step *s,
+    const struct clock_plan *plan)
 {
 	const struct transition *t = ticket_transition(action);
 	struct store_args args = { 0 };
 	const char *const *f;
+	int i;
 
-	if (check_number(r, s->number) == -1)
-		return;
 	store_args_addf(&args, "ht:ticket:%s", s->number);
 	store_args_addf(&args, "ht:history:%s", s->number);
 	store_args_addf(&args, "ht:assist:%s", s->number);
 	params_of_row(&args, t);
-	params_of_step(&args, r, s);
+	params_of_step(&args, r, s, plan);
 	store_args_add(&args, "--");
 	for (f = s->fields; *f != NULL; f += 2) {
 		store_args_add(&args, f[0]);
 		store_args_add(&args, f[1]);
 	}
+	for (i = 0; i < plan->fields.n; i++) {
+		store_args_add(&args, plan->fields.name[i]);
+		store_args_add(&args, plan->fields.value[i]);
+	}
 	request_script(r, SCRIPT_TRANSITION, 3, &args, step_done);
+	store_args_free(&args);
+}
+
+/* Returns 1 if the step needs the ticket read first (policy or clock). */
+static int
+step_needs_read(enum ticket_action action, const struct step *s)
+{
+	switch (ticket_clock(action)) {
+	case CLOCK_START:
+	case CLOCK_CHECK_EXTENSION:
+	case CLOCK_SUSPEND:
+	case CLOCK_RESUME:
+	case CLOCK_CALLBACK:
+	case CLOCK_SUPERVISE:
+		return 1;
+	case CLOCK_EXTEND:
+		return s->approve;
+	default:
+		return action == TICKET_RETURN;	/* max_returns is a policy */
+	}
+}
+
+/* Copies s into a job that outlives the caller's stack. */
+static struct step_job *
+step_job_new(enum ticket_action action, const struct step *s)
+{
+	struct step_job *j = xcalloc(1, sizeof *j);
+	const char **strings[] = { &j->s.number, &j->s.note, &j->s.incr,
+	    &j->s.lead, &j->s.assists, &j->s.master };
+	size_t i;
+
+	j->action = action;
+	j->s = *s;
+	for (i = 0; i < sizeof strings / sizeof strings[0]; i++)
+		if (*strings[i] != NULL)
+			*strings[i] = j->owned[j->nowned++] = xstrdup(*strings[i]);
+	for (i = 0; s->fields[i] != NULL; i++)
+		j->s.fields[i] = j->owned[j->nowned++] = xstrdup(s->fields[i]);
+	return j;
+}
+
+/* Frees a step job. */
+static void
+step_job_free(void *arg)
+{
+	struct step_job *j = arg;
+	int i;
+
+	for (i = 0; i < j->nowned; i++)
+		free(j->owned[i]);
+	free(j);
+}
+
+/* Returns the value of a step field, or NULL. */
+static const char *
+step_field(const struct step *s, const char *name)
+{
+	const char *const *f;
+
+	for (f = s->fields; *f != NULL; f += 2)
+		if (strcmp(f[0], name) == 0)
+			return f[1];
+	return NULL;
+}
+
+/* clock_getter over a ticket's hash reply. */
+static const char *
+hash_getter(void *arg, const char *field)
+{
+	return record_hash_get(arg, field);
+}
+
+/* Resolves the policy of a ticket (hash) for department dept. */
+static void
+policy_of(const redisReply *hash, const char *dept, struct policy *out)
+{
+	const char *type = record_hash_get(hash, "type");
+	const char *urgency = record_hash_get(hash, "urgency");
+
+	policy_for(cfg->policies, type ? atoi(type) : 0,
+	    urgency ? atoi(urgency) : 0, dept, out);
+}
+
+/* Sets the plan's fields and timers from the clock c. */
+static void
+plan_clock(struct clock_plan *plan, const struct clock *c,
+    const struct policy *pol, int awaiting_sign)
+{
+	struct clock_dues d;
+
+	clock_dues(c, cfg->calendar, pol, &d);
+	clock_fields(c, &d, &plan->fields);
+	clock_timers(&d, awaiting_sign, plan->timers, sizeof plan->timers);
+	plan->clock = "rearm";
+}
+
+/* Sets the plan for a clock of its own (回访, 督办): a field and a timer. */
+static void
+plan_single(struct clock_plan *plan, const char *field, const char *kind,
+    int64_t due)
+{
+	plan->fields.name[0] = field;
+	snprintf(plan->fields.value[0], sizeof plan->fields.value[0], "%lld",
+	    (long long)due);
+	plan->fields.n = 1;
+	snprintf(plan->timers, sizeof plan->timers, "%s=%lld", kind,
+	    (long long)due);
+}
+
+/*
+ * Checks a requested extension against the policy's longest; answers
+ * BAD_REQUEST and returns -1 if it is longer.
+ */
+static int
+plan_check_extension(struct request *r, const struct step *s,
+    const struct policy *pol, int64_t now)
+{
+	const char *text = step_field(s, "ext_extension"), *why;
+	struct limit ext;
+	char max[16];
+
+	if (text == NULL || limit_parse(text, &ext, &why) == -1 ||
+	    clock_extension_allowed(cfg->calendar, pol, &ext, now))
+		return 0;
+	limit_format(&pol->max_extension, max, sizeof max);
+	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+	    "extension", "extension is longer than the longest allowed (%s)",
+	    max);
+	return -1;
+}
+
+/* Computes what action does to the clock of the ticket read; -1 if r was answered. */
+static int
+plan_make(struct request *r, const struct step_job *j, redisReply *hash,
+    struct clock_plan *plan)
+{
+	enum clock_action what = ticket_clock(j->action);
+	const char *dept = record_hash_get(hash, "dept");
+	int64_t now = now_ms();
+	struct policy pol;
+	struct clock c;
+	struct limit sup;
+	const char *why, *text;
+
+	if (what == CLOCK_START && j->s.lead != NULL)
+		dept = j->s.lead;	/* the new department's policy */
+	policy_of(hash, dept, &pol);
+	plan->max_returns = pol.max_returns;
+	clock_read(&c, hash_getter, hash);
+	snprintf(plan->expect_gen, sizeof plan->expect_gen, "%lld",
+	    (long long)c.gen);
+	switch (what) {
+	case CLOCK_START:
+		clock_start(&c, &pol, now);
+		plan_clock(plan, &c, &pol, 1);
+		break;
+	case CLOCK_CHECK_EXTENSION:
+		return plan_check_extension(r, &j->s, &pol, now);
+	case CLOCK_EXTEND:
+		text = record_hash_get(hash, "ext_extension");
+		if (c.dispatched_at == 0 || text == NULL ||
+		    limit_parse(text, &sup, &why) == -1 ||
+		    clock_extend(&c, &sup) == -1)
+			break;
+		plan_clock(plan, &c, &pol, 0);
+		break;
+	case CLOCK_SUSPEND:
+		if (c.dispatched_at == 0)
+			break;
+		clock_suspend(&c, cfg->calendar, &pol, now);
+		plan_clock(plan, &c, &pol, 0);
+		break;
+	case CLOCK_RESUME:
+		if (c.dispatched_at == 0)
+			break;
+		clock_resume(&c, now);
+		plan_clock(plan, &c, &pol, 0);
+		break;
+	case CLOCK_CALLBACK:
+		plan_single(plan, "callback_due", "callback",
+		    deadline_due(cfg->calendar, now, &pol.callback));
+		plan->clock = "rearm";	/* the completion timers go stale */
+		break;
+	case CLOCK_SUPERVISE:
+		text = step_field(&j->s, "sup_limit");
+		plan_single(plan, "sup_due", "sup", clock_supervision_due(
+		    cfg->calendar, text != NULL && *text != '\0' &&
+		    limit_parse(text, &sup, &why) == 0 ? &sup : NULL, now));
+		plan->clock = "arm";
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* ticket_read.lua answered: plan the clocks, then run the step. */
+static void
+step_read_done(struct request *r, redisReply *hash)
+{
+	struct step_job *j = r->state;
+	struct clock_plan plan = { .clock = "" };
+
+	if (plan_make(r, j, hash, &plan) == 0)
+		step_send(r, j->action, &j->s, &plan);
+}
+
+/*
+ * Runs action on ticket s->number for r's principal. Steps that touch the
+ * clocks (or need the ticket's policy) read the ticket first and compute
+ * the clock here; the script then checks department, state, effects and
+ * that the clock did not change meanwhile, all atomically, and answers the
+ * ticket as it is after the step (masked for departments). The caller
+ * checked the request's own fields.
+ */
+void
+step_run(struct request *r, enum ticket_action action, const struct step *s)
+{
+	struct clock_plan plan = { .clock = "", .max_returns = 1 };
+	struct store_args args = { 0 };
+	struct step_job *j;
+
+	if (check_number(r, s->number) == -1)
+		return;
+	if (!step_needs_read(action, s)) {
+		if (ticket_clock(action) == CLOCK_STOP)
+			plan.clock = "stop";
+		else if (ticket_clock(action) == CLOCK_REARM)
+			plan.clock = "rearm_stored";
+		step_send(r, action, s, &plan);
+		return;
+	}
+	j = step_job_new(action, s);
+	r->state = j;
+	r->state_free = step_job_free;
+	store_args_addf(&args, "ht:ticket:%s", s->number);
+	request_script(r, SCRIPT_TICKET_READ, 1, &args, step_read_done);
 	store_args_free(&args);
 }
 

@@ -24,14 +24,24 @@ static struct event *drain_timer;
 static int64_t drain_deadline;
 static int draining;
 
-/* Wall-clock milliseconds since the epoch. */
-int64_t
-now_ms(void)
+/* Redis says a feed or the timers changed: route the wake-up. */
+static void
+on_wake(const char *what)
 {
-	struct timespec ts;
+	if (strcmp(what, "ht:timers") == 0)
+		timer_poke();
+	else if (strcmp(what, "ht:clock") == 0)
+		timer_clock_changed();
+	else
+		feed_wake(what);
+}
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+/* Redis (re)connected: wake-ups may have been missed. */
+static void
+on_resync(void)
+{
+	feed_resync();
+	timer_resync();
 }
 
 static void __attribute__((noreturn))
@@ -39,6 +49,19 @@ usage(void)
 {
 	fprintf(stderr, "usage: hotlined [-dnv] [-f file]\n");
 	exit(1);
+}
+
+/* Warns when the calendar's year files do not cover the coming days. */
+static void
+warn_calendar(void)
+{
+	int gap = calendar_missing_year(cfg->calendar, now_ms(),
+	    cfg->calendar->warn_days);
+
+	if (gap != 0)
+		log_warnx("calendar: no %s/%d.json: the next %d days are not "
+		    "covered (only weekends count as days off)",
+		    cfg->calendar->dir, gap, cfg->calendar->warn_days);
 }
 
 /* SIGHUP: load the file again; a bad file keeps the configuration in force. */
@@ -59,6 +82,7 @@ on_hup(evutil_socket_t sig, short what, void *arg)
 	}
 	cfg = fresh;
 	config_free(old);
+	warn_calendar();
 	log_info("configuration reloaded from %s: %zu departments, %zu "
 	    "principals, %zu catalogue entries (listen and redis settings "
 	    "change only at restart)", cfg->path, cfg->ndepartments,
@@ -166,7 +190,8 @@ main(int argc, char *argv[])
 
 	if ((ev_base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
-	store_init(ev_base, &cfg->redis, feed_wake, feed_resync);
+	timer_init(ev_base);
+	store_init(ev_base, &cfg->redis, on_wake, on_resync);
 	if (server_listen(cfg) == -1)
 		fatalx("cannot open the listeners; exiting");
 	sig_hup = evsignal_new(ev_base, SIGHUP, on_hup, NULL);
@@ -175,6 +200,7 @@ main(int argc, char *argv[])
 	evsignal_add(sig_hup, NULL);
 	evsignal_add(sig_term, NULL);
 	evsignal_add(sig_int, NULL);
+	warn_calendar();
 	log_info("hotlined %s started with %s: %zu departments, %zu principals, "
 	    "%zu catalogue entries", HOTLINED_VERSION, cfg->path,
 	    cfg->ndepartments, cfg->nprincipals, cfg->nentries);
@@ -185,6 +211,7 @@ main(int argc, char *argv[])
 		server_stop_listening();
 	server_close_all();
 	store_shutdown();
+	timer_shutdown();
 	if (drain_timer != NULL)
 		event_free(drain_timer);
 	event_free(sig_hup);

@@ -233,6 +233,38 @@ create_route_note(struct store_args *a, const struct classify_result *res,
 }
 
 /*
+ * Adds create.lua's timers argument, then the clock's fields: a dispatched
+ * ticket's sign, completion and return clocks start now (限时办结), under
+ * the policy of its type, urgency and department. dept NULL: no clocks.
+ */
+static void
+create_clock_args(struct store_args *a, const Hotline__CreateRequest *q,
+    const char *dept, int64_t now)
+{
+	struct clock c = { .left = -1 };
+	struct clock_fields f;
+	struct clock_dues d;
+	struct policy pol;
+	char timers[192];
+	int i;
+
+	if (dept == NULL) {
+		store_args_add(a, "");
+		return;
+	}
+	policy_for(cfg->policies, q->type, q->urgency, dept, &pol);
+	clock_start(&c, &pol, now);
+	clock_dues(&c, cfg->calendar, &pol, &d);
+	clock_timers(&d, 1, timers, sizeof timers);
+	store_args_addf(a, "%s", timers);
+	clock_fields(&c, &d, &f);
+	for (i = 0; i < f.n; i++) {
+		store_args_add(a, f.name[i]);
+		store_args_addf(a, "%s", f.value[i]);
+	}
+}
+
+/*
  * Builds every key and argument of create.lua (see the script's header) for
  * a ticket registered by principal at time now; returns the number of keys.
  * Benchmarks call it too, to run the very same script with the same arguments.
@@ -272,6 +304,7 @@ create_args(struct store_args *a, const char *principal, role_t role,
 	store_args_addf(a, "%d", route->department_event);
 	store_args_addf(a, "%d", route->centre_event);
 	store_args_addf(a, "%d", cfg->redis.feed_maxlen);
+	create_clock_args(a, q, dispatch ? dept : NULL, now);
 	create_fields_args(a, q, res, action);
 	return dispatch ? 6 : 4;
 }

@@ -60,6 +60,15 @@ static const struct {
 	F("urges", FIELD_UINT32, urges, 0),
 	F("review_note", FIELD_STRING, review_note, 0),
 	F("direct_answer", FIELD_STRING, direct_answer, 0),
+	F("sign_due", FIELD_INT64, sign_due_at, 0),
+	F("complete_due", FIELD_INT64, complete_due_at, 0),
+	F("warn_at", FIELD_INT64, warn_at, 0),
+	F("return_until", FIELD_INT64, return_until, 0),
+	F("callback_due", FIELD_INT64, callback_due_at, 0),
+	F("sign_overdue", FIELD_BOOL, sign_overdue, 0),
+	F("warned", FIELD_BOOL, warned, 0),
+	F("overdue", FIELD_BOOL, overdue, 0),
+	F("clock_limit", FIELD_STRING, complete_limit, 0),
 #undef F
 };
 
@@ -199,8 +208,36 @@ record_requests(Hotline__Ticket *t, const redisReply *hash)
 		sv->answer = record_strdup(record_hash_get(hash, "sup_answer"));
 		v = record_hash_get(hash, "sup_answered_at");
 		sv->answered_at = v ? strtoll(v, NULL, 10) : 0;
+		v = record_hash_get(hash, "sup_due");
+		sv->due_at = v ? strtoll(v, NULL, 10) : 0;
+		v = record_hash_get(hash, "sup_overdue");
+		sv->overdue = v != NULL && strcmp(v, "1") == 0;
 		t->supervision = sv;
 	}
+}
+
+/* clock_getter over a hash reply. */
+static const char *
+record_getter(void *arg, const char *field)
+{
+	return record_hash_get(arg, field);
+}
+
+/* Sets the time left to complete, while a department works on the ticket. */
+static void
+record_remaining(Hotline__Ticket *t, const redisReply *hash)
+{
+	struct policy pol;
+	struct clock c;
+
+	if (t->state != HOTLINE__TICKET_STATE__TICKET_STATE_DISPATCHED &&
+	    t->state != HOTLINE__TICKET_STATE__TICKET_STATE_ACCEPTED &&
+	    t->state != HOTLINE__TICKET_STATE__TICKET_STATE_SUSPENDED)
+		return;
+	clock_read(&c, record_getter, (void *)hash);
+	policy_for(cfg->policies, t->type, t->urgency, t->lead_department ?
+	    t->lead_department->id : NULL, &pol);
+	t->remaining_ms = clock_remaining(&c, cfg->calendar, &pol, now_ms());
 }
 
 /*
@@ -244,6 +281,7 @@ record_ticket(const redisReply *hash, int department_view)
 		t->lead_department = record_department(dept);
 	record_assists(t, record_hash_get(hash, "assists"));
 	record_requests(t, hash);
+	record_remaining(t, hash);
 	return t;
 }
 

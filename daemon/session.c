@@ -241,8 +241,13 @@ request_store_error(struct request *r, const redisReply *reply)
 		request_conflict(r, state, text != NULL ? text + 1 : NULL);
 		break;
 	case HOTLINE__ERROR_CODE__ERROR_CODE_NOT_FOUND:
+		/* "NOTFOUND <field> why": the field whose ticket is missing */
+		text = reply->str + 9;
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_NOT_FOUND,
-		    "number", "no ticket with this number");
+		    strncmp(text, "master ", 7) == 0 ? "master" : "number",
+		    "no ticket with this %s",
+		    strncmp(text, "master ", 7) == 0 ? "master number" :
+		    "number");
 		break;
 	case HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN:
 		text = strchr(reply->str, ' ');

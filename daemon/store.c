@@ -24,6 +24,9 @@ static const char *script_names[SCRIPT_COUNT] = {
 	[SCRIPT_SHOW] = "show",
 	[SCRIPT_TICKETS] = "tickets",
 	[SCRIPT_FEED_READ] = "feed_read",
+	[SCRIPT_TICKET_READ] = "ticket_read",
+	[SCRIPT_TIMER_FIRE] = "timer_fire",
+	[SCRIPT_CLOCK_OFFSET] = "clock_offset",
 };
 
 enum link_state { LINK_DOWN, LINK_CONNECTING, LINK_SETUP, LINK_READY };

@@ -105,6 +105,44 @@ static const struct transition transitions[] = {
 	    PARTY_NONE, NONE, NONE, NONE, 0, NULL },
 };
 
+/*
+ * What each action does to the ticket's clocks (限时办结). Actions not
+ * listed leave them alone: a timer checks the ticket's state when it fires,
+ * so signing stops the sign clock and replying the completion clock.
+ */
+static const struct {
+	enum ticket_action action;
+	enum clock_action clock;
+} clock_actions[] = {
+	{ TICKET_DISPATCH, CLOCK_START },
+	{ TICKET_MANUAL_DISPATCH, CLOCK_START },
+	{ TICKET_REDISPATCH, CLOCK_START },	/* fresh clocks, new department */
+	{ TICKET_CALLBACK_REOPEN, CLOCK_START },	/* 重办: a new completion clock */
+	{ TICKET_RETURN, CLOCK_STOP },
+	{ TICKET_MERGE, CLOCK_STOP },
+	{ TICKET_INVALIDATE, CLOCK_STOP },
+	{ TICKET_CALLBACK_CLOSE, CLOCK_STOP },
+	{ TICKET_EXTEND, CLOCK_CHECK_EXTENSION },
+	{ TICKET_DECIDE_EXTENSION, CLOCK_EXTEND },	/* when approved */
+	{ TICKET_SUSPEND, CLOCK_SUSPEND },
+	{ TICKET_RESUME, CLOCK_RESUME },
+	{ TICKET_SEND_BACK, CLOCK_REARM },	/* the completion clock runs on */
+	{ TICKET_APPROVE_REPLY, CLOCK_CALLBACK },
+	{ TICKET_SUPERVISE, CLOCK_SUPERVISE },
+};
+
+/* Returns what action does to the ticket's clocks. */
+enum clock_action
+ticket_clock(enum ticket_action action)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof clock_actions / sizeof clock_actions[0]; i++)
+		if (clock_actions[i].action == action)
+			return clock_actions[i].clock;
+	return CLOCK_KEEP;
+}
+
 /* Returns the table row of action; every action has exactly one. */
 const struct transition *
 ticket_transition(enum ticket_action action)

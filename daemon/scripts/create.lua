@@ -7,8 +7,9 @@
 -- KEYS[5] ht:dept:<id>:open     (only when dispatching) the department's open tickets
 -- KEYS[6] ht:dept:<id>:feed     (only when dispatching) the department's event stream
 -- ARGV: now_ms day principal role dept registered_state to_state route_action
---       route_note dept_event centre_event feed_maxlen, then field/value
---       pairs of the ticket.
+--       route_note dept_event centre_event feed_maxlen timers, then
+--       field/value pairs of the ticket (the clock's among them).
+--   timers: "sign=<ms>,warn=<ms>,overdue=<ms>" to arm, generation 1.
 --   dept non-empty: dispatched to it (its open list, its feed); else, with
 --   to_state triage (2), into the triage queue with a centre event; else
 --   (直接办结) closed at once.
@@ -19,7 +20,8 @@ local now, day, principal, role, dept = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV
 local registered, to_state = ARGV[6], ARGV[7]
 local route_action, route_note = ARGV[8], ARGV[9]
 local dept_event, centre_event, feed_maxlen = ARGV[10], ARGV[11], ARGV[12]
-local FIRST_FIELD = 13
+local timers = ARGV[13]
+local FIRST_FIELD = 14
 
 local existing = redis.call('GET', KEYS[1])
 if existing then
@@ -61,6 +63,14 @@ end
 if dept ~= '' then
   redis.call('ZADD', KEYS[5], now, number)
   push(KEYS[6], dept_event)
+  redis.call('HSET', ticket, 'clock_gen', '1')
+  for kind, due in string.gmatch(timers, '(%a+)=(%d+)') do
+    local member = number .. ':' .. kind .. ':1'
+    redis.call('ZADD', 'ht:timers', due, member)
+    if redis.call('ZRANGE', 'ht:timers', 0, 0)[1] == member then
+      redis.call('PUBLISH', 'ht:wake', 'ht:timers')
+    end
+  end
 elseif to_state == '2' then
   redis.call('ZADD', KEYS[4], now, number)
   push('ht:centre:feed', centre_event)

@@ -14,7 +14,15 @@
 --   note incr feed_maxlen     history note, a field to increment, feed length
 --   lead assists              with route: the new departments ("a,b")
 --   max_returns max_attempts master approve
--- Errors: "NOTFOUND ...", "FORBIDDEN ...", "CONFLICT <state> [why]".
+--   clock        "" (clocks untouched), "rearm" (new timer generation, arm
+--                timers), "arm" (arm timers, same generation), "stop" (new
+--                generation: every armed timer goes stale), "rearm_stored"
+--                (new generation, warn and overdue armed again at the
+--                stored times unless already breached)
+--   timers       "sign=<ms>,warn=<ms>,overdue=<ms>,callback=<ms>,sup=<ms>"
+--   expect_gen   "" or the clock_gen the daemon computed the clock from:
+--                another value means the ticket changed meanwhile
+-- Errors: "NOTFOUND <field> why", "FORBIDDEN why", "CONFLICT <state> [why]".
 -- Returns the ticket's hash after the step. Other tickets' keys (a master,
 -- merged followers) are derived: hotline runs on one Redis, not a cluster.
 local STATE_TRIAGE, STATE_CLOSED, STATE_MERGED = '2', '8', '9'
@@ -79,7 +87,7 @@ end
 
 local state = redis.call('HGET', KEYS[1], 'state')
 if not state then
-  return redis.error_reply('NOTFOUND no such ticket')
+  return redis.error_reply('NOTFOUND number no such ticket')
 end
 local lead = redis.call('HGET', KEYS[1], 'dept') or ''
 local assists = split(redis.call('HGET', KEYS[1], 'assists'))
@@ -95,7 +103,11 @@ local function assist_step()
   end
   redis.call('HSET', KEYS[3], p.dept, p.assist_to)
   redis.call('HSET', KEYS[1], 'updated_at', p.now)
-  history(p.action .. '_assist', state, state, p.note, p.dept, {})
+  -- An assisting department's reply goes to the lead through the history:
+  -- the ticket's own fields stay the lead's.
+  local said = {}
+  for _, fv in ipairs(set) do said[#said + 1] = {field = fv[1], value = fv[2]} end
+  history(p.action .. '_assist', state, state, p.note, p.dept, said)
   if p.assist_to == '3' then
     redis.call('ZREM', open_set(p.dept), number)
   end
@@ -120,6 +132,10 @@ if not contains(split(p.from), state) then
   return conflict(state)
 end
 
+if p.expect_gen ~= '' and (redis.call('HGET', KEYS[1], 'clock_gen') or '0') ~= p.expect_gen then
+  return conflict(state, 'the ticket changed meanwhile; try again')
+end
+
 -- Checks of the effects, all before anything is written.
 if has_effect('return') then
   local until_ms = tonumber(redis.call('HGET', KEYS[1], 'return_until') or '')
@@ -140,7 +156,7 @@ end
 if has_effect('merge') then
   local master_state = redis.call('HGET', 'ht:ticket:' .. p.master, 'state')
   if not master_state then
-    return redis.error_reply('NOTFOUND no master ticket with that number')
+    return redis.error_reply('NOTFOUND master no master ticket with that number')
   end
   if p.master == number or master_state == STATE_CLOSED or master_state == STATE_MERGED then
     return conflict(state, 'the master must be another open ticket')
@@ -149,6 +165,7 @@ end
 
 -- The step itself.
 local to = p.to ~= '0' and p.to or state
+local acting_lead = lead   -- the history names it even if the step clears it
 local changes = {}
 local function change(field, value)
   redis.call('HSET', KEYS[1], field, value)
@@ -217,15 +234,53 @@ redis.call('HSET', KEYS[1], 'updated_at', p.now)
 if has_effect('triage_add') then redis.call('ZADD', 'ht:triage', p.now, number) end
 if has_effect('triage_remove') then redis.call('ZREM', 'ht:triage', number) end
 if has_effect('open_add') then
-  for _, d in ipairs(involved(lead, assists)) do redis.call('ZADD', open_set(d), p.now, number) end
   -- Dispatched again (重办, 改派): every assisting department starts over.
   if to == '3' then
     for _, a in ipairs(assists) do redis.call('HSET', KEYS[3], a, '1') end
   end
+  if lead ~= '' then redis.call('ZADD', open_set(lead), p.now, number) end
+  -- An assisting department whose part is done (replied) stays off its list.
+  for _, a in ipairs(assists) do
+    if redis.call('HGET', KEYS[3], a) ~= '3' then
+      redis.call('ZADD', open_set(a), p.now, number)
+    end
+  end
 end
-history(p.action, state, to, p.note, lead, changes)
+-- Timers: "<number>:<kind>:<tag>" in ht:timers, tag = the clock generation
+-- (sign, warn, overdue) or the due time itself (callback, sup).
+local function arm(kind, due, tag)
+  local member = number .. ':' .. kind .. ':' .. tag
+  redis.call('ZADD', 'ht:timers', due, member)
+  if redis.call('ZRANGE', 'ht:timers', 0, 0)[1] == member then
+    redis.call('PUBLISH', 'ht:wake', 'ht:timers')   -- earlier than any daemon sleeps
+  end
+end
+if p.clock ~= '' then
+  local gen = redis.call('HGET', KEYS[1], 'clock_gen') or '0'
+  if p.clock ~= 'arm' then
+    gen = tostring(redis.call('HINCRBY', KEYS[1], 'clock_gen', 1))
+  end
+  local timers = {}
+  if p.clock == 'rearm_stored' then
+    local t = redis.call('HMGET', KEYS[1], 'warn_at', 'complete_due', 'warned', 'overdue')
+    if (t[3] or '0') ~= '1' and tonumber(t[1] or '0') > 0 then timers.warn = t[1] end
+    if (t[4] or '0') ~= '1' and tonumber(t[2] or '0') > 0 then timers.overdue = t[2] end
+  else
+    for kind, due in string.gmatch(p.timers, '(%a+)=(%d+)') do timers[kind] = due end
+  end
+  for kind, due in pairs(timers) do
+    arm(kind, due, (kind == 'callback' or kind == 'sup') and due or gen)
+  end
+end
 
-for _, d in ipairs(involved(lead, assists)) do push(department_feed(d), p.dept_event) end
+history(p.action, state, to, p.note, lead ~= '' and lead or acting_lead, changes)
+
+-- Departments hear of every close, whichever step it was.
+local dept_event = p.dept_event
+if to == STATE_CLOSED and state ~= STATE_CLOSED and dept_event == '0' then
+  dept_event = '20'   -- EVENT_KIND_CLOSED
+end
+for _, d in ipairs(involved(lead, assists)) do push(department_feed(d), dept_event) end
 push('ht:centre:feed', centre_event)
 push('ht:supervision:feed', supervision_event)
 

@@ -1,0 +1,886 @@
+/* Loads the calendar (config hours, holiday-cn year files) and the policies config. */
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <libconfig.h>
+
+#include "hotlined.h"
+#include "deadline.h"
+
+#define CALENDAR_KEY_MAX 128
+#define CALENDAR_WARN_DAYS_MAX 3660
+#define POLICY_COUNT_MAX 100
+
+/* Where error messages go while one file is read. */
+struct calendar_reader {
+	const char *file;
+	char *err;
+	size_t errlen;
+};
+
+/* A group setting being read, with its key path for messages. */
+struct calendar_group {
+	const struct calendar_reader *r;
+	const config_setting_t *s;	/* NULL: absent */
+	char key[CALENDAR_KEY_MAX];	/* "calendar.hours" */
+};
+
+/* One entry of a year file while it is checked. */
+struct calendar_entry {
+	struct calendar_date date;
+	size_t index;			/* in the file's days array */
+};
+
+/* Config names of the weekdays, 0 = Monday. */
+static const char *const calendar_weekdays[] = {
+	"mon", "tue", "wed", "thu", "fri", "sat", "sun", NULL
+};
+
+/* Config names of the policy layers, by layer slot; then "departments". */
+static const char *const policy_layer_names[] = {
+	"default", "consultation", "help", "complaint", "report",
+	"suggestion", "praise", "normal", "urgent", "critical",
+	"departments", NULL
+};
+
+/*
+ * Writes "file:line: key: message" into the reader's err, taking file and
+ * line from setting s (NULL or unknown: the reader's file, no line).
+ * Returns -1 for the caller to pass on.
+ */
+static int __attribute__((format(printf, 4, 5)))
+calendar_fail(const struct calendar_reader *r, const config_setting_t *s,
+    const char *key, const char *fmt, ...)
+{
+	const char *file = s != NULL ? config_setting_source_file(s) : NULL;
+	unsigned line = s != NULL ? config_setting_source_line(s) : 0;
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (file == NULL)
+		file = r->file;
+	if (line > 0)
+		snprintf(r->err, r->errlen, "%s:%u: %s: %s", file, line, key,
+		    msg);
+	else
+		snprintf(r->err, r->errlen, "%s: %s: %s", file, key, msg);
+	return -1;
+}
+
+/* Writes prefix.name into key (CALENDAR_KEY_MAX bytes), cut with "...". */
+static void
+calendar_key(char *key, const char *prefix, const char *name)
+{
+	if (snprintf(key, CALENDAR_KEY_MAX, "%s.%s", prefix, name) >=
+	    CALENDAR_KEY_MAX)
+		memcpy(key + CALENDAR_KEY_MAX - 4, "...", 4);
+}
+
+/* Looks up member name of g; NULL if absent (or g itself is absent). */
+static const config_setting_t *
+calendar_member(const struct calendar_group *g, const char *name)
+{
+	if (g->s == NULL)
+		return NULL;
+	return config_setting_get_member(g->s, name);
+}
+
+/* Makes *g the setting s named key; fails unless s is absent or a group. */
+static int
+calendar_group_init(struct calendar_group *g, const struct calendar_reader *r,
+    const config_setting_t *s, const char *key)
+{
+	g->r = r;
+	g->s = s;
+	snprintf(g->key, sizeof g->key, "%s", key);
+	if (s != NULL && !config_setting_is_group(s))
+		return calendar_fail(r, s, g->key, "must be a group { ... }");
+	return 0;
+}
+
+/* Makes *g member name of parent (possibly absent); fails unless a group. */
+static int
+calendar_subgroup(const struct calendar_group *parent, const char *name,
+    struct calendar_group *g)
+{
+	char key[CALENDAR_KEY_MAX];
+
+	calendar_key(key, parent->key, name);
+	return calendar_group_init(g, parent->r, calendar_member(parent, name),
+	    key);
+}
+
+/* Fails unless every member of g is named in allowed (NULL-terminated). */
+static int
+calendar_check_keys(const struct calendar_group *g, const char *const *allowed)
+{
+	const config_setting_t *m;
+	char key[CALENDAR_KEY_MAX];
+	const char *const *a;
+	unsigned i;
+
+	if (g->s == NULL)
+		return 0;
+	for (i = 0; (m = config_setting_get_elem(g->s, i)) != NULL; i++) {
+		for (a = allowed; *a != NULL; a++)
+			if (strcmp(*a, config_setting_name(m)) == 0)
+				break;
+		if (*a != NULL)
+			continue;
+		calendar_key(key, g->key, config_setting_name(m));
+		return calendar_fail(g->r, m, key, "unknown key");
+	}
+	return 0;
+}
+
+/* Reads integer setting s (named key) into *out: min..max. */
+static int
+calendar_int_value(const struct calendar_reader *r, const config_setting_t *s,
+    const char *key, long long min, long long max, long long *out)
+{
+	int type = config_setting_type(s);
+
+	if (type != CONFIG_TYPE_INT && type != CONFIG_TYPE_INT64)
+		return calendar_fail(r, s, key, "must be an integer");
+	*out = config_setting_get_int64(s);
+	if (*out < min || *out > max)
+		return calendar_fail(r, s, key,
+		    "must be between %lld and %lld", min, max);
+	return 0;
+}
+
+/* Reads integer member name of g into *out: def if absent, else min..max. */
+static int
+calendar_int(const struct calendar_group *g, const char *name, long long def,
+    long long min, long long max, long long *out)
+{
+	const config_setting_t *s = calendar_member(g, name);
+	char key[CALENDAR_KEY_MAX];
+
+	*out = def;
+	if (s == NULL)
+		return 0;
+	calendar_key(key, g->key, name);
+	return calendar_int_value(g->r, s, key, min, max, out);
+}
+
+/* Returns string member name of g (NULL if absent); fails unless non-empty. */
+static int
+calendar_string(const struct calendar_group *g, const char *name,
+    const char **out)
+{
+	const config_setting_t *s = calendar_member(g, name);
+	char key[CALENDAR_KEY_MAX];
+
+	*out = NULL;
+	if (s == NULL)
+		return 0;
+	calendar_key(key, g->key, name);
+	if (config_setting_type(s) != CONFIG_TYPE_STRING)
+		return calendar_fail(g->r, s, key, "must be a string");
+	*out = config_setting_get_string(s);
+	if ((*out)[0] == '\0')
+		return calendar_fail(g->r, s, key, "must not be empty");
+	return 0;
+}
+
+/* Returns path taken from the directory of the file base, unless absolute. */
+static char *
+calendar_relative(const char *base, const char *path)
+{
+	const char *slash = strrchr(base, '/');
+
+	if (path[0] == '/' || slash == NULL)
+		return xstrdup(path);
+	if (slash == base)
+		return xasprintf("/%s", path);
+	return xasprintf("%.*s/%s", (int)(slash - base), base, path);
+}
+
+/* Parses two digits at s; -1 unless both are digits. */
+static int
+calendar_digits(const char *s)
+{
+	if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
+		return -1;
+	return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+/* Parses "HH:MM" at s into minutes from midnight (00:00..24:00), or -1. */
+static int
+calendar_clock(const char *s)
+{
+	int h = calendar_digits(s), m = calendar_digits(s + 3);
+
+	if (h < 0 || s[2] != ':' || m < 0 || m > 59 || h * 60 + m > 24 * 60)
+		return -1;
+	return h * 60 + m;
+}
+
+/* Parses interval text "HH:MM-HH:MM" into *iv; -1 with *why on error. */
+static int
+calendar_interval(const char *text, struct calendar_interval *iv,
+    const char **why)
+{
+	if (strlen(text) != 11 || text[5] != '-') {
+		*why = "is not HH:MM-HH:MM, e.g. \"08:30-12:00\"";
+		return -1;
+	}
+	iv->start = calendar_clock(text);
+	iv->end = calendar_clock(text + 6);
+	if (iv->start < 0 || iv->end < 0) {
+		*why = "has a time outside 00:00..24:00";
+		return -1;
+	}
+	if (iv->end <= iv->start) {
+		*why = "does not end after it starts";
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads one weekday's list of intervals s (key names it) into *h. */
+static int
+calendar_read_day(const struct calendar_reader *r, const config_setting_t *s,
+    const char *key, struct calendar_hours *h)
+{
+	char ekey[CALENDAR_KEY_MAX + 16];
+	const config_setting_t *e;
+	const char *text, *why;
+	int i, n;
+
+	if (!config_setting_is_array(s) && !config_setting_is_list(s))
+		return calendar_fail(r, s, key, "must be a list of "
+		    "\"HH:MM-HH:MM\" strings [ ... ] (empty: a day off)");
+	n = config_setting_length(s);
+	if (n > CALENDAR_MAX_INTERVALS)
+		return calendar_fail(r, s, key, "more than %d intervals",
+		    CALENDAR_MAX_INTERVALS);
+	for (i = 0; i < n; i++) {
+		e = config_setting_get_elem(s, (unsigned)i);
+		snprintf(ekey, sizeof ekey, "%s[%d]", key, i);
+		if (config_setting_type(e) != CONFIG_TYPE_STRING)
+			return calendar_fail(r, e, ekey, "must be a string "
+			    "\"HH:MM-HH:MM\"");
+		text = config_setting_get_string(e);
+		if (calendar_interval(text, &h->iv[i], &why) == -1)
+			return calendar_fail(r, e, ekey, "\"%s\" %s", text, why);
+		if (i > 0 && h->iv[i].start < h->iv[i - 1].end)
+			return calendar_fail(r, e, ekey, "\"%s\" starts before "
+			    "the interval before it ends (list intervals in "
+			    "order, without overlaps)", text);
+	}
+	h->n = n;
+	return 0;
+}
+
+/* Reads the hours group: a list of intervals per weekday present. */
+static int
+calendar_read_hours(struct calendar *cal, const struct calendar_group *parent)
+{
+	const config_setting_t *s;
+	struct calendar_group g;
+	char key[CALENDAR_KEY_MAX];
+	int i;
+
+	if (calendar_subgroup(parent, "hours", &g) == -1 ||
+	    calendar_check_keys(&g, calendar_weekdays) == -1)
+		return -1;
+	for (i = 0; i < 7; i++) {
+		if ((s = calendar_member(&g, calendar_weekdays[i])) == NULL)
+			continue;
+		calendar_key(key, g.key, calendar_weekdays[i]);
+		if (calendar_read_day(g.r, s, key, &cal->hours[i]) == -1)
+			return -1;
+	}
+	if (cal->hours[CALENDAR_MONDAY].n == 0) {
+		calendar_key(key, g.key, "mon");
+		return calendar_fail(g.r, calendar_member(&g, "mon"), key,
+		    "must not be empty: make-up working days (调休) use "
+		    "Monday's hours");
+	}
+	return 0;
+}
+
+/* Reads the "calendar" config group s into cal; see deadline.h. */
+int
+calendar_configure(struct calendar *cal, const config_setting_t *s,
+    const char *file, char *err, size_t errlen)
+{
+	static const char *const keys[] = { "dir", "hours", "warn_days", NULL };
+	struct calendar_reader r = { file, err, errlen };
+	struct calendar_group g;
+	const char *dir;
+	long long warn;
+
+	if (calendar_group_init(&g, &r, s, s != NULL &&
+	    config_setting_name(s) != NULL ? config_setting_name(s) :
+	    "calendar") == -1 ||
+	    calendar_check_keys(&g, keys) == -1 ||
+	    calendar_string(&g, "dir", &dir) == -1 ||
+	    calendar_int(&g, "warn_days", 60, 1, CALENDAR_WARN_DAYS_MAX,
+	    &warn) == -1 ||
+	    calendar_read_hours(cal, &g) == -1)
+		return -1;
+	cal->warn_days = (int)warn;
+	free(cal->dir);
+	cal->dir = calendar_relative(file, dir != NULL ? dir : "calendar");
+	return 0;
+}
+
+/* Orders entries by day, then by index in the file. */
+static int
+calendar_entry_cmp(const void *a, const void *b)
+{
+	const struct calendar_entry *x = a, *y = b;
+
+	if (x->date.day != y->date.day)
+		return x->date.day < y->date.day ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Orders dates by day. */
+static int
+calendar_date_cmp(const void *a, const void *b)
+{
+	const struct calendar_date *x = a, *y = b;
+
+	return (x->day > y->day) - (x->day < y->day);
+}
+
+/* Orders strings for qsort. */
+static int
+calendar_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Writes "path: message" into err and returns -1. */
+static int __attribute__((format(printf, 4, 5)))
+calendar_json_fail(const char *path, char *err, size_t errlen,
+    const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	snprintf(err, errlen, "%s: %s", path, msg);
+	return -1;
+}
+
+/* Parses "YYYY-MM-DD" into a day number; -1 unless a valid date of year. */
+static int
+calendar_parse_date(const char *text, int year, int32_t *day,
+    const char **why)
+{
+	int y = -1, m = -1, d = -1;
+
+	if (strlen(text) == 10 && text[4] == '-' && text[7] == '-' &&
+	    calendar_digits(text) >= 0 && calendar_digits(text + 2) >= 0) {
+		y = calendar_digits(text) * 100 + calendar_digits(text + 2);
+		m = calendar_digits(text + 5);
+		d = calendar_digits(text + 8);
+	}
+	if (!deadline_date_valid(y, m, d)) {
+		*why = "is not a valid date YYYY-MM-DD";
+		return -1;
+	}
+	if (y != year) {
+		*why = "is not in the file's year";
+		return -1;
+	}
+	*day = deadline_date_day(y, m, d);
+	return 0;
+}
+
+/* Checks that entry object o has only the keys name, date and isOffDay. */
+static const char *
+calendar_entry_unknown(json_t *o)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(o, k, v) {
+		(void)v;
+		if (strcmp(k, "name") != 0 && strcmp(k, "date") != 0 &&
+		    strcmp(k, "isOffDay") != 0)
+			return k;
+	}
+	return NULL;
+}
+
+/* Reads days[i], object o, of the file at path for year into *e. */
+static int
+calendar_read_entry(const char *path, json_t *o, size_t i, int year,
+    struct calendar_entry *e, char *err, size_t errlen)
+{
+	json_t *name = json_object_get(o, "name"), *date, *off;
+	const char *unknown, *why;
+
+	if (!json_is_object(o))
+		return calendar_json_fail(path, err, errlen, "days[%zu]: must "
+		    "be an object {\"name\", \"date\", \"isOffDay\"}", i);
+	date = json_object_get(o, "date");
+	off = json_object_get(o, "isOffDay");
+	if ((unknown = calendar_entry_unknown(o)) != NULL)
+		return calendar_json_fail(path, err, errlen, "days[%zu]: "
+		    "unknown key \"%s\"", i, unknown);
+	if (!json_is_string(name) || json_string_length(name) == 0)
+		return calendar_json_fail(path, err, errlen, "days[%zu]: name: "
+		    "%s", i, name == NULL ? "missing" : "must be a non-empty "
+		    "string");
+	if (!json_is_string(date))
+		return calendar_json_fail(path, err, errlen, "days[%zu]: date: "
+		    "%s", i, date == NULL ? "missing" : "must be a string "
+		    "\"YYYY-MM-DD\"");
+	if (calendar_parse_date(json_string_value(date), year, &e->date.day,
+	    &why) == -1)
+		return calendar_json_fail(path, err, errlen, "days[%zu]: date: "
+		    "\"%s\" %s (%d)", i, json_string_value(date), why, year);
+	if (!json_is_boolean(off))
+		return calendar_json_fail(path, err, errlen, "days[%zu]: "
+		    "isOffDay: %s", i, off == NULL ? "missing" :
+		    "must be true (holiday) or false (make-up working day)");
+	e->date.off = json_is_true(off);
+	e->date.name = xstrdup(json_string_value(name));
+	e->index = i;
+	return 0;
+}
+
+/* Frees the names of n entries and the array. */
+static void
+calendar_entries_free(struct calendar_entry *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i].date.name);
+	free(v);
+}
+
+/* Reads the days array of the file at path; fails on a date listed twice. */
+static int
+calendar_read_days(const char *path, json_t *days, int year,
+    struct calendar_entry **out, size_t *n, char *err, size_t errlen)
+{
+	struct calendar_entry *v;
+	size_t i, count = json_array_size(days);
+
+	v = xcalloc(count, sizeof *v);
+	for (i = 0; i < count; i++)
+		if (calendar_read_entry(path, json_array_get(days, i), i, year,
+		    &v[i], err, errlen) == -1) {
+			calendar_entries_free(v, i);
+			return -1;
+		}
+	qsort(v, count, sizeof *v, calendar_entry_cmp);
+	for (i = 1; i < count; i++)
+		if (v[i].date.day == v[i - 1].date.day) {
+			calendar_json_fail(path, err, errlen, "days[%zu]: date: "
+			    "the same date as days[%zu]", v[i].index,
+			    v[i - 1].index);
+			calendar_entries_free(v, count);
+			return -1;
+		}
+	*out = v;
+	*n = count;
+	return 0;
+}
+
+/* Checks the top level of a year file: keys, year, papers, days. */
+static int
+calendar_check_top(const char *path, json_t *root, int year, char *err,
+    size_t errlen)
+{
+	json_t *y = json_object_get(root, "year");
+	json_t *papers = json_object_get(root, "papers"), *v;
+	const char *k;
+	size_t i;
+
+	json_object_foreach(root, k, v)
+		if (k[0] != '$' && strcmp(k, "year") != 0 &&
+		    strcmp(k, "papers") != 0 && strcmp(k, "days") != 0)
+			return calendar_json_fail(path, err, errlen,
+			    "unknown key \"%s\"", k);
+	if (!json_is_integer(y))
+		return calendar_json_fail(path, err, errlen, "year: %s",
+		    y == NULL ? "missing" : "must be an integer");
+	if (json_integer_value(y) != year)
+		return calendar_json_fail(path, err, errlen, "year: %lld does "
+		    "not match the file name", (long long)json_integer_value(y));
+	if (!json_is_array(papers))
+		return calendar_json_fail(path, err, errlen, "papers: %s",
+		    papers == NULL ? "missing" : "must be an array of strings");
+	json_array_foreach(papers, i, v)
+		if (!json_is_string(v))
+			return calendar_json_fail(path, err, errlen,
+			    "papers[%zu]: must be a string", i);
+	v = json_object_get(root, "days");
+	if (!json_is_array(v))
+		return calendar_json_fail(path, err, errlen, "days: %s",
+		    v == NULL ? "missing" : "must be an array");
+	return 0;
+}
+
+/* Adds the n sorted entries of year to cal, taking their names. */
+static void
+calendar_add_year(struct calendar *cal, int year, struct calendar_entry *v,
+    size_t n)
+{
+	size_t i;
+
+	cal->dates = xrealloc(cal->dates, (cal->ndates + n) *
+	    sizeof *cal->dates);
+	for (i = 0; i < n; i++)
+		cal->dates[cal->ndates++] = v[i].date;
+	free(v);
+	qsort(cal->dates, cal->ndates, sizeof *cal->dates, calendar_date_cmp);
+	cal->years = xrealloc(cal->years, (cal->nyears + 1) *
+	    sizeof *cal->years);
+	cal->years[cal->nyears++] = year;
+}
+
+/* Loads the year file at path, for year (from its name), into cal. */
+static int
+calendar_load_file(struct calendar *cal, const char *path, int year,
+    char *err, size_t errlen)
+{
+	struct calendar_entry *v;
+	json_error_t jerr;
+	json_t *root;
+	size_t n;
+	int rc;
+
+	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL) {
+		if (jerr.line > 0)
+			snprintf(err, errlen, "%s:%d:%d: %s", path, jerr.line,
+			    jerr.column, jerr.text);
+		else
+			snprintf(err, errlen, "%s: %s", path, jerr.text);
+		return -1;
+	}
+	if (!json_is_object(root))
+		rc = calendar_json_fail(path, err, errlen, "must be a JSON "
+		    "object {\"year\", \"papers\", \"days\"}");
+	else if ((rc = calendar_check_top(path, root, year, err,
+	    errlen)) == 0 && (rc = calendar_read_days(path,
+	    json_object_get(root, "days"), year, &v, &n, err, errlen)) == 0)
+		calendar_add_year(cal, year, v, n);
+	json_decref(root);
+	return rc;
+}
+
+/* Returns the year of a file name "YYYY.json", or -1. */
+static int
+calendar_file_year(const char *name)
+{
+	int hi, lo;
+
+	if (strlen(name) != 9 || strcmp(name + 4, ".json") != 0)
+		return -1;
+	hi = calendar_digits(name);
+	lo = calendar_digits(name + 2);
+	if (hi < 0 || lo < 0 || hi * 100 + lo < 1)
+		return -1;
+	return hi * 100 + lo;
+}
+
+/* Lists the names in dir ending in ".json" (not starting with "."), sorted. */
+static int
+calendar_list_dir(const char *dir, char ***out, size_t *n, char *err,
+    size_t errlen)
+{
+	struct dirent *de;
+	size_t len;
+	DIR *d;
+
+	*out = NULL;
+	*n = 0;
+	if ((d = opendir(dir)) == NULL) {
+		snprintf(err, errlen, "%s: cannot open the calendar directory: "
+		    "%s", dir, strerror(errno));
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (de->d_name[0] == '.' || len < 5 ||
+		    strcmp(de->d_name + len - 5, ".json") != 0)
+			continue;
+		*out = xrealloc(*out, (*n + 1) * sizeof **out);
+		(*out)[(*n)++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (*n > 0)
+		qsort(*out, *n, sizeof **out, calendar_name_cmp);
+	return 0;
+}
+
+/* Loads every "<dir>/YYYY.json" into cal; see deadline.h. */
+int
+calendar_load_dir(struct calendar *cal, const char *dir, char *err,
+    size_t errlen)
+{
+	char **names, *path;
+	size_t n, i;
+	int rc = 0, year;
+
+	if (calendar_list_dir(dir, &names, &n, err, errlen) == -1)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++) {
+		path = xasprintf("%s/%s", dir, names[i]);
+		if ((year = calendar_file_year(names[i])) == -1)
+			rc = calendar_json_fail(path, err, errlen, "not named "
+			    "after its year: YYYY.json, e.g. 2026.json");
+		else
+			rc = calendar_load_file(cal, path, year, err, errlen);
+		free(path);
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+/*
+ * Returns a calendar configured from s and loaded from its dir, or NULL.
+ * A dir given in the config must exist; the default one may be missing
+ * (no year files: the daemon then warns that the coming days are not
+ * covered).
+ */
+struct calendar *
+calendar_load(const config_setting_t *s, const char *file, char *err,
+    size_t errlen)
+{
+	struct calendar *cal = calendar_new();
+	int optional = s == NULL || config_setting_get_member(s, "dir") == NULL;
+
+	if (calendar_configure(cal, s, file, err, errlen) == -1 ||
+	    ((!optional || access(cal->dir, F_OK) == 0 || errno != ENOENT) &&
+	    calendar_load_dir(cal, cal->dir, err, errlen) == -1)) {
+		calendar_free(cal);
+		return NULL;
+	}
+	return cal;
+}
+
+/* Reads limit setting s of key into *out; warn_before must be in wd. */
+static int
+policy_read_limit(const struct calendar_reader *r, const config_setting_t *s,
+    const char *key, const char *name, struct limit *out)
+{
+	const char *text, *why;
+
+	if (config_setting_type(s) != CONFIG_TYPE_STRING)
+		return calendar_fail(r, s, key, "must be a string such as "
+		    "\"30m\", \"2h\", \"1d\", \"4wh\" or \"5wd\"");
+	text = config_setting_get_string(s);
+	if (limit_parse(text, out, &why) == -1)
+		return calendar_fail(r, s, key, "\"%s\" %s", text, why);
+	if (strcmp(name, "warn_before") == 0 && out->unit != LIMIT_WORK_DAYS)
+		return calendar_fail(r, s, key, "\"%s\" must be in working "
+		    "days, e.g. \"1wd\" (warn_fraction covers the others)",
+		    text);
+	return 0;
+}
+
+/* Reads a warn_fraction setting s: a number above 0 and below 1. */
+static int
+policy_read_fraction(const struct calendar_reader *r,
+    const config_setting_t *s, const char *key, double *out)
+{
+	int type = config_setting_type(s);
+
+	if (type == CONFIG_TYPE_FLOAT)
+		*out = config_setting_get_float(s);
+	else if (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64)
+		*out = (double)config_setting_get_int64(s);
+	else
+		return calendar_fail(r, s, key, "must be a number");
+	if (!isfinite(*out) || *out <= 0 || *out >= 1)
+		return calendar_fail(r, s, key, "must be above 0 and below 1");
+	return 0;
+}
+
+/* Reads one key of a policy layer from setting s into *l. */
+static int
+policy_read_key(const struct calendar_group *g, size_t i,
+    const config_setting_t *s, struct policy_layer *l)
+{
+	const struct policy_key *k = &policy_keys[i];
+	char key[CALENDAR_KEY_MAX], *field = (char *)&l->p + k->offset;
+	long long v = 0;
+
+	calendar_key(key, g->key, k->name);
+	switch (k->kind) {
+	case POLICY_LIMIT:
+		if (policy_read_limit(g->r, s, key, k->name,
+		    (struct limit *)(void *)field) == -1)
+			return -1;
+		break;
+	case POLICY_FRACTION:
+		if (policy_read_fraction(g->r, s, key,
+		    (double *)(void *)field) == -1)
+			return -1;
+		break;
+	case POLICY_COUNT:
+		if (calendar_int_value(g->r, s, key, 0, POLICY_COUNT_MAX,
+		    &v) == -1)
+			return -1;
+		*(int *)(void *)field = (int)v;
+		break;
+	}
+	l->set |= 1u << i;
+	return 0;
+}
+
+/* Reads layer group member name of parent (if present) into *l. */
+static int
+policy_read_layer(const struct calendar_group *parent, const char *name,
+    struct policy_layer *l)
+{
+	const char *allowed[POLICY_NKEYS + 1];
+	const config_setting_t *s;
+	struct calendar_group g;
+	size_t i;
+
+	for (i = 0; i < POLICY_NKEYS; i++)
+		allowed[i] = policy_keys[i].name;
+	allowed[POLICY_NKEYS] = NULL;
+	if (calendar_subgroup(parent, name, &g) == -1 ||
+	    calendar_check_keys(&g, allowed) == -1)
+		return -1;
+	for (i = 0; i < POLICY_NKEYS; i++)
+		if ((s = calendar_member(&g, policy_keys[i].name)) != NULL &&
+		    policy_read_key(&g, i, s, l) == -1)
+			return -1;
+	return 0;
+}
+
+/* Reads the layers of group g (the top or a department) into layers. */
+static int
+policy_read_layers(const struct calendar_group *g,
+    struct policy_layer *layers)
+{
+	int i;
+
+	for (i = 0; i < POLICY_NLAYERS; i++)
+		if (policy_read_layer(g, policy_layer_names[i],
+		    &layers[i]) == -1)
+			return -1;
+	return 0;
+}
+
+/* Checks the id of departments[i] (member s, key): known and not repeated. */
+static int
+policy_check_department(const struct policies *ps, size_t i,
+    const struct calendar_group *g, const struct department *depts,
+    size_t ndepts)
+{
+	const config_setting_t *s = calendar_member(g, "id");
+	const char *id = ps->departments[i].id;
+	char key[CALENDAR_KEY_MAX];
+	size_t j;
+
+	calendar_key(key, g->key, "id");
+	if (id == NULL)
+		return calendar_fail(g->r, g->s, key, "missing");
+	for (j = 0; j < ndepts; j++)
+		if (strcmp(depts[j].id, id) == 0)
+			break;
+	if (j == ndepts)
+		return calendar_fail(g->r, s, key, "unknown department \"%s\"",
+		    id);
+	for (j = 0; j < i; j++)
+		if (strcmp(ps->departments[j].id, id) == 0)
+			return calendar_fail(g->r, s, key, "duplicate "
+			    "department \"%s\"", id);
+	return 0;
+}
+
+/* Reads departments[i] of the policies: id and override layers. */
+static int
+policy_read_department(struct policies *ps, size_t i,
+    const struct calendar_group *list, const struct department *depts,
+    size_t ndepts)
+{
+	const char *allowed[POLICY_NLAYERS + 2], *id;
+	struct calendar_group g;
+	char key[CALENDAR_KEY_MAX];
+	int j;
+
+	snprintf(key, sizeof key, "%s[%zu]", list->key, i);
+	if (calendar_group_init(&g, list->r, config_setting_get_elem(list->s,
+	    (unsigned)i), key) == -1)
+		return -1;
+	allowed[0] = "id";
+	for (j = 0; j < POLICY_NLAYERS; j++)
+		allowed[j + 1] = policy_layer_names[j];
+	allowed[POLICY_NLAYERS + 1] = NULL;
+	if (calendar_check_keys(&g, allowed) == -1 ||
+	    calendar_string(&g, "id", &id) == -1)
+		return -1;
+	if (id != NULL)
+		ps->departments[i].id = xstrdup(id);
+	if (policy_check_department(ps, i, &g, depts, ndepts) == -1)
+		return -1;
+	return policy_read_layers(&g, ps->departments[i].layers);
+}
+
+/* Reads the departments list of the policies group g. */
+static int
+policy_read_departments(struct policies *ps, const struct calendar_group *g,
+    const struct department *depts, size_t ndepts)
+{
+	struct calendar_group list = { g->r, calendar_member(g,
+	    "departments"), "" };
+	size_t i;
+
+	calendar_key(list.key, g->key, "departments");
+	if (list.s == NULL)
+		return 0;
+	if (!config_setting_is_list(list.s))
+		return calendar_fail(g->r, list.s, list.key,
+		    "must be a list ( { id = \"...\"; ... }, ... )");
+	ps->ndepartments = (size_t)config_setting_length(list.s);
+	ps->departments = xcalloc(ps->ndepartments, sizeof *ps->departments);
+	for (i = 0; i < ps->ndepartments; i++)
+		if (policy_read_department(ps, i, &list, depts, ndepts) == -1)
+			return -1;
+	return 0;
+}
+
+/* Reads the "policies" config group s; see deadline.h. */
+struct policies *
+policy_load(const config_setting_t *s, const char *file,
+    const struct department *depts, size_t ndepts, char *err, size_t errlen)
+{
+	struct calendar_reader r = { file, err, errlen };
+	struct policies *ps = policy_new();
+	struct calendar_group g;
+
+	if (calendar_group_init(&g, &r, s, s != NULL &&
+	    config_setting_name(s) != NULL ? config_setting_name(s) :
+	    "policies") == -1 ||
+	    calendar_check_keys(&g, policy_layer_names) == -1 ||
+	    policy_read_layers(&g, ps->layers) == -1 ||
+	    policy_read_departments(ps, &g, depts, ndepts) == -1) {
+		policy_free(ps);
+		return NULL;
+	}
+	return ps;
+}

@@ -1,0 +1,327 @@
+/* The deadline engine's pure core (限时办结): calendar, limits, policies, working time. */
+#ifndef DEADLINE_H
+#define DEADLINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libconfig.h>
+
+#include "hotline.pb-c.h"
+
+/*
+ * Instants are int64 milliseconds since the epoch. Calendar days and clock
+ * times are Asia/Shanghai's: UTC+8 all year (China has kept no daylight
+ * saving time since 1991), computed arithmetically, whatever the TZ of the
+ * machine. A "day number" counts days from 1970-01-01 in that zone.
+ */
+#define DEADLINE_MINUTE_MS 60000LL
+#define DEADLINE_HOUR_MS 3600000LL
+#define DEADLINE_DAY_MS 86400000LL
+#define DEADLINE_ZONE_MS (8 * DEADLINE_HOUR_MS)	/* Asia/Shanghai: UTC+8 */
+
+/* deadline.c: dates in Asia/Shanghai. */
+/* Returns the day number of instant ms. */
+int32_t deadline_day(int64_t ms);
+/* Returns the instant of local midnight starting day number day. */
+int64_t deadline_midnight(int32_t day);
+/* Returns the weekday of day number day: 0 is Monday, 6 is Sunday. */
+int deadline_weekday(int32_t day);
+/* Returns 1 if year-month-mday is a date of the Gregorian calendar. */
+int deadline_date_valid(int year, int month, int mday);
+/* Returns the day number of a valid date. */
+int32_t deadline_date_day(int year, int month, int mday);
+/* Splits day number day into year, month (1..12) and mday (1..31). */
+void deadline_day_date(int32_t day, int *year, int *month, int *mday);
+/* Returns the instant of a valid local date and clock time. */
+int64_t deadline_time(int year, int month, int mday, int hour, int minute);
+/*
+ * Writes instant ms as local "YYYY-MM-DD HH:MM:SS" into buf, with ".mmm"
+ * added when the milliseconds are not zero.
+ */
+void deadline_format(int64_t ms, char *buf, size_t len);
+
+/*
+ * The calendar: business hours per weekday and per-date overrides taken
+ * from the State Council's notices (one holiday-cn JSON file per year).
+ */
+#define CALENDAR_MAX_INTERVALS 8
+#define CALENDAR_MONDAY 0
+#define CALENDAR_SATURDAY 5
+#define CALENDAR_SUNDAY 6
+
+struct calendar_interval {
+	int start;		/* minutes from local midnight, 0..1439 */
+	int end;		/* start < end <= 1440 */
+};
+
+/* One day's business hours: ascending, disjoint; n == 0 means none. */
+struct calendar_hours {
+	struct calendar_interval iv[CALENDAR_MAX_INTERVALS];
+	int n;
+};
+
+enum calendar_kind {
+	CALENDAR_WORKDAY,	/* a weekday with business hours */
+	CALENDAR_REST,		/* a weekday without business hours (weekend) */
+	CALENDAR_HOLIDAY,	/* statutory holiday: isOffDay true */
+	CALENDAR_MAKEUP,	/* 调休 working day: isOffDay false */
+};
+
+/* One entry of a year file. */
+struct calendar_date {
+	int32_t day;		/* day number */
+	int off;		/* 1: holiday; 0: make-up working day */
+	char *name;		/* "国庆节", as published */
+};
+
+struct calendar {
+	/*
+	 * Business hours by weekday, 0 = Monday. A make-up working day (调休)
+	 * uses Monday's hours, those of a normal weekday, so Monday's are
+	 * never empty (calendar_configure refuses that).
+	 */
+	struct calendar_hours hours[7];
+	struct calendar_date *dates;	/* ascending by day, no two alike */
+	size_t ndates;
+	int *years;			/* years whose file was loaded, ascending */
+	size_t nyears;
+	int warn_days;			/* coverage the daemon wants ahead, days */
+	char *dir;			/* the year files' directory */
+};
+
+/* What one day is, for the arithmetic and for explanations. */
+struct calendar_dayinfo {
+	enum calendar_kind kind;
+	int weekday;				/* 0 = Monday */
+	const char *name;			/* HOLIDAY, MAKEUP: its name */
+	const struct calendar_hours *hours;	/* none on REST and HOLIDAY */
+};
+
+/*
+ * Returns a calendar with the default hours (Monday to Friday 08:30-12:00
+ * and 14:30-18:00, none on Saturday and Sunday), warn_days 60, dir
+ * "calendar" and no dates.
+ */
+struct calendar *calendar_new(void);
+void calendar_free(struct calendar *);
+/* Fills *info for day number day. */
+void calendar_lookup(const struct calendar *, int32_t day,
+    struct calendar_dayinfo *info);
+/*
+ * Returns the first year of [now_ms, now_ms + days] (local dates) whose
+ * file was not loaded, or 0 if every year there was loaded.
+ */
+int calendar_missing_year(const struct calendar *, int64_t now_ms, int days);
+/* Returns 1 if the years of [now_ms, now_ms + days] were all loaded. */
+int calendar_covers(const struct calendar *, int64_t now_ms, int days);
+
+/* calendar.c: loading the calendar from config and year files. */
+/*
+ * Reads the "calendar" config group s (NULL: absent, all defaults) into
+ * cal: hours, warn_days and dir (made relative to the directory of file,
+ * the config file's path, which also names the file in messages when
+ * libconfig knows none). Returns 0, or -1 with "file:line: key: why" in err.
+ */
+int calendar_configure(struct calendar *cal, const config_setting_t *s,
+    const char *file, char *err, size_t errlen);
+/*
+ * Loads every "<dir>/YYYY.json" (holiday-cn layout) into cal, which must
+ * have no dates yet. Other names ending in ".json" are refused; names
+ * starting with "." or not ending in ".json" are ignored. Returns 0, or -1
+ * with "path: days[i]: key: why" (or the JSON error's line) in err.
+ */
+int calendar_load_dir(struct calendar *cal, const char *dir, char *err,
+    size_t errlen);
+/*
+ * calendar_new, calendar_configure and calendar_load_dir in one; NULL on
+ * error. A dir set in the config must exist; the default one may be
+ * missing (then no year is loaded and calendar_covers says so).
+ */
+struct calendar *calendar_load(const config_setting_t *s, const char *file,
+    char *err, size_t errlen);
+
+/*
+ * Limits: natural minutes, hours or days ("30m", "2h", "1d": the clock
+ * runs around the clock), working hours ("4wh": only business minutes on
+ * working days count) or working days ("5wd": the start day does not count
+ * and the period ends at close of business of the N-th following working
+ * day, 民法典 art. 201 and 203).
+ */
+#define LIMIT_MAX 9999		/* largest amount of any unit */
+
+enum limit_unit {
+	LIMIT_MINUTES,
+	LIMIT_HOURS,
+	LIMIT_DAYS,
+	LIMIT_WORK_HOURS,
+	LIMIT_WORK_DAYS,
+};
+
+struct limit {
+	enum limit_unit unit;
+	int amount;		/* 1..LIMIT_MAX */
+};
+
+/*
+ * Parses "<1..9999><m|h|d|wh|wd>" into *out. Returns 0, or -1 with *why
+ * set to a reason (static storage).
+ */
+int limit_parse(const char *text, struct limit *out, const char **why);
+/* Writes the limit as limit_parse reads it ("5wd") into buf. */
+void limit_format(const struct limit *, char *buf, size_t len);
+/* Returns 1 for natural units (m, h, d), 0 for working time. */
+int limit_natural(const struct limit *);
+
+/*
+ * Policies: the limits of a ticket by type and urgency, optionally per
+ * department. A layer sets some of a policy's keys; policy_for applies
+ * the layers from least to most specific.
+ */
+enum policy_kind {
+	POLICY_LIMIT,		/* struct limit */
+	POLICY_FRACTION,	/* double, 0 < f < 1 */
+	POLICY_COUNT,		/* int, 0..100 */
+};
+
+/* One key of a policy: its config name and where it lives. */
+struct policy_key {
+	const char *name;
+	enum policy_kind kind;
+	size_t offset;		/* in struct policy */
+};
+
+struct policy {
+	struct limit sign;		/* 签收: dispatch to sign-for */
+	struct limit complete;		/* 办结: dispatch to reply */
+	struct limit warn_before;	/* 黄灯 for wd limits; always wd */
+	double warn_fraction;		/* 黄灯 for other limits */
+	struct limit return_window;	/* 退单: returns allowed this long */
+	struct limit callback;		/* 回访: reply to callback */
+	struct limit max_extension;	/* 延期: the most one may extend */
+	int max_returns;		/* returns before the ticket is disputed */
+};
+
+#define POLICY_NKEYS 8
+/* The keys in config order; bit i of a layer's set mask is key i. */
+extern const struct policy_key policy_keys[POLICY_NKEYS];
+
+/*
+ * Layer slots: 0 default, then one per ticket type (Hotline__TicketType
+ * 1..6) and one per urgency (Hotline__Urgency 1..3).
+ */
+#define POLICY_LAYER_DEFAULT 0
+#define POLICY_LAYER_TYPE(t) ((int)(t))
+#define POLICY_LAYER_URGENCY(u) (6 + (int)(u))
+#define POLICY_NLAYERS 10
+
+struct policy_layer {
+	struct policy p;
+	unsigned set;		/* bit per policy_keys entry */
+};
+
+struct policy_department {
+	char *id;
+	struct policy_layer layers[POLICY_NLAYERS];	/* all unset by default */
+};
+
+struct policies {
+	/* Global layers; the built-in defaults are already in them. */
+	struct policy_layer layers[POLICY_NLAYERS];
+	struct policy_department *departments;
+	size_t ndepartments;
+};
+
+/* Returns the built-in policies of DESIGN §3. */
+struct policies *policy_new(void);
+void policy_free(struct policies *);
+/*
+ * Resolves the policy of a ticket into *out, applying layers in this
+ * order, each later one overriding the keys it sets: built-in defaults,
+ * default, the department's default, type, the department's type,
+ * urgency, the department's urgency. The more specific ticket attribute
+ * wins (urgency over type over default); at the same level the
+ * department's setting wins. An unspecified type uses the default layers
+ * only; an unspecified urgency counts as normal. department may be NULL.
+ */
+void policy_for(const struct policies *, Hotline__TicketType,
+    Hotline__Urgency, const char *department, struct policy *out);
+/*
+ * Reads the "policies" config group s (NULL: absent, the built-ins) like
+ * calendar_configure. Department ids must be among departments (ids of
+ * the config's departments list). Returns NULL with the error in err.
+ */
+struct department;
+struct policies *policy_load(const config_setting_t *s, const char *file,
+    const struct department *departments, size_t ndepartments, char *err,
+    size_t errlen);
+
+/* deadline.c: working-time arithmetic, pure. */
+/* Returns the due time of a period of limit starting at start. */
+int64_t deadline_due(const struct calendar *, int64_t start,
+    const struct limit *);
+/*
+ * Returns the business milliseconds (inside business hours on working
+ * days) in [from, to); negated when to comes before from.
+ */
+int64_t deadline_working_ms(const struct calendar *, int64_t from,
+    int64_t to);
+/*
+ * For ms > 0, returns the earliest instant t after start with
+ * working_ms(start, t) == ms: inside business hours or exactly at the end
+ * of an interval, never at the next interval's start. For ms < 0, the
+ * latest t before start with working_ms(t, start) == -ms. 0 gives start.
+ */
+int64_t deadline_add_working_ms(const struct calendar *, int64_t start,
+    int64_t ms);
+/*
+ * Time left at now until due in the limit's own measure: wall time for
+ * natural limits, business time for working ones; negative when overdue.
+ */
+int64_t deadline_remaining(const struct calendar *, const struct limit *,
+    int64_t now, int64_t due);
+/* The due time of a clock restarted at now with left ms (resume). */
+int64_t deadline_resume(const struct calendar *, const struct limit *,
+    int64_t now, int64_t left);
+/*
+ * Returns the warning point (黄灯) of a period of limit from start to due,
+ * clamped to [start, due]:
+ * - a working-days limit with warn_before (W working days) below its
+ *   amount warns W working days before due, at the same business time
+ *   before close of business: a due at close of business warns at close
+ *   of business of the W-th working day before the due day;
+ * - otherwise at warn_fraction of the span in the limit's own measure:
+ *   wall time for natural limits, business time for working ones.
+ */
+int64_t deadline_warn_at(const struct calendar *, int64_t start, int64_t due,
+    const struct limit *, const struct policy *);
+
+enum deadline_step_kind {
+	DEADLINE_STEP_START,	/* the day the period starts */
+	DEADLINE_STEP_SKIP,	/* a later day that does not count */
+	DEADLINE_STEP_COUNT,	/* a later day that counts */
+};
+
+/* One day of an explanation; valid during the callback only. */
+struct deadline_step {
+	enum deadline_step_kind kind;
+	int32_t day;		/* day number */
+	char date[16];		/* "2026-10-01" */
+	const char *weekday;	/* "Mon" .. "Sun" */
+	int ordinal;		/* working days: 1..N on counted days, else 0 */
+	int64_t counted_ms;	/* time the day contributes (not for wd) */
+	char reason[192];	/* "holiday 国庆节", "working day 3 of 5, ..." */
+};
+
+typedef void (*deadline_explain_cb)(const struct deadline_step *, void *arg);
+
+/*
+ * Computes deadline_due and calls cb for each day from the start day to
+ * the due day, saying whether and why it counts: "weekend", "holiday
+ * 国庆节", "before business hours", "working day 3 of 5, 调休 working day
+ * 国庆节", ... A natural limit gives one step. Returns the due time.
+ */
+int64_t deadline_explain(const struct calendar *, int64_t start,
+    const struct limit *, deadline_explain_cb cb, void *arg);
+
+#endif

@@ -1,0 +1,78 @@
+-- timer_fire.lua: fires every timer that is due (签收超时, 黄灯, 红灯, 督办超时, 回访超时), each exactly once.
+--
+-- KEYS[1] ht:timers: sorted set of "<number>:<kind>:<tag>" scored by due time
+-- ARGV[1] now_ms   ARGV[2] most timers to fire   ARGV[3] feed_maxlen
+-- A timer is claimed by removing it, in this one atomic script, so several
+-- daemons sharing the Redis fire it once. It counts only if the ticket is
+-- still as it was armed for: tag is the ticket's clock_gen for sign, warn
+-- and overdue (re-arming bumps it), the due time itself for callback and
+-- sup. Firing marks the ticket (flags stay set: completed late), appends
+-- history and pushes events. Returns {claimed, fired, next due or -1,
+-- largest lag in ms}; claimed == the batch size means more may be due.
+local now, batch, feed_maxlen = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
+
+-- kind -> flag field, history action, event kind, who hears of it
+local KINDS = {
+  sign = {flag = 'sign_overdue', action = 'sign_overdue', event = '21', states = {['3'] = true},
+    depts = true, feed = 'ht:supervision:feed'},
+  warn = {flag = 'warned', action = 'warning', event = '22', states = {['3'] = true, ['4'] = true},
+    depts = true, feed = 'ht:supervision:feed'},
+  overdue = {flag = 'overdue', action = 'overdue', event = '23', states = {['3'] = true, ['4'] = true},
+    depts = true, feed = 'ht:supervision:feed'},
+  callback = {flag = 'callback_overdue', action = 'callback_overdue', event = '25',
+    states = {['7'] = true}, depts = false, feed = 'ht:centre:feed'},
+  sup = {flag = 'sup_overdue', action = 'supervision_overdue', event = '24', states = nil,
+    depts = true, feed = 'ht:supervision:feed'},
+}
+
+local function push(feed, kind, number)
+  redis.call('XADD', feed, 'MAXLEN', '~', feed_maxlen, '*', 'kind', kind,
+    'number', number, 'at', tostring(now), 'actor', 'hotlined')
+  redis.call('PUBLISH', 'ht:wake', feed)
+end
+
+-- Says whether a claimed timer still applies to its ticket.
+local function applies(t, k, kind, tag)
+  local state = redis.call('HGET', t, 'state')
+  if not state then return false, nil end
+  if kind == 'sup' then
+    return redis.call('HGET', t, 'sup_due') == tag and
+      (redis.call('HGET', t, 'sup_answer') or '') == '', state
+  end
+  if not k.states[state] then return false, state end
+  if kind == 'callback' then return redis.call('HGET', t, 'callback_due') == tag, state end
+  return (redis.call('HGET', t, 'clock_gen') or '0') == tag, state
+end
+
+local claimed, fired, lag = 0, 0, 0
+for _, m in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, batch)) do
+  claimed = claimed + 1
+  do
+    local due = tonumber(redis.call('ZSCORE', KEYS[1], m))
+    redis.call('ZREM', KEYS[1], m)
+    local number, kind, tag = string.match(m, '^([^:]+):([^:]+):(.+)$')
+    local k = KINDS[kind or '']
+    local t = 'ht:ticket:' .. (number or '')
+    local ok, state = false, nil
+    if k then ok, state = applies(t, k, kind, tag) end
+    if ok then
+      redis.call('HSET', t, k.flag, '1')
+      local lead = redis.call('HGET', t, 'dept') or ''
+      redis.call('RPUSH', 'ht:history:' .. number, cjson.encode({at = now,
+        principal = 'hotlined', role = 0, action = k.action, from = tonumber(state),
+        to = tonumber(state), note = '', dept = lead,
+        changes = {{field = k.flag, value = '1'}}}))
+      if k.depts and lead ~= '' then
+        push('ht:dept:' .. lead .. ':feed', k.event, number)
+        for a in string.gmatch(redis.call('HGET', t, 'assists') or '', '[^,]+') do
+          push('ht:dept:' .. a .. ':feed', k.event, number)
+        end
+      end
+      push(k.feed, k.event, number)
+      fired = fired + 1
+      if now - due > lag then lag = now - due end
+    end
+  end
+end
+local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return {claimed, fired, first[2] and tonumber(first[2]) or -1, lag}
