@@ -378,6 +378,8 @@ enum script_id {
 	SCRIPT_TICKET_READ,
 	SCRIPT_TIMER_FIRE,
 	SCRIPT_CLOCK_OFFSET,
+	SCRIPT_CLOCK_SCAN,
+	SCRIPT_CLOCK_SET,
 	SCRIPT_COUNT
 };
 
@@ -527,6 +529,10 @@ void op_supervise(struct request *);
 void op_exempt(struct request *);
 void op_callback(struct request *);
 
+/* op-time.c: deadline arithmetic and the test clock. */
+void op_deadline(struct request *);
+void op_shift_clock(struct request *);
+
 /* lifecycle.c: one life-cycle step through transition.lua. */
 #define STEP_MAX_FIELDS 8
 
@@ -551,8 +557,14 @@ void timer_shutdown(void);
 void timer_poke(void);
 void timer_resync(void);
 void timer_clock_changed(void);
+void timer_set_offset(int64_t);
 int timer_shift_clock(int64_t advance, store_cb, void *);
 int64_t timer_last_lag(void);
+
+/* recompute.c: deadlines again after the calendar or policies changed. */
+uint64_t recompute_fingerprint(const struct config *);
+void recompute_start(void);
+void recompute_resync(void);
 
 /* feed.c: live delivery of department events (list + watch). */
 void op_watch(struct request *);

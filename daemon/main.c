@@ -42,6 +42,7 @@ on_resync(void)
 {
 	feed_resync();
 	timer_resync();
+	recompute_resync();
 }
 
 static void __attribute__((noreturn))
@@ -81,6 +82,8 @@ on_hup(evutil_socket_t sig, short what, void *arg)
 		return;
 	}
 	cfg = fresh;
+	if (recompute_fingerprint(fresh) != recompute_fingerprint(old))
+		recompute_start();
 	config_free(old);
 	warn_calendar();
 	log_info("configuration reloaded from %s: %zu departments, %zu "

@@ -61,6 +61,10 @@ static const struct op ops[] = {
 	{ BODY(URGE), "urge", SUPERVISOR_BIT, op_urge },
 	{ BODY(SUPERVISE), "supervise", SUPERVISOR_BIT, op_supervise },
 	{ BODY(EXEMPT), "exempt", SUPERVISOR_BIT, op_exempt },
+
+	{ BODY(DEADLINE), "deadline", ROLE_ANY_BIT, op_deadline },
+	{ BODY(SHIFT_CLOCK), "shift_clock", ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN),
+	    op_shift_clock },
 };
 
 /* Finds the operation for a request body, or NULL if it is not a request. */

@@ -27,6 +27,8 @@ static const char *script_names[SCRIPT_COUNT] = {
 	[SCRIPT_TICKET_READ] = "ticket_read",
 	[SCRIPT_TIMER_FIRE] = "timer_fire",
 	[SCRIPT_CLOCK_OFFSET] = "clock_offset",
+	[SCRIPT_CLOCK_SCAN] = "clock_scan",
+	[SCRIPT_CLOCK_SET] = "clock_set",
 };
 
 enum link_state { LINK_DOWN, LINK_CONNECTING, LINK_SETUP, LINK_READY };

@@ -111,18 +111,24 @@ timer_poke(void)
 	timer_fire();
 }
 
+/* Sets the test clock's offset (as Redis holds it) and fires what became due. */
+void
+timer_set_offset(int64_t offset)
+{
+	if (offset != clock_offset)
+		log_info("test clock: %lld ms ahead of the wall clock",
+		    (long long)offset);
+	clock_offset = offset;
+	timer_fire();
+}
+
 /* store: the test clock's offset. */
 static void
 timer_offset_read(redisReply *r, void *priv)
 {
 	(void)priv;
-	if (r == NULL || r->type != REDIS_REPLY_INTEGER)
-		return;
-	if (r->integer != clock_offset)
-		log_info("test clock: %lld ms ahead of the wall clock",
-		    r->integer);
-	clock_offset = r->integer;
-	timer_fire();
+	if (r != NULL && r->type == REDIS_REPLY_INTEGER)
+		timer_set_offset(r->integer);
 }
 
 /* Reads (advance 0) or advances the test clock shared through Redis; cb as store_script. */

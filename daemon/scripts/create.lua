@@ -64,6 +64,7 @@ if dept ~= '' then
   redis.call('ZADD', KEYS[5], now, number)
   push(KEYS[6], dept_event)
   redis.call('HSET', ticket, 'clock_gen', '1')
+  redis.call('SADD', 'ht:clocks', number)
   for kind, due in string.gmatch(timers, '(%a+)=(%d+)') do
     local member = number .. ':' .. kind .. ':1'
     redis.call('ZADD', 'ht:timers', due, member)

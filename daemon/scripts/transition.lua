@@ -260,6 +260,12 @@ if p.clock ~= '' then
   if p.clock ~= 'arm' then
     gen = tostring(redis.call('HINCRBY', KEYS[1], 'clock_gen', 1))
   end
+  -- ht:clocks: the tickets whose deadlines a calendar change recomputes.
+  if p.clock == 'stop' or to == STATE_CLOSED then
+    redis.call('SREM', 'ht:clocks', number)
+  elseif p.clock == 'rearm' and redis.call('HEXISTS', KEYS[1], 'dispatched_at') == 1 then
+    redis.call('SADD', 'ht:clocks', number)
+  end
   local timers = {}
   if p.clock == 'rearm_stored' then
     local t = redis.call('HMGET', KEYS[1], 'warn_at', 'complete_due', 'warned', 'overdue')

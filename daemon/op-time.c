@@ -1,0 +1,89 @@
+/* Time operations: deadline arithmetic as the daemon's calendar does it, and the test clock. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hotlined.h"
+
+#define DEADLINE_MAX_STEPS 400	/* days explained at most (a 9999wd limit is longer) */
+
+/* Collects the days of an explanation into a DeadlineReply. */
+static void
+deadline_collect(const struct deadline_step *st, void *arg)
+{
+	Hotline__DeadlineReply *out = arg;
+	Hotline__DeadlineStep *s;
+
+	if (out->n_steps >= DEADLINE_MAX_STEPS)
+		return;
+	s = xmalloc(sizeof *s);
+	hotline__deadline_step__init(s);
+	s->date = record_strdup(st->date);
+	s->weekday = record_strdup(st->weekday);
+	s->counts = st->kind == DEADLINE_STEP_COUNT;
+	s->reason = record_strdup(st->reason);
+	out->steps[out->n_steps++] = s;
+}
+
+/* 限时: the due time of a limit from an instant, and each day counted or skipped. */
+void
+op_deadline(struct request *r)
+{
+	const Hotline__DeadlineRequest *q = r->in->deadline;
+	Hotline__DeadlineReply *out;
+	Hotline__Envelope *env;
+	struct limit limit;
+	const char *why;
+
+	if (limit_parse(q->limit, &limit, &why) == -1) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    "limit", "limit: %s", why);
+		return;
+	}
+	if (q->from <= 0) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    "from", "from must be a time (ms since the epoch)");
+		return;
+	}
+	out = xmalloc(sizeof *out);
+	hotline__deadline_reply__init(out);
+	out->steps = xcalloc(DEADLINE_MAX_STEPS, sizeof *out->steps);
+	out->due_at = deadline_explain(cfg->calendar, q->from, &limit,
+	    deadline_collect, out);
+	env = envelope_new();
+	env->body_case = HOTLINE__ENVELOPE__BODY_DEADLINE_REPLY;
+	env->deadline_reply = out;
+	request_answer(r, env);
+}
+
+/* store: the test clock moved; answer with the new time. */
+static void
+shift_done(struct request *r, redisReply *reply)
+{
+	if (reply->type == REDIS_REPLY_INTEGER)
+		timer_set_offset(reply->integer);
+	op_ping(r);
+}
+
+/* Test installations only: moves the shared clock forward (testing.clock_control). */
+void
+op_shift_clock(struct request *r)
+{
+	struct store_args args = { 0 };
+	int64_t advance = r->in->shift_clock->advance_ms;
+
+	if (!cfg->testing.clock_control) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN, NULL,
+		    "the clock can be moved only on test installations "
+		    "(testing.clock_control)");
+		return;
+	}
+	if (advance <= 0) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    "advance_ms", "advance_ms must be positive");
+		return;
+	}
+	store_args_add(&args, "ht:clock:offset");
+	store_args_addf(&args, "%lld", (long long)advance);
+	request_script(r, SCRIPT_CLOCK_OFFSET, 1, &args, shift_done);
+	store_args_free(&args);
+}

@@ -1,0 +1,32 @@
+-- clock_set.lua: stores recomputed deadlines of one ticket and re-arms its timers (after a calendar change).
+--
+-- KEYS[1] ht:ticket:<number>   KEYS[2] ht:history:<number>
+-- ARGV[1] the clock_gen they were computed from   ARGV[2] now
+-- ARGV[3] timers "sign=<ms>,warn=<ms>,overdue=<ms>", then field/value pairs.
+-- Returns 1, or 0 when the ticket changed meanwhile (its own step re-armed it).
+if (redis.call('HGET', KEYS[1], 'clock_gen') or '0') ~= ARGV[1] then
+  return 0
+end
+local number = string.match(KEYS[1], '^ht:ticket:(.*)$')
+local changes = {}
+for i = 4, #ARGV, 2 do
+  if redis.call('HGET', KEYS[1], ARGV[i]) ~= ARGV[i + 1] then
+    changes[#changes + 1] = {field = ARGV[i], value = ARGV[i + 1]}
+    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+  end
+end
+local gen = tostring(redis.call('HINCRBY', KEYS[1], 'clock_gen', 1))
+for kind, due in string.gmatch(ARGV[3], '(%a+)=(%d+)') do
+  local member = number .. ':' .. kind .. ':' .. gen
+  redis.call('ZADD', 'ht:timers', due, member)
+  if redis.call('ZRANGE', 'ht:timers', 0, 0)[1] == member then
+    redis.call('PUBLISH', 'ht:wake', 'ht:timers')
+  end
+end
+if #changes > 0 then
+  redis.call('RPUSH', KEYS[2], cjson.encode({at = tonumber(ARGV[2]), principal = 'hotlined',
+    role = 0, action = 'recompute', from = tonumber(redis.call('HGET', KEYS[1], 'state')),
+    to = tonumber(redis.call('HGET', KEYS[1], 'state')), note = 'calendar or policies changed',
+    dept = redis.call('HGET', KEYS[1], 'dept') or '', changes = changes}))
+end
+return 1
