@@ -424,8 +424,8 @@ harness_write_config(struct harness *h, struct harness_daemon *d,
 	char src[PATH_MAX], tmpl[PATH_MAX + 64], catalogue[PATH_MAX + 64];
 	char port[16];
 	const char *keys[] = { "@DIR@", "@REDIS_SOCK@", "@SOCK@", "@TCP_PORT@",
-	    "@CATALOGUE@", "@EXTRA_PRINCIPALS@" };
-	const char *vals[6];
+	    "@CATALOGUE@", "@EXTRA_PRINCIPALS@", "@SRCDIR@" };
+	const char *vals[7];
 	char *text;
 	FILE *f;
 
@@ -459,12 +459,13 @@ harness_write_config(struct harness *h, struct harness_daemon *d,
 	vals[3] = port;
 	vals[4] = catalogue;
 	vals[5] = extra;
+	vals[6] = src;
 	if ((f = fopen(d->conf, "w")) == NULL) {
 		fprintf(stderr, "harness: %s: %s\n", d->conf, strerror(errno));
 		free(text);
 		return -1;
 	}
-	write_substituted(f, text, keys, vals, 6);
+	write_substituted(f, text, keys, vals, sizeof keys / sizeof keys[0]);
 	free(text);
 	return fclose(f) == 0 ? 0 : -1;
 }

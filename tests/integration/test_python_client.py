@@ -150,7 +150,8 @@ class Servers:
         for key, val in (("DIR", self.dir), ("REDIS_SOCK", self.redis_sock),
                          ("SOCK", self.sock), ("TCP_PORT", str(port)),
                          ("CATALOGUE", os.path.join(HERE, "catalogue-test.conf")),
-                         ("EXTRA_PRINCIPALS", "")):
+                         ("EXTRA_PRINCIPALS", ""),
+                         ("SRCDIR", os.path.dirname(os.path.dirname(HERE)))):
             text = text.replace("@%s@" % key, val)
         self.conf = os.path.join(self.dir, "hotlined.conf")
         with open(self.conf, "w", encoding="utf-8") as f:
