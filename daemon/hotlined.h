@@ -415,6 +415,7 @@ Hotline__ErrorCode store_error_code(const redisReply *, Hotline__TicketState *);
 char *record_strdup(const char *);
 Hotline__Department *record_department(const char *id);
 const char *record_hash_get(const redisReply *hash, const char *name);
+const char *record_getter(void *hash, const char *field);
 Hotline__Ticket *record_ticket(const redisReply *hash, int mask);
 void record_history(Hotline__Ticket *, const redisReply *list);
 

@@ -204,13 +204,6 @@ step_field(const struct step *s, const char *name)
 	return NULL;
 }
 
-/* clock_getter over a ticket's hash reply. */
-static const char *
-hash_getter(void *arg, const char *field)
-{
-	return record_hash_get(arg, field);
-}
-
 /* Resolves the policy of a ticket (hash) for department dept. */
 static void
 policy_of(const redisReply *hash, const char *dept, struct policy *out)
@@ -287,7 +280,7 @@ plan_make(struct request *r, const struct step_job *j, redisReply *hash,
 		dept = j->s.lead;	/* the new department's policy */
 	policy_of(hash, dept, &pol);
 	plan->max_returns = pol.max_returns;
-	clock_read(&c, hash_getter, hash);
+	clock_read(&c, record_getter, hash);
 	snprintf(plan->expect_gen, sizeof plan->expect_gen, "%lld",
 	    (long long)c.gen);
 	switch (what) {

@@ -111,13 +111,6 @@ recompute_set_done(redisReply *r, void *priv)
 	recompute_next();
 }
 
-/* clock_getter over a hash reply. */
-static const char *
-recompute_get(void *arg, const char *field)
-{
-	return record_hash_get(arg, field);
-}
-
 /* Recomputes one ticket's deadlines and stores them if it still runs a clock. */
 static void
 recompute_ticket(const char *number, const redisReply *hash)
@@ -137,7 +130,7 @@ recompute_ticket(const char *number, const redisReply *hash)
 	    s != HOTLINE__TICKET_STATE__TICKET_STATE_ACCEPTED &&
 	    s != HOTLINE__TICKET_STATE__TICKET_STATE_SUSPENDED)
 		return;
-	clock_read(&c, recompute_get, (void *)hash);
+	clock_read(&c, record_getter, (void *)hash);
 	if (c.dispatched_at == 0)
 		return;
 	policy_for(cfg->policies, type ? atoi(type) : 0,

@@ -216,8 +216,8 @@ record_requests(Hotline__Ticket *t, const redisReply *hash)
 	}
 }
 
-/* clock_getter over a hash reply. */
-static const char *
+/* A clock_getter over a flat HGETALL reply (arg). */
+const char *
 record_getter(void *arg, const char *field)
 {
 	return record_hash_get(arg, field);
