@@ -18,7 +18,9 @@ SANITIZE ?=
 B = build$(if $(SANITIZE),-$(subst $(comma),-,$(SANITIZE)))
 comma := ,
 
-PKGS = libevent libevent_openssl hiredis libprotobuf-c libhs libconfig jansson openssl
+# opencc: Traditional -> Simplified Chinese for classification; phrase-aware and
+# maintained, it does this better than any table we would write.
+PKGS = libevent libevent_openssl hiredis libprotobuf-c libhs libconfig jansson openssl opencc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)

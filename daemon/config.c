@@ -14,6 +14,7 @@
 #include <libconfig.h>
 
 #include "hotlined.h"
+#include "normalize.h"
 
 #define CONFIG_KEY_MAX 128
 #define CONFIG_KEYWORD_MAX 256		/* bytes in one catalogue keyword */
@@ -875,6 +876,28 @@ config_load_principals(struct config *conf, const struct config_group *root)
 	return 0;
 }
 
+/* Replaces e's keywords by their normal form, as ticket text is matched in it. */
+static int
+config_normalise_keywords(const struct config_group *g, struct catalogue_entry *e)
+{
+	char key[CONFIG_KEY_MAX], *norm;
+	size_t k;
+
+	config_key(key, g->key, "keywords");
+	for (k = 0; k < e->nkeywords; k++) {
+		norm = normalize_text(e->keywords[k]);
+		if (norm[0] == '\0') {
+			free(norm);
+			return config_fail(g->r, config_member(g, "keywords"), key,
+			    "keyword \"%s\" is only spaces or punctuation",
+			    e->keywords[k]);
+		}
+		free(e->keywords[k]);
+		e->keywords[k] = norm;
+	}
+	return 0;
+}
+
 /* Reads entries[i] of the catalogue. */
 static int
 config_load_entry(struct config *conf, size_t i, const struct config_group *g)
@@ -896,6 +919,8 @@ config_load_entry(struct config *conf, size_t i, const struct config_group *g)
 		return -1;
 	if (e->category == NULL)
 		e->category = xstrdup("");
+	if (config_normalise_keywords(g, e) == -1)
+		return -1;
 	config_key(key, g->key, "department");
 	if (config_department(conf, e->department) == NULL)
 		return config_fail(g->r, config_member(g, "department"), key,

@@ -11,6 +11,7 @@
 #include <event2/event.h>
 
 #include "hotlined.h"
+#include "normalize.h"
 
 #ifndef HOTLINED_CONF
 #define HOTLINED_CONF "/usr/local/etc/hotline/hotlined.conf"
@@ -157,6 +158,7 @@ main(int argc, char *argv[])
 	const char *path = HOTLINED_CONF;
 	int ch, foreground = 0, check_only = 0, verbose = 0;
 	struct event *sig_hup, *sig_term, *sig_int;
+	char nerr[256];
 
 	while ((ch = getopt(argc, argv, "df:nv")) != -1) {
 		switch (ch) {
@@ -178,6 +180,9 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc)
 		usage();
+	if (normalize_init(nerr, sizeof nerr) == -1)
+		fprintf(stderr, "hotlined: %s (Traditional text will not be "
+		    "converted)\n", nerr);
 	cfg = load_or_exit(path);
 	if (check_only) {
 		printf("configuration OK: %s (%zu departments, %zu principals, "
@@ -222,6 +227,7 @@ main(int argc, char *argv[])
 	event_free(sig_int);
 	event_base_free(ev_base);
 	config_free(cfg);
+	normalize_free();
 	log_info("stopped");
 	return 0;
 }

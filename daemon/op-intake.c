@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "hotlined.h"
+#include "normalize.h"
 
 #define CALLER_LIMIT_DEFAULT 20
 #define CALLER_LIMIT_MAX 100
@@ -75,8 +76,14 @@ static int
 classify_or_fail(struct request *r, const char *title, const char *content,
     const char *district, struct classify_result *res)
 {
-	if (classify_text(cfg->catalogue, &cfg->routing, title, content,
-	    district, res) == 0)
+	char *nt = normalize_text(title), *nc = normalize_text(content);
+	int rc = classify_text(cfg->catalogue, &cfg->routing, nt, nc, district,
+	    res);
+
+	/* Matched keywords point into the catalogue, not into the text. */
+	free(nt);
+	free(nc);
+	if (rc == 0)
 		return 0;
 	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
 	    "the classifier failed (logged by the server)");
