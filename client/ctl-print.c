@@ -5,8 +5,6 @@
 
 #include "ctl.h"
 
-#define CTL_UTC_OFFSET (8 * 3600)	/* Asia/Shanghai: UTC+8 all year, no DST */
-#define CTL_LABEL "%-14s"		/* a ticket field's label, then its value */
 #define CTL_CHANGE_CHARS 40	/* a history change's value is cut after this */
 
 const struct ctl_name ctl_types[] = {
@@ -74,6 +72,11 @@ const struct ctl_name ctl_event_kinds[] = {
 	{ KIND(NOTE), "note", "办理进展" },
 	{ KIND(SUPERVISION_ANSWERED), "supervision_answered", "督办反馈" },
 	{ KIND(CLOSED), "closed", "已办结" },
+	{ KIND(SIGN_OVERDUE), "sign_overdue", "签收超时" },
+	{ KIND(WARNING), "warning", "黄灯 临近超期" },
+	{ KIND(OVERDUE), "overdue", "红灯 超期" },
+	{ KIND(SUPERVISION_OVERDUE), "supervision_overdue", "督办超时" },
+	{ KIND(CALLBACK_OVERDUE), "callback_overdue", "回访超时" },
 	{ 0, NULL, NULL }
 };
 #undef KIND
@@ -151,19 +154,24 @@ ctl_name_zh(const struct ctl_name *table, int value)
 	return n != NULL ? n->zh : "";
 }
 
-/* Formats ms since the epoch as Beijing time "YYYY-MM-DD HH:MM:SS"; 0 is "-". */
+/* Formats ms since the epoch as Beijing time with strftime's fmt; 0 is "-". */
 void
-ctl_format_time(int64_t ms, char *out, size_t outlen)
+ctl_format_local(int64_t ms, const char *fmt, char *out, size_t outlen)
 {
 	int64_t secs = ms / 1000 - (ms % 1000 < 0);
 	time_t t = (time_t)(secs + CTL_UTC_OFFSET);
 	struct tm tm;
 
-	if (ms == 0 || gmtime_r(&t, &tm) == NULL) {
+	if (ms == 0 || gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, outlen, fmt, &tm) == 0)
 		snprintf(out, outlen, "-");
-		return;
-	}
-	strftime(out, outlen, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+/* Formats ms since the epoch as Beijing time "YYYY-MM-DD HH:MM:SS"; 0 is "-". */
+void
+ctl_format_time(int64_t ms, char *out, size_t outlen)
+{
+	ctl_format_local(ms, "%Y-%m-%d %H:%M:%S", out, outlen);
 }
 
 /* Returns s, or "-" when it is empty. */
@@ -321,6 +329,12 @@ ctl_print_supervision(const Hotline__Ticket *t)
 	printf(CTL_LABEL "%s (督办 by %s at %s, limit %s)\n", "supervision",
 	    ctl_or_dash(s->text), ctl_or_dash(s->issued_by), when,
 	    s->limit != NULL && s->limit[0] != '\0' ? s->limit : "default");
+	if (s->due_at != 0) {
+		ctl_format_local(s->due_at, "%Y-%m-%d %H:%M:%S %a", when,
+		    sizeof when);
+		printf(CTL_LABEL "%s (督办时限)%s\n", "order due", when,
+		    s->overdue ? "  督办超时 OVERDUE" : "");
+	}
 	if (s->answer == NULL || s->answer[0] == '\0') {
 		ctl_field("answered", "not yet (待反馈)");
 		return;
@@ -392,6 +406,7 @@ ctl_print_ticket(const Hotline__Ticket *t)
 	}
 	ctl_field("number", t->number);
 	ctl_field_enum("state", ctl_states, t->state);
+	ctl_print_breaches(t);
 	ctl_field_enum("type", ctl_types, t->type);
 	ctl_field_enum("urgency", ctl_urgencies, t->urgency);
 	ctl_field_enum("channel", ctl_channels, t->channel);
@@ -404,6 +419,7 @@ ctl_print_ticket(const Hotline__Ticket *t)
 	ctl_field("category", t->category);
 	printf(CTL_LABEL "%.2f\n", "confidence", t->confidence);
 	ctl_print_times(t);
+	ctl_print_deadlines(t);
 	ctl_print_returns(t);
 	ctl_print_extensions(t);
 	ctl_print_supervision(t);
@@ -440,12 +456,28 @@ ctl_print_cut(const char *s, size_t max)
 	fputs(s, stdout);
 }
 
-/* Prints a changed field's value: enum names, times for "*_at", "-" when empty. */
+/* Says whether s ends with suffix. */
+static int
+ctl_ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n > m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* Says whether a history change's field holds an instant: "*_at", the clock's dues. */
+static int
+ctl_change_is_time(const char *field)
+{
+	return ctl_ends_with(field, "_at") || ctl_ends_with(field, "_due") ||
+	    ctl_ends_with(field, "_until") || strcmp(field, "clock_base") == 0;
+}
+
+/* Prints a changed field's value: enum names, times, durations, "-" when empty. */
 static void
 ctl_print_change_value(const Hotline__FieldChange *c)
 {
 	const struct ctl_name *names = ctl_change_names(c->field);
-	size_t n = strlen(c->field);
 	unsigned long v;
 	char when[32];
 
@@ -453,9 +485,13 @@ ctl_print_change_value(const Hotline__FieldChange *c)
 		fputs("-", stdout);
 	else if (names != NULL && ctl_parse_number(c->value, 255, &v) == 0)
 		fputs(ctl_name_en(names, (int)v), stdout);
-	else if (n > 3 && strcmp(c->field + n - 3, "_at") == 0 &&
+	else if (ctl_change_is_time(c->field) &&
 	    ctl_parse_number(c->value, (unsigned long)INT64_MAX, &v) == 0) {
 		ctl_format_time((int64_t)v, when, sizeof when);
+		fputs(when, stdout);
+	} else if (strcmp(c->field, "clock_left") == 0 &&
+	    ctl_parse_number(c->value, (unsigned long)INT64_MAX, &v) == 0) {
+		ctl_format_duration((int64_t)v, 0, when, sizeof when);
 		fputs(when, stdout);
 	} else
 		ctl_print_cut(c->value, CTL_CHANGE_CHARS);
@@ -479,6 +515,15 @@ ctl_print_changes(const Hotline__HistoryEntry *h)
 		putchar('}');
 }
 
+/* Names the role of a history entry; the daemon's own steps (timers) have none. */
+static const char *
+ctl_history_role(Hotline__Role role)
+{
+	if (role == HOTLINE__ROLE__ROLE_UNSPECIFIED)
+		return "daemon";
+	return hl_role_name(role);
+}
+
 /* Prints a ticket's history, one line per entry, oldest first. */
 void
 ctl_print_history(const Hotline__Ticket *t)
@@ -494,7 +539,7 @@ ctl_print_history(const Hotline__Ticket *t)
 		h = t->history[i];
 		ctl_format_time(h->at, when, sizeof when);
 		printf("  %s  %s (%s)  %s  %s → %s", when,
-		    ctl_or_dash(h->principal), hl_role_name(h->role),
+		    ctl_or_dash(h->principal), ctl_history_role(h->role),
 		    ctl_or_dash(h->action), ctl_name_en(ctl_states, h->from_state),
 		    ctl_name_en(ctl_states, h->to_state));
 		if (h->department != NULL && h->department[0] != '\0')
@@ -573,11 +618,13 @@ ctl_print_list(const Hotline__TicketList *list)
 		ctl_format_time(t->created_at, when, sizeof when);
 		printf("%s  ", t->number);
 		ctl_print_list_state(t);
-		printf("  %s  %s %s  %s  %s\n", when,
+		printf("  %s  %s %s  %s  ", when,
 		    ctl_name_en(ctl_types, t->type),
 		    ctl_name_zh(ctl_types, t->type),
 		    t->lead_department != NULL ?
-		    ctl_or_dash(t->lead_department->id) : "-", t->title);
+		    ctl_or_dash(t->lead_department->id) : "-");
+		ctl_print_due_marker(t);
+		printf("%s\n", t->title);
 	}
 	if (list->truncated)
 		puts("(more tickets match: raise --limit)");

@@ -19,6 +19,9 @@
 #define CTL_DEFAULT_ADDRESS "127.0.0.1:7345"
 #define CTL_DEFAULT_TIMEOUT_MS 10000
 
+#define CTL_UTC_OFFSET (8 * 3600)	/* Asia/Shanghai: UTC+8 all year, no DST */
+#define CTL_LABEL "%-14s"		/* a ticket field's label, then its value */
+
 struct ctl_command;
 
 /* Global options and the session, shared by every command. */
@@ -101,6 +104,7 @@ extern const struct ctl_name ctl_triage_reasons[];
 int ctl_name_parse(const struct ctl_name *, const char *, int *);
 const char *ctl_name_en(const struct ctl_name *, int);
 const char *ctl_name_zh(const struct ctl_name *, int);
+void ctl_format_local(int64_t ms, const char *fmt, char *out, size_t outlen);
 void ctl_format_time(int64_t ms, char *out, size_t outlen);
 void ctl_print_ticket(const Hotline__Ticket *);
 void ctl_print_history(const Hotline__Ticket *);
@@ -141,6 +145,14 @@ int ctl_answer(struct ctl *, int, char **);
 /* ctl-misc.c */
 int ctl_ping(struct ctl *, int, char **);
 int ctl_passwd(struct ctl *, int, char **);
+
+/* ctl-time.c */
+int ctl_deadline(struct ctl *, int, char **);
+int ctl_clock(struct ctl *, int, char **);
+void ctl_format_duration(int64_t ms, int days, char *out, size_t outlen);
+void ctl_print_breaches(const Hotline__Ticket *);
+void ctl_print_deadlines(const Hotline__Ticket *);
+void ctl_print_due_marker(const Hotline__Ticket *);
 
 /* ctl-supervise.c */
 int ctl_urge(struct ctl *, int, char **);

@@ -14,6 +14,7 @@
 #define DISPATCHER "dispatcher (派单员)"
 #define DEPARTMENT "department (承办单位)"
 #define SUPERVISOR "supervisor (督办)"
+#define ADMIN "admin (test installations)"
 
 /* Every subcommand, grouped by who uses it: group, name, usage, hello, handler. */
 static const struct ctl_command ctl_commands[] = {
@@ -22,6 +23,7 @@ static const struct ctl_command ctl_commands[] = {
 	{ ANYONE, "watch", "[--cursor ID] [--count N] [--idle SECONDS]", 1,
 	    ctl_watch },
 	{ ANYONE, "passwd", "", 0, ctl_passwd },
+	{ ANYONE, "deadline", "--from TIME --limit LIMIT", 1, ctl_deadline },
 	{ AGENT, "classify", "[--district D] TITLE [CONTENT]", 1,
 	    ctl_classify },
 	{ AGENT, "create", "--call-id ID --phone P [--name N] [--confidential]\n"
@@ -59,6 +61,7 @@ static const struct ctl_command ctl_commands[] = {
 	{ SUPERVISOR, "supervise", "NUMBER TEXT [--limit LIMIT]", 1,
 	    ctl_supervise },
 	{ SUPERVISOR, "exempt", "NUMBER --reason TEXT", 1, ctl_exempt },
+	{ ADMIN, "clock", "--advance DURATION", 1, ctl_clock },
 };
 
 #define CTL_NCOMMANDS (sizeof ctl_commands / sizeof ctl_commands[0])
@@ -96,6 +99,10 @@ ctl_main_usage(FILE *f, int status)
 	    "\t(满意 基本满意 不满意 未联系上)\n"
 	    "limits: a number and a unit: m h d (natural time),\n"
 	    "\twh wd (working hours, working days), e.g. 5wd\n"
+	    "times: Beijing time YYYY-MM-DDTHH:MM or \"YYYY-MM-DD HH:MM\",\n"
+	    "\tor now (the daemon's clock)\n"
+	    "durations: numbers with units s m h d (natural time),\n"
+	    "\te.g. 90m, 1d6h\n"
 	    "roles: agent dispatcher department supervisor admin\n", f);
 	return status;
 }

@@ -68,6 +68,7 @@ static const struct {
 	F("sign_overdue", FIELD_BOOL, sign_overdue, 0),
 	F("warned", FIELD_BOOL, warned, 0),
 	F("overdue", FIELD_BOOL, overdue, 0),
+	F("callback_overdue", FIELD_BOOL, callback_overdue, 0),
 	F("clock_limit", FIELD_STRING, complete_limit, 0),
 #undef F
 };

@@ -56,7 +56,7 @@ for _, m in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0,
     local ok, state = false, nil
     if k then ok, state = applies(t, k, kind, tag) end
     if ok then
-      redis.call('HSET', t, k.flag, '1')
+      redis.call('HSET', t, k.flag, '1', 'updated_at', tostring(now))
       local lead = redis.call('HGET', t, 'dept') or ''
       redis.call('RPUSH', 'ht:history:' .. number, cjson.encode({at = now,
         principal = 'hotlined', role = 0, action = k.action, from = tonumber(state),
