@@ -44,9 +44,11 @@ params_of_row(struct store_args *a, const struct transition *t)
 	ticket_from_states(t, from, sizeof from);
 	ticket_effects(t, effects, sizeof effects);
 	param(a, "action", t->name);
-	param(a, "from", from);
+	store_args_add(a, "from");
+	store_args_addf(a, "%s", from);		/* copied: from is ours */
 	param_int(a, "to", t->to);
-	param(a, "effects", effects);
+	store_args_add(a, "effects");
+	store_args_addf(a, "%s", effects);
 	param(a, "party", party_name(t->party));
 	param_int(a, "dept_event", t->department_event);
 	param_int(a, "centre_event", t->centre_event);

@@ -25,7 +25,10 @@
  * Every action: from which states, to which state (STAY: unchanged), who
  * may (and, for departments, as lead or assisting department), the events
  * for the department(s), the centre's dispatchers and the supervisors, and
- * the effects on indexes that transition.lua applies. Anything not listed
+ * the effects on indexes that transition.lua applies. Two events are the
+ * script's own: every step that closes a ticket tells its departments
+ * (CLOSED), and a re-dispatch or return tells the departments it leaves
+ * (TAKEN_AWAY). Anything not listed
  * is refused: a role outside the mask as forbidden, a state outside the set
  * as a conflict naming the current state.
  */

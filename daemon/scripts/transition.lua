@@ -167,7 +167,17 @@ end
 local to = p.to ~= '0' and p.to or state
 local acting_lead = lead   -- the history names it even if the step clears it
 local changes = {}
+-- Fields the daemon derives (the clocks): the history lists them only when
+-- their value changes. What a step says itself is always listed.
+local DERIVED = {dispatched_at = true, clock_base = true, clock_limit = true,
+  clock_left = true, clock_suspended = true, clock_ext = true, sign_due = true,
+  complete_due = true, warn_at = true, return_until = true, callback_due = true,
+  sup_due = true}
+
 local function change(field, value)
+  if DERIVED[field] and redis.call('HGET', KEYS[1], field) == value then
+    return
+  end
   redis.call('HSET', KEYS[1], field, value)
   changes[#changes + 1] = {field = field, value = value}
 end
@@ -190,6 +200,9 @@ if has_effect('route') then
   for _, a in ipairs(assists) do redis.call('HSET', KEYS[3], a, '1') end
 end
 if has_effect('return') then
+  for _, d in ipairs(involved(lead, assists)) do
+    push(department_feed(d), '5')   -- EVENT_KIND_TAKEN_AWAY: no longer theirs
+  end
   local returns = redis.call('HINCRBY', KEYS[1], 'returns', 1)
   changes[#changes + 1] = {field = 'returns', value = tostring(returns)}
   if returns >= tonumber(p.max_returns) then
