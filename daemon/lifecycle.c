@@ -230,15 +230,24 @@ plan_clock(struct clock_plan *plan, const struct clock *c,
 	plan->clock = "rearm";
 }
 
-/* Sets the plan for a clock of its own (回访, 督办): a field and a timer. */
+/*
+ * Sets the plan for a clock of its own (回访, 督办): its due field, a timer,
+ * and (when base_field is set) when it started, so a calendar change can
+ * recompute it.
+ */
 static void
 plan_single(struct clock_plan *plan, const char *field, const char *kind,
-    int64_t due)
+    int64_t due, const char *base_field, int64_t base)
 {
-	plan->fields.name[0] = field;
-	snprintf(plan->fields.value[0], sizeof plan->fields.value[0], "%lld",
-	    (long long)due);
-	plan->fields.n = 1;
+	plan->fields.n = 0;
+	plan->fields.name[plan->fields.n] = field;
+	snprintf(plan->fields.value[plan->fields.n++], sizeof
+	    plan->fields.value[0], "%lld", (long long)due);
+	if (base_field != NULL) {
+		plan->fields.name[plan->fields.n] = base_field;
+		snprintf(plan->fields.value[plan->fields.n++], sizeof
+		    plan->fields.value[0], "%lld", (long long)base);
+	}
 	snprintf(plan->timers, sizeof plan->timers, "%s=%lld", kind,
 	    (long long)due);
 }
@@ -314,14 +323,16 @@ plan_make(struct request *r, const struct step_job *j, redisReply *hash,
 		break;
 	case CLOCK_CALLBACK:
 		plan_single(plan, "callback_due", "callback",
-		    deadline_due(cfg->calendar, now, &pol.callback));
+		    deadline_due(cfg->calendar, now, &pol.callback),
+		    "callback_base", now);
 		plan->clock = "rearm";	/* the completion timers go stale */
 		break;
 	case CLOCK_SUPERVISE:
 		text = step_field(&j->s, "sup_limit");
 		plan_single(plan, "sup_due", "sup", clock_supervision_due(
 		    cfg->calendar, text != NULL && *text != '\0' &&
-		    limit_parse(text, &sup, &why) == 0 ? &sup : NULL, now));
+		    limit_parse(text, &sup, &why) == 0 ? &sup : NULL, now),
+		    NULL, 0);
 		plan->clock = "arm";
 		break;
 	default:

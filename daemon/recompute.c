@@ -1,4 +1,4 @@
-/* Recomputes the deadlines of every ticket whose clock runs, after the calendar or the policies changed. */
+/* Recomputes the deadlines of every open ticket after the calendar changed (business hours or dated days). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,33 +27,17 @@ fnv(uint64_t h, const void *data, size_t n)
 	return h;
 }
 
-/* Mixes one resolved policy into h, key by key (no padding bytes). */
-static uint64_t
-fnv_policy(uint64_t h, const struct policy *p)
-{
-	const struct limit *limits[] = { &p->sign, &p->complete,
-	    &p->warn_before, &p->return_window, &p->callback,
-	    &p->max_extension };
-	size_t i;
-
-	for (i = 0; i < sizeof limits / sizeof limits[0]; i++) {
-		h = fnv(h, &limits[i]->unit, sizeof limits[i]->unit);
-		h = fnv(h, &limits[i]->amount, sizeof limits[i]->amount);
-	}
-	return fnv(h, &p->warn_fraction, sizeof p->warn_fraction);
-}
-
 /*
- * Returns a fingerprint of what deadlines depend on: business hours, the
- * dated days and every resolved policy. Equal fingerprints: nothing to redo.
+ * Returns a fingerprint of the calendar: business hours and dated days.
+ * Equal fingerprints: no deadline moves. Policies are left out on purpose:
+ * a changed policy applies to tickets dispatched after it, since each
+ * department was told its deadlines at dispatch.
  */
 uint64_t
 recompute_fingerprint(const struct config *c)
 {
 	uint64_t h = 14695981039346656037ULL;
-	struct policy p;
-	size_t i, d;
-	int type, urgency;
+	size_t i;
 
 	for (i = 0; i < 7; i++) {
 		h = fnv(h, &c->calendar->hours[i].n, sizeof(int));
@@ -64,14 +48,6 @@ recompute_fingerprint(const struct config *c)
 		h = fnv(h, &c->calendar->dates[i].day, sizeof(int32_t));
 		h = fnv(h, &c->calendar->dates[i].off, sizeof(int));
 	}
-	for (d = 0; d <= c->ndepartments; d++)
-		for (type = 0; type <= 6; type++)
-			for (urgency = 0; urgency <= 3; urgency++) {
-				policy_for(c->policies, type, urgency,
-				    d < c->ndepartments ? c->departments[d].id :
-				    NULL, &p);
-				h = fnv_policy(h, &p);
-			}
 	return h;
 }
 
@@ -111,7 +87,90 @@ recompute_set_done(redisReply *r, void *priv)
 	recompute_next();
 }
 
-/* Recomputes one ticket's deadlines and stores them if it still runs a clock. */
+/* Returns 1 if a breach flag of the ticket is set (it fired already). */
+static int
+flagged(const redisReply *hash, const char *flag)
+{
+	const char *v = record_hash_get(hash, flag);
+
+	return v != NULL && strcmp(v, "1") == 0;
+}
+
+/* Adds "kind=due," to timers unless due is 0 or the breach already fired. */
+static void
+timer_unless(char *timers, size_t len, const char *kind, int64_t due,
+    int fired)
+{
+	size_t used = strlen(timers);
+
+	if (due != 0 && !fired)
+		snprintf(timers + used, len - used, "%s=%lld,", kind,
+		    (long long)due);
+}
+
+/* Adds a field to the list of fields to store. */
+static void
+field_add(struct clock_fields *f, const char *name, int64_t value)
+{
+	f->name[f->n] = name;
+	snprintf(f->value[f->n++], sizeof f->value[0], "%lld",
+	    (long long)value);
+}
+
+/* The completion clock's dues and timers (dispatched, accepted, suspended). */
+static void
+plan_main_clock(const redisReply *hash, int state, const struct policy *pol,
+    struct clock_fields *f, char *timers, size_t len)
+{
+	struct clock_dues d;
+	struct clock c;
+
+	clock_read(&c, record_getter, (void *)hash);
+	if (c.dispatched_at == 0)
+		return;
+	clock_dues(&c, cfg->calendar, pol, &d);
+	clock_fields(&c, &d, f);
+	timer_unless(timers, len, "sign", state ==
+	    HOTLINE__TICKET_STATE__TICKET_STATE_DISPATCHED ? d.sign_due : 0,
+	    flagged(hash, "sign_overdue"));
+	timer_unless(timers, len, "warn", d.warn_at, flagged(hash, "warned"));
+	timer_unless(timers, len, "overdue", d.complete_due,
+	    flagged(hash, "overdue"));
+}
+
+/* The callback's clock (回访) and an unanswered supervision order's (督办). */
+static void
+plan_other_clocks(const redisReply *hash, int state, const struct policy *pol,
+    struct clock_fields *f, char *timers, size_t len)
+{
+	const char *base = record_hash_get(hash, "callback_base");
+	const char *at = record_hash_get(hash, "sup_at");
+	const char *limit = record_hash_get(hash, "sup_limit"), *why;
+	const char *answer = record_hash_get(hash, "sup_answer");
+	struct limit sup;
+	int64_t due;
+
+	if (state == HOTLINE__TICKET_STATE__TICKET_STATE_AWAITING_CALLBACK &&
+	    base != NULL && !flagged(hash, "callback_overdue")) {
+		due = deadline_due(cfg->calendar, strtoll(base, NULL, 10),
+		    &pol->callback);
+		field_add(f, "callback_due", due);
+		timer_unless(timers, len, "callback", due, 0);
+	}
+	if (at != NULL && (answer == NULL || *answer == '\0') &&
+	    !flagged(hash, "sup_overdue")) {
+		due = clock_supervision_due(cfg->calendar, limit != NULL &&
+		    *limit != '\0' && limit_parse(limit, &sup, &why) == 0 ?
+		    &sup : NULL, strtoll(at, NULL, 10));
+		field_add(f, "sup_due", due);
+		timer_unless(timers, len, "sup", due, 0);
+	}
+}
+
+/*
+ * Recomputes one open ticket's deadlines under the current calendar and
+ * stores them; breaches that already fired are not armed again.
+ */
 static void
 recompute_ticket(const char *number, const redisReply *hash)
 {
@@ -119,26 +178,22 @@ recompute_ticket(const char *number, const redisReply *hash)
 	const char *type = record_hash_get(hash, "type");
 	const char *urgency = record_hash_get(hash, "urgency");
 	struct store_args args = { 0 };
-	struct clock_fields f;
-	struct clock_dues d;
+	struct clock_fields f = { .n = 0 };
 	struct policy pol;
 	struct clock c;
-	char timers[192];
+	char timers[256] = "";
 	int i, s = state ? atoi(state) : 0;
 
-	if (s != HOTLINE__TICKET_STATE__TICKET_STATE_DISPATCHED &&
-	    s != HOTLINE__TICKET_STATE__TICKET_STATE_ACCEPTED &&
-	    s != HOTLINE__TICKET_STATE__TICKET_STATE_SUSPENDED)
-		return;
-	clock_read(&c, record_getter, (void *)hash);
-	if (c.dispatched_at == 0)
-		return;
 	policy_for(cfg->policies, type ? atoi(type) : 0,
 	    urgency ? atoi(urgency) : 0, record_hash_get(hash, "dept"), &pol);
-	clock_dues(&c, cfg->calendar, &pol, &d);
-	clock_fields(&c, &d, &f);
-	clock_timers(&d, s == HOTLINE__TICKET_STATE__TICKET_STATE_DISPATCHED,
-	    timers, sizeof timers);
+	if (s == HOTLINE__TICKET_STATE__TICKET_STATE_DISPATCHED ||
+	    s == HOTLINE__TICKET_STATE__TICKET_STATE_ACCEPTED ||
+	    s == HOTLINE__TICKET_STATE__TICKET_STATE_SUSPENDED)
+		plan_main_clock(hash, s, &pol, &f, timers, sizeof timers);
+	plan_other_clocks(hash, s, &pol, &f, timers, sizeof timers);
+	if (f.n == 0)
+		return;
+	clock_read(&c, record_getter, (void *)hash);
 	store_args_addf(&args, "ht:ticket:%s", number);
 	store_args_addf(&args, "ht:history:%s", number);
 	store_args_addf(&args, "%lld", (long long)c.gen);
@@ -206,8 +261,7 @@ recompute_start(void)
 	memset(&rc, 0, sizeof rc);
 	rc.running = 1;
 	snprintf(rc.cursor, sizeof rc.cursor, "0");
-	log_info("deadlines: the calendar or the policies changed; recomputing "
-	    "open tickets");
+	log_info("deadlines: the calendar changed; recomputing open tickets");
 	recompute_scan();
 }
 

@@ -77,6 +77,7 @@ static void
 timer_fire(void)
 {
 	struct store_args args = { 0 };
+	char day[9];
 
 	if (firing) {
 		again = 1;
@@ -87,6 +88,8 @@ timer_fire(void)
 	store_args_addf(&args, "%lld", (long long)now_ms());
 	store_args_addf(&args, "%d", TIMER_BATCH);
 	store_args_addf(&args, "%d", cfg->redis.feed_maxlen);
+	ticket_day(now_ms(), day);
+	store_args_add(&args, day);
 	firing = store_script(SCRIPT_TIMER_FIRE, 1, &args, timer_fired,
 	    NULL) == 0;
 	store_args_free(&args);

@@ -2,7 +2,9 @@
 --
 -- KEYS[1] ht:ticket:<number>   KEYS[2] ht:history:<number>
 -- ARGV[1] the clock_gen they were computed from   ARGV[2] now
--- ARGV[3] timers "sign=<ms>,warn=<ms>,overdue=<ms>", then field/value pairs.
+-- ARGV[3] timers "sign=<ms>,warn=<ms>,overdue=<ms>,callback=<ms>,sup=<ms>"
+--         (breaches that already fired are left out by the daemon), then
+--         field/value pairs.
 -- Returns 1, or 0 when the ticket changed meanwhile (its own step re-armed it).
 if (redis.call('HGET', KEYS[1], 'clock_gen') or '0') ~= ARGV[1] then
   return 0
@@ -17,7 +19,9 @@ for i = 4, #ARGV, 2 do
 end
 local gen = tostring(redis.call('HINCRBY', KEYS[1], 'clock_gen', 1))
 for kind, due in string.gmatch(ARGV[3], '(%a+)=(%d+)') do
-  local member = number .. ':' .. kind .. ':' .. gen
+  -- tags as everywhere: the generation, or the due time for callback and sup
+  local tag = (kind == 'callback' or kind == 'sup') and due or gen
+  local member = number .. ':' .. kind .. ':' .. tag
   redis.call('ZADD', 'ht:timers', due, member)
   if redis.call('ZRANGE', 'ht:timers', 0, 0)[1] == member then
     redis.call('PUBLISH', 'ht:wake', 'ht:timers')

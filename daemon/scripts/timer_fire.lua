@@ -2,6 +2,8 @@
 --
 -- KEYS[1] ht:timers: sorted set of "<number>:<kind>:<tag>" scored by due time
 -- ARGV[1] now_ms   ARGV[2] most timers to fire   ARGV[3] feed_maxlen
+-- ARGV[4] today (yyyymmdd, Asia/Shanghai): breaches are counted per day in
+--         ht:stats:breaches:<day>, field "<department>:<kind>".
 -- A timer is claimed by removing it, in this one atomic script, so several
 -- daemons sharing the Redis fire it once. It counts only if the ticket is
 -- still as it was armed for: tag is the ticket's clock_gen for sign, warn
@@ -10,6 +12,7 @@
 -- history and pushes events. Returns {claimed, fired, next due or -1,
 -- largest lag in ms}; claimed == the batch size means more may be due.
 local now, batch, feed_maxlen = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
+local breaches = 'ht:stats:breaches:' .. ARGV[4]
 
 -- kind -> flag field, history action, event kind, who hears of it
 local KINDS = {
@@ -69,6 +72,7 @@ for _, m in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0,
         end
       end
       push(k.feed, k.event, number)
+      redis.call('HINCRBY', breaches, (lead ~= '' and lead or '-') .. ':' .. kind, 1)
       fired = fired + 1
       if now - due > lag then lag = now - due end
     end
