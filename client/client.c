@@ -848,6 +848,8 @@ hl_state_name(Hotline__TicketState state)
 		return "closed";
 	case HOTLINE__TICKET_STATE__TICKET_STATE_MERGED:
 		return "merged";
+	case HOTLINE__TICKET_STATE__TICKET_STATE_TRANSFERRED:
+		return "transferred";
 	default:
 		return "unknown";
 	}

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "ctl-learn.h"
 
 /* Prints a classification. */
 static void
@@ -168,6 +169,7 @@ ctl_create_text(const Hotline__Envelope *reply)
 	if (!cr->duplicate && (t == NULL ||
 	    t->closure != HOTLINE__CLOSURE__CLOSURE_DIRECT_ANSWER))
 		ctl_print_routing(cr->routing);
+	ctl_print_repeat(cr);
 }
 
 /* create ...: registers a ticket (登记工单). */

@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "ctl.h"
+#include "ctl-learn.h"
 
 #define CTL_CHANGE_CHARS 40	/* a history change's value is cut after this */
 
@@ -47,6 +48,7 @@ const struct ctl_name ctl_states[] = {
 	    "awaiting_callback", "待回访" },
 	{ HOTLINE__TICKET_STATE__TICKET_STATE_CLOSED, "closed", "已办结" },
 	{ HOTLINE__TICKET_STATE__TICKET_STATE_MERGED, "merged", "已并单" },
+	{ HOTLINE__TICKET_STATE__TICKET_STATE_TRANSFERRED, "transferred", "已转警" },
 	{ 0, NULL, NULL }
 };
 
@@ -77,6 +79,7 @@ const struct ctl_name ctl_event_kinds[] = {
 	{ KIND(OVERDUE), "overdue", "红灯 超期" },
 	{ KIND(SUPERVISION_OVERDUE), "supervision_overdue", "督办超时" },
 	{ KIND(CALLBACK_OVERDUE), "callback_overdue", "回访超时" },
+	{ KIND(HOT_SPOT), "hot_spot", "高频件" },
 	{ 0, NULL, NULL }
 };
 #undef KIND
@@ -582,6 +585,10 @@ ctl_print_routing(const Hotline__Routing *r)
 	printf(CTL_LABEL "%.2f\n", "confidence", r->confidence);
 	if (r->n_suggestions > 0)
 		top = r->suggestions[0]->department;
+	if (r->emergency) {
+		ctl_print_emergency(r);
+		return;
+	}
 	if (r->auto_dispatch && top != NULL)
 		printf(CTL_LABEL "yes: to %s %s\n", "auto-dispatch", top->id,
 		    top->name);

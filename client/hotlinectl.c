@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "ctl-learn.h"
 
 #define CTL_OPT_BASE 256	/* ctl_parse's getopt values, past any character */
 
@@ -62,6 +63,12 @@ static const struct ctl_command ctl_commands[] = {
 	    ctl_supervise },
 	{ SUPERVISOR, "exempt", "NUMBER --reason TEXT", 1, ctl_exempt },
 	{ ADMIN, "clock", "--advance DURATION", 1, ctl_clock },
+	{ CTL_LEARNING, "export-examples", "[--cursor ID] [--out FILE]", 1,
+	    ctl_export_examples },
+	{ CTL_LEARNING, "import-examples", "[--replace] [FILE]", 1,
+	    ctl_import_examples },
+	{ CTL_LEARNING, "retrain", "", 1, ctl_retrain },
+	{ CTL_LEARNING, "evaluate", "[--folds K]", 1, ctl_evaluate },
 };
 
 #define CTL_NCOMMANDS (sizeof ctl_commands / sizeof ctl_commands[0])

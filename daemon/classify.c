@@ -1,4 +1,4 @@
-/* The dispatch catalogue (派单目录) compiled with Hyperscan, and ticket scoring. */
+/* The dispatch catalogue (派单目录) and its emergencies compiled into one Hyperscan database, and ticket scoring. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,28 +8,44 @@
 
 #include "hotlined.h"
 
+/* What an expression of the database belongs to. */
+enum pattern_role { PATTERN_ENTRY, PATTERN_EMERGENCY, PATTERN_EXCEPT };
+
+/* One expression of the database; its Hyperscan id is its index. */
+struct pattern {
+	const char *text;		/* the keyword or expression as configured */
+	size_t owner;			/* entry, or nentries + emergency */
+	unsigned char role;		/* enum pattern_role */
+	unsigned char regex;		/* an expression, not a literal keyword */
+};
+
 /*
- * Hyperscan pattern ids number all keywords in catalogue order: the keywords
- * of entry e are the ids first_pattern[e] .. first_pattern[e] + nkeywords - 1.
+ * The expressions of owner o (an entry, or nentries + an emergency) are
+ * patterns[first_pattern[o] .. first_pattern[o + 1] - 1]: an entry's
+ * keywords then its patterns; an emergency's keywords, patterns, then its
+ * except keywords.
  *
- * The arrays after npatterns are working storage of classify_text, reused
- * between calls (the daemon is single-threaded): between calls entry_hit,
- * keyword_hit, scores and best_weight are all zero.
+ * The arrays after npatterns are working storage of classify_ticket,
+ * reused between calls (the daemon is single-threaded): between calls
+ * pattern_hit, entry_hit, scores and best_weight are all zero.
  */
 struct catalogue {
-	hs_database_t *db;		/* NULL when there are no keywords */
+	hs_database_t *db;		/* NULL when there are no expressions */
 	hs_scratch_t *scratch;
 	const struct catalogue_entry *entries;
 	size_t nentries;
+	const struct emergency *emergencies;
+	size_t nemergencies;
 	const struct department *departments;
 	size_t ndepartments;
 	size_t *entry_department;	/* index into departments, per entry */
-	size_t *first_pattern;		/* per entry */
-	size_t *pattern_entry;		/* per pattern */
+	size_t *first_pattern;		/* per owner, and one past the last */
+	struct pattern *patterns;
 	size_t npatterns;
 
+	unsigned char *pattern_hit;	/* per pattern */
+	size_t *pattern_hits;		/* patterns with pattern_hit set */
 	unsigned char *entry_hit;	/* per entry */
-	unsigned char *keyword_hit;	/* per pattern */
 	size_t *hits;			/* entries with entry_hit set */
 	struct classify_suggestion *scores;	/* per department */
 	double *best_weight;		/* per department */
@@ -40,6 +56,7 @@ struct catalogue {
 struct classify_run {
 	const struct catalogue *cat;
 	size_t nhits;			/* entries in cat->hits */
+	size_t npattern_hits;		/* patterns in cat->pattern_hits */
 };
 
 /* Returns the index of department id, or -1. */
@@ -55,13 +72,27 @@ catalogue_department_index(const struct department *departments, size_t n,
 	return -1;
 }
 
+/* Fails with err unless none of the n strings of v is empty. */
+static int
+catalogue_check_strings(char *const *v, size_t n, const char *owner,
+    size_t i, const char *what, char *err, size_t errlen)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (v[k][0] == '\0') {
+			snprintf(err, errlen, "%s %zu: empty %s", owner, i, what);
+			return -1;
+		}
+	return 0;
+}
+
 /* Checks entry i and resolves its department; returns 0, or -1 with err set. */
 static int
 catalogue_check_entry(struct catalogue *cat, size_t i, char *err, size_t errlen)
 {
 	const struct catalogue_entry *e = &cat->entries[i];
 	long d;
-	size_t k;
 
 	d = catalogue_department_index(cat->departments, cat->ndepartments,
 	    e->department);
@@ -70,15 +101,15 @@ catalogue_check_entry(struct catalogue *cat, size_t i, char *err, size_t errlen)
 		    i, e->department);
 		return -1;
 	}
-	if (e->nkeywords == 0) {
+	if (e->nkeywords + e->npatterns == 0) {
 		snprintf(err, errlen, "entry %zu: no keywords", i);
 		return -1;
 	}
-	for (k = 0; k < e->nkeywords; k++)
-		if (e->keywords[k][0] == '\0') {
-			snprintf(err, errlen, "entry %zu: empty keyword", i);
-			return -1;
-		}
+	if (catalogue_check_strings(e->keywords, e->nkeywords, "entry", i,
+	    "keyword", err, errlen) == -1 ||
+	    catalogue_check_strings(e->patterns, e->npatterns, "entry", i,
+	    "pattern", err, errlen) == -1)
+		return -1;
 	if (!(e->weight > 0)) {
 		snprintf(err, errlen, "entry %zu: weight must be above 0", i);
 		return -1;
@@ -87,43 +118,159 @@ catalogue_check_entry(struct catalogue *cat, size_t i, char *err, size_t errlen)
 	return 0;
 }
 
-/* Describes a Hyperscan compile error in err, naming the entry if known. */
+/* Checks emergency i; returns 0, or -1 with err set. */
+static int
+catalogue_check_emergency(const struct catalogue *cat, size_t i, char *err,
+    size_t errlen)
+{
+	const struct emergency *em = &cat->emergencies[i];
+
+	if (em->nkeywords + em->npatterns == 0) {
+		snprintf(err, errlen, "emergency %zu: no keywords or patterns",
+		    i);
+		return -1;
+	}
+	if (em->transfer_to == NULL || em->transfer_to[0] == '\0' ||
+	    em->kind == NULL || em->kind[0] == '\0') {
+		snprintf(err, errlen, "emergency %zu: kind and transfer_to "
+		    "are required", i);
+		return -1;
+	}
+	return catalogue_check_strings(em->keywords, em->nkeywords,
+	    "emergency", i, "keyword", err, errlen) == -1 ||
+	    catalogue_check_strings(em->patterns, em->npatterns, "emergency",
+	    i, "pattern", err, errlen) == -1 ||
+	    catalogue_check_strings(em->except, em->nexcept, "emergency", i,
+	    "except keyword", err, errlen) == -1 ? -1 : 0;
+}
+
+/* Appends n expressions of owner with role; regex says which kind they are. */
+static void
+catalogue_add_patterns(struct catalogue *cat, char *const *v, size_t n,
+    size_t owner, enum pattern_role role, int regex)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		struct pattern *p = &cat->patterns[cat->npatterns++];
+
+		p->text = v[k];
+		p->owner = owner;
+		p->role = (unsigned char)role;
+		p->regex = (unsigned char)regex;
+	}
+}
+
+/* Numbers the expressions of every entry and emergency (see struct catalogue). */
+static void
+catalogue_number_patterns(struct catalogue *cat)
+{
+	const struct emergency *em;
+	size_t i, n = 0, o;
+
+	for (i = 0; i < cat->nentries; i++)
+		n += cat->entries[i].nkeywords + cat->entries[i].npatterns;
+	for (i = 0; i < cat->nemergencies; i++)
+		n += cat->emergencies[i].nkeywords +
+		    cat->emergencies[i].npatterns + cat->emergencies[i].nexcept;
+	cat->patterns = xcalloc(n, sizeof *cat->patterns);
+	cat->pattern_hit = xcalloc(n, 1);
+	cat->pattern_hits = xcalloc(n, sizeof *cat->pattern_hits);
+	for (i = 0; i < cat->nentries; i++) {
+		cat->first_pattern[i] = cat->npatterns;
+		catalogue_add_patterns(cat, cat->entries[i].keywords,
+		    cat->entries[i].nkeywords, i, PATTERN_ENTRY, 0);
+		catalogue_add_patterns(cat, cat->entries[i].patterns,
+		    cat->entries[i].npatterns, i, PATTERN_ENTRY, 1);
+	}
+	for (i = 0; i < cat->nemergencies; i++) {
+		em = &cat->emergencies[i];
+		o = cat->nentries + i;
+		cat->first_pattern[o] = cat->npatterns;
+		catalogue_add_patterns(cat, em->keywords, em->nkeywords, o,
+		    PATTERN_EMERGENCY, 0);
+		catalogue_add_patterns(cat, em->patterns, em->npatterns, o,
+		    PATTERN_EMERGENCY, 1);
+		catalogue_add_patterns(cat, em->except, em->nexcept, o,
+		    PATTERN_EXCEPT, 0);
+	}
+	cat->first_pattern[cat->nentries + cat->nemergencies] = cat->npatterns;
+}
+
+/*
+ * Returns a literal keyword as a Hyperscan expression: every ASCII byte
+ * that is not a letter or digit is written \xHH, other bytes (UTF-8
+ * sequences) stay as they are. A new string.
+ */
+static char *
+catalogue_escape(const char *literal)
+{
+	char *out = xmalloc(4 * strlen(literal) + 1), *o = out;
+	const unsigned char *s;
+
+	for (s = (const unsigned char *)literal; *s != '\0'; s++) {
+		if (*s >= 0x80 || (*s >= '0' && *s <= '9') ||
+		    (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z'))
+			*o++ = (char)*s;
+		else
+			o += sprintf(o, "\\x%02x", *s);
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Describes a Hyperscan compile error in err, naming the entry or emergency. */
 static void
 catalogue_compile_error(const struct catalogue *cat, hs_compile_error_t *cerr,
     char *err, size_t errlen)
 {
+	const struct pattern *p;
+
 	if (cerr == NULL) {
-		snprintf(err, errlen, "hyperscan: cannot compile the keywords");
+		snprintf(err, errlen, "hyperscan: cannot compile the catalogue");
 		return;
 	}
-	if (cerr->expression >= 0 && (size_t)cerr->expression < cat->npatterns)
-		snprintf(err, errlen, "entry %zu: hyperscan: %s",
-		    cat->pattern_entry[cerr->expression], cerr->message);
-	else
+	if (cerr->expression >= 0 && (size_t)cerr->expression < cat->npatterns) {
+		p = &cat->patterns[cerr->expression];
+		if (p->owner < cat->nentries)
+			snprintf(err, errlen, "entry %zu: %s \"%s\": "
+			    "hyperscan: %s", p->owner, p->regex ? "pattern" :
+			    "keyword", p->text, cerr->message);
+		else
+			snprintf(err, errlen, "emergency %zu: %s \"%s\": "
+			    "hyperscan: %s", p->owner - cat->nentries,
+			    p->regex ? "pattern" : "keyword", p->text,
+			    cerr->message);
+	} else
 		snprintf(err, errlen, "hyperscan: %s", cerr->message);
 	hs_free_compile_error(cerr);
 }
 
-/* Compiles the keywords of all entries into cat->db; returns 0 or -1. */
+/*
+ * Compiles every expression into cat->db: literal keywords escaped, as
+ * bytes; patterns as UTF-8 expressions with Unicode classes. Each reports
+ * at most one match per scan. Returns 0 or -1.
+ */
 static int
 catalogue_build_db(struct catalogue *cat, char *err, size_t errlen)
 {
-	const char **lits = xcalloc(cat->npatterns, sizeof *lits);
+	char **exprs = xcalloc(cat->npatterns, sizeof *exprs);
 	unsigned *flags = xcalloc(cat->npatterns, sizeof *flags);
 	unsigned *ids = xcalloc(cat->npatterns, sizeof *ids);
-	size_t *lens = xcalloc(cat->npatterns, sizeof *lens);
 	hs_compile_error_t *cerr = NULL;
-	size_t i, p;
+	size_t p;
 	int rc = 0;
 
 	for (p = 0; p < cat->npatterns; p++) {
-		i = cat->pattern_entry[p];
-		lits[p] = cat->entries[i].keywords[p - cat->first_pattern[i]];
-		lens[p] = strlen(lits[p]);
-		flags[p] = HS_FLAG_SINGLEMATCH;
+		const struct pattern *pt = &cat->patterns[p];
+
+		exprs[p] = pt->regex ? xstrdup(pt->text) :
+		    catalogue_escape(pt->text);
+		flags[p] = HS_FLAG_SINGLEMATCH | (pt->regex ?
+		    HS_FLAG_UTF8 | HS_FLAG_UCP : 0);
 		ids[p] = (unsigned)p;
 	}
-	if (hs_compile_lit_multi(lits, flags, ids, lens,
+	if (hs_compile_multi((const char *const *)exprs, flags, ids,
 	    (unsigned)cat->npatterns, HS_MODE_BLOCK, NULL, &cat->db,
 	    &cerr) != HS_SUCCESS) {
 		catalogue_compile_error(cat, cerr, err, errlen);
@@ -132,64 +279,65 @@ catalogue_build_db(struct catalogue *cat, char *err, size_t errlen)
 		snprintf(err, errlen, "hyperscan: cannot allocate scratch");
 		rc = -1;
 	}
-	free(lits);
+	for (p = 0; p < cat->npatterns; p++)
+		free(exprs[p]);
+	free(exprs);
 	free(flags);
 	free(ids);
-	free(lens);
 	return rc;
 }
 
-/* Numbers the keywords of every entry as patterns. */
-static void
-catalogue_number_patterns(struct catalogue *cat)
-{
-	size_t i, k;
-
-	cat->npatterns = 0;
-	for (i = 0; i < cat->nentries; i++)
-		cat->npatterns += cat->entries[i].nkeywords;
-	cat->pattern_entry = xcalloc(cat->npatterns,
-	    sizeof *cat->pattern_entry);
-	cat->keyword_hit = xcalloc(cat->npatterns, 1);
-	cat->npatterns = 0;
-	for (i = 0; i < cat->nentries; i++) {
-		cat->first_pattern[i] = cat->npatterns;
-		for (k = 0; k < cat->entries[i].nkeywords; k++)
-			cat->pattern_entry[cat->npatterns++] = i;
-	}
-}
-
-/*
- * Compiles entries into one Hyperscan database. The catalogue keeps pointers
- * into entries and departments: they must outlive it. Returns NULL with a
- * message naming the offending entry in err.
- */
-struct catalogue *
-catalogue_compile(const struct catalogue_entry *entries, size_t nentries,
-    const struct department *departments, size_t ndepartments, char *err,
-    size_t errlen)
+/* Allocates a catalogue over its arrays, with working storage. */
+static struct catalogue *
+catalogue_new(const struct catalogue_entry *entries, size_t nentries,
+    const struct emergency *emergencies, size_t nemergencies,
+    const struct department *departments, size_t ndepartments)
 {
 	struct catalogue *cat = xcalloc(1, sizeof *cat);
-	size_t i;
 
 	cat->entries = entries;
 	cat->nentries = nentries;
+	cat->emergencies = emergencies;
+	cat->nemergencies = nemergencies;
 	cat->departments = departments;
 	cat->ndepartments = ndepartments;
 	cat->entry_department = xcalloc(nentries,
 	    sizeof *cat->entry_department);
-	cat->first_pattern = xcalloc(nentries, sizeof *cat->first_pattern);
+	cat->first_pattern = xcalloc(nentries + nemergencies + 1,
+	    sizeof *cat->first_pattern);
 	cat->entry_hit = xcalloc(nentries, 1);
 	cat->hits = xcalloc(nentries, sizeof *cat->hits);
 	cat->scores = xcalloc(ndepartments, sizeof *cat->scores);
 	cat->best_weight = xcalloc(ndepartments, sizeof *cat->best_weight);
 	cat->ranked = xcalloc(ndepartments, sizeof *cat->ranked);
+	return cat;
+}
+
+/*
+ * Compiles entries and emergencies into one Hyperscan database. The
+ * catalogue keeps pointers into entries, emergencies and departments: they
+ * must outlive it. Returns NULL with a message naming the offending entry
+ * or emergency (and, for a bad expression, Hyperscan's reason) in err.
+ */
+struct catalogue *
+catalogue_build(const struct catalogue_entry *entries, size_t nentries,
+    const struct emergency *emergencies, size_t nemergencies,
+    const struct department *departments, size_t ndepartments, char *err,
+    size_t errlen)
+{
+	struct catalogue *cat = catalogue_new(entries, nentries, emergencies,
+	    nemergencies, departments, ndepartments);
+	size_t i;
+
 	for (i = 0; i < nentries; i++)
 		if (catalogue_check_entry(cat, i, err, errlen) == -1)
 			goto fail;
+	for (i = 0; i < nemergencies; i++)
+		if (catalogue_check_emergency(cat, i, err, errlen) == -1)
+			goto fail;
 	catalogue_number_patterns(cat);
 	if (cat->npatterns > UINT_MAX) {
-		snprintf(err, errlen, "too many keywords");
+		snprintf(err, errlen, "too many keywords and patterns");
 		goto fail;
 	}
 	if (cat->npatterns > 0 && catalogue_build_db(cat, err, errlen) == -1)
@@ -198,6 +346,16 @@ catalogue_compile(const struct catalogue_entry *entries, size_t nentries,
 fail:
 	catalogue_free(cat);
 	return NULL;
+}
+
+/* catalogue_build without emergencies. */
+struct catalogue *
+catalogue_compile(const struct catalogue_entry *entries, size_t nentries,
+    const struct department *departments, size_t ndepartments, char *err,
+    size_t errlen)
+{
+	return catalogue_build(entries, nentries, NULL, 0, departments,
+	    ndepartments, err, errlen);
 }
 
 /* Frees a catalogue (not the entries and departments it points to). */
@@ -210,9 +368,10 @@ catalogue_free(struct catalogue *cat)
 	hs_free_database(cat->db);
 	free(cat->entry_department);
 	free(cat->first_pattern);
-	free(cat->pattern_entry);
+	free(cat->patterns);
+	free(cat->pattern_hit);
+	free(cat->pattern_hits);
 	free(cat->entry_hit);
-	free(cat->keyword_hit);
 	free(cat->hits);
 	free(cat->scores);
 	free(cat->best_weight);
@@ -220,22 +379,25 @@ catalogue_free(struct catalogue *cat)
 	free(cat);
 }
 
-/* Hyperscan match callback: marks the keyword and its entry as seen. */
+/* Hyperscan match callback: marks the expression and its entry as seen. */
 static int
 classify_on_match(unsigned int id, unsigned long long from,
     unsigned long long to, unsigned int flags, void *arg)
 {
 	struct classify_run *run = arg;
 	const struct catalogue *cat = run->cat;
-	size_t e = cat->pattern_entry[id];
+	const struct pattern *p = &cat->patterns[id];
 
 	(void)from;
 	(void)to;
 	(void)flags;
-	cat->keyword_hit[id] = 1;
-	if (!cat->entry_hit[e]) {
-		cat->entry_hit[e] = 1;
-		cat->hits[run->nhits++] = e;
+	if (cat->pattern_hit[id])
+		return 0;	/* seen in the title already */
+	cat->pattern_hit[id] = 1;
+	cat->pattern_hits[run->npattern_hits++] = id;
+	if (p->role == PATTERN_ENTRY && !cat->entry_hit[p->owner]) {
+		cat->entry_hit[p->owner] = 1;
+		cat->hits[run->nhits++] = p->owner;
 	}
 	return 0;
 }
@@ -256,31 +418,40 @@ classify_scan(struct classify_run *run, const char *text)
 	return 0;
 }
 
-/* Returns 1 if entry e applies in district (no districts: everywhere). */
+/* Returns 1 if name is one of the n strings of list (none: any name is). */
 static int
-classify_applies(const struct catalogue_entry *e, const char *district)
+classify_in(char *const *list, size_t n, const char *name)
 {
 	size_t i;
 
-	if (e->ndistricts == 0)
+	if (n == 0)
 		return 1;
-	for (i = 0; i < e->ndistricts; i++)
-		if (strcmp(e->districts[i], district) == 0)
+	for (i = 0; i < n; i++)
+		if (strcmp(list[i], name) == 0)
 			return 1;
 	return 0;
 }
 
-/* Adds keyword to s's matched list unless it is there or the list is full. */
+/* Returns 1 if entry e applies in district and street. */
+static int
+classify_applies(const struct catalogue_entry *e, const char *district,
+    const char *street)
+{
+	return classify_in(e->districts, e->ndistricts, district) &&
+	    classify_in(e->streets, e->nstreets, street);
+}
+
+/* Adds text to a matched list unless it is there or the list is full. */
 static void
-classify_add_keyword(struct classify_suggestion *s, const char *keyword)
+classify_add_matched(const char **matched, size_t *n, const char *text)
 {
 	size_t i;
 
-	for (i = 0; i < s->nmatched; i++)
-		if (strcmp(s->matched[i], keyword) == 0)
+	for (i = 0; i < *n; i++)
+		if (strcmp(matched[i], text) == 0)
 			return;
-	if (s->nmatched < CLASSIFY_MAX_MATCHED)
-		s->matched[s->nmatched++] = keyword;
+	if (*n < CLASSIFY_MAX_MATCHED)
+		matched[(*n)++] = text;
 }
 
 /* Adds matched entry e to its department's score. */
@@ -288,7 +459,7 @@ static void
 classify_count_entry(const struct catalogue *cat, size_t e)
 {
 	const struct catalogue_entry *entry = &cat->entries[e];
-	size_t d = cat->entry_department[e], k;
+	size_t d = cat->entry_department[e], p;
 	struct classify_suggestion *s = &cat->scores[d];
 
 	s->department = &cat->departments[d];
@@ -297,9 +468,10 @@ classify_count_entry(const struct catalogue *cat, size_t e)
 		cat->best_weight[d] = entry->weight;
 		s->category = entry->category;
 	}
-	for (k = 0; k < entry->nkeywords; k++)
-		if (cat->keyword_hit[cat->first_pattern[e] + k])
-			classify_add_keyword(s, entry->keywords[k]);
+	for (p = cat->first_pattern[e]; p < cat->first_pattern[e + 1]; p++)
+		if (cat->pattern_hit[p])
+			classify_add_matched(s->matched, &s->nmatched,
+			    cat->patterns[p].text);
 }
 
 /* Orders entry indexes ascending. */
@@ -340,10 +512,41 @@ classify_rank(const struct catalogue *cat, const struct routing_spec *routing,
 	out->nsuggestions = n < CLASSIFY_MAX_SUGGESTIONS ? n :
 	    CLASSIFY_MAX_SUGGESTIONS;
 	memcpy(out->suggestions, all, out->nsuggestions * sizeof *all);
+	out->total = sum + routing->prior;
 	if (n > 0)
-		out->confidence = all[0].score / (sum + routing->prior);
+		out->confidence = all[0].score / out->total;
+	out->catalogue_confidence = out->confidence;
 	out->auto_dispatch = out->nsuggestions > 0 &&
 	    out->confidence >= routing->dispatch_threshold;
+}
+
+/*
+ * Returns 1 if emergency i matched: one of its keywords or patterns and
+ * none of its except keywords. Lists what matched in out when it did.
+ */
+static int
+classify_emergency(const struct catalogue *cat, size_t i,
+    struct classify_result *out)
+{
+	size_t o = cat->nentries + i, p;
+	int hit = 0;
+
+	for (p = cat->first_pattern[o]; p < cat->first_pattern[o + 1]; p++) {
+		if (!cat->pattern_hit[p])
+			continue;
+		if (cat->patterns[p].role == PATTERN_EXCEPT)
+			return 0;
+		hit = 1;
+	}
+	if (!hit)
+		return 0;
+	for (p = cat->first_pattern[o]; p < cat->first_pattern[o + 1]; p++)
+		if (cat->pattern_hit[p] &&
+		    cat->patterns[p].role == PATTERN_EMERGENCY)
+			classify_add_matched(out->emergency_matched,
+			    &out->nemergency_matched, cat->patterns[p].text);
+	out->emergency = &cat->emergencies[i];
+	return 1;
 }
 
 /* Clears the scratch state left by one classification. */
@@ -351,50 +554,76 @@ static void
 classify_reset(const struct classify_run *run)
 {
 	const struct catalogue *cat = run->cat;
-	size_t h, e, k, d;
+	size_t h, e, d;
 
+	for (h = 0; h < run->npattern_hits; h++)
+		cat->pattern_hit[cat->pattern_hits[h]] = 0;
 	for (h = 0; h < run->nhits; h++) {
 		e = cat->hits[h];
 		d = cat->entry_department[e];
 		cat->entry_hit[e] = 0;
-		for (k = 0; k < cat->entries[e].nkeywords; k++)
-			cat->keyword_hit[cat->first_pattern[e] + k] = 0;
 		memset(&cat->scores[d], 0, sizeof cat->scores[d]);
 		cat->best_weight[d] = 0;
 	}
 }
 
+/* Counts the matched entries that apply, ranks them and finds an emergency. */
+static void
+classify_tally(const struct classify_run *run,
+    const struct routing_spec *routing, const struct classify_input *in,
+    struct classify_result *out)
+{
+	const struct catalogue *cat = run->cat;
+	const char *district = in->district != NULL ? in->district : "";
+	const char *street = in->street != NULL ? in->street : "";
+	size_t h, i;
+
+	qsort(cat->hits, run->nhits, sizeof *cat->hits, classify_cmp_index);
+	for (h = 0; h < run->nhits; h++)
+		if (classify_applies(&cat->entries[cat->hits[h]], district,
+		    street))
+			classify_count_entry(cat, cat->hits[h]);
+	classify_rank(cat, routing, out);
+	for (i = 0; i < cat->nemergencies; i++)
+		if (classify_emergency(cat, i, out))
+			break;
+	if (out->emergency != NULL)
+		out->auto_dispatch = 0;
+}
+
 /*
  * Scores title + content against the catalogue (two scans, so no keyword
- * matches across the boundary). Pointers in out stay valid while the
- * catalogue lives. Returns 0, or -1 if Hyperscan failed.
+ * matches across the boundary) and looks for emergencies. Pointers in out
+ * stay valid while the catalogue lives. Returns 0, or -1 if Hyperscan
+ * failed.
  */
+int
+classify_ticket(const struct catalogue *cat, const struct routing_spec *routing,
+    const struct classify_input *in, struct classify_result *out)
+{
+	struct classify_run run = { cat, 0, 0 };
+	int rc = 0;
+
+	memset(out, 0, sizeof *out);
+	out->total = routing->prior;
+	if (cat->db == NULL)
+		return 0;
+	if (classify_scan(&run, in->title) == -1 ||
+	    classify_scan(&run, in->content) == -1)
+		rc = -1;
+	else
+		classify_tally(&run, routing, in, out);
+	classify_reset(&run);
+	return rc;
+}
+
+/* classify_ticket without a street. */
 int
 classify_text(const struct catalogue *cat, const struct routing_spec *routing,
     const char *title, const char *content, const char *district,
     struct classify_result *out)
 {
-	struct classify_run run = { cat, 0 };
-	size_t h;
-	int rc = 0;
+	struct classify_input in = { title, content, district, NULL };
 
-	memset(out, 0, sizeof *out);
-	if (cat->db == NULL)
-		return 0;
-	if (district == NULL)
-		district = "";
-	if (classify_scan(&run, title) == -1 ||
-	    classify_scan(&run, content) == -1)
-		rc = -1;
-	else {
-		qsort(cat->hits, run.nhits, sizeof *cat->hits,
-		    classify_cmp_index);
-		for (h = 0; h < run.nhits; h++)
-			if (classify_applies(&cat->entries[cat->hits[h]],
-			    district))
-				classify_count_entry(cat, cat->hits[h]);
-		classify_rank(cat, routing, out);
-	}
-	classify_reset(&run);
-	return rc;
+	return classify_ticket(cat, routing, &in, out);
 }

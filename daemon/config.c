@@ -14,10 +14,14 @@
 #include <libconfig.h>
 
 #include "hotlined.h"
+#include "nbayes.h"
 #include "normalize.h"
+#include "simhash.h"
 
 #define CONFIG_KEY_MAX 128
 #define CONFIG_KEYWORD_MAX 256		/* bytes in one catalogue keyword */
+#define CONFIG_PATTERN_MAX 1024		/* bytes in one catalogue pattern */
+#define CONFIG_TRANSFER_CHARS "0123456789"
 #define CONFIG_DEPARTMENT_ID_MAX 32
 #define CONFIG_PRINCIPAL_ID_MAX 64
 #define CONFIG_DEPARTMENT_ID_CHARS "abcdefghijklmnopqrstuvwxyz0123456789_-"
@@ -645,6 +649,62 @@ config_load_tickets(struct config *conf, const struct config_group *root)
 	return 0;
 }
 
+/* Reads the optional repeats group (重复件); linking is on by default. */
+static int
+config_load_repeats(struct config *conf, const struct config_group *root)
+{
+	static const char *const keys[] = { "window_hours", "simhash_bits",
+	    "candidates", "recent_max", NULL };
+	struct repeats_spec *rp = &conf->repeats;
+	struct config_group g;
+	long long hours, bits, candidates, recent;
+
+	if (config_subgroup(root, "repeats", 0, &g) == -1)
+		return -1;
+	if (g.s != NULL && config_check_keys(&g, keys) == -1)
+		return -1;
+	if (config_int(&g, "window_hours", 168, 0, 24 * 366, &hours) == -1 ||
+	    config_int(&g, "simhash_bits", SIMHASH_NEAR, 0, 64, &bits) == -1 ||
+	    config_int(&g, "candidates", 100, 1, 10000, &candidates) == -1 ||
+	    config_int(&g, "recent_max", 1000, 1, 1000000, &recent) == -1)
+		return -1;
+	rp->window_ms = hours * 3600000LL;
+	rp->simhash_bits = (int)bits;
+	rp->candidates = (int)candidates;
+	rp->recent_max = (int)recent;
+	return 0;
+}
+
+/* Reads the optional hot_spots group (高频件); without it there are no alerts. */
+static int
+config_load_hot_spots(struct config *conf, const struct config_group *root)
+{
+	static const char *const keys[] = { "count", "window_minutes",
+	    "simhash_bits", NULL };
+	struct hot_spots_spec *hs = &conf->hot_spots;
+	struct config_group g;
+	long long count, minutes, bits;
+
+	if (config_subgroup(root, "hot_spots", 0, &g) == -1)
+		return -1;
+	if (g.s == NULL)
+		return 0;
+	if (config_check_keys(&g, keys) == -1 ||
+	    config_int(&g, "count", 5, 0, 1000, &count) == -1 ||
+	    config_int(&g, "window_minutes", 60, 1, 7 * 24 * 60,
+	    &minutes) == -1 ||
+	    config_int(&g, "simhash_bits", SIMHASH_NEAR + 4, 0, 64,
+	    &bits) == -1)
+		return -1;
+	if (count == 1)
+		return config_fail(g.r, config_member(&g, "count"),
+		    "hot_spots.count", "must be 0 (off) or at least 2");
+	hs->count = (int)count;
+	hs->window_ms = minutes * 60000LL;
+	hs->simhash_bits = (int)bits;
+	return 0;
+}
+
 /* Reads the optional testing group (test installations only). */
 static int
 config_load_testing(struct config *conf, const struct config_group *root)
@@ -684,13 +744,32 @@ config_load_time(struct config *conf, const struct config_group *root)
 	return conf->policies == NULL ? -1 : 0;
 }
 
+/* Reads the routing group's keys of the learned model and the blend. */
+static int
+config_load_model(struct routing_spec *rs, const struct config_group *g)
+{
+	long long seed, min;
+
+	if (config_float(g, "catalogue_weight", 0.5, 0, 1,
+	    &rs->catalogue_weight) == -1 ||
+	    config_float(g, "model_temperature", NBAYES_TEMPERATURE, 0.01,
+	    1000, &rs->model_temperature) == -1 ||
+	    config_int(g, "model_seed_weight", 8, 0, 1000000, &seed) == -1 ||
+	    config_int(g, "model_min_examples", 1, 0, 1000000000, &min) == -1)
+		return -1;
+	rs->model_seed_weight = (unsigned)seed;
+	rs->model_min_examples = (unsigned)min;
+	return 0;
+}
+
 /* Reads the routing group; *catalogue gets the catalogue file's path. */
 static int
 config_load_routing(struct config *conf, const struct config_group *root,
     char **catalogue)
 {
 	static const char *const keys[] = { "dispatch_threshold", "prior",
-	    "catalogue", NULL };
+	    "catalogue", "catalogue_weight", "model_temperature",
+	    "model_seed_weight", "model_min_examples", NULL };
 	struct routing_spec *rs = &conf->routing;
 	struct config_group g;
 	char *file;
@@ -700,6 +779,7 @@ config_load_routing(struct config *conf, const struct config_group *root,
 	    config_float(&g, "dispatch_threshold", 0.6, 0, 1,
 	    &rs->dispatch_threshold) == -1 ||
 	    config_float(&g, "prior", 1.0, 0, HUGE_VAL, &rs->prior) == -1 ||
+	    config_load_model(rs, &g) == -1 ||
 	    config_string(&g, "catalogue", CONFIG_REQUIRED | CONFIG_NONEMPTY,
 	    &file) == -1)
 		return -1;
@@ -876,42 +956,71 @@ config_load_principals(struct config *conf, const struct config_group *root)
 	return 0;
 }
 
-/* Replaces e's keywords by their normal form, as ticket text is matched in it. */
+/*
+ * Replaces the n keywords of list name by their normal form, as ticket
+ * text is matched in it.
+ */
 static int
-config_normalise_keywords(const struct config_group *g, struct catalogue_entry *e)
+config_normalise_list(const struct config_group *g, const char *name,
+    char **keywords, size_t n)
 {
 	char key[CONFIG_KEY_MAX], *norm;
 	size_t k;
 
-	config_key(key, g->key, "keywords");
-	for (k = 0; k < e->nkeywords; k++) {
-		norm = normalize_text(e->keywords[k]);
+	config_key(key, g->key, name);
+	for (k = 0; k < n; k++) {
+		norm = normalize_text(keywords[k]);
 		if (norm[0] == '\0') {
 			free(norm);
-			return config_fail(g->r, config_member(g, "keywords"), key,
+			return config_fail(g->r, config_member(g, name), key,
 			    "keyword \"%s\" is only spaces or punctuation",
-			    e->keywords[k]);
+			    keywords[k]);
 		}
-		free(e->keywords[k]);
-		e->keywords[k] = norm;
+		free(keywords[k]);
+		keywords[k] = norm;
 	}
 	return 0;
+}
+
+/* Replaces e's keywords by their normal form, as ticket text is matched in it. */
+static int
+config_normalise_keywords(const struct config_group *g, struct catalogue_entry *e)
+{
+	return config_normalise_list(g, "keywords", e->keywords, e->nkeywords);
+}
+
+/*
+ * Reads the keywords and patterns of a catalogue group: either list may be
+ * left out, not both (then "keywords" is reported missing).
+ */
+static int
+config_load_matchers(const struct config_group *g, char ***keywords,
+    size_t *nkeywords, char ***patterns, size_t *npatterns)
+{
+	int need = config_member(g, "patterns") == NULL ? CONFIG_REQUIRED : 0;
+
+	return config_strings(g, "keywords", need | CONFIG_NONEMPTY,
+	    CONFIG_KEYWORD_MAX, keywords, nkeywords) == -1 ||
+	    config_strings(g, "patterns", CONFIG_NONEMPTY, CONFIG_PATTERN_MAX,
+	    patterns, npatterns) == -1 ? -1 : 0;
 }
 
 /* Reads entries[i] of the catalogue. */
 static int
 config_load_entry(struct config *conf, size_t i, const struct config_group *g)
 {
-	static const char *const keys[] = { "keywords", "districts",
-	    "department", "category", "weight", NULL };
+	static const char *const keys[] = { "keywords", "patterns",
+	    "districts", "streets", "department", "category", "weight", NULL };
 	struct catalogue_entry *e = &conf->entries[i];
 	char key[CONFIG_KEY_MAX];
 
 	if (config_check_keys(g, keys) == -1 ||
-	    config_strings(g, "keywords", CONFIG_REQUIRED | CONFIG_NONEMPTY,
-	    CONFIG_KEYWORD_MAX, &e->keywords, &e->nkeywords) == -1 ||
+	    config_load_matchers(g, &e->keywords, &e->nkeywords, &e->patterns,
+	    &e->npatterns) == -1 ||
 	    config_strings(g, "districts", 0, SIZE_MAX, &e->districts,
 	    &e->ndistricts) == -1 ||
+	    config_strings(g, "streets", 0, SIZE_MAX, &e->streets,
+	    &e->nstreets) == -1 ||
 	    config_string(g, "department", CONFIG_REQUIRED,
 	    &e->department) == -1 ||
 	    config_string(g, "category", 0, &e->category) == -1 ||
@@ -932,11 +1041,80 @@ config_load_entry(struct config *conf, size_t i, const struct config_group *g)
 	return 0;
 }
 
-/* Reads the catalogue file's entries list (it may be empty). */
+/* Reads an emergency's transfer number: 3 to 8 digits (119, 110, 120, 122). */
+static int
+config_transfer_to(const struct config_group *g, char **out)
+{
+	char key[CONFIG_KEY_MAX];
+	size_t len;
+
+	if (config_string(g, "transfer_to", CONFIG_REQUIRED | CONFIG_NONEMPTY,
+	    out) == -1)
+		return -1;
+	len = strlen(*out);
+	config_key(key, g->key, "transfer_to");
+	if (len < 3 || len > 8 || strspn(*out, CONFIG_TRANSFER_CHARS) != len)
+		return config_fail(g->r, config_member(g, "transfer_to"), key,
+		    "\"%s\" is not a number of 3 to 8 digits (119, 110, 120, "
+		    "122)", *out);
+	return 0;
+}
+
+/* Reads emergencies[i] of the catalogue. */
+static int
+config_load_emergency(struct config *conf, size_t i,
+    const struct config_group *g)
+{
+	static const char *const keys[] = { "keywords", "patterns", "except",
+	    "kind", "name", "transfer_to", NULL };
+	struct emergency *em = &conf->emergencies[i];
+
+	if (config_check_keys(g, keys) == -1 ||
+	    config_load_matchers(g, &em->keywords, &em->nkeywords,
+	    &em->patterns, &em->npatterns) == -1 ||
+	    config_strings(g, "except", 0, CONFIG_KEYWORD_MAX, &em->except,
+	    &em->nexcept) == -1 ||
+	    config_string(g, "kind", CONFIG_REQUIRED | CONFIG_NONEMPTY,
+	    &em->kind) == -1 ||
+	    config_string(g, "name", 0, &em->name) == -1 ||
+	    config_transfer_to(g, &em->transfer_to) == -1)
+		return -1;
+	if (em->name == NULL)
+		em->name = xstrdup(em->kind);
+	if (config_normalise_list(g, "keywords", em->keywords,
+	    em->nkeywords) == -1 || config_normalise_list(g, "except",
+	    em->except, em->nexcept) == -1)
+		return -1;
+	return 0;
+}
+
+/* Reads the catalogue file's optional emergencies list. */
+static int
+config_load_emergencies(struct config *conf, const struct config_group *root)
+{
+	const config_setting_t *list;
+	struct config_group g;
+	unsigned i;
+
+	if (config_list(root, "emergencies", 0, &list) == -1)
+		return -1;
+	if (list == NULL)
+		return 0;
+	conf->nemergencies = (size_t)config_setting_length(list);
+	conf->emergencies = xcalloc(conf->nemergencies,
+	    sizeof *conf->emergencies);
+	for (i = 0; i < conf->nemergencies; i++)
+		if (config_element(root, list, "emergencies", i, &g) == -1 ||
+		    config_load_emergency(conf, i, &g) == -1)
+			return -1;
+	return 0;
+}
+
+/* Reads the catalogue file: its entries list (it may be empty) and emergencies. */
 static int
 config_load_entries(struct config *conf, const struct config_group *root)
 {
-	static const char *const keys[] = { "entries", NULL };
+	static const char *const keys[] = { "entries", "emergencies", NULL };
 	const config_setting_t *list;
 	struct config_group g;
 	unsigned i;
@@ -950,7 +1128,7 @@ config_load_entries(struct config *conf, const struct config_group *root)
 		if (config_element(root, list, "entries", i, &g) == -1 ||
 		    config_load_entry(conf, i, &g) == -1)
 			return -1;
-	return 0;
+	return config_load_emergencies(conf, root);
 }
 
 /* Reads the main file's top level; *catalogue gets the catalogue's path. */
@@ -960,7 +1138,7 @@ config_load_main(struct config *conf, const struct config_group *root,
 {
 	static const char *const keys[] = { "listen", "redis", "limits",
 	    "routing", "tickets", "calendar", "policies", "testing",
-	    "departments", "principals", NULL };
+	    "departments", "principals", "repeats", "hot_spots", NULL };
 
 	if (config_check_keys(root, keys) == -1 ||
 	    config_load_listens(conf, root) == -1 ||
@@ -969,6 +1147,8 @@ config_load_main(struct config *conf, const struct config_group *root,
 	    config_load_routing(conf, root, catalogue) == -1 ||
 	    config_load_tickets(conf, root) == -1 ||
 	    config_load_testing(conf, root) == -1 ||
+	    config_load_repeats(conf, root) == -1 ||
+	    config_load_hot_spots(conf, root) == -1 ||
 	    config_load_departments(conf, root) == -1 ||
 	    config_load_principals(conf, root) == -1 ||
 	    config_load_time(conf, root) == -1)
@@ -1053,8 +1233,9 @@ config_load(const char *path, char *err, size_t errlen)
 	rc = config_read_main(conf, &catalogue, err, errlen);
 	if (rc == 0)
 		rc = config_read_catalogue(conf, catalogue, err, errlen);
-	if (rc == 0 && (conf->catalogue = catalogue_compile(conf->entries,
-	    conf->nentries, conf->departments, conf->ndepartments, why,
+	if (rc == 0 && (conf->catalogue = catalogue_build(conf->entries,
+	    conf->nentries, conf->emergencies, conf->nemergencies,
+	    conf->departments, conf->ndepartments, why,
 	    sizeof why)) == NULL) {
 		snprintf(err, errlen, "%s: %s", catalogue, why);
 		rc = -1;
@@ -1088,11 +1269,32 @@ config_free_entries(struct config *conf)
 	for (i = 0; i < conf->nentries; i++) {
 		e = &conf->entries[i];
 		config_free_strings(e->keywords, e->nkeywords);
+		config_free_strings(e->patterns, e->npatterns);
 		config_free_strings(e->districts, e->ndistricts);
+		config_free_strings(e->streets, e->nstreets);
 		free(e->department);
 		free(e->category);
 	}
 	free(conf->entries);
+}
+
+/* Frees the emergencies of conf. */
+static void
+config_free_emergencies(struct config *conf)
+{
+	struct emergency *em;
+	size_t i;
+
+	for (i = 0; i < conf->nemergencies; i++) {
+		em = &conf->emergencies[i];
+		config_free_strings(em->keywords, em->nkeywords);
+		config_free_strings(em->patterns, em->npatterns);
+		config_free_strings(em->except, em->nexcept);
+		free(em->kind);
+		free(em->name);
+		free(em->transfer_to);
+	}
+	free(conf->emergencies);
 }
 
 /* Frees conf and everything it owns, the compiled catalogue included. */
@@ -1105,6 +1307,7 @@ config_free(struct config *conf)
 		return;
 	catalogue_free(conf->catalogue);
 	config_free_entries(conf);
+	config_free_emergencies(conf);
 	calendar_free(conf->calendar);
 	policy_free(conf->policies);
 	for (i = 0; i < conf->nlistens; i++) {

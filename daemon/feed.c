@@ -46,7 +46,32 @@ cursor_valid(const char *s)
 	return 1;
 }
 
-/* Builds an Event envelope from {id, kind, number, at, actor, ticket hash}. */
+/* Fills a hot spot's numbers ("a,b"), count and place from entry e, if it has them. */
+static void
+event_hot_spot(Hotline__Event *ev, const redisReply *e)
+{
+	char *copy, *n, *save = NULL;
+	const char *p;
+	size_t count = 1;
+
+	if (e->elements < 9 || e->element[6]->type != REDIS_REPLY_STRING ||
+	    e->element[7]->type != REDIS_REPLY_STRING ||
+	    e->element[8]->type != REDIS_REPLY_STRING ||
+	    e->element[6]->len == 0)
+		return;
+	for (p = e->element[6]->str; *p != '\0'; p++)
+		count += *p == ',';
+	ev->numbers = xcalloc(count, sizeof *ev->numbers);
+	copy = xstrdup(e->element[6]->str);
+	for (n = strtok_r(copy, ",", &save); n != NULL;
+	    n = strtok_r(NULL, ",", &save))
+		ev->numbers[ev->n_numbers++] = record_strdup(n);
+	free(copy);
+	ev->count = (uint32_t)strtoul(e->element[7]->str, NULL, 10);
+	ev->place = record_strdup(e->element[8]->str);
+}
+
+/* Builds an Event envelope from {id, kind, number, at, actor, ticket hash, ...}. */
 static Hotline__Envelope *
 event_from(const redisReply *e, int mask)
 {
@@ -60,6 +85,7 @@ event_from(const redisReply *e, int mask)
 	ev->at = strtoll(e->element[3]->str, NULL, 10);
 	ev->actor = record_strdup(e->element[4]->str);
 	ev->ticket = record_ticket(e->element[5], mask);
+	event_hot_spot(ev, e);
 	env->body_case = HOTLINE__ENVELOPE__BODY_EVENT;
 	env->event = ev;
 	return env;
@@ -74,7 +100,7 @@ feed_deliver(struct watch *w, const redisReply *entries)
 	for (i = 0; i < entries->elements; i++) {
 		const redisReply *e = entries->element[i];
 
-		if (e->type != REDIS_REPLY_ARRAY || e->elements != 6)
+		if (e->type != REDIS_REPLY_ARRAY || e->elements < 6)
 			continue;
 		snprintf(w->cursor, sizeof w->cursor, "%s", e->element[0]->str);
 		session_push(w->conn, event_from(e, w->mask));

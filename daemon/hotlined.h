@@ -87,6 +87,43 @@ struct catalogue_entry {
 	char *department;	/* department id */
 	char *category;		/* e.g. "城乡建设/物业管理" */
 	double weight;		/* > 0 */
+	/* Fields added later stay at the end: tests build entries in order. */
+	char **patterns;	/* Hyperscan expressions over normalised text */
+	size_t npatterns;	/* keywords + patterns: at least one */
+	char **streets;		/* and only in these streets; none = all */
+	size_t nstreets;
+};
+
+/*
+ * An emergency of the catalogue (紧急警情): a ticket that matches one of its
+ * keywords or patterns and none of its except keywords is flagged and
+ * transferred to transfer_to, never dispatched.
+ */
+struct emergency {
+	char **keywords;	/* literal, normalised */
+	size_t nkeywords;
+	char **patterns;	/* Hyperscan expressions over normalised text */
+	size_t npatterns;	/* keywords + patterns: at least one */
+	char **except;		/* literal keywords that cancel it */
+	size_t nexcept;
+	char *kind;		/* "fire", "crime", "medical", ... */
+	char *name;		/* for people: "火警" */
+	char *transfer_to;	/* "119", "110", "120", "122" */
+};
+
+/* Linking a new ticket to a likely earlier one (重复件), in create.lua. */
+struct repeats_spec {
+	int64_t window_ms;	/* 0: no linking */
+	int simhash_bits;	/* the same district's text within this distance */
+	int candidates;		/* at most this many recent tickets compared */
+	int recent_max;		/* tickets kept per district for comparing */
+};
+
+/* Bursts of similar tickets about one place (高频件), in create.lua. */
+struct hot_spots_spec {
+	int count;		/* this many within the window: an alert; 0: off */
+	int64_t window_ms;
+	int simhash_bits;	/* "similar" for tickets without a category */
 };
 
 struct listen_spec {
@@ -129,6 +166,11 @@ struct testing_spec {
 struct routing_spec {
 	double dispatch_threshold;	/* confidence at or above: auto-dispatch */
 	double prior;			/* evidence "for nobody" in the confidence */
+	/* Blending with the learned model (blend.c); added at the end. */
+	double catalogue_weight;	/* 0..1: the catalogue's part */
+	double model_temperature;	/* naive Bayes' softmax temperature */
+	unsigned model_seed_weight;	/* catalogue keywords' weight in the model */
+	unsigned model_min_examples;	/* the model joins from this many examples */
 };
 
 struct catalogue;
@@ -151,6 +193,10 @@ struct config {
 	struct catalogue_entry *entries;
 	size_t nentries;
 	struct catalogue *catalogue;	/* entries compiled; owned */
+	struct emergency *emergencies;	/* compiled into catalogue too */
+	size_t nemergencies;
+	struct repeats_spec repeats;
+	struct hot_spots_spec hot_spots;
 };
 
 /*
@@ -176,13 +222,34 @@ struct classify_suggestion {
 	const char *category;		/* of the heaviest matched entry */
 	const char *matched[CLASSIFY_MAX_MATCHED];	/* distinct keywords */
 	size_t nmatched;
+	double model_probability;	/* blend_result: P(department | text) */
+	double confidence;		/* blend_result: the blended share */
 };
 
+/*
+ * A classification. The catalogue fills everything but the model's part;
+ * blend_result then re-ranks with the model (confidence and auto_dispatch
+ * become the blend's). An emergency never has auto_dispatch.
+ */
 struct classify_result {
 	struct classify_suggestion suggestions[CLASSIFY_MAX_SUGGESTIONS];
 	size_t nsuggestions;		/* best first, ties by department id */
 	double confidence;		/* top / (sum of all scores + prior) */
 	int auto_dispatch;		/* confidence >= threshold */
+	double total;			/* sum of all scores + prior */
+	double catalogue_confidence;	/* the catalogue's confidence */
+	size_t model_examples;		/* 0: not blended with a model */
+	const struct emergency *emergency;	/* the first matching, or NULL */
+	const char *emergency_matched[CLASSIFY_MAX_MATCHED];
+	size_t nemergency_matched;
+};
+
+/* What classify_ticket reads of a ticket; NULL strings count as "". */
+struct classify_input {
+	const char *title;		/* normalised */
+	const char *content;		/* normalised */
+	const char *district;
+	const char *street;
 };
 
 /*
@@ -192,6 +259,14 @@ struct classify_result {
  */
 struct catalogue *catalogue_compile(const struct catalogue_entry *entries,
     size_t nentries, const struct department *departments,
+    size_t ndepartments, char *err, size_t errlen);
+/*
+ * The same with emergencies, compiled into the same database (one scan
+ * finds both). They must outlive the catalogue too.
+ */
+struct catalogue *catalogue_build(const struct catalogue_entry *entries,
+    size_t nentries, const struct emergency *emergencies,
+    size_t nemergencies, const struct department *departments,
     size_t ndepartments, char *err, size_t errlen);
 void catalogue_free(struct catalogue *);
 /*
@@ -204,6 +279,58 @@ void catalogue_free(struct catalogue *);
 int classify_text(const struct catalogue *, const struct routing_spec *,
     const char *title, const char *content, const char *district,
     struct classify_result *out);
+/*
+ * classify_text with a street (entries with streets count only in them)
+ * and the emergencies: out->emergency is the first configured emergency
+ * that matched (and none of its except keywords did).
+ */
+int classify_ticket(const struct catalogue *, const struct routing_spec *,
+    const struct classify_input *, struct classify_result *out);
+
+/* blend.c: the catalogue and the learned model together, pure. */
+#define BLEND_TEXT_MAX 4096	/* bytes of a ticket's text the model reads */
+
+struct nbayes;
+/*
+ * The model's text of a ticket: normalize_text(district + " " + title +
+ * " " + content), cut to at most BLEND_TEXT_MAX bytes at a character
+ * boundary. A new string; the caller frees it.
+ */
+char *blend_text(const char *district, const char *title,
+    const char *content);
+/* Adds every entry's districts and keywords to the model, weight per token. */
+void blend_seed(struct nbayes *, const struct catalogue_entry *, size_t,
+    unsigned weight);
+/*
+ * Blends res (from classify_ticket) with prob[0 .. ndepartments-1], the
+ * model's probabilities indexed like departments, as routing says: each
+ * department scores catalogue_weight x score / res->total + (1 -
+ * catalogue_weight) x prob; the ranking, confidence and auto_dispatch
+ * become the blend's. With prob NULL, fewer than model_min_examples
+ * examples or a catalogue_weight of 1, res keeps the catalogue's ranking. Either way sets every
+ * suggestion's confidence and res->catalogue_confidence.
+ */
+void blend_result(struct classify_result *res,
+    const struct department *departments, size_t ndepartments,
+    const double *prob, size_t examples, const struct routing_spec *);
+
+/* repeat.c: likely repeats (重复件) and similar-text bursts by SimHash, pure. */
+#define REPEAT_NUMBER_MAX 24		/* bytes of a ticket number, NUL included */
+#define REPEAT_NEAR_MAX 49		/* near tickets listed (the new one: 50) */
+
+/* What repeat_scan found among a district's recent tickets. */
+struct repeat_found {
+	char repeat_of[REPEAT_NUMBER_MAX];	/* the likely repeat, or "" */
+	int distance;				/* its distance; -1: none */
+	char near[REPEAT_NEAR_MAX * REPEAT_NUMBER_MAX];	/* "a,b", newest first */
+	int nnear;		/* near tickets (more than listed, maybe) */
+};
+
+int repeat_parse(const char *member, char *number, size_t numlen,
+    uint64_t *hash, int64_t *at);
+void repeat_scan(struct repeat_found *, uint64_t hash,
+    const char *const *members, size_t n, const struct repeats_spec *,
+    const struct hot_spots_spec *, int64_t now);
 
 #endif
 
@@ -234,6 +361,7 @@ enum ticket_action {
 	TICKET_URGE,			/* 催办 */
 	TICKET_SUPERVISE,		/* 督办 */
 	TICKET_EXEMPT,			/* 免考核 */
+	TICKET_TRANSFER,		/* 转警: an emergency, at intake */
 };
 
 /* Which department may act: the lead (主办), an assisting one (协办), either. */
@@ -380,6 +508,10 @@ enum script_id {
 	SCRIPT_CLOCK_OFFSET,
 	SCRIPT_CLOCK_SCAN,
 	SCRIPT_CLOCK_SET,
+	SCRIPT_NB_READ,
+	SCRIPT_NB_IMPORT,
+	SCRIPT_NB_RETRAIN,
+	SCRIPT_RECENT_READ,
 	SCRIPT_COUNT
 };
 
@@ -496,6 +628,9 @@ void op_classify(struct request *);
 void op_create(struct request *);
 int create_args(struct store_args *, const char *principal, role_t,
     const Hotline__CreateRequest *, const struct classify_result *, int64_t now);
+int create_args_text(struct store_args *, const char *principal, role_t,
+    const Hotline__CreateRequest *, const struct classify_result *,
+    const char *text, const struct repeat_found *, int64_t now);
 void op_show(struct request *);
 void op_caller(struct request *);
 void answer_ticket(struct request *, Hotline__Ticket *);
@@ -573,3 +708,23 @@ void feed_wake(const char *feed);
 void feed_resync(void);
 void feed_writable(struct conn *);
 void feed_closed(struct conn *);
+
+/* learn.c: the learned model, kept in step with the examples in Redis. */
+#define LEARN_STREAM "ht:nb:examples"	/* the examples: the source of truth */
+#define LEARN_GENERATION "ht:nb:gen"	/* bumped: every daemon reads again */
+
+struct nbayes *learn_new_model(int seeded);
+void learn_init(void);
+void learn_reload(void);
+void learn_wake(void);
+void learn_resync(void);
+void learn_shutdown(void);
+size_t learn_posterior(const char *text, double *prob);
+uint64_t learn_epoch(void);
+void learn_classify(struct classify_result *, const char *text);
+
+/* op-learn.c: the learned model's examples (学习样本), for dispatchers and admins. */
+void op_export_examples(struct request *);
+void op_import_examples(struct request *);
+void op_retrain(struct request *);
+void op_evaluate(struct request *);

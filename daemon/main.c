@@ -33,6 +33,8 @@ on_wake(const char *what)
 		timer_poke();
 	else if (strcmp(what, "ht:clock") == 0)
 		timer_clock_changed();
+	else if (strcmp(what, LEARN_STREAM) == 0)
+		learn_wake();
 	else
 		feed_wake(what);
 }
@@ -44,6 +46,7 @@ on_resync(void)
 	feed_resync();
 	timer_resync();
 	recompute_resync();
+	learn_resync();
 }
 
 static void __attribute__((noreturn))
@@ -83,6 +86,7 @@ on_hup(evutil_socket_t sig, short what, void *arg)
 		return;
 	}
 	cfg = fresh;
+	learn_reload();
 	if (recompute_fingerprint(fresh) != recompute_fingerprint(old))
 		recompute_start();
 	config_free(old);
@@ -199,6 +203,7 @@ main(int argc, char *argv[])
 	if ((ev_base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
 	timer_init(ev_base);
+	learn_init();
 	store_init(ev_base, &cfg->redis, on_wake, on_resync);
 	if (server_listen(cfg) == -1)
 		fatalx("cannot open the listeners; exiting");
@@ -226,6 +231,7 @@ main(int argc, char *argv[])
 	event_free(sig_term);
 	event_free(sig_int);
 	event_base_free(ev_base);
+	learn_shutdown();
 	config_free(cfg);
 	normalize_free();
 	log_info("stopped");

@@ -4,6 +4,7 @@
 
 #include "hotlined.h"
 #include "normalize.h"
+#include "simhash.h"
 
 #define CALLER_LIMIT_DEFAULT 20
 #define CALLER_LIMIT_MAX 100
@@ -42,16 +43,48 @@ op_ping(struct request *r)
 	request_answer(r, env);
 }
 
+/* Copies n matched keywords or patterns into a new repeated string field. */
+static char **
+matched_copy(const char *const *matched, size_t n)
+{
+	char **out = xcalloc(n, sizeof *out);
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		out[k] = record_strdup(matched[k]);
+	return out;
+}
+
+/* Describes a matched emergency for the agent: what, where to, and why. */
+static Hotline__Emergency *
+emergency_from(const struct classify_result *res)
+{
+	Hotline__Emergency *em = xmalloc(sizeof *em);
+
+	hotline__emergency__init(em);
+	em->kind = record_strdup(res->emergency->kind);
+	em->name = record_strdup(res->emergency->name);
+	em->transfer_to = record_strdup(res->emergency->transfer_to);
+	em->n_matched = res->nemergency_matched;
+	em->matched = matched_copy(res->emergency_matched,
+	    res->nemergency_matched);
+	return em;
+}
+
 /* Copies a classification into a Routing message (it outlives a reload). */
 static Hotline__Routing *
 routing_from(const struct classify_result *res)
 {
 	Hotline__Routing *rt = xmalloc(sizeof *rt);
-	size_t i, k;
+	size_t i;
 
 	hotline__routing__init(rt);
 	rt->confidence = res->confidence;
 	rt->auto_dispatch = res->auto_dispatch;
+	rt->catalogue_confidence = res->catalogue_confidence;
+	rt->model_examples = res->model_examples;
+	if (res->emergency != NULL)
+		rt->emergency = emergency_from(res);
 	rt->n_suggestions = res->nsuggestions;
 	rt->suggestions = xcalloc(res->nsuggestions, sizeof *rt->suggestions);
 	for (i = 0; i < res->nsuggestions; i++) {
@@ -63,31 +96,43 @@ routing_from(const struct classify_result *res)
 		out->score = s->score;
 		out->category = record_strdup(s->category);
 		out->n_matched = s->nmatched;
-		out->matched = xcalloc(s->nmatched, sizeof *out->matched);
-		for (k = 0; k < s->nmatched; k++)
-			out->matched[k] = record_strdup(s->matched[k]);
+		out->matched = matched_copy(s->matched, s->nmatched);
+		out->model_probability = s->model_probability;
+		out->confidence = s->confidence;
 		rt->suggestions[i] = out;
 	}
 	return rt;
 }
 
-/* Runs the classifier; answers INTERNAL and returns -1 if it failed. */
-static int
-classify_or_fail(struct request *r, const char *title, const char *content,
-    const char *district, struct classify_result *res)
+/*
+ * Runs the catalogue and blends it with the learned model. Returns the
+ * model's text of the ticket (blend_text; the caller frees it), or NULL
+ * after answering INTERNAL if Hyperscan failed.
+ */
+static char *
+classify_or_fail(struct request *r, const struct classify_input *raw,
+    struct classify_result *res)
 {
-	char *nt = normalize_text(title), *nc = normalize_text(content);
-	int rc = classify_text(cfg->catalogue, &cfg->routing, nt, nc, district,
-	    res);
+	struct classify_input in = *raw;
+	char *nt = normalize_text(raw->title), *nc = normalize_text(raw->content);
+	char *text;
+	int rc;
 
+	in.title = nt;
+	in.content = nc;
+	rc = classify_ticket(cfg->catalogue, &cfg->routing, &in, res);
 	/* Matched keywords point into the catalogue, not into the text. */
 	free(nt);
 	free(nc);
-	if (rc == 0)
-		return 0;
-	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
-	    "the classifier failed (logged by the server)");
-	return -1;
+	if (rc == -1) {
+		log_warnx("classify: hyperscan failed");
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
+		    "the classifier failed (logged by the server)");
+		return NULL;
+	}
+	text = blend_text(raw->district, raw->title, raw->content);
+	learn_classify(res, text);
+	return text;
 }
 
 /* Ranks departments for a demand's text: the routing suggestion (派单建议). */
@@ -95,17 +140,21 @@ void
 op_classify(struct request *r)
 {
 	const Hotline__ClassifyRequest *q = r->in->classify;
+	struct classify_input in = { q->title, q->content, q->district,
+	    q->street };
 	struct classify_result res;
 	Hotline__Envelope *env;
 	Hotline__ClassifyReply *reply;
+	char *text;
 
 	if (q->title[0] == '\0' && q->content[0] == '\0') {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
 		    "content", "title or content is required");
 		return;
 	}
-	if (classify_or_fail(r, q->title, q->content, q->district, &res) == -1)
+	if ((text = classify_or_fail(r, &in, &res)) == NULL)
 		return;
+	free(text);
 	reply = xmalloc(sizeof *reply);
 	hotline__classify_reply__init(reply);
 	reply->routing = routing_from(&res);
@@ -171,6 +220,24 @@ create_check(struct request *r, const Hotline__CreateRequest *q)
 	return -1;
 }
 
+/* Adds the emergency's fields: transferred, or dismissed by the agent. */
+static void
+create_emergency_args(struct store_args *a, const Hotline__CreateRequest *q,
+    const struct classify_result *res, enum ticket_action route)
+{
+	if (res->emergency == NULL)
+		return;
+	store_args_add(a, "emergency_kind");
+	store_args_add(a, res->emergency->kind);
+	if (route == TICKET_TRANSFER) {
+		store_args_add(a, "transfer_to");
+		store_args_add(a, res->emergency->transfer_to);
+	} else if (q->emergency_dismissed) {
+		store_args_add(a, "emergency_dismissed");
+		store_args_add(a, "1");
+	}
+}
+
 /* Adds the ticket's own fields as field/value pairs for create.lua. */
 static void
 create_fields_args(struct store_args *a, const Hotline__CreateRequest *q,
@@ -222,21 +289,33 @@ create_fields_args(struct store_args *a, const Hotline__CreateRequest *q,
 	}
 }
 
-/* The routing decision's note for the history (why dispatched or not). */
+/*
+ * The routing decision's note for the history (why dispatched or not), and
+ * that the agent dismissed an emergency, if so.
+ */
 static void
-create_route_note(struct store_args *a, const struct classify_result *res,
-    enum ticket_action route)
+create_route_note(struct store_args *a, const Hotline__CreateRequest *q,
+    const struct classify_result *res, enum ticket_action route)
 {
-	if (route == TICKET_ANSWER)
-		store_args_addf(a, "直接办结 answered at intake");
+	const char *dismissed = res->emergency != NULL &&
+	    q->emergency_dismissed ? "; the agent dismissed the emergency "
+	    "flag (非紧急)" : "";
+
+	if (route == TICKET_TRANSFER)
+		store_args_addf(a, "转警 emergency %s (%s): transferred to %s; "
+		    "matched %s", res->emergency->name, res->emergency->kind,
+		    res->emergency->transfer_to, res->emergency_matched[0]);
+	else if (route == TICKET_ANSWER)
+		store_args_addf(a, "直接办结 answered at intake%s", dismissed);
 	else if (route == TICKET_DISPATCH)
-		store_args_addf(a, "自动派单 auto-dispatch to %s, confidence %.2f",
-		    res->suggestions[0].department->name, res->confidence);
+		store_args_addf(a, "自动派单 auto-dispatch to %s, confidence "
+		    "%.2f%s", res->suggestions[0].department->name,
+		    res->confidence, dismissed);
 	else if (res->nsuggestions == 0)
-		store_args_addf(a, "待派单 no catalogue entry matched");
+		store_args_addf(a, "待派单 no suggestion%s", dismissed);
 	else
-		store_args_addf(a, "待派单 confidence %.2f below %.2f",
-		    res->confidence, cfg->routing.dispatch_threshold);
+		store_args_addf(a, "待派单 confidence %.2f below %.2f%s",
+		    res->confidence, cfg->routing.dispatch_threshold, dismissed);
 }
 
 /*
@@ -272,19 +351,72 @@ create_clock_args(struct store_args *a, const Hotline__CreateRequest *q,
 }
 
 /*
- * Builds every key and argument of create.lua (see the script's header) for
- * a ticket registered by principal at time now; returns the number of keys.
- * Benchmarks call it too, to run the very same script with the same arguments.
+ * Decides where a new ticket goes: an emergency is transferred (转警) unless
+ * the agent dismissed it, whatever else the request says; then a direct
+ * answer closes it; then a confident classification dispatches it (a
+ * dismissed emergency by its confidence alone); else triage.
+ */
+static enum ticket_action
+create_action(const Hotline__CreateRequest *q, const struct classify_result *res)
+{
+	int confident = res->auto_dispatch || (res->emergency != NULL &&
+	    res->confidence >= cfg->routing.dispatch_threshold);
+
+	if (res->emergency != NULL && !q->emergency_dismissed)
+		return TICKET_TRANSFER;
+	if (q->direct_answer[0] != '\0')
+		return TICKET_ANSWER;
+	if (confident && res->nsuggestions > 0)
+		return TICKET_DISPATCH;
+	return TICKET_TRIAGE;
+}
+
+/* Returns the matter of a ticket for hot spots: its top suggestion's category, or "". */
+static const char *
+create_matter(const struct classify_result *res)
+{
+	if (res->nsuggestions == 0 || res->suggestions[0].category == NULL)
+		return "";
+	return res->suggestions[0].category;
+}
+
+/*
+ * Adds create.lua's arguments for repeats (重复件) and hot spots (高频件): the
+ * settings, the text's SimHash as two 32-bit halves (as the district's
+ * recent tickets keep it), the matter, the district, and what the daemon
+ * found among the recent tickets (found NULL: nothing was looked at).
+ */
+static void
+create_similar_args(struct store_args *a, const Hotline__CreateRequest *q,
+    const struct classify_result *res, const char *text,
+    const struct repeat_found *found)
+{
+	const struct repeats_spec *rp = &cfg->repeats;
+	const struct hot_spots_spec *hs = &cfg->hot_spots;
+	uint64_t h = simhash_text(text);
+
+	store_args_addf(a, "%lld,%d,%d,%lld", (long long)rp->window_ms,
+	    rp->recent_max, hs->count, (long long)hs->window_ms);
+	store_args_addf(a, "%u:%u", (unsigned)(h >> 32),
+	    (unsigned)(h & 0xffffffffu));
+	store_args_add(a, create_matter(res));
+	store_args_add(a, q->district);
+	store_args_add(a, found != NULL ? found->repeat_of : "");
+	store_args_addf(a, "%d:%s", found != NULL ? found->nnear : 0,
+	    found != NULL ? found->near : "");
+}
+
+/*
+ * create_args with the ticket's text for the model (blend_text's form) and
+ * what the daemon found among the district's recent tickets (NULL: none).
  */
 int
-create_args(struct store_args *a, const char *principal, role_t role,
+create_args_text(struct store_args *a, const char *principal, role_t role,
     const Hotline__CreateRequest *q, const struct classify_result *res,
-    int64_t now)
+    const char *text, const struct repeat_found *found, int64_t now)
 {
 	const struct transition *route;
-	enum ticket_action action = q->direct_answer[0] != '\0' ? TICKET_ANSWER :
-	    res->auto_dispatch && res->nsuggestions > 0 ? TICKET_DISPATCH :
-	    TICKET_TRIAGE;
+	enum ticket_action action = create_action(q, res);
 	int dispatch = action == TICKET_DISPATCH;
 	const char *dept = dispatch ? res->suggestions[0].department->id : "";
 	char day[9];
@@ -295,6 +427,7 @@ create_args(struct store_args *a, const char *principal, role_t role,
 	store_args_addf(a, "ht:seq:%s", day);
 	store_args_addf(a, "ht:caller:%s", q->caller_phone);
 	store_args_add(a, "ht:triage");
+	store_args_addf(a, "ht:recent:%s", q->district);
 	if (dispatch) {
 		store_args_addf(a, "ht:dept:%s:open", dept);
 		store_args_addf(a, "ht:dept:%s:feed", dept);
@@ -307,20 +440,89 @@ create_args(struct store_args *a, const char *principal, role_t role,
 	store_args_addf(a, "%d", ticket_transition(TICKET_CREATE)->to);
 	store_args_addf(a, "%d", route->to);
 	store_args_add(a, route->name);
-	create_route_note(a, res, action);
+	create_route_note(a, q, res, action);
 	store_args_addf(a, "%d", route->department_event);
 	store_args_addf(a, "%d", route->centre_event);
 	store_args_addf(a, "%d", cfg->redis.feed_maxlen);
+	create_similar_args(a, q, res, text, found);
 	create_clock_args(a, q, dispatch ? dept : NULL, now);
 	create_fields_args(a, q, res, action);
-	return dispatch ? 6 : 4;
+	create_emergency_args(a, q, res, action);
+	store_args_add(a, "nb_text");
+	store_args_addf(a, "%s", text);
+	return dispatch ? 7 : 5;
+}
+
+/*
+ * Builds every key and argument of create.lua (see the script's header) for
+ * a ticket registered by principal at time now; returns the number of keys.
+ * Benchmarks call it too, to run the very same script with the same arguments.
+ */
+int
+create_args(struct store_args *a, const char *principal, role_t role,
+    const Hotline__CreateRequest *q, const struct classify_result *res,
+    int64_t now)
+{
+	char *text = blend_text(q->district, q->title, q->content);
+	int nkeys;
+
+	nkeys = create_args_text(a, principal, role, q, res, text, NULL, now);
+	free(text);
+	return nkeys;
+}
+
+/* Answers a create with out (taken). */
+static void
+create_answer(struct request *r, Hotline__CreateReply *out)
+{
+	Hotline__Envelope *env = envelope_new();
+
+	env->body_case = HOTLINE__ENVELOPE__BODY_CREATED;
+	env->created = out;
+	request_answer(r, env);
+}
+
+/* Frees a CreateReply kept in a request's state. */
+static void
+create_reply_free(void *reply)
+{
+	hotline__create_reply__free_unpacked(reply, NULL);
+}
+
+/* ticket_read.lua answered with the earlier ticket (重复件): the reply is complete. */
+static void
+create_repeat_done(struct request *r, redisReply *reply)
+{
+	Hotline__CreateReply *out = r->state;
+
+	r->state = NULL;
+	r->state_free = NULL;
+	out->repeat = record_ticket(reply, 0);
+	create_answer(r, out);
+}
+
+/*
+ * The new ticket repeats an earlier one: reads it for the agent before
+ * answering, keeping out in the request's state. If that read fails the
+ * create is answered with the failure, although the ticket exists: a retry
+ * with the same call id returns it (idempotency).
+ */
+static void
+create_read_repeat(struct request *r, Hotline__CreateReply *out)
+{
+	struct store_args args = { 0 };
+
+	r->state = out;
+	r->state_free = create_reply_free;
+	store_args_addf(&args, "ht:ticket:%s", out->ticket->repeat_of);
+	request_script(r, SCRIPT_TICKET_READ, 1, &args, create_repeat_done);
+	store_args_free(&args);
 }
 
 /* create.lua answered: {"new"|"dup", number, ticket hash}. */
 static void
 create_done(struct request *r, redisReply *reply)
 {
-	Hotline__Envelope *env;
 	Hotline__CreateReply *out;
 	Hotline__Ticket *t = NULL;
 	int duplicate;
@@ -338,16 +540,21 @@ create_done(struct request *r, redisReply *reply)
 	hotline__create_reply__init(out);
 	out->ticket = t;
 	out->duplicate = duplicate;
-	if (!duplicate) {
-		out->routing = r->state;	/* built before the script ran */
-		r->state = NULL;
-		log_info("ticket %s created by %s: %s", t->number,
-		    r->conn->principal, ticket_state_label(t->state));
+	if (duplicate) {
+		create_answer(r, out);
+		return;
 	}
-	env = envelope_new();
-	env->body_case = HOTLINE__ENVELOPE__BODY_CREATED;
-	env->created = out;
-	request_answer(r, env);
+	out->routing = r->state;	/* built before the script ran */
+	r->state = NULL;
+	r->state_free = NULL;
+	log_info("ticket %s created by %s: %s%s%s", t->number,
+	    r->conn->principal, ticket_state_label(t->state),
+	    t->repeat_of[0] != '\0' ? ", likely a repeat of " : "",
+	    t->repeat_of);
+	if (t->repeat_of[0] != '\0' && ticket_number_valid(t->repeat_of))
+		create_read_repeat(r, out);
+	else
+		create_answer(r, out);
 }
 
 /* Frees a Routing kept in a request's state. */
@@ -357,25 +564,151 @@ routing_free(void *routing)
 	hotline__routing__free_unpacked(routing, NULL);
 }
 
-/* Registers a ticket (登记): classify, then store and dispatch in one script. */
+/*
+ * A create between its classification and create.lua, while the district's
+ * recent tickets are read. The result points into the configuration: if a
+ * reload came in between (the epoch moved), it is classified again.
+ */
+struct create_job {
+	struct classify_result res;
+	char *text;			/* blend_text's form */
+	uint64_t hash;			/* its SimHash */
+	uint64_t epoch;			/* learn_epoch() when classified */
+	int64_t now;
+};
+
+/* Frees a create job kept in a request's state. */
+static void
+create_job_free(void *arg)
+{
+	struct create_job *job = arg;
+
+	free(job->text);
+	free(job);
+}
+
+/* Stores the ticket, dispatching it or not, in one script. */
+static void
+create_send(struct request *r, const struct classify_result *res,
+    const char *text, const struct repeat_found *found, int64_t now)
+{
+	struct store_args args = { 0 };
+	int nkeys;
+
+	r->state = routing_from(res);
+	r->state_free = routing_free;
+	nkeys = create_args_text(&args, r->conn->principal, r->conn->role,
+	    r->in->create, res, text, found, now);
+	request_script(r, SCRIPT_CREATE, nkeys, &args, create_done);
+	store_args_free(&args);
+}
+
+/*
+ * Returns 1 if the ticket's text is to be compared with the district's
+ * recent ones: for a likely repeat, or for a similar-text hot spot when
+ * the ticket has no matter of its own.
+ */
+static int
+create_needs_recent(const Hotline__CreateRequest *q,
+    const struct classify_result *res, uint64_t hash)
+{
+	if (q->district[0] == '\0' || hash == 0)
+		return 0;
+	return cfg->repeats.window_ms > 0 || (cfg->hot_spots.count > 0 &&
+	    create_matter(res)[0] == '\0');
+}
+
+/* Compares the job's text with recent_read.lua's members. */
+static void
+create_compare(const struct create_job *job, const redisReply *reply,
+    struct repeat_found *found)
+{
+	size_t n = reply->type == REDIS_REPLY_ARRAY ? reply->elements : 0;
+	const char **members = xcalloc(n + 1, sizeof *members);
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (reply->element[i]->type == REDIS_REPLY_STRING)
+			members[k++] = reply->element[i]->str;
+	repeat_scan(found, job->hash, members, k, &cfg->repeats,
+	    &cfg->hot_spots, job->now);
+	free(members);
+}
+
+/* recent_read.lua answered: compare, then store the ticket. */
+static void
+create_recent_done(struct request *r, redisReply *reply)
+{
+	const Hotline__CreateRequest *q = r->in->create;
+	struct classify_input in = { q->title, q->content, q->district,
+	    q->street };
+	struct create_job *job = r->state;
+	struct repeat_found found;
+	char *text;
+
+	r->state = NULL;
+	r->state_free = NULL;
+	if (job->epoch != learn_epoch()) {
+		if ((text = classify_or_fail(r, &in, &job->res)) == NULL) {
+			create_job_free(job);
+			return;
+		}
+		free(job->text);
+		job->text = text;
+	}
+	create_compare(job, reply, &found);
+	create_send(r, &job->res, job->text, &found, job->now);
+	create_job_free(job);
+}
+
+/* Reads the district's recent tickets for the job, keeping it in r's state. */
+static void
+create_read_recent(struct request *r, struct create_job *job)
+{
+	const struct repeats_spec *rp = &cfg->repeats;
+	int64_t back = rp->window_ms;
+	struct store_args args = { 0 };
+
+	if (cfg->hot_spots.count > 0 && cfg->hot_spots.window_ms > back)
+		back = cfg->hot_spots.window_ms;
+	r->state = job;
+	r->state_free = create_job_free;
+	store_args_addf(&args, "ht:recent:%s", r->in->create->district);
+	store_args_addf(&args, "%lld", (long long)(job->now - back));
+	store_args_addf(&args, "%d", rp->candidates);
+	request_script(r, SCRIPT_RECENT_READ, 1, &args, create_recent_done);
+	store_args_free(&args);
+}
+
+/*
+ * Registers a ticket (登记): classify; compare its text with the district's
+ * recent tickets (repeats, hot spots) when needed; then store and dispatch
+ * it in one script.
+ */
 void
 op_create(struct request *r)
 {
 	const Hotline__CreateRequest *q = r->in->create;
-	struct classify_result res;
-	struct store_args args = { 0 };
-	int nkeys;
+	struct classify_input in = { q->title, q->content, q->district,
+	    q->street };
+	struct create_job *job;
 
 	if (create_check(r, q) == -1)
 		return;
-	if (classify_or_fail(r, q->title, q->content, q->district, &res) == -1)
+	job = xcalloc(1, sizeof *job);
+	if ((job->text = classify_or_fail(r, &in, &job->res)) == NULL) {
+		free(job);
 		return;
-	r->state = routing_from(&res);
-	r->state_free = routing_free;
-	nkeys = create_args(&args, r->conn->principal, r->conn->role, q, &res,
-	    now_ms());
-	request_script(r, SCRIPT_CREATE, nkeys, &args, create_done);
-	store_args_free(&args);
+	}
+	job->hash = simhash_text(job->text);
+	job->epoch = learn_epoch();
+	job->now = now_ms();
+	if (create_needs_recent(q, &job->res, job->hash)) {
+		create_read_recent(r, job);
+		return;
+	}
+	create_send(r, &job->res, job->text, NULL, job->now);
+	create_job_free(job);
 }
 
 /* Answers r with one ticket. */

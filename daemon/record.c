@@ -70,6 +70,11 @@ static const struct {
 	F("overdue", FIELD_BOOL, overdue, 0),
 	F("callback_overdue", FIELD_BOOL, callback_overdue, 0),
 	F("clock_limit", FIELD_STRING, complete_limit, 0),
+	F("emergency_kind", FIELD_STRING, emergency_kind, 0),
+	F("transfer_to", FIELD_STRING, transfer_to, 0),
+	F("emergency_dismissed", FIELD_BOOL, emergency_dismissed, 0),
+	F("repeat_of", FIELD_STRING, repeat_of, 0),
+	F("repeat_reason", FIELD_ENUM, repeat_reason, 0),
 #undef F
 };
 

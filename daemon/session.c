@@ -65,6 +65,15 @@ static const struct op ops[] = {
 	{ BODY(DEADLINE), "deadline", ROLE_ANY_BIT, op_deadline },
 	{ BODY(SHIFT_CLOCK), "shift_clock", ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN),
 	    op_shift_clock },
+
+	{ BODY(EXPORT_EXAMPLES), "export_examples", DISPATCHER_BIT |
+	    ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN), op_export_examples },
+	{ BODY(IMPORT_EXAMPLES), "import_examples",
+	    ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN), op_import_examples },
+	{ BODY(RETRAIN), "retrain", DISPATCHER_BIT |
+	    ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN), op_retrain },
+	{ BODY(EVALUATE), "evaluate", DISPATCHER_BIT |
+	    ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN), op_evaluate },
 };
 
 /* Finds the operation for a request body, or NULL if it is not a request. */

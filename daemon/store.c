@@ -29,6 +29,10 @@ static const char *script_names[SCRIPT_COUNT] = {
 	[SCRIPT_CLOCK_OFFSET] = "clock_offset",
 	[SCRIPT_CLOCK_SCAN] = "clock_scan",
 	[SCRIPT_CLOCK_SET] = "clock_set",
+	[SCRIPT_NB_READ] = "nb_read",
+	[SCRIPT_NB_IMPORT] = "nb_import",
+	[SCRIPT_NB_RETRAIN] = "nb_retrain",
+	[SCRIPT_RECENT_READ] = "recent_read",
 };
 
 enum link_state { LINK_DOWN, LINK_CONNECTING, LINK_SETUP, LINK_READY };

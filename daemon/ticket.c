@@ -42,6 +42,9 @@ static const struct transition transitions[] = {
 	    PARTY_NONE, NONE, EV(TRIAGED), NONE, EFFECT_TRIAGE_ADD, NULL },
 	{ TICKET_ANSWER, "answer", S(REGISTERED), TO(CLOSED), AGENT,
 	    PARTY_NONE, NONE, NONE, NONE, 0, NULL },
+	/* 转警: an emergency goes to 119/110/120/122, never to a department; final. */
+	{ TICKET_TRANSFER, "transfer", S(REGISTERED), TO(TRANSFERRED), AGENT,
+	    PARTY_NONE, NONE, NONE, NONE, 0, NULL },
 
 	/* The dispatcher (派单员). */
 	{ TICKET_MANUAL_DISPATCH, "dispatch", S(TRIAGE), TO(DISPATCHED),
@@ -236,6 +239,8 @@ ticket_state_label(Hotline__TicketState state)
 		return "closed (已办结)";
 	case TO(MERGED):
 		return "merged (已并单)";
+	case TO(TRANSFERRED):
+		return "transferred (已转警)";
 	default:
 		return "unknown";
 	}

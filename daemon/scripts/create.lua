@@ -1,18 +1,38 @@
--- create.lua: registers a ticket (登记) and either dispatches it (派单) or queues it for triage, in one atomic step.
+-- create.lua: registers a ticket (登记) and dispatches it (派单), queues it for triage, or records its transfer (转警), in one atomic step.
 --
 -- KEYS[1] ht:callid:<call id>   idempotency key
 -- KEYS[2] ht:seq:<yyyymmdd>     daily sequence
 -- KEYS[3] ht:caller:<phone>     the caller's tickets (重复来电)
 -- KEYS[4] ht:triage             tickets waiting for a dispatcher
--- KEYS[5] ht:dept:<id>:open     (only when dispatching) the department's open tickets
--- KEYS[6] ht:dept:<id>:feed     (only when dispatching) the department's event stream
+-- KEYS[5] ht:recent:<district>  the district's recent tickets scored by time,
+--                               "<number>:<hi>:<lo>:<ms>" (SimHash halves, time):
+--                               repeats, hot spots
+-- KEYS[6] ht:dept:<id>:open     (only when dispatching) the department's open tickets
+-- KEYS[7] ht:dept:<id>:feed     (only when dispatching) the department's event stream
 -- ARGV: now_ms day principal role dept registered_state to_state route_action
---       route_note dept_event centre_event feed_maxlen timers, then
---       field/value pairs of the ticket (the clock's among them).
---   timers: "sign=<ms>,warn=<ms>,overdue=<ms>" to arm, generation 1.
+--       route_note dept_event centre_event feed_maxlen similar simhash matter
+--       district similar_repeat near timers, then field/value pairs of the
+--       ticket (the clock's among them).
+--   similar: "repeat_window_ms,recent_max,hot_count,hot_window_ms"
+--            (repeat_window_ms 0: no repeats; hot_count 0: no hot spots)
+--   simhash: "<hi>:<lo>", the text's 64-bit SimHash as two unsigned 32-bit
+--            halves, kept in KEYS[5] for the tickets after this one
+--   matter:  the top suggestion's category ("" none), for hot spots
+--   similar_repeat: the district's ticket with the nearest text, as the
+--            daemon found it (recent_read.lua, then repeat.c), or ""
+--   near:    "<count>:a,b": how many of the district's tickets have nearly
+--            the same text within the hot window, and the newest of them,
+--            as the daemon found them ("0:" none)
+--   timers:  "sign=<ms>,warn=<ms>,overdue=<ms>" to arm, generation 1.
 --   dept non-empty: dispatched to it (its open list, its feed); else, with
 --   to_state triage (2), into the triage queue with a centre event; else
---   (直接办结) closed at once.
+--   (直接办结, 转警) nowhere: closed or transferred at once.
+-- Repeats (重复件): the caller's latest ticket within the window, else
+-- similar_repeat, is set as repeat_of (its master if it was merged).
+-- Hot spots (高频件): when hot_count tickets of the district share the matter
+-- (or, without one, this one and the near ones) within the hot window, one
+-- EVENT_KIND_HOT_SPOT goes to the supervisors' feed, at most once per window
+-- per district and matter.
 -- Returns {"dup", number, ticket hash} when the call id was seen before,
 -- else {"new", number, ticket hash}. Ticket keys are derived from the number
 -- this script allocates: hotline runs on one Redis primary, not a cluster.
@@ -20,13 +40,24 @@ local now, day, principal, role, dept = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV
 local registered, to_state = ARGV[6], ARGV[7]
 local route_action, route_note = ARGV[8], ARGV[9]
 local dept_event, centre_event, feed_maxlen = ARGV[10], ARGV[11], ARGV[12]
-local timers = ARGV[13]
-local FIRST_FIELD = 14
+local simhash, matter, district = ARGV[14], ARGV[15], ARGV[16]
+local similar_repeat, near, timers = ARGV[17], ARGV[18], ARGV[19]
+local FIRST_FIELD = 20
+local STATE_MERGED = '9'
+local REPEAT_SAME_CALLER, REPEAT_SIMILAR_TEXT = '1', '2'
+local EVENT_HOT_SPOT = '30'
+local HOT_NUMBERS_MAX = 50
 
 local existing = redis.call('GET', KEYS[1])
 if existing then
   return {'dup', existing, redis.call('HGETALL', 'ht:ticket:' .. existing)}
 end
+
+local similar = {}
+for v in string.gmatch(ARGV[13], '[^,]+') do similar[#similar + 1] = tonumber(v) end
+local repeat_window, recent_max, hot_count, hot_window =
+  similar[1], similar[2], similar[3], similar[4]
+local t_now = tonumber(now)
 
 local seq = redis.call('INCR', KEYS[2])
 if seq == 1 then
@@ -36,11 +67,33 @@ local number = day .. string.format('%06d', seq)
 local ticket = 'ht:ticket:' .. number
 local history = 'ht:history:' .. number
 
+-- 重复件: returns the earlier ticket and the reason, or nil.
+local function find_repeat()
+  if repeat_window <= 0 then return nil end
+  local last = redis.call('ZREVRANGEBYSCORE', KEYS[3], '+inf', t_now - repeat_window,
+    'LIMIT', 0, 1)[1]
+  if last then return last, REPEAT_SAME_CALLER end
+  if similar_repeat ~= '' then return similar_repeat, REPEAT_SIMILAR_TEXT end
+  return nil
+end
+
+local repeat_of, repeat_reason = find_repeat()
+if repeat_of then
+  local s = redis.call('HMGET', 'ht:ticket:' .. repeat_of, 'state', 'master')
+  if s[1] == STATE_MERGED and s[2] and s[2] ~= '' then repeat_of = s[2] end
+end
+
 local fields = {'number', number, 'state', to_state, 'dept', dept,
   'created_at', now, 'updated_at', now, 'created_by', principal}
 for i = FIRST_FIELD, #ARGV, 2 do
   fields[#fields + 1] = ARGV[i]
   fields[#fields + 1] = ARGV[i + 1]
+end
+if repeat_of then
+  fields[#fields + 1] = 'repeat_of'
+  fields[#fields + 1] = repeat_of
+  fields[#fields + 1] = 'repeat_reason'
+  fields[#fields + 1] = repeat_reason
 end
 redis.call('HSET', ticket, unpack(fields))
 redis.call('SET', KEYS[1], number)
@@ -61,8 +114,8 @@ local function push(feed, kind)
 end
 
 if dept ~= '' then
-  redis.call('ZADD', KEYS[5], now, number)
-  push(KEYS[6], dept_event)
+  redis.call('ZADD', KEYS[6], now, number)
+  push(KEYS[7], dept_event)
   redis.call('HSET', ticket, 'clock_gen', '1')
   redis.call('SADD', 'ht:clocks', number)
   for kind, due in string.gmatch(timers, '(%a+)=(%d+)') do
@@ -75,5 +128,50 @@ if dept ~= '' then
 elseif to_state == '2' then
   redis.call('ZADD', KEYS[4], now, number)
   push('ht:centre:feed', centre_event)
+end
+
+-- The district's recent tickets, bounded by age and count.
+if district ~= '' and simhash ~= '0:0' and (repeat_window > 0 or hot_count > 0) then
+  local keep = math.max(repeat_window, hot_count > 0 and hot_window or 0)
+  redis.call('ZADD', KEYS[5], now, number .. ':' .. simhash .. ':' .. now)
+  redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', '(' .. (t_now - keep))
+  redis.call('ZREMRANGEBYRANK', KEYS[5], 0, -(recent_max + 1))
+  redis.call('PEXPIRE', KEYS[5], keep)
+end
+
+-- 高频件: the burst's numbers (newest first) and its place, or nil.
+local function find_burst()
+  local since = t_now - hot_window
+  if matter ~= '' then
+    local key = 'ht:hot:' .. district .. ':' .. matter
+    redis.call('ZADD', key, now, number)
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. since)
+    redis.call('PEXPIRE', key, hot_window)
+    local count = redis.call('ZCARD', key)
+    if count >= hot_count then
+      return redis.call('ZREVRANGE', key, 0, HOT_NUMBERS_MAX - 1), count, matter
+    end
+    return nil
+  end
+  local count, list = string.match(near, '^(%d+):(.*)$')
+  local burst = {number}
+  for n in string.gmatch(list or '', '[^,]+') do burst[#burst + 1] = n end
+  count = (tonumber(count) or 0) + 1
+  if count >= hot_count then return burst, count, '相似诉求' end
+  return nil
+end
+
+if hot_count > 0 and district ~= '' then
+  local numbers, count, what = find_burst()
+  if numbers and redis.call('SET', 'ht:hotsent:' .. district .. ':' .. what, '1',
+      'NX', 'PX', hot_window) then
+    local shown = {}
+    for i = 1, math.min(#numbers, HOT_NUMBERS_MAX) do shown[i] = numbers[i] end
+    redis.call('XADD', 'ht:supervision:feed', 'MAXLEN', '~', feed_maxlen, '*',
+      'kind', EVENT_HOT_SPOT, 'number', number, 'at', now, 'actor', 'hotlined',
+      'numbers', table.concat(shown, ','), 'count', tostring(count),
+      'place', district .. ' ' .. what)
+    redis.call('PUBLISH', 'ht:wake', 'ht:supervision:feed')
+  end
 end
 return {'new', number, redis.call('HGETALL', ticket)}

@@ -3,7 +3,9 @@
 -- KEYS[1] ht:dept:<id>:feed
 -- ARGV[1] cursor: "" = only new events, "0" = all retained, else a stream id
 -- ARGV[2] how many events at most
--- Returns {"ok", cursor, {id, kind, number, at, actor, ticket hash}...}, or
+-- Returns {"ok", cursor, {id, kind, number, at, actor, ticket hash, numbers,
+-- count, place}...} (the last three only set for hot spots: "a,b", "2",
+-- "鼓楼区 城乡建设/物业管理"), or
 -- {"relist", cursor} when events after the given cursor were trimmed away
 -- (or may have been: a cursor just before the first retained event counts):
 -- the terminal lists its open tickets again and carries on from cursor.
@@ -46,7 +48,8 @@ for _, e in ipairs(entries) do
   local f = {}
   for i = 1, #e[2], 2 do f[e[2][i]] = e[2][i + 1] end
   out[#out + 1] = {e[1], f.kind or '0', f.number or '', f.at or '0', f.actor or '',
-    redis.call('HGETALL', 'ht:ticket:' .. (f.number or ''))}
+    redis.call('HGETALL', 'ht:ticket:' .. (f.number or '')), f.numbers or '',
+    f.count or '0', f.place or ''}
   cursor = e[1]
 end
 if #entries == 0 and cursor == '0' then cursor = '0-0' end

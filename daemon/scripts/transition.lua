@@ -198,6 +198,15 @@ if has_effect('route') then
   change('assists', p.assists)
   redis.call('DEL', KEYS[3])
   for _, a in ipairs(assists) do redis.call('HSET', KEYS[3], a, '1') end
+  -- A dispatcher's routing (派单, 改派) labels the ticket's text with its new
+  -- lead department: one example for the learned model (学习), atomic with
+  -- the correction. nb_text is stored at create (older tickets have none).
+  local t = redis.call('HMGET', KEYS[1], 'nb_text', 'district')
+  if t[1] and t[1] ~= '' then
+    redis.call('XADD', 'ht:nb:examples', '*', 'label', lead, 'text', t[1],
+      'district', t[2] or '', 'who', p.principal, 'ticket', number, 'kind', p.action)
+    redis.call('PUBLISH', 'ht:wake', 'ht:nb:examples')
+  end
 end
 if has_effect('return') then
   for _, d in ipairs(involved(lead, assists)) do

@@ -12,32 +12,33 @@
 
 /*
  * The model. Naive Bayes (daemon/nbayes.c) over the normalised district,
- * title and content, trained on the examples of the other folds. Before
- * them it is seeded with the catalogue: each entry's districts and keywords,
- * as one text, add EVAL_SEED_WEIGHT to the counts of their tokens for the
- * entry's department (nbayes_add_text: counts only, no example). That is
- * the centre's own knowledge, available from the first day; it gives the
- * model something to say about words no example has used yet, and fades as
- * real examples pile up (a few hundred per department outweigh it).
+ * title and content (blend_text, as the daemon reads a ticket), trained on
+ * the examples of the other folds. Before them it is seeded with the
+ * catalogue (blend_seed): each entry's districts and keywords, as one text,
+ * add routing.model_seed_weight to the counts of their tokens for the
+ * entry's department (counts only, no example). That is the centre's own
+ * knowledge, available from the first day; it gives the model something to
+ * say about words no example has used yet, and fades as real examples pile
+ * up (a few hundred per department outweigh it).
  *
- * The blend. For each department d the catalogue gives its share of the
- * evidence, score(d) / (sum of all scores + routing.prior) (the daemon's
- * confidence is this share for the top department), and naive Bayes gives
- * P(d | text). The blended score is
+ * The blend (blend_result, the daemon's own). For each department d the
+ * catalogue gives its share of the evidence, score(d) / (sum of all scores
+ * + routing.prior) (the catalogue's confidence is this share for the top
+ * department), and naive Bayes gives P(d | text). The blended score is
  *
- *   EVAL_CATALOGUE_WEIGHT * share(d) + (1 - EVAL_CATALOGUE_WEIGHT) * P(d)
+ *   routing.catalogue_weight * share(d) + (1 - catalogue_weight) * P(d)
  *
  * which also sums to at most 1; the best department's blended score is the
  * confidence, dispatched at once when it reaches routing.dispatch_threshold.
- * Half and half: the catalogue is what the centre wrote down on purpose and
- * explains itself, the model is what dispatchers actually did. With the
- * default threshold (0.6) a ticket is dispatched at once only when
- * share + P reaches 1.2: neither can dispatch alone, and even a sure one
- * needs the other to agree at least a little (0.2). The sweep printed by
- * make eval shows the other weights.
+ * Half and half (the default): the catalogue is what the centre wrote down
+ * on purpose and explains itself, the model is what dispatchers actually
+ * did. With the default threshold (0.6) a ticket is dispatched at once only
+ * when share + P reaches 1.2: neither can dispatch alone, and even a sure
+ * one needs the other to agree at least a little (0.2). The sweep printed
+ * by make eval shows the other weights. The weight, the temperature and the
+ * seed weight are the configuration's (hotlined.conf, routing); -w, -t and
+ * -s override them.
  */
-#define EVAL_CATALOGUE_WEIGHT 0.5
-#define EVAL_SEED_WEIGHT 8
 #define EVAL_FOLDS 5
 #define EVAL_SHUFFLE_SEED 20240501u	/* fold assignment; any fixed value */
 #define EVAL_WORST 6		/* departments listed in the confusion summary */
@@ -76,9 +77,9 @@ struct eval {
 	size_t *confusion_cat;	/* [expected * (nd + 1) + predicted], nd = none */
 	size_t *confusion_mix;
 	int verbose;
-	double weight;		/* of the catalogue in the blend */
-	double temperature;	/* of the model's softmax */
-	unsigned seed_weight;	/* of the catalogue in the model */
+	double weight;		/* of the catalogue in the blend; -1: config's */
+	double temperature;	/* of the model's softmax; 0: config's */
+	long seed_weight;	/* of the catalogue in the model; -1: config's */
 };
 
 /* Returns the department index of a suggestion. */
@@ -112,7 +113,6 @@ eval_parse(struct eval *ev, struct ticket *t, char *line, size_t lineno)
 {
 	const char *f[5] = { "", "", "", "", "" };
 	const struct department *d;
-	char *joined;
 
 	t->line = line;
 	if (eval_split(line, f, 5) < 4) {
@@ -132,9 +132,7 @@ eval_parse(struct eval *ev, struct ticket *t, char *line, size_t lineno)
 	t->expected = (size_t)(d - ev->cfg->departments);
 	t->ntitle = normalize_text(t->title);
 	t->ncontent = normalize_text(t->content);
-	joined = xasprintf("%s %s %s", t->district, t->title, t->content);
-	t->nb_text = normalize_text(joined);
-	free(joined);
+	t->nb_text = blend_text(t->district, t->title, t->content);
 	return 0;
 }
 
@@ -173,43 +171,6 @@ eval_read(struct eval *ev, const char *path, int held)
 	return rc;
 }
 
-/*
- * Normalises the catalogue's keywords as the ticket text is normalised (so
- * "KTV噪音" matches "ＫＴＶ噪音" and "ktv噪音") and compiles it again.
- * Returns 0, or -1 with a message.
- */
-static int
-eval_normalise_catalogue(struct config *conf)
-{
-	struct catalogue_entry *e;
-	char err[512], *k;
-	size_t i, j;
-
-	for (i = 0; i < conf->nentries; i++) {
-		e = &conf->entries[i];
-		for (j = 0; j < e->nkeywords; j++) {
-			k = normalize_text(e->keywords[j]);
-			if (k[0] == '\0') {
-				fprintf(stderr, "eval: entry %zu: keyword \"%s\" "
-				    "is empty once normalised\n", i,
-				    e->keywords[j]);
-				free(k);
-				return -1;
-			}
-			free(e->keywords[j]);
-			e->keywords[j] = k;
-		}
-	}
-	catalogue_free(conf->catalogue);
-	conf->catalogue = catalogue_compile(conf->entries, conf->nentries,
-	    conf->departments, conf->ndepartments, err, sizeof err);
-	if (conf->catalogue == NULL) {
-		fprintf(stderr, "eval: catalogue: %s\n", err);
-		return -1;
-	}
-	return 0;
-}
-
 /* Classifies t with the catalogue; exits if Hyperscan fails. */
 static void
 eval_classify(const struct eval *ev, const struct ticket *t,
@@ -236,7 +197,7 @@ eval_verdict_catalogue(const struct eval *ev, const struct classify_result *res,
 	v->auto_dispatch = res->auto_dispatch;
 }
 
-/* A verdict from per-department scores (blend or model). */
+/* The model's own verdict from its probabilities. */
 static void
 eval_verdict_scores(const struct eval *ev, const double *score,
     struct verdict *v)
@@ -251,23 +212,15 @@ eval_verdict_scores(const struct eval *ev, const double *score,
 	    r[0].prob >= ev->cfg->routing.dispatch_threshold;
 }
 
-/* Blends the catalogue's shares with the model's probabilities into mix. */
+/* Blends the catalogue's result with the model's probabilities, as the daemon does. */
 static void
-eval_blend(const struct eval *ev, const struct classify_result *res,
-    const double *prob, double weight, double *mix)
+eval_blend(const struct eval *ev, struct classify_result *res,
+    const double *prob, double weight, size_t examples)
 {
-	double total = 0;
-	size_t d, i;
+	struct routing_spec rs = ev->cfg->routing;
 
-	for (d = 0; d < ev->nd; d++)
-		mix[d] = (1 - weight) * prob[d];
-	if (res->nsuggestions > 0 && res->confidence > 0)
-		total = res->suggestions[0].score / res->confidence;
-	if (!(total > 0))
-		return;
-	for (i = 0; i < res->nsuggestions; i++)
-		mix[eval_department(ev, &res->suggestions[i])] +=
-		    weight * res->suggestions[i].score / total;
+	rs.catalogue_weight = weight;
+	blend_result(res, ev->cfg->departments, ev->nd, prob, examples, &rs);
 }
 
 /* Adds one verdict on a ticket of department expected to a tally. */
@@ -392,28 +345,15 @@ eval_assign_folds(struct eval *ev)
 	free(order);
 }
 
-/* Seeds the model with every catalogue entry's districts and keywords. */
-static void
-eval_seed(const struct eval *ev, struct nbayes *nb)
+/* Returns the number of examples behind a model. */
+static size_t
+eval_examples(const struct eval *ev, const struct nbayes *nb)
 {
-	const struct catalogue_entry *e;
-	char *text, *more, *norm;
-	size_t i, k;
+	size_t i, n = 0;
 
-	for (i = 0; i < ev->cfg->nentries; i++) {
-		e = &ev->cfg->entries[i];
-		text = xstrdup("");
-		for (k = 0; k < e->ndistricts + e->nkeywords; k++) {
-			more = xasprintf("%s %s", text, k < e->ndistricts ?
-			    e->districts[k] : e->keywords[k - e->ndistricts]);
-			free(text);
-			text = more;
-		}
-		norm = normalize_text(text);
-		nbayes_add_text(nb, norm, e->department, ev->seed_weight);
-		free(norm);
-		free(text);
-	}
+	for (i = 0; i < ev->nd; i++)
+		n += (size_t)nbayes_docs(nb, i);
+	return n;
 }
 
 /* Trains a model on every ticket of the set outside fold (all when fold is -1). */
@@ -424,7 +364,8 @@ eval_train(const struct eval *ev, int fold)
 	size_t i;
 
 	nbayes_set_temperature(nb, ev->temperature);
-	eval_seed(ev, nb);
+	blend_seed(nb, ev->cfg->entries, ev->cfg->nentries,
+	    (unsigned)ev->seed_weight);
 	for (i = 0; i < ev->n; i++)
 		if (ev->t[i].fold != -1 && ev->t[i].fold != fold)
 			nbayes_train(nb, ev->t[i].nb_text, ev->t[i].expected_id);
@@ -437,7 +378,6 @@ eval_held_out(struct eval *ev, const struct nbayes *nb, const struct ticket *t,
     double weight, struct tally *mix_ta, struct tally *nb_ta, size_t *confusion)
 {
 	double *prob = xcalloc(ev->nd, sizeof *prob);
-	double *mix = xcalloc(ev->nd, sizeof *mix);
 	struct classify_result res;
 	struct verdict v;
 
@@ -445,14 +385,13 @@ eval_held_out(struct eval *ev, const struct nbayes *nb, const struct ticket *t,
 	nbayes_posterior(nb, t->nb_text, prob);
 	eval_verdict_scores(ev, prob, &v);
 	eval_count(nb_ta, &v, t->expected);
-	eval_blend(ev, &res, prob, weight, mix);
-	eval_verdict_scores(ev, mix, &v);
+	eval_blend(ev, &res, prob, weight, eval_examples(ev, nb));
+	eval_verdict_catalogue(ev, &res, &v);
 	eval_count(mix_ta, &v, t->expected);
 	if (confusion != NULL)
 		eval_confuse(ev, confusion, &v, t->expected);
 	eval_print_miss(ev, "mix", t, &v);
 	free(prob);
-	free(mix);
 }
 
 /* Adds tally b into a. */
@@ -510,7 +449,7 @@ eval_learning(struct eval *ev)
 
 	printf("\ncatalogue + naive Bayes, %d-fold cross-validation "
 	    "(catalogue weight %.2f, NB temperature %.1f, seeded with the "
-	    "catalogue x%u):\n", EVAL_FOLDS, ev->weight, ev->temperature,
+	    "catalogue x%ld):\n", EVAL_FOLDS, ev->weight, ev->temperature,
 	    ev->seed_weight);
 	eval_cross_validate(ev, ev->weight, &mix, &nb, folds);
 	for (f = 0; f < EVAL_FOLDS; f++) {
@@ -715,8 +654,12 @@ eval_setup(struct eval *ev, const char *conf)
 		fprintf(stderr, "eval: %s\n", err);
 		return -1;
 	}
-	if (eval_normalise_catalogue(ev->cfg) == -1)
-		return -1;
+	if (ev->weight < 0)
+		ev->weight = ev->cfg->routing.catalogue_weight;
+	if (!(ev->temperature > 0))
+		ev->temperature = ev->cfg->routing.model_temperature;
+	if (ev->seed_weight < 0)
+		ev->seed_weight = ev->cfg->routing.model_seed_weight;
 	ev->nd = ev->cfg->ndepartments;
 	ev->ids = xcalloc(ev->nd, sizeof *ev->ids);
 	for (i = 0; i < ev->nd; i++)
@@ -770,24 +713,24 @@ eval_options(struct eval *ev, int argc, char **argv, const char **held)
 {
 	int ch;
 
-	ev->weight = EVAL_CATALOGUE_WEIGHT;
-	ev->temperature = NBAYES_TEMPERATURE;
-	ev->seed_weight = EVAL_SEED_WEIGHT;
+	ev->weight = -1;
+	ev->temperature = 0;
+	ev->seed_weight = -1;
 	while ((ch = getopt(argc, argv, "H:s:t:vw:")) != -1)
 		if (ch == 'v')
 			ev->verbose = 1;
 		else if (ch == 'H')
 			*held = optarg;
-		else if (ch == 's')
-			ev->seed_weight = (unsigned)atoi(optarg);
-		else if (ch == 't')
-			ev->temperature = atof(optarg);
-		else if (ch == 'w')
-			ev->weight = atof(optarg);
-		else
+		else if (ch == 's' && (ev->seed_weight = atol(optarg)) < 0)
 			return -1;
-	if (!(ev->temperature > 0) || !(ev->weight >= 0 && ev->weight <= 1) ||
-	    ev->seed_weight > 1000000 || argc - optind != 2)
+		else if (ch == 't' && !((ev->temperature = atof(optarg)) > 0))
+			return -1;
+		else if (ch == 'w' && !((ev->weight = atof(optarg)) >= 0 &&
+		    ev->weight <= 1))
+			return -1;
+		else if (strchr("Hstvw", ch) == NULL)
+			return -1;
+	if (ev->seed_weight > 1000000 || argc - optind != 2)
 		return -1;
 	return 0;
 }

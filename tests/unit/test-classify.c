@@ -34,18 +34,18 @@ static char *gulou[] = { "鼓楼区" };
 static char *two_districts[] = { "台江区", "仓山区" };
 
 static struct catalogue_entry entries[] = {
-	/* 0 */ { kw_noise, N(kw_noise), NULL, 0, "sthjj", "生态环境/噪声污染", 2.0 },
-	/* 1 */ { kw_night, N(kw_night), gulou, 1, "cgj", "城市管理/夜间施工", 3.0 },
-	/* 2 */ { kw_water, N(kw_water), NULL, 0, "water", "公用事业/供水", 1.0 },
-	/* 3 */ { kw_wage, N(kw_wage), NULL, 0, "rsj", "劳动保障/欠薪", 2.5 },
-	/* 4 */ { kw_stall, N(kw_stall), two_districts, 2, "cgj", "城市管理/占道经营", 1.0 },
-	/* 5 */ { kw_property, N(kw_property), NULL, 0, "zjj", "城乡建设/物业管理", 1.0 },
-	/* 6 */ { kw_bus, N(kw_bus), NULL, 0, "jtysj", "", 1.0 },
-	/* 7 */ { kw_hukou, N(kw_hukou), NULL, 0, "gaj", "公安/户籍", 1.0 },
-	/* 8 */ { kw_noise, 1, NULL, 0, "sthjj", "生态环境/建筑施工", 0.5 },
+	/* 0 */ { kw_noise, N(kw_noise), NULL, 0, "sthjj", "生态环境/噪声污染", 2.0, NULL, 0, NULL, 0 },
+	/* 1 */ { kw_night, N(kw_night), gulou, 1, "cgj", "城市管理/夜间施工", 3.0, NULL, 0, NULL, 0 },
+	/* 2 */ { kw_water, N(kw_water), NULL, 0, "water", "公用事业/供水", 1.0, NULL, 0, NULL, 0 },
+	/* 3 */ { kw_wage, N(kw_wage), NULL, 0, "rsj", "劳动保障/欠薪", 2.5, NULL, 0, NULL, 0 },
+	/* 4 */ { kw_stall, N(kw_stall), two_districts, 2, "cgj", "城市管理/占道经营", 1.0, NULL, 0, NULL, 0 },
+	/* 5 */ { kw_property, N(kw_property), NULL, 0, "zjj", "城乡建设/物业管理", 1.0, NULL, 0, NULL, 0 },
+	/* 6 */ { kw_bus, N(kw_bus), NULL, 0, "jtysj", "", 1.0, NULL, 0, NULL, 0 },
+	/* 7 */ { kw_hukou, N(kw_hukou), NULL, 0, "gaj", "公安/户籍", 1.0, NULL, 0, NULL, 0 },
+	/* 8 */ { kw_noise, 1, NULL, 0, "sthjj", "生态环境/建筑施工", 0.5, NULL, 0, NULL, 0 },
 };
 
-static const struct routing_spec routing = { 0.6, 1.0 };
+static const struct routing_spec routing = { 0.6, 1.0, 0.5, 5.0, 8, 1 };
 
 /* Compiles the test catalogue for each test. */
 static int
@@ -256,8 +256,9 @@ test_no_leftovers(void **state)
 static void
 test_threshold(void **state)
 {
-	struct routing_spec strict = { 0.61, 1.0 }, exact = { 0.6, 1.0 };
-	struct routing_spec no_prior = { 1.0, 0.0 };
+	struct routing_spec strict = { 0.61, 1.0, 0.5, 5.0, 8, 1 };
+	struct routing_spec exact = { 0.6, 1.0, 0.5, 5.0, 8, 1 };
+	struct routing_spec no_prior = { 1.0, 0.0, 0.5, 5.0, 8, 1 };
 	struct classify_result r;
 
 	/* gaj 1, prior 1: 1 / 2 */
@@ -286,7 +287,7 @@ test_matched_limit(void **state)
 	char *many[] = { "一号", "二号", "三号", "四号", "五号", "六号",
 	    "七号", "八号", "九号", "十号" };
 	struct catalogue_entry e[] = {
-		{ many, N(many), NULL, 0, "zjj", "城乡建设", 1.0 },
+		{ many, N(many), NULL, 0, "zjj", "城乡建设", 1.0, NULL, 0, NULL, 0 },
 	};
 	struct classify_result r;
 	struct catalogue *cat;
@@ -310,8 +311,8 @@ static void
 test_category_tie(void **state)
 {
 	struct catalogue_entry e[] = {
-		{ kw_property, N(kw_property), NULL, 0, "zjj", "城乡建设/物业管理", 2.0 },
-		{ kw_water, N(kw_water), NULL, 0, "zjj", "城乡建设/二次供水", 2.0 },
+		{ kw_property, N(kw_property), NULL, 0, "zjj", "城乡建设/物业管理", 2.0, NULL, 0, NULL, 0 },
+		{ kw_water, N(kw_water), NULL, 0, "zjj", "城乡建设/二次供水", 2.0, NULL, 0, NULL, 0 },
 	};
 	struct classify_result r;
 	struct catalogue *cat;
@@ -358,8 +359,8 @@ static void
 test_unknown_department(void **state)
 {
 	struct catalogue_entry e[] = {
-		{ kw_water, N(kw_water), NULL, 0, "water", "", 1.0 },
-		{ kw_bus, N(kw_bus), NULL, 0, "xyz", "", 1.0 },
+		{ kw_water, N(kw_water), NULL, 0, "water", "", 1.0, NULL, 0, NULL, 0 },
+		{ kw_bus, N(kw_bus), NULL, 0, "xyz", "", 1.0, NULL, 0, NULL, 0 },
 	};
 	char err[256] = "";
 
@@ -375,10 +376,10 @@ test_bad_entries(void **state)
 {
 	char *empty[] = { "停水", "" };
 	struct catalogue_entry none[] = {
-		{ NULL, 0, NULL, 0, "water", "", 1.0 },
+		{ NULL, 0, NULL, 0, "water", "", 1.0, NULL, 0, NULL, 0 },
 	};
 	struct catalogue_entry blank[] = {
-		{ empty, N(empty), NULL, 0, "water", "", 1.0 },
+		{ empty, N(empty), NULL, 0, "water", "", 1.0, NULL, 0, NULL, 0 },
 	};
 	char err[256] = "";
 
@@ -410,7 +411,7 @@ test_large_catalogue(void **state)
 		kw[i][0] = words[i][0];
 		kw[i][1] = words[i][1];
 		e[i] = (struct catalogue_entry){ kw[i], 2, NULL, 0,
-		    depts[i % N(depts)].id, "", 1.0 + (double)(i % 3) };
+		    depts[i % N(depts)].id, "", 1.0 + (double)(i % 3), NULL, 0, NULL, 0 };
 	}
 	cat = catalogue_compile(e, N(e), depts, N(depts), err, sizeof err);
 	assert_non_null(cat);

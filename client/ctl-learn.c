@@ -1,0 +1,382 @@
+/* hotlinectl commands of the learned routing model (学习): export and import examples, retrain, evaluate; emergencies and repeats in text. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl-learn.h"
+
+#define CTL_EXPORT_PAGE 500		/* examples asked for per request */
+#define CTL_IMPORT_BATCH 500		/* examples per import request ... */
+#define CTL_IMPORT_BYTES (128 * 1024)	/* ... and bytes of text, under max_frame */
+#define CTL_FOLDS_MAX 20
+
+/* Writes one example as a line of JSON (JSON Lines); returns 0 or -1. */
+static int
+ctl_write_example(FILE *out, const Hotline__Example *x)
+{
+	json_t *obj = json_from_protobuf(&x->base);
+	int rc;
+
+	if (obj == NULL)
+		return -1;
+	rc = json_dumpf(obj, out, JSON_COMPACT);
+	json_decref(obj);
+	if (rc == -1 || fputc('\n', out) == EOF)
+		return -1;
+	return 0;
+}
+
+/* Asks for the page after cursor; returns 0 with *reply, or an exit status. */
+static int
+ctl_export_page(struct ctl *ctl, const char *cursor, Hotline__Envelope **reply)
+{
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
+	Hotline__ExportExamplesRequest er =
+	    HOTLINE__EXPORT_EXAMPLES_REQUEST__INIT;
+
+	er.cursor = (char *)cursor;
+	er.limit = CTL_EXPORT_PAGE;
+	req.body_case = HOTLINE__ENVELOPE__BODY_EXPORT_EXAMPLES;
+	req.export_examples = &er;
+	return ctl_call(ctl, &req, HOTLINE__ENVELOPE__BODY_EXAMPLES, reply);
+}
+
+/* Writes every example after cursor to out, page by page; returns an exit status. */
+static int
+ctl_export_to(struct ctl *ctl, const char *from, FILE *out)
+{
+	Hotline__Envelope *reply;
+	char cursor[64];
+	size_t i, n = 0;
+	int rc, done;
+
+	snprintf(cursor, sizeof cursor, "%s", from);
+	do {
+		if ((rc = ctl_export_page(ctl, cursor, &reply)) != 0)
+			return rc;
+		for (i = 0; i < reply->examples->n_examples; i++, n++)
+			if (ctl_write_example(out, reply->examples->examples[i])
+			    == -1) {
+				hl_envelope_free(reply);
+				fprintf(stderr, "hotlinectl: cannot write: %s\n",
+				    strerror(errno));
+				return CTL_EXIT_FAILURE;
+			}
+		snprintf(cursor, sizeof cursor, "%s", reply->examples->cursor);
+		done = reply->examples->done;
+		hl_envelope_free(reply);
+	} while (!done);
+	fprintf(stderr, "exported %zu examples (next cursor %s)\n", n, cursor);
+	return CTL_EXIT_OK;
+}
+
+/*
+ * export-examples [--cursor ID] [--out FILE]: writes the learned model's
+ * examples as JSON Lines (one Example per line), to FILE or stdout.
+ */
+int
+ctl_export_examples(struct ctl *ctl, int argc, char **argv)
+{
+	char *cursor = NULL, *path = NULL;
+	const struct ctl_opt opts[] = {
+		{ "cursor", &cursor, NULL, 0 },
+		{ "out", &path, NULL, 0 },
+		{ NULL, NULL, NULL, 0 }
+	};
+	FILE *out = stdout;
+	int rc;
+
+	if ((rc = ctl_parse(ctl, argc, argv, opts, 0)) != 0)
+		return rc;
+	if (path != NULL && (out = fopen(path, "w")) == NULL) {
+		fprintf(stderr, "hotlinectl: %s: %s\n", path, strerror(errno));
+		return CTL_EXIT_FAILURE;
+	}
+	if ((rc = ctl_open(ctl)) == 0)
+		rc = ctl_export_to(ctl, cursor != NULL ? cursor : "", out);
+	if (out != stdout && fclose(out) == EOF && rc == 0) {
+		fprintf(stderr, "hotlinectl: %s: %s\n", path, strerror(errno));
+		rc = CTL_EXIT_FAILURE;
+	}
+	return rc;
+}
+
+/* Returns a copy of string member key of obj ("" if absent), or NULL. */
+static char *
+ctl_json_string(json_t *obj, const char *key)
+{
+	const char *v = json_string_value(json_object_get(obj, key));
+
+	return strdup(v != NULL ? v : "");
+}
+
+/* Frees an example built by ctl_parse_example. */
+static void
+ctl_example_free(Hotline__Example *x)
+{
+	free(x->label);
+	free(x->text);
+	free(x->district);
+	free(x->who);
+	free(x->ticket);
+	free(x->kind);
+	free(x);
+}
+
+/* Parses one JSON line into a new example; NULL if it is not an object. */
+static Hotline__Example *
+ctl_parse_example(const char *line)
+{
+	json_t *obj = json_loads(line, 0, NULL);
+	Hotline__Example *x;
+
+	if (obj == NULL || !json_is_object(obj) ||
+	    (x = malloc(sizeof *x)) == NULL) {
+		json_decref(obj);
+		return NULL;
+	}
+	hotline__example__init(x);
+	x->label = ctl_json_string(obj, "label");
+	x->text = ctl_json_string(obj, "text");
+	x->district = ctl_json_string(obj, "district");
+	x->who = ctl_json_string(obj, "who");
+	x->ticket = ctl_json_string(obj, "ticket");
+	x->kind = ctl_json_string(obj, "kind");
+	json_decref(obj);
+	if (x->label == NULL || x->text == NULL || x->district == NULL ||
+	    x->who == NULL || x->ticket == NULL || x->kind == NULL) {
+		ctl_example_free(x);
+		return NULL;
+	}
+	return x;
+}
+
+/* A batch of examples to import. */
+struct ctl_batch {
+	Hotline__Example *x[CTL_IMPORT_BATCH];
+	size_t n;
+	size_t bytes;
+	int replace;			/* the next request replaces all */
+	uint64_t imported, total;
+};
+
+/* Sends the batch (if not empty, or if it must replace) and empties it. */
+static int
+ctl_import_send(struct ctl *ctl, struct ctl_batch *b)
+{
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT, *reply;
+	Hotline__ImportExamplesRequest ir =
+	    HOTLINE__IMPORT_EXAMPLES_REQUEST__INIT;
+	size_t i;
+	int rc;
+
+	if (b->n == 0 && !b->replace)
+		return 0;
+	ir.examples = b->x;
+	ir.n_examples = b->n;
+	ir.replace = b->replace;
+	req.body_case = HOTLINE__ENVELOPE__BODY_IMPORT_EXAMPLES;
+	req.import_examples = &ir;
+	rc = ctl_call(ctl, &req, HOTLINE__ENVELOPE__BODY_IMPORTED, &reply);
+	for (i = 0; i < b->n; i++)
+		ctl_example_free(b->x[i]);
+	b->n = b->bytes = 0;
+	b->replace = 0;
+	if (rc != 0)
+		return rc;
+	b->imported += reply->imported->imported;
+	b->total = reply->imported->total;
+	hl_envelope_free(reply);
+	return 0;
+}
+
+/* Reads JSON Lines from in and imports them batch by batch; returns an exit status. */
+static int
+ctl_import_from(struct ctl *ctl, FILE *in, struct ctl_batch *b)
+{
+	Hotline__Example *x;
+	char *line = NULL;
+	size_t cap = 0, lineno = 0;
+	int rc = 0;
+
+	while (rc == 0 && getline(&line, &cap, in) != -1) {
+		lineno++;
+		if (line[strspn(line, " \t\r\n")] == '\0')
+			continue;
+		if ((x = ctl_parse_example(line)) == NULL) {
+			fprintf(stderr, "hotlinectl: line %zu: not an example "
+			    "(a JSON object per line)\n", lineno);
+			rc = CTL_EXIT_FAILURE;
+			break;
+		}
+		if (b->n == CTL_IMPORT_BATCH || b->bytes + strlen(x->text) >
+		    CTL_IMPORT_BYTES)
+			rc = ctl_import_send(ctl, b);
+		b->x[b->n++] = x;
+		b->bytes += strlen(x->text) + strlen(x->district) + 64;
+	}
+	free(line);
+	if (rc == 0)
+		rc = ctl_import_send(ctl, b);
+	while (b->n > 0)
+		ctl_example_free(b->x[--b->n]);
+	return rc;
+}
+
+/*
+ * import-examples [--replace] [FILE]: adds the examples of FILE (or stdin),
+ * JSON Lines as export-examples writes them; --replace deletes every
+ * stored example first. Every hotlined then learns them.
+ */
+int
+ctl_import_examples(struct ctl *ctl, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "replace", no_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ctl_batch *b;
+	FILE *in = stdin;
+	int replace = 0, rc, ch;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch != 'r')
+			return ctl_usage(ctl);
+		replace = 1;
+	}
+	if (argc - optind > 1)
+		return ctl_usage_error(ctl, "at most one FILE");
+	if (optind < argc && (in = fopen(argv[optind], "r")) == NULL) {
+		fprintf(stderr, "hotlinectl: %s: %s\n", argv[optind],
+		    strerror(errno));
+		return CTL_EXIT_FAILURE;
+	}
+	if ((b = calloc(1, sizeof *b)) == NULL)
+		rc = CTL_EXIT_FAILURE;
+	else if ((rc = ctl_open(ctl)) == 0) {
+		b->replace = replace;
+		if ((rc = ctl_import_from(ctl, in, b)) == 0)
+			printf("imported %llu examples (%llu stored)\n",
+			    (unsigned long long)b->imported,
+			    (unsigned long long)b->total);
+	}
+	free(b);
+	if (in != stdin)
+		fclose(in);
+	return rc;
+}
+
+/* Prints a retrain's answer. */
+static void
+ctl_retrain_text(const Hotline__Envelope *reply)
+{
+	printf("retraining from %llu examples: every hotlined rebuilds its "
+	    "model\n", (unsigned long long)reply->retrained->examples);
+}
+
+/* retrain: every hotlined rebuilds its model from the stored examples. */
+int
+ctl_retrain(struct ctl *ctl, int argc, char **argv)
+{
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
+	Hotline__RetrainRequest rr = HOTLINE__RETRAIN_REQUEST__INIT;
+
+	if (ctl_options(argc, argv, NULL, NULL) == -1 || optind != argc)
+		return ctl_usage(ctl);
+	req.body_case = HOTLINE__ENVELOPE__BODY_RETRAIN;
+	req.retrain = &rr;
+	return ctl_exchange(ctl, &req, HOTLINE__ENVELOPE__BODY_RETRAINED,
+	    ctl_retrain_text);
+}
+
+/* Returns 100 * a / b, 0 when b is 0. */
+static double
+ctl_pct(uint32_t a, uint32_t b)
+{
+	return b == 0 ? 0 : 100.0 * a / b;
+}
+
+/* Prints one line of an evaluation, as make eval does. */
+static void
+ctl_print_accuracy(const char *label, const Hotline__Accuracy *a)
+{
+	if (a == NULL)
+		return;
+	printf("  %-10s %6u  top-1 %5.1f%%  top-3 %5.1f%%  triage %5.1f%%  "
+	    "auto-dispatched right %5.1f%%\n", label, a->examples,
+	    ctl_pct(a->top1, a->examples), ctl_pct(a->top3, a->examples),
+	    ctl_pct(a->triage, a->examples),
+	    ctl_pct(a->dispatched_right, a->dispatched));
+}
+
+/* Prints an evaluation. */
+static void
+ctl_evaluate_text(const Hotline__Envelope *reply)
+{
+	const Hotline__EvaluateReply *e = reply->evaluation;
+
+	printf("%u-fold cross-validation over the stored examples "
+	    "(catalogue weight %.2f, dispatch threshold %.2f):\n", e->folds,
+	    e->catalogue_weight, e->dispatch_threshold);
+	ctl_print_accuracy("catalogue", e->catalogue);
+	ctl_print_accuracy("model", e->model);
+	ctl_print_accuracy("blend", e->blend);
+}
+
+/* evaluate [--folds K]: k-fold cross-validation over the stored examples. */
+int
+ctl_evaluate(struct ctl *ctl, int argc, char **argv)
+{
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
+	Hotline__EvaluateRequest er = HOTLINE__EVALUATE_REQUEST__INIT;
+	unsigned long folds = 0;
+	char *arg = NULL;
+
+	if (ctl_options(argc, argv, "folds", &arg) == -1 || optind != argc)
+		return ctl_usage(ctl);
+	if (arg != NULL && (ctl_parse_number(arg, CTL_FOLDS_MAX, &folds) == -1 ||
+	    folds < 2))
+		return ctl_usage_error(ctl, "--folds must be 2 to %d",
+		    CTL_FOLDS_MAX);
+	er.folds = (uint32_t)folds;
+	req.body_case = HOTLINE__ENVELOPE__BODY_EVALUATE;
+	req.evaluate = &er;
+	return ctl_exchange(ctl, &req, HOTLINE__ENVELOPE__BODY_EVALUATION,
+	    ctl_evaluate_text);
+}
+
+/* Prints a Routing's emergency, if it has one: what, where to, why. */
+void
+ctl_print_emergency(const Hotline__Routing *r)
+{
+	size_t i;
+
+	if (r == NULL || r->emergency == NULL)
+		return;
+	printf(CTL_LABEL "%s %s: transfer the call to %s now (转警), "
+	    "not dispatched\n", "EMERGENCY", r->emergency->name,
+	    r->emergency->kind, r->emergency->transfer_to);
+	printf(CTL_LABEL, "matched");
+	for (i = 0; i < r->emergency->n_matched; i++)
+		printf("%s%s", i == 0 ? "" : ", ", r->emergency->matched[i]);
+	putchar('\n');
+}
+
+/* Prints the earlier ticket a created one likely repeats (重复件), if any. */
+void
+ctl_print_repeat(const Hotline__CreateReply *c)
+{
+	const Hotline__Ticket *t = c->repeat;
+
+	if (t == NULL)
+		return;
+	printf(CTL_LABEL "%s (%s): %s, %s %s\n", "repeat of", t->number,
+	    c->ticket->repeat_reason ==
+	    HOTLINE__REPEAT_REASON__REPEAT_REASON_SAME_CALLER ?
+	    "same caller" : "similar text", t->title,
+	    ctl_name_en(ctl_states, t->state), ctl_name_zh(ctl_states,
+	    t->state));
+}
