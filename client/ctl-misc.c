@@ -35,6 +35,32 @@ ctl_ping(struct ctl *ctl, int argc, char **argv)
 	    ctl_ping_text);
 }
 
+/* Prints what a reload loaded. */
+static void
+ctl_reload_text(const Hotline__Envelope *reply)
+{
+	const Hotline__ReloadReply *r = reply->reloaded;
+
+	printf("reloaded %s: %u departments, %u principals, %u catalogue "
+	    "entries\n", r->path, r->departments, r->principals,
+	    r->catalogue_entries);
+}
+
+/* reload: the daemon reads its configuration again (as SIGHUP); admins only. */
+int
+ctl_reload(struct ctl *ctl, int argc, char **argv)
+{
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
+	Hotline__ReloadRequest reload = HOTLINE__RELOAD_REQUEST__INIT;
+
+	if (ctl_options(argc, argv, NULL, NULL) == -1 || optind != argc)
+		return ctl_usage(ctl);
+	req.body_case = HOTLINE__ENVELOPE__BODY_RELOAD;
+	req.reload = &reload;
+	return ctl_exchange(ctl, &req, HOTLINE__ENVELOPE__BODY_RELOADED,
+	    ctl_reload_text);
+}
+
 /* Reads one line from stdin, without echo on a terminal; returns it or NULL. */
 static char *
 ctl_read_token(void)

@@ -16,6 +16,7 @@
 #define DEPARTMENT "department (承办单位)"
 #define SUPERVISOR "supervisor (督办)"
 #define ADMIN "admin (test installations)"
+#define OPERATOR "admin (管理员)"
 
 /* Every subcommand, grouped by who uses it: group, name, usage, hello, handler. */
 static const struct ctl_command ctl_commands[] = {
@@ -63,6 +64,7 @@ static const struct ctl_command ctl_commands[] = {
 	    ctl_supervise },
 	{ SUPERVISOR, "exempt", "NUMBER --reason TEXT", 1, ctl_exempt },
 	{ ADMIN, "clock", "--advance DURATION", 1, ctl_clock },
+	{ OPERATOR, "reload", "", 1, ctl_reload },
 	{ CTL_LEARNING, "export-examples", "[--cursor ID] [--out FILE]", 1,
 	    ctl_export_examples },
 	{ CTL_LEARNING, "import-examples", "[--replace] [FILE]", 1,

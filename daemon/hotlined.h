@@ -490,6 +490,7 @@ void clock_timers(const struct clock_dues *, int awaiting_sign, char *,
 /* main.c */
 extern struct config *cfg;		/* the configuration in force */
 extern struct event_base *ev_base;
+int daemon_reload(char *err, size_t errlen);
 
 /* store.c: Redis, the only state. */
 #include <hiredis/hiredis.h>
@@ -665,9 +666,10 @@ void op_supervise(struct request *);
 void op_exempt(struct request *);
 void op_callback(struct request *);
 
-/* op-time.c: deadline arithmetic and the test clock. */
+/* op-admin.c: deadline arithmetic, the test clock, reload. */
 void op_deadline(struct request *);
 void op_shift_clock(struct request *);
+void op_reload(struct request *);
 
 /* lifecycle.c: one life-cycle step through transition.lua. */
 #define STEP_MAX_FIELDS 8

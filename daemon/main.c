@@ -73,17 +73,29 @@ warn_calendar(void)
 static void
 on_hup(evutil_socket_t sig, short what, void *arg)
 {
-	struct config *fresh, *old = cfg;
 	char err[1024];
 
 	(void)sig;
 	(void)what;
 	(void)arg;
-	fresh = config_load(old->path, err, sizeof err);
+	daemon_reload(err, sizeof err);
+}
+
+/*
+ * Loads the configuration file again and swaps it in at once; a file with
+ * an error is refused (its reason in err) and the one in force stays.
+ * Returns 0 or -1.
+ */
+int
+daemon_reload(char *err, size_t errlen)
+{
+	struct config *fresh, *old = cfg;
+
+	fresh = config_load(old->path, err, errlen);
 	if (fresh == NULL) {
 		log_warnx("reload failed, keeping the configuration in force: "
 		    "%s", err);
-		return;
+		return -1;
 	}
 	cfg = fresh;
 	learn_reload();
@@ -95,6 +107,7 @@ on_hup(evutil_socket_t sig, short what, void *arg)
 	    "principals, %zu catalogue entries (listen and redis settings "
 	    "change only at restart)", cfg->path, cfg->ndepartments,
 	    cfg->nprincipals, cfg->nentries);
+	return 0;
 }
 
 /* Timer: leave the loop once every answer is written, or at the deadline. */

@@ -65,6 +65,8 @@ static const struct op ops[] = {
 	{ BODY(DEADLINE), "deadline", ROLE_ANY_BIT, op_deadline },
 	{ BODY(SHIFT_CLOCK), "shift_clock", ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN),
 	    op_shift_clock },
+	{ BODY(RELOAD), "reload", ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN),
+	    op_reload },
 
 	{ BODY(EXPORT_EXAMPLES), "export_examples", DISPATCHER_BIT |
 	    ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN), op_export_examples },

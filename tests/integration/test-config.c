@@ -217,6 +217,57 @@ test_sighup_broken_keeps_old(void **state)
 	assert_int_equal(harness_write_config(&h, &h.main, "hotlined", ""), 0);
 }
 
+/* Asks the daemon to reload as admin01; returns the answer (NULL with err on an Error). */
+static Hotline__Envelope *
+ask_reload(struct hl_client *admin, struct hl_error *err)
+{
+	Hotline__ReloadRequest req = HOTLINE__RELOAD_REQUEST__INIT;
+
+	return harness_call(admin, BODY(RELOAD), &req, err);
+}
+
+/*
+ * An admin's reload request: a broken file is refused with the reason (the
+ * file's line) and the old configuration serves on; a good one is loaded
+ * and answered with what it holds. Other roles may not reload.
+ */
+static void
+test_reload_request(void **state)
+{
+	struct hl_client *admin, *agent, *agent03;
+	Hotline__Envelope *rep;
+	struct hl_error err;
+
+	(void)state;
+	assert_non_null(admin = harness_login(&h, "admin01"));
+	assert_non_null(agent = harness_login(&h, "agent01"));
+	assert_null(ask_reload(agent, &err));
+	assert_int_equal(err.code, ERR(FORBIDDEN));
+
+	write_text(h.main.conf, "this is { not a config\n");
+	assert_null(ask_reload(admin, &err));
+	assert_int_equal(err.code, ERR(BAD_REQUEST));
+	assert_non_null(strstr(err.message, "reload refused"));
+	assert_non_null(strstr(err.message, h.main.conf));
+	assert_int_equal(harness_ping(agent, &err), 1);
+
+	assert_int_equal(harness_write_config(&h, &h.main, "hotlined", AGENT03),
+	    0);
+	rep = ask_reload(admin, &err);
+	assert_non_null(rep);
+	assert_int_equal(rep->body_case, BODY(RELOADED));
+	assert_string_equal(rep->reloaded->path, h.main.conf);
+	assert_int_equal(rep->reloaded->departments, 4);
+	assert_true(rep->reloaded->catalogue_entries > 0);
+	hl_envelope_free(rep);
+	/* In force at once: the new principal logs in without waiting. */
+	assert_non_null(agent03 = try_login("agent03", &err));
+	hl_close(agent03);
+	hl_close(admin);
+	hl_close(agent);
+	assert_int_equal(harness_write_config(&h, &h.main, "hotlined", ""), 0);
+}
+
 /* Polls until principal can log in; bounded. */
 static struct hl_client *
 login_eventually(const char *principal)
@@ -270,6 +321,7 @@ main(void)
 		cmocka_unit_test(test_check_bad),
 		cmocka_unit_test(test_sighup_broken_keeps_old),
 		cmocka_unit_test(test_sighup_good_reloads),
+		cmocka_unit_test(test_reload_request),
 	};
 
 	harness_filter();

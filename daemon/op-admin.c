@@ -1,4 +1,4 @@
-/* Time operations: deadline arithmetic as the daemon's calendar does it, and the test clock. */
+/* Operators' operations: deadline arithmetic as the daemon's calendar does it, the test clock, reload. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,6 +52,32 @@ op_deadline(struct request *r)
 	env = envelope_new();
 	env->body_case = HOTLINE__ENVELOPE__BODY_DEADLINE_REPLY;
 	env->deadline_reply = out;
+	request_answer(r, env);
+}
+
+/* Reloads the configuration (as SIGHUP); a bad file is refused with its reason. */
+void
+op_reload(struct request *r)
+{
+	Hotline__Envelope *env;
+	Hotline__ReloadReply *out;
+	char err[1024];
+
+	if (daemon_reload(err, sizeof err) == -1) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    NULL, "reload refused, the configuration in force stays: %s",
+		    err);
+		return;
+	}
+	out = xmalloc(sizeof *out);
+	hotline__reload_reply__init(out);
+	out->path = record_strdup(cfg->path);
+	out->departments = (uint32_t)cfg->ndepartments;
+	out->principals = (uint32_t)cfg->nprincipals;
+	out->catalogue_entries = (uint32_t)cfg->nentries;
+	env = envelope_new();
+	env->body_case = HOTLINE__ENVELOPE__BODY_RELOADED;
+	env->reloaded = out;
 	request_answer(r, env);
 }
 
