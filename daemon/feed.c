@@ -100,13 +100,14 @@ feed_deliver(struct watch *w, const redisReply *entries)
 	for (i = 0; i < entries->elements; i++) {
 		const redisReply *e = entries->element[i];
 
+		/* A push over the output limit closes the connection. */
+		if (w->conn == NULL || w->conn->closed)
+			break;
 		if (e->type != REDIS_REPLY_ARRAY || e->elements < 6)
 			continue;
 		snprintf(w->cursor, sizeof w->cursor, "%s", e->element[0]->str);
 		session_push(w->conn, event_from(e, w->mask));
 		n++;
-		if (w->conn->closed)
-			break;
 	}
 	return n;
 }
@@ -149,20 +150,20 @@ feed_read_done(redisReply *reply, void *priv)
 	struct watch *w = priv;
 	size_t n = 0;
 
+	/* w->reading stays set while delivering: a close detaches, never frees. */
+	if (w->conn != NULL && !feed_reply_valid(reply))
+		log_debug("feed %s: read failed; will retry", w->feed);
+	else if (w->conn != NULL && strcmp(reply->element[0]->str,
+	    "relist") == 0)
+		feed_relist(w, reply->element[1]->str);
+	else if (w->conn != NULL && reply->elements == 3)
+		n = feed_deliver(w, reply->element[2]);
 	w->reading = 0;
 	if (w->conn == NULL) {
 		free(w);
 		return;
 	}
-	if (!feed_reply_valid(reply)) {
-		log_debug("feed %s: read failed; will retry", w->feed);
-		return;
-	}
-	if (strcmp(reply->element[0]->str, "relist") == 0)
-		feed_relist(w, reply->element[1]->str);
-	else if (reply->elements == 3)
-		n = feed_deliver(w, reply->element[2]);
-	if (w->conn != NULL && !w->conn->closed && (n == FEED_BATCH ||
+	if (feed_reply_valid(reply) && !w->conn->closed && (n == FEED_BATCH ||
 	    w->dirty)) {
 		w->dirty = 0;
 		feed_pump(w);
@@ -222,6 +223,7 @@ watch_started(struct request *r, redisReply *reply)
 	    relist || asked[0] == '\0' ? reply->element[1]->str : asked);
 	TAILQ_INSERT_TAIL(&watches, w, entry);
 	c->watch = w;
+	w->reading = 1;		/* busy: a close while answering only detaches */
 
 	out = xmalloc(sizeof *out);
 	hotline__watch_reply__init(out);
@@ -233,6 +235,11 @@ watch_started(struct request *r, redisReply *reply)
 	request_answer(r, env);
 	if (!relist && reply->elements == 3)
 		feed_deliver(w, reply->element[2]);
+	w->reading = 0;
+	if (w->conn == NULL) {	/* cut off while answering */
+		free(w);
+		return;
+	}
 	/* Catches wake-ups that overtook this first read, and further batches. */
 	feed_pump(w);
 }
