@@ -705,6 +705,45 @@ config_load_hot_spots(struct config *conf, const struct config_group *root)
 	return 0;
 }
 
+/* Reads the optional http group: a loopback TCP address and an allow-list. */
+static int
+config_load_http(struct config *conf, const struct config_group *root)
+{
+	static const char *const keys[] = { "address", "allow", NULL };
+	static const char *const loopback[] = { "127.0.0.1", "::1" };
+	struct http_spec *h = &conf->http;
+	struct config_group g;
+	char *address = NULL, key[CONFIG_KEY_MAX];
+	size_t i;
+
+	if (config_subgroup(root, "http", 0, &g) == -1)
+		return -1;
+	if (g.s == NULL)
+		return 0;
+	if (config_check_keys(&g, keys) == -1 ||
+	    config_string(&g, "address", CONFIG_REQUIRED | CONFIG_NONEMPTY,
+	    &address) == -1 ||
+	    config_strings(&g, "allow", 0, 64, &h->allow, &h->nallow) == -1) {
+		free(address);
+		return -1;
+	}
+	config_key(key, g.key, "address");
+	if (config_parse_address(address, &h->listen) == -1) {
+		config_fail(g.r, config_member(&g, "address"), key,
+		    "\"%s\" is not \"IPv4:port\" or \"[IPv6]:port\"", address);
+		free(address);
+		return -1;
+	}
+	free(address);
+	if (config_member(&g, "allow") == NULL) {
+		h->allow = xcalloc(2, sizeof *h->allow);
+		for (i = 0; i < 2; i++)
+			h->allow[h->nallow++] = xstrdup(loopback[i]);
+	}
+	h->enabled = 1;
+	return 0;
+}
+
 /* Reads the optional testing group (test installations only). */
 static int
 config_load_testing(struct config *conf, const struct config_group *root)
@@ -1137,7 +1176,7 @@ config_load_main(struct config *conf, const struct config_group *root,
     char **catalogue)
 {
 	static const char *const keys[] = { "listen", "redis", "limits",
-	    "routing", "tickets", "calendar", "policies", "testing",
+	    "routing", "tickets", "calendar", "policies", "testing", "http",
 	    "departments", "principals", "repeats", "hot_spots", NULL };
 
 	if (config_check_keys(root, keys) == -1 ||
@@ -1147,6 +1186,7 @@ config_load_main(struct config *conf, const struct config_group *root,
 	    config_load_routing(conf, root, catalogue) == -1 ||
 	    config_load_tickets(conf, root) == -1 ||
 	    config_load_testing(conf, root) == -1 ||
+	    config_load_http(conf, root) == -1 ||
 	    config_load_repeats(conf, root) == -1 ||
 	    config_load_hot_spots(conf, root) == -1 ||
 	    config_load_departments(conf, root) == -1 ||
@@ -1309,6 +1349,8 @@ config_free(struct config *conf)
 	config_free_entries(conf);
 	config_free_emergencies(conf);
 	calendar_free(conf->calendar);
+	config_free_strings(conf->http.allow, conf->http.nallow);
+	free(conf->http.listen.host);
 	policy_free(conf->policies);
 	for (i = 0; i < conf->nlistens; i++) {
 		free(conf->listens[i].unix_path);

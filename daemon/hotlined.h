@@ -158,6 +158,14 @@ struct tickets_spec {
 	int mask_phones;	/* departments see 138****1234, not the number */
 };
 
+/* The HTTP side: /healthz, /readyz, /metrics (the [http] group). */
+struct http_spec {
+	int enabled;
+	struct listen_spec listen;	/* TCP host:port */
+	char **allow;			/* peer addresses that may read /metrics */
+	size_t nallow;
+};
+
 /* Test installations only (the [testing] group). */
 struct testing_spec {
 	int clock_control;	/* ShiftClockRequest may move the clock */
@@ -184,6 +192,7 @@ struct config {
 	struct routing_spec routing;
 	struct tickets_spec tickets;
 	struct testing_spec testing;
+	struct http_spec http;
 	struct calendar *calendar;	/* working days (限时办结); owned */
 	struct policies *policies;	/* time limits; owned */
 	struct department *departments;
@@ -703,6 +712,19 @@ int64_t timer_last_lag(void);
 uint64_t recompute_fingerprint(const struct config *);
 void recompute_start(void);
 void recompute_resync(void);
+
+/* http.c: /healthz, /readyz, /metrics. */
+struct event_base;
+int http_start(struct event_base *);
+void http_stop(void);
+
+/* metrics.c: this daemon's counters. */
+struct evbuffer;
+void metrics_request(const char *op);
+void metrics_error(Hotline__ErrorCode);
+void metrics_timers_fired(long long);
+void metrics_connection(void);
+void metrics_render(struct evbuffer *);
 
 /* feed.c: live delivery of department events (list + watch). */
 void op_watch(struct request *);

@@ -145,6 +145,7 @@ on_term(evutil_socket_t sig, short what, void *arg)
 	    cfg->limits.drain_timeout_ms);
 	drain_deadline = now_ms() + cfg->limits.drain_timeout_ms;
 	server_stop_listening();
+	http_stop();
 	server_drain();
 	drain_timer = event_new(ev_base, -1, EV_PERSIST, drain_check, NULL);
 	evtimer_add(drain_timer, &tv);
@@ -218,7 +219,7 @@ main(int argc, char *argv[])
 	timer_init(ev_base);
 	learn_init();
 	store_init(ev_base, &cfg->redis, on_wake, on_resync);
-	if (server_listen(cfg) == -1)
+	if (server_listen(cfg) == -1 || http_start(ev_base) == -1)
 		fatalx("cannot open the listeners; exiting");
 	sig_hup = evsignal_new(ev_base, SIGHUP, on_hup, NULL);
 	sig_term = evsignal_new(ev_base, SIGTERM, on_term, NULL);
@@ -233,8 +234,10 @@ main(int argc, char *argv[])
 
 	event_base_dispatch(ev_base);
 
-	if (!draining)
+	if (!draining) {
 		server_stop_listening();
+		http_stop();
+	}
 	server_close_all();
 	store_shutdown();
 	timer_shutdown();

@@ -391,6 +391,7 @@ conn_new(evutil_socket_t fd, const struct sockaddr *sa)
 	TAILQ_INIT(&c->pending);
 	TAILQ_INSERT_TAIL(&conns, c, entry);
 	nconns++;
+	metrics_connection();
 	/* A whole frame fits below the high-water mark; more waits in the kernel. */
 	bufferevent_setwatermark(c->bev, EV_READ, 0,
 	    cfg->limits.max_frame + FRAME_HEADER_MAX);

@@ -189,6 +189,7 @@ request_verror(struct request *r, Hotline__ErrorCode code, const char *field,
 	if (vasprintf(&message, fmt, ap) < 0)
 		fatalx("out of memory formatting an error");
 	hotline__error__init(err);
+	metrics_error(code);
 	err->code = code;
 	err->message = message;
 	err->field = record_strdup(field);
@@ -471,6 +472,7 @@ session_frame(struct conn *c, Hotline__Envelope *env)
 		    field, "%s: %s", field, why);
 		return;
 	}
+	metrics_request(op->name);
 	op->handle(r);
 }
 

@@ -59,6 +59,7 @@ timer_fired(redisReply *r, void *priv)
 	claimed = r->element[0]->integer;
 	fired = r->element[1]->integer;
 	next = r->element[2]->integer;
+	metrics_timers_fired(fired);
 	if (fired > 0) {
 		last_lag_ms = r->element[3]->integer;
 		log_info("timers: %lld fired (lag up to %lld ms)", fired,

@@ -424,8 +424,9 @@ harness_write_config(struct harness *h, struct harness_daemon *d,
 	char src[PATH_MAX], tmpl[PATH_MAX + 64], catalogue[PATH_MAX + 64];
 	char port[16];
 	const char *keys[] = { "@DIR@", "@REDIS_SOCK@", "@SOCK@", "@TCP_PORT@",
-	    "@CATALOGUE@", "@EXTRA_PRINCIPALS@", "@SRCDIR@" };
-	const char *vals[7];
+	    "@CATALOGUE@", "@EXTRA_PRINCIPALS@", "@SRCDIR@", "@HTTP_PORT@" };
+	const char *vals[8];
+	char http_port[16];
 	char *text;
 	FILE *f;
 
@@ -460,6 +461,13 @@ harness_write_config(struct harness *h, struct harness_daemon *d,
 	vals[4] = catalogue;
 	vals[5] = extra;
 	vals[6] = src;
+	if (d->http_port <= 0 && (d->http_port = free_port()) <= 0) {
+		fprintf(stderr, "harness: no free TCP port\n");
+		free(text);
+		return -1;
+	}
+	snprintf(http_port, sizeof http_port, "%d", d->http_port);
+	vals[7] = http_port;
 	if ((f = fopen(d->conf, "w")) == NULL) {
 		fprintf(stderr, "harness: %s: %s\n", d->conf, strerror(errno));
 		free(text);

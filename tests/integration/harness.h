@@ -29,6 +29,7 @@ struct harness_daemon {
 	char sock[HARNESS_PATH];	/* its unix socket */
 	char log[HARNESS_PATH];		/* its stderr */
 	int tcp_port;		/* its TCP listener on 127.0.0.1 */
+	int http_port;		/* its HTTP listener (/healthz, /metrics) */
 	pid_t pid;		/* 0 when not running */
 };
 

@@ -139,6 +139,15 @@ class Servers:
         self.hotlined = self.spawn([HOTLINED, "-d", "-f", self.conf], self.log)
         self.wait(self.hotlined_listens, self.hotlined, "hotlined")
 
+    @staticmethod
+    def free_port():
+        """A TCP port on 127.0.0.1 nobody listens on now."""
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        probe.close()
+        return port
+
     def write_config(self):
         """Writes hotlined.conf from the template with a free TCP port."""
         probe = socket.socket()
@@ -151,7 +160,8 @@ class Servers:
                          ("SOCK", self.sock), ("TCP_PORT", str(port)),
                          ("CATALOGUE", os.path.join(HERE, "catalogue-test.conf")),
                          ("EXTRA_PRINCIPALS", ""),
-                         ("SRCDIR", os.path.dirname(os.path.dirname(HERE)))):
+                         ("SRCDIR", os.path.dirname(os.path.dirname(HERE))),
+                         ("HTTP_PORT", str(self.free_port()))):
             text = text.replace("@%s@" % key, val)
         self.conf = os.path.join(self.dir, "hotlined.conf")
         with open(self.conf, "w", encoding="utf-8") as f:

@@ -123,6 +123,20 @@ store_ready(void)
 	return 1;
 }
 
+/* Nothing waits for Redis here. */
+int
+store_pending(void)
+{
+	return pending_cb != NULL;
+}
+
+/* One connection at a time in these tests. */
+int
+server_busy(void)
+{
+	return 1;
+}
+
 /* Connection double: server.c's output limit, without a socket. */
 void
 server_write(struct conn *c, const uint8_t *data, size_t len)
