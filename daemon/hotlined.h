@@ -341,7 +341,6 @@ void repeat_scan(struct repeat_found *, uint64_t hash,
     const char *const *members, size_t n, const struct repeats_spec *,
     const struct hot_spots_spec *, int64_t now);
 
-#endif
 
 /* ticket.c: the life cycle table and ticket numbers, pure. */
 enum ticket_action {
@@ -752,3 +751,5 @@ void op_export_examples(struct request *);
 void op_import_examples(struct request *);
 void op_retrain(struct request *);
 void op_evaluate(struct request *);
+
+#endif

@@ -176,6 +176,7 @@ main(int argc, char *argv[])
 	const char *path = HOTLINED_CONF;
 	int ch, foreground = 0, check_only = 0, verbose = 0;
 	struct event *sig_hup, *sig_term, *sig_int;
+	struct event_config *ecfg;
 	char nerr[256];
 
 	while ((ch = getopt(argc, argv, "df:nv")) != -1) {
@@ -214,7 +215,12 @@ main(int argc, char *argv[])
 	if (!foreground && daemon(0, 0) == -1)
 		fatal("daemon");
 
-	if ((ev_base = event_base_new()) == NULL)
+	/* The changelist folds the many add/del pairs of a turn into one epoll_ctl. */
+	ecfg = event_config_new();
+	event_config_set_flag(ecfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+	ev_base = event_base_new_with_config(ecfg);
+	event_config_free(ecfg);
+	if (ev_base == NULL)
 		fatalx("event_base_new failed");
 	timer_init(ev_base);
 	learn_init();
