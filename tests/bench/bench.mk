@@ -1,0 +1,27 @@
+# Benchmarks (make bench): the measuring programs of tests/bench and the driver tests/bench/run.sh.
+# Every tests/bench/bench-*.c is one program; the other .c files there are linked into each.
+# A program may use libhotline and the daemon's own code (build/libhotlined.a) alike.
+
+BENCH_SRCS = $(sort $(wildcard tests/bench/bench-*.c))
+BENCH_BINS = $(patsubst tests/bench/%.c,$(B)/tests/bench/%,$(BENCH_SRCS))
+BENCH_LIB_OBJS = $(call obj,$(filter-out $(BENCH_SRCS),$(sort $(wildcard tests/bench/*.c))))
+# Programs the parts use; every other bench-<part>.c is a part: make bench-<part>.
+BENCH_HELPERS = limit port ready
+BENCH_PARTS = $(filter-out $(BENCH_HELPERS),$(patsubst tests/bench/bench-%.c,%,$(BENCH_SRCS)))
+
+.PHONY: bench bench-build $(addprefix bench-,$(BENCH_PARTS))
+
+bench-build: all $(BENCH_BINS)
+
+bench: deps
+	@$(MAKE) --no-print-directory bench-build
+	@tests/bench/run.sh $(B)
+
+$(addprefix bench-,$(BENCH_PARTS)): deps
+	@$(MAKE) --no-print-directory bench-build
+	@tests/bench/run.sh $(B) $(patsubst bench-%,%,$@)
+
+$(B)/tests/bench/%: $(B)/obj/tests/bench/%.o $(BENCH_LIB_OBJS) $(LIBHOTLINE_A) \
+    $(B)/libhotlined.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
