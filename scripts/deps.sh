@@ -11,6 +11,9 @@ if ! command -v dpkg-query >/dev/null 2>&1; then
 	exit 1
 fi
 
+# Extra packages a target needs beyond these (make fuzz: clang) come as arguments.
+PKGS="$PKGS $*"
+
 missing=""
 for p in $PKGS; do
 	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)

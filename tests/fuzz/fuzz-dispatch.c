@@ -1,0 +1,424 @@
+/*
+ * fuzz-dispatch covers request dispatch as one connection sees it: frames
+ * read as server.c reads them, session_frame's hello, id, kind, role and
+ * string checks, every operation's handler and its answers, events of a
+ * watch, with the store replaced by a test double (store-double.c: its
+ * replies chosen by the input) and the connection by a fake
+ * (server-double.c). The config is the integration tests'
+ * (tests/integration/hotlined-test.conf.in, filled in as the harness does)
+ * with a smaller catalogue, loaded again by an admin's reload as main.c's
+ * daemon_reload does.
+ * The input is:
+ *   byte 0    who is connected: agent01, dispatcher01, zjj-01, water-01,
+ *             supervisor01 or admin01 (each as a real hello made it at
+ *             start), or nobody yet (then the first frame must be a hello)
+ *   byte 1    FLAG_* below: how the client and Redis behave
+ *   then      frames as a client sends them (varint length, Envelope)
+ *   the back  the store double's choices, taken from the end backwards
+ * Checks besides ASan, UBSan and LeakSanitizer: every frame written
+ * decodes with valid strings (server-double.c); what the store is given is
+ * whole (store-double.c); once the client hung up and every store call was
+ * answered, the connection is closed with nothing pending, so no request
+ * went unanswered; a closed connection is freed at once, so later use of
+ * it is a use-after-free.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "frame.h"
+#include "fuzz.h"
+#include "normalize.h"
+
+#define FLAG_SLOW 0x01		/* the client reads nothing */
+#define FLAG_ANSWER_EACH 0x02	/* Redis answers before the next frame comes */
+#define FLAG_ABRUPT 0x04	/* the connection breaks instead of a clean EOF */
+#define FLAG_WAKE 0x08		/* the feed is woken after each frame */
+#define FLAG_READ 0x10		/* the client reads its output after each frame */
+#define FLAG_SMALL_OUTPUT 0x20	/* output_limit is SMALL_OUTPUT: cut-offs happen */
+#define FLAG_SIGHUP 0x40	/* the config is reloaded after the first frame */
+
+#define SMALL_OUTPUT 2048	/* bytes; the same check as 8 MiB, reachable */
+
+#define MAX_STEPS 100000	/* store answers per input: more is a loop */
+
+/*
+ * The catalogue of the test config: the integration tests' departments and
+ * routing (a confident match, a split one, a district's, an emergency)
+ * in a few literals, since Hyperscan's compile of catalogue-test.conf
+ * takes about 0.2 s under ASan, and each reload pays it.
+ */
+static const char small_catalogue[] =
+    "entries = (\n"
+    "  { keywords = [\"停水\", \"水压低\"]; department = \"water\";\n"
+    "    category = \"公用事业/供水\"; weight = 5.0; },\n"
+    "  { keywords = [\"漏水\"]; department = \"water\"; weight = 2.0; },\n"
+    "  { keywords = [\"漏水\", \"物业\"]; department = \"zjj\";\n"
+    "    category = \"城乡建设/物业管理\"; weight = 2.0; },\n"
+    "  { keywords = [\"路灯\"]; department = \"cgj\"; weight = 5.0;\n"
+    "    districts = [\"鼓楼区\"]; }\n"
+    ");\n"
+    "emergencies = (\n"
+    "  { keywords = [\"着火了\"]; except = [\"着火了吗\"]; kind = \"fire\";\n"
+    "    name = \"火警\"; transfer_to = \"119\"; }\n"
+    ");\n";
+
+/* A principal of the test config and the session its hello gave. */
+struct identity {
+	const char *id;
+	role_t role;
+	char principal[72];
+	char department[40];
+};
+
+static struct identity identities[] = {
+	{ "agent01", 0, "", "" },
+	{ "dispatcher01", 0, "", "" },
+	{ "zjj-01", 0, "", "" },
+	{ "water-01", 0, "", "" },
+	{ "supervisor01", 0, "", "" },
+	{ "admin01", 0, "", "" },
+};
+#define NIDENTITIES (sizeof identities / sizeof identities[0])
+
+/*
+ * A loop turn passed: *c's output is written (unless its client is slow)
+ * and, once closed, *c is freed, as server.c's conn_free does then.
+ */
+static void
+loop_turn(struct conn **c)
+{
+	if (*c != NULL && !(*c)->closed)
+		server_double_turn(*c);
+	if (*c != NULL && (*c)->closed) {
+		server_double_free(*c);
+		*c = NULL;
+	}
+}
+
+/* Answers one queued store call (c may be NULL); returns 0 if none was queued. */
+static int
+step(struct conn **c)
+{
+	if (!store_double_step())
+		return 0;
+	if (c != NULL)
+		loop_turn(c);
+	return 1;
+}
+
+/* Answers every queued store call (and the calls their callbacks make). */
+static void
+drain(struct conn **c)
+{
+	unsigned long n = 0;
+
+	while (step(c))
+		FUZZ_CHECK(++n < MAX_STEPS);
+}
+
+/* Returns a hello for principal id (token "<id>-test"), decoded as from the wire. */
+static Hotline__Envelope *
+hello_envelope(const char *id)
+{
+	Hotline__Envelope env = HOTLINE__ENVELOPE__INIT;
+	Hotline__Hello h = HOTLINE__HELLO__INIT;
+	Hotline__Envelope *out;
+	char token[64];
+	uint8_t *buf;
+	size_t len;
+
+	snprintf(token, sizeof token, "%s-test", id);
+	h.version = HOTLINE__PROTOCOL_VERSION__PROTOCOL_VERSION;
+	h.principal = (char *)id;
+	h.credential = token;
+	h.client = "fuzz-dispatch";
+	env.id = 1;
+	env.body_case = HOTLINE__ENVELOPE__BODY_HELLO;
+	env.hello = &h;
+	len = hotline__envelope__get_packed_size(&env);
+	buf = xmalloc(len);
+	hotline__envelope__pack(&env, buf);
+	out = hotline__envelope__unpack(NULL, len, buf);
+	free(buf);
+	return out;
+}
+
+/* Says hello as identity i through session_frame and keeps the session it gave. */
+static void
+identity_hello(struct identity *i)
+{
+	struct conn *c = server_double_conn(0);
+
+	session_frame(c, hello_envelope(i->id));
+	drain(&c);
+	if (c == NULL || !c->authenticated) {
+		fprintf(stderr, "fuzz-dispatch: hello as %s failed\n", i->id);
+		exit(1);
+	}
+	i->role = c->role;
+	memcpy(i->principal, c->principal, sizeof i->principal);
+	memcpy(i->department, c->department, sizeof i->department);
+	server_close(c);
+	drain(&c);
+	loop_turn(&c);
+}
+
+/*
+ * main.c's reload (SIGHUP, ReloadRequest): loads the config file again and
+ * swaps it in, with the model and the deadlines following, as main.c does.
+ */
+int
+daemon_reload(char *err, size_t errlen)
+{
+	struct config *fresh, *old = cfg;
+
+	if ((fresh = config_load(old->path, err, errlen)) == NULL)
+		return -1;
+	/* This input's output limit (FLAG_SMALL_OUTPUT) stays. */
+	fresh->limits.output_limit = old->limits.output_limit;
+	cfg = fresh;
+	learn_reload();
+	if (recompute_fingerprint(fresh) != recompute_fingerprint(old))
+		recompute_start();
+	config_free(old);
+	return 0;
+}
+
+/* Gives c identity k's session, or none (k past the table). */
+static void
+identity_apply(struct conn *c, unsigned k)
+{
+	const struct identity *i;
+
+	if (k >= NIDENTITIES)
+		return;
+	i = &identities[k];
+	c->authenticated = 1;
+	c->role = i->role;
+	memcpy(c->principal, i->principal, sizeof c->principal);
+	memcpy(c->department, i->department, sizeof c->department);
+}
+
+/* Loads the test config, the clock, the model and the sessions of every identity. */
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	char err[1024], *path, *catalogue;
+	size_t i;
+
+	(void)argc;
+	(void)argv;
+	if (normalize_init(err, sizeof err) == -1)
+		fprintf(stderr, "fuzz-dispatch: %s\n", err);
+	catalogue = fuzz_tmppath("catalogue.conf");
+	fuzz_write(catalogue, small_catalogue, strlen(small_catalogue));
+	path = fuzz_test_config(catalogue);
+	free(catalogue);
+	if ((cfg = config_load(path, err, sizeof err)) == NULL) {
+		fprintf(stderr, "fuzz-dispatch: %s\n", err);
+		exit(1);
+	}
+	free(path);
+	if ((ev_base = event_base_new()) == NULL)
+		exit(1);
+	timer_init(ev_base);
+	learn_init();
+	for (i = 0; i < NIDENTITIES; i++)
+		identity_hello(&identities[i]);
+	return 0;
+}
+
+/*
+ * Reads one frame from the front of in, as conn_next_frame does. Returns
+ * 1 with *env; 0 if the input ends first (*partial: inside a frame); -1
+ * after a framing fault (c is closing).
+ */
+static int
+next_frame(struct conn *c, struct fuzz_input *in, Hotline__Envelope **env,
+    int *partial)
+{
+	size_t avail = (size_t)(in->end - in->p), body_len = 0, header_len = 0;
+	size_t peek = avail < FRAME_HEADER_MAX ? avail : FRAME_HEADER_MAX;
+	enum frame_status st;
+	uint8_t *body;
+	char msg[128];
+
+	*partial = avail > 0;
+	if (avail == 0)
+		return 0;
+	st = frame_decode_header(in->p, peek, cfg->limits.max_frame,
+	    &body_len, &header_len);
+	if (st == FRAME_NEED_MORE)
+		return 0;
+	if (st == FRAME_TOO_LARGE) {
+		snprintf(msg, sizeof msg, "frame of %zu bytes is over the "
+		    "limit of %zu bytes", body_len, cfg->limits.max_frame);
+		server_fatal(c, HOTLINE__ERROR_CODE__ERROR_CODE_TOO_LARGE, msg);
+		return -1;
+	}
+	if (st == FRAME_BAD) {
+		server_fatal(c, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    frame_status_name(st));
+		return -1;
+	}
+	if (avail < header_len + body_len)
+		return 0;
+	body = xmalloc(body_len + 1);
+	memcpy(body, in->p + header_len, body_len);
+	in->p += header_len + body_len;
+	*env = hotline__envelope__unpack(NULL, body_len, body);
+	free(body);
+	*partial = 0;
+	if (*env == NULL) {
+		server_fatal(c, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    "frame is not a valid hotline.Envelope");
+		return -1;
+	}
+	return 1;
+}
+
+/* Wakes the feed c's role watches (feed.c's feed_key), as a PUBLISH would. */
+static void
+wake_feed(const struct conn *c)
+{
+	char feed[64];
+
+	if (c->role == HOTLINE__ROLE__ROLE_DEPARTMENT)
+		snprintf(feed, sizeof feed, "ht:dept:%s:feed", c->department);
+	else if (c->role == HOTLINE__ROLE__ROLE_SUPERVISOR)
+		snprintf(feed, sizeof feed, "ht:supervision:feed");
+	else
+		snprintf(feed, sizeof feed, "ht:centre:feed");
+	feed_wake(feed);
+}
+
+/* Waits, as a paused reader does, until c's backlog shrank; returns 0 if it did not. */
+static int
+wait_backlog(struct conn **c)
+{
+	unsigned long n = 0;
+
+	if ((*c)->npending < SESSION_MAX_PENDING)
+		return 1;
+	(*c)->paused = 1;
+	while (*c != NULL && (*c)->paused && step(c))
+		FUZZ_CHECK(++n < MAX_STEPS);
+	return *c != NULL && !(*c)->paused;
+}
+
+/* Events between two frames, as flags say; first: after the first frame. */
+static void
+between_frames(struct conn **c, unsigned flags, int first)
+{
+	char err[1024];
+
+	if (first && (flags & FLAG_SIGHUP))
+		FUZZ_CHECK(daemon_reload(err, sizeof err) == 0);
+	if (flags & FLAG_ANSWER_EACH) {
+		loop_turn(c);
+		drain(c);
+	}
+	if (*c != NULL && (flags & FLAG_WAKE))
+		wake_feed(*c);
+	if (*c != NULL && (flags & FLAG_READ))
+		server_double_drained(*c);
+	loop_turn(c);
+}
+
+/* Feeds c the frames of in until they end or c closes; returns 1 if the input ended inside a frame. */
+static int
+read_frames(struct conn **c, struct fuzz_input *in, unsigned flags)
+{
+	Hotline__Envelope *env;
+	int partial = 0, n = 0;
+
+	while (*c != NULL && !(*c)->closing && wait_backlog(c)) {
+		if (next_frame(*c, in, &env, &partial) != 1)
+			break;
+		session_frame(*c, env);
+		if ((*c)->closed)
+			loop_turn(c);
+		else
+			between_frames(c, flags, n++ == 0);
+	}
+	return partial;
+}
+
+/* The client is gone: a broken connection, or an EOF as conn_eof sees it. */
+static void
+hang_up(struct conn **c, unsigned flags, int partial)
+{
+	if (*c == NULL || (*c)->closing)
+		return;
+	if (flags & FLAG_ABRUPT)
+		server_close(*c);
+	else if (partial)
+		server_fatal(*c, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    "truncated frame: the connection ended inside a frame");
+	else
+		server_close_after_flush(*c);
+	loop_turn(c);
+}
+
+/*
+ * Everything is answered: a connection still open must be a slow one whose
+ * unsent output holds it (server.c's linger timer then closes it); any
+ * other means a request never got its answer.
+ */
+static void
+finish(struct conn **c, unsigned flags)
+{
+	loop_turn(c);
+	drain(c);
+	if (*c != NULL) {
+		FUZZ_CHECK((*c)->npending == 0);
+		FUZZ_CHECK(flags & FLAG_SLOW);
+		server_close(*c);
+		drain(c);
+		loop_turn(c);
+	}
+	FUZZ_CHECK(*c == NULL);
+	FUZZ_CHECK(store_double_pending() == 0);
+}
+
+/* Puts the shared test clock back to the wall clock (a shift_clock may have moved it). */
+static void
+clock_reset(void)
+{
+	store_double_source(NULL);
+	timer_set_offset(0);
+	drain(NULL);
+}
+
+/* One input: a connection, its frames, the store's answers, the hang-up. */
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fuzz_input in;
+	struct conn *c;
+	size_t output_limit;
+	unsigned flags;
+	int partial;
+
+	if (size < 2)
+		return 0;
+	clock_reset();
+	flags = data[1];
+	in.p = data + 2;
+	in.end = data + size;
+	store_double_source(&in);
+	output_limit = cfg->limits.output_limit;
+	if (flags & FLAG_SMALL_OUTPUT)
+		cfg->limits.output_limit = SMALL_OUTPUT;
+	c = server_double_conn(flags & FLAG_SLOW);
+	identity_apply(c, data[0] % (NIDENTITIES + 1));
+	partial = read_frames(&c, &in, flags);
+	hang_up(&c, flags, partial);
+	finish(&c, flags);
+	cfg->limits.output_limit = output_limit;
+	store_double_source(NULL);
+	return 0;
+}
