@@ -24,7 +24,8 @@ generic_parts() {
 }
 
 known_parts="intake dispatch classify footprint"
-helpers="limit port ready"
+# timers has its own driver (run-timers.sh: BullMQ beside it), run by make bench.
+helpers="limit port ready timers"
 all_parts=$known_parts
 [ $# -ge 1 ] || usage
 root=$(cd "$(dirname "$0")/../.." && pwd)
