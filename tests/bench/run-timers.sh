@@ -283,7 +283,7 @@ build_table() {
 	    "$(fmt "$(med bullmq arm value)") (Queue.addBulk of $CHUNK, $INFLIGHT in flight; Redis CPU $(fmt "$(med bullmq arm redis_busy_pct)")%, Node $(fmt "$(med bullmq arm client_busy_pct)")%)" \
 	    "$arm_ratio"
 	row "Redis memory per pending timer, bytes" \
-	    "$(per_timer hotline) (ZSET member + a stub ticket hash: state, clock_gen, dept)" \
+	    "$(per_timer hotline) (ZSET member + a minimal ticket hash: state, clock_gen, dept)" \
 	    "$(per_timer bullmq) (delayed ZSET member + job hash)" \
 	    "$(ratio "$(per_timer hotline)" "$(per_timer bullmq)" 2)"
 	row "idle ${IDLE} s, $(fmt "$N") pending, none due: engine CPU ms; Redis EVALSHA / all commands / CPU ms" \

@@ -18,12 +18,14 @@ const PREFIX = 'bench-bull';
 // Reads --name value pairs over the defaults.
 function parseArgs(argv) {
   const o = { socket: '', n: 1000000, k: 5000, lead: 3, span: 25, idle: 10,
-    farDays: 30, chunk: 1000, inflight: 4, concurrency: 1 };
+    farDays: 30, chunk: 100, inflight: 4, concurrency: 1 };
   for (let i = 2; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '').replace(/-(.)/g, (_, c) => c.toUpperCase());
     if (!(key in o) || argv[i + 1] === undefined)
       throw new Error(`unknown or incomplete option ${argv[i]}`);
     o[key] = key === 'socket' ? argv[i + 1] : Number(argv[i + 1]);
+    if (key !== 'socket' && !(o[key] > 0 || (key === 'idle' && o[key] === 0)))
+      throw new Error(`${argv[i]} needs a positive number`);
   }
   if (!o.socket)
     throw new Error('--socket is required');
