@@ -46,7 +46,7 @@ static int calls;
 /* The connection's bytes written and not read by its client. */
 static size_t unsent;
 
-/* Store double: keeps the call; the test answers it with answer(). */
+/* Store double: keeps the call; the test answers it with answer(). The real store_args_* and store_error_code (store-args.c) are linked. */
 int
 store_script(enum script_id script, int nkeys, const struct store_args *args,
     store_cb cb, void *priv)
@@ -71,49 +71,6 @@ answer(redisReply *reply)
 	pending_cb = NULL;
 	cb(reply, pending_priv);
 	freeReplyObject(reply);
-}
-
-/* store.c's helpers, which the double replaces with store.c itself. */
-void
-store_args_add(struct store_args *a, const char *s)
-{
-	a->v[a->n] = s;
-	a->len[a->n] = strlen(s);
-	a->owned[a->n++] = NULL;
-}
-
-/* Appends a formatted string owned by a. */
-void
-store_args_addf(struct store_args *a, const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	assert_true(vasprintf(&s, fmt, ap) >= 0);
-	va_end(ap);
-	store_args_add(a, s);
-	a->owned[a->n - 1] = s;
-}
-
-/* Frees what store_args_addf allocated. */
-void
-store_args_free(struct store_args *a)
-{
-	int i;
-
-	for (i = 0; i < a->n; i++)
-		free(a->owned[i]);
-	a->n = 0;
-}
-
-/* No script here answers with an error. */
-Hotline__ErrorCode
-store_error_code(const redisReply *r, Hotline__TicketState *state)
-{
-	(void)r;
-	(void)state;
-	return HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL;
 }
 
 /* Always ready. */

@@ -1,0 +1,77 @@
+/* Building script arguments and reading script errors: the parts of the store that need no Redis connection, so test doubles link them. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hotlined.h"
+
+/* Appends a borrowed string (it must live until store_script returns). */
+void
+store_args_add(struct store_args *a, const char *s)
+{
+	if (a->n >= STORE_MAX_ARGS)
+		fatalx("store: more than %d script arguments", STORE_MAX_ARGS);
+	a->v[a->n] = s;
+	a->len[a->n] = strlen(s);
+	a->owned[a->n] = NULL;
+	a->n++;
+}
+
+/* Appends a formatted string, owned by a until store_args_free. */
+void
+store_args_addf(struct store_args *a, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		fatalx("out of memory formatting a script argument");
+	va_end(ap);
+	store_args_add(a, s);
+	a->owned[a->n - 1] = s;
+}
+
+/* Frees what store_args_addf allocated. */
+void
+store_args_free(struct store_args *a)
+{
+	int i;
+
+	for (i = 0; i < a->n; i++)
+		free(a->owned[i]);
+	a->n = 0;
+}
+
+/*
+ * Maps an error reply to a protocol error. Scripts say "NOTFOUND ...",
+ * "FORBIDDEN ..." or "CONFLICT <state>"; Redis's own refusals (OOM, MISCONF,
+ * READONLY, LOADING, BUSY, ...) mean "unavailable"; anything else is a bug.
+ */
+Hotline__ErrorCode
+store_error_code(const redisReply *r, Hotline__TicketState *state)
+{
+	static const char *unavailable[] = { "OOM", "MISCONF", "READONLY",
+	    "LOADING", "BUSY", "MASTERDOWN", "NOREPLICAS", "NOSCRIPT",
+	    "TRYAGAIN", "CLUSTERDOWN", NULL };
+	char esc[256];
+	int i;
+
+	if (r == NULL)
+		return HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE;
+	if (strncmp(r->str, "NOTFOUND", 8) == 0)
+		return HOTLINE__ERROR_CODE__ERROR_CODE_NOT_FOUND;
+	if (strncmp(r->str, "FORBIDDEN", 9) == 0)
+		return HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN;
+	if (strncmp(r->str, "CONFLICT ", 9) == 0) {
+		*state = (Hotline__TicketState)atoi(r->str + 9);
+		return HOTLINE__ERROR_CODE__ERROR_CODE_CONFLICT;
+	}
+	for (i = 0; unavailable[i] != NULL; i++)
+		if (strncmp(r->str, unavailable[i], strlen(unavailable[i])) == 0)
+			return HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE;
+	log_warnx("redis: unexpected error: %s",
+	    log_escape(r->str, esc, sizeof esc));
+	return HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL;
+}
