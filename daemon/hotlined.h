@@ -8,6 +8,7 @@
 
 #include "hotline.pb-c.h"
 #include "deadline.h"
+#include "stats.h"
 
 #define HOTLINED_VERSION "0.1.0"
 
@@ -206,6 +207,7 @@ struct config {
 	size_t nemergencies;
 	struct repeats_spec repeats;
 	struct hot_spots_spec hot_spots;
+	struct assessment_spec assessment;
 };
 
 /*
