@@ -744,7 +744,7 @@ list_has(const char *list, const char *id)
 }
 
 /* Answers FORBIDDEN if a department asks about a ticket it does not work on. */
-static int
+int
 refuse_foreign(struct request *r, const redisReply *hash)
 {
 	const char *dept = record_hash_get(hash, "dept");

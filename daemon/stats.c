@@ -160,27 +160,26 @@ stats_date(int32_t day, char buf[11])
 	    (unsigned)m % 100u, (unsigned)d % 100u);
 }
 
-/* Names the key of one day or one month (day set to 0) of scope. */
+/* Names one day, or one month (d 0): "20260701", "202607". */
 static void
-stats_key(int y, int m, int d, const char *scope,
-    void (*add)(void *, const char *), void *arg)
+stats_name(int y, int m, int d, void (*add)(void *, const char *), void *arg)
 {
-	char key[96];
+	char name[16];
 
 	if (d == 0)
-		snprintf(key, sizeof key, "ht:stats:%04u%02u:%s",
-		    (unsigned)y % 10000u, (unsigned)m % 100u, scope);
+		snprintf(name, sizeof name, "%04u%02u", (unsigned)y % 10000u,
+		    (unsigned)m % 100u);
 	else
-		snprintf(key, sizeof key, "ht:stats:%04u%02u%02u:%s",
+		snprintf(name, sizeof name, "%04u%02u%02u",
 		    (unsigned)y % 10000u, (unsigned)m % 100u,
-		    (unsigned)d % 100u, scope);
-	add(arg, key);
+		    (unsigned)d % 100u);
+	add(arg, name);
 }
 
-/* Names the keys covering the period once; see stats.h. */
+/* Names the days and months covering the period once; see stats.h. */
 size_t
-stats_period_keys(const struct stats_period *p, const char *scope,
-    void (*add)(void *arg, const char *key), void *arg)
+stats_period_names(const struct stats_period *p, int months,
+    void (*add)(void *arg, const char *name), void *arg)
 {
 	int32_t day = p->from, end;
 	size_t n = 0;
@@ -189,11 +188,11 @@ stats_period_keys(const struct stats_period *p, const char *scope,
 	while (day <= p->to) {
 		deadline_day_date(day, &y, &m, &d);
 		end = stats_month_end(y, m);
-		if (d == 1 && end <= p->to) {
-			stats_key(y, m, 0, scope, add, arg);
+		if (months && d == 1 && end <= p->to) {
+			stats_name(y, m, 0, add, arg);
 			day = end + 1;
 		} else {
-			stats_key(y, m, d, scope, add, arg);
+			stats_name(y, m, d, add, arg);
 			day++;
 		}
 		n++;

@@ -49,12 +49,12 @@ int stats_period_parse(const char *text, int64_t now, struct stats_period *,
 void stats_date(int32_t day, char buf[11]);
 
 /*
- * Calls add(arg, key) for the Redis keys "ht:stats:<yyyymmdd|yyyymm>:<scope>"
- * that together cover the period once: whole months as months, other days
- * as days. Returns how many keys it named.
+ * Calls add(arg, name) for the days ("20260701") that make the period, in
+ * order; with months set, whole months inside it are named as months
+ * ("202607") instead of their days. Returns how many it named.
  */
-size_t stats_period_keys(const struct stats_period *, const char *scope,
-    void (*add)(void *arg, const char *key), void *arg);
+size_t stats_period_names(const struct stats_period *, int months,
+    void (*add)(void *arg, const char *name), void *arg);
 
 /*
  * Adds value to the counter named name (a Counters field: "received", ...)
