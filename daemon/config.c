@@ -515,7 +515,49 @@ config_load_listens(struct config *conf, const struct config_group *root)
 	return 0;
 }
 
-/* Reads where Redis is: unix, or host and port. */
+/*
+ * Reads redis.sentinels ("IP:port" strings) and redis.master, the name the
+ * sentinels know the master by; neither unix, host nor port may be given.
+ */
+static int
+config_load_redis_sentinels(struct redis_spec *rs, const struct config_group *g)
+{
+	static const char *const direct[] = { "unix", "host", "port", NULL };
+	char **list, key[CONFIG_KEY_MAX];
+	struct listen_spec addr;
+	size_t i, n;
+	int rc = 0;
+
+	for (i = 0; direct[i] != NULL; i++)
+		if (config_member(g, direct[i]) != NULL) {
+			config_key(key, g->key, direct[i]);
+			return config_fail(g->r, config_member(g, direct[i]), key,
+			    "give either sentinels (with master) or %s",
+			    i == 0 ? "unix" : "host and port");
+		}
+	if (config_string(g, "master", CONFIG_REQUIRED | CONFIG_NONEMPTY,
+	    &rs->master) == -1 ||
+	    config_strings(g, "sentinels", CONFIG_NONEMPTY, 64, &list, &n) == -1)
+		return -1;
+	rs->sentinels = xcalloc(n, sizeof *rs->sentinels);
+	for (i = 0; i < n; i++) {
+		memset(&addr, 0, sizeof addr);
+		if (rc == 0 && config_parse_address(list[i], &addr) == -1) {
+			config_keyf(key, "%s.sentinels[%zu]", g->key, i);
+			rc = config_fail(g->r, config_setting_get_elem(
+			    config_member(g, "sentinels"), (unsigned)i), key,
+			    "\"%s\" is not \"IPv4:port\" or \"[IPv6]:port\"",
+			    list[i]);
+		}
+		rs->sentinels[rs->nsentinels].host = addr.host;
+		rs->sentinels[rs->nsentinels++].port = addr.port;
+		free(list[i]);
+	}
+	free(list);
+	return rc;
+}
+
+/* Reads where Redis is: unix, host and port, or sentinels and master. */
 static int
 config_load_redis_address(struct redis_spec *rs, const struct config_group *g)
 {
@@ -523,6 +565,11 @@ config_load_redis_address(struct redis_spec *rs, const struct config_group *g)
 	long long v;
 	int need_tcp;
 
+	if (config_member(g, "sentinels") != NULL)
+		return config_load_redis_sentinels(rs, g);
+	if (config_member(g, "master") != NULL)
+		return config_fail(g->r, config_member(g, "master"), "redis.master",
+		    "only with redis.sentinels");
 	if (config_string(g, "unix", CONFIG_NONEMPTY, &rs->unix_path) == -1)
 		return -1;
 	need_tcp = rs->unix_path == NULL ? CONFIG_REQUIRED : 0;
@@ -542,10 +589,11 @@ static int
 config_load_redis(struct config *conf, const struct config_group *root)
 {
 	static const char *const keys[] = { "host", "port", "unix", "db",
-	    "password", "timeout_ms", "feed_maxlen", NULL };
+	    "password", "timeout_ms", "feed_maxlen", "sentinels", "master",
+	    "wait_replicas", "wait_timeout_ms", NULL };
 	struct redis_spec *rs = &conf->redis;
 	struct config_group g;
-	long long db, timeout, maxlen;
+	long long db, timeout, maxlen, replicas, wait;
 
 	if (config_subgroup(root, "redis", CONFIG_REQUIRED, &g) == -1 ||
 	    config_check_keys(&g, keys) == -1 ||
@@ -553,8 +601,18 @@ config_load_redis(struct config *conf, const struct config_group *root)
 	    config_int(&g, "db", 0, 0, INT_MAX, &db) == -1 ||
 	    config_string(&g, "password", 0, &rs->password) == -1 ||
 	    config_int(&g, "timeout_ms", 2000, 100, 60000, &timeout) == -1 ||
-	    config_int(&g, "feed_maxlen", 10000, 100, 10000000, &maxlen) == -1)
+	    config_int(&g, "feed_maxlen", 10000, 100, 10000000, &maxlen) == -1 ||
+	    config_int(&g, "wait_replicas", 0, 0, 64, &replicas) == -1 ||
+	    config_int(&g, "wait_timeout_ms", timeout / 2, 1, 60000,
+	    &wait) == -1)
 		return -1;
+	/* The watchdog must not drop the link while WAIT is still waiting. */
+	if (replicas > 0 && wait >= timeout)
+		return config_fail(g.r, config_member(&g, "wait_timeout_ms"),
+		    "redis.wait_timeout_ms", "must be below redis.timeout_ms "
+		    "(%lld)", timeout);
+	rs->wait_replicas = (int)replicas;
+	rs->wait_timeout_ms = (int)wait;
 	if (rs->password != NULL && rs->password[0] == '\0') {
 		free(rs->password);
 		rs->password = NULL;
@@ -1402,6 +1460,10 @@ config_free(struct config *conf)
 	free(conf->redis.unix_path);
 	free(conf->redis.host);
 	free(conf->redis.password);
+	for (i = 0; i < conf->redis.nsentinels; i++)
+		free(conf->redis.sentinels[i].host);
+	free(conf->redis.sentinels);
+	free(conf->redis.master);
 	for (i = 0; i < conf->ndepartments; i++) {
 		free(conf->departments[i].id);
 		free(conf->departments[i].name);

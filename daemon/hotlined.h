@@ -134,10 +134,21 @@ struct listen_spec {
 	int port;
 };
 
+/* One Redis Sentinel to ask where the master is. */
+struct redis_sentinel {
+	char *host;		/* an IP address */
+	int port;
+};
+
 struct redis_spec {
 	char *unix_path;	/* set: connect to this socket; else host:port */
-	char *host;
+	char *host;		/* (both NULL when sentinels are set) */
 	int port;
+	struct redis_sentinel *sentinels;	/* set: ask these, in turn ... */
+	size_t nsentinels;
+	char *master;		/* ... where the master of this name is */
+	int wait_replicas;	/* strict mode: WAIT for this many; 0: off */
+	int wait_timeout_ms;	/* WAIT's timeout; below timeout_ms */
 	int db;
 	char *password;		/* NULL: no AUTH */
 	int timeout_ms;		/* a request waiting longer gets "unavailable" */
@@ -551,11 +562,31 @@ int store_pending(void);
 void store_shutdown(void);
 int store_script(enum script_id, int nkeys, const struct store_args *,
     store_cb, void *);
+/* For store-*.c only: sends a command on the command link whatever its state. */
+int store_command(int argc, const char **argv, const size_t *lens, store_cb,
+    void *);
 void store_args_add(struct store_args *, const char *);
 void store_args_addf(struct store_args *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
 void store_args_free(struct store_args *);
 Hotline__ErrorCode store_error_code(const redisReply *, Hotline__TicketState *);
+
+/* store-sentinel.c: where the master is, asked of Redis Sentinel. */
+struct sentinel_query;
+/* host is NULL when no sentinel knew; it lives only during the call. */
+typedef void (*sentinel_cb)(const char *host, int port, void *priv);
+struct sentinel_query *sentinel_resolve(struct event_base *,
+    const struct redis_spec *, sentinel_cb, void *);
+void sentinel_cancel(struct sentinel_query *);
+struct sentinel_watch;
+struct sentinel_watch *sentinel_watch_start(struct event_base *,
+    const struct redis_spec *, int period_ms, sentinel_cb, void *);
+void sentinel_watch_stop(struct sentinel_watch *);
+
+/* store-wait.c: strict mode, a script's answer only once replicas have it. */
+int store_wait_script(int argc, const char **argv, const size_t *lens,
+    int replicas, int timeout_ms, store_cb, void *);
+int store_script_writes(enum script_id);
 
 /* record.c: Redis hashes and JSON history to protocol messages. */
 char *record_strdup(const char *);

@@ -285,9 +285,18 @@ request_store_error(struct request *r, const redisReply *reply)
 		    "number", "%s", text != NULL ? text + 1 : "forbidden");
 		break;
 	case HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE:
-		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
-		    NULL, "storage refused the change (%.*s); retry later",
-		    (int)strcspn(reply->str, " "), reply->str);
+		/* Strict mode (store-wait.c): done, but not yet replicated. */
+		if (strncmp(reply->str, "NOTREPLICATED ", 14) == 0)
+			request_error(r,
+			    HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE, NULL,
+			    "not yet replicated: %s; retry the same request "
+			    "(see hotlined.conf(5), wait_replicas)",
+			    reply->str + 14);
+		else
+			request_error(r,
+			    HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE, NULL,
+			    "storage refused the change (%.*s); retry later",
+			    (int)strcspn(reply->str, " "), reply->str);
 		break;
 	default:
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,

@@ -47,14 +47,15 @@ store_args_free(struct store_args *a)
 /*
  * Maps an error reply to a protocol error. Scripts say "NOTFOUND ...",
  * "FORBIDDEN ..." or "CONFLICT <state>"; Redis's own refusals (OOM, MISCONF,
- * READONLY, LOADING, BUSY, ...) mean "unavailable"; anything else is a bug.
+ * READONLY, LOADING, BUSY, ...) and strict mode's NOTREPLICATED (store-wait.c)
+ * mean "unavailable"; anything else is a bug.
  */
 Hotline__ErrorCode
 store_error_code(const redisReply *r, Hotline__TicketState *state)
 {
 	static const char *unavailable[] = { "OOM", "MISCONF", "READONLY",
 	    "LOADING", "BUSY", "MASTERDOWN", "NOREPLICAS", "NOSCRIPT",
-	    "TRYAGAIN", "CLUSTERDOWN", NULL };
+	    "TRYAGAIN", "CLUSTERDOWN", "NOTREPLICATED", NULL };
 	char esc[256];
 	int i;
 

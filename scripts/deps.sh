@@ -3,7 +3,7 @@
 set -eu
 
 PKGS="build-essential pkg-config libevent-dev libhiredis-dev libprotobuf-c-dev
-protobuf-c-compiler redis-server libhyperscan-dev libconfig-dev libjansson-dev
+protobuf-c-compiler redis-server redis-sentinel libhyperscan-dev libconfig-dev libjansson-dev
 libcmocka-dev libssl-dev libopencc-dev protobuf-compiler python3-protobuf python3"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then

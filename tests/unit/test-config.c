@@ -418,6 +418,61 @@ test_assessment(void **state)
 	    "1000000");
 }
 
+/* Sentinels instead of an address, and strict mode (redis.wait_replicas). */
+static void
+test_redis_sentinels(void **state)
+{
+	struct config *conf;
+
+	(void)state;
+	conf = load_ok(LISTEN "redis = { sentinels = [\"127.0.0.1:26379\", "
+	    "\"[::1]:26380\"]; master = \"hotline\"; wait_replicas = 1; "
+	    "timeout_ms = 3000; wait_timeout_ms = 1000; };\n"
+	    ROUTING DEPTS PRINCIPALS, CATALOGUE);
+	assert_null(conf->redis.unix_path);
+	assert_null(conf->redis.host);
+	assert_int_equal(conf->redis.nsentinels, 2);
+	assert_string_equal(conf->redis.sentinels[0].host, "127.0.0.1");
+	assert_int_equal(conf->redis.sentinels[0].port, 26379);
+	assert_string_equal(conf->redis.sentinels[1].host, "::1");
+	assert_int_equal(conf->redis.sentinels[1].port, 26380);
+	assert_string_equal(conf->redis.master, "hotline");
+	assert_int_equal(conf->redis.wait_replicas, 1);
+	assert_int_equal(conf->redis.wait_timeout_ms, 1000);
+	config_free(conf);
+	/* Strict mode is off by default; WAIT's timeout is half the link's. */
+	conf = load_ok(GOOD, CATALOGUE);
+	assert_int_equal(conf->redis.nsentinels, 0);
+	assert_int_equal(conf->redis.wait_replicas, 0);
+	assert_int_equal(conf->redis.wait_timeout_ms, 1000);
+	config_free(conf);
+}
+
+/* Sentinels go alone and with a master name; WAIT ends before the watchdog. */
+static void
+test_redis_sentinel_errors(void **state)
+{
+	(void)state;
+	load_fails(LISTEN "redis = { sentinels = [\"127.0.0.1:26379\"]; "
+	    "master = \"m\"; host = \"h\"; };\n" ROUTING DEPTS PRINCIPALS,
+	    CATALOGUE, "%s/hotlined.conf:2: redis.host: give either sentinels "
+	    "(with master) or host and port");
+	load_fails(LISTEN "redis = { sentinels = [\"127.0.0.1:26379\"]; };\n"
+	    ROUTING DEPTS PRINCIPALS, CATALOGUE,
+	    "%s/hotlined.conf:2: redis.master: missing");
+	load_fails(LISTEN "redis = { sentinels = [\"sentinel1:26379\"]; "
+	    "master = \"m\"; };\n" ROUTING DEPTS PRINCIPALS, CATALOGUE,
+	    "%s/hotlined.conf:2: redis.sentinels[0]: \"sentinel1:26379\" is "
+	    "not \"IPv4:port\" or \"[IPv6]:port\"");
+	load_fails(LISTEN "redis = { host = \"h\"; port = 1; master = \"m\"; };\n"
+	    ROUTING DEPTS PRINCIPALS, CATALOGUE,
+	    "%s/hotlined.conf:2: redis.master: only with redis.sentinels");
+	load_fails(LISTEN "redis = { host = \"h\"; port = 1; wait_replicas = 1; "
+	    "wait_timeout_ms = 2000; };\n" ROUTING DEPTS PRINCIPALS, CATALOGUE,
+	    "%s/hotlined.conf:2: redis.wait_timeout_ms: must be below "
+	    "redis.timeout_ms (2000)");
+}
+
 /* Required keys and groups. */
 static void
 test_missing(void **state)
@@ -626,6 +681,7 @@ main(void)
 		cmocka_unit_test(test_unknown_keys),
 		cmocka_unit_test(test_range_errors),
 		cmocka_unit_test(test_assessment),
+		cmocka_unit_test(test_redis_sentinels),
 		cmocka_unit_test(test_missing),
 		cmocka_unit_test(test_department_errors),
 		cmocka_unit_test(test_principal_errors),
