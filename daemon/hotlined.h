@@ -150,6 +150,7 @@ struct limits {
 	size_t output_limit;	/* a client with more unsent bytes is cut off */
 	int requests_per_turn;	/* frames handled per connection per read */
 	int drain_timeout_ms;	/* SIGTERM waits this long for pending replies */
+	int max_store_pending;	/* requests beyond this many Redis commands waiting get unavailable */
 };
 
 /* How tickets are handled (the [tickets] group). */

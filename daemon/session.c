@@ -312,14 +312,23 @@ request_script_answered(redisReply *reply, void *priv)
 /*
  * Runs a script for r. done is called only with a successful reply and only
  * while r still has a connection and no answer; Redis failures and script
- * errors are answered here. Returns -1 if r was answered "unavailable" at once.
+ * errors are answered here. Returns -1 if r was answered "unavailable" at once
+ * (Redis not ready, or limits.max_store_pending commands already wait for it).
  */
 int
 request_script(struct request *r, enum script_id script, int nkeys,
     struct store_args *args, request_done done)
 {
-	struct script_call *sc = xmalloc(sizeof *sc);
+	struct script_call *sc;
 
+	/* Internal reads (feeds, timers) are bounded by their own loops. */
+	if (store_pending() >= cfg->limits.max_store_pending) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
+		    NULL, "storage is overloaded (%d commands wait for Redis); "
+		    "retry later", store_pending());
+		return -1;
+	}
+	sc = xmalloc(sizeof *sc);
 	sc->r = r;
 	sc->done = done;
 	r->refs++;

@@ -539,6 +539,20 @@ fault_check_print(const struct fault_check *c, const char *what)
 	    c->duplicates);
 }
 
+/* Starts the servers with the test's own limits; see harness-fault.h. */
+int
+fault_start_with_limits(struct harness *h, const char *limits)
+{
+	if (harness_start(h) == -1)
+		return -1;
+	if (harness_edit_config(&h->main, "drain_timeout_ms = 3000;",
+	    limits) == -1 || harness_restart(h) == -1) {
+		harness_stop(h);
+		return -1;
+	}
+	return 0;
+}
+
 /* Reads /proc/<pid>/stat's utime + stime, in milliseconds. */
 int64_t
 fault_cpu_ms(pid_t pid)

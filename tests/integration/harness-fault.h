@@ -97,6 +97,12 @@ int fault_check_redis(struct harness *, const struct fault_load *,
 /* Prints a check's figures as TAP diagnostics. */
 void fault_check_print(const struct fault_check *, const char *what);
 
+/*
+ * Starts h's servers, then restarts hotlined with "drain_timeout_ms = 3000;"
+ * in its config replaced by limits (a test's own limits, e.g. "... ;
+ * max_store_pending = 100;"). 0, or -1 (printed, servers stopped).
+ */
+int fault_start_with_limits(struct harness *, const char *limits);
 /* CPU time (user + system) of pid in milliseconds, or -1. */
 int64_t fault_cpu_ms(pid_t pid);
 /* Resident memory of pid in KiB, or -1. */
