@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -600,6 +601,19 @@ int
 fault_redis_signal(struct harness *h, int sig)
 {
 	return h->redis_pid > 0 ? kill(h->redis_pid, sig) : -1;
+}
+
+/* Kills the test Redis at once: no shutdown, no final AOF write. */
+int
+fault_redis_kill(struct harness *h)
+{
+	int status;
+
+	if (h->redis_pid <= 0 || kill(h->redis_pid, SIGKILL) == -1)
+		return -1;
+	waitpid(h->redis_pid, &status, 0);
+	h->redis_pid = 0;
+	return 0;
 }
 
 /* Runs a command on the test Redis; see harness-fault.h. */

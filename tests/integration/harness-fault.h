@@ -109,6 +109,8 @@ int64_t fault_cpu_ms(pid_t pid);
 long fault_rss_kb(pid_t pid);
 /* Sends sig (SIGSTOP, SIGCONT) to the test Redis; 0 or -1. */
 int fault_redis_signal(struct harness *, int sig);
+/* Kills the test Redis with SIGKILL and reaps it (harness_redis_start restarts it). */
+int fault_redis_kill(struct harness *);
 /* CONFIG SET name value on the test Redis; 0, or -1 (printed). */
 int fault_redis_config(struct harness *, const char *name, const char *value);
 /*
