@@ -552,6 +552,8 @@ void store_args_addf(struct store_args *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
 void store_args_free(struct store_args *);
 Hotline__ErrorCode store_error_code(const redisReply *, Hotline__TicketState *);
+const char *store_refusal_reason(const redisReply *);
+void store_log_refusal(const redisReply *);
 
 /* record.c: Redis hashes and JSON history to protocol messages. */
 char *record_strdup(const char *);

@@ -271,8 +271,10 @@ request_store_error(struct request *r, const redisReply *reply)
 		    "number", "%s", text != NULL ? text + 1 : "forbidden");
 		break;
 	case HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE:
+		store_log_refusal(reply);
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
-		    NULL, "storage refused the change (%.*s); retry later",
+		    NULL, "storage refused the change: %s (%.*s); retry later",
+		    store_refusal_reason(reply),
 		    (int)strcspn(reply->str, " "), reply->str);
 		break;
 	default:
