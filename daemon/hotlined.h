@@ -151,6 +151,7 @@ struct limits {
 	int requests_per_turn;	/* frames handled per connection per read */
 	int drain_timeout_ms;	/* SIGTERM waits this long for pending replies */
 	int max_store_pending;	/* requests beyond this many Redis commands waiting get unavailable */
+	int write_timeout_ms;	/* a client whose output does not move this long is cut off; 0: never */
 };
 
 /* How tickets are handled (the [tickets] group). */

@@ -335,6 +335,15 @@ conn_event(struct bufferevent *bev, short what, void *arg)
 		server_close(c);
 		return;
 	}
+	if (what & BEV_EVENT_TIMEOUT) {
+		/* A paused feed or unread answers: the client stopped reading. */
+		log_warnx("connection %llu (%s, %s): %zu bytes unsent and none "
+		    "taken for %d ms; cutting it off", (unsigned long long)c->id,
+		    c->peer, c->principal, server_output_length(c),
+		    cfg->limits.write_timeout_ms);
+		server_close(c);
+		return;
+	}
 	if (what & BEV_EVENT_EOF)
 		conn_eof(c, bufferevent_get_input(bev));
 }
@@ -372,6 +381,23 @@ describe_peer(const struct sockaddr *sa, char *out, size_t outlen)
 	snprintf(out, outlen, "%s:%d", host, port);
 }
 
+/*
+ * Bounds how long c's output may stand still: while bytes wait and none
+ * can be written for limits.write_timeout_ms, conn_event cuts c off.
+ */
+static void
+conn_set_write_timeout(struct conn *c)
+{
+	struct timeval tv;
+	int ms = cfg->limits.write_timeout_ms;
+
+	if (ms <= 0)
+		return;
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	bufferevent_set_timeouts(c->bev, NULL, &tv);
+}
+
 /* Creates the connection state for an accepted socket. */
 static void
 conn_new(evutil_socket_t fd, const struct sockaddr *sa)
@@ -396,6 +422,7 @@ conn_new(evutil_socket_t fd, const struct sockaddr *sa)
 	bufferevent_setwatermark(c->bev, EV_READ, 0,
 	    cfg->limits.max_frame + FRAME_HEADER_MAX);
 	bufferevent_setcb(c->bev, conn_readable, conn_writable, conn_event, c);
+	conn_set_write_timeout(c);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	log_debug("connection %llu from %s", (unsigned long long)c->id, c->peer);
 }
