@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -38,6 +39,8 @@ static int nconns;
 static uint64_t next_conn_id = 1;
 static struct event *accept_backoff;
 static int draining;
+/* Held open so that, out of descriptors, one pending connection can still be told why. */
+static int reserve_fd = -1;
 
 static void conn_read(struct conn *);
 
@@ -467,6 +470,29 @@ server_resume_accepting(void)
 		evconnlistener_enable(listeners[i].evl);
 }
 
+/*
+ * Out of file descriptors: frees the reserve descriptor to accept one
+ * waiting connection, tells it why and closes it, then takes the reserve
+ * back. Without this the waiting client would hang until a timeout.
+ */
+static void
+refuse_one_pending(struct evconnlistener *evl)
+{
+	int fd;
+
+	if (reserve_fd == -1)
+		return;
+	close(reserve_fd);
+	fd = accept4(evconnlistener_get_fd(evl), NULL, NULL,
+	    SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd != -1) {
+		refuse_fd(fd, HOTLINE__ERROR_CODE__ERROR_CODE_RATE_LIMITED,
+		    "server out of file descriptors; try again later");
+		close(fd);
+	}
+	reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
 /* evconnlistener: accept failed; on fd exhaustion pause instead of spinning. */
 static void
 listener_error(struct evconnlistener *evl, void *arg)
@@ -475,7 +501,6 @@ listener_error(struct evconnlistener *evl, void *arg)
 	int err = EVUTIL_SOCKET_ERROR();
 	size_t i;
 
-	(void)evl;
 	(void)arg;
 	if (err != EMFILE && err != ENFILE && err != ENOBUFS && err != ENOMEM) {
 		log_warnx("accept: %s", evutil_socket_error_to_string(err));
@@ -483,6 +508,8 @@ listener_error(struct evconnlistener *evl, void *arg)
 	}
 	log_warnx("accept: %s; pausing new connections for %d ms",
 	    evutil_socket_error_to_string(err), ACCEPT_BACKOFF_MS);
+	if (err == EMFILE || err == ENFILE)
+		refuse_one_pending(evl);
 	for (i = 0; i < nlisteners; i++)
 		evconnlistener_disable(listeners[i].evl);
 	evtimer_add(accept_backoff, &tv);
@@ -553,6 +580,9 @@ server_listen(const struct config *config)
 
 	listeners = xcalloc(config->nlistens, sizeof *listeners);
 	accept_backoff = evtimer_new(ev_base, accept_again, NULL);
+	if (reserve_fd == -1 &&
+	    (reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1)
+		log_warn("open /dev/null (the reserve descriptor)");
 	for (i = 0; i < config->nlistens; i++) {
 		const struct listen_spec *ls = &config->listens[i];
 		struct listener *l = &listeners[nlisteners];
@@ -593,6 +623,9 @@ server_stop_listening(void)
 	if (accept_backoff != NULL)
 		event_free(accept_backoff);
 	accept_backoff = NULL;
+	if (reserve_fd != -1)
+		close(reserve_fd);
+	reserve_fd = -1;
 }
 
 /* SIGTERM: stop reading requests; connections close once answered. */
