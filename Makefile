@@ -52,7 +52,7 @@ UNIT_SRCS = $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BINS = $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(UNIT_SRCS))
 INTEG_SRCS = $(sort $(wildcard tests/integration/test-*.c))
 INTEG_BINS = $(patsubst tests/integration/%.c,$(B)/tests/integration/%,$(INTEG_SRCS))
-HARNESS_OBJS = $(call obj,tests/integration/harness.c)
+HARNESS_OBJS = $(call obj,tests/integration/harness.c tests/integration/harness-fault.c)
 
 HOTLINED = $(B)/hotlined
 HOTLINECTL = $(B)/hotlinectl

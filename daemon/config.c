@@ -629,10 +629,10 @@ config_load_limits(struct config *conf, const struct config_group *root)
 {
 	static const char *const keys[] = { "max_frame", "max_field",
 	    "max_connections", "output_limit", "requests_per_turn",
-	    "drain_timeout_ms", NULL };
+	    "drain_timeout_ms", "max_store_pending", "write_timeout_ms", NULL };
 	struct limits *l = &conf->limits;
 	struct config_group g;
-	long long frame, field, conns, output, turn, drain;
+	long long frame, field, conns, output, turn, drain, store, wto;
 
 	if (config_subgroup(root, "limits", 0, &g) == -1)
 		return -1;
@@ -645,7 +645,10 @@ config_load_limits(struct config *conf, const struct config_group *root)
 	    config_int(&g, "output_limit", 8388608, 65536, 1073741824,
 	    &output) == -1 ||
 	    config_int(&g, "requests_per_turn", 32, 1, 10000, &turn) == -1 ||
-	    config_int(&g, "drain_timeout_ms", 5000, 0, 600000, &drain) == -1)
+	    config_int(&g, "drain_timeout_ms", 5000, 0, 600000, &drain) == -1 ||
+	    config_int(&g, "max_store_pending", 10000, 10, 10000000,
+	    &store) == -1 ||
+	    config_int(&g, "write_timeout_ms", 60000, 0, 86400000, &wto) == -1)
 		return -1;
 	l->max_frame = (size_t)frame;
 	l->max_field = (size_t)field;
@@ -653,6 +656,8 @@ config_load_limits(struct config *conf, const struct config_group *root)
 	l->output_limit = (size_t)output;
 	l->requests_per_turn = (int)turn;
 	l->drain_timeout_ms = (int)drain;
+	l->max_store_pending = (int)store;
+	l->write_timeout_ms = (int)wto;
 	return 0;
 }
 

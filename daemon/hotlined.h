@@ -162,6 +162,8 @@ struct limits {
 	size_t output_limit;	/* a client with more unsent bytes is cut off */
 	int requests_per_turn;	/* frames handled per connection per read */
 	int drain_timeout_ms;	/* SIGTERM waits this long for pending replies */
+	int max_store_pending;	/* requests beyond this many Redis commands waiting get unavailable */
+	int write_timeout_ms;	/* a client whose output does not move this long is cut off; 0: never */
 };
 
 /* How tickets are handled (the [tickets] group). */
@@ -570,6 +572,8 @@ void store_args_addf(struct store_args *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
 void store_args_free(struct store_args *);
 Hotline__ErrorCode store_error_code(const redisReply *, Hotline__TicketState *);
+const char *store_refusal_reason(const redisReply *);
+void store_log_refusal(const redisReply *);
 
 /* store-sentinel.c: where the master is, asked of Redis Sentinel. */
 struct sentinel_query;

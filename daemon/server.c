@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -38,6 +39,8 @@ static int nconns;
 static uint64_t next_conn_id = 1;
 static struct event *accept_backoff;
 static int draining;
+/* Held open so that, out of descriptors, one pending connection can still be told why. */
+static int reserve_fd = -1;
 
 static void conn_read(struct conn *);
 
@@ -335,6 +338,15 @@ conn_event(struct bufferevent *bev, short what, void *arg)
 		server_close(c);
 		return;
 	}
+	if (what & BEV_EVENT_TIMEOUT) {
+		/* A paused feed or unread answers: the client stopped reading. */
+		log_warnx("connection %llu (%s, %s): %zu bytes unsent and none "
+		    "taken for %d ms; cutting it off", (unsigned long long)c->id,
+		    c->peer, c->principal, server_output_length(c),
+		    cfg->limits.write_timeout_ms);
+		server_close(c);
+		return;
+	}
 	if (what & BEV_EVENT_EOF)
 		conn_eof(c, bufferevent_get_input(bev));
 }
@@ -372,6 +384,23 @@ describe_peer(const struct sockaddr *sa, char *out, size_t outlen)
 	snprintf(out, outlen, "%s:%d", host, port);
 }
 
+/*
+ * Bounds how long c's output may stand still: while bytes wait and none
+ * can be written for limits.write_timeout_ms, conn_event cuts c off.
+ */
+static void
+conn_set_write_timeout(struct conn *c)
+{
+	struct timeval tv;
+	int ms = cfg->limits.write_timeout_ms;
+
+	if (ms <= 0)
+		return;
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	bufferevent_set_timeouts(c->bev, NULL, &tv);
+}
+
 /* Creates the connection state for an accepted socket. */
 static void
 conn_new(evutil_socket_t fd, const struct sockaddr *sa)
@@ -396,6 +425,7 @@ conn_new(evutil_socket_t fd, const struct sockaddr *sa)
 	bufferevent_setwatermark(c->bev, EV_READ, 0,
 	    cfg->limits.max_frame + FRAME_HEADER_MAX);
 	bufferevent_setcb(c->bev, conn_readable, conn_writable, conn_event, c);
+	conn_set_write_timeout(c);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	log_debug("connection %llu from %s", (unsigned long long)c->id, c->peer);
 }
@@ -440,6 +470,29 @@ server_resume_accepting(void)
 		evconnlistener_enable(listeners[i].evl);
 }
 
+/*
+ * Out of file descriptors: frees the reserve descriptor to accept one
+ * waiting connection, tells it why and closes it, then takes the reserve
+ * back. Without this the waiting client would hang until a timeout.
+ */
+static void
+refuse_one_pending(struct evconnlistener *evl)
+{
+	int fd;
+
+	if (reserve_fd == -1)
+		return;
+	close(reserve_fd);
+	fd = accept4(evconnlistener_get_fd(evl), NULL, NULL,
+	    SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd != -1) {
+		refuse_fd(fd, HOTLINE__ERROR_CODE__ERROR_CODE_RATE_LIMITED,
+		    "server out of file descriptors; try again later");
+		close(fd);
+	}
+	reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
 /* evconnlistener: accept failed; on fd exhaustion pause instead of spinning. */
 static void
 listener_error(struct evconnlistener *evl, void *arg)
@@ -448,7 +501,6 @@ listener_error(struct evconnlistener *evl, void *arg)
 	int err = EVUTIL_SOCKET_ERROR();
 	size_t i;
 
-	(void)evl;
 	(void)arg;
 	if (err != EMFILE && err != ENFILE && err != ENOBUFS && err != ENOMEM) {
 		log_warnx("accept: %s", evutil_socket_error_to_string(err));
@@ -456,6 +508,8 @@ listener_error(struct evconnlistener *evl, void *arg)
 	}
 	log_warnx("accept: %s; pausing new connections for %d ms",
 	    evutil_socket_error_to_string(err), ACCEPT_BACKOFF_MS);
+	if (err == EMFILE || err == ENFILE)
+		refuse_one_pending(evl);
 	for (i = 0; i < nlisteners; i++)
 		evconnlistener_disable(listeners[i].evl);
 	evtimer_add(accept_backoff, &tv);
@@ -526,6 +580,9 @@ server_listen(const struct config *config)
 
 	listeners = xcalloc(config->nlistens, sizeof *listeners);
 	accept_backoff = evtimer_new(ev_base, accept_again, NULL);
+	if (reserve_fd == -1 &&
+	    (reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1)
+		log_warn("open /dev/null (the reserve descriptor)");
 	for (i = 0; i < config->nlistens; i++) {
 		const struct listen_spec *ls = &config->listens[i];
 		struct listener *l = &listeners[nlisteners];
@@ -566,6 +623,9 @@ server_stop_listening(void)
 	if (accept_backoff != NULL)
 		event_free(accept_backoff);
 	accept_backoff = NULL;
+	if (reserve_fd != -1)
+		close(reserve_fd);
+	reserve_fd = -1;
 }
 
 /* SIGTERM: stop reading requests; connections close once answered. */

@@ -286,17 +286,19 @@ request_store_error(struct request *r, const redisReply *reply)
 		break;
 	case HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE:
 		/* Strict mode (store-wait.c): done, but not yet replicated. */
-		if (strncmp(reply->str, "NOTREPLICATED ", 14) == 0)
+		if (strncmp(reply->str, "NOTREPLICATED ", 14) == 0) {
 			request_error(r,
 			    HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE, NULL,
 			    "not yet replicated: %s; retry the same request "
 			    "(see hotlined.conf(5), wait_replicas)",
 			    reply->str + 14);
-		else
-			request_error(r,
-			    HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE, NULL,
-			    "storage refused the change (%.*s); retry later",
-			    (int)strcspn(reply->str, " "), reply->str);
+			return;
+		}
+		store_log_refusal(reply);
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
+		    NULL, "storage refused the change: %s (%.*s); retry later",
+		    store_refusal_reason(reply),
+		    (int)strcspn(reply->str, " "), reply->str);
 		break;
 	default:
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
@@ -335,14 +337,23 @@ request_script_answered(redisReply *reply, void *priv)
 /*
  * Runs a script for r. done is called only with a successful reply and only
  * while r still has a connection and no answer; Redis failures and script
- * errors are answered here. Returns -1 if r was answered "unavailable" at once.
+ * errors are answered here. Returns -1 if r was answered "unavailable" at once
+ * (Redis not ready, or limits.max_store_pending commands already wait for it).
  */
 int
 request_script(struct request *r, enum script_id script, int nkeys,
     struct store_args *args, request_done done)
 {
-	struct script_call *sc = xmalloc(sizeof *sc);
+	struct script_call *sc;
 
+	/* Internal reads (feeds, timers) are bounded by their own loops. */
+	if (store_pending() >= cfg->limits.max_store_pending) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
+		    NULL, "storage is overloaded (%d commands wait for Redis); "
+		    "retry later", store_pending());
+		return -1;
+	}
+	sc = xmalloc(sizeof *sc);
 	sc->r = r;
 	sc->done = done;
 	r->refs++;

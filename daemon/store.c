@@ -76,6 +76,7 @@ static struct {
 	int loads_pending;
 	struct sentinel_watch *watch;	/* with sentinels */
 	TAILQ_HEAD(, store_call) inflight;	/* on cmd, oldest first */
+	int ninflight;			/* length of inflight */
 	struct event *watchdog;
 	void (*on_wake)(const char *department);
 	void (*on_resync)(void);
@@ -311,6 +312,7 @@ store_answered(redisAsyncContext *ac, void *reply, void *privdata)
 	redisReply *r = reply;
 
 	TAILQ_REMOVE(&st.inflight, call, entry);
+	st.ninflight--;
 	if (r != NULL && r->type == REDIS_REPLY_ERROR &&
 	    strncmp(r->str, "NOSCRIPT", 8) == 0 && st.cmd.state == LINK_READY) {
 		log_warnx("redis: scripts were flushed; loading them again");
@@ -339,9 +341,11 @@ store_send(int argc, const char **argv, const size_t *lens, store_cb cb,
 	call->priv = priv;
 	call->sent_ms = monotonic_ms();
 	TAILQ_INSERT_TAIL(&st.inflight, call, entry);
+	st.ninflight++;
 	if (redisAsyncCommandArgv(st.cmd.ac, store_answered, call, argc, argv,
 	    lens) != REDIS_OK) {
 		TAILQ_REMOVE(&st.inflight, call, entry);
+		st.ninflight--;
 		free(call);
 		return -1;
 	}
@@ -648,12 +652,7 @@ store_ready(void)
 int
 store_pending(void)
 {
-	struct store_call *c;
-	int n = 0;
-
-	TAILQ_FOREACH(c, &st.inflight, entry)
-		n++;
-	return n;
+	return st.ninflight;
 }
 
 /* Closes both links; pending callbacks run with a NULL reply. */

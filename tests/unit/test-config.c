@@ -252,6 +252,8 @@ test_defaults(void **state)
 	assert_int_equal(conf->limits.output_limit, 8388608);
 	assert_int_equal(conf->limits.requests_per_turn, 32);
 	assert_int_equal(conf->limits.drain_timeout_ms, 5000);
+	assert_int_equal(conf->limits.max_store_pending, 10000);
+	assert_int_equal(conf->limits.write_timeout_ms, 60000);
 	assert_true(conf->routing.dispatch_threshold == 0.6);
 	assert_true(conf->routing.prior == 1.0);
 	assert_int_equal(conf->nentries, 1);
@@ -272,7 +274,8 @@ test_values(void **state)
 	conf = load_ok(BASE PRINCIPALS
 	    "limits = { max_frame = 1048576L; max_field = 1024; "
 	    "max_connections = 5; output_limit = 65536; requests_per_turn = 1; "
-	    "drain_timeout_ms = 0; };\n",
+	    "drain_timeout_ms = 0; max_store_pending = 10; "
+	    "write_timeout_ms = 0; };\n",
 	    CATALOGUE);
 	assert_int_equal(conf->limits.max_frame, 1048576);
 	assert_int_equal(conf->limits.max_field, 1024);
@@ -280,6 +283,8 @@ test_values(void **state)
 	assert_int_equal(conf->limits.output_limit, 65536);
 	assert_int_equal(conf->limits.requests_per_turn, 1);
 	assert_int_equal(conf->limits.drain_timeout_ms, 0);
+	assert_int_equal(conf->limits.max_store_pending, 10);
+	assert_int_equal(conf->limits.write_timeout_ms, 0);
 	config_free(conf);
 
 	conf = load_ok(LISTEN
@@ -682,6 +687,7 @@ main(void)
 		cmocka_unit_test(test_range_errors),
 		cmocka_unit_test(test_assessment),
 		cmocka_unit_test(test_redis_sentinels),
+		cmocka_unit_test(test_redis_sentinel_errors),
 		cmocka_unit_test(test_missing),
 		cmocka_unit_test(test_department_errors),
 		cmocka_unit_test(test_principal_errors),
