@@ -85,7 +85,8 @@ params_of_step(struct store_args *a, const struct request *r,
 
 	ticket_day(now, day);
 	param_int(a, "now", now);
-	param(a, "day", day);
+	store_args_add(a, "day");
+	store_args_addf(a, "%s", day);		/* copied: day is ours */
 	param_int(a, "ws", stats_working_seconds(cfg->calendar, now));
 	param(a, "principal", r->conn->principal);
 	param_int(a, "role", r->conn->role);
