@@ -971,8 +971,8 @@ config_load_principal(struct config *conf, size_t i,
 	config_key(key, g->key, "credential");
 	if (!auth_hash_valid(p->credential))
 		return config_fail(g->r, config_member(g, "credential"), key,
-		    "not a pbkdf2-sha256 hash "
-		    "(make one with hotlinectl passwd)");
+		    "not an argon2id hash (make one with hotlinectl "
+		    "passwd)");
 	return 0;
 }
 
