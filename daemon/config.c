@@ -598,6 +598,36 @@ config_load_limits(struct config *conf, const struct config_group *root)
 	return 0;
 }
 
+/* Reads the optional auth group: the credential cache and the failed-hello limit. */
+static int
+config_load_auth(struct config *conf, const struct config_group *root)
+{
+	static const char *const keys[] = { "cache_entries", "cache_ttl_s",
+	    "failures_burst", "failures_per_minute", "limit_addresses", NULL };
+	struct auth_spec *a = &conf->auth;
+	struct config_group g;
+	long long entries, ttl, burst, rate, addresses;
+
+	if (config_subgroup(root, "auth", 0, &g) == -1)
+		return -1;
+	if (g.s != NULL && config_check_keys(&g, keys) == -1)
+		return -1;
+	if (config_int(&g, "cache_entries", 4096, 0, 1048576, &entries) == -1 ||
+	    config_int(&g, "cache_ttl_s", 3600, 1, 604800, &ttl) == -1 ||
+	    config_int(&g, "failures_burst", 10, 1, 100000, &burst) == -1 ||
+	    config_int(&g, "failures_per_minute", 6, 1, 6000000,
+	    &rate) == -1 ||
+	    config_int(&g, "limit_addresses", 4096, 16, 1048576,
+	    &addresses) == -1)
+		return -1;
+	a->cache_entries = (int)entries;
+	a->cache_ttl_s = (int)ttl;
+	a->failures_burst = (int)burst;
+	a->failures_per_minute = (int)rate;
+	a->limit_addresses = (int)addresses;
+	return 0;
+}
+
 /* Returns the directory part of path, or NULL if it has none. */
 static char *
 config_dirname(const char *path)
@@ -1177,12 +1207,13 @@ config_load_main(struct config *conf, const struct config_group *root,
 {
 	static const char *const keys[] = { "listen", "redis", "limits",
 	    "routing", "tickets", "calendar", "policies", "testing", "http",
-	    "departments", "principals", "repeats", "hot_spots", NULL };
+	    "departments", "principals", "repeats", "hot_spots", "auth", NULL };
 
 	if (config_check_keys(root, keys) == -1 ||
 	    config_load_listens(conf, root) == -1 ||
 	    config_load_redis(conf, root) == -1 ||
 	    config_load_limits(conf, root) == -1 ||
+	    config_load_auth(conf, root) == -1 ||
 	    config_load_routing(conf, root, catalogue) == -1 ||
 	    config_load_tickets(conf, root) == -1 ||
 	    config_load_testing(conf, root) == -1 ||

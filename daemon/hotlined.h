@@ -87,6 +87,28 @@ char *pbkdf2_hash(const char *token, unsigned iterations);
 int pbkdf2_valid(const char *stored);
 int pbkdf2_verify(const char *stored, const char *token);
 
+/* auth-cache.c: successful checks remembered under a per-process HMAC key. */
+struct principal;
+struct config;
+/*
+ * Checks token against p's stored credential, from the cache when the same
+ * (principal, credential, token) succeeded within auth.cache_ttl_s, else
+ * with auth_verify; *cached (may be NULL) says which. Returns 1 or 0.
+ */
+int auth_check(const struct principal *p, const char *token, int *cached);
+/* Forgets entries of principals gone or rehashed in fresh; see the file. */
+void auth_cache_reload(const struct config *old, const struct config *fresh);
+void auth_cache_free(void);
+
+/* auth-limit.c: failed hellos per client address (token bucket). */
+/* Returns 1 if a hello from addr may be checked, 0 while it is limited. */
+int auth_limit_allowed(const char *addr);
+/* Counts a failed hello from addr; returns the failures it has left. */
+int auth_limit_failed(const char *addr);
+void auth_limit_free(void);
+/* Milliseconds on the monotonic clock, for the cache's and the limit's ages. */
+int64_t auth_now_ms(void);
+
 /* utf8.c */
 /*
  * Returns 1 if the len bytes at s are well-formed UTF-8: no overlongs,
@@ -205,6 +227,15 @@ struct http_spec {
 	size_t nallow;
 };
 
+/* Credential checks (the [auth] group): auth-cache.c and auth-limit.c. */
+struct auth_spec {
+	int cache_entries;	/* successful checks remembered; 0: none */
+	int cache_ttl_s;	/* a remembered success is forgotten after this */
+	int failures_burst;	/* failed hellos one address may make at once ... */
+	int failures_per_minute;	/* ... and how fast that allowance refills */
+	int limit_addresses;	/* addresses tracked by the failure limit */
+};
+
 /* Test installations only (the [testing] group). */
 struct testing_spec {
 	int clock_control;	/* ShiftClockRequest may move the clock */
@@ -231,6 +262,7 @@ struct config {
 	struct routing_spec routing;
 	struct tickets_spec tickets;
 	struct testing_spec testing;
+	struct auth_spec auth;
 	struct http_spec http;
 	struct calendar *calendar;	/* working days (限时办结); owned */
 	struct policies *policies;	/* time limits; owned */

@@ -69,6 +69,21 @@ warn_calendar(void)
 		    cfg->calendar->dir, gap, cfg->calendar->warn_days);
 }
 
+/* Warns about principals whose credential is still a legacy PBKDF2 hash. */
+static void
+warn_legacy_hashes(void)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < cfg->nprincipals; i++)
+		if (auth_hash_legacy(cfg->principals[i].credential))
+			n++;
+	if (n > 0)
+		log_warnx("%zu principals still have pbkdf2-sha256 credentials "
+		    "(accepted, but rehash them with hotlinectl passwd: "
+		    "argon2id)", n);
+}
+
 /* SIGHUP: load the file again; a bad file keeps the configuration in force. */
 static void
 on_hup(evutil_socket_t sig, short what, void *arg)
@@ -98,11 +113,13 @@ daemon_reload(char *err, size_t errlen)
 		return -1;
 	}
 	cfg = fresh;
+	auth_cache_reload(old, fresh);
 	learn_reload();
 	if (recompute_fingerprint(fresh) != recompute_fingerprint(old))
 		recompute_start();
 	config_free(old);
 	warn_calendar();
+	warn_legacy_hashes();
 	log_info("configuration reloaded from %s: %zu departments, %zu "
 	    "principals, %zu catalogue entries (listen and redis settings "
 	    "change only at restart)", cfg->path, cfg->ndepartments,
@@ -234,6 +251,7 @@ main(int argc, char *argv[])
 	evsignal_add(sig_term, NULL);
 	evsignal_add(sig_int, NULL);
 	warn_calendar();
+	warn_legacy_hashes();
 	log_info("hotlined %s started with %s: %zu departments, %zu principals, "
 	    "%zu catalogue entries", HOTLINED_VERSION, cfg->path,
 	    cfg->ndepartments, cfg->nprincipals, cfg->nentries);
@@ -254,6 +272,8 @@ main(int argc, char *argv[])
 	event_free(sig_int);
 	event_base_free(ev_base);
 	learn_shutdown();
+	auth_cache_free();
+	auth_limit_free();
 	config_free(cfg);
 	normalize_free();
 	log_info("stopped");
