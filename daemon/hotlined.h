@@ -137,7 +137,11 @@ struct principal {
 	char *id;
 	role_t role;
 	char *department;	/* department id; only for ROLE_DEPARTMENT */
-	char *credential;	/* auth_hash() string, never the plain token */
+	char *credential;	/* auth_hash() string, never the plain token; may be
+				   NULL when a certificate mapping is set */
+	char *cert_cn;		/* a verified client certificate with this CN ... */
+	unsigned char cert_sha256[32];	/* ... or this SHA-256 fingerprint */
+	int has_cert_sha256;		/* (of its DER form) authenticates it */
 };
 
 struct catalogue_entry {
@@ -187,11 +191,20 @@ struct hot_spots_spec {
 	int simhash_bits;	/* "similar" for tickets without a category */
 };
 
+/* A TCP listener's TLS (tls.c); paths are absolute or relative to the cwd. */
+struct tls_spec {
+	char *cert;		/* PEM: the server's certificate (and chain) */
+	char *key;		/* PEM: its private key */
+	char *client_ca;	/* PEM: CAs whose client certificates count; NULL: none asked */
+	int require_client_cert;	/* refuse handshakes without one */
+};
+
 struct listen_spec {
 	char *unix_path;	/* set for a unix socket ... */
 	int unix_mode;		/* ... with these permission bits */
 	char *host;		/* else a TCP listener on host:port (IPv6 without brackets) */
 	int port;
+	struct tls_spec *tls;	/* TCP only; NULL: plain (loopback, or said so) */
 };
 
 struct redis_spec {
@@ -647,6 +660,7 @@ struct conn {
 	struct event *resume;		/* reads what is already buffered */
 	struct event *linger;		/* bounds the wait of a closing conn */
 
+	int tls;			/* bev is a bufferevent_openssl */
 	int authenticated;
 	role_t role;
 	char principal[72];
@@ -659,6 +673,12 @@ struct conn {
 };
 
 int server_listen(const struct config *);
+/*
+ * Loads the certificates of fresh's TLS listeners that are running (same
+ * address) and, if all load, swaps them in for new connections; existing
+ * ones keep theirs. Returns 0, or -1 with the reason in err (nothing swapped).
+ */
+int server_tls_reload(const struct config *fresh, char *err, size_t errlen);
 void server_stop_listening(void);
 void server_resume_accepting(void);
 void server_drain(void);
@@ -670,6 +690,26 @@ void server_close(struct conn *);
 void server_close_after_flush(struct conn *);
 void server_resume(struct conn *);
 void server_fatal(struct conn *, Hotline__ErrorCode, const char *);
+
+/* tls.c: OpenSSL contexts of listeners, TLS connections, certificate principals. */
+struct ssl_ctx_st;
+struct event_base;
+/* A server context for spec, or NULL with the reason in err. */
+struct ssl_ctx_st *tls_context_new(const struct tls_spec *spec, char *err,
+    size_t errlen);
+/* Loads every TLS listener's files once; 0, or -1 with the reason in err. */
+int tls_check(const struct config *, char *err, size_t errlen);
+/* A bufferevent accepting a TLS handshake on fd (owned); NULL on failure. */
+struct bufferevent *tls_bufferevent(struct event_base *, struct ssl_ctx_st *,
+    int fd);
+void tls_log_error(const struct conn *);
+void tls_shutdown(const struct conn *);
+/*
+ * The principal c's verified client certificate maps to: p if it matches
+ * p's cert_cn / cert_sha256, or (p NULL) the first principal that matches.
+ */
+const struct principal *tls_principal(const struct conn *c,
+    const struct config *, const struct principal *p);
 
 /* session.c: hello, roles, requests answered in order. */
 #define SESSION_MAX_PENDING 256

@@ -107,6 +107,10 @@ daemon_reload(char *err, size_t errlen)
 	struct config *fresh, *old = cfg;
 
 	fresh = config_load(old->path, err, errlen);
+	if (fresh != NULL && server_tls_reload(fresh, err, errlen) == -1) {
+		config_free(fresh);
+		fresh = NULL;
+	}
 	if (fresh == NULL) {
 		log_warnx("reload failed, keeping the configuration in force: "
 		    "%s", err);
@@ -182,6 +186,12 @@ load_or_exit(const char *path)
 	}
 	if ((c = config_load(resolved, err, sizeof err)) == NULL) {
 		fprintf(stderr, "hotlined: %s\n", err);
+		exit(1);
+	}
+	/* Certificates and keys are read now too, so -n checks them. */
+	if (tls_check(c, err, sizeof err) == -1) {
+		fprintf(stderr, "hotlined: %s\n", err);
+		config_free(c);
 		exit(1);
 	}
 	return c;

@@ -367,7 +367,9 @@ session_address(const struct conn *c, char *out, size_t outlen)
 }
 
 /*
- * Authenticates a hello as p (NULL: unknown). Returns how ("credential";
+ * Authenticates a hello as p (NULL: unknown): by c's verified client
+ * certificate when it maps to p (the credential is then not looked at),
+ * else by the credential. Returns how ("certificate", "credential", or
  * "credential (remembered)" when the cache answered), or NULL if it fails.
  */
 static const char *
@@ -376,8 +378,11 @@ hello_authenticate(struct conn *c, const struct principal *p,
 {
 	int cached;
 
-	(void)c;
-	if (p == NULL || !auth_check(p, h->credential, &cached))
+	if (p == NULL)
+		return NULL;
+	if (tls_principal(c, cfg, p) == p)
+		return "certificate";
+	if (!auth_check(p, h->credential, &cached))
 		return NULL;
 	return cached ? "credential (remembered)" : "credential";
 }
@@ -404,6 +409,8 @@ hello_accept(struct request *r, const struct principal *p, const char *how)
 	ok->principal = record_strdup(p->id);
 	ok->department = record_strdup(p->department);
 	ok->server = record_strdup("hotlined/" HOTLINED_VERSION);
+	ok->authenticated_by = record_strdup(strcmp(how, "certificate") == 0 ?
+	    "certificate" : "credential");
 	env->body_case = HOTLINE__ENVELOPE__BODY_HELLO_OK;
 	env->hello_ok = ok;
 	request_answer(r, env);
@@ -445,7 +452,10 @@ session_hello(struct request *r)
 		    "try again later");
 		return;
 	}
-	p = config_principal(cfg, h->principal);
+	/* An empty principal asks for the one the client certificate maps to. */
+	p = h->principal == NULL || h->principal[0] == '\0' ?
+	    tls_principal(r->conn, cfg, NULL) :
+	    config_principal(cfg, h->principal);
 	if ((how = hello_authenticate(r->conn, p, h)) == NULL) {
 		/* Never the credential: only who tried, from where. */
 		left = auth_limit_failed(addr);
