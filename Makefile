@@ -43,7 +43,7 @@ SCRIPTS_C = $(B)/gen/scripts.c
 LUA = $(sort $(wildcard daemon/scripts/*.lua))
 
 DAEMON_SRCS = $(filter-out daemon/main.c,$(sort $(wildcard daemon/*.c)))
-CLIENT_LIB_SRCS = client/client.c proto/frame.c
+CLIENT_LIB_SRCS = client/client.c client/client-tls.c proto/frame.c
 CTL_SRCS = $(sort $(wildcard client/ctl*.c) client/hotlinectl.c client/json.c) daemon/auth.c \
 	daemon/auth-pbkdf2.c
 
@@ -122,7 +122,7 @@ $(LIBHOTLINE_A): $(CLIENT_LIB_OBJS)
 
 $(LIBHOTLINE_SO): $(CLIENT_LIB_OBJS)
 	$(CC) $(ALL_LDFLAGS) -shared -Wl,-soname,libhotline.so.1 -o $@ $^ \
-		$(shell pkg-config --libs libprotobuf-c)
+		$(shell pkg-config --libs libprotobuf-c openssl)
 
 $(HOTLINECTL): $(CTL_OBJS) $(LIBHOTLINE_A)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)

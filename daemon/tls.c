@@ -125,6 +125,8 @@ tls_log_error(const struct conn *c)
 	int n = 0;
 
 	while ((e = bufferevent_get_openssl_error(c->bev)) != 0 && n++ < 4) {
+		if (ERR_GET_LIB(e) == 0)	/* libevent's errno entries */
+			continue;
 		ERR_error_string_n(e, why, sizeof why);
 		log_info("connection %llu (%s): TLS: %s",
 		    (unsigned long long)c->id, c->peer, why);
