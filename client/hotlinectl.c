@@ -9,6 +9,12 @@
 #include "ctl-learn.h"
 
 #define CTL_OPT_BASE 256	/* ctl_parse's getopt values, past any character */
+/* Global long options without a letter, below CTL_OPT_BASE and past any character. */
+#define CTL_OPT_TLS 200
+#define CTL_OPT_CA 201
+#define CTL_OPT_CERT 202
+#define CTL_OPT_KEY 203
+#define CTL_OPT_SERVER_NAME 204
 
 #define ANYONE "anyone"
 #define AGENT "agent (话务员)"
@@ -24,7 +30,8 @@ static const struct ctl_command ctl_commands[] = {
 	{ ANYONE, "show", "NUMBER", 1, ctl_show },
 	{ ANYONE, "watch", "[--cursor ID] [--count N] [--idle SECONDS]", 1,
 	    ctl_watch },
-	{ ANYONE, "passwd", "", 0, ctl_passwd },
+	{ ANYONE, "passwd", "[--generate] [--memory KIB] [--passes N]", 0,
+	    ctl_passwd },
 	{ ANYONE, "deadline", "--from TIME --limit LIMIT", 1, ctl_deadline },
 	{ AGENT, "classify", "[--district D] TITLE [CONTENT]", 1,
 	    ctl_classify },
@@ -80,7 +87,8 @@ static int
 ctl_synopsis(FILE *f, int status)
 {
 	fputs("usage: hotlinectl [-j] [-a address] [-u principal] [-t token] "
-	    "[-r role]\n\t[-T timeout_ms] command [args]\n", f);
+	    "[-r role]\n\t[-T timeout_ms] [--tls] [--ca file] [--cert file] "
+	    "[--key file]\n\t[--server-name name] command [args]\n", f);
 	return status;
 }
 
@@ -177,7 +185,11 @@ ctl_open(struct ctl *ctl)
 {
 	struct hl_error err;
 
-	ctl->client = hl_connect(ctl->address, ctl->timeout_ms, &err);
+	if (ctl->tls)
+		ctl->client = hl_connect_tls(ctl->address, ctl->timeout_ms,
+		    &ctl->tls_opts, &err);
+	else
+		ctl->client = hl_connect(ctl->address, ctl->timeout_ms, &err);
 	if (ctl->client == NULL)
 		return ctl_fail(&err);
 	if (ctl->command->hello && hl_hello(ctl->client, ctl->role,
@@ -431,6 +443,15 @@ ctl_parse_role(const char *s, Hotline__Role *role)
 	return -1;
 }
 
+/* Returns environment variable name, or NULL when unset or empty. */
+static const char *
+ctl_env(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
 /* Fills ctl with the defaults and the environment. */
 static void
 ctl_defaults(struct ctl *ctl)
@@ -443,6 +464,12 @@ ctl_defaults(struct ctl *ctl)
 	ctl->token = getenv("HOTLINE_TOKEN");
 	ctl->role = HOTLINE__ROLE__ROLE_UNSPECIFIED;
 	ctl->timeout_ms = CTL_DEFAULT_TIMEOUT_MS;
+	ctl->tls_opts.ca_file = ctl_env("HOTLINE_CA");
+	ctl->tls_opts.cert_file = ctl_env("HOTLINE_CERT");
+	ctl->tls_opts.key_file = ctl_env("HOTLINE_KEY");
+	ctl->tls_opts.server_name = ctl_env("HOTLINE_SERVER_NAME");
+	ctl->tls = ctl_env("HOTLINE_TLS") != NULL &&
+	    strcmp(ctl_env("HOTLINE_TLS"), "0") != 0;
 }
 
 /* Applies one global option; returns 0, or -1 on a bad value. */
@@ -469,6 +496,21 @@ ctl_global_option(struct ctl *ctl, int ch, const char *arg)
 			return 0;
 		fprintf(stderr, "hotlinectl: unknown role %s\n", arg);
 		return -1;
+	case CTL_OPT_TLS:
+		ctl->tls = 1;
+		return 0;
+	case CTL_OPT_CA:
+		ctl->tls_opts.ca_file = arg;
+		return 0;
+	case CTL_OPT_CERT:
+		ctl->tls_opts.cert_file = arg;
+		return 0;
+	case CTL_OPT_KEY:
+		ctl->tls_opts.key_file = arg;
+		return 0;
+	case CTL_OPT_SERVER_NAME:
+		ctl->tls_opts.server_name = arg;
+		return 0;
 	case 'T':
 		if (ctl_parse_number(arg, 86400000, &v) == 0) {
 			ctl->timeout_ms = (int)v;
@@ -492,6 +534,11 @@ ctl_globals(struct ctl *ctl, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "tls", no_argument, NULL, CTL_OPT_TLS },
+		{ "ca", required_argument, NULL, CTL_OPT_CA },
+		{ "cert", required_argument, NULL, CTL_OPT_CERT },
+		{ "key", required_argument, NULL, CTL_OPT_KEY },
+		{ "server-name", required_argument, NULL, CTL_OPT_SERVER_NAME },
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch;
@@ -503,6 +550,10 @@ ctl_globals(struct ctl *ctl, int argc, char **argv)
 		if (ctl_global_option(ctl, ch, optarg) == -1)
 			return -1;
 	}
+	/* A CA, a client certificate or a server name means TLS. */
+	if (ctl->tls_opts.ca_file != NULL || ctl->tls_opts.cert_file != NULL ||
+	    ctl->tls_opts.server_name != NULL)
+		ctl->tls = 1;
 	return 0;
 }
 

@@ -472,11 +472,99 @@ config_load_unix(struct listen_spec *l, const struct config_group *g)
 	return config_mode(g, &l->unix_mode);
 }
 
-/* Reads one listen group: address, or unix and mode. */
+static char *config_relative(const char *base, const char *path);
+
+/* Copies file member name of g, relative to the config file's directory. */
+static int
+config_path(const struct config_group *g, const char *name, int flags,
+    char **out)
+{
+	char *raw;
+
+	if (config_string(g, name, flags | CONFIG_NONEMPTY, &raw) == -1)
+		return -1;
+	*out = raw != NULL ? config_relative(g->r->file, raw) : NULL;
+	free(raw);
+	return 0;
+}
+
+/* Reads a TCP listener's tls group: certificate, key, optional client CA. */
+static int
+config_load_tls(struct listen_spec *l, const struct config_group *parent)
+{
+	static const char *const keys[] = { "cert", "key", "client_ca",
+	    "require_client_cert", NULL };
+	struct config_group g;
+	long long require;
+
+	if (config_subgroup(parent, "tls", 0, &g) == -1)
+		return -1;
+	if (g.s == NULL)
+		return 0;
+	l->tls = xcalloc(1, sizeof *l->tls);
+	if (config_check_keys(&g, keys) == -1 ||
+	    config_path(&g, "cert", CONFIG_REQUIRED, &l->tls->cert) == -1 ||
+	    config_path(&g, "key", CONFIG_REQUIRED, &l->tls->key) == -1 ||
+	    config_path(&g, "client_ca", 0, &l->tls->client_ca) == -1 ||
+	    config_flag(&g, "require_client_cert", 0, &require) == -1)
+		return -1;
+	l->tls->require_client_cert = (int)require;
+	if (require && l->tls->client_ca == NULL)
+		return config_fail(g.r, config_member(&g,
+		    "require_client_cert"), g.key,
+		    "require_client_cert needs client_ca");
+	return 0;
+}
+
+/* Returns 1 if host (an address as inet_pton reads it) is a loopback address. */
+static int
+config_loopback(const char *host)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, host, &a6) != 1)
+		return 0;
+	if (IN6_IS_ADDR_V4MAPPED(&a6))
+		return a6.s6_addr[12] == 127;
+	return IN6_IS_ADDR_LOOPBACK(&a6);
+}
+
+/*
+ * Reads TLS and plaintext_nonloopback of a TCP listener: plain TCP only on
+ * a loopback address unless the file says plaintext_nonloopback = true.
+ */
+static int
+config_load_security(struct listen_spec *l, const struct config_group *g)
+{
+	long long plain;
+	char key[CONFIG_KEY_MAX];
+
+	if (config_load_tls(l, g) == -1 ||
+	    config_flag(g, "plaintext_nonloopback", 0, &plain) == -1)
+		return -1;
+	config_key(key, g->key, "plaintext_nonloopback");
+	if (plain && l->tls != NULL)
+		return config_fail(g->r, config_member(g,
+		    "plaintext_nonloopback"), key, "not with tls");
+	if (l->tls == NULL && !plain && !config_loopback(l->host))
+		return config_fail(g->r, config_member(g, "address"), g->key,
+		    "plain TCP on the non-loopback address %s: add tls = { "
+		    "cert = \"...\"; key = \"...\"; } or, to send tokens "
+		    "and tickets unencrypted on purpose, plaintext_nonloopback "
+		    "= true", l->host);
+	return 0;
+}
+
+/* Reads one listen group: address (with tls), or unix and mode. */
 static int
 config_load_listen(struct listen_spec *l, const struct config_group *g)
 {
-	static const char *const keys[] = { "address", "unix", "mode", NULL };
+	static const char *const keys[] = { "address", "unix", "mode", "tls",
+	    "plaintext_nonloopback", NULL };
+	char key[CONFIG_KEY_MAX];
 	char *address = NULL;
 	int rc;
 
@@ -488,8 +576,14 @@ config_load_listen(struct listen_spec *l, const struct config_group *g)
 		rc = config_fail(g->r, g->s, g->key,
 		    "give either address or unix");
 	else if (address != NULL)
-		rc = config_load_tcp(l, g, address);
-	else
+		rc = config_load_tcp(l, g, address) == -1 ? -1 :
+		    config_load_security(l, g);
+	else if (config_member(g, "tls") != NULL ||
+	    config_member(g, "plaintext_nonloopback") != NULL) {
+		config_key(key, g->key, config_member(g, "tls") != NULL ?
+		    "tls" : "plaintext_nonloopback");
+		rc = config_fail(g->r, g->s, key, "only for TCP listeners");
+	} else
 		rc = config_load_unix(l, g);
 	free(address);
 	return rc;
@@ -658,6 +752,36 @@ config_load_limits(struct config *conf, const struct config_group *root)
 	l->drain_timeout_ms = (int)drain;
 	l->max_store_pending = (int)store;
 	l->write_timeout_ms = (int)wto;
+	return 0;
+}
+
+/* Reads the optional auth group: the credential cache and the failed-hello limit. */
+static int
+config_load_auth(struct config *conf, const struct config_group *root)
+{
+	static const char *const keys[] = { "cache_entries", "cache_ttl_s",
+	    "failures_burst", "failures_per_minute", "limit_addresses", NULL };
+	struct auth_spec *a = &conf->auth;
+	struct config_group g;
+	long long entries, ttl, burst, rate, addresses;
+
+	if (config_subgroup(root, "auth", 0, &g) == -1)
+		return -1;
+	if (g.s != NULL && config_check_keys(&g, keys) == -1)
+		return -1;
+	if (config_int(&g, "cache_entries", 4096, 0, 1048576, &entries) == -1 ||
+	    config_int(&g, "cache_ttl_s", 3600, 1, 604800, &ttl) == -1 ||
+	    config_int(&g, "failures_burst", 10, 1, 100000, &burst) == -1 ||
+	    config_int(&g, "failures_per_minute", 6, 1, 6000000,
+	    &rate) == -1 ||
+	    config_int(&g, "limit_addresses", 4096, 16, 1048576,
+	    &addresses) == -1)
+		return -1;
+	a->cache_entries = (int)entries;
+	a->cache_ttl_s = (int)ttl;
+	a->failures_burst = (int)burst;
+	a->failures_per_minute = (int)rate;
+	a->limit_addresses = (int)addresses;
 	return 0;
 }
 
@@ -1054,13 +1178,78 @@ config_principal_id(const struct config *conf, size_t i,
 	return 0;
 }
 
-/* Reads principals[i]: id, role, department and hashed credential. */
+/* Parses 64 hex digits (pairs may be split by ':') into out; returns 0 or -1. */
+static int
+config_hex32(const char *s, unsigned char out[32])
+{
+	size_t n = 0;
+	unsigned v;
+
+	while (*s != '\0' && n < 32) {
+		if (n > 0 && *s == ':')
+			s++;
+		if (sscanf(s, "%2x", &v) != 1 || strspn(s, "0123456789abcdef"
+		    "ABCDEF") < 2)
+			return -1;
+		out[n++] = (unsigned char)v;
+		s += 2;
+	}
+	return n == 32 && *s == '\0' ? 0 : -1;
+}
+
+/*
+ * Reads a principal's certificate mapping (cert_cn, cert_sha256), unique
+ * among the principals before it.
+ */
+static int
+config_principal_cert(const struct config *conf, size_t i,
+    const struct config_group *g)
+{
+	struct principal *p = &conf->principals[i];
+	char key[CONFIG_KEY_MAX], *hex;
+	size_t j;
+
+	if (config_string(g, "cert_cn", CONFIG_NONEMPTY, &p->cert_cn) == -1 ||
+	    config_string(g, "cert_sha256", CONFIG_NONEMPTY, &hex) == -1)
+		return -1;
+	config_key(key, g->key, "cert_sha256");
+	if (hex != NULL && config_hex32(hex, p->cert_sha256) == -1) {
+		free(hex);
+		return config_fail(g->r, config_member(g, "cert_sha256"), key,
+		    "not 64 hex digits (openssl x509 -noout -fingerprint "
+		    "-sha256 prints them)");
+	}
+	p->has_cert_sha256 = hex != NULL;
+	free(hex);
+	for (j = 0; j < i; j++) {
+		const struct principal *q = &conf->principals[j];
+
+		if (p->cert_cn != NULL && q->cert_cn != NULL &&
+		    strcmp(p->cert_cn, q->cert_cn) == 0) {
+			config_key(key, g->key, "cert_cn");
+			return config_fail(g->r, config_member(g, "cert_cn"),
+			    key, "\"%s\" already maps to principal \"%s\"",
+			    p->cert_cn, q->id);
+		}
+		if (p->has_cert_sha256 && q->has_cert_sha256 &&
+		    memcmp(p->cert_sha256, q->cert_sha256, 32) == 0)
+			return config_fail(g->r, config_member(g,
+			    "cert_sha256"), key, "already maps to principal "
+			    "\"%s\"", q->id);
+	}
+	return 0;
+}
+
+/*
+ * Reads principals[i]: id, role, department, and how it authenticates: a
+ * hashed credential, a client certificate (cert_cn or cert_sha256), or both.
+ */
 static int
 config_load_principal(struct config *conf, size_t i,
     const struct config_group *g)
 {
 	static const char *const keys[] = { "id", "role", "department",
-	    "credential", NULL };
+	    "credential", "cert_cn", "cert_sha256", NULL };
 	struct principal *p = &conf->principals[i];
 	char key[CONFIG_KEY_MAX];
 
@@ -1068,14 +1257,15 @@ config_load_principal(struct config *conf, size_t i,
 	    config_principal_id(conf, i, g) == -1 ||
 	    config_role(g, &p->role) == -1 ||
 	    config_principal_department(conf, p, g) == -1 ||
-	    config_string(g, "credential", CONFIG_REQUIRED,
-	    &p->credential) == -1)
+	    config_principal_cert(conf, i, g) == -1 ||
+	    config_string(g, "credential", p->cert_cn == NULL &&
+	    !p->has_cert_sha256 ? CONFIG_REQUIRED : 0, &p->credential) == -1)
 		return -1;
 	config_key(key, g->key, "credential");
-	if (!auth_hash_valid(p->credential))
+	if (p->credential != NULL && !auth_hash_valid(p->credential))
 		return config_fail(g->r, config_member(g, "credential"), key,
-		    "not a pbkdf2-sha256 hash "
-		    "(make one with hotlinectl passwd)");
+		    "not an argon2id hash (make one with hotlinectl "
+		    "passwd)");
 	return 0;
 }
 
@@ -1281,12 +1471,13 @@ config_load_main(struct config *conf, const struct config_group *root,
 	static const char *const keys[] = { "listen", "redis", "limits",
 	    "routing", "tickets", "calendar", "policies", "testing", "http",
 	    "departments", "principals", "repeats", "hot_spots", "assessment",
-	    NULL };
+	    "auth", NULL };
 
 	if (config_check_keys(root, keys) == -1 ||
 	    config_load_listens(conf, root) == -1 ||
 	    config_load_redis(conf, root) == -1 ||
 	    config_load_limits(conf, root) == -1 ||
+	    config_load_auth(conf, root) == -1 ||
 	    config_load_routing(conf, root, catalogue) == -1 ||
 	    config_load_tickets(conf, root) == -1 ||
 	    config_load_testing(conf, root) == -1 ||
@@ -1460,6 +1651,12 @@ config_free(struct config *conf)
 	for (i = 0; i < conf->nlistens; i++) {
 		free(conf->listens[i].unix_path);
 		free(conf->listens[i].host);
+		if (conf->listens[i].tls != NULL) {
+			free(conf->listens[i].tls->cert);
+			free(conf->listens[i].tls->key);
+			free(conf->listens[i].tls->client_ca);
+			free(conf->listens[i].tls);
+		}
 	}
 	free(conf->listens);
 	free(conf->redis.unix_path);
@@ -1478,6 +1675,7 @@ config_free(struct config *conf)
 		free(conf->principals[i].id);
 		free(conf->principals[i].department);
 		free(conf->principals[i].credential);
+		free(conf->principals[i].cert_cn);
 	}
 	free(conf->principals);
 	free(conf->path);

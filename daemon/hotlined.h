@@ -36,18 +36,79 @@ void *xrealloc(void *, size_t);
 char *xstrdup(const char *);
 char *xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
 
-/* auth.c: salted slow hashes of principals' credentials. */
-#define AUTH_DEFAULT_ITERATIONS 20000
+/* auth.c: salted slow hashes of principals' credentials (argon2id). */
+/*
+ * argon2id's cost: OWASP's first recommendation (19 MiB, 2 passes, 1 lane),
+ * about 30 ms of one core per verification; auth-cache.c keeps reconnects
+ * from paying it again.
+ */
+#define AUTH_DEFAULT_MEMORY_KIB 19456
+#define AUTH_DEFAULT_PASSES 2
+#define AUTH_DEFAULT_LANES 1
+/* What a stored string may ask for (bounds the cost of one verification). */
+#define AUTH_MIN_MEMORY_KIB 8
+#define AUTH_MAX_MEMORY_KIB 1048576
+#define AUTH_MAX_PASSES 64
+#define AUTH_MAX_LANES 16
+
+struct auth_cost {
+	unsigned memory_kib;	/* m */
+	unsigned passes;	/* t */
+	unsigned lanes;		/* p */
+};
+
+/*
+ * Returns a newly allocated "$argon2id$v=19$m=..,t=..,p=..$salt$hash" for
+ * token with a fresh 16-byte random salt and a 32-byte hash; cost NULL means
+ * the defaults above. NULL if the cost is out of range, the random source
+ * failed or memory ran out.
+ */
+char *auth_hash(const char *token, const struct auth_cost *cost);
+/* Returns 1 if stored is a well-formed hash string that auth_verify accepts. */
+int auth_hash_valid(const char *stored);
+/* Returns 1 if stored is a legacy pbkdf2-sha256 string (still accepted). */
+int auth_hash_legacy(const char *stored);
+/* Reads an argon2id string's cost into *cost; returns 0, or -1 if not one. */
+int auth_hash_cost(const char *stored, struct auth_cost *cost);
+/*
+ * Returns 1 if token matches stored (argon2id, or legacy PBKDF2; compared in
+ * constant time), else 0. Slow on purpose: see auth-cache.c.
+ */
+int auth_verify(const char *stored, const char *token);
+
+/* auth-pbkdf2.c: the legacy hashes, verified so existing configs keep working. */
+#define PBKDF2_PREFIX "pbkdf2-sha256$"
 /*
  * Returns a newly allocated "pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>"
  * for token with a fresh random salt, or NULL if iterations is outside
- * 1000..10000000 or the random source failed.
+ * 1000..10000000 or the random source failed. For tests; hotlinectl passwd
+ * makes argon2id strings.
  */
-char *auth_hash(const char *token, unsigned iterations);
-/* Returns 1 if stored is a well-formed hash string that auth_verify accepts. */
-int auth_hash_valid(const char *stored);
-/* Returns 1 if token matches stored (compared in constant time), else 0. */
-int auth_verify(const char *stored, const char *token);
+char *pbkdf2_hash(const char *token, unsigned iterations);
+int pbkdf2_valid(const char *stored);
+int pbkdf2_verify(const char *stored, const char *token);
+
+/* auth-cache.c: successful checks remembered under a per-process HMAC key. */
+struct principal;
+struct config;
+/*
+ * Checks token against p's stored credential, from the cache when the same
+ * (principal, credential, token) succeeded within auth.cache_ttl_s, else
+ * with auth_verify; *cached (may be NULL) says which. Returns 1 or 0.
+ */
+int auth_check(const struct principal *p, const char *token, int *cached);
+/* Forgets entries of principals gone or rehashed in fresh; see the file. */
+void auth_cache_reload(const struct config *old, const struct config *fresh);
+void auth_cache_free(void);
+
+/* auth-limit.c: failed hellos per client address (token bucket). */
+/* Returns 1 if a hello from addr may be checked, 0 while it is limited. */
+int auth_limit_allowed(const char *addr);
+/* Counts a failed hello from addr; returns the failures it has left. */
+int auth_limit_failed(const char *addr);
+void auth_limit_free(void);
+/* Milliseconds on the monotonic clock, for the cache's and the limit's ages. */
+int64_t auth_now_ms(void);
 
 /* utf8.c */
 /*
@@ -77,7 +138,11 @@ struct principal {
 	char *id;
 	role_t role;
 	char *department;	/* department id; only for ROLE_DEPARTMENT */
-	char *credential;	/* auth_hash() string, never the plain token */
+	char *credential;	/* auth_hash() string, never the plain token; may be
+				   NULL when a certificate mapping is set */
+	char *cert_cn;		/* a verified client certificate with this CN ... */
+	unsigned char cert_sha256[32];	/* ... or this SHA-256 fingerprint */
+	int has_cert_sha256;		/* (of its DER form) authenticates it */
 };
 
 struct catalogue_entry {
@@ -127,11 +192,20 @@ struct hot_spots_spec {
 	int simhash_bits;	/* "similar" for tickets without a category */
 };
 
+/* A TCP listener's TLS (tls.c); paths are absolute or relative to the cwd. */
+struct tls_spec {
+	char *cert;		/* PEM: the server's certificate (and chain) */
+	char *key;		/* PEM: its private key */
+	char *client_ca;	/* PEM: CAs whose client certificates count; NULL: none asked */
+	int require_client_cert;	/* refuse handshakes without one */
+};
+
 struct listen_spec {
 	char *unix_path;	/* set for a unix socket ... */
 	int unix_mode;		/* ... with these permission bits */
 	char *host;		/* else a TCP listener on host:port (IPv6 without brackets) */
 	int port;
+	struct tls_spec *tls;	/* TCP only; NULL: plain (loopback, or said so) */
 };
 
 /* One Redis Sentinel to ask where the master is. */
@@ -180,6 +254,15 @@ struct http_spec {
 	size_t nallow;
 };
 
+/* Credential checks (the [auth] group): auth-cache.c and auth-limit.c. */
+struct auth_spec {
+	int cache_entries;	/* successful checks remembered; 0: none */
+	int cache_ttl_s;	/* a remembered success is forgotten after this */
+	int failures_burst;	/* failed hellos one address may make at once ... */
+	int failures_per_minute;	/* ... and how fast that allowance refills */
+	int limit_addresses;	/* addresses tracked by the failure limit */
+};
+
 /* Test installations only (the [testing] group). */
 struct testing_spec {
 	int clock_control;	/* ShiftClockRequest may move the clock */
@@ -206,6 +289,7 @@ struct config {
 	struct routing_spec routing;
 	struct tickets_spec tickets;
 	struct testing_spec testing;
+	struct auth_spec auth;
 	struct http_spec http;
 	struct calendar *calendar;	/* working days (限时办结); owned */
 	struct policies *policies;	/* time limits; owned */
@@ -616,6 +700,7 @@ struct conn {
 	struct event *resume;		/* reads what is already buffered */
 	struct event *linger;		/* bounds the wait of a closing conn */
 
+	int tls;			/* bev is a bufferevent_openssl */
 	int authenticated;
 	role_t role;
 	char principal[72];
@@ -628,6 +713,12 @@ struct conn {
 };
 
 int server_listen(const struct config *);
+/*
+ * Loads the certificates of fresh's TLS listeners that are running (same
+ * address) and, if all load, swaps them in for new connections; existing
+ * ones keep theirs. Returns 0, or -1 with the reason in err (nothing swapped).
+ */
+int server_tls_reload(const struct config *fresh, char *err, size_t errlen);
 void server_stop_listening(void);
 void server_resume_accepting(void);
 void server_drain(void);
@@ -639,6 +730,26 @@ void server_close(struct conn *);
 void server_close_after_flush(struct conn *);
 void server_resume(struct conn *);
 void server_fatal(struct conn *, Hotline__ErrorCode, const char *);
+
+/* tls.c: OpenSSL contexts of listeners, TLS connections, certificate principals. */
+struct ssl_ctx_st;
+struct event_base;
+/* A server context for spec, or NULL with the reason in err. */
+struct ssl_ctx_st *tls_context_new(const struct tls_spec *spec, char *err,
+    size_t errlen);
+/* Loads every TLS listener's files once; 0, or -1 with the reason in err. */
+int tls_check(const struct config *, char *err, size_t errlen);
+/* A bufferevent accepting a TLS handshake on fd (owned); NULL on failure. */
+struct bufferevent *tls_bufferevent(struct event_base *, struct ssl_ctx_st *,
+    int fd);
+void tls_log_error(const struct conn *);
+void tls_shutdown(const struct conn *);
+/*
+ * The principal c's verified client certificate maps to: p if it matches
+ * p's cert_cn / cert_sha256, or (p NULL) the first principal that matches.
+ */
+const struct principal *tls_principal(const struct conn *c,
+    const struct config *, const struct principal *p);
 
 /* session.c: hello, roles, requests answered in order. */
 #define SESSION_MAX_PENDING 256

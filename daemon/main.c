@@ -69,6 +69,21 @@ warn_calendar(void)
 		    cfg->calendar->dir, gap, cfg->calendar->warn_days);
 }
 
+/* Warns about principals whose credential is still a legacy PBKDF2 hash. */
+static void
+warn_legacy_hashes(void)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < cfg->nprincipals; i++)
+		if (auth_hash_legacy(cfg->principals[i].credential))
+			n++;
+	if (n > 0)
+		log_warnx("%zu principals still have pbkdf2-sha256 credentials "
+		    "(accepted, but rehash them with hotlinectl passwd: "
+		    "argon2id)", n);
+}
+
 /* SIGHUP: load the file again; a bad file keeps the configuration in force. */
 static void
 on_hup(evutil_socket_t sig, short what, void *arg)
@@ -92,17 +107,23 @@ daemon_reload(char *err, size_t errlen)
 	struct config *fresh, *old = cfg;
 
 	fresh = config_load(old->path, err, errlen);
+	if (fresh != NULL && server_tls_reload(fresh, err, errlen) == -1) {
+		config_free(fresh);
+		fresh = NULL;
+	}
 	if (fresh == NULL) {
 		log_warnx("reload failed, keeping the configuration in force: "
 		    "%s", err);
 		return -1;
 	}
 	cfg = fresh;
+	auth_cache_reload(old, fresh);
 	learn_reload();
 	if (recompute_fingerprint(fresh) != recompute_fingerprint(old))
 		recompute_start();
 	config_free(old);
 	warn_calendar();
+	warn_legacy_hashes();
 	log_info("configuration reloaded from %s: %zu departments, %zu "
 	    "principals, %zu catalogue entries (listen and redis settings "
 	    "change only at restart)", cfg->path, cfg->ndepartments,
@@ -165,6 +186,12 @@ load_or_exit(const char *path)
 	}
 	if ((c = config_load(resolved, err, sizeof err)) == NULL) {
 		fprintf(stderr, "hotlined: %s\n", err);
+		exit(1);
+	}
+	/* Certificates and keys are read now too, so -n checks them. */
+	if (tls_check(c, err, sizeof err) == -1) {
+		fprintf(stderr, "hotlined: %s\n", err);
+		config_free(c);
 		exit(1);
 	}
 	return c;
@@ -234,6 +261,7 @@ main(int argc, char *argv[])
 	evsignal_add(sig_term, NULL);
 	evsignal_add(sig_int, NULL);
 	warn_calendar();
+	warn_legacy_hashes();
 	log_info("hotlined %s started with %s: %zu departments, %zu principals, "
 	    "%zu catalogue entries", HOTLINED_VERSION, cfg->path,
 	    cfg->ndepartments, cfg->nprincipals, cfg->nentries);
@@ -254,6 +282,8 @@ main(int argc, char *argv[])
 	event_free(sig_int);
 	event_base_free(ev_base);
 	learn_shutdown();
+	auth_cache_free();
+	auth_limit_free();
 	config_free(cfg);
 	normalize_free();
 	log_info("stopped");

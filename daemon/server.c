@@ -18,6 +18,7 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/listener.h>
+#include <openssl/ssl.h>
 
 #include "frame.h"
 #include "hotlined.h"
@@ -30,6 +31,7 @@ struct listener {
 	struct evconnlistener *evl;
 	char *unix_path;		/* removed at exit */
 	char name[300];
+	SSL_CTX *tls;			/* NULL: plain; replaced by a reload */
 };
 
 static struct listener *listeners;
@@ -75,6 +77,7 @@ conn_free(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	tls_shutdown(c);
 	bufferevent_free(c->bev);
 	event_free(c->resume);
 	event_free(c->linger);
@@ -335,6 +338,8 @@ conn_event(struct bufferevent *bev, short what, void *arg)
 		    c->peer, evutil_socket_error_to_string(
 		    EVUTIL_SOCKET_ERROR()));
 	if (what & BEV_EVENT_ERROR) {
+		if (c->tls)
+			tls_log_error(c);
 		server_close(c);
 		return;
 	}
@@ -401,9 +406,10 @@ conn_set_write_timeout(struct conn *c)
 	bufferevent_set_timeouts(c->bev, NULL, &tv);
 }
 
-/* Creates the connection state for an accepted socket. */
+/* Creates the connection state for a socket accepted by listener l. */
 static void
-conn_new(evutil_socket_t fd, const struct sockaddr *sa)
+conn_new(evutil_socket_t fd, const struct sockaddr *sa,
+    const struct listener *l)
 {
 	struct conn *c = xcalloc(1, sizeof *c);
 	int one = 1;
@@ -412,9 +418,14 @@ conn_new(evutil_socket_t fd, const struct sockaddr *sa)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	c->id = next_conn_id++;
 	describe_peer(sa, c->peer, sizeof c->peer);
-	c->bev = bufferevent_socket_new(ev_base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (l->tls != NULL) {
+		c->tls = 1;
+		c->bev = tls_bufferevent(ev_base, l->tls, fd);
+	} else
+		c->bev = bufferevent_socket_new(ev_base, fd,
+		    BEV_OPT_CLOSE_ON_FREE);
 	if (c->bev == NULL)
-		fatalx("bufferevent_socket_new failed");
+		fatalx("cannot make a bufferevent for a connection");
 	c->resume = event_new(ev_base, -1, 0, conn_resume, c);
 	c->linger = evtimer_new(ev_base, conn_linger_expired, c);
 	TAILQ_INIT(&c->pending);
@@ -437,7 +448,6 @@ listener_accepted(struct evconnlistener *evl, evutil_socket_t fd,
 {
 	(void)evl;
 	(void)socklen;
-	(void)arg;
 	if (nconns >= cfg->limits.max_connections || draining) {
 		log_warnx("refusing a connection: %s", draining ?
 		    "shutting down" : "connection limit reached");
@@ -447,7 +457,7 @@ listener_accepted(struct evconnlistener *evl, evutil_socket_t fd,
 		evutil_closesocket(fd);
 		return;
 	}
-	conn_new(fd, sa);
+	conn_new(fd, sa, arg);
 }
 
 /* Timer: accept again after running out of file descriptors. */
@@ -515,9 +525,9 @@ listener_error(struct evconnlistener *evl, void *arg)
 	evtimer_add(accept_backoff, &tv);
 }
 
-/* Opens a unix-socket listener; removes a stale socket file first. */
+/* Opens a unix-socket listener for l; removes a stale socket file first. */
 static struct evconnlistener *
-listen_unix(const struct listen_spec *ls)
+listen_unix(const struct listen_spec *ls, struct listener *l)
 {
 	struct sockaddr_un sun;
 	struct evconnlistener *evl;
@@ -532,7 +542,7 @@ listen_unix(const struct listen_spec *ls)
 	strcpy(sun.sun_path, ls->unix_path);
 	if (lstat(ls->unix_path, &sb) == 0 && S_ISSOCK(sb.st_mode))
 		unlink(ls->unix_path);
-	evl = evconnlistener_new_bind(ev_base, listener_accepted, NULL,
+	evl = evconnlistener_new_bind(ev_base, listener_accepted, l,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 511,
 	    (struct sockaddr *)&sun, sizeof sun);
 	if (evl == NULL) {
@@ -544,9 +554,9 @@ listen_unix(const struct listen_spec *ls)
 	return evl;
 }
 
-/* Opens a TCP listener on host:port. */
+/* Opens a TCP listener on host:port for l. */
 static struct evconnlistener *
-listen_tcp(const struct listen_spec *ls)
+listen_tcp(const struct listen_spec *ls, struct listener *l)
 {
 	struct addrinfo hints, *res;
 	struct evconnlistener *evl;
@@ -563,7 +573,7 @@ listen_tcp(const struct listen_spec *ls)
 		    gai_strerror(rc));
 		return NULL;
 	}
-	evl = evconnlistener_new_bind(ev_base, listener_accepted, NULL,
+	evl = evconnlistener_new_bind(ev_base, listener_accepted, l,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC |
 	    LEV_OPT_REUSEABLE, 511, res->ai_addr, (int)res->ai_addrlen);
 	freeaddrinfo(res);
@@ -586,10 +596,19 @@ server_listen(const struct config *config)
 	for (i = 0; i < config->nlistens; i++) {
 		const struct listen_spec *ls = &config->listens[i];
 		struct listener *l = &listeners[nlisteners];
+		char why[512];
 
-		l->evl = ls->unix_path ? listen_unix(ls) : listen_tcp(ls);
-		if (l->evl == NULL)
+		if (ls->tls != NULL && (l->tls = tls_context_new(ls->tls, why,
+		    sizeof why)) == NULL) {
+			log_warnx("listen %s:%d: %s", ls->host, ls->port, why);
 			return -1;
+		}
+		l->evl = ls->unix_path ? listen_unix(ls, l) : listen_tcp(ls, l);
+		if (l->evl == NULL) {
+			SSL_CTX_free(l->tls);
+			l->tls = NULL;
+			return -1;
+		}
 		if (ls->unix_path) {
 			l->unix_path = xstrdup(ls->unix_path);
 			snprintf(l->name, sizeof l->name, "unix:%s",
@@ -599,9 +618,69 @@ server_listen(const struct config *config)
 			    ls->port);
 		evconnlistener_set_error_cb(l->evl, listener_error);
 		nlisteners++;
-		log_info("listening on %s", l->name);
+		log_info("listening on %s%s", l->name, l->tls != NULL ?
+		    " (TLS)" : "");
 	}
 	return 0;
+}
+
+/* Returns the TLS spec fresh gives the running listener l, or NULL. */
+static const struct tls_spec *
+listener_fresh_tls(const struct listener *l, const struct config *fresh)
+{
+	char name[sizeof l->name];
+	size_t i;
+
+	for (i = 0; i < fresh->nlistens; i++) {
+		const struct listen_spec *ls = &fresh->listens[i];
+
+		if (ls->unix_path != NULL)
+			continue;
+		snprintf(name, sizeof name, "%s:%d", ls->host, ls->port);
+		if (strcmp(name, l->name) == 0)
+			return ls->tls;
+	}
+	return NULL;
+}
+
+/* Loads fresh's certificates for the running TLS listeners; see hotlined.h. */
+int
+server_tls_reload(const struct config *fresh, char *err, size_t errlen)
+{
+	SSL_CTX **next = xcalloc(nlisteners + 1, sizeof *next);
+	const struct tls_spec *ts;
+	char why[512];
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < nlisteners && rc == 0; i++) {
+		if (listeners[i].tls == NULL)
+			continue;
+		if ((ts = listener_fresh_tls(&listeners[i], fresh)) == NULL) {
+			log_warnx("listen %s: TLS stays as it is until a "
+			    "restart (the file no longer has it there)",
+			    listeners[i].name);
+			continue;
+		}
+		if ((next[i] = tls_context_new(ts, why, sizeof why)) == NULL) {
+			snprintf(err, errlen, "listen %s: %s", listeners[i].name,
+			    why);
+			rc = -1;
+		}
+	}
+	for (i = 0; i < nlisteners; i++) {
+		if (next[i] == NULL)
+			continue;
+		if (rc == 0) {
+			SSL_CTX_free(listeners[i].tls);
+			listeners[i].tls = next[i];
+			log_info("listen %s: certificates reloaded",
+			    listeners[i].name);
+		} else
+			SSL_CTX_free(next[i]);
+	}
+	free(next);
+	return rc;
 }
 
 /* Closes every listener (and removes unix socket files). */
@@ -612,6 +691,7 @@ server_stop_listening(void)
 
 	for (i = 0; i < nlisteners; i++) {
 		evconnlistener_free(listeners[i].evl);
+		SSL_CTX_free(listeners[i].tls);
 		if (listeners[i].unix_path != NULL) {
 			unlink(listeners[i].unix_path);
 			free(listeners[i].unix_path);

@@ -386,9 +386,44 @@ hello_refuse(struct request *r, Hotline__ErrorCode code, const char *field,
 	server_close_after_flush(c);
 }
 
-/* Accepts a hello that passed every check. */
+/*
+ * Writes the address of c's peer without its port into out ("unix" for a
+ * unix socket): the key of the failed-hello limit.
+ */
 static void
-hello_accept(struct request *r, const struct principal *p)
+session_address(const struct conn *c, char *out, size_t outlen)
+{
+	const char *colon = strrchr(c->peer, ':');
+	size_t len = colon != NULL ? (size_t)(colon - c->peer) :
+	    strlen(c->peer);
+
+	snprintf(out, outlen, "%.*s", (int)len, c->peer);
+}
+
+/*
+ * Authenticates a hello as p (NULL: unknown): by c's verified client
+ * certificate when it maps to p (the credential is then not looked at),
+ * else by the credential. Returns how ("certificate", "credential", or
+ * "credential (remembered)" when the cache answered), or NULL if it fails.
+ */
+static const char *
+hello_authenticate(struct conn *c, const struct principal *p,
+    const Hotline__Hello *h)
+{
+	int cached;
+
+	if (p == NULL)
+		return NULL;
+	if (tls_principal(c, cfg, p) == p)
+		return "certificate";
+	if (!auth_check(p, h->credential, &cached))
+		return NULL;
+	return cached ? "credential (remembered)" : "credential";
+}
+
+/* Accepts a hello that passed every check; how says how it was authenticated. */
+static void
+hello_accept(struct request *r, const struct principal *p, const char *how)
 {
 	struct conn *c = r->conn;
 	Hotline__Envelope *env = envelope_new();
@@ -399,15 +434,17 @@ hello_accept(struct request *r, const struct principal *p)
 	snprintf(c->principal, sizeof c->principal, "%s", p->id);
 	snprintf(c->department, sizeof c->department, "%s",
 	    p->department != NULL ? p->department : "");
-	log_info("connection %llu (%s): %s \"%s\" logged in",
+	log_info("connection %llu (%s): %s \"%s\" logged in by %s",
 	    (unsigned long long)c->id, c->peer, config_role_name(p->role),
-	    p->id);
+	    p->id, how);
 	hotline__hello_ok__init(ok);
 	ok->version = HOTLINE__PROTOCOL_VERSION__PROTOCOL_VERSION;
 	ok->role = p->role;
 	ok->principal = record_strdup(p->id);
 	ok->department = record_strdup(p->department);
 	ok->server = record_strdup("hotlined/" HOTLINED_VERSION);
+	ok->authenticated_by = record_strdup(strcmp(how, "certificate") == 0 ?
+	    "certificate" : "credential");
 	env->body_case = HOTLINE__ENVELOPE__BODY_HELLO_OK;
 	env->hello_ok = ok;
 	request_answer(r, env);
@@ -419,8 +456,9 @@ session_hello(struct request *r)
 {
 	const Hotline__Hello *h = r->in->hello;
 	const struct principal *p;
-	const char *field, *why;
-	char esc[100];
+	const char *field, *why, *how;
+	char esc[100], addr[sizeof r->conn->peer];
+	int left;
 
 	if (r->in->body_case != HOTLINE__ENVELOPE__BODY_HELLO) {
 		hello_refuse(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED,
@@ -438,11 +476,27 @@ session_hello(struct request *r)
 		    "version", "this server speaks hotline protocol version 1");
 		return;
 	}
-	p = config_principal(cfg, h->principal);
-	if (p == NULL || !auth_verify(p->credential, h->credential)) {
-		log_warnx("connection %llu (%s): failed hello as \"%s\"",
-		    (unsigned long long)r->conn->id, r->conn->peer,
-		    log_escape(h->principal, esc, sizeof esc));
+	session_address(r->conn, addr, sizeof addr);
+	if (!auth_limit_allowed(addr)) {
+		log_debug("connection %llu (%s): hello as \"%s\" refused: "
+		    "too many failed hellos", (unsigned long long)r->conn->id,
+		    r->conn->peer, log_escape(h->principal, esc, sizeof esc));
+		hello_refuse(r, HOTLINE__ERROR_CODE__ERROR_CODE_RATE_LIMITED,
+		    NULL, "too many failed hellos from this address; "
+		    "try again later");
+		return;
+	}
+	/* An empty principal asks for the one the client certificate maps to. */
+	p = h->principal == NULL || h->principal[0] == '\0' ?
+	    tls_principal(r->conn, cfg, NULL) :
+	    config_principal(cfg, h->principal);
+	if ((how = hello_authenticate(r->conn, p, h)) == NULL) {
+		/* Never the credential: only who tried, from where. */
+		left = auth_limit_failed(addr);
+		log_warnx("connection %llu (%s): failed hello as \"%s\" (%d "
+		    "more failures allowed)", (unsigned long long)r->conn->id,
+		    r->conn->peer, log_escape(h->principal, esc, sizeof esc),
+		    left);
 		hello_refuse(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED,
 		    "credential", "unknown principal or wrong credential");
 		return;
@@ -452,7 +506,7 @@ session_hello(struct request *r)
 		    "role", "this principal does not have that role");
 		return;
 	}
-	hello_accept(r, p);
+	hello_accept(r, p, how);
 }
 
 /* Names a body case for error messages. */

@@ -107,6 +107,83 @@ load_fails(const char *main_text, const char *catalogue_text, const char *want)
 	files_remove(&f);
 }
 
+#define REST REDIS ROUTING DEPTS PRINCIPALS
+#define FP "08:0E:47:6A:A9:BC:96:01:43:B3:16:69:E4:39:17:96:" \
+	"59:53:CE:9A:AE:7B:B7:0F:6F:B6:4B:0B:CC:C0:91:18"
+
+/*
+ * TLS listeners, the plaintext rule, certificate principals and the auth
+ * group load; mistakes in them are refused with the key at fault.
+ */
+static void
+test_security_keys(void **state)
+{
+	struct files f;
+	struct config *conf;
+	char err[512] = "";
+
+	(void)state;
+	files_make(&f, "listen = ( { address = \"0.0.0.0:7443\"; tls = { "
+	    "cert = \"s.pem\"; key = \"/k/s.key\"; client_ca = \"ca.pem\"; "
+	    "require_client_cert = true; }; },\n"
+	    "  { address = \"10.1.2.3:7345\"; plaintext_nonloopback = true; },\n"
+	    "  { address = \"[::1]:7345\"; } );\n" REDIS ROUTING DEPTS
+	    "principals = ( " AGENT ", { id = \"t\"; role = \"department\"; "
+	    "department = \"zjj\"; cert_cn = \"terminal 7\"; },\n"
+	    "{ id = \"u\"; role = \"agent\"; cert_sha256 = \"" FP "\"; } );\n"
+	    "auth = { cache_entries = 0; failures_burst = 3; };\n", CATALOGUE);
+	conf = config_load(f.main, err, sizeof err);
+	if (conf == NULL)
+		fail_msg("%s", err);
+	assert_non_null(conf->listens[0].tls);
+	assert_non_null(strstr(conf->listens[0].tls->cert, f.dir));
+	assert_string_equal(conf->listens[0].tls->key, "/k/s.key");
+	assert_int_equal(conf->listens[0].tls->require_client_cert, 1);
+	assert_null(conf->listens[1].tls);
+	assert_null(conf->listens[2].tls);
+	assert_string_equal(config_principal(conf, "t")->cert_cn, "terminal 7");
+	assert_null(config_principal(conf, "t")->credential);
+	assert_int_equal(config_principal(conf, "u")->has_cert_sha256, 1);
+	assert_int_equal(config_principal(conf, "u")->cert_sha256[31], 0x18);
+	assert_int_equal(conf->auth.cache_entries, 0);
+	assert_int_equal(conf->auth.failures_burst, 3);
+	assert_int_equal(conf->auth.failures_per_minute, 6);
+	config_free(conf);
+	files_remove(&f);
+
+	load_fails("listen = ( { address = \"192.0.2.1:7345\"; } );\n" REST,
+	    CATALOGUE, "%s/hotlined.conf:1: listen[0]: plain TCP on the "
+	    "non-loopback address 192.0.2.1: add tls = { cert = \"...\"; key = "
+	    "\"...\"; } or, to send tokens and tickets unencrypted on purpose, "
+	    "plaintext_nonloopback = true");
+	load_fails("listen = ( { address = \"[::]:7345\"; } );\n" REST,
+	    CATALOGUE, "%s/hotlined.conf:1: listen[0]: plain TCP on the "
+	    "non-loopback address ::: add tls = { cert = \"...\"; key = "
+	    "\"...\"; } or, to send tokens and tickets unencrypted on purpose, "
+	    "plaintext_nonloopback = true");
+	load_fails("listen = ( { address = \"127.0.0.1:1\"; tls = { "
+	    "cert = \"c\"; }; } );\n" REST, CATALOGUE,
+	    "%s/hotlined.conf:1: listen[0].tls.key: missing");
+	load_fails("listen = ( { address = \"127.0.0.1:1\"; tls = { "
+	    "cert = \"c\"; key = \"k\"; require_client_cert = true; }; } );\n"
+	    REST, CATALOGUE, "%s/hotlined.conf:1: listen[0].tls: "
+	    "require_client_cert needs client_ca");
+	load_fails("listen = ( { unix = \"/tmp/x.sock\"; tls = { cert = \"c\"; "
+	    "key = \"k\"; }; } );\n" REST, CATALOGUE,
+	    "%s/hotlined.conf:1: listen[0].tls: only for TCP listeners");
+	load_fails(BASE "principals = (\n{ id = \"u\"; role = \"agent\"; "
+	    "cert_sha256 = \"08:0E\"; } );\n", CATALOGUE,
+	    "%s/hotlined.conf:7: principals[0].cert_sha256: not 64 hex digits "
+	    "(openssl x509 -noout -fingerprint -sha256 prints them)");
+	load_fails(BASE "principals = (\n{ id = \"u\"; role = \"agent\"; "
+	    "cert_cn = \"x\"; },\n{ id = \"v\"; role = \"agent\"; "
+	    "cert_cn = \"x\"; } );\n", CATALOGUE, "%s/hotlined.conf:8: "
+	    "principals[1].cert_cn: \"x\" already maps to principal \"u\"");
+	load_fails(BASE "principals = (\n{ id = \"u\"; role = \"agent\"; } "
+	    ");\n", CATALOGUE, "%s/hotlined.conf:7: principals[0].credential: "
+	    "missing");
+}
+
 /* Returns the path of a file of the source tree. */
 static const char *
 source_path(const char *name, char *buf, size_t len)
@@ -172,8 +249,11 @@ test_demo_principals(void **state)
 	for (i = 0; i < conf->nprincipals; i++) {
 		p = &conf->principals[i];
 		snprintf(token, sizeof token, "%s-demo", p->id);
+		assert_int_equal(auth_hash_legacy(p->credential), 0);
 		assert_int_equal(auth_verify(p->credential, token), 1);
-		assert_int_equal(auth_verify(p->credential, "demo"), 0);
+		if (i == 0)	/* argon2id at full cost: one wrong token is enough */
+			assert_int_equal(auth_verify(p->credential, "demo"),
+			    0);
 	}
 	for (i = 0; i < conf->ndepartments; i++) {
 		snprintf(id, sizeof id, "%s-01", conf->departments[i].id);
@@ -543,8 +623,8 @@ test_principal_errors(void **state)
 	    "\"boss\" (agent, dispatcher, department, supervisor or admin)");
 	load_fails(BASE "principals = (\n"
 	    "{ id = \"a\"; role = \"agent\"; credential = \"a-demo\"; } );\n",
-	    CATALOGUE, "%s/hotlined.conf:7: principals[0].credential: not a "
-	    "pbkdf2-sha256 hash (make one with hotlinectl passwd)");
+	    CATALOGUE, "%s/hotlined.conf:7: principals[0].credential: not an "
+	    "argon2id hash (make one with hotlinectl passwd)");
 	load_fails(BASE "principals = ( " AGENT ",\n" AGENT " );\n", CATALOGUE,
 	    "%s/hotlined.conf:7: principals[1].id: duplicate principal "
 	    "\"agent01\"");
@@ -696,6 +776,7 @@ main(void)
 		cmocka_unit_test(test_file_errors),
 		cmocka_unit_test(test_empty_catalogue),
 		cmocka_unit_test(test_role_names),
+		cmocka_unit_test(test_security_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
