@@ -99,8 +99,9 @@ ctl_report_totals(const Hotline__Counters *c)
 
 	puts("全市合计 city totals");
 	for (k = ctl_counters; k->en != NULL; k++, n++)
-		printf("%s%s %llu", n % CTL_TOTALS_PER_LINE == 0 ? "  " : ", ",
-		    k->zh, (unsigned long long)ctl_counter_at(c, k->offset));
+		printf("%s%s %llu", n == 0 ? "  " : n % CTL_TOTALS_PER_LINE == 0 ?
+		    ",\n  " : ", ", k->zh,
+		    (unsigned long long)ctl_counter_at(c, k->offset));
 	putchar('\n');
 }
 
@@ -114,7 +115,7 @@ ctl_report_table(const struct ctl_report *rep)
 	ctl_print_ranking(r);
 	putchar('\n');
 	ctl_report_totals(r->total);
-	fputs("超时 breaches  ", stdout);
+	fputs("超时 ", stdout);
 	ctl_print_breach_totals(rep->breaches->breach_list);
 	printf("\n高频诉求 top categories 类别 (%llu registered)\n",
 	    (unsigned long long)rep->categories->hot_list->total_registered);

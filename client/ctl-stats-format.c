@@ -6,11 +6,12 @@
 
 #include "ctl-stats.h"
 
-#define COUNTER(f, en, zh) { en, zh, offsetof(Hotline__Counters, f) }
+#define COUNTER(f, en, zh) { en, zh, offsetof(Hotline__Counters, f), 0 }
+#define CITY(f, en, zh) { en, zh, offsetof(Hotline__Counters, f), 1 }
 
 /* The counters shown by scorecard and the report, in that order. */
 const struct ctl_counter ctl_counters[] = {
-	COUNTER(registered, "registered", "受理"),
+	CITY(registered, "registered", "受理"),
 	COUNTER(received, "received", "派单"),
 	COUNTER(signed_, "signed", "签收"),
 	COUNTER(signed_on_time, "signed_on_time", "按时签收"),
@@ -33,12 +34,13 @@ const struct ctl_counter ctl_counters[] = {
 	COUNTER(supervision_overdue, "supervision_overdue", "督办超时"),
 	COUNTER(callback_overdue, "callback_overdue", "回访超时"),
 	COUNTER(exempted, "exempted", "免考核"),
-	COUNTER(direct_answers, "direct_answers", "直接办结"),
-	COUNTER(transferred, "transferred", "转警"),
+	CITY(direct_answers, "direct_answers", "直接办结"),
+	CITY(transferred, "transferred", "转警"),
 	COUNTER(invalid, "invalid", "无效"),
-	{ NULL, NULL, 0 }
+	{ NULL, NULL, 0, 0 }
 };
 #undef COUNTER
+#undef CITY
 
 #define INDICATOR(f, en, zh, wzh) { en, zh, wzh, \
 	offsetof(Hotline__Indicators, f), offsetof(Hotline__Weights, f) }

@@ -65,6 +65,17 @@ ctl_dept_label(const Hotline__Department *d, char *out, size_t outlen)
 		snprintf(out, outlen, "%s", d->id);
 }
 
+/* Prints "  中文名  english_name  value unit" in columns. */
+static void
+ctl_print_stat_line(const char *zh, const char *en, const char *value,
+    const char *unit)
+{
+	fputs("  ", stdout);
+	ctl_print_padded(stdout, zh, 14, 0);
+	ctl_print_padded(stdout, en, 30, 0);
+	printf("%s%s\n", value, unit);
+}
+
 /* Prints every indicator of a scorecard as "value% (num/den)" or "—", then the averages. */
 static void
 ctl_print_indicators(const Hotline__DepartmentScore *s)
@@ -76,33 +87,32 @@ ctl_print_indicators(const Hotline__DepartmentScore *s)
 	for (k = ctl_indicators; k->en != NULL; k++) {
 		ctl_format_rate(ctl_rate_at(s->indicators, k->offset), v,
 		    sizeof v);
-		fputs("  ", stdout);
-		ctl_print_padded(stdout, k->zh, 12, 0);
-		ctl_print_padded(stdout, k->en, 14, 0);
-		printf("%s\n", v);
+		ctl_print_stat_line(k->zh, k->en, v, "");
 	}
 	ctl_format_hours(s->indicators != NULL ?
 	    s->indicators->avg_sign_hours : 0, s->counters != NULL ?
 	    s->counters->signed_ : 0, CTL_DASH, v, sizeof v);
-	printf("  平均签收时长  avg sign      %s working hours\n", v);
+	ctl_print_stat_line("平均签收时长", "avg_sign", v, " working hours");
 	ctl_format_hours(s->indicators != NULL ?
 	    s->indicators->avg_complete_hours : 0, s->counters != NULL ?
 	    s->counters->completed : 0, CTL_DASH, v, sizeof v);
-	printf("  平均办结时长  avg complete  %s working hours\n", v);
+	ctl_print_stat_line("平均办结时长", "avg_complete", v, " working hours");
 }
 
-/* Prints the counters of c, one per line with its Chinese name. */
+/* Prints a department's counters (not the city-wide ones), one per line with its Chinese name. */
 static void
 ctl_print_counters(const Hotline__Counters *c)
 {
 	const struct ctl_counter *k;
+	char v[32];
 
 	puts("counters 计数");
 	for (k = ctl_counters; k->en != NULL; k++) {
-		fputs("  ", stdout);
-		ctl_print_padded(stdout, k->zh, 14, 0);
-		ctl_print_padded(stdout, k->en, 30, 0);
-		printf("%llu\n", (unsigned long long)ctl_counter_at(c, k->offset));
+		if (k->city)
+			continue;
+		snprintf(v, sizeof v, "%llu",
+		    (unsigned long long)ctl_counter_at(c, k->offset));
+		ctl_print_stat_line(k->zh, k->en, v, "");
 	}
 }
 
@@ -295,16 +305,29 @@ ctl_print_hot_items(const Hotline__HotReply *r, const char *what)
 	}
 }
 
-/* Prints a HotReply (高频诉求): rank, key and name, tickets registered, share. */
-void
-ctl_text_hot(const Hotline__Envelope *reply)
+/* Prints a HotReply (高频诉求) of dimension what: rank, key and name, tickets registered, share. */
+static void
+ctl_print_hot(const Hotline__HotReply *r, const char *what)
 {
-	const Hotline__HotReply *r = reply->hot_list;
-
-	fputs("高频诉求 hot spots ", stdout);
+	printf("高频诉求 hot %s ", what);
 	ctl_print_period(r->period, r->from, r->to);
-	printf(": %llu registered\n", (unsigned long long)r->total_registered);
-	ctl_print_hot_items(r, "tickets");
+	printf(": %llu registered (受理)\n",
+	    (unsigned long long)r->total_registered);
+	ctl_print_hot_items(r, what);
+}
+
+/* Prints a HotReply by category (hot --by category). */
+void
+ctl_text_hot_categories(const Hotline__Envelope *reply)
+{
+	ctl_print_hot(reply->hot_list, "categories 类别");
+}
+
+/* Prints a HotReply by district (hot --by district). */
+void
+ctl_text_hot_districts(const Hotline__Envelope *reply)
+{
+	ctl_print_hot(reply->hot_list, "districts 区域");
 }
 
 /* Prints one overdue (or 预警) ticket on a line. */
@@ -388,13 +411,15 @@ ctl_print_timeline_deadline(const Hotline__TimelineDeadline *d)
 	char due[40], met[40], margin[64];
 
 	ctl_format_local(d->due_at, "%Y-%m-%d %H:%M:%S %a", due, sizeof due);
-	if (d->met_at != 0)
-		ctl_format_local(d->met_at, "%Y-%m-%d %H:%M:%S", met, sizeof met);
-	else
+	if (d->met_at != 0) {
+		memcpy(met, "met ", 4);
+		ctl_format_local(d->met_at, "%Y-%m-%d %H:%M:%S", met + 4,
+		    sizeof met - 4);
+	} else
 		snprintf(met, sizeof met, "not met");
 	ctl_format_margin(d->margin_hours, d->met_at != 0, margin,
 	    sizeof margin);
-	printf("  %s %-11s  due %s  met %s  %s%s\n",
+	printf("  %s %-11s  due %s  %s  %s%s\n",
 	    ctl_deadline_zh(d->deadline), d->deadline, due, met, margin,
 	    d->late ? "  超时 LATE" : "");
 }

@@ -139,7 +139,8 @@ ctl_hot(struct ctl *ctl, int argc, char **argv)
 	req.body_case = HOTLINE__ENVELOPE__BODY_HOT;
 	req.hot = &hr;
 	return ctl_exchange(ctl, &req, HOTLINE__ENVELOPE__BODY_HOT_LIST,
-	    ctl_text_hot);
+	    hr.dimension == HOTLINE__HOT_DIMENSION__HOT_DIMENSION_DISTRICT ?
+	    ctl_text_hot_districts : ctl_text_hot_categories);
 }
 
 /* Fills an OverdueRequest from the filters given; returns 0 or a usage status. */

@@ -18,6 +18,7 @@ struct ctl_counter {
 	const char *en;
 	const char *zh;
 	size_t offset;			/* of its uint64_t in Hotline__Counters */
+	int city;			/* counted for the whole city, never per department */
 };
 
 /* An indicator (考核指标) of Indicators: its names and where it is. */
@@ -41,7 +42,8 @@ int ctl_timeline(struct ctl *, int, char **);
 /* ctl-stats-print.c */
 void ctl_text_scorecard(const Hotline__Envelope *);
 void ctl_text_ranking(const Hotline__Envelope *);
-void ctl_text_hot(const Hotline__Envelope *);
+void ctl_text_hot_categories(const Hotline__Envelope *);
+void ctl_text_hot_districts(const Hotline__Envelope *);
 void ctl_text_overdue(const Hotline__Envelope *);
 void ctl_text_breaches(const Hotline__Envelope *);
 void ctl_text_timeline(const Hotline__Envelope *);
