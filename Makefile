@@ -37,6 +37,7 @@ PROTO_C = $(B)/proto/hotline.pb-c.c
 PROTO_H = $(B)/proto/hotline.pb-c.h
 SCRIPTS_C = $(B)/gen/scripts.c
 LUA = $(sort $(wildcard daemon/scripts/*.lua))
+LUA_LIB = $(sort $(wildcard daemon/scripts/lib/*.lua))
 
 DAEMON_SRCS = $(filter-out daemon/main.c,$(sort $(wildcard daemon/*.c)))
 CLIENT_LIB_SRCS = client/client.c proto/frame.c
@@ -88,7 +89,7 @@ $(PROTO_C) $(PROTO_H): proto/hotline.proto
 	@mkdir -p $(B)/proto
 	protoc-c --c_out=$(B)/proto -Iproto proto/hotline.proto
 
-$(SCRIPTS_C): $(LUA) scripts/embed-lua.sh
+$(SCRIPTS_C): $(LUA) $(LUA_LIB) scripts/embed-lua.sh
 	@mkdir -p $(B)/gen
 	scripts/embed-lua.sh $(LUA) > $@.tmp && mv $@.tmp $@
 

@@ -705,6 +705,46 @@ config_load_hot_spots(struct config *conf, const struct config_group *root)
 	return 0;
 }
 
+/*
+ * Reads the optional assessment group (考核): the score's weights per
+ * indicator, in points, and the tickets a department needs to be ranked.
+ */
+static int
+config_load_assessment(struct config *conf, const struct config_group *root)
+{
+	static const char *const keys[] = { "weights", "min_tickets", NULL };
+	struct assessment_spec *as = &conf->assessment;
+	struct config_group g, w;
+	double sum = 0;
+	long long min;
+	size_t i;
+
+	stats_default_assessment(as);
+	if (config_subgroup(root, "assessment", 0, &g) == -1)
+		return -1;
+	if (g.s == NULL)
+		return 0;
+	if (config_check_keys(&g, keys) == -1 ||
+	    config_int(&g, "min_tickets", as->min_tickets, 0, 1000000,
+	    &min) == -1 || config_subgroup(&g, "weights", 0, &w) == -1)
+		return -1;
+	as->min_tickets = (int)min;
+	if (w.s == NULL)
+		return 0;
+	if (config_check_keys(&w, stats_indicator_names) == -1)
+		return -1;
+	for (i = 0; i < STATS_NINDICATORS; i++) {
+		if (config_float(&w, stats_indicator_names[i], 0, 0, 1000,
+		    &as->weights[i]) == -1)
+			return -1;
+		sum += as->weights[i];
+	}
+	if (sum <= 0)
+		return config_fail(g.r, w.s, "assessment.weights",
+		    "at least one weight must be above 0");
+	return 0;
+}
+
 /* Reads the optional http group: a loopback TCP address and an allow-list. */
 static int
 config_load_http(struct config *conf, const struct config_group *root)
@@ -1177,7 +1217,8 @@ config_load_main(struct config *conf, const struct config_group *root,
 {
 	static const char *const keys[] = { "listen", "redis", "limits",
 	    "routing", "tickets", "calendar", "policies", "testing", "http",
-	    "departments", "principals", "repeats", "hot_spots", NULL };
+	    "departments", "principals", "repeats", "hot_spots", "assessment",
+	    NULL };
 
 	if (config_check_keys(root, keys) == -1 ||
 	    config_load_listens(conf, root) == -1 ||
@@ -1189,6 +1230,7 @@ config_load_main(struct config *conf, const struct config_group *root,
 	    config_load_http(conf, root) == -1 ||
 	    config_load_repeats(conf, root) == -1 ||
 	    config_load_hot_spots(conf, root) == -1 ||
+	    config_load_assessment(conf, root) == -1 ||
 	    config_load_departments(conf, root) == -1 ||
 	    config_load_principals(conf, root) == -1 ||
 	    config_load_time(conf, root) == -1)

@@ -8,6 +8,7 @@
 
 #include "hotline.pb-c.h"
 #include "deadline.h"
+#include "stats.h"
 
 #define HOTLINED_VERSION "0.1.0"
 
@@ -206,6 +207,7 @@ struct config {
 	size_t nemergencies;
 	struct repeats_spec repeats;
 	struct hot_spots_spec hot_spots;
+	struct assessment_spec assessment;
 };
 
 /*
@@ -521,6 +523,9 @@ enum script_id {
 	SCRIPT_NB_IMPORT,
 	SCRIPT_NB_RETRAIN,
 	SCRIPT_RECENT_READ,
+	SCRIPT_STATS_READ,
+	SCRIPT_DUE_READ,
+	SCRIPT_BREACHES_READ,
 	SCRIPT_COUNT
 };
 
@@ -645,6 +650,7 @@ void op_caller(struct request *);
 void answer_ticket(struct request *, Hotline__Ticket *);
 void answer_ticket_list(struct request *, redisReply *);
 int check_number(struct request *, const char *);
+int refuse_foreign(struct request *, const redisReply *hash);
 
 /* op-department.c: a department terminal's operations. */
 void op_list(struct request *);
@@ -673,6 +679,20 @@ void op_urge(struct request *);
 void op_supervise(struct request *);
 void op_exempt(struct request *);
 void op_callback(struct request *);
+
+/* op-stats.c: scorecards, the ranking, hot spots (统一考核). */
+void op_scorecard(struct request *);
+void op_hot(struct request *);
+const char *stats_department(struct request *, const char *asked);
+int stats_period_of(struct request *, const char *text, struct stats_period *);
+char *stats_period_list(const struct stats_period *, int months);
+void stats_echo_period(const struct stats_period *, const char *asked,
+    char **period, char **from, char **to);
+
+/* op-overdue.c, op-timeline.c: overdue and 预警 lists, breaches, timelines. */
+void op_overdue(struct request *);
+void op_breaches(struct request *);
+void op_timeline(struct request *);
 
 /* op-admin.c: deadline arithmetic, the test clock, reload. */
 void op_deadline(struct request *);

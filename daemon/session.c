@@ -20,6 +20,9 @@ struct op {
 #define DISPATCHER_BIT ROLE_BIT(HOTLINE__ROLE__ROLE_DISPATCHER)
 #define SUPERVISOR_BIT ROLE_BIT(HOTLINE__ROLE__ROLE_SUPERVISOR)
 #define BODY(x) HOTLINE__ENVELOPE__BODY_##x
+/* Who reads the city's figures: the supervision office, the centre, admins. */
+#define SUPERVISION_QUERY_BITS (SUPERVISOR_BIT | DISPATCHER_BIT | \
+	ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN))
 
 /*
  * Request case -> role mask -> handler. Departments act only on their own
@@ -61,6 +64,17 @@ static const struct op ops[] = {
 	{ BODY(URGE), "urge", SUPERVISOR_BIT, op_urge },
 	{ BODY(SUPERVISE), "supervise", SUPERVISOR_BIT, op_supervise },
 	{ BODY(EXEMPT), "exempt", SUPERVISOR_BIT, op_exempt },
+
+	/* Supervision queries; departments see only their own figures. */
+	{ BODY(SCORECARD), "scorecard", SUPERVISION_QUERY_BITS |
+	    ROLE_DEPARTMENT_BIT, op_scorecard },
+	{ BODY(HOT), "hot", SUPERVISION_QUERY_BITS, op_hot },
+	{ BODY(OVERDUE), "overdue", SUPERVISION_QUERY_BITS |
+	    ROLE_DEPARTMENT_BIT, op_overdue },
+	{ BODY(BREACHES), "breaches", SUPERVISION_QUERY_BITS |
+	    ROLE_DEPARTMENT_BIT, op_breaches },
+	{ BODY(TIMELINE), "timeline", ROLE_STAFF_BITS | ROLE_DEPARTMENT_BIT |
+	    ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN), op_timeline },
 
 	{ BODY(DEADLINE), "deadline", ROLE_ANY_BIT, op_deadline },
 	{ BODY(SHIFT_CLOCK), "shift_clock", ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN),

@@ -33,6 +33,9 @@ static const char *script_names[SCRIPT_COUNT] = {
 	[SCRIPT_NB_IMPORT] = "nb_import",
 	[SCRIPT_NB_RETRAIN] = "nb_retrain",
 	[SCRIPT_RECENT_READ] = "recent_read",
+	[SCRIPT_STATS_READ] = "stats_read",
+	[SCRIPT_DUE_READ] = "due_read",
+	[SCRIPT_BREACHES_READ] = "breaches_read",
 };
 
 enum link_state { LINK_DOWN, LINK_CONNECTING, LINK_SETUP, LINK_READY };
