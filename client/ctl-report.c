@@ -111,7 +111,8 @@ ctl_report_table(const struct ctl_report *rep)
 {
 	const Hotline__ScorecardReply *r = rep->ranking->scorecards;
 
-	printf("12345 热线 %s 季度通报 (%s – %s)\n\n", r->period, r->from, r->to);
+	printf("12345 热线 %s %s (%s – %s)\n\n", r->period,
+	    ctl_report_name(r->period), r->from, r->to);
 	ctl_print_ranking(r);
 	putchar('\n');
 	ctl_report_totals(r->total);

@@ -163,6 +163,30 @@ ctl_default_period(time_t now, char *out, size_t outlen)
 		snprintf(out, outlen, "%s", "");
 }
 
+/*
+ * Returns the report's name for a period's form: 季度通报 for a quarter
+ * ("2026-Q3"), 月度通报, 年度通报, 周通报, 日通报, or 通报 for a range.
+ */
+const char *
+ctl_report_name(const char *period)
+{
+	size_t n = strlen(period);
+
+	if (strstr(period, "..") != NULL)
+		return "通报";
+	if (strstr(period, "-Q") != NULL)
+		return "季度通报";
+	if (strstr(period, "-W") != NULL)
+		return "周通报";
+	if (n == 4)
+		return "年度通报";
+	if (n == 7)
+		return "月度通报";
+	if (n == 10)
+		return "日通报";
+	return "通报";
+}
+
 /* Says whether code point u takes two columns (CJK, Hangul, full-width forms). */
 static int
 ctl_wide(unsigned long u)

@@ -431,7 +431,7 @@ ctl_print_timeline_step(const Hotline__TimelineStep *s)
 	char when[32];
 
 	ctl_format_time(s->at, when, sizeof when);
-	printf("  %s  %-12s  %s", when, s->what, s->principal[0] != '\0' ?
+	printf("  %s  %-14s  %s", when, s->what, s->principal[0] != '\0' ?
 	    s->principal : "hotlined (daemon)");
 	if (s->department[0] != '\0')
 		printf("  %s", s->department);

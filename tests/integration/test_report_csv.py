@@ -5,7 +5,9 @@ Starts its own redis-server and hotlined as test_python_client.py does (its
 Servers class), drives four tickets through hotlinectl as agent, department
 terminals and dispatcher, then writes the report as supervisor01 and reads it
 back after utf-8-sig decoding: the BOM, the header, one row per department, the
-indicators computed by hand below, and agreement with `hotlinectl -j ranking`.
+indicators computed by hand below, and agreement with `hotlinectl -j ranking`;
+then moves the test clock past two open tickets' due time and reads `overdue`
+and `timeline` as text.
 Prints TAP. Env: HOTLINED, HOTLINECTL, HOTLINE_SRCDIR.
 """
 
@@ -73,9 +75,10 @@ def create(srv, st, title, content, district):
     return t["number"], t.get("lead_department", {}).get("id", "")
 
 
-def beijing_month(ms):
-    """The month of ms since the epoch in Beijing time, as a period: "2026-11"."""
-    return time.strftime("%Y-%m", time.gmtime(ms // 1000 + 8 * 3600))
+def beijing_quarter(ms):
+    """The quarter of ms since the epoch in Beijing time, as a period: "2026-Q4"."""
+    day = time.gmtime(ms // 1000 + 8 * 3600)
+    return "%d-Q%d" % (day.tm_year, (day.tm_mon + 2) // 3)
 
 
 def run(srv, st):
@@ -107,11 +110,13 @@ def run(srv, st):
         ctl(srv, "dispatcher01", "dispatch", c, "--to", "zjj")
         for n in (c, d):
             ctl(srv, "zjj-01", "sign", n)
-        st["period"] = beijing_month(st["created_at"])
+        st["period"] = beijing_quarter(st["created_at"])
+        st["open"] = [c, d]
 
     def write_report():
         out = ctl(srv, "supervisor01", "report", "--period", st["period"], "--csv", "report.csv")
         check(out.startswith("12345 热线 %s 季度通报 (" % st["period"]), "title %r" % out[:80])
+        check("样本不足" in out and "全市合计" in out, "table %r" % out)
         with open(os.path.join(srv.dir, "report.csv"), "rb") as f:
             st["raw"] = f.read()
         check(st["raw"].startswith(b"\xef\xbb\xbf"), "no BOM: %r" % st["raw"][:8])
@@ -150,12 +155,29 @@ def run(srv, st):
             check(row["排名"] == (str(d["rank"]) if ranked else ""), "rank %r" % row["排名"])
             check(ranked or row["备注"] != "", "too few is marked")
 
+    def overdue_after_clock():
+        ctl(srv, "admin01", "clock", "--advance", "20d")  # past C's and D's 10wd
+        end = time.monotonic() + base.WAIT
+        while ctl(srv, "supervisor01", "overdue", json_out=True).get("matched", 0) < 2:
+            check(time.monotonic() < end, "C and D never overdue")
+            time.sleep(0.05)
+        lines = ctl(srv, "supervisor01", "overdue", "--dept", "zjj").splitlines()
+        check(len(lines) == 3 and lines[-1] == "(2 tickets)", "overdue %r" % lines)
+        for n in st["open"]:
+            line = [x for x in lines if x.startswith(n + "  ")]
+            check(len(line) == 1 and "住建局 zjj  办结 complete  due " in line[0]
+                  and " wh late  " in line[0], "overdue line of %s: %r" % (n, line))
+        out = ctl(srv, "supervisor01", "timeline", st["open"][1])
+        check("办结 complete" in out and "late by " in out and "超时 LATE" in out,
+              "timeline %r" % out)
+
     return [("store ready", store_ready),
             ("four tickets driven as agent, terminals and dispatcher", drive),
             ("report writes a CSV with a BOM and the table's title", write_report),
             ("header, CRLF rows, one row per department", header_and_rows),
             ("indicators match the values computed by hand", values_by_hand),
-            ("ranks and scores match hotlinectl -j ranking", agrees_with_ranking)]
+            ("ranks and scores match hotlinectl -j ranking", agrees_with_ranking),
+            ("overdue lists and the timeline after the clock moves", overdue_after_clock)]
 
 
 def main():

@@ -116,6 +116,19 @@ test_default_period(void **state)
 	assert_string_equal(out, "2026-12");
 }
 
+/* The report is named after the period's form. */
+static void
+test_report_name(void **state)
+{
+	(void)state;
+	assert_string_equal(ctl_report_name("2026-Q3"), "季度通报");
+	assert_string_equal(ctl_report_name("2026-11"), "月度通报");
+	assert_string_equal(ctl_report_name("2026"), "年度通报");
+	assert_string_equal(ctl_report_name("2026-W47"), "周通报");
+	assert_string_equal(ctl_report_name("2026-11-22"), "日通报");
+	assert_string_equal(ctl_report_name("2026-07-01..2026-09-30"), "通报");
+}
+
 /* Chinese characters take two columns, ASCII and the dash one; padding fills to the width. */
 static void
 test_display_width(void **state)
@@ -225,6 +238,7 @@ main(void)
 		cmocka_unit_test(test_hours),
 		cmocka_unit_test(test_margin),
 		cmocka_unit_test(test_default_period),
+		cmocka_unit_test(test_report_name),
 		cmocka_unit_test(test_display_width),
 		cmocka_unit_test(test_report_csv),
 	};
