@@ -7,7 +7,7 @@
 
 #define LIST_DEFAULT 200
 #define LIST_MAX 1000
-#define DUE_SCAN 20000			/* candidates read from each index */
+#define DUE_SCAN 2000			/* with a filter: tickets read from each index */
 #define HOURS_MAX (24.0 * 366)		/* working hours a filter may name */
 
 /* What an overdue query keeps while due_read.lua runs. */
@@ -67,7 +67,7 @@ overdue_ticket(const struct request *r, const redisReply *e)
 	return o;
 }
 
-/* due_read.lua answered {matched, {deadline, due, hash}, ...}. */
+/* due_read.lua answered {matched, partial, {deadline, due, hash}, ...}. */
 static void
 overdue_done(struct request *r, redisReply *reply)
 {
@@ -79,10 +79,11 @@ overdue_done(struct request *r, redisReply *reply)
 
 	hotline__overdue_reply__init(out);
 	out->now = q->now;
-	if (reply->type == REDIS_REPLY_ARRAY && reply->elements > 0) {
+	if (reply->type == REDIS_REPLY_ARRAY && reply->elements >= 2) {
 		out->matched = (uint32_t)reply->element[0]->integer;
+		out->partial = reply->element[1]->integer != 0;
 		out->tickets = xcalloc(reply->elements, sizeof *out->tickets);
-		for (i = 1; i < reply->elements; i++)
+		for (i = 2; i < reply->elements; i++)
 			if ((o = overdue_ticket(r, reply->element[i])) != NULL)
 				out->tickets[out->n_tickets++] = o;
 	}
@@ -141,10 +142,9 @@ op_overdue(struct request *r)
 	oq->warning = q->within_hours > 0;
 	r->state = oq;
 	r->state_free = free;
-	store_args_add(&args, "ht:due:sign");
-	store_args_add(&args, "ht:due:complete");
+	store_args_addf(&args, "ht:due:sign%s%s", dept[0] ? ":" : "", dept);
+	store_args_addf(&args, "ht:due:complete%s%s", dept[0] ? ":" : "", dept);
 	overdue_range(&args, q, oq->now);
-	store_args_add(&args, dept);
 	store_args_add(&args, q->district);
 	store_args_add(&args, q->category);
 	store_args_addf(&args, "%d", q->type);

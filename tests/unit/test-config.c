@@ -386,6 +386,38 @@ test_range_errors(void **state)
 	    "%s/hotlined.conf:2: redis.timeout_ms: must be between 100 and 60000");
 }
 
+/* The assessment group: defaults, weights, and what is refused. */
+static void
+test_assessment(void **state)
+{
+	struct config *conf;
+
+	(void)state;
+	conf = load_ok(GOOD, CATALOGUE);
+	assert_true(conf->assessment.weights[STATS_RESPONSE] == 30);
+	assert_true(conf->assessment.weights[STATS_ON_TIME] == 0);
+	assert_int_equal(conf->assessment.min_tickets, 10);
+	config_free(conf);
+	conf = load_ok(GOOD "assessment = { min_tickets = 0; weights = { "
+	    "on_time = 2.5; reopens = 1; }; };\n", CATALOGUE);
+	assert_true(conf->assessment.weights[STATS_ON_TIME] == 2.5);
+	assert_true(conf->assessment.weights[STATS_REOPENS] == 1);
+	assert_true(conf->assessment.weights[STATS_RESPONSE] == 0);
+	assert_int_equal(conf->assessment.min_tickets, 0);
+	config_free(conf);
+	load_fails(GOOD "assessment = { weights = { speed = 1; }; };\n",
+	    CATALOGUE, "%s/hotlined.conf:7: assessment.weights.speed: unknown key");
+	load_fails(GOOD "assessment = { weights = { response = 0; }; };\n",
+	    CATALOGUE, "%s/hotlined.conf:7: assessment.weights: at least one "
+	    "weight must be above 0");
+	load_fails(GOOD "assessment = { weights = { response = -1; }; };\n",
+	    CATALOGUE, "%s/hotlined.conf:7: assessment.weights.response: must be "
+	    "between 0 and 1000");
+	load_fails(GOOD "assessment = { min_tickets = -1; };\n", CATALOGUE,
+	    "%s/hotlined.conf:7: assessment.min_tickets: must be between 0 and "
+	    "1000000");
+}
+
 /* Required keys and groups. */
 static void
 test_missing(void **state)
@@ -593,6 +625,7 @@ main(void)
 		cmocka_unit_test(test_listen_errors),
 		cmocka_unit_test(test_unknown_keys),
 		cmocka_unit_test(test_range_errors),
+		cmocka_unit_test(test_assessment),
 		cmocka_unit_test(test_missing),
 		cmocka_unit_test(test_department_errors),
 		cmocka_unit_test(test_principal_errors),

@@ -19,7 +19,8 @@
 -- ht:due:sign          tickets waiting to be signed (state dispatched), by
 --                      sign-for deadline; ht:due:complete: tickets at their
 --                      department (dispatched, accepted), by completion
---                      deadline. Suspended tickets are in neither.
+--                      deadline. Suspended tickets are in neither. The same
+--                      per lead department: ht:due:sign:<dept>, ...
 -- A round is one dispatch (派单, 改派, 重办): ticket fields st_ws (working
 -- seconds index at dispatch), st_sign and st_done ("" pending, "ok", "late")
 -- settle each deadline of the round once.
@@ -95,18 +96,27 @@ local function stats_exempt(number)
   redis.call('DEL', list)
 end
 
--- Puts the ticket in the deadline indexes its state and deadlines call for.
+-- Puts the ticket in the deadline indexes its state and deadlines call for,
+-- the city's and its lead department's (st_due_dept: the department whose
+-- indexes hold it, so a re-dispatch or return takes it out of them).
 local function stats_index(number)
-  local t = redis.call('HMGET', 'ht:ticket:' .. number, 'state', 'sign_due', 'complete_due')
-  local sign, complete = tonumber(t[2] or ''), tonumber(t[3] or '')
-  if t[1] == '3' and sign and sign > 0 then
-    redis.call('ZADD', 'ht:due:sign', sign, number)
-  else
-    redis.call('ZREM', 'ht:due:sign', number)
+  local key = 'ht:ticket:' .. number
+  local t = redis.call('HMGET', key, 'state', 'sign_due', 'complete_due', 'dept', 'st_due_dept')
+  local sign, complete, dept, old = tonumber(t[2] or ''), tonumber(t[3] or ''), t[4] or '', t[5]
+  if old and old ~= '' and old ~= dept then
+    redis.call('ZREM', 'ht:due:sign:' .. old, number)
+    redis.call('ZREM', 'ht:due:complete:' .. old, number)
   end
-  if (t[1] == '3' or t[1] == '4') and complete and complete > 0 then
-    redis.call('ZADD', 'ht:due:complete', complete, number)
-  else
-    redis.call('ZREM', 'ht:due:complete', number)
+  local function place(index, due, wanted)
+    if wanted and due and due > 0 then
+      redis.call('ZADD', 'ht:due:' .. index, due, number)
+      if dept ~= '' then redis.call('ZADD', 'ht:due:' .. index .. ':' .. dept, due, number) end
+    else
+      redis.call('ZREM', 'ht:due:' .. index, number)
+      if dept ~= '' then redis.call('ZREM', 'ht:due:' .. index .. ':' .. dept, number) end
+    end
   end
+  place('sign', sign, t[1] == '3')
+  place('complete', complete, t[1] == '3' or t[1] == '4')
+  if dept ~= (old or '') then redis.call('HSET', key, 'st_due_dept', dept) end
 end
