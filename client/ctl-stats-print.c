@@ -365,6 +365,9 @@ ctl_text_overdue(const Hotline__Envelope *reply)
 		    r->n_tickets);
 	else
 		printf("(%u tickets)\n", r->matched);
+	if (r->partial)
+		puts("(partial: only the 2,000 most overdue of each deadline were "
+		    "filtered; add --dept or --late to see the rest)");
 }
 
 /* Prints "N breaches (签收超时 sign 5, ...)", the totals of a BreachesReply, and ends the line. */
