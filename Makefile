@@ -45,8 +45,8 @@ LUA_LIB = $(sort $(wildcard daemon/scripts/lib/*.lua))
 
 DAEMON_SRCS = $(filter-out daemon/main.c,$(sort $(wildcard daemon/*.c)))
 CLIENT_LIB_SRCS = client/client.c client/client-tls.c proto/frame.c
-CTL_SRCS = $(sort $(wildcard client/ctl*.c) client/hotlinectl.c client/json.c) daemon/auth.c \
-	daemon/auth-pbkdf2.c
+CTL_SRCS = $(sort $(wildcard client/ctl*.c) client/hotlinectl.c client/json.c client/csv.c) \
+	daemon/auth.c daemon/auth-pbkdf2.c
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 DAEMON_OBJS = $(call obj,$(DAEMON_SRCS) proto/frame.c) $(B)/obj/gen/scripts.o $(B)/obj/proto/hotline.pb-c.o
@@ -138,6 +138,9 @@ $(B)/tests/unit/%: $(B)/obj/tests/unit/%.o $(B)/libhotlined.a
 
 # The client library's unit test links libhotline as well as the daemon's archive.
 $(B)/tests/unit/test-client: $(LIBHOTLINE_A)
+# hotlinectl's pure helpers are tested on their own objects.
+$(B)/tests/unit/test-csv: $(B)/obj/client/csv.o
+$(B)/tests/unit/test-ctl-stats: $(call obj,client/csv.c client/ctl-stats-format.c client/ctl-report-csv.c)
 
 $(B)/tests/integration/%: $(B)/obj/tests/integration/%.o $(HARNESS_OBJS) $(LIBHOTLINE_A)
 	@mkdir -p $(dir $@)

@@ -7,6 +7,7 @@
 
 #include "ctl.h"
 #include "ctl-learn.h"
+#include "ctl-stats.h"
 
 #define CTL_OPT_BASE 256	/* ctl_parse's getopt values, past any character */
 /* Global long options without a letter, below CTL_OPT_BASE and past any character. */
@@ -70,6 +71,19 @@ static const struct ctl_command ctl_commands[] = {
 	{ SUPERVISOR, "supervise", "NUMBER TEXT [--limit LIMIT]", 1,
 	    ctl_supervise },
 	{ SUPERVISOR, "exempt", "NUMBER --reason TEXT", 1, ctl_exempt },
+	{ CTL_ASSESSMENT, "scorecard", "[--period P] DEPT", 1, ctl_scorecard },
+	{ CTL_ASSESSMENT, "ranking", "[--period P]", 1, ctl_ranking },
+	{ CTL_ASSESSMENT, "hot", "[--period P] [--by category|district] "
+	    "[--limit N]", 1, ctl_hot },
+	{ CTL_ASSESSMENT, "overdue", "[--dept D] [--district X] [--category C]\n"
+	    "\t[--type T] [--late HOURS] [--limit N]", 1, ctl_overdue },
+	{ CTL_ASSESSMENT, "warnings", "--within HOURS [--dept D] [--district X]\n"
+	    "\t[--category C] [--type T] [--limit N]", 1, ctl_warnings },
+	{ CTL_ASSESSMENT, "breaches", "[--period P] [--dept D] [--limit N] "
+	    "[--offset N]", 1, ctl_breaches },
+	{ CTL_ASSESSMENT, "timeline", "NUMBER", 1, ctl_timeline },
+	{ CTL_ASSESSMENT, "report", "[--period P] [--csv FILE] [--json]", 1,
+	    ctl_report },
 	{ ADMIN, "clock", "--advance DURATION", 1, ctl_clock },
 	{ OPERATOR, "reload", "", 1, ctl_reload },
 	{ CTL_LEARNING, "export-examples", "[--cursor ID] [--out FILE]", 1,
@@ -120,7 +134,10 @@ ctl_main_usage(FILE *f, int status)
 	    "\tor now (the daemon's clock)\n"
 	    "durations: numbers with units s m h d (natural time),\n"
 	    "\te.g. 90m, 1d6h\n"
-	    "roles: agent dispatcher department supervisor admin\n", f);
+	    "roles: agent dispatcher department supervisor admin\n"
+	    "periods: 2026-11-22 (day), 2026-W47 (ISO week), 2026-11 (month,\n"
+	    "\tthe default: this month), 2026-Q3, 2026, 2026-07-01..2026-09-30\n",
+	    f);
 	return status;
 }
 
