@@ -221,6 +221,34 @@ const struct principal *config_principal(const struct config *, const char *id);
 /* Names a role as in the config file: "agent", "department", ... */
 const char *config_role_name(role_t role);
 
+/* matcher.c: literals and expressions in one Hyperscan database. */
+struct hs_database;
+struct hs_scratch;
+
+struct matcher_expr {
+	const char *text;	/* NUL-terminated, not empty */
+	int regex;		/* 1: a regular expression; 0: a literal */
+};
+
+/* Compiled expressions; see matcher_compile. */
+struct matcher {
+	struct hs_database *db;		/* NULL when there are no expressions */
+	struct hs_scratch *scratch;
+	const char **text;		/* per expression, not owned */
+	size_t *len;			/* per expression; 0 for an expression */
+	size_t *tail;			/* per literal: bytes compiled */
+	size_t *same_next;		/* per literal: the next with its tail */
+};
+
+/* Called by matcher_scan with the index of an expression found. */
+typedef void (*matcher_hit)(size_t index, void *arg);
+
+int matcher_compile(struct matcher *, const struct matcher_expr *, size_t n,
+    size_t *bad, char *err, size_t errlen);
+void matcher_free(struct matcher *);
+int matcher_scan(const struct matcher *, const char *text, unsigned len,
+    matcher_hit, void *arg);
+
 /* classify.c: the keyword catalogue, compiled with Hyperscan. */
 #define CLASSIFY_MAX_SUGGESTIONS 5
 #define CLASSIFY_MAX_MATCHED 8
