@@ -526,7 +526,16 @@ void clock_timers(const struct clock_dues *, int awaiting_sign, char *,
 /* main.c */
 extern struct config *cfg;		/* the configuration in force */
 extern struct event_base *ev_base;
-int daemon_reload(char *err, size_t errlen);
+void daemon_swap(struct config *fresh);
+
+/* reload.c: the configuration loaded and compiled off the loop, swapped on it. */
+struct request;
+/* Called on the loop once a reload was swapped in (err NULL) or refused. */
+typedef void (*reload_done)(struct request *, const char *err);
+void reload_start(struct request *, reload_done);
+int reload_busy(void);
+void reload_wait(void);
+void reload_shutdown(void);
 
 /* store.c: Redis, the only state. */
 #include <hiredis/hiredis.h>

@@ -69,34 +69,26 @@ warn_calendar(void)
 		    cfg->calendar->dir, gap, cfg->calendar->warn_days);
 }
 
-/* SIGHUP: load the file again; a bad file keeps the configuration in force. */
+/* SIGHUP: load the file again off the loop (reload.c); a bad file keeps the configuration in force. */
 static void
 on_hup(evutil_socket_t sig, short what, void *arg)
 {
-	char err[1024];
-
 	(void)sig;
 	(void)what;
 	(void)arg;
-	daemon_reload(err, sizeof err);
+	reload_start(NULL, NULL);
 }
 
 /*
- * Loads the configuration file again and swaps it in at once; a file with
- * an error is refused (its reason in err) and the one in force stays.
- * Returns 0 or -1.
+ * Swaps fresh (loaded by reload.c's thread) in as the configuration in
+ * force, on the loop: the model and open deadlines follow, the old one is
+ * freed.
  */
-int
-daemon_reload(char *err, size_t errlen)
+void
+daemon_swap(struct config *fresh)
 {
-	struct config *fresh, *old = cfg;
+	struct config *old = cfg;
 
-	fresh = config_load(old->path, err, errlen);
-	if (fresh == NULL) {
-		log_warnx("reload failed, keeping the configuration in force: "
-		    "%s", err);
-		return -1;
-	}
 	cfg = fresh;
 	learn_reload();
 	if (recompute_fingerprint(fresh) != recompute_fingerprint(old))
@@ -107,7 +99,6 @@ daemon_reload(char *err, size_t errlen)
 	    "principals, %zu catalogue entries (listen and redis settings "
 	    "change only at restart)", cfg->path, cfg->ndepartments,
 	    cfg->nprincipals, cfg->nentries);
-	return 0;
 }
 
 /* Timer: leave the loop once every answer is written, or at the deadline. */
@@ -245,6 +236,7 @@ main(int argc, char *argv[])
 		http_stop();
 	}
 	server_close_all();
+	reload_shutdown();
 	store_shutdown();
 	timer_shutdown();
 	if (drain_timer != NULL)

@@ -6,8 +6,8 @@
  * replies chosen by the input) and the connection by a fake
  * (server-double.c). The config is the integration tests'
  * (tests/integration/hotlined-test.conf.in, filled in as the harness does)
- * with a smaller catalogue, loaded again by an admin's reload as main.c's
- * daemon_reload does.
+ * with a smaller catalogue, loaded again by an admin's reload (reload.c's
+ * thread, waited for) and swapped in as main.c's daemon_swap does.
  * The input is:
  *   byte 0    who is connected: agent01, dispatcher01, zjj-01, water-01,
  *             supervisor01 or admin01 (each as a real hello made it at
@@ -98,11 +98,16 @@ loop_turn(struct conn **c)
 	}
 }
 
-/* Answers one queued store call (c may be NULL); returns 0 if none was queued. */
+/*
+ * Answers one queued store call, or swaps in a reload once its thread is
+ * done (c may be NULL); returns 0 if nothing was waiting.
+ */
 static int
 step(struct conn **c)
 {
-	if (!store_double_step())
+	if (reload_busy())
+		reload_wait();
+	else if (!store_double_step())
 		return 0;
 	if (c != NULL)
 		loop_turn(c);
@@ -167,16 +172,14 @@ identity_hello(struct identity *i)
 }
 
 /*
- * main.c's reload (SIGHUP, ReloadRequest): loads the config file again and
- * swaps it in, with the model and the deadlines following, as main.c does.
+ * main.c's swap after a reload (SIGHUP, ReloadRequest, compiled by
+ * reload.c's thread): the model and the deadlines follow, as main.c does.
  */
-int
-daemon_reload(char *err, size_t errlen)
+void
+daemon_swap(struct config *fresh)
 {
-	struct config *fresh, *old = cfg;
+	struct config *old = cfg;
 
-	if ((fresh = config_load(old->path, err, errlen)) == NULL)
-		return -1;
 	/* This input's output limit (FLAG_SMALL_OUTPUT) stays. */
 	fresh->limits.output_limit = old->limits.output_limit;
 	cfg = fresh;
@@ -184,7 +187,6 @@ daemon_reload(char *err, size_t errlen)
 	if (recompute_fingerprint(fresh) != recompute_fingerprint(old))
 		recompute_start();
 	config_free(old);
-	return 0;
 }
 
 /* Gives c identity k's session, or none (k past the table). */
@@ -313,10 +315,13 @@ wait_backlog(struct conn **c)
 static void
 between_frames(struct conn **c, unsigned flags, int first)
 {
-	char err[1024];
+	const struct config *old = cfg;
 
-	if (first && (flags & FLAG_SIGHUP))
-		FUZZ_CHECK(daemon_reload(err, sizeof err) == 0);
+	if (first && (flags & FLAG_SIGHUP)) {
+		reload_start(NULL, NULL);
+		reload_wait();
+		FUZZ_CHECK(cfg != old);
+	}
 	if (flags & FLAG_ANSWER_EACH) {
 		loop_turn(c);
 		drain(c);
