@@ -85,7 +85,7 @@ struct catalogue_entry {
 	char **districts;	/* the entry applies only in these; none = everywhere */
 	size_t ndistricts;
 	char *department;	/* department id */
-	char *category;		/* e.g. "城乡建设/物业管理" */
+	char *category;		/* a minor class's code, "030102", or "" */
 	double weight;		/* > 0 */
 	/* Fields added later stay at the end: tests build entries in order. */
 	char **patterns;	/* Hyperscan expressions over normalised text */
@@ -181,6 +181,20 @@ struct routing_spec {
 	unsigned model_min_examples;	/* the model joins from this many examples */
 };
 
+/* category.c: the category tree (分类与代码), pure. */
+struct category {
+	char *code;		/* "03" 大类, "0301" 中类, "030102" 小类 */
+	char *name;		/* "电梯" */
+	char *label;		/* set by category_check: "城乡建设/物业管理/电梯" */
+};
+
+int category_check(struct category *, size_t n, const char **bad,
+    const char **why);
+const struct category *category_find(const struct category *, size_t n,
+    const char *code);
+const struct category *category_minor(const struct category *, size_t n,
+    const char *code);
+
 struct catalogue;
 
 struct config {
@@ -206,6 +220,8 @@ struct config {
 	size_t nemergencies;
 	struct repeats_spec repeats;
 	struct hot_spots_spec hot_spots;
+	struct category *categories;	/* the catalogue's tree, by code */
+	size_t ncategories;
 };
 
 /*
@@ -595,6 +611,8 @@ Hotline__Department *record_department(const char *id);
 const char *record_hash_get(const redisReply *hash, const char *name);
 const char *record_getter(void *hash, const char *field);
 Hotline__Ticket *record_ticket(const redisReply *hash, int mask);
+/* The label of a category code in the catalogue in force, "" when unknown. */
+const char *record_category_label(const char *code);
 void record_history(Hotline__Ticket *, const redisReply *list);
 
 /* server.c: listeners, connections, framing. */
