@@ -51,12 +51,18 @@
  * takes about 0.2 s under ASan, and each reload pays it.
  */
 static const char small_catalogue[] =
+    "categories = ( { code = \"03\"; name = \"城乡建设\"; },\n"
+    "  { code = \"0301\"; name = \"物业管理\"; },\n"
+    "  { code = \"030101\"; name = \"物业服务\"; },\n"
+    "  { code = \"11\"; name = \"公用事业\"; },\n"
+    "  { code = \"1101\"; name = \"供水\"; },\n"
+    "  { code = \"110101\"; name = \"停水与水压\"; } );\n"
     "entries = (\n"
     "  { keywords = [\"停水\", \"水压低\"]; department = \"water\";\n"
-    "    category = \"公用事业/供水\"; weight = 5.0; },\n"
+    "    category = \"110101\"; weight = 5.0; },\n"
     "  { keywords = [\"漏水\"]; department = \"water\"; weight = 2.0; },\n"
     "  { keywords = [\"漏水\", \"物业\"]; department = \"zjj\";\n"
-    "    category = \"城乡建设/物业管理\"; weight = 2.0; },\n"
+    "    category = \"030101\"; weight = 2.0; },\n"
     "  { keywords = [\"路灯\"]; department = \"cgj\"; weight = 5.0;\n"
     "    districts = [\"鼓楼区\"]; }\n"
     ");\n"
