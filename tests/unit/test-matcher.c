@@ -91,6 +91,30 @@ test_shared_tails(void **state)
 	matcher_free(&m);
 }
 
+/*
+ * A few keywords share the short tail "故障" that Hyperscan looks for: a
+ * text with the tail but not the whole keyword finds none of them, one at
+ * the very start of the text or right after another is found.
+ */
+static void
+test_confirm(void **state)
+{
+	static const struct matcher_expr e[] = { { "一号电梯故障", 0 },
+	    { "二号电梯故障", 0 }, { "路灯故障", 0 }, { "灯故障", 0 } };
+	static const char *const texts[] = { "三号电梯故障", "一号电梯故障",
+	    "二号电梯故障一号电梯故障", "号电梯故障", "路灯故障", "故障", "",
+	    "一号电梯故" };
+	struct matcher m;
+	char err[256];
+	size_t i, bad;
+
+	(void)state;
+	assert_int_equal(matcher_compile(&m, e, 4, &bad, err, sizeof err), 0);
+	for (i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		check_scan(&m, e, 4, texts[i]);
+	matcher_free(&m);
+}
+
 /* A bad expression is named by its index; nothing to compile finds nothing. */
 static void
 test_errors_and_empty(void **state)
@@ -117,6 +141,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shared_tails),
+		cmocka_unit_test(test_confirm),
 		cmocka_unit_test(test_errors_and_empty),
 	};
 
