@@ -34,7 +34,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -fPIC $(WARNINGS) $(CFLAGS) $(SAN_FLAGS) \
 	-DHOTLINED_CONF='"$(SYSCONFDIR)/hotline/hotlined.conf"' \
 	-MMD -MP -I$(B)/proto -Iproto -Idaemon -Iclient $(PKG_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
-LIBS = $(PKG_LIBS) -lm
+LIBS = $(PKG_LIBS) -lm -pthread
 
 # Generated sources: protobuf-c code and the embedded Lua scripts.
 PROTO_C = $(B)/proto/hotline.pb-c.c

@@ -1337,6 +1337,24 @@ config_load_matchers(const struct config_group *g, char ***keywords,
 	    patterns, npatterns) == -1 ? -1 : 0;
 }
 
+/* Checks that e's category, if it has one, is a minor class (小类) of the catalogue's categories. */
+static int
+config_entry_category(const struct config *conf, const struct config_group *g,
+    const struct catalogue_entry *e)
+{
+	char key[CONFIG_KEY_MAX];
+
+	if (e->category[0] == '\0')
+		return 0;
+	config_key(key, g->key, "category");
+	if (category_minor(conf->categories, conf->ncategories,
+	    e->category) == NULL)
+		return config_fail(g->r, config_member(g, "category"), key,
+		    "\"%s\" is not the code of a minor class (小类) in "
+		    "categories", e->category);
+	return 0;
+}
+
 /* Reads entries[i] of the catalogue. */
 static int
 config_load_entry(struct config *conf, size_t i, const struct config_group *g)
@@ -1360,7 +1378,8 @@ config_load_entry(struct config *conf, size_t i, const struct config_group *g)
 		return -1;
 	if (e->category == NULL)
 		e->category = xstrdup("");
-	if (config_normalise_keywords(g, e) == -1)
+	if (config_entry_category(conf, g, e) == -1 ||
+	    config_normalise_keywords(g, e) == -1)
 		return -1;
 	config_key(key, g->key, "department");
 	if (config_department(conf, e->department) == NULL)
@@ -1442,16 +1461,60 @@ config_load_emergencies(struct config *conf, const struct config_group *root)
 	return 0;
 }
 
-/* Reads the catalogue file: its entries list (it may be empty) and emergencies. */
+/* Reads categories[i] of the catalogue: a code and a name. */
+static int
+config_load_category(struct config *conf, size_t i,
+    const struct config_group *g)
+{
+	static const char *const keys[] = { "code", "name", NULL };
+	struct category *c = &conf->categories[i];
+
+	return config_check_keys(g, keys) == -1 ||
+	    config_string(g, "code", CONFIG_REQUIRED | CONFIG_NONEMPTY,
+	    &c->code) == -1 ||
+	    config_string(g, "name", CONFIG_REQUIRED | CONFIG_NONEMPTY,
+	    &c->name) == -1 ? -1 : 0;
+}
+
+/* Reads the catalogue file's optional categories list and checks the tree. */
+static int
+config_load_categories(struct config *conf, const struct config_group *root)
+{
+	const config_setting_t *list;
+	struct config_group g;
+	const char *bad, *why;
+	unsigned i;
+
+	if (config_list(root, "categories", 0, &list) == -1)
+		return -1;
+	if (list == NULL)
+		return 0;
+	conf->ncategories = (size_t)config_setting_length(list);
+	conf->categories = xcalloc(conf->ncategories,
+	    sizeof *conf->categories);
+	for (i = 0; i < conf->ncategories; i++)
+		if (config_element(root, list, "categories", i, &g) == -1 ||
+		    config_load_category(conf, i, &g) == -1)
+			return -1;
+	if (category_check(conf->categories, conf->ncategories, &bad,
+	    &why) == -1)
+		return config_fail(root->r, list, "categories",
+		    "code \"%s\": %s", bad, why);
+	return 0;
+}
+
+/* Reads the catalogue file: categories, its entries list (it may be empty) and emergencies. */
 static int
 config_load_entries(struct config *conf, const struct config_group *root)
 {
-	static const char *const keys[] = { "entries", "emergencies", NULL };
+	static const char *const keys[] = { "categories", "entries",
+	    "emergencies", NULL };
 	const config_setting_t *list;
 	struct config_group g;
 	unsigned i;
 
 	if (config_check_keys(root, keys) == -1 ||
+	    config_load_categories(conf, root) == -1 ||
 	    config_list(root, "entries", CONFIG_REQUIRED, &list) == -1)
 		return -1;
 	conf->nentries = (size_t)config_setting_length(list);
@@ -1614,6 +1677,20 @@ config_free_entries(struct config *conf)
 	free(conf->entries);
 }
 
+/* Frees the category tree of conf. */
+static void
+config_free_categories(struct config *conf)
+{
+	size_t i;
+
+	for (i = 0; i < conf->ncategories; i++) {
+		free(conf->categories[i].code);
+		free(conf->categories[i].name);
+		free(conf->categories[i].label);
+	}
+	free(conf->categories);
+}
+
 /* Frees the emergencies of conf. */
 static void
 config_free_emergencies(struct config *conf)
@@ -1644,6 +1721,7 @@ config_free(struct config *conf)
 	catalogue_free(conf->catalogue);
 	config_free_entries(conf);
 	config_free_emergencies(conf);
+	config_free_categories(conf);
 	calendar_free(conf->calendar);
 	config_free_strings(conf->http.allow, conf->http.nallow);
 	free(conf->http.listen.host);

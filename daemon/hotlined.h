@@ -151,7 +151,7 @@ struct catalogue_entry {
 	char **districts;	/* the entry applies only in these; none = everywhere */
 	size_t ndistricts;
 	char *department;	/* department id */
-	char *category;		/* e.g. "城乡建设/物业管理" */
+	char *category;		/* a minor class's code, "030102", or "" */
 	double weight;		/* > 0 */
 	/* Fields added later stay at the end: tests build entries in order. */
 	char **patterns;	/* Hyperscan expressions over normalised text */
@@ -278,6 +278,20 @@ struct routing_spec {
 	unsigned model_min_examples;	/* the model joins from this many examples */
 };
 
+/* category.c: the category tree (分类与代码), pure. */
+struct category {
+	char *code;		/* "03" 大类, "0301" 中类, "030102" 小类 */
+	char *name;		/* "电梯" */
+	char *label;		/* set by category_check: "城乡建设/物业管理/电梯" */
+};
+
+int category_check(struct category *, size_t n, const char **bad,
+    const char **why);
+const struct category *category_find(const struct category *, size_t n,
+    const char *code);
+const struct category *category_minor(const struct category *, size_t n,
+    const char *code);
+
 struct catalogue;
 
 struct config {
@@ -305,6 +319,8 @@ struct config {
 	struct repeats_spec repeats;
 	struct hot_spots_spec hot_spots;
 	struct assessment_spec assessment;
+	struct category *categories;	/* the catalogue's tree, by code */
+	size_t ncategories;
 };
 
 /*
@@ -319,6 +335,34 @@ const struct department *config_department(const struct config *, const char *id
 const struct principal *config_principal(const struct config *, const char *id);
 /* Names a role as in the config file: "agent", "department", ... */
 const char *config_role_name(role_t role);
+
+/* matcher.c: literals and expressions in one Hyperscan database. */
+struct hs_database;
+struct hs_scratch;
+
+struct matcher_expr {
+	const char *text;	/* NUL-terminated, not empty */
+	int regex;		/* 1: a regular expression; 0: a literal */
+};
+
+/* Compiled expressions; see matcher_compile. */
+struct matcher {
+	struct hs_database *db;		/* NULL when there are no expressions */
+	struct hs_scratch *scratch;
+	const char **text;		/* per expression, not owned */
+	size_t *len;			/* per expression; 0 for an expression */
+	size_t *tail;			/* per literal: bytes compiled */
+	size_t *same_next;		/* per literal: the next with its tail */
+};
+
+/* Called by matcher_scan with the index of an expression found. */
+typedef void (*matcher_hit)(size_t index, void *arg);
+
+int matcher_compile(struct matcher *, const struct matcher_expr *, size_t n,
+    size_t *bad, char *err, size_t errlen);
+void matcher_free(struct matcher *);
+int matcher_scan(const struct matcher *, const char *text, unsigned len,
+    matcher_hit, void *arg);
 
 /* classify.c: the keyword catalogue, compiled with Hyperscan. */
 #define CLASSIFY_MAX_SUGGESTIONS 5
@@ -597,7 +641,16 @@ void clock_timers(const struct clock_dues *, int awaiting_sign, char *,
 /* main.c */
 extern struct config *cfg;		/* the configuration in force */
 extern struct event_base *ev_base;
-int daemon_reload(char *err, size_t errlen);
+int daemon_swap(struct config *fresh, char *err, size_t errlen);
+
+/* reload.c: the configuration loaded and compiled off the loop, swapped on it. */
+struct request;
+/* Called on the loop once a reload was swapped in (err NULL) or refused. */
+typedef void (*reload_done)(struct request *, const char *err);
+void reload_start(struct request *, reload_done);
+int reload_busy(void);
+void reload_wait(void);
+void reload_shutdown(void);
 
 /* store.c: Redis, the only state. */
 #include <hiredis/hiredis.h>
@@ -682,6 +735,8 @@ Hotline__Department *record_department(const char *id);
 const char *record_hash_get(const redisReply *hash, const char *name);
 const char *record_getter(void *hash, const char *field);
 Hotline__Ticket *record_ticket(const redisReply *hash, int mask);
+/* The label of a category code in the catalogue in force, "" when unknown. */
+const char *record_category_label(const char *code);
 void record_history(Hotline__Ticket *, const redisReply *list);
 
 /* server.c: listeners, connections, framing. */

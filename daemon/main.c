@@ -84,36 +84,30 @@ warn_legacy_hashes(void)
 		    "argon2id)", n);
 }
 
-/* SIGHUP: load the file again; a bad file keeps the configuration in force. */
+/* SIGHUP: load the file again off the loop (reload.c); a bad file keeps the configuration in force. */
 static void
 on_hup(evutil_socket_t sig, short what, void *arg)
 {
-	char err[1024];
-
 	(void)sig;
 	(void)what;
 	(void)arg;
-	daemon_reload(err, sizeof err);
+	reload_start(NULL, NULL);
 }
 
 /*
- * Loads the configuration file again and swaps it in at once; a file with
- * an error is refused (its reason in err) and the one in force stays.
- * Returns 0 or -1.
+ * Swaps fresh (loaded by reload.c's thread) in as the configuration in
+ * force, on the loop: the listeners' certificates, the model and open
+ * deadlines follow, the old one is freed. Returns 0, or -1 with err set
+ * when the new certificates do not load: fresh is freed and the
+ * configuration in force stays.
  */
 int
-daemon_reload(char *err, size_t errlen)
+daemon_swap(struct config *fresh, char *err, size_t errlen)
 {
-	struct config *fresh, *old = cfg;
+	struct config *old = cfg;
 
-	fresh = config_load(old->path, err, errlen);
-	if (fresh != NULL && server_tls_reload(fresh, err, errlen) == -1) {
+	if (server_tls_reload(fresh, err, errlen) == -1) {
 		config_free(fresh);
-		fresh = NULL;
-	}
-	if (fresh == NULL) {
-		log_warnx("reload failed, keeping the configuration in force: "
-		    "%s", err);
 		return -1;
 	}
 	cfg = fresh;
@@ -273,6 +267,7 @@ main(int argc, char *argv[])
 		http_stop();
 	}
 	server_close_all();
+	reload_shutdown();
 	store_shutdown();
 	timer_shutdown();
 	if (drain_timer != NULL)

@@ -95,6 +95,7 @@ routing_from(const struct classify_result *res)
 		out->department = record_department(s->department->id);
 		out->score = s->score;
 		out->category = record_strdup(s->category);
+		out->category_name = record_strdup(record_category_label(s->category));
 		out->n_matched = s->nmatched;
 		out->matched = matched_copy(s->matched, s->nmatched);
 		out->model_probability = s->model_probability;

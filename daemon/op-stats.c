@@ -285,9 +285,9 @@ op_scorecard(struct request *r)
 		stats_read(r, scopes, scorecard_done);
 }
 
-/* Collects the ids of a flat "<id>:<counter>" reply into an array of items. */
+/* Returns the item of id in items, added (named, for a category) if new. */
 static Hotline__HotItem *
-hot_item(Hotline__HotItem ***items, size_t *n, const char *id)
+hot_item(Hotline__HotItem ***items, size_t *n, const char *id, int category)
 {
 	Hotline__HotItem *it;
 	size_t i;
@@ -299,7 +299,7 @@ hot_item(Hotline__HotItem ***items, size_t *n, const char *id)
 	it = xmalloc(sizeof *it);
 	hotline__hot_item__init(it);
 	it->key = xstrdup(id);
-	it->name = record_strdup("");
+	it->name = record_strdup(category ? record_category_label(id) : "");
 	it->counters = stats_counters_new();
 	(*items)[(*n)++] = it;
 	return it;
@@ -340,7 +340,9 @@ hot_done(struct request *r, redisReply *reply)
 		counter = stats_split(flat->element[i]->str, id, sizeof id);
 		if (counter != NULL)
 			stats_counter_add(hot_item(&out->items, &out->n_items,
-			    id)->counters, counter,
+			    id, q->dimension !=
+			    HOTLINE__HOT_DIMENSION__HOT_DIMENSION_DISTRICT)->counters,
+			    counter,
 			    strtoll(flat->element[i + 1]->str, NULL, 10));
 	}
 	if (flat != NULL)

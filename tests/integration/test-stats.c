@@ -600,7 +600,8 @@ test_hot(void **state)
 	req.limit = 1;
 	rep = ok(disp, BODY(HOT), &req);
 	assert_int_equal(rep->hot_list->n_items, 1);
-	assert_string_equal(rep->hot_list->items[0]->key, "公用事业/供水");
+	assert_string_equal(rep->hot_list->items[0]->key, "110101");
+	assert_non_null(strstr(rep->hot_list->items[0]->name, "停水与水压"));
 	assert_int_equal(rep->hot_list->items[0]->counters->registered, 3);
 	hl_envelope_free(rep);
 	refused(water, BODY(HOT), &req, ERR(FORBIDDEN), NULL);

@@ -35,6 +35,11 @@
 #define CATALOGUE "entries = ( { keywords = [\"停水\"]; " \
 	"department = \"water\"; } );\n"
 
+/* A small category tree (分类与代码) on one line. */
+#define CATEGORIES "categories = ( { code = \"11\"; name = \"公用事业\"; }, " \
+	"{ code = \"1101\"; name = \"供水\"; }, " \
+	"{ code = \"110101\"; name = \"停水\"; } );\n"
+
 struct files {
 	char dir[64];
 	char main[128];
@@ -298,7 +303,9 @@ test_demo_routing(void **state)
 	assert_string_equal(demo_top(conf, "燃气泄漏", "楼道里有很重的煤气味",
 	    "晋安区", &r), "gas");
 	assert_int_equal(r.auto_dispatch, 1);
-	assert_string_equal(r.suggestions[0].category, "公用事业/燃气安全");
+	assert_string_equal(r.suggestions[0].category, "110303");
+	assert_string_equal(category_find(conf->categories, conf->ncategories,
+	    r.suggestions[0].category)->label, "公用事业/燃气/燃气泄漏");
 	assert_string_equal(demo_top(conf, "物业不作为", "物业公司不管小区卫生",
 	    "", &r), "zjj");
 	assert_string_equal(demo_top(conf, "补办身份证", "身份证丢了怎么补办",
@@ -674,6 +681,50 @@ test_catalogue_errors(void **state)
 	load_fails(GOOD, cat, want);
 }
 
+/*
+ * Categories: an entry names a minor class's code, and gets its label; an
+ * unknown code, a middle class's or a malformed tree is refused, naming the
+ * entry or the code.
+ */
+static void
+test_categories(void **state)
+{
+	struct config *conf;
+
+	(void)state;
+	conf = load_ok(GOOD, CATEGORIES "entries = ( { keywords = [\"停水\"]; "
+	    "department = \"water\"; category = \"110101\"; } );\n");
+	assert_int_equal(conf->ncategories, 3);
+	assert_string_equal(conf->entries[0].category, "110101");
+	assert_string_equal(category_find(conf->categories, conf->ncategories,
+	    "110101")->label, "公用事业/供水/停水");
+	assert_string_equal(category_find(conf->categories, conf->ncategories,
+	    "1101")->label, "公用事业/供水");
+	config_free(conf);
+	load_fails(GOOD, CATEGORIES "entries = (\n"
+	    "{ keywords = [\"停水\"]; department = \"water\"; },\n"
+	    "{ keywords = [\"漏水\"]; department = \"water\"; "
+	    "category = \"110199\"; } );\n",
+	    "%s/catalogue.conf:4: entries[1].category: \"110199\" is not the "
+	    "code of a minor class (小类) in categories");
+	load_fails(GOOD, CATEGORIES "entries = (\n"
+	    "{ keywords = [\"停水\"]; department = \"water\"; "
+	    "category = \"1101\"; } );\n",
+	    "%s/catalogue.conf:3: entries[0].category: \"1101\" is not the "
+	    "code of a minor class (小类) in categories");
+	load_fails(GOOD, "categories = ( { code = \"11\"; name = \"公用事业\"; },"
+	    "\n{ code = \"110101\"; name = \"停水\"; } );\nentries = ();\n",
+	    "%s/catalogue.conf:1: categories: code \"110101\": its parent "
+	    "class is not listed");
+	load_fails(GOOD, "categories = ( { code = \"1\"; name = \"x\"; } );\n"
+	    "entries = ();\n", "%s/catalogue.conf:1: categories: code \"1\": a "
+	    "code is 2, 4 or 6 digits (大类, 中类, 小类)");
+	load_fails(GOOD, "categories = ( { code = \"11\"; name = \"a\"; },\n"
+	    "{ code = \"11\"; name = \"b\"; } );\nentries = ();\n",
+	    "%s/catalogue.conf:1: categories: code \"11\": the code is listed "
+	    "twice");
+}
+
 /* The catalogue path is relative to the main file's directory; absolute paths work. */
 static void
 test_catalogue_path(void **state)
@@ -683,14 +734,14 @@ test_catalogue_path(void **state)
 	char main_text[1024], err[512] = "";
 
 	(void)state;
-	files_make(&f, GOOD, "entries = ( { keywords = [\"停水\"]; "
+	files_make(&f, GOOD, CATEGORIES "entries = ( { keywords = [\"停水\"]; "
 	    "districts = [\"台江区\", \"鼓楼区\"]; department = \"water\"; "
-	    "category = \"公用事业/供水\"; weight = 2.5; } );\n");
+	    "category = \"110101\"; weight = 2.5; } );\n");
 	conf = config_load(f.main, err, sizeof err);
 	assert_non_null(conf);
 	assert_int_equal(conf->entries[0].ndistricts, 2);
 	assert_string_equal(conf->entries[0].districts[1], "鼓楼区");
-	assert_string_equal(conf->entries[0].category, "公用事业/供水");
+	assert_string_equal(conf->entries[0].category, "110101");
 	assert_true(conf->entries[0].weight == 2.5);
 	config_free(conf);
 	snprintf(main_text, sizeof main_text, LISTEN REDIS
@@ -773,6 +824,7 @@ main(void)
 		cmocka_unit_test(test_principal_errors),
 		cmocka_unit_test(test_catalogue_errors),
 		cmocka_unit_test(test_catalogue_path),
+		cmocka_unit_test(test_categories),
 		cmocka_unit_test(test_file_errors),
 		cmocka_unit_test(test_empty_catalogue),
 		cmocka_unit_test(test_role_names),
