@@ -723,10 +723,11 @@ config_load_limits(struct config *conf, const struct config_group *root)
 {
 	static const char *const keys[] = { "max_frame", "max_field",
 	    "max_connections", "output_limit", "requests_per_turn",
-	    "drain_timeout_ms", "max_store_pending", "write_timeout_ms", NULL };
+	    "drain_timeout_ms", "max_store_pending", "write_timeout_ms",
+	    "hello_timeout_ms", NULL };
 	struct limits *l = &conf->limits;
 	struct config_group g;
-	long long frame, field, conns, output, turn, drain, store, wto;
+	long long frame, field, conns, output, turn, drain, store, wto, hello;
 
 	if (config_subgroup(root, "limits", 0, &g) == -1)
 		return -1;
@@ -742,7 +743,9 @@ config_load_limits(struct config *conf, const struct config_group *root)
 	    config_int(&g, "drain_timeout_ms", 5000, 0, 600000, &drain) == -1 ||
 	    config_int(&g, "max_store_pending", 10000, 10, 10000000,
 	    &store) == -1 ||
-	    config_int(&g, "write_timeout_ms", 60000, 0, 86400000, &wto) == -1)
+	    config_int(&g, "write_timeout_ms", 60000, 0, 86400000, &wto) == -1 ||
+	    config_int(&g, "hello_timeout_ms", 10000, 100, 600000,
+	    &hello) == -1)
 		return -1;
 	l->max_frame = (size_t)frame;
 	l->max_field = (size_t)field;
@@ -752,6 +755,7 @@ config_load_limits(struct config *conf, const struct config_group *root)
 	l->drain_timeout_ms = (int)drain;
 	l->max_store_pending = (int)store;
 	l->write_timeout_ms = (int)wto;
+	l->hello_timeout_ms = (int)hello;
 	return 0;
 }
 

@@ -238,6 +238,7 @@ struct limits {
 	int drain_timeout_ms;	/* SIGTERM waits this long for pending replies */
 	int max_store_pending;	/* requests beyond this many Redis commands waiting get unavailable */
 	int write_timeout_ms;	/* a client whose output does not move this long is cut off; 0: never */
+	int hello_timeout_ms;	/* a connection without a hello this long is closed */
 };
 
 /* How tickets are handled (the [tickets] group). */
@@ -754,6 +755,7 @@ struct conn {
 	int paused;			/* reading stopped: too many pending */
 	struct event *resume;		/* reads what is already buffered */
 	struct event *linger;		/* bounds the wait of a closing conn */
+	struct event *hello_timer;	/* closes it if no hello comes in time */
 
 	int tls;			/* bev is a bufferevent_openssl */
 	int authenticated;

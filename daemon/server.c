@@ -81,6 +81,7 @@ conn_free(evutil_socket_t fd, short what, void *arg)
 	bufferevent_free(c->bev);
 	event_free(c->resume);
 	event_free(c->linger);
+	event_free(c->hello_timer);
 	free(c);
 }
 
@@ -103,6 +104,7 @@ server_close(struct conn *c)
 	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
 	event_del(c->resume);
 	event_del(c->linger);
+	event_del(c->hello_timer);
 	log_debug("connection %llu (%s) closed", (unsigned long long)c->id,
 	    c->peer);
 	event_base_once(ev_base, -1, EV_TIMEOUT, conn_free, c, &now);
@@ -356,6 +358,23 @@ conn_event(struct bufferevent *bev, short what, void *arg)
 		conn_eof(c, bufferevent_get_input(bev));
 }
 
+/*
+ * Timer: no hello within limits.hello_timeout_ms. A connection that never
+ * says who it is (or never finishes its TLS handshake) would otherwise hold
+ * a slot of max_connections for ever.
+ */
+static void
+conn_hello_expired(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)fd;
+	(void)what;
+	if (!c->authenticated && !c->closing)	/* session.c stops it at hello */
+		server_fatal(c, HOTLINE__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED,
+		    "no hello in time");
+}
+
 /* Timer: a closing connection did not take its last frames in time. */
 static void
 conn_linger_expired(evutil_socket_t fd, short what, void *arg)
@@ -412,6 +431,7 @@ conn_new(evutil_socket_t fd, const struct sockaddr *sa,
     const struct listener *l)
 {
 	struct conn *c = xcalloc(1, sizeof *c);
+	struct timeval hello;
 	int one = 1;
 
 	if (sa->sa_family != AF_UNIX)
@@ -428,6 +448,10 @@ conn_new(evutil_socket_t fd, const struct sockaddr *sa,
 		fatalx("cannot make a bufferevent for a connection");
 	c->resume = event_new(ev_base, -1, 0, conn_resume, c);
 	c->linger = evtimer_new(ev_base, conn_linger_expired, c);
+	c->hello_timer = evtimer_new(ev_base, conn_hello_expired, c);
+	hello.tv_sec = cfg->limits.hello_timeout_ms / 1000;
+	hello.tv_usec = (cfg->limits.hello_timeout_ms % 1000) * 1000;
+	evtimer_add(c->hello_timer, &hello);
 	TAILQ_INIT(&c->pending);
 	TAILQ_INSERT_TAIL(&conns, c, entry);
 	nconns++;

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/event.h>
+
 #include "frame.h"
 #include "hotlined.h"
 
@@ -430,6 +432,8 @@ hello_accept(struct request *r, const struct principal *p, const char *how)
 	Hotline__HelloOk *ok = xmalloc(sizeof *ok);
 
 	c->authenticated = 1;
+	if (c->hello_timer != NULL)	/* server.c's: no hello, no stay */
+		event_del(c->hello_timer);
 	c->role = p->role;
 	snprintf(c->principal, sizeof c->principal, "%s", p->id);
 	snprintf(c->department, sizeof c->department, "%s",

@@ -24,7 +24,10 @@
 
 static struct harness h;
 
-/* Raises the descriptor limit (inherited by hotlined) and allows 5,040 connections. */
+/*
+ * Raises the descriptor limit (inherited by hotlined) and allows 5,040
+ * connections, which may wait for their hello as long as the test runs.
+ */
 static int
 setup(void **state)
 {
@@ -32,7 +35,8 @@ setup(void **state)
 	if (fault_set_nofile(NOFILE) == -1 || harness_start(&h) == -1)
 		return -1;
 	if (harness_edit_config(&h.main, "max_connections = 1000",
-	    "max_connections = 5040") == -1 || harness_restart(&h) == -1) {
+	    "max_connections = 5040; hello_timeout_ms = 600000") == -1 ||
+	    harness_restart(&h) == -1) {
 		harness_stop(&h);
 		return -1;
 	}
