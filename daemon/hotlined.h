@@ -645,6 +645,7 @@ void op_caller(struct request *);
 void answer_ticket(struct request *, Hotline__Ticket *);
 void answer_ticket_list(struct request *, redisReply *);
 int check_number(struct request *, const char *);
+int refuse_foreign(struct request *, const redisReply *);
 
 /* op-department.c: a department terminal's operations. */
 void op_list(struct request *);
