@@ -359,15 +359,16 @@ hello_accept(struct request *r, const struct principal *p)
 	struct conn *c = r->conn;
 	Hotline__Envelope *env = envelope_new();
 	Hotline__HelloOk *ok = xmalloc(sizeof *ok);
+	char esc[100];
 
 	c->authenticated = 1;
 	c->role = p->role;
 	snprintf(c->principal, sizeof c->principal, "%s", p->id);
 	snprintf(c->department, sizeof c->department, "%s",
 	    p->department != NULL ? p->department : "");
-	log_info("connection %llu (%s): %s \"%s\" logged in",
+	log_info("connection %llu (%s): %s \"%s\" logged in (client \"%s\")",
 	    (unsigned long long)c->id, c->peer, config_role_name(p->role),
-	    p->id);
+	    p->id, log_escape(r->in->hello->client, esc, sizeof esc));
 	hotline__hello_ok__init(ok);
 	ok->version = HOTLINE__PROTOCOL_VERSION__PROTOCOL_VERSION;
 	ok->role = p->role;
