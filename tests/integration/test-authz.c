@@ -372,11 +372,46 @@ call_as(enum who who, const struct row *row, struct cell *cell,
 	return rep;
 }
 
+/* What a ticket looks like to the centre: its state, history length and last change. */
+struct snapshot {
+	int state;
+	size_t history;
+	int64_t updated_at;
+};
+
+/* Shows number as the agent and copies what a refused request must not change. */
+static void
+snapshot(struct hl_client *agent, const char *number, struct snapshot *out)
+{
+	struct hl_error err;
+	Hotline__Envelope *rep = harness_show(agent, number, &err);
+
+	assert_reply(rep, err);
+	out->state = rep->ticket->ticket->state;
+	out->history = rep->ticket->ticket->n_history;
+	out->updated_at = rep->ticket->ticket->updated_at;
+	hl_envelope_free(rep);
+}
+
+/* Returns 1 if number is as before was taken (a refusal changed nothing). */
+static int
+unchanged(struct hl_client *agent, const char *number,
+    const struct snapshot *before)
+{
+	struct snapshot after;
+
+	snapshot(agent, number, &after);
+	return after.state == before->state &&
+	    after.history == before->history &&
+	    after.updated_at == before->updated_at;
+}
+
 /* Checks one cell of the matrix; returns 1 if the outcome was as expected. */
 static int
 check_cell(struct hl_client *agent, const struct row *row, enum who who)
 {
 	char number[32] = "", master[32] = "";
+	struct snapshot before;
 	struct cell cell;
 	Hotline__Envelope *rep;
 	struct hl_error err;
@@ -389,13 +424,21 @@ check_cell(struct hl_client *agent, const struct row *row, enum who who)
 		create_zjj(agent, 0, master, sizeof master);
 	cell.number = number;
 	cell.master = master;
+	if (row->needs_ticket)
+		snapshot(agent, number, &before);
 	rep = call_as(who, row, &cell, &err);
 	forbidden = rep == NULL && err.code == ERR(FORBIDDEN);
 	if (row->allowed[who] == 'F')
 		ok = forbidden;
 	else
 		ok = rep != NULL || err.code == ERR(CONFLICT);
-	if (!ok)
+	if (ok && forbidden && row->needs_ticket &&
+	    !unchanged(agent, number, &before)) {
+		print_error("%s as %s: FORBIDDEN, but the ticket changed\n",
+		    row->name, principal_of[who]);
+		ok = -1;
+	}
+	if (ok == 0)
 		print_error("%s as %s: expected %s, got %s%s%s\n", row->name,
 		    principal_of[who], row->allowed[who] == 'F' ?
 		    "FORBIDDEN" : "an answer or CONFLICT", rep != NULL ?
@@ -403,7 +446,7 @@ check_cell(struct hl_client *agent, const struct row *row, enum who who)
 		    ": ", rep != NULL ? "" : err.message);
 	if (rep != NULL)
 		hl_envelope_free(rep);
-	return ok;
+	return ok == 1;
 }
 
 /* Every request kind of the protocol has a row: a new kind cannot slip past the matrix. */
@@ -434,7 +477,11 @@ test_matrix_covers_protocol(void **state)
 	assert_int_equal(missing, 0);
 }
 
-/* Every request kind × every role × own/other department: allowed or FORBIDDEN as the design says. */
+/*
+ * Every request kind × every role × own/other department: allowed or
+ * FORBIDDEN as the design says, and a refused request leaves the ticket as
+ * it was (state, history, last change).
+ */
 static void
 test_matrix(void **state)
 {
