@@ -61,6 +61,11 @@ union body {
 	Hotline__ImportExamplesRequest import_examples;
 	Hotline__RetrainRequest retrain;
 	Hotline__EvaluateRequest evaluate;
+	Hotline__ScorecardRequest scorecard;
+	Hotline__HotRequest hot;
+	Hotline__OverdueRequest overdue;
+	Hotline__BreachesRequest breaches;
+	Hotline__TimelineRequest timeline;
 };
 
 /* What a builder gets: fresh tickets (lead zjj, dispatched) when the row needs them. */
@@ -262,6 +267,19 @@ static void b_evaluate(union body *b, struct cell *c)
 	hotline__evaluate_request__init(&b->evaluate);
 	b->evaluate.folds = 2;
 }
+static void b_scorecard(union body *b, struct cell *c)
+{ (void)c; hotline__scorecard_request__init(&b->scorecard); }
+static void b_hot(union body *b, struct cell *c)
+{ (void)c; hotline__hot_request__init(&b->hot); }
+static void b_overdue(union body *b, struct cell *c)
+{ (void)c; hotline__overdue_request__init(&b->overdue); }
+static void b_breaches(union body *b, struct cell *c)
+{ (void)c; hotline__breaches_request__init(&b->breaches); }
+static void b_timeline(union body *b, struct cell *c)
+{
+	hotline__timeline_request__init(&b->timeline);
+	b->timeline.number = (char *)c->number;
+}
 
 /*
  * The expected matrix, written from DESIGN.md §1 (who does what) and not
@@ -317,6 +335,14 @@ static const struct row matrix[] = {
 	    "FFFFFY" },
 	{ BODY(RETRAIN), "retrain", 0, b_retrain, "FYFFFY" },
 	{ BODY(EVALUATE), "evaluate", 0, b_evaluate, "FYFFFY" },
+	/* Supervision queries: the office, the centre and admins read the
+	 * city's figures; a department its own (scorecard, overdue, breaches
+	 * and timelines of its tickets); agents none but a timeline. */
+	{ BODY(SCORECARD), "scorecard", 0, b_scorecard, "FYYYYY" },
+	{ BODY(HOT), "hot", 0, b_hot, "FYFFYY" },
+	{ BODY(OVERDUE), "overdue", 0, b_overdue, "FYYYYY" },
+	{ BODY(BREACHES), "breaches", 0, b_breaches, "FYYYYY" },
+	{ BODY(TIMELINE), "timeline", 1, b_timeline, "YYYFYY" },
 };
 
 #define NROWS (sizeof matrix / sizeof matrix[0])
@@ -326,7 +352,9 @@ static const Hotline__Envelope__BodyCase not_requests[] = {
 	BODY(HELLO), BODY(HELLO_OK), BODY(ERROR), BODY(PONG), BODY(CLASSIFIED),
 	BODY(CREATED), BODY(TICKET), BODY(TICKETS), BODY(WATCHING),
 	BODY(EVENT), BODY(DEADLINE_REPLY), BODY(EXAMPLES), BODY(IMPORTED),
-	BODY(RETRAINED), BODY(EVALUATION), BODY(RELOADED),
+	BODY(RETRAINED), BODY(EVALUATION), BODY(RELOADED), BODY(SCORECARDS),
+	BODY(HOT_LIST), BODY(OVERDUE_LIST), BODY(BREACH_LIST),
+	BODY(TIMELINE_REPLY),
 };
 
 /* Creates a dispatched ticket of zjj (物业), confidential or not, and copies its number. */
