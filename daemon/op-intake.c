@@ -780,24 +780,40 @@ record_merged(Hotline__Ticket *t, const redisReply *set)
 			    set->element[i]->str);
 }
 
-/* show.lua answered: {ticket hash, history, merged}. */
-static void
-show_done(struct request *r, redisReply *reply)
+/*
+ * Reads show.lua's answer {ticket hash, history, merged} into the ticket
+ * with its history, as r's role may see it (masked for departments).
+ * Returns NULL after answering: FORBIDDEN for another department's ticket,
+ * INTERNAL for a malformed answer.
+ */
+Hotline__Ticket *
+show_ticket(struct request *r, const redisReply *reply)
 {
 	int mask = r->conn->role == HOTLINE__ROLE__ROLE_DEPARTMENT;
 	Hotline__Ticket *t = NULL;
 
 	if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 3 &&
 	    refuse_foreign(r, reply->element[0]) == -1)
-		return;
+		return NULL;
 	if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 3)
 		t = record_ticket(reply->element[0], mask);
 	if (t == NULL) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
 		    "internal error (logged by the server)");
-		return;
+		return NULL;
 	}
 	record_history(t, reply->element[1]);
+	return t;
+}
+
+/* show.lua answered: {ticket hash, history, merged}. */
+static void
+show_done(struct request *r, redisReply *reply)
+{
+	Hotline__Ticket *t = show_ticket(r, reply);
+
+	if (t == NULL)
+		return;
 	record_merged(t, reply->element[2]);
 	answer_ticket(r, t);
 }

@@ -109,20 +109,10 @@ timeline_done(struct request *r, redisReply *reply)
 {
 	Hotline__TimelineReply *out;
 	Hotline__Envelope *env;
-	Hotline__Ticket *t = NULL;
+	Hotline__Ticket *t = show_ticket(r, reply);
 
-	if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 3 &&
-	    refuse_foreign(r, reply->element[0]) == -1)
+	if (t == NULL)
 		return;
-	if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 3)
-		t = record_ticket(reply->element[0],
-		    r->conn->role == HOTLINE__ROLE__ROLE_DEPARTMENT);
-	if (t == NULL) {
-		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL,
-		    NULL, "internal error (logged by the server)");
-		return;
-	}
-	record_history(t, reply->element[1]);
 	out = xmalloc(sizeof *out);
 	hotline__timeline_reply__init(out);
 	timeline_deadlines(out, t);

@@ -9,6 +9,7 @@
 
 #include "hotlined.h"
 #include "common.h"
+#include "redis-link.h"
 #include "load.h"
 #include "ticketgen.h"
 
@@ -88,24 +89,6 @@ parse_options(struct options *o, int argc, char *argv[])
 	if (o->mode == NULL || optind != argc ||
 	    (o->address == NULL && strcmp(o->mode, "hash") != 0))
 		usage();
-}
-
-/* Connects to Redis at "host:port"; dies on failure. */
-static redisContext *
-redis_open(const char *address)
-{
-	const char *colon = strrchr(address, ':');
-	char host[256];
-	redisContext *rc;
-
-	if (colon == NULL || (size_t)(colon - address) >= sizeof host)
-		bench_die("bad Redis address %s", address);
-	memcpy(host, address, (size_t)(colon - address));
-	host[colon - address] = '\0';
-	rc = redisConnect(host, atoi(colon + 1));
-	if (rc == NULL || rc->err)
-		bench_die("redis %s: %s", address, rc ? rc->errstr : "no memory");
-	return rc;
 }
 
 /* Returns INFO memory's used_memory in bytes. */
@@ -291,7 +274,7 @@ static void
 measure_memory(const struct options *o)
 {
 	struct bench_ticket *pool = ticketgen_pool(1, POOL_SIZE);
-	redisContext *rc = redis_open(o->redis);
+	redisContext *rc = bench_redis_open(o->redis);
 	struct signing s = { NULL, 0, 0 };
 	struct config *conf;
 	struct bench_result r;

@@ -24,24 +24,7 @@
 #define IDLE_WAIT_US 20000
 #define DRAIN_US 10000000
 
-/*
- * create_args_text() reads the configuration in force, which the daemon's
- * main.c defines; this program defines it the same way. Linking op-intake.o
- * brings the rest of the daemon's objects along, which refer to main.c's
- * other globals: ev_base (unused here) and daemon_swap (never called here).
- */
-struct config *cfg;
-struct event_base *ev_base;
-
-/* The daemon swaps in a reloaded config here; this program is no daemon. */
-int
-daemon_swap(struct config *fresh, char *err, size_t errlen)
-{
-	(void)err;
-	(void)errlen;
-	config_free(fresh);
-	return 0;
-}
+/* create_args_text() reads the configuration in force: cfg (daemon-stubs.c). */
 
 /* The command line. */
 struct options {

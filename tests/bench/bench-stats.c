@@ -13,6 +13,7 @@
 
 #include "hotlined.h"
 #include "common.h"
+#include "redis-link.h"
 #include "latency.h"
 #include "load.h"
 
@@ -29,20 +30,6 @@ struct setup {
 	int64_t from_ms;	/* its first instant */
 	int64_t span_ms;	/* its length */
 };
-
-/* The config (create_args_text and the fill read it); see bench-limit.c. */
-struct config *cfg;
-struct event_base *ev_base;
-
-/* The daemon swaps in a reloaded config here; this program is no daemon. */
-int
-daemon_swap(struct config *fresh, char *err, size_t errlen)
-{
-	(void)err;
-	(void)errlen;
-	config_free(fresh);
-	return 0;
-}
 
 /* Returns the environment variable name, or dies. */
 static const char *
@@ -105,38 +92,6 @@ fill(const struct setup *s, const char *argv0)
 		bench_die("%s failed", limit);
 }
 
-/* Connects to "host:port"; dies on failure. */
-static redisContext *
-connect_redis(const char *address)
-{
-	const char *colon = strrchr(address, ':');
-	char host[256];
-	redisContext *rc;
-
-	if (colon == NULL || (size_t)(colon - address) >= sizeof host)
-		bench_die("bad Redis address %s", address);
-	snprintf(host, sizeof host, "%.*s", (int)(colon - address), address);
-	rc = redisConnect(host, atoi(colon + 1));
-	if (rc == NULL || rc->err)
-		bench_die("redis: %s", rc != NULL ? rc->errstr : "out of memory");
-	return rc;
-}
-
-/* Runs one command; dies on an error. */
-static redisReply *
-command(redisContext *rc, const char *fmt, ...)
-{
-	redisReply *r;
-	va_list ap;
-
-	va_start(ap, fmt);
-	r = redisvCommand(rc, fmt, ap);
-	va_end(ap);
-	if (r == NULL || r->type == REDIS_REPLY_ERROR)
-		bench_die("redis: %s", r != NULL ? r->str : rc->errstr);
-	return r;
-}
-
 /*
  * Gives every counter hash of the quarter its full shape: the fill counted
  * what intake counts (registered, received, direct answers); a real quarter
@@ -164,7 +119,7 @@ pad(redisContext *rc, const struct setup *s)
 		ticket_day(t, day);
 		snprintf(month, sizeof month, "%.6s", day);
 		for (k = 0; k < 3; k++) {
-			ids = command(rc, "HKEYS ht:stats:%s:%s", day, scopes[k]);
+			ids = bench_redis_command(rc, "HKEYS ht:stats:%s:%s", day, scopes[k]);
 			for (i = 0; i < ids->elements; i++) {
 				const char *f = ids->element[i]->str;
 				const char *colon = strrchr(f, ':');
@@ -347,7 +302,7 @@ main(int argc, char *argv[])
 	pick_quarter(&s);
 	bench_note("registering %ld tickets over %s", s.tickets, s.quarter);
 	fill(&s, argv[0]);
-	rc = connect_redis(s.redis);
+	rc = bench_redis_open(s.redis);
 	pad(rc, &s);
 	redisFree(rc);
 	c = load_login(s.hotline, "supervisor01", server, sizeof server);

@@ -15,6 +15,7 @@
 
 #include "hotlined.h"
 #include "common.h"
+#include "redis-link.h"
 #include "latency.h"
 
 #define PART		"timers"
@@ -28,10 +29,6 @@
 #define GRACE_MS	10000		/* after the last due time, stop waiting */
 #define SETTLE_US	1000000		/* before the idle window */
 #define OVERDUE_KIND	"23"		/* EVENT_KIND_OVERDUE */
-
-/* The configuration is loaded with the daemon's own code, which expects these. */
-struct config *cfg;
-struct event_base *ev_base;
 
 /* The command line. */
 struct options {
@@ -126,30 +123,6 @@ parse_options(struct options *o, int argc, char *argv[])
 		usage();
 }
 
-/* Dies unless r is a reply other than an error. */
-static void
-check_reply(redisContext *rc, redisReply *r, const char *what)
-{
-	if (r == NULL)
-		bench_die("%s: %s", what, rc->errstr);
-	if (r->type == REDIS_REPLY_ERROR)
-		bench_die("%s: %s", what, r->str);
-}
-
-/* Runs one command and returns its reply; dies on an error. */
-static redisReply *
-command(redisContext *rc, const char *fmt, ...)
-{
-	redisReply *r;
-	va_list ap;
-
-	va_start(ap, fmt);
-	r = redisvCommand(rc, fmt, ap);
-	va_end(ap);
-	check_reply(rc, r, fmt);
-	return r;
-}
-
 /* Connects to the Redis of the configuration (AUTH, SELECT); dies on failure. */
 static redisContext *
 connect_redis(const struct redis_spec *rs)
@@ -164,9 +137,9 @@ connect_redis(const struct redis_spec *rs)
 	if (rc == NULL || rc->err)
 		bench_die("redis: %s", rc != NULL ? rc->errstr : "out of memory");
 	if (rs->password != NULL && *rs->password != '\0')
-		freeReplyObject(command(rc, "AUTH %s", rs->password));
+		freeReplyObject(bench_redis_command(rc, "AUTH %s", rs->password));
 	if (rs->db != 0)
-		freeReplyObject(command(rc, "SELECT %d", rs->db));
+		freeReplyObject(bench_redis_command(rc, "SELECT %d", rs->db));
 	return rc;
 }
 
@@ -190,7 +163,7 @@ read_replies(redisContext *rc, long n)
 	while (n-- > 0) {
 		if (redisGetReply(rc, (void **)&r) != REDIS_OK)
 			r = NULL;
-		check_reply(rc, r, "arming");
+		bench_redis_check(rc, r, "arming");
 		freeReplyObject(r);
 	}
 }
@@ -238,7 +211,7 @@ arm(redisContext *rc, const struct arming *a)
 		sent = end;
 	}
 	read_replies(rc, 2 * pending);
-	freeReplyObject(command(rc, "PUBLISH ht:wake ht:timers"));
+	freeReplyObject(bench_redis_command(rc, "PUBLISH ht:wake ht:timers"));
 	return (double)(bench_now_us() - t0) / 1e6;
 }
 
@@ -283,7 +256,7 @@ proc_cpu(pid_t pid)
 static double
 info_number(redisContext *rc, const char *section, const char *name)
 {
-	redisReply *r = command(rc, "INFO %s", section);
+	redisReply *r = bench_redis_command(rc, "INFO %s", section);
 	size_t len = strlen(name);
 	double v = 0;
 	char *p;
@@ -304,7 +277,7 @@ info_number(redisContext *rc, const char *section, const char *name)
 static void
 command_calls(redisContext *rc, long long *evalsha, long long *all)
 {
-	redisReply *r = command(rc, "INFO commandstats");
+	redisReply *r = bench_redis_command(rc, "INFO commandstats");
 	char name[128], *p;
 	long long calls;
 
@@ -393,7 +366,7 @@ idle_window(redisContext *rc, const struct options *o)
 	redisReply *z;
 
 	bench_sleep_until_us(bench_now_us() + SETTLE_US);
-	z = command(rc, "ZCARD ht:timers");
+	z = bench_redis_command(rc, "ZCARD ht:timers");
 	pending = z->integer;
 	freeReplyObject(z);
 	bench_note("idle: %g s with %lld timers pending, none due", o->idle,
@@ -413,7 +386,7 @@ idle_window(redisContext *rc, const struct options *o)
 static void
 feed_tail(redisContext *rc, char *id, size_t len)
 {
-	redisReply *r = command(rc, "XREVRANGE ht:supervision:feed + - COUNT 1");
+	redisReply *r = bench_redis_command(rc, "XREVRANGE ht:supervision:feed + - COUNT 1");
 
 	snprintf(id, len, "0-0");
 	if (r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
@@ -484,7 +457,7 @@ sample_read(redisContext *rc, struct sample *s)
 	int64_t now;
 	size_t i;
 
-	r = command(rc, "XREAD COUNT %d BLOCK %d STREAMS ht:supervision:feed %s",
+	r = bench_redis_command(rc, "XREAD COUNT %d BLOCK %d STREAMS ht:supervision:feed %s",
 	    READ_COUNT, READ_BLOCK_MS, s->last_id);
 	now = wall_us();
 	if (r->type == REDIS_REPLY_ARRAY && r->elements == 1) {
