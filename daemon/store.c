@@ -42,6 +42,7 @@ struct store_call {
 	store_cb cb;
 	void *priv;
 	int64_t sent_ms;
+	int64_t sent_us;		/* metrics: the round trip */
 	TAILQ_ENTRY(store_call) entry;
 };
 
@@ -239,6 +240,7 @@ store_answered(redisAsyncContext *ac, void *reply, void *privdata)
 
 	(void)ac;
 	TAILQ_REMOVE(&st.inflight, call, entry);
+	metrics_redis_answered(call->sent_us, r != NULL);
 	if (r != NULL && r->type == REDIS_REPLY_ERROR &&
 	    strncmp(r->str, "NOSCRIPT", 8) == 0 && st.cmd.state == LINK_READY) {
 		log_warnx("redis: scripts were flushed; loading them again");
@@ -262,6 +264,7 @@ store_send(int argc, const char **argv, const size_t *lens, store_cb cb,
 	call->cb = cb;
 	call->priv = priv;
 	call->sent_ms = monotonic_ms();
+	call->sent_us = metrics_now_us();
 	TAILQ_INSERT_TAIL(&st.inflight, call, entry);
 	if (redisAsyncCommandArgv(st.cmd.ac, store_answered, call, argc, argv,
 	    lens) != REDIS_OK) {
@@ -531,4 +534,16 @@ store_script(enum script_id script, int nkeys, const struct store_args *args,
 		lens[i + 3] = args->len[i];
 	}
 	return store_send(args->n + 3, argv, lens, cb, priv);
+}
+
+/*
+ * Sends a plain command (argc strings, no script) when Redis is ready; cb
+ * and the return value as store_script.
+ */
+int
+store_command(int argc, const char **argv, store_cb cb, void *priv)
+{
+	if (!store_ready())
+		return -1;
+	return store_send(argc, argv, NULL, cb, priv);
 }
