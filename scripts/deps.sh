@@ -4,7 +4,8 @@ set -eu
 
 PKGS="build-essential pkg-config libevent-dev libhiredis-dev libprotobuf-c-dev
 protobuf-c-compiler redis-server libhyperscan-dev libconfig-dev libjansson-dev
-libcmocka-dev libssl-dev libopencc-dev protobuf-compiler python3-protobuf python3"
+libcmocka-dev libssl-dev libopencc-dev protobuf-compiler python3-protobuf python3
+python3-prometheus-client"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "deps.sh: dpkg-query not found: install these by hand:" $PKGS >&2
