@@ -324,6 +324,13 @@ def run(srv, st):
         check(status == 503 and "Redis" in body, "readyz %d %r" % (status, body))
         check(get(srv, "/healthz")[0] == 200, "healthz with Redis gone")
 
+    def clean_exit():
+        # A sanitizer build reports errors and leaks at exit with a non-zero status.
+        srv.hotlined.terminate()
+        status = srv.hotlined.wait(WAIT)
+        log = srv.read_log()
+        check(status == 0 and "Sanitizer" not in log, "exit %s: %s" % (status, log[-3000:]))
+
     return [("/healthz answers anyone; unknown paths 404", health_open),
             ("/metrics refuses without a supervisor's or admin's credential", metrics_refused),
             ("requests from an agent", traffic),
@@ -335,7 +342,8 @@ def run(srv, st):
              scrape_waits),
             ("/readyz agrees with the calendar gauge", readyz_agrees),
             ("an allow-listed address reads /metrics without credential", allow_list),
-            ("Redis gone: /metrics without its figures, /readyz 503", redis_gone)]
+            ("Redis gone: /metrics without its figures, /readyz 503", redis_gone),
+            ("hotlined exits cleanly on SIGTERM", clean_exit)]
 
 
 if __name__ == "__main__":
