@@ -20,7 +20,11 @@ comma := ,
 
 # opencc: Traditional -> Simplified Chinese for classification; phrase-aware and
 # maintained, it does this better than any table we would write.
-PKGS = libevent libevent_openssl hiredis libprotobuf-c libhs libconfig jansson openssl opencc
+# libargon2: argon2id credential hashes (the reference implementation, Debian's
+# libargon2-dev); OpenSSL 3.0 has no argon2 and libsodium would be a second crypto
+# library for one function.
+PKGS = libevent libevent_openssl hiredis libprotobuf-c libhs libconfig jansson openssl opencc \
+	libargon2
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -30,28 +34,31 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -fPIC $(WARNINGS) $(CFLAGS) $(SAN_FLAGS) \
 	-DHOTLINED_CONF='"$(SYSCONFDIR)/hotline/hotlined.conf"' \
 	-MMD -MP -I$(B)/proto -Iproto -Idaemon -Iclient $(PKG_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
-LIBS = $(PKG_LIBS) -lm
+LIBS = $(PKG_LIBS) -lm -pthread
 
 # Generated sources: protobuf-c code and the embedded Lua scripts.
 PROTO_C = $(B)/proto/hotline.pb-c.c
 PROTO_H = $(B)/proto/hotline.pb-c.h
 SCRIPTS_C = $(B)/gen/scripts.c
 LUA = $(sort $(wildcard daemon/scripts/*.lua))
+LUA_LIB = $(sort $(wildcard daemon/scripts/lib/*.lua))
 
 DAEMON_SRCS = $(filter-out daemon/main.c,$(sort $(wildcard daemon/*.c)))
-CLIENT_LIB_SRCS = client/client.c proto/frame.c
-CTL_SRCS = $(sort $(wildcard client/ctl*.c) client/hotlinectl.c client/json.c) daemon/auth.c
+CLIENT_LIB_SRCS = client/client.c client/client-tls.c proto/frame.c
+CTL_SRCS = $(sort $(wildcard client/ctl*.c) client/hotlinectl.c client/json.c client/csv.c) \
+	daemon/auth.c daemon/auth-pbkdf2.c
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
 DAEMON_OBJS = $(call obj,$(DAEMON_SRCS) proto/frame.c) $(B)/obj/gen/scripts.o $(B)/obj/proto/hotline.pb-c.o
 CLIENT_LIB_OBJS = $(call obj,$(CLIENT_LIB_SRCS)) $(B)/obj/proto/hotline.pb-c.o
-CTL_OBJS = $(call obj,$(filter-out daemon/auth.c,$(CTL_SRCS))) $(B)/obj/daemon/auth.o
+CTL_OBJS = $(call obj,$(filter-out daemon/%,$(CTL_SRCS))) $(B)/obj/daemon/auth.o \
+	$(B)/obj/daemon/auth-pbkdf2.o
 
 UNIT_SRCS = $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BINS = $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(UNIT_SRCS))
 INTEG_SRCS = $(sort $(wildcard tests/integration/test-*.c))
 INTEG_BINS = $(patsubst tests/integration/%.c,$(B)/tests/integration/%,$(INTEG_SRCS))
-HARNESS_OBJS = $(call obj,tests/integration/harness.c)
+HARNESS_OBJS = $(call obj,tests/integration/harness.c tests/integration/harness-fault.c)
 
 HOTLINED = $(B)/hotlined
 HOTLINECTL = $(B)/hotlinectl
@@ -88,7 +95,7 @@ $(PROTO_C) $(PROTO_H): proto/hotline.proto
 	@mkdir -p $(B)/proto
 	protoc-c --c_out=$(B)/proto -Iproto proto/hotline.proto
 
-$(SCRIPTS_C): $(LUA) scripts/embed-lua.sh
+$(SCRIPTS_C): $(LUA) $(LUA_LIB) scripts/embed-lua.sh
 	@mkdir -p $(B)/gen
 	scripts/embed-lua.sh $(LUA) > $@.tmp && mv $@.tmp $@
 
@@ -116,7 +123,7 @@ $(LIBHOTLINE_A): $(CLIENT_LIB_OBJS)
 
 $(LIBHOTLINE_SO): $(CLIENT_LIB_OBJS)
 	$(CC) $(ALL_LDFLAGS) -shared -Wl,-soname,libhotline.so.1 -o $@ $^ \
-		$(shell pkg-config --libs libprotobuf-c)
+		$(shell pkg-config --libs libprotobuf-c openssl)
 
 $(HOTLINECTL): $(CTL_OBJS) $(LIBHOTLINE_A)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
@@ -131,6 +138,9 @@ $(B)/tests/unit/%: $(B)/obj/tests/unit/%.o $(B)/libhotlined.a
 
 # The client library's unit test links libhotline as well as the daemon's archive.
 $(B)/tests/unit/test-client: $(LIBHOTLINE_A)
+# hotlinectl's pure helpers are tested on their own objects.
+$(B)/tests/unit/test-csv: $(B)/obj/client/csv.o
+$(B)/tests/unit/test-ctl-stats: $(call obj,client/csv.c client/ctl-stats-format.c client/ctl-report-csv.c)
 
 $(B)/tests/integration/%: $(B)/obj/tests/integration/%.o $(HARNESS_OBJS) $(LIBHOTLINE_A)
 	@mkdir -p $(dir $@)

@@ -1,4 +1,4 @@
-/* libhotline: length-delimited protobuf frames over blocking TCP or unix sockets. */
+/* libhotline: length-delimited protobuf frames over blocking TCP (plain or TLS) or unix sockets. */
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "client-tls.h"
 #include "frame.h"
 #include "hotline.h"
 
@@ -40,6 +41,7 @@ struct hl_client {
 	size_t start, end, size;
 	size_t missing;		/* bytes still needed to finish the frame at start */
 	struct client_event *head, *tail;	/* queued events, oldest first */
+	struct client_tls *tls;	/* NULL: plain; else every byte goes through it */
 };
 
 /* Host and port, or a unix socket path, parsed from an address string. */
@@ -354,17 +356,24 @@ client_connect_tcp(const char *host, const char *port, int64_t deadline,
 	return fd;
 }
 
-/* Connects to address; see hotline.h. */
-struct hl_client *
-hl_connect(const char *address, int timeout_ms, struct hl_error *err)
+/* Connects to address, over TLS when tls is not NULL; see hotline.h. */
+static struct hl_client *
+client_connect(const char *address, int timeout_ms, const struct hl_tls *tls,
+    struct hl_error *err)
 {
 	struct client_addr a;
 	struct hl_client *c;
 	int64_t deadline;
-	int fd;
+	char msg[512];
+	int fd, code;
 
 	if (client_parse_address(address, &a, err) == -1)
 		return NULL;
+	if (tls != NULL && a.is_unix) {
+		client_fail(NULL, err, HL_ERR_USAGE, "TLS needs a TCP address, "
+		    "not %s", address);
+		return NULL;
+	}
 	deadline = client_deadline(timeout_ms > 0 ? timeout_ms : -1);
 	if (a.is_unix)
 		fd = client_connect_unix(a.path, deadline, err);
@@ -379,7 +388,31 @@ hl_connect(const char *address, int timeout_ms, struct hl_error *err)
 	}
 	c->fd = fd;
 	c->timeout_ms = timeout_ms;
+	if (tls != NULL && (c->tls = client_tls_start(fd, a.host, tls, deadline,
+	    client_wait, &code, msg, sizeof msg)) == NULL) {
+		client_fail(NULL, err, code, "%s: %s", address, msg);
+		hl_close(c);
+		return NULL;
+	}
 	return c;
+}
+
+/* Connects to address; see hotline.h. */
+struct hl_client *
+hl_connect(const char *address, int timeout_ms, struct hl_error *err)
+{
+	return client_connect(address, timeout_ms, NULL, err);
+}
+
+/* Connects to address over TLS; see hotline.h. */
+struct hl_client *
+hl_connect_tls(const char *address, int timeout_ms, const struct hl_tls *tls,
+    struct hl_error *err)
+{
+	static const struct hl_tls defaults;
+
+	return client_connect(address, timeout_ms, tls != NULL ? tls :
+	    &defaults, err);
 }
 
 /* Closes the connection and frees the client, its buffer and queued events. */
@@ -395,6 +428,7 @@ hl_close(struct hl_client *c)
 		hl_envelope_free(ev->envelope);
 		free(ev);
 	}
+	client_tls_free(c->tls);
 	close(c->fd);
 	free(c->buf);
 	free(c);
@@ -407,17 +441,47 @@ hl_fd(const struct hl_client *c)
 	return c != NULL ? c->fd : -1;
 }
 
+/*
+ * Sends up to len bytes without blocking: the count, or -1 with errno
+ * (EAGAIN: wait for *want) and, for TLS failures, msg.
+ */
+static ssize_t
+client_send(struct hl_client *c, const uint8_t *p, size_t len, short *want,
+    char *msg, size_t msglen)
+{
+	*want = POLLOUT;
+	if (c->tls != NULL)
+		return client_tls_write(c->tls, p, len, want, msg, msglen);
+	return send(c->fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+/*
+ * Receives up to len bytes without blocking: the count, 0 at the end, or
+ * -1 with errno (EAGAIN: wait for *want) and, for TLS failures, msg.
+ */
+static ssize_t
+client_recv(struct hl_client *c, uint8_t *p, size_t len, short *want,
+    char *msg, size_t msglen)
+{
+	*want = POLLIN;
+	if (c->tls != NULL)
+		return client_tls_read(c->tls, p, len, want, msg, msglen);
+	return recv(c->fd, p, len, MSG_DONTWAIT);
+}
+
 /* Writes all len bytes before deadline; returns 0, or -1 with err filled. */
 static int
 client_write(struct hl_client *c, const uint8_t *p, size_t len,
     int64_t deadline, struct hl_error *err)
 {
 	size_t done = 0;
+	short want = POLLOUT;
+	char msg[320] = "";
 	ssize_t n;
 	int r;
 
 	while (done < len) {
-		r = client_wait(c->fd, POLLOUT, deadline);
+		r = client_wait(c->fd, want, deadline);
 		if (r == -1)
 			return client_fail(c, err, HL_ERR_IO, "poll: %s",
 			    strerror(errno));
@@ -427,7 +491,9 @@ client_write(struct hl_client *c, const uint8_t *p, size_t len,
 		if (r == 0)	/* half a frame went out: the stream is lost */
 			return client_fail(c, err, HL_ERR_IO,
 			    "write timed out in the middle of a frame");
-		n = send(c->fd, p + done, len - done, MSG_NOSIGNAL | MSG_DONTWAIT);
+		n = client_send(c, p + done, len - done, &want, msg, sizeof msg);
+		if (n == -1 && c->tls != NULL && errno == EIO)
+			return client_fail(c, err, HL_ERR_IO, "%s", msg);
 		if (n == -1 && errno != EINTR && errno != EAGAIN &&
 		    errno != EWOULDBLOCK)
 			return client_fail(c, err, HL_ERR_IO, "write: %s",
@@ -540,6 +606,8 @@ client_take(struct hl_client *c, Hotline__Envelope **env,
 static int
 client_fill(struct hl_client *c, int64_t deadline, struct hl_error *err)
 {
+	short want = POLLIN;
+	char msg[320] = "";
 	ssize_t n;
 	int r;
 
@@ -547,10 +615,13 @@ client_fill(struct hl_client *c, int64_t deadline, struct hl_error *err)
 	    CLIENT_READ_CHUNK) == -1)
 		return client_fail(NULL, err, HL_ERR_NOMEM, "out of memory");
 	for (;;) {
-		if ((r = client_wait(c->fd, POLLIN, deadline)) <= 0)
+		/* TLS may hold decrypted bytes the socket no longer shows. */
+		if (!client_tls_pending(c->tls) &&
+		    (r = client_wait(c->fd, want, deadline)) <= 0)
 			return r == 0 ? 0 : client_fail(c, err, HL_ERR_IO,
 			    "poll: %s", strerror(errno));
-		n = recv(c->fd, c->buf + c->end, c->size - c->end, MSG_DONTWAIT);
+		n = client_recv(c, c->buf + c->end, c->size - c->end, &want, msg,
+		    sizeof msg);
 		if (n > 0) {
 			c->end += (size_t)n;
 			return 1;
@@ -559,6 +630,8 @@ client_fill(struct hl_client *c, int64_t deadline, struct hl_error *err)
 			return client_fail(c, err, HL_ERR_IO, c->end > c->start ?
 			    "connection closed in the middle of a frame" :
 			    "connection closed by the daemon");
+		if (c->tls != NULL && errno == EIO)
+			return client_fail(c, err, HL_ERR_IO, "%s", msg);
 		if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
 			return client_fail(c, err, HL_ERR_IO, "read: %s",
 			    strerror(errno));

@@ -1,4 +1,8 @@
 /* hotlinectl commands for everyone: ping the daemon, hash a token for the config. */
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,7 +10,7 @@
 #include <unistd.h>
 
 #include "ctl.h"
-/* For auth_hash() and AUTH_DEFAULT_ITERATIONS, from daemon/auth.c (declarations only). */
+/* For auth_hash() and its cost bounds, from daemon/auth.c (declarations only). */
 #include "hotlined.h"
 
 /* Prints the daemon's clock and whether its store is reachable. */
@@ -90,23 +94,98 @@ ctl_read_token(void)
 	return line;
 }
 
-/* passwd: reads a token and prints its hash for hotlined.conf. */
+#define CTL_TOKEN_BYTES 24	/* a generated token: 192 random bits, 32 characters */
+
+/*
+ * Makes a random token: CTL_TOKEN_BYTES from OpenSSL's generator in
+ * URL-safe base64 (no '+', '/' or '='). Returns it (free it), or NULL.
+ */
+static char *
+ctl_random_token(void)
+{
+	unsigned char bytes[CTL_TOKEN_BYTES];
+	char *token, *p;
+
+	if (RAND_bytes(bytes, sizeof bytes) != 1 ||
+	    (token = malloc(4 * sizeof bytes / 3 + 1)) == NULL)
+		return NULL;
+	EVP_EncodeBlock((unsigned char *)token, bytes, sizeof bytes);
+	OPENSSL_cleanse(bytes, sizeof bytes);
+	for (p = token; *p != '\0'; p++)
+		if (*p == '+')
+			*p = '-';
+		else if (*p == '/')
+			*p = '_';
+	return token;
+}
+
+/* Parses passwd's options into cost and *generate; returns 0 or a usage status. */
+static int
+ctl_passwd_options(struct ctl *ctl, int argc, char **argv,
+    struct auth_cost *cost, int *generate)
+{
+	char *memory = NULL, *passes = NULL;
+	const struct ctl_opt opts[] = {
+		{ "generate", NULL, generate, 0 },
+		{ "memory", &memory, NULL, 0 },
+		{ "passes", &passes, NULL, 0 },
+		{ NULL, NULL, NULL, 0 }
+	};
+	unsigned long v;
+	int rc;
+
+	if ((rc = ctl_parse(ctl, argc, argv, opts, 0)) != 0)
+		return rc;
+	if (memory != NULL) {
+		if (ctl_parse_number(memory, AUTH_MAX_MEMORY_KIB, &v) == -1 ||
+		    v < AUTH_MIN_MEMORY_KIB)
+			return ctl_usage_error(ctl, "--memory: KiB, %d..%d",
+			    AUTH_MIN_MEMORY_KIB, AUTH_MAX_MEMORY_KIB);
+		cost->memory_kib = (unsigned)v;
+	}
+	if (passes != NULL) {
+		if (ctl_parse_number(passes, AUTH_MAX_PASSES, &v) == -1 ||
+		    v < 1)
+			return ctl_usage_error(ctl, "--passes: 1..%d",
+			    AUTH_MAX_PASSES);
+		cost->passes = (unsigned)v;
+	}
+	return 0;
+}
+
+/*
+ * passwd: prints the argon2id hash of a token for a principal's credential
+ * in hotlined.conf. The token comes from standard input (asked for without
+ * echo on a terminal); with --generate a random one is made and printed on
+ * the line before the hash.
+ */
 int
 ctl_passwd(struct ctl *ctl, int argc, char **argv)
 {
+	struct auth_cost cost = { AUTH_DEFAULT_MEMORY_KIB, AUTH_DEFAULT_PASSES,
+	    AUTH_DEFAULT_LANES };
 	char *token, *hash;
+	int generate = 0, rc;
 
-	if (ctl_options(argc, argv, NULL, NULL) == -1 || optind != argc)
-		return ctl_usage(ctl);
-	if ((token = ctl_read_token()) == NULL || token[0] == '\0') {
+	if ((rc = ctl_passwd_options(ctl, argc, argv, &cost, &generate)) != 0)
+		return rc;
+	token = generate ? ctl_random_token() : ctl_read_token();
+	if (token == NULL || token[0] == '\0') {
 		free(token);
+		if (generate) {
+			fputs("hotlinectl: passwd: no random bytes\n", stderr);
+			return CTL_EXIT_FAILURE;
+		}
 		return ctl_usage_error(ctl, "no token on standard input");
 	}
-	hash = auth_hash(token, AUTH_DEFAULT_ITERATIONS);
-	explicit_bzero(token, strlen(token));
+	hash = auth_hash(token, &cost);
+	if (hash != NULL && generate)
+		printf("%s\n", token);
+	OPENSSL_cleanse(token, strlen(token));
 	free(token);
 	if (hash == NULL) {
-		fputs("hotlinectl: passwd: cannot hash: no random bytes\n", stderr);
+		fputs("hotlinectl: passwd: cannot hash (no random bytes, or "
+		    "out of memory)\n", stderr);
 		return CTL_EXIT_FAILURE;
 	}
 	puts(hash);

@@ -191,6 +191,18 @@ ctl_field(const char *label, const char *value)
 	printf(CTL_LABEL "%s\n", label, ctl_or_dash(value));
 }
 
+/* Formats a category as "030102 城乡建设/物业管理/电梯" (or the code alone, or "-") into buf. */
+static const char *
+ctl_category(const char *code, const char *name, char *buf, size_t len)
+{
+	if (code == NULL || code[0] == '\0')
+		return "-";
+	if (name == NULL || name[0] == '\0')
+		return code;
+	snprintf(buf, len, "%s %s", code, name);
+	return buf;
+}
+
 /* Prints an enum as "english 中文" under label. */
 static void
 ctl_field_enum(const char *label, const struct ctl_name *table, int value)
@@ -403,6 +415,8 @@ ctl_print_outcome(const Hotline__Ticket *t)
 void
 ctl_print_ticket(const Hotline__Ticket *t)
 {
+	char cat[512];
+
 	if (t == NULL) {
 		puts("no ticket");
 		return;
@@ -419,7 +433,8 @@ ctl_print_ticket(const Hotline__Ticket *t)
 	ctl_field("content", t->content);
 	ctl_print_department(t->lead_department);
 	ctl_print_assists(t);
-	ctl_field("category", t->category);
+	ctl_field("category", ctl_category(t->category, t->category_name, cat,
+	    sizeof cat));
 	printf(CTL_LABEL "%.2f\n", "confidence", t->confidence);
 	ctl_print_times(t);
 	ctl_print_deadlines(t);
@@ -559,12 +574,13 @@ static void
 ctl_print_suggestion(size_t rank, const Hotline__Suggestion *s)
 {
 	const Hotline__Department *d = s->department;
+	char cat[512];
 	size_t i;
 
 	printf("  %zu. %s %s  score %.2f  category %s", rank,
 	    d != NULL ? ctl_or_dash(d->id) : "-",
 	    d != NULL && d->name != NULL ? d->name : "", s->score,
-	    ctl_or_dash(s->category));
+	    ctl_category(s->category, s->category_name, cat, sizeof cat));
 	for (i = 0; i < s->n_matched; i++)
 		printf("%s%s", i == 0 ? "  matched " : ", ", s->matched[i]);
 	putchar('\n');

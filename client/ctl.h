@@ -32,6 +32,8 @@ struct ctl {
 	Hotline__Role role;		/* ROLE_UNSPECIFIED: the configured one */
 	int json;			/* print reply bodies as JSON */
 	int timeout_ms;			/* connect and per-call limit; 0: forever */
+	int tls;			/* connect with TLS (--tls, or ca/cert given) */
+	struct hl_tls tls_opts;		/* --ca, --cert, --key, --server-name */
 	const struct ctl_command *command;
 	struct hl_client *client;	/* NULL until ctl_open() */
 };

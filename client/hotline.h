@@ -43,6 +43,28 @@ struct hl_client;
 struct hl_client *hl_connect(const char *address, int timeout_ms,
     struct hl_error *err);
 
+/* TLS settings of hl_connect_tls; NULL members take the default. */
+struct hl_tls {
+	const char *ca_file;	/* PEM CAs the daemon's certificate must chain
+				   to; NULL: the system's default CAs */
+	const char *cert_file;	/* PEM client certificate (and chain), or NULL */
+	const char *key_file;	/* its private key; NULL: in cert_file */
+	const char *server_name;	/* DNS name or IP address the daemon's
+				   certificate must carry; NULL: the address's host */
+};
+
+/*
+ * Like hl_connect over TLS (1.2 or later): the daemon's certificate must
+ * chain to tls->ca_file and carry the server name; with cert_file the
+ * client shows its certificate (a principal may be mapped to it, so that
+ * hl_hello needs no credential). TCP addresses only. Returns NULL with err
+ * (HL_ERR_IO and the reason, e.g. a failed certificate check) on failure.
+ * hl_fd's socket then carries TLS records: poll it only to wait, never
+ * read it directly.
+ */
+struct hl_client *hl_connect_tls(const char *address, int timeout_ms,
+    const struct hl_tls *tls, struct hl_error *err);
+
 /* Closes the connection and frees everything, including queued events. */
 void hl_close(struct hl_client *);
 

@@ -7,8 +7,15 @@
 
 #include "ctl.h"
 #include "ctl-learn.h"
+#include "ctl-stats.h"
 
 #define CTL_OPT_BASE 256	/* ctl_parse's getopt values, past any character */
+/* Global long options without a letter, below CTL_OPT_BASE and past any character. */
+#define CTL_OPT_TLS 200
+#define CTL_OPT_CA 201
+#define CTL_OPT_CERT 202
+#define CTL_OPT_KEY 203
+#define CTL_OPT_SERVER_NAME 204
 
 #define ANYONE "anyone"
 #define AGENT "agent (话务员)"
@@ -24,7 +31,8 @@ static const struct ctl_command ctl_commands[] = {
 	{ ANYONE, "show", "NUMBER", 1, ctl_show },
 	{ ANYONE, "watch", "[--cursor ID] [--count N] [--idle SECONDS]", 1,
 	    ctl_watch },
-	{ ANYONE, "passwd", "", 0, ctl_passwd },
+	{ ANYONE, "passwd", "[--generate] [--memory KIB] [--passes N]", 0,
+	    ctl_passwd },
 	{ ANYONE, "deadline", "--from TIME --limit LIMIT", 1, ctl_deadline },
 	{ AGENT, "classify", "[--district D] TITLE [CONTENT]", 1,
 	    ctl_classify },
@@ -63,6 +71,19 @@ static const struct ctl_command ctl_commands[] = {
 	{ SUPERVISOR, "supervise", "NUMBER TEXT [--limit LIMIT]", 1,
 	    ctl_supervise },
 	{ SUPERVISOR, "exempt", "NUMBER --reason TEXT", 1, ctl_exempt },
+	{ CTL_ASSESSMENT, "scorecard", "[--period P] DEPT", 1, ctl_scorecard },
+	{ CTL_ASSESSMENT, "ranking", "[--period P]", 1, ctl_ranking },
+	{ CTL_ASSESSMENT, "hot", "[--period P] [--by category|district] "
+	    "[--limit N]", 1, ctl_hot },
+	{ CTL_ASSESSMENT, "overdue", "[--dept D] [--district X] [--category C]\n"
+	    "\t[--type T] [--late HOURS] [--limit N]", 1, ctl_overdue },
+	{ CTL_ASSESSMENT, "warnings", "--within HOURS [--dept D] [--district X]\n"
+	    "\t[--category C] [--type T] [--limit N]", 1, ctl_warnings },
+	{ CTL_ASSESSMENT, "breaches", "[--period P] [--dept D] [--limit N] "
+	    "[--offset N]", 1, ctl_breaches },
+	{ CTL_ASSESSMENT, "timeline", "NUMBER", 1, ctl_timeline },
+	{ CTL_ASSESSMENT, "report", "[--period P] [--csv FILE] [--json]", 1,
+	    ctl_report },
 	{ ADMIN, "clock", "--advance DURATION", 1, ctl_clock },
 	{ OPERATOR, "reload", "", 1, ctl_reload },
 	{ CTL_LEARNING, "export-examples", "[--cursor ID] [--out FILE]", 1,
@@ -80,7 +101,8 @@ static int
 ctl_synopsis(FILE *f, int status)
 {
 	fputs("usage: hotlinectl [-j] [-a address] [-u principal] [-t token] "
-	    "[-r role]\n\t[-T timeout_ms] command [args]\n", f);
+	    "[-r role]\n\t[-T timeout_ms] [--tls] [--ca file] [--cert file] "
+	    "[--key file]\n\t[--server-name name] command [args]\n", f);
 	return status;
 }
 
@@ -112,7 +134,10 @@ ctl_main_usage(FILE *f, int status)
 	    "\tor now (the daemon's clock)\n"
 	    "durations: numbers with units s m h d (natural time),\n"
 	    "\te.g. 90m, 1d6h\n"
-	    "roles: agent dispatcher department supervisor admin\n", f);
+	    "roles: agent dispatcher department supervisor admin\n"
+	    "periods: 2026-11-22 (day), 2026-W47 (ISO week), 2026-11 (month,\n"
+	    "\tthe default: this month), 2026-Q3, 2026, 2026-07-01..2026-09-30\n",
+	    f);
 	return status;
 }
 
@@ -177,7 +202,11 @@ ctl_open(struct ctl *ctl)
 {
 	struct hl_error err;
 
-	ctl->client = hl_connect(ctl->address, ctl->timeout_ms, &err);
+	if (ctl->tls)
+		ctl->client = hl_connect_tls(ctl->address, ctl->timeout_ms,
+		    &ctl->tls_opts, &err);
+	else
+		ctl->client = hl_connect(ctl->address, ctl->timeout_ms, &err);
 	if (ctl->client == NULL)
 		return ctl_fail(&err);
 	if (ctl->command->hello && hl_hello(ctl->client, ctl->role,
@@ -431,6 +460,15 @@ ctl_parse_role(const char *s, Hotline__Role *role)
 	return -1;
 }
 
+/* Returns environment variable name, or NULL when unset or empty. */
+static const char *
+ctl_env(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && v[0] != '\0' ? v : NULL;
+}
+
 /* Fills ctl with the defaults and the environment. */
 static void
 ctl_defaults(struct ctl *ctl)
@@ -443,6 +481,12 @@ ctl_defaults(struct ctl *ctl)
 	ctl->token = getenv("HOTLINE_TOKEN");
 	ctl->role = HOTLINE__ROLE__ROLE_UNSPECIFIED;
 	ctl->timeout_ms = CTL_DEFAULT_TIMEOUT_MS;
+	ctl->tls_opts.ca_file = ctl_env("HOTLINE_CA");
+	ctl->tls_opts.cert_file = ctl_env("HOTLINE_CERT");
+	ctl->tls_opts.key_file = ctl_env("HOTLINE_KEY");
+	ctl->tls_opts.server_name = ctl_env("HOTLINE_SERVER_NAME");
+	ctl->tls = ctl_env("HOTLINE_TLS") != NULL &&
+	    strcmp(ctl_env("HOTLINE_TLS"), "0") != 0;
 }
 
 /* Applies one global option; returns 0, or -1 on a bad value. */
@@ -469,6 +513,21 @@ ctl_global_option(struct ctl *ctl, int ch, const char *arg)
 			return 0;
 		fprintf(stderr, "hotlinectl: unknown role %s\n", arg);
 		return -1;
+	case CTL_OPT_TLS:
+		ctl->tls = 1;
+		return 0;
+	case CTL_OPT_CA:
+		ctl->tls_opts.ca_file = arg;
+		return 0;
+	case CTL_OPT_CERT:
+		ctl->tls_opts.cert_file = arg;
+		return 0;
+	case CTL_OPT_KEY:
+		ctl->tls_opts.key_file = arg;
+		return 0;
+	case CTL_OPT_SERVER_NAME:
+		ctl->tls_opts.server_name = arg;
+		return 0;
 	case 'T':
 		if (ctl_parse_number(arg, 86400000, &v) == 0) {
 			ctl->timeout_ms = (int)v;
@@ -492,6 +551,11 @@ ctl_globals(struct ctl *ctl, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "tls", no_argument, NULL, CTL_OPT_TLS },
+		{ "ca", required_argument, NULL, CTL_OPT_CA },
+		{ "cert", required_argument, NULL, CTL_OPT_CERT },
+		{ "key", required_argument, NULL, CTL_OPT_KEY },
+		{ "server-name", required_argument, NULL, CTL_OPT_SERVER_NAME },
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch;
@@ -503,6 +567,10 @@ ctl_globals(struct ctl *ctl, int argc, char **argv)
 		if (ctl_global_option(ctl, ch, optarg) == -1)
 			return -1;
 	}
+	/* A CA, a client certificate or a server name means TLS. */
+	if (ctl->tls_opts.ca_file != NULL || ctl->tls_opts.cert_file != NULL ||
+	    ctl->tls_opts.server_name != NULL)
+		ctl->tls = 1;
 	return 0;
 }
 

@@ -1,181 +1,165 @@
-/* Salted PBKDF2-HMAC-SHA256 credential hashes; libc and OpenSSL only. */
-#include <stdio.h>
+/* Principals' credential hashes: argon2id in the PHC string form (libargon2), legacy PBKDF2 still verified. */
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
+#include <argon2.h>
 #include <openssl/rand.h>
 
 #include "hotlined.h"
 
 /*
- * The stored form is "pbkdf2-sha256$<iterations>$<salt>$<key>" with salt and
- * key in standard base64 with padding, the same as
- * hashlib.pbkdf2_hmac("sha256", token, salt, iterations, 32) in Python.
+ * The stored form is libargon2's encoded string, the PHC form
+ * "$argon2id$v=19$m=<KiB>,t=<passes>,p=<lanes>$<salt>$<hash>" with salt and
+ * hash in standard base64 without padding. What argon2_hash in Python's
+ * argon2-cffi or the argon2(1) tool print is accepted as it is.
  */
-#define AUTH_PREFIX "pbkdf2-sha256$"
-#define AUTH_MIN_ITERATIONS 1000u
-#define AUTH_MAX_ITERATIONS 10000000u
+#define AUTH_ARGON2_PREFIX "$argon2id$v=19$"
 #define AUTH_SALT_LEN 16	/* what auth_hash makes */
-#define AUTH_SALT_MIN 8		/* what auth_verify accepts */
+#define AUTH_HASH_LEN 32
+#define AUTH_SALT_MIN 8		/* bytes; what auth_hash_valid accepts */
 #define AUTH_SALT_MAX 64
-#define AUTH_KEY_LEN 32
-#define AUTH_B64_MAX 128	/* longest base64 text decoded */
+#define AUTH_HASH_MIN 16
+#define AUTH_HASH_MAX 64
+#define AUTH_B64_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
-struct auth_parsed {
-	unsigned iterations;
-	unsigned char salt[AUTH_SALT_MAX];
-	size_t saltlen;
-	unsigned char key[AUTH_KEY_LEN];
-};
-
-/* Derives the AUTH_KEY_LEN-byte key for token; returns 0, or -1 on failure. */
+/* Reads "<name>=<decimal>" at *s into *v within min..max; advances *s. */
 static int
-auth_derive(const char *token, const unsigned char *salt, size_t saltlen,
-    unsigned iterations, unsigned char *key)
+auth_param(const char **s, char name, unsigned long min, unsigned long max,
+    unsigned long *v)
 {
-	if (PKCS5_PBKDF2_HMAC(token, (int)strlen(token), salt, (int)saltlen,
-	    (int)iterations, EVP_sha256(), AUTH_KEY_LEN, key) != 1)
+	const char *p = *s;
+	unsigned long n = 0;
+	size_t digits = 0;
+
+	if (p[0] != name || p[1] != '=')
 		return -1;
+	for (p += 2; *p >= '0' && *p <= '9' && digits < 10; p++, digits++)
+		n = n * 10 + (unsigned long)(*p - '0');
+	if (digits == 0 || (digits > 1 && p[-(long)digits] == '0') ||
+	    n < min || n > max)
+		return -1;
+	*v = n;
+	*s = p;
 	return 0;
 }
 
-/*
- * Decodes the len base64 characters at in into out (room for outmax bytes).
- * Only the canonical encoding is accepted: it must re-encode to the same
- * text. Returns the number of bytes, or -1.
- */
+/* Checks unpadded base64 of len characters that decodes to min..max bytes. */
 static int
-auth_b64_decode(const char *in, size_t len, unsigned char *out, size_t outmax)
+auth_b64_ok(const char *s, size_t len, size_t min, size_t max)
 {
-	unsigned char bytes[AUTH_B64_MAX];
-	char again[AUTH_B64_MAX + 1];
-	int n;
+	size_t bytes = len / 4 * 3 + (len % 4 == 0 ? 0 : len % 4 - 1);
 
-	if (len == 0 || len % 4 != 0 || len > AUTH_B64_MAX)
-		return -1;
-	n = EVP_DecodeBlock(bytes, (const unsigned char *)in, (int)len);
-	if (n < 0)
-		return -1;
-	if (in[len - 1] == '=')
-		n--;
-	if (in[len - 2] == '=')
-		n--;
-	if (n <= 0 || (size_t)n > outmax)
-		return -1;
-	EVP_EncodeBlock((unsigned char *)again, bytes, n);
-	if (strlen(again) != len || memcmp(again, in, len) != 0)
-		return -1;
-	memcpy(out, bytes, (size_t)n);
-	return n;
+	if (len % 4 == 1 || strspn(s, AUTH_B64_CHARS) < len)
+		return 0;
+	return bytes >= min && bytes <= max;
 }
 
-/* Parses the decimal iteration count (len characters at s); returns 0 or -1. */
+/*
+ * Parses an argon2id string's parameters into cost (NULL: not wanted) and
+ * checks salt and hash; returns 0 or -1.
+ */
 static int
-auth_parse_iterations(const char *s, size_t len, unsigned *iterations)
+auth_argon2_parse(const char *stored, struct auth_cost *cost)
 {
-	unsigned long v = 0;
-	size_t i;
+	const char *s = stored + strlen(AUTH_ARGON2_PREFIX), *hash;
+	unsigned long m, t, p;
 
-	if (len == 0 || len > 8 || s[0] == '0')
+	if (auth_param(&s, 'm', AUTH_MIN_MEMORY_KIB, AUTH_MAX_MEMORY_KIB,
+	    &m) == -1 || *s++ != ',' ||
+	    auth_param(&s, 't', 1, AUTH_MAX_PASSES, &t) == -1 || *s++ != ',' ||
+	    auth_param(&s, 'p', 1, AUTH_MAX_LANES, &p) == -1 || *s++ != '$')
 		return -1;
-	for (i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (unsigned long)(s[i] - '0');
+	if (m < 8 * p || (hash = strchr(s, '$')) == NULL ||
+	    !auth_b64_ok(s, (size_t)(hash - s), AUTH_SALT_MIN, AUTH_SALT_MAX) ||
+	    !auth_b64_ok(hash + 1, strlen(hash + 1), AUTH_HASH_MIN,
+	    AUTH_HASH_MAX))
+		return -1;
+	if (cost != NULL) {
+		cost->memory_kib = (unsigned)m;
+		cost->passes = (unsigned)t;
+		cost->lanes = (unsigned)p;
 	}
-	if (v < AUTH_MIN_ITERATIONS || v > AUTH_MAX_ITERATIONS)
-		return -1;
-	*iterations = (unsigned)v;
 	return 0;
 }
 
-/* Splits and decodes a stored hash string; returns 0, or -1 if malformed. */
+/* Returns 1 if stored starts like an argon2id string. */
 static int
-auth_parse(const char *stored, struct auth_parsed *p)
+auth_is_argon2(const char *stored)
 {
-	const char *iter, *salt, *key;
-	int n;
-
-	if (stored == NULL ||
-	    strncmp(stored, AUTH_PREFIX, strlen(AUTH_PREFIX)) != 0)
-		return -1;
-	iter = stored + strlen(AUTH_PREFIX);
-	if ((salt = strchr(iter, '$')) == NULL)
-		return -1;
-	salt++;
-	if ((key = strchr(salt, '$')) == NULL)
-		return -1;
-	key++;
-	if (auth_parse_iterations(iter, (size_t)(salt - 1 - iter),
-	    &p->iterations) == -1)
-		return -1;
-	n = auth_b64_decode(salt, (size_t)(key - 1 - salt), p->salt,
-	    sizeof p->salt);
-	if (n < AUTH_SALT_MIN)
-		return -1;
-	p->saltlen = (size_t)n;
-	if (auth_b64_decode(key, strlen(key), p->key, sizeof p->key) !=
-	    AUTH_KEY_LEN)
-		return -1;
-	return 0;
+	return strncmp(stored, AUTH_ARGON2_PREFIX,
+	    strlen(AUTH_ARGON2_PREFIX)) == 0;
 }
 
-/*
- * Returns a newly allocated hash string for token with a fresh random salt,
- * or NULL if iterations is out of range or the random source failed.
- */
+/* See hotlined.h. */
 char *
-auth_hash(const char *token, unsigned iterations)
+auth_hash(const char *token, const struct auth_cost *cost)
 {
-	unsigned char salt[AUTH_SALT_LEN], key[AUTH_KEY_LEN];
-	char salt64[4 * ((AUTH_SALT_LEN + 2) / 3) + 1];
-	char key64[4 * ((AUTH_KEY_LEN + 2) / 3) + 1];
+	static const struct auth_cost dflt = { AUTH_DEFAULT_MEMORY_KIB,
+	    AUTH_DEFAULT_PASSES, AUTH_DEFAULT_LANES };
+	unsigned char salt[AUTH_SALT_LEN];
+	size_t len;
 	char *out;
-	size_t outlen;
 
-	if (iterations < AUTH_MIN_ITERATIONS ||
-	    iterations > AUTH_MAX_ITERATIONS)
+	if (cost == NULL)
+		cost = &dflt;
+	if (token == NULL || cost->memory_kib < AUTH_MIN_MEMORY_KIB ||
+	    cost->memory_kib > AUTH_MAX_MEMORY_KIB || cost->passes < 1 ||
+	    cost->passes > AUTH_MAX_PASSES || cost->lanes < 1 ||
+	    cost->lanes > AUTH_MAX_LANES || cost->memory_kib < 8 * cost->lanes)
 		return NULL;
 	if (RAND_bytes(salt, sizeof salt) != 1)
 		return NULL;
-	if (auth_derive(token, salt, sizeof salt, iterations, key) == -1)
+	len = argon2_encodedlen(cost->passes, cost->memory_kib, cost->lanes,
+	    sizeof salt, AUTH_HASH_LEN, Argon2_id);
+	if ((out = malloc(len)) == NULL)
 		return NULL;
-	EVP_EncodeBlock((unsigned char *)salt64, salt, sizeof salt);
-	EVP_EncodeBlock((unsigned char *)key64, key, sizeof key);
-	OPENSSL_cleanse(key, sizeof key);
-	outlen = strlen(AUTH_PREFIX) + 8 + 1 + strlen(salt64) + 1 +
-	    strlen(key64) + 1;
-	if ((out = malloc(outlen)) == NULL)
+	if (argon2id_hash_encoded(cost->passes, cost->memory_kib, cost->lanes,
+	    token, strlen(token), salt, sizeof salt, AUTH_HASH_LEN, out,
+	    len) != ARGON2_OK) {
+		free(out);
 		return NULL;
-	snprintf(out, outlen, "%s%u$%s$%s", AUTH_PREFIX, iterations, salt64,
-	    key64);
+	}
 	return out;
 }
 
-/* Returns 1 if stored is a well-formed hash string that auth_verify accepts. */
+/* See hotlined.h. */
 int
 auth_hash_valid(const char *stored)
 {
-	struct auth_parsed p;
-
-	return auth_parse(stored, &p) == 0;
+	if (stored == NULL)
+		return 0;
+	if (auth_is_argon2(stored))
+		return auth_argon2_parse(stored, NULL) == 0;
+	return pbkdf2_valid(stored);
 }
 
-/* Returns 1 if token matches stored (compared in constant time), else 0. */
+/* See hotlined.h. */
+int
+auth_hash_legacy(const char *stored)
+{
+	return stored != NULL && !auth_is_argon2(stored) &&
+	    pbkdf2_valid(stored);
+}
+
+/* See hotlined.h. */
+int
+auth_hash_cost(const char *stored, struct auth_cost *cost)
+{
+	if (stored == NULL || !auth_is_argon2(stored))
+		return -1;
+	return auth_argon2_parse(stored, cost);
+}
+
+/* See hotlined.h. */
 int
 auth_verify(const char *stored, const char *token)
 {
-	struct auth_parsed p;
-	unsigned char key[AUTH_KEY_LEN];
-	int ok;
-
-	if (token == NULL || auth_parse(stored, &p) == -1)
+	if (stored == NULL || token == NULL)
 		return 0;
-	if (auth_derive(token, p.salt, p.saltlen, p.iterations, key) == -1)
+	if (!auth_is_argon2(stored))
+		return pbkdf2_verify(stored, token);
+	if (auth_argon2_parse(stored, NULL) == -1)
 		return 0;
-	ok = CRYPTO_memcmp(key, p.key, sizeof key) == 0;
-	OPENSSL_cleanse(key, sizeof key);
-	return ok;
+	/* libargon2 compares in constant time and wipes its buffers. */
+	return argon2id_verify(stored, token, strlen(token)) == ARGON2_OK;
 }

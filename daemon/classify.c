@@ -1,10 +1,8 @@
-/* The dispatch catalogue (派单目录) and its emergencies compiled into one Hyperscan database, and ticket scoring. */
+/* The dispatch catalogue (派单目录) and its emergencies compiled with Hyperscan (matcher.c), and ticket scoring. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <hs/hs.h>
 
 #include "hotlined.h"
 
@@ -30,8 +28,7 @@ struct pattern {
  * pattern_hit, entry_hit, scores and best_weight are all zero.
  */
 struct catalogue {
-	hs_database_t *db;		/* NULL when there are no expressions */
-	hs_scratch_t *scratch;
+	struct matcher matcher;		/* every expression, by its index */
 	const struct catalogue_entry *entries;
 	size_t nentries;
 	const struct emergency *emergencies;
@@ -197,93 +194,49 @@ catalogue_number_patterns(struct catalogue *cat)
 	cat->first_pattern[cat->nentries + cat->nemergencies] = cat->npatterns;
 }
 
-/*
- * Returns a literal keyword as a Hyperscan expression: every ASCII byte
- * that is not a letter or digit is written \xHH, other bytes (UTF-8
- * sequences) stay as they are. A new string.
- */
-static char *
-catalogue_escape(const char *literal)
-{
-	char *out = xmalloc(4 * strlen(literal) + 1), *o = out;
-	const unsigned char *s;
-
-	for (s = (const unsigned char *)literal; *s != '\0'; s++) {
-		if (*s >= 0x80 || (*s >= '0' && *s <= '9') ||
-		    (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z'))
-			*o++ = (char)*s;
-		else
-			o += sprintf(o, "\\x%02x", *s);
-	}
-	*o = '\0';
-	return out;
-}
-
-/* Describes a Hyperscan compile error in err, naming the entry or emergency. */
+/* Describes a compile error in err, naming the entry or emergency at fault. */
 static void
-catalogue_compile_error(const struct catalogue *cat, hs_compile_error_t *cerr,
-    char *err, size_t errlen)
+catalogue_compile_error(const struct catalogue *cat, size_t bad,
+    const char *why, char *err, size_t errlen)
 {
 	const struct pattern *p;
 
-	if (cerr == NULL) {
-		snprintf(err, errlen, "hyperscan: cannot compile the catalogue");
+	if (bad >= cat->npatterns) {
+		snprintf(err, errlen, "hyperscan: %s", why);
 		return;
 	}
-	if (cerr->expression >= 0 && (size_t)cerr->expression < cat->npatterns) {
-		p = &cat->patterns[cerr->expression];
-		if (p->owner < cat->nentries)
-			snprintf(err, errlen, "entry %zu: %s \"%s\": "
-			    "hyperscan: %s", p->owner, p->regex ? "pattern" :
-			    "keyword", p->text, cerr->message);
-		else
-			snprintf(err, errlen, "emergency %zu: %s \"%s\": "
-			    "hyperscan: %s", p->owner - cat->nentries,
-			    p->regex ? "pattern" : "keyword", p->text,
-			    cerr->message);
-	} else
-		snprintf(err, errlen, "hyperscan: %s", cerr->message);
-	hs_free_compile_error(cerr);
+	p = &cat->patterns[bad];
+	if (p->owner < cat->nentries)
+		snprintf(err, errlen, "entry %zu: %s \"%s\": hyperscan: %s",
+		    p->owner, p->regex ? "pattern" : "keyword", p->text, why);
+	else
+		snprintf(err, errlen, "emergency %zu: %s \"%s\": hyperscan: %s",
+		    p->owner - cat->nentries, p->regex ? "pattern" : "keyword",
+		    p->text, why);
 }
 
 /*
- * Compiles every expression into cat->db: literal keywords escaped, as
- * bytes; patterns as UTF-8 expressions with Unicode classes. Each reports
- * at most one match per scan. Returns 0 or -1.
+ * Compiles every expression into cat->matcher: literal keywords as bytes,
+ * patterns as UTF-8 expressions with Unicode classes. Returns 0 or -1.
  */
 static int
 catalogue_build_db(struct catalogue *cat, char *err, size_t errlen)
 {
-	char **exprs = xcalloc(cat->npatterns, sizeof *exprs);
-	unsigned *flags = xcalloc(cat->npatterns, sizeof *flags);
-	unsigned *ids = xcalloc(cat->npatterns, sizeof *ids);
-	hs_compile_error_t *cerr = NULL;
-	size_t p;
+	struct matcher_expr *exprs = xcalloc(cat->npatterns, sizeof *exprs);
+	char why[512];
+	size_t p, bad;
 	int rc = 0;
 
 	for (p = 0; p < cat->npatterns; p++) {
-		const struct pattern *pt = &cat->patterns[p];
-
-		exprs[p] = pt->regex ? xstrdup(pt->text) :
-		    catalogue_escape(pt->text);
-		flags[p] = HS_FLAG_SINGLEMATCH | (pt->regex ?
-		    HS_FLAG_UTF8 | HS_FLAG_UCP : 0);
-		ids[p] = (unsigned)p;
+		exprs[p].text = cat->patterns[p].text;
+		exprs[p].regex = cat->patterns[p].regex;
 	}
-	if (hs_compile_multi((const char *const *)exprs, flags, ids,
-	    (unsigned)cat->npatterns, HS_MODE_BLOCK, NULL, &cat->db,
-	    &cerr) != HS_SUCCESS) {
-		catalogue_compile_error(cat, cerr, err, errlen);
-		rc = -1;
-	} else if (hs_alloc_scratch(cat->db, &cat->scratch) != HS_SUCCESS) {
-		snprintf(err, errlen, "hyperscan: cannot allocate scratch");
+	if (matcher_compile(&cat->matcher, exprs, cat->npatterns, &bad, why,
+	    sizeof why) == -1) {
+		catalogue_compile_error(cat, bad, why, err, errlen);
 		rc = -1;
 	}
-	for (p = 0; p < cat->npatterns; p++)
-		free(exprs[p]);
 	free(exprs);
-	free(flags);
-	free(ids);
 	return rc;
 }
 
@@ -364,8 +317,7 @@ catalogue_free(struct catalogue *cat)
 {
 	if (cat == NULL)
 		return;
-	hs_free_scratch(cat->scratch);
-	hs_free_database(cat->db);
+	matcher_free(&cat->matcher);
 	free(cat->entry_department);
 	free(cat->first_pattern);
 	free(cat->patterns);
@@ -379,27 +331,22 @@ catalogue_free(struct catalogue *cat)
 	free(cat);
 }
 
-/* Hyperscan match callback: marks the expression and its entry as seen. */
-static int
-classify_on_match(unsigned int id, unsigned long long from,
-    unsigned long long to, unsigned int flags, void *arg)
+/* Match callback: marks the expression and its entry as seen. */
+static void
+classify_on_match(size_t id, void *arg)
 {
 	struct classify_run *run = arg;
 	const struct catalogue *cat = run->cat;
 	const struct pattern *p = &cat->patterns[id];
 
-	(void)from;
-	(void)to;
-	(void)flags;
 	if (cat->pattern_hit[id])
-		return 0;	/* seen in the title already */
+		return;	/* seen in the title already */
 	cat->pattern_hit[id] = 1;
 	cat->pattern_hits[run->npattern_hits++] = id;
 	if (p->role == PATTERN_ENTRY && !cat->entry_hit[p->owner]) {
 		cat->entry_hit[p->owner] = 1;
 		cat->hits[run->nhits++] = p->owner;
 	}
-	return 0;
 }
 
 /* Scans one text (NULL or empty: nothing); returns 0, or -1 on failure. */
@@ -412,10 +359,8 @@ classify_scan(struct classify_run *run, const char *text)
 		return 0;
 	if (len > UINT_MAX)
 		return -1;
-	if (hs_scan(run->cat->db, text, (unsigned)len, 0, run->cat->scratch,
-	    classify_on_match, run) != HS_SUCCESS)
-		return -1;
-	return 0;
+	return matcher_scan(&run->cat->matcher, text, (unsigned)len,
+	    classify_on_match, run);
 }
 
 /* Returns 1 if name is one of the n strings of list (none: any name is). */
@@ -606,7 +551,7 @@ classify_ticket(const struct catalogue *cat, const struct routing_spec *routing,
 
 	memset(out, 0, sizeof *out);
 	out->total = routing->prior;
-	if (cat->db == NULL)
+	if (cat->matcher.db == NULL)
 		return 0;
 	if (classify_scan(&run, in->title) == -1 ||
 	    classify_scan(&run, in->content) == -1)

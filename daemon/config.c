@@ -472,11 +472,99 @@ config_load_unix(struct listen_spec *l, const struct config_group *g)
 	return config_mode(g, &l->unix_mode);
 }
 
-/* Reads one listen group: address, or unix and mode. */
+static char *config_relative(const char *base, const char *path);
+
+/* Copies file member name of g, relative to the config file's directory. */
+static int
+config_path(const struct config_group *g, const char *name, int flags,
+    char **out)
+{
+	char *raw;
+
+	if (config_string(g, name, flags | CONFIG_NONEMPTY, &raw) == -1)
+		return -1;
+	*out = raw != NULL ? config_relative(g->r->file, raw) : NULL;
+	free(raw);
+	return 0;
+}
+
+/* Reads a TCP listener's tls group: certificate, key, optional client CA. */
+static int
+config_load_tls(struct listen_spec *l, const struct config_group *parent)
+{
+	static const char *const keys[] = { "cert", "key", "client_ca",
+	    "require_client_cert", NULL };
+	struct config_group g;
+	long long require;
+
+	if (config_subgroup(parent, "tls", 0, &g) == -1)
+		return -1;
+	if (g.s == NULL)
+		return 0;
+	l->tls = xcalloc(1, sizeof *l->tls);
+	if (config_check_keys(&g, keys) == -1 ||
+	    config_path(&g, "cert", CONFIG_REQUIRED, &l->tls->cert) == -1 ||
+	    config_path(&g, "key", CONFIG_REQUIRED, &l->tls->key) == -1 ||
+	    config_path(&g, "client_ca", 0, &l->tls->client_ca) == -1 ||
+	    config_flag(&g, "require_client_cert", 0, &require) == -1)
+		return -1;
+	l->tls->require_client_cert = (int)require;
+	if (require && l->tls->client_ca == NULL)
+		return config_fail(g.r, config_member(&g,
+		    "require_client_cert"), g.key,
+		    "require_client_cert needs client_ca");
+	return 0;
+}
+
+/* Returns 1 if host (an address as inet_pton reads it) is a loopback address. */
+static int
+config_loopback(const char *host)
+{
+	struct in6_addr a6;
+	struct in_addr a4;
+
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, host, &a6) != 1)
+		return 0;
+	if (IN6_IS_ADDR_V4MAPPED(&a6))
+		return a6.s6_addr[12] == 127;
+	return IN6_IS_ADDR_LOOPBACK(&a6);
+}
+
+/*
+ * Reads TLS and plaintext_nonloopback of a TCP listener: plain TCP only on
+ * a loopback address unless the file says plaintext_nonloopback = true.
+ */
+static int
+config_load_security(struct listen_spec *l, const struct config_group *g)
+{
+	long long plain;
+	char key[CONFIG_KEY_MAX];
+
+	if (config_load_tls(l, g) == -1 ||
+	    config_flag(g, "plaintext_nonloopback", 0, &plain) == -1)
+		return -1;
+	config_key(key, g->key, "plaintext_nonloopback");
+	if (plain && l->tls != NULL)
+		return config_fail(g->r, config_member(g,
+		    "plaintext_nonloopback"), key, "not with tls");
+	if (l->tls == NULL && !plain && !config_loopback(l->host))
+		return config_fail(g->r, config_member(g, "address"), g->key,
+		    "plain TCP on the non-loopback address %s: add tls = { "
+		    "cert = \"...\"; key = \"...\"; } or, to send tokens "
+		    "and tickets unencrypted on purpose, plaintext_nonloopback "
+		    "= true", l->host);
+	return 0;
+}
+
+/* Reads one listen group: address (with tls), or unix and mode. */
 static int
 config_load_listen(struct listen_spec *l, const struct config_group *g)
 {
-	static const char *const keys[] = { "address", "unix", "mode", NULL };
+	static const char *const keys[] = { "address", "unix", "mode", "tls",
+	    "plaintext_nonloopback", NULL };
+	char key[CONFIG_KEY_MAX];
 	char *address = NULL;
 	int rc;
 
@@ -488,8 +576,14 @@ config_load_listen(struct listen_spec *l, const struct config_group *g)
 		rc = config_fail(g->r, g->s, g->key,
 		    "give either address or unix");
 	else if (address != NULL)
-		rc = config_load_tcp(l, g, address);
-	else
+		rc = config_load_tcp(l, g, address) == -1 ? -1 :
+		    config_load_security(l, g);
+	else if (config_member(g, "tls") != NULL ||
+	    config_member(g, "plaintext_nonloopback") != NULL) {
+		config_key(key, g->key, config_member(g, "tls") != NULL ?
+		    "tls" : "plaintext_nonloopback");
+		rc = config_fail(g->r, g->s, key, "only for TCP listeners");
+	} else
 		rc = config_load_unix(l, g);
 	free(address);
 	return rc;
@@ -515,7 +609,49 @@ config_load_listens(struct config *conf, const struct config_group *root)
 	return 0;
 }
 
-/* Reads where Redis is: unix, or host and port. */
+/*
+ * Reads redis.sentinels ("IP:port" strings) and redis.master, the name the
+ * sentinels know the master by; neither unix, host nor port may be given.
+ */
+static int
+config_load_redis_sentinels(struct redis_spec *rs, const struct config_group *g)
+{
+	static const char *const direct[] = { "unix", "host", "port", NULL };
+	char **list, key[CONFIG_KEY_MAX];
+	struct listen_spec addr;
+	size_t i, n;
+	int rc = 0;
+
+	for (i = 0; direct[i] != NULL; i++)
+		if (config_member(g, direct[i]) != NULL) {
+			config_key(key, g->key, direct[i]);
+			return config_fail(g->r, config_member(g, direct[i]), key,
+			    "give either sentinels (with master) or %s",
+			    i == 0 ? "unix" : "host and port");
+		}
+	if (config_string(g, "master", CONFIG_REQUIRED | CONFIG_NONEMPTY,
+	    &rs->master) == -1 ||
+	    config_strings(g, "sentinels", CONFIG_NONEMPTY, 64, &list, &n) == -1)
+		return -1;
+	rs->sentinels = xcalloc(n, sizeof *rs->sentinels);
+	for (i = 0; i < n; i++) {
+		memset(&addr, 0, sizeof addr);
+		if (rc == 0 && config_parse_address(list[i], &addr) == -1) {
+			config_keyf(key, "%s.sentinels[%zu]", g->key, i);
+			rc = config_fail(g->r, config_setting_get_elem(
+			    config_member(g, "sentinels"), (unsigned)i), key,
+			    "\"%s\" is not \"IPv4:port\" or \"[IPv6]:port\"",
+			    list[i]);
+		}
+		rs->sentinels[rs->nsentinels].host = addr.host;
+		rs->sentinels[rs->nsentinels++].port = addr.port;
+		free(list[i]);
+	}
+	free(list);
+	return rc;
+}
+
+/* Reads where Redis is: unix, host and port, or sentinels and master. */
 static int
 config_load_redis_address(struct redis_spec *rs, const struct config_group *g)
 {
@@ -523,6 +659,11 @@ config_load_redis_address(struct redis_spec *rs, const struct config_group *g)
 	long long v;
 	int need_tcp;
 
+	if (config_member(g, "sentinels") != NULL)
+		return config_load_redis_sentinels(rs, g);
+	if (config_member(g, "master") != NULL)
+		return config_fail(g->r, config_member(g, "master"), "redis.master",
+		    "only with redis.sentinels");
 	if (config_string(g, "unix", CONFIG_NONEMPTY, &rs->unix_path) == -1)
 		return -1;
 	need_tcp = rs->unix_path == NULL ? CONFIG_REQUIRED : 0;
@@ -542,10 +683,11 @@ static int
 config_load_redis(struct config *conf, const struct config_group *root)
 {
 	static const char *const keys[] = { "host", "port", "unix", "db",
-	    "password", "timeout_ms", "feed_maxlen", NULL };
+	    "password", "timeout_ms", "feed_maxlen", "sentinels", "master",
+	    "wait_replicas", "wait_timeout_ms", NULL };
 	struct redis_spec *rs = &conf->redis;
 	struct config_group g;
-	long long db, timeout, maxlen;
+	long long db, timeout, maxlen, replicas, wait;
 
 	if (config_subgroup(root, "redis", CONFIG_REQUIRED, &g) == -1 ||
 	    config_check_keys(&g, keys) == -1 ||
@@ -553,8 +695,18 @@ config_load_redis(struct config *conf, const struct config_group *root)
 	    config_int(&g, "db", 0, 0, INT_MAX, &db) == -1 ||
 	    config_string(&g, "password", 0, &rs->password) == -1 ||
 	    config_int(&g, "timeout_ms", 2000, 100, 60000, &timeout) == -1 ||
-	    config_int(&g, "feed_maxlen", 10000, 100, 10000000, &maxlen) == -1)
+	    config_int(&g, "feed_maxlen", 10000, 100, 10000000, &maxlen) == -1 ||
+	    config_int(&g, "wait_replicas", 0, 0, 64, &replicas) == -1 ||
+	    config_int(&g, "wait_timeout_ms", timeout / 2, 1, 60000,
+	    &wait) == -1)
 		return -1;
+	/* The watchdog must not drop the link while WAIT is still waiting. */
+	if (replicas > 0 && wait >= timeout)
+		return config_fail(g.r, config_member(&g, "wait_timeout_ms"),
+		    "redis.wait_timeout_ms", "must be below redis.timeout_ms "
+		    "(%lld)", timeout);
+	rs->wait_replicas = (int)replicas;
+	rs->wait_timeout_ms = (int)wait;
 	if (rs->password != NULL && rs->password[0] == '\0') {
 		free(rs->password);
 		rs->password = NULL;
@@ -571,10 +723,11 @@ config_load_limits(struct config *conf, const struct config_group *root)
 {
 	static const char *const keys[] = { "max_frame", "max_field",
 	    "max_connections", "output_limit", "requests_per_turn",
-	    "drain_timeout_ms", NULL };
+	    "drain_timeout_ms", "max_store_pending", "write_timeout_ms",
+	    "hello_timeout_ms", NULL };
 	struct limits *l = &conf->limits;
 	struct config_group g;
-	long long frame, field, conns, output, turn, drain;
+	long long frame, field, conns, output, turn, drain, store, wto, hello;
 
 	if (config_subgroup(root, "limits", 0, &g) == -1)
 		return -1;
@@ -587,7 +740,12 @@ config_load_limits(struct config *conf, const struct config_group *root)
 	    config_int(&g, "output_limit", 8388608, 65536, 1073741824,
 	    &output) == -1 ||
 	    config_int(&g, "requests_per_turn", 32, 1, 10000, &turn) == -1 ||
-	    config_int(&g, "drain_timeout_ms", 5000, 0, 600000, &drain) == -1)
+	    config_int(&g, "drain_timeout_ms", 5000, 0, 600000, &drain) == -1 ||
+	    config_int(&g, "max_store_pending", 10000, 10, 10000000,
+	    &store) == -1 ||
+	    config_int(&g, "write_timeout_ms", 60000, 0, 86400000, &wto) == -1 ||
+	    config_int(&g, "hello_timeout_ms", 10000, 100, 600000,
+	    &hello) == -1)
 		return -1;
 	l->max_frame = (size_t)frame;
 	l->max_field = (size_t)field;
@@ -595,6 +753,39 @@ config_load_limits(struct config *conf, const struct config_group *root)
 	l->output_limit = (size_t)output;
 	l->requests_per_turn = (int)turn;
 	l->drain_timeout_ms = (int)drain;
+	l->max_store_pending = (int)store;
+	l->write_timeout_ms = (int)wto;
+	l->hello_timeout_ms = (int)hello;
+	return 0;
+}
+
+/* Reads the optional auth group: the credential cache and the failed-hello limit. */
+static int
+config_load_auth(struct config *conf, const struct config_group *root)
+{
+	static const char *const keys[] = { "cache_entries", "cache_ttl_s",
+	    "failures_burst", "failures_per_minute", "limit_addresses", NULL };
+	struct auth_spec *a = &conf->auth;
+	struct config_group g;
+	long long entries, ttl, burst, rate, addresses;
+
+	if (config_subgroup(root, "auth", 0, &g) == -1)
+		return -1;
+	if (g.s != NULL && config_check_keys(&g, keys) == -1)
+		return -1;
+	if (config_int(&g, "cache_entries", 4096, 0, 1048576, &entries) == -1 ||
+	    config_int(&g, "cache_ttl_s", 3600, 1, 604800, &ttl) == -1 ||
+	    config_int(&g, "failures_burst", 10, 1, 100000, &burst) == -1 ||
+	    config_int(&g, "failures_per_minute", 6, 1, 6000000,
+	    &rate) == -1 ||
+	    config_int(&g, "limit_addresses", 4096, 16, 1048576,
+	    &addresses) == -1)
+		return -1;
+	a->cache_entries = (int)entries;
+	a->cache_ttl_s = (int)ttl;
+	a->failures_burst = (int)burst;
+	a->failures_per_minute = (int)rate;
+	a->limit_addresses = (int)addresses;
 	return 0;
 }
 
@@ -702,6 +893,46 @@ config_load_hot_spots(struct config *conf, const struct config_group *root)
 	hs->count = (int)count;
 	hs->window_ms = minutes * 60000LL;
 	hs->simhash_bits = (int)bits;
+	return 0;
+}
+
+/*
+ * Reads the optional assessment group (考核): the score's weights per
+ * indicator, in points, and the tickets a department needs to be ranked.
+ */
+static int
+config_load_assessment(struct config *conf, const struct config_group *root)
+{
+	static const char *const keys[] = { "weights", "min_tickets", NULL };
+	struct assessment_spec *as = &conf->assessment;
+	struct config_group g, w;
+	double sum = 0;
+	long long min;
+	size_t i;
+
+	stats_default_assessment(as);
+	if (config_subgroup(root, "assessment", 0, &g) == -1)
+		return -1;
+	if (g.s == NULL)
+		return 0;
+	if (config_check_keys(&g, keys) == -1 ||
+	    config_int(&g, "min_tickets", as->min_tickets, 0, 1000000,
+	    &min) == -1 || config_subgroup(&g, "weights", 0, &w) == -1)
+		return -1;
+	as->min_tickets = (int)min;
+	if (w.s == NULL)
+		return 0;
+	if (config_check_keys(&w, stats_indicator_names) == -1)
+		return -1;
+	for (i = 0; i < STATS_NINDICATORS; i++) {
+		if (config_float(&w, stats_indicator_names[i], 0, 0, 1000,
+		    &as->weights[i]) == -1)
+			return -1;
+		sum += as->weights[i];
+	}
+	if (sum <= 0)
+		return config_fail(g.r, w.s, "assessment.weights",
+		    "at least one weight must be above 0");
 	return 0;
 }
 
@@ -951,13 +1182,78 @@ config_principal_id(const struct config *conf, size_t i,
 	return 0;
 }
 
-/* Reads principals[i]: id, role, department and hashed credential. */
+/* Parses 64 hex digits (pairs may be split by ':') into out; returns 0 or -1. */
+static int
+config_hex32(const char *s, unsigned char out[32])
+{
+	size_t n = 0;
+	unsigned v;
+
+	while (*s != '\0' && n < 32) {
+		if (n > 0 && *s == ':')
+			s++;
+		if (sscanf(s, "%2x", &v) != 1 || strspn(s, "0123456789abcdef"
+		    "ABCDEF") < 2)
+			return -1;
+		out[n++] = (unsigned char)v;
+		s += 2;
+	}
+	return n == 32 && *s == '\0' ? 0 : -1;
+}
+
+/*
+ * Reads a principal's certificate mapping (cert_cn, cert_sha256), unique
+ * among the principals before it.
+ */
+static int
+config_principal_cert(const struct config *conf, size_t i,
+    const struct config_group *g)
+{
+	struct principal *p = &conf->principals[i];
+	char key[CONFIG_KEY_MAX], *hex;
+	size_t j;
+
+	if (config_string(g, "cert_cn", CONFIG_NONEMPTY, &p->cert_cn) == -1 ||
+	    config_string(g, "cert_sha256", CONFIG_NONEMPTY, &hex) == -1)
+		return -1;
+	config_key(key, g->key, "cert_sha256");
+	if (hex != NULL && config_hex32(hex, p->cert_sha256) == -1) {
+		free(hex);
+		return config_fail(g->r, config_member(g, "cert_sha256"), key,
+		    "not 64 hex digits (openssl x509 -noout -fingerprint "
+		    "-sha256 prints them)");
+	}
+	p->has_cert_sha256 = hex != NULL;
+	free(hex);
+	for (j = 0; j < i; j++) {
+		const struct principal *q = &conf->principals[j];
+
+		if (p->cert_cn != NULL && q->cert_cn != NULL &&
+		    strcmp(p->cert_cn, q->cert_cn) == 0) {
+			config_key(key, g->key, "cert_cn");
+			return config_fail(g->r, config_member(g, "cert_cn"),
+			    key, "\"%s\" already maps to principal \"%s\"",
+			    p->cert_cn, q->id);
+		}
+		if (p->has_cert_sha256 && q->has_cert_sha256 &&
+		    memcmp(p->cert_sha256, q->cert_sha256, 32) == 0)
+			return config_fail(g->r, config_member(g,
+			    "cert_sha256"), key, "already maps to principal "
+			    "\"%s\"", q->id);
+	}
+	return 0;
+}
+
+/*
+ * Reads principals[i]: id, role, department, and how it authenticates: a
+ * hashed credential, a client certificate (cert_cn or cert_sha256), or both.
+ */
 static int
 config_load_principal(struct config *conf, size_t i,
     const struct config_group *g)
 {
 	static const char *const keys[] = { "id", "role", "department",
-	    "credential", NULL };
+	    "credential", "cert_cn", "cert_sha256", NULL };
 	struct principal *p = &conf->principals[i];
 	char key[CONFIG_KEY_MAX];
 
@@ -965,14 +1261,15 @@ config_load_principal(struct config *conf, size_t i,
 	    config_principal_id(conf, i, g) == -1 ||
 	    config_role(g, &p->role) == -1 ||
 	    config_principal_department(conf, p, g) == -1 ||
-	    config_string(g, "credential", CONFIG_REQUIRED,
-	    &p->credential) == -1)
+	    config_principal_cert(conf, i, g) == -1 ||
+	    config_string(g, "credential", p->cert_cn == NULL &&
+	    !p->has_cert_sha256 ? CONFIG_REQUIRED : 0, &p->credential) == -1)
 		return -1;
 	config_key(key, g->key, "credential");
-	if (!auth_hash_valid(p->credential))
+	if (p->credential != NULL && !auth_hash_valid(p->credential))
 		return config_fail(g->r, config_member(g, "credential"), key,
-		    "not a pbkdf2-sha256 hash "
-		    "(make one with hotlinectl passwd)");
+		    "not an argon2id hash (make one with hotlinectl "
+		    "passwd)");
 	return 0;
 }
 
@@ -1044,6 +1341,24 @@ config_load_matchers(const struct config_group *g, char ***keywords,
 	    patterns, npatterns) == -1 ? -1 : 0;
 }
 
+/* Checks that e's category, if it has one, is a minor class (小类) of the catalogue's categories. */
+static int
+config_entry_category(const struct config *conf, const struct config_group *g,
+    const struct catalogue_entry *e)
+{
+	char key[CONFIG_KEY_MAX];
+
+	if (e->category[0] == '\0')
+		return 0;
+	config_key(key, g->key, "category");
+	if (category_minor(conf->categories, conf->ncategories,
+	    e->category) == NULL)
+		return config_fail(g->r, config_member(g, "category"), key,
+		    "\"%s\" is not the code of a minor class (小类) in "
+		    "categories", e->category);
+	return 0;
+}
+
 /* Reads entries[i] of the catalogue. */
 static int
 config_load_entry(struct config *conf, size_t i, const struct config_group *g)
@@ -1067,7 +1382,8 @@ config_load_entry(struct config *conf, size_t i, const struct config_group *g)
 		return -1;
 	if (e->category == NULL)
 		e->category = xstrdup("");
-	if (config_normalise_keywords(g, e) == -1)
+	if (config_entry_category(conf, g, e) == -1 ||
+	    config_normalise_keywords(g, e) == -1)
 		return -1;
 	config_key(key, g->key, "department");
 	if (config_department(conf, e->department) == NULL)
@@ -1149,16 +1465,60 @@ config_load_emergencies(struct config *conf, const struct config_group *root)
 	return 0;
 }
 
-/* Reads the catalogue file: its entries list (it may be empty) and emergencies. */
+/* Reads categories[i] of the catalogue: a code and a name. */
+static int
+config_load_category(struct config *conf, size_t i,
+    const struct config_group *g)
+{
+	static const char *const keys[] = { "code", "name", NULL };
+	struct category *c = &conf->categories[i];
+
+	return config_check_keys(g, keys) == -1 ||
+	    config_string(g, "code", CONFIG_REQUIRED | CONFIG_NONEMPTY,
+	    &c->code) == -1 ||
+	    config_string(g, "name", CONFIG_REQUIRED | CONFIG_NONEMPTY,
+	    &c->name) == -1 ? -1 : 0;
+}
+
+/* Reads the catalogue file's optional categories list and checks the tree. */
+static int
+config_load_categories(struct config *conf, const struct config_group *root)
+{
+	const config_setting_t *list;
+	struct config_group g;
+	const char *bad, *why;
+	unsigned i;
+
+	if (config_list(root, "categories", 0, &list) == -1)
+		return -1;
+	if (list == NULL)
+		return 0;
+	conf->ncategories = (size_t)config_setting_length(list);
+	conf->categories = xcalloc(conf->ncategories,
+	    sizeof *conf->categories);
+	for (i = 0; i < conf->ncategories; i++)
+		if (config_element(root, list, "categories", i, &g) == -1 ||
+		    config_load_category(conf, i, &g) == -1)
+			return -1;
+	if (category_check(conf->categories, conf->ncategories, &bad,
+	    &why) == -1)
+		return config_fail(root->r, list, "categories",
+		    "code \"%s\": %s", bad, why);
+	return 0;
+}
+
+/* Reads the catalogue file: categories, its entries list (it may be empty) and emergencies. */
 static int
 config_load_entries(struct config *conf, const struct config_group *root)
 {
-	static const char *const keys[] = { "entries", "emergencies", NULL };
+	static const char *const keys[] = { "categories", "entries",
+	    "emergencies", NULL };
 	const config_setting_t *list;
 	struct config_group g;
 	unsigned i;
 
 	if (config_check_keys(root, keys) == -1 ||
+	    config_load_categories(conf, root) == -1 ||
 	    config_list(root, "entries", CONFIG_REQUIRED, &list) == -1)
 		return -1;
 	conf->nentries = (size_t)config_setting_length(list);
@@ -1177,18 +1537,21 @@ config_load_main(struct config *conf, const struct config_group *root,
 {
 	static const char *const keys[] = { "listen", "redis", "limits",
 	    "routing", "tickets", "calendar", "policies", "testing", "http",
-	    "departments", "principals", "repeats", "hot_spots", NULL };
+	    "departments", "principals", "repeats", "hot_spots", "assessment",
+	    "auth", NULL };
 
 	if (config_check_keys(root, keys) == -1 ||
 	    config_load_listens(conf, root) == -1 ||
 	    config_load_redis(conf, root) == -1 ||
 	    config_load_limits(conf, root) == -1 ||
+	    config_load_auth(conf, root) == -1 ||
 	    config_load_routing(conf, root, catalogue) == -1 ||
 	    config_load_tickets(conf, root) == -1 ||
 	    config_load_testing(conf, root) == -1 ||
 	    config_load_http(conf, root) == -1 ||
 	    config_load_repeats(conf, root) == -1 ||
 	    config_load_hot_spots(conf, root) == -1 ||
+	    config_load_assessment(conf, root) == -1 ||
 	    config_load_departments(conf, root) == -1 ||
 	    config_load_principals(conf, root) == -1 ||
 	    config_load_time(conf, root) == -1)
@@ -1318,6 +1681,20 @@ config_free_entries(struct config *conf)
 	free(conf->entries);
 }
 
+/* Frees the category tree of conf. */
+static void
+config_free_categories(struct config *conf)
+{
+	size_t i;
+
+	for (i = 0; i < conf->ncategories; i++) {
+		free(conf->categories[i].code);
+		free(conf->categories[i].name);
+		free(conf->categories[i].label);
+	}
+	free(conf->categories);
+}
+
 /* Frees the emergencies of conf. */
 static void
 config_free_emergencies(struct config *conf)
@@ -1348,6 +1725,7 @@ config_free(struct config *conf)
 	catalogue_free(conf->catalogue);
 	config_free_entries(conf);
 	config_free_emergencies(conf);
+	config_free_categories(conf);
 	calendar_free(conf->calendar);
 	config_free_strings(conf->http.allow, conf->http.nallow);
 	free(conf->http.listen.host);
@@ -1355,11 +1733,21 @@ config_free(struct config *conf)
 	for (i = 0; i < conf->nlistens; i++) {
 		free(conf->listens[i].unix_path);
 		free(conf->listens[i].host);
+		if (conf->listens[i].tls != NULL) {
+			free(conf->listens[i].tls->cert);
+			free(conf->listens[i].tls->key);
+			free(conf->listens[i].tls->client_ca);
+			free(conf->listens[i].tls);
+		}
 	}
 	free(conf->listens);
 	free(conf->redis.unix_path);
 	free(conf->redis.host);
 	free(conf->redis.password);
+	for (i = 0; i < conf->redis.nsentinels; i++)
+		free(conf->redis.sentinels[i].host);
+	free(conf->redis.sentinels);
+	free(conf->redis.master);
 	for (i = 0; i < conf->ndepartments; i++) {
 		free(conf->departments[i].id);
 		free(conf->departments[i].name);
@@ -1369,6 +1757,7 @@ config_free(struct config *conf)
 		free(conf->principals[i].id);
 		free(conf->principals[i].department);
 		free(conf->principals[i].credential);
+		free(conf->principals[i].cert_cn);
 	}
 	free(conf->principals);
 	free(conf->path);

@@ -168,11 +168,13 @@ calendar_new(void)
 	static const struct calendar_hours office = {
 		{ { 8 * 60 + 30, 12 * 60 }, { 14 * 60 + 30, 18 * 60 } }, 2
 	};
+	static uint64_t serials;
 	struct calendar *cal = xcalloc(1, sizeof *cal);
 	int i;
 
 	for (i = CALENDAR_MONDAY; i < CALENDAR_SATURDAY; i++)
 		cal->hours[i] = office;
+	cal->serial = ++serials;
 	cal->warn_days = 60;
 	cal->dir = xstrdup("calendar");
 	return cal;

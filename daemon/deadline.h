@@ -88,6 +88,7 @@ struct calendar {
 	size_t nyears;
 	int warn_days;			/* coverage the daemon wants ahead, days */
 	char *dir;			/* the year files' directory */
+	uint64_t serial;		/* unique per calendar_new, for caches */
 };
 
 /* What one day is, for the arithmetic and for explanations. */

@@ -46,6 +46,25 @@ cursor_valid(const char *s)
 	return 1;
 }
 
+/*
+ * Returns a hot spot's place ("district matter") with a category code for
+ * matter named as the catalogue in force names it: "鼓楼区 040101
+ * 生态环境/噪声污染/其他噪声". A new string.
+ */
+static char *
+event_place(const char *place)
+{
+	const char *code = strrchr(place, ' ');
+	const char *label = code != NULL ? record_category_label(code + 1) : "";
+	char *out;
+
+	if (label[0] == '\0')
+		return record_strdup(place);
+	if (asprintf(&out, "%s %s", place, label) < 0)
+		fatalx("out of memory naming a hot spot");
+	return out;
+}
+
 /* Fills a hot spot's numbers ("a,b"), count and place from entry e, if it has them. */
 static void
 event_hot_spot(Hotline__Event *ev, const redisReply *e)
@@ -68,7 +87,7 @@ event_hot_spot(Hotline__Event *ev, const redisReply *e)
 		ev->numbers[ev->n_numbers++] = record_strdup(n);
 	free(copy);
 	ev->count = (uint32_t)strtoul(e->element[7]->str, NULL, 10);
-	ev->place = record_strdup(e->element[8]->str);
+	ev->place = event_place(e->element[8]->str);
 }
 
 /* Builds an Event envelope from {id, kind, number, at, actor, ticket hash, ...}. */

@@ -8,6 +8,7 @@
 
 #include "hotline.pb-c.h"
 #include "deadline.h"
+#include "stats.h"
 
 #define HOTLINED_VERSION "0.1.0"
 
@@ -35,18 +36,79 @@ void *xrealloc(void *, size_t);
 char *xstrdup(const char *);
 char *xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
 
-/* auth.c: salted slow hashes of principals' credentials. */
-#define AUTH_DEFAULT_ITERATIONS 20000
+/* auth.c: salted slow hashes of principals' credentials (argon2id). */
+/*
+ * argon2id's cost: OWASP's first recommendation (19 MiB, 2 passes, 1 lane),
+ * about 30 ms of one core per verification; auth-cache.c keeps reconnects
+ * from paying it again.
+ */
+#define AUTH_DEFAULT_MEMORY_KIB 19456
+#define AUTH_DEFAULT_PASSES 2
+#define AUTH_DEFAULT_LANES 1
+/* What a stored string may ask for (bounds the cost of one verification). */
+#define AUTH_MIN_MEMORY_KIB 8
+#define AUTH_MAX_MEMORY_KIB 1048576
+#define AUTH_MAX_PASSES 64
+#define AUTH_MAX_LANES 16
+
+struct auth_cost {
+	unsigned memory_kib;	/* m */
+	unsigned passes;	/* t */
+	unsigned lanes;		/* p */
+};
+
+/*
+ * Returns a newly allocated "$argon2id$v=19$m=..,t=..,p=..$salt$hash" for
+ * token with a fresh 16-byte random salt and a 32-byte hash; cost NULL means
+ * the defaults above. NULL if the cost is out of range, the random source
+ * failed or memory ran out.
+ */
+char *auth_hash(const char *token, const struct auth_cost *cost);
+/* Returns 1 if stored is a well-formed hash string that auth_verify accepts. */
+int auth_hash_valid(const char *stored);
+/* Returns 1 if stored is a legacy pbkdf2-sha256 string (still accepted). */
+int auth_hash_legacy(const char *stored);
+/* Reads an argon2id string's cost into *cost; returns 0, or -1 if not one. */
+int auth_hash_cost(const char *stored, struct auth_cost *cost);
+/*
+ * Returns 1 if token matches stored (argon2id, or legacy PBKDF2; compared in
+ * constant time), else 0. Slow on purpose: see auth-cache.c.
+ */
+int auth_verify(const char *stored, const char *token);
+
+/* auth-pbkdf2.c: the legacy hashes, verified so existing configs keep working. */
+#define PBKDF2_PREFIX "pbkdf2-sha256$"
 /*
  * Returns a newly allocated "pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>"
  * for token with a fresh random salt, or NULL if iterations is outside
- * 1000..10000000 or the random source failed.
+ * 1000..10000000 or the random source failed. For tests; hotlinectl passwd
+ * makes argon2id strings.
  */
-char *auth_hash(const char *token, unsigned iterations);
-/* Returns 1 if stored is a well-formed hash string that auth_verify accepts. */
-int auth_hash_valid(const char *stored);
-/* Returns 1 if token matches stored (compared in constant time), else 0. */
-int auth_verify(const char *stored, const char *token);
+char *pbkdf2_hash(const char *token, unsigned iterations);
+int pbkdf2_valid(const char *stored);
+int pbkdf2_verify(const char *stored, const char *token);
+
+/* auth-cache.c: successful checks remembered under a per-process HMAC key. */
+struct principal;
+struct config;
+/*
+ * Checks token against p's stored credential, from the cache when the same
+ * (principal, credential, token) succeeded within auth.cache_ttl_s, else
+ * with auth_verify; *cached (may be NULL) says which. Returns 1 or 0.
+ */
+int auth_check(const struct principal *p, const char *token, int *cached);
+/* Forgets entries of principals gone or rehashed in fresh; see the file. */
+void auth_cache_reload(const struct config *old, const struct config *fresh);
+void auth_cache_free(void);
+
+/* auth-limit.c: failed hellos per client address (token bucket). */
+/* Returns 1 if a hello from addr may be checked, 0 while it is limited. */
+int auth_limit_allowed(const char *addr);
+/* Counts a failed hello from addr; returns the failures it has left. */
+int auth_limit_failed(const char *addr);
+void auth_limit_free(void);
+/* Milliseconds on the monotonic clock, for the cache's and the limit's ages. */
+int64_t auth_now_ms(void);
 
 /* utf8.c */
 /*
@@ -76,7 +138,11 @@ struct principal {
 	char *id;
 	role_t role;
 	char *department;	/* department id; only for ROLE_DEPARTMENT */
-	char *credential;	/* auth_hash() string, never the plain token */
+	char *credential;	/* auth_hash() string, never the plain token; may be
+				   NULL when a certificate mapping is set */
+	char *cert_cn;		/* a verified client certificate with this CN ... */
+	unsigned char cert_sha256[32];	/* ... or this SHA-256 fingerprint */
+	int has_cert_sha256;		/* (of its DER form) authenticates it */
 };
 
 struct catalogue_entry {
@@ -85,7 +151,7 @@ struct catalogue_entry {
 	char **districts;	/* the entry applies only in these; none = everywhere */
 	size_t ndistricts;
 	char *department;	/* department id */
-	char *category;		/* e.g. "城乡建设/物业管理" */
+	char *category;		/* a minor class's code, "030102", or "" */
 	double weight;		/* > 0 */
 	/* Fields added later stay at the end: tests build entries in order. */
 	char **patterns;	/* Hyperscan expressions over normalised text */
@@ -126,17 +192,37 @@ struct hot_spots_spec {
 	int simhash_bits;	/* "similar" for tickets without a category */
 };
 
+/* A TCP listener's TLS (tls.c); paths are absolute or relative to the cwd. */
+struct tls_spec {
+	char *cert;		/* PEM: the server's certificate (and chain) */
+	char *key;		/* PEM: its private key */
+	char *client_ca;	/* PEM: CAs whose client certificates count; NULL: none asked */
+	int require_client_cert;	/* refuse handshakes without one */
+};
+
 struct listen_spec {
 	char *unix_path;	/* set for a unix socket ... */
 	int unix_mode;		/* ... with these permission bits */
 	char *host;		/* else a TCP listener on host:port (IPv6 without brackets) */
 	int port;
+	struct tls_spec *tls;	/* TCP only; NULL: plain (loopback, or said so) */
+};
+
+/* One Redis Sentinel to ask where the master is. */
+struct redis_sentinel {
+	char *host;		/* an IP address */
+	int port;
 };
 
 struct redis_spec {
 	char *unix_path;	/* set: connect to this socket; else host:port */
-	char *host;
+	char *host;		/* (both NULL when sentinels are set) */
 	int port;
+	struct redis_sentinel *sentinels;	/* set: ask these, in turn ... */
+	size_t nsentinels;
+	char *master;		/* ... where the master of this name is */
+	int wait_replicas;	/* strict mode: WAIT for this many; 0: off */
+	int wait_timeout_ms;	/* WAIT's timeout; below timeout_ms */
 	int db;
 	char *password;		/* NULL: no AUTH */
 	int timeout_ms;		/* a request waiting longer gets "unavailable" */
@@ -150,6 +236,9 @@ struct limits {
 	size_t output_limit;	/* a client with more unsent bytes is cut off */
 	int requests_per_turn;	/* frames handled per connection per read */
 	int drain_timeout_ms;	/* SIGTERM waits this long for pending replies */
+	int max_store_pending;	/* requests beyond this many Redis commands waiting get unavailable */
+	int write_timeout_ms;	/* a client whose output does not move this long is cut off; 0: never */
+	int hello_timeout_ms;	/* a connection without a hello this long is closed */
 };
 
 /* How tickets are handled (the [tickets] group). */
@@ -164,6 +253,15 @@ struct http_spec {
 	struct listen_spec listen;	/* TCP host:port */
 	char **allow;			/* peer addresses that may read /metrics */
 	size_t nallow;
+};
+
+/* Credential checks (the [auth] group): auth-cache.c and auth-limit.c. */
+struct auth_spec {
+	int cache_entries;	/* successful checks remembered; 0: none */
+	int cache_ttl_s;	/* a remembered success is forgotten after this */
+	int failures_burst;	/* failed hellos one address may make at once ... */
+	int failures_per_minute;	/* ... and how fast that allowance refills */
+	int limit_addresses;	/* addresses tracked by the failure limit */
 };
 
 /* Test installations only (the [testing] group). */
@@ -181,6 +279,20 @@ struct routing_spec {
 	unsigned model_min_examples;	/* the model joins from this many examples */
 };
 
+/* category.c: the category tree (分类与代码), pure. */
+struct category {
+	char *code;		/* "03" 大类, "0301" 中类, "030102" 小类 */
+	char *name;		/* "电梯" */
+	char *label;		/* set by category_check: "城乡建设/物业管理/电梯" */
+};
+
+int category_check(struct category *, size_t n, const char **bad,
+    const char **why);
+const struct category *category_find(const struct category *, size_t n,
+    const char *code);
+const struct category *category_minor(const struct category *, size_t n,
+    const char *code);
+
 struct catalogue;
 
 struct config {
@@ -192,6 +304,7 @@ struct config {
 	struct routing_spec routing;
 	struct tickets_spec tickets;
 	struct testing_spec testing;
+	struct auth_spec auth;
 	struct http_spec http;
 	struct calendar *calendar;	/* working days (限时办结); owned */
 	struct policies *policies;	/* time limits; owned */
@@ -206,6 +319,9 @@ struct config {
 	size_t nemergencies;
 	struct repeats_spec repeats;
 	struct hot_spots_spec hot_spots;
+	struct assessment_spec assessment;
+	struct category *categories;	/* the catalogue's tree, by code */
+	size_t ncategories;
 };
 
 /*
@@ -220,6 +336,34 @@ const struct department *config_department(const struct config *, const char *id
 const struct principal *config_principal(const struct config *, const char *id);
 /* Names a role as in the config file: "agent", "department", ... */
 const char *config_role_name(role_t role);
+
+/* matcher.c: literals and expressions in one Hyperscan database. */
+struct hs_database;
+struct hs_scratch;
+
+struct matcher_expr {
+	const char *text;	/* NUL-terminated, not empty */
+	int regex;		/* 1: a regular expression; 0: a literal */
+};
+
+/* Compiled expressions; see matcher_compile. */
+struct matcher {
+	struct hs_database *db;		/* NULL when there are no expressions */
+	struct hs_scratch *scratch;
+	const char **text;		/* per expression, not owned */
+	size_t *len;			/* per expression; 0 for an expression */
+	size_t *tail;			/* per literal: bytes compiled */
+	size_t *same_next;		/* per literal: the next with its tail */
+};
+
+/* Called by matcher_scan with the index of an expression found. */
+typedef void (*matcher_hit)(size_t index, void *arg);
+
+int matcher_compile(struct matcher *, const struct matcher_expr *, size_t n,
+    size_t *bad, char *err, size_t errlen);
+void matcher_free(struct matcher *);
+int matcher_scan(const struct matcher *, const char *text, unsigned len,
+    matcher_hit, void *arg);
 
 /* classify.c: the keyword catalogue, compiled with Hyperscan. */
 #define CLASSIFY_MAX_SUGGESTIONS 5
@@ -498,7 +642,16 @@ void clock_timers(const struct clock_dues *, int awaiting_sign, char *,
 /* main.c */
 extern struct config *cfg;		/* the configuration in force */
 extern struct event_base *ev_base;
-int daemon_reload(char *err, size_t errlen);
+int daemon_swap(struct config *fresh, char *err, size_t errlen);
+
+/* reload.c: the configuration loaded and compiled off the loop, swapped on it. */
+struct request;
+/* Called on the loop once a reload was swapped in (err NULL) or refused. */
+typedef void (*reload_done)(struct request *, const char *err);
+void reload_start(struct request *, reload_done);
+int reload_busy(void);
+void reload_wait(void);
+void reload_shutdown(void);
 
 /* store.c: Redis, the only state. */
 #include <hiredis/hiredis.h>
@@ -521,6 +674,9 @@ enum script_id {
 	SCRIPT_NB_IMPORT,
 	SCRIPT_NB_RETRAIN,
 	SCRIPT_RECENT_READ,
+	SCRIPT_STATS_READ,
+	SCRIPT_DUE_READ,
+	SCRIPT_BREACHES_READ,
 	SCRIPT_COUNT
 };
 
@@ -546,12 +702,35 @@ int store_pending(void);
 void store_shutdown(void);
 int store_script(enum script_id, int nkeys, const struct store_args *,
     store_cb, void *);
-int store_command(int argc, const char **argv, store_cb, void *);
+/* For store-*.c only: sends a command on the command link whatever its state. */
+int store_command(int argc, const char **argv, const size_t *lens, store_cb,
+    void *);
+/* store-read.c: plain read commands for the rest of the daemon. */
+int store_read(int argc, const char **argv, store_cb, void *);
 void store_args_add(struct store_args *, const char *);
 void store_args_addf(struct store_args *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
 void store_args_free(struct store_args *);
 Hotline__ErrorCode store_error_code(const redisReply *, Hotline__TicketState *);
+const char *store_refusal_reason(const redisReply *);
+void store_log_refusal(const redisReply *);
+
+/* store-sentinel.c: where the master is, asked of Redis Sentinel. */
+struct sentinel_query;
+/* host is NULL when no sentinel knew; it lives only during the call. */
+typedef void (*sentinel_cb)(const char *host, int port, void *priv);
+struct sentinel_query *sentinel_resolve(struct event_base *,
+    const struct redis_spec *, sentinel_cb, void *);
+void sentinel_cancel(struct sentinel_query *);
+struct sentinel_watch;
+struct sentinel_watch *sentinel_watch_start(struct event_base *,
+    const struct redis_spec *, int period_ms, sentinel_cb, void *);
+void sentinel_watch_stop(struct sentinel_watch *);
+
+/* store-wait.c: strict mode, a script's answer only once replicas have it. */
+int store_wait_script(int argc, const char **argv, const size_t *lens,
+    int replicas, int timeout_ms, store_cb, void *);
+int store_script_writes(enum script_id);
 
 /* record.c: Redis hashes and JSON history to protocol messages. */
 char *record_strdup(const char *);
@@ -559,6 +738,8 @@ Hotline__Department *record_department(const char *id);
 const char *record_hash_get(const redisReply *hash, const char *name);
 const char *record_getter(void *hash, const char *field);
 Hotline__Ticket *record_ticket(const redisReply *hash, int mask);
+/* The label of a category code in the catalogue in force, "" when unknown. */
+const char *record_category_label(const char *code);
 void record_history(Hotline__Ticket *, const redisReply *list);
 
 /* server.c: listeners, connections, framing. */
@@ -576,7 +757,9 @@ struct conn {
 	int paused;			/* reading stopped: too many pending */
 	struct event *resume;		/* reads what is already buffered */
 	struct event *linger;		/* bounds the wait of a closing conn */
+	struct event *hello_timer;	/* closes it if no hello comes in time */
 
+	int tls;			/* bev is a bufferevent_openssl */
 	int authenticated;
 	role_t role;
 	char principal[72];
@@ -589,6 +772,12 @@ struct conn {
 };
 
 int server_listen(const struct config *);
+/*
+ * Loads the certificates of fresh's TLS listeners that are running (same
+ * address) and, if all load, swaps them in for new connections; existing
+ * ones keep theirs. Returns 0, or -1 with the reason in err (nothing swapped).
+ */
+int server_tls_reload(const struct config *fresh, char *err, size_t errlen);
 void server_stop_listening(void);
 void server_resume_accepting(void);
 void server_drain(void);
@@ -600,6 +789,26 @@ void server_close(struct conn *);
 void server_close_after_flush(struct conn *);
 void server_resume(struct conn *);
 void server_fatal(struct conn *, Hotline__ErrorCode, const char *);
+
+/* tls.c: OpenSSL contexts of listeners, TLS connections, certificate principals. */
+struct ssl_ctx_st;
+struct event_base;
+/* A server context for spec, or NULL with the reason in err. */
+struct ssl_ctx_st *tls_context_new(const struct tls_spec *spec, char *err,
+    size_t errlen);
+/* Loads every TLS listener's files once; 0, or -1 with the reason in err. */
+int tls_check(const struct config *, char *err, size_t errlen);
+/* A bufferevent accepting a TLS handshake on fd (owned); NULL on failure. */
+struct bufferevent *tls_bufferevent(struct event_base *, struct ssl_ctx_st *,
+    int fd);
+void tls_log_error(const struct conn *);
+void tls_shutdown(const struct conn *);
+/*
+ * The principal c's verified client certificate maps to: p if it matches
+ * p's cert_cn / cert_sha256, or (p NULL) the first principal that matches.
+ */
+const struct principal *tls_principal(const struct conn *c,
+    const struct config *, const struct principal *p);
 
 /* session.c: hello, roles, requests answered in order. */
 #define SESSION_MAX_PENDING 256
@@ -648,6 +857,7 @@ void op_caller(struct request *);
 void answer_ticket(struct request *, Hotline__Ticket *);
 void answer_ticket_list(struct request *, redisReply *);
 int check_number(struct request *, const char *);
+int refuse_foreign(struct request *, const redisReply *hash);
 
 /* op-department.c: a department terminal's operations. */
 void op_list(struct request *);
@@ -676,6 +886,20 @@ void op_urge(struct request *);
 void op_supervise(struct request *);
 void op_exempt(struct request *);
 void op_callback(struct request *);
+
+/* op-stats.c: scorecards, the ranking, hot spots (统一考核). */
+void op_scorecard(struct request *);
+void op_hot(struct request *);
+const char *stats_department(struct request *, const char *asked);
+int stats_period_of(struct request *, const char *text, struct stats_period *);
+char *stats_period_list(const struct stats_period *, int months);
+void stats_echo_period(const struct stats_period *, const char *asked,
+    char **period, char **from, char **to);
+
+/* op-overdue.c, op-timeline.c: overdue and 预警 lists, breaches, timelines. */
+void op_overdue(struct request *);
+void op_breaches(struct request *);
+void op_timeline(struct request *);
 
 /* op-admin.c: deadline arithmetic, the test clock, reload. */
 void op_deadline(struct request *);

@@ -27,12 +27,25 @@ http_peer_allowed(struct evhttp_request *req)
 	return 0;
 }
 
+/* Writes the peer's address of req into out ("?" if unknown). */
+static void
+http_peer_address(struct evhttp_request *req, char *out, size_t outlen)
+{
+	struct evhttp_connection *conn = evhttp_request_get_connection(req);
+	char *addr = NULL;
+	ev_uint16_t port;
+
+	if (conn != NULL)
+		evhttp_connection_get_peer(conn, &addr, &port);
+	snprintf(out, outlen, "%s", addr != NULL ? addr : "?");
+}
+
 /*
- * Returns 1 if the request carries HTTP Basic credentials of a supervisor
- * or admin principal ("Authorization: Basic base64(principal:token)").
+ * Checks the Basic credentials of req; esc gets the escaped principal for
+ * the log. Returns 1 for a supervisor's or admin's right token, else 0.
  */
 static int
-http_credential_ok(struct evhttp_request *req)
+http_basic_ok(struct evhttp_request *req, char *esc, size_t esclen)
 {
 	const char *h = evhttp_find_header(evhttp_request_get_input_headers(req),
 	    "Authorization");
@@ -41,6 +54,7 @@ http_credential_ok(struct evhttp_request *req)
 	char *colon;
 	int n;
 
+	snprintf(esc, esclen, "?");
 	if (h == NULL || strncmp(h, "Basic ", 6) != 0 || strlen(h + 6) > 340)
 		return 0;
 	n = EVP_DecodeBlock(plain, (const unsigned char *)h + 6,
@@ -51,10 +65,37 @@ http_credential_ok(struct evhttp_request *req)
 	if ((colon = strchr((char *)plain, ':')) == NULL)
 		return 0;
 	*colon = '\0';
+	log_escape((char *)plain, esc, esclen);
 	p = config_principal(cfg, (char *)plain);
 	return p != NULL && (p->role == HOTLINE__ROLE__ROLE_SUPERVISOR ||
 	    p->role == HOTLINE__ROLE__ROLE_ADMIN) &&
-	    auth_verify(p->credential, colon + 1);
+	    auth_check(p, colon + 1, NULL);
+}
+
+/*
+ * Returns 1 if the request carries HTTP Basic credentials of a supervisor
+ * or admin principal ("Authorization: Basic base64(principal:token)"), 0
+ * if not, -1 if its address made too many failed attempts (the same limit
+ * as failed hellos; a wrong credential counts as one).
+ */
+static int
+http_credential_ok(struct evhttp_request *req)
+{
+	char addr[64], esc[100];
+	int ok;
+
+	if (evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Authorization") == NULL)
+		return 0;
+	http_peer_address(req, addr, sizeof addr);
+	if (!auth_limit_allowed(addr))
+		return -1;
+	if ((ok = http_basic_ok(req, esc, sizeof esc)) == 0) {
+		auth_limit_failed(addr);
+		log_warnx("http %s: failed /metrics credential as \"%s\"", addr,
+		    esc);
+	}
+	return ok;
 }
 
 /* Sends a short text answer. */
@@ -101,8 +142,15 @@ http_readyz(struct evhttp_request *req, void *arg)
 static void
 http_metrics(struct evhttp_request *req, void *arg)
 {
+	int ok = 0;
+
 	(void)arg;
-	if (!http_peer_allowed(req) && !http_credential_ok(req)) {
+	if (!http_peer_allowed(req) && (ok = http_credential_ok(req)) == -1) {
+		http_text(req, 429, "Too Many Requests", "too many failed "
+		    "attempts from this address; try again later\n");
+		return;
+	}
+	if (!http_peer_allowed(req) && ok != 1) {
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "WWW-Authenticate", "Basic realm=\"hotline\"");
 		http_text(req, 401, "Unauthorized", "a supervisor's credential "

@@ -80,7 +80,14 @@ static void
 params_of_step(struct store_args *a, const struct request *r,
     const struct step *s, const struct clock_plan *plan)
 {
-	param_int(a, "now", now_ms());
+	int64_t now = now_ms();
+	char day[9];
+
+	ticket_day(now, day);
+	param_int(a, "now", now);
+	store_args_add(a, "day");
+	store_args_addf(a, "%s", day);		/* copied: day is ours */
+	param_int(a, "ws", stats_working_seconds(cfg->calendar, now));
 	param(a, "principal", r->conn->principal);
 	param_int(a, "role", r->conn->role);
 	param(a, "dept", r->conn->department);

@@ -69,40 +69,55 @@ warn_calendar(void)
 		    cfg->calendar->dir, gap, cfg->calendar->warn_days);
 }
 
-/* SIGHUP: load the file again; a bad file keeps the configuration in force. */
+/* Warns about principals whose credential is still a legacy PBKDF2 hash. */
+static void
+warn_legacy_hashes(void)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < cfg->nprincipals; i++)
+		if (auth_hash_legacy(cfg->principals[i].credential))
+			n++;
+	if (n > 0)
+		log_warnx("%zu principals still have pbkdf2-sha256 credentials "
+		    "(accepted, but rehash them with hotlinectl passwd: "
+		    "argon2id)", n);
+}
+
+/* SIGHUP: load the file again off the loop (reload.c); a bad file keeps the configuration in force. */
 static void
 on_hup(evutil_socket_t sig, short what, void *arg)
 {
-	char err[1024];
-
 	(void)sig;
 	(void)what;
 	(void)arg;
-	daemon_reload(err, sizeof err);
+	reload_start(NULL, NULL);
 }
 
 /*
- * Loads the configuration file again and swaps it in at once; a file with
- * an error is refused (its reason in err) and the one in force stays.
- * Returns 0 or -1.
+ * Swaps fresh (loaded by reload.c's thread) in as the configuration in
+ * force, on the loop: the listeners' certificates, the model and open
+ * deadlines follow, the old one is freed. Returns 0, or -1 with err set
+ * when the new certificates do not load: fresh is freed and the
+ * configuration in force stays.
  */
 int
-daemon_reload(char *err, size_t errlen)
+daemon_swap(struct config *fresh, char *err, size_t errlen)
 {
-	struct config *fresh, *old = cfg;
+	struct config *old = cfg;
 
-	fresh = config_load(old->path, err, errlen);
-	if (fresh == NULL) {
-		log_warnx("reload failed, keeping the configuration in force: "
-		    "%s", err);
+	if (server_tls_reload(fresh, err, errlen) == -1) {
+		config_free(fresh);
 		return -1;
 	}
 	cfg = fresh;
+	auth_cache_reload(old, fresh);
 	learn_reload();
 	if (recompute_fingerprint(fresh) != recompute_fingerprint(old))
 		recompute_start();
 	config_free(old);
 	warn_calendar();
+	warn_legacy_hashes();
 	log_info("configuration reloaded from %s: %zu departments, %zu "
 	    "principals, %zu catalogue entries (listen and redis settings "
 	    "change only at restart)", cfg->path, cfg->ndepartments,
@@ -165,6 +180,12 @@ load_or_exit(const char *path)
 	}
 	if ((c = config_load(resolved, err, sizeof err)) == NULL) {
 		fprintf(stderr, "hotlined: %s\n", err);
+		exit(1);
+	}
+	/* Certificates and keys are read now too, so -n checks them. */
+	if (tls_check(c, err, sizeof err) == -1) {
+		fprintf(stderr, "hotlined: %s\n", err);
+		config_free(c);
 		exit(1);
 	}
 	return c;
@@ -234,6 +255,7 @@ main(int argc, char *argv[])
 	evsignal_add(sig_term, NULL);
 	evsignal_add(sig_int, NULL);
 	warn_calendar();
+	warn_legacy_hashes();
 	log_info("hotlined %s started with %s: %zu departments, %zu principals, "
 	    "%zu catalogue entries", HOTLINED_VERSION, cfg->path,
 	    cfg->ndepartments, cfg->nprincipals, cfg->nentries);
@@ -245,6 +267,7 @@ main(int argc, char *argv[])
 		http_stop();
 	}
 	server_close_all();
+	reload_shutdown();
 	store_shutdown();
 	timer_shutdown();
 	if (drain_timer != NULL)
@@ -254,6 +277,8 @@ main(int argc, char *argv[])
 	event_free(sig_int);
 	event_base_free(ev_base);
 	learn_shutdown();
+	auth_cache_free();
+	auth_limit_free();
 	config_free(cfg);
 	normalize_free();
 	log_info("stopped");

@@ -55,15 +55,14 @@ op_deadline(struct request *r)
 	request_answer(r, env);
 }
 
-/* Reloads the configuration (as SIGHUP); a bad file is refused with its reason. */
-void
-op_reload(struct request *r)
+/* reload.c: the reload of r was swapped in (err NULL) or refused; answer with what is in force. */
+static void
+reload_answered(struct request *r, const char *err)
 {
 	Hotline__Envelope *env;
 	Hotline__ReloadReply *out;
-	char err[1024];
 
-	if (daemon_reload(err, sizeof err) == -1) {
+	if (err != NULL) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
 		    NULL, "reload refused, the configuration in force stays: %s",
 		    err);
@@ -79,6 +78,16 @@ op_reload(struct request *r)
 	env->body_case = HOTLINE__ENVELOPE__BODY_RELOADED;
 	env->reloaded = out;
 	request_answer(r, env);
+}
+
+/*
+ * Reloads the configuration (as SIGHUP), compiled off the loop: answered
+ * once it is in force, or refused with its reason.
+ */
+void
+op_reload(struct request *r)
+{
+	reload_start(r, reload_answered);
 }
 
 /* store: the test clock moved; answer with the new time. */

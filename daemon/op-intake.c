@@ -95,6 +95,7 @@ routing_from(const struct classify_result *res)
 		out->department = record_department(s->department->id);
 		out->score = s->score;
 		out->category = record_strdup(s->category);
+		out->category_name = record_strdup(record_category_label(s->category));
 		out->n_matched = s->nmatched;
 		out->matched = matched_copy(s->matched, s->nmatched);
 		out->model_probability = s->model_probability;
@@ -245,8 +246,6 @@ static void
 create_fields_args(struct store_args *a, const Hotline__CreateRequest *q,
     const struct classify_result *res, enum ticket_action route)
 {
-	int dispatch = route == TICKET_DISPATCH;
-
 	store_args_add(a, "call_id");
 	store_args_add(a, q->call_id);
 	store_args_add(a, "caller_phone");
@@ -274,7 +273,7 @@ create_fields_args(struct store_args *a, const Hotline__CreateRequest *q,
 	store_args_addf(a, "%d", q->channel != 0 ? q->channel :
 	    HOTLINE__CHANNEL__CHANNEL_PHONE);
 	store_args_add(a, "category");
-	store_args_add(a, res->nsuggestions > 0 && dispatch ?
+	store_args_add(a, res->nsuggestions > 0 ?
 	    res->suggestions[0].category : "");
 	store_args_add(a, "confidence");
 	store_args_addf(a, "%.4f", res->confidence);
@@ -350,6 +349,9 @@ create_clock_args(struct store_args *a, const Hotline__CreateRequest *q,
 		store_args_add(a, f.name[i]);
 		store_args_addf(a, "%s", f.value[i]);
 	}
+	store_args_add(a, "st_ws");	/* the round's start, for the counters */
+	store_args_addf(a, "%lld",
+	    (long long)stats_working_seconds(cfg->calendar, now));
 }
 
 /*
@@ -745,7 +747,7 @@ list_has(const char *list, const char *id)
 }
 
 /* Answers FORBIDDEN if a department asks about a ticket it does not work on. */
-static int
+int
 refuse_foreign(struct request *r, const redisReply *hash)
 {
 	const char *dept = record_hash_get(hash, "dept");

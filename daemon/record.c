@@ -246,6 +246,25 @@ record_remaining(Hotline__Ticket *t, const redisReply *hash)
 	t->remaining_ms = clock_remaining(&c, cfg->calendar, &pol, now_ms());
 }
 
+/* Returns the label of category code in the catalogue in force ("" unknown), e.g. "城乡建设/物业管理/电梯". */
+const char *
+record_category_label(const char *code)
+{
+	const struct category *c;
+
+	if (cfg == NULL)
+		return "";
+	c = category_find(cfg->categories, cfg->ncategories, code);
+	return c != NULL ? c->label : "";
+}
+
+/* Names t's category (a code) as the catalogue in force does; unknown codes stay unnamed. */
+static void
+record_category_name(Hotline__Ticket *t)
+{
+	t->category_name = record_strdup(record_category_label(t->category));
+}
+
 /*
  * Builds a Ticket from a flat HGETALL reply. A department's view
  * (department_view set) leaves out the call id, masks the caller's phone
@@ -288,6 +307,7 @@ record_ticket(const redisReply *hash, int department_view)
 	record_assists(t, record_hash_get(hash, "assists"));
 	record_requests(t, hash);
 	record_remaining(t, hash);
+	record_category_name(t);
 	return t;
 }
 

@@ -1,4 +1,4 @@
-/* One /metrics answer: reads the figures kept in Redis (tickets by state, today's breaches by kind), then writes every metric. */
+/* One /metrics answer: reads the figures kept in Redis (tickets by state, today's breaches and warnings), then writes every metric. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,15 +10,19 @@
 #include "hotlined.h"
 
 #define SCRAPE_STATES 32	/* TicketState numbers counted: 1 to 31 */
-#define SCRAPE_KINDS 16		/* breach kinds kept per answer */
 #define SCRAPE_STATES_KEY "ht:stats:states"	/* state number -> tickets */
-#define SCRAPE_BREACHES_KEY "ht:stats:breaches:"	/* + yyyymmdd */
 
-/* A timer kind of timer_fire.lua and how often it fired today. */
-struct scrape_kind {
-	char name[24];			/* [a-z0-9_] only: no escaping */
-	long long n;
+/* Today's city-wide counters (stats.lua, scope "all") shown as breaches, by kind. */
+static const struct {
+	const char *counter;		/* proto's Counters field */
+	const char *kind;		/* the label, as ht:breaches:<day> names it */
+} breach_kinds[] = {
+	{ "sign_overdue", "sign" },
+	{ "overdue", "complete" },
+	{ "supervision_overdue", "supervision" },
+	{ "callback_overdue", "callback" },
 };
+#define SCRAPE_KINDS (sizeof breach_kinds / sizeof breach_kinds[0])
 
 /*
  * A /metrics request waiting for Redis. Invariant: it is on the scrapes
@@ -30,38 +34,13 @@ struct scrape {
 	int waiting;			/* Redis replies still due */
 	int states_ok;			/* the figures below were read */
 	long long states[SCRAPE_STATES];
-	int breaches_ok;
-	struct scrape_kind kinds[SCRAPE_KINDS];
-	int nkinds;
+	int today_ok;
+	long long breaches[SCRAPE_KINDS];
+	long long warned;
 	LIST_ENTRY(scrape) entry;
 };
 
 static LIST_HEAD(, scrape) scrapes = LIST_HEAD_INITIALIZER(scrapes);
-
-/* The kinds timer_fire.lua knows, always written so their series exist. */
-static const char *const known_kinds[] = {
-	"sign", "warn", "overdue", "callback", "sup",
-};
-
-/* Returns the count of kind name in s, adding it; NULL if unusable or no room. */
-static long long *
-scrape_kind(struct scrape *s, const char *name, size_t len)
-{
-	int i;
-
-	if (len == 0 || len >= sizeof s->kinds[0].name ||
-	    strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") < len)
-		return NULL;
-	for (i = 0; i < s->nkinds; i++)
-		if (strlen(s->kinds[i].name) == len &&
-		    memcmp(s->kinds[i].name, name, len) == 0)
-			return &s->kinds[i].n;
-	if (s->nkinds == SCRAPE_KINDS)
-		return NULL;
-	memcpy(s->kinds[s->nkinds].name, name, len);
-	s->kinds[s->nkinds].name[len] = '\0';
-	return &s->kinds[s->nkinds++].n;
-}
 
 /* Writes tickets by state; states are named after proto's TicketState, lower case. */
 static void
@@ -92,23 +71,27 @@ scrape_render_states(const struct scrape *s, struct evbuffer *out)
 static void
 scrape_render(const struct scrape *s, struct evbuffer *out)
 {
-	int i;
+	size_t i;
 
 	evbuffer_add_printf(out, "# HELP hotline_scrape_redis_ok 1 when this "
-	    "answer holds hotline_tickets and hotline_breaches_today (Redis "
-	    "answered).\n# TYPE hotline_scrape_redis_ok gauge\n"
-	    "hotline_scrape_redis_ok %d\n", s->states_ok && s->breaches_ok);
+	    "answer holds hotline_tickets, hotline_breaches_today and "
+	    "hotline_warnings_today (Redis answered).\n"
+	    "# TYPE hotline_scrape_redis_ok gauge\n"
+	    "hotline_scrape_redis_ok %d\n", s->states_ok && s->today_ok);
 	if (s->states_ok)
 		scrape_render_states(s, out);
-	if (!s->breaches_ok)
+	if (!s->today_ok)
 		return;
-	evbuffer_add_printf(out, "# HELP hotline_breaches_today Timers fired "
-	    "today (Asia/Shanghai) by every daemon, by kind, from "
-	    SCRAPE_BREACHES_KEY "<day>.\n"
+	evbuffer_add_printf(out, "# HELP hotline_breaches_today Deadlines "
+	    "missed today (Asia/Shanghai) in the whole city, by kind.\n"
 	    "# TYPE hotline_breaches_today gauge\n");
-	for (i = 0; i < s->nkinds; i++)
+	for (i = 0; i < SCRAPE_KINDS; i++)
 		evbuffer_add_printf(out, "hotline_breaches_today{kind=\"%s\"} "
-		    "%lld\n", s->kinds[i].name, s->kinds[i].n);
+		    "%lld\n", breach_kinds[i].kind, s->breaches[i]);
+	evbuffer_add_printf(out, "# HELP hotline_warnings_today Warnings (黄灯) "
+	    "given today (Asia/Shanghai) in the whole city.\n"
+	    "# TYPE hotline_warnings_today gauge\n"
+	    "hotline_warnings_today %lld\n", s->warned);
 }
 
 /* Answers s's request now with what it has (once). */
@@ -176,23 +159,26 @@ scrape_states(redisReply *r, void *priv)
 	scrape_replied(s);
 }
 
-/* store: HGETALL of today's breaches ("zjj:sign" -> "2"), summed by kind. */
+/* store: stats_read.lua of today, scope "all": {{counter, sum, ...}}, non-zero sums only. */
 static void
-scrape_breaches(redisReply *r, void *priv)
+scrape_today(redisReply *r, void *priv)
 {
 	struct scrape *s = priv;
-	const char *field, *colon;
-	long long *n;
-	size_t i;
+	const redisReply *h;
+	size_t i, k;
 
-	if (scrape_is_hash(r)) {
-		s->breaches_ok = 1;
-		for (i = 0; i < r->elements; i += 2) {
-			field = r->element[i]->str;
-			colon = strrchr(field, ':');
-			field = colon != NULL ? colon + 1 : field;
-			if ((n = scrape_kind(s, field, strlen(field))) != NULL)
-				*n += strtoll(r->element[i + 1]->str, NULL, 10);
+	if (r != NULL && r->type == REDIS_REPLY_ARRAY && r->elements == 1 &&
+	    scrape_is_hash(h = r->element[0])) {
+		s->today_ok = 1;
+		for (i = 0; i < h->elements; i += 2) {
+			for (k = 0; k < SCRAPE_KINDS; k++)
+				if (strcmp(h->element[i]->str,
+				    breach_kinds[k].counter) == 0)
+					s->breaches[k] = strtoll(
+					    h->element[i + 1]->str, NULL, 10);
+			if (strcmp(h->element[i]->str, "warned") == 0)
+				s->warned = strtoll(h->element[i + 1]->str,
+				    NULL, 10);
 		}
 	}
 	scrape_replied(s);
@@ -201,28 +187,28 @@ scrape_breaches(redisReply *r, void *priv)
 /*
  * Answers GET /metrics on req once Redis gave the figures it keeps (or
  * failed: then those families are left out and hotline_scrape_redis_ok
- * is 0). Redis answers or fails within redis.timeout_ms.
+ * is 0). Redis answers or fails within redis.timeout_ms. The day is the
+ * daemon's (test clock included), as timer_fire.lua counts it.
  */
 void
 scrape_start(struct evhttp_request *req)
 {
 	struct scrape *s = xcalloc(1, sizeof *s);
-	char key[64], day[9];
+	struct store_args args = { 0 };
 	const char *states[2] = { "HGETALL", SCRAPE_STATES_KEY };
-	const char *breaches[2] = { "HGETALL", key };
-	size_t i;
+	char day[9];
 
 	s->req = req;
 	s->waiting = 1;		/* held until both are sent */
 	LIST_INSERT_HEAD(&scrapes, s, entry);
-	for (i = 0; i < sizeof known_kinds / sizeof known_kinds[0]; i++)
-		scrape_kind(s, known_kinds[i], strlen(known_kinds[i]));
+	if (store_read(2, states, scrape_states, s) == 0)
+		s->waiting++;
 	ticket_day(now_ms(), day);
-	snprintf(key, sizeof key, SCRAPE_BREACHES_KEY "%s", day);
-	if (store_command(2, states, scrape_states, s) == 0)
+	store_args_add(&args, day);
+	store_args_add(&args, "all");
+	if (store_script(SCRIPT_STATS_READ, 0, &args, scrape_today, s) == 0)
 		s->waiting++;
-	if (store_command(2, breaches, scrape_breaches, s) == 0)
-		s->waiting++;
+	store_args_free(&args);
 	scrape_replied(s);
 }
 

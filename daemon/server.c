@@ -5,6 +5,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -17,6 +18,7 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/listener.h>
+#include <openssl/ssl.h>
 
 #include "frame.h"
 #include "hotlined.h"
@@ -29,6 +31,7 @@ struct listener {
 	struct evconnlistener *evl;
 	char *unix_path;		/* removed at exit */
 	char name[300];
+	SSL_CTX *tls;			/* NULL: plain; replaced by a reload */
 };
 
 static struct listener *listeners;
@@ -38,6 +41,8 @@ static int nconns;
 static uint64_t next_conn_id = 1;
 static struct event *accept_backoff;
 static int draining;
+/* Held open so that, out of descriptors, one pending connection can still be told why. */
+static int reserve_fd = -1;
 
 static void conn_read(struct conn *);
 
@@ -72,9 +77,11 @@ conn_free(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	tls_shutdown(c);
 	bufferevent_free(c->bev);
 	event_free(c->resume);
 	event_free(c->linger);
+	event_free(c->hello_timer);
 	free(c);
 }
 
@@ -97,6 +104,7 @@ server_close(struct conn *c)
 	bufferevent_disable(c->bev, EV_READ | EV_WRITE);
 	event_del(c->resume);
 	event_del(c->linger);
+	event_del(c->hello_timer);
 	log_debug("connection %llu (%s) closed", (unsigned long long)c->id,
 	    c->peer);
 	event_base_once(ev_base, -1, EV_TIMEOUT, conn_free, c, &now);
@@ -332,11 +340,39 @@ conn_event(struct bufferevent *bev, short what, void *arg)
 		    c->peer, evutil_socket_error_to_string(
 		    EVUTIL_SOCKET_ERROR()));
 	if (what & BEV_EVENT_ERROR) {
+		if (c->tls)
+			tls_log_error(c);
+		server_close(c);
+		return;
+	}
+	if (what & BEV_EVENT_TIMEOUT) {
+		/* A paused feed or unread answers: the client stopped reading. */
+		log_warnx("connection %llu (%s, %s): %zu bytes unsent and none "
+		    "taken for %d ms; cutting it off", (unsigned long long)c->id,
+		    c->peer, c->principal, server_output_length(c),
+		    cfg->limits.write_timeout_ms);
 		server_close(c);
 		return;
 	}
 	if (what & BEV_EVENT_EOF)
 		conn_eof(c, bufferevent_get_input(bev));
+}
+
+/*
+ * Timer: no hello within limits.hello_timeout_ms. A connection that never
+ * says who it is (or never finishes its TLS handshake) would otherwise hold
+ * a slot of max_connections for ever.
+ */
+static void
+conn_hello_expired(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)fd;
+	(void)what;
+	if (!c->authenticated && !c->closing)	/* session.c stops it at hello */
+		server_fatal(c, HOTLINE__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED,
+		    "no hello in time");
 }
 
 /* Timer: a closing connection did not take its last frames in time. */
@@ -372,22 +408,50 @@ describe_peer(const struct sockaddr *sa, char *out, size_t outlen)
 	snprintf(out, outlen, "%s:%d", host, port);
 }
 
-/* Creates the connection state for an accepted socket. */
+/*
+ * Bounds how long c's output may stand still: while bytes wait and none
+ * can be written for limits.write_timeout_ms, conn_event cuts c off.
+ */
 static void
-conn_new(evutil_socket_t fd, const struct sockaddr *sa)
+conn_set_write_timeout(struct conn *c)
+{
+	struct timeval tv;
+	int ms = cfg->limits.write_timeout_ms;
+
+	if (ms <= 0)
+		return;
+	tv.tv_sec = ms / 1000;
+	tv.tv_usec = (ms % 1000) * 1000;
+	bufferevent_set_timeouts(c->bev, NULL, &tv);
+}
+
+/* Creates the connection state for a socket accepted by listener l. */
+static void
+conn_new(evutil_socket_t fd, const struct sockaddr *sa,
+    const struct listener *l)
 {
 	struct conn *c = xcalloc(1, sizeof *c);
+	struct timeval hello;
 	int one = 1;
 
 	if (sa->sa_family != AF_UNIX)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 	c->id = next_conn_id++;
 	describe_peer(sa, c->peer, sizeof c->peer);
-	c->bev = bufferevent_socket_new(ev_base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (l->tls != NULL) {
+		c->tls = 1;
+		c->bev = tls_bufferevent(ev_base, l->tls, fd);
+	} else
+		c->bev = bufferevent_socket_new(ev_base, fd,
+		    BEV_OPT_CLOSE_ON_FREE);
 	if (c->bev == NULL)
-		fatalx("bufferevent_socket_new failed");
+		fatalx("cannot make a bufferevent for a connection");
 	c->resume = event_new(ev_base, -1, 0, conn_resume, c);
 	c->linger = evtimer_new(ev_base, conn_linger_expired, c);
+	c->hello_timer = evtimer_new(ev_base, conn_hello_expired, c);
+	hello.tv_sec = cfg->limits.hello_timeout_ms / 1000;
+	hello.tv_usec = (cfg->limits.hello_timeout_ms % 1000) * 1000;
+	evtimer_add(c->hello_timer, &hello);
 	TAILQ_INIT(&c->pending);
 	TAILQ_INSERT_TAIL(&conns, c, entry);
 	nconns++;
@@ -396,6 +460,7 @@ conn_new(evutil_socket_t fd, const struct sockaddr *sa)
 	bufferevent_setwatermark(c->bev, EV_READ, 0,
 	    cfg->limits.max_frame + FRAME_HEADER_MAX);
 	bufferevent_setcb(c->bev, conn_readable, conn_writable, conn_event, c);
+	conn_set_write_timeout(c);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 	log_debug("connection %llu from %s", (unsigned long long)c->id, c->peer);
 }
@@ -407,7 +472,6 @@ listener_accepted(struct evconnlistener *evl, evutil_socket_t fd,
 {
 	(void)evl;
 	(void)socklen;
-	(void)arg;
 	if (nconns >= cfg->limits.max_connections || draining) {
 		log_warnx("refusing a connection: %s", draining ?
 		    "shutting down" : "connection limit reached");
@@ -417,7 +481,7 @@ listener_accepted(struct evconnlistener *evl, evutil_socket_t fd,
 		evutil_closesocket(fd);
 		return;
 	}
-	conn_new(fd, sa);
+	conn_new(fd, sa, arg);
 }
 
 /* Timer: accept again after running out of file descriptors. */
@@ -440,6 +504,29 @@ server_resume_accepting(void)
 		evconnlistener_enable(listeners[i].evl);
 }
 
+/*
+ * Out of file descriptors: frees the reserve descriptor to accept one
+ * waiting connection, tells it why and closes it, then takes the reserve
+ * back. Without this the waiting client would hang until a timeout.
+ */
+static void
+refuse_one_pending(struct evconnlistener *evl)
+{
+	int fd;
+
+	if (reserve_fd == -1)
+		return;
+	close(reserve_fd);
+	fd = accept4(evconnlistener_get_fd(evl), NULL, NULL,
+	    SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd != -1) {
+		refuse_fd(fd, HOTLINE__ERROR_CODE__ERROR_CODE_RATE_LIMITED,
+		    "server out of file descriptors; try again later");
+		close(fd);
+	}
+	reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
 /* evconnlistener: accept failed; on fd exhaustion pause instead of spinning. */
 static void
 listener_error(struct evconnlistener *evl, void *arg)
@@ -448,7 +535,6 @@ listener_error(struct evconnlistener *evl, void *arg)
 	int err = EVUTIL_SOCKET_ERROR();
 	size_t i;
 
-	(void)evl;
 	(void)arg;
 	if (err != EMFILE && err != ENFILE && err != ENOBUFS && err != ENOMEM) {
 		log_warnx("accept: %s", evutil_socket_error_to_string(err));
@@ -456,14 +542,16 @@ listener_error(struct evconnlistener *evl, void *arg)
 	}
 	log_warnx("accept: %s; pausing new connections for %d ms",
 	    evutil_socket_error_to_string(err), ACCEPT_BACKOFF_MS);
+	if (err == EMFILE || err == ENFILE)
+		refuse_one_pending(evl);
 	for (i = 0; i < nlisteners; i++)
 		evconnlistener_disable(listeners[i].evl);
 	evtimer_add(accept_backoff, &tv);
 }
 
-/* Opens a unix-socket listener; removes a stale socket file first. */
+/* Opens a unix-socket listener for l; removes a stale socket file first. */
 static struct evconnlistener *
-listen_unix(const struct listen_spec *ls)
+listen_unix(const struct listen_spec *ls, struct listener *l)
 {
 	struct sockaddr_un sun;
 	struct evconnlistener *evl;
@@ -478,7 +566,7 @@ listen_unix(const struct listen_spec *ls)
 	strcpy(sun.sun_path, ls->unix_path);
 	if (lstat(ls->unix_path, &sb) == 0 && S_ISSOCK(sb.st_mode))
 		unlink(ls->unix_path);
-	evl = evconnlistener_new_bind(ev_base, listener_accepted, NULL,
+	evl = evconnlistener_new_bind(ev_base, listener_accepted, l,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 511,
 	    (struct sockaddr *)&sun, sizeof sun);
 	if (evl == NULL) {
@@ -490,9 +578,9 @@ listen_unix(const struct listen_spec *ls)
 	return evl;
 }
 
-/* Opens a TCP listener on host:port. */
+/* Opens a TCP listener on host:port for l. */
 static struct evconnlistener *
-listen_tcp(const struct listen_spec *ls)
+listen_tcp(const struct listen_spec *ls, struct listener *l)
 {
 	struct addrinfo hints, *res;
 	struct evconnlistener *evl;
@@ -509,7 +597,7 @@ listen_tcp(const struct listen_spec *ls)
 		    gai_strerror(rc));
 		return NULL;
 	}
-	evl = evconnlistener_new_bind(ev_base, listener_accepted, NULL,
+	evl = evconnlistener_new_bind(ev_base, listener_accepted, l,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC |
 	    LEV_OPT_REUSEABLE, 511, res->ai_addr, (int)res->ai_addrlen);
 	freeaddrinfo(res);
@@ -526,13 +614,25 @@ server_listen(const struct config *config)
 
 	listeners = xcalloc(config->nlistens, sizeof *listeners);
 	accept_backoff = evtimer_new(ev_base, accept_again, NULL);
+	if (reserve_fd == -1 &&
+	    (reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1)
+		log_warn("open /dev/null (the reserve descriptor)");
 	for (i = 0; i < config->nlistens; i++) {
 		const struct listen_spec *ls = &config->listens[i];
 		struct listener *l = &listeners[nlisteners];
+		char why[512];
 
-		l->evl = ls->unix_path ? listen_unix(ls) : listen_tcp(ls);
-		if (l->evl == NULL)
+		if (ls->tls != NULL && (l->tls = tls_context_new(ls->tls, why,
+		    sizeof why)) == NULL) {
+			log_warnx("listen %s:%d: %s", ls->host, ls->port, why);
 			return -1;
+		}
+		l->evl = ls->unix_path ? listen_unix(ls, l) : listen_tcp(ls, l);
+		if (l->evl == NULL) {
+			SSL_CTX_free(l->tls);
+			l->tls = NULL;
+			return -1;
+		}
 		if (ls->unix_path) {
 			l->unix_path = xstrdup(ls->unix_path);
 			snprintf(l->name, sizeof l->name, "unix:%s",
@@ -542,9 +642,69 @@ server_listen(const struct config *config)
 			    ls->port);
 		evconnlistener_set_error_cb(l->evl, listener_error);
 		nlisteners++;
-		log_info("listening on %s", l->name);
+		log_info("listening on %s%s", l->name, l->tls != NULL ?
+		    " (TLS)" : "");
 	}
 	return 0;
+}
+
+/* Returns the TLS spec fresh gives the running listener l, or NULL. */
+static const struct tls_spec *
+listener_fresh_tls(const struct listener *l, const struct config *fresh)
+{
+	char name[sizeof l->name];
+	size_t i;
+
+	for (i = 0; i < fresh->nlistens; i++) {
+		const struct listen_spec *ls = &fresh->listens[i];
+
+		if (ls->unix_path != NULL)
+			continue;
+		snprintf(name, sizeof name, "%s:%d", ls->host, ls->port);
+		if (strcmp(name, l->name) == 0)
+			return ls->tls;
+	}
+	return NULL;
+}
+
+/* Loads fresh's certificates for the running TLS listeners; see hotlined.h. */
+int
+server_tls_reload(const struct config *fresh, char *err, size_t errlen)
+{
+	SSL_CTX **next = xcalloc(nlisteners + 1, sizeof *next);
+	const struct tls_spec *ts;
+	char why[512];
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < nlisteners && rc == 0; i++) {
+		if (listeners[i].tls == NULL)
+			continue;
+		if ((ts = listener_fresh_tls(&listeners[i], fresh)) == NULL) {
+			log_warnx("listen %s: TLS stays as it is until a "
+			    "restart (the file no longer has it there)",
+			    listeners[i].name);
+			continue;
+		}
+		if ((next[i] = tls_context_new(ts, why, sizeof why)) == NULL) {
+			snprintf(err, errlen, "listen %s: %s", listeners[i].name,
+			    why);
+			rc = -1;
+		}
+	}
+	for (i = 0; i < nlisteners; i++) {
+		if (next[i] == NULL)
+			continue;
+		if (rc == 0) {
+			SSL_CTX_free(listeners[i].tls);
+			listeners[i].tls = next[i];
+			log_info("listen %s: certificates reloaded",
+			    listeners[i].name);
+		} else
+			SSL_CTX_free(next[i]);
+	}
+	free(next);
+	return rc;
 }
 
 /* Closes every listener (and removes unix socket files). */
@@ -555,6 +715,7 @@ server_stop_listening(void)
 
 	for (i = 0; i < nlisteners; i++) {
 		evconnlistener_free(listeners[i].evl);
+		SSL_CTX_free(listeners[i].tls);
 		if (listeners[i].unix_path != NULL) {
 			unlink(listeners[i].unix_path);
 			free(listeners[i].unix_path);
@@ -566,6 +727,9 @@ server_stop_listening(void)
 	if (accept_backoff != NULL)
 		event_free(accept_backoff);
 	accept_backoff = NULL;
+	if (reserve_fd != -1)
+		close(reserve_fd);
+	reserve_fd = -1;
 }
 
 /* SIGTERM: stop reading requests; connections close once answered. */

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/event.h>
+
 #include "frame.h"
 #include "hotlined.h"
 
@@ -20,6 +22,9 @@ struct op {
 #define DISPATCHER_BIT ROLE_BIT(HOTLINE__ROLE__ROLE_DISPATCHER)
 #define SUPERVISOR_BIT ROLE_BIT(HOTLINE__ROLE__ROLE_SUPERVISOR)
 #define BODY(x) HOTLINE__ENVELOPE__BODY_##x
+/* Who reads the city's figures: the supervision office, the centre, admins. */
+#define SUPERVISION_QUERY_BITS (SUPERVISOR_BIT | DISPATCHER_BIT | \
+	ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN))
 
 /*
  * Request case -> role mask -> handler. Departments act only on their own
@@ -61,6 +66,17 @@ static const struct op ops[] = {
 	{ BODY(URGE), "urge", SUPERVISOR_BIT, op_urge },
 	{ BODY(SUPERVISE), "supervise", SUPERVISOR_BIT, op_supervise },
 	{ BODY(EXEMPT), "exempt", SUPERVISOR_BIT, op_exempt },
+
+	/* Supervision queries; departments see only their own figures. */
+	{ BODY(SCORECARD), "scorecard", SUPERVISION_QUERY_BITS |
+	    ROLE_DEPARTMENT_BIT, op_scorecard },
+	{ BODY(HOT), "hot", SUPERVISION_QUERY_BITS, op_hot },
+	{ BODY(OVERDUE), "overdue", SUPERVISION_QUERY_BITS |
+	    ROLE_DEPARTMENT_BIT, op_overdue },
+	{ BODY(BREACHES), "breaches", SUPERVISION_QUERY_BITS |
+	    ROLE_DEPARTMENT_BIT, op_breaches },
+	{ BODY(TIMELINE), "timeline", ROLE_STAFF_BITS | ROLE_DEPARTMENT_BIT |
+	    ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN), op_timeline },
 
 	{ BODY(DEADLINE), "deadline", ROLE_ANY_BIT, op_deadline },
 	{ BODY(SHIFT_CLOCK), "shift_clock", ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN),
@@ -272,8 +288,19 @@ request_store_error(struct request *r, const redisReply *reply)
 		    "number", "%s", text != NULL ? text + 1 : "forbidden");
 		break;
 	case HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE:
+		/* Strict mode (store-wait.c): done, but not yet replicated. */
+		if (strncmp(reply->str, "NOTREPLICATED ", 14) == 0) {
+			request_error(r,
+			    HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE, NULL,
+			    "not yet replicated: %s; retry the same request "
+			    "(see hotlined.conf(5), wait_replicas)",
+			    reply->str + 14);
+			return;
+		}
+		store_log_refusal(reply);
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
-		    NULL, "storage refused the change (%.*s); retry later",
+		    NULL, "storage refused the change: %s (%.*s); retry later",
+		    store_refusal_reason(reply),
 		    (int)strcspn(reply->str, " "), reply->str);
 		break;
 	default:
@@ -313,14 +340,23 @@ request_script_answered(redisReply *reply, void *priv)
 /*
  * Runs a script for r. done is called only with a successful reply and only
  * while r still has a connection and no answer; Redis failures and script
- * errors are answered here. Returns -1 if r was answered "unavailable" at once.
+ * errors are answered here. Returns -1 if r was answered "unavailable" at once
+ * (Redis not ready, or limits.max_store_pending commands already wait for it).
  */
 int
 request_script(struct request *r, enum script_id script, int nkeys,
     struct store_args *args, request_done done)
 {
-	struct script_call *sc = xmalloc(sizeof *sc);
+	struct script_call *sc;
 
+	/* Internal reads (feeds, timers) are bounded by their own loops. */
+	if (store_pending() >= cfg->limits.max_store_pending) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
+		    NULL, "storage is overloaded (%d commands wait for Redis); "
+		    "retry later", store_pending());
+		return -1;
+	}
+	sc = xmalloc(sizeof *sc);
 	sc->r = r;
 	sc->done = done;
 	r->refs++;
@@ -353,28 +389,67 @@ hello_refuse(struct request *r, Hotline__ErrorCode code, const char *field,
 	server_close_after_flush(c);
 }
 
-/* Accepts a hello that passed every check. */
+/*
+ * Writes the address of c's peer without its port into out ("unix" for a
+ * unix socket): the key of the failed-hello limit.
+ */
 static void
-hello_accept(struct request *r, const struct principal *p)
+session_address(const struct conn *c, char *out, size_t outlen)
+{
+	const char *colon = strrchr(c->peer, ':');
+	size_t len = colon != NULL ? (size_t)(colon - c->peer) :
+	    strlen(c->peer);
+
+	snprintf(out, outlen, "%.*s", (int)len, c->peer);
+}
+
+/*
+ * Authenticates a hello as p (NULL: unknown): by c's verified client
+ * certificate when it maps to p (the credential is then not looked at),
+ * else by the credential. Returns how ("certificate", "credential", or
+ * "credential (remembered)" when the cache answered), or NULL if it fails.
+ */
+static const char *
+hello_authenticate(struct conn *c, const struct principal *p,
+    const Hotline__Hello *h)
+{
+	int cached;
+
+	if (p == NULL)
+		return NULL;
+	if (tls_principal(c, cfg, p) == p)
+		return "certificate";
+	if (!auth_check(p, h->credential, &cached))
+		return NULL;
+	return cached ? "credential (remembered)" : "credential";
+}
+
+/* Accepts a hello that passed every check; how says how it was authenticated. */
+static void
+hello_accept(struct request *r, const struct principal *p, const char *how)
 {
 	struct conn *c = r->conn;
 	Hotline__Envelope *env = envelope_new();
 	Hotline__HelloOk *ok = xmalloc(sizeof *ok);
 
 	c->authenticated = 1;
+	if (c->hello_timer != NULL)	/* server.c's: no hello, no stay */
+		event_del(c->hello_timer);
 	c->role = p->role;
 	snprintf(c->principal, sizeof c->principal, "%s", p->id);
 	snprintf(c->department, sizeof c->department, "%s",
 	    p->department != NULL ? p->department : "");
-	log_info("connection %llu (%s): %s \"%s\" logged in",
+	log_info("connection %llu (%s): %s \"%s\" logged in by %s",
 	    (unsigned long long)c->id, c->peer, config_role_name(p->role),
-	    p->id);
+	    p->id, how);
 	hotline__hello_ok__init(ok);
 	ok->version = HOTLINE__PROTOCOL_VERSION__PROTOCOL_VERSION;
 	ok->role = p->role;
 	ok->principal = record_strdup(p->id);
 	ok->department = record_strdup(p->department);
 	ok->server = record_strdup("hotlined/" HOTLINED_VERSION);
+	ok->authenticated_by = record_strdup(strcmp(how, "certificate") == 0 ?
+	    "certificate" : "credential");
 	env->body_case = HOTLINE__ENVELOPE__BODY_HELLO_OK;
 	env->hello_ok = ok;
 	request_answer(r, env);
@@ -386,8 +461,9 @@ session_hello(struct request *r)
 {
 	const Hotline__Hello *h = r->in->hello;
 	const struct principal *p;
-	const char *field, *why;
-	char esc[100];
+	const char *field, *why, *how;
+	char esc[100], addr[sizeof r->conn->peer];
+	int left;
 
 	if (r->in->body_case != HOTLINE__ENVELOPE__BODY_HELLO) {
 		hello_refuse(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED,
@@ -405,11 +481,27 @@ session_hello(struct request *r)
 		    "version", "this server speaks hotline protocol version 1");
 		return;
 	}
-	p = config_principal(cfg, h->principal);
-	if (p == NULL || !auth_verify(p->credential, h->credential)) {
-		log_warnx("connection %llu (%s): failed hello as \"%s\"",
-		    (unsigned long long)r->conn->id, r->conn->peer,
-		    log_escape(h->principal, esc, sizeof esc));
+	session_address(r->conn, addr, sizeof addr);
+	if (!auth_limit_allowed(addr)) {
+		log_debug("connection %llu (%s): hello as \"%s\" refused: "
+		    "too many failed hellos", (unsigned long long)r->conn->id,
+		    r->conn->peer, log_escape(h->principal, esc, sizeof esc));
+		hello_refuse(r, HOTLINE__ERROR_CODE__ERROR_CODE_RATE_LIMITED,
+		    NULL, "too many failed hellos from this address; "
+		    "try again later");
+		return;
+	}
+	/* An empty principal asks for the one the client certificate maps to. */
+	p = h->principal == NULL || h->principal[0] == '\0' ?
+	    tls_principal(r->conn, cfg, NULL) :
+	    config_principal(cfg, h->principal);
+	if ((how = hello_authenticate(r->conn, p, h)) == NULL) {
+		/* Never the credential: only who tried, from where. */
+		left = auth_limit_failed(addr);
+		log_warnx("connection %llu (%s): failed hello as \"%s\" (%d "
+		    "more failures allowed)", (unsigned long long)r->conn->id,
+		    r->conn->peer, log_escape(h->principal, esc, sizeof esc),
+		    left);
 		hello_refuse(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED,
 		    "credential", "unknown principal or wrong credential");
 		return;
@@ -419,7 +511,7 @@ session_hello(struct request *r)
 		    "role", "this principal does not have that role");
 		return;
 	}
-	hello_accept(r, p);
+	hello_accept(r, p, how);
 }
 
 /* Names a body case for error messages. */

@@ -3,8 +3,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "hotlined.h"
+
+#define REFUSAL_LOG_SECONDS 10
 
 /* Appends a borrowed string (it must live until store_script returns). */
 void
@@ -45,16 +48,71 @@ store_args_free(struct store_args *a)
 }
 
 /*
+ * Says in words why Redis refused a command whose error reply r maps to
+ * "unavailable" (OOM, MISCONF, ...), for the client's message and the log.
+ */
+const char *
+store_refusal_reason(const redisReply *r)
+{
+	static const struct {
+		const char *code, *reason;
+	} reasons[] = {
+		{ "OOM", "Redis is out of memory (maxmemory) and refuses writes" },
+		{ "MISCONF", "Redis cannot save to disk and refuses writes" },
+		{ "READONLY", "Redis is a read-only replica" },
+		{ "LOADING", "Redis is loading its data" },
+		{ "BUSY", "Redis is busy running a script" },
+		{ "MASTERDOWN", "Redis lost its master" },
+		{ "NOREPLICAS", "Redis has too few replicas and refuses writes" },
+		{ "NOSCRIPT", "Redis lost the scripts; they are being loaded" },
+		{ "TRYAGAIN", "Redis asks to try again" },
+		{ "CLUSTERDOWN", "the Redis cluster is down" },
+	};
+	size_t i;
+
+	for (i = 0; r != NULL && i < sizeof reasons / sizeof reasons[0]; i++)
+		if (strncmp(r->str, reasons[i].code,
+		    strlen(reasons[i].code)) == 0)
+			return reasons[i].reason;
+	return "Redis refused the command";
+}
+
+/*
+ * Logs that Redis refused a command (reply r), at most once every
+ * REFUSAL_LOG_SECONDS with the number of refusals since, so an outage of
+ * writes is seen by the operator without flooding the log.
+ */
+void
+store_log_refusal(const redisReply *r)
+{
+	static time_t last;
+	static unsigned long quiet;
+	time_t now = time(NULL);
+	char esc[256];
+
+	if (last != 0 && now - last < REFUSAL_LOG_SECONDS) {
+		quiet++;
+		return;
+	}
+	log_warnx("redis refused a request: %s (%lu more since the last such "
+	    "line): %s", store_refusal_reason(r), quiet,
+	    log_escape(r->str, esc, sizeof esc));
+	last = now;
+	quiet = 0;
+}
+
+/*
  * Maps an error reply to a protocol error. Scripts say "NOTFOUND ...",
  * "FORBIDDEN ..." or "CONFLICT <state>"; Redis's own refusals (OOM, MISCONF,
- * READONLY, LOADING, BUSY, ...) mean "unavailable"; anything else is a bug.
+ * READONLY, LOADING, BUSY, ...) and strict mode's NOTREPLICATED (store-wait.c)
+ * mean "unavailable"; anything else is a bug.
  */
 Hotline__ErrorCode
 store_error_code(const redisReply *r, Hotline__TicketState *state)
 {
 	static const char *unavailable[] = { "OOM", "MISCONF", "READONLY",
 	    "LOADING", "BUSY", "MASTERDOWN", "NOREPLICAS", "NOSCRIPT",
-	    "TRYAGAIN", "CLUSTERDOWN", NULL };
+	    "TRYAGAIN", "CLUSTERDOWN", "NOTREPLICATED", NULL };
 	char esc[256];
 	int i;
 

@@ -1,4 +1,4 @@
-/* Redis access: the command and subscriber connections, reconnects, embedded scripts and timeouts. */
+/* Redis access: the command and subscriber connections, reconnects (through Sentinel when configured), embedded scripts and timeouts. */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +15,8 @@
 
 #define BACKOFF_MIN_MS 100
 #define BACKOFF_MAX_MS 5000
+#define BACKOFF_MAX_SENTINEL_MS 1000	/* asking sentinels is cheap; failovers are quick */
+#define SENTINEL_WATCH_MS 500		/* how often the sentinels are asked again */
 #define WATCHDOG_MS 100
 
 /* The scripts the daemon runs, by the name of their file in daemon/scripts/. */
@@ -33,9 +35,13 @@ static const char *script_names[SCRIPT_COUNT] = {
 	[SCRIPT_NB_IMPORT] = "nb_import",
 	[SCRIPT_NB_RETRAIN] = "nb_retrain",
 	[SCRIPT_RECENT_READ] = "recent_read",
+	[SCRIPT_STATS_READ] = "stats_read",
+	[SCRIPT_DUE_READ] = "due_read",
+	[SCRIPT_BREACHES_READ] = "breaches_read",
 };
 
-enum link_state { LINK_DOWN, LINK_CONNECTING, LINK_SETUP, LINK_READY };
+enum link_state { LINK_DOWN, LINK_RESOLVING, LINK_CONNECTING, LINK_SETUP,
+    LINK_READY };
 
 /* One command sent and not yet answered; answered strictly in order. */
 struct store_call {
@@ -56,6 +62,9 @@ struct link {
 	int failures;			/* consecutive, for quieter logs */
 	struct event *retry;
 	void (*start)(void);		/* runs once connected */
+	struct sentinel_query *query;	/* set while LINK_RESOLVING */
+	char host[64];			/* with sentinels: the master we use */
+	int port;
 };
 
 static struct {
@@ -66,7 +75,9 @@ static struct {
 	char sha[SCRIPT_COUNT][41];
 	const char *source[SCRIPT_COUNT];
 	int loads_pending;
+	struct sentinel_watch *watch;	/* with sentinels */
 	TAILQ_HEAD(, store_call) inflight;	/* on cmd, oldest first */
+	int ninflight;			/* length of inflight */
 	struct event *watchdog;
 	void (*on_wake)(const char *department);
 	void (*on_resync)(void);
@@ -74,6 +85,7 @@ static struct {
 } st;
 
 static void link_connect(struct link *);
+static void sentinel_found(const char *, int, void *);
 
 /* Milliseconds on the monotonic clock. */
 static int64_t
@@ -99,7 +111,10 @@ store_where(void)
 {
 	static char where[300];
 
-	if (st.spec.unix_path != NULL)
+	if (st.spec.nsentinels > 0)
+		snprintf(where, sizeof where, "master %s at %s:%d",
+		    st.spec.master, st.cmd.host, st.cmd.port);
+	else if (st.spec.unix_path != NULL)
 		snprintf(where, sizeof where, "unix:%s", st.spec.unix_path);
 	else
 		snprintf(where, sizeof where, "%s:%d", st.spec.host,
@@ -121,6 +136,8 @@ link_schedule(struct link *l)
 	l->backoff_ms *= 2;
 	if (l->backoff_ms > BACKOFF_MAX_MS)
 		l->backoff_ms = BACKOFF_MAX_MS;
+	if (st.spec.nsentinels > 0 && l->backoff_ms > BACKOFF_MAX_SENTINEL_MS)
+		l->backoff_ms = BACKOFF_MAX_SENTINEL_MS;
 }
 
 /* Logs a failure of l, loudly the first time and then every 10th. */
@@ -194,13 +211,15 @@ link_disconnected(const redisAsyncContext *ac, int status)
 	link_schedule(l);
 }
 
-/* Starts a non-blocking connection of l. */
+/* Starts a non-blocking connection of l (to l->host with sentinels). */
 static void
-link_connect(struct link *l)
+link_connect_to(struct link *l)
 {
 	redisAsyncContext *ac;
 
-	if (st.spec.unix_path != NULL)
+	if (st.spec.nsentinels > 0)
+		ac = redisAsyncConnect(l->host, l->port);
+	else if (st.spec.unix_path != NULL)
 		ac = redisAsyncConnectUnix(st.spec.unix_path);
 	else
 		ac = redisAsyncConnect(st.spec.host, st.spec.port);
@@ -222,6 +241,61 @@ link_connect(struct link *l)
 	redisAsyncSetDisconnectCallback(ac, link_disconnected);
 }
 
+/* Connects l: directly, or first asking the sentinels where the master is. */
+static void
+link_connect(struct link *l)
+{
+	if (st.spec.nsentinels == 0) {
+		link_connect_to(l);
+		return;
+	}
+	link_set_state(l, LINK_RESOLVING);
+	l->query = sentinel_resolve(st.base, &st.spec, sentinel_found, l);
+}
+
+/* store-sentinel: the sentinels said where the master is (host NULL: none knew). */
+static void
+sentinel_found(const char *host, int port, void *priv)
+{
+	struct link *l = priv;
+
+	l->query = NULL;
+	if (host == NULL) {
+		link_set_state(l, LINK_DOWN);
+		link_failed(l, "no sentinel knows the master");
+		link_schedule(l);
+		return;
+	}
+	snprintf(l->host, sizeof l->host, "%s", host);
+	l->port = port;
+	link_connect_to(l);
+}
+
+/* Drops l if it is (being) set up on another address than host:port. */
+static void
+link_follow(struct link *l, const char *host, int port)
+{
+	char why[128];
+
+	if (l->ac == NULL || l->state == LINK_CONNECTING ||
+	    (l->port == port && strcmp(l->host, host) == 0))
+		return;
+	snprintf(why, sizeof why, "the sentinels moved the master to %s:%d",
+	    host, port);
+	link_drop(l, why);
+}
+
+/* store-sentinel: the periodic answer to "where is the master?". */
+static void
+sentinel_checked(const char *host, int port, void *priv)
+{
+	(void)priv;
+	if (host == NULL)
+		return;
+	link_follow(&st.cmd, host, port);
+	link_follow(&st.sub, host, port);
+}
+
 /* Timer: try to connect l again. */
 static void
 link_retry(evutil_socket_t fd, short what, void *arg)
@@ -238,8 +312,8 @@ store_answered(redisAsyncContext *ac, void *reply, void *privdata)
 	struct store_call *call = privdata;
 	redisReply *r = reply;
 
-	(void)ac;
 	TAILQ_REMOVE(&st.inflight, call, entry);
+	st.ninflight--;
 	metrics_redis_answered(call->sent_us, r != NULL);
 	if (r != NULL && r->type == REDIS_REPLY_ERROR &&
 	    strncmp(r->str, "NOSCRIPT", 8) == 0 && st.cmd.state == LINK_READY) {
@@ -249,6 +323,10 @@ store_answered(redisAsyncContext *ac, void *reply, void *privdata)
 	}
 	call->cb(r, call->priv);
 	free(call);
+	/* A demoted master: ask the sentinels again (pending calls get NULL). */
+	if (r != NULL && r->type == REDIS_REPLY_ERROR && st.spec.nsentinels > 0 &&
+	    strncmp(r->str, "READONLY", 8) == 0 && link_of(ac) == &st.cmd)
+		link_drop(&st.cmd, "it became a replica (READONLY)");
 }
 
 /* Sends a command on cmd whatever its state; returns -1 if it could not. */
@@ -266,9 +344,11 @@ store_send(int argc, const char **argv, const size_t *lens, store_cb cb,
 	call->sent_ms = monotonic_ms();
 	call->sent_us = metrics_now_us();
 	TAILQ_INSERT_TAIL(&st.inflight, call, entry);
+	st.ninflight++;
 	if (redisAsyncCommandArgv(st.cmd.ac, store_answered, call, argc, argv,
 	    lens) != REDIS_OK) {
 		TAILQ_REMOVE(&st.inflight, call, entry);
+		st.ninflight--;
 		free(call);
 		return -1;
 	}
@@ -306,6 +386,52 @@ setup_answered(redisReply *r, void *priv)
 	}
 }
 
+/*
+ * Checks a ROLE answer on link l: with sentinels, the address they gave
+ * must really be the master (a sentinel may lag behind a failover).
+ */
+static int
+role_is_master(struct link *l, const redisReply *r)
+{
+	char why[96];
+
+	if (r != NULL && r->type == REDIS_REPLY_ARRAY && r->elements > 0 &&
+	    r->element[0]->type == REDIS_REPLY_STRING &&
+	    strcmp(r->element[0]->str, "master") == 0)
+		return 1;
+	snprintf(why, sizeof why, "not the master (ROLE says %s)",
+	    r == NULL ? "nothing" : r->type == REDIS_REPLY_ERROR ? r->str :
+	    r->type == REDIS_REPLY_ARRAY && r->elements > 0 &&
+	    r->element[0]->type == REDIS_REPLY_STRING ? r->element[0]->str :
+	    "something else");
+	link_drop(l, why);
+	return 0;
+}
+
+/* Answer to ROLE on the command link during set-up. */
+static void
+cmd_role_answered(redisReply *r, void *priv)
+{
+	(void)priv;
+	if (st.cmd.ac == NULL || st.cmd.state != LINK_SETUP)
+		return;
+	if (!role_is_master(&st.cmd, r))
+		return;
+	/* The events link must listen on this master too. */
+	if (st.sub.ac != NULL && (st.sub.port != st.cmd.port ||
+	    strcmp(st.sub.host, st.cmd.host) != 0))
+		link_drop(&st.sub, "the master moved");
+}
+
+/* hiredis: answer to ROLE on the subscriber link. */
+static void
+sub_role_answered(redisAsyncContext *ac, void *reply, void *privdata)
+{
+	(void)privdata;
+	if (link_of(ac) == &st.sub)
+		role_is_master(&st.sub, reply);
+}
+
 /* Sends AUTH if a password is configured. */
 static void
 send_auth(struct link *l, redisCallbackFn *fn, void *priv)
@@ -329,6 +455,11 @@ cmd_start(void)
 	intptr_t i;
 
 	send_auth(&st.cmd, NULL, (void *)(intptr_t)-1);
+	if (st.spec.nsentinels > 0) {
+		const char *role[1] = { "ROLE" };
+
+		store_send(1, role, NULL, cmd_role_answered, NULL);
+	}
 	if (st.spec.db != 0) {
 		snprintf(db, sizeof db, "%d", st.spec.db);
 		store_send(2, select, NULL, setup_answered, (void *)(intptr_t)-1);
@@ -384,6 +515,12 @@ sub_start(void)
 	const char *argv[2] = { "SUBSCRIBE", STORE_WAKE_CHANNEL };
 
 	send_auth(&st.sub, sub_auth_answered, NULL);
+	if (st.spec.nsentinels > 0) {
+		const char *role[1] = { "ROLE" };
+
+		redisAsyncCommandArgv(st.sub.ac, sub_role_answered, NULL, 1,
+		    role, NULL);
+	}
 	redisAsyncCommandArgv(st.sub.ac, sub_message, NULL, 2, argv, NULL);
 }
 
@@ -445,6 +582,36 @@ link_init(struct link *l, const char *name, void (*start)(void))
 	link_set_state(l, LINK_DOWN);
 }
 
+/* Copies spec's sentinel list and master name into st.spec (they outlive reloads). */
+static void
+store_copy_sentinels(const struct redis_spec *spec)
+{
+	size_t i;
+
+	st.spec.master = spec->master ? xstrdup(spec->master) : NULL;
+	if (spec->nsentinels == 0) {
+		st.spec.sentinels = NULL;
+		return;
+	}
+	st.spec.sentinels = xcalloc(spec->nsentinels, sizeof *st.spec.sentinels);
+	for (i = 0; i < spec->nsentinels; i++) {
+		st.spec.sentinels[i].host = xstrdup(spec->sentinels[i].host);
+		st.spec.sentinels[i].port = spec->sentinels[i].port;
+	}
+}
+
+/* Frees what store_copy_sentinels copied. */
+static void
+store_free_sentinels(void)
+{
+	size_t i;
+
+	for (i = 0; i < st.spec.nsentinels; i++)
+		free(st.spec.sentinels[i].host);
+	free(st.spec.sentinels);
+	free(st.spec.master);
+}
+
 /*
  * Starts connecting to Redis as spec says; returns at once. on_wake runs for
  * every department named on the wake channel; on_resync whenever the
@@ -461,6 +628,7 @@ store_init(struct event_base *base, const struct redis_spec *spec,
 	st.spec.unix_path = spec->unix_path ? xstrdup(spec->unix_path) : NULL;
 	st.spec.host = spec->host ? xstrdup(spec->host) : NULL;
 	st.spec.password = spec->password ? xstrdup(spec->password) : NULL;
+	store_copy_sentinels(spec);
 	st.on_wake = on_wake;
 	st.on_resync = on_resync;
 	TAILQ_INIT(&st.inflight);
@@ -471,6 +639,9 @@ store_init(struct event_base *base, const struct redis_spec *spec,
 	evtimer_add(st.watchdog, &tv);
 	link_connect(&st.cmd);
 	link_connect(&st.sub);
+	if (st.spec.nsentinels > 0)
+		st.watch = sentinel_watch_start(base, &st.spec,
+		    SENTINEL_WATCH_MS, sentinel_checked, NULL);
 }
 
 /* Returns 1 when scripts can run (connected, set up, scripts loaded). */
@@ -484,12 +655,7 @@ store_ready(void)
 int
 store_pending(void)
 {
-	struct store_call *c;
-	int n = 0;
-
-	TAILQ_FOREACH(c, &st.inflight, entry)
-		n++;
-	return n;
+	return st.ninflight;
 }
 
 /* Closes both links; pending callbacks run with a NULL reply. */
@@ -499,9 +665,13 @@ store_shutdown(void)
 	st.stopping = 1;
 	link_drop(&st.cmd, "shutting down");
 	link_drop(&st.sub, "shutting down");
+	sentinel_watch_stop(st.watch);
+	sentinel_cancel(st.cmd.query);
+	sentinel_cancel(st.sub.query);
 	event_free(st.cmd.retry);
 	event_free(st.sub.retry);
 	event_free(st.watchdog);
+	store_free_sentinels();
 	free(st.spec.unix_path);
 	free(st.spec.host);
 	free(st.spec.password);
@@ -533,17 +703,16 @@ store_script(enum script_id script, int nkeys, const struct store_args *args,
 		argv[i + 3] = args->v[i];
 		lens[i + 3] = args->len[i];
 	}
+	if (st.spec.wait_replicas > 0 && store_script_writes(script))
+		return store_wait_script(args->n + 3, argv, lens,
+		    st.spec.wait_replicas, st.spec.wait_timeout_ms, cb, priv);
 	return store_send(args->n + 3, argv, lens, cb, priv);
 }
 
-/*
- * Sends a plain command (argc strings, no script) when Redis is ready; cb
- * and the return value as store_script.
- */
+/* Sends one command on the command link whatever its state; see store_send. */
 int
-store_command(int argc, const char **argv, store_cb cb, void *priv)
+store_command(int argc, const char **argv, const size_t *lens, store_cb cb,
+    void *priv)
 {
-	if (!store_ready())
-		return -1;
-	return store_send(argc, argv, NULL, cb, priv);
+	return store_send(argc, argv, lens, cb, priv);
 }

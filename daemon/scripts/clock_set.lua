@@ -6,6 +6,8 @@
 --         (breaches that already fired are left out by the daemon), then
 --         field/value pairs.
 -- Returns 1, or 0 when the ticket changed meanwhile (its own step re-armed it).
+-- @include stats.lua
+
 if (redis.call('HGET', KEYS[1], 'clock_gen') or '0') ~= ARGV[1] then
   return 0
 end
@@ -27,6 +29,7 @@ for kind, due in string.gmatch(ARGV[3], '(%a+)=(%d+)') do
     redis.call('PUBLISH', 'ht:wake', 'ht:timers')
   end
 end
+stats_index(number)   -- the deadline indexes follow the new deadlines
 if #changes > 0 then
   redis.call('RPUSH', KEYS[2], cjson.encode({at = tonumber(ARGV[2]), principal = 'hotlined',
     role = 0, action = 'recompute', from = tonumber(redis.call('HGET', KEYS[1], 'state')),

@@ -33,6 +33,10 @@
 -- (or, without one, this one and the near ones) within the hot window, one
 -- EVENT_KIND_HOT_SPOT goes to the supervisors' feed, at most once per window
 -- per district and matter.
+-- Counters (统一考核, see stats.lua): registered; for a dispatched ticket
+-- received by its department and a round started (the daemon passes st_ws,
+-- the working-seconds index of now, among the fields); direct answers and
+-- transfers; the state count and the deadline indexes.
 -- Returns {"dup", number, ticket hash} when the call id was seen before,
 -- else {"new", number, ticket hash}. Ticket keys are derived from the number
 -- this script allocates: hotline runs on one Redis primary, not a cluster.
@@ -47,6 +51,8 @@ local STATE_MERGED = '9'
 local REPEAT_SAME_CALLER, REPEAT_SIMILAR_TEXT = '1', '2'
 local EVENT_HOT_SPOT = '30'
 local HOT_NUMBERS_MAX = 50
+
+-- @include stats.lua
 
 local existing = redis.call('GET', KEYS[1])
 if existing then
@@ -128,6 +134,18 @@ if dept ~= '' then
 elseif to_state == '2' then
   redis.call('ZADD', KEYS[4], now, number)
   push('ht:centre:feed', centre_event)
+end
+
+stats_state(nil, to_state)
+stats_count(day, number, '', 'registered', 1)
+if dept ~= '' then
+  stats_count(day, number, dept, 'received', 1)
+  stats_round(number, redis.call('HGET', ticket, 'st_ws') or '0')
+  stats_index(number)
+elseif to_state == '8' then
+  stats_count(day, number, '', 'direct_answers', 1)
+elseif to_state == '10' then
+  stats_count(day, number, '', 'transferred', 1)
 end
 
 -- The district's recent tickets, bounded by age and count.

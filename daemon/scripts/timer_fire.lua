@@ -2,8 +2,11 @@
 --
 -- KEYS[1] ht:timers: sorted set of "<number>:<kind>:<tag>" scored by due time
 -- ARGV[1] now_ms   ARGV[2] most timers to fire   ARGV[3] feed_maxlen
--- ARGV[4] today (yyyymmdd, Asia/Shanghai): breaches are counted per day in
---         ht:stats:breaches:<day>, field "<department>:<kind>".
+-- ARGV[4] today (yyyymmdd, Asia/Shanghai): the day breaches are counted on
+--         (stats.lua): a sign or overdue timer settles its round late
+--         (sign_overdue, overdue) unless the step was already counted;
+--         warnings, supervision and callback overdue are counted; every
+--         breach but a warning goes to the day's breach list.
 -- A timer is claimed by removing it, in this one atomic script, so several
 -- daemons sharing the Redis fire it once. It counts only if the ticket is
 -- still as it was armed for: tag is the ticket's clock_gen for sign, warn
@@ -12,7 +15,9 @@
 -- history and pushes events. Returns {claimed, fired, next due or -1,
 -- largest lag in ms}; claimed == the batch size means more may be due.
 local now, batch, feed_maxlen = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
-local breaches = 'ht:stats:breaches:' .. ARGV[4]
+local day = ARGV[4]
+
+-- @include stats.lua
 
 -- kind -> flag field, history action, event kind, who hears of it
 local KINDS = {
@@ -47,6 +52,25 @@ local function applies(t, k, kind, tag)
   return (redis.call('HGET', t, 'clock_gen') or '0') == tag, state
 end
 
+-- Counts a fired timer (统一考核) and lists it among the day's breaches.
+local BREACH = {sign = 'sign', overdue = 'complete', sup = 'supervision', callback = 'callback'}
+local function count_breach(number, kind, lead, due)
+  if kind == 'warn' then
+    stats_count(day, number, lead, 'warned', 1)
+    return
+  end
+  if kind == 'sign' then
+    stats_settle(day, number, lead, 'sign', true, 'signed_on_time', 'sign_overdue')
+  elseif kind == 'overdue' then
+    stats_settle(day, number, lead, 'done', true, 'completed_on_time', 'overdue')
+  elseif kind == 'sup' then
+    stats_count(day, number, lead, 'supervision_overdue', 1)
+  else
+    stats_count(day, number, '', 'callback_overdue', 1)
+  end
+  stats_breach(day, now, number, BREACH[kind], lead, due)
+end
+
 local claimed, fired, lag = 0, 0, 0
 for _, m in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, batch)) do
   claimed = claimed + 1
@@ -72,7 +96,7 @@ for _, m in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0,
         end
       end
       push(k.feed, k.event, number)
-      redis.call('HINCRBY', breaches, (lead ~= '' and lead or '-') .. ':' .. kind, 1)
+      count_breach(number, kind, lead, due)
       fired = fired + 1
       if now - due > lag then lag = now - due end
     end

@@ -22,9 +22,13 @@
 --   timers       "sign=<ms>,warn=<ms>,overdue=<ms>,callback=<ms>,sup=<ms>"
 --   expect_gen   "" or the clock_gen the daemon computed the clock from:
 --                another value means the ticket changed meanwhile
+--   day ws       today (yyyymmdd, Asia/Shanghai) and the working-seconds
+--                index of now, for the counters (stats.lua, count_step)
 -- Errors: "NOTFOUND <field> why", "FORBIDDEN why", "CONFLICT <state> [why]".
 -- Returns the ticket's hash after the step. Other tickets' keys (a master,
 -- merged followers) are derived: hotline runs on one Redis, not a cluster.
+-- @include stats.lua
+
 local STATE_TRIAGE, STATE_CLOSED, STATE_MERGED = '2', '8', '9'
 local CLOSURE_UNREACHABLE, CLOSURE_WITH_MASTER = '3', '5'
 local TRIAGE_RETURNED, TRIAGE_DISPUTED = '2', '3'
@@ -90,6 +94,7 @@ if not state then
   return redis.error_reply('NOTFOUND number no such ticket')
 end
 local lead = redis.call('HGET', KEYS[1], 'dept') or ''
+local was_exempt = redis.call('HGET', KEYS[1], 'exempt') == '1'
 local assists = split(redis.call('HGET', KEYS[1], 'assists'))
 
 -- An assisting department's sign or reply moves only its own part.
@@ -312,6 +317,66 @@ for _, d in ipairs(involved(lead, assists)) do push(department_feed(d), dept_eve
 push('ht:centre:feed', centre_event)
 push('ht:supervision:feed', supervision_event)
 
+-- Counts the step for the supervision office (统一考核): what it means for
+-- the lead department's assessment, settled as stats.lua describes. Steps
+-- of assisting departments (协办) return earlier and are not counted.
+local function count_step()
+  local day, ws, now, a = p.day, p.ws, tonumber(p.now), p.action
+  local function count(dept, counter) stats_count(day, number, dept, counter, 1) end
+  if a == 'dispatch' or a == 'redispatch' then
+    count(lead, 'received')
+    stats_round(number, ws)
+  elseif a == 'sign' then
+    count(lead, 'signed')
+    stats_duration(day, number, lead, 'sign_seconds', ws)
+    local due = tonumber(redis.call('HGET', KEYS[1], 'sign_due') or '')
+    local late = due ~= nil and now > due
+    if stats_settle(day, number, lead, 'sign', late, 'signed_on_time', 'sign_overdue') == 1
+        and late then
+      stats_breach(day, now, number, 'sign', lead, due)
+    end
+  elseif a == 'return' then
+    count(acting_lead, 'returned')
+  elseif a == 'reply' then
+    redis.call('HSET', KEYS[1], 'st_replied_at', p.now, 'st_replied_ws', ws)
+  elseif a == 'approve_reply' then
+    local r = redis.call('HMGET', KEYS[1], 'st_replied_at', 'st_replied_ws', 'complete_due')
+    local at, due = tonumber(r[1] or ''), tonumber(r[3] or '')
+    local late = at ~= nil and due ~= nil and at > due
+    count(lead, 'completed')
+    stats_duration(day, number, lead, 'complete_seconds', r[2])
+    if stats_settle(day, number, lead, 'done', late, 'completed_on_time', 'overdue') == 1
+        and late then
+      stats_breach(day, now, number, 'complete', lead, due)
+    end
+  elseif a == 'decide_extension' and p.approve == '1' then
+    count(lead, 'extended')
+  elseif a == 'callback' then
+    local r = redis.call('HMGET', KEYS[1], 'callback_result', 'solved')
+    count(lead, r[1] == '1' and 'callback_satisfied' or 'callback_basically_satisfied')
+    if r[2] == '1' then count(lead, 'solved') end
+  elseif a == 'reopen' then
+    count(lead, 'callback_unsatisfied')
+    count(lead, 'reopened')
+    stats_round(number, ws)
+  elseif a == 'callback_unreachable' and to == STATE_CLOSED then
+    count(lead, 'callback_unreachable')
+  elseif a == 'urge' then
+    count(lead, 'urged')
+  elseif a == 'supervise' then
+    count(lead, 'supervised')
+  elseif a == 'invalidate' then
+    count(acting_lead, 'invalid')
+  elseif a == 'exempt' and not was_exempt then
+    stats_exempt(number)
+    count('', 'exempted')
+    if lead ~= '' then stats_field(day, 'd', lead .. ':exempted', 1) end
+  end
+  stats_state(state, to)
+  stats_index(number)
+end
+count_step()
+
 -- Merged tickets follow their master and are closed with it (随主单办结).
 if to == STATE_CLOSED then
   for _, m in ipairs(redis.call('SMEMBERS', 'ht:merged:' .. number)) do
@@ -319,6 +384,7 @@ if to == STATE_CLOSED then
     if redis.call('HGET', mkey, 'state') == STATE_MERGED then
       redis.call('HSET', mkey, 'state', STATE_CLOSED, 'closure', CLOSURE_WITH_MASTER,
         'updated_at', p.now)
+      stats_state(STATE_MERGED, STATE_CLOSED)
       redis.call('RPUSH', 'ht:history:' .. m, cjson.encode({at = tonumber(p.now),
         principal = p.principal, role = tonumber(p.role), action = 'close_with_master',
         from = tonumber(STATE_MERGED), to = tonumber(STATE_CLOSED),

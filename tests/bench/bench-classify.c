@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "hotlined.h"
 #include "catgen.h"
@@ -234,9 +235,88 @@ run_naive(const struct catalogue *cat, const struct config *conf,
 	return done / t;
 }
 
+/* Returns a copy of text with the first from replaced by to (from must be there). */
+static char *
+replace_once(const char *text, const char *from, const char *to)
+{
+	const char *at = strstr(text, from);
+	char *out;
+
+	if (at == NULL)
+		bench_die("the config has no %s", from);
+	if (asprintf(&out, "%.*s%s%s", (int)(at - text), text, to,
+	    at + strlen(from)) < 0)
+		bench_die("out of memory");
+	return out;
+}
+
+/* Returns the whole file at path, NUL-terminated. */
+static char *
+read_text(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0;
+
+	if (f == NULL || getdelim(&buf, &len, '\0', f) < 0)
+		bench_die("%s: cannot read", path);
+	fclose(f);
+	return buf;
+}
+
+/*
+ * Writes cg as a catalogue file beside a copy of the main config o->conf
+ * pointing at it, and returns the milliseconds config_load takes to read,
+ * normalise and compile it all: what startup and a reload cost.
+ */
+static double
+measure_load(const char *conf_path, const struct config *conf,
+    const struct catgen *cg)
+{
+	char dir[] = "/tmp/bench-classify-XXXXXX", main_path[64], cat[64];
+	char to[128], *text, *step, *abs, err[1024];
+	struct config *loaded;
+	double ms;
+	int64_t t0;
+	FILE *f;
+
+	if (mkdtemp(dir) == NULL || (abs = realpath(conf_path, NULL)) == NULL)
+		bench_die("cannot make a directory for the catalogue");
+	*strrchr(abs, '/') = '\0';
+	snprintf(main_path, sizeof main_path, "%s/hotlined.conf", dir);
+	snprintf(cat, sizeof cat, "%s/catalogue.conf", dir);
+	if ((f = fopen(cat, "w")) == NULL)
+		bench_die("%s: cannot write", cat);
+	catgen_write(cg, conf, f);
+	fclose(f);
+	text = read_text(conf_path);
+	snprintf(to, sizeof to, "catalogue = \"%s\"", cat);
+	step = replace_once(text, "catalogue = \"catalogue.conf\"", to);
+	free(text);
+	if (asprintf(&text, "dir = \"%s/calendar\"", abs) < 0)
+		bench_die("out of memory");
+	free(abs);
+	abs = replace_once(step, "dir = \"calendar\"", text);
+	if ((f = fopen(main_path, "w")) == NULL || fputs(abs, f) < 0)
+		bench_die("%s: cannot write", main_path);
+	fclose(f);
+	free(text);
+	free(step);
+	free(abs);
+	t0 = bench_now_us();
+	if ((loaded = config_load(main_path, err, sizeof err)) == NULL)
+		bench_die("generated catalogue: %s", err);
+	ms = (bench_now_us() - t0) / 1000.0;
+	config_free(loaded);
+	unlink(cat);
+	unlink(main_path);
+	rmdir(dir);
+	return ms;
+}
+
 /* Measures one catalogue size and prints its result line. */
 static void
-measure_size(const struct config *conf, size_t size,
+measure_size(const char *conf_path, const struct config *conf, size_t size,
     const struct bench_ticket *pool, size_t n, double seconds)
 {
 	struct bench_result r;
@@ -244,7 +324,7 @@ measure_size(const struct config *conf, size_t size,
 	struct catgen cg;
 	char err[512], key[32], label[160];
 	size_t checked, agreed;
-	double c0, fast, slow;
+	double c0, load, fast, slow;
 	int64_t t0;
 
 	catgen_build(&cg, conf, size, (unsigned)size);
@@ -254,8 +334,10 @@ measure_size(const struct config *conf, size_t size,
 	if (cat == NULL)
 		bench_die("catalogue of %zu entries: %s", size, err);
 	c0 = (bench_now_us() - t0) / 1000.0;
-	bench_note("%zu entries, %zu keywords: compiled in %.0f ms", size,
-	    cg.nkeywords, c0);
+	load = measure_load(conf_path, conf, &cg);
+	bench_note("%zu entries, %zu keywords: compiled in %.0f ms, loaded "
+	    "(read, normalised, compiled) in %.0f ms", size, cg.nkeywords, c0,
+	    load);
 	fast = run_hyperscan(cat, &conf->routing, pool, n, seconds);
 	slow = run_naive(cat, conf, &cg, pool, n, seconds, &checked, &agreed);
 	snprintf(key, sizeof key, "entries_%zu", size);
@@ -266,6 +348,7 @@ measure_size(const struct config *conf, size_t size,
 	bench_result_add(&r, "naive", slow);
 	bench_result_add(&r, "ratio", fast / slow);
 	bench_result_add(&r, "compile_ms", c0);
+	bench_result_add(&r, "load_ms", load);
 	bench_result_add(&r, "agree_pct", 100.0 * agreed / checked);
 	bench_result_add(&r, "keywords", (double)cg.nkeywords);
 	bench_result_print(&r);
@@ -352,7 +435,8 @@ main(int argc, char *argv[])
 	print_samples(conf, pool, o.print < o.tickets ? o.print : o.tickets);
 	report_mix(conf, pool, o.tickets);
 	for (i = 0; i < o.nsizes; i++)
-		measure_size(conf, o.sizes[i], pool, o.tickets, o.seconds);
+		measure_size(o.conf, conf, o.sizes[i], pool, o.tickets,
+		    o.seconds);
 	free(pool);
 	config_free(conf);
 	return 0;

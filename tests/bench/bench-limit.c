@@ -28,17 +28,19 @@
  * create_args_text() reads the configuration in force, which the daemon's
  * main.c defines; this program defines it the same way. Linking op-intake.o
  * brings the rest of the daemon's objects along, which refer to main.c's
- * other globals: ev_base (unused here) and daemon_reload (never called here).
+ * other globals: ev_base (unused here) and daemon_swap (never called here).
  */
 struct config *cfg;
 struct event_base *ev_base;
 
-/* The daemon reloads its config here; this program is no daemon. */
+/* The daemon swaps in a reloaded config here; this program is no daemon. */
 int
-daemon_reload(char *err, size_t errlen)
+daemon_swap(struct config *fresh, char *err, size_t errlen)
 {
-	snprintf(err, errlen, "bench-limit does not reload");
-	return -1;
+	(void)err;
+	(void)errlen;
+	config_free(fresh);
+	return 0;
 }
 
 /* The command line. */
@@ -49,6 +51,8 @@ struct options {
 	double rate;		/* open loop: tickets per second */
 	double warmup, seconds;
 	uint64_t count;		/* fill mode: this many, as fast as possible */
+	int64_t stamp_from;	/* fill mode with -T: ticket i registered at */
+	int64_t stamp_span;	/* stamp_from + i * stamp_span / count */
 	const char *key, *label;
 };
 
@@ -89,6 +93,8 @@ struct bench_limit {
 	uint64_t commands;
 	int64_t from, to;		/* the measured interval */
 	int open;			/* open loop: what counts is what was due in it */
+	int64_t stamp_from, stamp_span;	/* -T: tickets stamped over a span */
+	uint64_t stamp_count;
 	struct latency lat;
 	char first_error[256];
 };
@@ -98,7 +104,8 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: bench-limit -c conf -r redis [-w window | -R rate] "
-	    "[-W warmup] [-s seconds | -n count] [-k key] [-l label]\n");
+	    "[-W warmup] [-s seconds | -n count [-T from_ms:span_ms]] [-k key] "
+	    "[-l label]\n");
 	exit(2);
 }
 
@@ -114,7 +121,7 @@ parse_options(struct options *o, int argc, char *argv[])
 	o->seconds = 5;
 	o->key = "limit";
 	o->label = "limit: bare pipelined hiredis loop, the create path";
-	while ((ch = getopt(argc, argv, "c:k:l:n:R:r:s:W:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:k:l:n:R:r:s:T:W:w:")) != -1) {
 		switch (ch) {
 		case 'c':
 			o->conf = optarg;
@@ -137,6 +144,12 @@ parse_options(struct options *o, int argc, char *argv[])
 		case 's':
 			o->seconds = bench_atof("-s", optarg, 0.1, 3600);
 			break;
+		case 'T':
+			if (sscanf(optarg, "%" SCNd64 ":%" SCNd64, &o->stamp_from,
+			    &o->stamp_span) != 2 || o->stamp_from <= 0 ||
+			    o->stamp_span <= 0)
+				usage();
+			break;
 		case 'W':
 			o->warmup = bench_atof("-W", optarg, 0, 3600);
 			break;
@@ -147,7 +160,8 @@ parse_options(struct options *o, int argc, char *argv[])
 			usage();
 		}
 	}
-	if (o->conf == NULL || o->redis == NULL || optind != argc)
+	if (o->conf == NULL || o->redis == NULL || optind != argc ||
+	    (o->stamp_from != 0 && o->count == 0))
 		usage();
 }
 
@@ -347,7 +361,9 @@ limit_start(struct bench_limit *lm, int64_t due)
 
 	f.seq = lm->started++;
 	f.due = due;
-	f.now = now_ms();
+	f.now = lm->stamp_span == 0 ? now_ms() : lm->stamp_from +
+	    (int64_t)((double)f.seq * (double)lm->stamp_span /
+	    (double)lm->stamp_count);
 	if (limit_needs_recent(&lm->pool[f.seq % POOL_SIZE],
 	    &lm->prep[f.seq % POOL_SIZE]))
 		limit_send_recent(lm, &f);
@@ -609,6 +625,9 @@ main(int argc, char *argv[])
 	lm.cap = o.rate > 0 ? MAX_WINDOW * 16 : (size_t)o.window;
 	if ((lm.fifo = calloc(lm.cap, sizeof *lm.fifo)) == NULL)
 		bench_die("out of memory");
+	lm.stamp_from = o.stamp_from;
+	lm.stamp_span = o.stamp_span;
+	lm.stamp_count = o.count;
 	lm.pool = ticketgen_pool(1, POOL_SIZE);
 	limit_prepare_pool(&lm);
 	snprintf(lm.tag, sizeof lm.tag, "limit-%ld-%lld", (long)getpid(),

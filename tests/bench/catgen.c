@@ -88,6 +88,23 @@ catgen_combinations(void)
 	return NELEM(objects) * NELEM(problems) * (1 + NELEM(places));
 }
 
+/* Returns the code of a minor class (小类) of conf picked by g, or "" when it has none. */
+static const char *
+catgen_category(const struct config *conf, struct ticketgen *g)
+{
+	size_t i, n = 0, pick;
+
+	for (i = 0; i < conf->ncategories; i++)
+		n += strlen(conf->categories[i].code) == 6;
+	if (n == 0)
+		return "";
+	pick = ticketgen_below(g, (unsigned)n);
+	for (i = 0; i < conf->ncategories; i++)
+		if (strlen(conf->categories[i].code) == 6 && pick-- == 0)
+			break;
+	return conf->categories[i].code;
+}
+
 /* Fills generated entry e (number i) with keywords from combination *next on. */
 static void
 catgen_entry(struct catalogue_entry *e, size_t i, const struct config *conf,
@@ -95,7 +112,7 @@ catgen_entry(struct catalogue_entry *e, size_t i, const struct config *conf,
 {
 	const struct department *d = &conf->departments[i % conf->ndepartments];
 	size_t k, total = catgen_combinations();
-	char kw[256], category[256];
+	char kw[256];
 
 	e->nkeywords = 2 + ticketgen_below(g, 5);
 	if ((e->keywords = calloc(e->nkeywords, sizeof *e->keywords)) == NULL)
@@ -105,9 +122,7 @@ catgen_entry(struct catalogue_entry *e, size_t i, const struct config *conf,
 		catgen_keyword((*next)++ * 7919 % total, kw, sizeof kw);
 		e->keywords[k] = catgen_strdup(kw);
 	}
-	snprintf(category, sizeof category, "%s/%s", d->name,
-	    objects[ticketgen_below(g, NELEM(objects))]);
-	e->category = catgen_strdup(category);
+	e->category = catgen_strdup(catgen_category(conf, g));
 	e->department = catgen_strdup(d->id);
 	e->weight = 0.5 * (double)(1 + ticketgen_below(g, 6));
 	e->ndistricts = ticketgen_below(g, 10) == 0;
@@ -164,4 +179,65 @@ catgen_free(struct catgen *c)
 	}
 	free(c->entries);
 	memset(c, 0, sizeof *c);
+}
+
+/* Writes s as a libconfig string: quoted, with backslashes and quotes escaped. */
+static void
+catgen_put_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+/* Writes a list of n strings as "name = [ ... ]; " (nothing when n is 0). */
+static void
+catgen_put_list(FILE *f, const char *name, char *const *v, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return;
+	fprintf(f, "%s = [", name);
+	for (i = 0; i < n; i++) {
+		fputs(i > 0 ? ", " : "", f);
+		catgen_put_string(f, v[i]);
+	}
+	fputs("]; ", f);
+}
+
+/* Writes the entries as a catalogue file, with conf's categories; see catgen.h. */
+void
+catgen_write(const struct catgen *c, const struct config *conf, FILE *f)
+{
+	const struct catalogue_entry *e;
+	size_t i;
+
+	fputs("categories = (", f);
+	for (i = 0; i < conf->ncategories; i++) {
+		fprintf(f, "%s\n  { code = ", i > 0 ? "," : "");
+		catgen_put_string(f, conf->categories[i].code);
+		fputs("; name = ", f);
+		catgen_put_string(f, conf->categories[i].name);
+		fputs("; }", f);
+	}
+	fputs("\n);\nentries = (", f);
+	for (i = 0; i < c->n; i++) {
+		e = &c->entries[i];
+		fprintf(f, "%s\n  { ", i > 0 ? "," : "");
+		catgen_put_list(f, "keywords", e->keywords, e->nkeywords);
+		catgen_put_list(f, "patterns", e->patterns, e->npatterns);
+		catgen_put_list(f, "districts", e->districts, e->ndistricts);
+		catgen_put_list(f, "streets", e->streets, e->nstreets);
+		fputs("department = ", f);
+		catgen_put_string(f, e->department);
+		fputs("; category = ", f);
+		catgen_put_string(f, e->category);
+		fprintf(f, "; weight = %.6f; }", e->weight);
+	}
+	fputs("\n);\n", f);
 }

@@ -52,7 +52,9 @@ check_config(const struct config *c)
 	for (i = 0; i < c->nprincipals; i++) {
 		p = &c->principals[i];
 		FUZZ_CHECK(config_principal(c, p->id) != NULL);
-		FUZZ_CHECK(auth_hash_valid(p->credential));
+		/* A credential, a certificate mapping, or both. */
+		FUZZ_CHECK(p->credential != NULL ? auth_hash_valid(p->credential) :
+		    p->cert_cn != NULL || p->has_cert_sha256);
 		FUZZ_CHECK(config_role_name(p->role) != NULL);
 		if (p->role == HOTLINE__ROLE__ROLE_DEPARTMENT)
 			FUZZ_CHECK(config_department(c, p->department) != NULL);

@@ -585,9 +585,9 @@ harness_restart(struct harness *h)
 	return harness_wait_store(&h->main, HARNESS_WAIT_MS);
 }
 
-/* Starts Redis and the main hotlined; see harness.h. */
-int
-harness_start(struct harness *h)
+/* Clears h, makes its private directory and lists it for cleanup; 0 or -1. */
+static int
+harness_make_dir(struct harness *h)
 {
 	memset(h, 0, sizeof *h);
 	install_handlers();
@@ -597,6 +597,15 @@ harness_start(struct harness *h)
 		return -1;
 	}
 	set_live(h, 1);
+	return 0;
+}
+
+/* Starts Redis and the main hotlined; see harness.h. */
+int
+harness_start(struct harness *h)
+{
+	if (harness_make_dir(h) == -1)
+		return -1;
 	snprintf(h->redis_sock, sizeof h->redis_sock, "%s/redis.sock", h->dir);
 	snprintf(h->redis_log, sizeof h->redis_log, "%s/redis.log", h->dir);
 	if (harness_redis_start(h) == -1 ||
@@ -775,14 +784,10 @@ harness_login(struct harness *h, const char *principal)
 	    sizeof addr), principal);
 }
 
-/* A synchronous hiredis connection to the test Redis, or NULL. */
-redisContext *
-harness_redis(struct harness *h)
+/* Returns rc with tv as its command timeout, or NULL (rc freed) if it failed. */
+static redisContext *
+redis_checked(redisContext *rc, struct timeval tv)
 {
-	struct timeval tv = { 2, 0 };
-	redisContext *rc;
-
-	rc = redisConnectUnixWithTimeout(h->redis_sock, tv);
 	if (rc != NULL && rc->err) {
 		redisFree(rc);
 		return NULL;
@@ -790,6 +795,16 @@ harness_redis(struct harness *h)
 	if (rc != NULL)
 		redisSetTimeout(rc, tv);
 	return rc;
+}
+
+/* A synchronous hiredis connection to the test Redis, or NULL. */
+redisContext *
+harness_redis(struct harness *h)
+{
+	struct timeval tv = { 2, 0 };
+
+	return redis_checked(redisConnectUnixWithTimeout(h->redis_sock, tv),
+	    tv);
 }
 
 /* Counts the Redis keys whose name contains text. */
@@ -1110,4 +1125,311 @@ harness_shanghai_date(char buf[9])
 	gmtime_r(&t, &tm);
 	strftime(buf, 9, "%Y%m%d", &tm);
 	return buf;
+}
+
+/* A synchronous hiredis connection to 127.0.0.1:port, or NULL. */
+redisContext *
+harness_redis_tcp(int port)
+{
+	struct timeval tv = { 2, 0 };
+
+	return redis_checked(redisConnectWithTimeout("127.0.0.1", port, tv),
+	    tv);
+}
+
+/* Runs one command at 127.0.0.1:port; the reply (NULL on failure) is the caller's. */
+static redisReply *
+ha_command(int port, const char *fmt, ...)
+{
+	redisContext *rc = harness_redis_tcp(port);
+	redisReply *r;
+	va_list ap;
+
+	if (rc == NULL)
+		return NULL;
+	va_start(ap, fmt);
+	r = redisvCommand(rc, fmt, ap);
+	va_end(ap);
+	redisFree(rc);
+	return r;
+}
+
+/* Starts Redis server i of ha on its port (a replica of redis[0] unless i is 0). */
+static int
+ha_redis_spawn(struct harness *h, struct harness_ha *ha, int i)
+{
+	char port[16], master[16], dir[HARNESS_PATH], log[HARNESS_PATH];
+	char *argv[] = { "redis-server", "--port", port, "--bind", "127.0.0.1",
+	    "--dir", dir, "--save", "", "--appendonly", "no",
+	    "--repl-diskless-sync-delay", "0", "--daemonize", "no",
+	    i > 0 ? "--replicaof" : NULL, "127.0.0.1", master, NULL };
+
+	snprintf(port, sizeof port, "%d", ha->redis_port[i]);
+	snprintf(master, sizeof master, "%d", ha->redis_port[0]);
+	snprintf(dir, sizeof dir, "%s/redis%d", h->dir, i);
+	snprintf(log, sizeof log, "%s/redis%d.log", h->dir, i);
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
+		return -1;
+	ha->redis_pid[i] = spawn(argv, log);
+	return ha->redis_pid[i] > 0 ? 0 : -1;
+}
+
+/* Writes sentinel i's config (Sentinel rewrites it, so it is a file of its own) and starts it. */
+static int
+ha_sentinel_spawn(struct harness *h, struct harness_ha *ha, int i,
+    int down_after_ms, int failover_timeout_ms)
+{
+	char conf[HARNESS_PATH], log[HARNESS_PATH];
+	char *argv[] = { "redis-sentinel", conf, NULL };
+	FILE *f;
+
+	snprintf(conf, sizeof conf, "%s/sentinel%d.conf", h->dir, i);
+	snprintf(log, sizeof log, "%s/sentinel%d.log", h->dir, i);
+	if ((f = fopen(conf, "w")) == NULL)
+		return -1;
+	fprintf(f, "port %d\nbind 127.0.0.1\ndaemonize no\ndir %s\n"
+	    "sentinel monitor %s 127.0.0.1 %d 2\n"
+	    "sentinel down-after-milliseconds %s %d\n"
+	    "sentinel failover-timeout %s %d\n"
+	    "sentinel parallel-syncs %s %d\n",
+	    ha->sentinel_port[i], h->dir, HARNESS_HA_MASTER,
+	    ha->redis_port[0], HARNESS_HA_MASTER, down_after_ms,
+	    HARNESS_HA_MASTER, failover_timeout_ms, HARNESS_HA_MASTER,
+	    HARNESS_HA_REDIS - 1);
+	if (fclose(f) != 0)
+		return -1;
+	ha->sentinel_pid[i] = spawn(argv, log);
+	return ha->sentinel_pid[i] > 0 ? 0 : -1;
+}
+
+/* Returns 1 if the master at port has every replica online. */
+static int
+ha_replicas_online(int port)
+{
+	redisReply *r = ha_command(port, "INFO replication");
+	int n = 0;
+	char *at;
+
+	if (r != NULL && r->type == REDIS_REPLY_STRING)
+		for (at = r->str; (at = strstr(at, ",state=online,")) != NULL;
+		    at++)
+			n++;
+	if (r != NULL)
+		freeReplyObject(r);
+	return n == HARNESS_HA_REDIS - 1;
+}
+
+/* Counts the entries of an array reply whose "flags" are exactly flags. */
+static int
+ha_count_flags(const redisReply *r, const char *flags)
+{
+	size_t i, j;
+	int n = 0;
+
+	if (r == NULL || r->type != REDIS_REPLY_ARRAY)
+		return 0;
+	for (i = 0; i < r->elements; i++) {
+		const redisReply *e = r->element[i];
+
+		for (j = 0; e->type == REDIS_REPLY_ARRAY && j + 1 < e->elements;
+		    j += 2)
+			if (strcmp(e->element[j]->str, "flags") == 0 &&
+			    strcmp(e->element[j + 1]->str, flags) == 0)
+				n++;
+	}
+	return n;
+}
+
+/* Returns 1 if sentinel i sees the other sentinels and every replica, healthy. */
+static int
+ha_sentinel_ready(struct harness_ha *ha, int i)
+{
+	redisReply *peers, *replicas;
+	int ok;
+
+	peers = ha_command(ha->sentinel_port[i], "SENTINEL SENTINELS %s",
+	    HARNESS_HA_MASTER);
+	replicas = ha_command(ha->sentinel_port[i], "SENTINEL REPLICAS %s",
+	    HARNESS_HA_MASTER);
+	ok = ha_count_flags(peers, "sentinel") == HARNESS_HA_SENTINELS - 1 &&
+	    ha_count_flags(replicas, "slave") == HARNESS_HA_REDIS - 1;
+	if (peers != NULL)
+		freeReplyObject(peers);
+	if (replicas != NULL)
+		freeReplyObject(replicas);
+	return ok;
+}
+
+/* Waits up to HARNESS_WAIT_MS for ready(ha) to say 1; 0 or -1. */
+static int
+ha_wait(struct harness_ha *ha, int (*ready)(struct harness_ha *))
+{
+	int64_t end = harness_now_ms() + HARNESS_WAIT_MS;
+
+	while (harness_now_ms() < end) {
+		if (ready(ha))
+			return 0;
+		harness_sleep_ms(50);
+	}
+	return -1;
+}
+
+/* ha_wait condition: the first master has its replicas in sync. */
+static int
+ha_synced(struct harness_ha *ha)
+{
+	return ha_replicas_online(ha->redis_port[0]);
+}
+
+/* ha_wait condition: every sentinel is ready. */
+static int
+ha_sentinels_ready(struct harness_ha *ha)
+{
+	int i;
+
+	for (i = 0; i < HARNESS_HA_SENTINELS; i++)
+		if (!ha_sentinel_ready(ha, i))
+			return 0;
+	return 1;
+}
+
+/* Prints every log of ha (after a failure). */
+static void
+ha_print_logs(struct harness *h)
+{
+	char path[HARNESS_PATH];
+	int i;
+
+	for (i = 0; i < HARNESS_HA_REDIS; i++) {
+		snprintf(path, sizeof path, "%s/redis%d.log", h->dir, i);
+		print_file("redis log", path);
+	}
+	for (i = 0; i < HARNESS_HA_SENTINELS; i++) {
+		snprintf(path, sizeof path, "%s/sentinel%d.log", h->dir, i);
+		print_file("sentinel log", path);
+	}
+}
+
+/* Starts a replicated Redis behind Sentinel; see harness.h. */
+int
+harness_ha_start(struct harness *h, struct harness_ha *ha, int down_after_ms,
+    int failover_timeout_ms)
+{
+	int i;
+
+	memset(ha, 0, sizeof *ha);
+	/* ha's servers die with this process (spawn), so only h is listed. */
+	if (harness_make_dir(h) == -1)
+		return -1;
+	for (i = 0; i < HARNESS_HA_REDIS; i++)
+		if ((ha->redis_port[i] = free_port()) <= 0 ||
+		    ha_redis_spawn(h, ha, i) == -1)
+			goto fail;
+	if (ha_wait(ha, ha_synced) == -1) {
+		fprintf(stderr, "harness: replicas not in sync\n");
+		goto fail;
+	}
+	for (i = 0; i < HARNESS_HA_SENTINELS; i++)
+		if ((ha->sentinel_port[i] = free_port()) <= 0 ||
+		    ha_sentinel_spawn(h, ha, i, down_after_ms,
+		    failover_timeout_ms) == -1)
+			goto fail;
+	if (ha_wait(ha, ha_sentinels_ready) == -1) {
+		fprintf(stderr, "harness: sentinels not ready\n");
+		goto fail;
+	}
+	return 0;
+fail:
+	ha_print_logs(h);
+	harness_ha_stop(h, ha);
+	return -1;
+}
+
+/* Stops one server with SIGTERM, then SIGKILL if it lingers; reaps it. */
+static void
+ha_stop_one(pid_t *pid)
+{
+	int status;
+
+	if (*pid <= 0)
+		return;
+	kill(*pid, SIGTERM);
+	if (!wait_exit(*pid, HARNESS_WAIT_MS, &status)) {
+		kill(*pid, SIGKILL);
+		waitpid(*pid, &status, 0);
+	}
+	*pid = 0;
+}
+
+/* Stops h's daemons, ha's servers and removes the directory; see harness.h. */
+int
+harness_ha_stop(struct harness *h, struct harness_ha *ha)
+{
+	int i, rc = 0;
+
+	if (stop_clean(&h->second) == -1)
+		rc = -1;
+	if (stop_clean(&h->main) == -1)
+		rc = -1;
+	for (i = 0; i < HARNESS_HA_SENTINELS; i++)
+		ha_stop_one(&ha->sentinel_pid[i]);
+	for (i = 0; i < HARNESS_HA_REDIS; i++)
+		ha_stop_one(&ha->redis_pid[i]);
+	if (harness_stop(h) == -1)
+		rc = -1;
+	return rc;
+}
+
+/* Writes d's config pointing at ha's sentinels; see harness.h. */
+int
+harness_ha_write_config(struct harness *h, struct harness_ha *ha,
+    struct harness_daemon *d, const char *name, int wait_replicas,
+    int wait_timeout_ms)
+{
+	char from[HARNESS_PATH + 16], to[512];
+	int i, n;
+
+	if (harness_write_config(h, d, name, "") == -1)
+		return -1;
+	snprintf(from, sizeof from, "unix = \"%s\";", h->redis_sock);
+	n = snprintf(to, sizeof to, "sentinels = [");
+	for (i = 0; i < HARNESS_HA_SENTINELS; i++)
+		n += snprintf(to + n, sizeof to - (size_t)n, "%s\"127.0.0.1:%d\"",
+		    i > 0 ? ", " : "", ha->sentinel_port[i]);
+	snprintf(to + n, sizeof to - (size_t)n, "]; master = \"%s\"; "
+	    "wait_replicas = %d; wait_timeout_ms = %d;", HARNESS_HA_MASTER,
+	    wait_replicas, wait_timeout_ms);
+	return harness_edit_config(d, from, to);
+}
+
+/* The master's port according to the first sentinel that answers, or -1. */
+int
+harness_ha_master_port(struct harness_ha *ha)
+{
+	redisReply *r;
+	int i, port = -1;
+
+	for (i = 0; port == -1 && i < HARNESS_HA_SENTINELS; i++) {
+		r = ha_command(ha->sentinel_port[i],
+		    "SENTINEL get-master-addr-by-name %s", HARNESS_HA_MASTER);
+		if (r != NULL && r->type == REDIS_REPLY_ARRAY &&
+		    r->elements == 2)
+			port = atoi(r->element[1]->str);
+		if (r != NULL)
+			freeReplyObject(r);
+	}
+	return port;
+}
+
+/* Sends sig to ha's Redis server i; see harness.h. */
+void
+harness_ha_signal(struct harness_ha *ha, int i, int sig)
+{
+	if (ha->redis_pid[i] <= 0)
+		return;
+	kill(ha->redis_pid[i], sig);
+	if (sig == SIGKILL) {
+		waitpid(ha->redis_pid[i], NULL, 0);
+		ha->redis_pid[i] = 0;
+	}
 }

@@ -176,6 +176,49 @@ void harness_sleep_ms(int ms);
 /* Runs only the tests matching $HARNESS_FILTER (e.g. "test_watch_*"), if set. */
 void harness_filter(void);
 
+/*
+ * A replicated Redis behind Redis Sentinel, all on 127.0.0.1 (test-sentinel.c):
+ * a master and replicas (redis[0] is the first master) watched by sentinels
+ * (quorum 2) under the name HARNESS_HA_MASTER. Its logs are in h->dir.
+ */
+#define HARNESS_HA_REDIS 3
+#define HARNESS_HA_SENTINELS 3
+#define HARNESS_HA_MASTER "hotline"
+
+struct harness_ha {
+	int redis_port[HARNESS_HA_REDIS];
+	pid_t redis_pid[HARNESS_HA_REDIS];	/* 0 when not running */
+	int sentinel_port[HARNESS_HA_SENTINELS];
+	pid_t sentinel_pid[HARNESS_HA_SENTINELS];
+};
+
+/*
+ * Makes h's directory and starts ha there (no unix-socket Redis, no
+ * hotlined): waits until the replicas are in sync and every sentinel knows
+ * the other sentinels and the replicas. A failover is declared after
+ * down_after_ms of silence. Returns 0, or -1 after printing why.
+ */
+int harness_ha_start(struct harness *h, struct harness_ha *ha,
+    int down_after_ms, int failover_timeout_ms);
+/*
+ * Stops h's daemons (SIGTERM, -1 unless they exit 0), then ha's servers,
+ * then removes the directory as harness_stop does.
+ */
+int harness_ha_stop(struct harness *h, struct harness_ha *ha);
+/*
+ * Writes d's config with redis.sentinels set to ha's sentinels and strict
+ * mode on when wait_replicas > 0.
+ */
+int harness_ha_write_config(struct harness *h, struct harness_ha *ha,
+    struct harness_daemon *d, const char *name, int wait_replicas,
+    int wait_timeout_ms);
+/* The master's port as the first answering sentinel says, or -1. */
+int harness_ha_master_port(struct harness_ha *ha);
+/* Sends sig to ha's Redis server i; with SIGKILL also reaps it. */
+void harness_ha_signal(struct harness_ha *ha, int i, int sig);
+/* A synchronous hiredis connection to 127.0.0.1:port, or NULL; redisFree it. */
+redisContext *harness_redis_tcp(int port);
+
 /* Short names for the protocol's long enum constants. */
 #define BODY(x) HOTLINE__ENVELOPE__BODY_##x
 #define STATE(x) HOTLINE__TICKET_STATE__TICKET_STATE_##x

@@ -19,13 +19,13 @@
 
 /* A principal added by the reload test; its token is "agent03-test". */
 #define AGENT03 ",\n\t{ id = \"agent03\"; role = \"agent\"; credential = " \
-    "\"pbkdf2-sha256$1000$7rpjtUJf4qz2GS4SFOpknA==$" \
-    "baIg0HrRKf5mw6et88hF4/ycvSc0uv5vG7wSCY3lSOQ=\"; }"
+    "\"$argon2id$v=19$m=64,t=1,p=1$Uyt8U8Ug/FGKrOo+If+" \
+    "RJA$FO4boQf5V1UGLHip4pk/AxuZP9YWf1LiFQsX7RyWlt0\"; }"
 /* A department principal of a department that does not exist. */
 #define GHOST ",\n\t{ id = \"ghost-01\"; role = \"department\"; " \
     "department = \"ghost\"; credential = " \
-    "\"pbkdf2-sha256$1000$7rpjtUJf4qz2GS4SFOpknA==$" \
-    "baIg0HrRKf5mw6et88hF4/ycvSc0uv5vG7wSCY3lSOQ=\"; }"
+    "\"$argon2id$v=19$m=64,t=1,p=1$Uyt8U8Ug/FGKrOo+If+" \
+    "RJA$FO4boQf5V1UGLHip4pk/AxuZP9YWf1LiFQsX7RyWlt0\"; }"
 /* A principal whose credential is a plain token, not a hash. */
 #define PLAIN ",\n\t{ id = \"agent09\"; role = \"agent\"; " \
     "credential = \"agent09-test\"; }"

@@ -185,6 +185,26 @@ test_connection_limit(void **state)
 		hl_close(held[--n]);
 }
 
+/*
+ * A connection that never says hello is told so and closed after
+ * limits.hello_timeout_ms (3 s in the test config): it cannot hold a slot
+ * of max_connections for ever.
+ */
+static void
+test_no_hello_closed(void **state)
+{
+	char addr[HARNESS_PATH];
+	struct hl_client *c;
+
+	(void)state;
+	harness_unix_address(&h.main, addr, sizeof addr);
+	c = harness_connect(addr);
+	harness_expect_error_frame(c, ERR(UNAUTHENTICATED), 0);
+	harness_assert_closed(c);
+	hl_close(c);
+	harness_assert_serving(&h);
+}
+
 /* A client that sends requests but stops reading is cut off at output_limit; others carry on. */
 static void
 test_slow_reader_cut_off(void **state)
@@ -233,6 +253,7 @@ main(void)
 		cmocka_unit_test(test_trimmed_feed_relist),
 		cmocka_unit_test(test_cursor_zero_never_relists),
 		cmocka_unit_test(test_connection_limit),
+		cmocka_unit_test(test_no_hello_closed),
 		cmocka_unit_test(test_slow_reader_cut_off),
 	};
 

@@ -35,6 +35,11 @@
 #define CATALOGUE "entries = ( { keywords = [\"停水\"]; " \
 	"department = \"water\"; } );\n"
 
+/* A small category tree (分类与代码) on one line. */
+#define CATEGORIES "categories = ( { code = \"11\"; name = \"公用事业\"; }, " \
+	"{ code = \"1101\"; name = \"供水\"; }, " \
+	"{ code = \"110101\"; name = \"停水\"; } );\n"
+
 struct files {
 	char dir[64];
 	char main[128];
@@ -107,6 +112,83 @@ load_fails(const char *main_text, const char *catalogue_text, const char *want)
 	files_remove(&f);
 }
 
+#define REST REDIS ROUTING DEPTS PRINCIPALS
+#define FP "08:0E:47:6A:A9:BC:96:01:43:B3:16:69:E4:39:17:96:" \
+	"59:53:CE:9A:AE:7B:B7:0F:6F:B6:4B:0B:CC:C0:91:18"
+
+/*
+ * TLS listeners, the plaintext rule, certificate principals and the auth
+ * group load; mistakes in them are refused with the key at fault.
+ */
+static void
+test_security_keys(void **state)
+{
+	struct files f;
+	struct config *conf;
+	char err[512] = "";
+
+	(void)state;
+	files_make(&f, "listen = ( { address = \"0.0.0.0:7443\"; tls = { "
+	    "cert = \"s.pem\"; key = \"/k/s.key\"; client_ca = \"ca.pem\"; "
+	    "require_client_cert = true; }; },\n"
+	    "  { address = \"10.1.2.3:7345\"; plaintext_nonloopback = true; },\n"
+	    "  { address = \"[::1]:7345\"; } );\n" REDIS ROUTING DEPTS
+	    "principals = ( " AGENT ", { id = \"t\"; role = \"department\"; "
+	    "department = \"zjj\"; cert_cn = \"terminal 7\"; },\n"
+	    "{ id = \"u\"; role = \"agent\"; cert_sha256 = \"" FP "\"; } );\n"
+	    "auth = { cache_entries = 0; failures_burst = 3; };\n", CATALOGUE);
+	conf = config_load(f.main, err, sizeof err);
+	if (conf == NULL)
+		fail_msg("%s", err);
+	assert_non_null(conf->listens[0].tls);
+	assert_non_null(strstr(conf->listens[0].tls->cert, f.dir));
+	assert_string_equal(conf->listens[0].tls->key, "/k/s.key");
+	assert_int_equal(conf->listens[0].tls->require_client_cert, 1);
+	assert_null(conf->listens[1].tls);
+	assert_null(conf->listens[2].tls);
+	assert_string_equal(config_principal(conf, "t")->cert_cn, "terminal 7");
+	assert_null(config_principal(conf, "t")->credential);
+	assert_int_equal(config_principal(conf, "u")->has_cert_sha256, 1);
+	assert_int_equal(config_principal(conf, "u")->cert_sha256[31], 0x18);
+	assert_int_equal(conf->auth.cache_entries, 0);
+	assert_int_equal(conf->auth.failures_burst, 3);
+	assert_int_equal(conf->auth.failures_per_minute, 6);
+	config_free(conf);
+	files_remove(&f);
+
+	load_fails("listen = ( { address = \"192.0.2.1:7345\"; } );\n" REST,
+	    CATALOGUE, "%s/hotlined.conf:1: listen[0]: plain TCP on the "
+	    "non-loopback address 192.0.2.1: add tls = { cert = \"...\"; key = "
+	    "\"...\"; } or, to send tokens and tickets unencrypted on purpose, "
+	    "plaintext_nonloopback = true");
+	load_fails("listen = ( { address = \"[::]:7345\"; } );\n" REST,
+	    CATALOGUE, "%s/hotlined.conf:1: listen[0]: plain TCP on the "
+	    "non-loopback address ::: add tls = { cert = \"...\"; key = "
+	    "\"...\"; } or, to send tokens and tickets unencrypted on purpose, "
+	    "plaintext_nonloopback = true");
+	load_fails("listen = ( { address = \"127.0.0.1:1\"; tls = { "
+	    "cert = \"c\"; }; } );\n" REST, CATALOGUE,
+	    "%s/hotlined.conf:1: listen[0].tls.key: missing");
+	load_fails("listen = ( { address = \"127.0.0.1:1\"; tls = { "
+	    "cert = \"c\"; key = \"k\"; require_client_cert = true; }; } );\n"
+	    REST, CATALOGUE, "%s/hotlined.conf:1: listen[0].tls: "
+	    "require_client_cert needs client_ca");
+	load_fails("listen = ( { unix = \"/tmp/x.sock\"; tls = { cert = \"c\"; "
+	    "key = \"k\"; }; } );\n" REST, CATALOGUE,
+	    "%s/hotlined.conf:1: listen[0].tls: only for TCP listeners");
+	load_fails(BASE "principals = (\n{ id = \"u\"; role = \"agent\"; "
+	    "cert_sha256 = \"08:0E\"; } );\n", CATALOGUE,
+	    "%s/hotlined.conf:7: principals[0].cert_sha256: not 64 hex digits "
+	    "(openssl x509 -noout -fingerprint -sha256 prints them)");
+	load_fails(BASE "principals = (\n{ id = \"u\"; role = \"agent\"; "
+	    "cert_cn = \"x\"; },\n{ id = \"v\"; role = \"agent\"; "
+	    "cert_cn = \"x\"; } );\n", CATALOGUE, "%s/hotlined.conf:8: "
+	    "principals[1].cert_cn: \"x\" already maps to principal \"u\"");
+	load_fails(BASE "principals = (\n{ id = \"u\"; role = \"agent\"; } "
+	    ");\n", CATALOGUE, "%s/hotlined.conf:7: principals[0].credential: "
+	    "missing");
+}
+
 /* Returns the path of a file of the source tree. */
 static const char *
 source_path(const char *name, char *buf, size_t len)
@@ -172,8 +254,11 @@ test_demo_principals(void **state)
 	for (i = 0; i < conf->nprincipals; i++) {
 		p = &conf->principals[i];
 		snprintf(token, sizeof token, "%s-demo", p->id);
+		assert_int_equal(auth_hash_legacy(p->credential), 0);
 		assert_int_equal(auth_verify(p->credential, token), 1);
-		assert_int_equal(auth_verify(p->credential, "demo"), 0);
+		if (i == 0)	/* argon2id at full cost: one wrong token is enough */
+			assert_int_equal(auth_verify(p->credential, "demo"),
+			    0);
 	}
 	for (i = 0; i < conf->ndepartments; i++) {
 		snprintf(id, sizeof id, "%s-01", conf->departments[i].id);
@@ -218,7 +303,9 @@ test_demo_routing(void **state)
 	assert_string_equal(demo_top(conf, "燃气泄漏", "楼道里有很重的煤气味",
 	    "晋安区", &r), "gas");
 	assert_int_equal(r.auto_dispatch, 1);
-	assert_string_equal(r.suggestions[0].category, "公用事业/燃气安全");
+	assert_string_equal(r.suggestions[0].category, "110303");
+	assert_string_equal(category_find(conf->categories, conf->ncategories,
+	    r.suggestions[0].category)->label, "公用事业/燃气/燃气泄漏");
 	assert_string_equal(demo_top(conf, "物业不作为", "物业公司不管小区卫生",
 	    "", &r), "zjj");
 	assert_string_equal(demo_top(conf, "补办身份证", "身份证丢了怎么补办",
@@ -252,6 +339,8 @@ test_defaults(void **state)
 	assert_int_equal(conf->limits.output_limit, 8388608);
 	assert_int_equal(conf->limits.requests_per_turn, 32);
 	assert_int_equal(conf->limits.drain_timeout_ms, 5000);
+	assert_int_equal(conf->limits.max_store_pending, 10000);
+	assert_int_equal(conf->limits.write_timeout_ms, 60000);
 	assert_true(conf->routing.dispatch_threshold == 0.6);
 	assert_true(conf->routing.prior == 1.0);
 	assert_int_equal(conf->nentries, 1);
@@ -272,7 +361,8 @@ test_values(void **state)
 	conf = load_ok(BASE PRINCIPALS
 	    "limits = { max_frame = 1048576L; max_field = 1024; "
 	    "max_connections = 5; output_limit = 65536; requests_per_turn = 1; "
-	    "drain_timeout_ms = 0; };\n",
+	    "drain_timeout_ms = 0; max_store_pending = 10; "
+	    "write_timeout_ms = 0; };\n",
 	    CATALOGUE);
 	assert_int_equal(conf->limits.max_frame, 1048576);
 	assert_int_equal(conf->limits.max_field, 1024);
@@ -280,6 +370,8 @@ test_values(void **state)
 	assert_int_equal(conf->limits.output_limit, 65536);
 	assert_int_equal(conf->limits.requests_per_turn, 1);
 	assert_int_equal(conf->limits.drain_timeout_ms, 0);
+	assert_int_equal(conf->limits.max_store_pending, 10);
+	assert_int_equal(conf->limits.write_timeout_ms, 0);
 	config_free(conf);
 
 	conf = load_ok(LISTEN
@@ -386,6 +478,93 @@ test_range_errors(void **state)
 	    "%s/hotlined.conf:2: redis.timeout_ms: must be between 100 and 60000");
 }
 
+/* The assessment group: defaults, weights, and what is refused. */
+static void
+test_assessment(void **state)
+{
+	struct config *conf;
+
+	(void)state;
+	conf = load_ok(GOOD, CATALOGUE);
+	assert_true(conf->assessment.weights[STATS_RESPONSE] == 30);
+	assert_true(conf->assessment.weights[STATS_ON_TIME] == 0);
+	assert_int_equal(conf->assessment.min_tickets, 10);
+	config_free(conf);
+	conf = load_ok(GOOD "assessment = { min_tickets = 0; weights = { "
+	    "on_time = 2.5; reopens = 1; }; };\n", CATALOGUE);
+	assert_true(conf->assessment.weights[STATS_ON_TIME] == 2.5);
+	assert_true(conf->assessment.weights[STATS_REOPENS] == 1);
+	assert_true(conf->assessment.weights[STATS_RESPONSE] == 0);
+	assert_int_equal(conf->assessment.min_tickets, 0);
+	config_free(conf);
+	load_fails(GOOD "assessment = { weights = { speed = 1; }; };\n",
+	    CATALOGUE, "%s/hotlined.conf:7: assessment.weights.speed: unknown key");
+	load_fails(GOOD "assessment = { weights = { response = 0; }; };\n",
+	    CATALOGUE, "%s/hotlined.conf:7: assessment.weights: at least one "
+	    "weight must be above 0");
+	load_fails(GOOD "assessment = { weights = { response = -1; }; };\n",
+	    CATALOGUE, "%s/hotlined.conf:7: assessment.weights.response: must be "
+	    "between 0 and 1000");
+	load_fails(GOOD "assessment = { min_tickets = -1; };\n", CATALOGUE,
+	    "%s/hotlined.conf:7: assessment.min_tickets: must be between 0 and "
+	    "1000000");
+}
+
+/* Sentinels instead of an address, and strict mode (redis.wait_replicas). */
+static void
+test_redis_sentinels(void **state)
+{
+	struct config *conf;
+
+	(void)state;
+	conf = load_ok(LISTEN "redis = { sentinels = [\"127.0.0.1:26379\", "
+	    "\"[::1]:26380\"]; master = \"hotline\"; wait_replicas = 1; "
+	    "timeout_ms = 3000; wait_timeout_ms = 1000; };\n"
+	    ROUTING DEPTS PRINCIPALS, CATALOGUE);
+	assert_null(conf->redis.unix_path);
+	assert_null(conf->redis.host);
+	assert_int_equal(conf->redis.nsentinels, 2);
+	assert_string_equal(conf->redis.sentinels[0].host, "127.0.0.1");
+	assert_int_equal(conf->redis.sentinels[0].port, 26379);
+	assert_string_equal(conf->redis.sentinels[1].host, "::1");
+	assert_int_equal(conf->redis.sentinels[1].port, 26380);
+	assert_string_equal(conf->redis.master, "hotline");
+	assert_int_equal(conf->redis.wait_replicas, 1);
+	assert_int_equal(conf->redis.wait_timeout_ms, 1000);
+	config_free(conf);
+	/* Strict mode is off by default; WAIT's timeout is half the link's. */
+	conf = load_ok(GOOD, CATALOGUE);
+	assert_int_equal(conf->redis.nsentinels, 0);
+	assert_int_equal(conf->redis.wait_replicas, 0);
+	assert_int_equal(conf->redis.wait_timeout_ms, 1000);
+	config_free(conf);
+}
+
+/* Sentinels go alone and with a master name; WAIT ends before the watchdog. */
+static void
+test_redis_sentinel_errors(void **state)
+{
+	(void)state;
+	load_fails(LISTEN "redis = { sentinels = [\"127.0.0.1:26379\"]; "
+	    "master = \"m\"; host = \"h\"; };\n" ROUTING DEPTS PRINCIPALS,
+	    CATALOGUE, "%s/hotlined.conf:2: redis.host: give either sentinels "
+	    "(with master) or host and port");
+	load_fails(LISTEN "redis = { sentinels = [\"127.0.0.1:26379\"]; };\n"
+	    ROUTING DEPTS PRINCIPALS, CATALOGUE,
+	    "%s/hotlined.conf:2: redis.master: missing");
+	load_fails(LISTEN "redis = { sentinels = [\"sentinel1:26379\"]; "
+	    "master = \"m\"; };\n" ROUTING DEPTS PRINCIPALS, CATALOGUE,
+	    "%s/hotlined.conf:2: redis.sentinels[0]: \"sentinel1:26379\" is "
+	    "not \"IPv4:port\" or \"[IPv6]:port\"");
+	load_fails(LISTEN "redis = { host = \"h\"; port = 1; master = \"m\"; };\n"
+	    ROUTING DEPTS PRINCIPALS, CATALOGUE,
+	    "%s/hotlined.conf:2: redis.master: only with redis.sentinels");
+	load_fails(LISTEN "redis = { host = \"h\"; port = 1; wait_replicas = 1; "
+	    "wait_timeout_ms = 2000; };\n" ROUTING DEPTS PRINCIPALS, CATALOGUE,
+	    "%s/hotlined.conf:2: redis.wait_timeout_ms: must be below "
+	    "redis.timeout_ms (2000)");
+}
+
 /* Required keys and groups. */
 static void
 test_missing(void **state)
@@ -451,8 +630,8 @@ test_principal_errors(void **state)
 	    "\"boss\" (agent, dispatcher, department, supervisor or admin)");
 	load_fails(BASE "principals = (\n"
 	    "{ id = \"a\"; role = \"agent\"; credential = \"a-demo\"; } );\n",
-	    CATALOGUE, "%s/hotlined.conf:7: principals[0].credential: not a "
-	    "pbkdf2-sha256 hash (make one with hotlinectl passwd)");
+	    CATALOGUE, "%s/hotlined.conf:7: principals[0].credential: not an "
+	    "argon2id hash (make one with hotlinectl passwd)");
 	load_fails(BASE "principals = ( " AGENT ",\n" AGENT " );\n", CATALOGUE,
 	    "%s/hotlined.conf:7: principals[1].id: duplicate principal "
 	    "\"agent01\"");
@@ -502,6 +681,50 @@ test_catalogue_errors(void **state)
 	load_fails(GOOD, cat, want);
 }
 
+/*
+ * Categories: an entry names a minor class's code, and gets its label; an
+ * unknown code, a middle class's or a malformed tree is refused, naming the
+ * entry or the code.
+ */
+static void
+test_categories(void **state)
+{
+	struct config *conf;
+
+	(void)state;
+	conf = load_ok(GOOD, CATEGORIES "entries = ( { keywords = [\"停水\"]; "
+	    "department = \"water\"; category = \"110101\"; } );\n");
+	assert_int_equal(conf->ncategories, 3);
+	assert_string_equal(conf->entries[0].category, "110101");
+	assert_string_equal(category_find(conf->categories, conf->ncategories,
+	    "110101")->label, "公用事业/供水/停水");
+	assert_string_equal(category_find(conf->categories, conf->ncategories,
+	    "1101")->label, "公用事业/供水");
+	config_free(conf);
+	load_fails(GOOD, CATEGORIES "entries = (\n"
+	    "{ keywords = [\"停水\"]; department = \"water\"; },\n"
+	    "{ keywords = [\"漏水\"]; department = \"water\"; "
+	    "category = \"110199\"; } );\n",
+	    "%s/catalogue.conf:4: entries[1].category: \"110199\" is not the "
+	    "code of a minor class (小类) in categories");
+	load_fails(GOOD, CATEGORIES "entries = (\n"
+	    "{ keywords = [\"停水\"]; department = \"water\"; "
+	    "category = \"1101\"; } );\n",
+	    "%s/catalogue.conf:3: entries[0].category: \"1101\" is not the "
+	    "code of a minor class (小类) in categories");
+	load_fails(GOOD, "categories = ( { code = \"11\"; name = \"公用事业\"; },"
+	    "\n{ code = \"110101\"; name = \"停水\"; } );\nentries = ();\n",
+	    "%s/catalogue.conf:1: categories: code \"110101\": its parent "
+	    "class is not listed");
+	load_fails(GOOD, "categories = ( { code = \"1\"; name = \"x\"; } );\n"
+	    "entries = ();\n", "%s/catalogue.conf:1: categories: code \"1\": a "
+	    "code is 2, 4 or 6 digits (大类, 中类, 小类)");
+	load_fails(GOOD, "categories = ( { code = \"11\"; name = \"a\"; },\n"
+	    "{ code = \"11\"; name = \"b\"; } );\nentries = ();\n",
+	    "%s/catalogue.conf:1: categories: code \"11\": the code is listed "
+	    "twice");
+}
+
 /* The catalogue path is relative to the main file's directory; absolute paths work. */
 static void
 test_catalogue_path(void **state)
@@ -511,14 +734,14 @@ test_catalogue_path(void **state)
 	char main_text[1024], err[512] = "";
 
 	(void)state;
-	files_make(&f, GOOD, "entries = ( { keywords = [\"停水\"]; "
+	files_make(&f, GOOD, CATEGORIES "entries = ( { keywords = [\"停水\"]; "
 	    "districts = [\"台江区\", \"鼓楼区\"]; department = \"water\"; "
-	    "category = \"公用事业/供水\"; weight = 2.5; } );\n");
+	    "category = \"110101\"; weight = 2.5; } );\n");
 	conf = config_load(f.main, err, sizeof err);
 	assert_non_null(conf);
 	assert_int_equal(conf->entries[0].ndistricts, 2);
 	assert_string_equal(conf->entries[0].districts[1], "鼓楼区");
-	assert_string_equal(conf->entries[0].category, "公用事业/供水");
+	assert_string_equal(conf->entries[0].category, "110101");
 	assert_true(conf->entries[0].weight == 2.5);
 	config_free(conf);
 	snprintf(main_text, sizeof main_text, LISTEN REDIS
@@ -593,14 +816,19 @@ main(void)
 		cmocka_unit_test(test_listen_errors),
 		cmocka_unit_test(test_unknown_keys),
 		cmocka_unit_test(test_range_errors),
+		cmocka_unit_test(test_assessment),
+		cmocka_unit_test(test_redis_sentinels),
+		cmocka_unit_test(test_redis_sentinel_errors),
 		cmocka_unit_test(test_missing),
 		cmocka_unit_test(test_department_errors),
 		cmocka_unit_test(test_principal_errors),
 		cmocka_unit_test(test_catalogue_errors),
 		cmocka_unit_test(test_catalogue_path),
+		cmocka_unit_test(test_categories),
 		cmocka_unit_test(test_file_errors),
 		cmocka_unit_test(test_empty_catalogue),
 		cmocka_unit_test(test_role_names),
+		cmocka_unit_test(test_security_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

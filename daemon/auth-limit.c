@@ -1,0 +1,157 @@
+/* Limits failed hellos per client address with a token bucket, so guessing tokens is slow and cheap to refuse. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hotlined.h"
+
+/*
+ * Each address has a bucket of auth.failures_burst tokens that refills at
+ * auth.failures_per_minute; a failed hello takes one. While the bucket
+ * holds less than one token every hello from the address is refused with
+ * RATE_LIMITED before any credential is checked (a right token too:
+ * otherwise the limit would still let an attacker confirm a guess).
+ *
+ * Buckets live in a fixed open-addressed table of auth.limit_addresses
+ * slots; a full bucket is the same as no bucket, so its slot is free.
+ * Probing stops after AUTH_LIMIT_PROBES slots: when they are all busy the
+ * one closest to full is reused (under a flood from many addresses an
+ * address may thus get a fresh allowance early: the table stays bounded).
+ */
+#define AUTH_LIMIT_PROBES 8
+#define AUTH_LIMIT_ADDR_MAX 64
+
+struct auth_bucket {
+	char addr[AUTH_LIMIT_ADDR_MAX];		/* "" when free */
+	double tokens;
+	int64_t updated_ms;
+	int limited;				/* logged as limited */
+};
+
+static struct auth_bucket *auth_buckets;
+static size_t auth_nbuckets;
+
+/* Milliseconds on the monotonic clock (the test clock does not move it). */
+int64_t
+auth_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* FNV-1a of s. */
+static uint32_t
+auth_limit_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* Makes the table match the configured size (emptying it on a change). */
+static void
+auth_limit_setup(void)
+{
+	size_t n = (size_t)cfg->auth.limit_addresses;
+
+	if (auth_buckets != NULL && n == auth_nbuckets)
+		return;
+	free(auth_buckets);
+	auth_buckets = xcalloc(n, sizeof *auth_buckets);
+	auth_nbuckets = n;
+}
+
+/* Refills b for the time since its last update; frees it once full. */
+static void
+auth_limit_refill(struct auth_bucket *b, int64_t now)
+{
+	double burst = cfg->auth.failures_burst;
+
+	if (b->addr[0] == '\0')
+		return;
+	b->tokens += (double)(now - b->updated_ms) *
+	    cfg->auth.failures_per_minute / 60000.0;
+	b->updated_ms = now;
+	if (b->tokens >= burst) {
+		if (b->limited)
+			log_info("%s: failed-hello limit lifted", b->addr);
+		memset(b, 0, sizeof *b);
+	}
+}
+
+/*
+ * Finds addr's bucket (refilled to now), or NULL if it has none; with
+ * create, makes one (full) in a free or the fullest probed slot.
+ */
+static struct auth_bucket *
+auth_limit_find(const char *addr, int64_t now, int create)
+{
+	size_t i, at = auth_limit_hash(addr) % auth_nbuckets;
+	struct auth_bucket *b, *spare = NULL;
+
+	for (i = 0; i < AUTH_LIMIT_PROBES && i < auth_nbuckets; i++) {
+		b = &auth_buckets[(at + i) % auth_nbuckets];
+		auth_limit_refill(b, now);
+		if (b->addr[0] != '\0' && strcmp(b->addr, addr) == 0)
+			return b;
+		if (spare == NULL || b->addr[0] == '\0' ||
+		    (spare->addr[0] != '\0' && b->tokens > spare->tokens))
+			spare = b;
+	}
+	if (!create)
+		return NULL;
+	memset(spare, 0, sizeof *spare);
+	snprintf(spare->addr, sizeof spare->addr, "%s", addr);
+	spare->tokens = cfg->auth.failures_burst;
+	spare->updated_ms = now;
+	return spare;
+}
+
+/*
+ * Returns 1 if a hello from addr (an address without its port, or
+ * "unix") may be checked, 0 if the address is over its failure budget.
+ */
+int
+auth_limit_allowed(const char *addr)
+{
+	struct auth_bucket *b;
+
+	auth_limit_setup();
+	b = auth_limit_find(addr, auth_now_ms(), 0);
+	return b == NULL || b->tokens >= 1.0;
+}
+
+/*
+ * A hello from addr failed: takes one token from its bucket. Returns how
+ * many failures the address may still make before it is limited (0: the
+ * next hello is refused), and logs once when the limit starts.
+ */
+int
+auth_limit_failed(const char *addr)
+{
+	struct auth_bucket *b;
+
+	auth_limit_setup();
+	b = auth_limit_find(addr, auth_now_ms(), 1);
+	b->tokens -= 1.0;
+	if (b->tokens < 1.0 && !b->limited) {
+		b->limited = 1;
+		log_warnx("%s: %d failed hellos; refusing its hellos until "
+		    "its allowance refills (%d failures per minute)", addr,
+		    cfg->auth.failures_burst, cfg->auth.failures_per_minute);
+	}
+	return b->tokens < 1.0 ? 0 : (int)b->tokens;
+}
+
+/* Frees the table (at exit). */
+void
+auth_limit_free(void)
+{
+	free(auth_buckets);
+	auth_buckets = NULL;
+	auth_nbuckets = 0;
+}

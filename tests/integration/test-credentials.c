@@ -1,0 +1,267 @@
+/* Integration tests of credentials: argon2id tokens, the remembered logins, the failed-hello limit, the log, hotlinectl passwd. */
+#include <sys/wait.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+/* A wrong token, looked for in the log afterwards. */
+#define WRONG_TOKEN "wrong-token-5c1e7a"
+#define LIMIT_LINE "auth = { cache_entries = 256; cache_ttl_s = 3600; failures_burst = 20;\n" \
+	"\tfailures_per_minute = 600; };"
+/* Three failures, then one allowed back per second. */
+#define LIMIT_LOW "auth = { cache_entries = 256; failures_burst = 3; failures_per_minute = 60; };"
+
+static struct harness h;
+static struct hl_client *admin;
+HARNESS_FIXTURES(h, "admin01", admin)
+
+/* Says hello at address; returns the error code (0 when accepted). */
+static int
+hello_at(const char *address, const char *principal, const char *token)
+{
+	struct hl_client *c = harness_connect(address);
+	struct hl_error err;
+	int code = 0;
+
+	assert_non_null(c);
+	memset(&err, 0, sizeof err);
+	if (hl_hello(c, ROLE(UNSPECIFIED), principal, token, NULL, &err) == -1) {
+		code = err.code;
+		harness_assert_closed(c);
+	}
+	hl_close(c);
+	return code;
+}
+
+/* Says hello on the main daemon's TCP listener (127.0.0.1). */
+static int
+hello_tcp(const char *principal, const char *token)
+{
+	char addr[64];
+
+	return hello_at(harness_tcp_address(&h.main, addr, sizeof addr),
+	    principal, token);
+}
+
+/* Says hello on the main daemon's unix socket. */
+static int
+hello_unix(const char *principal, const char *token)
+{
+	char addr[HARNESS_PATH + 8];
+
+	return hello_at(harness_unix_address(&h.main, addr, sizeof addr),
+	    principal, token);
+}
+
+/* Reloads as admin01 and asserts that the file was taken. */
+static void
+reload(void)
+{
+	Hotline__ReloadRequest req = HOTLINE__RELOAD_REQUEST__INIT;
+	Hotline__Envelope *rep;
+	struct hl_error err;
+
+	rep = harness_call(admin, BODY(RELOAD), &req, &err);
+	assert_reply(rep, err);
+	hl_envelope_free(rep);
+}
+
+/* Returns the daemon's log so far (free it). */
+static char *
+read_log(void)
+{
+	FILE *f = fopen(h.main.log, "r");
+	char *text = calloc(1, 4 << 20);
+	size_t n;
+
+	assert_non_null(f);
+	assert_non_null(text);
+	n = fread(text, 1, (4 << 20) - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	return text;
+}
+
+/* Counts the occurrences of needle in the daemon's log. */
+static int
+log_count(const char *needle)
+{
+	char *text = read_log(), *at = text;
+	int n = 0;
+
+	while ((at = strstr(at, needle)) != NULL) {
+		n++;
+		at += strlen(needle);
+	}
+	free(text);
+	return n;
+}
+
+/* The right token logs in, a wrong one does not; a second login is remembered. */
+static void
+test_right_and_wrong_token(void **state)
+{
+	int before;
+
+	(void)state;
+	before = log_count("\"agent02\" logged in by credential (remembered)");
+	assert_int_equal(hello_tcp("agent02", "agent02-test"), 0);
+	assert_int_equal(hello_tcp("agent02", WRONG_TOKEN),
+	    ERR(UNAUTHENTICATED));
+	assert_int_equal(hello_tcp("agent02", "agent02-test "),
+	    ERR(UNAUTHENTICATED));
+	assert_int_equal(hello_tcp("agent02", "agent02-test"), 0);
+	assert_int_equal(log_count("\"agent02\" logged in by credential "
+	    "(remembered)"), before + 1);
+	assert_true(log_count("failed hello as \"agent02\"") >= 2);
+}
+
+/*
+ * After failures_burst failed hellos from one address even the right token
+ * is RATE_LIMITED (and the connection closed); other addresses are not
+ * affected; the address gets hellos back as its allowance refills.
+ */
+static void
+test_rate_limit(void **state)
+{
+	int i, code = -1;
+
+	(void)state;
+	assert_int_equal(harness_edit_config(&h.main, LIMIT_LINE, LIMIT_LOW), 0);
+	reload();
+	for (i = 0; i < 3; i++)
+		assert_int_equal(hello_tcp("agent01", WRONG_TOKEN),
+		    ERR(UNAUTHENTICATED));
+	assert_int_equal(hello_tcp("agent01", "agent01-test"),
+	    ERR(RATE_LIMITED));
+	assert_int_equal(hello_tcp("nobody", "x"), ERR(RATE_LIMITED));
+	assert_int_equal(hello_unix("agent01", "agent01-test"), 0);
+	assert_int_equal(log_count("127.0.0.1: 3 failed hellos; refusing"), 1);
+	/* One failure is forgiven per second: wait for it, bounded. */
+	for (i = 0; i < 100 && code != 0; i++) {
+		harness_sleep_ms(200);
+		code = hello_tcp("agent01", "agent01-test");
+		assert_true(code == 0 || code == ERR(RATE_LIMITED));
+	}
+	assert_int_equal(code, 0);
+	assert_int_equal(harness_edit_config(&h.main, LIMIT_LOW, LIMIT_LINE), 0);
+	reload();
+}
+
+/*
+ * Runs "hotlinectl passwd args" with input on its standard input and reads
+ * up to two lines of its output into line1 and line2 (each 256 bytes).
+ */
+static void
+run_passwd(const char *args, const char *input, char *line1, char *line2)
+{
+	const char *ctl = getenv("HOTLINECTL");
+	char cmd[1024];
+	FILE *p;
+	int status;
+
+	snprintf(cmd, sizeof cmd, "printf '%%s\\n' '%s' | %s passwd %s", input,
+	    ctl != NULL && *ctl != '\0' ? ctl : "build/hotlinectl", args);
+	assert_non_null(p = popen(cmd, "r"));
+	line1[0] = line2[0] = '\0';
+	if (fgets(line1, 256, p) != NULL && fgets(line2, 256, p) == NULL)
+		line2[0] = '\0';
+	status = pclose(p);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	line1[strcspn(line1, "\n")] = '\0';
+	line2[strcspn(line2, "\n")] = '\0';
+}
+
+/* Adds a principal with credential hash to the main daemon's config and reloads. */
+static void
+add_principal(const char *id, const char *hash)
+{
+	char extra[512];
+
+	snprintf(extra, sizeof extra, ",\n\t{ id = \"%s\"; role = \"agent\"; "
+	    "credential = \"%s\"; }", id, hash);
+	assert_int_equal(harness_write_config(&h, &h.main, "hotlined", extra),
+	    0);
+	reload();
+}
+
+/*
+ * hotlinectl passwd's hash (token on stdin) and its --generate pair both
+ * verify in hotlined; a changed credential forgets the remembered login.
+ */
+static void
+test_passwd_verifies(void **state)
+{
+	char hash[256], none[256], token[256], hash2[256];
+	char extra[1024];
+
+	(void)state;
+	run_passwd("--memory 64 --passes 1", "agent07-secret", hash, none);
+	assert_int_equal(strncmp(hash, "$argon2id$v=19$m=64,t=1,p=1$", 28), 0);
+	assert_string_equal(none, "");
+	add_principal("agent07", hash);
+	assert_int_equal(hello_unix("agent07", "agent07-secret"), 0);
+	assert_int_equal(hello_unix("agent07", "agent07-secret"), 0);
+	assert_int_equal(hello_unix("agent07", "agent07-secreT"),
+	    ERR(UNAUTHENTICATED));
+
+	/* A new token for agent07: the old one must stop working at once. */
+	run_passwd("--generate --memory 64 --passes 1", "", token, hash2);
+	assert_true(strlen(token) >= 32);
+	assert_int_equal(strncmp(hash2, "$argon2id$", 10), 0);
+	snprintf(extra, sizeof extra, ",\n\t{ id = \"agent07\"; role = \"agent\"; "
+	    "credential = \"%s\"; }", hash2);
+	assert_int_equal(harness_write_config(&h, &h.main, "hotlined", extra),
+	    0);
+	reload();
+	assert_int_equal(hello_unix("agent07", "agent07-secret"),
+	    ERR(UNAUTHENTICATED));
+	assert_int_equal(hello_unix("agent07", token), 0);
+	assert_true(log_count("forgot 1 remembered logins") >= 1 ||
+	    log_count("remembered logins of principals") >= 1);
+}
+
+/* No token, right or wrong, ever reaches the log; failures name who and where. */
+static void
+test_tokens_not_logged(void **state)
+{
+	char *text;
+
+	(void)state;
+	assert_int_equal(hello_tcp("agent02", WRONG_TOKEN "-again"),
+	    ERR(UNAUTHENTICATED));
+	assert_int_equal(hello_unix("zjj-01", "zjj-01-test"), 0);
+	text = read_log();
+	assert_non_null(strstr(text, "(127.0.0.1:"));
+	assert_non_null(strstr(text, "failed hello as \"agent02\""));
+	assert_non_null(strstr(text, "\"zjj-01\" logged in"));
+	assert_null(strstr(text, WRONG_TOKEN));
+	assert_null(strstr(text, "agent01-test"));
+	assert_null(strstr(text, "agent02-test"));
+	assert_null(strstr(text, "zjj-01-test"));
+	assert_null(strstr(text, "agent07-secret"));
+	free(text);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_right_and_wrong_token),
+		cmocka_unit_test(test_rate_limit),
+		cmocka_unit_test(test_passwd_verifies),
+		cmocka_unit_test(test_tokens_not_logged),
+	};
+
+	harness_filter();
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
