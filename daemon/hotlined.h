@@ -118,6 +118,11 @@ int64_t auth_now_ms(void);
 int utf8_valid(const char *s, size_t len);
 /* Returns the number of code points in valid UTF-8 s. */
 size_t utf8_length(const char *s);
+/*
+ * Returns the length (1-4) of the well-formed, non-NUL UTF-8 sequence at s,
+ * of which len bytes may be read, or 0 if it is malformed.
+ */
+size_t utf8_next(const char *s, size_t len);
 
 /* validate.c: checks every string field of a decoded message. */
 /*

@@ -355,6 +355,9 @@ step_read_done(struct request *r, redisReply *hash)
 	struct step_job *j = r->state;
 	struct clock_plan plan = { .clock = "" };
 
+	/* A department learns nothing of another's ticket, not even its policy. */
+	if (refuse_foreign(r, hash) == -1)
+		return;
 	if (plan_make(r, j, hash, &plan) == 0)
 		step_send(r, j->action, &j->s, &plan);
 }

@@ -12,6 +12,8 @@
 #include "hotlined.h"
 
 static int log_to_stderr = 1;
+
+static const char *log_escape_into(const char *, char *, size_t, int);
 static int log_verbose;
 
 /* Routes libevent's own messages into our log. */
@@ -39,14 +41,16 @@ log_init(int foreground, int verbose)
 static void
 log_vwrite(int pri, int with_errno, int saved_errno, const char *fmt, va_list ap)
 {
-	char line[2048];
+	char raw[2048], line[2048];
 	size_t n;
 
-	vsnprintf(line, sizeof line, fmt, ap);
+	vsnprintf(raw, sizeof raw, fmt, ap);
 	if (with_errno) {
-		n = strlen(line);
-		snprintf(line + n, sizeof line - n, ": %s", strerror(saved_errno));
+		n = strlen(raw);
+		snprintf(raw + n, sizeof raw - n, ": %s", strerror(saved_errno));
 	}
+	/* The last line of defence: whatever reached %s raw, one line it stays. */
+	log_escape_into(raw, line, sizeof line, 0);
 	if (log_to_stderr) {
 		struct timespec ts;
 		struct tm tm;
@@ -110,29 +114,72 @@ fatalx(const char *fmt, ...)
 }
 
 /*
- * Copies untrusted text into out (size outlen, at least 8) for a log line:
- * printable ASCII and UTF-8 bytes are kept, control characters and quotes
- * become \xNN, and over-long text is cut with "...". Returns out.
+ * Says whether the code point of the well-formed UTF-8 sequence at s (n
+ * bytes) must not reach a log line raw: C1 controls (U+0080..U+009F, which
+ * some terminals obey like ESC), line and paragraph separators, and the
+ * bidirectional overrides and isolates that make a line read otherwise.
+ */
+static int
+log_hidden_code_point(const unsigned char *s, size_t n)
+{
+	if (n == 2)
+		return s[0] == 0xc2 && s[1] <= 0x9f;
+	if (n == 3 && s[0] == 0xe2 && s[1] == 0x80)
+		return s[2] == 0xa8 || s[2] == 0xa9 ||
+		    (s[2] >= 0xaa && s[2] <= 0xae);
+	if (n == 3 && s[0] == 0xe2 && s[1] == 0x81)
+		return s[2] >= 0xa6 && s[2] <= 0xa9;
+	return 0;
+}
+
+/*
+ * Writes text into out (outlen >= 8) escaped for a log line: well-formed
+ * UTF-8 and printable ASCII are kept; control characters (newlines, ESC,
+ * DEL), the code points log_hidden_code_point names and every byte of
+ * malformed UTF-8 become \xNN; with quotes, '"' and '\' too, so that a
+ * quoted field cannot be closed from inside. Text that does not fit is cut
+ * at a character boundary and ends with "...". Returns out.
+ */
+static const char *
+log_escape_into(const char *text, char *out, size_t outlen, int quotes)
+{
+	const unsigned char *p = (const unsigned char *)(text != NULL ?
+	    text : "");
+	size_t o = 0, n, need, i, left = strlen((const char *)p);
+
+	while (left > 0) {
+		n = utf8_next((const char *)p, left);
+		if (n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7f ||
+		    (quotes && (*p == '"' || *p == '\\')))) ||
+		    log_hidden_code_point(p, n))
+			need = 4 * (n == 0 ? 1 : n);	/* \xNN each byte */
+		else
+			need = n;
+		if (o + need + 4 > outlen) {	/* keep room for "..." and NUL */
+			memcpy(out + o, "...", 4);
+			return out;
+		}
+		if (need == n)
+			memcpy(out + o, p, n);
+		else
+			for (i = 0; i < (n == 0 ? 1 : n); i++)
+				snprintf(out + o + 4 * i, 5, "\\x%02x", p[i]);
+		o += need;
+		p += n == 0 ? 1 : n;
+		left -= n == 0 ? 1 : n;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/*
+ * Copies untrusted text (principal ids, client names, field values,
+ * catalogue text, Redis error text) into out, of outlen bytes (at least 8),
+ * escaped for a log line by log_escape_into's rules, quotes included.
+ * Returns out, so it fits inside a log call's arguments.
  */
 const char *
 log_escape(const char *text, char *out, size_t outlen)
 {
-	size_t o = 0;
-
-	if (text == NULL)
-		text = "";
-	for (; *text != '\0'; text++) {
-		unsigned char c = (unsigned char)*text;
-
-		if (o + 5 >= outlen) {
-			memcpy(out + outlen - 4, "...", 4);
-			return out;
-		}
-		if (c < 0x20 || c == 0x7f || c == '"' || c == '\\')
-			o += (size_t)snprintf(out + o, outlen - o, "\\x%02x", c);
-		else
-			out[o++] = (char)c;
-	}
-	out[o] = '\0';
-	return out;
+	return log_escape_into(text, out, outlen, 1);
 }

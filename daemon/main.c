@@ -1,4 +1,6 @@
 /* hotlined: options, configuration, signals, daemonising and the event loop. */
+#include <sys/resource.h>
+
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -67,6 +69,28 @@ warn_calendar(void)
 		log_warnx("calendar: no %s/%d.json: the next %d days are not "
 		    "covered (only weekends count as days off)",
 		    cfg->calendar->dir, gap, cfg->calendar->warn_days);
+}
+
+/* Descriptors besides the clients': Redis links, listeners, HTTP, logs. */
+#define NOFILE_RESERVE 64
+
+/*
+ * Warns when the descriptor limit cannot hold limits.max_connections: the
+ * connections past it are refused "out of file descriptors" instead.
+ */
+static void
+warn_nofile(void)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)cfg->limits.max_connections + NOFILE_RESERVE;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur < want)
+		log_warnx("RLIMIT_NOFILE is %llu, below limits.max_connections "
+		    "(%d) + %d: connections beyond it are refused (out of file "
+		    "descriptors); raise it (ulimit -n, systemd LimitNOFILE=)",
+		    (unsigned long long)rl.rlim_cur,
+		    cfg->limits.max_connections, NOFILE_RESERVE);
 }
 
 /* Warns about principals whose credential is still a legacy PBKDF2 hash. */
@@ -256,6 +280,7 @@ main(int argc, char *argv[])
 	evsignal_add(sig_int, NULL);
 	warn_calendar();
 	warn_legacy_hashes();
+	warn_nofile();
 	log_info("hotlined %s started with %s: %zu departments, %zu principals, "
 	    "%zu catalogue entries", HOTLINED_VERSION, cfg->path,
 	    cfg->ndepartments, cfg->nprincipals, cfg->nentries);

@@ -746,7 +746,11 @@ list_has(const char *list, const char *id)
 	return 0;
 }
 
-/* Answers FORBIDDEN if a department asks about a ticket it does not work on. */
+/*
+ * Answers FORBIDDEN and returns -1 if a department asks about a ticket (its
+ * hash) it does not work on, as lead or assisting department. An empty hash
+ * (no such ticket) passes: the script that follows says NOT_FOUND.
+ */
 int
 refuse_foreign(struct request *r, const redisReply *hash)
 {
@@ -754,6 +758,7 @@ refuse_foreign(struct request *r, const redisReply *hash)
 	const char *mine = r->conn->department;
 
 	if (r->conn->role != HOTLINE__ROLE__ROLE_DEPARTMENT ||
+	    record_hash_get(hash, "state") == NULL ||
 	    (dept != NULL && strcmp(dept, mine) == 0) ||
 	    list_has(record_hash_get(hash, "assists"), mine))
 		return 0;

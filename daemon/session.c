@@ -431,6 +431,7 @@ hello_accept(struct request *r, const struct principal *p, const char *how)
 	struct conn *c = r->conn;
 	Hotline__Envelope *env = envelope_new();
 	Hotline__HelloOk *ok = xmalloc(sizeof *ok);
+	char esc[100];
 
 	c->authenticated = 1;
 	if (c->hello_timer != NULL)	/* server.c's: no hello, no stay */
@@ -439,9 +440,10 @@ hello_accept(struct request *r, const struct principal *p, const char *how)
 	snprintf(c->principal, sizeof c->principal, "%s", p->id);
 	snprintf(c->department, sizeof c->department, "%s",
 	    p->department != NULL ? p->department : "");
-	log_info("connection %llu (%s): %s \"%s\" logged in by %s",
-	    (unsigned long long)c->id, c->peer, config_role_name(p->role),
-	    p->id, how);
+	log_info("connection %llu (%s): %s \"%s\" logged in by %s "
+	    "(client \"%s\")", (unsigned long long)c->id, c->peer,
+	    config_role_name(p->role), p->id, how,
+	    log_escape(r->in->hello->client, esc, sizeof esc));
 	hotline__hello_ok__init(ok);
 	ok->version = HOTLINE__PROTOCOL_VERSION__PROTOCOL_VERSION;
 	ok->role = p->role;

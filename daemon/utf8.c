@@ -45,6 +45,13 @@ utf8_sequence(const unsigned char *s, size_t len)
 	return n;
 }
 
+/* Returns the length of the well-formed sequence at s (len bytes left), or 0 if malformed. */
+size_t
+utf8_next(const char *s, size_t len)
+{
+	return len == 0 ? 0 : utf8_sequence((const unsigned char *)s, len);
+}
+
 /* Returns 1 if the len bytes at s are well-formed UTF-8 without NUL bytes. */
 int
 utf8_valid(const char *s, size_t len)

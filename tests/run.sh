@@ -1,6 +1,9 @@
 #!/bin/sh
 # Runs hotline's test binaries (cmocka, TAP output) and Python tests, and ends with "N passed, N failed".
 # Usage: tests/run.sh BUILD_DIR [unit|integration]
+# More passes, counted in the same final line (make test sets them when CI=true):
+#   HOTLINE_TEST_SANITIZED=DIR  then every test again from the build in DIR (ASan+UBSan)
+#   HOTLINE_TEST_VALGRIND=1     then the unit tests (the pure cores) of BUILD_DIR under valgrind
 set -eu
 
 usage() {
@@ -22,12 +25,23 @@ case "$1" in
 esac
 [ -d "$build" ] || { echo "tests/run.sh: no build directory $build" >&2; exit 2; }
 
+sanitized=${HOTLINE_TEST_SANITIZED:-}
+case "$sanitized" in
+"" | /*) ;;
+*) sanitized=$root/$sanitized ;;
+esac
+[ -z "$sanitized" ] || [ -d "$sanitized" ] ||
+	{ echo "tests/run.sh: no build directory $sanitized" >&2; exit 2; }
+valgrind_pass=${HOTLINE_TEST_VALGRIND:-0}
+if [ "$valgrind_pass" = 1 ] && ! command -v valgrind >/dev/null 2>&1; then
+	echo "tests/run.sh: HOTLINE_TEST_VALGRIND=1 but valgrind is not installed (make deps)" >&2
+	exit 2
+fi
+
 TEST_TIMEOUT=${TEST_TIMEOUT:-600}
-HOTLINED=$build/hotlined
-HOTLINECTL=$build/hotlinectl
 HOTLINE_SRCDIR=$root
 CMOCKA_MESSAGE_OUTPUT=TAP
-export HOTLINED HOTLINECTL HOTLINE_SRCDIR CMOCKA_MESSAGE_OUTPUT
+export HOTLINE_SRCDIR CMOCKA_MESSAGE_OUTPUT
 
 passed=0
 failed=0
@@ -95,24 +109,49 @@ run_one() {
 	fi
 }
 
-# Runs every executable file in directory $1.
+# Runs every executable file in directory $1 of build $2, each under the
+# command words in $3 (a wrapper such as valgrind, or nothing).
 run_dir() {
 	[ -d "$1" ] || return 0
 	for t in "$1"/*; do
 		[ -f "$t" ] && [ -x "$t" ] || continue
-		run_one "${t#"$build"/}" "$t"
+		# $3 is a command and its options: word splitting is wanted.
+		# shellcheck disable=SC2086
+		run_one "${t#"$2"/}" $3 "$t"
 	done
 }
 
-if [ "$what" != integration ]; then
-	run_dir "$build/tests/unit"
+# Runs one pass: the tests of build $1 ($2: unit, integration or all) under
+# wrapper $3, and prints its own count, labelled $4.
+run_pass() {
+	HOTLINED=$1/hotlined
+	HOTLINECTL=$1/hotlinectl
+	export HOTLINED HOTLINECTL
+	pass_passed=$passed pass_failed=$failed
+	echo "==== pass: $4"
+	if [ "$2" != integration ]; then
+		run_dir "$1/tests/unit" "$1" "$3"
+	fi
+	if [ "$2" != unit ]; then
+		run_dir "$1/tests/integration" "$1" "$3"
+		for t in "$root"/tests/integration/*.py; do
+			[ -f "$t" ] || continue
+			run_one "${t#"$root"/}" /usr/bin/python3 "$t"
+		done
+	fi
+	echo "==== pass $4: $((passed - pass_passed)) passed, $((failed - pass_failed)) failed"
+}
+
+# valgrind's memcheck: any error or definite leak fails the test program.
+VALGRIND="valgrind --quiet --error-exitcode=99 --leak-check=full \
+--errors-for-leak-kinds=definite --show-leak-kinds=definite"
+
+run_pass "$build" "$what" "" "$(basename "$build")"
+if [ -n "$sanitized" ]; then
+	run_pass "$sanitized" "$what" "" "$(basename "$sanitized") (ASan+UBSan)"
 fi
-if [ "$what" != unit ]; then
-	run_dir "$build/tests/integration"
-	for t in "$root"/tests/integration/*.py; do
-		[ -f "$t" ] || continue
-		run_one "${t#"$root"/}" /usr/bin/python3 "$t"
-	done
+if [ "$valgrind_pass" = 1 ] && [ "$what" != integration ]; then
+	run_pass "$build" unit "$VALGRIND" "$(basename "$build") unit tests under valgrind"
 fi
 
 echo "$passed passed, $failed failed"

@@ -22,6 +22,7 @@
 /* The command line. */
 struct options {
 	const char *mode;	/* "memory", "conns" or "hash" */
+	const char *principal;	/* hash: whose demo token (default bench-idle) */
 	const char *address, *redis, *conf;
 	long count;		/* tickets, or connections */
 	long pid;		/* hotlined, for conns */
@@ -46,7 +47,7 @@ usage(void)
 	fprintf(stderr, "usage: bench-footprint -m memory -a address -r redis "
 	    "-f conf [-n tickets]\n"
 	    "       bench-footprint -m conns -a address -p pid [-n conns]\n"
-	    "       bench-footprint -m hash\n");
+	    "       bench-footprint -m hash [-u principal]\n");
 	exit(2);
 }
 
@@ -57,7 +58,7 @@ parse_options(struct options *o, int argc, char *argv[])
 	int ch;
 
 	memset(o, 0, sizeof *o);
-	while ((ch = getopt(argc, argv, "a:f:m:n:p:r:")) != -1) {
+	while ((ch = getopt(argc, argv, "a:f:m:n:p:r:u:")) != -1) {
 		switch (ch) {
 		case 'a':
 			o->address = optarg;
@@ -76,6 +77,9 @@ parse_options(struct options *o, int argc, char *argv[])
 			break;
 		case 'r':
 			o->redis = optarg;
+			break;
+		case 'u':
+			o->principal = optarg;
 			break;
 		default:
 			usage();
@@ -422,14 +426,14 @@ measure_conns(const struct options *o)
 	free(c);
 }
 
-/* Prints a credential hash for the idle connections' principal, cheap to check. */
+/* Prints a credential hash for a bench principal's demo token, cheap to check. */
 static void
-print_idle_hash(void)
+print_cheap_hash(const char *principal)
 {
 	static const struct auth_cost cheap = { 64, 1, 1 };
-	char token[64], *hash;
+	char token[96], *hash;
 
-	bench_demo_token(IDLE_PRINCIPAL, token, sizeof token);
+	bench_demo_token(principal, token, sizeof token);
 	if ((hash = auth_hash(token, &cheap)) == NULL)
 		bench_die("auth_hash failed");
 	printf("%s\n", hash);
@@ -453,7 +457,8 @@ main(int argc, char *argv[])
 			o.count = 1000;
 		measure_conns(&o);
 	} else if (strcmp(o.mode, "hash") == 0)
-		print_idle_hash();
+		print_cheap_hash(o.principal != NULL ? o.principal :
+		    IDLE_PRINCIPAL);
 	else
 		usage();
 	return 0;

@@ -53,6 +53,7 @@ struct options {
 	uint64_t count;		/* fill mode: this many, as fast as possible */
 	int64_t stamp_from;	/* fill mode with -T: ticket i registered at */
 	int64_t stamp_span;	/* stamp_from + i * stamp_span / count */
+	int no_repeats;		/* -F: repeat detection off, as a config may say */
 	const char *key, *label;
 };
 
@@ -104,8 +105,11 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: bench-limit -c conf -r redis [-w window | -R rate] "
-	    "[-W warmup] [-s seconds | -n count [-T from_ms:span_ms]] [-k key] "
-	    "[-l label]\n");
+	    "[-W warmup] [-s seconds | -n count [-F] [-T from_ms:span_ms]] "
+	    "[-k key] [-l label]\n"
+	    "  -F  fill without repeat detection: create.lua only, as the daemon\n"
+	    "      runs it with repeats and hot spots turned off in its config\n"
+	    "  -T  fill with tickets registered over a span of time (ms)\n");
 	exit(2);
 }
 
@@ -121,10 +125,13 @@ parse_options(struct options *o, int argc, char *argv[])
 	o->seconds = 5;
 	o->key = "limit";
 	o->label = "limit: bare pipelined hiredis loop, the create path";
-	while ((ch = getopt(argc, argv, "c:k:l:n:R:r:s:T:W:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:Fk:l:n:R:r:s:T:W:w:")) != -1) {
 		switch (ch) {
 		case 'c':
 			o->conf = optarg;
+			break;
+		case 'F':
+			o->no_repeats = 1;
 			break;
 		case 'k':
 			o->key = optarg;
@@ -620,6 +627,10 @@ main(int argc, char *argv[])
 	parse_options(&o, argc, argv);
 	if ((cfg = config_load(o.conf, err, sizeof err)) == NULL)
 		bench_die("%s", err);
+	if (o.no_repeats) {	/* what create_needs_recent then skips */
+		cfg->repeats.window_ms = 0;
+		cfg->hot_spots.count = 0;
+	}
 	memset(&lm, 0, sizeof lm);
 	latency_init(&lm.lat);
 	lm.cap = o.rate > 0 ? MAX_WINDOW * 16 : (size_t)o.window;

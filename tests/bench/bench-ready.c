@@ -1,4 +1,4 @@
-/* Starts a command (hotlined) if given, and times it until a ping through it says the store is ready. */
+/* Starts a command (hotlined) if given, and times it until a ping says the store is ready, then a show and a department's list are answered. */
 #include <sys/wait.h>
 
 #include <getopt.h>
@@ -19,7 +19,9 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: bench-ready -a address [-u principal] "
-	    "[-t seconds] [-- command [arg ...]]\n");
+	    "[-t seconds] [-n number] [-d principal] [-- command [arg ...]]\n"
+	    "  -n  then show this ticket (as -u's principal): show_ms=\n"
+	    "  -d  then list this department principal's tickets: list_ms=\n");
 	exit(2);
 }
 
@@ -91,8 +93,57 @@ ping_ready(struct hl_client *c)
 	return ready;
 }
 
-/* Waits until address serves principal and its store is ready, or dies at deadline. */
+/* Sends one request of body kind through c; dies unless the answer is of kind want. Returns how many tickets a list held. */
+static size_t
+call_expect(struct hl_client *c, Hotline__Envelope__BodyCase body, void *msg,
+    Hotline__Envelope__BodyCase want, const char *what)
+{
+	Hotline__Envelope env = HOTLINE__ENVELOPE__INIT, *reply;
+	struct hl_error err;
+	size_t n = 0;
+
+	env.body_case = body;
+	env.show = msg;		/* every member of the body union is a pointer */
+	if (hl_call(c, &env, &reply, &err) == -1)
+		bench_die("%s: %s", what, err.message);
+	if (reply->body_case != want)
+		bench_die("%s: unexpected answer (body %d)", what,
+		    (int)reply->body_case);
+	if (want == HOTLINE__ENVELOPE__BODY_TICKETS)
+		n = reply->tickets->n_tickets;
+	hl_envelope_free(reply);
+	return n;
+}
+
+/* Shows ticket number through c; dies unless it is answered with the ticket. */
 static void
+show_ticket(struct hl_client *c, const char *number)
+{
+	Hotline__ShowRequest q = HOTLINE__SHOW_REQUEST__INIT;
+
+	q.number = (char *)number;
+	call_expect(c, HOTLINE__ENVELOPE__BODY_SHOW, &q,
+	    HOTLINE__ENVELOPE__BODY_TICKET, "show");
+}
+
+/* Logs in as a department principal and lists its open tickets; dies unless some are listed. */
+static void
+list_department(const char *address, const char *principal)
+{
+	Hotline__ListRequest q = HOTLINE__LIST_REQUEST__INIT;
+	struct hl_client *c;
+	char server[64];
+
+	if ((c = try_login(address, principal, server, sizeof server)) == NULL)
+		bench_die("%s could not log in", principal);
+	if (call_expect(c, HOTLINE__ENVELOPE__BODY_LIST, &q,
+	    HOTLINE__ENVELOPE__BODY_TICKETS, "list") == 0)
+		bench_die("list: %s has no open tickets", principal);
+	hl_close(c);
+}
+
+/* Waits until address serves principal and its store is ready, or dies at deadline; returns the session. */
+static struct hl_client *
 wait_ready(const char *address, const char *principal, int64_t deadline,
     pid_t child, char *server, size_t len)
 {
@@ -116,14 +167,17 @@ wait_ready(const char *address, const char *principal, int64_t deadline,
 		if (r != 1)
 			pause_briefly();
 	}
-	hl_close(c);
+	return c;
 }
 
 /* Starts the command, if any, and prints its pid, the ms to serving and the server's name. */
 int
 main(int argc, char *argv[])
 {
-	const char *address = NULL, *principal = "agent01";
+	const char *address = NULL, *principal = "agent01", *number = NULL,
+	    *department = NULL;
+	struct hl_client *c;
+	double ready_ms, show_ms = 0, list_ms = 0;
 	double seconds = 30;
 	char server[64] = "";
 	int64_t t0;
@@ -131,13 +185,19 @@ main(int argc, char *argv[])
 	int ch, status;
 
 	bench_set_name(argv[0]);
-	while ((ch = getopt(argc, argv, "a:t:u:")) != -1) {
+	while ((ch = getopt(argc, argv, "a:d:n:t:u:")) != -1) {
 		switch (ch) {
 		case 'a':
 			address = optarg;
 			break;
 		case 'u':
 			principal = optarg;
+			break;
+		case 'n':
+			number = optarg;
+			break;
+		case 'd':
+			department = optarg;
 			break;
 		case 't':
 			seconds = bench_atof("-t", optarg, 0.1, 3600);
@@ -152,12 +212,22 @@ main(int argc, char *argv[])
 	t0 = bench_now_us();
 	if (optind < argc)
 		pid = start(argv + optind);
-	wait_ready(address, principal, t0 + (int64_t)(seconds * 1e6), pid,
+	c = wait_ready(address, principal, t0 + (int64_t)(seconds * 1e6), pid,
 	    server, sizeof server);
+	ready_ms = (bench_now_us() - t0) / 1000.0;
+	if (number != NULL) {
+		show_ticket(c, number);
+		show_ms = (bench_now_us() - t0) / 1000.0;
+	}
+	hl_close(c);
+	if (department != NULL) {
+		list_department(address, department);
+		list_ms = (bench_now_us() - t0) / 1000.0;
+	}
 	if (pid > 0 && waitpid(pid, &status, WNOHANG) == pid)
 		bench_die("the command exited (status %d): something else "
 		    "answers at %s", status, address);
-	printf("pid=%ld ms=%.1f server=%s\n", (long)pid,
-	    (bench_now_us() - t0) / 1000.0, server);
+	printf("pid=%ld ms=%.1f show_ms=%.1f list_ms=%.1f server=%s\n",
+	    (long)pid, ready_ms, show_ms, list_ms, server);
 	return 0;
 }

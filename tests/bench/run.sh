@@ -62,7 +62,9 @@ CLASSIFY_SIZES=${BENCH_CLASSIFY_SIZES:-100,1000,10000}
 CLASSIFY_SECONDS=${BENCH_CLASSIFY_SECONDS:-2}
 MEMORY_TICKETS=${BENCH_MEMORY_TICKETS:-20000}
 IDLE_CONNS=${BENCH_IDLE_CONNS:-1000}
-RESTART_TICKETS=${BENCH_RESTART_TICKETS:-200000}
+RESTART_TICKETS=${BENCH_RESTART_TICKETS:-1000000}
+EMPTY_TICKETS=${BENCH_EMPTY_TICKETS:-200}		# the baseline's Redis: a few tickets to show and list
+BENCH_DEPT_OF=zjj				# bench-dept's department (住建局), for the list
 RESTARTS=${BENCH_RESTARTS:-5}
 # Rewrites of the append-only file are kept out of the runs (see README.md).
 AOF_MIN_SIZE=${BENCH_AOF_MIN_SIZE:-8gb}
@@ -78,6 +80,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/hotline-bench.XXXXXX")
 results=$work/results.tsv
 table=$work/table.tsv
 conf=$work/conf/hotlined.conf
+conf_empty=$work/conf/hotlined-empty.conf
 redis_pid=""
 hotlined_pid=""
 hotlined_server=""
@@ -109,30 +112,43 @@ rcli() {
 	redis-cli -h 127.0.0.1 -p "$redis_port" "$@"
 }
 
-# Starts the private Redis and waits until it answers (a load can take long).
-start_redis() {
-	mkdir -p "$work/redis"
-	redis-server --bind 127.0.0.1 --port "$redis_port" --protected-mode yes \
-	    --dir "$work/redis" --appendonly yes --appendfsync everysec \
+# Starts a redis-server on port $1 with data in directory $2 and log $3, with
+# the settings of every run, and waits until it answers (a load can take
+# long); sets started_pid.
+redis_on() {
+	mkdir -p "$2"
+	redis-server --bind 127.0.0.1 --port "$1" --protected-mode yes \
+	    --dir "$2" --appendonly yes --appendfsync everysec \
 	    --save '' --auto-aof-rewrite-min-size "$AOF_MIN_SIZE" \
-	    --daemonize no --logfile "$work/redis.log" >/dev/null 2>&1 &
-	redis_pid=$!
+	    --daemonize no --logfile "$3" >/dev/null 2>&1 &
+	started_pid=$!
 	sr_n=0
-	until [ "$(rcli ping 2>/dev/null || true)" = PONG ]; do
-		kill -0 "$redis_pid" 2>/dev/null ||
-			{ tail -n 20 "$work/redis.log" >&2; fail "redis-server exited"; }
-		[ "$sr_n" -lt 6000 ] || fail "redis-server did not answer in 120 s"
+	until [ "$(redis-cli -h 127.0.0.1 -p "$1" ping 2>/dev/null || true)" = PONG ]; do
+		kill -0 "$started_pid" 2>/dev/null ||
+			{ tail -n 20 "$3" >&2; fail "redis-server exited"; }
+		[ "$sr_n" -lt 30000 ] || fail "redis-server did not answer in 600 s"
 		sleep 0.02
 		sr_n=$((sr_n + 1))
 	done
 }
 
+# Starts the private Redis.
+start_redis() {
+	redis_on "$redis_port" "$work/redis" "$work/redis.log"
+	redis_pid=$started_pid
+}
+
+# Stops server $1 (a pid, or nothing) with SIGTERM and waits up to $2 tenths of a second.
+stop_server() {
+	[ -n "$1" ] || return 0
+	kill -TERM "$1" 2>/dev/null || true
+	wait_gone "$1" "$2" || kill -KILL "$1" 2>/dev/null || true
+	wait "$1" 2>/dev/null || true
+}
+
 # Stops Redis with SIGTERM (it syncs its append-only file) and waits.
 stop_redis() {
-	[ -n "$redis_pid" ] || return 0
-	kill -TERM "$redis_pid" 2>/dev/null || true
-	wait_gone "$redis_pid" 600 || kill -KILL "$redis_pid" 2>/dev/null || true
-	wait "$redis_pid" 2>/dev/null || true
+	stop_server "$redis_pid" 600
 	redis_pid=""
 }
 
@@ -144,7 +160,7 @@ start_hotlined() {
 		{ tail -n 20 "$work/hotlined.log" >&2; fail "hotlined did not start"; }
 	hotlined_pid=$(echo "$out" | sed -n 's/.*pid=\([0-9]*\).*/\1/p')
 	hotlined_server=$(echo "$out" | sed -n 's/.*server=\([^ ]*\).*/\1/p')
-	hotlined_ms=$(echo "$out" | sed -n 's/.*ms=\([0-9.]*\).*/\1/p')
+	hotlined_ms=$(echo "$out" | sed -n 's/.* ms=\([0-9.]*\).*/\1/p')
 }
 
 # Stops hotlined with SIGTERM (it drains) and waits.
@@ -158,6 +174,7 @@ stop_hotlined() {
 # Stops everything; keeps the work directory (logs) only if asked to.
 cleanup() {
 	stop_hotlined
+	stop_empty_redis
 	stop_redis
 	if [ "${BENCH_KEEP:-0}" = 1 ]; then
 		echo "run.sh: logs kept in $work" >&2
@@ -184,11 +201,14 @@ trap 'exit 143' TERM
 write_conf() {
 	cp -R "$root/conf" "$work/conf"
 	idle_hash=$("$bin/bench-footprint" -m hash)
-	awk -v port="$hotline_port" -v rport="$redis_port" -v hash="$idle_hash" '
+	dept_hash=$("$bin/bench-footprint" -m hash -u bench-dept)
+	awk -v port="$hotline_port" -v rport="$redis_port" -v hash="$idle_hash" \
+	    -v dhash="$dept_hash" -v dept="$BENCH_DEPT_OF" '
 	/^listen = \(/ { print "listen = ( { address = \"127.0.0.1:" port "\"; } );"; skip = 1; next }
 	skip { if ($0 ~ /^\);/) skip = 0; next }
 	/^principals = \(/ { inprincipals = 1 }
-	inprincipals && /^\);/ { print "  , { id = \"bench-idle\"; role = \"agent\"; credential = \"" hash "\"; }"; inprincipals = 0 }
+	inprincipals && /^\);/ { print "  , { id = \"bench-idle\"; role = \"agent\"; credential = \"" hash "\"; }"
+		print "  , { id = \"bench-dept\"; role = \"department\"; department = \"" dept "\"; credential = \"" dhash "\"; }"; inprincipals = 0 }
 	/^[ \t]*max_connections[ \t]*=/ { sub(/=[ \t]*[0-9]+/, "= 100000") }
 	/^redis = \{/ { print; print "  host = \"127.0.0.1\";"; print "  port = " rport ";"; inredis = 1; next }
 	inredis && /^\};/ { inredis = 0 }
@@ -479,36 +499,107 @@ footprint_conns() {
 	    "$(fmt "$(get $k hello_ms)" 1) ms each, so about $(fmt "$(awk -v m="$(get $k hello_ms)" 'BEGIN { print 1000 / m }')") logins/s per daemon"
 }
 
-# Restart to serving with many open tickets: hotlined, then Redis.
+# Starts a second Redis (same settings) for the restarts' baseline and a
+# config of hotlined pointing at it; sets empty_port and empty_pid.
+start_empty_redis() {
+	empty_port=$("$bin/bench-port")
+	[ "$empty_port" != "$redis_port" ] && [ "$empty_port" != "$hotline_port" ] ||
+		empty_port=$("$bin/bench-port")
+	redis_on "$empty_port" "$work/redis-empty" "$work/redis-empty.log"
+	empty_pid=$started_pid
+	sed "s/^  port = $redis_port;\$/  port = $empty_port;/" "$conf" >"$conf_empty"
+	grep -q "^  port = $empty_port;\$" "$conf_empty" || fail "cannot point a config at the second Redis"
+}
+
+# Stops the second Redis.
+stop_empty_redis() {
+	stop_server "${empty_pid:-}" 100
+	empty_pid=""
+}
+
+# Prints the number of the oldest open ticket of bench-dept's department in the Redis at port $1.
+oldest_open() {
+	redis-cli -p "$1" zrange "ht:dept:$BENCH_DEPT_OF:open" 0 0
+}
+
+# One restart of hotlined with config $1, showing ticket $2 and listing as
+# bench-dept; sets start_ms, show_ms, list_ms and cpu_ms (hotlined's CPU from
+# its start until 1 s after the list: a walk over every ticket would show here).
+timed_restart() {
+	stop_hotlined
+	out=$("$bin/bench-ready" -a "$hotline_addr" -u bench-idle -t 120 \
+	    -n "$2" -d bench-dept -- "$build/hotlined" -d -f "$1" \
+	    2>>"$work/hotlined.log") ||
+		{ tail -n 20 "$work/hotlined.log" >&2; fail "hotlined did not serve"; }
+	hotlined_pid=$(echo "$out" | sed -n 's/.*pid=\([0-9]*\).*/\1/p')
+	start_ms=$(echo "$out" | sed -n 's/.* ms=\([0-9.]*\).*/\1/p')
+	show_ms=$(echo "$out" | sed -n 's/.*show_ms=\([0-9.]*\).*/\1/p')
+	list_ms=$(echo "$out" | sed -n 's/.*list_ms=\([0-9.]*\).*/\1/p')
+	sleep 1
+	cpu_ms=$(($(proc_ticks "$hotlined_pid") * 1000 / $(getconf CLK_TCK)))
+}
+
+# Restart to serving with many open tickets: hotlined on them beside hotlined
+# on a Redis with a few, alternating; then Redis's own load of them (the limit).
 footprint_restart() {
 	flush_redis
+	before=$(rcli info memory | awk -F: '/^used_memory:/ { print $2 + 0 }')
 	echo "footprint: filling Redis with $RESTART_TICKETS tickets through the bare loop" >&2
-	measured fill "$bin/bench-limit" -c "$conf" -r "$redis_addr" \
+	measured fill "$bin/bench-limit" -c "$conf" -r "$redis_addr" -F \
 	    -w "$INFLIGHT" -n "$RESTART_TICKETS" -k fill -l "fill for the restarts"
 	used=$(rcli info memory | awk -F: '/^used_memory:/ { print $2 + 0 }')
-	restart_ms=""
+	open=$(rcli eval "local n = 0 for _, k in ipairs(redis.call('KEYS', 'ht:dept:*:open')) do n = n + redis.call('ZCARD', k) end return n" 0)
+	triage=$(rcli zcard ht:triage)
+	timers=$(rcli eval "local n = 0 for _, k in ipairs(redis.call('KEYS', 'ht:timers*')) do if redis.call('TYPE', k).ok == 'zset' then n = n + redis.call('ZCARD', k) end end return n" 0)
+	derived footprint redis_per_ticket_full bytes "Redis memory per ticket, $RESTART_TICKETS open tickets (created, not signed)" \
+	    "value=$(awk -v u="$used" -v b="$before" -v n="$RESTART_TICKETS" 'BEGIN { print (u - b) / n }')" \
+	    "tickets=$RESTART_TICKETS" "used_memory=$used" "at_departments=$open" "in_triage=$triage" "timers=$timers"
+	row footprint "Redis memory per open ticket at $(fmt "$RESTART_TICKETS") tickets (created through the create script, not signed; $(fmt "$open") at departments, $(fmt "$triage") in triage, $(fmt "$timers") timers pending)" \
+	    "$(fmt "$(awk -v b="$(get redis_per_ticket_full value)" 'BEGIN { print b / 1024 }')" 2) KiB ($(fmt "$(awk -v u="$used" 'BEGIN { print u / 1048576 }')") MiB in all; filled at $(fmt "$(get fill value)") tickets/s)"
+	full_number=$(oldest_open "$redis_port")
+	[ -n "$full_number" ] || fail "no open ticket of $BENCH_DEPT_OF after the fill"
+	start_empty_redis
+	"$bin/bench-limit" -c "$conf_empty" -r "127.0.0.1:$empty_port" -F -w 16 \
+	    -n "$EMPTY_TICKETS" -k fill_empty >/dev/null 2>>"$work/hotlined.log" ||
+		fail "cannot put $EMPTY_TICKETS tickets in the second Redis"
+	empty_number=$(oldest_open "$empty_port")
+	[ -n "$empty_number" ] || fail "no open ticket of $BENCH_DEPT_OF in the second Redis"
+	f_start=""; f_show=""; f_list=""; f_cpu=""; e_start=""; e_show=""; e_list=""; e_cpu=""
 	restart=0
 	while [ "$restart" -lt "$RESTARTS" ]; do
-		stop_hotlined
-		start_hotlined
-		restart_ms="$restart_ms $hotlined_ms"
+		echo "footprint: restart $((restart + 1)) of $RESTARTS, full and empty" >&2
+		timed_restart "$conf" "$full_number"
+		f_start="$f_start $start_ms"; f_show="$f_show $show_ms"; f_list="$f_list $list_ms"; f_cpu="$f_cpu $cpu_ms"
+		timed_restart "$conf_empty" "$empty_number"
+		e_start="$e_start $start_ms"; e_show="$e_show $show_ms"; e_list="$e_list $list_ms"; e_cpu="$e_cpu $cpu_ms"
 		restart=$((restart + 1))
 	done
-	derived footprint hotlined_restart ms "hotlined start to a ping saying store_ready" \
-	    "median=$(median $restart_ms)" "max=$(printf '%s\n' $restart_ms | sort -g | tail -n 1)" \
-	    "tickets=$RESTART_TICKETS" "restarts=$RESTARTS"
-	row footprint "hotlined restart to serving, $(fmt "$RESTART_TICKETS") open tickets in Redis (start → ping says store_ready)" \
-	    "median $(fmt "$(get hotlined_restart median)" 1) ms, max $(fmt "$(get hotlined_restart max)" 1) ms ($RESTARTS restarts)"
-	flush_aof_only
 	stop_hotlined
+	stop_empty_redis
+	derived footprint hotlined_restart ms "hotlined start to serving, $RESTART_TICKETS open tickets (medians)" \
+	    "median=$(median $f_start)" "max=$(printf '%s\n' $f_start | sort -g | tail -n 1)" \
+	    "show_ms=$(median $f_show)" "list_ms=$(median $f_list)" "cpu_ms=$(median $f_cpu)" \
+	    "tickets=$RESTART_TICKETS" "restarts=$RESTARTS"
+	derived footprint hotlined_restart_empty ms "hotlined start to serving, $EMPTY_TICKETS tickets (medians)" \
+	    "median=$(median $e_start)" "max=$(printf '%s\n' $e_start | sort -g | tail -n 1)" \
+	    "show_ms=$(median $e_show)" "list_ms=$(median $e_list)" "cpu_ms=$(median $e_cpu)" \
+	    "tickets=$EMPTY_TICKETS" "restarts=$RESTARTS"
+	derived footprint hotlined_restart_ratio ratio "hotlined restart with $RESTART_TICKETS tickets / with $EMPTY_TICKETS" \
+	    "value=$(ratio "$(median $f_start)" "$(median $e_start)" 3)" \
+	    "show=$(ratio "$(median $f_show)" "$(median $e_show)" 3)" \
+	    "list=$(ratio "$(median $f_list)" "$(median $e_list)" 3)"
+	row footprint "hotlined restart to serving, $(fmt "$RESTART_TICKETS") open tickets; beside it the same with $EMPTY_TICKETS (start → ping says store_ready → show of a ticket → a department's list; medians of $RESTARTS, alternating)" \
+	    "ready $(fmt "$(median $f_start)" 1) ms, show $(fmt "$(median $f_show)" 1) ms, list $(fmt "$(median $f_list)" 1) ms vs ready $(fmt "$(median $e_start)" 1), show $(fmt "$(median $e_show)" 1), list $(fmt "$(median $e_list)" 1) ms: **$(ratio "$(median $f_list)" "$(median $e_list)" 2)** (to the list); hotlined CPU to 1 s after: $(median $f_cpu) vs $(median $e_cpu) ms"
+	flush_aof_only
 	stop_redis
 	t0=$(now_ms)
 	start_redis
 	t1=$(now_ms)
 	derived footprint redis_restart ms "Redis restart: loading its append-only file" \
-	    "value=$((t1 - t0))" "tickets=$RESTART_TICKETS" "used_memory=$used"
-	row footprint "Redis restart to PONG, same $(fmt "$RESTART_TICKETS") tickets ($(fmt "$(awk -v u="$used" 'BEGIN { print u / 1048576 }')") MiB, AOF just rewritten)" \
-	    "$(fmt "$(awk -v m=$((t1 - t0)) 'BEGIN { print m / 1000 }')" 1) s"
+	    "value=$((t1 - t0))" "tickets=$RESTART_TICKETS" "used_memory=$used" \
+	    "hotlined_over_redis=$(ratio "$(median $f_list)" "$((t1 - t0))" 4)"
+	row footprint "Redis restart to PONG, same $(fmt "$RESTART_TICKETS") tickets ($(fmt "$(awk -v u="$used" 'BEGIN { print u / 1048576 }')") MiB, AOF just rewritten): the limit" \
+	    "$(fmt "$(awk -v m=$((t1 - t0)) 'BEGIN { print m / 1000 }')" 1) s; hotlined to its first list / Redis's load: **$(ratio "$(median $f_list)" "$((t1 - t0))" 4)**"
 	start_hotlined
 }
 

@@ -35,8 +35,9 @@ setup(void **state)
 	if (fault_set_nofile(NOFILE) == -1 || harness_start(&h) == -1)
 		return -1;
 	if (harness_edit_config(&h.main, "max_connections = 1000",
-	    "max_connections = 5040; hello_timeout_ms = 600000") == -1 ||
-	    harness_restart(&h) == -1) {
+	    "max_connections = 5040") == -1 ||
+	    harness_edit_config(&h.main, "hello_timeout_ms = 3000",
+	    "hello_timeout_ms = 600000") == -1 || harness_restart(&h) == -1) {
 		harness_stop(&h);
 		return -1;
 	}
@@ -236,6 +237,7 @@ test_descriptor_exhaustion(void **state)
 	assert_true(cpu * 2 < elapsed);
 	assert_true(pauses >= 1);
 	assert_true(refused >= 1);
+	assert_true(log_lines(&h.main, "RLIMIT_NOFILE is 64") >= 1);
 
 	for (i = 0; i < EXHAUST_CLIENTS; i++)
 		hl_close(c[i]);
