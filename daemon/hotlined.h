@@ -710,6 +710,8 @@ int store_script(enum script_id, int nkeys, const struct store_args *,
 /* For store-*.c only: sends a command on the command link whatever its state. */
 int store_command(int argc, const char **argv, const size_t *lens, store_cb,
     void *);
+/* store-read.c: plain read commands for the rest of the daemon. */
+int store_read(int argc, const char **argv, store_cb, void *);
 void store_args_add(struct store_args *, const char *);
 void store_args_addf(struct store_args *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
@@ -825,6 +827,8 @@ struct request {
 	int refs;			/* queue + outstanding Redis calls */
 	void *state;			/* per-operation data ... */
 	void (*state_free)(void *);	/* ... and how to free it */
+	const char *op;			/* metrics: operation name, once known */
+	int64_t started_us;		/* metrics: when its handling started */
 	TAILQ_ENTRY(request) entry;
 };
 
@@ -946,13 +950,23 @@ struct event_base;
 int http_start(struct event_base *);
 void http_stop(void);
 
-/* metrics.c: this daemon's counters. */
+/* metrics.c: this daemon's counters and duration histograms. */
 struct evbuffer;
-void metrics_request(const char *op);
+int64_t metrics_now_us(void);
+void metrics_request(struct request *, const char *op);
+void metrics_answered(const struct request *);
 void metrics_error(Hotline__ErrorCode);
 void metrics_timers_fired(long long);
+void metrics_timer_lag(int64_t ms);
+void metrics_redis_answered(int64_t sent_us, int answered);
+void metrics_classified(int64_t started_us);
 void metrics_connection(void);
 void metrics_render(struct evbuffer *);
+
+/* scrape.c: one /metrics answer, with the figures kept in Redis. */
+struct evhttp_request;
+void scrape_start(struct evhttp_request *);
+void scrape_abort_all(void);
 
 /* feed.c: live delivery of department events (list + watch). */
 void op_watch(struct request *);

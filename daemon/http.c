@@ -142,7 +142,6 @@ http_readyz(struct evhttp_request *req, void *arg)
 static void
 http_metrics(struct evhttp_request *req, void *arg)
 {
-	struct evbuffer *out;
 	int ok = 0;
 
 	(void)arg;
@@ -158,12 +157,7 @@ http_metrics(struct evhttp_request *req, void *arg)
 		    "or an allowed address is needed\n");
 		return;
 	}
-	out = evbuffer_new();
-	metrics_render(out);
-	evhttp_add_header(evhttp_request_get_output_headers(req),
-	    "Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-	evhttp_send_reply(req, HTTP_OK, "OK", out);
-	evbuffer_free(out);
+	scrape_start(req);	/* answers once Redis gave its figures */
 }
 
 /* Any other path. */
@@ -206,6 +200,7 @@ http_start(struct event_base *base)
 void
 http_stop(void)
 {
+	scrape_abort_all();
 	if (http != NULL)
 		evhttp_free(http);
 	http = NULL;

@@ -1,39 +1,80 @@
-/* Counters of this daemon for /metrics (Prometheus text format): requests, errors, timers, and gauges read when asked. */
+/* This daemon's counters and duration histograms for /metrics (Prometheus text format), and gauges read when asked. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <event2/buffer.h>
 
+#include "histogram.h"
 #include "hotlined.h"
 
 #define METRICS_MAX_OPS 64
 #define METRICS_MAX_CODES 16
 
-/* Process-local counters: they describe this daemon, not the tickets. */
+/* Process-local figures: they describe this daemon, not the tickets. */
 static struct {
 	const char *op[METRICS_MAX_OPS];	/* static op names */
 	unsigned long long requests[METRICS_MAX_OPS];
+	struct histogram latency[METRICS_MAX_OPS];	/* start to answer */
 	int nops;
 	unsigned long long errors[METRICS_MAX_CODES];
 	unsigned long long timers_fired;
 	unsigned long long connections_total;
+	unsigned long long redis_lost;		/* commands with no reply */
+	struct histogram redis;		/* command sent to reply */
+	struct histogram timer_lag;	/* due to fired, per batch */
+	struct histogram classify;	/* normalise + catalogue + model */
 } m;
 
-/* Counts one request of operation op (a static string). */
-void
-metrics_request(const char *op)
+/* Microseconds on the monotonic clock, for durations. */
+int64_t
+metrics_now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Returns op's slot (op is a static string), adding it; -1 when the table is full. */
+static int
+metrics_op_slot(const char *op)
 {
 	int i;
 
 	for (i = 0; i < m.nops; i++)
 		if (m.op[i] == op || strcmp(m.op[i], op) == 0)
-			break;
-	if (i == m.nops) {
-		if (m.nops == METRICS_MAX_OPS)
-			return;
-		m.op[m.nops++] = op;
-	}
-	m.requests[i]++;
+			return i;
+	if (m.nops == METRICS_MAX_OPS)
+		return -1;
+	m.op[m.nops] = op;
+	return m.nops++;
+}
+
+/*
+ * Counts one request of operation op (a static string) and starts its
+ * clock: r's answer (metrics_answered) is timed from now.
+ */
+void
+metrics_request(struct request *r, const char *op)
+{
+	int i = metrics_op_slot(op);
+
+	if (i >= 0)
+		m.requests[i]++;
+	r->op = op;
+	r->started_us = metrics_now_us();
+}
+
+/* r is answered: its duration goes into its operation's histogram (if it was counted). */
+void
+metrics_answered(const struct request *r)
+{
+	int i;
+
+	if (r->op == NULL || (i = metrics_op_slot(r->op)) < 0)
+		return;
+	histogram_observe(&m.latency[i], metrics_now_us() - r->started_us);
 }
 
 /* Counts one error answer by code. */
@@ -50,6 +91,30 @@ metrics_timers_fired(long long n)
 {
 	if (n > 0)
 		m.timers_fired += (unsigned long long)n;
+}
+
+/* A batch of timers fired; ms is the largest lag (due to fired) among them. */
+void
+metrics_timer_lag(int64_t ms)
+{
+	histogram_observe(&m.timer_lag, ms * 1000);
+}
+
+/* A Redis command sent at sent_us was answered, or (answered 0) lost with its link. */
+void
+metrics_redis_answered(int64_t sent_us, int answered)
+{
+	if (answered)
+		histogram_observe(&m.redis, metrics_now_us() - sent_us);
+	else
+		m.redis_lost++;
+}
+
+/* A classification that started at started_us finished. */
+void
+metrics_classified(int64_t started_us)
+{
+	histogram_observe(&m.classify, metrics_now_us() - started_us);
 }
 
 /* Counts an accepted connection. */
@@ -76,7 +141,8 @@ metrics_labelled(struct evbuffer *out)
 	int i;
 
 	evbuffer_add_printf(out, "# HELP hotline_requests_total Requests "
-	    "handled, by operation.\n# TYPE hotline_requests_total counter\n");
+	    "handled (and hellos), by operation.\n"
+	    "# TYPE hotline_requests_total counter\n");
 	for (i = 0; i < m.nops; i++)
 		evbuffer_add_printf(out, "hotline_requests_total{op=\"%s\"} "
 		    "%llu\n", m.op[i], m.requests[i]);
@@ -91,7 +157,34 @@ metrics_labelled(struct evbuffer *out)
 	}
 }
 
-/* Writes every metric into out. */
+/* Writes the duration histograms. */
+static void
+metrics_histograms(struct evbuffer *out)
+{
+	char label[96];
+	int i;
+
+	histogram_header(out, "hotline_request_duration_seconds",
+	    "From a request's decoding to its answer, by operation.");
+	for (i = 0; i < m.nops; i++) {
+		snprintf(label, sizeof label, "op=\"%s\"", m.op[i]);
+		histogram_render(out, "hotline_request_duration_seconds", label,
+		    &m.latency[i]);
+	}
+	histogram_header(out, "hotline_redis_roundtrip_seconds",
+	    "From a command queued for Redis to its reply.");
+	histogram_render(out, "hotline_redis_roundtrip_seconds", NULL,
+	    &m.redis);
+	histogram_header(out, "hotline_timer_lag_seconds",
+	    "Due to fired: the largest lag of each batch of fired timers.");
+	histogram_render(out, "hotline_timer_lag_seconds", NULL, &m.timer_lag);
+	histogram_header(out, "hotline_classify_duration_seconds",
+	    "One classification: normalising, the catalogue and the model.");
+	histogram_render(out, "hotline_classify_duration_seconds", NULL,
+	    &m.classify);
+}
+
+/* Writes every metric this process keeps into out (not those read from Redis). */
 void
 metrics_render(struct evbuffer *out)
 {
@@ -103,9 +196,12 @@ metrics_render(struct evbuffer *out)
 	    store_ready());
 	metric(out, "hotline_store_pending", "gauge",
 	    "Commands waiting for Redis.", store_pending());
+	metric(out, "hotline_redis_lost_total", "counter",
+	    "Commands whose link to Redis failed before they were answered.",
+	    (double)m.redis_lost);
 	metric(out, "hotline_connections", "gauge", "Open client connections.",
 	    server_busy());
-	metric(out, "hotline_connections_total", "counter",
+	metric(out, "hotline_connections_accepted_total", "counter",
 	    "Client connections accepted.", (double)m.connections_total);
 	metric(out, "hotline_calendar_covered", "gauge",
 	    "1 when the year files cover the next calendar.warn_days days.",
@@ -119,4 +215,5 @@ metrics_render(struct evbuffer *out)
 	    "The largest lag of the last timers fired, in ms.",
 	    (double)timer_last_lag());
 	metrics_labelled(out);
+	metrics_histograms(out);
 }

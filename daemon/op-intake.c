@@ -114,6 +114,7 @@ static char *
 classify_or_fail(struct request *r, const struct classify_input *raw,
     struct classify_result *res)
 {
+	int64_t started_us = metrics_now_us();
 	struct classify_input in = *raw;
 	char *nt = normalize_text(raw->title), *nc = normalize_text(raw->content);
 	char *text;
@@ -133,6 +134,7 @@ classify_or_fail(struct request *r, const struct classify_input *raw,
 	}
 	text = blend_text(raw->district, raw->title, raw->content);
 	learn_classify(res, text);
+	metrics_classified(started_us);
 	return text;
 }
 

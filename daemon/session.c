@@ -190,6 +190,7 @@ request_answer(struct request *r, Hotline__Envelope *env)
 	hotline__envelope__pack(env, r->frame + header);
 	r->frame_len = header + body;
 	hotline__envelope__free_unpacked(env, NULL);
+	metrics_answered(r);
 	session_flush(r->conn);
 }
 
@@ -537,6 +538,7 @@ session_frame(struct conn *c, Hotline__Envelope *env)
 	const char *field, *why;
 
 	if (!c->authenticated) {
+		metrics_request(r, "hello");
 		session_hello(r);
 		return;
 	}
@@ -566,7 +568,7 @@ session_frame(struct conn *c, Hotline__Envelope *env)
 		    field, "%s: %s", field, why);
 		return;
 	}
-	metrics_request(op->name);
+	metrics_request(r, op->name);
 	op->handle(r);
 }
 

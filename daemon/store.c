@@ -48,6 +48,7 @@ struct store_call {
 	store_cb cb;
 	void *priv;
 	int64_t sent_ms;
+	int64_t sent_us;		/* metrics: the round trip */
 	TAILQ_ENTRY(store_call) entry;
 };
 
@@ -313,6 +314,7 @@ store_answered(redisAsyncContext *ac, void *reply, void *privdata)
 
 	TAILQ_REMOVE(&st.inflight, call, entry);
 	st.ninflight--;
+	metrics_redis_answered(call->sent_us, r != NULL);
 	if (r != NULL && r->type == REDIS_REPLY_ERROR &&
 	    strncmp(r->str, "NOSCRIPT", 8) == 0 && st.cmd.state == LINK_READY) {
 		log_warnx("redis: scripts were flushed; loading them again");
@@ -340,6 +342,7 @@ store_send(int argc, const char **argv, const size_t *lens, store_cb cb,
 	call->cb = cb;
 	call->priv = priv;
 	call->sent_ms = monotonic_ms();
+	call->sent_us = metrics_now_us();
 	TAILQ_INSERT_TAIL(&st.inflight, call, entry);
 	st.ninflight++;
 	if (redisAsyncCommandArgv(st.cmd.ac, store_answered, call, argc, argv,

@@ -62,6 +62,7 @@ timer_fired(redisReply *r, void *priv)
 	metrics_timers_fired(fired);
 	if (fired > 0) {
 		last_lag_ms = r->element[3]->integer;
+		metrics_timer_lag(last_lag_ms);
 		log_info("timers: %lld fired (lag up to %lld ms)", fired,
 		    (long long)last_lag_ms);
 	}

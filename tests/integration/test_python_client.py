@@ -302,11 +302,14 @@ def run(srv, st):
             ("errors decode with their code", error_is_readable)]
 
 
-def main():
-    """Runs the steps and prints TAP; returns the exit status."""
+def main(servers=Servers, steps_of=run):
+    """Runs steps_of(srv, st)'s steps against new servers and prints TAP; returns the exit status.
+
+    test_metrics.py reuses it with its own servers and steps.
+    """
     # SIGTERM (e.g. from timeout) unwinds through the finally blocks below.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
-    srv = Servers()
+    srv = servers()
     st = {}
     failed = 0
     try:
@@ -314,7 +317,7 @@ def main():
         os.mkdir(gen)
         st["pb"] = generate(gen)
         srv.start()
-        steps = run(srv, st)
+        steps = steps_of(srv, st)
     except Exception:  # pylint: disable=broad-except
         print("1..1")
         print("not ok 1 - setup (protoc, redis-server, hotlined)")
