@@ -197,7 +197,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # Writes hotlined's config: conf/ as it is, with private listen and redis
-# addresses, one more agent (bench-idle, a cheap hash) and room for the idle connections.
+# addresses, no HTTP side (its fixed port would clash with another run), one
+# more agent (bench-idle, a cheap hash) and room for the idle connections.
 write_conf() {
 	cp -R "$root/conf" "$work/conf"
 	idle_hash=$("$bin/bench-footprint" -m hash)
@@ -205,7 +206,8 @@ write_conf() {
 	awk -v port="$hotline_port" -v rport="$redis_port" -v hash="$idle_hash" \
 	    -v dhash="$dept_hash" -v dept="$BENCH_DEPT_OF" '
 	/^listen = \(/ { print "listen = ( { address = \"127.0.0.1:" port "\"; } );"; skip = 1; next }
-	skip { if ($0 ~ /^\);/) skip = 0; next }
+	/^http = \{/ { skip = 1; next }
+	skip { if ($0 ~ /^(\);|\};)/) skip = 0; next }
 	/^principals = \(/ { inprincipals = 1 }
 	inprincipals && /^\);/ { print "  , { id = \"bench-idle\"; role = \"agent\"; credential = \"" hash "\"; }"
 		print "  , { id = \"bench-dept\"; role = \"department\"; department = \"" dept "\"; credential = \"" dhash "\"; }"; inprincipals = 0 }
