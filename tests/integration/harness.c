@@ -1421,6 +1421,27 @@ harness_ha_master_port(struct harness_ha *ha)
 	return port;
 }
 
+/* The master every sentinel names, or -1 while they disagree; see harness.h. */
+int
+harness_ha_master_agreed(struct harness_ha *ha)
+{
+	redisReply *r;
+	int i, port, agreed = -1;
+
+	for (i = 0; i < HARNESS_HA_SENTINELS; i++) {
+		r = ha_command(ha->sentinel_port[i],
+		    "SENTINEL get-master-addr-by-name %s", HARNESS_HA_MASTER);
+		port = r != NULL && r->type == REDIS_REPLY_ARRAY &&
+		    r->elements == 2 ? atoi(r->element[1]->str) : -1;
+		if (r != NULL)
+			freeReplyObject(r);
+		if (port == -1 || (agreed != -1 && port != agreed))
+			return -1;
+		agreed = port;
+	}
+	return agreed;
+}
+
 /* Sends sig to ha's Redis server i; see harness.h. */
 void
 harness_ha_signal(struct harness_ha *ha, int i, int sig)

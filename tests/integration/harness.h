@@ -214,6 +214,11 @@ int harness_ha_write_config(struct harness *h, struct harness_ha *ha,
     int wait_timeout_ms);
 /* The master's port as the first answering sentinel says, or -1. */
 int harness_ha_master_port(struct harness_ha *ha);
+/*
+ * The master's port as every sentinel names it, or -1 while they disagree
+ * (one may still name a candidate another has not accepted).
+ */
+int harness_ha_master_agreed(struct harness_ha *);
 /* Sends sig to ha's Redis server i; with SIGKILL also reaps it. */
 void harness_ha_signal(struct harness_ha *ha, int i, int sig);
 /* A synchronous hiredis connection to 127.0.0.1:port, or NULL; redisFree it. */
