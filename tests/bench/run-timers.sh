@@ -27,6 +27,10 @@ bullmq=$root/tests/bench/bullmq
 for f in "$build/hotlined" "$bench"; do
 	[ -x "$f" ] || { echo "run-timers.sh: $f is not built (make bench-timers)" >&2; exit 1; }
 done
+# BullMQ runs on Node.js: Debian's nodejs and npm, unless a node and npm are there already.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+	"$root/scripts/deps.sh" nodejs npm || { echo "run-timers.sh: cannot install Node.js and npm" >&2; exit 1; }
+fi
 for c in redis-server redis-cli node npm; do
 	command -v "$c" >/dev/null 2>&1 ||
 		{ echo "run-timers.sh: $c is needed (make deps; Node.js with npm)" >&2; exit 1; }
@@ -141,7 +145,11 @@ install_bullmq() {
 	[ -f "$bullmq/node_modules/bullmq/package.json" ] &&
 	    [ -f "$bullmq/node_modules/ioredis/package.json" ] && return 0
 	echo "run-timers.sh: installing BullMQ with npm into $bullmq/node_modules" >&2
-	(cd "$bullmq" && npm ci --no-audit --no-fund >&2) || fail "npm ci failed"
+	# npm 11's ci refuses this lock (it wants entries for the optional
+	# msgpackr-extract builds of other platforms); install then takes the
+	# versions the lock pins all the same.
+	(cd "$bullmq" && { npm ci --no-audit --no-fund >&2 ||
+	    npm install --no-audit --no-fund >&2; }) || fail "npm could not install BullMQ"
 }
 
 # Empties Redis and shrinks its append-only file, so every side starts alike.
