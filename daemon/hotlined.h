@@ -863,6 +863,7 @@ void answer_ticket(struct request *, Hotline__Ticket *);
 void answer_ticket_list(struct request *, redisReply *);
 int check_number(struct request *, const char *);
 int refuse_foreign(struct request *, const redisReply *hash);
+void show_read(struct request *, const char *number, request_done);
 Hotline__Ticket *show_ticket(struct request *, const redisReply *reply);
 
 /* op-department.c: a department terminal's operations. */

@@ -831,11 +831,13 @@ check_number(struct request *r, const char *number)
 	return -1;
 }
 
-/* Shows one ticket with its history; departments see only their own, masked. */
+/*
+ * Reads ticket number with its history (show.lua) for r, then calls done;
+ * answers BAD_REQUEST for a malformed number. show_ticket() reads the answer.
+ */
 void
-op_show(struct request *r)
+show_read(struct request *r, const char *number, request_done done)
 {
-	const char *number = r->in->show->number;
 	struct store_args args = { 0 };
 
 	if (check_number(r, number) == -1)
@@ -843,8 +845,15 @@ op_show(struct request *r)
 	store_args_addf(&args, "ht:ticket:%s", number);
 	store_args_addf(&args, "ht:history:%s", number);
 	store_args_addf(&args, "ht:merged:%s", number);
-	request_script(r, SCRIPT_SHOW, 3, &args, show_done);
+	request_script(r, SCRIPT_SHOW, 3, &args, done);
 	store_args_free(&args);
+}
+
+/* Shows one ticket with its history; departments see only their own, masked. */
+void
+op_show(struct request *r)
+{
+	show_read(r, r->in->show->number, show_done);
 }
 
 /* tickets.lua answered: {total, hash...}; answers a TicketList. */

@@ -129,14 +129,5 @@ timeline_done(struct request *r, redisReply *reply)
 void
 op_timeline(struct request *r)
 {
-	const char *number = r->in->timeline->number;
-	struct store_args args = { 0 };
-
-	if (check_number(r, number) == -1)
-		return;
-	store_args_addf(&args, "ht:ticket:%s", number);
-	store_args_addf(&args, "ht:history:%s", number);
-	store_args_addf(&args, "ht:merged:%s", number);
-	request_script(r, SCRIPT_SHOW, 3, &args, timeline_done);
-	store_args_free(&args);
+	show_read(r, r->in->timeline->number, timeline_done);
 }

@@ -1454,3 +1454,90 @@ harness_ha_signal(struct harness_ha *ha, int i, int sig)
 		ha->redis_pid[i] = 0;
 	}
 }
+
+/* Calls and fails the test on an Error answer; returns the answer. */
+static Hotline__Envelope *
+harness_call_ok(struct hl_client *c, Hotline__Envelope__BodyCase body,
+    void *req)
+{
+	struct hl_error err;
+	Hotline__Envelope *rep = harness_call(c, body, req, &err);
+
+	if (rep == NULL)
+		fail_msg("%s refused: %s (%s)", hl_body_name(body), err.message,
+		    hl_error_name(err.code));
+	return rep;
+}
+
+/* The daemons' shared clock (Pong.server_time); see harness.h. */
+int64_t
+harness_server_now(struct hl_client *c)
+{
+	Hotline__Ping req = HOTLINE__PING__INIT;
+	Hotline__Envelope *rep = harness_call_ok(c, BODY(PING), &req);
+	int64_t now = rep->pong->server_time;
+
+	hl_envelope_free(rep);
+	return now;
+}
+
+/* Moves the shared clock forward; see harness.h. */
+int64_t
+harness_shift_clock(struct hl_client *admin, int64_t ms)
+{
+	Hotline__ShiftClockRequest req = HOTLINE__SHIFT_CLOCK_REQUEST__INIT;
+	Hotline__Envelope *rep;
+	int64_t now;
+
+	req.advance_ms = ms;
+	rep = harness_call_ok(admin, BODY(SHIFT_CLOCK), &req);
+	assert_int_equal(rep->body_case, BODY(PONG));
+	now = rep->pong->server_time;
+	hl_envelope_free(rep);
+	return now;
+}
+
+/* Waits until no timer is due by at; see harness.h. */
+void
+harness_timers_settle(struct harness *h, int64_t at, int wait_ms)
+{
+	redisContext *rc = harness_redis(h);
+	int64_t end = harness_now_ms() + wait_ms;
+	redisReply *r;
+	long long n;
+
+	assert_non_null(rc);
+	for (;;) {
+		r = redisCommand(rc, "ZCOUNT ht:timers -inf %lld",
+		    (long long)at);
+		n = r != NULL && r->type == REDIS_REPLY_INTEGER ? r->integer : -1;
+		if (r != NULL)
+			freeReplyObject(r);
+		if (n == 0)
+			break;
+		if (harness_now_ms() > end) {
+			redisFree(rc);
+			fail_msg("%lld timers due by %lld still unfired after "
+			    "%d ms", n, (long long)at, wait_ms);
+		}
+		harness_sleep_ms(10);
+	}
+	redisFree(rc);
+}
+
+/* The daemon's deadline arithmetic; see harness.h. */
+int64_t
+harness_due(struct hl_client *c, int64_t from, const char *limit)
+{
+	Hotline__DeadlineRequest req = HOTLINE__DEADLINE_REQUEST__INIT;
+	Hotline__Envelope *rep;
+	int64_t at;
+
+	req.from = from;
+	req.limit = (char *)limit;
+	rep = harness_call_ok(c, BODY(DEADLINE), &req);
+	assert_int_equal(rep->body_case, BODY(DEADLINE_REPLY));
+	at = rep->deadline_reply->due_at;
+	hl_envelope_free(rep);
+	return at;
+}

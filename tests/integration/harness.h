@@ -173,6 +173,20 @@ int64_t harness_now_ms(void);
 /* Sleeps ms milliseconds. */
 void harness_sleep_ms(int ms);
 
+/*
+ * The test clock (config testing.clock_control). harness_server_now: the
+ * daemons' clock (Pong.server_time) asked on c. harness_shift_clock: moves
+ * it forward by ms as admin (ShiftClockRequest); returns the new time.
+ * harness_timers_settle: waits, at most wait_ms, until no timer is due by
+ * at, failing the test otherwise. harness_due: when limit started at from
+ * ends, by the daemon's calendar (DeadlineRequest). All fail the test on an
+ * Error answer.
+ */
+int64_t harness_server_now(struct hl_client *c);
+int64_t harness_shift_clock(struct hl_client *admin, int64_t ms);
+void harness_timers_settle(struct harness *, int64_t at, int wait_ms);
+int64_t harness_due(struct hl_client *c, int64_t from, const char *limit);
+
 /* Runs only the tests matching $HARNESS_FILTER (e.g. "test_watch_*"), if set. */
 void harness_filter(void);
 

@@ -267,12 +267,7 @@ call_ok(struct hl_client *c, Hotline__Envelope__BodyCase body, void *req)
 static int64_t
 server_now(void)
 {
-	Hotline__Ping req = HOTLINE__PING__INIT;
-	Hotline__Envelope *rep = call_ok(admin, BODY(PING), &req);
-	int64_t now = rep->pong->server_time;
-
-	hl_envelope_free(rep);
-	return now;
+	return harness_server_now(admin);
 }
 
 /* Runs a Redis command with one integer argument and an integer answer. */
@@ -297,15 +292,7 @@ redis_int(const char *fmt, long long arg)
 static void
 settle(int64_t at)
 {
-	int64_t end = harness_now_ms() + EVENT_MS;
-	long long n;
-
-	while ((n = redis_int("ZCOUNT ht:timers -inf %lld", at)) != 0) {
-		if (harness_now_ms() > end)
-			fail_msg("%lld timers due by %lld still unfired after "
-			    "%d ms", n, (long long)at, EVENT_MS);
-		harness_sleep_ms(10);
-	}
+	harness_timers_settle(&h, at, EVENT_MS);
 	feeds_pump();
 }
 
@@ -313,16 +300,7 @@ settle(int64_t at)
 static int64_t
 shift_by(int64_t ms)
 {
-	Hotline__ShiftClockRequest req = HOTLINE__SHIFT_CLOCK_REQUEST__INIT;
-	Hotline__Envelope *rep;
-	int64_t now;
-
-	req.advance_ms = ms;
-	rep = call_ok(admin, BODY(SHIFT_CLOCK), &req);
-	assert_int_equal(rep->body_case, BODY(PONG));
-	now = rep->pong->server_time;
-	hl_envelope_free(rep);
-	return now;
+	return harness_shift_clock(admin, ms);
 }
 
 /* Moves the shared clock just past t and waits for what came due. */
@@ -341,17 +319,7 @@ pass(int64_t t)
 static int64_t
 due(int64_t from, const char *limit)
 {
-	Hotline__DeadlineRequest req = HOTLINE__DEADLINE_REQUEST__INIT;
-	Hotline__Envelope *rep;
-	int64_t at;
-
-	req.from = from;
-	req.limit = (char *)limit;
-	rep = call_ok(admin, BODY(DEADLINE), &req);
-	assert_int_equal(rep->body_case, BODY(DEADLINE_REPLY));
-	at = rep->deadline_reply->due_at;
-	hl_envelope_free(rep);
-	return at;
+	return harness_due(admin, from, limit);
 }
 
 /* Creates a ticket as agent c with type and urgency; returns the CREATED answer. */

@@ -76,70 +76,27 @@ refused(struct hl_client *c, Hotline__Envelope__BodyCase body, void *req,
 static int64_t
 server_now(void)
 {
-	Hotline__Ping req = HOTLINE__PING__INIT;
-	Hotline__Envelope *rep = ok(admin, BODY(PING), &req);
-	int64_t now = rep->pong->server_time;
-
-	hl_envelope_free(rep);
-	return now;
-}
-
-/* Waits (bounded) until no timer is due by now. */
-static void
-settle(int64_t now)
-{
-	redisContext *rc = harness_redis(&h);
-	int64_t end = harness_now_ms() + SETTLE_MS;
-	redisReply *r;
-	long long n;
-
-	for (;;) {
-		r = redisCommand(rc, "ZCOUNT ht:timers -inf %lld",
-		    (long long)now);
-		assert_non_null(r);
-		n = r->integer;
-		freeReplyObject(r);
-		if (n == 0)
-			break;
-		if (harness_now_ms() > end)
-			fail_msg("%lld timers still due after %d ms", n,
-			    SETTLE_MS);
-		harness_sleep_ms(10);
-	}
-	redisFree(rc);
+	return harness_server_now(admin);
 }
 
 /* Moves the shared clock forward to t (it must not have passed) and lets timers fire. */
 static void
 advance_to(int64_t t)
 {
-	Hotline__ShiftClockRequest req = HOTLINE__SHIFT_CLOCK_REQUEST__INIT;
-	Hotline__Envelope *rep;
 	int64_t now = server_now();
 
 	if (now >= t)
 		fail_msg("the test clock passed %lld already (%lld)",
 		    (long long)t, (long long)now);
-	req.advance_ms = t - now;
-	rep = ok(admin, BODY(SHIFT_CLOCK), &req);
-	hl_envelope_free(rep);
-	settle(t);
+	harness_shift_clock(admin, t - now);
+	harness_timers_settle(&h, t, SETTLE_MS);
 }
 
 /* When limit started at from ends, by the daemon's calendar. */
 static int64_t
 due(int64_t from, const char *limit)
 {
-	Hotline__DeadlineRequest req = HOTLINE__DEADLINE_REQUEST__INIT;
-	Hotline__Envelope *rep;
-	int64_t t;
-
-	req.from = from;
-	req.limit = (char *)limit;
-	rep = ok(admin, BODY(DEADLINE), &req);
-	t = rep->deadline_reply->due_at;
-	hl_envelope_free(rep);
-	return t;
+	return harness_due(admin, from, limit);
 }
 
 /*
