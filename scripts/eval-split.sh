@@ -1,0 +1,32 @@
+#!/bin/sh
+# Splits the hard evaluation set's parts into its tuning part and its frozen held-out part, by a hash of each id.
+# Usage: scripts/eval-split.sh PART.tsv... ; writes tests/eval/hard/dev.tsv and heldout.tsv and heldout.sha256.
+# A ticket is held out when cksum(id) mod 10 < 4 (about 40%): the split depends only on the id,
+# not on the order or the writer, so re-running it on the same parts gives the same files.
+set -eu
+[ $# -ge 1 ] || { echo "usage: scripts/eval-split.sh PART.tsv..." >&2; exit 2; }
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=$root/tests/eval/hard
+header="# Columns: id title content district street departments major emergency channel tags (tests/eval/hard/README.md)"
+{
+	echo "# tests/eval/hard/dev.tsv: the tuning part of the hard set (scripts/eval-split.sh)."
+	echo "$header"
+} >"$out/dev.tsv"
+{
+	echo "# tests/eval/hard/heldout.tsv: the FROZEN held-out part of the hard set (scripts/eval-split.sh)."
+	echo "# Never read while tuning; make eval reports on it. Its SHA-256 is in heldout.sha256."
+	echo "$header"
+} >"$out/heldout.tsv"
+for part in "$@"; do
+	grep -v '^#' "$part" | grep -v '^[[:space:]]*$' | while IFS= read -r line; do
+		id=${line%%	*}
+		sum=$(printf '%s' "$id" | cksum | cut -d' ' -f1)
+		if [ $((sum % 10)) -lt 4 ]; then
+			printf '%s\n' "$line" >>"$out/heldout.tsv"
+		else
+			printf '%s\n' "$line" >>"$out/dev.tsv"
+		fi
+	done
+done
+(cd "$out" && sha256sum heldout.tsv >heldout.sha256)
+echo "dev: $(grep -vc '^#' "$out/dev.tsv") tickets, heldout: $(grep -vc '^#' "$out/heldout.tsv") tickets"
