@@ -7,7 +7,11 @@ LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR ?= $(PREFIX)/share/man
 SYSCONFDIR ?= $(PREFIX)/etc
+SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 DESTDIR ?=
+# The release, reported by hotlined and hotlinectl --version.
+VERSION = 0.2.0
 
 CC ?= cc
 WARNINGS = -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
@@ -31,7 +35,7 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 SAN_FLAGS = $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -fPIC $(WARNINGS) $(CFLAGS) $(SAN_FLAGS) \
-	-DHOTLINED_CONF='"$(SYSCONFDIR)/hotline/hotlined.conf"' \
+	-DHOTLINED_CONF='"$(SYSCONFDIR)/hotline/hotlined.conf"' -DHOTLINE_VERSION='"$(VERSION)"' \
 	-MMD -MP -I$(B)/proto -Iproto -Idaemon -Iclient $(PKG_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
 LIBS = $(PKG_LIBS) -lm -pthread
@@ -102,7 +106,8 @@ integration: all $(INTEG_BINS)
 check-config: $(HOTLINED)
 	$(HOTLINED) -n -f conf/hotlined.conf
 
-$(PROTO_C) $(PROTO_H): proto/hotline.proto
+# One run of protoc-c makes both files (a grouped target: never run twice).
+$(PROTO_C) $(PROTO_H) &: proto/hotline.proto
 	@mkdir -p $(B)/proto
 	protoc-c --c_out=$(B)/proto -Iproto proto/hotline.proto
 
@@ -158,11 +163,19 @@ $(B)/tests/integration/%: $(B)/obj/tests/integration/%.o $(HARNESS_OBJS) $(LIBHO
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(CMOCKA_LIBS)
 
 
+# Installs the programs, library, headers, man pages, a systemd unit and a
+# working configuration tree (the demo city's: edit it before real use). An
+# existing configuration is never overwritten: each file is installed only
+# where it is missing, and always as <name>.example beside it.
+CONF_FILES = conf/hotlined.conf conf/catalogue.conf $(wildcard conf/seeds.tsv)
+ETC = $(DESTDIR)$(SYSCONFDIR)/hotline
+
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
 		$(DESTDIR)$(INCLUDEDIR)/hotline $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
-		$(DESTDIR)$(SYSCONFDIR)/hotline/calendar $(DESTDIR)$(PREFIX)/share/hotline
+		$(ETC)/calendar $(DESTDIR)$(PREFIX)/share/hotline \
+		$(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(SYSUSERSDIR)
 	install -m 755 $(HOTLINED) $(DESTDIR)$(SBINDIR)/hotlined
 	install -m 755 $(HOTLINECTL) $(DESTDIR)$(BINDIR)/hotlinectl
 	install -m 644 $(LIBHOTLINE_A) $(DESTDIR)$(LIBDIR)/libhotline.a
@@ -173,9 +186,25 @@ install: all
 	install -m 644 man/hotlinectl.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/hotlined.conf.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 644 man/hotlined.8 $(DESTDIR)$(MANDIR)/man8/
-	install -m 644 conf/hotlined.conf $(DESTDIR)$(SYSCONFDIR)/hotline/hotlined.conf.example
-	install -m 644 conf/catalogue.conf $(DESTDIR)$(SYSCONFDIR)/hotline/catalogue.conf.example
-	install -m 644 conf/calendar/*.json $(DESTDIR)$(SYSCONFDIR)/hotline/calendar/
+	@# The installed config talks to a system Redis on its default port
+	@# (make run's private Redis uses 6390).
+	sed 's/^\(  port = \)6390;.*/\16379;            # 1..65535: the system Redis/' \
+		conf/hotlined.conf > $(ETC)/hotlined.conf.example
+	chmod 640 $(ETC)/hotlined.conf.example
+	@# A real install (no DESTDIR) lets the service's group read it, once the group exists.
+	if [ -z "$(DESTDIR)" ] && getent group hotline >/dev/null; then \
+		chgrp hotline $(ETC)/hotlined.conf.example; fi
+	for f in $(filter-out conf/hotlined.conf,$(CONF_FILES)); do \
+		install -m 644 $$f $(ETC)/$$(basename $$f).example || exit 1; done
+	for f in $(notdir $(CONF_FILES)); do \
+		[ -e $(ETC)/$$f ] || cp -p $(ETC)/$$f.example $(ETC)/$$f || exit 1; done
+	for f in conf/calendar/*.json; do \
+		[ -e $(ETC)/calendar/$$(basename $$f) ] || \
+		install -m 644 $$f $(ETC)/calendar/ || exit 1; done
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		conf/systemd/hotlined.service.in > $(DESTDIR)$(SYSTEMDDIR)/hotlined.service
+	chmod 644 $(DESTDIR)$(SYSTEMDDIR)/hotlined.service
+	install -m 644 conf/systemd/hotline.sysusers $(DESTDIR)$(SYSUSERSDIR)/hotline.conf
 
 clean:
 	rm -rf build build-*

@@ -539,7 +539,7 @@ ctl_global_option(struct ctl *ctl, int ch, const char *arg)
 	return -1;
 }
 
-/* Parses the options before the command; returns 0, 1 for --help, or -1. */
+/* Parses the options before the command; returns 0, 1 for --help, 2 for --version, or -1. */
 static int
 ctl_globals(struct ctl *ctl, int argc, char **argv)
 {
@@ -551,6 +551,7 @@ ctl_globals(struct ctl *ctl, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "tls", no_argument, NULL, CTL_OPT_TLS },
 		{ "ca", required_argument, NULL, CTL_OPT_CA },
 		{ "cert", required_argument, NULL, CTL_OPT_CERT },
@@ -564,6 +565,8 @@ ctl_globals(struct ctl *ctl, int argc, char **argv)
 	    NULL)) != -1) {
 		if (ch == 'h')
 			return 1;
+		if (ch == 'V')
+			return 2;
 		if (ctl_global_option(ctl, ch, optarg) == -1)
 			return -1;
 	}
@@ -597,6 +600,11 @@ main(int argc, char **argv)
 	ctl_defaults(&ctl);
 	if ((rc = ctl_globals(&ctl, argc, argv)) == 1)
 		return ctl_main_usage(stdout, CTL_EXIT_OK);
+	if (rc == 2) {
+		printf("hotlinectl %s (protocol %d)\n", HOTLINE_VERSION,
+		    HOTLINE__PROTOCOL_VERSION__PROTOCOL_VERSION);
+		return CTL_EXIT_OK;
+	}
 	if (rc == -1)
 		return ctl_synopsis(stderr, CTL_EXIT_USAGE);
 	argc -= optind;

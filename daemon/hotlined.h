@@ -10,7 +10,10 @@
 #include "deadline.h"
 #include "stats.h"
 
-#define HOTLINED_VERSION "0.1.0"
+#ifndef HOTLINE_VERSION
+#define HOTLINE_VERSION "unknown"	/* the Makefile passes VERSION */
+#endif
+#define HOTLINED_VERSION HOTLINE_VERSION
 
 /* Roles are the protocol's; bit masks of them say who may do what. */
 typedef Hotline__Role role_t;
@@ -643,6 +646,9 @@ void clock_fields(const struct clock *, const struct clock_dues *,
     struct clock_fields *);
 void clock_timers(const struct clock_dues *, int awaiting_sign, char *,
     size_t);
+
+/* notify.c: readiness and stopping told to systemd (Type=notify) */
+int notify_send(const char *state);
 
 /* main.c */
 extern struct config *cfg;		/* the configuration in force */

@@ -2,6 +2,7 @@
 #include <sys/resource.h>
 
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -51,11 +52,18 @@ on_resync(void)
 	learn_resync();
 }
 
+/* Prints the usage to f and exits with status. */
 static void __attribute__((noreturn))
-usage(void)
+usage(FILE *f, int status)
 {
-	fprintf(stderr, "usage: hotlined [-dnv] [-f file]\n");
-	exit(1);
+	fprintf(f, "usage: hotlined [-dnv] [-f file]\n"
+	    "       hotlined -h | --help | --version\n"
+	    "  -d  stay in the foreground and log to stderr (for systemd and make run)\n"
+	    "  -f  the configuration file (default %s)\n"
+	    "  -n  check the configuration and exit\n"
+	    "  -v  more log lines (debug)\n"
+	    "hotlined(8) and hotlined.conf(5) explain the rest.\n", HOTLINED_CONF);
+	exit(status);
 }
 
 /* Warns when the calendar's year files do not cover the coming days. */
@@ -180,6 +188,7 @@ on_term(evutil_socket_t sig, short what, void *arg)
 		return;
 	}
 	draining = 1;
+	notify_send("STOPPING=1");
 	log_info("signal %d: draining (at most %d ms)", (int)sig,
 	    cfg->limits.drain_timeout_ms);
 	drain_deadline = now_ms() + cfg->limits.drain_timeout_ms;
@@ -224,8 +233,19 @@ main(int argc, char *argv[])
 	struct event_config *ecfg;
 	char nerr[256];
 
-	while ((ch = getopt(argc, argv, "df:nv")) != -1) {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+
+	while ((ch = getopt_long(argc, argv, "df:hnv", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'h':
+			usage(stdout, 0);
+		case 'V':
+			printf("hotlined %s\n", HOTLINED_VERSION);
+			return 0;
 		case 'd':
 			foreground = 1;
 			break;
@@ -239,11 +259,11 @@ main(int argc, char *argv[])
 			verbose++;
 			break;
 		default:
-			usage();
+			usage(stderr, 1);
 		}
 	}
 	if (optind != argc)
-		usage();
+		usage(stderr, 1);
 	if (normalize_init(nerr, sizeof nerr) == -1)
 		fprintf(stderr, "hotlined: %s (Traditional text will not be "
 		    "converted)\n", nerr);
@@ -284,6 +304,7 @@ main(int argc, char *argv[])
 	log_info("hotlined %s started with %s: %zu departments, %zu principals, "
 	    "%zu catalogue entries", HOTLINED_VERSION, cfg->path,
 	    cfg->ndepartments, cfg->nprincipals, cfg->nentries);
+	notify_send("READY=1");
 
 	event_base_dispatch(ev_base);
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Runs hotline locally for trying it by hand: a private redis-server on 127.0.0.1:6390 and hotlined in the foreground.
-# Usage: scripts/run.sh BUILD_DIR   (what `make run` does). Ctrl-C stops both; data stays in var/redis.
+# Usage: scripts/run.sh BUILD_DIR   (what `make run` does). Ctrl-C stops hotlined, then Redis; data stays in var/redis.
 set -eu
 
 [ $# -eq 1 ] || { echo "usage: scripts/run.sh BUILD_DIR" >&2; exit 2; }
@@ -13,6 +13,8 @@ hotlined=$build/hotlined
 conf=$root/conf/hotlined.conf
 var=$root/var
 port=6390
+hotline_port=7345	# hotlined's listener in conf/hotlined.conf
+lock=$var/run.pid	# this script's pid while it runs: one make run per checkout
 redis_pid=""
 hotlined_pid=""
 
@@ -28,6 +30,36 @@ port_owner() {
 	*"$var/redis"*) echo ours ;;
 	*) echo other ;;
 	esac
+}
+
+# Returns 0 if something accepts TCP connections on 127.0.0.1:$1.
+tcp_open() {
+	timeout 1 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null
+}
+
+# Refuses to start when another make run, or anything else, holds hotlined's port.
+refuse_second_run() {
+	if [ -f "$lock" ] && other=$(cat "$lock" 2>/dev/null) &&
+	    [ -n "$other" ] && kill -0 "$other" 2>/dev/null; then
+		echo "run.sh: make run is already running here (pid $other); stop it with Ctrl-C in its terminal first" >&2
+		exit 1
+	fi
+	if tcp_open "$hotline_port"; then
+		echo "run.sh: 127.0.0.1:$hotline_port is already in use (another hotlined?); nothing was started" >&2
+		exit 1
+	fi
+}
+
+# Waits (at most 10 s) until hotlined accepts connections; fails if it exited.
+wait_hotlined() {
+	i=0
+	while [ "$i" -lt 100 ]; do
+		tcp_open "$hotline_port" && return 0
+		kill -0 "$hotlined_pid" 2>/dev/null || return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
 }
 
 # Writes the redis config into var/redis.
@@ -76,7 +108,8 @@ wait_gone() {
 	return 0
 }
 
-# Stops hotlined (SIGTERM: it drains), then redis (SHUTDOWN: it syncs the AOF).
+# Stops hotlined first (SIGTERM: it drains while Redis still answers), then the
+# Redis this script started (SHUTDOWN: it syncs the AOF); a Redis it found running is left alone.
 stop_all() {
 	trap - INT TERM
 	if [ -n "$hotlined_pid" ] && kill -0 "$hotlined_pid" 2>/dev/null; then
@@ -84,12 +117,13 @@ stop_all() {
 		kill -TERM "$hotlined_pid" 2>/dev/null || true
 		wait_gone "$hotlined_pid" 150 || kill -KILL "$hotlined_pid" 2>/dev/null || true
 	fi
-	if [ "$(port_owner)" = ours ]; then
+	if [ -n "$redis_pid" ] && kill -0 "$redis_pid" 2>/dev/null; then
 		echo "run.sh: stopping redis-server" >&2
 		redis-cli -h 127.0.0.1 -p "$port" shutdown >/dev/null 2>&1 ||
-			{ [ -z "$redis_pid" ] || kill -TERM "$redis_pid" 2>/dev/null || true; }
+			kill -TERM "$redis_pid" 2>/dev/null || true
+		wait_gone "$redis_pid" 150 || kill -KILL "$redis_pid" 2>/dev/null || true
 	fi
-	[ -z "$redis_pid" ] || wait_gone "$redis_pid" 150 || kill -KILL "$redis_pid" 2>/dev/null || true
+	rm -f "$lock"
 }
 
 # Prints how to try the running daemon.
@@ -97,7 +131,7 @@ banner() {
 	ctl=$build/hotlinectl
 	cat <<EOF
 
-hotline: hotlined on 127.0.0.1:7345, Redis on 127.0.0.1:$port (data kept in var/redis).
+hotline: hotlined on 127.0.0.1:$hotline_port, Redis on 127.0.0.1:$port (data kept in var/redis).
 Demo principals: agent01 (agent, token agent01-demo) and zjj-01 (department 住建局,
 token zjj-01-demo). Try it from other terminals:
   $ctl -a 127.0.0.1:7345 -u zjj-01 -t zjj-01-demo watch
@@ -107,10 +141,15 @@ The tour in README.md goes on from there. Ctrl-C stops hotlined and Redis.
 EOF
 }
 
+refuse_second_run
+mkdir -p "$var"
+echo $$ >"$lock"
+# The servers run in sessions of their own, so a Ctrl-C in this terminal
+# reaches only this script, which then stops them in order (stop_all).
 case "$(port_owner)" in
 free)
 	write_redis_conf
-	redis-server "$var/redis/redis.conf" &
+	setsid redis-server "$var/redis/redis.conf" &
 	redis_pid=$!
 	;;
 ours)
@@ -119,6 +158,7 @@ ours)
 *)
 	echo "run.sh: port $port is taken by something that is not this checkout's Redis" >&2
 	echo "run.sh: stop it, or free the port, and run again" >&2
+	rm -f "$lock"
 	exit 1
 	;;
 esac
@@ -126,11 +166,15 @@ trap 'stop_all; exit 130' INT
 trap 'stop_all; exit 143' TERM
 wait_redis || { stop_all; exit 1; }
 
-banner
 # hotlined runs in the background so the traps fire at once on Ctrl-C
 # (sh runs traps only after a foreground child ends); its log is this terminal.
-"$hotlined" -d -f "$conf" &
+setsid "$hotlined" -d -f "$conf" &
 hotlined_pid=$!
+if wait_hotlined; then
+	banner
+else
+	echo "run.sh: hotlined did not start listening on 127.0.0.1:$hotline_port (its log is above)" >&2
+fi
 status=0
 wait "$hotlined_pid" || status=$?
 stop_all

@@ -371,7 +371,7 @@ ram=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
 install_bullmq
 bullmq_version=$(node -p 'require(process.argv[1]).version' "$bullmq/node_modules/bullmq/package.json")
 ioredis_version=$(node -p 'require(process.argv[1]).version' "$bullmq/node_modules/ioredis/package.json")
-hotlined_version=$(awk -F'"' '/define HOTLINED_VERSION/ { print $2 }' "$root/daemon/hotlined.h")
+hotlined_version=$(awk '$1 == "VERSION" { print $3 }' "$root/Makefile")
 write_conf
 start_redis
 echo "run-timers.sh: Redis on $sock; N=$N pending, K=$K due over $SPAN s; $ROUNDS round(s)" >&2
