@@ -1,0 +1,101 @@
+/* The hard evaluation set's held-out part is frozen: its SHA-256 must stay the one recorded when it was written. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <openssl/evp.h>
+
+#define HARD_DIR "tests/eval/hard/"
+
+/* Reads srcdir/rel into a fresh buffer; *len gets its size. */
+static char *
+read_file(const char *rel, size_t *len)
+{
+	const char *root = getenv("HOTLINE_SRCDIR");
+	char path[4096];
+	FILE *f;
+	char *buf;
+	long n;
+
+	snprintf(path, sizeof path, "%s/%s", root != NULL ? root : ".", rel);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n > 0);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+/* heldout.tsv hashes to the value in heldout.sha256. */
+static void
+test_heldout_unchanged(void **state)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	char hex[2 * EVP_MAX_MD_SIZE + 1];
+	size_t len, slen;
+	char *data = read_file(HARD_DIR "heldout.tsv", &len);
+	char *sum = read_file(HARD_DIR "heldout.sha256", &slen);
+	unsigned int i;
+
+	(void)state;
+	assert_int_equal(EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL), 1);
+	for (i = 0; i < mdlen; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	assert_true(slen >= 2 * mdlen);
+	assert_memory_equal(hex, sum, 2 * mdlen);
+	free(data);
+	free(sum);
+}
+
+/* Every ticket line of both parts has the ten columns of tests/eval/hard/README.md. */
+static void
+test_columns(void **state)
+{
+	const char *parts[] = { HARD_DIR "dev.tsv", HARD_DIR "heldout.tsv" };
+	size_t p, len, tickets = 0;
+
+	(void)state;
+	for (p = 0; p < 2; p++) {
+		char *data = read_file(parts[p], &len), *line, *save = NULL;
+
+		for (line = strtok_r(data, "\n", &save); line != NULL;
+		    line = strtok_r(NULL, "\n", &save)) {
+			size_t tabs = 0;
+			const char *c;
+
+			if (line[0] == '#')
+				continue;
+			for (c = line; *c != '\0'; c++)
+				tabs += *c == '\t';
+			if (tabs != 9)
+				fail_msg("%s: %.20s… has %zu columns", parts[p], line, tabs + 1);
+			tickets++;
+		}
+		free(data);
+	}
+	assert_true(tickets >= 1200);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_heldout_unchanged),
+		cmocka_unit_test(test_columns),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
