@@ -1,19 +1,20 @@
 #!/bin/sh
 # Splits the hard evaluation set's parts into its tuning part and its frozen held-out part, by a hash of each id.
-# Usage: scripts/eval-split.sh PART.tsv... ; writes tests/eval/hard/dev.tsv and heldout.tsv and heldout.sha256.
+# Usage: scripts/eval-split.sh OUTDIR PART.tsv... ; writes OUTDIR/dev.tsv, heldout.tsv and heldout.sha256
+# (tests/eval/hard for the routing set, tests/eval/kb for the knowledge base's questions).
 # A ticket is held out when cksum(id) mod 10 < 4 (about 40%): the split depends only on the id,
 # not on the order or the writer, so re-running it on the same parts gives the same files.
 set -eu
-[ $# -ge 1 ] || { echo "usage: scripts/eval-split.sh PART.tsv..." >&2; exit 2; }
-root=$(cd "$(dirname "$0")/.." && pwd)
-out=$root/tests/eval/hard
-header="# Columns: id title content district street departments major emergency channel tags (tests/eval/hard/README.md)"
+[ $# -ge 2 ] || { echo "usage: scripts/eval-split.sh OUTDIR PART.tsv..." >&2; exit 2; }
+out=$1
+shift
+header="# Columns: see README.md beside this file"
 {
-	echo "# tests/eval/hard/dev.tsv: the tuning part of the hard set (scripts/eval-split.sh)."
+	echo "# dev.tsv: the tuning part (scripts/eval-split.sh)."
 	echo "$header"
 } >"$out/dev.tsv"
 {
-	echo "# tests/eval/hard/heldout.tsv: the FROZEN held-out part of the hard set (scripts/eval-split.sh)."
+	echo "# heldout.tsv: the FROZEN held-out part (scripts/eval-split.sh)."
 	echo "# Never read while tuning; make eval reports on it. Its SHA-256 is in heldout.sha256."
 	echo "$header"
 } >"$out/heldout.tsv"

@@ -1,4 +1,4 @@
-/* The hard evaluation set's held-out part is frozen: its SHA-256 must stay the one recorded when it was written. */
+/* The evaluation sets' held-out parts are frozen: their SHA-256 must stay the ones recorded when they were written. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,6 +11,7 @@
 #include <openssl/evp.h>
 
 #define HARD_DIR "tests/eval/hard/"
+#define KB_DIR "tests/eval/kb/"
 
 /* Reads srcdir/rel into a fresh buffer; *len gets its size. */
 static char *
@@ -38,19 +39,21 @@ read_file(const char *rel, size_t *len)
 	return buf;
 }
 
-/* heldout.tsv hashes to the value in heldout.sha256. */
+/* dir's heldout.tsv hashes to the value in its heldout.sha256. */
 static void
-test_heldout_unchanged(void **state)
+check_frozen(const char *dir)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
-	char hex[2 * EVP_MAX_MD_SIZE + 1];
+	char hex[2 * EVP_MAX_MD_SIZE + 1], path[256];
 	size_t len, slen;
-	char *data = read_file(HARD_DIR "heldout.tsv", &len);
-	char *sum = read_file(HARD_DIR "heldout.sha256", &slen);
+	char *data, *sum;
 	unsigned int i;
 
-	(void)state;
+	snprintf(path, sizeof path, "%sheldout.tsv", dir);
+	data = read_file(path, &len);
+	snprintf(path, sizeof path, "%sheldout.sha256", dir);
+	sum = read_file(path, &slen);
 	assert_int_equal(EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL), 1);
 	for (i = 0; i < mdlen; i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
@@ -58,6 +61,22 @@ test_heldout_unchanged(void **state)
 	assert_memory_equal(hex, sum, 2 * mdlen);
 	free(data);
 	free(sum);
+}
+
+/* The routing set's held-out part is unchanged. */
+static void
+test_heldout_unchanged(void **state)
+{
+	(void)state;
+	check_frozen(HARD_DIR);
+}
+
+/* The knowledge base's held-out questions are unchanged. */
+static void
+test_kb_heldout_unchanged(void **state)
+{
+	(void)state;
+	check_frozen(KB_DIR);
 }
 
 /* Every ticket line of both parts has the ten columns of tests/eval/hard/README.md. */
@@ -94,6 +113,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_heldout_unchanged),
+		cmocka_unit_test(test_kb_heldout_unchanged),
 		cmocka_unit_test(test_columns),
 	};
 
