@@ -1480,8 +1480,8 @@ config_entry_places(const struct config *conf, const struct config_group *g,
 		config_keyf(key, "%s.districts[%zu]", g->key, i);
 		if (config_district(conf, e->districts[i]) == NULL)
 			return config_fail(g->r, config_member(g, "districts"),
-			    key, "unknown district \"%s\" (not in districts "
-			    "of %s)", e->districts[i], conf->path);
+			    key, "unknown district \"%s\": not in the "
+			    "districts group", e->districts[i]);
 	}
 	for (i = 0; i < e->nstreets; i++) {
 		found = 0;
