@@ -24,6 +24,7 @@
 #define CONFIG_TRANSFER_CHARS "0123456789"
 #define CONFIG_DEPARTMENT_ID_MAX 32
 #define CONFIG_PRINCIPAL_ID_MAX 64
+#define CONFIG_PLACE_MAX 100		/* characters of a district or street, as create's */
 #define CONFIG_DEPARTMENT_ID_CHARS "abcdefghijklmnopqrstuvwxyz0123456789_-"
 #define CONFIG_PRINCIPAL_ID_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZ" \
 	"abcdefghijklmnopqrstuvwxyz0123456789_.-"
@@ -1107,6 +1108,83 @@ config_load_departments(struct config *conf, const struct config_group *root)
 	return 0;
 }
 
+/* Fails naming key unless name (a district's or street's) is 1..100 characters. */
+static int
+config_place_name(const struct config_group *g, const config_setting_t *s,
+    const char *key, const char *name)
+{
+	if (utf8_length(name) > CONFIG_PLACE_MAX)
+		return config_fail(g->r, s, key, "\"%s\" is longer than %d "
+		    "characters", name, CONFIG_PLACE_MAX);
+	return 0;
+}
+
+/* Reads districts[i]: a unique name, its government's department, its streets. */
+static int
+config_load_district(struct config *conf, size_t i,
+    const struct config_group *g)
+{
+	static const char *const keys[] = { "name", "government", "streets",
+	    NULL };
+	struct district *d = &conf->districts[i];
+	char key[CONFIG_KEY_MAX], skey[CONFIG_KEY_MAX];
+	size_t j, k;
+
+	if (config_check_keys(g, keys) == -1 ||
+	    config_string(g, "name", CONFIG_REQUIRED | CONFIG_NONEMPTY,
+	    &d->name) == -1 ||
+	    config_string(g, "government", CONFIG_REQUIRED | CONFIG_NONEMPTY,
+	    &d->government) == -1 ||
+	    config_strings(g, "streets", CONFIG_REQUIRED | CONFIG_NONEMPTY,
+	    SIZE_MAX, &d->streets, &d->nstreets) == -1)
+		return -1;
+	config_key(key, g->key, "name");
+	if (config_place_name(g, config_member(g, "name"), key, d->name) == -1)
+		return -1;
+	for (j = 0; j < i; j++)
+		if (strcmp(conf->districts[j].name, d->name) == 0)
+			return config_fail(g->r, config_member(g, "name"), key,
+			    "duplicate district \"%s\"", d->name);
+	config_key(key, g->key, "government");
+	if (config_department(conf, d->government) == NULL)
+		return config_fail(g->r, config_member(g, "government"), key,
+		    "unknown department \"%s\"", d->government);
+	config_key(key, g->key, "streets");
+	for (k = 0; k < d->nstreets; k++) {
+		config_keyf(skey, "%s[%zu]", key, k);
+		if (config_place_name(g, config_member(g, "streets"), skey,
+		    d->streets[k]) == -1)
+			return -1;
+		for (j = 0; j < k; j++)
+			if (strcmp(d->streets[j], d->streets[k]) == 0)
+				return config_fail(g->r, config_member(g,
+				    "streets"), skey, "duplicate street "
+				    "\"%s\" in %s", d->streets[k], d->name);
+	}
+	return 0;
+}
+
+/* Reads the optional districts list (区县 and their 街道/乡镇); if present, not empty. */
+static int
+config_load_districts(struct config *conf, const struct config_group *root)
+{
+	const config_setting_t *list;
+	struct config_group g;
+	unsigned i;
+
+	if (config_list(root, "districts", CONFIG_NONEMPTY, &list) == -1)
+		return -1;
+	if (list == NULL)
+		return 0;
+	conf->ndistricts = (size_t)config_setting_length(list);
+	conf->districts = xcalloc(conf->ndistricts, sizeof *conf->districts);
+	for (i = 0; i < conf->ndistricts; i++)
+		if (config_element(root, list, "districts", i, &g) == -1 ||
+		    config_load_district(conf, i, &g) == -1)
+			return -1;
+	return 0;
+}
+
 /* Reads a principal's role by name. */
 static int
 config_role(const struct config_group *g, role_t *role)
@@ -1359,6 +1437,69 @@ config_entry_category(const struct config *conf, const struct config_group *g,
 	return 0;
 }
 
+/* Returns 1 if district is one of e's districts. */
+static int
+config_entry_in(const struct catalogue_entry *e, const char *district)
+{
+	size_t i;
+
+	for (i = 0; i < e->ndistricts; i++)
+		if (strcmp(e->districts[i], district) == 0)
+			return 1;
+	return 0;
+}
+
+/* Returns 1 if street is one of d's streets. */
+static int
+config_street_in(const struct district *d, const char *street)
+{
+	size_t i;
+
+	for (i = 0; i < d->nstreets; i++)
+		if (strcmp(d->streets[i], street) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Checks e's districts and streets against the config's districts (when it
+ * has them): each district listed, each street of one of e's districts (or
+ * of any district when e names none).
+ */
+static int
+config_entry_places(const struct config *conf, const struct config_group *g,
+    const struct catalogue_entry *e)
+{
+	char key[CONFIG_KEY_MAX];
+	size_t i, j;
+	int found;
+
+	if (conf->ndistricts == 0)
+		return 0;
+	for (i = 0; i < e->ndistricts; i++) {
+		config_keyf(key, "%s.districts[%zu]", g->key, i);
+		if (config_district(conf, e->districts[i]) == NULL)
+			return config_fail(g->r, config_member(g, "districts"),
+			    key, "unknown district \"%s\": not in the "
+			    "districts group", e->districts[i]);
+	}
+	for (i = 0; i < e->nstreets; i++) {
+		found = 0;
+		for (j = 0; j < conf->ndistricts && !found; j++)
+			found = (e->ndistricts == 0 || config_entry_in(e,
+			    conf->districts[j].name)) &&
+			    config_street_in(&conf->districts[j],
+			    e->streets[i]);
+		config_keyf(key, "%s.streets[%zu]", g->key, i);
+		if (!found)
+			return config_fail(g->r, config_member(g, "streets"),
+			    key, "\"%s\" is not a street of %s", e->streets[i],
+			    e->ndistricts > 0 ? "the entry's districts" :
+			    "any district");
+	}
+	return 0;
+}
+
 /* Reads entries[i] of the catalogue. */
 static int
 config_load_entry(struct config *conf, size_t i, const struct config_group *g)
@@ -1383,6 +1524,7 @@ config_load_entry(struct config *conf, size_t i, const struct config_group *g)
 	if (e->category == NULL)
 		e->category = xstrdup("");
 	if (config_entry_category(conf, g, e) == -1 ||
+	    config_entry_places(conf, g, e) == -1 ||
 	    config_normalise_keywords(g, e) == -1)
 		return -1;
 	config_key(key, g->key, "department");
@@ -1538,7 +1680,7 @@ config_load_main(struct config *conf, const struct config_group *root,
 	static const char *const keys[] = { "listen", "redis", "limits",
 	    "routing", "tickets", "calendar", "policies", "testing", "http",
 	    "departments", "principals", "repeats", "hot_spots", "assessment",
-	    "auth", NULL };
+	    "auth", "districts", NULL };
 
 	if (config_check_keys(root, keys) == -1 ||
 	    config_load_listens(conf, root) == -1 ||
@@ -1553,6 +1695,7 @@ config_load_main(struct config *conf, const struct config_group *root,
 	    config_load_hot_spots(conf, root) == -1 ||
 	    config_load_assessment(conf, root) == -1 ||
 	    config_load_departments(conf, root) == -1 ||
+	    config_load_districts(conf, root) == -1 ||
 	    config_load_principals(conf, root) == -1 ||
 	    config_load_time(conf, root) == -1)
 		return -1;
@@ -1748,6 +1891,13 @@ config_free(struct config *conf)
 		free(conf->redis.sentinels[i].host);
 	free(conf->redis.sentinels);
 	free(conf->redis.master);
+	for (i = 0; i < conf->ndistricts; i++) {
+		free(conf->districts[i].name);
+		free(conf->districts[i].government);
+		config_free_strings(conf->districts[i].streets,
+		    conf->districts[i].nstreets);
+	}
+	free(conf->districts);
 	for (i = 0; i < conf->ndepartments; i++) {
 		free(conf->departments[i].id);
 		free(conf->departments[i].name);
@@ -1800,4 +1950,60 @@ config_role_name(role_t role)
 		if (config_roles[i].role == role)
 			return config_roles[i].name;
 	return "unspecified";
+}
+
+/* Returns the district of this name, or NULL. */
+const struct district *
+config_district(const struct config *conf, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < conf->ndistricts; i++)
+		if (conf->districts[i].name != NULL &&
+		    strcmp(conf->districts[i].name, name) == 0)
+			return &conf->districts[i];
+	return NULL;
+}
+
+/* Checks a ticket's district and street; see hotlined.h. */
+int
+config_place_check(const struct config *conf, const char *district,
+    const char *street, const char **field, const char **why)
+{
+	const struct district *d;
+
+	if (conf->ndistricts == 0)
+		return 0;
+	if (district[0] == '\0') {
+		if (street[0] == '\0')
+			return 0;
+		*field = "district";
+		*why = "is required with a street (街道)";
+		return -1;
+	}
+	if ((d = config_district(conf, district)) == NULL) {
+		*field = "district";
+		*why = "is not a district (区县) of this city";
+		return -1;
+	}
+	if (street[0] != '\0' && !config_street_in(d, street)) {
+		*field = "street";
+		*why = "is not a street or town (街道/乡镇) of the district";
+		return -1;
+	}
+	return 0;
+}
+
+/* Calls fn with every district's name and its streets, in order. */
+void
+config_each_place(const struct config *conf,
+    void (*fn)(const char *name, int is_street, void *arg), void *arg)
+{
+	size_t i, j;
+
+	for (i = 0; i < conf->ndistricts; i++) {
+		fn(conf->districts[i].name, 0, arg);
+		for (j = 0; j < conf->districts[i].nstreets; j++)
+			fn(conf->districts[i].streets[j], 1, arg);
+	}
 }

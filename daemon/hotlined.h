@@ -142,6 +142,14 @@ struct department {
 	char *name;		/* display name, e.g. "住建局" */
 };
 
+/* A district of the city (区县) with its streets and towns (街道/乡镇). */
+struct district {
+	char *name;		/* "鼓楼区", as agents record it */
+	char *government;	/* its government's department id, "gulou" */
+	char **streets;		/* "鼓东街道", ...; at least one */
+	size_t nstreets;
+};
+
 struct principal {
 	char *id;
 	role_t role;
@@ -330,6 +338,8 @@ struct config {
 	struct assessment_spec assessment;
 	struct category *categories;	/* the catalogue's tree, by code */
 	size_t ncategories;
+	struct district *districts;	/* none: district and street are free text */
+	size_t ndistricts;
 };
 
 /*
@@ -344,6 +354,24 @@ const struct department *config_department(const struct config *, const char *id
 const struct principal *config_principal(const struct config *, const char *id);
 /* Names a role as in the config file: "agent", "department", ... */
 const char *config_role_name(role_t role);
+/* The district of this name, or NULL (also when the config has none). */
+const struct district *config_district(const struct config *, const char *name);
+/*
+ * Checks a ticket's district and street against the config's districts:
+ * with none configured both are free text. Else an empty district is fine
+ * unless a street is given; a district must be listed and a street must be
+ * one of its district's. Returns 0, or -1 with *field ("district" or
+ * "street") and *why (static) set.
+ */
+int config_place_check(const struct config *, const char *district,
+    const char *street, const char **field, const char **why);
+/*
+ * Calls fn with every place name of the config: each district's name, then
+ * its streets (is_street 1), in the file's order. For word lists such as a
+ * segmenter's user dictionary.
+ */
+void config_each_place(const struct config *,
+    void (*fn)(const char *name, int is_street, void *arg), void *arg);
 
 /* matcher.c: literals and expressions in one Hyperscan database. */
 struct hs_database;

@@ -138,6 +138,22 @@ classify_or_fail(struct request *r, const struct classify_input *raw,
 	return text;
 }
 
+/*
+ * Checks a request's district and street against the config's districts;
+ * answers BAD_REQUEST naming the field and returns -1 when they are not.
+ */
+static int
+place_check(struct request *r, const char *district, const char *street)
+{
+	const char *field, *why;
+
+	if (config_place_check(cfg, district, street, &field, &why) == 0)
+		return 0;
+	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, field,
+	    "%s \"%s\" %s", field, field[0] == 's' ? street : district, why);
+	return -1;
+}
+
 /* Ranks departments for a demand's text: the routing suggestion (派单建议). */
 void
 op_classify(struct request *r)
@@ -155,6 +171,8 @@ op_classify(struct request *r)
 		    "content", "title or content is required");
 		return;
 	}
+	if (place_check(r, q->district, q->street) == -1)
+		return;
 	if ((text = classify_or_fail(r, &in, &res)) == NULL)
 		return;
 	free(text);
@@ -217,7 +235,7 @@ create_check(struct request *r, const Hotline__CreateRequest *q)
 	if (bad == NULL && utf8_length(q->direct_answer) > 5000)
 		bad = "direct_answer", why = "is too long";
 	if (bad == NULL)
-		return 0;
+		return place_check(r, q->district, q->street);
 	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, bad,
 	    "%s %s", bad, why);
 	return -1;
