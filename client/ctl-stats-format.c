@@ -187,14 +187,29 @@ ctl_report_name(const char *period)
 	return "通报";
 }
 
-/* Says whether code point u takes two columns (CJK, Hangul, full-width forms). */
-static int
-ctl_wide(unsigned long u)
+/*
+ * Returns the columns code point u takes on a terminal, as glibc's
+ * wcwidth(3) does in a UTF-8 locale for the text hotlinectl prints: 2 for
+ * East Asian Wide and Fullwidth (CJK, Hangul, full-width forms, the common
+ * emoji), 0 for combining marks and zero-width spaces, 1 otherwise (East
+ * Asian Ambiguous, such as "—", counts 1, as wcwidth says). Checked against
+ * wcwidth by test-ctl-i18n.
+ */
+int
+ctl_char_width(unsigned long u)
 {
-	return (u >= 0x1100 && u <= 0x115f) || (u >= 0x2e80 && u <= 0xa4cf) ||
+	if ((u >= 0x300 && u <= 0x36f) || (u >= 0x200b && u <= 0x200f) ||
+	    (u >= 0xfe00 && u <= 0xfe0f) || u == 0xfeff)
+		return 0;
+	if ((u >= 0x1100 && u <= 0x115f) || (u >= 0x2e80 && u <= 0x303e) ||
+	    (u >= 0x3041 && u <= 0x33ff) || (u >= 0x3400 && u <= 0x4dbf) ||
+	    (u >= 0x4e00 && u <= 0x9fff) || (u >= 0xa000 && u <= 0xa4cf) ||
 	    (u >= 0xac00 && u <= 0xd7a3) || (u >= 0xf900 && u <= 0xfaff) ||
 	    (u >= 0xfe30 && u <= 0xfe4f) || (u >= 0xff00 && u <= 0xff60) ||
-	    (u >= 0xffe0 && u <= 0xffe6) || (u >= 0x20000 && u <= 0x3fffd);
+	    (u >= 0xffe0 && u <= 0xffe6) || (u >= 0x1f300 && u <= 0x1f64f) ||
+	    (u >= 0x1f900 && u <= 0x1f9ff) || (u >= 0x20000 && u <= 0x3fffd))
+		return 2;
+	return 1;
 }
 
 /* Decodes the UTF-8 sequence at *s (leniently) and moves past it; returns the code point. */
@@ -211,7 +226,7 @@ ctl_utf8_next(const unsigned char **s)
 	return u;
 }
 
-/* Returns how many terminal columns s takes: two for each wide character. */
+/* Returns how many terminal columns s takes (ctl_char_width of each character). */
 size_t
 ctl_display_width(const char *s)
 {
@@ -219,7 +234,7 @@ ctl_display_width(const char *s)
 	size_t w = 0;
 
 	while (*p != '\0')
-		w += ctl_wide(ctl_utf8_next(&p)) ? 2 : 1;
+		w += (size_t)ctl_char_width(ctl_utf8_next(&p));
 	return w;
 }
 

@@ -454,9 +454,8 @@ ctl_text_timeline(const Hotline__Envelope *reply)
 
 	if (t != NULL) {
 		ctl_dept_label(t->lead_department, dept, sizeof dept);
-		printf("%s  %s %s  %s  %s\n", t->number,
-		    ctl_name_en(ctl_states, t->state),
-		    ctl_name_zh(ctl_states, t->state), dept, t->title);
+		printf("%s  %s  %s  %s\n", t->number,
+		    ctl_name(ctl_states, t->state), dept, t->title);
 	}
 	if (r->exempt)
 		puts("免考核 exempt from assessment");

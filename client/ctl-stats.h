@@ -68,8 +68,6 @@ void ctl_format_hours(double hours, uint64_t count, const char *none,
 void ctl_format_margin(double hours, int met, char *out, size_t outlen);
 void ctl_default_period(time_t now, char *out, size_t outlen);
 const char *ctl_report_name(const char *period);
-size_t ctl_display_width(const char *);
-void ctl_print_padded(FILE *, const char *, size_t width, int right);
 
 /* ctl-report.c */
 int ctl_report(struct ctl *, int, char **);
