@@ -138,17 +138,17 @@ ctl_format_hours(double hours, uint64_t count, const char *none, char *out,
 /*
  * Formats a deadline's margin in working hours (> 0 early or left, < 0
  * late) as "early by 2.0 wh", "late by 3.5 wh" or, not met yet, "2.0 wh
- * left".
+ * left" (in Chinese: 提前, 超时, 剩 … 工作小时).
  */
 void
 ctl_format_margin(double hours, int met, char *out, size_t outlen)
 {
 	if (hours < 0)
-		snprintf(out, outlen, "late by %.1f wh", -hours);
+		snprintf(out, outlen, CTL_T(S_LATE_BY), -hours);
 	else if (met)
-		snprintf(out, outlen, "early by %.1f wh", hours);
+		snprintf(out, outlen, CTL_T(S_EARLY_BY), hours);
 	else
-		snprintf(out, outlen, "%.1f wh left", hours);
+		snprintf(out, outlen, CTL_T(S_LEFT_WH), hours);
 }
 
 /* Writes the month of now in Beijing time, "2026-11": the default period. */

@@ -48,7 +48,7 @@ void ctl_text_overdue(const Hotline__Envelope *);
 void ctl_text_breaches(const Hotline__Envelope *);
 void ctl_text_timeline(const Hotline__Envelope *);
 void ctl_print_ranking(const Hotline__ScorecardReply *);
-void ctl_print_hot_items(const Hotline__HotReply *, const char *what);
+void ctl_print_hot_items(const Hotline__HotReply *);
 const char *ctl_breach_kind_zh(const char *kind);
 void ctl_print_breach_totals(const Hotline__BreachesReply *);
 

@@ -155,10 +155,10 @@ ctl_limit_measure(const char *limit)
 	size_t n = strlen(limit);
 
 	if (n > 2 && strcmp(limit + n - 2, "wd") == 0)
-		return "working days: the start day does not count";
+		return CTL_T(T_WD);
 	if (n > 2 && strcmp(limit + n - 2, "wh") == 0)
-		return "working hours: business hours on working days";
-	return "natural time: around the clock";
+		return CTL_T(T_WH);
+	return CTL_T(T_NATURAL);
 }
 
 /* Asks the daemon for its clock (a test installation's may be moved); returns 0 or an exit status. */
@@ -198,12 +198,13 @@ ctl_deadline_cut(const Hotline__DeadlineReply *r)
 static void
 ctl_print_step(const Hotline__DeadlineStep *s, int first)
 {
-	const char *verdict = s->counts ? "counts" : "skipped";
+	const char *verdict = s->counts ? CTL_T(T_COUNTS) : CTL_T(T_SKIPPED);
 
 	if (first && !s->counts)
-		verdict = "start";
-	printf("  %s %-3s  %-7s  %s\n", s->date, s->weekday, verdict,
-	    s->reason);
+		verdict = CTL_T(T_START);
+	printf("  %s %-3s  ", s->date, s->weekday);
+	ctl_print_padded(stdout, verdict, 7, 0);
+	printf("  %s\n", s->reason);
 }
 
 /* Prints a deadline's start, limit, due time and days. */
@@ -215,16 +216,18 @@ ctl_deadline_text(const Hotline__DeadlineRequest *q,
 	size_t i;
 
 	ctl_format_local(q->from, CTL_DUE_FORMAT, when, sizeof when);
-	printf(CTL_LABEL "%s\n", "from", when);
-	printf(CTL_LABEL "%s (%s)\n", "limit", q->limit,
-	    ctl_limit_measure(q->limit));
+	ctl_label(CTL_T(T_FROM));
+	printf("%s\n", when);
+	ctl_label(CTL_T(T_LIMIT));
+	printf("%s (%s)\n", q->limit, ctl_limit_measure(q->limit));
 	ctl_format_local(r->due_at, CTL_DUE_FORMAT, when, sizeof when);
-	printf(CTL_LABEL "%s\n", "due", when);
-	puts("days");
+	ctl_label(CTL_T(T_DUE));
+	printf("%s\n", when);
+	puts(CTL_T(T_DAYS));
 	for (i = 0; i < r->n_steps; i++)
 		ctl_print_step(r->steps[i], i == 0);
 	if (ctl_deadline_cut(r))
-		puts("  (later days not listed)");
+		puts(CTL_T(T_LATER));
 }
 
 /* Parses deadline's options into q; returns 0 or a usage status. */
@@ -286,9 +289,13 @@ ctl_clock_text(const char *advance, const Hotline__Pong *pong)
 	char when[40];
 
 	ctl_format_local(pong->server_time, CTL_DUE_FORMAT, when, sizeof when);
-	printf("clock advanced by %s\n", advance);
-	printf(CTL_LABEL "%s  store %s\n", "server time", when,
-	    pong->store_ready ? "ready" : "unavailable");
+	printf(CTL_T(T_ADVANCED), advance);
+	putchar('\n');
+	ctl_label(CTL_T(T_SERVER_TIME));
+	printf("%s  ", when);
+	printf(CTL_T(T_STORE), pong->store_ready ? CTL_T(STORE_READY) :
+	    CTL_T(STORE_DOWN));
+	putchar('\n');
 }
 
 /* clock --advance DURATION: moves a test installation's clock forward (admin). */
