@@ -91,6 +91,7 @@ test_margin(void **state)
 	char out[64];
 
 	(void)state;
+	ctl_lang = CTL_LANG_EN;
 	ctl_format_margin(7.75, 1, out, sizeof out);
 	assert_string_equal(out, "early by 7.8 wh");
 	ctl_format_margin(-3, 1, out, sizeof out);
@@ -99,6 +100,13 @@ test_margin(void **state)
 	assert_string_equal(out, "late by 0.5 wh");
 	ctl_format_margin(2, 0, out, sizeof out);
 	assert_string_equal(out, "2.0 wh left");
+	ctl_lang = CTL_LANG_ZH;
+	ctl_format_margin(7.75, 1, out, sizeof out);
+	assert_string_equal(out, "提前 7.8 工作小时");
+	ctl_format_margin(-3, 1, out, sizeof out);
+	assert_string_equal(out, "超时 3.0 工作小时");
+	ctl_format_margin(2, 0, out, sizeof out);
+	assert_string_equal(out, "剩 2.0 工作小时");
 }
 
 /* The default period is the month in Beijing time, whatever the machine's zone. */
