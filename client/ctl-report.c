@@ -275,7 +275,9 @@ ctl_report(struct ctl *ctl, int argc, char **argv)
 	if (period == NULL) {
 		ctl_default_period(time(NULL), month, sizeof month);
 		period = month;
-	}
+	} else if (ctl_relative_period(period, time(NULL), month,
+	    sizeof month))
+		period = month;
 	if (csv == NULL && !ctl->json) {
 		snprintf(path, sizeof path, "hotline-report-%s.csv", period);
 		csv = path;

@@ -163,6 +163,83 @@ ctl_default_period(time_t now, char *out, size_t outlen)
 		snprintf(out, outlen, "%s", "");
 }
 
+/* The relative periods, by their English and Chinese words. */
+static const struct {
+	const char *en;
+	const char *zh;
+	char unit;		/* d(ay), w(eek), m(onth), q(uarter), y(ear) */
+	int back;		/* 1: the one before */
+} ctl_relative[] = {
+	{ .en = "today", .zh = "今天", .unit = 'd', .back = 0 },
+	{ .en = "yesterday", .zh = "昨天", .unit = 'd', .back = 1 },
+	{ .en = "this-week", .zh = "本周", .unit = 'w', .back = 0 },
+	{ .en = "last-week", .zh = "上周", .unit = 'w', .back = 1 },
+	{ .en = "this-month", .zh = "本月", .unit = 'm', .back = 0 },
+	{ .en = "last-month", .zh = "上月", .unit = 'm', .back = 1 },
+	{ .en = "this-quarter", .zh = "本季度", .unit = 'q', .back = 0 },
+	{ .en = "last-quarter", .zh = "上季度", .unit = 'q', .back = 1 },
+	{ .en = "this-year", .zh = "今年", .unit = 'y', .back = 0 },
+	{ .en = "last-year", .zh = "去年", .unit = 'y', .back = 1 },
+};
+
+/*
+ * Writes the period a relative word names at now, Beijing time, as the
+ * daemon takes periods: today "2026-12-07", this-week "2026-W49" (ISO),
+ * this-month "2026-12", this-quarter "2026-Q4", this-year "2026", and the
+ * one before with last- (yesterday for a day); the Chinese words 今天, 本周,
+ * 本月, 上月, 本季度, 上季度, 今年, 去年 too. Returns 1 when name was one, else 0
+ * (out untouched).
+ */
+int
+ctl_relative_period(const char *name, time_t now, char *out, size_t outlen)
+{
+	time_t t = now + CTL_UTC_OFFSET;
+	struct tm tm;
+	size_t i;
+	int y, m;
+
+	for (i = 0; i < sizeof ctl_relative / sizeof ctl_relative[0]; i++)
+		if (strcmp(name, ctl_relative[i].en) == 0 ||
+		    strcmp(name, ctl_relative[i].zh) == 0)
+			break;
+	if (i == sizeof ctl_relative / sizeof ctl_relative[0])
+		return 0;
+	if (ctl_relative[i].unit == 'd' || ctl_relative[i].unit == 'w')
+		t -= (time_t)ctl_relative[i].back *
+		    (ctl_relative[i].unit == 'd' ? 86400 : 7 * 86400);
+	if (gmtime_r(&t, &tm) == NULL)
+		return 0;
+	y = tm.tm_year + 1900;
+	m = tm.tm_mon;			/* 0..11 */
+	switch (ctl_relative[i].unit) {
+	case 'd':
+		strftime(out, outlen, "%Y-%m-%d", &tm);
+		break;
+	case 'w':
+		strftime(out, outlen, "%G-W%V", &tm);
+		break;
+	case 'm':
+		m -= ctl_relative[i].back;
+		if (m < 0) {
+			m += 12;
+			y--;
+		}
+		snprintf(out, outlen, "%04d-%02d", y, m + 1);
+		break;
+	case 'q':
+		m = m / 3 - ctl_relative[i].back;
+		if (m < 0) {
+			m += 4;
+			y--;
+		}
+		snprintf(out, outlen, "%04d-Q%d", y, m + 1);
+		break;
+	default:
+		snprintf(out, outlen, "%04d", y - ctl_relative[i].back);
+	}
+	return 1;
+}
+
 /*
  * Returns the report's name for a period's form: 季度通报 for a quarter
  * ("2026-Q3"), 月度通报, 年度通报, 周通报, 日通报, or 通报 for a range.

@@ -67,6 +67,8 @@ void ctl_format_hours(double hours, uint64_t count, const char *none,
     char *out, size_t outlen);
 void ctl_format_margin(double hours, int met, char *out, size_t outlen);
 void ctl_default_period(time_t now, char *out, size_t outlen);
+int ctl_relative_period(const char *name, time_t now, char *out,
+    size_t outlen);
 const char *ctl_report_name(const char *period);
 
 /* ctl-report.c */

@@ -153,7 +153,10 @@ ctl_main_usage(FILE *f, int status)
 	    "\te.g. 90m, 1d6h\n"
 	    "roles: agent dispatcher department supervisor admin\n"
 	    "periods: 2026-11-22 (day), 2026-W47 (ISO week), 2026-11 (month,\n"
-	    "\tthe default: this month), 2026-Q3, 2026, 2026-07-01..2026-09-30\n",
+	    "\tthe default: this month), 2026-Q3, 2026, 2026-07-01..2026-09-30,\n"
+	    "\tor today, this-week, this-month, this-quarter, this-year and\n"
+	    "\tyesterday, last-week, last-month, last-quarter, last-year\n"
+	    "\t(今天 本周 本月 本季度 今年, 昨天 上周 上月 上季度 去年), Beijing time\n",
 	    f);
 	return status;
 }

@@ -124,6 +124,45 @@ test_default_period(void **state)
 	assert_string_equal(out, "2026-12");
 }
 
+/* Relative periods name the period around now in Beijing time, across year ends. */
+static void
+test_relative_period(void **state)
+{
+	const time_t nov22 = 1795305600;		/* 2026-11-22 08:00 +08, a Sunday */
+	const time_t new_year = 1798761600 - 8 * 3600;	/* 2027-01-01 00:00 +08 */
+	char out[16] = "untouched";
+
+	(void)state;
+	assert_int_equal(ctl_relative_period("2026-11", nov22, out, sizeof out),
+	    0);
+	assert_string_equal(out, "untouched");
+	assert_int_equal(ctl_relative_period("this-month", nov22, out,
+	    sizeof out), 1);
+	assert_string_equal(out, "2026-11");
+	ctl_relative_period("本季度", nov22, out, sizeof out);
+	assert_string_equal(out, "2026-Q4");
+	ctl_relative_period("last-quarter", nov22, out, sizeof out);
+	assert_string_equal(out, "2026-Q3");
+	ctl_relative_period("today", nov22, out, sizeof out);
+	assert_string_equal(out, "2026-11-22");
+	ctl_relative_period("this-week", nov22, out, sizeof out);
+	assert_string_equal(out, "2026-W47");
+	ctl_relative_period("last-week", nov22, out, sizeof out);
+	assert_string_equal(out, "2026-W46");
+	ctl_relative_period("this-year", nov22, out, sizeof out);
+	assert_string_equal(out, "2026");
+	ctl_relative_period("last-month", new_year, out, sizeof out);
+	assert_string_equal(out, "2026-12");
+	ctl_relative_period("last-quarter", new_year, out, sizeof out);
+	assert_string_equal(out, "2026-Q4");
+	ctl_relative_period("yesterday", new_year, out, sizeof out);
+	assert_string_equal(out, "2026-12-31");
+	ctl_relative_period("去年", new_year, out, sizeof out);
+	assert_string_equal(out, "2026");
+	ctl_relative_period("this-month", new_year - 1, out, sizeof out);
+	assert_string_equal(out, "2026-12");		/* 23:59:59 +08 */
+}
+
 /* The report is named after the period's form. */
 static void
 test_report_name(void **state)
@@ -246,6 +285,7 @@ main(void)
 		cmocka_unit_test(test_hours),
 		cmocka_unit_test(test_margin),
 		cmocka_unit_test(test_default_period),
+		cmocka_unit_test(test_relative_period),
 		cmocka_unit_test(test_report_name),
 		cmocka_unit_test(test_display_width),
 		cmocka_unit_test(test_report_csv),
