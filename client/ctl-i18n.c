@@ -373,6 +373,7 @@ static const struct {
 	M(MISSED, "missed", "已超时"),
 	M(DUE, "due", "到期"),
 	M(SIGN_BY, "sign by %s", "签收 %s 前"),
+	M(COMPLETE_BY, "due %s", "办结 %s"),
 	M(CALLBACK_BY, "call back by %s", "回访 %s 前"),
 	M(UNDER_A_MINUTE, "under 1m", "不到1分钟"),
 	M(DAYS, "d", "天"),

@@ -489,7 +489,8 @@ ctl_list_due(const Hotline__Ticket *t, char *out, size_t outlen)
 	    ctl_state_open(t->state)) {
 		ctl_format_local(t->complete_due_at, "%m-%d %H:%M", when,
 		    sizeof when);
-		ctl_cell_add(out, outlen, when);
+		snprintf(piece, sizeof piece, CTL_T(COMPLETE_BY), when);
+		ctl_cell_add(out, outlen, piece);
 		ctl_format_left(t, piece, sizeof piece);
 		ctl_cell_add(out, outlen, piece);
 	}
