@@ -363,9 +363,10 @@ ctl_text_hot_districts(const Hotline__Envelope *reply)
 	ctl_print_hot(reply->hot_list, CTL_T(S_BY_DISTRICT));
 }
 
-/* Prints one overdue (or 预警) ticket on a line. */
+/* Prints one overdue (or 预警) ticket on a line, its department and deadline padded to the widths given. */
 static void
-ctl_print_overdue_ticket(const Hotline__OverdueTicket *o)
+ctl_print_overdue_ticket(const Hotline__OverdueTicket *o, size_t dept_width,
+    size_t kind_width)
 {
 	const Hotline__Ticket *t = o->ticket;
 	char due[32], dept[160];
@@ -373,8 +374,11 @@ ctl_print_overdue_ticket(const Hotline__OverdueTicket *o)
 	ctl_format_local(o->due_at, "%Y-%m-%d %H:%M", due, sizeof due);
 	ctl_dept_label(t != NULL ? t->lead_department : NULL, dept,
 	    sizeof dept);
-	printf("%s  %s  %s  ", t != NULL ? t->number : "-", dept,
-	    ctl_deadline_name(o->deadline));
+	printf("%s  ", t != NULL ? t->number : "-");
+	ctl_print_padded(stdout, dept, dept_width, 0);
+	fputs("  ", stdout);
+	ctl_print_padded(stdout, ctl_deadline_name(o->deadline), kind_width, 0);
+	fputs("  ", stdout);
 	printf(CTL_T(S_DUE_AT), due);
 	fputs("  ", stdout);
 	if (o->late_hours >= 0)
@@ -389,10 +393,22 @@ void
 ctl_text_overdue(const Hotline__Envelope *reply)
 {
 	const Hotline__OverdueReply *r = reply->overdue_list;
-	size_t i;
+	size_t i, w, dept_width = 0, kind_width = 0;
+	const Hotline__Ticket *t;
+	char dept[160];
 
+	for (i = 0; i < r->n_tickets; i++) {
+		t = r->tickets[i]->ticket;
+		ctl_dept_label(t != NULL ? t->lead_department : NULL, dept,
+		    sizeof dept);
+		if ((w = ctl_display_width(dept)) > dept_width)
+			dept_width = w;
+		w = ctl_display_width(ctl_deadline_name(r->tickets[i]->deadline));
+		if (w > kind_width)
+			kind_width = w;
+	}
 	for (i = 0; i < r->n_tickets; i++)
-		ctl_print_overdue_ticket(r->tickets[i]);
+		ctl_print_overdue_ticket(r->tickets[i], dept_width, kind_width);
 	if (r->n_tickets == 0)
 		puts(CTL_T(NO_TICKETS));
 	else if (r->matched > r->n_tickets)

@@ -161,13 +161,21 @@ ctl_main_usage(FILE *f, int status)
 	return status;
 }
 
-/* Prints the usage of the running command and returns the usage status. */
+static void ctl_json_error(const char *, const char *, const char *,
+    const char *);
+
+/* Prints the usage of the running command (with -j also as a JSON error) and returns the usage status. */
 int
 ctl_usage(const struct ctl *ctl)
 {
-	fprintf(stderr, "usage: hotlinectl [options] %s%s%s\n",
+	char line[1024];
+
+	snprintf(line, sizeof line, "usage: hotlinectl [options] %s%s%s",
 	    ctl->command->name, ctl->command->usage[0] != '\0' ? " " : "",
 	    ctl->command->usage);
+	if (ctl_json_errors)
+		ctl_json_error("usage", line, NULL, NULL);
+	fprintf(stderr, "%s\n", line);
 	return CTL_EXIT_USAGE;
 }
 
@@ -192,15 +200,19 @@ int
 ctl_usage_error(const struct ctl *ctl, const char *fmt, ...)
 {
 	char message[512];
+	int json = ctl_json_errors, rc;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(message, sizeof message, fmt, ap);
 	va_end(ap);
-	if (ctl_json_errors)
+	if (json)
 		ctl_json_error("usage", message, NULL, NULL);
 	fprintf(stderr, "hotlinectl: %s: %s\n", ctl->command->name, message);
-	return ctl_usage(ctl);
+	ctl_json_errors = 0;		/* one JSON error a run */
+	rc = ctl_usage(ctl);
+	ctl_json_errors = json;
+	return rc;
 }
 
 /*
