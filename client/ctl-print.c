@@ -686,18 +686,24 @@ ctl_print_list(const Hotline__TicketList *list)
 }
 
 /*
- * Returns the kind an event shows as: a department's TAKEN_AWAY for a
- * ticket now back in triage as returned, that it caused itself, is its
- * own return (退单), not a re-dispatch.
+ * Returns the kind an event shows as. The daemon tells a department that
+ * returned a ticket (退单) with TAKEN_AWAY, as for a re-dispatch: it shows
+ * as RETURNED when the ticket waits in triage as returned, or when the
+ * event's note is the ticket's last return reason (a replay after the
+ * ticket moved on).
  */
 static int
 ctl_event_kind(const Hotline__Event *ev)
 {
 	const Hotline__Ticket *t = ev->ticket;
 
-	if (ev->kind == HOTLINE__EVENT_KIND__EVENT_KIND_TAKEN_AWAY &&
-	    t != NULL && t->state == HOTLINE__TICKET_STATE__TICKET_STATE_TRIAGE &&
+	if (ev->kind != HOTLINE__EVENT_KIND__EVENT_KIND_TAKEN_AWAY || t == NULL)
+		return ev->kind;
+	if (t->state == HOTLINE__TICKET_STATE__TICKET_STATE_TRIAGE &&
 	    t->triage_reason == HOTLINE__TRIAGE_REASON__TRIAGE_REASON_RETURNED)
+		return HOTLINE__EVENT_KIND__EVENT_KIND_RETURNED;
+	if (ev->note != NULL && ev->note[0] != '\0' &&
+	    t->return_reason != NULL && strcmp(ev->note, t->return_reason) == 0)
 		return HOTLINE__EVENT_KIND__EVENT_KIND_RETURNED;
 	return ev->kind;
 }
@@ -713,11 +719,11 @@ ctl_print_event_text(const Hotline__Event *ev, int kind)
 	if (kind == HOTLINE__EVENT_KIND__EVENT_KIND_SUPERVISED && s != NULL) {
 		ctl_format_local(s->due_at, "%m-%d %H:%M", when, sizeof when);
 		printf("  「%s」 %s %s", ctl_or_dash(s->text), CTL_T(DUE), when);
-	} else if (kind == HOTLINE__EVENT_KIND__EVENT_KIND_RETURNED &&
+	} else if (ev->note != NULL && ev->note[0] != '\0')
+		printf("  「%s」", ev->note);
+	else if (kind == HOTLINE__EVENT_KIND__EVENT_KIND_RETURNED &&
 	    t != NULL && t->return_reason != NULL && t->return_reason[0] != '\0')
 		printf("  「%s」", t->return_reason);
-	else if (ev->note != NULL && ev->note[0] != '\0')
-		printf("  「%s」", ev->note);
 }
 
 /* Prints a pushed event on one line: local time, kind, number, state, actor, title, text. */

@@ -7,7 +7,8 @@ locale and --lang; a missing token said without a failed hello in the log; the
 nearest command on a typo; -j errors as JSON; a manual dispatch with
 --category (a bad code refused, the registration moved in 高频 statistics);
 list marks and time left; feed lines that start with the local time and carry
-an urge's text, and a return shown as 退单 on the returning department's feed;
+an urge's text, and a return shown as 退单 on the returning department's feed,
+also when replayed after the ticket was dispatched again;
 report --json writing no CSV; and, last, ping exiting non-zero once Redis is
 stopped. Prints TAP. Env: HOTLINED, HOTLINECTL, HOTLINE_SRCDIR.
 """
@@ -170,6 +171,12 @@ def run(srv, st):
         base.check("  退单  " in last and last.endswith("「不归本单位」"), out)
         out = ctl(srv, "zjj-01", "--lang", "en", "watch", "--cursor", "0", "--idle", "1")
         base.check("  returned  " in out.splitlines()[-2], out)
+        # Replayed after the ticket moved on, the return still reads as one.
+        ctl(srv, "dispatcher01", "dispatch", st["number"], "--to", "water")
+        out = ctl(srv, "zjj-01", "watch", "--cursor", "0", "--idle", "1",
+                  env={"LANG": "zh_CN.UTF-8"})
+        last = [x for x in out.splitlines() if x.startswith("20")][-1]
+        base.check("  退单  " in last and last.endswith("「不归本单位」"), out)
 
     def report_json_only():
         before = set(os.listdir(srv.dir))
