@@ -286,13 +286,16 @@ ctl_open(struct ctl *ctl)
 {
 	struct hl_error err;
 
-	/* Said here, before connecting: no failed login is counted. */
-	if (ctl->command->hello && (ctl->principal == NULL ||
-	    ctl->principal[0] == '\0'))
+	/*
+	 * Said here, before connecting, so no failed hello is counted; a
+	 * client certificate may stand for both (hotlined maps it).
+	 */
+	if (ctl->command->hello && ctl->tls_opts.cert_file == NULL &&
+	    (ctl->principal == NULL || ctl->principal[0] == '\0'))
 		return ctl_fail_local(CTL_EXIT_USAGE, "usage", "%s",
 		    CTL_T(NO_USER));
-	if (ctl->command->hello && (ctl->token == NULL ||
-	    ctl->token[0] == '\0'))
+	if (ctl->command->hello && ctl->tls_opts.cert_file == NULL &&
+	    (ctl->token == NULL || ctl->token[0] == '\0'))
 		return ctl_fail_local(CTL_EXIT_USAGE, "usage", "%s",
 		    CTL_T(NO_TOKEN));
 	if (ctl->tls)
