@@ -665,6 +665,8 @@ ctl_print_list(const Hotline__TicketList *list)
 		puts(CTL_T(NO_TICKETS));
 	cells = list->n_tickets > 0 ? calloc(list->n_tickets,
 	    sizeof *cells) : NULL;
+	if (cells == NULL && list->n_tickets > 0)
+		fputs("hotlinectl: out of memory\n", stderr);
 	for (i = 0; cells != NULL && i < list->n_tickets; i++) {
 		ctl_list_cells(list->tickets[i], cells[i]);
 		for (c = 0; c < CTL_CELLS; c++)
