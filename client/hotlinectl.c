@@ -317,15 +317,17 @@ ctl_call(struct ctl *ctl, Hotline__Envelope *req,
     Hotline__Envelope__BodyCase expected, Hotline__Envelope **reply)
 {
 	struct hl_error err;
+	int rc;
 
 	if (hl_call(ctl->client, req, reply, &err) == -1)
 		return ctl_fail(&err);
 	if ((*reply)->body_case != expected) {
-		fprintf(stderr, "hotlinectl: protocol: expected %s, got %s\n",
-		    hl_body_name(expected), hl_body_name((*reply)->body_case));
+		rc = ctl_fail_local(CTL_EXIT_CONNECTION, "protocol",
+		    "protocol: expected %s, got %s", hl_body_name(expected),
+		    hl_body_name((*reply)->body_case));
 		hl_envelope_free(*reply);
 		*reply = NULL;
-		return CTL_EXIT_CONNECTION;
+		return rc;
 	}
 	return 0;
 }
