@@ -156,7 +156,9 @@ $(B)/tests/unit/%: $(B)/obj/tests/unit/%.o $(B)/libhotlined.a
 $(B)/tests/unit/test-client: $(LIBHOTLINE_A)
 # hotlinectl's pure helpers are tested on their own objects.
 $(B)/tests/unit/test-csv: $(B)/obj/client/csv.o
-$(B)/tests/unit/test-ctl-stats: $(call obj,client/csv.c client/ctl-stats-format.c client/ctl-report-csv.c)
+$(B)/tests/unit/test-ctl-stats: $(call obj,client/csv.c client/ctl-stats-format.c client/ctl-report-csv.c \
+	client/ctl-i18n.c)
+$(B)/tests/unit/test-ctl-i18n: $(call obj,client/ctl-i18n.c client/ctl-stats-format.c client/ctl-suggest.c)
 
 $(B)/tests/integration/%: $(B)/obj/tests/integration/%.o $(HARNESS_OBJS) $(LIBHOTLINE_A)
 	@mkdir -p $(dir $@)

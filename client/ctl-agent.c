@@ -163,8 +163,9 @@ ctl_create_text(const Hotline__Envelope *reply)
 	const Hotline__CreateReply *cr = reply->created;
 	const Hotline__Ticket *t = cr->ticket;
 
-	printf("%s %s\n", cr->duplicate ? "duplicate of" : "created",
+	printf(cr->duplicate ? CTL_T(DUPLICATE_OF) : CTL_T(CREATED_AS),
 	    t != NULL && t->number != NULL ? t->number : "-");
+	putchar('\n');
 	ctl_print_ticket(t);
 	if (!cr->duplicate && (t == NULL ||
 	    t->closure != HOTLINE__CLOSURE__CLOSURE_DIRECT_ANSWER))

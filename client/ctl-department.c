@@ -122,9 +122,7 @@ ctl_watch_options(const struct ctl *ctl, int argc, char **argv,
 static void
 ctl_watch_relist(void)
 {
-	puts("relist: events after your cursor are gone; run `hotlinectl list` "
-	    "(departments) or `hotlinectl triage` (dispatchers) to see the open "
-	    "tickets");
+	puts(CTL_T(RELIST));
 }
 
 /* Prints where the stream starts and whether the terminal must re-list. */
@@ -136,7 +134,8 @@ ctl_watch_start(const struct ctl *ctl, const Hotline__WatchReply *wr,
 		return CTL_EXIT_FAILURE;
 	if (ctl->json)
 		return ctl_print_json(&wr->base, 1);
-	printf("watching from cursor %s\n", w->cursor != NULL ? w->cursor : "-");
+	printf(CTL_T(WATCHING), w->cursor != NULL ? w->cursor : "-");
+	putchar('\n');
 	if (wr->relist)
 		ctl_watch_relist();
 	fflush(stdout);
@@ -196,7 +195,8 @@ ctl_watch_end(const struct ctl *ctl, const struct ctl_watch *w)
 	json_t *obj;
 
 	if (!ctl->json) {
-		printf("cursor %s\n", w->cursor != NULL ? w->cursor : "-");
+		printf(CTL_T(CURSOR), w->cursor != NULL ? w->cursor : "-");
+		putchar('\n');
 		return;
 	}
 	obj = json_pack("{s:s?}", "cursor", w->cursor);

@@ -46,6 +46,9 @@ ctl_route_option(const struct ctl *ctl, int ch, char *arg,
 	case 'n':
 		dr->note = arg;
 		return 0;
+	case 'c':
+		dr->category = arg;
+		return 0;
 	}
 	return ctl_usage(ctl);
 }
@@ -59,6 +62,7 @@ ctl_route_options(const struct ctl *ctl, int argc, char **argv,
 		{ "to", required_argument, NULL, 't' },
 		{ "assist", required_argument, NULL, 'a' },
 		{ "note", required_argument, NULL, 'n' },
+		{ "category", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch, rc;
@@ -98,14 +102,14 @@ ctl_route_run(struct ctl *ctl, int argc, char **argv,
 	return ctl_exchange_ticket(ctl, &req);
 }
 
-/* dispatch NUMBER --to DEPT [--assist DEPT]... [--note TEXT]: 派单. */
+/* dispatch NUMBER --to DEPT [--assist DEPT]... [--category CODE] [--note TEXT]: 派单. */
 int
 ctl_dispatch(struct ctl *ctl, int argc, char **argv)
 {
 	return ctl_route_run(ctl, argc, argv, HOTLINE__ENVELOPE__BODY_DISPATCH);
 }
 
-/* redispatch NUMBER --to DEPT [--assist DEPT]... [--note TEXT]: 改派. */
+/* redispatch NUMBER --to DEPT [--assist DEPT]... [--category CODE] [--note TEXT]: 改派. */
 int
 ctl_redispatch(struct ctl *ctl, int argc, char **argv)
 {

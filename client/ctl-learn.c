@@ -225,6 +225,29 @@ ctl_import_from(struct ctl *ctl, FILE *in, struct ctl_batch *b)
 	return rc;
 }
 
+/* Prints what an import did: a line, or {"imported", "stored"} with -j. */
+static int
+ctl_import_print(const struct ctl *ctl, uint64_t imported, uint64_t total)
+{
+	json_t *obj;
+	int r;
+
+	if (!ctl->json) {
+		printf(CTL_T(IMPORTED), (unsigned long long)imported,
+		    (unsigned long long)total);
+		putchar('\n');
+		return CTL_EXIT_OK;
+	}
+	if ((obj = json_pack("{s:I, s:I}", "imported", (json_int_t)imported,
+	    "stored", (json_int_t)total)) == NULL)
+		return ctl_fail_local(CTL_EXIT_FAILURE, "internal",
+		    "out of memory");
+	r = json_dumpf(obj, stdout, JSON_INDENT(2));
+	json_decref(obj);
+	fputc('\n', stdout);
+	return r == 0 ? CTL_EXIT_OK : CTL_EXIT_FAILURE;
+}
+
 /*
  * import-examples [--replace] [FILE]: adds the examples of FILE (or stdin),
  * JSON Lines as export-examples writes them; --replace deletes every
@@ -259,9 +282,7 @@ ctl_import_examples(struct ctl *ctl, int argc, char **argv)
 	else if ((rc = ctl_open(ctl)) == 0) {
 		b->replace = replace;
 		if ((rc = ctl_import_from(ctl, in, b)) == 0)
-			printf("imported %llu examples (%llu stored)\n",
-			    (unsigned long long)b->imported,
-			    (unsigned long long)b->total);
+			rc = ctl_import_print(ctl, b->imported, b->total);
 	}
 	free(b);
 	if (in != stdin)
@@ -356,10 +377,11 @@ ctl_print_emergency(const Hotline__Routing *r)
 
 	if (r == NULL || r->emergency == NULL)
 		return;
-	printf(CTL_LABEL "%s %s: transfer the call to %s now (转警), "
-	    "not dispatched\n", "EMERGENCY", r->emergency->name,
-	    r->emergency->kind, r->emergency->transfer_to);
-	printf(CTL_LABEL, "matched");
+	ctl_label(CTL_T(EMERGENCY));
+	printf(CTL_T(EMERGENCY_TEXT), r->emergency->name, r->emergency->kind,
+	    r->emergency->transfer_to);
+	putchar('\n');
+	ctl_label(CTL_T(MATCHED));
 	for (i = 0; i < r->emergency->n_matched; i++)
 		printf("%s%s", i == 0 ? "" : ", ", r->emergency->matched[i]);
 	putchar('\n');
@@ -373,10 +395,9 @@ ctl_print_repeat(const Hotline__CreateReply *c)
 
 	if (t == NULL)
 		return;
-	printf(CTL_LABEL "%s (%s): %s, %s %s\n", "repeat of", t->number,
-	    c->ticket->repeat_reason ==
+	ctl_label(CTL_T(REPEAT_OF));
+	printf("%s (%s): %s, %s\n", t->number, c->ticket->repeat_reason ==
 	    HOTLINE__REPEAT_REASON__REPEAT_REASON_SAME_CALLER ?
-	    "same caller" : "similar text", t->title,
-	    ctl_name_en(ctl_states, t->state), ctl_name_zh(ctl_states,
-	    t->state));
+	    CTL_T(SAME_CALLER) : CTL_T(SIMILAR_TEXT), t->title,
+	    ctl_name(ctl_states, t->state));
 }

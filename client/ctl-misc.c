@@ -20,23 +20,37 @@ ctl_ping_text(const Hotline__Envelope *reply)
 	char when[32];
 
 	ctl_format_time(reply->pong->server_time, when, sizeof when);
-	printf("pong  server time %s  store %s\n", when,
-	    reply->pong->store_ready ? "ready" : "unavailable");
+	printf(CTL_T(PONG), when, reply->pong->store_ready ?
+	    CTL_T(STORE_READY) : CTL_T(STORE_DOWN));
+	putchar('\n');
 }
 
-/* ping: checks that the daemon answers. */
+/*
+ * ping: checks that the daemon answers and its store (Redis) is reachable.
+ * Exits 0 only when both are; a daemon without its store exits as an
+ * unavailable error does (CTL_EXIT_REMOTE + ERROR_CODE_UNAVAILABLE), after
+ * printing the answer.
+ */
 int
 ctl_ping(struct ctl *ctl, int argc, char **argv)
 {
-	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT, *reply;
 	Hotline__Ping ping = HOTLINE__PING__INIT;
+	int rc;
 
 	if (ctl_options(argc, argv, NULL, NULL) == -1 || optind != argc)
 		return ctl_usage(ctl);
 	req.body_case = HOTLINE__ENVELOPE__BODY_PING;
 	req.ping = &ping;
-	return ctl_exchange(ctl, &req, HOTLINE__ENVELOPE__BODY_PONG,
-	    ctl_ping_text);
+	if ((rc = ctl_open(ctl)) != 0 || (rc = ctl_call(ctl, &req,
+	    HOTLINE__ENVELOPE__BODY_PONG, &reply)) != 0)
+		return rc;
+	rc = ctl_output(ctl, reply, ctl_ping_text);
+	if (rc == CTL_EXIT_OK && !reply->pong->store_ready)
+		rc = CTL_EXIT_REMOTE +
+		    HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE;
+	hl_envelope_free(reply);
+	return rc;
 }
 
 /* Prints what a reload loaded. */
@@ -153,6 +167,29 @@ ctl_passwd_options(struct ctl *ctl, int argc, char **argv,
 	return 0;
 }
 
+/* Prints a generated token (or NULL) and its hash: two lines, or {"token", "hash"} with -j. */
+static int
+ctl_passwd_print(const struct ctl *ctl, const char *token, const char *hash)
+{
+	json_t *obj;
+	int r;
+
+	if (!ctl->json) {
+		if (token != NULL)
+			puts(token);
+		puts(hash);
+		return CTL_EXIT_OK;
+	}
+	if ((obj = json_pack("{s:s?, s:s}", "token", token, "hash",
+	    hash)) == NULL)
+		return ctl_fail_local(CTL_EXIT_FAILURE, "internal",
+		    "out of memory");
+	r = json_dumpf(obj, stdout, JSON_INDENT(2));
+	json_decref(obj);
+	fputc('\n', stdout);
+	return r == 0 ? CTL_EXIT_OK : CTL_EXIT_FAILURE;
+}
+
 /*
  * passwd: prints the argon2id hash of a token for a principal's credential
  * in hotlined.conf. The token comes from standard input (asked for without
@@ -172,23 +209,19 @@ ctl_passwd(struct ctl *ctl, int argc, char **argv)
 	token = generate ? ctl_random_token() : ctl_read_token();
 	if (token == NULL || token[0] == '\0') {
 		free(token);
-		if (generate) {
-			fputs("hotlinectl: passwd: no random bytes\n", stderr);
-			return CTL_EXIT_FAILURE;
-		}
+		if (generate)
+			return ctl_fail_local(CTL_EXIT_FAILURE, "internal",
+			    "passwd: no random bytes");
 		return ctl_usage_error(ctl, "no token on standard input");
 	}
 	hash = auth_hash(token, &cost);
-	if (hash != NULL && generate)
-		printf("%s\n", token);
+	if (hash != NULL)
+		rc = ctl_passwd_print(ctl, generate ? token : NULL, hash);
 	OPENSSL_cleanse(token, strlen(token));
 	free(token);
-	if (hash == NULL) {
-		fputs("hotlinectl: passwd: cannot hash (no random bytes, or "
-		    "out of memory)\n", stderr);
-		return CTL_EXIT_FAILURE;
-	}
-	puts(hash);
+	if (hash == NULL)
+		return ctl_fail_local(CTL_EXIT_FAILURE, "internal", "passwd: "
+		    "cannot hash (no random bytes, or out of memory)");
 	free(hash);
-	return CTL_EXIT_OK;
+	return rc;
 }

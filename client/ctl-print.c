@@ -1,5 +1,6 @@
-/* hotlinectl's readable text output: names in English and Chinese, tickets, routing, events. */
+/* hotlinectl's readable text output in the language in force: tickets, history, lists, routing, feed events. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -7,155 +8,6 @@
 #include "ctl-learn.h"
 
 #define CTL_CHANGE_CHARS 40	/* a history change's value is cut after this */
-
-const struct ctl_name ctl_types[] = {
-	{ HOTLINE__TICKET_TYPE__TICKET_TYPE_CONSULTATION, "consultation", "咨询" },
-	{ HOTLINE__TICKET_TYPE__TICKET_TYPE_HELP, "help", "求助" },
-	{ HOTLINE__TICKET_TYPE__TICKET_TYPE_COMPLAINT, "complaint", "投诉" },
-	{ HOTLINE__TICKET_TYPE__TICKET_TYPE_REPORT, "report", "举报" },
-	{ HOTLINE__TICKET_TYPE__TICKET_TYPE_SUGGESTION, "suggestion", "建议" },
-	{ HOTLINE__TICKET_TYPE__TICKET_TYPE_PRAISE, "praise", "表扬" },
-	{ 0, NULL, NULL }
-};
-
-/* Unspecified urgency and channel print as what the protocol treats them as. */
-const struct ctl_name ctl_urgencies[] = {
-	{ HOTLINE__URGENCY__URGENCY_NORMAL, "normal", "一般" },
-	{ HOTLINE__URGENCY__URGENCY_URGENT, "urgent", "紧急" },
-	{ HOTLINE__URGENCY__URGENCY_CRITICAL, "critical", "特急" },
-	{ HOTLINE__URGENCY__URGENCY_UNSPECIFIED, "normal", "一般" },
-	{ 0, NULL, NULL }
-};
-
-const struct ctl_name ctl_channels[] = {
-	{ HOTLINE__CHANNEL__CHANNEL_PHONE, "phone", "电话" },
-	{ HOTLINE__CHANNEL__CHANNEL_WEB, "web", "网站" },
-	{ HOTLINE__CHANNEL__CHANNEL_APP, "app", "移动端" },
-	{ HOTLINE__CHANNEL__CHANNEL_WECHAT, "wechat", "微信" },
-	{ HOTLINE__CHANNEL__CHANNEL_MAILBOX, "mailbox", "信箱" },
-	{ HOTLINE__CHANNEL__CHANNEL_UNSPECIFIED, "phone", "电话" },
-	{ 0, NULL, NULL }
-};
-
-const struct ctl_name ctl_states[] = {
-	{ HOTLINE__TICKET_STATE__TICKET_STATE_REGISTERED, "registered", "已登记" },
-	{ HOTLINE__TICKET_STATE__TICKET_STATE_TRIAGE, "triage", "待派单" },
-	{ HOTLINE__TICKET_STATE__TICKET_STATE_DISPATCHED, "dispatched", "已派单" },
-	{ HOTLINE__TICKET_STATE__TICKET_STATE_ACCEPTED, "accepted", "已签收" },
-	{ HOTLINE__TICKET_STATE__TICKET_STATE_REPLIED, "replied", "已办结回复" },
-	{ HOTLINE__TICKET_STATE__TICKET_STATE_SUSPENDED, "suspended", "已挂起" },
-	{ HOTLINE__TICKET_STATE__TICKET_STATE_AWAITING_CALLBACK,
-	    "awaiting_callback", "待回访" },
-	{ HOTLINE__TICKET_STATE__TICKET_STATE_CLOSED, "closed", "已办结" },
-	{ HOTLINE__TICKET_STATE__TICKET_STATE_MERGED, "merged", "已并单" },
-	{ HOTLINE__TICKET_STATE__TICKET_STATE_TRANSFERRED, "transferred", "已转警" },
-	{ 0, NULL, NULL }
-};
-
-#define KIND(k) HOTLINE__EVENT_KIND__EVENT_KIND_##k
-const struct ctl_name ctl_event_kinds[] = {
-	{ KIND(DISPATCHED), "dispatched", "新工单" },
-	{ KIND(SIGNED), "signed", "已签收" },
-	{ KIND(REPLIED), "replied", "已回复" },
-	{ KIND(RELIST), "relist", "重新列出" },
-	{ KIND(RETURNED), "returned", "退单" },
-	{ KIND(TAKEN_AWAY), "taken_away", "已改派或并单" },
-	{ KIND(REOPENED), "reopened", "重办" },
-	{ KIND(URGED), "urged", "催办" },
-	{ KIND(SUPERVISED), "supervised", "督办" },
-	{ KIND(EXTENSION_REQUESTED), "extension_requested", "延期申请" },
-	{ KIND(EXTENSION_DECIDED), "extension_decided", "延期审批" },
-	{ KIND(REPLY_SENT_BACK), "reply_sent_back", "退回重办" },
-	{ KIND(TRIAGED), "triaged", "待派单" },
-	{ KIND(DISPUTED), "disputed", "争议件" },
-	{ KIND(ASSIST_REPLIED), "assist_replied", "协办回复" },
-	{ KIND(SUSPENDED), "suspended", "已挂起" },
-	{ KIND(RESUMED), "resumed", "恢复办理" },
-	{ KIND(NOTE), "note", "办理进展" },
-	{ KIND(SUPERVISION_ANSWERED), "supervision_answered", "督办反馈" },
-	{ KIND(CLOSED), "closed", "已办结" },
-	{ KIND(SIGN_OVERDUE), "sign_overdue", "签收超时" },
-	{ KIND(WARNING), "warning", "黄灯 临近超期" },
-	{ KIND(OVERDUE), "overdue", "红灯 超期" },
-	{ KIND(SUPERVISION_OVERDUE), "supervision_overdue", "督办超时" },
-	{ KIND(CALLBACK_OVERDUE), "callback_overdue", "回访超时" },
-	{ KIND(HOT_SPOT), "hot_spot", "高频件" },
-	{ 0, NULL, NULL }
-};
-#undef KIND
-
-/* The first name of a value is the one printed; "basic" is only parsed. */
-const struct ctl_name ctl_callback_results[] = {
-	{ HOTLINE__CALLBACK_RESULT__CALLBACK_RESULT_SATISFIED, "satisfied",
-	    "满意" },
-	{ HOTLINE__CALLBACK_RESULT__CALLBACK_RESULT_BASICALLY_SATISFIED,
-	    "basically_satisfied", "基本满意" },
-	{ HOTLINE__CALLBACK_RESULT__CALLBACK_RESULT_UNSATISFIED, "unsatisfied",
-	    "不满意" },
-	{ HOTLINE__CALLBACK_RESULT__CALLBACK_RESULT_UNREACHABLE, "unreachable",
-	    "未联系上" },
-	{ HOTLINE__CALLBACK_RESULT__CALLBACK_RESULT_BASICALLY_SATISFIED,
-	    "basic", "基本满意" },
-	{ 0, NULL, NULL }
-};
-
-const struct ctl_name ctl_closures[] = {
-	{ HOTLINE__CLOSURE__CLOSURE_DIRECT_ANSWER, "direct_answer", "直接办结" },
-	{ HOTLINE__CLOSURE__CLOSURE_CALLBACK, "callback", "回访办结" },
-	{ HOTLINE__CLOSURE__CLOSURE_UNREACHABLE, "unreachable", "回访未联系上" },
-	{ HOTLINE__CLOSURE__CLOSURE_INVALID, "invalid", "无效/骚扰" },
-	{ HOTLINE__CLOSURE__CLOSURE_WITH_MASTER, "with_master", "随主单办结" },
-	{ 0, NULL, NULL }
-};
-
-const struct ctl_name ctl_triage_reasons[] = {
-	{ HOTLINE__TRIAGE_REASON__TRIAGE_REASON_LOW_CONFIDENCE,
-	    "low_confidence", "分类不确定" },
-	{ HOTLINE__TRIAGE_REASON__TRIAGE_REASON_RETURNED, "returned", "退单" },
-	{ HOTLINE__TRIAGE_REASON__TRIAGE_REASON_DISPUTED, "disputed", "争议件" },
-	{ 0, NULL, NULL }
-};
-
-/* Finds s (English or Chinese) in table; returns 0 with *value, or -1. */
-int
-ctl_name_parse(const struct ctl_name *table, const char *s, int *value)
-{
-	for (; table->en != NULL; table++) {
-		if (strcmp(s, table->en) == 0 || strcmp(s, table->zh) == 0) {
-			*value = table->value;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-/* Returns the entry of table for value, or NULL. */
-static const struct ctl_name *
-ctl_name_find(const struct ctl_name *table, int value)
-{
-	for (; table->en != NULL; table++)
-		if (table->value == value)
-			return table;
-	return NULL;
-}
-
-/* Returns the English name of value, "-" when it has none. */
-const char *
-ctl_name_en(const struct ctl_name *table, int value)
-{
-	const struct ctl_name *n = ctl_name_find(table, value);
-
-	return n != NULL ? n->en : "-";
-}
-
-/* Returns the Chinese name of value, "" when it has none. */
-const char *
-ctl_name_zh(const struct ctl_name *table, int value)
-{
-	const struct ctl_name *n = ctl_name_find(table, value);
-
-	return n != NULL ? n->zh : "";
-}
 
 /* Formats ms since the epoch as Beijing time with strftime's fmt; 0 is "-". */
 void
@@ -178,17 +30,26 @@ ctl_format_time(int64_t ms, char *out, size_t outlen)
 }
 
 /* Returns s, or "-" when it is empty. */
-static const char *
+const char *
 ctl_or_dash(const char *s)
 {
 	return s != NULL && s[0] != '\0' ? s : "-";
+}
+
+/* Prints a ticket field's label padded to CTL_LABEL_COLUMNS display columns. */
+void
+ctl_label(const char *label)
+{
+	ctl_print_padded(stdout, label, CTL_LABEL_COLUMNS - 2, 0);
+	fputs("  ", stdout);
 }
 
 /* Prints one labelled line of a ticket. */
 static void
 ctl_field(const char *label, const char *value)
 {
-	printf(CTL_LABEL "%s\n", label, ctl_or_dash(value));
+	ctl_label(label);
+	printf("%s\n", ctl_or_dash(value));
 }
 
 /* Formats a category as "030102 城乡建设/物业管理/电梯" (or the code alone, or "-") into buf. */
@@ -203,12 +64,11 @@ ctl_category(const char *code, const char *name, char *buf, size_t len)
 	return buf;
 }
 
-/* Prints an enum as "english 中文" under label. */
+/* Prints an enum's name in the language in force under label. */
 static void
 ctl_field_enum(const char *label, const struct ctl_name *table, int value)
 {
-	printf(CTL_LABEL "%s %s\n", label, ctl_name_en(table, value),
-	    ctl_name_zh(table, value));
+	ctl_field(label, ctl_name(table, value));
 }
 
 /* Prints the caller, or the 保密 marking when the daemon masked them. */
@@ -218,12 +78,13 @@ ctl_print_caller(const Hotline__Ticket *t)
 	const char *phone = t->caller_phone, *name = t->caller_name;
 
 	if (phone == NULL || phone[0] == '\0') {
-		ctl_field("caller", t->confidential ? "保密 (masked)" : "");
+		ctl_field(CTL_T(CALLER), t->confidential ? CTL_T(MASKED) : "");
 		return;
 	}
-	printf(CTL_LABEL "%s%s%s%s\n", "caller", phone,
-	    name != NULL && name[0] != '\0' ? " " : "", name != NULL ? name : "",
-	    t->confidential ? " (保密)" : "");
+	ctl_label(CTL_T(CALLER));
+	printf("%s%s%s%s\n", phone, name != NULL && name[0] != '\0' ? " " : "",
+	    name != NULL ? name : "", t->confidential ? CTL_T(CONFIDENTIAL) :
+	    "");
 }
 
 /* Prints district, street and address on one line. */
@@ -240,19 +101,18 @@ ctl_print_location(const Hotline__Ticket *t)
 		n += (size_t)snprintf(line + n, sizeof line - n, "%s%s",
 		    n > 0 ? " " : "", parts[i]);
 	}
-	ctl_field("location", line);
+	ctl_field(CTL_T(LOCATION), line);
 }
 
-/* Prints the lead department as "id name". */
-static void
-ctl_print_department(const Hotline__Department *d)
+/* Writes a department as "id name" (or "-") into buf. */
+static const char *
+ctl_dept(const Hotline__Department *d, char *buf, size_t len)
 {
-	if (d == NULL || d->id == NULL || d->id[0] == '\0') {
-		ctl_field("department", "");
-		return;
-	}
-	printf(CTL_LABEL "%s %s\n", "department", d->id, d->name != NULL ?
-	    d->name : "");
+	if (d == NULL || d->id == NULL || d->id[0] == '\0')
+		return "-";
+	snprintf(buf, len, "%s%s%s", d->id, d->name != NULL &&
+	    d->name[0] != '\0' ? " " : "", d->name != NULL ? d->name : "");
+	return buf;
 }
 
 /* Prints the times a ticket was created and last changed. */
@@ -262,43 +122,120 @@ ctl_print_times(const Hotline__Ticket *t)
 	char when[32];
 
 	ctl_format_time(t->created_at, when, sizeof when);
-	printf(CTL_LABEL "%s by %s\n", "created", when, ctl_or_dash(t->created_by));
+	ctl_label(CTL_T(CREATED));
+	printf(CTL_T(CREATED_BY), when, ctl_or_dash(t->created_by));
+	putchar('\n');
 	ctl_format_time(t->updated_at, when, sizeof when);
-	ctl_field("updated", when);
+	ctl_field(CTL_T(UPDATED), when);
 }
 
-/* Prints "label value (note)" when value is not empty. */
+/* Prints "label value" when value is not empty. */
 static void
-ctl_field_note(const char *label, const char *value, const char *note)
+ctl_field_set(const char *label, const char *value)
 {
 	if (value != NULL && value[0] != '\0')
-		printf(CTL_LABEL "%s (%s)\n", label, value, note);
+		ctl_field(label, value);
 }
 
-/* Prints "label n (note)" when n is not zero. */
+/* Prints "label n" when n is not zero. */
 static void
-ctl_field_count(const char *label, uint32_t n, const char *note)
+ctl_field_count(const char *label, uint32_t n)
 {
-	if (n > 0)
-		printf(CTL_LABEL "%u (%s)\n", label, n, note);
+	if (n > 0) {
+		ctl_label(label);
+		printf("%u\n", n);
+	}
 }
 
 /* Prints the assisting departments (协办) as "id name, id name". */
 static void
 ctl_print_assists(const Hotline__Ticket *t)
 {
-	const Hotline__Department *d;
+	char dept[160];
 	size_t i;
 
 	if (t->n_assisting_departments == 0)
 		return;
-	printf(CTL_LABEL, "assisting");
-	for (i = 0; i < t->n_assisting_departments; i++) {
-		d = t->assisting_departments[i];
-		printf("%s%s %s", i == 0 ? "" : ", ", ctl_or_dash(d->id),
-		    d->name != NULL ? d->name : "");
+	ctl_label(CTL_T(ASSISTING));
+	for (i = 0; i < t->n_assisting_departments; i++)
+		printf("%s%s", i == 0 ? "" : ", ",
+		    ctl_dept(t->assisting_departments[i], dept, sizeof dept));
+	putchar('\n');
+}
+
+/* Returns the value of field in a history entry's changes, or NULL. */
+static const char *
+ctl_change(const Hotline__HistoryEntry *h, const char *field)
+{
+	size_t i;
+
+	for (i = 0; i < h->n_changes; i++)
+		if (h->changes[i]->field != NULL &&
+		    strcmp(h->changes[i]->field, field) == 0)
+			return h->changes[i]->value;
+	return NULL;
+}
+
+/*
+ * Finds an assisting department's part in the history: its last sign
+ * (sign_assist) and reply (reply_assist) since the ticket was last routed
+ * (dispatch, redispatch), which starts every part afresh. Sets *signed_at,
+ * *replied_at and *reply (NULL when none).
+ */
+void
+ctl_assist_progress(const Hotline__Ticket *t, const char *dept,
+    const Hotline__HistoryEntry **signed_at,
+    const Hotline__HistoryEntry **replied_at)
+{
+	const Hotline__HistoryEntry *h;
+	size_t i;
+
+	*signed_at = *replied_at = NULL;
+	for (i = 0; i < t->n_history; i++) {
+		h = t->history[i];
+		if (h->action == NULL)
+			continue;
+		if (strcmp(h->action, "dispatch") == 0 ||
+		    strcmp(h->action, "redispatch") == 0)
+			*signed_at = *replied_at = NULL;
+		if (h->department == NULL || strcmp(h->department, dept) != 0)
+			continue;
+		if (strcmp(h->action, "sign_assist") == 0)
+			*signed_at = h;
+		else if (strcmp(h->action, "reply_assist") == 0)
+			*replied_at = h;
 	}
-	puts(" (协办)");
+}
+
+/* Prints each assisting department's progress (协办进度) from the history, for the lead. */
+static void
+ctl_print_assist_progress(const Hotline__Ticket *t)
+{
+	const Hotline__HistoryEntry *sig, *rep;
+	char dept[160], when[32];
+	size_t i;
+
+	if (t->n_history == 0)
+		return;
+	for (i = 0; i < t->n_assisting_departments; i++) {
+		ctl_label(i == 0 ? CTL_T(ASSISTS_PROGRESS) : "");
+		printf("%s: ", ctl_dept(t->assisting_departments[i], dept,
+		    sizeof dept));
+		ctl_assist_progress(t, t->assisting_departments[i]->id, &sig,
+		    &rep);
+		if (rep != NULL) {
+			ctl_format_local(rep->at, "%m-%d %H:%M", when,
+			    sizeof when);
+			printf(CTL_T(ASSIST_REPLIED), when,
+			    ctl_or_dash(ctl_change(rep, "reply_result")));
+		} else if (sig != NULL) {
+			ctl_format_local(sig->at, "%m-%d %H:%M", when,
+			    sizeof when);
+			printf(CTL_T(ASSIST_SIGNED), when);
+		} else
+			fputs(CTL_T(ASSIST_WAITING), stdout);
+		putchar('\n');
+	}
 }
 
 /* Prints why a ticket waits in triage, its returns (退单) and dispute (争议件). */
@@ -306,12 +243,13 @@ static void
 ctl_print_returns(const Hotline__Ticket *t)
 {
 	if (t->triage_reason != HOTLINE__TRIAGE_REASON__TRIAGE_REASON_UNSPECIFIED)
-		ctl_field_enum("triage", ctl_triage_reasons, t->triage_reason);
-	ctl_field_count("returns", t->returns, "退单次数");
-	ctl_field_note("return reason", t->return_reason, "last 退单理由");
-	ctl_field_note("return basis", t->return_basis, "依据");
+		ctl_field_enum(CTL_T(TRIAGE), ctl_triage_reasons,
+		    t->triage_reason);
+	ctl_field_count(CTL_T(RETURNS), t->returns);
+	ctl_field_set(CTL_T(RETURN_REASON), t->return_reason);
+	ctl_field_set(CTL_T(RETURN_BASIS), t->return_basis);
 	if (t->disputed)
-		ctl_field("disputed", "yes 争议件");
+		ctl_field(CTL_T(DISPUTED), CTL_T(YES));
 }
 
 /* Prints the pending extension request (延期申请) and the approved ones. */
@@ -323,50 +261,58 @@ ctl_print_extensions(const Hotline__Ticket *t)
 
 	if (e != NULL) {
 		ctl_format_time(e->requested_at, when, sizeof when);
-		printf(CTL_LABEL "%s pending 待审批, asked by %s at %s: %s\n",
-		    "extension", ctl_or_dash(e->extension),
+		ctl_label(CTL_T(EXTENSION));
+		printf(CTL_T(PENDING_EXTENSION), ctl_or_dash(e->extension),
 		    ctl_or_dash(e->requested_by), when, ctl_or_dash(e->reason));
+		putchar('\n');
 	}
-	ctl_field_count("extensions", t->extensions, "approved 已延期");
+	ctl_field_count(CTL_T(EXTENSIONS), t->extensions);
 }
 
-/* Prints the urges (催办) and the supervision order (督办) with its answer. */
+/* Prints the urges (催办) and the supervision order (督办): text, due time, answer. */
 static void
 ctl_print_supervision(const Hotline__Ticket *t)
 {
 	const Hotline__Supervision *s = t->supervision;
-	char when[32];
+	char when[40];
 
-	ctl_field_count("urges", t->urges, "催办次数");
+	ctl_field_count(CTL_T(URGES), t->urges);
 	if (s == NULL)
 		return;
 	ctl_format_time(s->issued_at, when, sizeof when);
-	printf(CTL_LABEL "%s (督办 by %s at %s, limit %s)\n", "supervision",
-	    ctl_or_dash(s->text), ctl_or_dash(s->issued_by), when,
-	    s->limit != NULL && s->limit[0] != '\0' ? s->limit : "default");
+	ctl_label(CTL_T(SUPERVISION));
+	printf(CTL_T(SUPERVISION_BY), ctl_or_dash(s->text),
+	    ctl_or_dash(s->issued_by), when, s->limit != NULL &&
+	    s->limit[0] != '\0' ? s->limit : CTL_T(DEFAULT_LIMIT));
+	putchar('\n');
 	if (s->due_at != 0) {
 		ctl_format_local(s->due_at, "%Y-%m-%d %H:%M:%S %a", when,
 		    sizeof when);
-		printf(CTL_LABEL "%s (督办时限)%s\n", "order due", when,
-		    s->overdue ? "  督办超时 OVERDUE" : "");
+		ctl_label(CTL_T(ORDER_DUE));
+		printf("%s%s%s\n", when, s->overdue ? "  " : "",
+		    s->overdue ? CTL_T(SUPERVISION_OVERDUE) : "");
 	}
 	if (s->answer == NULL || s->answer[0] == '\0') {
-		ctl_field("answered", "not yet (待反馈)");
+		ctl_field(CTL_T(ANSWERED), CTL_T(NOT_ANSWERED));
 		return;
 	}
 	ctl_format_time(s->answered_at, when, sizeof when);
-	printf(CTL_LABEL "%s (督办反馈 at %s)\n", "answered", s->answer, when);
+	ctl_label(CTL_T(ANSWERED));
+	printf(CTL_T(ANSWERED_AT), s->answer, when);
+	putchar('\n');
 }
 
 /* Prints the reply (办结回复), a send-back's reason and a direct answer. */
 static void
 ctl_print_reply(const Hotline__Ticket *t)
 {
-	if (t->reply_result != NULL && t->reply_result[0] != '\0')
-		printf(CTL_LABEL "%s (%s)\n", "reply", t->reply_result,
-		    t->solved ? "solved 已解决" : "unsolved 未解决");
-	ctl_field_note("review note", t->review_note, "sent back 退回重办");
-	ctl_field_note("direct answer", t->direct_answer, "直接办结");
+	if (t->reply_result != NULL && t->reply_result[0] != '\0') {
+		ctl_label(CTL_T(REPLY));
+		printf("%s (%s)\n", t->reply_result, t->solved ?
+		    CTL_T(SOLVED) : CTL_T(UNSOLVED));
+	}
+	ctl_field_set(CTL_T(REVIEW_NOTE), t->review_note);
+	ctl_field_set(CTL_T(DIRECT_ANSWER), t->direct_answer);
 }
 
 /* Prints the callback (回访): result, the citizen's words and failed attempts. */
@@ -379,14 +325,14 @@ ctl_print_callback(const Hotline__Ticket *t)
 	    HOTLINE__CALLBACK_RESULT__CALLBACK_RESULT_UNSPECIFIED &&
 	    t->callback_attempts == 0)
 		return;
-	printf(CTL_LABEL "%s %s", "callback", ctl_name_en(ctl_callback_results,
-	    t->callback_result), ctl_name_zh(ctl_callback_results,
-	    t->callback_result));
+	ctl_label(CTL_T(CALLBACK));
+	fputs(t->callback_result ==
+	    HOTLINE__CALLBACK_RESULT__CALLBACK_RESULT_UNSPECIFIED ? "-" :
+	    ctl_name(ctl_callback_results, t->callback_result), stdout);
 	if (comment != NULL && comment[0] != '\0')
 		printf(": %s", comment);
 	if (t->callback_attempts > 0)
-		printf(" (%u failed attempt%s)", t->callback_attempts,
-		    t->callback_attempts == 1 ? "" : "s");
+		printf(CTL_T(FAILED_ATTEMPTS), t->callback_attempts);
 	putchar('\n');
 }
 
@@ -396,46 +342,54 @@ ctl_print_outcome(const Hotline__Ticket *t)
 {
 	size_t i;
 
-	ctl_field_count("reopens", t->reopens, "重办次数");
+	ctl_field_count(CTL_T(REOPENS), t->reopens);
 	if (t->closure != HOTLINE__CLOSURE__CLOSURE_UNSPECIFIED)
-		ctl_field_enum("closure", ctl_closures, t->closure);
-	ctl_field_note("master", t->master, "并单: follows it");
+		ctl_field_enum(CTL_T(CLOSURE), ctl_closures, t->closure);
+	if (t->master != NULL && t->master[0] != '\0') {
+		ctl_label(CTL_T(MASTER));
+		printf(CTL_T(FOLLOWS_MASTER), t->master);
+		putchar('\n');
+	}
 	if (t->n_merged > 0) {
-		printf(CTL_LABEL, "merged");
+		ctl_label(CTL_T(MERGED));
 		for (i = 0; i < t->n_merged; i++)
 			printf("%s%s", i == 0 ? "" : ", ", t->merged[i]);
-		puts(" (并单)");
+		putchar('\n');
 	}
-	if (t->exempt)
-		printf(CTL_LABEL "yes 免考核: %s\n", "exempt",
-		    ctl_or_dash(t->exempt_reason));
+	if (t->exempt) {
+		ctl_label(CTL_T(EXEMPT));
+		printf("%s: %s\n", CTL_T(YES), ctl_or_dash(t->exempt_reason));
+	}
 }
 
 /* Prints a ticket, one labelled field per line; fields of later steps only when set. */
 void
 ctl_print_ticket(const Hotline__Ticket *t)
 {
-	char cat[512];
+	char buf[512];
 
 	if (t == NULL) {
-		puts("no ticket");
+		puts(CTL_T(NO_TICKET));
 		return;
 	}
-	ctl_field("number", t->number);
-	ctl_field_enum("state", ctl_states, t->state);
+	ctl_field(CTL_T(NUMBER), t->number);
+	ctl_field_enum(CTL_T(STATE), ctl_states, t->state);
 	ctl_print_breaches(t);
-	ctl_field_enum("type", ctl_types, t->type);
-	ctl_field_enum("urgency", ctl_urgencies, t->urgency);
-	ctl_field_enum("channel", ctl_channels, t->channel);
+	ctl_field_enum(CTL_T(TYPE), ctl_types, t->type);
+	ctl_field_enum(CTL_T(URGENCY), ctl_urgencies, t->urgency);
+	ctl_field_enum(CTL_T(CHANNEL), ctl_channels, t->channel);
 	ctl_print_caller(t);
 	ctl_print_location(t);
-	ctl_field("title", t->title);
-	ctl_field("content", t->content);
-	ctl_print_department(t->lead_department);
+	ctl_field(CTL_T(TITLE), t->title);
+	ctl_field(CTL_T(CONTENT), t->content);
+	ctl_field(CTL_T(DEPARTMENT), ctl_dept(t->lead_department, buf,
+	    sizeof buf));
 	ctl_print_assists(t);
-	ctl_field("category", ctl_category(t->category, t->category_name, cat,
-	    sizeof cat));
-	printf(CTL_LABEL "%.2f\n", "confidence", t->confidence);
+	ctl_print_assist_progress(t);
+	ctl_field(CTL_T(CATEGORY), ctl_category(t->category, t->category_name,
+	    buf, sizeof buf));
+	ctl_label(CTL_T(CONFIDENCE));
+	printf("%.2f\n", t->confidence);
 	ctl_print_times(t);
 	ctl_print_deadlines(t);
 	ctl_print_returns(t);
@@ -444,19 +398,6 @@ ctl_print_ticket(const Hotline__Ticket *t)
 	ctl_print_reply(t);
 	ctl_print_callback(t);
 	ctl_print_outcome(t);
-}
-
-/* Returns the names of a history change's enum field, or NULL. */
-static const struct ctl_name *
-ctl_change_names(const char *field)
-{
-	if (strcmp(field, "closure") == 0)
-		return ctl_closures;
-	if (strcmp(field, "triage_reason") == 0)
-		return ctl_triage_reasons;
-	if (strcmp(field, "callback_result") == 0)
-		return ctl_callback_results;
-	return NULL;
 }
 
 /* Prints s, cut after max characters (UTF-8 code points) with "…". */
@@ -474,115 +415,129 @@ ctl_print_cut(const char *s, size_t max)
 	fputs(s, stdout);
 }
 
-/* Says whether s ends with suffix. */
-static int
-ctl_ends_with(const char *s, const char *suffix)
+/*
+ * Writes a changed field's value as a person reads it into out: enum
+ * names, times, a stopped clock's time left as a duration, flags as
+ * yes/no, "-" when emptied; other text is left to the caller (returns 0).
+ * Returns 1 when out holds the value, -1 when the change says nothing
+ * worth showing (a running clock's "clock_left=-1").
+ */
+int
+ctl_change_text(const char *field, const char *value, char *out,
+    size_t outlen)
 {
-	size_t n = strlen(s), m = strlen(suffix);
-
-	return n > m && strcmp(s + n - m, suffix) == 0;
-}
-
-/* Says whether a history change's field holds an instant: "*_at", the clock's dues. */
-static int
-ctl_change_is_time(const char *field)
-{
-	return ctl_ends_with(field, "_at") || ctl_ends_with(field, "_due") ||
-	    ctl_ends_with(field, "_until") || strcmp(field, "clock_base") == 0;
-}
-
-/* Prints a changed field's value: enum names, times, durations, "-" when empty. */
-static void
-ctl_print_change_value(const Hotline__FieldChange *c)
-{
-	const struct ctl_name *names = ctl_change_names(c->field);
+	const struct ctl_name *names = ctl_field_names(field);
 	unsigned long v;
-	char when[32];
 
-	if (c->value == NULL || c->value[0] == '\0')
-		fputs("-", stdout);
-	else if (names != NULL && ctl_parse_number(c->value, 255, &v) == 0)
-		fputs(ctl_name_en(names, (int)v), stdout);
-	else if (ctl_change_is_time(c->field) &&
-	    ctl_parse_number(c->value, (unsigned long)INT64_MAX, &v) == 0) {
-		ctl_format_time((int64_t)v, when, sizeof when);
-		fputs(when, stdout);
-	} else if (strcmp(c->field, "clock_left") == 0 &&
-	    ctl_parse_number(c->value, (unsigned long)INT64_MAX, &v) == 0) {
-		ctl_format_duration((int64_t)v, 0, when, sizeof when);
-		fputs(when, stdout);
-	} else
-		ctl_print_cut(c->value, CTL_CHANGE_CHARS);
+	if (strcmp(field, "clock_left") == 0) {
+		if (value == NULL || strcmp(value, "-1") == 0 ||
+		    value[0] == '\0')
+			return -1;
+		if (ctl_parse_number(value, (unsigned long)INT64_MAX, &v) == -1)
+			return 0;
+		ctl_format_duration((int64_t)v, 0, out, outlen);
+		return 1;
+	}
+	if (value == NULL || value[0] == '\0' || (ctl_field_is_time(field) &&
+	    strcmp(value, "0") == 0)) {
+		snprintf(out, outlen, "-");
+		return 1;
+	}
+	if (names != NULL && ctl_parse_number(value, 255, &v) == 0) {
+		snprintf(out, outlen, "%s", ctl_name(names, (int)v));
+		return 1;
+	}
+	if (ctl_field_is_flag(field) && (strcmp(value, "0") == 0 ||
+	    strcmp(value, "1") == 0)) {
+		snprintf(out, outlen, "%s", value[0] == '1' ? CTL_T(YES) :
+		    CTL_T(NO));
+		return 1;
+	}
+	if (ctl_field_is_time(field) &&
+	    ctl_parse_number(value, (unsigned long)INT64_MAX, &v) == 0) {
+		ctl_format_time((int64_t)v, out, outlen);
+		return 1;
+	}
+	return 0;
 }
 
-/* Prints the fields a step set as "  {dept=zjj, assists=water}"; the arrow shows the state. */
+/* Prints the fields a step set as "  {主办单位=zjj, 签收期限=…}"; the arrow shows the state. */
 static void
 ctl_print_changes(const Hotline__HistoryEntry *h)
 {
 	const Hotline__FieldChange *c;
 	size_t i, shown = 0;
+	char text[64];
+	int r;
 
 	for (i = 0; i < h->n_changes; i++) {
 		c = h->changes[i];
-		if (c->field == NULL || strcmp(c->field, "state") == 0)
+		if (c->field == NULL || strcmp(c->field, "state") == 0 ||
+		    (r = ctl_change_text(c->field, c->value, text,
+		    sizeof text)) == -1)
 			continue;
-		printf("%s%s=", shown++ == 0 ? "  {" : ", ", c->field);
-		ctl_print_change_value(c);
+		printf("%s%s=", shown++ == 0 ? "  {" : ", ",
+		    ctl_field_label(c->field));
+		if (r == 1)
+			fputs(text, stdout);
+		else
+			ctl_print_cut(c->value, CTL_CHANGE_CHARS);
 	}
 	if (shown > 0)
 		putchar('}');
 }
 
-/* Names the role of a history entry; the daemon's own steps (timers) have none. */
-static const char *
-ctl_history_role(Hotline__Role role)
+/* Prints one history entry on a line: time, who (role), step, states, department, note, fields. */
+static void
+ctl_print_history_entry(const Hotline__HistoryEntry *h)
 {
-	if (role == HOTLINE__ROLE__ROLE_UNSPECIFIED)
-		return "daemon";
-	return hl_role_name(role);
+	char when[32];
+
+	ctl_format_time(h->at, when, sizeof when);
+	printf("  %s  %s (%s)  %s  ", when, h->role ==
+	    HOTLINE__ROLE__ROLE_UNSPECIFIED ? CTL_T(DAEMON) :
+	    ctl_or_dash(h->principal), ctl_name(ctl_roles, h->role),
+	    ctl_step_name(h->action));
+	if (h->from_state != h->to_state)
+		printf("%s → ", h->from_state ==
+		    HOTLINE__TICKET_STATE__TICKET_STATE_UNSPECIFIED ? "-" :
+		    ctl_name(ctl_states, h->from_state));
+	fputs(ctl_name(ctl_states, h->to_state), stdout);
+	if (h->department != NULL && h->department[0] != '\0')
+		printf("  [%s]", h->department);
+	if (h->note != NULL && h->note[0] != '\0')
+		printf("  %s", h->note);
+	ctl_print_changes(h);
+	putchar('\n');
 }
 
 /* Prints a ticket's history, one line per entry, oldest first. */
 void
 ctl_print_history(const Hotline__Ticket *t)
 {
-	const Hotline__HistoryEntry *h;
-	char when[32];
 	size_t i;
 
 	if (t == NULL)
 		return;
-	puts("history");
-	for (i = 0; i < t->n_history; i++) {
-		h = t->history[i];
-		ctl_format_time(h->at, when, sizeof when);
-		printf("  %s  %s (%s)  %s  %s → %s", when,
-		    ctl_or_dash(h->principal), ctl_history_role(h->role),
-		    ctl_or_dash(h->action), ctl_name_en(ctl_states, h->from_state),
-		    ctl_name_en(ctl_states, h->to_state));
-		if (h->department != NULL && h->department[0] != '\0')
-			printf("  [%s]", h->department);
-		if (h->note != NULL && h->note[0] != '\0')
-			printf("  %s", h->note);
-		ctl_print_changes(h);
-		putchar('\n');
-	}
+	puts(CTL_T(HISTORY));
+	for (i = 0; i < t->n_history; i++)
+		ctl_print_history_entry(t->history[i]);
 }
 
 /* Prints one ranked suggestion. */
 static void
 ctl_print_suggestion(size_t rank, const Hotline__Suggestion *s)
 {
-	const Hotline__Department *d = s->department;
-	char cat[512];
+	char cat[512], dept[160];
 	size_t i;
 
-	printf("  %zu. %s %s  score %.2f  category %s", rank,
-	    d != NULL ? ctl_or_dash(d->id) : "-",
-	    d != NULL && d->name != NULL ? d->name : "", s->score,
+	printf("  %zu. %s  %s %.2f  %s %s", rank, ctl_dept(s->department, dept,
+	    sizeof dept), CTL_T(SCORE), s->score, CTL_T(CATEGORY),
 	    ctl_category(s->category, s->category_name, cat, sizeof cat));
+	if (s->n_matched > 0)
+		printf("  %s ", CTL_T(MATCHED));
 	for (i = 0; i < s->n_matched; i++)
-		printf("%s%s", i == 0 ? "  matched " : ", ", s->matched[i]);
+		printf("%s%s", i == 0 ? "" : ", ", s->matched[i]);
 	putchar('\n');
 }
 
@@ -595,76 +550,205 @@ ctl_print_routing(const Hotline__Routing *r)
 
 	if (r == NULL)
 		return;
-	puts(r->n_suggestions > 0 ? "suggestions" : "suggestions none");
+	puts(r->n_suggestions > 0 ? CTL_T(SUGGESTIONS) : CTL_T(NO_SUGGESTIONS));
 	for (i = 0; i < r->n_suggestions; i++)
 		ctl_print_suggestion(i + 1, r->suggestions[i]);
-	printf(CTL_LABEL "%.2f\n", "confidence", r->confidence);
+	ctl_label(CTL_T(CONFIDENCE));
+	printf("%.2f\n", r->confidence);
 	if (r->n_suggestions > 0)
 		top = r->suggestions[0]->department;
 	if (r->emergency) {
 		ctl_print_emergency(r);
 		return;
 	}
+	ctl_label(CTL_T(AUTO_DISPATCH));
 	if (r->auto_dispatch && top != NULL)
-		printf(CTL_LABEL "yes: to %s %s\n", "auto-dispatch", top->id,
-		    top->name);
+		printf(CTL_T(AUTO_YES), top->id, top->name);
 	else
-		printf(CTL_LABEL "no: to triage 待派单\n", "auto-dispatch");
+		fputs(CTL_T(AUTO_NO), stdout);
+	putchar('\n');
 }
 
-/* Prints a ticket's state, and for one in triage why it waits there. */
+/* The cells of a list line, each a column of the table. */
+enum ctl_list_cell {
+	CTL_CELL_NUMBER, CTL_CELL_STATE, CTL_CELL_TYPE, CTL_CELL_DEPT,
+	CTL_CELL_DUE, CTL_CELL_MARKS, CTL_CELL_TITLE, CTL_CELLS
+};
+
+#define CTL_CELL_LEN 256
+
+/* Writes a ticket's state, and for one in triage why it waits there. */
 static void
-ctl_print_list_state(const Hotline__Ticket *t)
+ctl_list_state(const Hotline__Ticket *t, char *out, size_t outlen)
 {
-	printf("%s %s", ctl_name_en(ctl_states, t->state),
-	    ctl_name_zh(ctl_states, t->state));
 	if (t->state == HOTLINE__TICKET_STATE__TICKET_STATE_TRIAGE &&
 	    t->triage_reason !=
 	    HOTLINE__TRIAGE_REASON__TRIAGE_REASON_UNSPECIFIED)
-		printf(" (%s %s)", ctl_name_en(ctl_triage_reasons,
-		    t->triage_reason), ctl_name_zh(ctl_triage_reasons,
-		    t->triage_reason));
+		snprintf(out, outlen, "%s(%s)", ctl_name(ctl_states, t->state),
+		    ctl_name(ctl_triage_reasons, t->triage_reason));
+	else
+		snprintf(out, outlen, "%s", ctl_name(ctl_states, t->state));
 }
 
-/* Prints a list of tickets, one per line. */
+/* Appends a mark to a list line's marks cell. */
+static void
+ctl_mark(char *out, size_t outlen, const char *mark)
+{
+	size_t n = strlen(out);
+
+	if (n < outlen)
+		snprintf(out + n, outlen - n, "%s%s", n > 0 ? " " : "", mark);
+}
+
+/*
+ * Writes the marks of a list line: 催办 (with the count past one), 督办 with
+ * its due time until answered, 重办, 免考核, 争议.
+ */
+void
+ctl_list_marks(const Hotline__Ticket *t, char *out, size_t outlen)
+{
+	const Hotline__Supervision *s = t->supervision;
+	char mark[64], when[16];
+
+	out[0] = '\0';
+	if (t->urges > 1) {
+		snprintf(mark, sizeof mark, "%s×%u", CTL_T(MARK_URGED), t->urges);
+		ctl_mark(out, outlen, mark);
+	} else if (t->urges == 1)
+		ctl_mark(out, outlen, CTL_T(MARK_URGED));
+	if (s != NULL && (s->answer == NULL || s->answer[0] == '\0') &&
+	    s->due_at != 0) {
+		ctl_format_local(s->due_at, "%m-%d %H:%M", when, sizeof when);
+		snprintf(mark, sizeof mark, "%s(%s %s)", CTL_T(MARK_SUPERVISED),
+		    CTL_T(DUE), when);
+		ctl_mark(out, outlen, mark);
+	} else if (s != NULL)
+		ctl_mark(out, outlen, CTL_T(MARK_SUPERVISED));
+	if (t->reopens > 0)
+		ctl_mark(out, outlen, CTL_T(MARK_REOPENED));
+	if (t->exempt)
+		ctl_mark(out, outlen, CTL_T(MARK_EXEMPT));
+	if (t->disputed)
+		ctl_mark(out, outlen, CTL_T(MARK_DISPUTED));
+}
+
+/* Fills the cells of a ticket's list line. */
+static void
+ctl_list_cells(const Hotline__Ticket *t, char cells[CTL_CELLS][CTL_CELL_LEN])
+{
+	snprintf(cells[CTL_CELL_NUMBER], CTL_CELL_LEN, "%s",
+	    ctl_or_dash(t->number));
+	ctl_list_state(t, cells[CTL_CELL_STATE], CTL_CELL_LEN);
+	snprintf(cells[CTL_CELL_TYPE], CTL_CELL_LEN, "%s",
+	    ctl_name(ctl_types, t->type));
+	snprintf(cells[CTL_CELL_DEPT], CTL_CELL_LEN, "%s",
+	    t->lead_department != NULL ?
+	    ctl_or_dash(t->lead_department->id) : "-");
+	ctl_list_due(t, cells[CTL_CELL_DUE], CTL_CELL_LEN);
+	ctl_list_marks(t, cells[CTL_CELL_MARKS], CTL_CELL_LEN);
+	snprintf(cells[CTL_CELL_TITLE], CTL_CELL_LEN, "%s",
+	    ctl_or_dash(t->title));
+}
+
+/*
+ * Prints a list of tickets as a table aligned by display width: number,
+ * state, type, lead department, the deadline that matters now with the time
+ * left and 黄灯/红灯, marks (催办, 督办, 重办, 免考核, 争议), title.
+ */
 void
 ctl_print_list(const Hotline__TicketList *list)
 {
-	const Hotline__Ticket *t;
-	char when[32];
-	size_t i;
+	char (*cells)[CTL_CELLS][CTL_CELL_LEN];
+	size_t width[CTL_CELLS] = { 0 }, i, c, w;
 
 	if (list->n_tickets == 0)
-		puts("no tickets");
-	for (i = 0; i < list->n_tickets; i++) {
-		t = list->tickets[i];
-		ctl_format_time(t->created_at, when, sizeof when);
-		printf("%s  ", t->number);
-		ctl_print_list_state(t);
-		printf("  %s  %s %s  %s  ", when,
-		    ctl_name_en(ctl_types, t->type),
-		    ctl_name_zh(ctl_types, t->type),
-		    t->lead_department != NULL ?
-		    ctl_or_dash(t->lead_department->id) : "-");
-		ctl_print_due_marker(t);
-		printf("%s\n", t->title);
+		puts(CTL_T(NO_TICKETS));
+	cells = list->n_tickets > 0 ? calloc(list->n_tickets,
+	    sizeof *cells) : NULL;
+	if (cells == NULL && list->n_tickets > 0)
+		fputs("hotlinectl: out of memory\n", stderr);
+	for (i = 0; cells != NULL && i < list->n_tickets; i++) {
+		ctl_list_cells(list->tickets[i], cells[i]);
+		for (c = 0; c < CTL_CELLS; c++)
+			if ((w = ctl_display_width(cells[i][c])) > width[c])
+				width[c] = w;
 	}
+	for (i = 0; cells != NULL && i < list->n_tickets; i++) {
+		for (c = 0; c < CTL_CELL_TITLE; c++) {
+			if (width[c] == 0)
+				continue;
+			ctl_print_padded(stdout, cells[i][c], width[c], 0);
+			fputs("  ", stdout);
+		}
+		puts(cells[i][CTL_CELL_TITLE]);
+	}
+	free(cells);
 	if (list->truncated)
-		puts("(more tickets match: raise --limit)");
+		puts(CTL_T(MORE_TICKETS));
 }
 
-/* Prints a pushed event on one line: id, kind, number, state, actor, title. */
+/*
+ * Returns the kind an event shows as. The daemon tells a department that
+ * returned a ticket (退单) with TAKEN_AWAY, as for a re-dispatch: it shows
+ * as RETURNED when the ticket waits in triage as returned, or when the
+ * event's note is the ticket's last return reason (a replay after the
+ * ticket moved on).
+ */
+static int
+ctl_event_kind(const Hotline__Event *ev)
+{
+	const Hotline__Ticket *t = ev->ticket;
+
+	if (ev->kind != HOTLINE__EVENT_KIND__EVENT_KIND_TAKEN_AWAY || t == NULL)
+		return ev->kind;
+	if (t->state == HOTLINE__TICKET_STATE__TICKET_STATE_TRIAGE &&
+	    t->triage_reason == HOTLINE__TRIAGE_REASON__TRIAGE_REASON_RETURNED)
+		return HOTLINE__EVENT_KIND__EVENT_KIND_RETURNED;
+	if (ev->note != NULL && ev->note[0] != '\0' &&
+	    t->return_reason != NULL && strcmp(ev->note, t->return_reason) == 0)
+		return HOTLINE__EVENT_KIND__EVENT_KIND_RETURNED;
+	return ev->kind;
+}
+
+/* Prints what an event says beyond its kind: an order's text and due time, a return's reason. */
+static void
+ctl_print_event_text(const Hotline__Event *ev, int kind)
+{
+	const Hotline__Ticket *t = ev->ticket;
+	const Hotline__Supervision *s = t != NULL ? t->supervision : NULL;
+	char when[16];
+
+	if (kind == HOTLINE__EVENT_KIND__EVENT_KIND_SUPERVISED && s != NULL) {
+		ctl_format_local(s->due_at, "%m-%d %H:%M", when, sizeof when);
+		printf("  「%s」 %s %s", ctl_or_dash(s->text), CTL_T(DUE), when);
+	} else if (ev->note != NULL && ev->note[0] != '\0')
+		printf("  「%s」", ev->note);
+	else if (kind == HOTLINE__EVENT_KIND__EVENT_KIND_RETURNED &&
+	    t != NULL && t->return_reason != NULL && t->return_reason[0] != '\0')
+		printf("  「%s」", t->return_reason);
+}
+
+/* Prints a pushed event on one line: local time, kind, number, state, actor, title, text. */
 void
 ctl_print_event(const Hotline__Event *ev)
 {
 	const Hotline__Ticket *t = ev->ticket;
-	int state = t != NULL ? (int)t->state : 0;
+	int kind = ctl_event_kind(ev);
+	char when[32];
 
-	printf("%s  %s %s  %s  %s %s  by %s  %s\n", ctl_or_dash(ev->id),
-	    ctl_name_en(ctl_event_kinds, ev->kind),
-	    ctl_name_zh(ctl_event_kinds, ev->kind), ctl_or_dash(ev->number),
-	    ctl_name_en(ctl_states, state), ctl_name_zh(ctl_states, state),
-	    ctl_or_dash(ev->actor), t != NULL ? ctl_or_dash(t->title) : "-");
+	ctl_format_time(ev->at, when, sizeof when);
+	printf("%s  %s  %s", when, ctl_name(ctl_event_kinds, kind),
+	    ctl_or_dash(ev->number));
+	if (t != NULL)
+		printf("  %s", ctl_name(ctl_states, t->state));
+	if (ev->actor != NULL && ev->actor[0] != '\0') {
+		fputs("  ", stdout);
+		printf(CTL_T(BY), ev->actor);
+	}
+	if (t != NULL && t->title != NULL && t->title[0] != '\0')
+		printf("  %s", t->title);
+	ctl_print_event_text(ev, kind);
+	putchar('\n');
 }
 
 /* Prints the ticket of a TicketReply (show without history, sign, reply). */

@@ -97,10 +97,10 @@ ctl_report_totals(const Hotline__Counters *c)
 	const struct ctl_counter *k;
 	int n = 0;
 
-	puts("全市合计 city totals");
+	puts(CTL_T(S_CITY_TOTALS));
 	for (k = ctl_counters; k->en != NULL; k++, n++)
 		printf("%s%s %llu", n == 0 ? "  " : n % CTL_TOTALS_PER_LINE == 0 ?
-		    ",\n  " : ", ", k->zh,
+		    ",\n  " : ", ", ctl_lang == CTL_LANG_EN ? k->en : k->zh,
 		    (unsigned long long)ctl_counter_at(c, k->offset));
 	putchar('\n');
 }
@@ -111,18 +111,20 @@ ctl_report_table(const struct ctl_report *rep)
 {
 	const Hotline__ScorecardReply *r = rep->ranking->scorecards;
 
-	printf("12345 热线 %s %s (%s – %s)\n\n", r->period,
+	printf(CTL_T(S_REPORT_TITLE), r->period, ctl_lang == CTL_LANG_EN ? "" :
 	    ctl_report_name(r->period), r->from, r->to);
+	fputs("\n\n", stdout);
 	ctl_print_ranking(r);
 	putchar('\n');
 	ctl_report_totals(r->total);
-	fputs("超时 ", stdout);
 	ctl_print_breach_totals(rep->breaches->breach_list);
-	printf("\n高频诉求 top categories 类别 (%llu registered)\n",
+	putchar('\n');
+	printf(CTL_T(S_TOP_CATEGORIES),
 	    (unsigned long long)rep->categories->hot_list->total_registered);
-	ctl_print_hot_items(rep->categories->hot_list, "categories");
-	puts("高频诉求 top districts 区域");
-	ctl_print_hot_items(rep->districts->hot_list, "districts");
+	putchar('\n');
+	ctl_print_hot_items(rep->categories->hot_list);
+	puts(CTL_T(S_TOP_DISTRICTS));
+	ctl_print_hot_items(rep->districts->hot_list);
 }
 
 /* Returns a message's JSON member key (a new reference), or NULL. */
@@ -217,21 +219,28 @@ ctl_report_write_csv(const char *path, const Hotline__ScorecardReply *r)
 		return CTL_EXIT_FAILURE;
 	}
 	if (f != stdout)
-		fprintf(stderr, "wrote %s: %zu departments\n", path,
-		    r->n_departments);
+	{
+		fprintf(stderr, CTL_T(S_WROTE), path, r->n_departments);
+		fputc('\n', stderr);
+	}
 	return CTL_EXIT_OK;
 }
 
-/* Writes the CSV (unless it goes to stdout, then only it) and prints the table or JSON. */
+/*
+ * Writes the CSV to csv (NULL: none; "-": standard output, then only it)
+ * and prints the table or JSON.
+ */
 static int
 ctl_report_output(const struct ctl *ctl, const struct ctl_report *rep,
     const char *csv)
 {
 	int rc;
 
-	rc = ctl_report_write_csv(csv, rep->ranking->scorecards);
-	if (rc != 0 || strcmp(csv, "-") == 0)
-		return rc;
+	if (csv != NULL) {
+		rc = ctl_report_write_csv(csv, rep->ranking->scorecards);
+		if (rc != 0 || strcmp(csv, "-") == 0)
+			return rc;
+	}
 	if (ctl->json)
 		return ctl_report_print_json(rep);
 	ctl_report_table(rep);
@@ -241,7 +250,8 @@ ctl_report_output(const struct ctl *ctl, const struct ctl_report *rep,
 /*
  * report [--period P] [--csv FILE] [--json]: the period report. Writes the
  * CSV to FILE (default hotline-report-<period>.csv; "-": standard output,
- * instead of the table) and prints the table, or JSON with --json.
+ * instead of the table) and prints the table; with --json (or -j) prints
+ * only JSON and writes a CSV only to a FILE given.
  */
 int
 ctl_report(struct ctl *ctl, int argc, char **argv)
@@ -265,8 +275,10 @@ ctl_report(struct ctl *ctl, int argc, char **argv)
 	if (period == NULL) {
 		ctl_default_period(time(NULL), month, sizeof month);
 		period = month;
-	}
-	if (csv == NULL) {
+	} else if (ctl_relative_period(period, time(NULL), month,
+	    sizeof month))
+		period = month;
+	if (csv == NULL && !ctl->json) {
 		snprintf(path, sizeof path, "hotline-report-%s.csv", period);
 		csv = path;
 	}

@@ -138,17 +138,17 @@ ctl_format_hours(double hours, uint64_t count, const char *none, char *out,
 /*
  * Formats a deadline's margin in working hours (> 0 early or left, < 0
  * late) as "early by 2.0 wh", "late by 3.5 wh" or, not met yet, "2.0 wh
- * left".
+ * left" (in Chinese: 提前, 超时, 剩 … 工作小时).
  */
 void
 ctl_format_margin(double hours, int met, char *out, size_t outlen)
 {
 	if (hours < 0)
-		snprintf(out, outlen, "late by %.1f wh", -hours);
+		snprintf(out, outlen, CTL_T(S_LATE_BY), -hours);
 	else if (met)
-		snprintf(out, outlen, "early by %.1f wh", hours);
+		snprintf(out, outlen, CTL_T(S_EARLY_BY), hours);
 	else
-		snprintf(out, outlen, "%.1f wh left", hours);
+		snprintf(out, outlen, CTL_T(S_LEFT_WH), hours);
 }
 
 /* Writes the month of now in Beijing time, "2026-11": the default period. */
@@ -161,6 +161,83 @@ ctl_default_period(time_t now, char *out, size_t outlen)
 	if (gmtime_r(&t, &tm) == NULL ||
 	    strftime(out, outlen, "%Y-%m", &tm) == 0)
 		snprintf(out, outlen, "%s", "");
+}
+
+/* The relative periods, by their English and Chinese words. */
+static const struct {
+	const char *en;
+	const char *zh;
+	char unit;		/* d(ay), w(eek), m(onth), q(uarter), y(ear) */
+	int back;		/* 1: the one before */
+} ctl_relative[] = {
+	{ .en = "today", .zh = "今天", .unit = 'd', .back = 0 },
+	{ .en = "yesterday", .zh = "昨天", .unit = 'd', .back = 1 },
+	{ .en = "this-week", .zh = "本周", .unit = 'w', .back = 0 },
+	{ .en = "last-week", .zh = "上周", .unit = 'w', .back = 1 },
+	{ .en = "this-month", .zh = "本月", .unit = 'm', .back = 0 },
+	{ .en = "last-month", .zh = "上月", .unit = 'm', .back = 1 },
+	{ .en = "this-quarter", .zh = "本季度", .unit = 'q', .back = 0 },
+	{ .en = "last-quarter", .zh = "上季度", .unit = 'q', .back = 1 },
+	{ .en = "this-year", .zh = "今年", .unit = 'y', .back = 0 },
+	{ .en = "last-year", .zh = "去年", .unit = 'y', .back = 1 },
+};
+
+/*
+ * Writes the period a relative word names at now, Beijing time, as the
+ * daemon takes periods: today "2026-12-07", this-week "2026-W49" (ISO),
+ * this-month "2026-12", this-quarter "2026-Q4", this-year "2026", and the
+ * one before with last- (yesterday for a day); the Chinese words 今天, 本周,
+ * 本月, 上月, 本季度, 上季度, 今年, 去年 too. Returns 1 when name was one, else 0
+ * (out untouched).
+ */
+int
+ctl_relative_period(const char *name, time_t now, char *out, size_t outlen)
+{
+	time_t t = now + CTL_UTC_OFFSET;
+	struct tm tm;
+	size_t i;
+	int y, m;
+
+	for (i = 0; i < sizeof ctl_relative / sizeof ctl_relative[0]; i++)
+		if (strcmp(name, ctl_relative[i].en) == 0 ||
+		    strcmp(name, ctl_relative[i].zh) == 0)
+			break;
+	if (i == sizeof ctl_relative / sizeof ctl_relative[0])
+		return 0;
+	if (ctl_relative[i].unit == 'd' || ctl_relative[i].unit == 'w')
+		t -= (time_t)ctl_relative[i].back *
+		    (ctl_relative[i].unit == 'd' ? 86400 : 7 * 86400);
+	if (gmtime_r(&t, &tm) == NULL)
+		return 0;
+	y = tm.tm_year + 1900;
+	m = tm.tm_mon;			/* 0..11 */
+	switch (ctl_relative[i].unit) {
+	case 'd':
+		strftime(out, outlen, "%Y-%m-%d", &tm);
+		break;
+	case 'w':
+		strftime(out, outlen, "%G-W%V", &tm);
+		break;
+	case 'm':
+		m -= ctl_relative[i].back;
+		if (m < 0) {
+			m += 12;
+			y--;
+		}
+		snprintf(out, outlen, "%04d-%02d", y, m + 1);
+		break;
+	case 'q':
+		m = m / 3 - ctl_relative[i].back;
+		if (m < 0) {
+			m += 4;
+			y--;
+		}
+		snprintf(out, outlen, "%04d-Q%d", y, m + 1);
+		break;
+	default:
+		snprintf(out, outlen, "%04d", y - ctl_relative[i].back);
+	}
+	return 1;
 }
 
 /*
@@ -187,14 +264,29 @@ ctl_report_name(const char *period)
 	return "通报";
 }
 
-/* Says whether code point u takes two columns (CJK, Hangul, full-width forms). */
-static int
-ctl_wide(unsigned long u)
+/*
+ * Returns the columns code point u takes on a terminal, as glibc's
+ * wcwidth(3) does in a UTF-8 locale for the text hotlinectl prints: 2 for
+ * East Asian Wide and Fullwidth (CJK, Hangul, full-width forms, the common
+ * emoji), 0 for combining marks and zero-width spaces, 1 otherwise (East
+ * Asian Ambiguous, such as "—", counts 1, as wcwidth says). Checked against
+ * wcwidth by test-ctl-i18n.
+ */
+int
+ctl_char_width(unsigned long u)
 {
-	return (u >= 0x1100 && u <= 0x115f) || (u >= 0x2e80 && u <= 0xa4cf) ||
+	if ((u >= 0x300 && u <= 0x36f) || (u >= 0x200b && u <= 0x200f) ||
+	    (u >= 0xfe00 && u <= 0xfe0f) || u == 0xfeff)
+		return 0;
+	if ((u >= 0x1100 && u <= 0x115f) || (u >= 0x2e80 && u <= 0x303e) ||
+	    (u >= 0x3041 && u <= 0x33ff) || (u >= 0x3400 && u <= 0x4dbf) ||
+	    (u >= 0x4e00 && u <= 0x9fff) || (u >= 0xa000 && u <= 0xa4cf) ||
 	    (u >= 0xac00 && u <= 0xd7a3) || (u >= 0xf900 && u <= 0xfaff) ||
 	    (u >= 0xfe30 && u <= 0xfe4f) || (u >= 0xff00 && u <= 0xff60) ||
-	    (u >= 0xffe0 && u <= 0xffe6) || (u >= 0x20000 && u <= 0x3fffd);
+	    (u >= 0xffe0 && u <= 0xffe6) || (u >= 0x1f300 && u <= 0x1f64f) ||
+	    (u >= 0x1f900 && u <= 0x1f9ff) || (u >= 0x20000 && u <= 0x3fffd))
+		return 2;
+	return 1;
 }
 
 /* Decodes the UTF-8 sequence at *s (leniently) and moves past it; returns the code point. */
@@ -211,7 +303,7 @@ ctl_utf8_next(const unsigned char **s)
 	return u;
 }
 
-/* Returns how many terminal columns s takes: two for each wide character. */
+/* Returns how many terminal columns s takes (ctl_char_width of each character). */
 size_t
 ctl_display_width(const char *s)
 {
@@ -219,7 +311,7 @@ ctl_display_width(const char *s)
 	size_t w = 0;
 
 	while (*p != '\0')
-		w += ctl_wide(ctl_utf8_next(&p)) ? 2 : 1;
+		w += (size_t)ctl_char_width(ctl_utf8_next(&p));
 	return w;
 }
 

@@ -32,11 +32,15 @@ ctl_deadline_kind(const char *kind)
 	return i;
 }
 
-/* Returns the Chinese name of a deadline kind ("sign": 签收), or "" if unknown. */
+/* Names a deadline kind in the language in force ("sign": 签收); an unknown one as sent. */
 static const char *
-ctl_deadline_zh(const char *kind)
+ctl_deadline_name(const char *kind)
 {
-	return ctl_deadline_kinds[ctl_deadline_kind(kind)].zh;
+	size_t i = ctl_deadline_kind(kind);
+
+	if (ctl_lang == CTL_LANG_EN || ctl_deadline_kinds[i].en == NULL)
+		return kind;
+	return ctl_deadline_kinds[i].zh;
 }
 
 /* Returns the Chinese name of a breach kind ("sign": 签收超时), or "超时" if unknown. */
@@ -50,7 +54,15 @@ ctl_breach_kind_zh(const char *kind)
 static void
 ctl_print_period(const char *period, const char *from, const char *to)
 {
-	printf("%s (%s – %s)", period, from, to);
+	printf(ctl_lang == CTL_LANG_EN ? "%s (%s – %s)" : "%s（%s – %s）",
+	    period, from, to);
+}
+
+/* Returns a counter's or an indicator's name in the language in force. */
+static const char *
+ctl_stat_name(const char *en, const char *zh)
+{
+	return ctl_lang == CTL_LANG_EN ? en : zh;
 }
 
 /* Writes a department as "住建局 zjj" (or its id alone without a name). */
@@ -65,14 +77,13 @@ ctl_dept_label(const Hotline__Department *d, char *out, size_t outlen)
 		snprintf(out, outlen, "%s", d->id);
 }
 
-/* Prints "  中文名  english_name  value unit" in columns. */
+/* Prints "  name  value unit" in columns, the name in the language in force. */
 static void
 ctl_print_stat_line(const char *zh, const char *en, const char *value,
     const char *unit)
 {
 	fputs("  ", stdout);
-	ctl_print_padded(stdout, zh, 14, 0);
-	ctl_print_padded(stdout, en, 30, 0);
+	ctl_print_padded(stdout, ctl_stat_name(en, zh), 30, 0);
 	printf("%s%s\n", value, unit);
 }
 
@@ -83,7 +94,7 @@ ctl_print_indicators(const Hotline__DepartmentScore *s)
 	const struct ctl_indicator *k;
 	char v[64];
 
-	puts("indicators 考核指标");
+	puts(CTL_T(S_INDICATORS));
 	for (k = ctl_indicators; k->en != NULL; k++) {
 		ctl_format_rate(ctl_rate_at(s->indicators, k->offset), v,
 		    sizeof v);
@@ -92,11 +103,13 @@ ctl_print_indicators(const Hotline__DepartmentScore *s)
 	ctl_format_hours(s->indicators != NULL ?
 	    s->indicators->avg_sign_hours : 0, s->counters != NULL ?
 	    s->counters->signed_ : 0, CTL_DASH, v, sizeof v);
-	ctl_print_stat_line("平均签收时长", "avg_sign", v, " working hours");
+	ctl_print_stat_line(CTL_T(S_AVG_SIGN), CTL_T(S_AVG_SIGN), v,
+	    CTL_T(S_WORKING_HOURS));
 	ctl_format_hours(s->indicators != NULL ?
 	    s->indicators->avg_complete_hours : 0, s->counters != NULL ?
 	    s->counters->completed : 0, CTL_DASH, v, sizeof v);
-	ctl_print_stat_line("平均办结时长", "avg_complete", v, " working hours");
+	ctl_print_stat_line(CTL_T(S_AVG_COMPLETE), CTL_T(S_AVG_COMPLETE), v,
+	    CTL_T(S_WORKING_HOURS));
 }
 
 /* Prints a department's counters (not the city-wide ones), one per line with its Chinese name. */
@@ -106,7 +119,7 @@ ctl_print_counters(const Hotline__Counters *c)
 	const struct ctl_counter *k;
 	char v[32];
 
-	puts("counters 计数");
+	puts(CTL_T(S_COUNTERS));
 	for (k = ctl_counters; k->en != NULL; k++) {
 		if (k->city)
 			continue;
@@ -122,24 +135,27 @@ ctl_print_weights(const Hotline__ScorecardReply *r)
 {
 	const struct ctl_indicator *k;
 
-	fputs("weights 权重 ", stdout);
+	fputs(CTL_T(S_WEIGHTS), stdout);
 	for (k = ctl_indicators; k->en != NULL; k++)
-		printf("%s%s %g", k == ctl_indicators ? "" : ", ", k->weight_zh,
+		printf("%s%s %g", k == ctl_indicators ? "" :
+		    ctl_lang == CTL_LANG_EN ? ", " : "，",
+		    ctl_stat_name(k->en, k->weight_zh),
 		    ctl_indicator_weight(r->weights, k));
-	printf("; ranked with at least %u received (派单)\n", r->min_tickets);
+	printf(CTL_T(S_WEIGHTS_MIN), r->min_tickets);
+	putchar('\n');
 }
 
 /* Prints one department's rank line: its rank, or why it has none. */
 static void
 ctl_print_rank(const Hotline__DepartmentScore *s, uint32_t min_tickets)
 {
+	ctl_label(CTL_T(S_RANK));
 	if (s->too_few)
-		printf(CTL_LABEL "too few tickets 样本不足 (%llu received, %u "
-		    "needed): not ranked\n", "rank",
-		    (unsigned long long)(s->counters != NULL ?
-		    s->counters->received : 0), min_tickets);
+		printf(CTL_T(S_TOO_FEW_LINE), (unsigned long long)(s->counters !=
+		    NULL ? s->counters->received : 0), min_tickets);
 	else
-		printf(CTL_LABEL "%u\n", "rank", s->rank);
+		printf("%u", s->rank);
+	putchar('\n');
 }
 
 /* Prints one department's scorecard. */
@@ -150,12 +166,14 @@ ctl_print_scorecard(const Hotline__ScorecardReply *r,
 	char dept[160];
 
 	ctl_dept_label(s->department, dept, sizeof dept);
-	printf(CTL_LABEL "%s\n", "department", dept);
-	printf(CTL_LABEL, "period");
+	ctl_label(CTL_T(S_DEPARTMENT));
+	printf("%s\n", dept);
+	ctl_label(CTL_T(S_PERIOD));
 	ctl_print_period(r->period, r->from, r->to);
 	putchar('\n');
 	ctl_print_rank(s, r->min_tickets);
-	printf(CTL_LABEL "%.1f\n", "score", s->score);
+	ctl_label(CTL_T(S_SCORE));
+	printf("%.1f\n", s->score);
 	ctl_print_indicators(s);
 	ctl_print_counters(s->counters);
 	ctl_print_weights(r);
@@ -168,7 +186,7 @@ ctl_text_scorecard(const Hotline__Envelope *reply)
 	const Hotline__ScorecardReply *r = reply->scorecards;
 
 	if (r->n_departments == 0) {
-		puts("no such department in the answer");
+		puts(CTL_T(S_NO_SUCH_DEPT));
 		return;
 	}
 	ctl_print_scorecard(r, r->departments[0]);
@@ -195,16 +213,17 @@ ctl_print_ranking_header(size_t dept_width)
 {
 	const struct ctl_indicator *k;
 
-	ctl_print_padded(stdout, "排名", 4, 1);
+	ctl_print_padded(stdout, CTL_T(S_RANK), 4, 1);
 	fputs("  ", stdout);
-	ctl_print_padded(stdout, "单位", dept_width, 0);
-	ctl_print_padded(stdout, "得分", 7, 1);
+	ctl_print_padded(stdout, CTL_T(S_DEPARTMENT), dept_width, 0);
+	ctl_print_padded(stdout, CTL_T(S_SCORE), 7, 1);
 	for (k = ctl_indicators; k->en != NULL; k++) {
 		fputs("  ", stdout);
-		ctl_print_padded(stdout, k->zh, CTL_RATE_COLUMN, 1);
+		ctl_print_padded(stdout, ctl_stat_name(k->en, k->zh),
+		    CTL_RATE_COLUMN + (ctl_lang == CTL_LANG_EN ? 2 : 0), 1);
 	}
 	fputs("  ", stdout);
-	ctl_print_padded(stdout, "派单", 6, 1);
+	ctl_print_padded(stdout, CTL_T(S_RECEIVED), 8, 1);
 	putchar('\n');
 }
 
@@ -229,10 +248,12 @@ ctl_print_ranking_row(const Hotline__DepartmentScore *s, size_t dept_width)
 		ctl_format_percent(ctl_rate_at(s->indicators, k->offset), v,
 		    sizeof v);
 		fputs("  ", stdout);
-		ctl_print_padded(stdout, v, CTL_RATE_COLUMN, 1);
+		ctl_print_padded(stdout, v, CTL_RATE_COLUMN +
+		    (ctl_lang == CTL_LANG_EN ? 2 : 0), 1);
 	}
-	printf("  %6llu%s\n", (unsigned long long)(s->counters != NULL ?
-	    s->counters->received : 0), s->too_few ? "  样本不足 too few" : "");
+	printf("  %8llu%s%s\n", (unsigned long long)(s->counters != NULL ?
+	    s->counters->received : 0), s->too_few ? "  " : "", s->too_few ?
+	    CTL_T(S_TOO_FEW) : "");
 }
 
 /* Prints the rows of the ranked (too_few 0) or the too-few (1) departments; returns how many. */
@@ -245,9 +266,10 @@ ctl_print_ranking_rows(const Hotline__ScorecardReply *r, int too_few,
 	for (i = 0; i < r->n_departments; i++) {
 		if (!r->departments[i]->too_few != !too_few)
 			continue;
-		if (too_few && n == 0)
-			printf("not ranked: fewer than %u received (样本不足，"
-			    "不参与排名)\n", r->min_tickets);
+		if (too_few && n == 0) {
+			printf(CTL_T(S_NOT_RANKED), r->min_tickets);
+			putchar('\n');
+		}
 		ctl_print_ranking_row(r->departments[i], dept_width);
 		n++;
 	}
@@ -261,7 +283,7 @@ ctl_print_ranking(const Hotline__ScorecardReply *r)
 	size_t w = ctl_dept_width(r);
 
 	if (r->n_departments == 0) {
-		puts("no departments");
+		puts(CTL_T(S_NO_DEPARTMENTS));
 		return;
 	}
 	ctl_print_ranking_header(w);
@@ -276,30 +298,42 @@ ctl_text_ranking(const Hotline__Envelope *reply)
 {
 	const Hotline__ScorecardReply *r = reply->scorecards;
 
-	fputs("ranking 排名 ", stdout);
+	fputs(CTL_T(S_RANKING), stdout);
 	ctl_print_period(r->period, r->from, r->to);
 	putchar('\n');
 	ctl_print_ranking(r);
 }
 
-/* Prints the items of a HotReply, one per line, most first; what names them. */
+/* Writes a hot item's label: "key name" (a category's code, then its names), or the key. */
+static void
+ctl_hot_label(const Hotline__HotItem *it, char *out, size_t outlen)
+{
+	if (it->name[0] != '\0' && strcmp(it->name, it->key) != 0)
+		snprintf(out, outlen, "%s %s", it->key, it->name);
+	else
+		snprintf(out, outlen, "%s", it->key);
+}
+
+/* Prints the items of a HotReply, one per line, most first, aligned by display width. */
 void
-ctl_print_hot_items(const Hotline__HotReply *r, const char *what)
+ctl_print_hot_items(const Hotline__HotReply *r)
 {
 	const Hotline__HotItem *it;
 	char label[300];
-	size_t i;
+	size_t i, w, width = 0;
 
 	if (r->n_items == 0)
-		printf("  no %s\n", what);
+		printf("  %s\n", CTL_T(S_NONE));
+	for (i = 0; i < r->n_items; i++) {
+		ctl_hot_label(r->items[i], label, sizeof label);
+		if ((w = ctl_display_width(label)) > width)
+			width = w;
+	}
 	for (i = 0; i < r->n_items; i++) {
 		it = r->items[i];
-		if (it->name[0] != '\0' && strcmp(it->name, it->key) != 0)
-			snprintf(label, sizeof label, "%s %s", it->name, it->key);
-		else
-			snprintf(label, sizeof label, "%s", it->key);
+		ctl_hot_label(it, label, sizeof label);
 		printf("  %3zu  ", i + 1);
-		ctl_print_padded(stdout, label, 24, 0);
+		ctl_print_padded(stdout, label, width, 0);
 		printf("  %6llu  %5.1f%%\n", (unsigned long long)(it->counters !=
 		    NULL ? it->counters->registered : 0), it->share * 100);
 	}
@@ -309,30 +343,30 @@ ctl_print_hot_items(const Hotline__HotReply *r, const char *what)
 static void
 ctl_print_hot(const Hotline__HotReply *r, const char *what)
 {
-	printf("高频诉求 hot %s ", what);
-	ctl_print_period(r->period, r->from, r->to);
-	printf(": %llu registered (受理)\n",
+	printf(CTL_T(S_HOT), what, r->period, r->from, r->to,
 	    (unsigned long long)r->total_registered);
-	ctl_print_hot_items(r, what);
+	putchar('\n');
+	ctl_print_hot_items(r);
 }
 
 /* Prints a HotReply by category (hot --by category). */
 void
 ctl_text_hot_categories(const Hotline__Envelope *reply)
 {
-	ctl_print_hot(reply->hot_list, "categories 类别");
+	ctl_print_hot(reply->hot_list, CTL_T(S_BY_CATEGORY));
 }
 
 /* Prints a HotReply by district (hot --by district). */
 void
 ctl_text_hot_districts(const Hotline__Envelope *reply)
 {
-	ctl_print_hot(reply->hot_list, "districts 区域");
+	ctl_print_hot(reply->hot_list, CTL_T(S_BY_DISTRICT));
 }
 
-/* Prints one overdue (or 预警) ticket on a line. */
+/* Prints one overdue (or 预警) ticket on a line, its department and deadline padded to the widths given. */
 static void
-ctl_print_overdue_ticket(const Hotline__OverdueTicket *o)
+ctl_print_overdue_ticket(const Hotline__OverdueTicket *o, size_t dept_width,
+    size_t kind_width)
 {
 	const Hotline__Ticket *t = o->ticket;
 	char due[32], dept[160];
@@ -340,12 +374,17 @@ ctl_print_overdue_ticket(const Hotline__OverdueTicket *o)
 	ctl_format_local(o->due_at, "%Y-%m-%d %H:%M", due, sizeof due);
 	ctl_dept_label(t != NULL ? t->lead_department : NULL, dept,
 	    sizeof dept);
-	printf("%s  %s  %s %s  due %s  ", t != NULL ? t->number : "-", dept,
-	    ctl_deadline_zh(o->deadline), o->deadline, due);
+	printf("%s  ", t != NULL ? t->number : "-");
+	ctl_print_padded(stdout, dept, dept_width, 0);
+	fputs("  ", stdout);
+	ctl_print_padded(stdout, ctl_deadline_name(o->deadline), kind_width, 0);
+	fputs("  ", stdout);
+	printf(CTL_T(S_DUE_AT), due);
+	fputs("  ", stdout);
 	if (o->late_hours >= 0)
-		printf("%.1f wh late", o->late_hours);
+		printf(CTL_T(S_WH_LATE), o->late_hours);
 	else
-		printf("due in %.1f wh", -o->late_hours);
+		printf(CTL_T(S_WH_LEFT), -o->late_hours);
 	printf("  %s\n", t != NULL ? t->title : "");
 }
 
@@ -354,20 +393,32 @@ void
 ctl_text_overdue(const Hotline__Envelope *reply)
 {
 	const Hotline__OverdueReply *r = reply->overdue_list;
-	size_t i;
+	size_t i, w, dept_width = 0, kind_width = 0;
+	const Hotline__Ticket *t;
+	char dept[160];
 
+	for (i = 0; i < r->n_tickets; i++) {
+		t = r->tickets[i]->ticket;
+		ctl_dept_label(t != NULL ? t->lead_department : NULL, dept,
+		    sizeof dept);
+		if ((w = ctl_display_width(dept)) > dept_width)
+			dept_width = w;
+		w = ctl_display_width(ctl_deadline_name(r->tickets[i]->deadline));
+		if (w > kind_width)
+			kind_width = w;
+	}
 	for (i = 0; i < r->n_tickets; i++)
-		ctl_print_overdue_ticket(r->tickets[i]);
+		ctl_print_overdue_ticket(r->tickets[i], dept_width, kind_width);
 	if (r->n_tickets == 0)
-		puts("no tickets");
+		puts(CTL_T(NO_TICKETS));
 	else if (r->matched > r->n_tickets)
-		printf("(%u match; %zu shown: raise --limit)\n", r->matched,
-		    r->n_tickets);
+		printf(CTL_T(S_MATCH_SHOWN), r->matched, r->n_tickets);
 	else
-		printf("(%u tickets)\n", r->matched);
+		printf(CTL_T(S_MATCH), r->matched);
+	if (r->n_tickets > 0)
+		putchar('\n');
 	if (r->partial)
-		puts("(partial: only the 2,000 most overdue of each deadline were "
-		    "filtered; add --dept or --late to see the rest)");
+		puts(CTL_T(S_PARTIAL));
 }
 
 /* Prints "N breaches (签收超时 sign 5, ...)", the totals of a BreachesReply, and ends the line. */
@@ -376,11 +427,11 @@ ctl_print_breach_totals(const Hotline__BreachesReply *r)
 {
 	size_t i;
 
-	printf("%u breaches", r->total);
+	printf(CTL_T(S_BREACHES_TOTAL), r->total);
 	for (i = 0; i < r->n_by_kind; i++)
-		printf("%s%s %s %u", i == 0 ? " (" : ", ",
-		    ctl_breach_kind_zh(r->by_kind[i]->key), r->by_kind[i]->key,
-		    r->by_kind[i]->value);
+		printf("%s%s %u", i == 0 ? " (" : ", ", ctl_lang ==
+		    CTL_LANG_EN ? r->by_kind[i]->key :
+		    ctl_breach_kind_zh(r->by_kind[i]->key), r->by_kind[i]->value);
 	puts(r->n_by_kind > 0 ? ")" : "");
 }
 
@@ -393,7 +444,7 @@ ctl_text_breaches(const Hotline__Envelope *reply)
 	char due[32], at[32];
 	size_t i;
 
-	fputs("breaches 超时 ", stdout);
+	fputs(CTL_T(S_BREACHES), stdout);
 	ctl_print_period(r->period, r->from, r->to);
 	fputs(": ", stdout);
 	ctl_print_breach_totals(r);
@@ -401,9 +452,14 @@ ctl_text_breaches(const Hotline__Envelope *reply)
 		b = r->breaches[i];
 		ctl_format_local(b->due_at, "%Y-%m-%d %H:%M", due, sizeof due);
 		ctl_format_local(b->at, "%Y-%m-%d %H:%M", at, sizeof at);
-		printf("%s  %s %-11s  %-8s  due %s  recorded %s\n", b->number,
-		    ctl_breach_kind_zh(b->kind), b->kind, b->department, due,
-		    at);
+		printf("%s  ", b->number);
+		ctl_print_padded(stdout, ctl_lang == CTL_LANG_EN ? b->kind :
+		    ctl_breach_kind_zh(b->kind), 12, 0);
+		ctl_print_padded(stdout, b->department, 10, 0);
+		printf(CTL_T(S_DUE_AT), due);
+		fputs("  ", stdout);
+		printf(CTL_T(S_RECORDED), at);
+		putchar('\n');
 	}
 }
 
@@ -414,17 +470,21 @@ ctl_print_timeline_deadline(const Hotline__TimelineDeadline *d)
 	char due[40], met[40], margin[64];
 
 	ctl_format_local(d->due_at, "%Y-%m-%d %H:%M:%S %a", due, sizeof due);
+	char when[32];
+
 	if (d->met_at != 0) {
-		memcpy(met, "met ", 4);
-		ctl_format_local(d->met_at, "%Y-%m-%d %H:%M:%S", met + 4,
-		    sizeof met - 4);
+		ctl_format_local(d->met_at, "%Y-%m-%d %H:%M:%S", when,
+		    sizeof when);
+		snprintf(met, sizeof met, CTL_T(S_MET), when);
 	} else
-		snprintf(met, sizeof met, "not met");
+		snprintf(met, sizeof met, "%s", CTL_T(S_NOT_MET));
 	ctl_format_margin(d->margin_hours, d->met_at != 0, margin,
 	    sizeof margin);
-	printf("  %s %-11s  due %s  %s  %s%s\n",
-	    ctl_deadline_zh(d->deadline), d->deadline, due, met, margin,
-	    d->late ? "  超时 LATE" : "");
+	fputs("  ", stdout);
+	ctl_print_padded(stdout, ctl_deadline_name(d->deadline), 12, 0);
+	printf(CTL_T(S_DUE_AT), due);
+	printf("  %s  %s%s%s\n", met, margin, d->late ? "  " : "", d->late ?
+	    CTL_T(S_LATE) : "");
 }
 
 /* Prints one step of a timeline: time, action, who, department, note. */
@@ -434,8 +494,10 @@ ctl_print_timeline_step(const Hotline__TimelineStep *s)
 	char when[32];
 
 	ctl_format_time(s->at, when, sizeof when);
-	printf("  %s  %-14s  %s", when, s->what, s->principal[0] != '\0' ?
-	    s->principal : "hotlined (daemon)");
+	printf("  %s  ", when);
+	ctl_print_padded(stdout, ctl_step_name(s->what), ctl_lang == CTL_LANG_EN ?
+	    20 : 14, 0);
+	printf("  %s", s->principal[0] != '\0' ? s->principal : CTL_T(DAEMON));
 	if (s->department[0] != '\0')
 		printf("  %s", s->department);
 	if (s->note[0] != '\0')
@@ -454,18 +516,17 @@ ctl_text_timeline(const Hotline__Envelope *reply)
 
 	if (t != NULL) {
 		ctl_dept_label(t->lead_department, dept, sizeof dept);
-		printf("%s  %s %s  %s  %s\n", t->number,
-		    ctl_name_en(ctl_states, t->state),
-		    ctl_name_zh(ctl_states, t->state), dept, t->title);
+		printf("%s  %s  %s  %s\n", t->number,
+		    ctl_name(ctl_states, t->state), dept, t->title);
 	}
 	if (r->exempt)
-		puts("免考核 exempt from assessment");
-	puts("deadlines 时限");
+		puts(CTL_T(S_EXEMPT));
+	puts(CTL_T(S_DEADLINES));
 	for (i = 0; i < r->n_deadlines; i++)
 		ctl_print_timeline_deadline(r->deadlines[i]);
 	if (r->n_deadlines == 0)
-		puts("  none");
-	puts("steps 办理过程");
+		printf("  %s\n", CTL_T(S_NONE));
+	puts(CTL_T(S_STEPS));
 	for (i = 0; i < r->n_steps; i++)
 		ctl_print_timeline_step(r->steps[i]);
 }

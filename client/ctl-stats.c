@@ -17,12 +17,16 @@ struct ctl_stats_opts {
 	char period_buf[CTL_PERIOD_LEN];
 };
 
-/* Sets the period to the current month (Beijing time) unless one was given. */
+/* Sets the period to the current month (Beijing time) unless one was given; resolves this-month and the like. */
 static void
 ctl_period_default(struct ctl_stats_opts *o)
 {
-	if (o->period != NULL)
+	if (o->period != NULL) {
+		if (ctl_relative_period(o->period, time(NULL), o->period_buf,
+		    sizeof o->period_buf))
+			o->period = o->period_buf;
 		return;
+	}
 	ctl_default_period(time(NULL), o->period_buf, sizeof o->period_buf);
 	o->period = o->period_buf;
 }

@@ -48,7 +48,7 @@ void ctl_text_overdue(const Hotline__Envelope *);
 void ctl_text_breaches(const Hotline__Envelope *);
 void ctl_text_timeline(const Hotline__Envelope *);
 void ctl_print_ranking(const Hotline__ScorecardReply *);
-void ctl_print_hot_items(const Hotline__HotReply *, const char *what);
+void ctl_print_hot_items(const Hotline__HotReply *);
 const char *ctl_breach_kind_zh(const char *kind);
 void ctl_print_breach_totals(const Hotline__BreachesReply *);
 
@@ -67,9 +67,9 @@ void ctl_format_hours(double hours, uint64_t count, const char *none,
     char *out, size_t outlen);
 void ctl_format_margin(double hours, int met, char *out, size_t outlen);
 void ctl_default_period(time_t now, char *out, size_t outlen);
+int ctl_relative_period(const char *name, time_t now, char *out,
+    size_t outlen);
 const char *ctl_report_name(const char *period);
-size_t ctl_display_width(const char *);
-void ctl_print_padded(FILE *, const char *, size_t width, int right);
 
 /* ctl-report.c */
 int ctl_report(struct ctl *, int, char **);

@@ -141,29 +141,11 @@ ctl_parse_duration(const char *s, int64_t *ms)
 	return total > 0 ? 0 : -1;
 }
 
-/*
- * Writes the length of ms (its sign ignored) as "2d3h" (days only if days
- * is set), "12h30m", "45m" or "under 1m".
- */
+/* Writes the length of ms (its sign ignored) in the language in force: ctl_duration_text. */
 void
 ctl_format_duration(int64_t ms, int days, char *out, size_t outlen)
 {
-	long long a = ms < 0 ? -(long long)ms : (long long)ms;
-	long long d = a / CTL_DAY_MS, h = a % CTL_DAY_MS / CTL_HOUR_MS;
-	long long m = a % CTL_HOUR_MS / CTL_MINUTE_MS;
-
-	if (a < CTL_MINUTE_MS)
-		snprintf(out, outlen, "under 1m");
-	else if (days && d > 0 && h > 0)
-		snprintf(out, outlen, "%lldd%lldh", d, h);
-	else if (days && d > 0)
-		snprintf(out, outlen, "%lldd", d);
-	else if (d * 24 + h > 0 && m > 0)
-		snprintf(out, outlen, "%lldh%lldm", d * 24 + h, m);
-	else if (d * 24 + h > 0)
-		snprintf(out, outlen, "%lldh", d * 24 + h);
-	else
-		snprintf(out, outlen, "%lldm", m);
+	ctl_duration_text(ms, days, ctl_lang, out, outlen);
 }
 
 /* Names a limit's measure from its unit: working days, working hours or natural time. */
@@ -173,10 +155,10 @@ ctl_limit_measure(const char *limit)
 	size_t n = strlen(limit);
 
 	if (n > 2 && strcmp(limit + n - 2, "wd") == 0)
-		return "working days: the start day does not count";
+		return CTL_T(T_WD);
 	if (n > 2 && strcmp(limit + n - 2, "wh") == 0)
-		return "working hours: business hours on working days";
-	return "natural time: around the clock";
+		return CTL_T(T_WH);
+	return CTL_T(T_NATURAL);
 }
 
 /* Asks the daemon for its clock (a test installation's may be moved); returns 0 or an exit status. */
@@ -216,12 +198,13 @@ ctl_deadline_cut(const Hotline__DeadlineReply *r)
 static void
 ctl_print_step(const Hotline__DeadlineStep *s, int first)
 {
-	const char *verdict = s->counts ? "counts" : "skipped";
+	const char *verdict = s->counts ? CTL_T(T_COUNTS) : CTL_T(T_SKIPPED);
 
 	if (first && !s->counts)
-		verdict = "start";
-	printf("  %s %-3s  %-7s  %s\n", s->date, s->weekday, verdict,
-	    s->reason);
+		verdict = CTL_T(T_START);
+	printf("  %s %-3s  ", s->date, s->weekday);
+	ctl_print_padded(stdout, verdict, 7, 0);
+	printf("  %s\n", s->reason);
 }
 
 /* Prints a deadline's start, limit, due time and days. */
@@ -233,16 +216,18 @@ ctl_deadline_text(const Hotline__DeadlineRequest *q,
 	size_t i;
 
 	ctl_format_local(q->from, CTL_DUE_FORMAT, when, sizeof when);
-	printf(CTL_LABEL "%s\n", "from", when);
-	printf(CTL_LABEL "%s (%s)\n", "limit", q->limit,
-	    ctl_limit_measure(q->limit));
+	ctl_label(CTL_T(T_FROM));
+	printf("%s\n", when);
+	ctl_label(CTL_T(T_LIMIT));
+	printf("%s (%s)\n", q->limit, ctl_limit_measure(q->limit));
 	ctl_format_local(r->due_at, CTL_DUE_FORMAT, when, sizeof when);
-	printf(CTL_LABEL "%s\n", "due", when);
-	puts("days");
+	ctl_label(CTL_T(T_DUE));
+	printf("%s\n", when);
+	puts(CTL_T(T_DAYS));
 	for (i = 0; i < r->n_steps; i++)
 		ctl_print_step(r->steps[i], i == 0);
 	if (ctl_deadline_cut(r))
-		puts("  (later days not listed)");
+		puts(CTL_T(T_LATER));
 }
 
 /* Parses deadline's options into q; returns 0 or a usage status. */
@@ -304,9 +289,13 @@ ctl_clock_text(const char *advance, const Hotline__Pong *pong)
 	char when[40];
 
 	ctl_format_local(pong->server_time, CTL_DUE_FORMAT, when, sizeof when);
-	printf("clock advanced by %s\n", advance);
-	printf(CTL_LABEL "%s  store %s\n", "server time", when,
-	    pong->store_ready ? "ready" : "unavailable");
+	printf(CTL_T(T_ADVANCED), advance);
+	putchar('\n');
+	ctl_label(CTL_T(T_SERVER_TIME));
+	printf("%s  ", when);
+	printf(CTL_T(T_STORE), pong->store_ready ? CTL_T(STORE_READY) :
+	    CTL_T(STORE_DOWN));
+	putchar('\n');
 }
 
 /* clock --advance DURATION: moves a test installation's clock forward (admin). */
@@ -368,58 +357,66 @@ ctl_working_limit(const Hotline__Ticket *t)
 	return n > 2 && l[n - 2] == 'w';
 }
 
-/* Prints the breach flags (红灯, 黄灯, 签收超时, 督办超时) on one line, if any is set. */
+/* Prints the breach flags (红灯, 黄灯, 签收超时, 督办超时, 回访超时) on one line, if any is set. */
 void
 ctl_print_breaches(const Hotline__Ticket *t)
 {
-	const char *flags[4];
+	const char *flags[5];
 	size_t n = 0, i;
 
 	if (t->overdue)
-		flags[n++] = ctl_state_done(t->state) ?
-		    "红灯 超期 OVERDUE: completed late" : "红灯 超期 OVERDUE";
+		flags[n++] = ctl_state_done(t->state) ? CTL_T(RED_LATE) :
+		    CTL_T(RED);
 	else if (t->warned)
-		flags[n++] = ctl_state_done(t->state) ? "黄灯 warned" :
-		    "黄灯 WARNING: due soon";
+		flags[n++] = ctl_state_done(t->state) ? CTL_T(YELLOW_PASSED) :
+		    CTL_T(YELLOW);
 	if (t->sign_overdue)
-		flags[n++] = "签收超时 SIGN OVERDUE";
+		flags[n++] = CTL_T(SIGN_OVERDUE);
 	if (t->supervision != NULL && t->supervision->overdue)
-		flags[n++] = "督办超时 SUPERVISION OVERDUE";
+		flags[n++] = CTL_T(SUPERVISION_OVERDUE);
+	if (t->callback_overdue)
+		flags[n++] = CTL_T(CALLBACK_OVERDUE);
 	if (n == 0)
 		return;
-	printf(CTL_LABEL, "breach");
+	ctl_label(CTL_T(BREACH));
 	for (i = 0; i < n; i++)
 		printf("%s%s", i == 0 ? "" : "; ", flags[i]);
 	putchar('\n');
 }
 
-/* Prints one deadline as "label  time weekday (name)" when it is set. */
+/* Prints one deadline as "label  time weekday (note)" when it is set. */
 static void
-ctl_print_due(const char *label, int64_t ms, const char *name)
+ctl_print_due(const char *label, int64_t ms, const char *note)
 {
 	char when[40];
 
 	if (ms == 0)
 		return;
 	ctl_format_local(ms, CTL_DUE_FORMAT, when, sizeof when);
-	printf(CTL_LABEL "%s (%s)\n", label, when, name);
+	ctl_label(label);
+	printf("%s%s%s\n", when, note != NULL ? "  " : "", note != NULL ?
+	    note : "");
 }
 
-/* Prints the completion clock's time left: "12h30m left (working time)", "3h late". */
+/* Writes the completion clock's time left: "12h30m left (working time)", "3h late", "past due". */
 static void
-ctl_print_left(const Hotline__Ticket *t)
+ctl_format_left(const Hotline__Ticket *t, char *out, size_t outlen)
 {
 	int working = ctl_working_limit(t);
 	char d[32];
+	size_t n;
 
 	if (t->remaining_ms == 0 && t->overdue) {
-		fputs(working ? "past due (no working time since)" : "past due",
-		    stdout);
+		snprintf(out, outlen, "%s", working ? CTL_T(PAST_DUE_WORKING) :
+		    CTL_T(PAST_DUE));
 		return;
 	}
 	ctl_format_duration(t->remaining_ms, !working, d, sizeof d);
-	printf("%s %s%s", d, t->remaining_ms < 0 ? "late" : "left",
-	    working ? " (working time)" : "");
+	snprintf(out, outlen, t->remaining_ms < 0 ? CTL_T(LATE) : CTL_T(LEFT),
+	    d);
+	n = strlen(out);
+	if (working && n < outlen)
+		snprintf(out + n, outlen - n, "%s", CTL_T(WORKING_TIME));
 }
 
 /* Prints the completion deadline (办结时限), its limit and, while it runs or is stopped, the time left. */
@@ -427,24 +424,22 @@ static void
 ctl_print_complete_due(const Hotline__Ticket *t)
 {
 	const char *limit = t->complete_limit;
-	char when[40];
+	char when[40], left[96];
 	int suspended;
 
 	suspended = t->state == HOTLINE__TICKET_STATE__TICKET_STATE_SUSPENDED;
 	if (t->complete_due_at == 0 && !(suspended && t->remaining_ms != 0))
 		return;
 	ctl_format_local(t->complete_due_at, CTL_DUE_FORMAT, when, sizeof when);
-	printf(CTL_LABEL "%s (办结时限%s%s)", "complete due", when,
-	    limit != NULL && limit[0] != '\0' ? " " : "",
+	ctl_label(CTL_T(COMPLETE_DUE));
+	printf("%s%s%s", when, limit != NULL && limit[0] != '\0' ? "  " : "",
 	    limit != NULL ? limit : "");
+	ctl_format_left(t, left, sizeof left);
 	if (suspended) {
-		fputs(": clock stopped 挂起, ", stdout);
-		ctl_print_left(t);
-		fputs(" on resume", stdout);
-	} else if (ctl_state_open(t->state)) {
-		fputs(": ", stdout);
-		ctl_print_left(t);
-	}
+		fputs("  ", stdout);
+		printf(CTL_T(CLOCK_STOPPED), left);
+	} else if (ctl_state_open(t->state))
+		printf("  %s", left);
 	putchar('\n');
 }
 
@@ -452,34 +447,64 @@ ctl_print_complete_due(const Hotline__Ticket *t)
 void
 ctl_print_deadlines(const Hotline__Ticket *t)
 {
-	ctl_print_due("sign due", t->sign_due_at, t->sign_overdue ?
-	    "签收时限, 签收超时 missed" : "签收时限");
+	ctl_print_due(CTL_T(SIGN_DUE), t->sign_due_at, t->sign_overdue ?
+	    CTL_T(MISSED) : NULL);
 	ctl_print_complete_due(t);
-	ctl_print_due("warning at", t->warn_at, t->warned ?
-	    "黄灯, reached" : "黄灯");
-	ctl_print_due("return until", t->return_until, "退单期限");
-	ctl_print_due("callback due", t->callback_due_at, "回访时限");
+	ctl_print_due(CTL_T(WARNING_AT), t->warn_at, t->warned ?
+	    CTL_T(REACHED) : NULL);
+	ctl_print_due(CTL_T(RETURN_UNTIL), t->return_until, NULL);
+	ctl_print_due(CTL_T(CALLBACK_DUE), t->callback_due_at,
+	    t->callback_overdue ? CTL_T(MISSED) : NULL);
 }
 
-/* Prints a list line's due marker, "due 11-28 18:00 红灯  ", or nothing. */
-void
-ctl_print_due_marker(const Hotline__Ticket *t)
+/* Appends one piece to a list cell, a space between pieces. */
+static void
+ctl_cell_add(char *out, size_t outlen, const char *piece)
 {
-	const char *light = t->overdue ? "红灯" : t->warned ? "黄灯" : NULL;
-	char when[16];
-	int shown = 0;
+	size_t n = strlen(out);
 
-	if (t->complete_due_at != 0 && ctl_state_open(t->state)) {
+	if (n < outlen)
+		snprintf(out + n, outlen - n, "%s%s", n > 0 ? " " : "", piece);
+}
+
+/*
+ * Writes a list line's deadline cell: the deadline that matters in the
+ * ticket's state (sign by while dispatched, the completion due with the
+ * time left while a department works on it, the callback due while it
+ * awaits one), then 红灯/黄灯 and 签收超时; "" when none applies.
+ */
+void
+ctl_list_due(const Hotline__Ticket *t, char *out, size_t outlen)
+{
+	char when[16], piece[96];
+
+	out[0] = '\0';
+	if (t->state == HOTLINE__TICKET_STATE__TICKET_STATE_DISPATCHED &&
+	    t->sign_due_at != 0 && !t->sign_overdue) {
+		ctl_format_local(t->sign_due_at, "%m-%d %H:%M", when, sizeof when);
+		snprintf(piece, sizeof piece, CTL_T(SIGN_BY), when);
+		ctl_cell_add(out, outlen, piece);
+	}
+	if ((t->complete_due_at != 0 || t->remaining_ms != 0) &&
+	    ctl_state_open(t->state)) {
 		ctl_format_local(t->complete_due_at, "%m-%d %H:%M", when,
 		    sizeof when);
-		printf("due %s", when);
-		shown = 1;
+		snprintf(piece, sizeof piece, CTL_T(COMPLETE_BY), when);
+		ctl_cell_add(out, outlen, piece);
+		ctl_format_left(t, piece, sizeof piece);
+		ctl_cell_add(out, outlen, piece);
 	}
-	if (light != NULL)
-		printf("%s%s", shown++ ? " " : "", light);
+	if (t->state == HOTLINE__TICKET_STATE__TICKET_STATE_AWAITING_CALLBACK &&
+	    t->callback_due_at != 0) {
+		ctl_format_local(t->callback_due_at, "%m-%d %H:%M", when,
+		    sizeof when);
+		snprintf(piece, sizeof piece, CTL_T(CALLBACK_BY), when);
+		ctl_cell_add(out, outlen, piece);
+	}
+	if (t->overdue || t->warned)
+		ctl_cell_add(out, outlen, t->overdue ? CTL_T(MARK_RED) :
+		    CTL_T(MARK_YELLOW));
 	if (t->sign_overdue &&
 	    t->state == HOTLINE__TICKET_STATE__TICKET_STATE_DISPATCHED)
-		printf("%s签收超时", shown++ ? " " : "");
-	if (shown)
-		fputs("  ", stdout);
+		ctl_cell_add(out, outlen, CTL_T(SIGN_OVERDUE));
 }

@@ -4,10 +4,12 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <jansson.h>
 
 #include "hotline.h"
+#include "ctl-i18n.h"
 
 /* Exit statuses. */
 #define CTL_EXIT_OK 0
@@ -21,6 +23,7 @@
 
 #define CTL_UTC_OFFSET (8 * 3600)	/* Asia/Shanghai: UTC+8 all year, no DST */
 #define CTL_LABEL "%-14s"		/* a ticket field's label, then its value */
+#define CTL_LABEL_COLUMNS 16		/* ctl_label: columns of a label and its gap */
 
 struct ctl_command;
 
@@ -51,13 +54,6 @@ struct ctl_command {
 	int (*run)(struct ctl *, int argc, char **argv);
 };
 
-/* An enum value with the names hotlinectl prints and parses. */
-struct ctl_name {
-	int value;
-	const char *en;
-	const char *zh;
-};
-
 /*
  * A "--name VALUE" option (text set) or a "--name" flag (flag set) of a
  * command, for ctl_parse; a required one must be given and not be empty.
@@ -79,6 +75,8 @@ int ctl_usage(const struct ctl *);
 int ctl_usage_error(const struct ctl *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
 int ctl_fail(const struct hl_error *);
+int ctl_fail_local(int status, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 int ctl_open(struct ctl *);
 int ctl_call(struct ctl *, Hotline__Envelope *, Hotline__Envelope__BodyCase,
     Hotline__Envelope **);
@@ -95,17 +93,6 @@ int ctl_time_limit_valid(const char *);
 int ctl_exchange_ticket(struct ctl *, Hotline__Envelope *);
 
 /* ctl-print.c */
-extern const struct ctl_name ctl_types[];
-extern const struct ctl_name ctl_urgencies[];
-extern const struct ctl_name ctl_channels[];
-extern const struct ctl_name ctl_states[];
-extern const struct ctl_name ctl_event_kinds[];
-extern const struct ctl_name ctl_callback_results[];
-extern const struct ctl_name ctl_closures[];
-extern const struct ctl_name ctl_triage_reasons[];
-int ctl_name_parse(const struct ctl_name *, const char *, int *);
-const char *ctl_name_en(const struct ctl_name *, int);
-const char *ctl_name_zh(const struct ctl_name *, int);
 void ctl_format_local(int64_t ms, const char *fmt, char *out, size_t outlen);
 void ctl_format_time(int64_t ms, char *out, size_t outlen);
 void ctl_print_ticket(const Hotline__Ticket *);
@@ -115,6 +102,14 @@ void ctl_print_list(const Hotline__TicketList *);
 void ctl_print_event(const Hotline__Event *);
 void ctl_text_ticket(const Hotline__Envelope *);
 void ctl_text_tickets(const Hotline__Envelope *);
+const char *ctl_or_dash(const char *);
+void ctl_label(const char *);
+void ctl_assist_progress(const Hotline__Ticket *, const char *dept,
+    const Hotline__HistoryEntry **signed_at,
+    const Hotline__HistoryEntry **replied_at);
+void ctl_list_marks(const Hotline__Ticket *, char *out, size_t outlen);
+int ctl_change_text(const char *field, const char *value, char *out,
+    size_t outlen);
 
 /* ctl-agent.c */
 int ctl_classify(struct ctl *, int, char **);
@@ -155,12 +150,22 @@ int ctl_clock(struct ctl *, int, char **);
 void ctl_format_duration(int64_t ms, int days, char *out, size_t outlen);
 void ctl_print_breaches(const Hotline__Ticket *);
 void ctl_print_deadlines(const Hotline__Ticket *);
-void ctl_print_due_marker(const Hotline__Ticket *);
+void ctl_list_due(const Hotline__Ticket *, char *out, size_t outlen);
 
 /* ctl-supervise.c */
 int ctl_urge(struct ctl *, int, char **);
 int ctl_supervise(struct ctl *, int, char **);
 int ctl_exempt(struct ctl *, int, char **);
+
+/* ctl-stats-format.c: display width (East Asian Wide: 2 columns) */
+int ctl_char_width(unsigned long);
+size_t ctl_display_width(const char *);
+void ctl_print_padded(FILE *, const char *, size_t width, int right);
+
+/* ctl-suggest.c */
+size_t ctl_edit_distance(const char *, const char *);
+const char *ctl_nearest(const char *typed, const char *const *names,
+    size_t n);
 
 /* json.c */
 /*

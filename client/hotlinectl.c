@@ -16,6 +16,7 @@
 #define CTL_OPT_CERT 202
 #define CTL_OPT_KEY 203
 #define CTL_OPT_SERVER_NAME 204
+#define CTL_OPT_LANG 205
 
 #define ANYONE "anyone"
 #define AGENT "agent (话务员)"
@@ -44,10 +45,10 @@ static const struct ctl_command ctl_commands[] = {
 	{ AGENT, "callback", "NUMBER --result RESULT [--comment TEXT]", 1,
 	    ctl_callback },
 	{ DISPATCHER, "triage", "[--limit N]", 1, ctl_triage },
-	{ DISPATCHER, "dispatch", "NUMBER --to DEPT [--assist DEPT]... "
-	    "[--note TEXT]", 1, ctl_dispatch },
-	{ DISPATCHER, "redispatch", "NUMBER --to DEPT [--assist DEPT]... "
-	    "[--note TEXT]", 1, ctl_redispatch },
+	{ DISPATCHER, "dispatch", "NUMBER --to DEPT [--assist DEPT]...\n"
+	    "\t[--category CODE] [--note TEXT]", 1, ctl_dispatch },
+	{ DISPATCHER, "redispatch", "NUMBER --to DEPT [--assist DEPT]...\n"
+	    "\t[--category CODE] [--note TEXT]", 1, ctl_redispatch },
 	{ DISPATCHER, "extension", "NUMBER --approve | --reject [--note TEXT]",
 	    1, ctl_extension },
 	{ DISPATCHER, "review", "NUMBER --approve [--note TEXT] | "
@@ -96,13 +97,17 @@ static const struct ctl_command ctl_commands[] = {
 
 #define CTL_NCOMMANDS (sizeof ctl_commands / sizeof ctl_commands[0])
 
+/* Set by -j: errors too are printed as JSON, on standard output. */
+static int ctl_json_errors;
+
 /* Prints the synopsis of the global options to f and returns status. */
 static int
 ctl_synopsis(FILE *f, int status)
 {
 	fputs("usage: hotlinectl [-j] [-a address] [-u principal] [-t token] "
-	    "[-r role]\n\t[-T timeout_ms] [--tls] [--ca file] [--cert file] "
-	    "[--key file]\n\t[--server-name name] command [args]\n", f);
+	    "[-r role]\n\t[-T timeout_ms] [--lang zh|en] [--tls] [--ca file] "
+	    "[--cert file]\n\t[--key file] [--server-name name] command "
+	    "[args]\n", f);
 	return status;
 }
 
@@ -113,6 +118,18 @@ ctl_main_usage(FILE *f, int status)
 	size_t i;
 
 	ctl_synopsis(f, status);
+	fputs("environment (the options override it):\n"
+	    "  HOTLINE_ADDR   -a: host:port or a unix socket path (default "
+	    CTL_DEFAULT_ADDRESS ")\n"
+	    "  HOTLINE_USER   -u: the principal, as in hotlined.conf\n"
+	    "  HOTLINE_TOKEN  -t: its token\n"
+	    "  HOTLINE_LANG   --lang: zh or en; else the locale (LC_ALL,\n"
+	    "                 LC_MESSAGES, LANG): zh_* Chinese, C or en_*\n"
+	    "                 English, nothing set Chinese\n"
+	    "  HOTLINE_TLS, HOTLINE_CA, HOTLINE_CERT, HOTLINE_KEY,\n"
+	    "  HOTLINE_SERVER_NAME: --tls, --ca, --cert, --key, --server-name\n"
+	    "-j prints every answer, and every error, as JSON on standard output\n",
+	    f);
 	fputs("commands:", f);
 	for (i = 0; i < CTL_NCOMMANDS; i++) {
 		if (i == 0 || strcmp(ctl_commands[i].group,
@@ -136,33 +153,87 @@ ctl_main_usage(FILE *f, int status)
 	    "\te.g. 90m, 1d6h\n"
 	    "roles: agent dispatcher department supervisor admin\n"
 	    "periods: 2026-11-22 (day), 2026-W47 (ISO week), 2026-11 (month,\n"
-	    "\tthe default: this month), 2026-Q3, 2026, 2026-07-01..2026-09-30\n",
+	    "\tthe default: this month), 2026-Q3, 2026, 2026-07-01..2026-09-30,\n"
+	    "\tor today, this-week, this-month, this-quarter, this-year and\n"
+	    "\tyesterday, last-week, last-month, last-quarter, last-year\n"
+	    "\t(今天 本周 本月 本季度 今年, 昨天 上周 上月 上季度 去年), Beijing time\n",
 	    f);
 	return status;
 }
 
-/* Prints the usage of the running command and returns the usage status. */
+static void ctl_json_error(const char *, const char *, const char *,
+    const char *);
+
+/* Prints the usage of the running command (with -j also as a JSON error) and returns the usage status. */
 int
 ctl_usage(const struct ctl *ctl)
 {
-	fprintf(stderr, "usage: hotlinectl [options] %s%s%s\n",
+	char line[1024];
+
+	snprintf(line, sizeof line, "usage: hotlinectl [options] %s%s%s",
 	    ctl->command->name, ctl->command->usage[0] != '\0' ? " " : "",
 	    ctl->command->usage);
+	if (ctl_json_errors)
+		ctl_json_error("usage", line, NULL, NULL);
+	fprintf(stderr, "%s\n", line);
 	return CTL_EXIT_USAGE;
+}
+
+/* Prints an error as {"error": {"code", "message", "field"?, "state"?}} on standard output. */
+static void
+ctl_json_error(const char *code, const char *message, const char *field,
+    const char *state)
+{
+	json_t *obj;
+
+	obj = json_pack("{s:{s:s, s:s, s:s*, s:s*}}", "error", "code", code,
+	    "message", message, "field", field, "state", state);
+	if (obj != NULL)
+		json_dumpf(obj, stdout, JSON_COMPACT);
+	json_decref(obj);
+	fputc('\n', stdout);
+	fflush(stdout);
 }
 
 /* Says what is wrong with the command line, then prints its usage. */
 int
 ctl_usage_error(const struct ctl *ctl, const char *fmt, ...)
 {
+	char message[512];
+	int json = ctl_json_errors, rc;
 	va_list ap;
 
-	fprintf(stderr, "hotlinectl: %s: ", ctl->command->name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(message, sizeof message, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	return ctl_usage(ctl);
+	if (json)
+		ctl_json_error("usage", message, NULL, NULL);
+	fprintf(stderr, "hotlinectl: %s: %s\n", ctl->command->name, message);
+	ctl_json_errors = 0;		/* one JSON error a run */
+	rc = ctl_usage(ctl);
+	ctl_json_errors = json;
+	return rc;
+}
+
+/*
+ * Reports an error found before or without the daemon (code names it in
+ * JSON: "usage", "io"): as JSON with -j, else as text on standard error.
+ * Returns status.
+ */
+int
+ctl_fail_local(int status, const char *code, const char *fmt, ...)
+{
+	char message[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof message, fmt, ap);
+	va_end(ap);
+	if (ctl_json_errors)
+		ctl_json_error(code, message, NULL, NULL);
+	else
+		fprintf(stderr, "hotlinectl: %s\n", message);
+	return status;
 }
 
 /* Maps an error code to hotlinectl's exit status. */
@@ -180,18 +251,31 @@ ctl_exit_status(int code)
 	return CTL_EXIT_REMOTE + code;
 }
 
-/* Prints an error as "hotlinectl: <code>: <message> (field: X)"; returns the exit status. */
+/*
+ * Prints an error: with -j as JSON on standard output (the protocol's
+ * names: {"error": {"code": "conflict", "message", "field", "state"}}),
+ * else as "hotlinectl: <what>: <message> (field: X)" on standard error in
+ * the language in force. Returns the exit status.
+ */
 int
 ctl_fail(const struct hl_error *err)
 {
-	fprintf(stderr, "hotlinectl: %s: %s", hl_error_name(err->code),
-	    err->message);
+	int conflict = err->code == HOTLINE__ERROR_CODE__ERROR_CODE_CONFLICT &&
+	    err->state != HOTLINE__TICKET_STATE__TICKET_STATE_UNSPECIFIED;
+
+	if (ctl_json_errors) {
+		ctl_json_error(hl_error_name(err->code), err->message,
+		    err->field[0] != '\0' ? err->field : NULL, conflict ?
+		    hl_state_name(err->state) : NULL);
+		return ctl_exit_status(err->code);
+	}
+	fprintf(stderr, "hotlinectl: %s: %s", ctl_name(ctl_error_codes,
+	    err->code), err->message);
 	if (err->field[0] != '\0')
-		fprintf(stderr, " (field: %s)", err->field);
-	if (err->code == HOTLINE__ERROR_CODE__ERROR_CODE_CONFLICT &&
-	    err->state != HOTLINE__TICKET_STATE__TICKET_STATE_UNSPECIFIED)
-		fprintf(stderr, " (state: %s %s)", ctl_name_en(ctl_states,
-		    err->state), ctl_name_zh(ctl_states, err->state));
+		fprintf(stderr, CTL_T(ERROR_FIELD), err->field);
+	if (conflict)
+		fprintf(stderr, CTL_T(ERROR_STATE), ctl_name(ctl_states,
+		    err->state));
 	fputc('\n', stderr);
 	return ctl_exit_status(err->code);
 }
@@ -202,6 +286,18 @@ ctl_open(struct ctl *ctl)
 {
 	struct hl_error err;
 
+	/*
+	 * Said here, before connecting, so no failed hello is counted; a
+	 * client certificate may stand for both (hotlined maps it).
+	 */
+	if (ctl->command->hello && ctl->tls_opts.cert_file == NULL &&
+	    (ctl->principal == NULL || ctl->principal[0] == '\0'))
+		return ctl_fail_local(CTL_EXIT_USAGE, "usage", "%s",
+		    CTL_T(NO_USER));
+	if (ctl->command->hello && ctl->tls_opts.cert_file == NULL &&
+	    (ctl->token == NULL || ctl->token[0] == '\0'))
+		return ctl_fail_local(CTL_EXIT_USAGE, "usage", "%s",
+		    CTL_T(NO_TOKEN));
 	if (ctl->tls)
 		ctl->client = hl_connect_tls(ctl->address, ctl->timeout_ms,
 		    &ctl->tls_opts, &err);
@@ -221,15 +317,17 @@ ctl_call(struct ctl *ctl, Hotline__Envelope *req,
     Hotline__Envelope__BodyCase expected, Hotline__Envelope **reply)
 {
 	struct hl_error err;
+	int rc;
 
 	if (hl_call(ctl->client, req, reply, &err) == -1)
 		return ctl_fail(&err);
 	if ((*reply)->body_case != expected) {
-		fprintf(stderr, "hotlinectl: protocol: expected %s, got %s\n",
-		    hl_body_name(expected), hl_body_name((*reply)->body_case));
+		rc = ctl_fail_local(CTL_EXIT_CONNECTION, "protocol",
+		    "protocol: expected %s, got %s", hl_body_name(expected),
+		    hl_body_name((*reply)->body_case));
 		hl_envelope_free(*reply);
 		*reply = NULL;
-		return CTL_EXIT_CONNECTION;
+		return rc;
 	}
 	return 0;
 }
@@ -528,6 +626,11 @@ ctl_global_option(struct ctl *ctl, int ch, const char *arg)
 	case CTL_OPT_SERVER_NAME:
 		ctl->tls_opts.server_name = arg;
 		return 0;
+	case CTL_OPT_LANG:
+		if (ctl_lang_parse(arg, &ctl_lang) == 0)
+			return 0;
+		fprintf(stderr, "hotlinectl: --lang %s: zh or en\n", arg);
+		return -1;
 	case 'T':
 		if (ctl_parse_number(arg, 86400000, &v) == 0) {
 			ctl->timeout_ms = (int)v;
@@ -557,6 +660,7 @@ ctl_globals(struct ctl *ctl, int argc, char **argv)
 		{ "cert", required_argument, NULL, CTL_OPT_CERT },
 		{ "key", required_argument, NULL, CTL_OPT_KEY },
 		{ "server-name", required_argument, NULL, CTL_OPT_SERVER_NAME },
+		{ "lang", required_argument, NULL, CTL_OPT_LANG },
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch;
@@ -589,6 +693,33 @@ ctl_find(const char *name)
 	return NULL;
 }
 
+/* Says a command is unknown and names the nearest one; returns the usage status. */
+static int
+ctl_unknown(const char *typed)
+{
+	const char *names[CTL_NCOMMANDS], *near;
+	size_t i;
+
+	for (i = 0; i < CTL_NCOMMANDS; i++)
+		names[i] = ctl_commands[i].name;
+	near = ctl_nearest(typed, names, CTL_NCOMMANDS);
+	if (ctl_json_errors) {
+		char message[256];
+
+		snprintf(message, sizeof message, CTL_T(UNKNOWN_COMMAND), typed);
+		ctl_json_error("usage", message, NULL, NULL);
+	}
+	fputs("hotlinectl: ", stderr);
+	fprintf(stderr, CTL_T(UNKNOWN_COMMAND), typed);
+	fputs("; ", stderr);
+	if (near != NULL)
+		fprintf(stderr, CTL_T(DID_YOU_MEAN), near);
+	else
+		fputs(CTL_T(SEE_HELP), stderr);
+	fputc('\n', stderr);
+	return CTL_EXIT_USAGE;
+}
+
 /* Parses the global options and runs one command. */
 int
 main(int argc, char **argv)
@@ -598,6 +729,8 @@ main(int argc, char **argv)
 	int rc;
 
 	ctl_defaults(&ctl);
+	ctl_lang = ctl_lang_choose(NULL, getenv("HOTLINE_LANG"),
+	    getenv("LC_ALL"), getenv("LC_MESSAGES"), getenv("LANG"));
 	if ((rc = ctl_globals(&ctl, argc, argv)) == 1)
 		return ctl_main_usage(stdout, CTL_EXIT_OK);
 	if (rc == 2) {
@@ -607,14 +740,13 @@ main(int argc, char **argv)
 	}
 	if (rc == -1)
 		return ctl_synopsis(stderr, CTL_EXIT_USAGE);
+	ctl_json_errors = ctl.json;
 	argc -= optind;
 	argv += optind;
 	if (argc == 0)
 		return ctl_main_usage(stderr, CTL_EXIT_USAGE);
-	if ((ctl.command = ctl_find(argv[0])) == NULL) {
-		fprintf(stderr, "hotlinectl: unknown command %s\n", argv[0]);
-		return ctl_main_usage(stderr, CTL_EXIT_USAGE);
-	}
+	if ((ctl.command = ctl_find(argv[0])) == NULL)
+		return ctl_unknown(argv[0]);
 	snprintf(name, sizeof name, "hotlinectl %s", ctl.command->name);
 	argv[0] = name;		/* getopt's messages name the command */
 	rc = ctl.command->run(&ctl, argc, argv);

@@ -105,6 +105,9 @@ event_from(const redisReply *e, int mask)
 	ev->actor = record_strdup(e->element[4]->str);
 	ev->ticket = record_ticket(e->element[5], mask);
 	event_hot_spot(ev, e);
+	if (e->elements >= 10 && e->element[9]->type == REDIS_REPLY_STRING &&
+	    e->element[9]->len > 0)
+		ev->note = record_strdup(e->element[9]->str);
 	env->body_case = HOTLINE__ENVELOPE__BODY_EVENT;
 	env->event = ev;
 	return env;

@@ -956,6 +956,7 @@ struct step {
 	const char *incr;	/* a counter field to increment, or NULL */
 	const char *lead;	/* with EFFECT_ROUTE */
 	const char *assists;	/* with EFFECT_ROUTE: "a,b" */
+	const char *category;	/* with EFFECT_ROUTE: a minor class, or NULL */
 	const char *master;	/* with EFFECT_MERGE */
 	int approve;		/* with EFFECT_EXTENSION_DECIDE */
 	const char *fields[STEP_MAX_FIELDS * 2 + 1];	/* pairs, NULL-ended */

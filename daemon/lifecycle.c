@@ -96,6 +96,7 @@ params_of_step(struct store_args *a, const struct request *r,
 	param_int(a, "feed_maxlen", cfg->redis.feed_maxlen);
 	param(a, "lead", s->lead);
 	param(a, "assists", s->assists);
+	param(a, "category", s->category);
 	param(a, "master", s->master);
 	param_int(a, "approve", s->approve);
 	param_int(a, "max_returns", plan->max_returns);

@@ -87,6 +87,17 @@ route(struct request *r, enum ticket_action action,
 	    .lead = q->lead_department, .assists = assists,
 	    .fields = { "triage_reason", "0", NULL } };
 
+	if (q->category[0] != '\0') {
+		if (category_minor(cfg->categories, cfg->ncategories,
+		    q->category) == NULL) {
+			request_error(r,
+			    HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+			    "category", "category: no minor class (小类) "
+			    "\"%.40s\" in the catalogue", q->category);
+			return;
+		}
+		s.category = q->category;
+	}
 	if (check_route(r, q, assists, sizeof assists) == 0 &&
 	    check_text(r, "note", q->note, 0, NOTE_MAX_CHARS) == 0)
 		step_run(r, action, &s);

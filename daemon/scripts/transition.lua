@@ -66,8 +66,14 @@ end
 -- Appends an event to a feed and wakes the daemons that watch it.
 local function push(feed, kind)
   if kind == '0' or kind == nil then return end
-  redis.call('XADD', feed, 'MAXLEN', '~', p.feed_maxlen, '*', 'kind', kind,
-    'number', number, 'at', p.now, 'actor', p.principal)
+  local entry = {feed, 'MAXLEN', '~', p.feed_maxlen, '*', 'kind', kind,
+    'number', number, 'at', p.now, 'actor', p.principal}
+  -- The step's own words (an urge's text, a return's reason, a note): Event.note.
+  if p.note ~= nil and p.note ~= '' then
+    entry[#entry + 1] = 'note'
+    entry[#entry + 1] = p.note
+  end
+  redis.call('XADD', unpack(entry))
   redis.call('PUBLISH', 'ht:wake', feed)
 end
 
@@ -201,6 +207,18 @@ if has_effect('route') then
   lead, assists = p.lead, new
   change('dept', lead)
   change('assists', p.assists)
+  -- A category given with the routing (派单 --category): the ticket's
+  -- registration (受理) counts under it in 高频诉求 from now on, moved from the
+  -- one it had ("-": none) on its registration day (its number's date).
+  if p.category ~= '' then
+    local old = redis.call('HGET', KEYS[1], 'category') or ''
+    if old ~= p.category then
+      local day = string.sub(number, 1, 8)
+      stats_field(day, 'c', (old ~= '' and old or '-') .. ':registered', -1)
+      stats_field(day, 'c', p.category .. ':registered', 1)
+      change('category', p.category)
+    end
+  end
   redis.call('DEL', KEYS[3])
   for _, a in ipairs(assists) do redis.call('HSET', KEYS[3], a, '1') end
   -- A dispatcher's routing (派单, 改派) labels the ticket's text with its new

@@ -117,7 +117,7 @@ def steps(srv, st):
     def serves():
         out = subprocess.run([os.path.join(srv.root, "bin/hotlinectl"), "-a",
                               "127.0.0.1:%d" % srv.port, "-u", "agent01", "-t",
-                              "agent01-demo", "ping"], capture_output=True, text=True,
+                              "agent01-demo", "--lang", "en", "ping"], capture_output=True, text=True,
                              timeout=base.WAIT, check=False)
         base.check(out.returncode == 0 and "ready" in out.stdout,
                    "ping: %d %s %s" % (out.returncode, out.stdout, out.stderr))

@@ -15,6 +15,7 @@ import csv
 import io
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -53,7 +54,8 @@ EXPECTED = {
 
 def ctl(srv, principal, *args, json_out=False):
     """Runs hotlinectl as principal; returns its output (parsed with json_out) or raises."""
-    argv = [HOTLINECTL, "-a", srv.sock, "-u", principal, "-t", principal + "-test"]
+    argv = [HOTLINECTL, "-a", srv.sock, "-u", principal, "-t", principal + "-test",
+            "--lang", "zh"]  # the text checked below is Chinese, whatever the locale
     argv += ["-j"] if json_out else []
     proc = subprocess.run(argv + list(args), stdin=subprocess.DEVNULL, capture_output=True,
                           timeout=base.WAIT * 3, cwd=srv.dir, check=False)
@@ -87,7 +89,12 @@ def run(srv, st):
 
     def store_ready():
         end = time.monotonic() + base.WAIT
-        while "store ready" not in ctl(srv, "agent01", "ping"):
+        while True:  # ping exits 0 only once the store is ready
+            try:
+                if ctl(srv, "agent01", "ping", json_out=True).get("store_ready"):
+                    break
+            except AssertionError:
+                pass
             check(time.monotonic() < end, "store never ready")
             time.sleep(0.05)
 
@@ -115,7 +122,7 @@ def run(srv, st):
 
     def write_report():
         out = ctl(srv, "supervisor01", "report", "--period", st["period"], "--csv", "report.csv")
-        check(out.startswith("12345 热线 %s 季度通报 (" % st["period"]), "title %r" % out[:80])
+        check(out.startswith("12345 热线 %s 季度通报（" % st["period"]), "title %r" % out[:80])
         check("样本不足" in out and "全市合计" in out, "table %r" % out)
         with open(os.path.join(srv.dir, "report.csv"), "rb") as f:
             st["raw"] = f.read()
@@ -162,13 +169,14 @@ def run(srv, st):
             check(time.monotonic() < end, "C and D never overdue")
             time.sleep(0.05)
         lines = ctl(srv, "supervisor01", "overdue", "--dept", "zjj").splitlines()
-        check(len(lines) == 3 and lines[-1] == "(2 tickets)", "overdue %r" % lines)
+        check(len(lines) == 3 and lines[-1] == "（共 2 件）", "overdue %r" % lines)
         for n in st["open"]:
             line = [x for x in lines if x.startswith(n + "  ")]
-            check(len(line) == 1 and "住建局 zjj  办结 complete  due " in line[0]
-                  and " wh late  " in line[0], "overdue line of %s: %r" % (n, line))
+            check(len(line) == 1 and "住建局 zjj  办结  到期 " in line[0]
+                  and re.search(r"  超时 [0-9.]+ 工作小时  ", line[0]),
+                  "overdue line of %s: %r" % (n, line))
         out = ctl(srv, "supervisor01", "timeline", st["open"][1])
-        check("办结 complete" in out and "late by " in out and "超时 LATE" in out,
+        check(re.search(r"^  办结 +到期 .*  未完成  超时 [0-9.]+ 工作小时  超时$", out, re.M),
               "timeline %r" % out)
 
     return [("store ready", store_ready),

@@ -91,6 +91,7 @@ test_margin(void **state)
 	char out[64];
 
 	(void)state;
+	ctl_lang = CTL_LANG_EN;
 	ctl_format_margin(7.75, 1, out, sizeof out);
 	assert_string_equal(out, "early by 7.8 wh");
 	ctl_format_margin(-3, 1, out, sizeof out);
@@ -99,6 +100,13 @@ test_margin(void **state)
 	assert_string_equal(out, "late by 0.5 wh");
 	ctl_format_margin(2, 0, out, sizeof out);
 	assert_string_equal(out, "2.0 wh left");
+	ctl_lang = CTL_LANG_ZH;
+	ctl_format_margin(7.75, 1, out, sizeof out);
+	assert_string_equal(out, "提前 7.8 工作小时");
+	ctl_format_margin(-3, 1, out, sizeof out);
+	assert_string_equal(out, "超时 3.0 工作小时");
+	ctl_format_margin(2, 0, out, sizeof out);
+	assert_string_equal(out, "剩 2.0 工作小时");
 }
 
 /* The default period is the month in Beijing time, whatever the machine's zone. */
@@ -114,6 +122,45 @@ test_default_period(void **state)
 	assert_string_equal(out, "2027-01");
 	ctl_default_period(1798761600 - 8 * 3600 - 1, out, sizeof out);
 	assert_string_equal(out, "2026-12");
+}
+
+/* Relative periods name the period around now in Beijing time, across year ends. */
+static void
+test_relative_period(void **state)
+{
+	const time_t nov22 = 1795305600;		/* 2026-11-22 08:00 +08, a Sunday */
+	const time_t new_year = 1798761600 - 8 * 3600;	/* 2027-01-01 00:00 +08 */
+	char out[16] = "untouched";
+
+	(void)state;
+	assert_int_equal(ctl_relative_period("2026-11", nov22, out, sizeof out),
+	    0);
+	assert_string_equal(out, "untouched");
+	assert_int_equal(ctl_relative_period("this-month", nov22, out,
+	    sizeof out), 1);
+	assert_string_equal(out, "2026-11");
+	ctl_relative_period("本季度", nov22, out, sizeof out);
+	assert_string_equal(out, "2026-Q4");
+	ctl_relative_period("last-quarter", nov22, out, sizeof out);
+	assert_string_equal(out, "2026-Q3");
+	ctl_relative_period("today", nov22, out, sizeof out);
+	assert_string_equal(out, "2026-11-22");
+	ctl_relative_period("this-week", nov22, out, sizeof out);
+	assert_string_equal(out, "2026-W47");
+	ctl_relative_period("last-week", nov22, out, sizeof out);
+	assert_string_equal(out, "2026-W46");
+	ctl_relative_period("this-year", nov22, out, sizeof out);
+	assert_string_equal(out, "2026");
+	ctl_relative_period("last-month", new_year, out, sizeof out);
+	assert_string_equal(out, "2026-12");
+	ctl_relative_period("last-quarter", new_year, out, sizeof out);
+	assert_string_equal(out, "2026-Q4");
+	ctl_relative_period("yesterday", new_year, out, sizeof out);
+	assert_string_equal(out, "2026-12-31");
+	ctl_relative_period("去年", new_year, out, sizeof out);
+	assert_string_equal(out, "2026");
+	ctl_relative_period("this-month", new_year - 1, out, sizeof out);
+	assert_string_equal(out, "2026-12");		/* 23:59:59 +08 */
 }
 
 /* The report is named after the period's form. */
@@ -238,6 +285,7 @@ main(void)
 		cmocka_unit_test(test_hours),
 		cmocka_unit_test(test_margin),
 		cmocka_unit_test(test_default_period),
+		cmocka_unit_test(test_relative_period),
 		cmocka_unit_test(test_report_name),
 		cmocka_unit_test(test_display_width),
 		cmocka_unit_test(test_report_csv),
