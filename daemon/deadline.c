@@ -64,12 +64,31 @@ deadline_floordiv(int64_t a, int64_t b)
 	return q;
 }
 
-/* Returns the day number of instant ms. */
+/* Returns t held to [DEADLINE_MS_MIN, DEADLINE_MS_MAX]. */
+static int64_t
+deadline_clamp(int64_t t)
+{
+	return t < DEADLINE_MS_MIN ? DEADLINE_MS_MIN : t > DEADLINE_MS_MAX ?
+	    DEADLINE_MS_MAX : t;
+}
+
+/* Returns t + ms, held to [DEADLINE_MS_MIN, DEADLINE_MS_MAX]. */
+int64_t
+deadline_shift(int64_t t, int64_t ms)
+{
+	int64_t sum;
+
+	if (__builtin_add_overflow(deadline_clamp(t), ms, &sum))
+		return ms > 0 ? DEADLINE_MS_MAX : DEADLINE_MS_MIN;
+	return deadline_clamp(sum);
+}
+
+/* Returns the day number of instant ms (held to the defined range). */
 int32_t
 deadline_day(int64_t ms)
 {
-	return (int32_t)deadline_floordiv(ms + DEADLINE_ZONE_MS,
-	    DEADLINE_DAY_MS);
+	return (int32_t)deadline_floordiv(deadline_clamp(ms) +
+	    DEADLINE_ZONE_MS, DEADLINE_DAY_MS);
 }
 
 /* Returns the instant of local midnight starting day number day. */
@@ -149,7 +168,7 @@ void
 deadline_format(int64_t ms, char *buf, size_t len)
 {
 	int32_t day = deadline_day(ms);
-	int64_t in = ms - deadline_midnight(day);
+	int64_t in = deadline_clamp(ms) - deadline_midnight(day);
 	char frac[8] = "";
 	int y, m, d;
 
@@ -258,8 +277,8 @@ calendar_missing_year(const struct calendar *cal, int64_t now_ms, int days)
 	int first, last, year, m, d;
 
 	deadline_day_date(deadline_day(now_ms), &first, &m, &d);
-	deadline_day_date(deadline_day(now_ms + days * DEADLINE_DAY_MS),
-	    &last, &m, &d);
+	deadline_day_date(deadline_day(deadline_shift(now_ms,
+	    (int64_t)days * DEADLINE_DAY_MS)), &last, &m, &d);
 	for (year = first; year <= last; year++)
 		if (!calendar_has_year(cal, year))
 			return year;
@@ -461,16 +480,25 @@ deadline_close(const struct calendar *cal, int32_t day)
 {
 	const struct calendar_hours *h = deadline_hours(cal, day);
 
+	if (h->n == 0)		/* only at the ends of the defined range */
+		return deadline_clamp(deadline_midnight(day) + DEADLINE_DAY_MS);
 	return deadline_at(day, h->iv[h->n - 1].end);
 }
 
-/* Returns the nearest working day after (step 1) or before (-1) day. */
+/*
+ * Returns the nearest working day after (step 1) or before (-1) day; at
+ * the end of the defined range, that end.
+ */
 static int32_t
 deadline_next_workday(const struct calendar *cal, int32_t day, int step)
 {
+	if ((step > 0 && day >= DEADLINE_DAY_MAX) ||
+	    (step < 0 && day <= DEADLINE_DAY_MIN))
+		return day;
 	do
 		day += step;
-	while (!deadline_working(cal, day));
+	while (day > DEADLINE_DAY_MIN && day < DEADLINE_DAY_MAX &&
+	    !deadline_working(cal, day));
 	return day;
 }
 
@@ -520,7 +548,7 @@ deadline_forward(const struct calendar *cal, int64_t start, int64_t ms)
 	int64_t a, b;
 	int i;
 
-	for (day = deadline_day(start);; day++) {
+	for (day = deadline_day(start); day <= DEADLINE_DAY_MAX; day++) {
 		h = deadline_hours(cal, day);
 		for (i = 0; i < h->n; i++) {
 			a = deadline_at(day, h->iv[i].start);
@@ -534,6 +562,7 @@ deadline_forward(const struct calendar *cal, int64_t start, int64_t ms)
 			ms -= b - a;
 		}
 	}
+	return DEADLINE_MS_MAX;
 }
 
 /* Returns the latest t with working_ms(t, start) == ms, for ms > 0. */
@@ -545,7 +574,7 @@ deadline_backward(const struct calendar *cal, int64_t start, int64_t ms)
 	int64_t a, b;
 	int i;
 
-	for (day = deadline_day(start);; day--) {
+	for (day = deadline_day(start); day >= DEADLINE_DAY_MIN; day--) {
 		h = deadline_hours(cal, day);
 		for (i = h->n - 1; i >= 0; i--) {
 			a = deadline_at(day, h->iv[i].start);
@@ -559,12 +588,18 @@ deadline_backward(const struct calendar *cal, int64_t start, int64_t ms)
 			ms -= b - a;
 		}
 	}
+	return DEADLINE_MS_MIN;
 }
 
 /* Moves start by ms of business time, forward or (ms < 0) backward. */
 int64_t
 deadline_add_working_ms(const struct calendar *cal, int64_t start, int64_t ms)
 {
+	const int64_t span = DEADLINE_MS_MAX - DEADLINE_MS_MIN;
+
+	start = deadline_clamp(start);
+	if (ms > span || ms < -span)	/* no business time is that long */
+		return ms > 0 ? DEADLINE_MS_MAX : DEADLINE_MS_MIN;
 	if (ms > 0)
 		return deadline_forward(cal, start, ms);
 	if (ms < 0)
@@ -593,7 +628,8 @@ deadline_due(const struct calendar *cal, int64_t start, const struct limit *l)
 			day = deadline_next_workday(cal, day, 1);
 		return deadline_close(cal, day);
 	default:
-		return start + l->amount * limit_units[l->unit].ms;
+		return deadline_shift(start, l->amount *
+		    limit_units[l->unit].ms);
 	}
 }
 
@@ -603,7 +639,7 @@ deadline_remaining(const struct calendar *cal, const struct limit *l,
     int64_t now, int64_t due)
 {
 	if (limit_natural(l))
-		return due - now;
+		return deadline_clamp(due) - deadline_clamp(now);
 	return deadline_working_ms(cal, now, due);
 }
 
@@ -613,7 +649,7 @@ deadline_resume(const struct calendar *cal, const struct limit *l,
     int64_t now, int64_t left)
 {
 	if (limit_natural(l))
-		return now + left;
+		return deadline_shift(now, left);
 	return deadline_add_working_ms(cal, now, left);
 }
 
@@ -648,6 +684,8 @@ deadline_warn_fraction(const struct calendar *cal, int64_t start,
 {
 	int64_t span;
 
+	start = deadline_clamp(start);
+	due = deadline_clamp(due);
 	if (limit_natural(l))
 		return start + (int64_t)((double)(due - start) * f + 0.5);
 	span = deadline_working_ms(cal, start, due);
@@ -844,7 +882,7 @@ deadline_explain_hours_day(const struct calendar *cal, int32_t day,
 		deadline_duration(s.counted_ms, buf, sizeof buf);
 		deadline_reason(&s, "counted %s", buf);
 	}
-	if (day == deadline_day(due - 1)) {
+	if (day == deadline_day(deadline_shift(due, -1))) {
 		deadline_clock(due, buf, sizeof buf);
 		deadline_reason(&s, "due %s", buf);
 	}
@@ -865,8 +903,8 @@ deadline_explain(const struct calendar *cal, int64_t start,
 		deadline_explain_days(cal, start, due, l->amount, cb, arg);
 		break;
 	case LIMIT_WORK_HOURS:
-		for (day = deadline_day(start); day <= deadline_day(due - 1);
-		    day++)
+		for (day = deadline_day(start); day <=
+		    deadline_day(deadline_shift(due, -1)); day++)
 			deadline_explain_hours_day(cal, day, start, due, cb,
 			    arg);
 		break;

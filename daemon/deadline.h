@@ -20,7 +20,34 @@
 #define DEADLINE_DAY_MS 86400000LL
 #define DEADLINE_ZONE_MS (8 * DEADLINE_HOUR_MS)	/* Asia/Shanghai: UTC+8 */
 
+/*
+ * The instants the arithmetic is defined for: local 0001-01-01 00:00 to
+ * 9999-12-31 24:00 (less 1 ms). Every function here takes an instant
+ * outside as the nearest end and saturates its results there, so no input
+ * overflows; requests are held to a far narrower range (bounds.c).
+ */
+#define DEADLINE_MS_MIN (-62135625600000LL)
+#define DEADLINE_MS_MAX 253402271999999LL
+#define DEADLINE_DAY_MIN (-719162)	/* 0001-01-01 */
+#define DEADLINE_DAY_MAX 2932896	/* 9999-12-31 */
+
+/*
+ * What a request may name (bounds.c, stats periods): instants from local
+ * 2000-01-01 to 2100-01-01 (exclusive), spans up to ten years. Any due time
+ * from such an instant (a limit is at most 9999 units) stays far inside
+ * the defined range above.
+ */
+#define DEADLINE_REQUEST_DAY_MIN 10957		/* 2000-01-01 */
+#define DEADLINE_REQUEST_DAY_MAX 47482		/* 2100-01-01, exclusive */
+#define DEADLINE_REQUEST_MS_MIN (DEADLINE_REQUEST_DAY_MIN * \
+	DEADLINE_DAY_MS - DEADLINE_ZONE_MS)
+#define DEADLINE_REQUEST_MS_MAX (DEADLINE_REQUEST_DAY_MAX * \
+	DEADLINE_DAY_MS - DEADLINE_ZONE_MS)
+#define DEADLINE_REQUEST_SPAN_MS (3653 * DEADLINE_DAY_MS)	/* ten years */
+
 /* deadline.c: dates in Asia/Shanghai. */
+/* Returns t + ms, held to [DEADLINE_MS_MIN, DEADLINE_MS_MAX]. */
+int64_t deadline_shift(int64_t t, int64_t ms);
 /* Returns the day number of instant ms. */
 int32_t deadline_day(int64_t ms);
 /* Returns the instant of local midnight starting day number day. */

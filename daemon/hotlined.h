@@ -133,6 +133,17 @@ size_t utf8_next(const char *s, size_t len);
 int validate_strings(const ProtobufCMessage *msg, size_t max_bytes,
     const char **field, const char **why);
 
+/* bounds.c: every time argument of a request held to a sane range. */
+/*
+ * Checks the time arguments of request envelope env (instants, spans,
+ * hours, offsets) against one table. Returns 0, or -1 with *field set to
+ * the offending field's name and *why to a reason (static storage).
+ */
+int bounds_check(const ProtobufCMessage *env, const char **field,
+    const char **why);
+/* Returns the number of table rows naming field of message descriptor d. */
+int bounds_known(const ProtobufCMessageDescriptor *d, const char *field);
+
 /* config.c */
 struct department {
 	char *id;		/* short ASCII id, e.g. "zjj" */

@@ -39,11 +39,6 @@ op_deadline(struct request *r)
 		    "limit", "limit: %s", why);
 		return;
 	}
-	if (q->from <= 0) {
-		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "from", "from must be a time (ms since the epoch)");
-		return;
-	}
 	out = xmalloc(sizeof *out);
 	hotline__deadline_reply__init(out);
 	out->steps = xcalloc(DEADLINE_MAX_STEPS, sizeof *out->steps);
@@ -112,9 +107,9 @@ op_shift_clock(struct request *r)
 		    "(testing.clock_control)");
 		return;
 	}
-	if (advance <= 0) {
+	if (now_ms() + advance >= DEADLINE_REQUEST_MS_MAX) {	/* bounds.c: 0 < advance <= 10 years */
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "advance_ms", "advance_ms must be positive");
+		    "advance_ms", "advance_ms: the clock would pass 2099-12-31");
 		return;
 	}
 	store_args_add(&args, "ht:clock:offset");

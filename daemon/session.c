@@ -563,7 +563,7 @@ session_frame(struct conn *c, Hotline__Envelope *env)
 		return;
 	}
 	if (validate_strings(&env->base, cfg->limits.max_field, &field,
-	    &why) == -1) {
+	    &why) == -1 || bounds_check(&env->base, &field, &why) == -1) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
 		    field, "%s: %s", field, why);
 		return;

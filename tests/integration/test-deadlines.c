@@ -1775,6 +1775,57 @@ test_time_refusals(void **state)
 	rep = harness_call(admin, BODY(SHIFT_CLOCK), &sr, &err);
 	assert_error(rep, err, ERR(BAD_REQUEST));
 	assert_string_equal(err.field, "advance_ms");
+	sr.advance_ms = INT64_MAX;
+	rep = harness_call(admin, BODY(SHIFT_CLOCK), &sr, &err);
+	assert_error(rep, err, ERR(BAD_REQUEST));
+	assert_string_equal(err.field, "advance_ms");
+}
+
+/*
+ * Issue 14 item 1: instants near INT64_MAX overflowed the arithmetic (the
+ * sanitizer build died; the plain one answered a negative due time). Every
+ * time argument is bounded before any handler: BAD_REQUEST naming the
+ * field, and the daemon serves on.
+ */
+static void
+test_time_bounds(void **state)
+{
+	Hotline__DeadlineRequest dr = HOTLINE__DEADLINE_REQUEST__INIT;
+	Hotline__OverdueRequest orq = HOTLINE__OVERDUE_REQUEST__INIT;
+	Hotline__BreachesRequest br = HOTLINE__BREACHES_REQUEST__INIT;
+	const int64_t bad[] = { 9223372036854775000LL, INT64_MAX, INT64_MIN,
+	    -1, shanghai_ms(2100, 1, 1, 0, 0) };
+	Hotline__Envelope *rep;
+	struct hl_error err;
+	size_t i;
+
+	(void)state;
+	dr.limit = "1m";
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		dr.from = bad[i];
+		rep = harness_call(agent, BODY(DEADLINE), &dr, &err);
+		assert_error(rep, err, ERR(BAD_REQUEST));
+		assert_string_equal(err.field, "from");
+	}
+	dr.from = shanghai_ms(2099, 12, 31, 23, 0);
+	dr.limit = "9999d";
+	rep = call_ok(agent, BODY(DEADLINE), &dr);
+	assert_true(rep->deadline_reply->due_at > dr.from);
+	hl_envelope_free(rep);
+	orq.within_hours = 1e300;
+	rep = harness_call(sup, BODY(OVERDUE), &orq, &err);
+	assert_error(rep, err, ERR(BAD_REQUEST));
+	assert_string_equal(err.field, "within_hours");
+	br.period = "9999-01-01..9999-01-31";
+	rep = harness_call(sup, BODY(BREACHES), &br, &err);
+	assert_error(rep, err, ERR(BAD_REQUEST));
+	assert_string_equal(err.field, "period");
+	br.period = "";
+	br.offset = UINT32_MAX;
+	rep = harness_call(sup, BODY(BREACHES), &br, &err);
+	assert_error(rep, err, ERR(BAD_REQUEST));
+	assert_string_equal(err.field, "offset");
+	harness_assert_serving(&h);
 }
 
 #define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1809,6 +1860,7 @@ main(void)
 		TEST(test_recompute_callback_supervision),
 		TEST(test_deadline_explains_guoqing),
 		TEST(test_time_refusals),
+		TEST(test_time_bounds),
 	};
 
 	harness_filter();
