@@ -170,11 +170,11 @@ ctl_format_local(int64_t ms, const char *fmt, char *out, size_t outlen)
 		snprintf(out, outlen, "-");
 }
 
-/* Formats ms since the epoch as Beijing time "YYYY-MM-DD HH:MM:SS"; 0 is "-". */
+/* Formats ms since the epoch as Beijing time "YYYY-MM-DD HH:MM:SS +08:00"; 0 is "-". */
 void
 ctl_format_time(int64_t ms, char *out, size_t outlen)
 {
-	ctl_format_local(ms, "%Y-%m-%d %H:%M:%S", out, outlen);
+	ctl_format_local(ms, "%Y-%m-%d %H:%M:%S +08:00", out, outlen);
 }
 
 /* Returns s, or "-" when it is empty. */
@@ -345,7 +345,7 @@ ctl_print_supervision(const Hotline__Ticket *t)
 	    ctl_or_dash(s->text), ctl_or_dash(s->issued_by), when,
 	    s->limit != NULL && s->limit[0] != '\0' ? s->limit : "default");
 	if (s->due_at != 0) {
-		ctl_format_local(s->due_at, "%Y-%m-%d %H:%M:%S %a", when,
+		ctl_format_local(s->due_at, "%Y-%m-%d %H:%M:%S +08:00 %a", when,
 		    sizeof when);
 		printf(CTL_LABEL "%s (督办时限)%s\n", "order due", when,
 		    s->overdue ? "  督办超时 OVERDUE" : "");
@@ -507,6 +507,9 @@ ctl_print_change_value(const Hotline__FieldChange *c)
 	    ctl_parse_number(c->value, (unsigned long)INT64_MAX, &v) == 0) {
 		ctl_format_time((int64_t)v, when, sizeof when);
 		fputs(when, stdout);
+	} else if (strcmp(c->field, "clock_left") == 0 &&
+	    strcmp(c->value, "-1") == 0) {
+		fputs("-", stdout);	/* no clock stopped */
 	} else if (strcmp(c->field, "clock_left") == 0 &&
 	    ctl_parse_number(c->value, (unsigned long)INT64_MAX, &v) == 0) {
 		ctl_format_duration((int64_t)v, 0, when, sizeof when);

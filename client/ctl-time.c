@@ -10,7 +10,7 @@
 #define CTL_HOUR_MS (60 * CTL_MINUTE_MS)
 #define CTL_DAY_MS (24 * CTL_HOUR_MS)
 #define CTL_MAX_ADVANCE 100000LL	/* clock --advance: days at most */
-#define CTL_DUE_FORMAT "%Y-%m-%d %H:%M:%S %a"	/* a deadline, Beijing time */
+#define CTL_DUE_FORMAT "%Y-%m-%d %H:%M:%S +08:00 %a"	/* a deadline, Beijing time */
 
 /* The units of a natural duration (clock --advance). */
 static const struct {
@@ -220,8 +220,8 @@ ctl_print_step(const Hotline__DeadlineStep *s, int first)
 
 	if (first && !s->counts)
 		verdict = "start";
-	printf("  %s %-3s  %-7s  %s\n", s->date, s->weekday, verdict,
-	    s->reason);
+	printf("  %s %-3s  %-7s  %s%s\n", s->date, s->weekday, verdict,
+	    s->reason, s->provisional ? " [暂定 provisional]" : "");
 }
 
 /* Prints a deadline's start, limit, due time and days. */
@@ -237,7 +237,9 @@ ctl_deadline_text(const Hotline__DeadlineRequest *q,
 	printf(CTL_LABEL "%s (%s)\n", "limit", q->limit,
 	    ctl_limit_measure(q->limit));
 	ctl_format_local(r->due_at, CTL_DUE_FORMAT, when, sizeof when);
-	printf(CTL_LABEL "%s\n", "due", when);
+	printf(CTL_LABEL "%s%s\n", "due", when, r->provisional ?
+	    "  PROVISIONAL (暂定: a year without its holiday notice; the "
+	    "notice's 调休 may move it)" : "");
 	puts("days");
 	for (i = 0; i < r->n_steps; i++)
 		ctl_print_step(r->steps[i], i == 0);
@@ -459,6 +461,10 @@ ctl_print_deadlines(const Hotline__Ticket *t)
 	    "黄灯, reached" : "黄灯");
 	ctl_print_due("return until", t->return_until, "退单期限");
 	ctl_print_due("callback due", t->callback_due_at, "回访时限");
+	if (t->deadlines_provisional)
+		printf(CTL_LABEL "%s\n", "calendar", "暂定 PROVISIONAL: a "
+		    "deadline above runs over a year without its holiday "
+		    "notice; the notice may move it (the history will say)");
 }
 
 /* Prints a list line's due marker, "due 11-28 18:00 红灯  ", or nothing. */

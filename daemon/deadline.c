@@ -211,26 +211,77 @@ calendar_free(struct calendar *cal)
 		free(cal->dates[i].name);
 	free(cal->dates);
 	free(cal->years);
+	free(cal->marks);
+	free(cal->computed);
 	free(cal->dir);
 	free(cal);
 }
 
-/* Returns the year file's entry for day number day, or NULL. */
+/* Returns the entry of v (n, ascending) for day number day, or NULL. */
 static const struct calendar_date *
-calendar_find(const struct calendar *cal, int32_t day)
+calendar_search(const struct calendar_date *v, size_t n, int32_t day)
 {
-	size_t lo = 0, hi = cal->ndates, mid;
+	size_t lo = 0, hi = n, mid;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (cal->dates[mid].day == day)
-			return &cal->dates[mid];
-		if (cal->dates[mid].day < day)
+		if (v[mid].day == day)
+			return &v[mid];
+		if (v[mid].day < day)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	return NULL;
+}
+
+/* Returns the year file's (or else the computed) entry for day, or NULL. */
+static const struct calendar_date *
+calendar_find(const struct calendar *cal, int32_t day)
+{
+	const struct calendar_date *d = calendar_search(cal->dates,
+	    cal->ndates, day);
+
+	return d != NULL ? d : calendar_search(cal->computed, cal->ncomputed,
+	    day);
+}
+
+/* Returns the index of year in cal->years, or -1. */
+static int
+calendar_year_index(const struct calendar *cal, int year)
+{
+	size_t i;
+
+	for (i = 0; i < cal->nyears; i++)
+		if (cal->years[i] == year)
+			return (int)i;
+	return -1;
+}
+
+/* Returns 1 if year has no State Council notice. */
+int
+calendar_year_provisional(const struct calendar *cal, int year)
+{
+	int i = calendar_year_index(cal, year);
+
+	return i == -1 || (cal->marks != NULL && cal->marks[i].provisional);
+}
+
+/* Returns 1 if a day of [from, to] lies in a provisional year. */
+int
+calendar_provisional_span(const struct calendar *cal, int64_t from,
+    int64_t to)
+{
+	int first, last, m, d, year;
+
+	if (to < from)
+		return calendar_provisional_span(cal, to, from);
+	deadline_day_date(deadline_day(from), &first, &m, &d);
+	deadline_day_date(deadline_day(to), &last, &m, &d);
+	for (year = first; year <= last; year++)
+		if (calendar_year_provisional(cal, year))
+			return 1;
+	return 0;
 }
 
 /*
@@ -242,7 +293,10 @@ calendar_lookup(const struct calendar *cal, int32_t day,
     struct calendar_dayinfo *info)
 {
 	const struct calendar_date *d = calendar_find(cal, day);
+	int y, m, md;
 
+	deadline_day_date(day, &y, &m, &md);
+	info->provisional = calendar_year_provisional(cal, y);
 	info->weekday = deadline_weekday(day);
 	info->name = d != NULL ? d->name : NULL;
 	if (d != NULL && d->off) {
@@ -258,19 +312,7 @@ calendar_lookup(const struct calendar *cal, int32_t day,
 	}
 }
 
-/* Returns 1 if the file of year was loaded. */
-static int
-calendar_has_year(const struct calendar *cal, int year)
-{
-	size_t i;
-
-	for (i = 0; i < cal->nyears; i++)
-		if (cal->years[i] == year)
-			return 1;
-	return 0;
-}
-
-/* Returns the first year of [now_ms, now_ms + days] not loaded, or 0. */
+/* Returns the first year of [now_ms, now_ms + days] without a notice, or 0. */
 int
 calendar_missing_year(const struct calendar *cal, int64_t now_ms, int days)
 {
@@ -280,7 +322,7 @@ calendar_missing_year(const struct calendar *cal, int64_t now_ms, int days)
 	deadline_day_date(deadline_day(deadline_shift(now_ms,
 	    (int64_t)days * DEADLINE_DAY_MS)), &last, &m, &d);
 	for (year = first; year <= last; year++)
-		if (!calendar_has_year(cal, year))
+		if (calendar_year_provisional(cal, year))
 			return year;
 	return 0;
 }
@@ -734,8 +776,8 @@ deadline_reason(struct deadline_step *s, const char *fmt, ...)
 
 /* Starts step s for day number day. */
 static void
-deadline_step_init(struct deadline_step *s, enum deadline_step_kind kind,
-    int32_t day)
+deadline_step_init(const struct calendar *cal, struct deadline_step *s,
+    enum deadline_step_kind kind, int32_t day)
 {
 	int y, m, d;
 
@@ -743,6 +785,7 @@ deadline_step_init(struct deadline_step *s, enum deadline_step_kind kind,
 	s->kind = kind;
 	s->day = day;
 	deadline_day_date(day, &y, &m, &d);
+	s->provisional = calendar_year_provisional(cal, y);
 	snprintf(s->date, sizeof s->date, "%04d-%02d-%02d", y, m, d);
 	s->weekday = deadline_weekdays[deadline_weekday(day)];
 }
@@ -764,6 +807,9 @@ deadline_reason_day(struct deadline_step *s, const struct calendar_dayinfo *info
 		break;
 	case CALENDAR_HOLIDAY:
 		deadline_reason(s, "holiday %s", info->name);
+		if (info->provisional)
+			deadline_reason(s, "statutory, the year's notice not "
+			    "out yet");
 		break;
 	case CALENDAR_MAKEUP:
 		deadline_reason(s, "调休 working day %s", info->name);
@@ -827,7 +873,7 @@ deadline_explain_days(const struct calendar *cal, int64_t start, int64_t due,
 	int n = 0;
 
 	calendar_lookup(cal, day, &info);
-	deadline_step_init(&s, DEADLINE_STEP_START, day);
+	deadline_step_init(cal, &s, DEADLINE_STEP_START, day);
 	deadline_reason_day(&s, &info);
 	snprintf(kind, sizeof kind, "%s", s.reason);
 	s.reason[0] = '\0';
@@ -837,12 +883,12 @@ deadline_explain_days(const struct calendar *cal, int64_t start, int64_t due,
 	while (++day <= last) {
 		calendar_lookup(cal, day, &info);
 		if (info.hours->n == 0) {
-			deadline_step_init(&s, DEADLINE_STEP_SKIP, day);
+			deadline_step_init(cal, &s, DEADLINE_STEP_SKIP, day);
 			deadline_reason_day(&s, &info);
 			cb(&s, arg);
 			continue;
 		}
-		deadline_step_init(&s, DEADLINE_STEP_COUNT, day);
+		deadline_step_init(cal, &s, DEADLINE_STEP_COUNT, day);
 		s.ordinal = ++n;
 		deadline_reason(&s, "working day %d of %d", n, amount);
 		if (info.kind == CALENDAR_MAKEUP)
@@ -867,7 +913,7 @@ deadline_explain_hours_day(const struct calendar *cal, int32_t day,
 	int first = day == deadline_day(start);
 
 	calendar_lookup(cal, day, &info);
-	deadline_step_init(&s, DEADLINE_STEP_SKIP, day);
+	deadline_step_init(cal, &s, DEADLINE_STEP_SKIP, day);
 	s.counted_ms = deadline_overlap(cal, day, start, due);
 	if (first)
 		s.kind = DEADLINE_STEP_START;
@@ -909,7 +955,7 @@ deadline_explain(const struct calendar *cal, int64_t start,
 			    arg);
 		break;
 	default:
-		deadline_step_init(&s, DEADLINE_STEP_START,
+		deadline_step_init(cal, &s, DEADLINE_STEP_START,
 		    deadline_day(start));
 		s.counted_ms = due - start;
 		deadline_reason(&s, "natural time: weekends and holidays "

@@ -102,6 +102,19 @@ struct calendar_date {
 	char *name;		/* "国庆节", as published */
 };
 
+/*
+ * A year the calendar knows of. A year is official when its file is a
+ * State Council notice; provisional when its file says "$provisional": true
+ * (holiday-cn's layout has no such flag: hotline adds this key, as keys
+ * starting with "$" are annotations there) or when it has no file at all:
+ * then, from STATUTORY_FIRST_YEAR on, its statutory holidays are computed
+ * (statutory.c) and only weekends and those days are off.
+ */
+struct calendar_year {
+	int year;
+	int provisional;	/* 1: the file is marked "$provisional" */
+};
+
 struct calendar {
 	/*
 	 * Business hours by weekday, 0 = Monday. A make-up working day (调休)
@@ -113,6 +126,13 @@ struct calendar {
 	size_t ndates;
 	int *years;			/* years whose file was loaded, ascending */
 	size_t nyears;
+	struct calendar_year *marks;	/* per years[i]: provisional or not */
+	/*
+	 * The statutory days computed for the years from STATUTORY_FIRST_YEAR
+	 * to CALENDAR_COMPUTED_LAST without a file: ascending, names static.
+	 */
+	struct calendar_date *computed;
+	size_t ncomputed;
 	int warn_days;			/* coverage the daemon wants ahead, days */
 	char *dir;			/* the year files' directory */
 	uint64_t serial;		/* unique per calendar_new, for caches */
@@ -124,7 +144,11 @@ struct calendar_dayinfo {
 	int weekday;				/* 0 = Monday */
 	const char *name;			/* HOLIDAY, MAKEUP: its name */
 	const struct calendar_hours *hours;	/* none on REST and HOLIDAY */
+	int provisional;			/* its year has no notice yet */
 };
+
+/* Statutory days are computed for years without a file up to this one. */
+#define CALENDAR_COMPUTED_LAST 2150
 
 /*
  * Returns a calendar with the default hours (Monday to Friday 08:30-12:00
@@ -137,12 +161,64 @@ void calendar_free(struct calendar *);
 void calendar_lookup(const struct calendar *, int32_t day,
     struct calendar_dayinfo *info);
 /*
- * Returns the first year of [now_ms, now_ms + days] (local dates) whose
- * file was not loaded, or 0 if every year there was loaded.
+ * Returns the first year of [now_ms, now_ms + days] (local dates) without a
+ * notice (no file, or one marked provisional), or 0 if there is none.
  */
 int calendar_missing_year(const struct calendar *, int64_t now_ms, int days);
+/*
+ * Writes the calendar coverage warning for [now_ms, now_ms + warn_days]
+ * into buf and returns 1, or returns 0 (buf "") when every year there has
+ * its notice: which year is provisional, why, and what to do.
+ */
+int calendar_coverage_note(const struct calendar *, int64_t now_ms,
+    char *buf, size_t len);
 /* Returns 1 if the years of [now_ms, now_ms + days] were all loaded. */
 int calendar_covers(const struct calendar *, int64_t now_ms, int days);
+/* Returns 1 if year has no State Council notice (see struct calendar_year). */
+int calendar_year_provisional(const struct calendar *, int year);
+/*
+ * Returns 1 if a day of [from, to] (instants, either order) lies in a
+ * provisional year: a due time computed over it may move with the notice.
+ */
+int calendar_provisional_span(const struct calendar *, int64_t from,
+    int64_t to);
+/*
+ * Adds the computed statutory days of every year from STATUTORY_FIRST_YEAR
+ * to CALENDAR_COMPUTED_LAST that has no file (after the files are loaded).
+ * Returns 0, or -1 with the reason in err (ICU failed).
+ */
+int calendar_compute_statutory(struct calendar *, char *err, size_t errlen);
+
+/*
+ * statutory.c: the statutory holidays (法定节假日) of 全国年节及纪念日放假办法
+ * as amended in 2024, in force from 2025: 元旦 1 January; 春节 除夕 (the
+ * last day of the 12th lunar month) to 初三; 清明 the day of the 清明 solar
+ * term; 劳动节 1-2 May; 端午 5/5 and 中秋 8/15 of the lunar calendar; 国庆节
+ * 1-3 October. The lunar dates come from ICU's Chinese calendar, 清明 from
+ * the sun's longitude (15 degrees). Only the bridging days and make-up
+ * working days (调休) wait for the State Council's annual notice.
+ */
+#define STATUTORY_FIRST_YEAR 2025
+#define STATUTORY_LAST_YEAR 2199
+#define STATUTORY_MAX_DAYS 13
+
+struct statutory_day {
+	int32_t day;		/* day number */
+	const char *name;	/* "春节", as holiday-cn names it; static */
+};
+
+/*
+ * Fills out with the statutory days of year, ascending, and returns how
+ * many (13, or 12 when 中秋 falls on 1-3 October); 0 for a year outside
+ * [STATUTORY_FIRST_YEAR, STATUTORY_LAST_YEAR]; -1 if ICU failed.
+ */
+int statutory_days(int year, struct statutory_day out[STATUTORY_MAX_DAYS]);
+/* Returns the instant (ms, UT) of the 清明 solar term of year. */
+int64_t statutory_qingming_ms(int year);
+/* Returns the Julian ephemeris day of new moon k (0: 2000-01-06; Meeus 49). */
+double statutory_new_moon(int k);
+/* The day number ICU's Chinese calendar alone gives lunar month/mday of year, or -1. */
+int32_t statutory_icu_lunar(int year, int month, int mday);
 
 /* calendar.c: loading the calendar from config and year files. */
 /*
@@ -338,6 +414,7 @@ struct deadline_step {
 	const char *weekday;	/* "Mon" .. "Sun" */
 	int ordinal;		/* working days: 1..N on counted days, else 0 */
 	int64_t counted_ms;	/* time the day contributes (not for wd) */
+	int provisional;	/* its year has no notice yet */
 	char reason[192];	/* "holiday 国庆节", "working day 3 of 5, ..." */
 };
 

@@ -58,17 +58,15 @@ usage(void)
 	exit(1);
 }
 
-/* Warns when the calendar's year files do not cover the coming days. */
+/* Warns when a coming year has no holiday notice (provisional calendar). */
 static void
 warn_calendar(void)
 {
-	int gap = calendar_missing_year(cfg->calendar, now_ms(),
-	    cfg->calendar->warn_days);
+	char note[512];
 
-	if (gap != 0)
-		log_warnx("calendar: no %s/%d.json: the next %d days are not "
-		    "covered (only weekends count as days off)",
-		    cfg->calendar->dir, gap, cfg->calendar->warn_days);
+	if (calendar_coverage_note(cfg->calendar, now_ms(), note,
+	    sizeof note))
+		log_warnx("%s", note);
 }
 
 /* Descriptors besides the clients': Redis links, listeners, HTTP, logs. */
@@ -222,7 +220,7 @@ main(int argc, char *argv[])
 	int ch, foreground = 0, check_only = 0, verbose = 0;
 	struct event *sig_hup, *sig_term, *sig_int;
 	struct event_config *ecfg;
-	char nerr[256];
+	char nerr[512];
 
 	while ((ch = getopt(argc, argv, "df:nv")) != -1) {
 		switch (ch) {
@@ -252,6 +250,9 @@ main(int argc, char *argv[])
 		printf("configuration OK: %s (%zu departments, %zu principals, "
 		    "%zu catalogue entries)\n", cfg->path, cfg->ndepartments,
 		    cfg->nprincipals, cfg->nentries);
+		if (calendar_coverage_note(cfg->calendar, now_ms(), nerr,
+		    sizeof nerr))
+			printf("warning: %s\n", nerr);
 		config_free(cfg);
 		return 0;
 	}

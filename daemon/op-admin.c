@@ -21,6 +21,7 @@ deadline_collect(const struct deadline_step *st, void *arg)
 	s->weekday = record_strdup(st->weekday);
 	s->counts = st->kind == DEADLINE_STEP_COUNT;
 	s->reason = record_strdup(st->reason);
+	s->provisional = st->provisional;
 	out->steps[out->n_steps++] = s;
 }
 
@@ -44,6 +45,8 @@ op_deadline(struct request *r)
 	out->steps = xcalloc(DEADLINE_MAX_STEPS, sizeof *out->steps);
 	out->due_at = deadline_explain(cfg->calendar, q->from, &limit,
 	    deadline_collect, out);
+	out->provisional = calendar_provisional_span(cfg->calendar, q->from,
+	    out->due_at);
 	env = envelope_new();
 	env->body_case = HOTLINE__ENVELOPE__BODY_DEADLINE_REPLY;
 	env->deadline_reply = out;
