@@ -685,6 +685,19 @@ deadline_remaining(const struct calendar *cal, const struct limit *l,
 	return deadline_working_ms(cal, now, due);
 }
 
+/* Returns the close of business of t's working day if t is before it, else t. */
+int64_t
+deadline_day_end(const struct calendar *cal, int64_t t)
+{
+	int32_t day = deadline_day(t);
+	int64_t close;
+
+	if (!deadline_working(cal, day))
+		return t;
+	close = deadline_close(cal, day);
+	return t < close ? close : t;
+}
+
 /* Returns the due time of a clock restarted at now with left ms. */
 int64_t
 deadline_resume(const struct calendar *cal, const struct limit *l,

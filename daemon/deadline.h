@@ -384,6 +384,13 @@ int64_t deadline_add_working_ms(const struct calendar *, int64_t start,
  */
 int64_t deadline_remaining(const struct calendar *, const struct limit *,
     int64_t now, int64_t due);
+/*
+ * Returns the close of business of t's day when t falls on a working day
+ * before it, else t: where a working-days period stands once the rest of
+ * t's day is set aside (民法典 art. 201: the day a period starts is not
+ * counted; art. 203: its last day ends at close of business).
+ */
+int64_t deadline_day_end(const struct calendar *, int64_t t);
 /* The due time of a clock restarted at now with left ms (resume). */
 int64_t deadline_resume(const struct calendar *, const struct limit *,
     int64_t now, int64_t left);

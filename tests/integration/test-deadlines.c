@@ -288,6 +288,31 @@ redis_int(const char *fmt, long long arg)
 	return n;
 }
 
+/* Sums dept's counter over the monthly counters (ht:stats:<yyyymm>:d, field "<dept>:<counter>"; stats.lua). */
+static long long
+month_counter(const char *dept, const char *counter)
+{
+	redisContext *rc = harness_redis(&h);
+	redisReply *keys, *v;
+	long long sum = 0;
+	size_t i;
+
+	assert_non_null(rc);
+	keys = redisCommand(rc, "KEYS ht:stats:[0-9][0-9][0-9][0-9][0-9][0-9]:d");
+	assert_non_null(keys);
+	for (i = 0; i < keys->elements; i++) {
+		v = redisCommand(rc, "HGET %s %s:%s", keys->element[i]->str,
+		    dept, counter);
+		if (v != NULL && v->type == REDIS_REPLY_STRING)
+			sum += strtoll(v->str, NULL, 10);
+		if (v != NULL)
+			freeReplyObject(v);
+	}
+	freeReplyObject(keys);
+	redisFree(rc);
+	return sum;
+}
+
 /* Waits (bounded) until no daemon has a timer due by at left, then records the feeds. */
 static void
 settle(int64_t at)
@@ -1038,11 +1063,107 @@ test_suspend_resume(void **state)
 	rep = resume(&k);
 	t = in_state(rep, STATE(ACCEPTED));
 	at = t->updated_at;
-	assert_in_range(t->remaining_ms, left - STEP_MS, left);
+	/* What was left, and the rest of the resume day (民法典 art. 201: a
+	 * working-days period counts whole days from the day after). */
+	assert_in_range(t->remaining_ms, left - STEP_MS, left + WORKDAY_MS);
 	assert_true(t->complete_due_at > at && t->complete_due_at > old_due);
 	/* What was left (10wd and a part of a day) counts from the resume. */
 	assert_in_range(t->complete_due_at, due(at, "9wd"), due(at, "11wd"));
 	assert_true(at < t->warn_at && t->warn_at < t->complete_due_at);
+	resumed_clock_fires(&k, t->warn_at, t->complete_due_at);
+	hl_envelope_free(rep);
+}
+
+/*
+ * Issue 15 item 5: after the 黄灯, a suspend and a resume armed the warning
+ * again: a second warning entry, a second WARNING event, counted twice. One
+ * warning per round.
+ */
+static void
+test_warning_once_per_round(void **state)
+{
+	Hotline__Envelope *rep;
+	const Hotline__Ticket *t;
+	struct tk k;
+
+	(void)state;
+	new_water(&k);
+	sign(water, &k);
+	rep = show(&k);
+	pass(rep->ticket->ticket->warn_at);
+	hl_envelope_free(rep);
+	warned_only(&k);
+	hl_envelope_free(suspend(&k));
+	settle(shift_by(HOUR_MS));
+	rep = resume(&k);
+	t = in_state(rep, STATE(ACCEPTED));
+	assert_true(t->warned);
+	pass(t->warn_at);
+	pass(t->complete_due_at);
+	hl_envelope_free(rep);
+	feed_await(&fwater, KIND(OVERDUE), &k);
+	fired_once(&k, "warning", "warned");
+	assert_int_equal(feed_count(&fwater, KIND(WARNING), k.number), 1);
+	assert_int_equal(feed_count(&fsup, KIND(WARNING), k.number), 1);
+	assert_int_equal(month_counter("water", "warned"), 1);
+}
+
+/*
+ * Issue 15 item 5: a suspend followed at once by a resume moved a due time
+ * at close of business (18:00) to 08:30 of the next working day. A
+ * working-days period keeps whole days (民法典 art. 201 and 203).
+ */
+static void
+test_suspend_resume_at_once(void **state)
+{
+	Hotline__Envelope *rep;
+	const Hotline__Ticket *t;
+	int64_t due_at, warn_at;
+	struct tk k;
+
+	(void)state;
+	due_at = new_water(&k);
+	sign(water, &k);
+	rep = show(&k);
+	warn_at = rep->ticket->ticket->warn_at;
+	hl_envelope_free(rep);
+	hl_envelope_free(suspend(&k));
+	rep = resume(&k);
+	t = in_state(rep, STATE(ACCEPTED));
+	assert_int_equal(t->complete_due_at, due_at);
+	assert_int_equal(t->warn_at, warn_at);
+	hl_envelope_free(rep);
+}
+
+/*
+ * Issue 15 item 5: an urgent 24 h ticket suspended with 22 h left was
+ * warned 5.5 h before due after resume (75 % of what was left); the
+ * warning stays 6 h before due, as the policy puts it (hotlined.conf(5)).
+ */
+static void
+test_warning_distance_after_resume(void **state)
+{
+	Hotline__Envelope *made, *rep;
+	const Hotline__Ticket *t;
+	struct tk k;
+	int64_t left;
+
+	(void)state;
+	made = create(&k, "小区停水", "整栋楼停水，有透析病人急需用水。",
+	    TYPE(COMPLAINT), URGENCY(URGENT));
+	assert_int_equal(made->created->ticket->complete_due_at -
+	    made->created->ticket->warn_at, 6 * HOUR_MS);
+	hl_envelope_free(made);
+	sign(water, &k);
+	settle(shift_by(2 * HOUR_MS));
+	rep = suspend(&k);
+	left = in_state(rep, STATE(SUSPENDED))->remaining_ms;
+	assert_in_range(left, 22 * HOUR_MS - STEP_MS, 22 * HOUR_MS);
+	hl_envelope_free(rep);
+	settle(shift_by(DAY_MS));
+	rep = resume(&k);
+	t = in_state(rep, STATE(ACCEPTED));
+	assert_int_equal(t->complete_due_at - t->warn_at, 6 * HOUR_MS);
 	resumed_clock_fires(&k, t->warn_at, t->complete_due_at);
 	hl_envelope_free(rep);
 }
@@ -1845,6 +1966,9 @@ main(void)
 		TEST(test_extension_too_long),
 		TEST(test_extension_moves_due),
 		TEST(test_suspend_resume),
+		TEST(test_warning_once_per_round),
+		TEST(test_suspend_resume_at_once),
+		TEST(test_warning_distance_after_resume),
 		TEST(test_redispatch_after_return),
 		TEST(test_redispatch_accepted),
 		TEST(test_reopen_new_clock),
