@@ -629,30 +629,19 @@ calendar_compute_statutory(struct calendar *cal, char *err, size_t errlen)
 	return 0;
 }
 
-/* Loads the year file at path, for year (from its name), into cal. */
+/* Reads a parsed year file root (named path in messages) for year into cal. */
 static int
-calendar_load_file(struct calendar *cal, const char *path, int year,
-    char *err, size_t errlen)
+calendar_read_root(struct calendar *cal, const char *path, json_t *root,
+    int year, char *err, size_t errlen)
 {
 	struct calendar_entry *v;
-	json_error_t jerr;
-	json_t *root;
 	size_t n;
 	int rc, provisional = 0;
 
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-	if (root == NULL) {
-		if (jerr.line > 0)
-			snprintf(err, errlen, "%s:%d:%d: %s", path, jerr.line,
-			    jerr.column, jerr.text);
-		else
-			snprintf(err, errlen, "%s: %s", path, jerr.text);
-		return -1;
-	}
 	if (!json_is_object(root))
-		rc = calendar_json_fail(path, err, errlen, "must be a JSON "
+		return calendar_json_fail(path, err, errlen, "must be a JSON "
 		    "object {\"year\", \"papers\", \"days\"}");
-	else if ((rc = calendar_check_top(path, root, year, &provisional, err,
+	if ((rc = calendar_check_top(path, root, year, &provisional, err,
 	    errlen)) == 0 && (rc = calendar_read_days(path,
 	    json_object_get(root, "days"), year, &v, &n, err, errlen)) == 0) {
 		if ((rc = calendar_check_statutory(path, year, v, n, err,
@@ -661,8 +650,145 @@ calendar_load_file(struct calendar *cal, const char *path, int year,
 		else
 			calendar_entries_free(v, n);
 	}
+	return rc;
+}
+
+/* Writes jansson's parse error of path into err; returns -1. */
+static int
+calendar_json_error(const char *path, const json_error_t *jerr, char *err,
+    size_t errlen)
+{
+	if (jerr->line > 0)
+		snprintf(err, errlen, "%s:%d:%d: %s", path, jerr->line,
+		    jerr->column, jerr->text);
+	else
+		snprintf(err, errlen, "%s: %s", path, jerr->text);
+	return -1;
+}
+
+/* Loads the year file at path, for year (from its name), into cal. */
+static int
+calendar_load_file(struct calendar *cal, const char *path, int year,
+    char *err, size_t errlen)
+{
+	json_error_t jerr;
+	json_t *root;
+	int rc;
+
+	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL)
+		return calendar_json_error(path, &jerr, err, errlen);
+	rc = calendar_read_root(cal, path, root, year, err, errlen);
 	json_decref(root);
 	return rc;
+}
+
+/* Parses one year file's text; see deadline.h. */
+struct calendar *
+calendar_parse_year(const char *name, const char *text, size_t len,
+    char *err, size_t errlen)
+{
+	struct calendar *cal;
+	json_error_t jerr;
+	json_t *root, *y;
+	int rc;
+
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL) {
+		calendar_json_error(name, &jerr, err, errlen);
+		return NULL;
+	}
+	y = json_object_get(root, "year");
+	if (!json_is_integer(y) || json_integer_value(y) < 1 ||
+	    json_integer_value(y) > 9999) {
+		calendar_json_fail(name, err, errlen, "year: %s", y == NULL ?
+		    "missing" : "must be an integer 1..9999");
+		json_decref(root);
+		return NULL;
+	}
+	cal = calendar_new();
+	rc = calendar_read_root(cal, name, root, (int)json_integer_value(y),
+	    err, errlen);
+	json_decref(root);
+	if (rc == -1) {
+		calendar_free(cal);
+		return NULL;
+	}
+	return cal;
+}
+
+/* Replaces the dated days and mark of year in dst with src's; see deadline.h. */
+int
+calendar_set_year(struct calendar *dst, const struct calendar *src,
+    int year, char *err, size_t errlen)
+{
+	static uint64_t serials = (uint64_t)1 << 62;	/* apart from calendar_new's */
+	size_t i, n = 0;
+	int y, m, d, k;
+
+	for (i = 0; i < dst->ndates; i++) {
+		deadline_day_date(dst->dates[i].day, &y, &m, &d);
+		if (y == year)
+			free(dst->dates[i].name);
+		else
+			dst->dates[n++] = dst->dates[i];
+	}
+	dst->ndates = n;
+	dst->dates = xrealloc(dst->dates, (dst->ndates + src->ndates + 1) *
+	    sizeof *dst->dates);
+	for (i = 0; i < src->ndates; i++) {
+		dst->dates[dst->ndates] = src->dates[i];
+		dst->dates[dst->ndates++].name = xstrdup(src->dates[i].name);
+	}
+	qsort(dst->dates, dst->ndates, sizeof *dst->dates, calendar_date_cmp);
+	for (k = 0; k < (int)dst->nyears && dst->years[k] != year; k++)
+		continue;
+	if (k == (int)dst->nyears) {
+		dst->years = xrealloc(dst->years, (dst->nyears + 1) *
+		    sizeof *dst->years);
+		dst->marks = xrealloc(dst->marks, (dst->nyears + 1) *
+		    sizeof *dst->marks);
+		dst->years[dst->nyears++] = year;
+	}
+	dst->marks[k] = (struct calendar_year){ .year = year,
+	    .provisional = calendar_year_provisional(src, year) };
+	dst->serial = ++serials;
+	return calendar_compute_statutory(dst, err, errlen);
+}
+
+/* What a day is as a notice sees it: off, make-up working day, or ordinary. */
+static int
+calendar_class(const struct calendar *cal, int32_t day)
+{
+	struct calendar_dayinfo info;
+
+	calendar_lookup(cal, day, &info);
+	if (info.kind == CALENDAR_HOLIDAY)
+		return 1;
+	return info.kind == CALENDAR_MAKEUP ? 2 : 0;
+}
+
+/* Refuses a change of a day before today; see deadline.h. */
+int
+calendar_past_changed(const struct calendar *old, const struct calendar *fresh,
+    int32_t first, int32_t today, char *err, size_t errlen)
+{
+	static const char *const what[] = { "an ordinary day", "a day off",
+	    "a make-up working day (调休)" };
+	int32_t day;
+	int a, b, y, m, d;
+
+	for (day = first; day < today; day++) {
+		if ((a = calendar_class(old, day)) == (b = calendar_class(fresh,
+		    day)))
+			continue;
+		deadline_day_date(day, &y, &m, &d);
+		snprintf(err, errlen, "%04d-%02d-%02d is past: it was %s and "
+		    "would become %s (deadlines already run over it)", y, m, d,
+		    what[a], what[b]);
+		return -1;
+	}
+	return 0;
 }
 
 /* Returns the year of a file name "YYYY.json", or -1. */

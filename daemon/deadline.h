@@ -238,6 +238,29 @@ int calendar_configure(struct calendar *cal, const config_setting_t *s,
 int calendar_load_dir(struct calendar *cal, const char *dir, char *err,
     size_t errlen);
 /*
+ * Parses the text (len bytes) of one year file in holiday-cn's layout,
+ * with every check calendar_load_dir makes (name stands for the file in
+ * messages); its year is the file's "year". Returns a calendar holding that
+ * year alone (no computed days), or NULL with the reason in err.
+ */
+struct calendar *calendar_parse_year(const char *name, const char *text,
+    size_t len, char *err, size_t errlen);
+/*
+ * Replaces year's dated days and provisional mark in dst with src's (a
+ * calendar_parse_year result), then the computed statutory days; dst gets
+ * a new serial. Returns 0, or -1 with err (ICU failed).
+ */
+int calendar_set_year(struct calendar *dst, const struct calendar *src,
+    int year, char *err, size_t errlen);
+/*
+ * Returns 0 if every day in [first, today) is of the same class (day off,
+ * make-up working day, ordinary) in old and fresh; else -1 with the first
+ * day that changed and how in err.
+ */
+int calendar_past_changed(const struct calendar *old,
+    const struct calendar *fresh, int32_t first, int32_t today, char *err,
+    size_t errlen);
+/*
  * calendar_new, calendar_configure and calendar_load_dir in one; NULL on
  * error. A dir set in the config must exist; the default one may be
  * missing (then no year is loaded and calendar_covers says so).

@@ -105,6 +105,9 @@ event_from(const redisReply *e, int mask)
 	ev->actor = record_strdup(e->element[4]->str);
 	ev->ticket = record_ticket(e->element[5], mask);
 	event_hot_spot(ev, e);
+	if (e->elements > 9 && e->element[9]->str != NULL &&
+	    e->element[9]->str[0] != '\0')
+		ev->note = record_strdup(e->element[9]->str);
 	env->body_case = HOTLINE__ENVELOPE__BODY_EVENT;
 	env->event = ev;
 	return env;

@@ -693,6 +693,7 @@ enum script_id {
 	SCRIPT_STATS_READ,
 	SCRIPT_DUE_READ,
 	SCRIPT_BREACHES_READ,
+	SCRIPT_CALENDAR_IMPORT,
 	SCRIPT_COUNT
 };
 
@@ -955,6 +956,16 @@ int64_t timer_last_lag(void);
 /* recompute.c: deadlines again after the calendar or policies changed. */
 uint64_t recompute_fingerprint(const struct config *);
 void recompute_start(void);
+void recompute_start_because(const char *cause);
+
+/* calstore.c: holiday notices imported into Redis, laid over the year files. */
+void calstore_apply(struct calendar *);
+void calstore_wake(void);
+void calstore_resync(void);
+void calstore_shutdown(void);
+
+/* op-calendar.c: hotlinectl calendar import (admin). */
+void op_calendar_import(struct request *);
 void recompute_resync(void);
 
 /* http.c: /healthz, /readyz, /metrics. */

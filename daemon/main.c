@@ -37,6 +37,8 @@ on_wake(const char *what)
 		timer_clock_changed();
 	else if (strcmp(what, LEARN_STREAM) == 0)
 		learn_wake();
+	else if (strcmp(what, "ht:calendar") == 0)
+		calstore_wake();
 	else
 		feed_wake(what);
 }
@@ -49,6 +51,7 @@ on_resync(void)
 	timer_resync();
 	recompute_resync();
 	learn_resync();
+	calstore_resync();
 }
 
 static void __attribute__((noreturn))
@@ -127,7 +130,17 @@ int
 daemon_swap(struct config *fresh, char *err, size_t errlen)
 {
 	struct config *old = cfg;
+	char why[512];
 
+	/* The imported notices stay over the files; no reload rewrites the past. */
+	calstore_apply(fresh->calendar);
+	if (calendar_past_changed(old->calendar, fresh->calendar,
+	    DEADLINE_REQUEST_DAY_MIN, deadline_day(now_ms()), why,
+	    sizeof why) == -1) {
+		snprintf(err, errlen, "calendar: %s", why);
+		config_free(fresh);
+		return -1;
+	}
 	if (server_tls_reload(fresh, err, errlen) == -1) {
 		config_free(fresh);
 		return -1;
@@ -303,6 +316,7 @@ main(int argc, char *argv[])
 	event_free(sig_int);
 	event_base_free(ev_base);
 	learn_shutdown();
+	calstore_shutdown();
 	auth_cache_free();
 	auth_limit_free();
 	config_free(cfg);

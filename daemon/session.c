@@ -83,6 +83,8 @@ static const struct op ops[] = {
 	    op_shift_clock },
 	{ BODY(RELOAD), "reload", ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN),
 	    op_reload },
+	{ BODY(CALENDAR_IMPORT), "calendar_import",
+	    ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN), op_calendar_import },
 
 	{ BODY(EXPORT_EXAMPLES), "export_examples", DISPATCHER_BIT |
 	    ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN), op_export_examples },

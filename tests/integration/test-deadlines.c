@@ -43,6 +43,7 @@
 struct seen {
 	Hotline__EventKind kind;
 	char number[32];
+	char note[200];		/* DEADLINE_MOVED's */
 };
 
 /* A watching terminal and every event it received during the test. */
@@ -102,6 +103,8 @@ feed_note(struct feed *f, Hotline__Envelope *ev)
 		f->log[f->n].kind = e->kind;
 		snprintf(f->log[f->n].number, sizeof f->log[0].number, "%s",
 		    e->number);
+		snprintf(f->log[f->n].note, sizeof f->log[0].note, "%s",
+		    e->note != NULL ? e->note : "");
 		f->n++;
 	}
 	hl_envelope_free(ev);
@@ -1949,6 +1952,238 @@ test_time_bounds(void **state)
 	harness_assert_serving(&h);
 }
 
+/*
+ * A 2027 notice for the tests, as the State Council might publish it: the
+ * statutory days, a bridging day off (Mon 01-04) and a make-up Saturday
+ * (01-09). bridge "true" or "false" (the latter changes 01-04 back); drop
+ * leaves 除夕 (02-05) out.
+ */
+static char *
+notice_2027(const char *bridge, int drop)
+{
+	char *text = NULL;
+
+	assert_true(asprintf(&text, "{\"year\": 2027, \"papers\": "
+	    "[\"test notice\"], \"days\": ["
+	    "{\"name\": \"元旦\", \"date\": \"2027-01-01\", \"isOffDay\": true},"
+	    "{\"name\": \"元旦\", \"date\": \"2027-01-04\", \"isOffDay\": %s},"
+	    "{\"name\": \"元旦\", \"date\": \"2027-01-09\", \"isOffDay\": false},"
+	    "%s"
+	    "{\"name\": \"春节\", \"date\": \"2027-02-06\", \"isOffDay\": true},"
+	    "{\"name\": \"春节\", \"date\": \"2027-02-07\", \"isOffDay\": true},"
+	    "{\"name\": \"春节\", \"date\": \"2027-02-08\", \"isOffDay\": true},"
+	    "{\"name\": \"清明\", \"date\": \"2027-04-05\", \"isOffDay\": true},"
+	    "{\"name\": \"劳动节\", \"date\": \"2027-05-01\", \"isOffDay\": true},"
+	    "{\"name\": \"劳动节\", \"date\": \"2027-05-02\", \"isOffDay\": true},"
+	    "{\"name\": \"端午\", \"date\": \"2027-06-09\", \"isOffDay\": true},"
+	    "{\"name\": \"中秋\", \"date\": \"2027-09-15\", \"isOffDay\": true},"
+	    "{\"name\": \"国庆节\", \"date\": \"2027-10-01\", \"isOffDay\": true},"
+	    "{\"name\": \"国庆节\", \"date\": \"2027-10-02\", \"isOffDay\": true},"
+	    "{\"name\": \"国庆节\", \"date\": \"2027-10-03\", \"isOffDay\": true}"
+	    "]}", bridge, drop ? "" : "{\"name\": \"春节\", \"date\": "
+	    "\"2027-02-05\", \"isOffDay\": true},") > 0);
+	return text;
+}
+
+/* Returns the note of the DEADLINE_MOVED event f received for k, or "". */
+static const char *
+moved_note(const struct feed *f, const struct tk *k)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		if (f->log[i].kind == KIND(DEADLINE_MOVED) &&
+		    strcmp(f->log[i].number, k->number) == 0)
+			return f->log[i].note;
+	return "";
+}
+
+/* Imports text as c; returns the answer (NULL with err on an Error). */
+static Hotline__Envelope *
+import_calendar(struct hl_client *c, char *text, struct hl_error *err)
+{
+	Hotline__CalendarImportRequest req =
+	    HOTLINE__CALENDAR_IMPORT_REQUEST__INIT;
+
+	req.json = text;
+	return harness_call(c, BODY(CALENDAR_IMPORT), &req, err);
+}
+
+/* Asserts an import as admin is refused (BAD_REQUEST, field json) with want in its message. */
+static void
+import_refused(char *text, const char *want)
+{
+	struct hl_error err;
+	Hotline__Envelope *rep = import_calendar(admin, text, &err);
+
+	assert_error(rep, err, ERR(BAD_REQUEST));
+	assert_string_equal(err.field, "json");
+	if (strstr(err.message, want) == NULL)
+		fail_msg("import refused with \"%s\", expected \"%s\"",
+		    err.message, want);
+}
+
+/* Creates a water ticket of type at the current time; returns its completion due. */
+static int64_t
+new_water_typed(struct tk *k, Hotline__TicketType type)
+{
+	Hotline__Envelope *made = create(k, "小区停水",
+	    "全小区停水，已经四个小时。", type, URGENCY(NORMAL));
+	int64_t end = made->created->ticket->complete_due_at;
+
+	assert_int_equal(made->created->ticket->state, STATE(DISPATCHED));
+	hl_envelope_free(made);
+	return end;
+}
+
+/* Waits (bounded) until daemon c's arithmetic gives want for limit from from. */
+static void
+await_due_on(struct hl_client *c, int64_t from, const char *limit,
+    int64_t want)
+{
+	int64_t end = harness_now_ms() + EVENT_MS;
+
+	while (harness_due(c, from, limit) != want) {
+		if (harness_now_ms() > end)
+			fail_msg("the imported calendar is not in force after "
+			    "%d ms", EVENT_MS);
+		harness_sleep_ms(50);
+	}
+}
+
+/* Asserts k's deadlines: completion due, warning, provisional flag; and its recompute entries. */
+static void
+assert_dues(const struct tk *k, int64_t due_at, int64_t warn_at,
+    int provisional, size_t recomputes)
+{
+	Hotline__Envelope *rep = show(k);
+	const Hotline__Ticket *t = rep->ticket->ticket;
+
+	assert_int_equal(t->complete_due_at, due_at);
+	assert_int_equal(t->warn_at, warn_at);
+	assert_int_equal(t->deadlines_provisional, provisional);
+	assert_int_equal(history_count(t, "recompute"), recomputes);
+	hl_envelope_free(rep);
+}
+
+/*
+ * Issue 15: tickets opened on Mon 2026-12-21 with 3, 5, 10 and 15 working
+ * days run into 2027, provisional (only its statutory days are known: 元旦
+ * is off). The 2027 notice arrives with a bridging day (Mon 01-04 off) and
+ * a make-up Saturday (01-09): it is refused while malformed, dropping 除夕
+ * or rewriting a past day; imported, every daemon takes it from Redis and
+ * exactly the affected due time moves (10wd: 01-05 -> 01-06; 15wd lands on
+ * 01-12 either way), with one history entry and one feed event; the
+ * timers fire at the new times; and once 01-04 is past, a notice that
+ * changes it is refused.
+ */
+static void
+test_calendar_import(void **state)
+{
+	const int64_t start = shanghai_ms(2026, 12, 21, 10, 0);
+	Hotline__Envelope *rep;
+	struct hl_client *agent2;
+	struct hl_error err;
+	struct tk c3, h5, c10, r15;
+	char *text;
+	int64_t now = server_now();
+
+	(void)state;
+	if (now >= start)
+		skip();		/* the scenario needs the clock before 12-21 */
+	settle(shift_by(start - now));
+	new_water_typed(&c3, TYPE(CONSULTATION));
+	new_water_typed(&h5, TYPE(HELP));
+	new_water_typed(&c10, TYPE(COMPLAINT));
+	new_water_typed(&r15, TYPE(REPORT));
+	assert_dues(&c3, shanghai_ms(2026, 12, 24, 18, 0),
+	    shanghai_ms(2026, 12, 23, 18, 0), 0, 0);
+	assert_dues(&h5, shanghai_ms(2026, 12, 28, 18, 0),
+	    shanghai_ms(2026, 12, 25, 18, 0), 0, 0);
+	/* 元旦 (provisional) does not count: 12-22..31 are 1-8, 01-04 9. */
+	assert_dues(&c10, shanghai_ms(2027, 1, 5, 18, 0),
+	    shanghai_ms(2027, 1, 4, 18, 0), 1, 0);
+	assert_dues(&r15, shanghai_ms(2027, 1, 12, 18, 0),
+	    shanghai_ms(2027, 1, 11, 18, 0), 1, 0);
+	agent2 = second_start();
+
+	/* Refused: malformed, 除夕 dropped, a past day of 2026, not an admin. */
+	import_refused("{\"year\": 2027,", "json:1:");
+	text = notice_2027("true", 1);
+	import_refused(text, "2027-02-05 (春节) is a statutory holiday");
+	free(text);
+	import_refused("{\"year\": 2026, \"papers\": [], \"days\": ["
+	    "{\"name\": \"元旦\", \"date\": \"2026-01-01\", \"isOffDay\": true},"
+	    "{\"name\": \"春节\", \"date\": \"2026-02-16\", \"isOffDay\": true},"
+	    "{\"name\": \"春节\", \"date\": \"2026-02-17\", \"isOffDay\": true},"
+	    "{\"name\": \"春节\", \"date\": \"2026-02-18\", \"isOffDay\": true},"
+	    "{\"name\": \"春节\", \"date\": \"2026-02-19\", \"isOffDay\": true},"
+	    "{\"name\": \"清明\", \"date\": \"2026-04-05\", \"isOffDay\": true},"
+	    "{\"name\": \"劳动节\", \"date\": \"2026-05-01\", \"isOffDay\": true},"
+	    "{\"name\": \"劳动节\", \"date\": \"2026-05-02\", \"isOffDay\": true},"
+	    "{\"name\": \"端午\", \"date\": \"2026-06-19\", \"isOffDay\": true},"
+	    "{\"name\": \"中秋\", \"date\": \"2026-09-25\", \"isOffDay\": true},"
+	    "{\"name\": \"国庆节\", \"date\": \"2026-10-01\", \"isOffDay\": true},"
+	    "{\"name\": \"国庆节\", \"date\": \"2026-10-02\", \"isOffDay\": true},"
+	    "{\"name\": \"国庆节\", \"date\": \"2026-10-03\", \"isOffDay\": true}"
+	    "]}", "2026-01-02 is past");
+	text = notice_2027("true", 0);
+	rep = import_calendar(agent, text, &err);
+	assert_error(rep, err, ERR(FORBIDDEN));
+
+	/* Imported: two days change; both daemons take it from Redis. */
+	rep = import_calendar(admin, text, &err);
+	assert_reply(rep, err);
+	assert_int_equal(rep->calendar_imported->year, 2027);
+	assert_false(rep->calendar_imported->provisional);
+	assert_int_equal(rep->calendar_imported->changed_days, 2);
+	assert_string_equal(rep->calendar_imported->first_changed,
+	    "2027-01-04");
+	hl_envelope_free(rep);
+	await_due_on(agent2, start, "10wd", shanghai_ms(2027, 1, 6, 18, 0));
+	hl_envelope_free(await_value(&c10, complete_due_of,
+	    shanghai_ms(2027, 1, 6, 18, 0), "complete_due_at"));
+	feed_await(&fwater, KIND(DEADLINE_MOVED), &c10);
+	assert_dues(&c10, shanghai_ms(2027, 1, 6, 18, 0),
+	    shanghai_ms(2027, 1, 5, 18, 0), 0, 1);
+	assert_non_null(strstr(moved_note(&fwater, &c10), "due time moved by "
+	    "the 2027 holiday notice: 办结 2027-01-05 18:00 → 2027-01-06 18:00"));
+	assert_dues(&c3, shanghai_ms(2026, 12, 24, 18, 0),
+	    shanghai_ms(2026, 12, 23, 18, 0), 0, 0);
+	assert_dues(&h5, shanghai_ms(2026, 12, 28, 18, 0),
+	    shanghai_ms(2026, 12, 25, 18, 0), 0, 0);
+	assert_dues(&r15, shanghai_ms(2027, 1, 12, 18, 0),
+	    shanghai_ms(2027, 1, 11, 18, 0), 0, 0);
+	feeds_pump();
+	feed_none(&fwater, KIND(DEADLINE_MOVED), &c3);
+	feed_none(&fwater, KIND(DEADLINE_MOVED), &h5);
+	feed_none(&fwater, KIND(DEADLINE_MOVED), &r15);
+	/* The same file again changes nothing. */
+	rep = import_calendar(admin, text, &err);
+	assert_reply(rep, err);
+	assert_int_equal(rep->calendar_imported->changed_days, 0);
+	hl_envelope_free(rep);
+
+	/* The timers follow: nothing at the old warning, 黄灯 and 红灯 at the new. */
+	pass(shanghai_ms(2027, 1, 4, 18, 0));
+	feed_none(&fwater, KIND(WARNING), &c10);
+	pass(shanghai_ms(2027, 1, 5, 18, 0));
+	feed_await(&fwater, KIND(WARNING), &c10);
+	feed_none(&fwater, KIND(OVERDUE), &c10);
+	pass(shanghai_ms(2027, 1, 6, 18, 0));
+	feed_await(&fwater, KIND(OVERDUE), &c10);
+	fired_once(&c10, "warning", "warned");
+	assert_int_equal(feed_count(&fwater, KIND(DEADLINE_MOVED), c10.number),
+	    1);
+	free(text);
+
+	/* 01-04 is past now: a notice changing it is refused. */
+	text = notice_2027("false", 0);
+	import_refused(text, "2027-01-04 is past");
+	free(text);
+	hl_close(agent2);
+}
+
 #define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 /* Runs the tests, each on servers of its own: the shared clock only moves forward. */
@@ -1985,6 +2220,7 @@ main(void)
 		TEST(test_deadline_explains_guoqing),
 		TEST(test_time_refusals),
 		TEST(test_time_bounds),
+		TEST(test_calendar_import),
 	};
 
 	harness_filter();
