@@ -1998,6 +1998,47 @@ moved_note(const struct feed *f, const struct tk *k)
 	return "";
 }
 
+/*
+ * Runs "hotlinectl args" as admin01 (or, for show, agent01) against the
+ * main daemon and returns its standard output (malloc'd, at most 64 KiB);
+ * fails unless it exits 0.
+ */
+static char *
+ctl_run(const char *args)
+{
+	const char *who = strncmp(args, "show ", 5) == 0 ?
+	    "-u agent01 -t agent01-test" : "-u admin01 -t admin01-test";
+	const char *ctl = getenv("HOTLINECTL");
+	char cmd[1024], addr[HARNESS_PATH + 8], *out = calloc(1, 65536);
+	FILE *p;
+	size_t n;
+	int status;
+
+	assert_non_null(out);
+	snprintf(cmd, sizeof cmd, "%s -a %s %s %s",
+	    ctl != NULL && *ctl != '\0' ? ctl : "build/hotlinectl",
+	    harness_unix_address(&h.main, addr, sizeof addr), who, args);
+	assert_non_null(p = popen(cmd, "r"));
+	n = fread(out, 1, 65535, p);
+	out[n] = '\0';
+	status = pclose(p);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		fail_msg("%s: exit status %d: %s", cmd, status, out);
+	return out;
+}
+
+/* Asserts that hotlinectl args prints want. */
+static void
+ctl_prints(const char *args, const char *want)
+{
+	char *out = ctl_run(args);
+
+	if (strstr(out, want) == NULL)
+		fail_msg("hotlinectl %s printed:\n%s\nexpected \"%s\"", args,
+		    out, want);
+	free(out);
+}
+
 /* Imports text as c; returns the answer (NULL with err on an Error). */
 static Hotline__Envelope *
 import_calendar(struct hl_client *c, char *text, struct hl_error *err)
@@ -2085,8 +2126,9 @@ test_calendar_import(void **state)
 	struct hl_client *agent2;
 	struct hl_error err;
 	struct tk c3, h5, c10, r15;
-	char *text;
+	char *text, *out, path[HARNESS_PATH + 64], cmd[HARNESS_PATH + 96];
 	int64_t now = server_now();
+	FILE *f;
 
 	(void)state;
 	if (now >= start)
@@ -2106,6 +2148,16 @@ test_calendar_import(void **state)
 	assert_dues(&r15, shanghai_ms(2027, 1, 12, 18, 0),
 	    shanghai_ms(2027, 1, 11, 18, 0), 1, 0);
 	agent2 = second_start();
+	/* hotlinectl marks provisional due times and says the zone. */
+	ctl_prints("deadline --from 2026-12-30T10:00 --limit 3wd",
+	    "2027-01-05 18:00:00 +08:00 Tue  PROVISIONAL");
+	snprintf(path, sizeof path, "show %s", c10.number);
+	ctl_prints(path, "暂定 PROVISIONAL");
+	snprintf(path, sizeof path, "show %s", c3.number);
+	out = ctl_run(path);
+	assert_null(strstr(out, "PROVISIONAL"));
+	assert_non_null(strstr(out, "2026-12-24 18:00:00 +08:00"));
+	free(out);
 
 	/* Refused: malformed, 除夕 dropped, a past day of 2026, not an admin. */
 	import_refused("{\"year\": 2027,", "json:1:");
@@ -2131,15 +2183,14 @@ test_calendar_import(void **state)
 	rep = import_calendar(agent, text, &err);
 	assert_error(rep, err, ERR(FORBIDDEN));
 
-	/* Imported: two days change; both daemons take it from Redis. */
-	rep = import_calendar(admin, text, &err);
-	assert_reply(rep, err);
-	assert_int_equal(rep->calendar_imported->year, 2027);
-	assert_false(rep->calendar_imported->provisional);
-	assert_int_equal(rep->calendar_imported->changed_days, 2);
-	assert_string_equal(rep->calendar_imported->first_changed,
-	    "2027-01-04");
-	hl_envelope_free(rep);
+	/* Imported (by hotlinectl): two days change; both daemons take it. */
+	snprintf(path, sizeof path, "%s/2027.json", h.dir);
+	assert_non_null(f = fopen(path, "w"));
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+	snprintf(cmd, sizeof cmd, "calendar import %s", path);
+	ctl_prints(cmd, "imported 2027 (the State Council's notice): 2 days "
+	    "change, the first 2027-01-04");
 	await_due_on(agent2, start, "10wd", shanghai_ms(2027, 1, 6, 18, 0));
 	hl_envelope_free(await_value(&c10, complete_due_of,
 	    shanghai_ms(2027, 1, 6, 18, 0), "complete_due_at"));
@@ -2161,8 +2212,13 @@ test_calendar_import(void **state)
 	/* The same file again changes nothing. */
 	rep = import_calendar(admin, text, &err);
 	assert_reply(rep, err);
+	assert_int_equal(rep->calendar_imported->year, 2027);
+	assert_false(rep->calendar_imported->provisional);
 	assert_int_equal(rep->calendar_imported->changed_days, 0);
+	assert_string_equal(rep->calendar_imported->first_changed, "");
 	hl_envelope_free(rep);
+	ctl_prints("deadline --from 2026-12-30T10:00 --limit 3wd",
+	    "2027-01-06 18:00:00 +08:00 Wed\n");
 
 	/* The timers follow: nothing at the old warning, 黄灯 and 红灯 at the new. */
 	pass(shanghai_ms(2027, 1, 4, 18, 0));
