@@ -337,7 +337,7 @@ ctl_print_overdue_ticket(const Hotline__OverdueTicket *o)
 	const Hotline__Ticket *t = o->ticket;
 	char due[32], dept[160];
 
-	ctl_format_local(o->due_at, "%Y-%m-%d %H:%M", due, sizeof due);
+	ctl_format_local(o->due_at, "%Y-%m-%d %H:%M +08:00", due, sizeof due);
 	ctl_dept_label(t != NULL ? t->lead_department : NULL, dept,
 	    sizeof dept);
 	printf("%s  %s  %s %s  due %s  ", t != NULL ? t->number : "-", dept,
@@ -399,8 +399,8 @@ ctl_text_breaches(const Hotline__Envelope *reply)
 	ctl_print_breach_totals(r);
 	for (i = 0; i < r->n_breaches; i++) {
 		b = r->breaches[i];
-		ctl_format_local(b->due_at, "%Y-%m-%d %H:%M", due, sizeof due);
-		ctl_format_local(b->at, "%Y-%m-%d %H:%M", at, sizeof at);
+		ctl_format_local(b->due_at, "%Y-%m-%d %H:%M +08:00", due, sizeof due);
+		ctl_format_local(b->at, "%Y-%m-%d %H:%M +08:00", at, sizeof at);
 		printf("%s  %s %-11s  %-8s  due %s  recorded %s\n", b->number,
 		    ctl_breach_kind_zh(b->kind), b->kind, b->department, due,
 		    at);
@@ -413,10 +413,11 @@ ctl_print_timeline_deadline(const Hotline__TimelineDeadline *d)
 {
 	char due[40], met[40], margin[64];
 
-	ctl_format_local(d->due_at, "%Y-%m-%d %H:%M:%S %a", due, sizeof due);
+	ctl_format_local(d->due_at, "%Y-%m-%d %H:%M:%S +08:00 %a", due,
+	    sizeof due);
 	if (d->met_at != 0) {
 		memcpy(met, "met ", 4);
-		ctl_format_local(d->met_at, "%Y-%m-%d %H:%M:%S", met + 4,
+		ctl_format_local(d->met_at, "%Y-%m-%d %H:%M:%S +08:00", met + 4,
 		    sizeof met - 4);
 	} else
 		snprintf(met, sizeof met, "not met");

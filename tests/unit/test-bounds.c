@@ -182,12 +182,14 @@ test_extremes_saturate(void **state)
 	const struct limit days = { LIMIT_DAYS, LIMIT_MAX };
 	const struct limit wd = { LIMIT_WORK_DAYS, 5 };
 	const struct limit wh = { LIMIT_WORK_HOURS, 4 };
+	struct policies *pols = policy_new();
 	struct policy pol;
 	char buf[64];
 	int64_t v;
 
 	(void)state;
-	policy_for(policy_new(), 0, 0, NULL, &pol);
+	policy_for(pols, 0, 0, NULL, &pol);
+	policy_free(pols);
 	assert_int_equal(deadline_day(INT64_MAX), DEADLINE_DAY_MAX);
 	assert_int_equal(deadline_day(INT64_MIN), DEADLINE_DAY_MIN);
 	assert_int_equal(deadline_due(cal, 9223372036854775000LL, &minute),
