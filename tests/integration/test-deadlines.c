@@ -1109,6 +1109,18 @@ test_warning_once_per_round(void **state)
 	assert_int_equal(feed_count(&fwater, KIND(WARNING), k.number), 1);
 	assert_int_equal(feed_count(&fsup, KIND(WARNING), k.number), 1);
 	assert_int_equal(month_counter("water", "warned"), 1);
+	/* 改派 starts a new round: its own warning, once. */
+	rep = route(BODY(REDISPATCH), &k, "zjj");
+	t = rep->ticket->ticket;
+	assert_false(t->warned);
+	pass(t->warn_at);
+	hl_envelope_free(rep);
+	feed_await(&fzjj, KIND(WARNING), &k);
+	rep = show(&k);
+	assert_int_equal(history_count(rep->ticket->ticket, "warning"), 2);
+	assert_true(rep->ticket->ticket->warned);
+	hl_envelope_free(rep);
+	assert_int_equal(month_counter("zjj", "warned"), 1);
 }
 
 /*
