@@ -756,16 +756,14 @@ calendar_set_year(struct calendar *dst, const struct calendar *src,
 	return calendar_compute_statutory(dst, err, errlen);
 }
 
-/* What a day is as a notice sees it: off, make-up working day, or ordinary. */
-static int
-calendar_class(const struct calendar *cal, int32_t day)
+/* Returns 1 if day is a working day of cal (has business hours). */
+int
+calendar_working(const struct calendar *cal, int32_t day)
 {
 	struct calendar_dayinfo info;
 
 	calendar_lookup(cal, day, &info);
-	if (info.kind == CALENDAR_HOLIDAY)
-		return 1;
-	return info.kind == CALENDAR_MAKEUP ? 2 : 0;
+	return info.hours->n > 0;
 }
 
 /* Refuses a change of a day before today; see deadline.h. */
@@ -773,19 +771,18 @@ int
 calendar_past_changed(const struct calendar *old, const struct calendar *fresh,
     int32_t first, int32_t today, char *err, size_t errlen)
 {
-	static const char *const what[] = { "an ordinary day", "a day off",
-	    "a make-up working day (调休)" };
+	static const char *const what[] = { "a day off", "a working day" };
 	int32_t day;
-	int a, b, y, m, d;
+	int a, y, m, d;
 
 	for (day = first; day < today; day++) {
-		if ((a = calendar_class(old, day)) == (b = calendar_class(fresh,
-		    day)))
+		if ((a = calendar_working(old, day)) == calendar_working(fresh,
+		    day))
 			continue;
 		deadline_day_date(day, &y, &m, &d);
 		snprintf(err, errlen, "%04d-%02d-%02d is past: it was %s and "
-		    "would become %s (deadlines already run over it)", y, m, d,
-		    what[a], what[b]);
+		    "would become %s (deadlines already ran over it)", y, m, d,
+		    what[a], what[!a]);
 		return -1;
 	}
 	return 0;

@@ -172,7 +172,7 @@ int calendar_missing_year(const struct calendar *, int64_t now_ms, int days);
  */
 int calendar_coverage_note(const struct calendar *, int64_t now_ms,
     char *buf, size_t len);
-/* Returns 1 if the years of [now_ms, now_ms + days] were all loaded. */
+/* Returns 1 if the years of [now_ms, now_ms + days] all have their notice. */
 int calendar_covers(const struct calendar *, int64_t now_ms, int days);
 /* Returns 1 if year has no State Council notice (see struct calendar_year). */
 int calendar_year_provisional(const struct calendar *, int year);
@@ -252,10 +252,13 @@ struct calendar *calendar_parse_year(const char *name, const char *text,
  */
 int calendar_set_year(struct calendar *dst, const struct calendar *src,
     int year, char *err, size_t errlen);
+/* Returns 1 if day is a working day of cal (has business hours). */
+int calendar_working(const struct calendar *, int32_t day);
 /*
- * Returns 0 if every day in [first, today) is of the same class (day off,
- * make-up working day, ordinary) in old and fresh; else -1 with the first
- * day that changed and how in err.
+ * Returns 0 if every day in [first, today) is a working day in fresh
+ * exactly when it is one in old (what deadlines count; a weekend listed as
+ * a holiday changes nothing); else -1 with the first day that changed and
+ * how in err.
  */
 int calendar_past_changed(const struct calendar *old,
     const struct calendar *fresh, int32_t first, int32_t today, char *err,

@@ -28,7 +28,6 @@ import_compare(const struct calendar *fresh, int y, struct import_state *st,
 {
 	int32_t first = deadline_date_day(y, 1, 1);
 	int32_t end = deadline_date_day(y, 12, 31) + 1, today, day;
-	struct calendar_dayinfo a, b;
 	int yy, m, d;
 
 	today = deadline_day(now_ms());
@@ -36,10 +35,8 @@ import_compare(const struct calendar *fresh, int y, struct import_state *st,
 	    today : end, err, errlen) == -1)
 		return -1;
 	for (day = first; day < end; day++) {
-		calendar_lookup(cfg->calendar, day, &a);
-		calendar_lookup(fresh, day, &b);
-		if ((a.kind == CALENDAR_HOLIDAY) == (b.kind == CALENDAR_HOLIDAY) &&
-		    (a.kind == CALENDAR_MAKEUP) == (b.kind == CALENDAR_MAKEUP))
+		if (calendar_working(cfg->calendar, day) ==
+		    calendar_working(fresh, day))
 			continue;
 		if (st->reply.changed_days++ == 0) {
 			deadline_day_date(day, &yy, &m, &d);
