@@ -718,9 +718,8 @@ calendar_parse_year(const char *name, const char *text, size_t len,
 }
 
 /* Replaces the dated days and mark of year in dst with src's; see deadline.h. */
-int
-calendar_set_year(struct calendar *dst, const struct calendar *src,
-    int year, char *err, size_t errlen)
+void
+calendar_set_year(struct calendar *dst, const struct calendar *src, int year)
 {
 	static uint64_t serials = (uint64_t)1 << 62;	/* apart from calendar_new's */
 	size_t i, n = 0;
@@ -753,7 +752,13 @@ calendar_set_year(struct calendar *dst, const struct calendar *src,
 	dst->marks[k] = (struct calendar_year){ .year = year,
 	    .provisional = calendar_year_provisional(src, year) };
 	dst->serial = ++serials;
-	return calendar_compute_statutory(dst, err, errlen);
+	/* The year has a file now: its computed days go (no ICU on the loop). */
+	for (i = 0, n = 0; i < dst->ncomputed; i++) {
+		deadline_day_date(dst->computed[i].day, &y, &m, &d);
+		if (y != year)
+			dst->computed[n++] = dst->computed[i];
+	}
+	dst->ncomputed = n;
 }
 
 /* Returns 1 if day is a working day of cal (has business hours). */

@@ -47,10 +47,12 @@ calstore_apply(struct calendar *cal)
 		    cs.years[i]);
 		year = calendar_parse_year(name, cs.texts[i],
 		    strlen(cs.texts[i]), err, sizeof err);
-		if (year == NULL || calendar_set_year(cal, year, cs.years[i],
-		    err, sizeof err) == -1)
+		if (year == NULL) {
 			log_warnx("calendar: the imported %d is not used: %s",
 			    cs.years[i], err);
+			continue;
+		}
+		calendar_set_year(cal, year, cs.years[i]);
 		calendar_free(year);
 	}
 }

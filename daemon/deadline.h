@@ -247,11 +247,11 @@ struct calendar *calendar_parse_year(const char *name, const char *text,
     size_t len, char *err, size_t errlen);
 /*
  * Replaces year's dated days and provisional mark in dst with src's (a
- * calendar_parse_year result), then the computed statutory days; dst gets
- * a new serial. Returns 0, or -1 with err (ICU failed).
+ * calendar_parse_year result) and drops the days computed for that year;
+ * dst gets a new serial. Cheap (no ICU): fit for the event loop.
  */
-int calendar_set_year(struct calendar *dst, const struct calendar *src,
-    int year, char *err, size_t errlen);
+void calendar_set_year(struct calendar *dst, const struct calendar *src,
+    int year);
 /* Returns 1 if day is a working day of cal (has business hours). */
 int calendar_working(const struct calendar *, int32_t day);
 /*

@@ -101,8 +101,8 @@ op_calendar_import(struct request *r)
 	hotline__calendar_import_reply__init(&st->reply);
 	st->reply.year = (uint32_t)y;
 	st->reply.provisional = calendar_year_provisional(year, y);
-	if (calendar_set_year(fresh, year, y, err, sizeof err) == -1 ||
-	    import_compare(fresh, y, st, err, sizeof err) == -1) {
+	calendar_set_year(fresh, year, y);
+	if (import_compare(fresh, y, st, err, sizeof err) == -1) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
 		    "json", "calendar refused: %s", err);
 		free(st);

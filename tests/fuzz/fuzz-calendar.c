@@ -94,13 +94,14 @@ check_parsed_limit(const char *text)
 	FUZZ_CHECK(again.unit == l.unit && again.amount == l.amount);
 }
 
-/* Parses the input as an imported year and lays it over a calendar with 2026's 元旦. */
+/* Parses the input as an imported year and lays it over an empty calendar. */
 static void
 check_import(const uint8_t *data, size_t size)
 {
 	struct calendar *base = calendar_new(), *year;
 	struct calendar_dayinfo info;
 	char err[1024] = "";
+	size_t i;
 	int y;
 
 	year = calendar_parse_year("import", (const char *)data, size, err,
@@ -111,11 +112,16 @@ check_import(const uint8_t *data, size_t size)
 	} else {
 		FUZZ_CHECK(year->nyears == 1);
 		y = year->years[0];
-		if (calendar_set_year(base, year, y, err, sizeof err) == 0 &&
-		    y != 2025) {
-			calendar_lookup(base, deadline_date_day(2025, 1, 1),
+		calendar_set_year(base, year, y);
+		for (i = 0; i < year->ndates; i++) {
+			calendar_lookup(base, year->dates[i].day, &info);
+			FUZZ_CHECK(info.kind == (year->dates[i].off ?
+			    CALENDAR_HOLIDAY : CALENDAR_MAKEUP));
+		}
+		if (y != 2024) {	/* another year is left as it was */
+			calendar_lookup(base, deadline_date_day(2024, 1, 1),
 			    &info);
-			FUZZ_CHECK(info.kind == CALENDAR_HOLIDAY);	/* computed */
+			FUZZ_CHECK(info.kind == CALENDAR_WORKDAY);
 		}
 	}
 	calendar_free(year);
