@@ -80,6 +80,7 @@ const struct ctl_name ctl_event_kinds[] = {
 	{ KIND(SUPERVISION_OVERDUE), "supervision_overdue", "督办超时" },
 	{ KIND(CALLBACK_OVERDUE), "callback_overdue", "回访超时" },
 	{ KIND(HOT_SPOT), "hot_spot", "高频件" },
+	{ KIND(DEADLINE_MOVED), "deadline_moved", "时限变更" },
 	{ 0, NULL, NULL }
 };
 #undef KIND
@@ -668,6 +669,8 @@ ctl_print_event(const Hotline__Event *ev)
 	    ctl_name_zh(ctl_event_kinds, ev->kind), ctl_or_dash(ev->number),
 	    ctl_name_en(ctl_states, state), ctl_name_zh(ctl_states, state),
 	    ctl_or_dash(ev->actor), t != NULL ? ctl_or_dash(t->title) : "-");
+	if (ev->note != NULL && ev->note[0] != '\0')
+		printf("    %s\n", ev->note);
 }
 
 /* Prints the ticket of a TicketReply (show without history, sign, reply). */
