@@ -24,11 +24,13 @@ comma := ,
 
 # opencc: Traditional -> Simplified Chinese for classification; phrase-aware and
 # maintained, it does this better than any table we would write.
+# icu-i18n: ICU's Chinese calendar gives the lunar dates of 春节, 端午 and 中秋 for
+# the years whose holiday notice is not out yet (daemon/statutory.c).
 # libargon2: argon2id credential hashes (the reference implementation, Debian's
 # libargon2-dev); OpenSSL 3.0 has no argon2 and libsodium would be a second crypto
 # library for one function.
 PKGS = libevent libevent_openssl hiredis libprotobuf-c libhs libconfig jansson openssl opencc \
-	libargon2
+	libargon2 icu-i18n
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)

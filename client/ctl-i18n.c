@@ -85,6 +85,7 @@ const struct ctl_name ctl_event_kinds[] = {
 	N(KIND(SUPERVISION_OVERDUE), "supervision overdue", "督办超时"),
 	N(KIND(CALLBACK_OVERDUE), "callback overdue", "回访超时"),
 	N(KIND(HOT_SPOT), "hot spot", "高频件"),
+	N(KIND(DEADLINE_MOVED), "deadline moved", "时限变更"),
 	END
 };
 #undef KIND

@@ -22,11 +22,11 @@ ctl_format_local(int64_t ms, const char *fmt, char *out, size_t outlen)
 		snprintf(out, outlen, "-");
 }
 
-/* Formats ms since the epoch as Beijing time "YYYY-MM-DD HH:MM:SS"; 0 is "-". */
+/* Formats ms since the epoch as Beijing time "YYYY-MM-DD HH:MM:SS +08:00"; 0 is "-". */
 void
 ctl_format_time(int64_t ms, char *out, size_t outlen)
 {
-	ctl_format_local(ms, "%Y-%m-%d %H:%M:%S", out, outlen);
+	ctl_format_local(ms, "%Y-%m-%d %H:%M:%S +08:00", out, outlen);
 }
 
 /* Returns s, or "-" when it is empty. */
@@ -286,7 +286,7 @@ ctl_print_supervision(const Hotline__Ticket *t)
 	    s->limit[0] != '\0' ? s->limit : CTL_T(DEFAULT_LIMIT));
 	putchar('\n');
 	if (s->due_at != 0) {
-		ctl_format_local(s->due_at, "%Y-%m-%d %H:%M:%S %a", when,
+		ctl_format_local(s->due_at, "%Y-%m-%d %H:%M:%S +08:00 %a", when,
 		    sizeof when);
 		ctl_label(CTL_T(ORDER_DUE));
 		printf("%s%s%s\n", when, s->overdue ? "  " : "",

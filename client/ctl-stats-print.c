@@ -371,7 +371,7 @@ ctl_print_overdue_ticket(const Hotline__OverdueTicket *o, size_t dept_width,
 	const Hotline__Ticket *t = o->ticket;
 	char due[32], dept[160];
 
-	ctl_format_local(o->due_at, "%Y-%m-%d %H:%M", due, sizeof due);
+	ctl_format_local(o->due_at, "%Y-%m-%d %H:%M +08:00", due, sizeof due);
 	ctl_dept_label(t != NULL ? t->lead_department : NULL, dept,
 	    sizeof dept);
 	printf("%s  ", t != NULL ? t->number : "-");
@@ -450,8 +450,8 @@ ctl_text_breaches(const Hotline__Envelope *reply)
 	ctl_print_breach_totals(r);
 	for (i = 0; i < r->n_breaches; i++) {
 		b = r->breaches[i];
-		ctl_format_local(b->due_at, "%Y-%m-%d %H:%M", due, sizeof due);
-		ctl_format_local(b->at, "%Y-%m-%d %H:%M", at, sizeof at);
+		ctl_format_local(b->due_at, "%Y-%m-%d %H:%M +08:00", due, sizeof due);
+		ctl_format_local(b->at, "%Y-%m-%d %H:%M +08:00", at, sizeof at);
 		printf("%s  ", b->number);
 		ctl_print_padded(stdout, ctl_lang == CTL_LANG_EN ? b->kind :
 		    ctl_breach_kind_zh(b->kind), 12, 0);
@@ -469,11 +469,11 @@ ctl_print_timeline_deadline(const Hotline__TimelineDeadline *d)
 {
 	char due[40], met[40], margin[64];
 
-	ctl_format_local(d->due_at, "%Y-%m-%d %H:%M:%S %a", due, sizeof due);
+	ctl_format_local(d->due_at, "%Y-%m-%d %H:%M:%S +08:00 %a", due, sizeof due);
 	char when[32];
 
 	if (d->met_at != 0) {
-		ctl_format_local(d->met_at, "%Y-%m-%d %H:%M:%S", when,
+		ctl_format_local(d->met_at, "%Y-%m-%d %H:%M:%S +08:00", when,
 		    sizeof when);
 		snprintf(met, sizeof met, CTL_T(S_MET), when);
 	} else

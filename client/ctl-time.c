@@ -10,7 +10,7 @@
 #define CTL_HOUR_MS (60 * CTL_MINUTE_MS)
 #define CTL_DAY_MS (24 * CTL_HOUR_MS)
 #define CTL_MAX_ADVANCE 100000LL	/* clock --advance: days at most */
-#define CTL_DUE_FORMAT "%Y-%m-%d %H:%M:%S %a"	/* a deadline, Beijing time */
+#define CTL_DUE_FORMAT "%Y-%m-%d %H:%M:%S +08:00 %a"	/* a deadline, Beijing time */
 
 /* The units of a natural duration (clock --advance). */
 static const struct {
@@ -204,7 +204,8 @@ ctl_print_step(const Hotline__DeadlineStep *s, int first)
 		verdict = CTL_T(T_START);
 	printf("  %s %-3s  ", s->date, s->weekday);
 	ctl_print_padded(stdout, verdict, 7, 0);
-	printf("  %s\n", s->reason);
+	printf("  %s%s\n", s->reason, !s->provisional ? "" :
+	    ctl_lang == CTL_LANG_EN ? " [provisional]" : " [暂定]");
 }
 
 /* Prints a deadline's start, limit, due time and days. */
@@ -222,7 +223,10 @@ ctl_deadline_text(const Hotline__DeadlineRequest *q,
 	printf("%s (%s)\n", q->limit, ctl_limit_measure(q->limit));
 	ctl_format_local(r->due_at, CTL_DUE_FORMAT, when, sizeof when);
 	ctl_label(CTL_T(T_DUE));
-	printf("%s\n", when);
+	printf("%s%s\n", when, !r->provisional ? "" :
+	    ctl_lang == CTL_LANG_EN ? "  PROVISIONAL: a year without its holiday "
+	    "notice; the notice's make-up days may move it" :
+	    "  暂定：该年度放假通知尚未发布，调休安排可能使其变动");
 	puts(CTL_T(T_DAYS));
 	for (i = 0; i < r->n_steps; i++)
 		ctl_print_step(r->steps[i], i == 0);
@@ -455,6 +459,13 @@ ctl_print_deadlines(const Hotline__Ticket *t)
 	ctl_print_due(CTL_T(RETURN_UNTIL), t->return_until, NULL);
 	ctl_print_due(CTL_T(CALLBACK_DUE), t->callback_due_at,
 	    t->callback_overdue ? CTL_T(MISSED) : NULL);
+	if (t->deadlines_provisional) {
+		ctl_label(ctl_lang == CTL_LANG_EN ? "calendar" : "日历");
+		puts(ctl_lang == CTL_LANG_EN ? "PROVISIONAL: a deadline above runs "
+		    "over a year without its holiday notice; the notice may move "
+		    "it (the history will say)" : "暂定：以上时限跨越尚未发布放假"
+		    "通知的年度，通知发布后可能变动（历史记录会说明）");
+	}
 }
 
 /* Appends one piece to a list cell, a space between pieces. */

@@ -142,6 +142,7 @@ int ctl_answer(struct ctl *, int, char **);
 /* ctl-misc.c */
 int ctl_ping(struct ctl *, int, char **);
 int ctl_reload(struct ctl *, int, char **);
+int ctl_calendar(struct ctl *, int, char **);
 int ctl_passwd(struct ctl *, int, char **);
 
 /* ctl-time.c */

@@ -87,6 +87,7 @@ static const struct ctl_command ctl_commands[] = {
 	    ctl_report },
 	{ ADMIN, "clock", "--advance DURATION", 1, ctl_clock },
 	{ OPERATOR, "reload", "", 1, ctl_reload },
+	{ OPERATOR, "calendar", "import FILE", 1, ctl_calendar },
 	{ CTL_LEARNING, "export-examples", "[--cursor ID] [--out FILE]", 1,
 	    ctl_export_examples },
 	{ CTL_LEARNING, "import-examples", "[--replace] [FILE]", 1,

@@ -501,12 +501,13 @@ calendar_read_days(const char *path, json_t *days, int year,
 	return 0;
 }
 
-/* Checks the top level of a year file: keys, year, papers, days. */
+/* Checks the top level of a year file: keys, year, papers, days, "$provisional". */
 static int
-calendar_check_top(const char *path, json_t *root, int year, char *err,
-    size_t errlen)
+calendar_check_top(const char *path, json_t *root, int year, int *provisional,
+    char *err, size_t errlen)
 {
 	json_t *y = json_object_get(root, "year");
+	json_t *mark = json_object_get(root, "$provisional");
 	json_t *papers = json_object_get(root, "papers"), *v;
 	const char *k;
 	size_t i;
@@ -533,13 +534,48 @@ calendar_check_top(const char *path, json_t *root, int year, char *err,
 	if (!json_is_array(v))
 		return calendar_json_fail(path, err, errlen, "days: %s",
 		    v == NULL ? "missing" : "must be an array");
+	if (mark != NULL && !json_is_boolean(mark))
+		return calendar_json_fail(path, err, errlen, "$provisional: "
+		    "must be true (no State Council notice yet) or false");
+	*provisional = json_is_true(mark);
+	return 0;
+}
+
+/*
+ * Refuses entries v (n, sorted) of year that drop a statutory holiday: a
+ * notice arranges the days around them, it never makes one a working day.
+ */
+static int
+calendar_check_statutory(const char *path, int year,
+    const struct calendar_entry *v, size_t n, char *err, size_t errlen)
+{
+	struct statutory_day sd[STATUTORY_MAX_DAYS];
+	int count = statutory_days(year, sd), i, y, m, d;
+	size_t j;
+
+	if (count == -1)
+		return calendar_json_fail(path, err, errlen, "the statutory "
+		    "holidays of %d cannot be computed (ICU's Chinese calendar "
+		    "failed)", year);
+	for (i = 0; i < count; i++) {
+		for (j = 0; j < n; j++)
+			if (v[j].date.day == sd[i].day && v[j].date.off)
+				break;
+		if (j < n)
+			continue;
+		deadline_day_date(sd[i].day, &y, &m, &d);
+		return calendar_json_fail(path, err, errlen, "days: "
+		    "%04d-%02d-%02d (%s) is a statutory holiday "
+		    "(全国年节及纪念日放假办法) and must be listed with "
+		    "\"isOffDay\": true", y, m, d, sd[i].name);
+	}
 	return 0;
 }
 
 /* Adds the n sorted entries of year to cal, taking their names. */
 static void
-calendar_add_year(struct calendar *cal, int year, struct calendar_entry *v,
-    size_t n)
+calendar_add_year(struct calendar *cal, int year, int provisional,
+    struct calendar_entry *v, size_t n)
 {
 	size_t i;
 
@@ -551,7 +587,83 @@ calendar_add_year(struct calendar *cal, int year, struct calendar_entry *v,
 	qsort(cal->dates, cal->ndates, sizeof *cal->dates, calendar_date_cmp);
 	cal->years = xrealloc(cal->years, (cal->nyears + 1) *
 	    sizeof *cal->years);
+	cal->marks = xrealloc(cal->marks, (cal->nyears + 1) *
+	    sizeof *cal->marks);
+	cal->marks[cal->nyears] = (struct calendar_year){ .year = year,
+	    .provisional = provisional };
 	cal->years[cal->nyears++] = year;
+}
+
+/* Adds the computed statutory days of the years without a file; see deadline.h. */
+int
+calendar_compute_statutory(struct calendar *cal, char *err, size_t errlen)
+{
+	struct statutory_day sd[STATUTORY_MAX_DAYS];
+	int year, n, i;
+
+	free(cal->computed);
+	cal->computed = NULL;
+	cal->ncomputed = 0;
+	for (year = STATUTORY_FIRST_YEAR; year <= CALENDAR_COMPUTED_LAST;
+	    year++) {
+		size_t j;
+
+		for (j = 0; j < cal->nyears && cal->years[j] != year; j++)
+			continue;
+		if (j < cal->nyears)
+			continue;
+		if ((n = statutory_days(year, sd)) == -1) {
+			snprintf(err, errlen, "calendar: the statutory holidays "
+			    "of %d cannot be computed (ICU's Chinese calendar "
+			    "failed)", year);
+			return -1;
+		}
+		cal->computed = xrealloc(cal->computed, (cal->ncomputed +
+		    (size_t)n) * sizeof *cal->computed);
+		for (i = 0; i < n; i++)
+			cal->computed[cal->ncomputed++] = (struct calendar_date){
+				.day = sd[i].day, .off = 1,
+				.name = (char *)(uintptr_t)sd[i].name,
+			};
+	}
+	return 0;
+}
+
+/* Reads a parsed year file root (named path in messages) for year into cal. */
+static int
+calendar_read_root(struct calendar *cal, const char *path, json_t *root,
+    int year, char *err, size_t errlen)
+{
+	struct calendar_entry *v;
+	size_t n;
+	int rc, provisional = 0;
+
+	if (!json_is_object(root))
+		return calendar_json_fail(path, err, errlen, "must be a JSON "
+		    "object {\"year\", \"papers\", \"days\"}");
+	if ((rc = calendar_check_top(path, root, year, &provisional, err,
+	    errlen)) == 0 && (rc = calendar_read_days(path,
+	    json_object_get(root, "days"), year, &v, &n, err, errlen)) == 0) {
+		if ((rc = calendar_check_statutory(path, year, v, n, err,
+		    errlen)) == 0)
+			calendar_add_year(cal, year, provisional, v, n);
+		else
+			calendar_entries_free(v, n);
+	}
+	return rc;
+}
+
+/* Writes jansson's parse error of path into err; returns -1. */
+static int
+calendar_json_error(const char *path, const json_error_t *jerr, char *err,
+    size_t errlen)
+{
+	if (jerr->line > 0)
+		snprintf(err, errlen, "%s:%d:%d: %s", path, jerr->line,
+		    jerr->column, jerr->text);
+	else
+		snprintf(err, errlen, "%s: %s", path, jerr->text);
+	return -1;
 }
 
 /* Loads the year file at path, for year (from its name), into cal. */
@@ -559,30 +671,126 @@ static int
 calendar_load_file(struct calendar *cal, const char *path, int year,
     char *err, size_t errlen)
 {
-	struct calendar_entry *v;
 	json_error_t jerr;
 	json_t *root;
-	size_t n;
 	int rc;
 
 	root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-	if (root == NULL) {
-		if (jerr.line > 0)
-			snprintf(err, errlen, "%s:%d:%d: %s", path, jerr.line,
-			    jerr.column, jerr.text);
-		else
-			snprintf(err, errlen, "%s: %s", path, jerr.text);
-		return -1;
-	}
-	if (!json_is_object(root))
-		rc = calendar_json_fail(path, err, errlen, "must be a JSON "
-		    "object {\"year\", \"papers\", \"days\"}");
-	else if ((rc = calendar_check_top(path, root, year, err,
-	    errlen)) == 0 && (rc = calendar_read_days(path,
-	    json_object_get(root, "days"), year, &v, &n, err, errlen)) == 0)
-		calendar_add_year(cal, year, v, n);
+	if (root == NULL)
+		return calendar_json_error(path, &jerr, err, errlen);
+	rc = calendar_read_root(cal, path, root, year, err, errlen);
 	json_decref(root);
 	return rc;
+}
+
+/* Parses one year file's text; see deadline.h. */
+struct calendar *
+calendar_parse_year(const char *name, const char *text, size_t len,
+    char *err, size_t errlen)
+{
+	struct calendar *cal;
+	json_error_t jerr;
+	json_t *root, *y;
+	int rc;
+
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL) {
+		calendar_json_error(name, &jerr, err, errlen);
+		return NULL;
+	}
+	y = json_object_get(root, "year");
+	if (!json_is_integer(y) || json_integer_value(y) < 1 ||
+	    json_integer_value(y) > 9999) {
+		calendar_json_fail(name, err, errlen, "year: %s", y == NULL ?
+		    "missing" : "must be an integer 1..9999");
+		json_decref(root);
+		return NULL;
+	}
+	cal = calendar_new();
+	rc = calendar_read_root(cal, name, root, (int)json_integer_value(y),
+	    err, errlen);
+	json_decref(root);
+	if (rc == -1) {
+		calendar_free(cal);
+		return NULL;
+	}
+	return cal;
+}
+
+/* Replaces the dated days and mark of year in dst with src's; see deadline.h. */
+void
+calendar_set_year(struct calendar *dst, const struct calendar *src, int year)
+{
+	static uint64_t serials = (uint64_t)1 << 62;	/* apart from calendar_new's */
+	size_t i, n = 0;
+	int y, m, d, k;
+
+	for (i = 0; i < dst->ndates; i++) {
+		deadline_day_date(dst->dates[i].day, &y, &m, &d);
+		if (y == year)
+			free(dst->dates[i].name);
+		else
+			dst->dates[n++] = dst->dates[i];
+	}
+	dst->ndates = n;
+	dst->dates = xrealloc(dst->dates, (dst->ndates + src->ndates + 1) *
+	    sizeof *dst->dates);
+	for (i = 0; i < src->ndates; i++) {
+		dst->dates[dst->ndates] = src->dates[i];
+		dst->dates[dst->ndates++].name = xstrdup(src->dates[i].name);
+	}
+	qsort(dst->dates, dst->ndates, sizeof *dst->dates, calendar_date_cmp);
+	for (k = 0; k < (int)dst->nyears && dst->years[k] != year; k++)
+		continue;
+	if (k == (int)dst->nyears) {
+		dst->years = xrealloc(dst->years, (dst->nyears + 1) *
+		    sizeof *dst->years);
+		dst->marks = xrealloc(dst->marks, (dst->nyears + 1) *
+		    sizeof *dst->marks);
+		dst->years[dst->nyears++] = year;
+	}
+	dst->marks[k] = (struct calendar_year){ .year = year,
+	    .provisional = calendar_year_provisional(src, year) };
+	dst->serial = ++serials;
+	/* The year has a file now: its computed days go (no ICU on the loop). */
+	for (i = 0, n = 0; i < dst->ncomputed; i++) {
+		deadline_day_date(dst->computed[i].day, &y, &m, &d);
+		if (y != year)
+			dst->computed[n++] = dst->computed[i];
+	}
+	dst->ncomputed = n;
+}
+
+/* Returns 1 if day is a working day of cal (has business hours). */
+int
+calendar_working(const struct calendar *cal, int32_t day)
+{
+	struct calendar_dayinfo info;
+
+	calendar_lookup(cal, day, &info);
+	return info.hours->n > 0;
+}
+
+/* Refuses a change of a day before today; see deadline.h. */
+int
+calendar_past_changed(const struct calendar *old, const struct calendar *fresh,
+    int32_t first, int32_t today, char *err, size_t errlen)
+{
+	static const char *const what[] = { "a day off", "a working day" };
+	int32_t day;
+	int a, y, m, d;
+
+	for (day = first; day < today; day++) {
+		if ((a = calendar_working(old, day)) == calendar_working(fresh,
+		    day))
+			continue;
+		deadline_day_date(day, &y, &m, &d);
+		snprintf(err, errlen, "%04d-%02d-%02d is past: it was %s and "
+		    "would become %s (deadlines already ran over it)", y, m, d,
+		    what[a], what[!a]);
+		return -1;
+	}
+	return 0;
 }
 
 /* Returns the year of a file name "YYYY.json", or -1. */
@@ -671,11 +879,38 @@ calendar_load(const config_setting_t *s, const char *file, char *err,
 
 	if (calendar_configure(cal, s, file, err, errlen) == -1 ||
 	    ((!optional || access(cal->dir, F_OK) == 0 || errno != ENOENT) &&
-	    calendar_load_dir(cal, cal->dir, err, errlen) == -1)) {
+	    calendar_load_dir(cal, cal->dir, err, errlen) == -1) ||
+	    calendar_compute_statutory(cal, err, errlen) == -1) {
 		calendar_free(cal);
 		return NULL;
 	}
 	return cal;
+}
+
+/* Writes the calendar coverage warning into buf; see deadline.h. */
+int
+calendar_coverage_note(const struct calendar *cal, int64_t now_ms, char *buf,
+    size_t len)
+{
+	int year = calendar_missing_year(cal, now_ms, cal->warn_days), i;
+	size_t j;
+
+	buf[0] = '\0';
+	if (year == 0)
+		return 0;
+	for (j = 0, i = -1; j < cal->nyears; j++)
+		if (cal->years[j] == year)
+			i = (int)j;
+	snprintf(buf, len, "calendar: %d has no State Council holiday notice "
+	    "yet (%s/%d.json %s): within the next %d days deadlines over it "
+	    "are provisional, counting weekends and %s as days off, with no "
+	    "bridging or make-up working days (调休); when the notice is "
+	    "published, import it: hotlinectl calendar import %d.json",
+	    year, cal->dir, year, i == -1 ? "is missing" :
+	    "is marked \"$provisional\"", cal->warn_days,
+	    year >= STATUTORY_FIRST_YEAR ? "the statutory holidays computed "
+	    "from the law" : "nothing else", year);
+	return 1;
 }
 
 /* Reads limit setting s of key into *out; warn_before must be in wd. */

@@ -79,15 +79,35 @@ clock_extend(struct clock *c, const struct limit *extension)
 	return 0;
 }
 
+/*
+ * Where a suspended or resumed clock stands at t. Natural and working-hours
+ * limits: at t, to the millisecond. Working-days limits count whole days
+ * (民法典 art. 201: the day a period starts is not counted, and so neither
+ * is the day it is suspended or resumed, which 中止 makes a start again;
+ * art. 203: its last day ends at close of business): the rest of t's
+ * working day is set aside on suspend and on resume alike. So a suspend
+ * followed at once by a resume leaves a close-of-business due time where
+ * it was, instead of carrying a few milliseconds into the next morning.
+ */
+static int64_t
+clock_anchor(const struct clock *c, const struct calendar *cal, int64_t t)
+{
+	return c->limit.unit == LIMIT_WORK_DAYS ? deadline_day_end(cal, t) : t;
+}
+
 /* Stops the completion clock at now, keeping the time left (挂起). */
 void
 clock_suspend(struct clock *c, const struct calendar *cal,
     const struct policy *p, int64_t now)
 {
 	struct clock_dues d;
+	int64_t at;
 
 	clock_dues(c, cal, p, &d);
-	c->left = deadline_remaining(cal, &c->limit, now, d.complete_due);
+	at = clock_anchor(c, cal, now);
+	c->left = deadline_remaining(cal, &c->limit, at, d.complete_due);
+	if (c->left < 0)	/* already late: nothing is left (-1 would mean the whole limit) */
+		c->left = 0;
 	c->suspended = 1;
 	c->nextensions = 0;	/* they are in the time left now */
 }
@@ -98,6 +118,34 @@ clock_resume(struct clock *c, int64_t now)
 {
 	c->base = now;
 	c->suspended = 0;
+}
+
+/*
+ * The warning point (黄灯) of a resumed clock due at due: as far before due
+ * as the policy puts it for the whole limit, not a fraction of what was
+ * left (an urgent 24 h ticket is warned 6 h before due, however long it
+ * was suspended); clamped to [base, due]. A working-days limit with
+ * warn_before counts back from due as deadline_warn_at does.
+ */
+static int64_t
+clock_warn_resumed(const struct clock *c, const struct calendar *cal,
+    const struct policy *p, int64_t due)
+{
+	int64_t full_due, full_warn, before, warn;
+
+	if (c->limit.unit == LIMIT_WORK_DAYS &&
+	    p->warn_before.unit == LIMIT_WORK_DAYS &&
+	    p->warn_before.amount < c->limit.amount)
+		return deadline_warn_at(cal, c->base, due, &c->limit, p);
+	full_due = deadline_due(cal, c->dispatched_at, &c->limit);
+	full_warn = deadline_warn_at(cal, c->dispatched_at, full_due,
+	    &c->limit, p);
+	before = deadline_remaining(cal, &c->limit, full_warn, full_due);
+	warn = limit_natural(&c->limit) ? deadline_shift(due, -before) :
+	    deadline_add_working_ms(cal, due, -before);
+	if (warn < c->base)
+		return c->base < due ? c->base : due;
+	return warn > due ? due : warn;
 }
 
 /*
@@ -119,15 +167,18 @@ clock_dues(const struct clock *c, const struct calendar *cal,
 	if (c->suspended)
 		return;
 	if (c->left >= 0)
-		d->complete_due = deadline_resume(cal, &c->limit, c->base,
-		    c->left);
+		d->complete_due = deadline_resume(cal, &c->limit,
+		    clock_anchor(c, cal, c->base), c->left);
 	else
 		d->complete_due = deadline_due(cal, c->base, &c->limit);
 	for (i = 0; i < c->nextensions; i++)
 		d->complete_due = deadline_due(cal, d->complete_due,
 		    &c->extensions[i]);
-	d->warn_at = deadline_warn_at(cal, c->base, d->complete_due, &c->limit,
-	    p);
+	if (c->left >= 0)
+		d->warn_at = clock_warn_resumed(c, cal, p, d->complete_due);
+	else
+		d->warn_at = deadline_warn_at(cal, c->base, d->complete_due,
+		    &c->limit, p);
 }
 
 /* Time left to complete at now (the time kept while suspended); 0 without a clock. */

@@ -64,12 +64,31 @@ deadline_floordiv(int64_t a, int64_t b)
 	return q;
 }
 
-/* Returns the day number of instant ms. */
+/* Returns t held to [DEADLINE_MS_MIN, DEADLINE_MS_MAX]. */
+static int64_t
+deadline_clamp(int64_t t)
+{
+	return t < DEADLINE_MS_MIN ? DEADLINE_MS_MIN : t > DEADLINE_MS_MAX ?
+	    DEADLINE_MS_MAX : t;
+}
+
+/* Returns t + ms, held to [DEADLINE_MS_MIN, DEADLINE_MS_MAX]. */
+int64_t
+deadline_shift(int64_t t, int64_t ms)
+{
+	int64_t sum;
+
+	if (__builtin_add_overflow(deadline_clamp(t), ms, &sum))
+		return ms > 0 ? DEADLINE_MS_MAX : DEADLINE_MS_MIN;
+	return deadline_clamp(sum);
+}
+
+/* Returns the day number of instant ms (held to the defined range). */
 int32_t
 deadline_day(int64_t ms)
 {
-	return (int32_t)deadline_floordiv(ms + DEADLINE_ZONE_MS,
-	    DEADLINE_DAY_MS);
+	return (int32_t)deadline_floordiv(deadline_clamp(ms) +
+	    DEADLINE_ZONE_MS, DEADLINE_DAY_MS);
 }
 
 /* Returns the instant of local midnight starting day number day. */
@@ -149,7 +168,7 @@ void
 deadline_format(int64_t ms, char *buf, size_t len)
 {
 	int32_t day = deadline_day(ms);
-	int64_t in = ms - deadline_midnight(day);
+	int64_t in = deadline_clamp(ms) - deadline_midnight(day);
 	char frac[8] = "";
 	int y, m, d;
 
@@ -192,26 +211,77 @@ calendar_free(struct calendar *cal)
 		free(cal->dates[i].name);
 	free(cal->dates);
 	free(cal->years);
+	free(cal->marks);
+	free(cal->computed);
 	free(cal->dir);
 	free(cal);
 }
 
-/* Returns the year file's entry for day number day, or NULL. */
+/* Returns the entry of v (n, ascending) for day number day, or NULL. */
 static const struct calendar_date *
-calendar_find(const struct calendar *cal, int32_t day)
+calendar_search(const struct calendar_date *v, size_t n, int32_t day)
 {
-	size_t lo = 0, hi = cal->ndates, mid;
+	size_t lo = 0, hi = n, mid;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (cal->dates[mid].day == day)
-			return &cal->dates[mid];
-		if (cal->dates[mid].day < day)
+		if (v[mid].day == day)
+			return &v[mid];
+		if (v[mid].day < day)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	return NULL;
+}
+
+/* Returns the year file's (or else the computed) entry for day, or NULL. */
+static const struct calendar_date *
+calendar_find(const struct calendar *cal, int32_t day)
+{
+	const struct calendar_date *d = calendar_search(cal->dates,
+	    cal->ndates, day);
+
+	return d != NULL ? d : calendar_search(cal->computed, cal->ncomputed,
+	    day);
+}
+
+/* Returns the index of year in cal->years, or -1. */
+static int
+calendar_year_index(const struct calendar *cal, int year)
+{
+	size_t i;
+
+	for (i = 0; i < cal->nyears; i++)
+		if (cal->years[i] == year)
+			return (int)i;
+	return -1;
+}
+
+/* Returns 1 if year has no State Council notice. */
+int
+calendar_year_provisional(const struct calendar *cal, int year)
+{
+	int i = calendar_year_index(cal, year);
+
+	return i == -1 || (cal->marks != NULL && cal->marks[i].provisional);
+}
+
+/* Returns 1 if a day of [from, to] lies in a provisional year. */
+int
+calendar_provisional_span(const struct calendar *cal, int64_t from,
+    int64_t to)
+{
+	int first, last, m, d, year;
+
+	if (to < from)
+		return calendar_provisional_span(cal, to, from);
+	deadline_day_date(deadline_day(from), &first, &m, &d);
+	deadline_day_date(deadline_day(to), &last, &m, &d);
+	for (year = first; year <= last; year++)
+		if (calendar_year_provisional(cal, year))
+			return 1;
+	return 0;
 }
 
 /*
@@ -223,7 +293,10 @@ calendar_lookup(const struct calendar *cal, int32_t day,
     struct calendar_dayinfo *info)
 {
 	const struct calendar_date *d = calendar_find(cal, day);
+	int y, m, md;
 
+	deadline_day_date(day, &y, &m, &md);
+	info->provisional = calendar_year_provisional(cal, y);
 	info->weekday = deadline_weekday(day);
 	info->name = d != NULL ? d->name : NULL;
 	if (d != NULL && d->off) {
@@ -239,29 +312,17 @@ calendar_lookup(const struct calendar *cal, int32_t day,
 	}
 }
 
-/* Returns 1 if the file of year was loaded. */
-static int
-calendar_has_year(const struct calendar *cal, int year)
-{
-	size_t i;
-
-	for (i = 0; i < cal->nyears; i++)
-		if (cal->years[i] == year)
-			return 1;
-	return 0;
-}
-
-/* Returns the first year of [now_ms, now_ms + days] not loaded, or 0. */
+/* Returns the first year of [now_ms, now_ms + days] without a notice, or 0. */
 int
 calendar_missing_year(const struct calendar *cal, int64_t now_ms, int days)
 {
 	int first, last, year, m, d;
 
 	deadline_day_date(deadline_day(now_ms), &first, &m, &d);
-	deadline_day_date(deadline_day(now_ms + days * DEADLINE_DAY_MS),
-	    &last, &m, &d);
+	deadline_day_date(deadline_day(deadline_shift(now_ms,
+	    (int64_t)days * DEADLINE_DAY_MS)), &last, &m, &d);
 	for (year = first; year <= last; year++)
-		if (!calendar_has_year(cal, year))
+		if (calendar_year_provisional(cal, year))
 			return year;
 	return 0;
 }
@@ -461,16 +522,25 @@ deadline_close(const struct calendar *cal, int32_t day)
 {
 	const struct calendar_hours *h = deadline_hours(cal, day);
 
+	if (h->n == 0)		/* only at the ends of the defined range */
+		return deadline_clamp(deadline_midnight(day) + DEADLINE_DAY_MS);
 	return deadline_at(day, h->iv[h->n - 1].end);
 }
 
-/* Returns the nearest working day after (step 1) or before (-1) day. */
+/*
+ * Returns the nearest working day after (step 1) or before (-1) day; at
+ * the end of the defined range, that end.
+ */
 static int32_t
 deadline_next_workday(const struct calendar *cal, int32_t day, int step)
 {
+	if ((step > 0 && day >= DEADLINE_DAY_MAX) ||
+	    (step < 0 && day <= DEADLINE_DAY_MIN))
+		return day;
 	do
 		day += step;
-	while (!deadline_working(cal, day));
+	while (day > DEADLINE_DAY_MIN && day < DEADLINE_DAY_MAX &&
+	    !deadline_working(cal, day));
 	return day;
 }
 
@@ -520,7 +590,7 @@ deadline_forward(const struct calendar *cal, int64_t start, int64_t ms)
 	int64_t a, b;
 	int i;
 
-	for (day = deadline_day(start);; day++) {
+	for (day = deadline_day(start); day <= DEADLINE_DAY_MAX; day++) {
 		h = deadline_hours(cal, day);
 		for (i = 0; i < h->n; i++) {
 			a = deadline_at(day, h->iv[i].start);
@@ -534,6 +604,7 @@ deadline_forward(const struct calendar *cal, int64_t start, int64_t ms)
 			ms -= b - a;
 		}
 	}
+	return DEADLINE_MS_MAX;
 }
 
 /* Returns the latest t with working_ms(t, start) == ms, for ms > 0. */
@@ -545,7 +616,7 @@ deadline_backward(const struct calendar *cal, int64_t start, int64_t ms)
 	int64_t a, b;
 	int i;
 
-	for (day = deadline_day(start);; day--) {
+	for (day = deadline_day(start); day >= DEADLINE_DAY_MIN; day--) {
 		h = deadline_hours(cal, day);
 		for (i = h->n - 1; i >= 0; i--) {
 			a = deadline_at(day, h->iv[i].start);
@@ -559,12 +630,18 @@ deadline_backward(const struct calendar *cal, int64_t start, int64_t ms)
 			ms -= b - a;
 		}
 	}
+	return DEADLINE_MS_MIN;
 }
 
 /* Moves start by ms of business time, forward or (ms < 0) backward. */
 int64_t
 deadline_add_working_ms(const struct calendar *cal, int64_t start, int64_t ms)
 {
+	const int64_t span = DEADLINE_MS_MAX - DEADLINE_MS_MIN;
+
+	start = deadline_clamp(start);
+	if (ms > span || ms < -span)	/* no business time is that long */
+		return ms > 0 ? DEADLINE_MS_MAX : DEADLINE_MS_MIN;
 	if (ms > 0)
 		return deadline_forward(cal, start, ms);
 	if (ms < 0)
@@ -593,7 +670,8 @@ deadline_due(const struct calendar *cal, int64_t start, const struct limit *l)
 			day = deadline_next_workday(cal, day, 1);
 		return deadline_close(cal, day);
 	default:
-		return start + l->amount * limit_units[l->unit].ms;
+		return deadline_shift(start, l->amount *
+		    limit_units[l->unit].ms);
 	}
 }
 
@@ -603,8 +681,21 @@ deadline_remaining(const struct calendar *cal, const struct limit *l,
     int64_t now, int64_t due)
 {
 	if (limit_natural(l))
-		return due - now;
+		return deadline_clamp(due) - deadline_clamp(now);
 	return deadline_working_ms(cal, now, due);
+}
+
+/* Returns the close of business of t's working day if t is before it, else t. */
+int64_t
+deadline_day_end(const struct calendar *cal, int64_t t)
+{
+	int32_t day = deadline_day(t);
+	int64_t close;
+
+	if (!deadline_working(cal, day))
+		return t;
+	close = deadline_close(cal, day);
+	return t < close ? close : t;
 }
 
 /* Returns the due time of a clock restarted at now with left ms. */
@@ -613,7 +704,7 @@ deadline_resume(const struct calendar *cal, const struct limit *l,
     int64_t now, int64_t left)
 {
 	if (limit_natural(l))
-		return now + left;
+		return deadline_shift(now, left);
 	return deadline_add_working_ms(cal, now, left);
 }
 
@@ -648,6 +739,8 @@ deadline_warn_fraction(const struct calendar *cal, int64_t start,
 {
 	int64_t span;
 
+	start = deadline_clamp(start);
+	due = deadline_clamp(due);
 	if (limit_natural(l))
 		return start + (int64_t)((double)(due - start) * f + 0.5);
 	span = deadline_working_ms(cal, start, due);
@@ -696,8 +789,8 @@ deadline_reason(struct deadline_step *s, const char *fmt, ...)
 
 /* Starts step s for day number day. */
 static void
-deadline_step_init(struct deadline_step *s, enum deadline_step_kind kind,
-    int32_t day)
+deadline_step_init(const struct calendar *cal, struct deadline_step *s,
+    enum deadline_step_kind kind, int32_t day)
 {
 	int y, m, d;
 
@@ -705,6 +798,7 @@ deadline_step_init(struct deadline_step *s, enum deadline_step_kind kind,
 	s->kind = kind;
 	s->day = day;
 	deadline_day_date(day, &y, &m, &d);
+	s->provisional = calendar_year_provisional(cal, y);
 	snprintf(s->date, sizeof s->date, "%04d-%02d-%02d", y, m, d);
 	s->weekday = deadline_weekdays[deadline_weekday(day)];
 }
@@ -726,6 +820,9 @@ deadline_reason_day(struct deadline_step *s, const struct calendar_dayinfo *info
 		break;
 	case CALENDAR_HOLIDAY:
 		deadline_reason(s, "holiday %s", info->name);
+		if (info->provisional)
+			deadline_reason(s, "statutory, the year's notice not "
+			    "out yet");
 		break;
 	case CALENDAR_MAKEUP:
 		deadline_reason(s, "调休 working day %s", info->name);
@@ -789,7 +886,7 @@ deadline_explain_days(const struct calendar *cal, int64_t start, int64_t due,
 	int n = 0;
 
 	calendar_lookup(cal, day, &info);
-	deadline_step_init(&s, DEADLINE_STEP_START, day);
+	deadline_step_init(cal, &s, DEADLINE_STEP_START, day);
 	deadline_reason_day(&s, &info);
 	snprintf(kind, sizeof kind, "%s", s.reason);
 	s.reason[0] = '\0';
@@ -799,12 +896,12 @@ deadline_explain_days(const struct calendar *cal, int64_t start, int64_t due,
 	while (++day <= last) {
 		calendar_lookup(cal, day, &info);
 		if (info.hours->n == 0) {
-			deadline_step_init(&s, DEADLINE_STEP_SKIP, day);
+			deadline_step_init(cal, &s, DEADLINE_STEP_SKIP, day);
 			deadline_reason_day(&s, &info);
 			cb(&s, arg);
 			continue;
 		}
-		deadline_step_init(&s, DEADLINE_STEP_COUNT, day);
+		deadline_step_init(cal, &s, DEADLINE_STEP_COUNT, day);
 		s.ordinal = ++n;
 		deadline_reason(&s, "working day %d of %d", n, amount);
 		if (info.kind == CALENDAR_MAKEUP)
@@ -829,7 +926,7 @@ deadline_explain_hours_day(const struct calendar *cal, int32_t day,
 	int first = day == deadline_day(start);
 
 	calendar_lookup(cal, day, &info);
-	deadline_step_init(&s, DEADLINE_STEP_SKIP, day);
+	deadline_step_init(cal, &s, DEADLINE_STEP_SKIP, day);
 	s.counted_ms = deadline_overlap(cal, day, start, due);
 	if (first)
 		s.kind = DEADLINE_STEP_START;
@@ -844,7 +941,7 @@ deadline_explain_hours_day(const struct calendar *cal, int32_t day,
 		deadline_duration(s.counted_ms, buf, sizeof buf);
 		deadline_reason(&s, "counted %s", buf);
 	}
-	if (day == deadline_day(due - 1)) {
+	if (day == deadline_day(deadline_shift(due, -1))) {
 		deadline_clock(due, buf, sizeof buf);
 		deadline_reason(&s, "due %s", buf);
 	}
@@ -865,13 +962,13 @@ deadline_explain(const struct calendar *cal, int64_t start,
 		deadline_explain_days(cal, start, due, l->amount, cb, arg);
 		break;
 	case LIMIT_WORK_HOURS:
-		for (day = deadline_day(start); day <= deadline_day(due - 1);
-		    day++)
+		for (day = deadline_day(start); day <=
+		    deadline_day(deadline_shift(due, -1)); day++)
 			deadline_explain_hours_day(cal, day, start, due, cb,
 			    arg);
 		break;
 	default:
-		deadline_step_init(&s, DEADLINE_STEP_START,
+		deadline_step_init(cal, &s, DEADLINE_STEP_START,
 		    deadline_day(start));
 		s.counted_ms = due - start;
 		deadline_reason(&s, "natural time: weekends and holidays "

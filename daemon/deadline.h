@@ -20,7 +20,34 @@
 #define DEADLINE_DAY_MS 86400000LL
 #define DEADLINE_ZONE_MS (8 * DEADLINE_HOUR_MS)	/* Asia/Shanghai: UTC+8 */
 
+/*
+ * The instants the arithmetic is defined for: local 0001-01-01 00:00 to
+ * 9999-12-31 24:00 (less 1 ms). Every function here takes an instant
+ * outside as the nearest end and saturates its results there, so no input
+ * overflows; requests are held to a far narrower range (bounds.c).
+ */
+#define DEADLINE_MS_MIN (-62135625600000LL)
+#define DEADLINE_MS_MAX 253402271999999LL
+#define DEADLINE_DAY_MIN (-719162)	/* 0001-01-01 */
+#define DEADLINE_DAY_MAX 2932896	/* 9999-12-31 */
+
+/*
+ * What a request may name (bounds.c, stats periods): instants from local
+ * 2000-01-01 to 2100-01-01 (exclusive), spans up to ten years. Any due time
+ * from such an instant (a limit is at most 9999 units) stays far inside
+ * the defined range above.
+ */
+#define DEADLINE_REQUEST_DAY_MIN 10957		/* 2000-01-01 */
+#define DEADLINE_REQUEST_DAY_MAX 47482		/* 2100-01-01, exclusive */
+#define DEADLINE_REQUEST_MS_MIN (DEADLINE_REQUEST_DAY_MIN * \
+	DEADLINE_DAY_MS - DEADLINE_ZONE_MS)
+#define DEADLINE_REQUEST_MS_MAX (DEADLINE_REQUEST_DAY_MAX * \
+	DEADLINE_DAY_MS - DEADLINE_ZONE_MS)
+#define DEADLINE_REQUEST_SPAN_MS (3653 * DEADLINE_DAY_MS)	/* ten years */
+
 /* deadline.c: dates in Asia/Shanghai. */
+/* Returns t + ms, held to [DEADLINE_MS_MIN, DEADLINE_MS_MAX]. */
+int64_t deadline_shift(int64_t t, int64_t ms);
 /* Returns the day number of instant ms. */
 int32_t deadline_day(int64_t ms);
 /* Returns the instant of local midnight starting day number day. */
@@ -75,6 +102,19 @@ struct calendar_date {
 	char *name;		/* "国庆节", as published */
 };
 
+/*
+ * A year the calendar knows of. A year is official when its file is a
+ * State Council notice; provisional when its file says "$provisional": true
+ * (holiday-cn's layout has no such flag: hotline adds this key, as keys
+ * starting with "$" are annotations there) or when it has no file at all:
+ * then, from STATUTORY_FIRST_YEAR on, its statutory holidays are computed
+ * (statutory.c) and only weekends and those days are off.
+ */
+struct calendar_year {
+	int year;
+	int provisional;	/* 1: the file is marked "$provisional" */
+};
+
 struct calendar {
 	/*
 	 * Business hours by weekday, 0 = Monday. A make-up working day (调休)
@@ -86,6 +126,13 @@ struct calendar {
 	size_t ndates;
 	int *years;			/* years whose file was loaded, ascending */
 	size_t nyears;
+	struct calendar_year *marks;	/* per years[i]: provisional or not */
+	/*
+	 * The statutory days computed for the years from STATUTORY_FIRST_YEAR
+	 * to CALENDAR_COMPUTED_LAST without a file: ascending, names static.
+	 */
+	struct calendar_date *computed;
+	size_t ncomputed;
 	int warn_days;			/* coverage the daemon wants ahead, days */
 	char *dir;			/* the year files' directory */
 	uint64_t serial;		/* unique per calendar_new, for caches */
@@ -97,7 +144,11 @@ struct calendar_dayinfo {
 	int weekday;				/* 0 = Monday */
 	const char *name;			/* HOLIDAY, MAKEUP: its name */
 	const struct calendar_hours *hours;	/* none on REST and HOLIDAY */
+	int provisional;			/* its year has no notice yet */
 };
+
+/* Statutory days are computed for years without a file up to this one. */
+#define CALENDAR_COMPUTED_LAST 2150
 
 /*
  * Returns a calendar with the default hours (Monday to Friday 08:30-12:00
@@ -110,12 +161,64 @@ void calendar_free(struct calendar *);
 void calendar_lookup(const struct calendar *, int32_t day,
     struct calendar_dayinfo *info);
 /*
- * Returns the first year of [now_ms, now_ms + days] (local dates) whose
- * file was not loaded, or 0 if every year there was loaded.
+ * Returns the first year of [now_ms, now_ms + days] (local dates) without a
+ * notice (no file, or one marked provisional), or 0 if there is none.
  */
 int calendar_missing_year(const struct calendar *, int64_t now_ms, int days);
-/* Returns 1 if the years of [now_ms, now_ms + days] were all loaded. */
+/*
+ * Writes the calendar coverage warning for [now_ms, now_ms + warn_days]
+ * into buf and returns 1, or returns 0 (buf "") when every year there has
+ * its notice: which year is provisional, why, and what to do.
+ */
+int calendar_coverage_note(const struct calendar *, int64_t now_ms,
+    char *buf, size_t len);
+/* Returns 1 if the years of [now_ms, now_ms + days] all have their notice. */
 int calendar_covers(const struct calendar *, int64_t now_ms, int days);
+/* Returns 1 if year has no State Council notice (see struct calendar_year). */
+int calendar_year_provisional(const struct calendar *, int year);
+/*
+ * Returns 1 if a day of [from, to] (instants, either order) lies in a
+ * provisional year: a due time computed over it may move with the notice.
+ */
+int calendar_provisional_span(const struct calendar *, int64_t from,
+    int64_t to);
+/*
+ * Adds the computed statutory days of every year from STATUTORY_FIRST_YEAR
+ * to CALENDAR_COMPUTED_LAST that has no file (after the files are loaded).
+ * Returns 0, or -1 with the reason in err (ICU failed).
+ */
+int calendar_compute_statutory(struct calendar *, char *err, size_t errlen);
+
+/*
+ * statutory.c: the statutory holidays (法定节假日) of 全国年节及纪念日放假办法
+ * as amended in 2024, in force from 2025: 元旦 1 January; 春节 除夕 (the
+ * last day of the 12th lunar month) to 初三; 清明 the day of the 清明 solar
+ * term; 劳动节 1-2 May; 端午 5/5 and 中秋 8/15 of the lunar calendar; 国庆节
+ * 1-3 October. The lunar dates come from ICU's Chinese calendar, 清明 from
+ * the sun's longitude (15 degrees). Only the bridging days and make-up
+ * working days (调休) wait for the State Council's annual notice.
+ */
+#define STATUTORY_FIRST_YEAR 2025
+#define STATUTORY_LAST_YEAR 2199
+#define STATUTORY_MAX_DAYS 13
+
+struct statutory_day {
+	int32_t day;		/* day number */
+	const char *name;	/* "春节", as holiday-cn names it; static */
+};
+
+/*
+ * Fills out with the statutory days of year, ascending, and returns how
+ * many (13, or 12 when 中秋 falls on 1-3 October); 0 for a year outside
+ * [STATUTORY_FIRST_YEAR, STATUTORY_LAST_YEAR]; -1 if ICU failed.
+ */
+int statutory_days(int year, struct statutory_day out[STATUTORY_MAX_DAYS]);
+/* Returns the instant (ms, UT) of the 清明 solar term of year. */
+int64_t statutory_qingming_ms(int year);
+/* Returns the Julian ephemeris day of new moon k (0: 2000-01-06; Meeus 49). */
+double statutory_new_moon(int k);
+/* The day number ICU's Chinese calendar alone gives lunar month/mday of year, or -1. */
+int32_t statutory_icu_lunar(int year, int month, int mday);
 
 /* calendar.c: loading the calendar from config and year files. */
 /*
@@ -133,6 +236,32 @@ int calendar_configure(struct calendar *cal, const config_setting_t *s,
  * with "path: days[i]: key: why" (or the JSON error's line) in err.
  */
 int calendar_load_dir(struct calendar *cal, const char *dir, char *err,
+    size_t errlen);
+/*
+ * Parses the text (len bytes) of one year file in holiday-cn's layout,
+ * with every check calendar_load_dir makes (name stands for the file in
+ * messages); its year is the file's "year". Returns a calendar holding that
+ * year alone (no computed days), or NULL with the reason in err.
+ */
+struct calendar *calendar_parse_year(const char *name, const char *text,
+    size_t len, char *err, size_t errlen);
+/*
+ * Replaces year's dated days and provisional mark in dst with src's (a
+ * calendar_parse_year result) and drops the days computed for that year;
+ * dst gets a new serial. Cheap (no ICU): fit for the event loop.
+ */
+void calendar_set_year(struct calendar *dst, const struct calendar *src,
+    int year);
+/* Returns 1 if day is a working day of cal (has business hours). */
+int calendar_working(const struct calendar *, int32_t day);
+/*
+ * Returns 0 if every day in [first, today) is a working day in fresh
+ * exactly when it is one in old (what deadlines count; a weekend listed as
+ * a holiday changes nothing); else -1 with the first day that changed and
+ * how in err.
+ */
+int calendar_past_changed(const struct calendar *old,
+    const struct calendar *fresh, int32_t first, int32_t today, char *err,
     size_t errlen);
 /*
  * calendar_new, calendar_configure and calendar_load_dir in one; NULL on
@@ -281,6 +410,13 @@ int64_t deadline_add_working_ms(const struct calendar *, int64_t start,
  */
 int64_t deadline_remaining(const struct calendar *, const struct limit *,
     int64_t now, int64_t due);
+/*
+ * Returns the close of business of t's day when t falls on a working day
+ * before it, else t: where a working-days period stands once the rest of
+ * t's day is set aside (民法典 art. 201: the day a period starts is not
+ * counted; art. 203: its last day ends at close of business).
+ */
+int64_t deadline_day_end(const struct calendar *, int64_t t);
 /* The due time of a clock restarted at now with left ms (resume). */
 int64_t deadline_resume(const struct calendar *, const struct limit *,
     int64_t now, int64_t left);
@@ -311,6 +447,7 @@ struct deadline_step {
 	const char *weekday;	/* "Mon" .. "Sun" */
 	int ordinal;		/* working days: 1..N on counted days, else 0 */
 	int64_t counted_ms;	/* time the day contributes (not for wd) */
+	int provisional;	/* its year has no notice yet */
 	char reason[192];	/* "holiday 国庆节", "working day 3 of 5, ..." */
 };
 

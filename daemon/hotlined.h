@@ -136,6 +136,17 @@ size_t utf8_next(const char *s, size_t len);
 int validate_strings(const ProtobufCMessage *msg, size_t max_bytes,
     const char **field, const char **why);
 
+/* bounds.c: every time argument of a request held to a sane range. */
+/*
+ * Checks the time arguments of request envelope env (instants, spans,
+ * hours, offsets) against one table. Returns 0, or -1 with *field set to
+ * the offending field's name and *why to a reason (static storage).
+ */
+int bounds_check(const ProtobufCMessage *env, const char **field,
+    const char **why);
+/* Returns the number of table rows naming field of message descriptor d. */
+int bounds_known(const ProtobufCMessageDescriptor *d, const char *field);
+
 /* config.c */
 struct department {
 	char *id;		/* short ASCII id, e.g. "zjj" */
@@ -716,6 +727,7 @@ enum script_id {
 	SCRIPT_STATS_READ,
 	SCRIPT_DUE_READ,
 	SCRIPT_BREACHES_READ,
+	SCRIPT_CALENDAR_IMPORT,
 	SCRIPT_COUNT
 };
 
@@ -979,6 +991,16 @@ int64_t timer_last_lag(void);
 /* recompute.c: deadlines again after the calendar or policies changed. */
 uint64_t recompute_fingerprint(const struct config *);
 void recompute_start(void);
+void recompute_start_because(const char *cause);
+
+/* calstore.c: holiday notices imported into Redis, laid over the year files. */
+void calstore_apply(struct calendar *);
+void calstore_wake(void);
+void calstore_resync(void);
+void calstore_shutdown(void);
+
+/* op-calendar.c: hotlinectl calendar import (admin). */
+void op_calendar_import(struct request *);
 void recompute_resync(void);
 
 /* http.c: /healthz, /readyz, /metrics. */

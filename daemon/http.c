@@ -120,20 +120,21 @@ http_healthz(struct evhttp_request *req, void *arg)
 	http_text(req, HTTP_OK, "OK", "ok\n");
 }
 
-/* GET /readyz: ready when Redis is reachable and the calendar covers the coming days. */
+/*
+ * GET /readyz: ready when this daemon can serve (configuration loaded,
+ * Redis reachable). A provisional calendar is a warning (log, /metrics,
+ * hotlined -n), never a reason to take every daemon out of service.
+ */
 static void
 http_readyz(struct evhttp_request *req, void *arg)
 {
-	int missing = calendar_missing_year(cfg->calendar, now_ms(),
-	    cfg->calendar->warn_days);
-
 	(void)arg;
-	if (!store_ready())
+	if (cfg == NULL)
+		http_text(req, 503, "Service Unavailable",
+		    "not ready: no configuration loaded\n");
+	else if (!store_ready())
 		http_text(req, 503, "Service Unavailable",
 		    "not ready: Redis is unreachable\n");
-	else if (missing != 0)
-		http_text(req, 503, "Service Unavailable",
-		    "not ready: the calendar does not cover the coming days\n");
 	else
 		http_text(req, HTTP_OK, "OK", "ready\n");
 }

@@ -225,16 +225,42 @@ policy_of(const redisReply *hash, const char *dept, struct policy *out)
 	    urgency ? atoi(urgency) : 0, dept, out);
 }
 
-/* Sets the plan's fields and timers from the clock c. */
+/* Returns 1 if breach flag is set on the ticket read. */
+static int
+plan_flagged(const redisReply *hash, const char *flag)
+{
+	const char *v = record_hash_get(hash, flag);
+
+	return v != NULL && strcmp(v, "1") == 0;
+}
+
+/*
+ * Sets the plan's fields and timers from the clock c; hash is the ticket as
+ * read. One 黄灯 per round: a new round (dispatch, 改派, 重办: new_round)
+ * clears the warned flag of the last one; a step within the round
+ * (suspend, resume, extension) arms neither a warning that already fired
+ * (warned) nor an overdue already settled late (st_done, stats.lua).
+ */
 static void
 plan_clock(struct clock_plan *plan, const struct clock *c,
-    const struct policy *pol, int awaiting_sign)
+    const struct policy *pol, int awaiting_sign, const redisReply *hash,
+    int new_round)
 {
-	struct clock_dues d;
+	struct clock_dues d, armed;
+	const char *done = record_hash_get(hash, "st_done");
+	struct clock_fields *f = &plan->fields;
 
 	clock_dues(c, cfg->calendar, pol, &d);
-	clock_fields(c, &d, &plan->fields);
-	clock_timers(&d, awaiting_sign, plan->timers, sizeof plan->timers);
+	clock_fields(c, &d, f);
+	armed = d;
+	if (new_round && plan_flagged(hash, "warned")) {
+		f->name[f->n] = "warned";
+		snprintf(f->value[f->n++], sizeof f->value[0], "0");
+	} else if (!new_round && plan_flagged(hash, "warned"))
+		armed.warn_at = 0;
+	if (!new_round && done != NULL && strcmp(done, "late") == 0)
+		armed.complete_due = 0;
+	clock_timers(&armed, awaiting_sign, plan->timers, sizeof plan->timers);
 	plan->clock = "rearm";
 }
 
@@ -305,7 +331,7 @@ plan_make(struct request *r, const struct step_job *j, redisReply *hash,
 	switch (what) {
 	case CLOCK_START:
 		clock_start(&c, &pol, now);
-		plan_clock(plan, &c, &pol, 1);
+		plan_clock(plan, &c, &pol, 1, hash, 1);
 		break;
 	case CLOCK_CHECK_EXTENSION:
 		return plan_check_extension(r, &j->s, &pol, now);
@@ -315,19 +341,19 @@ plan_make(struct request *r, const struct step_job *j, redisReply *hash,
 		    limit_parse(text, &sup, &why) == -1 ||
 		    clock_extend(&c, &sup) == -1)
 			break;
-		plan_clock(plan, &c, &pol, 0);
+		plan_clock(plan, &c, &pol, 0, hash, 0);
 		break;
 	case CLOCK_SUSPEND:
 		if (c.dispatched_at == 0)
 			break;
 		clock_suspend(&c, cfg->calendar, &pol, now);
-		plan_clock(plan, &c, &pol, 0);
+		plan_clock(plan, &c, &pol, 0, hash, 0);
 		break;
 	case CLOCK_RESUME:
 		if (c.dispatched_at == 0)
 			break;
 		clock_resume(&c, now);
-		plan_clock(plan, &c, &pol, 0);
+		plan_clock(plan, &c, &pol, 0, hash, 0);
 		break;
 	case CLOCK_CALLBACK:
 		plan_single(plan, "callback_due", "callback",

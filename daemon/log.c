@@ -54,13 +54,15 @@ log_vwrite(int pri, int with_errno, int saved_errno, const char *fmt, va_list ap
 	if (log_to_stderr) {
 		struct timespec ts;
 		struct tm tm;
-		char stamp[32];
+		char stamp[32], zone[8];
 
+		/* The machine's zone, said in every line: "+0000" is UTC. */
 		clock_gettime(CLOCK_REALTIME, &ts);
 		localtime_r(&ts.tv_sec, &tm);
 		strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", &tm);
-		fprintf(stderr, "%s.%03ld hotlined: %s\n", stamp,
-		    ts.tv_nsec / 1000000, line);
+		strftime(zone, sizeof zone, "%z", &tm);
+		fprintf(stderr, "%s.%03ld %s hotlined: %s\n", stamp,
+		    ts.tv_nsec / 1000000, zone, line);
 	} else
 		syslog(pri, "%s", line);
 }

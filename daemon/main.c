@@ -38,6 +38,8 @@ on_wake(const char *what)
 		timer_clock_changed();
 	else if (strcmp(what, LEARN_STREAM) == 0)
 		learn_wake();
+	else if (strcmp(what, "ht:calendar") == 0)
+		calstore_wake();
 	else
 		feed_wake(what);
 }
@@ -50,6 +52,7 @@ on_resync(void)
 	timer_resync();
 	recompute_resync();
 	learn_resync();
+	calstore_resync();
 }
 
 /* Prints the usage to f and exits with status. */
@@ -66,17 +69,15 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
-/* Warns when the calendar's year files do not cover the coming days. */
+/* Warns when a coming year has no holiday notice (provisional calendar). */
 static void
 warn_calendar(void)
 {
-	int gap = calendar_missing_year(cfg->calendar, now_ms(),
-	    cfg->calendar->warn_days);
+	char note[512];
 
-	if (gap != 0)
-		log_warnx("calendar: no %s/%d.json: the next %d days are not "
-		    "covered (only weekends count as days off)",
-		    cfg->calendar->dir, gap, cfg->calendar->warn_days);
+	if (calendar_coverage_note(cfg->calendar, now_ms(), note,
+	    sizeof note))
+		log_warnx("%s", note);
 }
 
 /* Descriptors besides the clients': Redis links, listeners, HTTP, logs. */
@@ -137,7 +138,17 @@ int
 daemon_swap(struct config *fresh, char *err, size_t errlen)
 {
 	struct config *old = cfg;
+	char why[512];
 
+	/* The imported notices stay over the files; no reload rewrites the past. */
+	calstore_apply(fresh->calendar);
+	if (calendar_past_changed(old->calendar, fresh->calendar,
+	    DEADLINE_REQUEST_DAY_MIN, deadline_day(now_ms()), why,
+	    sizeof why) == -1) {
+		snprintf(err, errlen, "calendar: %s", why);
+		config_free(fresh);
+		return -1;
+	}
 	if (server_tls_reload(fresh, err, errlen) == -1) {
 		config_free(fresh);
 		return -1;
@@ -231,7 +242,7 @@ main(int argc, char *argv[])
 	int ch, foreground = 0, check_only = 0, verbose = 0;
 	struct event *sig_hup, *sig_term, *sig_int;
 	struct event_config *ecfg;
-	char nerr[256];
+	char nerr[512];
 
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -272,6 +283,9 @@ main(int argc, char *argv[])
 		printf("configuration OK: %s (%zu departments, %zu principals, "
 		    "%zu catalogue entries)\n", cfg->path, cfg->ndepartments,
 		    cfg->nprincipals, cfg->nentries);
+		if (calendar_coverage_note(cfg->calendar, now_ms(), nerr,
+		    sizeof nerr))
+			printf("warning: %s\n", nerr);
 		config_free(cfg);
 		return 0;
 	}
@@ -323,6 +337,7 @@ main(int argc, char *argv[])
 	event_free(sig_int);
 	event_base_free(ev_base);
 	learn_shutdown();
+	calstore_shutdown();
 	auth_cache_free();
 	auth_limit_free();
 	config_free(cfg);

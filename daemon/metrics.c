@@ -204,10 +204,15 @@ metrics_render(struct evbuffer *out)
 	metric(out, "hotline_connections_accepted_total", "counter",
 	    "Client connections accepted.", (double)m.connections_total);
 	metric(out, "hotline_calendar_covered", "gauge",
-	    "1 when the year files cover the next calendar.warn_days days.",
-	    missing == 0);
+	    "1 when State Council notices cover the next calendar.warn_days "
+	    "days.", missing == 0);
 	metric(out, "hotline_calendar_missing_year", "gauge",
-	    "The first year not covered in that window (0: none).", missing);
+	    "The first year without a notice in that window (0: none).",
+	    missing);
+	metric(out, "hotline_calendar_provisional", "gauge",
+	    "1 when a day of the next calendar.warn_days days lies in a year "
+	    "without a notice: its deadlines are provisional (statutory "
+	    "holidays only, no 调休).", missing != 0);
 	metric(out, "hotline_timers_fired_total", "counter",
 	    "Timers fired by this daemon (签收超时, 黄灯, 红灯, ...).",
 	    (double)m.timers_fired);

@@ -21,6 +21,7 @@ deadline_collect(const struct deadline_step *st, void *arg)
 	s->weekday = record_strdup(st->weekday);
 	s->counts = st->kind == DEADLINE_STEP_COUNT;
 	s->reason = record_strdup(st->reason);
+	s->provisional = st->provisional;
 	out->steps[out->n_steps++] = s;
 }
 
@@ -39,16 +40,13 @@ op_deadline(struct request *r)
 		    "limit", "limit: %s", why);
 		return;
 	}
-	if (q->from <= 0) {
-		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "from", "from must be a time (ms since the epoch)");
-		return;
-	}
 	out = xmalloc(sizeof *out);
 	hotline__deadline_reply__init(out);
 	out->steps = xcalloc(DEADLINE_MAX_STEPS, sizeof *out->steps);
 	out->due_at = deadline_explain(cfg->calendar, q->from, &limit,
 	    deadline_collect, out);
+	out->provisional = calendar_provisional_span(cfg->calendar, q->from,
+	    out->due_at);
 	env = envelope_new();
 	env->body_case = HOTLINE__ENVELOPE__BODY_DEADLINE_REPLY;
 	env->deadline_reply = out;
@@ -112,9 +110,9 @@ op_shift_clock(struct request *r)
 		    "(testing.clock_control)");
 		return;
 	}
-	if (advance <= 0) {
+	if (now_ms() + advance >= DEADLINE_REQUEST_MS_MAX) {	/* bounds.c: 0 < advance <= 10 years */
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "advance_ms", "advance_ms must be positive");
+		    "advance_ms", "advance_ms: the clock would pass 2099-12-31");
 		return;
 	}
 	store_args_add(&args, "ht:clock:offset");

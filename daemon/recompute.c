@@ -12,6 +12,7 @@ static struct {
 	char cursor[32];
 	int pending;		/* clock_set.lua runs in flight */
 	long scanned, updated;
+	char cause[96];		/* "the 2027 holiday notice", for history notes */
 } rc;
 
 static void recompute_scan(void);
@@ -48,6 +49,8 @@ recompute_fingerprint(const struct config *c)
 		h = fnv(h, &c->calendar->dates[i].day, sizeof(int32_t));
 		h = fnv(h, &c->calendar->dates[i].off, sizeof(int));
 	}
+	for (i = 0; i < c->calendar->ncomputed; i++)	/* provisional years */
+		h = fnv(h, &c->calendar->computed[i].day, sizeof(int32_t));
 	return h;
 }
 
@@ -59,8 +62,11 @@ recompute_finish(void)
 	    "changed", rc.scanned, rc.updated);
 	rc.running = 0;
 	if (rc.again) {
+		char cause[sizeof rc.cause];
+
 		rc.again = 0;
-		recompute_start();
+		snprintf(cause, sizeof cause, "%s", rc.cause);
+		recompute_start_because(cause);
 	}
 }
 
@@ -167,9 +173,57 @@ plan_other_clocks(const redisReply *hash, int state, const struct policy *pol,
 	}
 }
 
+/* The deadlines a history note names, with their labels. */
+static const struct {
+	const char *field;
+	const char *label;
+} recompute_dues[] = {
+	{ "complete_due", "办结" }, { "sign_due", "签收" },
+	{ "warn_at", "黄灯" }, { "return_until", "退单" },
+	{ "callback_due", "回访" }, { "sup_due", "督办" },
+};
+
+/*
+ * Writes the history note of a recompute into note: "due time moved by the
+ * 2027 holiday notice: 办结 2027-01-05 18:00 → 2027-01-06 18:00 (+08:00)",
+ * one part per deadline whose value changes. Empty when none does.
+ */
+static void
+recompute_note(const redisReply *hash, const struct clock_fields *f,
+    char *note, size_t len)
+{
+	char from[32], to[32], parts[384];
+	size_t i, used = 0;
+	const char *old;
+	int j;
+
+	note[0] = parts[0] = '\0';
+	for (i = 0; i < sizeof recompute_dues / sizeof recompute_dues[0]; i++)
+		for (j = 0; j < f->n; j++) {
+			if (strcmp(f->name[j], recompute_dues[i].field) != 0)
+				continue;
+			old = record_hash_get(hash, f->name[j]);
+			if (old == NULL || strcmp(old, f->value[j]) == 0 ||
+			    used + 64 >= sizeof parts)
+				continue;
+			deadline_format(strtoll(old, NULL, 10), from,
+			    sizeof from);
+			deadline_format(strtoll(f->value[j], NULL, 10), to,
+			    sizeof to);
+			used += (size_t)snprintf(parts + used, sizeof parts -
+			    used, "%s%s %.16s → %.16s", used == 0 ? "" : "; ",
+			    recompute_dues[i].label, from, to);
+		}
+	if (used > 0)
+		snprintf(note, len, "due time moved by %.95s: %.383s (Beijing "
+		    "time, +08:00)", rc.cause, parts);
+}
+
 /*
  * Recomputes one open ticket's deadlines under the current calendar and
- * stores them; breaches that already fired are not armed again.
+ * stores them; breaches that already fired are not armed again. A ticket
+ * whose deadlines move gets one history entry saying from what to what,
+ * and its departments one DEADLINE_MOVED event (clock_set.lua).
  */
 static void
 recompute_ticket(const char *number, const redisReply *hash)
@@ -181,7 +235,7 @@ recompute_ticket(const char *number, const redisReply *hash)
 	struct clock_fields f = { .n = 0 };
 	struct policy pol;
 	struct clock c;
-	char timers[256] = "";
+	char timers[256] = "", note[640];
 	int i, s = state ? atoi(state) : 0;
 
 	policy_for(cfg->policies, type ? atoi(type) : 0,
@@ -199,6 +253,10 @@ recompute_ticket(const char *number, const redisReply *hash)
 	store_args_addf(&args, "%lld", (long long)c.gen);
 	store_args_addf(&args, "%lld", (long long)now_ms());
 	store_args_add(&args, timers);
+	recompute_note(hash, &f, note, sizeof note);
+	store_args_add(&args, note[0] != '\0' ? note : "calendar or policies "
+	    "changed");
+	store_args_addf(&args, "%d", cfg->redis.feed_maxlen);
 	for (i = 0; i < f.n; i++) {	/* clock_set.lua records only what changed */
 		store_args_add(&args, f.name[i]);
 		store_args_add(&args, f.value[i]);
@@ -254,11 +312,20 @@ recompute_scan(void)
 void
 recompute_start(void)
 {
+	recompute_start_because("the calendar change");
+}
+
+/* The same, naming the cause in the tickets' history ("the 2027 holiday notice"). */
+void
+recompute_start_because(const char *cause)
+{
 	if (rc.running) {
+		snprintf(rc.cause, sizeof rc.cause, "%s", cause);
 		rc.again = 1;
 		return;
 	}
 	memset(&rc, 0, sizeof rc);
+	snprintf(rc.cause, sizeof rc.cause, "%s", cause);
 	rc.running = 1;
 	snprintf(rc.cursor, sizeof rc.cursor, "0");
 	log_info("deadlines: the calendar changed; recomputing open tickets");
@@ -270,7 +337,10 @@ void
 recompute_resync(void)
 {
 	if (!rc.running && rc.again) {
+		char cause[sizeof rc.cause];
+
 		rc.again = 0;
-		recompute_start();
+		snprintf(cause, sizeof cause, "%s", rc.cause);
+		recompute_start_because(cause);
 	}
 }

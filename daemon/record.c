@@ -246,6 +246,22 @@ record_remaining(Hotline__Ticket *t, const redisReply *hash)
 	t->remaining_ms = clock_remaining(&c, cfg->calendar, &pol, now_ms());
 }
 
+/* Flags deadlines computed over a year without a notice (provisional). */
+static void
+record_provisional(Hotline__Ticket *t)
+{
+	const int64_t due[] = { t->sign_due_at, t->complete_due_at, t->warn_at,
+	    t->return_until, t->callback_due_at, t->supervision != NULL ?
+	    t->supervision->due_at : 0 };
+	int64_t from = now_ms();
+	size_t i;
+
+	for (i = 0; i < sizeof due / sizeof due[0]; i++)
+		if (due[i] > 0 && calendar_provisional_span(cfg->calendar,
+		    from < due[i] ? from : due[i], due[i]))
+			t->deadlines_provisional = 1;
+}
+
 /* Returns the label of category code in the catalogue in force ("" unknown), e.g. "城乡建设/物业管理/电梯". */
 const char *
 record_category_label(const char *code)
@@ -307,6 +323,7 @@ record_ticket(const redisReply *hash, int department_view)
 	record_assists(t, record_hash_get(hash, "assists"));
 	record_requests(t, hash);
 	record_remaining(t, hash);
+	record_provisional(t);
 	record_category_name(t);
 	return t;
 }

@@ -83,6 +83,8 @@ static const struct op ops[] = {
 	    op_shift_clock },
 	{ BODY(RELOAD), "reload", ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN),
 	    op_reload },
+	{ BODY(CALENDAR_IMPORT), "calendar_import",
+	    ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN), op_calendar_import },
 
 	{ BODY(EXPORT_EXAMPLES), "export_examples", DISPATCHER_BIT |
 	    ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN), op_export_examples },
@@ -563,7 +565,7 @@ session_frame(struct conn *c, Hotline__Envelope *env)
 		return;
 	}
 	if (validate_strings(&env->base, cfg->limits.max_field, &field,
-	    &why) == -1) {
+	    &why) == -1 || bounds_check(&env->base, &field, &why) == -1) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
 		    field, "%s: %s", field, why);
 		return;

@@ -146,6 +146,10 @@ stats_period_parse(const char *text, int64_t now, struct stats_period *p,
 	}
 	if (p->to - p->from + 1 > STATS_PERIOD_MAX_DAYS)
 		return *why = "a period is at most 400 days", -1;
+	if (p->from < DEADLINE_REQUEST_DAY_MIN ||
+	    p->to >= DEADLINE_REQUEST_DAY_MAX)
+		return *why = "a period lies between 2000-01-01 and "
+		    "2099-12-31", -1;
 	return 0;
 }
 

@@ -3,8 +3,13 @@
 -- KEYS[1] ht:ticket:<number>   KEYS[2] ht:history:<number>
 -- ARGV[1] the clock_gen they were computed from   ARGV[2] now
 -- ARGV[3] timers "sign=<ms>,warn=<ms>,overdue=<ms>,callback=<ms>,sup=<ms>"
---         (breaches that already fired are left out by the daemon), then
---         field/value pairs.
+--         (breaches that already fired are left out by the daemon)
+-- ARGV[4] the history note ("due time moved by the 2027 holiday notice: …")
+-- ARGV[5] feed length (MAXLEN ~), then field/value pairs.
+-- When a field changes: one history entry, and one DEADLINE_MOVED event (50)
+-- to the lead and assisting departments' feeds. Several daemons recomputing
+-- at once write each change once: the first bumps clock_gen, the others'
+-- answers are 0 or change nothing.
 -- Returns 1, or 0 when the ticket changed meanwhile (its own step re-armed it).
 -- @include stats.lua
 
@@ -13,7 +18,7 @@ if (redis.call('HGET', KEYS[1], 'clock_gen') or '0') ~= ARGV[1] then
 end
 local number = string.match(KEYS[1], '^ht:ticket:(.*)$')
 local changes = {}
-for i = 4, #ARGV, 2 do
+for i = 6, #ARGV, 2 do
   if redis.call('HGET', KEYS[1], ARGV[i]) ~= ARGV[i + 1] then
     changes[#changes + 1] = {field = ARGV[i], value = ARGV[i + 1]}
     redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
@@ -31,9 +36,21 @@ for kind, due in string.gmatch(ARGV[3], '(%a+)=(%d+)') do
 end
 stats_index(number)   -- the deadline indexes follow the new deadlines
 if #changes > 0 then
+  local lead = redis.call('HGET', KEYS[1], 'dept') or ''
   redis.call('RPUSH', KEYS[2], cjson.encode({at = tonumber(ARGV[2]), principal = 'hotlined',
     role = 0, action = 'recompute', from = tonumber(redis.call('HGET', KEYS[1], 'state')),
-    to = tonumber(redis.call('HGET', KEYS[1], 'state')), note = 'calendar or policies changed',
-    dept = redis.call('HGET', KEYS[1], 'dept') or '', changes = changes}))
+    to = tonumber(redis.call('HGET', KEYS[1], 'state')), note = ARGV[4],
+    dept = lead, changes = changes}))
+  local depts = {}
+  if lead ~= '' then depts[1] = lead end
+  for a in string.gmatch(redis.call('HGET', KEYS[1], 'assists') or '', '[^,]+') do
+    depts[#depts + 1] = a
+  end
+  for _, d in ipairs(depts) do
+    local feed = 'ht:dept:' .. d .. ':feed'
+    redis.call('XADD', feed, 'MAXLEN', '~', ARGV[5], '*', 'kind', '50', 'number', number,
+      'at', ARGV[2], 'actor', 'hotlined', 'note', ARGV[4])
+    redis.call('PUBLISH', 'ht:wake', feed)
+  end
 end
 return 1

@@ -5,7 +5,8 @@
 -- ARGV[2] how many events at most
 -- Returns {"ok", cursor, {id, kind, number, at, actor, ticket hash, numbers,
 -- count, place, note}...} (numbers, count and place only set for hot spots:
--- "a,b", "2", "鼓楼区 城乡建设/物业管理"; note the step's own words), or
+-- "a,b", "2", "鼓楼区 城乡建设/物业管理"; note the step's own words, or the
+-- due time moved for DEADLINE_MOVED), or
 -- {"relist", cursor} when events after the given cursor were trimmed away
 -- (or may have been: a cursor just before the first retained event counts):
 -- the terminal lists its open tickets again and carries on from cursor.

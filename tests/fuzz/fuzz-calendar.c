@@ -8,7 +8,9 @@
  * holiday or make-up day it was declared; deadlines over it end no earlier
  * than they start, and a working-hours limit spans exactly its hours of
  * working time; a parsed limit is within 1..9999 and formats back to text
- * that parses to the same limit.
+ * that parses to the same limit. The same bytes are also an imported year
+ * (calendar_parse_year, as hotlinectl calendar import sends): refused with
+ * a reason, or one year laid over a calendar without changing another's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -92,7 +94,41 @@ check_parsed_limit(const char *text)
 	FUZZ_CHECK(again.unit == l.unit && again.amount == l.amount);
 }
 
-/* One input: a year file, and a limit. */
+/* Parses the input as an imported year and lays it over an empty calendar. */
+static void
+check_import(const uint8_t *data, size_t size)
+{
+	struct calendar *base = calendar_new(), *year;
+	struct calendar_dayinfo info;
+	char err[1024] = "";
+	size_t i;
+	int y;
+
+	year = calendar_parse_year("import", (const char *)data, size, err,
+	    sizeof err);
+	if (year == NULL) {
+		FUZZ_CHECK(err[0] != '\0');
+		fuzz_refused(err);
+	} else {
+		FUZZ_CHECK(year->nyears == 1);
+		y = year->years[0];
+		calendar_set_year(base, year, y);
+		for (i = 0; i < year->ndates; i++) {
+			calendar_lookup(base, year->dates[i].day, &info);
+			FUZZ_CHECK(info.kind == (year->dates[i].off ?
+			    CALENDAR_HOLIDAY : CALENDAR_MAKEUP));
+		}
+		if (y != 2024) {	/* another year is left as it was */
+			calendar_lookup(base, deadline_date_day(2024, 1, 1),
+			    &info);
+			FUZZ_CHECK(info.kind == CALENDAR_WORKDAY);
+		}
+	}
+	calendar_free(year);
+	calendar_free(base);
+}
+
+/* One input: a year file, an imported year, and a limit. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -110,6 +146,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_deadlines(cal);
 	}
 	calendar_free(cal);
+	check_import(data, size);
 	text = fuzz_cstring(data, size);
 	check_parsed_limit(text);
 	free(text);

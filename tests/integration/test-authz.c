@@ -57,6 +57,7 @@ union body {
 	Hotline__DeadlineRequest deadline;
 	Hotline__ShiftClockRequest shift_clock;
 	Hotline__ReloadRequest reload;
+	Hotline__CalendarImportRequest calendar_import;
 	Hotline__ExportExamplesRequest export_examples;
 	Hotline__ImportExamplesRequest import_examples;
 	Hotline__RetrainRequest retrain;
@@ -247,6 +248,27 @@ static void b_shift_clock(union body *b, struct cell *c)
 }
 static void b_reload(union body *b, struct cell *c)
 { (void)c; hotline__reload_request__init(&b->reload); }
+/* 2030 as provisional as it is already (its computed statutory days): changes nothing. */
+static void b_calendar_import(union body *b, struct cell *c)
+{
+	(void)c;
+	hotline__calendar_import_request__init(&b->calendar_import);
+	b->calendar_import.json = "{\"$provisional\": true, \"year\": 2030, "
+	    "\"papers\": [], \"days\": ["
+	    "{\"name\": \"元旦\", \"date\": \"2030-01-01\", \"isOffDay\": true},"
+	    "{\"name\": \"春节\", \"date\": \"2030-02-02\", \"isOffDay\": true},"
+	    "{\"name\": \"春节\", \"date\": \"2030-02-03\", \"isOffDay\": true},"
+	    "{\"name\": \"春节\", \"date\": \"2030-02-04\", \"isOffDay\": true},"
+	    "{\"name\": \"春节\", \"date\": \"2030-02-05\", \"isOffDay\": true},"
+	    "{\"name\": \"清明\", \"date\": \"2030-04-05\", \"isOffDay\": true},"
+	    "{\"name\": \"劳动节\", \"date\": \"2030-05-01\", \"isOffDay\": true},"
+	    "{\"name\": \"劳动节\", \"date\": \"2030-05-02\", \"isOffDay\": true},"
+	    "{\"name\": \"端午\", \"date\": \"2030-06-05\", \"isOffDay\": true},"
+	    "{\"name\": \"中秋\", \"date\": \"2030-09-12\", \"isOffDay\": true},"
+	    "{\"name\": \"国庆节\", \"date\": \"2030-10-01\", \"isOffDay\": true},"
+	    "{\"name\": \"国庆节\", \"date\": \"2030-10-02\", \"isOffDay\": true},"
+	    "{\"name\": \"国庆节\", \"date\": \"2030-10-03\", \"isOffDay\": true}]}";
+}
 static void b_export_examples(union body *b, struct cell *c)
 { (void)c; hotline__export_examples_request__init(&b->export_examples); }
 static void b_import_examples(union body *b, struct cell *c)
@@ -328,6 +350,8 @@ static const struct row matrix[] = {
 	/* Admins: the configuration and, on test installations, the clock. */
 	{ BODY(SHIFT_CLOCK), "shift_clock", 0, b_shift_clock, "FFFFFY" },
 	{ BODY(RELOAD), "reload", 0, b_reload, "FFFFFY" },
+	{ BODY(CALENDAR_IMPORT), "calendar_import", 0, b_calendar_import,
+	    "FFFFFY" },
 	/* The learned model: trained from dispatchers' corrections, run by operators. */
 	{ BODY(EXPORT_EXAMPLES), "export_examples", 0, b_export_examples,
 	    "FYFFFY" },
@@ -354,7 +378,7 @@ static const Hotline__Envelope__BodyCase not_requests[] = {
 	BODY(EVENT), BODY(DEADLINE_REPLY), BODY(EXAMPLES), BODY(IMPORTED),
 	BODY(RETRAINED), BODY(EVALUATION), BODY(RELOADED), BODY(SCORECARDS),
 	BODY(HOT_LIST), BODY(OVERDUE_LIST), BODY(BREACH_LIST),
-	BODY(TIMELINE_REPLY),
+	BODY(TIMELINE_REPLY), BODY(CALENDAR_IMPORTED),
 };
 
 /* Creates a dispatched ticket of zjj (物业), confidential or not, and copies its number. */

@@ -125,15 +125,24 @@ expect_refused(const char *conf, const char *culprit)
 		    conf, culprit);
 }
 
-/* hotlined -n accepts the test config. */
+/*
+ * hotlined -n accepts the test config, and (issue 15) says when a coming
+ * year has no holiday notice: the shipped calendar's 2027 is provisional,
+ * so from 2026-11-02 on the coming 60 days reach it.
+ */
 static void
 test_check_good(void **state)
 {
-	char out[HARNESS_PATH + 16];
+	char out[HARNESS_PATH + 16], day[9];
 
 	(void)state;
 	snprintf(out, sizeof out, "%s/check.out", h.dir);
 	assert_int_equal(run_check(h.main.conf, out), 0);
+	assert_true(file_contains(out, "configuration OK"));
+	harness_shanghai_date(day);
+	assert_int_equal(file_contains(out, "warning: calendar: 2027 has no "
+	    "State Council holiday notice yet"),
+	    strcmp(day, "20261102") >= 0 && strcmp(day, "20270101") < 0);
 }
 
 /* hotlined -n refuses broken syntax, bad references, plain credentials and no file. */

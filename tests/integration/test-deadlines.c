@@ -43,6 +43,7 @@
 struct seen {
 	Hotline__EventKind kind;
 	char number[32];
+	char note[200];		/* DEADLINE_MOVED's */
 };
 
 /* A watching terminal and every event it received during the test. */
@@ -102,6 +103,8 @@ feed_note(struct feed *f, Hotline__Envelope *ev)
 		f->log[f->n].kind = e->kind;
 		snprintf(f->log[f->n].number, sizeof f->log[0].number, "%s",
 		    e->number);
+		snprintf(f->log[f->n].note, sizeof f->log[0].note, "%s",
+		    e->note != NULL ? e->note : "");
 		f->n++;
 	}
 	hl_envelope_free(ev);
@@ -286,6 +289,31 @@ redis_int(const char *fmt, long long arg)
 		freeReplyObject(r);
 	redisFree(rc);
 	return n;
+}
+
+/* Sums dept's counter over the monthly counters (ht:stats:<yyyymm>:d, field "<dept>:<counter>"; stats.lua). */
+static long long
+month_counter(const char *dept, const char *counter)
+{
+	redisContext *rc = harness_redis(&h);
+	redisReply *keys, *v;
+	long long sum = 0;
+	size_t i;
+
+	assert_non_null(rc);
+	keys = redisCommand(rc, "KEYS ht:stats:[0-9][0-9][0-9][0-9][0-9][0-9]:d");
+	assert_non_null(keys);
+	for (i = 0; i < keys->elements; i++) {
+		v = redisCommand(rc, "HGET %s %s:%s", keys->element[i]->str,
+		    dept, counter);
+		if (v != NULL && v->type == REDIS_REPLY_STRING)
+			sum += strtoll(v->str, NULL, 10);
+		if (v != NULL)
+			freeReplyObject(v);
+	}
+	freeReplyObject(keys);
+	redisFree(rc);
+	return sum;
 }
 
 /* Waits (bounded) until no daemon has a timer due by at left, then records the feeds. */
@@ -1038,11 +1066,119 @@ test_suspend_resume(void **state)
 	rep = resume(&k);
 	t = in_state(rep, STATE(ACCEPTED));
 	at = t->updated_at;
-	assert_in_range(t->remaining_ms, left - STEP_MS, left);
+	/* What was left, and the rest of the resume day (民法典 art. 201: a
+	 * working-days period counts whole days from the day after). */
+	assert_in_range(t->remaining_ms, left - STEP_MS, left + WORKDAY_MS);
 	assert_true(t->complete_due_at > at && t->complete_due_at > old_due);
 	/* What was left (10wd and a part of a day) counts from the resume. */
 	assert_in_range(t->complete_due_at, due(at, "9wd"), due(at, "11wd"));
 	assert_true(at < t->warn_at && t->warn_at < t->complete_due_at);
+	resumed_clock_fires(&k, t->warn_at, t->complete_due_at);
+	hl_envelope_free(rep);
+}
+
+/*
+ * Issue 15 item 5: after the 黄灯, a suspend and a resume armed the warning
+ * again: a second warning entry, a second WARNING event, counted twice. One
+ * warning per round.
+ */
+static void
+test_warning_once_per_round(void **state)
+{
+	Hotline__Envelope *rep;
+	const Hotline__Ticket *t;
+	struct tk k;
+
+	(void)state;
+	new_water(&k);
+	sign(water, &k);
+	rep = show(&k);
+	pass(rep->ticket->ticket->warn_at);
+	hl_envelope_free(rep);
+	warned_only(&k);
+	hl_envelope_free(suspend(&k));
+	settle(shift_by(HOUR_MS));
+	rep = resume(&k);
+	t = in_state(rep, STATE(ACCEPTED));
+	assert_true(t->warned);
+	pass(t->warn_at);
+	pass(t->complete_due_at);
+	hl_envelope_free(rep);
+	feed_await(&fwater, KIND(OVERDUE), &k);
+	fired_once(&k, "warning", "warned");
+	assert_int_equal(feed_count(&fwater, KIND(WARNING), k.number), 1);
+	assert_int_equal(feed_count(&fsup, KIND(WARNING), k.number), 1);
+	assert_int_equal(month_counter("water", "warned"), 1);
+	/* 改派 starts a new round: its own warning, once. */
+	rep = route(BODY(REDISPATCH), &k, "zjj");
+	t = rep->ticket->ticket;
+	assert_false(t->warned);
+	pass(t->warn_at);
+	hl_envelope_free(rep);
+	feed_await(&fzjj, KIND(WARNING), &k);
+	rep = show(&k);
+	assert_int_equal(history_count(rep->ticket->ticket, "warning"), 2);
+	assert_true(rep->ticket->ticket->warned);
+	hl_envelope_free(rep);
+	assert_int_equal(month_counter("zjj", "warned"), 1);
+}
+
+/*
+ * Issue 15 item 5: a suspend followed at once by a resume moved a due time
+ * at close of business (18:00) to 08:30 of the next working day. A
+ * working-days period keeps whole days (民法典 art. 201 and 203).
+ */
+static void
+test_suspend_resume_at_once(void **state)
+{
+	Hotline__Envelope *rep;
+	const Hotline__Ticket *t;
+	int64_t due_at, warn_at;
+	struct tk k;
+
+	(void)state;
+	due_at = new_water(&k);
+	sign(water, &k);
+	rep = show(&k);
+	warn_at = rep->ticket->ticket->warn_at;
+	hl_envelope_free(rep);
+	hl_envelope_free(suspend(&k));
+	rep = resume(&k);
+	t = in_state(rep, STATE(ACCEPTED));
+	assert_int_equal(t->complete_due_at, due_at);
+	assert_int_equal(t->warn_at, warn_at);
+	hl_envelope_free(rep);
+}
+
+/*
+ * Issue 15 item 5: an urgent 24 h ticket suspended with 22 h left was
+ * warned 5.5 h before due after resume (75 % of what was left); the
+ * warning stays 6 h before due, as the policy puts it (hotlined.conf(5)).
+ */
+static void
+test_warning_distance_after_resume(void **state)
+{
+	Hotline__Envelope *made, *rep;
+	const Hotline__Ticket *t;
+	struct tk k;
+	int64_t left;
+
+	(void)state;
+	made = create(&k, "小区停水", "整栋楼停水，有透析病人急需用水。",
+	    TYPE(COMPLAINT), URGENCY(URGENT));
+	assert_int_equal(made->created->ticket->complete_due_at -
+	    made->created->ticket->warn_at, 6 * HOUR_MS);
+	hl_envelope_free(made);
+	sign(water, &k);
+	settle(shift_by(2 * HOUR_MS));
+	rep = suspend(&k);
+	left = in_state(rep, STATE(SUSPENDED))->remaining_ms;
+	assert_in_range(left, 22 * HOUR_MS - STEP_MS, 22 * HOUR_MS);
+	hl_envelope_free(rep);
+	settle(shift_by(DAY_MS));
+	rep = resume(&k);
+	t = in_state(rep, STATE(ACCEPTED));
+	assert_int_equal(t->complete_due_at - t->warn_at, 6 * HOUR_MS);
 	resumed_clock_fires(&k, t->warn_at, t->complete_due_at);
 	hl_envelope_free(rep);
 }
@@ -1775,6 +1911,345 @@ test_time_refusals(void **state)
 	rep = harness_call(admin, BODY(SHIFT_CLOCK), &sr, &err);
 	assert_error(rep, err, ERR(BAD_REQUEST));
 	assert_string_equal(err.field, "advance_ms");
+	sr.advance_ms = INT64_MAX;
+	rep = harness_call(admin, BODY(SHIFT_CLOCK), &sr, &err);
+	assert_error(rep, err, ERR(BAD_REQUEST));
+	assert_string_equal(err.field, "advance_ms");
+}
+
+/*
+ * Issue 14 item 1: instants near INT64_MAX overflowed the arithmetic (the
+ * sanitizer build died; the plain one answered a negative due time). Every
+ * time argument is bounded before any handler: BAD_REQUEST naming the
+ * field, and the daemon serves on.
+ */
+static void
+test_time_bounds(void **state)
+{
+	Hotline__DeadlineRequest dr = HOTLINE__DEADLINE_REQUEST__INIT;
+	Hotline__OverdueRequest orq = HOTLINE__OVERDUE_REQUEST__INIT;
+	Hotline__BreachesRequest br = HOTLINE__BREACHES_REQUEST__INIT;
+	const int64_t bad[] = { 9223372036854775000LL, INT64_MAX, INT64_MIN,
+	    -1, shanghai_ms(2100, 1, 1, 0, 0) };
+	Hotline__Envelope *rep;
+	struct hl_error err;
+	size_t i;
+
+	(void)state;
+	dr.limit = "1m";
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		dr.from = bad[i];
+		rep = harness_call(agent, BODY(DEADLINE), &dr, &err);
+		assert_error(rep, err, ERR(BAD_REQUEST));
+		assert_string_equal(err.field, "from");
+	}
+	dr.from = shanghai_ms(2099, 12, 31, 23, 0);
+	dr.limit = "9999d";
+	rep = call_ok(agent, BODY(DEADLINE), &dr);
+	assert_true(rep->deadline_reply->due_at > dr.from);
+	hl_envelope_free(rep);
+	orq.within_hours = 1e300;
+	rep = harness_call(sup, BODY(OVERDUE), &orq, &err);
+	assert_error(rep, err, ERR(BAD_REQUEST));
+	assert_string_equal(err.field, "within_hours");
+	br.period = "9999-01-01..9999-01-31";
+	rep = harness_call(sup, BODY(BREACHES), &br, &err);
+	assert_error(rep, err, ERR(BAD_REQUEST));
+	assert_string_equal(err.field, "period");
+	br.period = "";
+	br.offset = UINT32_MAX;
+	rep = harness_call(sup, BODY(BREACHES), &br, &err);
+	assert_error(rep, err, ERR(BAD_REQUEST));
+	assert_string_equal(err.field, "offset");
+	harness_assert_serving(&h);
+}
+
+/*
+ * A 2027 notice for the tests, as the State Council might publish it: the
+ * statutory days, a bridging day off (Mon 01-04) and a make-up Saturday
+ * (01-09). bridge "true" or "false" (the latter changes 01-04 back); drop
+ * leaves 除夕 (02-05) out.
+ */
+static char *
+notice_2027(const char *bridge, int drop)
+{
+	char *text = NULL;
+
+	assert_true(asprintf(&text, "{\"year\": 2027, \"papers\": "
+	    "[\"test notice\"], \"days\": ["
+	    "{\"name\": \"元旦\", \"date\": \"2027-01-01\", \"isOffDay\": true},"
+	    "{\"name\": \"元旦\", \"date\": \"2027-01-04\", \"isOffDay\": %s},"
+	    "{\"name\": \"元旦\", \"date\": \"2027-01-09\", \"isOffDay\": false},"
+	    "%s"
+	    "{\"name\": \"春节\", \"date\": \"2027-02-06\", \"isOffDay\": true},"
+	    "{\"name\": \"春节\", \"date\": \"2027-02-07\", \"isOffDay\": true},"
+	    "{\"name\": \"春节\", \"date\": \"2027-02-08\", \"isOffDay\": true},"
+	    "{\"name\": \"清明\", \"date\": \"2027-04-05\", \"isOffDay\": true},"
+	    "{\"name\": \"劳动节\", \"date\": \"2027-05-01\", \"isOffDay\": true},"
+	    "{\"name\": \"劳动节\", \"date\": \"2027-05-02\", \"isOffDay\": true},"
+	    "{\"name\": \"端午\", \"date\": \"2027-06-09\", \"isOffDay\": true},"
+	    "{\"name\": \"中秋\", \"date\": \"2027-09-15\", \"isOffDay\": true},"
+	    "{\"name\": \"国庆节\", \"date\": \"2027-10-01\", \"isOffDay\": true},"
+	    "{\"name\": \"国庆节\", \"date\": \"2027-10-02\", \"isOffDay\": true},"
+	    "{\"name\": \"国庆节\", \"date\": \"2027-10-03\", \"isOffDay\": true}"
+	    "]}", bridge, drop ? "" : "{\"name\": \"春节\", \"date\": "
+	    "\"2027-02-05\", \"isOffDay\": true},") > 0);
+	return text;
+}
+
+/* Returns the note of the DEADLINE_MOVED event f received for k, or "". */
+static const char *
+moved_note(const struct feed *f, const struct tk *k)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		if (f->log[i].kind == KIND(DEADLINE_MOVED) &&
+		    strcmp(f->log[i].number, k->number) == 0)
+			return f->log[i].note;
+	return "";
+}
+
+/*
+ * Runs "hotlinectl args" as admin01 (or, for show, agent01) against the
+ * main daemon and returns its standard output (malloc'd, at most 64 KiB);
+ * fails unless it exits 0.
+ */
+static char *
+ctl_run(const char *args)
+{
+	const char *who = strncmp(args, "show ", 5) == 0 ?
+	    "-u agent01 -t agent01-test" : "-u admin01 -t admin01-test";
+	const char *ctl = getenv("HOTLINECTL");
+	char cmd[1024], addr[HARNESS_PATH + 8], *out = calloc(1, 65536);
+	FILE *p;
+	size_t n;
+	int status;
+
+	assert_non_null(out);
+	snprintf(cmd, sizeof cmd, "%s -a %s %s %s",
+	    ctl != NULL && *ctl != '\0' ? ctl : "build/hotlinectl",
+	    harness_unix_address(&h.main, addr, sizeof addr), who, args);
+	assert_non_null(p = popen(cmd, "r"));
+	n = fread(out, 1, 65535, p);
+	out[n] = '\0';
+	status = pclose(p);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		fail_msg("%s: exit status %d: %s", cmd, status, out);
+	return out;
+}
+
+/* Asserts that hotlinectl args prints want. */
+static void
+ctl_prints(const char *args, const char *want)
+{
+	char *out = ctl_run(args);
+
+	if (strstr(out, want) == NULL)
+		fail_msg("hotlinectl %s printed:\n%s\nexpected \"%s\"", args,
+		    out, want);
+	free(out);
+}
+
+/* Imports text as c; returns the answer (NULL with err on an Error). */
+static Hotline__Envelope *
+import_calendar(struct hl_client *c, char *text, struct hl_error *err)
+{
+	Hotline__CalendarImportRequest req =
+	    HOTLINE__CALENDAR_IMPORT_REQUEST__INIT;
+
+	req.json = text;
+	return harness_call(c, BODY(CALENDAR_IMPORT), &req, err);
+}
+
+/* Asserts an import as admin is refused (BAD_REQUEST, field json) with want in its message. */
+static void
+import_refused(char *text, const char *want)
+{
+	struct hl_error err;
+	Hotline__Envelope *rep = import_calendar(admin, text, &err);
+
+	assert_error(rep, err, ERR(BAD_REQUEST));
+	assert_string_equal(err.field, "json");
+	if (strstr(err.message, want) == NULL)
+		fail_msg("import refused with \"%s\", expected \"%s\"",
+		    err.message, want);
+}
+
+/* Creates a water ticket of type at the current time; returns its completion due. */
+static int64_t
+new_water_typed(struct tk *k, Hotline__TicketType type)
+{
+	Hotline__Envelope *made = create(k, "小区停水",
+	    "全小区停水，已经四个小时。", type, URGENCY(NORMAL));
+	int64_t end = made->created->ticket->complete_due_at;
+
+	assert_int_equal(made->created->ticket->state, STATE(DISPATCHED));
+	hl_envelope_free(made);
+	return end;
+}
+
+/* Waits (bounded) until daemon c's arithmetic gives want for limit from from. */
+static void
+await_due_on(struct hl_client *c, int64_t from, const char *limit,
+    int64_t want)
+{
+	int64_t end = harness_now_ms() + EVENT_MS;
+
+	while (harness_due(c, from, limit) != want) {
+		if (harness_now_ms() > end)
+			fail_msg("the imported calendar is not in force after "
+			    "%d ms", EVENT_MS);
+		harness_sleep_ms(50);
+	}
+}
+
+/* Asserts k's deadlines: completion due, warning, provisional flag; and its recompute entries. */
+static void
+assert_dues(const struct tk *k, int64_t due_at, int64_t warn_at,
+    int provisional, size_t recomputes)
+{
+	Hotline__Envelope *rep = show(k);
+	const Hotline__Ticket *t = rep->ticket->ticket;
+
+	assert_int_equal(t->complete_due_at, due_at);
+	assert_int_equal(t->warn_at, warn_at);
+	assert_int_equal(t->deadlines_provisional, provisional);
+	assert_int_equal(history_count(t, "recompute"), recomputes);
+	hl_envelope_free(rep);
+}
+
+/*
+ * Issue 15: tickets opened on Mon 2026-12-21 with 3, 5, 10 and 15 working
+ * days run into 2027, provisional (only its statutory days are known: 元旦
+ * is off). The 2027 notice arrives with a bridging day (Mon 01-04 off) and
+ * a make-up Saturday (01-09): it is refused while malformed, dropping 除夕
+ * or rewriting a past day; imported, every daemon takes it from Redis and
+ * exactly the affected due time moves (10wd: 01-05 -> 01-06; 15wd lands on
+ * 01-12 either way), with one history entry and one feed event; the
+ * timers fire at the new times; and once 01-04 is past, a notice that
+ * changes it is refused.
+ */
+static void
+test_calendar_import(void **state)
+{
+	const int64_t start = shanghai_ms(2026, 12, 21, 10, 0);
+	Hotline__Envelope *rep;
+	struct hl_client *agent2;
+	struct hl_error err;
+	struct tk c3, h5, c10, r15;
+	char *text, *out, path[HARNESS_PATH + 64], cmd[HARNESS_PATH + 96];
+	int64_t now = server_now();
+	FILE *f;
+
+	(void)state;
+	if (now >= start)
+		skip();		/* the scenario needs the clock before 12-21 */
+	settle(shift_by(start - now));
+	new_water_typed(&c3, TYPE(CONSULTATION));
+	new_water_typed(&h5, TYPE(HELP));
+	new_water_typed(&c10, TYPE(COMPLAINT));
+	new_water_typed(&r15, TYPE(REPORT));
+	assert_dues(&c3, shanghai_ms(2026, 12, 24, 18, 0),
+	    shanghai_ms(2026, 12, 23, 18, 0), 0, 0);
+	assert_dues(&h5, shanghai_ms(2026, 12, 28, 18, 0),
+	    shanghai_ms(2026, 12, 25, 18, 0), 0, 0);
+	/* 元旦 (provisional) does not count: 12-22..31 are 1-8, 01-04 9. */
+	assert_dues(&c10, shanghai_ms(2027, 1, 5, 18, 0),
+	    shanghai_ms(2027, 1, 4, 18, 0), 1, 0);
+	assert_dues(&r15, shanghai_ms(2027, 1, 12, 18, 0),
+	    shanghai_ms(2027, 1, 11, 18, 0), 1, 0);
+	agent2 = second_start();
+	/* hotlinectl marks provisional due times and says the zone. */
+	ctl_prints("deadline --from 2026-12-30T10:00 --limit 3wd",
+	    "2027-01-05 18:00:00 +08:00 Tue  PROVISIONAL");
+	snprintf(path, sizeof path, "show %s", c10.number);
+	ctl_prints(path, "暂定 PROVISIONAL");
+	snprintf(path, sizeof path, "show %s", c3.number);
+	out = ctl_run(path);
+	assert_null(strstr(out, "PROVISIONAL"));
+	assert_non_null(strstr(out, "2026-12-24 18:00:00 +08:00"));
+	free(out);
+
+	/* Refused: malformed, 除夕 dropped, a past day of 2026, not an admin. */
+	import_refused("{\"year\": 2027,", "json:1:");
+	text = notice_2027("true", 1);
+	import_refused(text, "2027-02-05 (春节) is a statutory holiday");
+	free(text);
+	import_refused("{\"year\": 2026, \"papers\": [], \"days\": ["
+	    "{\"name\": \"元旦\", \"date\": \"2026-01-01\", \"isOffDay\": true},"
+	    "{\"name\": \"春节\", \"date\": \"2026-02-16\", \"isOffDay\": true},"
+	    "{\"name\": \"春节\", \"date\": \"2026-02-17\", \"isOffDay\": true},"
+	    "{\"name\": \"春节\", \"date\": \"2026-02-18\", \"isOffDay\": true},"
+	    "{\"name\": \"春节\", \"date\": \"2026-02-19\", \"isOffDay\": true},"
+	    "{\"name\": \"清明\", \"date\": \"2026-04-05\", \"isOffDay\": true},"
+	    "{\"name\": \"劳动节\", \"date\": \"2026-05-01\", \"isOffDay\": true},"
+	    "{\"name\": \"劳动节\", \"date\": \"2026-05-02\", \"isOffDay\": true},"
+	    "{\"name\": \"端午\", \"date\": \"2026-06-19\", \"isOffDay\": true},"
+	    "{\"name\": \"中秋\", \"date\": \"2026-09-25\", \"isOffDay\": true},"
+	    "{\"name\": \"国庆节\", \"date\": \"2026-10-01\", \"isOffDay\": true},"
+	    "{\"name\": \"国庆节\", \"date\": \"2026-10-02\", \"isOffDay\": true},"
+	    "{\"name\": \"国庆节\", \"date\": \"2026-10-03\", \"isOffDay\": true}"
+	    "]}", "2026-01-02 is past");
+	text = notice_2027("true", 0);
+	rep = import_calendar(agent, text, &err);
+	assert_error(rep, err, ERR(FORBIDDEN));
+
+	/* Imported (by hotlinectl): two days change; both daemons take it. */
+	snprintf(path, sizeof path, "%s/2027.json", h.dir);
+	assert_non_null(f = fopen(path, "w"));
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+	snprintf(cmd, sizeof cmd, "calendar import %s", path);
+	ctl_prints(cmd, "imported 2027 (the State Council's notice): 2 days "
+	    "change, the first 2027-01-04");
+	await_due_on(agent2, start, "10wd", shanghai_ms(2027, 1, 6, 18, 0));
+	hl_envelope_free(await_value(&c10, complete_due_of,
+	    shanghai_ms(2027, 1, 6, 18, 0), "complete_due_at"));
+	feed_await(&fwater, KIND(DEADLINE_MOVED), &c10);
+	assert_dues(&c10, shanghai_ms(2027, 1, 6, 18, 0),
+	    shanghai_ms(2027, 1, 5, 18, 0), 0, 1);
+	assert_non_null(strstr(moved_note(&fwater, &c10), "due time moved by "
+	    "the 2027 holiday notice: 办结 2027-01-05 18:00 → 2027-01-06 18:00"));
+	assert_dues(&c3, shanghai_ms(2026, 12, 24, 18, 0),
+	    shanghai_ms(2026, 12, 23, 18, 0), 0, 0);
+	assert_dues(&h5, shanghai_ms(2026, 12, 28, 18, 0),
+	    shanghai_ms(2026, 12, 25, 18, 0), 0, 0);
+	assert_dues(&r15, shanghai_ms(2027, 1, 12, 18, 0),
+	    shanghai_ms(2027, 1, 11, 18, 0), 0, 0);
+	feeds_pump();
+	feed_none(&fwater, KIND(DEADLINE_MOVED), &c3);
+	feed_none(&fwater, KIND(DEADLINE_MOVED), &h5);
+	feed_none(&fwater, KIND(DEADLINE_MOVED), &r15);
+	/* The same file again changes nothing. */
+	rep = import_calendar(admin, text, &err);
+	assert_reply(rep, err);
+	assert_int_equal(rep->calendar_imported->year, 2027);
+	assert_false(rep->calendar_imported->provisional);
+	assert_int_equal(rep->calendar_imported->changed_days, 0);
+	assert_string_equal(rep->calendar_imported->first_changed, "");
+	hl_envelope_free(rep);
+	ctl_prints("deadline --from 2026-12-30T10:00 --limit 3wd",
+	    "2027-01-06 18:00:00 +08:00 Wed\n");
+
+	/* The timers follow: nothing at the old warning, 黄灯 and 红灯 at the new. */
+	pass(shanghai_ms(2027, 1, 4, 18, 0));
+	feed_none(&fwater, KIND(WARNING), &c10);
+	pass(shanghai_ms(2027, 1, 5, 18, 0));
+	feed_await(&fwater, KIND(WARNING), &c10);
+	feed_none(&fwater, KIND(OVERDUE), &c10);
+	pass(shanghai_ms(2027, 1, 6, 18, 0));
+	feed_await(&fwater, KIND(OVERDUE), &c10);
+	fired_once(&c10, "warning", "warned");
+	assert_int_equal(feed_count(&fwater, KIND(DEADLINE_MOVED), c10.number),
+	    1);
+	free(text);
+
+	/* 01-04 is past now: a notice changing it is refused. */
+	text = notice_2027("false", 0);
+	import_refused(text, "2027-01-04 is past");
+	free(text);
+	hl_close(agent2);
 }
 
 #define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -1794,6 +2269,9 @@ main(void)
 		TEST(test_extension_too_long),
 		TEST(test_extension_moves_due),
 		TEST(test_suspend_resume),
+		TEST(test_warning_once_per_round),
+		TEST(test_suspend_resume_at_once),
+		TEST(test_warning_distance_after_resume),
 		TEST(test_redispatch_after_return),
 		TEST(test_redispatch_accepted),
 		TEST(test_reopen_new_clock),
@@ -1809,6 +2287,8 @@ main(void)
 		TEST(test_recompute_callback_supervision),
 		TEST(test_deadline_explains_guoqing),
 		TEST(test_time_refusals),
+		TEST(test_time_bounds),
+		TEST(test_calendar_import),
 	};
 
 	harness_filter();

@@ -42,13 +42,15 @@ read_log(size_t *len)
 
 /*
  * Fails unless every line of the log is one of hotlined's own ("yyyy-mm-dd
- * hh:mm:ss.mmm hotlined: ...") and no ESC byte is anywhere in it.
+ * hh:mm:ss.mmm +hhmm hotlined: ...", the zone said: issue 15 item 6) and no
+ * ESC byte is anywhere in it.
  */
 static void
 assert_log_clean(const char *log, size_t len)
 {
 	const char *line = log, *end;
-	int year;
+	int year, zone;
+	char sign;
 
 	if (memchr(log, 0x1b, len) != NULL)
 		fail_msg("an escape byte reached the daemon's log");
@@ -57,8 +59,9 @@ assert_log_clean(const char *log, size_t len)
 		if (end == NULL)
 			break;
 		if (sscanf(line, "%4d-", &year) != 1 || year < 2000 ||
-		    strstr(line, " hotlined: ") == NULL ||
-		    strstr(line, " hotlined: ") > line + 24)
+		    strstr(line, " hotlined: ") != line + 29 ||
+		    sscanf(line + 24, "%c%4d", &sign, &zone) != 2 ||
+		    (sign != '+' && sign != '-'))
 			fail_msg("a line the daemon did not write: %.*s",
 			    (int)(end - line), line);
 	}

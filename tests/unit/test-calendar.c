@@ -81,19 +81,24 @@ test_shipped_calendar(void **state)
 	snprintf(dir, sizeof dir, "%s/conf/calendar", srcdir ? srcdir : ".");
 	if (calendar_load_dir(c, dir, err, sizeof err) == -1)
 		fail_msg("%s", err);
-	assert_int_equal(c->nyears, 2);
+	assert_int_equal(c->nyears, 3);
 	assert_int_equal(c->years[0], 2025);
 	assert_int_equal(c->years[1], 2026);
-	assert_int_equal(c->ndates, 33 + 39);
+	assert_int_equal(c->years[2], 2027);
+	/* 2025 and 2026 are notices; 2027 is the provisional file. */
+	assert_false(calendar_year_provisional(c, 2026));
+	assert_true(calendar_year_provisional(c, 2027));
+	assert_true(calendar_year_provisional(c, 2028));	/* no file */
+	assert_int_equal(c->ndates, 33 + 39 + 13);
 	for (i = 1; i < c->ndates; i++)
 		assert_true(c->dates[i - 1].day < c->dates[i].day);
-	/* The first and last entries: 2025-01-01 元旦 off, 2026-10-10 work. */
+	/* The first and last entries: 2025-01-01 元旦 off, 2027-10-03 off. */
 	assert_int_equal(c->dates[0].day, deadline_date_day(2025, 1, 1));
 	assert_int_equal(c->dates[0].off, 1);
 	assert_string_equal(c->dates[0].name, "元旦");
 	assert_int_equal(c->dates[c->ndates - 1].day,
-	    deadline_date_day(2026, 10, 10));
-	assert_int_equal(c->dates[c->ndates - 1].off, 0);
+	    deadline_date_day(2027, 10, 3));
+	assert_int_equal(c->dates[c->ndates - 1].off, 1);
 	assert_string_equal(c->dates[c->ndates - 1].name, "国庆节");
 	calendar_free(c);
 }
@@ -134,6 +139,14 @@ test_json_errors(void **state)
 	    "%s/2026.json:1:21: duplicate object key near '\"year\"'");
 	json_fails("2026.json", TOP "], \"note\": 1}",
 	    "%s/2026.json: unknown key \"note\"");
+	/* Issue 15: a notice cannot drop a statutory holiday (除夕 2026). */
+	json_fails("2026.json", TOP DAY("2026-01-01", "true") "]}",
+	    "%s/2026.json: days: 2026-02-16 (春节) is a statutory holiday "
+	    "(全国年节及纪念日放假办法) and must be listed with \"isOffDay\": "
+	    "true");
+	json_fails("2026.json", "{\"$provisional\": 1, \"year\": 2026, "
+	    "\"papers\": [], \"days\": []}", "%s/2026.json: $provisional: "
+	    "must be true (no State Council notice yet) or false");
 	json_fails("2026.json", "{\"papers\": [], \"days\": []}",
 	    "%s/2026.json: year: missing");
 	json_fails("2026.json", "{\"year\": \"2026\", \"papers\": [], "
@@ -219,28 +232,29 @@ test_json_directory(void **state)
 	assert_int_equal(calendar_load_dir(c, t.dir, err, sizeof err), 0);
 	assert_int_equal(c->nyears, 0);
 	assert_false(calendar_covers(c, deadline_time(2026, 6, 1, 0, 0), 1));
-	/* 2027 as holiday-cn publishes it, with "$schema" and "$id"; a
+	/* 2024 as holiday-cn publishes it (a year before the 2024 amendment:
+	 * no statutory days are checked), with "$schema" and "$id"; a
 	 * README, an editor's backup and a hidden file are ignored. */
-	tmp_write(&t, "2027.json", "{\"$schema\": \"https://example/schema."
-	    "json\", \"$id\": \"https://example/2027.json\", \"year\": 2027, "
+	tmp_write(&t, "2024.json", "{\"$schema\": \"https://example/schema."
+	    "json\", \"$id\": \"https://example/2024.json\", \"year\": 2024, "
 	    "\"papers\": [\"https://www.gov.cn/\"], \"days\": ["
-	    "{\"name\": \"元旦\", \"date\": \"2027-01-01\", \"isOffDay\": true},"
-	    "{\"name\": \"春节\", \"date\": \"2027-02-20\", \"isOffDay\": false}"
+	    "{\"name\": \"元旦\", \"date\": \"2024-01-01\", \"isOffDay\": true},"
+	    "{\"name\": \"劳动节\", \"date\": \"2024-05-11\", \"isOffDay\": false}"
 	    "]}");
 	tmp_write(&t, "README.md", "not json");
-	tmp_write(&t, "2027.json~", "{");
+	tmp_write(&t, "2024.json~", "{");
 	tmp_write(&t, ".2028.json", "{");
 	calendar_free(c);
 	c = calendar_new();
 	if (calendar_load_dir(c, t.dir, err, sizeof err) == -1)
 		fail_msg("%s", err);
 	assert_int_equal(c->nyears, 1);
-	assert_int_equal(c->years[0], 2027);
+	assert_int_equal(c->years[0], 2024);
 	assert_int_equal(c->ndates, 2);
-	assert_true(calendar_covers(c, deadline_time(2027, 6, 1, 0, 0), 60));
-	calendar_lookup(c, deadline_date_day(2027, 1, 1), &info);
+	assert_true(calendar_covers(c, deadline_time(2024, 6, 1, 0, 0), 60));
+	calendar_lookup(c, deadline_date_day(2024, 1, 1), &info);
 	assert_int_equal(info.kind, CALENDAR_HOLIDAY);
-	calendar_lookup(c, deadline_date_day(2027, 2, 20), &info);
+	calendar_lookup(c, deadline_date_day(2024, 5, 11), &info);
 	assert_int_equal(info.kind, CALENDAR_MAKEUP);	/* a Saturday */
 	assert_int_equal(info.weekday, 5);
 	calendar_free(c);
@@ -447,7 +461,8 @@ test_calendar_load(void **state)
 	(void)state;
 	tmp_make(&t);
 	tmp_make(&sub);
-	tmp_write(&sub, "2026.json", TOP DAY("2026-03-09", "true") "]}");
+	tmp_write(&sub, "2024.json", "{\"year\": 2024, \"papers\": [], "
+	    "\"days\": [" DAY("2024-03-11", "true") "]}");
 	snprintf(want, sizeof want, "calendar = { dir = \"%s\"; hours = { "
 	    "fri = [\"08:30-12:00\", \"14:30-16:00\"]; }; };\n", sub.dir);
 	c = calendar_load(read_config(&lc, &t, want, "calendar"), t.path[0],
@@ -456,12 +471,12 @@ test_calendar_load(void **state)
 		fail_msg("%s", err);
 	config_destroy(&lc);
 	assert_int_equal(c->nyears, 1);
-	/* Thu 2026-03-05 + 1wd: Fri closes at 16:00. */
-	assert_int_equal(deadline_due(c, deadline_time(2026, 3, 5, 10, 0), &l),
-	    deadline_time(2026, 3, 6, 16, 0));
-	/* Fri 03-06 + 1wd: Mon 03-09 is a holiday in this file: Tue 03-10. */
-	assert_int_equal(deadline_due(c, deadline_time(2026, 3, 6, 10, 0), &l),
-	    deadline_time(2026, 3, 10, 18, 0));
+	/* Thu 2024-03-07 + 1wd: Fri closes at 16:00. */
+	assert_int_equal(deadline_due(c, deadline_time(2024, 3, 7, 10, 0), &l),
+	    deadline_time(2024, 3, 8, 16, 0));
+	/* Fri 03-08 + 1wd: Mon 03-11 is a holiday in this file: Tue 03-12. */
+	assert_int_equal(deadline_due(c, deadline_time(2024, 3, 8, 10, 0), &l),
+	    deadline_time(2024, 3, 12, 18, 0));
 	calendar_free(c);
 	tmp_remove(&t);
 	/* No group and no default directory: no years, nothing covered. */

@@ -92,20 +92,91 @@ test_suspend_resume(void **state)
 	(void)state;
 	policy_for(pols, COMPLAINT, NORMAL, "water", &p);
 	clock_start(&c, &p, T(2026, 9, 30, 10, 0));
-	/* Mon Oct 12 10:00-12:00 and 14:30-18:00 (5.5 h), then 13-16, 19, 20: 6 x 7 h. */
+	/*
+	 * Suspended Mon Oct 12 10:00, due Oct 20: the rest of Monday is set
+	 * aside (民法典 art. 201, whole days), 13-16, 19, 20 are left: 6 x 7 h.
+	 */
 	clock_suspend(&c, cal, &p, T(2026, 10, 12, 10, 0));
 	assert_true(c.suspended);
-	assert_int_equal(c.left, (6 * 7 * 60 + 5 * 60 + 30) * 60000LL);
+	assert_int_equal(c.left, 6 * 7 * 60 * 60000LL);
 	clock_dues(&c, cal, &p, &d);
 	assert_int_equal(d.complete_due, 0);
 	assert_int_equal(d.warn_at, 0);
 	assert_int_equal(clock_remaining(&c, cal, &p, T(2026, 10, 13, 9, 0)),
 	    c.left);
+	/* Resumed Wed Oct 14 10:00: the rest of Wednesday does not count
+	 * either; six working days from Thu: 15, 16, 19, 20, 21, 22. */
 	clock_resume(&c, T(2026, 10, 14, 10, 0));
 	clock_dues(&c, cal, &p, &d);
 	assert_int_equal(d.complete_due, T(2026, 10, 22, 18, 0));
 	assert_int_equal(clock_remaining(&c, cal, &p, T(2026, 10, 14, 10, 0)),
 	    (6 * 7 * 60 + 5 * 60 + 30) * 60000LL);
+}
+
+/*
+ * Issue 15 item 5: a suspend followed 7 ms later by a resume leaves a
+ * close-of-business due time where it was (it moved to the next morning
+ * 08:30 before); and the same in the afternoon, on the due day itself.
+ */
+static void
+test_suspend_resume_at_once(void **state)
+{
+	struct clock c = { .left = -1 };
+	struct clock_dues d, before;
+	struct policy p;
+	int64_t at;
+
+	(void)state;
+	policy_for(pols, COMPLAINT, NORMAL, "water", &p);
+	clock_start(&c, &p, T(2026, 12, 4, 10, 0));
+	clock_dues(&c, cal, &p, &before);
+	assert_int_equal(before.complete_due, T(2026, 12, 18, 18, 0));
+	for (at = T(2026, 12, 7, 10, 0); at <= T(2026, 12, 18, 17, 0);
+	    at += 3 * DEADLINE_DAY_MS + 7 * DEADLINE_HOUR_MS) {
+		clock_suspend(&c, cal, &p, at);
+		clock_resume(&c, at + 7);
+		clock_dues(&c, cal, &p, &d);
+		assert_int_equal(d.complete_due, before.complete_due);
+		assert_int_equal(d.warn_at, before.warn_at);
+	}
+}
+
+/*
+ * Issue 15 item 5: an urgent 24 h ticket is warned 6 h before due (75 %);
+ * suspended with 22 h left and resumed, it is warned 6 h before the new
+ * due time, not 5.5 h (75 % of what was left).
+ */
+static void
+test_warning_distance_after_resume(void **state)
+{
+	struct clock c = { .left = -1 };
+	struct clock_dues d;
+	struct policy p;
+	int64_t start = T(2026, 12, 7, 9, 0), resumed = T(2026, 12, 9, 9, 0);
+
+	(void)state;
+	policy_for(pols, COMPLAINT, URGENT, "water", &p);
+	clock_start(&c, &p, start);
+	clock_dues(&c, cal, &p, &d);
+	assert_int_equal(d.complete_due - d.warn_at, 6 * DEADLINE_HOUR_MS);
+	clock_suspend(&c, cal, &p, start + 2 * DEADLINE_HOUR_MS);
+	assert_int_equal(c.left, 22 * DEADLINE_HOUR_MS);
+	clock_resume(&c, resumed);
+	clock_dues(&c, cal, &p, &d);
+	assert_int_equal(d.complete_due, resumed + 22 * DEADLINE_HOUR_MS);
+	assert_int_equal(d.complete_due - d.warn_at, 6 * DEADLINE_HOUR_MS);
+	/* Suspended with 4 h left (past the warning point), the warning is
+	 * at once on resume. */
+	clock_suspend(&c, cal, &p, d.complete_due - 4 * DEADLINE_HOUR_MS);
+	clock_resume(&c, resumed + 2 * DEADLINE_DAY_MS);
+	clock_dues(&c, cal, &p, &d);
+	assert_int_equal(d.warn_at, resumed + 2 * DEADLINE_DAY_MS);
+	/* Late when suspended: nothing is left, not a fresh limit. */
+	clock_suspend(&c, cal, &p, d.complete_due + DEADLINE_HOUR_MS);
+	assert_int_equal(c.left, 0);
+	clock_resume(&c, resumed + 4 * DEADLINE_DAY_MS);
+	clock_dues(&c, cal, &p, &d);
+	assert_int_equal(d.complete_due, resumed + 4 * DEADLINE_DAY_MS);
 }
 
 /* An approved extension counts from the old due time. */
@@ -218,6 +289,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_start_across_national_day),
 		cmocka_unit_test(test_suspend_resume),
+		cmocka_unit_test(test_suspend_resume_at_once),
+		cmocka_unit_test(test_warning_distance_after_resume),
 		cmocka_unit_test(test_extension),
 		cmocka_unit_test(test_urgent_natural),
 		cmocka_unit_test(test_fields_round_trip),

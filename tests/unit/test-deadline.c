@@ -141,10 +141,11 @@ test_calendar_lookup(void **state)
 	struct calendar_dayinfo info;
 
 	(void)state;
-	assert_int_equal(cal->nyears, 2);
+	assert_int_equal(cal->nyears, 3);
 	assert_int_equal(cal->years[0], 2025);
 	assert_int_equal(cal->years[1], 2026);
-	assert_int_equal(cal->ndates, 33 + 39);
+	assert_int_equal(cal->years[2], 2027);	/* provisional */
+	assert_int_equal(cal->ndates, 33 + 39 + 13);
 	calendar_lookup(cal, deadline_date_day(2026, 10, 1), &info);
 	assert_int_equal(info.kind, CALENDAR_HOLIDAY);	/* 国庆节, Thu */
 	assert_string_equal(info.name, "国庆节");
@@ -169,8 +170,14 @@ test_calendar_lookup(void **state)
 	assert_int_equal(info.hours->iv[1].end, 18 * 60);
 	calendar_lookup(cal, deadline_date_day(2025, 1, 26), &info);
 	assert_int_equal(info.kind, CALENDAR_MAKEUP);	/* Sun, 春节 调休 */
+	assert_false(info.provisional);
+	/* 2027: the provisional file's statutory days, flagged as such. */
 	calendar_lookup(cal, deadline_date_day(2027, 10, 1), &info);
-	assert_int_equal(info.kind, CALENDAR_WORKDAY);	/* Fri; no 2027 file */
+	assert_int_equal(info.kind, CALENDAR_HOLIDAY);	/* Fri, 国庆节 */
+	assert_true(info.provisional);
+	calendar_lookup(cal, deadline_date_day(2027, 10, 4), &info);
+	assert_int_equal(info.kind, CALENDAR_WORKDAY);	/* Mon: no bridging days */
+	assert_true(info.provisional);
 }
 
 /* Coverage: years whose file was loaded. */
@@ -415,9 +422,10 @@ test_due_wd_start_times(void **state)
 	due_is(T(2026, 10, 8, 0, 0), "1wd", "2026-10-09 18:00:00");
 	/* Before opening on Mon 03-09: Mon still does not count. */
 	due_is(T(2026, 3, 9, 7, 0), "1wd", "2026-03-10 18:00:00");
-	/* Beyond the loaded years only weekends are off: Thu 2026-12-31 ->
-	 * Fri 2027-01-01 (元旦 in reality: add conf/calendar/2027.json). */
-	due_is(T(2026, 12, 31, 10, 0), "1wd", "2027-01-01 18:00:00");
+	/* Issue 15: 2027 has no notice yet, but 元旦 is a statutory holiday
+	 * every year (the provisional 2027.json): Thu 2026-12-31 -> Mon
+	 * 2027-01-04, not Fri 01-01 as before. */
+	due_is(T(2026, 12, 31, 10, 0), "1wd", "2027-01-04 18:00:00");
 }
 
 /* Working hours: business minutes only, ending at an interval's end. */

@@ -1,0 +1,121 @@
+/* 工作日历: a year's holiday notice imported by an admin, checked against the law and the past, stored in Redis for every daemon (calstore.c lays it over). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hotlined.h"
+
+/* What the answer will say, kept while Redis stores the year. */
+struct import_state {
+	Hotline__CalendarImportReply reply;
+	char first[16];
+};
+
+/* Frees an import's state. */
+static void
+import_state_free(void *p)
+{
+	free(p);
+}
+
+/*
+ * Compares year y of fresh (a calendar of that year alone, with the hours
+ * in force) with the calendar in force, day by day: fills the counts of
+ * the reply, and refuses (-1, err) a change of a day before today.
+ */
+static int
+import_compare(const struct calendar *fresh, int y, struct import_state *st,
+    char *err, size_t errlen)
+{
+	int32_t first = deadline_date_day(y, 1, 1);
+	int32_t end = deadline_date_day(y, 12, 31) + 1, today, day;
+	int yy, m, d;
+
+	today = deadline_day(now_ms());
+	if (calendar_past_changed(cfg->calendar, fresh, first, today < end ?
+	    today : end, err, errlen) == -1)
+		return -1;
+	for (day = first; day < end; day++) {
+		if (calendar_working(cfg->calendar, day) ==
+		    calendar_working(fresh, day))
+			continue;
+		if (st->reply.changed_days++ == 0) {
+			deadline_day_date(day, &yy, &m, &d);
+			snprintf(st->first, sizeof st->first, "%04d-%02d-%02d",
+			    yy, m, d);
+		}
+	}
+	return 0;
+}
+
+/* store: calendar_import.lua stored the year; every daemon is woken. */
+static void
+import_done(struct request *r, redisReply *reply)
+{
+	struct import_state *st = r->state;
+	Hotline__CalendarImportReply *out = xmalloc(sizeof *out);
+	Hotline__Envelope *env;
+
+	(void)reply;
+	*out = st->reply;
+	out->first_changed = record_strdup(st->first);
+	log_info("calendar: %s imported %u (%s): %u days change, from %s",
+	    r->conn != NULL ? "an admin" : "a departed admin", out->year,
+	    out->provisional ? "provisional" : "notice", out->changed_days,
+	    st->first[0] != '\0' ? st->first : "none");
+	env = envelope_new();
+	env->body_case = HOTLINE__ENVELOPE__BODY_CALENDAR_IMPORTED;
+	env->calendar_imported = out;
+	request_answer(r, env);
+}
+
+/*
+ * hotlinectl calendar import FILE: checks the year file (malformed, a
+ * statutory holiday dropped, a past day changed), then stores it for every
+ * daemon. The recompute of open deadlines follows in the background.
+ */
+void
+op_calendar_import(struct request *r)
+{
+	const char *text = r->in->calendar_import->json;
+	struct store_args args = { 0 };
+	struct calendar *year, *fresh;
+	struct import_state *st;
+	char err[512];
+	int y;
+
+	if (text == NULL || text[0] == '\0') {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    "json", "json: the year file's text is empty");
+		return;
+	}
+	if ((year = calendar_parse_year("json", text, strlen(text), err,
+	    sizeof err)) == NULL) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    "json", "calendar refused: %s", err);
+		return;
+	}
+	y = year->years[0];
+	fresh = calendar_new();
+	memcpy(fresh->hours, cfg->calendar->hours, sizeof fresh->hours);
+	st = xcalloc(1, sizeof *st);
+	hotline__calendar_import_reply__init(&st->reply);
+	st->reply.year = (uint32_t)y;
+	st->reply.provisional = calendar_year_provisional(year, y);
+	calendar_set_year(fresh, year, y);
+	if (import_compare(fresh, y, st, err, sizeof err) == -1) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    "json", "calendar refused: %s", err);
+		free(st);
+	} else {
+		r->state = st;
+		r->state_free = import_state_free;
+		store_args_add(&args, "ht:calendar:years");
+		store_args_addf(&args, "%d", y);
+		store_args_add(&args, text);
+		request_script(r, SCRIPT_CALENDAR_IMPORT, 1, &args,
+		    import_done);
+		store_args_free(&args);
+	}
+	calendar_free(fresh);
+	calendar_free(year);
+}
