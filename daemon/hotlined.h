@@ -688,6 +688,7 @@ enum script_id {
 	SCRIPT_STATS_READ,
 	SCRIPT_DUE_READ,
 	SCRIPT_BREACHES_READ,
+	SCRIPT_WEB_SESSION,
 	SCRIPT_COUNT
 };
 
@@ -779,6 +780,7 @@ struct conn {
 	TAILQ_HEAD(, request) pending;	/* answers, in request order */
 	int npending;
 	struct watch *watch;		/* set while the terminal watches */
+	struct web_call *web;		/* a web API call's conn (no bev): web-api.c */
 	TAILQ_ENTRY(conn) entry;
 };
 
@@ -956,6 +958,13 @@ void recompute_resync(void);
 struct event_base;
 int http_start(struct event_base *);
 void http_stop(void);
+
+/* web-api.c: the JSON API (/api/v1/...) and the embedded page, on evhttp. */
+struct evhttp;
+void web_start(struct evhttp *);
+void web_stop(void);
+void web_api_write(struct conn *, const uint8_t *frame, size_t len);
+size_t web_api_backlog(const struct conn *);
 
 /* metrics.c: this daemon's counters and duration histograms. */
 struct evbuffer;

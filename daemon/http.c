@@ -179,13 +179,15 @@ http_start(struct event_base *base)
 		return 0;
 	if ((http = evhttp_new(base)) == NULL)
 		fatalx("evhttp_new failed");
-	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
+	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
+	    EVHTTP_REQ_POST);	/* POST: the web page's login and logout */
 	evhttp_set_max_headers_size(http, 8192);
-	evhttp_set_max_body_size(http, 0);
+	evhttp_set_max_body_size(http, 4096);
 	evhttp_set_timeout(http, 10);
 	evhttp_set_cb(http, "/healthz", http_healthz, NULL);
 	evhttp_set_cb(http, "/readyz", http_readyz, NULL);
 	evhttp_set_cb(http, "/metrics", http_metrics, NULL);
+	web_start(http);	/* web-api.c: the page and /api/v1/ */
 	evhttp_set_gencb(http, http_not_found, NULL);
 	if (evhttp_bind_socket(http, l->host, (ev_uint16_t)l->port) == -1) {
 		log_warnx("http: cannot listen on %s:%d", l->host, l->port);
@@ -201,6 +203,7 @@ void
 http_stop(void)
 {
 	scrape_abort_all();
+	web_stop();
 	if (http != NULL)
 		evhttp_free(http);
 	http = NULL;

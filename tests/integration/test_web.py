@@ -1,0 +1,445 @@
+#!/usr/bin/python3
+"""The supervision office's web page and its JSON API, in a real headless Chromium.
+
+Starts redis-server and hotlined (test_metrics.py's servers, with the HTTP
+listener), makes a small city's tickets through the protocol (one of them
+confidential), then checks the API (sessions in Redis, cookie flags, the op
+table's authorization, every answer valid against docs/openapi.json, which
+must be what scripts/openapi.py makes of the proto) and drives Debian's
+chromium through chromedriver (python3-selenium): a wrong token fails and a
+department is refused; the dashboard loads with no console errors; its
+ranking equals hotlinectl ranking; a ticket made overdue through the test
+clock reaches the overdue list and the live banner without a reload; no
+confidential caller appears in the DOM or the API answers. Saves the
+dashboard's screenshot as BUILD/test-artifacts/web-dashboard.png.
+Prints TAP. Env: HOTLINED, HOTLINECTL, HOTLINE_SRCDIR.
+"""
+
+import hashlib
+import http.client
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+import jsonschema
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+import test_metrics as tm
+import test_python_client as tpc
+
+check = tpc.check
+WAIT = tpc.WAIT
+ROOT = tpc.ROOT
+HOTLINECTL = os.environ.get("HOTLINECTL") or os.path.join(ROOT, "build", "hotlinectl")
+ARTIFACTS = os.path.join(os.path.dirname(os.path.abspath(tpc.HOTLINED)), "test-artifacts")
+SECRET_NAME, SECRET_PHONE = "保密证人甲", "13700001111"
+
+
+def request(srv, method, path, body=None, cookie=None, headers=None):
+    """One HTTP request to hotlined's listener; returns (status, headers, text)."""
+    conn = http.client.HTTPConnection("127.0.0.1", srv.http_port, timeout=WAIT)
+    try:
+        h = dict(headers or {})
+        if cookie:
+            h["Cookie"] = "hotline_session=" + cookie
+        if body is not None:
+            h["Content-Type"] = "application/json"
+            body = json.dumps(body)
+        conn.request(method, path, body=body, headers=h)
+        resp = conn.getresponse()
+        return resp.status, resp.headers, resp.read().decode("utf-8")
+    finally:
+        conn.close()
+
+
+def login(srv, principal, token=None):
+    """POST /api/v1/session; returns (status, answer JSON, cookie value or None)."""
+    status, headers, text = request(srv, "POST", "/api/v1/session",
+                                    {"principal": principal, "token": token or principal + "-test"})
+    cookie = None
+    for value in headers.get_all("Set-Cookie") or []:
+        if value.startswith("hotline_session="):
+            cookie = value
+    return status, json.loads(text), cookie
+
+
+class Spec:
+    """docs/openapi.json, validating answers against its component schemas."""
+
+    def __init__(self):
+        with open(os.path.join(ROOT, "docs", "openapi.json"), encoding="utf-8") as f:
+            self.doc = json.load(f)
+
+    def validate(self, schema, value):
+        """Raises unless value is valid against components/schemas/<schema>."""
+        full = {"$ref": "#/components/schemas/" + schema,
+                "components": self.doc["components"]}
+        jsonschema.Draft202012Validator(full).validate(value)
+
+    def reply_of(self, path):
+        """The schema name of path's 200 answer."""
+        ref = self.doc["paths"][path]["get"]["responses"]["200"]["content"][
+            "application/json"]["schema"]["$ref"]
+        return ref.rsplit("/", 1)[1]
+
+
+def browser():
+    """A headless Chromium (fresh profile, no network of its own) driven by chromedriver."""
+    profile = tempfile.mkdtemp(prefix="hotline-chromium-", dir="/tmp")
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = "/usr/bin/chromium"
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--window-size=1440,1800",
+                "--lang=zh-CN", "--user-data-dir=" + profile):
+        opts.add_argument(arg)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+    driver.hotline_profile = profile
+    return driver
+
+
+def wait_for(what, cond, limit=WAIT):
+    """Polls cond() until it returns a true value (at most limit seconds)."""
+    end = time.monotonic() + limit
+    while True:
+        try:
+            got = cond()
+        except Exception:  # pylint: disable=broad-except
+            got = None
+        if got:
+            return got
+        check(time.monotonic() < end, "waited %.0f s for %s" % (limit, what))
+        time.sleep(0.05)
+
+
+def run(srv, st):
+    """The test steps, in order; each returns nothing or raises."""
+    pb = st["pb"]
+    spec = Spec()
+    base = "http://127.0.0.1:%d" % srv.http_port
+
+    def city():
+        agent = st["agent"] = tpc.Conn(pb, srv.sock)
+        agent.hello("agent01")
+        wait_for("store ready", lambda: agent.call(ping=pb.Ping()).pong.store_ready)
+        made = []
+        for i, (title, urgency, secret) in enumerate((
+                ("小区停水三天了", pb.URGENCY_URGENT, True),
+                ("水压低，热水器打不着", pb.URGENCY_NORMAL, False),
+                ("物业不作为，电梯故障", pb.URGENCY_NORMAL, False),
+                ("夜间施工噪声扰民", pb.URGENCY_NORMAL, False),
+                ("占道经营堵塞人行道", pb.URGENCY_NORMAL, False),
+                ("又停水了", pb.URGENCY_NORMAL, False))):
+            ans = agent.call(create=pb.CreateRequest(
+                call_id="web-%d-%d" % (os.getpid(), i),
+                caller_phone=SECRET_PHONE if secret else "1391234560%d" % i,
+                caller_name=SECRET_NAME if secret else "市民%d" % i, confidential=secret,
+                district="鼓楼区" if i % 2 else "台江区", title=title,
+                content=title + "，请尽快处理。", urgency=urgency, type=pb.TICKET_TYPE_HELP))
+            check(ans.WhichOneof("body") == "created", "create %s" % ans)
+            made.append(ans.created.ticket)
+        st["secret"] = made[0].number
+        check(made[0].state == pb.TICKET_STATE_DISPATCHED, "the urgent ticket is not dispatched")
+        water = tpc.Conn(pb, srv.sock)
+        try:
+            water.hello("water-01")
+            ans = water.call(sign=pb.SignRequest(number=made[1].number, note="已安排"))
+            check(ans.WhichOneof("body") == "ticket", "sign %s" % ans)
+        finally:
+            water.close()
+
+    def openapi_current():
+        out = os.path.join(srv.dir, "openapi.json")
+        subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "scripts", "openapi.py"), out],
+                       check=True)
+        with open(out, encoding="utf-8") as a, \
+                open(os.path.join(ROOT, "docs", "openapi.json"), encoding="utf-8") as b:
+            check(a.read() == b.read(),
+                  "docs/openapi.json is not what scripts/openapi.py makes of the proto: rerun it")
+
+    def sessions():
+        status, body, _ = login(srv, "supervisor01", "wrong")
+        check(status == 401 and body["error"]["code"] == "unauthenticated", "wrong token %s" % body)
+        spec.validate("ErrorAnswer", body)
+        status, body, _ = login(srv, "water-01")
+        check(status == 403 and body["error"]["code"] == "forbidden", "department %s" % body)
+        status, body, _ = login(srv, "agent01")
+        check(status == 403, "agent %d %s" % (status, body))
+        status, _, text = request(srv, "GET", "/api/v1/scorecard")
+        check(status == 401, "no cookie: %d %s" % (status, text))
+        status, body, cookie = login(srv, "supervisor01")
+        check(status == 200 and body["principal"] == "supervisor01", "login %s" % body)
+        spec.validate("Session", body)
+        for flag in ("HttpOnly", "SameSite=Strict", "Max-Age=28800", "Path=/"):
+            check(flag in cookie, "cookie lacks %s: %s" % (flag, cookie))
+        token = cookie.split(";")[0].split("=", 1)[1]
+        st["cookie"] = token
+        # Redis keeps the token's hash only, expiring with the session.
+        key = "ht:web:session:" + hashlib.sha256(token.encode()).hexdigest()
+        check(tm.redis(srv, "GET", key).split(b"\r\n")[1] == b"supervisor01",
+              "session not in Redis under its hash")
+        ttl = int(tm.redis(srv, "TTL", key)[1:].strip())
+        check(0 < ttl <= 28800, "ttl %d" % ttl)
+        check(b"ht:web:session:" + token.encode() not in tm.redis(srv, "KEYS", "ht:web:*"),
+              "the token itself is stored")
+        status, _, text = request(srv, "GET", "/api/v1/session", cookie=token)
+        check(status == 200 and json.loads(text)["logged_in"], "whoami %s" % text)
+        status, body, cookie = login(srv, "admin01")
+        check(status == 200 and body["role"] == "admin", "admin %s" % body)
+        # Logging out ends the session in Redis.
+        admin = cookie.split(";")[0].split("=", 1)[1]
+        status, _, _ = request(srv, "POST", "/api/v1/logout", {}, cookie=admin)
+        check(status == 200, "logout %d" % status)
+        status, _, _ = request(srv, "GET", "/api/v1/scorecard", cookie=admin)
+        check(status == 401, "after logout %d" % status)
+        status, _, text = request(srv, "POST", "/api/v1/session", None,
+                                  headers={"Content-Type": "text/plain"})
+        check(status == 400, "login without JSON %d %s" % (status, text))
+
+    def answers_valid():
+        cookie = st["cookie"]
+        for path, query in (("/api/v1/scorecard", ""), ("/api/v1/scorecard", "?department=water"),
+                            ("/api/v1/hot", "?dimension=district&limit=5"),
+                            ("/api/v1/hot", "?dimension=category"),
+                            ("/api/v1/overdue", ""), ("/api/v1/overdue", "?within_hours=400"),
+                            ("/api/v1/breaches", "?limit=10"),
+                            ("/api/v1/timeline", "?number=" + st["secret"])):
+            status, headers, text = request(srv, "GET", path + query, cookie=cookie)
+            check(status == 200, "%s%s: %d %s" % (path, query, status, text))
+            check("script-src 'self'" in headers["Content-Security-Policy"], "no CSP")
+            spec.validate(spec.reply_of(path), json.loads(text))
+            check(SECRET_NAME not in text and SECRET_PHONE not in text,
+                  "%s%s shows the confidential caller" % (path, query))
+        status, _, text = request(srv, "GET", "/api/v1/timeline?number=" + st["secret"],
+                                  cookie=cookie)
+        check(json.loads(text)["ticket"]["confidential"], "the secret ticket is not confidential")
+        for query, field in (("/api/v1/hot?dimension=planet", "dimension"),
+                             ("/api/v1/hot?limit=-1", "limit"),
+                             ("/api/v1/overdue?bogus=1", "bogus"),
+                             ("/api/v1/overdue?district=a%00b", ""),
+                             ("/api/v1/scorecard?period=2026-13", "period"),
+                             ("/api/v1/timeline?number=20000101999999", "number")):
+            status, _, text = request(srv, "GET", query, cookie=cookie)
+            body = json.loads(text)
+            spec.validate("ErrorAnswer", body)
+            check(status in (400, 404) and body["error"]["field"] == field,
+                  "%s: %d %s" % (query, status, text))
+        # The op table decides: admins may not watch the feed.
+        _, _, admin = login(srv, "admin01")
+        status, _, text = request(srv, "GET", "/api/v1/events",
+                                  cookie=admin.split(";")[0].split("=", 1)[1])
+        check(status == 403 and "watch" in text, "admin events %d %s" % (status, text))
+
+    def wrong_token_fails():
+        driver = st["driver"] = browser()
+        driver.set_page_load_timeout(WAIT)
+        driver.get(base + "/")
+        wait_for("the login form", lambda: driver.find_element(By.ID, "login-form").is_displayed())
+        for principal, token, want in (("supervisor01", "wrong", "账号或令牌错误"),
+                                       ("water-01", "water-01-test", "仅供督办")):
+            driver.find_element(By.ID, "login-principal").clear()
+            driver.find_element(By.ID, "login-principal").send_keys(principal)
+            driver.find_element(By.ID, "login-token").clear()
+            driver.find_element(By.ID, "login-token").send_keys(token)
+            driver.find_element(By.ID, "login-submit").click()
+            wait_for("the error for " + principal,
+                     lambda w=want: w in driver.find_element(By.ID, "login-error").text)
+            check(not driver.find_element(By.ID, "dashboard").is_displayed(),
+                  "%s sees the dashboard" % principal)
+        check(not driver.get_cookies(), "a refused login left a cookie: %s" % driver.get_cookies())
+
+    def login_and_load():
+        driver = st["driver"]
+        driver.find_element(By.ID, "login-principal").clear()
+        driver.find_element(By.ID, "login-principal").send_keys("supervisor01")
+        driver.find_element(By.ID, "login-token").clear()
+        driver.find_element(By.ID, "login-token").send_keys("supervisor01-test")
+        driver.find_element(By.ID, "login-submit").click()
+        wait_for("the dashboard", lambda: driver.find_element(By.ID, "dashboard").is_displayed())
+        cookie = driver.get_cookie("hotline_session")
+        check(cookie and cookie["httpOnly"] and cookie["sameSite"] == "Strict",
+              "cookie %s" % cookie)
+        driver.get_log("browser")  # the refused logins' 401 and 403 above
+        driver.refresh()  # the session holds: straight to the dashboard
+        wait_for("the dashboard loaded",
+                 lambda: driver.execute_script("return document.body.dataset.loaded") == "yes")
+        wait_for("the live feed", lambda: driver.find_element(By.ID, "live-state").text == "已连接")
+        errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+        check(not errors, "console errors: %s" % errors)
+        paint = driver.execute_script(
+            "const p = performance.getEntriesByName('first-contentful-paint')[0];"
+            "return p ? p.startTime : null;")
+        print("# first contentful paint: %s ms (loopback)" % paint)
+        check(driver.execute_script("return typeof echarts") == "object", "ECharts not loaded")
+
+    def ranking_equals_ctl():
+        driver = st["driver"]
+        period = driver.find_element(By.ID, "ranking-period").text.split(" ")[0][:7]
+        out = subprocess.run([HOTLINECTL, "-j", "-a", srv.sock, "-u", "supervisor01", "-t",
+                              "supervisor01-test", "ranking", "--period", period],
+                             capture_output=True, text=True, timeout=WAIT, check=True).stdout
+        want = [(d["department"]["id"], str(d["rank"]) if d.get("rank") else "样本不足",
+                 "—" if d.get("too_few") else "%.1f" % d["score"])
+                for d in json.loads(out)["departments"]]
+        rows = driver.find_elements(By.CSS_SELECTOR, "#ranking-table tbody tr")
+        got = [(r.get_attribute("data-department"),
+                r.find_element(By.CSS_SELECTOR, "td.rank").text,
+                r.find_element(By.CSS_SELECTOR, "td.score").text) for r in rows]
+        check(got == want and len(got) == 4, "page %s != hotlinectl %s" % (got, want))
+
+    def overdue_live():
+        driver = st["driver"]
+        driver.execute_script("window.hotlineMarker = 1;")
+        check(not driver.find_elements(By.CSS_SELECTOR,
+                                       "#overdue-table tr[data-number='%s']" % st["secret"]),
+              "the urgent ticket is overdue before the clock moved")
+        admin = tpc.Conn(pb, srv.sock)
+        try:
+            admin.hello("admin01")
+            ans = admin.call(shift_clock=pb.ShiftClockRequest(advance_ms=2 * 3600 * 1000))
+            check(ans.WhichOneof("body") == "pong", "shift_clock %s" % ans)
+        finally:
+            admin.close()
+        moved = time.monotonic()
+        wait_for("the ticket in the overdue list", lambda: driver.find_elements(
+            By.CSS_SELECTOR, "#overdue-table tr[data-number='%s']" % st["secret"]))
+        wait_for("the live banner", lambda: st["secret"] in driver.find_element(
+            By.ID, "banner-text").text)
+        print("# overdue list and banner %.2f s after the clock moved (asked: within 2 s)" %
+              (time.monotonic() - moved))
+        check(driver.find_element(By.ID, "banner").is_displayed(), "banner hidden")
+        check(driver.execute_script("return window.hotlineMarker") == 1, "the page reloaded")
+        check(driver.find_element(By.ID, "today-sign").text != "0", "today's sign breaches 0")
+
+    def timeline_click():
+        driver = st["driver"]
+        driver.find_element(By.CSS_SELECTOR, "a.ticket[data-number='%s']" % st["secret"]).click()
+        wait_for("the timeline", lambda: driver.find_element(By.ID, "timeline").is_displayed())
+        check(st["secret"] in driver.find_element(By.ID, "timeline-title").text, "title")
+        check(driver.find_elements(By.CSS_SELECTOR, "#timeline-deadlines tbody tr"), "no deadlines")
+        dom = driver.page_source
+        check(SECRET_NAME not in dom and SECRET_PHONE not in dom,
+              "the confidential caller is in the DOM")
+        driver.find_element(By.ID, "timeline-close").click()
+
+    def screenshot():
+        driver = st["driver"]
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        driver.find_element(By.ID, "banner-close").click()
+        path = os.path.join(ARTIFACTS, "web-dashboard.png")
+        check(driver.save_screenshot(path), "screenshot failed")
+        check(os.path.getsize(path) > 20000, "screenshot too small")
+        print("# screenshot: %s" % path)
+
+    def stream_resumes():
+        # The same cursor as watch: from "0" every retained event, each with its id.
+        events = events_from(srv, st["cookie"], "0")
+        check(any(e[1] == "event" for e in events), "no events from cursor 0: %s" % events)
+        last = [e for e in events if e[1] == "event"][-1]
+        body = json.loads(last[2])
+        spec.validate("Event", body)
+        check(body["id"] == last[0], "SSE id %s != event id %s" % (last[0], body["id"]))
+        for e in events:
+            check(SECRET_NAME not in e[2] and SECRET_PHONE not in e[2], "event shows the caller")
+        after = events_from(srv, st["cookie"], None, last_event_id=last[0])
+        check(not [e for e in after if e[1] == "event"], "events after the last id: %s" % after)
+
+    def department_refused():
+        status, body, _ = login(srv, "zjj-01")
+        check(status == 403 and body["error"]["code"] == "forbidden", "zjj-01 %s" % body)
+
+    def login_rate_limited():
+        codes = [login(srv, "supervisor01", "wrong-%d" % i)[0] for i in range(25)]
+        check(codes[0] == 401 and codes[-1] == 429, "codes %s" % codes)
+
+    return [("a small city's tickets through the protocol", city),
+            ("docs/openapi.json is what scripts/openapi.py makes of the proto", openapi_current),
+            ("sessions: cookie flags, kept hashed in Redis, logout, roles", sessions),
+            ("every answer is valid against docs/openapi.json; bad queries name the field",
+             answers_valid),
+            ("browser: a wrong token fails, a department is refused", wrong_token_fails),
+            ("browser: login, the page loads with no console errors", login_and_load),
+            ("browser: the ranking equals hotlinectl ranking", ranking_equals_ctl),
+            ("browser: a ticket made overdue appears in the list and the banner, no reload",
+             overdue_live),
+            ("browser: click-through to a ticket's timeline; no confidential caller in the DOM",
+             timeline_click),
+            ("browser: a screenshot of the dashboard", screenshot),
+            ("SSE resumes with Last-Event-ID, the watch cursor", stream_resumes),
+            ("a department principal is refused the page", department_refused),
+            ("failed logins are rate-limited like hellos", login_rate_limited)]
+
+
+def events_from(srv, cookie, cursor, last_event_id=None):
+    """Reads /api/v1/events until its first heartbeat gap; returns [(id, event, data)]."""
+    import socket  # pylint: disable=import-outside-toplevel
+    path = "/api/v1/events" + ("?cursor=" + cursor if cursor is not None else "")
+    s = socket.create_connection(("127.0.0.1", srv.http_port), timeout=WAIT)
+    try:
+        req = "GET %s HTTP/1.1\r\nHost: x\r\nCookie: hotline_session=%s\r\n" % (path, cookie)
+        if last_event_id:
+            req += "Last-Event-ID: %s\r\n" % last_event_id
+        s.sendall((req + "\r\n").encode())
+        s.settimeout(1.0)
+        data = b""
+        try:
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        except socket.timeout:
+            pass  # nothing more for a second: the replay is over
+    finally:
+        s.close()
+    head, _, body = data.partition(b"\r\n\r\n")
+    check(b" 200 " in head.split(b"\r\n")[0], "events: %s" % head)
+    out = []
+    for block in body.decode("utf-8", "replace").split("\n\n"):
+        fields = {}
+        for line in block.splitlines():
+            if ":" in line and not line.startswith(":"):
+                k, _, v = line.partition(":")
+                fields[k.strip().split()[-1] if k.strip() else k] = v.strip()
+        if "event" in fields:
+            out.append((fields.get("id"), fields["event"], fields.get("data", "")))
+    return out
+
+
+class Servers(tm.Servers):
+    """test_metrics.py's servers; the browser goes with them."""
+
+    def stop(self):
+        """Quits the browser (and its profile), then the servers."""
+        driver = getattr(self, "driver", None)
+        if driver is not None:
+            driver.quit()
+            shutil.rmtree(driver.hotline_profile, ignore_errors=True)
+        super().stop()
+
+
+def main():
+    """Runs the steps; the browser is quit with the servers."""
+    def steps(srv, st):
+        out = run(srv, st)
+
+        def remember_driver(step):
+            def wrapped():
+                try:
+                    step()
+                finally:
+                    srv.driver = st.get("driver")
+            return wrapped
+        return [(name, remember_driver(step)) for name, step in out]
+    return tpc.main(Servers, steps)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
