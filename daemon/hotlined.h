@@ -958,6 +958,8 @@ void recompute_resync(void);
 struct event_base;
 int http_start(struct event_base *);
 void http_stop(void);
+struct evhttp_request;
+void http_peer_address(struct evhttp_request *, char *out, size_t outlen);
 
 /* web-api.c: the JSON API (/api/v1/...) and the embedded page, on evhttp. */
 struct evhttp;

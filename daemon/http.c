@@ -27,8 +27,8 @@ http_peer_allowed(struct evhttp_request *req)
 	return 0;
 }
 
-/* Writes the peer's address of req into out ("?" if unknown). */
-static void
+/* Writes the peer's address of req into out ("?" if unknown); web-*.c use it too. */
+void
 http_peer_address(struct evhttp_request *req, char *out, size_t outlen)
 {
 	struct evhttp_connection *conn = evhttp_request_get_connection(req);

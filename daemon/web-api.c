@@ -456,7 +456,7 @@ web_api_found(struct evhttp_request *req, const struct principal *p,
 	c = &call->conn;
 	c->web = call;
 	c->id = ++web_call_ids;
-	web_peer_address(req, addr, sizeof addr);
+	http_peer_address(req, addr, sizeof addr);
 	snprintf(c->peer, sizeof c->peer, "web %s", addr);
 	c->authenticated = 1;
 	c->role = p->role;

@@ -89,19 +89,6 @@ web_error(struct evhttp_request *req, Hotline__ErrorCode code,
 	web_json(req, web_status(code), body);
 }
 
-/* Writes req's peer address (no port) into out ("?" if unknown). */
-void
-web_peer_address(struct evhttp_request *req, char *out, size_t outlen)
-{
-	struct evhttp_connection *conn = evhttp_request_get_connection(req);
-	char *addr = NULL;
-	ev_uint16_t port;
-
-	if (conn != NULL)
-		evhttp_connection_get_peer(conn, &addr, &port);
-	snprintf(out, outlen, "%s", addr != NULL ? addr : "?");
-}
-
 static LIST_HEAD(, web_pending) web_pendings =
     LIST_HEAD_INITIALIZER(web_pendings);
 

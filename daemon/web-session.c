@@ -215,7 +215,7 @@ web_login_check(struct evhttp_request *req)
 	char addr[64], esc[100];
 	json_t *form;
 
-	web_peer_address(req, addr, sizeof addr);
+	http_peer_address(req, addr, sizeof addr);
 	form = json_loadb((const char *)evbuffer_pullup(in, -1), len, 0, NULL);
 	if (form == NULL || json_unpack(form, "{s:s, s:s}", "principal", &id,
 	    "token", &token) == -1 || strlen(id) > 64 || strlen(token) > 256) {

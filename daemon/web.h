@@ -33,7 +33,6 @@ void web_json(struct evhttp_request *, int code, json_t *);
 void web_error(struct evhttp_request *, Hotline__ErrorCode, const char *field,
     const char *message);
 int web_status(Hotline__ErrorCode);
-void web_peer_address(struct evhttp_request *, char *out, size_t outlen);
 
 /*
  * A request waiting for Redis or the op table. Invariant: on the pending

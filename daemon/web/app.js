@@ -161,7 +161,7 @@ function hotChart(id, reply) {
   chart(id, {
     grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true },
     xAxis: { type: 'value', minInterval: 1 },
-    yAxis: { type: 'category', data: items.map((i) => i.name || i.key) },
+    yAxis: { type: 'category', data: items.map((i) => i.name || i.key || '未分类') },
     series: [{ type: 'bar', data: items.map((i) => i.counters ? i.counters.registered : 0),
       itemStyle: { color: '#d92d20' }, label: { show: true, position: 'right' } }],
     aria: { enabled: true },
@@ -235,13 +235,21 @@ async function loadAll() {
   }
 }
 
-/* Shows the live banner for an event. */
+/* Shows the live banner with the newest events first (up to 5, until closed). */
 function banner(ev) {
   const what = EVENT_TEXT[ev.kind] || ev.kind;
   const t = ev.ticket || {};
   const dept = t.lead_department ? t.lead_department.name + ' ' : '';
-  $('banner-text').textContent = '【实时】' + when(ev.at) + ' ' + dept + '工单 ' +
-    (ev.number || '') + ' ' + what + (ev.place ? '：' + ev.place : '');
+  const line = document.createElement('div');
+  line.className = 'banner-line';
+  line.textContent = '【实时】' + when(ev.at) + ' ' + dept + '工单 ' + (ev.number || '') + ' ' +
+    what + (ev.place ? '：' + ev.place : '');
+  const list = $('banner-text');
+  if ($('banner').hidden)
+    list.replaceChildren();
+  list.prepend(line);
+  while (list.children.length > 5)
+    list.lastChild.remove();
   $('banner').hidden = false;
 }
 

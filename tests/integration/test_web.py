@@ -16,6 +16,7 @@ Prints TAP. Env: HOTLINED, HOTLINECTL, HOTLINE_SRCDIR.
 """
 
 import hashlib
+import re
 import http.client
 import json
 import os
@@ -39,6 +40,8 @@ ROOT = tpc.ROOT
 HOTLINECTL = os.environ.get("HOTLINECTL") or os.path.join(ROOT, "build", "hotlinectl")
 ARTIFACTS = os.path.join(os.path.dirname(os.path.abspath(tpc.HOTLINED)), "test-artifacts")
 SECRET_NAME, SECRET_PHONE = "保密证人甲", "13700001111"
+DEMO = "-demo"  # the demo city's tokens are "<principal>-demo"
+TICKETS = 400   # tests/eval/set.tsv's lines: about 20 a department
 
 
 def request(srv, method, path, body=None, cookie=None, headers=None):
@@ -61,7 +64,7 @@ def request(srv, method, path, body=None, cookie=None, headers=None):
 def login(srv, principal, token=None):
     """POST /api/v1/session; returns (status, answer JSON, cookie value or None)."""
     status, headers, text = request(srv, "POST", "/api/v1/session",
-                                    {"principal": principal, "token": token or principal + "-test"})
+                                    {"principal": principal, "token": token or principal + DEMO})
     cookie = None
     for value in headers.get_all("Set-Cookie") or []:
         if value.startswith("hotline_session="):
@@ -96,7 +99,7 @@ def browser():
     opts.binary_location = "/usr/bin/chromium"
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--window-size=1440,1800",
+                "--disable-sync", "--no-first-run", "--window-size=1440,2400",
                 "--lang=zh-CN", "--user-data-dir=" + profile):
         opts.add_argument(arg)
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
@@ -105,18 +108,14 @@ def browser():
     return driver
 
 
-def wait_for(what, cond, limit=WAIT):
-    """Polls cond() until it returns a true value (at most limit seconds)."""
-    end = time.monotonic() + limit
-    while True:
+def wait_for(what, cond):
+    """test_metrics.py's wait_for, a failing look (an element not there yet) counting as not yet."""
+    def quiet():
         try:
-            got = cond()
+            return cond()
         except Exception:  # pylint: disable=broad-except
-            got = None
-        if got:
-            return got
-        check(time.monotonic() < end, "waited %.0f s for %s" % (limit, what))
-        time.sleep(0.05)
+            return None
+    return tm.wait_for(what, quiet)
 
 
 def run(srv, st):
@@ -127,33 +126,49 @@ def run(srv, st):
 
     def city():
         agent = st["agent"] = tpc.Conn(pb, srv.sock)
-        agent.hello("agent01")
+        agent.hello("agent01", "agent01" + DEMO)
         wait_for("store ready", lambda: agent.call(ping=pb.Ping()).pong.store_ready)
+        with open(os.path.join(ROOT, "tests", "eval", "set.tsv"), encoding="utf-8") as f:
+            rows = [line.rstrip("\n").split("\t") for line in f if not line.startswith("#")]
         made = []
-        for i, (title, urgency, secret) in enumerate((
-                ("小区停水三天了", pb.URGENCY_URGENT, True),
-                ("水压低，热水器打不着", pb.URGENCY_NORMAL, False),
-                ("物业不作为，电梯故障", pb.URGENCY_NORMAL, False),
-                ("夜间施工噪声扰民", pb.URGENCY_NORMAL, False),
-                ("占道经营堵塞人行道", pb.URGENCY_NORMAL, False),
-                ("又停水了", pb.URGENCY_NORMAL, False))):
+        # Every fifth ticket urgent (1 h to sign for); the first also confidential.
+        for i, row in enumerate(rows[:TICKETS]):
             ans = agent.call(create=pb.CreateRequest(
                 call_id="web-%d-%d" % (os.getpid(), i),
-                caller_phone=SECRET_PHONE if secret else "1391234560%d" % i,
-                caller_name=SECRET_NAME if secret else "市民%d" % i, confidential=secret,
-                district="鼓楼区" if i % 2 else "台江区", title=title,
-                content=title + "，请尽快处理。", urgency=urgency, type=pb.TICKET_TYPE_HELP))
+                caller_phone=SECRET_PHONE if i == 0 else "1391234%04d" % i,
+                caller_name=SECRET_NAME if i == 0 else "市民%d" % i, confidential=i == 0,
+                district=row[2], title=row[0], content=row[1], type=pb.TICKET_TYPE_HELP,
+                urgency=pb.URGENCY_URGENT if i % 5 == 0 else pb.URGENCY_NORMAL))
             check(ans.WhichOneof("body") == "created", "create %s" % ans)
             made.append(ans.created.ticket)
-        st["secret"] = made[0].number
-        check(made[0].state == pb.TICKET_STATE_DISPATCHED, "the urgent ticket is not dispatched")
-        water = tpc.Conn(pb, srv.sock)
+        urgent = [t for i, t in enumerate(made) if i % 5 == 0 and
+                  t.state == pb.TICKET_STATE_DISPATCHED]
+        check(urgent, "no urgent ticket was dispatched")
+        st["secret"] = urgent[0].number
+        st["urgent"] = [t.number for t in urgent]
+        if made[0].state == pb.TICKET_STATE_DISPATCHED:
+            check(made[0].number == st["secret"], "the secret ticket is not first")
+        else:  # the classifier left it for a dispatcher: make the first dispatched one secret
+            check(False, "the confidential ticket was not dispatched: %s" % made[0])
+        # Each department's terminal signs for its normal tickets, but not the urgent ones.
+        with open(srv.conf, encoding="utf-8") as f:
+            conf = f.read()
+        st["departments"] = len(set(re.findall(r'\{ id = "([a-z]+)";\s+name = ', conf)))
+        terms = {}
         try:
-            water.hello("water-01")
-            ans = water.call(sign=pb.SignRequest(number=made[1].number, note="已安排"))
-            check(ans.WhichOneof("body") == "ticket", "sign %s" % ans)
+            for i, t in enumerate(made):
+                principal = t.lead_department.id + "-01"
+                if i % 5 == 0 or t.state != pb.TICKET_STATE_DISPATCHED or \
+                        ('id = "%s"' % principal) not in conf or i % 7 == 3:
+                    continue
+                if principal not in terms:
+                    terms[principal] = tpc.Conn(pb, srv.sock)
+                    terms[principal].hello(principal, principal + DEMO)
+                ans = terms[principal].call(sign=pb.SignRequest(number=t.number, note="已安排"))
+                check(ans.WhichOneof("body") == "ticket", "sign %s" % ans)
         finally:
-            water.close()
+            for term in terms.values():
+                term.close()
 
     def openapi_current():
         out = os.path.join(srv.dir, "openapi.json")
@@ -243,7 +258,7 @@ def run(srv, st):
         driver.get(base + "/")
         wait_for("the login form", lambda: driver.find_element(By.ID, "login-form").is_displayed())
         for principal, token, want in (("supervisor01", "wrong", "账号或令牌错误"),
-                                       ("water-01", "water-01-test", "仅供督办")):
+                                       ("zjj-01", "zjj-01" + DEMO, "仅供督办")):
             driver.find_element(By.ID, "login-principal").clear()
             driver.find_element(By.ID, "login-principal").send_keys(principal)
             driver.find_element(By.ID, "login-token").clear()
@@ -260,7 +275,7 @@ def run(srv, st):
         driver.find_element(By.ID, "login-principal").clear()
         driver.find_element(By.ID, "login-principal").send_keys("supervisor01")
         driver.find_element(By.ID, "login-token").clear()
-        driver.find_element(By.ID, "login-token").send_keys("supervisor01-test")
+        driver.find_element(By.ID, "login-token").send_keys("supervisor01" + DEMO)
         driver.find_element(By.ID, "login-submit").click()
         wait_for("the dashboard", lambda: driver.find_element(By.ID, "dashboard").is_displayed())
         cookie = driver.get_cookie("hotline_session")
@@ -283,7 +298,7 @@ def run(srv, st):
         driver = st["driver"]
         period = driver.find_element(By.ID, "ranking-period").text.split(" ")[0][:7]
         out = subprocess.run([HOTLINECTL, "-j", "-a", srv.sock, "-u", "supervisor01", "-t",
-                              "supervisor01-test", "ranking", "--period", period],
+                              "supervisor01" + DEMO, "ranking", "--period", period],
                              capture_output=True, text=True, timeout=WAIT, check=True).stdout
         want = [(d["department"]["id"], str(d["rank"]) if d.get("rank") else "样本不足",
                  "—" if d.get("too_few") else "%.1f" % d["score"])
@@ -292,7 +307,7 @@ def run(srv, st):
         got = [(r.get_attribute("data-department"),
                 r.find_element(By.CSS_SELECTOR, "td.rank").text,
                 r.find_element(By.CSS_SELECTOR, "td.score").text) for r in rows]
-        check(got == want and len(got) == 4, "page %s != hotlinectl %s" % (got, want))
+        check(got == want and len(got) == st["departments"], "page %s != hotlinectl %s" % (got, want))
 
     def overdue_live():
         driver = st["driver"]
@@ -300,18 +315,14 @@ def run(srv, st):
         check(not driver.find_elements(By.CSS_SELECTOR,
                                        "#overdue-table tr[data-number='%s']" % st["secret"]),
               "the urgent ticket is overdue before the clock moved")
-        admin = tpc.Conn(pb, srv.sock)
-        try:
-            admin.hello("admin01")
-            ans = admin.call(shift_clock=pb.ShiftClockRequest(advance_ms=2 * 3600 * 1000))
-            check(ans.WhichOneof("body") == "pong", "shift_clock %s" % ans)
-        finally:
-            admin.close()
+        tm.shift_clock(srv, pb, 2 * 3600 * 1000, "admin01" + DEMO)  # its 1 h to sign for passes
         moved = time.monotonic()
         wait_for("the ticket in the overdue list", lambda: driver.find_elements(
             By.CSS_SELECTOR, "#overdue-table tr[data-number='%s']" % st["secret"]))
-        wait_for("the live banner", lambda: st["secret"] in driver.find_element(
-            By.ID, "banner-text").text)
+        # Every urgent ticket breaches at once: the banner shows the newest of them.
+        wait_for("the live banner", lambda: any(n in driver.find_element(
+            By.ID, "banner-text").text for n in st["urgent"]))
+        check("签收超时" in driver.find_element(By.ID, "banner-text").text, "banner's kind")
         print("# overdue list and banner %.2f s after the clock moved (asked: within 2 s)" %
               (time.monotonic() - moved))
         check(driver.find_element(By.ID, "banner").is_displayed(), "banner hidden")
@@ -359,7 +370,7 @@ def run(srv, st):
         codes = [login(srv, "supervisor01", "wrong-%d" % i)[0] for i in range(25)]
         check(codes[0] == 401 and codes[-1] == 429, "codes %s" % codes)
 
-    return [("a small city's tickets through the protocol", city),
+    return [("the demo city's tickets through the protocol, one confidential", city),
             ("docs/openapi.json is what scripts/openapi.py makes of the proto", openapi_current),
             ("sessions: cookie flags, kept hashed in Redis, logout, roles", sessions),
             ("every answer is valid against docs/openapi.json; bad queries name the field",
@@ -374,7 +385,9 @@ def run(srv, st):
             ("browser: a screenshot of the dashboard", screenshot),
             ("SSE resumes with Last-Event-ID, the watch cursor", stream_resumes),
             ("a department principal is refused the page", department_refused),
-            ("failed logins are rate-limited like hellos", login_rate_limited)]
+            ("failed logins are rate-limited like hellos", login_rate_limited),
+            ("hotlined exits cleanly on SIGTERM with the page's stream open",
+             lambda: tm.clean_exit(srv))]
 
 
 def events_from(srv, cookie, cursor, last_event_id=None):
@@ -414,7 +427,34 @@ def events_from(srv, cookie, cursor, last_event_id=None):
 
 
 class Servers(tm.Servers):
-    """test_metrics.py's servers; the browser goes with them."""
+    """test_metrics.py's servers running the demo city (conf/hotlined.conf); the browser goes with them.
+
+    The config is the shipped one with only the addresses changed (a free TCP
+    port, a unix socket, the private Redis's socket, a free HTTP port), its
+    files named by absolute paths, and the test clock switched on.
+    """
+
+    def write_config(self):
+        """Writes the demo city's config with this test's addresses."""
+        conf_dir = os.path.join(ROOT, "conf")
+        with open(os.path.join(conf_dir, "hotlined.conf"), encoding="utf-8") as f:
+            text = f.read()
+        self.http_port = self.free_port()
+        for old, new in (
+                ('{ address = "127.0.0.1:7345"; }',
+                 '{ address = "127.0.0.1:%d"; }, { unix = "%s"; mode = 0660; }' %
+                 (self.free_port(), self.sock)),
+                ("\nredis = {\n", '\nredis = {\n  unix = "%s";\n' % self.redis_sock),
+                ('address = "127.0.0.1:7346";', 'address = "127.0.0.1:%d";' % self.http_port),
+                ('catalogue = "catalogue.conf";',
+                 'catalogue = "%s";' % os.path.join(conf_dir, "catalogue.conf")),
+                ('dir = "calendar";', 'dir = "%s";' % os.path.join(conf_dir, "calendar"))):
+            check(text.count(old) == 1, "conf/hotlined.conf: %r not found once" % old)
+            text = text.replace(old, new)
+        text += "\ntesting = { clock_control = true; };\n"
+        self.conf = os.path.join(self.dir, "hotlined.conf")
+        with open(self.conf, "w", encoding="utf-8") as f:
+            f.write(text)
 
     def stop(self):
         """Quits the browser (and its profile), then the servers."""
