@@ -23,12 +23,18 @@ struct web_session_call {
 	char principal[72];		/* login: who logged in */
 };
 
-/* Returns 1 if p may open the supervision page: supervisors and admins. */
+/*
+ * Returns 1 if p may log in to the page: supervisors and admins (the
+ * supervision page), departments (their own view: the op table gives them
+ * only their own figures, tickets and feed). Agents and dispatchers work
+ * in their own clients.
+ */
 int
 web_may_view(const struct principal *p)
 {
 	return p->role == HOTLINE__ROLE__ROLE_SUPERVISOR ||
-	    p->role == HOTLINE__ROLE__ROLE_ADMIN;
+	    p->role == HOTLINE__ROLE__ROLE_ADMIN ||
+	    p->role == HOTLINE__ROLE__ROLE_DEPARTMENT;
 }
 
 /* Who p is, for the page: {"logged_in": true, "principal", "role", "department", "session_seconds"}. */
@@ -136,7 +142,7 @@ web_session_got(redisReply *reply, void *priv)
 	else if (reply->type == REDIS_REPLY_STRING &&
 	    (p = config_principal(cfg, reply->str)) != NULL && !web_may_view(p))
 		web_error(req, HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN, NULL,
-		    "this page is for the supervision office");
+		    "the web page is for supervisors, admins and departments");
 	else {
 		/* No session (expired, or its principal left the configuration): p NULL. */
 		web_pending_remove(&sc->wp);
@@ -244,8 +250,7 @@ web_login_check(struct evhttp_request *req)
 	json_decref(form);
 	if (!web_may_view(p)) {
 		web_error(req, HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN, "principal",
-		    "this page is for the supervision office (supervisors and "
-		    "admins)");
+		    "the web page is for supervisors, admins and departments");
 		return NULL;
 	}
 	return p;

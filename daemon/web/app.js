@@ -10,16 +10,18 @@ const EVENT_TEXT = {
   callback_overdue: '回访超时', warning: '即将到期（黄灯）', disputed: '争议件',
   reopened: '重办', hot_spot: '高频诉求聚集', supervision_answered: '督办已反馈',
 };
-/* Events that raise the banner: breaches and disputes (and bursts). */
+/* Events that raise the banner: breaches and disputes (and bursts); for a department also orders. */
 const BANNER = new Set(['overdue', 'sign_overdue', 'supervision_overdue', 'callback_overdue',
-  'disputed', 'hot_spot']);
+  'disputed', 'hot_spot', 'urged', 'supervised', 'dispatched']);
+Object.assign(EVENT_TEXT, { urged: '被催办', supervised: '被督办', dispatched: '新派工单' });
 const ERROR_TEXT = {
-  unauthenticated: '账号或令牌错误', forbidden: '此页面仅供督办人员和管理员使用',
+  unauthenticated: '账号或令牌错误', forbidden: '此页面仅供督办人员、管理员和承办单位使用',
   rate_limited: '失败次数过多，请稍后再试', unavailable: '服务暂不可用，请稍后再试',
   bad_request: '输入有误',
 };
 
 let events = null;
+let department = false;  /* a department's own view: no ranking, no city-wide hot spots */
 let charts = {};
 let reloadTimer = null;
 
@@ -134,16 +136,34 @@ function fillRanking(reply) {
   body.replaceChildren();
   for (const d of reply.departments || []) {
     const row = body.insertRow();
-    const ind = d.indicators || {};
     row.dataset.department = d.department.id;
     cell(row, d.rank ? String(d.rank) : '样本不足', 'num rank');
     cell(row, d.department.name, 'dept');
-    cell(row, d.too_few ? '—' : d.score.toFixed(1), 'num score');
-    for (const k of ['response', 'on_time', 'resolution', 'satisfaction', 'returns', 'reopens'])
-      cell(row, rate(ind[k]), 'num');
-    cell(row, String(d.counters ? d.counters.received : 0), 'num');
+    scoreCells(row, d);
   }
   $('ranking-period').textContent = reply.from + ' 至 ' + reply.to;
+}
+
+/* The score, the six indicators and the tickets received, as cells of row. */
+function scoreCells(row, d) {
+  const ind = d.indicators || {};
+  cell(row, d.too_few ? '—' : d.score.toFixed(1), 'num score');
+  for (const k of ['response', 'on_time', 'resolution', 'satisfaction', 'returns', 'reopens'])
+    cell(row, rate(ind[k]), 'num');
+  cell(row, String(d.counters ? d.counters.received : 0), 'num');
+}
+
+/* A department's own scorecard (the op table gives it only its own). */
+function fillDepartment(reply) {
+  const body = $('dept-table').tBodies[0];
+  body.replaceChildren();
+  for (const d of reply.departments || []) {
+    const row = body.insertRow();
+    row.dataset.department = d.department.id;
+    cell(row, d.department.name, 'dept');
+    scoreCells(row, d);
+  }
+  $('dept-period').textContent = reply.from + ' 至 ' + reply.to;
 }
 
 /* Draws (or redraws) a chart in element id. */
@@ -216,16 +236,22 @@ async function loadAll() {
   $('load-error').textContent = '';
   try {
     const today = await loadLive();
-    const [ranking, cats, districts, breaches] = await Promise.all([
+    const [ranking, breaches] = await Promise.all([
       api('/api/v1/scorecard' + query({ period })),
-      api('/api/v1/hot' + query({ period, dimension: 'category', limit: 10 })),
-      api('/api/v1/hot' + query({ period, dimension: 'district', limit: 10 })),
       api('/api/v1/breaches' + query({ period, limit: 1000 })),
     ]);
-    fillRanking(ranking);
-    hotChart('chart-category', cats);
-    hotChart('chart-district', districts);
     trendChart(breaches, today);
+    if (department) {
+      fillDepartment(ranking);
+    } else {
+      fillRanking(ranking);
+      const [cats, districts] = await Promise.all([
+        api('/api/v1/hot' + query({ period, dimension: 'category', limit: 10 })),
+        api('/api/v1/hot' + query({ period, dimension: 'district', limit: 10 })),
+      ]);
+      hotChart('chart-category', cats);
+      hotChart('chart-district', districts);
+    }
     document.body.dataset.loaded = 'yes';
   } catch (e) {
     if (e.status === 401)
@@ -275,7 +301,14 @@ function follow() {
 function showDashboard(me) {
   $('login').hidden = true;
   $('dashboard').hidden = false;
-  $('who').textContent = me.principal + '（' + (me.role === 'admin' ? '管理员' : '督办') + '）';
+  department = me.role === 'department';
+  const role = { admin: '管理员', supervisor: '督办', department: '承办单位 ' + me.department };
+  $('who').textContent = me.principal + '（' + (role[me.role] || me.role) + '）';
+  $('title').textContent = department ? '12345 热线 · 本单位工单' : '12345 热线 · 督办考核';
+  document.body.dataset.view = department ? 'department' : 'supervision';
+  $('dept-panel').hidden = !department;
+  $('ranking-panel').hidden = department;
+  $('hot-panels').hidden = department;
   follow();
   loadAll();
 }
@@ -332,6 +365,7 @@ function start() {
   $('period-form').addEventListener('submit', (e) => { e.preventDefault(); loadAll(); });
   $('logout').addEventListener('click', async () => {
     try { await api('/api/v1/logout', {}); } catch (e) { /* the cookie is cleared anyway */ }
+    document.body.dataset.loaded = '';
     showLogin('已退出');
   });
   $('banner-close').addEventListener('click', () => { $('banner').hidden = true; });

@@ -118,6 +118,14 @@ def wait_for(what, cond):
     return tm.wait_for(what, quiet)
 
 
+def login_form(driver, principal, token):
+    """Fills in and sends the page's login form."""
+    for field, value in (("login-principal", principal), ("login-token", token)):
+        driver.find_element(By.ID, field).clear()
+        driver.find_element(By.ID, field).send_keys(value)
+    driver.find_element(By.ID, "login-submit").click()
+
+
 def run(srv, st):
     """The test steps, in order; each returns nothing or raises."""
     pb = st["pb"]
@@ -183,10 +191,10 @@ def run(srv, st):
         status, body, _ = login(srv, "supervisor01", "wrong")
         check(status == 401 and body["error"]["code"] == "unauthenticated", "wrong token %s" % body)
         spec.validate("ErrorAnswer", body)
-        status, body, _ = login(srv, "water-01")
-        check(status == 403 and body["error"]["code"] == "forbidden", "department %s" % body)
         status, body, _ = login(srv, "agent01")
-        check(status == 403, "agent %d %s" % (status, body))
+        check(status == 403 and body["error"]["code"] == "forbidden", "agent %s" % body)
+        status, body, _ = login(srv, "dispatcher01")
+        check(status == 403, "dispatcher %d %s" % (status, body))
         status, _, text = request(srv, "GET", "/api/v1/scorecard")
         check(status == 401, "no cookie: %d %s" % (status, text))
         status, body, cookie = login(srv, "supervisor01")
@@ -257,26 +265,30 @@ def run(srv, st):
         driver.set_page_load_timeout(WAIT)
         driver.get(base + "/")
         wait_for("the login form", lambda: driver.find_element(By.ID, "login-form").is_displayed())
-        for principal, token, want in (("supervisor01", "wrong", "账号或令牌错误"),
-                                       ("zjj-01", "zjj-01" + DEMO, "仅供督办")):
-            driver.find_element(By.ID, "login-principal").clear()
-            driver.find_element(By.ID, "login-principal").send_keys(principal)
-            driver.find_element(By.ID, "login-token").clear()
-            driver.find_element(By.ID, "login-token").send_keys(token)
-            driver.find_element(By.ID, "login-submit").click()
-            wait_for("the error for " + principal,
-                     lambda w=want: w in driver.find_element(By.ID, "login-error").text)
-            check(not driver.find_element(By.ID, "dashboard").is_displayed(),
-                  "%s sees the dashboard" % principal)
+        login_form(driver, "supervisor01", "wrong")
+        wait_for("the error for a wrong token",
+                 lambda: "账号或令牌错误" in driver.find_element(By.ID, "login-error").text)
+        check(not driver.find_element(By.ID, "dashboard").is_displayed(), "wrong token let in")
         check(not driver.get_cookies(), "a refused login left a cookie: %s" % driver.get_cookies())
+        # A department gets its own view, never the supervision page.
+        login_form(driver, "zjj-01", "zjj-01" + DEMO)
+        wait_for("the department's view loaded", lambda: driver.execute_script(
+            "return document.body.dataset.view + document.body.dataset.loaded") ==
+            "departmentyes")
+        for panel in ("ranking-panel", "hot-panels"):
+            check(not driver.find_element(By.ID, panel).is_displayed(), "%s shown" % panel)
+        rows = driver.find_elements(By.CSS_SELECTOR, "#dept-table tbody tr")
+        check([r.get_attribute("data-department") for r in rows] == ["zjj"], "own scorecard")
+        names = {r.find_elements(By.TAG_NAME, "td")[2].text for r in driver.find_elements(
+            By.CSS_SELECTOR, "#overdue-table tbody tr, #warning-table tbody tr")}
+        check(names <= {"住建局"}, "other departments' tickets: %s" % names)
+        driver.find_element(By.ID, "logout").click()
+        wait_for("the login form again", lambda: driver.find_element(By.ID, "login").is_displayed())
+        check(not driver.get_cookie("hotline_session"), "the cookie outlived the logout")
 
     def login_and_load():
         driver = st["driver"]
-        driver.find_element(By.ID, "login-principal").clear()
-        driver.find_element(By.ID, "login-principal").send_keys("supervisor01")
-        driver.find_element(By.ID, "login-token").clear()
-        driver.find_element(By.ID, "login-token").send_keys("supervisor01" + DEMO)
-        driver.find_element(By.ID, "login-submit").click()
+        login_form(driver, "supervisor01", "supervisor01" + DEMO)
         wait_for("the dashboard", lambda: driver.find_element(By.ID, "dashboard").is_displayed())
         cookie = driver.get_cookie("hotline_session")
         check(cookie and cookie["httpOnly"] and cookie["sameSite"] == "Strict",
@@ -362,9 +374,27 @@ def run(srv, st):
         after = events_from(srv, st["cookie"], None, last_event_id=last[0])
         check(not [e for e in after if e[1] == "event"], "events after the last id: %s" % after)
 
-    def department_refused():
-        status, body, _ = login(srv, "zjj-01")
-        check(status == 403 and body["error"]["code"] == "forbidden", "zjj-01 %s" % body)
+    def department_view():
+        # Item 4: a department logs in to its own view; the op table scopes and refuses.
+        status, body, cookie = login(srv, "zjj-01")
+        check(status == 200 and body["role"] == "department" and body["department"] == "zjj",
+              "zjj-01 %s" % body)
+        cookie = cookie.split(";")[0].split("=", 1)[1]
+        for path in ("/api/v1/hot", "/api/v1/scorecard?department=water"):
+            status, _, text = request(srv, "GET", path, cookie=cookie)
+            check(status == 403, "%s as a department: %d %s" % (path, status, text))
+        status, _, text = request(srv, "GET", "/api/v1/scorecard", cookie=cookie)
+        got = [d["department"]["id"] for d in json.loads(text)["departments"]]
+        check(status == 200 and got == ["zjj"], "own scorecard %d %s" % (status, got))
+        status, _, text = request(srv, "GET", "/api/v1/overdue", cookie=cookie)
+        spec.validate("OverdueReply", json.loads(text))
+        depts = {o["ticket"]["lead_department"]["id"] for o in json.loads(text)["tickets"]}
+        check(status == 200 and depts <= {"zjj"} and depts, "own overdue %s" % depts)
+        events = events_from(srv, cookie, "0")
+        check(events and events[0][1] == "watching", "department feed %s" % events[:1])
+        for e in events:
+            check(e[1] != "event" or json.loads(e[2]).get("ticket", {}).get(
+                "lead_department", {}).get("id") in ("zjj", None), "another's event %s" % e[2])
 
     def login_rate_limited():
         codes = [login(srv, "supervisor01", "wrong-%d" % i)[0] for i in range(25)]
@@ -375,7 +405,8 @@ def run(srv, st):
             ("sessions: cookie flags, kept hashed in Redis, logout, roles", sessions),
             ("every answer is valid against docs/openapi.json; bad queries name the field",
              answers_valid),
-            ("browser: a wrong token fails, a department is refused", wrong_token_fails),
+            ("browser: a wrong token fails; a department gets its own view, not the supervision "
+             "page", wrong_token_fails),
             ("browser: login, the page loads with no console errors", login_and_load),
             ("browser: the ranking equals hotlinectl ranking", ranking_equals_ctl),
             ("browser: a ticket made overdue appears in the list and the banner, no reload",
@@ -384,7 +415,8 @@ def run(srv, st):
              timeline_click),
             ("browser: a screenshot of the dashboard", screenshot),
             ("SSE resumes with Last-Event-ID, the watch cursor", stream_resumes),
-            ("a department principal is refused the page", department_refused),
+            ("a department sees only its own figures, tickets and feed (item 4)",
+             department_view),
             ("failed logins are rate-limited like hellos", login_rate_limited),
             ("hotlined exits cleanly on SIGTERM with the page's stream open",
              lambda: tm.clean_exit(srv))]
