@@ -960,9 +960,13 @@ int http_start(struct event_base *);
 void http_stop(void);
 struct evhttp_request;
 void http_peer_address(struct evhttp_request *, char *out, size_t outlen);
+/* http-tls.c: TLS on the HTTP listener (http.tls). */
+struct evhttp;
+int http_tls_start(struct evhttp *, const struct tls_spec *);
+int http_tls_on(void);
+void http_tls_stop(void);
 
 /* web-api.c: the JSON API (/api/v1/...) and the embedded page, on evhttp. */
-struct evhttp;
 void web_start(struct evhttp *);
 void web_stop(void);
 void web_api_write(struct conn *, const uint8_t *frame, size_t len);

@@ -179,6 +179,8 @@ http_start(struct event_base *base)
 		return 0;
 	if ((http = evhttp_new(base)) == NULL)
 		fatalx("evhttp_new failed");
+	if (l->tls != NULL && http_tls_start(http, l->tls) == -1)
+		return -1;
 	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
 	    EVHTTP_REQ_POST);	/* POST: the web page's login and logout */
 	evhttp_set_max_headers_size(http, 8192);
@@ -193,8 +195,8 @@ http_start(struct event_base *base)
 		log_warnx("http: cannot listen on %s:%d", l->host, l->port);
 		return -1;
 	}
-	log_info("http: /healthz, /readyz and /metrics on %s:%d", l->host,
-	    l->port);
+	log_info("http: /healthz, /readyz, /metrics and the web page on %s:%d%s",
+	    l->host, l->port, l->tls != NULL ? " (TLS)" : "");
 	return 0;
 }
 
@@ -207,4 +209,5 @@ http_stop(void)
 	if (http != NULL)
 		evhttp_free(http);
 	http = NULL;
+	http_tls_stop();
 }

@@ -320,11 +320,14 @@ web_stream_gone(struct evhttp_connection *evcon, void *arg)
 		evhttp_send_reply_end(req);
 }
 
-/* evhttp completed (and frees) the stream's request. */
+/* evhttp completed (and frees) the stream's request; its connection may outlive the call. */
 static void
 web_stream_completed(struct evhttp_request *req, void *arg)
 {
-	(void)req;
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+
+	if (evcon != NULL)
+		evhttp_connection_set_closecb(evcon, NULL, NULL);
 	web_call_end(arg);
 }
 
@@ -361,6 +364,10 @@ web_answer(struct web_call *call, Hotline__Envelope *env)
 	ProtobufCMessage **body = web_body(env, env->body_case);
 	json_t *json, *wrap;
 
+	if ((body == NULL || *body == NULL) && call->streaming) {
+		web_stream_end(call);
+		return;
+	}
 	if (body == NULL || *body == NULL) {
 		web_error(call->wp.req, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL,
 		    NULL, "internal error (an answer without a body)");

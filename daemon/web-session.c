@@ -172,14 +172,15 @@ web_session_find(struct evhttp_request *req, web_found found, void *arg)
 	}
 }
 
-/* Sets (or with max_age 0 clears) the session cookie on req's answer. */
+/* Sets (or with max_age 0 clears) the session cookie on req's answer; Secure under TLS. */
 static void
 web_set_cookie(struct evhttp_request *req, const char *token, int max_age)
 {
 	char cookie[256];
 
 	snprintf(cookie, sizeof cookie, "%s=%s; Path=/; Max-Age=%d; HttpOnly; "
-	    "SameSite=Strict", WEB_COOKIE, token, max_age);
+	    "SameSite=Strict%s", WEB_COOKIE, token, max_age,
+	    http_tls_on() ? "; Secure" : "");
 	evhttp_add_header(evhttp_request_get_output_headers(req), "Set-Cookie",
 	    cookie);
 }

@@ -130,40 +130,26 @@ function fillOverdue(tableId, countId, reply, warning) {
   $(countId).textContent = '共 ' + (reply.matched || 0) + ' 件';
 }
 
-/* Fills the ranking table, ranked departments first, as the reply orders them. */
-function fillRanking(reply) {
-  const body = $('ranking-table').tBodies[0];
+/*
+ * Fills the ranking (ranked departments first, as the reply orders them)
+ * or, for a department, its own scorecard (the op table gives it only its own).
+ */
+function fillScores(reply, own) {
+  const body = $(own ? 'dept-table' : 'ranking-table').tBodies[0];
   body.replaceChildren();
   for (const d of reply.departments || []) {
     const row = body.insertRow();
+    const ind = d.indicators || {};
     row.dataset.department = d.department.id;
-    cell(row, d.rank ? String(d.rank) : '样本不足', 'num rank');
+    if (!own)
+      cell(row, d.rank ? String(d.rank) : '样本不足', 'num rank');
     cell(row, d.department.name, 'dept');
-    scoreCells(row, d);
+    cell(row, d.too_few ? '—' : d.score.toFixed(1), 'num score');
+    for (const k of ['response', 'on_time', 'resolution', 'satisfaction', 'returns', 'reopens'])
+      cell(row, rate(ind[k]), 'num');
+    cell(row, String(d.counters ? d.counters.received : 0), 'num');
   }
-  $('ranking-period').textContent = reply.from + ' 至 ' + reply.to;
-}
-
-/* The score, the six indicators and the tickets received, as cells of row. */
-function scoreCells(row, d) {
-  const ind = d.indicators || {};
-  cell(row, d.too_few ? '—' : d.score.toFixed(1), 'num score');
-  for (const k of ['response', 'on_time', 'resolution', 'satisfaction', 'returns', 'reopens'])
-    cell(row, rate(ind[k]), 'num');
-  cell(row, String(d.counters ? d.counters.received : 0), 'num');
-}
-
-/* A department's own scorecard (the op table gives it only its own). */
-function fillDepartment(reply) {
-  const body = $('dept-table').tBodies[0];
-  body.replaceChildren();
-  for (const d of reply.departments || []) {
-    const row = body.insertRow();
-    row.dataset.department = d.department.id;
-    cell(row, d.department.name, 'dept');
-    scoreCells(row, d);
-  }
-  $('dept-period').textContent = reply.from + ' 至 ' + reply.to;
+  $(own ? 'dept-period' : 'ranking-period').textContent = reply.from + ' 至 ' + reply.to;
 }
 
 /* Draws (or redraws) a chart in element id. */
@@ -241,10 +227,8 @@ async function loadAll() {
       api('/api/v1/breaches' + query({ period, limit: 1000 })),
     ]);
     trendChart(breaches, today);
-    if (department) {
-      fillDepartment(ranking);
-    } else {
-      fillRanking(ranking);
+    fillScores(ranking, department);
+    if (!department) {
       const [cats, districts] = await Promise.all([
         api('/api/v1/hot' + query({ period, dimension: 'category', limit: 10 })),
         api('/api/v1/hot' + query({ period, dimension: 'district', limit: 10 })),

@@ -21,6 +21,7 @@ import http.client
 import json
 import os
 import shutil
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -45,8 +46,14 @@ TICKETS = 400   # tests/eval/set.tsv's lines: about 20 a department
 
 
 def request(srv, method, path, body=None, cookie=None, headers=None):
-    """One HTTP request to hotlined's listener; returns (status, headers, text)."""
-    conn = http.client.HTTPConnection("127.0.0.1", srv.http_port, timeout=WAIT)
+    """One request to hotlined's listener (HTTPS verified against srv.ca when the
+    servers have one); returns (status, headers, text)."""
+    if getattr(srv, "ca", None):
+        ctx = ssl.create_default_context(cafile=os.path.join(srv.ca, "ca.pem"))
+        conn = http.client.HTTPSConnection("127.0.0.1", srv.http_port, timeout=WAIT,
+                                           context=ctx)
+    else:
+        conn = http.client.HTTPConnection("127.0.0.1", srv.http_port, timeout=WAIT)
     try:
         h = dict(headers or {})
         if cookie:
@@ -396,6 +403,30 @@ def run(srv, st):
             check(e[1] != "event" or json.loads(e[2]).get("ticket", {}).get(
                 "lead_department", {}).get("id") in ("zjj", None), "another's event %s" % e[2])
 
+    def any_daemon_serves():
+        # A second hotlined on the same Redis knows the session the first one made.
+        with open(srv.conf, encoding="utf-8") as f:
+            text = f.read()
+        port, sock = srv.free_port(), os.path.join(srv.dir, "second.sock")
+        text = re.sub(r'address = "127\.0\.0\.1:%d"' % srv.http_port,
+                      'address = "127.0.0.1:%d"' % port, text)
+        text = re.sub(r'\{ address = "127\.0\.0\.1:\d+"; \}, \{ unix = "[^"]*"',
+                      '{ address = "127.0.0.1:%d"; }, { unix = "%s"' % (srv.free_port(), sock),
+                      text)
+        conf = os.path.join(srv.dir, "second.conf")
+        with open(conf, "w", encoding="utf-8") as f:
+            f.write(text)
+        second = srv.spawn([tpc.HOTLINED, "-d", "-f", conf], os.path.join(srv.dir, "second.log"))
+        try:
+            other = type("Second", (), {"http_port": port})()
+            wait_for("the second hotlined", lambda: request(other, "GET", "/healthz")[0] == 200)
+            status, _, text = request(other, "GET", "/api/v1/session", cookie=st["cookie"])
+            check(status == 200 and json.loads(text).get("principal") == "supervisor01",
+                  "the second daemon: %d %s" % (status, text))
+        finally:
+            second.terminate()
+            second.wait(WAIT)
+
     def login_rate_limited():
         codes = [login(srv, "supervisor01", "wrong-%d" % i)[0] for i in range(25)]
         check(codes[0] == 401 and codes[-1] == 429, "codes %s" % codes)
@@ -417,6 +448,7 @@ def run(srv, st):
             ("SSE resumes with Last-Event-ID, the watch cursor", stream_resumes),
             ("a department sees only its own figures, tickets and feed (item 4)",
              department_view),
+            ("a second hotlined on the same Redis serves the session", any_daemon_serves),
             ("failed logins are rate-limited like hellos", login_rate_limited),
             ("hotlined exits cleanly on SIGTERM with the page's stream open",
              lambda: tm.clean_exit(srv))]
