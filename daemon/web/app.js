@@ -23,7 +23,8 @@ const ERROR_TEXT = {
 let events = null;
 let department = false;  /* a department's own view: no ranking, no city-wide hot spots */
 let charts = {};
-let reloadTimer = null;
+let liveTimer = null;   /* events come in bursts: the lists are read again once per burst ... */
+let fullTimer = null;   /* ... and the ranking, hot spots and trend once it has settled */
 
 /* Thrown for an API error: carries the protocol's Error. */
 class ApiError extends Error {
@@ -273,8 +274,10 @@ function follow() {
     const ev = JSON.parse(msg.data);
     if (BANNER.has(ev.kind))
       banner(ev);
-    clearTimeout(reloadTimer);
-    reloadTimer = setTimeout(loadAll, 200);
+    clearTimeout(liveTimer);
+    liveTimer = setTimeout(() => loadLive().catch(() => {}), 100);
+    clearTimeout(fullTimer);
+    fullTimer = setTimeout(loadAll, 3000);
   });
   events.addEventListener('error', () => {
     $('live-state').textContent = '重新连接中';
