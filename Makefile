@@ -48,6 +48,9 @@ PROTO_H = $(B)/proto/hotline.pb-c.h
 SCRIPTS_C = $(B)/gen/scripts.c
 LUA = $(sort $(wildcard daemon/scripts/*.lua))
 LUA_LIB = $(sort $(wildcard daemon/scripts/lib/*.lua))
+# The web page's files, compiled into hotlined (scripts/embed-web.sh).
+WEB_C = $(B)/gen/web-files.c
+WEB_FILES = $(sort $(wildcard daemon/web/*))
 
 DAEMON_SRCS = $(filter-out daemon/main.c,$(sort $(wildcard daemon/*.c)))
 CLIENT_LIB_SRCS = client/client.c client/client-tls.c proto/frame.c
@@ -55,7 +58,8 @@ CTL_SRCS = $(sort $(wildcard client/ctl*.c) client/hotlinectl.c client/json.c cl
 	daemon/auth.c daemon/auth-pbkdf2.c
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
-DAEMON_OBJS = $(call obj,$(DAEMON_SRCS) proto/frame.c) $(B)/obj/gen/scripts.o $(B)/obj/proto/hotline.pb-c.o
+DAEMON_OBJS = $(call obj,$(DAEMON_SRCS) proto/frame.c client/json.c) $(B)/obj/gen/scripts.o \
+	$(B)/obj/gen/web-files.o $(B)/obj/proto/hotline.pb-c.o
 CLIENT_LIB_OBJS = $(call obj,$(CLIENT_LIB_SRCS)) $(B)/obj/proto/hotline.pb-c.o
 CTL_OBJS = $(call obj,$(filter-out daemon/%,$(CTL_SRCS))) $(B)/obj/daemon/auth.o \
 	$(B)/obj/daemon/auth-pbkdf2.o
@@ -125,6 +129,14 @@ $(B)/obj/%.o: %.c $(PROTO_H)
 $(B)/obj/proto/hotline.pb-c.o: $(PROTO_C)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
+
+$(WEB_C): $(WEB_FILES) scripts/embed-web.sh
+	@mkdir -p $(B)/gen
+	scripts/embed-web.sh $(WEB_FILES) > $@.tmp && mv $@.tmp $@
+
+$(B)/obj/gen/web-files.o: $(WEB_C)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/obj/gen/scripts.o: $(SCRIPTS_C)
 	@mkdir -p $(dir $@)

@@ -941,7 +941,7 @@ config_load_assessment(struct config *conf, const struct config_group *root)
 static int
 config_load_http(struct config *conf, const struct config_group *root)
 {
-	static const char *const keys[] = { "address", "allow", NULL };
+	static const char *const keys[] = { "address", "allow", "tls", NULL };
 	static const char *const loopback[] = { "127.0.0.1", "::1" };
 	struct http_spec *h = &conf->http;
 	struct config_group g;
@@ -967,6 +967,8 @@ config_load_http(struct config *conf, const struct config_group *root)
 		return -1;
 	}
 	free(address);
+	if (config_load_tls(&h->listen, &g) == -1)	/* http-tls.c */
+		return -1;
 	if (config_member(&g, "allow") == NULL) {
 		h->allow = xcalloc(2, sizeof *h->allow);
 		for (i = 0; i < 2; i++)
@@ -1857,6 +1859,18 @@ config_free_emergencies(struct config *conf)
 	free(conf->emergencies);
 }
 
+/* Frees a listener's tls group (NULL: none). */
+static void
+config_free_tls(struct tls_spec *tls)
+{
+	if (tls == NULL)
+		return;
+	free(tls->cert);
+	free(tls->key);
+	free(tls->client_ca);
+	free(tls);
+}
+
 /* Frees conf and everything it owns, the compiled catalogue included. */
 void
 config_free(struct config *conf)
@@ -1872,16 +1886,12 @@ config_free(struct config *conf)
 	calendar_free(conf->calendar);
 	config_free_strings(conf->http.allow, conf->http.nallow);
 	free(conf->http.listen.host);
+	config_free_tls(conf->http.listen.tls);
 	policy_free(conf->policies);
 	for (i = 0; i < conf->nlistens; i++) {
 		free(conf->listens[i].unix_path);
 		free(conf->listens[i].host);
-		if (conf->listens[i].tls != NULL) {
-			free(conf->listens[i].tls->cert);
-			free(conf->listens[i].tls->key);
-			free(conf->listens[i].tls->client_ca);
-			free(conf->listens[i].tls);
-		}
+		config_free_tls(conf->listens[i].tls);
 	}
 	free(conf->listens);
 	free(conf->redis.unix_path);

@@ -728,6 +728,7 @@ enum script_id {
 	SCRIPT_DUE_READ,
 	SCRIPT_BREACHES_READ,
 	SCRIPT_CALENDAR_IMPORT,
+	SCRIPT_WEB_SESSION,
 	SCRIPT_COUNT
 };
 
@@ -819,6 +820,7 @@ struct conn {
 	TAILQ_HEAD(, request) pending;	/* answers, in request order */
 	int npending;
 	struct watch *watch;		/* set while the terminal watches */
+	struct web_call *web;		/* a web API call's conn (no bev): web-api.c */
 	TAILQ_ENTRY(conn) entry;
 };
 
@@ -1007,6 +1009,19 @@ void recompute_resync(void);
 struct event_base;
 int http_start(struct event_base *);
 void http_stop(void);
+struct evhttp_request;
+void http_peer_address(struct evhttp_request *, char *out, size_t outlen);
+/* http-tls.c: TLS on the HTTP listener (http.tls). */
+struct evhttp;
+int http_tls_start(struct evhttp *, const struct tls_spec *);
+int http_tls_on(void);
+void http_tls_stop(void);
+
+/* web-api.c: the JSON API (/api/v1/...) and the embedded page, on evhttp. */
+void web_start(struct evhttp *);
+void web_stop(void);
+void web_api_write(struct conn *, const uint8_t *frame, size_t len);
+size_t web_api_backlog(const struct conn *);
 
 /* metrics.c: this daemon's counters and duration histograms. */
 struct evbuffer;

@@ -27,8 +27,8 @@ http_peer_allowed(struct evhttp_request *req)
 	return 0;
 }
 
-/* Writes the peer's address of req into out ("?" if unknown). */
-static void
+/* Writes the peer's address of req into out ("?" if unknown); web-*.c use it too. */
+void
 http_peer_address(struct evhttp_request *req, char *out, size_t outlen)
 {
 	struct evhttp_connection *conn = evhttp_request_get_connection(req);
@@ -180,20 +180,24 @@ http_start(struct event_base *base)
 		return 0;
 	if ((http = evhttp_new(base)) == NULL)
 		fatalx("evhttp_new failed");
-	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
+	if (l->tls != NULL && http_tls_start(http, l->tls) == -1)
+		return -1;
+	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD |
+	    EVHTTP_REQ_POST);	/* POST: the web page's login and logout */
 	evhttp_set_max_headers_size(http, 8192);
-	evhttp_set_max_body_size(http, 0);
+	evhttp_set_max_body_size(http, 4096);
 	evhttp_set_timeout(http, 10);
 	evhttp_set_cb(http, "/healthz", http_healthz, NULL);
 	evhttp_set_cb(http, "/readyz", http_readyz, NULL);
 	evhttp_set_cb(http, "/metrics", http_metrics, NULL);
+	web_start(http);	/* web-api.c: the page and /api/v1/ */
 	evhttp_set_gencb(http, http_not_found, NULL);
 	if (evhttp_bind_socket(http, l->host, (ev_uint16_t)l->port) == -1) {
 		log_warnx("http: cannot listen on %s:%d", l->host, l->port);
 		return -1;
 	}
-	log_info("http: /healthz, /readyz and /metrics on %s:%d", l->host,
-	    l->port);
+	log_info("http: /healthz, /readyz, /metrics and the web page on %s:%d%s",
+	    l->host, l->port, l->tls != NULL ? " (TLS)" : "");
 	return 0;
 }
 
@@ -202,7 +206,9 @@ void
 http_stop(void)
 {
 	scrape_abort_all();
+	web_stop();
 	if (http != NULL)
 		evhttp_free(http);
 	http = NULL;
+	http_tls_stop();
 }

@@ -94,7 +94,7 @@ server_close(struct conn *c)
 {
 	struct timeval now = { 0, 0 };
 
-	if (c->closed)
+	if (c->closed || c->web != NULL)	/* web-api.c closes its own */
 		return;
 	c->closed = 1;
 	c->closing = 1;
@@ -157,6 +157,10 @@ server_write(struct conn *c, const uint8_t *data, size_t len)
 
 	if (c->closed)
 		return;
+	if (c->web != NULL) {
+		web_api_write(c, data, len);
+		return;
+	}
 	out = bufferevent_get_output(c->bev);
 	if (evbuffer_get_length(out) + len > cfg->limits.output_limit) {
 		log_warnx("connection %llu (%s, %s): %zu bytes unsent, over "
@@ -173,6 +177,8 @@ server_write(struct conn *c, const uint8_t *data, size_t len)
 size_t
 server_output_length(const struct conn *c)
 {
+	if (c->web != NULL)
+		return web_api_backlog(c);
 	return evbuffer_get_length(bufferevent_get_output(c->bev));
 }
 

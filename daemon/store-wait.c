@@ -50,6 +50,8 @@ store_script_writes(enum script_id script)
 	case SCRIPT_CLOCK_SET:
 	case SCRIPT_NB_IMPORT:
 	case SCRIPT_NB_RETRAIN:
+	case SCRIPT_CALENDAR_IMPORT:
+	case SCRIPT_WEB_SESSION:
 		return 1;
 	default:
 		return 0;

@@ -39,6 +39,7 @@ static const char *script_names[SCRIPT_COUNT] = {
 	[SCRIPT_DUE_READ] = "due_read",
 	[SCRIPT_BREACHES_READ] = "breaches_read",
 	[SCRIPT_CALENDAR_IMPORT] = "calendar_import",
+	[SCRIPT_WEB_SESSION] = "web_session",
 };
 
 enum link_state { LINK_DOWN, LINK_RESOLVING, LINK_CONNECTING, LINK_SETUP,

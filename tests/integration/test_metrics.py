@@ -110,6 +110,25 @@ def redis(srv, *args):
     return reply
 
 
+def shift_clock(srv, pb, advance_ms, token=None):
+    """Moves the daemons' test clock forward as admin01 (test_web.py uses it too)."""
+    admin = tpc.Conn(pb, srv.sock)
+    try:
+        admin.hello("admin01", token)
+        ans = admin.call(shift_clock=pb.ShiftClockRequest(advance_ms=advance_ms))
+        check(ans.WhichOneof("body") == "pong", "shift_clock %s" % ans)
+    finally:
+        admin.close()
+
+
+def clean_exit(srv):
+    """SIGTERM: hotlined must exit 0; a sanitizer build reports errors and leaks at exit."""
+    srv.hotlined.terminate()
+    status = srv.hotlined.wait(WAIT)
+    log = srv.read_log()
+    check(status == 0 and "Sanitizer" not in log, "exit %s: %s" % (status, log[-3000:]))
+
+
 def parse(text):
     """Parses /metrics; returns {family name: Metric}, checking names are unique and typed."""
     families = {}
@@ -216,13 +235,7 @@ def run(srv, st):
         check(ans.error.code == pb.ERROR_CODE_NOT_FOUND, "show %s" % ans)
 
     def timer_fires():
-        admin = tpc.Conn(pb, srv.sock)
-        try:
-            admin.hello("admin01")
-            ans = admin.call(shift_clock=pb.ShiftClockRequest(advance_ms=2 * 3600 * 1000))
-            check(ans.WhichOneof("body") == "pong", "shift_clock %s" % ans)
-        finally:
-            admin.close()
+        shift_clock(srv, pb, 2 * 3600 * 1000)
         # The urgent dispatched ticket had 1 h to be signed for: 签收超时.
         wait_for("a fired timer in /metrics", lambda: (
             lambda f: (value(f, "hotline_timers_fired", "hotline_timers_fired_total") or 0) >= 1
@@ -332,13 +345,6 @@ def run(srv, st):
         check(status == 503 and "Redis" in body, "readyz %d %r" % (status, body))
         check(get(srv, "/healthz")[0] == 200, "healthz with Redis gone")
 
-    def clean_exit():
-        # A sanitizer build reports errors and leaks at exit with a non-zero status.
-        srv.hotlined.terminate()
-        status = srv.hotlined.wait(WAIT)
-        log = srv.read_log()
-        check(status == 0 and "Sanitizer" not in log, "exit %s: %s" % (status, log[-3000:]))
-
     return [("/healthz answers anyone; unknown paths 404", health_open),
             ("/metrics refuses without a supervisor's or admin's credential", metrics_refused),
             ("requests from an agent", traffic),
@@ -351,7 +357,7 @@ def run(srv, st):
             ("/readyz agrees with the calendar gauge", readyz_agrees),
             ("an allow-listed address reads /metrics without credential", allow_list),
             ("Redis gone: /metrics without its figures, /readyz 503", redis_gone),
-            ("hotlined exits cleanly on SIGTERM", clean_exit)]
+            ("hotlined exits cleanly on SIGTERM", lambda: clean_exit(srv))]
 
 
 if __name__ == "__main__":

@@ -99,12 +99,12 @@ class Conn:
             if answer.id == self.next_id:
                 return answer
 
-    def hello(self, principal):
-        """Says hello as principal with its test token; returns HelloOk."""
+    def hello(self, principal, token=None):
+        """Says hello as principal with token (default: its test token); returns HelloOk."""
         pb = self.pb
         ok = self.call(hello=pb.Hello(version=pb.PROTOCOL_VERSION,
                                       principal=principal,
-                                      credential=principal + "-test",
+                                      credential=token or principal + "-test",
                                       client="test_python_client.py"))
         if ok.WhichOneof("body") != "hello_ok":
             raise AssertionError("hello %s: %s" % (principal, ok))
