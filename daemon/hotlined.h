@@ -132,6 +132,13 @@ size_t utf8_next(const char *s, size_t len);
  */
 int validate_strings(const ProtobufCMessage *msg, size_t max_bytes,
     const char **field, const char **why);
+/*
+ * Walks the encoded bytes of a message of type d: no string field may hold a
+ * NUL byte or exceed max_bytes. Returns 0, or -1 with *field (NULL when the
+ * bytes are malformed) and *why set.
+ */
+int validate_wire(const ProtobufCMessageDescriptor *d, const uint8_t *wire,
+    size_t len, size_t max_bytes, const char **field, const char **why);
 
 /* config.c */
 struct department {
@@ -836,6 +843,9 @@ struct request {
 typedef void (*request_done)(struct request *, redisReply *);
 
 void session_frame(struct conn *, Hotline__Envelope *);
+/* session_frame for a frame read from the wire: its bytes are checked too (no NUL in strings). */
+void session_frame_wire(struct conn *, Hotline__Envelope *, const uint8_t *wire,
+    size_t wire_len);
 void session_closed(struct conn *);
 void session_push(struct conn *, Hotline__Envelope *);
 Hotline__Envelope *envelope_new(void);

@@ -42,7 +42,9 @@ http_peer_address(struct evhttp_request *req, char *out, size_t outlen)
 
 /*
  * Checks the Basic credentials of req; esc gets the escaped principal for
- * the log. Returns 1 for a supervisor's or admin's right token, else 0.
+ * the log. Returns 1 for a supervisor's or admin's right token, -2 if the
+ * decoded credentials hold a NUL byte (refused as a bad request, as a NUL
+ * in a protobuf string is: C strings would silently end there), else 0.
  */
 static int
 http_basic_ok(struct evhttp_request *req, char *esc, size_t esclen)
@@ -52,15 +54,23 @@ http_basic_ok(struct evhttp_request *req, char *esc, size_t esclen)
 	unsigned char plain[256];
 	const struct principal *p;
 	char *colon;
+	size_t b64len;
 	int n;
 
 	snprintf(esc, esclen, "?");
-	if (h == NULL || strncmp(h, "Basic ", 6) != 0 || strlen(h + 6) > 340)
+	if (h == NULL || strncmp(h, "Basic ", 6) != 0 ||
+	    (b64len = strlen(h + 6)) > 340)
 		return 0;
-	n = EVP_DecodeBlock(plain, (const unsigned char *)h + 6,
-	    (int)strlen(h + 6));
+	n = EVP_DecodeBlock(plain, (const unsigned char *)h + 6, (int)b64len);
 	if (n <= 0 || n >= (int)sizeof plain)
 		return 0;
+	/* EVP_DecodeBlock counts the bytes of '=' padding as zeros: not data. */
+	while (b64len > 0 && h[6 + b64len - 1] == '=' && n > 0) {
+		b64len--;
+		n--;
+	}
+	if (memchr(plain, '\0', (size_t)n) != NULL)
+		return -2;
 	plain[n] = '\0';
 	if ((colon = strchr((char *)plain, ':')) == NULL)
 		return 0;
@@ -76,7 +86,8 @@ http_basic_ok(struct evhttp_request *req, char *esc, size_t esclen)
  * Returns 1 if the request carries HTTP Basic credentials of a supervisor
  * or admin principal ("Authorization: Basic base64(principal:token)"), 0
  * if not, -1 if its address made too many failed attempts (the same limit
- * as failed hellos; a wrong credential counts as one).
+ * as failed hellos; a wrong credential counts as one), -2 if the
+ * credentials hold a NUL byte.
  */
 static int
 http_credential_ok(struct evhttp_request *req)
@@ -90,7 +101,7 @@ http_credential_ok(struct evhttp_request *req)
 	http_peer_address(req, addr, sizeof addr);
 	if (!auth_limit_allowed(addr))
 		return -1;
-	if ((ok = http_basic_ok(req, esc, sizeof esc)) == 0) {
+	if ((ok = http_basic_ok(req, esc, sizeof esc)) != 1) {
 		auth_limit_failed(addr);
 		log_warnx("http %s: failed /metrics credential as \"%s\"", addr,
 		    esc);
@@ -148,6 +159,11 @@ http_metrics(struct evhttp_request *req, void *arg)
 	if (!http_peer_allowed(req) && (ok = http_credential_ok(req)) == -1) {
 		http_text(req, 429, "Too Many Requests", "too many failed "
 		    "attempts from this address; try again later\n");
+		return;
+	}
+	if (ok == -2) {
+		http_text(req, HTTP_BADREQUEST, "Bad Request", "Authorization: "
+		    "the credentials contain a NUL byte\n");
 		return;
 	}
 	if (!http_peer_allowed(req) && ok != 1) {

@@ -188,12 +188,15 @@ server_resume(struct conn *c)
 }
 
 /*
- * Reads one frame from input into *env. Returns 1 with a frame, 0 if more
- * bytes are needed, -1 after a framing fault (c is being closed).
+ * Reads one frame from input into *env; *wire and *wire_len get its body's
+ * bytes, which stay in input until the caller drains *frame_len bytes.
+ * Returns 1 with a frame, 0 if more bytes are needed, -1 after a framing
+ * fault (c is being closed).
  */
 static int
 conn_next_frame(struct conn *c, struct evbuffer *input,
-    Hotline__Envelope **env)
+    Hotline__Envelope **env, const uint8_t **wire, size_t *wire_len,
+    size_t *frame_len)
 {
 	size_t avail = evbuffer_get_length(input), body_len, header_len;
 	size_t peek = avail < FRAME_HEADER_MAX ? avail : FRAME_HEADER_MAX;
@@ -223,8 +226,11 @@ conn_next_frame(struct conn *c, struct evbuffer *input,
 		return 0;
 	bytes = evbuffer_pullup(input, (ev_ssize_t)(header_len + body_len));
 	*env = hotline__envelope__unpack(NULL, body_len, bytes + header_len);
-	evbuffer_drain(input, header_len + body_len);
+	*wire = bytes + header_len;
+	*wire_len = body_len;
+	*frame_len = header_len + body_len;
 	if (*env == NULL) {
+		evbuffer_drain(input, *frame_len);
 		server_fatal(c, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
 		    "frame is not a valid hotline.Envelope");
 		return -1;
@@ -241,6 +247,8 @@ conn_read(struct conn *c)
 {
 	struct evbuffer *input = bufferevent_get_input(c->bev);
 	Hotline__Envelope *env;
+	const uint8_t *wire;
+	size_t wire_len, frame_len;
 	int handled = 0;
 
 	while (!c->closing && handled < cfg->limits.requests_per_turn) {
@@ -249,9 +257,11 @@ conn_read(struct conn *c)
 			bufferevent_disable(c->bev, EV_READ);
 			return;
 		}
-		if (conn_next_frame(c, input, &env) != 1)
+		if (conn_next_frame(c, input, &env, &wire, &wire_len,
+		    &frame_len) != 1)
 			return;
-		session_frame(c, env);
+		session_frame_wire(c, env, wire, wire_len);
+		evbuffer_drain(input, frame_len);
 		handled++;
 	}
 	if (!c->closing && evbuffer_get_length(input) > 0)

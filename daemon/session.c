@@ -457,14 +457,31 @@ hello_accept(struct request *r, const struct principal *p, const char *how)
 	request_answer(r, env);
 }
 
+/*
+ * Checks every string of r's request, at the one place every frame passes:
+ * on the wire (wire_len bytes; NULL when a test built the envelope) no NUL
+ * byte and none too long, then decoded, valid UTF-8. Returns 0, or -1 with
+ * *field and *why set.
+ */
+static int
+session_check_strings(const struct request *r, const uint8_t *wire,
+    size_t wire_len, const char **field, const char **why)
+{
+	if (wire != NULL && validate_wire(&hotline__envelope__descriptor, wire,
+	    wire_len, cfg->limits.max_field, field, why) == -1)
+		return -1;
+	return validate_strings(&r->in->base, cfg->limits.max_field, field,
+	    why);
+}
+
 /* Handles the first frame of a connection, which must be a valid hello. */
 static void
-session_hello(struct request *r)
+session_hello(struct request *r, const uint8_t *wire, size_t wire_len)
 {
 	const Hotline__Hello *h = r->in->hello;
 	const struct principal *p;
 	const char *field, *why, *how;
-	char esc[100], addr[sizeof r->conn->peer];
+	char esc[100], addr[sizeof r->conn->peer], msg[160];
 	int left;
 
 	if (r->in->body_case != HOTLINE__ENVELOPE__BODY_HELLO) {
@@ -472,10 +489,11 @@ session_hello(struct request *r)
 		    NULL, "the first frame must be a hello");
 		return;
 	}
-	if (validate_strings(&r->in->base, cfg->limits.max_field, &field,
-	    &why) == -1) {
+	if (session_check_strings(r, wire, wire_len, &field, &why) == -1) {
+		snprintf(msg, sizeof msg, "%s: %s", field != NULL ? field :
+		    "frame", why);
 		hello_refuse(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    field, why);
+		    field, msg);
 		return;
 	}
 	if (h->version != HOTLINE__PROTOCOL_VERSION__PROTOCOL_VERSION) {
@@ -527,11 +545,13 @@ body_name(Hotline__Envelope__BodyCase body)
 }
 
 /*
- * Handles one decoded frame of c (taking env): hello first, then requests
- * checked for id, kind, role and field validity before their handler runs.
+ * Handles one decoded frame of c (taking env), decoded from wire_len bytes
+ * at wire: hello first, then requests checked for id, kind, role and field
+ * validity before their handler runs.
  */
 void
-session_frame(struct conn *c, Hotline__Envelope *env)
+session_frame_wire(struct conn *c, Hotline__Envelope *env,
+    const uint8_t *wire, size_t wire_len)
 {
 	struct request *r = request_new(c, env);
 	const struct op *op;
@@ -539,7 +559,7 @@ session_frame(struct conn *c, Hotline__Envelope *env)
 
 	if (!c->authenticated) {
 		metrics_request(r, "hello");
-		session_hello(r);
+		session_hello(r, wire, wire_len);
 		return;
 	}
 	if (env->id == 0) {
@@ -562,14 +582,20 @@ session_frame(struct conn *c, Hotline__Envelope *env)
 		    "role %s may not %s", config_role_name(c->role), op->name);
 		return;
 	}
-	if (validate_strings(&env->base, cfg->limits.max_field, &field,
-	    &why) == -1) {
+	if (session_check_strings(r, wire, wire_len, &field, &why) == -1) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    field, "%s: %s", field, why);
+		    field, "%s: %s", field != NULL ? field : "frame", why);
 		return;
 	}
 	metrics_request(r, op->name);
 	op->handle(r);
+}
+
+/* Handles an envelope built in memory (test doubles): no wire bytes to check. */
+void
+session_frame(struct conn *c, Hotline__Envelope *env)
+{
+	session_frame_wire(c, env, NULL, 0);
 }
 
 /* The connection is closing: detach its requests (Redis callbacks see conn == NULL). */

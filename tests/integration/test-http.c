@@ -24,10 +24,11 @@ HARNESS_FIXTURES(h, "agent01", agent)
 
 /*
  * Sends "GET path" to the main daemon's HTTP port with an optional
- * "principal:token" as HTTP Basic; returns the whole answer (free it).
+ * "principal:token" of credlen bytes (NUL bytes allowed) as HTTP Basic;
+ * returns the whole answer (free it).
  */
 static char *
-http_get(const char *path, const char *credential)
+http_get_bytes(const char *path, const char *credential, size_t credlen)
 {
 	struct sockaddr_in sin;
 	char request[512], auth[256] = "", *answer;
@@ -38,7 +39,7 @@ http_get(const char *path, const char *credential)
 
 	if (credential != NULL) {
 		EVP_EncodeBlock(b64, (const unsigned char *)credential,
-		    (int)strlen(credential));
+		    (int)credlen);
 		snprintf(auth, sizeof auth, "Authorization: Basic %s\r\n", b64);
 	}
 	snprintf(request, sizeof request, "GET %s HTTP/1.0\r\n%s\r\n", path,
@@ -59,6 +60,14 @@ http_get(const char *path, const char *credential)
 		used += (size_t)n;
 	close(fd);
 	return answer;
+}
+
+/* http_get_bytes for a credential without NUL bytes (or NULL). */
+static char *
+http_get(const char *path, const char *credential)
+{
+	return http_get_bytes(path, credential,
+	    credential != NULL ? strlen(credential) : 0);
 }
 
 /* /healthz answers 200 to anyone who can connect. */
@@ -114,6 +123,16 @@ test_metrics_access(void **state)
 	free(a);
 	a = http_get("/metrics", "supervisor01:supervisor01-test");
 	assert_non_null(strstr(a, " 200 "));
+	free(a);
+	/* Issue 14 item 3: junk after a NUL was cut off and the rest let in. */
+	a = http_get_bytes("/metrics", "supervisor01:supervisor01-test\0junk",
+	    sizeof "supervisor01:supervisor01-test\0junk" - 1);
+	assert_non_null(strstr(a, " 400 "));
+	assert_non_null(strstr(a, "NUL"));
+	free(a);
+	a = http_get_bytes("/metrics", "supervisor01\0evil:supervisor01-test",
+	    sizeof "supervisor01\0evil:supervisor01-test" - 1);
+	assert_non_null(strstr(a, " 400 "));
 	free(a);
 	a = http_get("/nothing", NULL);
 	assert_non_null(strstr(a, " 404 "));

@@ -1,0 +1,139 @@
+/* Integration tests of the second hardening round (issue 14): each attack that once worked, refused now. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "frame.h"
+#include "harness.h"
+
+static struct harness h;
+static struct hl_client *agent;
+
+HARNESS_FIXTURES(h, "agent01", agent)
+
+/*
+ * Sends env on c as one frame in which the first byte of the marker "|NUL|"
+ * inside a string becomes a NUL byte: libhotline's packing stops at a NUL,
+ * as C strings do, so the frame is packed whole and patched after.
+ */
+static void
+send_with_nul(struct hl_client *c, const Hotline__Envelope *env)
+{
+	size_t body = hotline__envelope__get_packed_size(env), header, i;
+	uint8_t *frame = malloc(body + FRAME_HEADER_MAX);
+	struct hl_error err;
+	int patched = 0;
+
+	assert_non_null(frame);
+	header = frame_encode_header(body, frame);
+	hotline__envelope__pack(env, frame + header);
+	for (i = header; i + 5 <= header + body && !patched; i++)
+		if (memcmp(frame + i, "|NUL|", 5) == 0) {
+			frame[i] = '\0';
+			patched = 1;
+		}
+	assert_true(patched);
+	assert_int_equal(hl_send_raw(c, frame, header + body, &err), 0);
+	free(frame);
+}
+
+/* Reads the next frame of c and asserts an Error with code naming field. */
+static void
+expect_error_field(struct hl_client *c, int code, const char *field)
+{
+	Hotline__Envelope *f = NULL;
+	struct hl_error err;
+
+	assert_int_equal(hl_recv(c, HARNESS_CALL_MS, &f, &err), 1);
+	assert_int_equal(f->body_case, BODY(ERROR));
+	assert_int_equal(f->error->code, code);
+	assert_string_equal(f->error->field, field);
+	assert_non_null(strstr(f->error->message, field));
+	hl_envelope_free(f);
+}
+
+/* Says hello on a fresh connection with a NUL inside principal or credential. */
+static void
+hello_with_nul(const char *principal, const char *credential,
+    const char *field)
+{
+	Hotline__Envelope env = HOTLINE__ENVELOPE__INIT;
+	Hotline__Hello hello = HOTLINE__HELLO__INIT;
+	char addr[HARNESS_PATH + 8];
+	struct hl_client *c;
+
+	c = harness_connect(harness_unix_address(&h.main, addr, sizeof addr));
+	assert_non_null(c);
+	hello.version = HOTLINE__PROTOCOL_VERSION__PROTOCOL_VERSION;
+	hello.principal = (char *)principal;
+	hello.credential = (char *)credential;
+	hello.client = "test-hardening";
+	env.id = 1;
+	env.body_case = BODY(HELLO);
+	env.hello = &hello;
+	send_with_nul(c, &env);
+	expect_error_field(c, ERR(BAD_REQUEST), field);
+	harness_assert_closed(c);
+	hl_close(c);
+}
+
+/* Item 3: a principal or credential with a NUL and junk after it does not log in. */
+static void
+test_nul_in_hello(void **state)
+{
+	(void)state;
+	hello_with_nul("agent01|NUL|evil", "agent01-test", "principal");
+	hello_with_nul("agent01", "agent01-test|NUL|junk", "credential");
+	harness_assert_serving(&h);
+}
+
+/*
+ * Item 3: two call ids that differ only after a NUL were one call id to the
+ * daemon (the second answered "duplicate", never registered); a NUL in any
+ * string, nested ones too, is refused naming its field.
+ */
+static void
+test_nul_in_request_strings(void **state)
+{
+	Hotline__Envelope env = HOTLINE__ENVELOPE__INIT;
+	Hotline__CreateRequest create;
+	char call_id[64], phone[32], nul_id[96];
+
+	(void)state;
+	harness_create_init(&create, call_id, sizeof call_id,
+	    harness_phone(phone, sizeof phone), "小区停水", "停水三天了");
+	snprintf(nul_id, sizeof nul_id, "%s|NUL|first", call_id);
+	create.call_id = nul_id;
+	env.id = 41;
+	env.body_case = BODY(CREATE);
+	env.create = &create;
+	send_with_nul(agent, &env);
+	expect_error_field(agent, ERR(BAD_REQUEST), "call_id");
+
+	create.call_id = call_id;
+	create.content = "停水三天了|NUL|，后面的话不能丢";
+	env.id = 42;
+	send_with_nul(agent, &env);
+	expect_error_field(agent, ERR(BAD_REQUEST), "content");
+
+	/* Nothing was registered under the call id cut at the NUL. */
+	assert_int_equal(harness_redis_count_keys(&h, call_id), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_nul_in_hello),
+		cmocka_unit_test(test_nul_in_request_strings),
+	};
+
+	harness_filter();
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
