@@ -36,6 +36,18 @@ void *xrealloc(void *, size_t);
 char *xstrdup(const char *);
 char *xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * xarray.c: qsort, qsort_r, bsearch and memcpy for arrays that may be empty
+ * and then NULL (the libc routines are undefined there: UBSan aborts). Use
+ * them wherever the count comes from data.
+ */
+void xqsort(void *, size_t, size_t, int (*)(const void *, const void *));
+void xqsort_r(void *, size_t, size_t,
+    int (*)(const void *, const void *, void *), void *);
+void *xbsearch(const void *, const void *, size_t, size_t,
+    int (*)(const void *, const void *));
+void *xmemcpy(void *, const void *, size_t);
+
 /* auth.c: salted slow hashes of principals' credentials (argon2id). */
 /*
  * argon2id's cost: OWASP's first recommendation (19 MiB, 2 passes, 1 lane),

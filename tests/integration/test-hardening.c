@@ -126,12 +126,44 @@ test_nul_in_request_strings(void **state)
 	assert_int_equal(harness_redis_count_keys(&h, call_id), 0);
 }
 
+/*
+ * Item 2: 高频诉求 over a period without a single ticket sorted an empty
+ * array given as NULL (qsort(NULL, 0, ...)): the sanitizer build died. Both
+ * dimensions answer an empty list.
+ */
+static void
+test_hot_over_empty_period(void **state)
+{
+	Hotline__HotRequest req = HOTLINE__HOT_REQUEST__INIT;
+	struct hl_client *sup = harness_login(&h, "supervisor01");
+	Hotline__Envelope *rep;
+	struct hl_error err;
+
+	(void)state;
+	assert_non_null(sup);
+	req.period = "2001-02";
+	req.dimension = HOTLINE__HOT_DIMENSION__HOT_DIMENSION_DISTRICT;
+	rep = harness_call(sup, BODY(HOT), &req, &err);
+	assert_reply(rep, err);
+	assert_int_equal(rep->hot_list->total_registered, 0);
+	assert_int_equal(rep->hot_list->n_items, 0);
+	hl_envelope_free(rep);
+	req.dimension = HOTLINE__HOT_DIMENSION__HOT_DIMENSION_CATEGORY;
+	rep = harness_call(sup, BODY(HOT), &req, &err);
+	assert_reply(rep, err);
+	assert_int_equal(rep->hot_list->n_items, 0);
+	hl_envelope_free(rep);
+	hl_close(sup);
+	harness_assert_serving(&h);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nul_in_hello),
 		cmocka_unit_test(test_nul_in_request_strings),
+		cmocka_unit_test(test_hot_over_empty_period),
 	};
 
 	harness_filter();
