@@ -29,23 +29,6 @@ static TAILQ_HEAD(, watch) watches = TAILQ_HEAD_INITIALIZER(watches);
 static void feed_pump(struct watch *);
 static void feed_key(const struct conn *, char *, size_t);
 
-/* Returns 1 for "", "0", "<ms>" or "<ms>-<seq>" (a Redis stream id). */
-static int
-cursor_valid(const char *s)
-{
-	size_t i, dashes = 0, len = strlen(s);
-
-	if (len > 41)
-		return 0;
-	for (i = 0; i < len; i++) {
-		if (s[i] == '-' && i > 0 && i + 1 < len && dashes++ == 0)
-			continue;
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	}
-	return 1;
-}
-
 /*
  * Returns a hot spot's place ("district matter") with a category code for
  * matter named as the catalogue in force names it: "鼓楼区 040101
@@ -288,7 +271,7 @@ op_watch(struct request *r)
 		    "cursor", "this connection is already watching");
 		return;
 	}
-	if (!cursor_valid(cursor)) {
+	if (!stream_cursor_valid(cursor, 1)) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
 		    "cursor", "cursor must be empty, \"0\" or an event id "
 		    "such as 1763779200000-0");

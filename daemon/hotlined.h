@@ -122,6 +122,12 @@ void auth_limit_free(void);
 /* Milliseconds on the monotonic clock, for the cache's and the limit's ages. */
 int64_t auth_now_ms(void);
 
+/*
+ * stream-cursor.c: 1 for "", "0" or a Redis stream id "<ms>-<seq>" (or
+ * "<ms>" alone when ms_alone) with both parts at most UINT64_MAX.
+ */
+int stream_cursor_valid(const char *s, int ms_alone);
+
 /* utf8.c */
 /*
  * Returns 1 if the len bytes at s are well-formed UTF-8: no overlongs,
@@ -135,6 +141,13 @@ size_t utf8_length(const char *s);
  * of which len bytes may be read, or 0 if it is malformed.
  */
 size_t utf8_next(const char *s, size_t len);
+/*
+ * The bytes of the longest prefix of s no longer than max that does not cut
+ * a character: "%.*s" with it never leaves half a character.
+ */
+size_t utf8_prefix(const char *s, size_t max);
+/* Drops malformed sequences from s in place: what goes out must be UTF-8. */
+void utf8_scrub(char *s);
 
 /* validate.c: checks every string field of a decoded message. */
 /*

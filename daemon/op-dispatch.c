@@ -33,7 +33,8 @@ check_department(struct request *r, const char *field, const char *id)
 	if (config_department(cfg, id) != NULL)
 		return 0;
 	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, field,
-	    "%s: no department \"%.40s\"", field, id);
+	    "%s: no department \"%.*s\"", field, (int)utf8_prefix(id, 40),
+	    id);
 	return -1;
 }
 

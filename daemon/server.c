@@ -217,7 +217,7 @@ conn_next_frame(struct conn *c, struct evbuffer *input,
 		server_fatal(c, HOTLINE__ERROR_CODE__ERROR_CODE_TOO_LARGE, msg);
 		return -1;
 	}
-	if (status == FRAME_BAD) {
+	if (status == FRAME_BAD || status == FRAME_OVERFLOW) {
 		server_fatal(c, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
 		    frame_status_name(status));
 		return -1;

@@ -205,6 +205,8 @@ request_verror(struct request *r, Hotline__ErrorCode code, const char *field,
 
 	if (vasprintf(&message, fmt, ap) < 0)
 		fatalx("out of memory formatting an error");
+	/* A precision ("%.40s") may cut a character: clients refuse bad UTF-8. */
+	utf8_scrub(message);
 	hotline__error__init(err);
 	metrics_error(code);
 	err->code = code;

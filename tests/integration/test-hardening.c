@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <locale.h>
+
 #include <cmocka.h>
 
 #include "frame.h"
@@ -157,6 +159,92 @@ test_hot_over_empty_period(void **state)
 	harness_assert_serving(&h);
 }
 
+/* Returns 1 if s is well-formed UTF-8 (the C.UTF-8 locale is set in main). */
+static int
+is_utf8(const char *s)
+{
+	return mbstowcs(NULL, s, 0) != (size_t)-1;
+}
+
+/*
+ * Item 12: "no department \"%.40s\"" cut a Chinese name inside a character,
+ * and strict clients (Python's protobuf) refused the whole frame.
+ */
+static void
+test_error_message_cut_at_character(void **state)
+{
+	Hotline__DispatchRequest req = HOTLINE__DISPATCH_REQUEST__INIT;
+	struct hl_client *disp = harness_login(&h, "dispatcher01");
+	Hotline__Envelope *rep;
+	struct hl_error err;
+
+	(void)state;
+	assert_non_null(disp);
+	req.number = "20260101000001";
+	/* 14 characters of 3 bytes: byte 40 is inside the 14th. */
+	req.lead_department = "住建局住建局住建局住建局住建";
+	rep = harness_call(disp, BODY(DISPATCH), &req, &err);
+	assert_error(rep, err, ERR(BAD_REQUEST));
+	assert_string_equal(err.field, "lead_department");
+	assert_true(is_utf8(err.message));
+	assert_non_null(strstr(err.message, "住建局住建局住建局住建局住\""));
+	hl_close(disp);
+}
+
+/* Answers BAD_REQUEST naming cursor for a watch or export from cursor. */
+static void
+expect_cursor_refused(struct hl_client *c, Hotline__Envelope__BodyCase body,
+    const char *cursor)
+{
+	Hotline__WatchRequest watch = HOTLINE__WATCH_REQUEST__INIT;
+	Hotline__ExportExamplesRequest export =
+	    HOTLINE__EXPORT_EXAMPLES_REQUEST__INIT;
+	Hotline__Envelope *rep;
+	struct hl_error err;
+
+	watch.cursor = (char *)cursor;
+	export.cursor = (char *)cursor;
+	rep = harness_call(c, body, body == BODY(WATCH) ? (void *)&watch :
+	    (void *)&export, &err);
+	assert_error(rep, err, ERR(BAD_REQUEST));
+	assert_string_equal(err.field, "cursor");
+}
+
+/*
+ * Item 12: stream ids Redis cannot hold (a part over 2^64-1) reached the
+ * script and came back INTERNAL with a log line each; they are the
+ * client's BAD_REQUEST.
+ */
+static void
+test_out_of_range_cursors(void **state)
+{
+	static const char *const bad[] = {
+		"18446744073709551616-0", "0-18446744073709551616",
+		"99999999999999999999-1", "18446744073709551615-18446744073709551615",
+	};
+	struct hl_client *water = harness_login(&h, "water-01");
+	struct hl_client *disp = harness_login(&h, "dispatcher01");
+	Hotline__WatchRequest watch = HOTLINE__WATCH_REQUEST__INIT;
+	Hotline__Envelope *rep;
+	struct hl_error err;
+	size_t i;
+
+	(void)state;
+	assert_non_null(water);
+	assert_non_null(disp);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		expect_cursor_refused(water, BODY(WATCH), bad[i]);
+		expect_cursor_refused(disp, BODY(EXPORT_EXAMPLES), bad[i]);
+	}
+	/* The largest id Redis takes is still a cursor. */
+	watch.cursor = "18446744073709551615-0";
+	rep = harness_call(water, BODY(WATCH), &watch, &err);
+	assert_reply(rep, err);
+	hl_envelope_free(rep);
+	hl_close(water);
+	hl_close(disp);
+}
+
 int
 main(void)
 {
@@ -164,8 +252,11 @@ main(void)
 		cmocka_unit_test(test_nul_in_hello),
 		cmocka_unit_test(test_nul_in_request_strings),
 		cmocka_unit_test(test_hot_over_empty_period),
+		cmocka_unit_test(test_error_message_cut_at_character),
+		cmocka_unit_test(test_out_of_range_cursors),
 	};
 
+	setlocale(LC_CTYPE, "C.UTF-8");
 	harness_filter();
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
