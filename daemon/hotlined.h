@@ -879,6 +879,13 @@ void request_error(struct request *, Hotline__ErrorCode, const char *field,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void request_conflict(struct request *, Hotline__TicketState,
     const char *why);
+/*
+ * Answers NOT_FOUND for the ticket named by field ("number", "master"). To a
+ * department it is also the answer for a ticket it does not work on, word
+ * for word: ticket numbers are sequential, and a different answer would let
+ * it count the city's tickets.
+ */
+void request_no_ticket(struct request *, const char *field);
 const char *request_op_name(const struct request *);
 int request_script(struct request *, enum script_id, int nkeys,
     struct store_args *, request_done);

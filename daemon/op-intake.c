@@ -747,9 +747,10 @@ list_has(const char *list, const char *id)
 }
 
 /*
- * Answers FORBIDDEN and returns -1 if a department asks about a ticket (its
- * hash) it does not work on, as lead or assisting department. An empty hash
- * (no such ticket) passes: the script that follows says NOT_FOUND.
+ * Answers as for a missing ticket (request_no_ticket: no existence oracle)
+ * and returns -1 if a department asks about a ticket (its hash) it does not
+ * work on, as lead or assisting department. An empty hash (no such ticket)
+ * passes: the script that follows says NOT_FOUND.
  */
 int
 refuse_foreign(struct request *r, const redisReply *hash)
@@ -762,8 +763,7 @@ refuse_foreign(struct request *r, const redisReply *hash)
 	    (dept != NULL && strcmp(dept, mine) == 0) ||
 	    list_has(record_hash_get(hash, "assists"), mine))
 		return 0;
-	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN, "number",
-	    "this ticket belongs to another department");
+	request_no_ticket(r, "number");
 	return -1;
 }
 
@@ -785,7 +785,7 @@ record_merged(Hotline__Ticket *t, const redisReply *set)
 /*
  * Reads show.lua's answer {ticket hash, history, merged} into the ticket
  * with its history, as r's role may see it (masked for departments).
- * Returns NULL after answering: FORBIDDEN for another department's ticket,
+ * Returns NULL after answering: NOT_FOUND for another department's ticket,
  * INTERNAL for a malformed answer.
  */
 Hotline__Ticket *

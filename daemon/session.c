@@ -262,6 +262,17 @@ request_conflict(struct request *r, Hotline__TicketState state,
 	    why != NULL ? ": " : "", why != NULL ? why : "");
 }
 
+/* Answers NOT_FOUND for field's ticket; see hotlined.h (the same words for "not yours"). */
+void
+request_no_ticket(struct request *r, const char *field)
+{
+	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_NOT_FOUND, field,
+	    "no ticket with this %s%s",
+	    strcmp(field, "master") == 0 ? "master number" : "number",
+	    r->conn->role == HOTLINE__ROLE__ROLE_DEPARTMENT ?
+	    " among your department's tickets" : "");
+}
+
 /* Answers r for an error reply of a script. */
 static void
 request_store_error(struct request *r, const redisReply *reply)
@@ -278,11 +289,8 @@ request_store_error(struct request *r, const redisReply *reply)
 	case HOTLINE__ERROR_CODE__ERROR_CODE_NOT_FOUND:
 		/* "NOTFOUND <field> why": the field whose ticket is missing */
 		text = reply->str + 9;
-		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_NOT_FOUND,
-		    strncmp(text, "master ", 7) == 0 ? "master" : "number",
-		    "no ticket with this %s",
-		    strncmp(text, "master ", 7) == 0 ? "master number" :
-		    "number");
+		request_no_ticket(r, strncmp(text, "master ", 7) == 0 ?
+		    "master" : "number");
 		break;
 	case HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN:
 		text = strchr(reply->str, ' ');

@@ -123,7 +123,8 @@ end
 -- Who: a department acts only on tickets it works on, as the table allows.
 if p.party ~= '' and p.dept ~= lead then
   if not contains(assists, p.dept) then
-    return redis.error_reply('FORBIDDEN the ticket belongs to another department')
+    -- The words of a missing ticket: numbers are sequential (no oracle).
+    return redis.error_reply('NOTFOUND number no such ticket')
   end
   if p.party ~= 'any' then
     if p.assist_from == '0' then

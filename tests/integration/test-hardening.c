@@ -245,6 +245,63 @@ test_out_of_range_cursors(void **state)
 	hl_close(disp);
 }
 
+/* Calls body kind on number as c; asserts an Error and copies its code and message. */
+static void
+refusal_of(struct hl_client *c, Hotline__Envelope__BodyCase body,
+    const char *number, int *code, char *message, size_t len)
+{
+	Hotline__ShowRequest show = HOTLINE__SHOW_REQUEST__INIT;
+	Hotline__TimelineRequest timeline = HOTLINE__TIMELINE_REQUEST__INIT;
+	Hotline__SignRequest sign = HOTLINE__SIGN_REQUEST__INIT;
+	Hotline__Envelope *rep;
+	struct hl_error err;
+
+	show.number = timeline.number = sign.number = (char *)number;
+	rep = harness_call(c, body, body == BODY(SHOW) ? (void *)&show :
+	    body == BODY(TIMELINE) ? (void *)&timeline : (void *)&sign, &err);
+	assert_null(rep);
+	*code = err.code;
+	snprintf(message, len, "%s|%s", err.message, err.field);
+}
+
+/*
+ * Item 13: a department heard FORBIDDEN for another department's ticket
+ * and NOT_FOUND for a number that does not exist; numbers are sequential,
+ * so it could count the city's tickets. Both answers are now the same.
+ */
+static void
+test_no_existence_oracle(void **state)
+{
+	static const Hotline__Envelope__BodyCase kinds[] = {
+		BODY(SHOW), BODY(TIMELINE), BODY(SIGN),
+	};
+	struct hl_client *zjj = harness_login(&h, "zjj-01");
+	Hotline__Envelope *water;
+	char foreign[1100], missing[1100], number[32], nonexistent[40];
+	int foreign_code, missing_code;
+	size_t i;
+
+	(void)state;
+	assert_non_null(zjj);
+	water = harness_create(agent, "小区停水", "停水三天了，供水公司的事");
+	assert_string_equal(water->created->ticket->lead_department->id,
+	    "water");
+	snprintf(number, sizeof number, "%s",
+	    water->created->ticket->number);
+	hl_envelope_free(water);
+	snprintf(nonexistent, sizeof nonexistent, "%s9", number);
+	for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+		refusal_of(zjj, kinds[i], number, &foreign_code, foreign,
+		    sizeof foreign);
+		/* One digit more: a number the city has not reached. */
+		refusal_of(zjj, kinds[i], nonexistent, &missing_code, missing,
+		    sizeof missing);
+		assert_int_equal(foreign_code, missing_code);
+		assert_string_equal(foreign, missing);
+	}
+	hl_close(zjj);
+}
+
 int
 main(void)
 {
@@ -254,6 +311,7 @@ main(void)
 		cmocka_unit_test(test_hot_over_empty_period),
 		cmocka_unit_test(test_error_message_cut_at_character),
 		cmocka_unit_test(test_out_of_range_cursors),
+		cmocka_unit_test(test_no_existence_oracle),
 	};
 
 	setlocale(LC_CTYPE, "C.UTF-8");

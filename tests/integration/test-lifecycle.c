@@ -324,6 +324,20 @@ forbidden(Hotline__Envelope *rep, const struct hl_error *err,
 	unlogged(k);
 }
 
+/*
+ * Asserts that a department was refused a ticket it does not work on with
+ * the words of a missing ticket (no existence oracle), nothing logged.
+ */
+static void
+not_theirs(Hotline__Envelope *rep, const struct hl_error *err,
+    const struct tk *k)
+{
+	assert_error(rep, *err, ERR(NOT_FOUND));
+	assert_string_equal(err->message,
+	    "no ticket with this number among your department's tickets");
+	unlogged(k);
+}
+
 /* Asserts a BAD_REQUEST naming field. */
 static void
 bad(Hotline__Envelope *rep, const struct hl_error *err, const char *field)
@@ -955,7 +969,7 @@ returned_elsewhere(struct tk *k)
 	struct hl_error err;
 
 	rep = harness_show(dzjj.c, k->number, &err);
-	forbidden(rep, &err, k);
+	not_theirs(rep, &err, k);
 	assert_false(listed(&dzjj, k->number));
 	assert_true(queued(k->number));
 	quiet();
@@ -1075,11 +1089,11 @@ taken_away(struct tk *k, const struct dept *old)
 	struct hl_error err;
 
 	rep = harness_show(old->c, k->number, &err);
-	forbidden(rep, &err, k);
+	not_theirs(rep, &err, k);
 	rep = harness_sign(old->c, k->number, &err);
-	forbidden(rep, &err, k);
+	not_theirs(rep, &err, k);
 	rep = ask_note(old->c, k, "还在处理", &err);
-	forbidden(rep, &err, k);
+	not_theirs(rep, &err, k);
 	assert_false(listed(old, k->number));
 }
 
@@ -1888,7 +1902,7 @@ test_assist_not_lead(void **state)
 
 /*
  * Another department may not show, sign, note, return, extend, suspend,
- * reply or answer.
+ * reply or answer: to it the ticket does not exist.
  */
 static void
 test_other_department_forbidden(void **state)
@@ -1902,21 +1916,21 @@ test_other_department_forbidden(void **state)
 	new_at(&k, &dzjj);
 	sign_lead(&dzjj, &k);
 	rep = harness_show(dwater.c, k.number, &err);
-	forbidden(rep, &err, &k);
+	not_theirs(rep, &err, &k);
 	rep = harness_sign(dwater.c, k.number, &err);
-	forbidden(rep, &err, &k);
+	not_theirs(rep, &err, &k);
 	rep = ask_note(dwater.c, &k, "越权进展", &err);
-	forbidden(rep, &err, &k);
+	not_theirs(rep, &err, &k);
 	rep = ask_return(dwater.c, &k, "越权退单", "无", &err);
-	forbidden(rep, &err, &k);
+	not_theirs(rep, &err, &k);
 	rep = ask_extend(dsthjj.c, &k, "5wd", "越权延期", &err);
-	forbidden(rep, &err, &k);
+	not_theirs(rep, &err, &k);
 	rep = ask_suspend(dsthjj.c, &k, "越权挂起", &err);
-	forbidden(rep, &err, &k);
+	not_theirs(rep, &err, &k);
 	rep = harness_reply(dsthjj.c, k.number, "越权回复", &err);
-	forbidden(rep, &err, &k);
+	not_theirs(rep, &err, &k);
 	rep = ask_answer(dsthjj.c, &k, "越权反馈", &err);
-	forbidden(rep, &err, &k);
+	not_theirs(rep, &err, &k);
 	assert_false(listed(&dwater, k.number));
 	assert_false(listed(&dsthjj, k.number));
 	rep = show(&k);
@@ -2091,7 +2105,7 @@ refusals_triage(struct tk *k)
 	rep = ask_review(disp, k, 1, "", &err);
 	refused(rep, &err, k, STATE(TRIAGE));
 	rep = harness_reply(dzjj.c, k->number, "未派先回", &err);
-	forbidden(rep, &err, k);
+	not_theirs(rep, &err, k);
 }
 
 /* Refusals of a dispatched ticket. */
