@@ -113,22 +113,45 @@ fatalx(const char *fmt, ...)
 	exit(1);
 }
 
+/* Invisible code points that must not reach a log line raw (see log_hidden_code_point). */
+static const struct {
+	uint32_t first, last;
+} log_hidden[] = {
+	{ .first = 0x0080, .last = 0x009f },	/* C1 controls (CSI acts like ESC) */
+	{ .first = 0x00ad, .last = 0x00ad },	/* soft hyphen */
+	{ .first = 0x061c, .last = 0x061c },	/* Arabic letter mark */
+	{ .first = 0x115f, .last = 0x1160 },	/* Hangul fillers */
+	{ .first = 0x180e, .last = 0x180e },	/* Mongolian vowel separator */
+	{ .first = 0x200b, .last = 0x200f },	/* zero widths, LRM, RLM */
+	{ .first = 0x2028, .last = 0x202e },	/* separators, embeddings, overrides */
+	{ .first = 0x2060, .last = 0x206f },	/* joiners, isolates, deprecated formats */
+	{ .first = 0x3164, .last = 0x3164 },	/* Hangul filler */
+	{ .first = 0xfeff, .last = 0xfeff },	/* zero width no-break space */
+	{ .first = 0xffa0, .last = 0xffa0 },	/* halfwidth Hangul filler */
+	{ .first = 0xfff9, .last = 0xfffb },	/* interlinear annotation */
+	{ .first = 0xe0000, .last = 0xe007f },	/* tags */
+};
+
 /*
  * Says whether the code point of the well-formed UTF-8 sequence at s (n
  * bytes) must not reach a log line raw: C1 controls (U+0080..U+009F, which
- * some terminals obey like ESC), line and paragraph separators, and the
- * bidirectional overrides and isolates that make a line read otherwise.
+ * some terminals obey like ESC), line and paragraph separators, the
+ * bidirectional marks, embeddings, overrides and isolates that make a line
+ * read otherwise (U+200E/F, U+061C, U+202A..E, U+2066..9), and the other
+ * invisible format characters that hide text (zero widths, tags, fillers).
  */
 static int
 log_hidden_code_point(const unsigned char *s, size_t n)
 {
-	if (n == 2)
-		return s[0] == 0xc2 && s[1] <= 0x9f;
-	if (n == 3 && s[0] == 0xe2 && s[1] == 0x80)
-		return s[2] == 0xa8 || s[2] == 0xa9 ||
-		    (s[2] >= 0xaa && s[2] <= 0xae);
-	if (n == 3 && s[0] == 0xe2 && s[1] == 0x81)
-		return s[2] >= 0xa6 && s[2] <= 0xa9;
+	static const unsigned char lead_mask[] = { 0, 0x7f, 0x1f, 0x0f, 0x07 };
+	uint32_t cp = s[0] & lead_mask[n];
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		cp = cp << 6 | (s[i] & 0x3f);
+	for (i = 0; i < sizeof log_hidden / sizeof log_hidden[0]; i++)
+		if (cp >= log_hidden[i].first && cp <= log_hidden[i].last)
+			return 1;
 	return 0;
 }
 
