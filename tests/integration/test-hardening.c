@@ -302,6 +302,52 @@ test_no_existence_oracle(void **state)
 	hl_close(zjj);
 }
 
+/* Returns the value entry e changed field to, or NULL if it lists no such change. */
+static const char *
+changed(const Hotline__HistoryEntry *e, const char *field)
+{
+	size_t i;
+
+	for (i = 0; i < e->n_changes; i++)
+		if (strcmp(e->changes[i]->field, field) == 0)
+			return e->changes[i]->value;
+	return NULL;
+}
+
+/*
+ * Item 15: a ticket dispatched at create had a dispatch entry with no
+ * field changes, where a dispatcher's dispatch lists them: the department
+ * and the dues are in the history now, as the ticket stores them.
+ */
+static void
+test_auto_dispatch_lists_changes(void **state)
+{
+	Hotline__Envelope *made, *rep;
+	const Hotline__Ticket *t;
+	const Hotline__HistoryEntry *route;
+	struct hl_error err;
+	char due[32];
+
+	(void)state;
+	made = harness_create(agent, "小区停水", "停水一整天，请供水公司处理");
+	rep = harness_show(agent, made->created->ticket->number, &err);
+	assert_reply(rep, err);
+	t = rep->ticket->ticket;
+	assert_int_equal(t->state, STATE(DISPATCHED));
+	assert_true(t->n_history >= 2);
+	route = t->history[1];
+	assert_string_equal(route->action, "dispatch");
+	assert_non_null(changed(route, "dept"));
+	assert_string_equal(changed(route, "dept"), "water");
+	assert_non_null(changed(route, "sign_due"));
+	snprintf(due, sizeof due, "%lld", (long long)t->sign_due_at);
+	assert_string_equal(changed(route, "sign_due"), due);
+	assert_non_null(changed(route, "complete_due"));
+	assert_non_null(changed(route, "dispatched_at"));
+	hl_envelope_free(rep);
+	hl_envelope_free(made);
+}
+
 int
 main(void)
 {
@@ -312,6 +358,7 @@ main(void)
 		cmocka_unit_test(test_error_message_cut_at_character),
 		cmocka_unit_test(test_out_of_range_cursors),
 		cmocka_unit_test(test_no_existence_oracle),
+		cmocka_unit_test(test_auto_dispatch_lists_changes),
 	};
 
 	setlocale(LC_CTYPE, "C.UTF-8");
