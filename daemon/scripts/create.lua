@@ -84,9 +84,11 @@ local function find_repeat()
 end
 
 local repeat_of, repeat_reason = find_repeat()
+local earlier_confidential = false
 if repeat_of then
-  local s = redis.call('HMGET', 'ht:ticket:' .. repeat_of, 'state', 'master')
+  local s = redis.call('HMGET', 'ht:ticket:' .. repeat_of, 'state', 'master', 'confidential')
   if s[1] == STATE_MERGED and s[2] and s[2] ~= '' then repeat_of = s[2] end
+  earlier_confidential = s[3] == '1'
 end
 
 local fields = {'number', number, 'state', to_state, 'dept', dept,
@@ -100,6 +102,12 @@ if repeat_of then
   fields[#fields + 1] = repeat_of
   fields[#fields + 1] = 'repeat_reason'
   fields[#fields + 1] = repeat_reason
+  -- A same-caller link with a 保密 ticket on either end would name the
+  -- caller to departments: their views leave it out (record.c).
+  if repeat_reason == REPEAT_SAME_CALLER and earlier_confidential then
+    fields[#fields + 1] = 'repeat_private'
+    fields[#fields + 1] = '1'
+  end
 end
 redis.call('HSET', ticket, unpack(fields))
 redis.call('SET', KEYS[1], number)

@@ -348,6 +348,87 @@ test_auto_dispatch_lists_changes(void **state)
 	hl_envelope_free(made);
 }
 
+/* Creates a ticket for zjj (物业) from phone; returns its number in out. */
+static void
+create_zjj(const char *phone, int confidential, const char *name, char *out,
+    size_t len)
+{
+	Hotline__CreateRequest req;
+	Hotline__Envelope *rep;
+	struct hl_error err;
+	char call_id[96];
+
+	harness_create_init(&req, call_id, sizeof call_id, phone, "物业不作为",
+	    "小区物业公司收费不干活，楼道垃圾没人清理，电梯故障。");
+	req.confidential = confidential;
+	req.caller_name = (char *)name;
+	rep = harness_call(agent, BODY(CREATE), &req, &err);
+	assert_reply(rep, err);
+	assert_string_equal(rep->created->ticket->lead_department->id, "zjj");
+	snprintf(out, len, "%s", rep->created->ticket->number);
+	hl_envelope_free(rep);
+}
+
+/*
+ * Shows number to zjj and asserts it carries no same-caller link (a link by
+ * similar text to another caller's ticket names no one) and, if 保密, no
+ * caller.
+ */
+static void
+assert_unlinkable(struct hl_client *zjj, const char *number, int confidential)
+{
+	Hotline__Envelope *rep;
+	const Hotline__Ticket *t;
+	struct hl_error err;
+
+	rep = harness_show(zjj, number, &err);
+	assert_reply(rep, err);
+	t = rep->ticket->ticket;
+	assert_int_not_equal(t->repeat_reason,
+	    HOTLINE__REPEAT_REASON__REPEAT_REASON_SAME_CALLER);
+	if (t->repeat_reason == 0)
+		assert_string_equal(t->repeat_of, "");
+	if (confidential) {
+		assert_string_equal(t->caller_phone, "");
+		assert_string_equal(t->caller_name, "");
+	}
+	hl_envelope_free(rep);
+}
+
+/*
+ * Item 6: the same phone called about a plain ticket A and then a 保密
+ * ticket B; zjj's view of B said "repeat of A, same caller", and A showed
+ * the name. The other way round (保密 first) linked the same. Departments
+ * see neither link, and a 保密 phone is blank (it showed 7 of 11 digits).
+ * The centre still sees the link.
+ */
+static void
+test_confidential_not_linkable(void **state)
+{
+	struct hl_client *zjj = harness_login(&h, "zjj-01");
+	char phone[24], a[32], b[32], c[32], d[32];
+	Hotline__Envelope *rep;
+	struct hl_error err;
+
+	(void)state;
+	assert_non_null(zjj);
+	harness_phone(phone, sizeof phone);
+	create_zjj(phone, 0, "张公开", a, sizeof a);
+	create_zjj(phone, 1, "张公开", b, sizeof b);
+	assert_unlinkable(zjj, b, 1);
+	rep = harness_show(agent, b, &err);
+	assert_reply(rep, err);
+	assert_string_equal(rep->ticket->ticket->repeat_of, a);
+	hl_envelope_free(rep);
+
+	harness_phone(phone, sizeof phone);
+	create_zjj(phone, 1, "李保密", c, sizeof c);
+	create_zjj(phone, 0, "李保密", d, sizeof d);
+	assert_unlinkable(zjj, d, 0);
+	assert_unlinkable(zjj, c, 1);
+	hl_close(zjj);
+}
+
 int
 main(void)
 {
@@ -359,6 +440,7 @@ main(void)
 		cmocka_unit_test(test_out_of_range_cursors),
 		cmocka_unit_test(test_no_existence_oracle),
 		cmocka_unit_test(test_auto_dispatch_lists_changes),
+		cmocka_unit_test(test_confidential_not_linkable),
 	};
 
 	setlocale(LC_CTYPE, "C.UTF-8");
