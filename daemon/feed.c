@@ -73,9 +73,15 @@ event_hot_spot(Hotline__Event *ev, const redisReply *e)
 	ev->place = event_place(e->element[8]->str);
 }
 
-/* Builds an Event envelope from {id, kind, number, at, actor, ticket hash, ...}. */
+/*
+ * Builds an Event envelope for w from {id, kind, number, at, actor, ticket
+ * hash, ...}. The hash is the ticket as it is now: a department gets it
+ * only while it still works on the ticket, so that replaying its feed
+ * shows nothing of a ticket that has left it (another lead's reply, say);
+ * the event itself (number, kind, time, actor) was its own.
+ */
 static Hotline__Envelope *
-event_from(const redisReply *e, int mask)
+event_from(const struct watch *w, const redisReply *e)
 {
 	Hotline__Envelope *env = envelope_new();
 	Hotline__Event *ev = xmalloc(sizeof *ev);
@@ -86,7 +92,8 @@ event_from(const redisReply *e, int mask)
 	ev->number = record_strdup(e->element[2]->str);
 	ev->at = strtoll(e->element[3]->str, NULL, 10);
 	ev->actor = record_strdup(e->element[4]->str);
-	ev->ticket = record_ticket(e->element[5], mask);
+	if (!w->mask || record_works_on(e->element[5], w->conn->department))
+		ev->ticket = record_ticket(e->element[5], w->mask);
 	event_hot_spot(ev, e);
 	env->body_case = HOTLINE__ENVELOPE__BODY_EVENT;
 	env->event = ev;
@@ -108,7 +115,7 @@ feed_deliver(struct watch *w, const redisReply *entries)
 		if (e->type != REDIS_REPLY_ARRAY || e->elements < 6)
 			continue;
 		snprintf(w->cursor, sizeof w->cursor, "%s", e->element[0]->str);
-		session_push(w->conn, event_from(e, w->mask));
+		session_push(w->conn, event_from(w, e));
 		n++;
 	}
 	return n;

@@ -773,6 +773,8 @@ int store_script_writes(enum script_id);
 char *record_strdup(const char *);
 Hotline__Department *record_department(const char *id);
 const char *record_hash_get(const redisReply *hash, const char *name);
+/* 1 if department dept works on the ticket (hash) now: its lead or an assisting one. */
+int record_works_on(const redisReply *hash, const char *dept);
 const char *record_getter(void *hash, const char *field);
 Hotline__Ticket *record_ticket(const redisReply *hash, int mask);
 /* The label of a category code in the catalogue in force, "" when unknown. */

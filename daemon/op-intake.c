@@ -729,23 +729,6 @@ answer_ticket(struct request *r, Hotline__Ticket *t)
 	request_answer(r, env);
 }
 
-/* Returns 1 if department id is in the comma-separated list. */
-static int
-list_has(const char *list, const char *id)
-{
-	size_t n = strlen(id);
-
-	while (list != NULL && *list != '\0') {
-		if (strncmp(list, id, n) == 0 && (list[n] == ',' ||
-		    list[n] == '\0'))
-			return 1;
-		list = strchr(list, ',');
-		if (list != NULL)
-			list++;
-	}
-	return 0;
-}
-
 /*
  * Answers as for a missing ticket (request_no_ticket: no existence oracle)
  * and returns -1 if a department asks about a ticket (its hash) it does not
@@ -755,13 +738,9 @@ list_has(const char *list, const char *id)
 int
 refuse_foreign(struct request *r, const redisReply *hash)
 {
-	const char *dept = record_hash_get(hash, "dept");
-	const char *mine = r->conn->department;
-
 	if (r->conn->role != HOTLINE__ROLE__ROLE_DEPARTMENT ||
 	    record_hash_get(hash, "state") == NULL ||
-	    (dept != NULL && strcmp(dept, mine) == 0) ||
-	    list_has(record_hash_get(hash, "assists"), mine))
+	    record_works_on(hash, r->conn->department))
 		return 0;
 	request_no_ticket(r, "number");
 	return -1;

@@ -150,6 +150,33 @@ record_hash_get(const redisReply *hash, const char *name)
 	return NULL;
 }
 
+/* Returns 1 if department id is in the comma-separated list. */
+static int
+record_list_has(const char *list, const char *id)
+{
+	size_t n = strlen(id);
+
+	while (list != NULL && *list != '\0') {
+		if (strncmp(list, id, n) == 0 && (list[n] == ',' ||
+		    list[n] == '\0'))
+			return 1;
+		list = strchr(list, ',');
+		if (list != NULL)
+			list++;
+	}
+	return 0;
+}
+
+/* Returns 1 if department dept works on the ticket (hash) now: its lead or an assisting one. */
+int
+record_works_on(const redisReply *hash, const char *dept)
+{
+	const char *lead = record_hash_get(hash, "dept");
+
+	return (lead != NULL && strcmp(lead, dept) == 0) ||
+	    record_list_has(record_hash_get(hash, "assists"), dept);
+}
+
 /* The caller's phone as a view may show it: blank to departments when 保密, else masked as configured. */
 static char *
 record_phone(const char *phone, int department_view, int confidential)

@@ -429,6 +429,64 @@ test_confidential_not_linkable(void **state)
 	hl_close(zjj);
 }
 
+/*
+ * Item 5: zjj returned a ticket, the centre gave it to water, which signed
+ * and replied; zjj's show was refused, but watching from cursor "0"
+ * replayed the old events with the ticket as it is now (lead water,
+ * water's reply). The replayed events carry no ticket once it has left.
+ */
+static void
+test_replay_after_ticket_left(void **state)
+{
+	Hotline__ReturnRequest ret = HOTLINE__RETURN_REQUEST__INIT;
+	Hotline__DispatchRequest route = HOTLINE__DISPATCH_REQUEST__INIT;
+	struct hl_client *zjj = harness_login(&h, "zjj-01");
+	struct hl_client *water = harness_login(&h, "water-01");
+	struct hl_client *disp = harness_login(&h, "dispatcher01");
+	char phone[24], number[32];
+	Hotline__Envelope *rep, *ev;
+	struct hl_error err;
+	int mine = 0;
+
+	(void)state;
+	assert_non_null(zjj);
+	assert_non_null(water);
+	assert_non_null(disp);
+	create_zjj(harness_phone(phone, sizeof phone), 0, "王先生", number,
+	    sizeof number);
+	hl_envelope_free(harness_sign(zjj, number, &err));
+	ret.number = number;
+	ret.reason = "供水问题，不属于本单位";
+	ret.basis = "三定方案";
+	rep = harness_call(zjj, BODY(RETURN_TICKET), &ret, &err);
+	assert_reply(rep, err);
+	hl_envelope_free(rep);
+	route.number = number;
+	route.lead_department = "water";
+	rep = harness_call(disp, BODY(DISPATCH), &route, &err);
+	assert_reply(rep, err);
+	hl_envelope_free(rep);
+	hl_envelope_free(harness_sign(water, number, &err));
+	rep = harness_reply(water, number, "供水公司的秘密答复：已抢修", &err);
+	assert_reply(rep, err);
+	hl_envelope_free(rep);
+
+	rep = harness_watch(zjj, "0", &err);
+	assert_reply(rep, err);
+	hl_envelope_free(rep);
+	while ((ev = harness_event(zjj, 1000)) != NULL) {
+		if (strcmp(ev->event->number, number) == 0) {
+			mine++;
+			assert_null(ev->event->ticket);
+		}
+		hl_envelope_free(ev);
+	}
+	assert_true(mine >= 2);		/* dispatched to it, and taken back */
+	hl_close(zjj);
+	hl_close(water);
+	hl_close(disp);
+}
+
 int
 main(void)
 {
@@ -441,6 +499,7 @@ main(void)
 		cmocka_unit_test(test_no_existence_oracle),
 		cmocka_unit_test(test_auto_dispatch_lists_changes),
 		cmocka_unit_test(test_confidential_not_linkable),
+		cmocka_unit_test(test_replay_after_ticket_left),
 	};
 
 	setlocale(LC_CTYPE, "C.UTF-8");

@@ -178,6 +178,25 @@ got(enum feed f, Hotline__EventKind kind, const struct tk *k,
 	hl_envelope_free(ev);
 }
 
+/*
+ * Asserts department feed f's next event: k taken away from it by actor,
+ * without the ticket (it is no longer the department's to see).
+ */
+static void
+taken(enum feed f, const struct tk *k, const char *actor)
+{
+	Hotline__Envelope *ev = harness_event(feeds[f], EVENT_MS);
+
+	if (ev == NULL)
+		fail_msg("%s: no TAKEN_AWAY for %s within %d ms",
+		    feed_principal[f], k->number, EVENT_MS);
+	assert_int_equal(ev->event->kind, KIND(TAKEN_AWAY));
+	assert_string_equal(ev->event->number, k->number);
+	assert_string_equal(ev->event->actor, actor);
+	assert_null(ev->event->ticket);
+	hl_envelope_free(ev);
+}
+
 /* Waits QUIET_MS, then asserts that no feed received anything more. */
 static void
 quiet(void)
@@ -952,7 +971,7 @@ return_first(struct tk *k)
 	assert_string_equal(t->return_reason, "供水管网问题");
 	assert_string_equal(t->return_basis, "《城市供水条例》第二十九条");
 	hl_envelope_free(rep);
-	got(FEED_ZJJ, KIND(TAKEN_AWAY), k, "zjj-01", STATE(TRIAGE));
+	taken(FEED_ZJJ, k, "zjj-01");
 	got(FEED_CENTRE, KIND(RETURNED), k, "zjj-01", STATE(TRIAGE));
 	rep = logged(k, "return", STATE(DISPATCHED), STATE(TRIAGE), "zjj-01");
 	assert_string_equal(newest(rep)->department, "zjj");
@@ -1018,7 +1037,7 @@ return_disputed(struct tk *k)
 	assert_int_equal(t->returns, 2);
 	assert_null(t->lead_department);
 	hl_envelope_free(rep);
-	got(FEED_WATER, KIND(TAKEN_AWAY), k, "water-01", STATE(TRIAGE));
+	taken(FEED_WATER, k, "water-01");
 	got(FEED_CENTRE, KIND(DISPUTED), k, "water-01", STATE(TRIAGE));
 	got(FEED_SUPERVISION, KIND(DISPUTED), k, "water-01", STATE(TRIAGE));
 	rep = logged(k, "return", STATE(ACCEPTED), STATE(TRIAGE), "water-01");
@@ -1070,8 +1089,7 @@ redispatch_away(struct tk *k)
 	assert_string_equal(t->lead_department->id, "sthjj");
 	assert_string_equal(t->assisting_departments[0]->id, "zjj");
 	hl_envelope_free(rep);
-	got(FEED_WATER, KIND(TAKEN_AWAY), k, "dispatcher01",
-	    STATE(DISPATCHED));
+	taken(FEED_WATER, k, "dispatcher01");
 	got(FEED_STHJJ, KIND(DISPATCHED), k, "dispatcher01",
 	    STATE(DISPATCHED));
 	got(FEED_ZJJ, KIND(DISPATCHED), k, "dispatcher01", STATE(DISPATCHED));
@@ -1109,8 +1127,7 @@ redispatch_to_assist(struct tk *k)
 
 	rep = ask_route(disp, BODY(REDISPATCH), k, "zjj", NULL, &err);
 	done(rep, &err, STATE(DISPATCHED));
-	got(FEED_STHJJ, KIND(TAKEN_AWAY), k, "dispatcher01",
-	    STATE(DISPATCHED));
+	taken(FEED_STHJJ, k, "dispatcher01");
 	got(FEED_ZJJ, KIND(DISPATCHED), k, "dispatcher01", STATE(DISPATCHED));
 	rep = logged(k, "redispatch", STATE(DISPATCHED), STATE(DISPATCHED),
 	    "dispatcher01");
