@@ -16,6 +16,7 @@
 #define CTL_OPT_CERT 202
 #define CTL_OPT_KEY 203
 #define CTL_OPT_SERVER_NAME 204
+#define CTL_OPT_REQUEST_KEY 205
 
 #define ANYONE "anyone"
 #define AGENT "agent (话务员)"
@@ -102,7 +103,8 @@ ctl_synopsis(FILE *f, int status)
 {
 	fputs("usage: hotlinectl [-j] [-a address] [-u principal] [-t token] "
 	    "[-r role]\n\t[-T timeout_ms] [--tls] [--ca file] [--cert file] "
-	    "[--key file]\n\t[--server-name name] command [args]\n", f);
+	    "[--key file]\n\t[--server-name name] [--request-key key] command "
+	    "[args]\n", f);
 	return status;
 }
 
@@ -215,6 +217,24 @@ ctl_open(struct ctl *ctl)
 	return 0;
 }
 
+/*
+ * After an answer that leaves it open whether the request was applied
+ * (unavailable, or the connection lost), says how to retry it safely.
+ */
+static void
+ctl_retry_hint(const struct ctl *ctl, const struct hl_error *err)
+{
+	const char *key = hl_last_request_key(ctl->client);
+
+	if (key[0] == '\0' || (err->code !=
+	    HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE &&
+	    err->code != HL_ERR_IO && err->code != HL_ERR_TIMEOUT))
+		return;
+	fprintf(stderr, "hotlinectl: it may have been done; to retry safely "
+	    "(done at most once), run the same command with --request-key "
+	    "%s\n", key);
+}
+
 /* Sends req and checks the answer's kind; returns 0 with *reply, or an exit status. */
 int
 ctl_call(struct ctl *ctl, Hotline__Envelope *req,
@@ -222,8 +242,13 @@ ctl_call(struct ctl *ctl, Hotline__Envelope *req,
 {
 	struct hl_error err;
 
-	if (hl_call(ctl->client, req, reply, &err) == -1)
+	if (ctl->request_key != NULL && ctl->request_key[0] != '\0')
+		req->request_key = (char *)ctl->request_key;
+	ctl->request_key = NULL;	/* the command's first request only */
+	if (hl_call(ctl->client, req, reply, &err) == -1) {
+		ctl_retry_hint(ctl, &err);
 		return ctl_fail(&err);
+	}
 	if ((*reply)->body_case != expected) {
 		fprintf(stderr, "hotlinectl: protocol: expected %s, got %s\n",
 		    hl_body_name(expected), hl_body_name((*reply)->body_case));
@@ -528,6 +553,9 @@ ctl_global_option(struct ctl *ctl, int ch, const char *arg)
 	case CTL_OPT_SERVER_NAME:
 		ctl->tls_opts.server_name = arg;
 		return 0;
+	case CTL_OPT_REQUEST_KEY:
+		ctl->request_key = arg;
+		return 0;
 	case 'T':
 		if (ctl_parse_number(arg, 86400000, &v) == 0) {
 			ctl->timeout_ms = (int)v;
@@ -556,6 +584,7 @@ ctl_globals(struct ctl *ctl, int argc, char **argv)
 		{ "cert", required_argument, NULL, CTL_OPT_CERT },
 		{ "key", required_argument, NULL, CTL_OPT_KEY },
 		{ "server-name", required_argument, NULL, CTL_OPT_SERVER_NAME },
+		{ "request-key", required_argument, NULL, CTL_OPT_REQUEST_KEY },
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch;

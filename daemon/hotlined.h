@@ -851,6 +851,10 @@ const struct principal *tls_principal(const struct conn *c,
 
 /* session.c: hello, roles, requests answered in order. */
 #define SESSION_MAX_PENDING 256
+/* Envelope.request_key: at most this many bytes (see hotline.proto). */
+#define SESSION_REQUEST_KEY_MAX 64
+/* How long transition.lua remembers a step's request key. */
+#define SESSION_REQUEST_KEY_TTL_MS (24 * 3600 * 1000)
 
 struct request {
 	struct conn *conn;		/* NULL once the connection is gone */

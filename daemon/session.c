@@ -544,6 +544,17 @@ session_hello(struct request *r, const uint8_t *wire, size_t wire_len)
 	hello_accept(r, p, how);
 }
 
+/* Returns 1 if key is empty or a request key the scripts may put in a Redis key name. */
+static int
+session_request_key_valid(const char *key)
+{
+	size_t len = strlen(key);
+
+	return len <= SESSION_REQUEST_KEY_MAX && strspn(key,
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789._:-") == len;
+}
+
 /* Names a body case for error messages. */
 static const char *
 body_name(Hotline__Envelope__BodyCase body)
@@ -595,6 +606,12 @@ session_frame_wire(struct conn *c, Hotline__Envelope *env,
 	if (session_check_strings(r, wire, wire_len, &field, &why) == -1) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
 		    field, "%s: %s", field != NULL ? field : "frame", why);
+		return;
+	}
+	if (!session_request_key_valid(env->request_key)) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    "request_key", "request_key: 1 to %d of A-Z a-z 0-9 . _ : -",
+		    SESSION_REQUEST_KEY_MAX);
 		return;
 	}
 	metrics_request(r, op->name);

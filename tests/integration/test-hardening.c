@@ -487,6 +487,91 @@ test_replay_after_ticket_left(void **state)
 	hl_close(disp);
 }
 
+/* Sends a note on number as c with request key key (NULL: libhotline's own); returns the answer. */
+static Hotline__Envelope *
+note_with_key(struct hl_client *c, const char *number, const char *key,
+    struct hl_error *err)
+{
+	Hotline__Envelope env = HOTLINE__ENVELOPE__INIT, *reply = NULL;
+	Hotline__NoteRequest note = HOTLINE__NOTE_REQUEST__INIT;
+
+	note.number = (char *)number;
+	note.text = "已派人到现场查看";
+	env.body_case = BODY(NOTE);
+	env.note = &note;
+	if (key != NULL)
+		env.request_key = (char *)key;
+	if (hl_call(c, &env, &reply, err) == -1)
+		return NULL;
+	return reply;
+}
+
+/* Counts the history entries of number whose action is action. */
+static size_t
+count_steps(const char *number, const char *action)
+{
+	Hotline__Envelope *rep;
+	struct hl_error err;
+	size_t i, n = 0;
+
+	rep = harness_show(agent, number, &err);
+	assert_reply(rep, err);
+	for (i = 0; i < rep->ticket->ticket->n_history; i++)
+		n += strcmp(rep->ticket->ticket->history[i]->action, action) == 0;
+	hl_envelope_free(rep);
+	return n;
+}
+
+/*
+ * Item 4: a step answered "unavailable" may have been applied (Redis
+ * paused past the timeout); its retry was applied again (a second
+ * callback attempt, a second note). Sent again with the same request key
+ * it is made once and answered with the ticket; another key is another
+ * step; libhotline sends a fresh key of its own; a bad key is refused.
+ */
+static void
+test_retry_with_request_key(void **state)
+{
+	struct hl_client *zjj = harness_login(&h, "zjj-01");
+	char phone[24], number[32], key[HL_REQUEST_KEY_MAX + 1];
+	Hotline__Envelope *rep;
+	struct hl_error err;
+
+	(void)state;
+	assert_non_null(zjj);
+	create_zjj(harness_phone(phone, sizeof phone), 0, "赵先生", number,
+	    sizeof number);
+	rep = note_with_key(zjj, number, "retry-test-1", &err);
+	assert_reply(rep, err);
+	assert_string_equal(hl_last_request_key(zjj), "retry-test-1");
+	hl_envelope_free(rep);
+	rep = note_with_key(zjj, number, "retry-test-1", &err);
+	assert_reply(rep, err);
+	assert_string_equal(rep->ticket->ticket->number, number);
+	hl_envelope_free(rep);
+	assert_int_equal(count_steps(number, "note"), 1);
+
+	rep = note_with_key(zjj, number, NULL, &err);
+	assert_reply(rep, err);
+	hl_envelope_free(rep);
+	snprintf(key, sizeof key, "%s", hl_last_request_key(zjj));
+	assert_int_equal(strlen(key), 32);
+	assert_int_equal(count_steps(number, "note"), 2);
+	rep = note_with_key(zjj, number, key, &err);
+	assert_reply(rep, err);
+	hl_envelope_free(rep);
+	assert_int_equal(count_steps(number, "note"), 2);
+	rep = note_with_key(zjj, number, NULL, &err);
+	assert_reply(rep, err);
+	hl_envelope_free(rep);
+	assert_int_equal(count_steps(number, "note"), 3);
+
+	rep = note_with_key(zjj, number, "no spaces allowed", &err);
+	assert_error(rep, err, ERR(BAD_REQUEST));
+	assert_string_equal(err.field, "request_key");
+	hl_close(zjj);
+}
+
 int
 main(void)
 {
@@ -500,6 +585,7 @@ main(void)
 		cmocka_unit_test(test_auto_dispatch_lists_changes),
 		cmocka_unit_test(test_confidential_not_linkable),
 		cmocka_unit_test(test_replay_after_ticket_left),
+		cmocka_unit_test(test_retry_with_request_key),
 	};
 
 	setlocale(LC_CTYPE, "C.UTF-8");
