@@ -650,7 +650,8 @@ ctl_print_list(const Hotline__TicketList *list)
 		printf("%s\n", t->title);
 	}
 	if (list->truncated)
-		puts("(more tickets match: raise --limit)");
+		puts("(more tickets match than this page holds: raise --limit, "
+		    "or page with ListRequest.cursor)");
 }
 
 /* Prints a pushed event on one line: id, kind, number, state, actor, title. */

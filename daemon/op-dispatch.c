@@ -22,6 +22,7 @@ op_triage(struct request *r)
 	store_args_add(&args, "ht:triage");
 	store_args_add(&args, "asc");
 	store_args_addf(&args, "%u", limit);
+	store_args_add(&args, "");		/* cursor: the first page */
 	request_script(r, SCRIPT_TICKETS, 1, &args, answer_ticket_list);
 	store_args_free(&args);
 }
