@@ -271,6 +271,7 @@ struct limits {
 	size_t max_field;	/* largest string field, bytes */
 	int max_connections;
 	size_t output_limit;	/* a client with more unsent bytes is cut off */
+	size_t output_budget;	/* unsent bytes of all clients: the largest holders are cut off past it */
 	int requests_per_turn;	/* frames handled per connection per read */
 	int drain_timeout_ms;	/* SIGTERM waits this long for pending replies */
 	int max_store_pending;	/* requests beyond this many Redis commands waiting get unavailable */
@@ -807,6 +808,8 @@ struct conn {
 	TAILQ_HEAD(, request) pending;	/* answers, in request order */
 	int npending;
 	struct watch *watch;		/* set while the terminal watches */
+	struct evbuffer_cb_entry *output_cb;	/* counts its unsent bytes */
+	size_t output_counted;		/* of them, in the daemon's total */
 	TAILQ_ENTRY(conn) entry;
 };
 
@@ -824,6 +827,9 @@ int server_busy(void);
 void server_close_all(void);
 void server_write(struct conn *, const uint8_t *, size_t);
 size_t server_output_length(const struct conn *);
+/* Unsent bytes of every client together, and how many were cut off for limits.output_budget. */
+size_t server_output_unsent(void);
+unsigned long long server_output_budget_cuts(void);
 void server_close(struct conn *);
 void server_close_after_flush(struct conn *);
 void server_resume(struct conn *);

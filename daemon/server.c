@@ -38,6 +38,8 @@ static struct listener *listeners;
 static size_t nlisteners;
 static TAILQ_HEAD(, conn) conns = TAILQ_HEAD_INITIALIZER(conns);
 static int nconns;
+
+static void conn_output_forget(struct conn *);
 static uint64_t next_conn_id = 1;
 static struct event *accept_backoff;
 static int draining;
@@ -98,6 +100,7 @@ server_close(struct conn *c)
 		return;
 	c->closed = 1;
 	c->closing = 1;
+	conn_output_forget(c);
 	TAILQ_REMOVE(&conns, c, entry);
 	nconns--;
 	session_closed(c);
@@ -149,6 +152,100 @@ server_fatal(struct conn *c, Hotline__ErrorCode code, const char *message)
 	server_close_after_flush(c);
 }
 
+/* Unsent bytes of all connections (their output evbuffers), kept by conn_output_changed. */
+static size_t output_unsent;
+static unsigned long long output_budget_cuts;
+
+/*
+ * evbuffer: c's output grew or was written. output_unsent is the sum of
+ * what these reports said of each open connection (c->output_counted), so
+ * that forgetting a connection takes back exactly what it added even if a
+ * report comes late.
+ */
+static void
+conn_output_changed(struct evbuffer *buf, const struct evbuffer_cb_info *info,
+    void *arg)
+{
+	struct conn *c = arg;
+
+	(void)buf;
+	c->output_counted += info->n_added;
+	c->output_counted -= info->n_deleted;
+	output_unsent += info->n_added;
+	output_unsent -= info->n_deleted;
+}
+
+/* Stops counting c's unsent bytes (it is closed: they will never be sent). */
+static void
+conn_output_forget(struct conn *c)
+{
+	if (c->output_cb == NULL)
+		return;
+	evbuffer_remove_cb_entry(bufferevent_get_output(c->bev),
+	    c->output_cb);
+	c->output_cb = NULL;
+	output_unsent -= c->output_counted;
+	c->output_counted = 0;
+}
+
+/* Returns the open connection holding the most unsent bytes, or NULL. */
+static struct conn *
+conn_largest_holder(void)
+{
+	struct conn *c, *largest = NULL;
+
+	TAILQ_FOREACH(c, &conns, entry)
+		if (largest == NULL ||
+		    server_output_length(c) > server_output_length(largest))
+			largest = c;
+	return largest;
+}
+
+/*
+ * Keeps the unsent bytes of all clients within limits.output_budget by
+ * cutting off the largest holders first: slow readers cannot take the
+ * daemon's memory between them (max_connections x output_limit).
+ */
+static void
+server_output_budget(void)
+{
+	struct conn *c;
+	static int64_t last_log;
+	int64_t now;
+
+	while (output_unsent > cfg->limits.output_budget &&
+	    (c = conn_largest_holder()) != NULL &&
+	    server_output_length(c) > 0) {
+		output_budget_cuts++;
+		now = now_ms();
+		if (now - last_log >= 1000) {	/* once a second at most */
+			last_log = now;
+			log_warnx("connection %llu (%s, %s): %zu bytes unsent "
+			    "while all clients hold %zu, over limits."
+			    "output_budget %zu; cutting the largest holder off "
+			    "(%llu so far)", (unsigned long long)c->id,
+			    c->peer, c->principal, server_output_length(c),
+			    output_unsent, cfg->limits.output_budget,
+			    output_budget_cuts);
+		}
+		server_close(c);
+	}
+}
+
+/* Returns the unsent bytes of all clients together. */
+size_t
+server_output_unsent(void)
+{
+	return output_unsent;
+}
+
+/* Returns how many clients were cut off for limits.output_budget. */
+unsigned long long
+server_output_budget_cuts(void)
+{
+	return output_budget_cuts;
+}
+
 /* Queues bytes for c; cuts c off if its unsent output passes the limit. */
 void
 server_write(struct conn *c, const uint8_t *data, size_t len)
@@ -167,6 +264,7 @@ server_write(struct conn *c, const uint8_t *data, size_t len)
 		return;
 	}
 	evbuffer_add(out, data, len);
+	server_output_budget();
 }
 
 /* Returns how many bytes wait to be written to c. */
@@ -469,6 +567,8 @@ conn_new(evutil_socket_t fd, const struct sockaddr *sa,
 	/* A whole frame fits below the high-water mark; more waits in the kernel. */
 	bufferevent_setwatermark(c->bev, EV_READ, 0,
 	    cfg->limits.max_frame + FRAME_HEADER_MAX);
+	c->output_cb = evbuffer_add_cb(bufferevent_get_output(c->bev),
+	    conn_output_changed, c);
 	bufferevent_setcb(c->bev, conn_readable, conn_writable, conn_event, c);
 	conn_set_write_timeout(c);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);

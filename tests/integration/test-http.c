@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <openssl/evp.h>
 
 #include "harness.h"
 
@@ -22,44 +21,11 @@ static struct hl_client *agent;
 
 HARNESS_FIXTURES(h, "agent01", agent)
 
-/*
- * Sends "GET path" to the main daemon's HTTP port with an optional
- * "principal:token" of credlen bytes (NUL bytes allowed) as HTTP Basic;
- * returns the whole answer (free it).
- */
+/* Sends GET path to the main daemon with a credential of credlen bytes (NUL bytes allowed). */
 static char *
 http_get_bytes(const char *path, const char *credential, size_t credlen)
 {
-	struct sockaddr_in sin;
-	char request[512], auth[256] = "", *answer;
-	unsigned char b64[200];
-	size_t used = 0, size = 65536;
-	ssize_t n;
-	int fd;
-
-	if (credential != NULL) {
-		EVP_EncodeBlock(b64, (const unsigned char *)credential,
-		    (int)credlen);
-		snprintf(auth, sizeof auth, "Authorization: Basic %s\r\n", b64);
-	}
-	snprintf(request, sizeof request, "GET %s HTTP/1.0\r\n%s\r\n", path,
-	    auth);
-	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)h.main.http_port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	fd = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(fd >= 0);
-	assert_int_equal(connect(fd, (struct sockaddr *)&sin, sizeof sin), 0);
-	assert_int_equal(write(fd, request, strlen(request)),
-	    (ssize_t)strlen(request));
-	answer = calloc(1, size);
-	assert_non_null(answer);
-	while (used + 1 < size && (n = read(fd, answer + used,
-	    size - used - 1)) > 0)
-		used += (size_t)n;
-	close(fd);
-	return answer;
+	return harness_http_get(&h.main, path, credential, credlen);
 }
 
 /* http_get_bytes for a credential without NUL bytes (or NULL). */

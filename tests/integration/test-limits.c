@@ -14,6 +14,7 @@
 #define FEED_MAXLEN 100		/* the smallest the config allows */
 #define MAX_CONNECTIONS 12
 #define OUTPUT_LIMIT 65536	/* the smallest the config allows */
+#define OUTPUT_BUDGET 98304	/* all clients' unsent bytes together */
 #define BIG_CONTENT_CHARS 20000	/* create's limit: about 60 KB of Chinese */
 
 static struct harness h;
@@ -31,7 +32,7 @@ setup(void **state)
 	    harness_edit_config(&h.main, "max_connections = 1000",
 	    "max_connections = 12") == -1 ||
 	    harness_edit_config(&h.main, "output_limit = 8388608",
-	    "output_limit = 65536") == -1 ||
+	    "output_limit = 65536; output_budget = 98304") == -1 ||
 	    harness_restart(&h) == -1 ||
 	    (agent = harness_login(&h, "agent01")) == NULL) {
 		harness_stop(&h);
@@ -320,6 +321,78 @@ test_list_pages_by_bytes(void **state)
 	hl_close(sthjj);
 }
 
+/*
+ * Sends shows of number on c one at a time (ids from *id) until the
+ * daemon's metric name reaches at_least; gives up after 400 shows.
+ */
+static void
+show_until(struct hl_client *c, const char *number, uint64_t *id,
+    const char *name, double at_least)
+{
+	Hotline__ShowRequest show = HOTLINE__SHOW_REQUEST__INIT;
+	int i;
+
+	show.number = (char *)number;
+	for (i = 0; i < 400 && harness_metric(&h.main, name) < at_least;
+	    i++) {
+		if (harness_send(c, ++*id, BODY(SHOW), &show) == -1)
+			return;		/* cut off already */
+		harness_sleep_ms(20);
+	}
+}
+
+/*
+ * Issue 14.9: each client could hold output_limit unsent, so slow readers
+ * together could take max_connections x output_limit of memory (180 took
+ * RSS from 30 to 333 MB). Past limits.output_budget the largest holder is
+ * cut off; the daemon's unsent bytes stay within it and /metrics shows
+ * them; everyone else is served.
+ */
+static void
+test_output_budget(void **state)
+{
+	enum { CHARS = 2700 };		/* about 8 KB an answer */
+	struct hl_client *slow1, *slow2;
+	Hotline__Envelope *made;
+	struct hl_error err;
+	uint64_t id = 0;
+	char *content;
+	int i;
+
+	(void)state;
+	assert_int_equal(harness_metric(&h.main,
+	    "hotline_output_budget_bytes"), OUTPUT_BUDGET);
+	content = malloc(CHARS * 3 + 1);
+	assert_non_null(content);
+	/* Unlike the earlier tickets: no 60 KB repeat in the answer. */
+	for (i = 0; i < CHARS; i++)
+		memcpy(content + i * 3, "漏", 3);
+	content[CHARS * 3] = '\0';
+	made = harness_create(agent, "停水", content);
+	free(content);
+	slow1 = harness_login(&h, "agent02");
+	slow2 = harness_login(&h, "agent02");
+	assert_non_null(slow1);
+	assert_non_null(slow2);
+	/* slow1 holds about 40 KB, below its own output_limit. */
+	show_until(slow1, made->created->ticket->number, &id,
+	    "hotline_output_unsent_bytes", 40000);
+	assert_true(harness_metric(&h.main, "hotline_output_unsent_bytes") >=
+	    40000);
+	/* slow2 takes all clients past the budget before its own limit. */
+	show_until(slow2, made->created->ticket->number, &id,
+	    "hotline_output_budget_cuts_total", 1);
+	assert_true(harness_metric(&h.main,
+	    "hotline_output_budget_cuts_total") >= 1);
+	assert_true(harness_metric(&h.main, "hotline_output_unsent_bytes") <=
+	    OUTPUT_BUDGET);
+	assert_int_equal(harness_ping(agent, &err), 1);
+	harness_assert_serving(&h);
+	hl_close(slow1);
+	hl_close(slow2);
+	hl_envelope_free(made);
+}
+
 int
 main(void)
 {
@@ -330,6 +403,7 @@ main(void)
 		cmocka_unit_test(test_no_hello_closed),
 		cmocka_unit_test(test_slow_reader_cut_off),
 		cmocka_unit_test(test_list_pages_by_bytes),
+		cmocka_unit_test(test_output_budget),
 	};
 
 	harness_filter();
