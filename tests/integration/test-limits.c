@@ -49,6 +49,20 @@ teardown(void **state)
 	return harness_group_stop(&h, agent);
 }
 
+/* Returns n times the three-byte character ch as a new string (free it). */
+static char *
+repeated(const char *ch, int n)
+{
+	char *s = malloc((size_t)n * 3 + 1);
+	int i;
+
+	assert_non_null(s);
+	for (i = 0; i < n; i++)
+		memcpy(s + i * 3, ch, 3);
+	s[n * 3] = '\0';
+	return s;
+}
+
 /* Returns the length of the water department's feed, read from Redis. */
 static long long
 water_feed_length(void)
@@ -222,11 +236,7 @@ test_slow_reader_cut_off(void **state)
 
 	(void)state;
 	/* 20000 three-byte characters: every answer is about 60 KB. */
-	content = malloc(BIG_CONTENT_CHARS * 3 + 1);
-	assert_non_null(content);
-	for (i = 0; i < BIG_CONTENT_CHARS; i++)
-		memcpy(content + i * 3, "停", 3);
-	content[BIG_CONTENT_CHARS * 3] = '\0';
+	content = repeated("停", BIG_CONTENT_CHARS);
 	created = harness_create(agent, "停水", content);
 	free(content);
 
@@ -283,11 +293,7 @@ test_list_pages_by_bytes(void **state)
 
 	(void)state;
 	assert_non_null(sthjj);
-	content = malloc(CHARS * 3 + 1);
-	assert_non_null(content);
-	for (i = 0; i < CHARS; i++)
-		memcpy(content + i * 3, "噪", 3);
-	content[CHARS * 3] = '\0';
+	content = repeated("噪", CHARS);
 	for (i = 0; i < N; i++) {
 		env = harness_create(agent, "噪音扰民", content);
 		assert_string_equal(
@@ -357,17 +363,12 @@ test_output_budget(void **state)
 	struct hl_error err;
 	uint64_t id = 0;
 	char *content;
-	int i;
 
 	(void)state;
 	assert_int_equal(harness_metric(&h.main,
 	    "hotline_output_budget_bytes"), OUTPUT_BUDGET);
-	content = malloc(CHARS * 3 + 1);
-	assert_non_null(content);
 	/* Unlike the earlier tickets: no 60 KB repeat in the answer. */
-	for (i = 0; i < CHARS; i++)
-		memcpy(content + i * 3, "漏", 3);
-	content[CHARS * 3] = '\0';
+	content = repeated("漏", CHARS);
 	made = harness_create(agent, "停水", content);
 	free(content);
 	slow1 = harness_login(&h, "agent02");
