@@ -98,12 +98,14 @@ http_credential_ok(struct evhttp_request *req)
 	if (evhttp_find_header(evhttp_request_get_input_headers(req),
 	    "Authorization") == NULL)
 		return 0;
-	http_peer_address(req, addr, sizeof addr);
+	/* Its own allowance: failed /metrics logins do not lock out hellos. */
+	memcpy(addr, "http ", 5);
+	http_peer_address(req, addr + 5, sizeof addr - 5);
 	if (!auth_limit_allowed(addr))
 		return -1;
 	if ((ok = http_basic_ok(req, esc, sizeof esc)) != 1) {
 		auth_limit_failed(addr);
-		log_warnx("http %s: failed /metrics credential as \"%s\"", addr,
+		log_warnx("%s: failed /metrics credential as \"%s\"", addr,
 		    esc);
 	}
 	return ok;

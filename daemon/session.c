@@ -425,13 +425,37 @@ hello_authenticate(struct conn *c, const struct principal *p,
 {
 	int cached;
 
-	if (p == NULL)
+	if (p == NULL) {
+		auth_check_unknown(h->credential);
 		return NULL;
+	}
 	if (tls_principal(c, cfg, p) == p)
 		return "certificate";
 	if (!auth_check(p, h->credential, &cached))
 		return NULL;
 	return cached ? "credential (remembered)" : "credential";
+}
+
+/*
+ * The failed-hello limits, per address and per principal (who names its
+ * bucket): returns why the hello is refused, or NULL to check it. A
+ * principal over its allowance is refused from everywhere; an address over
+ * its allowance still lets a principal's remembered right token through (a
+ * call centre behind one NAT address), and each other try from it counts
+ * against that principal, so guessing stays as slow as before.
+ */
+static const char *
+hello_limited(const char *addr, const struct principal *p, const char *who,
+    const Hotline__Hello *h)
+{
+	if (p != NULL && !auth_limit_allowed(who))
+		return "too many failed hellos for this principal; try again "
+		    "later";
+	if (auth_limit_allowed(addr) || auth_remembered(p, h->credential))
+		return NULL;
+	if (p != NULL)
+		auth_limit_failed(who);
+	return "too many failed hellos from this address; try again later";
 }
 
 /* Accepts a hello that passed every check; how says how it was authenticated. */
@@ -491,7 +515,7 @@ session_hello(struct request *r, const uint8_t *wire, size_t wire_len)
 	const Hotline__Hello *h = r->in->hello;
 	const struct principal *p;
 	const char *field, *why, *how;
-	char esc[100], addr[sizeof r->conn->peer], msg[160];
+	char esc[100], addr[sizeof r->conn->peer], msg[160], who[96];
 	int left;
 
 	if (r->in->body_case != HOTLINE__ENVELOPE__BODY_HELLO) {
@@ -512,21 +536,23 @@ session_hello(struct request *r, const uint8_t *wire, size_t wire_len)
 		return;
 	}
 	session_address(r->conn, addr, sizeof addr);
-	if (!auth_limit_allowed(addr)) {
-		log_debug("connection %llu (%s): hello as \"%s\" refused: "
-		    "too many failed hellos", (unsigned long long)r->conn->id,
-		    r->conn->peer, log_escape(h->principal, esc, sizeof esc));
-		hello_refuse(r, HOTLINE__ERROR_CODE__ERROR_CODE_RATE_LIMITED,
-		    NULL, "too many failed hellos from this address; "
-		    "try again later");
-		return;
-	}
 	/* An empty principal asks for the one the client certificate maps to. */
 	p = h->principal == NULL || h->principal[0] == '\0' ?
 	    tls_principal(r->conn, cfg, NULL) :
 	    config_principal(cfg, h->principal);
+	snprintf(who, sizeof who, "principal %s", p != NULL ? p->id : "");
+	if ((why = hello_limited(addr, p, who, h)) != NULL) {
+		log_debug("connection %llu (%s): hello as \"%s\" refused: %s",
+		    (unsigned long long)r->conn->id, r->conn->peer,
+		    log_escape(h->principal, esc, sizeof esc), why);
+		hello_refuse(r, HOTLINE__ERROR_CODE__ERROR_CODE_RATE_LIMITED,
+		    NULL, why);
+		return;
+	}
 	if ((how = hello_authenticate(r->conn, p, h)) == NULL) {
 		/* Never the credential: only who tried, from where. */
+		if (p != NULL)
+			auth_limit_failed(who);
 		left = auth_limit_failed(addr);
 		log_warnx("connection %llu (%s): failed hello as \"%s\" (%d "
 		    "more failures allowed)", (unsigned long long)r->conn->id,
