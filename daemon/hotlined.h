@@ -25,6 +25,13 @@ void log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+/* A repeated warning's state: log_warnx_limited writes it at most once a second. */
+struct log_limit {
+	int64_t last_ms;
+	unsigned long suppressed;
+};
+void log_warnx_limited(struct log_limit *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
 void fatal(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
 void fatalx(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
 const char *log_escape(const char *text, char *out, size_t outlen);

@@ -1,13 +1,19 @@
 /* The HTTP side for operators and monitoring: /healthz, /readyz and /metrics (libevent's evhttp). */
+#include <errno.h>
 #include <string.h>
 
 #include <event2/buffer.h>
 #include <event2/http.h>
+#include <event2/listener.h>
 #include <openssl/evp.h>
 
 #include "hotlined.h"
 
 static struct evhttp *http;
+static struct evconnlistener *http_listener;
+static struct event *http_backoff;	/* accepting again after EMFILE */
+
+#define HTTP_ACCEPT_BACKOFF_MS 200
 
 /* Returns 1 if the peer's address is on the configured allow-list. */
 static int
@@ -187,6 +193,71 @@ http_not_found(struct evhttp_request *req, void *arg)
 	    "try /healthz, /readyz or /metrics\n");
 }
 
+/* Timer: accepts HTTP connections again after a pause. */
+static void
+http_accept_again(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (http_listener != NULL)
+		evconnlistener_enable(http_listener);
+}
+
+/*
+ * evconnlistener: accept() failed on the HTTP port. Out of descriptors
+ * (or memory) it pauses accepting for a while instead of spinning on
+ * accept() at full CPU with a log line each time; other errors are logged
+ * at most once a second.
+ */
+static void
+http_accept_error(struct evconnlistener *evl, void *arg)
+{
+	static struct log_limit lim;
+	struct timeval tv = { 0, HTTP_ACCEPT_BACKOFF_MS * 1000 };
+	int err = EVUTIL_SOCKET_ERROR();
+
+	(void)arg;
+	if (err != EMFILE && err != ENFILE && err != ENOBUFS &&
+	    err != ENOMEM) {
+		log_warnx_limited(&lim, "http: accept: %s",
+		    evutil_socket_error_to_string(err));
+		return;
+	}
+	log_warnx_limited(&lim, "http: accept: %s; pausing for %d ms",
+	    evutil_socket_error_to_string(err), HTTP_ACCEPT_BACKOFF_MS);
+	evconnlistener_disable(evl);
+	evtimer_add(http_backoff, &tv);
+}
+
+/* Binds the HTTP port as our own listener (for its error callback) and gives it to evhttp. */
+static int
+http_listen(struct event_base *base, const struct listen_spec *l)
+{
+	struct sockaddr_storage ss;
+	int sslen = (int)sizeof ss;
+	char where[300];
+
+	snprintf(where, sizeof where, strchr(l->host, ':') != NULL ?
+	    "[%s]:%d" : "%s:%d", l->host, l->port);
+	if (evutil_parse_sockaddr_port(where, (struct sockaddr *)&ss,
+	    &sslen) == -1)
+		return -1;
+	http_listener = evconnlistener_new_bind(base, NULL, NULL,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC,
+	    -1, (struct sockaddr *)&ss, sslen);
+	if (http_listener == NULL)
+		return -1;
+	if (evhttp_bind_listener(http, http_listener) == NULL) {
+		evconnlistener_free(http_listener);
+		http_listener = NULL;
+		return -1;
+	}
+	evconnlistener_set_error_cb(http_listener, http_accept_error);
+	http_backoff = evtimer_new(base, http_accept_again, NULL);
+	return 0;
+}
+
 /* Starts the HTTP listener if the config has one; returns -1 (logged) if it cannot. */
 int
 http_start(struct event_base *base)
@@ -205,7 +276,7 @@ http_start(struct event_base *base)
 	evhttp_set_cb(http, "/readyz", http_readyz, NULL);
 	evhttp_set_cb(http, "/metrics", http_metrics, NULL);
 	evhttp_set_gencb(http, http_not_found, NULL);
-	if (evhttp_bind_socket(http, l->host, (ev_uint16_t)l->port) == -1) {
+	if (http_listen(base, l) == -1) {
 		log_warnx("http: cannot listen on %s:%d", l->host, l->port);
 		return -1;
 	}
@@ -220,6 +291,10 @@ http_stop(void)
 {
 	scrape_abort_all();
 	if (http != NULL)
-		evhttp_free(http);
+		evhttp_free(http);	/* frees the bound listener too */
 	http = NULL;
+	http_listener = NULL;
+	if (http_backoff != NULL)
+		event_free(http_backoff);
+	http_backoff = NULL;
 }

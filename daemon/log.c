@@ -74,6 +74,39 @@ log_vwrite(int pri, int with_errno, int saved_errno, const char *fmt, va_list ap
 	errno = saved_errno;					\
 } while (0)
 
+/*
+ * log_warnx for a warning that may repeat many times a second (accept
+ * errors, failed hellos, cut-off clients under a flood): at most one line
+ * a second per limit, saying how many like it were left out since.
+ */
+void
+log_warnx_limited(struct log_limit *lim, const char *fmt, ...)
+{
+	struct timespec ts;
+	int64_t now;
+	va_list ap;
+	char *line;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (lim->last_ms != 0 && now - lim->last_ms < 1000) {
+		lim->suppressed++;
+		return;
+	}
+	va_start(ap, fmt);
+	if (vasprintf(&line, fmt, ap) < 0)
+		line = NULL;
+	va_end(ap);
+	if (lim->suppressed > 0)
+		log_warnx("%s (and %lu more like it since the last such line)",
+		    line != NULL ? line : fmt, lim->suppressed);
+	else
+		log_warnx("%s", line != NULL ? line : fmt);
+	free(line);
+	lim->last_ms = now;
+	lim->suppressed = 0;
+}
+
 void
 log_debug(const char *fmt, ...)
 {

@@ -209,25 +209,19 @@ conn_largest_holder(void)
 static void
 server_output_budget(void)
 {
+	static struct log_limit cuts;
 	struct conn *c;
-	static int64_t last_log;
-	int64_t now;
 
 	while (output_unsent > cfg->limits.output_budget &&
 	    (c = conn_largest_holder()) != NULL &&
 	    server_output_length(c) > 0) {
 		output_budget_cuts++;
-		now = now_ms();
-		if (now - last_log >= 1000) {	/* once a second at most */
-			last_log = now;
-			log_warnx("connection %llu (%s, %s): %zu bytes unsent "
-			    "while all clients hold %zu, over limits."
-			    "output_budget %zu; cutting the largest holder off "
-			    "(%llu so far)", (unsigned long long)c->id,
-			    c->peer, c->principal, server_output_length(c),
-			    output_unsent, cfg->limits.output_budget,
-			    output_budget_cuts);
-		}
+		log_warnx_limited(&cuts, "connection %llu (%s, %s): %zu bytes "
+		    "unsent while all clients hold %zu, over limits."
+		    "output_budget %zu; cutting the largest holder off (%llu "
+		    "so far)", (unsigned long long)c->id, c->peer,
+		    c->principal, server_output_length(c), output_unsent,
+		    cfg->limits.output_budget, output_budget_cuts);
 		server_close(c);
 	}
 }
@@ -645,13 +639,16 @@ listener_error(struct evconnlistener *evl, void *arg)
 	int err = EVUTIL_SOCKET_ERROR();
 	size_t i;
 
+	static struct log_limit other, exhausted;
+
 	(void)arg;
 	if (err != EMFILE && err != ENFILE && err != ENOBUFS && err != ENOMEM) {
-		log_warnx("accept: %s", evutil_socket_error_to_string(err));
+		log_warnx_limited(&other, "accept: %s",
+		    evutil_socket_error_to_string(err));
 		return;
 	}
-	log_warnx("accept: %s; pausing new connections for %d ms",
-	    evutil_socket_error_to_string(err), ACCEPT_BACKOFF_MS);
+	log_warnx_limited(&exhausted, "accept: %s; pausing new connections "
+	    "for %d ms", evutil_socket_error_to_string(err), ACCEPT_BACKOFF_MS);
 	if (err == EMFILE || err == ENFILE)
 		refuse_one_pending(evl);
 	for (i = 0; i < nlisteners; i++)
