@@ -45,8 +45,8 @@ auth_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* FNV-1a of s. */
-static uint32_t
+/* FNV-1a of s (inflight.c's table uses it too). */
+uint32_t
 auth_limit_hash(const char *s)
 {
 	uint32_t h = 2166136261u;

@@ -130,6 +130,8 @@ int auth_limit_allowed(const char *addr);
 /* Counts a failed hello from addr; returns the failures it has left. */
 int auth_limit_failed(const char *addr);
 void auth_limit_free(void);
+/* FNV-1a of s, for tables keyed by strings. */
+uint32_t auth_limit_hash(const char *s);
 /* Milliseconds on the monotonic clock, for the cache's and the limit's ages. */
 int64_t auth_now_ms(void);
 
@@ -286,6 +288,7 @@ struct limits {
 	int requests_per_turn;	/* frames handled per connection per read */
 	int drain_timeout_ms;	/* SIGTERM waits this long for pending replies */
 	int max_store_pending;	/* requests beyond this many Redis commands waiting get unavailable */
+	int max_principal_pending;	/* of them, at most this many of one principal */
 	int write_timeout_ms;	/* a client whose output does not move this long is cut off; 0: never */
 	int hello_timeout_ms;	/* a connection without a hello this long is closed */
 };
@@ -865,6 +868,14 @@ void tls_shutdown(const struct conn *);
  */
 const struct principal *tls_principal(const struct conn *c,
     const struct config *, const struct principal *p);
+
+/*
+ * inflight.c: each principal's requests waiting for Redis. inflight_take
+ * counts one unless max already wait (then -1); inflight_give uncounts it.
+ */
+int inflight_take(const char *id, int max);
+void inflight_give(const char *id);
+void inflight_free(void);
 
 /* session.c: hello, roles, requests answered in order. */
 #define SESSION_MAX_PENDING 256

@@ -304,6 +304,7 @@ main(int argc, char *argv[])
 	learn_shutdown();
 	auth_cache_free();
 	auth_limit_free();
+	inflight_free();
 	config_free(cfg);
 	normalize_free();
 	log_info("stopped");

@@ -324,6 +324,7 @@ request_store_error(struct request *r, const redisReply *reply)
 struct script_call {
 	struct request *r;
 	request_done done;
+	char principal[72];	/* whose request: counted in inflight.c */
 };
 
 /* store: a script answered (or Redis failed); see request_script. */
@@ -343,6 +344,7 @@ request_script_answered(redisReply *reply, void *priv)
 		else
 			sc->done(r, reply);
 	}
+	inflight_give(sc->principal);
 	request_release(r);
 	free(sc);
 }
@@ -350,8 +352,10 @@ request_script_answered(redisReply *reply, void *priv)
 /*
  * Runs a script for r. done is called only with a successful reply and only
  * while r still has a connection and no answer; Redis failures and script
- * errors are answered here. Returns -1 if r was answered "unavailable" at once
- * (Redis not ready, or limits.max_store_pending commands already wait for it).
+ * errors are answered here. Returns -1 if r was answered at once:
+ * "unavailable" (Redis not ready, or limits.max_store_pending commands
+ * already wait for it) or "rate limited" (limits.max_principal_pending of
+ * its principal's requests wait).
  */
 int
 request_script(struct request *r, enum script_id script, int nkeys,
@@ -366,12 +370,23 @@ request_script(struct request *r, enum script_id script, int nkeys,
 		    "retry later", store_pending());
 		return -1;
 	}
+	/* A fair share: one principal's flood cannot fill the shared link. */
+	if (inflight_take(r->conn->principal,
+	    cfg->limits.max_principal_pending) == -1) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_RATE_LIMITED,
+		    NULL, "too many of your requests (%d) wait for storage; "
+		    "retry later", cfg->limits.max_principal_pending);
+		return -1;
+	}
 	sc = xmalloc(sizeof *sc);
 	sc->r = r;
 	sc->done = done;
+	snprintf(sc->principal, sizeof sc->principal, "%s",
+	    r->conn->principal);
 	r->refs++;
 	if (store_script(script, nkeys, args, request_script_answered, sc) ==
 	    -1) {
+		inflight_give(sc->principal);
 		r->refs--;
 		free(sc);
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,

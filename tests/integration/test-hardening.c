@@ -8,11 +8,12 @@
 #include <string.h>
 
 #include <locale.h>
+#include <signal.h>
 
 #include <cmocka.h>
 
 #include "frame.h"
-#include "harness.h"
+#include "harness-fault.h"
 
 static struct harness h;
 static struct hl_client *agent;
@@ -572,6 +573,65 @@ test_retry_with_request_key(void **state)
 	hl_close(zjj);
 }
 
+/*
+ * Item 8 (in part): 50 connections of one agent pipelining reads filled
+ * the shared Redis link for everyone. With Redis paused, one principal's
+ * requests past limits.max_principal_pending (10 here) are refused
+ * (RATE_LIMITED) instead of queueing for Redis, while another principal's
+ * create still gets its turn and is made when Redis is back. Runs last:
+ * it restarts hotlined.
+ */
+static void
+test_principal_fair_share(void **state)
+{
+	Hotline__ShowRequest show = HOTLINE__SHOW_REQUEST__INIT;
+	Hotline__CreateRequest create;
+	Hotline__Envelope *made, *f;
+	struct hl_client *flood;
+	struct hl_error err;
+	char number[32], call_id[64], phone[24];
+	int i, refused = 0, answered = 0;
+
+	(void)state;
+	made = harness_create(agent, "小区停水", "停水一天");
+	snprintf(number, sizeof number, "%s", made->created->ticket->number);
+	hl_envelope_free(made);
+	hl_close(agent);
+	agent = NULL;
+	assert_int_equal(harness_edit_config(&h.main, "max_connections = 1000;",
+	    "max_connections = 1000; max_principal_pending = 10;"), 0);
+	assert_int_equal(harness_restart(&h), 0);
+	assert_non_null(agent = harness_login(&h, "agent01"));
+	assert_non_null(flood = harness_login(&h, "agent02"));
+
+	assert_int_equal(fault_redis_signal(&h, SIGSTOP), 0);
+	show.number = number;
+	for (i = 1; i <= 30; i++)
+		assert_int_equal(harness_send(flood, (uint64_t)i, BODY(SHOW),
+		    &show), 0);
+	harness_create_init(&create, call_id, sizeof call_id,
+	    harness_phone(phone, sizeof phone), "小区停水", "另一位话务员的来电");
+	assert_int_equal(harness_send(agent, 77, BODY(CREATE), &create), 0);
+	harness_sleep_ms(300);
+	assert_int_equal(fault_redis_signal(&h, SIGCONT), 0);
+	/* Answers come in request order: the ten that waited, then the refusals. */
+	for (i = 0; i < 30 && hl_recv(flood, HARNESS_CALL_MS, &f, &err) == 1;
+	    i++) {
+		if (f->body_case == BODY(ERROR) &&
+		    f->error->code == ERR(RATE_LIMITED))
+			refused++;
+		else if (f->body_case == BODY(TICKET))
+			answered++;
+		hl_envelope_free(f);
+	}
+	assert_int_equal(answered, 10);
+	assert_int_equal(refused, 20);
+	assert_int_equal(hl_recv(agent, HARNESS_CALL_MS, &f, &err), 1);
+	assert_int_equal(f->body_case, BODY(CREATED));
+	hl_envelope_free(f);
+	hl_close(flood);
+}
+
 int
 main(void)
 {
@@ -586,6 +646,7 @@ main(void)
 		cmocka_unit_test(test_confidential_not_linkable),
 		cmocka_unit_test(test_replay_after_ticket_left),
 		cmocka_unit_test(test_retry_with_request_key),
+		cmocka_unit_test(test_principal_fair_share),
 	};
 
 	setlocale(LC_CTYPE, "C.UTF-8");

@@ -268,6 +268,7 @@ setup(void **state)
 	test_config.limits.max_field = 65536;
 	test_config.limits.output_limit = OUTPUT_LIMIT;
 	test_config.limits.max_store_pending = 10000;
+	test_config.limits.max_principal_pending = 1000;
 	cfg = &test_config;
 	pending_cb = NULL;
 	calls = 0;
