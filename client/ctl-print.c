@@ -649,9 +649,11 @@ ctl_print_list(const Hotline__TicketList *list)
 		ctl_print_due_marker(t);
 		printf("%s\n", t->title);
 	}
-	if (list->truncated)
-		puts("(more tickets match than this page holds: raise --limit, "
-		    "or page with ListRequest.cursor)");
+	if (list->truncated && list->next_cursor[0] != '\0')
+		printf("(more: the next page is list --cursor %s)\n",
+		    list->next_cursor);
+	else if (list->truncated)
+		puts("(more tickets match: raise --limit)");
 }
 
 /* Prints a pushed event on one line: id, kind, number, state, actor, title. */

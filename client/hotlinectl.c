@@ -56,7 +56,7 @@ static const struct ctl_command ctl_commands[] = {
 	{ DISPATCHER, "merge", "NUMBER --into MASTER [--note TEXT]", 1,
 	    ctl_merge },
 	{ DISPATCHER, "invalidate", "NUMBER --reason TEXT", 1, ctl_invalidate },
-	{ DEPARTMENT, "list", "[--limit N]", 1, ctl_list },
+	{ DEPARTMENT, "list", "[--limit N] [--cursor C]", 1, ctl_list },
 	{ DEPARTMENT, "sign", "NUMBER [--note TEXT]", 1, ctl_sign },
 	{ DEPARTMENT, "reply", "NUMBER --result TEXT [--solved | --unsolved]",
 	    1, ctl_reply },
