@@ -283,6 +283,7 @@ test_http_descriptor_exhaustion(void **state)
 {
 	int fds[EXHAUST_CLIENTS], i, lines;
 	int64_t t0, cpu0, cpu, elapsed;
+	struct hl_client *back;
 
 	(void)state;
 	/* Still under LOW_NOFILE from test_descriptor_exhaustion. */
@@ -304,7 +305,9 @@ test_http_descriptor_exhaustion(void **state)
 	for (i = 0; i < EXHAUST_CLIENTS; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
-	assert_non_null(login_when_possible());
+	back = login_when_possible();
+	assert_non_null(back);
+	hl_close(back);
 }
 
 /* Runs the group: its setup starts the servers, its teardown stops them. */
