@@ -7,6 +7,7 @@
 
 #include "hotline.h"
 #include "common.h"
+#include "side.h"
 
 #define CONTENT_CHARS 20000	/* create's limit: about 60 KB of Chinese */
 #define MAX_READERS 1000
@@ -73,22 +74,6 @@ rss_kib(long pid)
 	return kib;
 }
 
-/* Connects and says hello as principal (token "<principal>-test"). */
-static struct hl_client *
-login(const char *address, const char *principal)
-{
-	struct hl_client *c;
-	struct hl_error err;
-	char token[64];
-
-	snprintf(token, sizeof token, "%s-test", principal);
-	if ((c = hl_connect(address, 10000, &err)) == NULL ||
-	    hl_hello(c, HOTLINE__ROLE__ROLE_UNSPECIFIED, principal, token, NULL,
-	    &err) == -1)
-		bench_die("login as %s: %s", principal, err.message);
-	return c;
-}
-
 /* Creates a ticket of CONTENT_CHARS characters; returns its number (free it). */
 static char *
 create_big(struct hl_client *agent)
@@ -97,13 +82,8 @@ create_big(struct hl_client *agent)
 	Hotline__CreateRequest q = HOTLINE__CREATE_REQUEST__INIT;
 	char call_id[64], *content, *number;
 	struct hl_error err;
-	int i;
 
-	if ((content = malloc(CONTENT_CHARS * 3 + 1)) == NULL)
-		bench_die("out of memory");
-	for (i = 0; i < CONTENT_CHARS; i++)
-		memcpy(content + i * 3, "停", 3);
-	content[CONTENT_CHARS * 3] = '\0';
+	content = side_repeat("停", CONTENT_CHARS);
 	snprintf(call_id, sizeof call_id, "bench-budget-%ld", (long)getpid());
 	q.call_id = call_id;
 	q.caller_phone = "13800000000";
@@ -150,11 +130,11 @@ main(int argc, char *argv[])
 
 	bench_set_name(argv[0]);
 	parse_options(&o, argc, argv);
-	agent = login(o.address, "agent01");
+	agent = side_login(o.address, "agent01");
 	number = create_big(agent);
 	before = rss_kib(o.pid);
 	for (i = 0; i < o.readers; i++)
-		readers[i] = login(o.address, "agent02");
+		readers[i] = side_login(o.address, "agent02");
 	/*
 	 * Paced: thousands of 60 KB reads at once keep Redis busy past
 	 * redis.timeout_ms, and the daemon then drops its link and answers
