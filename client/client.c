@@ -1,5 +1,6 @@
 /* libhotline: length-delimited protobuf frames over blocking TCP (plain or TLS) or unix sockets. */
 #include <sys/types.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <netinet/in.h>
@@ -42,6 +43,7 @@ struct hl_client {
 	size_t missing;		/* bytes still needed to finish the frame at start */
 	struct client_event *head, *tail;	/* queued events, oldest first */
 	struct client_tls *tls;	/* NULL: plain; else every byte goes through it */
+	char request_key[HL_REQUEST_KEY_MAX + 1];	/* of the last hl_call */
 };
 
 /* Host and port, or a unix socket path, parsed from an address string. */
@@ -526,6 +528,47 @@ client_send_frame(struct hl_client *c, const Hotline__Envelope *env,
 	return r;
 }
 
+/* Writes a fresh random request key (32 hex digits) into c->request_key; 0 or -1. */
+static int
+client_new_request_key(struct hl_client *c, struct hl_error *err)
+{
+	unsigned char bytes[16];
+	size_t i;
+
+	if (getrandom(bytes, sizeof bytes, 0) != (ssize_t)sizeof bytes)
+		return client_fail(NULL, err, HL_ERR_IO,
+		    "no random bytes for a request key: %s", strerror(errno));
+	for (i = 0; i < sizeof bytes; i++)
+		snprintf(c->request_key + 2 * i, 3, "%02x", bytes[i]);
+	return 0;
+}
+
+/*
+ * Sends env with its request key, or with a fresh one (not a hello) that
+ * env keeps only while it is packed; c->request_key is the key sent.
+ */
+static int
+client_keyed_send(struct hl_client *c, Hotline__Envelope *env,
+    int64_t deadline, struct hl_error *err)
+{
+	char *given = env->request_key;
+	int r;
+
+	if (given != NULL && given[0] != '\0') {
+		snprintf(c->request_key, sizeof c->request_key, "%s", given);
+		return client_send_frame(c, env, deadline, err);
+	}
+	c->request_key[0] = '\0';
+	if (env->body_case == HOTLINE__ENVELOPE__BODY_HELLO)
+		return client_send_frame(c, env, deadline, err);
+	if (client_new_request_key(c, err) == -1)
+		return -1;
+	env->request_key = c->request_key;
+	r = client_send_frame(c, env, deadline, err);
+	env->request_key = given;
+	return r;
+}
+
 /* Makes room for want more bytes after the unread ones; returns 0 or -1. */
 static int
 client_reserve(struct hl_client *c, size_t want)
@@ -755,9 +798,16 @@ hl_call(struct hl_client *c, Hotline__Envelope *request,
 		return client_fail(NULL, err, HL_ERR_USAGE, "no request");
 	deadline = client_deadline(client_default_timeout(c));
 	request->id = ++c->last_id;
-	if (client_send_frame(c, request, deadline, err) == -1)
+	if (client_keyed_send(c, request, deadline, err) == -1)
 		return -1;
 	return client_await(c, request->id, deadline, reply, err);
+}
+
+/* Returns the request key of the last hl_call; see hotline.h. */
+const char *
+hl_last_request_key(const struct hl_client *c)
+{
+	return c->request_key;
 }
 
 /* Says hello and checks for HelloOk; see hotline.h. */

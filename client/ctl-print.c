@@ -683,7 +683,12 @@ ctl_print_list(const Hotline__TicketList *list)
 		puts(cells[i][CTL_CELL_TITLE]);
 	}
 	free(cells);
-	if (list->truncated)
+	if (list->truncated && list->next_cursor != NULL &&
+	    list->next_cursor[0] != '\0')
+		printf(ctl_lang == CTL_LANG_EN ? "(more: the next page is "
+		    "list --cursor %s)\n" : "（还有：下一页 list --cursor %s）\n",
+		    list->next_cursor);
+	else if (list->truncated)
 		puts(CTL_T(MORE_TICKETS));
 }
 

@@ -39,6 +39,7 @@ struct ctl {
 	struct hl_tls tls_opts;		/* --ca, --cert, --key, --server-name */
 	const struct ctl_command *command;
 	struct hl_client *client;	/* NULL until ctl_open() */
+	const char *request_key;	/* --request-key: the first call's, to retry */
 };
 
 /*

@@ -85,9 +85,18 @@ int hl_hello(struct hl_client *, Hotline__Role role, const char *principal,
  * meanwhile are queued for hl_next_event(). If the answer is an Error, the
  * call returns -1 with err filled from it (code, message, field, state) and
  * *reply = NULL; otherwise 0 with *reply the answer.
+ *
+ * A request without a request_key is sent with a fresh random one (the
+ * caller's envelope is left as it was); hl_last_request_key says which. To
+ * retry a request that may have been applied (an "unavailable" answer, a
+ * lost connection), send it again with request_key set to that key: a
+ * life-cycle step is then applied at most once (see hotline.proto).
  */
 int hl_call(struct hl_client *, Hotline__Envelope *request,
     Hotline__Envelope **reply, struct hl_error *err);
+/* The request key the last hl_call sent ("" before the first); valid until the next call. */
+const char *hl_last_request_key(const struct hl_client *);
+#define HL_REQUEST_KEY_MAX 64
 
 /*
  * Returns the next pushed event envelope (body EVENT): a queued one, or one

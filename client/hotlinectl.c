@@ -17,6 +17,7 @@
 #define CTL_OPT_KEY 203
 #define CTL_OPT_SERVER_NAME 204
 #define CTL_OPT_LANG 205
+#define CTL_OPT_REQUEST_KEY 206
 
 #define ANYONE "anyone"
 #define AGENT "agent (话务员)"
@@ -56,7 +57,7 @@ static const struct ctl_command ctl_commands[] = {
 	{ DISPATCHER, "merge", "NUMBER --into MASTER [--note TEXT]", 1,
 	    ctl_merge },
 	{ DISPATCHER, "invalidate", "NUMBER --reason TEXT", 1, ctl_invalidate },
-	{ DEPARTMENT, "list", "[--limit N]", 1, ctl_list },
+	{ DEPARTMENT, "list", "[--limit N] [--cursor C]", 1, ctl_list },
 	{ DEPARTMENT, "sign", "NUMBER [--note TEXT]", 1, ctl_sign },
 	{ DEPARTMENT, "reply", "NUMBER --result TEXT [--solved | --unsolved]",
 	    1, ctl_reply },
@@ -107,7 +108,8 @@ ctl_synopsis(FILE *f, int status)
 {
 	fputs("usage: hotlinectl [-j] [-a address] [-u principal] [-t token] "
 	    "[-r role]\n\t[-T timeout_ms] [--lang zh|en] [--tls] [--ca file] "
-	    "[--cert file]\n\t[--key file] [--server-name name] command "
+	    "[--cert file]\n\t[--key file] [--server-name name] "
+	    "[--request-key key] command "
 	    "[args]\n", f);
 	return status;
 }
@@ -312,6 +314,24 @@ ctl_open(struct ctl *ctl)
 	return 0;
 }
 
+/*
+ * After an answer that leaves it open whether the request was applied
+ * (unavailable, or the connection lost), says how to retry it safely.
+ */
+static void
+ctl_retry_hint(const struct ctl *ctl, const struct hl_error *err)
+{
+	const char *key = hl_last_request_key(ctl->client);
+
+	if (key[0] == '\0' || (err->code !=
+	    HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE &&
+	    err->code != HL_ERR_IO && err->code != HL_ERR_TIMEOUT))
+		return;
+	fprintf(stderr, "hotlinectl: it may have been done; to retry safely "
+	    "(done at most once), run the same command with --request-key "
+	    "%s\n", key);
+}
+
 /* Sends req and checks the answer's kind; returns 0 with *reply, or an exit status. */
 int
 ctl_call(struct ctl *ctl, Hotline__Envelope *req,
@@ -320,8 +340,13 @@ ctl_call(struct ctl *ctl, Hotline__Envelope *req,
 	struct hl_error err;
 	int rc;
 
-	if (hl_call(ctl->client, req, reply, &err) == -1)
+	if (ctl->request_key != NULL && ctl->request_key[0] != '\0')
+		req->request_key = (char *)ctl->request_key;
+	ctl->request_key = NULL;	/* the command's first request only */
+	if (hl_call(ctl->client, req, reply, &err) == -1) {
+		ctl_retry_hint(ctl, &err);
 		return ctl_fail(&err);
+	}
 	if ((*reply)->body_case != expected) {
 		rc = ctl_fail_local(CTL_EXIT_CONNECTION, "protocol",
 		    "protocol: expected %s, got %s", hl_body_name(expected),
@@ -632,6 +657,9 @@ ctl_global_option(struct ctl *ctl, int ch, const char *arg)
 			return 0;
 		fprintf(stderr, "hotlinectl: --lang %s: zh or en\n", arg);
 		return -1;
+	case CTL_OPT_REQUEST_KEY:
+		ctl->request_key = arg;
+		return 0;
 	case 'T':
 		if (ctl_parse_number(arg, 86400000, &v) == 0) {
 			ctl->timeout_ms = (int)v;
@@ -662,6 +690,7 @@ ctl_globals(struct ctl *ctl, int argc, char **argv)
 		{ "key", required_argument, NULL, CTL_OPT_KEY },
 		{ "server-name", required_argument, NULL, CTL_OPT_SERVER_NAME },
 		{ "lang", required_argument, NULL, CTL_OPT_LANG },
+		{ "request-key", required_argument, NULL, CTL_OPT_REQUEST_KEY },
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch;

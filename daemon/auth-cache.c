@@ -151,6 +151,42 @@ auth_check(const struct principal *p, const char *token, int *cached)
 	return ok;
 }
 
+/*
+ * Returns 1 if the cache remembers token as p's right token (no slow
+ * check): what may still pass an address that failed too often.
+ */
+int
+auth_remembered(const struct principal *p, const char *token)
+{
+	unsigned char mac[AUTH_MAC_LEN];
+
+	if (p == NULL || p->credential == NULL || token == NULL)
+		return 0;
+	auth_cache_setup(&cfg->auth);
+	if (auth_nsets == 0)
+		return 0;
+	auth_cache_mac(p, token, mac);
+	return auth_cache_find(mac, auth_now_ms());
+}
+
+/*
+ * Spends on a hello for an unknown principal what a wrong token costs (a
+ * slow check against a configured principal's hash, the answer ignored),
+ * so that the time of the refusal does not tell which principals exist.
+ */
+void
+auth_check_unknown(const char *token)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nprincipals; i++)
+		if (cfg->principals[i].credential != NULL) {
+			(void)auth_verify(cfg->principals[i].credential,
+			    token != NULL ? token : "");
+			return;
+		}
+}
+
 /* Returns 1 if principal id has the same credential in old and fresh. */
 static int
 auth_cache_unchanged(const struct config *old, const struct config *fresh,

@@ -1,4 +1,4 @@
-/* Limits failed hellos per client address with a token bucket, so guessing tokens is slow and cheap to refuse. */
+/* Limits failed hellos per client address and per principal with token buckets, so guessing tokens is slow and cheap to refuse. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -6,11 +6,15 @@
 #include "hotlined.h"
 
 /*
- * Each address has a bucket of auth.failures_burst tokens that refills at
- * auth.failures_per_minute; a failed hello takes one. While the bucket
- * holds less than one token every hello from the address is refused with
- * RATE_LIMITED before any credential is checked (a right token too:
- * otherwise the limit would still let an attacker confirm a guess).
+ * Each key (a client address, "http <address>" for /metrics, "principal
+ * <id>") has a bucket of auth.failures_burst tokens that refills at
+ * auth.failures_per_minute; a failed hello takes one from its address and
+ * its principal. While a bucket holds less than one token hellos are
+ * refused with RATE_LIMITED before any slow check (a right token too:
+ * otherwise the limit would still let an attacker confirm a guess); only
+ * a token the cache remembers as right passes a limited address
+ * (session.c's hello_limited), and every other try there costs the
+ * principal named, so guessing stays bounded.
  *
  * Buckets live in a fixed open-addressed table of auth.limit_addresses
  * slots; a full bucket is the same as no bucket, so its slot is free.
@@ -19,7 +23,7 @@
  * address may thus get a fresh allowance early: the table stays bounded).
  */
 #define AUTH_LIMIT_PROBES 8
-#define AUTH_LIMIT_ADDR_MAX 64
+#define AUTH_LIMIT_ADDR_MAX 96	/* an address, "http <address>" or "principal <id>" */
 
 struct auth_bucket {
 	char addr[AUTH_LIMIT_ADDR_MAX];		/* "" when free */
@@ -41,8 +45,8 @@ auth_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* FNV-1a of s. */
-static uint32_t
+/* FNV-1a of s (inflight.c's table uses it too). */
+uint32_t
 auth_limit_hash(const char *s)
 {
 	uint32_t h = 2166136261u;

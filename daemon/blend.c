@@ -133,7 +133,7 @@ blend_rank(struct classify_result *res, const struct department *departments,
 		out[kept].model_probability = prob[r[i].label];
 		out[kept++].confidence = mix[r[i].label];
 	}
-	memcpy(res->suggestions, out, kept * sizeof out[0]);
+	xmemcpy(res->suggestions, out, kept * sizeof out[0]);
 	res->nsuggestions = kept;
 }
 

@@ -38,7 +38,7 @@ category_find(const struct category *cats, size_t n, const char *code)
 
 	if (code == NULL || n == 0)
 		return NULL;
-	return bsearch(&key, cats, n, sizeof *cats, category_cmp);
+	return xbsearch(&key, cats, n, sizeof *cats, category_cmp);
 }
 
 /* Returns the minor class with code, or NULL when code is none (or no minor class). */
@@ -85,7 +85,7 @@ category_check(struct category *cats, size_t n, const char **bad,
 			*why = "a code is 2, 4 or 6 digits (大类, 中类, 小类)";
 			return -1;
 		}
-	qsort(cats, n, sizeof *cats, category_cmp);
+	xqsort(cats, n, sizeof *cats, category_cmp);
 	for (i = 0; i < n; i++) {
 		*bad = cats[i].code;
 		if (i > 0 && strcmp(cats[i].code, cats[i - 1].code) == 0) {

@@ -453,10 +453,10 @@ classify_rank(const struct catalogue *cat, const struct routing_spec *routing,
 			all[n++] = cat->scores[d];
 			sum += cat->scores[d].score;
 		}
-	qsort(all, n, sizeof *all, classify_cmp_suggestion);
+	xqsort(all, n, sizeof *all, classify_cmp_suggestion);
 	out->nsuggestions = n < CLASSIFY_MAX_SUGGESTIONS ? n :
 	    CLASSIFY_MAX_SUGGESTIONS;
-	memcpy(out->suggestions, all, out->nsuggestions * sizeof *all);
+	xmemcpy(out->suggestions, all, out->nsuggestions * sizeof *all);
 	out->total = sum + routing->prior;
 	if (n > 0)
 		out->confidence = all[0].score / out->total;
@@ -523,7 +523,7 @@ classify_tally(const struct classify_run *run,
 	const char *street = in->street != NULL ? in->street : "";
 	size_t h, i;
 
-	qsort(cat->hits, run->nhits, sizeof *cat->hits, classify_cmp_index);
+	xqsort(cat->hits, run->nhits, sizeof *cat->hits, classify_cmp_index);
 	for (h = 0; h < run->nhits; h++)
 		if (classify_applies(&cat->entries[cat->hits[h]], district,
 		    street))

@@ -725,10 +725,12 @@ config_load_limits(struct config *conf, const struct config_group *root)
 	static const char *const keys[] = { "max_frame", "max_field",
 	    "max_connections", "output_limit", "requests_per_turn",
 	    "drain_timeout_ms", "max_store_pending", "write_timeout_ms",
-	    "hello_timeout_ms", NULL };
+	    "hello_timeout_ms", "output_budget", "max_principal_pending",
+	    NULL };
 	struct limits *l = &conf->limits;
 	struct config_group g;
 	long long frame, field, conns, output, turn, drain, store, wto, hello;
+	long long budget, principal;
 
 	if (config_subgroup(root, "limits", 0, &g) == -1)
 		return -1;
@@ -746,8 +748,14 @@ config_load_limits(struct config *conf, const struct config_group *root)
 	    &store) == -1 ||
 	    config_int(&g, "write_timeout_ms", 60000, 0, 86400000, &wto) == -1 ||
 	    config_int(&g, "hello_timeout_ms", 10000, 100, 600000,
-	    &hello) == -1)
+	    &hello) == -1 ||
+	    config_int(&g, "output_budget", 268435456, output,
+	    1099511627776LL, &budget) == -1 ||
+	    config_int(&g, "max_principal_pending", 1000, 1, store,
+	    &principal) == -1)
 		return -1;
+	l->max_principal_pending = (int)principal;
+	l->output_budget = (size_t)budget;
 	l->max_frame = (size_t)frame;
 	l->max_field = (size_t)field;
 	l->max_connections = (int)conns;

@@ -29,23 +29,6 @@ static TAILQ_HEAD(, watch) watches = TAILQ_HEAD_INITIALIZER(watches);
 static void feed_pump(struct watch *);
 static void feed_key(const struct conn *, char *, size_t);
 
-/* Returns 1 for "", "0", "<ms>" or "<ms>-<seq>" (a Redis stream id). */
-static int
-cursor_valid(const char *s)
-{
-	size_t i, dashes = 0, len = strlen(s);
-
-	if (len > 41)
-		return 0;
-	for (i = 0; i < len; i++) {
-		if (s[i] == '-' && i > 0 && i + 1 < len && dashes++ == 0)
-			continue;
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	}
-	return 1;
-}
-
 /*
  * Returns a hot spot's place ("district matter") with a category code for
  * matter named as the catalogue in force names it: "鼓楼区 040101
@@ -90,9 +73,15 @@ event_hot_spot(Hotline__Event *ev, const redisReply *e)
 	ev->place = event_place(e->element[8]->str);
 }
 
-/* Builds an Event envelope from {id, kind, number, at, actor, ticket hash, ...}. */
+/*
+ * Builds an Event envelope for w from {id, kind, number, at, actor, ticket
+ * hash, ...}. The hash is the ticket as it is now: a department gets it
+ * only while it still works on the ticket, so that replaying its feed
+ * shows nothing of a ticket that has left it (another lead's reply, say);
+ * the event itself (number, kind, time, actor) was its own.
+ */
 static Hotline__Envelope *
-event_from(const redisReply *e, int mask)
+event_from(const struct watch *w, const redisReply *e)
 {
 	Hotline__Envelope *env = envelope_new();
 	Hotline__Event *ev = xmalloc(sizeof *ev);
@@ -103,7 +92,8 @@ event_from(const redisReply *e, int mask)
 	ev->number = record_strdup(e->element[2]->str);
 	ev->at = strtoll(e->element[3]->str, NULL, 10);
 	ev->actor = record_strdup(e->element[4]->str);
-	ev->ticket = record_ticket(e->element[5], mask);
+	if (!w->mask || record_works_on(e->element[5], w->conn->department))
+		ev->ticket = record_ticket(e->element[5], w->mask);
 	event_hot_spot(ev, e);
 	if (e->elements >= 10 && e->element[9]->type == REDIS_REPLY_STRING &&
 	    e->element[9]->len > 0)
@@ -128,7 +118,7 @@ feed_deliver(struct watch *w, const redisReply *entries)
 		if (e->type != REDIS_REPLY_ARRAY || e->elements < 6)
 			continue;
 		snprintf(w->cursor, sizeof w->cursor, "%s", e->element[0]->str);
-		session_push(w->conn, event_from(e, w->mask));
+		session_push(w->conn, event_from(w, e));
 		n++;
 	}
 	return n;
@@ -291,7 +281,7 @@ op_watch(struct request *r)
 		    "cursor", "this connection is already watching");
 		return;
 	}
-	if (!cursor_valid(cursor)) {
+	if (!stream_cursor_valid(cursor, 1)) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
 		    "cursor", "cursor must be empty, \"0\" or an event id "
 		    "such as 1763779200000-0");

@@ -28,6 +28,13 @@ void log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+/* A repeated warning's state: log_warnx_limited writes it at most once a second. */
+struct log_limit {
+	int64_t last_ms;
+	unsigned long suppressed;
+};
+void log_warnx_limited(struct log_limit *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
 void fatal(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
 void fatalx(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
 const char *log_escape(const char *text, char *out, size_t outlen);
@@ -38,6 +45,18 @@ void *xcalloc(size_t, size_t);
 void *xrealloc(void *, size_t);
 char *xstrdup(const char *);
 char *xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * xarray.c: qsort, qsort_r, bsearch and memcpy for arrays that may be empty
+ * and then NULL (the libc routines are undefined there: UBSan aborts). Use
+ * them wherever the count comes from data.
+ */
+void xqsort(void *, size_t, size_t, int (*)(const void *, const void *));
+void xqsort_r(void *, size_t, size_t,
+    int (*)(const void *, const void *, void *), void *);
+void *xbsearch(const void *, const void *, size_t, size_t,
+    int (*)(const void *, const void *));
+void *xmemcpy(void *, const void *, size_t);
 
 /* auth.c: salted slow hashes of principals' credentials (argon2id). */
 /*
@@ -100,6 +119,10 @@ struct config;
  * with auth_verify; *cached (may be NULL) says which. Returns 1 or 0.
  */
 int auth_check(const struct principal *p, const char *token, int *cached);
+/* 1 if the cache remembers token as p's right token (no slow check). */
+int auth_remembered(const struct principal *p, const char *token);
+/* Costs what a wrong token costs, for an unknown principal (no timing oracle). */
+void auth_check_unknown(const char *token);
 /* Forgets entries of principals gone or rehashed in fresh; see the file. */
 void auth_cache_reload(const struct config *old, const struct config *fresh);
 void auth_cache_free(void);
@@ -110,8 +133,16 @@ int auth_limit_allowed(const char *addr);
 /* Counts a failed hello from addr; returns the failures it has left. */
 int auth_limit_failed(const char *addr);
 void auth_limit_free(void);
+/* FNV-1a of s, for tables keyed by strings. */
+uint32_t auth_limit_hash(const char *s);
 /* Milliseconds on the monotonic clock, for the cache's and the limit's ages. */
 int64_t auth_now_ms(void);
+
+/*
+ * stream-cursor.c: 1 for "", "0" or a Redis stream id "<ms>-<seq>" (or
+ * "<ms>" alone when ms_alone) with both parts at most UINT64_MAX.
+ */
+int stream_cursor_valid(const char *s, int ms_alone);
 
 /* utf8.c */
 /*
@@ -126,6 +157,13 @@ size_t utf8_length(const char *s);
  * of which len bytes may be read, or 0 if it is malformed.
  */
 size_t utf8_next(const char *s, size_t len);
+/*
+ * The bytes of the longest prefix of s no longer than max that does not cut
+ * a character: "%.*s" with it never leaves half a character.
+ */
+size_t utf8_prefix(const char *s, size_t max);
+/* Drops malformed sequences from s in place: what goes out must be UTF-8. */
+void utf8_scrub(char *s);
 
 /* validate.c: checks every string field of a decoded message. */
 /*
@@ -135,6 +173,13 @@ size_t utf8_next(const char *s, size_t len);
  */
 int validate_strings(const ProtobufCMessage *msg, size_t max_bytes,
     const char **field, const char **why);
+/*
+ * Walks the encoded bytes of a message of type d: no string field may hold a
+ * NUL byte or exceed max_bytes. Returns 0, or -1 with *field (NULL when the
+ * bytes are malformed) and *why set.
+ */
+int validate_wire(const ProtobufCMessageDescriptor *d, const uint8_t *wire,
+    size_t len, size_t max_bytes, const char **field, const char **why);
 
 /* bounds.c: every time argument of a request held to a sane range. */
 /*
@@ -261,9 +306,11 @@ struct limits {
 	size_t max_field;	/* largest string field, bytes */
 	int max_connections;
 	size_t output_limit;	/* a client with more unsent bytes is cut off */
+	size_t output_budget;	/* unsent bytes of all clients: the largest holders are cut off past it */
 	int requests_per_turn;	/* frames handled per connection per read */
 	int drain_timeout_ms;	/* SIGTERM waits this long for pending replies */
 	int max_store_pending;	/* requests beyond this many Redis commands waiting get unavailable */
+	int max_principal_pending;	/* of them, at most this many of one principal */
 	int write_timeout_ms;	/* a client whose output does not move this long is cut off; 0: never */
 	int hello_timeout_ms;	/* a connection without a hello this long is closed */
 };
@@ -788,6 +835,8 @@ int store_script_writes(enum script_id);
 char *record_strdup(const char *);
 Hotline__Department *record_department(const char *id);
 const char *record_hash_get(const redisReply *hash, const char *name);
+/* 1 if department dept works on the ticket (hash) now: its lead or an assisting one. */
+int record_works_on(const redisReply *hash, const char *dept);
 const char *record_getter(void *hash, const char *field);
 Hotline__Ticket *record_ticket(const redisReply *hash, int mask);
 /* The label of a category code in the catalogue in force, "" when unknown. */
@@ -821,6 +870,8 @@ struct conn {
 	int npending;
 	struct watch *watch;		/* set while the terminal watches */
 	struct web_call *web;		/* a web API call's conn (no bev): web-api.c */
+	struct evbuffer_cb_entry *output_cb;	/* counts its unsent bytes */
+	size_t output_counted;		/* of them, in the daemon's total */
 	TAILQ_ENTRY(conn) entry;
 };
 
@@ -838,6 +889,9 @@ int server_busy(void);
 void server_close_all(void);
 void server_write(struct conn *, const uint8_t *, size_t);
 size_t server_output_length(const struct conn *);
+/* Unsent bytes of every client together, and how many were cut off for limits.output_budget. */
+size_t server_output_unsent(void);
+unsigned long long server_output_budget_cuts(void);
 void server_close(struct conn *);
 void server_close_after_flush(struct conn *);
 void server_resume(struct conn *);
@@ -863,8 +917,20 @@ void tls_shutdown(const struct conn *);
 const struct principal *tls_principal(const struct conn *c,
     const struct config *, const struct principal *p);
 
+/*
+ * inflight.c: each principal's requests waiting for Redis. inflight_take
+ * counts one unless max already wait (then -1); inflight_give uncounts it.
+ */
+int inflight_take(const char *id, int max);
+void inflight_give(const char *id);
+void inflight_free(void);
+
 /* session.c: hello, roles, requests answered in order. */
 #define SESSION_MAX_PENDING 256
+/* Envelope.request_key: at most this many bytes (see hotline.proto). */
+#define SESSION_REQUEST_KEY_MAX 64
+/* How long transition.lua remembers a step's request key. */
+#define SESSION_REQUEST_KEY_TTL_MS (24 * 3600 * 1000)
 
 struct request {
 	struct conn *conn;		/* NULL once the connection is gone */
@@ -884,6 +950,9 @@ struct request {
 typedef void (*request_done)(struct request *, redisReply *);
 
 void session_frame(struct conn *, Hotline__Envelope *);
+/* session_frame for a frame read from the wire: its bytes are checked too (no NUL in strings). */
+void session_frame_wire(struct conn *, Hotline__Envelope *, const uint8_t *wire,
+    size_t wire_len);
 void session_closed(struct conn *);
 void session_push(struct conn *, Hotline__Envelope *);
 Hotline__Envelope *envelope_new(void);
@@ -892,6 +961,13 @@ void request_error(struct request *, Hotline__ErrorCode, const char *field,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void request_conflict(struct request *, Hotline__TicketState,
     const char *why);
+/*
+ * Answers NOT_FOUND for the ticket named by field ("number", "master"). To a
+ * department it is also the answer for a ticket it does not work on, word
+ * for word: ticket numbers are sequential, and a different answer would let
+ * it count the city's tickets.
+ */
+void request_no_ticket(struct request *, const char *field);
 const char *request_op_name(const struct request *);
 int request_script(struct request *, enum script_id, int nkeys,
     struct store_args *, request_done);

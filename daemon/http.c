@@ -1,13 +1,19 @@
 /* The HTTP side for operators and monitoring: /healthz, /readyz and /metrics (libevent's evhttp). */
+#include <errno.h>
 #include <string.h>
 
 #include <event2/buffer.h>
 #include <event2/http.h>
+#include <event2/listener.h>
 #include <openssl/evp.h>
 
 #include "hotlined.h"
 
 static struct evhttp *http;
+static struct evconnlistener *http_listener;
+static struct event *http_backoff;	/* accepting again after EMFILE */
+
+#define HTTP_ACCEPT_BACKOFF_MS 200
 
 /* Returns 1 if the peer's address is on the configured allow-list. */
 static int
@@ -42,7 +48,9 @@ http_peer_address(struct evhttp_request *req, char *out, size_t outlen)
 
 /*
  * Checks the Basic credentials of req; esc gets the escaped principal for
- * the log. Returns 1 for a supervisor's or admin's right token, else 0.
+ * the log. Returns 1 for a supervisor's or admin's right token, -2 if the
+ * decoded credentials hold a NUL byte (refused as a bad request, as a NUL
+ * in a protobuf string is: C strings would silently end there), else 0.
  */
 static int
 http_basic_ok(struct evhttp_request *req, char *esc, size_t esclen)
@@ -52,15 +60,23 @@ http_basic_ok(struct evhttp_request *req, char *esc, size_t esclen)
 	unsigned char plain[256];
 	const struct principal *p;
 	char *colon;
+	size_t b64len;
 	int n;
 
 	snprintf(esc, esclen, "?");
-	if (h == NULL || strncmp(h, "Basic ", 6) != 0 || strlen(h + 6) > 340)
+	if (h == NULL || strncmp(h, "Basic ", 6) != 0 ||
+	    (b64len = strlen(h + 6)) > 340)
 		return 0;
-	n = EVP_DecodeBlock(plain, (const unsigned char *)h + 6,
-	    (int)strlen(h + 6));
+	n = EVP_DecodeBlock(plain, (const unsigned char *)h + 6, (int)b64len);
 	if (n <= 0 || n >= (int)sizeof plain)
 		return 0;
+	/* EVP_DecodeBlock counts the bytes of '=' padding as zeros: not data. */
+	while (b64len > 0 && h[6 + b64len - 1] == '=' && n > 0) {
+		b64len--;
+		n--;
+	}
+	if (memchr(plain, '\0', (size_t)n) != NULL)
+		return -2;
 	plain[n] = '\0';
 	if ((colon = strchr((char *)plain, ':')) == NULL)
 		return 0;
@@ -76,7 +92,8 @@ http_basic_ok(struct evhttp_request *req, char *esc, size_t esclen)
  * Returns 1 if the request carries HTTP Basic credentials of a supervisor
  * or admin principal ("Authorization: Basic base64(principal:token)"), 0
  * if not, -1 if its address made too many failed attempts (the same limit
- * as failed hellos; a wrong credential counts as one).
+ * as failed hellos; a wrong credential counts as one), -2 if the
+ * credentials hold a NUL byte.
  */
 static int
 http_credential_ok(struct evhttp_request *req)
@@ -87,12 +104,14 @@ http_credential_ok(struct evhttp_request *req)
 	if (evhttp_find_header(evhttp_request_get_input_headers(req),
 	    "Authorization") == NULL)
 		return 0;
-	http_peer_address(req, addr, sizeof addr);
+	/* Its own allowance: failed /metrics logins do not lock out hellos. */
+	memcpy(addr, "http ", 5);
+	http_peer_address(req, addr + 5, sizeof addr - 5);
 	if (!auth_limit_allowed(addr))
 		return -1;
-	if ((ok = http_basic_ok(req, esc, sizeof esc)) == 0) {
+	if ((ok = http_basic_ok(req, esc, sizeof esc)) != 1) {
 		auth_limit_failed(addr);
-		log_warnx("http %s: failed /metrics credential as \"%s\"", addr,
+		log_warnx("%s: failed /metrics credential as \"%s\"", addr,
 		    esc);
 	}
 	return ok;
@@ -151,6 +170,11 @@ http_metrics(struct evhttp_request *req, void *arg)
 		    "attempts from this address; try again later\n");
 		return;
 	}
+	if (ok == -2) {
+		http_text(req, HTTP_BADREQUEST, "Bad Request", "Authorization: "
+		    "the credentials contain a NUL byte\n");
+		return;
+	}
 	if (!http_peer_allowed(req) && ok != 1) {
 		evhttp_add_header(evhttp_request_get_output_headers(req),
 		    "WWW-Authenticate", "Basic realm=\"hotline\"");
@@ -168,6 +192,71 @@ http_not_found(struct evhttp_request *req, void *arg)
 	(void)arg;
 	http_text(req, HTTP_NOTFOUND, "Not Found",
 	    "try /healthz, /readyz or /metrics\n");
+}
+
+/* Timer: accepts HTTP connections again after a pause. */
+static void
+http_accept_again(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (http_listener != NULL)
+		evconnlistener_enable(http_listener);
+}
+
+/*
+ * evconnlistener: accept() failed on the HTTP port. Out of descriptors
+ * (or memory) it pauses accepting for a while instead of spinning on
+ * accept() at full CPU with a log line each time; other errors are logged
+ * at most once a second.
+ */
+static void
+http_accept_error(struct evconnlistener *evl, void *arg)
+{
+	static struct log_limit lim;
+	struct timeval tv = { 0, HTTP_ACCEPT_BACKOFF_MS * 1000 };
+	int err = EVUTIL_SOCKET_ERROR();
+
+	(void)arg;
+	if (err != EMFILE && err != ENFILE && err != ENOBUFS &&
+	    err != ENOMEM) {
+		log_warnx_limited(&lim, "http: accept: %s",
+		    evutil_socket_error_to_string(err));
+		return;
+	}
+	log_warnx_limited(&lim, "http: accept: %s; pausing for %d ms",
+	    evutil_socket_error_to_string(err), HTTP_ACCEPT_BACKOFF_MS);
+	evconnlistener_disable(evl);
+	evtimer_add(http_backoff, &tv);
+}
+
+/* Binds the HTTP port as our own listener (for its error callback) and gives it to evhttp. */
+static int
+http_listen(struct event_base *base, const struct listen_spec *l)
+{
+	struct sockaddr_storage ss;
+	int sslen = (int)sizeof ss;
+	char where[300];
+
+	snprintf(where, sizeof where, strchr(l->host, ':') != NULL ?
+	    "[%s]:%d" : "%s:%d", l->host, l->port);
+	if (evutil_parse_sockaddr_port(where, (struct sockaddr *)&ss,
+	    &sslen) == -1)
+		return -1;
+	http_listener = evconnlistener_new_bind(base, NULL, NULL,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC,
+	    -1, (struct sockaddr *)&ss, sslen);
+	if (http_listener == NULL)
+		return -1;
+	if (evhttp_bind_listener(http, http_listener) == NULL) {
+		evconnlistener_free(http_listener);
+		http_listener = NULL;
+		return -1;
+	}
+	evconnlistener_set_error_cb(http_listener, http_accept_error);
+	http_backoff = evtimer_new(base, http_accept_again, NULL);
+	return 0;
 }
 
 /* Starts the HTTP listener if the config has one; returns -1 (logged) if it cannot. */
@@ -192,7 +281,7 @@ http_start(struct event_base *base)
 	evhttp_set_cb(http, "/metrics", http_metrics, NULL);
 	web_start(http);	/* web-api.c: the page and /api/v1/ */
 	evhttp_set_gencb(http, http_not_found, NULL);
-	if (evhttp_bind_socket(http, l->host, (ev_uint16_t)l->port) == -1) {
+	if (http_listen(base, l) == -1) {
 		log_warnx("http: cannot listen on %s:%d", l->host, l->port);
 		return -1;
 	}
@@ -208,7 +297,11 @@ http_stop(void)
 	scrape_abort_all();
 	web_stop();
 	if (http != NULL)
-		evhttp_free(http);
+		evhttp_free(http);	/* frees the bound listener too */
 	http = NULL;
 	http_tls_stop();
+	http_listener = NULL;
+	if (http_backoff != NULL)
+		event_free(http_backoff);
+	http_backoff = NULL;
 }

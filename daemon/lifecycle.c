@@ -104,6 +104,8 @@ params_of_step(struct store_args *a, const struct request *r,
 	param(a, "clock", plan->clock);
 	param(a, "timers", plan->timers);
 	param(a, "expect_gen", plan->expect_gen);
+	param(a, "request_key", r->in->request_key);
+	param_int(a, "request_ttl", SESSION_REQUEST_KEY_TTL_MS);
 }
 
 /* transition.lua answered with the ticket's hash. */

@@ -76,6 +76,39 @@ log_vwrite(int pri, int with_errno, int saved_errno, const char *fmt, va_list ap
 	errno = saved_errno;					\
 } while (0)
 
+/*
+ * log_warnx for a warning that may repeat many times a second (accept
+ * errors, failed hellos, cut-off clients under a flood): at most one line
+ * a second per limit, saying how many like it were left out since.
+ */
+void
+log_warnx_limited(struct log_limit *lim, const char *fmt, ...)
+{
+	struct timespec ts;
+	int64_t now;
+	va_list ap;
+	char *line;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	if (lim->last_ms != 0 && now - lim->last_ms < 1000) {
+		lim->suppressed++;
+		return;
+	}
+	va_start(ap, fmt);
+	if (vasprintf(&line, fmt, ap) < 0)
+		line = NULL;
+	va_end(ap);
+	if (lim->suppressed > 0)
+		log_warnx("%s (and %lu more like it since the last such line)",
+		    line != NULL ? line : fmt, lim->suppressed);
+	else
+		log_warnx("%s", line != NULL ? line : fmt);
+	free(line);
+	lim->last_ms = now;
+	lim->suppressed = 0;
+}
+
 void
 log_debug(const char *fmt, ...)
 {
@@ -115,22 +148,45 @@ fatalx(const char *fmt, ...)
 	exit(1);
 }
 
+/* Invisible code points that must not reach a log line raw (see log_hidden_code_point). */
+static const struct {
+	uint32_t first, last;
+} log_hidden[] = {
+	{ .first = 0x0080, .last = 0x009f },	/* C1 controls (CSI acts like ESC) */
+	{ .first = 0x00ad, .last = 0x00ad },	/* soft hyphen */
+	{ .first = 0x061c, .last = 0x061c },	/* Arabic letter mark */
+	{ .first = 0x115f, .last = 0x1160 },	/* Hangul fillers */
+	{ .first = 0x180e, .last = 0x180e },	/* Mongolian vowel separator */
+	{ .first = 0x200b, .last = 0x200f },	/* zero widths, LRM, RLM */
+	{ .first = 0x2028, .last = 0x202e },	/* separators, embeddings, overrides */
+	{ .first = 0x2060, .last = 0x206f },	/* joiners, isolates, deprecated formats */
+	{ .first = 0x3164, .last = 0x3164 },	/* Hangul filler */
+	{ .first = 0xfeff, .last = 0xfeff },	/* zero width no-break space */
+	{ .first = 0xffa0, .last = 0xffa0 },	/* halfwidth Hangul filler */
+	{ .first = 0xfff9, .last = 0xfffb },	/* interlinear annotation */
+	{ .first = 0xe0000, .last = 0xe007f },	/* tags */
+};
+
 /*
  * Says whether the code point of the well-formed UTF-8 sequence at s (n
  * bytes) must not reach a log line raw: C1 controls (U+0080..U+009F, which
- * some terminals obey like ESC), line and paragraph separators, and the
- * bidirectional overrides and isolates that make a line read otherwise.
+ * some terminals obey like ESC), line and paragraph separators, the
+ * bidirectional marks, embeddings, overrides and isolates that make a line
+ * read otherwise (U+200E/F, U+061C, U+202A..E, U+2066..9), and the other
+ * invisible format characters that hide text (zero widths, tags, fillers).
  */
 static int
 log_hidden_code_point(const unsigned char *s, size_t n)
 {
-	if (n == 2)
-		return s[0] == 0xc2 && s[1] <= 0x9f;
-	if (n == 3 && s[0] == 0xe2 && s[1] == 0x80)
-		return s[2] == 0xa8 || s[2] == 0xa9 ||
-		    (s[2] >= 0xaa && s[2] <= 0xae);
-	if (n == 3 && s[0] == 0xe2 && s[1] == 0x81)
-		return s[2] >= 0xa6 && s[2] <= 0xa9;
+	static const unsigned char lead_mask[] = { 0, 0x7f, 0x1f, 0x0f, 0x07 };
+	uint32_t cp = s[0] & lead_mask[n];
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		cp = cp << 6 | (s[i] & 0x3f);
+	for (i = 0; i < sizeof log_hidden / sizeof log_hidden[0]; i++)
+		if (cp >= log_hidden[i].first && cp <= log_hidden[i].last)
+			return 1;
 	return 0;
 }
 

@@ -340,6 +340,7 @@ main(int argc, char *argv[])
 	calstore_shutdown();
 	auth_cache_free();
 	auth_limit_free();
+	inflight_free();
 	config_free(cfg);
 	normalize_free();
 	log_info("stopped");

@@ -96,7 +96,7 @@ matcher_choose_tails(struct matcher *m, size_t *lit, size_t nlit)
 {
 	size_t *cs = xcalloc(nlit + 1, sizeof *cs), k, t;
 
-	qsort_r(lit, nlit, sizeof *lit, matcher_cmp_reversed, m);
+	xqsort_r(lit, nlit, sizeof *lit, matcher_cmp_reversed, m);
 	for (k = 1; k < nlit; k++)
 		cs[k] = matcher_common_suffix(m, lit[k - 1], lit[k]);
 	for (k = 0; k < nlit; k++) {
@@ -148,7 +148,7 @@ matcher_group_tails(struct matcher *m, const struct matcher_expr *exprs,
 		if (!exprs[i].regex)
 			lit[nlit++] = i;
 	matcher_choose_tails(m, lit, nlit);
-	qsort_r(lit, nlit, sizeof *lit, matcher_cmp_tail, m);
+	xqsort_r(lit, nlit, sizeof *lit, matcher_cmp_tail, m);
 	first = xcalloc(nlit + 1, sizeof *first);
 	*ngroups = 0;
 	for (i = 0; i < nlit; i++)

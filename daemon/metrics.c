@@ -203,6 +203,15 @@ metrics_render(struct evbuffer *out)
 	    server_busy());
 	metric(out, "hotline_connections_accepted_total", "counter",
 	    "Client connections accepted.", (double)m.connections_total);
+	metric(out, "hotline_output_unsent_bytes", "gauge",
+	    "Bytes queued for all clients and not yet sent.",
+	    (double)server_output_unsent());
+	metric(out, "hotline_output_budget_bytes", "gauge",
+	    "limits.output_budget: the most all clients may hold unsent.",
+	    (double)cfg->limits.output_budget);
+	metric(out, "hotline_output_budget_cuts_total", "counter",
+	    "Clients cut off, largest holder first, to keep the budget.",
+	    (double)server_output_budget_cuts());
 	metric(out, "hotline_calendar_covered", "gauge",
 	    "1 when State Council notices cover the next calendar.warn_days "
 	    "days.", missing == 0);

@@ -248,7 +248,7 @@ nbayes_row(struct nbayes *nb, const char *token, size_t len)
 		k = &nb->keys[nb->ntokens];
 		k->off = (uint32_t)nb->arena_len;
 		k->len = (uint32_t)len;
-		memcpy(nb->arena + nb->arena_len, token, len);
+		xmemcpy(nb->arena + nb->arena_len, token, len);
 		nb->arena_len += len;
 		memset(nb->counts + nb->ntokens * nb->nlabels, 0,
 		    nb->nlabels * sizeof *nb->counts);

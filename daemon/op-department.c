@@ -8,13 +8,32 @@
 #define REPLY_RESULT_MAX_CHARS 5000
 #define NOTE_MAX_CHARS 1000
 
-/* The department's open tickets (lead or assisting), oldest first. */
+/* Returns 1 for "" or a list cursor as answer_ticket_list makes them: "<score>:<number>". */
+static int
+list_cursor_valid(const char *c)
+{
+	size_t score = strspn(c, "0123456789");
+
+	if (c[0] == '\0')
+		return 1;
+	return score > 0 && score <= 20 && c[score] == ':' &&
+	    ticket_number_valid(c + score + 1);
+}
+
+/* The department's open tickets (lead or assisting), oldest first, a page at a time. */
 void
 op_list(struct request *r)
 {
 	unsigned limit = r->in->list->limit;
+	const char *cursor = r->in->list->cursor;
 	struct store_args args = { 0 };
 
+	if (!list_cursor_valid(cursor)) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    "cursor", "cursor must be empty or a next_cursor this "
+		    "server gave");
+		return;
+	}
 	if (limit == 0)
 		limit = LIST_LIMIT_DEFAULT;
 	if (limit > LIST_LIMIT_MAX)
@@ -22,6 +41,7 @@ op_list(struct request *r)
 	store_args_addf(&args, "ht:dept:%s:open", r->conn->department);
 	store_args_add(&args, "asc");
 	store_args_addf(&args, "%u", limit);
+	store_args_add(&args, cursor);
 	request_script(r, SCRIPT_TICKETS, 1, &args, answer_ticket_list);
 	store_args_free(&args);
 }

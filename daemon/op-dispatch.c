@@ -22,6 +22,7 @@ op_triage(struct request *r)
 	store_args_add(&args, "ht:triage");
 	store_args_add(&args, "asc");
 	store_args_addf(&args, "%u", limit);
+	store_args_add(&args, "");		/* cursor: the first page */
 	request_script(r, SCRIPT_TICKETS, 1, &args, answer_ticket_list);
 	store_args_free(&args);
 }
@@ -33,7 +34,8 @@ check_department(struct request *r, const char *field, const char *id)
 	if (config_department(cfg, id) != NULL)
 		return 0;
 	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, field,
-	    "%s: no department \"%.40s\"", field, id);
+	    "%s: no department \"%.*s\"", field, (int)utf8_prefix(id, 40),
+	    id);
 	return -1;
 }
 

@@ -747,41 +747,20 @@ answer_ticket(struct request *r, Hotline__Ticket *t)
 	request_answer(r, env);
 }
 
-/* Returns 1 if department id is in the comma-separated list. */
-static int
-list_has(const char *list, const char *id)
-{
-	size_t n = strlen(id);
-
-	while (list != NULL && *list != '\0') {
-		if (strncmp(list, id, n) == 0 && (list[n] == ',' ||
-		    list[n] == '\0'))
-			return 1;
-		list = strchr(list, ',');
-		if (list != NULL)
-			list++;
-	}
-	return 0;
-}
-
 /*
- * Answers FORBIDDEN and returns -1 if a department asks about a ticket (its
- * hash) it does not work on, as lead or assisting department. An empty hash
- * (no such ticket) passes: the script that follows says NOT_FOUND.
+ * Answers as for a missing ticket (request_no_ticket: no existence oracle)
+ * and returns -1 if a department asks about a ticket (its hash) it does not
+ * work on, as lead or assisting department. An empty hash (no such ticket)
+ * passes: the script that follows says NOT_FOUND.
  */
 int
 refuse_foreign(struct request *r, const redisReply *hash)
 {
-	const char *dept = record_hash_get(hash, "dept");
-	const char *mine = r->conn->department;
-
 	if (r->conn->role != HOTLINE__ROLE__ROLE_DEPARTMENT ||
 	    record_hash_get(hash, "state") == NULL ||
-	    (dept != NULL && strcmp(dept, mine) == 0) ||
-	    list_has(record_hash_get(hash, "assists"), mine))
+	    record_works_on(hash, r->conn->department))
 		return 0;
-	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN, "number",
-	    "this ticket belongs to another department");
+	request_no_ticket(r, "number");
 	return -1;
 }
 
@@ -803,7 +782,7 @@ record_merged(Hotline__Ticket *t, const redisReply *set)
 /*
  * Reads show.lua's answer {ticket hash, history, merged} into the ticket
  * with its history, as r's role may see it (masked for departments).
- * Returns NULL after answering: FORBIDDEN for another department's ticket,
+ * Returns NULL after answering: NOT_FOUND for another department's ticket,
  * INTERNAL for a malformed answer.
  */
 Hotline__Ticket *
@@ -874,27 +853,45 @@ op_show(struct request *r)
 	show_read(r, r->in->show->number, show_done);
 }
 
-/* tickets.lua answered: {total, hash...}; answers a TicketList. */
+/*
+ * tickets.lua answered {total, left, score, hash, ...}: answers a page of
+ * at most a quarter of limits.output_limit bytes (at least one ticket), so
+ * that no list is cut off with the connection; next_cursor resumes it.
+ */
 void
 answer_ticket_list(struct request *r, redisReply *reply)
 {
 	int mask = r->conn->role == HOTLINE__ROLE__ROLE_DEPARTMENT;
 	Hotline__Envelope *env = envelope_new();
 	Hotline__TicketList *out = xmalloc(sizeof *out);
-	size_t i;
+	size_t i, bytes = 0, budget = cfg->limits.output_limit / 4, size;
+	const char *last_score = NULL, *last_number = NULL;
+	Hotline__Ticket *t;
 
 	hotline__ticket_list__init(out);
-	if (reply->type == REDIS_REPLY_ARRAY && reply->elements > 0) {
-		out->tickets = xcalloc(reply->elements, sizeof *out->tickets);
-		for (i = 1; i < reply->elements; i++) {
-			Hotline__Ticket *t = record_ticket(reply->element[i], mask);
-
-			if (t != NULL)
-				out->tickets[out->n_tickets++] = t;
+	if (reply->type == REDIS_REPLY_ARRAY && reply->elements > 1) {
+		out->tickets = xcalloc(reply->elements / 2 + 1,
+		    sizeof *out->tickets);
+		for (i = 2; i + 1 < reply->elements; i += 2) {
+			if ((t = record_ticket(reply->element[i + 1], mask)) ==
+			    NULL || reply->element[i]->type != REDIS_REPLY_STRING)
+				continue;
+			/* Bytes as well as count: every answer must fit. */
+			size = hotline__ticket__get_packed_size(t) + 8;
+			if (out->n_tickets > 0 && bytes + size > budget) {
+				hotline__ticket__free_unpacked(t, NULL);
+				break;
+			}
+			bytes += size;
+			last_score = reply->element[i]->str;
+			last_number = t->number;
+			out->tickets[out->n_tickets++] = t;
 		}
-		out->truncated = reply->element[0]->integer >
+		out->truncated = reply->element[1]->integer >
 		    (long long)out->n_tickets;
 	}
+	if (out->truncated && last_score != NULL)
+		out->next_cursor = xasprintf("%s:%s", last_score, last_number);
 	env->body_case = HOTLINE__ENVELOPE__BODY_TICKETS;
 	env->tickets = out;
 	request_answer(r, env);
@@ -918,6 +915,7 @@ op_caller(struct request *r)
 	store_args_addf(&args, "ht:caller:%s", q->caller_phone);
 	store_args_add(&args, "desc");
 	store_args_addf(&args, "%u", limit);
+	store_args_add(&args, "");		/* cursor: the first page */
 	request_script(r, SCRIPT_TICKETS, 1, &args, answer_ticket_list);
 	store_args_free(&args);
 }

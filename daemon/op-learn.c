@@ -17,20 +17,6 @@
 #define EVALUATE_BATCH 32		/* examples per read (and per loop turn) */
 #define EVALUATE_TOP 3
 
-/* Returns 1 for "", "0" or a stream id "<ms>-<seq>". */
-static int
-examples_cursor_valid(const char *s)
-{
-	size_t ms = strspn(s, "0123456789"), seq;
-
-	if (s[0] == '\0' || strcmp(s, "0") == 0)
-		return 1;
-	if (ms == 0 || ms > 20 || s[ms] != '-')
-		return 0;
-	seq = strspn(s + ms + 1, "0123456789");
-	return seq > 0 && seq <= 20 && s[ms + 1 + seq] == '\0';
-}
-
 /* Adds nb_read.lua's keys and arguments: after cursor, at most limit. */
 static void
 examples_read_args(struct store_args *a, const char *cursor, unsigned limit)
@@ -141,7 +127,7 @@ op_export_examples(struct request *r)
 	const Hotline__ExportExamplesRequest *q = r->in->export_examples;
 	struct store_args args = { 0 };
 
-	if (!examples_cursor_valid(q->cursor)) {
+	if (!stream_cursor_valid(q->cursor, 0)) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
 		    "cursor", "cursor must be empty, \"0\" or an example id "
 		    "such as 1763779200000-0");

@@ -348,7 +348,7 @@ hot_done(struct request *r, redisReply *reply)
 	if (flat != NULL)
 		stats_fill_total(&total, reply->element[1]);
 	out->total_registered = total.registered;
-	qsort(out->items, out->n_items, sizeof *out->items, hot_cmp);
+	xqsort(out->items, out->n_items, sizeof *out->items, hot_cmp);
 	for (i = q->limit; i < out->n_items; i++)
 		hotline__hot_item__free_unpacked(out->items[i], NULL);
 	if (out->n_items > q->limit)

@@ -150,18 +150,67 @@ record_hash_get(const redisReply *hash, const char *name)
 	return NULL;
 }
 
-/* The caller's phone as a view may show it: masked for departments as configured, always when 保密. */
+/* Returns 1 if department id is in the comma-separated list. */
+static int
+record_list_has(const char *list, const char *id)
+{
+	size_t n = strlen(id);
+
+	while (list != NULL && *list != '\0') {
+		if (strncmp(list, id, n) == 0 && (list[n] == ',' ||
+		    list[n] == '\0'))
+			return 1;
+		list = strchr(list, ',');
+		if (list != NULL)
+			list++;
+	}
+	return 0;
+}
+
+/* Returns 1 if department dept works on the ticket (hash) now: its lead or an assisting one. */
+int
+record_works_on(const redisReply *hash, const char *dept)
+{
+	const char *lead = record_hash_get(hash, "dept");
+
+	return (lead != NULL && strcmp(lead, dept) == 0) ||
+	    record_list_has(record_hash_get(hash, "assists"), dept);
+}
+
+/* The caller's phone as a view may show it: blank to departments when 保密, else masked as configured. */
 static char *
 record_phone(const char *phone, int department_view, int confidential)
 {
 	char masked[64];
 
-	if (phone == NULL)
-		return (char *)protobuf_c_empty_string;
-	if (!department_view || (!confidential && !cfg->tickets.mask_phones))
+	if (phone == NULL || (department_view && confidential))
+		return (char *)protobuf_c_empty_string;	/* 保密: blank */
+	if (!department_view || !cfg->tickets.mask_phones)
 		return record_strdup(phone);
 	ticket_mask_phone(phone, masked, sizeof masked);
 	return record_strdup(masked);
+}
+
+/*
+ * Leaves a same-caller repeat link out of a department's view when a 保密
+ * ticket is at either end (this one, or the earlier one as create.lua
+ * noted in repeat_private): the link, with the other ticket's name and
+ * phone, would tell the department who the confidential caller is.
+ */
+static void
+record_private_repeat(Hotline__Ticket *t, const redisReply *hash,
+    int confidential)
+{
+	const char *private = record_hash_get(hash, "repeat_private");
+
+	if (t->repeat_reason !=
+	    HOTLINE__REPEAT_REASON__REPEAT_REASON_SAME_CALLER ||
+	    (!confidential && (private == NULL || strcmp(private, "1") != 0)))
+		return;
+	if (t->repeat_of != protobuf_c_empty_string)
+		free(t->repeat_of);
+	t->repeat_of = (char *)protobuf_c_empty_string;
+	t->repeat_reason = 0;
 }
 
 /* Fills t's assisting departments from the "a,b" list in the hash. */
@@ -284,8 +333,8 @@ record_category_name(Hotline__Ticket *t)
 /*
  * Builds a Ticket from a flat HGETALL reply. A department's view
  * (department_view set) leaves out the call id, masks the caller's phone
- * (always for a confidential caller, otherwise as tickets.mask_phones says)
- * and, for a confidential caller (保密), the name. Returns NULL if the reply
+ * as tickets.mask_phones says, and for a confidential caller (保密) leaves
+ * out the phone, the name and a same-caller repeat link. Returns NULL if the reply
  * is not a non-empty hash. Free with hotline__ticket__free_unpacked.
  */
 Hotline__Ticket *
@@ -317,6 +366,8 @@ record_ticket(const redisReply *hash, int department_view)
 	}
 	t->caller_phone = record_phone(record_hash_get(hash, "caller_phone"),
 	    department_view, confidential);
+	if (department_view)
+		record_private_repeat(t, hash, confidential);
 	dept = record_hash_get(hash, "dept");
 	if (dept != NULL && *dept != '\0')
 		t->lead_department = record_department(dept);

@@ -38,6 +38,8 @@ static struct listener *listeners;
 static size_t nlisteners;
 static TAILQ_HEAD(, conn) conns = TAILQ_HEAD_INITIALIZER(conns);
 static int nconns;
+
+static void conn_output_forget(struct conn *);
 static uint64_t next_conn_id = 1;
 static struct event *accept_backoff;
 static int draining;
@@ -98,6 +100,7 @@ server_close(struct conn *c)
 		return;
 	c->closed = 1;
 	c->closing = 1;
+	conn_output_forget(c);
 	TAILQ_REMOVE(&conns, c, entry);
 	nconns--;
 	session_closed(c);
@@ -149,6 +152,94 @@ server_fatal(struct conn *c, Hotline__ErrorCode code, const char *message)
 	server_close_after_flush(c);
 }
 
+/* Unsent bytes of all connections (their output evbuffers), kept by conn_output_changed. */
+static size_t output_unsent;
+static unsigned long long output_budget_cuts;
+
+/*
+ * evbuffer: c's output grew or was written. output_unsent is the sum of
+ * what these reports said of each open connection (c->output_counted), so
+ * that forgetting a connection takes back exactly what it added even if a
+ * report comes late.
+ */
+static void
+conn_output_changed(struct evbuffer *buf, const struct evbuffer_cb_info *info,
+    void *arg)
+{
+	struct conn *c = arg;
+
+	(void)buf;
+	c->output_counted += info->n_added;
+	c->output_counted -= info->n_deleted;
+	output_unsent += info->n_added;
+	output_unsent -= info->n_deleted;
+}
+
+/* Stops counting c's unsent bytes (it is closed: they will never be sent). */
+static void
+conn_output_forget(struct conn *c)
+{
+	if (c->output_cb == NULL)
+		return;
+	evbuffer_remove_cb_entry(bufferevent_get_output(c->bev),
+	    c->output_cb);
+	c->output_cb = NULL;
+	output_unsent -= c->output_counted;
+	c->output_counted = 0;
+}
+
+/* Returns the open connection holding the most unsent bytes, or NULL. */
+static struct conn *
+conn_largest_holder(void)
+{
+	struct conn *c, *largest = NULL;
+
+	TAILQ_FOREACH(c, &conns, entry)
+		if (largest == NULL ||
+		    server_output_length(c) > server_output_length(largest))
+			largest = c;
+	return largest;
+}
+
+/*
+ * Keeps the unsent bytes of all clients within limits.output_budget by
+ * cutting off the largest holders first: slow readers cannot take the
+ * daemon's memory between them (max_connections x output_limit).
+ */
+static void
+server_output_budget(void)
+{
+	static struct log_limit cuts;
+	struct conn *c;
+
+	while (output_unsent > cfg->limits.output_budget &&
+	    (c = conn_largest_holder()) != NULL &&
+	    server_output_length(c) > 0) {
+		output_budget_cuts++;
+		log_warnx_limited(&cuts, "connection %llu (%s, %s): %zu bytes "
+		    "unsent while all clients hold %zu, over limits."
+		    "output_budget %zu; cutting the largest holder off (%llu "
+		    "so far)", (unsigned long long)c->id, c->peer,
+		    c->principal, server_output_length(c), output_unsent,
+		    cfg->limits.output_budget, output_budget_cuts);
+		server_close(c);
+	}
+}
+
+/* Returns the unsent bytes of all clients together. */
+size_t
+server_output_unsent(void)
+{
+	return output_unsent;
+}
+
+/* Returns how many clients were cut off for limits.output_budget. */
+unsigned long long
+server_output_budget_cuts(void)
+{
+	return output_budget_cuts;
+}
+
 /* Queues bytes for c; cuts c off if its unsent output passes the limit. */
 void
 server_write(struct conn *c, const uint8_t *data, size_t len)
@@ -171,6 +262,7 @@ server_write(struct conn *c, const uint8_t *data, size_t len)
 		return;
 	}
 	evbuffer_add(out, data, len);
+	server_output_budget();
 }
 
 /* Returns how many bytes wait to be written to c. */
@@ -194,12 +286,15 @@ server_resume(struct conn *c)
 }
 
 /*
- * Reads one frame from input into *env. Returns 1 with a frame, 0 if more
- * bytes are needed, -1 after a framing fault (c is being closed).
+ * Reads one frame from input into *env; *wire and *wire_len get its body's
+ * bytes, which stay in input until the caller drains *frame_len bytes.
+ * Returns 1 with a frame, 0 if more bytes are needed, -1 after a framing
+ * fault (c is being closed).
  */
 static int
 conn_next_frame(struct conn *c, struct evbuffer *input,
-    Hotline__Envelope **env)
+    Hotline__Envelope **env, const uint8_t **wire, size_t *wire_len,
+    size_t *frame_len)
 {
 	size_t avail = evbuffer_get_length(input), body_len, header_len;
 	size_t peek = avail < FRAME_HEADER_MAX ? avail : FRAME_HEADER_MAX;
@@ -220,7 +315,7 @@ conn_next_frame(struct conn *c, struct evbuffer *input,
 		server_fatal(c, HOTLINE__ERROR_CODE__ERROR_CODE_TOO_LARGE, msg);
 		return -1;
 	}
-	if (status == FRAME_BAD) {
+	if (status == FRAME_BAD || status == FRAME_OVERFLOW) {
 		server_fatal(c, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
 		    frame_status_name(status));
 		return -1;
@@ -229,8 +324,11 @@ conn_next_frame(struct conn *c, struct evbuffer *input,
 		return 0;
 	bytes = evbuffer_pullup(input, (ev_ssize_t)(header_len + body_len));
 	*env = hotline__envelope__unpack(NULL, body_len, bytes + header_len);
-	evbuffer_drain(input, header_len + body_len);
+	*wire = bytes + header_len;
+	*wire_len = body_len;
+	*frame_len = header_len + body_len;
 	if (*env == NULL) {
+		evbuffer_drain(input, *frame_len);
 		server_fatal(c, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
 		    "frame is not a valid hotline.Envelope");
 		return -1;
@@ -247,6 +345,8 @@ conn_read(struct conn *c)
 {
 	struct evbuffer *input = bufferevent_get_input(c->bev);
 	Hotline__Envelope *env;
+	const uint8_t *wire;
+	size_t wire_len, frame_len;
 	int handled = 0;
 
 	while (!c->closing && handled < cfg->limits.requests_per_turn) {
@@ -255,9 +355,11 @@ conn_read(struct conn *c)
 			bufferevent_disable(c->bev, EV_READ);
 			return;
 		}
-		if (conn_next_frame(c, input, &env) != 1)
+		if (conn_next_frame(c, input, &env, &wire, &wire_len,
+		    &frame_len) != 1)
 			return;
-		session_frame(c, env);
+		session_frame_wire(c, env, wire, wire_len);
+		evbuffer_drain(input, frame_len);
 		handled++;
 	}
 	if (!c->closing && evbuffer_get_length(input) > 0)
@@ -465,6 +567,8 @@ conn_new(evutil_socket_t fd, const struct sockaddr *sa,
 	/* A whole frame fits below the high-water mark; more waits in the kernel. */
 	bufferevent_setwatermark(c->bev, EV_READ, 0,
 	    cfg->limits.max_frame + FRAME_HEADER_MAX);
+	c->output_cb = evbuffer_add_cb(bufferevent_get_output(c->bev),
+	    conn_output_changed, c);
 	bufferevent_setcb(c->bev, conn_readable, conn_writable, conn_event, c);
 	conn_set_write_timeout(c);
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
@@ -541,13 +645,16 @@ listener_error(struct evconnlistener *evl, void *arg)
 	int err = EVUTIL_SOCKET_ERROR();
 	size_t i;
 
+	static struct log_limit other, exhausted;
+
 	(void)arg;
 	if (err != EMFILE && err != ENFILE && err != ENOBUFS && err != ENOMEM) {
-		log_warnx("accept: %s", evutil_socket_error_to_string(err));
+		log_warnx_limited(&other, "accept: %s",
+		    evutil_socket_error_to_string(err));
 		return;
 	}
-	log_warnx("accept: %s; pausing new connections for %d ms",
-	    evutil_socket_error_to_string(err), ACCEPT_BACKOFF_MS);
+	log_warnx_limited(&exhausted, "accept: %s; pausing new connections "
+	    "for %d ms", evutil_socket_error_to_string(err), ACCEPT_BACKOFF_MS);
 	if (err == EMFILE || err == ENFILE)
 		refuse_one_pending(evl);
 	for (i = 0; i < nlisteners; i++)

@@ -207,6 +207,8 @@ request_verror(struct request *r, Hotline__ErrorCode code, const char *field,
 
 	if (vasprintf(&message, fmt, ap) < 0)
 		fatalx("out of memory formatting an error");
+	/* A precision ("%.40s") may cut a character: clients refuse bad UTF-8. */
+	utf8_scrub(message);
 	hotline__error__init(err);
 	metrics_error(code);
 	err->code = code;
@@ -262,6 +264,17 @@ request_conflict(struct request *r, Hotline__TicketState state,
 	    why != NULL ? ": " : "", why != NULL ? why : "");
 }
 
+/* Answers NOT_FOUND for field's ticket; see hotlined.h (the same words for "not yours"). */
+void
+request_no_ticket(struct request *r, const char *field)
+{
+	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_NOT_FOUND, field,
+	    "no ticket with this %s%s",
+	    strcmp(field, "master") == 0 ? "master number" : "number",
+	    r->conn->role == HOTLINE__ROLE__ROLE_DEPARTMENT ?
+	    " among your department's tickets" : "");
+}
+
 /* Answers r for an error reply of a script. */
 static void
 request_store_error(struct request *r, const redisReply *reply)
@@ -278,11 +291,8 @@ request_store_error(struct request *r, const redisReply *reply)
 	case HOTLINE__ERROR_CODE__ERROR_CODE_NOT_FOUND:
 		/* "NOTFOUND <field> why": the field whose ticket is missing */
 		text = reply->str + 9;
-		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_NOT_FOUND,
-		    strncmp(text, "master ", 7) == 0 ? "master" : "number",
-		    "no ticket with this %s",
-		    strncmp(text, "master ", 7) == 0 ? "master number" :
-		    "number");
+		request_no_ticket(r, strncmp(text, "master ", 7) == 0 ?
+		    "master" : "number");
 		break;
 	case HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN:
 		text = strchr(reply->str, ' ');
@@ -316,6 +326,7 @@ request_store_error(struct request *r, const redisReply *reply)
 struct script_call {
 	struct request *r;
 	request_done done;
+	char principal[72];	/* whose request: counted in inflight.c */
 };
 
 /* store: a script answered (or Redis failed); see request_script. */
@@ -335,6 +346,7 @@ request_script_answered(redisReply *reply, void *priv)
 		else
 			sc->done(r, reply);
 	}
+	inflight_give(sc->principal);
 	request_release(r);
 	free(sc);
 }
@@ -342,8 +354,10 @@ request_script_answered(redisReply *reply, void *priv)
 /*
  * Runs a script for r. done is called only with a successful reply and only
  * while r still has a connection and no answer; Redis failures and script
- * errors are answered here. Returns -1 if r was answered "unavailable" at once
- * (Redis not ready, or limits.max_store_pending commands already wait for it).
+ * errors are answered here. Returns -1 if r was answered at once:
+ * "unavailable" (Redis not ready, or limits.max_store_pending commands
+ * already wait for it) or "rate limited" (limits.max_principal_pending of
+ * its principal's requests wait).
  */
 int
 request_script(struct request *r, enum script_id script, int nkeys,
@@ -358,12 +372,23 @@ request_script(struct request *r, enum script_id script, int nkeys,
 		    "retry later", store_pending());
 		return -1;
 	}
+	/* A fair share: one principal's flood cannot fill the shared link. */
+	if (inflight_take(r->conn->principal,
+	    cfg->limits.max_principal_pending) == -1) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_RATE_LIMITED,
+		    NULL, "too many of your requests (%d) wait for storage; "
+		    "retry later", cfg->limits.max_principal_pending);
+		return -1;
+	}
 	sc = xmalloc(sizeof *sc);
 	sc->r = r;
 	sc->done = done;
+	snprintf(sc->principal, sizeof sc->principal, "%s",
+	    r->conn->principal);
 	r->refs++;
 	if (store_script(script, nkeys, args, request_script_answered, sc) ==
 	    -1) {
+		inflight_give(sc->principal);
 		r->refs--;
 		free(sc);
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
@@ -417,13 +442,37 @@ hello_authenticate(struct conn *c, const struct principal *p,
 {
 	int cached;
 
-	if (p == NULL)
+	if (p == NULL) {
+		auth_check_unknown(h->credential);
 		return NULL;
+	}
 	if (tls_principal(c, cfg, p) == p)
 		return "certificate";
 	if (!auth_check(p, h->credential, &cached))
 		return NULL;
 	return cached ? "credential (remembered)" : "credential";
+}
+
+/*
+ * The failed-hello limits, per address and per principal (who names its
+ * bucket): returns why the hello is refused, or NULL to check it. A
+ * principal over its allowance is refused from everywhere; an address over
+ * its allowance still lets a principal's remembered right token through (a
+ * call centre behind one NAT address), and each other try from it counts
+ * against that principal, so guessing stays as slow as before.
+ */
+static const char *
+hello_limited(const char *addr, const struct principal *p, const char *who,
+    const Hotline__Hello *h)
+{
+	if (p != NULL && !auth_limit_allowed(who))
+		return "too many failed hellos for this principal; try again "
+		    "later";
+	if (auth_limit_allowed(addr) || auth_remembered(p, h->credential))
+		return NULL;
+	if (p != NULL)
+		auth_limit_failed(who);
+	return "too many failed hellos from this address; try again later";
 }
 
 /* Accepts a hello that passed every check; how says how it was authenticated. */
@@ -459,14 +508,31 @@ hello_accept(struct request *r, const struct principal *p, const char *how)
 	request_answer(r, env);
 }
 
+/*
+ * Checks every string of r's request, at the one place every frame passes:
+ * on the wire (wire_len bytes; NULL when a test built the envelope) no NUL
+ * byte and none too long, then decoded, valid UTF-8. Returns 0, or -1 with
+ * *field and *why set.
+ */
+static int
+session_check_strings(const struct request *r, const uint8_t *wire,
+    size_t wire_len, const char **field, const char **why)
+{
+	if (wire != NULL && validate_wire(&hotline__envelope__descriptor, wire,
+	    wire_len, cfg->limits.max_field, field, why) == -1)
+		return -1;
+	return validate_strings(&r->in->base, cfg->limits.max_field, field,
+	    why);
+}
+
 /* Handles the first frame of a connection, which must be a valid hello. */
 static void
-session_hello(struct request *r)
+session_hello(struct request *r, const uint8_t *wire, size_t wire_len)
 {
 	const Hotline__Hello *h = r->in->hello;
 	const struct principal *p;
 	const char *field, *why, *how;
-	char esc[100], addr[sizeof r->conn->peer];
+	char esc[100], addr[sizeof r->conn->peer], msg[160], who[96];
 	int left;
 
 	if (r->in->body_case != HOTLINE__ENVELOPE__BODY_HELLO) {
@@ -474,10 +540,11 @@ session_hello(struct request *r)
 		    NULL, "the first frame must be a hello");
 		return;
 	}
-	if (validate_strings(&r->in->base, cfg->limits.max_field, &field,
-	    &why) == -1) {
+	if (session_check_strings(r, wire, wire_len, &field, &why) == -1) {
+		snprintf(msg, sizeof msg, "%s: %s", field != NULL ? field :
+		    "frame", why);
 		hello_refuse(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    field, why);
+		    field, msg);
 		return;
 	}
 	if (h->version != HOTLINE__PROTOCOL_VERSION__PROTOCOL_VERSION) {
@@ -486,21 +553,23 @@ session_hello(struct request *r)
 		return;
 	}
 	session_address(r->conn, addr, sizeof addr);
-	if (!auth_limit_allowed(addr)) {
-		log_debug("connection %llu (%s): hello as \"%s\" refused: "
-		    "too many failed hellos", (unsigned long long)r->conn->id,
-		    r->conn->peer, log_escape(h->principal, esc, sizeof esc));
-		hello_refuse(r, HOTLINE__ERROR_CODE__ERROR_CODE_RATE_LIMITED,
-		    NULL, "too many failed hellos from this address; "
-		    "try again later");
-		return;
-	}
 	/* An empty principal asks for the one the client certificate maps to. */
 	p = h->principal == NULL || h->principal[0] == '\0' ?
 	    tls_principal(r->conn, cfg, NULL) :
 	    config_principal(cfg, h->principal);
+	snprintf(who, sizeof who, "principal %s", p != NULL ? p->id : "");
+	if ((why = hello_limited(addr, p, who, h)) != NULL) {
+		log_debug("connection %llu (%s): hello as \"%s\" refused: %s",
+		    (unsigned long long)r->conn->id, r->conn->peer,
+		    log_escape(h->principal, esc, sizeof esc), why);
+		hello_refuse(r, HOTLINE__ERROR_CODE__ERROR_CODE_RATE_LIMITED,
+		    NULL, why);
+		return;
+	}
 	if ((how = hello_authenticate(r->conn, p, h)) == NULL) {
 		/* Never the credential: only who tried, from where. */
+		if (p != NULL)
+			auth_limit_failed(who);
 		left = auth_limit_failed(addr);
 		log_warnx("connection %llu (%s): failed hello as \"%s\" (%d "
 		    "more failures allowed)", (unsigned long long)r->conn->id,
@@ -518,6 +587,17 @@ session_hello(struct request *r)
 	hello_accept(r, p, how);
 }
 
+/* Returns 1 if key is empty or a request key the scripts may put in a Redis key name. */
+static int
+session_request_key_valid(const char *key)
+{
+	size_t len = strlen(key);
+
+	return len <= SESSION_REQUEST_KEY_MAX && strspn(key,
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789._:-") == len;
+}
+
 /* Names a body case for error messages. */
 static const char *
 body_name(Hotline__Envelope__BodyCase body)
@@ -529,11 +609,13 @@ body_name(Hotline__Envelope__BodyCase body)
 }
 
 /*
- * Handles one decoded frame of c (taking env): hello first, then requests
- * checked for id, kind, role and field validity before their handler runs.
+ * Handles one decoded frame of c (taking env), decoded from wire_len bytes
+ * at wire: hello first, then requests checked for id, kind, role and field
+ * validity before their handler runs.
  */
 void
-session_frame(struct conn *c, Hotline__Envelope *env)
+session_frame_wire(struct conn *c, Hotline__Envelope *env,
+    const uint8_t *wire, size_t wire_len)
 {
 	struct request *r = request_new(c, env);
 	const struct op *op;
@@ -541,7 +623,7 @@ session_frame(struct conn *c, Hotline__Envelope *env)
 
 	if (!c->authenticated) {
 		metrics_request(r, "hello");
-		session_hello(r);
+		session_hello(r, wire, wire_len);
 		return;
 	}
 	if (env->id == 0) {
@@ -564,14 +646,27 @@ session_frame(struct conn *c, Hotline__Envelope *env)
 		    "role %s may not %s", config_role_name(c->role), op->name);
 		return;
 	}
-	if (validate_strings(&env->base, cfg->limits.max_field, &field,
-	    &why) == -1 || bounds_check(&env->base, &field, &why) == -1) {
+	if (session_check_strings(r, wire, wire_len, &field, &why) == -1 ||
+	    bounds_check(&env->base, &field, &why) == -1) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    field, "%s: %s", field, why);
+		    field, "%s: %s", field != NULL ? field : "frame", why);
+		return;
+	}
+	if (!session_request_key_valid(env->request_key)) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    "request_key", "request_key: 1 to %d of A-Z a-z 0-9 . _ : -",
+		    SESSION_REQUEST_KEY_MAX);
 		return;
 	}
 	metrics_request(r, op->name);
 	op->handle(r);
+}
+
+/* Handles an envelope built in memory (test doubles): no wire bytes to check. */
+void
+session_frame(struct conn *c, Hotline__Envelope *env)
+{
+	session_frame_wire(c, env, NULL, 0);
 }
 
 /* The connection is closing: detach its requests (Redis callbacks see conn == NULL). */

@@ -326,7 +326,7 @@ stats_rank(Hotline__DepartmentScore **scores, size_t n, int min_tickets)
 	for (i = 0; i < n; i++)
 		scores[i]->too_few = scores[i]->counters->received <
 		    (uint64_t)min_tickets;
-	qsort(scores, n, sizeof *scores, stats_rank_cmp);
+	xqsort(scores, n, sizeof *scores, stats_rank_cmp);
 	for (i = 0; i < n; i++)
 		scores[i]->rank = scores[i]->too_few ? 0 : ++rank;
 }

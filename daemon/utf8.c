@@ -1,5 +1,6 @@
 /* Strict UTF-8 checking and code point counting for untrusted text. */
 #include <stddef.h>
+#include <string.h>
 
 #include "hotlined.h"
 
@@ -79,4 +80,34 @@ utf8_length(const char *s)
 		if ((*p & 0xc0) != 0x80)
 			count++;
 	return count;
+}
+
+/* Returns the bytes of the longest prefix of s, at most max, that ends between two characters. */
+size_t
+utf8_prefix(const char *s, size_t max)
+{
+	size_t len = strlen(s), at = 0, n;
+
+	while (at < len && (n = utf8_next(s + at, len - at)) > 0 &&
+	    at + n <= max)
+		at += n;
+	return at;
+}
+
+/* Drops the bytes of malformed sequences from s in place (what a cut or a format made). */
+void
+utf8_scrub(char *s)
+{
+	size_t len = strlen(s), in = 0, out = 0, n;
+
+	while (in < len) {
+		if ((n = utf8_next(s + in, len - in)) == 0) {
+			in++;
+			continue;
+		}
+		memmove(s + out, s + in, n);
+		in += n;
+		out += n;
+	}
+	s[out] = '\0';
 }

@@ -1,4 +1,4 @@
-/* Checks that every string of a decoded message is UTF-8 and not too long. */
+/* Checks that every string of a message is UTF-8, free of NUL bytes and not too long. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -131,4 +131,105 @@ validate_strings(const ProtobufCMessage *msg, size_t max_bytes,
 	*field = NULL;
 	*why = NULL;
 	return validate_message(msg, &ctx);
+}
+
+/* Reads a varint at *p (before end) into *v; returns 0, or -1 if malformed. */
+static int
+validate_varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+	unsigned shift;
+
+	*v = 0;
+	for (shift = 0; shift < 64 && *p < end; shift += 7) {
+		*v |= (uint64_t)(**p & 0x7f) << shift;
+		if ((*(*p)++ & 0x80) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+/* Skips the value of wire type wt at *p; returns 0, or -1 if malformed. */
+static int
+validate_skip(const uint8_t **p, const uint8_t *end, unsigned wt)
+{
+	uint64_t v;
+
+	switch (wt) {
+	case 0:
+		return validate_varint(p, end, &v);
+	case 1:
+	case 5:
+		v = wt == 1 ? 8 : 4;
+		break;
+	default:
+		return -1;
+	}
+	if ((uint64_t)(end - *p) < v)
+		return -1;
+	*p += v;
+	return 0;
+}
+
+/* Checks the wire bytes [p, end) of a message of type d, depth levels deep. */
+static int
+validate_wire_message(const ProtobufCMessageDescriptor *d, const uint8_t *p,
+    const uint8_t *end, unsigned depth, const struct validate_ctx *ctx)
+{
+	const ProtobufCFieldDescriptor *f;
+	uint64_t tag, len;
+
+	if (depth > 32) {
+		*ctx->why = "nested too deeply";
+		return -1;
+	}
+	while (p < end) {
+		if (validate_varint(&p, end, &tag) == -1)
+			return -1;
+		if ((tag & 7) != 2) {
+			if (validate_skip(&p, end, (unsigned)(tag & 7)) == -1)
+				return -1;
+			continue;
+		}
+		if (validate_varint(&p, end, &len) == -1 ||
+		    (uint64_t)(end - p) < len)
+			return -1;
+		f = tag >> 3 <= UINT32_MAX ?
+		    protobuf_c_message_descriptor_get_field(d,
+		    (unsigned)(tag >> 3)) : NULL;
+		if (f != NULL && f->type == PROTOBUF_C_TYPE_STRING &&
+		    (len > ctx->max_bytes || memchr(p, '\0', len) != NULL)) {
+			*ctx->field = f->name;
+			*ctx->why = len > ctx->max_bytes ? "too long" :
+			    "contains a NUL byte";
+			return -1;
+		}
+		if (f != NULL && f->type == PROTOBUF_C_TYPE_MESSAGE &&
+		    validate_wire_message(f->descriptor, p, p + len, depth + 1,
+		    ctx) == -1)
+			return -1;
+		p += len;
+	}
+	return 0;
+}
+
+/*
+ * Walks the encoded message wire (len bytes) of type d by its descriptors,
+ * nested messages included: no string may hold a NUL byte (protobuf allows
+ * one, but the daemon's C strings would end there and silently drop the
+ * rest) or be longer than max_bytes. Returns 0, or -1 with *field naming the
+ * offending field (descriptor storage; NULL if the bytes are malformed) and
+ * *why saying what is wrong. Run it on every frame before validate_strings.
+ */
+int
+validate_wire(const ProtobufCMessageDescriptor *d, const uint8_t *wire,
+    size_t len, size_t max_bytes, const char **field, const char **why)
+{
+	struct validate_ctx ctx = { max_bytes, field, why };
+
+	*field = NULL;
+	*why = "malformed protobuf";
+	if (validate_wire_message(d, wire, wire + len, 0, &ctx) == -1)
+		return -1;
+	*why = NULL;
+	return 0;
 }

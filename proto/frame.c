@@ -12,9 +12,14 @@ frame_decode_header(const uint8_t *buf, size_t len, size_t max_body,
 	for (i = 0; i < len && i < FRAME_HEADER_MAX; i++) {
 		uint64_t bits = buf[i] & 0x7f;
 
-		/* The tenth byte may only carry the top bit of a uint64. */
-		if (i == FRAME_HEADER_MAX - 1 && bits > 1)
+		/*
+		 * The tenth byte may only end the varint and carry the top
+		 * bit of a uint64.
+		 */
+		if (i == FRAME_HEADER_MAX - 1 && (buf[i] & 0x80) != 0)
 			return FRAME_BAD;
+		if (i == FRAME_HEADER_MAX - 1 && bits > 1)
+			return FRAME_OVERFLOW;
 		value |= bits << (7 * i);
 		if ((buf[i] & 0x80) == 0) {
 			*header_len = i + 1;
@@ -57,6 +62,9 @@ frame_status_name(enum frame_status status)
 		return "malformed frame header (varint longer than 10 bytes)";
 	case FRAME_TOO_LARGE:
 		return "frame larger than the limit";
+	case FRAME_OVERFLOW:
+		return "malformed frame header (varint over 64 bits: its "
+		    "tenth byte may only be 0 or 1)";
 	}
 	return "unknown frame status";
 }

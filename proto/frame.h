@@ -12,7 +12,8 @@ enum frame_status {
 	FRAME_OK = 0,		/* a whole header was read */
 	FRAME_NEED_MORE,	/* the bytes so far are a valid prefix: wait */
 	FRAME_BAD,		/* not a varint (more than FRAME_HEADER_MAX bytes) */
-	FRAME_TOO_LARGE		/* the announced length is over the limit */
+	FRAME_TOO_LARGE,	/* the announced length is over the limit */
+	FRAME_OVERFLOW		/* a 10-byte varint over 64 bits (tenth byte > 1) */
 };
 
 /*

@@ -84,9 +84,11 @@ local function find_repeat()
 end
 
 local repeat_of, repeat_reason = find_repeat()
+local earlier_confidential = false
 if repeat_of then
-  local s = redis.call('HMGET', 'ht:ticket:' .. repeat_of, 'state', 'master')
+  local s = redis.call('HMGET', 'ht:ticket:' .. repeat_of, 'state', 'master', 'confidential')
   if s[1] == STATE_MERGED and s[2] and s[2] ~= '' then repeat_of = s[2] end
+  earlier_confidential = s[3] == '1'
 end
 
 local fields = {'number', number, 'state', to_state, 'dept', dept,
@@ -100,17 +102,35 @@ if repeat_of then
   fields[#fields + 1] = repeat_of
   fields[#fields + 1] = 'repeat_reason'
   fields[#fields + 1] = repeat_reason
+  -- A same-caller link with a 保密 ticket on either end would name the
+  -- caller to departments: their views leave it out (record.c).
+  if repeat_reason == REPEAT_SAME_CALLER and earlier_confidential then
+    fields[#fields + 1] = 'repeat_private'
+    fields[#fields + 1] = '1'
+  end
 end
 redis.call('HSET', ticket, unpack(fields))
 redis.call('SET', KEYS[1], number)
 redis.call('ZADD', KEYS[3], now, number)
 
-local function entry(action, from, to, note, d)
+local function entry(action, from, to, note, d, changes)
   return cjson.encode({at = tonumber(now), principal = principal, role = tonumber(role),
-    action = action, from = tonumber(from), to = tonumber(to), note = note, dept = d})
+    action = action, from = tonumber(from), to = tonumber(to), note = note, dept = d,
+    changes = changes or {}})
+end
+-- The routing step lists the fields it set, as a dispatcher's dispatch does
+-- (hotlined(8): every step records the fields it changed).
+local ROUTE_FIELDS = {dispatched_at = true, clock_base = true, clock_limit = true,
+  clock_left = true, clock_suspended = true, clock_ext = true, sign_due = true,
+  complete_due = true, warn_at = true, return_until = true, triage_reason = true,
+  closure = true, direct_answer = true}
+local routed = {}
+if dept ~= '' then routed[1] = {field = 'dept', value = dept} end
+for i = FIRST_FIELD, #ARGV, 2 do
+  if ROUTE_FIELDS[ARGV[i]] then routed[#routed + 1] = {field = ARGV[i], value = ARGV[i + 1]} end
 end
 redis.call('RPUSH', history, entry('create', 0, registered, '', ''),
-  entry(route_action, registered, to_state, route_note, dept))
+  entry(route_action, registered, to_state, route_note, dept, routed))
 
 -- Appends an event to a feed and wakes the daemons that watch it.
 local function push(feed, kind)

@@ -1,18 +1,52 @@
--- tickets.lua: reads the tickets listed in a sorted set (a caller's, a department's open ones).
+-- tickets.lua: reads a page of the tickets listed in a sorted set (a caller's, a department's open ones, the triage queue).
 --
 -- KEYS[1] the sorted set of ticket numbers, scored by time
 -- ARGV[1] "asc" (oldest first) or "desc" (newest first)   ARGV[2] limit
--- Returns {total, ticket hash, ticket hash, ...}.
-local numbers
-if ARGV[1] == 'desc' then
-  numbers = redis.call('ZREVRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1)
-else
-  numbers = redis.call('ZRANGE', KEYS[1], 0, tonumber(ARGV[2]) - 1)
+-- ARGV[3] cursor: "" from the start, else "<score>:<number>" of the last
+--         ticket of the page before: the page starts just after it in the
+--         set's order (score, then number), even if it has left the set
+-- Returns {total, left, score, ticket hash, score, ticket hash, ...}: total
+-- counts the whole set, left the tickets from the cursor on (this page and
+-- the ones after it); each ticket comes with its score for the next cursor.
+local desc, limit = ARGV[1] == 'desc', tonumber(ARGV[2])
+local cscore, cnumber = string.match(ARGV[3] or '', '^(%d+):(%d+)$')
+
+-- The members of score s that come before or at the cursor's number in
+-- the set's order: they were on an earlier page.
+local function passed(s)
+  local n = 0
+  for _, m in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], s, s)) do
+    if (desc and m >= cnumber) or (not desc and m <= cnumber) then n = n + 1 end
+  end
+  return n
 end
-local out = {redis.call('ZCARD', KEYS[1])}
-for _, number in ipairs(numbers) do
-  local t = redis.call('HGETALL', 'ht:ticket:' .. number)
+
+local page, left
+if not cscore then
+  left = redis.call('ZCARD', KEYS[1])
+elseif desc then
+  left = redis.call('ZCOUNT', KEYS[1], '-inf', cscore) - passed(cscore)
+else
+  left = redis.call('ZCOUNT', KEYS[1], cscore, '+inf') - passed(cscore)
+end
+if not cscore then
+  if desc then
+    page = redis.call('ZREVRANGE', KEYS[1], 0, limit - 1, 'WITHSCORES')
+  else
+    page = redis.call('ZRANGE', KEYS[1], 0, limit - 1, 'WITHSCORES')
+  end
+elseif desc then
+  page = redis.call('ZREVRANGEBYSCORE', KEYS[1], cscore, '-inf', 'WITHSCORES',
+    'LIMIT', passed(cscore), limit)
+else
+  page = redis.call('ZRANGEBYSCORE', KEYS[1], cscore, '+inf', 'WITHSCORES',
+    'LIMIT', passed(cscore), limit)
+end
+local out = {redis.call('ZCARD', KEYS[1]), left}
+for i = 1, #page, 2 do
+  local t = redis.call('HGETALL', 'ht:ticket:' .. page[i])
   if #t > 0 then
+    out[#out + 1] = page[i + 1]
     out[#out + 1] = t
   end
 end

@@ -24,6 +24,10 @@
 --                another value means the ticket changed meanwhile
 --   day ws       today (yyyymmdd, Asia/Shanghai) and the working-seconds
 --                index of now, for the counters (stats.lua, count_step)
+--   request_key request_ttl   the client's key of this request ("" none)
+--                and how long (ms) a step made remembers it: the same step
+--                sent again with it by the same principal is not made
+--                again and gets the ticket as it is
 -- Errors: "NOTFOUND <field> why", "FORBIDDEN why", "CONFLICT <state> [why]".
 -- Returns the ticket's hash after the step. Other tickets' keys (a master,
 -- merged followers) are derived: hotline runs on one Redis, not a cluster.
@@ -43,6 +47,21 @@ for j = i + 1, #ARGV, 2 do
   set[#set + 1] = {ARGV[j], ARGV[j + 1]}
 end
 local number = string.match(KEYS[1], '^ht:ticket:(.*)$')
+
+-- A retry of a step already made (Envelope.request_key): the ticket as it is.
+local request_key = p.request_key ~= '' and
+  ('ht:reqkey:' .. p.principal .. ':' .. p.request_key) or nil
+local request_made = number .. ' ' .. p.action
+if request_key and redis.call('GET', request_key) == request_made then
+  return redis.call('HGETALL', KEYS[1])
+end
+-- The step was made: remembers its key, returns the ticket.
+local function made()
+  if request_key then
+    redis.call('SET', request_key, request_made, 'PX', p.request_ttl)
+  end
+  return redis.call('HGETALL', KEYS[1])
+end
 
 local function split(list)
   local out = {}
@@ -123,13 +142,14 @@ local function assist_step()
     redis.call('ZREM', open_set(p.dept), number)
   end
   for _, d in ipairs(involved(lead, assists)) do push(department_feed(d), p.assist_event) end
-  return redis.call('HGETALL', KEYS[1])
+  return made()
 end
 
 -- Who: a department acts only on tickets it works on, as the table allows.
 if p.party ~= '' and p.dept ~= lead then
   if not contains(assists, p.dept) then
-    return redis.error_reply('FORBIDDEN the ticket belongs to another department')
+    -- The words of a missing ticket: numbers are sequential (no oracle).
+    return redis.error_reply('NOTFOUND number no such ticket')
   end
   if p.party ~= 'any' then
     if p.assist_from == '0' then
@@ -410,4 +430,4 @@ if to == STATE_CLOSED then
     end
   end
 end
-return redis.call('HGETALL', KEYS[1])
+return made()

@@ -66,7 +66,7 @@ latency_cmp(const void *a, const void *b)
 static void
 latency_sort(struct latency *l)
 {
-	if (!l->sorted)
+	if (!l->sorted && l->n > 1)	/* qsort(NULL, 0, ...) is undefined */
 		qsort(l->us, l->n, sizeof *l->us, latency_cmp);
 	l->sorted = 1;
 }

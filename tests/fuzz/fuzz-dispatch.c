@@ -270,7 +270,7 @@ next_frame(struct conn *c, struct fuzz_input *in, Hotline__Envelope **env,
 		server_fatal(c, HOTLINE__ERROR_CODE__ERROR_CODE_TOO_LARGE, msg);
 		return -1;
 	}
-	if (st == FRAME_BAD) {
+	if (st == FRAME_BAD || st == FRAME_OVERFLOW) {
 		server_fatal(c, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
 		    frame_status_name(st));
 		return -1;

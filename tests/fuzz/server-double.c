@@ -126,6 +126,20 @@ server_busy(void)
 	return nconns;
 }
 
+/* The daemon-wide output budget is server.c's; the double never cuts for it. */
+size_t
+server_output_unsent(void)
+{
+	return 0;
+}
+
+/* No cuts for the budget in the double. */
+unsigned long long
+server_output_budget_cuts(void)
+{
+	return 0;
+}
+
 /* Stops reading c; closes it now if nothing is pending or unsent. */
 void
 server_close_after_flush(struct conn *c)

@@ -294,16 +294,19 @@ reply_show(void)
 	return r;
 }
 
-/* tickets.lua: {total, ticket hash...}. */
+/* tickets.lua: {total, left, score, ticket hash...}. */
 static redisReply *
 reply_tickets(void)
 {
 	redisReply *r = reply_new(REDIS_REPLY_ARRAY);
-	unsigned i, n = choose(4);
+	unsigned i, n = choose(4), left = n + choose(3);
 
-	reply_add(r, reply_int(n + choose(3)));
-	for (i = 0; i < n; i++)
+	reply_add(r, reply_int(left + choose(3)));
+	reply_add(r, reply_int(left));
+	for (i = 0; i < n; i++) {
+		reply_add(r, reply_text(REDIS_REPLY_STRING, "1763779200000"));
 		reply_add(r, ticket_hash());
+	}
 	return r;
 }
 

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <openssl/evp.h>
 
 #include "harness.h"
 
@@ -1540,4 +1541,58 @@ harness_due(struct hl_client *c, int64_t from, const char *limit)
 	at = rep->deadline_reply->due_at;
 	hl_envelope_free(rep);
 	return at;
+}
+
+/* Sends GET path to d's HTTP port; see harness.h. */
+char *
+harness_http_get(const struct harness_daemon *d, const char *path,
+    const char *credential, size_t credlen)
+{
+	struct sockaddr_in sin;
+	char request[512], auth[256] = "", *answer;
+	unsigned char b64[200];
+	size_t used = 0, size = 65536;
+	ssize_t n;
+	int fd;
+
+	if (credential != NULL) {
+		EVP_EncodeBlock(b64, (const unsigned char *)credential,
+		    (int)credlen);
+		snprintf(auth, sizeof auth, "Authorization: Basic %s\r\n", b64);
+	}
+	snprintf(request, sizeof request, "GET %s HTTP/1.0\r\n%s\r\n", path,
+	    auth);
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)d->http_port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sin, sizeof sin), 0);
+	assert_int_equal(write(fd, request, strlen(request)),
+	    (ssize_t)strlen(request));
+	answer = calloc(1, size);
+	assert_non_null(answer);
+	while (used + 1 < size && (n = read(fd, answer + used,
+	    size - used - 1)) > 0)
+		used += (size_t)n;
+	close(fd);
+	return answer;
+}
+
+/* Reads one unlabelled metric of d's /metrics (as admin01); -1 if absent. */
+double
+harness_metric(const struct harness_daemon *d, const char *name)
+{
+	static const char cred[] = "admin01:admin01-test";
+	char *page = harness_http_get(d, "/metrics", cred, sizeof cred - 1);
+	char needle[128];
+	const char *at;
+	double v = -1;
+
+	snprintf(needle, sizeof needle, "\n%s ", name);
+	if ((at = strstr(page, needle)) != NULL)
+		v = strtod(at + strlen(needle), NULL);
+	free(page);
+	return v;
 }

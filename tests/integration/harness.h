@@ -116,6 +116,16 @@ const char *harness_unix_address(const struct harness_daemon *, char *buf,
 const char *harness_tcp_address(const struct harness_daemon *, char *buf,
     size_t len);
 
+/*
+ * Sends "GET path" to d's HTTP port with an optional "principal:token" of
+ * credlen bytes (NUL bytes allowed) as HTTP Basic; returns the whole
+ * answer (free it). Fails the test if it cannot connect.
+ */
+char *harness_http_get(const struct harness_daemon *d, const char *path,
+    const char *credential, size_t credlen);
+/* The value of metric name (an unlabelled one) in d's /metrics, or -1 if absent. */
+double harness_metric(const struct harness_daemon *d, const char *name);
+
 /* A synchronous hiredis connection to the test Redis; redisFree it. */
 redisContext *harness_redis(struct harness *);
 /* Counts the Redis keys whose name contains text (SCAN, no KEYS). */

@@ -127,8 +127,9 @@ test_right_and_wrong_token(void **state)
 
 /*
  * After failures_burst failed hellos from one address even the right token
- * is RATE_LIMITED (and the connection closed); other addresses are not
- * affected; the address gets hellos back as its allowance refills.
+ * is RATE_LIMITED (and the connection closed), and so is the principal
+ * they were for, from everywhere; other principals at other addresses are
+ * not affected; the address gets hellos back as its allowance refills.
  */
 static void
 test_rate_limit(void **state)
@@ -144,7 +145,9 @@ test_rate_limit(void **state)
 	assert_int_equal(hello_tcp("agent01", "agent01-test"),
 	    ERR(RATE_LIMITED));
 	assert_int_equal(hello_tcp("nobody", "x"), ERR(RATE_LIMITED));
-	assert_int_equal(hello_unix("agent01", "agent01-test"), 0);
+	assert_int_equal(hello_unix("agent01", "agent01-test"),
+	    ERR(RATE_LIMITED));
+	assert_int_equal(hello_unix("admin01", "admin01-test"), 0);
 	assert_int_equal(log_count("127.0.0.1: 3 failed hellos; refusing"), 1);
 	/* One failure is forgiven per second: wait for it, bounded. */
 	for (i = 0; i < 100 && code != 0; i++) {
@@ -153,6 +156,39 @@ test_rate_limit(void **state)
 		assert_true(code == 0 || code == ERR(RATE_LIMITED));
 	}
 	assert_int_equal(code, 0);
+	assert_int_equal(harness_edit_config(&h.main, LIMIT_LOW, LIMIT_LINE), 0);
+	reload();
+}
+
+/*
+ * Issue 14.11: ten wrong hellos from one address (a call centre behind one
+ * NAT address) locked out a right, remembered token from it, and failed
+ * /metrics logins counted against the hellos' allowance. A remembered
+ * token passes a locked address now, a token never remembered does not,
+ * and HTTP failures have an allowance of their own.
+ */
+static void
+test_locked_address_lets_remembered_through(void **state)
+{
+	static const char right[] = "supervisor01:supervisor01-test";
+	char *page;
+	int i, code = 0;
+
+	(void)state;
+	assert_int_equal(harness_edit_config(&h.main, LIMIT_LINE, LIMIT_LOW), 0);
+	reload();
+	/* Remembered from the TCP address: agent02 said hello before. */
+	assert_int_equal(hello_tcp("agent02", "agent02-test"), 0);
+	for (i = 0; i < 10 && code != ERR(RATE_LIMITED); i++)
+		code = hello_tcp("nobody", WRONG_TOKEN);
+	assert_int_equal(code, ERR(RATE_LIMITED));
+	assert_int_equal(hello_tcp("agent02", "agent02-test"), 0);
+	assert_int_equal(hello_tcp("dispatcher01", "dispatcher01-test"),
+	    ERR(RATE_LIMITED));
+	/* The hellos' allowance is not the HTTP side's. */
+	page = harness_http_get(&h.main, "/metrics", right, sizeof right - 1);
+	assert_non_null(strstr(page, " 200 "));
+	free(page);
 	assert_int_equal(harness_edit_config(&h.main, LIMIT_LOW, LIMIT_LINE), 0);
 	reload();
 }
@@ -258,6 +294,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_right_and_wrong_token),
 		cmocka_unit_test(test_rate_limit),
+		cmocka_unit_test(test_locked_address_lets_remembered_through),
 		cmocka_unit_test(test_passwd_verifies),
 		cmocka_unit_test(test_tokens_not_logged),
 	};

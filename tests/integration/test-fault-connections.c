@@ -1,5 +1,9 @@
 /* Fault test: 5,000 idle connections plus load, the connection limit's refusal, and file-descriptor exhaustion. */
+#include <sys/socket.h>
 #include <sys/wait.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <setjmp.h>
 #include <signal.h>
@@ -250,6 +254,62 @@ test_descriptor_exhaustion(void **state)
 	hl_close(back);
 }
 
+/* Opens a TCP connection to d's HTTP port that sends nothing; the descriptor or -1. */
+static int
+http_idle(const struct harness_daemon *d)
+{
+	struct sockaddr_in sin;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)d->http_port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&sin, sizeof sin) == -1) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/*
+ * Issue 14.7: HTTP connections exhausted hotlined's descriptors and
+ * evhttp's listener then spun on accept() at 100% CPU, writing 2.85
+ * million log lines in 10 s. Now the HTTP listener pauses on EMFILE as the
+ * protobuf one does, and logs it at most once a second.
+ */
+static void
+test_http_descriptor_exhaustion(void **state)
+{
+	int fds[EXHAUST_CLIENTS], i, lines;
+	int64_t t0, cpu0, cpu, elapsed;
+	struct hl_client *back;
+
+	(void)state;
+	/* Still under LOW_NOFILE from test_descriptor_exhaustion. */
+	for (i = 0; i < EXHAUST_CLIENTS; i++)
+		fds[i] = http_idle(&h.main);
+	t0 = harness_now_ms();
+	cpu0 = fault_cpu_ms(h.main.pid);
+	harness_sleep_ms(EPISODE_MS);
+	cpu = fault_cpu_ms(h.main.pid) - cpu0;
+	elapsed = harness_now_ms() - t0;
+	lines = log_lines(&h.main, "http: accept");
+	fprintf(stderr, "# connections: %d idle HTTP connections at "
+	    "RLIMIT_NOFILE %d: hotlined used %lld ms of CPU in %lld ms, %d "
+	    "accept log lines\n", EXHAUST_CLIENTS, LOW_NOFILE, (long long)cpu,
+	    (long long)elapsed, lines);
+	assert_true(cpu * 2 < elapsed);
+	assert_true(lines >= 1);
+	assert_true(lines <= EPISODE_MS / 1000 + 2);
+	for (i = 0; i < EXHAUST_CLIENTS; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	back = login_when_possible();
+	assert_non_null(back);
+	hl_close(back);
+}
+
 /* Runs the group: its setup starts the servers, its teardown stops them. */
 int
 main(void)
@@ -257,6 +317,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_idle_connections_and_limit),
 		cmocka_unit_test(test_descriptor_exhaustion),
+		cmocka_unit_test(test_http_descriptor_exhaustion),
 	};
 
 	harness_filter();

@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <openssl/evp.h>
 
 #include "harness.h"
 
@@ -22,43 +21,19 @@ static struct hl_client *agent;
 
 HARNESS_FIXTURES(h, "agent01", agent)
 
-/*
- * Sends "GET path" to the main daemon's HTTP port with an optional
- * "principal:token" as HTTP Basic; returns the whole answer (free it).
- */
+/* Sends GET path to the main daemon with a credential of credlen bytes (NUL bytes allowed). */
+static char *
+http_get_bytes(const char *path, const char *credential, size_t credlen)
+{
+	return harness_http_get(&h.main, path, credential, credlen);
+}
+
+/* http_get_bytes for a credential without NUL bytes (or NULL). */
 static char *
 http_get(const char *path, const char *credential)
 {
-	struct sockaddr_in sin;
-	char request[512], auth[256] = "", *answer;
-	unsigned char b64[200];
-	size_t used = 0, size = 65536;
-	ssize_t n;
-	int fd;
-
-	if (credential != NULL) {
-		EVP_EncodeBlock(b64, (const unsigned char *)credential,
-		    (int)strlen(credential));
-		snprintf(auth, sizeof auth, "Authorization: Basic %s\r\n", b64);
-	}
-	snprintf(request, sizeof request, "GET %s HTTP/1.0\r\n%s\r\n", path,
-	    auth);
-	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)h.main.http_port);
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	fd = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(fd >= 0);
-	assert_int_equal(connect(fd, (struct sockaddr *)&sin, sizeof sin), 0);
-	assert_int_equal(write(fd, request, strlen(request)),
-	    (ssize_t)strlen(request));
-	answer = calloc(1, size);
-	assert_non_null(answer);
-	while (used + 1 < size && (n = read(fd, answer + used,
-	    size - used - 1)) > 0)
-		used += (size_t)n;
-	close(fd);
-	return answer;
+	return http_get_bytes(path, credential,
+	    credential != NULL ? strlen(credential) : 0);
 }
 
 /* /healthz answers 200 to anyone who can connect. */
@@ -137,6 +112,16 @@ test_metrics_access(void **state)
 	free(a);
 	a = http_get("/metrics", "supervisor01:supervisor01-test");
 	assert_non_null(strstr(a, " 200 "));
+	free(a);
+	/* Issue 14 item 3: junk after a NUL was cut off and the rest let in. */
+	a = http_get_bytes("/metrics", "supervisor01:supervisor01-test\0junk",
+	    sizeof "supervisor01:supervisor01-test\0junk" - 1);
+	assert_non_null(strstr(a, " 400 "));
+	assert_non_null(strstr(a, "NUL"));
+	free(a);
+	a = http_get_bytes("/metrics", "supervisor01\0evil:supervisor01-test",
+	    sizeof "supervisor01\0evil:supervisor01-test" - 1);
+	assert_non_null(strstr(a, " 400 "));
 	free(a);
 	a = http_get("/nothing", NULL);
 	assert_non_null(strstr(a, " 404 "));

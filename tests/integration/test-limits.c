@@ -14,6 +14,7 @@
 #define FEED_MAXLEN 100		/* the smallest the config allows */
 #define MAX_CONNECTIONS 12
 #define OUTPUT_LIMIT 65536	/* the smallest the config allows */
+#define OUTPUT_BUDGET 98304	/* all clients' unsent bytes together */
 #define BIG_CONTENT_CHARS 20000	/* create's limit: about 60 KB of Chinese */
 
 static struct harness h;
@@ -31,7 +32,7 @@ setup(void **state)
 	    harness_edit_config(&h.main, "max_connections = 1000",
 	    "max_connections = 12") == -1 ||
 	    harness_edit_config(&h.main, "output_limit = 8388608",
-	    "output_limit = 65536") == -1 ||
+	    "output_limit = 65536; output_budget = 98304") == -1 ||
 	    harness_restart(&h) == -1 ||
 	    (agent = harness_login(&h, "agent01")) == NULL) {
 		harness_stop(&h);
@@ -46,6 +47,20 @@ teardown(void **state)
 {
 	(void)state;
 	return harness_group_stop(&h, agent);
+}
+
+/* Returns n times the three-byte character ch as a new string (free it). */
+static char *
+repeated(const char *ch, int n)
+{
+	char *s = malloc((size_t)n * 3 + 1);
+	int i;
+
+	assert_non_null(s);
+	for (i = 0; i < n; i++)
+		memcpy(s + i * 3, ch, 3);
+	s[n * 3] = '\0';
+	return s;
 }
 
 /* Returns the length of the water department's feed, read from Redis. */
@@ -97,8 +112,11 @@ test_trimmed_feed_relist(void **state)
 
 	env = harness_list(terminal, 0, &err);
 	assert_non_null(env);
-	assert_int_equal(env->tickets->n_tickets, 200);
+	/* 200 at most, fewer when they pass a quarter of output_limit. */
+	assert_true(env->tickets->n_tickets > 0);
+	assert_true(env->tickets->n_tickets <= 200);
 	assert_true(env->tickets->truncated);
+	assert_string_not_equal(env->tickets->next_cursor, "");
 	hl_envelope_free(env);
 
 	created = harness_create(agent, "停水", "又停水了");
@@ -218,11 +236,7 @@ test_slow_reader_cut_off(void **state)
 
 	(void)state;
 	/* 20000 three-byte characters: every answer is about 60 KB. */
-	content = malloc(BIG_CONTENT_CHARS * 3 + 1);
-	assert_non_null(content);
-	for (i = 0; i < BIG_CONTENT_CHARS; i++)
-		memcpy(content + i * 3, "停", 3);
-	content[BIG_CONTENT_CHARS * 3] = '\0';
+	content = repeated("停", BIG_CONTENT_CHARS);
 	created = harness_create(agent, "停水", content);
 	free(content);
 
@@ -246,6 +260,140 @@ test_slow_reader_cut_off(void **state)
 	hl_envelope_free(created);
 }
 
+/* Lists one page as c from cursor; asserts an answer. */
+static Hotline__Envelope *
+list_page(struct hl_client *c, const char *cursor)
+{
+	Hotline__ListRequest req = HOTLINE__LIST_REQUEST__INIT;
+	Hotline__Envelope *env;
+	struct hl_error err;
+
+	req.cursor = (char *)cursor;
+	env = harness_call(c, BODY(LIST), &req, &err);
+	assert_reply(env, err);
+	return env;
+}
+
+/*
+ * Issue 14.10: a department whose open tickets together passed
+ * output_limit never got an answer to list (the connection was closed).
+ * Pages are cut by bytes as well as by count, and next_cursor walks them
+ * all: every ticket once, in order, on a connection that stays.
+ */
+static void
+test_list_pages_by_bytes(void **state)
+{
+	enum { N = 6, CHARS = 6000 };	/* 18 KB each: 108 KB in all */
+	struct hl_client *sthjj = harness_login(&h, "sthjj-01");
+	char numbers[N][32], cursor[64] = "", *content;
+	Hotline__ListRequest bad = HOTLINE__LIST_REQUEST__INIT;
+	Hotline__Envelope *env;
+	struct hl_error err;
+	size_t i, seen = 0, pages = 0;
+
+	(void)state;
+	assert_non_null(sthjj);
+	content = repeated("噪", CHARS);
+	for (i = 0; i < N; i++) {
+		env = harness_create(agent, "噪音扰民", content);
+		assert_string_equal(
+		    env->created->ticket->lead_department->id, "sthjj");
+		snprintf(numbers[i], sizeof numbers[i], "%s",
+		    env->created->ticket->number);
+		hl_envelope_free(env);
+	}
+	free(content);
+	do {
+		env = list_page(sthjj, cursor);
+		assert_true(env->tickets->n_tickets > 0);
+		for (i = 0; i < env->tickets->n_tickets; i++) {
+			assert_true(seen < N);
+			assert_string_equal(env->tickets->tickets[i]->number,
+			    numbers[seen]);
+			seen++;
+		}
+		assert_int_equal(env->tickets->truncated, seen < N);
+		snprintf(cursor, sizeof cursor, "%s",
+		    env->tickets->next_cursor);
+		hl_envelope_free(env);
+		pages++;
+	} while (cursor[0] != '\0' && pages <= N);
+	assert_int_equal(seen, N);
+	assert_true(pages > 1);
+	bad.cursor = "not a cursor";
+	env = harness_call(sthjj, BODY(LIST), &bad, &err);
+	assert_error(env, err, ERR(BAD_REQUEST));
+	assert_string_equal(err.field, "cursor");
+	hl_close(sthjj);
+}
+
+/*
+ * Sends shows of number on c one at a time (ids from *id) until the
+ * daemon's metric name reaches at_least; gives up after 400 shows.
+ */
+static void
+show_until(struct hl_client *c, const char *number, uint64_t *id,
+    const char *name, double at_least)
+{
+	Hotline__ShowRequest show = HOTLINE__SHOW_REQUEST__INIT;
+	int i;
+
+	show.number = (char *)number;
+	for (i = 0; i < 400 && harness_metric(&h.main, name) < at_least;
+	    i++) {
+		if (harness_send(c, ++*id, BODY(SHOW), &show) == -1)
+			return;		/* cut off already */
+		harness_sleep_ms(20);
+	}
+}
+
+/*
+ * Issue 14.9: each client could hold output_limit unsent, so slow readers
+ * together could take max_connections x output_limit of memory (180 took
+ * RSS from 30 to 333 MB). Past limits.output_budget the largest holder is
+ * cut off; the daemon's unsent bytes stay within it and /metrics shows
+ * them; everyone else is served.
+ */
+static void
+test_output_budget(void **state)
+{
+	enum { CHARS = 2700 };		/* about 8 KB an answer */
+	struct hl_client *slow1, *slow2;
+	Hotline__Envelope *made;
+	struct hl_error err;
+	uint64_t id = 0;
+	char *content;
+
+	(void)state;
+	assert_int_equal(harness_metric(&h.main,
+	    "hotline_output_budget_bytes"), OUTPUT_BUDGET);
+	/* Unlike the earlier tickets: no 60 KB repeat in the answer. */
+	content = repeated("漏", CHARS);
+	made = harness_create(agent, "停水", content);
+	free(content);
+	slow1 = harness_login(&h, "agent02");
+	slow2 = harness_login(&h, "agent02");
+	assert_non_null(slow1);
+	assert_non_null(slow2);
+	/* slow1 holds about 40 KB, below its own output_limit. */
+	show_until(slow1, made->created->ticket->number, &id,
+	    "hotline_output_unsent_bytes", 40000);
+	assert_true(harness_metric(&h.main, "hotline_output_unsent_bytes") >=
+	    40000);
+	/* slow2 takes all clients past the budget before its own limit. */
+	show_until(slow2, made->created->ticket->number, &id,
+	    "hotline_output_budget_cuts_total", 1);
+	assert_true(harness_metric(&h.main,
+	    "hotline_output_budget_cuts_total") >= 1);
+	assert_true(harness_metric(&h.main, "hotline_output_unsent_bytes") <=
+	    OUTPUT_BUDGET);
+	assert_int_equal(harness_ping(agent, &err), 1);
+	harness_assert_serving(&h);
+	hl_close(slow1);
+	hl_close(slow2);
+	hl_envelope_free(made);
+}
+
 int
 main(void)
 {
@@ -255,6 +403,8 @@ main(void)
 		cmocka_unit_test(test_connection_limit),
 		cmocka_unit_test(test_no_hello_closed),
 		cmocka_unit_test(test_slow_reader_cut_off),
+		cmocka_unit_test(test_list_pages_by_bytes),
+		cmocka_unit_test(test_output_budget),
 	};
 
 	harness_filter();

@@ -70,7 +70,10 @@ test_bad_and_too_large(void **state)
 	memset(garbage, 0x80, 9);
 	garbage[9] = 0x02;
 	assert_int_equal(frame_decode_header(garbage, 10, SIZE_MAX, &body,
-	    &header), FRAME_BAD);
+	    &header), FRAME_OVERFLOW);
+	/* Issue 14.12: it was reported as "longer than 10 bytes". */
+	assert_null(strstr(frame_status_name(FRAME_OVERFLOW), "longer"));
+	assert_non_null(strstr(frame_status_name(FRAME_OVERFLOW), "64 bits"));
 	assert_string_equal(frame_status_name(FRAME_TOO_LARGE),
 	    "frame larger than the limit");
 }

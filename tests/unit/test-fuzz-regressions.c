@@ -96,6 +96,20 @@ server_busy(void)
 	return 1;
 }
 
+/* The output budget's figures (metrics.c reads them). */
+size_t
+server_output_unsent(void)
+{
+	return unsent;
+}
+
+/* No cuts for the budget in these tests. */
+unsigned long long
+server_output_budget_cuts(void)
+{
+	return 0;
+}
+
 /* Connection double: server.c's output limit, without a socket. */
 void
 server_write(struct conn *c, const uint8_t *data, size_t len)
@@ -254,6 +268,7 @@ setup(void **state)
 	test_config.limits.max_field = 65536;
 	test_config.limits.output_limit = OUTPUT_LIMIT;
 	test_config.limits.max_store_pending = 10000;
+	test_config.limits.max_principal_pending = 1000;
 	cfg = &test_config;
 	pending_cb = NULL;
 	calls = 0;

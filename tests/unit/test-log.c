@@ -87,6 +87,25 @@ test_hidden_code_points(void **state)
 	    "\\xe2\\x81\\xa6|\xc2\xa0|\xe2\x80\xb0");
 }
 
+/*
+ * Issue 14.14: U+200F (RLM), U+061C (Arabic letter mark) and the other
+ * invisible marks reached the log raw in principal and client names;
+ * U+0600 and a CJK character next to them are kept.
+ */
+static void
+test_invisible_marks(void **state)
+{
+	char out[256];
+
+	(void)state;
+	/* U+200F, U+061C, U+200B, U+FEFF, U+2060, U+E0041; U+0600, 中 kept */
+	log_escape("a\xe2\x80\x8f|\xd8\x9c|\xe2\x80\x8b|\xef\xbb\xbf|"
+	    "\xe2\x81\xa0|\xf3\xa0\x81\x81|\xd8\x80|中", out, sizeof out);
+	assert_string_equal(out, "a\\xe2\\x80\\x8f|\\xd8\\x9c|"
+	    "\\xe2\\x80\\x8b|\\xef\\xbb\\xbf|\\xe2\\x81\\xa0|"
+	    "\\xf3\\xa0\\x81\\x81|\xd8\x80|中");
+}
+
 /* Long text is cut at a character boundary, ends with "...", and fits. */
 static void
 test_truncated(void **state)
@@ -163,6 +182,7 @@ main(void)
 		cmocka_unit_test(test_quotes),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_hidden_code_points),
+		cmocka_unit_test(test_invisible_marks),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_log_line_stays_one_line),
 	};

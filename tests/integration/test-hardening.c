@@ -1,0 +1,655 @@
+/* Integration tests of the second hardening round (issue 14): each attack that once worked, refused now. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <locale.h>
+#include <signal.h>
+
+#include <cmocka.h>
+
+#include "frame.h"
+#include "harness-fault.h"
+
+static struct harness h;
+static struct hl_client *agent;
+
+HARNESS_FIXTURES(h, "agent01", agent)
+
+/*
+ * Sends env on c as one frame in which the first byte of the marker "|NUL|"
+ * inside a string becomes a NUL byte: libhotline's packing stops at a NUL,
+ * as C strings do, so the frame is packed whole and patched after.
+ */
+static void
+send_with_nul(struct hl_client *c, const Hotline__Envelope *env)
+{
+	size_t body = hotline__envelope__get_packed_size(env), header, i;
+	uint8_t *frame = malloc(body + FRAME_HEADER_MAX);
+	struct hl_error err;
+	int patched = 0;
+
+	assert_non_null(frame);
+	header = frame_encode_header(body, frame);
+	hotline__envelope__pack(env, frame + header);
+	for (i = header; i + 5 <= header + body && !patched; i++)
+		if (memcmp(frame + i, "|NUL|", 5) == 0) {
+			frame[i] = '\0';
+			patched = 1;
+		}
+	assert_true(patched);
+	assert_int_equal(hl_send_raw(c, frame, header + body, &err), 0);
+	free(frame);
+}
+
+/* Reads the next frame of c and asserts an Error with code naming field. */
+static void
+expect_error_field(struct hl_client *c, int code, const char *field)
+{
+	Hotline__Envelope *f = NULL;
+	struct hl_error err;
+
+	assert_int_equal(hl_recv(c, HARNESS_CALL_MS, &f, &err), 1);
+	assert_int_equal(f->body_case, BODY(ERROR));
+	assert_int_equal(f->error->code, code);
+	assert_string_equal(f->error->field, field);
+	assert_non_null(strstr(f->error->message, field));
+	hl_envelope_free(f);
+}
+
+/* Says hello on a fresh connection with a NUL inside principal or credential. */
+static void
+hello_with_nul(const char *principal, const char *credential,
+    const char *field)
+{
+	Hotline__Envelope env = HOTLINE__ENVELOPE__INIT;
+	Hotline__Hello hello = HOTLINE__HELLO__INIT;
+	char addr[HARNESS_PATH + 8];
+	struct hl_client *c;
+
+	c = harness_connect(harness_unix_address(&h.main, addr, sizeof addr));
+	assert_non_null(c);
+	hello.version = HOTLINE__PROTOCOL_VERSION__PROTOCOL_VERSION;
+	hello.principal = (char *)principal;
+	hello.credential = (char *)credential;
+	hello.client = "test-hardening";
+	env.id = 1;
+	env.body_case = BODY(HELLO);
+	env.hello = &hello;
+	send_with_nul(c, &env);
+	expect_error_field(c, ERR(BAD_REQUEST), field);
+	harness_assert_closed(c);
+	hl_close(c);
+}
+
+/* Item 3: a principal or credential with a NUL and junk after it does not log in. */
+static void
+test_nul_in_hello(void **state)
+{
+	(void)state;
+	hello_with_nul("agent01|NUL|evil", "agent01-test", "principal");
+	hello_with_nul("agent01", "agent01-test|NUL|junk", "credential");
+	harness_assert_serving(&h);
+}
+
+/*
+ * Item 3: two call ids that differ only after a NUL were one call id to the
+ * daemon (the second answered "duplicate", never registered); a NUL in any
+ * string, nested ones too, is refused naming its field.
+ */
+static void
+test_nul_in_request_strings(void **state)
+{
+	Hotline__Envelope env = HOTLINE__ENVELOPE__INIT;
+	Hotline__CreateRequest create;
+	char call_id[64], phone[32], nul_id[96];
+
+	(void)state;
+	harness_create_init(&create, call_id, sizeof call_id,
+	    harness_phone(phone, sizeof phone), "小区停水", "停水三天了");
+	snprintf(nul_id, sizeof nul_id, "%s|NUL|first", call_id);
+	create.call_id = nul_id;
+	env.id = 41;
+	env.body_case = BODY(CREATE);
+	env.create = &create;
+	send_with_nul(agent, &env);
+	expect_error_field(agent, ERR(BAD_REQUEST), "call_id");
+
+	create.call_id = call_id;
+	create.content = "停水三天了|NUL|，后面的话不能丢";
+	env.id = 42;
+	send_with_nul(agent, &env);
+	expect_error_field(agent, ERR(BAD_REQUEST), "content");
+
+	/* Nothing was registered under the call id cut at the NUL. */
+	assert_int_equal(harness_redis_count_keys(&h, call_id), 0);
+}
+
+/*
+ * Item 2: 高频诉求 over a period without a single ticket sorted an empty
+ * array given as NULL (qsort(NULL, 0, ...)): the sanitizer build died. Both
+ * dimensions answer an empty list.
+ */
+static void
+test_hot_over_empty_period(void **state)
+{
+	Hotline__HotRequest req = HOTLINE__HOT_REQUEST__INIT;
+	struct hl_client *sup = harness_login(&h, "supervisor01");
+	Hotline__Envelope *rep;
+	struct hl_error err;
+
+	(void)state;
+	assert_non_null(sup);
+	req.period = "2001-02";
+	req.dimension = HOTLINE__HOT_DIMENSION__HOT_DIMENSION_DISTRICT;
+	rep = harness_call(sup, BODY(HOT), &req, &err);
+	assert_reply(rep, err);
+	assert_int_equal(rep->hot_list->total_registered, 0);
+	assert_int_equal(rep->hot_list->n_items, 0);
+	hl_envelope_free(rep);
+	req.dimension = HOTLINE__HOT_DIMENSION__HOT_DIMENSION_CATEGORY;
+	rep = harness_call(sup, BODY(HOT), &req, &err);
+	assert_reply(rep, err);
+	assert_int_equal(rep->hot_list->n_items, 0);
+	hl_envelope_free(rep);
+	hl_close(sup);
+	harness_assert_serving(&h);
+}
+
+/* Returns 1 if s is well-formed UTF-8 (the C.UTF-8 locale is set in main). */
+static int
+is_utf8(const char *s)
+{
+	return mbstowcs(NULL, s, 0) != (size_t)-1;
+}
+
+/*
+ * Item 12: "no department \"%.40s\"" cut a Chinese name inside a character,
+ * and strict clients (Python's protobuf) refused the whole frame.
+ */
+static void
+test_error_message_cut_at_character(void **state)
+{
+	Hotline__DispatchRequest req = HOTLINE__DISPATCH_REQUEST__INIT;
+	struct hl_client *disp = harness_login(&h, "dispatcher01");
+	Hotline__Envelope *rep;
+	struct hl_error err;
+
+	(void)state;
+	assert_non_null(disp);
+	req.number = "20260101000001";
+	/* 14 characters of 3 bytes: byte 40 is inside the 14th. */
+	req.lead_department = "住建局住建局住建局住建局住建";
+	rep = harness_call(disp, BODY(DISPATCH), &req, &err);
+	assert_error(rep, err, ERR(BAD_REQUEST));
+	assert_string_equal(err.field, "lead_department");
+	assert_true(is_utf8(err.message));
+	assert_non_null(strstr(err.message, "住建局住建局住建局住建局住\""));
+	hl_close(disp);
+}
+
+/* Answers BAD_REQUEST naming cursor for a watch or export from cursor. */
+static void
+expect_cursor_refused(struct hl_client *c, Hotline__Envelope__BodyCase body,
+    const char *cursor)
+{
+	Hotline__WatchRequest watch = HOTLINE__WATCH_REQUEST__INIT;
+	Hotline__ExportExamplesRequest export =
+	    HOTLINE__EXPORT_EXAMPLES_REQUEST__INIT;
+	Hotline__Envelope *rep;
+	struct hl_error err;
+
+	watch.cursor = (char *)cursor;
+	export.cursor = (char *)cursor;
+	rep = harness_call(c, body, body == BODY(WATCH) ? (void *)&watch :
+	    (void *)&export, &err);
+	assert_error(rep, err, ERR(BAD_REQUEST));
+	assert_string_equal(err.field, "cursor");
+}
+
+/*
+ * Item 12: stream ids Redis cannot hold (a part over 2^64-1) reached the
+ * script and came back INTERNAL with a log line each; they are the
+ * client's BAD_REQUEST.
+ */
+static void
+test_out_of_range_cursors(void **state)
+{
+	static const char *const bad[] = {
+		"18446744073709551616-0", "0-18446744073709551616",
+		"99999999999999999999-1", "18446744073709551615-18446744073709551615",
+	};
+	struct hl_client *water = harness_login(&h, "water-01");
+	struct hl_client *disp = harness_login(&h, "dispatcher01");
+	Hotline__WatchRequest watch = HOTLINE__WATCH_REQUEST__INIT;
+	Hotline__Envelope *rep;
+	struct hl_error err;
+	size_t i;
+
+	(void)state;
+	assert_non_null(water);
+	assert_non_null(disp);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		expect_cursor_refused(water, BODY(WATCH), bad[i]);
+		expect_cursor_refused(disp, BODY(EXPORT_EXAMPLES), bad[i]);
+	}
+	/* The largest id Redis takes is still a cursor. */
+	watch.cursor = "18446744073709551615-0";
+	rep = harness_call(water, BODY(WATCH), &watch, &err);
+	assert_reply(rep, err);
+	hl_envelope_free(rep);
+	hl_close(water);
+	hl_close(disp);
+}
+
+/* Calls body kind on number as c; asserts an Error and copies its code and message. */
+static void
+refusal_of(struct hl_client *c, Hotline__Envelope__BodyCase body,
+    const char *number, int *code, char *message, size_t len)
+{
+	Hotline__ShowRequest show = HOTLINE__SHOW_REQUEST__INIT;
+	Hotline__TimelineRequest timeline = HOTLINE__TIMELINE_REQUEST__INIT;
+	Hotline__SignRequest sign = HOTLINE__SIGN_REQUEST__INIT;
+	Hotline__Envelope *rep;
+	struct hl_error err;
+
+	show.number = timeline.number = sign.number = (char *)number;
+	rep = harness_call(c, body, body == BODY(SHOW) ? (void *)&show :
+	    body == BODY(TIMELINE) ? (void *)&timeline : (void *)&sign, &err);
+	assert_null(rep);
+	*code = err.code;
+	snprintf(message, len, "%s|%s", err.message, err.field);
+}
+
+/*
+ * Item 13: a department heard FORBIDDEN for another department's ticket
+ * and NOT_FOUND for a number that does not exist; numbers are sequential,
+ * so it could count the city's tickets. Both answers are now the same.
+ */
+static void
+test_no_existence_oracle(void **state)
+{
+	static const Hotline__Envelope__BodyCase kinds[] = {
+		BODY(SHOW), BODY(TIMELINE), BODY(SIGN),
+	};
+	struct hl_client *zjj = harness_login(&h, "zjj-01");
+	Hotline__Envelope *water;
+	char foreign[1100], missing[1100], number[32], nonexistent[40];
+	int foreign_code, missing_code;
+	size_t i;
+
+	(void)state;
+	assert_non_null(zjj);
+	water = harness_create(agent, "小区停水", "停水三天了，供水公司的事");
+	assert_string_equal(water->created->ticket->lead_department->id,
+	    "water");
+	snprintf(number, sizeof number, "%s",
+	    water->created->ticket->number);
+	hl_envelope_free(water);
+	snprintf(nonexistent, sizeof nonexistent, "%s9", number);
+	for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+		refusal_of(zjj, kinds[i], number, &foreign_code, foreign,
+		    sizeof foreign);
+		/* One digit more: a number the city has not reached. */
+		refusal_of(zjj, kinds[i], nonexistent, &missing_code, missing,
+		    sizeof missing);
+		assert_int_equal(foreign_code, missing_code);
+		assert_string_equal(foreign, missing);
+	}
+	hl_close(zjj);
+}
+
+/* Returns the value entry e changed field to, or NULL if it lists no such change. */
+static const char *
+changed(const Hotline__HistoryEntry *e, const char *field)
+{
+	size_t i;
+
+	for (i = 0; i < e->n_changes; i++)
+		if (strcmp(e->changes[i]->field, field) == 0)
+			return e->changes[i]->value;
+	return NULL;
+}
+
+/*
+ * Item 15: a ticket dispatched at create had a dispatch entry with no
+ * field changes, where a dispatcher's dispatch lists them: the department
+ * and the dues are in the history now, as the ticket stores them.
+ */
+static void
+test_auto_dispatch_lists_changes(void **state)
+{
+	Hotline__Envelope *made, *rep;
+	const Hotline__Ticket *t;
+	const Hotline__HistoryEntry *route;
+	struct hl_error err;
+	char due[32];
+
+	(void)state;
+	made = harness_create(agent, "小区停水", "停水一整天，请供水公司处理");
+	rep = harness_show(agent, made->created->ticket->number, &err);
+	assert_reply(rep, err);
+	t = rep->ticket->ticket;
+	assert_int_equal(t->state, STATE(DISPATCHED));
+	assert_true(t->n_history >= 2);
+	route = t->history[1];
+	assert_string_equal(route->action, "dispatch");
+	assert_non_null(changed(route, "dept"));
+	assert_string_equal(changed(route, "dept"), "water");
+	assert_non_null(changed(route, "sign_due"));
+	snprintf(due, sizeof due, "%lld", (long long)t->sign_due_at);
+	assert_string_equal(changed(route, "sign_due"), due);
+	assert_non_null(changed(route, "complete_due"));
+	assert_non_null(changed(route, "dispatched_at"));
+	hl_envelope_free(rep);
+	hl_envelope_free(made);
+}
+
+/* Creates a ticket for zjj (物业) from phone; returns its number in out. */
+static void
+create_zjj(const char *phone, int confidential, const char *name, char *out,
+    size_t len)
+{
+	Hotline__CreateRequest req;
+	Hotline__Envelope *rep;
+	struct hl_error err;
+	char call_id[96];
+
+	harness_create_init(&req, call_id, sizeof call_id, phone, "物业不作为",
+	    "小区物业公司收费不干活，楼道垃圾没人清理，电梯故障。");
+	req.confidential = confidential;
+	req.caller_name = (char *)name;
+	rep = harness_call(agent, BODY(CREATE), &req, &err);
+	assert_reply(rep, err);
+	assert_string_equal(rep->created->ticket->lead_department->id, "zjj");
+	snprintf(out, len, "%s", rep->created->ticket->number);
+	hl_envelope_free(rep);
+}
+
+/*
+ * Shows number to zjj and asserts it carries no same-caller link (a link by
+ * similar text to another caller's ticket names no one) and, if 保密, no
+ * caller.
+ */
+static void
+assert_unlinkable(struct hl_client *zjj, const char *number, int confidential)
+{
+	Hotline__Envelope *rep;
+	const Hotline__Ticket *t;
+	struct hl_error err;
+
+	rep = harness_show(zjj, number, &err);
+	assert_reply(rep, err);
+	t = rep->ticket->ticket;
+	assert_int_not_equal(t->repeat_reason,
+	    HOTLINE__REPEAT_REASON__REPEAT_REASON_SAME_CALLER);
+	if (t->repeat_reason == 0)
+		assert_string_equal(t->repeat_of, "");
+	if (confidential) {
+		assert_string_equal(t->caller_phone, "");
+		assert_string_equal(t->caller_name, "");
+	}
+	hl_envelope_free(rep);
+}
+
+/*
+ * Item 6: the same phone called about a plain ticket A and then a 保密
+ * ticket B; zjj's view of B said "repeat of A, same caller", and A showed
+ * the name. The other way round (保密 first) linked the same. Departments
+ * see neither link, and a 保密 phone is blank (it showed 7 of 11 digits).
+ * The centre still sees the link.
+ */
+static void
+test_confidential_not_linkable(void **state)
+{
+	struct hl_client *zjj = harness_login(&h, "zjj-01");
+	char phone[24], a[32], b[32], c[32], d[32];
+	Hotline__Envelope *rep;
+	struct hl_error err;
+
+	(void)state;
+	assert_non_null(zjj);
+	harness_phone(phone, sizeof phone);
+	create_zjj(phone, 0, "张公开", a, sizeof a);
+	create_zjj(phone, 1, "张公开", b, sizeof b);
+	assert_unlinkable(zjj, b, 1);
+	rep = harness_show(agent, b, &err);
+	assert_reply(rep, err);
+	assert_string_equal(rep->ticket->ticket->repeat_of, a);
+	hl_envelope_free(rep);
+
+	harness_phone(phone, sizeof phone);
+	create_zjj(phone, 1, "李保密", c, sizeof c);
+	create_zjj(phone, 0, "李保密", d, sizeof d);
+	assert_unlinkable(zjj, d, 0);
+	assert_unlinkable(zjj, c, 1);
+	hl_close(zjj);
+}
+
+/*
+ * Item 5: zjj returned a ticket, the centre gave it to water, which signed
+ * and replied; zjj's show was refused, but watching from cursor "0"
+ * replayed the old events with the ticket as it is now (lead water,
+ * water's reply). The replayed events carry no ticket once it has left.
+ */
+static void
+test_replay_after_ticket_left(void **state)
+{
+	Hotline__ReturnRequest ret = HOTLINE__RETURN_REQUEST__INIT;
+	Hotline__DispatchRequest route = HOTLINE__DISPATCH_REQUEST__INIT;
+	struct hl_client *zjj = harness_login(&h, "zjj-01");
+	struct hl_client *water = harness_login(&h, "water-01");
+	struct hl_client *disp = harness_login(&h, "dispatcher01");
+	char phone[24], number[32];
+	Hotline__Envelope *rep, *ev;
+	struct hl_error err;
+	int mine = 0;
+
+	(void)state;
+	assert_non_null(zjj);
+	assert_non_null(water);
+	assert_non_null(disp);
+	create_zjj(harness_phone(phone, sizeof phone), 0, "王先生", number,
+	    sizeof number);
+	hl_envelope_free(harness_sign(zjj, number, &err));
+	ret.number = number;
+	ret.reason = "供水问题，不属于本单位";
+	ret.basis = "三定方案";
+	rep = harness_call(zjj, BODY(RETURN_TICKET), &ret, &err);
+	assert_reply(rep, err);
+	hl_envelope_free(rep);
+	route.number = number;
+	route.lead_department = "water";
+	rep = harness_call(disp, BODY(DISPATCH), &route, &err);
+	assert_reply(rep, err);
+	hl_envelope_free(rep);
+	hl_envelope_free(harness_sign(water, number, &err));
+	rep = harness_reply(water, number, "供水公司的秘密答复：已抢修", &err);
+	assert_reply(rep, err);
+	hl_envelope_free(rep);
+
+	rep = harness_watch(zjj, "0", &err);
+	assert_reply(rep, err);
+	hl_envelope_free(rep);
+	while ((ev = harness_event(zjj, 1000)) != NULL) {
+		if (strcmp(ev->event->number, number) == 0) {
+			mine++;
+			assert_null(ev->event->ticket);
+		}
+		hl_envelope_free(ev);
+	}
+	assert_true(mine >= 2);		/* dispatched to it, and taken back */
+	hl_close(zjj);
+	hl_close(water);
+	hl_close(disp);
+}
+
+/* Sends a note on number as c with request key key (NULL: libhotline's own); returns the answer. */
+static Hotline__Envelope *
+note_with_key(struct hl_client *c, const char *number, const char *key,
+    struct hl_error *err)
+{
+	Hotline__Envelope env = HOTLINE__ENVELOPE__INIT, *reply = NULL;
+	Hotline__NoteRequest note = HOTLINE__NOTE_REQUEST__INIT;
+
+	note.number = (char *)number;
+	note.text = "已派人到现场查看";
+	env.body_case = BODY(NOTE);
+	env.note = &note;
+	if (key != NULL)
+		env.request_key = (char *)key;
+	if (hl_call(c, &env, &reply, err) == -1)
+		return NULL;
+	return reply;
+}
+
+/* Counts the history entries of number whose action is action. */
+static size_t
+count_steps(const char *number, const char *action)
+{
+	Hotline__Envelope *rep;
+	struct hl_error err;
+	size_t i, n = 0;
+
+	rep = harness_show(agent, number, &err);
+	assert_reply(rep, err);
+	for (i = 0; i < rep->ticket->ticket->n_history; i++)
+		n += strcmp(rep->ticket->ticket->history[i]->action, action) == 0;
+	hl_envelope_free(rep);
+	return n;
+}
+
+/*
+ * Item 4: a step answered "unavailable" may have been applied (Redis
+ * paused past the timeout); its retry was applied again (a second
+ * callback attempt, a second note). Sent again with the same request key
+ * it is made once and answered with the ticket; another key is another
+ * step; libhotline sends a fresh key of its own; a bad key is refused.
+ */
+static void
+test_retry_with_request_key(void **state)
+{
+	struct hl_client *zjj = harness_login(&h, "zjj-01");
+	char phone[24], number[32], key[HL_REQUEST_KEY_MAX + 1];
+	Hotline__Envelope *rep;
+	struct hl_error err;
+
+	(void)state;
+	assert_non_null(zjj);
+	create_zjj(harness_phone(phone, sizeof phone), 0, "赵先生", number,
+	    sizeof number);
+	rep = note_with_key(zjj, number, "retry-test-1", &err);
+	assert_reply(rep, err);
+	assert_string_equal(hl_last_request_key(zjj), "retry-test-1");
+	hl_envelope_free(rep);
+	rep = note_with_key(zjj, number, "retry-test-1", &err);
+	assert_reply(rep, err);
+	assert_string_equal(rep->ticket->ticket->number, number);
+	hl_envelope_free(rep);
+	assert_int_equal(count_steps(number, "note"), 1);
+
+	rep = note_with_key(zjj, number, NULL, &err);
+	assert_reply(rep, err);
+	hl_envelope_free(rep);
+	snprintf(key, sizeof key, "%s", hl_last_request_key(zjj));
+	assert_int_equal(strlen(key), 32);
+	assert_int_equal(count_steps(number, "note"), 2);
+	rep = note_with_key(zjj, number, key, &err);
+	assert_reply(rep, err);
+	hl_envelope_free(rep);
+	assert_int_equal(count_steps(number, "note"), 2);
+	rep = note_with_key(zjj, number, NULL, &err);
+	assert_reply(rep, err);
+	hl_envelope_free(rep);
+	assert_int_equal(count_steps(number, "note"), 3);
+
+	rep = note_with_key(zjj, number, "no spaces allowed", &err);
+	assert_error(rep, err, ERR(BAD_REQUEST));
+	assert_string_equal(err.field, "request_key");
+	hl_close(zjj);
+}
+
+/*
+ * Item 8 (in part): 50 connections of one agent pipelining reads filled
+ * the shared Redis link for everyone. With Redis paused, one principal's
+ * requests past limits.max_principal_pending (10 here) are refused
+ * (RATE_LIMITED) instead of queueing for Redis, while another principal's
+ * create still gets its turn and is made when Redis is back. Runs last:
+ * it restarts hotlined.
+ */
+static void
+test_principal_fair_share(void **state)
+{
+	Hotline__ShowRequest show = HOTLINE__SHOW_REQUEST__INIT;
+	Hotline__CreateRequest create;
+	Hotline__Envelope *made, *f;
+	struct hl_client *flood;
+	struct hl_error err;
+	char number[32], call_id[64], phone[24];
+	int i, refused = 0, answered = 0;
+
+	(void)state;
+	made = harness_create(agent, "小区停水", "停水一天");
+	snprintf(number, sizeof number, "%s", made->created->ticket->number);
+	hl_envelope_free(made);
+	hl_close(agent);
+	agent = NULL;
+	assert_int_equal(harness_edit_config(&h.main, "max_connections = 1000;",
+	    "max_connections = 1000; max_principal_pending = 10;"), 0);
+	assert_int_equal(harness_restart(&h), 0);
+	assert_non_null(agent = harness_login(&h, "agent01"));
+	assert_non_null(flood = harness_login(&h, "agent02"));
+
+	assert_int_equal(fault_redis_signal(&h, SIGSTOP), 0);
+	show.number = number;
+	for (i = 1; i <= 30; i++)
+		assert_int_equal(harness_send(flood, (uint64_t)i, BODY(SHOW),
+		    &show), 0);
+	harness_create_init(&create, call_id, sizeof call_id,
+	    harness_phone(phone, sizeof phone), "小区停水", "另一位话务员的来电");
+	assert_int_equal(harness_send(agent, 77, BODY(CREATE), &create), 0);
+	harness_sleep_ms(300);
+	assert_int_equal(fault_redis_signal(&h, SIGCONT), 0);
+	/* Answers come in request order: the ten that waited, then the refusals. */
+	for (i = 0; i < 30 && hl_recv(flood, HARNESS_CALL_MS, &f, &err) == 1;
+	    i++) {
+		if (f->body_case == BODY(ERROR) &&
+		    f->error->code == ERR(RATE_LIMITED))
+			refused++;
+		else if (f->body_case == BODY(TICKET))
+			answered++;
+		hl_envelope_free(f);
+	}
+	assert_int_equal(answered, 10);
+	assert_int_equal(refused, 20);
+	assert_int_equal(hl_recv(agent, HARNESS_CALL_MS, &f, &err), 1);
+	assert_int_equal(f->body_case, BODY(CREATED));
+	hl_envelope_free(f);
+	hl_close(flood);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_nul_in_hello),
+		cmocka_unit_test(test_nul_in_request_strings),
+		cmocka_unit_test(test_hot_over_empty_period),
+		cmocka_unit_test(test_error_message_cut_at_character),
+		cmocka_unit_test(test_out_of_range_cursors),
+		cmocka_unit_test(test_no_existence_oracle),
+		cmocka_unit_test(test_auto_dispatch_lists_changes),
+		cmocka_unit_test(test_confidential_not_linkable),
+		cmocka_unit_test(test_replay_after_ticket_left),
+		cmocka_unit_test(test_retry_with_request_key),
+		cmocka_unit_test(test_principal_fair_share),
+	};
+
+	setlocale(LC_CTYPE, "C.UTF-8");
+	harness_filter();
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
