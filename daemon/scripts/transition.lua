@@ -252,8 +252,10 @@ if has_effect('route') then
   end
 end
 if has_effect('return') then
+  -- The lead that returned it hears its own 退单 (EVENT_KIND_RETURNED); the
+  -- assisting departments only that it is no longer theirs (TAKEN_AWAY).
   for _, d in ipairs(involved(lead, assists)) do
-    push(department_feed(d), '5')   -- EVENT_KIND_TAKEN_AWAY: no longer theirs
+    push(department_feed(d), d == lead and '4' or '5')
   end
   local returns = redis.call('HINCRBY', KEYS[1], 'returns', 1)
   changes[#changes + 1] = {field = 'returns', value = tostring(returns)}

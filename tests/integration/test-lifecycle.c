@@ -179,22 +179,30 @@ got(enum feed f, Hotline__EventKind kind, const struct tk *k,
 }
 
 /*
- * Asserts department feed f's next event: k taken away from it by actor,
- * without the ticket (it is no longer the department's to see).
+ * Asserts department feed f's next event: k gone from it by actor's step,
+ * as kind (TAKEN_AWAY, or RETURNED for the lead's own 退单), without the
+ * ticket (it is no longer the department's to see).
  */
 static void
-taken(enum feed f, const struct tk *k, const char *actor)
+gone(enum feed f, int kind, const struct tk *k, const char *actor)
 {
 	Hotline__Envelope *ev = harness_event(feeds[f], EVENT_MS);
 
 	if (ev == NULL)
-		fail_msg("%s: no TAKEN_AWAY for %s within %d ms",
-		    feed_principal[f], k->number, EVENT_MS);
-	assert_int_equal(ev->event->kind, KIND(TAKEN_AWAY));
+		fail_msg("%s: no event %d for %s within %d ms",
+		    feed_principal[f], kind, k->number, EVENT_MS);
+	assert_int_equal(ev->event->kind, kind);
 	assert_string_equal(ev->event->number, k->number);
 	assert_string_equal(ev->event->actor, actor);
 	assert_null(ev->event->ticket);
 	hl_envelope_free(ev);
+}
+
+/* Asserts that k was taken away from department feed f by actor. */
+static void
+taken(enum feed f, const struct tk *k, const char *actor)
+{
+	gone(f, KIND(TAKEN_AWAY), k, actor);
 }
 
 /* Waits QUIET_MS, then asserts that no feed received anything more. */
@@ -947,7 +955,7 @@ test_assist_reply_recorded(void **state)
 
 /*
  * A department's 退单: reason and basis are required; back to triage,
- * TAKEN_AWAY to the department, RETURNED to the centre.
+ * RETURNED to the department (its own 退单) and to the centre.
  */
 static void
 return_first(struct tk *k)
@@ -971,7 +979,7 @@ return_first(struct tk *k)
 	assert_string_equal(t->return_reason, "供水管网问题");
 	assert_string_equal(t->return_basis, "《城市供水条例》第二十九条");
 	hl_envelope_free(rep);
-	taken(FEED_ZJJ, k, "zjj-01");
+	gone(FEED_ZJJ, KIND(RETURNED), k, "zjj-01");
 	got(FEED_CENTRE, KIND(RETURNED), k, "zjj-01", STATE(TRIAGE));
 	rep = logged(k, "return", STATE(DISPATCHED), STATE(TRIAGE), "zjj-01");
 	assert_string_equal(newest(rep)->department, "zjj");
@@ -1037,7 +1045,7 @@ return_disputed(struct tk *k)
 	assert_int_equal(t->returns, 2);
 	assert_null(t->lead_department);
 	hl_envelope_free(rep);
-	taken(FEED_WATER, k, "water-01");
+	gone(FEED_WATER, KIND(RETURNED), k, "water-01");
 	got(FEED_CENTRE, KIND(DISPUTED), k, "water-01", STATE(TRIAGE));
 	got(FEED_SUPERVISION, KIND(DISPUTED), k, "water-01", STATE(TRIAGE));
 	rep = logged(k, "return", STATE(ACCEPTED), STATE(TRIAGE), "water-01");

@@ -26,7 +26,7 @@ import test_python_client as base  # pylint: disable=wrong-import-position
 
 HOTLINECTL = os.environ.get("HOTLINECTL") or os.path.join(base.ROOT, "build", "hotlinectl")
 EXIT_USAGE, EXIT_BAD_REQUEST, EXIT_UNAVAILABLE = 2, 11, 16  # hotlinectl(1) EXIT STATUS
-LOCAL_TIME = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"
+LOCAL_TIME = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?: \+08:00)?"
 
 
 def run_ctl(srv, principal, *args, env=None, token=True):
