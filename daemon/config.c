@@ -993,6 +993,36 @@ config_load_testing(struct config *conf, const struct config_group *root)
 	return 0;
 }
 
+/* Reads the optional archive group (PostgreSQL); without it nothing is archived. */
+static int
+config_load_archive(struct config *conf, const struct config_group *root)
+{
+	static const char *const keys[] = { "conninfo", "keep_days", "batch",
+	    "claim_idle_ms", "timeout_ms", NULL };
+	struct archive_spec *a = &conf->archive;
+	struct config_group g;
+	long long keep, batch, claim, timeout;
+
+	if (config_subgroup(root, "archive", 0, &g) == -1)
+		return -1;
+	if (g.s == NULL)
+		return 0;
+	if (config_check_keys(&g, keys) == -1 ||
+	    config_string(&g, "conninfo", CONFIG_REQUIRED | CONFIG_NONEMPTY,
+	    &a->conninfo) == -1 ||
+	    config_int(&g, "keep_days", 30, 1, 36500, &keep) == -1 ||
+	    config_int(&g, "batch", 500, 1, 10000, &batch) == -1 ||
+	    config_int(&g, "claim_idle_ms", 30000, 100, 86400000, &claim) == -1 ||
+	    config_int(&g, "timeout_ms", 10000, 100, 600000, &timeout) == -1)
+		return -1;
+	a->enabled = 1;
+	a->keep_days = (int)keep;
+	a->batch = (int)batch;
+	a->claim_idle_ms = (int)claim;
+	a->timeout_ms = (int)timeout;
+	return 0;
+}
+
 /*
  * Reads the calendar (with its year files) and the time-limit policies
  * (限时办结); both groups are optional. Needs the departments loaded.
@@ -1538,7 +1568,7 @@ config_load_main(struct config *conf, const struct config_group *root,
 	static const char *const keys[] = { "listen", "redis", "limits",
 	    "routing", "tickets", "calendar", "policies", "testing", "http",
 	    "departments", "principals", "repeats", "hot_spots", "assessment",
-	    "auth", NULL };
+	    "auth", "archive", NULL };
 
 	if (config_check_keys(root, keys) == -1 ||
 	    config_load_listens(conf, root) == -1 ||
@@ -1548,6 +1578,7 @@ config_load_main(struct config *conf, const struct config_group *root,
 	    config_load_routing(conf, root, catalogue) == -1 ||
 	    config_load_tickets(conf, root) == -1 ||
 	    config_load_testing(conf, root) == -1 ||
+	    config_load_archive(conf, root) == -1 ||
 	    config_load_http(conf, root) == -1 ||
 	    config_load_repeats(conf, root) == -1 ||
 	    config_load_hot_spots(conf, root) == -1 ||
@@ -1748,6 +1779,7 @@ config_free(struct config *conf)
 		free(conf->redis.sentinels[i].host);
 	free(conf->redis.sentinels);
 	free(conf->redis.master);
+	free(conf->archive.conninfo);
 	for (i = 0; i < conf->ndepartments; i++) {
 		free(conf->departments[i].id);
 		free(conf->departments[i].name);

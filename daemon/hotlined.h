@@ -269,6 +269,16 @@ struct auth_spec {
 	int limit_addresses;	/* addresses tracked by the failure limit */
 };
 
+/* The archive in PostgreSQL (the [archive] group; archive.c). */
+struct archive_spec {
+	int enabled;		/* the group is there: this daemon archives */
+	char *conninfo;		/* libpq's connection string */
+	int keep_days;		/* closed tickets leave Redis after this */
+	int batch;		/* outbox entries per batch */
+	int claim_idle_ms;	/* another daemon's pending entries this old are taken over */
+	int timeout_ms;		/* a connect or a statement longer than this is dropped */
+};
+
 /* Test installations only (the [testing] group). */
 struct testing_spec {
 	int clock_control;	/* ShiftClockRequest may move the clock */
@@ -327,6 +337,7 @@ struct config {
 	struct assessment_spec assessment;
 	struct category *categories;	/* the catalogue's tree, by code */
 	size_t ncategories;
+	struct archive_spec archive;
 };
 
 /*
@@ -950,6 +961,7 @@ void recompute_resync(void);
 struct event_base;
 int http_start(struct event_base *);
 void http_stop(void);
+extern const char *(*http_ready_text)(void);
 
 /* metrics.c: this daemon's counters and duration histograms. */
 struct evbuffer;
@@ -963,6 +975,7 @@ void metrics_redis_answered(int64_t sent_us, int answered);
 void metrics_classified(int64_t started_us);
 void metrics_connection(void);
 void metrics_render(struct evbuffer *);
+extern void (*metrics_more)(struct evbuffer *);
 
 /* scrape.c: one /metrics answer, with the figures kept in Redis. */
 struct evhttp_request;

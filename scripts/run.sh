@@ -90,6 +90,7 @@ stop_all() {
 			{ [ -z "$redis_pid" ] || kill -TERM "$redis_pid" 2>/dev/null || true; }
 	fi
 	[ -z "$redis_pid" ] || wait_gone "$redis_pid" 150 || kill -KILL "$redis_pid" 2>/dev/null || true
+	"$root/scripts/pg.sh" stop || true
 }
 
 # Prints how to try the running daemon.
@@ -125,6 +126,7 @@ esac
 trap 'stop_all; exit 130' INT
 trap 'stop_all; exit 143' TERM
 wait_redis || { stop_all; exit 1; }
+"$root/scripts/pg.sh" start || { stop_all; exit 1; }	# the archive (PostgreSQL)
 
 banner
 # hotlined runs in the background so the traps fire at once on Ctrl-C
