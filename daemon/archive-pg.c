@@ -18,11 +18,13 @@
  * says the query ended. Never blocks: the socket is non-blocking and every
  * wait is an event on PQsocket.
  */
-static struct {
+struct pg_link {
+	const char *name;		/* for logs: "archive", "search" */
 	struct event_base *base;
 	char *conninfo;
 	int timeout_ms;
-	void (*on_connected)(void);
+	void (*on_connected)(void *);
+	void *on_connected_arg;
 	PGconn *conn;
 	enum { PG_DOWN, PG_CONNECTING, PG_UP } state;
 	struct event *io;		/* on PQsocket; re-made per connection */
@@ -34,40 +36,40 @@ static struct {
 	void *arg;
 	PGresult *kept;			/* its last result or first error */
 	int flushing;			/* output not yet all sent */
-} pg;
+};
 
-static void pg_connect(void);
+static void pg_connect(struct pg_link *);
 static void pg_io(evutil_socket_t, short, void *);
 
 /* Arms the deadline of what is in progress. */
 static void
-pg_arm_timer(void)
+pg_arm_timer(struct pg_link *l)
 {
-	struct timeval tv = { pg.timeout_ms / 1000,
-	    (pg.timeout_ms % 1000) * 1000 };
+	struct timeval tv = { l->timeout_ms / 1000,
+	    (l->timeout_ms % 1000) * 1000 };
 
-	evtimer_add(pg.timer, &tv);
+	evtimer_add(l->timer, &tv);
 }
 
 /* Watches the socket for read (and write when asked). */
 static void
-pg_watch(short what)
+pg_watch(struct pg_link *l, short what)
 {
-	event_del(pg.io);
-	event_assign(pg.io, pg.base, PQsocket(pg.conn), what, pg_io, NULL);
-	event_add(pg.io, NULL);
+	event_del(l->io);
+	event_assign(l->io, l->base, PQsocket(l->conn), what, pg_io, l);
+	event_add(l->io, NULL);
 }
 
 /* Ends the query in flight with res (may be NULL); frees what it kept. */
 static void
-pg_finish_query(PGresult *res)
+pg_finish_query(struct pg_link *l, PGresult *res)
 {
-	pg_done done = pg.done;
-	void *arg = pg.arg;
+	pg_done done = l->done;
+	void *arg = l->arg;
 
-	pg.done = NULL;
-	pg.arg = NULL;
-	evtimer_del(pg.timer);
+	l->done = NULL;
+	l->arg = NULL;
+	evtimer_del(l->timer);
 	if (done != NULL)
 		done((struct pg_result *)res, arg);
 	if (res != NULL)
@@ -76,136 +78,138 @@ pg_finish_query(PGresult *res)
 
 /* Drops the connection; see archive.h. */
 void
-pg_drop(const char *why)
+pg_drop(struct pg_link *l, const char *why)
 {
 	struct timeval tv;
-	PGresult *kept = pg.kept;
+	PGresult *kept = l->kept;
 
-	if (pg.conn == NULL)
+	if (l->conn == NULL)
 		return;
-	if (pg.failures++ == 0 || pg.state == PG_UP)
-		log_warnx("archive: PostgreSQL: %s; reconnecting", why);
-	event_del(pg.io);
-	evtimer_del(pg.timer);
-	PQfinish(pg.conn);
-	pg.conn = NULL;
-	pg.state = PG_DOWN;
-	pg.flushing = 0;
-	pg.kept = NULL;
+	if (l->failures++ == 0 || l->state == PG_UP)
+		log_warnx("%s: PostgreSQL: %s; reconnecting", l->name, why);
+	event_del(l->io);
+	evtimer_del(l->timer);
+	PQfinish(l->conn);
+	l->conn = NULL;
+	l->state = PG_DOWN;
+	l->flushing = 0;
+	l->kept = NULL;
 	if (kept != NULL)
 		PQclear(kept);
-	if (pg.done != NULL)
-		pg_finish_query(NULL);
-	tv.tv_sec = pg.backoff_ms / 1000;
-	tv.tv_usec = (pg.backoff_ms % 1000) * 1000;
-	evtimer_add(pg.retry, &tv);
-	pg.backoff_ms *= 2;
-	if (pg.backoff_ms > PG_BACKOFF_MAX_MS)
-		pg.backoff_ms = PG_BACKOFF_MAX_MS;
+	if (l->done != NULL)
+		pg_finish_query(l, NULL);
+	tv.tv_sec = l->backoff_ms / 1000;
+	tv.tv_usec = (l->backoff_ms % 1000) * 1000;
+	evtimer_add(l->retry, &tv);
+	l->backoff_ms *= 2;
+	if (l->backoff_ms > PG_BACKOFF_MAX_MS)
+		l->backoff_ms = PG_BACKOFF_MAX_MS;
 }
 
 /* Drives PQconnectPoll one step. */
 static void
-pg_connect_step(void)
+pg_connect_step(struct pg_link *l)
 {
 	char why[256];
 
-	switch (PQconnectPoll(pg.conn)) {
+	switch (PQconnectPoll(l->conn)) {
 	case PGRES_POLLING_READING:
-		pg_watch(EV_READ);
+		pg_watch(l, EV_READ);
 		return;
 	case PGRES_POLLING_WRITING:
-		pg_watch(EV_WRITE);
+		pg_watch(l, EV_WRITE);
 		return;
 	case PGRES_POLLING_OK:
-		evtimer_del(pg.timer);
-		pg.state = PG_UP;
-		if (pg.failures > 0)
-			log_info("archive: PostgreSQL reachable again");
-		pg.failures = 0;
-		pg_watch(EV_READ | EV_PERSIST);
-		if (pg.on_connected != NULL)
-			pg.on_connected();
+		evtimer_del(l->timer);
+		l->state = PG_UP;
+		if (l->failures > 0)
+			log_info("%s: PostgreSQL reachable again", l->name);
+		l->failures = 0;
+		pg_watch(l, EV_READ | EV_PERSIST);
+		if (l->on_connected != NULL)
+			l->on_connected(l->on_connected_arg);
 		return;
 	default:
 		snprintf(why, sizeof why, "cannot connect: %s",
-		    PQerrorMessage(pg.conn));
+		    PQerrorMessage(l->conn));
 		why[strcspn(why, "\n")] = '\0';
-		pg_drop(why);
+		pg_drop(l, why);
 	}
 }
 
 /* Reads what came in; ends the query once all its results are there. */
 static void
-pg_read(void)
+pg_read(struct pg_link *l)
 {
 	PGresult *r;
 
-	if (PQconsumeInput(pg.conn) == 0) {
+	if (PQconsumeInput(l->conn) == 0) {
 		char why[256];
 
 		snprintf(why, sizeof why, "connection lost: %s",
-		    PQerrorMessage(pg.conn));
+		    PQerrorMessage(l->conn));
 		why[strcspn(why, "\n")] = '\0';
-		pg_drop(why);
+		pg_drop(l, why);
 		return;
 	}
-	while (pg.done != NULL && !PQisBusy(pg.conn)) {
-		if ((r = PQgetResult(pg.conn)) == NULL) {
-			r = pg.kept;
-			pg.kept = NULL;
-			pg_finish_query(r);
+	while (l->done != NULL && !PQisBusy(l->conn)) {
+		if ((r = PQgetResult(l->conn)) == NULL) {
+			r = l->kept;
+			l->kept = NULL;
+			pg_finish_query(l, r);
 			return;
 		}
 		/* Keep the first error, else the last result. */
-		if (pg.kept != NULL && (PQresultStatus(pg.kept) ==
+		if (l->kept != NULL && (PQresultStatus(l->kept) ==
 		    PGRES_FATAL_ERROR)) {
 			PQclear(r);
 			continue;
 		}
-		if (pg.kept != NULL)
-			PQclear(pg.kept);
-		pg.kept = r;
+		if (l->kept != NULL)
+			PQclear(l->kept);
+		l->kept = r;
 	}
 	/* Notices or a server closing on us while idle. */
-	if (pg.done == NULL && PQstatus(pg.conn) == CONNECTION_BAD)
-		pg_drop("connection lost");
+	if (l->done == NULL && PQstatus(l->conn) == CONNECTION_BAD)
+		pg_drop(l, "connection lost");
 }
 
 /* The socket is ready. */
 static void
 pg_io(evutil_socket_t fd, short what, void *arg)
 {
+	struct pg_link *l = arg;
+
 	(void)fd;
-	(void)arg;
-	if (pg.state == PG_CONNECTING) {
-		pg_connect_step();
+	if (l->state == PG_CONNECTING) {
+		pg_connect_step(l);
 		return;
 	}
-	if ((what & EV_WRITE) && pg.flushing) {
-		int f = PQflush(pg.conn);
+	if ((what & EV_WRITE) && l->flushing) {
+		int f = PQflush(l->conn);
 
 		if (f == -1) {
-			pg_drop("sending failed");
+			pg_drop(l, "sending failed");
 			return;
 		}
 		if (f == 0) {
-			pg.flushing = 0;
-			pg_watch(EV_READ | EV_PERSIST);
+			l->flushing = 0;
+			pg_watch(l, EV_READ | EV_PERSIST);
 		}
 	}
 	if (what & EV_READ)
-		pg_read();
+		pg_read(l);
 }
 
 /* The deadline of a connect or a query passed. */
 static void
 pg_timeout(evutil_socket_t fd, short what, void *arg)
 {
+	struct pg_link *l = arg;
+
 	(void)fd;
 	(void)what;
-	(void)arg;
-	pg_drop(pg.state == PG_CONNECTING ? "connect timed out" :
+	pg_drop(l, l->state == PG_CONNECTING ? "connect timed out" :
 	    "query timed out");
 }
 
@@ -213,65 +217,71 @@ pg_timeout(evutil_socket_t fd, short what, void *arg)
 static void
 pg_retry(evutil_socket_t fd, short what, void *arg)
 {
+	struct pg_link *l = arg;
+
 	(void)fd;
 	(void)what;
-	(void)arg;
-	pg_connect();
+	pg_connect(l);
 }
 
 /* Starts a non-blocking connect. */
 static void
-pg_connect(void)
+pg_connect(struct pg_link *l)
 {
-	pg.conn = PQconnectStart(pg.conninfo);
-	if (pg.conn == NULL) {
-		log_warnx("archive: PostgreSQL: out of memory");
+	l->conn = PQconnectStart(l->conninfo);
+	if (l->conn == NULL) {
+		fatalx("%s: PostgreSQL: out of memory", l->name);
 		return;
 	}
-	if (PQstatus(pg.conn) == CONNECTION_BAD) {
-		pg.state = PG_CONNECTING;
-		pg_drop("bad conninfo");
+	if (PQstatus(l->conn) == CONNECTION_BAD) {
+		l->state = PG_CONNECTING;
+		pg_drop(l, "bad conninfo");
 		return;
 	}
-	PQsetnonblocking(pg.conn, 1);
-	pg.state = PG_CONNECTING;
-	pg_arm_timer();
-	pg_watch(EV_WRITE);
+	PQsetnonblocking(l->conn, 1);
+	l->state = PG_CONNECTING;
+	pg_arm_timer(l);
+	pg_watch(l, EV_WRITE);
 }
 
-/* Starts connecting to conninfo; see archive.h. */
-void
-pg_init(struct event_base *base, const char *conninfo, int timeout_ms,
-    void (*on_connected)(void))
+/* A new link to conninfo, connecting at once; see archive.h. */
+struct pg_link *
+pg_link_new(struct event_base *base, const char *name, const char *conninfo,
+    int timeout_ms, void (*on_connected)(void *), void *arg)
 {
-	pg.base = base;
-	pg.conninfo = xstrdup(conninfo);
-	pg.timeout_ms = timeout_ms;
-	pg.on_connected = on_connected;
-	pg.backoff_ms = PG_BACKOFF_MIN_MS;
-	pg.io = event_new(base, -1, 0, pg_io, NULL);
-	pg.retry = evtimer_new(base, pg_retry, NULL);
-	pg.timer = evtimer_new(base, pg_timeout, NULL);
-	pg_connect();
+	struct pg_link *l = xcalloc(1, sizeof *l);
+
+	l->name = name;
+	l->base = base;
+	l->conninfo = xstrdup(conninfo);
+	l->timeout_ms = timeout_ms;
+	l->on_connected = on_connected;
+	l->on_connected_arg = arg;
+	l->backoff_ms = PG_BACKOFF_MIN_MS;
+	l->io = event_new(base, -1, 0, pg_io, l);
+	l->retry = evtimer_new(base, pg_retry, l);
+	l->timer = evtimer_new(base, pg_timeout, l);
+	pg_connect(l);
+	return l;
 }
 
-/* Closes the connection; a query in flight gets NULL. */
+/* Closes the link and frees it; a query in flight gets NULL first. */
 void
-pg_shutdown(void)
+pg_link_free(struct pg_link *l)
 {
-	if (pg.base == NULL)
+	if (l == NULL)
 		return;
-	pg.on_connected = NULL;
-	if (pg.conn != NULL) {
-		pg.failures = 1;	/* no "reconnecting" line */
-		pg.state = PG_DOWN;
-		pg_drop("shutting down");
+	l->on_connected = NULL;
+	if (l->conn != NULL) {
+		l->failures = 1;	/* no "reconnecting" line */
+		l->state = PG_DOWN;
+		pg_drop(l, "shutting down");
 	}
-	event_free(pg.io);
-	event_free(pg.retry);
-	event_free(pg.timer);
-	free(pg.conninfo);
-	memset(&pg, 0, sizeof pg);
+	event_free(l->io);
+	event_free(l->retry);
+	event_free(l->timer);
+	free(l->conninfo);
+	free(l);
 }
 
 /*
@@ -280,56 +290,56 @@ pg_shutdown(void)
  * database refused after connecting is not asked in a tight loop.
  */
 void
-pg_backoff_reset(void)
+pg_backoff_reset(struct pg_link *l)
 {
-	pg.backoff_ms = PG_BACKOFF_MIN_MS;
+	l->backoff_ms = PG_BACKOFF_MIN_MS;
 }
 
 /* 1 when connected. */
 int
-pg_connected(void)
+pg_connected(const struct pg_link *l)
 {
-	return pg.state == PG_UP;
+	return l->state == PG_UP;
 }
 
 /* 1 while a query is in flight. */
 int
-pg_busy(void)
+pg_busy(const struct pg_link *l)
 {
-	return pg.done != NULL;
+	return l->done != NULL;
 }
 
 /* Sends one query; see archive.h. */
 int
-pg_query(const char *sql, int nparams, const char *const *params,
+pg_query(struct pg_link *l, const char *sql, int nparams, const char *const *params,
     pg_done done, void *arg)
 {
 	int sent, f;
 
-	if (pg.state != PG_UP || pg.done != NULL)
+	if (l->state != PG_UP || l->done != NULL)
 		return -1;
 	if (nparams == 0 && params == NULL)
-		sent = PQsendQuery(pg.conn, sql);
+		sent = PQsendQuery(l->conn, sql);
 	else
-		sent = PQsendQueryParams(pg.conn, sql, nparams, NULL, params,
+		sent = PQsendQueryParams(l->conn, sql, nparams, NULL, params,
 		    NULL, NULL, 0);
 	if (sent == 0) {
 		char why[256];
 
 		snprintf(why, sizeof why, "cannot send: %s",
-		    PQerrorMessage(pg.conn));
+		    PQerrorMessage(l->conn));
 		why[strcspn(why, "\n")] = '\0';
-		pg_drop(why);
+		pg_drop(l, why);
 		return -1;
 	}
-	pg.done = done;
-	pg.arg = arg;
-	pg_arm_timer();
-	if ((f = PQflush(pg.conn)) == 1) {
-		pg.flushing = 1;
-		pg_watch(EV_READ | EV_WRITE | EV_PERSIST);
+	l->done = done;
+	l->arg = arg;
+	pg_arm_timer(l);
+	if ((f = PQflush(l->conn)) == 1) {
+		l->flushing = 1;
+		pg_watch(l, EV_READ | EV_WRITE | EV_PERSIST);
 	} else if (f == -1) {
-		pg_drop("sending failed");
+		pg_drop(l, "sending failed");
 	}
 	return 0;
 }
@@ -355,6 +365,16 @@ pg_error(const struct pg_result *res)
 	    PQresultErrorMessage((const PGresult *)res));
 	line[strcspn(line, "\n")] = '\0';
 	return line;
+}
+
+/* The SQLSTATE of an error result ("" if none). */
+const char *
+pg_sqlstate(const struct pg_result *res)
+{
+	const char *s = res != NULL ? PQresultErrorField((const PGresult *)res,
+	    PG_DIAG_SQLSTATE) : NULL;
+
+	return s != NULL ? s : "";
 }
 
 /* Rows of res. */

@@ -9,6 +9,7 @@
 #define SCHEMA_LOCK "7345016"
 
 static struct {
+	struct pg_link *link;
 	void (*done)(int ok);
 	int version;		/* the database's; -1 until known */
 	int next;		/* index of the migration being applied */
@@ -50,7 +51,7 @@ schema_end(int ok)
 
 	sc.done = NULL;
 	if (!ok) {
-		pg_drop("schema not current");
+		pg_drop(sc.link, "schema not current");
 	}
 	if (done != NULL)
 		done(ok);
@@ -74,7 +75,7 @@ schema_unlocked(struct pg_result *res, void *arg)
 static void
 schema_finish(void)
 {
-	if (pg_query("SELECT pg_advisory_unlock(" SCHEMA_LOCK ")", 0, NULL,
+	if (pg_query(sc.link, "SELECT pg_advisory_unlock(" SCHEMA_LOCK ")", 0, NULL,
 	    schema_unlocked, NULL) == -1)
 		schema_end(0);
 }
@@ -116,7 +117,7 @@ schema_apply_next(void)
 	sql = xasprintf("BEGIN;\n%s\nINSERT INTO hotline.schema_migrations "
 	    "(version, name) VALUES (%d, '%s');\nCOMMIT;", m->sql, m->version,
 	    m->name);
-	rc = pg_query(sql, 0, NULL, schema_applied, (void *)m);
+	rc = pg_query(sc.link, sql, 0, NULL, schema_applied, (void *)m);
 	free(sql);
 	if (rc == -1)
 		schema_end(0);
@@ -155,7 +156,7 @@ schema_read(struct pg_result *res, void *arg)
 
 /* Brings the schema up to date; see archive.h. */
 void
-archive_schema_apply(void (*done)(int ok))
+archive_schema_apply(struct pg_link *link, void (*done)(int ok))
 {
 	static const char sql[] =
 	    "SELECT pg_advisory_lock(" SCHEMA_LOCK ");\n"
@@ -166,7 +167,8 @@ archive_schema_apply(void (*done)(int ok))
 	    "  applied_at timestamptz NOT NULL DEFAULT now());\n"
 	    "SELECT coalesce(max(version), 0) FROM hotline.schema_migrations;";
 
+	sc.link = link;
 	sc.done = done;
-	if (pg_query(sql, 0, NULL, schema_read, NULL) == -1)
+	if (pg_query(sc.link, sql, 0, NULL, schema_read, NULL) == -1)
 		schema_end(0);
 }

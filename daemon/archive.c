@@ -36,6 +36,7 @@ static const char status_script[] =
 static struct {
 	int enabled;
 	int stopped;
+	struct pg_link *pg;
 	struct event *tick;
 	char consumer[96];
 	int group_ready;
@@ -198,7 +199,7 @@ archive_write(void)
 		archive_ack();
 		return;
 	}
-	if (pg_query(archive_upsert_sql, 2, params, archive_written, NULL) ==
+	if (pg_query(ar.pg, archive_upsert_sql, 2, params, archive_written, NULL) ==
 	    -1)
 		archive_idle(0);
 }
@@ -475,7 +476,7 @@ archive_step(void)
 			archive_idle(0);
 		return;
 	}
-	if (!ar.schema_ok || !pg_connected() || pg_busy()) {
+	if (!ar.schema_ok || !pg_connected(ar.pg) || pg_busy(ar.pg)) {
 		archive_idle(0);
 		return;
 	}
@@ -533,7 +534,7 @@ archive_schema_done(int ok)
 {
 	ar.schema_ok = ok;
 	if (ok)
-		pg_backoff_reset();
+		pg_backoff_reset(ar.pg);
 	if (ok)
 		log_info("archive: PostgreSQL ready (schema version %d)",
 		    archive_schema_version());
@@ -541,10 +542,11 @@ archive_schema_done(int ok)
 
 /* pg: connected (again). */
 static void
-archive_connected(void)
+archive_connected(void *arg)
 {
+	(void)arg;
 	ar.schema_ok = 0;
-	archive_schema_apply(archive_schema_done);
+	archive_schema_apply(ar.pg, archive_schema_done);
 }
 
 /* Starts the archiver if the config has an archive group. */
@@ -568,8 +570,9 @@ archive_init(struct event_base *base)
 	http_ready_text = archive_readiness;
 	ar.tick = event_new(base, -1, EV_PERSIST, archive_tick, NULL);
 	evtimer_add(ar.tick, &tv);
-	pg_init(base, cfg->archive.conninfo, cfg->archive.timeout_ms,
-	    archive_connected);
+	ar.pg = pg_link_new(base, "archive", cfg->archive.conninfo,
+	    cfg->archive.timeout_ms, archive_connected, NULL);
+	search_start(base);
 	log_info("archive: consumer %s of %s", ar.consumer, ARCHIVE_STREAM);
 }
 
@@ -582,7 +585,9 @@ archive_shutdown(void)
 	ar.stopped = 1;
 	event_free(ar.tick);
 	ar.tick = NULL;
-	pg_shutdown();
+	search_stop();
+	pg_link_free(ar.pg);
+	ar.pg = NULL;
 	archive_drop_batch();
 }
 
@@ -592,7 +597,8 @@ archive_status(struct archive_status *out)
 {
 	*out = ar.st;
 	out->enabled = ar.enabled;
-	out->connected = ar.enabled && pg_connected() && ar.schema_ok;
+	out->connected = ar.enabled && ar.pg != NULL && pg_connected(ar.pg) &&
+	    ar.schema_ok;
 	out->lag_ms = ar.oldest_ms > 0 && ar.st.outbox > 0 ?
 	    archive_wall_ms() - ar.oldest_ms : 0;
 	if (out->lag_ms < 0)

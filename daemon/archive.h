@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hotline.pb-c.h"
+
 #define ARCHIVE_STREAM "ht:outbox"		/* outbox.lua appends here */
 #define ARCHIVE_GROUP "archive"			/* the one consumer group */
 #define ARCHIVE_BACKFILLED "ht:archive:backfilled"	/* set once backfill ended */
@@ -43,24 +45,33 @@ struct pg_result;
  */
 typedef void (*pg_done)(struct pg_result *res, void *arg);
 struct event_base;
-void pg_init(struct event_base *, const char *conninfo, int timeout_ms,
-    void (*on_connected)(void));
-void pg_shutdown(void);
-int pg_connected(void);
-int pg_busy(void);
-void pg_backoff_reset(void);
+struct pg_link;
+/*
+ * A link named name (for logs) to conninfo, connecting at once and again
+ * after every loss (backoff up to 10 s); on_connected(arg) runs on each
+ * connect. Queries and connects longer than timeout_ms drop the link.
+ */
+struct pg_link *pg_link_new(struct event_base *, const char *name,
+    const char *conninfo, int timeout_ms, void (*on_connected)(void *),
+    void *arg);
+void pg_link_free(struct pg_link *);
+int pg_connected(const struct pg_link *);
+int pg_busy(const struct pg_link *);
+/* The link proved usable: the next loss retries quickly again. */
+void pg_backoff_reset(struct pg_link *);
 /* Drops the connection (and reconnects after backoff); the query in flight gets NULL. */
-void pg_drop(const char *why);
+void pg_drop(struct pg_link *, const char *why);
 /*
  * Sends sql with nparams text parameters (params may be NULL for none; then
  * sql may hold several statements). One query at a time: returns -1 when
  * not connected or busy, else 0 and calls done exactly once.
  */
-int pg_query(const char *sql, int nparams, const char *const *params,
-    pg_done, void *arg);
+int pg_query(struct pg_link *, const char *sql, int nparams,
+    const char *const *params, pg_done, void *arg);
 /* The result's accessors (libpq's, typed for files without libpq-fe.h). */
 int pg_ok(const struct pg_result *);
 const char *pg_error(const struct pg_result *);
+const char *pg_sqlstate(const struct pg_result *);
 int pg_rows(const struct pg_result *);
 const char *pg_value(const struct pg_result *, int row, int col);
 
@@ -71,7 +82,7 @@ const char *pg_value(const struct pg_result *, int row, int col);
  * the schema is current, done(0) when it failed or the database is newer
  * than this daemon (said in the log and in archive_schema_state).
  */
-void archive_schema_apply(void (*done)(int ok));
+void archive_schema_apply(struct pg_link *, void (*done)(int ok));
 int archive_schema_version(void);	/* the database's, once known; else -1 */
 int archive_schema_latest(void);	/* the newest embedded */
 const char *archive_schema_state(void);	/* "" or why the schema is refused */
@@ -93,6 +104,13 @@ extern const char archive_upsert_sql[];
  */
 int archive_batch_build(struct archive_batch *, const struct redisReply *);
 void archive_batch_free(struct archive_batch *);
+
+/* archive-record.c: archived rows back into protocol messages. */
+Hotline__Ticket *archive_record_ticket(const char *fields, int department_view);
+
+/* op-search.c: the search request, answered from PostgreSQL. */
+void search_start(struct event_base *);
+void search_stop(void);
 
 /* archive.c: the outbox consumer. */
 void archive_init(struct event_base *);

@@ -919,6 +919,9 @@ void op_overdue(struct request *);
 void op_breaches(struct request *);
 void op_timeline(struct request *);
 
+/* op-search.c: 检索 over every ticket, in the archive (PostgreSQL). */
+void op_search(struct request *);
+
 /* op-admin.c: deadline arithmetic, the test clock, reload. */
 void op_deadline(struct request *);
 void op_shift_clock(struct request *);

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "harness.h"
 #include "harness-pg.h"
 
 #define PG_BIN "/usr/lib/postgresql/15/bin"
@@ -353,4 +354,38 @@ harness_pg_number(PGconn *c, const char *sql)
 		v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
 	PQclear(r);
 	return v;
+}
+
+/* Gives d's config an archive group on pg; see harness-pg.h. */
+int
+harness_pg_configure(struct harness_daemon *d, const struct harness_pg *pg,
+    int claim_idle_ms)
+{
+	char group[512];
+
+	snprintf(group, sizeof group, "testing = { clock_control = true; };\n"
+	    "archive = { conninfo = \"%s\"; batch = 50; claim_idle_ms = %d; "
+	    "timeout_ms = 60000; };\n", pg->conninfo, claim_idle_ms);
+	if (harness_edit_config(d, "calendar = {",
+	    "calendar = { warn_days = 1; ") == -1)
+		return -1;
+	return harness_edit_config(d, "testing = { clock_control = true; };",
+	    group);
+}
+
+/* Waits until the schema's last table exists; see harness-pg.h. */
+int
+harness_pg_wait_schema(PGconn *c)
+{
+	long long until = pg_now_ms() + PG_WAIT_MS;
+
+	while (pg_now_ms() < until) {
+		if (harness_pg_number(c, "SELECT count(*) FROM pg_tables WHERE "
+		    "schemaname = 'hotline' AND tablename = 'history'") == 1)
+			return 0;
+		pg_sleep_ms(50);
+	}
+	fprintf(stderr, "harness-pg: the daemon made no schema in %d ms\n",
+	    PG_WAIT_MS);
+	return -1;
 }

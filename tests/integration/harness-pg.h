@@ -36,6 +36,16 @@ PGconn *harness_pg_connect(struct harness_pg *);
  * as a number; -1 on an error (printed) or no row. For assertions.
  */
 long long harness_pg_number(PGconn *, const char *sql);
+/*
+ * Gives d's config an archive group on pg (claim_idle_ms as given) and a
+ * calendar warning of 1 day (the test calendar ends with 2026, and /readyz
+ * is read for the archive's state); harness_restart makes it count.
+ */
+struct harness_daemon;
+int harness_pg_configure(struct harness_daemon *d, const struct harness_pg *pg,
+    int claim_idle_ms);
+/* Waits (bounded) until the daemon made the schema on c; 0 or -1. */
+int harness_pg_wait_schema(PGconn *c);
 /* Prints the server's log to stderr (after a failure). */
 void harness_pg_print_log(const struct harness_pg *);
 

@@ -26,23 +26,6 @@ static struct hl_client *agent;
 static PGconn *db;
 static char before[BEFORE][32];	/* their numbers */
 
-/* The archive group of the test daemons, added to the template's config. */
-static int
-archive_configure(struct harness_daemon *d, int claim_idle_ms)
-{
-	char group[512];
-
-	snprintf(group, sizeof group, "testing = { clock_control = true; };\n"
-	    "archive = { conninfo = \"%s\"; batch = 50; claim_idle_ms = %d; "
-	    "timeout_ms = 60000; };\n", pg.conninfo, claim_idle_ms);
-	/* /readyz: the test calendar ends with 2026; only its state counts here. */
-	if (harness_edit_config(d, "calendar = {", "calendar = { warn_days = 1; ") ==
-	    -1)
-		return -1;
-	return harness_edit_config(d, "testing = { clock_control = true; };",
-	    group);
-}
-
 /* Starts PostgreSQL, Redis and hotlined; tickets first, then the archive on. */
 static int
 setup(void **state)
@@ -62,18 +45,13 @@ setup(void **state)
 		    rep->created->ticket->number);
 		hl_envelope_free(rep);
 	}
-	if (archive_configure(&h.main, 1000) == -1 || harness_restart(&h) == -1)
+	if (harness_pg_configure(&h.main, &pg, 1000) == -1 || harness_restart(&h) == -1)
 		return -1;
 	hl_close(agent);
 	if ((agent = harness_login(&h, "agent01")) == NULL ||
 	    (db = harness_pg_connect(&pg)) == NULL)
 		return -1;
-	/* The daemon makes the schema as it connects. */
-	for (i = 0; i < ARCHIVE_WAIT_MS / 50 && harness_pg_number(db,
-	    "SELECT count(*) FROM pg_tables WHERE schemaname = 'hotline' AND "
-	    "tablename = 'history'") != 1; i++)
-		harness_sleep_ms(50);
-	return 0;
+	return harness_pg_wait_schema(db);
 }
 
 /* Stops everything. */
