@@ -41,6 +41,9 @@ archive_render_metrics(struct evbuffer *out)
 	status_metric(out, "hotline_archive_failures_total", "counter",
 	    "Batches PostgreSQL refused or lost (written again later).",
 	    (double)s.failures);
+	status_metric(out, "hotline_archive_evicted_total", "counter",
+	    "Closed tickets this daemon removed from Redis (kept in PostgreSQL).",
+	    (double)s.evicted);
 	status_metric(out, "hotline_archive_schema_version", "gauge",
 	    "The database's schema version (-1: not yet known).",
 	    archive_schema_version());

@@ -279,6 +279,13 @@ archive_take_entries(const redisReply *entries)
 	return n;
 }
 
+/* A retention sweep ended. */
+static void
+archive_swept(void)
+{
+	archive_idle(0);
+}
+
 /* store: new entries for this consumer (XREADGROUP). */
 static void
 archive_read_done(redisReply *reply, void *priv)
@@ -294,6 +301,11 @@ archive_read_done(redisReply *reply, void *priv)
 		if (reply != NULL && reply->type == REDIS_REPLY_ERROR &&
 		    strstr(reply->str, "NOGROUP") != NULL)
 			ar.group_ready = 0;	/* the stream was removed */
+		if (reply != NULL && reply->type != REDIS_REPLY_ERROR &&
+		    retention_due()) {
+			retention_run(ar.pg, archive_swept);	/* all archived: sweep */
+			return;
+		}
 		archive_idle(0);
 		return;
 	}
@@ -567,6 +579,7 @@ archive_init(struct event_base *base)
 	snprintf(ar.consumer, sizeof ar.consumer, "%s-%ld-%lld", host,
 	    (long)getpid(), (long long)archive_wall_ms());
 	metrics_more = archive_render_metrics;
+	request_missing = archive_missing;
 	http_ready_text = archive_readiness;
 	ar.tick = event_new(base, -1, EV_PERSIST, archive_tick, NULL);
 	evtimer_add(ar.tick, &tv);
@@ -585,6 +598,7 @@ archive_shutdown(void)
 	ar.stopped = 1;
 	event_free(ar.tick);
 	ar.tick = NULL;
+	retention_stop();
 	search_stop();
 	pg_link_free(ar.pg);
 	ar.pg = NULL;
@@ -596,6 +610,7 @@ void
 archive_status(struct archive_status *out)
 {
 	*out = ar.st;
+	out->evicted = retention_evicted_count();
 	out->enabled = ar.enabled;
 	out->connected = ar.enabled && ar.pg != NULL && pg_connected(ar.pg) &&
 	    ar.schema_ok;

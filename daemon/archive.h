@@ -105,10 +105,35 @@ extern const char archive_upsert_sql[];
 int archive_batch_build(struct archive_batch *, const struct redisReply *);
 void archive_batch_free(struct archive_batch *);
 
+/* archive-retention.c: closed tickets leave Redis after keep_days. */
+int retention_due(void);
+void retention_run(struct pg_link *, void (*done)(void));
+long long retention_evicted_count(void);
+void retention_stop(void);
+
 /* archive-record.c: archived rows back into protocol messages. */
 Hotline__Ticket *archive_record_ticket(const char *fields, int department_view);
+struct request;
+int archive_refuse_foreign(struct request *, const char *fields);
+void archive_record_history(Hotline__Ticket *, const char *entries);
+
+/* archive-read.c: tickets no longer in Redis, read from PostgreSQL. */
+int archive_missing(struct request *);
 
 /* op-search.c: the search request, answered from PostgreSQL. */
+/*
+ * Called with a successful result of a query run by search_query, while
+ * its request still waits for an answer; it must answer the request.
+ */
+struct request;
+typedef void (*archive_answer)(struct request *, struct pg_result *);
+/*
+ * Runs sql with text params on the search connection for r (queued behind
+ * other searches); PostgreSQL's failures are answered UNAVAILABLE. Returns
+ * -1, answering nothing, when the archive cannot take it now.
+ */
+int search_query(struct request *, const char *sql, int nparams,
+    const char *const *params, archive_answer);
 void search_start(struct event_base *);
 void search_stop(void);
 
@@ -125,6 +150,7 @@ struct archive_status {
 	long long batches;
 	long long failures;	/* batches PostgreSQL refused or lost */
 	int backfilling;
+	long long evicted;	/* tickets this daemon removed from Redis (retention) */
 };
 void archive_status(struct archive_status *);
 

@@ -856,6 +856,7 @@ void request_error(struct request *, Hotline__ErrorCode, const char *field,
 void request_conflict(struct request *, Hotline__TicketState,
     const char *why);
 const char *request_op_name(const struct request *);
+extern int (*request_missing)(struct request *);
 int request_script(struct request *, enum script_id, int nkeys,
     struct store_args *, request_done);
 

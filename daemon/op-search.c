@@ -31,6 +31,7 @@ struct search {
 	const char *params[SEARCH_PARAMS];
 	char *owned[SEARCH_PARAMS];
 	int nparams;
+	archive_answer answer;		/* NULL: a search's page */
 	TAILQ_ENTRY(search) entry;
 };
 
@@ -324,6 +325,8 @@ search_done(struct pg_result *res, void *arg)
 		search_free(s);
 	} else if (s->r->conn == NULL || s->r->frame != NULL) {
 		/* answered or gone meanwhile; freed with the request */
+	} else if (pg_ok(res) && s->answer != NULL) {
+		s->answer(s->r, res);
 	} else if (pg_ok(res)) {
 		search_answer(s, res);
 	} else if (res != NULL && strncmp(pg_sqlstate(res), "22", 2) == 0) {
@@ -373,6 +376,58 @@ search_connected(void *arg)
 	search_pump();
 }
 
+/* Queues s for r; the request's state owns it from now on. */
+static void
+search_enqueue(struct request *r, struct search *s)
+{
+	s->r = r;
+	s->waiting = 1;
+	r->state = s;
+	r->state_free = search_forget;
+	TAILQ_INSERT_TAIL(&se.queue, s, entry);
+	se.nqueued++;
+	search_pump();
+}
+
+/* Answers UNAVAILABLE and returns -1 unless the archive can take a query now. */
+static int
+search_available(struct request *r)
+{
+	if (se.pg == NULL || !pg_connected(se.pg)) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
+		    NULL, se.pg == NULL ? "this daemon has no archive "
+		    "(hotlined.conf: archive) to search" : "the archive "
+		    "(PostgreSQL) is unreachable; retry later");
+		return -1;
+	}
+	if (se.nqueued >= SEARCH_QUEUE_MAX) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
+		    NULL, "%d searches are waiting; retry later", se.nqueued);
+		return -1;
+	}
+	return 0;
+}
+
+/* Runs one query for r on the search connection; see archive.h. */
+int
+search_query(struct request *r, const char *sql, int nparams,
+    const char *const *params, archive_answer answer)
+{
+	struct search *s;
+	int i;
+
+	if (se.pg == NULL || !pg_connected(se.pg) ||
+	    se.nqueued >= SEARCH_QUEUE_MAX)
+		return -1;
+	s = xcalloc(1, sizeof *s);
+	search_sql(s, "%s", sql);
+	for (i = 0; i < nparams; i++)
+		search_param(s, params[i]);
+	s->answer = answer;
+	search_enqueue(r, s);
+	return 0;
+}
+
 /* 检索: searches the archive within the caller's view; see proto/hotline.proto. */
 void
 op_search(struct request *r)
@@ -380,19 +435,7 @@ op_search(struct request *r)
 	const Hotline__SearchRequest *q = r->in->search;
 	struct search *s;
 
-	if (se.pg == NULL || !pg_connected(se.pg)) {
-		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
-		    NULL, se.pg == NULL ? "this daemon has no archive "
-		    "(hotlined.conf: archive) to search" : "the archive "
-		    "(PostgreSQL) is unreachable; retry later");
-		return;
-	}
-	if (se.nqueued >= SEARCH_QUEUE_MAX) {
-		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
-		    NULL, "%d searches are waiting; retry later", se.nqueued);
-		return;
-	}
-	if (search_check(r, q) == -1)
+	if (search_available(r) == -1 || search_check(r, q) == -1)
 		return;
 	s = xcalloc(1, sizeof *s);
 	s->department_view = r->conn->role == HOTLINE__ROLE__ROLE_DEPARTMENT;
@@ -404,13 +447,7 @@ op_search(struct request *r)
 		search_free(s);
 		return;
 	}
-	s->r = r;
-	s->waiting = 1;
-	r->state = s;
-	r->state_free = search_forget;
-	TAILQ_INSERT_TAIL(&se.queue, s, entry);
-	se.nqueued++;
-	search_pump();
+	search_enqueue(r, s);
 }
 
 /* Opens the search connection (the archive's conninfo). */
