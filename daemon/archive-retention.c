@@ -5,7 +5,6 @@
 
 #include "hotlined.h"
 #include "archive.h"
-#include "store-scripts.h"
 
 #define RETENTION_EVERY_MS 1000	/* how often an idle archiver sweeps */
 #define DAY_MS 86400000LL
@@ -102,18 +101,6 @@ retention_evicted(redisReply *reply, void *priv)
 	free(list);
 }
 
-/* The embedded source of archive_evict.lua. */
-static const char *
-retention_script(void)
-{
-	const struct embedded_script *e;
-
-	for (e = embedded_scripts; e->name != NULL; e++)
-		if (strcmp(e->name, "archive_evict") == 0)
-			return e->source;
-	fatalx("archive: archive_evict.lua is not embedded");
-}
-
 /* PostgreSQL named the tickets due. */
 static void
 retention_due_read(struct pg_result *res, void *arg)
@@ -132,7 +119,7 @@ retention_due_read(struct pg_result *res, void *arg)
 	}
 	argv = xcalloc(3 + 2 * (size_t)rows, sizeof *argv);
 	argv[argc++] = "EVAL";
-	argv[argc++] = retention_script();
+	argv[argc++] = archive_script("archive_evict");
 	argv[argc++] = "0";
 	for (i = 0; i < rows; i++) {
 		argv[argc++] = pg_value(res, i, 0);

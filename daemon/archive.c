@@ -69,16 +69,19 @@ archive_wall_ms(void)
 	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
-/* The embedded source of archive_read.lua. */
-static const char *
-archive_read_source(void)
+/*
+ * The embedded source of daemon/scripts/<name>.lua, a script the archive
+ * sends with EVAL (Redis caches it) rather than through store.c's table.
+ */
+const char *
+archive_script(const char *name)
 {
 	const struct embedded_script *e;
 
 	for (e = embedded_scripts; e->name != NULL; e++)
-		if (strcmp(e->name, "archive_read") == 0)
+		if (strcmp(e->name, name) == 0)
 			return e->source;
-	fatalx("archive: archive_read.lua is not embedded");
+	fatalx("archive: %s.lua is not embedded", name);
 }
 
 /* Forgets the batch in hand. */
@@ -237,7 +240,7 @@ archive_fetch(void)
 	}
 	argv = xcalloc(ar.nnumbers + 3, sizeof *argv);
 	argv[argc++] = "EVAL";
-	argv[argc++] = archive_read_source();
+	argv[argc++] = archive_script("archive_read");
 	argv[argc++] = "0";
 	for (i = 0; i < ar.nnumbers; i++)
 		argv[argc++] = ar.numbers[i];

@@ -139,6 +139,7 @@ void search_stop(void);
 
 /* archive.c: the outbox consumer. */
 void archive_init(struct event_base *);
+const char *archive_script(const char *name);
 void archive_shutdown(void);
 /* Figures for /metrics and /readyz. */
 struct archive_status {

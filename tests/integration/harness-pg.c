@@ -373,15 +373,21 @@ harness_pg_configure(struct harness_daemon *d, const struct harness_pg *pg,
 	    group);
 }
 
-/* Waits until the schema's last table exists; see harness-pg.h. */
+/* Waits until the daemon migrated the schema (archive-schema.c's lock); see harness-pg.h. */
 int
 harness_pg_wait_schema(PGconn *c)
 {
 	long long until = pg_now_ms() + PG_WAIT_MS;
 
 	while (pg_now_ms() < until) {
+		/* Migrated: the table of versions has rows, the lock is free. */
 		if (harness_pg_number(c, "SELECT count(*) FROM pg_tables WHERE "
-		    "schemaname = 'hotline' AND tablename = 'history'") == 1)
+		    "schemaname = 'hotline' AND tablename = "
+		    "'schema_migrations'") == 1 &&
+		    harness_pg_number(c, "SELECT count(*) FROM "
+		    "hotline.schema_migrations") > 0 &&
+		    harness_pg_number(c, "SELECT count(*) FROM pg_locks WHERE "
+		    "locktype = 'advisory' AND objid = 7345016") == 0)
 			return 0;
 		pg_sleep_ms(50);
 	}
