@@ -395,3 +395,23 @@ harness_pg_wait_schema(PGconn *c)
 	    PG_WAIT_MS);
 	return -1;
 }
+
+/* Starts PostgreSQL, Redis and hotlined with an archive; see harness-pg.h. */
+int
+harness_pg_group_start(struct harness *h, struct harness_pg *pg,
+    const char *principal, struct hl_client **client)
+{
+	PGconn *db;
+	int rc;
+
+	*client = NULL;
+	if (harness_pg_start(pg) == -1 || harness_start(h) == -1 ||
+	    harness_pg_configure(&h->main, pg, 30000) == -1 ||
+	    harness_restart(h) == -1 ||
+	    (*client = harness_login(h, principal)) == NULL ||
+	    (db = harness_pg_connect(pg)) == NULL)
+		return -1;
+	rc = harness_pg_wait_schema(db);
+	PQfinish(db);
+	return rc;
+}

@@ -46,6 +46,15 @@ int harness_pg_configure(struct harness_daemon *d, const struct harness_pg *pg,
     int claim_idle_ms);
 /* Waits (bounded) until the daemon made the schema on c; 0 or -1. */
 int harness_pg_wait_schema(PGconn *c);
+/*
+ * Starts pg, then h's Redis and hotlined with an archive group on pg, logs
+ * principal in as *client and waits for the schema; a group fixture like
+ * harness_group_start. Returns 0 or -1 (printed).
+ */
+struct harness;
+struct hl_client;
+int harness_pg_group_start(struct harness *h, struct harness_pg *pg,
+    const char *principal, struct hl_client **client);
 /* Prints the server's log to stderr (after a failure). */
 void harness_pg_print_log(const struct harness_pg *);
 

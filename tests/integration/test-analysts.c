@@ -51,22 +51,14 @@ setup(void **state)
 	PGconn *db;
 
 	(void)state;
-	if (harness_pg_start(&pg) == -1 ||
-	    harness_group_start(&h, "agent01", &agent) == -1)
-		return -1;
-	hl_close(agent);
-	agent = NULL;
-	if (harness_pg_configure(&h.main, &pg, 30000) == -1 ||
-	    harness_restart(&h) == -1 ||
-	    (agent = harness_login(&h, "agent01")) == NULL ||
+	if (harness_pg_group_start(&h, &pg, "agent01", &agent) == -1 ||
 	    (disp = harness_login(&h, "dispatcher01")) == NULL ||
 	    (sup = harness_login(&h, "supervisor01")) == NULL ||
 	    (water = harness_login(&h, "water-01")) == NULL ||
 	    (zjj = harness_login(&h, "zjj-01")) == NULL ||
 	    (db = harness_pg_connect(&pg)) == NULL)
 		return -1;
-	if (harness_pg_wait_schema(db) == -1 ||
-	    exec_ok(db, "CREATE ROLE bi_reader LOGIN IN ROLE hotline_analyst") ==
+	if (exec_ok(db, "CREATE ROLE bi_reader LOGIN IN ROLE hotline_analyst") ==
 	    -1) {
 		PQfinish(db);
 		return -1;

@@ -23,23 +23,8 @@ static struct hl_client *agent;
 static int
 setup(void **state)
 {
-	PGconn *db;
-	int rc;
-
 	(void)state;
-	if (harness_pg_start(&pg) == -1 ||
-	    harness_group_start(&h, "agent01", &agent) == -1)
-		return -1;
-	hl_close(agent);
-	agent = NULL;
-	if (harness_pg_configure(&h.main, &pg, 30000) == -1 ||
-	    harness_restart(&h) == -1 ||
-	    (agent = harness_login(&h, "agent01")) == NULL ||
-	    (db = harness_pg_connect(&pg)) == NULL)
-		return -1;
-	rc = harness_pg_wait_schema(db);
-	PQfinish(db);
-	return rc;
+	return harness_pg_group_start(&h, &pg, "agent01", &agent);
 }
 
 /* Stops everything. */
