@@ -78,7 +78,8 @@ static const struct op ops[] = {
 	{ BODY(TIMELINE), "timeline", ROLE_STAFF_BITS | ROLE_DEPARTMENT_BIT |
 	    ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN), op_timeline },
 	/* The archive (PostgreSQL): each role within its own view. */
-	{ BODY(SEARCH), "search", ROLE_ANY_BIT, op_search },
+	{ BODY(SEARCH), "search", ROLE_STAFF_BITS | ROLE_DEPARTMENT_BIT,
+	    op_search },
 
 	{ BODY(DEADLINE), "deadline", ROLE_ANY_BIT, op_deadline },
 	{ BODY(SHIFT_CLOCK), "shift_clock", ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN),

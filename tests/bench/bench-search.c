@@ -1,0 +1,147 @@
+/* Search (检索) and show of an archived ticket through hotlined: p50/p99 over the archive that tests/bench/run-archive.sh loaded. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "latency.h"
+#include "hotline.h"
+
+#define SEARCHES 400		/* per kind */
+
+/* One kind of search: who asks and what. */
+struct kind {
+	const char *key, *label, *principal;
+	const char *words, *district;
+	int from_days;		/* > 0: created within the last N days */
+};
+
+static const struct kind kinds[] = {
+	{ .key = "words_centre", .label = "words, the centre (agent)",
+	    .principal = "agent01", .words = "停水" },
+	{ .key = "words_dept", .label = "words, a department (住建局)",
+	    .principal = "zjj-01", .words = "物业" },
+	{ .key = "place_date", .label = "words + district + 30 days, the centre",
+	    .principal = "agent01", .words = "噪音", .district = "鼓楼区",
+	    .from_days = 30 },
+};
+
+/* Logs principal in at address or dies. */
+static struct hl_client *
+login(const char *address, const char *principal)
+{
+	struct hl_error err;
+	struct hl_client *c = hl_connect(address, 10000, &err);
+	char token[64];
+
+	if (c == NULL || hl_hello(c, HOTLINE__ROLE__ROLE_UNSPECIFIED, principal,
+	    bench_demo_token(principal, token, sizeof token), NULL, &err) == -1)
+		bench_die("%s: %s", principal, err.message);
+	return c;
+}
+
+/* Runs one request and returns its answer (dies on an error). */
+static Hotline__Envelope *
+call(struct hl_client *c, Hotline__Envelope *req)
+{
+	Hotline__Envelope *rep;
+	struct hl_error err;
+
+	if (hl_call(c, req, &rep, &err) == -1)
+		bench_die("%s: %s", hl_error_name(err.code), err.message);
+	return rep;
+}
+
+/* Times SEARCHES searches of one kind; prints the result line. */
+static void
+bench_kind(const char *address, const struct kind *k, char *found,
+    size_t found_len)
+{
+	struct hl_client *c = login(address, k->principal);
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT, *rep;
+	Hotline__SearchRequest q = HOTLINE__SEARCH_REQUEST__INIT;
+	struct bench_result r;
+	struct latency lat;
+	int i;
+
+	latency_init(&lat);
+	q.words = (char *)k->words;
+	q.district = (char *)(k->district != NULL ? k->district : "");
+	if (k->from_days > 0)
+		q.created_from = bench_wall_ms() - (int64_t)k->from_days * 86400000;
+	req.body_case = HOTLINE__ENVELOPE__BODY_SEARCH;
+	req.search = &q;
+	for (i = 0; i < SEARCHES; i++) {
+		int64_t t0 = bench_now_us();
+
+		rep = call(c, &req);
+		latency_add(&lat, bench_now_us() - t0);
+		if (found[0] == '\0' && rep->search_reply->n_tickets > 0)
+			snprintf(found, found_len, "%s",
+			    rep->search_reply->tickets[0]->number);
+		hl_envelope_free(rep);
+	}
+	bench_result_init(&r, "search", k->key, "ms", k->label);
+	bench_result_add(&r, "p50", latency_ms(&lat, 50));
+	bench_result_add(&r, "p99", latency_ms(&lat, 99));
+	bench_result_add(&r, "max", latency_max_ms(&lat));
+	bench_result_print(&r);
+	latency_free(&lat);
+	hl_close(c);
+}
+
+/* Times show of an archived ticket (number), answered from PostgreSQL. */
+static void
+bench_show(const char *address, const char *number)
+{
+	struct hl_client *c = login(address, "agent01");
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT, *rep;
+	Hotline__ShowRequest q = HOTLINE__SHOW_REQUEST__INIT;
+	struct bench_result r;
+	struct latency lat;
+	int i;
+
+	latency_init(&lat);
+	q.number = (char *)number;
+	req.body_case = HOTLINE__ENVELOPE__BODY_SHOW;
+	req.show = &q;
+	for (i = 0; i < SEARCHES; i++) {
+		int64_t t0 = bench_now_us();
+
+		rep = call(c, &req);
+		latency_add(&lat, bench_now_us() - t0);
+		if (!rep->ticket->ticket->archived)
+			bench_die("show %s: not an archived ticket", number);
+		hl_envelope_free(rep);
+	}
+	bench_result_init(&r, "search", "show_archived", "ms",
+	    "show of an archived ticket");
+	bench_result_add(&r, "p50", latency_ms(&lat, 50));
+	bench_result_add(&r, "p99", latency_ms(&lat, 99));
+	bench_result_add(&r, "max", latency_max_ms(&lat));
+	bench_result_print(&r);
+	latency_free(&lat);
+	hl_close(c);
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *address = getenv("BENCH_ARCHIVE_HOTLINE");
+	const char *archived = getenv("BENCH_ARCHIVED_NUMBER");
+	char found[32] = "";
+	size_t i;
+
+	(void)argc;
+	bench_set_name(argv[0]);
+	if (address == NULL) {
+		/* make bench's own hotlined has no archive: run-archive.sh runs this. */
+		bench_note("needs an archive: run tests/bench/run-archive.sh");
+		return 0;
+	}
+	for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		bench_kind(address, &kinds[i], found, sizeof found);
+	if (archived != NULL && archived[0] != '\0')
+		bench_show(address, archived);
+	return 0;
+}
