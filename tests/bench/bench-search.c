@@ -52,42 +52,72 @@ call(struct hl_client *c, Hotline__Envelope *req)
 	return rep;
 }
 
-/* Times SEARCHES searches of one kind; prints the result line. */
+/* Looks at each answer (keeps a number, checks a flag); may be NULL. */
+typedef void (*each_fn)(const Hotline__Envelope *, void *);
+
+/* Sends req SEARCHES times as c, each looked at by each; prints p50/p99/max. */
 static void
-bench_kind(const char *address, const struct kind *k, char *found,
-    size_t found_len)
+bench_timed(struct hl_client *c, Hotline__Envelope *req, const char *key,
+    const char *label, each_fn each, void *arg)
 {
-	struct hl_client *c = login(address, k->principal);
-	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT, *rep;
-	Hotline__SearchRequest q = HOTLINE__SEARCH_REQUEST__INIT;
 	struct bench_result r;
 	struct latency lat;
 	int i;
 
 	latency_init(&lat);
+	for (i = 0; i < SEARCHES; i++) {
+		int64_t t0 = bench_now_us();
+		Hotline__Envelope *rep = call(c, req);
+
+		latency_add(&lat, bench_now_us() - t0);
+		if (each != NULL)
+			each(rep, arg);
+		hl_envelope_free(rep);
+	}
+	bench_result_init(&r, "search", key, "ms", label);
+	bench_result_add(&r, "p50", latency_ms(&lat, 50));
+	bench_result_add(&r, "p99", latency_ms(&lat, 99));
+	bench_result_add(&r, "max", latency_max_ms(&lat));
+	bench_result_print(&r);
+	latency_free(&lat);
+}
+
+/* Keeps the first ticket a search found (for show). */
+static void
+keep_found(const Hotline__Envelope *rep, void *arg)
+{
+	char *found = arg;
+
+	if (found[0] == '\0' && rep->search_reply->n_tickets > 0)
+		snprintf(found, 32, "%s", rep->search_reply->tickets[0]->number);
+}
+
+/* Times the searches of one kind. */
+static void
+bench_kind(const char *address, const struct kind *k, char found[32])
+{
+	struct hl_client *c = login(address, k->principal);
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
+	Hotline__SearchRequest q = HOTLINE__SEARCH_REQUEST__INIT;
+
 	q.words = (char *)k->words;
 	q.district = (char *)(k->district != NULL ? k->district : "");
 	if (k->from_days > 0)
 		q.created_from = bench_wall_ms() - (int64_t)k->from_days * 86400000;
 	req.body_case = HOTLINE__ENVELOPE__BODY_SEARCH;
 	req.search = &q;
-	for (i = 0; i < SEARCHES; i++) {
-		int64_t t0 = bench_now_us();
-
-		rep = call(c, &req);
-		latency_add(&lat, bench_now_us() - t0);
-		if (found[0] == '\0' && rep->search_reply->n_tickets > 0)
-			snprintf(found, found_len, "%s",
-			    rep->search_reply->tickets[0]->number);
-		hl_envelope_free(rep);
-	}
-	bench_result_init(&r, "search", k->key, "ms", k->label);
-	bench_result_add(&r, "p50", latency_ms(&lat, 50));
-	bench_result_add(&r, "p99", latency_ms(&lat, 99));
-	bench_result_add(&r, "max", latency_max_ms(&lat));
-	bench_result_print(&r);
-	latency_free(&lat);
+	bench_timed(c, &req, k->key, k->label, keep_found, found);
 	hl_close(c);
+}
+
+/* Dies unless show answered an archived ticket. */
+static void
+check_archived(const Hotline__Envelope *rep, void *arg)
+{
+	(void)arg;
+	if (!rep->ticket->ticket->archived)
+		bench_die("show %s: not an archived ticket",
+		    rep->ticket->ticket->number);
 }
 
 /* Times show of an archived ticket (number), answered from PostgreSQL. */
@@ -95,32 +125,14 @@ static void
 bench_show(const char *address, const char *number)
 {
 	struct hl_client *c = login(address, "agent01");
-	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT, *rep;
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
 	Hotline__ShowRequest q = HOTLINE__SHOW_REQUEST__INIT;
-	struct bench_result r;
-	struct latency lat;
-	int i;
 
-	latency_init(&lat);
 	q.number = (char *)number;
 	req.body_case = HOTLINE__ENVELOPE__BODY_SHOW;
 	req.show = &q;
-	for (i = 0; i < SEARCHES; i++) {
-		int64_t t0 = bench_now_us();
-
-		rep = call(c, &req);
-		latency_add(&lat, bench_now_us() - t0);
-		if (!rep->ticket->ticket->archived)
-			bench_die("show %s: not an archived ticket", number);
-		hl_envelope_free(rep);
-	}
-	bench_result_init(&r, "search", "show_archived", "ms",
-	    "show of an archived ticket");
-	bench_result_add(&r, "p50", latency_ms(&lat, 50));
-	bench_result_add(&r, "p99", latency_ms(&lat, 99));
-	bench_result_add(&r, "max", latency_max_ms(&lat));
-	bench_result_print(&r);
-	latency_free(&lat);
+	bench_timed(c, &req, "show_archived", "show of an archived ticket",
+	    check_archived, NULL);
 	hl_close(c);
 }
 
@@ -140,7 +152,7 @@ main(int argc, char *argv[])
 		return 0;
 	}
 	for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-		bench_kind(address, &kinds[i], found, sizeof found);
+		bench_kind(address, &kinds[i], found);
 	if (archived != NULL && archived[0] != '\0')
 		bench_show(address, archived);
 	return 0;
