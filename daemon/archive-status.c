@@ -33,6 +33,12 @@ archive_render_metrics(struct evbuffer *out)
 	status_metric(out, "hotline_archive_outbox_entries", "gauge",
 	    "Changes waiting in the outbox stream (Redis memory; alarm on it).",
 	    (double)s.outbox);
+	status_metric(out, "hotline_archive_outbox_max", "gauge",
+	    "archive.outbox_max: beyond it the oldest changes are dropped and "
+	    "every ticket scanned again.", cfg->archive.outbox_max);
+	status_metric(out, "hotline_archive_outbox_overflows_total", "counter",
+	    "Times this daemon found the outbox trimmed (alarm on it).",
+	    (double)s.overflows);
 	status_metric(out, "hotline_archive_tickets_written_total", "counter",
 	    "Ticket versions this daemon wrote to PostgreSQL.",
 	    (double)s.written);

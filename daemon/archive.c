@@ -18,10 +18,24 @@
 static const char ack_script[] =
     "redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, 2))\n"
     "return redis.call('XDEL', KEYS[1], unpack(ARGV, 2))";
-/* The stream's length and its oldest entry's id. */
+/*
+ * The stream's length, its oldest entry's id and whether backfill is still
+ * known done (outbox.lua removes the marker when it trims); sets the
+ * stream's bound for outbox.lua.
+ */
 static const char status_script[] =
+    "redis.call('SET', KEYS[3], ARGV[1])\n"
     "local first = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)[1]\n"
-    "return {redis.call('XLEN', KEYS[1]), first and first[1] or ''}";
+    "return {redis.call('XLEN', KEYS[1]), first and first[1] or '',\n"
+    "  redis.call('EXISTS', KEYS[2])}";
+/* Whether backfill ran (the marker) and the trims so far, at its start. */
+static const char backfill_script[] =
+    "return {redis.call('EXISTS', KEYS[1]), redis.call('GET', KEYS[2]) or ''}";
+/* Marks backfill done, unless the outbox was trimmed since it started. */
+static const char mark_script[] =
+    "if (redis.call('GET', KEYS[2]) or '') ~= ARGV[1] then return 0 end\n"
+    "redis.call('SET', KEYS[1], '1')\n"
+    "return 1";
 
 /*
  * One step at a time is in flight (busy): create the group, backfill a
@@ -43,6 +57,7 @@ static struct {
 	int schema_ok;
 	int backfill;		/* 1: not yet known, 2: running, 0: done */
 	char scan_cursor[32];
+	char trims[32];		/* ht:archive:trims when the scan started */
 	int busy;
 	/* The batch in hand. */
 	char **ids;		/* stream ids to acknowledge */
@@ -361,26 +376,40 @@ archive_next_entries(void)
 		archive_idle(0);
 }
 
-/* store: the backfill marker set: backfill is over. */
+/* store: the backfill marker set (1), or the outbox was trimmed meanwhile (0: scan again). */
 static void
 archive_backfill_marked(redisReply *reply, void *priv)
 {
 	(void)priv;
 	if (ar.stopped)
 		return;
-	if (reply != NULL && reply->type != REDIS_REPLY_ERROR) {
+	ar.st.backfilling = 0;
+	if (reply != NULL && reply->type == REDIS_REPLY_INTEGER &&
+	    reply->integer == 1) {
 		ar.backfill = 0;
 		log_info("archive: backfill done: every ticket in Redis is "
 		    "archived");
+	} else if (reply != NULL && reply->type == REDIS_REPLY_INTEGER) {
+		ar.backfill = 1;	/* trimmed during the scan: again */
 	}
 	archive_idle(1);
+}
+
+/* The scan came round: marks backfill done unless the outbox was trimmed since it began. */
+static void
+archive_backfill_mark(void)
+{
+	const char *argv[] = { "EVAL", mark_script, "2", ARCHIVE_BACKFILLED,
+	    ARCHIVE_TRIMS, ar.trims };
+
+	if (store_read(6, argv, archive_backfill_marked, NULL) == -1)
+		archive_idle(0);
 }
 
 /* store: one page of ticket keys (SCAN). */
 static void
 archive_scanned(redisReply *reply, void *priv)
 {
-	const char *argv[] = { "SET", ARCHIVE_BACKFILLED, "1" };
 	size_t i;
 
 	(void)priv;
@@ -406,8 +435,7 @@ archive_scanned(redisReply *reply, void *priv)
 			archive_add_number(number);
 	}
 	if (strcmp(ar.scan_cursor, "0") == 0 && ar.nnumbers == 0) {
-		if (store_read(3, argv, archive_backfill_marked, NULL) == -1)
-			archive_idle(0);
+		archive_backfill_mark();
 		return;
 	}
 	archive_fetch();
@@ -419,15 +447,10 @@ archive_backfill_page(void)
 {
 	const char *argv[] = { "SCAN", ar.scan_cursor, "MATCH", "ht:ticket:*",
 	    "COUNT", NULL };
-	const char *mark[] = { "SET", ARCHIVE_BACKFILLED, "1" };
 	char count[16];
 
-	if (ar.backfill == 2 && strcmp(ar.scan_cursor, "0") == 0 &&
-	    ar.st.backfilling) {
-		/* The scan came round: mark it done. */
-		ar.st.backfilling = 0;
-		if (store_read(3, mark, archive_backfill_marked, NULL) == -1)
-			archive_idle(0);
+	if (strcmp(ar.scan_cursor, "0") == 0 && ar.st.backfilling) {
+		archive_backfill_mark();
 		return;
 	}
 	ar.st.backfilling = 1;
@@ -437,22 +460,27 @@ archive_backfill_page(void)
 		archive_idle(0);
 }
 
-/* store: whether backfill ran before. */
+/* store: whether backfill ran before {marker exists, trims so far}. */
 static void
 archive_backfill_known(redisReply *reply, void *priv)
 {
 	(void)priv;
 	if (ar.stopped)
 		return;
-	if (reply == NULL || reply->type == REDIS_REPLY_ERROR) {
+	if (reply == NULL || reply->type != REDIS_REPLY_ARRAY ||
+	    reply->elements != 2 || reply->element[0]->type !=
+	    REDIS_REPLY_INTEGER || reply->element[1]->type !=
+	    REDIS_REPLY_STRING) {
 		archive_idle(0);
 		return;
 	}
-	if (reply->type == REDIS_REPLY_NIL) {
+	if (reply->element[0]->integer == 0) {
 		log_info("archive: backfill: archiving the tickets already in "
 		    "Redis");
 		ar.backfill = 2;
 		snprintf(ar.scan_cursor, sizeof ar.scan_cursor, "0");
+		snprintf(ar.trims, sizeof ar.trims, "%s",
+		    reply->element[1]->str);
 	} else {
 		ar.backfill = 0;
 	}
@@ -481,7 +509,8 @@ archive_step(void)
 {
 	static const char *group[] = { "XGROUP", "CREATE", ARCHIVE_STREAM,
 	    ARCHIVE_GROUP, "0", "MKSTREAM" };
-	static const char *marker[] = { "GET", ARCHIVE_BACKFILLED };
+	static const char *marker[] = { "EVAL", backfill_script, "2",
+	    ARCHIVE_BACKFILLED, ARCHIVE_TRIMS };
 
 	if (ar.busy || ar.stopped || !store_ready())
 		return;
@@ -500,7 +529,7 @@ archive_step(void)
 		return;
 	}
 	if (ar.backfill == 1) {
-		if (store_read(2, marker, archive_backfill_known, NULL) == -1)
+		if (store_read(5, marker, archive_backfill_known, NULL) == -1)
 			archive_idle(0);
 		return;
 	}
@@ -517,28 +546,40 @@ archive_status_read(redisReply *reply, void *priv)
 {
 	(void)priv;
 	if (ar.stopped || reply == NULL || reply->type != REDIS_REPLY_ARRAY ||
-	    reply->elements != 2 || reply->element[0]->type !=
+	    reply->elements != 3 || reply->element[0]->type !=
 	    REDIS_REPLY_INTEGER || reply->element[1]->type !=
-	    REDIS_REPLY_STRING)
+	    REDIS_REPLY_STRING || reply->element[2]->type !=
+	    REDIS_REPLY_INTEGER)
 		return;
 	ar.st.outbox = reply->element[0]->integer;
 	ar.oldest_ms = strtoll(reply->element[1]->str, NULL, 10);
+	if (reply->element[2]->integer == 0 && ar.backfill == 0) {
+		/* outbox.lua trimmed the full stream: changes were dropped. */
+		log_warnx("archive: the outbox reached archive.outbox_max (%d "
+		    "entries) and was trimmed: scanning every ticket in Redis "
+		    "again", cfg->archive.outbox_max);
+		ar.st.overflows++;
+		ar.backfill = 1;
+	}
 }
 
 /* Timer: the next step, and now and then the stream's figures. */
 static void
 archive_tick(evutil_socket_t fd, short what, void *arg)
 {
-	static const char *status[] = { "EVAL", status_script, "1",
-	    ARCHIVE_STREAM };
+	const char *status[] = { "EVAL", status_script, "3", ARCHIVE_STREAM,
+	    ARCHIVE_BACKFILLED, ARCHIVE_MAX, NULL };
 	int64_t now = archive_wall_ms();
+	char max[16];
 
 	(void)fd;
 	(void)what;
 	(void)arg;
 	if (now - ar.last_status_ms >= ARCHIVE_STATUS_MS && store_ready()) {
 		ar.last_status_ms = now;
-		store_read(4, status, archive_status_read, NULL);
+		snprintf(max, sizeof max, "%d", cfg->archive.outbox_max);
+		status[6] = max;
+		store_read(7, status, archive_status_read, NULL);
 	}
 	archive_step();
 }

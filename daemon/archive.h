@@ -10,6 +10,8 @@
 #define ARCHIVE_STREAM "ht:outbox"		/* outbox.lua appends here */
 #define ARCHIVE_GROUP "archive"			/* the one consumer group */
 #define ARCHIVE_BACKFILLED "ht:archive:backfilled"	/* set once backfill ended */
+#define ARCHIVE_TRIMS "ht:archive:trims"	/* outbox.lua counts its trims */
+#define ARCHIVE_MAX "ht:outbox:max"		/* the stream's bound (archive.outbox_max) */
 
 /* One schema migration, daemon/sql/NNN-name.sql (gen/sql.c). */
 struct archive_migration {
@@ -151,6 +153,7 @@ struct archive_status {
 	long long batches;
 	long long failures;	/* batches PostgreSQL refused or lost */
 	int backfilling;
+	long long overflows;	/* times the outbox was found trimmed */
 	long long evicted;	/* tickets this daemon removed from Redis (retention) */
 };
 void archive_status(struct archive_status *);

@@ -998,10 +998,10 @@ static int
 config_load_archive(struct config *conf, const struct config_group *root)
 {
 	static const char *const keys[] = { "conninfo", "keep_days", "batch",
-	    "claim_idle_ms", "timeout_ms", NULL };
+	    "claim_idle_ms", "timeout_ms", "outbox_max", NULL };
 	struct archive_spec *a = &conf->archive;
 	struct config_group g;
-	long long keep, batch, claim, timeout;
+	long long keep, batch, claim, timeout, max;
 
 	if (config_subgroup(root, "archive", 0, &g) == -1)
 		return -1;
@@ -1013,13 +1013,15 @@ config_load_archive(struct config *conf, const struct config_group *root)
 	    config_int(&g, "keep_days", 30, 1, 36500, &keep) == -1 ||
 	    config_int(&g, "batch", 500, 1, 10000, &batch) == -1 ||
 	    config_int(&g, "claim_idle_ms", 30000, 100, 86400000, &claim) == -1 ||
-	    config_int(&g, "timeout_ms", 10000, 100, 600000, &timeout) == -1)
+	    config_int(&g, "timeout_ms", 10000, 100, 600000, &timeout) == -1 ||
+	    config_int(&g, "outbox_max", 1000000, 100, 100000000, &max) == -1)
 		return -1;
 	a->enabled = 1;
 	a->keep_days = (int)keep;
 	a->batch = (int)batch;
 	a->claim_idle_ms = (int)claim;
 	a->timeout_ms = (int)timeout;
+	a->outbox_max = (int)max;
 	return 0;
 }
 

@@ -277,6 +277,7 @@ struct archive_spec {
 	int batch;		/* outbox entries per batch */
 	int claim_idle_ms;	/* another daemon's pending entries this old are taken over */
 	int timeout_ms;		/* a connect or a statement longer than this is dropped */
+	int outbox_max;		/* the change stream's bound, in entries */
 };
 
 /* Test installations only (the [testing] group). */

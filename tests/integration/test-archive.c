@@ -353,6 +353,48 @@ test_postgres_down(void **state)
 }
 
 /*
+ * The outbox is bounded (archive.outbox_max): with PostgreSQL away it is
+ * trimmed at the bound instead of growing, the trim is alarmed on
+ * /metrics, and once PostgreSQL is back every ticket is archived anyway,
+ * those whose changes were dropped included (a scan of every ticket).
+ */
+static void
+test_outbox_bounded(void **state)
+{
+	char numbers[150][32], *a;
+	int i;
+
+	(void)state;
+	wait_outbox_empty();
+	assert_int_equal(harness_edit_config(&h.main, "timeout_ms = 60000;",
+	    "timeout_ms = 60000; outbox_max = 100;"), 0);
+	assert_int_equal(harness_restart(&h), 0);
+	hl_close(agent);
+	assert_non_null(agent = harness_login(&h, "agent01"));
+	harness_sleep_ms(1500);		/* the bound is set with the status */
+	PQfinish(db);
+	db = NULL;
+	harness_pg_halt(&pg);
+	for (i = 0; i < 150; i++)
+		create(numbers[i], "占道经营", "门口占道经营很久了");
+	assert_true(redis_int("XLEN ht:outbox") <= 100);
+	assert_int_equal(redis_int("EXISTS ht:archive:trims"), 1);
+	assert_int_equal(redis_int("EXISTS ht:archive:backfilled"), 0);
+	harness_sleep_ms(1500);
+	a = harness_http_get(h.main.http_port, "/metrics",
+	    "supervisor01:supervisor01-test");
+	assert_null(strstr(a, "hotline_archive_outbox_overflows_total 0\n"));
+	free(a);
+
+	assert_int_equal(harness_pg_restart(&pg), 0);
+	assert_non_null(db = harness_pg_connect(&pg));
+	for (i = 0; i < 150; i++)
+		wait_archived(numbers[i]);
+	wait_outbox_empty();
+	assert_int_equal(redis_int("EXISTS ht:archive:backfilled"), 1);
+}
+
+/*
  * PostgreSQL slow (the table locked) while the daemon writes a batch, and
  * the daemon killed with SIGKILL in the middle of it: a restarted daemon
  * takes the entries over and writes them; nothing is lost, no history row
@@ -434,6 +476,7 @@ main(void)
 		cmocka_unit_test(test_backfill),
 		cmocka_unit_test(test_outbox_steps),
 		cmocka_unit_test(test_postgres_down),
+		cmocka_unit_test(test_outbox_bounded),
 		cmocka_unit_test(test_kill9_mid_batch),
 		cmocka_unit_test(test_newer_schema_refused),
 		/* Last: its month ahead leaves the test calendar (/readyz 503). */
