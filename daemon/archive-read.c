@@ -95,7 +95,12 @@ archive_missing(struct request *r)
 	const char *number = read_number(r);
 	const char *params[1] = { number };
 
-	if (number == NULL || number[0] == '\0')
+	if (number == NULL || number[0] == '\0' || !search_configured())
 		return -1;
-	return search_query(r, read_sql, 1, params, read_done);
+	if (search_query(r, read_sql, 1, params, read_done) == 0)
+		return 0;
+	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE, "number",
+	    "the ticket is not in Redis, and the archive (PostgreSQL), which "
+	    "keeps closed tickets, is unreachable; retry later");
+	return 0;
 }

@@ -136,6 +136,7 @@ typedef void (*archive_answer)(struct request *, struct pg_result *);
  */
 int search_query(struct request *, const char *sql, int nparams,
     const char *const *params, archive_answer);
+int search_configured(void);
 void search_start(struct event_base *);
 void search_stop(void);
 

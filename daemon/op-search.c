@@ -313,6 +313,28 @@ search_answer(struct search *s, struct pg_result *res)
 	request_answer(s->r, env);
 }
 
+/* The connection is gone: every queued search is answered UNAVAILABLE now. */
+static void
+search_fail_queued(void)
+{
+	struct search *s;
+
+	while ((s = TAILQ_FIRST(&se.queue)) != NULL) {
+		TAILQ_REMOVE(&se.queue, s, entry);
+		se.nqueued--;
+		s->waiting = 0;
+		if (s->r == NULL) {
+			search_free(s);
+			continue;
+		}
+		if (s->r->conn != NULL && s->r->frame == NULL)
+			request_error(s->r,
+			    HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE, NULL,
+			    "the archive (PostgreSQL) is unreachable; retry "
+			    "later");
+	}
+}
+
 /* PostgreSQL answered the search in flight. */
 static void
 search_done(struct pg_result *res, void *arg)
@@ -337,6 +359,8 @@ search_done(struct pg_result *res, void *arg)
 		request_error(s->r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
 		    NULL, "the archive (PostgreSQL) did not answer; retry later");
 	}
+	if (!pg_connected(se.pg))
+		search_fail_queued();	/* none would be answered until it is back */
 	search_pump();
 }
 
@@ -406,6 +430,13 @@ search_available(struct request *r)
 		return -1;
 	}
 	return 0;
+}
+
+/* 1 when this daemon has an archive, whether or not PostgreSQL answers now. */
+int
+search_configured(void)
+{
+	return se.pg != NULL;
 }
 
 /* Runs one query for r on the search connection; see archive.h. */

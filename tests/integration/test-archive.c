@@ -319,6 +319,9 @@ test_retention(void **state)
 static void
 test_postgres_down(void **state)
 {
+	Hotline__SearchRequest q = HOTLINE__SEARCH_REQUEST__INIT;
+	Hotline__Envelope *rep;
+	struct hl_error err;
 	char numbers[10][32], *a;
 	int i;
 
@@ -341,6 +344,15 @@ test_postgres_down(void **state)
 	assert_null(strstr(a, "hotline_archive_lag_seconds 0\n"));
 	free(a);
 	assert_true(redis_int("XLEN ht:outbox") >= 10);
+	/* Reads that need the archive say it is away, at once. */
+	q.words = "停水";
+	rep = harness_call(agent, BODY(SEARCH), &q, &err);
+	assert_error(rep, err, ERR(UNAVAILABLE));
+	rep = harness_show(agent, "20200101000001", &err);
+	assert_error(rep, err, ERR(UNAVAILABLE));
+	rep = harness_show(agent, numbers[0], &err);	/* live: from Redis */
+	assert_reply(rep, err);
+	hl_envelope_free(rep);
 
 	assert_int_equal(harness_pg_restart(&pg), 0);
 	assert_non_null(db = harness_pg_connect(&pg));
