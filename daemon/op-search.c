@@ -493,15 +493,7 @@ search_start(struct event_base *base)
 void
 search_stop(void)
 {
-	struct search *s;
-
-	while ((s = TAILQ_FIRST(&se.queue)) != NULL) {
-		TAILQ_REMOVE(&se.queue, s, entry);
-		se.nqueued--;
-		s->waiting = 0;
-		if (s->r == NULL)
-			search_free(s);
-	}
+	search_fail_queued();
 	pg_link_free(se.pg);	/* the search in flight ends, unavailable */
 	se.pg = NULL;
 }
