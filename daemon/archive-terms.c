@@ -1,4 +1,5 @@
 /* Text to search terms for the archive: ASCII words whole, CJK runs as character bigrams (the step a segmenter replaces). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,10 +10,59 @@
 #define TERMS_MAX 4096		/* distinct terms kept per text */
 #define TERM_MAX_BYTES 64	/* longer ASCII words are cut */
 
+/*
+ * The distinct terms of a text in the order met; slot is an open-addressing
+ * hash set of indexes + 1 into v (0: empty), at most half full, so adding
+ * stays O(1) however long the text.
+ */
 struct terms {
 	char **v;
+	size_t *len;
 	size_t n;
+	size_t *slot;
+	size_t nslot;		/* a power of two, or 0 */
 };
+
+/* FNV-1a of len bytes at s. */
+static uint64_t
+terms_hash(const char *s, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* The slot of the term (len bytes at s): where it is, or the empty one to take. */
+static size_t *
+terms_find(const struct terms *t, const char *s, size_t len)
+{
+	size_t mask = t->nslot - 1, i = (size_t)terms_hash(s, len) & mask;
+
+	while (t->slot[i] != 0) {
+		size_t k = t->slot[i] - 1;
+
+		if (t->len[k] == len && memcmp(t->v[k], s, len) == 0)
+			break;
+		i = (i + 1) & mask;
+	}
+	return &t->slot[i];
+}
+
+/* Doubles the hash set (or makes it) and puts every term back. */
+static void
+terms_grow(struct terms *t)
+{
+	size_t k;
+
+	free(t->slot);
+	t->nslot = t->nslot == 0 ? 64 : 2 * t->nslot;
+	t->slot = xcalloc(t->nslot, sizeof *t->slot);
+	for (k = 0; k < t->n; k++)
+		*terms_find(t, t->v[k], t->len[k]) = k + 1;
+}
 
 /* Returns 1 if code point c is a CJK ideograph. */
 static int
@@ -38,19 +88,23 @@ terms_decode(const unsigned char *s, size_t len)
 static void
 terms_add(struct terms *t, const char *s, size_t len)
 {
-	size_t i;
+	size_t *slot;
 
 	if (len == 0 || t->n >= TERMS_MAX)
 		return;
 	if (len > TERM_MAX_BYTES)
 		len = TERM_MAX_BYTES;
-	for (i = 0; i < t->n; i++)
-		if (strlen(t->v[i]) == len && memcmp(t->v[i], s, len) == 0)
-			return;
+	if (2 * (t->n + 1) > t->nslot)
+		terms_grow(t);
+	if (*(slot = terms_find(t, s, len)) != 0)
+		return;
 	t->v = xrealloc(t->v, (t->n + 1) * sizeof *t->v);
+	t->len = xrealloc(t->len, (t->n + 1) * sizeof *t->len);
 	t->v[t->n] = xmalloc(len + 1);
 	memcpy(t->v[t->n], s, len);
-	t->v[t->n++][len] = '\0';
+	t->v[t->n][len] = '\0';
+	t->len[t->n] = len;
+	*slot = ++t->n;
 }
 
 /* Adds the bigrams of a run of n CJK characters starting at s (offsets in off). */
@@ -137,6 +191,8 @@ terms_join(struct terms *t, const char *sep, int prefix_single)
 	}
 	out[n] = '\0';
 	free(t->v);
+	free(t->len);
+	free(t->slot);
 	return out;
 }
 
@@ -144,7 +200,7 @@ terms_join(struct terms *t, const char *sep, int prefix_single)
 char *
 archive_tsvector(const char *text)
 {
-	struct terms t = { NULL, 0 };
+	struct terms t = { 0 };
 	int single;
 
 	terms_split(&t, text, &single);
@@ -155,12 +211,14 @@ archive_tsvector(const char *text)
 char *
 archive_tsquery(const char *text)
 {
-	struct terms t = { NULL, 0 };
+	struct terms t = { 0 };
 	int single;
 
 	terms_split(&t, text, &single);
 	if (t.n == 0) {
 		free(t.v);
+		free(t.len);
+		free(t.slot);
 		return NULL;
 	}
 	return terms_join(&t, " & ", single);

@@ -68,6 +68,8 @@ static struct {
 	int have_rows;		/* batch built, waiting to be written */
 	int64_t last_claim_ms;
 	int64_t last_status_ms;
+	int64_t batch_started_ms;	/* wall clock: entries read */
+	int64_t write_started_ms;	/* wall clock: sent to PostgreSQL */
 	struct archive_status st;
 	int64_t oldest_ms;	/* of the stream's oldest entry; 0: empty */
 } ar;
@@ -202,6 +204,10 @@ archive_written(struct pg_result *res, void *arg)
 		archive_idle(0);	/* held: written again on a later tick */
 		return;
 	}
+	log_debug("archive: %d tickets, %d history rows: read %lld ms, "
+	    "written %lld ms", ar.batch.ntickets, ar.batch.nhistory,
+	    (long long)(ar.write_started_ms - ar.batch_started_ms),
+	    (long long)(archive_wall_ms() - ar.write_started_ms));
 	ar.st.written += ar.batch.ntickets;
 	ar.st.batches++;
 	archive_ack();
@@ -217,6 +223,7 @@ archive_write(void)
 		archive_ack();
 		return;
 	}
+	ar.write_started_ms = archive_wall_ms();
 	if (pg_query(ar.pg, archive_upsert_sql, 2, params, archive_written, NULL) ==
 	    -1)
 		archive_idle(0);
@@ -253,6 +260,7 @@ archive_fetch(void)
 		archive_ack();
 		return;
 	}
+	ar.batch_started_ms = archive_wall_ms();
 	argv = xcalloc(ar.nnumbers + 3, sizeof *argv);
 	argv[argc++] = "EVAL";
 	argv[argc++] = archive_script("archive_read");
