@@ -11,7 +11,7 @@ struct ctl_search_opts {
 	char *words, *number, *phone, *district, *street, *category, *dept;
 	char *type, *urgency, *state, *from, *to, *closed_from, *closed_to;
 	char *limit, *cursor;
-	int overdue, warned, relevance;
+	int overdue, warned, relevance, open;
 };
 
 /* Parses a day ("YYYY-MM-DD", from its midnight) or a time, Beijing time, into *ms; 0 or a usage status. */
@@ -61,6 +61,7 @@ ctl_search_request(const struct ctl *ctl, const struct ctl_search_opts *o,
 	q->overdue = o->overdue;
 	q->warned = o->warned;
 	q->by_relevance = o->relevance;
+	q->open = o->open;
 	if ((rc = ctl_search_name(ctl, ctl_types, "type", o->type, &type)) ||
 	    (rc = ctl_search_name(ctl, ctl_urgencies, "urgency", o->urgency,
 	    &urgency)) ||
@@ -120,6 +121,7 @@ ctl_search(struct ctl *ctl, int argc, char **argv)
 		{ "overdue", NULL, &o.overdue, 0 },
 		{ "warned", NULL, &o.warned, 0 },
 		{ "relevance", NULL, &o.relevance, 0 },
+		{ "open", NULL, &o.open, 0 },
 		{ "limit", &o.limit, NULL, 0 },
 		{ "cursor", &o.cursor, NULL, 0 },
 		{ NULL, NULL, NULL, 0 }

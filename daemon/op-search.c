@@ -269,6 +269,11 @@ search_build(struct request *r, struct search *s,
 		search_sql(s, " AND overdue");
 	if (q->warned)
 		search_sql(s, " AND warned");
+	if (q->open)
+		search_sql(s, " AND state NOT IN (%d, %d, %d)",
+		    HOTLINE__TICKET_STATE__TICKET_STATE_CLOSED,
+		    HOTLINE__TICKET_STATE__TICKET_STATE_MERGED,
+		    HOTLINE__TICKET_STATE__TICKET_STATE_TRANSFERRED);
 	search_where_range(s, "created_at", q->created_from, q->created_to);
 	search_where_range(s, "closed_at", q->closed_from, q->closed_to);
 	if (search_cursor(r, s, q->cursor) == -1)

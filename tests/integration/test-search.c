@@ -82,6 +82,29 @@ search_until(struct hl_client *c, const char *words, const char *number)
 	return NULL;
 }
 
+/* Waits (bounded) until the archive holds number in state (searched by number as the agent). */
+static void
+wait_state(const char *number, int state)
+{
+	Hotline__SearchRequest q = HOTLINE__SEARCH_REQUEST__INIT;
+	int64_t until = harness_now_ms() + SEARCH_WAIT_MS;
+	Hotline__Envelope *rep;
+	struct hl_error err;
+	int found = 0;
+
+	q.number_prefix = (char *)number;
+	while (!found && harness_now_ms() < until) {
+		rep = search(agent, &q, &err);
+		assert_reply(rep, err);
+		found = rep->search_reply->n_tickets == 1 &&
+		    (int)rep->search_reply->tickets[0]->state == state;
+		hl_envelope_free(rep);
+		if (!found)
+			harness_sleep_ms(50);
+	}
+	assert_true(found);
+}
+
 /* Creates a ticket, optionally confidential; its number into out. */
 static void
 create(char out[32], const char *title, const char *content, int confidential,
@@ -221,16 +244,20 @@ test_paging(void **state)
 	assert_string_equal(seen[PAGED - 1], numbers[0]);
 }
 
-/* Filters combine: number prefix, district, department, state. */
+/* Filters combine: number prefix, district, department; a department's open tickets for a dispatcher. */
 static void
 test_filters(void **state)
 {
 	Hotline__SearchRequest q = HOTLINE__SEARCH_REQUEST__INIT;
+	Hotline__InvalidateRequest inv = HOTLINE__INVALIDATE_REQUEST__INIT;
+	struct hl_client *disp = harness_login(&h, "dispatcher01");
 	Hotline__Envelope *rep;
 	struct hl_error err;
-	char number[32], day[9];
+	char number[32], gone[32], day[9];
+	size_t i;
 
 	(void)state;
+	assert_non_null(disp);
 	create(number, "水压低", "过滤测试：楼上水压低", 0, NULL);
 	hl_envelope_free(search_until(agent, "过滤", number));
 	q.words = "过滤";
@@ -246,12 +273,42 @@ test_filters(void **state)
 	assert_reply(rep, err);
 	assert_false(lists(rep, number));
 	hl_envelope_free(rep);
+	/* A dispatcher lists a department's open tickets: not an invalidated one. */
+	create(gone, "停水", "过滤测试：无效的停水工单", 0, NULL);
+	inv.number = gone;
+	inv.reason = "骚扰电话";
+	rep = harness_call(disp, BODY(INVALIDATE), &inv, &err);
+	assert_reply(rep, err);
+	assert_int_equal(rep->ticket->ticket->state, STATE(CLOSED));
+	hl_envelope_free(rep);
+	wait_state(gone, STATE(CLOSED));
+	q.words = "";
+	q.department = "water";
+	q.open = 1;
+	q.limit = 200;
+	q.number_prefix = (char *)harness_shanghai_date(day);
+	rep = search(disp, &q, &err);
+	assert_reply(rep, err);
+	assert_true(lists(rep, number));
+	assert_false(lists(rep, gone));
+	for (i = 0; i < rep->search_reply->n_tickets; i++)
+		assert_true(rep->search_reply->tickets[i]->state <
+		    STATE(CLOSED));
+	hl_envelope_free(rep);
+	q.open = 0;	/* still the department's, closed */
+	rep = search(disp, &q, &err);
+	assert_reply(rep, err);
+	assert_true(lists(rep, gone));
+	hl_envelope_free(rep);
+	q.words = "过滤";
+	q.open = 0;
 	q.department = "";
 	q.district = "台江区";
 	rep = search(agent, &q, &err);
 	assert_reply(rep, err);
 	assert_false(lists(rep, number));
 	hl_envelope_free(rep);
+	hl_close(disp);
 }
 
 /* Words without a term, a foreign cursor and an unknown department are refused clearly. */
