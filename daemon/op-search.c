@@ -231,22 +231,67 @@ search_check(struct request *r, const Hotline__SearchRequest *q)
 	return -1;
 }
 
+/* Adds "AND (dept = $p OR assists @> {$p})": a department's tickets, as lead or assisting (@> can use the GIN index). */
+static void
+search_where_party(struct search *s, const char *dept)
+{
+	int p = search_param(s, dept);
+
+	search_sql(s, " AND (dept = $%d OR assists @> ARRAY[$%d]::text[])", p,
+	    p);
+}
+
+/*
+ * Writes the statement around the conditions cond (" AND ..."), newest
+ * first. With a department (party: the parameter's number, or 0), two
+ * branches each walk an index in time order, the department's own tickets
+ * (dept, created_at) and those it assists on, and are merged: an OR of the
+ * two would make PostgreSQL read every match of the words and sort them.
+ */
+static void
+search_compose(struct search *s, const char *cond, int party)
+{
+	static const char cols[] = "number, fields::text AS fields, created_at, "
+	    "created_at::text AS at";
+	static const char order[] = "ORDER BY created_at DESC, number DESC";
+
+	if (party == 0) {
+		search_sql(s, "SELECT %s FROM hotline.tickets WHERE true%s %s "
+		    "LIMIT %u", cols, cond, order, s->limit + 1);
+		return;
+	}
+	search_sql(s, "SELECT number, fields, created_at, at FROM ("
+	    "(SELECT %s FROM hotline.tickets WHERE dept = $%d%s %s LIMIT %u) "
+	    "UNION ALL (SELECT %s FROM hotline.tickets WHERE dept <> $%d AND "
+	    "assists @> ARRAY[$%d]::text[]%s %s LIMIT %u)) u %s LIMIT %u", cols,
+	    party,
+	    cond, order, s->limit + 1, cols, party, party, cond, order,
+	    s->limit + 1, order, s->limit + 1);
+}
+
 /* Builds the search's statement from the request and the caller's view. */
 static int
 search_build(struct request *r, struct search *s,
     const Hotline__SearchRequest *q)
 {
-	int words = 0;
+	const char *party = NULL;	/* the department whose tickets these are */
+	int words, party_param = 0;
+	char *cond;
 
-	search_sql(s, "SELECT number, fields::text, created_at::text FROM "
-	    "hotline.tickets WHERE true");
+	/* The conditions first, into s->sql; the statement around them after. */
 	if (s->department_view) {
-		int p = search_param(s, r->conn->department);
-
-		search_sql(s, " AND (dept = $%d OR $%d = ANY(assists))", p, p);
+		party = r->conn->department;
 		if (q->caller_phone[0] != '\0')
 			search_sql(s, " AND NOT confidential");
+		if (q->department[0] != '\0')
+			search_where_party(s, q->department);
+	} else if (q->department[0] != '\0') {
+		party = q->department;
 	}
+	if (party != NULL && s->by_relevance)
+		search_where_party(s, party);	/* ranked: one statement */
+	else if (party != NULL)
+		party_param = search_param(s, party);
 	if (search_words(r, s, q->words) == -1)
 		return -1;
 	words = s->nparams;	/* the tsquery's number, for ranking */
@@ -257,11 +302,6 @@ search_build(struct request *r, struct search *s,
 	if (q->category[0] != '\0')
 		search_where(s, "category LIKE $%d || '%%'",
 		    search_category(q->category));
-	if (q->department[0] != '\0') {
-		int p = search_param(s, q->department);
-
-		search_sql(s, " AND (dept = $%d OR $%d = ANY(assists))", p, p);
-	}
 	search_where_int(s, "type", q->type);
 	search_where_int(s, "urgency", q->urgency);
 	search_where_int(s, "state", q->state);
@@ -278,13 +318,18 @@ search_build(struct request *r, struct search *s,
 	search_where_range(s, "closed_at", q->closed_from, q->closed_to);
 	if (search_cursor(r, s, q->cursor) == -1)
 		return -1;
+	cond = xstrdup(s->sql);
+	s->len = 0;
+	s->sql[0] = '\0';
 	if (s->by_relevance)
-		search_sql(s, " ORDER BY ts_rank(terms, $%d::tsquery) DESC, "
-		    "created_at DESC, number DESC LIMIT %u OFFSET %ld", words,
-		    s->limit + 1, s->offset);
+		search_sql(s, "SELECT number, fields::text, created_at, "
+		    "created_at::text AS at FROM hotline.tickets WHERE true%s "
+		    "ORDER BY ts_rank(terms, "
+		    "$%d::tsquery) DESC, created_at DESC, number DESC LIMIT %u "
+		    "OFFSET %ld", cond, words, s->limit + 1, s->offset);
 	else
-		search_sql(s, " ORDER BY created_at DESC, number DESC LIMIT %u",
-		    s->limit + 1);
+		search_compose(s, cond, party_param);
+	free(cond);
 	return 0;
 }
 
@@ -309,7 +354,7 @@ search_answer(struct search *s, struct pg_result *res)
 	if (rows > (int)s->limit && s->by_relevance)
 		out->next_cursor = xasprintf("r|%ld", s->offset + n);
 	else if (rows > (int)s->limit)
-		out->next_cursor = xasprintf("t|%s|%s", pg_value(res, n - 1, 2),
+		out->next_cursor = xasprintf("t|%s|%s", pg_value(res, n - 1, 3),
 		    pg_value(res, n - 1, 0));
 	else
 		out->next_cursor = xstrdup("");

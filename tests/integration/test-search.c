@@ -134,12 +134,16 @@ test_words_and_views(void **state)
 {
 	struct hl_client *water = harness_login(&h, "water-01");
 	struct hl_client *zjj = harness_login(&h, "zjj-01");
+	struct hl_client *disp = harness_login(&h, "dispatcher01");
 	Hotline__SearchRequest q = HOTLINE__SEARCH_REQUEST__INIT;
+	Hotline__DispatchRequest dis = HOTLINE__DISPATCH_REQUEST__INIT;
+	char *assists[1] = { "water" };
 	Hotline__Envelope *rep;
 	struct hl_error err;
 	char outage[32], estate[32];
 
 	(void)state;
+	assert_non_null(disp);
 	assert_non_null(water);
 	assert_non_null(zjj);
 	create(outage, "整栋楼停水", "三号楼从昨晚开始停水", 0, NULL);
@@ -162,6 +166,21 @@ test_words_and_views(void **state)
 	assert_reply(rep, err);
 	assert_false(lists(rep, outage));
 	hl_envelope_free(rep);
+	/* Redispatched to 住建局 with the water company assisting (协办): both find it. */
+	dis.number = outage;
+	dis.lead_department = "zjj";
+	dis.assisting_departments = assists;
+	dis.n_assisting_departments = 1;
+	rep = harness_call(disp, BODY(REDISPATCH), &dis, &err);
+	assert_reply(rep, err);
+	hl_envelope_free(rep);
+	hl_envelope_free(search_until(zjj, "三号楼", outage));	/* archived */
+	q.words = "三号楼";
+	rep = search(water, &q, &err);
+	assert_reply(rep, err);
+	assert_true(lists(rep, outage));
+	hl_envelope_free(rep);
+	hl_close(disp);
 	hl_close(water);
 	hl_close(zjj);
 }
