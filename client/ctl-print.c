@@ -374,6 +374,10 @@ ctl_print_ticket(const Hotline__Ticket *t)
 	}
 	ctl_field(CTL_T(NUMBER), t->number);
 	ctl_field_enum(CTL_T(STATE), ctl_states, t->state);
+	if (t->archived)
+		ctl_field(ctl_lang == CTL_LANG_EN ? "archived" : "归档",
+		    ctl_lang == CTL_LANG_EN ? "read from the archive; it no "
+		    "longer changes" : "已归档（从档案库读取，不再变动）");
 	ctl_print_breaches(t);
 	ctl_field_enum(CTL_T(TYPE), ctl_types, t->type);
 	ctl_field_enum(CTL_T(URGENCY), ctl_urgencies, t->urgency);

@@ -66,7 +66,7 @@ struct ctl_opt {
 	int required;
 };
 
-#define CTL_MAX_OPTS 8		/* options of one command given to ctl_parse */
+#define CTL_MAX_OPTS 24		/* options of one command given to ctl_parse */
 
 /* Prints a reply in text form; the reply's body case is already checked. */
 typedef void (*ctl_text_fn)(const Hotline__Envelope *);
@@ -91,6 +91,7 @@ int ctl_limit_options(int argc, char **argv, int nargs, uint32_t *limit);
 int ctl_parse(const struct ctl *, int argc, char **argv,
     const struct ctl_opt *, int nargs);
 int ctl_time_limit_valid(const char *);
+int ctl_parse_local_time(const char *, int64_t *);
 int ctl_exchange_ticket(struct ctl *, Hotline__Envelope *);
 
 /* ctl-print.c */
@@ -111,6 +112,9 @@ void ctl_assist_progress(const Hotline__Ticket *, const char *dept,
 void ctl_list_marks(const Hotline__Ticket *, char *out, size_t outlen);
 int ctl_change_text(const char *field, const char *value, char *out,
     size_t outlen);
+
+/* ctl-search.c */
+int ctl_search(struct ctl *, int, char **);
 
 /* ctl-agent.c */
 int ctl_classify(struct ctl *, int, char **);

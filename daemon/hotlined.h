@@ -338,6 +338,17 @@ struct auth_spec {
 	int limit_addresses;	/* addresses tracked by the failure limit */
 };
 
+/* The archive in PostgreSQL (the [archive] group; archive.c). */
+struct archive_spec {
+	int enabled;		/* the group is there: this daemon archives */
+	char *conninfo;		/* libpq's connection string */
+	int keep_days;		/* closed tickets leave Redis after this */
+	int batch;		/* outbox entries per batch */
+	int claim_idle_ms;	/* another daemon's pending entries this old are taken over */
+	int timeout_ms;		/* a connect or a statement longer than this is dropped */
+	int outbox_max;		/* the change stream's bound, in entries */
+};
+
 /* Test installations only (the [testing] group). */
 struct testing_spec {
 	int clock_control;	/* ShiftClockRequest may move the clock */
@@ -398,6 +409,7 @@ struct config {
 	size_t ncategories;
 	struct district *districts;	/* none: district and street are free text */
 	size_t ndistricts;
+	struct archive_spec archive;
 };
 
 /*
@@ -969,6 +981,7 @@ void request_conflict(struct request *, Hotline__TicketState,
  */
 void request_no_ticket(struct request *, const char *field);
 const char *request_op_name(const struct request *);
+extern int (*request_missing)(struct request *);
 int request_script(struct request *, enum script_id, int nkeys,
     struct store_args *, request_done);
 
@@ -1031,6 +1044,9 @@ void stats_echo_period(const struct stats_period *, const char *asked,
 void op_overdue(struct request *);
 void op_breaches(struct request *);
 void op_timeline(struct request *);
+
+/* op-search.c: 检索 over every ticket, in the archive (PostgreSQL). */
+void op_search(struct request *);
 
 /* op-admin.c: deadline arithmetic, the test clock, reload. */
 void op_deadline(struct request *);
@@ -1098,6 +1114,7 @@ void web_start(struct evhttp *);
 void web_stop(void);
 void web_api_write(struct conn *, const uint8_t *frame, size_t len);
 size_t web_api_backlog(const struct conn *);
+extern const char *(*http_ready_text)(void);
 
 /* metrics.c: this daemon's counters and duration histograms. */
 struct evbuffer;
@@ -1111,6 +1128,7 @@ void metrics_redis_answered(int64_t sent_us, int answered);
 void metrics_classified(int64_t started_us);
 void metrics_connection(void);
 void metrics_render(struct evbuffer *);
+extern void (*metrics_more)(struct evbuffer *);
 
 /* scrape.c: one /metrics answer, with the figures kept in Redis. */
 struct evhttp_request;

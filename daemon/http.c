@@ -15,6 +15,9 @@ static struct event *http_backoff;	/* accepting again after EMFILE */
 
 #define HTTP_ACCEPT_BACKOFF_MS 200
 
+/* /readyz's body when ready, from another part (the archive sets it); NULL: "ready". */
+const char *(*http_ready_text)(void);
+
 /* Returns 1 if the peer's address is on the configured allow-list. */
 static int
 http_peer_allowed(struct evhttp_request *req)
@@ -155,7 +158,8 @@ http_readyz(struct evhttp_request *req, void *arg)
 		http_text(req, 503, "Service Unavailable",
 		    "not ready: Redis is unreachable\n");
 	else
-		http_text(req, HTTP_OK, "OK", "ready\n");
+		http_text(req, HTTP_OK, "OK", http_ready_text != NULL ?
+		    http_ready_text() : "ready\n");
 }
 
 /* GET /metrics: Prometheus text; allow-listed addresses or a supervisor's credential. */

@@ -4,12 +4,14 @@ set -eu
 
 # chromium, chromium-driver, fonts-noto-cjk, python3-selenium: the web page's
 # tests in a real browser (test_web.py); python3-jsonschema checks its answers
-# against docs/openapi.json.
+# against docs/openapi.json. postgresql and libpq-dev: the archive of every
+# ticket (hotlined links libpq; tests and make run start a private server).
 PKGS="build-essential pkg-config libevent-dev libhiredis-dev libprotobuf-c-dev
 protobuf-c-compiler redis-server redis-sentinel libhyperscan-dev libconfig-dev libjansson-dev
 libcmocka-dev libssl-dev libopencc-dev protobuf-compiler python3-protobuf python3
 libargon2-dev valgrind python3-prometheus-client libicu-dev
-chromium chromium-driver fonts-noto-cjk python3-selenium python3-jsonschema"
+chromium chromium-driver fonts-noto-cjk python3-selenium python3-jsonschema
+postgresql libpq-dev"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "deps.sh: dpkg-query not found: install these by hand:" $PKGS >&2

@@ -12,6 +12,7 @@
 -- answers are 0 or change nothing.
 -- Returns 1, or 0 when the ticket changed meanwhile (its own step re-armed it).
 -- @include stats.lua
+-- @include outbox.lua
 
 if (redis.call('HGET', KEYS[1], 'clock_gen') or '0') ~= ARGV[1] then
   return 0
@@ -53,4 +54,5 @@ if #changes > 0 then
     redis.call('PUBLISH', 'ht:wake', feed)
   end
 end
+outbox(number, 'recompute')
 return 1
