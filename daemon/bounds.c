@@ -8,6 +8,7 @@
 
 enum bounds_kind {
 	BOUNDS_INSTANT,		/* ms since the epoch, a date a request may name */
+	BOUNDS_INSTANT_OR_0,	/* the same, or 0 for "no bound" */
 	BOUNDS_SPAN,		/* ms, > 0, at most ten years */
 	BOUNDS_HOURS,		/* hours, finite, 0 .. ten years */
 	BOUNDS_OFFSET,		/* items to skip */
@@ -39,6 +40,14 @@ static const struct bounds_row bounds_rows[] = {
 	    .field = "within_hours", .kind = BOUNDS_HOURS },
 	{ .message = &hotline__breaches_request__descriptor, .field = "offset",
 	    .kind = BOUNDS_OFFSET },
+	{ .message = &hotline__search_request__descriptor,
+	    .field = "created_from", .kind = BOUNDS_INSTANT_OR_0 },
+	{ .message = &hotline__search_request__descriptor,
+	    .field = "created_to", .kind = BOUNDS_INSTANT_OR_0 },
+	{ .message = &hotline__search_request__descriptor,
+	    .field = "closed_from", .kind = BOUNDS_INSTANT_OR_0 },
+	{ .message = &hotline__search_request__descriptor,
+	    .field = "closed_to", .kind = BOUNDS_INSTANT_OR_0 },
 };
 
 /* Returns the request message env carries (its oneof body), or NULL. */
@@ -80,6 +89,10 @@ bounds_value(const ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f,
 	else
 		memcpy(&i, at, sizeof i);
 	switch (kind) {
+	case BOUNDS_INSTANT_OR_0:
+		if (i == 0)
+			break;
+		/* FALLTHROUGH */
 	case BOUNDS_INSTANT:
 		if (i < DEADLINE_REQUEST_MS_MIN || i >= DEADLINE_REQUEST_MS_MAX)
 			return "must be a time (ms since the epoch) from "

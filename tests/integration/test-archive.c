@@ -292,7 +292,7 @@ test_retention(void **state)
 	assert_false(rep->ticket->ticket->archived);
 	hl_envelope_free(rep);
 	rep = harness_show(zjj, closed, &err);
-	assert_error(rep, err, ERR(FORBIDDEN));
+	assert_error(rep, err, ERR(NOT_FOUND));
 
 	ex.number = closed;
 	ex.reason = "不合理诉求";

@@ -515,6 +515,11 @@ class Servers(tm.Servers):
                 ('dir = "calendar";', 'dir = "%s";' % os.path.join(conf_dir, "calendar"))):
             check(text.count(old) == 1, "conf/hotlined.conf: %r not found once" % old)
             text = text.replace(old, new)
+        # No archive here (no PostgreSQL): the page reads the live store only.
+        text, n = re.subn(r"\narchive = \{.*?\n\};\n", "\n", text, count=1, flags=re.S)
+        check(n == 1, "conf/hotlined.conf: no archive group to leave out")
+        text = text.replace('seeds = "seeds.tsv";',
+                            'seeds = "%s";' % os.path.join(conf_dir, "seeds.tsv"))
         text += "\ntesting = { clock_control = true; };\n"
         self.conf = os.path.join(self.dir, "hotlined.conf")
         with open(self.conf, "w", encoding="utf-8") as f:
