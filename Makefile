@@ -23,8 +23,10 @@ comma := ,
 # libargon2: argon2id credential hashes (the reference implementation, Debian's
 # libargon2-dev); OpenSSL 3.0 has no argon2 and libsodium would be a second crypto
 # library for one function.
+# friso: Chinese word segmentation (its lexicon; daemon/segment.c). liblinear:
+# L2-regularised logistic regression for the routing model (no pkg-config file).
 PKGS = libevent libevent_openssl hiredis libprotobuf-c libhs libconfig jansson openssl opencc \
-	libargon2
+	libargon2 friso
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -34,7 +36,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -fPIC $(WARNINGS) $(CFLAGS) $(SAN_FLAGS) \
 	-DHOTLINED_CONF='"$(SYSCONFDIR)/hotline/hotlined.conf"' \
 	-MMD -MP -I$(B)/proto -Iproto -Idaemon -Iclient $(PKG_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
-LIBS = $(PKG_LIBS) -lm -pthread
+LIBS = $(PKG_LIBS) -llinear -lm -pthread
 
 # Generated sources: protobuf-c code and the embedded Lua scripts.
 PROTO_C = $(B)/proto/hotline.pb-c.c

@@ -1300,12 +1300,17 @@ static int
 config_normalise_list(const struct config_group *g, const char *name,
     char **keywords, size_t n)
 {
-	char key[CONFIG_KEY_MAX], *norm;
+	char key[CONFIG_KEY_MAX], *norm, *raw;
 	size_t k;
 
 	config_key(key, g->key, name);
 	for (k = 0; k < n; k++) {
-		norm = normalize_text(keywords[k]);
+		norm = normalize_text(keywords[k] + (keywords[k][0] == '*'));
+		if (keywords[k][0] == '*' && norm[0] != '\0') {
+			raw = xasprintf("*%s", norm);	/* raw: see classify.c */
+			free(norm);
+			norm = raw;
+		}
 		if (norm[0] == '\0') {
 			free(norm);
 			return config_fail(g->r, config_member(g, name), key,

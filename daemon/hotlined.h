@@ -361,8 +361,8 @@ struct matcher {
 	size_t *same_next;		/* per literal: the next with its tail */
 };
 
-/* Called by matcher_scan with the index of an expression found. */
-typedef void (*matcher_hit)(size_t index, void *arg);
+/* Called by matcher_scan with the index of an expression found and the byte offset where it ends. */
+typedef void (*matcher_hit)(size_t index, size_t end, void *arg);
 
 int matcher_compile(struct matcher *, const struct matcher_expr *, size_t n,
     size_t *bad, char *err, size_t errlen);
