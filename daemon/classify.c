@@ -41,6 +41,7 @@ struct pattern {
 struct catalogue {
 	struct matcher matcher;		/* every expression, by its index */
 	struct segmenter *seg;		/* word boundaries for keywords */
+	struct segmenter *places;	/* the districts and streets named */
 	const struct catalogue_entry *entries;
 	size_t nentries;
 	const struct emergency *emergencies;
@@ -293,11 +294,20 @@ catalogue_build_segmenter(struct catalogue *cat, char *err, size_t errlen)
 		names[i] = normalize_text(cat->departments[i].name);
 	catalogue_add_words(&w, &nw, names, cat->ndepartments);
 	cat->seg = segment_new(w, nw, err, errlen);
+	nw = 0;
+	for (i = 0; i < cat->nentries; i++) {
+		catalogue_add_words(&w, &nw, cat->entries[i].districts,
+		    cat->entries[i].ndistricts);
+		catalogue_add_words(&w, &nw, cat->entries[i].streets,
+		    cat->entries[i].nstreets);
+	}
+	if (cat->seg != NULL)
+		cat->places = segment_new(w, nw, err, errlen);
 	for (i = 0; i < cat->ndepartments; i++)
 		free(names[i]);
 	free(names);
 	free(w);
-	return cat->seg == NULL ? -1 : 0;
+	return cat->seg == NULL || cat->places == NULL ? -1 : 0;
 }
 
 /* Allocates a catalogue over its arrays, with working storage. */
@@ -381,6 +391,7 @@ catalogue_free(struct catalogue *cat)
 		return;
 	matcher_free(&cat->matcher);
 	segment_free(cat->seg);
+	segment_free(cat->places);
 	free(cat->entry_department);
 	free(cat->first_pattern);
 	free(cat->patterns);
@@ -413,6 +424,20 @@ classify_whole_words(struct classify_run *run, const struct pattern *p,
 	return end <= run->len && len <= end &&
 	    (run->marks[end - len] & SEGMENT_START) &&
 	    (run->marks[end] & SEGMENT_END);
+}
+
+/* The segmenter of the catalogue's words (thread-safe, see segment.h). */
+const struct segmenter *
+catalogue_segmenter(const struct catalogue *cat)
+{
+	return cat->seg;
+}
+
+/* A segmenter whose user words are the districts and streets entries name. */
+const struct segmenter *
+catalogue_places(const struct catalogue *cat)
+{
+	return cat->places;
 }
 
 /* Match callback: marks the expression and its entry as seen. */

@@ -427,6 +427,10 @@ struct catalogue *catalogue_build(const struct catalogue_entry *entries,
     size_t nemergencies, const struct department *departments,
     size_t ndepartments, char *err, size_t errlen);
 void catalogue_free(struct catalogue *);
+struct segmenter;
+/* Word boundaries of the catalogue's words; its place names (segment.h). */
+const struct segmenter *catalogue_segmenter(const struct catalogue *);
+const struct segmenter *catalogue_places(const struct catalogue *);
 /*
  * Scores title + content against the catalogue. An entry with districts
  * counts only when district is one of them. A department's score is the sum

@@ -238,6 +238,13 @@ segment_nwords(const struct segmenter *seg)
 	return seg->nwords;
 }
 
+/* See segment.h. */
+int
+segment_is_word(const struct segmenter *seg, const char *s, size_t len)
+{
+	return segment_user_has(seg, s, len);
+}
+
 /* Returns 1 if the len bytes at s are a word of friso's lexicon. */
 static int
 segment_lexicon_has(const char *s, size_t len)

@@ -63,6 +63,8 @@ struct segmenter *segment_new(const char *const *words, size_t n, char *err,
 void segment_free(struct segmenter *);
 /* Number of user words kept (for logs and tests). */
 size_t segment_nwords(const struct segmenter *);
+/* Returns 1 if the len bytes at s are one of the segmenter's user words. */
+int segment_is_word(const struct segmenter *, const char *s, size_t len);
 /*
  * Calls cb for each word of the len bytes of text, in order. Returns the
  * number of words. Malformed UTF-8 bytes are words of one byte. Allocates
