@@ -14,7 +14,6 @@
 #include <libconfig.h>
 
 #include "hotlined.h"
-#include "nbayes.h"
 #include "normalize.h"
 #include "simhash.h"
 
@@ -1014,21 +1013,23 @@ config_load_time(struct config *conf, const struct config_group *root)
 	return conf->policies == NULL ? -1 : 0;
 }
 
-/* Reads the routing group's keys of the learned model and the blend. */
+/* Reads the routing group's keys of the learned model. */
 static int
-config_load_model(struct routing_spec *rs, const struct config_group *g)
+config_load_model(struct config *conf, struct routing_spec *rs,
+    const struct config_group *g)
 {
-	long long seed, min;
+	char *seeds = NULL;
+	long long model;
 
-	if (config_float(g, "catalogue_weight", 0.5, 0, 1,
-	    &rs->catalogue_weight) == -1 ||
-	    config_float(g, "model_temperature", NBAYES_TEMPERATURE, 0.01,
-	    1000, &rs->model_temperature) == -1 ||
-	    config_int(g, "model_seed_weight", 8, 0, 1000000, &seed) == -1 ||
-	    config_int(g, "model_min_examples", 1, 0, 1000000000, &min) == -1)
+	if (config_float(g, "auto_dispatch_precision", 0.97, 0.5, 1,
+	    &rs->auto_dispatch_precision) == -1 ||
+	    config_flag(g, "model", 1, &model) == -1 ||
+	    config_string(g, "seeds", CONFIG_NONEMPTY, &seeds) == -1)
 		return -1;
-	rs->model_seed_weight = (unsigned)seed;
-	rs->model_min_examples = (unsigned)min;
+	rs->model = (int)model;
+	if (seeds != NULL)
+		rs->seeds = config_relative(conf->path, seeds);
+	free(seeds);
 	return 0;
 }
 
@@ -1038,8 +1039,7 @@ config_load_routing(struct config *conf, const struct config_group *root,
     char **catalogue)
 {
 	static const char *const keys[] = { "dispatch_threshold", "prior",
-	    "catalogue", "catalogue_weight", "model_temperature",
-	    "model_seed_weight", "model_min_examples", NULL };
+	    "catalogue", "auto_dispatch_precision", "seeds", "model", NULL };
 	struct routing_spec *rs = &conf->routing;
 	struct config_group g;
 	char *file;
@@ -1049,7 +1049,7 @@ config_load_routing(struct config *conf, const struct config_group *root,
 	    config_float(&g, "dispatch_threshold", 0.6, 0, 1,
 	    &rs->dispatch_threshold) == -1 ||
 	    config_float(&g, "prior", 1.0, 0, HUGE_VAL, &rs->prior) == -1 ||
-	    config_load_model(rs, &g) == -1 ||
+	    config_load_model(conf, rs, &g) == -1 ||
 	    config_string(&g, "catalogue", CONFIG_REQUIRED | CONFIG_NONEMPTY,
 	    &file) == -1)
 		return -1;
@@ -1728,6 +1728,7 @@ config_free(struct config *conf)
 	if (conf == NULL)
 		return;
 	catalogue_free(conf->catalogue);
+	free(conf->routing.seeds);
 	config_free_entries(conf);
 	config_free_emergencies(conf);
 	config_free_categories(conf);

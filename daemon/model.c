@@ -328,6 +328,29 @@ model_argmax(const double *p, size_t n)
 	return best;
 }
 
+/* The rank of label among p[0 .. n-1] (0: the highest). */
+static size_t
+model_rank(const double *p, size_t n, int label)
+{
+	size_t d, rank = 0;
+
+	for (d = 0; d < n; d++)
+		rank += p[d] > p[label];
+	return rank;
+}
+
+/* The label with the largest catalogue share, or -1. */
+static int
+model_shares_top(const struct model_shares *sh)
+{
+	int i, best = -1;
+
+	for (i = 0; i < sh->n; i++)
+		if (best == -1 || sh->share[i] > sh->share[best])
+			best = i;
+	return best == -1 ? -1 : sh->label[best];
+}
+
 /* Mean log-loss of the held-out predictions with t and beta. */
 static double
 model_logloss(const struct model_held *h, double t, double beta, double *p)
@@ -432,7 +455,7 @@ model_fit_verdicts(const struct model_held *h, double target,
 {
 	struct model_verdict *v = xcalloc(h->n, sizeof *v);
 	double *p = xcalloc(h->nlabels, sizeof *p);
-	size_t i, top, right = 0;
+	size_t i, top, right = 0, right3 = 0, cat = 0;
 
 	for (i = 0; i < h->n; i++) {
 		model_softmax(h->z + i * h->nlabels, &h->ex[i]->shares,
@@ -441,8 +464,12 @@ model_fit_verdicts(const struct model_held *h, double target,
 		v[i].conf = p[top];
 		v[i].right = (int)top == h->ex[i]->label;
 		right += (size_t)v[i].right;
+		right3 += model_rank(p, h->nlabels, h->ex[i]->label) < 3;
+		cat += model_shares_top(&h->ex[i]->shares) == h->ex[i]->label;
 	}
 	fit->top1 = (double)right / (double)h->n;
+	fit->top3 = (double)right3 / (double)h->n;
+	fit->catalogue_top1 = (double)cat / (double)h->n;
 	fit->ece = model_ece(v, h->n);
 	model_fit_threshold(v, h->n, target, fit);
 	free(v);

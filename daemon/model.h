@@ -79,6 +79,8 @@ struct model_fit {
 	double coverage;	/* share of tickets auto-dispatched */
 	double ece;		/* expected calibration error, held-out */
 	double top1;		/* held-out top-1 accuracy */
+	double top3;		/* ... the right department among three */
+	double catalogue_top1;	/* the catalogue's top share alone */
 	size_t held;		/* examples held out (0: defaults) */
 };
 

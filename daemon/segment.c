@@ -215,6 +215,16 @@ nomem:
 	return NULL;
 }
 
+/* See segment.h. */
+struct segmenter *
+segment_dup(const struct segmenter *seg)
+{
+	char err[128];
+
+	return segment_new((const char *const *)seg->words, seg->nwords, err,
+	    sizeof err);
+}
+
 /* Frees a segmenter (NULL is fine). */
 void
 segment_free(struct segmenter *seg)

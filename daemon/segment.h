@@ -61,6 +61,8 @@ typedef void (*segment_word_cb)(const char *text, size_t offset, size_t len,
 struct segmenter *segment_new(const char *const *words, size_t n, char *err,
     size_t errlen);
 void segment_free(struct segmenter *);
+/* A copy of seg with the same user words (NULL only if out of memory). */
+struct segmenter *segment_dup(const struct segmenter *);
 /* Number of user words kept (for logs and tests). */
 size_t segment_nwords(const struct segmenter *);
 /* Returns 1 if the len bytes at s are one of the segmenter's user words. */

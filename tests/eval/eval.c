@@ -261,7 +261,7 @@ eval_seed_file(struct eval *ev, const char *path)
 		nc = normalize_text(f[3]);
 		ev->seeds = xrealloc(ev->seeds, (ev->nseeds + 1) *
 		    sizeof *ev->seeds);
-		eval_example(ev, &ev->seeds[ev->nseeds++], nt, nc, "", d, 1);
+		eval_example(ev, &ev->seeds[ev->nseeds++], nt, nc, "", d, 0);
 		free(nt);
 		free(nc);
 		added++;

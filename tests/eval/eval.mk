@@ -1,3 +1,8 @@
+# make eval: routing quality on the old set (tests/eval/set.tsv) and on the
+# hard set: top-1, top-3, auto-dispatch precision and coverage at the
+# precision target, ECE, the worst departments, emergencies, time per
+# classification and the stability check (tests/eval/eval.c).
+#
 # Variables (the lead points them at the held-out part after merge):
 #   EVAL_SET    the old set, evaluated by 5-fold cross-validation
 #   EVAL_DEV    the hard set's tuning part: cross-validated on its own, and

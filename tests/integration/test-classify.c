@@ -21,7 +21,7 @@ static struct harness h;
 static struct hl_client *agent, *disp, *admin;
 
 /* The daemon under test learns (the test template routes by the catalogue alone) and watches for hot spots. */
-#define LEARNING "catalogue_weight = 0.5; };\n" \
+#define LEARNING "model = true; };\n" \
 	"hot_spots = { count = 3; window_minutes = 10; };\n"
 
 /* Starts the servers with learning and hot spots on, and logs in the actors. */
@@ -31,7 +31,7 @@ setup(void **state)
 	(void)state;
 	if (harness_group_start(&h, "agent01", &agent) == -1)
 		return -1;
-	if (harness_edit_config(&h.main, "catalogue_weight = 1.0; };",
+	if (harness_edit_config(&h.main, "model = false; };",
 	    LEARNING) == -1 || harness_restart(&h) == -1) {
 		harness_group_stop(&h, agent);
 		return -1;
@@ -333,7 +333,8 @@ test_learning_from_corrections(void **state)
 	r = rep->classified->routing;
 	before = r->model_examples;
 	assert_true(r->n_suggestions == 0 ||
-	    strcmp(r->suggestions[0]->department->id, "cgj") != 0);
+	    strcmp(r->suggestions[0]->department->id, "cgj") != 0 ||
+	    r->suggestions[0]->model_probability < 0.5);
 	assert_false(r->auto_dispatch);
 	hl_envelope_free(rep);
 
@@ -351,7 +352,7 @@ test_learning_from_corrections(void **state)
 	assert_true(r->suggestions[0]->model_probability > 0.5);
 	assert_true(r->suggestions[0]->confidence > 0);
 	assert_true(r->catalogue_confidence == 0);
-	assert_true(r->confidence == r->suggestions[0]->confidence);
+	assert_false(r->auto_dispatch);	/* not calibrated yet: the catalogue's */
 	hl_envelope_free(rep);
 }
 
@@ -492,7 +493,11 @@ test_examples_refused(void **state)
 	hl_close(dept);
 }
 
-/* Retrain and cross-validation run over the stored examples. */
+/*
+ * Retrain makes every daemon train again from the stored examples;
+ * evaluate reports what the model in use measured by cross-validation
+ * (with fewer than 30 real examples nothing is held out: the defaults).
+ */
 static void
 test_retrain_and_evaluate(void **state)
 {
@@ -515,14 +520,13 @@ test_retrain_and_evaluate(void **state)
 	rep = harness_call(disp, BODY(EVALUATE), &eq, &err);
 	assert_reply(rep, err);
 	e = rep->evaluation;
-	assert_int_equal(e->folds, 2);
-	assert_int_equal(e->blend->examples, n);
-	assert_int_equal(e->catalogue->examples, n);
-	assert_int_equal(e->model->examples, n);
-	assert_true(e->model->top1 >= n - 1);
-	assert_true(e->blend->top3 >= e->blend->top1);
-	assert_int_equal(e->blend->triage + e->blend->dispatched, n);
-	assert_true(e->catalogue_weight == 0.5);
+	assert_int_equal(e->folds, 5);
+	assert_int_equal(e->trained_examples, n);
+	assert_true(e->precision_target == 0.97);
+	assert_int_equal(e->blend->examples, 0);	/* n < 30 */
+	assert_true(e->dispatch_threshold == 0.97);
+	assert_int_equal(e->blend->triage + e->blend->dispatched,
+	    e->blend->examples);
 	hl_envelope_free(rep);
 
 	eq.folds = 1;

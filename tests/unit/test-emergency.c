@@ -19,8 +19,7 @@ static struct department depts[] = {
 };
 
 static const struct routing_spec routing = { .dispatch_threshold = 0.6,
-	.prior = 1.0, .catalogue_weight = 0.5, .model_temperature = 5.0,
-	.model_seed_weight = 8, .model_min_examples = 1 };
+	.prior = 1.0 };
 
 static char *kw_water[] = { "停水" };
 static char *kw_ambulance[] = { "救护车" };

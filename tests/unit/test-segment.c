@@ -159,7 +159,8 @@ static struct catalogue_entry entries[] = {
 	{ kw_raw, N(kw_raw), NULL, 0, "rsj", "", 1.0, NULL, 0, NULL, 0 },
 };
 
-static const struct routing_spec routing = { 0.6, 1.0, 0.5, 5.0, 8, 1 };
+static const struct routing_spec routing = { .dispatch_threshold = 0.6,
+	.prior = 1.0 };
 
 /* Returns the best department for content, or "" when nothing matched. */
 static const char *
