@@ -366,6 +366,8 @@ ctl_print_emergency(const Hotline__Routing *r)
 	for (i = 0; i < r->emergency->n_matched; i++)
 		printf("%s%s", i == 0 ? "" : ", ", r->emergency->matched[i]);
 	putchar('\n');
+	printf(CTL_LABEL "not one (past, a drill, a complaint)? create with "
+	    "--not-emergency --reason TEXT\n", "");
 }
 
 /* Prints the earlier ticket a created one likely repeats (重复件), if any. */

@@ -440,6 +440,49 @@ catalogue_places(const struct catalogue *cat)
 	return cat->places;
 }
 
+/*
+ * Words that put an emergency's wording in the past or in a drill: in the
+ * same clause as the match (between two separators of the normalised
+ * text: punctuation and spaces), they say the citizen tells of something
+ * over, or complains about how it was handled, not that it is going on
+ * ("上次火警演练", "去年家里着火后的赔偿"). 刚才 and 刚刚 are not among them:
+ * "刚才着火了" is now.
+ */
+static const char *const classify_past[] = {
+	"上次", "上回", "去年", "前年", "上个月", "上周", "上星期", "以前",
+	"之前", "曾经", "当年", "那年", "那次", "演练", "演习", "年前",
+	"月前", "过去",
+};
+
+/* Returns 1 if the clause of text around [start, end) names a past or a drill. */
+static int
+classify_in_past(const char *text, size_t len, size_t start, size_t end)
+{
+	size_t a = start, b = end, i;
+
+	while (a > 0 && text[a - 1] != ' ')
+		a--;
+	while (b < len && text[b] != ' ')
+		b++;
+	for (i = 0; i < sizeof classify_past / sizeof classify_past[0]; i++)
+		if (memmem(text + a, b - a, classify_past[i],
+		    strlen(classify_past[i])) != NULL)
+			return 1;
+	return 0;
+}
+
+/* Returns 1 if an emergency's match p, ending at end, tells of the past. */
+static int
+classify_emergency_past(const struct classify_run *run,
+    const struct pattern *p, size_t end)
+{
+	size_t len = p->regex ? 1 : strlen(p->text);
+
+	if (p->role != PATTERN_EMERGENCY || end > run->len || end < len)
+		return 0;
+	return classify_in_past(run->text, run->len, end - len, end);
+}
+
 /* Match callback: marks the expression and its entry as seen. */
 static void
 classify_on_match(size_t id, size_t end, void *arg)
@@ -448,7 +491,8 @@ classify_on_match(size_t id, size_t end, void *arg)
 	const struct catalogue *cat = run->cat;
 	const struct pattern *p = &cat->patterns[id];
 
-	if (cat->pattern_hit[id] || !classify_whole_words(run, p, end))
+	if (cat->pattern_hit[id] || !classify_whole_words(run, p, end) ||
+	    classify_emergency_past(run, p, end))
 		return;	/* seen in the title already */
 	cat->pattern_hit[id] = 1;
 	cat->pattern_hits[run->npattern_hits++] = id;

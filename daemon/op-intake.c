@@ -219,6 +219,12 @@ create_check(struct request *r, const Hotline__CreateRequest *q)
 		bad = "direct_answer", why = "is only for consultations (咨询)";
 	if (bad == NULL && utf8_length(q->direct_answer) > 5000)
 		bad = "direct_answer", why = "is too long";
+	if (bad == NULL && q->emergency_dismissed_reason[0] != '\0' &&
+	    !q->emergency_dismissed)
+		bad = "emergency_dismissed_reason", why = "is only with "
+		    "emergency_dismissed";
+	if (bad == NULL && utf8_length(q->emergency_dismissed_reason) > 500)
+		bad = "emergency_dismissed_reason", why = "is too long";
 	if (bad == NULL)
 		return 0;
 	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, bad,
@@ -301,9 +307,10 @@ static void
 create_route_note(struct store_args *a, const Hotline__CreateRequest *q,
     const struct classify_result *res, enum ticket_action route)
 {
-	const char *dismissed = res->emergency != NULL &&
-	    q->emergency_dismissed ? "; the agent dismissed the emergency "
-	    "flag (非紧急)" : "";
+	char *dismissed = res->emergency != NULL && q->emergency_dismissed ?
+	    xasprintf("; the agent dismissed the emergency flag (非紧急)%s%s",
+	    q->emergency_dismissed_reason[0] != '\0' ? ": " : "",
+	    q->emergency_dismissed_reason) : xstrdup("");
 
 	if (route == TICKET_TRANSFER)
 		store_args_addf(a, "转警 emergency %s (%s): transferred to %s; "
@@ -320,6 +327,7 @@ create_route_note(struct store_args *a, const Hotline__CreateRequest *q,
 	else
 		store_args_addf(a, "待派单 confidence %.2f below %.2f%s",
 		    res->confidence, learn_threshold(), dismissed);
+	free(dismissed);
 }
 
 /*

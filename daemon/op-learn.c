@@ -311,14 +311,16 @@ evaluation_accuracy(size_t held, double top1, double top3, double coverage,
  * What the routing model in use measured by cross-validation when it was
  * trained (model.c): every daemon trains on the same stored examples, so
  * this is the centre's figure, not this daemon's alone. Without a model
- * (not trained yet, or routing.model false) UNAVAILABLE.
+ * (routing.model false, or the first training still running) the figures
+ * are 0 and the threshold is the catalogue's.
  */
 void
 op_evaluate(struct request *r)
 {
+	static const struct model_fit none;
 	unsigned folds = r->in->evaluate->folds;
-	const struct lrmodel *m = learn_model();
-	const struct model_fit *f;
+	const struct lrmodel *m = cfg->routing.model ? learn_model() : NULL;
+	const struct model_fit *f = m != NULL ? model_fit(m) : &none;
 	Hotline__Envelope *env;
 	Hotline__EvaluateReply *out;
 
@@ -327,13 +329,6 @@ op_evaluate(struct request *r)
 		    "folds", "folds must be 2 to %d", EVALUATE_FOLDS_MAX);
 		return;
 	}
-	if (m == NULL || !cfg->routing.model) {
-		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
-		    NULL, "no routing model yet (routing.model false, or the "
-		    "first training is still running); try again later");
-		return;
-	}
-	f = model_fit(m);
 	out = xmalloc(sizeof *out);
 	hotline__evaluate_reply__init(out);
 	out->folds = MODEL_FOLDS;
@@ -343,12 +338,12 @@ op_evaluate(struct request *r)
 	    f->coverage, f->precision);
 	out->blend = evaluation_accuracy(f->held, f->top1, f->top3,
 	    f->coverage, f->precision);
-	out->dispatch_threshold = f->threshold;
+	out->dispatch_threshold = learn_threshold();
 	out->precision_target = cfg->routing.auto_dispatch_precision;
 	out->expected_precision = f->precision;
 	out->coverage = f->coverage;
 	out->ece = f->ece;
-	out->trained_examples = model_real_examples(m);
+	out->trained_examples = m != NULL ? model_real_examples(m) : 0;
 	env = envelope_new();
 	env->body_case = HOTLINE__ENVELOPE__BODY_EVALUATION;
 	env->evaluation = out;
