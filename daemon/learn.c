@@ -298,10 +298,11 @@ learn_finish(struct learn_job *job)
 		f = model_fit(ln.model);
 		log_info("learned model: %zu examples (%zu real), trained in "
 		    "%.1f s; auto-dispatch from confidence %.3f: expected "
-		    "precision %.3f, coverage %.3f (target %.2f, %zu held out)",
+		    "precision %.3f, coverage %.3f (target %.2f, %zu held out; "
+		    "temperature %.2f, catalogue weight %.1f)",
 		    model_examples(ln.model), model_real_examples(ln.model),
 		    job->seconds, f->threshold, f->precision, f->coverage,
-		    job->target, f->held);
+		    job->target, f->held, f->temperature, f->beta);
 		metrics_model(f->precision, f->coverage, f->threshold,
 		    model_real_examples(ln.model));
 	} else

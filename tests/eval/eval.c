@@ -102,11 +102,8 @@ eval_rights(const struct eval *ev, struct ticket *t, const char *list)
 
 	for (id = strtok_r(copy, ", ", &save); id != NULL &&
 	    t->nright < EVAL_MAX_RIGHT; id = strtok_r(NULL, ", ", &save)) {
-		if ((d = eval_department(ev, id)) == -1) {
-			fprintf(stderr, "eval: unknown department \"%s\"\n", id);
-			free(copy);
-			return -1;
-		}
+		if ((d = eval_department(ev, id)) == -1)
+			continue;	/* not in this configuration */
 		t->right[t->nright++] = d;
 	}
 	free(copy);
@@ -152,7 +149,7 @@ eval_read(const struct eval *ev, const char *path, struct ticket **out,
 {
 	FILE *fp = fopen(path, "r");
 	char *line = NULL;
-	size_t cap = 0, size = 0, lineno = 0;
+	size_t cap = 0, size = 0, lineno = 0, skipped = 0;
 
 	if (fp == NULL) {
 		perror(path);
@@ -167,7 +164,7 @@ eval_read(const struct eval *ev, const char *path, struct ticket **out,
 			*out = xrealloc(*out, size * sizeof **out);
 		}
 		if (eval_parse(ev, &(*out)[*n], xstrdup(line)) == -1) {
-			fprintf(stderr, "eval: %s:%zu: bad line\n", path, lineno);
+			skipped++;
 			free((*out)[*n].line);
 			continue;
 		}
@@ -175,6 +172,10 @@ eval_read(const struct eval *ev, const char *path, struct ticket **out,
 	}
 	free(line);
 	fclose(fp);
+	if (skipped > 0)
+		printf("%s: %zu of %zu tickets skipped: malformed, or none of "
+		    "their departments is in this configuration\n", path,
+		    skipped, lineno);
 	return *n > 0 ? 0 : -1;
 }
 
