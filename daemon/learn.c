@@ -100,14 +100,10 @@ learn_set_clear(struct learn_set *s)
 	memset(s, 0, sizeof *s);
 }
 
-/* Appends an example (text owned by the set from now on). */
-static void
-learn_set_add(struct learn_set *s, int dept, int seed, char *text,
-    const char *district)
+/* Appends an example (text owned by the set from now on); its shares are the caller's. */
+static struct learn_ex *
+learn_set_push(struct learn_set *s, int dept, int seed, char *text)
 {
-	struct classify_input in = { "", "", district, "" };
-	struct classify_result res;
-	char *title, *content;
 	struct learn_ex *e;
 
 	if (s->n == s->cap) {
@@ -115,9 +111,23 @@ learn_set_add(struct learn_set *s, int dept, int seed, char *text,
 		s->ex = xrealloc(s->ex, s->cap * sizeof *s->ex);
 	}
 	e = &s->ex[s->n++];
+	memset(e, 0, sizeof *e);
 	e->dept = dept;
 	e->seed = seed;
 	e->text = text;
+	return e;
+}
+
+/* Appends an example with the catalogue's shares of its text. */
+static void
+learn_set_add(struct learn_set *s, int dept, int seed, char *text,
+    const char *district)
+{
+	struct classify_input in = { "", "", district, "" };
+	struct learn_ex *e = learn_set_push(s, dept, seed, text);
+	struct classify_result res;
+	char *title, *content;
+
 	route_split(text, &title, &content);
 	in.title = title;
 	in.content = content;
@@ -144,6 +154,7 @@ learn_catalogue_seeds(void)
 	const struct catalogue_entry *e;
 	char *text, *kw;
 	size_t i, k;
+	int d;
 
 	for (i = 0; i < cfg->nentries; i++) {
 		e = &cfg->entries[i];
@@ -156,8 +167,10 @@ learn_catalogue_seeds(void)
 		}
 		kw = route_text("", text);
 		free(text);
-		learn_set_add(&ln.seeds, learn_dept(e->department), 1, kw,
-		    "");
+		d = learn_dept(e->department);
+		route_seed_shares(ln.map, (size_t)d, e->weight,
+		    cfg->routing.prior, &learn_set_push(&ln.seeds, d, 1,
+		    kw)->shares);
 	}
 }
 
@@ -211,6 +224,8 @@ learn_configure(void)
 	ln.map = route_map_new(cfg->entries, cfg->nentries, cfg->departments,
 	    cfg->ndepartments);
 	learn_set_clear(&ln.seeds);
+	if (!cfg->routing.model)
+		return;
 	learn_catalogue_seeds();
 	if (cfg->routing.seeds != NULL)
 		learn_seed_file(cfg->routing.seeds);

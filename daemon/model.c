@@ -429,11 +429,11 @@ model_ece(const struct model_verdict *v, size_t n)
 
 /*
  * Sets the threshold: the lowest confidence among the largest set of
- * most confident verdicts whose precision reaches target, or target
- * itself if that is lower (a calibrated confidence of target is right that
- * often: when every held-out verdict was right, the held-out set only says
- * nothing below its least confident one). None reaching it: target. Then
- * the expected precision and coverage at that threshold.
+ * most confident verdicts whose precision reaches target (none: above 1,
+ * nothing is dispatched at once). When that set is every verdict and its
+ * least confident is above target, target itself: the held-out set says
+ * nothing below it, and a calibrated confidence of target is right that
+ * often. Then the expected precision and coverage at that threshold.
  */
 static void
 model_fit_threshold(struct model_verdict *v, size_t n, double target,
@@ -448,8 +448,12 @@ model_fit_threshold(struct model_verdict *v, size_t n, double target,
 		    (i + 1 == n || v[i + 1].conf < v[i].conf))
 			best = i + 1;
 	}
-	fit->threshold = best > 0 && v[best - 1].conf < target ?
-	    v[best - 1].conf : target;
+	if (best == 0)
+		fit->threshold = 1.01;	/* never: no confidence is right enough */
+	else if (best == n && v[n - 1].conf > target)
+		fit->threshold = target;
+	else
+		fit->threshold = v[best - 1].conf;
 	for (i = 0, right = 0; i < n && v[i].conf >= fit->threshold; i++) {
 		covered++;
 		right += (size_t)v[i].right;

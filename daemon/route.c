@@ -134,6 +134,19 @@ route_expand(const struct route_map *m, const double *lprob,
 
 /* See route.h. */
 void
+route_seed_shares(const struct route_map *map, size_t department,
+    double weight, double prior, struct model_shares *out)
+{
+	memset(out, 0, sizeof *out);
+	if (department >= map->nd || !(weight + prior > 0))
+		return;
+	out->label[0] = map->label[department];
+	out->share[0] = (float)(weight / (weight + prior));
+	out->n = 1;
+}
+
+/* See route.h. */
+void
 route_shares(const struct classify_result *res,
     const struct department *departments, const struct route_map *map,
     struct model_shares *out)

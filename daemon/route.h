@@ -31,6 +31,13 @@ size_t route_map_nlabels(const struct route_map *);
 int route_map_label(const struct route_map *, size_t department);
 /* Returns 1 if department is a district government. */
 int route_map_is_local(const struct route_map *, size_t department);
+/*
+ * The shares of a catalogue entry's own seed example: its department's
+ * label only, weight / (weight + prior), as if the entry alone matched
+ * (no scan: a reload of 10,000 entries makes them at once).
+ */
+void route_seed_shares(const struct route_map *, size_t department,
+    double weight, double prior, struct model_shares *out);
 /* Per-department probabilities prob[nd] from the labels' lprob. */
 void route_expand(const struct route_map *, const double *lprob,
     const char *district, double *prob);

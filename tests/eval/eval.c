@@ -220,6 +220,7 @@ eval_catalogue_seeds(struct eval *ev)
 	const struct config *c = ev->cfg;
 	size_t i, k, len;
 	char *text;
+	int d;
 
 	for (i = 0; i < c->nentries; i++) {
 		text = xstrdup("");
@@ -233,8 +234,10 @@ eval_catalogue_seeds(struct eval *ev)
 		}
 		ev->seeds = xrealloc(ev->seeds, (ev->nseeds + 1) *
 		    sizeof *ev->seeds);
-		eval_example(ev, &ev->seeds[ev->nseeds++], "", text, "",
-		    eval_department(ev, c->entries[i].department), 1);
+		d = eval_department(ev, c->entries[i].department);
+		eval_example(ev, &ev->seeds[ev->nseeds], "", text, "", d, 1);
+		route_seed_shares(ev->map, (size_t)d, c->entries[i].weight,
+		    c->routing.prior, &ev->seeds[ev->nseeds++].shares);
 		free(text);
 	}
 }
