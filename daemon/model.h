@@ -41,10 +41,10 @@ struct segmenter;
  * precision target, with coverage the share of them. A department with no
  * example at all has z = MODEL_Z_ABSENT.
  */
-#define MODEL_C 4.0
+#define MODEL_C 128.0		/* long texts: features of length 1/sqrt(n), see make eval */
 #define MODEL_FOLDS 5
 #define MODEL_MIN_HELD 30	/* fewer real examples: defaults below */
-#define MODEL_T_DEFAULT 0.5
+#define MODEL_T_DEFAULT 1.0
 #define MODEL_BETA_DEFAULT 4.0
 #define MODEL_Z_ABSENT (-8.0)
 
