@@ -9,7 +9,21 @@
 
 #include "segment.h"
 
-#define SEGMENT_MAX_BYTES (SEGMENT_USER_CHARS * 4)
+#define SEGMENT_WORD 1		/* a set's flag: a whole word hashes so */
+#define SEGMENT_PREFIX 2	/* ... the start of a longer word does */
+
+/*
+ * A set of 64-bit FNV-1a hashes of byte strings with their flags, open
+ * addressing (key 0: empty). It only says "maybe": a word it names is
+ * confirmed exactly; a prefix it names only lets the scan go on. It lets
+ * forward maximum matching extend a candidate character by character,
+ * hashing incrementally, and stop as soon as no longer word can start so.
+ */
+struct segment_set {
+	uint64_t *key;
+	unsigned char *flag;
+	size_t mask;
+};
 
 /*
  * A segmenter: its user words in an open-addressing hash set (slots hold
@@ -23,6 +37,7 @@ struct segmenter {
 	uint32_t *slots;
 	size_t nslots;			/* a power of two, above 2 x nwords */
 	size_t user_chars;		/* the longest user word, in characters */
+	struct segment_set prefixes;	/* the user words and their prefixes */
 };
 
 /* The lexicon, loaded once per process. */
@@ -32,7 +47,107 @@ static struct {
 	friso_t friso;
 	friso_config_t config;
 	int failed;
-} lexicon = { PTHREAD_ONCE_INIT, PTHREAD_MUTEX_INITIALIZER, NULL, NULL, 0 };
+	struct segment_set prefixes;	/* the lexicon's words and prefixes */
+} lexicon = { PTHREAD_ONCE_INIT, PTHREAD_MUTEX_INITIALIZER, NULL, NULL, 0,
+	{ NULL, NULL, 0 } };
+
+static size_t segment_char_len(const unsigned char *, size_t);
+
+/* Allocates a set for about n strings; 0 or -1. */
+static int
+segment_set_init(struct segment_set *set, size_t n)
+{
+	size_t slots = 64;
+
+	while (slots < 2 * n + 2)
+		slots *= 2;
+	set->key = calloc(slots, sizeof *set->key);
+	set->flag = calloc(slots, 1);
+	set->mask = slots - 1;
+	return set->key == NULL || set->flag == NULL ? -1 : 0;
+}
+
+/* Frees a set's arrays. */
+static void
+segment_set_free(struct segment_set *set)
+{
+	free(set->key);
+	free(set->flag);
+	memset(set, 0, sizeof *set);
+}
+
+/* One more byte into a running FNV-1a hash. */
+static uint64_t
+segment_fnv(uint64_t h, unsigned char c)
+{
+	return (h ^ c) * 1099511628211ull;
+}
+
+/* Adds flag to hash h (the table never fills: sized for every prefix). */
+static void
+segment_set_put(struct segment_set *set, uint64_t h, unsigned char flag)
+{
+	size_t i;
+
+	h += h == 0;
+	for (i = h & set->mask; set->key[i] != 0 && set->key[i] != h;
+	    i = (i + 1) & set->mask)
+		;
+	set->key[i] = h;
+	set->flag[i] |= flag;
+}
+
+/* The flags of hash h (0: none). */
+static unsigned char
+segment_set_get(const struct segment_set *set, uint64_t h)
+{
+	size_t i;
+
+	if (set->key == NULL)
+		return 0;
+	h += h == 0;
+	for (i = h & set->mask; set->key[i] != 0; i = (i + 1) & set->mask)
+		if (set->key[i] == h)
+			return set->flag[i];
+	return 0;
+}
+
+/* Adds word w (len bytes) and its prefixes of a character or more. */
+static void
+segment_set_word(struct segment_set *set, const char *w, size_t len)
+{
+	uint64_t h = 14695981039346656037ull;
+	size_t i = 0, c, k;
+
+	while (i < len) {
+		c = segment_char_len((const unsigned char *)w + i, len - i);
+		for (k = 0; k < c; k++)
+			h = segment_fnv(h, (unsigned char)w[i + k]);
+		i += c;
+		segment_set_put(set, h, i < len ? SEGMENT_PREFIX :
+		    SEGMENT_WORD);
+	}
+}
+
+/* Fills lexicon.prefixes from friso's table of CJK words. */
+static int
+segment_index_lexicon(void)
+{
+	friso_hash_t t = lexicon.friso->dic[__LEX_CJK_WORDS__];
+	hash_entry_t e;
+	size_t b, n = 0;
+
+	for (b = 0; b < t->length; b++)
+		for (e = t->table[b]; e != NULL; e = e->_next)
+			n += SEGMENT_LEXICON_CHARS;
+	if (segment_set_init(&lexicon.prefixes, n) == -1)
+		return -1;
+	for (b = 0; b < t->length; b++)
+		for (e = t->table[b]; e != NULL; e = e->_next)
+			segment_set_word(&lexicon.prefixes, e->_key,
+			    strlen(e->_key));
+	return 0;
+}
 
 /* Loads friso's lexicon files listed in SEGMENT_LEXICON_DIR's friso.lex.ini. */
 static void
@@ -57,8 +172,8 @@ segment_load_lexicon(void)
 	friso_dic_load_from_ifile(lexicon.friso, lexicon.config,
 	    (fstring)SEGMENT_LEXICON_DIR, SEGMENT_LEXICON_CHARS * 3);
 	if (friso_dic_match(lexicon.friso->dic, __LEX_CJK_WORDS__,
-	    (fstring)"中国") == 0)
-		lexicon.failed = 1;	/* the files were not readable */
+	    (fstring)"中国") == 0 || segment_index_lexicon() == -1)
+		lexicon.failed = 1;	/* unreadable files, or no memory */
 }
 
 /* pthread_once body. */
@@ -164,6 +279,7 @@ segment_add(struct segmenter *seg, const char *w, size_t len)
 	    i = (i + 1) & mask)
 		;
 	seg->slots[i] = (uint32_t)++seg->nwords;
+	segment_set_word(&seg->prefixes, w, len);
 	return 0;
 }
 
@@ -177,6 +293,8 @@ segment_alloc(struct segmenter *seg, size_t n)
 	seg->words = calloc(n + 1, sizeof *seg->words);
 	seg->lens = calloc(n + 1, sizeof *seg->lens);
 	seg->slots = calloc(seg->nslots, sizeof *seg->slots);
+	if (segment_set_init(&seg->prefixes, n * SEGMENT_USER_CHARS) == -1)
+		return -1;
 	return seg->words == NULL || seg->lens == NULL || seg->slots == NULL ?
 	    -1 : 0;
 }
@@ -238,6 +356,7 @@ segment_free(struct segmenter *seg)
 	free(seg->words);
 	free(seg->lens);
 	free(seg->slots);
+	segment_set_free(&seg->prefixes);
 	free(seg);
 }
 
@@ -270,31 +389,40 @@ segment_lexicon_has(const char *s, size_t len)
 
 /*
  * Returns the length of the longest word of two characters or more that
- * starts at text[i] and does not end inside an ASCII run, or 0.
+ * starts at text[i] and does not end inside an ASCII run, or 0. The
+ * candidate grows a character at a time while some word of the lexicon or
+ * of the user list still starts so (segment_set); each word the sets name
+ * is confirmed exactly.
  */
 static size_t
 segment_longest(const struct segmenter *seg, const char *text, size_t len,
     size_t i)
 {
-	size_t ends[SEGMENT_USER_CHARS + 1], n = 0, j = i, k, max;
+	uint64_t h = 14695981039346656037ull;
+	size_t j = i, k, c, b, best = 0, max;
+	unsigned char lf, uf;
 
 	max = seg->user_chars > SEGMENT_LEXICON_CHARS ? seg->user_chars :
 	    SEGMENT_LEXICON_CHARS;
-	while (n < max && j < len && text[j] != ' ') {
-		j += segment_char_len((const unsigned char *)text + j, len - j);
-		ends[n++] = j;
+	for (k = 1; k <= max && j < len && text[j] != ' '; k++) {
+		c = segment_char_len((const unsigned char *)text + j, len - j);
+		for (b = 0; b < c; b++)
+			h = segment_fnv(h, (unsigned char)text[j + b]);
+		j += c;
+		lf = k <= SEGMENT_LEXICON_CHARS ?
+		    segment_set_get(&lexicon.prefixes, h) : 0;
+		uf = segment_set_get(&seg->prefixes, h);
+		if (k >= 2 && ((lf | uf) & SEGMENT_WORD) && !(j < len &&
+		    segment_ascii_alnum((unsigned char)text[j]) &&
+		    segment_ascii_alnum((unsigned char)text[j - 1])) &&
+		    (((uf & SEGMENT_WORD) && segment_user_has(seg, text + i,
+		    j - i)) || ((lf & SEGMENT_WORD) &&
+		    segment_lexicon_has(text + i, j - i))))
+			best = j - i;
+		if (!((lf | uf) & SEGMENT_PREFIX))
+			break;
 	}
-	for (k = n; k >= 2; k--) {
-		j = ends[k - 1];
-		if (j < len && segment_ascii_alnum((unsigned char)text[j]) &&
-		    segment_ascii_alnum((unsigned char)text[j - 1]))
-			continue;	/* would cut an ASCII run */
-		if (segment_user_has(seg, text + i, j - i) ||
-		    (k <= SEGMENT_LEXICON_CHARS &&
-		    segment_lexicon_has(text + i, j - i)))
-			return j - i;
-	}
-	return 0;
+	return best;
 }
 
 /* Returns the length of the word at text[i] (not a space). */
@@ -395,6 +523,7 @@ segment_shutdown(void)
 		friso_free_config(lexicon.config);
 	lexicon.friso = NULL;
 	lexicon.config = NULL;
+	segment_set_free(&lexicon.prefixes);
 	lexicon.failed = 1;	/* segment_new refuses from now on */
 	pthread_mutex_unlock(&lexicon.lock);
 }
