@@ -12,6 +12,7 @@
 #include "harness.h"
 
 #define WAIT_MS 20000		/* for a training to be swapped in */
+#define SEEDS 4			/* good lines of seeds-test.tsv */
 #define HISTORY_TEXTS 6		/* texts per department ... */
 #define HISTORY_WAYS 6		/* ... each said in this many ways */
 #define HISTORY_PER (HISTORY_TEXTS * HISTORY_WAYS)
@@ -28,14 +29,20 @@ static struct hl_client *agent, *disp, *admin;
 #define DEPARTMENTS "{ id = \"cgj\"; name = \"城管局\"; },\n" \
 	"\t{ id = \"gas\"; name = \"燃气公司\"; }"
 
-/* Starts the servers with the model on, and logs in the actors. */
+/* Starts the servers with the model on and the test seeds, and logs in the actors. */
 static int
 setup(void **state)
 {
+	char path[4096], learning[4200];
+
 	(void)state;
+	if (realpath("tests/integration/seeds-test.tsv", path) == NULL)
+		return -1;
+	snprintf(learning, sizeof learning, "seeds = \"%s\"; %s", path,
+	    LEARNING);
 	if (harness_group_start(&h, "agent01", &agent) == -1)
 		return -1;
-	if (harness_edit_config(&h.main, "model = false; };", LEARNING) == -1 ||
+	if (harness_edit_config(&h.main, "model = false; };", learning) == -1 ||
 	    harness_edit_config(&h.main, "{ id = \"cgj\"; name = \"城管局\"; }",
 	    DEPARTMENTS) == -1 || harness_restart(&h) == -1) {
 		harness_group_stop(&h, agent);
@@ -268,7 +275,7 @@ static void
 test_stable_after_corrections(void **state)
 {
 	static const unsigned rounds[] = { 1, 5, 50 };
-	uint64_t n = sizeof history / sizeof history[0] * HISTORY_PER;
+	uint64_t n = sizeof history / sizeof history[0] * HISTORY_PER + SEEDS;
 	unsigned r, k = 0, done = 0, corrected = 0;
 	int c;
 
@@ -293,10 +300,39 @@ test_stable_after_corrections(void **state)
 	}
 }
 
+/*
+ * routing.seeds: the seed file's good lines are trained on from the start
+ * (and counted with the real examples: they are sample tickets).
+ */
+static void
+test_seed_file(void **state)
+{
+	Hotline__EvaluateRequest eq = HOTLINE__EVALUATE_REQUEST__INIT;
+	int64_t end = harness_now_ms() + WAIT_MS;
+	Hotline__Envelope *rep;
+	struct hl_error err;
+	uint64_t have;
+
+	(void)state;
+	for (;;) {
+		rep = harness_call(disp, BODY(EVALUATE), &eq, &err);
+		assert_reply(rep, err);
+		have = rep->evaluation->trained_examples;
+		hl_envelope_free(rep);
+		if (have == SEEDS)
+			break;
+		if (harness_now_ms() > end)
+			fail_msg("the model has %llu examples, not the seed "
+			    "file's %d", (unsigned long long)have, SEEDS);
+		harness_sleep_ms(50);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_seed_file),
 		cmocka_unit_test(test_stable_after_corrections),
 	};
 
