@@ -554,6 +554,8 @@ ctl_print_routing(const Hotline__Routing *r)
 
 	if (r == NULL)
 		return;
+	if (r->emergency)	/* first: the call must be transferred now */
+		ctl_print_emergency(r);
 	puts(r->n_suggestions > 0 ? CTL_T(SUGGESTIONS) : CTL_T(NO_SUGGESTIONS));
 	for (i = 0; i < r->n_suggestions; i++)
 		ctl_print_suggestion(i + 1, r->suggestions[i]);
@@ -561,10 +563,8 @@ ctl_print_routing(const Hotline__Routing *r)
 	printf("%.2f\n", r->confidence);
 	if (r->n_suggestions > 0)
 		top = r->suggestions[0]->department;
-	if (r->emergency) {
-		ctl_print_emergency(r);
+	if (r->emergency)
 		return;
-	}
 	ctl_label(CTL_T(AUTO_DISPATCH));
 	if (r->auto_dispatch && top != NULL)
 		printf(CTL_T(AUTO_YES), top->id, top->name);

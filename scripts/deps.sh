@@ -11,7 +11,7 @@ protobuf-c-compiler redis-server redis-sentinel libhyperscan-dev libconfig-dev l
 libcmocka-dev libssl-dev libopencc-dev protobuf-compiler python3-protobuf python3
 libargon2-dev valgrind python3-prometheus-client libicu-dev
 chromium chromium-driver fonts-noto-cjk python3-selenium python3-jsonschema
-postgresql libpq-dev"
+postgresql libpq-dev libfriso-dev friso-dict liblinear-dev"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "deps.sh: dpkg-query not found: install these by hand:" $PKGS >&2
