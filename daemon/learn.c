@@ -419,7 +419,9 @@ learn_shutdown(void)
 	struct learn_job *job;
 
 	if (ln.job != NULL) {
+		model_cancel(1);	/* its model would be thrown away */
 		pthread_join(ln.thread, NULL);
+		model_cancel(0);
 		job = ln.job;
 		ln.job = NULL;
 		model_free(job->out);

@@ -12,6 +12,9 @@
 
 #define MODEL_NONE UINT32_MAX
 #define MODEL_EPS 0.01		/* liblinear's stopping tolerance */
+
+/* Set by model_cancel: a training in progress stops at its next step. */
+static _Atomic int model_cancelled;
 #define MODEL_ECE_BINS 10
 
 /*
@@ -506,7 +509,7 @@ model_cross_validate(const struct model_example *ex,
 	h->nlabels = nlabels;
 	h->z = xcalloc(r * nlabels, sizeof *h->z);
 	h->ex = xcalloc(r, sizeof *h->ex);
-	for (f = 0; f < MODEL_FOLDS; f++) {
+	for (f = 0; f < MODEL_FOLDS && !model_cancelled; f++) {
 		for (i = 0; i < n; i++)
 			use[i] = fold[i] != f;
 		lm = model_liblinear(ex, nodes, use, n);
@@ -585,13 +588,14 @@ model_train(const struct model_example *ex, size_t n, size_t nlabels,
 		m->real += !ex[i].seed;
 	}
 	m->examples = n;
-	if (m->real >= MODEL_MIN_HELD) {
+	if (m->real >= MODEL_MIN_HELD && !model_cancelled) {
 		model_cross_validate(ex, nodes, n, nlabels, &h);
 		model_fit_calibration(&h, &m->fit);
 		model_fit_verdicts(&h, target, &m->fit);
 		m->fit.held = h.n;
 	}
-	if ((lm = model_liblinear(ex, nodes, use, n)) != NULL) {
+	if (!model_cancelled &&
+	    (lm = model_liblinear(ex, nodes, use, n)) != NULL) {
 		model_adopt(m, lm);
 		free_and_destroy_model(&lm);
 	} else {
@@ -608,6 +612,13 @@ model_train(const struct model_example *ex, size_t n, size_t nlabels,
 	free(h.z);
 	free(h.ex);
 	return m;
+}
+
+/* See model.h. */
+void
+model_cancel(int on)
+{
+	model_cancelled = on;
 }
 
 /* Frees a model (NULL is fine). */

@@ -107,6 +107,13 @@ void model_vec_copy(struct model_vec *to, const struct model_vec *v);
  */
 struct lrmodel *model_train(const struct model_example *x, size_t n,
     size_t nlabels, double target);
+/*
+ * With on, every model_train in progress, in any thread, stops at its next
+ * step (a fold or the final fit) and returns a model that ranks nothing:
+ * for shutdown, which must not wait seconds for a model nobody will use.
+ * Off again (0) for the trainings after it.
+ */
+void model_cancel(int on);
 void model_free(struct lrmodel *);
 /* What cross-validation measured when m was trained. */
 const struct model_fit *model_fit(const struct lrmodel *m);
