@@ -27,8 +27,9 @@ comma := ,
 # libargon2: argon2id credential hashes (the reference implementation, Debian's
 # libargon2-dev); OpenSSL 3.0 has no argon2 and libsodium would be a second crypto
 # library for one function.
+# libpq: the archive in PostgreSQL (issue 16), through its asynchronous API.
 PKGS = libevent libevent_openssl hiredis libprotobuf-c libhs libconfig jansson openssl opencc \
-	libargon2
+	libargon2 libpq
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -46,6 +47,9 @@ PROTO_H = $(B)/proto/hotline.pb-c.h
 SCRIPTS_C = $(B)/gen/scripts.c
 LUA = $(sort $(wildcard daemon/scripts/*.lua))
 LUA_LIB = $(sort $(wildcard daemon/scripts/lib/*.lua))
+# The archive's schema migrations, embedded like the scripts (archive-schema.c).
+SQL_C = $(B)/gen/sql.c
+SQL = $(sort $(wildcard daemon/sql/*.sql))
 
 DAEMON_SRCS = $(filter-out daemon/main.c,$(sort $(wildcard daemon/*.c)))
 CLIENT_LIB_SRCS = client/client.c client/client-tls.c proto/frame.c
@@ -53,7 +57,8 @@ CTL_SRCS = $(sort $(wildcard client/ctl*.c) client/hotlinectl.c client/json.c cl
 	daemon/auth.c daemon/auth-pbkdf2.c
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
-DAEMON_OBJS = $(call obj,$(DAEMON_SRCS) proto/frame.c) $(B)/obj/gen/scripts.o $(B)/obj/proto/hotline.pb-c.o
+DAEMON_OBJS = $(call obj,$(DAEMON_SRCS) proto/frame.c) $(B)/obj/gen/scripts.o $(B)/obj/proto/hotline.pb-c.o \
+	$(B)/obj/gen/sql.o
 CLIENT_LIB_OBJS = $(call obj,$(CLIENT_LIB_SRCS)) $(B)/obj/proto/hotline.pb-c.o
 CTL_OBJS = $(call obj,$(filter-out daemon/%,$(CTL_SRCS))) $(B)/obj/daemon/auth.o \
 	$(B)/obj/daemon/auth-pbkdf2.o
@@ -62,7 +67,8 @@ UNIT_SRCS = $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BINS = $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(UNIT_SRCS))
 INTEG_SRCS = $(sort $(wildcard tests/integration/test-*.c))
 INTEG_BINS = $(patsubst tests/integration/%.c,$(B)/tests/integration/%,$(INTEG_SRCS))
-HARNESS_OBJS = $(call obj,tests/integration/harness.c tests/integration/harness-fault.c)
+HARNESS_OBJS = $(call obj,tests/integration/harness.c tests/integration/harness-fault.c \
+	tests/integration/harness-pg.c tests/integration/harness-http.c)
 
 HOTLINED = $(B)/hotlined
 HOTLINECTL = $(B)/hotlinectl
@@ -123,6 +129,14 @@ $(B)/obj/%.o: %.c $(PROTO_H)
 $(B)/obj/proto/hotline.pb-c.o: $(PROTO_C)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
+
+$(SQL_C): $(SQL) scripts/embed-sql.sh
+	@mkdir -p $(B)/gen
+	scripts/embed-sql.sh $(SQL) > $@.tmp && mv $@.tmp $@
+
+$(B)/obj/gen/sql.o: $(SQL_C)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/obj/gen/scripts.o: $(SCRIPTS_C)
 	@mkdir -p $(dir $@)

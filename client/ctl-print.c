@@ -423,6 +423,8 @@ ctl_print_ticket(const Hotline__Ticket *t)
 	}
 	ctl_field("number", t->number);
 	ctl_field_enum("state", ctl_states, t->state);
+	if (t->archived)
+		ctl_field("archived", "已归档 (read from the archive; no longer changes)");
 	ctl_print_breaches(t);
 	ctl_field_enum("type", ctl_types, t->type);
 	ctl_field_enum("urgency", ctl_urgencies, t->urgency);

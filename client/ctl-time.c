@@ -77,7 +77,7 @@ ctl_scan_local(const char *s, struct tm *tm)
  * the machine's time zone. Returns 0, or -1 if s is not such a time or is
  * not after the epoch.
  */
-static int
+int
 ctl_parse_local_time(const char *s, int64_t *ms)
 {
 	struct tm tm, norm;

@@ -69,7 +69,7 @@ struct ctl_opt {
 	int required;
 };
 
-#define CTL_MAX_OPTS 8		/* options of one command given to ctl_parse */
+#define CTL_MAX_OPTS 24		/* options of one command given to ctl_parse */
 
 /* Prints a reply in text form; the reply's body case is already checked. */
 typedef void (*ctl_text_fn)(const Hotline__Envelope *);
@@ -92,6 +92,7 @@ int ctl_limit_options(int argc, char **argv, int nargs, uint32_t *limit);
 int ctl_parse(const struct ctl *, int argc, char **argv,
     const struct ctl_opt *, int nargs);
 int ctl_time_limit_valid(const char *);
+int ctl_parse_local_time(const char *, int64_t *);
 int ctl_exchange_ticket(struct ctl *, Hotline__Envelope *);
 
 /* ctl-print.c */
@@ -115,6 +116,9 @@ void ctl_print_list(const Hotline__TicketList *);
 void ctl_print_event(const Hotline__Event *);
 void ctl_text_ticket(const Hotline__Envelope *);
 void ctl_text_tickets(const Hotline__Envelope *);
+
+/* ctl-search.c */
+int ctl_search(struct ctl *, int, char **);
 
 /* ctl-agent.c */
 int ctl_classify(struct ctl *, int, char **);

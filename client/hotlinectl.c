@@ -34,6 +34,11 @@ static const struct ctl_command ctl_commands[] = {
 	{ ANYONE, "passwd", "[--generate] [--memory KIB] [--passes N]", 0,
 	    ctl_passwd },
 	{ ANYONE, "deadline", "--from TIME --limit LIMIT", 1, ctl_deadline },
+	{ ANYONE, "search", "[--words W] [--number PREFIX] [--phone P]\n"
+	    "\t[--district D] [--street S] [--category C] [--dept D] [--type T]\n"
+	    "\t[--urgency U] [--state S] [--from DAY] [--to DAY]\n"
+	    "\t[--closed-from DAY] [--closed-to DAY] [--overdue] [--warned]\n"
+	    "\t[--relevance] [--limit N] [--cursor C]", 1, ctl_search },
 	{ AGENT, "classify", "[--district D] TITLE [CONTENT]", 1,
 	    ctl_classify },
 	{ AGENT, "create", "--call-id ID --phone P [--name N] [--confidential]\n"

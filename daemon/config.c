@@ -994,6 +994,38 @@ config_load_testing(struct config *conf, const struct config_group *root)
 	return 0;
 }
 
+/* Reads the optional archive group (PostgreSQL); without it nothing is archived. */
+static int
+config_load_archive(struct config *conf, const struct config_group *root)
+{
+	static const char *const keys[] = { "conninfo", "keep_days", "batch",
+	    "claim_idle_ms", "timeout_ms", "outbox_max", NULL };
+	struct archive_spec *a = &conf->archive;
+	struct config_group g;
+	long long keep, batch, claim, timeout, max;
+
+	if (config_subgroup(root, "archive", 0, &g) == -1)
+		return -1;
+	if (g.s == NULL)
+		return 0;
+	if (config_check_keys(&g, keys) == -1 ||
+	    config_string(&g, "conninfo", CONFIG_REQUIRED | CONFIG_NONEMPTY,
+	    &a->conninfo) == -1 ||
+	    config_int(&g, "keep_days", 30, 1, 36500, &keep) == -1 ||
+	    config_int(&g, "batch", 500, 1, 10000, &batch) == -1 ||
+	    config_int(&g, "claim_idle_ms", 30000, 100, 86400000, &claim) == -1 ||
+	    config_int(&g, "timeout_ms", 10000, 100, 600000, &timeout) == -1 ||
+	    config_int(&g, "outbox_max", 1000000, 100, 100000000, &max) == -1)
+		return -1;
+	a->enabled = 1;
+	a->keep_days = (int)keep;
+	a->batch = (int)batch;
+	a->claim_idle_ms = (int)claim;
+	a->timeout_ms = (int)timeout;
+	a->outbox_max = (int)max;
+	return 0;
+}
+
 /*
  * Reads the calendar (with its year files) and the time-limit policies
  * (限时办结); both groups are optional. Needs the departments loaded.
@@ -1680,7 +1712,7 @@ config_load_main(struct config *conf, const struct config_group *root,
 	static const char *const keys[] = { "listen", "redis", "limits",
 	    "routing", "tickets", "calendar", "policies", "testing", "http",
 	    "departments", "principals", "repeats", "hot_spots", "assessment",
-	    "auth", "districts", NULL };
+	    "auth", "districts", "archive", NULL };
 
 	if (config_check_keys(root, keys) == -1 ||
 	    config_load_listens(conf, root) == -1 ||
@@ -1690,6 +1722,7 @@ config_load_main(struct config *conf, const struct config_group *root,
 	    config_load_routing(conf, root, catalogue) == -1 ||
 	    config_load_tickets(conf, root) == -1 ||
 	    config_load_testing(conf, root) == -1 ||
+	    config_load_archive(conf, root) == -1 ||
 	    config_load_http(conf, root) == -1 ||
 	    config_load_repeats(conf, root) == -1 ||
 	    config_load_hot_spots(conf, root) == -1 ||
@@ -1898,6 +1931,7 @@ config_free(struct config *conf)
 		    conf->districts[i].nstreets);
 	}
 	free(conf->districts);
+	free(conf->archive.conninfo);
 	for (i = 0; i < conf->ndepartments; i++) {
 		free(conf->departments[i].id);
 		free(conf->departments[i].name);

@@ -280,6 +280,17 @@ struct auth_spec {
 	int limit_addresses;	/* addresses tracked by the failure limit */
 };
 
+/* The archive in PostgreSQL (the [archive] group; archive.c). */
+struct archive_spec {
+	int enabled;		/* the group is there: this daemon archives */
+	char *conninfo;		/* libpq's connection string */
+	int keep_days;		/* closed tickets leave Redis after this */
+	int batch;		/* outbox entries per batch */
+	int claim_idle_ms;	/* another daemon's pending entries this old are taken over */
+	int timeout_ms;		/* a connect or a statement longer than this is dropped */
+	int outbox_max;		/* the change stream's bound, in entries */
+};
+
 /* Test installations only (the [testing] group). */
 struct testing_spec {
 	int clock_control;	/* ShiftClockRequest may move the clock */
@@ -340,6 +351,7 @@ struct config {
 	size_t ncategories;
 	struct district *districts;	/* none: district and street are free text */
 	size_t ndistricts;
+	struct archive_spec archive;
 };
 
 /*
@@ -879,6 +891,7 @@ void request_error(struct request *, Hotline__ErrorCode, const char *field,
 void request_conflict(struct request *, Hotline__TicketState,
     const char *why);
 const char *request_op_name(const struct request *);
+extern int (*request_missing)(struct request *);
 int request_script(struct request *, enum script_id, int nkeys,
     struct store_args *, request_done);
 
@@ -942,6 +955,9 @@ void op_overdue(struct request *);
 void op_breaches(struct request *);
 void op_timeline(struct request *);
 
+/* op-search.c: 检索 over every ticket, in the archive (PostgreSQL). */
+void op_search(struct request *);
+
 /* op-admin.c: deadline arithmetic, the test clock, reload. */
 void op_deadline(struct request *);
 void op_shift_clock(struct request *);
@@ -984,6 +1000,7 @@ void recompute_resync(void);
 struct event_base;
 int http_start(struct event_base *);
 void http_stop(void);
+extern const char *(*http_ready_text)(void);
 
 /* metrics.c: this daemon's counters and duration histograms. */
 struct evbuffer;
@@ -997,6 +1014,7 @@ void metrics_redis_answered(int64_t sent_us, int answered);
 void metrics_classified(int64_t started_us);
 void metrics_connection(void);
 void metrics_render(struct evbuffer *);
+extern void (*metrics_more)(struct evbuffer *);
 
 /* scrape.c: one /metrics answer, with the figures kept in Redis. */
 struct evhttp_request;

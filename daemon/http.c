@@ -9,6 +9,9 @@
 
 static struct evhttp *http;
 
+/* /readyz's body when ready, from another part (the archive sets it); NULL: "ready". */
+const char *(*http_ready_text)(void);
+
 /* Returns 1 if the peer's address is on the configured allow-list. */
 static int
 http_peer_allowed(struct evhttp_request *req)
@@ -135,7 +138,8 @@ http_readyz(struct evhttp_request *req, void *arg)
 		http_text(req, 503, "Service Unavailable",
 		    "not ready: the calendar does not cover the coming days\n");
 	else
-		http_text(req, HTTP_OK, "OK", "ready\n");
+		http_text(req, HTTP_OK, "OK", http_ready_text != NULL ?
+		    http_ready_text() : "ready\n");
 }
 
 /* GET /metrics: Prometheus text; allow-listed addresses or a supervisor's credential. */

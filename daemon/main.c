@@ -14,6 +14,7 @@
 #include <event2/event.h>
 
 #include "hotlined.h"
+#include "archive.h"
 #include "normalize.h"
 
 #ifndef HOTLINED_CONF
@@ -290,6 +291,7 @@ main(int argc, char *argv[])
 	timer_init(ev_base);
 	learn_init();
 	store_init(ev_base, &cfg->redis, on_wake, on_resync);
+	archive_init(ev_base);
 	if (server_listen(cfg) == -1 || http_start(ev_base) == -1)
 		fatalx("cannot open the listeners; exiting");
 	sig_hup = evsignal_new(ev_base, SIGHUP, on_hup, NULL);
@@ -314,6 +316,7 @@ main(int argc, char *argv[])
 	}
 	server_close_all();
 	reload_shutdown();
+	archive_shutdown();
 	store_shutdown();
 	timer_shutdown();
 	if (drain_timer != NULL)

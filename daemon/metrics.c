@@ -184,6 +184,9 @@ metrics_histograms(struct evbuffer *out)
 	    &m.classify);
 }
 
+/* Families another part adds (the archive sets it); NULL: none. */
+void (*metrics_more)(struct evbuffer *);
+
 /* Writes every metric this process keeps into out (not those read from Redis). */
 void
 metrics_render(struct evbuffer *out)
@@ -214,6 +217,8 @@ metrics_render(struct evbuffer *out)
 	metric(out, "hotline_timer_lag_ms", "gauge",
 	    "The largest lag of the last timers fired, in ms.",
 	    (double)timer_last_lag());
+	if (metrics_more != NULL)
+		metrics_more(out);
 	metrics_labelled(out);
 	metrics_histograms(out);
 }

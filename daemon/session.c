@@ -77,6 +77,9 @@ static const struct op ops[] = {
 	    ROLE_DEPARTMENT_BIT, op_breaches },
 	{ BODY(TIMELINE), "timeline", ROLE_STAFF_BITS | ROLE_DEPARTMENT_BIT |
 	    ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN), op_timeline },
+	/* The archive (PostgreSQL): each role within its own view. */
+	{ BODY(SEARCH), "search", ROLE_STAFF_BITS | ROLE_DEPARTMENT_BIT,
+	    op_search },
 
 	{ BODY(DEADLINE), "deadline", ROLE_ANY_BIT, op_deadline },
 	{ BODY(SHIFT_CLOCK), "shift_clock", ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN),
@@ -260,6 +263,12 @@ request_conflict(struct request *r, Hotline__TicketState state,
 	    why != NULL ? ": " : "", why != NULL ? why : "");
 }
 
+/*
+ * Set by the archive: given a request whose ticket Redis does not hold, it
+ * answers from PostgreSQL and returns 0, or returns -1 (NOT_FOUND follows).
+ */
+int (*request_missing)(struct request *);
+
 /* Answers r for an error reply of a script. */
 static void
 request_store_error(struct request *r, const redisReply *reply)
@@ -276,6 +285,9 @@ request_store_error(struct request *r, const redisReply *reply)
 	case HOTLINE__ERROR_CODE__ERROR_CODE_NOT_FOUND:
 		/* "NOTFOUND <field> why": the field whose ticket is missing */
 		text = reply->str + 9;
+		if (strncmp(text, "number ", 7) == 0 &&
+		    request_missing != NULL && request_missing(r) == 0)
+			break;	/* the archive answers (archive-read.c) */
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_NOT_FOUND,
 		    strncmp(text, "master ", 7) == 0 ? "master" : "number",
 		    "no ticket with this %s",

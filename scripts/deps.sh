@@ -2,10 +2,12 @@
 # Installs the Debian 12 packages hotline needs to build and test, only those that are missing.
 set -eu
 
+# postgresql and libpq-dev: the archive of every ticket (hotlined links libpq;
+# tests and make run start a private server).
 PKGS="build-essential pkg-config libevent-dev libhiredis-dev libprotobuf-c-dev
 protobuf-c-compiler redis-server redis-sentinel libhyperscan-dev libconfig-dev libjansson-dev
 libcmocka-dev libssl-dev libopencc-dev protobuf-compiler python3-protobuf python3
-libargon2-dev valgrind python3-prometheus-client"
+libargon2-dev valgrind python3-prometheus-client postgresql libpq-dev"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "deps.sh: dpkg-query not found: install these by hand:" $PKGS >&2

@@ -123,6 +123,7 @@ stop_all() {
 			kill -TERM "$redis_pid" 2>/dev/null || true
 		wait_gone "$redis_pid" 150 || kill -KILL "$redis_pid" 2>/dev/null || true
 	fi
+	"$root/scripts/pg.sh" stop || true
 	rm -f "$lock"
 }
 
@@ -165,6 +166,7 @@ esac
 trap 'stop_all; exit 130' INT
 trap 'stop_all; exit 143' TERM
 wait_redis || { stop_all; exit 1; }
+"$root/scripts/pg.sh" start || { stop_all; exit 1; }	# the archive (PostgreSQL)
 
 # hotlined runs in the background so the traps fire at once on Ctrl-C
 # (sh runs traps only after a foreground child ends); its log is this terminal.

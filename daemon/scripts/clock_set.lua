@@ -7,6 +7,7 @@
 --         field/value pairs.
 -- Returns 1, or 0 when the ticket changed meanwhile (its own step re-armed it).
 -- @include stats.lua
+-- @include outbox.lua
 
 if (redis.call('HGET', KEYS[1], 'clock_gen') or '0') ~= ARGV[1] then
   return 0
@@ -36,4 +37,5 @@ if #changes > 0 then
     to = tonumber(redis.call('HGET', KEYS[1], 'state')), note = 'calendar or policies changed',
     dept = redis.call('HGET', KEYS[1], 'dept') or '', changes = changes}))
 end
+outbox(number, 'recompute')
 return 1

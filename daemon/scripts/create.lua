@@ -53,6 +53,7 @@ local EVENT_HOT_SPOT = '30'
 local HOT_NUMBERS_MAX = 50
 
 -- @include stats.lua
+-- @include outbox.lua
 
 local existing = redis.call('GET', KEYS[1])
 if existing then
@@ -192,4 +193,5 @@ if hot_count > 0 and district ~= '' then
     redis.call('PUBLISH', 'ht:wake', 'ht:supervision:feed')
   end
 end
+outbox(number, 'create')
 return {'new', number, redis.call('HGETALL', ticket)}

@@ -18,6 +18,7 @@ local now, batch, feed_maxlen = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
 local day = ARGV[4]
 
 -- @include stats.lua
+-- @include outbox.lua
 
 -- kind -> flag field, history action, event kind, who hears of it
 local KINDS = {
@@ -97,6 +98,7 @@ for _, m in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0,
       end
       push(k.feed, k.event, number)
       count_breach(number, kind, lead, due)
+      outbox(number, k.action)
       fired = fired + 1
       if now - due > lag then lag = now - due end
     end

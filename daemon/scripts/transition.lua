@@ -28,6 +28,7 @@
 -- Returns the ticket's hash after the step. Other tickets' keys (a master,
 -- merged followers) are derived: hotline runs on one Redis, not a cluster.
 -- @include stats.lua
+-- @include outbox.lua
 
 local STATE_TRIAGE, STATE_CLOSED, STATE_MERGED = '2', '8', '9'
 local CLOSURE_UNREACHABLE, CLOSURE_WITH_MASTER = '3', '5'
@@ -117,6 +118,7 @@ local function assist_step()
     redis.call('ZREM', open_set(p.dept), number)
   end
   for _, d in ipairs(involved(lead, assists)) do push(department_feed(d), p.assist_event) end
+  outbox(number, p.action .. '_assist')
   return redis.call('HGETALL', KEYS[1])
 end
 
@@ -389,7 +391,9 @@ if to == STATE_CLOSED then
         principal = p.principal, role = tonumber(p.role), action = 'close_with_master',
         from = tonumber(STATE_MERGED), to = tonumber(STATE_CLOSED),
         note = 'master ' .. number .. ' closed', dept = '', changes = {}}))
+      outbox(m, 'close_with_master')
     end
   end
 end
+outbox(number, p.action)
 return redis.call('HGETALL', KEYS[1])

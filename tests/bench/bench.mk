@@ -7,10 +7,10 @@ BENCH_BINS = $(patsubst tests/bench/%.c,$(B)/tests/bench/%,$(BENCH_SRCS))
 BENCH_LIB_OBJS = $(call obj,$(filter-out $(BENCH_SRCS),$(sort $(wildcard tests/bench/*.c))))
 # Programs the parts use; every other bench-<part>.c is a part: make bench-<part>.
 # timers has its own driver, tests/bench/run-timers.sh (timers.mk): BullMQ beside it.
-BENCH_HELPERS = limit port ready timers
+BENCH_HELPERS = limit port ready timers search
 BENCH_PARTS = $(filter-out $(BENCH_HELPERS),$(patsubst tests/bench/bench-%.c,%,$(BENCH_SRCS)))
 
-.PHONY: bench bench-build $(addprefix bench-,$(BENCH_PARTS))
+.PHONY: bench bench-build bench-archive $(addprefix bench-,$(BENCH_PARTS))
 
 bench-build: all $(BENCH_BINS)
 
@@ -18,6 +18,11 @@ bench: deps
 	@$(MAKE) --no-print-directory bench-build
 	@tests/bench/run.sh $(B)
 	@tests/bench/run-timers.sh $(B)
+
+# The archive (PostgreSQL): its own servers and driver; bench-search is its program.
+bench-archive: deps
+	@$(MAKE) --no-print-directory bench-build
+	@tests/bench/run-archive.sh $(B)
 
 $(addprefix bench-,$(BENCH_PARTS)): deps
 	@$(MAKE) --no-print-directory bench-build

@@ -24,8 +24,9 @@ generic_parts() {
 }
 
 known_parts="intake dispatch classify footprint"
-# timers has its own driver (run-timers.sh: BullMQ beside it), run by make bench.
-helpers="limit port ready timers"
+# timers has its own driver (run-timers.sh: BullMQ beside it), run by make bench;
+# search is run-archive.sh's (make bench-archive: PostgreSQL).
+helpers="limit port ready timers search"
 all_parts=$known_parts
 [ $# -ge 1 ] || usage
 root=$(cd "$(dirname "$0")/../.." && pwd)

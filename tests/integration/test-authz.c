@@ -10,11 +10,32 @@
 #include <cmocka.h>
 
 #include "harness.h"
+#include "harness-pg.h"
 
 static struct harness h;
-
+static struct harness_pg pg;	/* the archive, for search */
 static struct hl_client *no_client;
-HARNESS_FIXTURES(h, NULL, no_client)
+
+/* Redis, hotlined and PostgreSQL (search is answered from the archive). */
+static int
+setup(void **state)
+{
+	(void)state;
+	if (harness_pg_group_start(&h, &pg, "agent01", &no_client) == -1)
+		return -1;
+	hl_close(no_client);
+	no_client = NULL;
+	return 0;
+}
+
+/* Stops them. */
+static int
+teardown(void **state)
+{
+	(void)state;
+	harness_pg_stop(&pg);
+	return harness_group_stop(&h, no_client);
+}
 
 /*
  * Who asks. A department asks either about a ticket of its own department
@@ -31,6 +52,7 @@ static const char *const principal_of[NWHO] = {
 union body {
 	Hotline__Ping ping;
 	Hotline__ShowRequest show;
+	Hotline__SearchRequest search;
 	Hotline__WatchRequest watch;
 	Hotline__ClassifyRequest classify;
 	Hotline__CreateRequest create;
@@ -275,6 +297,12 @@ static void b_overdue(union body *b, struct cell *c)
 { (void)c; hotline__overdue_request__init(&b->overdue); }
 static void b_breaches(union body *b, struct cell *c)
 { (void)c; hotline__breaches_request__init(&b->breaches); }
+static void b_search(union body *b, struct cell *c)
+{
+	(void)c;
+	hotline__search_request__init(&b->search);
+	b->search.words = "物业";
+}
 static void b_timeline(union body *b, struct cell *c)
 {
 	hotline__timeline_request__init(&b->timeline);
@@ -343,6 +371,8 @@ static const struct row matrix[] = {
 	{ BODY(OVERDUE), "overdue", 0, b_overdue, "FYYYYY" },
 	{ BODY(BREACHES), "breaches", 0, b_breaches, "FYYYYY" },
 	{ BODY(TIMELINE), "timeline", 1, b_timeline, "YYYFYY" },
+	/* 检索 in the archive: as show, each within its own view (a department its own tickets). */
+	{ BODY(SEARCH), "search", 0, b_search, "YYYYYF" },
 };
 
 #define NROWS (sizeof matrix / sizeof matrix[0])
@@ -354,7 +384,7 @@ static const Hotline__Envelope__BodyCase not_requests[] = {
 	BODY(EVENT), BODY(DEADLINE_REPLY), BODY(EXAMPLES), BODY(IMPORTED),
 	BODY(RETRAINED), BODY(EVALUATION), BODY(RELOADED), BODY(SCORECARDS),
 	BODY(HOT_LIST), BODY(OVERDUE_LIST), BODY(BREACH_LIST),
-	BODY(TIMELINE_REPLY),
+	BODY(TIMELINE_REPLY), BODY(SEARCH_REPLY),
 };
 
 /* Creates a dispatched ticket of zjj (物业), confidential or not, and copies its number. */

@@ -1,0 +1,106 @@
+/* Tickets that left Redis (retention), answered from PostgreSQL: show reads them, marked archived; steps on them are refused. */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <protobuf-c/protobuf-c.h>
+
+#include "hotlined.h"
+#include "archive.h"
+
+/* The ticket, its history (a JSON array, oldest first) and whether it left Redis. */
+static const char read_sql[] =
+    "SELECT fields::text, (SELECT coalesce(json_agg(h.entry ORDER BY "
+    "h.position), '[]')::text FROM hotline.history h WHERE h.number = "
+    "t.number), evicted_at IS NOT NULL, state FROM hotline.tickets t "
+    "WHERE number = $1";
+
+/*
+ * The ticket number r's request names (its body's "number" field, as every
+ * step on one ticket has), or NULL.
+ */
+static const char *
+read_number(const struct request *r)
+{
+	const ProtobufCMessageDescriptor *ed = r->in->base.descriptor;
+	const ProtobufCFieldDescriptor *bf, *nf;
+	const ProtobufCMessage *body;
+
+	bf = protobuf_c_message_descriptor_get_field(ed,
+	    (unsigned)r->in->body_case);
+	if (bf == NULL || bf->type != PROTOBUF_C_TYPE_MESSAGE)
+		return NULL;
+	body = *(const ProtobufCMessage *const *)((const char *)r->in +
+	    bf->offset);
+	if (body == NULL || (nf = protobuf_c_message_descriptor_get_field_by_name(
+	    body->descriptor, "number")) == NULL ||
+	    nf->type != PROTOBUF_C_TYPE_STRING || nf->label !=
+	    PROTOBUF_C_LABEL_NONE)
+		return NULL;
+	return *(const char *const *)((const char *)body + nf->offset);
+}
+
+/* show of an archived ticket: the row, masked as the caller may see it, with its history. */
+static void
+read_show(struct request *r, struct pg_result *res)
+{
+	Hotline__Ticket *t;
+
+	if (archive_refuse_foreign(r, pg_value(res, 0, 0)) == -1)
+		return;
+	t = archive_record_ticket(pg_value(res, 0, 0),
+	    r->conn->role == HOTLINE__ROLE__ROLE_DEPARTMENT);
+	if (t == NULL) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
+		    "internal error (logged by the server)");
+		return;
+	}
+	archive_record_history(t, pg_value(res, 0, 1));
+	t->archived = 1;
+	answer_ticket(r, t);
+}
+
+/* PostgreSQL answered about a ticket Redis does not hold. */
+static void
+read_done(struct request *r, struct pg_result *res)
+{
+	int state;
+
+	if (pg_rows(res) != 1 || strcmp(pg_value(res, 0, 2), "t") != 0) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_NOT_FOUND,
+		    "number", "no ticket with this number");
+		return;
+	}
+	if (r->in->body_case == HOTLINE__ENVELOPE__BODY_SHOW) {
+		read_show(r, res);
+		return;
+	}
+	state = atoi(pg_value(res, 0, 3));
+	if (r->in->body_case == HOTLINE__ENVELOPE__BODY_TIMELINE)
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_NOT_FOUND,
+		    "number", "the ticket is archived (closed more than "
+		    "archive.keep_days days ago): show reads it with its "
+		    "history; its timeline is no longer kept");
+	else
+		request_conflict(r, (Hotline__TicketState)state, "the ticket "
+		    "is archived (closed more than archive.keep_days days "
+		    "ago) and can no longer change; register a new ticket "
+		    "(工单已归档)");
+}
+
+/* request_missing: asks the archive about a ticket Redis does not hold; see session.c. */
+int
+archive_missing(struct request *r)
+{
+	const char *number = read_number(r);
+	const char *params[1] = { number };
+
+	if (number == NULL || number[0] == '\0' || !search_configured())
+		return -1;
+	if (search_query(r, read_sql, 1, params, read_done) == 0)
+		return 0;
+	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE, "number",
+	    "the ticket is not in Redis, and the archive (PostgreSQL), which "
+	    "keeps closed tickets, is unreachable; retry later");
+	return 0;
+}

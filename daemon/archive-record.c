@@ -1,0 +1,142 @@
+/* Archived tickets back into protocol messages: a row's fields (the Redis hash as JSON) through record.c's mapping and masking. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <hiredis/hiredis.h>
+#include <jansson.h>
+
+#include "hotlined.h"
+#include "archive.h"
+
+/*
+ * A Redis-like reply made from JSON, for record.c's readers: an array of
+ * strings borrowed from (or, for history entries, dumped from) the JSON.
+ */
+struct fake_reply {
+	redisReply array;
+	redisReply *items;
+	redisReply **ptrs;
+	char **owned;
+	size_t nowned;
+	json_t *json;
+};
+
+/* Adds a string element to the reply (not copied). */
+static void
+fake_add(struct fake_reply *f, const char *s, size_t len)
+{
+	size_t n = f->array.elements++;
+
+	f->items[n].type = REDIS_REPLY_STRING;
+	f->items[n].str = (char *)s;
+	f->items[n].len = len;
+	f->ptrs[n] = &f->items[n];
+}
+
+/* Prepares room for n elements. */
+static void
+fake_init(struct fake_reply *f, json_t *json, size_t n)
+{
+	memset(f, 0, sizeof *f);
+	f->json = json;
+	f->array.type = REDIS_REPLY_ARRAY;
+	f->array.element = f->ptrs = xcalloc(n + 1, sizeof *f->ptrs);
+	f->items = xcalloc(n + 1, sizeof *f->items);
+	f->owned = xcalloc(n + 1, sizeof *f->owned);
+}
+
+/* Frees what the reply holds. */
+static void
+fake_free(struct fake_reply *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->nowned; i++)
+		free(f->owned[i]);
+	free(f->owned);
+	free(f->items);
+	free(f->ptrs);
+	json_decref(f->json);
+}
+
+/* A flat HGETALL-like reply of an archived row's fields; -1 if not a JSON object. */
+static int
+fake_hash(struct fake_reply *f, const char *fields)
+{
+	json_t *o = json_loads(fields, 0, NULL);
+	const char *key;
+	json_t *value;
+
+	if (o == NULL || !json_is_object(o)) {
+		json_decref(o);
+		return -1;
+	}
+	fake_init(f, o, 2 * json_object_size(o));
+	json_object_foreach(o, key, value) {
+		if (!json_is_string(value))
+			continue;
+		fake_add(f, key, strlen(key));
+		fake_add(f, json_string_value(value), json_string_length(value));
+	}
+	return 0;
+}
+
+/*
+ * A Ticket from an archived row's fields (a JSON object of strings, as
+ * archive-batch.c stored the Redis hash), masked for a department's view
+ * as record_ticket does. NULL if fields is not such an object.
+ */
+Hotline__Ticket *
+archive_record_ticket(const char *fields, int department_view)
+{
+	struct fake_reply f;
+	Hotline__Ticket *t;
+
+	if (fake_hash(&f, fields) == -1)
+		return NULL;
+	t = record_ticket(&f.array, department_view);
+	fake_free(&f);
+	return t;
+}
+
+/*
+ * Answers FORBIDDEN and returns -1 if r is a department's and the archived
+ * ticket (its fields) is not one it works on; see refuse_foreign.
+ */
+int
+archive_refuse_foreign(struct request *r, const char *fields)
+{
+	struct fake_reply f;
+	int rc;
+
+	if (fake_hash(&f, fields) == -1)
+		return 0;
+	rc = refuse_foreign(r, &f.array);
+	fake_free(&f);
+	return rc;
+}
+
+/* Fills t->history from an archived JSON array of entries, oldest first. */
+void
+archive_record_history(Hotline__Ticket *t, const char *entries)
+{
+	json_t *a = json_loads(entries, 0, NULL);
+	struct fake_reply f;
+	size_t i;
+
+	if (a == NULL || !json_is_array(a)) {
+		json_decref(a);
+		return;
+	}
+	fake_init(&f, a, json_array_size(a));
+	for (i = 0; i < json_array_size(a); i++) {
+		char *text = json_dumps(json_array_get(a, i), JSON_COMPACT);
+
+		if (text == NULL)
+			continue;
+		f.owned[f.nowned++] = text;
+		fake_add(&f, text, strlen(text));
+	}
+	record_history(t, &f.array);
+	fake_free(&f);
+}

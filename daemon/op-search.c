@@ -1,0 +1,499 @@
+/* The search request (检索): every role's tickets of every age, answered from the archive in PostgreSQL over its own connection. */
+#include <sys/queue.h>
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hotlined.h"
+#include "archive.h"
+
+#define SEARCH_LIMIT_DEFAULT 20
+#define SEARCH_LIMIT_MAX 200
+#define SEARCH_QUEUE_MAX 256	/* searches waiting for the connection */
+#define SEARCH_PARAMS 24
+#define SEARCH_SQL_MAX 4096
+
+/*
+ * One search: its SQL and parameters, queued until the search connection
+ * is free. r is cleared when the request is freed first (its connection
+ * went away); the search is then freed when PostgreSQL answers.
+ */
+struct search {
+	struct request *r;
+	int waiting;			/* queued or sent */
+	int department_view;
+	int by_relevance;
+	unsigned limit;
+	long offset;			/* relevance pages */
+	char sql[SEARCH_SQL_MAX];
+	size_t len;
+	const char *params[SEARCH_PARAMS];
+	char *owned[SEARCH_PARAMS];
+	int nparams;
+	archive_answer answer;		/* NULL: a search's page */
+	TAILQ_ENTRY(search) entry;
+};
+
+static struct {
+	struct pg_link *pg;
+	TAILQ_HEAD(, search) queue;
+	int nqueued;
+	struct search *sent;
+} se = { .queue = TAILQ_HEAD_INITIALIZER(se.queue) };
+
+static void search_pump(void);
+
+/* Appends text to the search's SQL. */
+static void __attribute__((format(printf, 2, 3)))
+search_sql(struct search *s, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(s->sql + s->len, sizeof s->sql - s->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof s->sql - s->len)
+		fatalx("search: SQL longer than %d bytes", SEARCH_SQL_MAX);
+	s->len += (size_t)n;
+}
+
+/* Adds a parameter (copied) and returns its number ($n). */
+static int
+search_param(struct search *s, const char *value)
+{
+	if (s->nparams == SEARCH_PARAMS)
+		fatalx("search: more than %d parameters", SEARCH_PARAMS);
+	s->owned[s->nparams] = xstrdup(value);
+	s->params[s->nparams] = s->owned[s->nparams];
+	return ++s->nparams;
+}
+
+/* Adds "AND <column> <op> $n" for a non-empty value. */
+static void
+search_where(struct search *s, const char *fmt, const char *value)
+{
+	if (value == NULL || *value == '\0')
+		return;
+	search_sql(s, " AND ");
+	search_sql(s, fmt, search_param(s, value));
+}
+
+/* Adds "AND <column> = n" for a non-zero enum. */
+static void
+search_where_int(struct search *s, const char *column, int value)
+{
+	if (value != 0)
+		search_sql(s, " AND %s = %d", column, value);
+}
+
+/* Adds a time range on column (ms since the epoch; 0: open). */
+static void
+search_where_range(struct search *s, const char *column, int64_t from,
+    int64_t to)
+{
+	char v[32];
+
+	if (from > 0) {
+		snprintf(v, sizeof v, "%lld", (long long)from);
+		search_sql(s, " AND %s >= to_timestamp($%d::bigint / 1000.0)",
+		    column, search_param(s, v));
+	}
+	if (to > 0) {
+		snprintf(v, sizeof v, "%lld", (long long)to);
+		search_sql(s, " AND %s < to_timestamp($%d::bigint / 1000.0)",
+		    column, search_param(s, v));
+	}
+}
+
+/* Frees a search. */
+static void
+search_free(struct search *s)
+{
+	int i;
+
+	for (i = 0; i < s->nparams; i++)
+		free(s->owned[i]);
+	free(s);
+}
+
+/* The request was freed (connection gone): a waiting search is freed when it ends. */
+static void
+search_forget(void *arg)
+{
+	struct search *s = arg;
+
+	if (s->waiting)
+		s->r = NULL;
+	else
+		search_free(s);
+}
+
+/* Returns 1 if text is 1..max ASCII digits. */
+static int
+search_digits(const char *text, size_t max)
+{
+	size_t i;
+
+	for (i = 0; text[i] != '\0'; i++)
+		if (!isdigit((unsigned char)text[i]))
+			return 0;
+	return i > 0 && i <= max;
+}
+
+/* The category code (or prefix) q names: itself if digits, else by name; NULL unknown. */
+static const char *
+search_category(const char *q)
+{
+	size_t i;
+
+	if (search_digits(q, 6))
+		return q;
+	for (i = 0; i < cfg->ncategories; i++)
+		if (strcmp(cfg->categories[i].name, q) == 0)
+			return cfg->categories[i].code;
+	return NULL;
+}
+
+/* Adds the words' condition; -1 (answered) when they hold no term. */
+static int
+search_words(struct request *r, struct search *s, const char *words)
+{
+	char *query;
+
+	if (words[0] == '\0')
+		return 0;
+	if ((query = archive_tsquery(words)) == NULL) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    "words", "words has no word to search for");
+		return -1;
+	}
+	search_sql(s, " AND terms @@ $%d::tsquery", search_param(s, query));
+	free(query);
+	return 0;
+}
+
+/* Adds the cursor's condition: a time page's last row, or a relevance offset. */
+static int
+search_cursor(struct request *r, struct search *s, const char *cursor)
+{
+	const char *bar;
+	char *at;
+
+	if (cursor[0] == '\0')
+		return 0;
+	if (s->by_relevance && strncmp(cursor, "r|", 2) == 0 &&
+	    search_digits(cursor + 2, 9)) {
+		s->offset = atol(cursor + 2);
+		return 0;
+	}
+	if (!s->by_relevance && strncmp(cursor, "t|", 2) == 0 &&
+	    (bar = strchr(cursor + 2, '|')) != NULL &&
+	    search_digits(bar + 1, 32) && bar - cursor < 64) {
+		at = xasprintf("%.*s", (int)(bar - cursor - 2), cursor + 2);
+		search_sql(s, " AND (created_at, number) < ($%d::timestamptz, "
+		    "$%d)", search_param(s, at), search_param(s, bar + 1));
+		free(at);
+		return 0;
+	}
+	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, "cursor",
+	    "cursor is not one this search gave");
+	return -1;
+}
+
+/* Checks the request's bounds; -1 (answered) if one is wrong. */
+static int
+search_check(struct request *r, const Hotline__SearchRequest *q)
+{
+	const char *field = NULL, *why = NULL;
+
+	if (q->number_prefix[0] != '\0' && !search_digits(q->number_prefix, 20))
+		field = "number_prefix", why = "must be 1 to 20 digits";
+	else if (q->caller_phone[0] != '\0' && !search_digits(q->caller_phone,
+	    20))
+		field = "caller_phone", why = "must be a phone number (digits)";
+	else if (q->category[0] != '\0' && search_category(q->category) ==
+	    NULL)
+		field = "category", why = "names no category of the catalogue";
+	else if (q->department[0] != '\0' && config_department(cfg,
+	    q->department) == NULL)
+		field = "department", why = "is not a configured department";
+	else if (q->created_from < 0 || q->created_to < 0 ||
+	    q->closed_from < 0 || q->closed_to < 0)
+		field = "created_from", why = "times must be positive";
+	else if (q->by_relevance && q->words[0] == '\0')
+		field = "by_relevance", why = "needs words to rank by";
+	if (field == NULL)
+		return 0;
+	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, field,
+	    "%s %s", field, why);
+	return -1;
+}
+
+/* Builds the search's statement from the request and the caller's view. */
+static int
+search_build(struct request *r, struct search *s,
+    const Hotline__SearchRequest *q)
+{
+	int words = 0;
+
+	search_sql(s, "SELECT number, fields::text, created_at::text FROM "
+	    "hotline.tickets WHERE true");
+	if (s->department_view) {
+		int p = search_param(s, r->conn->department);
+
+		search_sql(s, " AND (dept = $%d OR $%d = ANY(assists))", p, p);
+		if (q->caller_phone[0] != '\0')
+			search_sql(s, " AND NOT confidential");
+	}
+	if (search_words(r, s, q->words) == -1)
+		return -1;
+	words = s->nparams;	/* the tsquery's number, for ranking */
+	search_where(s, "number LIKE $%d || '%%'", q->number_prefix);
+	search_where(s, "caller_phone = $%d", q->caller_phone);
+	search_where(s, "district = $%d", q->district);
+	search_where(s, "street = $%d", q->street);
+	if (q->category[0] != '\0')
+		search_where(s, "category LIKE $%d || '%%'",
+		    search_category(q->category));
+	if (q->department[0] != '\0') {
+		int p = search_param(s, q->department);
+
+		search_sql(s, " AND (dept = $%d OR $%d = ANY(assists))", p, p);
+	}
+	search_where_int(s, "type", q->type);
+	search_where_int(s, "urgency", q->urgency);
+	search_where_int(s, "state", q->state);
+	if (q->overdue)
+		search_sql(s, " AND overdue");
+	if (q->warned)
+		search_sql(s, " AND warned");
+	search_where_range(s, "created_at", q->created_from, q->created_to);
+	search_where_range(s, "closed_at", q->closed_from, q->closed_to);
+	if (search_cursor(r, s, q->cursor) == -1)
+		return -1;
+	if (s->by_relevance)
+		search_sql(s, " ORDER BY ts_rank(terms, $%d::tsquery) DESC, "
+		    "created_at DESC, number DESC LIMIT %u OFFSET %ld", words,
+		    s->limit + 1, s->offset);
+	else
+		search_sql(s, " ORDER BY created_at DESC, number DESC LIMIT %u",
+		    s->limit + 1);
+	return 0;
+}
+
+/* Answers a search from PostgreSQL's rows. */
+static void
+search_answer(struct search *s, struct pg_result *res)
+{
+	Hotline__Envelope *env = envelope_new();
+	Hotline__SearchReply *out = xmalloc(sizeof *out);
+	int i, rows = pg_rows(res), n = rows > (int)s->limit ?
+	    (int)s->limit : rows;
+
+	hotline__search_reply__init(out);
+	out->tickets = xcalloc((size_t)n + 1, sizeof *out->tickets);
+	for (i = 0; i < n; i++) {
+		Hotline__Ticket *t = archive_record_ticket(pg_value(res, i, 1),
+		    s->department_view);
+
+		if (t != NULL)
+			out->tickets[out->n_tickets++] = t;
+	}
+	if (rows > (int)s->limit && s->by_relevance)
+		out->next_cursor = xasprintf("r|%ld", s->offset + n);
+	else if (rows > (int)s->limit)
+		out->next_cursor = xasprintf("t|%s|%s", pg_value(res, n - 1, 2),
+		    pg_value(res, n - 1, 0));
+	else
+		out->next_cursor = xstrdup("");
+	env->body_case = HOTLINE__ENVELOPE__BODY_SEARCH_REPLY;
+	env->search_reply = out;
+	request_answer(s->r, env);
+}
+
+/* The connection is gone: every queued search is answered UNAVAILABLE now. */
+static void
+search_fail_queued(void)
+{
+	struct search *s;
+
+	while ((s = TAILQ_FIRST(&se.queue)) != NULL) {
+		TAILQ_REMOVE(&se.queue, s, entry);
+		se.nqueued--;
+		s->waiting = 0;
+		if (s->r == NULL) {
+			search_free(s);
+			continue;
+		}
+		if (s->r->conn != NULL && s->r->frame == NULL)
+			request_error(s->r,
+			    HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE, NULL,
+			    "the archive (PostgreSQL) is unreachable; retry "
+			    "later");
+	}
+}
+
+/* PostgreSQL answered the search in flight. */
+static void
+search_done(struct pg_result *res, void *arg)
+{
+	struct search *s = arg;
+
+	se.sent = NULL;
+	s->waiting = 0;
+	if (s->r == NULL) {
+		search_free(s);
+	} else if (s->r->conn == NULL || s->r->frame != NULL) {
+		/* answered or gone meanwhile; freed with the request */
+	} else if (pg_ok(res) && s->answer != NULL) {
+		s->answer(s->r, res);
+	} else if (pg_ok(res)) {
+		search_answer(s, res);
+	} else if (res != NULL && strncmp(pg_sqlstate(res), "22", 2) == 0) {
+		request_error(s->r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    "cursor", "cursor is not one this search gave");
+	} else {
+		log_warnx("search: %s", pg_error(res));
+		request_error(s->r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
+		    NULL, "the archive (PostgreSQL) did not answer; retry later");
+	}
+	if (!pg_connected(se.pg))
+		search_fail_queued();	/* none would be answered until it is back */
+	search_pump();
+}
+
+/* Sends the next queued search if the connection is free. */
+static void
+search_pump(void)
+{
+	struct search *s;
+
+	while (se.sent == NULL && (s = TAILQ_FIRST(&se.queue)) != NULL &&
+	    pg_connected(se.pg) && !pg_busy(se.pg)) {
+		TAILQ_REMOVE(&se.queue, s, entry);
+		se.nqueued--;
+		if (s->r == NULL) {
+			search_free(s);
+			continue;
+		}
+		se.sent = s;
+		if (pg_query(se.pg, s->sql, s->nparams, s->params, search_done,
+		    s) == -1) {
+			se.sent = NULL;
+			s->waiting = 0;
+			request_error(s->r,
+			    HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE, NULL,
+			    "the archive (PostgreSQL) is unreachable; retry "
+			    "later");
+		}
+	}
+}
+
+/* pg: the search connection is up; send what waits. */
+static void
+search_connected(void *arg)
+{
+	(void)arg;
+	pg_backoff_reset(se.pg);
+	search_pump();
+}
+
+/* Queues s for r; the request's state owns it from now on. */
+static void
+search_enqueue(struct request *r, struct search *s)
+{
+	s->r = r;
+	s->waiting = 1;
+	r->state = s;
+	r->state_free = search_forget;
+	TAILQ_INSERT_TAIL(&se.queue, s, entry);
+	se.nqueued++;
+	search_pump();
+}
+
+/* Answers UNAVAILABLE and returns -1 unless the archive can take a query now. */
+static int
+search_available(struct request *r)
+{
+	if (se.pg == NULL || !pg_connected(se.pg)) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
+		    NULL, se.pg == NULL ? "this daemon has no archive "
+		    "(hotlined.conf: archive) to search" : "the archive "
+		    "(PostgreSQL) is unreachable; retry later");
+		return -1;
+	}
+	if (se.nqueued >= SEARCH_QUEUE_MAX) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
+		    NULL, "%d searches are waiting; retry later", se.nqueued);
+		return -1;
+	}
+	return 0;
+}
+
+/* 1 when this daemon has an archive, whether or not PostgreSQL answers now. */
+int
+search_configured(void)
+{
+	return se.pg != NULL;
+}
+
+/* Runs one query for r on the search connection; see archive.h. */
+int
+search_query(struct request *r, const char *sql, int nparams,
+    const char *const *params, archive_answer answer)
+{
+	struct search *s;
+	int i;
+
+	if (se.pg == NULL || !pg_connected(se.pg) ||
+	    se.nqueued >= SEARCH_QUEUE_MAX)
+		return -1;
+	s = xcalloc(1, sizeof *s);
+	search_sql(s, "%s", sql);
+	for (i = 0; i < nparams; i++)
+		search_param(s, params[i]);
+	s->answer = answer;
+	search_enqueue(r, s);
+	return 0;
+}
+
+/* 检索: searches the archive within the caller's view; see proto/hotline.proto. */
+void
+op_search(struct request *r)
+{
+	const Hotline__SearchRequest *q = r->in->search;
+	struct search *s;
+
+	if (search_available(r) == -1 || search_check(r, q) == -1)
+		return;
+	s = xcalloc(1, sizeof *s);
+	s->department_view = r->conn->role == HOTLINE__ROLE__ROLE_DEPARTMENT;
+	s->by_relevance = q->by_relevance;
+	s->limit = q->limit == 0 ? SEARCH_LIMIT_DEFAULT : q->limit;
+	if (s->limit > SEARCH_LIMIT_MAX)
+		s->limit = SEARCH_LIMIT_MAX;
+	if (search_build(r, s, q) == -1) {
+		search_free(s);
+		return;
+	}
+	search_enqueue(r, s);
+}
+
+/* Opens the search connection (the archive's conninfo). */
+void
+search_start(struct event_base *base)
+{
+	se.pg = pg_link_new(base, "search", cfg->archive.conninfo,
+	    cfg->archive.timeout_ms, search_connected, NULL);
+}
+
+/* Closes it; queued searches are answered unavailable or freed. */
+void
+search_stop(void)
+{
+	search_fail_queued();
+	pg_link_free(se.pg);	/* the search in flight ends, unavailable */
+	se.pg = NULL;
+}

@@ -1,0 +1,194 @@
+#!/bin/sh
+# Measures the archive (PostgreSQL through the outbox): ingest, lag at 200 tickets/s, intake with and without the archiver, search and show over a bulk-loaded archive.
+# Usage: tests/bench/run-archive.sh BUILD_DIR (make bench-archive). Private PostgreSQL (as the
+# postgres user when root), Redis and hotlined in a temporary directory, stopped at exit.
+# Settings: BENCH_ARCHIVE_ROWS (tickets bulk-loaded for search, default 1000000),
+# BENCH_SECONDS (closed-loop intake runs, default 5), BENCH_LAG_SECONDS (default 20).
+set -eu
+
+[ $# -eq 1 ] || { echo "usage: tests/bench/run-archive.sh BUILD_DIR" >&2; exit 2; }
+root=$(cd "$(dirname "$0")/../.." && pwd)
+case "$1" in
+/*) build=$1 ;;
+*) build=$root/$1 ;;
+esac
+bin=$build/tests/bench
+ROWS=${BENCH_ARCHIVE_ROWS:-1000000}
+SECONDS_RUN=${BENCH_SECONDS:-5}
+LAG_SECONDS=${BENCH_LAG_SECONDS:-20}
+pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+[ -x "$pgbin/initdb" ] || { echo "run-archive.sh: PostgreSQL is not installed (make deps)" >&2; exit 1; }
+for f in "$build/hotlined" "$bin/bench-intake" "$bin/bench-search" "$bin/bench-port" "$bin/bench-ready"; do
+	[ -x "$f" ] || { echo "run-archive.sh: $f is not built (make bench-build)" >&2; exit 1; }
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/hotline-archive-bench.XXXXXX")
+chmod 755 "$work"
+hotlined_pid=""
+redis_pid=""
+pg_user=$(id -un)
+[ "$(id -u)" -ne 0 ] || pg_user=postgres
+
+# Runs a command as the database server's user (PostgreSQL refuses root).
+as_pg() {
+	if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# Stops everything started here and removes the directory.
+cleanup() {
+	[ -z "$hotlined_pid" ] || kill -TERM "$hotlined_pid" 2>/dev/null || true
+	[ -z "$redis_pid" ] || kill -TERM "$redis_pid" 2>/dev/null || true
+	as_pg "$pgbin/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1 || true
+	sleep 0.5
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+psql_run() {
+	psql -X -q -h "$work" -U "$pg_user" -d hotline -tA "$@"
+}
+
+# Prints a result line: what, value.
+result() {
+	printf '%-58s %s\n' "$1" "$2"
+}
+
+# Starts PostgreSQL (defaults, but for the socket) and makes the database.
+start_pg() {
+	mkdir -p "$work/pg"
+	[ "$(id -u)" -ne 0 ] || chown postgres "$work/pg" "$work"
+	as_pg "$pgbin/initdb" -D "$work/pg" -A trust -E UTF8 --locale=C.UTF-8 -U "$pg_user" >/dev/null
+	pg_start
+	psql -X -q -h "$work" -U "$pg_user" -d postgres -c "CREATE DATABASE hotline"
+}
+
+pg_start() {
+	as_pg "$pgbin/pg_ctl" -D "$work/pg" -l "$work/pg.log" -w \
+	    -o "-k $work -c listen_addresses= -c shared_buffers=256MB" start >/dev/null
+}
+
+pg_stop() {
+	as_pg "$pgbin/pg_ctl" -D "$work/pg" -m fast -w stop >/dev/null
+}
+
+# Writes the demo city's config with the given archive group ("" none).
+write_conf() {
+	awk -v port="$hotline_port" -v sock="$work/redis.sock" -v root="$root" -v archive="$2" '
+	/^listen = \(/ { print "listen = ( { address = \"127.0.0.1:" port "\"; } );"; skip = 1; next }
+	/^http = \{/ || /^archive = \{/ { skip = 1; next }
+	skip { if ($0 ~ /^(\);|\};)/) skip = 0; next }
+	/^redis = \{/ { print; print "  unix = \"" sock "\";"; inredis = 1; next }
+	inredis && /^\};/ { inredis = 0 }
+	inredis && /^[ \t]*(host|port|unix)[ \t]*=/ { next }
+	/catalogue = "/ { sub(/catalogue = "/, "catalogue = \"" root "/conf/") }
+	/^  dir = "calendar"/ { sub(/"calendar"/, "\"" root "/conf/calendar\"") }
+	{ print }
+	END { if (archive != "") print archive }' "$root/conf/hotlined.conf" >"$1"
+	"$build/hotlined" -n -f "$1" >/dev/null
+}
+
+start_hotlined() {
+	out=$("$bin/bench-ready" -a "127.0.0.1:$hotline_port" -u agent01 -t 60 -- \
+	    "$build/hotlined" -d -f "$1" 2>>"$work/hotlined.log") ||
+		{ tail -n 20 "$work/hotlined.log" >&2; exit 1; }
+	hotlined_pid=$(echo "$out" | sed -n 's/.*pid=\([0-9]*\).*/\1/p')
+}
+
+stop_hotlined() {
+	kill -TERM "$hotlined_pid"
+	while kill -0 "$hotlined_pid" 2>/dev/null; do sleep 0.1; done
+	hotlined_pid=""
+}
+
+rcli() {
+	redis-cli -s "$work/redis.sock" "$@"
+}
+
+# Closed-loop intake for SECONDS_RUN; prints tickets/s.
+intake_rate() {
+	"$bin/bench-intake" -a "127.0.0.1:$hotline_port" -T -c 8 -W 1 -s "$SECONDS_RUN" 2>/dev/null |
+	    awk -F'\t' '$1 == "R" { for (i = 6; i <= NF; i++) if ($i ~ /^value=/) { sub(/^value=/, "", $i); print $i } }'
+}
+
+# Waits until the outbox is empty; prints the seconds it took.
+wait_outbox() {
+	t0=$(date +%s.%N)
+	while [ "$(rcli xlen ht:outbox)" != 0 ]; do sleep 0.05; done
+	t1=$(date +%s.%N)
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'
+}
+
+hotline_port=$("$bin/bench-port")
+start_pg
+redis-server --unixsocket "$work/redis.sock" --port 0 --save '' --appendonly no \
+    --logfile "$work/redis.log" &
+redis_pid=$!
+sleep 0.5
+archive="archive = { conninfo = \"host=$work dbname=hotline user=$pg_user\"; batch = 500; };"
+write_conf "$work/plain.conf" ""
+write_conf "$work/archive.conf" "$archive"
+echo "run-archive.sh: PostgreSQL $("$pgbin/postgres" --version | awk '{ print $3 }'), $(redis-server --version | awk '{ print $3 }'); $(nproc) cores" >&2
+
+# 1. Intake without and with the archiver (PostgreSQL up, keeping up).
+start_hotlined "$work/plain.conf"
+plain=$(intake_rate)
+stop_hotlined
+rcli flushall >/dev/null
+start_hotlined "$work/archive.conf"
+with=$(intake_rate)
+wait_outbox >/dev/null
+result "intake without the archiver (tickets/s)" "$plain"
+result "intake with the archiver, PostgreSQL keeping up (tickets/s)" "$with"
+result "ratio (target >= 0.9)" "$(awk -v a="$with" -v b="$plain" 'BEGIN { printf "%.3f", a / b }')"
+
+# 2. Ingest: PostgreSQL away while agents create tickets, then the catch-up.
+pg_stop
+intake_rate >/dev/null
+waiting=$(rcli xlen ht:outbox)
+pg_start
+took=$(wait_outbox)
+result "archive ingest: $waiting changes caught up in ${took} s (tickets/s)" \
+    "$(awk -v n="$waiting" -v t="$took" 'BEGIN { printf "%.0f", n / t }')"
+
+# 3. Lag at 200 tickets/s: archived_at - created_at of each ticket.
+since=$(psql_run -c "SELECT now()")
+"$bin/bench-intake" -a "127.0.0.1:$hotline_port" -r 200 -c 8 -W 1 -s "$LAG_SECONDS" >/dev/null 2>&1
+wait_outbox >/dev/null
+result "lag at 200 tickets/s, p50 / p99 / max (ms)" "$(psql_run -c "SELECT
+    round(percentile_cont(0.5) WITHIN GROUP (ORDER BY l)::numeric, 1) || ' / ' ||
+    round(percentile_cont(0.99) WITHIN GROUP (ORDER BY l)::numeric, 1) || ' / ' ||
+    round(max(l)::numeric, 1) || ' (' || count(*) || ' tickets)'
+    FROM (SELECT extract(epoch FROM archived_at - created_at) * 1000 AS l
+    FROM hotline.tickets WHERE created_at >= '$since' AND version = 1) s")"
+
+# 4. Search and show over ROWS archived tickets, loaded in bulk, then one real ticket archived.
+echo "run-archive.sh: loading $ROWS tickets into the archive" >&2
+t0=$(date +%s)
+psql_run <<SQL
+CREATE TEMP TABLE w(i int, word text);
+INSERT INTO w VALUES (0,'停水'),(1,'物业'),(2,'噪音'),(3,'电梯'),(4,'路灯'),(5,'垃圾'),(6,'占道'),(7,'漏水'),(8,'停电'),(9,'油烟');
+CREATE TEMP TABLE d(i int, name text);
+INSERT INTO d VALUES (0,'鼓楼区'),(1,'台江区'),(2,'仓山区'),(3,'晋安区'),(4,'马尾区');
+INSERT INTO hotline.tickets (number, version, state, dept, assists, type, urgency, channel,
+    confidential, caller_phone, caller_name, district, street, address, title, content,
+    category, warned, overdue, created_at, updated_at, closed_at, fields, terms, evicted_at)
+SELECT '2025' || lpad(g::text, 10, '0'), 1, 8, (ARRAY['zjj','water','cgj','sthjj','power'])[1 + g % 5],
+    '{}', 3, 1, 1, false, '138' || lpad((g % 100000000)::text, 8, '0'), '', d.name, '', '',
+    w.word || '问题', '小区' || w.word || '，已经三天了', '', false, false,
+    now() - (g % 730) * interval '1 day', now() - (g % 730) * interval '1 day',
+    now() - (g % 730) * interval '1 day' + interval '2 days',
+    jsonb_build_object('number', '2025' || lpad(g::text, 10, '0'), 'state', '8',
+        'title', w.word || '问题', 'district', d.name, 'created_at',
+        ((extract(epoch FROM now()) - (g % 730) * 86400) * 1000)::bigint::text),
+    ('''' || w.word || ''' ''小区'' ''问题''')::tsvector, now()
+FROM generate_series(1, $ROWS) g JOIN w ON w.i = g % 10 JOIN d ON d.i = g % 5;
+ANALYZE hotline.tickets;
+SQL
+t1=$(date +%s)
+result "bulk load of $ROWS archived tickets (s)" "$((t1 - t0))"
+number=$(psql_run -c "SELECT number FROM hotline.tickets WHERE number LIKE '2025%' LIMIT 1")
+BENCH_ARCHIVE_HOTLINE="127.0.0.1:$hotline_port" BENCH_ARCHIVED_NUMBER="$number" \
+    "$bin/bench-search" | awk -F'\t' '$1 == "R" { v = ""; for (i = 6; i <= NF; i++) v = v " " $i; printf "%-58s%s\n", "search: " $5 " (ms)", v }'
+result "Redis used_memory (bytes)" "$(rcli info memory | awk -F: '/^used_memory:/ { print $2 }' | tr -d '\r')"
