@@ -28,8 +28,10 @@ comma := ,
 # libargon2-dev); OpenSSL 3.0 has no argon2 and libsodium would be a second crypto
 # library for one function.
 # libpq: the archive in PostgreSQL (issue 16), through its asynchronous API.
+# friso: Chinese word segmentation (its lexicon; daemon/segment.c). liblinear:
+# L2-regularised logistic regression for the routing model (no pkg-config file).
 PKGS = libevent libevent_openssl hiredis libprotobuf-c libhs libconfig jansson openssl opencc \
-	libargon2 libpq
+	libargon2 libpq friso
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -39,7 +41,7 @@ ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -fPIC $(WARNINGS) $(CFLAGS) $(SAN_FLAGS) \
 	-DHOTLINED_CONF='"$(SYSCONFDIR)/hotline/hotlined.conf"' -DHOTLINE_VERSION='"$(VERSION)"' \
 	-MMD -MP -I$(B)/proto -Iproto -Idaemon -Iclient $(PKG_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
-LIBS = $(PKG_LIBS) -lm -pthread
+LIBS = $(PKG_LIBS) -llinear -lm -pthread
 
 # Generated sources: protobuf-c code and the embedded Lua scripts.
 PROTO_C = $(B)/proto/hotline.pb-c.c

@@ -82,6 +82,12 @@ ctl_create_option(const struct ctl *ctl, int ch, char *arg,
 			return ctl_usage_error(ctl, "--answer is empty");
 		cr->direct_answer = arg;
 		return 0;
+	case 'N':
+		cr->emergency_dismissed = 1;
+		return 0;
+	case 'R':
+		cr->emergency_dismissed_reason = arg;
+		return 0;
 	case 't':
 		rc = ctl_create_enum(ctl, ctl_types, "type", arg, &v);
 		cr->type = (Hotline__TicketType)v;
@@ -117,6 +123,8 @@ ctl_create_options(const struct ctl *ctl, int argc, char **argv,
 		{ "title", required_argument, NULL, 'T' },
 		{ "content", required_argument, NULL, 'x' },
 		{ "answer", required_argument, NULL, 'A' },
+		{ "not-emergency", no_argument, NULL, 'N' },
+		{ "reason", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch, rc;
@@ -149,6 +157,10 @@ ctl_create_required(const struct ctl *ctl, const Hotline__CreateRequest *cr)
 		missing = "--content";
 	if (missing != NULL)
 		return ctl_usage_error(ctl, "%s is required", missing);
+	if (cr->emergency_dismissed !=
+	    (cr->emergency_dismissed_reason[0] != '\0'))
+		return ctl_usage_error(ctl, "--not-emergency (非紧急) and "
+		    "--reason go together: say why the flag is false");
 	if (cr->direct_answer[0] != '\0' &&
 	    cr->type != HOTLINE__TICKET_TYPE__TICKET_TYPE_CONSULTATION)
 		return ctl_usage_error(ctl, "--answer (直接办结) is only for "

@@ -318,12 +318,15 @@ ctl_evaluate_text(const Hotline__Envelope *reply)
 {
 	const Hotline__EvaluateReply *e = reply->evaluation;
 
-	printf("%u-fold cross-validation over the stored examples "
-	    "(catalogue weight %.2f, dispatch threshold %.2f):\n", e->folds,
-	    e->catalogue_weight, e->dispatch_threshold);
+	printf("routing model: %llu examples; %u-fold cross-validation when "
+	    "it was trained:\n", (unsigned long long)e->trained_examples,
+	    e->folds);
 	ctl_print_accuracy("catalogue", e->catalogue);
-	ctl_print_accuracy("model", e->model);
-	ctl_print_accuracy("blend", e->blend);
+	ctl_print_accuracy("model", e->blend);
+	printf("auto-dispatch from confidence %.3f: expected precision %.1f%% "
+	    "(target %.1f%%), coverage %.1f%%; calibration error %.3f\n",
+	    e->dispatch_threshold, 100 * e->expected_precision,
+	    100 * e->precision_target, 100 * e->coverage, e->ece);
 }
 
 /* evaluate [--folds K]: k-fold cross-validation over the stored examples. */
@@ -363,6 +366,8 @@ ctl_print_emergency(const Hotline__Routing *r)
 	for (i = 0; i < r->emergency->n_matched; i++)
 		printf("%s%s", i == 0 ? "" : ", ", r->emergency->matched[i]);
 	putchar('\n');
+	printf(CTL_LABEL "not one (past, a drill, a complaint)? create with "
+	    "--not-emergency --reason TEXT\n", "");
 }
 
 /* Prints the earlier ticket a created one likely repeats (重复件), if any. */

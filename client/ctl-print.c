@@ -597,16 +597,16 @@ ctl_print_routing(const Hotline__Routing *r)
 
 	if (r == NULL)
 		return;
+	if (r->emergency)	/* first: the call must be transferred now */
+		ctl_print_emergency(r);
 	puts(r->n_suggestions > 0 ? "suggestions" : "suggestions none");
 	for (i = 0; i < r->n_suggestions; i++)
 		ctl_print_suggestion(i + 1, r->suggestions[i]);
 	printf(CTL_LABEL "%.2f\n", "confidence", r->confidence);
 	if (r->n_suggestions > 0)
 		top = r->suggestions[0]->department;
-	if (r->emergency) {
-		ctl_print_emergency(r);
+	if (r->emergency)
 		return;
-	}
 	if (r->auto_dispatch && top != NULL)
 		printf(CTL_LABEL "yes: to %s %s\n", "auto-dispatch", top->id,
 		    top->name);

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "hotlined.h"
+#include "normalize.h"
+#include "segment.h"
 
 /* What an expression of the database belongs to. */
 enum pattern_role { PATTERN_ENTRY, PATTERN_EMERGENCY, PATTERN_EXCEPT };
@@ -15,6 +17,7 @@ struct pattern {
 	size_t owner;			/* entry, or nentries + emergency */
 	unsigned char role;		/* enum pattern_role */
 	unsigned char regex;		/* an expression, not a literal keyword */
+	unsigned char raw;		/* a literal that may match inside words */
 };
 
 /*
@@ -26,9 +29,19 @@ struct pattern {
  * The arrays after npatterns are working storage of classify_ticket,
  * reused between calls (the daemon is single-threaded): between calls
  * pattern_hit, entry_hit, scores and best_weight are all zero.
+ *
+ * A literal keyword counts only where it is a whole word or a sequence of
+ * whole words of seg's segmentation of the text (segment.h): Hyperscan
+ * finds it, the word boundaries confirm it. seg's user words are the
+ * keywords, the districts and streets the entries name and the
+ * departments' names, so that they are cut as units. A keyword written
+ * "*..." in the catalogue is raw: any occurrence counts (the '*' is not
+ * part of it); patterns (regular expressions) are raw too.
  */
 struct catalogue {
 	struct matcher matcher;		/* every expression, by its index */
+	struct segmenter *seg;		/* word boundaries for keywords */
+	struct segmenter *places;	/* the districts and streets named */
 	const struct catalogue_entry *entries;
 	size_t nentries;
 	const struct emergency *emergencies;
@@ -54,6 +67,9 @@ struct classify_run {
 	const struct catalogue *cat;
 	size_t nhits;			/* entries in cat->hits */
 	size_t npattern_hits;		/* patterns in cat->pattern_hits */
+	const char *text;		/* the text being scanned, len bytes */
+	size_t len;
+	unsigned char *marks;		/* its word bounds, once needed */
 };
 
 /* Returns the index of department id, or -1. */
@@ -151,7 +167,8 @@ catalogue_add_patterns(struct catalogue *cat, char *const *v, size_t n,
 	for (k = 0; k < n; k++) {
 		struct pattern *p = &cat->patterns[cat->npatterns++];
 
-		p->text = v[k];
+		p->raw = !regex && v[k][0] == '*' && v[k][1] != '\0';
+		p->text = p->raw ? v[k] + 1 : v[k];
 		p->owner = owner;
 		p->role = (unsigned char)role;
 		p->regex = (unsigned char)regex;
@@ -240,6 +257,59 @@ catalogue_build_db(struct catalogue *cat, char *err, size_t errlen)
 	return rc;
 }
 
+/* Appends the n strings of v to the word list *w of *nw (room is made). */
+static void
+catalogue_add_words(const char ***w, size_t *nw, char *const *v, size_t n)
+{
+	size_t k;
+
+	*w = xrealloc(*w, (*nw + n + 1) * sizeof **w);
+	for (k = 0; k < n; k++)
+		(*w)[(*nw)++] = v[k];
+}
+
+/*
+ * Makes cat->seg, whose user words are the literal keywords (not the raw
+ * ones), the districts and streets the entries name and the departments'
+ * names (normalised). Returns 0, or -1 with err set.
+ */
+static int
+catalogue_build_segmenter(struct catalogue *cat, char *err, size_t errlen)
+{
+	const char **w = NULL;
+	char **names = xcalloc(cat->ndepartments + 1, sizeof *names);
+	size_t nw = 0, i;
+
+	for (i = 0; i < cat->npatterns; i++)
+		if (!cat->patterns[i].regex && !cat->patterns[i].raw)
+			catalogue_add_words(&w, &nw, (char *const *)
+			    &cat->patterns[i].text, 1);
+	for (i = 0; i < cat->nentries; i++) {
+		catalogue_add_words(&w, &nw, cat->entries[i].districts,
+		    cat->entries[i].ndistricts);
+		catalogue_add_words(&w, &nw, cat->entries[i].streets,
+		    cat->entries[i].nstreets);
+	}
+	for (i = 0; i < cat->ndepartments; i++)
+		names[i] = normalize_text(cat->departments[i].name);
+	catalogue_add_words(&w, &nw, names, cat->ndepartments);
+	cat->seg = segment_new(w, nw, err, errlen);
+	nw = 0;
+	for (i = 0; i < cat->nentries; i++) {
+		catalogue_add_words(&w, &nw, cat->entries[i].districts,
+		    cat->entries[i].ndistricts);
+		catalogue_add_words(&w, &nw, cat->entries[i].streets,
+		    cat->entries[i].nstreets);
+	}
+	if (cat->seg != NULL)
+		cat->places = segment_new(w, nw, err, errlen);
+	for (i = 0; i < cat->ndepartments; i++)
+		free(names[i]);
+	free(names);
+	free(w);
+	return cat->seg == NULL || cat->places == NULL ? -1 : 0;
+}
+
 /* Allocates a catalogue over its arrays, with working storage. */
 static struct catalogue *
 catalogue_new(const struct catalogue_entry *entries, size_t nentries,
@@ -295,6 +365,8 @@ catalogue_build(const struct catalogue_entry *entries, size_t nentries,
 	}
 	if (cat->npatterns > 0 && catalogue_build_db(cat, err, errlen) == -1)
 		goto fail;
+	if (catalogue_build_segmenter(cat, err, errlen) == -1)
+		goto fail;
 	return cat;
 fail:
 	catalogue_free(cat);
@@ -318,6 +390,8 @@ catalogue_free(struct catalogue *cat)
 	if (cat == NULL)
 		return;
 	matcher_free(&cat->matcher);
+	segment_free(cat->seg);
+	segment_free(cat->places);
 	free(cat->entry_department);
 	free(cat->first_pattern);
 	free(cat->patterns);
@@ -331,15 +405,94 @@ catalogue_free(struct catalogue *cat)
 	free(cat);
 }
 
+/*
+ * Returns 1 if literal p, found ending at end, is a sequence of whole
+ * words of the text (or raw). Segments the text on first need.
+ */
+static int
+classify_whole_words(struct classify_run *run, const struct pattern *p,
+    size_t end)
+{
+	size_t len = strlen(p->text);
+
+	if (p->regex || p->raw)
+		return 1;
+	if (run->marks == NULL) {
+		run->marks = xmalloc(run->len + 1);
+		segment_bounds(run->cat->seg, run->text, run->len, run->marks);
+	}
+	return end <= run->len && len <= end &&
+	    (run->marks[end - len] & SEGMENT_START) &&
+	    (run->marks[end] & SEGMENT_END);
+}
+
+/* The segmenter of the catalogue's words (thread-safe, see segment.h). */
+const struct segmenter *
+catalogue_segmenter(const struct catalogue *cat)
+{
+	return cat->seg;
+}
+
+/* A segmenter whose user words are the districts and streets entries name. */
+const struct segmenter *
+catalogue_places(const struct catalogue *cat)
+{
+	return cat->places;
+}
+
+/*
+ * Words that put an emergency's wording in the past or in a drill: in the
+ * same clause as the match (between two separators of the normalised
+ * text: punctuation and spaces), they say the citizen tells of something
+ * over, or complains about how it was handled, not that it is going on
+ * ("上次火警演练", "去年家里着火后的赔偿"). 刚才 and 刚刚 are not among them:
+ * "刚才着火了" is now.
+ */
+static const char *const classify_past[] = {
+	"上次", "上回", "去年", "前年", "上个月", "上周", "上星期", "以前",
+	"之前", "曾经", "当年", "那年", "那次", "演练", "演习", "年前",
+	"月前", "过去",
+};
+
+/* Returns 1 if the clause of text around [start, end) names a past or a drill. */
+static int
+classify_in_past(const char *text, size_t len, size_t start, size_t end)
+{
+	size_t a = start, b = end, i;
+
+	while (a > 0 && text[a - 1] != ' ')
+		a--;
+	while (b < len && text[b] != ' ')
+		b++;
+	for (i = 0; i < sizeof classify_past / sizeof classify_past[0]; i++)
+		if (memmem(text + a, b - a, classify_past[i],
+		    strlen(classify_past[i])) != NULL)
+			return 1;
+	return 0;
+}
+
+/* Returns 1 if an emergency's match p, ending at end, tells of the past. */
+static int
+classify_emergency_past(const struct classify_run *run,
+    const struct pattern *p, size_t end)
+{
+	size_t len = p->regex ? 1 : strlen(p->text);
+
+	if (p->role != PATTERN_EMERGENCY || end > run->len || end < len)
+		return 0;
+	return classify_in_past(run->text, run->len, end - len, end);
+}
+
 /* Match callback: marks the expression and its entry as seen. */
 static void
-classify_on_match(size_t id, void *arg)
+classify_on_match(size_t id, size_t end, void *arg)
 {
 	struct classify_run *run = arg;
 	const struct catalogue *cat = run->cat;
 	const struct pattern *p = &cat->patterns[id];
 
-	if (cat->pattern_hit[id])
+	if (cat->pattern_hit[id] || !classify_whole_words(run, p, end) ||
+	    classify_emergency_past(run, p, end))
 		return;	/* seen in the title already */
 	cat->pattern_hit[id] = 1;
 	cat->pattern_hits[run->npattern_hits++] = id;
@@ -354,13 +507,19 @@ static int
 classify_scan(struct classify_run *run, const char *text)
 {
 	size_t len = text == NULL ? 0 : strlen(text);
+	int rc;
 
 	if (len == 0)
 		return 0;
 	if (len > UINT_MAX)
 		return -1;
-	return matcher_scan(&run->cat->matcher, text, (unsigned)len,
+	run->text = text;
+	run->len = len;
+	rc = matcher_scan(&run->cat->matcher, text, (unsigned)len,
 	    classify_on_match, run);
+	free(run->marks);
+	run->marks = NULL;
+	return rc;
 }
 
 /* Returns 1 if name is one of the n strings of list (none: any name is). */
@@ -546,7 +705,7 @@ int
 classify_ticket(const struct catalogue *cat, const struct routing_spec *routing,
     const struct classify_input *in, struct classify_result *out)
 {
-	struct classify_run run = { cat, 0, 0 };
+	struct classify_run run = { .cat = cat };
 	int rc = 0;
 
 	memset(out, 0, sizeof *out);

@@ -14,7 +14,6 @@
 #include <libconfig.h>
 
 #include "hotlined.h"
-#include "nbayes.h"
 #include "normalize.h"
 #include "simhash.h"
 
@@ -1047,21 +1046,23 @@ config_load_time(struct config *conf, const struct config_group *root)
 	return conf->policies == NULL ? -1 : 0;
 }
 
-/* Reads the routing group's keys of the learned model and the blend. */
+/* Reads the routing group's keys of the learned model. */
 static int
-config_load_model(struct routing_spec *rs, const struct config_group *g)
+config_load_model(struct config *conf, struct routing_spec *rs,
+    const struct config_group *g)
 {
-	long long seed, min;
+	char *seeds = NULL;
+	long long model;
 
-	if (config_float(g, "catalogue_weight", 0.5, 0, 1,
-	    &rs->catalogue_weight) == -1 ||
-	    config_float(g, "model_temperature", NBAYES_TEMPERATURE, 0.01,
-	    1000, &rs->model_temperature) == -1 ||
-	    config_int(g, "model_seed_weight", 8, 0, 1000000, &seed) == -1 ||
-	    config_int(g, "model_min_examples", 1, 0, 1000000000, &min) == -1)
+	if (config_float(g, "auto_dispatch_precision", 0.97, 0.5, 1,
+	    &rs->auto_dispatch_precision) == -1 ||
+	    config_flag(g, "model", 1, &model) == -1 ||
+	    config_string(g, "seeds", CONFIG_NONEMPTY, &seeds) == -1)
 		return -1;
-	rs->model_seed_weight = (unsigned)seed;
-	rs->model_min_examples = (unsigned)min;
+	rs->model = (int)model;
+	if (seeds != NULL)
+		rs->seeds = config_relative(conf->path, seeds);
+	free(seeds);
 	return 0;
 }
 
@@ -1071,8 +1072,7 @@ config_load_routing(struct config *conf, const struct config_group *root,
     char **catalogue)
 {
 	static const char *const keys[] = { "dispatch_threshold", "prior",
-	    "catalogue", "catalogue_weight", "model_temperature",
-	    "model_seed_weight", "model_min_examples", NULL };
+	    "catalogue", "auto_dispatch_precision", "seeds", "model", NULL };
 	struct routing_spec *rs = &conf->routing;
 	struct config_group g;
 	char *file;
@@ -1082,7 +1082,7 @@ config_load_routing(struct config *conf, const struct config_group *root,
 	    config_float(&g, "dispatch_threshold", 0.6, 0, 1,
 	    &rs->dispatch_threshold) == -1 ||
 	    config_float(&g, "prior", 1.0, 0, HUGE_VAL, &rs->prior) == -1 ||
-	    config_load_model(rs, &g) == -1 ||
+	    config_load_model(conf, rs, &g) == -1 ||
 	    config_string(&g, "catalogue", CONFIG_REQUIRED | CONFIG_NONEMPTY,
 	    &file) == -1)
 		return -1;
@@ -1410,12 +1410,17 @@ static int
 config_normalise_list(const struct config_group *g, const char *name,
     char **keywords, size_t n)
 {
-	char key[CONFIG_KEY_MAX], *norm;
+	char key[CONFIG_KEY_MAX], *norm, *raw;
 	size_t k;
 
 	config_key(key, g->key, name);
 	for (k = 0; k < n; k++) {
-		norm = normalize_text(keywords[k]);
+		norm = normalize_text(keywords[k] + (keywords[k][0] == '*'));
+		if (keywords[k][0] == '*' && norm[0] != '\0') {
+			raw = xasprintf("*%s", norm);	/* raw: see classify.c */
+			free(norm);
+			norm = raw;
+		}
 		if (norm[0] == '\0') {
 			free(norm);
 			return config_fail(g->r, config_member(g, name), key,
@@ -1899,6 +1904,7 @@ config_free(struct config *conf)
 	if (conf == NULL)
 		return;
 	catalogue_free(conf->catalogue);
+	free(conf->routing.seeds);
 	config_free_entries(conf);
 	config_free_emergencies(conf);
 	config_free_categories(conf);

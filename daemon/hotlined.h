@@ -297,13 +297,12 @@ struct testing_spec {
 };
 
 struct routing_spec {
-	double dispatch_threshold;	/* confidence at or above: auto-dispatch */
+	double dispatch_threshold;	/* the catalogue alone: auto-dispatch from */
 	double prior;			/* evidence "for nobody" in the confidence */
-	/* Blending with the learned model (blend.c); added at the end. */
-	double catalogue_weight;	/* 0..1: the catalogue's part */
-	double model_temperature;	/* naive Bayes' softmax temperature */
-	unsigned model_seed_weight;	/* catalogue keywords' weight in the model */
-	unsigned model_min_examples;	/* the model joins from this many examples */
+	/* The learned model (learn.c, model.c); added at the end. */
+	double auto_dispatch_precision;	/* the precision auto-dispatch aims at */
+	char *seeds;			/* seed examples file, or NULL */
+	int model;			/* 0: the catalogue routes alone */
 };
 
 /* category.c: the category tree (分类与代码), pure. */
@@ -404,8 +403,8 @@ struct matcher {
 	size_t *same_next;		/* per literal: the next with its tail */
 };
 
-/* Called by matcher_scan with the index of an expression found. */
-typedef void (*matcher_hit)(size_t index, void *arg);
+/* Called by matcher_scan with the index of an expression found and the byte offset where it ends. */
+typedef void (*matcher_hit)(size_t index, size_t end, void *arg);
 
 int matcher_compile(struct matcher *, const struct matcher_expr *, size_t n,
     size_t *bad, char *err, size_t errlen);
@@ -470,6 +469,10 @@ struct catalogue *catalogue_build(const struct catalogue_entry *entries,
     size_t nemergencies, const struct department *departments,
     size_t ndepartments, char *err, size_t errlen);
 void catalogue_free(struct catalogue *);
+struct segmenter;
+/* Word boundaries of the catalogue's words; its place names (segment.h). */
+const struct segmenter *catalogue_segmenter(const struct catalogue *);
+const struct segmenter *catalogue_places(const struct catalogue *);
 /*
  * Scores title + content against the catalogue. An entry with districts
  * counts only when district is one of them. A department's score is the sum
@@ -488,32 +491,13 @@ int classify_text(const struct catalogue *, const struct routing_spec *,
 int classify_ticket(const struct catalogue *, const struct routing_spec *,
     const struct classify_input *, struct classify_result *out);
 
-/* blend.c: the catalogue and the learned model together, pure. */
-#define BLEND_TEXT_MAX 4096	/* bytes of a ticket's text the model reads */
-
-struct nbayes;
+/* blend.c: the model's text of a ticket. */
+#define BLEND_TEXT_MAX 4096	/* bytes of a ticket's content the model reads */
 /*
- * The model's text of a ticket: normalize_text(district + " " + title +
- * " " + content), cut to at most BLEND_TEXT_MAX bytes at a character
- * boundary. A new string; the caller frees it.
+ * The model's text of a ticket as examples store it (route_text): the
+ * normalised title, a newline, the normalised content. A new string.
  */
-char *blend_text(const char *district, const char *title,
-    const char *content);
-/* Adds every entry's districts and keywords to the model, weight per token. */
-void blend_seed(struct nbayes *, const struct catalogue_entry *, size_t,
-    unsigned weight);
-/*
- * Blends res (from classify_ticket) with prob[0 .. ndepartments-1], the
- * model's probabilities indexed like departments, as routing says: each
- * department scores catalogue_weight x score / res->total + (1 -
- * catalogue_weight) x prob; the ranking, confidence and auto_dispatch
- * become the blend's. With prob NULL, fewer than model_min_examples
- * examples or a catalogue_weight of 1, res keeps the catalogue's ranking. Either way sets every
- * suggestion's confidence and res->catalogue_confidence.
- */
-void blend_result(struct classify_result *res,
-    const struct department *departments, size_t ndepartments,
-    const double *prob, size_t examples, const struct routing_spec *);
+char *blend_text(const char *title, const char *content);
 
 /* repeat.c: likely repeats (重复件) and similar-text bursts by SimHash, pure. */
 #define REPEAT_NUMBER_MAX 24		/* bytes of a ticket number, NUL included */
@@ -1012,6 +996,8 @@ void metrics_timers_fired(long long);
 void metrics_timer_lag(int64_t ms);
 void metrics_redis_answered(int64_t sent_us, int answered);
 void metrics_classified(int64_t started_us);
+void metrics_model(double precision, double coverage, double threshold,
+    size_t examples);
 void metrics_connection(void);
 void metrics_render(struct evbuffer *);
 extern void (*metrics_more)(struct evbuffer *);
@@ -1032,15 +1018,18 @@ void feed_closed(struct conn *);
 #define LEARN_STREAM "ht:nb:examples"	/* the examples: the source of truth */
 #define LEARN_GENERATION "ht:nb:gen"	/* bumped: every daemon reads again */
 
-struct nbayes *learn_new_model(int seeded);
+struct lrmodel;
 void learn_init(void);
 void learn_reload(void);
 void learn_wake(void);
 void learn_resync(void);
 void learn_shutdown(void);
-size_t learn_posterior(const char *text, double *prob);
 uint64_t learn_epoch(void);
-void learn_classify(struct classify_result *, const char *text);
+const struct lrmodel *learn_model(void);
+double learn_threshold(void);
+void learn_classify(struct classify_result *, const char *ntitle,
+    const char *ncontent, const char *district);
+void learn_wait(void);
 
 /* op-learn.c: the learned model's examples (学习样本), for dispatchers and admins. */
 void op_export_examples(struct request *);

@@ -1,96 +1,435 @@
-/* The learned routing model (naive Bayes): the catalogue's seed plus every example of the Redis stream, kept in step with it. */
+/* The learned routing model: the examples of the Redis stream and the seeds, trained off the loop (model.c) and swapped in. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <event2/event.h>
 
 #include "hotlined.h"
-#include "nbayes.h"
+#include "model.h"
+#include "normalize.h"
+#include "route.h"
+#include "segment.h"
 
 #define LEARN_BATCH 256		/* examples per read */
 
 /*
- * The stream LEARN_STREAM is the truth; this daemon's models mirror it.
- * model is what classification uses: the catalogue's seed and every example
- * read so far (up to cursor); examples holds the examples alone, so a
- * reload can seed again without reading Redis. A full read (at start, after
- * a reconnect, or when LEARN_GENERATION changed: examples replaced or a
- * retrain asked for) builds next_model and next_examples aside and swaps
- * them in once caught up, so classification never sees half a model.
- * At most one read is in flight; a wake-up during it sets dirty.
+ * The stream LEARN_STREAM is the truth every daemon shares: each reads all
+ * of it (at start, after a reconnect, after a reload, or when
+ * LEARN_GENERATION changed) and then follows it, keeping the examples in
+ * memory with the catalogue's shares of each (computed on the loop as they
+ * arrive: classify_ticket is not reentrant). Whenever the examples or the
+ * seeds changed and no training runs, a training thread gets a copy of
+ * them (texts, labels, shares) and its own segmenters, makes the features,
+ * trains and calibrates (model_train), and hands the model back through a
+ * pipe; the loop swaps it in, as reloads do. Every daemon trains on the
+ * same examples in the same order, so they agree. Until the first model
+ * is trained, the catalogue routes alone (routing.dispatch_threshold).
+ *
+ * Seeds are made once per configuration: each catalogue entry's keywords
+ * as one example of its department (never held out: they are not
+ * tickets), and the lines of routing.seeds if set (sample tickets: held
+ * out in cross-validation like stored examples).
+ *
+ * Until cross-validation has at least MODEL_MIN_HELD examples to hold out,
+ * the model is not calibrated: it ranks the suggestions (so the first
+ * corrections already count), but whether a ticket is dispatched at once
+ * is still the catalogue's decision (routing.dispatch_threshold), and only
+ * when the model's first choice agrees.
  */
+struct learn_ex {
+	int dept;			/* index of cfg->departments */
+	int seed;			/* a catalogue seed: never held out */
+	char *text;			/* route_text's form */
+	struct model_shares shares;
+};
+
+/* An array of examples. */
+struct learn_set {
+	struct learn_ex *ex;
+	size_t n, cap;
+};
+
+/* One training, handed to the thread and back. */
+struct learn_job {
+	struct learn_ex *ex;		/* copies: seeds then examples */
+	int *label;			/* model label of each */
+	size_t n, nlabels;
+	struct segmenter *seg, *places;
+	double target;
+	uint64_t epoch;
+	struct lrmodel *out;
+	double seconds;
+};
+
 static struct {
-	struct nbayes *model;
-	struct nbayes *examples;
-	size_t count;			/* examples in model */
-	struct nbayes *next_model;	/* set while a full read runs */
-	struct nbayes *next_examples;
-	size_t next_count;
-	char cursor[48];		/* the last stream id applied */
-	char generation[32];		/* of the examples read */
-	int generation_known;		/* a full read saw its first batch */
-	int reading;
-	int dirty;
-	int restart;			/* discard the read in flight, read all */
+	struct lrmodel *model;		/* in use, or NULL */
+	struct route_map *map;		/* labels of the configuration */
+	struct learn_set seeds, examples, next;
+	int full;			/* a full read fills next */
+	char cursor[48];
+	char generation[32];
+	int generation_known;
+	int reading, dirty, restart;
 	uint64_t epoch;			/* bumped by learn_reload */
-	size_t logged;			/* count of the last swap logged, + 1 */
-} ln;
+	/* training */
+	int pipe[2];
+	struct event *ev;
+	pthread_t thread;
+	struct learn_job *job;		/* running, or NULL */
+	int again;			/* train again when it is done */
+} ln = { .pipe = { -1, -1 } };
 
 static void learn_pump(void);
+static void learn_train(void);
 
-/*
- * A new model over the configured departments (labels in their order),
- * with the configured temperature; seeded with the catalogue if asked.
- */
-struct nbayes *
-learn_new_model(int seeded)
+/* Frees the examples of a set and empties it. */
+static void
+learn_set_clear(struct learn_set *s)
 {
-	const char **labels = xcalloc(cfg->ndepartments, sizeof *labels);
-	struct nbayes *nb;
 	size_t i;
 
-	for (i = 0; i < cfg->ndepartments; i++)
-		labels[i] = cfg->departments[i].id;
-	nb = nbayes_new(labels, cfg->ndepartments);
-	free(labels);
-	nbayes_set_temperature(nb, cfg->routing.model_temperature);
-	if (seeded)
-		blend_seed(nb, cfg->entries, cfg->nentries,
-		    cfg->routing.model_seed_weight);
-	return nb;
+	for (i = 0; i < s->n; i++)
+		free(s->ex[i].text);
+	free(s->ex);
+	memset(s, 0, sizeof *s);
 }
 
-/* Builds the seed-only model; the examples come with the first full read. */
+/* Appends an example (text owned by the set from now on). */
+static void
+learn_set_add(struct learn_set *s, int dept, int seed, char *text,
+    const char *district)
+{
+	struct classify_input in = { "", "", district, "" };
+	struct classify_result res;
+	char *title, *content;
+	struct learn_ex *e;
+
+	if (s->n == s->cap) {
+		s->cap = s->cap == 0 ? 256 : 2 * s->cap;
+		s->ex = xrealloc(s->ex, s->cap * sizeof *s->ex);
+	}
+	e = &s->ex[s->n++];
+	e->dept = dept;
+	e->seed = seed;
+	e->text = text;
+	route_split(text, &title, &content);
+	in.title = title;
+	in.content = content;
+	if (classify_ticket(cfg->catalogue, &cfg->routing, &in, &res) == -1)
+		memset(&res, 0, sizeof res);
+	route_shares(&res, cfg->departments, ln.map, &e->shares);
+	free(title);
+	free(content);
+}
+
+/* Returns the index of department id, or -1. */
+static int
+learn_dept(const char *id)
+{
+	const struct department *d = config_department(cfg, id);
+
+	return d == NULL ? -1 : (int)(d - cfg->departments);
+}
+
+/* Adds each catalogue entry's keywords as one seed of its department. */
+static void
+learn_catalogue_seeds(void)
+{
+	const struct catalogue_entry *e;
+	char *text, *kw;
+	size_t i, k;
+
+	for (i = 0; i < cfg->nentries; i++) {
+		e = &cfg->entries[i];
+		text = xstrdup("");
+		for (k = 0; k < e->nkeywords; k++) {
+			kw = xasprintf("%s%s%s", text, k > 0 ? " " : "",
+			    e->keywords[k] + (e->keywords[k][0] == '*'));
+			free(text);
+			text = kw;
+		}
+		kw = route_text("", text);
+		free(text);
+		learn_set_add(&ln.seeds, learn_dept(e->department), 1, kw,
+		    "");
+	}
+}
+
+/*
+ * Adds the seed file's lines (department, category, title, content; #
+ * comments) as seeds. A missing file is logged, not an error.
+ */
+static void
+learn_seed_file(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char *line = NULL, *f[4], *nt, *nc, *save;
+	size_t cap = 0, added = 0, skipped = 0, k;
+	int d;
+
+	if (fp == NULL) {
+		log_info("routing.seeds %s: %s; the model starts from the "
+		    "catalogue and the stored examples only", path,
+		    strerror(errno));
+		return;
+	}
+	while (getline(&line, &cap, fp) != -1) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (line[0] == '#' || line[0] == '\0')
+			continue;
+		for (k = 0, save = line; k < 4; k++)
+			f[k] = strsep(&save, "\t");
+		if (f[3] == NULL || (d = learn_dept(f[0])) == -1) {
+			skipped++;
+			continue;
+		}
+		nt = normalize_text(f[2]);
+		nc = normalize_text(f[3]);
+		learn_set_add(&ln.seeds, d, 0, route_text(nt, nc), "");
+		free(nt);
+		free(nc);
+		added++;
+	}
+	free(line);
+	fclose(fp);
+	log_info("routing.seeds %s: %zu seed examples%s", path, added,
+	    skipped > 0 ? " (some lines skipped: unknown department or fewer "
+	    "than 4 fields)" : "");
+}
+
+/* Makes the labels and seeds of the configuration in force. */
+static void
+learn_configure(void)
+{
+	route_map_free(ln.map);
+	ln.map = route_map_new(cfg->entries, cfg->nentries, cfg->departments,
+	    cfg->ndepartments);
+	learn_set_clear(&ln.seeds);
+	learn_catalogue_seeds();
+	if (cfg->routing.seeds != NULL)
+		learn_seed_file(cfg->routing.seeds);
+}
+
+/* The thread: features, training, calibration; hands the job back. */
+static void *
+learn_thread(void *arg)
+{
+	struct learn_job *job = arg;
+	struct model_example *x = xcalloc(job->n + 1, sizeof *x);
+	struct timespec t0, t1;
+	char *title, *content;
+	size_t i;
+	ssize_t w;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < job->n; i++) {
+		route_split(job->ex[i].text, &title, &content);
+		model_features(&x[i].vec, job->seg, job->places, title,
+		    content);
+		x[i].shares = job->ex[i].shares;
+		x[i].label = job->label[i];
+		x[i].seed = job->ex[i].seed;
+		free(title);
+		free(content);
+	}
+	job->out = model_train(x, job->n, job->nlabels, job->target);
+	for (i = 0; i < job->n; i++)
+		model_vec_free(&x[i].vec);
+	free(x);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	job->seconds = (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	do
+		w = write(ln.pipe[1], &job, sizeof job);
+	while (w == -1 && errno == EINTR);
+	if (w != (ssize_t)sizeof job)
+		fatal("learn: cannot hand the trained model back");
+	return NULL;
+}
+
+/* Frees a job and what it holds (not its model). */
+static void
+learn_job_free(struct learn_job *job)
+{
+	size_t i;
+
+	for (i = 0; i < job->n; i++)
+		free(job->ex[i].text);
+	free(job->ex);
+	free(job->label);
+	segment_free(job->seg);
+	segment_free(job->places);
+	free(job);
+}
+
+/* Copies s's examples with a known label into the job. */
+static void
+learn_job_take(struct learn_job *job, const struct learn_set *s)
+{
+	size_t i;
+	int label;
+
+	for (i = 0; i < s->n; i++) {
+		if (s->ex[i].dept < 0 || (label = route_map_label(ln.map,
+		    (size_t)s->ex[i].dept)) < 0)
+			continue;
+		job->ex[job->n] = s->ex[i];
+		job->ex[job->n].text = xstrdup(s->ex[i].text);
+		job->label[job->n++] = label;
+	}
+}
+
+/* The job is done: swap its model in unless the configuration changed meanwhile. */
+static void
+learn_finish(struct learn_job *job)
+{
+	const struct model_fit *f;
+
+	ln.job = NULL;
+	if (job->epoch == ln.epoch) {
+		model_free(ln.model);
+		ln.model = job->out;
+		f = model_fit(ln.model);
+		log_info("learned model: %zu examples (%zu real), trained in "
+		    "%.1f s; auto-dispatch from confidence %.3f: expected "
+		    "precision %.3f, coverage %.3f (target %.2f, %zu held out; "
+		    "temperature %.2f, catalogue weight %.1f)",
+		    model_examples(ln.model), model_real_examples(ln.model),
+		    job->seconds, f->threshold, f->precision, f->coverage,
+		    job->target, f->held, f->temperature, f->beta);
+		metrics_model(f->precision, f->coverage, f->threshold,
+		    model_real_examples(ln.model));
+	} else
+		model_free(job->out);
+	learn_job_free(job);
+	if (ln.again) {
+		ln.again = 0;
+		learn_train();
+	}
+}
+
+/* Event: the training thread is done. */
+static void
+learn_on_done(evutil_socket_t fd, short what, void *arg)
+{
+	struct learn_job *job;
+	ssize_t n;
+
+	(void)what;
+	(void)arg;
+	n = read(fd, &job, sizeof job);
+	if (n != (ssize_t)sizeof job)
+		return;
+	pthread_join(ln.thread, NULL);
+	learn_finish(job);
+}
+
+/* Opens the pipe and its event on first use; 0, or -1 without a loop. */
+static int
+learn_setup(void)
+{
+	if (ln.ev != NULL)
+		return 0;
+	if (ev_base == NULL)
+		return -1;
+	if (pipe2(ln.pipe, O_CLOEXEC) == -1)
+		fatal("learn: pipe");
+	evutil_make_socket_nonblocking(ln.pipe[0]);
+	ln.ev = event_new(ev_base, ln.pipe[0], EV_READ | EV_PERSIST,
+	    learn_on_done, NULL);
+	if (ln.ev == NULL || event_add(ln.ev, NULL) == -1)
+		fatalx("learn: cannot watch the pipe");
+	return 0;
+}
+
+/* Starts a training of the seeds and examples, or asks for one after the running one. */
+static void
+learn_train(void)
+{
+	struct learn_job *job;
+	size_t total = ln.seeds.n + ln.examples.n;
+	sigset_t all, old;
+	int rc;
+
+	if (ln.job != NULL) {
+		ln.again = 1;
+		return;
+	}
+	if (!cfg->routing.model || learn_setup() == -1)
+		return;
+	job = xcalloc(1, sizeof *job);
+	job->ex = xcalloc(total + 1, sizeof *job->ex);
+	job->label = xcalloc(total + 1, sizeof *job->label);
+	learn_job_take(job, &ln.seeds);
+	learn_job_take(job, &ln.examples);
+	job->nlabels = route_map_nlabels(ln.map);
+	job->seg = segment_dup(catalogue_segmenter(cfg->catalogue));
+	job->places = segment_dup(catalogue_places(cfg->catalogue));
+	job->target = cfg->routing.auto_dispatch_precision;
+	job->epoch = ln.epoch;
+	if (job->seg == NULL || job->places == NULL)
+		fatalx("learn: out of memory");
+	ln.job = job;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&ln.thread, NULL, learn_thread, job);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		log_warnx("learn: no training thread (%s); the model stays as "
+		    "it is until the next change", strerror(rc));
+		ln.job = NULL;
+		learn_job_free(job);
+	}
+}
+
+/* Makes the seeds and trains the first model. */
 void
 learn_init(void)
 {
-	ln.model = learn_new_model(1);
-	ln.examples = learn_new_model(0);
+	learn_configure();
 	snprintf(ln.cursor, sizeof ln.cursor, "0");
+	learn_train();
 }
 
-/* Frees the models of a full read in progress. */
-static void
-learn_drop_next(void)
-{
-	nbayes_free(ln.next_model);
-	nbayes_free(ln.next_examples);
-	ln.next_model = ln.next_examples = NULL;
-	ln.next_count = 0;
-}
-
-/* Frees every model. */
+/* Waits for a training that runs and frees everything. */
 void
 learn_shutdown(void)
 {
-	learn_drop_next();
-	nbayes_free(ln.model);
-	nbayes_free(ln.examples);
-	ln.model = ln.examples = NULL;
+	struct learn_job *job;
+
+	if (ln.job != NULL) {
+		pthread_join(ln.thread, NULL);
+		job = ln.job;
+		ln.job = NULL;
+		model_free(job->out);
+		learn_job_free(job);
+	}
+	if (ln.ev != NULL) {
+		event_free(ln.ev);
+		close(ln.pipe[0]);
+		close(ln.pipe[1]);
+		ln.ev = NULL;
+		ln.pipe[0] = ln.pipe[1] = -1;
+	}
+	model_free(ln.model);
+	ln.model = NULL;
+	route_map_free(ln.map);
+	ln.map = NULL;
+	learn_set_clear(&ln.seeds);
+	learn_set_clear(&ln.examples);
+	learn_set_clear(&ln.next);
 }
 
 /*
- * Starts reading every example again into fresh models built aside. If a
- * read is in flight its answer belongs to the old cursor: it is discarded
- * and the full read starts when it returns.
+ * Starts reading every example again into ln.next. If a read is in flight
+ * its answer belongs to the old cursor: it is discarded and the full read
+ * starts when it returns.
  */
 static void
 learn_start_full(void)
@@ -99,47 +438,36 @@ learn_start_full(void)
 		ln.restart = 1;
 		return;
 	}
-	learn_drop_next();
-	ln.next_model = learn_new_model(1);
-	ln.next_examples = learn_new_model(0);
+	learn_set_clear(&ln.next);
+	ln.full = 1;
 	ln.generation_known = 0;
 	snprintf(ln.cursor, sizeof ln.cursor, "0");
 	learn_pump();
 }
 
-/* The full read caught up: its models replace the ones in use. */
+/* The full read caught up: its examples replace the ones in use. */
 static void
 learn_swap(void)
 {
-	nbayes_free(ln.model);
-	nbayes_free(ln.examples);
-	ln.model = ln.next_model;
-	ln.examples = ln.next_examples;
-	ln.count = ln.next_count;
-	ln.next_model = ln.next_examples = NULL;
-	ln.next_count = 0;
-	if (ln.logged != ln.count + 1)
-		log_info("learned model: %zu examples (generation %s)",
-		    ln.count, ln.generation);
-	ln.logged = ln.count + 1;
+	learn_set_clear(&ln.examples);
+	ln.examples = ln.next;
+	memset(&ln.next, 0, sizeof ln.next);
+	ln.full = 0;
+	log_info("learn: %zu examples read (generation %s)", ln.examples.n,
+	    ln.generation);
 }
 
-/* Trains one example {id, label, text, ...} into the models being filled. */
+/* Adds one example {id, label, text, district, ...} to the set being filled. */
 static void
 learn_apply(const redisReply *e)
 {
-	const char *label = e->element[1]->str, *text = e->element[2]->str;
-	int full = ln.next_model != NULL;
+	int d = learn_dept(e->element[1]->str);
 
 	snprintf(ln.cursor, sizeof ln.cursor, "%s", e->element[0]->str);
-	if (nbayes_train(full ? ln.next_examples : ln.examples, text,
-	    label) == -1)
+	if (d == -1)
 		return;		/* a department no longer configured */
-	nbayes_train(full ? ln.next_model : ln.model, text, label);
-	if (full)
-		ln.next_count++;
-	else
-		ln.count++;
+	learn_set_add(ln.full ? &ln.next : &ln.examples, d, 0,
+	    xstrdup(e->element[2]->str), e->element[3]->str);
 }
 
 /* Returns 1 if e is an example as nb_read.lua returns it. */
@@ -164,7 +492,7 @@ learn_entry_valid(const redisReply *e)
 static int
 learn_check_generation(const char *generation)
 {
-	if (ln.next_model != NULL && !ln.generation_known) {
+	if (ln.full && !ln.generation_known) {
 		snprintf(ln.generation, sizeof ln.generation, "%s", generation);
 		ln.generation_known = 1;
 		return 0;
@@ -205,8 +533,13 @@ learn_read_done(redisReply *reply, void *priv)
 	if (entries->elements == LEARN_BATCH || ln.dirty) {
 		ln.dirty = 0;
 		learn_pump();
-	} else if (ln.next_model != NULL)
+		return;
+	}
+	if (ln.full)
 		learn_swap();
+	else if (entries->elements == 0)
+		return;		/* nothing new */
+	learn_train();
 }
 
 /* Reads the examples after the cursor, unless a read is in flight. */
@@ -243,61 +576,26 @@ learn_resync(void)
 	learn_start_full();
 }
 
-/* Copies one counter into the models of learn_reload. */
-static void
-learn_copy_count(const char *label, const char *token, size_t len,
-    uint64_t count, void *arg)
-{
-	struct nbayes **to = arg;
-
-	nbayes_add_count(to[0], label, token, len, count);
-	nbayes_add_count(to[1], label, token, len, count);
-}
-
-/* Returns 1 if the configured departments are exactly the labels of nb. */
-static int
-learn_same_labels(const struct nbayes *nb)
-{
-	size_t i;
-
-	if (nbayes_nlabels(nb) != cfg->ndepartments)
-		return 0;
-	for (i = 0; i < cfg->ndepartments; i++)
-		if (strcmp(nbayes_label(nb, i), cfg->departments[i].id) != 0)
-			return 0;
-	return 1;
-}
-
 /*
- * The configuration was reloaded: seeds the model again from the new
- * catalogue, with the examples it already had, over the new departments
- * (and temperature). When the departments changed, the stream is read
- * again too, since examples of a department just added were skipped.
+ * The configuration was reloaded: new labels and seeds, and every example
+ * read again (their catalogue shares depend on the catalogue). The model
+ * in use stays until the new one is trained if the departments are the
+ * same; otherwise the catalogue routes alone meanwhile.
  */
 void
 learn_reload(void)
 {
-	struct nbayes *to[2] = { learn_new_model(1), learn_new_model(0) };
-	int same = learn_same_labels(ln.examples);
-	size_t i;
+	size_t before = ln.map != NULL ? route_map_nlabels(ln.map) : 0;
 
-	nbayes_foreach_count(ln.examples, learn_copy_count, to);
-	for (i = 0; i < nbayes_nlabels(ln.examples); i++) {
-		nbayes_add_docs(to[0], nbayes_label(ln.examples, i),
-		    nbayes_docs(ln.examples, i));
-		nbayes_add_docs(to[1], nbayes_label(ln.examples, i),
-		    nbayes_docs(ln.examples, i));
-	}
-	nbayes_free(ln.model);
-	nbayes_free(ln.examples);
-	ln.model = to[0];
-	ln.examples = to[1];
-	ln.count = 0;
-	for (i = 0; i < nbayes_nlabels(ln.examples); i++)
-		ln.count += (size_t)nbayes_docs(ln.examples, i);
+	learn_configure();
 	ln.epoch++;
-	if (!same || ln.next_model != NULL)
-		learn_start_full();
+	if (ln.model != NULL && (before != route_map_nlabels(ln.map) ||
+	    model_nlabels(ln.model) != route_map_nlabels(ln.map))) {
+		model_free(ln.model);
+		ln.model = NULL;
+	}
+	learn_start_full();
+	learn_train();
 }
 
 /* Returns a number that changes whenever learn_reload ran. */
@@ -307,26 +605,93 @@ learn_epoch(void)
 	return ln.epoch;
 }
 
-/*
- * Fills prob[0 .. cfg->ndepartments - 1] with the model's probabilities
- * for text (blend_text's form), indexed like cfg->departments. Returns the
- * number of examples behind the model.
- */
-size_t
-learn_posterior(const char *text, double *prob)
+/* The model in use, or NULL. */
+const struct lrmodel *
+learn_model(void)
 {
-	nbayes_posterior(ln.model, text, prob);
-	return ln.count;
+	return ln.model;
 }
 
-/* Blends a catalogue result with the model's opinion of text. */
-void
-learn_classify(struct classify_result *res, const char *text)
+/* The confidence from which tickets are dispatched at once. */
+double
+learn_threshold(void)
 {
-	double *prob = xcalloc(cfg->ndepartments, sizeof *prob);
-	size_t n = learn_posterior(text, prob);
+	return ln.model != NULL && cfg->routing.model &&
+	    model_fit(ln.model)->held > 0 ? model_fit(ln.model)->threshold :
+	    cfg->routing.dispatch_threshold;
+}
 
-	blend_result(res, cfg->departments, cfg->ndepartments, prob, n,
-	    &cfg->routing);
+/* Sets every suggestion's confidence to its share of the catalogue's evidence. */
+static void
+learn_catalogue_only(struct classify_result *res)
+{
+	size_t i;
+
+	res->catalogue_confidence = res->confidence;
+	for (i = 0; i < res->nsuggestions; i++)
+		res->suggestions[i].confidence = res->total > 0 ?
+		    res->suggestions[i].score / res->total : 0;
+}
+
+/*
+ * Ranks a catalogue result (classify_ticket's, from ntitle and ncontent in
+ * normal form) with the model, as route.h says; without a model yet, the
+ * catalogue's own confidence and threshold stand.
+ */
+void
+learn_classify(struct classify_result *res, const char *ntitle,
+    const char *ncontent, const char *district)
+{
+	const struct department *cat_top;
+	double *lprob, *prob, cat_conf;
+	struct model_shares sh;
+	struct model_vec v;
+	int cat_auto, calibrated;
+	size_t nl;
+
+	if (ln.model == NULL || !cfg->routing.model) {
+		learn_catalogue_only(res);
+		return;
+	}
+	calibrated = model_fit(ln.model)->held > 0;
+	cat_top = res->nsuggestions > 0 ? res->suggestions[0].department : NULL;
+	cat_conf = res->confidence;
+	cat_auto = res->auto_dispatch;
+	nl = route_map_nlabels(ln.map);
+	lprob = xcalloc(nl + 1, sizeof *lprob);
+	prob = xcalloc(cfg->ndepartments + 1, sizeof *prob);
+	route_shares(res, cfg->departments, ln.map, &sh);
+	route_features(cfg->catalogue, ntitle, ncontent, &v);
+	model_predict(ln.model, &v, &sh, lprob);
+	route_expand(ln.map, lprob, district, prob);
+	route_result(res, cfg->departments, cfg->ndepartments, prob,
+	    model_real_examples(ln.model), learn_threshold());
+	if (!calibrated) {
+		res->confidence = cat_conf;
+		res->auto_dispatch = cat_auto && res->emergency == NULL &&
+		    res->nsuggestions > 0 &&
+		    res->suggestions[0].department == cat_top;
+	}
+	model_vec_free(&v);
+	free(lprob);
 	free(prob);
+}
+
+/*
+ * Blocks until no training runs, swapping each model in (for tests and
+ * tools that drive the loop themselves).
+ */
+void
+learn_wait(void)
+{
+	struct learn_job *job;
+
+	while (ln.job != NULL) {
+		pthread_join(ln.thread, NULL);
+		if (read(ln.pipe[0], &job, sizeof job) == (ssize_t)sizeof job)
+			learn_finish(job);
+		else
+			fatalx("learn: the training thread ended without its "
+			    "model");
+	}
 }

@@ -324,8 +324,8 @@ main(int argc, char *argv[])
 	event_free(sig_hup);
 	event_free(sig_term);
 	event_free(sig_int);
+	learn_shutdown();		/* its event first: before the base */
 	event_base_free(ev_base);
-	learn_shutdown();
 	auth_cache_free();
 	auth_limit_free();
 	config_free(cfg);

@@ -310,19 +310,20 @@ matcher_on_match(unsigned int id, unsigned long long from,
 	(void)from;
 	(void)flags;
 	if (m->len[id] == 0) {
-		run->hit(id, run->arg);
+		run->hit(id, (size_t)to, run->arg);
 		return 0;
 	}
 	for (e = id; e != MATCHER_NONE; e = m->same_next[e])
 		if (m->len[e] <= to && memcmp(run->text + to - m->len[e],
 		    m->text[e], m->len[e]) == 0)
-			run->hit(e, run->arg);
+			run->hit(e, (size_t)to, run->arg);
 	return 0;
 }
 
 /*
- * Scans len bytes of text: hit(index, arg) for each expression found, a
- * literal once per occurrence, a regular expression once. Not reentrant:
+ * Scans len bytes of text: hit(index, end, arg) for each expression found,
+ * a literal once per occurrence (it is the end - strlen(literal) bytes
+ * before end), a regular expression once (end: where its first match ends). Not reentrant:
  * the scratch space is m's. Returns 0, or -1 if Hyperscan failed.
  */
 int

@@ -24,6 +24,10 @@ static struct {
 	struct histogram redis;		/* command sent to reply */
 	struct histogram timer_lag;	/* due to fired, per batch */
 	struct histogram classify;	/* normalise + catalogue + model */
+	double model_precision;		/* the routing model's estimates */
+	double model_coverage;
+	double model_threshold;
+	double model_examples;
 } m;
 
 /* Microseconds on the monotonic clock, for durations. */
@@ -115,6 +119,17 @@ void
 metrics_classified(int64_t started_us)
 {
 	histogram_observe(&m.classify, metrics_now_us() - started_us);
+}
+
+/* A routing model was swapped in: its cross-validated estimates. */
+void
+metrics_model(double precision, double coverage, double threshold,
+    size_t examples)
+{
+	m.model_precision = precision;
+	m.model_coverage = coverage;
+	m.model_threshold = threshold;
+	m.model_examples = (double)examples;
 }
 
 /* Counts an accepted connection. */
@@ -217,6 +232,18 @@ metrics_render(struct evbuffer *out)
 	metric(out, "hotline_timer_lag_ms", "gauge",
 	    "The largest lag of the last timers fired, in ms.",
 	    (double)timer_last_lag());
+	metric(out, "hotline_routing_expected_precision", "gauge",
+	    "Auto-dispatch precision the routing model expects (cross-validated).",
+	    m.model_precision);
+	metric(out, "hotline_routing_expected_coverage", "gauge",
+	    "Share of tickets the routing model expects to auto-dispatch.",
+	    m.model_coverage);
+	metric(out, "hotline_routing_threshold", "gauge",
+	    "Confidence from which tickets are auto-dispatched.",
+	    learn_threshold());
+	metric(out, "hotline_routing_examples", "gauge",
+	    "Real examples (not seeds) the routing model was trained on.",
+	    m.model_examples);
 	if (metrics_more != NULL)
 		metrics_more(out);
 	metrics_labelled(out);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "hotlined.h"
+#include "route.h"
 #include "normalize.h"
 #include "simhash.h"
 
@@ -123,17 +124,19 @@ classify_or_fail(struct request *r, const struct classify_input *raw,
 	in.title = nt;
 	in.content = nc;
 	rc = classify_ticket(cfg->catalogue, &cfg->routing, &in, res);
-	/* Matched keywords point into the catalogue, not into the text. */
-	free(nt);
-	free(nc);
 	if (rc == -1) {
+		free(nt);
+		free(nc);
 		log_warnx("classify: hyperscan failed");
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
 		    "the classifier failed (logged by the server)");
 		return NULL;
 	}
-	text = blend_text(raw->district, raw->title, raw->content);
-	learn_classify(res, text);
+	learn_classify(res, nt, nc, raw->district);
+	/* Matched keywords point into the catalogue, not into the text. */
+	text = route_text(nt, nc);
+	free(nt);
+	free(nc);
 	metrics_classified(started_us);
 	return text;
 }
@@ -234,6 +237,12 @@ create_check(struct request *r, const Hotline__CreateRequest *q)
 		bad = "direct_answer", why = "is only for consultations (咨询)";
 	if (bad == NULL && utf8_length(q->direct_answer) > 5000)
 		bad = "direct_answer", why = "is too long";
+	if (bad == NULL && q->emergency_dismissed_reason[0] != '\0' &&
+	    !q->emergency_dismissed)
+		bad = "emergency_dismissed_reason", why = "is only with "
+		    "emergency_dismissed";
+	if (bad == NULL && utf8_length(q->emergency_dismissed_reason) > 500)
+		bad = "emergency_dismissed_reason", why = "is too long";
 	if (bad == NULL)
 		return place_check(r, q->district, q->street);
 	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, bad,
@@ -316,9 +325,10 @@ static void
 create_route_note(struct store_args *a, const Hotline__CreateRequest *q,
     const struct classify_result *res, enum ticket_action route)
 {
-	const char *dismissed = res->emergency != NULL &&
-	    q->emergency_dismissed ? "; the agent dismissed the emergency "
-	    "flag (非紧急)" : "";
+	char *dismissed = res->emergency != NULL && q->emergency_dismissed ?
+	    xasprintf("; the agent dismissed the emergency flag (非紧急)%s%s",
+	    q->emergency_dismissed_reason[0] != '\0' ? ": " : "",
+	    q->emergency_dismissed_reason) : xstrdup("");
 
 	if (route == TICKET_TRANSFER)
 		store_args_addf(a, "转警 emergency %s (%s): transferred to %s; "
@@ -334,7 +344,8 @@ create_route_note(struct store_args *a, const Hotline__CreateRequest *q,
 		store_args_addf(a, "待派单 no suggestion%s", dismissed);
 	else
 		store_args_addf(a, "待派单 confidence %.2f below %.2f%s",
-		    res->confidence, cfg->routing.dispatch_threshold, dismissed);
+		    res->confidence, learn_threshold(), dismissed);
+	free(dismissed);
 }
 
 /*
@@ -382,7 +393,7 @@ static enum ticket_action
 create_action(const Hotline__CreateRequest *q, const struct classify_result *res)
 {
 	int confident = res->auto_dispatch || (res->emergency != NULL &&
-	    res->confidence >= cfg->routing.dispatch_threshold);
+	    res->confidence >= learn_threshold());
 
 	if (res->emergency != NULL && !q->emergency_dismissed)
 		return TICKET_TRANSFER;
@@ -485,7 +496,7 @@ create_args(struct store_args *a, const char *principal, role_t role,
     const Hotline__CreateRequest *q, const struct classify_result *res,
     int64_t now)
 {
-	char *text = blend_text(q->district, q->title, q->content);
+	char *text = blend_text(q->title, q->content);
 	int nkeys;
 
 	nkeys = create_args_text(a, principal, role, q, res, text, NULL, now);

@@ -5,17 +5,15 @@
 #include <jansson.h>
 
 #include "hotlined.h"
-#include "nbayes.h"
+#include "model.h"
+#include "route.h"
 
 #define EXPORT_LIMIT_DEFAULT 200
 #define EXPORT_LIMIT_MAX 1000
 #define EXPORT_PAGE_BYTES (1024 * 1024)	/* a page stops growing past this */
 #define IMPORT_MAX 1000			/* examples per request */
 #define IMPORT_FIELD_MAX 128		/* characters of who, ticket, kind, district */
-#define EVALUATE_FOLDS 5
 #define EVALUATE_FOLDS_MAX 20
-#define EVALUATE_BATCH 32		/* examples per read (and per loop turn) */
-#define EVALUATE_TOP 3
 
 /* Returns 1 for "", "0" or a stream id "<ms>-<seq>". */
 static int
@@ -163,7 +161,9 @@ import_refuse(struct request *r, size_t i, const char *field, const char *why)
 
 /*
  * Checks example i and appends it to arr as nb_import.lua reads it: text
- * normalised and cut as the model reads tickets, who and kind defaulted.
+ * (the ticket's content, or its title, a newline and its content, as
+ * export gives it) normalised and cut as the model reads tickets
+ * (blend_text), who and kind defaulted.
  * Returns 0, or -1 after answering BAD_REQUEST.
  */
 static int
@@ -172,7 +172,7 @@ import_example(struct request *r, json_t *arr, const Hotline__Example *x,
 {
 	const char *fields[] = { x->district, x->who, x->ticket, x->kind };
 	const char *names[] = { "district", "who", "ticket", "kind" };
-	char *text;
+	char *text, *title, *content;
 	size_t f;
 
 	if (config_department(cfg, x->label) == NULL)
@@ -180,8 +180,11 @@ import_example(struct request *r, json_t *arr, const Hotline__Example *x,
 	for (f = 0; f < sizeof fields / sizeof fields[0]; f++)
 		if (utf8_length(fields[f]) > IMPORT_FIELD_MAX)
 			return import_refuse(r, i, names[f], "is too long");
-	text = blend_text(NULL, x->text, NULL);
-	if (text[0] == '\0') {
+	route_split(x->text, &title, &content);	/* title "\n" content */
+	text = blend_text(title, content);
+	free(title);
+	free(content);
+	if (text[strspn(text, "\n")] == '\0') {
 		free(text);
 		return import_refuse(r, i, "text", "is empty once normalised");
 	}
@@ -286,285 +289,63 @@ op_retrain(struct request *r)
 	store_args_free(&args);
 }
 
-/* Counts of one way of routing (as make eval prints them). */
-struct tally {
-	uint32_t examples, top1, top3, triage, dispatched, dispatched_right;
-};
-
-/*
- * A cross-validation in two passes over the stream, one batch per Redis
- * round trip so no loop turn does much: the first trains fold f's model
- * on every example not in fold f (example i is in fold i mod folds); the
- * second scores each example with its fold's model, the catalogue and the
- * blend. Kept in the request's state; one runs at a time.
- */
-struct evaluation {
-	unsigned folds;
-	struct nbayes **models;		/* per fold: seed + the other folds */
-	size_t *trained;		/* examples in each model */
-	uint64_t epoch;			/* learn_epoch() at the start */
-	char generation[32];
-	char cursor[48];
-	size_t total;			/* examples of the first pass */
-	size_t index;			/* examples seen in this pass */
-	int scoring;			/* the second pass */
-	struct tally catalogue, model, blend;
-};
-
-static int evaluating;			/* an evaluation is running */
-
-/* Frees an evaluation (the request's state). */
-static void
-evaluation_free(void *arg)
-{
-	struct evaluation *ev = arg;
-	unsigned f;
-
-	for (f = 0; f < ev->folds; f++)
-		nbayes_free(ev->models[f]);
-	free(ev->models);
-	free(ev->trained);
-	free(ev);
-	evaluating = 0;
-}
-
-/* Adds one verdict (departments ranked best first, n of them) to a tally. */
-static void
-evaluation_count(struct tally *t, const char *const *ranked, size_t n,
-    int auto_dispatch, const char *label)
-{
-	size_t i;
-
-	t->examples++;
-	if (n > 0 && strcmp(ranked[0], label) == 0)
-		t->top1++;
-	for (i = 0; i < n && i < EVALUATE_TOP; i++)
-		if (strcmp(ranked[i], label) == 0)
-			t->top3++;
-	if (!auto_dispatch)
-		t->triage++;
-	else {
-		t->dispatched++;
-		t->dispatched_right += n > 0 && strcmp(ranked[0], label) == 0;
-	}
-}
-
-/* Counts a classification result's verdict. */
-static void
-evaluation_count_result(struct tally *t, const struct classify_result *res,
-    const char *label)
-{
-	const char *ranked[CLASSIFY_MAX_SUGGESTIONS];
-	size_t i;
-
-	for (i = 0; i < res->nsuggestions; i++)
-		ranked[i] = res->suggestions[i].department->id;
-	evaluation_count(t, ranked, res->nsuggestions, res->auto_dispatch,
-	    label);
-}
-
-/* Counts the model's own verdict from its probabilities. */
-static void
-evaluation_count_model(struct tally *t, const double *prob, const char *label)
-{
-	struct nbayes_rank rk[EVALUATE_TOP];
-	const char *ranked[EVALUATE_TOP];
-	size_t i, n;
-
-	n = nbayes_rank(prob, cfg->ndepartments, rk, EVALUATE_TOP);
-	for (i = 0; i < n; i++)
-		ranked[i] = cfg->departments[rk[i].label].id;
-	evaluation_count(t, ranked, n, n > 0 &&
-	    rk[0].prob >= cfg->routing.dispatch_threshold, label);
-}
-
-/* Scores one example {id, label, text, district, ...} of fold f. */
-static void
-evaluation_score(struct evaluation *ev, unsigned f, const redisReply *e)
-{
-	const char *label = e->element[1]->str, *text = e->element[2]->str;
-	double *prob = xcalloc(cfg->ndepartments, sizeof *prob);
-	struct classify_result res;
-
-	if (classify_text(cfg->catalogue, &cfg->routing, "", text,
-	    e->element[3]->str, &res) == -1)
-		memset(&res, 0, sizeof res);
-	evaluation_count_result(&ev->catalogue, &res, label);
-	nbayes_posterior(ev->models[f], text, prob);
-	evaluation_count_model(&ev->model, prob, label);
-	blend_result(&res, cfg->departments, cfg->ndepartments, prob,
-	    ev->trained[f], &cfg->routing);
-	evaluation_count_result(&ev->blend, &res, label);
-	free(prob);
-}
-
-/* Takes one example into the pass: trains the other folds, or scores it. */
-static void
-evaluation_take(struct evaluation *ev, const redisReply *e)
-{
-	unsigned fold = (unsigned)(ev->index++ % ev->folds), f;
-
-	snprintf(ev->cursor, sizeof ev->cursor, "%s", e->element[0]->str);
-	if (config_department(cfg, e->element[1]->str) == NULL)
-		return;		/* a department no longer configured */
-	if (ev->scoring) {
-		evaluation_score(ev, fold, e);
-		return;
-	}
-	for (f = 0; f < ev->folds; f++)
-		if (f != fold && nbayes_train(ev->models[f],
-		    e->element[2]->str, e->element[1]->str) != -1)
-			ev->trained[f]++;
-}
-
-/* Fills an Accuracy message from a tally. */
+/* An Accuracy over held examples from rates (top-1, top-3) and dispatch figures. */
 static Hotline__Accuracy *
-evaluation_accuracy(const struct tally *t)
+evaluation_accuracy(size_t held, double top1, double top3, double coverage,
+    double precision)
 {
 	Hotline__Accuracy *a = xmalloc(sizeof *a);
+	double dispatched = coverage * (double)held;
 
 	hotline__accuracy__init(a);
-	a->examples = t->examples;
-	a->top1 = t->top1;
-	a->top3 = t->top3;
-	a->triage = t->triage;
-	a->dispatched = t->dispatched;
-	a->dispatched_right = t->dispatched_right;
+	a->examples = (uint32_t)held;
+	a->top1 = (uint32_t)(top1 * (double)held + 0.5);
+	a->top3 = (uint32_t)(top3 * (double)held + 0.5);
+	a->dispatched = (uint32_t)(dispatched + 0.5);
+	a->dispatched_right = (uint32_t)(precision * dispatched + 0.5);
+	a->triage = a->examples - a->dispatched;
 	return a;
 }
 
-/* Answers the evaluation with its tallies. */
-static void
-evaluation_answer(struct request *r, const struct evaluation *ev)
-{
-	Hotline__Envelope *env = envelope_new();
-	Hotline__EvaluateReply *out = xmalloc(sizeof *out);
-
-	hotline__evaluate_reply__init(out);
-	out->folds = ev->folds;
-	out->catalogue = evaluation_accuracy(&ev->catalogue);
-	out->model = evaluation_accuracy(&ev->model);
-	out->blend = evaluation_accuracy(&ev->blend);
-	out->catalogue_weight = cfg->routing.catalogue_weight;
-	out->dispatch_threshold = cfg->routing.dispatch_threshold;
-	log_info("%s evaluated %u examples in %u folds: top-1 %u (catalogue "
-	    "%u, model %u)", r->conn->principal, out->blend->examples,
-	    ev->folds, out->blend->top1, out->catalogue->top1,
-	    out->model->top1);
-	env->body_case = HOTLINE__ENVELOPE__BODY_EVALUATION;
-	env->evaluation = out;
-	request_answer(r, env);
-}
-
-static void evaluation_batch(struct request *, redisReply *);
-
-/* Reads the next batch of the pass. */
-static void
-evaluation_read(struct request *r)
-{
-	struct evaluation *ev = r->state;
-	struct store_args args = { 0 };
-
-	examples_read_args(&args, ev->cursor, EVALUATE_BATCH);
-	request_script(r, SCRIPT_NB_READ, 2, &args, evaluation_batch);
-	store_args_free(&args);
-}
-
 /*
- * Returns 0 if the batch may be used: the configuration is the one the
- * models were seeded from, and the examples are those of the first batch.
- * Otherwise answers UNAVAILABLE and returns -1.
+ * What the routing model in use measured by cross-validation when it was
+ * trained (model.c): every daemon trains on the same stored examples, so
+ * this is the centre's figure, not this daemon's alone. Without a model
+ * (routing.model false, or the first training still running) the figures
+ * are 0 and the threshold is the catalogue's.
  */
-static int
-evaluation_check(struct request *r, struct evaluation *ev, const char *gen)
-{
-	const char *why = NULL;
-
-	if (learn_epoch() != ev->epoch)
-		why = "the configuration was reloaded";
-	else if (ev->generation[0] == '\0')
-		snprintf(ev->generation, sizeof ev->generation, "%s", gen);
-	else if (strcmp(ev->generation, gen) != 0)
-		why = "the examples were replaced or retrained";
-	if (why == NULL)
-		return 0;
-	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE, NULL,
-	    "%s during the evaluation; run it again", why);
-	return -1;
-}
-
-/* The first pass is over: start scoring, from the first example again. */
-static void
-evaluation_second_pass(struct request *r, struct evaluation *ev)
-{
-	ev->total = ev->index;
-	ev->index = 0;
-	ev->scoring = 1;
-	snprintf(ev->cursor, sizeof ev->cursor, "0");
-	if (ev->total == 0)
-		evaluation_answer(r, ev);
-	else
-		evaluation_read(r);
-}
-
-/* nb_read.lua answered a batch of the evaluation. */
-static void
-evaluation_batch(struct request *r, redisReply *reply)
-{
-	struct evaluation *ev = r->state;
-	const redisReply *entries = examples_entries(reply);
-	size_t i;
-
-	if (entries == NULL) {
-		examples_unexpected(r, "nb_read.lua");
-		return;
-	}
-	if (evaluation_check(r, ev, reply->element[0]->str) == -1)
-		return;
-	for (i = 0; i < entries->elements; i++) {
-		if (ev->scoring && ev->index >= ev->total)
-			break;
-		evaluation_take(ev, entries->element[i]);
-	}
-	if (ev->scoring && ev->index >= ev->total)
-		evaluation_answer(r, ev);
-	else if (entries->elements == EVALUATE_BATCH)
-		evaluation_read(r);
-	else if (!ev->scoring)
-		evaluation_second_pass(r, ev);
-	else
-		evaluation_answer(r, ev);
-}
-
-/* k-fold cross-validation over the stored examples, as make eval does. */
 void
 op_evaluate(struct request *r)
 {
-	unsigned folds = r->in->evaluate->folds, f;
-	struct evaluation *ev;
+	static const struct model_fit none;
+	unsigned folds = r->in->evaluate->folds;
+	const struct lrmodel *m = cfg->routing.model ? learn_model() : NULL;
+	const struct model_fit *f = m != NULL ? model_fit(m) : &none;
+	Hotline__Envelope *env;
+	Hotline__EvaluateReply *out;
 
-	if (folds == 0)
-		folds = EVALUATE_FOLDS;
-	if (folds < 2 || folds > EVALUATE_FOLDS_MAX) {
+	if (folds != 0 && (folds < 2 || folds > EVALUATE_FOLDS_MAX)) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
 		    "folds", "folds must be 2 to %d", EVALUATE_FOLDS_MAX);
 		return;
 	}
-	if (evaluating) {
-		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_RATE_LIMITED,
-		    NULL, "an evaluation is already running; try again later");
-		return;
-	}
-	ev = xcalloc(1, sizeof *ev);
-	ev->folds = folds;
-	ev->models = xcalloc(folds, sizeof *ev->models);
-	ev->trained = xcalloc(folds, sizeof *ev->trained);
-	for (f = 0; f < folds; f++)
-		ev->models[f] = learn_new_model(1);
-	ev->epoch = learn_epoch();
-	snprintf(ev->cursor, sizeof ev->cursor, "0");
-	evaluating = 1;
-	r->state = ev;
-	r->state_free = evaluation_free;
-	evaluation_read(r);
+	out = xmalloc(sizeof *out);
+	hotline__evaluate_reply__init(out);
+	out->folds = MODEL_FOLDS;
+	out->catalogue = evaluation_accuracy(f->held, f->catalogue_top1, 0, 0,
+	    0);
+	out->model = evaluation_accuracy(f->held, f->top1, f->top3,
+	    f->coverage, f->precision);
+	out->blend = evaluation_accuracy(f->held, f->top1, f->top3,
+	    f->coverage, f->precision);
+	out->dispatch_threshold = learn_threshold();
+	out->precision_target = cfg->routing.auto_dispatch_precision;
+	out->expected_precision = f->precision;
+	out->coverage = f->coverage;
+	out->ece = f->ece;
+	out->trained_examples = m != NULL ? model_real_examples(m) : 0;
+	env = envelope_new();
+	env->body_case = HOTLINE__ENVELOPE__BODY_EVALUATION;
+	env->evaluation = out;
+	request_answer(r, env);
 }

@@ -7,7 +7,8 @@ set -eu
 PKGS="build-essential pkg-config libevent-dev libhiredis-dev libprotobuf-c-dev
 protobuf-c-compiler redis-server redis-sentinel libhyperscan-dev libconfig-dev libjansson-dev
 libcmocka-dev libssl-dev libopencc-dev protobuf-compiler python3-protobuf python3
-libargon2-dev valgrind python3-prometheus-client postgresql libpq-dev"
+libargon2-dev valgrind python3-prometheus-client postgresql libpq-dev libfriso-dev friso-dict
+liblinear-dev"
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	echo "deps.sh: dpkg-query not found: install these by hand:" $PKGS >&2

@@ -204,8 +204,8 @@ limit_load_scripts(struct bench_limit *lm)
 
 /*
  * Classifies a pool ticket as op_create does (normalised title and content,
- * the catalogue, then the blend, here with a model that has no examples
- * yet, as in an emptied Redis), and keeps its text and SimHash.
+ * the catalogue; no model yet, as in an emptied Redis), and keeps its
+ * text and SimHash.
  */
 static void
 limit_prepare(struct prepared *p, const struct bench_ticket *t)
@@ -217,9 +217,7 @@ limit_prepare(struct prepared *p, const struct bench_ticket *t)
 		bench_die("classify_ticket failed");
 	free(nt);
 	free(nc);
-	blend_result(&p->res, cfg->departments, cfg->ndepartments, NULL, 0,
-	    &cfg->routing);
-	p->text = blend_text(t->district, t->title, t->content);
+	p->text = blend_text(t->title, t->content);
 	p->hash = simhash_text(p->text);
 }
 

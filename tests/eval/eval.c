@@ -1,4 +1,4 @@
-/* make eval: routing accuracy of the dispatch catalogue alone and blended with naive Bayes, on tests/eval/set.tsv. */
+/* make eval: routing quality of the catalogue alone and of the catalogue with the calibrated logistic model, on a labelled set (old or hard format). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,98 +7,75 @@
 #include <unistd.h>
 
 #include "hotlined.h"
-#include "nbayes.h"
+#include "model.h"
 #include "normalize.h"
+#include "route.h"
 
 /*
- * The model. Naive Bayes (daemon/nbayes.c) over the normalised district,
- * title and content (blend_text, as the daemon reads a ticket), trained on
- * the examples of the other folds. Before them it is seeded with the
- * catalogue (blend_seed): each entry's districts and keywords, as one text,
- * add routing.model_seed_weight to the counts of their tokens for the
- * entry's department (counts only, no example). That is the centre's own
- * knowledge, available from the first day; it gives the model something to
- * say about words no example has used yet, and fades as real examples pile
- * up (a few hundred per department outweigh it).
+ * Protocol. The model is trained on the catalogue's seeds (each entry's
+ * keywords as one example of its department), the seed file (-S, or
+ * routing.seeds) and, as imported history, the training file (-T). The set
+ * is then classified as the daemon does (catalogue, shares, features,
+ * model, threshold for the precision target). Without -T the set is
+ * evaluated by EVAL_FOLDS-fold cross-validation: each fold by a model
+ * trained on the seeds and the other folds. A ticket is right when the top
+ * department is one of its listed departments (the hard set lists every
+ * acceptable owner).
  *
- * The blend (blend_result, the daemon's own). For each department d the
- * catalogue gives its share of the evidence, score(d) / (sum of all scores
- * + routing.prior) (the catalogue's confidence is this share for the top
- * department), and naive Bayes gives P(d | text). The blended score is
- *
- *   routing.catalogue_weight * share(d) + (1 - catalogue_weight) * P(d)
- *
- * which also sums to at most 1; the best department's blended score is the
- * confidence, dispatched at once when it reaches routing.dispatch_threshold.
- * Half and half (the default): the catalogue is what the centre wrote down
- * on purpose and explains itself, the model is what dispatchers actually
- * did. With the default threshold (0.6) a ticket is dispatched at once only
- * when share + P reaches 1.2: neither can dispatch alone, and even a sure
- * one needs the other to agree at least a little (0.2). The sweep printed
- * by make eval shows the other weights. The weight, the temperature and the
- * seed weight are the configuration's (hotlined.conf, routing); -w, -t and
- * -s override them.
+ * Set formats (tab-separated, # comments): the old set (title, content,
+ * district, department, note) and the hard set (id, title, content,
+ * district, street, departments, major, emergency, channel, tags; see
+ * tests/eval/hard/README.md), told apart by the number of fields.
  */
 #define EVAL_FOLDS 5
-#define EVAL_SHUFFLE_SEED 20240501u	/* fold assignment; any fixed value */
-#define EVAL_WORST 6		/* departments listed in the confusion summary */
-#define EVAL_TOP 3		/* top-k accuracy */
-#define EVAL_TIMING_ROUNDS 20
+#define EVAL_TOP 3
+#define EVAL_WORST 8
+#define EVAL_BINS 10
+#define EVAL_MAX_RIGHT 8
 
-/* One labelled ticket of the set. */
+/* One labelled ticket. */
 struct ticket {
-	char *line;		/* the fields below point into it */
-	const char *title, *content, *district, *expected_id, *note;
-	char *ntitle, *ncontent;	/* normalised */
-	char *nb_text;		/* normalised district, title and content */
-	size_t expected;	/* department index */
-	int fold;		/* -1: a held-out ticket (-H), never trained on */
-};
-
-/* A ranking of one ticket: department indexes, best first. */
-struct verdict {
-	size_t ranked[EVAL_TOP];
-	size_t nranked;
-	int auto_dispatch;
+	char *line;
+	const char *title, *content, *district, *street, *emergency;
+	char *ntitle, *ncontent;
+	int right[EVAL_MAX_RIGHT];	/* acceptable departments, rule first */
+	int nright;
+	int fold;
 };
 
 /* Counts over some tickets. */
 struct tally {
-	size_t n, top1, topk, triage, dispatched, dispatched_ok;
+	size_t n, top1, top3, dispatched, dispatched_ok;
+	double conf_sum[EVAL_BINS], right_sum[EVAL_BINS];
+	size_t bin_n[EVAL_BINS];
 };
 
-/* Everything the evaluation works on. */
+/* The evaluation's state. */
 struct eval {
 	struct config *cfg;
-	struct ticket *t;
-	size_t n;
-	const char **ids;	/* department ids, for the model's labels */
-	size_t nd;
-	size_t *confusion_cat;	/* [expected * (nd + 1) + predicted], nd = none */
-	size_t *confusion_mix;
+	struct route_map *map;
+	struct ticket *t, *train;
+	size_t n, ntrain;
+	struct model_example *seeds;
+	size_t nseeds;
+	double target;
 	int verbose;
-	double weight;		/* of the catalogue in the blend; -1: config's */
-	double temperature;	/* of the model's softmax; 0: config's */
-	long seed_weight;	/* of the catalogue in the model; -1: config's */
+	size_t *confusion;		/* [rule dept][predicted or nd] */
+	size_t em_flagged, em_true, em_hit, em_line;
+	double *times;
+	size_t ntimes;
 };
-
-/* Returns the department index of a suggestion. */
-static size_t
-eval_department(const struct eval *ev, const struct classify_suggestion *s)
-{
-	return (size_t)(s->department - ev->cfg->departments);
-}
 
 /* Splits line at tabs into at most max fields; returns how many. */
 static size_t
-eval_split(char *line, const char **fields, size_t max)
+eval_split(char *line, const char **f, size_t max)
 {
 	size_t n = 0;
 	char *tab;
 
 	line[strcspn(line, "\r\n")] = '\0';
 	while (n < max) {
-		fields[n++] = line;
+		f[n++] = line;
 		if ((tab = strchr(line, '\t')) == NULL)
 			break;
 		*tab = '\0';
@@ -107,43 +84,72 @@ eval_split(char *line, const char **fields, size_t max)
 	return n;
 }
 
-/* Fills ticket t from line (owned); returns 0, or -1 with a message. */
+/* Returns the index of department id, or -1. */
 static int
-eval_parse(struct eval *ev, struct ticket *t, char *line, size_t lineno)
+eval_department(const struct eval *ev, const char *id)
 {
-	const char *f[5] = { "", "", "", "", "" };
-	const struct department *d;
+	const struct department *d = config_department(ev->cfg, id);
 
+	return d == NULL ? -1 : (int)(d - ev->cfg->departments);
+}
+
+/* Sets t's departments from a comma list; returns 0 or -1. */
+static int
+eval_rights(const struct eval *ev, struct ticket *t, const char *list)
+{
+	char *copy = xstrdup(list), *save = NULL, *id;
+	int d;
+
+	for (id = strtok_r(copy, ", ", &save); id != NULL &&
+	    t->nright < EVAL_MAX_RIGHT; id = strtok_r(NULL, ", ", &save)) {
+		if ((d = eval_department(ev, id)) == -1)
+			continue;	/* not in this configuration */
+		t->right[t->nright++] = d;
+	}
+	free(copy);
+	return t->nright > 0 ? 0 : -1;
+}
+
+/* Parses one line of either format into t; returns 0 or -1. */
+static int
+eval_parse(const struct eval *ev, struct ticket *t, char *line)
+{
+	const char *f[10] = { "" };
+	size_t n = eval_split(line, f, 10);
+
+	memset(t, 0, sizeof *t);
 	t->line = line;
-	if (eval_split(line, f, 5) < 4) {
-		fprintf(stderr, "eval: line %zu: fewer than 4 fields\n", lineno);
+	if (n >= 10) {
+		t->title = f[1];
+		t->content = f[2];
+		t->district = f[3];
+		t->street = f[4];
+		t->emergency = f[7];
+		if (eval_rights(ev, t, f[5]) == -1)
+			return -1;
+	} else if (n >= 4) {
+		t->title = f[0];
+		t->content = f[1];
+		t->district = f[2];
+		t->street = "";
+		t->emergency = "";
+		if (eval_rights(ev, t, f[3]) == -1)
+			return -1;
+	} else
 		return -1;
-	}
-	t->title = f[0];
-	t->content = f[1];
-	t->district = f[2];
-	t->expected_id = f[3];
-	t->note = f[4];
-	if ((d = config_department(ev->cfg, t->expected_id)) == NULL) {
-		fprintf(stderr, "eval: line %zu: unknown department \"%s\"\n",
-		    lineno, t->expected_id);
-		return -1;
-	}
-	t->expected = (size_t)(d - ev->cfg->departments);
 	t->ntitle = normalize_text(t->title);
 	t->ncontent = normalize_text(t->content);
-	t->nb_text = blend_text(t->district, t->title, t->content);
 	return 0;
 }
 
-/* Reads the tickets at path (held out: fold -1); returns 0, or -1. */
+/* Reads a set into *out, *n; returns 0 or -1. */
 static int
-eval_read(struct eval *ev, const char *path, int held)
+eval_read(const struct eval *ev, const char *path, struct ticket **out,
+    size_t *n)
 {
 	FILE *fp = fopen(path, "r");
 	char *line = NULL;
-	size_t cap = 0, lineno = 0, size = ev->n, nread = 0;
-	int rc;
+	size_t cap = 0, size = 0, lineno = 0, skipped = 0;
 
 	if (fp == NULL) {
 		perror(path);
@@ -153,448 +159,145 @@ eval_read(struct eval *ev, const char *path, int held)
 		lineno++;
 		if (line[0] == '#' || line[strspn(line, " \t\r\n")] == '\0')
 			continue;
-		if (ev->n == size) {
-			size = size == 0 ? 512 : size * 2;
-			ev->t = xrealloc(ev->t, size * sizeof *ev->t);
+		if (*n == size) {
+			size = size == 0 ? 512 : 2 * size;
+			*out = xrealloc(*out, size * sizeof **out);
 		}
-		memset(&ev->t[ev->n], 0, sizeof ev->t[ev->n]);
-		if (eval_parse(ev, &ev->t[ev->n], xstrdup(line), lineno) == -1) {
-			free(ev->t[ev->n].line);
-			break;
+		if (eval_parse(ev, &(*out)[*n], xstrdup(line)) == -1) {
+			skipped++;
+			free((*out)[*n].line);
+			continue;
 		}
-		ev->t[ev->n++].fold = held ? -1 : 0;
-		nread++;
+		(*n)++;
 	}
 	free(line);
-	rc = ferror(fp) || nread == 0 ? -1 : 0;
 	fclose(fp);
-	return rc;
+	if (skipped > 0)
+		printf("%s: %zu of %zu tickets skipped: malformed, or none of "
+		    "their departments is in this configuration\n", path,
+		    skipped, lineno);
+	return *n > 0 ? 0 : -1;
 }
 
 /* Classifies t with the catalogue; exits if Hyperscan fails. */
 static void
-eval_classify(const struct eval *ev, const struct ticket *t,
+eval_catalogue(const struct eval *ev, const struct ticket *t,
     struct classify_result *res)
 {
-	if (classify_text(ev->cfg->catalogue, &ev->cfg->routing, t->ntitle,
-	    t->ncontent, t->district, res) == -1) {
-		fprintf(stderr, "eval: classify_text failed\n");
+	struct classify_input in = { t->ntitle, t->ncontent, t->district,
+	    t->street };
+
+	if (classify_ticket(ev->cfg->catalogue, &ev->cfg->routing, &in,
+	    res) == -1) {
+		fprintf(stderr, "eval: hyperscan failed\n");
 		exit(1);
 	}
 }
 
-/* The catalogue's own verdict. */
+/* Fills ex from a ticket's text, shares and label. */
 static void
-eval_verdict_catalogue(const struct eval *ev, const struct classify_result *res,
-    struct verdict *v)
+eval_example(const struct eval *ev, struct model_example *ex,
+    const char *ntitle, const char *ncontent, const char *district,
+    int label, int seed)
 {
-	size_t i;
+	struct classify_input in = { ntitle, ncontent, district, "" };
+	struct classify_result res;
 
-	v->nranked = res->nsuggestions < EVAL_TOP ? res->nsuggestions :
-	    EVAL_TOP;
-	for (i = 0; i < v->nranked; i++)
-		v->ranked[i] = eval_department(ev, &res->suggestions[i]);
-	v->auto_dispatch = res->auto_dispatch;
+	memset(ex, 0, sizeof *ex);
+	if (classify_ticket(ev->cfg->catalogue, &ev->cfg->routing, &in,
+	    &res) == -1)
+		memset(&res, 0, sizeof res);
+	route_shares(&res, ev->cfg->departments, ev->map, &ex->shares);
+	route_features(ev->cfg->catalogue, ntitle, ncontent, &ex->vec);
+	ex->label = route_map_label(ev->map, (size_t)label);
+	ex->seed = seed;
 }
 
-/* The model's own verdict from its probabilities. */
+/* Adds the catalogue's entries as seed examples. */
 static void
-eval_verdict_scores(const struct eval *ev, const double *score,
-    struct verdict *v)
+eval_catalogue_seeds(struct eval *ev)
 {
-	struct nbayes_rank r[EVAL_TOP];
-	size_t i;
+	const struct config *c = ev->cfg;
+	size_t i, k, len;
+	char *text;
 
-	v->nranked = nbayes_rank(score, ev->nd, r, EVAL_TOP);
-	for (i = 0; i < v->nranked; i++)
-		v->ranked[i] = r[i].label;
-	v->auto_dispatch = v->nranked > 0 &&
-	    r[0].prob >= ev->cfg->routing.dispatch_threshold;
-}
+	for (i = 0; i < c->nentries; i++) {
+		text = xstrdup("");
+		len = 0;
+		for (k = 0; k < c->entries[i].nkeywords; k++) {
+			const char *kw = c->entries[i].keywords[k];
 
-/* Blends the catalogue's result with the model's probabilities, as the daemon does. */
-static void
-eval_blend(const struct eval *ev, struct classify_result *res,
-    const double *prob, double weight, size_t examples)
-{
-	struct routing_spec rs = ev->cfg->routing;
-
-	rs.catalogue_weight = weight;
-	blend_result(res, ev->cfg->departments, ev->nd, prob, examples, &rs);
-}
-
-/* Adds one verdict on a ticket of department expected to a tally. */
-static void
-eval_count(struct tally *ta, const struct verdict *v, size_t expected)
-{
-	size_t i;
-
-	ta->n++;
-	if (v->nranked > 0 && v->ranked[0] == expected)
-		ta->top1++;
-	for (i = 0; i < v->nranked; i++)
-		if (v->ranked[i] == expected)
-			ta->topk++;
-	if (!v->auto_dispatch)
-		ta->triage++;
-	else {
-		ta->dispatched++;
-		if (v->ranked[0] == expected)
-			ta->dispatched_ok++;
+			kw += kw[0] == '*';
+			text = xrealloc(text, len + strlen(kw) + 2);
+			len += (size_t)sprintf(text + len, "%s ", kw);
+		}
+		ev->seeds = xrealloc(ev->seeds, (ev->nseeds + 1) *
+		    sizeof *ev->seeds);
+		eval_example(ev, &ev->seeds[ev->nseeds++], "", text, "",
+		    eval_department(ev, c->entries[i].department), 1);
+		free(text);
 	}
 }
 
-/* Adds a verdict to a confusion matrix. */
+/* Adds the seed file (department, category, title, content) as seeds. */
 static void
-eval_confuse(const struct eval *ev, size_t *confusion, const struct verdict *v,
-    size_t expected)
+eval_seed_file(struct eval *ev, const char *path)
 {
-	size_t got = v->nranked > 0 ? v->ranked[0] : ev->nd;
+	FILE *fp = fopen(path, "r");
+	char *line = NULL, *nt, *nc;
+	const char *f[4];
+	size_t cap = 0, added = 0;
+	int d;
 
-	confusion[expected * (ev->nd + 1) + got]++;
-}
-
-/* Returns 100 * a / b, 0 when b is 0. */
-static double
-eval_pct(size_t a, size_t b)
-{
-	return b == 0 ? 0 : 100.0 * (double)a / (double)b;
-}
-
-/* Prints a tally on one line. */
-static void
-eval_print_tally(const char *label, const struct tally *ta)
-{
-	printf("  %-10s %4zu  top-1 %5.1f%%  top-%d %5.1f%%  triage %5.1f%%  "
-	    "auto-dispatched right %5.1f%%\n", label, ta->n,
-	    eval_pct(ta->top1, ta->n), EVAL_TOP, eval_pct(ta->topk, ta->n),
-	    eval_pct(ta->triage, ta->n),
-	    eval_pct(ta->dispatched_ok, ta->dispatched));
-}
-
-/* Prints a wrongly routed ticket (with -v). */
-static void
-eval_print_miss(const struct eval *ev, const char *what,
-    const struct ticket *t, const struct verdict *v)
-{
-	if (!ev->verbose || (v->nranked > 0 && v->ranked[0] == t->expected))
+	if (fp == NULL) {
+		fprintf(stderr, "eval: no seed file %s: catalogue seeds only\n",
+		    path);
 		return;
-	printf("    miss %-4s want %-8s got %-8s %s | %s\n", what, t->expected_id,
-	    v->nranked > 0 ? ev->ids[v->ranked[0]] : "-", t->title, t->note);
-}
-
-/* The catalogue alone on every ticket. */
-static void
-eval_catalogue_alone(struct eval *ev)
-{
-	struct classify_result res;
-	struct tally ta = { 0 };
-	struct verdict v;
-	size_t i;
-
-	printf("catalogue alone (%zu entries, no training):\n",
-	    ev->cfg->nentries);
-	for (i = 0; i < ev->n; i++) {
-		if (ev->t[i].fold == -1)
+	}
+	while (getline(&line, &cap, fp) != -1) {
+		if (line[0] == '#' || eval_split(line, f, 4) < 4 ||
+		    (d = eval_department(ev, f[0])) == -1)
 			continue;
-		eval_classify(ev, &ev->t[i], &res);
-		eval_verdict_catalogue(ev, &res, &v);
-		eval_count(&ta, &v, ev->t[i].expected);
-		eval_confuse(ev, ev->confusion_cat, &v, ev->t[i].expected);
-		eval_print_miss(ev, "cat", &ev->t[i], &v);
+		nt = normalize_text(f[2]);
+		nc = normalize_text(f[3]);
+		ev->seeds = xrealloc(ev->seeds, (ev->nseeds + 1) *
+		    sizeof *ev->seeds);
+		eval_example(ev, &ev->seeds[ev->nseeds++], nt, nc, "", d, 0);
+		free(nt);
+		free(nc);
+		added++;
 	}
-	eval_print_tally("all", &ta);
+	free(line);
+	fclose(fp);
+	printf("seed file %s: %zu examples\n", path, added);
 }
 
-/* Returns the next value of a small deterministic generator. */
-static uint32_t
-eval_random(uint32_t *state)
+/* Trains on the seeds plus tickets (those with fold != skip); the extra examples too. */
+static struct lrmodel *
+eval_train(const struct eval *ev, const struct ticket *t, size_t n, int skip,
+    const struct model_example *extra, size_t nextra)
 {
-	*state = *state * 1664525u + 1013904223u;
-	return *state >> 8;
+	struct model_example *x = xcalloc(ev->nseeds + n + nextra + 1,
+	    sizeof *x);
+	struct lrmodel *m;
+	size_t k = 0, i;
+
+	for (i = 0; i < ev->nseeds; i++)
+		x[k++] = ev->seeds[i];
+	for (i = 0; i < n; i++)
+		if (t[i].fold != skip)
+			eval_example(ev, &x[k++], t[i].ntitle, t[i].ncontent,
+			    t[i].district, t[i].right[0], 0);
+	for (i = 0; i < nextra; i++)
+		x[k++] = extra[i];
+	m = model_train(x, k, route_map_nlabels(ev->map), ev->target);
+	for (i = ev->nseeds; i < k - nextra; i++)
+		model_vec_free(&x[i].vec);
+	free(x);
+	return m;
 }
 
-/*
- * Assigns folds stratified by department: the tickets of each department
- * are dealt round-robin to the folds in a fixed pseudo-random order (held-out
- * tickets take no part, so -H does not change the folds).
- */
-static void
-eval_assign_folds(struct eval *ev)
-{
-	size_t *order = xcalloc(ev->n, sizeof *order), *dealt;
-	uint32_t state = EVAL_SHUFFLE_SEED;
-	size_t i, j, tmp, n = 0;
-
-	for (i = 0; i < ev->n; i++)
-		if (ev->t[i].fold != -1)
-			order[n++] = i;
-	for (i = n; i > 1; i--) {
-		j = eval_random(&state) % i;
-		tmp = order[i - 1];
-		order[i - 1] = order[j];
-		order[j] = tmp;
-	}
-	dealt = xcalloc(ev->nd, sizeof *dealt);
-	for (i = 0; i < n; i++) {
-		struct ticket *t = &ev->t[order[i]];
-
-		t->fold = (int)(dealt[t->expected]++ % EVAL_FOLDS);
-	}
-	free(dealt);
-	free(order);
-}
-
-/* Returns the number of examples behind a model. */
-static size_t
-eval_examples(const struct eval *ev, const struct nbayes *nb)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < ev->nd; i++)
-		n += (size_t)nbayes_docs(nb, i);
-	return n;
-}
-
-/* Trains a model on every ticket of the set outside fold (all when fold is -1). */
-static struct nbayes *
-eval_train(const struct eval *ev, int fold)
-{
-	struct nbayes *nb = nbayes_new(ev->ids, ev->nd);
-	size_t i;
-
-	nbayes_set_temperature(nb, ev->temperature);
-	blend_seed(nb, ev->cfg->entries, ev->cfg->nentries,
-	    (unsigned)ev->seed_weight);
-	for (i = 0; i < ev->n; i++)
-		if (ev->t[i].fold != -1 && ev->t[i].fold != fold)
-			nbayes_train(nb, ev->t[i].nb_text, ev->t[i].expected_id);
-	return nb;
-}
-
-/* Scores one held-out ticket: blend (into confusion, if set) and model alone. */
-static void
-eval_held_out(struct eval *ev, const struct nbayes *nb, const struct ticket *t,
-    double weight, struct tally *mix_ta, struct tally *nb_ta, size_t *confusion)
-{
-	double *prob = xcalloc(ev->nd, sizeof *prob);
-	struct classify_result res;
-	struct verdict v;
-
-	eval_classify(ev, t, &res);
-	nbayes_posterior(nb, t->nb_text, prob);
-	eval_verdict_scores(ev, prob, &v);
-	eval_count(nb_ta, &v, t->expected);
-	eval_blend(ev, &res, prob, weight, eval_examples(ev, nb));
-	eval_verdict_catalogue(ev, &res, &v);
-	eval_count(mix_ta, &v, t->expected);
-	if (confusion != NULL)
-		eval_confuse(ev, confusion, &v, t->expected);
-	eval_print_miss(ev, "mix", t, &v);
-	free(prob);
-}
-
-/* Adds tally b into a. */
-static void
-eval_add(struct tally *a, const struct tally *b)
-{
-	a->n += b->n;
-	a->top1 += b->top1;
-	a->topk += b->topk;
-	a->triage += b->triage;
-	a->dispatched += b->dispatched;
-	a->dispatched_ok += b->dispatched_ok;
-}
-
-/*
- * Runs the cross-validation with the given blend weight; fills the pooled
- * tallies and, if folds is set, one tally per fold and the confusion matrix.
- */
-static void
-eval_cross_validate(struct eval *ev, double weight, struct tally *mix_all,
-    struct tally *nb_all, struct tally *folds)
-{
-	struct tally mix_ta, nb_ta;
-	struct nbayes *nb;
-	size_t i;
-	int f;
-
-	memset(mix_all, 0, sizeof *mix_all);
-	memset(nb_all, 0, sizeof *nb_all);
-	for (f = 0; f < EVAL_FOLDS; f++) {
-		memset(&mix_ta, 0, sizeof mix_ta);
-		memset(&nb_ta, 0, sizeof nb_ta);
-		nb = eval_train(ev, f);
-		for (i = 0; i < ev->n; i++)
-			if (ev->t[i].fold == f)
-				eval_held_out(ev, nb, &ev->t[i], weight,
-				    &mix_ta, &nb_ta, folds != NULL ?
-				    ev->confusion_mix : NULL);
-		nbayes_free(nb);
-		if (folds != NULL)
-			folds[f] = mix_ta;
-		eval_add(mix_all, &mix_ta);
-		eval_add(nb_all, &nb_ta);
-	}
-}
-
-/* Prints the cross-validation with the documented weight, fold by fold. */
-static void
-eval_learning(struct eval *ev)
-{
-	struct tally folds[EVAL_FOLDS], mix, nb;
-	double top1 = 0, topk = 0, triage = 0;
-	char label[32];
-	int f;
-
-	printf("\ncatalogue + naive Bayes, %d-fold cross-validation "
-	    "(catalogue weight %.2f, NB temperature %.1f, seeded with the "
-	    "catalogue x%ld):\n", EVAL_FOLDS, ev->weight, ev->temperature,
-	    ev->seed_weight);
-	eval_cross_validate(ev, ev->weight, &mix, &nb, folds);
-	for (f = 0; f < EVAL_FOLDS; f++) {
-		snprintf(label, sizeof label, "fold %d", f + 1);
-		eval_print_tally(label, &folds[f]);
-		top1 += eval_pct(folds[f].top1, folds[f].n) / EVAL_FOLDS;
-		topk += eval_pct(folds[f].topk, folds[f].n) / EVAL_FOLDS;
-		triage += eval_pct(folds[f].triage, folds[f].n) / EVAL_FOLDS;
-	}
-	printf("  %-10s %4zu  top-1 %5.1f%%  top-%d %5.1f%%  triage %5.1f%%  "
-	    "(mean of folds)\n", "mean", mix.n, top1, EVAL_TOP, topk, triage);
-	eval_print_tally("pooled", &mix);
-	printf("  naive Bayes alone on the same folds:\n");
-	eval_print_tally("pooled", &nb);
-}
-
-/*
- * Trains on the whole set and scores the held-out tickets (-H): tickets
- * that played no part in writing the catalogue or choosing the constants.
- */
-static void
-eval_held_file(struct eval *ev, const char *path)
-{
-	struct tally cat = { 0 }, mix = { 0 }, nb_ta = { 0 };
-	struct nbayes *nb = eval_train(ev, -1);
-	struct classify_result res;
-	struct verdict v;
-	size_t i;
-
-	printf("\nheld-out tickets of %s (model trained on the whole set):\n",
-	    path);
-	for (i = 0; i < ev->n; i++) {
-		if (ev->t[i].fold != -1)
-			continue;
-		eval_classify(ev, &ev->t[i], &res);
-		eval_verdict_catalogue(ev, &res, &v);
-		eval_count(&cat, &v, ev->t[i].expected);
-		eval_print_miss(ev, "hcat", &ev->t[i], &v);
-		eval_held_out(ev, nb, &ev->t[i], ev->weight, &mix, &nb_ta, NULL);
-	}
-	eval_print_tally("catalogue", &cat);
-	eval_print_tally("blend", &mix);
-	eval_print_tally("NB alone", &nb_ta);
-	nbayes_free(nb);
-}
-
-/* Prints the pooled result for a few other blend weights. */
-static void
-eval_sweep(struct eval *ev)
-{
-	static const double weights[] = { 0.0, 0.25, 0.4, 0.5, 0.6, 0.75, 1.0 };
-	struct tally mix, nb;
-	int verbose = ev->verbose;
-	char label[32];
-	size_t i;
-
-	ev->verbose = 0;
-	printf("\nblend weight of the catalogue (pooled held-out results; "
-	    "%.2f is the one used above):\n", ev->weight);
-	for (i = 0; i < sizeof weights / sizeof weights[0]; i++) {
-		eval_cross_validate(ev, weights[i], &mix, &nb, NULL);
-		snprintf(label, sizeof label, "w=%.2f", weights[i]);
-		eval_print_tally(label, &mix);
-	}
-	ev->verbose = verbose;
-}
-
-/* Returns the department most often predicted for expected, other than it. */
-static size_t
-eval_worst_target(const struct eval *ev, const size_t *confusion,
-    size_t expected, size_t *count)
-{
-	const size_t *row = confusion + expected * (ev->nd + 1);
-	size_t d, best = ev->nd;
-
-	*count = 0;
-	for (d = 0; d <= ev->nd; d++)
-		if (d != expected && row[d] > *count) {
-			*count = row[d];
-			best = d;
-		}
-	return best;
-}
-
-/* Returns the number of tickets and correct ones of department d. */
-static size_t
-eval_row(const struct eval *ev, const size_t *confusion, size_t d,
-    size_t *correct)
-{
-	const size_t *row = confusion + d * (ev->nd + 1);
-	size_t n = 0, j;
-
-	for (j = 0; j <= ev->nd; j++)
-		n += row[j];
-	*correct = row[d];
-	return n;
-}
-
-/* Prints UTF-8 text padded to width columns (a CJK character takes two). */
-static void
-eval_print_padded(const char *text, size_t width)
-{
-	size_t cols = 0;
-	const char *p;
-
-	for (p = text; *p != '\0'; p++)
-		if ((*p & 0xc0) != 0x80)
-			cols += (unsigned char)*p < 0x80 ? 1 : 2;
-	printf("%s%*s", text, cols < width ? (int)(width - cols) : 0, "");
-}
-
-/* Prints the EVAL_WORST departments by top-1 accuracy. */
-static void
-eval_worst(const struct eval *ev, const char *what, const size_t *confusion)
-{
-	size_t *order = xcalloc(ev->nd, sizeof *order), i, j, tmp, n, ok, c;
-	double *acc = xcalloc(ev->nd, sizeof *acc);
-
-	for (i = 0; i < ev->nd; i++) {
-		order[i] = i;
-		n = eval_row(ev, confusion, i, &ok);
-		acc[i] = n == 0 ? 100 : eval_pct(ok, n);
-	}
-	for (i = 1; i < ev->nd; i++)
-		for (j = i; j > 0 && acc[order[j]] < acc[order[j - 1]]; j--) {
-			tmp = order[j];
-			order[j] = order[j - 1];
-			order[j - 1] = tmp;
-		}
-	printf("\nworst departments, %s (top-1; most frequent wrong "
-	    "destination):\n", what);
-	for (i = 0; i < EVAL_WORST && i < ev->nd; i++) {
-		size_t d = order[i], to = eval_worst_target(ev, confusion, d, &c);
-
-		n = eval_row(ev, confusion, d, &ok);
-		printf("  %-8s ", ev->ids[d]);
-		eval_print_padded(ev->cfg->departments[d].name, 12);
-		printf(" %2zu/%2zu %5.1f%%  -> %s x%zu\n", ok, n, acc[d],
-		    c == 0 ? "-" : to == ev->nd ? "(none)" : ev->ids[to], c);
-	}
-	free(order);
-	free(acc);
-}
-
-/* Returns the monotonic clock in seconds. */
+/* Returns the time in seconds. */
 static double
 eval_now(void)
 {
@@ -604,175 +307,422 @@ eval_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Prints the time per ticket of normalising, the catalogue and the model. */
+/* Routes t as the daemon does (normalisation included); res gets the answer. */
 static void
-eval_timing(struct eval *ev)
+eval_route(struct eval *ev, const struct lrmodel *m, const struct ticket *t,
+    struct classify_result *res)
 {
-	struct nbayes *nb = eval_train(ev, -1);
-	double *prob = xcalloc(ev->nd, sizeof *prob), t0, t1, t2, t3;
-	struct classify_result res;
-	size_t r, i, bytes = 0;
-	char *s;
+	double *prob = xcalloc(ev->cfg->ndepartments, sizeof *prob);
+	double *lprob = xcalloc(route_map_nlabels(ev->map), sizeof *lprob);
+	double start = eval_now();
+	struct model_shares sh;
+	struct model_vec v;
+	char *nt = normalize_text(t->title), *nc = normalize_text(t->content);
+	struct ticket copy = *t;
 
-	t0 = eval_now();
-	for (r = 0; r < EVAL_TIMING_ROUNDS; r++)
-		for (i = 0; i < ev->n; i++) {
-			s = normalize_text(ev->t[i].content);
-			bytes += strlen(ev->t[i].content);
-			free(s);
-		}
-	t1 = eval_now();
-	for (r = 0; r < EVAL_TIMING_ROUNDS; r++)
-		for (i = 0; i < ev->n; i++)
-			eval_classify(ev, &ev->t[i], &res);
-	t2 = eval_now();
-	for (r = 0; r < EVAL_TIMING_ROUNDS; r++)
-		for (i = 0; i < ev->n; i++)
-			nbayes_posterior(nb, ev->t[i].nb_text, prob);
-	t3 = eval_now();
-	r = EVAL_TIMING_ROUNDS * ev->n;
-	printf("\ntime per ticket (%zu bytes of content on average; "
-	    "model of %zu tokens): normalise %.2f us, catalogue %.2f us, "
-	    "naive Bayes %.2f us\n", bytes / r, nbayes_vocabulary(nb),
-	    (t1 - t0) * 1e6 / (double)r, (t2 - t1) * 1e6 / (double)r,
-	    (t3 - t2) * 1e6 / (double)r);
+	copy.ntitle = nt;
+	copy.ncontent = nc;
+	eval_catalogue(ev, &copy, res);
+	route_shares(res, ev->cfg->departments, ev->map, &sh);
+	route_features(ev->cfg->catalogue, nt, nc, &v);
+	model_predict(m, &v, &sh, lprob);
+	route_expand(ev->map, lprob, t->district, prob);
+	route_result(res, ev->cfg->departments, ev->cfg->ndepartments, prob,
+	    model_examples(m), model_fit(m)->threshold);
+	if (ev->times != NULL)
+		ev->times[ev->ntimes++] = eval_now() - start;
+	model_vec_free(&v);
+	free(nt);
+	free(nc);
 	free(prob);
-	nbayes_free(nb);
+	free(lprob);
 }
 
-/* Loads the configuration with a normalised catalogue; returns 0 or -1. */
+/* Returns 1 if department d is right for t. */
 static int
-eval_setup(struct eval *ev, const char *conf)
+eval_is_right(const struct ticket *t, int d)
 {
-	char err[512];
-	size_t i;
+	int i;
 
-	if (normalize_init(err, sizeof err) == -1)
-		fprintf(stderr, "eval: %s (Traditional text stays as it is)\n",
-		    err);
-	if ((ev->cfg = config_load(conf, err, sizeof err)) == NULL) {
-		fprintf(stderr, "eval: %s\n", err);
-		return -1;
-	}
-	if (ev->weight < 0)
-		ev->weight = ev->cfg->routing.catalogue_weight;
-	if (!(ev->temperature > 0))
-		ev->temperature = ev->cfg->routing.model_temperature;
-	if (ev->seed_weight < 0)
-		ev->seed_weight = ev->cfg->routing.model_seed_weight;
-	ev->nd = ev->cfg->ndepartments;
-	ev->ids = xcalloc(ev->nd, sizeof *ev->ids);
-	for (i = 0; i < ev->nd; i++)
-		ev->ids[i] = ev->cfg->departments[i].id;
-	ev->confusion_cat = xcalloc(ev->nd * (ev->nd + 1), sizeof(size_t));
-	ev->confusion_mix = xcalloc(ev->nd * (ev->nd + 1), sizeof(size_t));
+	for (i = 0; i < t->nright; i++)
+		if (t->right[i] == d)
+			return 1;
 	return 0;
 }
 
-/* Frees everything. */
+/* Counts one verdict. */
 static void
-eval_teardown(struct eval *ev)
+eval_count(struct eval *ev, struct tally *ta, const struct ticket *t,
+    const struct classify_result *res, int model)
 {
+	const struct department *base = ev->cfg->departments;
+	size_t i, nd = ev->cfg->ndepartments;
+	int top = res->nsuggestions > 0 ?
+	    (int)(res->suggestions[0].department - base) : -1, b;
+	double conf = res->confidence;
+
+	ta->n++;
+	if (top >= 0 && eval_is_right(t, top))
+		ta->top1++;
+	for (i = 0; i < res->nsuggestions && i < EVAL_TOP; i++)
+		if (eval_is_right(t, (int)(res->suggestions[i].department -
+		    base))) {
+			ta->top3++;
+			break;
+		}
+	if (res->auto_dispatch) {
+		ta->dispatched++;
+		ta->dispatched_ok += top >= 0 && eval_is_right(t, top);
+	}
+	b = (int)(conf * EVAL_BINS);
+	b = b >= EVAL_BINS ? EVAL_BINS - 1 : b < 0 ? 0 : b;
+	ta->conf_sum[b] += conf;
+	ta->right_sum[b] += top >= 0 && eval_is_right(t, top);
+	ta->bin_n[b]++;
+	if (model && ev->confusion != NULL)
+		ev->confusion[(size_t)t->right[0] * (nd + 1) +
+		    (top >= 0 ? (size_t)top : nd)]++;
+	if (model && ev->verbose && !(top >= 0 && eval_is_right(t, top)))
+		printf("  miss: want %s got %s (%.2f): %s\n",
+		    base[t->right[0]].id, top >= 0 ? base[top].id : "-", conf,
+		    t->title);
+}
+
+/* Counts the emergency verdict of the catalogue for t. */
+static void
+eval_emergency(struct eval *ev, const struct ticket *t,
+    const struct classify_result *res)
+{
+	int truth = t->emergency[0] != '\0';
+	const char *line;
+
+	if (res->emergency != NULL)
+		ev->em_flagged++;
+	if (truth)
+		ev->em_true++;
+	if (truth && res->emergency != NULL) {
+		ev->em_hit++;
+		line = res->emergency->transfer_to;
+		if (strcmp(t->emergency, line) == 0 ||
+		    (strcmp(t->emergency, "gas") == 0 &&
+		    strcmp(res->emergency->kind, "gas_leak") == 0))
+			ev->em_line++;
+	}
+}
+
+/* ECE of a tally. */
+static double
+eval_ece(const struct tally *ta)
+{
+	double e = 0;
+	int b;
+
+	for (b = 0; b < EVAL_BINS; b++)
+		if (ta->bin_n[b] > 0)
+			e += fabs(ta->right_sum[b] - ta->conf_sum[b]) /
+			    (double)ta->n;
+	return e;
+}
+
+/* Returns 100 a / b. */
+static double
+eval_pct(size_t a, size_t b)
+{
+	return b == 0 ? 0 : 100.0 * (double)a / (double)b;
+}
+
+/* Prints one tally. */
+static void
+eval_print(const char *label, const struct tally *ta)
+{
+	printf("  %-22s %5zu  top-1 %5.1f%%  top-3 %5.1f%%  auto-dispatch "
+	    "precision %5.1f%% coverage %5.1f%%  ECE %.3f\n", label, ta->n,
+	    eval_pct(ta->top1, ta->n), eval_pct(ta->top3, ta->n),
+	    eval_pct(ta->dispatched_ok, ta->dispatched),
+	    eval_pct(ta->dispatched, ta->n), eval_ece(ta));
+}
+
+/* Evaluates tickets with model m (fold: only those of it; -2: all). */
+static void
+eval_test(struct eval *ev, const struct lrmodel *m, int fold,
+    struct tally *cat, struct tally *mix)
+{
+	struct classify_result res;
 	size_t i;
 
 	for (i = 0; i < ev->n; i++) {
-		free(ev->t[i].line);
-		free(ev->t[i].ntitle);
-		free(ev->t[i].ncontent);
-		free(ev->t[i].nb_text);
+		const struct ticket *t = &ev->t[i];
+
+		if (fold != -2 && t->fold != fold)
+			continue;
+		eval_catalogue(ev, t, &res);
+		res.auto_dispatch = res.auto_dispatch && res.emergency == NULL;
+		eval_count(ev, cat, t, &res, 0);
+		eval_emergency(ev, t, &res);
+		eval_route(ev, m, t, &res);
+		eval_count(ev, mix, t, &res, 1);
 	}
-	free(ev->t);
-	free(ev->ids);
-	free(ev->confusion_cat);
-	free(ev->confusion_mix);
-	config_free(ev->cfg);
-	normalize_free();
 }
 
-/* Prints the set's size and coverage. */
+/* Prints what cross-validation inside training predicted for m. */
 static void
-eval_header(const struct eval *ev, const char *set)
+eval_print_fit(const char *what, const struct lrmodel *m)
 {
-	size_t *per = xcalloc(ev->nd, sizeof *per), i, covered = 0;
+	const struct model_fit *f = model_fit(m);
+
+	printf("  %s: %zu examples (%zu real); T %.2f, beta %.1f, threshold "
+	    "%.3f, expected precision %.1f%% coverage %.1f%% (ECE %.3f, "
+	    "top-1 %.1f%% on %zu held out)\n", what, model_examples(m),
+	    model_real_examples(m), f->temperature, f->beta, f->threshold,
+	    100 * f->precision, 100 * f->coverage, f->ece, 100 * f->top1,
+	    f->held);
+}
+
+/* The worst departments of the confusion, with their main wrong target. */
+static void
+eval_worst(const struct eval *ev)
+{
+	size_t nd = ev->cfg->ndepartments, d, p, k, row, right, worst_p;
+	double *acc = xcalloc(nd, sizeof *acc);
+	unsigned char *shown = xcalloc(nd, 1);
+
+	printf("\nworst departments (top-1 by the city's rule owner; most "
+	    "frequent wrong destination):\n");
+	for (d = 0; d < nd; d++) {
+		for (p = 0, row = 0; p <= nd; p++)
+			row += ev->confusion[d * (nd + 1) + p];
+		acc[d] = row == 0 ? 2 : (double)ev->confusion[d * (nd + 1) +
+		    d] / (double)row;
+	}
+	for (k = 0; k < EVAL_WORST; k++) {
+		size_t w = nd;
+
+		for (d = 0; d < nd; d++)
+			if (!shown[d] && acc[d] <= 1 && (w == nd ||
+			    acc[d] < acc[w]))
+				w = d;
+		if (w == nd)
+			break;
+		shown[w] = 1;
+		for (p = 0, row = 0, worst_p = nd + 1; p <= nd; p++) {
+			row += ev->confusion[w * (nd + 1) + p];
+			if (p != w && (worst_p == nd + 1 ||
+			    ev->confusion[w * (nd + 1) + p] >
+			    ev->confusion[w * (nd + 1) + worst_p]))
+				worst_p = p;
+		}
+		right = ev->confusion[w * (nd + 1) + w];
+		printf("  %-10s %-14s %3zu/%-3zu %5.1f%%  -> %s x%zu\n",
+		    ev->cfg->departments[w].id, ev->cfg->departments[w].name,
+		    right, row, eval_pct(right, row), worst_p == nd ? "(none)" :
+		    ev->cfg->departments[worst_p].id,
+		    ev->confusion[w * (nd + 1) + worst_p]);
+	}
+	free(acc);
+	free(shown);
+}
+
+/* Orders doubles ascending. */
+static int
+eval_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Prints time per classification. */
+static void
+eval_timing(struct eval *ev)
+{
+	if (ev->ntimes == 0)
+		return;
+	qsort(ev->times, ev->ntimes, sizeof *ev->times, eval_cmp_double);
+	printf("\ntime per classification (normalise, catalogue, segment, "
+	    "model; %zu tickets): p50 %.0f us, p99 %.0f us, max %.0f us\n",
+	    ev->ntimes, 1e6 * ev->times[ev->ntimes / 2],
+	    1e6 * ev->times[ev->ntimes * 99 / 100],
+	    1e6 * ev->times[ev->ntimes - 1]);
+}
+
+/* Returns the department with the most tickets in the set. */
+static int
+eval_busiest(const struct eval *ev)
+{
+	size_t *per = xcalloc(ev->cfg->ndepartments, sizeof *per), i;
+	int best = 0;
 
 	for (i = 0; i < ev->n; i++)
-		per[ev->t[i].expected]++;
-	for (i = 0; i < ev->nd; i++)
-		covered += per[i] > 0;
-	printf("hotline classifier evaluation: %s, %zu tickets, %zu of %zu "
-	    "departments covered; dispatch threshold %.2f, prior %.2f; "
-	    "T->S %s\n\n", set, ev->n, covered, ev->nd,
-	    ev->cfg->routing.dispatch_threshold, ev->cfg->routing.prior,
-	    normalize_t2s_ready() ? "OpenCC t2s.json" : "off");
+		per[ev->t[i].right[0]]++;
+	for (i = 0; i < ev->cfg->ndepartments; i++)
+		if (per[i] > per[best])
+			best = (int)i;
 	free(per);
+	return best;
 }
 
-/* Reads the options into ev and *held; returns 0, or -1 for usage. */
-static int
-eval_options(struct eval *ev, int argc, char **argv, const char **held)
+/*
+ * The stability check: the tickets of other departments that model m
+ * dispatches right at once ("clear") must keep their department and their
+ * auto-dispatch after 1, 5 and 50 corrections to the busiest department
+ * (its own tickets, added again as dispatchers' corrections).
+ */
+static void
+eval_stability(struct eval *ev, const struct lrmodel *m)
 {
-	int ch;
+	static const size_t rounds[] = { 1, 5, 50 };
+	struct classify_result res;
+	struct model_example *extra;
+	unsigned char *clear = xcalloc(ev->n, 1);
+	size_t i, r, k, nclear = 0, kept, pool = 0;
+	int target = eval_busiest(ev);
+	struct lrmodel *m2;
 
-	ev->weight = -1;
-	ev->temperature = 0;
-	ev->seed_weight = -1;
-	while ((ch = getopt(argc, argv, "H:s:t:vw:")) != -1)
-		if (ch == 'v')
-			ev->verbose = 1;
-		else if (ch == 'H')
-			*held = optarg;
-		else if (ch == 's' && (ev->seed_weight = atol(optarg)) < 0)
-			return -1;
-		else if (ch == 't' && !((ev->temperature = atof(optarg)) > 0))
-			return -1;
-		else if (ch == 'w' && !((ev->weight = atof(optarg)) >= 0 &&
-		    ev->weight <= 1))
-			return -1;
-		else if (strchr("Hstvw", ch) == NULL)
-			return -1;
-	if (ev->seed_weight > 1000000 || argc - optind != 2)
+	for (i = 0; i < ev->n; i++) {
+		if (ev->t[i].right[0] == target) {
+			pool++;
+			continue;
+		}
+		eval_route(ev, m, &ev->t[i], &res);
+		clear[i] = res.auto_dispatch && res.nsuggestions > 0 &&
+		    eval_is_right(&ev->t[i], (int)(res.suggestions[0].department -
+		    ev->cfg->departments));
+		nclear += clear[i];
+	}
+	printf("\nstability: %zu clear tickets (auto-dispatched right), after "
+	    "corrections to %s:\n", nclear, ev->cfg->departments[target].id);
+	for (r = 0; r < sizeof rounds / sizeof rounds[0] && pool > 0; r++) {
+		extra = xcalloc(rounds[r], sizeof *extra);
+		for (k = 0, i = 0; k < rounds[r]; i = (i + 1) % ev->n)
+			if (ev->t[i].right[0] == target)
+				eval_example(ev, &extra[k++], ev->t[i].ntitle,
+				    ev->t[i].ncontent, ev->t[i].district,
+				    target, 0);
+		m2 = eval_train(ev, ev->train, ev->ntrain, -3, extra,
+		    rounds[r]);
+		for (i = 0, kept = 0; i < ev->n; i++)
+			if (clear[i]) {
+				eval_route(ev, m2, &ev->t[i], &res);
+				kept += res.auto_dispatch && res.nsuggestions >
+				    0 && eval_is_right(&ev->t[i], (int)
+				    (res.suggestions[0].department -
+				    ev->cfg->departments));
+			}
+		printf("  %2zu corrections: %zu of %zu keep department and "
+		    "auto-dispatch (%.1f%%)\n", rounds[r], kept, nclear,
+		    eval_pct(kept, nclear));
+		for (k = 0; k < rounds[r]; k++)
+			model_vec_free(&extra[k].vec);
+		free(extra);
+		model_free(m2);
+	}
+	free(clear);
+}
+
+/* Runs the evaluation of set (trained on train_path if given). */
+static int
+eval_run(struct eval *ev, const char *set, const char *train_path)
+{
+	struct tally cat = { 0 }, mix = { 0 };
+	struct lrmodel *m;
+	size_t i;
+	int f;
+
+	if (eval_read(ev, set, &ev->t, &ev->n) == -1)
 		return -1;
+	if (train_path != NULL && eval_read(ev, train_path, &ev->train,
+	    &ev->ntrain) == -1)
+		return -1;
+	ev->confusion = xcalloc(ev->cfg->ndepartments *
+	    (ev->cfg->ndepartments + 1), sizeof *ev->confusion);
+	ev->times = xcalloc(ev->n * 4 + 1, sizeof *ev->times);
+	printf("\n%s: %zu tickets; %s; precision target %.2f\n", set, ev->n,
+	    train_path != NULL ? "model trained on the seeds and the training "
+	    "file" : "5-fold cross-validation (seeds + other folds)",
+	    ev->target);
+	if (train_path != NULL) {
+		printf("  training file %s: %zu tickets\n", train_path,
+		    ev->ntrain);
+		m = eval_train(ev, ev->train, ev->ntrain, -3, NULL, 0);
+		eval_print_fit("model", m);
+		eval_test(ev, m, -2, &cat, &mix);
+	} else {
+		for (i = 0; i < ev->n; i++)
+			ev->t[i].fold = (int)((i * 7919) % EVAL_FOLDS);
+		for (f = 0; f < EVAL_FOLDS; f++) {
+			m = eval_train(ev, ev->t, ev->n, f, NULL, 0);
+			if (f == 0)
+				eval_print_fit("fold 1 model", m);
+			eval_test(ev, m, f, &cat, &mix);
+			model_free(m);
+		}
+		ev->train = ev->t;
+		ev->ntrain = ev->n;
+		for (i = 0; i < ev->n; i++)
+			ev->t[i].fold = -1;
+		m = eval_train(ev, ev->t, ev->n, -3, NULL, 0);
+	}
+	printf("\n");
+	eval_print("catalogue alone", &cat);
+	eval_print("catalogue + model", &mix);
+	printf("  emergencies: %zu flagged, %zu true; precision %.1f%% recall "
+	    "%.1f%%, right line %zu of %zu\n", ev->em_flagged, ev->em_true,
+	    eval_pct(ev->em_hit, ev->em_flagged), eval_pct(ev->em_hit,
+	    ev->em_true), ev->em_line, ev->em_hit);
+	eval_worst(ev);
+	eval_timing(ev);
+	ev->times = (free(ev->times), NULL);
+	eval_stability(ev, m);
+	model_free(m);
 	return 0;
 }
 
-/* Runs every part of the evaluation and prints it. */
-static void
-eval_run(struct eval *ev, const char *set, const char *held)
-{
-	eval_header(ev, set);
-	eval_assign_folds(ev);
-	eval_catalogue_alone(ev);
-	eval_learning(ev);
-	if (held != NULL)
-		eval_held_file(ev, held);
-	eval_sweep(ev);
-	eval_worst(ev, "catalogue alone", ev->confusion_cat);
-	eval_worst(ev, "catalogue + naive Bayes, held out", ev->confusion_mix);
-	eval_timing(ev);
-}
-
-/* eval [-v] [-H held-out.tsv] [-s seed] [-t temperature] [-w weight] conf set */
 int
 main(int argc, char **argv)
 {
-	const char *held = NULL;
-	struct eval ev;
-	int rc = 0;
+	struct eval ev = { .target = -1 };
+	const char *seeds = NULL, *train = NULL;
+	char err[512];
+	int c;
 
-	memset(&ev, 0, sizeof ev);
-	if (eval_options(&ev, argc, argv, &held) == -1) {
-		fprintf(stderr, "usage: eval [-v] [-H held-out.tsv] "
-		    "[-s seed weight] [-t temperature] [-w weight] "
-		    "hotlined.conf set.tsv\n");
-		return 2;
+	while ((c = getopt(argc, argv, "p:S:T:v")) != -1)
+		switch (c) {
+		case 'p':
+			ev.target = atof(optarg);
+			break;
+		case 'S':
+			seeds = optarg;
+			break;
+		case 'T':
+			train = optarg;
+			break;
+		case 'v':
+			ev.verbose = 1;
+			break;
+		default:
+			goto usage;
+		}
+	if (argc - optind != 2)
+		goto usage;
+	if (normalize_init(err, sizeof err) == -1)
+		fprintf(stderr, "eval: %s\n", err);
+	if ((ev.cfg = config_load(argv[optind], err, sizeof err)) == NULL) {
+		fprintf(stderr, "eval: %s\n", err);
+		return 1;
 	}
-	if (eval_setup(&ev, argv[optind]) == -1 ||
-	    eval_read(&ev, argv[optind + 1], 0) == -1 ||
-	    (held != NULL && eval_read(&ev, held, 1) == -1))
-		rc = 1;
-	else
-		eval_run(&ev, argv[optind + 1], held);
-	if (ev.cfg != NULL)
-		eval_teardown(&ev);
-	return rc;
+	if (ev.target < 0)
+		ev.target = 0.97;
+	ev.map = route_map_new(ev.cfg->entries, ev.cfg->nentries,
+	    ev.cfg->departments, ev.cfg->ndepartments);
+	eval_catalogue_seeds(&ev);
+	if (seeds != NULL && seeds[0] != '\0')
+		eval_seed_file(&ev, seeds);
+	printf("hotline routing evaluation: %s, %zu departments, %zu "
+	    "catalogue entries, %zu seed examples\n", argv[optind],
+	    ev.cfg->ndepartments, ev.cfg->nentries, ev.nseeds);
+	return eval_run(&ev, argv[optind + 1], train) == 0 ? 0 : 1;
+usage:
+	fprintf(stderr, "usage: eval [-v] [-p precision] [-S seeds.tsv] "
+	    "[-T train.tsv] hotlined.conf set.tsv\n");
+	return 2;
 }

@@ -1,20 +1,29 @@
-# make eval: the classifier's accuracy on tests/eval/set.tsv, for the catalogue
-# alone and for the catalogue with naive Bayes under 5-fold cross-validation.
-# EVAL_FLAGS passes options: -v lists every misrouted ticket, -H FILE also
-# trains on the whole set and tests on the tickets of FILE, -w and -t change
-# the blend weight and the model's temperature (see tests/eval/eval.c).
-
-# daemon/normalize.c uses OpenCC (Traditional → Simplified). Until the main
-# Makefile's PKGS lists opencc, link it here for every program.
-ifeq ($(filter opencc,$(PKGS)),)
-LIBS += $(shell pkg-config --libs opencc 2>/dev/null || echo -lopencc)
-endif
+# make eval: routing quality on the old set (tests/eval/set.tsv) and on the
+# hard set: top-1, top-3, auto-dispatch precision and coverage at the
+# precision target, ECE, the worst departments, emergencies, time per
+# classification and the stability check (tests/eval/eval.c).
+#
+# Variables (the lead points them at the held-out part after merge):
+#   EVAL_SET    the old set, evaluated by 5-fold cross-validation
+#   EVAL_DEV    the hard set's tuning part: cross-validated on its own, and
+#               the training data ("imported history") for EVAL_HELD
+#   EVAL_HELD   the hard set's held-out part, evaluated by a model trained
+#               on the seeds and EVAL_DEV; skipped when the file is absent
+#   EVAL_SEEDS  seed examples (department, category, title, content)
+#   EVAL_FLAGS  more options: -v lists every miss, -p the precision target
+EVAL_SET ?= tests/eval/set.tsv
+EVAL_DEV ?= $(wildcard tests/eval/hard/dev.tsv)
+EVAL_HELD ?= tests/eval/hard/heldout.tsv
+EVAL_SEEDS ?= $(wildcard conf/seeds.tsv)
+EVAL_CONF ?= conf/hotlined.conf
 
 EVAL = $(B)/tests/eval/eval
 
 .PHONY: eval
 eval: $(EVAL)
-	@$(EVAL) $(EVAL_FLAGS) conf/hotlined.conf tests/eval/set.tsv
+	@$(EVAL) $(EVAL_FLAGS) $(if $(EVAL_SEEDS),-S $(EVAL_SEEDS)) $(EVAL_CONF) $(EVAL_SET)
+	@$(if $(EVAL_DEV),$(EVAL) $(EVAL_FLAGS) $(if $(EVAL_SEEDS),-S $(EVAL_SEEDS)) $(EVAL_CONF) $(EVAL_DEV),echo "no hard set's dev part (EVAL_DEV): skipped")
+	@$(if $(and $(EVAL_DEV),$(wildcard $(EVAL_HELD))),$(EVAL) $(EVAL_FLAGS) $(if $(EVAL_SEEDS),-S $(EVAL_SEEDS)) -T $(EVAL_DEV) $(EVAL_CONF) $(EVAL_HELD),echo "no held-out part ($(EVAL_HELD)) or no dev part: skipped")
 
 $(EVAL): $(B)/obj/tests/eval/eval.o $(B)/libhotlined.a
 	@mkdir -p $(dir $@)

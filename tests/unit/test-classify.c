@@ -45,7 +45,8 @@ static struct catalogue_entry entries[] = {
 	/* 8 */ { kw_noise, 1, NULL, 0, "sthjj", "生态环境/建筑施工", 0.5, NULL, 0, NULL, 0 },
 };
 
-static const struct routing_spec routing = { 0.6, 1.0, 0.5, 5.0, 8, 1 };
+static const struct routing_spec routing = { .dispatch_threshold = 0.6,
+	.prior = 1.0 };
 
 /* Compiles the test catalogue for each test. */
 static int
@@ -256,9 +257,11 @@ test_no_leftovers(void **state)
 static void
 test_threshold(void **state)
 {
-	struct routing_spec strict = { 0.61, 1.0, 0.5, 5.0, 8, 1 };
-	struct routing_spec exact = { 0.6, 1.0, 0.5, 5.0, 8, 1 };
-	struct routing_spec no_prior = { 1.0, 0.0, 0.5, 5.0, 8, 1 };
+	struct routing_spec strict = { .dispatch_threshold = 0.61,
+	    .prior = 1.0 };
+	struct routing_spec exact = { .dispatch_threshold = 0.6, .prior = 1.0 };
+	struct routing_spec no_prior = { .dispatch_threshold = 1.0,
+	    .prior = 0.0 };
 	struct classify_result r;
 
 	/* gaj 1, prior 1: 1 / 2 */

@@ -19,8 +19,7 @@ static struct department depts[] = {
 };
 
 static const struct routing_spec routing = { .dispatch_threshold = 0.6,
-	.prior = 1.0, .catalogue_weight = 0.5, .model_temperature = 5.0,
-	.model_seed_weight = 8, .model_min_examples = 1 };
+	.prior = 1.0 };
 
 static char *kw_water[] = { "停水" };
 static char *kw_ambulance[] = { "救护车" };
@@ -90,6 +89,29 @@ test_flagged(void **state)
 	assert_string_equal(r.suggestions[0].department->id, "water");
 	assert_true(r.confidence > 0.8);
 	assert_false(r.auto_dispatch);
+}
+
+/*
+ * A clause of the past or of a drill is no emergency ("上次火警演练",
+ * "去年着火"); the same words in another clause, or now, still are.
+ */
+static void
+test_past_and_drills(void **state)
+{
+	struct classify_result r;
+
+	run(state, "上次火警演练 楼道堆满杂物", &r);
+	assert_null(r.emergency);
+	run(state, "去年家里着火 保险一直不赔", &r);
+	assert_null(r.emergency);
+	run(state, "之前有人晕倒 社区医院不管", &r);
+	assert_null(r.emergency);
+	run(state, "去年修过 现在楼上着火了", &r);
+	assert_non_null(r.emergency);
+	assert_string_equal(r.emergency->kind, "fire");
+	run(state, "刚才楼下有人晕倒了", &r);
+	assert_non_null(r.emergency);
+	assert_string_equal(r.emergency->kind, "medical");
 }
 
 /* The first configured emergency that matches wins. */
@@ -199,6 +221,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_flagged, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_past_and_drills, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_first_wins, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_except_and_negation, setup,

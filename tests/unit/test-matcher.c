@@ -20,8 +20,9 @@ struct found {
 
 /* matcher_hit: counts expression i. */
 static void
-count_hit(size_t i, void *arg)
+count_hit(size_t i, size_t end, void *arg)
 {
+	(void)end;
 	((struct found *)arg)->count[i]++;
 }
 

@@ -25,8 +25,7 @@ static struct department depts[] = {
 };
 
 static const struct routing_spec routing = { .dispatch_threshold = 0.6,
-	.prior = 1.0, .catalogue_weight = 0.5, .model_temperature = 5.0,
-	.model_seed_weight = 8, .model_min_examples = 1 };
+	.prior = 1.0 };
 
 static char *pat_leak[] = { "楼上.{0,8}漏水" };
 static char *kw_leak[] = { "漏水" };
@@ -277,9 +276,9 @@ test_config_loads(void **state)
 	assert_int_equal(conf->nemergencies, 1);
 	assert_string_equal(conf->emergencies[0].name, "fire");
 	assert_string_equal(conf->emergencies[0].except[0], "火灾隐患");
-	assert_true(conf->routing.catalogue_weight == 0.5);
-	assert_int_equal(conf->routing.model_seed_weight, 8);
-	assert_int_equal(conf->routing.model_min_examples, 1);
+	assert_true(conf->routing.auto_dispatch_precision == 0.97);
+	assert_int_equal(conf->routing.model, 1);
+	assert_null(conf->routing.seeds);
 	assert_true(conf->repeats.window_ms == 168LL * 3600000);
 	assert_int_equal(conf->repeats.simhash_bits, 12);
 	assert_int_equal(conf->hot_spots.count, 0);

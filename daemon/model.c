@@ -1,0 +1,682 @@
+/* The routing model: features, liblinear training, cross-validated calibration and the auto-dispatch threshold (see model.h); no I/O. */
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linear.h>
+
+#include "hotlined.h"
+#include "model.h"
+#include "segment.h"
+
+#define MODEL_NONE UINT32_MAX
+#define MODEL_EPS 0.01		/* liblinear's stopping tolerance */
+#define MODEL_ECE_BINS 10
+
+/*
+ * A trained model. The weights of the features training saw, one row of
+ * nlabels floats per feature: row[index] is the row of feature index, or
+ * MODEL_NONE for a feature no example had (its weights are 0).
+ */
+struct lrmodel {
+	size_t nlabels;
+	uint32_t *row;			/* MODEL_DIM + 1 entries */
+	float *w;			/* rows x nlabels */
+	float *bias;			/* per label */
+	unsigned char *present;		/* per label: had examples */
+	struct model_fit fit;
+	size_t examples, real;
+};
+
+/* Features being collected: hashed indexes, duplicates allowed. */
+struct model_bag {
+	uint32_t *index;
+	size_t n, cap;
+};
+
+static pthread_once_t model_once = PTHREAD_ONCE_INIT;
+
+/* liblinear's progress lines: not wanted. */
+static void
+model_quiet(const char *s)
+{
+	(void)s;
+}
+
+/* Silences liblinear once per process. */
+static void
+model_init_once(void)
+{
+	set_print_string_function(model_quiet);
+}
+
+/* Adds feature kind + len bytes at s to the bag. */
+static void
+model_bag_add(struct model_bag *b, char kind, const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	h = (h ^ (unsigned char)kind) * 16777619u;
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	if (b->n == b->cap) {
+		b->cap = b->cap == 0 ? 256 : 2 * b->cap;
+		b->index = xrealloc(b->index, b->cap * sizeof *b->index);
+	}
+	b->index[b->n++] = h % MODEL_DIM + 1;
+}
+
+/* Returns 1 if the len bytes at s have an ASCII digit. */
+static int
+model_has_digit(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (s[i] >= '0' && s[i] <= '9')
+			return 1;
+	return 0;
+}
+
+/* What model_take_word needs. */
+struct model_walk {
+	struct model_bag *bag;
+	const struct segmenter *places;
+	char *blank;			/* the text with place names blanked */
+	int title;
+};
+
+/* segment_each callback: adds a word's features, blanks a place name. */
+static void
+model_take_word(const char *text, size_t offset, size_t len, void *arg)
+{
+	struct model_walk *w = arg;
+
+	if (w->places != NULL && segment_is_word(w->places, text + offset,
+	    len)) {
+		memset(w->blank + offset, ' ', len);
+		return;
+	}
+	if (model_has_digit(text + offset, len))
+		return;
+	model_bag_add(w->bag, 'w', text + offset, len);
+	if (w->title)
+		model_bag_add(w->bag, 't', text + offset, len);
+}
+
+/* Returns the byte length of the UTF-8 character at s (1 if malformed). */
+static size_t
+model_char_len(const char *s)
+{
+	unsigned char c = (unsigned char)s[0];
+	size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ?
+	    3 : (c & 0xf8) == 0xf0 ? 4 : 1, k;
+
+	for (k = 1; k < n; k++)
+		if (((unsigned char)s[k] & 0xc0) != 0x80)
+			return 1;
+	return n;
+}
+
+/* Adds the bigrams of the len bytes of t (place names blanked). */
+static void
+model_bigrams(struct model_bag *b, const char *t, size_t len)
+{
+	size_t i = 0, a, c;
+
+	while (i < len) {
+		a = model_char_len(t + i);
+		if (i + a >= len)
+			break;
+		c = model_char_len(t + i + a);
+		if (t[i] != ' ' && t[i + a] != ' ' && i + a + c <= len &&
+		    !model_has_digit(t + i, a + c))
+			model_bag_add(b, 'b', t + i, a + c);
+		i += a;
+	}
+}
+
+/* Adds one field's features; text may be NULL. */
+static void
+model_field(struct model_bag *b, const struct segmenter *seg,
+    const struct segmenter *places, const char *text, int title)
+{
+	size_t len = text == NULL ? 0 : strlen(text);
+	struct model_walk w = { b, places, NULL, title };
+
+	if (len > MODEL_TEXT_MAX)
+		len = MODEL_TEXT_MAX;
+	if (len == 0)
+		return;
+	w.blank = xmalloc(len);
+	memcpy(w.blank, text, len);
+	segment_each(seg, text, len, model_take_word, &w);
+	model_bigrams(b, w.blank, len);
+	free(w.blank);
+}
+
+/* Orders feature indexes. */
+static int
+model_cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* See model.h. */
+void
+model_features(struct model_vec *v, const struct segmenter *seg,
+    const struct segmenter *places, const char *title, const char *content)
+{
+	struct model_bag b = { 0 };
+	size_t i, n = 0;
+
+	model_field(&b, seg, places, title, 1);
+	model_field(&b, seg, places, content, 0);
+	qsort(b.index, b.n, sizeof *b.index, model_cmp_u32);
+	for (i = 0; i < b.n; i++)
+		if (n == 0 || b.index[i] != b.index[n - 1])
+			b.index[n++] = b.index[i];
+	v->index = b.index;
+	v->n = n;
+	v->value = xcalloc(n + 1, sizeof *v->value);
+	for (i = 0; i < n; i++)
+		v->value[i] = (float)(1 / sqrt((double)n));
+}
+
+/* Frees v's arrays. */
+void
+model_vec_free(struct model_vec *v)
+{
+	free(v->index);
+	free(v->value);
+	memset(v, 0, sizeof *v);
+}
+
+/* See model.h. */
+void
+model_vec_copy(struct model_vec *to, const struct model_vec *v)
+{
+	to->n = v->n;
+	to->index = xcalloc(v->n + 1, sizeof *to->index);
+	to->value = xcalloc(v->n + 1, sizeof *to->value);
+	memcpy(to->index, v->index, v->n * sizeof *v->index);
+	memcpy(to->value, v->value, v->n * sizeof *v->value);
+}
+
+/* liblinear's form of v with a bias node; a new array. */
+static struct feature_node *
+model_nodes(const struct model_vec *v)
+{
+	struct feature_node *x = xcalloc(v->n + 2, sizeof *x);
+	size_t i;
+
+	for (i = 0; i < v->n; i++) {
+		x[i].index = (int)v->index[i];
+		x[i].value = v->value[i];
+	}
+	x[v->n].index = MODEL_DIM + 1;	/* the bias feature */
+	x[v->n].value = 1;
+	x[v->n + 1].index = -1;
+	return x;
+}
+
+/* Trains liblinear on the examples with use[i] set; NULL if none. */
+static struct model *
+model_liblinear(const struct model_example *ex, struct feature_node **nodes,
+    const unsigned char *use, size_t n)
+{
+	struct problem p = { 0 };
+	struct parameter par = { 0 };
+	size_t i;
+	int k = 0;
+	struct model *m;
+
+	for (i = 0; i < n; i++)
+		k += use[i] != 0;
+	if (k == 0)
+		return NULL;
+	p.l = k;
+	p.n = MODEL_DIM + 1;
+	p.bias = 1;
+	p.y = xcalloc((size_t)k, sizeof *p.y);
+	p.x = xcalloc((size_t)k, sizeof *p.x);
+	for (i = 0, k = 0; i < n; i++)
+		if (use[i]) {
+			p.y[k] = ex[i].label;
+			p.x[k++] = nodes[i];
+		}
+	par.solver_type = L2R_LR;
+	par.C = MODEL_C;
+	par.eps = MODEL_EPS;
+	m = train(&p, &par);
+	free(p.y);
+	free(p.x);
+	return m;
+}
+
+/*
+ * Fills z[0 .. nlabels-1] with liblinear model lm's decision values for x
+ * (MODEL_Z_ABSENT for labels it has no class for); dec has room for
+ * nlabels values.
+ */
+static void
+model_liblinear_z(const struct model *lm, const struct feature_node *x,
+    size_t nlabels, double *z, double *dec)
+{
+	size_t d;
+	int k;
+
+	for (d = 0; d < nlabels; d++)
+		z[d] = MODEL_Z_ABSENT;
+	if (lm == NULL)
+		return;
+	predict_values(lm, x, dec);
+	if (lm->nr_class == 2) {
+		z[lm->label[0]] = dec[0];
+		z[lm->label[1]] = -dec[0];
+		return;
+	}
+	for (k = 0; k < lm->nr_class; k++)
+		z[lm->label[k]] = dec[k];
+}
+
+/* Softmax of z / t + beta * shares into p; returns log p[label] (label -1: 0). */
+static double
+model_softmax(const double *z, const struct model_shares *sh, size_t nl,
+    double t, double beta, double *p, int label)
+{
+	double max = -HUGE_VAL, sum = 0, logp = 0;
+	size_t d;
+	int i;
+
+	for (d = 0; d < nl; d++)
+		p[d] = z[d] / t;
+	for (i = 0; sh != NULL && i < sh->n; i++)
+		p[sh->label[i]] += beta * sh->share[i];
+	for (d = 0; d < nl; d++)
+		if (p[d] > max)
+			max = p[d];
+	for (d = 0; d < nl; d++)
+		sum += exp(p[d] - max);
+	if (label >= 0)
+		logp = p[label] - max - log(sum);
+	for (d = 0; d < nl; d++)
+		p[d] = exp(p[d] - max) / sum;
+	return logp;
+}
+
+/* Held-out predictions of the cross-validation. */
+struct model_held {
+	double *z;			/* n x nlabels decision values */
+	const struct model_example **ex;
+	size_t n, nlabels;
+};
+
+/* Index and value of the largest of p[0 .. n-1]. */
+static size_t
+model_argmax(const double *p, size_t n)
+{
+	size_t d, best = 0;
+
+	for (d = 1; d < n; d++)
+		if (p[d] > p[best])
+			best = d;
+	return best;
+}
+
+/* The rank of label among p[0 .. n-1] (0: the highest). */
+static size_t
+model_rank(const double *p, size_t n, int label)
+{
+	size_t d, rank = 0;
+
+	for (d = 0; d < n; d++)
+		rank += p[d] > p[label];
+	return rank;
+}
+
+/* The label with the largest catalogue share, or -1. */
+static int
+model_shares_top(const struct model_shares *sh)
+{
+	int i, best = -1;
+
+	for (i = 0; i < sh->n; i++)
+		if (best == -1 || sh->share[i] > sh->share[best])
+			best = i;
+	return best == -1 ? -1 : sh->label[best];
+}
+
+/* Mean log-loss of the held-out predictions with t and beta. */
+static double
+model_logloss(const struct model_held *h, double t, double beta, double *p)
+{
+	double sum = 0;
+	size_t i;
+
+	for (i = 0; i < h->n; i++)
+		sum -= model_softmax(h->z + i * h->nlabels, &h->ex[i]->shares,
+		    h->nlabels, t, beta, p, h->ex[i]->label);
+	return sum / (double)h->n;
+}
+
+/*
+ * Fits temperature and beta on a grid (log-spaced T, linear beta). T is
+ * kept within 0.25 .. 4: on a few separable examples the log-loss would
+ * take T towards 0 and call everything certain.
+ */
+static void
+model_fit_calibration(const struct model_held *h, struct model_fit *fit)
+{
+	double *p = xcalloc(h->nlabels, sizeof *p), best = HUGE_VAL, t, b, l;
+	int i, j;
+
+	for (i = 0; i <= 24; i++) {
+		t = 0.25 * pow(16.0, i / 24.0);		/* 0.25 .. 4 */
+		for (j = 0; j <= 24; j++) {
+			b = 0.5 * j;			/* 0 .. 12 */
+			l = model_logloss(h, t, b, p);
+			if (l < best) {
+				best = l;
+				fit->temperature = t;
+				fit->beta = b;
+			}
+		}
+	}
+	free(p);
+}
+
+/* A held-out verdict: confidence and whether the top department was right. */
+struct model_verdict {
+	double conf;
+	int right;
+};
+
+/* Orders verdicts by confidence, highest first. */
+static int
+model_cmp_verdict(const void *a, const void *b)
+{
+	const struct model_verdict *x = a, *y = b;
+
+	return (x->conf < y->conf) - (x->conf > y->conf);
+}
+
+/* Expected calibration error of n verdicts over MODEL_ECE_BINS bins. */
+static double
+model_ece(const struct model_verdict *v, size_t n)
+{
+	double conf[MODEL_ECE_BINS] = { 0 }, right[MODEL_ECE_BINS] = { 0 };
+	double count[MODEL_ECE_BINS] = { 0 }, ece = 0;
+	size_t i;
+	int b;
+
+	for (i = 0; i < n; i++) {
+		b = (int)(v[i].conf * MODEL_ECE_BINS);
+		b = b >= MODEL_ECE_BINS ? MODEL_ECE_BINS - 1 : b;
+		conf[b] += v[i].conf;
+		right[b] += v[i].right;
+		count[b]++;
+	}
+	for (b = 0; b < MODEL_ECE_BINS; b++)
+		if (count[b] > 0)
+			ece += fabs(right[b] - conf[b]) / (double)n;
+	return ece;
+}
+
+/*
+ * Sets the threshold: the lowest confidence among the largest set of
+ * most confident verdicts whose precision reaches target, or target
+ * itself if that is lower (a calibrated confidence of target is right that
+ * often: when every held-out verdict was right, the held-out set only says
+ * nothing below its least confident one). None reaching it: target. Then
+ * the expected precision and coverage at that threshold.
+ */
+static void
+model_fit_threshold(struct model_verdict *v, size_t n, double target,
+    struct model_fit *fit)
+{
+	size_t i, right = 0, best = 0, covered = 0;
+
+	qsort(v, n, sizeof *v, model_cmp_verdict);
+	for (i = 0; i < n; i++) {
+		right += (size_t)v[i].right;
+		if ((double)right >= target * (double)(i + 1) &&
+		    (i + 1 == n || v[i + 1].conf < v[i].conf))
+			best = i + 1;
+	}
+	fit->threshold = best > 0 && v[best - 1].conf < target ?
+	    v[best - 1].conf : target;
+	for (i = 0, right = 0; i < n && v[i].conf >= fit->threshold; i++) {
+		covered++;
+		right += (size_t)v[i].right;
+	}
+	fit->precision = covered > 0 ? (double)right / (double)covered : 0;
+	fit->coverage = (double)covered / (double)n;
+}
+
+/* Measures held-out top-1, ECE and the threshold with the fitted T, beta. */
+static void
+model_fit_verdicts(const struct model_held *h, double target,
+    struct model_fit *fit)
+{
+	struct model_verdict *v = xcalloc(h->n, sizeof *v);
+	double *p = xcalloc(h->nlabels, sizeof *p);
+	size_t i, top, right = 0, right3 = 0, cat = 0;
+
+	for (i = 0; i < h->n; i++) {
+		model_softmax(h->z + i * h->nlabels, &h->ex[i]->shares,
+		    h->nlabels, fit->temperature, fit->beta, p, -1);
+		top = model_argmax(p, h->nlabels);
+		v[i].conf = p[top];
+		v[i].right = (int)top == h->ex[i]->label;
+		right += (size_t)v[i].right;
+		right3 += model_rank(p, h->nlabels, h->ex[i]->label) < 3;
+		cat += model_shares_top(&h->ex[i]->shares) == h->ex[i]->label;
+	}
+	fit->top1 = (double)right / (double)h->n;
+	fit->top3 = (double)right3 / (double)h->n;
+	fit->catalogue_top1 = (double)cat / (double)h->n;
+	fit->ece = model_ece(v, h->n);
+	model_fit_threshold(v, h->n, target, fit);
+	free(v);
+	free(p);
+}
+
+/* Cross-validates: every real example scored by a model trained without its fold. */
+static void
+model_cross_validate(const struct model_example *ex,
+    struct feature_node **nodes, size_t n, size_t nlabels,
+    struct model_held *h)
+{
+	unsigned char *use = xcalloc(n, 1);
+	size_t *fold = xcalloc(n, sizeof *fold), i, r = 0, f;
+	double *dec = xcalloc(nlabels + 1, sizeof *dec);
+	struct model *lm;
+
+	for (i = 0; i < n; i++)
+		fold[i] = ex[i].seed ? MODEL_FOLDS : r++ % MODEL_FOLDS;
+	h->nlabels = nlabels;
+	h->z = xcalloc(r * nlabels, sizeof *h->z);
+	h->ex = xcalloc(r, sizeof *h->ex);
+	for (f = 0; f < MODEL_FOLDS; f++) {
+		for (i = 0; i < n; i++)
+			use[i] = fold[i] != f;
+		lm = model_liblinear(ex, nodes, use, n);
+		for (i = 0; i < n; i++)
+			if (fold[i] == f) {
+				model_liblinear_z(lm, nodes[i], nlabels,
+				    h->z + h->n * nlabels, dec);
+				h->ex[h->n++] = &ex[i];
+			}
+		if (lm != NULL)
+			free_and_destroy_model(&lm);
+	}
+	free(dec);
+	free(fold);
+	free(use);
+}
+
+/* Copies liblinear model lm's weights into m's compact rows. */
+static void
+model_adopt(struct lrmodel *m, const struct model *lm)
+{
+	size_t f, rows = 0, nf = (size_t)lm->nr_feature, d;
+	int k, nw = lm->nr_class == 2 ? 1 : lm->nr_class;
+	double w;
+
+	m->row = xcalloc(MODEL_DIM + 2, sizeof *m->row);
+	for (f = 0; f <= MODEL_DIM + 1; f++)
+		m->row[f] = MODEL_NONE;
+	for (f = 0; f < nf && f < MODEL_DIM; f++)
+		for (k = 0; k < nw; k++)
+			if (lm->w[f * (size_t)nw + (size_t)k] != 0) {
+				m->row[f + 1] = (uint32_t)rows++;
+				break;
+			}
+	m->w = xcalloc(rows * m->nlabels + 1, sizeof *m->w);
+	for (d = 0; d < m->nlabels; d++)
+		m->bias[d] = (float)MODEL_Z_ABSENT;
+	for (f = 0; f < nf && f < MODEL_DIM; f++)
+		for (k = 0; k < lm->nr_class && m->row[f + 1] != MODEL_NONE;
+		    k++) {
+			w = lm->nr_class == 2 ? (k == 0 ? 1 : -1) * lm->w[f] :
+			    lm->w[f * (size_t)nw + (size_t)k];
+			m->w[m->row[f + 1] * m->nlabels +
+			    (size_t)lm->label[k]] = (float)w;
+		}
+	for (k = 0; k < lm->nr_class; k++) {	/* the bias: row nf */
+		w = lm->nr_class == 2 ? (k == 0 ? 1 : -1) * lm->w[nf] :
+		    lm->w[nf * (size_t)nw + (size_t)k];
+		m->bias[lm->label[k]] = (float)w;
+		m->present[lm->label[k]] = 1;
+	}
+}
+
+/* See model.h. */
+struct lrmodel *
+model_train(const struct model_example *ex, size_t n, size_t nlabels,
+    double target)
+{
+	struct lrmodel *m = xcalloc(1, sizeof *m);
+	struct feature_node **nodes = xcalloc(n + 1, sizeof *nodes);
+	unsigned char *use = xcalloc(n + 1, 1);
+	struct model_held h = { 0 };
+	struct model *lm;
+	size_t i;
+
+	pthread_once(&model_once, model_init_once);
+	m->nlabels = nlabels;
+	m->bias = xcalloc(nlabels, sizeof *m->bias);
+	m->present = xcalloc(nlabels, 1);
+	m->fit.temperature = MODEL_T_DEFAULT;
+	m->fit.beta = MODEL_BETA_DEFAULT;
+	m->fit.threshold = target;
+	for (i = 0; i < n; i++) {
+		nodes[i] = model_nodes(&ex[i].vec);
+		use[i] = 1;
+		m->real += !ex[i].seed;
+	}
+	m->examples = n;
+	if (m->real >= MODEL_MIN_HELD) {
+		model_cross_validate(ex, nodes, n, nlabels, &h);
+		model_fit_calibration(&h, &m->fit);
+		model_fit_verdicts(&h, target, &m->fit);
+		m->fit.held = h.n;
+	}
+	if ((lm = model_liblinear(ex, nodes, use, n)) != NULL) {
+		model_adopt(m, lm);
+		free_and_destroy_model(&lm);
+	} else {
+		m->row = xcalloc(MODEL_DIM + 2, sizeof *m->row);
+		memset(m->row, 0xff, (MODEL_DIM + 2) * sizeof *m->row);
+		m->w = xcalloc(1, sizeof *m->w);
+		for (i = 0; i < nlabels; i++)
+			m->bias[i] = (float)MODEL_Z_ABSENT;
+	}
+	for (i = 0; i < n; i++)
+		free(nodes[i]);
+	free(nodes);
+	free(use);
+	free(h.z);
+	free(h.ex);
+	return m;
+}
+
+/* Frees a model (NULL is fine). */
+void
+model_free(struct lrmodel *m)
+{
+	if (m == NULL)
+		return;
+	free(m->row);
+	free(m->w);
+	free(m->bias);
+	free(m->present);
+	free(m);
+}
+
+/* See model.h. */
+const struct model_fit *
+model_fit(const struct lrmodel *m)
+{
+	return &m->fit;
+}
+
+/* See model.h. */
+size_t
+model_nlabels(const struct lrmodel *m)
+{
+	return m->nlabels;
+}
+
+/* See model.h. */
+size_t
+model_examples(const struct lrmodel *m)
+{
+	return m->examples;
+}
+
+/* See model.h. */
+size_t
+model_real_examples(const struct lrmodel *m)
+{
+	return m->real;
+}
+
+/* See model.h. */
+void
+model_decision(const struct lrmodel *m, const struct model_vec *v, double *z)
+{
+	const float *w;
+	size_t i, d;
+
+	for (d = 0; d < m->nlabels; d++)
+		z[d] = m->bias[d];
+	for (i = 0; i < v->n; i++) {
+		if (v->index[i] > MODEL_DIM || m->row[v->index[i]] == MODEL_NONE)
+			continue;
+		w = m->w + (size_t)m->row[v->index[i]] * m->nlabels;
+		for (d = 0; d < m->nlabels; d++)
+			z[d] += w[d] * v->value[i];
+	}
+	for (d = 0; d < m->nlabels; d++)
+		if (!m->present[d])
+			z[d] = MODEL_Z_ABSENT;
+}
+
+/* See model.h. */
+void
+model_predict(const struct lrmodel *m, const struct model_vec *v,
+    const struct model_shares *shares, double *prob)
+{
+	double *z = xcalloc(m->nlabels + 1, sizeof *z);
+
+	model_decision(m, v, z);
+	model_softmax(z, shares, m->nlabels, m->fit.temperature, m->fit.beta,
+	    prob, -1);
+	free(z);
+}

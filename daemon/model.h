@@ -1,0 +1,128 @@
+/* The routing model: L2-regularised logistic regression (liblinear) over words and character bigrams, stacked on the catalogue and calibrated by cross-validation; a pure core. */
+#ifndef MODEL_H
+#define MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct segmenter;
+
+/*
+ * Features of a ticket (normal form title and content, segment.h's words):
+ *   "w" + word      each word of the title and of the content
+ *   "t" + word      each word of the title again: a title says what the
+ *                   ticket is about, the content also says much else
+ *   "b" + 2 chars   each two adjacent characters (no space between them)
+ * Place names (the districts and streets of the configuration, given to
+ * model_features as a segmenter's user words) are left out, words and
+ * bigrams alike: a district is routing evidence of its own (the catalogue's
+ * district-bound entries, 属地), never a word that pulls every ticket of a
+ * district to its government. Words and bigrams with an ASCII digit
+ * (phone and ticket numbers, dates) are left out too. Each distinct
+ * feature is hashed (FNV-1a) to 1 .. MODEL_DIM and weighs 1; the vector is
+ * then scaled to length 1.
+ */
+#define MODEL_DIM (1u << 17)
+#define MODEL_TEXT_MAX 4096	/* bytes of title and of content read */
+
+/*
+ * Scores. For department d, z(d) is the logistic regression's decision
+ * value (one-vs-rest, liblinear's L2R_LR with cost C) and share(d) the
+ * catalogue's share of the evidence (classify.c: score / total; 0 if the
+ * catalogue does not name d). The probability is
+ *
+ *   P(d) = softmax over departments of  z(d) / T + beta * share(d)
+ *
+ * T (temperature) and beta (how far to trust the catalogue) are fitted by
+ * k-fold cross-validation over the examples (not the seeds): the pair that
+ * minimises the log-loss of the held-out predictions. Then the
+ * auto-dispatch threshold is the lowest confidence (top P) at which the
+ * held-out predictions at or above it were right at least as often as the
+ * precision target, with coverage the share of them. A department with no
+ * example at all has z = MODEL_Z_ABSENT.
+ */
+#define MODEL_C 4.0
+#define MODEL_FOLDS 5
+#define MODEL_MIN_HELD 30	/* fewer real examples: defaults below */
+#define MODEL_T_DEFAULT 0.5
+#define MODEL_BETA_DEFAULT 4.0
+#define MODEL_Z_ABSENT (-8.0)
+
+/* A sparse feature vector: sorted indexes (1-based), values. */
+struct model_vec {
+	uint32_t *index;
+	float *value;
+	size_t n;
+};
+
+/* The catalogue's shares of one ticket: up to MODEL_SHARES departments. */
+#define MODEL_SHARES 5
+struct model_shares {
+	int label[MODEL_SHARES];
+	float share[MODEL_SHARES];
+	int n;
+};
+
+/* One training example. */
+struct model_example {
+	struct model_vec vec;
+	struct model_shares shares;
+	int label;		/* department index */
+	int seed;		/* 1: catalogue or seed file, never held out */
+};
+
+/* What cross-validation measured at training. */
+struct model_fit {
+	double temperature, beta;
+	double threshold;	/* confidence for auto-dispatch */
+	double precision;	/* expected at the threshold (held-out) */
+	double coverage;	/* share of tickets auto-dispatched */
+	double ece;		/* expected calibration error, held-out */
+	double top1;		/* held-out top-1 accuracy */
+	double top3;		/* ... the right department among three */
+	double catalogue_top1;	/* the catalogue's top share alone */
+	size_t held;		/* examples held out (0: defaults) */
+};
+
+struct lrmodel;
+
+/*
+ * Fills v with the features of title and content (normal form, each cut at
+ * MODEL_TEXT_MAX bytes) as above; seg cuts the words, places (may be NULL)
+ * holds the place names as its user words. v's arrays are new; free them
+ * with model_vec_free. Thread-safe (segmenters are read-only).
+ */
+void model_features(struct model_vec *v, const struct segmenter *seg,
+    const struct segmenter *places, const char *title, const char *content);
+void model_vec_free(struct model_vec *);
+/* A deep copy of v into to. */
+void model_vec_copy(struct model_vec *to, const struct model_vec *v);
+
+/*
+ * Trains on x[0 .. n-1] over nlabels departments, fitting T, beta and the
+ * auto-dispatch threshold for precision target (0..1) by MODEL_FOLDS-fold
+ * cross-validation as described above. Slow (seconds for 10^5 examples):
+ * run it off the event loop; it touches nothing but its arguments and the
+ * new model. Never NULL (allocation aborts).
+ */
+struct lrmodel *model_train(const struct model_example *x, size_t n,
+    size_t nlabels, double target);
+void model_free(struct lrmodel *);
+/* What cross-validation measured when m was trained. */
+const struct model_fit *model_fit(const struct lrmodel *m);
+size_t model_nlabels(const struct lrmodel *m);
+/* Examples m was trained on (seeds included) and real ones (not seeds). */
+size_t model_examples(const struct lrmodel *m);
+size_t model_real_examples(const struct lrmodel *m);
+/*
+ * Fills prob[0 .. nlabels-1] with P(d) for a ticket's features and the
+ * catalogue's shares (NULL: none). Read-only on m: any number of threads
+ * may score with one model at once.
+ */
+void model_predict(const struct lrmodel *m, const struct model_vec *v,
+    const struct model_shares *shares, double *prob);
+/* The logistic regression's decision values z(d) alone. */
+void model_decision(const struct lrmodel *m, const struct model_vec *v,
+    double *z);
+
+#endif
