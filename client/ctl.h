@@ -117,6 +117,9 @@ void ctl_print_event(const Hotline__Event *);
 void ctl_text_ticket(const Hotline__Envelope *);
 void ctl_text_tickets(const Hotline__Envelope *);
 
+/* ctl-kb.c */
+int ctl_kb(struct ctl *, int, char **);
+
 /* ctl-search.c */
 int ctl_search(struct ctl *, int, char **);
 
