@@ -9,7 +9,7 @@
 
 #include "ctl.h"
 
-#define CTL_KB_CHUNK (160 * 1024)	/* bytes of articles per import request */
+#define CTL_KB_CHUNK (40 * 1024)	/* bytes of articles per import request (under limits.max_field) */
 
 /* Prints the hits of a kb search. */
 static void

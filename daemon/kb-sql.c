@@ -3,7 +3,8 @@
 
 /*
  * Search: $1 the query's terms (text[]), $2 a district or '', $3 the
- * number of articles. Two stages: the GIN index finds the published,
+ * number of articles, $4 the id of the district's government or '' (an
+ * article's districts name either). Two stages: the GIN index finds the published,
  * valid versions holding any term rare enough to tell articles apart
  * (ts_rank keeps the best 100), then each is scored by the inverse
  * document frequency of every query term it holds, weighted by where:
@@ -23,7 +24,8 @@ const char kb_search_sql[] =
 "  AND v.terms @@ (SELECT query FROM qq)"
 "  AND (v.valid_from IS NULL OR v.valid_from <= today.d)"
 "  AND (v.valid_until IS NULL OR v.valid_until >= today.d)"
-"  AND ($2 = '' OR cardinality(v.districts) = 0 OR $2 = ANY(v.districts))"
+"  AND ($2 = '' OR cardinality(v.districts) = 0 OR $2 = ANY(v.districts)"
+"   OR $4 = ANY(v.districts))"
 "  ORDER BY ts_rank('{0.4, 0.6, 0.8, 1.0}', v.terms, (SELECT query FROM qq)) DESC"
 "  LIMIT 100),"
 " s AS (SELECT c.id, c.version, sum(q.idf * ("

@@ -128,12 +128,12 @@ void
 op_kb_search(struct request *r)
 {
 	const Hotline__KbSearchRequest *q = r->in->kb_search;
+	const struct district *d = config_district(cfg, q->district);
 	struct kb_terms *t;
 	char *terms, limit[16];
-	const char *params[3];
+	const char *params[4];
 
-	if (q->district[0] != '\0' && config_district(cfg, q->district) ==
-	    NULL && cfg->ndistricts > 0) {
+	if (q->district[0] != '\0' && d == NULL && cfg->ndistricts > 0) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
 		    "district", "district %s is not one of the city's",
 		    q->district);
@@ -156,6 +156,7 @@ op_kb_search(struct request *r)
 	params[0] = terms;
 	params[1] = q->district;
 	params[2] = limit;
-	kb_query(r, kb_search_sql, 3, params, kb_search_done);
+	params[3] = d != NULL && d->government != NULL ? d->government : "";
+	kb_query(r, kb_search_sql, 4, params, kb_search_done);
 	free(terms);
 }
