@@ -94,7 +94,8 @@ kb_hit(const struct kb_terms *q, struct pg_result *res, int i)
 	h->id = xstrdup(pg_value(res, i, 0));
 	h->version = (uint32_t)atoi(pg_value(res, i, 1));
 	h->score = atof(pg_value(res, i, 2));
-	h->good = atof(pg_value(res, i, 3)) >= KB_GOOD_COVERAGE;
+	h->coverage = atof(pg_value(res, i, 3));
+	h->good = h->coverage >= KB_GOOD_COVERAGE;
 	h->title = xstrdup(pg_value(res, i, 4));
 	h->owner = xstrdup(pg_value(res, i, 5));
 	h->answer = xstrdup(pg_value(res, i, 6));

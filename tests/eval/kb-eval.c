@@ -28,7 +28,11 @@ static const struct {
 	{ .name = "马尾区", .government = "mawei" },
 };
 
+#define KB_EVAL_CUTS 10		/* coverage cuts 0.1 .. 1.0 reported */
+
 struct kb_eval {
+	int right_above[KB_EVAL_CUTS];	/* top-1 right and coverage >= cut */
+	int none_above[KB_EVAL_CUTS];	/* no article, top coverage >= cut */
 	int labelled, top1, top3, good_labelled;
 	int none, none_good;
 	int verbose;
@@ -143,6 +147,14 @@ kb_eval_question(struct hl_client *c, struct kb_eval *ev, char *line)
 		return -1;
 	}
 	r = rep->kb_results;
+	for (i = 0; i < KB_EVAL_CUTS && r->n_hits > 0; i++) {
+		if (r->hits[0]->coverage < (double)(i + 1) / KB_EVAL_CUTS)
+			continue;
+		if (strcmp(f[3], "-") == 0)
+			ev->none_above[i]++;
+		else if (kb_eval_right(f[3], r->hits[0]->id))
+			ev->right_above[i]++;
+	}
 	if (strcmp(f[3], "-") == 0) {
 		ev->none++;
 		if (r->n_hits > 0 && r->hits[0]->good) {
@@ -181,6 +193,7 @@ kb_eval_set(struct hl_client *c, const char *path, int verbose)
 	struct kb_eval ev = { .verbose = verbose };
 	char line[8192];
 	FILE *f = fopen(path, "r");
+	int i;
 
 	if (f == NULL) {
 		perror(path);
@@ -204,6 +217,13 @@ kb_eval_set(struct hl_client *c, const char *path, int verbose)
 	printf("kb %s: %d questions no article answers: top hit above the "
 	    "\"no good match\" cut for %.1f%% (%d)\n", path, ev.none,
 	    100.0 * ev.none_good / (ev.none ? ev.none : 1), ev.none_good);
+	printf("kb %s: coverage cut: right top-1 kept / no-article passed:",
+	    path);
+	for (i = 0; i < KB_EVAL_CUTS; i++)
+		printf(" %.1f:%.0f%%/%.0f%%", (double)(i + 1) / KB_EVAL_CUTS,
+		    100.0 * ev.right_above[i] / (ev.top1 ? ev.top1 : 1),
+		    100.0 * ev.none_above[i] / (ev.none ? ev.none : 1));
+	printf("\n");
 	return 0;
 }
 
