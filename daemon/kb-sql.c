@@ -89,3 +89,13 @@ const char kb_export_sql[] =
 " 'valid_until', coalesce(v.valid_until::text, ''), 'links', v.links)"
 " ORDER BY v.version) FROM hotline.kb_versions v WHERE v.id = a.id))::text"
 " FROM hotline.kb_articles a WHERE a.id > $1 ORDER BY a.id LIMIT $2::int";
+
+/* Draft: $1 id, $2 the caller's department, $3 principal, $4 role, $5 the version row (011-kb-workflow.sql). */
+const char kb_draft_sql[] =
+"SELECT result, why, version, '' FROM hotline.kb_draft($1, $2, $3,"
+" $4::smallint, $5::jsonb)";
+
+/* Step: $1 id, $2 version, $3 action, $4 principal, $5 role, $6 department, $7 note. */
+const char kb_step_sql[] =
+"SELECT result, why, version, owner FROM hotline.kb_step($1, $2::int, $3,"
+" $4, $5::smallint, $6, $7)";

@@ -13,5 +13,7 @@
 extern const char kb_search_sql[];
 extern const char kb_import_sql[];
 extern const char kb_export_sql[];
+extern const char kb_draft_sql[];
+extern const char kb_step_sql[];
 
 #endif

@@ -42,11 +42,24 @@ int kb_terms_init(char *err, size_t errlen);
 char *kb_passage(const struct kb_terms *query, const char *title,
     const char *const *questions, size_t nquestions, const char *answer);
 
-/* op-kb.c, op-kb-exchange.c: the requests (see proto/hotline.proto). */
+/* op-kb-exchange.c: the exchange format. */
+/*
+ * The row of version v (a JSON object in the exchange format) of article
+ * id for PostgreSQL, with its terms; NULL with *why (a static string) when
+ * v is not a valid version.
+ */
+struct json_t;
+int kb_id_valid(const char *);
+struct json_t *kb_version_row(const char *id, struct json_t *v,
+    const char **why);
+
+/* op-kb.c, op-kb-exchange.c, op-kb-workflow.c: the requests (see proto/hotline.proto). */
 struct request;
 void op_kb_search(struct request *);
 void op_kb_import(struct request *);
 void op_kb_export(struct request *);
+void op_kb_draft(struct request *);
+void op_kb_step(struct request *);
 struct pg_result;
 void kb_query(struct request *, const char *sql, int nparams,
     const char *const *params, void (*answer)(struct request *,

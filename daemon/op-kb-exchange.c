@@ -31,8 +31,8 @@ kb_status_ok(const char *s)
 }
 
 /* Returns 1 if s is a stable id: 1..KB_ID_MAX of [A-Za-z0-9._-]. */
-static int
-kb_id_ok(const char *s)
+int
+kb_id_valid(const char *s)
 {
 	size_t i;
 
@@ -74,9 +74,9 @@ kb_strings_ok(const json_t *v)
 	return 1;
 }
 
-/* The version's row (with its terms), or NULL with *why. */
-static json_t *
-kb_import_version(const char *id, json_t *v, const char **why)
+/* The version's row (with its terms), or NULL with *why; see kb.h. */
+json_t *
+kb_version_row(const char *id, json_t *v, const char **why)
 {
 	const char *title = json_string_value(json_object_get(v, "title"));
 	const char *answer = json_string_value(json_object_get(v, "answer"));
@@ -145,7 +145,7 @@ kb_import_check(const struct kb_import *im, const json_t *a)
 	json_t *vs = json_object_get(a, "versions"), *e;
 	size_t i;
 
-	if (!kb_id_ok(id))
+	if (!kb_id_valid(id))
 		return "id must be 1 to 64 letters, digits, '.', '_' or '-'";
 	if (owner == NULL || config_department(cfg, owner) == NULL)
 		return "owner is not a configured department";
@@ -174,7 +174,7 @@ kb_import_article(struct kb_import *im, json_t *a)
 	}
 	rows = json_array();
 	json_array_foreach(vs, i, v) {
-		if ((row = kb_import_version(id, v, &why)) == NULL)
+		if ((row = kb_version_row(id, v, &why)) == NULL)
 			break;
 		for (k = 0; k < i; k++)
 			if (json_integer_value(json_object_get(json_array_get(

@@ -88,6 +88,9 @@ static const struct op ops[] = {
 	    ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN), op_kb_import },
 	{ BODY(KB_EXPORT), "kb_export", DISPATCHER_BIT | SUPERVISOR_BIT |
 	    ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN), op_kb_export },
+	{ BODY(KB_DRAFT), "kb_draft", ROLE_DEPARTMENT_BIT, op_kb_draft },
+	{ BODY(KB_STEP), "kb_step", ROLE_AGENT_BIT | DISPATCHER_BIT |
+	    ROLE_DEPARTMENT_BIT, op_kb_step },
 
 	{ BODY(DEADLINE), "deadline", ROLE_ANY_BIT, op_deadline },
 	{ BODY(SHIFT_CLOCK), "shift_clock", ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN),

@@ -284,6 +284,132 @@ test_roles(void **state)
 	}
 }
 
+/* One version of kb-flow-1, as a department drafts it. */
+static const char flow_version[] =
+    "{\"title\": \"电动车进楼道充电的处罚\", \"questions\": [\"电动车推进楼道充电会被罚吗\"],"
+    " \"answer\": \"电动自行车在楼道、楼梯间停放充电的，由消防部门责令改正，可处警告或罚款。\","
+    " \"basis\": [], \"major\": \"\", \"districts\": [], \"valid_from\": \"\","
+    " \"valid_until\": \"\", \"links\": []}";
+
+/*
+ * Logs in as principal, sends a draft (action 0) or a step and checks the
+ * answer: want 0 an answer (its version compared with version unless 0),
+ * else that error code.
+ */
+static void
+flow(const char *principal, int action, const char *id, const char *note,
+    int want, unsigned version)
+{
+	Hotline__KbDraftRequest d = HOTLINE__KB_DRAFT_REQUEST__INIT;
+	Hotline__KbStepRequest q = HOTLINE__KB_STEP_REQUEST__INIT;
+	struct hl_client *c = harness_login(&h, principal);
+	Hotline__Envelope *rep;
+	struct hl_error err;
+
+	assert_non_null(c);
+	if (action == 0) {
+		d.id = (char *)id;
+		d.json = (char *)flow_version;
+		rep = harness_call(c, BODY(KB_DRAFT), &d, &err);
+	} else {
+		q.id = (char *)id;
+		q.action = (Hotline__KbAction)action;
+		q.note = (char *)note;
+		rep = harness_call(c, BODY(KB_STEP), &q, &err);
+	}
+	if (want != 0) {
+		assert_error(rep, err, want);
+	} else {
+		assert_reply(rep, err);
+		if (version != 0)
+			assert_int_equal(rep->kb_stepped->version, version);
+	}
+	hl_envelope_free(rep);
+	hl_close(c);
+}
+
+#define DRAFT 0
+#define SUBMIT HOTLINE__KB_ACTION__KB_ACTION_SUBMIT
+#define PUBLISH HOTLINE__KB_ACTION__KB_ACTION_PUBLISH
+#define SEND_BACK HOTLINE__KB_ACTION__KB_ACTION_SEND_BACK
+#define FLAG HOTLINE__KB_ACTION__KB_ACTION_FLAG
+#define RETIRE HOTLINE__KB_ACTION__KB_ACTION_RETIRE
+
+/* Returns the version of id found first by words, 0 if not found. */
+static unsigned
+found_version(const char *words, const char *id)
+{
+	struct hl_client *agent = harness_login(&h, "agent01");
+	Hotline__Envelope *rep;
+	struct hl_error err;
+	unsigned v = 0;
+	size_t i;
+
+	assert_non_null(agent);
+	rep = kb_search(agent, words, "", &err);
+	assert_reply(rep, err);
+	for (i = 0; i < rep->kb_results->n_hits; i++)
+		if (strcmp(rep->kb_results->hits[i]->id, id) == 0)
+			v = rep->kb_results->hits[i]->version;
+	hl_envelope_free(rep);
+	hl_close(agent);
+	return v;
+}
+
+/* The workflow, department x action x own/other article: only the owner drafts, submits and (with the centre) retires; only the centre publishes and sends back; agents flag; every step is in the history. */
+static void
+test_workflow(void **state)
+{
+	PGconn *db;
+
+	(void)state;
+	flow("zjj-01", DRAFT, "kb-flow-1", "", 0, 1);
+	flow("water-01", DRAFT, "kb-flow-1", "", ERR(FORBIDDEN), 0);
+	flow("zjj-01", DRAFT, "kb-flow-1", "", ERR(CONFLICT), 0);
+	flow("water-01", SUBMIT, "kb-flow-1", "", ERR(FORBIDDEN), 0);
+	flow("agent01", SUBMIT, "kb-flow-1", "", ERR(FORBIDDEN), 0);
+	flow("dispatcher01", PUBLISH, "kb-flow-1", "", ERR(CONFLICT), 0);
+	flow("zjj-01", SUBMIT, "kb-flow-1", "", 0, 1);
+	flow("zjj-01", SUBMIT, "kb-flow-1", "", ERR(CONFLICT), 0);
+	flow("zjj-01", PUBLISH, "kb-flow-1", "", ERR(FORBIDDEN), 0);
+	flow("agent01", PUBLISH, "kb-flow-1", "", ERR(FORBIDDEN), 0);
+	flow("dispatcher01", SEND_BACK, "kb-flow-1", "", ERR(CONFLICT), 0);
+	flow("dispatcher01", SEND_BACK, "kb-flow-1", "请补充罚款金额", 0, 1);
+	assert_int_equal(found_version("楼道充电罚款", "kb-flow-1"), 0);
+	flow("zjj-01", SUBMIT, "kb-flow-1", "", 0, 1);
+	flow("dispatcher01", PUBLISH, "kb-flow-1", "", 0, 1);
+	assert_int_equal(found_version("楼道充电罚款", "kb-flow-1"), 1);
+
+	/* a second version: the first stays searchable until it is published */
+	flow("zjj-02", DRAFT, "kb-flow-1", "", 0, 2);
+	flow("zjj-01", SUBMIT, "kb-flow-1", "", 0, 2);
+	assert_int_equal(found_version("楼道充电罚款", "kb-flow-1"), 1);
+	flow("dispatcher01", PUBLISH, "kb-flow-1", "", 0, 2);
+	assert_int_equal(found_version("楼道充电罚款", "kb-flow-1"), 2);
+
+	flow("agent01", FLAG, "kb-flow-1", "", ERR(CONFLICT), 0);
+	flow("agent01", FLAG, "kb-flow-1", "罚款标准已调整", 0, 2);
+	flow("water-01", FLAG, "kb-flow-1", "罚款标准已调整", ERR(FORBIDDEN), 0);
+	flow("water-01", RETIRE, "kb-flow-1", "", ERR(FORBIDDEN), 0);
+	flow("agent01", RETIRE, "kb-flow-1", "", ERR(FORBIDDEN), 0);
+	flow("zjj-02", RETIRE, "kb-flow-1", "", 0, 2);
+	assert_int_equal(found_version("楼道充电罚款", "kb-flow-1"), 0);
+	flow("dispatcher01", RETIRE, "kb-nowhere", "", ERR(NOT_FOUND), 0);
+	/* the centre retires another department's article */
+	flow("dispatcher01", RETIRE, "kb-test-0002", "", 0, 1);
+
+	assert_non_null(db = harness_pg_connect(&pg));
+	assert_int_equal(harness_pg_number(db, "SELECT count(*) FROM "
+	    "hotline.kb_history WHERE id = 'kb-flow-1'"), 10);
+	assert_int_equal(harness_pg_number(db, "SELECT count(*) FROM "
+	    "hotline.kb_history WHERE id = 'kb-flow-1' AND action = "
+	    "'send_back' AND note = '请补充罚款金额' AND principal = "
+	    "'dispatcher01'"), 1);
+	assert_int_equal(harness_pg_number(db, "SELECT count(*) FROM "
+	    "hotline.kb_versions WHERE id = 'kb-flow-1'"), 2);
+	PQfinish(db);
+}
+
 int
 main(void)
 {
@@ -293,6 +419,7 @@ main(void)
 		cmocka_unit_test(test_search),
 		cmocka_unit_test(test_export),
 		cmocka_unit_test(test_roles),
+		cmocka_unit_test(test_workflow),
 	};
 
 	harness_filter();
