@@ -367,6 +367,9 @@ ctl_print_reply(const Hotline__Ticket *t)
 		    t->solved ? "solved 已解决" : "unsolved 未解决");
 	ctl_field_note("review note", t->review_note, "sent back 退回重办");
 	ctl_field_note("direct answer", t->direct_answer, "直接办结");
+	if (t->kb_article != NULL && t->kb_article[0] != '\0')
+		printf(CTL_LABEL "%s 第%u版 (知识条目)\n", "cites", t->kb_article,
+		    t->kb_version);
 }
 
 /* Prints the callback (回访): result, the citizen's words and failed attempts. */

@@ -46,7 +46,8 @@ static const struct ctl_command ctl_commands[] = {
 	{ AGENT, "create", "--call-id ID --phone P [--name N] [--confidential]\n"
 	    "\t[--district D] [--street S] [--address A] --type T\n"
 	    "\t[--urgency U] [--channel C] --title TITLE --content TEXT\n"
-	    "\t[--answer TEXT] [--not-emergency --reason TEXT]", 1,
+	    "\t[--answer TEXT [--kb ID@VERSION]]\n"
+	    "\t[--not-emergency --reason TEXT]", 1,
 	    ctl_create },
 	{ AGENT, "caller", "PHONE [--limit N]", 1, ctl_caller },
 	{ AGENT, "callback", "NUMBER --result RESULT [--comment TEXT]", 1,

@@ -53,6 +53,17 @@ int kb_id_valid(const char *);
 struct json_t *kb_version_row(const char *id, struct json_t *v,
     const char **why);
 
+/* kb-cite.c: a direct answer citing an article (create --kb). */
+struct store_args;
+#include "hotline.pb-c.h"
+/* Sets *bad and *why when the request's citation is not valid. */
+void kb_cite_check(const Hotline__CreateRequest *, const char **bad,
+    const char **why);
+/* Adds the citation's fields (kb_article, kb_version) for create.lua. */
+void kb_cite_args(struct store_args *, const Hotline__CreateRequest *);
+/* "; citing 知识条目 ID 第N版" for the history's note, or "" (static). */
+const char *kb_cite_note(const Hotline__CreateRequest *);
+
 /* op-kb.c, op-kb-exchange.c, op-kb-workflow.c: the requests (see proto/hotline.proto). */
 struct request;
 void op_kb_search(struct request *);

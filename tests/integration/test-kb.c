@@ -410,6 +410,57 @@ test_workflow(void **state)
 	PQfinish(db);
 }
 
+/* A direct answer cites the article version it was read from: in the ticket, its history and show; a citation without an answer or version is refused. */
+static void
+test_cite(void **state)
+{
+	Hotline__CreateRequest cr = HOTLINE__CREATE_REQUEST__INIT;
+	Hotline__ShowRequest sh = HOTLINE__SHOW_REQUEST__INIT;
+	struct hl_client *agent = harness_login(&h, "agent01");
+	Hotline__Envelope *rep;
+	struct hl_error err;
+	char call_id[64], phone[32], number[64];
+	const Hotline__Ticket *t;
+	size_t i;
+	int noted = 0;
+
+	(void)state;
+	assert_non_null(agent);
+	harness_create_init(&cr, call_id, sizeof call_id, harness_phone(phone,
+	    sizeof phone), "租房提取公积金咨询", "市民问租房能不能提取公积金");
+	cr.type = HOTLINE__TICKET_TYPE__TICKET_TYPE_CONSULTATION;
+	cr.kb_article = "kb-test-0001";
+	cr.kb_version = 2;
+	rep = harness_call(agent, BODY(CREATE), &cr, &err);
+	assert_error(rep, err, ERR(BAD_REQUEST));
+	assert_string_equal(err.field, "kb_article");
+	cr.direct_answer = "可以，每季度提取一次，带身份证和租赁合同到公积金中心办理。";
+	cr.kb_version = 0;
+	rep = harness_call(agent, BODY(CREATE), &cr, &err);
+	assert_error(rep, err, ERR(BAD_REQUEST));
+	assert_string_equal(err.field, "kb_version");
+	cr.kb_version = 2;
+	rep = harness_call(agent, BODY(CREATE), &cr, &err);
+	assert_reply(rep, err);
+	t = rep->created->ticket;
+	assert_int_equal(t->state, STATE(CLOSED));
+	assert_string_equal(t->kb_article, "kb-test-0001");
+	assert_int_equal(t->kb_version, 2);
+	snprintf(number, sizeof number, "%s", t->number);
+	hl_envelope_free(rep);
+	sh.number = number;
+	rep = harness_call(agent, BODY(SHOW), &sh, &err);
+	assert_reply(rep, err);
+	t = rep->ticket->ticket;
+	assert_string_equal(t->kb_article, "kb-test-0001");
+	for (i = 0; i < t->n_history; i++)
+		if (strstr(t->history[i]->note, "知识条目 kb-test-0001 第2版"))
+			noted = 1;
+	assert_true(noted);
+	hl_envelope_free(rep);
+	hl_close(agent);
+}
+
 int
 main(void)
 {
@@ -420,6 +471,7 @@ main(void)
 		cmocka_unit_test(test_export),
 		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_workflow),
+		cmocka_unit_test(test_cite),
 	};
 
 	harness_filter();
