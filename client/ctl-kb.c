@@ -199,18 +199,80 @@ ctl_kb_export(struct ctl *ctl, int argc, char **argv)
 	return rc;
 }
 
-/* kb search|import|export ...: the knowledge base's commands. */
+/* Prints the gaps report and the citations. */
+static void
+ctl_kb_text_gaps(const Hotline__Envelope *reply)
+{
+	const Hotline__KbGapsReply *r = reply->kb_gaps_reply;
+	size_t i, k;
+
+	printf("知识缺口 (consultations without an article), hottest first:\n");
+	for (i = 0; i < r->n_gaps; i++) {
+		const Hotline__KbGap *g = r->gaps[i];
+
+		printf("%3u  %s %s  (直接办结未引用 %u, 派单 %u)\n     words:",
+		    g->consultations, g->category[0] != '\0' ? g->category :
+		    "-", g->category_name, g->answered_without, g->dispatched);
+		for (k = 0; k < g->n_words; k++)
+			printf(" %s", g->words[k]);
+		printf("\n");
+		for (k = 0; k < g->n_titles; k++)
+			printf("     e.g. %s\n", g->titles[k]);
+	}
+	printf("引用次数 (citations):\n");
+	for (i = 0; i < r->n_uses; i++)
+		printf("%5u  %s v%u\n", r->uses[i]->citations, r->uses[i]->id,
+		    r->uses[i]->version);
+}
+
+/* kb gaps [--from DAY] [--to DAY] [--limit N] */
+static int
+ctl_kb_gaps(struct ctl *ctl, int argc, char **argv)
+{
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
+	Hotline__KbGapsRequest q = HOTLINE__KB_GAPS_REQUEST__INIT;
+	char *from = NULL, *to = NULL, *limit = NULL, buf[32];
+	const struct ctl_opt opts[] = {
+		{ "from", &from, NULL, 0 },
+		{ "to", &to, NULL, 0 },
+		{ "limit", &limit, NULL, 0 },
+		{ NULL, NULL, NULL, 0 }
+	};
+	unsigned long n = 0;
+	int rc;
+
+	if ((rc = ctl_parse(ctl, argc, argv, opts, 0)) != 0)
+		return rc;
+	if (from != NULL && (snprintf(buf, sizeof buf, "%s 00:00", from),
+	    ctl_parse_local_time(buf, &q.from) == -1))
+		return ctl_usage_error(ctl, "--from %s is not YYYY-MM-DD", from);
+	if (to != NULL && (snprintf(buf, sizeof buf, "%s 00:00", to),
+	    ctl_parse_local_time(buf, &q.to) == -1))
+		return ctl_usage_error(ctl, "--to %s is not YYYY-MM-DD", to);
+	if (limit != NULL && ctl_parse_number(limit, 200, &n) == -1)
+		return ctl_usage_error(ctl, "--limit %s is not 1..200", limit);
+	q.limit = (uint32_t)n;
+	req.body_case = HOTLINE__ENVELOPE__BODY_KB_GAPS;
+	req.kb_gaps = &q;
+	return ctl_exchange(ctl, &req, HOTLINE__ENVELOPE__BODY_KB_GAPS_REPLY,
+	    ctl_kb_text_gaps);
+}
+
+/* kb search|import|export|gaps ...: the knowledge base's commands. */
 int
 ctl_kb(struct ctl *ctl, int argc, char **argv)
 {
 	if (argc < 2)
-		return ctl_usage_error(ctl, "kb needs search, import or export");
+		return ctl_usage_error(ctl, "kb needs search, import, export "
+		    "or gaps");
 	if (strcmp(argv[1], "search") == 0)
 		return ctl_kb_search(ctl, argc - 1, argv + 1);
 	if (strcmp(argv[1], "import") == 0)
 		return ctl_kb_import(ctl, argc - 1, argv + 1);
 	if (strcmp(argv[1], "export") == 0)
 		return ctl_kb_export(ctl, argc - 1, argv + 1);
-	return ctl_usage_error(ctl, "kb %s: not search, import or export",
-	    argv[1]);
+	if (strcmp(argv[1], "gaps") == 0)
+		return ctl_kb_gaps(ctl, argc - 1, argv + 1);
+	return ctl_usage_error(ctl, "kb %s: not search, import, export or "
+	    "gaps", argv[1]);
 }

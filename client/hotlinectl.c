@@ -40,7 +40,8 @@ static const struct ctl_command ctl_commands[] = {
 	    "\t[--closed-from DAY] [--closed-to DAY] [--overdue] [--warned]\n"
 	    "\t[--relevance] [--limit N] [--cursor C]", 1, ctl_search },
 	{ ANYONE, "kb", "search [--district D] [--limit N] WORDS |\n"
-	    "\timport FILE | export [--out FILE]", 1, ctl_kb },
+	    "\timport FILE | export [--out FILE] |\n"
+	    "\tgaps [--from DAY] [--to DAY] [--limit N]", 1, ctl_kb },
 	{ AGENT, "classify", "[--district D] TITLE [CONTENT]", 1,
 	    ctl_classify },
 	{ AGENT, "create", "--call-id ID --phone P [--name N] [--confidential]\n"

@@ -4,9 +4,9 @@
 /*
  * Search: $1 the query's terms (text[]), $2 a district or '', $3 the
  * number of articles, $4 the id of the district's government or '' (an
- * article's districts name either). Two stages: the GIN index finds the published,
- * valid versions holding any term rare enough to tell articles apart
- * (ts_rank keeps the best 100), then each is scored by the inverse
+ * article's districts name either). Two stages: the GIN index finds the
+ * published, valid versions holding any of the query's KB_SEEDS rarest
+ * terms (ts_rank keeps the best KB_CANDIDATES), then each is scored by the inverse
  * document frequency of every query term it holds, weighted by where:
  * title 2, 常见问法 1.5, answer 1. coverage is the share of the query's
  * weight the article holds (unknown words count as the rarest).
@@ -16,7 +16,8 @@ const char kb_search_sql[] =
 " q AS (SELECT d.term, ln(1 + (n.n - d.df + 0.5) / (d.df + 0.5)) AS idf"
 "  FROM hotline.kb_df d, n WHERE d.term = ANY($1::text[]) AND d.term <> ''),"
 " qq AS (SELECT string_agg(quote_literal(term), ' | ')::tsquery AS query"
-"  FROM q, n WHERE q.idf >= " KB_IDF_MIN "),"
+"  FROM (SELECT term FROM q WHERE q.idf >= " KB_IDF_MIN
+"  ORDER BY q.idf DESC LIMIT " KB_SEEDS ") r),"
 " today AS (SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date AS d),"
 " c AS (SELECT v.id, v.version, v.terms FROM hotline.kb_versions v"
 "  JOIN hotline.kb_articles a ON a.id = v.id, today"
@@ -27,7 +28,7 @@ const char kb_search_sql[] =
 "  AND ($2 = '' OR cardinality(v.districts) = 0 OR $2 = ANY(v.districts)"
 "   OR $4 = ANY(v.districts))"
 "  ORDER BY ts_rank('{0.4, 0.6, 0.8, 1.0}', v.terms, (SELECT query FROM qq)) DESC"
-"  LIMIT 100),"
+"  LIMIT " KB_CANDIDATES "),"
 " s AS (SELECT c.id, c.version, sum(q.idf * ("
 "   CASE WHEN 'A' = ANY(u.weights) THEN " KB_W_TITLE " ELSE 0 END +"
 "   CASE WHEN 'B' = ANY(u.weights) THEN " KB_W_QUESTIONS " ELSE 0 END +"
@@ -99,3 +100,37 @@ const char kb_draft_sql[] =
 const char kb_step_sql[] =
 "SELECT result, why, version, owner FROM hotline.kb_step($1, $2::int, $3,"
 " $4, $5::smallint, $6, $7)";
+
+/*
+ * Gaps: $1, $2 the period (ms), $3 the number of categories. Rows of kind
+ * 'gap' (category, consultations, answered without, dispatched, words as a
+ * JSON array, titles as a JSON array) then 'use' (id, version, citations).
+ * Consultations are type 1; a direct answer is closure 1 (proto/hotline.proto).
+ */
+const char kb_gaps_sql[] =
+"WITH c AS (SELECT number, category, title, terms, created_at,"
+"  (fields->>'closure') = '1' AS answered,"
+"  coalesce(fields->>'kb_article', '') <> '' AS cited, dept <> '' AS sent"
+"  FROM hotline.tickets WHERE type = 1"
+"  AND created_at >= to_timestamp($1::bigint / 1000.0)"
+"  AND created_at < to_timestamp($2::bigint / 1000.0)),"
+" g AS (SELECT category, count(*) AS n,"
+"  count(*) FILTER (WHERE answered AND NOT cited) AS answered_without,"
+"  count(*) FILTER (WHERE sent) AS sent FROM c"
+"  WHERE (answered AND NOT cited) OR sent GROUP BY category"
+"  ORDER BY n DESC, category LIMIT $3::int)"
+" SELECT 'gap', g.category, g.n::text, g.answered_without::text, g.sent::text,"
+"  (SELECT coalesce(json_agg(w.lexeme), '[]')::text FROM (SELECT u.lexeme"
+"   FROM c CROSS JOIN LATERAL unnest(c.terms) u WHERE c.category = g.category"
+"   AND ((c.answered AND NOT c.cited) OR c.sent) AND length(u.lexeme) > 1"
+"   GROUP BY u.lexeme ORDER BY count(*) DESC, u.lexeme LIMIT 8) w),"
+"  (SELECT coalesce(json_agg(t.title), '[]')::text FROM (SELECT c.title FROM c"
+"   WHERE c.category = g.category AND ((c.answered AND NOT c.cited) OR c.sent)"
+"   ORDER BY c.created_at DESC LIMIT 3) t)"
+" FROM g"
+" UNION ALL (SELECT 'use', fields->>'kb_article', (fields->>'kb_version'),"
+"  count(*)::text, '', '', '' FROM hotline.tickets"
+"  WHERE coalesce(fields->>'kb_article', '') <> ''"
+"  AND created_at >= to_timestamp($1::bigint / 1000.0)"
+"  AND created_at < to_timestamp($2::bigint / 1000.0)"
+"  GROUP BY 2, 3 ORDER BY count(*) DESC, 2, 3 LIMIT 200)";

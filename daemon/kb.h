@@ -71,6 +71,7 @@ void op_kb_import(struct request *);
 void op_kb_export(struct request *);
 void op_kb_draft(struct request *);
 void op_kb_step(struct request *);
+void op_kb_gaps(struct request *);
 struct pg_result;
 void kb_query(struct request *, const char *sql, int nparams,
     const char *const *params, void (*answer)(struct request *,

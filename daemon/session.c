@@ -91,6 +91,7 @@ static const struct op ops[] = {
 	{ BODY(KB_DRAFT), "kb_draft", ROLE_DEPARTMENT_BIT, op_kb_draft },
 	{ BODY(KB_STEP), "kb_step", ROLE_AGENT_BIT | DISPATCHER_BIT |
 	    ROLE_DEPARTMENT_BIT, op_kb_step },
+	{ BODY(KB_GAPS), "kb_gaps", SUPERVISION_QUERY_BITS, op_kb_gaps },
 
 	{ BODY(DEADLINE), "deadline", ROLE_ANY_BIT, op_deadline },
 	{ BODY(SHIFT_CLOCK), "shift_clock", ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN),

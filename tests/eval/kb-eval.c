@@ -13,9 +13,8 @@
 
 #include "../integration/harness.h"
 #include "../integration/harness-pg.h"
+#include "kb-load.h"
 
-#define KB_EVAL_CHUNK (40 * 1024)	/* bytes of articles per import */
-#define KB_EVAL_DEPTS 64
 
 /* The demo city's districts and their governments' ids (the test config has no districts group). */
 static const struct {
@@ -37,74 +36,6 @@ struct kb_eval {
 	int none, none_good;
 	int verbose;
 };
-
-/* Adds every owner of the articles as a department of the test config. */
-static int
-kb_eval_departments(struct harness *h, json_t *a)
-{
-	char add[4096] = "{ id = \"cgj\"; name = \"城管局\"; }", *owners[KB_EVAL_DEPTS];
-	size_t i, k, n = 0;
-	json_t *e;
-
-	json_array_foreach(a, i, e) {
-		const char *o = json_string_value(json_object_get(e, "owner"));
-
-		if (o == NULL || strcmp(o, "zjj") == 0 || strcmp(o, "sthjj") ==
-		    0 || strcmp(o, "water") == 0 || strcmp(o, "cgj") == 0)
-			continue;
-		for (k = 0; k < n && strcmp(owners[k], o) != 0; k++)
-			;
-		if (k == n && n < KB_EVAL_DEPTS)
-			owners[n++] = (char *)o;
-	}
-	for (k = 0; k < n; k++)
-		snprintf(add + strlen(add), sizeof add - strlen(add),
-		    ",\n\t{ id = \"%s\"; name = \"%s\"; }", owners[k], owners[k]);
-	if (harness_edit_config(&h->main, "{ id = \"cgj\"; name = \"城管局\"; }",
-	    add) == -1)
-		return -1;
-	return harness_restart(h);
-}
-
-/* Imports the articles of a through c in chunks; -1 on a failure. */
-static int
-kb_eval_import(struct hl_client *c, json_t *a)
-{
-	Hotline__KbImportRequest q = HOTLINE__KB_IMPORT_REQUEST__INIT;
-	json_t *chunk = json_array(), *e;
-	Hotline__Envelope *rep;
-	struct hl_error err;
-	size_t i, bytes = 0;
-	char *text;
-	unsigned added = 0;
-
-	json_array_foreach(a, i, e) {
-		text = json_dumps(e, JSON_COMPACT);
-		bytes += strlen(text);
-		free(text);
-		json_array_append(chunk, e);
-		if (bytes < KB_EVAL_CHUNK && i + 1 < json_array_size(a))
-			continue;
-		q.json = json_dumps(chunk, JSON_COMPACT);
-		rep = harness_call(c, BODY(KB_IMPORT), &q, &err);
-		free(q.json);
-		json_array_clear(chunk);
-		bytes = 0;
-		if (rep == NULL) {
-			fprintf(stderr, "kb-eval: import: %s\n", err.message);
-			json_decref(chunk);
-			return -1;
-		}
-		added += rep->kb_imported->added;
-		for (size_t k = 0; k < rep->kb_imported->n_refused; k++)
-			fprintf(stderr, "kb-eval: refused %s\n",
-			    rep->kb_imported->refused[k]);
-		hl_envelope_free(rep);
-	}
-	json_decref(chunk);
-	printf("kb: imported %u articles\n", added);
-	return 0;
-}
 
 /* Returns 1 if id is one of the comma-separated labels. */
 static int
@@ -253,9 +184,9 @@ main(int argc, char **argv)
 		goto out;
 	hl_close(c);
 	c = NULL;
-	if (kb_eval_departments(&h, a) == -1 ||
+	if (kb_load_departments(&h, a) == -1 ||
 	    (c = harness_login(&h, "dispatcher01")) == NULL ||
-	    kb_eval_import(c, a) == -1 ||
+	    kb_load_import(c, a) == -1 ||
 	    (agent = harness_login(&h, "agent01")) == NULL)
 		goto out;
 	for (i = optind + 1; i < argc; i++)

@@ -14,6 +14,22 @@ eval: eval-kb
 eval-kb: all $(KB_EVAL)
 	@$(KB_EVAL) $(KB_EVAL_FLAGS) $(KB_EVAL_ARTICLES) $(KB_EVAL_SETS)
 
-$(KB_EVAL): $(B)/obj/tests/eval/kb-eval.o $(HARNESS_OBJS) $(LIBHOTLINE_A)
+$(KB_EVAL): $(B)/obj/tests/eval/kb-eval.o $(B)/obj/tests/eval/kb-load.o \
+    $(HARNESS_OBJS) $(LIBHOTLINE_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(CMOCKA_LIBS)
+
+# make bench-kb: kb search latency over BENCH_KB_ARTICLES articles (default
+# 20,000) made from the demo ones, the dev questions as queries
+# (tests/bench/kb/bench-kb.c).
+BENCH_KB_ARTICLES ?= 20000
+BENCH_KB = $(B)/tests/bench/kb/bench-kb
+
+.PHONY: bench-kb
+bench-kb: all $(BENCH_KB)
+	@$(BENCH_KB) $(KB_EVAL_ARTICLES) tests/eval/kb/dev.tsv $(BENCH_KB_ARTICLES)
+
+$(BENCH_KB): $(B)/obj/tests/bench/kb/bench-kb.o $(B)/obj/tests/eval/kb-load.o \
+    $(HARNESS_OBJS) $(LIBHOTLINE_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(CMOCKA_LIBS)

@@ -461,6 +461,56 @@ test_cite(void **state)
 	hl_close(agent);
 }
 
+/* The gaps report: a consultation answered without an article is a gap of its category; the cited one counts as a use of its version (read from the archive, written about a second after). */
+static void
+test_gaps(void **state)
+{
+	Hotline__CreateRequest cr = HOTLINE__CREATE_REQUEST__INIT;
+	Hotline__KbGapsRequest q = HOTLINE__KB_GAPS_REQUEST__INIT;
+	struct hl_client *agent = harness_login(&h, "agent01");
+	struct hl_client *sup = harness_login(&h, "supervisor01");
+	int64_t until = harness_now_ms() + 20000;
+	Hotline__Envelope *rep;
+	struct hl_error err;
+	char call_id[64], phone[32];
+	int gap = 0, use = 0;
+	size_t i;
+
+	(void)state;
+	assert_non_null(agent);
+	assert_non_null(sup);
+	harness_create_init(&cr, call_id, sizeof call_id, harness_phone(phone,
+	    sizeof phone), "咨询电动车上牌", "问电动车上牌要带什么材料");
+	cr.type = HOTLINE__TICKET_TYPE__TICKET_TYPE_CONSULTATION;
+	cr.direct_answer = "带购车发票、合格证和身份证到车管所办理。";
+	rep = harness_call(agent, BODY(CREATE), &cr, &err);
+	assert_reply(rep, err);
+	hl_envelope_free(rep);
+	rep = harness_call(agent, BODY(KB_GAPS), &q, &err);
+	assert_error(rep, err, ERR(FORBIDDEN));
+	while (harness_now_ms() < until && !(gap && use)) {
+		rep = harness_call(sup, BODY(KB_GAPS), &q, &err);
+		assert_reply(rep, err);
+		for (i = 0; i < rep->kb_gaps_reply->n_gaps; i++)
+			if (rep->kb_gaps_reply->gaps[i]->answered_without >= 1 &&
+			    rep->kb_gaps_reply->gaps[i]->n_titles >= 1)
+				gap = 1;
+		for (i = 0; i < rep->kb_gaps_reply->n_uses; i++)
+			if (strcmp(rep->kb_gaps_reply->uses[i]->id,
+			    "kb-test-0001") == 0 &&
+			    rep->kb_gaps_reply->uses[i]->version == 2 &&
+			    rep->kb_gaps_reply->uses[i]->citations == 1)
+				use = 1;
+		hl_envelope_free(rep);
+		if (!(gap && use))
+			harness_sleep_ms(100);
+	}
+	assert_true(gap);
+	assert_true(use);
+	hl_close(agent);
+	hl_close(sup);
+}
+
 int
 main(void)
 {
@@ -472,6 +522,7 @@ main(void)
 		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_workflow),
 		cmocka_unit_test(test_cite),
+		cmocka_unit_test(test_gaps),
 	};
 
 	harness_filter();
