@@ -4,9 +4,10 @@
 /*
  * Search: $1 the query's terms (text[]), $2 a district or '', $3 the
  * number of articles, $4 the id of the district's government or '' (an
- * article's districts name either). Two stages: the GIN index finds the
- * published, valid versions holding any of the query's KB_SEEDS rarest
- * terms (ts_rank keeps the best KB_CANDIDATES), then each is scored by the inverse
+ * article's districts name either). Two stages: the GIN index of keys
+ * (title and questions) finds the published, valid versions holding any
+ * of the query's KB_SEEDS rarest terms (ts_rank keeps the best
+ * KB_CANDIDATES), then each is scored on all its terms by the inverse
  * document frequency of every query term it holds, weighted by where:
  * title 2, 常见问法 1.5, answer 1. coverage is the share of the query's
  * weight the article holds (unknown words count as the rarest).
@@ -19,22 +20,23 @@ const char kb_search_sql[] =
 "  FROM (SELECT term FROM q WHERE q.idf >= " KB_IDF_MIN
 "  ORDER BY q.idf DESC LIMIT " KB_SEEDS ") r),"
 " today AS (SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date AS d),"
-" c AS (SELECT v.id, v.version, v.terms FROM hotline.kb_versions v"
+" c AS (SELECT v.id, v.version FROM hotline.kb_versions v"
 "  JOIN hotline.kb_articles a ON a.id = v.id, today"
 "  WHERE v.status = 'published' AND a.status = 'published'"
-"  AND v.terms @@ (SELECT query FROM qq)"
+"  AND v.keys @@ (SELECT query FROM qq)"
 "  AND (v.valid_from IS NULL OR v.valid_from <= today.d)"
 "  AND (v.valid_until IS NULL OR v.valid_until >= today.d)"
 "  AND ($2 = '' OR cardinality(v.districts) = 0 OR $2 = ANY(v.districts)"
 "   OR $4 = ANY(v.districts))"
-"  ORDER BY ts_rank('{0.4, 0.6, 0.8, 1.0}', v.terms, (SELECT query FROM qq)) DESC"
+"  ORDER BY ts_rank('{0.4, 0.6, 0.8, 1.0}', v.keys, (SELECT query FROM qq)) DESC"
 "  LIMIT " KB_CANDIDATES "),"
 " s AS (SELECT c.id, c.version, sum(q.idf * ("
 "   CASE WHEN 'A' = ANY(u.weights) THEN " KB_W_TITLE " ELSE 0 END +"
 "   CASE WHEN 'B' = ANY(u.weights) THEN " KB_W_QUESTIONS " ELSE 0 END +"
 "   CASE WHEN 'C' = ANY(u.weights) THEN " KB_W_ANSWER " ELSE 0 END)) AS score,"
 "   sum(q.idf) AS matched"
-"  FROM c CROSS JOIN LATERAL unnest(c.terms) u JOIN q ON q.term = u.lexeme"
+"  FROM c JOIN hotline.kb_versions w ON w.id = c.id AND w.version = c.version"
+"  CROSS JOIN LATERAL unnest(w.terms) u JOIN q ON q.term = u.lexeme"
 "  GROUP BY c.id, c.version),"
 " total AS (SELECT coalesce((SELECT sum(idf) FROM q), 0) +"
 "  (cardinality($1::text[]) - (SELECT count(*) FROM q)) * ln(1 + n.n) AS t FROM n)"
@@ -59,15 +61,15 @@ const char kb_import_sql[] =
 "  ON CONFLICT (id) DO NOTHING RETURNING id),"
 " v AS (INSERT INTO hotline.kb_versions (id, version, status, title,"
 "  questions, answer, basis, major, districts, valid_from, valid_until,"
-"  links, terms)"
+"  links, terms, keys)"
 "  SELECT y.id, y.version, y.status, y.title,"
 "  ARRAY(SELECT jsonb_array_elements_text(y.questions)), y.answer, y.basis,"
 "  y.major, ARRAY(SELECT jsonb_array_elements_text(y.districts)),"
-"  y.valid_from, y.valid_until, y.links, y.terms::tsvector"
+"  y.valid_from, y.valid_until, y.links, y.terms::tsvector, y.keys::tsvector"
 "  FROM jsonb_to_recordset($2::jsonb) AS y(id text, version int,"
 "  status text, title text, questions jsonb, answer text, basis jsonb,"
 "  major text, districts jsonb, valid_from date, valid_until date,"
-"  links jsonb, terms text)"
+"  links jsonb, terms text, keys text)"
 "  WHERE y.id IN (SELECT id FROM a) RETURNING id),"
 " h AS (INSERT INTO hotline.kb_history (id, principal, role, action,"
 "  version, note) SELECT id, $3, $4::smallint, 'import', 0, '' FROM a)"
@@ -134,3 +136,8 @@ const char kb_gaps_sql[] =
 "  AND created_at >= to_timestamp($1::bigint / 1000.0)"
 "  AND created_at < to_timestamp($2::bigint / 1000.0)"
 "  GROUP BY 2, 3 ORDER BY count(*) DESC, 2, 3 LIMIT 200)";
+
+/* Retire by policy document: $1 document, $2 principal, $3 role. */
+const char kb_retire_document_sql[] =
+"SELECT result, why, version, owner FROM hotline.kb_retire_document($1, $2,"
+" $3::smallint)";

@@ -4,8 +4,8 @@
 
 /* Ranking (measured on tests/eval/kb/dev.tsv; see make eval-kb). */
 #define KB_IDF_MIN "0.5"	/* rarer terms than this find candidates */
-#define KB_SEEDS "6"		/* the rarest query terms that find candidates */
-#define KB_CANDIDATES "60"	/* candidates scored in full */
+#define KB_SEEDS "10"		/* the rarest query terms that find candidates */
+#define KB_CANDIDATES "100"	/* candidates scored in full */
 #define KB_W_TITLE "2.0"
 #define KB_W_QUESTIONS "1.5"
 #define KB_W_ANSWER "1.0"
@@ -18,5 +18,6 @@ extern const char kb_export_sql[];
 extern const char kb_draft_sql[];
 extern const char kb_step_sql[];
 extern const char kb_gaps_sql[];
+extern const char kb_retire_document_sql[];
 
 #endif

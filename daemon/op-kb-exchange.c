@@ -107,10 +107,13 @@ kb_version_row(const char *id, json_t *v, const char **why)
 	kb_terms_add(t, KB_TITLE, title);
 	json_array_foreach(qs, i, e)
 		kb_terms_add(t, KB_QUESTIONS, json_string_value(e));
+	row = json_deep_copy(v);
+	tsv = kb_terms_tsvector(t);
+	json_object_set_new(row, "keys", json_string(tsv));
+	free(tsv);
 	kb_terms_add(t, KB_ANSWER, answer);
 	tsv = kb_terms_tsvector(t);
 	kb_terms_free(t);
-	row = json_deep_copy(v);
 	json_object_set_new(row, "id", json_string(id));
 	json_object_set_new(row, "terms", json_string(tsv));
 	free(tsv);

@@ -15,6 +15,7 @@ static const char *const kb_actions[] = {
 	[HOTLINE__KB_ACTION__KB_ACTION_SEND_BACK] = "send_back",
 	[HOTLINE__KB_ACTION__KB_ACTION_FLAG] = "flag",
 	[HOTLINE__KB_ACTION__KB_ACTION_RETIRE] = "retire",
+	[HOTLINE__KB_ACTION__KB_ACTION_RETIRE_DOCUMENT] = "retire_document",
 };
 
 /* PostgreSQL answered a draft or a step: result, why, version, owner. */
@@ -39,6 +40,12 @@ kb_step_done(struct request *r, struct pg_result *res)
 	out->id = xstrdup(r->in->body_case == HOTLINE__ENVELOPE__BODY_KB_DRAFT ?
 	    r->in->kb_draft->id : r->in->kb_step->id);
 	out->version = (uint32_t)atoi(pg_value(res, 0, 2));
+	if (r->in->body_case == HOTLINE__ENVELOPE__BODY_KB_STEP &&
+	    r->in->kb_step->action ==
+	    HOTLINE__KB_ACTION__KB_ACTION_RETIRE_DOCUMENT) {
+		out->retired = out->version;
+		out->version = 0;
+	}
 	out->owner = xstrdup(pg_value(res, 0, 3));
 	env->body_case = HOTLINE__ENVELOPE__BODY_KB_STEPPED;
 	env->kb_stepped = out;
@@ -103,6 +110,19 @@ op_kb_step(struct request *r)
 		return;
 	}
 	snprintf(role, sizeof role, "%d", (int)r->conn->role);
+	if (q->action == HOTLINE__KB_ACTION__KB_ACTION_RETIRE_DOCUMENT) {
+		if (q->document[0] == '\0') {
+			request_error(r,
+			    HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+			    "document", "retire_document needs the document");
+			return;
+		}
+		p[0] = q->document;
+		p[1] = r->conn->principal;
+		p[2] = role;
+		kb_query(r, kb_retire_document_sql, 3, p, kb_step_done);
+		return;
+	}
 	snprintf(version, sizeof version, "%u", q->version);
 	p[0] = q->id;
 	p[1] = version;

@@ -13,7 +13,7 @@ CREATE TABLE hotline.kb_articles (
 
 -- Every version, never rewritten once published. terms are the version's
 -- search terms (kb-terms.c: segmented words, weighted A title, B questions,
--- C answer), 'simple' configuration.
+-- C answer), 'simple' configuration; keys the same without the answer.
 CREATE TABLE hotline.kb_versions (
 	id		text NOT NULL REFERENCES hotline.kb_articles (id),
 	version		integer NOT NULL CHECK (version > 0),
@@ -28,11 +28,14 @@ CREATE TABLE hotline.kb_versions (
 	valid_until	date,			-- NULL open-ended
 	links		jsonb NOT NULL,		-- [{title, url}]
 	terms		tsvector NOT NULL,
+	keys		tsvector NOT NULL,	-- the terms of title and questions only
 	created_at	timestamptz NOT NULL DEFAULT now(),
 	PRIMARY KEY (id, version)
 );
 
-CREATE INDEX kb_versions_terms ON hotline.kb_versions USING gin (terms)
+-- Candidates are found by keys (small, kept inline): only the few scored
+-- in full have their whole terms read.
+CREATE INDEX kb_versions_keys ON hotline.kb_versions USING gin (keys)
 	WHERE status = 'published';
 
 -- How many published versions hold each term: the ranking's inverse

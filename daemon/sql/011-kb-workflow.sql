@@ -27,14 +27,14 @@ BEGIN
 		SELECT max(v.version) + 1 INTO version FROM hotline.kb_versions v WHERE v.id = p_id;
 	END IF;
 	INSERT INTO hotline.kb_versions (id, version, status, title, questions, answer,
-		basis, major, districts, valid_from, valid_until, links, terms)
+		basis, major, districts, valid_from, valid_until, links, terms, keys)
 	SELECT p_id, kb_draft.version, 'draft', y.title,
 		ARRAY(SELECT jsonb_array_elements_text(y.questions)), y.answer, y.basis,
 		y.major, ARRAY(SELECT jsonb_array_elements_text(y.districts)),
-		y.valid_from, y.valid_until, y.links, y.terms::tsvector
+		y.valid_from, y.valid_until, y.links, y.terms::tsvector, y.keys::tsvector
 	FROM jsonb_to_record(p_row) AS y(title text, questions jsonb, answer text,
 		basis jsonb, major text, districts jsonb, valid_from date,
-		valid_until date, links jsonb, terms text);
+		valid_until date, links jsonb, terms text, keys text);
 	INSERT INTO hotline.kb_history (id, principal, role, action, version, note)
 	VALUES (p_id, p_principal, p_role, 'draft', kb_draft.version, '');
 	UPDATE hotline.kb_articles SET updated_at = now() WHERE id = p_id;
@@ -107,6 +107,36 @@ BEGIN
 	UPDATE hotline.kb_articles SET updated_at = now() WHERE id = p_id;
 	INSERT INTO hotline.kb_history (id, principal, role, action, version, note)
 	VALUES (p_id, p_principal, p_role, p_action, kb_step.version, p_note);
+	result := 'ok'; why := '';
+END
+$$;
+
+-- A policy document retired (政策废止): the centre retires every published
+-- article whose published version names it in its basis (by number or by
+-- name); version returns how many.
+CREATE FUNCTION hotline.kb_retire_document(p_document text, p_principal text,
+	p_role smallint, OUT result text, OUT why text, OUT version integer,
+	OUT owner text)
+LANGUAGE plpgsql AS $$
+DECLARE
+	ids text[];
+BEGIN
+	owner := '';
+	IF p_role <> 2 THEN
+		result := 'forbidden'; why := 'only the centre retires by policy document'; version := 0;
+		RETURN;
+	END IF;
+	SELECT coalesce(array_agg(DISTINCT v.id), '{}') INTO ids
+	FROM hotline.kb_versions v JOIN hotline.kb_articles a ON a.id = v.id
+	WHERE v.status = 'published' AND a.status = 'published'
+	AND EXISTS (SELECT 1 FROM jsonb_array_elements(v.basis) b
+		WHERE b->>'number' = p_document OR b->>'document' = p_document);
+	INSERT INTO hotline.kb_history (id, principal, role, action, version, note)
+	SELECT v.id, p_principal, p_role, 'retire', v.version, '政策废止 policy document retired: ' || p_document
+	FROM hotline.kb_versions v WHERE v.id = ANY(ids) AND v.status = 'published';
+	UPDATE hotline.kb_versions v SET status = 'retired' WHERE v.id = ANY(ids) AND v.status = 'published';
+	UPDATE hotline.kb_articles a SET status = 'retired', updated_at = now() WHERE a.id = ANY(ids);
+	version := cardinality(ids);
 	result := 'ok'; why := '';
 END
 $$;

@@ -511,6 +511,38 @@ test_gaps(void **state)
 	hl_close(sup);
 }
 
+/* A policy document retired retires every published article based on it (the centre only); search no longer finds them. */
+static void
+test_retire_document(void **state)
+{
+	Hotline__KbStepRequest q = HOTLINE__KB_STEP_REQUEST__INIT;
+	struct hl_client *agent = harness_login(&h, "agent01");
+	Hotline__Envelope *rep;
+	struct hl_error err;
+
+	(void)state;
+	assert_non_null(agent);
+	assert_int_equal(found_version("租房提取公积金", "kb-test-0001"), 2);
+	q.id = "";
+	q.action = HOTLINE__KB_ACTION__KB_ACTION_RETIRE_DOCUMENT;
+	rep = harness_call(dispatcher, BODY(KB_STEP), &q, &err);
+	assert_error(rep, err, ERR(BAD_REQUEST));
+	assert_string_equal(err.field, "document");
+	q.document = "国务院令第262号";
+	rep = harness_call(agent, BODY(KB_STEP), &q, &err);
+	assert_error(rep, err, ERR(FORBIDDEN));
+	rep = harness_call(dispatcher, BODY(KB_STEP), &q, &err);
+	assert_reply(rep, err);
+	assert_int_equal(rep->kb_stepped->retired, 1);
+	hl_envelope_free(rep);
+	assert_int_equal(found_version("租房提取公积金", "kb-test-0001"), 0);
+	rep = harness_call(dispatcher, BODY(KB_STEP), &q, &err);
+	assert_reply(rep, err);
+	assert_int_equal(rep->kb_stepped->retired, 0);
+	hl_envelope_free(rep);
+	hl_close(agent);
+}
+
 int
 main(void)
 {
@@ -523,6 +555,7 @@ main(void)
 		cmocka_unit_test(test_workflow),
 		cmocka_unit_test(test_cite),
 		cmocka_unit_test(test_gaps),
+		cmocka_unit_test(test_retire_document),
 	};
 
 	harness_filter();

@@ -175,7 +175,7 @@ main(int argc, char **argv)
 		goto out;
 	hl_close(c);
 	if ((c = harness_login(&h, "agent01")) == NULL ||
-	    bench_kb_run(c, q, nq, 2000, n) == -1)
+	    bench_kb_run(c, q, nq, 1000, n) == -1)
 		goto out;
 	rc = 0;
 out:
