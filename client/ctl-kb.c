@@ -258,13 +258,106 @@ ctl_kb_gaps(struct ctl *ctl, int argc, char **argv)
 	    ctl_kb_text_gaps);
 }
 
-/* kb search|import|export|gaps ...: the knowledge base's commands. */
+/* The workflow's steps by their command names. */
+static const struct {
+	const char *name;
+	Hotline__KbAction action;
+} ctl_kb_steps[] = {
+	{ .name = "submit", .action = HOTLINE__KB_ACTION__KB_ACTION_SUBMIT },
+	{ .name = "publish", .action = HOTLINE__KB_ACTION__KB_ACTION_PUBLISH },
+	{ .name = "send-back",
+	    .action = HOTLINE__KB_ACTION__KB_ACTION_SEND_BACK },
+	{ .name = "flag", .action = HOTLINE__KB_ACTION__KB_ACTION_FLAG },
+	{ .name = "retire", .action = HOTLINE__KB_ACTION__KB_ACTION_RETIRE },
+	{ .name = "retire-document",
+	    .action = HOTLINE__KB_ACTION__KB_ACTION_RETIRE_DOCUMENT },
+};
+
+/* Prints a draft's or a step's answer. */
+static void
+ctl_kb_text_step(const Hotline__Envelope *reply)
+{
+	const Hotline__KbStepReply *r = reply->kb_stepped;
+
+	if (r->id[0] == '\0')
+		printf("retired %u articles\n", r->retired);
+	else
+		printf("%s v%u (owner %s)\n", r->id, r->version, r->owner);
+}
+
+/* kb draft ID FILE: FILE holds one version (a JSON object). */
+static int
+ctl_kb_draft(struct ctl *ctl, int argc, char **argv)
+{
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
+	Hotline__KbDraftRequest q = HOTLINE__KB_DRAFT_REQUEST__INIT;
+	const struct ctl_opt opts[] = { { NULL, NULL, NULL, 0 } };
+	json_error_t jerr;
+	json_t *v;
+	int rc;
+
+	if ((rc = ctl_parse(ctl, argc, argv, opts, 2)) != 0)
+		return rc;
+	if ((v = json_load_file(argv[optind + 1], 0, &jerr)) == NULL) {
+		fprintf(stderr, "hotlinectl: %s: %s (line %d)\n",
+		    argv[optind + 1], jerr.text, jerr.line);
+		return CTL_EXIT_FAILURE;
+	}
+	q.id = argv[optind];
+	q.json = json_dumps(v, JSON_COMPACT);
+	json_decref(v);
+	if (q.json == NULL)
+		return CTL_EXIT_FAILURE;
+	req.body_case = HOTLINE__ENVELOPE__BODY_KB_DRAFT;
+	req.kb_draft = &q;
+	rc = ctl_exchange(ctl, &req, HOTLINE__ENVELOPE__BODY_KB_STEPPED,
+	    ctl_kb_text_step);
+	free(q.json);
+	return rc;
+}
+
+/* kb STEP [--version N] [--note TEXT] ID (retire-document: DOCUMENT). */
+static int
+ctl_kb_step(struct ctl *ctl, Hotline__KbAction action, int argc, char **argv)
+{
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
+	Hotline__KbStepRequest q = HOTLINE__KB_STEP_REQUEST__INIT;
+	char *version = NULL, *note = NULL;
+	const struct ctl_opt opts[] = {
+		{ "version", &version, NULL, 0 },
+		{ "note", &note, NULL, 0 },
+		{ NULL, NULL, NULL, 0 }
+	};
+	unsigned long v = 0;
+	int rc;
+
+	if ((rc = ctl_parse(ctl, argc, argv, opts, 1)) != 0)
+		return rc;
+	if (version != NULL && ctl_parse_number(version, 1000000, &v) == -1)
+		return ctl_usage_error(ctl, "--version %s is not a number",
+		    version);
+	q.action = action;
+	q.version = (uint32_t)v;
+	q.note = note != NULL ? note : "";
+	if (action == HOTLINE__KB_ACTION__KB_ACTION_RETIRE_DOCUMENT)
+		q.document = argv[optind];
+	else
+		q.id = argv[optind];
+	req.body_case = HOTLINE__ENVELOPE__BODY_KB_STEP;
+	req.kb_step = &q;
+	return ctl_exchange(ctl, &req, HOTLINE__ENVELOPE__BODY_KB_STEPPED,
+	    ctl_kb_text_step);
+}
+
+/* kb search|import|export|gaps|draft|STEP ...: the knowledge base's commands. */
 int
 ctl_kb(struct ctl *ctl, int argc, char **argv)
 {
+	size_t i;
+
 	if (argc < 2)
-		return ctl_usage_error(ctl, "kb needs search, import, export "
-		    "or gaps");
+		return ctl_usage_error(ctl, "kb needs a command (search, "
+		    "import, export, gaps, draft, submit, ...)");
 	if (strcmp(argv[1], "search") == 0)
 		return ctl_kb_search(ctl, argc - 1, argv + 1);
 	if (strcmp(argv[1], "import") == 0)
@@ -273,6 +366,11 @@ ctl_kb(struct ctl *ctl, int argc, char **argv)
 		return ctl_kb_export(ctl, argc - 1, argv + 1);
 	if (strcmp(argv[1], "gaps") == 0)
 		return ctl_kb_gaps(ctl, argc - 1, argv + 1);
-	return ctl_usage_error(ctl, "kb %s: not search, import, export or "
-	    "gaps", argv[1]);
+	if (strcmp(argv[1], "draft") == 0)
+		return ctl_kb_draft(ctl, argc - 1, argv + 1);
+	for (i = 0; i < sizeof ctl_kb_steps / sizeof ctl_kb_steps[0]; i++)
+		if (strcmp(argv[1], ctl_kb_steps[i].name) == 0)
+			return ctl_kb_step(ctl, ctl_kb_steps[i].action,
+			    argc - 1, argv + 1);
+	return ctl_usage_error(ctl, "kb %s: not a kb command", argv[1]);
 }

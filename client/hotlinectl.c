@@ -41,7 +41,9 @@ static const struct ctl_command ctl_commands[] = {
 	    "\t[--relevance] [--limit N] [--cursor C]", 1, ctl_search },
 	{ ANYONE, "kb", "search [--district D] [--limit N] WORDS |\n"
 	    "\timport FILE | export [--out FILE] |\n"
-	    "\tgaps [--from DAY] [--to DAY] [--limit N]", 1, ctl_kb },
+	    "\tgaps [--from DAY] [--to DAY] [--limit N] | draft ID FILE |\n"
+	    "\tsubmit|publish|send-back|flag|retire [--version N] [--note T] ID"
+	    " |\n\tretire-document DOCUMENT", 1, ctl_kb },
 	{ AGENT, "classify", "[--district D] TITLE [CONTENT]", 1,
 	    ctl_classify },
 	{ AGENT, "create", "--call-id ID --phone P [--name N] [--confidential]\n"
