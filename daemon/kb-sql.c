@@ -95,7 +95,7 @@ const char kb_export_sql[] =
 
 /* Draft: $1 id, $2 the caller's department, $3 principal, $4 role, $5 the version row (011-kb-workflow.sql). */
 const char kb_draft_sql[] =
-"SELECT result, why, version, '' FROM hotline.kb_draft($1, $2, $3,"
+"SELECT result, why, version, $2 FROM hotline.kb_draft($1, $2, $3,"
 " $4::smallint, $5::jsonb)";
 
 /* Step: $1 id, $2 version, $3 action, $4 principal, $5 role, $6 department, $7 note. */
