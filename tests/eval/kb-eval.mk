@@ -19,13 +19,14 @@ $(KB_EVAL): $(B)/obj/tests/eval/kb-eval.o $(B)/obj/tests/eval/kb-load.o \
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(CMOCKA_LIBS)
 
-# make bench-kb: kb search latency over BENCH_KB_ARTICLES articles (default
+# make bench-kb (and make bench): kb search latency over BENCH_KB_ARTICLES articles (default
 # 20,000) made from the demo ones, the dev questions as queries
 # (tests/bench/kb/bench-kb.c).
 BENCH_KB_ARTICLES ?= 20000
 BENCH_KB = $(B)/tests/bench/kb/bench-kb
 
 .PHONY: bench-kb
+bench: bench-kb
 bench-kb: all $(BENCH_KB)
 	@$(BENCH_KB) $(KB_EVAL_ARTICLES) tests/eval/kb/dev.tsv $(BENCH_KB_ARTICLES)
 
