@@ -241,6 +241,6 @@ clean:
 	rm -rf build build-*
 
 # Benchmarks and the classifier's evaluation keep their rules beside their sources.
--include tests/bench/bench.mk tests/bench/timers.mk tests/eval/eval.mk tests/fuzz/fuzz.mk
+-include tests/bench/bench.mk tests/bench/timers.mk tests/eval/eval.mk tests/eval/kb-eval.mk tests/fuzz/fuzz.mk
 
 -include $(shell find $(B)/obj -name '*.d' 2>/dev/null)

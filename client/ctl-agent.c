@@ -42,6 +42,23 @@ ctl_create_enum(const struct ctl *ctl, const struct ctl_name *table,
 	return ctl_usage_error(ctl, "unknown %s %s", what, arg);
 }
 
+/* --kb ID@VERSION: the article (and the version shown) a direct answer cites. */
+static int
+ctl_create_kb(const struct ctl *ctl, char *arg, Hotline__CreateRequest *cr)
+{
+	char *at = strrchr(arg, '@');
+	unsigned long v;
+
+	if (at == NULL || ctl_parse_number(at + 1, 1000000, &v) == -1 ||
+	    v == 0 || at == arg)
+		return ctl_usage_error(ctl, "--kb %s is not ID@VERSION (the "
+		    "version kb search showed, e.g. kb-rsj-0001@1)", arg);
+	*at = '\0';
+	cr->kb_article = arg;
+	cr->kb_version = (uint32_t)v;
+	return 0;
+}
+
 /* Applies one option of create to cr; returns 0 or a usage status. */
 static int
 ctl_create_option(const struct ctl *ctl, int ch, char *arg,
@@ -82,6 +99,8 @@ ctl_create_option(const struct ctl *ctl, int ch, char *arg,
 			return ctl_usage_error(ctl, "--answer is empty");
 		cr->direct_answer = arg;
 		return 0;
+	case 'K':
+		return ctl_create_kb(ctl, arg, cr);
 	case 'N':
 		cr->emergency_dismissed = 1;
 		return 0;
@@ -123,6 +142,7 @@ ctl_create_options(const struct ctl *ctl, int argc, char **argv,
 		{ "title", required_argument, NULL, 'T' },
 		{ "content", required_argument, NULL, 'x' },
 		{ "answer", required_argument, NULL, 'A' },
+		{ "kb", required_argument, NULL, 'K' },
 		{ "not-emergency", no_argument, NULL, 'N' },
 		{ "reason", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 }
@@ -161,6 +181,8 @@ ctl_create_required(const struct ctl *ctl, const Hotline__CreateRequest *cr)
 	    (cr->emergency_dismissed_reason[0] != '\0'))
 		return ctl_usage_error(ctl, "--not-emergency (非紧急) and "
 		    "--reason go together: say why the flag is false");
+	if (cr->kb_article[0] != '\0' && cr->direct_answer[0] == '\0')
+		return ctl_usage_error(ctl, "--kb goes with --answer (直接办结)");
 	if (cr->direct_answer[0] != '\0' &&
 	    cr->type != HOTLINE__TICKET_TYPE__TICKET_TYPE_CONSULTATION)
 		return ctl_usage_error(ctl, "--answer (直接办结) is only for "

@@ -313,6 +313,11 @@ ctl_print_reply(const Hotline__Ticket *t)
 	}
 	ctl_field_set(CTL_T(REVIEW_NOTE), t->review_note);
 	ctl_field_set(CTL_T(DIRECT_ANSWER), t->direct_answer);
+	if (t->kb_article != NULL && t->kb_article[0] != '\0') {
+		ctl_label(ctl_lang == CTL_LANG_EN ? "cites" : "引用知识");
+		printf(ctl_lang == CTL_LANG_EN ? "%s version %u\n" :
+		    "%s 第%u版\n", t->kb_article, t->kb_version);
+	}
 }
 
 /* Prints the callback (回访): result, the citizen's words and failed attempts. */

@@ -113,6 +113,9 @@ void ctl_list_marks(const Hotline__Ticket *, char *out, size_t outlen);
 int ctl_change_text(const char *field, const char *value, char *out,
     size_t outlen);
 
+/* ctl-kb.c */
+int ctl_kb(struct ctl *, int, char **);
+
 /* ctl-search.c */
 int ctl_search(struct ctl *, int, char **);
 

@@ -41,12 +41,18 @@ static const struct ctl_command ctl_commands[] = {
 	    "\t[--urgency U] [--state S] [--from DAY] [--to DAY]\n"
 	    "\t[--closed-from DAY] [--closed-to DAY] [--overdue] [--warned]\n"
 	    "\t[--open] [--relevance] [--limit N] [--cursor C]", 1, ctl_search },
+	{ ANYONE, "kb", "search [--district D] [--limit N] WORDS |\n"
+	    "\timport FILE | export [--out FILE] |\n"
+	    "\tgaps [--from DAY] [--to DAY] [--limit N] | draft ID FILE |\n"
+	    "\tsubmit|publish|send-back|flag|retire [--version N] [--note T] ID"
+	    " |\n\tretire-document DOCUMENT", 1, ctl_kb },
 	{ AGENT, "classify", "[--district D] TITLE [CONTENT]", 1,
 	    ctl_classify },
 	{ AGENT, "create", "--call-id ID --phone P [--name N] [--confidential]\n"
 	    "\t[--district D] [--street S] [--address A] --type T\n"
 	    "\t[--urgency U] [--channel C] --title TITLE --content TEXT\n"
-	    "\t[--answer TEXT] [--not-emergency --reason TEXT]", 1,
+	    "\t[--answer TEXT [--kb ID@VERSION]]\n"
+	    "\t[--not-emergency --reason TEXT]", 1,
 	    ctl_create },
 	{ AGENT, "caller", "PHONE [--limit N]", 1, ctl_caller },
 	{ AGENT, "callback", "NUMBER --result RESULT [--comment TEXT]", 1,

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "hotlined.h"
+#include "kb.h"
 #include "route.h"
 #include "normalize.h"
 #include "simhash.h"
@@ -237,6 +238,8 @@ create_check(struct request *r, const Hotline__CreateRequest *q)
 		bad = "direct_answer", why = "is only for consultations (咨询)";
 	if (bad == NULL && utf8_length(q->direct_answer) > 5000)
 		bad = "direct_answer", why = "is too long";
+	if (bad == NULL)
+		kb_cite_check(q, &bad, &why);
 	if (bad == NULL && q->emergency_dismissed_reason[0] != '\0' &&
 	    !q->emergency_dismissed)
 		bad = "emergency_dismissed_reason", why = "is only with "
@@ -314,6 +317,7 @@ create_fields_args(struct store_args *a, const Hotline__CreateRequest *q,
 		    HOTLINE__CLOSURE__CLOSURE_DIRECT_ANSWER);
 		store_args_add(a, "direct_answer");
 		store_args_add(a, q->direct_answer);
+		kb_cite_args(a, q);
 	}
 }
 
@@ -335,7 +339,8 @@ create_route_note(struct store_args *a, const Hotline__CreateRequest *q,
 		    "matched %s", res->emergency->name, res->emergency->kind,
 		    res->emergency->transfer_to, res->emergency_matched[0]);
 	else if (route == TICKET_ANSWER)
-		store_args_addf(a, "直接办结 answered at intake%s", dismissed);
+		store_args_addf(a, "直接办结 answered at intake%s%s",
+		    kb_cite_note(q), dismissed);
 	else if (route == TICKET_DISPATCH)
 		store_args_addf(a, "自动派单 auto-dispatch to %s, confidence "
 		    "%.2f%s", res->suggestions[0].department->name,

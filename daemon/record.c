@@ -60,6 +60,8 @@ static const struct {
 	F("urges", FIELD_UINT32, urges, 0),
 	F("review_note", FIELD_STRING, review_note, 0),
 	F("direct_answer", FIELD_STRING, direct_answer, 0),
+	F("kb_article", FIELD_STRING, kb_article, 0),
+	F("kb_version", FIELD_UINT32, kb_version, 0),
 	F("sign_due", FIELD_INT64, sign_due_at, 0),
 	F("complete_due", FIELD_INT64, complete_due_at, 0),
 	F("warn_at", FIELD_INT64, warn_at, 0),

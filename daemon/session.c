@@ -7,6 +7,7 @@
 
 #include "frame.h"
 #include "hotlined.h"
+#include "kb.h"
 
 /* One operation: which request body, who may call it, and its handler. */
 struct op {
@@ -80,6 +81,17 @@ static const struct op ops[] = {
 	/* The archive (PostgreSQL): each role within its own view. */
 	{ BODY(SEARCH), "search", ROLE_STAFF_BITS | ROLE_DEPARTMENT_BIT,
 	    op_search },
+	/* The knowledge base (PostgreSQL): the centre (dispatchers) curates. */
+	{ BODY(KB_SEARCH), "kb_search", ROLE_STAFF_BITS | ROLE_DEPARTMENT_BIT,
+	    op_kb_search },
+	{ BODY(KB_IMPORT), "kb_import", DISPATCHER_BIT |
+	    ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN), op_kb_import },
+	{ BODY(KB_EXPORT), "kb_export", DISPATCHER_BIT | SUPERVISOR_BIT |
+	    ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN), op_kb_export },
+	{ BODY(KB_DRAFT), "kb_draft", ROLE_DEPARTMENT_BIT, op_kb_draft },
+	{ BODY(KB_STEP), "kb_step", ROLE_AGENT_BIT | DISPATCHER_BIT |
+	    ROLE_DEPARTMENT_BIT, op_kb_step },
+	{ BODY(KB_GAPS), "kb_gaps", SUPERVISION_QUERY_BITS, op_kb_gaps },
 
 	{ BODY(DEADLINE), "deadline", ROLE_ANY_BIT, op_deadline },
 	{ BODY(SHIFT_CLOCK), "shift_clock", ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN),

@@ -127,6 +127,24 @@ stop_all() {
 	rm -f "$lock"
 }
 
+# Loads the demo knowledge base (conf/kb/articles.json) when it is empty:
+# the archive may take a few seconds to apply its schema, so a few tries.
+load_kb() {
+	ctl="$build/hotlinectl -a 127.0.0.1:$hotline_port -u dispatcher01 -t dispatcher01-demo"
+	i=0
+	while [ "$i" -lt 20 ]; do
+		if out=$($ctl kb export 2>/dev/null); then
+			[ "$out" = "[
+]" ] || return 0	# not empty: nothing to load
+			$ctl kb import "$root/conf/kb/articles.json" | tail -n 1
+			return 0
+		fi
+		sleep 0.5
+		i=$((i + 1))
+	done
+	echo "run.sh: the knowledge base could not be loaded (PostgreSQL?); later: hotlinectl kb import conf/kb/articles.json" >&2
+}
+
 # Prints how to try the running daemon.
 banner() {
 	ctl=$build/hotlinectl
@@ -174,6 +192,7 @@ wait_redis || { stop_all; exit 1; }
 setsid "$hotlined" -d -f "$conf" &
 hotlined_pid=$!
 if wait_hotlined; then
+	load_kb
 	banner
 else
 	echo "run.sh: hotlined did not start listening on 127.0.0.1:$hotline_port (its log is above)" >&2

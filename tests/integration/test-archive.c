@@ -1,6 +1,7 @@
 /* Integration tests of the archive: the outbox into a real PostgreSQL, backfill, PostgreSQL down or slow, kill -9 mid-batch, a newer schema refused. */
 #include <sys/wait.h>
 
+#include <glob.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -168,6 +169,24 @@ create(char out[32], const char *title, const char *content)
 	hl_envelope_free(rep);
 }
 
+/* The number of migrations, daemon/sql/NNN-*.sql (numbers may have gaps). */
+static long long
+migration_files(void)
+{
+	const char *src = getenv("HOTLINE_SRCDIR");
+	char pattern[512];
+	glob_t g;
+	long long n;
+
+	snprintf(pattern, sizeof pattern, "%s/daemon/sql/[0-9][0-9][0-9]-*.sql",
+	    src != NULL ? src : ".");
+	if (glob(pattern, 0, NULL, &g) != 0)
+		return -1;
+	n = (long long)g.gl_pathc;
+	globfree(&g);
+	return n;
+}
+
 /* Tickets created before the archive was configured are archived at its first start. */
 static void
 test_backfill(void **state)
@@ -178,9 +197,8 @@ test_backfill(void **state)
 	for (i = 0; i < BEFORE; i++)
 		wait_archived(before[i]);
 	assert_int_equal(redis_int("EXISTS ht:archive:backfilled"), 1);
-	assert_int_equal(harness_pg_number(db, "SELECT max(version) FROM "
-	    "hotline.schema_migrations"), harness_pg_number(db,
-	    "SELECT count(*) FROM hotline.schema_migrations"));
+	assert_int_equal(harness_pg_number(db, "SELECT count(*) FROM "
+	    "hotline.schema_migrations"), migration_files());
 }
 
 /*

@@ -16,6 +16,30 @@ static struct harness h;
 static struct harness_pg pg;	/* the archive, for search */
 static struct hl_client *no_client;
 
+/* The knowledge-base article kb_step's row flags, drafted by 住建局. */
+static int
+kb_article(void)
+{
+	Hotline__KbDraftRequest d = HOTLINE__KB_DRAFT_REQUEST__INIT;
+	struct hl_client *c = harness_login(&h, "zjj-02");
+	Hotline__Envelope *rep;
+	struct hl_error err;
+
+	if (c == NULL)
+		return -1;
+	d.id = "kb-authz-step";
+	d.json = "{\"title\": \"t\", \"questions\": [], \"answer\": \"a\", "
+	    "\"districts\": []}";
+	rep = harness_call(c, BODY(KB_DRAFT), &d, &err);
+	hl_close(c);
+	if (rep == NULL) {
+		fprintf(stderr, "kb_draft: %s\n", err.message);
+		return -1;
+	}
+	hl_envelope_free(rep);
+	return 0;
+}
+
 /* Redis, hotlined and PostgreSQL (search is answered from the archive). */
 static int
 setup(void **state)
@@ -25,7 +49,7 @@ setup(void **state)
 		return -1;
 	hl_close(no_client);
 	no_client = NULL;
-	return 0;
+	return kb_article();
 }
 
 /* Stops them. */
@@ -53,6 +77,12 @@ union body {
 	Hotline__Ping ping;
 	Hotline__ShowRequest show;
 	Hotline__SearchRequest search;
+	Hotline__KbSearchRequest kb_search;
+	Hotline__KbImportRequest kb_import;
+	Hotline__KbExportRequest kb_export;
+	Hotline__KbDraftRequest kb_draft;
+	Hotline__KbStepRequest kb_step;
+	Hotline__KbGapsRequest kb_gaps;
 	Hotline__WatchRequest watch;
 	Hotline__ClassifyRequest classify;
 	Hotline__CreateRequest create;
@@ -325,6 +355,44 @@ static void b_search(union body *b, struct cell *c)
 	hotline__search_request__init(&b->search);
 	b->search.words = "物业";
 }
+static void b_kb_search(union body *b, struct cell *c)
+{
+	(void)c;
+	hotline__kb_search_request__init(&b->kb_search);
+	b->kb_search.words = "公积金";
+}
+static void b_kb_import(union body *b, struct cell *c)
+{
+	(void)c;
+	hotline__kb_import_request__init(&b->kb_import);
+	b->kb_import.json = "[]";
+}
+static void b_kb_export(union body *b, struct cell *c)
+{ (void)c; hotline__kb_export_request__init(&b->kb_export); }
+/* Each allowed draft makes a new article kb-authz-N (its drafter owns it). */
+static void b_kb_draft(union body *b, struct cell *c)
+{
+	static char id[32];
+	static unsigned n;
+
+	(void)c;
+	hotline__kb_draft_request__init(&b->kb_draft);
+	snprintf(id, sizeof id, "kb-authz-%u", n++);
+	b->kb_draft.id = id;
+	b->kb_draft.json = "{\"title\": \"t\", \"questions\": [], "
+	    "\"answer\": \"a\", \"districts\": []}";
+}
+/* A flag on kb-authz-step (setup drafts it). */
+static void b_kb_step(union body *b, struct cell *c)
+{
+	(void)c;
+	hotline__kb_step_request__init(&b->kb_step);
+	b->kb_step.id = "kb-authz-step";
+	b->kb_step.action = HOTLINE__KB_ACTION__KB_ACTION_FLAG;
+	b->kb_step.note = "过时";
+}
+static void b_kb_gaps(union body *b, struct cell *c)
+{ (void)c; hotline__kb_gaps_request__init(&b->kb_gaps); }
 static void b_timeline(union body *b, struct cell *c)
 {
 	hotline__timeline_request__init(&b->timeline);
@@ -397,6 +465,16 @@ static const struct row matrix[] = {
 	{ BODY(TIMELINE), "timeline", 1, b_timeline, "YYYFYY" },
 	/* 检索 in the archive: as show, each within its own view (a department its own tickets). */
 	{ BODY(SEARCH), "search", 0, b_search, "YYYYYF" },
+	/* The knowledge base: searched by all who answer citizens; the centre
+	 * (dispatchers) imports and reviews, departments draft their own,
+	 * agents and the centre flag (a department's flag is refused by the
+	 * workflow: it drafts instead); supervisors read exports and gaps. */
+	{ BODY(KB_SEARCH), "kb_search", 0, b_kb_search, "YYYYYF" },
+	{ BODY(KB_IMPORT), "kb_import", 0, b_kb_import, "FYFFFY" },
+	{ BODY(KB_EXPORT), "kb_export", 0, b_kb_export, "FYFFYY" },
+	{ BODY(KB_DRAFT), "kb_draft", 0, b_kb_draft, "FFYYFF" },
+	{ BODY(KB_STEP), "kb_step", 0, b_kb_step, "YYFFFF" },
+	{ BODY(KB_GAPS), "kb_gaps", 0, b_kb_gaps, "FYFFYY" },
 };
 
 #define NROWS (sizeof matrix / sizeof matrix[0])
@@ -409,6 +487,8 @@ static const Hotline__Envelope__BodyCase not_requests[] = {
 	BODY(RETRAINED), BODY(EVALUATION), BODY(RELOADED), BODY(SCORECARDS),
 	BODY(HOT_LIST), BODY(OVERDUE_LIST), BODY(BREACH_LIST),
 	BODY(TIMELINE_REPLY), BODY(CALENDAR_IMPORTED), BODY(SEARCH_REPLY),
+	BODY(KB_RESULTS), BODY(KB_IMPORTED), BODY(KB_EXPORTED), BODY(KB_STEPPED),
+	BODY(KB_GAPS_REPLY),
 };
 
 /* Creates a dispatched ticket of zjj (物业), confidential or not, and copies its number. */

@@ -1,0 +1,376 @@
+/* hotlinectl kb: the knowledge base (政策咨询知识库): search by the citizen's words, import and export in the exchange format. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "ctl.h"
+
+#define CTL_KB_CHUNK (40 * 1024)	/* bytes of articles per import request (under limits.max_field) */
+
+/* Prints the hits of a kb search. */
+static void
+ctl_kb_text_search(const Hotline__Envelope *reply)
+{
+	const Hotline__KbSearchReply *r = reply->kb_results;
+	size_t i, k;
+
+	if (r->n_hits == 0 || !r->hits[0]->good)
+		printf("没有足够匹配的知识条目 (no good match)%s\n",
+		    r->n_hits > 0 ? "; nearest:" : "");
+	for (i = 0; i < r->n_hits; i++) {
+		const Hotline__KbHit *h = r->hits[i];
+
+		printf("%zu. %s v%u  %s  [%s, score %.2f%s%s%s]\n", i + 1, h->id,
+		    h->version, h->title, h->owner, h->score, h->good ? "" :
+		    ", weak", h->valid_until[0] != '\0' ? ", valid until " : "",
+		    h->valid_until);
+		printf("   匹配: %s\n", h->passage);
+		for (k = 0; k < h->n_basis; k++)
+			printf("   依据: %s\n", h->basis[k]);
+	}
+}
+
+/* kb search [--district D] [--limit N] WORDS */
+static int
+ctl_kb_search(struct ctl *ctl, int argc, char **argv)
+{
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
+	Hotline__KbSearchRequest q = HOTLINE__KB_SEARCH_REQUEST__INIT;
+	char *district = NULL, *limit = NULL;
+	const struct ctl_opt opts[] = {
+		{ "district", &district, NULL, 0 },
+		{ "limit", &limit, NULL, 0 },
+		{ NULL, NULL, NULL, 0 }
+	};
+	unsigned long n = 0;
+	int rc;
+
+	if ((rc = ctl_parse(ctl, argc, argv, opts, 1)) != 0)
+		return rc;
+	if (limit != NULL && ctl_parse_number(limit, 50, &n) == -1)
+		return ctl_usage_error(ctl, "--limit %s is not 1..50", limit);
+	q.words = argv[optind];
+	q.district = district != NULL ? district : "";
+	q.limit = (uint32_t)n;
+	req.body_case = HOTLINE__ENVELOPE__BODY_KB_SEARCH;
+	req.kb_search = &q;
+	return ctl_exchange(ctl, &req, HOTLINE__ENVELOPE__BODY_KB_RESULTS,
+	    ctl_kb_text_search);
+}
+
+/* Sends one chunk of articles (a JSON array text); adds to the totals. */
+static int
+ctl_kb_send(struct ctl *ctl, char *json, unsigned *added, unsigned *versions,
+    unsigned *refused)
+{
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT, *reply;
+	Hotline__KbImportRequest q = HOTLINE__KB_IMPORT_REQUEST__INIT;
+	size_t i;
+	int rc;
+
+	q.json = json;
+	req.body_case = HOTLINE__ENVELOPE__BODY_KB_IMPORT;
+	req.kb_import = &q;
+	if ((rc = ctl_call(ctl, &req, HOTLINE__ENVELOPE__BODY_KB_IMPORTED,
+	    &reply)) != 0)
+		return rc;
+	*added += reply->kb_imported->added;
+	*versions += reply->kb_imported->versions;
+	*refused += (unsigned)reply->kb_imported->n_refused;
+	for (i = 0; i < reply->kb_imported->n_refused; i++)
+		printf("未导入 (refused) %s\n", reply->kb_imported->refused[i]);
+	hl_envelope_free(reply);
+	return 0;
+}
+
+/* Sends the articles of a in chunks under the frame limit. */
+static int
+ctl_kb_send_all(struct ctl *ctl, json_t *a)
+{
+	json_t *chunk = json_array(), *e;
+	unsigned added = 0, versions = 0, refused = 0;
+	size_t i, bytes = 0;
+	char *text;
+	int rc = 0;
+
+	json_array_foreach(a, i, e) {
+		text = json_dumps(e, JSON_COMPACT);
+		bytes += text != NULL ? strlen(text) : 0;
+		free(text);
+		json_array_append(chunk, e);
+		if (bytes < CTL_KB_CHUNK && i + 1 < json_array_size(a))
+			continue;
+		text = json_dumps(chunk, JSON_COMPACT);
+		rc = text == NULL ? CTL_EXIT_FAILURE : ctl_kb_send(ctl, text,
+		    &added, &versions, &refused);
+		free(text);
+		json_array_clear(chunk);
+		bytes = 0;
+		if (rc != 0)
+			break;
+	}
+	json_decref(chunk);
+	if (rc == 0)
+		printf("导入 %u 条 (%u 个版本)，未导入 %u 条\n"
+		    "imported %u articles (%u versions), %u refused\n", added,
+		    versions, refused, added, versions, refused);
+	return rc;
+}
+
+/* kb import FILE: the articles of FILE (a JSON array), refusing known ids. */
+static int
+ctl_kb_import(struct ctl *ctl, int argc, char **argv)
+{
+	const struct ctl_opt opts[] = { { NULL, NULL, NULL, 0 } };
+	json_error_t jerr;
+	json_t *a;
+	int rc;
+
+	if ((rc = ctl_parse(ctl, argc, argv, opts, 1)) != 0)
+		return rc;
+	if ((a = json_load_file(argv[optind], 0, &jerr)) == NULL ||
+	    !json_is_array(a)) {
+		fprintf(stderr, "hotlinectl: %s: %s (line %d)\n", argv[optind],
+		    a == NULL ? jerr.text : "not a JSON array of articles",
+		    jerr.line);
+		json_decref(a);
+		return CTL_EXIT_FAILURE;
+	}
+	if ((rc = ctl_open(ctl)) == 0)
+		rc = ctl_kb_send_all(ctl, a);
+	json_decref(a);
+	return rc;
+}
+
+/* kb export [--out FILE]: every article, one JSON array. */
+static int
+ctl_kb_export(struct ctl *ctl, int argc, char **argv)
+{
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT, *reply;
+	Hotline__KbExportRequest q = HOTLINE__KB_EXPORT_REQUEST__INIT;
+	char *out = NULL, *after = NULL;
+	const struct ctl_opt opts[] = {
+		{ "out", &out, NULL, 0 },
+		{ NULL, NULL, NULL, 0 }
+	};
+	FILE *f = stdout;
+	unsigned n = 0;
+	int rc;
+
+	if ((rc = ctl_parse(ctl, argc, argv, opts, 0)) != 0)
+		return rc;
+	if ((rc = ctl_open(ctl)) != 0)
+		return rc;
+	if (out != NULL && (f = fopen(out, "w")) == NULL) {
+		fprintf(stderr, "hotlinectl: %s: %s\n", out, strerror(errno));
+		return CTL_EXIT_FAILURE;
+	}
+	fputs("[", f);
+	do {
+		q.after = after != NULL ? after : "";
+		req.body_case = HOTLINE__ENVELOPE__BODY_KB_EXPORT;
+		req.kb_export = &q;
+		if ((rc = ctl_call(ctl, &req, HOTLINE__ENVELOPE__BODY_KB_EXPORTED,
+		    &reply)) != 0)
+			break;
+		if (reply->kb_exported->count > 0) {
+			/* the page's array without its brackets */
+			size_t len = strlen(reply->kb_exported->json);
+
+			fprintf(f, "%s\n%.*s", n > 0 ? "," : "", (int)(len - 2),
+			    reply->kb_exported->json + 1);
+			n += reply->kb_exported->count;
+		}
+		free(after);
+		after = reply->kb_exported->next_after[0] != '\0' ?
+		    strdup(reply->kb_exported->next_after) : NULL;
+		hl_envelope_free(reply);
+	} while (after != NULL);
+	fputs("\n]\n", f);
+	free(after);
+	if (f != stdout)
+		fclose(f);
+	if (rc == 0)
+		fprintf(stderr, "exported %u articles\n", n);
+	return rc;
+}
+
+/* Prints the gaps report and the citations. */
+static void
+ctl_kb_text_gaps(const Hotline__Envelope *reply)
+{
+	const Hotline__KbGapsReply *r = reply->kb_gaps_reply;
+	size_t i, k;
+
+	printf("知识缺口 (consultations without an article), hottest first:\n");
+	for (i = 0; i < r->n_gaps; i++) {
+		const Hotline__KbGap *g = r->gaps[i];
+
+		printf("%3u  %s %s  (直接办结未引用 %u, 派单 %u)\n     words:",
+		    g->consultations, g->category[0] != '\0' ? g->category :
+		    "-", g->category_name, g->answered_without, g->dispatched);
+		for (k = 0; k < g->n_words; k++)
+			printf(" %s", g->words[k]);
+		printf("\n");
+		for (k = 0; k < g->n_titles; k++)
+			printf("     e.g. %s\n", g->titles[k]);
+	}
+	printf("引用次数 (citations):\n");
+	for (i = 0; i < r->n_uses; i++)
+		printf("%5u  %s v%u\n", r->uses[i]->citations, r->uses[i]->id,
+		    r->uses[i]->version);
+}
+
+/* kb gaps [--from DAY] [--to DAY] [--limit N] */
+static int
+ctl_kb_gaps(struct ctl *ctl, int argc, char **argv)
+{
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
+	Hotline__KbGapsRequest q = HOTLINE__KB_GAPS_REQUEST__INIT;
+	char *from = NULL, *to = NULL, *limit = NULL, buf[32];
+	const struct ctl_opt opts[] = {
+		{ "from", &from, NULL, 0 },
+		{ "to", &to, NULL, 0 },
+		{ "limit", &limit, NULL, 0 },
+		{ NULL, NULL, NULL, 0 }
+	};
+	unsigned long n = 0;
+	int rc;
+
+	if ((rc = ctl_parse(ctl, argc, argv, opts, 0)) != 0)
+		return rc;
+	if (from != NULL && (snprintf(buf, sizeof buf, "%s 00:00", from),
+	    ctl_parse_local_time(buf, &q.from) == -1))
+		return ctl_usage_error(ctl, "--from %s is not YYYY-MM-DD", from);
+	if (to != NULL && (snprintf(buf, sizeof buf, "%s 00:00", to),
+	    ctl_parse_local_time(buf, &q.to) == -1))
+		return ctl_usage_error(ctl, "--to %s is not YYYY-MM-DD", to);
+	if (limit != NULL && ctl_parse_number(limit, 200, &n) == -1)
+		return ctl_usage_error(ctl, "--limit %s is not 1..200", limit);
+	q.limit = (uint32_t)n;
+	req.body_case = HOTLINE__ENVELOPE__BODY_KB_GAPS;
+	req.kb_gaps = &q;
+	return ctl_exchange(ctl, &req, HOTLINE__ENVELOPE__BODY_KB_GAPS_REPLY,
+	    ctl_kb_text_gaps);
+}
+
+/* The workflow's steps by their command names. */
+static const struct {
+	const char *name;
+	Hotline__KbAction action;
+} ctl_kb_steps[] = {
+	{ .name = "submit", .action = HOTLINE__KB_ACTION__KB_ACTION_SUBMIT },
+	{ .name = "publish", .action = HOTLINE__KB_ACTION__KB_ACTION_PUBLISH },
+	{ .name = "send-back",
+	    .action = HOTLINE__KB_ACTION__KB_ACTION_SEND_BACK },
+	{ .name = "flag", .action = HOTLINE__KB_ACTION__KB_ACTION_FLAG },
+	{ .name = "retire", .action = HOTLINE__KB_ACTION__KB_ACTION_RETIRE },
+	{ .name = "retire-document",
+	    .action = HOTLINE__KB_ACTION__KB_ACTION_RETIRE_DOCUMENT },
+};
+
+/* Prints a draft's or a step's answer. */
+static void
+ctl_kb_text_step(const Hotline__Envelope *reply)
+{
+	const Hotline__KbStepReply *r = reply->kb_stepped;
+
+	if (r->id[0] == '\0')
+		printf("retired %u articles\n", r->retired);
+	else
+		printf("%s v%u (owner %s)\n", r->id, r->version, r->owner);
+}
+
+/* kb draft ID FILE: FILE holds one version (a JSON object). */
+static int
+ctl_kb_draft(struct ctl *ctl, int argc, char **argv)
+{
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
+	Hotline__KbDraftRequest q = HOTLINE__KB_DRAFT_REQUEST__INIT;
+	const struct ctl_opt opts[] = { { NULL, NULL, NULL, 0 } };
+	json_error_t jerr;
+	json_t *v;
+	int rc;
+
+	if ((rc = ctl_parse(ctl, argc, argv, opts, 2)) != 0)
+		return rc;
+	if ((v = json_load_file(argv[optind + 1], 0, &jerr)) == NULL) {
+		fprintf(stderr, "hotlinectl: %s: %s (line %d)\n",
+		    argv[optind + 1], jerr.text, jerr.line);
+		return CTL_EXIT_FAILURE;
+	}
+	q.id = argv[optind];
+	q.json = json_dumps(v, JSON_COMPACT);
+	json_decref(v);
+	if (q.json == NULL)
+		return CTL_EXIT_FAILURE;
+	req.body_case = HOTLINE__ENVELOPE__BODY_KB_DRAFT;
+	req.kb_draft = &q;
+	rc = ctl_exchange(ctl, &req, HOTLINE__ENVELOPE__BODY_KB_STEPPED,
+	    ctl_kb_text_step);
+	free(q.json);
+	return rc;
+}
+
+/* kb STEP [--version N] [--note TEXT] ID (retire-document: DOCUMENT). */
+static int
+ctl_kb_step(struct ctl *ctl, Hotline__KbAction action, int argc, char **argv)
+{
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
+	Hotline__KbStepRequest q = HOTLINE__KB_STEP_REQUEST__INIT;
+	char *version = NULL, *note = NULL;
+	const struct ctl_opt opts[] = {
+		{ "version", &version, NULL, 0 },
+		{ "note", &note, NULL, 0 },
+		{ NULL, NULL, NULL, 0 }
+	};
+	unsigned long v = 0;
+	int rc;
+
+	if ((rc = ctl_parse(ctl, argc, argv, opts, 1)) != 0)
+		return rc;
+	if (version != NULL && ctl_parse_number(version, 1000000, &v) == -1)
+		return ctl_usage_error(ctl, "--version %s is not a number",
+		    version);
+	q.action = action;
+	q.version = (uint32_t)v;
+	q.note = note != NULL ? note : "";
+	if (action == HOTLINE__KB_ACTION__KB_ACTION_RETIRE_DOCUMENT)
+		q.document = argv[optind];
+	else
+		q.id = argv[optind];
+	req.body_case = HOTLINE__ENVELOPE__BODY_KB_STEP;
+	req.kb_step = &q;
+	return ctl_exchange(ctl, &req, HOTLINE__ENVELOPE__BODY_KB_STEPPED,
+	    ctl_kb_text_step);
+}
+
+/* kb search|import|export|gaps|draft|STEP ...: the knowledge base's commands. */
+int
+ctl_kb(struct ctl *ctl, int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2)
+		return ctl_usage_error(ctl, "kb needs a command (search, "
+		    "import, export, gaps, draft, submit, ...)");
+	if (strcmp(argv[1], "search") == 0)
+		return ctl_kb_search(ctl, argc - 1, argv + 1);
+	if (strcmp(argv[1], "import") == 0)
+		return ctl_kb_import(ctl, argc - 1, argv + 1);
+	if (strcmp(argv[1], "export") == 0)
+		return ctl_kb_export(ctl, argc - 1, argv + 1);
+	if (strcmp(argv[1], "gaps") == 0)
+		return ctl_kb_gaps(ctl, argc - 1, argv + 1);
+	if (strcmp(argv[1], "draft") == 0)
+		return ctl_kb_draft(ctl, argc - 1, argv + 1);
+	for (i = 0; i < sizeof ctl_kb_steps / sizeof ctl_kb_steps[0]; i++)
+		if (strcmp(argv[1], ctl_kb_steps[i].name) == 0)
+			return ctl_kb_step(ctl, ctl_kb_steps[i].action,
+			    argc - 1, argv + 1);
+	return ctl_usage_error(ctl, "kb %s: not a kb command", argv[1]);
+}

@@ -1,0 +1,143 @@
+/* The knowledge base's SQL statements, in one place. */
+#include "kb-sql.h"
+
+/*
+ * Search: $1 the query's terms (text[]), $2 a district or '', $3 the
+ * number of articles, $4 the id of the district's government or '' (an
+ * article's districts name either). Two stages: the GIN index of keys
+ * (title and questions) finds the published, valid versions holding any
+ * of the query's KB_SEEDS rarest terms (ts_rank keeps the best
+ * KB_CANDIDATES), then each is scored on all its terms by the inverse
+ * document frequency of every query term it holds, weighted by where:
+ * title 2, 常见问法 1.5, answer 1. coverage is the share of the query's
+ * weight the article holds (unknown words count as the rarest).
+ */
+const char kb_search_sql[] =
+"WITH n AS (SELECT coalesce((SELECT df FROM hotline.kb_df WHERE term = ''), 0) + 1 AS n),"
+" q AS (SELECT d.term, ln(1 + (n.n - d.df + 0.5) / (d.df + 0.5)) AS idf"
+"  FROM hotline.kb_df d, n WHERE d.term = ANY($1::text[]) AND d.term <> ''),"
+" qq AS (SELECT string_agg(quote_literal(term), ' | ')::tsquery AS query"
+"  FROM (SELECT term FROM q WHERE q.idf >= " KB_IDF_MIN
+"  ORDER BY q.idf DESC LIMIT " KB_SEEDS ") r),"
+" today AS (SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date AS d),"
+" c AS (SELECT v.id, v.version FROM hotline.kb_versions v"
+"  JOIN hotline.kb_articles a ON a.id = v.id, today"
+"  WHERE v.status = 'published' AND a.status = 'published'"
+"  AND v.keys @@ (SELECT query FROM qq)"
+"  AND (v.valid_from IS NULL OR v.valid_from <= today.d)"
+"  AND (v.valid_until IS NULL OR v.valid_until >= today.d)"
+"  AND ($2 = '' OR cardinality(v.districts) = 0 OR $2 = ANY(v.districts)"
+"   OR $4 = ANY(v.districts))"
+"  ORDER BY ts_rank('{0.4, 0.6, 0.8, 1.0}', v.keys, (SELECT query FROM qq)) DESC"
+"  LIMIT " KB_CANDIDATES "),"
+" s AS (SELECT c.id, c.version, sum(q.idf * ("
+"   CASE WHEN 'A' = ANY(u.weights) THEN " KB_W_TITLE " ELSE 0 END +"
+"   CASE WHEN 'B' = ANY(u.weights) THEN " KB_W_QUESTIONS " ELSE 0 END +"
+"   CASE WHEN 'C' = ANY(u.weights) THEN " KB_W_ANSWER " ELSE 0 END)) AS score,"
+"   sum(q.idf) AS matched"
+"  FROM c JOIN hotline.kb_versions w ON w.id = c.id AND w.version = c.version"
+"  CROSS JOIN LATERAL unnest(w.terms) u JOIN q ON q.term = u.lexeme"
+"  GROUP BY c.id, c.version),"
+" total AS (SELECT coalesce((SELECT sum(idf) FROM q), 0) +"
+"  (cardinality($1::text[]) - (SELECT count(*) FROM q)) * ln(1 + n.n) AS t FROM n)"
+" SELECT s.id, s.version, s.score, s.matched / greatest(total.t, 0.001),"
+"  v.title, a.owner, v.answer, array_to_json(v.questions)::text,"
+"  coalesce(v.valid_until::text, ''), v.basis::text"
+" FROM s JOIN hotline.kb_versions v ON v.id = s.id AND v.version = s.version"
+" JOIN hotline.kb_articles a ON a.id = s.id, total"
+" ORDER BY s.score DESC, s.id LIMIT $3::int";
+
+/*
+ * Import: $1 the articles [{id, owner, status}], $2 their versions (with
+ * their terms), $3 the principal, $4 its role, $5 refusals made before
+ * ([{id, why}]). An id already known is left alone. Answers one row per
+ * article: id, "added" (with its number of versions), "known" or
+ * "refused" (with why).
+ */
+const char kb_import_sql[] =
+"WITH a AS (INSERT INTO hotline.kb_articles (id, owner, status)"
+"  SELECT x.id, x.owner, x.status"
+"  FROM jsonb_to_recordset($1::jsonb) AS x(id text, owner text, status text)"
+"  ON CONFLICT (id) DO NOTHING RETURNING id),"
+" v AS (INSERT INTO hotline.kb_versions (id, version, status, title,"
+"  questions, answer, basis, major, districts, valid_from, valid_until,"
+"  links, terms, keys)"
+"  SELECT y.id, y.version, y.status, y.title,"
+"  ARRAY(SELECT jsonb_array_elements_text(y.questions)), y.answer, y.basis,"
+"  y.major, ARRAY(SELECT jsonb_array_elements_text(y.districts)),"
+"  y.valid_from, y.valid_until, y.links, y.terms::tsvector, y.keys::tsvector"
+"  FROM jsonb_to_recordset($2::jsonb) AS y(id text, version int,"
+"  status text, title text, questions jsonb, answer text, basis jsonb,"
+"  major text, districts jsonb, valid_from date, valid_until date,"
+"  links jsonb, terms text, keys text)"
+"  WHERE y.id IN (SELECT id FROM a) RETURNING id),"
+" h AS (INSERT INTO hotline.kb_history (id, principal, role, action,"
+"  version, note) SELECT id, $3, $4::smallint, 'import', 0, '' FROM a)"
+" SELECT a.id, 'added', (SELECT count(*) FROM v WHERE v.id = a.id)::text"
+"  FROM a"
+" UNION ALL SELECT x.id, 'known', 'already in the knowledge base'"
+"  FROM jsonb_to_recordset($1::jsonb) AS x(id text)"
+"  WHERE x.id NOT IN (SELECT id FROM a)"
+" UNION ALL SELECT r->>'id', 'refused', r->>'why'"
+"  FROM jsonb_array_elements($5::jsonb) r";
+
+/* Export: $1 the last id of the previous page, $2 how many; one article per row in the exchange format. */
+const char kb_export_sql[] =
+"SELECT a.id, jsonb_build_object('id', a.id, 'owner', a.owner,"
+" 'status', a.status, 'versions', (SELECT jsonb_agg(jsonb_build_object("
+" 'version', v.version, 'status', v.status, 'title', v.title,"
+" 'questions', to_jsonb(v.questions), 'answer', v.answer, 'basis', v.basis,"
+" 'major', v.major, 'districts', to_jsonb(v.districts),"
+" 'valid_from', coalesce(v.valid_from::text, ''),"
+" 'valid_until', coalesce(v.valid_until::text, ''), 'links', v.links)"
+" ORDER BY v.version) FROM hotline.kb_versions v WHERE v.id = a.id))::text"
+" FROM hotline.kb_articles a WHERE a.id > $1 ORDER BY a.id LIMIT $2::int";
+
+/* Draft: $1 id, $2 the caller's department, $3 principal, $4 role, $5 the version row (011-kb-workflow.sql). */
+const char kb_draft_sql[] =
+"SELECT result, why, version, $2 FROM hotline.kb_draft($1, $2, $3,"
+" $4::smallint, $5::jsonb)";
+
+/* Step: $1 id, $2 version, $3 action, $4 principal, $5 role, $6 department, $7 note. */
+const char kb_step_sql[] =
+"SELECT result, why, version, owner FROM hotline.kb_step($1, $2::int, $3,"
+" $4, $5::smallint, $6, $7)";
+
+/*
+ * Gaps: $1, $2 the period (ms), $3 the number of categories. Rows of kind
+ * 'gap' (category, consultations, answered without, dispatched, words as a
+ * JSON array, titles as a JSON array) then 'use' (id, version, citations).
+ * Consultations are type 1; a direct answer is closure 1 (proto/hotline.proto).
+ */
+const char kb_gaps_sql[] =
+"WITH c AS (SELECT number, category, title, terms, created_at,"
+"  (fields->>'closure') = '1' AS answered,"
+"  coalesce(fields->>'kb_article', '') <> '' AS cited, dept <> '' AS sent"
+"  FROM hotline.tickets WHERE type = 1"
+"  AND created_at >= to_timestamp($1::bigint / 1000.0)"
+"  AND created_at < to_timestamp($2::bigint / 1000.0)),"
+" g AS (SELECT category, count(*) AS n,"
+"  count(*) FILTER (WHERE answered AND NOT cited) AS answered_without,"
+"  count(*) FILTER (WHERE sent) AS sent FROM c"
+"  WHERE (answered AND NOT cited) OR sent GROUP BY category"
+"  ORDER BY n DESC, category LIMIT $3::int)"
+" SELECT 'gap', g.category, g.n::text, g.answered_without::text, g.sent::text,"
+"  (SELECT coalesce(json_agg(w.lexeme), '[]')::text FROM (SELECT u.lexeme"
+"   FROM c CROSS JOIN LATERAL unnest(c.terms) u WHERE c.category = g.category"
+"   AND ((c.answered AND NOT c.cited) OR c.sent) AND length(u.lexeme) > 1"
+"   GROUP BY u.lexeme ORDER BY count(*) DESC, u.lexeme LIMIT 8) w),"
+"  (SELECT coalesce(json_agg(t.title), '[]')::text FROM (SELECT c.title FROM c"
+"   WHERE c.category = g.category AND ((c.answered AND NOT c.cited) OR c.sent)"
+"   ORDER BY c.created_at DESC LIMIT 3) t)"
+" FROM g"
+" UNION ALL (SELECT 'use', fields->>'kb_article', (fields->>'kb_version'),"
+"  count(*)::text, '', '', '' FROM hotline.tickets"
+"  WHERE coalesce(fields->>'kb_article', '') <> ''"
+"  AND created_at >= to_timestamp($1::bigint / 1000.0)"
+"  AND created_at < to_timestamp($2::bigint / 1000.0)"
+"  GROUP BY 2, 3 ORDER BY count(*) DESC, 2, 3 LIMIT 200)";
+
+/* Retire by policy document: $1 document, $2 principal, $3 role. */
+const char kb_retire_document_sql[] =
+"SELECT result, why, version, owner FROM hotline.kb_retire_document($1, $2,"
+" $3::smallint)";

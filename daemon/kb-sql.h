@@ -1,0 +1,23 @@
+/* The knowledge base's SQL statements (kb-sql.c) and the ranking's constants. */
+#ifndef KB_SQL_H
+#define KB_SQL_H
+
+/* Ranking (measured on tests/eval/kb/dev.tsv; see make eval-kb). */
+#define KB_IDF_MIN "0.5"	/* rarer terms than this find candidates */
+#define KB_SEEDS "10"		/* the rarest query terms that find candidates */
+#define KB_CANDIDATES "100"	/* candidates scored in full */
+#define KB_W_TITLE "2.0"
+#define KB_W_QUESTIONS "1.5"
+#define KB_W_ANSWER "1.0"
+/* A hit is a good match when it holds this share of the query's weight. */
+#define KB_GOOD_COVERAGE 0.35
+
+extern const char kb_search_sql[];
+extern const char kb_import_sql[];
+extern const char kb_export_sql[];
+extern const char kb_draft_sql[];
+extern const char kb_step_sql[];
+extern const char kb_gaps_sql[];
+extern const char kb_retire_document_sql[];
+
+#endif

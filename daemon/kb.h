@@ -1,0 +1,80 @@
+/* The knowledge base (政策咨询知识库): search terms, passages and the exchange format, shared by kb-*.c and op-kb.c. */
+#ifndef KB_H
+#define KB_H
+
+#include <stddef.h>
+
+/* kb-terms.c: text to the knowledge base's search terms (pure). */
+/*
+ * A version's terms: its text normalised (normalize.c), segmented with the
+ * routing's segmenter (segment.c: friso's lexicon, no user words, so the
+ * same words come out after every catalogue reload), each word a term;
+ * words of three or more CJK characters add their character bigrams too,
+ * so "职工养老" and "养老保险" meet on "养老". A term keeps where it
+ * occurs: KB_TITLE (weight A), KB_QUESTIONS (B), KB_ANSWER (C).
+ */
+enum kb_field { KB_TITLE, KB_QUESTIONS, KB_ANSWER };
+struct kb_terms;
+struct kb_terms *kb_terms_new(void);
+void kb_terms_free(struct kb_terms *);
+/* Adds the terms of text found in field. */
+void kb_terms_add(struct kb_terms *, enum kb_field, const char *text);
+/* The tsvector literal of the terms ("'养老':1A,2C ..."); a new string. */
+char *kb_terms_tsvector(const struct kb_terms *);
+/*
+ * The PostgreSQL text[] literal of the distinct terms ("{养老,保险}"), for a
+ * query; NULL when there is none. A new string.
+ */
+char *kb_terms_array(const struct kb_terms *);
+size_t kb_terms_count(const struct kb_terms *);
+/* The i-th distinct term (0 <= i < kb_terms_count), normal form. */
+const char *kb_terms_term(const struct kb_terms *, size_t i);
+/* Loads the segmenter (the lexicon) now; -1 with err if it cannot. */
+int kb_terms_init(char *err, size_t errlen);
+
+/* kb-passage.c: the passage of an article that matched (pure). */
+/*
+ * Of the candidate passages (the questions, then the answer's sentences,
+ * split at 。！？；and line ends), the one holding the most of the query's
+ * terms, weighting longer terms more; the title when none holds any. A new
+ * string (the passage as written, not normalised).
+ */
+char *kb_passage(const struct kb_terms *query, const char *title,
+    const char *const *questions, size_t nquestions, const char *answer);
+
+/* op-kb-exchange.c: the exchange format. */
+/*
+ * The row of version v (a JSON object in the exchange format) of article
+ * id for PostgreSQL, with its terms; NULL with *why (a static string) when
+ * v is not a valid version.
+ */
+struct json_t;
+int kb_id_valid(const char *);
+struct json_t *kb_version_row(const char *id, struct json_t *v,
+    const char **why);
+
+/* kb-cite.c: a direct answer citing an article (create --kb). */
+struct store_args;
+#include "hotline.pb-c.h"
+/* Sets *bad and *why when the request's citation is not valid. */
+void kb_cite_check(const Hotline__CreateRequest *, const char **bad,
+    const char **why);
+/* Adds the citation's fields (kb_article, kb_version) for create.lua. */
+void kb_cite_args(struct store_args *, const Hotline__CreateRequest *);
+/* "; citing 知识条目 ID 第N版" for the history's note, or "" (static). */
+const char *kb_cite_note(const Hotline__CreateRequest *);
+
+/* op-kb.c, op-kb-exchange.c, op-kb-workflow.c: the requests (see proto/hotline.proto). */
+struct request;
+void op_kb_search(struct request *);
+void op_kb_import(struct request *);
+void op_kb_export(struct request *);
+void op_kb_draft(struct request *);
+void op_kb_step(struct request *);
+void op_kb_gaps(struct request *);
+struct pg_result;
+void kb_query(struct request *, const char *sql, int nparams,
+    const char *const *params, void (*answer)(struct request *,
+    struct pg_result *));
+
+#endif

@@ -1,0 +1,142 @@
+/* Unit tests of the knowledge base's pure parts: search terms (segmented words, bigrams of long words, fields as weights) and the matched passage. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "hotlined.h"
+#include "kb.h"
+#include "normalize.h"
+
+/* Loads OpenCC and the segmenter's lexicon once. */
+static int
+setup(void **state)
+{
+	char err[256];
+
+	(void)state;
+	if (normalize_init(err, sizeof err) == -1 ||
+	    kb_terms_init(err, sizeof err) == -1) {
+		fprintf(stderr, "setup: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Returns 1 if the terms hold term. */
+static int
+has(const struct kb_terms *t, const char *term)
+{
+	size_t i;
+
+	for (i = 0; i < kb_terms_count(t); i++)
+		if (strcmp(kb_terms_term(t, i), term) == 0)
+			return 1;
+	return 0;
+}
+
+/* Words are terms, a long word adds its bigrams, punctuation and spaces are not terms. */
+static void
+test_terms(void **state)
+{
+	struct kb_terms *t = kb_terms_new();
+	char *array;
+
+	(void)state;
+	kb_terms_add(t, KB_QUESTIONS, "灵活就业人员，养老保险怎么交？");
+	assert_true(has(t, "养老保险"));
+	assert_true(has(t, "养老"));		/* a bigram of 养老保险 */
+	assert_true(has(t, "保险"));
+	assert_false(has(t, "，"));
+	assert_false(has(t, " "));
+	array = kb_terms_array(t);
+	assert_non_null(array);
+	assert_true(array[0] == '{' && array[strlen(array) - 1] == '}');
+	free(array);
+	kb_terms_free(t);
+
+	t = kb_terms_new();
+	assert_null(kb_terms_array(t));		/* nothing to search for */
+	kb_terms_add(t, KB_ANSWER, "！？。");
+	assert_int_equal(kb_terms_count(t), 0);
+	kb_terms_free(t);
+}
+
+/* Traditional characters and full-width letters meet their normal form. */
+static void
+test_normal_form(void **state)
+{
+	struct kb_terms *t = kb_terms_new();
+
+	(void)state;
+	kb_terms_add(t, KB_TITLE, "醫保報銷 ＡＰＰ");
+	assert_true(has(t, "报销"));		/* 報銷 */
+	assert_true(has(t, "医"));		/* 醫: friso has no 医保 */
+	assert_true(has(t, "app"));
+	kb_terms_free(t);
+}
+
+/* Each field is a weight: a term in the title and the answer gets positions of A and C. */
+static void
+test_tsvector_weights(void **state)
+{
+	struct kb_terms *t = kb_terms_new();
+	char *v;
+
+	(void)state;
+	kb_terms_add(t, KB_TITLE, "公积金");
+	kb_terms_add(t, KB_ANSWER, "公积金");
+	kb_terms_add(t, KB_ANSWER, "公积金");
+	v = kb_terms_tsvector(t);
+	assert_non_null(strstr(v, "'公积金':1A,2C,3C"));
+	free(v);
+	kb_terms_free(t);
+}
+
+/* The passage is the question or answer sentence holding most of the query's terms; the title when none holds any. */
+static void
+test_passage(void **state)
+{
+	const char *questions[] = { "公积金怎么取", "租房能不能提取公积金" };
+	struct kb_terms *q = kb_terms_new();
+	char *p;
+
+	(void)state;
+	kb_terms_add(q, KB_QUESTIONS, "我租房子，公积金能取吗");
+	p = kb_passage(q, "租房提取", questions, 2, "可以提取。每季度一次。");
+	assert_string_equal(p, "租房能不能提取公积金");
+	free(p);
+	kb_terms_free(q);
+
+	q = kb_terms_new();
+	kb_terms_add(q, KB_QUESTIONS, "每季度");
+	p = kb_passage(q, "租房提取", questions, 2, "可以提取。每季度一次。");
+	assert_string_equal(p, "每季度一次。");
+	free(p);
+	kb_terms_free(q);
+
+	q = kb_terms_new();
+	kb_terms_add(q, KB_QUESTIONS, "护照");
+	p = kb_passage(q, "租房提取", questions, 2, "可以提取。");
+	assert_string_equal(p, "租房提取");
+	free(p);
+	kb_terms_free(q);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_terms),
+		cmocka_unit_test(test_normal_form),
+		cmocka_unit_test(test_tsvector_weights),
+		cmocka_unit_test(test_passage),
+	};
+
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
