@@ -320,17 +320,40 @@ ctl_pct(uint32_t a, uint32_t b)
 	return b == 0 ? 0 : 100.0 * a / b;
 }
 
-/* Prints one line of an evaluation, as make eval does. */
+/* Writes 100 * a / b as " 87.5%", or "—" when b is 0 (nothing to judge). */
+static void
+ctl_pct_text(uint32_t a, uint32_t b, int known, char *out, size_t outlen)
+{
+	if (known && b > 0)
+		snprintf(out, outlen, "%5.1f%%", ctl_pct(a, b));
+	else
+		snprintf(out, outlen, "    —");
+}
+
+/*
+ * Prints one line of an evaluation, as make eval does. The catalogue's line
+ * carries only top-1 (its top-3 is 0, below its top-1: not measured), and a
+ * precision over no dispatch is "—", never 0%.
+ */
 static void
 ctl_print_accuracy(const char *label, const Hotline__Accuracy *a)
 {
+	char top3[16], right[16];
+
 	if (a == NULL)
 		return;
-	printf("  %-10s %6u  top-1 %5.1f%%  top-3 %5.1f%%  triage %5.1f%%  "
-	    "auto-dispatched right %5.1f%%\n", label, a->examples,
-	    ctl_pct(a->top1, a->examples), ctl_pct(a->top3, a->examples),
-	    ctl_pct(a->triage, a->examples),
-	    ctl_pct(a->dispatched_right, a->dispatched));
+	if (a->top3 < a->top1) {	/* the catalogue's line: top-1 only */
+		printf("  %-10s %6u  top-1 %5.1f%%\n", label, a->examples,
+		    ctl_pct(a->top1, a->examples));
+		return;
+	}
+	ctl_pct_text(a->top3, a->examples, 1, top3, sizeof top3);
+	ctl_pct_text(a->dispatched_right, a->dispatched, 1, right,
+	    sizeof right);
+	printf("  %-10s %6u  top-1 %5.1f%%  top-3 %s  triage %5.1f%%  "
+	    "auto-dispatched right %s\n", label, a->examples,
+	    ctl_pct(a->top1, a->examples), top3,
+	    ctl_pct(a->triage, a->examples), right);
 }
 
 /* Prints an evaluation. */

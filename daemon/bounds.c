@@ -48,6 +48,10 @@ static const struct bounds_row bounds_rows[] = {
 	    .field = "closed_from", .kind = BOUNDS_INSTANT_OR_0 },
 	{ .message = &hotline__search_request__descriptor,
 	    .field = "closed_to", .kind = BOUNDS_INSTANT_OR_0 },
+	{ .message = &hotline__kb_gaps_request__descriptor,
+	    .field = "from", .kind = BOUNDS_INSTANT_OR_0 },
+	{ .message = &hotline__kb_gaps_request__descriptor,
+	    .field = "to", .kind = BOUNDS_INSTANT_OR_0 },
 };
 
 /* Returns the request message env carries (its oneof body), or NULL. */

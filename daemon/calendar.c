@@ -487,7 +487,7 @@ calendar_read_days(const char *path, json_t *days, int year,
 			calendar_entries_free(v, i);
 			return -1;
 		}
-	qsort(v, count, sizeof *v, calendar_entry_cmp);
+	xqsort(v, count, sizeof *v, calendar_entry_cmp);
 	for (i = 1; i < count; i++)
 		if (v[i].date.day == v[i - 1].date.day) {
 			calendar_json_fail(path, err, errlen, "days[%zu]: date: "
@@ -584,7 +584,7 @@ calendar_add_year(struct calendar *cal, int year, int provisional,
 	for (i = 0; i < n; i++)
 		cal->dates[cal->ndates++] = v[i].date;
 	free(v);
-	qsort(cal->dates, cal->ndates, sizeof *cal->dates, calendar_date_cmp);
+	xqsort(cal->dates, cal->ndates, sizeof *cal->dates, calendar_date_cmp);
 	cal->years = xrealloc(cal->years, (cal->nyears + 1) *
 	    sizeof *cal->years);
 	cal->marks = xrealloc(cal->marks, (cal->nyears + 1) *
@@ -739,7 +739,7 @@ calendar_set_year(struct calendar *dst, const struct calendar *src, int year)
 		dst->dates[dst->ndates] = src->dates[i];
 		dst->dates[dst->ndates++].name = xstrdup(src->dates[i].name);
 	}
-	qsort(dst->dates, dst->ndates, sizeof *dst->dates, calendar_date_cmp);
+	xqsort(dst->dates, dst->ndates, sizeof *dst->dates, calendar_date_cmp);
 	for (k = 0; k < (int)dst->nyears && dst->years[k] != year; k++)
 		continue;
 	if (k == (int)dst->nyears) {
@@ -834,7 +834,7 @@ calendar_list_dir(const char *dir, char ***out, size_t *n, char *err,
 	}
 	closedir(d);
 	if (*n > 0)
-		qsort(*out, *n, sizeof **out, calendar_name_cmp);
+		xqsort(*out, *n, sizeof **out, calendar_name_cmp);
 	return 0;
 }
 

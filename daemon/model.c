@@ -179,7 +179,7 @@ model_features(struct model_vec *v, const struct segmenter *seg,
 
 	model_field(&b, seg, places, title, 1);
 	model_field(&b, seg, places, content, 0);
-	qsort(b.index, b.n, sizeof *b.index, model_cmp_u32);
+	xqsort(b.index, b.n, sizeof *b.index, model_cmp_u32);
 	for (i = 0; i < b.n; i++)
 		if (n == 0 || b.index[i] != b.index[n - 1])
 			b.index[n++] = b.index[i];
@@ -444,7 +444,7 @@ model_fit_threshold(struct model_verdict *v, size_t n, double target,
 {
 	size_t i, right = 0, best = 0, covered = 0;
 
-	qsort(v, n, sizeof *v, model_cmp_verdict);
+	xqsort(v, n, sizeof *v, model_cmp_verdict);
 	for (i = 0; i < n; i++) {
 		right += (size_t)v[i].right;
 		if ((double)right >= target * (double)(i + 1) &&

@@ -155,7 +155,7 @@ Demo principals: agent01 (agent, token agent01-demo) and zjj-01 (department 住�
 token zjj-01-demo). Try it from other terminals:
   $ctl -a 127.0.0.1:7345 -u zjj-01 -t zjj-01-demo watch
   $ctl -a 127.0.0.1:7345 -u agent01 -t agent01-demo classify "物业不作为" "电梯坏了一个月"
-The tour in README.md goes on from there. Ctrl-C stops hotlined and Redis.
+The tour in README.md goes on from there. Ctrl-C stops hotlined, Redis and PostgreSQL.
 督办考核 page: http://127.0.0.1:7346/ (log in as supervisor01, token supervisor01-demo).
 
 EOF
