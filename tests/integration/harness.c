@@ -657,6 +657,32 @@ harness_group_start(struct harness *h, const char *principal,
 	return 0;
 }
 
+/* Starts a group on an edited configuration; see harness.h. */
+int
+harness_group_start_edited(struct harness *h, const struct harness_edit *edits,
+    size_t n, const char *principal, struct hl_client **client)
+{
+	size_t i;
+
+	if (harness_group_start(h, NULL, client) == -1)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (harness_edit_config(&h->main, edits[i].from,
+		    edits[i].to) == -1) {
+			harness_stop(h);
+			return -1;
+		}
+	if (harness_restart(h) == -1) {
+		harness_stop(h);
+		return -1;
+	}
+	if (principal != NULL && (*client = harness_login(h, principal)) == NULL) {
+		harness_stop(h);
+		return -1;
+	}
+	return 0;
+}
+
 /* Closes a group's client and stops its servers; see harness.h. */
 int
 harness_group_stop(struct harness *h, struct hl_client *client)

@@ -63,6 +63,18 @@ int harness_stop(struct harness *);
 int harness_group_start(struct harness *h, const char *principal,
     struct hl_client **client);
 int harness_group_stop(struct harness *h, struct hl_client *client);
+/* One edit of a configuration: the text from, replaced by to. */
+struct harness_edit {
+	const char *from, *to;
+};
+/*
+ * harness_group_start, then the n edits of the main daemon's configuration
+ * and a restart before principal logs in: a group whose daemon runs a
+ * configuration of its own. 0, or -1 with everything stopped.
+ */
+int harness_group_start_edited(struct harness *h,
+    const struct harness_edit *edits, size_t n, const char *principal,
+    struct hl_client **client);
 #define HARNESS_FIXTURES(h, principal, client)				\
 static int setup(void **state)						\
 { (void)state; return harness_group_start(&(h), (principal), &(client)); } \

@@ -28,16 +28,11 @@ static struct hl_client *agent, *disp, *admin;
 static int
 setup(void **state)
 {
+	const struct harness_edit edit = { "model = false; };", LEARNING };
+
 	(void)state;
-	if (harness_group_start(&h, "agent01", &agent) == -1)
+	if (harness_group_start_edited(&h, &edit, 1, "agent01", &agent) == -1)
 		return -1;
-	if (harness_edit_config(&h.main, "model = false; };",
-	    LEARNING) == -1 || harness_restart(&h) == -1) {
-		harness_group_stop(&h, agent);
-		return -1;
-	}
-	hl_close(agent);
-	agent = harness_login(&h, "agent01");
 	disp = harness_login(&h, "dispatcher01");
 	admin = harness_login(&h, "admin01");
 	if (agent != NULL && disp != NULL && admin != NULL)

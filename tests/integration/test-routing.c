@@ -40,16 +40,13 @@ setup(void **state)
 		return -1;
 	snprintf(learning, sizeof learning, "seeds = \"%s\"; %s", path,
 	    LEARNING);
-	if (harness_group_start(&h, "agent01", &agent) == -1)
+	const struct harness_edit edits[] = {
+		{ "model = false; };", learning },
+		{ "{ id = \"cgj\"; name = \"城管局\"; }", DEPARTMENTS },
+	};
+
+	if (harness_group_start_edited(&h, edits, 2, "agent01", &agent) == -1)
 		return -1;
-	if (harness_edit_config(&h.main, "model = false; };", learning) == -1 ||
-	    harness_edit_config(&h.main, "{ id = \"cgj\"; name = \"城管局\"; }",
-	    DEPARTMENTS) == -1 || harness_restart(&h) == -1) {
-		harness_group_stop(&h, agent);
-		return -1;
-	}
-	hl_close(agent);
-	agent = harness_login(&h, "agent01");
 	disp = harness_login(&h, "dispatcher01");
 	admin = harness_login(&h, "admin01");
 	if (agent != NULL && disp != NULL && admin != NULL)
