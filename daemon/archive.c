@@ -76,8 +76,8 @@ static struct {
 
 static void archive_step(void);
 
-/* Wall-clock milliseconds (stream ids carry Redis's wall clock, not the test clock). */
-static int64_t
+/* Wall-clock milliseconds; see archive.h. */
+int64_t
 archive_wall_ms(void)
 {
 	struct timeval tv;
@@ -330,6 +330,11 @@ archive_read_done(redisReply *reply, void *priv)
 		if (reply != NULL && reply->type != REDIS_REPLY_ERROR &&
 		    retention_due()) {
 			retention_run(ar.pg, archive_swept);	/* all archived: sweep */
+			return;
+		}
+		if (reply != NULL && reply->type != REDIS_REPLY_ERROR &&
+		    reterm_pending()) {
+			reterm_run(ar.pg, cfg->archive.batch, archive_idle);
 			return;
 		}
 		archive_idle(0);
@@ -598,6 +603,8 @@ archive_schema_done(int ok)
 {
 	ar.schema_ok = ok;
 	if (ok)
+		reterm_recheck();	/* a migration may have marked rows */
+	if (ok)
 		pg_backoff_reset(ar.pg);
 	if (ok)
 		log_info("archive: PostgreSQL ready (schema version %d)",
@@ -651,6 +658,7 @@ archive_shutdown(void)
 	event_free(ar.tick);
 	ar.tick = NULL;
 	retention_stop();
+	reterm_stop();
 	search_stop();
 	pg_link_free(ar.pg);
 	ar.pg = NULL;

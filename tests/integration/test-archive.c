@@ -252,6 +252,41 @@ wait_evicted(const char *number)
 }
 
 /*
+ * The timeline of an archived ticket is read from PostgreSQL, marked
+ * archived, with its steps, for the agent; a department that never had it
+ * gets exactly the answer it gets for a number that does not exist (no
+ * existence oracle).
+ */
+static void
+archived_timeline(struct hl_client *dept, const char *number,
+    const char *phone)
+{
+	Hotline__TimelineRequest tq = HOTLINE__TIMELINE_REQUEST__INIT;
+	Hotline__Envelope *rep;
+	struct hl_error err;
+	char missing[sizeof err.message];
+
+	tq.number = (char *)number;
+	rep = harness_call(agent, BODY(TIMELINE), &tq, &err);
+	assert_reply(rep, err);
+	assert_true(rep->timeline_reply->ticket->archived);
+	assert_string_equal(rep->timeline_reply->ticket->number, number);
+	assert_string_equal(rep->timeline_reply->ticket->caller_phone, phone);
+	assert_true(rep->timeline_reply->n_steps >= 2);
+	assert_string_equal(rep->timeline_reply->steps[0]->what, "create");
+	hl_envelope_free(rep);
+	tq.number = "20200101000001";
+	rep = harness_call(dept, BODY(TIMELINE), &tq, &err);
+	assert_error(rep, err, ERR(NOT_FOUND));
+	snprintf(missing, sizeof missing, "%s", err.message);
+	tq.number = (char *)number;
+	rep = harness_call(dept, BODY(TIMELINE), &tq, &err);
+	assert_error(rep, err, ERR(NOT_FOUND));
+	assert_string_equal(err.message, missing);
+	assert_string_equal(err.field, "number");
+}
+
+/*
  * Through the test clock, a ticket closed more than keep_days (30) ago
  * leaves Redis with its history and index entries, and an open one stays;
  * show answers the archived one from PostgreSQL, marked archived, with its
@@ -311,6 +346,7 @@ test_retention(void **state)
 	hl_envelope_free(rep);
 	rep = harness_show(zjj, closed, &err);
 	assert_error(rep, err, ERR(NOT_FOUND));
+	archived_timeline(zjj, closed, phone);
 
 	ex.number = closed;
 	ex.reason = "不合理诉求";
