@@ -145,6 +145,17 @@ void archive_record_history(Hotline__Ticket *, const char *entries);
 /* archive-read.c: tickets no longer in Redis, read from PostgreSQL. */
 int archive_missing(struct request *);
 
+/* archive-caller.c: a caller's tickets, live and archived, a page at a time. */
+/*
+ * Answers r (a CallerRequest, phone checked) with a page of at most limit
+ * of the caller's tickets, newest first, from its cursor on: Redis's, and
+ * with an archive those that left Redis (marked archived) merged in; the
+ * answer's next_cursor ("<ms>:<number>", as list's) resumes it.
+ */
+void caller_page(struct request *, unsigned limit);
+/* op-department.c: "" or a cursor as answer_ticket_list makes them ("<score>:<number>"). */
+int list_cursor_valid(const char *);
+
 /* op-timeline.c: the timeline of t (from Redis or the archive, masked already); takes t. */
 void timeline_answer(struct request *, Hotline__Ticket *t);
 
@@ -162,6 +173,15 @@ typedef void (*archive_answer)(struct request *, struct pg_result *);
  */
 int search_query(struct request *, const char *sql, int nparams,
     const char *const *params, archive_answer);
+/*
+ * search_query whose answer gets arg as well; arg is freed with arg_free
+ * once the query ended (answered or not), or at once when -1 is returned.
+ */
+typedef void (*archive_answer_arg)(struct request *, struct pg_result *,
+    void *arg);
+int search_query_arg(struct request *, const char *sql, int nparams,
+    const char *const *params, archive_answer_arg, void *arg,
+    void (*arg_free)(void *));
 int search_configured(void);
 void search_start(struct event_base *);
 void search_stop(void);

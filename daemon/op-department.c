@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "hotlined.h"
+#include "archive.h"
 
 #define LIST_LIMIT_DEFAULT 200
 #define LIST_LIMIT_MAX 1000
@@ -9,7 +10,7 @@
 #define NOTE_MAX_CHARS 1000
 
 /* Returns 1 for "" or a list cursor as answer_ticket_list makes them: "<score>:<number>". */
-static int
+int
 list_cursor_valid(const char *c)
 {
 	size_t score = strspn(c, "0123456789");

@@ -31,7 +31,10 @@ struct search {
 	const char *params[SEARCH_PARAMS];
 	char *owned[SEARCH_PARAMS];
 	int nparams;
-	archive_answer answer;		/* NULL: a search's page */
+	archive_answer answer;		/* NULL: a search's page (or answer_arg) */
+	archive_answer_arg answer_arg;
+	void *arg;			/* answer_arg's, freed with the search */
+	void (*arg_free)(void *);
 	TAILQ_ENTRY(search) entry;
 };
 
@@ -59,13 +62,13 @@ search_sql(struct search *s, const char *fmt, ...)
 	s->len += (size_t)n;
 }
 
-/* Adds a parameter (copied) and returns its number ($n). */
+/* Adds a parameter (copied; NULL: SQL's NULL) and returns its number ($n). */
 static int
 search_param(struct search *s, const char *value)
 {
 	if (s->nparams == SEARCH_PARAMS)
 		fatalx("search: more than %d parameters", SEARCH_PARAMS);
-	s->owned[s->nparams] = xstrdup(value);
+	s->owned[s->nparams] = value != NULL ? xstrdup(value) : NULL;
 	s->params[s->nparams] = s->owned[s->nparams];
 	return ++s->nparams;
 }
@@ -115,6 +118,8 @@ search_free(struct search *s)
 
 	for (i = 0; i < s->nparams; i++)
 		free(s->owned[i]);
+	if (s->arg_free != NULL)
+		s->arg_free(s->arg);
 	free(s);
 }
 
@@ -399,6 +404,8 @@ search_done(struct pg_result *res, void *arg)
 		/* answered or gone meanwhile; freed with the request */
 	} else if (pg_ok(res) && s->answer != NULL) {
 		s->answer(s->r, res);
+	} else if (pg_ok(res) && s->answer_arg != NULL) {
+		s->answer_arg(s->r, res, s->arg);
 	} else if (pg_ok(res)) {
 		search_answer(s, res);
 	} else if (res != NULL && strncmp(pg_sqlstate(res), "22", 2) == 0) {
@@ -489,22 +496,52 @@ search_configured(void)
 	return se.pg != NULL;
 }
 
-/* Runs one query for r on the search connection; see archive.h. */
-int
-search_query(struct request *r, const char *sql, int nparams,
-    const char *const *params, archive_answer answer)
+/* A search of one query for r, not yet queued; NULL when the archive cannot take it now. */
+static struct search *
+search_one(const char *sql, int nparams, const char *const *params)
 {
 	struct search *s;
 	int i;
 
 	if (se.pg == NULL || !pg_connected(se.pg) ||
 	    se.nqueued >= SEARCH_QUEUE_MAX)
-		return -1;
+		return NULL;
 	s = xcalloc(1, sizeof *s);
 	search_sql(s, "%s", sql);
 	for (i = 0; i < nparams; i++)
 		search_param(s, params[i]);
+	return s;
+}
+
+/* Runs one query for r on the search connection; see archive.h. */
+int
+search_query(struct request *r, const char *sql, int nparams,
+    const char *const *params, archive_answer answer)
+{
+	struct search *s = search_one(sql, nparams, params);
+
+	if (s == NULL)
+		return -1;
 	s->answer = answer;
+	search_enqueue(r, s);
+	return 0;
+}
+
+/* search_query with an argument for answer, freed with arg_free in any case; see archive.h. */
+int
+search_query_arg(struct request *r, const char *sql, int nparams,
+    const char *const *params, archive_answer_arg answer, void *arg,
+    void (*arg_free)(void *))
+{
+	struct search *s = search_one(sql, nparams, params);
+
+	if (s == NULL) {
+		arg_free(arg);
+		return -1;
+	}
+	s->answer_arg = answer;
+	s->arg = arg;
+	s->arg_free = arg_free;
 	search_enqueue(r, s);
 	return 0;
 }

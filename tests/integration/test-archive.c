@@ -286,6 +286,69 @@ archived_timeline(struct hl_client *dept, const char *number,
 	assert_string_equal(err.field, "number");
 }
 
+/* Creates a ticket of caller phone: a consultation answered at once (closed) if answer, else a complaint; its number into out. */
+static void
+create_for(char out[32], const char *phone, const char *answer)
+{
+	Hotline__CreateRequest req;
+	Hotline__Envelope *rep;
+	struct hl_error err;
+	char call_id[64];
+
+	harness_create_init(&req, call_id, sizeof call_id, phone, "咨询供暖",
+	    "归档测试：同一来电人的多张工单");
+	if (answer != NULL) {
+		req.type = HOTLINE__TICKET_TYPE__TICKET_TYPE_CONSULTATION;
+		req.direct_answer = (char *)answer;
+	}
+	rep = harness_call(agent, BODY(CREATE), &req, &err);
+	assert_reply(rep, err);
+	snprintf(out, 32, "%s", rep->created->ticket->number);
+	hl_envelope_free(rep);
+}
+
+/*
+ * The caller's tickets a page at a time (limit 2) after retention: the
+ * live one and the archived ones in one newest-first order, the archived
+ * ones marked, none twice, none missing; the last page says nothing more.
+ */
+static void
+caller_pages(const char *phone, const char *const *want, size_t nwant,
+    const int *archived)
+{
+	Hotline__CallerRequest q = HOTLINE__CALLER_REQUEST__INIT;
+	Hotline__Envelope *rep;
+	struct hl_error err;
+	char cursor[64] = "";
+	size_t seen = 0, i, pages = 0;
+
+	q.caller_phone = (char *)phone;
+	q.limit = 2;
+	do {
+		q.cursor = cursor;
+		rep = harness_call(agent, BODY(CALLER), &q, &err);
+		assert_reply(rep, err);
+		assert_true(rep->tickets->n_tickets <= 2);
+		for (i = 0; i < rep->tickets->n_tickets; i++) {
+			assert_true(seen < nwant);
+			assert_string_equal(rep->tickets->tickets[i]->number,
+			    want[seen]);
+			assert_int_equal(rep->tickets->tickets[i]->archived,
+			    archived[seen]);
+			seen++;
+		}
+		assert_int_equal(rep->tickets->truncated,
+		    rep->tickets->next_cursor[0] != '\0');
+		snprintf(cursor, sizeof cursor, "%s", rep->tickets->next_cursor);
+		hl_envelope_free(rep);
+	} while (cursor[0] != '\0' && ++pages < 10);
+	assert_int_equal(seen, nwant);
+	q.cursor = "not a cursor";
+	rep = harness_call(agent, BODY(CALLER), &q, &err);
+	assert_error(rep, err, ERR(BAD_REQUEST));
+	assert_string_equal(err.field, "cursor");
+}
+
 /*
  * Through the test clock, a ticket closed more than keep_days (30) ago
  * leaves Redis with its history and index entries, and an open one stays;
@@ -305,6 +368,7 @@ test_retention(void **state)
 	Hotline__Envelope *rep;
 	struct hl_error err;
 	char closed[32], open[32], call_id[64], phone[32], cmd[100], *a;
+	char closed2[32], closed3[32], open2[32];
 
 	(void)state;
 	assert_non_null(admin);
@@ -320,11 +384,23 @@ test_retention(void **state)
 	snprintf(closed, sizeof closed, "%s", rep->created->ticket->number);
 	hl_envelope_free(rep);
 	create(open, "电梯坏了", "归档测试：电梯故障一直没人修");
+	create_for(closed2, phone, "供暖十一月十五日开始");
+	create_for(open2, phone, NULL);
+	create_for(closed3, phone, "供暖费可在线缴纳");
 	wait_archived(closed);
 	wait_archived(open);
+	wait_archived(closed3);
 
 	harness_shift_clock(admin, 31LL * 86400000);
 	wait_evicted(closed);
+	wait_evicted(closed2);
+	wait_evicted(closed3);
+	{
+		const char *want[] = { closed3, open2, closed2, closed };
+		const int archived[] = { 1, 0, 1, 1 };
+
+		caller_pages(phone, want, 4, archived);
+	}
 	snprintf(cmd, sizeof cmd, "EXISTS ht:history:%s", closed);
 	assert_int_equal(redis_int(cmd), 0);
 	snprintf(cmd, sizeof cmd, "ZSCORE ht:caller:%s %s", phone, closed);
