@@ -199,12 +199,8 @@ caller_page(struct request *r, unsigned limit)
 	struct store_args args = { 0 };
 	struct caller_page *p;
 
-	if (!list_cursor_valid(q->cursor)) {
-		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "cursor", "cursor must be empty or a next_cursor this "
-		    "server gave");
+	if (list_cursor_check(r, q->cursor) == -1)
 		return;
-	}
 	p = xcalloc(1, sizeof *p);
 	p->limit = limit;
 	p->cursor_at = -1;

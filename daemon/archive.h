@@ -153,8 +153,12 @@ int archive_missing(struct request *);
  * answer's next_cursor ("<ms>:<number>", as list's) resumes it.
  */
 void caller_page(struct request *, unsigned limit);
-/* op-department.c: "" or a cursor as answer_ticket_list makes them ("<score>:<number>"). */
-int list_cursor_valid(const char *);
+/*
+ * op-department.c: returns 0 if cursor is "" or one answer_ticket_list
+ * makes ("<score>:<number>"), else answers BAD_REQUEST (field cursor) and
+ * returns -1.
+ */
+int list_cursor_check(struct request *, const char *cursor);
 
 /* op-timeline.c: the timeline of t (from Redis or the archive, masked already); takes t. */
 void timeline_answer(struct request *, Hotline__Ticket *t);

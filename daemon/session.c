@@ -53,7 +53,8 @@ static const struct op ops[] = {
 	{ BODY(MERGE), "merge", DISPATCHER_BIT, op_merge },
 	{ BODY(INVALIDATE), "invalidate", DISPATCHER_BIT, op_invalidate },
 
-	{ BODY(LIST), "list", ROLE_DEPARTMENT_BIT, op_list },
+	{ BODY(LIST), "list", ROLE_DEPARTMENT_BIT | DISPATCHER_BIT |
+	    SUPERVISOR_BIT, op_list },
 	{ BODY(SIGN), "sign", ROLE_DEPARTMENT_BIT, op_sign },
 	{ BODY(REPLY), "reply", ROLE_DEPARTMENT_BIT, op_reply },
 	{ BODY(RETURN_TICKET), "return", ROLE_DEPARTMENT_BIT, op_return },
