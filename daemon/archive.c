@@ -146,6 +146,8 @@ archive_idle(int more)
 static void
 archive_acked(redisReply *reply, void *priv)
 {
+	int more;
+
 	(void)priv;
 	if (ar.stopped)
 		return;
@@ -157,8 +159,16 @@ archive_acked(redisReply *reply, void *priv)
 		archive_idle(0);
 		return;
 	}
+	/*
+	 * A full batch: more is waiting, go on at once. A partial one: the
+	 * archiver caught up; the next tick (ARCHIVE_TICK_MS) reads what came
+	 * meanwhile as one batch, rather than a batch of a few changes after
+	 * every few creates (each costs Redis calls and a COMMIT), which took
+	 * from intake what it gave to the archive.
+	 */
+	more = ar.nids >= (size_t)cfg->archive.batch;
 	archive_drop_batch();
-	archive_idle(1);
+	archive_idle(more);
 }
 
 /* Acknowledges the batch's entries (after COMMIT), or ends a backfill page. */

@@ -173,7 +173,8 @@ CREATE TEMP TABLE d(i int, name text);
 INSERT INTO d VALUES (0,'鼓楼区'),(1,'台江区'),(2,'仓山区'),(3,'晋安区'),(4,'马尾区');
 INSERT INTO hotline.tickets (number, version, state, dept, assists, type, urgency, channel,
     confidential, caller_phone, caller_name, district, street, address, title, content,
-    category, warned, overdue, created_at, updated_at, closed_at, fields, terms, evicted_at)
+    category, warned, overdue, created_at, updated_at, closed_at, fields, terms, terms_stale,
+    evicted_at)
 SELECT '2025' || lpad(g::text, 10, '0'), 1, 8, (ARRAY['zjj','water','cgj','sthjj','power'])[1 + (g / 10) % 5],
     '{}', 3, 1, 1, false, '138' || lpad((g % 100000000)::text, 8, '0'), '', d.name, '', '',
     w.word || '问题', '小区' || w.word || '，已经三天了', '', false, false,
@@ -182,7 +183,7 @@ SELECT '2025' || lpad(g::text, 10, '0'), 1, 8, (ARRAY['zjj','water','cgj','sthjj
     jsonb_build_object('number', '2025' || lpad(g::text, 10, '0'), 'state', '8',
         'title', w.word || '问题', 'district', d.name, 'created_at',
         ((extract(epoch FROM now()) - (g % 730) * 86400) * 1000)::bigint::text),
-    ('''' || w.word || ''' ''小区'' ''问题''')::tsvector, now()
+    ('''' || w.word || ''' ''小区'' ''问题''')::tsvector, false, now()
 FROM generate_series(1, $ROWS) g JOIN w ON w.i = g % 10 JOIN d ON d.i = (g / 50) % 5;
 ANALYZE hotline.tickets;
 SQL
