@@ -70,6 +70,7 @@ static struct {
 	int64_t last_status_ms;
 	int64_t batch_started_ms;	/* wall clock: entries read */
 	int64_t write_started_ms;	/* wall clock: sent to PostgreSQL */
+	int64_t built_ms;		/* of the read: building the rows */
 	struct archive_status st;
 	int64_t oldest_ms;	/* of the stream's oldest entry; 0: empty */
 } ar;
@@ -214,9 +215,11 @@ archive_written(struct pg_result *res, void *arg)
 		archive_idle(0);	/* held: written again on a later tick */
 		return;
 	}
-	log_debug("archive: %d tickets, %d history rows: read %lld ms, "
-	    "written %lld ms", ar.batch.ntickets, ar.batch.nhistory,
+	log_debug("archive: %d tickets, %d history rows: read %lld ms (rows "
+	    "built in %lld), written %lld ms", ar.batch.ntickets,
+	    ar.batch.nhistory,
 	    (long long)(ar.write_started_ms - ar.batch_started_ms),
+	    (long long)ar.built_ms,
 	    (long long)(archive_wall_ms() - ar.write_started_ms));
 	ar.st.written += ar.batch.ntickets;
 	ar.st.batches++;
@@ -243,6 +246,8 @@ archive_write(void)
 static void
 archive_fetched(redisReply *reply, void *priv)
 {
+	int64_t t0 = archive_wall_ms();
+
 	(void)priv;
 	if (ar.stopped)
 		return;
@@ -255,6 +260,7 @@ archive_fetched(redisReply *reply, void *priv)
 		return;
 	}
 	ar.have_rows = 1;
+	ar.built_ms = archive_wall_ms() - t0;
 	archive_write();
 }
 
