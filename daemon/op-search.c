@@ -47,6 +47,13 @@ static struct {
 
 static void search_pump(void);
 
+/* A search's time limit in PostgreSQL: three quarters of the link's. */
+static int
+search_statement_timeout(void)
+{
+	return cfg->archive.timeout_ms * 3 / 4;
+}
+
 /* Appends text to the search's SQL. */
 static void __attribute__((format(printf, 2, 3)))
 search_sql(struct search *s, const char *fmt, ...)
@@ -411,6 +418,11 @@ search_done(struct pg_result *res, void *arg)
 	} else if (res != NULL && strncmp(pg_sqlstate(res), "22", 2) == 0) {
 		request_error(s->r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
 		    "cursor", "cursor is not one this search gave");
+	} else if (res != NULL && strcmp(pg_sqlstate(res), "57014") == 0) {
+		request_error(s->r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
+		    NULL, "the search took longer than %d ms and was stopped: "
+		    "narrow it (a department, a district, dates, more words)",
+		    search_statement_timeout());
 	} else {
 		log_warnx("search: %s", pg_error(res));
 		request_error(s->r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
@@ -448,13 +460,33 @@ search_pump(void)
 	}
 }
 
+/* The statement timeout is set (or not: searches then run without it); send what waits. */
+static void
+search_timeout_set(struct pg_result *res, void *arg)
+{
+	(void)arg;
+	if (!pg_ok(res))
+		log_warnx("search: setting statement_timeout: %s", pg_error(res));
+	search_pump();
+}
+
 /* pg: the search connection is up; send what waits. */
 static void
 search_connected(void *arg)
 {
+	char sql[64];
+
 	(void)arg;
 	pg_backoff_reset(se.pg);
-	search_pump();
+	/*
+	 * A search PostgreSQL cannot finish is cancelled by PostgreSQL itself,
+	 * before the link's timeout would drop the connection (and every
+	 * search queued behind it) for the reconnect's backoff.
+	 */
+	snprintf(sql, sizeof sql, "SET statement_timeout = %d",
+	    search_statement_timeout());
+	if (pg_query(se.pg, sql, 0, NULL, search_timeout_set, NULL) == -1)
+		search_pump();
 }
 
 /* Queues s for r; the request's state owns it from now on. */

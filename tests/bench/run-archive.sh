@@ -155,10 +155,11 @@ result "archive catch-up: $waiting changes in ${took} s, reconnect included (tic
 # Ingest proper: rows written after the first batch over the time between the first and the last
 # batch's COMMIT (archived_at is each transaction's start), the reconnect's backoff left out.
 result "archive ingest, first to last batch (tickets/s)" "$(psql_run -c "SELECT
-    round((count(*) - count(*) FILTER (WHERE archived_at = t0))
-    / greatest(extract(epoch FROM t1 - t0), 0.001)) || ' (' || count(DISTINCT archived_at) || ' batches)'
+    round((n - n0) / greatest(extract(epoch FROM t1 - t0), 0.001)) || ' (' || nb || ' batches)'
+    FROM (SELECT count(*) n, count(*) FILTER (WHERE archived_at = b.t0) n0,
+    count(DISTINCT archived_at) nb, min(b.t0) t0, min(b.t1) t1
     FROM hotline.tickets, (SELECT min(archived_at) t0, max(archived_at) t1 FROM hotline.tickets
-    WHERE archived_at >= '$since') b WHERE archived_at >= '$since'")"
+    WHERE archived_at >= '$since') b WHERE archived_at >= '$since') s")"
 
 # 3. Lag at 200 tickets/s: archived_at - created_at of each ticket.
 since=$(psql_run -c "SELECT now()")
