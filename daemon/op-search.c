@@ -266,6 +266,15 @@ search_compose(struct search *s, const char *cond, int party)
 	static const char cols[] = "number, fields::text AS fields, created_at, "
 	    "created_at::text AS at";
 	static const char order[] = "ORDER BY created_at DESC, number DESC";
+	/*
+	 * The tickets a department assists on are found by the assists GIN
+	 * index, then sorted: ordered by the bare column, PostgreSQL (which
+	 * has no statistics for arrays that are nearly always empty) walked
+	 * the time index backwards instead, reading every ticket (12.6 s over
+	 * 5,000,000; 0.5 to 8.5 ms this way).
+	 */
+	static const char assisted_order[] = "ORDER BY created_at + "
+	    "interval '0 s' DESC, number DESC";
 
 	if (party == 0) {
 		search_sql(s, "SELECT %s FROM hotline.tickets WHERE true%s %s "
@@ -277,7 +286,7 @@ search_compose(struct search *s, const char *cond, int party)
 	    "UNION ALL (SELECT %s FROM hotline.tickets WHERE dept <> $%d AND "
 	    "assists @> ARRAY[$%d]::text[]%s %s LIMIT %u)) u %s LIMIT %u", cols,
 	    party,
-	    cond, order, s->limit + 1, cols, party, party, cond, order,
+	    cond, order, s->limit + 1, cols, party, party, cond, assisted_order,
 	    s->limit + 1, order, s->limit + 1);
 }
 
