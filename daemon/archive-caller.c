@@ -108,14 +108,33 @@ caller_answer(struct request *r, struct caller_page *p,
 	request_answer(r, env);
 }
 
-/* PostgreSQL answered the caller's archived tickets from the cursor on. */
+/*
+ * PostgreSQL is away: the caller's live tickets still answer (caller is
+ * part of intake, which never waits for the archive); those that left
+ * Redis are missing from this page, as the log says. p stays the caller's.
+ */
+static void
+caller_live_only(struct request *r, struct caller_page *p)
+{
+	log_warnx("caller: the archive (PostgreSQL) did not answer: the "
+	    "caller's tickets that left Redis are left out of this page");
+	caller_answer(r, p, NULL, 0, 0);
+}
+
+/* PostgreSQL answered the caller's archived tickets from the cursor on (res NULL: it failed). */
 static void
 caller_archived(struct request *r, struct pg_result *res, void *arg)
 {
 	struct caller_page *p = arg;
-	int rows = pg_rows(res), k;
-	struct caller_item *old = xcalloc((size_t)rows + 1, sizeof *old);
+	int rows = res != NULL ? pg_rows(res) : 0, k;
+	struct caller_item *old;
 	size_t nold = 0, i;
+
+	if (res == NULL) {
+		caller_live_only(r, p);
+		return;
+	}
+	old = xcalloc((size_t)rows + 1, sizeof *old);
 
 	for (k = 0; k < rows && nold < p->limit; k++) {
 		long long at = atoll(pg_value(res, k, 2));
@@ -185,10 +204,10 @@ caller_redis_done(struct request *r, redisReply *reply)
 		params[2] = at;
 	}
 	if (search_query_arg(r, caller_sql, 3, params, caller_archived, p,
-	    caller_page_free) == -1)
-		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
-		    NULL, "the archive (PostgreSQL), which keeps the caller's "
-		    "older tickets, is unreachable; retry later");
+	    caller_page_free) == -1) {
+		caller_live_only(r, p);
+		caller_page_free(p);
+	}
 }
 
 /* Reads a page of the caller's tickets for r (op_caller); see archive.h. */

@@ -178,8 +178,11 @@ typedef void (*archive_answer)(struct request *, struct pg_result *);
 int search_query(struct request *, const char *sql, int nparams,
     const char *const *params, archive_answer);
 /*
- * search_query whose answer gets arg as well; arg is freed with arg_free
- * once the query ended (answered or not), or at once when -1 is returned.
+ * search_query whose answer gets arg as well, and is called with a NULL
+ * result when PostgreSQL failed or became unreachable (it must answer the
+ * request then too); arg is freed with arg_free once the query ended.
+ * Returns -1, calling and freeing nothing (arg stays the caller's), when
+ * the archive cannot take the query now.
  */
 typedef void (*archive_answer_arg)(struct request *, struct pg_result *,
     void *arg);

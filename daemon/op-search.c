@@ -384,6 +384,20 @@ search_answer(struct search *s, struct pg_result *res)
 	request_answer(s->r, env);
 }
 
+/*
+ * Answers s's request UNAVAILABLE with why, or, for a query with an
+ * argument, lets its answer decide (called with no result).
+ */
+static void
+search_unavailable(struct search *s, const char *why)
+{
+	if (s->answer_arg != NULL)
+		s->answer_arg(s->r, NULL, s->arg);
+	else
+		request_error(s->r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
+		    NULL, "%s", why);
+}
+
 /* The connection is gone: every queued search is answered UNAVAILABLE now. */
 static void
 search_fail_queued(void)
@@ -399,10 +413,8 @@ search_fail_queued(void)
 			continue;
 		}
 		if (s->r->conn != NULL && s->r->frame == NULL)
-			request_error(s->r,
-			    HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE, NULL,
-			    "the archive (PostgreSQL) is unreachable; retry "
-			    "later");
+			search_unavailable(s, "the archive (PostgreSQL) is "
+			    "unreachable; retry later");
 	}
 }
 
@@ -424,6 +436,10 @@ search_done(struct pg_result *res, void *arg)
 		s->answer_arg(s->r, res, s->arg);
 	} else if (pg_ok(res)) {
 		search_answer(s, res);
+	} else if (s->answer_arg != NULL) {
+		if (res != NULL)
+			log_warnx("search: %s", pg_error(res));
+		s->answer_arg(s->r, NULL, s->arg);	/* it answers */
 	} else if (res != NULL && strncmp(pg_sqlstate(res), "22", 2) == 0) {
 		request_error(s->r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
 		    "cursor", "cursor is not one this search gave");
@@ -461,10 +477,8 @@ search_pump(void)
 		    s) == -1) {
 			se.sent = NULL;
 			s->waiting = 0;
-			request_error(s->r,
-			    HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE, NULL,
-			    "the archive (PostgreSQL) is unreachable; retry "
-			    "later");
+			search_unavailable(s, "the archive (PostgreSQL) is "
+			    "unreachable; retry later");
 		}
 	}
 }
@@ -568,7 +582,7 @@ search_query(struct request *r, const char *sql, int nparams,
 	return 0;
 }
 
-/* search_query with an argument for answer, freed with arg_free in any case; see archive.h. */
+/* search_query with an argument for answer, freed with arg_free once taken; see archive.h. */
 int
 search_query_arg(struct request *r, const char *sql, int nparams,
     const char *const *params, archive_answer_arg answer, void *arg,
@@ -576,10 +590,8 @@ search_query_arg(struct request *r, const char *sql, int nparams,
 {
 	struct search *s = search_one(sql, nparams, params);
 
-	if (s == NULL) {
-		arg_free(arg);
-		return -1;
-	}
+	if (s == NULL)
+		return -1;	/* arg stays the caller's */
 	s->answer_arg = answer;
 	s->arg = arg;
 	s->arg_free = arg_free;

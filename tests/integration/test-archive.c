@@ -442,7 +442,8 @@ test_retention(void **state)
 }
 
 /*
- * PostgreSQL stopped: tickets are still created and shown; /readyz stays
+ * PostgreSQL stopped: tickets are still created and shown, a caller's
+ * live tickets listed; /readyz stays
  * ready and says the archive lags; /metrics shows the waiting changes.
  * Once it is back, everything is archived, each history row once.
  */
@@ -450,7 +451,8 @@ static void
 test_postgres_down(void **state)
 {
 	Hotline__SearchRequest q = HOTLINE__SEARCH_REQUEST__INIT;
-	Hotline__Envelope *rep;
+	Hotline__CallerRequest cq = HOTLINE__CALLER_REQUEST__INIT;
+	Hotline__Envelope *rep, *rep2;
 	struct hl_error err;
 	char numbers[10][32], *a;
 	int i;
@@ -482,6 +484,16 @@ test_postgres_down(void **state)
 	assert_error(rep, err, ERR(UNAVAILABLE));
 	rep = harness_show(agent, numbers[0], &err);	/* live: from Redis */
 	assert_reply(rep, err);
+	hl_envelope_free(rep);
+	/* The caller's live tickets still answer (重复来电 is part of intake). */
+	rep = harness_show(agent, numbers[0], &err);
+	assert_reply(rep, err);
+	cq.caller_phone = rep->ticket->ticket->caller_phone;
+	rep2 = harness_call(agent, BODY(CALLER), &cq, &err);
+	assert_reply(rep2, err);
+	assert_int_equal(rep2->tickets->n_tickets, 1);
+	assert_string_equal(rep2->tickets->tickets[0]->number, numbers[0]);
+	hl_envelope_free(rep2);
 	hl_envelope_free(rep);
 
 	assert_int_equal(harness_pg_restart(&pg), 0);
