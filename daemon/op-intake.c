@@ -354,7 +354,8 @@ create_route_note(struct store_args *a, const Hotline__CreateRequest *q,
 }
 
 /*
- * Adds create.lua's timers argument, then the clock's fields: a dispatched
+ * Adds create.lua's timers parameter, the end of the parameters ("--"),
+ * then the clock's fields: a dispatched
  * ticket's sign, completion and return clocks start now (限时办结), under
  * the policy of its type, urgency and department. dept NULL: no clocks.
  */
@@ -370,14 +371,16 @@ create_clock_args(struct store_args *a, const Hotline__CreateRequest *q,
 	int i;
 
 	if (dept == NULL) {
-		store_args_add(a, "");
+		store_args_param(a, "timers", "");
+		store_args_add(a, "--");
 		return;
 	}
 	policy_for(cfg->policies, q->type, q->urgency, dept, &pol);
 	clock_start(&c, &pol, now);
 	clock_dues(&c, cfg->calendar, &pol, &d);
 	clock_timers(&d, 1, timers, sizeof timers);
-	store_args_addf(a, "%s", timers);
+	store_args_paramf(a, "timers", "%s", timers);
+	store_args_add(a, "--");
 	clock_fields(&c, &d, &f);
 	for (i = 0; i < f.n; i++) {
 		store_args_add(a, f.name[i]);
@@ -433,14 +436,16 @@ create_similar_args(struct store_args *a, const Hotline__CreateRequest *q,
 	const struct hot_spots_spec *hs = &cfg->hot_spots;
 	uint64_t h = simhash_text(text);
 
-	store_args_addf(a, "%lld,%d,%d,%lld", (long long)rp->window_ms,
-	    rp->recent_max, hs->count, (long long)hs->window_ms);
-	store_args_addf(a, "%u:%u", (unsigned)(h >> 32),
+	store_args_paramf(a, "similar", "%lld,%d,%d,%lld",
+	    (long long)rp->window_ms, rp->recent_max, hs->count,
+	    (long long)hs->window_ms);
+	store_args_paramf(a, "simhash", "%u:%u", (unsigned)(h >> 32),
 	    (unsigned)(h & 0xffffffffu));
-	store_args_add(a, create_matter(res));
-	store_args_add(a, q->district);
-	store_args_add(a, found != NULL ? found->repeat_of : "");
-	store_args_addf(a, "%d:%s", found != NULL ? found->nnear : 0,
+	store_args_param(a, "matter", create_matter(res));
+	store_args_param(a, "district", q->district);
+	store_args_param(a, "similar_repeat",
+	    found != NULL ? found->repeat_of : "");
+	store_args_paramf(a, "near", "%d:%s", found != NULL ? found->nnear : 0,
 	    found != NULL ? found->near : "");
 }
 
@@ -470,18 +475,20 @@ create_args_text(struct store_args *a, const char *principal, role_t role,
 		store_args_addf(a, "ht:dept:%s:open", dept);
 		store_args_addf(a, "ht:dept:%s:feed", dept);
 	}
-	store_args_addf(a, "%lld", (long long)now);
-	store_args_addf(a, "%s", day);
-	store_args_add(a, principal);
-	store_args_addf(a, "%d", role);
-	store_args_add(a, dept);
-	store_args_addf(a, "%d", ticket_transition(TICKET_CREATE)->to);
-	store_args_addf(a, "%d", route->to);
-	store_args_add(a, route->name);
+	store_args_paramf(a, "now", "%lld", (long long)now);
+	store_args_paramf(a, "day", "%s", day);
+	store_args_param(a, "principal", principal);
+	store_args_paramf(a, "role", "%d", role);
+	store_args_param(a, "dept", dept);
+	store_args_paramf(a, "registered", "%d",
+	    ticket_transition(TICKET_CREATE)->to);
+	store_args_paramf(a, "to", "%d", route->to);
+	store_args_param(a, "route_action", route->name);
+	store_args_add(a, "route_note");
 	create_route_note(a, q, res, action);
-	store_args_addf(a, "%d", route->department_event);
-	store_args_addf(a, "%d", route->centre_event);
-	store_args_addf(a, "%d", cfg->redis.feed_maxlen);
+	store_args_paramf(a, "dept_event", "%d", route->department_event);
+	store_args_paramf(a, "centre_event", "%d", route->centre_event);
+	store_args_paramf(a, "feed_maxlen", "%d", cfg->redis.feed_maxlen);
 	create_similar_args(a, q, res, text, found);
 	create_clock_args(a, q, dispatch ? dept : NULL, now);
 	create_fields_args(a, q, res, action);

@@ -1,14 +1,16 @@
 -- archive_evict.lua: removes closed tickets PostgreSQL holds at their latest version from Redis (retention, daemon/archive-retention.c), with their indexes.
 --
 -- ARGV: number, archived version, number, archived version, ...
--- A ticket leaves only if it is still final (closed 8, merged 9,
--- transferred 10) and its version is the archived one: a change made after
+-- A ticket leaves only if it is still final (closed, merged,
+-- transferred) and its version is the archived one: a change made after
 -- the archive's copy keeps it until that change is archived too. Its keys
 -- go (hash, history, assisting parts, merged set, counter log) and its
 -- entries in the caller's list, the call-id key, the clock set and the
 -- deadline indexes. Returns the numbers no longer in Redis (removed now or
 -- before).
-local FINAL = {['8'] = true, ['9'] = true, ['10'] = true}
+-- @include consts.lua
+local FINAL = {[TICKET_STATE.CLOSED] = true, [TICKET_STATE.MERGED] = true,
+  [TICKET_STATE.TRANSFERRED] = true}
 local gone = {}
 for i = 1, #ARGV, 2 do
   local n, v = ARGV[i], ARGV[i + 1]

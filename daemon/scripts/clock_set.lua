@@ -6,13 +6,15 @@
 --         (breaches that already fired are left out by the daemon)
 -- ARGV[4] the history note ("due time moved by the 2027 holiday notice: …")
 -- ARGV[5] feed length (MAXLEN ~), then field/value pairs.
--- When a field changes: one history entry, and one DEADLINE_MOVED event (50)
+-- When a field changes: one history entry, and one DEADLINE_MOVED event
 -- to the lead and assisting departments' feeds. Several daemons recomputing
 -- at once write each change once: the first bumps clock_gen, the others'
 -- answers are 0 or change nothing.
 -- Returns 1, or 0 when the ticket changed meanwhile (its own step re-armed it).
+-- @include consts.lua
 -- @include stats.lua
 -- @include outbox.lua
+-- @include history.lua
 
 if (redis.call('HGET', KEYS[1], 'clock_gen') or '0') ~= ARGV[1] then
   return 0
@@ -38,10 +40,9 @@ end
 stats_index(number)   -- the deadline indexes follow the new deadlines
 if #changes > 0 then
   local lead = redis.call('HGET', KEYS[1], 'dept') or ''
-  redis.call('RPUSH', KEYS[2], cjson.encode({at = tonumber(ARGV[2]), principal = 'hotlined',
-    role = 0, action = 'recompute', from = tonumber(redis.call('HGET', KEYS[1], 'state')),
-    to = tonumber(redis.call('HGET', KEYS[1], 'state')), note = ARGV[4],
-    dept = lead, changes = changes}))
+  local state = redis.call('HGET', KEYS[1], 'state')
+  history_push(KEYS[2], {at = ARGV[2], principal = 'hotlined', role = 0, action = 'recompute',
+    from = state, to = state, note = ARGV[4], dept = lead, changes = changes})
   local depts = {}
   if lead ~= '' then depts[1] = lead end
   for a in string.gmatch(redis.call('HGET', KEYS[1], 'assists') or '', '[^,]+') do
@@ -49,8 +50,8 @@ if #changes > 0 then
   end
   for _, d in ipairs(depts) do
     local feed = 'ht:dept:' .. d .. ':feed'
-    redis.call('XADD', feed, 'MAXLEN', '~', ARGV[5], '*', 'kind', '50', 'number', number,
-      'at', ARGV[2], 'actor', 'hotlined', 'note', ARGV[4])
+    redis.call('XADD', feed, 'MAXLEN', '~', ARGV[5], '*', 'kind', EVENT_KIND.DEADLINE_MOVED,
+      'number', number, 'at', ARGV[2], 'actor', 'hotlined', 'note', ARGV[4])
     redis.call('PUBLISH', 'ht:wake', feed)
   end
 end

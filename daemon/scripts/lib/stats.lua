@@ -2,7 +2,8 @@
 --
 -- Not a script of its own: scripts/embed-lua.sh pastes it where a script
 -- says "-- @include stats.lua", so create.lua, transition.lua,
--- timer_fire.lua and clock_set.lua share one definition.
+-- timer_fire.lua and clock_set.lua share one definition. Include
+-- consts.lua before it.
 --
 -- ht:stats:<period>:<scope>  hashes per local day (yyyymmdd, Asia/Shanghai)
 --                      and per month (yyyymm), one per scope: "d" (the lead
@@ -116,7 +117,7 @@ local function stats_index(number)
       if dept ~= '' then redis.call('ZREM', 'ht:due:' .. index .. ':' .. dept, number) end
     end
   end
-  place('sign', sign, t[1] == '3')
-  place('complete', complete, t[1] == '3' or t[1] == '4')
+  place('sign', sign, t[1] == TICKET_STATE.DISPATCHED)
+  place('complete', complete, t[1] == TICKET_STATE.DISPATCHED or t[1] == TICKET_STATE.ACCEPTED)
   if dept ~= (old or '') then redis.call('HSET', key, 'st_due_dept', dept) end
 end
