@@ -9,6 +9,7 @@
 #include "hotline.pb-c.h"
 #include "deadline.h"
 #include "stats.h"
+#include "keys.h"	/* Redis key formats */
 
 #ifndef HOTLINE_VERSION
 #define HOTLINE_VERSION "unknown"	/* the Makefile passes VERSION */
@@ -652,7 +653,7 @@ void reload_shutdown(void);
 /* store.c: Redis, the only state. */
 #include <hiredis/hiredis.h>
 
-#define STORE_WAKE_CHANNEL "ht:wake"	/* scripts PUBLISH the feed's key */
+#define STORE_WAKE_CHANNEL KEY_WAKE	/* scripts PUBLISH the feed's key */
 
 #include "store-scripts.h"	/* enum script_id: the scripts, once */
 
@@ -1015,8 +1016,8 @@ void feed_writable(struct conn *);
 void feed_closed(struct conn *);
 
 /* learn.c: the learned model, kept in step with the examples in Redis. */
-#define LEARN_STREAM "ht:nb:examples"	/* the examples: the source of truth */
-#define LEARN_GENERATION "ht:nb:gen"	/* bumped: every daemon reads again */
+#define LEARN_STREAM KEY_NB_EXAMPLES	/* the examples: the source of truth */
+#define LEARN_GENERATION KEY_NB_GEN	/* bumped: every daemon reads again */
 
 struct lrmodel;
 void learn_init(void);

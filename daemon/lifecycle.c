@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "hotlined.h"
+#include "keys.h"
 
 /* Names a party for the script. */
 static const char *
@@ -124,9 +125,9 @@ step_send(struct request *r, enum ticket_action action, const struct step *s,
 	const char *const *f;
 	int i;
 
-	store_args_addf(&args, "ht:ticket:%s", s->number);
-	store_args_addf(&args, "ht:history:%s", s->number);
-	store_args_addf(&args, "ht:assist:%s", s->number);
+	store_args_addf(&args, KEY_TICKET, s->number);
+	store_args_addf(&args, KEY_HISTORY, s->number);
+	store_args_addf(&args, KEY_ASSIST, s->number);
 	params_of_row(&args, t);
 	params_of_step(&args, r, s, plan);
 	store_args_add(&args, "--");
@@ -414,7 +415,7 @@ step_run(struct request *r, enum ticket_action action, const struct step *s)
 	j = step_job_new(action, s);
 	r->state = j;
 	r->state_free = step_job_free;
-	store_args_addf(&args, "ht:ticket:%s", s->number);
+	store_args_addf(&args, KEY_TICKET, s->number);
 	request_script(r, SCRIPT_TICKET_READ, 1, &args, step_read_done);
 	store_args_free(&args);
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "hotlined.h"
+#include "keys.h"
 
 #define DEADLINE_MAX_STEPS 400	/* days explained at most (a 9999wd limit is longer) */
 
@@ -115,7 +116,7 @@ op_shift_clock(struct request *r)
 		    "advance_ms", "advance_ms: the clock would pass 2099-12-31");
 		return;
 	}
-	store_args_add(&args, "ht:clock:offset");
+	store_args_add(&args, KEY_CLOCK_OFFSET);
 	store_args_addf(&args, "%lld", (long long)advance);
 	request_script(r, SCRIPT_CLOCK_OFFSET, 1, &args, shift_done);
 	store_args_free(&args);

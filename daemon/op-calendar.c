@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "hotlined.h"
+#include "keys.h"
 
 /* What the answer will say, kept while Redis stores the year. */
 struct import_state {
@@ -109,7 +110,7 @@ op_calendar_import(struct request *r)
 	} else {
 		r->state = st;
 		r->state_free = import_state_free;
-		store_args_add(&args, "ht:calendar:years");
+		store_args_add(&args, KEY_CALENDAR_YEARS);
 		store_args_addf(&args, "%d", y);
 		store_args_add(&args, text);
 		request_script(r, SCRIPT_CALENDAR_IMPORT, 1, &args,

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "hotlined.h"
+#include "keys.h"
 #include "kb.h"
 #include "route.h"
 #include "normalize.h"
@@ -466,14 +467,14 @@ create_args_text(struct store_args *a, const char *principal, role_t role,
 
 	route = ticket_transition(action);
 	ticket_day(now, day);
-	store_args_addf(a, "ht:callid:%s", q->call_id);
-	store_args_addf(a, "ht:seq:%s", day);
-	store_args_addf(a, "ht:caller:%s", q->caller_phone);
-	store_args_add(a, "ht:triage");
-	store_args_addf(a, "ht:recent:%s", q->district);
+	store_args_addf(a, KEY_CALLID, q->call_id);
+	store_args_addf(a, KEY_SEQ, day);
+	store_args_addf(a, KEY_CALLER, q->caller_phone);
+	store_args_add(a, KEY_TRIAGE);
+	store_args_addf(a, KEY_RECENT, q->district);
 	if (dispatch) {
-		store_args_addf(a, "ht:dept:%s:open", dept);
-		store_args_addf(a, "ht:dept:%s:feed", dept);
+		store_args_addf(a, KEY_DEPT_OPEN, dept);
+		store_args_addf(a, KEY_DEPT_FEED, dept);
 	}
 	store_args_paramf(a, "now", "%lld", (long long)now);
 	store_args_paramf(a, "day", "%s", day);
@@ -559,7 +560,7 @@ create_read_repeat(struct request *r, Hotline__CreateReply *out)
 
 	r->state = out;
 	r->state_free = create_reply_free;
-	store_args_addf(&args, "ht:ticket:%s", out->ticket->repeat_of);
+	store_args_addf(&args, KEY_TICKET, out->ticket->repeat_of);
 	request_script(r, SCRIPT_TICKET_READ, 1, &args, create_repeat_done);
 	store_args_free(&args);
 }
@@ -718,7 +719,7 @@ create_read_recent(struct request *r, struct create_job *job)
 		back = cfg->hot_spots.window_ms;
 	r->state = job;
 	r->state_free = create_job_free;
-	store_args_addf(&args, "ht:recent:%s", r->in->create->district);
+	store_args_addf(&args, KEY_RECENT, r->in->create->district);
 	store_args_addf(&args, "%lld", (long long)(job->now - back));
 	store_args_addf(&args, "%d", rp->candidates);
 	request_script(r, SCRIPT_RECENT_READ, 1, &args, create_recent_done);
@@ -862,9 +863,9 @@ show_read(struct request *r, const char *number, request_done done)
 
 	if (check_number(r, number) == -1)
 		return;
-	store_args_addf(&args, "ht:ticket:%s", number);
-	store_args_addf(&args, "ht:history:%s", number);
-	store_args_addf(&args, "ht:merged:%s", number);
+	store_args_addf(&args, KEY_TICKET, number);
+	store_args_addf(&args, KEY_HISTORY, number);
+	store_args_addf(&args, KEY_MERGED, number);
 	request_script(r, SCRIPT_SHOW, 3, &args, done);
 	store_args_free(&args);
 }
@@ -935,7 +936,7 @@ op_caller(struct request *r)
 	}
 	if (limit > CALLER_LIMIT_MAX)
 		limit = CALLER_LIMIT_MAX;
-	store_args_addf(&args, "ht:caller:%s", q->caller_phone);
+	store_args_addf(&args, KEY_CALLER, q->caller_phone);
 	store_args_add(&args, "desc");
 	store_args_addf(&args, "%u", limit);
 	store_args_add(&args, "");		/* cursor: the first page */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "hotlined.h"
+#include "keys.h"
 
 #define LIST_DEFAULT 200
 #define LIST_MAX 1000
@@ -142,8 +143,13 @@ op_overdue(struct request *r)
 	oq->warning = q->within_hours > 0;
 	r->state = oq;
 	r->state_free = free;
-	store_args_addf(&args, "ht:due:sign%s%s", dept[0] ? ":" : "", dept);
-	store_args_addf(&args, "ht:due:complete%s%s", dept[0] ? ":" : "", dept);
+	if (dept[0] != '\0') {
+		store_args_addf(&args, KEY_DUE_DEPT, "sign", dept);
+		store_args_addf(&args, KEY_DUE_DEPT, "complete", dept);
+	} else {
+		store_args_addf(&args, KEY_DUE, "sign");
+		store_args_addf(&args, KEY_DUE, "complete");
+	}
 	overdue_range(&args, q, oq->now);
 	store_args_add(&args, q->district);
 	store_args_add(&args, q->category);

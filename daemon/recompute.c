@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "hotlined.h"
+#include "keys.h"
 
 #define RECOMPUTE_BATCH 200
 
@@ -248,8 +249,8 @@ recompute_ticket(const char *number, const redisReply *hash)
 	if (f.n == 0)
 		return;
 	clock_read(&c, record_getter, (void *)hash);
-	store_args_addf(&args, "ht:ticket:%s", number);
-	store_args_addf(&args, "ht:history:%s", number);
+	store_args_addf(&args, KEY_TICKET, number);
+	store_args_addf(&args, KEY_HISTORY, number);
 	store_args_addf(&args, "%lld", (long long)c.gen);
 	store_args_addf(&args, "%lld", (long long)now_ms());
 	store_args_add(&args, timers);
@@ -297,7 +298,7 @@ recompute_scan(void)
 {
 	struct store_args args = { 0 };
 
-	store_args_add(&args, "ht:clocks");
+	store_args_add(&args, KEY_CLOCKS);
 	store_args_add(&args, rc.cursor);
 	store_args_addf(&args, "%d", RECOMPUTE_BATCH);
 	if (store_script(SCRIPT_CLOCK_SCAN, 1, &args, recompute_scanned,

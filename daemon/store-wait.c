@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "hotlined.h"
+#include "keys.h"
 
 /*
  * PUBLISHed after the script, before WAIT: WAIT counts replicas that have
@@ -13,7 +14,7 @@
  * real write (made earlier, maybe through another connection). PUBLISH is
  * propagated to replicas and moves the offset to the master's latest.
  */
-#define WAIT_BARRIER_CHANNEL "ht:replicated"
+#define WAIT_BARRIER_CHANNEL KEY_REPLICATED
 
 /*
  * The error a caller gets when the change was made on the master but WAIT

@@ -1,4 +1,7 @@
 /*
+ * "gen-lua-consts keys" writes keys.lua instead: the Redis key builders
+ * (KEY.ticket(number)) from daemon/keys.h's formats.
+ *
  * Writes the Lua library consts.lua (standard output): the protocol's
  * numbers the scripts use (states, events, closures, ...) taken from the
  * protobuf-c descriptors of proto/hotline.proto, and the life-cycle table's
@@ -12,6 +15,7 @@
 #include <string.h>
 
 #include "hotline.pb-c.h"
+#include "keys.h"
 #include "ticket.h"
 
 /* The protocol's enums the scripts need, in the order they are written. */
@@ -136,18 +140,60 @@ write_assist(void)
 	strict("ASSIST");
 }
 
+/* The keys the scripts build, from keys.h: name and format. */
+#define KEY_ROW(id) { .name = #id, .format = KEY_##id },
+static const struct {
+	const char *name, *format;
+} keys[] = {
+	KEYS_FOR_SCRIPTS(KEY_ROW)
+};
+#undef KEY_ROW
+
+/* Writes keys.lua: KEY.name is the key, or a function of its parts. */
+static void
+write_keys(void)
+{
+	char lower[64];
+	size_t i, j;
+
+	printf("-- keys.lua: hotline's Redis keys for the scripts; generated at "
+	    "build time by scripts/gen-lua-consts.c from daemon/keys.h: do "
+	    "not edit.\n"
+	    "--\n"
+	    "-- KEY.ticket(number) is 'ht:ticket:<number>'; KEY.triage is "
+	    "'ht:triage'. A name that is not here is an error, not nil.\n"
+	    "local function key_format(fmt)\n"
+	    "  if not string.find(fmt, '%%s', 1, true) then return fmt end\n"
+	    "  return function(...) return string.format(fmt, ...) end\n"
+	    "end\n"
+	    "local KEY = {\n");
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		for (j = 0; keys[i].name[j] != '\0' && j + 1 < sizeof lower; j++)
+			lower[j] = (char)tolower((unsigned char)keys[i].name[j]);
+		lower[j] = '\0';
+		printf("  %s = key_format('%s'),\n", lower, keys[i].format);
+	}
+	printf("}\n");
+	strict("KEY");
+}
+
 int
-main(void)
+main(int argc, char **argv)
 {
 	size_t i;
+
+	if (argc > 1 && strcmp(argv[1], "keys") == 0) {
+		write_keys();
+		return ferror(stdout) ? 1 : 0;
+	}
 
 	printf("-- consts.lua: the protocol's numbers and the life-cycle "
 	    "table's words for the scripts; generated at build time by "
 	    "scripts/gen-lua-consts.c from proto/hotline.proto and "
 	    "daemon/ticket.c: do not edit.\n"
 	    "--\n"
-	    "-- Values are strings, as Redis stores them: "
-	    "TICKET_STATE.MERGED is '9'.\n"
+	    "-- Values are strings, as Redis stores them (a state is '9', "
+	    "not 9).\n"
 	    "-- A name that is not here is an error, not nil.\n");
 	for (i = 0; i < sizeof enums / sizeof enums[0]; i++)
 		write_enum(enums[i]);

@@ -11,6 +11,7 @@
 -- at once write each change once: the first bumps clock_gen, the others'
 -- answers are 0 or change nothing.
 -- Returns 1, or 0 when the ticket changed meanwhile (its own step re-armed it).
+-- @include keys.lua
 -- @include consts.lua
 -- @include stats.lua
 -- @include outbox.lua
@@ -19,7 +20,7 @@
 if (redis.call('HGET', KEYS[1], 'clock_gen') or '0') ~= ARGV[1] then
   return 0
 end
-local number = string.match(KEYS[1], '^ht:ticket:(.*)$')
+local number = string.sub(KEYS[1], #KEY.ticket('') + 1)
 local changes = {}
 for i = 6, #ARGV, 2 do
   if redis.call('HGET', KEYS[1], ARGV[i]) ~= ARGV[i + 1] then
@@ -32,9 +33,9 @@ for kind, due in string.gmatch(ARGV[3], '(%a+)=(%d+)') do
   -- tags as everywhere: the generation, or the due time for callback and sup
   local tag = (kind == 'callback' or kind == 'sup') and due or gen
   local member = number .. ':' .. kind .. ':' .. tag
-  redis.call('ZADD', 'ht:timers', due, member)
-  if redis.call('ZRANGE', 'ht:timers', 0, 0)[1] == member then
-    redis.call('PUBLISH', 'ht:wake', 'ht:timers')
+  redis.call('ZADD', KEY.timers, due, member)
+  if redis.call('ZRANGE', KEY.timers, 0, 0)[1] == member then
+    redis.call('PUBLISH', KEY.wake, KEY.timers)
   end
 end
 stats_index(number)   -- the deadline indexes follow the new deadlines
@@ -49,10 +50,10 @@ if #changes > 0 then
     depts[#depts + 1] = a
   end
   for _, d in ipairs(depts) do
-    local feed = 'ht:dept:' .. d .. ':feed'
+    local feed = KEY.dept_feed(d)
     redis.call('XADD', feed, 'MAXLEN', '~', ARGV[5], '*', 'kind', EVENT_KIND.DEADLINE_MOVED,
       'number', number, 'at', ARGV[2], 'actor', 'hotlined', 'note', ARGV[4])
-    redis.call('PUBLISH', 'ht:wake', feed)
+    redis.call('PUBLISH', KEY.wake, feed)
   end
 end
 outbox(number, 'recompute')

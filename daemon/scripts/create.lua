@@ -44,6 +44,7 @@
 -- Returns {"dup", number, ticket hash} when the call id was seen before,
 -- else {"new", number, ticket hash}. Ticket keys are derived from the number
 -- this script allocates: hotline runs on one Redis primary, not a cluster.
+-- @include keys.lua
 -- @include consts.lua
 -- @include args.lua
 -- @include stats.lua
@@ -61,7 +62,7 @@ local HOT_NUMBERS_MAX = 50
 
 local existing = redis.call('GET', KEYS[1])
 if existing then
-  return {'dup', existing, redis.call('HGETALL', 'ht:ticket:' .. existing)}
+  return {'dup', existing, redis.call('HGETALL', KEY.ticket(existing))}
 end
 
 local similar = {}
@@ -75,8 +76,8 @@ if seq == 1 then
   redis.call('EXPIRE', KEYS[2], 8 * 86400)
 end
 local number = day .. string.format('%06d', seq)
-local ticket = 'ht:ticket:' .. number
-local history = 'ht:history:' .. number
+local ticket = KEY.ticket(number)
+local history = KEY.history(number)
 
 -- 重复件: returns the earlier ticket and the reason, or nil.
 local function find_repeat()
@@ -91,7 +92,7 @@ end
 local repeat_of, repeat_reason = find_repeat()
 local earlier_confidential = false
 if repeat_of then
-  local s = redis.call('HMGET', 'ht:ticket:' .. repeat_of, 'state', 'master', 'confidential')
+  local s = redis.call('HMGET', KEY.ticket(repeat_of), 'state', 'master', 'confidential')
   if s[1] == TICKET_STATE.MERGED and s[2] and s[2] ~= '' then repeat_of = s[2] end
   earlier_confidential = s[3] == '1'
 end
@@ -138,24 +139,24 @@ history_push(history, {at = now, principal = principal, role = role, action = ro
 local function push(feed, kind)
   redis.call('XADD', feed, 'MAXLEN', '~', feed_maxlen, '*', 'kind', kind,
     'number', number, 'at', now, 'actor', principal)
-  redis.call('PUBLISH', 'ht:wake', feed)
+  redis.call('PUBLISH', KEY.wake, feed)
 end
 
 if dept ~= '' then
   redis.call('ZADD', KEYS[6], now, number)
   push(KEYS[7], dept_event)
   redis.call('HSET', ticket, 'clock_gen', '1')
-  redis.call('SADD', 'ht:clocks', number)
+  redis.call('SADD', KEY.clocks, number)
   for kind, due in string.gmatch(timers, '(%a+)=(%d+)') do
     local member = number .. ':' .. kind .. ':1'
-    redis.call('ZADD', 'ht:timers', due, member)
-    if redis.call('ZRANGE', 'ht:timers', 0, 0)[1] == member then
-      redis.call('PUBLISH', 'ht:wake', 'ht:timers')
+    redis.call('ZADD', KEY.timers, due, member)
+    if redis.call('ZRANGE', KEY.timers, 0, 0)[1] == member then
+      redis.call('PUBLISH', KEY.wake, KEY.timers)
     end
   end
 elseif to_state == TICKET_STATE.TRIAGE then
   redis.call('ZADD', KEYS[4], now, number)
-  push('ht:centre:feed', centre_event)
+  push(KEY.centre_feed, centre_event)
 end
 
 stats_state(nil, to_state)
@@ -183,7 +184,7 @@ end
 local function find_burst()
   local since = t_now - hot_window
   if matter ~= '' then
-    local key = 'ht:hot:' .. district .. ':' .. matter
+    local key = KEY.hot(district, matter)
     redis.call('ZADD', key, now, number)
     redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. since)
     redis.call('PEXPIRE', key, hot_window)
@@ -203,15 +204,15 @@ end
 
 if hot_count > 0 and district ~= '' then
   local numbers, count, what = find_burst()
-  if numbers and redis.call('SET', 'ht:hotsent:' .. district .. ':' .. what, '1',
+  if numbers and redis.call('SET', KEY.hot_sent(district, what), '1',
       'NX', 'PX', hot_window) then
     local shown = {}
     for i = 1, math.min(#numbers, HOT_NUMBERS_MAX) do shown[i] = numbers[i] end
-    redis.call('XADD', 'ht:supervision:feed', 'MAXLEN', '~', feed_maxlen, '*',
+    redis.call('XADD', KEY.supervision_feed, 'MAXLEN', '~', feed_maxlen, '*',
       'kind', EVENT_KIND.HOT_SPOT, 'number', number, 'at', now, 'actor', 'hotlined',
       'numbers', table.concat(shown, ','), 'count', tostring(count),
       'place', district .. ' ' .. what)
-    redis.call('PUBLISH', 'ht:wake', 'ht:supervision:feed')
+    redis.call('PUBLISH', KEY.wake, KEY.supervision_feed)
   end
 end
 outbox(number, ACTION.CREATE)

@@ -31,6 +31,7 @@
 -- Errors: "NOTFOUND <field> why", "FORBIDDEN why", "CONFLICT <state> [why]".
 -- Returns the ticket's hash after the step. Other tickets' keys (a master,
 -- merged followers) are derived: hotline runs on one Redis, not a cluster.
+-- @include keys.lua
 -- @include consts.lua
 -- @include args.lua
 -- @include stats.lua
@@ -44,11 +45,11 @@ local set = {}
 for j = first_field, #ARGV, 2 do
   set[#set + 1] = {ARGV[j], ARGV[j + 1]}
 end
-local number = string.match(KEYS[1], '^ht:ticket:(.*)$')
+local number = string.sub(KEYS[1], #KEY.ticket('') + 1)
 
 -- A retry of a step already made (Envelope.request_key): the ticket as it is.
 local request_key = p.request_key ~= '' and
-  ('ht:reqkey:' .. p.principal .. ':' .. p.request_key) or nil
+  (KEY.request(p.principal, p.request_key)) or nil
 local request_made = number .. ' ' .. p.action
 if request_key and redis.call('GET', request_key) == request_made then
   return redis.call('HGETALL', KEYS[1])
@@ -91,11 +92,11 @@ local function push(feed, kind)
     entry[#entry + 1] = p.note
   end
   redis.call('XADD', unpack(entry))
-  redis.call('PUBLISH', 'ht:wake', feed)
+  redis.call('PUBLISH', KEY.wake, feed)
 end
 
-local function department_feed(d) return 'ht:dept:' .. d .. ':feed' end
-local function open_set(d) return 'ht:dept:' .. d .. ':open' end
+local function department_feed(d) return KEY.dept_feed(d) end
+local function open_set(d) return KEY.dept_open(d) end
 
 -- The departments working on the ticket: the lead, then the assisting ones.
 local function involved(lead, assists)
@@ -185,7 +186,7 @@ if has_effect(EFFECT.SUPERVISION_ANSWER) and (redis.call('HEXISTS', KEYS[1], 'su
   return conflict(state, 'no supervision order (督办) waits for an answer')
 end
 if has_effect(EFFECT.MERGE) then
-  local master_state = redis.call('HGET', 'ht:ticket:' .. p.master, 'state')
+  local master_state = redis.call('HGET', KEY.ticket(p.master), 'state')
   if not master_state then
     return redis.error_reply('NOTFOUND master no master ticket with that number')
   end
@@ -246,9 +247,9 @@ if has_effect(EFFECT.ROUTE) then
   -- the correction. nb_text is stored at create (older tickets have none).
   local t = redis.call('HMGET', KEYS[1], 'nb_text', 'district')
   if t[1] and t[1] ~= '' then
-    redis.call('XADD', 'ht:nb:examples', '*', 'label', lead, 'text', t[1],
+    redis.call('XADD', KEY.nb_examples, '*', 'label', lead, 'text', t[1],
       'district', t[2] or '', 'who', p.principal, 'ticket', number, 'kind', p.action)
-    redis.call('PUBLISH', 'ht:wake', 'ht:nb:examples')
+    redis.call('PUBLISH', KEY.wake, KEY.nb_examples)
   end
 end
 if has_effect(EFFECT.RETURN) then
@@ -288,7 +289,7 @@ if has_effect(EFFECT.EXTENSION_DECIDE) then
 end
 if has_effect(EFFECT.MERGE) then
   change('master', p.master)
-  redis.call('SADD', 'ht:merged:' .. p.master, number)
+  redis.call('SADD', KEY.merged(p.master), number)
 end
 if p.incr ~= '' then
   local n = redis.call('HINCRBY', KEYS[1], p.incr, 1)
@@ -298,8 +299,8 @@ for _, fv in ipairs(set) do change(fv[1], fv[2]) end
 if to ~= state then change('state', to) end
 redis.call('HSET', KEYS[1], 'updated_at', p.now)
 
-if has_effect(EFFECT.TRIAGE_ADD) then redis.call('ZADD', 'ht:triage', p.now, number) end
-if has_effect(EFFECT.TRIAGE_REMOVE) then redis.call('ZREM', 'ht:triage', number) end
+if has_effect(EFFECT.TRIAGE_ADD) then redis.call('ZADD', KEY.triage, p.now, number) end
+if has_effect(EFFECT.TRIAGE_REMOVE) then redis.call('ZREM', KEY.triage, number) end
 if has_effect(EFFECT.OPEN_ADD) then
   -- Dispatched again (重办, 改派): every assisting department starts over.
   if to == TICKET_STATE.DISPATCHED then
@@ -317,9 +318,9 @@ end
 -- (sign, warn, overdue) or the due time itself (callback, sup).
 local function arm(kind, due, tag)
   local member = number .. ':' .. kind .. ':' .. tag
-  redis.call('ZADD', 'ht:timers', due, member)
-  if redis.call('ZRANGE', 'ht:timers', 0, 0)[1] == member then
-    redis.call('PUBLISH', 'ht:wake', 'ht:timers')   -- earlier than any daemon sleeps
+  redis.call('ZADD', KEY.timers, due, member)
+  if redis.call('ZRANGE', KEY.timers, 0, 0)[1] == member then
+    redis.call('PUBLISH', KEY.wake, KEY.timers)   -- earlier than any daemon sleeps
   end
 end
 if p.clock ~= '' then
@@ -329,9 +330,9 @@ if p.clock ~= '' then
   end
   -- ht:clocks: the tickets whose deadlines a calendar change recomputes.
   if p.clock == 'stop' or to == STATE_CLOSED then
-    redis.call('SREM', 'ht:clocks', number)
+    redis.call('SREM', KEY.clocks, number)
   elseif p.clock == 'rearm' and redis.call('HEXISTS', KEYS[1], 'dispatched_at') == 1 then
-    redis.call('SADD', 'ht:clocks', number)
+    redis.call('SADD', KEY.clocks, number)
   end
   local timers = {}
   if p.clock == 'rearm_stored' then
@@ -354,8 +355,8 @@ if to == STATE_CLOSED and state ~= STATE_CLOSED and dept_event == EVENT_KIND.UNS
   dept_event = EVENT_KIND.CLOSED
 end
 for _, d in ipairs(involved(lead, assists)) do push(department_feed(d), dept_event) end
-push('ht:centre:feed', centre_event)
-push('ht:supervision:feed', supervision_event)
+push(KEY.centre_feed, centre_event)
+push(KEY.supervision_feed, supervision_event)
 
 -- Counts the step for the supervision office (统一考核): what it means for
 -- the lead department's assessment, settled as stats.lua describes. Steps
@@ -420,13 +421,13 @@ count_step()
 
 -- Merged tickets follow their master and are closed with it (随主单办结).
 if to == STATE_CLOSED then
-  for _, m in ipairs(redis.call('SMEMBERS', 'ht:merged:' .. number)) do
-    local mkey = 'ht:ticket:' .. m
+  for _, m in ipairs(redis.call('SMEMBERS', KEY.merged(number))) do
+    local mkey = KEY.ticket(m)
     if redis.call('HGET', mkey, 'state') == STATE_MERGED then
       redis.call('HSET', mkey, 'state', STATE_CLOSED, 'closure', CLOSURE.WITH_MASTER,
         'updated_at', p.now)
       stats_state(STATE_MERGED, STATE_CLOSED)
-      history_push('ht:history:' .. m, {at = p.now, principal = p.principal, role = p.role,
+      history_push(KEY.history(m), {at = p.now, principal = p.principal, role = p.role,
         action = 'close_with_master', from = STATE_MERGED, to = STATE_CLOSED,
         note = 'master ' .. number .. ' closed', dept = ''})
       outbox(m, 'close_with_master')
