@@ -132,8 +132,8 @@ $(SCRIPTS_C): $(LUA) $(LUA_LIB) $(LUA_CONSTS) $(LUA_KEYS) scripts/embed-lua.sh
 
 # The scripts' constants (consts.lua) from the proto's descriptors and ticket.c's
 # table, and their key builders (keys.lua) from daemon/keys.h.
-$(B)/gen/gen-lua-consts: $(call obj,scripts/gen-lua-consts.c daemon/ticket.c) \
-	$(B)/obj/proto/hotline.pb-c.o
+$(B)/gen/gen-lua-consts: $(call obj,scripts/gen-lua-consts.c daemon/ticket.c \
+	daemon/keys.c) $(B)/obj/proto/hotline.pb-c.o
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(shell pkg-config --libs libprotobuf-c)
 
 $(LUA_CONSTS): $(B)/gen/gen-lua-consts

@@ -71,4 +71,9 @@
 	X(DUE) X(DUE_DEPT) X(NB_EXAMPLES) X(OUTBOX) X(OUTBOX_MAX) \
 	X(ARCHIVE_BACKFILLED) X(ARCHIVE_TRIMS)
 
+#include <stddef.h>
+
+/* keys.c: the list above as a table (the generator of keys.lua, tests). */
+const char *keys_script_key(size_t, const char **name);
+
 #endif

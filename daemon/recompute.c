@@ -251,13 +251,14 @@ recompute_ticket(const char *number, const redisReply *hash)
 	clock_read(&c, record_getter, (void *)hash);
 	store_args_addf(&args, KEY_TICKET, number);
 	store_args_addf(&args, KEY_HISTORY, number);
-	store_args_addf(&args, "%lld", (long long)c.gen);
-	store_args_addf(&args, "%lld", (long long)now_ms());
-	store_args_add(&args, timers);
+	store_args_paramf(&args, "gen", "%lld", (long long)c.gen);
+	store_args_paramf(&args, "now", "%lld", (long long)now_ms());
+	store_args_param(&args, "timers", timers);
 	recompute_note(hash, &f, note, sizeof note);
-	store_args_add(&args, note[0] != '\0' ? note : "calendar or policies "
-	    "changed");
-	store_args_addf(&args, "%d", cfg->redis.feed_maxlen);
+	store_args_param(&args, "note", note[0] != '\0' ? note :
+	    "calendar or policies changed");
+	store_args_paramf(&args, "feed_maxlen", "%d", cfg->redis.feed_maxlen);
+	store_args_add(&args, "--");
 	for (i = 0; i < f.n; i++) {	/* clock_set.lua records only what changed */
 		store_args_add(&args, f.name[i]);
 		store_args_add(&args, f.value[i]);

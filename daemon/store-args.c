@@ -37,19 +37,27 @@ store_args_add(struct store_args *a, const char *s)
 	a->n++;
 }
 
+/* Appends the string fmt formats, owned by a until store_args_free. */
+static void
+store_args_vaddf(struct store_args *a, const char *fmt, va_list ap)
+{
+	char *s;
+
+	if (vasprintf(&s, fmt, ap) < 0)
+		fatalx("out of memory formatting a script argument");
+	store_args_add(a, s);
+	a->owned[a->n - 1] = s;
+}
+
 /* Appends a formatted string, owned by a until store_args_free. */
 void
 store_args_addf(struct store_args *a, const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
 
 	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		fatalx("out of memory formatting a script argument");
+	store_args_vaddf(a, fmt, ap);
 	va_end(ap);
-	store_args_add(a, s);
-	a->owned[a->n - 1] = s;
 }
 
 /* Adds one named parameter (name, then value; NULL is ""), both borrowed. */
@@ -66,15 +74,11 @@ store_args_paramf(struct store_args *a, const char *name, const char *fmt,
     ...)
 {
 	va_list ap;
-	char *s;
 
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		fatalx("out of memory formatting a script argument");
-	va_end(ap);
 	store_args_add(a, name);
-	store_args_add(a, s);
-	a->owned[a->n - 1] = s;
+	va_start(ap, fmt);
+	store_args_vaddf(a, fmt, ap);
+	va_end(ap);
 }
 
 /* Frees what store_args_addf allocated and the arrays; a is empty again. */
@@ -136,16 +140,26 @@ store_refusal_reason(const redisReply *r)
 	static const struct {
 		const char *code, *reason;
 	} reasons[] = {
-		{ "OOM", "Redis is out of memory (maxmemory) and refuses writes" },
-		{ "MISCONF", "Redis cannot save to disk and refuses writes" },
-		{ "READONLY", "Redis is a read-only replica" },
-		{ "LOADING", "Redis is loading its data" },
-		{ "BUSY", "Redis is busy running a script" },
-		{ "MASTERDOWN", "Redis lost its master" },
-		{ "NOREPLICAS", "Redis has too few replicas and refuses writes" },
-		{ "NOSCRIPT", "Redis lost the scripts; they are being loaded" },
-		{ "TRYAGAIN", "Redis asks to try again" },
-		{ "CLUSTERDOWN", "the Redis cluster is down" },
+		{ .code = "OOM",
+		    .reason = "Redis is out of memory (maxmemory) and refuses writes" },
+		{ .code = "MISCONF",
+		    .reason = "Redis cannot save to disk and refuses writes" },
+		{ .code = "READONLY",
+		    .reason = "Redis is a read-only replica" },
+		{ .code = "LOADING",
+		    .reason = "Redis is loading its data" },
+		{ .code = "BUSY",
+		    .reason = "Redis is busy running a script" },
+		{ .code = "MASTERDOWN",
+		    .reason = "Redis lost its master" },
+		{ .code = "NOREPLICAS",
+		    .reason = "Redis has too few replicas and refuses writes" },
+		{ .code = "NOSCRIPT",
+		    .reason = "Redis lost the scripts; they are being loaded" },
+		{ .code = "TRYAGAIN",
+		    .reason = "Redis asks to try again" },
+		{ .code = "CLUSTERDOWN",
+		    .reason = "the Redis cluster is down" },
 	};
 	size_t i;
 

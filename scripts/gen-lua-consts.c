@@ -140,19 +140,11 @@ write_assist(void)
 	strict("ASSIST");
 }
 
-/* The keys the scripts build, from keys.h: name and format. */
-#define KEY_ROW(id) { .name = #id, .format = KEY_##id },
-static const struct {
-	const char *name, *format;
-} keys[] = {
-	KEYS_FOR_SCRIPTS(KEY_ROW)
-};
-#undef KEY_ROW
-
 /* Writes keys.lua: KEY.name is the key, or a function of its parts. */
 static void
 write_keys(void)
 {
+	const char *name, *format;
 	char lower[64];
 	size_t i, j;
 
@@ -167,11 +159,11 @@ write_keys(void)
 	    "  return function(...) return string.format(fmt, ...) end\n"
 	    "end\n"
 	    "local KEY = {\n");
-	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-		for (j = 0; keys[i].name[j] != '\0' && j + 1 < sizeof lower; j++)
-			lower[j] = (char)tolower((unsigned char)keys[i].name[j]);
+	for (i = 0; (format = keys_script_key(i, &name)) != NULL; i++) {
+		for (j = 0; name[j] != '\0' && j + 1 < sizeof lower; j++)
+			lower[j] = (char)tolower((unsigned char)name[j]);
 		lower[j] = '\0';
-		printf("  %s = key_format('%s'),\n", lower, keys[i].format);
+		printf("  %s = key_format('%s'),\n", lower, format);
 	}
 	printf("}\n");
 	strict("KEY");

@@ -1,4 +1,4 @@
--- args.lua: the one argument convention of the scripts that take named parameters (transition.lua, create.lua).
+-- args.lua: the one argument convention of the scripts that take named parameters (create.lua, transition.lua, clock_set.lua).
 --
 -- ARGV is name/value pairs of parameters, then "--", then field/value pairs
 -- of the ticket. named_args() returns the parameters as a table (p.now,
