@@ -100,7 +100,14 @@ enum clock_action {
 
 enum clock_action ticket_clock(enum ticket_action);
 
+/* The row of an action (every action has exactly one), or NULL for no action. */
 const struct transition *ticket_transition(enum ticket_action);
+/*
+ * The one answer to "who may take these steps": the ROLE_BIT mask of the
+ * roles that may take any of the n actions. session.c refuses requests by
+ * it before their handler runs, step_run (lifecycle.c) and ticket_check
+ * ask it too; nothing else lists a step's roles.
+ */
 uint32_t ticket_roles(const enum ticket_action *, size_t);
 enum ticket_verdict ticket_check(enum ticket_action, Hotline__TicketState,
     role_t);
@@ -108,6 +115,7 @@ Hotline__TicketState ticket_next(const struct transition *,
     Hotline__TicketState);
 void ticket_from_states(const struct transition *, char *, size_t);
 void ticket_effects(const struct transition *, char *, size_t);
+/* The i-th effect word ("open_add") and its bit, in bit order; NULL past the last. */
 const char *ticket_effect_name(size_t, unsigned *);
 const char *ticket_state_label(Hotline__TicketState);
 void ticket_day(int64_t now_ms, char out[9]);
