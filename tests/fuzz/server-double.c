@@ -189,7 +189,8 @@ server_double_drained(struct conn *c)
 		server_close(c);
 		return;
 	}
-	feed_writable(c);
+	if (c->drained != NULL)
+		c->drained(c);
 }
 
 /* A loop turn passed: a client that reads got what was queued for it. */
