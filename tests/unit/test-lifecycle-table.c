@@ -14,20 +14,6 @@
 
 #include "hotlined.h"
 
-/* What main.c defines (session.o, linked for its table, refers to them). */
-struct config *cfg;
-struct event_base *ev_base;
-
-/* main.c's swap after a reload: never called here. */
-int
-daemon_swap(struct config *fresh, char *err, size_t errlen)
-{
-	(void)fresh;
-	(void)err;
-	(void)errlen;
-	return -1;
-}
-
 #define ACTIONS (TICKET_TRANSFER + 1)	/* enum ticket_action's last + 1 */
 
 /* Every action has one row, and no role outside the protocol's roles. */
