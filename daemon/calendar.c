@@ -13,8 +13,11 @@
 #include <jansson.h>
 #include <libconfig.h>
 
-#include "hotlined.h"
+#include "config.h"
 #include "deadline.h"
+#include "log.h"
+#include "xarray.h"
+#include "xmalloc.h"
 
 #define CALENDAR_KEY_MAX 128
 #define CALENDAR_WARN_DAYS_MAX 3660

@@ -13,9 +13,14 @@
 
 #include <libconfig.h>
 
-#include "hotlined.h"
+#include "auth.h"
+#include "classify.h"
+#include "config.h"
+#include "log.h"
 #include "normalize.h"
 #include "simhash.h"
+#include "utf8.h"
+#include "xmalloc.h"
 
 #define CONFIG_KEY_MAX 128
 #define CONFIG_KEYWORD_MAX 256		/* bytes in one catalogue keyword */
