@@ -85,7 +85,7 @@ UNIT_BINS = $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(UNIT_SRCS))
 # Unit tests of pure modules: linked with the core alone (no libevent, hiredis).
 UNIT_CORE = archive-terms auth bounds calendar classify clock config deadline emergency \
 	eval-frozen kb-terms matcher model normalize patterns repeat segment simhash stats \
-	statutory ticket utf8 csv ctl-stats ctl-i18n
+	statutory ticket utf8 csv ctl-stats ctl-i18n layering
 UNIT_CORE_BINS = $(patsubst %,$(B)/tests/unit/test-%,$(UNIT_CORE))
 INTEG_SRCS = $(sort $(wildcard tests/integration/test-*.c))
 INTEG_BINS = $(patsubst tests/integration/%.c,$(B)/tests/integration/%,$(INTEG_SRCS))
@@ -204,6 +204,8 @@ $(B)/tests/unit/%: $(B)/obj/tests/unit/%.o $(B)/libhotlined.a $(LIBCORE)
 $(UNIT_CORE_BINS): $(B)/tests/unit/%: $(B)/obj/tests/unit/%.o $(LIBCORE)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CORE_LIBS) $(CMOCKA_LIBS)
+# The layering test reads both archives with nm (tests/layering.py).
+$(B)/tests/unit/test-layering: | $(B)/libhotlined.a tests/layering.py
 
 # The client library's unit test links libhotline as well as the daemon's archive.
 $(B)/tests/unit/test-client: $(LIBHOTLINE_A)
