@@ -13,51 +13,31 @@
 #include "normalize.h"
 #include "xmalloc.h"
 
-/* Reads the routing group's keys of the learned model. */
-static int
-config_load_model(struct config *conf, struct routing_spec *rs,
-    const struct config_group *g)
-{
-	char *seeds = NULL;
-	long long model;
-
-	if (config_float(g, "auto_dispatch_precision", 0.97, 0.5, 1,
-	    &rs->auto_dispatch_precision) == -1 ||
-	    config_flag(g, "model", 1, &model) == -1 ||
-	    config_string(g, "seeds", CONFIG_NONEMPTY, &seeds) == -1)
-		return -1;
-	rs->model = (int)model;
-	if (seeds != NULL)
-		rs->seeds = config_relative(conf->path, seeds);
-	free(seeds);
-	return 0;
-}
-
 /* Reads the routing group; *catalogue gets the catalogue file's path. */
 int
 config_load_routing(struct config *conf, const struct config_group *root,
     char **catalogue)
 {
-	static const char *const keys[] = { "dispatch_threshold", "prior",
-	    "catalogue", "auto_dispatch_precision", "seeds", "model", NULL };
+	static const char *const paths[] = { "catalogue", "seeds", NULL };
 	struct routing_spec *rs = &conf->routing;
 	struct config_group g;
-	char *file;
+	char *seeds = NULL, *file;
 
 	if (config_subgroup(root, "routing", CONFIG_REQUIRED, &g) == -1 ||
-	    config_check_keys(&g, keys) == -1 ||
-	    config_float(&g, "dispatch_threshold", 0.6, 0, 1,
-	    &rs->dispatch_threshold) == -1 ||
-	    config_float(&g, "prior", 1.0, 0, HUGE_VAL, &rs->prior) == -1 ||
-	    config_load_model(conf, rs, &g) == -1 ||
-	    config_string(&g, "catalogue", CONFIG_REQUIRED | CONFIG_NONEMPTY,
+	    config_check_group(&g, "routing", paths) == -1 ||
+	    config_read_keys(conf, &g, "routing") == -1 ||
+	    config_string(&g, "seeds", CONFIG_NONEMPTY, &seeds) == -1)
+		return -1;
+	if (seeds != NULL)
+		rs->seeds = config_relative(conf->path, seeds);
+	free(seeds);
+	if (config_string(&g, "catalogue", CONFIG_REQUIRED | CONFIG_NONEMPTY,
 	    &file) == -1)
 		return -1;
 	*catalogue = config_relative(conf->path, file);
 	free(file);
 	return 0;
 }
-
 
 /*
  * Replaces the n keywords of list name by their normal form, as ticket

@@ -330,38 +330,25 @@ config_load_redis_address(struct redis_spec *rs, const struct config_group *g)
 int
 config_load_redis(struct config *conf, const struct config_group *root)
 {
-	static const char *const keys[] = { "host", "port", "unix", "db",
-	    "password", "timeout_ms", "feed_maxlen", "sentinels", "master",
-	    "wait_replicas", "wait_timeout_ms", NULL };
+	static const char *const address[] = { "host", "port", "unix",
+	    "sentinels", "master", NULL };
 	struct redis_spec *rs = &conf->redis;
 	struct config_group g;
-	long long db, timeout, maxlen, replicas, wait;
 
 	if (config_subgroup(root, "redis", CONFIG_REQUIRED, &g) == -1 ||
-	    config_check_keys(&g, keys) == -1 ||
+	    config_check_group(&g, "redis", address) == -1 ||
 	    config_load_redis_address(rs, &g) == -1 ||
-	    config_int(&g, "db", 0, 0, INT_MAX, &db) == -1 ||
-	    config_string(&g, "password", 0, &rs->password) == -1 ||
-	    config_int(&g, "timeout_ms", 2000, 100, 60000, &timeout) == -1 ||
-	    config_int(&g, "feed_maxlen", 10000, 100, 10000000, &maxlen) == -1 ||
-	    config_int(&g, "wait_replicas", 0, 0, 64, &replicas) == -1 ||
-	    config_int(&g, "wait_timeout_ms", timeout / 2, 1, 60000,
-	    &wait) == -1)
+	    config_read_keys(conf, &g, "redis") == -1)
 		return -1;
 	/* The watchdog must not drop the link while WAIT is still waiting. */
-	if (replicas > 0 && wait >= timeout)
+	if (rs->wait_replicas > 0 && rs->wait_timeout_ms >= rs->timeout_ms)
 		return config_fail(g.r, config_member(&g, "wait_timeout_ms"),
 		    "redis.wait_timeout_ms", "must be below redis.timeout_ms "
-		    "(%lld)", timeout);
-	rs->wait_replicas = (int)replicas;
-	rs->wait_timeout_ms = (int)wait;
+		    "(%d)", rs->timeout_ms);
 	if (rs->password != NULL && rs->password[0] == '\0') {
 		free(rs->password);
 		rs->password = NULL;
 	}
-	rs->db = (int)db;
-	rs->timeout_ms = (int)timeout;
-	rs->feed_maxlen = (int)maxlen;
 	return 0;
 }
 
@@ -369,80 +356,24 @@ config_load_redis(struct config *conf, const struct config_group *root)
 int
 config_load_limits(struct config *conf, const struct config_group *root)
 {
-	static const char *const keys[] = { "max_frame", "max_field",
-	    "max_connections", "output_limit", "requests_per_turn",
-	    "drain_timeout_ms", "max_store_pending", "write_timeout_ms",
-	    "hello_timeout_ms", "output_budget", "max_principal_pending",
-	    NULL };
-	struct limits *l = &conf->limits;
 	struct config_group g;
-	long long frame, field, conns, output, turn, drain, store, wto, hello;
-	long long budget, principal;
 
-	if (config_subgroup(root, "limits", 0, &g) == -1)
+	if (config_subgroup(root, "limits", 0, &g) == -1 ||
+	    config_check_group(&g, "limits", NULL) == -1)
 		return -1;
-	if (g.s != NULL && config_check_keys(&g, keys) == -1)
-		return -1;
-	if (config_int(&g, "max_frame", 262144, 1024, 67108864, &frame) == -1 ||
-	    config_int(&g, "max_field", 65536, 64, frame, &field) == -1 ||
-	    config_int(&g, "max_connections", 10000, 1, 1000000,
-	    &conns) == -1 ||
-	    config_int(&g, "output_limit", 8388608, 65536, 1073741824,
-	    &output) == -1 ||
-	    config_int(&g, "requests_per_turn", 32, 1, 10000, &turn) == -1 ||
-	    config_int(&g, "drain_timeout_ms", 5000, 0, 600000, &drain) == -1 ||
-	    config_int(&g, "max_store_pending", 10000, 10, 10000000,
-	    &store) == -1 ||
-	    config_int(&g, "write_timeout_ms", 60000, 0, 86400000, &wto) == -1 ||
-	    config_int(&g, "hello_timeout_ms", 10000, 100, 600000,
-	    &hello) == -1 ||
-	    config_int(&g, "output_budget", 268435456, output,
-	    1099511627776LL, &budget) == -1 ||
-	    config_int(&g, "max_principal_pending", 1000, 1, store,
-	    &principal) == -1)
-		return -1;
-	l->max_principal_pending = (int)principal;
-	l->output_budget = (size_t)budget;
-	l->max_frame = (size_t)frame;
-	l->max_field = (size_t)field;
-	l->max_connections = (int)conns;
-	l->output_limit = (size_t)output;
-	l->requests_per_turn = (int)turn;
-	l->drain_timeout_ms = (int)drain;
-	l->max_store_pending = (int)store;
-	l->write_timeout_ms = (int)wto;
-	l->hello_timeout_ms = (int)hello;
-	return 0;
+	return config_read_keys(conf, &g, "limits");
 }
 
 /* Reads the optional auth group: the credential cache and the failed-hello limit. */
 int
 config_load_auth(struct config *conf, const struct config_group *root)
 {
-	static const char *const keys[] = { "cache_entries", "cache_ttl_s",
-	    "failures_burst", "failures_per_minute", "limit_addresses", NULL };
-	struct auth_spec *a = &conf->auth;
 	struct config_group g;
-	long long entries, ttl, burst, rate, addresses;
 
-	if (config_subgroup(root, "auth", 0, &g) == -1)
+	if (config_subgroup(root, "auth", 0, &g) == -1 ||
+	    config_check_group(&g, "auth", NULL) == -1)
 		return -1;
-	if (g.s != NULL && config_check_keys(&g, keys) == -1)
-		return -1;
-	if (config_int(&g, "cache_entries", 4096, 0, 1048576, &entries) == -1 ||
-	    config_int(&g, "cache_ttl_s", 3600, 1, 604800, &ttl) == -1 ||
-	    config_int(&g, "failures_burst", 10, 1, 100000, &burst) == -1 ||
-	    config_int(&g, "failures_per_minute", 6, 1, 6000000,
-	    &rate) == -1 ||
-	    config_int(&g, "limit_addresses", 4096, 16, 1048576,
-	    &addresses) == -1)
-		return -1;
-	a->cache_entries = (int)entries;
-	a->cache_ttl_s = (int)ttl;
-	a->failures_burst = (int)burst;
-	a->failures_per_minute = (int)rate;
-	a->limit_addresses = (int)addresses;
-	return 0;
+	return config_read_keys(conf, &g, "auth");
 }
 
 
@@ -450,77 +381,42 @@ config_load_auth(struct config *conf, const struct config_group *root)
 int
 config_load_tickets(struct config *conf, const struct config_group *root)
 {
-	static const char *const keys[] = { "callback_attempts", "mask_phones",
-	    NULL };
-	struct tickets_spec *t = &conf->tickets;
 	struct config_group g;
-	long long attempts, mask;
 
-	if (config_subgroup(root, "tickets", 0, &g) == -1)
+	if (config_subgroup(root, "tickets", 0, &g) == -1 ||
+	    config_check_group(&g, "tickets", NULL) == -1)
 		return -1;
-	if (g.s != NULL && config_check_keys(&g, keys) == -1)
-		return -1;
-	if (config_int(&g, "callback_attempts", 3, 1, 100, &attempts) == -1 ||
-	    config_flag(&g, "mask_phones", 1, &mask) == -1)
-		return -1;
-	t->callback_attempts = (int)attempts;
-	t->mask_phones = (int)mask;
-	return 0;
+	return config_read_keys(conf, &g, "tickets");
 }
 
 /* Reads the optional repeats group (重复件); linking is on by default. */
 int
 config_load_repeats(struct config *conf, const struct config_group *root)
 {
-	static const char *const keys[] = { "window_hours", "simhash_bits",
-	    "candidates", "recent_max", NULL };
-	struct repeats_spec *rp = &conf->repeats;
 	struct config_group g;
-	long long hours, bits, candidates, recent;
 
-	if (config_subgroup(root, "repeats", 0, &g) == -1)
+	if (config_subgroup(root, "repeats", 0, &g) == -1 ||
+	    config_check_group(&g, "repeats", NULL) == -1)
 		return -1;
-	if (g.s != NULL && config_check_keys(&g, keys) == -1)
-		return -1;
-	if (config_int(&g, "window_hours", 168, 0, 24 * 366, &hours) == -1 ||
-	    config_int(&g, "simhash_bits", SIMHASH_NEAR, 0, 64, &bits) == -1 ||
-	    config_int(&g, "candidates", 100, 1, 10000, &candidates) == -1 ||
-	    config_int(&g, "recent_max", 1000, 1, 1000000, &recent) == -1)
-		return -1;
-	rp->window_ms = hours * 3600000LL;
-	rp->simhash_bits = (int)bits;
-	rp->candidates = (int)candidates;
-	rp->recent_max = (int)recent;
-	return 0;
+	return config_read_keys(conf, &g, "repeats");
 }
 
 /* Reads the optional hot_spots group (高频件); without it there are no alerts. */
 int
 config_load_hot_spots(struct config *conf, const struct config_group *root)
 {
-	static const char *const keys[] = { "count", "window_minutes",
-	    "simhash_bits", NULL };
-	struct hot_spots_spec *hs = &conf->hot_spots;
 	struct config_group g;
-	long long count, minutes, bits;
 
 	if (config_subgroup(root, "hot_spots", 0, &g) == -1)
 		return -1;
 	if (g.s == NULL)
 		return 0;
-	if (config_check_keys(&g, keys) == -1 ||
-	    config_int(&g, "count", 5, 0, 1000, &count) == -1 ||
-	    config_int(&g, "window_minutes", 60, 1, 7 * 24 * 60,
-	    &minutes) == -1 ||
-	    config_int(&g, "simhash_bits", SIMHASH_NEAR + 4, 0, 64,
-	    &bits) == -1)
+	if (config_check_group(&g, "hot_spots", NULL) == -1 ||
+	    config_read_keys(conf, &g, "hot_spots") == -1)
 		return -1;
-	if (count == 1)
+	if (conf->hot_spots.count == 1)
 		return config_fail(g.r, config_member(&g, "count"),
 		    "hot_spots.count", "must be 0 (off) or at least 2");
-	hs->count = (int)count;
-	hs->window_ms = minutes * 60000LL;
-	hs->simhash_bits = (int)bits;
 	return 0;
 }
 
@@ -609,49 +505,28 @@ config_load_http(struct config *conf, const struct config_group *root)
 int
 config_load_testing(struct config *conf, const struct config_group *root)
 {
-	static const char *const keys[] = { "clock_control", NULL };
 	struct config_group g;
-	long long clock;
 
-	if (config_subgroup(root, "testing", 0, &g) == -1)
+	if (config_subgroup(root, "testing", 0, &g) == -1 ||
+	    config_check_group(&g, "testing", NULL) == -1)
 		return -1;
-	if (g.s != NULL && config_check_keys(&g, keys) == -1)
-		return -1;
-	if (config_flag(&g, "clock_control", 0, &clock) == -1)
-		return -1;
-	conf->testing.clock_control = (int)clock;
-	return 0;
+	return config_read_keys(conf, &g, "testing");
 }
 
 /* Reads the optional archive group (PostgreSQL); without it nothing is archived. */
 int
 config_load_archive(struct config *conf, const struct config_group *root)
 {
-	static const char *const keys[] = { "conninfo", "keep_days", "batch",
-	    "claim_idle_ms", "timeout_ms", "outbox_max", NULL };
-	struct archive_spec *a = &conf->archive;
 	struct config_group g;
-	long long keep, batch, claim, timeout, max;
 
 	if (config_subgroup(root, "archive", 0, &g) == -1)
 		return -1;
 	if (g.s == NULL)
 		return 0;
-	if (config_check_keys(&g, keys) == -1 ||
-	    config_string(&g, "conninfo", CONFIG_REQUIRED | CONFIG_NONEMPTY,
-	    &a->conninfo) == -1 ||
-	    config_int(&g, "keep_days", 30, 1, 36500, &keep) == -1 ||
-	    config_int(&g, "batch", 500, 1, 10000, &batch) == -1 ||
-	    config_int(&g, "claim_idle_ms", 30000, 100, 86400000, &claim) == -1 ||
-	    config_int(&g, "timeout_ms", 10000, 100, 600000, &timeout) == -1 ||
-	    config_int(&g, "outbox_max", 1000000, 100, 100000000, &max) == -1)
+	if (config_check_group(&g, "archive", NULL) == -1 ||
+	    config_read_keys(conf, &g, "archive") == -1)
 		return -1;
-	a->enabled = 1;
-	a->keep_days = (int)keep;
-	a->batch = (int)batch;
-	a->claim_idle_ms = (int)claim;
-	a->timeout_ms = (int)timeout;
-	a->outbox_max = (int)max;
+	conf->archive.enabled = 1;
 	return 0;
 }
 

@@ -85,6 +85,40 @@ int config_id_ok(const char *s, size_t max, const char *allowed);
 char *config_dirname(const char *path);
 char *config_relative(const char *base, const char *path);
 
+/* config-keys.c: the table of plain keys (integers, flags, numbers, strings). */
+enum config_key_type { CONFIG_KEY_INT, CONFIG_KEY_FLAG, CONFIG_KEY_NUMBER,
+	CONFIG_KEY_STRING };
+/* How the value is stored in struct config (from the field's C type). */
+enum config_store { CONFIG_STORE_INT, CONFIG_STORE_SIZE, CONFIG_STORE_INT64,
+	CONFIG_STORE_DOUBLE, CONFIG_STORE_STRING };
+
+struct config_key {
+	const char *group;		/* "limits"; "" for the top level */
+	const char *name;		/* "max_frame" */
+	enum config_key_type type;
+	long long def, min, max;	/* INT; FLAG: def only */
+	double fdef, fmin, fmax;	/* NUMBER (fmax HUGE_VAL: no upper bound) */
+	const char *min_key;		/* set: min is this earlier key's value */
+	const char *max_key;		/* set: max is this earlier key's value */
+	const char *def_key;		/* set: def is this earlier key's value ... */
+	long long def_div;		/* ... divided by this */
+	long long scale;		/* stored: the value times this (0: 1) */
+	int flags;			/* STRING: CONFIG_REQUIRED, CONFIG_NONEMPTY */
+	size_t offset;			/* in struct config */
+	enum config_store store;
+};
+
+/*
+ * Reads every key of group (in the table's order) from g into conf: the
+ * default when absent, else checked against its type and bounds. Returns 0,
+ * or -1 with the first error set (values read before it are stored).
+ */
+int config_read_keys(struct config *, const struct config_group *g,
+    const char *group);
+/* Fails unless every member of g is a table key of group or named in extra (NULL-terminated; may be NULL). */
+int config_check_group(const struct config_group *g, const char *group,
+    const char *const *extra);
+
 /* config-limits.c: listeners, Redis, limits and the other scalar groups. */
 int config_load_listens(struct config *, const struct config_group *root);
 int config_load_redis(struct config *, const struct config_group *root);
