@@ -60,7 +60,7 @@ SQL = $(sort $(wildcard daemon/sql/*.sql))
 
 # The pure core (libhotline-core.a): daemon modules that never touch the event
 # loop, the store or a connection, each with its own header (README: Layout).
-# It links without libevent, hiredis and libpq (CORE_LIBS); tests/layering.sh
+# It links without libevent, hiredis and libpq (CORE_LIBS); tests/layering.py
 # checks that no core object uses a shell symbol.
 CORE_MODULES = archive-terms auth auth-pbkdf2 blend bounds calendar category classify clock \
 	deadline kb-passage kb-terms log matcher model normalize now repeat route segment \
