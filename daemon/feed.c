@@ -235,6 +235,7 @@ watch_started(struct request *r, redisReply *reply)
 	    relist || asked[0] == '\0' ? reply->element[1]->str : asked);
 	TAILQ_INSERT_TAIL(&watches, w, entry);
 	c->watch = w;
+	c->drained = feed_writable;
 	w->reading = 1;		/* busy: a close while answering only detaches */
 
 	out = xmalloc(sizeof *out);
@@ -337,6 +338,7 @@ feed_closed(struct conn *c)
 	if (w == NULL)
 		return;
 	c->watch = NULL;
+	c->drained = NULL;
 	TAILQ_REMOVE(&watches, w, entry);
 	w->conn = NULL;
 	if (!w->reading)

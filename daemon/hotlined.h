@@ -166,15 +166,29 @@ void ticket_mask_phone(const char *phone, char *out, size_t outlen);
 /* notify.c: readiness and stopping told to systemd (Type=notify) */
 int notify_send(const char *state);
 
-/* main.c */
+/* daemon.c: the daemon's shared state, one owner. */
 extern struct config *cfg;		/* the configuration in force */
 extern struct event_base *ev_base;
-int daemon_swap(struct config *fresh, char *err, size_t errlen);
+
+/* daemon-run.c: the daemon's life, as main.c's options ask for it. */
+struct daemon_options {
+	const char *path;		/* the configuration file */
+	int foreground;			/* -d: no daemon(), log to stderr */
+	int check_only;			/* -n: load, report and return */
+	int verbose;			/* -v, counted */
+};
+int daemon_run(const struct daemon_options *);
 
 /* reload.c: the configuration loaded and compiled off the loop, swapped on it. */
 struct request;
 /* Called on the loop once a reload was swapped in (err NULL) or refused. */
 typedef void (*reload_done)(struct request *, const char *err);
+/*
+ * Swaps fresh in as the configuration in force, on the loop; returns 0, or
+ * -1 with err set after freeing fresh (the configuration in force stays).
+ */
+typedef int (*reload_swap)(struct config *fresh, char *err, size_t errlen);
+void reload_init(reload_swap);
 void reload_start(struct request *, reload_done);
 int reload_busy(void);
 void reload_wait(void);
@@ -299,6 +313,8 @@ struct conn {
 	TAILQ_HEAD(, request) pending;	/* answers, in request order */
 	int npending;
 	struct watch *watch;		/* set while the terminal watches */
+	/* Called when the output was written out (set by feed.c while watching). */
+	void (*drained)(struct conn *);
 	struct web_call *web;		/* a web API call's conn (no bev): web-api.c */
 	struct evbuffer_cb_entry *output_cb;	/* counts its unsent bytes */
 	size_t output_counted;		/* of them, in the daemon's total */
@@ -414,10 +430,19 @@ int create_args_text(struct store_args *, const char *principal, role_t,
     const char *text, const struct repeat_found *, int64_t now);
 void op_show(struct request *);
 void op_caller(struct request *);
+
+/* op-reply.c: answers shared by the operations. */
+/* Answers r with out (taken) as the Envelope's body of kind body (its field number). */
+void answer_body(struct request *, Hotline__Envelope__BodyCase body,
+    void *out);
 void answer_ticket(struct request *, Hotline__Ticket *);
 void answer_ticket_list(struct request *, redisReply *);
+
+/* op-check.c: checks shared by the operations (each answers and returns -1 on failure). */
 int check_number(struct request *, const char *);
 int refuse_foreign(struct request *, const redisReply *hash);
+
+/* op-show.c: one ticket read with its history (show.lua). */
 void show_read(struct request *, const char *number, request_done);
 Hotline__Ticket *show_ticket(struct request *, const redisReply *reply);
 
@@ -548,6 +573,20 @@ void metrics_model(double precision, double coverage, double threshold,
 void metrics_connection(void);
 void metrics_render(struct evbuffer *);
 extern void (*metrics_more)(struct evbuffer *);
+/* Gauges /metrics shows that other modules own: each is read through the function registered for it. */
+enum metrics_gauge {
+	METRICS_STORE_READY,		/* store_ready() */
+	METRICS_STORE_PENDING,		/* store_pending() */
+	METRICS_CONNECTIONS,		/* server_busy() */
+	METRICS_OUTPUT_UNSENT,		/* server_output_unsent() */
+	METRICS_OUTPUT_CUTS,		/* server_output_budget_cuts() */
+	METRICS_TIMER_LAG,		/* timer_last_lag() */
+	METRICS_ROUTING_THRESHOLD,	/* learn_threshold() */
+	METRICS_GAUGE_COUNT
+};
+typedef double (*metrics_reader)(void);
+/* Registers how to read gauge g; one not registered shows 0. */
+void metrics_gauge(enum metrics_gauge g, metrics_reader);
 
 /* scrape.c: one /metrics answer, with the figures kept in Redis. */
 struct evhttp_request;

@@ -31,7 +31,6 @@ op_deadline(struct request *r)
 {
 	const Hotline__DeadlineRequest *q = r->in->deadline;
 	Hotline__DeadlineReply *out;
-	Hotline__Envelope *env;
 	struct limit limit;
 	const char *why;
 
@@ -47,17 +46,13 @@ op_deadline(struct request *r)
 	    deadline_collect, out);
 	out->provisional = calendar_provisional_span(cfg->calendar, q->from,
 	    out->due_at);
-	env = envelope_new();
-	env->body_case = HOTLINE__ENVELOPE__BODY_DEADLINE_REPLY;
-	env->deadline_reply = out;
-	request_answer(r, env);
+	answer_body(r, HOTLINE__ENVELOPE__BODY_DEADLINE_REPLY, out);
 }
 
 /* reload.c: the reload of r was swapped in (err NULL) or refused; answer with what is in force. */
 static void
 reload_answered(struct request *r, const char *err)
 {
-	Hotline__Envelope *env;
 	Hotline__ReloadReply *out;
 
 	if (err != NULL) {
@@ -72,10 +67,7 @@ reload_answered(struct request *r, const char *err)
 	out->departments = (uint32_t)cfg->ndepartments;
 	out->principals = (uint32_t)cfg->nprincipals;
 	out->catalogue_entries = (uint32_t)cfg->nentries;
-	env = envelope_new();
-	env->body_case = HOTLINE__ENVELOPE__BODY_RELOADED;
-	env->reloaded = out;
-	request_answer(r, env);
+	answer_body(r, HOTLINE__ENVELOPE__BODY_RELOADED, out);
 }
 
 /*

@@ -53,7 +53,6 @@ import_done(struct request *r, redisReply *reply)
 {
 	struct import_state *st = r->state;
 	Hotline__CalendarImportReply *out = xmalloc(sizeof *out);
-	Hotline__Envelope *env;
 
 	(void)reply;
 	*out = st->reply;
@@ -62,10 +61,7 @@ import_done(struct request *r, redisReply *reply)
 	    r->conn != NULL ? "an admin" : "a departed admin", out->year,
 	    out->provisional ? "provisional" : "notice", out->changed_days,
 	    st->first[0] != '\0' ? st->first : "none");
-	env = envelope_new();
-	env->body_case = HOTLINE__ENVELOPE__BODY_CALENDAR_IMPORTED;
-	env->calendar_imported = out;
-	request_answer(r, env);
+	answer_body(r, HOTLINE__ENVELOPE__BODY_CALENDAR_IMPORTED, out);
 }
 
 /*

@@ -34,15 +34,12 @@ static const struct {
 void
 op_ping(struct request *r)
 {
-	Hotline__Envelope *env = envelope_new();
 	Hotline__Pong *pong = xmalloc(sizeof *pong);
 
 	hotline__pong__init(pong);
 	pong->server_time = now_ms();
 	pong->store_ready = store_ready();
-	env->body_case = HOTLINE__ENVELOPE__BODY_PONG;
-	env->pong = pong;
-	request_answer(r, env);
+	answer_body(r, HOTLINE__ENVELOPE__BODY_PONG, pong);
 }
 
 /* Copies n matched keywords or patterns into a new repeated string field. */
@@ -166,7 +163,6 @@ op_classify(struct request *r)
 	struct classify_input in = { q->title, q->content, q->district,
 	    q->street };
 	struct classify_result res;
-	Hotline__Envelope *env;
 	Hotline__ClassifyReply *reply;
 	char *text;
 
@@ -183,10 +179,7 @@ op_classify(struct request *r)
 	reply = xmalloc(sizeof *reply);
 	hotline__classify_reply__init(reply);
 	reply->routing = routing_from(&res);
-	env = envelope_new();
-	env->body_case = HOTLINE__ENVELOPE__BODY_CLASSIFIED;
-	env->classified = reply;
-	request_answer(r, env);
+	answer_body(r, HOTLINE__ENVELOPE__BODY_CLASSIFIED, reply);
 }
 
 /* Returns 1 if s is a plausible phone number: digits, optional leading +, dashes. */
@@ -513,11 +506,7 @@ create_args(struct store_args *a, const char *principal, role_t role,
 static void
 create_answer(struct request *r, Hotline__CreateReply *out)
 {
-	Hotline__Envelope *env = envelope_new();
-
-	env->body_case = HOTLINE__ENVELOPE__BODY_CREATED;
-	env->created = out;
-	request_answer(r, env);
+	answer_body(r, HOTLINE__ENVELOPE__BODY_CREATED, out);
 }
 
 /* Frees a CreateReply kept in a request's state. */
@@ -749,37 +738,6 @@ op_create(struct request *r)
 	create_job_free(job);
 }
 
-/* Answers r with one ticket. */
-void
-answer_ticket(struct request *r, Hotline__Ticket *t)
-{
-	Hotline__Envelope *env = envelope_new();
-	Hotline__TicketReply *out = xmalloc(sizeof *out);
-
-	hotline__ticket_reply__init(out);
-	out->ticket = t;
-	env->body_case = HOTLINE__ENVELOPE__BODY_TICKET;
-	env->ticket = out;
-	request_answer(r, env);
-}
-
-/*
- * Answers as for a missing ticket (request_no_ticket: no existence oracle)
- * and returns -1 if a department asks about a ticket (its hash) it does not
- * work on, as lead or assisting department. An empty hash (no such ticket)
- * passes: the script that follows says NOT_FOUND.
- */
-int
-refuse_foreign(struct request *r, const redisReply *hash)
-{
-	if (r->conn->role != HOTLINE__ROLE__ROLE_DEPARTMENT ||
-	    record_hash_get(hash, "state") == NULL ||
-	    record_works_on(hash, r->conn->department))
-		return 0;
-	request_no_ticket(r, "number");
-	return -1;
-}
-
 /* Fills t->merged from an SMEMBERS reply (tickets merged into it). */
 static void
 record_merged(Hotline__Ticket *t, const redisReply *set)
@@ -795,32 +753,6 @@ record_merged(Hotline__Ticket *t, const redisReply *set)
 			    set->element[i]->str);
 }
 
-/*
- * Reads show.lua's answer {ticket hash, history, merged} into the ticket
- * with its history, as r's role may see it (masked for departments).
- * Returns NULL after answering: NOT_FOUND for another department's ticket,
- * INTERNAL for a malformed answer.
- */
-Hotline__Ticket *
-show_ticket(struct request *r, const redisReply *reply)
-{
-	int mask = r->conn->role == HOTLINE__ROLE__ROLE_DEPARTMENT;
-	Hotline__Ticket *t = NULL;
-
-	if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 3 &&
-	    refuse_foreign(r, reply->element[0]) == -1)
-		return NULL;
-	if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 3)
-		t = record_ticket(reply->element[0], mask);
-	if (t == NULL) {
-		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
-		    "internal error (logged by the server)");
-		return NULL;
-	}
-	record_history(t, reply->element[1]);
-	return t;
-}
-
 /* show.lua answered: {ticket hash, history, merged}. */
 static void
 show_done(struct request *r, redisReply *reply)
@@ -833,84 +765,11 @@ show_done(struct request *r, redisReply *reply)
 	answer_ticket(r, t);
 }
 
-/* Answers BAD_REQUEST unless number looks like a ticket number. */
-int
-check_number(struct request *r, const char *number)
-{
-	if (ticket_number_valid(number))
-		return 0;
-	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, "number",
-	    "a ticket number is 14 to 20 digits (yyyymmdd + sequence)");
-	return -1;
-}
-
-/*
- * Reads ticket number with its history (show.lua) for r, then calls done;
- * answers BAD_REQUEST for a malformed number. show_ticket() reads the answer.
- */
-void
-show_read(struct request *r, const char *number, request_done done)
-{
-	struct store_args args = { 0 };
-
-	if (check_number(r, number) == -1)
-		return;
-	store_args_addf(&args, "ht:ticket:%s", number);
-	store_args_addf(&args, "ht:history:%s", number);
-	store_args_addf(&args, "ht:merged:%s", number);
-	request_script(r, SCRIPT_SHOW, 3, &args, done);
-	store_args_free(&args);
-}
-
 /* Shows one ticket with its history; departments see only their own, masked. */
 void
 op_show(struct request *r)
 {
 	show_read(r, r->in->show->number, show_done);
-}
-
-/*
- * tickets.lua answered {total, left, score, hash, ...}: answers a page of
- * at most a quarter of limits.output_limit bytes (at least one ticket), so
- * that no list is cut off with the connection; next_cursor resumes it.
- */
-void
-answer_ticket_list(struct request *r, redisReply *reply)
-{
-	int mask = r->conn->role == HOTLINE__ROLE__ROLE_DEPARTMENT;
-	Hotline__Envelope *env = envelope_new();
-	Hotline__TicketList *out = xmalloc(sizeof *out);
-	size_t i, bytes = 0, budget = cfg->limits.output_limit / 4, size;
-	const char *last_score = NULL, *last_number = NULL;
-	Hotline__Ticket *t;
-
-	hotline__ticket_list__init(out);
-	if (reply->type == REDIS_REPLY_ARRAY && reply->elements > 1) {
-		out->tickets = xcalloc(reply->elements / 2 + 1,
-		    sizeof *out->tickets);
-		for (i = 2; i + 1 < reply->elements; i += 2) {
-			if ((t = record_ticket(reply->element[i + 1], mask)) ==
-			    NULL || reply->element[i]->type != REDIS_REPLY_STRING)
-				continue;
-			/* Bytes as well as count: every answer must fit. */
-			size = hotline__ticket__get_packed_size(t) + 8;
-			if (out->n_tickets > 0 && bytes + size > budget) {
-				hotline__ticket__free_unpacked(t, NULL);
-				break;
-			}
-			bytes += size;
-			last_score = reply->element[i]->str;
-			last_number = t->number;
-			out->tickets[out->n_tickets++] = t;
-		}
-		out->truncated = reply->element[1]->integer >
-		    (long long)out->n_tickets;
-	}
-	if (out->truncated && last_score != NULL)
-		out->next_cursor = xasprintf("%s:%s", last_score, last_number);
-	env->body_case = HOTLINE__ENVELOPE__BODY_TICKETS;
-	env->tickets = out;
-	request_answer(r, env);
 }
 
 /* A caller's earlier tickets, newest first (重复来电). */

@@ -74,7 +74,6 @@ overdue_done(struct request *r, redisReply *reply)
 	const struct overdue_query *q = r->state;
 	Hotline__OverdueReply *out = xmalloc(sizeof *out);
 	Hotline__OverdueTicket *o;
-	Hotline__Envelope *env;
 	size_t i;
 
 	hotline__overdue_reply__init(out);
@@ -87,10 +86,7 @@ overdue_done(struct request *r, redisReply *reply)
 			if ((o = overdue_ticket(r, reply->element[i])) != NULL)
 				out->tickets[out->n_tickets++] = o;
 	}
-	env = envelope_new();
-	env->body_case = HOTLINE__ENVELOPE__BODY_OVERDUE_LIST;
-	env->overdue_list = out;
-	request_answer(r, env);
+	answer_body(r, HOTLINE__ENVELOPE__BODY_OVERDUE_LIST, out);
 }
 
 /*
@@ -200,7 +196,6 @@ static void
 breaches_done(struct request *r, redisReply *reply)
 {
 	Hotline__BreachesReply *out = xmalloc(sizeof *out);
-	Hotline__Envelope *env;
 	Hotline__Breach *b;
 	size_t i;
 
@@ -216,10 +211,7 @@ breaches_done(struct request *r, redisReply *reply)
 			    (b = breach_parse(reply->element[i]->str)) != NULL)
 				out->breaches[out->n_breaches++] = b;
 	}
-	env = envelope_new();
-	env->body_case = HOTLINE__ENVELOPE__BODY_BREACH_LIST;
-	env->breach_list = out;
-	request_answer(r, env);
+	answer_body(r, HOTLINE__ENVELOPE__BODY_BREACH_LIST, out);
 }
 
 /* SLA breaches (超时) in a period, oldest first, a page at a time. */

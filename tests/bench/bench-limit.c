@@ -24,7 +24,7 @@
 #define IDLE_WAIT_US 20000
 #define DRAIN_US 10000000
 
-/* create_args_text() reads the configuration in force: cfg (daemon-stubs.c). */
+/* create_args_text() reads the configuration in force: cfg (daemon.c). */
 
 /* The command line. */
 struct options {
