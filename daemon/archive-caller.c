@@ -230,7 +230,7 @@ caller_page(struct request *r, unsigned limit)
 	}
 	r->state = p;
 	r->state_free = caller_page_free;
-	store_args_addf(&args, "ht:caller:%s", q->caller_phone);
+	store_args_addf(&args, KEY_CALLER, q->caller_phone);
 	store_args_add(&args, "desc");
 	store_args_addf(&args, "%u", limit);
 	store_args_add(&args, q->cursor);

@@ -1,12 +1,15 @@
 /* Text to search terms for the archive: the segmenter's words (segment.h), and the bigrams of long CJK words so two-character words inside them are found. */
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "hotlined.h"
 #include "archive.h"
+#include "log.h"
 #include "normalize.h"
 #include "segment.h"
+#include "utf8.h"
+#include "xmalloc.h"
 
 #define TERMS_MAX 4096		/* distinct terms kept per text */
 #define TERM_MAX_BYTES 64	/* longer ASCII words are cut */

@@ -3,6 +3,7 @@
 
 #include "hotlined.h"
 #include "archive.h"
+#include "keys.h"
 
 #define LIST_LIMIT_DEFAULT 200
 #define LIST_LIMIT_MAX 1000
@@ -75,7 +76,7 @@ op_list(struct request *r)
 		limit = LIST_LIMIT_DEFAULT;
 	if (limit > LIST_LIMIT_MAX)
 		limit = LIST_LIMIT_MAX;
-	store_args_addf(&args, "ht:dept:%s:open", dept);
+	store_args_addf(&args, KEY_DEPT_OPEN, dept);
 	store_args_add(&args, "asc");
 	store_args_addf(&args, "%u", limit);
 	store_args_add(&args, cursor);

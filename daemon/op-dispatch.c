@@ -3,6 +3,7 @@
 
 #include "hotlined.h"
 #include "archive.h"
+#include "keys.h"
 
 #define TRIAGE_LIMIT_DEFAULT 200
 #define TRIAGE_LIMIT_MAX 1000
@@ -22,7 +23,7 @@ op_triage(struct request *r)
 		limit = TRIAGE_LIMIT_DEFAULT;
 	if (limit > TRIAGE_LIMIT_MAX)
 		limit = TRIAGE_LIMIT_MAX;
-	store_args_add(&args, "ht:triage");
+	store_args_add(&args, KEY_TRIAGE);
 	store_args_add(&args, "asc");
 	store_args_addf(&args, "%u", limit);
 	store_args_add(&args, r->in->triage->cursor);

@@ -109,7 +109,6 @@ void
 timeline_answer(struct request *r, Hotline__Ticket *t)
 {
 	Hotline__TimelineReply *out;
-	Hotline__Envelope *env;
 
 	out = xmalloc(sizeof *out);
 	hotline__timeline_reply__init(out);
@@ -117,10 +116,7 @@ timeline_answer(struct request *r, Hotline__Ticket *t)
 	timeline_steps(out, t);
 	out->exempt = t->exempt;
 	out->ticket = t;
-	env = envelope_new();
-	env->body_case = HOTLINE__ENVELOPE__BODY_TIMELINE_REPLY;
-	env->timeline_reply = out;
-	request_answer(r, env);
+	answer_body(r, HOTLINE__ENVELOPE__BODY_TIMELINE_REPLY, out);
 }
 
 /* show.lua answered {ticket hash, history, merged}. */
