@@ -11,6 +11,7 @@
 #include "route.h"
 #include "common.h"
 #include "latency.h"
+#include "routebench.h"
 #include "ticketgen.h"
 
 /*
@@ -142,64 +143,14 @@ make_examples(struct job *j, const struct config *conf,
 	free(pool);
 }
 
-/* The model in use while the new one trains: the catalogue's keywords as seeds. */
-static struct lrmodel *
-model_in_use(const struct config *conf, const struct route_map *map)
-{
-	struct model_example *x = calloc(conf->nentries + 1, sizeof *x);
-	struct lrmodel *m;
-	char text[4096];
-	size_t i, k, len;
-	long d;
-
-	if (x == NULL)
-		bench_die("out of memory");
-	for (i = 0; i < conf->nentries; i++) {
-		const struct catalogue_entry *e = &conf->entries[i];
-
-		for (k = 0, len = 0, text[0] = '\0'; k < e->nkeywords &&
-		    len + strlen(e->keywords[k]) + 2 < sizeof text; k++)
-			len += (size_t)sprintf(text + len, "%s ", e->keywords[k]);
-		d = config_department(conf, e->department) - conf->departments;
-		route_features(conf->catalogue, "", text, &x[i].vec);
-		route_seed_shares(map, (size_t)d, e->weight, conf->routing.prior,
-		    &x[i].shares);
-		x[i].label = route_map_label(map, (size_t)d);
-		x[i].seed = MODEL_KEYWORDS;
-	}
-	m = model_train(x, conf->nentries, route_map_nlabels(map),
-	    conf->routing.auto_dispatch_precision);
-	for (i = 0; i < conf->nentries; i++)
-		model_vec_free(&x[i].vec);
-	free(x);
-	return m;
-}
-
-/* One classification as the daemon serves it; returns its microseconds. */
+/* One classification served with the model in use; its microseconds. */
 static int64_t
-serve_one(const struct config *conf, const struct route_map *map,
+serve(const struct config *conf, const struct route_map *map,
     const struct lrmodel *m, const struct bench_ticket *t, double *lprob,
     double *prob)
 {
-	int64_t t0 = bench_now_us();
-	char *nt = normalize_text(t->title), *nc = normalize_text(t->content);
-	struct classify_input in = { nt, nc, t->district, t->street };
-	struct classify_result res;
-	struct model_shares sh;
-	struct model_vec v;
-
-	if (classify_ticket(conf->catalogue, &conf->routing, &in, &res) == -1)
-		bench_die("classify_ticket failed");
-	route_shares(&res, conf->departments, map, &sh);
-	route_features(conf->catalogue, nt, nc, &v);
-	model_predict(m, &v, &sh, lprob);
-	route_expand(map, lprob, t->district, prob);
-	route_result(&res, conf->departments, conf->ndepartments, prob,
-	    model_real_examples(m), model_fit(m)->threshold);
-	model_vec_free(&v);
-	free(nt);
-	free(nc);
-	return bench_now_us() - t0;
+	return (int64_t)routebench_one(conf->catalogue, conf, map, m, t, lprob,
+	    prob);
 }
 
 /* Adds one latency row (p50, p99, max in ms, and the count). */
@@ -224,7 +175,7 @@ main(int argc, char *argv[])
 	struct options o;
 	struct config *conf;
 	struct route_map *map;
-	struct bench_ticket *serve;
+	struct bench_ticket *serve_pool;
 	struct lrmodel *m;
 	struct latency idle, busy;
 	struct job j = { 0 };
@@ -244,10 +195,11 @@ main(int argc, char *argv[])
 	    conf->ndepartments);
 	lprob = calloc(route_map_nlabels(map) + 1, sizeof *lprob);
 	prob = calloc(conf->ndepartments + 1, sizeof *prob);
-	serve = ticketgen_pool(11, RETRAIN_POOL);
-	if (lprob == NULL || prob == NULL || serve == NULL)
+	serve_pool = ticketgen_pool(11, RETRAIN_POOL);
+	if (lprob == NULL || prob == NULL || serve_pool == NULL)
 		bench_die("out of memory");
-	m = model_in_use(conf, map);
+	m = routebench_seeded(conf->catalogue, conf, conf->entries,
+	    conf->nentries, map);	/* the model in use meanwhile */
 	make_examples(&j, conf, map, o.examples);
 	j.cat = conf->catalogue;
 	j.n = o.examples;
@@ -257,19 +209,19 @@ main(int argc, char *argv[])
 	latency_init(&idle);
 	latency_init(&busy);
 	for (i = 0; i < RETRAIN_IDLE / 4; i++)	/* warm caches */
-		serve_one(conf, map, m, &serve[i % RETRAIN_POOL], lprob, prob);
+		serve(conf, map, m, &serve_pool[i % RETRAIN_POOL], lprob, prob);
 	next = bench_now_us();
 	for (i = 0; i < RETRAIN_IDLE; i++) {
-		latency_add(&idle, serve_one(conf, map, m,
-		    &serve[i % RETRAIN_POOL], lprob, prob));
+		latency_add(&idle, serve(conf, map, m,
+		    &serve_pool[i % RETRAIN_POOL], lprob, prob));
 		bench_sleep_until_us(next += RETRAIN_EVERY_US);
 	}
 	if (pthread_create(&th, NULL, train_thread, &j) != 0)
 		bench_die("no training thread");
 	next = bench_now_us();
 	for (k = 0; !__atomic_load_n(&j.done, __ATOMIC_ACQUIRE); k++) {
-		latency_add(&busy, serve_one(conf, map, m,
-		    &serve[k % RETRAIN_POOL], lprob, prob));
+		latency_add(&busy, serve(conf, map, m,
+		    &serve_pool[k % RETRAIN_POOL], lprob, prob));
 		bench_sleep_until_us(next += RETRAIN_EVERY_US);
 	}
 	pthread_join(th, NULL);
@@ -293,7 +245,7 @@ main(int argc, char *argv[])
 	model_free(j.out);
 	model_free(m);
 	route_map_free(map);
-	free(serve);
+	free(serve_pool);
 	free(lprob);
 	free(prob);
 	config_free(conf);
