@@ -751,6 +751,7 @@ main(int argc, char **argv)
 	char err[512];
 	int c;
 
+	setvbuf(stdout, NULL, _IOLBF, 0);	/* progress shows in a file too */
 	while ((c = getopt(argc, argv, "Ep:S:T:v")) != -1)
 		switch (c) {
 		case 'E':
