@@ -1,4 +1,9 @@
-/* Internal declarations of hotlined, grouped by the file that defines them. */
+/*
+ * The shell's declarations (server, sessions, store, operations, feeds,
+ * timers, metrics, HTTP), grouped by the file that defines them. The pure
+ * core (libhotline-core.a: no event loop, store or connection) has a
+ * header per module, included here because the shell uses them all.
+ */
 #ifndef HOTLINED_H
 #define HOTLINED_H
 
@@ -7,108 +12,31 @@
 #include <stdio.h>
 
 #include "hotline.pb-c.h"
+#include "auth.h"
+#include "blend.h"
+#include "bounds.h"
+#include "category.h"
+#include "classify.h"
+#include "clock.h"
+#include "config.h"
 #include "deadline.h"
+#include "log.h"
+#include "matcher.h"
+#include "now.h"
+#include "repeat.h"
+#include "role.h"
 #include "stats.h"
+#include "keys.h"	/* Redis key formats */
+#include "stream-cursor.h"
+#include "utf8.h"
+#include "validate.h"
+#include "xarray.h"
+#include "xmalloc.h"
 
 #ifndef HOTLINE_VERSION
 #define HOTLINE_VERSION "unknown"	/* the Makefile passes VERSION */
 #endif
 #define HOTLINED_VERSION HOTLINE_VERSION
-
-/* Roles are the protocol's; bit masks of them say who may do what. */
-typedef Hotline__Role role_t;
-#define ROLE_BIT(r) (1u << (unsigned)(r))
-#define ROLE_AGENT_BIT ROLE_BIT(HOTLINE__ROLE__ROLE_AGENT)
-#define ROLE_DEPARTMENT_BIT ROLE_BIT(HOTLINE__ROLE__ROLE_DEPARTMENT)
-#define ROLE_ANY_BIT 0xffffffffu
-
-/* log.c */
-void log_init(int foreground, int verbose);
-void log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
-void log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
-void log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
-void log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
-/* A repeated warning's state: log_warnx_limited writes it at most once a second. */
-struct log_limit {
-	int64_t last_ms;
-	unsigned long suppressed;
-};
-void log_warnx_limited(struct log_limit *, const char *, ...)
-    __attribute__((format(printf, 2, 3)));
-void fatal(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
-void fatalx(const char *, ...) __attribute__((format(printf, 1, 2), noreturn));
-const char *log_escape(const char *text, char *out, size_t outlen);
-
-/* xmalloc.c */
-void *xmalloc(size_t);
-void *xcalloc(size_t, size_t);
-void *xrealloc(void *, size_t);
-char *xstrdup(const char *);
-char *xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
-
-/*
- * xarray.c: qsort, qsort_r, bsearch and memcpy for arrays that may be empty
- * and then NULL (the libc routines are undefined there: UBSan aborts). Use
- * them wherever the count comes from data.
- */
-void xqsort(void *, size_t, size_t, int (*)(const void *, const void *));
-void xqsort_r(void *, size_t, size_t,
-    int (*)(const void *, const void *, void *), void *);
-void *xbsearch(const void *, const void *, size_t, size_t,
-    int (*)(const void *, const void *));
-void *xmemcpy(void *, const void *, size_t);
-
-/* auth.c: salted slow hashes of principals' credentials (argon2id). */
-/*
- * argon2id's cost: OWASP's first recommendation (19 MiB, 2 passes, 1 lane),
- * about 30 ms of one core per verification; auth-cache.c keeps reconnects
- * from paying it again.
- */
-#define AUTH_DEFAULT_MEMORY_KIB 19456
-#define AUTH_DEFAULT_PASSES 2
-#define AUTH_DEFAULT_LANES 1
-/* What a stored string may ask for (bounds the cost of one verification). */
-#define AUTH_MIN_MEMORY_KIB 8
-#define AUTH_MAX_MEMORY_KIB 1048576
-#define AUTH_MAX_PASSES 64
-#define AUTH_MAX_LANES 16
-
-struct auth_cost {
-	unsigned memory_kib;	/* m */
-	unsigned passes;	/* t */
-	unsigned lanes;		/* p */
-};
-
-/*
- * Returns a newly allocated "$argon2id$v=19$m=..,t=..,p=..$salt$hash" for
- * token with a fresh 16-byte random salt and a 32-byte hash; cost NULL means
- * the defaults above. NULL if the cost is out of range, the random source
- * failed or memory ran out.
- */
-char *auth_hash(const char *token, const struct auth_cost *cost);
-/* Returns 1 if stored is a well-formed hash string that auth_verify accepts. */
-int auth_hash_valid(const char *stored);
-/* Returns 1 if stored is a legacy pbkdf2-sha256 string (still accepted). */
-int auth_hash_legacy(const char *stored);
-/* Reads an argon2id string's cost into *cost; returns 0, or -1 if not one. */
-int auth_hash_cost(const char *stored, struct auth_cost *cost);
-/*
- * Returns 1 if token matches stored (argon2id, or legacy PBKDF2; compared in
- * constant time), else 0. Slow on purpose: see auth-cache.c.
- */
-int auth_verify(const char *stored, const char *token);
-
-/* auth-pbkdf2.c: the legacy hashes, verified so existing configs keep working. */
-#define PBKDF2_PREFIX "pbkdf2-sha256$"
-/*
- * Returns a newly allocated "pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>"
- * for token with a fresh random salt, or NULL if iterations is outside
- * 1000..10000000 or the random source failed. For tests; hotlinectl passwd
- * makes argon2id strings.
- */
-char *pbkdf2_hash(const char *token, unsigned iterations);
-int pbkdf2_valid(const char *stored);
-int pbkdf2_verify(const char *stored, const char *token);
 
 /* auth-cache.c: successful checks remembered under a per-process HMAC key. */
 struct principal;
@@ -135,612 +63,36 @@ int auth_limit_failed(const char *addr);
 void auth_limit_free(void);
 /* FNV-1a of s, for tables keyed by strings. */
 uint32_t auth_limit_hash(const char *s);
-/* Milliseconds on the monotonic clock, for the cache's and the limit's ages. */
-int64_t auth_now_ms(void);
 
-/*
- * stream-cursor.c: 1 for "", "0" or a Redis stream id "<ms>-<seq>" (or
- * "<ms>" alone when ms_alone) with both parts at most UINT64_MAX.
- */
-int stream_cursor_valid(const char *s, int ms_alone);
-
-/* utf8.c */
-/*
- * Returns 1 if the len bytes at s are well-formed UTF-8: no overlongs,
- * surrogates, code points above U+10FFFF or NUL bytes.
- */
-int utf8_valid(const char *s, size_t len);
-/* Returns the number of code points in valid UTF-8 s. */
-size_t utf8_length(const char *s);
-/*
- * Returns the length (1-4) of the well-formed, non-NUL UTF-8 sequence at s,
- * of which len bytes may be read, or 0 if it is malformed.
- */
-size_t utf8_next(const char *s, size_t len);
-/*
- * The bytes of the longest prefix of s no longer than max that does not cut
- * a character: "%.*s" with it never leaves half a character.
- */
-size_t utf8_prefix(const char *s, size_t max);
-/* Drops malformed sequences from s in place: what goes out must be UTF-8. */
-void utf8_scrub(char *s);
-
-/* validate.c: checks every string field of a decoded message. */
-/*
- * Walks msg and all nested messages: every string must be valid UTF-8 and at
- * most max_bytes long. Returns 0 if all are fine; otherwise -1 with *field
- * set to the offending field's name (static storage) and *why to a reason.
- */
-int validate_strings(const ProtobufCMessage *msg, size_t max_bytes,
-    const char **field, const char **why);
-/*
- * Walks the encoded bytes of a message of type d: no string field may hold a
- * NUL byte or exceed max_bytes. Returns 0, or -1 with *field (NULL when the
- * bytes are malformed) and *why set.
- */
-int validate_wire(const ProtobufCMessageDescriptor *d, const uint8_t *wire,
-    size_t len, size_t max_bytes, const char **field, const char **why);
-
-/* bounds.c: every time argument of a request held to a sane range. */
-/*
- * Checks the time arguments of request envelope env (instants, spans,
- * hours, offsets) against one table. Returns 0, or -1 with *field set to
- * the offending field's name and *why to a reason (static storage).
- */
-int bounds_check(const ProtobufCMessage *env, const char **field,
-    const char **why);
-/* Returns the number of table rows naming field of message descriptor d. */
-int bounds_known(const ProtobufCMessageDescriptor *d, const char *field);
-
-/* config.c */
-struct department {
-	char *id;		/* short ASCII id, e.g. "zjj" */
-	char *name;		/* display name, e.g. "住建局" */
-};
-
-/* A district of the city (区县) with its streets and towns (街道/乡镇). */
-struct district {
-	char *name;		/* "鼓楼区", as agents record it */
-	char *government;	/* its government's department id, "gulou" */
-	char **streets;		/* "鼓东街道", ...; at least one */
-	size_t nstreets;
-};
-
-struct principal {
-	char *id;
-	role_t role;
-	char *department;	/* department id; only for ROLE_DEPARTMENT */
-	char *credential;	/* auth_hash() string, never the plain token; may be
-				   NULL when a certificate mapping is set */
-	char *cert_cn;		/* a verified client certificate with this CN ... */
-	unsigned char cert_sha256[32];	/* ... or this SHA-256 fingerprint */
-	int has_cert_sha256;		/* (of its DER form) authenticates it */
-};
-
-struct catalogue_entry {
-	char **keywords;	/* literal UTF-8 keywords; any one matching counts */
-	size_t nkeywords;
-	char **districts;	/* the entry applies only in these; none = everywhere */
-	size_t ndistricts;
-	char *department;	/* department id */
-	char *category;		/* a minor class's code, "030102", or "" */
-	double weight;		/* > 0 */
-	/* Fields added later stay at the end: tests build entries in order. */
-	char **patterns;	/* Hyperscan expressions over normalised text */
-	size_t npatterns;	/* keywords + patterns: at least one */
-	char **streets;		/* and only in these streets; none = all */
-	size_t nstreets;
-};
-
-/*
- * An emergency of the catalogue (紧急警情): a ticket that matches one of its
- * keywords or patterns and none of its except keywords is flagged and
- * transferred to transfer_to, never dispatched.
- */
-struct emergency {
-	char **keywords;	/* literal, normalised */
-	size_t nkeywords;
-	char **patterns;	/* Hyperscan expressions over normalised text */
-	size_t npatterns;	/* keywords + patterns: at least one */
-	char **except;		/* literal keywords that cancel it */
-	size_t nexcept;
-	char *kind;		/* "fire", "crime", "medical", ... */
-	char *name;		/* for people: "火警" */
-	char *transfer_to;	/* "119", "110", "120", "122" */
-};
-
-/* Linking a new ticket to a likely earlier one (重复件), in create.lua. */
-struct repeats_spec {
-	int64_t window_ms;	/* 0: no linking */
-	int simhash_bits;	/* the same district's text within this distance */
-	int candidates;		/* at most this many recent tickets compared */
-	int recent_max;		/* tickets kept per district for comparing */
-};
-
-/* Bursts of similar tickets about one place (高频件), in create.lua. */
-struct hot_spots_spec {
-	int count;		/* this many within the window: an alert; 0: off */
-	int64_t window_ms;
-	int simhash_bits;	/* "similar" for tickets without a category */
-};
-
-/* A TCP listener's TLS (tls.c); paths are absolute or relative to the cwd. */
-struct tls_spec {
-	char *cert;		/* PEM: the server's certificate (and chain) */
-	char *key;		/* PEM: its private key */
-	char *client_ca;	/* PEM: CAs whose client certificates count; NULL: none asked */
-	int require_client_cert;	/* refuse handshakes without one */
-};
-
-struct listen_spec {
-	char *unix_path;	/* set for a unix socket ... */
-	int unix_mode;		/* ... with these permission bits */
-	char *host;		/* else a TCP listener on host:port (IPv6 without brackets) */
-	int port;
-	struct tls_spec *tls;	/* TCP only; NULL: plain (loopback, or said so) */
-};
-
-/* One Redis Sentinel to ask where the master is. */
-struct redis_sentinel {
-	char *host;		/* an IP address */
-	int port;
-};
-
-struct redis_spec {
-	char *unix_path;	/* set: connect to this socket; else host:port */
-	char *host;		/* (both NULL when sentinels are set) */
-	int port;
-	struct redis_sentinel *sentinels;	/* set: ask these, in turn ... */
-	size_t nsentinels;
-	char *master;		/* ... where the master of this name is */
-	int wait_replicas;	/* strict mode: WAIT for this many; 0: off */
-	int wait_timeout_ms;	/* WAIT's timeout; below timeout_ms */
-	int db;
-	char *password;		/* NULL: no AUTH */
-	int timeout_ms;		/* a request waiting longer gets "unavailable" */
-	int feed_maxlen;	/* events retained per department feed */
-};
-
-struct limits {
-	size_t max_frame;	/* largest frame accepted, bytes */
-	size_t max_field;	/* largest string field, bytes */
-	int max_connections;
-	size_t output_limit;	/* a client with more unsent bytes is cut off */
-	size_t output_budget;	/* unsent bytes of all clients: the largest holders are cut off past it */
-	int requests_per_turn;	/* frames handled per connection per read */
-	int drain_timeout_ms;	/* SIGTERM waits this long for pending replies */
-	int max_store_pending;	/* requests beyond this many Redis commands waiting get unavailable */
-	int max_principal_pending;	/* of them, at most this many of one principal */
-	int write_timeout_ms;	/* a client whose output does not move this long is cut off; 0: never */
-	int hello_timeout_ms;	/* a connection without a hello this long is closed */
-};
-
-/* How tickets are handled (the [tickets] group). */
-struct tickets_spec {
-	int callback_attempts;	/* failed callbacks before it closes unreachable */
-	int mask_phones;	/* departments see 138****1234, not the number */
-};
-
-/* The HTTP side: /healthz, /readyz, /metrics (the [http] group). */
-struct http_spec {
-	int enabled;
-	struct listen_spec listen;	/* TCP host:port */
-	char **allow;			/* peer addresses that may read /metrics */
-	size_t nallow;
-};
-
-/* Credential checks (the [auth] group): auth-cache.c and auth-limit.c. */
-struct auth_spec {
-	int cache_entries;	/* successful checks remembered; 0: none */
-	int cache_ttl_s;	/* a remembered success is forgotten after this */
-	int failures_burst;	/* failed hellos one address may make at once ... */
-	int failures_per_minute;	/* ... and how fast that allowance refills */
-	int limit_addresses;	/* addresses tracked by the failure limit */
-};
-
-/* The archive in PostgreSQL (the [archive] group; archive.c). */
-struct archive_spec {
-	int enabled;		/* the group is there: this daemon archives */
-	char *conninfo;		/* libpq's connection string */
-	int keep_days;		/* closed tickets leave Redis after this */
-	int batch;		/* outbox entries per batch */
-	int claim_idle_ms;	/* another daemon's pending entries this old are taken over */
-	int timeout_ms;		/* a connect or a statement longer than this is dropped */
-	int outbox_max;		/* the change stream's bound, in entries */
-};
-
-/* Test installations only (the [testing] group). */
-struct testing_spec {
-	int clock_control;	/* ShiftClockRequest may move the clock */
-};
-
-struct routing_spec {
-	double dispatch_threshold;	/* the catalogue alone: auto-dispatch from */
-	double prior;			/* evidence "for nobody" in the confidence */
-	/* The learned model (learn.c, model.c); added at the end. */
-	double auto_dispatch_precision;	/* the precision auto-dispatch aims at */
-	char *seeds;			/* seed examples file, or NULL */
-	int model;			/* 0: the catalogue routes alone */
-};
-
-/* category.c: the category tree (分类与代码), pure. */
-struct category {
-	char *code;		/* "03" 大类, "0301" 中类, "030102" 小类 */
-	char *name;		/* "电梯" */
-	char *label;		/* set by category_check: "城乡建设/物业管理/电梯" */
-};
-
-int category_check(struct category *, size_t n, const char **bad,
-    const char **why);
-const struct category *category_find(const struct category *, size_t n,
-    const char *code);
-const struct category *category_minor(const struct category *, size_t n,
-    const char *code);
-
-struct catalogue;
-
-struct config {
-	char *path;
-	struct listen_spec *listens;
-	size_t nlistens;
-	struct redis_spec redis;
-	struct limits limits;
-	struct routing_spec routing;
-	struct tickets_spec tickets;
-	struct testing_spec testing;
-	struct auth_spec auth;
-	struct http_spec http;
-	struct calendar *calendar;	/* working days (限时办结); owned */
-	struct policies *policies;	/* time limits; owned */
-	struct department *departments;
-	size_t ndepartments;
-	struct principal *principals;
-	size_t nprincipals;
-	struct catalogue_entry *entries;
-	size_t nentries;
-	struct catalogue *catalogue;	/* entries compiled; owned */
-	struct emergency *emergencies;	/* compiled into catalogue too */
-	size_t nemergencies;
-	struct repeats_spec repeats;
-	struct hot_spots_spec hot_spots;
-	struct assessment_spec assessment;
-	struct category *categories;	/* the catalogue's tree, by code */
-	size_t ncategories;
-	struct district *districts;	/* none: district and street are free text */
-	size_t ndistricts;
-	struct archive_spec archive;
-};
-
-/*
- * Loads and checks the file at path (libconfig syntax), compiling the
- * catalogue. Returns a new config, or NULL with a message naming the file,
- * line and key at fault in err.
- */
-struct config *config_load(const char *path, char *err, size_t errlen);
-void config_free(struct config *);
-/* Lookups; NULL when absent. */
-const struct department *config_department(const struct config *, const char *id);
-const struct principal *config_principal(const struct config *, const char *id);
-/* Names a role as in the config file: "agent", "department", ... */
-const char *config_role_name(role_t role);
-/* The district of this name, or NULL (also when the config has none). */
-const struct district *config_district(const struct config *, const char *name);
-/*
- * Checks a ticket's district and street against the config's districts:
- * with none configured both are free text. Else an empty district is fine
- * unless a street is given; a district must be listed and a street must be
- * one of its district's. Returns 0, or -1 with *field ("district" or
- * "street") and *why (static) set.
- */
-int config_place_check(const struct config *, const char *district,
-    const char *street, const char **field, const char **why);
-/*
- * Calls fn with every place name of the config: each district's name, then
- * its streets (is_street 1), in the file's order. For word lists such as a
- * segmenter's user dictionary.
- */
-void config_each_place(const struct config *,
-    void (*fn)(const char *name, int is_street, void *arg), void *arg);
-
-/* matcher.c: literals and expressions in one Hyperscan database. */
-struct hs_database;
-struct hs_scratch;
-
-struct matcher_expr {
-	const char *text;	/* NUL-terminated, not empty */
-	int regex;		/* 1: a regular expression; 0: a literal */
-};
-
-/* Compiled expressions; see matcher_compile. */
-struct matcher {
-	struct hs_database *db;		/* NULL when there are no expressions */
-	struct hs_scratch *scratch;
-	const char **text;		/* per expression, not owned */
-	size_t *len;			/* per expression; 0 for an expression */
-	size_t *tail;			/* per literal: bytes compiled */
-	size_t *same_next;		/* per literal: the next with its tail */
-};
-
-/* Called by matcher_scan with the index of an expression found and the byte offset where it ends. */
-typedef void (*matcher_hit)(size_t index, size_t end, void *arg);
-
-int matcher_compile(struct matcher *, const struct matcher_expr *, size_t n,
-    size_t *bad, char *err, size_t errlen);
-void matcher_free(struct matcher *);
-int matcher_scan(const struct matcher *, const char *text, unsigned len,
-    matcher_hit, void *arg);
-
-/* classify.c: the keyword catalogue, compiled with Hyperscan. */
-#define CLASSIFY_MAX_SUGGESTIONS 5
-#define CLASSIFY_MAX_MATCHED 8
-
-struct classify_suggestion {
-	const struct department *department;
-	double score;
-	const char *category;		/* of the heaviest matched entry */
-	const char *matched[CLASSIFY_MAX_MATCHED];	/* distinct keywords */
-	size_t nmatched;
-	double model_probability;	/* blend_result: P(department | text) */
-	double confidence;		/* blend_result: the blended share */
-};
-
-/*
- * A classification. The catalogue fills everything but the model's part;
- * blend_result then re-ranks with the model (confidence and auto_dispatch
- * become the blend's). An emergency never has auto_dispatch.
- */
-struct classify_result {
-	struct classify_suggestion suggestions[CLASSIFY_MAX_SUGGESTIONS];
-	size_t nsuggestions;		/* best first, ties by department id */
-	double confidence;		/* top / (sum of all scores + prior) */
-	int auto_dispatch;		/* confidence >= threshold */
-	double total;			/* sum of all scores + prior */
-	double catalogue_confidence;	/* the catalogue's confidence */
-	size_t model_examples;		/* 0: not blended with a model */
-	const struct emergency *emergency;	/* the first matching, or NULL */
-	const char *emergency_matched[CLASSIFY_MAX_MATCHED];
-	size_t nemergency_matched;
-};
-
-/* What classify_ticket reads of a ticket; NULL strings count as "". */
-struct classify_input {
-	const char *title;		/* normalised */
-	const char *content;		/* normalised */
-	const char *district;
-	const char *street;
-};
-
-/*
- * Compiles entries into one Hyperscan database. The catalogue keeps pointers
- * into entries and departments: they must outlive it. Returns NULL with a
- * message naming the offending entry in err.
- */
-struct catalogue *catalogue_compile(const struct catalogue_entry *entries,
-    size_t nentries, const struct department *departments,
-    size_t ndepartments, char *err, size_t errlen);
-/*
- * The same with emergencies, compiled into the same database (one scan
- * finds both). They must outlive the catalogue too.
- */
-struct catalogue *catalogue_build(const struct catalogue_entry *entries,
-    size_t nentries, const struct emergency *emergencies,
-    size_t nemergencies, const struct department *departments,
-    size_t ndepartments, char *err, size_t errlen);
-void catalogue_free(struct catalogue *);
-struct segmenter;
-/* Word boundaries of the catalogue's words; its place names (segment.h). */
-const struct segmenter *catalogue_segmenter(const struct catalogue *);
-const struct segmenter *catalogue_places(const struct catalogue *);
-/*
- * Scores title + content against the catalogue. An entry with districts
- * counts only when district is one of them. A department's score is the sum
- * of the weights of its matched entries. Pointers in out stay valid while
- * the catalogue lives. Returns 0, or -1 if Hyperscan failed. Not reentrant:
- * it uses working storage inside the catalogue (the daemon is single-threaded).
- */
-int classify_text(const struct catalogue *, const struct routing_spec *,
-    const char *title, const char *content, const char *district,
-    struct classify_result *out);
-/*
- * classify_text with a street (entries with streets count only in them)
- * and the emergencies: out->emergency is the first configured emergency
- * that matched (and none of its except keywords did).
- */
-int classify_ticket(const struct catalogue *, const struct routing_spec *,
-    const struct classify_input *, struct classify_result *out);
-
-/* blend.c: the model's text of a ticket. */
-#define BLEND_TEXT_MAX 4096	/* bytes of a ticket's content the model reads */
-/*
- * The model's text of a ticket as examples store it (route_text): the
- * normalised title, a newline, the normalised content. A new string.
- */
-char *blend_text(const char *title, const char *content);
-
-/* repeat.c: likely repeats (重复件) and similar-text bursts by SimHash, pure. */
-#define REPEAT_NUMBER_MAX 24		/* bytes of a ticket number, NUL included */
-#define REPEAT_NEAR_MAX 49		/* near tickets listed (the new one: 50) */
-
-/* What repeat_scan found among a district's recent tickets. */
-struct repeat_found {
-	char repeat_of[REPEAT_NUMBER_MAX];	/* the likely repeat, or "" */
-	int distance;				/* its distance; -1: none */
-	char near[REPEAT_NEAR_MAX * REPEAT_NUMBER_MAX];	/* "a,b", newest first */
-	int nnear;		/* near tickets (more than listed, maybe) */
-};
-
-int repeat_parse(const char *member, char *number, size_t numlen,
-    uint64_t *hash, int64_t *at);
-void repeat_scan(struct repeat_found *, uint64_t hash,
-    const char *const *members, size_t n, const struct repeats_spec *,
-    const struct hot_spots_spec *, int64_t now);
-
-
-/* ticket.c: the life cycle table and ticket numbers, pure. */
-enum ticket_action {
-	TICKET_CREATE,			/* 登记 */
-	TICKET_DISPATCH,		/* 自动派单 at intake, when confident */
-	TICKET_TRIAGE,			/* 待派单 at intake, when unsure */
-	TICKET_ANSWER,			/* 直接办结 at intake */
-	TICKET_MANUAL_DISPATCH,		/* 派单 from triage */
-	TICKET_REDISPATCH,		/* 改派 */
-	TICKET_DECIDE_EXTENSION,	/* 延期审批 */
-	TICKET_APPROVE_REPLY,		/* 审核通过 */
-	TICKET_SEND_BACK,		/* 退回重办 */
-	TICKET_MERGE,			/* 并单 */
-	TICKET_INVALIDATE,		/* 无效/骚扰 */
-	TICKET_SIGN,			/* 签收 */
-	TICKET_RETURN,			/* 退单 */
-	TICKET_EXTEND,			/* 延期申请 */
-	TICKET_SUSPEND,			/* 挂起 */
-	TICKET_RESUME,			/* 恢复 */
-	TICKET_NOTE,			/* 进展 */
-	TICKET_REPLY,			/* 办结回复 */
-	TICKET_ANSWER_SUPERVISION,	/* 督办反馈 */
-	TICKET_CALLBACK_CLOSE,		/* 回访满意/基本满意 */
-	TICKET_CALLBACK_REOPEN,		/* 回访不满意: 重办 */
-	TICKET_CALLBACK_UNREACHABLE,	/* 回访未联系上 */
-	TICKET_URGE,			/* 催办 */
-	TICKET_SUPERVISE,		/* 督办 */
-	TICKET_EXEMPT,			/* 免考核 */
-	TICKET_TRANSFER,		/* 转警: an emergency, at intake */
-};
-
-/* Which department may act: the lead (主办), an assisting one (协办), either. */
-enum party { PARTY_NONE, PARTY_LEAD, PARTY_ANY };
-
-/* An assisting department's own progress, kept in ht:assist:<number>. */
-enum assist_state { ASSIST_NONE, ASSIST_DISPATCHED, ASSIST_ACCEPTED,
-	ASSIST_REPLIED };
-
-/* What sign and reply do when an assisting department calls them. */
-struct assist_step {
-	enum assist_state from, to;
-	Hotline__EventKind event;	/* to the departments involved */
-};
-
-/* Effects on indexes and fields that transition.lua applies (bit order = ticket_effects names). */
-#define EFFECT_OPEN_ADD			(1u << 0)	/* on the departments' open lists */
-#define EFFECT_OPEN_REMOVE		(1u << 1)	/* off them */
-#define EFFECT_TRIAGE_ADD		(1u << 2)	/* into the triage queue */
-#define EFFECT_TRIAGE_REMOVE		(1u << 3)	/* out of it */
-#define EFFECT_ROUTE			(1u << 4)	/* new lead and assisting departments */
-#define EFFECT_RETURN			(1u << 5)	/* return window, count, dispute */
-#define EFFECT_EXTENSION_REQUEST	(1u << 6)	/* none may be pending */
-#define EFFECT_EXTENSION_DECIDE		(1u << 7)	/* one must be pending */
-#define EFFECT_ATTEMPT			(1u << 8)	/* count; close at the limit */
-#define EFFECT_MERGE			(1u << 9)	/* follow an open master */
-#define EFFECT_SUPERVISION_ANSWER	(1u << 10)	/* an order must be open */
-
-struct transition {
-	enum ticket_action action;
-	const char *name;		/* history's action name */
-	uint32_t from_states;		/* bit per Hotline__TicketState */
-	Hotline__TicketState to;	/* UNSPECIFIED: the state stays */
-	uint32_t roles;			/* ROLE_BIT mask of who may */
-	enum party party;		/* for departments */
-	Hotline__EventKind department_event;	/* to the lead and assisting ones */
-	Hotline__EventKind centre_event;	/* to the dispatchers' feed */
-	Hotline__EventKind supervision_event;	/* to the supervisors' feed */
-	unsigned effects;		/* EFFECT_* */
-	const struct assist_step *assist;	/* NULL: assisting ones may not */
-};
-
-enum ticket_verdict { TICKET_ALLOWED, TICKET_FORBIDDEN, TICKET_CONFLICT };
-
-/* What a step does to the ticket's clocks; see ticket_clock(). */
-enum clock_action {
-	CLOCK_KEEP,
-	CLOCK_START,		/* fresh sign, completion and return clocks */
-	CLOCK_STOP,		/* every armed timer goes stale */
-	CLOCK_CHECK_EXTENSION,	/* only checks the request against the policy */
-	CLOCK_EXTEND,		/* an approved extension moves the due time */
-	CLOCK_SUSPEND,		/* keeps the time left; no due time */
-	CLOCK_RESUME,		/* restarts with the time that was left */
-	CLOCK_REARM,		/* arms the stored warning and due time again */
-	CLOCK_CALLBACK,		/* the callback's own clock (回访时限) */
-	CLOCK_SUPERVISE,	/* the supervision order's clock (督办时限) */
-};
-
-enum clock_action ticket_clock(enum ticket_action);
-
-const struct transition *ticket_transition(enum ticket_action);
-enum ticket_verdict ticket_check(enum ticket_action, Hotline__TicketState,
-    role_t);
-Hotline__TicketState ticket_next(const struct transition *,
-    Hotline__TicketState);
-void ticket_from_states(const struct transition *, char *, size_t);
-void ticket_effects(const struct transition *, char *, size_t);
-const char *ticket_state_label(Hotline__TicketState);
-void ticket_day(int64_t now_ms, char out[9]);
-int ticket_number_valid(const char *);
-void ticket_mask_phone(const char *phone, char *out, size_t outlen);
-
-/* clock.c: a ticket's clocks (限时办结) and their due times, pure. */
-#define CLOCK_MAX_EXTENSIONS 16
-#define CLOCK_MAX_FIELDS 12
-
-/*
- * The completion clock as stored with the ticket. It runs from base for
- * limit (or, after a resume, for left ms in the limit's measure), moved by
- * each approved extension; while suspended only left counts. Sign and
- * return clocks run from dispatched_at. gen changes whenever the timers are
- * re-armed, so stale timers do nothing.
- */
-struct clock {
-	int64_t dispatched_at;		/* 0: no clock runs */
-	int64_t base;
-	struct limit limit;
-	int64_t left;			/* -1: the whole limit */
-	int suspended;
-	struct limit extensions[CLOCK_MAX_EXTENSIONS];
-	int nextensions;
-	int64_t gen;
-};
-
-struct clock_dues {
-	int64_t sign_due, complete_due, warn_at, return_until;	/* 0: none */
-};
-
-struct clock_fields {
-	const char *name[CLOCK_MAX_FIELDS];
-	char value[CLOCK_MAX_FIELDS][64];
-	int n;
-};
-
-typedef const char *(*clock_getter)(void *arg, const char *field);
-
-void clock_read(struct clock *, clock_getter, void *);
-void clock_start(struct clock *, const struct policy *, int64_t now);
-int clock_extend(struct clock *, const struct limit *);
-void clock_suspend(struct clock *, const struct calendar *,
-    const struct policy *, int64_t now);
-void clock_resume(struct clock *, int64_t now);
-void clock_dues(const struct clock *, const struct calendar *,
-    const struct policy *, struct clock_dues *);
-int64_t clock_remaining(const struct clock *, const struct calendar *,
-    const struct policy *, int64_t now);
-int clock_extension_allowed(const struct calendar *, const struct policy *,
-    const struct limit *, int64_t now);
-int64_t clock_supervision_due(const struct calendar *, const struct limit *,
-    int64_t now);
-void clock_fields(const struct clock *, const struct clock_dues *,
-    struct clock_fields *);
-void clock_timers(const struct clock_dues *, int awaiting_sign, char *,
-    size_t);
+/* ticket.c: the life cycle table and ticket numbers, pure (ticket.h). */
+#include "ticket.h"
 
 /* notify.c: readiness and stopping told to systemd (Type=notify) */
 int notify_send(const char *state);
 
-/* main.c */
+/* daemon.c: the daemon's shared state, one owner. */
 extern struct config *cfg;		/* the configuration in force */
 extern struct event_base *ev_base;
-int daemon_swap(struct config *fresh, char *err, size_t errlen);
+
+/* daemon-run.c: the daemon's life, as main.c's options ask for it. */
+struct daemon_options {
+	const char *path;		/* the configuration file */
+	int foreground;			/* -d: no daemon(), log to stderr */
+	int check_only;			/* -n: load, report and return */
+	int verbose;			/* -v, counted */
+};
+int daemon_run(const struct daemon_options *);
 
 /* reload.c: the configuration loaded and compiled off the loop, swapped on it. */
 struct request;
 /* Called on the loop once a reload was swapped in (err NULL) or refused. */
 typedef void (*reload_done)(struct request *, const char *err);
+/*
+ * Swaps fresh in as the configuration in force, on the loop; returns 0, or
+ * -1 with err set after freeing fresh (the configuration in force stays).
+ */
+typedef int (*reload_swap)(struct config *fresh, char *err, size_t errlen);
+void reload_init(reload_swap);
 void reload_start(struct request *, reload_done);
 int reload_busy(void);
 void reload_wait(void);
@@ -749,38 +101,20 @@ void reload_shutdown(void);
 /* store.c: Redis, the only state. */
 #include <hiredis/hiredis.h>
 
-#define STORE_MAX_ARGS 96
-#define STORE_WAKE_CHANNEL "ht:wake"	/* scripts PUBLISH the feed's key */
+#define STORE_WAKE_CHANNEL KEY_WAKE	/* scripts PUBLISH the feed's key */
 
-enum script_id {
-	SCRIPT_CREATE,
-	SCRIPT_TRANSITION,
-	SCRIPT_SHOW,
-	SCRIPT_TICKETS,
-	SCRIPT_FEED_READ,
-	SCRIPT_TICKET_READ,
-	SCRIPT_TIMER_FIRE,
-	SCRIPT_CLOCK_OFFSET,
-	SCRIPT_CLOCK_SCAN,
-	SCRIPT_CLOCK_SET,
-	SCRIPT_NB_READ,
-	SCRIPT_NB_IMPORT,
-	SCRIPT_NB_RETRAIN,
-	SCRIPT_RECENT_READ,
-	SCRIPT_STATS_READ,
-	SCRIPT_DUE_READ,
-	SCRIPT_BREACHES_READ,
-	SCRIPT_CALENDAR_IMPORT,
-	SCRIPT_WEB_SESSION,
-	SCRIPT_COUNT
-};
+#include "store-scripts.h"	/* enum script_id: the scripts, once */
 
-/* Keys first, then arguments. Borrowed strings must outlive store_script. */
+
+/*
+ * Keys first, then arguments; starts as { 0 } and grows as needed (heap),
+ * so store_args_free must follow. Borrowed strings must outlive store_script.
+ */
 struct store_args {
-	int n;
-	const char *v[STORE_MAX_ARGS];
-	size_t len[STORE_MAX_ARGS];
-	char *owned[STORE_MAX_ARGS];
+	int n, cap;
+	const char **v;
+	size_t *len;
+	char **owned;
 };
 
 /*
@@ -825,7 +159,6 @@ void sentinel_watch_stop(struct sentinel_watch *);
 /* store-wait.c: strict mode, a script's answer only once replicas have it. */
 int store_wait_script(int argc, const char **argv, const size_t *lens,
     int replicas, int timeout_ms, store_cb, void *);
-int store_script_writes(enum script_id);
 
 /* record.c: Redis hashes and JSON history to protocol messages. */
 char *record_strdup(const char *);
@@ -865,6 +198,8 @@ struct conn {
 	TAILQ_HEAD(, request) pending;	/* answers, in request order */
 	int npending;
 	struct watch *watch;		/* set while the terminal watches */
+	/* Called when the output was written out (set by feed.c while watching). */
+	void (*drained)(struct conn *);
 	struct web_call *web;		/* a web API call's conn (no bev): web-api.c */
 	struct evbuffer_cb_entry *output_cb;	/* counts its unsent bytes */
 	size_t output_counted;		/* of them, in the daemon's total */
@@ -950,6 +285,8 @@ void session_frame(struct conn *, Hotline__Envelope *);
 void session_frame_wire(struct conn *, Hotline__Envelope *, const uint8_t *wire,
     size_t wire_len);
 void session_closed(struct conn *);
+const char *session_op(size_t, uint32_t *declared, uint32_t *roles,
+    const enum ticket_action **steps, size_t *nsteps);
 void session_push(struct conn *, Hotline__Envelope *);
 Hotline__Envelope *envelope_new(void);
 void request_answer(struct request *, Hotline__Envelope *);
@@ -980,10 +317,19 @@ int create_args_text(struct store_args *, const char *principal, role_t,
     const char *text, const struct repeat_found *, int64_t now);
 void op_show(struct request *);
 void op_caller(struct request *);
+
+/* op-reply.c: answers shared by the operations. */
+/* Answers r with out (taken) as the Envelope's body of kind body (its field number). */
+void answer_body(struct request *, Hotline__Envelope__BodyCase body,
+    void *out);
 void answer_ticket(struct request *, Hotline__Ticket *);
 void answer_ticket_list(struct request *, redisReply *);
+
+/* op-check.c: checks shared by the operations (each answers and returns -1 on failure). */
 int check_number(struct request *, const char *);
 int refuse_foreign(struct request *, const redisReply *hash);
+
+/* op-show.c: one ticket read with its history (show.lua). */
 void show_read(struct request *, const char *number, request_done);
 Hotline__Ticket *show_ticket(struct request *, const redisReply *reply);
 
@@ -1055,8 +401,7 @@ struct step {
 void step_run(struct request *, enum ticket_action, const struct step *);
 int check_limit(struct request *, const char *field, const char *limit);
 
-/* timer.c: the timer loop and the daemons' clock. */
-int64_t now_ms(void);	/* ms since the epoch (+ the test clock's offset) */
+/* timer.c: the timer loop (the clock itself: now.c). */
 void timer_init(struct event_base *);
 void timer_shutdown(void);
 void timer_poke(void);
@@ -1115,6 +460,20 @@ void metrics_model(double precision, double coverage, double threshold,
 void metrics_connection(void);
 void metrics_render(struct evbuffer *);
 extern void (*metrics_more)(struct evbuffer *);
+/* Gauges /metrics shows that other modules own: each is read through the function registered for it. */
+enum metrics_gauge {
+	METRICS_STORE_READY,		/* store_ready() */
+	METRICS_STORE_PENDING,		/* store_pending() */
+	METRICS_CONNECTIONS,		/* server_busy() */
+	METRICS_OUTPUT_UNSENT,		/* server_output_unsent() */
+	METRICS_OUTPUT_CUTS,		/* server_output_budget_cuts() */
+	METRICS_TIMER_LAG,		/* timer_last_lag() */
+	METRICS_ROUTING_THRESHOLD,	/* learn_threshold() */
+	METRICS_GAUGE_COUNT
+};
+typedef double (*metrics_reader)(void);
+/* Registers how to read gauge g; one not registered shows 0. */
+void metrics_gauge(enum metrics_gauge g, metrics_reader);
 
 /* scrape.c: one /metrics answer, with the figures kept in Redis. */
 struct evhttp_request;
@@ -1129,8 +488,8 @@ void feed_writable(struct conn *);
 void feed_closed(struct conn *);
 
 /* learn.c: the learned model, kept in step with the examples in Redis. */
-#define LEARN_STREAM "ht:nb:examples"	/* the examples: the source of truth */
-#define LEARN_GENERATION "ht:nb:gen"	/* bumped: every daemon reads again */
+#define LEARN_STREAM KEY_NB_EXAMPLES	/* the examples: the source of truth */
+#define LEARN_GENERATION KEY_NB_GEN	/* bumped: every daemon reads again */
 
 struct lrmodel;
 void learn_init(void);

@@ -4,6 +4,7 @@
 #include <event2/event.h>
 
 #include "hotlined.h"
+#include "keys.h"
 
 #define TIMER_BATCH 500		/* timers fired per script run */
 #define TIMER_SAFETY_MS 30000	/* look again at least this often */
@@ -11,20 +12,9 @@
 static struct event *timer_ev;
 static int firing;		/* a timer_fire.lua run is in flight */
 static int again;		/* poked while firing: run once more */
-static int64_t clock_offset;	/* test clock (testing.clock_control) */
 static int64_t last_lag_ms;
 
 static void timer_fire(void);
-
-/* Milliseconds since the epoch on the daemons' shared clock. */
-int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + clock_offset;
-}
 
 /* Sleeps until next (ms; -1: nothing armed), at most TIMER_SAFETY_MS. */
 static void
@@ -86,7 +76,7 @@ timer_fire(void)
 		return;
 	}
 	evtimer_del(timer_ev);
-	store_args_add(&args, "ht:timers");
+	store_args_add(&args, KEY_TIMERS);
 	store_args_addf(&args, "%lld", (long long)now_ms());
 	store_args_addf(&args, "%d", TIMER_BATCH);
 	store_args_addf(&args, "%d", cfg->redis.feed_maxlen);
@@ -120,10 +110,9 @@ timer_poke(void)
 void
 timer_set_offset(int64_t offset)
 {
-	if (offset != clock_offset)
+	if (now_set_offset(offset) != offset)
 		log_info("test clock: %lld ms ahead of the wall clock",
 		    (long long)offset);
-	clock_offset = offset;
 	timer_fire();
 }
 
@@ -143,7 +132,7 @@ timer_shift_clock(int64_t advance, store_cb cb, void *priv)
 	struct store_args args = { 0 };
 	int rc;
 
-	store_args_add(&args, "ht:clock:offset");
+	store_args_add(&args, KEY_CLOCK_OFFSET);
 	store_args_addf(&args, "%lld", (long long)advance);
 	rc = store_script(SCRIPT_CLOCK_OFFSET, 1, &args,
 	    cb != NULL ? cb : timer_offset_read, priv);
