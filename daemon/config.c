@@ -1035,6 +1035,27 @@ config_load_archive(struct config *conf, const struct config_group *root)
 	return 0;
 }
 
+/* Reads the optional kb group (the knowledge base: needs the archive). */
+static int
+config_load_kb(struct config *conf, const struct config_group *root)
+{
+	static const char *const keys[] = { "suggest", "suggest_wait_ms",
+	    "expiry_reminder_days", NULL };
+	struct config_group g;
+	long long n, wait, days;
+
+	if (config_subgroup(root, "kb", 0, &g) == -1 ||
+	    (g.s != NULL && config_check_keys(&g, keys) == -1) ||
+	    config_int(&g, "suggest", 3, 0, 10, &n) == -1 ||
+	    config_int(&g, "suggest_wait_ms", 200, 10, 5000, &wait) == -1 ||
+	    config_int(&g, "expiry_reminder_days", 30, 0, 365, &days) == -1)
+		return -1;
+	conf->kb.suggest = (int)n;
+	conf->kb.suggest_wait_ms = (int)wait;
+	conf->kb.expiry_reminder_days = (int)days;
+	return 0;
+}
+
 /*
  * Reads the calendar (with its year files) and the time-limit policies
  * (限时办结); both groups are optional. Needs the departments loaded.
@@ -1727,7 +1748,7 @@ config_load_main(struct config *conf, const struct config_group *root,
 	static const char *const keys[] = { "listen", "redis", "limits",
 	    "routing", "tickets", "calendar", "policies", "testing", "http",
 	    "departments", "principals", "repeats", "hot_spots", "assessment",
-	    "auth", "districts", "archive", NULL };
+	    "auth", "districts", "archive", "kb", NULL };
 
 	if (config_check_keys(root, keys) == -1 ||
 	    config_load_listens(conf, root) == -1 ||
@@ -1738,6 +1759,7 @@ config_load_main(struct config *conf, const struct config_group *root,
 	    config_load_tickets(conf, root) == -1 ||
 	    config_load_testing(conf, root) == -1 ||
 	    config_load_archive(conf, root) == -1 ||
+	    config_load_kb(conf, root) == -1 ||
 	    config_load_http(conf, root) == -1 ||
 	    config_load_repeats(conf, root) == -1 ||
 	    config_load_hot_spots(conf, root) == -1 ||

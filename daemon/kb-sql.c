@@ -141,3 +141,28 @@ const char kb_gaps_sql[] =
 const char kb_retire_document_sql[] =
 "SELECT result, why, version, owner FROM hotline.kb_retire_document($1, $2,"
 " $3::smallint)";
+
+/*
+ * Expiry reminders: $1 today (yyyymmdd, the daemon's clock), $2 the days
+ * before; one notice per published version expiring within them.
+ */
+const char kb_notice_expiring_sql[] =
+"INSERT INTO hotline.kb_notices (key, kind, owner, id, version, principal,"
+" note) SELECT 'expiring:' || v.id || ':' || v.version || ':' ||"
+" v.valid_until, 'expiring', a.owner, v.id, v.version, 'hotlined',"
+" '有效期至 ' || v.valid_until || '，请及时更新或下线'"
+" FROM hotline.kb_versions v JOIN hotline.kb_articles a ON a.id = v.id"
+" WHERE v.status = 'published' AND a.status = 'published'"
+" AND v.valid_until >= $1::date AND v.valid_until <= $1::date + $2::int"
+" ON CONFLICT (key) DO NOTHING";
+
+/* Notices not yet delivered, oldest first: seq, key, kind, owner, id, version, principal, note. */
+const char kb_notice_pending_sql[] =
+"SELECT seq, key || '@' || (extract(epoch FROM created_at) * 1000)::bigint,"
+" kind, owner, id, version, principal, note FROM hotline.kb_notices"
+" WHERE delivered_at IS NULL ORDER BY seq LIMIT " KB_NOTICE_BATCH;
+
+/* $1 the seqs ({1,2}) now in their owners' feeds. */
+const char kb_notice_delivered_sql[] =
+"UPDATE hotline.kb_notices SET delivered_at = now()"
+" WHERE seq = ANY($1::bigint[]) AND delivered_at IS NULL";

@@ -76,5 +76,59 @@ struct pg_result;
 void kb_query(struct request *, const char *sql, int nparams,
     const char *const *params, void (*answer)(struct request *,
     struct pg_result *));
+/* kb_search_sql's parameters: terms NULL when the words hold no term. */
+struct kb_search_args {
+	char *terms;		/* owned: free it */
+	char limit[16];
+	const char *params[4];	/* point into this, the district and cfg */
+};
+/*
+ * Fills a for words in district (checked by the caller) and at most limit
+ * hits. Returns -1 when the segmenter cannot be loaded.
+ */
+int kb_search_args(struct kb_search_args *, const char *words,
+    const char *district, unsigned limit);
+/*
+ * The hits of kb_search_sql's rows for words, best first (only good ones
+ * if good_only): a new array of *n new hits (protobuf-c's to free).
+ */
+Hotline__KbHit **kb_hits(struct pg_result *, const char *words, int good_only,
+    size_t *n);
+
+/* kb-link.c: the knowledge base's own connection (suggestions, notices). */
+/* 1 when PostgreSQL is connected and the schema (its kb tables) current. */
+int kb_ready(void);
+/*
+ * Queues sql with nparams (at most 8, copied) on the kb connection. Returns
+ * -1 at once when it is not ready or too many wait; else 0, and done runs
+ * exactly once (res NULL: the connection was lost or stopped).
+ */
+typedef void (*pg_done)(struct pg_result *res, void *arg);
+int kb_link_query(const char *sql, int nparams, const char *const *params,
+    pg_done, void *arg);
+struct event_base;
+/* Starts the connection and the notices when the config has an archive. */
+void kb_start(struct event_base *);
+void kb_stop(void);
+struct event_base *kb_event_base(void);
+
+/* kb-suggest.c: 知识库建议 beside classify and create. */
+/*
+ * Answers r with env (taken) once the good articles for title and content
+ * in district are added to env's classified or created reply, or at once
+ * without them (kb.suggest 0, no archive, PostgreSQL not ready or busy),
+ * or after kb.suggest_wait_ms without them: never later, never an error.
+ * Uses r's state (the caller must have cleared it).
+ */
+void kb_suggest_answer(struct request *r, Hotline__Envelope *env,
+    const char *title, const char *content, const char *district);
+/* kb_suggest_answer for a create's answer: new consultations only. */
+void kb_suggest_create(struct request *r, Hotline__Envelope *env);
+
+/* kb-notice.c: flags and expiry reminders to the owners' feeds, once. */
+void kb_notice_start(struct event_base *);
+void kb_notice_stop(void);
+/* Looks for new notices soon (after a step). */
+void kb_notice_kick(void);
 
 #endif

@@ -15,6 +15,7 @@
 
 #include "hotlined.h"
 #include "archive.h"
+#include "kb.h"
 #include "normalize.h"
 
 #ifndef HOTLINED_CONF
@@ -306,6 +307,7 @@ main(int argc, char *argv[])
 	learn_init();
 	store_init(ev_base, &cfg->redis, on_wake, on_resync);
 	archive_init(ev_base);
+	kb_start(ev_base);
 	if (server_listen(cfg) == -1 || http_start(ev_base) == -1)
 		fatalx("cannot open the listeners; exiting");
 	sig_hup = evsignal_new(ev_base, SIGHUP, on_hup, NULL);
@@ -330,6 +332,7 @@ main(int argc, char *argv[])
 	}
 	server_close_all();
 	reload_shutdown();
+	kb_stop();
 	archive_shutdown();
 	store_shutdown();
 	timer_shutdown();

@@ -186,7 +186,7 @@ op_classify(struct request *r)
 	env = envelope_new();
 	env->body_case = HOTLINE__ENVELOPE__BODY_CLASSIFIED;
 	env->classified = reply;
-	request_answer(r, env);
+	kb_suggest_answer(r, env, q->title, q->content, q->district);
 }
 
 /* Returns 1 if s is a plausible phone number: digits, optional leading +, dashes. */
@@ -517,7 +517,7 @@ create_answer(struct request *r, Hotline__CreateReply *out)
 
 	env->body_case = HOTLINE__ENVELOPE__BODY_CREATED;
 	env->created = out;
-	request_answer(r, env);
+	kb_suggest_create(r, env);	/* 知识库建议 (kb-suggest.c) */
 }
 
 /* Frees a CreateReply kept in a request's state. */

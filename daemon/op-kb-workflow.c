@@ -34,6 +34,7 @@ kb_step_done(struct request *r, struct pg_result *res)
 		    HOTLINE__ERROR_CODE__ERROR_CODE_CONFLICT, "id", "%s", why);
 		return;
 	}
+	kb_notice_kick();	/* a flag, or a version published that expires soon */
 	env = envelope_new();
 	out = xmalloc(sizeof *out);
 	hotline__kb_step_reply__init(out);

@@ -209,6 +209,143 @@ test_search(void **state)
 	hl_close(agent);
 }
 
+/* Classifies title and content as c; the answer or NULL with err. */
+static Hotline__Envelope *
+classify(struct hl_client *c, const char *title, const char *content,
+    struct hl_error *err)
+{
+	Hotline__ClassifyRequest q = HOTLINE__CLASSIFY_REQUEST__INIT;
+
+	q.title = (char *)title;
+	q.content = (char *)content;
+	q.district = "";
+	q.street = "";
+	return harness_call(c, BODY(CLASSIFY), &q, err);
+}
+
+/* Creates a ticket of type as agent; the answer (asserted a reply). */
+static Hotline__Envelope *
+create_typed(struct hl_client *agent, Hotline__TicketType type,
+    const char *title, const char *content)
+{
+	Hotline__CreateRequest cr = HOTLINE__CREATE_REQUEST__INIT;
+	Hotline__Envelope *rep;
+	struct hl_error err;
+	char call_id[64], phone[32];
+
+	harness_create_init(&cr, call_id, sizeof call_id, harness_phone(phone,
+	    sizeof phone), title, content);
+	cr.type = type;
+	rep = harness_call(agent, BODY(CREATE), &cr, &err);
+	assert_reply(rep, err);
+	return rep;
+}
+
+#define CONSULTATION HOTLINE__TICKET_TYPE__TICKET_TYPE_CONSULTATION
+#define COMPLAINT HOTLINE__TICKET_TYPE__TICKET_TYPE_COMPLAINT
+
+/* 知识库建议: classify and a new consultation carry the good articles (title, id, version); a complaint and words nothing answers carry none. */
+static void
+test_suggest(void **state)
+{
+	struct hl_client *agent = harness_login(&h, "agent01");
+	Hotline__Envelope *rep;
+	Hotline__KbHit *hit;
+	struct hl_error err;
+
+	(void)state;
+	assert_non_null(agent);
+	rep = classify(agent, "租房提取公积金", "我租房子住，公积金能不能取出来交房租", &err);
+	assert_reply(rep, err);
+	assert_true(rep->classified->n_kb_suggestions >= 1);
+	hit = rep->classified->kb_suggestions[0];
+	assert_string_equal(hit->id, "kb-test-0001");
+	assert_int_equal(hit->version, 2);
+	assert_string_equal(hit->title, "租房提取住房公积金");
+	assert_true(hit->good);
+	assert_true(hit->score > 0);
+	hl_envelope_free(rep);
+
+	rep = create_typed(agent, CONSULTATION, "租房提取公积金咨询",
+	    "市民问租房能不能把公积金取出来付房租");
+	assert_true(rep->created->n_kb_suggestions >= 1);
+	assert_string_equal(rep->created->kb_suggestions[0]->id,
+	    "kb-test-0001");
+	assert_int_equal(rep->created->kb_suggestions[0]->version, 2);
+	hl_envelope_free(rep);
+
+	/* a complaint is dispatched, not answered from the knowledge base */
+	rep = create_typed(agent, COMPLAINT, "公积金中心排队太久",
+	    "去公积金中心办租房提取排队三个小时");
+	assert_int_equal(rep->created->n_kb_suggestions, 0);
+	hl_envelope_free(rep);
+
+	/* expired articles are never suggested */
+	rep = classify(agent, "水箱清洗补贴", "二次供水水箱清洗有没有补贴", &err);
+	assert_reply(rep, err);
+	assert_int_equal(rep->classified->n_kb_suggestions, 0);
+	hl_envelope_free(rep);
+	hl_close(agent);
+}
+
+/* PostgreSQL slow (the articles locked) or down: classify and create answer at once without suggestions, never an error; with it back, suggestions return. */
+static void
+test_suggest_without_pg(void **state)
+{
+	struct hl_client *agent = harness_login(&h, "agent01");
+	Hotline__Envelope *rep = NULL;
+	struct hl_error err;
+	PGconn *db;
+	PGresult *res;
+	int i;
+
+	(void)state;
+	assert_non_null(agent);
+	assert_non_null(db = harness_pg_connect(&pg));
+	res = PQexec(db, "BEGIN; LOCK TABLE hotline.kb_versions IN ACCESS "
+	    "EXCLUSIVE MODE");
+	assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+	PQclear(res);
+	rep = create_typed(agent, CONSULTATION, "公积金租房提取",
+	    "租房子能不能把公积金取出来");
+	assert_int_equal(rep->created->n_kb_suggestions, 0);
+	hl_envelope_free(rep);
+	rep = classify(agent, "公积金租房提取", "租房子能不能把公积金取出来", &err);
+	assert_reply(rep, err);
+	assert_int_equal(rep->classified->n_kb_suggestions, 0);
+	hl_envelope_free(rep);
+	res = PQexec(db, "ROLLBACK");
+	PQclear(res);
+	PQfinish(db);
+
+	harness_pg_halt(&pg);
+	rep = create_typed(agent, CONSULTATION, "公积金租房提取",
+	    "租房子能不能把公积金取出来");
+	assert_int_equal(rep->created->n_kb_suggestions, 0);
+	hl_envelope_free(rep);
+	rep = classify(agent, "公积金租房提取", "租房子能不能把公积金取出来", &err);
+	assert_reply(rep, err);
+	assert_int_equal(rep->classified->n_kb_suggestions, 0);
+	hl_envelope_free(rep);
+
+	assert_int_equal(harness_pg_restart(&pg), 0);
+	for (i = 0; i < 100; i++) {	/* the daemon reconnects (backoff) */
+		rep = classify(agent, "公积金租房提取", "租房子能不能把公积金取出来",
+		    &err);
+		assert_reply(rep, err);
+		if (rep->classified->n_kb_suggestions > 0)
+			break;
+		hl_envelope_free(rep);
+		rep = NULL;
+		harness_sleep_ms(200);
+	}
+	assert_non_null(rep);
+	assert_string_equal(rep->classified->kb_suggestions[0]->id,
+	    "kb-test-0001");
+	hl_envelope_free(rep);
+	hl_close(agent);
+}
+
 /* Export gives every article with its versions in the exchange format, a page at a time. */
 static void
 test_export(void **state)
@@ -550,6 +687,8 @@ main(void)
 		cmocka_unit_test(test_import_refuses_duplicates),
 		cmocka_unit_test(test_import_malformed),
 		cmocka_unit_test(test_search),
+		cmocka_unit_test(test_suggest),
+		cmocka_unit_test(test_suggest_without_pg),
 		cmocka_unit_test(test_export),
 		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_workflow),
