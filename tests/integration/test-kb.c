@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
+#include <hiredis.h>
 
 #include "harness.h"
 #include "harness-pg.h"
@@ -680,6 +682,138 @@ test_retire_document(void **state)
 	hl_close(agent);
 }
 
+/* The date (Asia/Shanghai) days after the daemons' clock, "YYYY-MM-DD". */
+static void
+server_date(struct hl_client *c, int days, char out[16])
+{
+	time_t t = (time_t)(harness_server_now(c) / 1000) + 8 * 3600 +
+	    (time_t)days * 86400;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 16, "%Y-%m-%d", &tm);
+}
+
+/* Waits (bounded) for an event of kind on w, skipping others; asserts it came. */
+static Hotline__Envelope *
+event_of(struct hl_client *w, Hotline__EventKind kind)
+{
+	Hotline__Envelope *ev;
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		if ((ev = harness_event(w, HARNESS_CALL_MS)) == NULL)
+			break;
+		if (ev->body_case == BODY(EVENT) && ev->event->kind == kind)
+			return ev;
+		hl_envelope_free(ev);
+	}
+	fail_msg("no event of kind %d", kind);
+	return NULL;
+}
+
+/* Counts the entries of kind for article in dept's feed (Redis). */
+static long
+feed_count(const char *dept, const char *kind, const char *article)
+{
+	redisContext *rc = harness_redis(&h);
+	redisReply *r = redisCommand(rc, "XRANGE ht:dept:%s:feed - +", dept);
+	long n = 0;
+	size_t i, k;
+
+	assert_non_null(r);
+	for (i = 0; i < r->elements; i++) {
+		const redisReply *f = r->element[i]->element[1];
+		int is_kind = 0, is_article = 0;
+
+		for (k = 0; k + 1 < f->elements; k += 2) {
+			if (strcmp(f->element[k]->str, "kind") == 0)
+				is_kind = strcmp(f->element[k + 1]->str, kind) == 0;
+			if (strcmp(f->element[k]->str, "kb_article") == 0)
+				is_article = strcmp(f->element[k + 1]->str,
+				    article) == 0;
+		}
+		n += is_kind && is_article;
+	}
+	freeReplyObject(r);
+	redisFree(rc);
+	return n;
+}
+
+/* An agent's flag and an article about to expire (by the test clock) reach the owner's feed, each once: delivered again after a lost acknowledgement, the feed still holds one. */
+static void
+test_notices(void **state)
+{
+	Hotline__KbStepRequest q = HOTLINE__KB_STEP_REQUEST__INIT;
+	struct hl_client *agent = harness_login(&h, "agent01");
+	struct hl_client *admin = harness_login(&h, "admin01");
+	struct hl_client *w = harness_login(&h, "water-01");
+	Hotline__Envelope *rep;
+	struct hl_error err;
+	char until[16], *json;
+	PGconn *db;
+	int i;
+
+	(void)state;
+	assert_non_null(agent);
+	assert_non_null(admin);
+	assert_non_null(w);
+	server_date(agent, 40, until);
+	json = NULL;
+	assert_true(asprintf(&json, "[{\"id\": \"kb-note-1\", \"owner\": "
+	    "\"water\", \"status\": \"published\", \"versions\": [{\"version\": 1,"
+	    " \"status\": \"published\", \"title\": \"停水通知查询\", \"questions\":"
+	    " [\"在哪里查停水通知\"], \"answer\": \"停水通知在供水公司网站公布。\","
+	    " \"basis\": [], \"major\": \"\", \"districts\": [], \"valid_from\":"
+	    " \"\", \"valid_until\": \"%s\", \"links\": []}]}]", until) > 0);
+	rep = import(dispatcher, json, &err);
+	free(json);
+	assert_reply(rep, err);
+	assert_int_equal(rep->kb_imported->added, 1);
+	hl_envelope_free(rep);
+	rep = harness_watch(w, "", &err);
+	assert_reply(rep, err);
+	hl_envelope_free(rep);
+
+	q.id = "kb-note-1";
+	q.action = HOTLINE__KB_ACTION__KB_ACTION_FLAG;
+	q.note = "停水通知已改在微信公众号发布";
+	rep = harness_call(agent, BODY(KB_STEP), &q, &err);
+	assert_reply(rep, err);
+	hl_envelope_free(rep);
+	rep = event_of(w, HOTLINE__EVENT_KIND__EVENT_KIND_KB_FLAGGED);
+	assert_string_equal(rep->event->kb_article, "kb-note-1");
+	assert_int_equal(rep->event->kb_version, 1);
+	assert_string_equal(rep->event->note, "停水通知已改在微信公众号发布");
+	assert_string_equal(rep->event->actor, "agent01");
+	hl_envelope_free(rep);
+
+	/* 40 days before expiry: nothing; 25 days before (the clock moved): a reminder */
+	assert_int_equal(feed_count("water", "251", "kb-note-1"), 0);
+	harness_shift_clock(admin, 15LL * 86400 * 1000);
+	rep = event_of(w, HOTLINE__EVENT_KIND__EVENT_KIND_KB_EXPIRING);
+	assert_string_equal(rep->event->kb_article, "kb-note-1");
+	assert_non_null(strstr(rep->event->note, until));
+	hl_envelope_free(rep);
+
+	/* acknowledgements lost (a daemon stopped between Redis and PostgreSQL): delivered again, still once in the feed */
+	assert_non_null(db = harness_pg_connect(&pg));
+	assert_int_equal(harness_pg_number(db, "WITH u AS (UPDATE "
+	    "hotline.kb_notices SET delivered_at = NULL WHERE id = 'kb-note-1' "
+	    "RETURNING 1) SELECT count(*) FROM u"), 2);
+	for (i = 0; i < 100 && harness_pg_number(db, "SELECT count(*) FROM "
+	    "hotline.kb_notices WHERE delivered_at IS NULL") > 0; i++)
+		harness_sleep_ms(100);
+	assert_int_equal(harness_pg_number(db, "SELECT count(*) FROM "
+	    "hotline.kb_notices WHERE delivered_at IS NULL"), 0);
+	PQfinish(db);
+	assert_int_equal(feed_count("water", "250", "kb-note-1"), 1);
+	assert_int_equal(feed_count("water", "251", "kb-note-1"), 1);
+	hl_close(w);
+	hl_close(admin);
+	hl_close(agent);
+}
+
 int
 main(void)
 {
@@ -695,6 +829,7 @@ main(void)
 		cmocka_unit_test(test_cite),
 		cmocka_unit_test(test_gaps),
 		cmocka_unit_test(test_retire_document),
+		cmocka_unit_test(test_notices),
 	};
 
 	harness_filter();
