@@ -34,6 +34,21 @@ ctl_kb_text_search(const Hotline__Envelope *reply)
 	}
 }
 
+/* Prints 知识库建议 (classify's and create's suggested articles), if any. */
+void
+ctl_kb_print_suggestions(Hotline__KbHit *const *hits, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return;
+	printf("知识库建议 (knowledge base):\n");
+	for (i = 0; i < n; i++)
+		printf("  %zu. %s  [%s 第%u版, score %.2f]\n   匹配: %s\n",
+		    i + 1, hits[i]->title, hits[i]->id, hits[i]->version,
+		    hits[i]->score, hits[i]->passage);
+}
+
 /* kb search [--district D] [--limit N] WORDS */
 static int
 ctl_kb_search(struct ctl *ctl, int argc, char **argv)
