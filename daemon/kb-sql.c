@@ -4,48 +4,45 @@
 /*
  * Search: $1 the query's terms (text[]), $2 a district or '', $3 the
  * number of articles, $4 the id of the district's government or '' (an
- * article's districts name either). Two stages: the GIN index of keys
- * (title and questions) finds the published, valid versions holding any
- * of the query's KB_SEEDS rarest terms (ts_rank keeps the best
- * KB_CANDIDATES), then each is scored on all its terms by the inverse
- * document frequency of every query term it holds, weighted by where:
- * title 2, 常见问法 1.5, answer 1. coverage is the share of the query's
- * weight the article holds (unknown words count as the rarest).
+ * article's districts name either). A version's score is the sum, over the
+ * query's terms it holds, of the term's inverse document frequency times
+ * its weight there (kb_postings.w: title 2, 常见问法 1.5, answer 1;
+ * 021-kb-postings.sql). Two stages on the postings' index: the KB_SEEDS
+ * rarest terms (idf >= KB_IDF_MIN) give every version holding one a
+ * partial score, and the best KB_CANDIDATES valid today for the district
+ * (taken in that order, so PostgreSQL stops early) are scored on all the
+ * query's terms. coverage is the share of the query's weight the version
+ * holds (unknown words count as the rarest).
  */
 const char kb_search_sql[] =
 "WITH n AS (SELECT coalesce((SELECT df FROM hotline.kb_df WHERE term = ''), 0) + 1 AS n),"
-" q AS (SELECT d.term, ln(1 + (n.n - d.df + 0.5) / (d.df + 0.5)) AS idf"
+" q AS (SELECT d.term, ln(1 + (n.n - d.df + 0.5::float8) / (d.df + 0.5::float8)) AS idf"
 "  FROM hotline.kb_df d, n WHERE d.term = ANY($1::text[]) AND d.term <> ''),"
-" qq AS (SELECT string_agg(quote_literal(term), ' | ')::tsquery AS query"
-"  FROM (SELECT term FROM q WHERE q.idf >= " KB_IDF_MIN
-"  ORDER BY q.idf DESC LIMIT " KB_SEEDS ") r),"
+" seeds AS (SELECT term, idf FROM q WHERE idf >= " KB_IDF_MIN
+"  ORDER BY idf DESC, term LIMIT " KB_SEEDS "),"
 " today AS (SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date AS d),"
-" c AS (SELECT v.id, v.version FROM hotline.kb_versions v"
+" c AS (SELECT v.vid FROM (SELECT p.vid, sum(seeds.idf * p.w) AS partial"
+"   FROM seeds JOIN hotline.kb_postings p ON p.term = seeds.term"
+"   GROUP BY p.vid ORDER BY 2 DESC, 1) ps"
+"  JOIN hotline.kb_versions v ON v.vid = ps.vid"
 "  JOIN hotline.kb_articles a ON a.id = v.id, today"
 "  WHERE v.status = 'published' AND a.status = 'published'"
-"  AND v.keys @@ (SELECT query FROM qq)"
 "  AND (v.valid_from IS NULL OR v.valid_from <= today.d)"
 "  AND (v.valid_until IS NULL OR v.valid_until >= today.d)"
 "  AND ($2 = '' OR cardinality(v.districts) = 0 OR $2 = ANY(v.districts)"
 "   OR $4 = ANY(v.districts))"
-"  ORDER BY ts_rank('{0.4, 0.6, 0.8, 1.0}', v.keys, (SELECT query FROM qq)) DESC"
-"  LIMIT " KB_CANDIDATES "),"
-" s AS (SELECT c.id, c.version, sum(q.idf * ("
-"   CASE WHEN 'A' = ANY(u.weights) THEN " KB_W_TITLE " ELSE 0 END +"
-"   CASE WHEN 'B' = ANY(u.weights) THEN " KB_W_QUESTIONS " ELSE 0 END +"
-"   CASE WHEN 'C' = ANY(u.weights) THEN " KB_W_ANSWER " ELSE 0 END)) AS score,"
-"   sum(q.idf) AS matched"
-"  FROM c JOIN hotline.kb_versions w ON w.id = c.id AND w.version = c.version"
-"  CROSS JOIN LATERAL unnest(w.terms) u JOIN q ON q.term = u.lexeme"
-"  GROUP BY c.id, c.version),"
+"  ORDER BY ps.partial DESC, ps.vid LIMIT " KB_CANDIDATES "),"
+" s AS (SELECT c.vid, sum(q.idf * p.w) AS score, sum(q.idf) AS matched"
+"  FROM c CROSS JOIN q JOIN hotline.kb_postings p ON p.term = q.term"
+"  AND p.vid = c.vid GROUP BY c.vid),"
 " total AS (SELECT coalesce((SELECT sum(idf) FROM q), 0) +"
 "  (cardinality($1::text[]) - (SELECT count(*) FROM q)) * ln(1 + n.n) AS t FROM n)"
-" SELECT s.id, s.version, s.score, s.matched / greatest(total.t, 0.001),"
+" SELECT v.id, v.version, s.score, s.matched / greatest(total.t, 0.001),"
 "  v.title, a.owner, v.answer, array_to_json(v.questions)::text,"
 "  coalesce(v.valid_until::text, ''), v.basis::text"
-" FROM s JOIN hotline.kb_versions v ON v.id = s.id AND v.version = s.version"
-" JOIN hotline.kb_articles a ON a.id = s.id, total"
-" ORDER BY s.score DESC, s.id LIMIT $3::int";
+" FROM s JOIN hotline.kb_versions v ON v.vid = s.vid"
+" JOIN hotline.kb_articles a ON a.id = v.id, total"
+" ORDER BY s.score DESC, v.id LIMIT $3::int";
 
 /*
  * Import: $1 the articles [{id, owner, status}], $2 their versions (with

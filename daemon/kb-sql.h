@@ -6,9 +6,7 @@
 #define KB_IDF_MIN "0.5"	/* rarer terms than this find candidates */
 #define KB_SEEDS "10"		/* the rarest query terms that find candidates */
 #define KB_CANDIDATES "100"	/* candidates scored in full */
-#define KB_W_TITLE "2.0"
-#define KB_W_QUESTIONS "1.5"
-#define KB_W_ANSWER "1.0"
+/* The weights of title, 常见问法 and answer are in 021-kb-postings.sql. */
 /* A hit is a good match when it holds this share of the query's weight. */
 #define KB_GOOD_COVERAGE 0.35
 
