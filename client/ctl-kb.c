@@ -238,6 +238,10 @@ ctl_kb_text_gaps(const Hotline__Envelope *reply)
 	for (i = 0; i < r->n_uses; i++)
 		printf("%5u  %s v%u\n", r->uses[i]->citations, r->uses[i]->id,
 		    r->uses[i]->version);
+	if (r->n_misses > 0)
+		printf("无匹配检索的词 (searches without a good match):\n");
+	for (i = 0; i < r->n_misses; i++)
+		printf("%5u  %s\n", r->misses[i]->searches, r->misses[i]->word);
 }
 
 /* kb gaps [--from DAY] [--to DAY] [--limit N] */

@@ -103,7 +103,8 @@ const char kb_step_sql[] =
 /*
  * Gaps: $1, $2 the period (ms), $3 the number of categories. Rows of kind
  * 'gap' (category, consultations, answered without, dispatched, words as a
- * JSON array, titles as a JSON array) then 'use' (id, version, citations).
+ * JSON array, titles as a JSON array), 'use' (id, version, citations) and
+ * 'miss' (a word of searches without a good match, how many).
  * Consultations are type 1; a direct answer is closure 1 (proto/hotline.proto).
  */
 const char kb_gaps_sql[] =
@@ -132,7 +133,17 @@ const char kb_gaps_sql[] =
 "  WHERE coalesce(fields->>'kb_article', '') <> ''"
 "  AND created_at >= to_timestamp($1::bigint / 1000.0)"
 "  AND created_at < to_timestamp($2::bigint / 1000.0)"
-"  GROUP BY 2, 3 ORDER BY count(*) DESC, 2, 3 LIMIT 200)";
+"  GROUP BY 2, 3 ORDER BY count(*) DESC, 2, 3 LIMIT 200)"
+" UNION ALL (SELECT 'miss', t, count(*)::text, '', '', '', ''"
+"  FROM hotline.kb_misses m CROSS JOIN LATERAL unnest(m.terms) t"
+"  WHERE m.at >= to_timestamp($1::bigint / 1000.0)"
+"  AND m.at < to_timestamp($2::bigint / 1000.0) AND length(t) > 1"
+"  GROUP BY t ORDER BY count(*) DESC, t LIMIT 20)";
+
+/* A search without a good match (counted as a gap): $1 when (ms), $2 its terms (text[]). */
+const char kb_miss_sql[] =
+"INSERT INTO hotline.kb_misses (at, terms)"
+" VALUES (to_timestamp($1::bigint / 1000.0), $2::text[])";
 
 /* Retire by policy document: $1 document, $2 principal, $3 role. */
 const char kb_retire_document_sql[] =

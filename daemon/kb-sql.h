@@ -16,6 +16,7 @@ extern const char kb_export_sql[];
 extern const char kb_draft_sql[];
 extern const char kb_step_sql[];
 extern const char kb_gaps_sql[];
+extern const char kb_miss_sql[];
 extern const char kb_retire_document_sql[];
 #define KB_NOTICE_BATCH "50"	/* notices delivered per round */
 extern const char kb_notice_expiring_sql[];

@@ -131,6 +131,33 @@ kb_hits(struct pg_result *res, const char *words, int good_only, size_t *n)
 	return hits;
 }
 
+/* kb_link: a miss was recorded (or could not be: it is only a count). */
+static void
+kb_miss_done(struct pg_result *res, void *arg)
+{
+	(void)arg;
+	if (res != NULL && !pg_ok(res))
+		log_warnx("kb: recording a search without a good match: %s",
+		    pg_error(res));
+}
+
+/* A search without a good match: its terms go to the gaps report (无匹配), on the kb connection, unawaited. */
+static void
+kb_search_missed(const char *words)
+{
+	struct kb_search_args a;
+	char at[24];
+	const char *p[2];
+
+	if (kb_search_args(&a, words, "", 1) == -1 || a.terms == NULL)
+		return;
+	snprintf(at, sizeof at, "%lld", (long long)now_ms());
+	p[0] = at;
+	p[1] = a.terms;
+	kb_link_query(kb_miss_sql, 2, p, kb_miss_done, NULL);
+	free(a.terms);
+}
+
 /* PostgreSQL answered a kb search. */
 static void
 kb_search_done(struct request *r, struct pg_result *res)
@@ -140,6 +167,8 @@ kb_search_done(struct request *r, struct pg_result *res)
 
 	hotline__kb_search_reply__init(out);
 	out->hits = kb_hits(res, r->in->kb_search->words, 0, &out->n_hits);
+	if (out->n_hits == 0 || !out->hits[0]->good)
+		kb_search_missed(r->in->kb_search->words);
 	env->body_case = HOTLINE__ENVELOPE__BODY_KB_RESULTS;
 	env->kb_results = out;
 	request_answer(r, env);

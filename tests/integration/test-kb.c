@@ -345,6 +345,15 @@ test_suggest_without_pg(void **state)
 	assert_string_equal(rep->classified->kb_suggestions[0]->id,
 	    "kb-test-0001");
 	hl_envelope_free(rep);
+	/* the search connection reconnects on its own backoff: wait for it too */
+	for (i = 0; i < 100; i++) {
+		rep = kb_search(agent, "公积金", "", &err);
+		if (rep != NULL)
+			break;
+		harness_sleep_ms(200);
+	}
+	assert_reply(rep, err);
+	hl_envelope_free(rep);
 	hl_close(agent);
 }
 
@@ -600,7 +609,7 @@ test_cite(void **state)
 	hl_close(agent);
 }
 
-/* The gaps report: a consultation answered without an article is a gap of its category; the cited one counts as a use of its version (read from the archive, written about a second after). */
+/* The gaps report: a consultation answered without an article is a gap of its category, a search without a good match counts its words (无匹配); the cited one counts as a use of its version (read from the archive, written about a second after). */
 static void
 test_gaps(void **state)
 {
@@ -612,7 +621,7 @@ test_gaps(void **state)
 	Hotline__Envelope *rep;
 	struct hl_error err;
 	char call_id[64], phone[32];
-	int gap = 0, use = 0;
+	int gap = 0, use = 0, miss = 0;
 	size_t i;
 
 	(void)state;
@@ -627,7 +636,13 @@ test_gaps(void **state)
 	hl_envelope_free(rep);
 	rep = harness_call(agent, BODY(KB_GAPS), &q, &err);
 	assert_error(rep, err, ERR(FORBIDDEN));
-	while (harness_now_ms() < until && !(gap && use)) {
+	/* nothing answers it: no good hit, and its words count as a gap */
+	rep = kb_search(agent, "我家的猫咪走丢了怎么办", "", &err);
+	assert_reply(rep, err);
+	assert_true(rep->kb_results->n_hits == 0 ||
+	    !rep->kb_results->hits[0]->good);
+	hl_envelope_free(rep);
+	while (harness_now_ms() < until && !(gap && use && miss)) {
 		rep = harness_call(sup, BODY(KB_GAPS), &q, &err);
 		assert_reply(rep, err);
 		for (i = 0; i < rep->kb_gaps_reply->n_gaps; i++)
@@ -640,12 +655,17 @@ test_gaps(void **state)
 			    rep->kb_gaps_reply->uses[i]->version == 2 &&
 			    rep->kb_gaps_reply->uses[i]->citations == 1)
 				use = 1;
+		for (i = 0; i < rep->kb_gaps_reply->n_misses; i++)
+			if (strstr(rep->kb_gaps_reply->misses[i]->word, "猫") &&
+			    rep->kb_gaps_reply->misses[i]->searches == 1)
+				miss = 1;
 		hl_envelope_free(rep);
-		if (!(gap && use))
+		if (!(gap && use && miss))
 			harness_sleep_ms(100);
 	}
 	assert_true(gap);
 	assert_true(use);
+	assert_true(miss);
 	hl_close(agent);
 	hl_close(sup);
 }
