@@ -152,6 +152,7 @@ kb_start(struct event_base *base)
 	kl.pg = pg_link_new(base, "kb", cfg->archive.conninfo,
 	    cfg->archive.timeout_ms, kb_link_connected, NULL);
 	kb_notice_start(base);
+	kb_reindex_start(base);
 }
 
 /* Closes it: every call waiting or in flight ends unanswered. */
@@ -161,6 +162,7 @@ kb_stop(void)
 	struct pg_link *pg = kl.pg;
 
 	kb_notice_stop();
+	kb_reindex_stop();
 	kl.pg = NULL;
 	kb_link_fail_queued();
 	pg_link_free(pg);	/* the call in flight ends with NULL */

@@ -9,9 +9,9 @@
  * its weight there (kb_postings.w: title 2, 常见问法 1.5, answer 1;
  * 021-kb-postings.sql). Two stages on the postings' index: the KB_SEEDS
  * rarest terms (idf >= KB_IDF_MIN) give every version holding one a
- * partial score, and the best KB_CANDIDATES valid today for the district
- * (taken in that order, so PostgreSQL stops early) are scored on all the
- * query's terms. coverage is the share of the query's weight the version
+ * partial score; of the best KB_PARTIAL, the best KB_CANDIDATES valid today
+ * for the district (taken in that order, so PostgreSQL stops early) are
+ * scored on all the query's terms, by one index probe per term. coverage is the share of the query's weight the version
  * holds (unknown words count as the rarest).
  */
 const char kb_search_sql[] =
@@ -23,7 +23,7 @@ const char kb_search_sql[] =
 " today AS (SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date AS d),"
 " c AS (SELECT v.vid FROM (SELECT p.vid, sum(seeds.idf * p.w) AS partial"
 "   FROM seeds JOIN hotline.kb_postings p ON p.term = seeds.term"
-"   GROUP BY p.vid ORDER BY 2 DESC, 1) ps"
+"   GROUP BY p.vid ORDER BY 2 DESC, 1 LIMIT " KB_PARTIAL ") ps"
 "  JOIN hotline.kb_versions v ON v.vid = ps.vid"
 "  JOIN hotline.kb_articles a ON a.id = v.id, today"
 "  WHERE v.status = 'published' AND a.status = 'published'"
@@ -32,9 +32,9 @@ const char kb_search_sql[] =
 "  AND ($2 = '' OR cardinality(v.districts) = 0 OR $2 = ANY(v.districts)"
 "   OR $4 = ANY(v.districts))"
 "  ORDER BY ps.partial DESC, ps.vid LIMIT " KB_CANDIDATES "),"
-" s AS (SELECT c.vid, sum(q.idf * p.w) AS score, sum(q.idf) AS matched"
-"  FROM c CROSS JOIN q JOIN hotline.kb_postings p ON p.term = q.term"
-"  AND p.vid = c.vid GROUP BY c.vid),"
+" s AS (SELECT c.vid, x.score, x.matched FROM c CROSS JOIN LATERAL"
+"  (SELECT sum(q.idf * p.w) AS score, sum(q.idf) AS matched FROM q"
+"   JOIN hotline.kb_postings p ON p.term = q.term AND p.vid = c.vid) x),"
 " total AS (SELECT coalesce((SELECT sum(idf) FROM q), 0) +"
 "  (cardinality($1::text[]) - (SELECT count(*) FROM q)) * ln(1 + n.n) AS t FROM n)"
 " SELECT v.id, v.version, s.score, s.matched / greatest(total.t, 0.001),"
@@ -174,3 +174,24 @@ const char kb_notice_pending_sql[] =
 const char kb_notice_delivered_sql[] =
 "UPDATE hotline.kb_notices SET delivered_at = now()"
 " WHERE seq = ANY($1::bigint[]) AND delivered_at IS NULL";
+
+/* Re-terming: the fingerprint of the user words the stored terms were made with. */
+const char kb_words_sql[] =
+"SELECT coalesce((SELECT value FROM hotline.kb_meta WHERE key = 'words'), '')";
+
+/* $1 the last vid done: the next versions to re-term (vid, title, questions as JSON, answer). */
+const char kb_reindex_read_sql[] =
+"SELECT vid, title, array_to_json(questions)::text, answer"
+" FROM hotline.kb_versions WHERE vid > $1::int ORDER BY vid LIMIT " KB_REINDEX_BATCH;
+
+/* $1 [{vid, terms, keys}]: the versions' new terms (the triggers follow). */
+const char kb_reindex_write_sql[] =
+"UPDATE hotline.kb_versions v SET terms = x.terms::tsvector,"
+" keys = x.keys::tsvector FROM jsonb_to_recordset($1::jsonb)"
+" AS x(vid int, terms text, keys text) WHERE v.vid = x.vid"
+" AND (v.terms <> x.terms::tsvector OR v.keys <> x.keys::tsvector)";
+
+/* $1 the fingerprint the stored terms are now made with. */
+const char kb_words_done_sql[] =
+"INSERT INTO hotline.kb_meta (key, value) VALUES ('words', $1)"
+" ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value";

@@ -5,6 +5,7 @@
 /* Ranking (measured on tests/eval/kb/dev.tsv; see make eval-kb). */
 #define KB_IDF_MIN "0.5"	/* rarer terms than this find candidates */
 #define KB_SEEDS "10"		/* the rarest query terms that find candidates */
+#define KB_PARTIAL "1000"	/* best by the seeds, before validity and district */
 #define KB_CANDIDATES "100"	/* candidates scored in full */
 /* The weights of title, 常见问法 and answer are in 021-kb-postings.sql. */
 /* A hit is a good match when it holds this share of the query's weight. */
@@ -22,5 +23,10 @@ extern const char kb_retire_document_sql[];
 extern const char kb_notice_expiring_sql[];
 extern const char kb_notice_pending_sql[];
 extern const char kb_notice_delivered_sql[];
+#define KB_REINDEX_BATCH "200"	/* versions re-termed per statement */
+extern const char kb_words_sql[];
+extern const char kb_reindex_read_sql[];
+extern const char kb_reindex_write_sql[];
+extern const char kb_words_done_sql[];
 
 #endif

@@ -6,9 +6,10 @@
 
 /* kb-terms.c: text to the knowledge base's search terms (pure). */
 /*
- * A version's terms: its text normalised (normalize.c), segmented with the
- * routing's segmenter (segment.c: friso's lexicon, no user words, so the
- * same words come out after every catalogue reload), each word a term;
+ * A version's terms: its text normalised (normalize.c), segmented with
+ * segment.c (friso's lexicon and the kb's own user words, kb-words.c, not
+ * the catalogue's: the same words come out after every reload), each word
+ * a term;
  * words of three or more CJK characters add their character bigrams too,
  * so "职工养老" and "养老保险" meet on "养老". A term keeps where it
  * occurs: KB_TITLE (weight A), KB_QUESTIONS (B), KB_ANSWER (C).
@@ -29,8 +30,18 @@ char *kb_terms_array(const struct kb_terms *);
 size_t kb_terms_count(const struct kb_terms *);
 /* The i-th distinct term (0 <= i < kb_terms_count), normal form. */
 const char *kb_terms_term(const struct kb_terms *, size_t i);
+/*
+ * The terms (title, questions, answer) and keys (title and questions only)
+ * of a version as tsvector literals: two new strings.
+ */
+void kb_terms_version(const char *title, const char *const *questions,
+    size_t n, const char *answer, char **terms, char **keys);
 /* Loads the segmenter (the lexicon) now; -1 with err if it cannot. */
 int kb_terms_init(char *err, size_t errlen);
+
+/* kb-words.c: the user words of the kb's segmenter, and their fingerprint. */
+const char *const *kb_words(size_t *n);
+unsigned long long kb_words_fingerprint(void);
 
 /* kb-passage.c: the passage of an article that matched (pure). */
 /*
@@ -124,6 +135,10 @@ void kb_suggest_answer(struct request *r, Hotline__Envelope *env,
     const char *title, const char *content, const char *district);
 /* kb_suggest_answer for a create's answer: new consultations only. */
 void kb_suggest_create(struct request *r, Hotline__Envelope *env);
+
+/* kb-reindex.c: the stored terms made again after the user words changed. */
+void kb_reindex_start(struct event_base *);
+void kb_reindex_stop(void);
 
 /* kb-notice.c: flags and expiry reminders to the owners' feeds, once. */
 void kb_notice_start(struct event_base *);

@@ -45,3 +45,11 @@ INSERT INTO hotline.kb_postings (term, vid, w)
 SELECT u.lexeme, v.vid, hotline.kb_weight(u.weights)
 FROM hotline.kb_versions v CROSS JOIN LATERAL unnest(v.terms) u
 WHERE v.status = 'published';
+
+-- Facts about the stored terms: 'words', the fingerprint of the user word
+-- list they were made with (kb-words.c); another list re-terms them
+-- (kb-reindex.c).
+CREATE TABLE hotline.kb_meta (
+	key		text PRIMARY KEY,
+	value		text NOT NULL
+);

@@ -834,6 +834,37 @@ test_notices(void **state)
 	hl_close(agent);
 }
 
+/* Stored terms made with another user word list (or none recorded) are made again at start: an article whose terms were lost is found again, and the list's fingerprint is recorded. */
+static void
+test_reindex(void **state)
+{
+	PGconn *db;
+	int i;
+
+	(void)state;
+	assert_int_equal(found_version("停水通知", "kb-note-1"), 1);
+	assert_non_null(db = harness_pg_connect(&pg));
+	assert_int_equal(harness_pg_number(db, "WITH u AS (UPDATE "
+	    "hotline.kb_versions SET terms = ''::tsvector, keys = ''::tsvector "
+	    "WHERE id = 'kb-note-1' RETURNING 1) SELECT count(*) FROM u"), 1);
+	assert_int_equal(found_version("停水通知", "kb-note-1"), 0);
+	assert_int_equal(harness_pg_number(db, "WITH u AS (UPDATE "
+	    "hotline.kb_meta SET value = 'stale' WHERE key = 'words' "
+	    "RETURNING 1) SELECT count(*) FROM u"), 1);
+	hl_close(dispatcher);
+	dispatcher = NULL;
+	assert_int_equal(harness_restart(&h), 0);
+	for (i = 0; i < 100 && harness_pg_number(db, "SELECT count(*) FROM "
+	    "hotline.kb_meta WHERE key = 'words' AND value = 'stale'") != 0;
+	    i++)
+		harness_sleep_ms(100);
+	assert_int_equal(harness_pg_number(db, "SELECT count(*) FROM "
+	    "hotline.kb_meta WHERE key = 'words' AND value <> 'stale'"), 1);
+	PQfinish(db);
+	assert_int_equal(found_version("停水通知", "kb-note-1"), 1);
+	assert_non_null(dispatcher = harness_login(&h, "dispatcher01"));
+}
+
 int
 main(void)
 {
@@ -850,6 +881,7 @@ main(void)
 		cmocka_unit_test(test_gaps),
 		cmocka_unit_test(test_retire_document),
 		cmocka_unit_test(test_notices),
+		cmocka_unit_test(test_reindex),
 	};
 
 	harness_filter();
