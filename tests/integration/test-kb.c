@@ -834,10 +834,13 @@ test_notices(void **state)
 	hl_close(agent);
 }
 
-/* Stored terms made with another user word list (or none recorded) are made again at start: an article whose terms were lost is found again, and the list's fingerprint is recorded. */
+/* Stored terms made with another user word list (or none recorded) are made again at start: an article whose terms were lost is found again, and the list's fingerprint is recorded. Until the schema is applied at start (held here by its lock), kb search answers UNAVAILABLE without asking PostgreSQL. */
 static void
 test_reindex(void **state)
 {
+	struct hl_client *agent;
+	Hotline__Envelope *rep;
+	struct hl_error err;
 	PGconn *db;
 	int i;
 
@@ -853,7 +856,17 @@ test_reindex(void **state)
 	    "RETURNING 1) SELECT count(*) FROM u"), 1);
 	hl_close(dispatcher);
 	dispatcher = NULL;
+	assert_int_equal(harness_pg_number(db, "SELECT count(*) FROM "
+	    "(SELECT pg_advisory_lock(7345016)) l"), 1);	/* SCHEMA_LOCK */
 	assert_int_equal(harness_restart(&h), 0);
+	agent = harness_login(&h, "agent01");
+	assert_non_null(agent);
+	rep = kb_search(agent, "停水通知", "", &err);
+	assert_error(rep, err, ERR(UNAVAILABLE));
+	assert_non_null(strstr(err.message, "not ready"));
+	hl_close(agent);
+	assert_int_equal(harness_pg_number(db, "SELECT count(*) FROM "
+	    "(SELECT pg_advisory_unlock(7345016)) l"), 1);
 	for (i = 0; i < 100 && harness_pg_number(db, "SELECT count(*) FROM "
 	    "hotline.kb_meta WHERE key = 'words' AND value = 'stale'") != 0;
 	    i++)
