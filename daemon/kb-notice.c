@@ -31,16 +31,6 @@ static struct {
 
 static void kb_notice_pending(void);
 
-/* Milliseconds of CLOCK_MONOTONIC. */
-static int64_t
-kb_notice_mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The round is over: the next in a tick (at once if more may wait). */
 static void
 kb_notice_end(int more)
@@ -184,7 +174,7 @@ kb_notice_round(void)
 {
 	char day[9], days[16];
 	const char *p[2];
-	int64_t mono = kb_notice_mono_ms();
+	int64_t mono = metrics_now_us() / 1000;	/* the monotonic clock */
 
 	ticket_day(now_ms(), day);
 	if (cfg->kb.expiry_reminder_days == 0 || (!kn.kicked &&
