@@ -25,6 +25,7 @@ static struct {
 	TAILQ_HEAD(, kb_call) queue;
 	int nqueued;
 	struct kb_call *sent;
+	int kicked;			/* kb_notice_kick since the last round */
 } kl = { .queue = TAILQ_HEAD_INITIALIZER(kl.queue) };
 
 static void kb_link_pump(void);
@@ -101,14 +102,14 @@ kb_link_connected(void *arg)
 	kb_link_pump();
 }
 
-/* 1 when the knowledge base's tables can be queried now; see kb.h. */
+/*
+ * 1 when the knowledge base's tables can be queried now: this daemon's
+ * archive applied (or found) the schema it was built with; see kb.h.
+ */
 int
 kb_ready(void)
 {
-	struct archive_status st;
-
-	archive_status(&st);
-	return st.connected;
+	return archive_schema_version() == archive_schema_latest();
 }
 
 /* The loop kb_start was given. */
@@ -142,28 +143,39 @@ kb_link_query(const char *sql, int nparams, const char *const *params,
 	return 0;
 }
 
-/* Opens the kb connection (the archive's conninfo) and starts the notices; nothing without an archive. */
+/* Opens the kb connection (the archive's conninfo); see kb-start.c. */
 void
-kb_start(struct event_base *base)
+kb_link_start(struct event_base *base)
 {
 	kl.base = base;
-	if (!cfg->archive.enabled)
-		return;
 	kl.pg = pg_link_new(base, "kb", cfg->archive.conninfo,
 	    cfg->archive.timeout_ms, kb_link_connected, NULL);
-	kb_notice_start(base);
-	kb_reindex_start(base);
 }
 
 /* Closes it: every call waiting or in flight ends unanswered. */
 void
-kb_stop(void)
+kb_link_stop(void)
 {
 	struct pg_link *pg = kl.pg;
 
-	kb_notice_stop();
-	kb_reindex_stop();
 	kl.pg = NULL;
 	kb_link_fail_queued();
 	pg_link_free(pg);	/* the call in flight ends with NULL */
+}
+
+/* Asks the notices to look again soon (after a workflow step); see kb.h. */
+void
+kb_notice_kick(void)
+{
+	kl.kicked = 1;
+}
+
+/* Returns 1, once, if kb_notice_kick was called since. */
+int
+kb_notice_kicked(void)
+{
+	int k = kl.kicked;
+
+	kl.kicked = 0;
+	return k;
 }

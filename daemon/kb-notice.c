@@ -22,7 +22,6 @@
 static struct {
 	struct event *tick;
 	int running;			/* a round is under way */
-	int kicked;			/* scan for expiry on the next round */
 	char scanned_day[9];		/* the daemon's day of the last scan */
 	int64_t scanned_ms;		/* monotonic ms of the last scan */
 	char *seqs;			/* "{1,2}": the round's notices sent */
@@ -175,15 +174,15 @@ kb_notice_round(void)
 	char day[9], days[16];
 	const char *p[2];
 	int64_t mono = metrics_now_us() / 1000;	/* the monotonic clock */
+	int kicked = kb_notice_kicked();
 
 	ticket_day(now_ms(), day);
-	if (cfg->kb.expiry_reminder_days == 0 || (!kn.kicked &&
+	if (cfg->kb.expiry_reminder_days == 0 || (!kicked &&
 	    strcmp(day, kn.scanned_day) == 0 &&
 	    mono - kn.scanned_ms < KB_NOTICE_SCAN_MS)) {
 		kb_notice_pending();
 		return;
 	}
-	kn.kicked = 0;
 	memcpy(kn.scanned_day, day, sizeof day);
 	kn.scanned_ms = mono;
 	snprintf(days, sizeof days, "%d", cfg->kb.expiry_reminder_days);
@@ -209,13 +208,6 @@ kb_notice_tick(evutil_socket_t fd, short what, void *arg)
 	}
 	kn.running = 1;
 	kb_notice_round();
-}
-
-/* Looks for notices at the next tick, the expiry too (a step was taken). */
-void
-kb_notice_kick(void)
-{
-	kn.kicked = 1;
 }
 
 /* Starts the ticks. */

@@ -118,10 +118,15 @@ typedef void (*pg_done)(struct pg_result *res, void *arg);
 int kb_link_query(const char *sql, int nparams, const char *const *params,
     pg_done, void *arg);
 struct event_base;
-/* Starts the connection and the notices when the config has an archive. */
+void kb_link_start(struct event_base *);
+void kb_link_stop(void);
+struct event_base *kb_event_base(void);
+/* kb_notice_kick's flag, read (and cleared) by kb-notice.c. */
+int kb_notice_kicked(void);
+
+/* kb-start.c: the connection, notices and re-terming, when there is an archive. */
 void kb_start(struct event_base *);
 void kb_stop(void);
-struct event_base *kb_event_base(void);
 
 /* kb-suggest.c: 知识库建议 beside classify and create. */
 /*
@@ -143,7 +148,7 @@ void kb_reindex_stop(void);
 /* kb-notice.c: flags and expiry reminders to the owners' feeds, once. */
 void kb_notice_start(struct event_base *);
 void kb_notice_stop(void);
-/* Looks for new notices soon (after a step). */
+/* kb-link.c: the notices look again soon (after a workflow step). */
 void kb_notice_kick(void);
 
 #endif
