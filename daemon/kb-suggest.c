@@ -12,11 +12,12 @@
 /*
  * One answer held back for its suggestions. Owned by the request's state
  * and, while the query runs, by the query too: whichever lets go last
- * frees it. env is NULL once the answer went out.
+ * frees it. out is NULL once the answer went out.
  */
 struct kb_suggest {
 	struct request *r;		/* NULL once the request is freed */
-	Hotline__Envelope *env;		/* the held answer */
+	Hotline__Envelope__BodyCase body;	/* CLASSIFIED or CREATED */
+	ProtobufCMessage *out;		/* the held answer's body */
 	char *words;
 	struct event *timer;		/* kb.suggest_wait_ms */
 	int querying;			/* the query is queued or in flight */
@@ -28,8 +29,8 @@ kb_suggest_free(struct kb_suggest *s)
 {
 	if (s->timer != NULL)
 		event_free(s->timer);
-	if (s->env != NULL)
-		hotline__envelope__free_unpacked(s->env, NULL);
+	if (s->out != NULL)
+		protobuf_c_message_free_unpacked(s->out, NULL);
 	free(s->words);
 	free(s);
 }
@@ -45,16 +46,16 @@ kb_suggest_forget(void *arg)
 		kb_suggest_free(s);
 }
 
-/* Sets the hits on the held answer's reply. */
+/* Sets the hits on the held reply. */
 static void
-kb_suggest_set(Hotline__Envelope *env, Hotline__KbHit **hits, size_t n)
+kb_suggest_set(struct kb_suggest *s, Hotline__KbHit **hits, size_t n)
 {
-	if (env->body_case == HOTLINE__ENVELOPE__BODY_CLASSIFIED) {
-		env->classified->kb_suggestions = hits;
-		env->classified->n_kb_suggestions = n;
+	if (s->body == HOTLINE__ENVELOPE__BODY_CLASSIFIED) {
+		((Hotline__ClassifyReply *)s->out)->kb_suggestions = hits;
+		((Hotline__ClassifyReply *)s->out)->n_kb_suggestions = n;
 	} else {
-		env->created->kb_suggestions = hits;
-		env->created->n_kb_suggestions = n;
+		((Hotline__CreateReply *)s->out)->kb_suggestions = hits;
+		((Hotline__CreateReply *)s->out)->n_kb_suggestions = n;
 	}
 }
 
@@ -66,24 +67,24 @@ kb_suggest_set(Hotline__Envelope *env, Hotline__KbHit **hits, size_t n)
 static void
 kb_suggest_send(struct kb_suggest *s, struct pg_result *res)
 {
-	Hotline__Envelope *env = s->env;
+	ProtobufCMessage *out = s->out;
 	struct request *r = s->r;
 	Hotline__KbHit **hits;
 	size_t n = 0;
 
-	if (env == NULL)
+	if (out == NULL)
 		return;
-	s->env = NULL;
 	evtimer_del(s->timer);
 	if (res != NULL && pg_ok(res)) {
 		hits = kb_hits(res, s->words, 1, &n);
-		kb_suggest_set(env, hits, n);
+		kb_suggest_set(s, hits, n);
 	}
+	s->out = NULL;
 	if (r == NULL || r->conn == NULL || r->frame != NULL) {
-		hotline__envelope__free_unpacked(env, NULL);
+		protobuf_c_message_free_unpacked(out, NULL);
 		return;
 	}
-	request_answer(r, env);
+	answer_body(r, s->body, out);
 }
 
 /* kb_link: the search answered (res NULL: it could not). */
@@ -115,10 +116,10 @@ kb_suggest_timeout(evutil_socket_t fd, short what, void *arg)
 	kb_suggest_send(s, NULL);	/* s->querying: s stays */
 }
 
-/* Answers r with env and its suggestions; see kb.h. */
+/* Answers r with out and its suggestions; see kb.h. */
 void
-kb_suggest_answer(struct request *r, Hotline__Envelope *env,
-    const char *title, const char *content, const char *district)
+kb_suggest_answer(struct request *r, Hotline__Envelope__BodyCase body,
+    void *out, const char *title, const char *content, const char *district)
 {
 	struct timeval tv = { cfg->kb.suggest_wait_ms / 1000,
 	    cfg->kb.suggest_wait_ms % 1000 * 1000 };
@@ -131,12 +132,13 @@ kb_suggest_answer(struct request *r, Hotline__Envelope *env,
 	    district, (unsigned)cfg->kb.suggest) == -1 || a.terms == NULL) {
 		free(words);
 		free(a.terms);
-		request_answer(r, env);
+		answer_body(r, body, out);
 		return;
 	}
 	s = xcalloc(1, sizeof *s);
 	s->r = r;
-	s->env = env;
+	s->body = body;
+	s->out = out;
 	s->words = words;
 	s->querying = 1;
 	s->timer = evtimer_new(kb_event_base(), kb_suggest_timeout, s);
@@ -152,16 +154,17 @@ kb_suggest_answer(struct request *r, Hotline__Envelope *env,
 	free(a.terms);
 }
 
-/* Answers a create with env (taken): suggestions for a new consultation without a direct answer; see kb.h. */
+/* Answers a create with out (taken): suggestions for a new consultation without a direct answer; see kb.h. */
 void
-kb_suggest_create(struct request *r, Hotline__Envelope *env)
+kb_suggest_create(struct request *r, Hotline__CreateReply *out)
 {
 	const Hotline__CreateRequest *q = r->in->create;
 
-	if (env->created->duplicate || q->type !=
+	if (out->duplicate || q->type !=
 	    HOTLINE__TICKET_TYPE__TICKET_TYPE_CONSULTATION ||
 	    q->direct_answer[0] != '\0')
-		request_answer(r, env);
+		answer_body(r, HOTLINE__ENVELOPE__BODY_CREATED, out);
 	else
-		kb_suggest_answer(r, env, q->title, q->content, q->district);
+		kb_suggest_answer(r, HOTLINE__ENVELOPE__BODY_CREATED, out,
+		    q->title, q->content, q->district);
 }

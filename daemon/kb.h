@@ -130,16 +130,17 @@ void kb_stop(void);
 
 /* kb-suggest.c: 知识库建议 beside classify and create. */
 /*
- * Answers r with env (taken) once the good articles for title and content
- * in district are added to env's classified or created reply, or at once
+ * Answers r with out (a ClassifyReply or CreateReply as body says; taken)
+ * once the good articles for title and content in district are added to
+ * it (kb_suggestions), or at once
  * without them (kb.suggest 0, no archive, PostgreSQL not ready or busy),
  * or after kb.suggest_wait_ms without them: never later, never an error.
  * Uses r's state (the caller must have cleared it).
  */
-void kb_suggest_answer(struct request *r, Hotline__Envelope *env,
-    const char *title, const char *content, const char *district);
+void kb_suggest_answer(struct request *r, Hotline__Envelope__BodyCase body,
+    void *out, const char *title, const char *content, const char *district);
 /* kb_suggest_answer for a create's answer: new consultations only. */
-void kb_suggest_create(struct request *r, Hotline__Envelope *env);
+void kb_suggest_create(struct request *r, Hotline__CreateReply *out);
 
 /* kb-reindex.c: the stored terms made again after the user words changed. */
 void kb_reindex_start(struct event_base *);

@@ -162,16 +162,13 @@ kb_search_missed(const char *words)
 static void
 kb_search_done(struct request *r, struct pg_result *res)
 {
-	Hotline__Envelope *env = envelope_new();
 	Hotline__KbSearchReply *out = xmalloc(sizeof *out);
 
 	hotline__kb_search_reply__init(out);
 	out->hits = kb_hits(res, r->in->kb_search->words, 0, &out->n_hits);
 	if (out->n_hits == 0 || !out->hits[0]->good)
 		kb_search_missed(r->in->kb_search->words);
-	env->body_case = HOTLINE__ENVELOPE__BODY_KB_RESULTS;
-	env->kb_results = out;
-	request_answer(r, env);
+	answer_body(r, HOTLINE__ENVELOPE__BODY_KB_RESULTS, out);
 }
 
 /*
