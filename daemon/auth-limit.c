@@ -35,16 +35,6 @@ struct auth_bucket {
 static struct auth_bucket *auth_buckets;
 static size_t auth_nbuckets;
 
-/* Milliseconds on the monotonic clock (the test clock does not move it). */
-int64_t
-auth_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* FNV-1a of s (inflight.c's table uses it too). */
 uint32_t
 auth_limit_hash(const char *s)
@@ -125,7 +115,7 @@ auth_limit_allowed(const char *addr)
 	struct auth_bucket *b;
 
 	auth_limit_setup();
-	b = auth_limit_find(addr, auth_now_ms(), 0);
+	b = auth_limit_find(addr, now_mono_ms(), 0);
 	return b == NULL || b->tokens >= 1.0;
 }
 
@@ -140,7 +130,7 @@ auth_limit_failed(const char *addr)
 	struct auth_bucket *b;
 
 	auth_limit_setup();
-	b = auth_limit_find(addr, auth_now_ms(), 1);
+	b = auth_limit_find(addr, now_mono_ms(), 1);
 	b->tokens -= 1.0;
 	if (b->tokens < 1.0 && !b->limited) {
 		b->limited = 1;
