@@ -513,6 +513,18 @@ config_load_testing(struct config *conf, const struct config_group *root)
 	return config_read_keys(conf, &g, "testing");
 }
 
+/* Reads the optional kb group (the knowledge base; it needs the archive). */
+int
+config_load_kb(struct config *conf, const struct config_group *root)
+{
+	struct config_group g;
+
+	if (config_subgroup(root, "kb", 0, &g) == -1 ||
+	    config_check_group(&g, "kb", NULL) == -1)
+		return -1;
+	return config_read_keys(conf, &g, "kb");
+}
+
 /* Reads the optional archive group (PostgreSQL); without it nothing is archived. */
 int
 config_load_archive(struct config *conf, const struct config_group *root)

@@ -178,6 +178,13 @@ struct archive_spec {
 	int outbox_max;		/* the change stream's bound, in entries */
 };
 
+/* The knowledge base's settings (the kb group; man hotlined.conf). */
+struct kb_spec {
+	int suggest;		/* articles beside classify and create; 0 none */
+	int suggest_wait_ms;	/* the longest they wait for PostgreSQL */
+	int expiry_reminder_days; /* owners hear of expiry this early; 0 never */
+};
+
 /* Test installations only (the [testing] group). */
 struct testing_spec {
 	int clock_control;	/* ShiftClockRequest may move the clock */
@@ -224,6 +231,7 @@ struct config {
 	struct district *districts;	/* none: district and street are free text */
 	size_t ndistricts;
 	struct archive_spec archive;
+	struct kb_spec kb;
 };
 
 /*

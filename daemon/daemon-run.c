@@ -14,6 +14,7 @@
 
 #include "hotlined.h"
 #include "archive.h"
+#include "kb.h"
 #include "normalize.h"
 
 #define DRAIN_CHECK_MS 50
@@ -304,6 +305,7 @@ daemon_start(void)
 	learn_init();
 	store_init(ev_base, &cfg->redis, on_wake, on_resync);
 	archive_init(ev_base);
+	kb_start(ev_base);
 	if (server_listen(cfg) == -1 || http_start(ev_base) == -1)
 		fatalx("cannot open the listeners; exiting");
 	dmn.sig_hup = evsignal_new(ev_base, SIGHUP, on_hup, NULL);
@@ -324,6 +326,7 @@ daemon_stop(void)
 	}
 	server_close_all();
 	reload_shutdown();
+	kb_stop();
 	archive_shutdown();
 	store_shutdown();
 	timer_shutdown();

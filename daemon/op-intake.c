@@ -181,7 +181,8 @@ op_classify(struct request *r)
 	reply = xmalloc(sizeof *reply);
 	hotline__classify_reply__init(reply);
 	reply->routing = routing_from(&res);
-	answer_body(r, HOTLINE__ENVELOPE__BODY_CLASSIFIED, reply);
+	kb_suggest_answer(r, HOTLINE__ENVELOPE__BODY_CLASSIFIED, reply, q->title,
+	    q->content, q->district);	/* 知识库建议 (kb-suggest.c) */
 }
 
 /* Returns 1 if s is a plausible phone number: digits, optional leading +, dashes. */
@@ -515,7 +516,7 @@ create_args(struct store_args *a, const char *principal, role_t role,
 static void
 create_answer(struct request *r, Hotline__CreateReply *out)
 {
-	answer_body(r, HOTLINE__ENVELOPE__BODY_CREATED, out);
+	kb_suggest_create(r, out);	/* 知识库建议 (kb-suggest.c) */
 }
 
 /* Frees a CreateReply kept in a request's state. */
