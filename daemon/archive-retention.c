@@ -94,8 +94,8 @@ retention_evicted(redisReply *reply, void *priv)
 static void
 retention_due_read(struct pg_result *res, void *arg)
 {
-	const char **argv;
-	int i, rows = pg_rows(res), argc = 0, rc;
+	struct store_args args = { 0 };
+	int i, rows = pg_rows(res), rc;
 
 	(void)arg;
 	if (rt.stopped)
@@ -106,16 +106,13 @@ retention_due_read(struct pg_result *res, void *arg)
 		retention_end();
 		return;
 	}
-	argv = xcalloc(3 + 2 * (size_t)rows, sizeof *argv);
-	argv[argc++] = "EVAL";
-	argv[argc++] = archive_script("archive_evict");
-	argv[argc++] = "0";
 	for (i = 0; i < rows; i++) {
-		argv[argc++] = pg_value(res, i, 0);
-		argv[argc++] = pg_value(res, i, 1);
+		store_args_add(&args, pg_value(res, i, 0));
+		store_args_add(&args, pg_value(res, i, 1));
 	}
-	rc = store_read(argc, argv, retention_evicted, NULL);
-	free(argv);
+	rc = store_script(SCRIPT_ARCHIVE_EVICT, 0, &args, retention_evicted,
+	    NULL);
+	store_args_free(&args);
 	if (rc == -1)
 		retention_end();
 }

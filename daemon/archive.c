@@ -88,21 +88,6 @@ archive_wall_ms(void)
 	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
-/*
- * The embedded source of daemon/scripts/<name>.lua, a script the archive
- * sends with EVAL (Redis caches it) rather than through store.c's table.
- */
-const char *
-archive_script(const char *name)
-{
-	const struct embedded_script *e;
-
-	for (e = embedded_scripts; e->name != NULL; e++)
-		if (strcmp(e->name, name) == 0)
-			return e->source;
-	fatalx("archive: %s.lua is not embedded", name);
-}
-
 /* Forgets the batch in hand. */
 static void
 archive_drop_batch(void)
@@ -269,23 +254,19 @@ archive_fetched(redisReply *reply, void *priv)
 static void
 archive_fetch(void)
 {
-	const char **argv;
+	struct store_args args = { 0 };
 	size_t i;
-	int argc = 0, rc;
+	int rc;
 
 	if (ar.nnumbers == 0) {
 		archive_ack();
 		return;
 	}
 	ar.batch_started_ms = archive_wall_ms();
-	argv = xcalloc(ar.nnumbers + 3, sizeof *argv);
-	argv[argc++] = "EVAL";
-	argv[argc++] = archive_script("archive_read");
-	argv[argc++] = "0";
 	for (i = 0; i < ar.nnumbers; i++)
-		argv[argc++] = ar.numbers[i];
-	rc = store_read(argc, argv, archive_fetched, NULL);
-	free(argv);
+		store_args_add(&args, ar.numbers[i]);
+	rc = store_script(SCRIPT_ARCHIVE_READ, 0, &args, archive_fetched, NULL);
+	store_args_free(&args);
 	if (rc == -1) {
 		archive_drop_batch();
 		archive_idle(0);

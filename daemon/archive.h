@@ -198,7 +198,6 @@ void search_stop(void);
 void archive_init(struct event_base *);
 /* Wall-clock milliseconds (stream ids carry Redis's wall clock, not the test clock); the archive's pace. */
 int64_t archive_wall_ms(void);
-const char *archive_script(const char *name);
 void archive_shutdown(void);
 /* Figures for /metrics and /readyz. */
 struct archive_status {

@@ -11,7 +11,6 @@
 
 #define KB_NOTICE_TICK_MS 1000		/* pending notices looked for */
 #define KB_NOTICE_SCAN_MS 600000	/* expiry scanned at least this often */
-#define KB_NOTICE_FIELDS 7		/* values per notice for kb_notice.lua */
 
 /*
  * One round at a time: (expiry scan) -> pending notices -> kb_notice.lua
@@ -93,9 +92,9 @@ kb_notice_seq(const char *seq)
 static void
 kb_notice_got(struct pg_result *res, void *arg)
 {
-	const char **argv;
-	char maxlen[16], at[24], *seqs;
-	int i, rows, argc = 0, kind;
+	struct store_args args = { 0 };
+	char *seqs;
+	int i, rows, kind;
 
 	(void)arg;
 	if (kn.stopped)
@@ -106,14 +105,8 @@ kb_notice_got(struct pg_result *res, void *arg)
 		kb_notice_end(0);
 		return;
 	}
-	argv = xcalloc(5 + (size_t)rows * KB_NOTICE_FIELDS, sizeof *argv);
-	argv[argc++] = "EVAL";
-	argv[argc++] = archive_script("kb_notice");
-	argv[argc++] = "0";
-	snprintf(maxlen, sizeof maxlen, "%d", cfg->redis.feed_maxlen);
-	snprintf(at, sizeof at, "%lld", (long long)now_ms());
-	argv[argc++] = maxlen;
-	argv[argc++] = at;
+	store_args_addf(&args, "%d", cfg->redis.feed_maxlen);
+	store_args_addf(&args, "%lld", (long long)now_ms());
 	for (i = 0; i < rows; i++) {
 		kb_notice_seq(pg_value(res, i, 0));
 		if (config_department(cfg, pg_value(res, i, 3)) == NULL) {
@@ -124,22 +117,21 @@ kb_notice_got(struct pg_result *res, void *arg)
 		kind = strcmp(pg_value(res, i, 2), "flag") == 0 ?
 		    HOTLINE__EVENT_KIND__EVENT_KIND_KB_FLAGGED :
 		    HOTLINE__EVENT_KIND__EVENT_KIND_KB_EXPIRING;
-		argv[argc++] = pg_value(res, i, 1);
-		argv[argc++] = kind == HOTLINE__EVENT_KIND__EVENT_KIND_KB_FLAGGED ?
-		    "250" : "251";
-		argv[argc++] = pg_value(res, i, 3);
-		argv[argc++] = pg_value(res, i, 6);
-		argv[argc++] = pg_value(res, i, 7);
-		argv[argc++] = pg_value(res, i, 4);
-		argv[argc++] = pg_value(res, i, 5);
+		store_args_add(&args, pg_value(res, i, 1));
+		store_args_addf(&args, "%d", kind);
+		store_args_add(&args, pg_value(res, i, 3));
+		store_args_add(&args, pg_value(res, i, 6));
+		store_args_add(&args, pg_value(res, i, 7));
+		store_args_add(&args, pg_value(res, i, 4));
+		store_args_add(&args, pg_value(res, i, 5));
 	}
 	seqs = xasprintf("{%s}", kn.seqs);
 	free(kn.seqs);
 	kn.seqs = seqs;
-	/* argv points into res: the command is copied before this returns */
-	if (store_read(argc, argv, kb_notice_fed, NULL) == -1)
+	/* args point into res: the command is copied before this returns */
+	if (store_script(SCRIPT_KB_NOTICE, 0, &args, kb_notice_fed, NULL) == -1)
 		kb_notice_end(0);
-	free(argv);
+	store_args_free(&args);
 }
 
 /* Reads the pending notices. */
