@@ -13,6 +13,7 @@
 
 #include <libconfig.h>
 
+#include "auth-worker.h"
 #include "hotlined.h"
 #include "normalize.h"
 #include "simhash.h"
@@ -772,10 +773,11 @@ static int
 config_load_auth(struct config *conf, const struct config_group *root)
 {
 	static const char *const keys[] = { "cache_entries", "cache_ttl_s",
-	    "failures_burst", "failures_per_minute", "limit_addresses", NULL };
+	    "failures_burst", "failures_per_minute", "limit_addresses",
+	    "workers", NULL };
 	struct auth_spec *a = &conf->auth;
 	struct config_group g;
-	long long entries, ttl, burst, rate, addresses;
+	long long entries, ttl, burst, rate, addresses, workers;
 
 	if (config_subgroup(root, "auth", 0, &g) == -1)
 		return -1;
@@ -787,8 +789,11 @@ config_load_auth(struct config *conf, const struct config_group *root)
 	    config_int(&g, "failures_per_minute", 6, 1, 6000000,
 	    &rate) == -1 ||
 	    config_int(&g, "limit_addresses", 4096, 16, 1048576,
-	    &addresses) == -1)
+	    &addresses) == -1 ||
+	    config_int(&g, "workers", -1, -1, AUTH_WORKER_THREADS_MAX,
+	    &workers) == -1)
 		return -1;
+	a->workers = (int)workers;
 	a->cache_entries = (int)entries;
 	a->cache_ttl_s = (int)ttl;
 	a->failures_burst = (int)burst;

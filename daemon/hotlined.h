@@ -336,6 +336,7 @@ struct auth_spec {
 	int failures_burst;	/* failed hellos one address may make at once ... */
 	int failures_per_minute;	/* ... and how fast that allowance refills */
 	int limit_addresses;	/* addresses tracked by the failure limit */
+	int workers;		/* auth-worker.c's threads (read at start); -1: auto, 0: none */
 };
 
 /* The archive in PostgreSQL (the [archive] group; archive.c). */
@@ -858,6 +859,7 @@ struct conn {
 
 	int tls;			/* bev is a bufferevent_openssl */
 	int authenticated;
+	int hello_checking;		/* its hello's token is being verified */
 	role_t role;
 	char principal[72];
 	char department[40];		/* for ROLE_DEPARTMENT */

@@ -13,6 +13,7 @@
 
 #include <event2/event.h>
 
+#include "auth-worker.h"
 #include "hotlined.h"
 #include "archive.h"
 #include "normalize.h"
@@ -308,6 +309,8 @@ main(int argc, char *argv[])
 	archive_init(ev_base);
 	if (server_listen(cfg) == -1 || http_start(ev_base) == -1)
 		fatalx("cannot open the listeners; exiting");
+	if (auth_worker_start(ev_base) == -1)
+		log_warnx("credentials are verified on the event loop");
 	sig_hup = evsignal_new(ev_base, SIGHUP, on_hup, NULL);
 	sig_term = evsignal_new(ev_base, SIGTERM, on_term, NULL);
 	sig_int = evsignal_new(ev_base, SIGINT, on_term, NULL);
@@ -329,6 +332,7 @@ main(int argc, char *argv[])
 		http_stop();
 	}
 	server_close_all();
+	auth_worker_stop();	/* after the connections: answers find none */
 	reload_shutdown();
 	archive_shutdown();
 	store_shutdown();

@@ -350,7 +350,8 @@ conn_read(struct conn *c)
 	int handled = 0;
 
 	while (!c->closing && handled < cfg->limits.requests_per_turn) {
-		if (c->npending >= SESSION_MAX_PENDING) {
+		/* A frame after a hello waits for the hello's answer. */
+		if (c->npending >= SESSION_MAX_PENDING || c->hello_checking) {
 			c->paused = 1;
 			bufferevent_disable(c->bev, EV_READ);
 			return;
