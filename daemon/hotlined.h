@@ -327,6 +327,8 @@ struct http_spec {
 	struct listen_spec listen;	/* TCP host:port */
 	char **allow;			/* peer addresses that may read /metrics */
 	size_t nallow;
+	int max_connections;		/* http-conn.c: open at once */
+	int header_timeout_ms;		/* a request's header must arrive in it */
 };
 
 /* Credential checks (the [auth] group): auth-cache.c and auth-limit.c. */

@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 
 #include "auth-worker.h"
+#include "http-conn.h"
 #include "hotlined.h"
 #include "web.h"
 
@@ -269,8 +270,7 @@ http_accept_again(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	(void)arg;
-	if (http_listener != NULL)
-		evconnlistener_enable(http_listener);
+	http_conn_resume();	/* if the connection cap leaves room */
 }
 
 /*
@@ -324,6 +324,8 @@ http_listen(struct event_base *base, const struct listen_spec *l)
 	}
 	evconnlistener_set_error_cb(http_listener, http_accept_error);
 	http_backoff = evtimer_new(base, http_accept_again, NULL);
+	http_conn_setup(base, http, http_listener, http_tls_on() ?
+	    http_tls_bev : NULL, NULL);
 	return 0;
 }
 
@@ -364,6 +366,7 @@ http_stop(void)
 {
 	scrape_abort_all();
 	web_stop();
+	http_conn_stop();	/* evhttp_free frees the listener first */
 	if (http != NULL)
 		evhttp_free(http);	/* frees the bound listener too */
 	http = NULL;
