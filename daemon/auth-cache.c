@@ -170,24 +170,6 @@ auth_remembered(const struct principal *p, const char *token)
 	return auth_cache_find(mac, auth_now_ms());
 }
 
-/*
- * Spends on a hello for an unknown principal what a wrong token costs (a
- * slow check against a configured principal's hash, the answer ignored),
- * so that the time of the refusal does not tell which principals exist.
- */
-void
-auth_check_unknown(const char *token)
-{
-	size_t i;
-
-	for (i = 0; i < cfg->nprincipals; i++)
-		if (cfg->principals[i].credential != NULL) {
-			(void)auth_verify(cfg->principals[i].credential,
-			    token != NULL ? token : "");
-			return;
-		}
-}
-
 /* A check handed to the worker pool, and what its answer needs on the loop. */
 struct auth_pending {
 	char principal[AUTH_ID_MAX + 1];	/* "" for an unknown one */
@@ -250,13 +232,15 @@ auth_check_start(const struct principal *p, const char *token,
 		token = "";
 	if (p != NULL && p->credential != NULL && auth_remembered(p, token))
 		return 1;
-	stored = p != NULL ? p->credential : auth_decoy();
+	/* No credential (a certificate-only principal): wrong, at the same cost. */
+	stored = p != NULL && p->credential != NULL ? p->credential :
+	    auth_decoy();
 	if (stored == NULL) {		/* nothing to check against: wrong */
 		done(0, arg);
 		return 0;
 	}
 	ap = xcalloc(1, sizeof *ap);
-	if (p != NULL) {
+	if (p != NULL && p->credential != NULL) {
 		snprintf(ap->principal, sizeof ap->principal, "%s", p->id);
 		if (auth_nsets > 0)
 			auth_cache_mac(p, token, ap->mac);
