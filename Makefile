@@ -51,6 +51,8 @@ PROTO_H = $(B)/proto/hotline.pb-c.h
 SCRIPTS_C = $(B)/gen/scripts.c
 LUA = $(sort $(wildcard daemon/scripts/*.lua))
 LUA_LIB = $(sort $(wildcard daemon/scripts/lib/*.lua))
+LUA_CONSTS = $(B)/gen/lua/consts.lua
+LUA_KEYS = $(B)/gen/lua/keys.lua
 # The web page's files, compiled into hotlined (scripts/embed-web.sh).
 WEB_C = $(B)/gen/web-files.c
 WEB_FILES = $(sort $(wildcard daemon/web/*))
@@ -124,9 +126,23 @@ $(PROTO_C) $(PROTO_H) &: proto/hotline.proto
 	@mkdir -p $(B)/proto
 	protoc-c --c_out=$(B)/proto -Iproto proto/hotline.proto
 
-$(SCRIPTS_C): $(LUA) $(LUA_LIB) scripts/embed-lua.sh
+$(SCRIPTS_C): $(LUA) $(LUA_LIB) $(LUA_CONSTS) $(LUA_KEYS) scripts/embed-lua.sh
 	@mkdir -p $(B)/gen
-	scripts/embed-lua.sh $(LUA) > $@.tmp && mv $@.tmp $@
+	scripts/embed-lua.sh -I $(dir $(LUA_CONSTS)) $(LUA) > $@.tmp && mv $@.tmp $@
+
+# The scripts' constants (consts.lua) from the proto's descriptors and ticket.c's
+# table, and their key builders (keys.lua) from daemon/keys.h.
+$(B)/gen/gen-lua-consts: $(call obj,scripts/gen-lua-consts.c daemon/ticket.c \
+	daemon/keys.c) $(B)/obj/proto/hotline.pb-c.o
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(shell pkg-config --libs libprotobuf-c)
+
+$(LUA_CONSTS): $(B)/gen/gen-lua-consts
+	@mkdir -p $(dir $@)
+	$< > $@.tmp && mv $@.tmp $@
+
+$(LUA_KEYS): $(B)/gen/gen-lua-consts
+	@mkdir -p $(dir $@)
+	$< keys > $@.tmp && mv $@.tmp $@
 
 # Every object waits for the generated header.
 $(B)/obj/%.o: %.c $(PROTO_H)

@@ -1,4 +1,4 @@
-/* hotlinectl's readable text output in the language in force: tickets, history, lists, routing, feed events. */
+/* hotlinectl's output: a reply's body as JSON (-j), or readable text in the language in force: tickets, history, lists, routing, feed events. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -777,4 +777,47 @@ void
 ctl_text_tickets(const Hotline__Envelope *reply)
 {
 	ctl_print_list(reply->tickets);
+}
+
+/* Returns the message inside an envelope's body, or NULL. */
+static const ProtobufCMessage *
+ctl_body(const Hotline__Envelope *env)
+{
+	const ProtobufCFieldDescriptor *f;
+
+	f = protobuf_c_message_descriptor_get_field(
+	    &hotline__envelope__descriptor, (unsigned)env->body_case);
+	if (f == NULL)
+		return NULL;
+	return *(ProtobufCMessage *const *)((const char *)env + f->offset);
+}
+
+/* Prints msg as JSON on one line (compact) or indented; returns an exit status. */
+int
+ctl_print_json(const ProtobufCMessage *msg, int compact)
+{
+	json_t *obj;
+	int r;
+
+	if (msg == NULL || (obj = json_from_protobuf(msg)) == NULL) {
+		fputs("hotlinectl: out of memory\n", stderr);
+		return CTL_EXIT_FAILURE;
+	}
+	r = json_dumpf(obj, stdout, JSON_REAL_PRECISION(15) |
+	    (compact ? JSON_COMPACT : JSON_INDENT(2)));
+	json_decref(obj);
+	fputc('\n', stdout);
+	fflush(stdout);
+	return r == 0 ? CTL_EXIT_OK : CTL_EXIT_FAILURE;
+}
+
+/* Prints a reply: its body as JSON with -j, else through text; returns an exit status. */
+int
+ctl_output(const struct ctl *ctl, const Hotline__Envelope *reply,
+    ctl_text_fn text)
+{
+	if (ctl->json)
+		return ctl_print_json(ctl_body(reply), 0);
+	text(reply);
+	return CTL_EXIT_OK;
 }

@@ -67,34 +67,41 @@ struct ctl_opt {
 };
 
 #define CTL_MAX_OPTS 24		/* options of one command given to ctl_parse */
+#define CTL_OPT_BASE 256	/* ctl_parse's getopt values, past any character */
 
 /* Prints a reply in text form; the reply's body case is already checked. */
 typedef void (*ctl_text_fn)(const Hotline__Envelope *);
 
-/* hotlinectl.c */
+/* ctl.c: the plumbing (connect, hello, request and answer). */
+int ctl_open(struct ctl *);
+int ctl_call(struct ctl *, Hotline__Envelope *, Hotline__Envelope__BodyCase,
+    Hotline__Envelope **);
+int ctl_exchange(struct ctl *, Hotline__Envelope *,
+    Hotline__Envelope__BodyCase, ctl_text_fn);
+int ctl_exchange_ticket(struct ctl *, Hotline__Envelope *);
+
+/* ctl-error.c: errors as text or JSON (-j), and exit statuses. */
+extern int ctl_json_errors;	/* set by -j */
 int ctl_usage(const struct ctl *);
 int ctl_usage_error(const struct ctl *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
 int ctl_fail(const struct hl_error *);
 int ctl_fail_local(int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-int ctl_open(struct ctl *);
-int ctl_call(struct ctl *, Hotline__Envelope *, Hotline__Envelope__BodyCase,
-    Hotline__Envelope **);
-int ctl_exchange(struct ctl *, Hotline__Envelope *,
-    Hotline__Envelope__BodyCase, ctl_text_fn);
-int ctl_print_json(const ProtobufCMessage *, int compact);
-int ctl_output(const struct ctl *, const Hotline__Envelope *, ctl_text_fn);
+void ctl_json_error(const char *code, const char *message, const char *field,
+    const char *state);
+
+/* ctl-options.c: a command's options and arguments. */
 int ctl_parse_number(const char *, unsigned long max, unsigned long *);
 int ctl_options(int argc, char **argv, const char *name, char **value);
 int ctl_limit_options(int argc, char **argv, int nargs, uint32_t *limit);
 int ctl_parse(const struct ctl *, int argc, char **argv,
     const struct ctl_opt *, int nargs);
 int ctl_time_limit_valid(const char *);
-int ctl_parse_local_time(const char *, int64_t *);
-int ctl_exchange_ticket(struct ctl *, Hotline__Envelope *);
 
 /* ctl-print.c */
+int ctl_print_json(const ProtobufCMessage *, int compact);
+int ctl_output(const struct ctl *, const Hotline__Envelope *, ctl_text_fn);
 void ctl_format_local(int64_t ms, const char *fmt, char *out, size_t outlen);
 void ctl_format_time(int64_t ms, char *out, size_t outlen);
 void ctl_print_ticket(const Hotline__Ticket *);
@@ -154,6 +161,7 @@ int ctl_calendar(struct ctl *, int, char **);
 int ctl_passwd(struct ctl *, int, char **);
 
 /* ctl-time.c */
+int ctl_parse_local_time(const char *, int64_t *);
 int ctl_deadline(struct ctl *, int, char **);
 int ctl_clock(struct ctl *, int, char **);
 void ctl_format_duration(int64_t ms, int days, char *out, size_t outlen);

@@ -8,6 +8,7 @@
 #include <event2/event.h>
 
 #include "hotlined.h"
+#include "keys.h"
 #include "archive.h"
 #include "store-scripts.h"
 
@@ -438,7 +439,7 @@ archive_scanned(redisReply *reply, void *priv)
 
 		if (k->type != REDIS_REPLY_STRING)
 			continue;
-		number = k->str + strlen("ht:ticket:");
+		number = k->str + strlen(KEY_TICKET_PREFIX);
 		if (strchr(number, ':') == NULL && number[0] != '\0')
 			archive_add_number(number);
 	}
@@ -453,7 +454,7 @@ archive_scanned(redisReply *reply, void *priv)
 static void
 archive_backfill_page(void)
 {
-	const char *argv[] = { "SCAN", ar.scan_cursor, "MATCH", "ht:ticket:*",
+	const char *argv[] = { "SCAN", ar.scan_cursor, "MATCH", KEY_TICKET_PREFIX "*",
 	    "COUNT", NULL };
 	char count[16];
 

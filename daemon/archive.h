@@ -6,12 +6,13 @@
 #include <stdint.h>
 
 #include "hotline.pb-c.h"
+#include "keys.h"
 
-#define ARCHIVE_STREAM "ht:outbox"		/* outbox.lua appends here */
+#define ARCHIVE_STREAM KEY_OUTBOX		/* outbox.lua appends here */
 #define ARCHIVE_GROUP "archive"			/* the one consumer group */
-#define ARCHIVE_BACKFILLED "ht:archive:backfilled"	/* set once backfill ended */
-#define ARCHIVE_TRIMS "ht:archive:trims"	/* outbox.lua counts its trims */
-#define ARCHIVE_MAX "ht:outbox:max"		/* the stream's bound (archive.outbox_max) */
+#define ARCHIVE_BACKFILLED KEY_ARCHIVE_BACKFILLED	/* set once backfill ended */
+#define ARCHIVE_TRIMS KEY_ARCHIVE_TRIMS	/* outbox.lua counts its trims */
+#define ARCHIVE_MAX KEY_OUTBOX_MAX		/* the stream's bound (archive.outbox_max) */
 
 /* One schema migration, daemon/sql/NNN-name.sql (gen/sql.c). */
 struct archive_migration {

@@ -3,8 +3,9 @@
 #include <string.h>
 
 #include "hotlined.h"
+#include "keys.h"
 
-#define CALSTORE_KEY "ht:calendar:years"
+#define CALSTORE_KEY KEY_CALENDAR_YEARS
 
 /* The imported years as last read from Redis: year -> the file's text. */
 static struct {

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "hotlined.h"
+#include "keys.h"
 
 #define FEED_BATCH 64			/* events per read */
 #define FEED_HIGH_WATER (256 * 1024)	/* unsent bytes that pause reading */
@@ -235,6 +236,7 @@ watch_started(struct request *r, redisReply *reply)
 	    relist || asked[0] == '\0' ? reply->element[1]->str : asked);
 	TAILQ_INSERT_TAIL(&watches, w, entry);
 	c->watch = w;
+	c->drained = feed_writable;
 	w->reading = 1;		/* busy: a close while answering only detaches */
 
 	out = xmalloc(sizeof *out);
@@ -261,11 +263,11 @@ static void
 feed_key(const struct conn *c, char *out, size_t outlen)
 {
 	if (c->role == HOTLINE__ROLE__ROLE_DEPARTMENT)
-		snprintf(out, outlen, "ht:dept:%s:feed", c->department);
+		snprintf(out, outlen, KEY_DEPT_FEED, c->department);
 	else if (c->role == HOTLINE__ROLE__ROLE_SUPERVISOR)
-		snprintf(out, outlen, "ht:supervision:feed");
+		snprintf(out, outlen, "%s", KEY_SUPERVISION_FEED);
 	else
-		snprintf(out, outlen, "ht:centre:feed");
+		snprintf(out, outlen, "%s", KEY_CENTRE_FEED);
 }
 
 /* Starts delivering the role's feed to this client (list + watch). */
@@ -337,6 +339,7 @@ feed_closed(struct conn *c)
 	if (w == NULL)
 		return;
 	c->watch = NULL;
+	c->drained = NULL;
 	TAILQ_REMOVE(&watches, w, entry);
 	w->conn = NULL;
 	if (!w->reading)

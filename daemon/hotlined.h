@@ -9,6 +9,7 @@
 #include "hotline.pb-c.h"
 #include "deadline.h"
 #include "stats.h"
+#include "keys.h"	/* Redis key formats */
 
 #ifndef HOTLINE_VERSION
 #define HOTLINE_VERSION "unknown"	/* the Makefile passes VERSION */
@@ -577,105 +578,8 @@ void repeat_scan(struct repeat_found *, uint64_t hash,
     const struct hot_spots_spec *, int64_t now);
 
 
-/* ticket.c: the life cycle table and ticket numbers, pure. */
-enum ticket_action {
-	TICKET_CREATE,			/* 登记 */
-	TICKET_DISPATCH,		/* 自动派单 at intake, when confident */
-	TICKET_TRIAGE,			/* 待派单 at intake, when unsure */
-	TICKET_ANSWER,			/* 直接办结 at intake */
-	TICKET_MANUAL_DISPATCH,		/* 派单 from triage */
-	TICKET_REDISPATCH,		/* 改派 */
-	TICKET_DECIDE_EXTENSION,	/* 延期审批 */
-	TICKET_APPROVE_REPLY,		/* 审核通过 */
-	TICKET_SEND_BACK,		/* 退回重办 */
-	TICKET_MERGE,			/* 并单 */
-	TICKET_INVALIDATE,		/* 无效/骚扰 */
-	TICKET_SIGN,			/* 签收 */
-	TICKET_RETURN,			/* 退单 */
-	TICKET_EXTEND,			/* 延期申请 */
-	TICKET_SUSPEND,			/* 挂起 */
-	TICKET_RESUME,			/* 恢复 */
-	TICKET_NOTE,			/* 进展 */
-	TICKET_REPLY,			/* 办结回复 */
-	TICKET_ANSWER_SUPERVISION,	/* 督办反馈 */
-	TICKET_CALLBACK_CLOSE,		/* 回访满意/基本满意 */
-	TICKET_CALLBACK_REOPEN,		/* 回访不满意: 重办 */
-	TICKET_CALLBACK_UNREACHABLE,	/* 回访未联系上 */
-	TICKET_URGE,			/* 催办 */
-	TICKET_SUPERVISE,		/* 督办 */
-	TICKET_EXEMPT,			/* 免考核 */
-	TICKET_TRANSFER,		/* 转警: an emergency, at intake */
-};
-
-/* Which department may act: the lead (主办), an assisting one (协办), either. */
-enum party { PARTY_NONE, PARTY_LEAD, PARTY_ANY };
-
-/* An assisting department's own progress, kept in ht:assist:<number>. */
-enum assist_state { ASSIST_NONE, ASSIST_DISPATCHED, ASSIST_ACCEPTED,
-	ASSIST_REPLIED };
-
-/* What sign and reply do when an assisting department calls them. */
-struct assist_step {
-	enum assist_state from, to;
-	Hotline__EventKind event;	/* to the departments involved */
-};
-
-/* Effects on indexes and fields that transition.lua applies (bit order = ticket_effects names). */
-#define EFFECT_OPEN_ADD			(1u << 0)	/* on the departments' open lists */
-#define EFFECT_OPEN_REMOVE		(1u << 1)	/* off them */
-#define EFFECT_TRIAGE_ADD		(1u << 2)	/* into the triage queue */
-#define EFFECT_TRIAGE_REMOVE		(1u << 3)	/* out of it */
-#define EFFECT_ROUTE			(1u << 4)	/* new lead and assisting departments */
-#define EFFECT_RETURN			(1u << 5)	/* return window, count, dispute */
-#define EFFECT_EXTENSION_REQUEST	(1u << 6)	/* none may be pending */
-#define EFFECT_EXTENSION_DECIDE		(1u << 7)	/* one must be pending */
-#define EFFECT_ATTEMPT			(1u << 8)	/* count; close at the limit */
-#define EFFECT_MERGE			(1u << 9)	/* follow an open master */
-#define EFFECT_SUPERVISION_ANSWER	(1u << 10)	/* an order must be open */
-
-struct transition {
-	enum ticket_action action;
-	const char *name;		/* history's action name */
-	uint32_t from_states;		/* bit per Hotline__TicketState */
-	Hotline__TicketState to;	/* UNSPECIFIED: the state stays */
-	uint32_t roles;			/* ROLE_BIT mask of who may */
-	enum party party;		/* for departments */
-	Hotline__EventKind department_event;	/* to the lead and assisting ones */
-	Hotline__EventKind centre_event;	/* to the dispatchers' feed */
-	Hotline__EventKind supervision_event;	/* to the supervisors' feed */
-	unsigned effects;		/* EFFECT_* */
-	const struct assist_step *assist;	/* NULL: assisting ones may not */
-};
-
-enum ticket_verdict { TICKET_ALLOWED, TICKET_FORBIDDEN, TICKET_CONFLICT };
-
-/* What a step does to the ticket's clocks; see ticket_clock(). */
-enum clock_action {
-	CLOCK_KEEP,
-	CLOCK_START,		/* fresh sign, completion and return clocks */
-	CLOCK_STOP,		/* every armed timer goes stale */
-	CLOCK_CHECK_EXTENSION,	/* only checks the request against the policy */
-	CLOCK_EXTEND,		/* an approved extension moves the due time */
-	CLOCK_SUSPEND,		/* keeps the time left; no due time */
-	CLOCK_RESUME,		/* restarts with the time that was left */
-	CLOCK_REARM,		/* arms the stored warning and due time again */
-	CLOCK_CALLBACK,		/* the callback's own clock (回访时限) */
-	CLOCK_SUPERVISE,	/* the supervision order's clock (督办时限) */
-};
-
-enum clock_action ticket_clock(enum ticket_action);
-
-const struct transition *ticket_transition(enum ticket_action);
-enum ticket_verdict ticket_check(enum ticket_action, Hotline__TicketState,
-    role_t);
-Hotline__TicketState ticket_next(const struct transition *,
-    Hotline__TicketState);
-void ticket_from_states(const struct transition *, char *, size_t);
-void ticket_effects(const struct transition *, char *, size_t);
-const char *ticket_state_label(Hotline__TicketState);
-void ticket_day(int64_t now_ms, char out[9]);
-int ticket_number_valid(const char *);
-void ticket_mask_phone(const char *phone, char *out, size_t outlen);
+/* ticket.c: the life cycle table and ticket numbers, pure (ticket.h). */
+#include "ticket.h"
 
 /* clock.c: a ticket's clocks (限时办结) and their due times, pure. */
 #define CLOCK_MAX_EXTENSIONS 16
@@ -733,15 +637,29 @@ void clock_timers(const struct clock_dues *, int awaiting_sign, char *,
 /* notify.c: readiness and stopping told to systemd (Type=notify) */
 int notify_send(const char *state);
 
-/* main.c */
+/* daemon.c: the daemon's shared state, one owner. */
 extern struct config *cfg;		/* the configuration in force */
 extern struct event_base *ev_base;
-int daemon_swap(struct config *fresh, char *err, size_t errlen);
+
+/* daemon-run.c: the daemon's life, as main.c's options ask for it. */
+struct daemon_options {
+	const char *path;		/* the configuration file */
+	int foreground;			/* -d: no daemon(), log to stderr */
+	int check_only;			/* -n: load, report and return */
+	int verbose;			/* -v, counted */
+};
+int daemon_run(const struct daemon_options *);
 
 /* reload.c: the configuration loaded and compiled off the loop, swapped on it. */
 struct request;
 /* Called on the loop once a reload was swapped in (err NULL) or refused. */
 typedef void (*reload_done)(struct request *, const char *err);
+/*
+ * Swaps fresh in as the configuration in force, on the loop; returns 0, or
+ * -1 with err set after freeing fresh (the configuration in force stays).
+ */
+typedef int (*reload_swap)(struct config *fresh, char *err, size_t errlen);
+void reload_init(reload_swap);
 void reload_start(struct request *, reload_done);
 int reload_busy(void);
 void reload_wait(void);
@@ -750,38 +668,20 @@ void reload_shutdown(void);
 /* store.c: Redis, the only state. */
 #include <hiredis/hiredis.h>
 
-#define STORE_MAX_ARGS 96
-#define STORE_WAKE_CHANNEL "ht:wake"	/* scripts PUBLISH the feed's key */
+#define STORE_WAKE_CHANNEL KEY_WAKE	/* scripts PUBLISH the feed's key */
 
-enum script_id {
-	SCRIPT_CREATE,
-	SCRIPT_TRANSITION,
-	SCRIPT_SHOW,
-	SCRIPT_TICKETS,
-	SCRIPT_FEED_READ,
-	SCRIPT_TICKET_READ,
-	SCRIPT_TIMER_FIRE,
-	SCRIPT_CLOCK_OFFSET,
-	SCRIPT_CLOCK_SCAN,
-	SCRIPT_CLOCK_SET,
-	SCRIPT_NB_READ,
-	SCRIPT_NB_IMPORT,
-	SCRIPT_NB_RETRAIN,
-	SCRIPT_RECENT_READ,
-	SCRIPT_STATS_READ,
-	SCRIPT_DUE_READ,
-	SCRIPT_BREACHES_READ,
-	SCRIPT_CALENDAR_IMPORT,
-	SCRIPT_WEB_SESSION,
-	SCRIPT_COUNT
-};
+#include "store-scripts.h"	/* enum script_id: the scripts, once */
 
-/* Keys first, then arguments. Borrowed strings must outlive store_script. */
+
+/*
+ * Keys first, then arguments; starts as { 0 } and grows as needed (heap),
+ * so store_args_free must follow. Borrowed strings must outlive store_script.
+ */
 struct store_args {
-	int n;
-	const char *v[STORE_MAX_ARGS];
-	size_t len[STORE_MAX_ARGS];
-	char *owned[STORE_MAX_ARGS];
+	int n, cap;
+	const char **v;
+	size_t *len;
+	char **owned;
 };
 
 /*
@@ -826,7 +726,6 @@ void sentinel_watch_stop(struct sentinel_watch *);
 /* store-wait.c: strict mode, a script's answer only once replicas have it. */
 int store_wait_script(int argc, const char **argv, const size_t *lens,
     int replicas, int timeout_ms, store_cb, void *);
-int store_script_writes(enum script_id);
 
 /* record.c: Redis hashes and JSON history to protocol messages. */
 char *record_strdup(const char *);
@@ -867,6 +766,8 @@ struct conn {
 	TAILQ_HEAD(, request) pending;	/* answers, in request order */
 	int npending;
 	struct watch *watch;		/* set while the terminal watches */
+	/* Called when the output was written out (set by feed.c while watching). */
+	void (*drained)(struct conn *);
 	struct web_call *web;		/* a web API call's conn (no bev): web-api.c */
 	struct evbuffer_cb_entry *output_cb;	/* counts its unsent bytes */
 	size_t output_counted;		/* of them, in the daemon's total */
@@ -952,6 +853,8 @@ void session_frame(struct conn *, Hotline__Envelope *);
 void session_frame_wire(struct conn *, Hotline__Envelope *, const uint8_t *wire,
     size_t wire_len);
 void session_closed(struct conn *);
+const char *session_op(size_t, uint32_t *declared, uint32_t *roles,
+    const enum ticket_action **steps, size_t *nsteps);
 void session_push(struct conn *, Hotline__Envelope *);
 Hotline__Envelope *envelope_new(void);
 void request_answer(struct request *, Hotline__Envelope *);
@@ -982,10 +885,19 @@ int create_args_text(struct store_args *, const char *principal, role_t,
     const char *text, const struct repeat_found *, int64_t now);
 void op_show(struct request *);
 void op_caller(struct request *);
+
+/* op-reply.c: answers shared by the operations. */
+/* Answers r with out (taken) as the Envelope's body of kind body (its field number). */
+void answer_body(struct request *, Hotline__Envelope__BodyCase body,
+    void *out);
 void answer_ticket(struct request *, Hotline__Ticket *);
 void answer_ticket_list(struct request *, redisReply *);
+
+/* op-check.c: checks shared by the operations (each answers and returns -1 on failure). */
 int check_number(struct request *, const char *);
 int refuse_foreign(struct request *, const redisReply *hash);
+
+/* op-show.c: one ticket read with its history (show.lua). */
 void show_read(struct request *, const char *number, request_done);
 Hotline__Ticket *show_ticket(struct request *, const redisReply *reply);
 
@@ -1117,6 +1029,20 @@ void metrics_model(double precision, double coverage, double threshold,
 void metrics_connection(void);
 void metrics_render(struct evbuffer *);
 extern void (*metrics_more)(struct evbuffer *);
+/* Gauges /metrics shows that other modules own: each is read through the function registered for it. */
+enum metrics_gauge {
+	METRICS_STORE_READY,		/* store_ready() */
+	METRICS_STORE_PENDING,		/* store_pending() */
+	METRICS_CONNECTIONS,		/* server_busy() */
+	METRICS_OUTPUT_UNSENT,		/* server_output_unsent() */
+	METRICS_OUTPUT_CUTS,		/* server_output_budget_cuts() */
+	METRICS_TIMER_LAG,		/* timer_last_lag() */
+	METRICS_ROUTING_THRESHOLD,	/* learn_threshold() */
+	METRICS_GAUGE_COUNT
+};
+typedef double (*metrics_reader)(void);
+/* Registers how to read gauge g; one not registered shows 0. */
+void metrics_gauge(enum metrics_gauge g, metrics_reader);
 
 /* scrape.c: one /metrics answer, with the figures kept in Redis. */
 struct evhttp_request;
@@ -1131,8 +1057,8 @@ void feed_writable(struct conn *);
 void feed_closed(struct conn *);
 
 /* learn.c: the learned model, kept in step with the examples in Redis. */
-#define LEARN_STREAM "ht:nb:examples"	/* the examples: the source of truth */
-#define LEARN_GENERATION "ht:nb:gen"	/* bumped: every daemon reads again */
+#define LEARN_STREAM KEY_NB_EXAMPLES	/* the examples: the source of truth */
+#define LEARN_GENERATION KEY_NB_GEN	/* bumped: every daemon reads again */
 
 struct lrmodel;
 void learn_init(void);

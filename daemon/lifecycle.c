@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "hotlined.h"
+#include "keys.h"
 
 /* Names a party for the script. */
 static const char *
@@ -19,22 +20,6 @@ party_name(enum party party)
 	}
 }
 
-/* Adds one name/value parameter. */
-static void
-param(struct store_args *a, const char *name, const char *value)
-{
-	store_args_add(a, name);
-	store_args_add(a, value != NULL ? value : "");
-}
-
-/* Adds one name/number parameter. */
-static void
-param_int(struct store_args *a, const char *name, long long value)
-{
-	store_args_add(a, name);
-	store_args_addf(a, "%lld", value);
-}
-
 /* Adds the parameters that come from the table row. */
 static void
 params_of_row(struct store_args *a, const struct transition *t)
@@ -43,19 +28,21 @@ params_of_row(struct store_args *a, const struct transition *t)
 
 	ticket_from_states(t, from, sizeof from);
 	ticket_effects(t, effects, sizeof effects);
-	param(a, "action", t->name);
-	store_args_add(a, "from");
-	store_args_addf(a, "%s", from);		/* copied: from is ours */
-	param_int(a, "to", t->to);
-	store_args_add(a, "effects");
-	store_args_addf(a, "%s", effects);
-	param(a, "party", party_name(t->party));
-	param_int(a, "dept_event", t->department_event);
-	param_int(a, "centre_event", t->centre_event);
-	param_int(a, "supervision_event", t->supervision_event);
-	param_int(a, "assist_from", t->assist != NULL ? t->assist->from : 0);
-	param_int(a, "assist_to", t->assist != NULL ? t->assist->to : 0);
-	param_int(a, "assist_event", t->assist != NULL ? t->assist->event : 0);
+	store_args_param(a, "action", t->name);
+	store_args_paramf(a, "from", "%s", from);	/* copied: ours */
+	store_args_paramf(a, "to", "%d", t->to);
+	store_args_paramf(a, "effects", "%s", effects);
+	store_args_param(a, "party", party_name(t->party));
+	store_args_paramf(a, "dept_event", "%d", t->department_event);
+	store_args_paramf(a, "centre_event", "%d", t->centre_event);
+	store_args_paramf(a, "supervision_event", "%d",
+	    t->supervision_event);
+	store_args_paramf(a, "assist_from", "%d",
+	    t->assist != NULL ? (int)t->assist->from : 0);
+	store_args_paramf(a, "assist_to", "%d",
+	    t->assist != NULL ? (int)t->assist->to : 0);
+	store_args_paramf(a, "assist_event", "%d",
+	    t->assist != NULL ? (int)t->assist->event : 0);
 }
 
 /* What a step does to the clocks, computed by the daemon before the script runs. */
@@ -84,28 +71,30 @@ params_of_step(struct store_args *a, const struct request *r,
 	char day[9];
 
 	ticket_day(now, day);
-	param_int(a, "now", now);
-	store_args_add(a, "day");
-	store_args_addf(a, "%s", day);		/* copied: day is ours */
-	param_int(a, "ws", stats_working_seconds(cfg->calendar, now));
-	param(a, "principal", r->conn->principal);
-	param_int(a, "role", r->conn->role);
-	param(a, "dept", r->conn->department);
-	param(a, "note", s->note);
-	param(a, "incr", s->incr);
-	param_int(a, "feed_maxlen", cfg->redis.feed_maxlen);
-	param(a, "lead", s->lead);
-	param(a, "assists", s->assists);
-	param(a, "category", s->category);
-	param(a, "master", s->master);
-	param_int(a, "approve", s->approve);
-	param_int(a, "max_returns", plan->max_returns);
-	param_int(a, "max_attempts", cfg->tickets.callback_attempts);
-	param(a, "clock", plan->clock);
-	param(a, "timers", plan->timers);
-	param(a, "expect_gen", plan->expect_gen);
-	param(a, "request_key", r->in->request_key);
-	param_int(a, "request_ttl", SESSION_REQUEST_KEY_TTL_MS);
+	store_args_paramf(a, "now", "%lld", (long long)now);
+	store_args_paramf(a, "day", "%s", day);	/* copied: day is ours */
+	store_args_paramf(a, "ws", "%lld",
+	    (long long)stats_working_seconds(cfg->calendar, now));
+	store_args_param(a, "principal", r->conn->principal);
+	store_args_paramf(a, "role", "%d", r->conn->role);
+	store_args_param(a, "dept", r->conn->department);
+	store_args_param(a, "note", s->note);
+	store_args_param(a, "incr", s->incr);
+	store_args_paramf(a, "feed_maxlen", "%d", cfg->redis.feed_maxlen);
+	store_args_param(a, "lead", s->lead);
+	store_args_param(a, "assists", s->assists);
+	store_args_param(a, "category", s->category);
+	store_args_param(a, "master", s->master);
+	store_args_paramf(a, "approve", "%d", s->approve);
+	store_args_paramf(a, "max_returns", "%d", plan->max_returns);
+	store_args_paramf(a, "max_attempts", "%d",
+	    cfg->tickets.callback_attempts);
+	store_args_param(a, "clock", plan->clock);
+	store_args_param(a, "timers", plan->timers);
+	store_args_param(a, "expect_gen", plan->expect_gen);
+	store_args_param(a, "request_key", r->in->request_key);
+	store_args_paramf(a, "request_ttl", "%lld",
+	    (long long)SESSION_REQUEST_KEY_TTL_MS);
 }
 
 /* transition.lua answered with the ticket's hash. */
@@ -136,9 +125,9 @@ step_send(struct request *r, enum ticket_action action, const struct step *s,
 	const char *const *f;
 	int i;
 
-	store_args_addf(&args, "ht:ticket:%s", s->number);
-	store_args_addf(&args, "ht:history:%s", s->number);
-	store_args_addf(&args, "ht:assist:%s", s->number);
+	store_args_addf(&args, KEY_TICKET, s->number);
+	store_args_addf(&args, KEY_HISTORY, s->number);
+	store_args_addf(&args, KEY_ASSIST, s->number);
 	params_of_row(&args, t);
 	params_of_step(&args, r, s, plan);
 	store_args_add(&args, "--");
@@ -406,6 +395,13 @@ step_run(struct request *r, enum ticket_action action, const struct step *s)
 	struct store_args args = { 0 };
 	struct step_job *j;
 
+	/* session.c refused other roles already, from the same table. */
+	if ((ticket_roles(&action, 1) & ROLE_BIT(r->conn->role)) == 0) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN, NULL,
+		    "role %s may not %s", config_role_name(r->conn->role),
+		    request_op_name(r));
+		return;
+	}
 	if (check_number(r, s->number) == -1)
 		return;
 	if (!step_needs_read(action, s)) {
@@ -419,7 +415,7 @@ step_run(struct request *r, enum ticket_action action, const struct step *s)
 	j = step_job_new(action, s);
 	r->state = j;
 	r->state_free = step_job_free;
-	store_args_addf(&args, "ht:ticket:%s", s->number);
+	store_args_addf(&args, KEY_TICKET, s->number);
 	request_script(r, SCRIPT_TICKET_READ, 1, &args, step_read_done);
 	store_args_free(&args);
 }

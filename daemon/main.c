@@ -1,61 +1,13 @@
-/* hotlined: options, configuration, signals, daemonising and the event loop. */
-#include <sys/resource.h>
-
-#include <errno.h>
+/* hotlined: the command line; daemon-run.c runs the daemon it asks for. */
 #include <getopt.h>
-#include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <time.h>
-#include <unistd.h>
 
-#include <event2/event.h>
-
-#include "auth-worker.h"
 #include "hotlined.h"
-#include "archive.h"
-#include "normalize.h"
 
 #ifndef HOTLINED_CONF
 #define HOTLINED_CONF "/usr/local/etc/hotline/hotlined.conf"
 #endif
-#define DRAIN_CHECK_MS 50
-
-struct config *cfg;
-struct event_base *ev_base;
-
-static struct event *drain_timer;
-static int64_t drain_deadline;
-static int draining;
-
-/* Redis says a feed or the timers changed: route the wake-up. */
-static void
-on_wake(const char *what)
-{
-	if (strcmp(what, "ht:timers") == 0)
-		timer_poke();
-	else if (strcmp(what, "ht:clock") == 0)
-		timer_clock_changed();
-	else if (strcmp(what, LEARN_STREAM) == 0)
-		learn_wake();
-	else if (strcmp(what, "ht:calendar") == 0)
-		calstore_wake();
-	else
-		feed_wake(what);
-}
-
-/* Redis (re)connected: wake-ups may have been missed. */
-static void
-on_resync(void)
-{
-	feed_resync();
-	timer_resync();
-	recompute_resync();
-	learn_resync();
-	calstore_resync();
-}
 
 /* Prints the usage to f and exits with status. */
 static void __attribute__((noreturn))
@@ -71,180 +23,11 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
-/* Warns when a coming year has no holiday notice (provisional calendar). */
-static void
-warn_calendar(void)
-{
-	char note[512];
-
-	if (calendar_coverage_note(cfg->calendar, now_ms(), note,
-	    sizeof note))
-		log_warnx("%s", note);
-}
-
-/* Descriptors besides the clients': Redis links, listeners, HTTP, logs. */
-#define NOFILE_RESERVE 64
-
-/*
- * Warns when the descriptor limit cannot hold limits.max_connections: the
- * connections past it are refused "out of file descriptors" instead.
- */
-static void
-warn_nofile(void)
-{
-	struct rlimit rl;
-	rlim_t want = (rlim_t)cfg->limits.max_connections + NOFILE_RESERVE;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
-	    rl.rlim_cur < want)
-		log_warnx("RLIMIT_NOFILE is %llu, below limits.max_connections "
-		    "(%d) + %d: connections beyond it are refused (out of file "
-		    "descriptors); raise it (ulimit -n, systemd LimitNOFILE=)",
-		    (unsigned long long)rl.rlim_cur,
-		    cfg->limits.max_connections, NOFILE_RESERVE);
-}
-
-/* Warns about principals whose credential is still a legacy PBKDF2 hash. */
-static void
-warn_legacy_hashes(void)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < cfg->nprincipals; i++)
-		if (auth_hash_legacy(cfg->principals[i].credential))
-			n++;
-	if (n > 0)
-		log_warnx("%zu principals still have pbkdf2-sha256 credentials "
-		    "(accepted, but rehash them with hotlinectl passwd: "
-		    "argon2id)", n);
-}
-
-/* SIGHUP: load the file again off the loop (reload.c); a bad file keeps the configuration in force. */
-static void
-on_hup(evutil_socket_t sig, short what, void *arg)
-{
-	(void)sig;
-	(void)what;
-	(void)arg;
-	reload_start(NULL, NULL);
-}
-
-/*
- * Swaps fresh (loaded by reload.c's thread) in as the configuration in
- * force, on the loop: the listeners' certificates, the model and open
- * deadlines follow, the old one is freed. Returns 0, or -1 with err set
- * when the new certificates do not load: fresh is freed and the
- * configuration in force stays.
- */
-int
-daemon_swap(struct config *fresh, char *err, size_t errlen)
-{
-	struct config *old = cfg;
-	char why[512];
-
-	/* The imported notices stay over the files; no reload rewrites the past. */
-	calstore_apply(fresh->calendar);
-	if (calendar_past_changed(old->calendar, fresh->calendar,
-	    DEADLINE_REQUEST_DAY_MIN, deadline_day(now_ms()), why,
-	    sizeof why) == -1) {
-		snprintf(err, errlen, "calendar: %s", why);
-		config_free(fresh);
-		return -1;
-	}
-	if (server_tls_reload(fresh, err, errlen) == -1) {
-		config_free(fresh);
-		return -1;
-	}
-	cfg = fresh;
-	auth_cache_reload(old, fresh);
-	learn_reload();
-	if (recompute_fingerprint(fresh) != recompute_fingerprint(old))
-		recompute_start();
-	config_free(old);
-	warn_calendar();
-	warn_legacy_hashes();
-	log_info("configuration reloaded from %s: %zu departments, %zu "
-	    "principals, %zu catalogue entries (listen and redis settings "
-	    "change only at restart)", cfg->path, cfg->ndepartments,
-	    cfg->nprincipals, cfg->nentries);
-	return 0;
-}
-
-/* Timer: leave the loop once every answer is written, or at the deadline. */
-static void
-drain_check(evutil_socket_t fd, short what, void *arg)
-{
-	(void)fd;
-	(void)what;
-	(void)arg;
-	if (server_busy() == 0 && store_pending() == 0) {
-		log_info("drained; exiting");
-		event_base_loopexit(ev_base, NULL);
-	} else if (now_ms() >= drain_deadline) {
-		log_warnx("drain timeout: %d connections, %d storage commands "
-		    "still open; exiting", server_busy(), store_pending());
-		event_base_loopexit(ev_base, NULL);
-	}
-}
-
-/* SIGTERM/SIGINT: stop accepting, answer what is pending, then exit. A second one exits at once. */
-static void
-on_term(evutil_socket_t sig, short what, void *arg)
-{
-	struct timeval tv = { 0, DRAIN_CHECK_MS * 1000 };
-
-	(void)what;
-	(void)arg;
-	if (draining) {
-		log_warnx("signal %d again: exiting without draining", (int)sig);
-		event_base_loopbreak(ev_base);
-		return;
-	}
-	draining = 1;
-	notify_send("STOPPING=1");
-	log_info("signal %d: draining (at most %d ms)", (int)sig,
-	    cfg->limits.drain_timeout_ms);
-	drain_deadline = now_ms() + cfg->limits.drain_timeout_ms;
-	server_stop_listening();
-	http_stop();
-	server_drain();
-	drain_timer = event_new(ev_base, -1, EV_PERSIST, drain_check, NULL);
-	evtimer_add(drain_timer, &tv);
-}
-
-/* Loads the configuration or exits with the reason. */
-static struct config *
-load_or_exit(const char *path)
-{
-	struct config *c;
-	char err[1024], resolved[PATH_MAX];
-
-	/* SIGHUP reloads after daemon() moved to "/": keep an absolute path. */
-	if (realpath(path, resolved) == NULL) {
-		fprintf(stderr, "hotlined: %s: %s\n", path, strerror(errno));
-		exit(1);
-	}
-	if ((c = config_load(resolved, err, sizeof err)) == NULL) {
-		fprintf(stderr, "hotlined: %s\n", err);
-		exit(1);
-	}
-	/* Certificates and keys are read now too, so -n checks them. */
-	if (tls_check(c, err, sizeof err) == -1) {
-		fprintf(stderr, "hotlined: %s\n", err);
-		config_free(c);
-		exit(1);
-	}
-	return c;
-}
-
 int
 main(int argc, char *argv[])
 {
-	const char *path = HOTLINED_CONF;
-	int ch, foreground = 0, check_only = 0, verbose = 0;
-	struct event *sig_hup, *sig_term, *sig_int;
-	struct event_config *ecfg;
-	char nerr[512];
+	struct daemon_options o = { .path = HOTLINED_CONF };
+	int ch;
 
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -260,16 +43,16 @@ main(int argc, char *argv[])
 			printf("hotlined %s\n", HOTLINED_VERSION);
 			return 0;
 		case 'd':
-			foreground = 1;
+			o.foreground = 1;
 			break;
 		case 'f':
-			path = optarg;
+			o.path = optarg;
 			break;
 		case 'n':
-			check_only = 1;
+			o.check_only = 1;
 			break;
 		case 'v':
-			verbose++;
+			o.verbose++;
 			break;
 		default:
 			usage(stderr, 1);
@@ -277,79 +60,5 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc)
 		usage(stderr, 1);
-	if (normalize_init(nerr, sizeof nerr) == -1)
-		fprintf(stderr, "hotlined: %s (Traditional text will not be "
-		    "converted)\n", nerr);
-	cfg = load_or_exit(path);
-	if (check_only) {
-		printf("configuration OK: %s (%zu departments, %zu principals, "
-		    "%zu catalogue entries)\n", cfg->path, cfg->ndepartments,
-		    cfg->nprincipals, cfg->nentries);
-		if (calendar_coverage_note(cfg->calendar, now_ms(), nerr,
-		    sizeof nerr))
-			printf("warning: %s\n", nerr);
-		config_free(cfg);
-		return 0;
-	}
-	log_init(foreground, verbose);
-	signal(SIGPIPE, SIG_IGN);
-	if (!foreground && daemon(0, 0) == -1)
-		fatal("daemon");
-
-	/* The changelist folds the many add/del pairs of a turn into one epoll_ctl. */
-	ecfg = event_config_new();
-	event_config_set_flag(ecfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
-	ev_base = event_base_new_with_config(ecfg);
-	event_config_free(ecfg);
-	if (ev_base == NULL)
-		fatalx("event_base_new failed");
-	timer_init(ev_base);
-	learn_init();
-	store_init(ev_base, &cfg->redis, on_wake, on_resync);
-	archive_init(ev_base);
-	if (server_listen(cfg) == -1 || http_start(ev_base) == -1)
-		fatalx("cannot open the listeners; exiting");
-	if (auth_worker_start(ev_base) == -1)
-		log_warnx("credentials are verified on the event loop");
-	sig_hup = evsignal_new(ev_base, SIGHUP, on_hup, NULL);
-	sig_term = evsignal_new(ev_base, SIGTERM, on_term, NULL);
-	sig_int = evsignal_new(ev_base, SIGINT, on_term, NULL);
-	evsignal_add(sig_hup, NULL);
-	evsignal_add(sig_term, NULL);
-	evsignal_add(sig_int, NULL);
-	warn_calendar();
-	warn_legacy_hashes();
-	warn_nofile();
-	log_info("hotlined %s started with %s: %zu departments, %zu principals, "
-	    "%zu catalogue entries", HOTLINED_VERSION, cfg->path,
-	    cfg->ndepartments, cfg->nprincipals, cfg->nentries);
-	notify_send("READY=1");
-
-	event_base_dispatch(ev_base);
-
-	if (!draining) {
-		server_stop_listening();
-		http_stop();
-	}
-	server_close_all();
-	auth_worker_stop();	/* after the connections: answers find none */
-	reload_shutdown();
-	archive_shutdown();
-	store_shutdown();
-	timer_shutdown();
-	if (drain_timer != NULL)
-		event_free(drain_timer);
-	event_free(sig_hup);
-	event_free(sig_term);
-	event_free(sig_int);
-	learn_shutdown();		/* its event first: before the base */
-	event_base_free(ev_base);
-	calstore_shutdown();
-	auth_cache_free();
-	auth_limit_free();
-	inflight_free();
-	config_free(cfg);
-	normalize_free();
-	log_info("stopped");
-	return 0;
+	return daemon_run(&o);
 }

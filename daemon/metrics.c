@@ -199,6 +199,23 @@ metrics_histograms(struct evbuffer *out)
 	    &m.classify);
 }
 
+/* The readers of the gauges other modules own (metrics_gauge); NULL: 0. */
+static metrics_reader gauges[METRICS_GAUGE_COUNT];
+
+/* Registers how to read gauge g (the daemon's start does, for every gauge). */
+void
+metrics_gauge(enum metrics_gauge g, metrics_reader read)
+{
+	gauges[g] = read;
+}
+
+/* Reads gauge g through its registered reader, 0 when none is. */
+static double
+gauge(enum metrics_gauge g)
+{
+	return gauges[g] != NULL ? gauges[g]() : 0;
+}
+
 /* Families another part adds (the archive sets it); NULL: none. */
 void (*metrics_more)(struct evbuffer *);
 
@@ -211,25 +228,25 @@ metrics_render(struct evbuffer *out)
 
 	metric(out, "hotline_store_ready", "gauge",
 	    "1 when Redis is reachable and the scripts are loaded.",
-	    store_ready());
+	    gauge(METRICS_STORE_READY));
 	metric(out, "hotline_store_pending", "gauge",
-	    "Commands waiting for Redis.", store_pending());
+	    "Commands waiting for Redis.", gauge(METRICS_STORE_PENDING));
 	metric(out, "hotline_redis_lost_total", "counter",
 	    "Commands whose link to Redis failed before they were answered.",
 	    (double)m.redis_lost);
 	metric(out, "hotline_connections", "gauge", "Open client connections.",
-	    server_busy());
+	    gauge(METRICS_CONNECTIONS));
 	metric(out, "hotline_connections_accepted_total", "counter",
 	    "Client connections accepted.", (double)m.connections_total);
 	metric(out, "hotline_output_unsent_bytes", "gauge",
 	    "Bytes queued for all clients and not yet sent.",
-	    (double)server_output_unsent());
+	    gauge(METRICS_OUTPUT_UNSENT));
 	metric(out, "hotline_output_budget_bytes", "gauge",
 	    "limits.output_budget: the most all clients may hold unsent.",
 	    (double)cfg->limits.output_budget);
 	metric(out, "hotline_output_budget_cuts_total", "counter",
 	    "Clients cut off, largest holder first, to keep the budget.",
-	    (double)server_output_budget_cuts());
+	    gauge(METRICS_OUTPUT_CUTS));
 	metric(out, "hotline_calendar_covered", "gauge",
 	    "1 when State Council notices cover the next calendar.warn_days "
 	    "days.", missing == 0);
@@ -245,7 +262,7 @@ metrics_render(struct evbuffer *out)
 	    (double)m.timers_fired);
 	metric(out, "hotline_timer_lag_ms", "gauge",
 	    "The largest lag of the last timers fired, in ms.",
-	    (double)timer_last_lag());
+	    gauge(METRICS_TIMER_LAG));
 	metric(out, "hotline_routing_expected_precision", "gauge",
 	    "Auto-dispatch precision the routing model expects (cross-validated).",
 	    m.model_precision);
@@ -254,7 +271,7 @@ metrics_render(struct evbuffer *out)
 	    m.model_coverage);
 	metric(out, "hotline_routing_threshold", "gauge",
 	    "Confidence from which tickets are auto-dispatched.",
-	    learn_threshold());
+	    gauge(METRICS_ROUTING_THRESHOLD));
 	metric(out, "hotline_routing_examples", "gauge",
 	    "Real examples (not seeds) the routing model was trained on.",
 	    m.model_examples);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "hotlined.h"
+#include "keys.h"
 
 #define DEADLINE_MAX_STEPS 400	/* days explained at most (a 9999wd limit is longer) */
 
@@ -31,7 +32,6 @@ op_deadline(struct request *r)
 {
 	const Hotline__DeadlineRequest *q = r->in->deadline;
 	Hotline__DeadlineReply *out;
-	Hotline__Envelope *env;
 	struct limit limit;
 	const char *why;
 
@@ -47,17 +47,13 @@ op_deadline(struct request *r)
 	    deadline_collect, out);
 	out->provisional = calendar_provisional_span(cfg->calendar, q->from,
 	    out->due_at);
-	env = envelope_new();
-	env->body_case = HOTLINE__ENVELOPE__BODY_DEADLINE_REPLY;
-	env->deadline_reply = out;
-	request_answer(r, env);
+	answer_body(r, HOTLINE__ENVELOPE__BODY_DEADLINE_REPLY, out);
 }
 
 /* reload.c: the reload of r was swapped in (err NULL) or refused; answer with what is in force. */
 static void
 reload_answered(struct request *r, const char *err)
 {
-	Hotline__Envelope *env;
 	Hotline__ReloadReply *out;
 
 	if (err != NULL) {
@@ -72,10 +68,7 @@ reload_answered(struct request *r, const char *err)
 	out->departments = (uint32_t)cfg->ndepartments;
 	out->principals = (uint32_t)cfg->nprincipals;
 	out->catalogue_entries = (uint32_t)cfg->nentries;
-	env = envelope_new();
-	env->body_case = HOTLINE__ENVELOPE__BODY_RELOADED;
-	env->reloaded = out;
-	request_answer(r, env);
+	answer_body(r, HOTLINE__ENVELOPE__BODY_RELOADED, out);
 }
 
 /*
@@ -115,7 +108,7 @@ op_shift_clock(struct request *r)
 		    "advance_ms", "advance_ms: the clock would pass 2099-12-31");
 		return;
 	}
-	store_args_add(&args, "ht:clock:offset");
+	store_args_add(&args, KEY_CLOCK_OFFSET);
 	store_args_addf(&args, "%lld", (long long)advance);
 	request_script(r, SCRIPT_CLOCK_OFFSET, 1, &args, shift_done);
 	store_args_free(&args);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "hotlined.h"
+#include "keys.h"
 
 /* What the answer will say, kept while Redis stores the year. */
 struct import_state {
@@ -53,7 +54,6 @@ import_done(struct request *r, redisReply *reply)
 {
 	struct import_state *st = r->state;
 	Hotline__CalendarImportReply *out = xmalloc(sizeof *out);
-	Hotline__Envelope *env;
 
 	(void)reply;
 	*out = st->reply;
@@ -62,10 +62,7 @@ import_done(struct request *r, redisReply *reply)
 	    r->conn != NULL ? "an admin" : "a departed admin", out->year,
 	    out->provisional ? "provisional" : "notice", out->changed_days,
 	    st->first[0] != '\0' ? st->first : "none");
-	env = envelope_new();
-	env->body_case = HOTLINE__ENVELOPE__BODY_CALENDAR_IMPORTED;
-	env->calendar_imported = out;
-	request_answer(r, env);
+	answer_body(r, HOTLINE__ENVELOPE__BODY_CALENDAR_IMPORTED, out);
 }
 
 /*
@@ -109,7 +106,7 @@ op_calendar_import(struct request *r)
 	} else {
 		r->state = st;
 		r->state_free = import_state_free;
-		store_args_add(&args, "ht:calendar:years");
+		store_args_add(&args, KEY_CALENDAR_YEARS);
 		store_args_addf(&args, "%d", y);
 		store_args_add(&args, text);
 		request_script(r, SCRIPT_CALENDAR_IMPORT, 1, &args,

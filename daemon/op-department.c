@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "hotlined.h"
+#include "keys.h"
 
 #define LIST_LIMIT_DEFAULT 200
 #define LIST_LIMIT_MAX 1000
@@ -38,7 +39,7 @@ op_list(struct request *r)
 		limit = LIST_LIMIT_DEFAULT;
 	if (limit > LIST_LIMIT_MAX)
 		limit = LIST_LIMIT_MAX;
-	store_args_addf(&args, "ht:dept:%s:open", r->conn->department);
+	store_args_addf(&args, KEY_DEPT_OPEN, r->conn->department);
 	store_args_add(&args, "asc");
 	store_args_addf(&args, "%u", limit);
 	store_args_add(&args, cursor);

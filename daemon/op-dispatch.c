@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "hotlined.h"
+#include "keys.h"
 
 #define TRIAGE_LIMIT_DEFAULT 200
 #define TRIAGE_LIMIT_MAX 1000
@@ -19,7 +20,7 @@ op_triage(struct request *r)
 		limit = TRIAGE_LIMIT_DEFAULT;
 	if (limit > TRIAGE_LIMIT_MAX)
 		limit = TRIAGE_LIMIT_MAX;
-	store_args_add(&args, "ht:triage");
+	store_args_add(&args, KEY_TRIAGE);
 	store_args_add(&args, "asc");
 	store_args_addf(&args, "%u", limit);
 	store_args_add(&args, "");		/* cursor: the first page */

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "hotlined.h"
+#include "keys.h"
 #include "kb.h"
 #include "route.h"
 #include "normalize.h"
@@ -34,15 +35,12 @@ static const struct {
 void
 op_ping(struct request *r)
 {
-	Hotline__Envelope *env = envelope_new();
 	Hotline__Pong *pong = xmalloc(sizeof *pong);
 
 	hotline__pong__init(pong);
 	pong->server_time = now_ms();
 	pong->store_ready = store_ready();
-	env->body_case = HOTLINE__ENVELOPE__BODY_PONG;
-	env->pong = pong;
-	request_answer(r, env);
+	answer_body(r, HOTLINE__ENVELOPE__BODY_PONG, pong);
 }
 
 /* Copies n matched keywords or patterns into a new repeated string field. */
@@ -166,7 +164,6 @@ op_classify(struct request *r)
 	struct classify_input in = { q->title, q->content, q->district,
 	    q->street };
 	struct classify_result res;
-	Hotline__Envelope *env;
 	Hotline__ClassifyReply *reply;
 	char *text;
 
@@ -183,10 +180,7 @@ op_classify(struct request *r)
 	reply = xmalloc(sizeof *reply);
 	hotline__classify_reply__init(reply);
 	reply->routing = routing_from(&res);
-	env = envelope_new();
-	env->body_case = HOTLINE__ENVELOPE__BODY_CLASSIFIED;
-	env->classified = reply;
-	request_answer(r, env);
+	answer_body(r, HOTLINE__ENVELOPE__BODY_CLASSIFIED, reply);
 }
 
 /* Returns 1 if s is a plausible phone number: digits, optional leading +, dashes. */
@@ -354,7 +348,8 @@ create_route_note(struct store_args *a, const Hotline__CreateRequest *q,
 }
 
 /*
- * Adds create.lua's timers argument, then the clock's fields: a dispatched
+ * Adds create.lua's timers parameter, the end of the parameters ("--"),
+ * then the clock's fields: a dispatched
  * ticket's sign, completion and return clocks start now (限时办结), under
  * the policy of its type, urgency and department. dept NULL: no clocks.
  */
@@ -370,14 +365,16 @@ create_clock_args(struct store_args *a, const Hotline__CreateRequest *q,
 	int i;
 
 	if (dept == NULL) {
-		store_args_add(a, "");
+		store_args_param(a, "timers", "");
+		store_args_add(a, "--");
 		return;
 	}
 	policy_for(cfg->policies, q->type, q->urgency, dept, &pol);
 	clock_start(&c, &pol, now);
 	clock_dues(&c, cfg->calendar, &pol, &d);
 	clock_timers(&d, 1, timers, sizeof timers);
-	store_args_addf(a, "%s", timers);
+	store_args_paramf(a, "timers", "%s", timers);
+	store_args_add(a, "--");
 	clock_fields(&c, &d, &f);
 	for (i = 0; i < f.n; i++) {
 		store_args_add(a, f.name[i]);
@@ -433,14 +430,16 @@ create_similar_args(struct store_args *a, const Hotline__CreateRequest *q,
 	const struct hot_spots_spec *hs = &cfg->hot_spots;
 	uint64_t h = simhash_text(text);
 
-	store_args_addf(a, "%lld,%d,%d,%lld", (long long)rp->window_ms,
-	    rp->recent_max, hs->count, (long long)hs->window_ms);
-	store_args_addf(a, "%u:%u", (unsigned)(h >> 32),
+	store_args_paramf(a, "similar", "%lld,%d,%d,%lld",
+	    (long long)rp->window_ms, rp->recent_max, hs->count,
+	    (long long)hs->window_ms);
+	store_args_paramf(a, "simhash", "%u:%u", (unsigned)(h >> 32),
 	    (unsigned)(h & 0xffffffffu));
-	store_args_add(a, create_matter(res));
-	store_args_add(a, q->district);
-	store_args_add(a, found != NULL ? found->repeat_of : "");
-	store_args_addf(a, "%d:%s", found != NULL ? found->nnear : 0,
+	store_args_param(a, "matter", create_matter(res));
+	store_args_param(a, "district", q->district);
+	store_args_param(a, "similar_repeat",
+	    found != NULL ? found->repeat_of : "");
+	store_args_paramf(a, "near", "%d:%s", found != NULL ? found->nnear : 0,
 	    found != NULL ? found->near : "");
 }
 
@@ -461,27 +460,29 @@ create_args_text(struct store_args *a, const char *principal, role_t role,
 
 	route = ticket_transition(action);
 	ticket_day(now, day);
-	store_args_addf(a, "ht:callid:%s", q->call_id);
-	store_args_addf(a, "ht:seq:%s", day);
-	store_args_addf(a, "ht:caller:%s", q->caller_phone);
-	store_args_add(a, "ht:triage");
-	store_args_addf(a, "ht:recent:%s", q->district);
+	store_args_addf(a, KEY_CALLID, q->call_id);
+	store_args_addf(a, KEY_SEQ, day);
+	store_args_addf(a, KEY_CALLER, q->caller_phone);
+	store_args_add(a, KEY_TRIAGE);
+	store_args_addf(a, KEY_RECENT, q->district);
 	if (dispatch) {
-		store_args_addf(a, "ht:dept:%s:open", dept);
-		store_args_addf(a, "ht:dept:%s:feed", dept);
+		store_args_addf(a, KEY_DEPT_OPEN, dept);
+		store_args_addf(a, KEY_DEPT_FEED, dept);
 	}
-	store_args_addf(a, "%lld", (long long)now);
-	store_args_addf(a, "%s", day);
-	store_args_add(a, principal);
-	store_args_addf(a, "%d", role);
-	store_args_add(a, dept);
-	store_args_addf(a, "%d", ticket_transition(TICKET_CREATE)->to);
-	store_args_addf(a, "%d", route->to);
-	store_args_add(a, route->name);
+	store_args_paramf(a, "now", "%lld", (long long)now);
+	store_args_paramf(a, "day", "%s", day);
+	store_args_param(a, "principal", principal);
+	store_args_paramf(a, "role", "%d", role);
+	store_args_param(a, "dept", dept);
+	store_args_paramf(a, "registered", "%d",
+	    ticket_transition(TICKET_CREATE)->to);
+	store_args_paramf(a, "to", "%d", route->to);
+	store_args_param(a, "route_action", route->name);
+	store_args_add(a, "route_note");
 	create_route_note(a, q, res, action);
-	store_args_addf(a, "%d", route->department_event);
-	store_args_addf(a, "%d", route->centre_event);
-	store_args_addf(a, "%d", cfg->redis.feed_maxlen);
+	store_args_paramf(a, "dept_event", "%d", route->department_event);
+	store_args_paramf(a, "centre_event", "%d", route->centre_event);
+	store_args_paramf(a, "feed_maxlen", "%d", cfg->redis.feed_maxlen);
 	create_similar_args(a, q, res, text, found);
 	create_clock_args(a, q, dispatch ? dept : NULL, now);
 	create_fields_args(a, q, res, action);
@@ -513,11 +514,7 @@ create_args(struct store_args *a, const char *principal, role_t role,
 static void
 create_answer(struct request *r, Hotline__CreateReply *out)
 {
-	Hotline__Envelope *env = envelope_new();
-
-	env->body_case = HOTLINE__ENVELOPE__BODY_CREATED;
-	env->created = out;
-	request_answer(r, env);
+	answer_body(r, HOTLINE__ENVELOPE__BODY_CREATED, out);
 }
 
 /* Frees a CreateReply kept in a request's state. */
@@ -552,7 +549,7 @@ create_read_repeat(struct request *r, Hotline__CreateReply *out)
 
 	r->state = out;
 	r->state_free = create_reply_free;
-	store_args_addf(&args, "ht:ticket:%s", out->ticket->repeat_of);
+	store_args_addf(&args, KEY_TICKET, out->ticket->repeat_of);
 	request_script(r, SCRIPT_TICKET_READ, 1, &args, create_repeat_done);
 	store_args_free(&args);
 }
@@ -711,7 +708,7 @@ create_read_recent(struct request *r, struct create_job *job)
 		back = cfg->hot_spots.window_ms;
 	r->state = job;
 	r->state_free = create_job_free;
-	store_args_addf(&args, "ht:recent:%s", r->in->create->district);
+	store_args_addf(&args, KEY_RECENT, r->in->create->district);
 	store_args_addf(&args, "%lld", (long long)(job->now - back));
 	store_args_addf(&args, "%d", rp->candidates);
 	request_script(r, SCRIPT_RECENT_READ, 1, &args, create_recent_done);
@@ -749,37 +746,6 @@ op_create(struct request *r)
 	create_job_free(job);
 }
 
-/* Answers r with one ticket. */
-void
-answer_ticket(struct request *r, Hotline__Ticket *t)
-{
-	Hotline__Envelope *env = envelope_new();
-	Hotline__TicketReply *out = xmalloc(sizeof *out);
-
-	hotline__ticket_reply__init(out);
-	out->ticket = t;
-	env->body_case = HOTLINE__ENVELOPE__BODY_TICKET;
-	env->ticket = out;
-	request_answer(r, env);
-}
-
-/*
- * Answers as for a missing ticket (request_no_ticket: no existence oracle)
- * and returns -1 if a department asks about a ticket (its hash) it does not
- * work on, as lead or assisting department. An empty hash (no such ticket)
- * passes: the script that follows says NOT_FOUND.
- */
-int
-refuse_foreign(struct request *r, const redisReply *hash)
-{
-	if (r->conn->role != HOTLINE__ROLE__ROLE_DEPARTMENT ||
-	    record_hash_get(hash, "state") == NULL ||
-	    record_works_on(hash, r->conn->department))
-		return 0;
-	request_no_ticket(r, "number");
-	return -1;
-}
-
 /* Fills t->merged from an SMEMBERS reply (tickets merged into it). */
 static void
 record_merged(Hotline__Ticket *t, const redisReply *set)
@@ -795,32 +761,6 @@ record_merged(Hotline__Ticket *t, const redisReply *set)
 			    set->element[i]->str);
 }
 
-/*
- * Reads show.lua's answer {ticket hash, history, merged} into the ticket
- * with its history, as r's role may see it (masked for departments).
- * Returns NULL after answering: NOT_FOUND for another department's ticket,
- * INTERNAL for a malformed answer.
- */
-Hotline__Ticket *
-show_ticket(struct request *r, const redisReply *reply)
-{
-	int mask = r->conn->role == HOTLINE__ROLE__ROLE_DEPARTMENT;
-	Hotline__Ticket *t = NULL;
-
-	if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 3 &&
-	    refuse_foreign(r, reply->element[0]) == -1)
-		return NULL;
-	if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 3)
-		t = record_ticket(reply->element[0], mask);
-	if (t == NULL) {
-		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
-		    "internal error (logged by the server)");
-		return NULL;
-	}
-	record_history(t, reply->element[1]);
-	return t;
-}
-
 /* show.lua answered: {ticket hash, history, merged}. */
 static void
 show_done(struct request *r, redisReply *reply)
@@ -833,84 +773,11 @@ show_done(struct request *r, redisReply *reply)
 	answer_ticket(r, t);
 }
 
-/* Answers BAD_REQUEST unless number looks like a ticket number. */
-int
-check_number(struct request *r, const char *number)
-{
-	if (ticket_number_valid(number))
-		return 0;
-	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, "number",
-	    "a ticket number is 14 to 20 digits (yyyymmdd + sequence)");
-	return -1;
-}
-
-/*
- * Reads ticket number with its history (show.lua) for r, then calls done;
- * answers BAD_REQUEST for a malformed number. show_ticket() reads the answer.
- */
-void
-show_read(struct request *r, const char *number, request_done done)
-{
-	struct store_args args = { 0 };
-
-	if (check_number(r, number) == -1)
-		return;
-	store_args_addf(&args, "ht:ticket:%s", number);
-	store_args_addf(&args, "ht:history:%s", number);
-	store_args_addf(&args, "ht:merged:%s", number);
-	request_script(r, SCRIPT_SHOW, 3, &args, done);
-	store_args_free(&args);
-}
-
 /* Shows one ticket with its history; departments see only their own, masked. */
 void
 op_show(struct request *r)
 {
 	show_read(r, r->in->show->number, show_done);
-}
-
-/*
- * tickets.lua answered {total, left, score, hash, ...}: answers a page of
- * at most a quarter of limits.output_limit bytes (at least one ticket), so
- * that no list is cut off with the connection; next_cursor resumes it.
- */
-void
-answer_ticket_list(struct request *r, redisReply *reply)
-{
-	int mask = r->conn->role == HOTLINE__ROLE__ROLE_DEPARTMENT;
-	Hotline__Envelope *env = envelope_new();
-	Hotline__TicketList *out = xmalloc(sizeof *out);
-	size_t i, bytes = 0, budget = cfg->limits.output_limit / 4, size;
-	const char *last_score = NULL, *last_number = NULL;
-	Hotline__Ticket *t;
-
-	hotline__ticket_list__init(out);
-	if (reply->type == REDIS_REPLY_ARRAY && reply->elements > 1) {
-		out->tickets = xcalloc(reply->elements / 2 + 1,
-		    sizeof *out->tickets);
-		for (i = 2; i + 1 < reply->elements; i += 2) {
-			if ((t = record_ticket(reply->element[i + 1], mask)) ==
-			    NULL || reply->element[i]->type != REDIS_REPLY_STRING)
-				continue;
-			/* Bytes as well as count: every answer must fit. */
-			size = hotline__ticket__get_packed_size(t) + 8;
-			if (out->n_tickets > 0 && bytes + size > budget) {
-				hotline__ticket__free_unpacked(t, NULL);
-				break;
-			}
-			bytes += size;
-			last_score = reply->element[i]->str;
-			last_number = t->number;
-			out->tickets[out->n_tickets++] = t;
-		}
-		out->truncated = reply->element[1]->integer >
-		    (long long)out->n_tickets;
-	}
-	if (out->truncated && last_score != NULL)
-		out->next_cursor = xasprintf("%s:%s", last_score, last_number);
-	env->body_case = HOTLINE__ENVELOPE__BODY_TICKETS;
-	env->tickets = out;
-	request_answer(r, env);
 }
 
 /* A caller's earlier tickets, newest first (重复来电). */
@@ -928,7 +795,7 @@ op_caller(struct request *r)
 	}
 	if (limit > CALLER_LIMIT_MAX)
 		limit = CALLER_LIMIT_MAX;
-	store_args_addf(&args, "ht:caller:%s", q->caller_phone);
+	store_args_addf(&args, KEY_CALLER, q->caller_phone);
 	store_args_add(&args, "desc");
 	store_args_addf(&args, "%u", limit);
 	store_args_add(&args, "");		/* cursor: the first page */

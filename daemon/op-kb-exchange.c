@@ -204,7 +204,6 @@ kb_import_article(struct kb_import *im, json_t *a)
 static void
 kb_import_done(struct request *r, struct pg_result *res)
 {
-	Hotline__Envelope *env = envelope_new();
 	Hotline__KbImportReply *out = xmalloc(sizeof *out);
 	int i, rows = pg_rows(res);
 
@@ -218,9 +217,7 @@ kb_import_done(struct request *r, struct pg_result *res)
 			out->refused[out->n_refused++] = xasprintf("%s: %s",
 			    pg_value(res, i, 0), pg_value(res, i, 2));
 	}
-	env->body_case = HOTLINE__ENVELOPE__BODY_KB_IMPORTED;
-	env->kb_imported = out;
-	request_answer(r, env);
+	answer_body(r, HOTLINE__ENVELOPE__BODY_KB_IMPORTED, out);
 }
 
 /* 导入: adds the articles of the request whose ids are new. */
@@ -269,7 +266,6 @@ out:
 static void
 kb_export_done(struct request *r, struct pg_result *res)
 {
-	Hotline__Envelope *env = envelope_new();
 	Hotline__KbExportReply *out = xmalloc(sizeof *out);
 	int i, full, rows = pg_rows(res);
 	size_t len = 1, n;
@@ -291,9 +287,7 @@ kb_export_done(struct request *r, struct pg_result *res)
 	    KB_EXPORT_DEFAULT : r->in->kb_export->limit);
 	out->next_after = xstrdup(i > 0 && (i < rows || full) ?
 	    pg_value(res, i - 1, 0) : "");
-	env->body_case = HOTLINE__ENVELOPE__BODY_KB_EXPORTED;
-	env->kb_exported = out;
-	request_answer(r, env);
+	answer_body(r, HOTLINE__ENVELOPE__BODY_KB_EXPORTED, out);
 }
 
 /* 导出: a page of articles in the exchange format, in order of id. */

@@ -73,7 +73,6 @@ kb_use(struct pg_result *res, int i)
 static void
 kb_gaps_done(struct request *r, struct pg_result *res)
 {
-	Hotline__Envelope *env = envelope_new();
 	Hotline__KbGapsReply *out = xmalloc(sizeof *out);
 	int i, rows = pg_rows(res);
 
@@ -85,9 +84,7 @@ kb_gaps_done(struct request *r, struct pg_result *res)
 			out->gaps[out->n_gaps++] = kb_gap(res, i);
 		else
 			out->uses[out->n_uses++] = kb_use(res, i);
-	env->body_case = HOTLINE__ENVELOPE__BODY_KB_GAPS_REPLY;
-	env->kb_gaps_reply = out;
-	request_answer(r, env);
+	answer_body(r, HOTLINE__ENVELOPE__BODY_KB_GAPS_REPLY, out);
 }
 
 /* 知识缺口: the report of a period; see proto/hotline.proto. */

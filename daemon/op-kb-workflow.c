@@ -22,7 +22,6 @@ static const char *const kb_actions[] = {
 static void
 kb_step_done(struct request *r, struct pg_result *res)
 {
-	Hotline__Envelope *env;
 	Hotline__KbStepReply *out;
 	const char *result = pg_value(res, 0, 0), *why = pg_value(res, 0, 1);
 
@@ -34,7 +33,6 @@ kb_step_done(struct request *r, struct pg_result *res)
 		    HOTLINE__ERROR_CODE__ERROR_CODE_CONFLICT, "id", "%s", why);
 		return;
 	}
-	env = envelope_new();
 	out = xmalloc(sizeof *out);
 	hotline__kb_step_reply__init(out);
 	out->id = xstrdup(r->in->body_case == HOTLINE__ENVELOPE__BODY_KB_DRAFT ?
@@ -47,9 +45,7 @@ kb_step_done(struct request *r, struct pg_result *res)
 		out->version = 0;
 	}
 	out->owner = xstrdup(pg_value(res, 0, 3));
-	env->body_case = HOTLINE__ENVELOPE__BODY_KB_STEPPED;
-	env->kb_stepped = out;
-	request_answer(r, env);
+	answer_body(r, HOTLINE__ENVELOPE__BODY_KB_STEPPED, out);
 }
 
 /* 起草: a new article, or a new version of the caller's own. */

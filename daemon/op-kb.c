@@ -109,7 +109,6 @@ kb_hit(const struct kb_terms *q, struct pg_result *res, int i)
 static void
 kb_search_done(struct request *r, struct pg_result *res)
 {
-	Hotline__Envelope *env = envelope_new();
 	Hotline__KbSearchReply *out = xmalloc(sizeof *out);
 	struct kb_terms *q = kb_query_terms(r->in->kb_search->words);
 	int i, rows = pg_rows(res);
@@ -119,9 +118,7 @@ kb_search_done(struct request *r, struct pg_result *res)
 	for (i = 0; i < rows && q != NULL; i++)
 		out->hits[out->n_hits++] = kb_hit(q, res, i);
 	kb_terms_free(q);
-	env->body_case = HOTLINE__ENVELOPE__BODY_KB_RESULTS;
-	env->kb_results = out;
-	request_answer(r, env);
+	answer_body(r, HOTLINE__ENVELOPE__BODY_KB_RESULTS, out);
 }
 
 /* 知识库检索: published, valid articles ranked by the citizen's words. */

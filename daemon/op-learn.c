@@ -90,7 +90,6 @@ export_done(struct request *r, redisReply *reply)
 {
 	const Hotline__ExportExamplesRequest *q = r->in->export_examples;
 	const redisReply *entries = examples_entries(reply);
-	Hotline__Envelope *env;
 	Hotline__ExamplesPage *page;
 	const char *cursor = q->cursor;
 	size_t i, bytes = 0;
@@ -112,10 +111,7 @@ export_done(struct request *r, redisReply *reply)
 	page->cursor = record_strdup(cursor[0] == '\0' ? "0" : cursor);
 	page->done = i == entries->elements &&
 	    entries->elements < export_limit(q);
-	env = envelope_new();
-	env->body_case = HOTLINE__ENVELOPE__BODY_EXAMPLES;
-	env->examples = page;
-	request_answer(r, env);
+	answer_body(r, HOTLINE__ENVELOPE__BODY_EXAMPLES, page);
 }
 
 /* A page of the examples, in stream order (for backups and other centres). */
@@ -186,7 +182,6 @@ import_example(struct request *r, json_t *arr, const Hotline__Example *x,
 static void
 import_done(struct request *r, redisReply *reply)
 {
-	Hotline__Envelope *env;
 	Hotline__ImportExamplesReply *out;
 
 	if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2 ||
@@ -201,10 +196,7 @@ import_done(struct request *r, redisReply *reply)
 	out->total = (uint64_t)reply->element[1]->integer;
 	log_info("%s imported %u examples (%llu stored)", r->conn->principal,
 	    out->imported, (unsigned long long)out->total);
-	env = envelope_new();
-	env->body_case = HOTLINE__ENVELOPE__BODY_IMPORTED;
-	env->imported = out;
-	request_answer(r, env);
+	answer_body(r, HOTLINE__ENVELOPE__BODY_IMPORTED, out);
 }
 
 /* Adds examples (replacing all first, if asked); every daemon then learns them. */
@@ -245,7 +237,6 @@ op_import_examples(struct request *r)
 static void
 retrain_done(struct request *r, redisReply *reply)
 {
-	Hotline__Envelope *env;
 	Hotline__RetrainReply *out;
 
 	if (reply->type != REDIS_REPLY_INTEGER) {
@@ -257,10 +248,7 @@ retrain_done(struct request *r, redisReply *reply)
 	out->examples = (uint64_t)reply->integer;
 	log_info("%s asked for a retrain (%llu examples)", r->conn->principal,
 	    (unsigned long long)out->examples);
-	env = envelope_new();
-	env->body_case = HOTLINE__ENVELOPE__BODY_RETRAINED;
-	env->retrained = out;
-	request_answer(r, env);
+	answer_body(r, HOTLINE__ENVELOPE__BODY_RETRAINED, out);
 }
 
 /* Every daemon rebuilds its model from the stored examples. */
@@ -307,7 +295,6 @@ op_evaluate(struct request *r)
 	unsigned folds = r->in->evaluate->folds;
 	const struct lrmodel *m = cfg->routing.model ? learn_model() : NULL;
 	const struct model_fit *f = m != NULL ? model_fit(m) : &none;
-	Hotline__Envelope *env;
 	Hotline__EvaluateReply *out;
 
 	if (folds != 0 && (folds < 2 || folds > EVALUATE_FOLDS_MAX)) {
@@ -330,8 +317,5 @@ op_evaluate(struct request *r)
 	out->coverage = f->coverage;
 	out->ece = f->ece;
 	out->trained_examples = m != NULL ? model_real_examples(m) : 0;
-	env = envelope_new();
-	env->body_case = HOTLINE__ENVELOPE__BODY_EVALUATION;
-	env->evaluation = out;
-	request_answer(r, env);
+	answer_body(r, HOTLINE__ENVELOPE__BODY_EVALUATION, out);
 }

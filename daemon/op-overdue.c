@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "hotlined.h"
+#include "keys.h"
 
 #define LIST_DEFAULT 200
 #define LIST_MAX 1000
@@ -74,7 +75,6 @@ overdue_done(struct request *r, redisReply *reply)
 	const struct overdue_query *q = r->state;
 	Hotline__OverdueReply *out = xmalloc(sizeof *out);
 	Hotline__OverdueTicket *o;
-	Hotline__Envelope *env;
 	size_t i;
 
 	hotline__overdue_reply__init(out);
@@ -87,10 +87,7 @@ overdue_done(struct request *r, redisReply *reply)
 			if ((o = overdue_ticket(r, reply->element[i])) != NULL)
 				out->tickets[out->n_tickets++] = o;
 	}
-	env = envelope_new();
-	env->body_case = HOTLINE__ENVELOPE__BODY_OVERDUE_LIST;
-	env->overdue_list = out;
-	request_answer(r, env);
+	answer_body(r, HOTLINE__ENVELOPE__BODY_OVERDUE_LIST, out);
 }
 
 /*
@@ -142,8 +139,13 @@ op_overdue(struct request *r)
 	oq->warning = q->within_hours > 0;
 	r->state = oq;
 	r->state_free = free;
-	store_args_addf(&args, "ht:due:sign%s%s", dept[0] ? ":" : "", dept);
-	store_args_addf(&args, "ht:due:complete%s%s", dept[0] ? ":" : "", dept);
+	if (dept[0] != '\0') {
+		store_args_addf(&args, KEY_DUE_DEPT, "sign", dept);
+		store_args_addf(&args, KEY_DUE_DEPT, "complete", dept);
+	} else {
+		store_args_addf(&args, KEY_DUE, "sign");
+		store_args_addf(&args, KEY_DUE, "complete");
+	}
 	overdue_range(&args, q, oq->now);
 	store_args_add(&args, q->district);
 	store_args_add(&args, q->category);
@@ -200,7 +202,6 @@ static void
 breaches_done(struct request *r, redisReply *reply)
 {
 	Hotline__BreachesReply *out = xmalloc(sizeof *out);
-	Hotline__Envelope *env;
 	Hotline__Breach *b;
 	size_t i;
 
@@ -216,10 +217,7 @@ breaches_done(struct request *r, redisReply *reply)
 			    (b = breach_parse(reply->element[i]->str)) != NULL)
 				out->breaches[out->n_breaches++] = b;
 	}
-	env = envelope_new();
-	env->body_case = HOTLINE__ENVELOPE__BODY_BREACH_LIST;
-	env->breach_list = out;
-	request_answer(r, env);
+	answer_body(r, HOTLINE__ENVELOPE__BODY_BREACH_LIST, out);
 }
 
 /* SLA breaches (超时) in a period, oldest first, a page at a time. */

@@ -337,7 +337,6 @@ search_build(struct request *r, struct search *s,
 static void
 search_answer(struct search *s, struct pg_result *res)
 {
-	Hotline__Envelope *env = envelope_new();
 	Hotline__SearchReply *out = xmalloc(sizeof *out);
 	int i, rows = pg_rows(res), n = rows > (int)s->limit ?
 	    (int)s->limit : rows;
@@ -358,9 +357,7 @@ search_answer(struct search *s, struct pg_result *res)
 		    pg_value(res, n - 1, 0));
 	else
 		out->next_cursor = xstrdup("");
-	env->body_case = HOTLINE__ENVELOPE__BODY_SEARCH_REPLY;
-	env->search_reply = out;
-	request_answer(s->r, env);
+	answer_body(s->r, HOTLINE__ENVELOPE__BODY_SEARCH_REPLY, out);
 }
 
 /* The connection is gone: every queued search is answered UNAVAILABLE now. */

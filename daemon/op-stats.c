@@ -227,7 +227,6 @@ scorecard_done(struct request *r, redisReply *reply)
 {
 	const struct stats_query *q = r->state;
 	Hotline__ScorecardReply *out = xmalloc(sizeof *out);
-	Hotline__Envelope *env;
 	size_t i;
 
 	if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) {
@@ -253,10 +252,7 @@ scorecard_done(struct request *r, redisReply *reply)
 	stats_fill_total(out->total, reply->element[1]);
 	out->weights = stats_weights();
 	out->min_tickets = (uint32_t)cfg->assessment.min_tickets;
-	env = envelope_new();
-	env->body_case = HOTLINE__ENVELOPE__BODY_SCORECARDS;
-	env->scorecards = out;
-	request_answer(r, env);
+	answer_body(r, HOTLINE__ENVELOPE__BODY_SCORECARDS, out);
 }
 
 /* Starts a query: period and department checked, state kept. Returns -1 if answered. */
@@ -325,7 +321,6 @@ hot_done(struct request *r, redisReply *reply)
 	const struct stats_query *q = r->state;
 	Hotline__HotReply *out = xmalloc(sizeof *out);
 	Hotline__Counters total = HOTLINE__COUNTERS__INIT;
-	Hotline__Envelope *env;
 	const redisReply *flat;
 	char id[512];
 	const char *counter;
@@ -357,10 +352,7 @@ hot_done(struct request *r, redisReply *reply)
 		out->items[i]->share = total.registered > 0 ?
 		    (double)out->items[i]->counters->registered /
 		    (double)total.registered : 0;
-	env = envelope_new();
-	env->body_case = HOTLINE__ENVELOPE__BODY_HOT_LIST;
-	env->hot_list = out;
-	request_answer(r, env);
+	answer_body(r, HOTLINE__ENVELOPE__BODY_HOT_LIST, out);
 }
 
 /* 高频诉求: the categories or districts with the most tickets in a period. */

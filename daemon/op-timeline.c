@@ -108,7 +108,6 @@ static void
 timeline_done(struct request *r, redisReply *reply)
 {
 	Hotline__TimelineReply *out;
-	Hotline__Envelope *env;
 	Hotline__Ticket *t = show_ticket(r, reply);
 
 	if (t == NULL)
@@ -119,10 +118,7 @@ timeline_done(struct request *r, redisReply *reply)
 	timeline_steps(out, t);
 	out->exempt = t->exempt;
 	out->ticket = t;
-	env = envelope_new();
-	env->body_case = HOTLINE__ENVELOPE__BODY_TIMELINE_REPLY;
-	env->timeline_reply = out;
-	request_answer(r, env);
+	answer_body(r, HOTLINE__ENVELOPE__BODY_TIMELINE_REPLY, out);
 }
 
 /* One ticket's SLA timeline; departments see only their own tickets. */

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "hotlined.h"
+#include "keys.h"
 
 #define RECOMPUTE_BATCH 200
 
@@ -248,15 +249,16 @@ recompute_ticket(const char *number, const redisReply *hash)
 	if (f.n == 0)
 		return;
 	clock_read(&c, record_getter, (void *)hash);
-	store_args_addf(&args, "ht:ticket:%s", number);
-	store_args_addf(&args, "ht:history:%s", number);
-	store_args_addf(&args, "%lld", (long long)c.gen);
-	store_args_addf(&args, "%lld", (long long)now_ms());
-	store_args_add(&args, timers);
+	store_args_addf(&args, KEY_TICKET, number);
+	store_args_addf(&args, KEY_HISTORY, number);
+	store_args_paramf(&args, "gen", "%lld", (long long)c.gen);
+	store_args_paramf(&args, "now", "%lld", (long long)now_ms());
+	store_args_param(&args, "timers", timers);
 	recompute_note(hash, &f, note, sizeof note);
-	store_args_add(&args, note[0] != '\0' ? note : "calendar or policies "
-	    "changed");
-	store_args_addf(&args, "%d", cfg->redis.feed_maxlen);
+	store_args_param(&args, "note", note[0] != '\0' ? note :
+	    "calendar or policies changed");
+	store_args_paramf(&args, "feed_maxlen", "%d", cfg->redis.feed_maxlen);
+	store_args_add(&args, "--");
 	for (i = 0; i < f.n; i++) {	/* clock_set.lua records only what changed */
 		store_args_add(&args, f.name[i]);
 		store_args_add(&args, f.value[i]);
@@ -297,7 +299,7 @@ recompute_scan(void)
 {
 	struct store_args args = { 0 };
 
-	store_args_add(&args, "ht:clocks");
+	store_args_add(&args, KEY_CLOCKS);
 	store_args_add(&args, rc.cursor);
 	store_args_addf(&args, "%d", RECOMPUTE_BATCH);
 	if (store_script(SCRIPT_CLOCK_SCAN, 1, &args, recompute_scanned,

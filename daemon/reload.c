@@ -25,8 +25,9 @@
  *   - The thread hands its job back by writing the job's pointer (8 bytes,
  *     one atomic write) to a pipe; an event on the loop reads it, joins the
  *     thread and then, on the loop between two events, swaps the new
- *     configuration in (daemon_swap) or logs the refusal and keeps the
- *     configuration in force. Requests are answered all the while.
+ *     configuration in (the swap given to reload_init) or logs the refusal
+ *     and keeps the configuration in force. Requests are answered all the
+ *     while.
  *   - A reload asked for while a compile runs waits for the next compile,
  *     which starts as soon as this one is done (the file may have changed
  *     after this one read it); every reload asked for meanwhile shares that
@@ -54,6 +55,7 @@ struct reload_waiter {
 TAILQ_HEAD(reload_list, reload_waiter);
 
 static struct {
+	reload_swap swap;		/* reload_init's; NULL until then */
 	int pipe[2];			/* thread → loop; -1 until needed */
 	struct event *ev;
 	pthread_t thread;
@@ -61,7 +63,7 @@ static struct {
 	int again;			/* another compile is asked for */
 	struct reload_list current;	/* answered by the compile running */
 	struct reload_list next;	/* answered by the one after it */
-} rl = { { -1, -1 }, NULL, 0, NULL, 0,
+} rl = { NULL, { -1, -1 }, NULL, 0, NULL, 0,
 	TAILQ_HEAD_INITIALIZER(rl.current), TAILQ_HEAD_INITIALIZER(rl.next) };
 
 static void reload_begin(void);
@@ -117,7 +119,7 @@ reload_finish(struct reload_job *job)
 {
 	rl.job = NULL;
 	if (job->fresh != NULL &&
-	    daemon_swap(job->fresh, job->err, sizeof job->err) == -1)
+	    rl.swap(job->fresh, job->err, sizeof job->err) == -1)
 		job->fresh = NULL;	/* freed: its certificates did not load */
 	if (job->fresh == NULL)
 		log_warnx("reload failed, keeping the configuration in force: "
@@ -148,10 +150,19 @@ reload_on_done(evutil_socket_t fd, short what, void *arg)
 	reload_finish(job);
 }
 
+/* Hands reload the function that swaps a loaded configuration in (the daemon's, or a test's). */
+void
+reload_init(reload_swap swap)
+{
+	rl.swap = swap;
+}
+
 /* Opens the pipe and its event on first use. */
 static void
 reload_setup(void)
 {
+	if (rl.swap == NULL)
+		fatalx("reload: no swap function (reload_init)");
 	if (rl.ev != NULL)
 		return;
 	if (pipe2(rl.pipe, O_CLOEXEC) == -1)

@@ -8,9 +8,10 @@
 #include <event2/http.h>
 
 #include "hotlined.h"
+#include "keys.h"
 
 #define SCRAPE_STATES 32	/* TicketState numbers counted: 1 to 31 */
-#define SCRAPE_STATES_KEY "ht:stats:states"	/* state number -> tickets */
+#define SCRAPE_STATES_KEY KEY_STATS_STATES	/* state number -> tickets */
 
 /* Today's city-wide counters (stats.lua, scope "all") shown as breaches, by kind. */
 static const struct {

@@ -286,55 +286,34 @@ server_resume(struct conn *c)
 	event_active(c->resume, EV_TIMEOUT, 0);
 }
 
+/* frame_pull over an evbuffer: its first n bytes made contiguous. */
+static const uint8_t *
+conn_pull(void *input, size_t n)
+{
+	return evbuffer_pullup(input, (ev_ssize_t)n);
+}
+
 /*
- * Reads one frame from input into *env; *wire and *wire_len get its body's
- * bytes, which stay in input until the caller drains *frame_len bytes.
- * Returns 1 with a frame, 0 if more bytes are needed, -1 after a framing
- * fault (c is being closed).
+ * Reads one frame from input (proto/frame.c's frame_read_envelope) into
+ * *f; its body's bytes stay in input until the caller drains f->frame_len
+ * bytes. Returns 1 with a frame, 0 if more bytes are needed, -1 after a
+ * framing fault (c is being closed).
  */
 static int
-conn_next_frame(struct conn *c, struct evbuffer *input,
-    Hotline__Envelope **env, const uint8_t **wire, size_t *wire_len,
-    size_t *frame_len)
+conn_next_frame(struct conn *c, struct evbuffer *input, struct frame_read *f)
 {
-	size_t avail = evbuffer_get_length(input), body_len, header_len;
-	size_t peek = avail < FRAME_HEADER_MAX ? avail : FRAME_HEADER_MAX;
 	enum frame_status status;
-	uint8_t *bytes;
-	char msg[128];
 
-	if (avail == 0)
-		return 0;
-	bytes = evbuffer_pullup(input, (ev_ssize_t)peek);
-	status = frame_decode_header(bytes, peek, cfg->limits.max_frame,
-	    &body_len, &header_len);
+	status = frame_read_envelope(conn_pull, input,
+	    evbuffer_get_length(input), cfg->limits.max_frame, f);
+	if (status == FRAME_OK)
+		return 1;
 	if (status == FRAME_NEED_MORE)
 		return 0;
-	if (status == FRAME_TOO_LARGE) {
-		snprintf(msg, sizeof msg, "frame of %zu bytes is over the "
-		    "limit of %zu bytes", body_len, cfg->limits.max_frame);
-		server_fatal(c, HOTLINE__ERROR_CODE__ERROR_CODE_TOO_LARGE, msg);
-		return -1;
-	}
-	if (status == FRAME_BAD || status == FRAME_OVERFLOW) {
-		server_fatal(c, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    frame_status_name(status));
-		return -1;
-	}
-	if (avail < header_len + body_len)
-		return 0;
-	bytes = evbuffer_pullup(input, (ev_ssize_t)(header_len + body_len));
-	*env = hotline__envelope__unpack(NULL, body_len, bytes + header_len);
-	*wire = bytes + header_len;
-	*wire_len = body_len;
-	*frame_len = header_len + body_len;
-	if (*env == NULL) {
-		evbuffer_drain(input, *frame_len);
-		server_fatal(c, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "frame is not a valid hotline.Envelope");
-		return -1;
-	}
-	return 1;
+	if (status == FRAME_NOT_ENVELOPE)
+		evbuffer_drain(input, f->frame_len);
+	server_fatal(c, frame_status_code(status), f->message);
+	return -1;
 }
 
 /*
@@ -345,9 +324,7 @@ static void
 conn_read(struct conn *c)
 {
 	struct evbuffer *input = bufferevent_get_input(c->bev);
-	Hotline__Envelope *env;
-	const uint8_t *wire;
-	size_t wire_len, frame_len;
+	struct frame_read f;
 	int handled = 0;
 
 	while (!c->closing && handled < cfg->limits.requests_per_turn) {
@@ -357,11 +334,10 @@ conn_read(struct conn *c)
 			bufferevent_disable(c->bev, EV_READ);
 			return;
 		}
-		if (conn_next_frame(c, input, &env, &wire, &wire_len,
-		    &frame_len) != 1)
+		if (conn_next_frame(c, input, &f) != 1)
 			return;
-		session_frame_wire(c, env, wire, wire_len);
-		evbuffer_drain(input, frame_len);
+		session_frame_wire(c, f.env, f.body, f.body_len);
+		evbuffer_drain(input, f.frame_len);
 		handled++;
 	}
 	if (!c->closing && evbuffer_get_length(input) > 0)
@@ -396,7 +372,8 @@ conn_writable(struct bufferevent *bev, void *arg)
 		server_close(c);
 		return;
 	}
-	feed_writable(c);
+	if (c->drained != NULL)
+		c->drained(c);
 }
 
 /* Returns 1 if input starts with a frame whose bytes have not all arrived. */

@@ -10,13 +10,25 @@
 #include "hotlined.h"
 #include "kb.h"
 
-/* One operation: which request body, who may call it, and its handler. */
+/*
+ * One operation: which request body, who may call it, and its handler. A
+ * life-cycle operation lists its steps instead of roles: who may call it is
+ * who may take one of them in ticket.c's transition table, the one place
+ * that says it (op_roles).
+ */
 struct op {
 	Hotline__Envelope__BodyCase body;
 	const char *name;
-	uint32_t roles;
+	uint32_t roles;				/* 0 when steps are listed */
+	const enum ticket_action *steps;	/* NULL: not a life-cycle step */
+	size_t nsteps;
 	void (*handle)(struct request *);
 };
+
+/* A row's life-cycle steps: .steps = STEPS(TICKET_SIGN). */
+#define STEPS(...) (const enum ticket_action[]){ __VA_ARGS__ }, \
+	.nsteps = sizeof((const enum ticket_action[]){ __VA_ARGS__ }) / \
+	sizeof(enum ticket_action)
 
 #define ROLE_STAFF_BITS (ROLE_AGENT_BIT | ROLE_BIT(HOTLINE__ROLE__ROLE_DISPATCHER) | \
 	ROLE_BIT(HOTLINE__ROLE__ROLE_SUPERVISOR))
@@ -29,88 +41,190 @@ struct op {
 	ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN))
 
 /*
- * Request case -> role mask -> handler. Departments act only on their own
- * tickets (the scripts check); the life-cycle table in ticket.c has the
- * finer rules.
+ * Request case -> role mask (or life-cycle steps) -> handler. Departments
+ * act only on their own tickets (the scripts check); the life-cycle table
+ * in ticket.c has the finer rules and the roles of every step.
  */
 static const struct op ops[] = {
-	{ BODY(PING), "ping", ROLE_ANY_BIT, op_ping },
-	{ BODY(SHOW), "show", ROLE_STAFF_BITS | ROLE_DEPARTMENT_BIT, op_show },
-	{ BODY(WATCH), "watch", ROLE_DEPARTMENT_BIT | DISPATCHER_BIT |
-	    SUPERVISOR_BIT, op_watch },
+	{ .body = BODY(PING), .name = "ping",
+	    .roles = ROLE_ANY_BIT,
+	    .handle = op_ping },
+	{ .body = BODY(SHOW), .name = "show",
+	    .roles = ROLE_STAFF_BITS | ROLE_DEPARTMENT_BIT,
+	    .handle = op_show },
+	{ .body = BODY(WATCH), .name = "watch",
+	    .roles = ROLE_DEPARTMENT_BIT | DISPATCHER_BIT | SUPERVISOR_BIT,
+	    .handle = op_watch },
 
-	{ BODY(CLASSIFY), "classify", ROLE_AGENT_BIT | DISPATCHER_BIT,
-	    op_classify },
-	{ BODY(CREATE), "create", ROLE_AGENT_BIT, op_create },
-	{ BODY(CALLER), "caller", ROLE_STAFF_BITS, op_caller },
-	{ BODY(CALLBACK), "callback", ROLE_AGENT_BIT, op_callback },
+	{ .body = BODY(CLASSIFY), .name = "classify",
+	    .roles = ROLE_AGENT_BIT | DISPATCHER_BIT,
+	    .handle = op_classify },
+	{ .body = BODY(CREATE), .name = "create",
+	    .steps = STEPS(TICKET_CREATE, TICKET_DISPATCH,
+	    TICKET_TRIAGE, TICKET_ANSWER, TICKET_TRANSFER),
+	    .handle = op_create },
+	{ .body = BODY(CALLER), .name = "caller",
+	    .roles = ROLE_STAFF_BITS,
+	    .handle = op_caller },
+	{ .body = BODY(CALLBACK), .name = "callback",
+	    .steps = STEPS(TICKET_CALLBACK_CLOSE, TICKET_CALLBACK_REOPEN,
+	    TICKET_CALLBACK_UNREACHABLE),
+	    .handle = op_callback },
 
-	{ BODY(TRIAGE), "triage", DISPATCHER_BIT, op_triage },
-	{ BODY(DISPATCH), "dispatch", DISPATCHER_BIT, op_dispatch },
-	{ BODY(REDISPATCH), "redispatch", DISPATCHER_BIT, op_redispatch },
-	{ BODY(DECIDE_EXTENSION), "decide_extension", DISPATCHER_BIT,
-	    op_decide_extension },
-	{ BODY(REVIEW), "review", DISPATCHER_BIT, op_review },
-	{ BODY(MERGE), "merge", DISPATCHER_BIT, op_merge },
-	{ BODY(INVALIDATE), "invalidate", DISPATCHER_BIT, op_invalidate },
+	{ .body = BODY(TRIAGE), .name = "triage",
+	    .roles = DISPATCHER_BIT,
+	    .handle = op_triage },
+	{ .body = BODY(DISPATCH), .name = "dispatch",
+	    .steps = STEPS(TICKET_MANUAL_DISPATCH),
+	    .handle = op_dispatch },
+	{ .body = BODY(REDISPATCH), .name = "redispatch",
+	    .steps = STEPS(TICKET_REDISPATCH),
+	    .handle = op_redispatch },
+	{ .body = BODY(DECIDE_EXTENSION), .name = "decide_extension",
+	    .steps = STEPS(TICKET_DECIDE_EXTENSION),
+	    .handle = op_decide_extension },
+	{ .body = BODY(REVIEW), .name = "review",
+	    .steps = STEPS(TICKET_APPROVE_REPLY, TICKET_SEND_BACK),
+	    .handle = op_review },
+	{ .body = BODY(MERGE), .name = "merge",
+	    .steps = STEPS(TICKET_MERGE),
+	    .handle = op_merge },
+	{ .body = BODY(INVALIDATE), .name = "invalidate",
+	    .steps = STEPS(TICKET_INVALIDATE),
+	    .handle = op_invalidate },
 
-	{ BODY(LIST), "list", ROLE_DEPARTMENT_BIT, op_list },
-	{ BODY(SIGN), "sign", ROLE_DEPARTMENT_BIT, op_sign },
-	{ BODY(REPLY), "reply", ROLE_DEPARTMENT_BIT, op_reply },
-	{ BODY(RETURN_TICKET), "return", ROLE_DEPARTMENT_BIT, op_return },
-	{ BODY(EXTEND), "extend", ROLE_DEPARTMENT_BIT, op_extend },
-	{ BODY(SUSPEND), "suspend", ROLE_DEPARTMENT_BIT, op_suspend },
-	{ BODY(RESUME), "resume", ROLE_DEPARTMENT_BIT, op_resume },
-	{ BODY(NOTE), "note", ROLE_DEPARTMENT_BIT, op_note },
-	{ BODY(ANSWER_SUPERVISION), "answer_supervision", ROLE_DEPARTMENT_BIT,
-	    op_answer_supervision },
+	{ .body = BODY(LIST), .name = "list",
+	    .roles = ROLE_DEPARTMENT_BIT,
+	    .handle = op_list },
+	{ .body = BODY(SIGN), .name = "sign",
+	    .steps = STEPS(TICKET_SIGN),
+	    .handle = op_sign },
+	{ .body = BODY(REPLY), .name = "reply",
+	    .steps = STEPS(TICKET_REPLY),
+	    .handle = op_reply },
+	{ .body = BODY(RETURN_TICKET), .name = "return",
+	    .steps = STEPS(TICKET_RETURN),
+	    .handle = op_return },
+	{ .body = BODY(EXTEND), .name = "extend",
+	    .steps = STEPS(TICKET_EXTEND),
+	    .handle = op_extend },
+	{ .body = BODY(SUSPEND), .name = "suspend",
+	    .steps = STEPS(TICKET_SUSPEND),
+	    .handle = op_suspend },
+	{ .body = BODY(RESUME), .name = "resume",
+	    .steps = STEPS(TICKET_RESUME),
+	    .handle = op_resume },
+	{ .body = BODY(NOTE), .name = "note",
+	    .steps = STEPS(TICKET_NOTE),
+	    .handle = op_note },
+	{ .body = BODY(ANSWER_SUPERVISION), .name = "answer_supervision",
+	    .steps = STEPS(TICKET_ANSWER_SUPERVISION),
+	    .handle = op_answer_supervision },
 
-	{ BODY(URGE), "urge", SUPERVISOR_BIT, op_urge },
-	{ BODY(SUPERVISE), "supervise", SUPERVISOR_BIT, op_supervise },
-	{ BODY(EXEMPT), "exempt", SUPERVISOR_BIT, op_exempt },
+	{ .body = BODY(URGE), .name = "urge",
+	    .steps = STEPS(TICKET_URGE),
+	    .handle = op_urge },
+	{ .body = BODY(SUPERVISE), .name = "supervise",
+	    .steps = STEPS(TICKET_SUPERVISE),
+	    .handle = op_supervise },
+	{ .body = BODY(EXEMPT), .name = "exempt",
+	    .steps = STEPS(TICKET_EXEMPT),
+	    .handle = op_exempt },
 
 	/* Supervision queries; departments see only their own figures. */
-	{ BODY(SCORECARD), "scorecard", SUPERVISION_QUERY_BITS |
-	    ROLE_DEPARTMENT_BIT, op_scorecard },
-	{ BODY(HOT), "hot", SUPERVISION_QUERY_BITS, op_hot },
-	{ BODY(OVERDUE), "overdue", SUPERVISION_QUERY_BITS |
-	    ROLE_DEPARTMENT_BIT, op_overdue },
-	{ BODY(BREACHES), "breaches", SUPERVISION_QUERY_BITS |
-	    ROLE_DEPARTMENT_BIT, op_breaches },
-	{ BODY(TIMELINE), "timeline", ROLE_STAFF_BITS | ROLE_DEPARTMENT_BIT |
-	    ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN), op_timeline },
+	{ .body = BODY(SCORECARD), .name = "scorecard",
+	    .roles = SUPERVISION_QUERY_BITS | ROLE_DEPARTMENT_BIT,
+	    .handle = op_scorecard },
+	{ .body = BODY(HOT), .name = "hot",
+	    .roles = SUPERVISION_QUERY_BITS,
+	    .handle = op_hot },
+	{ .body = BODY(OVERDUE), .name = "overdue",
+	    .roles = SUPERVISION_QUERY_BITS | ROLE_DEPARTMENT_BIT,
+	    .handle = op_overdue },
+	{ .body = BODY(BREACHES), .name = "breaches",
+	    .roles = SUPERVISION_QUERY_BITS | ROLE_DEPARTMENT_BIT,
+	    .handle = op_breaches },
+	{ .body = BODY(TIMELINE), .name = "timeline",
+	    .roles = ROLE_STAFF_BITS | ROLE_DEPARTMENT_BIT |
+	    ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN),
+	    .handle = op_timeline },
 	/* The archive (PostgreSQL): each role within its own view. */
-	{ BODY(SEARCH), "search", ROLE_STAFF_BITS | ROLE_DEPARTMENT_BIT,
-	    op_search },
+	{ .body = BODY(SEARCH), .name = "search",
+	    .roles = ROLE_STAFF_BITS | ROLE_DEPARTMENT_BIT,
+	    .handle = op_search },
 	/* The knowledge base (PostgreSQL): the centre (dispatchers) curates. */
-	{ BODY(KB_SEARCH), "kb_search", ROLE_STAFF_BITS | ROLE_DEPARTMENT_BIT,
-	    op_kb_search },
-	{ BODY(KB_IMPORT), "kb_import", DISPATCHER_BIT |
-	    ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN), op_kb_import },
-	{ BODY(KB_EXPORT), "kb_export", DISPATCHER_BIT | SUPERVISOR_BIT |
-	    ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN), op_kb_export },
-	{ BODY(KB_DRAFT), "kb_draft", ROLE_DEPARTMENT_BIT, op_kb_draft },
-	{ BODY(KB_STEP), "kb_step", ROLE_AGENT_BIT | DISPATCHER_BIT |
-	    ROLE_DEPARTMENT_BIT, op_kb_step },
-	{ BODY(KB_GAPS), "kb_gaps", SUPERVISION_QUERY_BITS, op_kb_gaps },
+	{ .body = BODY(KB_SEARCH), .name = "kb_search",
+	    .roles = ROLE_STAFF_BITS | ROLE_DEPARTMENT_BIT,
+	    .handle = op_kb_search },
+	{ .body = BODY(KB_IMPORT), .name = "kb_import",
+	    .roles = DISPATCHER_BIT | ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN),
+	    .handle = op_kb_import },
+	{ .body = BODY(KB_EXPORT), .name = "kb_export",
+	    .roles = DISPATCHER_BIT | SUPERVISOR_BIT |
+	    ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN),
+	    .handle = op_kb_export },
+	{ .body = BODY(KB_DRAFT), .name = "kb_draft",
+	    .roles = ROLE_DEPARTMENT_BIT,
+	    .handle = op_kb_draft },
+	{ .body = BODY(KB_STEP), .name = "kb_step",
+	    .roles = ROLE_AGENT_BIT | DISPATCHER_BIT | ROLE_DEPARTMENT_BIT,
+	    .handle = op_kb_step },
+	{ .body = BODY(KB_GAPS), .name = "kb_gaps",
+	    .roles = SUPERVISION_QUERY_BITS,
+	    .handle = op_kb_gaps },
 
-	{ BODY(DEADLINE), "deadline", ROLE_ANY_BIT, op_deadline },
-	{ BODY(SHIFT_CLOCK), "shift_clock", ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN),
-	    op_shift_clock },
-	{ BODY(RELOAD), "reload", ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN),
-	    op_reload },
-	{ BODY(CALENDAR_IMPORT), "calendar_import",
-	    ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN), op_calendar_import },
+	{ .body = BODY(DEADLINE), .name = "deadline",
+	    .roles = ROLE_ANY_BIT,
+	    .handle = op_deadline },
+	{ .body = BODY(SHIFT_CLOCK), .name = "shift_clock",
+	    .roles = ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN),
+	    .handle = op_shift_clock },
+	{ .body = BODY(RELOAD), .name = "reload",
+	    .roles = ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN),
+	    .handle = op_reload },
+	{ .body = BODY(CALENDAR_IMPORT), .name = "calendar_import",
+	    .roles = ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN),
+	    .handle = op_calendar_import },
 
-	{ BODY(EXPORT_EXAMPLES), "export_examples", DISPATCHER_BIT |
-	    ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN), op_export_examples },
-	{ BODY(IMPORT_EXAMPLES), "import_examples",
-	    ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN), op_import_examples },
-	{ BODY(RETRAIN), "retrain", DISPATCHER_BIT |
-	    ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN), op_retrain },
-	{ BODY(EVALUATE), "evaluate", DISPATCHER_BIT |
-	    ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN), op_evaluate },
+	{ .body = BODY(EXPORT_EXAMPLES), .name = "export_examples",
+	    .roles = DISPATCHER_BIT | ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN),
+	    .handle = op_export_examples },
+	{ .body = BODY(IMPORT_EXAMPLES), .name = "import_examples",
+	    .roles = ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN),
+	    .handle = op_import_examples },
+	{ .body = BODY(RETRAIN), .name = "retrain",
+	    .roles = DISPATCHER_BIT | ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN),
+	    .handle = op_retrain },
+	{ .body = BODY(EVALUATE), .name = "evaluate",
+	    .roles = DISPATCHER_BIT | ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN),
+	    .handle = op_evaluate },
 };
+
+/* Returns who may call op: for a life-cycle operation, from ticket.c's table. */
+static uint32_t
+op_roles(const struct op *op)
+{
+	return op->steps != NULL ? ticket_roles(op->steps, op->nsteps) :
+	    op->roles;
+}
+
+/*
+ * For tests: the i-th operation's name, the roles its row declares and those
+ * in force (op_roles), and its life-cycle steps (*steps NULL: none); NULL
+ * past the last operation.
+ */
+const char *
+session_op(size_t i, uint32_t *declared, uint32_t *roles,
+    const enum ticket_action **steps, size_t *nsteps)
+{
+	if (i >= sizeof ops / sizeof ops[0])
+		return NULL;
+	*declared = ops[i].roles;
+	*roles = op_roles(&ops[i]);
+	*steps = ops[i].steps;
+	*nsteps = ops[i].nsteps;
+	return ops[i].name;
+}
 
 /* Finds the operation for a request body, or NULL if it is not a request. */
 static const struct op *
@@ -760,7 +874,7 @@ session_frame_wire(struct conn *c, Hotline__Envelope *env,
 		    NULL, "a client may not send %s", body_name(env->body_case));
 		return;
 	}
-	if ((op->roles & ROLE_BIT(c->role)) == 0) {
+	if ((op_roles(op) & ROLE_BIT(c->role)) == 0) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN, NULL,
 		    "role %s may not %s", config_role_name(c->role), op->name);
 		return;

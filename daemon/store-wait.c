@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "hotlined.h"
+#include "keys.h"
 
 /*
  * PUBLISHed after the script, before WAIT: WAIT counts replicas that have
@@ -13,7 +14,7 @@
  * real write (made earlier, maybe through another connection). PUBLISH is
  * propagated to replicas and moves the offset to the master's latest.
  */
-#define WAIT_BARRIER_CHANNEL "ht:replicated"
+#define WAIT_BARRIER_CHANNEL KEY_REPLICATED
 
 /*
  * The error a caller gets when the change was made on the master but WAIT
@@ -37,25 +38,21 @@ struct wait_call {
 	redisReply *held;
 };
 
-/* Which scripts change state: those get WAIT in strict mode. */
+/* Which scripts change state (WRITES in store-scripts.h): those get WAIT in strict mode. */
 int
 store_script_writes(enum script_id script)
 {
-	switch (script) {
-	case SCRIPT_CREATE:
-	case SCRIPT_TRANSITION:
-	case SCRIPT_TIMER_FIRE:
-	case SCRIPT_CLOCK_OFFSET:
-	case SCRIPT_CLOCK_SCAN:
-	case SCRIPT_CLOCK_SET:
-	case SCRIPT_NB_IMPORT:
-	case SCRIPT_NB_RETRAIN:
-	case SCRIPT_CALENDAR_IMPORT:
-	case SCRIPT_WEB_SESSION:
-		return 1;
-	default:
-		return 0;
-	}
+#define READS 0
+#define WRITES 1
+#define STORE_SCRIPT_WRITES(id, file, writes) [SCRIPT_##id] = writes,
+	static const int writes[SCRIPT_COUNT] = {
+		STORE_SCRIPTS(STORE_SCRIPT_WRITES)
+	};
+#undef STORE_SCRIPT_WRITES
+#undef READS
+#undef WRITES
+
+	return (unsigned)script < SCRIPT_COUNT ? writes[script] : 0;
 }
 
 /* Deep-copies a reply with malloc, so freeReplyObject frees the copy. */

@@ -20,27 +20,18 @@
 #define WATCHDOG_MS 100
 
 /* The scripts the daemon runs, by the name of their file in daemon/scripts/. */
+#define STORE_SCRIPT_NAME(id, file, writes) [SCRIPT_##id] = #file,
 static const char *script_names[SCRIPT_COUNT] = {
-	[SCRIPT_CREATE] = "create",
-	[SCRIPT_TRANSITION] = "transition",
-	[SCRIPT_SHOW] = "show",
-	[SCRIPT_TICKETS] = "tickets",
-	[SCRIPT_FEED_READ] = "feed_read",
-	[SCRIPT_TICKET_READ] = "ticket_read",
-	[SCRIPT_TIMER_FIRE] = "timer_fire",
-	[SCRIPT_CLOCK_OFFSET] = "clock_offset",
-	[SCRIPT_CLOCK_SCAN] = "clock_scan",
-	[SCRIPT_CLOCK_SET] = "clock_set",
-	[SCRIPT_NB_READ] = "nb_read",
-	[SCRIPT_NB_IMPORT] = "nb_import",
-	[SCRIPT_NB_RETRAIN] = "nb_retrain",
-	[SCRIPT_RECENT_READ] = "recent_read",
-	[SCRIPT_STATS_READ] = "stats_read",
-	[SCRIPT_DUE_READ] = "due_read",
-	[SCRIPT_BREACHES_READ] = "breaches_read",
-	[SCRIPT_CALENDAR_IMPORT] = "calendar_import",
-	[SCRIPT_WEB_SESSION] = "web_session",
+	STORE_SCRIPTS(STORE_SCRIPT_NAME)
 };
+#undef STORE_SCRIPT_NAME
+
+/* Returns the file name of script, without ".lua". */
+const char *
+store_script_name(enum script_id script)
+{
+	return (unsigned)script < SCRIPT_COUNT ? script_names[script] : "?";
+}
 
 enum link_state { LINK_DOWN, LINK_RESOLVING, LINK_CONNECTING, LINK_SETUP,
     LINK_READY };
@@ -729,27 +720,19 @@ int
 store_script(enum script_id script, int nkeys, const struct store_args *args,
     store_cb cb, void *priv)
 {
-	const char *argv[STORE_MAX_ARGS + 3];
-	size_t lens[STORE_MAX_ARGS + 3];
-	char nk[16];
-	int i;
+	struct store_eval e;
+	int rc;
 
 	if (!store_ready())
 		return -1;
-	snprintf(nk, sizeof nk, "%d", nkeys);
-	argv[0] = "EVALSHA";
-	argv[1] = st.sha[script];
-	argv[2] = nk;
-	for (i = 0; i < 3; i++)
-		lens[i] = strlen(argv[i]);
-	for (i = 0; i < args->n; i++) {
-		argv[i + 3] = args->v[i];
-		lens[i + 3] = args->len[i];
-	}
+	store_eval_build(&e, st.sha[script], nkeys, args);
 	if (st.spec.wait_replicas > 0 && store_script_writes(script))
-		return store_wait_script(args->n + 3, argv, lens,
+		rc = store_wait_script(e.argc, e.argv, e.lens,
 		    st.spec.wait_replicas, st.spec.wait_timeout_ms, cb, priv);
-	return store_send(args->n + 3, argv, lens, cb, priv);
+	else
+		rc = store_send(e.argc, e.argv, e.lens, cb, priv);
+	store_eval_free(&e);
+	return rc;
 }
 
 /* Sends one command on the command link whatever its state; see store_send. */

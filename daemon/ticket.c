@@ -8,7 +8,6 @@
 #define TO(s) HOTLINE__TICKET_STATE__TICKET_STATE_##s
 #define EV(k) HOTLINE__EVENT_KIND__EVENT_KIND_##k
 #define STAY HOTLINE__TICKET_STATE__TICKET_STATE_UNSPECIFIED
-#define NONE HOTLINE__EVENT_KIND__EVENT_KIND_UNSPECIFIED
 
 #define AGENT ROLE_AGENT_BIT
 #define DISPATCHER ROLE_BIT(HOTLINE__ROLE__ROLE_DISPATCHER)
@@ -28,87 +27,139 @@
  * the effects on indexes that transition.lua applies. Two events are the
  * script's own: every step that closes a ticket tells its departments
  * (CLOSED), and a re-dispatch or return tells the departments it leaves
- * (TAKEN_AWAY). Anything not listed
- * is refused: a role outside the mask as forbidden, a state outside the set
- * as a conflict naming the current state.
+ * (TAKEN_AWAY). A field left out is zero: no party (not a department's
+ * step), no event, no effect, no assisting department's step. Anything not
+ * listed is refused: a role outside the mask as forbidden (session.c asks
+ * ticket_roles before any handler runs), a state outside the set as a
+ * conflict naming the current state (transition.lua, create.lua).
  */
 static const struct transition transitions[] = {
 	/* Intake (登记), in create.lua. */
-	{ TICKET_CREATE, "create", S(UNSPECIFIED), TO(REGISTERED), AGENT,
-	    PARTY_NONE, NONE, NONE, NONE, 0, NULL },
-	{ TICKET_DISPATCH, "dispatch", S(REGISTERED), TO(DISPATCHED), AGENT,
-	    PARTY_NONE, EV(DISPATCHED), NONE, NONE, EFFECT_OPEN_ADD, NULL },
-	{ TICKET_TRIAGE, "triage", S(REGISTERED), TO(TRIAGE), AGENT,
-	    PARTY_NONE, NONE, EV(TRIAGED), NONE, EFFECT_TRIAGE_ADD, NULL },
-	{ TICKET_ANSWER, "answer", S(REGISTERED), TO(CLOSED), AGENT,
-	    PARTY_NONE, NONE, NONE, NONE, 0, NULL },
+	{ .action = TICKET_CREATE, .name = "create",
+	    .from_states = S(UNSPECIFIED), .to = TO(REGISTERED),
+	    .roles = AGENT },
+	{ .action = TICKET_DISPATCH, .name = "dispatch",
+	    .from_states = S(REGISTERED), .to = TO(DISPATCHED),
+	    .roles = AGENT,
+	    .department_event = EV(DISPATCHED),
+	    .effects = EFFECT_OPEN_ADD },
+	{ .action = TICKET_TRIAGE, .name = "triage",
+	    .from_states = S(REGISTERED), .to = TO(TRIAGE),
+	    .roles = AGENT,
+	    .centre_event = EV(TRIAGED),
+	    .effects = EFFECT_TRIAGE_ADD },
+	{ .action = TICKET_ANSWER, .name = "answer",
+	    .from_states = S(REGISTERED), .to = TO(CLOSED),
+	    .roles = AGENT },
 	/* 转警: an emergency goes to 119/110/120/122, never to a department; final. */
-	{ TICKET_TRANSFER, "transfer", S(REGISTERED), TO(TRANSFERRED), AGENT,
-	    PARTY_NONE, NONE, NONE, NONE, 0, NULL },
+	{ .action = TICKET_TRANSFER, .name = "transfer",
+	    .from_states = S(REGISTERED), .to = TO(TRANSFERRED),
+	    .roles = AGENT },
 
 	/* The dispatcher (派单员). */
-	{ TICKET_MANUAL_DISPATCH, "dispatch", S(TRIAGE), TO(DISPATCHED),
-	    DISPATCHER, PARTY_NONE, EV(DISPATCHED), NONE, NONE,
-	    EFFECT_ROUTE | EFFECT_TRIAGE_REMOVE | EFFECT_OPEN_ADD, NULL },
-	{ TICKET_REDISPATCH, "redispatch", AT_DEPARTMENT, TO(DISPATCHED),
-	    DISPATCHER, PARTY_NONE, EV(DISPATCHED), NONE, NONE,
-	    EFFECT_ROUTE | EFFECT_OPEN_ADD, NULL },
-	{ TICKET_DECIDE_EXTENSION, "decide_extension", S(ACCEPTED) |
-	    S(SUSPENDED), STAY, DISPATCHER, PARTY_NONE, EV(EXTENSION_DECIDED),
-	    NONE, NONE, EFFECT_EXTENSION_DECIDE, NULL },
-	{ TICKET_APPROVE_REPLY, "approve_reply", S(REPLIED),
-	    TO(AWAITING_CALLBACK), DISPATCHER, PARTY_NONE, NONE, NONE, NONE, 0,
-	    NULL },
-	{ TICKET_SEND_BACK, "send_back", S(REPLIED), TO(ACCEPTED), DISPATCHER,
-	    PARTY_NONE, EV(REPLY_SENT_BACK), NONE, NONE, EFFECT_OPEN_ADD, NULL },
-	{ TICKET_MERGE, "merge", S(TRIAGE) | AT_DEPARTMENT, TO(MERGED),
-	    DISPATCHER, PARTY_NONE, EV(TAKEN_AWAY), NONE, NONE,
-	    EFFECT_MERGE | EFFECT_TRIAGE_REMOVE | EFFECT_OPEN_REMOVE, NULL },
-	{ TICKET_INVALIDATE, "invalidate", S(TRIAGE) | AT_DEPARTMENT,
-	    TO(CLOSED), DISPATCHER, PARTY_NONE, EV(CLOSED), NONE, NONE,
-	    EFFECT_TRIAGE_REMOVE | EFFECT_OPEN_REMOVE, NULL },
+	{ .action = TICKET_MANUAL_DISPATCH, .name = "dispatch",
+	    .from_states = S(TRIAGE), .to = TO(DISPATCHED),
+	    .roles = DISPATCHER,
+	    .department_event = EV(DISPATCHED),
+	    .effects = EFFECT_ROUTE | EFFECT_TRIAGE_REMOVE | EFFECT_OPEN_ADD },
+	{ .action = TICKET_REDISPATCH, .name = "redispatch",
+	    .from_states = AT_DEPARTMENT, .to = TO(DISPATCHED),
+	    .roles = DISPATCHER,
+	    .department_event = EV(DISPATCHED),
+	    .effects = EFFECT_ROUTE | EFFECT_OPEN_ADD },
+	{ .action = TICKET_DECIDE_EXTENSION, .name = "decide_extension",
+	    .from_states = S(ACCEPTED) | S(SUSPENDED), .to = STAY,
+	    .roles = DISPATCHER,
+	    .department_event = EV(EXTENSION_DECIDED),
+	    .effects = EFFECT_EXTENSION_DECIDE },
+	{ .action = TICKET_APPROVE_REPLY, .name = "approve_reply",
+	    .from_states = S(REPLIED), .to = TO(AWAITING_CALLBACK),
+	    .roles = DISPATCHER },
+	{ .action = TICKET_SEND_BACK, .name = "send_back",
+	    .from_states = S(REPLIED), .to = TO(ACCEPTED),
+	    .roles = DISPATCHER,
+	    .department_event = EV(REPLY_SENT_BACK),
+	    .effects = EFFECT_OPEN_ADD },
+	{ .action = TICKET_MERGE, .name = "merge",
+	    .from_states = S(TRIAGE) | AT_DEPARTMENT, .to = TO(MERGED),
+	    .roles = DISPATCHER,
+	    .department_event = EV(TAKEN_AWAY),
+	    .effects = EFFECT_MERGE | EFFECT_TRIAGE_REMOVE | EFFECT_OPEN_REMOVE },
+	{ .action = TICKET_INVALIDATE, .name = "invalidate",
+	    .from_states = S(TRIAGE) | AT_DEPARTMENT, .to = TO(CLOSED),
+	    .roles = DISPATCHER,
+	    .department_event = EV(CLOSED),
+	    .effects = EFFECT_TRIAGE_REMOVE | EFFECT_OPEN_REMOVE },
 
 	/* Departments (承办单位). */
-	{ TICKET_SIGN, "sign", S(DISPATCHED), TO(ACCEPTED), DEPT, PARTY_LEAD,
-	    EV(SIGNED), NONE, NONE, 0, &(const struct assist_step){
-	    ASSIST_DISPATCHED, ASSIST_ACCEPTED, EV(SIGNED) } },
-	{ TICKET_RETURN, "return", S(DISPATCHED) | S(ACCEPTED), TO(TRIAGE),
-	    DEPT, PARTY_LEAD, NONE, EV(RETURNED), NONE,
-	    EFFECT_RETURN | EFFECT_OPEN_REMOVE | EFFECT_TRIAGE_ADD, NULL },
-	{ TICKET_EXTEND, "extend", S(ACCEPTED) | S(SUSPENDED), STAY, DEPT,
-	    PARTY_LEAD, NONE, EV(EXTENSION_REQUESTED), NONE,
-	    EFFECT_EXTENSION_REQUEST, NULL },
-	{ TICKET_SUSPEND, "suspend", S(ACCEPTED), TO(SUSPENDED), DEPT,
-	    PARTY_LEAD, EV(SUSPENDED), EV(SUSPENDED), NONE, 0, NULL },
-	{ TICKET_RESUME, "resume", S(SUSPENDED), TO(ACCEPTED), DEPT, PARTY_LEAD,
-	    EV(RESUMED), EV(RESUMED), NONE, 0, NULL },
-	{ TICKET_NOTE, "note", AT_DEPARTMENT, STAY, DEPT, PARTY_ANY, EV(NOTE),
-	    NONE, NONE, 0, NULL },
-	{ TICKET_REPLY, "reply", S(ACCEPTED), TO(REPLIED), DEPT, PARTY_LEAD,
-	    EV(REPLIED), EV(REPLIED), NONE, EFFECT_OPEN_REMOVE,
-	    &(const struct assist_step){ ASSIST_ACCEPTED, ASSIST_REPLIED,
-	    EV(ASSIST_REPLIED) } },
-	{ TICKET_ANSWER_SUPERVISION, "answer_supervision", AT_DEPARTMENT |
-	    S(REPLIED), STAY, DEPT, PARTY_LEAD, NONE, NONE,
-	    EV(SUPERVISION_ANSWERED), EFFECT_SUPERVISION_ANSWER, NULL },
+	{ .action = TICKET_SIGN, .name = "sign",
+	    .from_states = S(DISPATCHED), .to = TO(ACCEPTED),
+	    .roles = DEPT, .party = PARTY_LEAD,
+	    .department_event = EV(SIGNED),
+	    .assist = &(const struct assist_step){ .from = ASSIST_DISPATCHED,
+	    .to = ASSIST_ACCEPTED, .event = EV(SIGNED) } },
+	{ .action = TICKET_RETURN, .name = "return",
+	    .from_states = S(DISPATCHED) | S(ACCEPTED), .to = TO(TRIAGE),
+	    .roles = DEPT, .party = PARTY_LEAD,
+	    .centre_event = EV(RETURNED),
+	    .effects = EFFECT_RETURN | EFFECT_OPEN_REMOVE | EFFECT_TRIAGE_ADD },
+	{ .action = TICKET_EXTEND, .name = "extend",
+	    .from_states = S(ACCEPTED) | S(SUSPENDED), .to = STAY,
+	    .roles = DEPT, .party = PARTY_LEAD,
+	    .centre_event = EV(EXTENSION_REQUESTED),
+	    .effects = EFFECT_EXTENSION_REQUEST },
+	{ .action = TICKET_SUSPEND, .name = "suspend",
+	    .from_states = S(ACCEPTED), .to = TO(SUSPENDED),
+	    .roles = DEPT, .party = PARTY_LEAD,
+	    .department_event = EV(SUSPENDED), .centre_event = EV(SUSPENDED) },
+	{ .action = TICKET_RESUME, .name = "resume",
+	    .from_states = S(SUSPENDED), .to = TO(ACCEPTED),
+	    .roles = DEPT, .party = PARTY_LEAD,
+	    .department_event = EV(RESUMED), .centre_event = EV(RESUMED) },
+	{ .action = TICKET_NOTE, .name = "note",
+	    .from_states = AT_DEPARTMENT, .to = STAY,
+	    .roles = DEPT, .party = PARTY_ANY,
+	    .department_event = EV(NOTE) },
+	{ .action = TICKET_REPLY, .name = "reply",
+	    .from_states = S(ACCEPTED), .to = TO(REPLIED),
+	    .roles = DEPT, .party = PARTY_LEAD,
+	    .department_event = EV(REPLIED), .centre_event = EV(REPLIED),
+	    .effects = EFFECT_OPEN_REMOVE,
+	    .assist = &(const struct assist_step){ .from = ASSIST_ACCEPTED,
+	    .to = ASSIST_REPLIED, .event = EV(ASSIST_REPLIED) } },
+	{ .action = TICKET_ANSWER_SUPERVISION, .name = "answer_supervision",
+	    .from_states = AT_DEPARTMENT | S(REPLIED), .to = STAY,
+	    .roles = DEPT, .party = PARTY_LEAD,
+	    .supervision_event = EV(SUPERVISION_ANSWERED),
+	    .effects = EFFECT_SUPERVISION_ANSWER },
 
 	/* The agent's callback (回访). */
-	{ TICKET_CALLBACK_CLOSE, "callback", S(AWAITING_CALLBACK), TO(CLOSED),
-	    AGENT, PARTY_NONE, EV(CLOSED), NONE, NONE, 0, NULL },
-	{ TICKET_CALLBACK_REOPEN, "reopen", S(AWAITING_CALLBACK),
-	    TO(DISPATCHED), AGENT, PARTY_NONE, EV(REOPENED), NONE, EV(REOPENED),
-	    EFFECT_OPEN_ADD, NULL },
-	{ TICKET_CALLBACK_UNREACHABLE, "callback_unreachable",
-	    S(AWAITING_CALLBACK), STAY, AGENT, PARTY_NONE, NONE, NONE, NONE,
-	    EFFECT_ATTEMPT, NULL },
+	{ .action = TICKET_CALLBACK_CLOSE, .name = "callback",
+	    .from_states = S(AWAITING_CALLBACK), .to = TO(CLOSED),
+	    .roles = AGENT,
+	    .department_event = EV(CLOSED) },
+	{ .action = TICKET_CALLBACK_REOPEN, .name = "reopen",
+	    .from_states = S(AWAITING_CALLBACK), .to = TO(DISPATCHED),
+	    .roles = AGENT,
+	    .department_event = EV(REOPENED), .supervision_event = EV(REOPENED),
+	    .effects = EFFECT_OPEN_ADD },
+	{ .action = TICKET_CALLBACK_UNREACHABLE, .name = "callback_unreachable",
+	    .from_states = S(AWAITING_CALLBACK), .to = STAY,
+	    .roles = AGENT,
+	    .effects = EFFECT_ATTEMPT },
 
 	/* Supervisors (督办/考核). */
-	{ TICKET_URGE, "urge", AT_DEPARTMENT, STAY, SUPERVISOR, PARTY_NONE,
-	    EV(URGED), NONE, NONE, 0, NULL },
-	{ TICKET_SUPERVISE, "supervise", AT_DEPARTMENT | S(REPLIED), STAY,
-	    SUPERVISOR, PARTY_NONE, EV(SUPERVISED), NONE, NONE, 0, NULL },
-	{ TICKET_EXEMPT, "exempt", OPEN | S(CLOSED), STAY, SUPERVISOR,
-	    PARTY_NONE, NONE, NONE, NONE, 0, NULL },
+	{ .action = TICKET_URGE, .name = "urge",
+	    .from_states = AT_DEPARTMENT, .to = STAY,
+	    .roles = SUPERVISOR,
+	    .department_event = EV(URGED) },
+	{ .action = TICKET_SUPERVISE, .name = "supervise",
+	    .from_states = AT_DEPARTMENT | S(REPLIED), .to = STAY,
+	    .roles = SUPERVISOR,
+	    .department_event = EV(SUPERVISED) },
+	{ .action = TICKET_EXEMPT, .name = "exempt",
+	    .from_states = OPEN | S(CLOSED), .to = STAY,
+	    .roles = SUPERVISOR },
 };
 
 /*
@@ -120,21 +171,21 @@ static const struct {
 	enum ticket_action action;
 	enum clock_action clock;
 } clock_actions[] = {
-	{ TICKET_DISPATCH, CLOCK_START },
-	{ TICKET_MANUAL_DISPATCH, CLOCK_START },
-	{ TICKET_REDISPATCH, CLOCK_START },	/* fresh clocks, new department */
-	{ TICKET_CALLBACK_REOPEN, CLOCK_START },	/* 重办: a new completion clock */
-	{ TICKET_RETURN, CLOCK_STOP },
-	{ TICKET_MERGE, CLOCK_STOP },
-	{ TICKET_INVALIDATE, CLOCK_STOP },
-	{ TICKET_CALLBACK_CLOSE, CLOCK_STOP },
-	{ TICKET_EXTEND, CLOCK_CHECK_EXTENSION },
-	{ TICKET_DECIDE_EXTENSION, CLOCK_EXTEND },	/* when approved */
-	{ TICKET_SUSPEND, CLOCK_SUSPEND },
-	{ TICKET_RESUME, CLOCK_RESUME },
-	{ TICKET_SEND_BACK, CLOCK_REARM },	/* the completion clock runs on */
-	{ TICKET_APPROVE_REPLY, CLOCK_CALLBACK },
-	{ TICKET_SUPERVISE, CLOCK_SUPERVISE },
+	{ .action = TICKET_DISPATCH, .clock = CLOCK_START },
+	{ .action = TICKET_MANUAL_DISPATCH, .clock = CLOCK_START },
+	{ .action = TICKET_REDISPATCH, .clock = CLOCK_START },	/* fresh clocks, new department */
+	{ .action = TICKET_CALLBACK_REOPEN, .clock = CLOCK_START },	/* 重办: a new completion clock */
+	{ .action = TICKET_RETURN, .clock = CLOCK_STOP },
+	{ .action = TICKET_MERGE, .clock = CLOCK_STOP },
+	{ .action = TICKET_INVALIDATE, .clock = CLOCK_STOP },
+	{ .action = TICKET_CALLBACK_CLOSE, .clock = CLOCK_STOP },
+	{ .action = TICKET_EXTEND, .clock = CLOCK_CHECK_EXTENSION },
+	{ .action = TICKET_DECIDE_EXTENSION, .clock = CLOCK_EXTEND },	/* when approved */
+	{ .action = TICKET_SUSPEND, .clock = CLOCK_SUSPEND },
+	{ .action = TICKET_RESUME, .clock = CLOCK_RESUME },
+	{ .action = TICKET_SEND_BACK, .clock = CLOCK_REARM },	/* the completion clock runs on */
+	{ .action = TICKET_APPROVE_REPLY, .clock = CLOCK_CALLBACK },
+	{ .action = TICKET_SUPERVISE, .clock = CLOCK_SUPERVISE },
 };
 
 /* Returns what action does to the ticket's clocks. */
@@ -161,14 +212,31 @@ ticket_transition(enum ticket_action action)
 	return NULL;
 }
 
-/* Says whether role may take action from state; see hotlined.h. */
+/*
+ * Returns the roles that may take any of the n actions: the mask session.c
+ * refuses a request by, before its handler runs. 0 for an unknown action.
+ */
+uint32_t
+ticket_roles(const enum ticket_action *actions, size_t n)
+{
+	const struct transition *t;
+	uint32_t roles = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((t = ticket_transition(actions[i])) != NULL)
+			roles |= t->roles;
+	return roles;
+}
+
+/* Says whether role may take action from state; see ticket.h. */
 enum ticket_verdict
 ticket_check(enum ticket_action action, Hotline__TicketState state,
     role_t role)
 {
 	const struct transition *t = ticket_transition(action);
 
-	if (t == NULL || (t->roles & ROLE_BIT(role)) == 0)
+	if (t == NULL || (ticket_roles(&action, 1) & ROLE_BIT(role)) == 0)
 		return TICKET_FORBIDDEN;
 	if ((unsigned)state >= 32 || (t->from_states & (1u << state)) == 0)
 		return TICKET_CONFLICT;
@@ -198,22 +266,46 @@ ticket_from_states(const struct transition *t, char *out, size_t outlen)
 	}
 }
 
+/* The effect bits by name, in bit order: transition.lua's "effects" words. */
+static const struct {
+	unsigned bit;
+	const char *name;
+} effect_names[] = {
+	{ .bit = EFFECT_OPEN_ADD, .name = "open_add" },
+	{ .bit = EFFECT_OPEN_REMOVE, .name = "open_remove" },
+	{ .bit = EFFECT_TRIAGE_ADD, .name = "triage_add" },
+	{ .bit = EFFECT_TRIAGE_REMOVE, .name = "triage_remove" },
+	{ .bit = EFFECT_ROUTE, .name = "route" },
+	{ .bit = EFFECT_RETURN, .name = "return" },
+	{ .bit = EFFECT_EXTENSION_REQUEST, .name = "extension_request" },
+	{ .bit = EFFECT_EXTENSION_DECIDE, .name = "extension_decide" },
+	{ .bit = EFFECT_ATTEMPT, .name = "attempt" },
+	{ .bit = EFFECT_MERGE, .name = "merge" },
+	{ .bit = EFFECT_SUPERVISION_ANSWER, .name = "supervision_answer" },
+};
+
+/* Names the i-th effect and sets *bit to it; NULL past the last one. */
+const char *
+ticket_effect_name(size_t i, unsigned *bit)
+{
+	if (i >= sizeof effect_names / sizeof effect_names[0])
+		return NULL;
+	*bit = effect_names[i].bit;
+	return effect_names[i].name;
+}
+
 /* Names the effect bits of t as "route,open_add" for the Redis script. */
 void
 ticket_effects(const struct transition *t, char *out, size_t outlen)
 {
-	static const char *names[] = { "open_add", "open_remove",
-	    "triage_add", "triage_remove", "route", "return",
-	    "extension_request", "extension_decide", "attempt", "merge",
-	    "supervision_answer" };
 	size_t used = 0, i;
 
 	out[0] = '\0';
-	for (i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (t->effects & (1u << i))
+	for (i = 0; i < sizeof effect_names / sizeof effect_names[0]; i++)
+		if (t->effects & effect_names[i].bit)
 			used += (size_t)snprintf(out + used,
 			    used < outlen ? outlen - used : 0, "%s%s",
-			    used == 0 ? "" : ",", names[i]);
+			    used == 0 ? "" : ",", effect_names[i].name);
 }
 
 /* Names a state in English and Chinese, for messages to users. */

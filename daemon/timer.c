@@ -4,6 +4,7 @@
 #include <event2/event.h>
 
 #include "hotlined.h"
+#include "keys.h"
 
 #define TIMER_BATCH 500		/* timers fired per script run */
 #define TIMER_SAFETY_MS 30000	/* look again at least this often */
@@ -86,7 +87,7 @@ timer_fire(void)
 		return;
 	}
 	evtimer_del(timer_ev);
-	store_args_add(&args, "ht:timers");
+	store_args_add(&args, KEY_TIMERS);
 	store_args_addf(&args, "%lld", (long long)now_ms());
 	store_args_addf(&args, "%d", TIMER_BATCH);
 	store_args_addf(&args, "%d", cfg->redis.feed_maxlen);
@@ -143,7 +144,7 @@ timer_shift_clock(int64_t advance, store_cb cb, void *priv)
 	struct store_args args = { 0 };
 	int rc;
 
-	store_args_add(&args, "ht:clock:offset");
+	store_args_add(&args, KEY_CLOCK_OFFSET);
 	store_args_addf(&args, "%lld", (long long)advance);
 	rc = store_script(SCRIPT_CLOCK_OFFSET, 1, &args,
 	    cb != NULL ? cb : timer_offset_read, priv);

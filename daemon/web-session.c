@@ -13,7 +13,7 @@
 
 #define WEB_TOKEN_BYTES 32		/* 256 random bits: not guessable */
 #define WEB_TOKEN_HEX (2 * WEB_TOKEN_BYTES)
-#define WEB_KEY_PREFIX "ht:web:session:"
+#define WEB_KEY_PREFIX KEY_WEB_SESSION_PREFIX
 
 /* A login or a session look-up waiting for Redis. */
 struct web_session_call {

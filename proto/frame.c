@@ -1,4 +1,6 @@
 /* Length-delimited framing: a base-128 varint byte count, then the message. */
+#include <stdio.h>
+
 #include "frame.h"
 
 /* Reads a varint header; see frame.h for the contract. */
@@ -65,6 +67,54 @@ frame_status_name(enum frame_status status)
 	case FRAME_OVERFLOW:
 		return "malformed frame header (varint over 64 bits: its "
 		    "tenth byte may only be 0 or 1)";
+	case FRAME_NOT_ENVELOPE:
+		return "frame is not a valid hotline.Envelope";
 	}
 	return "unknown frame status";
+}
+
+/* Reads one frame as hotlined reads its clients'; see frame.h for the contract. */
+enum frame_status
+frame_read_envelope(frame_pull pull, void *stream, size_t avail,
+    size_t max_body, struct frame_read *out)
+{
+	size_t peek = avail < FRAME_HEADER_MAX ? avail : FRAME_HEADER_MAX;
+	size_t header_len = 0;
+	enum frame_status status;
+	const uint8_t *bytes;
+
+	out->env = NULL;
+	out->body = NULL;
+	out->body_len = out->frame_len = 0;
+	out->message[0] = '\0';
+	if (avail == 0)
+		return FRAME_NEED_MORE;
+	status = frame_decode_header(pull(stream, peek), peek, max_body,
+	    &out->body_len, &header_len);
+	if (status == FRAME_TOO_LARGE)
+		snprintf(out->message, sizeof out->message, "frame of %zu bytes "
+		    "is over the limit of %zu bytes", out->body_len, max_body);
+	else if (status != FRAME_OK && status != FRAME_NEED_MORE)
+		snprintf(out->message, sizeof out->message, "%s",
+		    frame_status_name(status));
+	if (status != FRAME_OK || avail - header_len < out->body_len)
+		return status != FRAME_OK ? status : FRAME_NEED_MORE;
+	out->frame_len = header_len + out->body_len;
+	bytes = pull(stream, out->frame_len);
+	out->body = bytes + header_len;
+	out->env = hotline__envelope__unpack(NULL, out->body_len, out->body);
+	if (out->env != NULL)
+		return FRAME_OK;
+	snprintf(out->message, sizeof out->message, "%s",
+	    frame_status_name(FRAME_NOT_ENVELOPE));
+	return FRAME_NOT_ENVELOPE;
+}
+
+/* TOO_LARGE for a frame over the limit, BAD_REQUEST for any other fault. */
+Hotline__ErrorCode
+frame_status_code(enum frame_status status)
+{
+	return status == FRAME_TOO_LARGE ?
+	    HOTLINE__ERROR_CODE__ERROR_CODE_TOO_LARGE :
+	    HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST;
 }

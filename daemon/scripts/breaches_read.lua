@@ -6,10 +6,11 @@
 -- Returns {total, {kind, count, kind, count, ...}, entry, entry, ...}, each
 -- entry "<at> <number> <kind> <department> <due>" as recorded; total and
 -- the counts cover every breach matching the department.
+-- @include keys.lua
 local dept, offset, limit = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local total, counts, page = 0, {}, {}
 for day in string.gmatch(ARGV[1], '[^,]+') do
-  for _, e in ipairs(redis.call('LRANGE', 'ht:breaches:' .. day, 0, -1)) do
+  for _, e in ipairs(redis.call('LRANGE', KEY.breaches(day), 0, -1)) do
     local kind, d = string.match(e, '^%S+ %S+ (%S+) (%S+)')
     if kind and (dept == '' or d == dept) then
       total = total + 1

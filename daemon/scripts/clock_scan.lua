@@ -3,10 +3,11 @@
 -- KEYS[1] ht:clocks   ARGV[1] SSCAN cursor ("0" to start)   ARGV[2] batch size
 -- Returns {next cursor ("0": done), {number, ticket hash}...}; tickets that
 -- no longer exist leave the set.
+-- @include keys.lua
 local scan = redis.call('SSCAN', KEYS[1], ARGV[1], 'COUNT', ARGV[2])
 local out = {}
 for _, number in ipairs(scan[2]) do
-  local t = redis.call('HGETALL', 'ht:ticket:' .. number)
+  local t = redis.call('HGETALL', KEY.ticket(number))
   if #t == 0 then
     redis.call('SREM', KEYS[1], number)
   else

@@ -1,57 +1,64 @@
 -- clock_set.lua: stores recomputed deadlines of one ticket and re-arms its timers (after a calendar change).
 --
 -- KEYS[1] ht:ticket:<number>   KEYS[2] ht:history:<number>
--- ARGV[1] the clock_gen they were computed from   ARGV[2] now
--- ARGV[3] timers "sign=<ms>,warn=<ms>,overdue=<ms>,callback=<ms>,sup=<ms>"
---         (breaches that already fired are left out by the daemon)
--- ARGV[4] the history note ("due time moved by the 2027 holiday notice: …")
--- ARGV[5] feed length (MAXLEN ~), then field/value pairs.
--- When a field changes: one history entry, and one DEADLINE_MOVED event (50)
+-- ARGV: name/value pairs of parameters (args.lua), then "--", then the
+-- ticket's field/value pairs. Parameters:
+--   gen     the clock_gen they were computed from   now   the time (ms)
+--   timers  "sign=<ms>,warn=<ms>,overdue=<ms>,callback=<ms>,sup=<ms>"
+--           (breaches that already fired are left out by the daemon)
+--   note    the history note ("due time moved by the 2027 holiday notice: …")
+--   feed_maxlen   feed length (MAXLEN ~)
+-- When a field changes: one history entry, and one DEADLINE_MOVED event
 -- to the lead and assisting departments' feeds. Several daemons recomputing
 -- at once write each change once: the first bumps clock_gen, the others'
 -- answers are 0 or change nothing.
 -- Returns 1, or 0 when the ticket changed meanwhile (its own step re-armed it).
+-- @include keys.lua
+-- @include consts.lua
+-- @include args.lua
 -- @include stats.lua
 -- @include outbox.lua
+-- @include history.lua
 
-if (redis.call('HGET', KEYS[1], 'clock_gen') or '0') ~= ARGV[1] then
+local p, first_field = named_args()
+if (redis.call('HGET', KEYS[1], 'clock_gen') or '0') ~= p.gen then
   return 0
 end
-local number = string.match(KEYS[1], '^ht:ticket:(.*)$')
+local number = string.sub(KEYS[1], #KEY.ticket('') + 1)
 local changes = {}
-for i = 6, #ARGV, 2 do
+for i = first_field, #ARGV, 2 do
   if redis.call('HGET', KEYS[1], ARGV[i]) ~= ARGV[i + 1] then
     changes[#changes + 1] = {field = ARGV[i], value = ARGV[i + 1]}
     redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
   end
 end
 local gen = tostring(redis.call('HINCRBY', KEYS[1], 'clock_gen', 1))
-for kind, due in string.gmatch(ARGV[3], '(%a+)=(%d+)') do
+for kind, due in string.gmatch(p.timers, '(%a+)=(%d+)') do
   -- tags as everywhere: the generation, or the due time for callback and sup
   local tag = (kind == 'callback' or kind == 'sup') and due or gen
   local member = number .. ':' .. kind .. ':' .. tag
-  redis.call('ZADD', 'ht:timers', due, member)
-  if redis.call('ZRANGE', 'ht:timers', 0, 0)[1] == member then
-    redis.call('PUBLISH', 'ht:wake', 'ht:timers')
+  redis.call('ZADD', KEY.timers, due, member)
+  if redis.call('ZRANGE', KEY.timers, 0, 0)[1] == member then
+    redis.call('PUBLISH', KEY.wake, KEY.timers)
   end
 end
 stats_index(number)   -- the deadline indexes follow the new deadlines
 if #changes > 0 then
   local lead = redis.call('HGET', KEYS[1], 'dept') or ''
-  redis.call('RPUSH', KEYS[2], cjson.encode({at = tonumber(ARGV[2]), principal = 'hotlined',
-    role = 0, action = 'recompute', from = tonumber(redis.call('HGET', KEYS[1], 'state')),
-    to = tonumber(redis.call('HGET', KEYS[1], 'state')), note = ARGV[4],
-    dept = lead, changes = changes}))
+  local state = redis.call('HGET', KEYS[1], 'state')
+  history_push(KEYS[2], {at = p.now, principal = 'hotlined', role = 0, action = 'recompute',
+    from = state, to = state, note = p.note, dept = lead, changes = changes})
   local depts = {}
   if lead ~= '' then depts[1] = lead end
   for a in string.gmatch(redis.call('HGET', KEYS[1], 'assists') or '', '[^,]+') do
     depts[#depts + 1] = a
   end
   for _, d in ipairs(depts) do
-    local feed = 'ht:dept:' .. d .. ':feed'
-    redis.call('XADD', feed, 'MAXLEN', '~', ARGV[5], '*', 'kind', '50', 'number', number,
-      'at', ARGV[2], 'actor', 'hotlined', 'note', ARGV[4])
-    redis.call('PUBLISH', 'ht:wake', feed)
+    local feed = KEY.dept_feed(d)
+    redis.call('XADD', feed, 'MAXLEN', '~', p.feed_maxlen, '*', 'kind',
+      EVENT_KIND.DEADLINE_MOVED, 'number', number, 'at', p.now, 'actor', 'hotlined',
+      'note', p.note)
+    redis.call('PUBLISH', KEY.wake, feed)
   end
 end
 outbox(number, 'recompute')

@@ -9,10 +9,14 @@
 --                               repeats, hot spots
 -- KEYS[6] ht:dept:<id>:open     (only when dispatching) the department's open tickets
 -- KEYS[7] ht:dept:<id>:feed     (only when dispatching) the department's event stream
--- ARGV: now_ms day principal role dept registered_state to_state route_action
---       route_note dept_event centre_event feed_maxlen similar simhash matter
---       district similar_repeat near timers, then field/value pairs of the
---       ticket (the clock's among them).
+-- ARGV: name/value pairs of parameters (args.lua), then "--", then
+-- field/value pairs of the ticket (the clock's among them). Parameters:
+--   now day principal role dept   when (ms), today (yyyymmdd), who
+--            registers, and the department it is dispatched to ("" none)
+--   registered to   the state after registering and after routing
+--   route_action route_note dept_event centre_event   the routing step's
+--            history name and note, and its events ("0" none)
+--   feed_maxlen similar simhash matter district similar_repeat near timers
 --   similar: "repeat_window_ms,recent_max,hot_count,hot_window_ms"
 --            (repeat_window_ms 0: no repeats; hot_count 0: no hot spots)
 --   simhash: "<hi>:<lo>", the text's 64-bit SimHash as two unsigned 32-bit
@@ -25,7 +29,7 @@
 --            as the daemon found them ("0:" none)
 --   timers:  "sign=<ms>,warn=<ms>,overdue=<ms>" to arm, generation 1.
 --   dept non-empty: dispatched to it (its open list, its feed); else, with
---   to_state triage (2), into the triage queue with a centre event; else
+--   to triage, into the triage queue with a centre event; else
 --   (直接办结, 转警) nowhere: closed or transferred at once.
 -- Repeats (重复件): the caller's latest ticket within the window, else
 -- similar_repeat, is set as repeat_of (its master if it was merged).
@@ -40,28 +44,29 @@
 -- Returns {"dup", number, ticket hash} when the call id was seen before,
 -- else {"new", number, ticket hash}. Ticket keys are derived from the number
 -- this script allocates: hotline runs on one Redis primary, not a cluster.
-local now, day, principal, role, dept = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-local registered, to_state = ARGV[6], ARGV[7]
-local route_action, route_note = ARGV[8], ARGV[9]
-local dept_event, centre_event, feed_maxlen = ARGV[10], ARGV[11], ARGV[12]
-local simhash, matter, district = ARGV[14], ARGV[15], ARGV[16]
-local similar_repeat, near, timers = ARGV[17], ARGV[18], ARGV[19]
-local FIRST_FIELD = 20
-local STATE_MERGED = '9'
-local REPEAT_SAME_CALLER, REPEAT_SIMILAR_TEXT = '1', '2'
-local EVENT_HOT_SPOT = '30'
-local HOT_NUMBERS_MAX = 50
-
+-- @include keys.lua
+-- @include consts.lua
+-- @include args.lua
 -- @include stats.lua
 -- @include outbox.lua
+-- @include history.lua
+
+local p, FIRST_FIELD = named_args()
+local now, day, principal, role, dept = p.now, p.day, p.principal, p.role, p.dept
+local registered, to_state = p.registered, p.to
+local route_action, route_note = p.route_action, p.route_note
+local dept_event, centre_event, feed_maxlen = p.dept_event, p.centre_event, p.feed_maxlen
+local simhash, matter, district = p.simhash, p.matter, p.district
+local similar_repeat, near, timers = p.similar_repeat, p.near, p.timers
+local HOT_NUMBERS_MAX = 50
 
 local existing = redis.call('GET', KEYS[1])
 if existing then
-  return {'dup', existing, redis.call('HGETALL', 'ht:ticket:' .. existing)}
+  return {'dup', existing, redis.call('HGETALL', KEY.ticket(existing))}
 end
 
 local similar = {}
-for v in string.gmatch(ARGV[13], '[^,]+') do similar[#similar + 1] = tonumber(v) end
+for v in string.gmatch(p.similar, '[^,]+') do similar[#similar + 1] = tonumber(v) end
 local repeat_window, recent_max, hot_count, hot_window =
   similar[1], similar[2], similar[3], similar[4]
 local t_now = tonumber(now)
@@ -71,24 +76,24 @@ if seq == 1 then
   redis.call('EXPIRE', KEYS[2], 8 * 86400)
 end
 local number = day .. string.format('%06d', seq)
-local ticket = 'ht:ticket:' .. number
-local history = 'ht:history:' .. number
+local ticket = KEY.ticket(number)
+local history = KEY.history(number)
 
 -- 重复件: returns the earlier ticket and the reason, or nil.
 local function find_repeat()
   if repeat_window <= 0 then return nil end
   local last = redis.call('ZREVRANGEBYSCORE', KEYS[3], '+inf', t_now - repeat_window,
     'LIMIT', 0, 1)[1]
-  if last then return last, REPEAT_SAME_CALLER end
-  if similar_repeat ~= '' then return similar_repeat, REPEAT_SIMILAR_TEXT end
+  if last then return last, REPEAT_REASON.SAME_CALLER end
+  if similar_repeat ~= '' then return similar_repeat, REPEAT_REASON.SIMILAR_TEXT end
   return nil
 end
 
 local repeat_of, repeat_reason = find_repeat()
 local earlier_confidential = false
 if repeat_of then
-  local s = redis.call('HMGET', 'ht:ticket:' .. repeat_of, 'state', 'master', 'confidential')
-  if s[1] == STATE_MERGED and s[2] and s[2] ~= '' then repeat_of = s[2] end
+  local s = redis.call('HMGET', KEY.ticket(repeat_of), 'state', 'master', 'confidential')
+  if s[1] == TICKET_STATE.MERGED and s[2] and s[2] ~= '' then repeat_of = s[2] end
   earlier_confidential = s[3] == '1'
 end
 
@@ -105,7 +110,7 @@ if repeat_of then
   fields[#fields + 1] = repeat_reason
   -- A same-caller link with a 保密 ticket on either end would name the
   -- caller to departments: their views leave it out (record.c).
-  if repeat_reason == REPEAT_SAME_CALLER and earlier_confidential then
+  if repeat_reason == REPEAT_REASON.SAME_CALLER and earlier_confidential then
     fields[#fields + 1] = 'repeat_private'
     fields[#fields + 1] = '1'
   end
@@ -114,11 +119,6 @@ redis.call('HSET', ticket, unpack(fields))
 redis.call('SET', KEYS[1], number)
 redis.call('ZADD', KEYS[3], now, number)
 
-local function entry(action, from, to, note, d, changes)
-  return cjson.encode({at = tonumber(now), principal = principal, role = tonumber(role),
-    action = action, from = tonumber(from), to = tonumber(to), note = note, dept = d,
-    changes = changes or {}})
-end
 -- The routing step lists the fields it set, as a dispatcher's dispatch does
 -- (hotlined(8): every step records the fields it changed).
 local ROUTE_FIELDS = {dispatched_at = true, clock_base = true, clock_limit = true,
@@ -130,31 +130,33 @@ if dept ~= '' then routed[1] = {field = 'dept', value = dept} end
 for i = FIRST_FIELD, #ARGV, 2 do
   if ROUTE_FIELDS[ARGV[i]] then routed[#routed + 1] = {field = ARGV[i], value = ARGV[i + 1]} end
 end
-redis.call('RPUSH', history, entry('create', 0, registered, '', ''),
-  entry(route_action, registered, to_state, route_note, dept, routed))
+history_push(history, {at = now, principal = principal, role = role, action = ACTION.CREATE,
+  from = TICKET_STATE.UNSPECIFIED, to = registered, note = '', dept = ''})
+history_push(history, {at = now, principal = principal, role = role, action = route_action,
+  from = registered, to = to_state, note = route_note, dept = dept, changes = routed})
 
 -- Appends an event to a feed and wakes the daemons that watch it.
 local function push(feed, kind)
   redis.call('XADD', feed, 'MAXLEN', '~', feed_maxlen, '*', 'kind', kind,
     'number', number, 'at', now, 'actor', principal)
-  redis.call('PUBLISH', 'ht:wake', feed)
+  redis.call('PUBLISH', KEY.wake, feed)
 end
 
 if dept ~= '' then
   redis.call('ZADD', KEYS[6], now, number)
   push(KEYS[7], dept_event)
   redis.call('HSET', ticket, 'clock_gen', '1')
-  redis.call('SADD', 'ht:clocks', number)
+  redis.call('SADD', KEY.clocks, number)
   for kind, due in string.gmatch(timers, '(%a+)=(%d+)') do
     local member = number .. ':' .. kind .. ':1'
-    redis.call('ZADD', 'ht:timers', due, member)
-    if redis.call('ZRANGE', 'ht:timers', 0, 0)[1] == member then
-      redis.call('PUBLISH', 'ht:wake', 'ht:timers')
+    redis.call('ZADD', KEY.timers, due, member)
+    if redis.call('ZRANGE', KEY.timers, 0, 0)[1] == member then
+      redis.call('PUBLISH', KEY.wake, KEY.timers)
     end
   end
-elseif to_state == '2' then
+elseif to_state == TICKET_STATE.TRIAGE then
   redis.call('ZADD', KEYS[4], now, number)
-  push('ht:centre:feed', centre_event)
+  push(KEY.centre_feed, centre_event)
 end
 
 stats_state(nil, to_state)
@@ -163,9 +165,9 @@ if dept ~= '' then
   stats_count(day, number, dept, 'received', 1)
   stats_round(number, redis.call('HGET', ticket, 'st_ws') or '0')
   stats_index(number)
-elseif to_state == '8' then
+elseif to_state == TICKET_STATE.CLOSED then
   stats_count(day, number, '', 'direct_answers', 1)
-elseif to_state == '10' then
+elseif to_state == TICKET_STATE.TRANSFERRED then
   stats_count(day, number, '', 'transferred', 1)
 end
 
@@ -182,7 +184,7 @@ end
 local function find_burst()
   local since = t_now - hot_window
   if matter ~= '' then
-    local key = 'ht:hot:' .. district .. ':' .. matter
+    local key = KEY.hot(district, matter)
     redis.call('ZADD', key, now, number)
     redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. since)
     redis.call('PEXPIRE', key, hot_window)
@@ -202,16 +204,16 @@ end
 
 if hot_count > 0 and district ~= '' then
   local numbers, count, what = find_burst()
-  if numbers and redis.call('SET', 'ht:hotsent:' .. district .. ':' .. what, '1',
+  if numbers and redis.call('SET', KEY.hot_sent(district, what), '1',
       'NX', 'PX', hot_window) then
     local shown = {}
     for i = 1, math.min(#numbers, HOT_NUMBERS_MAX) do shown[i] = numbers[i] end
-    redis.call('XADD', 'ht:supervision:feed', 'MAXLEN', '~', feed_maxlen, '*',
-      'kind', EVENT_HOT_SPOT, 'number', number, 'at', now, 'actor', 'hotlined',
+    redis.call('XADD', KEY.supervision_feed, 'MAXLEN', '~', feed_maxlen, '*',
+      'kind', EVENT_KIND.HOT_SPOT, 'number', number, 'at', now, 'actor', 'hotlined',
       'numbers', table.concat(shown, ','), 'count', tostring(count),
       'place', district .. ' ' .. what)
-    redis.call('PUBLISH', 'ht:wake', 'ht:supervision:feed')
+    redis.call('PUBLISH', KEY.wake, KEY.supervision_feed)
   end
 end
-outbox(number, 'create')
+outbox(number, ACTION.CREATE)
 return {'new', number, redis.call('HGETALL', ticket)}

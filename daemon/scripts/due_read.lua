@@ -12,6 +12,7 @@
 -- "sign" or "complete". Without a filter matched counts every ticket in the
 -- range and the work is that of the page; with one, only the first scan
 -- tickets of each index are looked at, and partial is 1 when there were more.
+-- @include keys.lua
 local limit, scan = tonumber(ARGV[6]), tonumber(ARGV[7])
 local filtered = ARGV[3] ~= '' or ARGV[4] ~= '' or ARGV[5] ~= '0'
 local take = filtered and scan or limit
@@ -24,7 +25,7 @@ local sign, complete = read(KEYS[1]), read(KEYS[2])
 -- Says whether the ticket passes the filters.
 local function wanted(number)
   if not filtered then return true end
-  local t = redis.call('HMGET', 'ht:ticket:' .. number, 'district', 'category', 'type')
+  local t = redis.call('HMGET', KEY.ticket(number), 'district', 'category', 'type')
   return (ARGV[3] == '' or t[1] == ARGV[3]) and (ARGV[4] == '' or t[2] == ARGV[4]) and
     (ARGV[5] == '0' or t[3] == ARGV[5])
 end
@@ -50,7 +51,7 @@ while i <= #sign or j <= #complete do
   if wanted(number) then
     matched = matched + 1
     if #out - 2 < limit then
-      out[#out + 1] = {deadline, due, redis.call('HGETALL', 'ht:ticket:' .. number)}
+      out[#out + 1] = {deadline, due, redis.call('HGETALL', KEY.ticket(number))}
     elseif not filtered then
       break
     end

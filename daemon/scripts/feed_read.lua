@@ -10,6 +10,7 @@
 -- {"relist", cursor} when events after the given cursor were trimmed away
 -- (or may have been: a cursor just before the first retained event counts):
 -- the terminal lists its open tickets again and carries on from cursor.
+-- @include keys.lua
 
 -- Compares two stream ids ("ms-seq"); returns -1, 0 or 1.
 local function compare(a, b)
@@ -49,7 +50,7 @@ for _, e in ipairs(entries) do
   local f = {}
   for i = 1, #e[2], 2 do f[e[2][i]] = e[2][i + 1] end
   out[#out + 1] = {e[1], f.kind or '0', f.number or '', f.at or '0', f.actor or '',
-    redis.call('HGETALL', 'ht:ticket:' .. (f.number or '')), f.numbers or '',
+    redis.call('HGETALL', KEY.ticket((f.number or ''))), f.numbers or '',
     f.count or '0', f.place or '', f.note or ''}
   cursor = e[1]
 end

@@ -6,6 +6,7 @@
 --         checked and normalised by the daemon
 -- Returns {examples added, examples stored}. Every daemon is woken: on a new
 -- generation it reads everything again, else it reads what was appended.
+-- @include keys.lua
 if ARGV[1] == '1' then
   redis.call('DEL', KEYS[1])
   redis.call('INCR', KEYS[2])
@@ -15,5 +16,5 @@ for _, x in ipairs(examples) do
   redis.call('XADD', KEYS[1], '*', 'label', x.label, 'text', x.text,
     'district', x.district, 'who', x.who, 'ticket', x.ticket, 'kind', x.kind)
 end
-redis.call('PUBLISH', 'ht:wake', KEYS[1])
+redis.call('PUBLISH', KEY.wake, KEYS[1])
 return {#examples, redis.call('XLEN', KEYS[1])}

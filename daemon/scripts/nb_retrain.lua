@@ -4,6 +4,7 @@
 -- Bumps the generation and wakes the daemons: each reads every example
 -- again into a fresh model and swaps it in once caught up.
 -- Returns the number of examples stored.
+-- @include keys.lua
 redis.call('INCR', KEYS[2])
-redis.call('PUBLISH', 'ht:wake', KEYS[1])
+redis.call('PUBLISH', KEY.wake, KEYS[1])
 return redis.call('XLEN', KEYS[1])

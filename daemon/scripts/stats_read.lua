@@ -5,13 +5,14 @@
 -- Keys are derived (ht:stats:<day or month>:<scope>): hotline runs on one
 -- Redis, not a cluster. Returns one array per scope: {field, sum, ...}, the
 -- fields with a non-zero sum.
+-- @include keys.lua
 local periods = {}
 for x in string.gmatch(ARGV[1], '[^,]+') do periods[#periods + 1] = x end
 local result = {}
 for g = 2, #ARGV do
   local sum = {}
   for _, period in ipairs(periods) do
-    local h = redis.call('HGETALL', 'ht:stats:' .. period .. ':' .. ARGV[g])
+    local h = redis.call('HGETALL', KEY.stats(period, ARGV[g]))
     for i = 1, #h, 2 do
       sum[h[i]] = (sum[h[i]] or 0) + tonumber(h[i + 1])
     end

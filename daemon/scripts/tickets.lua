@@ -8,6 +8,7 @@
 -- Returns {total, left, score, ticket hash, score, ticket hash, ...}: total
 -- counts the whole set, left the tickets from the cursor on (this page and
 -- the ones after it); each ticket comes with its score for the next cursor.
+-- @include keys.lua
 local desc, limit = ARGV[1] == 'desc', tonumber(ARGV[2])
 local cscore, cnumber = string.match(ARGV[3] or '', '^(%d+):(%d+)$')
 
@@ -44,7 +45,7 @@ else
 end
 local out = {redis.call('ZCARD', KEYS[1]), left}
 for i = 1, #page, 2 do
-  local t = redis.call('HGETALL', 'ht:ticket:' .. page[i])
+  local t = redis.call('HGETALL', KEY.ticket(page[i]))
   if #t > 0 then
     out[#out + 1] = page[i + 1]
     out[#out + 1] = t

@@ -17,27 +17,35 @@
 local now, batch, feed_maxlen = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
 local day = ARGV[4]
 
+-- @include keys.lua
+-- @include consts.lua
 -- @include stats.lua
 -- @include outbox.lua
+-- @include history.lua
 
 -- kind -> flag field, history action, event kind, who hears of it
+local S = TICKET_STATE
 local KINDS = {
-  sign = {flag = 'sign_overdue', action = 'sign_overdue', event = '21', states = {['3'] = true},
-    depts = true, feed = 'ht:supervision:feed'},
-  warn = {flag = 'warned', action = 'warning', event = '22', states = {['3'] = true, ['4'] = true},
-    depts = true, feed = 'ht:supervision:feed'},
-  overdue = {flag = 'overdue', action = 'overdue', event = '23', states = {['3'] = true, ['4'] = true},
-    depts = true, feed = 'ht:supervision:feed'},
-  callback = {flag = 'callback_overdue', action = 'callback_overdue', event = '25',
-    states = {['7'] = true}, depts = false, feed = 'ht:centre:feed'},
-  sup = {flag = 'sup_overdue', action = 'supervision_overdue', event = '24', states = nil,
-    depts = true, feed = 'ht:supervision:feed'},
+  sign = {flag = 'sign_overdue', action = 'sign_overdue', event = EVENT_KIND.SIGN_OVERDUE,
+    states = {[S.DISPATCHED] = true}, depts = true, feed = KEY.supervision_feed},
+  warn = {flag = 'warned', action = 'warning', event = EVENT_KIND.WARNING,
+    states = {[S.DISPATCHED] = true, [S.ACCEPTED] = true}, depts = true,
+    feed = KEY.supervision_feed},
+  overdue = {flag = 'overdue', action = 'overdue', event = EVENT_KIND.OVERDUE,
+    states = {[S.DISPATCHED] = true, [S.ACCEPTED] = true}, depts = true,
+    feed = KEY.supervision_feed},
+  callback = {flag = 'callback_overdue', action = 'callback_overdue',
+    event = EVENT_KIND.CALLBACK_OVERDUE, states = {[S.AWAITING_CALLBACK] = true}, depts = false,
+    feed = KEY.centre_feed},
+  sup = {flag = 'sup_overdue', action = 'supervision_overdue',
+    event = EVENT_KIND.SUPERVISION_OVERDUE, states = nil, depts = true,
+    feed = KEY.supervision_feed},
 }
 
 local function push(feed, kind, number)
   redis.call('XADD', feed, 'MAXLEN', '~', feed_maxlen, '*', 'kind', kind,
     'number', number, 'at', tostring(now), 'actor', 'hotlined')
-  redis.call('PUBLISH', 'ht:wake', feed)
+  redis.call('PUBLISH', KEY.wake, feed)
 end
 
 -- Says whether a claimed timer still applies to its ticket.
@@ -80,20 +88,19 @@ for _, m in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0,
     redis.call('ZREM', KEYS[1], m)
     local number, kind, tag = string.match(m, '^([^:]+):([^:]+):(.+)$')
     local k = KINDS[kind or '']
-    local t = 'ht:ticket:' .. (number or '')
+    local t = KEY.ticket((number or ''))
     local ok, state = false, nil
     if k then ok, state = applies(t, k, kind, tag) end
     if ok then
       redis.call('HSET', t, k.flag, '1', 'updated_at', tostring(now))
       local lead = redis.call('HGET', t, 'dept') or ''
-      redis.call('RPUSH', 'ht:history:' .. number, cjson.encode({at = now,
-        principal = 'hotlined', role = 0, action = k.action, from = tonumber(state),
-        to = tonumber(state), note = '', dept = lead,
-        changes = {{field = k.flag, value = '1'}}}))
+      history_push(KEY.history(number), {at = now, principal = 'hotlined', role = 0,
+        action = k.action, from = state, to = state, note = '', dept = lead,
+        changes = {{field = k.flag, value = '1'}}})
       if k.depts and lead ~= '' then
-        push('ht:dept:' .. lead .. ':feed', k.event, number)
+        push(KEY.dept_feed(lead), k.event, number)
         for a in string.gmatch(redis.call('HGET', t, 'assists') or '', '[^,]+') do
-          push('ht:dept:' .. a .. ':feed', k.event, number)
+          push(KEY.dept_feed(a), k.event, number)
         end
       end
       push(k.feed, k.event, number)

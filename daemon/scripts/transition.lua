@@ -31,27 +31,25 @@
 -- Errors: "NOTFOUND <field> why", "FORBIDDEN why", "CONFLICT <state> [why]".
 -- Returns the ticket's hash after the step. Other tickets' keys (a master,
 -- merged followers) are derived: hotline runs on one Redis, not a cluster.
+-- @include keys.lua
+-- @include consts.lua
+-- @include args.lua
 -- @include stats.lua
 -- @include outbox.lua
+-- @include history.lua
 
-local STATE_TRIAGE, STATE_CLOSED, STATE_MERGED = '2', '8', '9'
-local CLOSURE_UNREACHABLE, CLOSURE_WITH_MASTER = '3', '5'
-local TRIAGE_RETURNED, TRIAGE_DISPUTED = '2', '3'
+local STATE_CLOSED, STATE_MERGED = TICKET_STATE.CLOSED, TICKET_STATE.MERGED
 
-local p, set = {}, {}
-local i = 1
-while ARGV[i] ~= '--' do
-  p[ARGV[i]] = ARGV[i + 1]
-  i = i + 2
-end
-for j = i + 1, #ARGV, 2 do
+local p, first_field = named_args()
+local set = {}
+for j = first_field, #ARGV, 2 do
   set[#set + 1] = {ARGV[j], ARGV[j + 1]}
 end
-local number = string.match(KEYS[1], '^ht:ticket:(.*)$')
+local number = string.sub(KEYS[1], #KEY.ticket('') + 1)
 
 -- A retry of a step already made (Envelope.request_key): the ticket as it is.
 local request_key = p.request_key ~= '' and
-  ('ht:reqkey:' .. p.principal .. ':' .. p.request_key) or nil
+  (KEY.request(p.principal, p.request_key)) or nil
 local request_made = number .. ' ' .. p.action
 if request_key and redis.call('GET', request_key) == request_made then
   return redis.call('HGETALL', KEYS[1])
@@ -75,7 +73,7 @@ local function contains(list, x)
   return false
 end
 
-local function has_effect(name)
+local function has_effect(name)   -- name: an EFFECT word (consts.lua)
   return contains(split(p.effects), name)
 end
 
@@ -85,7 +83,7 @@ end
 
 -- Appends an event to a feed and wakes the daemons that watch it.
 local function push(feed, kind)
-  if kind == '0' or kind == nil then return end
+  if kind == EVENT_KIND.UNSPECIFIED or kind == nil then return end
   local entry = {feed, 'MAXLEN', '~', p.feed_maxlen, '*', 'kind', kind,
     'number', number, 'at', p.now, 'actor', p.principal}
   -- The step's own words (an urge's text, a return's reason, a note): Event.note.
@@ -94,11 +92,11 @@ local function push(feed, kind)
     entry[#entry + 1] = p.note
   end
   redis.call('XADD', unpack(entry))
-  redis.call('PUBLISH', 'ht:wake', feed)
+  redis.call('PUBLISH', KEY.wake, feed)
 end
 
-local function department_feed(d) return 'ht:dept:' .. d .. ':feed' end
-local function open_set(d) return 'ht:dept:' .. d .. ':open' end
+local function department_feed(d) return KEY.dept_feed(d) end
+local function open_set(d) return KEY.dept_open(d) end
 
 -- The departments working on the ticket: the lead, then the assisting ones.
 local function involved(lead, assists)
@@ -109,10 +107,8 @@ local function involved(lead, assists)
 end
 
 local function history(action, from, to, note, dept, changes)
-  redis.call('RPUSH', KEYS[2], cjson.encode({at = tonumber(p.now),
-    principal = p.principal, role = tonumber(p.role), action = action,
-    from = tonumber(from), to = tonumber(to), note = note, dept = dept,
-    changes = changes}))
+  history_push(KEYS[2], {at = p.now, principal = p.principal, role = p.role,
+    action = action, from = from, to = to, note = note, dept = dept, changes = changes})
 end
 
 local state = redis.call('HGET', KEYS[1], 'state')
@@ -125,10 +121,10 @@ local assists = split(redis.call('HGET', KEYS[1], 'assists'))
 
 -- An assisting department's sign or reply moves only its own part.
 local function assist_step()
-  local part = redis.call('HGET', KEYS[3], p.dept) or '0'
+  local part = redis.call('HGET', KEYS[3], p.dept) or ASSIST.NONE
   if part ~= p.assist_from then
-    local names = {['1'] = 'not signed yet (未签收)', ['2'] = 'already signed (已签收)',
-      ['3'] = 'already replied (已回复)'}
+    local names = {[ASSIST.DISPATCHED] = 'not signed yet (未签收)',
+      [ASSIST.ACCEPTED] = 'already signed (已签收)', [ASSIST.REPLIED] = 'already replied (已回复)'}
     return conflict(state, 'the assisting department (协办) has ' ..
       (names[part] or 'no part'))
   end
@@ -139,7 +135,7 @@ local function assist_step()
   local said = {}
   for _, fv in ipairs(set) do said[#said + 1] = {field = fv[1], value = fv[2]} end
   history(p.action .. '_assist', state, state, p.note, p.dept, said)
-  if p.assist_to == '3' then
+  if p.assist_to == ASSIST.REPLIED then
     redis.call('ZREM', open_set(p.dept), number)
   end
   for _, d in ipairs(involved(lead, assists)) do push(department_feed(d), p.assist_event) end
@@ -154,10 +150,13 @@ if p.party ~= '' and p.dept ~= lead then
     return redis.error_reply('NOTFOUND number no such ticket')
   end
   if p.party ~= 'any' then
-    if p.assist_from == '0' then
+    if p.assist_from == ASSIST.NONE then
       return redis.error_reply('FORBIDDEN only the lead department (主办) may do this')
     end
-    if state ~= '3' and state ~= '4' and state ~= '6' then return conflict(state) end
+    if state ~= TICKET_STATE.DISPATCHED and state ~= TICKET_STATE.ACCEPTED and
+        state ~= TICKET_STATE.SUSPENDED then
+      return conflict(state)
+    end
     return assist_step()
   end
 end
@@ -170,24 +169,24 @@ if p.expect_gen ~= '' and (redis.call('HGET', KEYS[1], 'clock_gen') or '0') ~= p
 end
 
 -- Checks of the effects, all before anything is written.
-if has_effect('return') then
+if has_effect(EFFECT.RETURN) then
   local until_ms = tonumber(redis.call('HGET', KEYS[1], 'return_until') or '')
   if until_ms and tonumber(p.now) > until_ms then
     return conflict(state, 'the return window (退单期限) has closed')
   end
 end
-if has_effect('extension_request') and redis.call('HEXISTS', KEYS[1], 'ext_extension') == 1 then
+if has_effect(EFFECT.EXTENSION_REQUEST) and redis.call('HEXISTS', KEYS[1], 'ext_extension') == 1 then
   return conflict(state, 'an extension request is already pending')
 end
-if has_effect('extension_decide') and redis.call('HEXISTS', KEYS[1], 'ext_extension') == 0 then
+if has_effect(EFFECT.EXTENSION_DECIDE) and redis.call('HEXISTS', KEYS[1], 'ext_extension') == 0 then
   return conflict(state, 'no extension request is pending')
 end
-if has_effect('supervision_answer') and (redis.call('HEXISTS', KEYS[1], 'sup_text') == 0
+if has_effect(EFFECT.SUPERVISION_ANSWER) and (redis.call('HEXISTS', KEYS[1], 'sup_text') == 0
     or (redis.call('HGET', KEYS[1], 'sup_answer') or '') ~= '') then
   return conflict(state, 'no supervision order (督办) waits for an answer')
 end
-if has_effect('merge') then
-  local master_state = redis.call('HGET', 'ht:ticket:' .. p.master, 'state')
+if has_effect(EFFECT.MERGE) then
+  local master_state = redis.call('HGET', KEY.ticket(p.master), 'state')
   if not master_state then
     return redis.error_reply('NOTFOUND master no master ticket with that number')
   end
@@ -197,7 +196,7 @@ if has_effect('merge') then
 end
 
 -- The step itself.
-local to = p.to ~= '0' and p.to or state
+local to = p.to ~= TICKET_STATE.UNSPECIFIED and p.to or state
 local acting_lead = lead   -- the history names it even if the step clears it
 local changes = {}
 -- Fields the daemon derives (the clocks): the history lists them only when
@@ -216,14 +215,14 @@ local function change(field, value)
 end
 local centre_event, supervision_event = p.centre_event, p.supervision_event
 
-if has_effect('open_remove') or has_effect('route') then
+if has_effect(EFFECT.OPEN_REMOVE) or has_effect(EFFECT.ROUTE) then
   for _, d in ipairs(involved(lead, assists)) do redis.call('ZREM', open_set(d), number) end
 end
-if has_effect('route') then
+if has_effect(EFFECT.ROUTE) then
   local new = split(p.assists)
   for _, d in ipairs(involved(lead, assists)) do
     if d ~= p.lead and not contains(new, d) then
-      push(department_feed(d), '5')   -- EVENT_KIND_TAKEN_AWAY
+      push(department_feed(d), EVENT_KIND.TAKEN_AWAY)
     end
   end
   lead, assists = p.lead, new
@@ -242,55 +241,55 @@ if has_effect('route') then
     end
   end
   redis.call('DEL', KEYS[3])
-  for _, a in ipairs(assists) do redis.call('HSET', KEYS[3], a, '1') end
+  for _, a in ipairs(assists) do redis.call('HSET', KEYS[3], a, ASSIST.DISPATCHED) end
   -- A dispatcher's routing (派单, 改派) labels the ticket's text with its new
   -- lead department: one example for the learned model (学习), atomic with
   -- the correction. nb_text is stored at create (older tickets have none).
   local t = redis.call('HMGET', KEYS[1], 'nb_text', 'district')
   if t[1] and t[1] ~= '' then
-    redis.call('XADD', 'ht:nb:examples', '*', 'label', lead, 'text', t[1],
+    redis.call('XADD', KEY.nb_examples, '*', 'label', lead, 'text', t[1],
       'district', t[2] or '', 'who', p.principal, 'ticket', number, 'kind', p.action)
-    redis.call('PUBLISH', 'ht:wake', 'ht:nb:examples')
+    redis.call('PUBLISH', KEY.wake, KEY.nb_examples)
   end
 end
-if has_effect('return') then
+if has_effect(EFFECT.RETURN) then
   -- The lead that returned it hears its own 退单 (EVENT_KIND_RETURNED); the
   -- assisting departments only that it is no longer theirs (TAKEN_AWAY).
   for _, d in ipairs(involved(lead, assists)) do
-    push(department_feed(d), d == lead and '4' or '5')
+    push(department_feed(d), d == lead and EVENT_KIND.RETURNED or EVENT_KIND.TAKEN_AWAY)
   end
   local returns = redis.call('HINCRBY', KEYS[1], 'returns', 1)
   changes[#changes + 1] = {field = 'returns', value = tostring(returns)}
   if returns >= tonumber(p.max_returns) then
     change('disputed', '1')
-    change('triage_reason', TRIAGE_DISPUTED)
-    centre_event, supervision_event = '14', '14'   -- EVENT_KIND_DISPUTED
+    change('triage_reason', TRIAGE_REASON.DISPUTED)
+    centre_event, supervision_event = EVENT_KIND.DISPUTED, EVENT_KIND.DISPUTED
   else
-    change('triage_reason', TRIAGE_RETURNED)
+    change('triage_reason', TRIAGE_REASON.RETURNED)
   end
   lead, assists = '', {}
   change('dept', '')
   change('assists', '')
   redis.call('DEL', KEYS[3])
 end
-if has_effect('attempt') then
+if has_effect(EFFECT.ATTEMPT) then
   local attempts = redis.call('HINCRBY', KEYS[1], 'callback_attempts', 1)
   changes[#changes + 1] = {field = 'callback_attempts', value = tostring(attempts)}
   if attempts >= tonumber(p.max_attempts) then
     to = STATE_CLOSED
-    change('closure', CLOSURE_UNREACHABLE)
+    change('closure', CLOSURE.UNREACHABLE)
   end
 end
-if has_effect('extension_decide') then
+if has_effect(EFFECT.EXTENSION_DECIDE) then
   if p.approve == '1' then
     local n = redis.call('HINCRBY', KEYS[1], 'extensions', 1)
     changes[#changes + 1] = {field = 'extensions', value = tostring(n)}
   end
   redis.call('HDEL', KEYS[1], 'ext_extension', 'ext_reason', 'ext_by', 'ext_at')
 end
-if has_effect('merge') then
+if has_effect(EFFECT.MERGE) then
   change('master', p.master)
-  redis.call('SADD', 'ht:merged:' .. p.master, number)
+  redis.call('SADD', KEY.merged(p.master), number)
 end
 if p.incr ~= '' then
   local n = redis.call('HINCRBY', KEYS[1], p.incr, 1)
@@ -300,17 +299,17 @@ for _, fv in ipairs(set) do change(fv[1], fv[2]) end
 if to ~= state then change('state', to) end
 redis.call('HSET', KEYS[1], 'updated_at', p.now)
 
-if has_effect('triage_add') then redis.call('ZADD', 'ht:triage', p.now, number) end
-if has_effect('triage_remove') then redis.call('ZREM', 'ht:triage', number) end
-if has_effect('open_add') then
+if has_effect(EFFECT.TRIAGE_ADD) then redis.call('ZADD', KEY.triage, p.now, number) end
+if has_effect(EFFECT.TRIAGE_REMOVE) then redis.call('ZREM', KEY.triage, number) end
+if has_effect(EFFECT.OPEN_ADD) then
   -- Dispatched again (重办, 改派): every assisting department starts over.
-  if to == '3' then
-    for _, a in ipairs(assists) do redis.call('HSET', KEYS[3], a, '1') end
+  if to == TICKET_STATE.DISPATCHED then
+    for _, a in ipairs(assists) do redis.call('HSET', KEYS[3], a, ASSIST.DISPATCHED) end
   end
   if lead ~= '' then redis.call('ZADD', open_set(lead), p.now, number) end
   -- An assisting department whose part is done (replied) stays off its list.
   for _, a in ipairs(assists) do
-    if redis.call('HGET', KEYS[3], a) ~= '3' then
+    if redis.call('HGET', KEYS[3], a) ~= ASSIST.REPLIED then
       redis.call('ZADD', open_set(a), p.now, number)
     end
   end
@@ -319,9 +318,9 @@ end
 -- (sign, warn, overdue) or the due time itself (callback, sup).
 local function arm(kind, due, tag)
   local member = number .. ':' .. kind .. ':' .. tag
-  redis.call('ZADD', 'ht:timers', due, member)
-  if redis.call('ZRANGE', 'ht:timers', 0, 0)[1] == member then
-    redis.call('PUBLISH', 'ht:wake', 'ht:timers')   -- earlier than any daemon sleeps
+  redis.call('ZADD', KEY.timers, due, member)
+  if redis.call('ZRANGE', KEY.timers, 0, 0)[1] == member then
+    redis.call('PUBLISH', KEY.wake, KEY.timers)   -- earlier than any daemon sleeps
   end
 end
 if p.clock ~= '' then
@@ -331,9 +330,9 @@ if p.clock ~= '' then
   end
   -- ht:clocks: the tickets whose deadlines a calendar change recomputes.
   if p.clock == 'stop' or to == STATE_CLOSED then
-    redis.call('SREM', 'ht:clocks', number)
+    redis.call('SREM', KEY.clocks, number)
   elseif p.clock == 'rearm' and redis.call('HEXISTS', KEYS[1], 'dispatched_at') == 1 then
-    redis.call('SADD', 'ht:clocks', number)
+    redis.call('SADD', KEY.clocks, number)
   end
   local timers = {}
   if p.clock == 'rearm_stored' then
@@ -352,12 +351,12 @@ history(p.action, state, to, p.note, lead ~= '' and lead or acting_lead, changes
 
 -- Departments hear of every close, whichever step it was.
 local dept_event = p.dept_event
-if to == STATE_CLOSED and state ~= STATE_CLOSED and dept_event == '0' then
-  dept_event = '20'   -- EVENT_KIND_CLOSED
+if to == STATE_CLOSED and state ~= STATE_CLOSED and dept_event == EVENT_KIND.UNSPECIFIED then
+  dept_event = EVENT_KIND.CLOSED
 end
 for _, d in ipairs(involved(lead, assists)) do push(department_feed(d), dept_event) end
-push('ht:centre:feed', centre_event)
-push('ht:supervision:feed', supervision_event)
+push(KEY.centre_feed, centre_event)
+push(KEY.supervision_feed, supervision_event)
 
 -- Counts the step for the supervision office (统一考核): what it means for
 -- the lead department's assessment, settled as stats.lua describes. Steps
@@ -365,10 +364,10 @@ push('ht:supervision:feed', supervision_event)
 local function count_step()
   local day, ws, now, a = p.day, p.ws, tonumber(p.now), p.action
   local function count(dept, counter) stats_count(day, number, dept, counter, 1) end
-  if a == 'dispatch' or a == 'redispatch' then
+  if a == ACTION.DISPATCH or a == ACTION.REDISPATCH then
     count(lead, 'received')
     stats_round(number, ws)
-  elseif a == 'sign' then
+  elseif a == ACTION.SIGN then
     count(lead, 'signed')
     stats_duration(day, number, lead, 'sign_seconds', ws)
     local due = tonumber(redis.call('HGET', KEYS[1], 'sign_due') or '')
@@ -377,11 +376,11 @@ local function count_step()
         and late then
       stats_breach(day, now, number, 'sign', lead, due)
     end
-  elseif a == 'return' then
+  elseif a == ACTION.RETURN then
     count(acting_lead, 'returned')
-  elseif a == 'reply' then
+  elseif a == ACTION.REPLY then
     redis.call('HSET', KEYS[1], 'st_replied_at', p.now, 'st_replied_ws', ws)
-  elseif a == 'approve_reply' then
+  elseif a == ACTION.APPROVE_REPLY then
     local r = redis.call('HMGET', KEYS[1], 'st_replied_at', 'st_replied_ws', 'complete_due')
     local at, due = tonumber(r[1] or ''), tonumber(r[3] or '')
     local late = at ~= nil and due ~= nil and at > due
@@ -391,25 +390,26 @@ local function count_step()
         and late then
       stats_breach(day, now, number, 'complete', lead, due)
     end
-  elseif a == 'decide_extension' and p.approve == '1' then
+  elseif a == ACTION.DECIDE_EXTENSION and p.approve == '1' then
     count(lead, 'extended')
-  elseif a == 'callback' then
+  elseif a == ACTION.CALLBACK then
     local r = redis.call('HMGET', KEYS[1], 'callback_result', 'solved')
-    count(lead, r[1] == '1' and 'callback_satisfied' or 'callback_basically_satisfied')
+    count(lead, r[1] == CALLBACK_RESULT.SATISFIED and 'callback_satisfied' or
+      'callback_basically_satisfied')
     if r[2] == '1' then count(lead, 'solved') end
-  elseif a == 'reopen' then
+  elseif a == ACTION.REOPEN then
     count(lead, 'callback_unsatisfied')
     count(lead, 'reopened')
     stats_round(number, ws)
-  elseif a == 'callback_unreachable' and to == STATE_CLOSED then
+  elseif a == ACTION.CALLBACK_UNREACHABLE and to == STATE_CLOSED then
     count(lead, 'callback_unreachable')
-  elseif a == 'urge' then
+  elseif a == ACTION.URGE then
     count(lead, 'urged')
-  elseif a == 'supervise' then
+  elseif a == ACTION.SUPERVISE then
     count(lead, 'supervised')
-  elseif a == 'invalidate' then
+  elseif a == ACTION.INVALIDATE then
     count(acting_lead, 'invalid')
-  elseif a == 'exempt' and not was_exempt then
+  elseif a == ACTION.EXEMPT and not was_exempt then
     stats_exempt(number)
     count('', 'exempted')
     if lead ~= '' then stats_field(day, 'd', lead .. ':exempted', 1) end
@@ -421,16 +421,15 @@ count_step()
 
 -- Merged tickets follow their master and are closed with it (随主单办结).
 if to == STATE_CLOSED then
-  for _, m in ipairs(redis.call('SMEMBERS', 'ht:merged:' .. number)) do
-    local mkey = 'ht:ticket:' .. m
+  for _, m in ipairs(redis.call('SMEMBERS', KEY.merged(number))) do
+    local mkey = KEY.ticket(m)
     if redis.call('HGET', mkey, 'state') == STATE_MERGED then
-      redis.call('HSET', mkey, 'state', STATE_CLOSED, 'closure', CLOSURE_WITH_MASTER,
+      redis.call('HSET', mkey, 'state', STATE_CLOSED, 'closure', CLOSURE.WITH_MASTER,
         'updated_at', p.now)
       stats_state(STATE_MERGED, STATE_CLOSED)
-      redis.call('RPUSH', 'ht:history:' .. m, cjson.encode({at = tonumber(p.now),
-        principal = p.principal, role = tonumber(p.role), action = 'close_with_master',
-        from = tonumber(STATE_MERGED), to = tonumber(STATE_CLOSED),
-        note = 'master ' .. number .. ' closed', dept = '', changes = {}}))
+      history_push(KEY.history(m), {at = p.now, principal = p.principal, role = p.role,
+        action = 'close_with_master', from = STATE_MERGED, to = STATE_CLOSED,
+        note = 'master ' .. number .. ' closed', dept = ''})
       outbox(m, 'close_with_master')
     end
   end

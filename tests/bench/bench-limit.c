@@ -24,7 +24,7 @@
 #define IDLE_WAIT_US 20000
 #define DRAIN_US 10000000
 
-/* create_args_text() reads the configuration in force: cfg (daemon-stubs.c). */
+/* create_args_text() reads the configuration in force: cfg (daemon.c). */
 
 /* The command line. */
 struct options {
@@ -260,23 +260,12 @@ static void
 limit_eval(struct bench_limit *lm, enum limit_step step, int nkeys,
     const struct store_args *args)
 {
-	const char *argv[STORE_MAX_ARGS + 3];
-	size_t lens[STORE_MAX_ARGS + 3];
-	char nk[16];
-	int i;
+	struct store_eval e;
 
-	snprintf(nk, sizeof nk, "%d", nkeys);
-	argv[0] = "EVALSHA";
-	argv[1] = lm->sha[step];
-	argv[2] = nk;
-	for (i = 0; i < 3; i++)
-		lens[i] = strlen(argv[i]);
-	for (i = 0; i < args->n; i++) {
-		argv[i + 3] = args->v[i];
-		lens[i + 3] = args->len[i];
-	}
-	if (redisAppendCommandArgv(lm->rc, args->n + 3, argv, lens) != REDIS_OK)
+	store_eval_build(&e, lm->sha[step], nkeys, args);
+	if (redisAppendCommandArgv(lm->rc, e.argc, e.argv, e.lens) != REDIS_OK)
 		bench_die("redis: %s", lm->rc->errstr);
+	store_eval_free(&e);
 	lm->commands++;
 }
 

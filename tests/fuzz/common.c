@@ -15,10 +15,6 @@
 #define FUZZ_SRCDIR "."
 #endif
 
-/* What main.c defines for the daemon: the config in force and the loop. */
-struct config *cfg;
-struct event_base *ev_base;
-
 static char tmpdir[256];
 
 /*
@@ -293,4 +289,24 @@ fuzz_back_byte(struct fuzz_input *in)
 	if (in == NULL || in->end <= in->p)
 		return 0;
 	return *--in->end;
+}
+
+/* frame_pull for the fuzz targets: the stream's first n bytes, in a buffer of exactly n bytes. */
+const uint8_t *
+fuzz_pull(void *stream, size_t n)
+{
+	struct fuzz_stream *s = stream;
+
+	free(s->copy);
+	s->copy = xmalloc(n);
+	memcpy(s->copy, s->p, n);
+	return s->copy;
+}
+
+/* Frees the stream's last copy (the envelope read from it owns its own memory). */
+void
+fuzz_stream_done(struct fuzz_stream *s)
+{
+	free(s->copy);
+	s->copy = NULL;
 }

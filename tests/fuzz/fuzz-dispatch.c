@@ -7,7 +7,7 @@
  * (server-double.c). The config is the integration tests'
  * (tests/integration/hotlined-test.conf.in, filled in as the harness does)
  * with a smaller catalogue, loaded again by an admin's reload (reload.c's
- * thread, waited for) and swapped in as main.c's daemon_swap does.
+ * thread, waited for) and swapped in as daemon-run.c's swap does.
  * The input is:
  *   byte 0    who is connected: agent01, dispatcher01, zjj-01, water-01,
  *             supervisor01 or admin01 (each as a real hello made it at
@@ -178,11 +178,12 @@ identity_hello(struct identity *i)
 }
 
 /*
- * main.c's swap after a reload (SIGHUP, ReloadRequest, compiled by
- * reload.c's thread): the model and the deadlines follow, as main.c does.
+ * The swap after a reload (SIGHUP, ReloadRequest, compiled by reload.c's
+ * thread), handed to reload_init: the model and the deadlines follow, as
+ * daemon-run.c's swap does.
  */
-int
-daemon_swap(struct config *fresh, char *err, size_t errlen)
+static int
+fuzz_swap(struct config *fresh, char *err, size_t errlen)
 {
 	struct config *old = cfg;
 
@@ -235,6 +236,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	free(path);
 	if ((ev_base = event_base_new()) == NULL)
 		exit(1);
+	reload_init(fuzz_swap);
 	timer_init(ev_base);
 	learn_init();
 	for (i = 0; i < NIDENTITIES; i++)
@@ -243,51 +245,33 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 /*
- * Reads one frame from the front of in, as conn_next_frame does. Returns
- * 1 with *env; 0 if the input ends first (*partial: inside a frame); -1
- * after a framing fault (c is closing).
+ * Reads one frame from the front of in with server.c's reader
+ * (frame_read_envelope), as conn_next_frame does. Returns 1 with *env; 0
+ * if the input ends first (*partial: inside a frame); -1 after a framing
+ * fault (c is closing).
  */
 static int
 next_frame(struct conn *c, struct fuzz_input *in, Hotline__Envelope **env,
     int *partial)
 {
-	size_t avail = (size_t)(in->end - in->p), body_len = 0, header_len = 0;
-	size_t peek = avail < FRAME_HEADER_MAX ? avail : FRAME_HEADER_MAX;
+	size_t avail = (size_t)(in->end - in->p);
+	struct fuzz_stream s = { in->p, NULL };
+	struct frame_read f;
 	enum frame_status st;
-	uint8_t *body;
-	char msg[128];
 
-	*partial = avail > 0;
-	if (avail == 0)
-		return 0;
-	st = frame_decode_header(in->p, peek, cfg->limits.max_frame,
-	    &body_len, &header_len);
+	st = frame_read_envelope(fuzz_pull, &s, avail, cfg->limits.max_frame,
+	    &f);
+	fuzz_stream_done(&s);
+	*partial = avail > 0 && st != FRAME_OK && st != FRAME_NOT_ENVELOPE;
+	if (st == FRAME_OK || st == FRAME_NOT_ENVELOPE)
+		in->p += f.frame_len;
 	if (st == FRAME_NEED_MORE)
 		return 0;
-	if (st == FRAME_TOO_LARGE) {
-		snprintf(msg, sizeof msg, "frame of %zu bytes is over the "
-		    "limit of %zu bytes", body_len, cfg->limits.max_frame);
-		server_fatal(c, HOTLINE__ERROR_CODE__ERROR_CODE_TOO_LARGE, msg);
+	if (st != FRAME_OK) {
+		server_fatal(c, frame_status_code(st), f.message);
 		return -1;
 	}
-	if (st == FRAME_BAD || st == FRAME_OVERFLOW) {
-		server_fatal(c, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    frame_status_name(st));
-		return -1;
-	}
-	if (avail < header_len + body_len)
-		return 0;
-	body = xmalloc(body_len + 1);
-	memcpy(body, in->p + header_len, body_len);
-	in->p += header_len + body_len;
-	*env = hotline__envelope__unpack(NULL, body_len, body);
-	free(body);
-	*partial = 0;
-	if (*env == NULL) {
-		server_fatal(c, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "frame is not a valid hotline.Envelope");
-		return -1;
-	}
+	*env = f.env;
 	return 1;
 }
 

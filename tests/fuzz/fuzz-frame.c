@@ -1,12 +1,13 @@
 /*
  * fuzz-frame covers what the daemon does to every incoming byte before
  * dispatch (server.c's conn_next_frame, then session.c's checks): the input
- * is a byte stream as a client sends it; each varint header is decoded by
- * frame_decode_header under the default max_frame, each complete body is
- * unpacked as a hotline.Envelope by protobuf-c, and each envelope goes
- * through validate_strings with the default and the smallest max_field.
- * Headers and bodies are copied to buffers of their exact size, so reading
- * past either is an ASan error. Checks: a header re-encodes to the length
+ * is a byte stream as a client sends it, read frame by frame with the
+ * daemon's own reader, proto/frame.c's frame_read_envelope (the varint
+ * header under the default max_frame, the body unpacked as a
+ * hotline.Envelope), and each envelope goes through validate_strings with
+ * the default and the smallest max_field. Every pull of the reader is
+ * copied to a buffer of its exact size (fuzz_pull), so reading past it is
+ * an ASan error. Checks: a header re-encodes to the length
  * it gave; a rejected envelope names its field and reason. (Packing again
  * is not checked: the daemon never re-sends what it received, and
  * protobuf-c accepts a field number 0 that it then cannot read back.)
@@ -33,49 +34,42 @@ check_strings(const Hotline__Envelope *env, size_t max_bytes)
 	FUZZ_CHECK(why != NULL && why[0] != '\0');
 }
 
-/* Decodes, validates and frees one body of len bytes. */
-static void
-body_one(const uint8_t *body, size_t len)
-{
-	uint8_t *copy = xmalloc(len + 1);
-	Hotline__Envelope *env;
-
-	memcpy(copy, body, len);
-	env = hotline__envelope__unpack(NULL, len, copy);
-	free(copy);
-	if (env == NULL)
-		return;		/* the daemon answers BAD_REQUEST and closes */
-	check_strings(env, FUZZ_MAX_FIELD);
-	check_strings(env, FUZZ_MIN_FIELD);
-	hotline__envelope__free_unpacked(env, NULL);
-}
-
 /*
- * Reads one frame at *p (left bytes) as conn_next_frame does; returns 1
- * and advances past it, or 0 where the daemon would wait or close.
+ * Reads one frame at *p (left bytes) with the daemon's reader
+ * (frame_read_envelope, as server.c's conn_next_frame calls it), checks
+ * it and advances past it; returns 0 where the daemon would wait, or close
+ * for good (a bad header: nothing after it can be framed).
  */
 static int
 frame_one(const uint8_t **p, size_t *left)
 {
-	size_t peek = *left < FRAME_HEADER_MAX ? *left : FRAME_HEADER_MAX;
-	size_t body_len = 0, header_len = 0;
-	uint8_t *header = xmalloc(peek + 1), again[FRAME_HEADER_MAX];
+	struct fuzz_stream s = { *p, NULL };
+	struct frame_read f;
 	enum frame_status st;
+	uint8_t again[FRAME_HEADER_MAX];
 
-	memcpy(header, *p, peek);
-	st = frame_decode_header(header, peek, FUZZ_MAX_FRAME, &body_len,
-	    &header_len);
-	free(header);
+	st = frame_read_envelope(fuzz_pull, &s, *left, FUZZ_MAX_FRAME, &f);
+	fuzz_stream_done(&s);
 	FUZZ_CHECK(frame_status_name(st) != NULL);
+	if (st != FRAME_OK && st != FRAME_NEED_MORE)
+		FUZZ_CHECK(f.message[0] != '\0');
+	if (st == FRAME_NOT_ENVELOPE) {
+		/* The daemon closes here; the frames after it are read too. */
+		*p += f.frame_len;
+		*left -= f.frame_len;
+		return 1;
+	}
 	if (st != FRAME_OK)
-		return 0;
-	FUZZ_CHECK(header_len >= 1 && header_len <= peek);
-	FUZZ_CHECK(frame_encode_header(body_len, again) <= header_len);
-	if (*left - header_len < body_len)
-		return 0;	/* truncated: the rest never came */
-	body_one(*p + header_len, body_len);
-	*p += header_len + body_len;
-	*left -= header_len + body_len;
+		return 0;	/* the daemon waits, or answers and closes */
+	FUZZ_CHECK(f.frame_len > f.body_len && f.frame_len <= *left);
+	FUZZ_CHECK(f.frame_len - f.body_len <= FRAME_HEADER_MAX);
+	FUZZ_CHECK(frame_encode_header(f.body_len, again) <=
+	    f.frame_len - f.body_len);
+	check_strings(f.env, FUZZ_MAX_FIELD);
+	check_strings(f.env, FUZZ_MIN_FIELD);
+	hotline__envelope__free_unpacked(f.env, NULL);
+	*p += f.frame_len;
+	*left -= f.frame_len;
 	return 1;
 }
 

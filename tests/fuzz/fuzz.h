@@ -27,7 +27,19 @@ struct fuzz_input {
 	const uint8_t *end;
 };
 
+/*
+ * A byte stream for proto/frame.c's frame_read_envelope: every pull copies
+ * the bytes asked for into a buffer of exactly that size, so a read past
+ * them is an ASan error. fuzz_stream_done frees the last copy.
+ */
+struct fuzz_stream {
+	const uint8_t *p;	/* the stream's front */
+	uint8_t *copy;		/* the last pull's bytes */
+};
+
 /* common.c */
+const uint8_t *fuzz_pull(void *stream, size_t n);
+void fuzz_stream_done(struct fuzz_stream *);
 void fuzz_fail(const char *file, int line, const char *what)
     __attribute__((noreturn));
 const char *fuzz_tmpdir(void);

@@ -24,7 +24,6 @@ struct fake_conn {
 };
 
 static uint64_t next_id = 1;
-static int nconns;		/* open: made and not closed */
 
 /* Returns a new connection (not authenticated); slow: its client never reads. */
 struct conn *
@@ -37,7 +36,6 @@ server_double_conn(int slow)
 	    (unsigned long long)f->c.id);
 	TAILQ_INIT(&f->c.pending);
 	f->slow = slow;
-	nconns++;
 	return &f->c;
 }
 
@@ -115,29 +113,7 @@ server_close(struct conn *c)
 		return;
 	c->closed = 1;
 	c->closing = 1;
-	nconns--;
 	session_closed(c);
-}
-
-/* Returns the number of connections still open. */
-int
-server_busy(void)
-{
-	return nconns;
-}
-
-/* The daemon-wide output budget is server.c's; the double never cuts for it. */
-size_t
-server_output_unsent(void)
-{
-	return 0;
-}
-
-/* No cuts for the budget in the double. */
-unsigned long long
-server_output_budget_cuts(void)
-{
-	return 0;
 }
 
 /* Stops reading c; closes it now if nothing is pending or unsent. */
@@ -189,7 +165,8 @@ server_double_drained(struct conn *c)
 		server_close(c);
 		return;
 	}
-	feed_writable(c);
+	if (c->drained != NULL)
+		c->drained(c);
 }
 
 /* A loop turn passed: a client that reads got what was queued for it. */

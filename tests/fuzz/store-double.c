@@ -513,7 +513,7 @@ check_args(int nkeys, const struct store_args *args)
 {
 	int i;
 
-	FUZZ_CHECK(args->n >= 0 && args->n <= STORE_MAX_ARGS);
+	FUZZ_CHECK(args->n >= 0 && args->n <= args->cap);
 	FUZZ_CHECK(nkeys >= 0 && nkeys <= args->n);
 	for (i = 0; i < args->n; i++) {
 		FUZZ_CHECK(args->v[i] != NULL);

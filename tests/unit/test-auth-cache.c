@@ -13,8 +13,6 @@
 #include "auth-worker.h"
 #include "hotlined.h"
 
-struct config *cfg;
-
 static struct config conf;
 static struct principal agent = { "agent01", HOTLINE__ROLE__ROLE_AGENT, NULL,
     NULL, NULL, { 0 }, 0 };

@@ -21,20 +21,6 @@
 
 #define OUTPUT_LIMIT 65536	/* the smallest limits.output_limit allowed */
 
-/* What main.c defines. */
-struct config *cfg;
-struct event_base *ev_base;
-
-/* main.c's swap after a reload: not exercised here. */
-int
-daemon_swap(struct config *fresh, char *err, size_t errlen)
-{
-	(void)err;
-	(void)errlen;
-	config_free(fresh);
-	return 0;
-}
-
 static struct department departments[] = {
 	{ (char *)"zjj", (char *)"住建局" },
 };

@@ -11,15 +11,15 @@
 -- so an archiver scans every ticket in Redis again (nothing is lost: a
 -- ticket leaves Redis only at its archived version).
 local function outbox(number, what)
-  local v = redis.call('HINCRBY', 'ht:ticket:' .. number, 'version', 1)
-  if redis.call('EXISTS', 'ht:outbox') == 1 then
-    local max = tonumber(redis.call('GET', 'ht:outbox:max') or '')
-    if max and redis.call('XLEN', 'ht:outbox') >= max then
-      redis.call('XTRIM', 'ht:outbox', 'MAXLEN', max - 1)
-      redis.call('DEL', 'ht:archive:backfilled')
-      redis.call('INCR', 'ht:archive:trims')
+  local v = redis.call('HINCRBY', KEY.ticket(number), 'version', 1)
+  if redis.call('EXISTS', KEY.outbox) == 1 then
+    local max = tonumber(redis.call('GET', KEY.outbox_max) or '')
+    if max and redis.call('XLEN', KEY.outbox) >= max then
+      redis.call('XTRIM', KEY.outbox, 'MAXLEN', max - 1)
+      redis.call('DEL', KEY.archive_backfilled)
+      redis.call('INCR', KEY.archive_trims)
     end
-    redis.call('XADD', 'ht:outbox', '*', 'number', number, 'version', tostring(v),
+    redis.call('XADD', KEY.outbox, '*', 'number', number, 'version', tostring(v),
       'what', what)
   end
 end

@@ -2,7 +2,8 @@
 --
 -- Not a script of its own: scripts/embed-lua.sh pastes it where a script
 -- says "-- @include stats.lua", so create.lua, transition.lua,
--- timer_fire.lua and clock_set.lua share one definition.
+-- timer_fire.lua and clock_set.lua share one definition. Include
+-- keys.lua and consts.lua before it.
 --
 -- ht:stats:<period>:<scope>  hashes per local day (yyyymmdd, Asia/Shanghai)
 --                      and per month (yyyymm), one per scope: "d" (the lead
@@ -27,15 +28,15 @@
 
 -- Adds delta to field of scope on day and in day's month.
 local function stats_field(day, scope, field, delta)
-  redis.call('HINCRBY', 'ht:stats:' .. day .. ':' .. scope, field, delta)
-  redis.call('HINCRBY', 'ht:stats:' .. string.sub(day, 1, 6) .. ':' .. scope, field, delta)
+  redis.call('HINCRBY', KEY.stats(day, scope), field, delta)
+  redis.call('HINCRBY', KEY.stats(string.sub(day, 1, 6), scope), field, delta)
 end
 
 -- Adds delta to counter for the ticket's category, district and the total,
 -- and, unless the ticket is exempt (免考核), for department dept ("": none),
 -- remembering that so 免考核 can take it back.
 local function stats_count(day, number, dept, counter, delta)
-  local t = redis.call('HMGET', 'ht:ticket:' .. number, 'category', 'district', 'exempt')
+  local t = redis.call('HMGET', KEY.ticket(number), 'category', 'district', 'exempt')
   local category = (t[1] and t[1] ~= '') and t[1] or '-'
   local district = (t[2] and t[2] ~= '') and t[2] or '-'
   stats_field(day, 'all', counter, delta)
@@ -44,7 +45,7 @@ local function stats_count(day, number, dept, counter, delta)
   if dept ~= '' and t[3] ~= '1' then
     local field = dept .. ':' .. counter
     stats_field(day, 'd', field, delta)
-    redis.call('RPUSH', 'ht:counted:' .. number, day .. ' ' .. field .. ' ' .. delta)
+    redis.call('RPUSH', KEY.counted(number), day .. ' ' .. field .. ' ' .. delta)
   end
 end
 
@@ -52,25 +53,25 @@ end
 -- (from or to nil: entering or leaving the count).
 local function stats_state(from, to)
   if from == to then return end
-  if from then redis.call('HINCRBY', 'ht:stats:states', from, -1) end
-  if to then redis.call('HINCRBY', 'ht:stats:states', to, 1) end
+  if from then redis.call('HINCRBY', KEY.stats_states, from, -1) end
+  if to then redis.call('HINCRBY', KEY.stats_states, to, 1) end
 end
 
 -- Starts a round for the ticket at working-seconds index ws.
 local function stats_round(number, ws)
-  redis.call('HSET', 'ht:ticket:' .. number, 'st_ws', ws, 'st_sign', '', 'st_done', '')
+  redis.call('HSET', KEY.ticket(number), 'st_ws', ws, 'st_sign', '', 'st_done', '')
 end
 
 -- Records a breach in the day's list.
 local function stats_breach(day, now, number, kind, dept, due)
-  redis.call('RPUSH', 'ht:breaches:' .. day, table.concat({tostring(now), number, kind,
+  redis.call('RPUSH', KEY.breaches(day), table.concat({tostring(now), number, kind,
     dept ~= '' and dept or '-', tostring(due or 0)}, ' '))
 end
 
 -- Settles the round's deadline ("sign" or "done") once: on time counts
 -- ok_counter, late counts late_counter. Returns 1 when it settled it now.
 local function stats_settle(day, number, dept, which, late, ok_counter, late_counter)
-  local key = 'ht:ticket:' .. number
+  local key = KEY.ticket(number)
   if redis.call('HGET', key, 'st_' .. which) ~= '' then return 0 end
   redis.call('HSET', key, 'st_' .. which, late and 'late' or 'ok')
   stats_count(day, number, dept, late and late_counter or ok_counter, 1)
@@ -79,7 +80,7 @@ end
 
 -- Adds the working seconds since the round started (index ws) to counter.
 local function stats_duration(day, number, dept, counter, ws)
-  local start = tonumber(redis.call('HGET', 'ht:ticket:' .. number, 'st_ws') or '')
+  local start = tonumber(redis.call('HGET', KEY.ticket(number), 'st_ws') or '')
   local now = tonumber(ws)
   if start and now and now > start then
     stats_count(day, number, dept, counter, now - start)
@@ -88,7 +89,7 @@ end
 
 -- 免考核: takes the ticket's department counts back, whatever day they fell on.
 local function stats_exempt(number)
-  local list = 'ht:counted:' .. number
+  local list = KEY.counted(number)
   for _, e in ipairs(redis.call('LRANGE', list, 0, -1)) do
     local day, field, delta = string.match(e, '^(%d+) (.+) (%-?%d+)$')
     if day then stats_field(day, 'd', field, -tonumber(delta)) end
@@ -100,23 +101,23 @@ end
 -- the city's and its lead department's (st_due_dept: the department whose
 -- indexes hold it, so a re-dispatch or return takes it out of them).
 local function stats_index(number)
-  local key = 'ht:ticket:' .. number
+  local key = KEY.ticket(number)
   local t = redis.call('HMGET', key, 'state', 'sign_due', 'complete_due', 'dept', 'st_due_dept')
   local sign, complete, dept, old = tonumber(t[2] or ''), tonumber(t[3] or ''), t[4] or '', t[5]
   if old and old ~= '' and old ~= dept then
-    redis.call('ZREM', 'ht:due:sign:' .. old, number)
-    redis.call('ZREM', 'ht:due:complete:' .. old, number)
+    redis.call('ZREM', KEY.due_dept('sign', old), number)
+    redis.call('ZREM', KEY.due_dept('complete', old), number)
   end
   local function place(index, due, wanted)
     if wanted and due and due > 0 then
-      redis.call('ZADD', 'ht:due:' .. index, due, number)
-      if dept ~= '' then redis.call('ZADD', 'ht:due:' .. index .. ':' .. dept, due, number) end
+      redis.call('ZADD', KEY.due(index), due, number)
+      if dept ~= '' then redis.call('ZADD', KEY.due_dept(index, dept), due, number) end
     else
-      redis.call('ZREM', 'ht:due:' .. index, number)
-      if dept ~= '' then redis.call('ZREM', 'ht:due:' .. index .. ':' .. dept, number) end
+      redis.call('ZREM', KEY.due(index), number)
+      if dept ~= '' then redis.call('ZREM', KEY.due_dept(index, dept), number) end
     end
   end
-  place('sign', sign, t[1] == '3')
-  place('complete', complete, t[1] == '3' or t[1] == '4')
+  place('sign', sign, t[1] == TICKET_STATE.DISPATCHED)
+  place('complete', complete, t[1] == TICKET_STATE.DISPATCHED or t[1] == TICKET_STATE.ACCEPTED)
   if dept ~= (old or '') then redis.call('HSET', key, 'st_due_dept', dept) end
 end
