@@ -60,20 +60,35 @@ WEB_FILES = $(sort $(wildcard daemon/web/*))
 SQL_C = $(B)/gen/sql.c
 SQL = $(sort $(wildcard daemon/sql/*.sql))
 
-DAEMON_SRCS = $(filter-out daemon/main.c,$(sort $(wildcard daemon/*.c)))
+# The pure core (libhotline-core.a): daemon modules that never touch the event
+# loop, the store or a connection, each with its own header (README: Layout).
+# It links without libevent, hiredis and libpq (CORE_LIBS); tests/layering.py
+# checks that no core object uses a shell symbol.
+CORE_MODULES = archive-terms auth auth-pbkdf2 blend bounds calendar category classify clock \
+	deadline kb-passage kb-terms log matcher model normalize now repeat route segment \
+	simhash stats statutory stream-cursor ticket utf8 validate xarray xmalloc
+CORE_SRCS = $(patsubst %,daemon/%.c,$(CORE_MODULES)) $(sort $(wildcard daemon/config*.c))
+CORE_PKGS = libprotobuf-c libhs libconfig jansson openssl opencc libargon2 icu-i18n friso
+CORE_LIBS = $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null) -llinear -lm -pthread
+# The shell: the daemon's loop, store, connections, operations (daemon/hotlined.h).
+DAEMON_SRCS = $(filter-out daemon/main.c $(CORE_SRCS),$(sort $(wildcard daemon/*.c)))
 CLIENT_LIB_SRCS = client/client.c client/client-tls.c proto/frame.c
-CTL_SRCS = $(sort $(wildcard client/ctl*.c) client/hotlinectl.c client/json.c client/csv.c) \
-	daemon/auth.c daemon/auth-pbkdf2.c
+CTL_SRCS = $(sort $(wildcard client/ctl*.c) client/hotlinectl.c client/json.c client/csv.c)
 
 obj = $(patsubst %.c,$(B)/obj/%.o,$(1))
+CORE_OBJS = $(call obj,$(CORE_SRCS)) $(B)/obj/proto/hotline.pb-c.o
 DAEMON_OBJS = $(call obj,$(DAEMON_SRCS) proto/frame.c client/json.c) $(B)/obj/gen/scripts.o \
-	$(B)/obj/gen/web-files.o $(B)/obj/gen/sql.o $(B)/obj/proto/hotline.pb-c.o
+	$(B)/obj/gen/web-files.o $(B)/obj/gen/sql.o
 CLIENT_LIB_OBJS = $(call obj,$(CLIENT_LIB_SRCS)) $(B)/obj/proto/hotline.pb-c.o
-CTL_OBJS = $(call obj,$(filter-out daemon/%,$(CTL_SRCS))) $(B)/obj/daemon/auth.o \
-	$(B)/obj/daemon/auth-pbkdf2.o
+CTL_OBJS = $(call obj,$(CTL_SRCS))
 
 UNIT_SRCS = $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BINS = $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(UNIT_SRCS))
+# Unit tests of pure modules: linked with the core alone (no libevent, hiredis).
+UNIT_CORE = archive-terms auth bounds calendar classify clock config deadline emergency \
+	eval-frozen kb-terms matcher model normalize patterns repeat segment simhash stats \
+	statutory ticket utf8 csv ctl-stats ctl-i18n layering
+UNIT_CORE_BINS = $(patsubst %,$(B)/tests/unit/test-%,$(UNIT_CORE))
 INTEG_SRCS = $(sort $(wildcard tests/integration/test-*.c))
 INTEG_BINS = $(patsubst tests/integration/%.c,$(B)/tests/integration/%,$(INTEG_SRCS))
 HARNESS_OBJS = $(call obj,tests/integration/harness.c tests/integration/harness-fault.c \
@@ -82,6 +97,7 @@ HARNESS_OBJS = $(call obj,tests/integration/harness.c tests/integration/harness-
 HOTLINED = $(B)/hotlined
 HOTLINECTL = $(B)/hotlinectl
 LIBHOTLINE_A = $(B)/libhotline.a
+LIBCORE = $(B)/libhotline-core.a
 LIBHOTLINE_SO = $(B)/libhotline.so.1
 
 .PHONY: all deps run test test-build unit integration install clean check-config
@@ -173,10 +189,13 @@ $(B)/obj/gen/scripts.o: $(SCRIPTS_C)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+$(LIBCORE): $(CORE_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
 $(B)/libhotlined.a: $(DAEMON_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
-$(HOTLINED): $(B)/obj/daemon/main.o $(B)/libhotlined.a
+$(HOTLINED): $(B)/obj/daemon/main.o $(B)/libhotlined.a $(LIBCORE)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(LIBHOTLINE_A): $(CLIENT_LIB_OBJS)
@@ -186,16 +205,23 @@ $(LIBHOTLINE_SO): $(CLIENT_LIB_OBJS)
 	$(CC) $(ALL_LDFLAGS) -shared -Wl,-soname,libhotline.so.1 -o $@ $^ \
 		$(shell pkg-config --libs libprotobuf-c openssl)
 
-$(HOTLINECTL): $(CTL_OBJS) $(LIBHOTLINE_A)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+# hotlinectl: its own objects, the client library and the core (auth hashes), no libevent.
+$(HOTLINECTL): $(CTL_OBJS) $(LIBHOTLINE_A) $(LIBCORE)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CORE_LIBS)
 
 $(B)/include/hotline/hotline.h: client/hotline.h $(PROTO_H) proto/frame.h
 	@mkdir -p $(dir $@)
 	cp client/hotline.h $(PROTO_H) proto/frame.h $(dir $@)
 
-$(B)/tests/unit/%: $(B)/obj/tests/unit/%.o $(B)/libhotlined.a
+$(B)/tests/unit/%: $(B)/obj/tests/unit/%.o $(B)/libhotlined.a $(LIBCORE)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(CMOCKA_LIBS)
+
+$(UNIT_CORE_BINS): $(B)/tests/unit/%: $(B)/obj/tests/unit/%.o $(LIBCORE)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(CORE_LIBS) $(CMOCKA_LIBS)
+# The layering test reads both archives with nm (tests/layering.py).
+$(B)/tests/unit/test-layering: | $(B)/libhotlined.a tests/layering.py
 
 # The client library's unit test links libhotline as well as the daemon's archive.
 $(B)/tests/unit/test-client: $(LIBHOTLINE_A)

@@ -1,11 +1,13 @@
 /* Text to search terms for the archive: ASCII words whole, CJK runs as character bigrams (the step a segmenter replaces). */
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "hotlined.h"
 #include "archive.h"
 #include "normalize.h"
+#include "utf8.h"
+#include "xmalloc.h"
 
 #define TERMS_MAX 4096		/* distinct terms kept per text */
 #define TERM_MAX_BYTES 64	/* longer ASCII words are cut */

@@ -140,7 +140,7 @@ auth_check(const struct principal *p, const char *token, int *cached)
 	auth_cache_setup(&cfg->auth);
 	if (auth_nsets == 0)
 		return auth_verify(p->credential, token);
-	now = auth_now_ms();
+	now = now_mono_ms();
 	auth_cache_mac(p, token, mac);
 	if (auth_cache_find(mac, now)) {
 		if (cached != NULL)
@@ -167,7 +167,7 @@ auth_remembered(const struct principal *p, const char *token)
 	if (auth_nsets == 0)
 		return 0;
 	auth_cache_mac(p, token, mac);
-	return auth_cache_find(mac, auth_now_ms());
+	return auth_cache_find(mac, now_mono_ms());
 }
 
 /* A check handed to the worker pool, and what its answer needs on the loop. */
@@ -200,7 +200,7 @@ auth_check_finished(int ok, void *arg)
 	else if (ok) {
 		auth_cache_setup(&cfg->auth);
 		if (auth_nsets > 0)
-			auth_cache_add(ap->mac, p, auth_now_ms());
+			auth_cache_add(ap->mac, p, now_mono_ms());
 	}
 	free(ap->credential);
 	OPENSSL_cleanse(ap, sizeof *ap);

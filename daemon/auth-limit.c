@@ -43,16 +43,6 @@ struct auth_bucket {
 static struct auth_bucket *auth_buckets;
 static size_t auth_nbuckets;
 
-/* Milliseconds on the monotonic clock (the test clock does not move it). */
-int64_t
-auth_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* FNV-1a of s (inflight.c's table uses it too). */
 uint32_t
 auth_limit_hash(const char *s)
@@ -135,7 +125,7 @@ auth_limit_allowed(const char *addr)
 	struct auth_bucket *b;
 
 	auth_limit_setup();
-	b = auth_limit_find(addr, auth_now_ms(), 0);
+	b = auth_limit_find(addr, now_mono_ms(), 0);
 	return b == NULL || b->tokens >= 1.0;
 }
 
@@ -150,7 +140,7 @@ auth_limit_failed(const char *addr)
 	struct auth_bucket *b;
 
 	auth_limit_setup();
-	b = auth_limit_find(addr, auth_now_ms(), 1);
+	b = auth_limit_find(addr, now_mono_ms(), 1);
 	b->tokens -= 1.0;
 	if (b->tokens < 1.0 && !b->limited) {
 		b->limited = 1;
@@ -168,7 +158,7 @@ auth_limit_room(const char *key)
 	struct auth_bucket *b;
 
 	auth_limit_setup();
-	b = auth_limit_find(key, auth_now_ms(), 0);
+	b = auth_limit_find(key, now_mono_ms(), 0);
 	return b == NULL || b->tokens - b->checking >= 1.0;
 }
 
@@ -177,7 +167,7 @@ void
 auth_limit_hold(const char *key)
 {
 	auth_limit_setup();
-	auth_limit_find(key, auth_now_ms(), 1)->checking++;
+	auth_limit_find(key, now_mono_ms(), 1)->checking++;
 }
 
 /* See auth-worker.h. */
@@ -188,7 +178,7 @@ auth_limit_unhold(const char *key)
 
 	auth_limit_setup();
 	/* Gone if a flood reused its slot meanwhile: nothing to give back. */
-	b = auth_limit_find(key, auth_now_ms(), 0);
+	b = auth_limit_find(key, now_mono_ms(), 0);
 	if (b != NULL && b->checking > 0)
 		b->checking--;
 }

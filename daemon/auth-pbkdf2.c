@@ -7,7 +7,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include "hotlined.h"
+#include "auth.h"
 
 /*
  * The stored form is "pbkdf2-sha256$<iterations>$<salt>$<key>" with salt and

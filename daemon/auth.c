@@ -5,7 +5,7 @@
 #include <argon2.h>
 #include <openssl/rand.h>
 
-#include "hotlined.h"
+#include "auth.h"
 
 /*
  * The stored form is libargon2's encoded string, the PHC form

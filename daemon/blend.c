@@ -1,7 +1,7 @@
 /* The model's text of a ticket, as examples store it; no I/O. */
 #include <stdlib.h>
 
-#include "hotlined.h"
+#include "blend.h"
 #include "normalize.h"
 #include "route.h"
 

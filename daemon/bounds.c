@@ -4,7 +4,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "hotlined.h"
+#include "bounds.h"
+#include "deadline.h"
 
 enum bounds_kind {
 	BOUNDS_INSTANT,		/* ms since the epoch, a date a request may name */

@@ -13,26 +13,15 @@
 #include <jansson.h>
 #include <libconfig.h>
 
-#include "hotlined.h"
+#include "config-read.h"
+#include "config.h"
 #include "deadline.h"
+#include "log.h"
+#include "xarray.h"
+#include "xmalloc.h"
 
-#define CALENDAR_KEY_MAX 128
 #define CALENDAR_WARN_DAYS_MAX 3660
 #define POLICY_COUNT_MAX 100
-
-/* Where error messages go while one file is read. */
-struct calendar_reader {
-	const char *file;
-	char *err;
-	size_t errlen;
-};
-
-/* A group setting being read, with its key path for messages. */
-struct calendar_group {
-	const struct calendar_reader *r;
-	const config_setting_t *s;	/* NULL: absent */
-	char key[CALENDAR_KEY_MAX];	/* "calendar.hours" */
-};
 
 /* One entry of a year file while it is checked. */
 struct calendar_entry {
@@ -51,163 +40,6 @@ static const char *const policy_layer_names[] = {
 	"suggestion", "praise", "normal", "urgent", "critical",
 	"departments", NULL
 };
-
-/*
- * Writes "file:line: key: message" into the reader's err, taking file and
- * line from setting s (NULL or unknown: the reader's file, no line).
- * Returns -1 for the caller to pass on.
- */
-static int __attribute__((format(printf, 4, 5)))
-calendar_fail(const struct calendar_reader *r, const config_setting_t *s,
-    const char *key, const char *fmt, ...)
-{
-	const char *file = s != NULL ? config_setting_source_file(s) : NULL;
-	unsigned line = s != NULL ? config_setting_source_line(s) : 0;
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	if (file == NULL)
-		file = r->file;
-	if (line > 0)
-		snprintf(r->err, r->errlen, "%s:%u: %s: %s", file, line, key,
-		    msg);
-	else
-		snprintf(r->err, r->errlen, "%s: %s: %s", file, key, msg);
-	return -1;
-}
-
-/* Writes prefix.name into key (CALENDAR_KEY_MAX bytes), cut with "...". */
-static void
-calendar_key(char *key, const char *prefix, const char *name)
-{
-	if (snprintf(key, CALENDAR_KEY_MAX, "%s.%s", prefix, name) >=
-	    CALENDAR_KEY_MAX)
-		memcpy(key + CALENDAR_KEY_MAX - 4, "...", 4);
-}
-
-/* Looks up member name of g; NULL if absent (or g itself is absent). */
-static const config_setting_t *
-calendar_member(const struct calendar_group *g, const char *name)
-{
-	if (g->s == NULL)
-		return NULL;
-	return config_setting_get_member(g->s, name);
-}
-
-/* Makes *g the setting s named key; fails unless s is absent or a group. */
-static int
-calendar_group_init(struct calendar_group *g, const struct calendar_reader *r,
-    const config_setting_t *s, const char *key)
-{
-	g->r = r;
-	g->s = s;
-	snprintf(g->key, sizeof g->key, "%s", key);
-	if (s != NULL && !config_setting_is_group(s))
-		return calendar_fail(r, s, g->key, "must be a group { ... }");
-	return 0;
-}
-
-/* Makes *g member name of parent (possibly absent); fails unless a group. */
-static int
-calendar_subgroup(const struct calendar_group *parent, const char *name,
-    struct calendar_group *g)
-{
-	char key[CALENDAR_KEY_MAX];
-
-	calendar_key(key, parent->key, name);
-	return calendar_group_init(g, parent->r, calendar_member(parent, name),
-	    key);
-}
-
-/* Fails unless every member of g is named in allowed (NULL-terminated). */
-static int
-calendar_check_keys(const struct calendar_group *g, const char *const *allowed)
-{
-	const config_setting_t *m;
-	char key[CALENDAR_KEY_MAX];
-	const char *const *a;
-	unsigned i;
-
-	if (g->s == NULL)
-		return 0;
-	for (i = 0; (m = config_setting_get_elem(g->s, i)) != NULL; i++) {
-		for (a = allowed; *a != NULL; a++)
-			if (strcmp(*a, config_setting_name(m)) == 0)
-				break;
-		if (*a != NULL)
-			continue;
-		calendar_key(key, g->key, config_setting_name(m));
-		return calendar_fail(g->r, m, key, "unknown key");
-	}
-	return 0;
-}
-
-/* Reads integer setting s (named key) into *out: min..max. */
-static int
-calendar_int_value(const struct calendar_reader *r, const config_setting_t *s,
-    const char *key, long long min, long long max, long long *out)
-{
-	int type = config_setting_type(s);
-
-	if (type != CONFIG_TYPE_INT && type != CONFIG_TYPE_INT64)
-		return calendar_fail(r, s, key, "must be an integer");
-	*out = config_setting_get_int64(s);
-	if (*out < min || *out > max)
-		return calendar_fail(r, s, key,
-		    "must be between %lld and %lld", min, max);
-	return 0;
-}
-
-/* Reads integer member name of g into *out: def if absent, else min..max. */
-static int
-calendar_int(const struct calendar_group *g, const char *name, long long def,
-    long long min, long long max, long long *out)
-{
-	const config_setting_t *s = calendar_member(g, name);
-	char key[CALENDAR_KEY_MAX];
-
-	*out = def;
-	if (s == NULL)
-		return 0;
-	calendar_key(key, g->key, name);
-	return calendar_int_value(g->r, s, key, min, max, out);
-}
-
-/* Returns string member name of g (NULL if absent); fails unless non-empty. */
-static int
-calendar_string(const struct calendar_group *g, const char *name,
-    const char **out)
-{
-	const config_setting_t *s = calendar_member(g, name);
-	char key[CALENDAR_KEY_MAX];
-
-	*out = NULL;
-	if (s == NULL)
-		return 0;
-	calendar_key(key, g->key, name);
-	if (config_setting_type(s) != CONFIG_TYPE_STRING)
-		return calendar_fail(g->r, s, key, "must be a string");
-	*out = config_setting_get_string(s);
-	if ((*out)[0] == '\0')
-		return calendar_fail(g->r, s, key, "must not be empty");
-	return 0;
-}
-
-/* Returns path taken from the directory of the file base, unless absolute. */
-static char *
-calendar_relative(const char *base, const char *path)
-{
-	const char *slash = strrchr(base, '/');
-
-	if (path[0] == '/' || slash == NULL)
-		return xstrdup(path);
-	if (slash == base)
-		return xasprintf("/%s", path);
-	return xasprintf("%.*s/%s", (int)(slash - base), base, path);
-}
 
 /* Parses two digits at s; -1 unless both are digits. */
 static int
@@ -253,32 +85,32 @@ calendar_interval(const char *text, struct calendar_interval *iv,
 
 /* Reads one weekday's list of intervals s (key names it) into *h. */
 static int
-calendar_read_day(const struct calendar_reader *r, const config_setting_t *s,
+calendar_read_day(const struct config_reader *r, const config_setting_t *s,
     const char *key, struct calendar_hours *h)
 {
-	char ekey[CALENDAR_KEY_MAX + 16];
+	char ekey[CONFIG_KEY_MAX + 16];
 	const config_setting_t *e;
 	const char *text, *why;
 	int i, n;
 
 	if (!config_setting_is_array(s) && !config_setting_is_list(s))
-		return calendar_fail(r, s, key, "must be a list of "
+		return config_fail(r, s, key, "must be a list of "
 		    "\"HH:MM-HH:MM\" strings [ ... ] (empty: a day off)");
 	n = config_setting_length(s);
 	if (n > CALENDAR_MAX_INTERVALS)
-		return calendar_fail(r, s, key, "more than %d intervals",
+		return config_fail(r, s, key, "more than %d intervals",
 		    CALENDAR_MAX_INTERVALS);
 	for (i = 0; i < n; i++) {
 		e = config_setting_get_elem(s, (unsigned)i);
 		snprintf(ekey, sizeof ekey, "%s[%d]", key, i);
 		if (config_setting_type(e) != CONFIG_TYPE_STRING)
-			return calendar_fail(r, e, ekey, "must be a string "
+			return config_fail(r, e, ekey, "must be a string "
 			    "\"HH:MM-HH:MM\"");
 		text = config_setting_get_string(e);
 		if (calendar_interval(text, &h->iv[i], &why) == -1)
-			return calendar_fail(r, e, ekey, "\"%s\" %s", text, why);
+			return config_fail(r, e, ekey, "\"%s\" %s", text, why);
 		if (i > 0 && h->iv[i].start < h->iv[i - 1].end)
-			return calendar_fail(r, e, ekey, "\"%s\" starts before "
+			return config_fail(r, e, ekey, "\"%s\" starts before "
 			    "the interval before it ends (list intervals in "
 			    "order, without overlaps)", text);
 	}
@@ -288,26 +120,26 @@ calendar_read_day(const struct calendar_reader *r, const config_setting_t *s,
 
 /* Reads the hours group: a list of intervals per weekday present. */
 static int
-calendar_read_hours(struct calendar *cal, const struct calendar_group *parent)
+calendar_read_hours(struct calendar *cal, const struct config_group *parent)
 {
 	const config_setting_t *s;
-	struct calendar_group g;
-	char key[CALENDAR_KEY_MAX];
+	struct config_group g;
+	char key[CONFIG_KEY_MAX];
 	int i;
 
-	if (calendar_subgroup(parent, "hours", &g) == -1 ||
-	    calendar_check_keys(&g, calendar_weekdays) == -1)
+	if (config_subgroup(parent, "hours", 0, &g) == -1 ||
+	    config_check_keys(&g, calendar_weekdays) == -1)
 		return -1;
 	for (i = 0; i < 7; i++) {
-		if ((s = calendar_member(&g, calendar_weekdays[i])) == NULL)
+		if ((s = config_member(&g, calendar_weekdays[i])) == NULL)
 			continue;
-		calendar_key(key, g.key, calendar_weekdays[i]);
+		config_key(key, g.key, calendar_weekdays[i]);
 		if (calendar_read_day(g.r, s, key, &cal->hours[i]) == -1)
 			return -1;
 	}
 	if (cal->hours[CALENDAR_MONDAY].n == 0) {
-		calendar_key(key, g.key, "mon");
-		return calendar_fail(g.r, calendar_member(&g, "mon"), key,
+		config_key(key, g.key, "mon");
+		return config_fail(g.r, config_member(&g, "mon"), key,
 		    "must not be empty: make-up working days (调休) use "
 		    "Monday's hours");
 	}
@@ -320,23 +152,23 @@ calendar_configure(struct calendar *cal, const config_setting_t *s,
     const char *file, char *err, size_t errlen)
 {
 	static const char *const keys[] = { "dir", "hours", "warn_days", NULL };
-	struct calendar_reader r = { file, err, errlen };
-	struct calendar_group g;
+	struct config_reader r = { file, err, errlen };
+	struct config_group g;
 	const char *dir;
 	long long warn;
 
-	if (calendar_group_init(&g, &r, s, s != NULL &&
+	if (config_group_init(&g, &r, s, s != NULL &&
 	    config_setting_name(s) != NULL ? config_setting_name(s) :
 	    "calendar") == -1 ||
-	    calendar_check_keys(&g, keys) == -1 ||
-	    calendar_string(&g, "dir", &dir) == -1 ||
-	    calendar_int(&g, "warn_days", 60, 1, CALENDAR_WARN_DAYS_MAX,
+	    config_check_keys(&g, keys) == -1 ||
+	    config_string_ref(&g, "dir", &dir) == -1 ||
+	    config_int(&g, "warn_days", 60, 1, CALENDAR_WARN_DAYS_MAX,
 	    &warn) == -1 ||
 	    calendar_read_hours(cal, &g) == -1)
 		return -1;
 	cal->warn_days = (int)warn;
 	free(cal->dir);
-	cal->dir = calendar_relative(file, dir != NULL ? dir : "calendar");
+	cal->dir = config_relative(file, dir != NULL ? dir : "calendar");
 	return 0;
 }
 
@@ -915,19 +747,19 @@ calendar_coverage_note(const struct calendar *cal, int64_t now_ms, char *buf,
 
 /* Reads limit setting s of key into *out; warn_before must be in wd. */
 static int
-policy_read_limit(const struct calendar_reader *r, const config_setting_t *s,
+policy_read_limit(const struct config_reader *r, const config_setting_t *s,
     const char *key, const char *name, struct limit *out)
 {
 	const char *text, *why;
 
 	if (config_setting_type(s) != CONFIG_TYPE_STRING)
-		return calendar_fail(r, s, key, "must be a string such as "
+		return config_fail(r, s, key, "must be a string such as "
 		    "\"30m\", \"2h\", \"1d\", \"4wh\" or \"5wd\"");
 	text = config_setting_get_string(s);
 	if (limit_parse(text, out, &why) == -1)
-		return calendar_fail(r, s, key, "\"%s\" %s", text, why);
+		return config_fail(r, s, key, "\"%s\" %s", text, why);
 	if (strcmp(name, "warn_before") == 0 && out->unit != LIMIT_WORK_DAYS)
-		return calendar_fail(r, s, key, "\"%s\" must be in working "
+		return config_fail(r, s, key, "\"%s\" must be in working "
 		    "days, e.g. \"1wd\" (warn_fraction covers the others)",
 		    text);
 	return 0;
@@ -935,7 +767,7 @@ policy_read_limit(const struct calendar_reader *r, const config_setting_t *s,
 
 /* Reads a warn_fraction setting s: a number above 0 and below 1. */
 static int
-policy_read_fraction(const struct calendar_reader *r,
+policy_read_fraction(const struct config_reader *r,
     const config_setting_t *s, const char *key, double *out)
 {
 	int type = config_setting_type(s);
@@ -945,22 +777,22 @@ policy_read_fraction(const struct calendar_reader *r,
 	else if (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64)
 		*out = (double)config_setting_get_int64(s);
 	else
-		return calendar_fail(r, s, key, "must be a number");
+		return config_fail(r, s, key, "must be a number");
 	if (!isfinite(*out) || *out <= 0 || *out >= 1)
-		return calendar_fail(r, s, key, "must be above 0 and below 1");
+		return config_fail(r, s, key, "must be above 0 and below 1");
 	return 0;
 }
 
 /* Reads one key of a policy layer from setting s into *l. */
 static int
-policy_read_key(const struct calendar_group *g, size_t i,
+policy_read_key(const struct config_group *g, size_t i,
     const config_setting_t *s, struct policy_layer *l)
 {
 	const struct policy_key *k = &policy_keys[i];
-	char key[CALENDAR_KEY_MAX], *field = (char *)&l->p + k->offset;
+	char key[CONFIG_KEY_MAX], *field = (char *)&l->p + k->offset;
 	long long v = 0;
 
-	calendar_key(key, g->key, k->name);
+	config_key(key, g->key, k->name);
 	switch (k->kind) {
 	case POLICY_LIMIT:
 		if (policy_read_limit(g->r, s, key, k->name,
@@ -973,7 +805,7 @@ policy_read_key(const struct calendar_group *g, size_t i,
 			return -1;
 		break;
 	case POLICY_COUNT:
-		if (calendar_int_value(g->r, s, key, 0, POLICY_COUNT_MAX,
+		if (config_int_value(g->r, s, key, 0, POLICY_COUNT_MAX,
 		    &v) == -1)
 			return -1;
 		*(int *)(void *)field = (int)v;
@@ -985,22 +817,22 @@ policy_read_key(const struct calendar_group *g, size_t i,
 
 /* Reads layer group member name of parent (if present) into *l. */
 static int
-policy_read_layer(const struct calendar_group *parent, const char *name,
+policy_read_layer(const struct config_group *parent, const char *name,
     struct policy_layer *l)
 {
 	const char *allowed[POLICY_NKEYS + 1];
 	const config_setting_t *s;
-	struct calendar_group g;
+	struct config_group g;
 	size_t i;
 
 	for (i = 0; i < POLICY_NKEYS; i++)
 		allowed[i] = policy_keys[i].name;
 	allowed[POLICY_NKEYS] = NULL;
-	if (calendar_subgroup(parent, name, &g) == -1 ||
-	    calendar_check_keys(&g, allowed) == -1)
+	if (config_subgroup(parent, name, 0, &g) == -1 ||
+	    config_check_keys(&g, allowed) == -1)
 		return -1;
 	for (i = 0; i < POLICY_NKEYS; i++)
-		if ((s = calendar_member(&g, policy_keys[i].name)) != NULL &&
+		if ((s = config_member(&g, policy_keys[i].name)) != NULL &&
 		    policy_read_key(&g, i, s, l) == -1)
 			return -1;
 	return 0;
@@ -1008,7 +840,7 @@ policy_read_layer(const struct calendar_group *parent, const char *name,
 
 /* Reads the layers of group g (the top or a department) into layers. */
 static int
-policy_read_layers(const struct calendar_group *g,
+policy_read_layers(const struct config_group *g,
     struct policy_layer *layers)
 {
 	int i;
@@ -1023,26 +855,26 @@ policy_read_layers(const struct calendar_group *g,
 /* Checks the id of departments[i] (member s, key): known and not repeated. */
 static int
 policy_check_department(const struct policies *ps, size_t i,
-    const struct calendar_group *g, const struct department *depts,
+    const struct config_group *g, const struct department *depts,
     size_t ndepts)
 {
-	const config_setting_t *s = calendar_member(g, "id");
+	const config_setting_t *s = config_member(g, "id");
 	const char *id = ps->departments[i].id;
-	char key[CALENDAR_KEY_MAX];
+	char key[CONFIG_KEY_MAX];
 	size_t j;
 
-	calendar_key(key, g->key, "id");
+	config_key(key, g->key, "id");
 	if (id == NULL)
-		return calendar_fail(g->r, g->s, key, "missing");
+		return config_fail(g->r, g->s, key, "missing");
 	for (j = 0; j < ndepts; j++)
 		if (strcmp(depts[j].id, id) == 0)
 			break;
 	if (j == ndepts)
-		return calendar_fail(g->r, s, key, "unknown department \"%s\"",
+		return config_fail(g->r, s, key, "unknown department \"%s\"",
 		    id);
 	for (j = 0; j < i; j++)
 		if (strcmp(ps->departments[j].id, id) == 0)
-			return calendar_fail(g->r, s, key, "duplicate "
+			return config_fail(g->r, s, key, "duplicate "
 			    "department \"%s\"", id);
 	return 0;
 }
@@ -1050,24 +882,24 @@ policy_check_department(const struct policies *ps, size_t i,
 /* Reads departments[i] of the policies: id and override layers. */
 static int
 policy_read_department(struct policies *ps, size_t i,
-    const struct calendar_group *list, const struct department *depts,
+    const struct config_group *list, const struct department *depts,
     size_t ndepts)
 {
 	const char *allowed[POLICY_NLAYERS + 2], *id;
-	struct calendar_group g;
-	char key[CALENDAR_KEY_MAX];
+	struct config_group g;
+	char key[CONFIG_KEY_MAX];
 	int j;
 
 	snprintf(key, sizeof key, "%s[%zu]", list->key, i);
-	if (calendar_group_init(&g, list->r, config_setting_get_elem(list->s,
+	if (config_group_init(&g, list->r, config_setting_get_elem(list->s,
 	    (unsigned)i), key) == -1)
 		return -1;
 	allowed[0] = "id";
 	for (j = 0; j < POLICY_NLAYERS; j++)
 		allowed[j + 1] = policy_layer_names[j];
 	allowed[POLICY_NLAYERS + 1] = NULL;
-	if (calendar_check_keys(&g, allowed) == -1 ||
-	    calendar_string(&g, "id", &id) == -1)
+	if (config_check_keys(&g, allowed) == -1 ||
+	    config_string_ref(&g, "id", &id) == -1)
 		return -1;
 	if (id != NULL)
 		ps->departments[i].id = xstrdup(id);
@@ -1078,18 +910,18 @@ policy_read_department(struct policies *ps, size_t i,
 
 /* Reads the departments list of the policies group g. */
 static int
-policy_read_departments(struct policies *ps, const struct calendar_group *g,
+policy_read_departments(struct policies *ps, const struct config_group *g,
     const struct department *depts, size_t ndepts)
 {
-	struct calendar_group list = { g->r, calendar_member(g,
+	struct config_group list = { g->r, config_member(g,
 	    "departments"), "" };
 	size_t i;
 
-	calendar_key(list.key, g->key, "departments");
+	config_key(list.key, g->key, "departments");
 	if (list.s == NULL)
 		return 0;
 	if (!config_setting_is_list(list.s))
-		return calendar_fail(g->r, list.s, list.key,
+		return config_fail(g->r, list.s, list.key,
 		    "must be a list ( { id = \"...\"; ... }, ... )");
 	ps->ndepartments = (size_t)config_setting_length(list.s);
 	ps->departments = xcalloc(ps->ndepartments, sizeof *ps->departments);
@@ -1104,14 +936,14 @@ struct policies *
 policy_load(const config_setting_t *s, const char *file,
     const struct department *depts, size_t ndepts, char *err, size_t errlen)
 {
-	struct calendar_reader r = { file, err, errlen };
+	struct config_reader r = { file, err, errlen };
 	struct policies *ps = policy_new();
-	struct calendar_group g;
+	struct config_group g;
 
-	if (calendar_group_init(&g, &r, s, s != NULL &&
+	if (config_group_init(&g, &r, s, s != NULL &&
 	    config_setting_name(s) != NULL ? config_setting_name(s) :
 	    "policies") == -1 ||
-	    calendar_check_keys(&g, policy_layer_names) == -1 ||
+	    config_check_keys(&g, policy_layer_names) == -1 ||
 	    policy_read_layers(&g, ps->layers) == -1 ||
 	    policy_read_departments(ps, &g, depts, ndepts) == -1) {
 		policy_free(ps);

@@ -3,7 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hotlined.h"
+#include "category.h"
+#include "xarray.h"
+#include "xmalloc.h"
 
 /*
  * A code is 2 digits for a major class (大类, "03"), 4 for a middle class

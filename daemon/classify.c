@@ -4,9 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hotlined.h"
+#include "classify.h"
+#include "matcher.h"
 #include "normalize.h"
 #include "segment.h"
+#include "xarray.h"
+#include "xmalloc.h"
 
 /* What an expression of the database belongs to. */
 enum pattern_role { PATTERN_ENTRY, PATTERN_EMERGENCY, PATTERN_EXCEPT };

@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hotlined.h"
+#include "clock.h"
+#include "log.h"
+#include "xmalloc.h"
 
 /* A supervision order (督办) without a limit of its own runs this long. */
 static const struct limit supervision_default = { LIMIT_WORK_DAYS, 3 };

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hotlined.h"
 #include "deadline.h"
+#include "xmalloc.h"
 
 _Static_assert(HOTLINE__TICKET_TYPE__TICKET_TYPE_PRAISE == 6,
     "policy layers 1..6 are the ticket types");

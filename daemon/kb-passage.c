@@ -2,9 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hotlined.h"
 #include "kb.h"
 #include "normalize.h"
+#include "xmalloc.h"
 
 #define KB_PASSAGE_MAX 600	/* bytes of a passage kept (then cut at a character) */
 

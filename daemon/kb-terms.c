@@ -1,11 +1,13 @@
 /* Text to the knowledge base's search terms: normalised, segmented words (and the bigrams of long CJK words), each with the fields it occurs in. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "hotlined.h"
 #include "kb.h"
 #include "normalize.h"
 #include "segment.h"
+#include "utf8.h"
+#include "xmalloc.h"
 
 #define KB_TERMS_MAX 2048	/* distinct terms kept per text */
 #define KB_TERM_MAX_BYTES 48	/* longer words are left out */
@@ -78,13 +80,6 @@ kb_terms_put(struct kb_terms *t, enum kb_field field, const char *s,
 	t->v[t->n++].count[field] = 1;
 }
 
-/* Byte length of the UTF-8 sequence starting with byte c. */
-static size_t
-kb_terms_seqlen(unsigned char c)
-{
-	return c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-}
-
 struct kb_terms_walk {
 	struct kb_terms *t;
 	enum kb_field field;
@@ -103,7 +98,7 @@ kb_terms_word(const char *text, size_t offset, size_t len, void *arg)
 	kb_terms_put(w->t, w->field, s, len);
 	if (len > KB_TERM_MAX_BYTES)
 		return;
-	for (i = 0; i < len; i += kb_terms_seqlen((unsigned char)s[i])) {
+	for (i = 0; i < len; i += utf8_char_len(s + i, len - i)) {
 		if ((unsigned char)s[i] < 0x80)
 			return;		/* mixed words stay whole */
 		off[n++] = i;

@@ -237,12 +237,12 @@ learn_thread(void *arg)
 {
 	struct learn_job *job = arg;
 	struct model_example *x = xcalloc(job->n + 1, sizeof *x);
-	struct timespec t0, t1;
+	int64_t t0;
 	char *title, *content;
 	size_t i;
 	ssize_t w;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = now_mono_us();
 	for (i = 0; i < job->n; i++) {
 		route_split(job->ex[i].text, &title, &content);
 		model_features(&x[i].vec, job->seg, job->places, title,
@@ -257,9 +257,7 @@ learn_thread(void *arg)
 	for (i = 0; i < job->n; i++)
 		model_vec_free(&x[i].vec);
 	free(x);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	job->seconds = (double)(t1.tv_sec - t0.tv_sec) +
-	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	job->seconds = (double)(now_mono_us() - t0) / 1e6;
 	do
 		w = write(ln.pipe[1], &job, sizeof job);
 	while (w == -1 && errno == EINTR);

@@ -7,34 +7,23 @@
 #include <syslog.h>
 #include <time.h>
 
-#include <event2/event.h>
-
-#include "hotlined.h"
+#include "log.h"
+#include "now.h"
+#include "utf8.h"
 
 static int log_to_stderr = 1;
 
 static const char *log_escape_into(const char *, char *, size_t, int);
 static int log_verbose;
 
-/* Routes libevent's own messages into our log. */
-static void
-log_libevent(int severity, const char *msg)
-{
-	if (severity >= EVENT_LOG_WARN)
-		log_warnx("libevent: %s", msg);
-	else
-		log_debug("libevent: %s", msg);
-}
-
 /* Chooses stderr or syslog and the verbosity; call once at start. */
 void
-log_init(int foreground, int verbose)
+log_open(int foreground, int verbose)
 {
 	log_to_stderr = foreground;
 	log_verbose = verbose;
 	if (!foreground)
 		openlog("hotlined", LOG_PID | LOG_NDELAY, LOG_DAEMON);
-	event_set_log_callback(log_libevent);
 }
 
 /* Writes one line at priority pri, with an optional errno text. */
@@ -84,13 +73,10 @@ log_vwrite(int pri, int with_errno, int saved_errno, const char *fmt, va_list ap
 void
 log_warnx_limited(struct log_limit *lim, const char *fmt, ...)
 {
-	struct timespec ts;
-	int64_t now;
+	int64_t now = now_mono_ms();
 	va_list ap;
 	char *line;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	if (lim->last_ms != 0 && now - lim->last_ms < 1000) {
 		lim->suppressed++;
 		return;

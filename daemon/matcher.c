@@ -5,7 +5,9 @@
 
 #include <hs/hs.h>
 
-#include "hotlined.h"
+#include "matcher.h"
+#include "xarray.h"
+#include "xmalloc.h"
 
 /*
  * Hyperscan looks for a tail of each literal, not the whole: the compile

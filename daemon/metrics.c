@@ -34,10 +34,7 @@ static struct {
 int64_t
 metrics_now_us(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	return now_mono_us();
 }
 
 /* Returns op's slot (op is a static string), adding it; -1 when the table is full. */

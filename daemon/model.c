@@ -6,9 +6,11 @@
 
 #include <linear.h>
 
-#include "hotlined.h"
 #include "model.h"
 #include "segment.h"
+#include "utf8.h"
+#include "xarray.h"
+#include "xmalloc.h"
 
 #define MODEL_NONE UINT32_MAX
 #define MODEL_EPS 0.01		/* liblinear's stopping tolerance */
@@ -109,20 +111,6 @@ model_take_word(const char *text, size_t offset, size_t len, void *arg)
 		model_bag_add(w->bag, 't', text + offset, len);
 }
 
-/* Returns the byte length of the UTF-8 character at s (1 if malformed). */
-static size_t
-model_char_len(const char *s)
-{
-	unsigned char c = (unsigned char)s[0];
-	size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ?
-	    3 : (c & 0xf8) == 0xf0 ? 4 : 1, k;
-
-	for (k = 1; k < n; k++)
-		if (((unsigned char)s[k] & 0xc0) != 0x80)
-			return 1;
-	return n;
-}
-
 /* Adds the bigrams of the len bytes of t (place names blanked). */
 static void
 model_bigrams(struct model_bag *b, const char *t, size_t len)
@@ -130,10 +118,10 @@ model_bigrams(struct model_bag *b, const char *t, size_t len)
 	size_t i = 0, a, c;
 
 	while (i < len) {
-		a = model_char_len(t + i);
+		a = utf8_char_len(t + i, len - i);
 		if (i + a >= len)
 			break;
-		c = model_char_len(t + i + a);
+		c = utf8_char_len(t + i + a, len - i - a);
 		if (t[i] != ' ' && t[i + a] != ' ' && i + a + c <= len &&
 		    !model_has_digit(t + i, a + c))
 			model_bag_add(b, 'b', t + i, a + c);

@@ -6,8 +6,9 @@
 
 #include <opencc/opencc.h>
 
-#include "hotlined.h"
 #include "normalize.h"
+#include "utf8.h"
+#include "xmalloc.h"
 
 /* The CJK characters whose conversion by t2s.json is looked up in a bitmap. */
 #define NORMALIZE_CJK_FIRST 0x3400u
@@ -33,76 +34,6 @@ struct normalize_out {
 static opencc_t normalize_cc;	/* NULL: no T→S conversion */
 /* Bit i set: t2s.json changes U+3400 + i. Valid while normalize_cc is set. */
 static unsigned char normalize_trad[NORMALIZE_CJK_COUNT / 8];
-
-/*
- * Decodes the well-formed UTF-8 sequence at s (len bytes available, len > 0)
- * into *cp; returns its length, or 0 if it is malformed (Unicode's table of
- * well-formed sequences: no overlongs, surrogates or values above U+10FFFF).
- */
-static size_t
-normalize_decode(const unsigned char *s, size_t len, uint32_t *cp)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t n, i;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	if (s[0] == 0xe0)
-		lo = 0xa0;
-	else if (s[0] == 0xed)
-		hi = 0x9f;
-	else if (s[0] == 0xf0)
-		lo = 0x90;
-	else if (s[0] == 0xf4)
-		hi = 0x8f;
-	if (len < n || s[1] < lo || s[1] > hi)
-		return 0;
-	*cp = s[0] & (0x7f >> n);
-	for (i = 1; i < n; i++) {
-		if (i >= 2 && (s[i] < 0x80 || s[i] > 0xbf))
-			return 0;
-		*cp = (*cp << 6) | (s[i] & 0x3f);
-	}
-	return n;
-}
-
-/* Writes cp as UTF-8 at out; returns the number of bytes (1..4). */
-static size_t
-normalize_encode(uint32_t cp, char *out)
-{
-	unsigned char *o = (unsigned char *)out;
-
-	if (cp < 0x80) {
-		o[0] = (unsigned char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		o[0] = (unsigned char)(0xc0 | cp >> 6);
-		o[1] = (unsigned char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		o[0] = (unsigned char)(0xe0 | cp >> 12);
-		o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
-		o[2] = (unsigned char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	o[0] = (unsigned char)(0xf0 | cp >> 18);
-	o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
-	o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
-	o[3] = (unsigned char)(0x80 | (cp & 0x3f));
-	return 4;
-}
 
 /* Maps full-width ASCII and the ideographic space to plain ASCII. */
 static uint32_t
@@ -186,7 +117,7 @@ normalize_put(struct normalize_out *o, uint32_t cp)
 	o->pending_space = 0;
 	if (cp >= 'A' && cp <= 'Z')
 		cp += 'a' - 'A';
-	o->len += normalize_encode(cp, o->buf + o->len);
+	o->len += utf8_encode(cp, o->buf + o->len);
 	if (normalize_is_traditional(cp))
 		o->traditional = 1;
 }
@@ -200,7 +131,7 @@ normalize_has_traditional(const char *text)
 	uint32_t cp;
 
 	for (; left > 0; s += n, left -= n) {
-		if ((n = normalize_decode(s, left, &cp)) == 0)
+		if ((n = utf8_decode((const char *)s, left, &cp)) == 0)
 			n = 1;
 		else if (normalize_is_traditional(cp))
 			return 1;
@@ -247,7 +178,7 @@ normalize_text(const char *utf8)
 	uint32_t cp;
 
 	while (left > 0) {
-		if ((n = normalize_decode(s, left, &cp)) == 0) {
+		if ((n = utf8_decode((const char *)s, left, &cp)) == 0) {
 			n = 1;		/* a malformed byte separates */
 			cp = ' ';
 		}
@@ -284,7 +215,7 @@ normalize_build_table(char *err, size_t errlen)
 	int rc = 0;
 
 	for (i = 0; i < NORMALIZE_CJK_COUNT; i++) {
-		len += normalize_encode(NORMALIZE_CJK_FIRST + (uint32_t)i,
+		len += utf8_encode(NORMALIZE_CJK_FIRST + (uint32_t)i,
 		    in + len);
 		in[len++] = '\n';
 	}

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hotlined.h"
+#include "repeat.h"
 #include "simhash.h"
 
 /* Reads a decimal number up to max ending at a stop character; NULL if none. */

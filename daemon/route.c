@@ -2,9 +2,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hotlined.h"
+#include "classify.h"
 #include "model.h"
 #include "route.h"
+#include "xmalloc.h"
 
 /*
  * A department the catalogue does not name is listed from this

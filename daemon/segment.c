@@ -8,6 +8,7 @@
 #include <friso/friso.h>
 
 #include "segment.h"
+#include "utf8.h"
 
 #define SEGMENT_WORD 1		/* a set's flag: a whole word hashes so */
 #define SEGMENT_PREFIX 2	/* ... the start of a longer word does */
@@ -51,7 +52,6 @@ static struct {
 } lexicon = { PTHREAD_ONCE_INIT, PTHREAD_MUTEX_INITIALIZER, NULL, NULL, 0,
 	{ NULL, NULL, 0 } };
 
-static size_t segment_char_len(const unsigned char *, size_t);
 
 /* Allocates a set for about n strings; 0 or -1. */
 static int
@@ -120,7 +120,7 @@ segment_set_word(struct segment_set *set, const char *w, size_t len)
 	size_t i = 0, c, k;
 
 	while (i < len) {
-		c = segment_char_len((const unsigned char *)w + i, len - i);
+		c = utf8_char_len((const char *)w + i, len - i);
 		for (k = 0; k < c; k++)
 			h = segment_fnv(h, (unsigned char)w[i + k]);
 		i += c;
@@ -216,30 +216,6 @@ segment_user_has(const struct segmenter *seg, const char *s, size_t len)
 	return 0;
 }
 
-/* Returns the bytes of the UTF-8 character at s (1 for a malformed byte), at most left. */
-static size_t
-segment_char_len(const unsigned char *s, size_t left)
-{
-	size_t n, k;
-
-	if (s[0] < 0x80)
-		n = 1;
-	else if ((s[0] & 0xe0) == 0xc0)
-		n = 2;
-	else if ((s[0] & 0xf0) == 0xe0)
-		n = 3;
-	else if ((s[0] & 0xf8) == 0xf0)
-		n = 4;
-	else
-		return 1;
-	if (n > left)
-		return 1;
-	for (k = 1; k < n; k++)
-		if ((s[k] & 0xc0) != 0x80)
-			return 1;
-	return n;
-}
-
 /* Returns 1 for an ASCII letter or digit. */
 static int
 segment_ascii_alnum(unsigned char c)
@@ -257,7 +233,7 @@ segment_word_chars(const char *w, size_t len)
 	while (i < len) {
 		if (w[i] == ' ')
 			return 0;
-		i += segment_char_len((const unsigned char *)w + i, len - i);
+		i += utf8_char_len((const char *)w + i, len - i);
 		n++;
 	}
 	return n;
@@ -405,7 +381,7 @@ segment_longest(const struct segmenter *seg, const char *text, size_t len,
 	max = seg->user_chars > SEGMENT_LEXICON_CHARS ? seg->user_chars :
 	    SEGMENT_LEXICON_CHARS;
 	for (k = 1; k <= max && j < len && text[j] != ' '; k++) {
-		c = segment_char_len((const unsigned char *)text + j, len - j);
+		c = utf8_char_len((const char *)text + j, len - j);
 		for (b = 0; b < c; b++)
 			h = segment_fnv(h, (unsigned char)text[j + b]);
 		j += c;
@@ -438,7 +414,7 @@ segment_next(const struct segmenter *seg, const char *text, size_t len,
 		j++;
 	if (j > i)
 		return j - i;
-	return segment_char_len((const unsigned char *)text + i, len - i);
+	return utf8_char_len((const char *)text + i, len - i);
 }
 
 /* See segment.h. */

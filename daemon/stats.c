@@ -3,7 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hotlined.h"
+#include "deadline.h"
+#include "stats.h"
+#include "xarray.h"
+#include "xmalloc.h"
 
 const char *const stats_indicator_names[STATS_NINDICATORS + 1] = {
 	"response", "on_time", "resolution", "satisfaction", "returns",

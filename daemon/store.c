@@ -81,22 +81,12 @@ static struct {
 static void link_connect(struct link *);
 static void sentinel_found(const char *, int, void *);
 
-/* Milliseconds on the monotonic clock. */
-static int64_t
-monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Moves a link to state s and remembers when. */
 static void
 link_set_state(struct link *l, enum link_state s)
 {
 	l->state = s;
-	l->state_since_ms = monotonic_ms();
+	l->state_since_ms = now_mono_ms();
 }
 
 /* Describes where Redis is, for logs. */
@@ -309,7 +299,7 @@ store_answered(redisAsyncContext *ac, void *reply, void *privdata)
 	TAILQ_REMOVE(&st.inflight, call, entry);
 	st.ninflight--;
 	if (r != NULL)
-		st.answered_ms = monotonic_ms();
+		st.answered_ms = now_mono_ms();
 	if (call->cb == NULL) {		/* its caller was answered already */
 		free(call);
 		return;
@@ -341,7 +331,7 @@ store_send(int argc, const char **argv, const size_t *lens, store_cb cb,
 	call = xmalloc(sizeof *call);
 	call->cb = cb;
 	call->priv = priv;
-	call->sent_ms = monotonic_ms();
+	call->sent_ms = now_mono_ms();
 	call->sent_us = metrics_now_us();
 	TAILQ_INSERT_TAIL(&st.inflight, call, entry);
 	st.ninflight++;
@@ -564,7 +554,7 @@ static void
 watchdog(evutil_socket_t fd, short what, void *arg)
 {
 	struct store_call *oldest = TAILQ_FIRST(&st.inflight);
-	int64_t now = monotonic_ms(), quiet_since;
+	int64_t now = now_mono_ms(), quiet_since;
 	char why[96];
 	int i;
 

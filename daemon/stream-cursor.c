@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hotlined.h"
+#include "stream-cursor.h"
 
 #define STREAM_CURSOR_LAST "18446744073709551615-18446744073709551615"
 

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "hotlined.h"
+#include "ticket.h"
 
 #define S(s) (1u << (unsigned)(HOTLINE__TICKET_STATE__TICKET_STATE_##s))
 #define TO(s) HOTLINE__TICKET_STATE__TICKET_STATE_##s

@@ -6,12 +6,7 @@
 #include <stdint.h>
 
 #include "hotline.pb-c.h"
-
-/* A role of the protocol (Hotline__Role); ROLE_BIT(r) is its bit in a mask. */
-#ifndef ROLE_BIT
-#define ROLE_BIT(r) (1u << (unsigned)(r))
-#endif
-typedef Hotline__Role role_t;
+#include "role.h"
 
 enum ticket_action {
 	TICKET_CREATE,			/* 登记 */

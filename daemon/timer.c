@@ -12,20 +12,9 @@
 static struct event *timer_ev;
 static int firing;		/* a timer_fire.lua run is in flight */
 static int again;		/* poked while firing: run once more */
-static int64_t clock_offset;	/* test clock (testing.clock_control) */
 static int64_t last_lag_ms;
 
 static void timer_fire(void);
-
-/* Milliseconds since the epoch on the daemons' shared clock. */
-int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + clock_offset;
-}
 
 /* Sleeps until next (ms; -1: nothing armed), at most TIMER_SAFETY_MS. */
 static void
@@ -121,10 +110,9 @@ timer_poke(void)
 void
 timer_set_offset(int64_t offset)
 {
-	if (offset != clock_offset)
+	if (now_set_offset(offset) != offset)
 		log_info("test clock: %lld ms ahead of the wall clock",
 		    (long long)offset);
-	clock_offset = offset;
 	timer_fire();
 }
 

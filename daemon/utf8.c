@@ -1,25 +1,29 @@
-/* Strict UTF-8 checking and code point counting for untrusted text. */
+/* The one UTF-8 decoder: strict checking, decoding, encoding and counting of untrusted text. */
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
-#include "hotlined.h"
+#include "utf8.h"
 
 /*
- * Returns the length of the well-formed, non-NUL sequence at s (at most len
- * bytes available), or 0 if it is malformed. The ranges are those of
- * Unicode's table of well-formed byte sequences: they exclude overlongs,
- * surrogates and code points above U+10FFFF.
+ * Decodes the well-formed sequence at s (len bytes available) into *cp;
+ * returns its length, or 0 if it is malformed or len is 0. The ranges are
+ * those of Unicode's table of well-formed byte sequences: they exclude
+ * overlongs, surrogates and code points above U+10FFFF.
  */
-static size_t
-utf8_sequence(const unsigned char *s, size_t len)
+size_t
+utf8_decode(const char *str, size_t len, uint32_t *cp)
 {
+	const unsigned char *s = (const unsigned char *)str;
 	unsigned char lo = 0x80, hi = 0xbf;
 	size_t n, i;
 
-	if (s[0] == 0x00)
+	if (len == 0)
 		return 0;
-	if (s[0] < 0x80)
+	if (s[0] < 0x80) {
+		*cp = s[0];
 		return 1;
+	}
 	if (s[0] >= 0xc2 && s[0] <= 0xdf)
 		n = 2;
 	else if (s[0] >= 0xe0 && s[0] <= 0xef)
@@ -36,21 +40,61 @@ utf8_sequence(const unsigned char *s, size_t len)
 		lo = 0x90;		/* overlong 4-byte forms */
 	else if (s[0] == 0xf4)
 		hi = 0x8f;		/* above U+10FFFF */
-	if (len < n)
+	if (len < n || s[1] < lo || s[1] > hi)
 		return 0;
-	if (s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
+	*cp = s[0] & (0x7f >> n);
+	for (i = 1; i < n; i++) {
+		if (i >= 2 && (s[i] < 0x80 || s[i] > 0xbf))
 			return 0;
+		*cp = (*cp << 6) | (s[i] & 0x3f);
+	}
 	return n;
 }
 
-/* Returns the length of the well-formed sequence at s (len bytes left), or 0 if malformed. */
+/* Writes cp as UTF-8 at out; returns the number of bytes (1..4). */
+size_t
+utf8_encode(uint32_t cp, char *out)
+{
+	unsigned char *o = (unsigned char *)out;
+
+	if (cp < 0x80) {
+		o[0] = (unsigned char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		o[0] = (unsigned char)(0xc0 | cp >> 6);
+		o[1] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		o[0] = (unsigned char)(0xe0 | cp >> 12);
+		o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+		o[2] = (unsigned char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	o[0] = (unsigned char)(0xf0 | cp >> 18);
+	o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
+	o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+	o[3] = (unsigned char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/* Returns the length of the well-formed, non-NUL sequence at s (len bytes left), or 0 if malformed. */
 size_t
 utf8_next(const char *s, size_t len)
 {
-	return len == 0 ? 0 : utf8_sequence((const unsigned char *)s, len);
+	uint32_t cp;
+
+	return len == 0 || s[0] == '\0' ? 0 : utf8_decode(s, len, &cp);
+}
+
+/* Returns the bytes of the character at s (left > 0 bytes remain): 1 for a malformed byte. */
+size_t
+utf8_char_len(const char *s, size_t left)
+{
+	size_t n = utf8_next(s, left);
+
+	return n == 0 ? 1 : n;
 }
 
 /* Returns 1 if the len bytes at s are well-formed UTF-8 without NUL bytes. */
@@ -61,7 +105,7 @@ utf8_valid(const char *s, size_t len)
 	size_t n;
 
 	while (len > 0) {
-		if ((n = utf8_sequence(p, len)) == 0)
+		if ((n = utf8_next((const char *)p, len)) == 0)
 			return 0;
 		p += n;
 		len -= n;

@@ -3,7 +3,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "hotlined.h"
+#include "utf8.h"
+#include "validate.h"
 
 struct validate_ctx {
 	size_t max_bytes;

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hotlined.h"
+#include "xarray.h"
 
 /* qsort that accepts an empty array given as NULL. */
 void

@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hotlined.h"
+#include "log.h"
+#include "xmalloc.h"
 
 void *
 xmalloc(size_t size)

@@ -1,6 +1,6 @@
 # Benchmarks (make bench): the measuring programs of tests/bench and the driver tests/bench/run.sh.
 # Every tests/bench/bench-*.c is one program; the other .c files there are linked into each.
-# A program may use libhotline and the daemon's own code (build/libhotlined.a) alike.
+# A program may use libhotline and the daemon's own code (build/libhotlined.a, build/libhotline-core.a) alike.
 
 BENCH_SRCS = $(sort $(wildcard tests/bench/bench-*.c))
 BENCH_BINS = $(patsubst tests/bench/%.c,$(B)/tests/bench/%,$(BENCH_SRCS))
@@ -29,6 +29,6 @@ $(addprefix bench-,$(BENCH_PARTS)): deps
 	@tests/bench/run.sh $(B) $(patsubst bench-%,%,$@)
 
 $(B)/tests/bench/%: $(B)/obj/tests/bench/%.o $(BENCH_LIB_OBJS) $(LIBHOTLINE_A) \
-    $(B)/libhotlined.a
+    $(B)/libhotlined.a $(LIBCORE)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)

@@ -25,6 +25,6 @@ eval: $(EVAL)
 	@$(if $(EVAL_DEV),$(EVAL) $(EVAL_FLAGS) $(if $(EVAL_SEEDS),-S $(EVAL_SEEDS)) $(EVAL_CONF) $(EVAL_DEV),echo "no hard set's dev part (EVAL_DEV): skipped")
 	@$(if $(and $(EVAL_DEV),$(wildcard $(EVAL_HELD))),$(EVAL) $(EVAL_FLAGS) $(if $(EVAL_SEEDS),-S $(EVAL_SEEDS)) -T $(EVAL_DEV) $(EVAL_CONF) $(EVAL_HELD),echo "no held-out part ($(EVAL_HELD)) or no dev part: skipped")
 
-$(EVAL): $(B)/obj/tests/eval/eval.o $(B)/libhotlined.a
+$(EVAL): $(B)/obj/tests/eval/eval.o $(B)/libhotlined.a $(LIBCORE)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
