@@ -91,6 +91,9 @@ static const struct config_key config_keys[] = {
 	{ .group = "auth", .name = "limit_addresses", .type = CONFIG_KEY_INT,
 	  .def = 4096, .min = 16, .max = 1048576,
 	  CONFIG_AT(auth.limit_addresses) },
+	/* auth-worker.c's threads; 4 is its AUTH_WORKER_THREADS_MAX. */
+	{ .group = "auth", .name = "workers", .type = CONFIG_KEY_INT,
+	  .def = -1, .min = -1, .max = 4, CONFIG_AT(auth.workers) },
 
 	/* [routing]: the catalogue's file and the seeds are read apart (paths). */
 	{ .group = "routing", .name = "dispatch_threshold",

@@ -156,6 +156,8 @@ struct http_spec {
 	struct listen_spec listen;	/* TCP host:port */
 	char **allow;			/* peer addresses that may read /metrics */
 	size_t nallow;
+	int max_connections;		/* http-conn.c: open at once */
+	int header_timeout_ms;		/* a request's header must arrive in it */
 };
 
 /* Credential checks (the [auth] group): auth-cache.c and auth-limit.c. */
@@ -165,6 +167,7 @@ struct auth_spec {
 	int failures_burst;	/* failed hellos one address may make at once ... */
 	int failures_per_minute;	/* ... and how fast that allowance refills */
 	int limit_addresses;	/* addresses tracked by the failure limit */
+	int workers;		/* auth-worker.c's threads (read at start); -1: auto, 0: none */
 };
 
 /* The archive in PostgreSQL (the [archive] group; archive.c). */

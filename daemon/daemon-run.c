@@ -12,6 +12,7 @@
 
 #include <event2/event.h>
 
+#include "auth-worker.h"
 #include "hotlined.h"
 #include "archive.h"
 #include "kb.h"
@@ -308,6 +309,8 @@ daemon_start(void)
 	kb_start(ev_base);
 	if (server_listen(cfg) == -1 || http_start(ev_base) == -1)
 		fatalx("cannot open the listeners; exiting");
+	if (auth_worker_start(ev_base) == -1)
+		log_warnx("credentials are verified on the event loop");
 	dmn.sig_hup = evsignal_new(ev_base, SIGHUP, on_hup, NULL);
 	dmn.sig_term = evsignal_new(ev_base, SIGTERM, on_term, NULL);
 	dmn.sig_int = evsignal_new(ev_base, SIGINT, on_term, NULL);
@@ -325,6 +328,7 @@ daemon_stop(void)
 		http_stop();
 	}
 	server_close_all();
+	auth_worker_stop();	/* after the connections: answers find none */
 	reload_shutdown();
 	kb_stop();
 	archive_shutdown();
