@@ -170,3 +170,15 @@ calstore_shutdown(void)
 {
 	calstore_clear();
 }
+
+/* Returns 1 if year's calendar was imported into Redis and is laid over this daemon's. */
+int
+calstore_imported(int year)
+{
+	size_t i;
+
+	for (i = 0; i < cs.n; i++)
+		if (cs.years[i] == year)
+			return 1;
+	return 0;
+}

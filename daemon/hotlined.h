@@ -421,9 +421,12 @@ void calstore_apply(struct calendar *);
 void calstore_wake(void);
 void calstore_resync(void);
 void calstore_shutdown(void);
+int calstore_imported(int year);
 
 /* op-calendar.c: hotlinectl calendar import (admin). */
 void op_calendar_import(struct request *);
+/* op-calendar.c: hotlinectl calendar status (where each year comes from). */
+void op_calendar_status(struct request *);
 void recompute_resync(void);
 
 /* http.c: /healthz, /readyz, /metrics. */
