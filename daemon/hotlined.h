@@ -421,7 +421,6 @@ void calstore_apply(struct calendar *);
 void calstore_wake(void);
 void calstore_resync(void);
 void calstore_shutdown(void);
-int calstore_imported(int year);
 
 /* op-calendar.c: hotlinectl calendar import (admin). */
 void op_calendar_import(struct request *);

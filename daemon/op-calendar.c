@@ -124,13 +124,16 @@ static void
 status_year(const struct calendar *cal, int year, Hotline__CalendarYearStatus *st)
 {
 	size_t i;
-	int y, m, d, file = 0;
+	int y, m, d, file = 0, imported = 0;
 
 	hotline__calendar_year_status__init(st);
 	st->year = (uint32_t)year;
 	st->provisional = calendar_year_provisional(cal, year);
 	for (i = 0; i < cal->nyears; i++)
-		file |= cal->years[i] == year;
+		if (cal->years[i] == year) {
+			file = 1;
+			imported = cal->marks[i].imported;
+		}
 	for (i = 0; i < cal->ndates; i++) {
 		deadline_day_date(cal->dates[i].day, &y, &m, &d);
 		if (y != year)
@@ -144,7 +147,7 @@ status_year(const struct calendar *cal, int year, Hotline__CalendarYearStatus *s
 		deadline_day_date(cal->computed[i].day, &y, &m, &d);
 		st->holidays += y == year;
 	}
-	if (file && calstore_imported(year))
+	if (imported)
 		st->source = HOTLINE__CALENDAR_SOURCE__CALENDAR_SOURCE_IMPORTED;
 	else if (file)
 		st->source = st->provisional ?
