@@ -1,5 +1,4 @@
 /* Retention: closed tickets older than archive.keep_days leave Redis, only once PostgreSQL holds their latest version. */
-#include <sys/time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,16 +33,6 @@ static struct {
 	int stopped;
 	long long evicted;
 } rt;
-
-/* Wall-clock milliseconds, for the sweep's pace. */
-static int64_t
-retention_wall_ms(void)
-{
-	struct timeval tv;
-
-	gettimeofday(&tv, NULL);
-	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
 
 /* Ends the sweep. */
 static void
@@ -135,7 +124,7 @@ retention_due_read(struct pg_result *res, void *arg)
 int
 retention_due(void)
 {
-	return retention_wall_ms() - rt.last_ms >= RETENTION_EVERY_MS;
+	return archive_wall_ms() - rt.last_ms >= RETENTION_EVERY_MS;
 }
 
 /* Starts a sweep on pg; done runs once it ended (not after retention_stop). */
@@ -147,7 +136,7 @@ retention_run(struct pg_link *pg, void (*done)(void))
 
 	rt.pg = pg;
 	rt.done = done;
-	rt.last_ms = retention_wall_ms();
+	rt.last_ms = archive_wall_ms();
 	snprintf(cutoff, sizeof cutoff, "%lld", (long long)(now_ms() -
 	    cfg->archive.keep_days * DAY_MS));
 	snprintf(limit, sizeof limit, "%d", cfg->archive.batch);

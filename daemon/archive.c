@@ -71,14 +71,15 @@ static struct {
 	int64_t last_status_ms;
 	int64_t batch_started_ms;	/* wall clock: entries read */
 	int64_t write_started_ms;	/* wall clock: sent to PostgreSQL */
+	int64_t built_ms;		/* of the read: building the rows */
 	struct archive_status st;
 	int64_t oldest_ms;	/* of the stream's oldest entry; 0: empty */
 } ar;
 
 static void archive_step(void);
 
-/* Wall-clock milliseconds (stream ids carry Redis's wall clock, not the test clock). */
-static int64_t
+/* Wall-clock milliseconds; see archive.h. */
+int64_t
 archive_wall_ms(void)
 {
 	struct timeval tv;
@@ -147,6 +148,8 @@ archive_idle(int more)
 static void
 archive_acked(redisReply *reply, void *priv)
 {
+	int more;
+
 	(void)priv;
 	if (ar.stopped)
 		return;
@@ -158,8 +161,16 @@ archive_acked(redisReply *reply, void *priv)
 		archive_idle(0);
 		return;
 	}
+	/*
+	 * A full batch: more is waiting, go on at once. A partial one: the
+	 * archiver caught up; the next tick (ARCHIVE_TICK_MS) reads what came
+	 * meanwhile as one batch, rather than a batch of a few changes after
+	 * every few creates (each costs Redis calls and a COMMIT), which took
+	 * from intake what it gave to the archive.
+	 */
+	more = ar.nids >= (size_t)cfg->archive.batch;
 	archive_drop_batch();
-	archive_idle(1);
+	archive_idle(more);
 }
 
 /* Acknowledges the batch's entries (after COMMIT), or ends a backfill page. */
@@ -205,9 +216,11 @@ archive_written(struct pg_result *res, void *arg)
 		archive_idle(0);	/* held: written again on a later tick */
 		return;
 	}
-	log_debug("archive: %d tickets, %d history rows: read %lld ms, "
-	    "written %lld ms", ar.batch.ntickets, ar.batch.nhistory,
+	log_debug("archive: %d tickets, %d history rows: read %lld ms (rows "
+	    "built in %lld), written %lld ms", ar.batch.ntickets,
+	    ar.batch.nhistory,
 	    (long long)(ar.write_started_ms - ar.batch_started_ms),
+	    (long long)ar.built_ms,
 	    (long long)(archive_wall_ms() - ar.write_started_ms));
 	ar.st.written += ar.batch.ntickets;
 	ar.st.batches++;
@@ -234,6 +247,8 @@ archive_write(void)
 static void
 archive_fetched(redisReply *reply, void *priv)
 {
+	int64_t t0 = archive_wall_ms();
+
 	(void)priv;
 	if (ar.stopped)
 		return;
@@ -246,6 +261,7 @@ archive_fetched(redisReply *reply, void *priv)
 		return;
 	}
 	ar.have_rows = 1;
+	ar.built_ms = archive_wall_ms() - t0;
 	archive_write();
 }
 
@@ -331,6 +347,11 @@ archive_read_done(redisReply *reply, void *priv)
 		if (reply != NULL && reply->type != REDIS_REPLY_ERROR &&
 		    retention_due()) {
 			retention_run(ar.pg, archive_swept);	/* all archived: sweep */
+			return;
+		}
+		if (reply != NULL && reply->type != REDIS_REPLY_ERROR &&
+		    reterm_pending()) {
+			reterm_run(ar.pg, cfg->archive.batch, archive_idle);
 			return;
 		}
 		archive_idle(0);
@@ -599,6 +620,8 @@ archive_schema_done(int ok)
 {
 	ar.schema_ok = ok;
 	if (ok)
+		reterm_recheck();	/* a migration may have marked rows */
+	if (ok)
 		pg_backoff_reset(ar.pg);
 	if (ok)
 		log_info("archive: PostgreSQL ready (schema version %d)",
@@ -652,6 +675,7 @@ archive_shutdown(void)
 	event_free(ar.tick);
 	ar.tick = NULL;
 	retention_stop();
+	reterm_stop();
 	search_stop();
 	pg_link_free(ar.pg);
 	ar.pg = NULL;

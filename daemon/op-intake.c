@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "hotlined.h"
+#include "archive.h"
 #include "keys.h"
 #include "kb.h"
 #include "route.h"
@@ -785,7 +786,6 @@ void
 op_caller(struct request *r)
 {
 	const Hotline__CallerRequest *q = r->in->caller;
-	struct store_args args = { 0 };
 	unsigned limit = q->limit == 0 ? CALLER_LIMIT_DEFAULT : q->limit;
 
 	if (!phone_valid(q->caller_phone)) {
@@ -795,10 +795,5 @@ op_caller(struct request *r)
 	}
 	if (limit > CALLER_LIMIT_MAX)
 		limit = CALLER_LIMIT_MAX;
-	store_args_addf(&args, KEY_CALLER, q->caller_phone);
-	store_args_add(&args, "desc");
-	store_args_addf(&args, "%u", limit);
-	store_args_add(&args, "");		/* cursor: the first page */
-	request_script(r, SCRIPT_TICKETS, 1, &args, answer_ticket_list);
-	store_args_free(&args);
+	caller_page(r, limit);	/* with the archived ones (archive-caller.c) */
 }

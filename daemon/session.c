@@ -93,7 +93,7 @@ static const struct op ops[] = {
 	    .handle = op_invalidate },
 
 	{ .body = BODY(LIST), .name = "list",
-	    .roles = ROLE_DEPARTMENT_BIT,
+	    .roles = ROLE_DEPARTMENT_BIT | DISPATCHER_BIT | SUPERVISOR_BIT,
 	    .handle = op_list },
 	{ .body = BODY(SIGN), .name = "sign",
 	    .steps = STEPS(TICKET_SIGN),

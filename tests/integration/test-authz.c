@@ -221,7 +221,7 @@ static void b_invalidate(union body *b, struct cell *c)
 	b->invalidate.reason = "骚扰电话";
 }
 static void b_list(union body *b, struct cell *c)
-{ (void)c; hotline__list_request__init(&b->list); }
+{ (void)c; hotline__list_request__init(&b->list); b->list.department = "zjj"; }
 static void b_sign(union body *b, struct cell *c)
 { hotline__sign_request__init(&b->sign); b->sign.number = (char *)c->number; }
 static void b_reply(union body *b, struct cell *c)
@@ -432,7 +432,8 @@ static const struct row matrix[] = {
 	{ BODY(MERGE), "merge", 2, b_merge, "FYFFFF" },
 	{ BODY(INVALIDATE), "invalidate", 1, b_invalidate, "FYFFFF" },
 	/* Departments, on their own tickets only: list, sign, return, extend, reply, ... */
-	{ BODY(LIST), "list", 0, b_list, "FFYYFF" },
+	/* zjj's open tickets: its own terminal, the centre and supervisors (issue 16). */
+	{ BODY(LIST), "list", 0, b_list, "FYYFYF" },
 	{ BODY(SIGN), "sign", 1, b_sign, "FFYFFF" },
 	{ BODY(REPLY), "reply", 1, b_reply, "FFYFFF" },
 	{ BODY(RETURN_TICKET), "return", 1, b_return, "FFYFFF" },
