@@ -423,6 +423,8 @@ void calstore_shutdown(void);
 
 /* op-calendar.c: hotlinectl calendar import (admin). */
 void op_calendar_import(struct request *);
+/* op-calendar.c: hotlinectl calendar status (where each year comes from). */
+void op_calendar_status(struct request *);
 void recompute_resync(void);
 
 /* http.c: /healthz, /readyz, /metrics. */

@@ -185,6 +185,10 @@ static const struct op ops[] = {
 	{ .body = BODY(CALENDAR_IMPORT), .name = "calendar_import",
 	    .roles = ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN),
 	    .handle = op_calendar_import },
+	{ .body = BODY(CALENDAR_STATUS), .name = "calendar_status",
+	    .roles = DISPATCHER_BIT | SUPERVISOR_BIT |
+	    ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN),
+	    .handle = op_calendar_status },
 
 	{ .body = BODY(EXPORT_EXAMPLES), .name = "export_examples",
 	    .roles = DISPATCHER_BIT | ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN),
