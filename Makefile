@@ -150,6 +150,7 @@ $(SCRIPTS_C): $(LUA) $(LUA_LIB) $(LUA_CONSTS) $(LUA_KEYS) scripts/embed-lua.sh
 # table, and their key builders (keys.lua) from daemon/keys.h.
 $(B)/gen/gen-lua-consts: $(call obj,scripts/gen-lua-consts.c daemon/ticket.c \
 	daemon/keys.c) $(B)/obj/proto/hotline.pb-c.o
+	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(shell pkg-config --libs libprotobuf-c)
 
 $(LUA_CONSTS): $(B)/gen/gen-lua-consts
