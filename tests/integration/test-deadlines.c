@@ -2209,8 +2209,8 @@ test_calendar_import(void **state)
 	feed_await(&fwater, KIND(DEADLINE_MOVED), &c10);
 	assert_dues(&c10, shanghai_ms(2027, 1, 6, 18, 0),
 	    shanghai_ms(2027, 1, 5, 18, 0), 0, 1);
-	assert_non_null(strstr(moved_note(&fwater, &c10), "due time moved by "
-	    "the 2027 holiday notice: 办结 2027-01-05 18:00 → 2027-01-06 18:00"));
+	assert_non_null(strstr(moved_note(&fwater, &c10), "因2027年放假通知"
+	    "调整期限：办结 2027-01-05 18:00 → 2027-01-06 18:00（北京时间）"));
 	assert_dues(&c3, shanghai_ms(2026, 12, 24, 18, 0),
 	    shanghai_ms(2026, 12, 23, 18, 0), 0, 0);
 	assert_dues(&h5, shanghai_ms(2026, 12, 28, 18, 0),
