@@ -459,13 +459,32 @@ ctl_print_deadlines(const Hotline__Ticket *t)
 	ctl_print_due(CTL_T(RETURN_UNTIL), t->return_until, NULL);
 	ctl_print_due(CTL_T(CALLBACK_DUE), t->callback_due_at,
 	    t->callback_overdue ? CTL_T(MISSED) : NULL);
-	if (t->deadlines_provisional) {
-		ctl_label(ctl_lang == CTL_LANG_EN ? "calendar" : "日历");
-		puts(ctl_lang == CTL_LANG_EN ? "PROVISIONAL: a deadline above runs "
-		    "over a year without its holiday notice; the notice may move "
-		    "it (the history will say)" : "暂定：以上时限跨越尚未发布放假"
-		    "通知的年度，通知发布后可能变动（历史记录会说明）");
-	}
+	if (t->deadlines_provisional)
+		ctl_print_provisional();
+}
+
+/* Prints the line that marks a ticket's deadlines as provisional (show, timeline). */
+void
+ctl_print_provisional(void)
+{
+	ctl_label(ctl_lang == CTL_LANG_EN ? "calendar" : "日历");
+	puts(ctl_lang == CTL_LANG_EN ? "PROVISIONAL: a deadline above runs "
+	    "over a year without its holiday notice; the notice may move "
+	    "it (the history will say)" : "暂定：以上时限跨越尚未发布放假"
+	    "通知的年度，通知发布后可能变动（历史记录会说明）");
+}
+
+/* Formats ms as a short Beijing time with its zone: "12-21 18:00 北京时间" ("… CST" in English); 0 is "-". */
+void
+ctl_format_short(int64_t ms, char *out, size_t outlen)
+{
+	size_t n;
+
+	ctl_format_local(ms, "%m-%d %H:%M", out, outlen);
+	n = strlen(out);
+	if (ms != 0 && n < outlen)
+		snprintf(out + n, outlen - n, " %s", ctl_lang == CTL_LANG_EN ?
+		    "CST" : "北京时间");
 }
 
 /* Appends one piece to a list cell, a space between pieces. */
@@ -487,19 +506,18 @@ ctl_cell_add(char *out, size_t outlen, const char *piece)
 void
 ctl_list_due(const Hotline__Ticket *t, char *out, size_t outlen)
 {
-	char when[16], piece[96];
+	char when[32], piece[96];
 
 	out[0] = '\0';
 	if (t->state == HOTLINE__TICKET_STATE__TICKET_STATE_DISPATCHED &&
 	    t->sign_due_at != 0 && !t->sign_overdue) {
-		ctl_format_local(t->sign_due_at, "%m-%d %H:%M", when, sizeof when);
+		ctl_format_short(t->sign_due_at, when, sizeof when);
 		snprintf(piece, sizeof piece, CTL_T(SIGN_BY), when);
 		ctl_cell_add(out, outlen, piece);
 	}
 	if ((t->complete_due_at != 0 || t->remaining_ms != 0) &&
 	    ctl_state_open(t->state)) {
-		ctl_format_local(t->complete_due_at, "%m-%d %H:%M", when,
-		    sizeof when);
+		ctl_format_short(t->complete_due_at, when, sizeof when);
 		snprintf(piece, sizeof piece, CTL_T(COMPLETE_BY), when);
 		ctl_cell_add(out, outlen, piece);
 		ctl_format_left(t, piece, sizeof piece);
@@ -507,8 +525,7 @@ ctl_list_due(const Hotline__Ticket *t, char *out, size_t outlen)
 	}
 	if (t->state == HOTLINE__TICKET_STATE__TICKET_STATE_AWAITING_CALLBACK &&
 	    t->callback_due_at != 0) {
-		ctl_format_local(t->callback_due_at, "%m-%d %H:%M", when,
-		    sizeof when);
+		ctl_format_short(t->callback_due_at, when, sizeof when);
 		snprintf(piece, sizeof piece, CTL_T(CALLBACK_BY), when);
 		ctl_cell_add(out, outlen, piece);
 	}

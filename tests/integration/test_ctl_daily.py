@@ -145,9 +145,13 @@ def run(srv, st):
         out = ctl(srv, "zjj-01", "list", env={"LANG": "zh_CN.UTF-8"})
         line = [x for x in out.splitlines() if x.startswith(st["number"])]
         base.check(len(line) == 1, out)
-        base.check(re.search(r"签收 \d\d-\d\d \d\d:\d\d 前", line[0]) and
+        base.check(re.search(r"签收 \d\d-\d\d \d\d:\d\d 北京时间 前", line[0]) and
                    re.search(r"剩 \d+小时", line[0]) and "催办" in line[0] and
-                   re.search(r"督办\(到期 \d\d-\d\d \d\d:\d\d\)", line[0]), line[0])
+                   re.search(r"督办\(到期 \d\d-\d\d \d\d:\d\d 北京时间\)", line[0]), line[0])
+        out = ctl(srv, "zjj-01", "--lang", "en", "list")
+        line = [x for x in out.splitlines() if x.startswith(st["number"])]
+        base.check(len(line) == 1 and re.search(r"sign by \d\d-\d\d \d\d:\d\d CST", line[0])
+                   and "CST)" in line[0] and "北京" not in line[0], out)
         out = ctl(srv, "zjj-01", "show", st["number"], env={"LANG": "zh_CN.UTF-8"})
         base.check(re.search(r"^协办进度 +water 供水公司: 待签收$", out, re.M), out)
         ctl(srv, "water-01", "sign", st["number"])
