@@ -10,7 +10,6 @@
 #define CTL_HOUR_MS (60 * CTL_MINUTE_MS)
 #define CTL_DAY_MS (24 * CTL_HOUR_MS)
 #define CTL_MAX_ADVANCE 100000LL	/* clock --advance: days at most */
-#define CTL_DUE_FORMAT "%Y-%m-%d %H:%M:%S +08:00 %a"	/* a deadline, Beijing time */
 
 /* The units of a natural duration (clock --advance). */
 static const struct {
@@ -199,12 +198,14 @@ static void
 ctl_print_step(const Hotline__DeadlineStep *s, int first)
 {
 	const char *verdict = s->counts ? CTL_T(T_COUNTS) : CTL_T(T_SKIPPED);
+	char reason[512];
 
 	if (first && !s->counts)
 		verdict = CTL_T(T_START);
-	printf("  %s %-3s  ", s->date, s->weekday);
+	ctl_reason(s->reason, reason, sizeof reason);
+	printf("  %s %-3s  ", s->date, ctl_weekday(s->weekday));
 	ctl_print_padded(stdout, verdict, 7, 0);
-	printf("  %s%s\n", s->reason, !s->provisional ? "" :
+	printf("  %s%s\n", reason, !s->provisional ? "" :
 	    ctl_lang == CTL_LANG_EN ? " [provisional]" : " [暂定]");
 }
 
@@ -216,12 +217,12 @@ ctl_deadline_text(const Hotline__DeadlineRequest *q,
 	char when[40];
 	size_t i;
 
-	ctl_format_local(q->from, CTL_DUE_FORMAT, when, sizeof when);
+	ctl_format_due(q->from, when, sizeof when);
 	ctl_label(CTL_T(T_FROM));
 	printf("%s\n", when);
 	ctl_label(CTL_T(T_LIMIT));
 	printf("%s (%s)\n", q->limit, ctl_limit_measure(q->limit));
-	ctl_format_local(r->due_at, CTL_DUE_FORMAT, when, sizeof when);
+	ctl_format_due(r->due_at, when, sizeof when);
 	ctl_label(CTL_T(T_DUE));
 	printf("%s%s\n", when, !r->provisional ? "" :
 	    ctl_lang == CTL_LANG_EN ? "  PROVISIONAL: a year without its holiday "
@@ -292,7 +293,7 @@ ctl_clock_text(const char *advance, const Hotline__Pong *pong)
 {
 	char when[40];
 
-	ctl_format_local(pong->server_time, CTL_DUE_FORMAT, when, sizeof when);
+	ctl_format_due(pong->server_time, when, sizeof when);
 	printf(CTL_T(T_ADVANCED), advance);
 	putchar('\n');
 	ctl_label(CTL_T(T_SERVER_TIME));
@@ -396,7 +397,7 @@ ctl_print_due(const char *label, int64_t ms, const char *note)
 
 	if (ms == 0)
 		return;
-	ctl_format_local(ms, CTL_DUE_FORMAT, when, sizeof when);
+	ctl_format_due(ms, when, sizeof when);
 	ctl_label(label);
 	printf("%s%s%s\n", when, note != NULL ? "  " : "", note != NULL ?
 	    note : "");
@@ -434,7 +435,7 @@ ctl_print_complete_due(const Hotline__Ticket *t)
 	suspended = t->state == HOTLINE__TICKET_STATE__TICKET_STATE_SUSPENDED;
 	if (t->complete_due_at == 0 && !(suspended && t->remaining_ms != 0))
 		return;
-	ctl_format_local(t->complete_due_at, CTL_DUE_FORMAT, when, sizeof when);
+	ctl_format_due(t->complete_due_at, when, sizeof when);
 	ctl_label(CTL_T(COMPLETE_DUE));
 	printf("%s%s%s", when, limit != NULL && limit[0] != '\0' ? "  " : "",
 	    limit != NULL ? limit : "");
