@@ -86,6 +86,8 @@ const struct ctl_name ctl_event_kinds[] = {
 	N(KIND(CALLBACK_OVERDUE), "callback overdue", "回访超时"),
 	N(KIND(HOT_SPOT), "hot spot", "高频件"),
 	N(KIND(DEADLINE_MOVED), "deadline moved", "时限变更"),
+	N(KIND(KB_FLAGGED), "knowledge article flagged", "知识条目纠错"),
+	N(KIND(KB_EXPIRING), "knowledge article expiring", "知识条目即将到期"),
 	END
 };
 #undef KIND

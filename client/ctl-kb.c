@@ -34,6 +34,21 @@ ctl_kb_text_search(const Hotline__Envelope *reply)
 	}
 }
 
+/* Prints 知识库建议 (classify's and create's suggested articles), if any. */
+void
+ctl_kb_print_suggestions(Hotline__KbHit *const *hits, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return;
+	printf("知识库建议 (knowledge base):\n");
+	for (i = 0; i < n; i++)
+		printf("  %zu. %s  [%s 第%u版, score %.2f]\n   匹配: %s\n",
+		    i + 1, hits[i]->title, hits[i]->id, hits[i]->version,
+		    hits[i]->score, hits[i]->passage);
+}
+
 /* kb search [--district D] [--limit N] WORDS */
 static int
 ctl_kb_search(struct ctl *ctl, int argc, char **argv)
@@ -223,6 +238,10 @@ ctl_kb_text_gaps(const Hotline__Envelope *reply)
 	for (i = 0; i < r->n_uses; i++)
 		printf("%5u  %s v%u\n", r->uses[i]->citations, r->uses[i]->id,
 		    r->uses[i]->version);
+	if (r->n_misses > 0)
+		printf("无匹配检索的词 (searches without a good match):\n");
+	for (i = 0; i < r->n_misses; i++)
+		printf("%5u  %s\n", r->misses[i]->searches, r->misses[i]->word);
 }
 
 /* kb gaps [--from DAY] [--to DAY] [--limit N] */

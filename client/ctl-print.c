@@ -752,7 +752,8 @@ ctl_print_event(const Hotline__Event *ev)
 
 	ctl_format_time(ev->at, when, sizeof when);
 	printf("%s  %s  %s", when, ctl_name(ctl_event_kinds, kind),
-	    ctl_or_dash(ev->number));
+	    ev->kb_article != NULL && ev->kb_article[0] != '\0' ?
+	    ev->kb_article : ctl_or_dash(ev->number));
 	if (t != NULL)
 		printf("  %s", ctl_name(ctl_states, t->state));
 	if (ev->actor != NULL && ev->actor[0] != '\0') {

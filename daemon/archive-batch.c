@@ -19,13 +19,14 @@ const char archive_upsert_sql[] =
     " INSERT INTO hotline.tickets AS o (number, version, state, dept, assists,\n"
     "  type, urgency, channel, confidential, caller_phone, caller_name,\n"
     "  district, street, address, title, content, category, warned, overdue,\n"
-    "  created_at, updated_at, closed_at, fields, terms)\n"
+    "  created_at, updated_at, closed_at, fields, terms, terms_stale)\n"
     " SELECT x.number, x.version, x.state, x.dept,\n"
     "  string_to_array(x.assists, ','), x.type, x.urgency, x.channel,\n"
     "  x.confidential, x.caller_phone, x.caller_name, x.district, x.street,\n"
     "  x.address, x.title, x.content, x.category, x.warned, x.overdue,\n"
     "  to_timestamp(x.created_at / 1000.0), to_timestamp(x.updated_at / 1000.0),\n"
-    "  to_timestamp(x.closed_at / 1000.0), x.fields, x.terms::tsvector\n"
+    "  to_timestamp(x.closed_at / 1000.0), x.fields, x.terms::tsvector,\n"
+    "  false\n"
     " FROM jsonb_to_recordset($1::jsonb) AS x(number text, version bigint,\n"
     "  state smallint, dept text, assists text, type smallint, urgency smallint,\n"
     "  channel smallint, confidential boolean, caller_phone text,\n"
@@ -44,7 +45,7 @@ const char archive_upsert_sql[] =
     "  warned = EXCLUDED.warned, overdue = EXCLUDED.overdue,\n"
     "  created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,\n"
     "  closed_at = EXCLUDED.closed_at, fields = EXCLUDED.fields,\n"
-    "  terms = EXCLUDED.terms, archived_at = now()\n"
+    "  terms = EXCLUDED.terms, terms_stale = false, archived_at = now()\n"
     " WHERE o.version < EXCLUDED.version\n"
     " RETURNING 1\n"
     "), h AS (\n"
@@ -156,11 +157,20 @@ batch_fields(const redisReply *hash)
 	return o;
 }
 
-/* The text a ticket is found by (its words and its place). */
+/* The text a ticket is found by (its words and its place); see archive.h. */
+char *
+archive_ticket_text(const char *title, const char *content,
+    const char *district, const char *street, const char *address)
+{
+	return xasprintf("%s %s %s %s %s", title, content, district, street,
+	    address);
+}
+
+/* The search terms of a hash. */
 static char *
 batch_terms(const redisReply *hash)
 {
-	char *text = xasprintf("%s %s %s %s %s", batch_field(hash, "title"),
+	char *text = archive_ticket_text(batch_field(hash, "title"),
 	    batch_field(hash, "content"), batch_field(hash, "district"),
 	    batch_field(hash, "street"), batch_field(hash, "address"));
 	char *terms = archive_tsvector(text);

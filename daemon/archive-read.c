@@ -1,4 +1,4 @@
-/* Tickets that left Redis (retention), answered from PostgreSQL: show reads them, marked archived; steps on them are refused. */
+/* Tickets that left Redis (retention), answered from PostgreSQL: show and timeline read them, marked archived; steps on them are refused. */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,16 +40,16 @@ read_number(const struct request *r)
 	return *(const char *const *)((const char *)body + nf->offset);
 }
 
-/* show of an archived ticket: the row, masked as the caller may see it, with its history. */
+/*
+ * show and timeline of an archived ticket: the row, masked as the caller
+ * may see it, with its history, marked archived.
+ */
 static void
 read_show(struct request *r, struct pg_result *res)
 {
-	Hotline__Ticket *t;
-
-	if (archive_refuse_foreign(r, pg_value(res, 0, 0)) == -1)
-		return;
-	t = archive_record_ticket(pg_value(res, 0, 0),
+	Hotline__Ticket *t = archive_record_ticket(pg_value(res, 0, 0),
 	    r->conn->role == HOTLINE__ROLE__ROLE_DEPARTMENT);
+
 	if (t == NULL) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
 		    "internal error (logged by the server)");
@@ -57,35 +57,37 @@ read_show(struct request *r, struct pg_result *res)
 	}
 	archive_record_history(t, pg_value(res, 0, 1));
 	t->archived = 1;
-	answer_ticket(r, t);
+	if (r->in->body_case == HOTLINE__ENVELOPE__BODY_TIMELINE)
+		timeline_answer(r, t);
+	else
+		answer_ticket(r, t);
 }
 
-/* PostgreSQL answered about a ticket Redis does not hold. */
+/*
+ * PostgreSQL answered about a ticket Redis does not hold. A department
+ * gets the same answer for a ticket that is not its own as for one that
+ * does not exist (request_no_ticket), whatever the request.
+ */
 static void
 read_done(struct request *r, struct pg_result *res)
 {
 	int state;
 
 	if (pg_rows(res) != 1 || strcmp(pg_value(res, 0, 2), "t") != 0) {
-		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_NOT_FOUND,
-		    "number", "no ticket with this number");
+		request_no_ticket(r, "number");
 		return;
 	}
-	if (r->in->body_case == HOTLINE__ENVELOPE__BODY_SHOW) {
+	if (archive_refuse_foreign(r, pg_value(res, 0, 0)) == -1)
+		return;
+	if (r->in->body_case == HOTLINE__ENVELOPE__BODY_SHOW ||
+	    r->in->body_case == HOTLINE__ENVELOPE__BODY_TIMELINE) {
 		read_show(r, res);
 		return;
 	}
 	state = atoi(pg_value(res, 0, 3));
-	if (r->in->body_case == HOTLINE__ENVELOPE__BODY_TIMELINE)
-		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_NOT_FOUND,
-		    "number", "the ticket is archived (closed more than "
-		    "archive.keep_days days ago): show reads it with its "
-		    "history; its timeline is no longer kept");
-	else
-		request_conflict(r, (Hotline__TicketState)state, "the ticket "
-		    "is archived (closed more than archive.keep_days days "
-		    "ago) and can no longer change; register a new ticket "
-		    "(工单已归档)");
+	request_conflict(r, (Hotline__TicketState)state, "the ticket is "
+	    "archived (closed more than archive.keep_days days ago) and can no "
+	    "longer change; register a new ticket (工单已归档)");
 }
 
 /* request_missing: asks the archive about a ticket Redis does not hold; see session.c. */

@@ -1,5 +1,4 @@
 /* Retention: closed tickets older than archive.keep_days leave Redis, only once PostgreSQL holds their latest version. */
-#include <sys/time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,16 +33,6 @@ static struct {
 	int stopped;
 	long long evicted;
 } rt;
-
-/* Wall-clock milliseconds, for the sweep's pace. */
-static int64_t
-retention_wall_ms(void)
-{
-	struct timeval tv;
-
-	gettimeofday(&tv, NULL);
-	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
 
 /* Ends the sweep. */
 static void
@@ -105,8 +94,8 @@ retention_evicted(redisReply *reply, void *priv)
 static void
 retention_due_read(struct pg_result *res, void *arg)
 {
-	const char **argv;
-	int i, rows = pg_rows(res), argc = 0, rc;
+	struct store_args args = { 0 };
+	int i, rows = pg_rows(res), rc;
 
 	(void)arg;
 	if (rt.stopped)
@@ -117,16 +106,13 @@ retention_due_read(struct pg_result *res, void *arg)
 		retention_end();
 		return;
 	}
-	argv = xcalloc(3 + 2 * (size_t)rows, sizeof *argv);
-	argv[argc++] = "EVAL";
-	argv[argc++] = archive_script("archive_evict");
-	argv[argc++] = "0";
 	for (i = 0; i < rows; i++) {
-		argv[argc++] = pg_value(res, i, 0);
-		argv[argc++] = pg_value(res, i, 1);
+		store_args_add(&args, pg_value(res, i, 0));
+		store_args_add(&args, pg_value(res, i, 1));
 	}
-	rc = store_read(argc, argv, retention_evicted, NULL);
-	free(argv);
+	rc = store_script(SCRIPT_ARCHIVE_EVICT, 0, &args, retention_evicted,
+	    NULL);
+	store_args_free(&args);
 	if (rc == -1)
 		retention_end();
 }
@@ -135,7 +121,7 @@ retention_due_read(struct pg_result *res, void *arg)
 int
 retention_due(void)
 {
-	return retention_wall_ms() - rt.last_ms >= RETENTION_EVERY_MS;
+	return archive_wall_ms() - rt.last_ms >= RETENTION_EVERY_MS;
 }
 
 /* Starts a sweep on pg; done runs once it ended (not after retention_stop). */
@@ -147,7 +133,7 @@ retention_run(struct pg_link *pg, void (*done)(void))
 
 	rt.pg = pg;
 	rt.done = done;
-	rt.last_ms = retention_wall_ms();
+	rt.last_ms = archive_wall_ms();
 	snprintf(cutoff, sizeof cutoff, "%lld", (long long)(now_ms() -
 	    cfg->archive.keep_days * DAY_MS));
 	snprintf(limit, sizeof limit, "%d", cfg->archive.batch);

@@ -1,11 +1,13 @@
-/* Text to search terms for the archive: ASCII words whole, CJK runs as character bigrams (the step a segmenter replaces). */
+/* Text to search terms for the archive: the segmenter's words (segment.h), and the bigrams of long CJK words so two-character words inside them are found. */
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "archive.h"
+#include "log.h"
 #include "normalize.h"
+#include "segment.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -66,24 +68,11 @@ terms_grow(struct terms *t)
 		*terms_find(t, t->v[k], t->len[k]) = k + 1;
 }
 
-/* Returns 1 if code point c is a CJK ideograph. */
-static int
-terms_cjk(unsigned c)
+/* Byte length of the UTF-8 sequence starting with byte c (valid, from normalize). */
+static size_t
+terms_seqlen(unsigned char c)
 {
-	return (c >= 0x3400 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) ||
-	    (c >= 0x20000 && c <= 0x2ffff);
-}
-
-/* Decodes the UTF-8 sequence of len bytes at s (valid, from normalize). */
-static unsigned
-terms_decode(const unsigned char *s, size_t len)
-{
-	unsigned c = len == 1 ? s[0] : s[0] & (0xff >> (len + 1));
-	size_t i;
-
-	for (i = 1; i < len; i++)
-		c = (c << 6) | (s[i] & 0x3f);
-	return c;
+	return c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
 }
 
 /* Adds the len bytes at s as a term unless already there. */
@@ -109,58 +98,69 @@ terms_add(struct terms *t, const char *s, size_t len)
 	*slot = ++t->n;
 }
 
-/* Adds the bigrams of a run of n CJK characters starting at s (offsets in off). */
-static void
-terms_run(struct terms *t, const char *s, const size_t *off, size_t n,
-    int *single)
-{
-	size_t i;
+struct terms_walk {
+	struct terms *t;
+	int single;		/* a word of one non-ASCII character was met */
+	int bigrams;		/* add the bigrams of long words (the text's side) */
+};
 
-	if (n == 1) {
-		terms_add(t, s + off[0], off[1] - off[0]);
-		*single = 1;
+/*
+ * segment_each: one word as a term; in a text (not a query), a word of three
+ * or more non-ASCII characters adds its character bigrams too, so that a
+ * two-character word the lexicon holds only inside a longer one (物业 in
+ * 物业管理, 朝阳 in 朝阳区) is still found.
+ */
+static void
+terms_word(const char *text, size_t offset, size_t len, void *arg)
+{
+	struct terms_walk *w = arg;
+	const char *s = text + offset;
+	size_t off[TERM_MAX_BYTES + 1], n = 0, i;
+
+	if (len == 1 && s[0] == ' ')
 		return;
+	terms_add(w->t, s, len);
+	for (i = 0; i < len && n < TERM_MAX_BYTES; i += terms_seqlen(
+	    (unsigned char)s[i])) {
+		if ((unsigned char)s[i] < 0x80)
+			return;		/* ASCII and mixed words stay whole */
+		off[n++] = i;
 	}
+	off[n] = i < len ? i : len;
+	if (n == 1)
+		w->single = 1;
+	if (n < 3 || !w->bigrams)
+		return;
 	for (i = 0; i + 1 < n; i++)
-		terms_add(t, s + off[i], off[i + 2] - off[i]);
+		terms_add(w->t, s + off[i], off[i + 2] - off[i]);
+}
+
+/* The segmenter of search terms: friso's lexicon only, the same for every daemon and configuration. */
+static const struct segmenter *
+terms_segmenter(void)
+{
+	static struct segmenter *seg;	/* made once; only read after */
+	char err[256];
+
+	if (seg == NULL && (seg = segment_new(NULL, 0, err, sizeof err)) ==
+	    NULL)
+		fatalx("archive: search terms: %s", err);
+	return seg;
 }
 
 /*
- * Splits text into terms; *single says whether a lone CJK character was
- * among them (a query makes it a prefix).
+ * Splits text into terms (bigrams: also those of long words); *single says
+ * whether a word of one CJK character was among them (a query makes it a
+ * prefix).
  */
 static void
-terms_split(struct terms *t, const char *text, int *single)
+terms_split(struct terms *t, const char *text, int bigrams, int *single)
 {
+	struct terms_walk w = { .t = t, .bigrams = bigrams };
 	char *norm = normalize_text(text);
-	size_t len = strlen(norm), i = 0, word = 0, nrun = 0;
-	size_t *off = xcalloc(len + 2, sizeof *off);
-	int in_word = 0;
 
-	*single = 0;
-	while (i <= len) {
-		size_t l = i < len ? utf8_next(norm + i, len - i) : 0;
-		unsigned c = l > 0 ? terms_decode((const unsigned char *)norm + i,
-		    l) : ' ';
-
-		if (l > 0 && terms_cjk(c)) {
-			off[nrun++] = i;
-		} else if (nrun > 0) {
-			off[nrun] = i;
-			terms_run(t, norm, off, nrun, single);
-			nrun = 0;
-		}
-		if (l > 0 && !terms_cjk(c) && c != ' ') {
-			if (!in_word)
-				word = i;
-			in_word = 1;
-		} else if (in_word) {
-			terms_add(t, norm + word, i - word);
-			in_word = 0;
-		}
-		i += l > 0 ? l : 1;
-	}
-	free(off);
+	segment_each(terms_segmenter(), norm, strlen(norm), terms_word, &w);
+	*single = w.single;
 	free(norm);
 }
 
@@ -205,7 +205,7 @@ archive_tsvector(const char *text)
 	struct terms t = { 0 };
 	int single;
 
-	terms_split(&t, text, &single);
+	terms_split(&t, text, 1, &single);
 	return terms_join(&t, " ", 0);
 }
 
@@ -216,7 +216,7 @@ archive_tsquery(const char *text)
 	struct terms t = { 0 };
 	int single;
 
-	terms_split(&t, text, &single);
+	terms_split(&t, text, 0, &single);
 	if (t.n == 0) {
 		free(t.v);
 		free(t.len);

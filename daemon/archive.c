@@ -71,35 +71,21 @@ static struct {
 	int64_t last_status_ms;
 	int64_t batch_started_ms;	/* wall clock: entries read */
 	int64_t write_started_ms;	/* wall clock: sent to PostgreSQL */
+	int64_t built_ms;		/* of the read: building the rows */
 	struct archive_status st;
 	int64_t oldest_ms;	/* of the stream's oldest entry; 0: empty */
 } ar;
 
 static void archive_step(void);
 
-/* Wall-clock milliseconds (stream ids carry Redis's wall clock, not the test clock). */
-static int64_t
+/* Wall-clock milliseconds; see archive.h. */
+int64_t
 archive_wall_ms(void)
 {
 	struct timeval tv;
 
 	gettimeofday(&tv, NULL);
 	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
-
-/*
- * The embedded source of daemon/scripts/<name>.lua, a script the archive
- * sends with EVAL (Redis caches it) rather than through store.c's table.
- */
-const char *
-archive_script(const char *name)
-{
-	const struct embedded_script *e;
-
-	for (e = embedded_scripts; e->name != NULL; e++)
-		if (strcmp(e->name, name) == 0)
-			return e->source;
-	fatalx("archive: %s.lua is not embedded", name);
 }
 
 /* Forgets the batch in hand. */
@@ -147,6 +133,8 @@ archive_idle(int more)
 static void
 archive_acked(redisReply *reply, void *priv)
 {
+	int more;
+
 	(void)priv;
 	if (ar.stopped)
 		return;
@@ -158,8 +146,16 @@ archive_acked(redisReply *reply, void *priv)
 		archive_idle(0);
 		return;
 	}
+	/*
+	 * A full batch: more is waiting, go on at once. A partial one: the
+	 * archiver caught up; the next tick (ARCHIVE_TICK_MS) reads what came
+	 * meanwhile as one batch, rather than a batch of a few changes after
+	 * every few creates (each costs Redis calls and a COMMIT), which took
+	 * from intake what it gave to the archive.
+	 */
+	more = ar.nids >= (size_t)cfg->archive.batch;
 	archive_drop_batch();
-	archive_idle(1);
+	archive_idle(more);
 }
 
 /* Acknowledges the batch's entries (after COMMIT), or ends a backfill page. */
@@ -205,9 +201,11 @@ archive_written(struct pg_result *res, void *arg)
 		archive_idle(0);	/* held: written again on a later tick */
 		return;
 	}
-	log_debug("archive: %d tickets, %d history rows: read %lld ms, "
-	    "written %lld ms", ar.batch.ntickets, ar.batch.nhistory,
+	log_debug("archive: %d tickets, %d history rows: read %lld ms (rows "
+	    "built in %lld), written %lld ms", ar.batch.ntickets,
+	    ar.batch.nhistory,
 	    (long long)(ar.write_started_ms - ar.batch_started_ms),
+	    (long long)ar.built_ms,
 	    (long long)(archive_wall_ms() - ar.write_started_ms));
 	ar.st.written += ar.batch.ntickets;
 	ar.st.batches++;
@@ -234,6 +232,8 @@ archive_write(void)
 static void
 archive_fetched(redisReply *reply, void *priv)
 {
+	int64_t t0 = archive_wall_ms();
+
 	(void)priv;
 	if (ar.stopped)
 		return;
@@ -246,6 +246,7 @@ archive_fetched(redisReply *reply, void *priv)
 		return;
 	}
 	ar.have_rows = 1;
+	ar.built_ms = archive_wall_ms() - t0;
 	archive_write();
 }
 
@@ -253,23 +254,19 @@ archive_fetched(redisReply *reply, void *priv)
 static void
 archive_fetch(void)
 {
-	const char **argv;
+	struct store_args args = { 0 };
 	size_t i;
-	int argc = 0, rc;
+	int rc;
 
 	if (ar.nnumbers == 0) {
 		archive_ack();
 		return;
 	}
 	ar.batch_started_ms = archive_wall_ms();
-	argv = xcalloc(ar.nnumbers + 3, sizeof *argv);
-	argv[argc++] = "EVAL";
-	argv[argc++] = archive_script("archive_read");
-	argv[argc++] = "0";
 	for (i = 0; i < ar.nnumbers; i++)
-		argv[argc++] = ar.numbers[i];
-	rc = store_read(argc, argv, archive_fetched, NULL);
-	free(argv);
+		store_args_add(&args, ar.numbers[i]);
+	rc = store_script(SCRIPT_ARCHIVE_READ, 0, &args, archive_fetched, NULL);
+	store_args_free(&args);
 	if (rc == -1) {
 		archive_drop_batch();
 		archive_idle(0);
@@ -331,6 +328,11 @@ archive_read_done(redisReply *reply, void *priv)
 		if (reply != NULL && reply->type != REDIS_REPLY_ERROR &&
 		    retention_due()) {
 			retention_run(ar.pg, archive_swept);	/* all archived: sweep */
+			return;
+		}
+		if (reply != NULL && reply->type != REDIS_REPLY_ERROR &&
+		    reterm_pending()) {
+			reterm_run(ar.pg, cfg->archive.batch, archive_idle);
 			return;
 		}
 		archive_idle(0);
@@ -599,6 +601,8 @@ archive_schema_done(int ok)
 {
 	ar.schema_ok = ok;
 	if (ok)
+		reterm_recheck();	/* a migration may have marked rows */
+	if (ok)
 		pg_backoff_reset(ar.pg);
 	if (ok)
 		log_info("archive: PostgreSQL ready (schema version %d)",
@@ -652,6 +656,7 @@ archive_shutdown(void)
 	event_free(ar.tick);
 	ar.tick = NULL;
 	retention_stop();
+	reterm_stop();
 	search_stop();
 	pg_link_free(ar.pg);
 	ar.pg = NULL;

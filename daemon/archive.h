@@ -23,21 +23,41 @@ struct archive_migration {
 /* In order of version, ended by a row whose name is NULL. */
 extern const struct archive_migration archive_migrations[];
 
+struct pg_link;
+
 /* archive-terms.c: text to search terms (pure). */
 /*
- * The search terms of text: normalised (normalize.c), then ASCII words and
- * numbers whole, and runs of CJK characters as their overlapping character
- * bigrams (a single character alone). This is the one place a segmenter
- * (libfriso) replaces. Writes the distinct terms as a tsvector literal
- * ("'停水' '小区'", quotes doubled) to a new string the caller frees.
+ * The search terms of text: normalised (normalize.c), then cut into words
+ * by the segmenter (segment.h, friso's lexicon alone, so that terms do not
+ * depend on the configuration): every word is a term (ASCII words and
+ * numbers whole), and a word of three or more CJK characters adds its
+ * character bigrams, so a two-character word the lexicon holds only inside
+ * a longer one (物业 in 物业管理) is still found. Writes the distinct terms
+ * as a tsvector literal ("'停水' '小区'", quotes doubled) to a new string
+ * the caller frees.
  */
 char *archive_tsvector(const char *text);
 /*
- * The tsquery literal matching every term of text ("'停水' & '小区'"); a
- * single CJK character becomes a prefix ("'停':*"). A new string, or NULL
- * when text has no term.
+ * The tsquery literal matching every word of text ("'停水' & '小区'"),
+ * segmented as archive_tsvector does (without bigrams); a word of one CJK
+ * character becomes a prefix ("'停':*"). A new string, or NULL when text has
+ * no word.
  */
 char *archive_tsquery(const char *text);
+
+/* archive-reterm.c: rows whose terms are stale (sql/004) get new ones. */
+/* 1 while stale rows may be left (reterm_recheck at each connect), or every 10 s. */
+int reterm_pending(void);
+void reterm_recheck(void);
+/*
+ * Rebuilds the terms of up to batch stale rows on pg (a row replaced
+ * meanwhile by a newer version is left alone); done(more) runs once it
+ * ended, more = 1 when rows were rebuilt and others may be left. Not
+ * called after reterm_stop.
+ */
+void reterm_run(struct pg_link *pg, int batch, void (*done)(int more));
+long long reterm_rebuilt_count(void);
+void reterm_stop(void);
 
 /* archive-pg.c: one asynchronous libpq connection on the loop. */
 struct pg_result;
@@ -98,6 +118,9 @@ struct archive_batch {
 	int ntickets;
 	int nhistory;
 };
+/* The text a ticket's terms are made of (a new string). */
+char *archive_ticket_text(const char *title, const char *content,
+    const char *district, const char *street, const char *address);
 /* The upsert of a batch: $1 tickets, $2 history; idempotent. */
 extern const char archive_upsert_sql[];
 /*
@@ -123,6 +146,24 @@ void archive_record_history(Hotline__Ticket *, const char *entries);
 /* archive-read.c: tickets no longer in Redis, read from PostgreSQL. */
 int archive_missing(struct request *);
 
+/* archive-caller.c: a caller's tickets, live and archived, a page at a time. */
+/*
+ * Answers r (a CallerRequest, phone checked) with a page of at most limit
+ * of the caller's tickets, newest first, from its cursor on: Redis's, and
+ * with an archive those that left Redis (marked archived) merged in; the
+ * answer's next_cursor ("<ms>:<number>", as list's) resumes it.
+ */
+void caller_page(struct request *, unsigned limit);
+/*
+ * op-department.c: returns 0 if cursor is "" or one answer_ticket_list
+ * makes ("<score>:<number>"), else answers BAD_REQUEST (field cursor) and
+ * returns -1.
+ */
+int list_cursor_check(struct request *, const char *cursor);
+
+/* op-timeline.c: the timeline of t (from Redis or the archive, masked already); takes t. */
+void timeline_answer(struct request *, Hotline__Ticket *t);
+
 /* op-search.c: the search request, answered from PostgreSQL. */
 /*
  * Called with a successful result of a query run by search_query, while
@@ -137,13 +178,26 @@ typedef void (*archive_answer)(struct request *, struct pg_result *);
  */
 int search_query(struct request *, const char *sql, int nparams,
     const char *const *params, archive_answer);
+/*
+ * search_query whose answer gets arg as well, and is called with a NULL
+ * result when PostgreSQL failed or became unreachable (it must answer the
+ * request then too); arg is freed with arg_free once the query ended.
+ * Returns -1, calling and freeing nothing (arg stays the caller's), when
+ * the archive cannot take the query now.
+ */
+typedef void (*archive_answer_arg)(struct request *, struct pg_result *,
+    void *arg);
+int search_query_arg(struct request *, const char *sql, int nparams,
+    const char *const *params, archive_answer_arg, void *arg,
+    void (*arg_free)(void *));
 int search_configured(void);
 void search_start(struct event_base *);
 void search_stop(void);
 
 /* archive.c: the outbox consumer. */
 void archive_init(struct event_base *);
-const char *archive_script(const char *name);
+/* Wall-clock milliseconds (stream ids carry Redis's wall clock, not the test clock); the archive's pace. */
+int64_t archive_wall_ms(void);
 void archive_shutdown(void);
 /* Figures for /metrics and /readyz. */
 struct archive_status {

@@ -7,6 +7,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include "auth-worker.h"
 #include "hotlined.h"
 
 /*
@@ -169,22 +170,90 @@ auth_remembered(const struct principal *p, const char *token)
 	return auth_cache_find(mac, now_mono_ms());
 }
 
+/* A check handed to the worker pool, and what its answer needs on the loop. */
+struct auth_pending {
+	char principal[AUTH_ID_MAX + 1];	/* "" for an unknown one */
+	char *credential;			/* the hash it was checked against */
+	unsigned char mac[AUTH_MAC_LEN];
+	auth_worker_done done;
+	void *arg;
+};
+
 /*
- * Spends on a hello for an unknown principal what a wrong token costs (a
- * slow check against a configured principal's hash, the answer ignored),
- * so that the time of the refusal does not tell which principals exist.
+ * The pool answered a check of auth_check_start: a right token counts only
+ * if its principal still has that credential (a reload may have come in
+ * between), and is then remembered.
  */
-void
-auth_check_unknown(const char *token)
+static void
+auth_check_finished(int ok, void *arg)
+{
+	struct auth_pending *ap = arg;
+	const struct principal *p = NULL;
+	auth_worker_done done = ap->done;
+	void *done_arg = ap->arg;
+
+	if (ap->principal[0] != '\0')
+		p = config_principal(cfg, ap->principal);
+	if (p == NULL || p->credential == NULL ||
+	    strcmp(p->credential, ap->credential) != 0)
+		ok = 0;
+	else if (ok) {
+		auth_cache_setup(&cfg->auth);
+		if (auth_nsets > 0)
+			auth_cache_add(ap->mac, p, now_mono_ms());
+	}
+	free(ap->credential);
+	OPENSSL_cleanse(ap, sizeof *ap);
+	free(ap);
+	done(ok, done_arg);
+}
+
+/* Returns the stored credential an unknown principal's token is checked against, or NULL. */
+static const char *
+auth_decoy(void)
 {
 	size_t i;
 
 	for (i = 0; i < cfg->nprincipals; i++)
-		if (cfg->principals[i].credential != NULL) {
-			(void)auth_verify(cfg->principals[i].credential,
-			    token != NULL ? token : "");
-			return;
-		}
+		if (cfg->principals[i].credential != NULL)
+			return cfg->principals[i].credential;
+	return NULL;
+}
+
+/* See auth-worker.h. */
+int
+auth_check_start(const struct principal *p, const char *token,
+    auth_worker_done done, void *arg)
+{
+	struct auth_pending *ap;
+	const char *stored;
+
+	if (token == NULL)
+		token = "";
+	if (p != NULL && p->credential != NULL && auth_remembered(p, token))
+		return 1;
+	/* No credential (a certificate-only principal): wrong, at the same cost. */
+	stored = p != NULL && p->credential != NULL ? p->credential :
+	    auth_decoy();
+	if (stored == NULL) {		/* nothing to check against: wrong */
+		done(0, arg);
+		return 0;
+	}
+	ap = xcalloc(1, sizeof *ap);
+	if (p != NULL && p->credential != NULL) {
+		snprintf(ap->principal, sizeof ap->principal, "%s", p->id);
+		if (auth_nsets > 0)
+			auth_cache_mac(p, token, ap->mac);
+	}
+	ap->credential = xstrdup(stored);
+	ap->done = done;
+	ap->arg = arg;
+	if (auth_worker_verify(stored, token, auth_check_finished, ap) == -1) {
+		free(ap->credential);
+		free(ap);
+		return -1;
+	}
+	return 0;
 }
 
 /* Returns 1 if principal id has the same credential in old and fresh. */

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "auth-worker.h"
 #include "hotlined.h"
 
 /*
@@ -21,6 +22,12 @@
  * Probing stops after AUTH_LIMIT_PROBES slots: when they are all busy the
  * one closest to full is reused (under a flood from many addresses an
  * address may thus get a fresh allowance early: the table stays bounded).
+ *
+ * Slow checks run on worker threads (auth-worker.c), so many hellos of one
+ * key may be under way before the first fails: a bucket also counts its
+ * checks under way, and a key gets no further check while its tokens,
+ * less those checks, are below one. A bucket with checks under way is
+ * kept even when full.
  */
 #define AUTH_LIMIT_PROBES 8
 #define AUTH_LIMIT_ADDR_MAX 96	/* an address, "http <address>" or "principal <id>" */
@@ -30,6 +37,7 @@ struct auth_bucket {
 	double tokens;
 	int64_t updated_ms;
 	int limited;				/* logged as limited */
+	int checking;				/* checks under way */
 };
 
 static struct auth_bucket *auth_buckets;
@@ -70,7 +78,9 @@ auth_limit_refill(struct auth_bucket *b, int64_t now)
 	b->tokens += (double)(now - b->updated_ms) *
 	    cfg->auth.failures_per_minute / 60000.0;
 	b->updated_ms = now;
-	if (b->tokens >= burst) {
+	if (b->tokens >= burst && b->checking > 0)
+		b->tokens = burst;
+	else if (b->tokens >= burst) {
 		if (b->limited)
 			log_info("%s: failed-hello limit lifted", b->addr);
 		memset(b, 0, sizeof *b);
@@ -139,6 +149,38 @@ auth_limit_failed(const char *addr)
 		    cfg->auth.failures_burst, cfg->auth.failures_per_minute);
 	}
 	return b->tokens < 1.0 ? 0 : (int)b->tokens;
+}
+
+/* See auth-worker.h. */
+int
+auth_limit_room(const char *key)
+{
+	struct auth_bucket *b;
+
+	auth_limit_setup();
+	b = auth_limit_find(key, now_mono_ms(), 0);
+	return b == NULL || b->tokens - b->checking >= 1.0;
+}
+
+/* See auth-worker.h. */
+void
+auth_limit_hold(const char *key)
+{
+	auth_limit_setup();
+	auth_limit_find(key, now_mono_ms(), 1)->checking++;
+}
+
+/* See auth-worker.h. */
+void
+auth_limit_unhold(const char *key)
+{
+	struct auth_bucket *b;
+
+	auth_limit_setup();
+	/* Gone if a flood reused its slot meanwhile: nothing to give back. */
+	b = auth_limit_find(key, now_mono_ms(), 0);
+	if (b != NULL && b->checking > 0)
+		b->checking--;
 }
 
 /* Frees the table (at exit). */

@@ -31,6 +31,17 @@ calstore_clear(void)
 	cs.n = 0;
 }
 
+/* Marks year in cal as imported (calendar_set_year added its mark). */
+static void
+calstore_mark(struct calendar *cal, int year)
+{
+	size_t k;
+
+	for (k = 0; k < cal->nyears; k++)
+		if (cal->years[k] == year)
+			cal->marks[k].imported = 1;
+}
+
 /*
  * Lays the imported years over cal (the calendar of the year files, or one
  * they were laid over already: laying is idempotent). A stored text that
@@ -54,6 +65,7 @@ calstore_apply(struct calendar *cal)
 			continue;
 		}
 		calendar_set_year(cal, year, cs.years[i]);
+		calstore_mark(cal, cs.years[i]);
 		calendar_free(year);
 	}
 }

@@ -49,6 +49,7 @@ struct catalogue {
 	size_t nentries;
 	const struct emergency *emergencies;
 	size_t nemergencies;
+	char **emergency_label;		/* per emergency: "火警 119" */
 	const struct department *departments;
 	size_t ndepartments;
 	size_t *entry_department;	/* index into departments, per entry */
@@ -325,6 +326,8 @@ catalogue_new(const struct catalogue_entry *entries, size_t nentries,
 	cat->nentries = nentries;
 	cat->emergencies = emergencies;
 	cat->nemergencies = nemergencies;
+	cat->emergency_label = xcalloc(nemergencies + 1,
+	    sizeof *cat->emergency_label);
 	cat->departments = departments;
 	cat->ndepartments = ndepartments;
 	cat->entry_department = xcalloc(nentries,
@@ -358,9 +361,13 @@ catalogue_build(const struct catalogue_entry *entries, size_t nentries,
 	for (i = 0; i < nentries; i++)
 		if (catalogue_check_entry(cat, i, err, errlen) == -1)
 			goto fail;
-	for (i = 0; i < nemergencies; i++)
+	for (i = 0; i < nemergencies; i++) {
 		if (catalogue_check_emergency(cat, i, err, errlen) == -1)
 			goto fail;
+		cat->emergency_label[i] = xasprintf("%s %s",
+		    emergencies[i].name != NULL ? emergencies[i].name :
+		    emergencies[i].kind, emergencies[i].transfer_to);
+	}
 	catalogue_number_patterns(cat);
 	if (cat->npatterns > UINT_MAX) {
 		snprintf(err, errlen, "too many keywords and patterns");
@@ -390,11 +397,16 @@ catalogue_compile(const struct catalogue_entry *entries, size_t nentries,
 void
 catalogue_free(struct catalogue *cat)
 {
+	size_t i;
+
 	if (cat == NULL)
 		return;
 	matcher_free(&cat->matcher);
 	segment_free(cat->seg);
 	segment_free(cat->places);
+	for (i = 0; cat->emergency_label != NULL && i < cat->nemergencies; i++)
+		free(cat->emergency_label[i]);
+	free(cat->emergency_label);
 	free(cat->entry_department);
 	free(cat->first_pattern);
 	free(cat->patterns);
@@ -444,17 +456,31 @@ catalogue_places(const struct catalogue *cat)
 }
 
 /*
- * Words that put an emergency's wording in the past or in a drill: in the
- * same clause as the match (between two separators of the normalised
- * text: punctuation and spaces), they say the citizen tells of something
- * over, or complains about how it was handled, not that it is going on
- * ("上次火警演练", "去年家里着火后的赔偿"). 刚才 and 刚刚 are not among them:
- * "刚才着火了" is now.
+ * Words that say an emergency's wording is not about a danger going on
+ * now: in the same clause as the match (between two separators of the
+ * normalised text: punctuation and spaces), they tell of something over
+ * ("上次火警演练", "去年家里着火后的赔偿", "昨晚烧坏了"), of a fear or a
+ * what-if ("万一着火", "一旦发生火灾", "担心会着火", "火灾隐患"), of a
+ * near miss or a denial ("差点晕倒", "不是着火", "没看到有人晕倒"), or of
+ * hearsay ("新闻里电动车着火"). 刚才 and 刚刚 are not among them:
+ * "刚才着火了" is now. A complaint about how an emergency was handled
+ * ("派出所出警慢") names none of the catalogue's dangers.
  */
 static const char *const classify_past[] = {
+	/* over */
 	"上次", "上回", "去年", "前年", "上个月", "上周", "上星期", "以前",
-	"之前", "曾经", "当年", "那年", "那次", "演练", "演习", "年前",
-	"月前", "过去",
+	"之前", "曾经", "当年", "那年", "那次", "年前", "月前", "过去",
+	"昨天", "昨晚", "前天", "前几天", "当时", "事后", "后来", "有一次",
+	"幸好", "幸亏", "还好",
+	/* a drill */
+	"演练", "演习",
+	/* a fear, a what-if */
+	"万一", "一旦", "如果", "假如", "要是", "担心", "害怕", "生怕",
+	"怕", "隐患", "以免", "防止", "预防", "容易", "可能会", "真着火",
+	"真的着火", "真要",
+	/* a near miss, a denial, hearsay */
+	"差点", "差一点", "险些", "不是", "没有看到", "没看到", "新闻",
+	"听说",
 };
 
 /* Returns 1 if the clause of text around [start, end) names a past or a drill. */
@@ -629,7 +655,9 @@ classify_rank(const struct catalogue *cat, const struct routing_spec *routing,
 
 /*
  * Returns 1 if emergency i matched: one of its keywords or patterns and
- * none of its except keywords. Lists what matched in out when it did.
+ * none of its except keywords. Lists what matched in out when it did: the
+ * keywords as written, and for a pattern the line's name and number ("火警
+ * 119"), never the expression itself (agents read it).
  */
 static int
 classify_emergency(const struct catalogue *cat, size_t i,
@@ -651,7 +679,8 @@ classify_emergency(const struct catalogue *cat, size_t i,
 		if (cat->pattern_hit[p] &&
 		    cat->patterns[p].role == PATTERN_EMERGENCY)
 			classify_add_matched(out->emergency_matched,
-			    &out->nemergency_matched, cat->patterns[p].text);
+			    &out->nemergency_matched, cat->patterns[p].regex ?
+			    cat->emergency_label[i] : cat->patterns[p].text);
 	out->emergency = &cat->emergencies[i];
 	return 1;
 }

@@ -91,6 +91,9 @@ static const struct config_key config_keys[] = {
 	{ .group = "auth", .name = "limit_addresses", .type = CONFIG_KEY_INT,
 	  .def = 4096, .min = 16, .max = 1048576,
 	  CONFIG_AT(auth.limit_addresses) },
+	/* auth-worker.c's threads; 4 is its AUTH_WORKER_THREADS_MAX. */
+	{ .group = "auth", .name = "workers", .type = CONFIG_KEY_INT,
+	  .def = -1, .min = -1, .max = 4, CONFIG_AT(auth.workers) },
 
 	/* [routing]: the catalogue's file and the seeds are read apart (paths). */
 	{ .group = "routing", .name = "dispatch_threshold",
@@ -145,6 +148,14 @@ static const struct config_key config_keys[] = {
 	{ .group = "repeats", .name = "recent_max", .type = CONFIG_KEY_INT,
 	  .def = 1000, .min = 1, .max = 1000000, CONFIG_AT(repeats.recent_max) },
 
+	/* [kb] (知识库): optional; the defaults apply without it. */
+	{ .group = "kb", .name = "suggest", .type = CONFIG_KEY_INT,
+	  .def = 3, .min = 0, .max = 10, CONFIG_AT(kb.suggest) },
+	{ .group = "kb", .name = "suggest_wait_ms", .type = CONFIG_KEY_INT,
+	  .def = 200, .min = 10, .max = 5000, CONFIG_AT(kb.suggest_wait_ms) },
+	{ .group = "kb", .name = "expiry_reminder_days", .type = CONFIG_KEY_INT,
+	  .def = 30, .min = 0, .max = 365,
+	  CONFIG_AT(kb.expiry_reminder_days) },
 	/* [hot_spots] (高频件): read only when the group is there. */
 	{ .group = "hot_spots", .name = "count", .type = CONFIG_KEY_INT,
 	  .def = 5, .min = 0, .max = 1000, CONFIG_AT(hot_spots.count) },

@@ -464,11 +464,13 @@ config_load_assessment(struct config *conf, const struct config_group *root)
 int
 config_load_http(struct config *conf, const struct config_group *root)
 {
-	static const char *const keys[] = { "address", "allow", "tls", NULL };
+	static const char *const keys[] = { "address", "allow", "tls",
+	    "max_connections", "header_timeout_ms", NULL };
 	static const char *const loopback[] = { "127.0.0.1", "::1" };
 	struct http_spec *h = &conf->http;
 	struct config_group g;
 	char *address = NULL, key[CONFIG_KEY_MAX];
+	long long maxconn, header_ms;
 	size_t i;
 
 	if (config_subgroup(root, "http", 0, &g) == -1)
@@ -478,10 +480,15 @@ config_load_http(struct config *conf, const struct config_group *root)
 	if (config_check_keys(&g, keys) == -1 ||
 	    config_string(&g, "address", CONFIG_REQUIRED | CONFIG_NONEMPTY,
 	    &address) == -1 ||
-	    config_strings(&g, "allow", 0, 64, &h->allow, &h->nallow) == -1) {
+	    config_strings(&g, "allow", 0, 64, &h->allow, &h->nallow) == -1 ||
+	    config_int(&g, "max_connections", 256, 1, 1000000, &maxconn) == -1 ||
+	    config_int(&g, "header_timeout_ms", 10000, 100, 600000,
+	    &header_ms) == -1) {
 		free(address);
 		return -1;
 	}
+	h->max_connections = (int)maxconn;
+	h->header_timeout_ms = (int)header_ms;
 	config_key(key, g.key, "address");
 	if (config_parse_address(address, &h->listen) == -1) {
 		config_fail(g.r, config_member(&g, "address"), key,
@@ -511,6 +518,18 @@ config_load_testing(struct config *conf, const struct config_group *root)
 	    config_check_group(&g, "testing", NULL) == -1)
 		return -1;
 	return config_read_keys(conf, &g, "testing");
+}
+
+/* Reads the optional kb group (the knowledge base; it needs the archive). */
+int
+config_load_kb(struct config *conf, const struct config_group *root)
+{
+	struct config_group g;
+
+	if (config_subgroup(root, "kb", 0, &g) == -1 ||
+	    config_check_group(&g, "kb", NULL) == -1)
+		return -1;
+	return config_read_keys(conf, &g, "kb");
 }
 
 /* Reads the optional archive group (PostgreSQL); without it nothing is archived. */

@@ -131,6 +131,7 @@ int config_load_assessment(struct config *, const struct config_group *root);
 int config_load_http(struct config *, const struct config_group *root);
 int config_load_testing(struct config *, const struct config_group *root);
 int config_load_archive(struct config *, const struct config_group *root);
+int config_load_kb(struct config *, const struct config_group *root);
 int config_load_time(struct config *, const struct config_group *root);
 
 /* config-principals.c: departments, districts, principals. */

@@ -21,7 +21,7 @@ config_load_main(struct config *conf, const struct config_group *root,
 	static const char *const keys[] = { "listen", "redis", "limits",
 	    "routing", "tickets", "calendar", "policies", "testing", "http",
 	    "departments", "principals", "repeats", "hot_spots", "assessment",
-	    "auth", "districts", "archive", NULL };
+	    "auth", "districts", "archive", "kb", NULL };
 
 	if (config_check_keys(root, keys) == -1 ||
 	    config_load_listens(conf, root) == -1 ||
@@ -32,6 +32,7 @@ config_load_main(struct config *conf, const struct config_group *root,
 	    config_load_tickets(conf, root) == -1 ||
 	    config_load_testing(conf, root) == -1 ||
 	    config_load_archive(conf, root) == -1 ||
+	    config_load_kb(conf, root) == -1 ||
 	    config_load_http(conf, root) == -1 ||
 	    config_load_repeats(conf, root) == -1 ||
 	    config_load_hot_spots(conf, root) == -1 ||

@@ -156,6 +156,8 @@ struct http_spec {
 	struct listen_spec listen;	/* TCP host:port */
 	char **allow;			/* peer addresses that may read /metrics */
 	size_t nallow;
+	int max_connections;		/* http-conn.c: open at once */
+	int header_timeout_ms;		/* a request's header must arrive in it */
 };
 
 /* Credential checks (the [auth] group): auth-cache.c and auth-limit.c. */
@@ -165,6 +167,7 @@ struct auth_spec {
 	int failures_burst;	/* failed hellos one address may make at once ... */
 	int failures_per_minute;	/* ... and how fast that allowance refills */
 	int limit_addresses;	/* addresses tracked by the failure limit */
+	int workers;		/* auth-worker.c's threads (read at start); -1: auto, 0: none */
 };
 
 /* The archive in PostgreSQL (the [archive] group; archive.c). */
@@ -176,6 +179,13 @@ struct archive_spec {
 	int claim_idle_ms;	/* another daemon's pending entries this old are taken over */
 	int timeout_ms;		/* a connect or a statement longer than this is dropped */
 	int outbox_max;		/* the change stream's bound, in entries */
+};
+
+/* The knowledge base's settings (the kb group; man hotlined.conf). */
+struct kb_spec {
+	int suggest;		/* articles beside classify and create; 0 none */
+	int suggest_wait_ms;	/* the longest they wait for PostgreSQL */
+	int expiry_reminder_days; /* owners hear of expiry this early; 0 never */
 };
 
 /* Test installations only (the [testing] group). */
@@ -224,6 +234,7 @@ struct config {
 	struct district *districts;	/* none: district and street are free text */
 	size_t ndistricts;
 	struct archive_spec archive;
+	struct kb_spec kb;
 };
 
 /*

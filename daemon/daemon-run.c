@@ -12,8 +12,10 @@
 
 #include <event2/event.h>
 
+#include "auth-worker.h"
 #include "hotlined.h"
 #include "archive.h"
+#include "kb.h"
 #include "normalize.h"
 
 #define DRAIN_CHECK_MS 50
@@ -304,8 +306,11 @@ daemon_start(void)
 	learn_init();
 	store_init(ev_base, &cfg->redis, on_wake, on_resync);
 	archive_init(ev_base);
+	kb_start(ev_base);
 	if (server_listen(cfg) == -1 || http_start(ev_base) == -1)
 		fatalx("cannot open the listeners; exiting");
+	if (auth_worker_start(ev_base) == -1)
+		log_warnx("credentials are verified on the event loop");
 	dmn.sig_hup = evsignal_new(ev_base, SIGHUP, on_hup, NULL);
 	dmn.sig_term = evsignal_new(ev_base, SIGTERM, on_term, NULL);
 	dmn.sig_int = evsignal_new(ev_base, SIGINT, on_term, NULL);
@@ -323,7 +328,9 @@ daemon_stop(void)
 		http_stop();
 	}
 	server_close_all();
+	auth_worker_stop();	/* after the connections: answers find none */
 	reload_shutdown();
+	kb_stop();
 	archive_shutdown();
 	store_shutdown();
 	timer_shutdown();

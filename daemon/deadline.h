@@ -113,6 +113,7 @@ struct calendar_date {
 struct calendar_year {
 	int year;
 	int provisional;	/* 1: the file is marked "$provisional" */
+	int imported;		/* 1: laid over from Redis (calstore.c) */
 };
 
 struct calendar {

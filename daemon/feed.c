@@ -99,6 +99,12 @@ event_from(const struct watch *w, const redisReply *e)
 	if (e->elements >= 10 && e->element[9]->type == REDIS_REPLY_STRING &&
 	    e->element[9]->len > 0)
 		ev->note = record_strdup(e->element[9]->str);
+	if (e->elements >= 12 && e->element[10]->type == REDIS_REPLY_STRING &&
+	    e->element[10]->len > 0) {	/* a knowledge-base notice */
+		ev->kb_article = record_strdup(e->element[10]->str);
+		ev->kb_version = (uint32_t)strtoul(e->element[11]->str, NULL,
+		    10);
+	}
 	env->body_case = HOTLINE__ENVELOPE__BODY_EVENT;
 	env->event = ev;
 	return env;

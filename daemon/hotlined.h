@@ -49,8 +49,6 @@ struct config;
 int auth_check(const struct principal *p, const char *token, int *cached);
 /* 1 if the cache remembers token as p's right token (no slow check). */
 int auth_remembered(const struct principal *p, const char *token);
-/* Costs what a wrong token costs, for an unknown principal (no timing oracle). */
-void auth_check_unknown(const char *token);
 /* Forgets entries of principals gone or rehashed in fresh; see the file. */
 void auth_cache_reload(const struct config *old, const struct config *fresh);
 void auth_cache_free(void);
@@ -191,6 +189,7 @@ struct conn {
 
 	int tls;			/* bev is a bufferevent_openssl */
 	int authenticated;
+	int hello_checking;		/* its hello's token is being verified */
 	role_t role;
 	char principal[72];
 	char department[40];		/* for ROLE_DEPARTMENT */
@@ -424,6 +423,8 @@ void calstore_shutdown(void);
 
 /* op-calendar.c: hotlinectl calendar import (admin). */
 void op_calendar_import(struct request *);
+/* op-calendar.c: hotlinectl calendar status (where each year comes from). */
+void op_calendar_status(struct request *);
 void recompute_resync(void);
 
 /* http.c: /healthz, /readyz, /metrics. */

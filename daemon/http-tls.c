@@ -5,18 +5,21 @@
 #include <event2/bufferevent_ssl.h>
 #include <event2/http.h>
 
+#include "http-conn.h"
 #include "hotlined.h"
 
 static SSL_CTX *http_tls_ctx;
 
-/* evhttp: a new connection gets a TLS bufferevent (NULL: evhttp drops it). */
-static struct bufferevent *
+/* evhttp (through http-conn.c): a new connection gets a TLS bufferevent of the running context (NULL: dropped). */
+struct bufferevent *
 http_tls_bev(struct event_base *base, void *arg)
 {
-	SSL *ssl = SSL_new(arg);
+	SSL *ssl;
 
-	if (ssl == NULL)
+	(void)arg;
+	if (http_tls_ctx == NULL || (ssl = SSL_new(http_tls_ctx)) == NULL)
 		return NULL;
+
 	return bufferevent_openssl_socket_new(base, -1, ssl,
 	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
 }

@@ -7,7 +7,10 @@
 #include <event2/listener.h>
 #include <openssl/evp.h>
 
+#include "auth-worker.h"
+#include "http-conn.h"
 #include "hotlined.h"
+#include "web.h"
 
 static struct evhttp *http;
 static struct evconnlistener *http_listener;
@@ -50,18 +53,18 @@ http_peer_address(struct evhttp_request *req, char *out, size_t outlen)
 }
 
 /*
- * Checks the Basic credentials of req; esc gets the escaped principal for
- * the log. Returns 1 for a supervisor's or admin's right token, -2 if the
- * decoded credentials hold a NUL byte (refused as a bad request, as a NUL
- * in a protobuf string is: C strings would silently end there), else 0.
+ * Decodes the Basic credentials of req ("Authorization: Basic
+ * base64(principal:token)") into plain (principal, NUL, token); esc gets
+ * the escaped principal for the log. Returns 1, 0 if there are none of
+ * that form, or -2 if they hold a NUL byte (refused as a bad request, as
+ * a NUL in a protobuf string is: C strings would silently end there).
  */
 static int
-http_basic_ok(struct evhttp_request *req, char *esc, size_t esclen)
+http_basic_decode(struct evhttp_request *req, char plain[256], char **token,
+    char *esc, size_t esclen)
 {
 	const char *h = evhttp_find_header(evhttp_request_get_input_headers(req),
 	    "Authorization");
-	unsigned char plain[256];
-	const struct principal *p;
 	char *colon;
 	size_t b64len;
 	int n;
@@ -70,8 +73,9 @@ http_basic_ok(struct evhttp_request *req, char *esc, size_t esclen)
 	if (h == NULL || strncmp(h, "Basic ", 6) != 0 ||
 	    (b64len = strlen(h + 6)) > 340)
 		return 0;
-	n = EVP_DecodeBlock(plain, (const unsigned char *)h + 6, (int)b64len);
-	if (n <= 0 || n >= (int)sizeof plain)
+	n = EVP_DecodeBlock((unsigned char *)plain,
+	    (const unsigned char *)h + 6, (int)b64len);
+	if (n <= 0 || n >= 256)
 		return 0;
 	/* EVP_DecodeBlock counts the bytes of '=' padding as zeros: not data. */
 	while (b64len > 0 && h[6 + b64len - 1] == '=' && n > 0) {
@@ -81,43 +85,117 @@ http_basic_ok(struct evhttp_request *req, char *esc, size_t esclen)
 	if (memchr(plain, '\0', (size_t)n) != NULL)
 		return -2;
 	plain[n] = '\0';
-	if ((colon = strchr((char *)plain, ':')) == NULL)
+	if ((colon = strchr(plain, ':')) == NULL)
 		return 0;
 	*colon = '\0';
-	log_escape((char *)plain, esc, esclen);
-	p = config_principal(cfg, (char *)plain);
-	return p != NULL && (p->role == HOTLINE__ROLE__ROLE_SUPERVISOR ||
-	    p->role == HOTLINE__ROLE__ROLE_ADMIN) &&
-	    auth_check(p, colon + 1, NULL);
+	*token = colon + 1;
+	log_escape(plain, esc, esclen);
+	return 1;
+}
+
+/* A /metrics credential that the worker pool checks (auth-worker.h). */
+struct http_check {
+	struct web_pending wp;		/* first: the pending list's entry */
+	char key[80];			/* "http <address>": its allowance */
+	char esc[100];			/* the principal tried, for the log */
+};
+
+static void http_text(struct evhttp_request *, int, const char *,
+    const char *);
+
+/* Refuses req for want of a supervisor's credential (401). */
+static void
+http_unauthorized(struct evhttp_request *req)
+{
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "WWW-Authenticate", "Basic realm=\"hotline\"");
+	http_text(req, 401, "Unauthorized", "a supervisor's credential "
+	    "or an allowed address is needed\n");
+}
+
+/* A wrong /metrics credential from key (principal esc): counted and logged. */
+static void
+http_credential_failed(const char *key, const char *esc)
+{
+	auth_limit_failed(key);
+	log_warnx("%s: failed /metrics credential as \"%s\"", key, esc);
+}
+
+/* The pool checked a /metrics credential: the figures, or 401. */
+static void
+http_checked(int ok, void *arg)
+{
+	struct http_check *hc = arg;
+	struct evhttp_request *req = hc->wp.req;
+
+	auth_limit_unhold(hc->key);
+	if (req != NULL) {
+		web_pending_remove(&hc->wp);
+		if (ok)
+			scrape_start(req);	/* answers once Redis gave its figures */
+		else {
+			http_credential_failed(hc->key, hc->esc);
+			http_unauthorized(req);
+		}
+	}
+	free(hc);
 }
 
 /*
- * Returns 1 if the request carries HTTP Basic credentials of a supervisor
- * or admin principal ("Authorization: Basic base64(principal:token)"), 0
- * if not, -1 if its address made too many failed attempts (the same limit
- * as failed hellos; a wrong credential counts as one), -2 if the
- * credentials hold a NUL byte.
+ * Checks the Basic credentials of req (only a supervisor's or admin's
+ * right token passes) and answers: the figures, 401, 429 when the
+ * address made too many failed attempts (its HTTP allowance, apart from
+ * the hellos'), 503 when too many checks wait, 400 for a NUL byte. The
+ * slow check runs on the worker pool; a principal that is unknown or may
+ * not read /metrics costs the same as a wrong token.
  */
-static int
-http_credential_ok(struct evhttp_request *req)
+static void
+http_credential_check(struct evhttp_request *req)
 {
-	char addr[64], esc[100];
-	int ok;
+	char plain[256], addr[64], esc[100], *token = NULL;
+	const struct principal *p = NULL;
+	struct http_check *hc;
+	int rc, started;
 
-	if (evhttp_find_header(evhttp_request_get_input_headers(req),
-	    "Authorization") == NULL)
-		return 0;
-	/* Its own allowance: failed /metrics logins do not lock out hellos. */
-	memcpy(addr, "http ", 5);
-	http_peer_address(req, addr + 5, sizeof addr - 5);
-	if (!auth_limit_allowed(addr))
-		return -1;
-	if ((ok = http_basic_ok(req, esc, sizeof esc)) != 1) {
-		auth_limit_failed(addr);
-		log_warnx("%s: failed /metrics credential as \"%s\"", addr,
-		    esc);
+	rc = http_basic_decode(req, plain, &token, esc, sizeof esc);
+	if (rc == -2) {
+		http_text(req, HTTP_BADREQUEST, "Bad Request", "Authorization: "
+		    "the credentials contain a NUL byte\n");
+		return;
 	}
-	return ok;
+	hc = xcalloc(1, sizeof *hc);
+	http_peer_address(req, addr, sizeof addr);
+	snprintf(hc->key, sizeof hc->key, "http %s", addr);
+	snprintf(hc->esc, sizeof hc->esc, "%s", esc);
+	if (rc == 1 && (p = config_principal(cfg, plain)) != NULL &&
+	    p->role != HOTLINE__ROLE__ROLE_SUPERVISOR &&
+	    p->role != HOTLINE__ROLE__ROLE_ADMIN)
+		p = NULL;
+	if (!auth_remembered(p, token) && (!auth_limit_allowed(hc->key) ||
+	    !auth_limit_room(hc->key))) {
+		free(hc);
+		http_text(req, 429, "Too Many Requests", "too many failed "
+		    "attempts from this address; try again later\n");
+		return;
+	}
+	if (rc == 0) {
+		http_credential_failed(hc->key, hc->esc);
+		free(hc);
+		http_unauthorized(req);
+		return;
+	}
+	web_pending_add(&hc->wp, req);
+	auth_limit_hold(hc->key);
+	started = auth_check_start(p, token, http_checked, hc);
+	if (started == 1)
+		http_checked(1, hc);
+	else if (started == -1) {
+		web_pending_remove(&hc->wp);
+		auth_limit_unhold(hc->key);
+		free(hc);
+		http_text(req, 503, "Service Unavailable", "too many logins "
+		    "are being checked; try again in a moment\n");
+	}
 }
 
 /* Sends a short text answer. */
@@ -166,27 +244,14 @@ http_readyz(struct evhttp_request *req, void *arg)
 static void
 http_metrics(struct evhttp_request *req, void *arg)
 {
-	int ok = 0;
-
 	(void)arg;
-	if (!http_peer_allowed(req) && (ok = http_credential_ok(req)) == -1) {
-		http_text(req, 429, "Too Many Requests", "too many failed "
-		    "attempts from this address; try again later\n");
-		return;
-	}
-	if (ok == -2) {
-		http_text(req, HTTP_BADREQUEST, "Bad Request", "Authorization: "
-		    "the credentials contain a NUL byte\n");
-		return;
-	}
-	if (!http_peer_allowed(req) && ok != 1) {
-		evhttp_add_header(evhttp_request_get_output_headers(req),
-		    "WWW-Authenticate", "Basic realm=\"hotline\"");
-		http_text(req, 401, "Unauthorized", "a supervisor's credential "
-		    "or an allowed address is needed\n");
-		return;
-	}
-	scrape_start(req);	/* answers once Redis gave its figures */
+	if (http_peer_allowed(req))
+		scrape_start(req);	/* answers once Redis gave its figures */
+	else if (evhttp_find_header(evhttp_request_get_input_headers(req),
+	    "Authorization") == NULL)
+		http_unauthorized(req);
+	else
+		http_credential_check(req);
 }
 
 /* Any other path. */
@@ -205,8 +270,7 @@ http_accept_again(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	(void)arg;
-	if (http_listener != NULL)
-		evconnlistener_enable(http_listener);
+	http_conn_resume();	/* if the connection cap leaves room */
 }
 
 /*
@@ -260,6 +324,8 @@ http_listen(struct event_base *base, const struct listen_spec *l)
 	}
 	evconnlistener_set_error_cb(http_listener, http_accept_error);
 	http_backoff = evtimer_new(base, http_accept_again, NULL);
+	http_conn_setup(base, http, http_listener, http_tls_on() ?
+	    http_tls_bev : NULL, NULL);
 	return 0;
 }
 
@@ -300,6 +366,7 @@ http_stop(void)
 {
 	scrape_abort_all();
 	web_stop();
+	http_conn_stop();	/* evhttp_free frees the listener first */
 	if (http != NULL)
 		evhttp_free(http);	/* frees the bound listener too */
 	http = NULL;

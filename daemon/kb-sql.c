@@ -4,48 +4,45 @@
 /*
  * Search: $1 the query's terms (text[]), $2 a district or '', $3 the
  * number of articles, $4 the id of the district's government or '' (an
- * article's districts name either). Two stages: the GIN index of keys
- * (title and questions) finds the published, valid versions holding any
- * of the query's KB_SEEDS rarest terms (ts_rank keeps the best
- * KB_CANDIDATES), then each is scored on all its terms by the inverse
- * document frequency of every query term it holds, weighted by where:
- * title 2, 常见问法 1.5, answer 1. coverage is the share of the query's
- * weight the article holds (unknown words count as the rarest).
+ * article's districts name either). A version's score is the sum, over the
+ * query's terms it holds, of the term's inverse document frequency times
+ * its weight there (kb_postings.w: title 2, 常见问法 1.5, answer 1;
+ * 021-kb-postings.sql). Two stages on the postings' index: the KB_SEEDS
+ * rarest terms (idf >= KB_IDF_MIN) give every version holding one a
+ * partial score; of the best KB_PARTIAL, the best KB_CANDIDATES valid today
+ * for the district (taken in that order, so PostgreSQL stops early) are
+ * scored on all the query's terms, by one index probe per term. coverage is the share of the query's weight the version
+ * holds (unknown words count as the rarest).
  */
 const char kb_search_sql[] =
 "WITH n AS (SELECT coalesce((SELECT df FROM hotline.kb_df WHERE term = ''), 0) + 1 AS n),"
-" q AS (SELECT d.term, ln(1 + (n.n - d.df + 0.5) / (d.df + 0.5)) AS idf"
+" q AS (SELECT d.term, ln(1 + (n.n - d.df + 0.5::float8) / (d.df + 0.5::float8)) AS idf"
 "  FROM hotline.kb_df d, n WHERE d.term = ANY($1::text[]) AND d.term <> ''),"
-" qq AS (SELECT string_agg(quote_literal(term), ' | ')::tsquery AS query"
-"  FROM (SELECT term FROM q WHERE q.idf >= " KB_IDF_MIN
-"  ORDER BY q.idf DESC LIMIT " KB_SEEDS ") r),"
+" seeds AS (SELECT term, idf FROM q WHERE idf >= " KB_IDF_MIN
+"  ORDER BY idf DESC, term LIMIT " KB_SEEDS "),"
 " today AS (SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date AS d),"
-" c AS (SELECT v.id, v.version FROM hotline.kb_versions v"
+" c AS (SELECT v.vid FROM (SELECT p.vid, sum(seeds.idf * p.w) AS partial"
+"   FROM seeds JOIN hotline.kb_postings p ON p.term = seeds.term"
+"   GROUP BY p.vid ORDER BY 2 DESC, 1 LIMIT " KB_PARTIAL ") ps"
+"  JOIN hotline.kb_versions v ON v.vid = ps.vid"
 "  JOIN hotline.kb_articles a ON a.id = v.id, today"
 "  WHERE v.status = 'published' AND a.status = 'published'"
-"  AND v.keys @@ (SELECT query FROM qq)"
 "  AND (v.valid_from IS NULL OR v.valid_from <= today.d)"
 "  AND (v.valid_until IS NULL OR v.valid_until >= today.d)"
 "  AND ($2 = '' OR cardinality(v.districts) = 0 OR $2 = ANY(v.districts)"
 "   OR $4 = ANY(v.districts))"
-"  ORDER BY ts_rank('{0.4, 0.6, 0.8, 1.0}', v.keys, (SELECT query FROM qq)) DESC"
-"  LIMIT " KB_CANDIDATES "),"
-" s AS (SELECT c.id, c.version, sum(q.idf * ("
-"   CASE WHEN 'A' = ANY(u.weights) THEN " KB_W_TITLE " ELSE 0 END +"
-"   CASE WHEN 'B' = ANY(u.weights) THEN " KB_W_QUESTIONS " ELSE 0 END +"
-"   CASE WHEN 'C' = ANY(u.weights) THEN " KB_W_ANSWER " ELSE 0 END)) AS score,"
-"   sum(q.idf) AS matched"
-"  FROM c JOIN hotline.kb_versions w ON w.id = c.id AND w.version = c.version"
-"  CROSS JOIN LATERAL unnest(w.terms) u JOIN q ON q.term = u.lexeme"
-"  GROUP BY c.id, c.version),"
+"  ORDER BY ps.partial DESC, ps.vid LIMIT " KB_CANDIDATES "),"
+" s AS (SELECT c.vid, x.score, x.matched FROM c CROSS JOIN LATERAL"
+"  (SELECT sum(q.idf * p.w) AS score, sum(q.idf) AS matched FROM q"
+"   JOIN hotline.kb_postings p ON p.term = q.term AND p.vid = c.vid) x),"
 " total AS (SELECT coalesce((SELECT sum(idf) FROM q), 0) +"
 "  (cardinality($1::text[]) - (SELECT count(*) FROM q)) * ln(1 + n.n) AS t FROM n)"
-" SELECT s.id, s.version, s.score, s.matched / greatest(total.t, 0.001),"
+" SELECT v.id, v.version, s.score, s.matched / greatest(total.t, 0.001),"
 "  v.title, a.owner, v.answer, array_to_json(v.questions)::text,"
 "  coalesce(v.valid_until::text, ''), v.basis::text"
-" FROM s JOIN hotline.kb_versions v ON v.id = s.id AND v.version = s.version"
-" JOIN hotline.kb_articles a ON a.id = s.id, total"
-" ORDER BY s.score DESC, s.id LIMIT $3::int";
+" FROM s JOIN hotline.kb_versions v ON v.vid = s.vid"
+" JOIN hotline.kb_articles a ON a.id = v.id, total"
+" ORDER BY s.score DESC, v.id LIMIT $3::int";
 
 /*
  * Import: $1 the articles [{id, owner, status}], $2 their versions (with
@@ -106,7 +103,8 @@ const char kb_step_sql[] =
 /*
  * Gaps: $1, $2 the period (ms), $3 the number of categories. Rows of kind
  * 'gap' (category, consultations, answered without, dispatched, words as a
- * JSON array, titles as a JSON array) then 'use' (id, version, citations).
+ * JSON array, titles as a JSON array), 'use' (id, version, citations) and
+ * 'miss' (a word of searches without a good match, how many).
  * Consultations are type 1; a direct answer is closure 1 (proto/hotline.proto).
  */
 const char kb_gaps_sql[] =
@@ -135,9 +133,65 @@ const char kb_gaps_sql[] =
 "  WHERE coalesce(fields->>'kb_article', '') <> ''"
 "  AND created_at >= to_timestamp($1::bigint / 1000.0)"
 "  AND created_at < to_timestamp($2::bigint / 1000.0)"
-"  GROUP BY 2, 3 ORDER BY count(*) DESC, 2, 3 LIMIT 200)";
+"  GROUP BY 2, 3 ORDER BY count(*) DESC, 2, 3 LIMIT 200)"
+" UNION ALL (SELECT 'miss', t, count(*)::text, '', '', '', ''"
+"  FROM hotline.kb_misses m CROSS JOIN LATERAL unnest(m.terms) t"
+"  WHERE m.at >= to_timestamp($1::bigint / 1000.0)"
+"  AND m.at < to_timestamp($2::bigint / 1000.0) AND length(t) > 1"
+"  GROUP BY t ORDER BY count(*) DESC, t LIMIT 20)";
+
+/* A search without a good match (counted as a gap): $1 when (ms), $2 its terms (text[]). */
+const char kb_miss_sql[] =
+"INSERT INTO hotline.kb_misses (at, terms)"
+" VALUES (to_timestamp($1::bigint / 1000.0), $2::text[])";
 
 /* Retire by policy document: $1 document, $2 principal, $3 role. */
 const char kb_retire_document_sql[] =
 "SELECT result, why, version, owner FROM hotline.kb_retire_document($1, $2,"
 " $3::smallint)";
+
+/*
+ * Expiry reminders: $1 today (yyyymmdd, the daemon's clock), $2 the days
+ * before; one notice per published version expiring within them.
+ */
+const char kb_notice_expiring_sql[] =
+"INSERT INTO hotline.kb_notices (key, kind, owner, id, version, principal,"
+" note) SELECT 'expiring:' || v.id || ':' || v.version || ':' ||"
+" v.valid_until, 'expiring', a.owner, v.id, v.version, 'hotlined',"
+" '有效期至 ' || v.valid_until || '，请及时更新或下线'"
+" FROM hotline.kb_versions v JOIN hotline.kb_articles a ON a.id = v.id"
+" WHERE v.status = 'published' AND a.status = 'published'"
+" AND v.valid_until >= $1::date AND v.valid_until <= $1::date + $2::int"
+" ON CONFLICT (key) DO NOTHING";
+
+/* Notices not yet delivered, oldest first: seq, key, kind, owner, id, version, principal, note. */
+const char kb_notice_pending_sql[] =
+"SELECT seq, key || '@' || (extract(epoch FROM created_at) * 1000)::bigint,"
+" kind, owner, id, version, principal, note FROM hotline.kb_notices"
+" WHERE delivered_at IS NULL ORDER BY seq LIMIT " KB_NOTICE_BATCH;
+
+/* $1 the seqs ({1,2}) now in their owners' feeds. */
+const char kb_notice_delivered_sql[] =
+"UPDATE hotline.kb_notices SET delivered_at = now()"
+" WHERE seq = ANY($1::bigint[]) AND delivered_at IS NULL";
+
+/* Re-terming: the fingerprint of the user words the stored terms were made with. */
+const char kb_words_sql[] =
+"SELECT coalesce((SELECT value FROM hotline.kb_meta WHERE key = 'words'), '')";
+
+/* $1 the last vid done: the next versions to re-term (vid, title, questions as JSON, answer). */
+const char kb_reindex_read_sql[] =
+"SELECT vid, title, array_to_json(questions)::text, answer"
+" FROM hotline.kb_versions WHERE vid > $1::int ORDER BY vid LIMIT " KB_REINDEX_BATCH;
+
+/* $1 [{vid, terms, keys}]: the versions' new terms (the triggers follow). */
+const char kb_reindex_write_sql[] =
+"UPDATE hotline.kb_versions v SET terms = x.terms::tsvector,"
+" keys = x.keys::tsvector FROM jsonb_to_recordset($1::jsonb)"
+" AS x(vid int, terms text, keys text) WHERE v.vid = x.vid"
+" AND (v.terms <> x.terms::tsvector OR v.keys <> x.keys::tsvector)";
+
+/* $1 the fingerprint the stored terms are now made with. */
+const char kb_words_done_sql[] =
+"INSERT INTO hotline.kb_meta (key, value) VALUES ('words', $1)"
+" ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value";

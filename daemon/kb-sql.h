@@ -5,10 +5,9 @@
 /* Ranking (measured on tests/eval/kb/dev.tsv; see make eval-kb). */
 #define KB_IDF_MIN "0.5"	/* rarer terms than this find candidates */
 #define KB_SEEDS "10"		/* the rarest query terms that find candidates */
+#define KB_PARTIAL "1000"	/* best by the seeds, before validity and district */
 #define KB_CANDIDATES "100"	/* candidates scored in full */
-#define KB_W_TITLE "2.0"
-#define KB_W_QUESTIONS "1.5"
-#define KB_W_ANSWER "1.0"
+/* The weights of title, 常见问法 and answer are in 021-kb-postings.sql. */
 /* A hit is a good match when it holds this share of the query's weight. */
 #define KB_GOOD_COVERAGE 0.35
 
@@ -18,6 +17,16 @@ extern const char kb_export_sql[];
 extern const char kb_draft_sql[];
 extern const char kb_step_sql[];
 extern const char kb_gaps_sql[];
+extern const char kb_miss_sql[];
 extern const char kb_retire_document_sql[];
+#define KB_NOTICE_BATCH "50"	/* notices delivered per round */
+extern const char kb_notice_expiring_sql[];
+extern const char kb_notice_pending_sql[];
+extern const char kb_notice_delivered_sql[];
+#define KB_REINDEX_BATCH "200"	/* versions re-termed per statement */
+extern const char kb_words_sql[];
+extern const char kb_reindex_read_sql[];
+extern const char kb_reindex_write_sql[];
+extern const char kb_words_done_sql[];
 
 #endif

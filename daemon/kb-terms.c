@@ -29,8 +29,13 @@ static struct segmenter *kb_seg;	/* made once; only read after */
 int
 kb_terms_init(char *err, size_t errlen)
 {
-	if (kb_seg == NULL)
-		kb_seg = segment_new(NULL, 0, err, errlen);
+	const char *const *words;
+	size_t n;
+
+	if (kb_seg == NULL) {
+		words = kb_words(&n);
+		kb_seg = segment_new(words, n, err, errlen);
+	}
 	return kb_seg == NULL ? -1 : 0;
 }
 
@@ -196,4 +201,21 @@ const char *
 kb_terms_term(const struct kb_terms *t, size_t i)
 {
 	return t->v[i].s;
+}
+
+/* A version's terms and keys (tsvector literals, new strings); see kb.h. */
+void
+kb_terms_version(const char *title, const char *const *questions, size_t n,
+    const char *answer, char **terms, char **keys)
+{
+	struct kb_terms *t = kb_terms_new();
+	size_t i;
+
+	kb_terms_add(t, KB_TITLE, title);
+	for (i = 0; i < n; i++)
+		kb_terms_add(t, KB_QUESTIONS, questions[i]);
+	*keys = kb_terms_tsvector(t);
+	kb_terms_add(t, KB_ANSWER, answer);
+	*terms = kb_terms_tsvector(t);
+	kb_terms_free(t);
 }

@@ -6,9 +6,10 @@
 
 /* kb-terms.c: text to the knowledge base's search terms (pure). */
 /*
- * A version's terms: its text normalised (normalize.c), segmented with the
- * routing's segmenter (segment.c: friso's lexicon, no user words, so the
- * same words come out after every catalogue reload), each word a term;
+ * A version's terms: its text normalised (normalize.c), segmented with
+ * segment.c (friso's lexicon and the kb's own user words, kb-words.c, not
+ * the catalogue's: the same words come out after every reload), each word
+ * a term;
  * words of three or more CJK characters add their character bigrams too,
  * so "职工养老" and "养老保险" meet on "养老". A term keeps where it
  * occurs: KB_TITLE (weight A), KB_QUESTIONS (B), KB_ANSWER (C).
@@ -29,8 +30,18 @@ char *kb_terms_array(const struct kb_terms *);
 size_t kb_terms_count(const struct kb_terms *);
 /* The i-th distinct term (0 <= i < kb_terms_count), normal form. */
 const char *kb_terms_term(const struct kb_terms *, size_t i);
+/*
+ * The terms (title, questions, answer) and keys (title and questions only)
+ * of a version as tsvector literals: two new strings.
+ */
+void kb_terms_version(const char *title, const char *const *questions,
+    size_t n, const char *answer, char **terms, char **keys);
 /* Loads the segmenter (the lexicon) now; -1 with err if it cannot. */
 int kb_terms_init(char *err, size_t errlen);
+
+/* kb-words.c: the user words of the kb's segmenter, and their fingerprint. */
+const char *const *kb_words(size_t *n);
+unsigned long long kb_words_fingerprint(void);
 
 /* kb-passage.c: the passage of an article that matched (pure). */
 /*
@@ -76,5 +87,69 @@ struct pg_result;
 void kb_query(struct request *, const char *sql, int nparams,
     const char *const *params, void (*answer)(struct request *,
     struct pg_result *));
+/* kb_search_sql's parameters: terms NULL when the words hold no term. */
+struct kb_search_args {
+	char *terms;		/* owned: free it */
+	char limit[16];
+	const char *params[4];	/* point into this, the district and cfg */
+};
+/*
+ * Fills a for words in district (checked by the caller) and at most limit
+ * hits. Returns -1 when the segmenter cannot be loaded.
+ */
+int kb_search_args(struct kb_search_args *, const char *words,
+    const char *district, unsigned limit);
+/*
+ * The hits of kb_search_sql's rows for words, best first (only good ones
+ * if good_only): a new array of *n new hits (protobuf-c's to free).
+ */
+Hotline__KbHit **kb_hits(struct pg_result *, const char *words, int good_only,
+    size_t *n);
+
+/* kb-link.c: the knowledge base's own connection (suggestions, notices). */
+/* 1 when PostgreSQL is connected and the schema (its kb tables) current. */
+int kb_ready(void);
+/*
+ * Queues sql with nparams (at most 8, copied) on the kb connection. Returns
+ * -1 at once when it is not ready or too many wait; else 0, and done runs
+ * exactly once (res NULL: the connection was lost or stopped).
+ */
+typedef void (*pg_done)(struct pg_result *res, void *arg);
+int kb_link_query(const char *sql, int nparams, const char *const *params,
+    pg_done, void *arg);
+struct event_base;
+void kb_link_start(struct event_base *);
+void kb_link_stop(void);
+struct event_base *kb_event_base(void);
+/* kb_notice_kick's flag, read (and cleared) by kb-notice.c. */
+int kb_notice_kicked(void);
+
+/* kb-start.c: the connection, notices and re-terming, when there is an archive. */
+void kb_start(struct event_base *);
+void kb_stop(void);
+
+/* kb-suggest.c: 知识库建议 beside classify and create. */
+/*
+ * Answers r with out (a ClassifyReply or CreateReply as body says; taken)
+ * once the good articles for title and content in district are added to
+ * it (kb_suggestions), or at once
+ * without them (kb.suggest 0, no archive, PostgreSQL not ready or busy),
+ * or after kb.suggest_wait_ms without them: never later, never an error.
+ * Uses r's state (the caller must have cleared it).
+ */
+void kb_suggest_answer(struct request *r, Hotline__Envelope__BodyCase body,
+    void *out, const char *title, const char *content, const char *district);
+/* kb_suggest_answer for a create's answer: new consultations only. */
+void kb_suggest_create(struct request *r, Hotline__CreateReply *out);
+
+/* kb-reindex.c: the stored terms made again after the user words changed. */
+void kb_reindex_start(struct event_base *);
+void kb_reindex_stop(void);
+
+/* kb-notice.c: flags and expiry reminders to the owners' feeds, once. */
+void kb_notice_start(struct event_base *);
+void kb_notice_stop(void);
+/* kb-link.c: the notices look again soon (after a workflow step). */
+void kb_notice_kick(void);
 
 #endif

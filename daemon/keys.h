@@ -58,6 +58,7 @@
 #define KEY_OUTBOX_MAX		"ht:outbox:max"		/* its bound (archive.outbox_max) */
 #define KEY_ARCHIVE_BACKFILLED	"ht:archive:backfilled"	/* set once the backfill ended */
 #define KEY_ARCHIVE_TRIMS	"ht:archive:trims"	/* how often outbox.lua trimmed */
+#define KEY_KB_NOTICES		"ht:kb:notices"		/* set: kb notices delivered (kb_notice.lua) */
 
 /*
  * The keys the scripts build, by name: X(NAME) is KEY_NAME, and keys.lua's
@@ -69,7 +70,7 @@
 	X(DEPT_FEED) X(CENTRE_FEED) X(SUPERVISION_FEED) X(WAKE) X(TIMERS) \
 	X(CLOCKS) X(CLOCK) X(CALENDAR) X(STATS) X(STATS_STATES) X(BREACHES) \
 	X(DUE) X(DUE_DEPT) X(NB_EXAMPLES) X(OUTBOX) X(OUTBOX_MAX) \
-	X(ARCHIVE_BACKFILLED) X(ARCHIVE_TRIMS)
+	X(ARCHIVE_BACKFILLED) X(ARCHIVE_TRIMS) X(KB_NOTICES)
 
 #include <stddef.h>
 

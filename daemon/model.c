@@ -31,7 +31,7 @@ struct lrmodel {
 	float *bias;			/* per label */
 	unsigned char *present;		/* per label: had examples */
 	struct model_fit fit;
-	size_t examples, real;
+	size_t examples, real, samples;
 };
 
 /* Features being collected: hashed indexes, duplicates allowed. */
@@ -492,11 +492,15 @@ model_cross_validate(const struct model_example *ex,
 	double *dec = xcalloc(nlabels + 1, sizeof *dec);
 	struct model *lm;
 
-	for (i = 0; i < n; i++)
-		fold[i] = ex[i].seed ? MODEL_FOLDS : r++ % MODEL_FOLDS;
+	for (i = 0; i < n; i++) {
+		fold[i] = ex[i].seed == MODEL_KEYWORDS ? MODEL_FOLDS :
+		    ex[i].seed == MODEL_SAMPLE ? ex[i].group % MODEL_FOLDS :
+		    r % MODEL_FOLDS;
+		r += ex[i].seed != MODEL_KEYWORDS;
+	}
 	h->nlabels = nlabels;
-	h->z = xcalloc(r * nlabels, sizeof *h->z);
-	h->ex = xcalloc(r, sizeof *h->ex);
+	h->z = xcalloc(r * nlabels + 1, sizeof *h->z);
+	h->ex = xcalloc(r + 1, sizeof *h->ex);
 	for (f = 0; f < MODEL_FOLDS && !model_cancelled; f++) {
 		for (i = 0; i < n; i++)
 			use[i] = fold[i] != f;
@@ -573,10 +577,11 @@ model_train(const struct model_example *ex, size_t n, size_t nlabels,
 	for (i = 0; i < n; i++) {
 		nodes[i] = model_nodes(&ex[i].vec);
 		use[i] = 1;
-		m->real += !ex[i].seed;
+		m->real += ex[i].seed == MODEL_REAL;
+		m->samples += ex[i].seed == MODEL_SAMPLE;
 	}
 	m->examples = n;
-	if (m->real >= MODEL_MIN_HELD && !model_cancelled) {
+	if (m->real + m->samples >= MODEL_MIN_HELD && !model_cancelled) {
 		model_cross_validate(ex, nodes, n, nlabels, &h);
 		model_fit_calibration(&h, &m->fit);
 		model_fit_verdicts(&h, target, &m->fit);
@@ -648,6 +653,28 @@ size_t
 model_real_examples(const struct lrmodel *m)
 {
 	return m->real;
+}
+
+/* See model.h. */
+size_t
+model_sample_examples(const struct lrmodel *m)
+{
+	return m->samples;
+}
+
+/* See model.h (FNV-1a of department, a tab, category). */
+uint32_t
+model_group(const char *department, const char *category)
+{
+	uint32_t h = 2166136261u;
+	const char *s;
+
+	for (s = department; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	h = (h ^ '\t') * 16777619u;
+	for (s = category; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h ^ (h >> 16);
 }
 
 /* See model.h. */

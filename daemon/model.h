@@ -34,7 +34,8 @@ struct segmenter;
  *   P(d) = softmax over departments of  z(d) / T + beta * share(d)
  *
  * T (temperature) and beta (how far to trust the catalogue) are fitted by
- * k-fold cross-validation over the examples (not the seeds): the pair that
+ * k-fold cross-validation over the real examples and the samples (not the
+ * catalogue's keywords; samples held out by group, see MODEL_SAMPLE): the pair that
  * minimises the log-loss of the held-out predictions. Then the
  * auto-dispatch threshold is the lowest confidence (top P) at which the
  * held-out predictions at or above it were right at least as often as the
@@ -43,7 +44,7 @@ struct segmenter;
  */
 #define MODEL_C 128.0		/* long texts: features of length 1/sqrt(n), see make eval */
 #define MODEL_FOLDS 5
-#define MODEL_MIN_HELD 30	/* fewer real examples: defaults below */
+#define MODEL_MIN_HELD 30	/* fewer real and sample examples: defaults below */
 #define MODEL_T_DEFAULT 1.0
 #define MODEL_BETA_DEFAULT 4.0
 #define MODEL_Z_ABSENT (-8.0)
@@ -63,13 +64,36 @@ struct model_shares {
 	int n;
 };
 
+/*
+ * What an example is, for cross-validation (model_example.seed):
+ *   MODEL_REAL      a ticket (imported history, a dispatcher's correction):
+ *                   held out in a fold of its own, round robin;
+ *   MODEL_KEYWORDS  a catalogue entry's keywords: trained on, never held
+ *                   out (it is not a ticket);
+ *   MODEL_SAMPLE    a seed file's example demand: held out with its whole
+ *                   group (model_group: its department and category), so
+ *                   the model that judges it has seen none of the examples
+ *                   written about the same matter. Samples are written by
+ *                   one hand, a few per matter, in similar words: held out
+ *                   one by one, each would be judged by a model that saw its
+ *                   siblings, and the threshold set on them would be far
+ *                   too confident for citizens' own words.
+ */
+#define MODEL_REAL 0
+#define MODEL_KEYWORDS 1
+#define MODEL_SAMPLE 2
+
 /* One training example. */
 struct model_example {
 	struct model_vec vec;
 	struct model_shares shares;
 	int label;		/* department index */
-	int seed;		/* 1: catalogue or seed file, never held out */
+	int seed;		/* MODEL_REAL, MODEL_KEYWORDS or MODEL_SAMPLE */
+	uint32_t group;		/* MODEL_SAMPLE: model_group's */
 };
+
+/* The group of a seed file's example: a hash of its department and category. */
+uint32_t model_group(const char *department, const char *category);
 
 /* What cross-validation measured at training. */
 struct model_fit {
@@ -118,9 +142,13 @@ void model_free(struct lrmodel *);
 /* What cross-validation measured when m was trained. */
 const struct model_fit *model_fit(const struct lrmodel *m);
 size_t model_nlabels(const struct lrmodel *m);
-/* Examples m was trained on (seeds included) and real ones (not seeds). */
+/*
+ * Examples m was trained on (seeds included), real ones (tickets, not
+ * seeds) and the seed file's samples.
+ */
 size_t model_examples(const struct lrmodel *m);
 size_t model_real_examples(const struct lrmodel *m);
+size_t model_sample_examples(const struct lrmodel *m);
 /*
  * Fills prob[0 .. nlabels-1] with P(d) for a ticket's features and the
  * catalogue's shares (NULL: none). Read-only on m: any number of threads

@@ -116,3 +116,95 @@ op_calendar_import(struct request *r)
 	calendar_free(fresh);
 	calendar_free(year);
 }
+
+#define CALENDAR_STATUS_MAX_YEARS 20	/* the widest range one answer covers */
+
+/* Fills st with where year's calendar in cal comes from and what it holds. */
+static void
+status_year(const struct calendar *cal, int year, Hotline__CalendarYearStatus *st)
+{
+	size_t i;
+	int y, m, d, file = 0, imported = 0;
+
+	hotline__calendar_year_status__init(st);
+	st->year = (uint32_t)year;
+	st->provisional = calendar_year_provisional(cal, year);
+	for (i = 0; i < cal->nyears; i++)
+		if (cal->years[i] == year) {
+			file = 1;
+			imported = cal->marks[i].imported;
+		}
+	for (i = 0; i < cal->ndates; i++) {
+		deadline_day_date(cal->dates[i].day, &y, &m, &d);
+		if (y != year)
+			continue;
+		if (cal->dates[i].off)
+			st->holidays++;
+		else
+			st->makeup_days++;
+	}
+	for (i = 0; !file && i < cal->ncomputed; i++) {
+		deadline_day_date(cal->computed[i].day, &y, &m, &d);
+		st->holidays += y == year;
+	}
+	if (imported)
+		st->source = HOTLINE__CALENDAR_SOURCE__CALENDAR_SOURCE_IMPORTED;
+	else if (file)
+		st->source = st->provisional ?
+		    HOTLINE__CALENDAR_SOURCE__CALENDAR_SOURCE_PROVISIONAL_FILE :
+		    HOTLINE__CALENDAR_SOURCE__CALENDAR_SOURCE_NOTICE_FILE;
+	else
+		st->source = st->holidays > 0 ?
+		    HOTLINE__CALENDAR_SOURCE__CALENDAR_SOURCE_COMPUTED :
+		    HOTLINE__CALENDAR_SOURCE__CALENDAR_SOURCE_WEEKENDS_ONLY;
+}
+
+/*
+ * hotlinectl calendar status [YEAR [YEAR]]: year by year, where the
+ * calendar in force comes from, whether it is provisional and how many
+ * holidays and make-up days it has, with the coverage warning.
+ */
+void
+op_calendar_status(struct request *r)
+{
+	const Hotline__CalendarStatusRequest *q = r->in->calendar_status;
+	Hotline__CalendarStatusReply *out;
+	int64_t now = now_ms();
+	int year, m, d, first, last, i;
+	char note[1024];
+
+	deadline_day_date(deadline_day(now), &year, &m, &d);
+	first = q->first_year != 0 ? (int)q->first_year : year - 1;
+	last = q->last_year != 0 ? (int)q->last_year :
+	    q->first_year != 0 ? first : year + 1;
+	if (q->first_year == 0 && q->last_year != 0) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    "first_year", "first_year: needed with last_year");
+		return;
+	}
+	if (first < STATUTORY_FIRST_YEAR || last > CALENDAR_COMPUTED_LAST ||
+	    first > last) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    "first_year", "years %d..%d: must be ascending within "
+		    "%d..%d", first, last, STATUTORY_FIRST_YEAR,
+		    CALENDAR_COMPUTED_LAST);
+		return;
+	}
+	if (last - first + 1 > CALENDAR_STATUS_MAX_YEARS) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    "last_year", "years %d..%d: at most %d years at once",
+		    first, last, CALENDAR_STATUS_MAX_YEARS);
+		return;
+	}
+	out = xmalloc(sizeof *out);
+	hotline__calendar_status_reply__init(out);
+	out->n_years = (size_t)(last - first + 1);
+	out->years = xcalloc(out->n_years, sizeof *out->years);
+	for (i = 0; i < (int)out->n_years; i++) {
+		out->years[i] = xmalloc(sizeof *out->years[i]);
+		status_year(cfg->calendar, first + i, out->years[i]);
+	}
+	calendar_coverage_note(cfg->calendar, now, note, sizeof note);
+	out->coverage_note = record_strdup(note);
+	answer_body(r, HOTLINE__ENVELOPE__BODY_CALENDAR_STATUS_REPLY, out);
+}

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "hotlined.h"
+#include "archive.h"
 #include "keys.h"
 
 #define LIST_LIMIT_DEFAULT 200
@@ -21,25 +22,61 @@ list_cursor_valid(const char *c)
 	    ticket_number_valid(c + score + 1);
 }
 
-/* The department's open tickets (lead or assisting), oldest first, a page at a time. */
+/* Answers BAD_REQUEST and returns -1 unless cursor is "" or one answer_ticket_list made; see archive.h. */
+int
+list_cursor_check(struct request *r, const char *cursor)
+{
+	if (list_cursor_valid(cursor))
+		return 0;
+	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, "cursor",
+	    "cursor must be empty or a next_cursor this server gave");
+	return -1;
+}
+
+/*
+ * The department whose open tickets r lists: a terminal's own ("" or its
+ * id; another's is FORBIDDEN), any configured one a dispatcher or
+ * supervisor names (else BAD_REQUEST). NULL after answering.
+ */
+static const char *
+list_department(struct request *r)
+{
+	const char *asked = r->in->list->department;
+
+	if (r->conn->role == HOTLINE__ROLE__ROLE_DEPARTMENT) {
+		if (asked[0] == '\0' || strcmp(asked, r->conn->department) == 0)
+			return r->conn->department;
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN,
+		    "department", "a department terminal lists only its own "
+		    "tickets: leave department empty");
+		return NULL;
+	}
+	if (config_department(cfg, asked) != NULL)
+		return asked;
+	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+	    "department", asked[0] == '\0' ? "department is required: whose "
+	    "open tickets to list" : "department: no such department");
+	return NULL;
+}
+
+/* A department's open tickets (lead or assisting), oldest first, a page at a time. */
 void
 op_list(struct request *r)
 {
 	unsigned limit = r->in->list->limit;
 	const char *cursor = r->in->list->cursor;
+	const char *dept = list_department(r);
 	struct store_args args = { 0 };
 
-	if (!list_cursor_valid(cursor)) {
-		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "cursor", "cursor must be empty or a next_cursor this "
-		    "server gave");
+	if (dept == NULL)
 		return;
-	}
+	if (list_cursor_check(r, cursor) == -1)
+		return;
 	if (limit == 0)
 		limit = LIST_LIMIT_DEFAULT;
 	if (limit > LIST_LIMIT_MAX)
 		limit = LIST_LIMIT_MAX;
-	store_args_addf(&args, KEY_DEPT_OPEN, r->conn->department);
+	store_args_addf(&args, KEY_DEPT_OPEN, dept);
 	store_args_add(&args, "asc");
 	store_args_addf(&args, "%u", limit);
 	store_args_add(&args, cursor);

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "hotlined.h"
+#include "archive.h"
 #include "keys.h"
 
 #define TRIAGE_LIMIT_DEFAULT 200
@@ -9,13 +10,15 @@
 #define MAX_ASSISTING 8
 #define NOTE_MAX_CHARS 1000
 
-/* The triage queue (待派单), oldest first. */
+/* The triage queue (待派单), oldest first, a page at a time. */
 void
 op_triage(struct request *r)
 {
 	unsigned limit = r->in->triage->limit;
 	struct store_args args = { 0 };
 
+	if (list_cursor_check(r, r->in->triage->cursor) == -1)
+		return;
 	if (limit == 0)
 		limit = TRIAGE_LIMIT_DEFAULT;
 	if (limit > TRIAGE_LIMIT_MAX)
@@ -23,7 +26,7 @@ op_triage(struct request *r)
 	store_args_add(&args, KEY_TRIAGE);
 	store_args_add(&args, "asc");
 	store_args_addf(&args, "%u", limit);
-	store_args_add(&args, "");		/* cursor: the first page */
+	store_args_add(&args, r->in->triage->cursor);
 	request_script(r, SCRIPT_TICKETS, 1, &args, answer_ticket_list);
 	store_args_free(&args);
 }

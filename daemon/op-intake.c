@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "hotlined.h"
+#include "archive.h"
 #include "keys.h"
 #include "kb.h"
 #include "route.h"
@@ -180,7 +181,8 @@ op_classify(struct request *r)
 	reply = xmalloc(sizeof *reply);
 	hotline__classify_reply__init(reply);
 	reply->routing = routing_from(&res);
-	answer_body(r, HOTLINE__ENVELOPE__BODY_CLASSIFIED, reply);
+	kb_suggest_answer(r, HOTLINE__ENVELOPE__BODY_CLASSIFIED, reply, q->title,
+	    q->content, q->district);	/* 知识库建议 (kb-suggest.c) */
 }
 
 /* Returns 1 if s is a plausible phone number: digits, optional leading +, dashes. */
@@ -512,7 +514,7 @@ create_args(struct store_args *a, const char *principal, role_t role,
 static void
 create_answer(struct request *r, Hotline__CreateReply *out)
 {
-	answer_body(r, HOTLINE__ENVELOPE__BODY_CREATED, out);
+	kb_suggest_create(r, out);	/* 知识库建议 (kb-suggest.c) */
 }
 
 /* Frees a CreateReply kept in a request's state. */
@@ -783,7 +785,6 @@ void
 op_caller(struct request *r)
 {
 	const Hotline__CallerRequest *q = r->in->caller;
-	struct store_args args = { 0 };
 	unsigned limit = q->limit == 0 ? CALLER_LIMIT_DEFAULT : q->limit;
 
 	if (!phone_valid(q->caller_phone)) {
@@ -793,10 +794,5 @@ op_caller(struct request *r)
 	}
 	if (limit > CALLER_LIMIT_MAX)
 		limit = CALLER_LIMIT_MAX;
-	store_args_addf(&args, KEY_CALLER, q->caller_phone);
-	store_args_add(&args, "desc");
-	store_args_addf(&args, "%u", limit);
-	store_args_add(&args, "");		/* cursor: the first page */
-	request_script(r, SCRIPT_TICKETS, 1, &args, answer_ticket_list);
-	store_args_free(&args);
+	caller_page(r, limit);	/* with the archived ones (archive-caller.c) */
 }

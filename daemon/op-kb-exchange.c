@@ -81,8 +81,8 @@ kb_version_row(const char *id, json_t *v, const char **why)
 	const char *title = json_string_value(json_object_get(v, "title"));
 	const char *answer = json_string_value(json_object_get(v, "answer"));
 	json_t *qs = json_object_get(v, "questions"), *row, *e;
-	struct kb_terms *t;
-	char *tsv;
+	const char **qv;
+	char *tsv, *keys;
 	size_t i;
 
 	*why = NULL;
@@ -103,17 +103,14 @@ kb_version_row(const char *id, json_t *v, const char **why)
 		*why = "valid_from and valid_until must be YYYY-MM-DD or \"\"";
 	if (*why != NULL)
 		return NULL;
-	t = kb_terms_new();
-	kb_terms_add(t, KB_TITLE, title);
+	qv = xcalloc(json_array_size(qs) + 1, sizeof *qv);
 	json_array_foreach(qs, i, e)
-		kb_terms_add(t, KB_QUESTIONS, json_string_value(e));
+		qv[i] = json_string_value(e);
+	kb_terms_version(title, qv, json_array_size(qs), answer, &tsv, &keys);
+	free(qv);
 	row = json_deep_copy(v);
-	tsv = kb_terms_tsvector(t);
-	json_object_set_new(row, "keys", json_string(tsv));
-	free(tsv);
-	kb_terms_add(t, KB_ANSWER, answer);
-	tsv = kb_terms_tsvector(t);
-	kb_terms_free(t);
+	json_object_set_new(row, "keys", json_string(keys));
+	free(keys);
 	json_object_set_new(row, "id", json_string(id));
 	json_object_set_new(row, "terms", json_string(tsv));
 	free(tsv);

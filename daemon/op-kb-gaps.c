@@ -69,6 +69,18 @@ kb_use(struct pg_result *res, int i)
 	return u;
 }
 
+/* One word of searches without a good match from row i. */
+static Hotline__KbMiss *
+kb_miss(struct pg_result *res, int i)
+{
+	Hotline__KbMiss *m = xmalloc(sizeof *m);
+
+	hotline__kb_miss__init(m);
+	m->word = xstrdup(pg_value(res, i, 1));
+	m->searches = (uint32_t)atoi(pg_value(res, i, 2));
+	return m;
+}
+
 /* PostgreSQL answered the report. */
 static void
 kb_gaps_done(struct request *r, struct pg_result *res)
@@ -79,9 +91,12 @@ kb_gaps_done(struct request *r, struct pg_result *res)
 	hotline__kb_gaps_reply__init(out);
 	out->gaps = xcalloc((size_t)rows + 1, sizeof *out->gaps);
 	out->uses = xcalloc((size_t)rows + 1, sizeof *out->uses);
+	out->misses = xcalloc((size_t)rows + 1, sizeof *out->misses);
 	for (i = 0; i < rows; i++)
 		if (strcmp(pg_value(res, i, 0), "gap") == 0)
 			out->gaps[out->n_gaps++] = kb_gap(res, i);
+		else if (strcmp(pg_value(res, i, 0), "miss") == 0)
+			out->misses[out->n_misses++] = kb_miss(res, i);
 		else
 			out->uses[out->n_uses++] = kb_use(res, i);
 	answer_body(r, HOTLINE__ENVELOPE__BODY_KB_GAPS_REPLY, out);

@@ -33,6 +33,7 @@ kb_step_done(struct request *r, struct pg_result *res)
 		    HOTLINE__ERROR_CODE__ERROR_CODE_CONFLICT, "id", "%s", why);
 		return;
 	}
+	kb_notice_kick();	/* a flag, or a version published that expires soon */
 	out = xmalloc(sizeof *out);
 	hotline__kb_step_reply__init(out);
 	out->id = xstrdup(r->in->body_case == HOTLINE__ENVELOPE__BODY_KB_DRAFT ?

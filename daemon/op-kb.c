@@ -17,6 +17,12 @@ void
 kb_query(struct request *r, const char *sql, int n, const char *const *p,
     archive_answer answer)
 {
+	if (search_configured() && !kb_ready()) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
+		    NULL, "the knowledge base is not ready (PostgreSQL "
+		    "connecting, or its schema being applied); retry shortly");
+		return;
+	}
 	if (search_query(r, sql, n, p, answer) == 0)
 		return;
 	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE, NULL,
@@ -105,20 +111,90 @@ kb_hit(const struct kb_terms *q, struct pg_result *res, int i)
 	return h;
 }
 
+/* The hits of a search's rows for words (only the good ones if good_only); see kb.h. */
+Hotline__KbHit **
+kb_hits(struct pg_result *res, const char *words, int good_only, size_t *n)
+{
+	struct kb_terms *q = kb_query_terms(words);
+	int i, rows = pg_rows(res);
+	Hotline__KbHit **hits = xcalloc((size_t)rows + 1, sizeof *hits), *h;
+
+	*n = 0;
+	for (i = 0; i < rows && q != NULL; i++) {
+		h = kb_hit(q, res, i);
+		if (good_only && !h->good)
+			hotline__kb_hit__free_unpacked(h, NULL);
+		else
+			hits[(*n)++] = h;
+	}
+	kb_terms_free(q);
+	return hits;
+}
+
+/* kb_link: a miss was recorded (or could not be: it is only a count). */
+static void
+kb_miss_done(struct pg_result *res, void *arg)
+{
+	(void)arg;
+	if (res != NULL && !pg_ok(res))
+		log_warnx("kb: recording a search without a good match: %s",
+		    pg_error(res));
+}
+
+/* A search without a good match: its terms go to the gaps report (无匹配), on the kb connection, unawaited. */
+static void
+kb_search_missed(const char *words)
+{
+	struct kb_search_args a;
+	char at[24];
+	const char *p[2];
+
+	if (kb_search_args(&a, words, "", 1) == -1 || a.terms == NULL)
+		return;
+	snprintf(at, sizeof at, "%lld", (long long)now_ms());
+	p[0] = at;
+	p[1] = a.terms;
+	kb_link_query(kb_miss_sql, 2, p, kb_miss_done, NULL);
+	free(a.terms);
+}
+
 /* PostgreSQL answered a kb search. */
 static void
 kb_search_done(struct request *r, struct pg_result *res)
 {
 	Hotline__KbSearchReply *out = xmalloc(sizeof *out);
-	struct kb_terms *q = kb_query_terms(r->in->kb_search->words);
-	int i, rows = pg_rows(res);
 
 	hotline__kb_search_reply__init(out);
-	out->hits = xcalloc((size_t)rows + 1, sizeof *out->hits);
-	for (i = 0; i < rows && q != NULL; i++)
-		out->hits[out->n_hits++] = kb_hit(q, res, i);
-	kb_terms_free(q);
+	out->hits = kb_hits(res, r->in->kb_search->words, 0, &out->n_hits);
+	if (out->n_hits == 0 || !out->hits[0]->good)
+		kb_search_missed(r->in->kb_search->words);
 	answer_body(r, HOTLINE__ENVELOPE__BODY_KB_RESULTS, out);
+}
+
+/*
+ * The search's parameters for words in district (which the caller checked)
+ * with at most limit hits; see kb.h.
+ */
+int
+kb_search_args(struct kb_search_args *a, const char *words,
+    const char *district, unsigned limit)
+{
+	const struct district *d = config_district(cfg, district);
+	struct kb_terms *t;
+
+	memset(a, 0, sizeof *a);
+	if ((t = kb_query_terms(words)) == NULL)
+		return -1;
+	a->terms = kb_terms_array(t);
+	kb_terms_free(t);
+	if (a->terms == NULL)
+		return 0;
+	snprintf(a->limit, sizeof a->limit, "%u", limit);
+	a->params[0] = a->terms;
+	a->params[1] = district;
+	a->params[2] = a->limit;
+	a->params[3] = d != NULL && d->government != NULL ? d->government : "";
+	return 0;
 }
 
 /* 知识库检索: published, valid articles ranked by the citizen's words. */
@@ -126,35 +202,27 @@ void
 op_kb_search(struct request *r)
 {
 	const Hotline__KbSearchRequest *q = r->in->kb_search;
-	const struct district *d = config_district(cfg, q->district);
-	struct kb_terms *t;
-	char *terms, limit[16];
-	const char *params[4];
+	struct kb_search_args a;
 
-	if (q->district[0] != '\0' && d == NULL && cfg->ndistricts > 0) {
+	if (q->district[0] != '\0' && config_district(cfg, q->district) ==
+	    NULL && cfg->ndistricts > 0) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
 		    "district", "district %s is not one of the city's",
 		    q->district);
 		return;
 	}
-	if ((t = kb_query_terms(q->words)) == NULL) {
+	if (kb_search_args(&a, q->words, q->district, q->limit == 0 ?
+	    KB_LIMIT_DEFAULT : q->limit > KB_LIMIT_MAX ? KB_LIMIT_MAX :
+	    q->limit) == -1) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
 		    "the segmenter's lexicon cannot be read");
 		return;
 	}
-	terms = kb_terms_array(t);
-	kb_terms_free(t);
-	if (terms == NULL) {
+	if (a.terms == NULL) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
 		    "words", "words has no word to search for");
 		return;
 	}
-	snprintf(limit, sizeof limit, "%u", q->limit == 0 ? KB_LIMIT_DEFAULT :
-	    q->limit > KB_LIMIT_MAX ? KB_LIMIT_MAX : q->limit);
-	params[0] = terms;
-	params[1] = q->district;
-	params[2] = limit;
-	params[3] = d != NULL && d->government != NULL ? d->government : "";
-	kb_query(r, kb_search_sql, 4, params, kb_search_done);
-	free(terms);
+	kb_query(r, kb_search_sql, 4, a.params, kb_search_done);
+	free(a.terms);
 }

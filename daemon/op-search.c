@@ -31,7 +31,10 @@ struct search {
 	const char *params[SEARCH_PARAMS];
 	char *owned[SEARCH_PARAMS];
 	int nparams;
-	archive_answer answer;		/* NULL: a search's page */
+	archive_answer answer;		/* NULL: a search's page (or answer_arg) */
+	archive_answer_arg answer_arg;
+	void *arg;			/* answer_arg's, freed with the search */
+	void (*arg_free)(void *);
 	TAILQ_ENTRY(search) entry;
 };
 
@@ -43,6 +46,13 @@ static struct {
 } se = { .queue = TAILQ_HEAD_INITIALIZER(se.queue) };
 
 static void search_pump(void);
+
+/* A search's time limit in PostgreSQL: three quarters of the link's. */
+static int
+search_statement_timeout(void)
+{
+	return cfg->archive.timeout_ms * 3 / 4;
+}
 
 /* Appends text to the search's SQL. */
 static void __attribute__((format(printf, 2, 3)))
@@ -59,13 +69,13 @@ search_sql(struct search *s, const char *fmt, ...)
 	s->len += (size_t)n;
 }
 
-/* Adds a parameter (copied) and returns its number ($n). */
+/* Adds a parameter (copied; NULL: SQL's NULL) and returns its number ($n). */
 static int
 search_param(struct search *s, const char *value)
 {
 	if (s->nparams == SEARCH_PARAMS)
 		fatalx("search: more than %d parameters", SEARCH_PARAMS);
-	s->owned[s->nparams] = xstrdup(value);
+	s->owned[s->nparams] = value != NULL ? xstrdup(value) : NULL;
 	s->params[s->nparams] = s->owned[s->nparams];
 	return ++s->nparams;
 }
@@ -115,6 +125,8 @@ search_free(struct search *s)
 
 	for (i = 0; i < s->nparams; i++)
 		free(s->owned[i]);
+	if (s->arg_free != NULL)
+		s->arg_free(s->arg);
 	free(s);
 }
 
@@ -254,6 +266,15 @@ search_compose(struct search *s, const char *cond, int party)
 	static const char cols[] = "number, fields::text AS fields, created_at, "
 	    "created_at::text AS at";
 	static const char order[] = "ORDER BY created_at DESC, number DESC";
+	/*
+	 * The tickets a department assists on are found by the assists GIN
+	 * index, then sorted: ordered by the bare column, PostgreSQL (which
+	 * has no statistics for arrays that are nearly always empty) walked
+	 * the time index backwards instead, reading every ticket (12.6 s over
+	 * 5,000,000; 0.5 to 8.5 ms this way).
+	 */
+	static const char assisted_order[] = "ORDER BY created_at + "
+	    "interval '0 s' DESC, number DESC";
 
 	if (party == 0) {
 		search_sql(s, "SELECT %s FROM hotline.tickets WHERE true%s %s "
@@ -265,7 +286,7 @@ search_compose(struct search *s, const char *cond, int party)
 	    "UNION ALL (SELECT %s FROM hotline.tickets WHERE dept <> $%d AND "
 	    "assists @> ARRAY[$%d]::text[]%s %s LIMIT %u)) u %s LIMIT %u", cols,
 	    party,
-	    cond, order, s->limit + 1, cols, party, party, cond, order,
+	    cond, order, s->limit + 1, cols, party, party, cond, assisted_order,
 	    s->limit + 1, order, s->limit + 1);
 }
 
@@ -360,6 +381,20 @@ search_answer(struct search *s, struct pg_result *res)
 	answer_body(s->r, HOTLINE__ENVELOPE__BODY_SEARCH_REPLY, out);
 }
 
+/*
+ * Answers s's request UNAVAILABLE with why, or, for a query with an
+ * argument, lets its answer decide (called with no result).
+ */
+static void
+search_unavailable(struct search *s, const char *why)
+{
+	if (s->answer_arg != NULL)
+		s->answer_arg(s->r, NULL, s->arg);
+	else
+		request_error(s->r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
+		    NULL, "%s", why);
+}
+
 /* The connection is gone: every queued search is answered UNAVAILABLE now. */
 static void
 search_fail_queued(void)
@@ -375,10 +410,8 @@ search_fail_queued(void)
 			continue;
 		}
 		if (s->r->conn != NULL && s->r->frame == NULL)
-			request_error(s->r,
-			    HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE, NULL,
-			    "the archive (PostgreSQL) is unreachable; retry "
-			    "later");
+			search_unavailable(s, "the archive (PostgreSQL) is "
+			    "unreachable; retry later");
 	}
 }
 
@@ -396,11 +429,22 @@ search_done(struct pg_result *res, void *arg)
 		/* answered or gone meanwhile; freed with the request */
 	} else if (pg_ok(res) && s->answer != NULL) {
 		s->answer(s->r, res);
+	} else if (pg_ok(res) && s->answer_arg != NULL) {
+		s->answer_arg(s->r, res, s->arg);
 	} else if (pg_ok(res)) {
 		search_answer(s, res);
+	} else if (s->answer_arg != NULL) {
+		if (res != NULL)
+			log_warnx("search: %s", pg_error(res));
+		s->answer_arg(s->r, NULL, s->arg);	/* it answers */
 	} else if (res != NULL && strncmp(pg_sqlstate(res), "22", 2) == 0) {
 		request_error(s->r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
 		    "cursor", "cursor is not one this search gave");
+	} else if (res != NULL && strcmp(pg_sqlstate(res), "57014") == 0) {
+		request_error(s->r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
+		    NULL, "the search took longer than %d ms and was stopped: "
+		    "narrow it (a department, a district, dates, more words)",
+		    search_statement_timeout());
 	} else {
 		log_warnx("search: %s", pg_error(res));
 		request_error(s->r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
@@ -430,21 +474,39 @@ search_pump(void)
 		    s) == -1) {
 			se.sent = NULL;
 			s->waiting = 0;
-			request_error(s->r,
-			    HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE, NULL,
-			    "the archive (PostgreSQL) is unreachable; retry "
-			    "later");
+			search_unavailable(s, "the archive (PostgreSQL) is "
+			    "unreachable; retry later");
 		}
 	}
+}
+
+/* The statement timeout is set (or not: searches then run without it); send what waits. */
+static void
+search_timeout_set(struct pg_result *res, void *arg)
+{
+	(void)arg;
+	if (!pg_ok(res))
+		log_warnx("search: setting statement_timeout: %s", pg_error(res));
+	search_pump();
 }
 
 /* pg: the search connection is up; send what waits. */
 static void
 search_connected(void *arg)
 {
+	char sql[64];
+
 	(void)arg;
 	pg_backoff_reset(se.pg);
-	search_pump();
+	/*
+	 * A search PostgreSQL cannot finish is cancelled by PostgreSQL itself,
+	 * before the link's timeout would drop the connection (and every
+	 * search queued behind it) for the reconnect's backoff.
+	 */
+	snprintf(sql, sizeof sql, "SET statement_timeout = %d",
+	    search_statement_timeout());
+	if (pg_query(se.pg, sql, 0, NULL, search_timeout_set, NULL) == -1)
+		search_pump();
 }
 
 /* Queues s for r; the request's state owns it from now on. */
@@ -486,22 +548,50 @@ search_configured(void)
 	return se.pg != NULL;
 }
 
-/* Runs one query for r on the search connection; see archive.h. */
-int
-search_query(struct request *r, const char *sql, int nparams,
-    const char *const *params, archive_answer answer)
+/* A search of one query for r, not yet queued; NULL when the archive cannot take it now. */
+static struct search *
+search_one(const char *sql, int nparams, const char *const *params)
 {
 	struct search *s;
 	int i;
 
 	if (se.pg == NULL || !pg_connected(se.pg) ||
 	    se.nqueued >= SEARCH_QUEUE_MAX)
-		return -1;
+		return NULL;
 	s = xcalloc(1, sizeof *s);
 	search_sql(s, "%s", sql);
 	for (i = 0; i < nparams; i++)
 		search_param(s, params[i]);
+	return s;
+}
+
+/* Runs one query for r on the search connection; see archive.h. */
+int
+search_query(struct request *r, const char *sql, int nparams,
+    const char *const *params, archive_answer answer)
+{
+	struct search *s = search_one(sql, nparams, params);
+
+	if (s == NULL)
+		return -1;
 	s->answer = answer;
+	search_enqueue(r, s);
+	return 0;
+}
+
+/* search_query with an argument for answer, freed with arg_free once taken; see archive.h. */
+int
+search_query_arg(struct request *r, const char *sql, int nparams,
+    const char *const *params, archive_answer_arg answer, void *arg,
+    void (*arg_free)(void *))
+{
+	struct search *s = search_one(sql, nparams, params);
+
+	if (s == NULL)
+		return -1;	/* arg stays the caller's */
+	s->answer_arg = answer;
+	s->arg = arg;
+	s->arg_free = arg_free;
 	search_enqueue(r, s);
 	return 0;
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "hotlined.h"
+#include "archive.h"
 
 /* Where in the history the current round (the last dispatch) starts. */
 static size_t
@@ -103,15 +104,12 @@ timeline_deadlines(Hotline__TimelineReply *out, const Hotline__Ticket *t)
 		    t->supervision->answered_at, now);
 }
 
-/* show.lua answered {ticket hash, history, merged}. */
-static void
-timeline_done(struct request *r, redisReply *reply)
+/* Answers r with t's timeline, taking t (from Redis or the archive); see archive.h. */
+void
+timeline_answer(struct request *r, Hotline__Ticket *t)
 {
 	Hotline__TimelineReply *out;
-	Hotline__Ticket *t = show_ticket(r, reply);
 
-	if (t == NULL)
-		return;
 	out = xmalloc(sizeof *out);
 	hotline__timeline_reply__init(out);
 	timeline_deadlines(out, t);
@@ -121,7 +119,17 @@ timeline_done(struct request *r, redisReply *reply)
 	answer_body(r, HOTLINE__ENVELOPE__BODY_TIMELINE_REPLY, out);
 }
 
-/* One ticket's SLA timeline; departments see only their own tickets. */
+/* show.lua answered {ticket hash, history, merged}. */
+static void
+timeline_done(struct request *r, redisReply *reply)
+{
+	Hotline__Ticket *t = show_ticket(r, reply);
+
+	if (t != NULL)
+		timeline_answer(r, t);
+}
+
+/* One ticket's SLA timeline; departments see only their own tickets; an archived ticket's is read from PostgreSQL (archive-read.c). */
 void
 op_timeline(struct request *r)
 {

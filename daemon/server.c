@@ -21,6 +21,7 @@
 #include <openssl/ssl.h>
 
 #include "frame.h"
+#include "http-conn.h"
 #include "hotlined.h"
 
 #define ACCEPT_BACKOFF_MS 200
@@ -327,7 +328,8 @@ conn_read(struct conn *c)
 	int handled = 0;
 
 	while (!c->closing && handled < cfg->limits.requests_per_turn) {
-		if (c->npending >= SESSION_MAX_PENDING) {
+		/* A frame after a hello waits for the hello's answer. */
+		if (c->npending >= SESSION_MAX_PENDING || c->hello_checking) {
 			c->paused = 1;
 			bufferevent_disable(c->bev, EV_READ);
 			return;
@@ -455,7 +457,8 @@ conn_hello_expired(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (!c->authenticated && !c->closing)	/* session.c stops it at hello */
+	/* session.c stops it at hello; a hello being checked gets its answer. */
+	if (!c->authenticated && !c->closing && !c->hello_checking)
 		server_fatal(c, HOTLINE__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED,
 		    "no hello in time");
 }
@@ -559,7 +562,9 @@ listener_accepted(struct evconnlistener *evl, evutil_socket_t fd,
 {
 	(void)evl;
 	(void)socklen;
-	if (nconns >= cfg->limits.max_connections || draining) {
+	/* HTTP connections hold descriptors too (http-conn.c). */
+	if (nconns + http_conn_count() >= cfg->limits.max_connections ||
+	    draining) {
 		log_warnx("refusing a connection: %s", draining ?
 		    "shutting down" : "connection limit reached");
 		refuse_fd(fd, HOTLINE__ERROR_CODE__ERROR_CODE_RATE_LIMITED,

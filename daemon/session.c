@@ -5,6 +5,7 @@
 
 #include <event2/event.h>
 
+#include "auth-worker.h"
 #include "frame.h"
 #include "hotlined.h"
 #include "kb.h"
@@ -93,7 +94,7 @@ static const struct op ops[] = {
 	    .handle = op_invalidate },
 
 	{ .body = BODY(LIST), .name = "list",
-	    .roles = ROLE_DEPARTMENT_BIT,
+	    .roles = ROLE_DEPARTMENT_BIT | DISPATCHER_BIT | SUPERVISOR_BIT,
 	    .handle = op_list },
 	{ .body = BODY(SIGN), .name = "sign",
 	    .steps = STEPS(TICKET_SIGN),
@@ -184,6 +185,10 @@ static const struct op ops[] = {
 	{ .body = BODY(CALENDAR_IMPORT), .name = "calendar_import",
 	    .roles = ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN),
 	    .handle = op_calendar_import },
+	{ .body = BODY(CALENDAR_STATUS), .name = "calendar_status",
+	    .roles = DISPATCHER_BIT | SUPERVISOR_BIT |
+	    ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN),
+	    .handle = op_calendar_status },
 
 	{ .body = BODY(EXPORT_EXAMPLES), .name = "export_examples",
 	    .roles = DISPATCHER_BIT | ROLE_BIT(HOTLINE__ROLE__ROLE_ADMIN),
@@ -567,28 +572,14 @@ session_address(const struct conn *c, char *out, size_t outlen)
 	snprintf(out, outlen, "%.*s", (int)len, c->peer);
 }
 
-/*
- * Authenticates a hello as p (NULL: unknown): by c's verified client
- * certificate when it maps to p (the credential is then not looked at),
- * else by the credential. Returns how ("certificate", "credential", or
- * "credential (remembered)" when the cache answered), or NULL if it fails.
- */
-static const char *
-hello_authenticate(struct conn *c, const struct principal *p,
-    const Hotline__Hello *h)
-{
-	int cached;
-
-	if (p == NULL) {
-		auth_check_unknown(h->credential);
-		return NULL;
-	}
-	if (tls_principal(c, cfg, p) == p)
-		return "certificate";
-	if (!auth_check(p, h->credential, &cached))
-		return NULL;
-	return cached ? "credential (remembered)" : "credential";
-}
+/* A hello whose token the worker pool verifies, and what its answer needs. */
+struct hello_check {
+	struct request *r;		/* one reference held */
+	char addr[sizeof ((struct conn *)0)->peer];	/* its limit keys */
+	char who[96];
+	char principal[72];		/* "" when unknown */
+	int cached;			/* the cache answered */
+};
 
 /*
  * The failed-hello limits, per address and per principal (who names its
@@ -596,7 +587,9 @@ hello_authenticate(struct conn *c, const struct principal *p,
  * principal over its allowance is refused from everywhere; an address over
  * its allowance still lets a principal's remembered right token through (a
  * call centre behind one NAT address), and each other try from it counts
- * against that principal, so guessing stays as slow as before.
+ * against that principal, so guessing stays as slow as before. Checks
+ * under way count too (auth_limit_room): parallel hellos cannot guess more
+ * than the allowance before the first answer.
  */
 static const char *
 hello_limited(const char *addr, const struct principal *p, const char *who,
@@ -605,11 +598,136 @@ hello_limited(const char *addr, const struct principal *p, const char *who,
 	if (p != NULL && !auth_limit_allowed(who))
 		return "too many failed hellos for this principal; try again "
 		    "later";
-	if (auth_limit_allowed(addr) || auth_remembered(p, h->credential))
+	if (auth_remembered(p, h->credential))
 		return NULL;
+	if (!auth_limit_allowed(addr)) {
+		if (p != NULL)
+			auth_limit_failed(who);
+		return "too many failed hellos from this address; try again "
+		    "later";
+	}
+	if (!auth_limit_room(addr) || (p != NULL && !auth_limit_room(who)))
+		return "too many hellos from this address or for this "
+		    "principal are being checked; try again in a moment";
+	return NULL;
+}
+
+/* A hello's token was wrong (or its principal unknown): counts and refuses it. */
+static void
+hello_failed(struct request *r, const struct hello_check *hc)
+{
+	char esc[100];
+	int left;
+
+	/* Never the credential: only who tried, from where. */
+	if (hc->principal[0] != '\0')
+		auth_limit_failed(hc->who);
+	left = auth_limit_failed(hc->addr);
+	log_warnx("connection %llu (%s): failed hello as \"%s\" (%d "
+	    "more failures allowed)", (unsigned long long)r->conn->id,
+	    r->conn->peer, log_escape(r->in->hello->principal, esc,
+	    sizeof esc), left);
+	hello_refuse(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED,
+	    "credential", "unknown principal or wrong credential");
+}
+
+static void hello_accept(struct request *, const struct principal *,
+    const char *);
+
+/* A hello authenticated as p (how: by what): accepted if it asks for no other role. */
+static void
+hello_passed(struct request *r, const struct principal *p, const char *how)
+{
+	const Hotline__Hello *h = r->in->hello;
+
+	if (h->role != HOTLINE__ROLE__ROLE_UNSPECIFIED && h->role != p->role) {
+		hello_refuse(r, HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN,
+		    "role", "this principal does not have that role");
+		return;
+	}
+	hello_accept(r, p, how);
+}
+
+/*
+ * The check of hc ended (ok: the token was right): answers the hello if
+ * its connection is still there, lets the connection read on, and frees hc.
+ */
+static void
+hello_check_end(struct hello_check *hc, int ok)
+{
+	struct request *r = hc->r;
+	struct conn *c = r->conn;
+	const struct principal *p = NULL;
+
+	auth_limit_unhold(hc->addr);
+	if (hc->principal[0] != '\0') {
+		auth_limit_unhold(hc->who);
+		p = config_principal(cfg, hc->principal);
+	}
+	if (c != NULL && r->frame == NULL) {
+		c->hello_checking = 0;
+		if (ok && p != NULL)
+			hello_passed(r, p, hc->cached ?
+			    "credential (remembered)" : "credential");
+		else
+			hello_failed(r, hc);
+		server_resume(c);
+	}
+	free(hc);
+	request_release(r);
+}
+
+/* auth_check_start's callback. */
+static void
+hello_check_done(int ok, void *arg)
+{
+	hello_check_end(arg, ok);
+}
+
+/*
+ * Authenticates r's hello as p (NULL: unknown), from address addr: by the
+ * connection's verified client certificate when it maps to p (the
+ * credential is then not looked at), else by the credential, from the
+ * cache or on the worker pool; frames after the hello wait meanwhile.
+ */
+static void
+hello_authenticate(struct request *r, const struct principal *p,
+    const char *addr, const char *who)
+{
+	struct hello_check *hc;
+	int started;
+
+	if (p != NULL && tls_principal(r->conn, cfg, p) == p) {
+		hello_passed(r, p, "certificate");
+		return;
+	}
+	hc = xcalloc(1, sizeof *hc);
+	hc->r = r;
+	snprintf(hc->addr, sizeof hc->addr, "%s", addr);
+	snprintf(hc->who, sizeof hc->who, "%s", who);
+	snprintf(hc->principal, sizeof hc->principal, "%s",
+	    p != NULL ? p->id : "");
+	r->refs++;
+	r->conn->hello_checking = 1;
+	auth_limit_hold(hc->addr);
 	if (p != NULL)
-		auth_limit_failed(who);
-	return "too many failed hellos from this address; try again later";
+		auth_limit_hold(hc->who);
+	started = auth_check_start(p, r->in->hello->credential,
+	    hello_check_done, hc);
+	if (started == 1) {
+		hc->cached = 1;
+		hello_check_end(hc, 1);
+	} else if (started == -1) {
+		auth_limit_unhold(hc->addr);
+		if (p != NULL)
+			auth_limit_unhold(hc->who);
+		r->conn->hello_checking = 0;
+		free(hc);
+		r->refs--;
+		hello_refuse(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
+		    NULL, "too many logins are being checked; try again in a "
+		    "moment");
+	}
 }
 
 /* Accepts a hello that passed every check; how says how it was authenticated. */
@@ -668,9 +786,8 @@ session_hello(struct request *r, const uint8_t *wire, size_t wire_len)
 {
 	const Hotline__Hello *h = r->in->hello;
 	const struct principal *p;
-	const char *field, *why, *how;
+	const char *field, *why;
 	char esc[100], addr[sizeof r->conn->peer], msg[160], who[96];
-	int left;
 
 	if (r->in->body_case != HOTLINE__ENVELOPE__BODY_HELLO) {
 		hello_refuse(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED,
@@ -703,25 +820,7 @@ session_hello(struct request *r, const uint8_t *wire, size_t wire_len)
 		    NULL, why);
 		return;
 	}
-	if ((how = hello_authenticate(r->conn, p, h)) == NULL) {
-		/* Never the credential: only who tried, from where. */
-		if (p != NULL)
-			auth_limit_failed(who);
-		left = auth_limit_failed(addr);
-		log_warnx("connection %llu (%s): failed hello as \"%s\" (%d "
-		    "more failures allowed)", (unsigned long long)r->conn->id,
-		    r->conn->peer, log_escape(h->principal, esc, sizeof esc),
-		    left);
-		hello_refuse(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED,
-		    "credential", "unknown principal or wrong credential");
-		return;
-	}
-	if (h->role != HOTLINE__ROLE__ROLE_UNSPECIFIED && h->role != p->role) {
-		hello_refuse(r, HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN,
-		    "role", "this principal does not have that role");
-		return;
-	}
-	hello_accept(r, p, how);
+	hello_authenticate(r, p, addr, who);
 }
 
 /* Returns 1 if key is empty or a request key the scripts may put in a Redis key name. */

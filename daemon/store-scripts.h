@@ -30,7 +30,10 @@
 	X(DUE_READ, due_read, READS) \
 	X(BREACHES_READ, breaches_read, READS) \
 	X(CALENDAR_IMPORT, calendar_import, WRITES) \
-	X(WEB_SESSION, web_session, WRITES)
+	X(WEB_SESSION, web_session, WRITES) \
+	X(ARCHIVE_READ, archive_read, READS) \
+	X(ARCHIVE_EVICT, archive_evict, WRITES) \
+	X(KB_NOTICE, kb_notice, WRITES)
 
 #define STORE_SCRIPT_ENUM(id, file, writes) SCRIPT_##id,
 enum script_id {

@@ -38,7 +38,7 @@ enum link_state { LINK_DOWN, LINK_RESOLVING, LINK_CONNECTING, LINK_SETUP,
 
 /* One command sent and not yet answered; answered strictly in order. */
 struct store_call {
-	store_cb cb;
+	store_cb cb;			/* NULL once given up (store_give_up) */
 	void *priv;
 	int64_t sent_ms;
 	int64_t sent_us;		/* metrics: the round trip */
@@ -71,6 +71,7 @@ static struct {
 	struct sentinel_watch *watch;	/* with sentinels */
 	TAILQ_HEAD(, store_call) inflight;	/* on cmd, oldest first */
 	int ninflight;			/* length of inflight */
+	int64_t answered_ms;		/* cmd's last answer (or its start) */
 	struct event *watchdog;
 	void (*on_wake)(const char *department);
 	void (*on_resync)(void);
@@ -297,6 +298,12 @@ store_answered(redisAsyncContext *ac, void *reply, void *privdata)
 
 	TAILQ_REMOVE(&st.inflight, call, entry);
 	st.ninflight--;
+	if (r != NULL)
+		st.answered_ms = now_mono_ms();
+	if (call->cb == NULL) {		/* its caller was answered already */
+		free(call);
+		return;
+	}
 	metrics_redis_answered(call->sent_us, r != NULL);
 	if (r != NULL && r->type == REDIS_REPLY_ERROR &&
 	    strncmp(r->str, "NOSCRIPT", 8) == 0 && st.cmd.state == LINK_READY) {
@@ -508,26 +515,60 @@ sub_start(void)
 }
 
 /*
- * Timer: a command link that stays silent longer than the timeout (Redis
- * paused, a long script, a dead peer) is dropped, so every waiting request
- * is answered "unavailable" and a fresh connection is tried.
+ * Gives up the calls that have waited longer than the timeout: each one's
+ * callback runs now with a NULL reply (its request is answered
+ * "unavailable"), and its answer, when Redis sends it, is dropped. The
+ * command still runs in Redis (it cannot be taken back), so it still
+ * counts in store_pending.
+ */
+static void
+store_give_up(int64_t now)
+{
+	redisAsyncContext *ac = st.cmd.ac;
+	struct store_call *call;
+	store_cb cb;
+
+	TAILQ_FOREACH(call, &st.inflight, entry) {
+		if (now - call->sent_ms <= st.spec.timeout_ms)
+			break;		/* oldest first: the rest are younger */
+		if ((cb = call->cb) == NULL)
+			continue;
+		call->cb = NULL;
+		metrics_redis_answered(call->sent_us, 0);
+		cb(NULL, call->priv);
+		/* A set-up step drops the link: every call was freed. */
+		if (st.cmd.ac != ac)
+			break;
+	}
+}
+
+/*
+ * Timer: a call that waits longer than the timeout is answered alone
+ * (store_give_up), so a slow command or a queue behind a flood of reads
+ * does not cost everyone the link; a command link that stays silent
+ * longer than the timeout while calls wait (Redis paused, a dead peer) is
+ * dropped, so every waiting request is answered "unavailable" and a fresh
+ * connection is tried.
  */
 static void
 watchdog(evutil_socket_t fd, short what, void *arg)
 {
 	struct store_call *oldest = TAILQ_FIRST(&st.inflight);
-	int64_t now = now_mono_ms();
+	int64_t now = now_mono_ms(), quiet_since;
 	char why[96];
 	int i;
 
 	(void)fd;
 	(void)what;
 	(void)arg;
-	if (oldest != NULL && now - oldest->sent_ms > st.spec.timeout_ms) {
+	quiet_since = oldest == NULL ? now : oldest->sent_ms > st.answered_ms ?
+	    oldest->sent_ms : st.answered_ms;
+	if (oldest != NULL && now - quiet_since > st.spec.timeout_ms) {
 		snprintf(why, sizeof why, "no answer within %d ms",
 		    st.spec.timeout_ms);
 		link_drop(&st.cmd, why);
-	}
+	} else
+		store_give_up(now);
 	for (i = 0; i < 2; i++) {
 		struct link *l = i == 0 ? &st.cmd : &st.sub;
 

@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "auth-worker.h"
 #include "web.h"
 
 #define WEB_TOKEN_BYTES 32		/* 256 random bits: not guessable */
@@ -207,54 +208,115 @@ web_login_stored(redisReply *reply, void *priv)
 	web_session_done(sc);
 }
 
+/* A login whose token the worker pool checks (auth-worker.h). */
+struct web_login_call {
+	struct web_pending wp;		/* first: the pending list's entry */
+	char principal[72];		/* "" when unknown */
+	char key[80];			/* "http <address>": its allowance */
+	char who[96];			/* "principal <id>" */
+	char esc[100];			/* the name tried, escaped for the log */
+};
+
+static void web_login_accepted(struct evhttp_request *,
+    const struct principal *);
+
+/* The check of lc ended (ok: the token was right): answers its login if req is still there. */
+static void
+web_login_checked(int ok, void *arg)
+{
+	struct web_login_call *lc = arg;
+	struct evhttp_request *req = lc->wp.req;
+	const struct principal *p = NULL;
+
+	auth_limit_unhold(lc->key);
+	if (lc->principal[0] != '\0') {
+		auth_limit_unhold(lc->who);
+		p = config_principal(cfg, lc->principal);
+	}
+	if (req != NULL)
+		web_pending_remove(&lc->wp);
+	if (req == NULL)
+		;	/* the listener stopped */
+	else if (!ok || p == NULL) {
+		/* Never the token: only who tried, from where. */
+		if (p != NULL)
+			auth_limit_failed(lc->who);
+		log_warnx("web %s: failed login as \"%s\" (%d more failures "
+		    "allowed)", lc->key + 5, lc->esc,
+		    auth_limit_failed(lc->key));
+		web_error(req, HOTLINE__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED,
+		    "token", "unknown principal or wrong token");
+	} else if (!web_may_view(p))
+		web_error(req, HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN, "principal",
+		    "the web page is for supervisors, admins and departments");
+	else
+		web_login_accepted(req, p);
+	free(lc);
+}
+
 /*
- * Reads the login form {"principal", "token"} of req; returns the
- * principal it names if the token is right, else NULL with the answer
- * sent (bad form, rate limited, wrong credential).
+ * Reads the login form {"principal", "token"} of req and starts checking
+ * it as a hello is checked (auth-worker.h: on the worker pool, an unknown
+ * principal at the cost of a wrong token, the failed-login allowance of
+ * the address's HTTP side and of the principal); the answer is sent when
+ * the check ends (bad form, rate limited, wrong credential, or the login).
  */
-static const struct principal *
+static void
 web_login_check(struct evhttp_request *req)
 {
 	struct evbuffer *in = evhttp_request_get_input_buffer(req);
 	size_t len = evbuffer_get_length(in);
 	const char *id = NULL, *token = NULL;
 	const struct principal *p;
-	char addr[64], esc[100];
+	struct web_login_call *lc;
+	char addr[64];
 	json_t *form;
+	int started;
 
-	http_peer_address(req, addr, sizeof addr);
 	form = json_loadb((const char *)evbuffer_pullup(in, -1), len, 0, NULL);
 	if (form == NULL || json_unpack(form, "{s:s, s:s}", "principal", &id,
 	    "token", &token) == -1 || strlen(id) > 64 || strlen(token) > 256) {
 		json_decref(form);
 		web_error(req, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
 		    "principal", "send JSON {\"principal\": ..., \"token\": ...}");
-		return NULL;
+		return;
 	}
-	if (!auth_limit_allowed(addr)) {
-		json_decref(form);
-		web_error(req, HOTLINE__ERROR_CODE__ERROR_CODE_RATE_LIMITED, NULL,
-		    "too many failed logins from this address; try again later");
-		return NULL;
-	}
+	lc = xcalloc(1, sizeof *lc);
+	http_peer_address(req, addr, sizeof addr);
+	snprintf(lc->key, sizeof lc->key, "http %s", addr);
 	p = config_principal(cfg, id);
-	if (p == NULL || !auth_check(p, token, NULL)) {
-		/* Never the token: only who tried, from where. */
-		log_warnx("web %s: failed login as \"%s\" (%d more failures "
-		    "allowed)", addr, log_escape(id, esc, sizeof esc),
-		    auth_limit_failed(addr));
+	snprintf(lc->principal, sizeof lc->principal, "%s", p != NULL ? p->id :
+	    "");
+	snprintf(lc->who, sizeof lc->who, "principal %s", lc->principal);
+	log_escape(id, lc->esc, sizeof lc->esc);
+	if ((p != NULL && !auth_limit_allowed(lc->who)) ||
+	    (!auth_remembered(p, token) && (!auth_limit_allowed(lc->key) ||
+	    !auth_limit_room(lc->key) || (p != NULL &&
+	    !auth_limit_room(lc->who))))) {
 		json_decref(form);
-		web_error(req, HOTLINE__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED,
-		    "token", "unknown principal or wrong token");
-		return NULL;
+		free(lc);
+		web_error(req, HOTLINE__ERROR_CODE__ERROR_CODE_RATE_LIMITED, NULL,
+		    "too many failed logins from this address or for this "
+		    "principal; try again later");
+		return;
 	}
+	web_pending_add(&lc->wp, req);
+	auth_limit_hold(lc->key);
+	if (p != NULL)
+		auth_limit_hold(lc->who);
+	started = auth_check_start(p, token, web_login_checked, lc);
 	json_decref(form);
-	if (!web_may_view(p)) {
-		web_error(req, HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN, "principal",
-		    "the web page is for supervisors, admins and departments");
-		return NULL;
+	if (started == 1)
+		web_login_checked(1, lc);
+	else if (started == -1) {
+		web_pending_remove(&lc->wp);
+		auth_limit_unhold(lc->key);
+		if (p != NULL)
+			auth_limit_unhold(lc->who);
+		free(lc);
+		web_error(req, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE, NULL,
+		    "too many logins are being checked; try again in a moment");
 	}
-	return p;
 }
 
 /*
@@ -276,22 +338,27 @@ web_posted_json(struct evhttp_request *req)
 	return 0;
 }
 
-/* POST /api/v1/session: logs in; a right token gets a new session cookie. */
+/* POST /api/v1/session: logs in; a right token gets a new session cookie (web_login_accepted). */
 void
 web_login(struct evhttp_request *req, void *arg)
 {
-	unsigned char raw[WEB_TOKEN_BYTES];
-	const struct principal *p;
-	struct web_session_call *sc;
-	size_t i;
-
 	(void)arg;
 	if (evhttp_request_get_command(req) == EVHTTP_REQ_GET) {
 		web_whoami(req, NULL);
 		return;
 	}
-	if (!web_posted_json(req) || (p = web_login_check(req)) == NULL)
-		return;
+	if (web_posted_json(req))
+		web_login_check(req);
+}
+
+/* p's token was right: makes a session in Redis; its answer sets the cookie. */
+static void
+web_login_accepted(struct evhttp_request *req, const struct principal *p)
+{
+	unsigned char raw[WEB_TOKEN_BYTES];
+	struct web_session_call *sc;
+	size_t i;
+
 	if (RAND_bytes(raw, sizeof raw) != 1) {
 		web_error(req, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
 		    "no random bytes for a session");

@@ -6,7 +6,8 @@
 -- Returns {"ok", cursor, {id, kind, number, at, actor, ticket hash, numbers,
 -- count, place, note}...} (numbers, count and place only set for hot spots:
 -- "a,b", "2", "鼓楼区 城乡建设/物业管理"; note the step's own words, or the
--- due time moved for DEADLINE_MOVED), or
+-- due time moved for DEADLINE_MOVED; then kb_article and kb_version for
+-- the knowledge base's notices, kb_notice.lua), or
 -- {"relist", cursor} when events after the given cursor were trimmed away
 -- (or may have been: a cursor just before the first retained event counts):
 -- the terminal lists its open tickets again and carries on from cursor.
@@ -51,7 +52,7 @@ for _, e in ipairs(entries) do
   for i = 1, #e[2], 2 do f[e[2][i]] = e[2][i + 1] end
   out[#out + 1] = {e[1], f.kind or '0', f.number or '', f.at or '0', f.actor or '',
     redis.call('HGETALL', KEY.ticket((f.number or ''))), f.numbers or '',
-    f.count or '0', f.place or '', f.note or ''}
+    f.count or '0', f.place or '', f.note or '', f.kb_article or '', f.kb_version or ''}
   cursor = e[1]
 end
 if #entries == 0 and cursor == '0' then cursor = '0-0' end

@@ -12,6 +12,7 @@
 #include "route.h"
 #include "catgen.h"
 #include "common.h"
+#include "routebench.h"
 #include "ticketgen.h"
 
 #define MAX_SIZES 8
@@ -326,71 +327,6 @@ cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Trains the routing model on the catalogue's entries as seeds (as learn.c does). */
-static struct lrmodel *
-model_seeded(const struct catalogue *cat, const struct config *conf,
-    const struct catgen *cg, const struct route_map *map)
-{
-	struct model_example *x = calloc(cg->n + 1, sizeof *x);
-	struct lrmodel *m;
-	char text[4096];
-	size_t i, k, len;
-	long d;
-
-	if (x == NULL)
-		bench_die("out of memory");
-	for (i = 0; i < cg->n; i++) {
-		const struct catalogue_entry *e = &cg->entries[i];
-
-		for (k = 0, len = 0, text[0] = '\0'; k < e->nkeywords &&
-		    len + strlen(e->keywords[k]) + 2 < sizeof text; k++)
-			len += (size_t)sprintf(text + len, "%s ", e->keywords[k]);
-		d = config_department(conf, e->department) - conf->departments;
-		route_features(cat, "", text, &x[i].vec);
-		route_seed_shares(map, (size_t)d, e->weight, conf->routing.prior,
-		    &x[i].shares);
-		x[i].label = route_map_label(map, (size_t)d);
-		x[i].seed = 1;
-	}
-	m = model_train(x, cg->n, route_map_nlabels(map),
-	    conf->routing.auto_dispatch_precision);
-	for (i = 0; i < cg->n; i++)
-		model_vec_free(&x[i].vec);
-	free(x);
-	return m;
-}
-
-/*
- * One classification as the daemon makes it (op-intake.c, learn.c):
- * normalise, catalogue, word segmentation and features, the model, the
- * ranking. Returns its wall time in microseconds.
- */
-static double
-route_one(const struct catalogue *cat, const struct config *conf,
-    const struct route_map *map, const struct lrmodel *m,
-    const struct bench_ticket *t, double *lprob, double *prob)
-{
-	int64_t t0 = bench_now_us();
-	char *nt = normalize_text(t->title), *nc = normalize_text(t->content);
-	struct classify_input in = { nt, nc, t->district, t->street };
-	struct classify_result res;
-	struct model_shares sh;
-	struct model_vec v;
-
-	if (classify_ticket(cat, &conf->routing, &in, &res) == -1)
-		bench_die("classify_ticket failed");
-	route_shares(&res, conf->departments, map, &sh);
-	route_features(cat, nt, nc, &v);
-	model_predict(m, &v, &sh, lprob);
-	route_expand(map, lprob, t->district, prob);
-	route_result(&res, conf->departments, conf->ndepartments, prob,
-	    model_real_examples(m), model_fit(m)->threshold);
-	model_vec_free(&v);
-	free(nt);
-	free(nc);
-	return (double)(bench_now_us() - t0);
-}
-
 /* Latency of whole classifications with the model: p50, p99 (us) and the training time (s). */
 static void
 measure_model(const struct catalogue *cat, const struct config *conf,
@@ -404,16 +340,16 @@ measure_model(const struct catalogue *cat, const struct config *conf,
 	int64_t t0 = bench_now_us();
 	size_t i;
 
-	m = model_seeded(cat, conf, cg, map);
+	m = routebench_seeded(cat, conf, cg->entries, cg->n, map);
 	train = (double)(bench_now_us() - t0) / 1e6;
 	lprob = calloc(route_map_nlabels(map) + 1, sizeof *lprob);
 	prob = calloc(conf->ndepartments + 1, sizeof *prob);
 	if (lat == NULL || lprob == NULL || prob == NULL)
 		bench_die("out of memory");
 	for (i = 0; i < n / 10; i++)	/* warm caches, not counted */
-		route_one(cat, conf, map, m, &pool[i], lprob, prob);
+		routebench_one(cat, conf, map, m, &pool[i], lprob, prob);
 	for (i = 0; i < n; i++)
-		lat[i] = route_one(cat, conf, map, m, &pool[i], lprob, prob);
+		lat[i] = routebench_one(cat, conf, map, m, &pool[i], lprob, prob);
 	qsort(lat, n, sizeof *lat, cmp_double);
 	bench_result_add(r, "model_p50_us", lat[n / 2]);
 	bench_result_add(r, "model_p99_us", lat[n * 99 / 100]);

@@ -7,7 +7,7 @@ BENCH_BINS = $(patsubst tests/bench/%.c,$(B)/tests/bench/%,$(BENCH_SRCS))
 BENCH_LIB_OBJS = $(call obj,$(filter-out $(BENCH_SRCS),$(sort $(wildcard tests/bench/*.c))))
 # Programs the parts use; every other bench-<part>.c is a part: make bench-<part>.
 # timers has its own driver, tests/bench/run-timers.sh (timers.mk): BullMQ beside it.
-BENCH_HELPERS = limit port ready timers budget fairshare search
+BENCH_HELPERS = limit port ready timers budget fairshare search hellostorm
 BENCH_PARTS = $(filter-out $(BENCH_HELPERS),$(patsubst tests/bench/bench-%.c,%,$(BENCH_SRCS)))
 
 .PHONY: bench bench-build bench-archive $(addprefix bench-,$(BENCH_PARTS))

@@ -1,4 +1,4 @@
-# Sourced by run-budget.sh and run-fairshare.sh: a private redis-server and hotlined (the integration tests' city, unix sockets, a directory under /tmp), stopped on exit.
+# Sourced by run-budget.sh, run-fairshare.sh and run-hellostorm.sh: a private redis-server and hotlined (the integration tests' city, unix sockets, a directory under /tmp), stopped on exit.
 # Needs $build (the build directory) and $root (the source tree) set.
 
 work=$(mktemp -d /tmp/hotline-bench-side.XXXXXX)
@@ -28,7 +28,9 @@ ps_start_redis() {
 	done
 }
 
-# Starts hotlined on an emptied Redis with "$1" added to its limits group.
+# Starts hotlined on an emptied Redis with "$1" added to its limits group;
+# PS_EXTRA_PRINCIPALS (principals' entries, each starting with ",") and
+# PS_SED (one more sed expression on the config) change it further.
 ps_start_hotlined() {
 	sed -e "s|@DIR@|$work|g" -e "s|@REDIS_SOCK@|$work/redis.sock|g" \
 	    -e "s|@SOCK@|$work/hotlined.sock|g" \
@@ -36,8 +38,9 @@ ps_start_hotlined() {
 	    -e "s|@CATALOGUE@|$root/tests/integration/catalogue-test.conf|g" \
 	    -e "s|@SRCDIR@|$root|g" \
 	    -e "s|@HTTP_PORT@|$("$build/tests/bench/bench-port")|g" \
-	    -e "s|@EXTRA_PRINCIPALS@||g" \
+	    -e "s|@EXTRA_PRINCIPALS@|${PS_EXTRA_PRINCIPALS:-}|g" \
 	    -e "s|output_limit = 8388608;|output_limit = 8388608; $1|" \
+	    -e "${PS_SED:-}" \
 	    "$root/tests/integration/hotlined-test.conf.in" >"$work/hotlined.conf"
 	redis-cli -s "$work/redis.sock" flushall >/dev/null
 	: >"$work/hotlined.log"

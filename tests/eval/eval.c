@@ -60,6 +60,8 @@ struct eval {
 	size_t nseeds;
 	double target;
 	int verbose;
+	int emergencies_only;		/* -E: no model, emergencies only */
+	int day_one_only;		/* -D: the day-one line alone */
 	size_t *confusion;		/* [rule dept][predicted or nd] */
 	size_t em_flagged, em_true, em_hit, em_line;
 	double *times;
@@ -235,7 +237,8 @@ eval_catalogue_seeds(struct eval *ev)
 		ev->seeds = xrealloc(ev->seeds, (ev->nseeds + 1) *
 		    sizeof *ev->seeds);
 		d = eval_department(ev, c->entries[i].department);
-		eval_example(ev, &ev->seeds[ev->nseeds], "", text, "", d, 1);
+		eval_example(ev, &ev->seeds[ev->nseeds], "", text, "", d,
+		    MODEL_KEYWORDS);
 		route_seed_shares(ev->map, (size_t)d, c->entries[i].weight,
 		    c->routing.prior, &ev->seeds[ev->nseeds++].shares);
 		free(text);
@@ -265,7 +268,9 @@ eval_seed_file(struct eval *ev, const char *path)
 		nc = normalize_text(f[3]);
 		ev->seeds = xrealloc(ev->seeds, (ev->nseeds + 1) *
 		    sizeof *ev->seeds);
-		eval_example(ev, &ev->seeds[ev->nseeds++], nt, nc, "", d, 0);
+		eval_example(ev, &ev->seeds[ev->nseeds], nt, nc, "", d,
+		    MODEL_SAMPLE);
+		ev->seeds[ev->nseeds++].group = model_group(f[0], f[1]);
 		free(nt);
 		free(nc);
 		added++;
@@ -403,6 +408,12 @@ eval_emergency(struct eval *ev, const struct ticket *t,
 		ev->em_flagged++;
 	if (truth)
 		ev->em_true++;
+	if (ev->verbose && truth != (res->emergency != NULL))
+		printf("  emergency %s: want %s got %s (%s): %s\n", truth ?
+		    "missed" : "false", truth ? t->emergency : "-",
+		    res->emergency != NULL ? res->emergency->transfer_to : "-",
+		    res->nemergency_matched > 0 ? res->emergency_matched[0] :
+		    "", t->title);
 	if (truth && res->emergency != NULL) {
 		ev->em_hit++;
 		line = res->emergency->transfer_to;
@@ -473,10 +484,11 @@ eval_print_fit(const char *what, const struct lrmodel *m)
 {
 	const struct model_fit *f = model_fit(m);
 
-	printf("  %s: %zu examples (%zu real); T %.2f, beta %.1f, threshold "
-	    "%.3f, expected precision %.1f%% coverage %.1f%% (ECE %.3f, "
-	    "top-1 %.1f%% on %zu held out)\n", what, model_examples(m),
-	    model_real_examples(m), f->temperature, f->beta, f->threshold,
+	printf("  %s: %zu examples (%zu real, %zu samples); T %.2f, beta "
+	    "%.1f, threshold %.3f, expected precision %.1f%% coverage %.1f%% "
+	    "(ECE %.3f, top-1 %.1f%% on %zu held out)\n", what,
+	    model_examples(m), model_real_examples(m),
+	    model_sample_examples(m), f->temperature, f->beta, f->threshold,
 	    100 * f->precision, 100 * f->coverage, f->ece, 100 * f->top1,
 	    f->held);
 }
@@ -622,11 +634,77 @@ eval_stability(struct eval *ev, const struct lrmodel *m)
 	free(clear);
 }
 
+/*
+ * Day one: a model trained on the seeds alone (the catalogue's keywords and
+ * the seed file's samples), as a new installation routes before its first
+ * correction, judged on every ticket of the set. With no real example the
+ * daemon does not trust the model's own threshold (learn.c): the
+ * catalogue's confidence and threshold decide what is dispatched at once,
+ * when the model's first choice agrees; the line shows that.
+ */
+static void
+eval_day_one(struct eval *ev, struct tally *day)
+{
+	struct classify_result res;
+	struct lrmodel *m = eval_train(ev, NULL, 0, -3, NULL, 0);
+	double *times = ev->times;	/* not timed: the same work */
+	const struct department *cat_top;
+	double cat_conf;
+	int cat_auto;
+	size_t i;
+
+	ev->times = NULL;
+	eval_print_fit("day-one model", m);
+	for (i = 0; i < ev->n; i++) {
+		eval_catalogue(ev, &ev->t[i], &res);
+		cat_top = res.nsuggestions > 0 ? res.suggestions[0].department :
+		    NULL;
+		cat_conf = res.confidence;
+		cat_auto = res.auto_dispatch && res.emergency == NULL;
+		eval_route(ev, m, &ev->t[i], &res);
+		/* No real examples: the catalogue decides, as learn.c does. */
+		res.confidence = cat_conf;
+		res.auto_dispatch = cat_auto && res.nsuggestions > 0 &&
+		    res.suggestions[0].department == cat_top;
+		eval_count(ev, day, &ev->t[i], &res, 0);
+	}
+	ev->times = times;
+	model_free(m);
+}
+
+/* Prints the emergency figures (and, with -v, every miss and false flag). */
+static void
+eval_print_emergencies(const struct eval *ev)
+{
+	printf("  emergencies: %zu flagged, %zu true; precision %.1f%% recall "
+	    "%.1f%%, right line %zu of %zu\n", ev->em_flagged, ev->em_true,
+	    eval_pct(ev->em_hit, ev->em_flagged), eval_pct(ev->em_hit,
+	    ev->em_true), ev->em_line, ev->em_hit);
+}
+
+/* -E: the catalogue's emergency verdicts alone, no model (quick). */
+static int
+eval_emergencies_only(struct eval *ev, const char *set)
+{
+	struct classify_result res;
+	size_t i;
+
+	if (eval_read(ev, set, &ev->t, &ev->n) == -1)
+		return -1;
+	printf("\n%s: %zu tickets; emergencies only\n", set, ev->n);
+	for (i = 0; i < ev->n; i++) {
+		eval_catalogue(ev, &ev->t[i], &res);
+		eval_emergency(ev, &ev->t[i], &res);
+	}
+	eval_print_emergencies(ev);
+	return 0;
+}
+
 /* Runs the evaluation of set (trained on train_path if given). */
 static int
 eval_run(struct eval *ev, const char *set, const char *train_path)
 {
-	struct tally cat = { 0 }, mix = { 0 };
+	struct tally cat = { 0 }, mix = { 0 }, day = { 0 };
 	struct lrmodel *m;
 	size_t i;
 	int f;
@@ -665,13 +743,12 @@ eval_run(struct eval *ev, const char *set, const char *train_path)
 			ev->t[i].fold = -1;
 		m = eval_train(ev, ev->t, ev->n, -3, NULL, 0);
 	}
+	eval_day_one(ev, &day);
 	printf("\n");
 	eval_print("catalogue alone", &cat);
 	eval_print("catalogue + model", &mix);
-	printf("  emergencies: %zu flagged, %zu true; precision %.1f%% recall "
-	    "%.1f%%, right line %zu of %zu\n", ev->em_flagged, ev->em_true,
-	    eval_pct(ev->em_hit, ev->em_flagged), eval_pct(ev->em_hit,
-	    ev->em_true), ev->em_line, ev->em_hit);
+	eval_print("day one (seeds only)", &day);
+	eval_print_emergencies(ev);
 	eval_worst(ev);
 	eval_timing(ev);
 	ev->times = (free(ev->times), NULL);
@@ -688,8 +765,15 @@ main(int argc, char **argv)
 	char err[512];
 	int c;
 
-	while ((c = getopt(argc, argv, "p:S:T:v")) != -1)
+	setvbuf(stdout, NULL, _IOLBF, 0);	/* progress shows in a file too */
+	while ((c = getopt(argc, argv, "DEp:S:T:v")) != -1)
 		switch (c) {
+		case 'D':
+			ev.day_one_only = 1;
+			break;
+		case 'E':
+			ev.emergencies_only = 1;
+			break;
 		case 'p':
 			ev.target = atof(optarg);
 			break;
@@ -723,9 +807,21 @@ main(int argc, char **argv)
 	printf("hotline routing evaluation: %s, %zu departments, %zu "
 	    "catalogue entries, %zu seed examples\n", argv[optind],
 	    ev.cfg->ndepartments, ev.cfg->nentries, ev.nseeds);
+	if (ev.day_one_only) {
+		struct tally day = { 0 };
+
+		if (eval_read(&ev, argv[optind + 1], &ev.t, &ev.n) == -1)
+			return 1;
+		eval_day_one(&ev, &day);
+		eval_print("day one (seeds only)", &day);
+		return 0;
+	}
+	if (ev.emergencies_only)
+		return eval_emergencies_only(&ev, argv[optind + 1]) == 0 ? 0 :
+		    1;
 	return eval_run(&ev, argv[optind + 1], train) == 0 ? 0 : 1;
 usage:
-	fprintf(stderr, "usage: eval [-v] [-p precision] [-S seeds.tsv] "
+	fprintf(stderr, "usage: eval [-DEv] [-p precision] [-S seeds.tsv] "
 	    "[-T train.tsv] hotlined.conf set.tsv\n");
 	return 2;
 }

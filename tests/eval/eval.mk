@@ -1,7 +1,9 @@
 # make eval: routing quality on the old set (tests/eval/set.tsv) and on the
 # hard set: top-1, top-3, auto-dispatch precision and coverage at the
-# precision target, ECE, the worst departments, emergencies, time per
-# classification and the stability check (tests/eval/eval.c).
+# precision target, ECE, the day-one model (trained on the seeds alone,
+# calibrated on the seed file's samples held out by group) on the same
+# tickets, the worst departments, emergencies, time per classification and
+# the stability check (tests/eval/eval.c).
 #
 # Variables (the lead points them at the held-out part after merge):
 #   EVAL_SET    the old set, evaluated by 5-fold cross-validation
@@ -10,7 +12,9 @@
 #   EVAL_HELD   the hard set's held-out part, evaluated by a model trained
 #               on the seeds and EVAL_DEV; skipped when the file is absent
 #   EVAL_SEEDS  seed examples (department, category, title, content)
-#   EVAL_FLAGS  more options: -v lists every miss, -p the precision target
+#   EVAL_FLAGS  more options: -v lists every miss (and every emergency
+#               missed or flagged wrongly), -p the precision target, -E the
+#               emergencies alone (no model: seconds)
 EVAL_SET ?= tests/eval/set.tsv
 EVAL_DEV ?= $(wildcard tests/eval/hard/dev.tsv)
 EVAL_HELD ?= tests/eval/hard/heldout.tsv

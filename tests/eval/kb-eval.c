@@ -78,6 +78,11 @@ kb_eval_question(struct hl_client *c, struct kb_eval *ev, char *line)
 		return -1;
 	}
 	r = rep->kb_results;
+	if (getenv("KB_EVAL_DUMP") != NULL && r->n_hits > 0)	/* calibration data */
+		fprintf(stderr, "dump\t%s\t%s\t%.4f\t%.4f\t%.4f\n", f[0],
+		    strcmp(f[3], "-") == 0 ? "none" : kb_eval_right(f[3],
+		    r->hits[0]->id) ? "right" : "wrong", r->hits[0]->coverage,
+		    r->hits[0]->score, r->n_hits > 1 ? r->hits[1]->score : 0.0);
 	for (i = 0; i < KB_EVAL_CUTS && r->n_hits > 0; i++) {
 		if (r->hits[0]->coverage < (double)(i + 1) / KB_EVAL_CUTS)
 			continue;

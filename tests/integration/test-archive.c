@@ -252,6 +252,104 @@ wait_evicted(const char *number)
 }
 
 /*
+ * The timeline of an archived ticket is read from PostgreSQL, marked
+ * archived, with its steps, for the agent; a department that never had it
+ * gets exactly the answer it gets for a number that does not exist (no
+ * existence oracle).
+ */
+static void
+archived_timeline(struct hl_client *dept, const char *number,
+    const char *phone)
+{
+	Hotline__TimelineRequest tq = HOTLINE__TIMELINE_REQUEST__INIT;
+	Hotline__Envelope *rep;
+	struct hl_error err;
+	char missing[sizeof err.message];
+
+	tq.number = (char *)number;
+	rep = harness_call(agent, BODY(TIMELINE), &tq, &err);
+	assert_reply(rep, err);
+	assert_true(rep->timeline_reply->ticket->archived);
+	assert_string_equal(rep->timeline_reply->ticket->number, number);
+	assert_string_equal(rep->timeline_reply->ticket->caller_phone, phone);
+	assert_true(rep->timeline_reply->n_steps >= 2);
+	assert_string_equal(rep->timeline_reply->steps[0]->what, "create");
+	hl_envelope_free(rep);
+	tq.number = "20200101000001";
+	rep = harness_call(dept, BODY(TIMELINE), &tq, &err);
+	assert_error(rep, err, ERR(NOT_FOUND));
+	snprintf(missing, sizeof missing, "%s", err.message);
+	tq.number = (char *)number;
+	rep = harness_call(dept, BODY(TIMELINE), &tq, &err);
+	assert_error(rep, err, ERR(NOT_FOUND));
+	assert_string_equal(err.message, missing);
+	assert_string_equal(err.field, "number");
+}
+
+/* Creates a ticket of caller phone: a consultation answered at once (closed) if answer, else a complaint; its number into out. */
+static void
+create_for(char out[32], const char *phone, const char *answer)
+{
+	Hotline__CreateRequest req;
+	Hotline__Envelope *rep;
+	struct hl_error err;
+	char call_id[64];
+
+	harness_create_init(&req, call_id, sizeof call_id, phone, "咨询供暖",
+	    "归档测试：同一来电人的多张工单");
+	if (answer != NULL) {
+		req.type = HOTLINE__TICKET_TYPE__TICKET_TYPE_CONSULTATION;
+		req.direct_answer = (char *)answer;
+	}
+	rep = harness_call(agent, BODY(CREATE), &req, &err);
+	assert_reply(rep, err);
+	snprintf(out, 32, "%s", rep->created->ticket->number);
+	hl_envelope_free(rep);
+}
+
+/*
+ * The caller's tickets a page at a time (limit 2) after retention: the
+ * live one and the archived ones in one newest-first order, the archived
+ * ones marked, none twice, none missing; the last page says nothing more.
+ */
+static void
+caller_pages(const char *phone, const char *const *want, size_t nwant,
+    const int *archived)
+{
+	Hotline__CallerRequest q = HOTLINE__CALLER_REQUEST__INIT;
+	Hotline__Envelope *rep;
+	struct hl_error err;
+	char cursor[64] = "";
+	size_t seen = 0, i, pages = 0;
+
+	q.caller_phone = (char *)phone;
+	q.limit = 2;
+	do {
+		q.cursor = cursor;
+		rep = harness_call(agent, BODY(CALLER), &q, &err);
+		assert_reply(rep, err);
+		assert_true(rep->tickets->n_tickets <= 2);
+		for (i = 0; i < rep->tickets->n_tickets; i++) {
+			assert_true(seen < nwant);
+			assert_string_equal(rep->tickets->tickets[i]->number,
+			    want[seen]);
+			assert_int_equal(rep->tickets->tickets[i]->archived,
+			    archived[seen]);
+			seen++;
+		}
+		assert_int_equal(rep->tickets->truncated,
+		    rep->tickets->next_cursor[0] != '\0');
+		snprintf(cursor, sizeof cursor, "%s", rep->tickets->next_cursor);
+		hl_envelope_free(rep);
+	} while (cursor[0] != '\0' && ++pages < 10);
+	assert_int_equal(seen, nwant);
+	q.cursor = "not a cursor";
+	rep = harness_call(agent, BODY(CALLER), &q, &err);
+	assert_error(rep, err, ERR(BAD_REQUEST));
+	assert_string_equal(err.field, "cursor");
+}
+
+/*
  * Through the test clock, a ticket closed more than keep_days (30) ago
  * leaves Redis with its history and index entries, and an open one stays;
  * show answers the archived one from PostgreSQL, marked archived, with its
@@ -270,6 +368,7 @@ test_retention(void **state)
 	Hotline__Envelope *rep;
 	struct hl_error err;
 	char closed[32], open[32], call_id[64], phone[32], cmd[100], *a;
+	char closed2[32], closed3[32], open2[32];
 
 	(void)state;
 	assert_non_null(admin);
@@ -285,11 +384,23 @@ test_retention(void **state)
 	snprintf(closed, sizeof closed, "%s", rep->created->ticket->number);
 	hl_envelope_free(rep);
 	create(open, "电梯坏了", "归档测试：电梯故障一直没人修");
+	create_for(closed2, phone, "供暖十一月十五日开始");
+	create_for(open2, phone, NULL);
+	create_for(closed3, phone, "供暖费可在线缴纳");
 	wait_archived(closed);
 	wait_archived(open);
+	wait_archived(closed3);
 
 	harness_shift_clock(admin, 31LL * 86400000);
 	wait_evicted(closed);
+	wait_evicted(closed2);
+	wait_evicted(closed3);
+	{
+		const char *want[] = { closed3, open2, closed2, closed };
+		const int archived[] = { 1, 0, 1, 1 };
+
+		caller_pages(phone, want, 4, archived);
+	}
 	snprintf(cmd, sizeof cmd, "EXISTS ht:history:%s", closed);
 	assert_int_equal(redis_int(cmd), 0);
 	snprintf(cmd, sizeof cmd, "ZSCORE ht:caller:%s %s", phone, closed);
@@ -311,6 +422,7 @@ test_retention(void **state)
 	hl_envelope_free(rep);
 	rep = harness_show(zjj, closed, &err);
 	assert_error(rep, err, ERR(NOT_FOUND));
+	archived_timeline(zjj, closed, phone);
 
 	ex.number = closed;
 	ex.reason = "不合理诉求";
@@ -330,7 +442,8 @@ test_retention(void **state)
 }
 
 /*
- * PostgreSQL stopped: tickets are still created and shown; /readyz stays
+ * PostgreSQL stopped: tickets are still created and shown, a caller's
+ * live tickets listed; /readyz stays
  * ready and says the archive lags; /metrics shows the waiting changes.
  * Once it is back, everything is archived, each history row once.
  */
@@ -338,7 +451,8 @@ static void
 test_postgres_down(void **state)
 {
 	Hotline__SearchRequest q = HOTLINE__SEARCH_REQUEST__INIT;
-	Hotline__Envelope *rep;
+	Hotline__CallerRequest cq = HOTLINE__CALLER_REQUEST__INIT;
+	Hotline__Envelope *rep, *rep2;
 	struct hl_error err;
 	char numbers[10][32], *a;
 	int i;
@@ -370,6 +484,16 @@ test_postgres_down(void **state)
 	assert_error(rep, err, ERR(UNAVAILABLE));
 	rep = harness_show(agent, numbers[0], &err);	/* live: from Redis */
 	assert_reply(rep, err);
+	hl_envelope_free(rep);
+	/* The caller's live tickets still answer (重复来电 is part of intake). */
+	rep = harness_show(agent, numbers[0], &err);
+	assert_reply(rep, err);
+	cq.caller_phone = rep->ticket->ticket->caller_phone;
+	rep2 = harness_call(agent, BODY(CALLER), &cq, &err);
+	assert_reply(rep2, err);
+	assert_int_equal(rep2->tickets->n_tickets, 1);
+	assert_string_equal(rep2->tickets->tickets[0]->number, numbers[0]);
+	hl_envelope_free(rep2);
 	hl_envelope_free(rep);
 
 	assert_int_equal(harness_pg_restart(&pg), 0);

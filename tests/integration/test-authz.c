@@ -110,6 +110,7 @@ union body {
 	Hotline__ShiftClockRequest shift_clock;
 	Hotline__ReloadRequest reload;
 	Hotline__CalendarImportRequest calendar_import;
+	Hotline__CalendarStatusRequest calendar_status;
 	Hotline__ExportExamplesRequest export_examples;
 	Hotline__ImportExamplesRequest import_examples;
 	Hotline__RetrainRequest retrain;
@@ -220,7 +221,7 @@ static void b_invalidate(union body *b, struct cell *c)
 	b->invalidate.reason = "骚扰电话";
 }
 static void b_list(union body *b, struct cell *c)
-{ (void)c; hotline__list_request__init(&b->list); }
+{ (void)c; hotline__list_request__init(&b->list); b->list.department = "zjj"; }
 static void b_sign(union body *b, struct cell *c)
 { hotline__sign_request__init(&b->sign); b->sign.number = (char *)c->number; }
 static void b_reply(union body *b, struct cell *c)
@@ -321,6 +322,8 @@ static void b_calendar_import(union body *b, struct cell *c)
 	    "{\"name\": \"国庆节\", \"date\": \"2030-10-02\", \"isOffDay\": true},"
 	    "{\"name\": \"国庆节\", \"date\": \"2030-10-03\", \"isOffDay\": true}]}";
 }
+static void b_calendar_status(union body *b, struct cell *c)
+{ (void)c; hotline__calendar_status_request__init(&b->calendar_status); }
 static void b_export_examples(union body *b, struct cell *c)
 { (void)c; hotline__export_examples_request__init(&b->export_examples); }
 static void b_import_examples(union body *b, struct cell *c)
@@ -429,7 +432,8 @@ static const struct row matrix[] = {
 	{ BODY(MERGE), "merge", 2, b_merge, "FYFFFF" },
 	{ BODY(INVALIDATE), "invalidate", 1, b_invalidate, "FYFFFF" },
 	/* Departments, on their own tickets only: list, sign, return, extend, reply, ... */
-	{ BODY(LIST), "list", 0, b_list, "FFYYFF" },
+	/* zjj's open tickets: its own terminal, the centre and supervisors (issue 16). */
+	{ BODY(LIST), "list", 0, b_list, "FYYFYF" },
 	{ BODY(SIGN), "sign", 1, b_sign, "FFYFFF" },
 	{ BODY(REPLY), "reply", 1, b_reply, "FFYFFF" },
 	{ BODY(RETURN_TICKET), "return", 1, b_return, "FFYFFF" },
@@ -448,6 +452,8 @@ static const struct row matrix[] = {
 	{ BODY(RELOAD), "reload", 0, b_reload, "FFFFFY" },
 	{ BODY(CALENDAR_IMPORT), "calendar_import", 0, b_calendar_import,
 	    "FFFFFY" },
+	{ BODY(CALENDAR_STATUS), "calendar_status", 0, b_calendar_status,
+	    "FYFFYY" },
 	/* The learned model: trained from dispatchers' corrections, run by operators. */
 	{ BODY(EXPORT_EXAMPLES), "export_examples", 0, b_export_examples,
 	    "FYFFFY" },
@@ -486,7 +492,8 @@ static const Hotline__Envelope__BodyCase not_requests[] = {
 	BODY(EVENT), BODY(DEADLINE_REPLY), BODY(EXAMPLES), BODY(IMPORTED),
 	BODY(RETRAINED), BODY(EVALUATION), BODY(RELOADED), BODY(SCORECARDS),
 	BODY(HOT_LIST), BODY(OVERDUE_LIST), BODY(BREACH_LIST),
-	BODY(TIMELINE_REPLY), BODY(CALENDAR_IMPORTED), BODY(SEARCH_REPLY),
+	BODY(TIMELINE_REPLY), BODY(CALENDAR_IMPORTED),
+	BODY(CALENDAR_STATUS_REPLY), BODY(SEARCH_REPLY),
 	BODY(KB_RESULTS), BODY(KB_IMPORTED), BODY(KB_EXPORTED), BODY(KB_STEPPED),
 	BODY(KB_GAPS_REPLY),
 };

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -150,6 +151,117 @@ test_metrics_values(void **state)
 	free(a);
 }
 
+/* Connects a TCP socket to the main daemon's HTTP port. */
+static int
+http_socket(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	sin.sin_port = htons((uint16_t)h.main.http_port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sin, sizeof sin), 0);
+	return fd;
+}
+
+/* Returns 1 if the daemon has closed fd (what it sent before is read and dropped), waiting up to wait_ms. */
+static int
+http_closed(int fd, int wait_ms)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	char buf[4096];
+	ssize_t n;
+
+	while (poll(&pfd, 1, wait_ms) == 1) {
+		if ((n = recv(fd, buf, sizeof buf, 0)) <= 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Says "reload" as admin01 so that an edited configuration is taken. */
+static void
+reload_as_admin(void)
+{
+	Hotline__ReloadRequest req = HOTLINE__RELOAD_REQUEST__INIT;
+	struct hl_client *admin = harness_login(&h, "admin01");
+	Hotline__Envelope *rep;
+	struct hl_error err;
+
+	assert_non_null(admin);
+	rep = harness_call(admin, BODY(RELOAD), &req, &err);
+	assert_reply(rep, err);
+	hl_envelope_free(rep);
+	hl_close(admin);
+}
+
+#define HTTP_LINE "allow = [\"192.0.2.1\"]; };"
+#define HTTP_LOW "allow = [\"192.0.2.1\"]; max_connections = 8; " \
+	"header_timeout_ms = 1000; };"
+#define IDLE_HTTP 20
+
+/*
+ * Issue 14.7: idle HTTP connections exhausted the descriptors, so agents'
+ * hellos failed, and a byte every few seconds kept a connection. Now at
+ * most http.max_connections are open (more wait in the kernel), an
+ * agent's hello still works beside them, each is closed once its request
+ * has not arrived within http.header_timeout_ms, and /healthz answers
+ * again afterwards.
+ */
+static void
+test_http_connections_capped(void **state)
+{
+	int fds[IDLE_HTTP], i;
+	struct hl_client *c;
+	char *a;
+
+	(void)state;
+	assert_int_equal(harness_edit_config(&h.main, HTTP_LINE, HTTP_LOW), 0);
+	reload_as_admin();
+	for (i = 0; i < IDLE_HTTP; i++)
+		fds[i] = http_socket();
+	assert_non_null(c = harness_login(&h, "agent02"));
+	hl_close(c);
+	for (i = 0; i < IDLE_HTTP; i++) {
+		assert_true(http_closed(fds[i], 20000));
+		close(fds[i]);
+	}
+	a = http_get("/healthz", NULL);
+	assert_non_null(strstr(a, " 200 "));
+	free(a);
+	a = slurp(h.main.log);
+	assert_non_null(strstr(a, "http: 8 connections open"));
+	assert_non_null(strstr(a, "did not arrive within"));
+	free(a);
+	assert_int_equal(harness_edit_config(&h.main, HTTP_LOW, HTTP_LINE), 0);
+	reload_as_admin();
+}
+
+/* A request header sent a line every 200 ms is cut off by the header deadline (1 s here). */
+static void
+test_http_slow_header(void **state)
+{
+	static const char start[] = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
+	static const char more[] = "X-Slow: 1\r\n";
+	int fd, i, closed = 0;
+
+	(void)state;
+	assert_int_equal(harness_edit_config(&h.main, HTTP_LINE, HTTP_LOW), 0);
+	reload_as_admin();
+	fd = http_socket();
+	assert_true(send(fd, start, sizeof start - 1, MSG_NOSIGNAL) > 0);
+	for (i = 0; i < 50 && !closed; i++) {
+		closed = http_closed(fd, 200);
+		if (!closed && send(fd, more, sizeof more - 1, MSG_NOSIGNAL) < 0)
+			closed = 1;
+	}
+	assert_true(closed);
+	close(fd);
+	assert_int_equal(harness_edit_config(&h.main, HTTP_LOW, HTTP_LINE), 0);
+	reload_as_admin();
+}
+
 int
 main(void)
 {
@@ -158,6 +270,8 @@ main(void)
 		cmocka_unit_test(test_readyz),
 		cmocka_unit_test(test_metrics_access),
 		cmocka_unit_test(test_metrics_values),
+		cmocka_unit_test(test_http_connections_capped),
+		cmocka_unit_test(test_http_slow_header),
 	};
 
 	harness_filter();

@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
+#include <hiredis.h>
 
 #include "harness.h"
 #include "harness-pg.h"
@@ -206,6 +208,152 @@ test_search(void **state)
 	rep = kb_search(agent, "，。！", "", &err);
 	assert_error(rep, err, ERR(BAD_REQUEST));
 	assert_string_equal(err.field, "words");
+	hl_close(agent);
+}
+
+/* Classifies title and content as c; the answer or NULL with err. */
+static Hotline__Envelope *
+classify(struct hl_client *c, const char *title, const char *content,
+    struct hl_error *err)
+{
+	Hotline__ClassifyRequest q = HOTLINE__CLASSIFY_REQUEST__INIT;
+
+	q.title = (char *)title;
+	q.content = (char *)content;
+	q.district = "";
+	q.street = "";
+	return harness_call(c, BODY(CLASSIFY), &q, err);
+}
+
+/* Creates a ticket of type as agent; the answer (asserted a reply). */
+static Hotline__Envelope *
+create_typed(struct hl_client *agent, Hotline__TicketType type,
+    const char *title, const char *content)
+{
+	Hotline__CreateRequest cr = HOTLINE__CREATE_REQUEST__INIT;
+	Hotline__Envelope *rep;
+	struct hl_error err;
+	char call_id[64], phone[32];
+
+	harness_create_init(&cr, call_id, sizeof call_id, harness_phone(phone,
+	    sizeof phone), title, content);
+	cr.type = type;
+	rep = harness_call(agent, BODY(CREATE), &cr, &err);
+	assert_reply(rep, err);
+	return rep;
+}
+
+#define CONSULTATION HOTLINE__TICKET_TYPE__TICKET_TYPE_CONSULTATION
+#define COMPLAINT HOTLINE__TICKET_TYPE__TICKET_TYPE_COMPLAINT
+
+/* 知识库建议: classify and a new consultation carry the good articles (title, id, version); a complaint and words nothing answers carry none. */
+static void
+test_suggest(void **state)
+{
+	struct hl_client *agent = harness_login(&h, "agent01");
+	Hotline__Envelope *rep;
+	Hotline__KbHit *hit;
+	struct hl_error err;
+
+	(void)state;
+	assert_non_null(agent);
+	rep = classify(agent, "租房提取公积金", "我租房子住，公积金能不能取出来交房租", &err);
+	assert_reply(rep, err);
+	assert_true(rep->classified->n_kb_suggestions >= 1);
+	hit = rep->classified->kb_suggestions[0];
+	assert_string_equal(hit->id, "kb-test-0001");
+	assert_int_equal(hit->version, 2);
+	assert_string_equal(hit->title, "租房提取住房公积金");
+	assert_true(hit->good);
+	assert_true(hit->score > 0);
+	hl_envelope_free(rep);
+
+	rep = create_typed(agent, CONSULTATION, "租房提取公积金咨询",
+	    "市民问租房能不能把公积金取出来付房租");
+	assert_true(rep->created->n_kb_suggestions >= 1);
+	assert_string_equal(rep->created->kb_suggestions[0]->id,
+	    "kb-test-0001");
+	assert_int_equal(rep->created->kb_suggestions[0]->version, 2);
+	hl_envelope_free(rep);
+
+	/* a complaint is dispatched, not answered from the knowledge base */
+	rep = create_typed(agent, COMPLAINT, "公积金中心排队太久",
+	    "去公积金中心办租房提取排队三个小时");
+	assert_int_equal(rep->created->n_kb_suggestions, 0);
+	hl_envelope_free(rep);
+
+	/* expired articles are never suggested */
+	rep = classify(agent, "水箱清洗补贴", "二次供水水箱清洗有没有补贴", &err);
+	assert_reply(rep, err);
+	assert_int_equal(rep->classified->n_kb_suggestions, 0);
+	hl_envelope_free(rep);
+	hl_close(agent);
+}
+
+/* PostgreSQL slow (the articles locked) or down: classify and create answer at once without suggestions, never an error; with it back, suggestions return. */
+static void
+test_suggest_without_pg(void **state)
+{
+	struct hl_client *agent = harness_login(&h, "agent01");
+	Hotline__Envelope *rep = NULL;
+	struct hl_error err;
+	PGconn *db;
+	PGresult *res;
+	int i;
+
+	(void)state;
+	assert_non_null(agent);
+	assert_non_null(db = harness_pg_connect(&pg));
+	res = PQexec(db, "BEGIN; LOCK TABLE hotline.kb_versions IN ACCESS "
+	    "EXCLUSIVE MODE");
+	assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+	PQclear(res);
+	rep = create_typed(agent, CONSULTATION, "公积金租房提取",
+	    "租房子能不能把公积金取出来");
+	assert_int_equal(rep->created->n_kb_suggestions, 0);
+	hl_envelope_free(rep);
+	rep = classify(agent, "公积金租房提取", "租房子能不能把公积金取出来", &err);
+	assert_reply(rep, err);
+	assert_int_equal(rep->classified->n_kb_suggestions, 0);
+	hl_envelope_free(rep);
+	res = PQexec(db, "ROLLBACK");
+	PQclear(res);
+	PQfinish(db);
+
+	harness_pg_halt(&pg);
+	rep = create_typed(agent, CONSULTATION, "公积金租房提取",
+	    "租房子能不能把公积金取出来");
+	assert_int_equal(rep->created->n_kb_suggestions, 0);
+	hl_envelope_free(rep);
+	rep = classify(agent, "公积金租房提取", "租房子能不能把公积金取出来", &err);
+	assert_reply(rep, err);
+	assert_int_equal(rep->classified->n_kb_suggestions, 0);
+	hl_envelope_free(rep);
+
+	assert_int_equal(harness_pg_restart(&pg), 0);
+	for (i = 0; i < 100; i++) {	/* the daemon reconnects (backoff) */
+		rep = classify(agent, "公积金租房提取", "租房子能不能把公积金取出来",
+		    &err);
+		assert_reply(rep, err);
+		if (rep->classified->n_kb_suggestions > 0)
+			break;
+		hl_envelope_free(rep);
+		rep = NULL;
+		harness_sleep_ms(200);
+	}
+	assert_non_null(rep);
+	assert_string_equal(rep->classified->kb_suggestions[0]->id,
+	    "kb-test-0001");
+	hl_envelope_free(rep);
+	/* the search connection reconnects on its own backoff: wait for it too */
+	for (i = 0; i < 100; i++) {
+		rep = kb_search(agent, "公积金", "", &err);
+		if (rep != NULL)
+			break;
+		harness_sleep_ms(200);
+	}
+	assert_reply(rep, err);
+	hl_envelope_free(rep);
 	hl_close(agent);
 }
 
@@ -461,7 +609,7 @@ test_cite(void **state)
 	hl_close(agent);
 }
 
-/* The gaps report: a consultation answered without an article is a gap of its category; the cited one counts as a use of its version (read from the archive, written about a second after). */
+/* The gaps report: a consultation answered without an article is a gap of its category, a search without a good match counts its words (无匹配); the cited one counts as a use of its version (read from the archive, written about a second after). */
 static void
 test_gaps(void **state)
 {
@@ -473,7 +621,7 @@ test_gaps(void **state)
 	Hotline__Envelope *rep;
 	struct hl_error err;
 	char call_id[64], phone[32];
-	int gap = 0, use = 0;
+	int gap = 0, use = 0, miss = 0;
 	size_t i;
 
 	(void)state;
@@ -488,7 +636,13 @@ test_gaps(void **state)
 	hl_envelope_free(rep);
 	rep = harness_call(agent, BODY(KB_GAPS), &q, &err);
 	assert_error(rep, err, ERR(FORBIDDEN));
-	while (harness_now_ms() < until && !(gap && use)) {
+	/* nothing answers it: no good hit, and its words count as a gap */
+	rep = kb_search(agent, "我家的猫咪走丢了怎么办", "", &err);
+	assert_reply(rep, err);
+	assert_true(rep->kb_results->n_hits == 0 ||
+	    !rep->kb_results->hits[0]->good);
+	hl_envelope_free(rep);
+	while (harness_now_ms() < until && !(gap && use && miss)) {
 		rep = harness_call(sup, BODY(KB_GAPS), &q, &err);
 		assert_reply(rep, err);
 		for (i = 0; i < rep->kb_gaps_reply->n_gaps; i++)
@@ -501,12 +655,17 @@ test_gaps(void **state)
 			    rep->kb_gaps_reply->uses[i]->version == 2 &&
 			    rep->kb_gaps_reply->uses[i]->citations == 1)
 				use = 1;
+		for (i = 0; i < rep->kb_gaps_reply->n_misses; i++)
+			if (strstr(rep->kb_gaps_reply->misses[i]->word, "猫") &&
+			    rep->kb_gaps_reply->misses[i]->searches == 1)
+				miss = 1;
 		hl_envelope_free(rep);
-		if (!(gap && use))
+		if (!(gap && use && miss))
 			harness_sleep_ms(100);
 	}
 	assert_true(gap);
 	assert_true(use);
+	assert_true(miss);
 	hl_close(agent);
 	hl_close(sup);
 }
@@ -543,6 +702,182 @@ test_retire_document(void **state)
 	hl_close(agent);
 }
 
+/* The date (Asia/Shanghai) days after the daemons' clock, "YYYY-MM-DD". */
+static void
+server_date(struct hl_client *c, int days, char out[16])
+{
+	time_t t = (time_t)(harness_server_now(c) / 1000) + 8 * 3600 +
+	    (time_t)days * 86400;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 16, "%Y-%m-%d", &tm);
+}
+
+/* Waits (bounded) for an event of kind on w, skipping others; asserts it came. */
+static Hotline__Envelope *
+event_of(struct hl_client *w, Hotline__EventKind kind)
+{
+	Hotline__Envelope *ev;
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		if ((ev = harness_event(w, HARNESS_CALL_MS)) == NULL)
+			break;
+		if (ev->body_case == BODY(EVENT) && ev->event->kind == kind)
+			return ev;
+		hl_envelope_free(ev);
+	}
+	fail_msg("no event of kind %d", kind);
+	return NULL;
+}
+
+/* Counts the entries of kind for article in dept's feed (Redis). */
+static long
+feed_count(const char *dept, const char *kind, const char *article)
+{
+	redisContext *rc = harness_redis(&h);
+	redisReply *r = redisCommand(rc, "XRANGE ht:dept:%s:feed - +", dept);
+	long n = 0;
+	size_t i, k;
+
+	assert_non_null(r);
+	for (i = 0; i < r->elements; i++) {
+		const redisReply *f = r->element[i]->element[1];
+		int is_kind = 0, is_article = 0;
+
+		for (k = 0; k + 1 < f->elements; k += 2) {
+			if (strcmp(f->element[k]->str, "kind") == 0)
+				is_kind = strcmp(f->element[k + 1]->str, kind) == 0;
+			if (strcmp(f->element[k]->str, "kb_article") == 0)
+				is_article = strcmp(f->element[k + 1]->str,
+				    article) == 0;
+		}
+		n += is_kind && is_article;
+	}
+	freeReplyObject(r);
+	redisFree(rc);
+	return n;
+}
+
+/* An agent's flag and an article about to expire (by the test clock) reach the owner's feed, each once: delivered again after a lost acknowledgement, the feed still holds one. */
+static void
+test_notices(void **state)
+{
+	Hotline__KbStepRequest q = HOTLINE__KB_STEP_REQUEST__INIT;
+	struct hl_client *agent = harness_login(&h, "agent01");
+	struct hl_client *admin = harness_login(&h, "admin01");
+	struct hl_client *w = harness_login(&h, "water-01");
+	Hotline__Envelope *rep;
+	struct hl_error err;
+	char until[16], *json;
+	PGconn *db;
+	int i;
+
+	(void)state;
+	assert_non_null(agent);
+	assert_non_null(admin);
+	assert_non_null(w);
+	server_date(agent, 40, until);
+	json = NULL;
+	assert_true(asprintf(&json, "[{\"id\": \"kb-note-1\", \"owner\": "
+	    "\"water\", \"status\": \"published\", \"versions\": [{\"version\": 1,"
+	    " \"status\": \"published\", \"title\": \"停水通知查询\", \"questions\":"
+	    " [\"在哪里查停水通知\"], \"answer\": \"停水通知在供水公司网站公布。\","
+	    " \"basis\": [], \"major\": \"\", \"districts\": [], \"valid_from\":"
+	    " \"\", \"valid_until\": \"%s\", \"links\": []}]}]", until) > 0);
+	rep = import(dispatcher, json, &err);
+	free(json);
+	assert_reply(rep, err);
+	assert_int_equal(rep->kb_imported->added, 1);
+	hl_envelope_free(rep);
+	rep = harness_watch(w, "", &err);
+	assert_reply(rep, err);
+	hl_envelope_free(rep);
+
+	q.id = "kb-note-1";
+	q.action = HOTLINE__KB_ACTION__KB_ACTION_FLAG;
+	q.note = "停水通知已改在微信公众号发布";
+	rep = harness_call(agent, BODY(KB_STEP), &q, &err);
+	assert_reply(rep, err);
+	hl_envelope_free(rep);
+	rep = event_of(w, HOTLINE__EVENT_KIND__EVENT_KIND_KB_FLAGGED);
+	assert_string_equal(rep->event->kb_article, "kb-note-1");
+	assert_int_equal(rep->event->kb_version, 1);
+	assert_string_equal(rep->event->note, "停水通知已改在微信公众号发布");
+	assert_string_equal(rep->event->actor, "agent01");
+	hl_envelope_free(rep);
+
+	/* 40 days before expiry: nothing; 25 days before (the clock moved): a reminder */
+	assert_int_equal(feed_count("water", "251", "kb-note-1"), 0);
+	harness_shift_clock(admin, 15LL * 86400 * 1000);
+	rep = event_of(w, HOTLINE__EVENT_KIND__EVENT_KIND_KB_EXPIRING);
+	assert_string_equal(rep->event->kb_article, "kb-note-1");
+	assert_non_null(strstr(rep->event->note, until));
+	hl_envelope_free(rep);
+
+	/* acknowledgements lost (a daemon stopped between Redis and PostgreSQL): delivered again, still once in the feed */
+	assert_non_null(db = harness_pg_connect(&pg));
+	assert_int_equal(harness_pg_number(db, "WITH u AS (UPDATE "
+	    "hotline.kb_notices SET delivered_at = NULL WHERE id = 'kb-note-1' "
+	    "RETURNING 1) SELECT count(*) FROM u"), 2);
+	for (i = 0; i < 100 && harness_pg_number(db, "SELECT count(*) FROM "
+	    "hotline.kb_notices WHERE delivered_at IS NULL") > 0; i++)
+		harness_sleep_ms(100);
+	assert_int_equal(harness_pg_number(db, "SELECT count(*) FROM "
+	    "hotline.kb_notices WHERE delivered_at IS NULL"), 0);
+	PQfinish(db);
+	assert_int_equal(feed_count("water", "250", "kb-note-1"), 1);
+	assert_int_equal(feed_count("water", "251", "kb-note-1"), 1);
+	hl_close(w);
+	hl_close(admin);
+	hl_close(agent);
+}
+
+/* Stored terms made with another user word list (or none recorded) are made again at start: an article whose terms were lost is found again, and the list's fingerprint is recorded. Until the schema is applied at start (held here by its lock), kb search answers UNAVAILABLE without asking PostgreSQL. */
+static void
+test_reindex(void **state)
+{
+	struct hl_client *agent;
+	Hotline__Envelope *rep;
+	struct hl_error err;
+	PGconn *db;
+	int i;
+
+	(void)state;
+	assert_int_equal(found_version("停水通知", "kb-note-1"), 1);
+	assert_non_null(db = harness_pg_connect(&pg));
+	assert_int_equal(harness_pg_number(db, "WITH u AS (UPDATE "
+	    "hotline.kb_versions SET terms = ''::tsvector, keys = ''::tsvector "
+	    "WHERE id = 'kb-note-1' RETURNING 1) SELECT count(*) FROM u"), 1);
+	assert_int_equal(found_version("停水通知", "kb-note-1"), 0);
+	assert_int_equal(harness_pg_number(db, "WITH u AS (UPDATE "
+	    "hotline.kb_meta SET value = 'stale' WHERE key = 'words' "
+	    "RETURNING 1) SELECT count(*) FROM u"), 1);
+	hl_close(dispatcher);
+	dispatcher = NULL;
+	assert_int_equal(harness_pg_number(db, "SELECT count(*) FROM "
+	    "(SELECT pg_advisory_lock(7345016)) l"), 1);	/* SCHEMA_LOCK */
+	assert_int_equal(harness_restart(&h), 0);
+	agent = harness_login(&h, "agent01");
+	assert_non_null(agent);
+	rep = kb_search(agent, "停水通知", "", &err);
+	assert_error(rep, err, ERR(UNAVAILABLE));
+	assert_non_null(strstr(err.message, "not ready"));
+	hl_close(agent);
+	assert_int_equal(harness_pg_number(db, "SELECT count(*) FROM "
+	    "(SELECT pg_advisory_unlock(7345016)) l"), 1);
+	for (i = 0; i < 100 && harness_pg_number(db, "SELECT count(*) FROM "
+	    "hotline.kb_meta WHERE key = 'words' AND value = 'stale'") != 0;
+	    i++)
+		harness_sleep_ms(100);
+	assert_int_equal(harness_pg_number(db, "SELECT count(*) FROM "
+	    "hotline.kb_meta WHERE key = 'words' AND value <> 'stale'"), 1);
+	PQfinish(db);
+	assert_int_equal(found_version("停水通知", "kb-note-1"), 1);
+	assert_non_null(dispatcher = harness_login(&h, "dispatcher01"));
+}
+
 int
 main(void)
 {
@@ -550,12 +885,16 @@ main(void)
 		cmocka_unit_test(test_import_refuses_duplicates),
 		cmocka_unit_test(test_import_malformed),
 		cmocka_unit_test(test_search),
+		cmocka_unit_test(test_suggest),
+		cmocka_unit_test(test_suggest_without_pg),
 		cmocka_unit_test(test_export),
 		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_workflow),
 		cmocka_unit_test(test_cite),
 		cmocka_unit_test(test_gaps),
 		cmocka_unit_test(test_retire_document),
+		cmocka_unit_test(test_notices),
+		cmocka_unit_test(test_reindex),
 	};
 
 	harness_filter();

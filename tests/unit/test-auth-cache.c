@@ -5,9 +5,12 @@
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
+#include <event2/event.h>
 
+#include "auth-worker.h"
 #include "hotlined.h"
 
 static struct config conf;
@@ -137,6 +140,120 @@ test_limit_table_bounded(void **state)
 	}
 }
 
+/* Checks under way count against an allowance until they end. */
+static void
+test_limit_holds(void **state)
+{
+	(void)state;
+	assert_int_equal(auth_limit_room("192.0.2.9"), 1);
+	auth_limit_hold("192.0.2.9");
+	auth_limit_hold("192.0.2.9");
+	assert_int_equal(auth_limit_room("192.0.2.9"), 1);
+	auth_limit_hold("192.0.2.9");
+	assert_int_equal(auth_limit_room("192.0.2.9"), 0);
+	assert_int_equal(auth_limit_allowed("192.0.2.9"), 1);
+	assert_int_equal(auth_limit_room("192.0.2.10"), 1);
+	auth_limit_unhold("192.0.2.9");
+	assert_int_equal(auth_limit_room("192.0.2.9"), 1);
+	assert_int_equal(auth_limit_failed("192.0.2.9"), 2);
+	assert_int_equal(auth_limit_room("192.0.2.9"), 0);
+	auth_limit_unhold("192.0.2.9");
+	auth_limit_unhold("192.0.2.9");
+	auth_limit_unhold("192.0.2.9");	/* one too many: no effect */
+	assert_int_equal(auth_limit_room("192.0.2.9"), 1);
+}
+
+/* What a check's callback saw. */
+struct seen {
+	int calls;
+	int ok;
+};
+
+/* auth_check_start's callback: records its answer. */
+static void
+seen_done(int ok, void *arg)
+{
+	struct seen *s = arg;
+
+	s->calls++;
+	s->ok = ok;
+}
+
+/* Runs base's loop until s has been called, bounded by 2,000 short turns. */
+static void
+wait_seen(struct event_base *base, const struct seen *s)
+{
+	int i;
+
+	for (i = 0; i < 2000 && s->calls == 0; i++) {
+		event_base_loop(base, EVLOOP_ONCE | EVLOOP_NONBLOCK);
+		if (s->calls == 0)
+			usleep(1000);
+	}
+}
+
+/*
+ * Checks through the worker pool: the answer comes later on the loop, a
+ * right token is remembered (the next check is answered at once), an
+ * unknown principal and a wrong token fail, and stopping the pool answers
+ * what was still queued.
+ */
+static void
+test_check_start_pool(void **state)
+{
+	struct event_base *base = event_base_new();
+	struct seen s = { 0, -1 }, q[4];
+	int i;
+
+	(void)state;
+	assert_non_null(base);
+	conf.auth.workers = 1;
+	assert_int_equal(auth_worker_start(base), 0);
+	assert_int_equal(auth_check_start(&agent, "right", seen_done, &s), 0);
+	wait_seen(base, &s);
+	assert_int_equal(s.calls, 1);
+	assert_int_equal(s.ok, 1);
+	assert_int_equal(auth_check_start(&agent, "right", seen_done, &s), 1);
+	assert_int_equal(s.calls, 1);
+	s.calls = 0;
+	assert_int_equal(auth_check_start(&agent, "wrong", seen_done, &s), 0);
+	wait_seen(base, &s);
+	assert_int_equal(s.calls, 1);
+	assert_int_equal(s.ok, 0);
+	s.calls = 0;
+	assert_int_equal(auth_check_start(NULL, "right", seen_done, &s), 0);
+	wait_seen(base, &s);
+	assert_int_equal(s.calls, 1);
+	assert_int_equal(s.ok, 0);
+	for (i = 0; i < 4; i++) {
+		q[i].calls = 0;
+		assert_int_equal(auth_check_start(&agent, "wrong", seen_done,
+		    &q[i]), 0);
+	}
+	assert_int_equal(auth_worker_busy(), 4);
+	auth_worker_stop();
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(q[i].calls, 1);
+		assert_int_equal(q[i].ok, 0);
+	}
+	assert_int_equal(auth_worker_busy(), 0);
+	event_base_free(base);
+}
+
+/* Without a pool a check runs at once and its callback comes before the return. */
+static void
+test_check_start_inline(void **state)
+{
+	struct seen s = { 0, -1 };
+
+	(void)state;
+	assert_int_equal(auth_check_start(&agent, "right", seen_done, &s), 0);
+	assert_int_equal(s.calls, 1);
+	assert_int_equal(s.ok, 1);
+	assert_int_equal(auth_check_start(&agent, "right", seen_done, &s), 1);
+	assert_int_equal(s.calls, 1);
+}
+
 int
 main(void)
 {
@@ -149,6 +266,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_limit_burst, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_limit_table_bounded, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_limit_holds, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_check_start_pool, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_check_start_inline, setup,
 		    teardown),
 	};
 

@@ -358,6 +358,47 @@ test_lines_and_owners(void **state)
 	    "xfzd");
 }
 
+/*
+ * The demo catalogue's emergencies: a danger going on now gets its line;
+ * the past, a drill, a fear or a complaint about a past call gets none
+ * (issue 13: "上次火警演练", "派出所出警慢").
+ */
+static void
+test_emergencies_now_only(void **state)
+{
+	static const struct {
+		const char *text, *line;	/* line NULL: no emergency */
+	} cases[] = {
+		{ "燃气泄漏了，屋里很浓的煤气味", "96777" },
+		{ "刚刚隔壁仓库冒出很大的黑烟，还能看到火光", "119" },
+		{ "我爸刚才在家突然倒在地上叫不醒", "120" },
+		{ "现在楼下有两个人拿着刀在追一个人", "110" },
+		{ "路口两车相撞，一个骑车的人倒在地上起不来", "122" },
+		{ "有个小孩刚才掉进河里了，在水里挣扎", "119" },
+		{ "上次火警演练的时候消防通道被车堵死了", NULL },
+		{ "派出所出警太慢，报警一个小时才来人", NULL },
+		{ "去年小区着过火，到现在消防设施也没修", NULL },
+		{ "楼道里堆满纸箱，万一着火大家都跑不掉", NULL },
+		{ "电动车在楼道充电，我担心哪天会起火", NULL },
+		{ "排队三个小时，我妈差点晕倒", NULL },
+	};
+	struct classify_result r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		top(cases[i].text, "鼓楼区", &r);
+		if (cases[i].line == NULL && r.emergency != NULL)
+			fail_msg("\"%s\": flagged %s", cases[i].text,
+			    r.emergency->transfer_to);
+		if (cases[i].line != NULL && (r.emergency == NULL ||
+		    strcmp(r.emergency->transfer_to, cases[i].line) != 0))
+			fail_msg("\"%s\": %s, not %s", cases[i].text,
+			    r.emergency != NULL ? r.emergency->transfer_to :
+			    "no emergency", cases[i].line);
+	}
+}
+
 int
 main(void)
 {
@@ -367,6 +408,7 @@ main(void)
 		cmocka_unit_test(test_categories),
 		cmocka_unit_test(test_places),
 		cmocka_unit_test(test_lines_and_owners),
+		cmocka_unit_test(test_emergencies_now_only),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -75,9 +75,25 @@ test_normal_form(void **state)
 
 	(void)state;
 	kb_terms_add(t, KB_TITLE, "醫保報銷 ＡＰＰ");
-	assert_true(has(t, "报销"));		/* 報銷 */
-	assert_true(has(t, "医"));		/* 醫: friso has no 医保 */
+	assert_true(has(t, "医保报销"));	/* 醫保報銷: a user word */
+	assert_true(has(t, "报销"));		/* and its bigrams */
+	assert_true(has(t, "医保"));
 	assert_true(has(t, "app"));
+	kb_terms_free(t);
+}
+
+/* The kb's user words (kb-words.c) stay whole where friso's lexicon would cut them into characters. */
+static void
+test_user_words(void **state)
+{
+	struct kb_terms *t = kb_terms_new();
+
+	(void)state;
+	kb_terms_add(t, KB_QUESTIONS, "医保怎么交，个税怎么退");
+	assert_true(has(t, "医保"));
+	assert_true(has(t, "个税"));
+	assert_false(has(t, "医"));
+	assert_false(has(t, "税"));
 	kb_terms_free(t);
 }
 
@@ -134,6 +150,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_terms),
 		cmocka_unit_test(test_normal_form),
+		cmocka_unit_test(test_user_words),
 		cmocka_unit_test(test_tsvector_weights),
 		cmocka_unit_test(test_passage),
 	};

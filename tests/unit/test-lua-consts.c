@@ -370,6 +370,32 @@ test_checker_catches_a_difference(void **state)
 	}
 }
 
+/*
+ * Every embedded script is in store-scripts.h's list, so it is loaded,
+ * sent by its SHA through store_script and, when it writes, waits for the
+ * replicas in strict mode: no script is sent around the list.
+ */
+static void
+test_every_script_listed(void **state)
+{
+	const struct embedded_script *e;
+	int id, listed, n = 0;
+
+	(void)state;
+	for (e = embedded_scripts; e->name != NULL; e++, n++) {
+		listed = 0;
+		for (id = 0; id < SCRIPT_COUNT; id++)
+			if (strcmp(store_script_name((enum script_id)id),
+			    e->name) == 0)
+				listed = 1;
+		if (!listed)
+			fail_msg("%s.lua is not in STORE_SCRIPTS", e->name);
+	}
+	assert_int_equal(n, SCRIPT_COUNT);
+	assert_true(store_script_writes(SCRIPT_ARCHIVE_EVICT));
+	assert_true(store_script_writes(SCRIPT_KB_NOTICE));
+}
+
 int
 main(void)
 {
@@ -380,6 +406,7 @@ main(void)
 		cmocka_unit_test(test_keys_match_c),
 		cmocka_unit_test(test_no_hand_built_keys),
 		cmocka_unit_test(test_checker_catches_a_difference),
+		cmocka_unit_test(test_every_script_listed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -108,6 +108,64 @@ test_train(void **state)
 	model_free(m);
 }
 
+/* Trains on copies of each text: as real examples, or as samples grouped by text. */
+static struct lrmodel *
+train_copies(int kind)
+{
+	static const char *const texts[2][5] = {
+		{ "小区停水了", "自来水发黄", "水表走得快", "水压太低", "供水管爆了" },
+		{ "工厂噪音大", "机器声音吵", "冷却塔噪声", "厂房震动", "排放废气" },
+	};
+	struct model_example x[2 * 5 * 4];
+	struct lrmodel *m;
+	size_t d, t, c, n = 0;
+	char group[8];
+
+	for (d = 0; d < 2; d++)
+		for (t = 0; t < 5; t++)
+			for (c = 0; c < 4; c++, n++) {
+				memset(&x[n], 0, sizeof x[n]);
+				features(&x[n].vec, "", texts[d][t], NULL, 0);
+				x[n].label = (int)d;
+				x[n].seed = kind;
+				snprintf(group, sizeof group, "%zu", t);
+				x[n].group = model_group(d == 0 ? "water" :
+				    "sthjj", group);
+			}
+	m = model_train(x, n, 2, 0.97);
+	for (t = 0; t < n; t++)
+		model_vec_free(&x[t].vec);
+	return m;
+}
+
+/*
+ * Seed file samples are held out by whole group: four copies of one text
+ * held out one by one vouch for each other (every copy is "right" with a
+ * model that saw its siblings); held out together, they are judged by a
+ * model that saw none of them, as a citizen's new wording would be. And
+ * samples are not real examples.
+ */
+static void
+test_samples_by_group(void **state)
+{
+	struct lrmodel *real = train_copies(MODEL_REAL);
+	struct lrmodel *samples = train_copies(MODEL_SAMPLE);
+	const struct model_fit *fr = model_fit(real), *fs = model_fit(samples);
+
+	(void)state;
+	assert_int_equal(model_real_examples(real), 40);
+	assert_int_equal(model_sample_examples(real), 0);
+	assert_int_equal(model_real_examples(samples), 0);
+	assert_int_equal(model_sample_examples(samples), 40);
+	assert_int_equal(fr->held, 40);
+	assert_int_equal(fs->held, 40);
+	if (!(fr->top1 > 0.99 && fs->top1 < fr->top1))
+		fail_msg("held-out top-1: %.3f as real examples, %.3f as "
+		    "grouped samples", fr->top1, fs->top1);
+	model_free(real);
+	model_free(samples);
+}
+
 /*
  * The district governments share one label, given to the ticket's own
  * district's government, split among them when the district is unknown.
@@ -151,6 +209,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_features),
 		cmocka_unit_test(test_train),
+		cmocka_unit_test(test_samples_by_group),
 		cmocka_unit_test(test_local_label),
 	};
 

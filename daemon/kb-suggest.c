@@ -1,0 +1,170 @@
+/* 知识库建议: the good articles for a demand's words beside classify's and create's answers, waited for at most kb.suggest_wait_ms, never an error. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "hotlined.h"
+#include "archive.h"
+#include "kb.h"
+#include "kb-sql.h"
+
+/*
+ * One answer held back for its suggestions. Owned by the request's state
+ * and, while the query runs, by the query too: whichever lets go last
+ * frees it. out is NULL once the answer went out.
+ */
+struct kb_suggest {
+	struct request *r;		/* NULL once the request is freed */
+	Hotline__Envelope__BodyCase body;	/* CLASSIFIED or CREATED */
+	ProtobufCMessage *out;		/* the held answer's body */
+	char *words;
+	struct event *timer;		/* kb.suggest_wait_ms */
+	int querying;			/* the query is queued or in flight */
+};
+
+/* Frees a job. */
+static void
+kb_suggest_free(struct kb_suggest *s)
+{
+	if (s->timer != NULL)
+		event_free(s->timer);
+	if (s->out != NULL)
+		protobuf_c_message_free_unpacked(s->out, NULL);
+	free(s->words);
+	free(s);
+}
+
+/* The request was freed: the job goes with it unless its query still runs. */
+static void
+kb_suggest_forget(void *arg)
+{
+	struct kb_suggest *s = arg;
+
+	s->r = NULL;
+	if (!s->querying)
+		kb_suggest_free(s);
+}
+
+/* Sets the hits on the held reply. */
+static void
+kb_suggest_set(struct kb_suggest *s, Hotline__KbHit **hits, size_t n)
+{
+	if (s->body == HOTLINE__ENVELOPE__BODY_CLASSIFIED) {
+		((Hotline__ClassifyReply *)s->out)->kb_suggestions = hits;
+		((Hotline__ClassifyReply *)s->out)->n_kb_suggestions = n;
+	} else {
+		((Hotline__CreateReply *)s->out)->kb_suggestions = hits;
+		((Hotline__CreateReply *)s->out)->n_kb_suggestions = n;
+	}
+}
+
+/*
+ * Sends the held answer, with the hits of res if any. The request may be
+ * freed inside request_answer (and the job with it when no query runs):
+ * the caller touches s after only while s->querying.
+ */
+static void
+kb_suggest_send(struct kb_suggest *s, struct pg_result *res)
+{
+	ProtobufCMessage *out = s->out;
+	struct request *r = s->r;
+	Hotline__KbHit **hits;
+	size_t n = 0;
+
+	if (out == NULL)
+		return;
+	evtimer_del(s->timer);
+	if (res != NULL && pg_ok(res)) {
+		hits = kb_hits(res, s->words, 1, &n);
+		kb_suggest_set(s, hits, n);
+	}
+	s->out = NULL;
+	if (r == NULL || r->conn == NULL || r->frame != NULL) {
+		protobuf_c_message_free_unpacked(out, NULL);
+		return;
+	}
+	answer_body(r, s->body, out);
+}
+
+/* kb_link: the search answered (res NULL: it could not). */
+static void
+kb_suggest_done(struct pg_result *res, void *arg)
+{
+	struct kb_suggest *s = arg;
+
+	s->querying = 0;
+	if (res != NULL && !pg_ok(res))
+		log_warnx("kb: suggestions: %s", pg_error(res));
+	if (s->r == NULL) {
+		kb_suggest_free(s);	/* the request went first */
+		return;
+	}
+	kb_suggest_send(s, res);	/* may free s */
+}
+
+/* PostgreSQL took longer than kb.suggest_wait_ms: answer without. */
+static void
+kb_suggest_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct kb_suggest *s = arg;
+
+	(void)fd;
+	(void)what;
+	log_debug("kb: suggestions waited %d ms; answered without",
+	    cfg->kb.suggest_wait_ms);
+	kb_suggest_send(s, NULL);	/* s->querying: s stays */
+}
+
+/* Answers r with out and its suggestions; see kb.h. */
+void
+kb_suggest_answer(struct request *r, Hotline__Envelope__BodyCase body,
+    void *out, const char *title, const char *content, const char *district)
+{
+	struct timeval tv = { cfg->kb.suggest_wait_ms / 1000,
+	    cfg->kb.suggest_wait_ms % 1000 * 1000 };
+	struct kb_search_args a = { 0 };
+	struct kb_suggest *s;
+	char *words;
+
+	words = xasprintf("%s %s", title, content);
+	if (cfg->kb.suggest == 0 || !kb_ready() || kb_search_args(&a, words,
+	    district, (unsigned)cfg->kb.suggest) == -1 || a.terms == NULL) {
+		free(words);
+		free(a.terms);
+		answer_body(r, body, out);
+		return;
+	}
+	s = xcalloc(1, sizeof *s);
+	s->r = r;
+	s->body = body;
+	s->out = out;
+	s->words = words;
+	s->querying = 1;
+	s->timer = evtimer_new(kb_event_base(), kb_suggest_timeout, s);
+	evtimer_add(s->timer, &tv);
+	r->state = s;
+	r->state_free = kb_suggest_forget;
+	/* Last: done may run before it returns (and free s). */
+	if (kb_link_query(kb_search_sql, 4, a.params, kb_suggest_done, s) ==
+	    -1) {
+		s->querying = 0;
+		kb_suggest_send(s, NULL);
+	}
+	free(a.terms);
+}
+
+/* Answers a create with out (taken): suggestions for a new consultation without a direct answer; see kb.h. */
+void
+kb_suggest_create(struct request *r, Hotline__CreateReply *out)
+{
+	const Hotline__CreateRequest *q = r->in->create;
+
+	if (out->duplicate || q->type !=
+	    HOTLINE__TICKET_TYPE__TICKET_TYPE_CONSULTATION ||
+	    q->direct_answer[0] != '\0')
+		answer_body(r, HOTLINE__ENVELOPE__BODY_CREATED, out);
+	else
+		kb_suggest_answer(r, HOTLINE__ENVELOPE__BODY_CREATED, out,
+		    q->title, q->content, q->district);
+}

@@ -1,0 +1,227 @@
+/* Integration tests of paging (issue 16): triage, a department's open tickets as the centre and supervisors list them, and a caller's tickets, each over more than one page and stable while tickets move. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+#define N 7		/* tickets: more than two pages of PAGE */
+#define PAGE 3
+#define PAGES_MAX 20	/* bound of every paging loop */
+
+static struct harness h;
+static struct hl_client *agent;
+HARNESS_FIXTURES(h, "agent01", agent)
+
+static char phone[32];
+static char numbers[N][32];	/* oldest first, one caller, all in triage at first */
+
+/* Creates the N tickets of one caller; each must wait in triage. */
+static void
+create_all(void)
+{
+	Hotline__CreateRequest req;
+	Hotline__Envelope *rep;
+	struct hl_error err;
+	char call_id[64], content[64];
+	int i;
+
+	harness_phone(phone, sizeof phone);
+	for (i = 0; i < N; i++) {
+		snprintf(content, sizeof content, "分页测试：其他事项第%d件", i);
+		harness_create_init(&req, call_id, sizeof call_id, phone,
+		    "其他事项", content);
+		rep = harness_call(agent, BODY(CREATE), &req, &err);
+		assert_reply(rep, err);
+		assert_int_equal(rep->created->ticket->state, STATE(TRIAGE));
+		snprintf(numbers[i], sizeof numbers[i], "%s",
+		    rep->created->ticket->number);
+		hl_envelope_free(rep);
+	}
+}
+
+/* Returns the index of number among ours, or -1. */
+static int
+ours(const char *number)
+{
+	int i;
+
+	for (i = 0; i < N; i++)
+		if (strcmp(numbers[i], number) == 0)
+			return i;
+	return -1;
+}
+
+/*
+ * Calls fill(body, cursor) and sends it as c, page after page of at most
+ * PAGE tickets, until next_cursor is empty; between the first and second
+ * page runs between() if given. Checks each page's size and that
+ * truncated goes with a cursor; records the order in which our tickets
+ * came (seen[i]: the position, -1 never) and fails on one seen twice.
+ */
+static void
+page_all(struct hl_client *c, Hotline__Envelope__BodyCase body,
+    void *req, char **cursor_field, void (*between)(void), int seen[N])
+{
+	Hotline__Envelope *rep;
+	struct hl_error err;
+	char cursor[64] = "";
+	int pages = 0, pos = 0, k;
+	size_t i;
+
+	for (k = 0; k < N; k++)
+		seen[k] = -1;
+	do {
+		*cursor_field = cursor;
+		rep = harness_call(c, body, req, &err);
+		assert_reply(rep, err);
+		assert_true(rep->tickets->n_tickets <= PAGE);
+		assert_int_equal(rep->tickets->truncated,
+		    rep->tickets->next_cursor[0] != '\0');
+		for (i = 0; i < rep->tickets->n_tickets; i++)
+			if ((k = ours(rep->tickets->tickets[i]->number)) >= 0) {
+				assert_int_equal(seen[k], -1);
+				seen[k] = pos++;
+			}
+		snprintf(cursor, sizeof cursor, "%s", rep->tickets->next_cursor);
+		hl_envelope_free(rep);
+		if (pages == 0 && between != NULL)
+			between();
+	} while (cursor[0] != '\0' && ++pages < PAGES_MAX);
+	assert_true(pages >= 2);	/* more than one page */
+	assert_true(pages < PAGES_MAX);
+}
+
+/* Dispatches number to zjj as the dispatcher. */
+static void
+dispatch_zjj(const char *number)
+{
+	struct hl_client *disp = harness_login(&h, "dispatcher01");
+	Hotline__DispatchRequest d = HOTLINE__DISPATCH_REQUEST__INIT;
+	Hotline__Envelope *rep;
+	struct hl_error err;
+
+	assert_non_null(disp);
+	d.number = (char *)number;
+	d.lead_department = "zjj";
+	rep = harness_call(disp, BODY(DISPATCH), &d, &err);
+	assert_reply(rep, err);
+	hl_envelope_free(rep);
+	hl_close(disp);
+}
+
+/* Between two triage pages, the oldest ticket (already seen) leaves triage. */
+static void
+dispatch_first(void)
+{
+	dispatch_zjj(numbers[0]);
+}
+
+/*
+ * The triage queue a page at a time, oldest first: every ticket once, in
+ * order, although one already seen left the queue between two pages; a
+ * cursor this server did not give is refused.
+ */
+static void
+test_triage_pages(void **state)
+{
+	struct hl_client *disp = harness_login(&h, "dispatcher01");
+	Hotline__TriageListRequest q = HOTLINE__TRIAGE_LIST_REQUEST__INIT;
+	Hotline__Envelope *rep;
+	struct hl_error err;
+	int seen[N], i;
+
+	(void)state;
+	assert_non_null(disp);
+	create_all();
+	q.limit = PAGE;
+	page_all(disp, BODY(TRIAGE), &q, &q.cursor, dispatch_first, seen);
+	for (i = 0; i < N; i++)
+		assert_int_equal(seen[i], i);
+	q.cursor = "12:not a number";
+	rep = harness_call(disp, BODY(TRIAGE), &q, &err);
+	assert_error(rep, err, ERR(BAD_REQUEST));
+	assert_string_equal(err.field, "cursor");
+	hl_close(disp);
+}
+
+/*
+ * zjj's open tickets, as the dispatcher, a supervisor and zjj's own
+ * terminal list them, a page at a time, oldest first; another department
+ * may not list them; the centre must say whose.
+ */
+static void
+test_department_pages(void **state)
+{
+	static const char *const who[] = { "dispatcher01", "supervisor01",
+	    "zjj-01" };
+	struct hl_client *water = harness_login(&h, "water-01");
+	Hotline__ListRequest q = HOTLINE__LIST_REQUEST__INIT;
+	Hotline__Envelope *rep;
+	struct hl_error err;
+	int seen[N], i, last;
+	size_t w;
+
+	(void)state;
+	assert_non_null(water);
+	for (i = 1; i < N; i++)
+		dispatch_zjj(numbers[i]);
+	for (w = 0; w < sizeof who / sizeof who[0]; w++) {
+		struct hl_client *c = harness_login(&h, who[w]);
+
+		assert_non_null(c);
+		q.limit = PAGE;
+		q.department = w < 2 ? "zjj" : "";
+		page_all(c, BODY(LIST), &q, &q.cursor, NULL, seen);
+		for (i = 0, last = -1; i < N; i++) {
+			assert_true(seen[i] > last);	/* every one, in order */
+			last = seen[i];
+		}
+		hl_close(c);
+	}
+	q.cursor = "";
+	q.department = "zjj";
+	rep = harness_call(water, BODY(LIST), &q, &err);
+	assert_error(rep, err, ERR(FORBIDDEN));
+	hl_close(water);
+	water = harness_login(&h, "dispatcher01");
+	q.department = "";
+	rep = harness_call(water, BODY(LIST), &q, &err);
+	assert_error(rep, err, ERR(BAD_REQUEST));
+	assert_string_equal(err.field, "department");
+	hl_close(water);
+}
+
+/* The caller's tickets a page at a time, newest first, every one once (no archive: Redis's alone). */
+static void
+test_caller_pages(void **state)
+{
+	Hotline__CallerRequest q = HOTLINE__CALLER_REQUEST__INIT;
+	int seen[N], i;
+
+	(void)state;
+	q.caller_phone = phone;
+	q.limit = PAGE;
+	page_all(agent, BODY(CALLER), &q, &q.cursor, NULL, seen);
+	for (i = 0; i < N; i++)
+		assert_int_equal(seen[i], N - 1 - i);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_triage_pages),
+		cmocka_unit_test(test_department_pages),
+		cmocka_unit_test(test_caller_pages),
+	};
+
+	harness_filter();
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
