@@ -617,7 +617,7 @@ void
 ctl_list_marks(const Hotline__Ticket *t, char *out, size_t outlen)
 {
 	const Hotline__Supervision *s = t->supervision;
-	char mark[64], when[16];
+	char mark[96], when[32];
 
 	out[0] = '\0';
 	if (t->urges > 1) {
@@ -627,7 +627,7 @@ ctl_list_marks(const Hotline__Ticket *t, char *out, size_t outlen)
 		ctl_mark(out, outlen, CTL_T(MARK_URGED));
 	if (s != NULL && (s->answer == NULL || s->answer[0] == '\0') &&
 	    s->due_at != 0) {
-		ctl_format_local(s->due_at, "%m-%d %H:%M", when, sizeof when);
+		ctl_format_short(s->due_at, when, sizeof when);
 		snprintf(mark, sizeof mark, "%s(%s %s)", CTL_T(MARK_SUPERVISED),
 		    CTL_T(DUE), when);
 		ctl_mark(out, outlen, mark);
@@ -730,10 +730,10 @@ ctl_print_event_text(const Hotline__Event *ev, int kind)
 {
 	const Hotline__Ticket *t = ev->ticket;
 	const Hotline__Supervision *s = t != NULL ? t->supervision : NULL;
-	char when[16];
+	char when[32];
 
 	if (kind == HOTLINE__EVENT_KIND__EVENT_KIND_SUPERVISED && s != NULL) {
-		ctl_format_local(s->due_at, "%m-%d %H:%M", when, sizeof when);
+		ctl_format_short(s->due_at, when, sizeof when);
 		printf("  「%s」 %s %s", ctl_or_dash(s->text), CTL_T(DUE), when);
 	} else if (ev->note != NULL && ev->note[0] != '\0')
 		printf("  「%s」", ev->note);

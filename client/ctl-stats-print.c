@@ -526,6 +526,8 @@ ctl_text_timeline(const Hotline__Envelope *reply)
 		ctl_print_timeline_deadline(r->deadlines[i]);
 	if (r->n_deadlines == 0)
 		printf("  %s\n", CTL_T(S_NONE));
+	else if (t != NULL && t->deadlines_provisional)
+		ctl_print_provisional();
 	puts(CTL_T(S_STEPS));
 	for (i = 0; i < r->n_steps; i++)
 		ctl_print_timeline_step(r->steps[i]);

@@ -10,7 +10,6 @@
 #define CTL_HOUR_MS (60 * CTL_MINUTE_MS)
 #define CTL_DAY_MS (24 * CTL_HOUR_MS)
 #define CTL_MAX_ADVANCE 100000LL	/* clock --advance: days at most */
-#define CTL_DUE_FORMAT "%Y-%m-%d %H:%M:%S +08:00 %a"	/* a deadline, Beijing time */
 
 /* The units of a natural duration (clock --advance). */
 static const struct {
@@ -199,12 +198,14 @@ static void
 ctl_print_step(const Hotline__DeadlineStep *s, int first)
 {
 	const char *verdict = s->counts ? CTL_T(T_COUNTS) : CTL_T(T_SKIPPED);
+	char reason[512];
 
 	if (first && !s->counts)
 		verdict = CTL_T(T_START);
-	printf("  %s %-3s  ", s->date, s->weekday);
+	ctl_reason(s->reason, reason, sizeof reason);
+	printf("  %s %-3s  ", s->date, ctl_weekday(s->weekday));
 	ctl_print_padded(stdout, verdict, 7, 0);
-	printf("  %s%s\n", s->reason, !s->provisional ? "" :
+	printf("  %s%s\n", reason, !s->provisional ? "" :
 	    ctl_lang == CTL_LANG_EN ? " [provisional]" : " [暂定]");
 }
 
@@ -216,12 +217,12 @@ ctl_deadline_text(const Hotline__DeadlineRequest *q,
 	char when[40];
 	size_t i;
 
-	ctl_format_local(q->from, CTL_DUE_FORMAT, when, sizeof when);
+	ctl_format_due(q->from, when, sizeof when);
 	ctl_label(CTL_T(T_FROM));
 	printf("%s\n", when);
 	ctl_label(CTL_T(T_LIMIT));
 	printf("%s (%s)\n", q->limit, ctl_limit_measure(q->limit));
-	ctl_format_local(r->due_at, CTL_DUE_FORMAT, when, sizeof when);
+	ctl_format_due(r->due_at, when, sizeof when);
 	ctl_label(CTL_T(T_DUE));
 	printf("%s%s\n", when, !r->provisional ? "" :
 	    ctl_lang == CTL_LANG_EN ? "  PROVISIONAL: a year without its holiday "
@@ -292,7 +293,7 @@ ctl_clock_text(const char *advance, const Hotline__Pong *pong)
 {
 	char when[40];
 
-	ctl_format_local(pong->server_time, CTL_DUE_FORMAT, when, sizeof when);
+	ctl_format_due(pong->server_time, when, sizeof when);
 	printf(CTL_T(T_ADVANCED), advance);
 	putchar('\n');
 	ctl_label(CTL_T(T_SERVER_TIME));
@@ -396,7 +397,7 @@ ctl_print_due(const char *label, int64_t ms, const char *note)
 
 	if (ms == 0)
 		return;
-	ctl_format_local(ms, CTL_DUE_FORMAT, when, sizeof when);
+	ctl_format_due(ms, when, sizeof when);
 	ctl_label(label);
 	printf("%s%s%s\n", when, note != NULL ? "  " : "", note != NULL ?
 	    note : "");
@@ -434,7 +435,7 @@ ctl_print_complete_due(const Hotline__Ticket *t)
 	suspended = t->state == HOTLINE__TICKET_STATE__TICKET_STATE_SUSPENDED;
 	if (t->complete_due_at == 0 && !(suspended && t->remaining_ms != 0))
 		return;
-	ctl_format_local(t->complete_due_at, CTL_DUE_FORMAT, when, sizeof when);
+	ctl_format_due(t->complete_due_at, when, sizeof when);
 	ctl_label(CTL_T(COMPLETE_DUE));
 	printf("%s%s%s", when, limit != NULL && limit[0] != '\0' ? "  " : "",
 	    limit != NULL ? limit : "");
@@ -459,13 +460,32 @@ ctl_print_deadlines(const Hotline__Ticket *t)
 	ctl_print_due(CTL_T(RETURN_UNTIL), t->return_until, NULL);
 	ctl_print_due(CTL_T(CALLBACK_DUE), t->callback_due_at,
 	    t->callback_overdue ? CTL_T(MISSED) : NULL);
-	if (t->deadlines_provisional) {
-		ctl_label(ctl_lang == CTL_LANG_EN ? "calendar" : "日历");
-		puts(ctl_lang == CTL_LANG_EN ? "PROVISIONAL: a deadline above runs "
-		    "over a year without its holiday notice; the notice may move "
-		    "it (the history will say)" : "暂定：以上时限跨越尚未发布放假"
-		    "通知的年度，通知发布后可能变动（历史记录会说明）");
-	}
+	if (t->deadlines_provisional)
+		ctl_print_provisional();
+}
+
+/* Prints the line that marks a ticket's deadlines as provisional (show, timeline). */
+void
+ctl_print_provisional(void)
+{
+	ctl_label(ctl_lang == CTL_LANG_EN ? "calendar" : "日历");
+	puts(ctl_lang == CTL_LANG_EN ? "PROVISIONAL: a deadline above runs "
+	    "over a year without its holiday notice; the notice may move "
+	    "it (the history will say)" : "暂定：以上时限跨越尚未发布放假"
+	    "通知的年度，通知发布后可能变动（历史记录会说明）");
+}
+
+/* Formats ms as a short Beijing time with its zone: "12-21 18:00 北京时间" ("… CST" in English); 0 is "-". */
+void
+ctl_format_short(int64_t ms, char *out, size_t outlen)
+{
+	size_t n;
+
+	ctl_format_local(ms, "%m-%d %H:%M", out, outlen);
+	n = strlen(out);
+	if (ms != 0 && n < outlen)
+		snprintf(out + n, outlen - n, " %s", ctl_lang == CTL_LANG_EN ?
+		    "CST" : "北京时间");
 }
 
 /* Appends one piece to a list cell, a space between pieces. */
@@ -487,19 +507,18 @@ ctl_cell_add(char *out, size_t outlen, const char *piece)
 void
 ctl_list_due(const Hotline__Ticket *t, char *out, size_t outlen)
 {
-	char when[16], piece[96];
+	char when[32], piece[96];
 
 	out[0] = '\0';
 	if (t->state == HOTLINE__TICKET_STATE__TICKET_STATE_DISPATCHED &&
 	    t->sign_due_at != 0 && !t->sign_overdue) {
-		ctl_format_local(t->sign_due_at, "%m-%d %H:%M", when, sizeof when);
+		ctl_format_short(t->sign_due_at, when, sizeof when);
 		snprintf(piece, sizeof piece, CTL_T(SIGN_BY), when);
 		ctl_cell_add(out, outlen, piece);
 	}
 	if ((t->complete_due_at != 0 || t->remaining_ms != 0) &&
 	    ctl_state_open(t->state)) {
-		ctl_format_local(t->complete_due_at, "%m-%d %H:%M", when,
-		    sizeof when);
+		ctl_format_short(t->complete_due_at, when, sizeof when);
 		snprintf(piece, sizeof piece, CTL_T(COMPLETE_BY), when);
 		ctl_cell_add(out, outlen, piece);
 		ctl_format_left(t, piece, sizeof piece);
@@ -507,8 +526,7 @@ ctl_list_due(const Hotline__Ticket *t, char *out, size_t outlen)
 	}
 	if (t->state == HOTLINE__TICKET_STATE__TICKET_STATE_AWAITING_CALLBACK &&
 	    t->callback_due_at != 0) {
-		ctl_format_local(t->callback_due_at, "%m-%d %H:%M", when,
-		    sizeof when);
+		ctl_format_short(t->callback_due_at, when, sizeof when);
 		snprintf(piece, sizeof piece, CTL_T(CALLBACK_BY), when);
 		ctl_cell_add(out, outlen, piece);
 	}

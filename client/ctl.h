@@ -104,6 +104,12 @@ int ctl_print_json(const ProtobufCMessage *, int compact);
 int ctl_output(const struct ctl *, const Hotline__Envelope *, ctl_text_fn);
 void ctl_format_local(int64_t ms, const char *fmt, char *out, size_t outlen);
 void ctl_format_time(int64_t ms, char *out, size_t outlen);
+void ctl_format_short(int64_t ms, char *out, size_t outlen);
+void ctl_print_provisional(void);
+/* ctl-reason.c */
+const char *ctl_weekday(const char *);
+void ctl_format_due(int64_t ms, char *out, size_t outlen);
+void ctl_reason(const char *reason, char *out, size_t outlen);
 void ctl_print_ticket(const Hotline__Ticket *);
 void ctl_print_history(const Hotline__Ticket *);
 void ctl_print_routing(const Hotline__Routing *);

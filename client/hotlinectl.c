@@ -111,11 +111,44 @@ static const struct ctl_command ctl_commands[] = {
 
 #define CTL_NCOMMANDS (sizeof ctl_commands / sizeof ctl_commands[0])
 
+/* The usage headings of the command groups, one language per line: key (the table's group), English, Chinese. */
+static const struct {
+	const char *key, *en, *zh;
+} ctl_groups[] = {
+	{ .key = ANYONE, .en = "anyone", .zh = "所有角色" },
+	{ .key = AGENT, .en = "agent", .zh = "话务员" },
+	{ .key = DISPATCHER, .en = "dispatcher", .zh = "派单员" },
+	{ .key = DEPARTMENT, .en = "department", .zh = "承办单位" },
+	{ .key = SUPERVISOR, .en = "supervisor", .zh = "督办" },
+	{ .key = ADMIN, .en = "admin (test installations)",
+	    .zh = "管理员（测试环境）" },
+	{ .key = OPERATOR, .en = "admin", .zh = "管理员" },
+	{ .key = CTL_ASSESSMENT, .en = "supervision queries: supervisor, "
+	    "dispatcher, admin; a department its own",
+	    .zh = "统一督办、统一考核：督办、派单员、管理员；承办单位仅本单位" },
+	{ .key = CTL_LEARNING, .en = "learning: dispatcher, admin",
+	    .zh = "学习：派单员、管理员" },
+};
+
+/* Names a command group in the language in force (its key if not in ctl_groups). */
+static const char *
+ctl_group_name(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof ctl_groups / sizeof ctl_groups[0]; i++)
+		if (strcmp(ctl_groups[i].key, key) == 0)
+			return ctl_lang == CTL_LANG_EN ? ctl_groups[i].en :
+			    ctl_groups[i].zh;
+	return key;
+}
+
 /* Prints the synopsis of the global options to f and returns status. */
 static int
 ctl_synopsis(FILE *f, int status)
 {
-	fputs("usage: hotlinectl [-j] [-a address] [-u principal] [-t token] "
+	fputs(ctl_lang == CTL_LANG_EN ? "usage: " : "用法：", f);
+	fputs("hotlinectl [-j] [-a address] [-u principal] [-t token] "
 	    "[-r role]\n\t[-T timeout_ms] [--lang zh|en] [--tls] [--ca file] "
 	    "[--cert file]\n\t[--key file] [--server-name name] "
 	    "[--request-key key] command "
@@ -123,53 +156,92 @@ ctl_synopsis(FILE *f, int status)
 	return status;
 }
 
-/* Prints the whole usage text to f and returns status. */
+/* The environment and the words of the arguments, in English. */
+static const char ctl_usage_env_en[] =
+    "environment (the options override it):\n"
+    "  HOTLINE_ADDR   -a: host:port or a unix socket path (default "
+    CTL_DEFAULT_ADDRESS ")\n"
+    "  HOTLINE_USER   -u: the principal, as in hotlined.conf\n"
+    "  HOTLINE_TOKEN  -t: its token\n"
+    "  HOTLINE_LANG   --lang: zh or en; else the locale (LC_ALL,\n"
+    "                 LC_MESSAGES, LANG): zh_* Chinese, C or en_*\n"
+    "                 English, nothing set Chinese\n"
+    "  HOTLINE_TLS, HOTLINE_CA, HOTLINE_CERT, HOTLINE_KEY,\n"
+    "  HOTLINE_SERVER_NAME: --tls, --ca, --cert, --key, --server-name\n"
+    "-j prints every answer, and every error, as JSON on standard output\n";
+
+/* The same in Chinese. */
+static const char ctl_usage_env_zh[] =
+    "环境变量（命令行选项优先）：\n"
+    "  HOTLINE_ADDR   -a：host:port 或 unix 套接字路径（默认 "
+    CTL_DEFAULT_ADDRESS "）\n"
+    "  HOTLINE_USER   -u：登录账号，即 hotlined.conf 中的 principal\n"
+    "  HOTLINE_TOKEN  -t：该账号的令牌\n"
+    "  HOTLINE_LANG   --lang：zh 或 en；未设置时按区域设置（LC_ALL、\n"
+    "                 LC_MESSAGES、LANG）：zh_* 中文，C 或 en_* 英文，\n"
+    "                 都未设置为中文\n"
+    "  HOTLINE_TLS、HOTLINE_CA、HOTLINE_CERT、HOTLINE_KEY、\n"
+    "  HOTLINE_SERVER_NAME：同 --tls、--ca、--cert、--key、--server-name\n"
+    "-j：所有应答和错误都以 JSON 输出到标准输出\n";
+
+/* The words the commands take, in English. */
+static const char ctl_usage_words_en[] =
+    "\ntypes: consultation help complaint report suggestion praise\n"
+    "urgencies: normal urgent critical\n"
+    "channels: phone web app wechat mailbox\n"
+    "callback results: satisfied basic unsatisfied unreachable\n"
+    "limits: a number and a unit: m h d (natural time),\n"
+    "\twh wd (working hours, working days), e.g. 5wd\n"
+    "times: Beijing time (CST, +08:00) YYYY-MM-DDTHH:MM or\n"
+    "\t\"YYYY-MM-DD HH:MM\", or now (the daemon's clock)\n"
+    "durations: numbers with units s m h d (natural time),\n"
+    "\te.g. 90m, 1d6h\n"
+    "roles: agent dispatcher department supervisor admin\n"
+    "periods: 2026-11-22 (day), 2026-W47 (ISO week), 2026-11 (month,\n"
+    "\tthe default: this month), 2026-Q3, 2026, 2026-07-01..2026-09-30,\n"
+    "\tor today, this-week, this-month, this-quarter, this-year and\n"
+    "\tyesterday, last-week, last-month, last-quarter, last-year,\n"
+    "\tBeijing time\n";
+
+/* The same in Chinese; both the Chinese and the English words are accepted. */
+static const char ctl_usage_words_zh[] =
+    "\n类型：咨询 求助 投诉 举报 建议 表扬\n"
+    "\t（或 consultation help complaint report suggestion praise）\n"
+    "紧急程度：一般 紧急 特急（或 normal urgent critical）\n"
+    "渠道：电话 网站 移动端 微信 信箱（或 phone web app wechat mailbox）\n"
+    "回访结果：满意 基本满意 不满意 未联系上\n"
+    "\t（或 satisfied basic unsatisfied unreachable）\n"
+    "时限：数字加单位：m h d（自然时间），wh wd（工作小时、\n"
+    "\t工作日），如 5wd\n"
+    "时间：北京时间 YYYY-MM-DDTHH:MM 或 \"YYYY-MM-DD HH:MM\"，\n"
+    "\t或 now（服务端时钟）\n"
+    "时长：数字加单位 s m h d（自然时间），如 90m、1d6h\n"
+    "角色：agent dispatcher department supervisor admin\n"
+    "统计周期：2026-11-22（日）、2026-W47（ISO 周）、2026-11（月，\n"
+    "\t默认本月）、2026-Q3、2026、2026-07-01..2026-09-30，\n"
+    "\t或 今天 本周 本月 本季度 今年、昨天 上周 上月 上季度 去年\n"
+    "\t（today this-week … last-year），北京时间\n";
+
+/* Prints the whole usage text to f, in the language in force, and returns status. */
 static int
 ctl_main_usage(FILE *f, int status)
 {
+	int en = ctl_lang == CTL_LANG_EN;
 	size_t i;
 
 	ctl_synopsis(f, status);
-	fputs("environment (the options override it):\n"
-	    "  HOTLINE_ADDR   -a: host:port or a unix socket path (default "
-	    CTL_DEFAULT_ADDRESS ")\n"
-	    "  HOTLINE_USER   -u: the principal, as in hotlined.conf\n"
-	    "  HOTLINE_TOKEN  -t: its token\n"
-	    "  HOTLINE_LANG   --lang: zh or en; else the locale (LC_ALL,\n"
-	    "                 LC_MESSAGES, LANG): zh_* Chinese, C or en_*\n"
-	    "                 English, nothing set Chinese\n"
-	    "  HOTLINE_TLS, HOTLINE_CA, HOTLINE_CERT, HOTLINE_KEY,\n"
-	    "  HOTLINE_SERVER_NAME: --tls, --ca, --cert, --key, --server-name\n"
-	    "-j prints every answer, and every error, as JSON on standard output\n",
-	    f);
-	fputs("commands:", f);
+	fputs(en ? ctl_usage_env_en : ctl_usage_env_zh, f);
+	fputs(en ? "commands:" : "命令：", f);
 	for (i = 0; i < CTL_NCOMMANDS; i++) {
 		if (i == 0 || strcmp(ctl_commands[i].group,
 		    ctl_commands[i - 1].group) != 0)
-			fprintf(f, "\n %s:\n", ctl_commands[i].group);
+			fprintf(f, "\n %s%s\n", ctl_group_name(
+			    ctl_commands[i].group), en ? ":" : "：");
 		fprintf(f, "  %s%s%s\n", ctl_commands[i].name,
 		    ctl_commands[i].usage[0] != '\0' ? " " : "",
 		    ctl_commands[i].usage);
 	}
-	fputs("\ntypes: consultation help complaint report suggestion praise\n"
-	    "\t(咨询 求助 投诉 举报 建议 表扬)\n"
-	    "urgencies: normal urgent critical (一般 紧急 特急)\n"
-	    "channels: phone web app wechat mailbox\n"
-	    "callback results: satisfied basic unsatisfied unreachable\n"
-	    "\t(满意 基本满意 不满意 未联系上)\n"
-	    "limits: a number and a unit: m h d (natural time),\n"
-	    "\twh wd (working hours, working days), e.g. 5wd\n"
-	    "times: Beijing time YYYY-MM-DDTHH:MM or \"YYYY-MM-DD HH:MM\",\n"
-	    "\tor now (the daemon's clock)\n"
-	    "durations: numbers with units s m h d (natural time),\n"
-	    "\te.g. 90m, 1d6h\n"
-	    "roles: agent dispatcher department supervisor admin\n"
-	    "periods: 2026-11-22 (day), 2026-W47 (ISO week), 2026-11 (month,\n"
-	    "\tthe default: this month), 2026-Q3, 2026, 2026-07-01..2026-09-30,\n"
-	    "\tor today, this-week, this-month, this-quarter, this-year and\n"
-	    "\tyesterday, last-week, last-month, last-quarter, last-year\n"
-	    "\t(今天 本周 本月 本季度 今年, 昨天 上周 上月 上季度 去年), Beijing time\n",
-	    f);
+	fputs(en ? ctl_usage_words_en : ctl_usage_words_zh, f);
 	return status;
 }
 

@@ -137,7 +137,7 @@ calstore_read_done(redisReply *r, void *priv)
 			log_info("calendar: imported %d in force (%s)", year,
 			    calendar_year_provisional(cfg->calendar, year) ?
 			    "provisional" : "a State Council notice");
-			snprintf(cause, sizeof cause, "the %d holiday notice",
+			snprintf(cause, sizeof cause, "%d年放假通知",
 			    year);
 			recompute_start_because(cause);
 		}

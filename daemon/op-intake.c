@@ -326,25 +326,23 @@ create_route_note(struct store_args *a, const Hotline__CreateRequest *q,
     const struct classify_result *res, enum ticket_action route)
 {
 	char *dismissed = res->emergency != NULL && q->emergency_dismissed ?
-	    xasprintf("; the agent dismissed the emergency flag (非紧急)%s%s",
-	    q->emergency_dismissed_reason[0] != '\0' ? ": " : "",
+	    xasprintf("；话务员已解除紧急标记（非紧急）%s%s",
+	    q->emergency_dismissed_reason[0] != '\0' ? "：" : "",
 	    q->emergency_dismissed_reason) : xstrdup("");
 
 	if (route == TICKET_TRANSFER)
-		store_args_addf(a, "转警 emergency %s (%s): transferred to %s; "
-		    "matched %s", res->emergency->name, res->emergency->kind,
+		store_args_addf(a, "转警：%s（%s），转至 %s；命中“%s”", res->emergency->name, res->emergency->kind,
 		    res->emergency->transfer_to, res->emergency_matched[0]);
 	else if (route == TICKET_ANSWER)
-		store_args_addf(a, "直接办结 answered at intake%s%s",
+		store_args_addf(a, "直接办结：受理时当场答复%s%s",
 		    kb_cite_note(q), dismissed);
 	else if (route == TICKET_DISPATCH)
-		store_args_addf(a, "自动派单 auto-dispatch to %s, confidence "
-		    "%.2f%s", res->suggestions[0].department->name,
+		store_args_addf(a, "自动派单：%s，置信度 %.2f%s", res->suggestions[0].department->name,
 		    res->confidence, dismissed);
 	else if (res->nsuggestions == 0)
-		store_args_addf(a, "待派单 no suggestion%s", dismissed);
+		store_args_addf(a, "待派单：无推荐部门%s", dismissed);
 	else
-		store_args_addf(a, "待派单 confidence %.2f below %.2f%s",
+		store_args_addf(a, "待派单：置信度 %.2f 低于 %.2f%s",
 		    res->confidence, learn_threshold(), dismissed);
 	free(dismissed);
 }

@@ -13,7 +13,7 @@ static struct {
 	char cursor[32];
 	int pending;		/* clock_set.lua runs in flight */
 	long scanned, updated;
-	char cause[96];		/* "the 2027 holiday notice", for history notes */
+	char cause[96];		/* "2027年放假通知", for history notes */
 } rc;
 
 static void recompute_scan(void);
@@ -185,8 +185,8 @@ static const struct {
 };
 
 /*
- * Writes the history note of a recompute into note: "due time moved by the
- * 2027 holiday notice: 办结 2027-01-05 18:00 → 2027-01-06 18:00 (+08:00)",
+ * Writes the history note of a recompute into note: "因2027年放假通知调整期限：
+ * 办结 2027-01-05 18:00 → 2027-01-06 18:00（北京时间）",
  * one part per deadline whose value changes. Empty when none does.
  */
 static void
@@ -216,8 +216,7 @@ recompute_note(const redisReply *hash, const struct clock_fields *f,
 			    recompute_dues[i].label, from, to);
 		}
 	if (used > 0)
-		snprintf(note, len, "due time moved by %.95s: %.383s (Beijing "
-		    "time, +08:00)", rc.cause, parts);
+		snprintf(note, len, "因%.95s调整期限：%.383s（北京时间）", rc.cause, parts);
 }
 
 /*
@@ -314,10 +313,10 @@ recompute_scan(void)
 void
 recompute_start(void)
 {
-	recompute_start_because("the calendar change");
+	recompute_start_because("工作日历变更");
 }
 
-/* The same, naming the cause in the tickets' history ("the 2027 holiday notice"). */
+/* The same, naming the cause in the tickets' history ("2027年放假通知"). */
 void
 recompute_start_because(const char *cause)
 {

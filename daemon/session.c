@@ -403,10 +403,9 @@ void
 request_no_ticket(struct request *r, const char *field)
 {
 	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_NOT_FOUND, field,
-	    "no ticket with this %s%s",
-	    strcmp(field, "master") == 0 ? "master number" : "number",
-	    r->conn->role == HOTLINE__ROLE__ROLE_DEPARTMENT ?
-	    " among your department's tickets" : "");
+	    "%s没有此%s的工单",
+	    r->conn->role == HOTLINE__ROLE__ROLE_DEPARTMENT ? "本单位" : "",
+	    strcmp(field, "master") == 0 ? "主工单号" : "工单号");
 }
 
 /*
@@ -447,20 +446,20 @@ request_store_error(struct request *r, const redisReply *reply)
 		if (strncmp(reply->str, "NOTREPLICATED ", 14) == 0) {
 			request_error(r,
 			    HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE, NULL,
-			    "not yet replicated: %s; retry the same request "
-			    "(see hotlined.conf(5), wait_replicas)",
+			    "尚未复制到副本：%s；请原样重试"
+			    "（见 hotlined.conf(5) 的 wait_replicas）",
 			    reply->str + 14);
 			return;
 		}
 		store_log_refusal(reply);
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
-		    NULL, "storage refused the change: %s (%.*s); retry later",
+		    NULL, "存储拒绝了此次修改：%s（%.*s）；请稍后重试",
 		    store_refusal_reason(reply),
 		    (int)strcspn(reply->str, " "), reply->str);
 		break;
 	default:
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
-		    "internal error (logged by the server)");
+		    "内部错误（已记入服务端日志）");
 		break;
 	}
 }
@@ -511,16 +510,16 @@ request_script(struct request *r, enum script_id script, int nkeys,
 	/* Internal reads (feeds, timers) are bounded by their own loops. */
 	if (store_pending() >= cfg->limits.max_store_pending) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
-		    NULL, "storage is overloaded (%d commands wait for Redis); "
-		    "retry later", store_pending());
+		    NULL, "存储繁忙（%d 条命令等待 Redis）；"
+		    "请稍后重试", store_pending());
 		return -1;
 	}
 	/* A fair share: one principal's flood cannot fill the shared link. */
 	if (inflight_take(r->conn->principal,
 	    cfg->limits.max_principal_pending) == -1) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_RATE_LIMITED,
-		    NULL, "too many of your requests (%d) wait for storage; "
-		    "retry later", cfg->limits.max_principal_pending);
+		    NULL, "您的待处理请求过多（%d 条）；"
+		    "请稍后重试", cfg->limits.max_principal_pending);
 		return -1;
 	}
 	sc = xmalloc(sizeof *sc);
@@ -535,7 +534,7 @@ request_script(struct request *r, enum script_id script, int nkeys,
 		r->refs--;
 		free(sc);
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
-		    NULL, "storage is unreachable; retry later");
+		    NULL, "无法连接存储；请稍后重试");
 		return -1;
 	}
 	return 0;
@@ -865,22 +864,22 @@ session_frame_wire(struct conn *c, Hotline__Envelope *env,
 	}
 	if (env->id == 0) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "id", "every request needs a non-zero id");
+		    "id", "每个请求都需要非零的 id");
 		return;
 	}
 	if (env->body_case == HOTLINE__ENVELOPE__BODY_HELLO) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "hello", "this connection already said hello");
+		    "hello", "此连接已登录（hello）");
 		return;
 	}
 	if ((op = op_find(env->body_case)) == NULL) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    NULL, "a client may not send %s", body_name(env->body_case));
+		    NULL, "客户端不能发送 %s", body_name(env->body_case));
 		return;
 	}
 	if ((op_roles(op) & ROLE_BIT(c->role)) == 0) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN, NULL,
-		    "role %s may not %s", config_role_name(c->role), op->name);
+		    "角色 %s 无权执行 %s", config_role_name(c->role), op->name);
 		return;
 	}
 	if (session_check_strings(r, wire, wire_len, &field, &why) == -1 ||

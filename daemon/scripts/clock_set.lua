@@ -6,7 +6,7 @@
 --   gen     the clock_gen they were computed from   now   the time (ms)
 --   timers  "sign=<ms>,warn=<ms>,overdue=<ms>,callback=<ms>,sup=<ms>"
 --           (breaches that already fired are left out by the daemon)
---   note    the history note ("due time moved by the 2027 holiday notice: …")
+--   note    the history note ("因2027年放假通知调整期限：…")
 --   feed_maxlen   feed length (MAXLEN ~)
 -- When a field changes: one history entry, and one DEADLINE_MOVED event
 -- to the lead and assisting departments' feeds. Several daemons recomputing

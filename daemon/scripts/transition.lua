@@ -429,7 +429,7 @@ if to == STATE_CLOSED then
       stats_state(STATE_MERGED, STATE_CLOSED)
       history_push(KEY.history(m), {at = p.now, principal = p.principal, role = p.role,
         action = 'close_with_master', from = STATE_MERGED, to = STATE_CLOSED,
-        note = 'master ' .. number .. ' closed', dept = ''})
+        note = '主工单 ' .. number .. ' 已办结', dept = ''})
       outbox(m, 'close_with_master')
     end
   end

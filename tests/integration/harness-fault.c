@@ -172,7 +172,7 @@ load_error(struct fault_load *l, struct fault_call *call, const Hotline__Error *
 	l->unavailable++;
 	if (strstr(e->message, "in time") != NULL)
 		l->unavailable_timeout++;
-	if (strstr(e->message, "overloaded") != NULL)
+	if (strstr(e->message, "存储繁忙") != NULL)
 		l->unavailable_busy++;
 	if (took > l->unavailable_max_ms)
 		l->unavailable_max_ms = took;

@@ -284,7 +284,7 @@ test_create_emergency_dismissed(void **state)
 	assert_reply(rep, err);
 	assert_string_equal(rep->ticket->ticket->history[1]->action, "dispatch");
 	assert_non_null(strstr(rep->ticket->ticket->history[1]->note,
-	    "dismissed"));
+	    "话务员已解除紧急标记"));
 	assert_non_null(strstr(rep->ticket->ticket->history[1]->note,
 	    "烧烤冒烟，不是火情"));
 	hl_envelope_free(rep);

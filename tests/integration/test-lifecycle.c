@@ -364,7 +364,7 @@ not_theirs(Hotline__Envelope *rep, const struct hl_error *err,
 {
 	assert_error(rep, *err, ERR(NOT_FOUND));
 	assert_string_equal(err->message,
-	    "no ticket with this number among your department's tickets");
+	    "本单位没有此工单号的工单");
 	unlogged(k);
 }
 

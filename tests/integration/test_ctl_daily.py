@@ -108,6 +108,18 @@ def run(srv, st):
         base.check(rc == 0 and all(v in out for v in ("HOTLINE_ADDR", "HOTLINE_USER",
                                                       "HOTLINE_TOKEN")), out)
 
+    def deadline_language():
+        args = ("deadline", "--from", "2026-09-30T10:00", "--limit", "5wd")
+        out = ctl(srv, "agent01", *args, env={"LANG": "zh_CN.UTF-8"})
+        base.check(re.search(r"^  2026-09-30 周三  起算日 +起算日（工作日），不计入", out, re.M)
+                   and re.search(r"^  2026-10-01 周四 .*节假日 国庆节", out, re.M)
+                   and "第 5 个工作日（共 5 个），下班时 18:00 到期" in out
+                   and re.search(r"^[^\n]*2026-10-\d\d 18:00:00 \+08:00 周.$", out, re.M)
+                   and not re.search(r"[A-Za-z]{3,}", re.sub(r"\+08:00|民法典", "", out)), out)
+        out = ctl(srv, "agent01", "--lang", "en", *args, env={"LANG": "zh_CN.UTF-8"})
+        base.check("2026-09-30 Wed" in out and "working day 5 of 5" in out
+                   and not re.search(r"[\u4e00-\u9fff]", re.sub(r"民法典|国庆节|调休", "", out)), out)
+
     def json_errors():
         rc, out, err = run_ctl(srv, "agent01", "-j", "show", "20000101999999")
         base.check(rc == 10 + 4 and err == "", "exit %d, stderr %r" % (rc, err))
@@ -145,9 +157,13 @@ def run(srv, st):
         out = ctl(srv, "zjj-01", "list", env={"LANG": "zh_CN.UTF-8"})
         line = [x for x in out.splitlines() if x.startswith(st["number"])]
         base.check(len(line) == 1, out)
-        base.check(re.search(r"签收 \d\d-\d\d \d\d:\d\d 前", line[0]) and
+        base.check(re.search(r"签收 \d\d-\d\d \d\d:\d\d 北京时间 前", line[0]) and
                    re.search(r"剩 \d+小时", line[0]) and "催办" in line[0] and
-                   re.search(r"督办\(到期 \d\d-\d\d \d\d:\d\d\)", line[0]), line[0])
+                   re.search(r"督办\(到期 \d\d-\d\d \d\d:\d\d 北京时间\)", line[0]), line[0])
+        out = ctl(srv, "zjj-01", "--lang", "en", "list")
+        line = [x for x in out.splitlines() if x.startswith(st["number"])]
+        base.check(len(line) == 1 and re.search(r"sign by \d\d-\d\d \d\d:\d\d CST", line[0])
+                   and "CST)" in line[0] and "北京" not in line[0], out)
         out = ctl(srv, "zjj-01", "show", st["number"], env={"LANG": "zh_CN.UTF-8"})
         base.check(re.search(r"^协办进度 +water 供水公司: 待签收$", out, re.M), out)
         ctl(srv, "water-01", "sign", st["number"])
@@ -201,6 +217,7 @@ def run(srv, st):
             ("the language from the locale, HOTLINE_LANG and --lang", language),
             ("a missing token is said before any hello", no_token),
             ("a typo names the nearest command; -h names the environment", typo),
+            ("deadline: Chinese, or English with --lang en", deadline_language),
             ("-j prints errors as JSON, passwd too", json_errors),
             ("dispatch --category: checked, and the registration moves", dispatch_category),
             ("list marks and time left; the lead sees its assists", list_marks),
