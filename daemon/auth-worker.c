@@ -15,13 +15,13 @@
 #include "hotlined.h"
 
 /*
- * Threads and lifetimes: a job is made on the loop, waits in todo, is
- * verified by one worker without the lock, then waits in done_list until
- * the loop reads the wake pipe and calls its callback. Only the loop
- * touches auth_nbusy and calls callbacks; the lock guards todo, done_list,
- * auth_signalled and auth_stopping. A worker writes one byte to the pipe
- * when done_list becomes non-empty; the loop drains the pipe before it
- * takes the list, so no answer is left without a byte to wake it.
+ * Threads and lifetimes: a job is made on the loop, waits in auth_queued,
+ * is verified by one worker without the lock, then waits in done_list
+ * until the loop reads the wake pipe and calls its callback. Only the loop
+ * touches auth_nbusy and calls callbacks; the lock guards auth_queued,
+ * done_list, auth_signalled and auth_stopping. A worker writes one byte to
+ * the pipe when done_list becomes non-empty; the loop drains the pipe
+ * before it takes the list, so no answer is left without a byte to wake it.
  */
 struct auth_job {
 	char *stored;
@@ -36,7 +36,7 @@ STAILQ_HEAD(auth_jobs, auth_job);
 
 static pthread_mutex_t auth_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t auth_work = PTHREAD_COND_INITIALIZER;
-static struct auth_jobs auth_todo = STAILQ_HEAD_INITIALIZER(auth_todo);
+static struct auth_jobs auth_queued = STAILQ_HEAD_INITIALIZER(auth_queued);
 static struct auth_jobs auth_done_list =
     STAILQ_HEAD_INITIALIZER(auth_done_list);
 static int auth_signalled;
@@ -79,12 +79,12 @@ auth_worker_main(void *unused)
 	(void)unused;
 	pthread_mutex_lock(&auth_lock);
 	for (;;) {
-		while (!auth_stopping && STAILQ_EMPTY(&auth_todo))
+		while (!auth_stopping && STAILQ_EMPTY(&auth_queued))
 			pthread_cond_wait(&auth_work, &auth_lock);
 		if (auth_stopping)
 			break;
-		j = STAILQ_FIRST(&auth_todo);
-		STAILQ_REMOVE_HEAD(&auth_todo, entry);
+		j = STAILQ_FIRST(&auth_queued);
+		STAILQ_REMOVE_HEAD(&auth_queued, entry);
 		pthread_mutex_unlock(&auth_lock);
 		j->ok = auth_verify(j->stored, j->token);
 		pthread_mutex_lock(&auth_lock);
@@ -196,8 +196,8 @@ auth_worker_stop(void)
 		STAILQ_REMOVE_HEAD(&left, entry);
 		auth_job_answer(j, j->ok);
 	}
-	while ((j = STAILQ_FIRST(&auth_todo)) != NULL) {
-		STAILQ_REMOVE_HEAD(&auth_todo, entry);
+	while ((j = STAILQ_FIRST(&auth_queued)) != NULL) {
+		STAILQ_REMOVE_HEAD(&auth_queued, entry);
 		auth_job_answer(j, 0);
 	}
 	auth_signalled = 0;
@@ -236,7 +236,7 @@ auth_worker_verify(const char *stored, const char *token,
 	j->arg = arg;
 	auth_nbusy++;
 	pthread_mutex_lock(&auth_lock);
-	STAILQ_INSERT_TAIL(&auth_todo, j, entry);
+	STAILQ_INSERT_TAIL(&auth_queued, j, entry);
 	pthread_cond_signal(&auth_work);
 	pthread_mutex_unlock(&auth_lock);
 	return 0;
