@@ -77,7 +77,8 @@ caller_answer(struct request *r, struct caller_page *p,
 {
 	Hotline__Envelope *env = envelope_new();
 	Hotline__TicketList *out = xmalloc(sizeof *out);
-	size_t i = 0, j = 0, bytes = 0, budget = cfg->limits.output_limit / 4;
+	size_t i = 0, j = 0, bytes = 0,
+	    budget = hotlined.cfg->limits.output_limit / 4;
 	const struct caller_item *last = NULL;
 	struct caller_item *next;
 

@@ -135,8 +135,8 @@ retention_run(struct pg_link *pg, void (*done)(void))
 	rt.done = done;
 	rt.last_ms = archive_wall_ms();
 	snprintf(cutoff, sizeof cutoff, "%lld", (long long)(now_ms() -
-	    cfg->archive.keep_days * DAY_MS));
-	snprintf(limit, sizeof limit, "%d", cfg->archive.batch);
+	    hotlined.cfg->archive.keep_days * DAY_MS));
+	snprintf(limit, sizeof limit, "%d", hotlined.cfg->archive.batch);
 	if (pg_query(pg, due_sql, 2, params, retention_due_read, NULL) == -1)
 		retention_end();
 }

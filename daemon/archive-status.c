@@ -35,7 +35,7 @@ archive_render_metrics(struct evbuffer *out)
 	    (double)s.outbox);
 	status_metric(out, "hotline_archive_outbox_max", "gauge",
 	    "archive.outbox_max: beyond it the oldest changes are dropped and "
-	    "every ticket scanned again.", cfg->archive.outbox_max);
+	    "every ticket scanned again.", hotlined.cfg->archive.outbox_max);
 	status_metric(out, "hotline_archive_outbox_overflows_total", "counter",
 	    "Times this daemon found the outbox trimmed (alarm on it).",
 	    (double)s.overflows);

@@ -153,7 +153,7 @@ archive_acked(redisReply *reply, void *priv)
 	 * every few creates (each costs Redis calls and a COMMIT), which took
 	 * from intake what it gave to the archive.
 	 */
-	more = ar.nids >= (size_t)cfg->archive.batch;
+	more = ar.nids >= (size_t)hotlined.cfg->archive.batch;
 	archive_drop_batch();
 	archive_idle(more);
 }
@@ -332,7 +332,8 @@ archive_read_done(redisReply *reply, void *priv)
 		}
 		if (reply != NULL && reply->type != REDIS_REPLY_ERROR &&
 		    reterm_pending()) {
-			reterm_run(ar.pg, cfg->archive.batch, archive_idle);
+			reterm_run(ar.pg, hotlined.cfg->archive.batch,
+			    archive_idle);
 			return;
 		}
 		archive_idle(0);
@@ -361,7 +362,7 @@ archive_claimed(redisReply *reply, void *priv)
 		archive_fetch();
 		return;
 	}
-	snprintf(count, sizeof count, "%d", cfg->archive.batch);
+	snprintf(count, sizeof count, "%d", hotlined.cfg->archive.batch);
 	argv[5] = count;
 	if (store_read(9, argv, archive_read_done, NULL) == -1)
 		archive_idle(0);
@@ -376,9 +377,9 @@ archive_next_entries(void)
 	    ar.consumer, idle, "0-0", "COUNT", count };
 	int64_t now = archive_wall_ms();
 
-	snprintf(idle, sizeof idle, "%d", cfg->archive.claim_idle_ms);
-	snprintf(count, sizeof count, "%d", cfg->archive.batch);
-	if (now - ar.last_claim_ms < cfg->archive.claim_idle_ms / 4) {
+	snprintf(idle, sizeof idle, "%d", hotlined.cfg->archive.claim_idle_ms);
+	snprintf(count, sizeof count, "%d", hotlined.cfg->archive.batch);
+	if (now - ar.last_claim_ms < hotlined.cfg->archive.claim_idle_ms / 4) {
 		archive_claimed(NULL, NULL);
 		return;
 	}
@@ -465,7 +466,7 @@ archive_backfill_page(void)
 		return;
 	}
 	ar.st.backfilling = 1;
-	snprintf(count, sizeof count, "%d", cfg->archive.batch);
+	snprintf(count, sizeof count, "%d", hotlined.cfg->archive.batch);
 	argv[5] = count;
 	if (store_read(6, argv, archive_scanned, NULL) == -1)
 		archive_idle(0);
@@ -568,7 +569,7 @@ archive_status_read(redisReply *reply, void *priv)
 		/* outbox.lua trimmed the full stream: changes were dropped. */
 		log_warnx("archive: the outbox reached archive.outbox_max (%d "
 		    "entries) and was trimmed: scanning every ticket in Redis "
-		    "again", cfg->archive.outbox_max);
+		    "again", hotlined.cfg->archive.outbox_max);
 		ar.st.overflows++;
 		ar.backfill = 1;
 	}
@@ -588,7 +589,8 @@ archive_tick(evutil_socket_t fd, short what, void *arg)
 	(void)arg;
 	if (now - ar.last_status_ms >= ARCHIVE_STATUS_MS && store_ready()) {
 		ar.last_status_ms = now;
-		snprintf(max, sizeof max, "%d", cfg->archive.outbox_max);
+		snprintf(max, sizeof max, "%d",
+		    hotlined.cfg->archive.outbox_max);
 		status[6] = max;
 		store_read(7, status, archive_status_read, NULL);
 	}
@@ -625,7 +627,7 @@ archive_init(struct event_base *base)
 	struct timeval tv = { 0, ARCHIVE_TICK_MS * 1000 };
 	char host[64];
 
-	if (!cfg->archive.enabled)
+	if (!hotlined.cfg->archive.enabled)
 		return;
 	memset(&ar, 0, sizeof ar);
 	ar.enabled = 1;
@@ -640,8 +642,8 @@ archive_init(struct event_base *base)
 	http_ready_text = archive_readiness;
 	ar.tick = event_new(base, -1, EV_PERSIST, archive_tick, NULL);
 	evtimer_add(ar.tick, &tv);
-	ar.pg = pg_link_new(base, "archive", cfg->archive.conninfo,
-	    cfg->archive.timeout_ms, archive_connected, NULL);
+	ar.pg = pg_link_new(base, "archive", hotlined.cfg->archive.conninfo,
+	    hotlined.cfg->archive.timeout_ms, archive_connected, NULL);
 	search_start(base);
 	log_info("archive: consumer %s of %s", ar.consumer, ARCHIVE_STREAM);
 }

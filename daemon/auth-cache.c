@@ -117,7 +117,7 @@ auth_cache_add(const unsigned char mac[AUTH_MAC_LEN], const struct principal *p,
 			victim = &e[i];
 	memcpy(victim->mac, mac, AUTH_MAC_LEN);
 	snprintf(victim->principal, sizeof victim->principal, "%s", p->id);
-	victim->expires_ms = now + (int64_t)cfg->auth.cache_ttl_s * 1000;
+	victim->expires_ms = now + (int64_t)hotlined.cfg->auth.cache_ttl_s * 1000;
 }
 
 /*
@@ -137,7 +137,7 @@ auth_check(const struct principal *p, const char *token, int *cached)
 		*cached = 0;
 	if (p == NULL || p->credential == NULL || token == NULL)
 		return 0;
-	auth_cache_setup(&cfg->auth);
+	auth_cache_setup(&hotlined.cfg->auth);
 	if (auth_nsets == 0)
 		return auth_verify(p->credential, token);
 	now = now_mono_ms();
@@ -163,7 +163,7 @@ auth_remembered(const struct principal *p, const char *token)
 
 	if (p == NULL || p->credential == NULL || token == NULL)
 		return 0;
-	auth_cache_setup(&cfg->auth);
+	auth_cache_setup(&hotlined.cfg->auth);
 	if (auth_nsets == 0)
 		return 0;
 	auth_cache_mac(p, token, mac);
@@ -193,12 +193,12 @@ auth_check_finished(int ok, void *arg)
 	void *done_arg = ap->arg;
 
 	if (ap->principal[0] != '\0')
-		p = config_principal(cfg, ap->principal);
+		p = config_principal(hotlined.cfg, ap->principal);
 	if (p == NULL || p->credential == NULL ||
 	    strcmp(p->credential, ap->credential) != 0)
 		ok = 0;
 	else if (ok) {
-		auth_cache_setup(&cfg->auth);
+		auth_cache_setup(&hotlined.cfg->auth);
 		if (auth_nsets > 0)
 			auth_cache_add(ap->mac, p, now_mono_ms());
 	}
@@ -214,9 +214,9 @@ auth_decoy(void)
 {
 	size_t i;
 
-	for (i = 0; i < cfg->nprincipals; i++)
-		if (cfg->principals[i].credential != NULL)
-			return cfg->principals[i].credential;
+	for (i = 0; i < hotlined.cfg->nprincipals; i++)
+		if (hotlined.cfg->principals[i].credential != NULL)
+			return hotlined.cfg->principals[i].credential;
 	return NULL;
 }
 

@@ -58,7 +58,7 @@ auth_limit_hash(const char *s)
 static void
 auth_limit_setup(void)
 {
-	size_t n = (size_t)cfg->auth.limit_addresses;
+	size_t n = (size_t)hotlined.cfg->auth.limit_addresses;
 
 	if (auth_buckets != NULL && n == auth_nbuckets)
 		return;
@@ -71,12 +71,12 @@ auth_limit_setup(void)
 static void
 auth_limit_refill(struct auth_bucket *b, int64_t now)
 {
-	double burst = cfg->auth.failures_burst;
+	double burst = hotlined.cfg->auth.failures_burst;
 
 	if (b->addr[0] == '\0')
 		return;
 	b->tokens += (double)(now - b->updated_ms) *
-	    cfg->auth.failures_per_minute / 60000.0;
+	    hotlined.cfg->auth.failures_per_minute / 60000.0;
 	b->updated_ms = now;
 	if (b->tokens >= burst && b->checking > 0)
 		b->tokens = burst;
@@ -110,7 +110,7 @@ auth_limit_find(const char *addr, int64_t now, int create)
 		return NULL;
 	memset(spare, 0, sizeof *spare);
 	snprintf(spare->addr, sizeof spare->addr, "%s", addr);
-	spare->tokens = cfg->auth.failures_burst;
+	spare->tokens = hotlined.cfg->auth.failures_burst;
 	spare->updated_ms = now;
 	return spare;
 }
@@ -146,7 +146,8 @@ auth_limit_failed(const char *addr)
 		b->limited = 1;
 		log_warnx("%s: %d failed hellos; refusing its hellos until "
 		    "its allowance refills (%d failures per minute)", addr,
-		    cfg->auth.failures_burst, cfg->auth.failures_per_minute);
+		    hotlined.cfg->auth.failures_burst,
+		    hotlined.cfg->auth.failures_per_minute);
 	}
 	return b->tokens < 1.0 ? 0 : (int)b->tokens;
 }

@@ -127,8 +127,8 @@ auth_worker_count(void)
 {
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
-	if (cfg->auth.workers >= 0)
-		return cfg->auth.workers;
+	if (hotlined.cfg->auth.workers >= 0)
+		return hotlined.cfg->auth.workers;
 	if (cores <= 2)
 		return 1;
 	return cores - 1 > AUTH_WORKER_THREADS_MAX ? AUTH_WORKER_THREADS_MAX :

@@ -131,12 +131,12 @@ calstore_read_done(redisReply *r, void *priv)
 			cs.years[i] = atoi(r->element[2 * i]->str);
 			cs.texts[i] = xstrdup(r->element[2 * i + 1]->str);
 		}
-		before = recompute_fingerprint(cfg);
-		calstore_apply(cfg->calendar);
-		if (recompute_fingerprint(cfg) != before) {
+		before = recompute_fingerprint(hotlined.cfg);
+		calstore_apply(hotlined.cfg->calendar);
+		if (recompute_fingerprint(hotlined.cfg) != before) {
 			log_info("calendar: imported %d in force (%s)", year,
-			    calendar_year_provisional(cfg->calendar, year) ?
-			    "provisional" : "a State Council notice");
+			    calendar_year_provisional(hotlined.cfg->calendar,
+			    year) ? "provisional" : "a State Council notice");
 			snprintf(cause, sizeof cause, "%d年放假通知",
 			    year);
 			recompute_start_because(cause);

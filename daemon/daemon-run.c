@@ -20,15 +20,15 @@
 
 #define DRAIN_CHECK_MS 50
 
-/* What the running daemon holds besides cfg and ev_base (daemon.c). */
-struct daemon {
+/* What the running daemon's life holds besides struct daemon (daemon.c). */
+struct daemon_life {
 	struct event *sig_hup, *sig_term, *sig_int;
 	struct event *drain_timer;
 	int64_t drain_deadline;
 	int draining;
 };
 
-static struct daemon dmn;
+static struct daemon_life dmn;
 
 /* Redis says a feed or the timers changed: route the wake-up. */
 static void
@@ -63,7 +63,7 @@ warn_calendar(void)
 {
 	char note[512];
 
-	if (calendar_coverage_note(cfg->calendar, now_ms(), note,
+	if (calendar_coverage_note(hotlined.cfg->calendar, now_ms(), note,
 	    sizeof note))
 		log_warnx("%s", note);
 }
@@ -79,7 +79,7 @@ static void
 warn_nofile(void)
 {
 	struct rlimit rl;
-	rlim_t want = (rlim_t)cfg->limits.max_connections + NOFILE_RESERVE;
+	rlim_t want = (rlim_t)hotlined.cfg->limits.max_connections + NOFILE_RESERVE;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
 	    rl.rlim_cur < want)
@@ -87,7 +87,7 @@ warn_nofile(void)
 		    "(%d) + %d: connections beyond it are refused (out of file "
 		    "descriptors); raise it (ulimit -n, systemd LimitNOFILE=)",
 		    (unsigned long long)rl.rlim_cur,
-		    cfg->limits.max_connections, NOFILE_RESERVE);
+		    hotlined.cfg->limits.max_connections, NOFILE_RESERVE);
 }
 
 /* Warns about principals whose credential is still a legacy PBKDF2 hash. */
@@ -96,8 +96,8 @@ warn_legacy_hashes(void)
 {
 	size_t i, n = 0;
 
-	for (i = 0; i < cfg->nprincipals; i++)
-		if (auth_hash_legacy(cfg->principals[i].credential))
+	for (i = 0; i < hotlined.cfg->nprincipals; i++)
+		if (auth_hash_legacy(hotlined.cfg->principals[i].credential))
 			n++;
 	if (n > 0)
 		log_warnx("%zu principals still have pbkdf2-sha256 credentials "
@@ -125,12 +125,13 @@ on_hup(evutil_socket_t sig, short what, void *arg)
 static int
 daemon_swap(struct config *fresh, char *err, size_t errlen)
 {
-	struct config *old = cfg;
+	const struct config *cur = hotlined.cfg;
+	struct config *old;
 	char why[512];
 
 	/* The imported notices stay over the files; no reload rewrites the past. */
 	calstore_apply(fresh->calendar);
-	if (calendar_past_changed(old->calendar, fresh->calendar,
+	if (calendar_past_changed(cur->calendar, fresh->calendar,
 	    DEADLINE_REQUEST_DAY_MIN, deadline_day(now_ms()), why,
 	    sizeof why) == -1) {
 		snprintf(err, errlen, "calendar: %s", why);
@@ -141,7 +142,7 @@ daemon_swap(struct config *fresh, char *err, size_t errlen)
 		config_free(fresh);
 		return -1;
 	}
-	cfg = fresh;
+	old = daemon_swap_config(fresh);
 	auth_cache_reload(old, fresh);
 	learn_reload();
 	if (recompute_fingerprint(fresh) != recompute_fingerprint(old))
@@ -149,10 +150,11 @@ daemon_swap(struct config *fresh, char *err, size_t errlen)
 	config_free(old);
 	warn_calendar();
 	warn_legacy_hashes();
-	log_info("configuration reloaded from %s: %zu departments, %zu "
+	log_info("configuration %llu reloaded from %s: %zu departments, %zu "
 	    "principals, %zu catalogue entries (listen and redis settings "
-	    "change only at restart)", cfg->path, cfg->ndepartments,
-	    cfg->nprincipals, cfg->nentries);
+	    "change only at restart)", (unsigned long long)hotlined.generation,
+	    hotlined.cfg->path, hotlined.cfg->ndepartments,
+	    hotlined.cfg->nprincipals, hotlined.cfg->nentries);
 	return 0;
 }
 
@@ -165,11 +167,11 @@ drain_check(evutil_socket_t fd, short what, void *arg)
 	(void)arg;
 	if (server_busy() == 0 && store_pending() == 0) {
 		log_info("drained; exiting");
-		event_base_loopexit(ev_base, NULL);
+		event_base_loopexit(hotlined.base, NULL);
 	} else if (now_ms() >= dmn.drain_deadline) {
 		log_warnx("drain timeout: %d connections, %d storage commands "
 		    "still open; exiting", server_busy(), store_pending());
-		event_base_loopexit(ev_base, NULL);
+		event_base_loopexit(hotlined.base, NULL);
 	}
 }
 
@@ -183,18 +185,18 @@ on_term(evutil_socket_t sig, short what, void *arg)
 	(void)arg;
 	if (dmn.draining) {
 		log_warnx("signal %d again: exiting without draining", (int)sig);
-		event_base_loopbreak(ev_base);
+		event_base_loopbreak(hotlined.base);
 		return;
 	}
 	dmn.draining = 1;
 	notify_send("STOPPING=1");
 	log_info("signal %d: draining (at most %d ms)", (int)sig,
-	    cfg->limits.drain_timeout_ms);
-	dmn.drain_deadline = now_ms() + cfg->limits.drain_timeout_ms;
+	    hotlined.cfg->limits.drain_timeout_ms);
+	dmn.drain_deadline = now_ms() + hotlined.cfg->limits.drain_timeout_ms;
 	server_stop_listening();
 	http_stop();
 	server_drain();
-	dmn.drain_timer = event_new(ev_base, -1, EV_PERSIST, drain_check,
+	dmn.drain_timer = event_new(hotlined.base, -1, EV_PERSIST, drain_check,
 	    NULL);
 	evtimer_add(dmn.drain_timer, &tv);
 }
@@ -299,21 +301,22 @@ daemon_gauges(void)
 static void
 daemon_start(void)
 {
-	ev_base = daemon_base();
+	hotlined.base = daemon_base();
 	reload_init(daemon_swap);
 	daemon_gauges();
-	timer_init(ev_base);
+	timer_init(hotlined.base);
 	learn_init();
-	store_init(ev_base, &cfg->redis, on_wake, on_resync);
-	archive_init(ev_base);
-	kb_start(ev_base);
-	if (server_listen(cfg) == -1 || http_start(ev_base) == -1)
+	store_init(hotlined.base, &hotlined.cfg->redis, on_wake, on_resync);
+	archive_init(hotlined.base);
+	kb_start(hotlined.base);
+	if (server_listen(hotlined.cfg) == -1 ||
+	    http_start(hotlined.base) == -1)
 		fatalx("cannot open the listeners; exiting");
-	if (auth_worker_start(ev_base) == -1)
+	if (auth_worker_start(hotlined.base) == -1)
 		log_warnx("credentials are verified on the event loop");
-	dmn.sig_hup = evsignal_new(ev_base, SIGHUP, on_hup, NULL);
-	dmn.sig_term = evsignal_new(ev_base, SIGTERM, on_term, NULL);
-	dmn.sig_int = evsignal_new(ev_base, SIGINT, on_term, NULL);
+	dmn.sig_hup = evsignal_new(hotlined.base, SIGHUP, on_hup, NULL);
+	dmn.sig_term = evsignal_new(hotlined.base, SIGTERM, on_term, NULL);
+	dmn.sig_int = evsignal_new(hotlined.base, SIGINT, on_term, NULL);
 	evsignal_add(dmn.sig_hup, NULL);
 	evsignal_add(dmn.sig_term, NULL);
 	evsignal_add(dmn.sig_int, NULL);
@@ -340,12 +343,12 @@ daemon_stop(void)
 	event_free(dmn.sig_term);
 	event_free(dmn.sig_int);
 	learn_shutdown();		/* its event first: before the base */
-	event_base_free(ev_base);
+	event_base_free(hotlined.base);
 	calstore_shutdown();
 	auth_cache_free();
 	auth_limit_free();
 	inflight_free();
-	config_free(cfg);
+	config_free(hotlined.cfg);
 	normalize_free();
 }
 
@@ -363,15 +366,16 @@ daemon_run(const struct daemon_options *o)
 	if (normalize_init(nerr, sizeof nerr) == -1)
 		fprintf(stderr, "hotlined: %s (Traditional text will not be "
 		    "converted)\n", nerr);
-	cfg = load_or_exit(o->path);
+	daemon_swap_config(load_or_exit(o->path));
 	if (o->check_only) {
 		printf("configuration OK: %s (%zu departments, %zu principals, "
-		    "%zu catalogue entries)\n", cfg->path, cfg->ndepartments,
-		    cfg->nprincipals, cfg->nentries);
-		if (calendar_coverage_note(cfg->calendar, now_ms(), nerr,
-		    sizeof nerr))
+		    "%zu catalogue entries)\n", hotlined.cfg->path,
+		    hotlined.cfg->ndepartments, hotlined.cfg->nprincipals,
+		    hotlined.cfg->nentries);
+		if (calendar_coverage_note(hotlined.cfg->calendar, now_ms(),
+		    nerr, sizeof nerr))
 			printf("warning: %s\n", nerr);
-		config_free(cfg);
+		config_free(hotlined.cfg);
 		return 0;
 	}
 	log_init(o->foreground, o->verbose);
@@ -383,11 +387,12 @@ daemon_run(const struct daemon_options *o)
 	warn_legacy_hashes();
 	warn_nofile();
 	log_info("hotlined %s started with %s: %zu departments, %zu principals, "
-	    "%zu catalogue entries", HOTLINED_VERSION, cfg->path,
-	    cfg->ndepartments, cfg->nprincipals, cfg->nentries);
+	    "%zu catalogue entries", HOTLINED_VERSION, hotlined.cfg->path,
+	    hotlined.cfg->ndepartments, hotlined.cfg->nprincipals,
+	    hotlined.cfg->nentries);
 	notify_send("READY=1");
 
-	event_base_dispatch(ev_base);
+	event_base_dispatch(hotlined.base);
 
 	daemon_stop();
 	log_info("stopped");

@@ -1,13 +1,21 @@
-/* The daemon's shared state in one owner: the configuration in force and the event loop every shell module reads. */
+/* The daemon's shared state in one owner: the configuration in force, its generation and the event loop every shell module reads. */
 #include "hotlined.h"
 
 /*
- * Set by daemon_run (daemon-run.c) and swapped only by its reload swap, on
- * the loop; programs that drive the library themselves (tests, benchmarks,
- * fuzzers) set them here too instead of defining them. They stay two plain
- * names rather than fields of struct daemon: about two hundred lines in
- * thirty files read cfg->..., and a renamed global would break every branch
- * that adds one more.
+ * Set by daemon_run (daemon-run.c); the configuration and its generation
+ * change only in daemon_swap_config, on the loop. Programs that drive the
+ * library themselves (tests, benchmarks, fuzzers) set the fields they need
+ * here too instead of defining globals of their own.
  */
-struct config *cfg;			/* the configuration in force */
-struct event_base *ev_base;		/* the daemon's one event loop */
+struct daemon hotlined;
+
+/* Makes fresh the configuration in force; returns the one it replaces. */
+struct config *
+daemon_swap_config(struct config *fresh)
+{
+	struct config *old = hotlined.cfg;
+
+	hotlined.cfg = fresh;
+	hotlined.generation++;
+	return old;
+}

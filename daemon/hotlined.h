@@ -69,8 +69,14 @@ uint32_t auth_limit_hash(const char *s);
 int notify_send(const char *state);
 
 /* daemon.c: the daemon's shared state, one owner. */
-extern struct config *cfg;		/* the configuration in force */
-extern struct event_base *ev_base;
+struct daemon {
+	struct config *cfg;		/* the configuration in force */
+	struct event_base *base;	/* the daemon's one event loop */
+	uint64_t generation;		/* configurations put in force: 1 after start */
+};
+extern struct daemon hotlined;
+/* Makes fresh the configuration in force (generation + 1); returns the old one. */
+struct config *daemon_swap_config(struct config *fresh);
 
 /* daemon-run.c: the daemon's life, as main.c's options ask for it. */
 struct daemon_options {

@@ -90,8 +90,8 @@ http_conn_sweep(const struct http_conn *fresh)
 static int
 http_conn_room(void)
 {
-	return http_conn_open < cfg->http.max_connections &&
-	    http_conn_open + server_busy() < cfg->limits.max_connections;
+	return http_conn_open < hotlined.cfg->http.max_connections &&
+	    http_conn_open + server_busy() < hotlined.cfg->limits.max_connections;
 }
 
 /* See http-conn.h. */
@@ -132,8 +132,9 @@ http_conn_check_room(const struct http_conn *fresh)
 	evconnlistener_disable(http_conn_listener);
 	log_warnx_limited(&lim, "http: %d connections open (http.max_connections "
 	    "%d, limits.max_connections %d with the others); not accepting "
-	    "until one closes", http_conn_open, cfg->http.max_connections,
-	    cfg->limits.max_connections);
+	    "until one closes", http_conn_open,
+	    hotlined.cfg->http.max_connections,
+	    hotlined.cfg->limits.max_connections);
 }
 
 /* Timer: a request's header (or body) did not arrive in time; evhttp closes the connection. */
@@ -149,7 +150,7 @@ http_conn_expired(evutil_socket_t fd, short what, void *arg)
 		return;
 	log_warnx_limited(&lim, "http: a request did not arrive within "
 	    "http.header_timeout_ms (%d ms); connection closed",
-	    cfg->http.header_timeout_ms);
+	    hotlined.cfg->http.header_timeout_ms);
 	bufferevent_trigger_event(hc->bev, BEV_EVENT_READING | BEV_EVENT_EOF,
 	    0);
 }
@@ -161,8 +162,8 @@ http_conn_arm(struct http_conn *hc)
 	struct timeval tv;
 
 	hc->in_request = 1;
-	tv.tv_sec = cfg->http.header_timeout_ms / 1000;
-	tv.tv_usec = (cfg->http.header_timeout_ms % 1000) * 1000;
+	tv.tv_sec = hotlined.cfg->http.header_timeout_ms / 1000;
+	tv.tv_usec = (hotlined.cfg->http.header_timeout_ms % 1000) * 1000;
 	evtimer_add(hc->deadline, &tv);
 }
 

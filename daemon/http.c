@@ -33,8 +33,8 @@ http_peer_allowed(struct evhttp_request *req)
 	if (conn == NULL)
 		return 0;
 	evhttp_connection_get_peer(conn, &addr, &port);
-	for (i = 0; addr != NULL && i < cfg->http.nallow; i++)
-		if (strcmp(addr, cfg->http.allow[i]) == 0)
+	for (i = 0; addr != NULL && i < hotlined.cfg->http.nallow; i++)
+		if (strcmp(addr, hotlined.cfg->http.allow[i]) == 0)
 			return 1;
 	return 0;
 }
@@ -167,7 +167,7 @@ http_credential_check(struct evhttp_request *req)
 	http_peer_address(req, addr, sizeof addr);
 	snprintf(hc->key, sizeof hc->key, "http %s", addr);
 	snprintf(hc->esc, sizeof hc->esc, "%s", esc);
-	if (rc == 1 && (p = config_principal(cfg, plain)) != NULL &&
+	if (rc == 1 && (p = config_principal(hotlined.cfg, plain)) != NULL &&
 	    p->role != HOTLINE__ROLE__ROLE_SUPERVISOR &&
 	    p->role != HOTLINE__ROLE__ROLE_ADMIN)
 		p = NULL;
@@ -229,7 +229,7 @@ static void
 http_readyz(struct evhttp_request *req, void *arg)
 {
 	(void)arg;
-	if (cfg == NULL)
+	if (hotlined.cfg == NULL)
 		http_text(req, 503, "Service Unavailable",
 		    "not ready: no configuration loaded\n");
 	else if (!store_ready())
@@ -333,9 +333,9 @@ http_listen(struct event_base *base, const struct listen_spec *l)
 int
 http_start(struct event_base *base)
 {
-	const struct listen_spec *l = &cfg->http.listen;
+	const struct listen_spec *l = &hotlined.cfg->http.listen;
 
-	if (!cfg->http.enabled)
+	if (!hotlined.cfg->http.enabled)
 		return 0;
 	if ((http = evhttp_new(base)) == NULL)
 		fatalx("evhttp_new failed");

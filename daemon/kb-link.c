@@ -148,8 +148,8 @@ void
 kb_link_start(struct event_base *base)
 {
 	kl.base = base;
-	kl.pg = pg_link_new(base, "kb", cfg->archive.conninfo,
-	    cfg->archive.timeout_ms, kb_link_connected, NULL);
+	kl.pg = pg_link_new(base, "kb", hotlined.cfg->archive.conninfo,
+	    hotlined.cfg->archive.timeout_ms, kb_link_connected, NULL);
 }
 
 /* Closes it: every call waiting or in flight ends unanswered. */

@@ -105,11 +105,12 @@ kb_notice_got(struct pg_result *res, void *arg)
 		kb_notice_end(0);
 		return;
 	}
-	store_args_addf(&args, "%d", cfg->redis.feed_maxlen);
+	store_args_addf(&args, "%d", hotlined.cfg->redis.feed_maxlen);
 	store_args_addf(&args, "%lld", (long long)now_ms());
 	for (i = 0; i < rows; i++) {
 		kb_notice_seq(pg_value(res, i, 0));
-		if (config_department(cfg, pg_value(res, i, 3)) == NULL) {
+		if (config_department(hotlined.cfg,
+		    pg_value(res, i, 3)) == NULL) {
 			log_info("kb: notice for %s, not a department here; "
 			    "dropped", pg_value(res, i, 3));
 			continue;
@@ -169,7 +170,7 @@ kb_notice_round(void)
 	int kicked = kb_notice_kicked();
 
 	ticket_day(now_ms(), day);
-	if (cfg->kb.expiry_reminder_days == 0 || (!kicked &&
+	if (hotlined.cfg->kb.expiry_reminder_days == 0 || (!kicked &&
 	    strcmp(day, kn.scanned_day) == 0 &&
 	    mono - kn.scanned_ms < KB_NOTICE_SCAN_MS)) {
 		kb_notice_pending();
@@ -177,7 +178,8 @@ kb_notice_round(void)
 	}
 	memcpy(kn.scanned_day, day, sizeof day);
 	kn.scanned_ms = mono;
-	snprintf(days, sizeof days, "%d", cfg->kb.expiry_reminder_days);
+	snprintf(days, sizeof days, "%d",
+	    hotlined.cfg->kb.expiry_reminder_days);
 	p[0] = day;
 	p[1] = days;
 	if (kb_link_query(kb_notice_expiring_sql, 2, p, kb_notice_scanned,

@@ -6,7 +6,7 @@
 void
 kb_start(struct event_base *base)
 {
-	if (!cfg->archive.enabled)
+	if (!hotlined.cfg->archive.enabled)
 		return;
 	kb_link_start(base);
 	kb_notice_start(base);

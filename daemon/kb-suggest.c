@@ -112,7 +112,7 @@ kb_suggest_timeout(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	log_debug("kb: suggestions waited %d ms; answered without",
-	    cfg->kb.suggest_wait_ms);
+	    hotlined.cfg->kb.suggest_wait_ms);
 	kb_suggest_send(s, NULL);	/* s->querying: s stays */
 }
 
@@ -121,15 +121,16 @@ void
 kb_suggest_answer(struct request *r, Hotline__Envelope__BodyCase body,
     void *out, const char *title, const char *content, const char *district)
 {
-	struct timeval tv = { cfg->kb.suggest_wait_ms / 1000,
-	    cfg->kb.suggest_wait_ms % 1000 * 1000 };
+	struct timeval tv = { hotlined.cfg->kb.suggest_wait_ms / 1000,
+	    hotlined.cfg->kb.suggest_wait_ms % 1000 * 1000 };
 	struct kb_search_args a = { 0 };
 	struct kb_suggest *s;
 	char *words;
 
 	words = xasprintf("%s %s", title, content);
-	if (cfg->kb.suggest == 0 || !kb_ready() || kb_search_args(&a, words,
-	    district, (unsigned)cfg->kb.suggest) == -1 || a.terms == NULL) {
+	if (hotlined.cfg->kb.suggest == 0 || !kb_ready() || kb_search_args(&a,
+	    words, district, (unsigned)hotlined.cfg->kb.suggest) == -1 ||
+	    a.terms == NULL) {
 		free(words);
 		free(a.terms);
 		answer_body(r, body, out);

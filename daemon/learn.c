@@ -48,7 +48,7 @@
  * target (make eval, the day-one line).
  */
 struct learn_ex {
-	int dept;			/* index of cfg->departments */
+	int dept;			/* index of hotlined.cfg->departments */
 	int seed;			/* MODEL_REAL, _KEYWORDS or _SAMPLE */
 	uint32_t group;			/* a sample's (model_group) */
 	char *text;			/* route_text's form */
@@ -137,9 +137,10 @@ learn_set_add(struct learn_set *s, int dept, int seed, char *text,
 	route_split(text, &title, &content);
 	in.title = title;
 	in.content = content;
-	if (classify_ticket(cfg->catalogue, &cfg->routing, &in, &res) == -1)
+	if (classify_ticket(hotlined.cfg->catalogue, &hotlined.cfg->routing,
+	    &in, &res) == -1)
 		memset(&res, 0, sizeof res);
-	route_shares(&res, cfg->departments, ln.map, &e->shares);
+	route_shares(&res, hotlined.cfg->departments, ln.map, &e->shares);
 	free(title);
 	free(content);
 	return e;
@@ -149,9 +150,9 @@ learn_set_add(struct learn_set *s, int dept, int seed, char *text,
 static int
 learn_dept(const char *id)
 {
-	const struct department *d = config_department(cfg, id);
+	const struct department *d = config_department(hotlined.cfg, id);
 
-	return d == NULL ? -1 : (int)(d - cfg->departments);
+	return d == NULL ? -1 : (int)(d - hotlined.cfg->departments);
 }
 
 /* Adds each catalogue entry's keywords as one seed of its department. */
@@ -163,8 +164,8 @@ learn_catalogue_seeds(void)
 	size_t i, k;
 	int d;
 
-	for (i = 0; i < cfg->nentries; i++) {
-		e = &cfg->entries[i];
+	for (i = 0; i < hotlined.cfg->nentries; i++) {
+		e = &hotlined.cfg->entries[i];
 		text = xstrdup("");
 		for (k = 0; k < e->nkeywords; k++) {
 			kw = xasprintf("%s%s%s", text, k > 0 ? " " : "",
@@ -176,7 +177,7 @@ learn_catalogue_seeds(void)
 		free(text);
 		d = learn_dept(e->department);
 		route_seed_shares(ln.map, (size_t)d, e->weight,
-		    cfg->routing.prior, &learn_set_push(&ln.seeds, d,
+		    hotlined.cfg->routing.prior, &learn_set_push(&ln.seeds, d,
 		    MODEL_KEYWORDS, kw)->shares);
 	}
 }
@@ -229,14 +230,14 @@ static void
 learn_configure(void)
 {
 	route_map_free(ln.map);
-	ln.map = route_map_new(cfg->entries, cfg->nentries, cfg->departments,
-	    cfg->ndepartments);
+	ln.map = route_map_new(hotlined.cfg->entries, hotlined.cfg->nentries,
+	    hotlined.cfg->departments, hotlined.cfg->ndepartments);
 	learn_set_clear(&ln.seeds);
-	if (!cfg->routing.model)
+	if (!hotlined.cfg->routing.model)
 		return;
 	learn_catalogue_seeds();
-	if (cfg->routing.seeds != NULL)
-		learn_seed_file(cfg->routing.seeds);
+	if (hotlined.cfg->routing.seeds != NULL)
+		learn_seed_file(hotlined.cfg->routing.seeds);
 }
 
 /* The thread: features, training, calibration; hands the job back. */
@@ -359,12 +360,12 @@ learn_setup(void)
 {
 	if (ln.ev != NULL)
 		return 0;
-	if (ev_base == NULL)
+	if (hotlined.base == NULL)
 		return -1;
 	if (pipe2(ln.pipe, O_CLOEXEC) == -1)
 		fatal("learn: pipe");
 	evutil_make_socket_nonblocking(ln.pipe[0]);
-	ln.ev = event_new(ev_base, ln.pipe[0], EV_READ | EV_PERSIST,
+	ln.ev = event_new(hotlined.base, ln.pipe[0], EV_READ | EV_PERSIST,
 	    learn_on_done, NULL);
 	if (ln.ev == NULL || event_add(ln.ev, NULL) == -1)
 		fatalx("learn: cannot watch the pipe");
@@ -384,7 +385,7 @@ learn_train(void)
 		ln.again = 1;
 		return;
 	}
-	if (!cfg->routing.model || learn_setup() == -1)
+	if (!hotlined.cfg->routing.model || learn_setup() == -1)
 		return;
 	job = xcalloc(1, sizeof *job);
 	job->ex = xcalloc(total + 1, sizeof *job->ex);
@@ -392,9 +393,9 @@ learn_train(void)
 	learn_job_take(job, &ln.seeds);
 	learn_job_take(job, &ln.examples);
 	job->nlabels = route_map_nlabels(ln.map);
-	job->seg = segment_dup(catalogue_segmenter(cfg->catalogue));
-	job->places = segment_dup(catalogue_places(cfg->catalogue));
-	job->target = cfg->routing.auto_dispatch_precision;
+	job->seg = segment_dup(catalogue_segmenter(hotlined.cfg->catalogue));
+	job->places = segment_dup(catalogue_places(hotlined.cfg->catalogue));
+	job->target = hotlined.cfg->routing.auto_dispatch_precision;
 	job->epoch = ln.epoch;
 	if (job->seg == NULL || job->places == NULL)
 		fatalx("learn: out of memory");
@@ -649,10 +650,10 @@ learn_model(void)
 double
 learn_threshold(void)
 {
-	return ln.model != NULL && cfg->routing.model &&
+	return ln.model != NULL && hotlined.cfg->routing.model &&
 	    model_real_examples(ln.model) >= MODEL_MIN_HELD ?
 	    model_fit(ln.model)->threshold :
-	    cfg->routing.dispatch_threshold;
+	    hotlined.cfg->routing.dispatch_threshold;
 }
 
 /* Sets every suggestion's confidence to its share of the catalogue's evidence. */
@@ -683,7 +684,7 @@ learn_classify(struct classify_result *res, const char *ntitle,
 	int cat_auto, calibrated;
 	size_t nl;
 
-	if (ln.model == NULL || !cfg->routing.model) {
+	if (ln.model == NULL || !hotlined.cfg->routing.model) {
 		learn_catalogue_only(res);
 		return;
 	}
@@ -693,12 +694,13 @@ learn_classify(struct classify_result *res, const char *ntitle,
 	cat_auto = res->auto_dispatch;
 	nl = route_map_nlabels(ln.map);
 	lprob = xcalloc(nl + 1, sizeof *lprob);
-	prob = xcalloc(cfg->ndepartments + 1, sizeof *prob);
-	route_shares(res, cfg->departments, ln.map, &sh);
-	route_features(cfg->catalogue, ntitle, ncontent, &v);
+	prob = xcalloc(hotlined.cfg->ndepartments + 1, sizeof *prob);
+	route_shares(res, hotlined.cfg->departments, ln.map, &sh);
+	route_features(hotlined.cfg->catalogue, ntitle, ncontent, &v);
 	model_predict(ln.model, &v, &sh, lprob);
 	route_expand(ln.map, lprob, district, prob);
-	route_result(res, cfg->departments, cfg->ndepartments, prob,
+	route_result(res, hotlined.cfg->departments,
+	    hotlined.cfg->ndepartments, prob,
 	    model_real_examples(ln.model) + model_sample_examples(ln.model),
 	    learn_threshold());
 	if (!calibrated) {

@@ -74,13 +74,14 @@ params_of_step(struct store_args *a, const struct request *r,
 	store_args_paramf(a, "now", "%lld", (long long)now);
 	store_args_paramf(a, "day", "%s", day);	/* copied: day is ours */
 	store_args_paramf(a, "ws", "%lld",
-	    (long long)stats_working_seconds(cfg->calendar, now));
+	    (long long)stats_working_seconds(hotlined.cfg->calendar, now));
 	store_args_param(a, "principal", r->conn->principal);
 	store_args_paramf(a, "role", "%d", r->conn->role);
 	store_args_param(a, "dept", r->conn->department);
 	store_args_param(a, "note", s->note);
 	store_args_param(a, "incr", s->incr);
-	store_args_paramf(a, "feed_maxlen", "%d", cfg->redis.feed_maxlen);
+	store_args_paramf(a, "feed_maxlen", "%d",
+	    hotlined.cfg->redis.feed_maxlen);
 	store_args_param(a, "lead", s->lead);
 	store_args_param(a, "assists", s->assists);
 	store_args_param(a, "category", s->category);
@@ -88,7 +89,7 @@ params_of_step(struct store_args *a, const struct request *r,
 	store_args_paramf(a, "approve", "%d", s->approve);
 	store_args_paramf(a, "max_returns", "%d", plan->max_returns);
 	store_args_paramf(a, "max_attempts", "%d",
-	    cfg->tickets.callback_attempts);
+	    hotlined.cfg->tickets.callback_attempts);
 	store_args_param(a, "clock", plan->clock);
 	store_args_param(a, "timers", plan->timers);
 	store_args_param(a, "expect_gen", plan->expect_gen);
@@ -212,7 +213,7 @@ policy_of(const redisReply *hash, const char *dept, struct policy *out)
 	const char *type = record_hash_get(hash, "type");
 	const char *urgency = record_hash_get(hash, "urgency");
 
-	policy_for(cfg->policies, type ? atoi(type) : 0,
+	policy_for(hotlined.cfg->policies, type ? atoi(type) : 0,
 	    urgency ? atoi(urgency) : 0, dept, out);
 }
 
@@ -241,7 +242,7 @@ plan_clock(struct clock_plan *plan, const struct clock *c,
 	const char *done = record_hash_get(hash, "st_done");
 	struct clock_fields *f = &plan->fields;
 
-	clock_dues(c, cfg->calendar, pol, &d);
+	clock_dues(c, hotlined.cfg->calendar, pol, &d);
 	clock_fields(c, &d, f);
 	armed = d;
 	if (new_round && plan_flagged(hash, "warned")) {
@@ -290,7 +291,7 @@ plan_check_extension(struct request *r, const struct step *s,
 	char max[16];
 
 	if (text == NULL || limit_parse(text, &ext, &why) == -1 ||
-	    clock_extension_allowed(cfg->calendar, pol, &ext, now))
+	    clock_extension_allowed(hotlined.cfg->calendar, pol, &ext, now))
 		return 0;
 	limit_format(&pol->max_extension, max, sizeof max);
 	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
@@ -337,7 +338,7 @@ plan_make(struct request *r, const struct step_job *j, redisReply *hash,
 	case CLOCK_SUSPEND:
 		if (c.dispatched_at == 0)
 			break;
-		clock_suspend(&c, cfg->calendar, &pol, now);
+		clock_suspend(&c, hotlined.cfg->calendar, &pol, now);
 		plan_clock(plan, &c, &pol, 0, hash, 0);
 		break;
 	case CLOCK_RESUME:
@@ -348,14 +349,14 @@ plan_make(struct request *r, const struct step_job *j, redisReply *hash,
 		break;
 	case CLOCK_CALLBACK:
 		plan_single(plan, "callback_due", "callback",
-		    deadline_due(cfg->calendar, now, &pol.callback),
+		    deadline_due(hotlined.cfg->calendar, now, &pol.callback),
 		    "callback_base", now);
 		plan->clock = "rearm";	/* the completion timers go stale */
 		break;
 	case CLOCK_SUPERVISE:
 		text = step_field(&j->s, "sup_limit");
 		plan_single(plan, "sup_due", "sup", clock_supervision_due(
-		    cfg->calendar, text != NULL && *text != '\0' &&
+		    hotlined.cfg->calendar, text != NULL && *text != '\0' &&
 		    limit_parse(text, &sup, &why) == 0 ? &sup : NULL, now),
 		    NULL, 0);
 		plan->clock = "arm";

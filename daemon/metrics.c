@@ -220,8 +220,8 @@ void (*metrics_more)(struct evbuffer *);
 void
 metrics_render(struct evbuffer *out)
 {
-	int missing = calendar_missing_year(cfg->calendar, now_ms(),
-	    cfg->calendar->warn_days);
+	int missing = calendar_missing_year(hotlined.cfg->calendar, now_ms(),
+	    hotlined.cfg->calendar->warn_days);
 
 	metric(out, "hotline_store_ready", "gauge",
 	    "1 when Redis is reachable and the scripts are loaded.",
@@ -240,7 +240,7 @@ metrics_render(struct evbuffer *out)
 	    gauge(METRICS_OUTPUT_UNSENT));
 	metric(out, "hotline_output_budget_bytes", "gauge",
 	    "limits.output_budget: the most all clients may hold unsent.",
-	    (double)cfg->limits.output_budget);
+	    (double)hotlined.cfg->limits.output_budget);
 	metric(out, "hotline_output_budget_cuts_total", "counter",
 	    "Clients cut off, largest holder first, to keep the budget.",
 	    gauge(METRICS_OUTPUT_CUTS));
@@ -260,6 +260,9 @@ metrics_render(struct evbuffer *out)
 	metric(out, "hotline_timer_lag_ms", "gauge",
 	    "The largest lag of the last timers fired, in ms.",
 	    gauge(METRICS_TIMER_LAG));
+	metric(out, "hotline_config_generation", "gauge",
+	    "Configurations put in force since start: 1, then one more per "
+	    "reload swapped in.", (double)hotlined.generation);
 	metric(out, "hotline_routing_expected_precision", "gauge",
 	    "Auto-dispatch precision the routing model expects (cross-validated).",
 	    m.model_precision);

@@ -43,10 +43,10 @@ op_deadline(struct request *r)
 	out = xmalloc(sizeof *out);
 	hotline__deadline_reply__init(out);
 	out->steps = xcalloc(DEADLINE_MAX_STEPS, sizeof *out->steps);
-	out->due_at = deadline_explain(cfg->calendar, q->from, &limit,
+	out->due_at = deadline_explain(hotlined.cfg->calendar, q->from, &limit,
 	    deadline_collect, out);
-	out->provisional = calendar_provisional_span(cfg->calendar, q->from,
-	    out->due_at);
+	out->provisional = calendar_provisional_span(hotlined.cfg->calendar,
+	    q->from, out->due_at);
 	answer_body(r, HOTLINE__ENVELOPE__BODY_DEADLINE_REPLY, out);
 }
 
@@ -64,10 +64,10 @@ reload_answered(struct request *r, const char *err)
 	}
 	out = xmalloc(sizeof *out);
 	hotline__reload_reply__init(out);
-	out->path = record_strdup(cfg->path);
-	out->departments = (uint32_t)cfg->ndepartments;
-	out->principals = (uint32_t)cfg->nprincipals;
-	out->catalogue_entries = (uint32_t)cfg->nentries;
+	out->path = record_strdup(hotlined.cfg->path);
+	out->departments = (uint32_t)hotlined.cfg->ndepartments;
+	out->principals = (uint32_t)hotlined.cfg->nprincipals;
+	out->catalogue_entries = (uint32_t)hotlined.cfg->nentries;
 	answer_body(r, HOTLINE__ENVELOPE__BODY_RELOADED, out);
 }
 
@@ -97,7 +97,7 @@ op_shift_clock(struct request *r)
 	struct store_args args = { 0 };
 	int64_t advance = r->in->shift_clock->advance_ms;
 
-	if (!cfg->testing.clock_control) {
+	if (!hotlined.cfg->testing.clock_control) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN, NULL,
 		    "the clock can be moved only on test installations "
 		    "(testing.clock_control)");

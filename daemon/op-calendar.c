@@ -32,11 +32,11 @@ import_compare(const struct calendar *fresh, int y, struct import_state *st,
 	int yy, m, d;
 
 	today = deadline_day(now_ms());
-	if (calendar_past_changed(cfg->calendar, fresh, first, today < end ?
-	    today : end, err, errlen) == -1)
+	if (calendar_past_changed(hotlined.cfg->calendar, fresh, first,
+	    today < end ? today : end, err, errlen) == -1)
 		return -1;
 	for (day = first; day < end; day++) {
-		if (calendar_working(cfg->calendar, day) ==
+		if (calendar_working(hotlined.cfg->calendar, day) ==
 		    calendar_working(fresh, day))
 			continue;
 		if (st->reply.changed_days++ == 0) {
@@ -93,7 +93,8 @@ op_calendar_import(struct request *r)
 	}
 	y = year->years[0];
 	fresh = calendar_new();
-	memcpy(fresh->hours, cfg->calendar->hours, sizeof fresh->hours);
+	memcpy(fresh->hours, hotlined.cfg->calendar->hours,
+	    sizeof fresh->hours);
 	st = xcalloc(1, sizeof *st);
 	hotline__calendar_import_reply__init(&st->reply);
 	st->reply.year = (uint32_t)y;
@@ -202,9 +203,9 @@ op_calendar_status(struct request *r)
 	out->years = xcalloc(out->n_years, sizeof *out->years);
 	for (i = 0; i < (int)out->n_years; i++) {
 		out->years[i] = xmalloc(sizeof *out->years[i]);
-		status_year(cfg->calendar, first + i, out->years[i]);
+		status_year(hotlined.cfg->calendar, first + i, out->years[i]);
 	}
-	calendar_coverage_note(cfg->calendar, now, note, sizeof note);
+	calendar_coverage_note(hotlined.cfg->calendar, now, note, sizeof note);
 	out->coverage_note = record_strdup(note);
 	answer_body(r, HOTLINE__ENVELOPE__BODY_CALENDAR_STATUS_REPLY, out);
 }

@@ -51,7 +51,7 @@ list_department(struct request *r)
 		    "tickets: leave department empty");
 		return NULL;
 	}
-	if (config_department(cfg, asked) != NULL)
+	if (config_department(hotlined.cfg, asked) != NULL)
 		return asked;
 	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
 	    "department", asked[0] == '\0' ? "department is required: whose "

@@ -35,7 +35,7 @@ op_triage(struct request *r)
 static int
 check_department(struct request *r, const char *field, const char *id)
 {
-	if (config_department(cfg, id) != NULL)
+	if (config_department(hotlined.cfg, id) != NULL)
 		return 0;
 	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, field,
 	    "%s: no department \"%.*s\"", field, (int)utf8_prefix(id, 40),
@@ -94,7 +94,8 @@ route(struct request *r, enum ticket_action action,
 	    .fields = { "triage_reason", "0", NULL } };
 
 	if (q->category[0] != '\0') {
-		if (category_minor(cfg->categories, cfg->ncategories,
+		if (category_minor(hotlined.cfg->categories,
+		    hotlined.cfg->ncategories,
 		    q->category) == NULL) {
 			request_error(r,
 			    HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,

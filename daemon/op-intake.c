@@ -123,7 +123,8 @@ classify_or_fail(struct request *r, const struct classify_input *raw,
 
 	in.title = nt;
 	in.content = nc;
-	rc = classify_ticket(cfg->catalogue, &cfg->routing, &in, res);
+	rc = classify_ticket(hotlined.cfg->catalogue, &hotlined.cfg->routing,
+	    &in, res);
 	if (rc == -1) {
 		free(nt);
 		free(nc);
@@ -150,7 +151,8 @@ place_check(struct request *r, const char *district, const char *street)
 {
 	const char *field, *why;
 
-	if (config_place_check(cfg, district, street, &field, &why) == 0)
+	if (config_place_check(hotlined.cfg, district, street, &field,
+	    &why) == 0)
 		return 0;
 	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, field,
 	    "%s \"%s\" %s", field, field[0] == 's' ? street : district, why);
@@ -369,9 +371,9 @@ create_clock_args(struct store_args *a, const Hotline__CreateRequest *q,
 		store_args_add(a, "--");
 		return;
 	}
-	policy_for(cfg->policies, q->type, q->urgency, dept, &pol);
+	policy_for(hotlined.cfg->policies, q->type, q->urgency, dept, &pol);
 	clock_start(&c, &pol, now);
-	clock_dues(&c, cfg->calendar, &pol, &d);
+	clock_dues(&c, hotlined.cfg->calendar, &pol, &d);
 	clock_timers(&d, 1, timers, sizeof timers);
 	store_args_paramf(a, "timers", "%s", timers);
 	store_args_add(a, "--");
@@ -382,7 +384,7 @@ create_clock_args(struct store_args *a, const Hotline__CreateRequest *q,
 	}
 	store_args_add(a, "st_ws");	/* the round's start, for the counters */
 	store_args_addf(a, "%lld",
-	    (long long)stats_working_seconds(cfg->calendar, now));
+	    (long long)stats_working_seconds(hotlined.cfg->calendar, now));
 }
 
 /*
@@ -426,8 +428,8 @@ create_similar_args(struct store_args *a, const Hotline__CreateRequest *q,
     const struct classify_result *res, const char *text,
     const struct repeat_found *found)
 {
-	const struct repeats_spec *rp = &cfg->repeats;
-	const struct hot_spots_spec *hs = &cfg->hot_spots;
+	const struct repeats_spec *rp = &hotlined.cfg->repeats;
+	const struct hot_spots_spec *hs = &hotlined.cfg->hot_spots;
 	uint64_t h = simhash_text(text);
 
 	store_args_paramf(a, "similar", "%lld,%d,%d,%lld",
@@ -482,7 +484,8 @@ create_args_text(struct store_args *a, const char *principal, role_t role,
 	create_route_note(a, q, res, action);
 	store_args_paramf(a, "dept_event", "%d", route->department_event);
 	store_args_paramf(a, "centre_event", "%d", route->centre_event);
-	store_args_paramf(a, "feed_maxlen", "%d", cfg->redis.feed_maxlen);
+	store_args_paramf(a, "feed_maxlen", "%d",
+	    hotlined.cfg->redis.feed_maxlen);
 	create_similar_args(a, q, res, text, found);
 	create_clock_args(a, q, dispatch ? dept : NULL, now);
 	create_fields_args(a, q, res, action);
@@ -649,7 +652,8 @@ create_needs_recent(const Hotline__CreateRequest *q,
 {
 	if (q->district[0] == '\0' || hash == 0)
 		return 0;
-	return cfg->repeats.window_ms > 0 || (cfg->hot_spots.count > 0 &&
+	return hotlined.cfg->repeats.window_ms > 0 ||
+	    (hotlined.cfg->hot_spots.count > 0 &&
 	    create_matter(res)[0] == '\0');
 }
 
@@ -665,8 +669,8 @@ create_compare(const struct create_job *job, const redisReply *reply,
 	for (i = 0; i < n; i++)
 		if (reply->element[i]->type == REDIS_REPLY_STRING)
 			members[k++] = reply->element[i]->str;
-	repeat_scan(found, job->hash, members, k, &cfg->repeats,
-	    &cfg->hot_spots, job->now);
+	repeat_scan(found, job->hash, members, k, &hotlined.cfg->repeats,
+	    &hotlined.cfg->hot_spots, job->now);
 	free(members);
 }
 
@@ -700,12 +704,13 @@ create_recent_done(struct request *r, redisReply *reply)
 static void
 create_read_recent(struct request *r, struct create_job *job)
 {
-	const struct repeats_spec *rp = &cfg->repeats;
+	const struct repeats_spec *rp = &hotlined.cfg->repeats;
 	int64_t back = rp->window_ms;
 	struct store_args args = { 0 };
 
-	if (cfg->hot_spots.count > 0 && cfg->hot_spots.window_ms > back)
-		back = cfg->hot_spots.window_ms;
+	if (hotlined.cfg->hot_spots.count > 0 &&
+	    hotlined.cfg->hot_spots.window_ms > back)
+		back = hotlined.cfg->hot_spots.window_ms;
 	r->state = job;
 	r->state_free = create_job_free;
 	store_args_addf(&args, KEY_RECENT, r->in->create->district);

@@ -147,7 +147,7 @@ kb_import_check(const struct kb_import *im, const json_t *a)
 
 	if (!kb_id_valid(id))
 		return "id must be 1 to 64 letters, digits, '.', '_' or '-'";
-	if (owner == NULL || config_department(cfg, owner) == NULL)
+	if (owner == NULL || config_department(hotlined.cfg, owner) == NULL)
 		return "owner is not a configured department";
 	if (!kb_status_ok(json_string_value(json_object_get(a, "status"))))
 		return "status is not draft, review, published or retired";

@@ -34,9 +34,9 @@ kb_gaps_category_name(const char *code)
 {
 	size_t i;
 
-	for (i = 0; i < cfg->ncategories; i++)
-		if (strcmp(cfg->categories[i].code, code) == 0)
-			return cfg->categories[i].name;
+	for (i = 0; i < hotlined.cfg->ncategories; i++)
+		if (strcmp(hotlined.cfg->categories[i].code, code) == 0)
+			return hotlined.cfg->categories[i].name;
 	return "";
 }
 

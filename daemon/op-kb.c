@@ -179,7 +179,7 @@ int
 kb_search_args(struct kb_search_args *a, const char *words,
     const char *district, unsigned limit)
 {
-	const struct district *d = config_district(cfg, district);
+	const struct district *d = config_district(hotlined.cfg, district);
 	struct kb_terms *t;
 
 	memset(a, 0, sizeof *a);
@@ -204,8 +204,9 @@ op_kb_search(struct request *r)
 	const Hotline__KbSearchRequest *q = r->in->kb_search;
 	struct kb_search_args a;
 
-	if (q->district[0] != '\0' && config_district(cfg, q->district) ==
-	    NULL && cfg->ndistricts > 0) {
+	if (q->district[0] != '\0' &&
+	    config_district(hotlined.cfg, q->district) == NULL &&
+	    hotlined.cfg->ndistricts > 0) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
 		    "district", "district %s is not one of the city's",
 		    q->district);

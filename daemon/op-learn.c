@@ -157,7 +157,7 @@ import_example(struct request *r, json_t *arr, const Hotline__Example *x,
 	char *text, *title, *content;
 	size_t f;
 
-	if (config_department(cfg, x->label) == NULL)
+	if (config_department(hotlined.cfg, x->label) == NULL)
 		return import_refuse(r, i, "label", "is not a department id");
 	for (f = 0; f < sizeof fields / sizeof fields[0]; f++)
 		if (utf8_length(fields[f]) > IMPORT_FIELD_MAX)
@@ -293,7 +293,8 @@ op_evaluate(struct request *r)
 {
 	static const struct model_fit none;
 	unsigned folds = r->in->evaluate->folds;
-	const struct lrmodel *m = cfg->routing.model ? learn_model() : NULL;
+	const struct lrmodel *m = hotlined.cfg->routing.model ? learn_model() :
+	    NULL;
 	const struct model_fit *f = m != NULL ? model_fit(m) : &none;
 	Hotline__EvaluateReply *out;
 
@@ -312,7 +313,7 @@ op_evaluate(struct request *r)
 	out->blend = evaluation_accuracy(f->held, f->top1, f->top3,
 	    f->coverage, f->precision);
 	out->dispatch_threshold = learn_threshold();
-	out->precision_target = cfg->routing.auto_dispatch_precision;
+	out->precision_target = hotlined.cfg->routing.auto_dispatch_precision;
 	out->expected_precision = f->precision;
 	out->coverage = f->coverage;
 	out->ece = f->ece;

@@ -21,7 +21,7 @@ struct overdue_query {
 static double
 working_hours(int64_t from, int64_t to)
 {
-	return (double)deadline_working_ms(cfg->calendar, from, to) /
+	return (double)deadline_working_ms(hotlined.cfg->calendar, from, to) /
 	    (double)DEADLINE_HOUR_MS;
 }
 
@@ -105,14 +105,14 @@ overdue_range(struct store_args *a, const Hotline__OverdueRequest *q,
 		ms = (int64_t)llround(q->within_hours * DEADLINE_HOUR_MS);
 		store_args_addf(a, "(%lld", (long long)now);
 		store_args_addf(a, "%lld", (long long)
-		    deadline_add_working_ms(cfg->calendar, now, ms));
+		    deadline_add_working_ms(hotlined.cfg->calendar, now, ms));
 		return;
 	}
 	store_args_add(a, "-inf");
 	ms = (int64_t)llround(q->min_late_hours * DEADLINE_HOUR_MS);
 	if (ms > 0)
 		store_args_addf(a, "%lld", (long long)
-		    deadline_add_working_ms(cfg->calendar, now, -ms));
+		    deadline_add_working_ms(hotlined.cfg->calendar, now, -ms));
 	else
 		store_args_addf(a, "(%lld", (long long)now);
 }

@@ -47,7 +47,8 @@ answer_ticket_list(struct request *r, redisReply *reply)
 {
 	int mask = r->conn->role == HOTLINE__ROLE__ROLE_DEPARTMENT;
 	Hotline__TicketList *out = xmalloc(sizeof *out);
-	size_t i, bytes = 0, budget = cfg->limits.output_limit / 4, size;
+	size_t i, bytes = 0, budget = hotlined.cfg->limits.output_limit / 4,
+	    size;
 	const char *last_score = NULL, *last_number = NULL;
 	Hotline__Ticket *t;
 

@@ -51,7 +51,7 @@ static void search_pump(void);
 static int
 search_statement_timeout(void)
 {
-	return cfg->archive.timeout_ms * 3 / 4;
+	return hotlined.cfg->archive.timeout_ms * 3 / 4;
 }
 
 /* Appends text to the search's SQL. */
@@ -162,9 +162,9 @@ search_category(const char *q)
 
 	if (search_digits(q, 6))
 		return q;
-	for (i = 0; i < cfg->ncategories; i++)
-		if (strcmp(cfg->categories[i].name, q) == 0)
-			return cfg->categories[i].code;
+	for (i = 0; i < hotlined.cfg->ncategories; i++)
+		if (strcmp(hotlined.cfg->categories[i].name, q) == 0)
+			return hotlined.cfg->categories[i].code;
 	return NULL;
 }
 
@@ -228,7 +228,7 @@ search_check(struct request *r, const Hotline__SearchRequest *q)
 	else if (q->category[0] != '\0' && search_category(q->category) ==
 	    NULL)
 		field = "category", why = "names no category of the catalogue";
-	else if (q->department[0] != '\0' && config_department(cfg,
+	else if (q->department[0] != '\0' && config_department(hotlined.cfg,
 	    q->department) == NULL)
 		field = "department", why = "is not a configured department";
 	else if (q->created_from < 0 || q->created_to < 0 ||
@@ -622,8 +622,8 @@ op_search(struct request *r)
 void
 search_start(struct event_base *base)
 {
-	se.pg = pg_link_new(base, "search", cfg->archive.conninfo,
-	    cfg->archive.timeout_ms, search_connected, NULL);
+	se.pg = pg_link_new(base, "search", hotlined.cfg->archive.conninfo,
+	    hotlined.cfg->archive.timeout_ms, search_connected, NULL);
 }
 
 /* Closes it; queued searches are answered unavailable or freed. */

@@ -43,7 +43,8 @@ stats_department(struct request *r, const char *asked)
 		}
 		return r->conn->department;
 	}
-	if (asked[0] != '\0' && config_department(cfg, asked) == NULL) {
+	if (asked[0] != '\0' && config_department(hotlined.cfg,
+	    asked) == NULL) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_NOT_FOUND,
 		    "department", "no department with that id");
 		return NULL;
@@ -170,7 +171,7 @@ stats_department_score(const struct department *d, const redisReply *flat)
 	s->indicators = xmalloc(sizeof *s->indicators);
 	hotline__indicators__init(s->indicators);
 	stats_indicators(s->counters, s->indicators);
-	s->score = stats_score(s->indicators, &cfg->assessment);
+	s->score = stats_score(s->indicators, &hotlined.cfg->assessment);
 	return s;
 }
 
@@ -179,7 +180,7 @@ static Hotline__Weights *
 stats_weights(void)
 {
 	Hotline__Weights *w = xmalloc(sizeof *w);
-	const double *v = cfg->assessment.weights;
+	const double *v = hotlined.cfg->assessment.weights;
 
 	hotline__weights__init(w);
 	w->response = v[STATS_RESPONSE];
@@ -238,20 +239,20 @@ scorecard_done(struct request *r, redisReply *reply)
 	hotline__scorecard_reply__init(out);
 	stats_echo_period(&q->period, r->in->scorecard->period, &out->period,
 	    &out->from, &out->to);
-	out->departments = xcalloc(cfg->ndepartments + 1,
+	out->departments = xcalloc(hotlined.cfg->ndepartments + 1,
 	    sizeof *out->departments);
-	for (i = 0; i < cfg->ndepartments; i++)
+	for (i = 0; i < hotlined.cfg->ndepartments; i++)
 		out->departments[out->n_departments++] =
-		    stats_department_score(&cfg->departments[i],
+		    stats_department_score(&hotlined.cfg->departments[i],
 		    reply->element[0]);
 	stats_rank(out->departments, out->n_departments,
-	    cfg->assessment.min_tickets);
+	    hotlined.cfg->assessment.min_tickets);
 	if (q->department[0] != '\0')
 		stats_keep_only(out, q->department);
 	out->total = stats_counters_new();
 	stats_fill_total(out->total, reply->element[1]);
 	out->weights = stats_weights();
-	out->min_tickets = (uint32_t)cfg->assessment.min_tickets;
+	out->min_tickets = (uint32_t)hotlined.cfg->assessment.min_tickets;
 	answer_body(r, HOTLINE__ENVELOPE__BODY_SCORECARDS, out);
 }
 

@@ -56,8 +56,8 @@ timeline_deadline(Hotline__TimelineReply *out, const char *name, int64_t due,
 	d->due_at = due;
 	d->met_at = met;
 	d->late = until > due;
-	d->margin_hours = (double)deadline_working_ms(cfg->calendar, until,
-	    due) / (double)DEADLINE_HOUR_MS;
+	d->margin_hours = (double)deadline_working_ms(hotlined.cfg->calendar,
+	    until, due) / (double)DEADLINE_HOUR_MS;
 	out->deadlines[out->n_deadlines++] = d;
 }
 

@@ -135,7 +135,7 @@ plan_main_clock(const redisReply *hash, int state, const struct policy *pol,
 	clock_read(&c, record_getter, (void *)hash);
 	if (c.dispatched_at == 0)
 		return;
-	clock_dues(&c, cfg->calendar, pol, &d);
+	clock_dues(&c, hotlined.cfg->calendar, pol, &d);
 	clock_fields(&c, &d, f);
 	timer_unless(timers, len, "sign", state ==
 	    HOTLINE__TICKET_STATE__TICKET_STATE_DISPATCHED ? d.sign_due : 0,
@@ -159,14 +159,15 @@ plan_other_clocks(const redisReply *hash, int state, const struct policy *pol,
 
 	if (state == HOTLINE__TICKET_STATE__TICKET_STATE_AWAITING_CALLBACK &&
 	    base != NULL && !flagged(hash, "callback_overdue")) {
-		due = deadline_due(cfg->calendar, strtoll(base, NULL, 10),
-		    &pol->callback);
+		due = deadline_due(hotlined.cfg->calendar, strtoll(base, NULL,
+		    10), &pol->callback);
 		field_add(f, "callback_due", due);
 		timer_unless(timers, len, "callback", due, 0);
 	}
 	if (at != NULL && (answer == NULL || *answer == '\0') &&
 	    !flagged(hash, "sup_overdue")) {
-		due = clock_supervision_due(cfg->calendar, limit != NULL &&
+		due = clock_supervision_due(hotlined.cfg->calendar,
+		    limit != NULL &&
 		    *limit != '\0' && limit_parse(limit, &sup, &why) == 0 ?
 		    &sup : NULL, strtoll(at, NULL, 10));
 		field_add(f, "sup_due", due);
@@ -238,7 +239,7 @@ recompute_ticket(const char *number, const redisReply *hash)
 	char timers[256] = "", note[640];
 	int i, s = state ? atoi(state) : 0;
 
-	policy_for(cfg->policies, type ? atoi(type) : 0,
+	policy_for(hotlined.cfg->policies, type ? atoi(type) : 0,
 	    urgency ? atoi(urgency) : 0, record_hash_get(hash, "dept"), &pol);
 	if (s == HOTLINE__TICKET_STATE__TICKET_STATE_DISPATCHED ||
 	    s == HOTLINE__TICKET_STATE__TICKET_STATE_ACCEPTED ||
@@ -256,7 +257,8 @@ recompute_ticket(const char *number, const redisReply *hash)
 	recompute_note(hash, &f, note, sizeof note);
 	store_args_param(&args, "note", note[0] != '\0' ? note :
 	    "calendar or policies changed");
-	store_args_paramf(&args, "feed_maxlen", "%d", cfg->redis.feed_maxlen);
+	store_args_paramf(&args, "feed_maxlen", "%d",
+	    hotlined.cfg->redis.feed_maxlen);
 	store_args_add(&args, "--");
 	for (i = 0; i < f.n; i++) {	/* clock_set.lua records only what changed */
 		store_args_add(&args, f.name[i]);

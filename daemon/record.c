@@ -97,7 +97,7 @@ Hotline__Department *
 record_department(const char *id)
 {
 	Hotline__Department *d = xmalloc(sizeof *d);
-	const struct department *dep = config_department(cfg, id);
+	const struct department *dep = config_department(hotlined.cfg, id);
 
 	hotline__department__init(d);
 	d->id = record_strdup(id);
@@ -187,7 +187,7 @@ record_phone(const char *phone, int department_view, int confidential)
 
 	if (phone == NULL || (department_view && confidential))
 		return (char *)protobuf_c_empty_string;	/* 保密: blank */
-	if (!department_view || !cfg->tickets.mask_phones)
+	if (!department_view || !hotlined.cfg->tickets.mask_phones)
 		return record_strdup(phone);
 	ticket_mask_phone(phone, masked, sizeof masked);
 	return record_strdup(masked);
@@ -292,9 +292,11 @@ record_remaining(Hotline__Ticket *t, const redisReply *hash)
 	    t->state != HOTLINE__TICKET_STATE__TICKET_STATE_SUSPENDED)
 		return;
 	clock_read(&c, record_getter, (void *)hash);
-	policy_for(cfg->policies, t->type, t->urgency, t->lead_department ?
+	policy_for(hotlined.cfg->policies, t->type, t->urgency,
+	    t->lead_department ?
 	    t->lead_department->id : NULL, &pol);
-	t->remaining_ms = clock_remaining(&c, cfg->calendar, &pol, now_ms());
+	t->remaining_ms = clock_remaining(&c, hotlined.cfg->calendar, &pol,
+	    now_ms());
 }
 
 /* Flags deadlines computed over a year without a notice (provisional). */
@@ -308,7 +310,8 @@ record_provisional(Hotline__Ticket *t)
 	size_t i;
 
 	for (i = 0; i < sizeof due / sizeof due[0]; i++)
-		if (due[i] > 0 && calendar_provisional_span(cfg->calendar,
+		if (due[i] > 0 &&
+		    calendar_provisional_span(hotlined.cfg->calendar,
 		    from < due[i] ? from : due[i], due[i]))
 			t->deadlines_provisional = 1;
 }
@@ -319,9 +322,10 @@ record_category_label(const char *code)
 {
 	const struct category *c;
 
-	if (cfg == NULL)
+	if (hotlined.cfg == NULL)
 		return "";
-	c = category_find(cfg->categories, cfg->ncategories, code);
+	c = category_find(hotlined.cfg->categories, hotlined.cfg->ncategories,
+	    code);
 	return c != NULL ? c->label : "";
 }
 

@@ -168,7 +168,7 @@ reload_setup(void)
 	if (pipe2(rl.pipe, O_CLOEXEC) == -1)
 		fatal("reload: pipe");
 	evutil_make_socket_nonblocking(rl.pipe[0]);
-	rl.ev = event_new(ev_base, rl.pipe[0], EV_READ | EV_PERSIST,
+	rl.ev = event_new(hotlined.base, rl.pipe[0], EV_READ | EV_PERSIST,
 	    reload_on_done, NULL);
 	if (rl.ev == NULL || event_add(rl.ev, NULL) == -1)
 		fatalx("reload: cannot watch the pipe");
@@ -182,7 +182,7 @@ reload_begin(void)
 	sigset_t all, old;
 	int rc;
 
-	job->path = xstrdup(cfg->path);
+	job->path = xstrdup(hotlined.cfg->path);
 	rl.job = job;
 	reload_setup();
 	sigfillset(&all);

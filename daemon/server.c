@@ -111,7 +111,7 @@ server_close(struct conn *c)
 	event_del(c->hello_timer);
 	log_debug("connection %llu (%s) closed", (unsigned long long)c->id,
 	    c->peer);
-	event_base_once(ev_base, -1, EV_TIMEOUT, conn_free, c, &now);
+	event_base_once(hotlined.base, -1, EV_TIMEOUT, conn_free, c, &now);
 	if (accept_backoff != NULL && !draining &&
 	    !evtimer_pending(accept_backoff, NULL))
 		server_resume_accepting();
@@ -213,7 +213,7 @@ server_output_budget(void)
 	static struct log_limit cuts;
 	struct conn *c;
 
-	while (output_unsent > cfg->limits.output_budget &&
+	while (output_unsent > hotlined.cfg->limits.output_budget &&
 	    (c = conn_largest_holder()) != NULL &&
 	    server_output_length(c) > 0) {
 		output_budget_cuts++;
@@ -222,7 +222,7 @@ server_output_budget(void)
 		    "output_budget %zu; cutting the largest holder off (%llu "
 		    "so far)", (unsigned long long)c->id, c->peer,
 		    c->principal, server_output_length(c), output_unsent,
-		    cfg->limits.output_budget, output_budget_cuts);
+		    hotlined.cfg->limits.output_budget, output_budget_cuts);
 		server_close(c);
 	}
 }
@@ -254,11 +254,12 @@ server_write(struct conn *c, const uint8_t *data, size_t len)
 		return;
 	}
 	out = bufferevent_get_output(c->bev);
-	if (evbuffer_get_length(out) + len > cfg->limits.output_limit) {
+	if (evbuffer_get_length(out) + len > hotlined.cfg->limits.output_limit) {
 		log_warnx("connection %llu (%s, %s): %zu bytes unsent, over "
 		    "the limit of %zu; cutting it off",
 		    (unsigned long long)c->id, c->peer, c->principal,
-		    evbuffer_get_length(out) + len, cfg->limits.output_limit);
+		    evbuffer_get_length(out) + len,
+		    hotlined.cfg->limits.output_limit);
 		server_close(c);
 		return;
 	}
@@ -305,7 +306,7 @@ conn_next_frame(struct conn *c, struct evbuffer *input, struct frame_read *f)
 	enum frame_status status;
 
 	status = frame_read_envelope(conn_pull, input,
-	    evbuffer_get_length(input), cfg->limits.max_frame, f);
+	    evbuffer_get_length(input), hotlined.cfg->limits.max_frame, f);
 	if (status == FRAME_OK)
 		return 1;
 	if (status == FRAME_NEED_MORE)
@@ -327,7 +328,8 @@ conn_read(struct conn *c)
 	struct frame_read f;
 	int handled = 0;
 
-	while (!c->closing && handled < cfg->limits.requests_per_turn) {
+	while (!c->closing &&
+	    handled < hotlined.cfg->limits.requests_per_turn) {
 		/* A frame after a hello waits for the hello's answer. */
 		if (c->npending >= SESSION_MAX_PENDING || c->hello_checking) {
 			c->paused = 1;
@@ -437,7 +439,7 @@ conn_event(struct bufferevent *bev, short what, void *arg)
 		log_warnx("connection %llu (%s, %s): %zu bytes unsent and none "
 		    "taken for %d ms; cutting it off", (unsigned long long)c->id,
 		    c->peer, c->principal, server_output_length(c),
-		    cfg->limits.write_timeout_ms);
+		    hotlined.cfg->limits.write_timeout_ms);
 		server_close(c);
 		return;
 	}
@@ -504,7 +506,7 @@ static void
 conn_set_write_timeout(struct conn *c)
 {
 	struct timeval tv;
-	int ms = cfg->limits.write_timeout_ms;
+	int ms = hotlined.cfg->limits.write_timeout_ms;
 
 	if (ms <= 0)
 		return;
@@ -528,17 +530,17 @@ conn_new(evutil_socket_t fd, const struct sockaddr *sa,
 	describe_peer(sa, c->peer, sizeof c->peer);
 	if (l->tls != NULL) {
 		c->tls = 1;
-		c->bev = tls_bufferevent(ev_base, l->tls, fd);
+		c->bev = tls_bufferevent(hotlined.base, l->tls, fd);
 	} else
-		c->bev = bufferevent_socket_new(ev_base, fd,
+		c->bev = bufferevent_socket_new(hotlined.base, fd,
 		    BEV_OPT_CLOSE_ON_FREE);
 	if (c->bev == NULL)
 		fatalx("cannot make a bufferevent for a connection");
-	c->resume = event_new(ev_base, -1, 0, conn_resume, c);
-	c->linger = evtimer_new(ev_base, conn_linger_expired, c);
-	c->hello_timer = evtimer_new(ev_base, conn_hello_expired, c);
-	hello.tv_sec = cfg->limits.hello_timeout_ms / 1000;
-	hello.tv_usec = (cfg->limits.hello_timeout_ms % 1000) * 1000;
+	c->resume = event_new(hotlined.base, -1, 0, conn_resume, c);
+	c->linger = evtimer_new(hotlined.base, conn_linger_expired, c);
+	c->hello_timer = evtimer_new(hotlined.base, conn_hello_expired, c);
+	hello.tv_sec = hotlined.cfg->limits.hello_timeout_ms / 1000;
+	hello.tv_usec = (hotlined.cfg->limits.hello_timeout_ms % 1000) * 1000;
 	evtimer_add(c->hello_timer, &hello);
 	TAILQ_INIT(&c->pending);
 	TAILQ_INSERT_TAIL(&conns, c, entry);
@@ -546,7 +548,7 @@ conn_new(evutil_socket_t fd, const struct sockaddr *sa,
 	metrics_connection();
 	/* A whole frame fits below the high-water mark; more waits in the kernel. */
 	bufferevent_setwatermark(c->bev, EV_READ, 0,
-	    cfg->limits.max_frame + FRAME_HEADER_MAX);
+	    hotlined.cfg->limits.max_frame + FRAME_HEADER_MAX);
 	c->output_cb = evbuffer_add_cb(bufferevent_get_output(c->bev),
 	    conn_output_changed, c);
 	bufferevent_setcb(c->bev, conn_readable, conn_writable, conn_event, c);
@@ -563,7 +565,7 @@ listener_accepted(struct evconnlistener *evl, evutil_socket_t fd,
 	(void)evl;
 	(void)socklen;
 	/* HTTP connections hold descriptors too (http-conn.c). */
-	if (nconns + http_conn_count() >= cfg->limits.max_connections ||
+	if (nconns + http_conn_count() >= hotlined.cfg->limits.max_connections ||
 	    draining) {
 		log_warnx("refusing a connection: %s", draining ?
 		    "shutting down" : "connection limit reached");
@@ -661,7 +663,7 @@ listen_unix(const struct listen_spec *ls, struct listener *l)
 	strcpy(sun.sun_path, ls->unix_path);
 	if (lstat(ls->unix_path, &sb) == 0 && S_ISSOCK(sb.st_mode))
 		unlink(ls->unix_path);
-	evl = evconnlistener_new_bind(ev_base, listener_accepted, l,
+	evl = evconnlistener_new_bind(hotlined.base, listener_accepted, l,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 511,
 	    (struct sockaddr *)&sun, sizeof sun);
 	if (evl == NULL) {
@@ -692,7 +694,7 @@ listen_tcp(const struct listen_spec *ls, struct listener *l)
 		    gai_strerror(rc));
 		return NULL;
 	}
-	evl = evconnlistener_new_bind(ev_base, listener_accepted, l,
+	evl = evconnlistener_new_bind(hotlined.base, listener_accepted, l,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC |
 	    LEV_OPT_REUSEABLE, 511, res->ai_addr, (int)res->ai_addrlen);
 	freeaddrinfo(res);
@@ -708,7 +710,7 @@ server_listen(const struct config *config)
 	size_t i;
 
 	listeners = xcalloc(config->nlistens, sizeof *listeners);
-	accept_backoff = evtimer_new(ev_base, accept_again, NULL);
+	accept_backoff = evtimer_new(hotlined.base, accept_again, NULL);
 	if (reserve_fd == -1 &&
 	    (reserve_fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1)
 		log_warn("open /dev/null (the reserve descriptor)");

@@ -508,7 +508,7 @@ request_script(struct request *r, enum script_id script, int nkeys,
 	struct script_call *sc;
 
 	/* Internal reads (feeds, timers) are bounded by their own loops. */
-	if (store_pending() >= cfg->limits.max_store_pending) {
+	if (store_pending() >= hotlined.cfg->limits.max_store_pending) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
 		    NULL, "存储繁忙（%d 条命令等待 Redis）；"
 		    "请稍后重试", store_pending());
@@ -516,10 +516,10 @@ request_script(struct request *r, enum script_id script, int nkeys,
 	}
 	/* A fair share: one principal's flood cannot fill the shared link. */
 	if (inflight_take(r->conn->principal,
-	    cfg->limits.max_principal_pending) == -1) {
+	    hotlined.cfg->limits.max_principal_pending) == -1) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_RATE_LIMITED,
 		    NULL, "您的待处理请求过多（%d 条）；"
-		    "请稍后重试", cfg->limits.max_principal_pending);
+		    "请稍后重试", hotlined.cfg->limits.max_principal_pending);
 		return -1;
 	}
 	sc = xmalloc(sizeof *sc);
@@ -662,7 +662,7 @@ hello_check_end(struct hello_check *hc, int ok)
 	auth_limit_unhold(hc->addr);
 	if (hc->principal[0] != '\0') {
 		auth_limit_unhold(hc->who);
-		p = config_principal(cfg, hc->principal);
+		p = config_principal(hotlined.cfg, hc->principal);
 	}
 	if (c != NULL && r->frame == NULL) {
 		c->hello_checking = 0;
@@ -697,7 +697,7 @@ hello_authenticate(struct request *r, const struct principal *p,
 	struct hello_check *hc;
 	int started;
 
-	if (p != NULL && tls_principal(r->conn, cfg, p) == p) {
+	if (p != NULL && tls_principal(r->conn, hotlined.cfg, p) == p) {
 		hello_passed(r, p, "certificate");
 		return;
 	}
@@ -774,10 +774,10 @@ session_check_strings(const struct request *r, const uint8_t *wire,
     size_t wire_len, const char **field, const char **why)
 {
 	if (wire != NULL && validate_wire(&hotline__envelope__descriptor, wire,
-	    wire_len, cfg->limits.max_field, field, why) == -1)
+	    wire_len, hotlined.cfg->limits.max_field, field, why) == -1)
 		return -1;
-	return validate_strings(&r->in->base, cfg->limits.max_field, field,
-	    why);
+	return validate_strings(&r->in->base, hotlined.cfg->limits.max_field,
+	    field, why);
 }
 
 /* Handles the first frame of a connection, which must be a valid hello. */
@@ -809,8 +809,8 @@ session_hello(struct request *r, const uint8_t *wire, size_t wire_len)
 	session_address(r->conn, addr, sizeof addr);
 	/* An empty principal asks for the one the client certificate maps to. */
 	p = h->principal == NULL || h->principal[0] == '\0' ?
-	    tls_principal(r->conn, cfg, NULL) :
-	    config_principal(cfg, h->principal);
+	    tls_principal(r->conn, hotlined.cfg, NULL) :
+	    config_principal(hotlined.cfg, h->principal);
 	snprintf(who, sizeof who, "principal %s", p != NULL ? p->id : "");
 	if ((why = hello_limited(addr, p, who, h)) != NULL) {
 		log_debug("connection %llu (%s): hello as \"%s\" refused: %s",

@@ -79,7 +79,7 @@ timer_fire(void)
 	store_args_add(&args, KEY_TIMERS);
 	store_args_addf(&args, "%lld", (long long)now_ms());
 	store_args_addf(&args, "%d", TIMER_BATCH);
-	store_args_addf(&args, "%d", cfg->redis.feed_maxlen);
+	store_args_addf(&args, "%d", hotlined.cfg->redis.feed_maxlen);
 	ticket_day(now_ms(), day);
 	store_args_add(&args, day);
 	firing = store_script(SCRIPT_TIMER_FIRE, 1, &args, timer_fired,
@@ -144,7 +144,7 @@ timer_shift_clock(int64_t advance, store_cb cb, void *priv)
 void
 timer_resync(void)
 {
-	if (cfg->testing.clock_control)
+	if (hotlined.cfg->testing.clock_control)
 		timer_shift_clock(0, NULL, NULL);
 	else
 		timer_fire();
@@ -154,7 +154,7 @@ timer_resync(void)
 void
 timer_clock_changed(void)
 {
-	if (cfg->testing.clock_control)
+	if (hotlined.cfg->testing.clock_control)
 		timer_shift_clock(0, NULL, NULL);
 }
 

@@ -83,7 +83,8 @@ web_call_end(struct web_call *call)
 		event_del(call->beat);
 	call->conn.closed = 1;
 	session_closed(&call->conn);
-	event_base_once(ev_base, -1, EV_TIMEOUT, web_call_free, call, &now);
+	event_base_once(hotlined.base, -1, EV_TIMEOUT, web_call_free, call,
+	    &now);
 	return req;
 }
 
@@ -352,7 +353,8 @@ web_stream_start(struct web_call *call, json_t *watching)
 	    &stall);
 	evhttp_request_set_on_complete_cb(req, web_stream_completed, call);
 	call->streaming = 1;
-	call->beat = event_new(ev_base, -1, EV_PERSIST, web_stream_beat, call);
+	call->beat = event_new(hotlined.base, -1, EV_PERSIST, web_stream_beat,
+	    call);
 	event_add(call->beat, &beat);
 	web_sse(call, NULL, "watching", watching);
 }

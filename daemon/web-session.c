@@ -141,7 +141,8 @@ web_session_got(redisReply *reply, void *priv)
 	else if (reply == NULL || reply->type == REDIS_REPLY_ERROR)
 		web_unavailable(req);
 	else if (reply->type == REDIS_REPLY_STRING &&
-	    (p = config_principal(cfg, reply->str)) != NULL && !web_may_view(p))
+	    (p = config_principal(hotlined.cfg, reply->str)) != NULL &&
+	    !web_may_view(p))
 		web_error(req, HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN, NULL,
 		    "the web page is for supervisors, admins and departments");
 	else {
@@ -192,7 +193,8 @@ web_login_stored(redisReply *reply, void *priv)
 {
 	struct web_session_call *sc = priv;
 	struct evhttp_request *req = sc->wp.req;
-	const struct principal *p = config_principal(cfg, sc->principal);
+	const struct principal *p = config_principal(hotlined.cfg,
+	    sc->principal);
 
 	if (req == NULL)
 		;
@@ -231,7 +233,7 @@ web_login_checked(int ok, void *arg)
 	auth_limit_unhold(lc->key);
 	if (lc->principal[0] != '\0') {
 		auth_limit_unhold(lc->who);
-		p = config_principal(cfg, lc->principal);
+		p = config_principal(hotlined.cfg, lc->principal);
 	}
 	if (req != NULL)
 		web_pending_remove(&lc->wp);
@@ -284,7 +286,7 @@ web_login_check(struct evhttp_request *req)
 	lc = xcalloc(1, sizeof *lc);
 	http_peer_address(req, addr, sizeof addr);
 	snprintf(lc->key, sizeof lc->key, "http %s", addr);
-	p = config_principal(cfg, id);
+	p = config_principal(hotlined.cfg, id);
 	snprintf(lc->principal, sizeof lc->principal, "%s", p != NULL ? p->id :
 	    "");
 	snprintf(lc->who, sizeof lc->who, "principal %s", lc->principal);

@@ -24,7 +24,7 @@
 #define IDLE_WAIT_US 20000
 #define DRAIN_US 10000000
 
-/* create_args_text() reads the configuration in force: cfg (daemon.c). */
+/* create_args_text() reads the configuration in force: hotlined.cfg (daemon.c). */
 
 /* The command line. */
 struct options {
@@ -213,7 +213,8 @@ limit_prepare(struct prepared *p, const struct bench_ticket *t)
 	char *nt = normalize_text(t->title), *nc = normalize_text(t->content);
 	struct classify_input in = { nt, nc, t->district, t->street };
 
-	if (classify_ticket(cfg->catalogue, &cfg->routing, &in, &p->res) == -1)
+	if (classify_ticket(hotlined.cfg->catalogue, &hotlined.cfg->routing,
+	    &in, &p->res) == -1)
 		bench_die("classify_ticket failed");
 	free(nt);
 	free(nc);
@@ -251,7 +252,8 @@ limit_needs_recent(const struct bench_ticket *t, const struct prepared *p)
 {
 	if (t->district[0] == '\0' || p->hash == 0)
 		return 0;
-	return cfg->repeats.window_ms > 0 || (cfg->hot_spots.count > 0 &&
+	return hotlined.cfg->repeats.window_ms > 0 ||
+	    (hotlined.cfg->hot_spots.count > 0 &&
 	    limit_matter(&p->res)[0] == '\0');
 }
 
@@ -317,13 +319,14 @@ limit_send_recent(struct bench_limit *lm, struct flight *f)
 {
 	const struct bench_ticket *t = &lm->pool[f->seq % POOL_SIZE];
 	struct store_args args = { 0 };
-	int64_t back = cfg->repeats.window_ms;
+	int64_t back = hotlined.cfg->repeats.window_ms;
 
-	if (cfg->hot_spots.count > 0 && cfg->hot_spots.window_ms > back)
-		back = cfg->hot_spots.window_ms;
+	if (hotlined.cfg->hot_spots.count > 0 &&
+	    hotlined.cfg->hot_spots.window_ms > back)
+		back = hotlined.cfg->hot_spots.window_ms;
 	store_args_addf(&args, "ht:recent:%s", t->district);
 	store_args_addf(&args, "%lld", (long long)(f->now - back));
-	store_args_addf(&args, "%d", cfg->repeats.candidates);
+	store_args_addf(&args, "%d", hotlined.cfg->repeats.candidates);
 	limit_eval(lm, STEP_RECENT, 1, &args);
 	store_args_free(&args);
 	f->step = STEP_RECENT;
@@ -363,7 +366,7 @@ limit_recent_done(struct bench_limit *lm, struct flight *f,
 		if (r->element[i]->type == REDIS_REPLY_STRING)
 			members[k++] = r->element[i]->str;
 	repeat_scan(&found, lm->prep[f->seq % POOL_SIZE].hash, members, k,
-	    &cfg->repeats, &cfg->hot_spots, f->now);
+	    &hotlined.cfg->repeats, &hotlined.cfg->hot_spots, f->now);
 	free(members);
 	limit_send_create(lm, f, &found);
 }
@@ -595,11 +598,11 @@ main(int argc, char *argv[])
 
 	bench_set_name(argv[0]);
 	parse_options(&o, argc, argv);
-	if ((cfg = config_load(o.conf, err, sizeof err)) == NULL)
+	if ((hotlined.cfg = config_load(o.conf, err, sizeof err)) == NULL)
 		bench_die("%s", err);
 	if (o.no_repeats) {	/* what create_needs_recent then skips */
-		cfg->repeats.window_ms = 0;
-		cfg->hot_spots.count = 0;
+		hotlined.cfg->repeats.window_ms = 0;
+		hotlined.cfg->hot_spots.count = 0;
 	}
 	memset(&lm, 0, sizeof lm);
 	latency_init(&lm.lat);
@@ -625,6 +628,6 @@ main(int argc, char *argv[])
 	if (lm.errors > 0 && lm.measured == 0)
 		bench_die("every create failed");
 	limit_free(&lm);
-	config_free(cfg);
+	config_free(hotlined.cfg);
 	return 0;
 }

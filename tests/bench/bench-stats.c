@@ -144,7 +144,7 @@ pad(redisContext *rc, const struct setup *s)
 			char entry[96];
 
 			snprintf(entry, sizeof entry, "%lld 20990101%06zu sign %s %lld",
-			    (long long)t, i, cfg->departments[i % cfg->ndepartments].id,
+			    (long long)t, i, hotlined.cfg->departments[i % hotlined.cfg->ndepartments].id,
 			    (long long)t);
 			redisAppendCommand(rc, "RPUSH ht:breaches:%s %s", day, entry);
 			pending++;
@@ -241,7 +241,7 @@ measure_all(struct hl_client *c, const struct setup *s)
 	snprintf(label, sizeof label, "ranking of every department, %s "
 	    "(%ld tickets)", s->quarter, s->tickets);
 	measure(c, s, "stats_ranking", label, &env, scores_of);
-	sc.department = cfg->departments[0].id;
+	sc.department = hotlined.cfg->departments[0].id;
 	measure(c, s, "stats_scorecard", "one department's scorecard, the "
 	    "quarter", &env, scores_of);
 
@@ -267,7 +267,7 @@ measure_all(struct hl_client *c, const struct setup *s)
 	env.overdue = &od;
 	measure(c, s, "stats_due", "预警 matching every open ticket, first "
 	    "200", &env, due_of);
-	od.department = cfg->departments[0].id;
+	od.department = hotlined.cfg->departments[0].id;
 	measure(c, s, "stats_due_department", "the same for one department",
 	    &env, due_of);
 	od.department = "";
@@ -297,7 +297,7 @@ main(int argc, char *argv[])
 	s.repeats = getenv("BENCH_STATS_REPEATS") != NULL ? bench_atol(
 	    "BENCH_STATS_REPEATS", getenv("BENCH_STATS_REPEATS"), 10, 100000) :
 	    200;
-	if ((cfg = config_load(s.conf, err, sizeof err)) == NULL)
+	if ((hotlined.cfg = config_load(s.conf, err, sizeof err)) == NULL)
 		bench_die("%s", err);
 	pick_quarter(&s);
 	bench_note("registering %ld tickets over %s", s.tickets, s.quarter);
@@ -308,6 +308,6 @@ main(int argc, char *argv[])
 	c = load_login(s.hotline, "supervisor01", server, sizeof server);
 	measure_all(c, &s);
 	hl_close(c);
-	config_free(cfg);
+	config_free(hotlined.cfg);
 	return 0;
 }

@@ -179,7 +179,7 @@ ticket_number(const struct arming *a, long i, char *buf, size_t len)
 static void
 append_timer(redisContext *rc, const struct arming *a, long i)
 {
-	const struct department *d = &cfg->departments[i % cfg->ndepartments];
+	const struct department *d = &hotlined.cfg->departments[i % hotlined.cfg->ndepartments];
 	char number[32];
 	long long due = a->first + (long long)((double)i * a->step);
 
@@ -544,18 +544,18 @@ main(int argc, char *argv[])
 
 	bench_set_name(argv[0]);
 	parse_options(&o, argc, argv);
-	if ((cfg = config_load(o.conf, err, sizeof err)) == NULL)
+	if ((hotlined.cfg = config_load(o.conf, err, sizeof err)) == NULL)
 		bench_die("%s", err);
-	if (cfg->ndepartments == 0)
+	if (hotlined.cfg->ndepartments == 0)
 		bench_die("%s has no departments", o.conf);
-	if (cfg->redis.feed_maxlen < o.k)
+	if (hotlined.cfg->redis.feed_maxlen < o.k)
 		bench_note("warning: feed_maxlen %d < sample %ld: events may be trimmed before they are read",
-		    cfg->redis.feed_maxlen, o.k);
-	rc = connect_redis(&cfg->redis);
+		    hotlined.cfg->redis.feed_maxlen, o.k);
+	rc = connect_redis(&hotlined.cfg->redis);
 	arm_far(rc, &o);
 	idle_window(rc, &o);
 	fire_sample(rc, &o);
 	redisFree(rc);
-	config_free(cfg);
+	config_free(hotlined.cfg);
 	return 0;
 }

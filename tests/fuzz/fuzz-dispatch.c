@@ -185,13 +185,13 @@ identity_hello(struct identity *i)
 static int
 fuzz_swap(struct config *fresh, char *err, size_t errlen)
 {
-	struct config *old = cfg;
+	struct config *old;
 
 	(void)err;
 	(void)errlen;
 	/* This input's output limit (FLAG_SMALL_OUTPUT) stays. */
-	fresh->limits.output_limit = old->limits.output_limit;
-	cfg = fresh;
+	fresh->limits.output_limit = hotlined.cfg->limits.output_limit;
+	old = daemon_swap_config(fresh);
 	learn_reload();
 	if (recompute_fingerprint(fresh) != recompute_fingerprint(old))
 		recompute_start();
@@ -229,15 +229,15 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	fuzz_write(catalogue, small_catalogue, strlen(small_catalogue));
 	path = fuzz_test_config(catalogue);
 	free(catalogue);
-	if ((cfg = config_load(path, err, sizeof err)) == NULL) {
+	if ((hotlined.cfg = config_load(path, err, sizeof err)) == NULL) {
 		fprintf(stderr, "fuzz-dispatch: %s\n", err);
 		exit(1);
 	}
 	free(path);
-	if ((ev_base = event_base_new()) == NULL)
+	if ((hotlined.base = event_base_new()) == NULL)
 		exit(1);
 	reload_init(fuzz_swap);
-	timer_init(ev_base);
+	timer_init(hotlined.base);
 	learn_init();
 	for (i = 0; i < NIDENTITIES; i++)
 		identity_hello(&identities[i]);
@@ -259,7 +259,8 @@ next_frame(struct conn *c, struct fuzz_input *in, Hotline__Envelope **env,
 	struct frame_read f;
 	enum frame_status st;
 
-	st = frame_read_envelope(fuzz_pull, &s, avail, cfg->limits.max_frame,
+	st = frame_read_envelope(fuzz_pull, &s, avail,
+	    hotlined.cfg->limits.max_frame,
 	    &f);
 	fuzz_stream_done(&s);
 	*partial = avail > 0 && st != FRAME_OK && st != FRAME_NOT_ENVELOPE;
@@ -308,12 +309,12 @@ wait_backlog(struct conn **c)
 static void
 between_frames(struct conn **c, unsigned flags, int first)
 {
-	const struct config *old = cfg;
+	const struct config *old = hotlined.cfg;
 
 	if (first && (flags & FLAG_SIGHUP)) {
 		reload_start(NULL, NULL);
 		reload_wait();
-		FUZZ_CHECK(cfg != old);
+		FUZZ_CHECK(hotlined.cfg != old);
 	}
 	if (flags & FLAG_ANSWER_EACH) {
 		loop_turn(c);
@@ -408,15 +409,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	in.p = data + 2;
 	in.end = data + size;
 	store_double_source(&in);
-	output_limit = cfg->limits.output_limit;
+	output_limit = hotlined.cfg->limits.output_limit;
 	if (flags & FLAG_SMALL_OUTPUT)
-		cfg->limits.output_limit = SMALL_OUTPUT;
+		hotlined.cfg->limits.output_limit = SMALL_OUTPUT;
 	c = server_double_conn(flags & FLAG_SLOW);
 	identity_apply(c, data[0] % (NIDENTITIES + 1));
 	partial = read_frames(&c, &in, flags);
 	hang_up(&c, flags, partial);
 	finish(&c, flags);
-	cfg->limits.output_limit = output_limit;
+	hotlined.cfg->limits.output_limit = output_limit;
 	store_double_source(NULL);
 	return 0;
 }

@@ -29,7 +29,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (normalize_init(err, sizeof err) == -1)
 		fprintf(stderr, "fuzz-normalize: %s\n", err);
 	path = fuzz_srcpath("conf/hotlined.conf");
-	if ((cfg = config_load(path, err, sizeof err)) == NULL) {
+	if ((hotlined.cfg = config_load(path, err, sizeof err)) == NULL) {
 		fprintf(stderr, "fuzz-normalize: %s\n", err);
 		exit(1);
 	}
@@ -76,10 +76,12 @@ check_classify(const char *n)
 	struct classify_input in = { n, n, "鼓楼区", "东街街道" };
 	struct classify_result res;
 
-	FUZZ_CHECK(classify_text(cfg->catalogue, &cfg->routing, "", n,
+	FUZZ_CHECK(classify_text(hotlined.cfg->catalogue,
+	    &hotlined.cfg->routing, "", n,
 	    "鼓楼区", &res) == 0);
 	check_result(&res);
-	FUZZ_CHECK(classify_ticket(cfg->catalogue, &cfg->routing, &in,
+	FUZZ_CHECK(classify_ticket(hotlined.cfg->catalogue,
+	    &hotlined.cfg->routing, &in,
 	    &res) == 0);
 	check_result(&res);
 }

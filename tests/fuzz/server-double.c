@@ -89,7 +89,7 @@ server_write(struct conn *c, const uint8_t *data, size_t len)
 		return;
 	check_frame(data, len);
 	f->frames++;
-	if (f->unsent + len > cfg->limits.output_limit) {
+	if (f->unsent + len > hotlined.cfg->limits.output_limit) {
 		log_warnx("connection %llu: output over the limit; cutting "
 		    "it off", (unsigned long long)c->id);
 		server_close(c);

@@ -40,6 +40,7 @@ FAMILIES = {
     "hotline_calendar_missing_year": "gauge",
     "hotline_timers_fired": "counter",
     "hotline_timer_lag_ms": "gauge",
+    "hotline_config_generation": "gauge",
     "hotline_requests": "counter",
     "hotline_errors": "counter",
     "hotline_request_duration_seconds": "histogram",
@@ -323,12 +324,18 @@ def run(srv, st):
         check(status == 200 and body == "ready\n", "readyz %d %r" % (status, body))
 
     def allow_list():
+        before = value(scrape(srv), "hotline_config_generation",
+                       "hotline_config_generation")
+        check(before == 1, "generation %r before any reload" % before)
         srv.allow_loopback()
         wait_for("127.0.0.1 allowed after SIGHUP",
                  lambda: get(srv, "/metrics")[0] == 200)
         status, _, body = get(srv, "/metrics")
         check(status == 200, "status %d" % status)
-        check("hotline_request_duration_seconds" in parse(body), "no latency family")
+        fams = parse(body)
+        check("hotline_request_duration_seconds" in fams, "no latency family")
+        after = value(fams, "hotline_config_generation", "hotline_config_generation")
+        check(after == 2, "generation %r after one reload" % after)
 
     def redis_gone():
         srv.redis.terminate()
@@ -355,7 +362,8 @@ def run(srv, st):
             ("a scrape waits for a slow Redis; a client leaving meanwhile is harmless",
              scrape_waits),
             ("/readyz agrees with the calendar gauge", readyz_agrees),
-            ("an allow-listed address reads /metrics without credential", allow_list),
+            ("an allow-listed address reads /metrics without credential; the "
+             "configuration's generation goes from 1 to 2", allow_list),
             ("Redis gone: /metrics without its figures, /readyz 503", redis_gone),
             ("hotlined exits cleanly on SIGTERM", lambda: clean_exit(srv))]
 

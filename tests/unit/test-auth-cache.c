@@ -32,7 +32,7 @@ setup(void **state)
 	conf.principals = &agent;
 	conf.nprincipals = 1;
 	agent.credential = auth_hash("right", &cheap);
-	cfg = &conf;
+	hotlined.cfg = &conf;
 	return agent.credential == NULL ? -1 : 0;
 }
 
@@ -82,7 +82,7 @@ test_cache_reload(void **state)
 	assert_non_null(changed.credential);
 	fresh.principals = &changed;
 	auth_cache_reload(&conf, &fresh);
-	cfg = &fresh;
+	hotlined.cfg = &fresh;
 	assert_int_equal(auth_check(&changed, "right", &cached), 0);
 	assert_int_equal(auth_check(&changed, "other", &cached), 1);
 	assert_int_equal(cached, 0);
@@ -90,7 +90,7 @@ test_cache_reload(void **state)
 	auth_cache_reload(&fresh, &fresh);
 	assert_int_equal(auth_check(&changed, "other", &cached), 1);
 	assert_int_equal(cached, 1);
-	cfg = &conf;
+	hotlined.cfg = &conf;
 	free(changed.credential);
 }
 

@@ -103,7 +103,7 @@ server_write(struct conn *c, const uint8_t *data, size_t len)
 	(void)data;
 	if (c->closed)
 		return;
-	if (unsent + len > cfg->limits.output_limit) {
+	if (unsent + len > hotlined.cfg->limits.output_limit) {
 		server_close(c);
 		return;
 	}
@@ -255,7 +255,7 @@ setup(void **state)
 	test_config.limits.output_limit = OUTPUT_LIMIT;
 	test_config.limits.max_store_pending = 10000;
 	test_config.limits.max_principal_pending = 1000;
-	cfg = &test_config;
+	hotlined.cfg = &test_config;
 	pending_cb = NULL;
 	calls = 0;
 	unsent = 0;
