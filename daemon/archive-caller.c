@@ -6,6 +6,7 @@
 
 #include "hotlined.h"
 #include "archive.h"
+#include "script-args.h"
 
 /*
  * The caller's tickets that left Redis, newest first, from the cursor's
@@ -232,9 +233,7 @@ caller_page(struct request *r, unsigned limit)
 	r->state = p;
 	r->state_free = caller_page_free;
 	store_args_addf(&args, KEY_CALLER, q->caller_phone);
-	store_args_add(&args, "desc");
-	store_args_addf(&args, "%u", limit);
-	store_args_add(&args, q->cursor);
+	script_args_tickets(&args, "desc", limit, q->cursor);
 	request_script(r, SCRIPT_TICKETS, 1, &args, caller_redis_done);
 	store_args_free(&args);
 }

@@ -4,6 +4,7 @@
 
 #include "hotlined.h"
 #include "keys.h"
+#include "script-args.h"
 
 #define FEED_BATCH 64			/* events per read */
 #define FEED_HIGH_WATER (256 * 1024)	/* unsent bytes that pause reading */
@@ -206,8 +207,7 @@ feed_pump(struct watch *w)
 		return;
 	}
 	store_args_add(&args, w->feed);
-	store_args_add(&args, w->cursor);
-	store_args_addf(&args, "%d", FEED_BATCH);
+	script_args_feed_read(&args, w->cursor, FEED_BATCH);
 	w->reading = 1;
 	if (store_script(SCRIPT_FEED_READ, 1, &args, feed_read_done, w) == -1)
 		w->reading = 0;		/* Redis down: feed_resync retries */
@@ -297,8 +297,7 @@ op_watch(struct request *r)
 	}
 	feed_key(r->conn, feed, sizeof feed);
 	store_args_add(&args, feed);
-	store_args_add(&args, cursor);
-	store_args_addf(&args, "%d", FEED_BATCH);
+	script_args_feed_read(&args, cursor, FEED_BATCH);
 	request_script(r, SCRIPT_FEED_READ, 1, &args, watch_started);
 	store_args_free(&args);
 }

@@ -14,6 +14,7 @@
 #include "model.h"
 #include "normalize.h"
 #include "route.h"
+#include "script-args.h"
 #include "segment.h"
 
 #define LEARN_BATCH 256		/* examples per read */
@@ -585,8 +586,7 @@ learn_pump(void)
 	}
 	store_args_add(&args, LEARN_STREAM);
 	store_args_add(&args, LEARN_GENERATION);
-	store_args_add(&args, ln.cursor);
-	store_args_addf(&args, "%d", LEARN_BATCH);
+	script_args_nb_read(&args, ln.cursor, LEARN_BATCH);
 	ln.reading = 1;
 	if (store_script(SCRIPT_NB_READ, 2, &args, learn_read_done, NULL) == -1)
 		ln.reading = 0;		/* Redis down: learn_resync reads again */

@@ -4,6 +4,7 @@
 
 #include "hotlined.h"
 #include "keys.h"
+#include "script-args.h"
 
 #define DEADLINE_MAX_STEPS 400	/* days explained at most (a 9999wd limit is longer) */
 
@@ -109,7 +110,7 @@ op_shift_clock(struct request *r)
 		return;
 	}
 	store_args_add(&args, KEY_CLOCK_OFFSET);
-	store_args_addf(&args, "%lld", (long long)advance);
+	script_args_clock_offset(&args, advance);
 	request_script(r, SCRIPT_CLOCK_OFFSET, 1, &args, shift_done);
 	store_args_free(&args);
 }

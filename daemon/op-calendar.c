@@ -4,6 +4,7 @@
 
 #include "hotlined.h"
 #include "keys.h"
+#include "script-args.h"
 
 /* What the answer will say, kept while Redis stores the year. */
 struct import_state {
@@ -108,8 +109,7 @@ op_calendar_import(struct request *r)
 		r->state = st;
 		r->state_free = import_state_free;
 		store_args_add(&args, KEY_CALENDAR_YEARS);
-		store_args_addf(&args, "%d", y);
-		store_args_add(&args, text);
+		script_args_calendar_import(&args, y, text);
 		request_script(r, SCRIPT_CALENDAR_IMPORT, 1, &args,
 		    import_done);
 		store_args_free(&args);

@@ -4,6 +4,7 @@
 #include "hotlined.h"
 #include "archive.h"
 #include "keys.h"
+#include "script-args.h"
 
 #define LIST_LIMIT_DEFAULT 200
 #define LIST_LIMIT_MAX 1000
@@ -77,9 +78,7 @@ op_list(struct request *r)
 	if (limit > LIST_LIMIT_MAX)
 		limit = LIST_LIMIT_MAX;
 	store_args_addf(&args, KEY_DEPT_OPEN, dept);
-	store_args_add(&args, "asc");
-	store_args_addf(&args, "%u", limit);
-	store_args_add(&args, cursor);
+	script_args_tickets(&args, "asc", limit, cursor);
 	request_script(r, SCRIPT_TICKETS, 1, &args, answer_ticket_list);
 	store_args_free(&args);
 }

@@ -4,6 +4,7 @@
 #include "hotlined.h"
 #include "archive.h"
 #include "keys.h"
+#include "script-args.h"
 
 #define TRIAGE_LIMIT_DEFAULT 200
 #define TRIAGE_LIMIT_MAX 1000
@@ -24,9 +25,7 @@ op_triage(struct request *r)
 	if (limit > TRIAGE_LIMIT_MAX)
 		limit = TRIAGE_LIMIT_MAX;
 	store_args_add(&args, KEY_TRIAGE);
-	store_args_add(&args, "asc");
-	store_args_addf(&args, "%u", limit);
-	store_args_add(&args, r->in->triage->cursor);
+	script_args_tickets(&args, "asc", limit, r->in->triage->cursor);
 	request_script(r, SCRIPT_TICKETS, 1, &args, answer_ticket_list);
 	store_args_free(&args);
 }

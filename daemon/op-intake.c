@@ -8,6 +8,7 @@
 #include "kb.h"
 #include "route.h"
 #include "normalize.h"
+#include "script-args.h"
 #include "simhash.h"
 
 #define CALLER_LIMIT_DEFAULT 20
@@ -714,8 +715,7 @@ create_read_recent(struct request *r, struct create_job *job)
 	r->state = job;
 	r->state_free = create_job_free;
 	store_args_addf(&args, KEY_RECENT, r->in->create->district);
-	store_args_addf(&args, "%lld", (long long)(job->now - back));
-	store_args_addf(&args, "%d", rp->candidates);
+	script_args_recent_read(&args, job->now - back, rp->candidates);
 	request_script(r, SCRIPT_RECENT_READ, 1, &args, create_recent_done);
 	store_args_free(&args);
 }

@@ -7,6 +7,7 @@
 #include "hotlined.h"
 #include "model.h"
 #include "route.h"
+#include "script-args.h"
 
 #define EXPORT_LIMIT_DEFAULT 200
 #define EXPORT_LIMIT_MAX 1000
@@ -21,8 +22,7 @@ examples_read_args(struct store_args *a, const char *cursor, unsigned limit)
 {
 	store_args_add(a, LEARN_STREAM);
 	store_args_add(a, LEARN_GENERATION);
-	store_args_add(a, cursor[0] == '\0' ? "0" : cursor);
-	store_args_addf(a, "%u", limit);
+	script_args_nb_read(a, cursor, limit);
 }
 
 /* Returns nb_read.lua's entries {id, label, text, ...}, or NULL if reply is not its shape. */
@@ -226,8 +226,7 @@ op_import_examples(struct request *r)
 		fatalx("out of memory encoding examples");
 	store_args_add(&args, LEARN_STREAM);
 	store_args_add(&args, LEARN_GENERATION);
-	store_args_add(&args, q->replace ? "1" : "0");
-	store_args_add(&args, json);
+	script_args_nb_import(&args, q->replace, json);
 	request_script(r, SCRIPT_NB_IMPORT, 2, &args, import_done);
 	store_args_free(&args);
 	free(json);

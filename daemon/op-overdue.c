@@ -5,6 +5,7 @@
 
 #include "hotlined.h"
 #include "keys.h"
+#include "script-args.h"
 
 #define LIST_DEFAULT 200
 #define LIST_MAX 1000
@@ -238,10 +239,7 @@ op_breaches(struct request *r)
 	    (dept = stats_department(r, q->department)) == NULL)
 		return;
 	days = stats_period_list(p, 0);
-	store_args_add(&args, days);
-	store_args_add(&args, dept);
-	store_args_addf(&args, "%u", q->offset);
-	store_args_addf(&args, "%u", limit);
+	script_args_breaches_read(&args, days, dept, q->offset, limit);
 	request_script(r, SCRIPT_BREACHES_READ, 0, &args, breaches_done);
 	store_args_free(&args);
 	free(days);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "hotlined.h"
+#include "script-args.h"
 
 #define HOT_DEFAULT 10
 #define HOT_MAX 1000
@@ -97,11 +98,8 @@ stats_read(struct request *r, const char *const *scopes, request_done done)
 	struct stats_query *q = r->state;
 	struct store_args args = { 0 };
 	char *list = stats_period_list(&q->period, 1);
-	size_t i;
 
-	store_args_add(&args, list);
-	for (i = 0; scopes[i] != NULL; i++)
-		store_args_add(&args, scopes[i]);
+	script_args_stats_read(&args, list, scopes);
 	request_script(r, SCRIPT_STATS_READ, 0, &args, done);
 	store_args_free(&args);
 	free(list);

@@ -4,6 +4,7 @@
 
 #include "hotlined.h"
 #include "keys.h"
+#include "script-args.h"
 
 #define RECOMPUTE_BATCH 200
 
@@ -301,8 +302,7 @@ recompute_scan(void)
 	struct store_args args = { 0 };
 
 	store_args_add(&args, KEY_CLOCKS);
-	store_args_add(&args, rc.cursor);
-	store_args_addf(&args, "%d", RECOMPUTE_BATCH);
+	script_args_clock_scan(&args, rc.cursor, RECOMPUTE_BATCH);
 	if (store_script(SCRIPT_CLOCK_SCAN, 1, &args, recompute_scanned,
 	    NULL) == -1) {
 		rc.running = 0;

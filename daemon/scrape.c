@@ -9,6 +9,7 @@
 
 #include "hotlined.h"
 #include "keys.h"
+#include "script-args.h"
 
 #define SCRAPE_STATES 32	/* TicketState numbers counted: 1 to 31 */
 #define SCRAPE_STATES_KEY KEY_STATS_STATES	/* state number -> tickets */
@@ -197,6 +198,7 @@ scrape_start(struct evhttp_request *req)
 	struct scrape *s = xcalloc(1, sizeof *s);
 	struct store_args args = { 0 };
 	const char *states[2] = { "HGETALL", SCRAPE_STATES_KEY };
+	static const char *const all[] = { "all", NULL };
 	char day[9];
 
 	s->req = req;
@@ -205,8 +207,7 @@ scrape_start(struct evhttp_request *req)
 	if (store_read(2, states, scrape_states, s) == 0)
 		s->waiting++;
 	ticket_day(now_ms(), day);
-	store_args_add(&args, day);
-	store_args_add(&args, "all");
+	script_args_stats_read(&args, day, all);
 	if (store_script(SCRIPT_STATS_READ, 0, &args, scrape_today, s) == 0)
 		s->waiting++;
 	store_args_free(&args);

@@ -5,6 +5,7 @@
 
 #include "hotlined.h"
 #include "keys.h"
+#include "script-args.h"
 
 #define TIMER_BATCH 500		/* timers fired per script run */
 #define TIMER_SAFETY_MS 30000	/* look again at least this often */
@@ -77,11 +78,9 @@ timer_fire(void)
 	}
 	evtimer_del(timer_ev);
 	store_args_add(&args, KEY_TIMERS);
-	store_args_addf(&args, "%lld", (long long)now_ms());
-	store_args_addf(&args, "%d", TIMER_BATCH);
-	store_args_addf(&args, "%d", hotlined.cfg->redis.feed_maxlen);
 	ticket_day(now_ms(), day);
-	store_args_add(&args, day);
+	script_args_timer_fire(&args, now_ms(), TIMER_BATCH,
+	    hotlined.cfg->redis.feed_maxlen, day);
 	firing = store_script(SCRIPT_TIMER_FIRE, 1, &args, timer_fired,
 	    NULL) == 0;
 	store_args_free(&args);
@@ -133,7 +132,7 @@ timer_shift_clock(int64_t advance, store_cb cb, void *priv)
 	int rc;
 
 	store_args_add(&args, KEY_CLOCK_OFFSET);
-	store_args_addf(&args, "%lld", (long long)advance);
+	script_args_clock_offset(&args, advance);
 	rc = store_script(SCRIPT_CLOCK_OFFSET, 1, &args,
 	    cb != NULL ? cb : timer_offset_read, priv);
 	store_args_free(&args);

@@ -9,6 +9,7 @@
 #include <openssl/rand.h>
 
 #include "auth-worker.h"
+#include "script-args.h"
 #include "web.h"
 
 #define WEB_TOKEN_BYTES 32		/* 256 random bits: not guessable */
@@ -100,11 +101,7 @@ web_session_script(struct web_session_call *sc, const char *token,
 
 	web_session_key(token, key, sizeof key);
 	store_args_add(&args, key);
-	store_args_add(&args, op);
-	if (principal != NULL) {
-		store_args_add(&args, principal);
-		store_args_addf(&args, "%d", WEB_SESSION_TTL_S);
-	}
+	script_args_web_session(&args, op, principal, WEB_SESSION_TTL_S);
 	rc = store_ready() ? store_script(SCRIPT_WEB_SESSION, 1, &args, cb, sc) :
 	    -1;
 	store_args_free(&args);

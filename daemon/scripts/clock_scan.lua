@@ -1,10 +1,13 @@
 -- clock_scan.lua: one batch of the tickets whose clocks run, with their hashes, for recomputing deadlines.
 --
--- KEYS[1] ht:clocks   ARGV[1] SSCAN cursor ("0" to start)   ARGV[2] batch size
+-- KEYS[1] ht:clocks
+-- ARGV: named parameters (args.lua): cursor, SSCAN's ("0" to start); batch, its COUNT
 -- Returns {next cursor ("0": done), {number, ticket hash}...}; tickets that
 -- no longer exist leave the set.
+-- @include args.lua
 -- @include keys.lua
-local scan = redis.call('SSCAN', KEYS[1], ARGV[1], 'COUNT', ARGV[2])
+local p = params({'cursor', 'batch'})
+local scan = redis.call('SSCAN', KEYS[1], p.cursor, 'COUNT', p.batch)
 local out = {}
 for _, number in ipairs(scan[2]) do
   local t = redis.call('HGETALL', KEY.ticket(number))

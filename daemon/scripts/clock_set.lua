@@ -20,16 +20,16 @@
 -- @include outbox.lua
 -- @include history.lua
 
-local p, first_field = named_args()
+local p, given = named_args({'gen', 'now', 'timers', 'note', 'feed_maxlen'})
 if (redis.call('HGET', KEYS[1], 'clock_gen') or '0') ~= p.gen then
   return 0
 end
 local number = string.sub(KEYS[1], #KEY.ticket('') + 1)
 local changes = {}
-for i = first_field, #ARGV, 2 do
-  if redis.call('HGET', KEYS[1], ARGV[i]) ~= ARGV[i + 1] then
-    changes[#changes + 1] = {field = ARGV[i], value = ARGV[i + 1]}
-    redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1])
+for i = 1, #given, 2 do
+  if redis.call('HGET', KEYS[1], given[i]) ~= given[i + 1] then
+    changes[#changes + 1] = {field = given[i], value = given[i + 1]}
+    redis.call('HSET', KEYS[1], given[i], given[i + 1])
   end
 end
 local gen = tostring(redis.call('HINCRBY', KEYS[1], 'clock_gen', 1))

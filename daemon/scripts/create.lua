@@ -51,7 +51,7 @@
 -- @include outbox.lua
 -- @include history.lua
 
-local p, FIRST_FIELD = named_args()
+local p, given = named_args()
 local now, day, principal, role, dept = p.now, p.day, p.principal, p.role, p.dept
 local registered, to_state = p.registered, p.to
 local route_action, route_note = p.route_action, p.route_note
@@ -99,10 +99,7 @@ end
 
 local fields = {'number', number, 'state', to_state, 'dept', dept,
   'created_at', now, 'updated_at', now, 'created_by', principal}
-for i = FIRST_FIELD, #ARGV, 2 do
-  fields[#fields + 1] = ARGV[i]
-  fields[#fields + 1] = ARGV[i + 1]
-end
+for i = 1, #given do fields[#fields + 1] = given[i] end
 if repeat_of then
   fields[#fields + 1] = 'repeat_of'
   fields[#fields + 1] = repeat_of
@@ -127,8 +124,8 @@ local ROUTE_FIELDS = {dispatched_at = true, clock_base = true, clock_limit = tru
   closure = true, direct_answer = true}
 local routed = {}
 if dept ~= '' then routed[1] = {field = 'dept', value = dept} end
-for i = FIRST_FIELD, #ARGV, 2 do
-  if ROUTE_FIELDS[ARGV[i]] then routed[#routed + 1] = {field = ARGV[i], value = ARGV[i + 1]} end
+for i = 1, #given, 2 do
+  if ROUTE_FIELDS[given[i]] then routed[#routed + 1] = {field = given[i], value = given[i + 1]} end
 end
 history_push(history, {at = now, principal = principal, role = role, action = ACTION.CREATE,
   from = TICKET_STATE.UNSPECIFIED, to = registered, note = '', dept = ''})

@@ -1,8 +1,9 @@
 -- feed_read.lua: reads a department's events after a cursor, each with its ticket as it is now.
 --
 -- KEYS[1] ht:dept:<id>:feed
--- ARGV[1] cursor: "" = only new events, "0" = all retained, else a stream id
--- ARGV[2] how many events at most
+-- ARGV: named parameters (args.lua):
+--   cursor  "" = only new events, "0" = all retained, else a stream id
+--   count   how many events at most
 -- Returns {"ok", cursor, {id, kind, number, at, actor, ticket hash, numbers,
 -- count, place, note}...} (numbers, count and place only set for hot spots:
 -- "a,b", "2", "鼓楼区 城乡建设/物业管理"; note the step's own words, or the
@@ -11,6 +12,7 @@
 -- {"relist", cursor} when events after the given cursor were trimmed away
 -- (or may have been: a cursor just before the first retained event counts):
 -- the terminal lists its open tickets again and carries on from cursor.
+-- @include args.lua
 -- @include keys.lua
 
 -- Compares two stream ids ("ms-seq"); returns -1, 0 or 1.
@@ -24,7 +26,8 @@ local function compare(a, b)
   return 0
 end
 
-local cursor, count = ARGV[1], tonumber(ARGV[2])
+local p = params({'cursor', 'count'})
+local cursor, count = p.cursor, tonumber(p.count)
 if redis.call('EXISTS', KEYS[1]) == 0 then
   if cursor == '' then cursor = '0-0' end
   return {'ok', cursor, {}}

@@ -1,16 +1,19 @@
 -- tickets.lua: reads a page of the tickets listed in a sorted set (a caller's, a department's open ones, the triage queue).
 --
 -- KEYS[1] the sorted set of ticket numbers, scored by time
--- ARGV[1] "asc" (oldest first) or "desc" (newest first)   ARGV[2] limit
--- ARGV[3] cursor: "" from the start, else "<score>:<number>" of the last
---         ticket of the page before: the page starts just after it in the
---         set's order (score, then number), even if it has left the set
+-- ARGV: named parameters (args.lua):
+--   order   "asc" (oldest first) or "desc" (newest first)   limit
+--   cursor  "" from the start, else "<score>:<number>" of the last
+--           ticket of the page before: the page starts just after it in
+--           the set's order (score, then number), even if it has left the set
 -- Returns {total, left, score, ticket hash, score, ticket hash, ...}: total
 -- counts the whole set, left the tickets from the cursor on (this page and
 -- the ones after it); each ticket comes with its score for the next cursor.
+-- @include args.lua
 -- @include keys.lua
-local desc, limit = ARGV[1] == 'desc', tonumber(ARGV[2])
-local cscore, cnumber = string.match(ARGV[3] or '', '^(%d+):(%d+)$')
+local p = params({'order', 'limit', 'cursor'})
+local desc, limit = p.order == 'desc', tonumber(p.limit)
+local cscore, cnumber = string.match(p.cursor, '^(%d+):(%d+)$')
 
 -- The members of score s that come before or at the cursor's number in
 -- the set's order: they were on an earlier page.

@@ -1,9 +1,11 @@
 -- timer_fire.lua: fires every timer that is due (签收超时, 黄灯, 红灯, 督办超时, 回访超时), each exactly once.
 --
 -- KEYS[1] ht:timers: sorted set of "<number>:<kind>:<tag>" scored by due time
--- ARGV[1] now_ms   ARGV[2] most timers to fire   ARGV[3] feed_maxlen
--- ARGV[4] today (yyyymmdd, Asia/Shanghai): the day breaches are counted on
---         (stats.lua): a sign or overdue timer settles its round late
+-- ARGV: named parameters (args.lua):
+--   now          the time (ms)   batch   most timers to fire
+--   feed_maxlen  feed length (MAXLEN ~)
+--   day          today (yyyymmdd, Asia/Shanghai): the day breaches are counted
+--         on (stats.lua): a sign or overdue timer settles its round late
 --         (sign_overdue, overdue) unless the step was already counted;
 --         warnings, supervision and callback overdue are counted; every
 --         breach but a warning goes to the day's breach list.
@@ -14,14 +16,16 @@
 -- sup. Firing marks the ticket (flags stay set: completed late), appends
 -- history and pushes events. Returns {claimed, fired, next due or -1,
 -- largest lag in ms}; claimed == the batch size means more may be due.
-local now, batch, feed_maxlen = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
-local day = ARGV[4]
-
+-- @include args.lua
 -- @include keys.lua
 -- @include consts.lua
 -- @include stats.lua
 -- @include outbox.lua
 -- @include history.lua
+
+local p = params({'now', 'batch', 'feed_maxlen', 'day'})
+local now, batch, feed_maxlen = tonumber(p.now), tonumber(p.batch), p.feed_maxlen
+local day = p.day
 
 -- kind -> flag field, history action, event kind, who hears of it
 local S = TICKET_STATE

@@ -40,10 +40,10 @@
 
 local STATE_CLOSED, STATE_MERGED = TICKET_STATE.CLOSED, TICKET_STATE.MERGED
 
-local p, first_field = named_args()
+local p, given = named_args()
 local set = {}
-for j = first_field, #ARGV, 2 do
-  set[#set + 1] = {ARGV[j], ARGV[j + 1]}
+for j = 1, #given, 2 do
+  set[#set + 1] = {given[j], given[j + 1]}
 end
 local number = string.sub(KEYS[1], #KEY.ticket('') + 1)
 

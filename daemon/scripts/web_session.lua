@@ -2,12 +2,16 @@
 --
 -- KEYS[1] ht:web:session:<SHA-256 of the cookie's token, hex>: the token
 -- itself is never stored, so a copy of Redis opens no session.
--- ARGV[1] "put", ARGV[2] principal id, ARGV[3] lifetime in seconds: "OK"
---         "get": the principal id, or false when there is none (expired)
---         "drop": 1 if a session was removed, else 0
-local op = ARGV[1]
+-- ARGV: named parameters (args.lua): op, principal, ttl:
+--   op "put": principal id, ttl its lifetime in seconds: "OK"
+--   op "get": the principal id, or false when there is none (expired)
+--   op "drop": 1 if a session was removed, else 0
+--   (principal and ttl are "" for get and drop)
+-- @include args.lua
+local p = params({'op', 'principal', 'ttl'})
+local op = p.op
 if op == 'put' then
-  redis.call('SET', KEYS[1], ARGV[2], 'EX', tonumber(ARGV[3]))
+  redis.call('SET', KEYS[1], p.principal, 'EX', tonumber(p.ttl))
   return 'OK'
 elseif op == 'get' then
   return redis.call('GET', KEYS[1])

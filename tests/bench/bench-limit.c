@@ -15,6 +15,7 @@
 #include "common.h"
 #include "latency.h"
 #include "normalize.h"
+#include "script-args.h"
 #include "simhash.h"
 #include "store-scripts.h"
 #include "ticketgen.h"
@@ -325,8 +326,8 @@ limit_send_recent(struct bench_limit *lm, struct flight *f)
 	    hotlined.cfg->hot_spots.window_ms > back)
 		back = hotlined.cfg->hot_spots.window_ms;
 	store_args_addf(&args, "ht:recent:%s", t->district);
-	store_args_addf(&args, "%lld", (long long)(f->now - back));
-	store_args_addf(&args, "%d", hotlined.cfg->repeats.candidates);
+	script_args_recent_read(&args, f->now - back,
+	    hotlined.cfg->repeats.candidates);
 	limit_eval(lm, STEP_RECENT, 1, &args);
 	store_args_free(&args);
 	f->step = STEP_RECENT;
