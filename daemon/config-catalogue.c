@@ -259,27 +259,6 @@ config_load_emergency(struct config *conf, size_t i,
 	return 0;
 }
 
-/* Reads the catalogue file's optional emergencies list. */
-static int
-config_load_emergencies(struct config *conf, const struct config_group *root)
-{
-	const config_setting_t *list;
-	struct config_group g;
-	unsigned i;
-
-	if (config_list(root, "emergencies", 0, &list) == -1)
-		return -1;
-	if (list == NULL)
-		return 0;
-	conf->nemergencies = (size_t)config_setting_length(list);
-	conf->emergencies = xcalloc(conf->nemergencies,
-	    sizeof *conf->emergencies);
-	for (i = 0; i < conf->nemergencies; i++)
-		if (config_element(root, list, "emergencies", i, &g) == -1 ||
-		    config_load_emergency(conf, i, &g) == -1)
-			return -1;
-	return 0;
-}
 
 /* Reads categories[i] of the catalogue: a code and a name. */
 static int
@@ -296,52 +275,39 @@ config_load_category(struct config *conf, size_t i,
 	    &c->name) == -1 ? -1 : 0;
 }
 
-/* Reads the catalogue file's optional categories list and checks the tree. */
-static int
-config_load_categories(struct config *conf, const struct config_group *root)
-{
-	const config_setting_t *list;
-	struct config_group g;
-	const char *bad, *why;
-	unsigned i;
+/* The catalogue file's lists, read in this order: categories before the entries that name them. */
+static const struct config_list catalogue_lists[] = {
+	{ .name = "categories", .flags = 0,
+	    CONFIG_LIST(categories, ncategories),
+	    .read = config_load_category },
+	{ .name = "entries", .flags = CONFIG_REQUIRED,
+	    CONFIG_LIST(entries, nentries), .read = config_load_entry },
+	{ .name = "emergencies", .flags = 0,
+	    CONFIG_LIST(emergencies, nemergencies),
+	    .read = config_load_emergency },
+};
 
-	if (config_list(root, "categories", 0, &list) == -1)
-		return -1;
-	if (list == NULL)
-		return 0;
-	conf->ncategories = (size_t)config_setting_length(list);
-	conf->categories = xcalloc(conf->ncategories,
-	    sizeof *conf->categories);
-	for (i = 0; i < conf->ncategories; i++)
-		if (config_element(root, list, "categories", i, &g) == -1 ||
-		    config_load_category(conf, i, &g) == -1)
-			return -1;
-	if (category_check(conf->categories, conf->ncategories, &bad,
-	    &why) == -1)
-		return config_fail(root->r, list, "categories",
-		    "code \"%s\": %s", bad, why);
-	return 0;
-}
-
-/* Reads the catalogue file: categories, its entries list (it may be empty) and emergencies. */
+/* Reads the catalogue file: categories (the tree checked), its entries list (it may be empty) and emergencies. */
 int
 config_load_entries(struct config *conf, const struct config_group *root)
 {
 	static const char *const keys[] = { "categories", "entries",
 	    "emergencies", NULL };
 	const config_setting_t *list;
-	struct config_group g;
-	unsigned i;
+	const char *bad, *why;
+	size_t i;
 
-	if (config_check_keys(root, keys) == -1 ||
-	    config_load_categories(conf, root) == -1 ||
-	    config_list(root, "entries", CONFIG_REQUIRED, &list) == -1)
+	if (config_check_keys(root, keys) == -1)
 		return -1;
-	conf->nentries = (size_t)config_setting_length(list);
-	conf->entries = xcalloc(conf->nentries, sizeof *conf->entries);
-	for (i = 0; i < conf->nentries; i++)
-		if (config_element(root, list, "entries", i, &g) == -1 ||
-		    config_load_entry(conf, i, &g) == -1)
+	for (i = 0; i < sizeof catalogue_lists / sizeof catalogue_lists[0];
+	    i++) {
+		if (config_read_list(conf, root, &catalogue_lists[i]) == -1)
 			return -1;
-	return config_load_emergencies(conf, root);
+		if (i == 0 && (list = config_member(root, "categories")) !=
+		    NULL && category_check(conf->categories,
+		    conf->ncategories, &bad, &why) == -1)
+			return config_fail(root->r, list, "categories",
+			    "code \"%s\": %s", bad, why);
+	}
+	return 0;
 }

@@ -11,6 +11,7 @@
 
 #include "config-read.h"
 #include "simhash.h"
+#include "xmalloc.h"
 
 /* How a key's value is stored in struct config, from the field's C type. */
 #define CONFIG_AT(field)						\
@@ -271,4 +272,48 @@ config_check_group(const struct config_group *g, const char *group,
 		allowed[n++] = extra[i];
 	allowed[n] = NULL;
 	return config_check_keys(g, allowed);
+}
+
+/* Reads the table's keys of the optional group name under root (defaults when it is absent). */
+int
+config_read_group(struct config *conf, const struct config_group *root,
+    const char *name)
+{
+	struct config_group g;
+
+	if (config_subgroup(root, name, 0, &g) == -1 ||
+	    config_check_group(&g, name, NULL) == -1)
+		return -1;
+	return config_read_keys(conf, &g, name);
+}
+
+/*
+ * Reads the list of groups l->name under root into conf, as l describes
+ * it: the array and its length are set first (every element zeroed), then
+ * each element is read by l->read, which may look at the ones before it.
+ * Returns 0 (an absent optional list leaves both unset), or -1 with the
+ * first error set.
+ */
+int
+config_read_list(struct config *conf, const struct config_group *root,
+    const struct config_list *l)
+{
+	const config_setting_t *list;
+	struct config_group g;
+	void *array;
+	size_t i, n;
+
+	if (config_list(root, l->name, l->flags, &list) == -1)
+		return -1;
+	if (list == NULL)
+		return 0;
+	n = (size_t)config_setting_length(list);
+	array = xcalloc(n, l->size);
+	memcpy((char *)conf + l->array, &array, sizeof array);
+	memcpy((char *)conf + l->count, &n, sizeof n);
+	for (i = 0; i < n; i++)
+		if (config_element(root, list, l->name, (unsigned)i, &g) == -1 ||
+		    l->read(conf, i, &g) == -1)
+			return -1;
+	return 0;
 }

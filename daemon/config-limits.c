@@ -237,24 +237,24 @@ config_load_listen(struct listen_spec *l, const struct config_group *g)
 	return rc;
 }
 
+/* Reads listen[i]. */
+static int
+config_load_listen_at(struct config *conf, size_t i,
+    const struct config_group *g)
+{
+	return config_load_listen(&conf->listens[i], g);
+}
+
 /* Reads the listen list: at least one listener. */
 int
 config_load_listens(struct config *conf, const struct config_group *root)
 {
-	const config_setting_t *list;
-	struct config_group g;
-	unsigned i;
+	static const struct config_list listens = {
+		.name = "listen", .flags = CONFIG_REQUIRED | CONFIG_NONEMPTY,
+		CONFIG_LIST(listens, nlistens), .read = config_load_listen_at,
+	};
 
-	if (config_list(root, "listen", CONFIG_REQUIRED | CONFIG_NONEMPTY,
-	    &list) == -1)
-		return -1;
-	conf->nlistens = (size_t)config_setting_length(list);
-	conf->listens = xcalloc(conf->nlistens, sizeof *conf->listens);
-	for (i = 0; i < conf->nlistens; i++)
-		if (config_element(root, list, "listen", i, &g) == -1 ||
-		    config_load_listen(&conf->listens[i], &g) == -1)
-			return -1;
-	return 0;
+	return config_read_list(conf, root, &listens);
 }
 
 /*
@@ -356,24 +356,14 @@ config_load_redis(struct config *conf, const struct config_group *root)
 int
 config_load_limits(struct config *conf, const struct config_group *root)
 {
-	struct config_group g;
-
-	if (config_subgroup(root, "limits", 0, &g) == -1 ||
-	    config_check_group(&g, "limits", NULL) == -1)
-		return -1;
-	return config_read_keys(conf, &g, "limits");
+	return config_read_group(conf, root, "limits");
 }
 
 /* Reads the optional auth group: the credential cache and the failed-hello limit. */
 int
 config_load_auth(struct config *conf, const struct config_group *root)
 {
-	struct config_group g;
-
-	if (config_subgroup(root, "auth", 0, &g) == -1 ||
-	    config_check_group(&g, "auth", NULL) == -1)
-		return -1;
-	return config_read_keys(conf, &g, "auth");
+	return config_read_group(conf, root, "auth");
 }
 
 
@@ -381,24 +371,14 @@ config_load_auth(struct config *conf, const struct config_group *root)
 int
 config_load_tickets(struct config *conf, const struct config_group *root)
 {
-	struct config_group g;
-
-	if (config_subgroup(root, "tickets", 0, &g) == -1 ||
-	    config_check_group(&g, "tickets", NULL) == -1)
-		return -1;
-	return config_read_keys(conf, &g, "tickets");
+	return config_read_group(conf, root, "tickets");
 }
 
 /* Reads the optional repeats group (重复件); linking is on by default. */
 int
 config_load_repeats(struct config *conf, const struct config_group *root)
 {
-	struct config_group g;
-
-	if (config_subgroup(root, "repeats", 0, &g) == -1 ||
-	    config_check_group(&g, "repeats", NULL) == -1)
-		return -1;
-	return config_read_keys(conf, &g, "repeats");
+	return config_read_group(conf, root, "repeats");
 }
 
 /* Reads the optional hot_spots group (高频件); without it there are no alerts. */
@@ -512,24 +492,14 @@ config_load_http(struct config *conf, const struct config_group *root)
 int
 config_load_testing(struct config *conf, const struct config_group *root)
 {
-	struct config_group g;
-
-	if (config_subgroup(root, "testing", 0, &g) == -1 ||
-	    config_check_group(&g, "testing", NULL) == -1)
-		return -1;
-	return config_read_keys(conf, &g, "testing");
+	return config_read_group(conf, root, "testing");
 }
 
 /* Reads the optional kb group (the knowledge base; it needs the archive). */
 int
 config_load_kb(struct config *conf, const struct config_group *root)
 {
-	struct config_group g;
-
-	if (config_subgroup(root, "kb", 0, &g) == -1 ||
-	    config_check_group(&g, "kb", NULL) == -1)
-		return -1;
-	return config_read_keys(conf, &g, "kb");
+	return config_read_group(conf, root, "kb");
 }
 
 /* Reads the optional archive group (PostgreSQL); without it nothing is archived. */

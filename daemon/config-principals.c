@@ -57,21 +57,13 @@ config_load_department(struct config *conf, size_t i,
 int
 config_load_departments(struct config *conf, const struct config_group *root)
 {
-	const config_setting_t *list;
-	struct config_group g;
-	unsigned i;
+	static const struct config_list departments = {
+		.name = "departments", .flags = CONFIG_REQUIRED | CONFIG_NONEMPTY,
+		CONFIG_LIST(departments, ndepartments),
+		.read = config_load_department,
+	};
 
-	if (config_list(root, "departments", CONFIG_REQUIRED | CONFIG_NONEMPTY,
-	    &list) == -1)
-		return -1;
-	conf->ndepartments = (size_t)config_setting_length(list);
-	conf->departments = xcalloc(conf->ndepartments,
-	    sizeof *conf->departments);
-	for (i = 0; i < conf->ndepartments; i++)
-		if (config_element(root, list, "departments", i, &g) == -1 ||
-		    config_load_department(conf, i, &g) == -1)
-			return -1;
-	return 0;
+	return config_read_list(conf, root, &departments);
 }
 
 /* Fails naming key unless name (a district's or street's) is 1..100 characters. */
@@ -134,21 +126,13 @@ config_load_district(struct config *conf, size_t i,
 int
 config_load_districts(struct config *conf, const struct config_group *root)
 {
-	const config_setting_t *list;
-	struct config_group g;
-	unsigned i;
+	static const struct config_list districts = {
+		.name = "districts", .flags = CONFIG_NONEMPTY,
+		CONFIG_LIST(districts, ndistricts),
+		.read = config_load_district,
+	};
 
-	if (config_list(root, "districts", CONFIG_NONEMPTY, &list) == -1)
-		return -1;
-	if (list == NULL)
-		return 0;
-	conf->ndistricts = (size_t)config_setting_length(list);
-	conf->districts = xcalloc(conf->ndistricts, sizeof *conf->districts);
-	for (i = 0; i < conf->ndistricts; i++)
-		if (config_element(root, list, "districts", i, &g) == -1 ||
-		    config_load_district(conf, i, &g) == -1)
-			return -1;
-	return 0;
+	return config_read_list(conf, root, &districts);
 }
 
 /* Reads a principal's role by name. */
@@ -321,19 +305,13 @@ config_load_principal(struct config *conf, size_t i,
 int
 config_load_principals(struct config *conf, const struct config_group *root)
 {
-	const config_setting_t *list;
-	struct config_group g;
-	unsigned i;
+	static const struct config_list principals = {
+		.name = "principals", .flags = CONFIG_REQUIRED,
+		CONFIG_LIST(principals, nprincipals),
+		.read = config_load_principal,
+	};
 
-	if (config_list(root, "principals", CONFIG_REQUIRED, &list) == -1)
-		return -1;
-	conf->nprincipals = (size_t)config_setting_length(list);
-	conf->principals = xcalloc(conf->nprincipals, sizeof *conf->principals);
-	for (i = 0; i < conf->nprincipals; i++)
-		if (config_element(root, list, "principals", i, &g) == -1 ||
-		    config_load_principal(conf, i, &g) == -1)
-			return -1;
-	return 0;
+	return config_read_list(conf, root, &principals);
 }
 
 /* Names a role as in the config file: "agent", "department", ... */

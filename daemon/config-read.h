@@ -119,6 +119,29 @@ int config_read_keys(struct config *, const struct config_group *g,
 int config_check_group(const struct config_group *g, const char *group,
     const char *const *extra);
 
+/* Reads the optional group name: config_check_group, then config_read_keys. */
+int config_read_group(struct config *, const struct config_group *root,
+    const char *name);
+
+/*
+ * A list of groups in the file ("departments = ( { ... }, ... )") and where
+ * it goes in struct config: a row per list, in the file that reads its
+ * elements (CONFIG_LIST names the array and its size_t length).
+ */
+struct config_list {
+	const char *name;		/* the list's key */
+	int flags;			/* CONFIG_REQUIRED, CONFIG_NONEMPTY */
+	size_t array, count, size;	/* offsets of the array and its length; element size */
+	int (*read)(struct config *, size_t i, const struct config_group *g);
+};
+#define CONFIG_LIST(arr, n)						\
+	.array = offsetof(struct config, arr),				\
+	.count = offsetof(struct config, n) + 0 * sizeof(		\
+	    _Generic(((struct config *)0)->n, size_t: 1)),		\
+	.size = sizeof *((struct config *)0)->arr
+int config_read_list(struct config *, const struct config_group *root,
+    const struct config_list *);
+
 /* config-limits.c: listeners, Redis, limits and the other scalar groups. */
 int config_load_listens(struct config *, const struct config_group *root);
 int config_load_redis(struct config *, const struct config_group *root);
