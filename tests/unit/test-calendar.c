@@ -20,6 +20,7 @@
 
 #include "hotlined.h"
 #include "deadline.h"
+#include "unit-files.h"
 
 #define WD(n) LIMIT_WORK_DAYS, n
 #define HOURS(n) LIMIT_HOURS, n
@@ -72,13 +73,12 @@ tmp_remove(struct tmp *t)
 static void
 test_shipped_calendar(void **state)
 {
-	const char *srcdir = getenv("HOTLINE_SRCDIR");
 	struct calendar *c = calendar_new();
 	char dir[1024], err[512] = "";
 	size_t i;
 
 	(void)state;
-	snprintf(dir, sizeof dir, "%s/conf/calendar", srcdir ? srcdir : ".");
+	unit_path("conf/calendar", dir, sizeof dir);
 	if (calendar_load_dir(c, dir, err, sizeof err) == -1)
 		fail_msg("%s", err);
 	assert_int_equal(c->nyears, 3);

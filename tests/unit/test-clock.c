@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "hotlined.h"
+#include "unit-files.h"
 
 #define T(y, mo, d, h, mi) deadline_time(y, mo, d, h, mi)
 #define COMPLAINT HOTLINE__TICKET_TYPE__TICKET_TYPE_COMPLAINT
@@ -24,10 +25,9 @@ static int
 setup(void **state)
 {
 	char dir[4096], err[512];
-	const char *src = getenv("HOTLINE_SRCDIR");
 
 	(void)state;
-	snprintf(dir, sizeof dir, "%s/conf/calendar", src ? src : ".");
+	unit_path("conf/calendar", dir, sizeof dir);
 	cal = calendar_new();
 	pols = policy_new();
 	if (calendar_load_dir(cal, dir, err, sizeof err) == -1) {

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "hotlined.h"
+#include "unit-files.h"
 
 /* "agent01-demo" hashed with 1000 iterations (fast to load). */
 #define HASH "pbkdf2-sha256$1000$MDEyMzQ1Njc4OWFiY2RlZg==$" \
@@ -189,16 +190,6 @@ test_security_keys(void **state)
 	    "missing");
 }
 
-/* Returns the path of a file of the source tree. */
-static const char *
-source_path(const char *name, char *buf, size_t len)
-{
-	const char *srcdir = getenv("HOTLINE_SRCDIR");
-
-	snprintf(buf, len, "%s/%s", srcdir ? srcdir : ".", name);
-	return buf;
-}
-
 /* The demo configuration loads: departments, principals, defaults, listener. */
 static void
 test_demo_loads(void **state)
@@ -207,7 +198,7 @@ test_demo_loads(void **state)
 	struct config *conf;
 
 	(void)state;
-	conf = config_load(source_path("conf/hotlined.conf", path, sizeof path),
+	conf = config_load(unit_path("conf/hotlined.conf", path, sizeof path),
 	    err, sizeof err);
 	if (conf == NULL)
 		fail_msg("demo config: %s", err);
@@ -247,7 +238,7 @@ test_demo_principals(void **state)
 	size_t i;
 
 	(void)state;
-	conf = config_load(source_path("conf/hotlined.conf", path, sizeof path),
+	conf = config_load(unit_path("conf/hotlined.conf", path, sizeof path),
 	    err, sizeof err);
 	assert_non_null(conf);
 	assert_non_null(config_principal(conf, "agent02"));
@@ -289,7 +280,7 @@ test_demo_routing(void **state)
 	struct config *conf;
 
 	(void)state;
-	conf = config_load(source_path("conf/hotlined.conf", path, sizeof path),
+	conf = config_load(unit_path("conf/hotlined.conf", path, sizeof path),
 	    err, sizeof err);
 	assert_non_null(conf);
 	assert_string_equal(demo_top(conf, "小区停水", "从早上停水到现在，没有通知",

@@ -19,6 +19,7 @@
 
 #include "hotlined.h"
 #include "deadline.h"
+#include "unit-files.h"
 
 #define H DEADLINE_HOUR_MS
 #define M DEADLINE_MINUTE_MS
@@ -30,11 +31,10 @@ static struct calendar *cal;
 static int
 setup(void **state)
 {
-	const char *srcdir = getenv("HOTLINE_SRCDIR");
 	char dir[1024], err[512] = "";
 
 	(void)state;
-	snprintf(dir, sizeof dir, "%s/conf/calendar", srcdir ? srcdir : ".");
+	unit_path("conf/calendar", dir, sizeof dir);
 	cal = calendar_new();
 	if (calendar_load_dir(cal, dir, err, sizeof err) == -1) {
 		fprintf(stderr, "calendar: %s\n", err);

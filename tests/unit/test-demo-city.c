@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "hotlined.h"
+#include "unit-files.h"
 
 #define DOC_LINES 400
 #define DOC_LINE_MAX 2048
@@ -27,16 +28,6 @@ static struct config *demo;
 static char *doc[DOC_LINES];
 static size_t ndoc;
 
-/* Writes $HOTLINE_SRCDIR/name into buf. */
-static const char *
-source_path(const char *name, char *buf, size_t len)
-{
-	const char *srcdir = getenv("HOTLINE_SRCDIR");
-
-	snprintf(buf, len, "%s/%s", srcdir ? srcdir : ".", name);
-	return buf;
-}
-
 /* Loads the demo config and reads docs/demo-city.md. */
 static int
 setup(void **state)
@@ -45,13 +36,13 @@ setup(void **state)
 	FILE *f;
 
 	(void)state;
-	demo = config_load(source_path("conf/hotlined.conf", path, sizeof path),
+	demo = config_load(unit_path("conf/hotlined.conf", path, sizeof path),
 	    err, sizeof err);
 	if (demo == NULL) {
 		fprintf(stderr, "demo config: %s\n", err);
 		return -1;
 	}
-	if ((f = fopen(source_path("docs/demo-city.md", path, sizeof path),
+	if ((f = fopen(unit_path("docs/demo-city.md", path, sizeof path),
 	    "r")) == NULL)
 		return -1;
 	while (ndoc < DOC_LINES && fgets(line, sizeof line, f) != NULL) {

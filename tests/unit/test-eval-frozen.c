@@ -10,32 +10,20 @@
 #include <cmocka.h>
 #include <openssl/evp.h>
 
+#include "unit-files.h"
+
 #define HARD_DIR "tests/eval/hard/"
 #define KB_DIR "tests/eval/kb/"
 
-/* Reads srcdir/rel into a fresh buffer; *len gets its size. */
+/* Reads srcdir/rel into a fresh buffer; *len gets its size (not 0). */
 static char *
 read_file(const char *rel, size_t *len)
 {
-	const char *root = getenv("HOTLINE_SRCDIR");
-	char path[4096];
-	FILE *f;
-	char *buf;
-	long n;
+	char *buf = unit_read(rel, len);
 
-	snprintf(path, sizeof path, "%s/%s", root != NULL ? root : ".", rel);
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n > 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
+	if (buf == NULL)
+		fail_msg("cannot read %s (set HOTLINE_SRCDIR)", rel);
+	assert_true(*len > 0);
 	return buf;
 }
 

@@ -12,10 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "unit-files.h"
 
 static char srcdir[4096];	/* the source tree */
 static char builddir[4096];	/* the build directory this test was built in */
@@ -25,11 +26,9 @@ static int
 layering(const char *args)
 {
 	char cmd[16384 + 4096];
-	int status;
 
 	snprintf(cmd, sizeof cmd, "cd '%s' && python3 tests/layering.py %s", srcdir, args);
-	status = system(cmd);
-	return status == -1 || !WIFEXITED(status) ? -1 : WEXITSTATUS(status);
+	return unit_run(cmd);
 }
 
 /* The product's include graph has no cycle. */

@@ -13,6 +13,7 @@
 
 #include "hotlined.h"
 #include "normalize.h"
+#include "unit-files.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define BIG 10000		/* entries of the generated catalogue */
@@ -324,15 +325,13 @@ test_config_refuses(void **state)
 static void
 test_demo_catalogue(void **state)
 {
-	const char *src = getenv("HOTLINE_SRCDIR");
 	struct classify_result r;
 	struct config *conf;
 	char path[512], err[512];
 	char *text;
 
 	(void)state;
-	snprintf(path, sizeof path, "%s/conf/hotlined.conf",
-	    src != NULL ? src : ".");
+	unit_path("conf/hotlined.conf", path, sizeof path);
 	conf = config_load(path, err, sizeof err);
 	if (conf == NULL)
 		fail_msg("%s", err);

@@ -19,6 +19,7 @@
 
 #include "hotlined.h"
 #include "script-args.h"
+#include "unit-files.h"
 
 /*
  * Scripts that still read ARGV by position: archive_read, archive_evict
@@ -30,26 +31,14 @@ static const char *const positional[] = {
 	"archive_evict", "archive_read", "due_read", "kb_notice", NULL,
 };
 
-/* Returns the text of the source file rel (under $HOTLINE_SRCDIR), or fails; free it. */
+/* Returns the text of the source file rel, or fails; free it. */
 static char *
 source(const char *rel)
 {
-	const char *root = getenv("HOTLINE_SRCDIR");
-	char path[4096], *text;
-	FILE *fp;
-	long len;
+	char *text = unit_read(rel, NULL);
 
-	snprintf(path, sizeof path, "%s/%s", root != NULL ? root : ".", rel);
-	if ((fp = fopen(path, "rb")) == NULL)
-		fail_msg("cannot open %s (set HOTLINE_SRCDIR)", path);
-	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-	len = ftell(fp);
-	assert_true(len >= 0);
-	rewind(fp);
-	text = xmalloc((size_t)len + 1);
-	assert_int_equal(fread(text, 1, (size_t)len, fp), (size_t)len);
-	text[len] = '\0';
-	fclose(fp);
+	if (text == NULL)
+		fail_msg("cannot read %s (set HOTLINE_SRCDIR)", rel);
 	return text;
 }
 
