@@ -91,7 +91,8 @@ UNIT_CORE = archive-terms auth bounds calendar classify clock config deadline em
 UNIT_CORE_BINS = $(patsubst %,$(B)/tests/unit/test-%,$(UNIT_CORE))
 INTEG_SRCS = $(sort $(wildcard tests/integration/test-*.c))
 INTEG_BINS = $(patsubst tests/integration/%.c,$(B)/tests/integration/%,$(INTEG_SRCS))
-HARNESS_OBJS = $(call obj,tests/integration/harness.c tests/integration/harness-fault.c \
+HARNESS_OBJS = $(call obj,tests/integration/harness.c tests/integration/harness-use.c \
+	tests/integration/harness-fault.c \
 	tests/integration/harness-pg.c)
 
 HOTLINED = $(B)/hotlined

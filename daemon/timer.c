@@ -70,6 +70,7 @@ static void
 timer_fire(void)
 {
 	struct store_args args = { 0 };
+	int64_t now;
 	char day[9];
 
 	if (firing) {
@@ -77,9 +78,10 @@ timer_fire(void)
 		return;
 	}
 	evtimer_del(timer_ev);
+	now = now_ms();		/* one instant: the breaches' day is now's */
+	ticket_day(now, day);
 	store_args_add(&args, KEY_TIMERS);
-	ticket_day(now_ms(), day);
-	script_args_timer_fire(&args, now_ms(), TIMER_BATCH,
+	script_args_timer_fire(&args, now, TIMER_BATCH,
 	    hotlined.cfg->redis.feed_maxlen, day);
 	firing = store_script(SCRIPT_TIMER_FIRE, 1, &args, timer_fired,
 	    NULL) == 0;

@@ -260,6 +260,33 @@ void harness_ha_signal(struct harness_ha *ha, int i, int sig);
 /* A synchronous hiredis connection to 127.0.0.1:port, or NULL; redisFree it. */
 redisContext *harness_redis_tcp(int port);
 
+/*
+ * Helpers the tests shared by copying (harness-use.c); each fails the test
+ * (cmocka) when its step fails.
+ */
+/* Closes each open connection *c[i] of the n and sets it to NULL. */
+void harness_close_each(struct hl_client **const c[], size_t n);
+/* A connection to d's unix socket without hello. */
+struct hl_client *harness_connect_main(const struct harness_daemon *d);
+/* principal logged in and watching its feed from cursor (no relist asked). */
+struct hl_client *harness_watcher(struct harness *, const char *principal,
+    const char *cursor);
+/* c's CLASSIFIED answer to a classify of title and content in district. */
+Hotline__Envelope *harness_classify(struct hl_client *c, const char *title,
+    const char *content, const char *district);
+/* 1 if a line of the file at path contains text (0 also when it cannot be read). */
+int harness_file_has(const char *path, const char *text);
+/*
+ * Runs hotlinectl ($HOTLINECTL, else build/hotlinectl) on d's unix socket
+ * with options (-u, -t, --lang ...) then args; returns what it printed on
+ * stdout (malloc'd, at most 64 KiB). Fails unless it exits 0.
+ */
+char *harness_ctl(const struct harness_daemon *d, const char *options,
+    const char *args);
+/* Fails unless hotlinectl options args (as harness_ctl) prints want. */
+void harness_ctl_prints(const struct harness_daemon *d, const char *options,
+    const char *args, const char *want);
+
 /* Short names for the protocol's long enum constants. */
 #define BODY(x) HOTLINE__ENVELOPE__BODY_##x
 #define STATE(x) HOTLINE__TICKET_STATE__TICKET_STATE_##x

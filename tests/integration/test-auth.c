@@ -19,12 +19,7 @@ HARNESS_FIXTURES(h, NULL, no_client)
 static struct hl_client *
 connect_main(void)
 {
-	char addr[HARNESS_PATH + 8];
-	struct hl_client *c;
-
-	c = harness_connect(harness_unix_address(&h.main, addr, sizeof addr));
-	assert_non_null(c);
-	return c;
+	return harness_connect_main(&h.main);
 }
 
 /* Says hello with role, principal and token; expects an Error code, then a close. */

@@ -62,39 +62,12 @@ status_refused(uint32_t first, uint32_t last)
 	assert_error(rep, err, ERR(BAD_REQUEST));
 }
 
-/* Runs hotlinectl as admin01 with args; returns what it printed (exit status 0 asserted). */
-static char *
-ctl_run(const char *args)
-{
-	const char *ctl = getenv("HOTLINECTL");
-	char cmd[1024], addr[HARNESS_PATH + 8], *out = calloc(1, 65536);
-	FILE *p;
-	size_t n;
-	int st;
 
-	assert_non_null(out);
-	snprintf(cmd, sizeof cmd, "%s -a %s -u admin01 -t admin01-test %s",
-	    ctl != NULL && *ctl != '\0' ? ctl : "build/hotlinectl",
-	    harness_unix_address(&h.main, addr, sizeof addr), args);
-	assert_non_null(p = popen(cmd, "r"));
-	n = fread(out, 1, 65535, p);
-	out[n] = '\0';
-	st = pclose(p);
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		fail_msg("%s: exit status %d: %s", cmd, st, out);
-	return out;
-}
-
-/* Asserts that hotlinectl args prints want. */
+/* Asserts that hotlinectl args, run as admin01, prints want. */
 static void
 ctl_prints(const char *args, const char *want)
 {
-	char *out = ctl_run(args);
-
-	if (strstr(out, want) == NULL)
-		fail_msg("hotlinectl %s printed:\n%s\nexpected \"%s\"", args,
-		    out, want);
-	free(out);
+	harness_ctl_prints(&h.main, "-u admin01 -t admin01-test", args, want);
 }
 
 /* Dispatchers and supervisors may ask as admins do; agents and departments are refused. */

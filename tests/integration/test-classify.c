@@ -57,18 +57,7 @@ teardown(void **state)
 static Hotline__Envelope *
 classify(const char *title, const char *content, const char *district)
 {
-	Hotline__ClassifyRequest req = HOTLINE__CLASSIFY_REQUEST__INIT;
-	Hotline__Envelope *rep;
-	struct hl_error err;
-
-	req.title = (char *)title;
-	req.content = (char *)content;
-	req.district = (char *)district;
-	rep = harness_call(agent, BODY(CLASSIFY), &req, &err);
-	assert_reply(rep, err);
-	assert_int_equal(rep->body_case, BODY(CLASSIFIED));
-	assert_non_null(rep->classified->routing);
-	return rep;
+	return harness_classify(agent, title, content, district);
 }
 
 /* Creates a ticket from req (a fresh call id each time); asserts an answer. */
@@ -755,16 +744,7 @@ write_bad_catalogue(const char *path)
 static int
 log_has(const struct harness_daemon *d, const char *text)
 {
-	char line[4096];
-	FILE *f = fopen(d->log, "r");
-	int found = 0;
-
-	if (f == NULL)
-		return 0;
-	while (!found && fgets(line, sizeof line, f) != NULL)
-		found = strstr(line, text) != NULL;
-	fclose(f);
-	return found;
+	return harness_file_has(d->log, text);
 }
 
 /* A catalogue with a bad pattern is refused on SIGHUP, naming the entry; the old one serves on. */

@@ -91,21 +91,6 @@ write_text(const char *path, const char *text)
 	assert_int_equal(fclose(f), 0);
 }
 
-/* Returns 1 if the file at path contains text. */
-static int
-file_contains(const char *path, const char *text)
-{
-	char line[4096];
-	FILE *f;
-	int found = 0;
-
-	if ((f = fopen(path, "r")) == NULL)
-		return 0;
-	while (!found && fgets(line, sizeof line, f) != NULL)
-		found = strstr(line, text) != NULL;
-	fclose(f);
-	return found;
-}
 
 /* Asserts that hotlined -n refuses conf with exit 1 and a message naming culprit. */
 static void
@@ -120,7 +105,7 @@ expect_refused(const char *conf, const char *culprit)
 		fail_msg("hotlined -n -f %s exited %d, want 1", conf, code);
 	if (file_size(out) <= 0)
 		fail_msg("hotlined -n -f %s refused it without a message", conf);
-	if (!file_contains(out, culprit))
+	if (!harness_file_has(out, culprit))
 		fail_msg("hotlined -n -f %s: the message does not name %s",
 		    conf, culprit);
 }
@@ -138,9 +123,9 @@ test_check_good(void **state)
 	(void)state;
 	snprintf(out, sizeof out, "%s/check.out", h.dir);
 	assert_int_equal(run_check(h.main.conf, out), 0);
-	assert_true(file_contains(out, "configuration OK"));
+	assert_true(harness_file_has(out, "configuration OK"));
 	harness_shanghai_date(day);
-	assert_int_equal(file_contains(out, "warning: calendar: 2027 has no "
+	assert_int_equal(harness_file_has(out, "warning: calendar: 2027 has no "
 	    "State Council holiday notice yet"),
 	    strcmp(day, "20261102") >= 0 && strcmp(day, "20270101") < 0);
 }

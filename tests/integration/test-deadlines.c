@@ -220,15 +220,10 @@ clients_open(void)
 static void
 clients_close(void)
 {
-	struct hl_client **c[] = { &agent, &disp, &sup, &admin, &water, &zjj,
-	    &fwater.c, &fzjj.c, &fcentre.c, &fsup.c };
-	size_t i;
+	struct hl_client **const c[] = { &agent, &disp, &sup, &admin, &water,
+	    &zjj, &fwater.c, &fzjj.c, &fcentre.c, &fsup.c };
 
-	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
-		if (*c[i] != NULL)
-			hl_close(*c[i]);
-		*c[i] = NULL;
-	}
+	harness_close_each(c, sizeof c / sizeof c[0]);
 }
 
 /* Per test: fresh servers (the clock can only move forward), actors and feeds. */
@@ -2010,45 +2005,27 @@ moved_note(const struct feed *f, const struct tk *k)
 	return "";
 }
 
-/*
- * Runs "hotlinectl args" as admin01 (or, for show, agent01) against the
- * main daemon and returns its standard output (malloc'd, at most 64 KiB);
- * fails unless it exits 0.
- */
+/* Who runs hotlinectl args: agent01 for show, else admin01 (English text). */
+static const char *
+ctl_who(const char *args)
+{
+	return strncmp(args, "show ", 5) == 0 ?
+	    "--lang en -u agent01 -t agent01-test" :
+	    "--lang en -u admin01 -t admin01-test";
+}
+
+/* Runs "hotlinectl args" on the main daemon; its standard output (malloc'd); exit 0 asserted. */
 static char *
 ctl_run(const char *args)
 {
-	const char *who = strncmp(args, "show ", 5) == 0 ?
-	    "-u agent01 -t agent01-test" : "-u admin01 -t admin01-test";
-	const char *ctl = getenv("HOTLINECTL");
-	char cmd[1024], addr[HARNESS_PATH + 8], *out = calloc(1, 65536);
-	FILE *p;
-	size_t n;
-	int status;
-
-	assert_non_null(out);
-	snprintf(cmd, sizeof cmd, "%s --lang en -a %s %s %s",
-	    ctl != NULL && *ctl != '\0' ? ctl : "build/hotlinectl",
-	    harness_unix_address(&h.main, addr, sizeof addr), who, args);
-	assert_non_null(p = popen(cmd, "r"));
-	n = fread(out, 1, 65535, p);
-	out[n] = '\0';
-	status = pclose(p);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		fail_msg("%s: exit status %d: %s", cmd, status, out);
-	return out;
+	return harness_ctl(&h.main, ctl_who(args), args);
 }
 
 /* Asserts that hotlinectl args prints want. */
 static void
 ctl_prints(const char *args, const char *want)
 {
-	char *out = ctl_run(args);
-
-	if (strstr(out, want) == NULL)
-		fail_msg("hotlinectl %s printed:\n%s\nexpected \"%s\"", args,
-		    out, want);
-	free(out);
+	harness_ctl_prints(&h.main, ctl_who(args), args, want);
 }
 
 /* Imports text as c; returns the answer (NULL with err on an Error). */

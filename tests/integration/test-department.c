@@ -20,17 +20,7 @@ HARNESS_FIXTURES(h, "agent01", agent)
 static struct hl_client *
 watcher(const char *principal, const char *cursor)
 {
-	struct hl_client *c = harness_login(&h, principal);
-	Hotline__Envelope *rep;
-	struct hl_error err;
-
-	assert_non_null(c);
-	rep = harness_watch(c, cursor, &err);
-	assert_reply(rep, err);
-	assert_int_equal(rep->body_case, BODY(WATCHING));
-	assert_false(rep->watching->relist);
-	hl_envelope_free(rep);
-	return c;
+	return harness_watcher(&h, principal, cursor);
 }
 
 /* Returns c's next event, asserting its kind and ticket number. */

@@ -45,16 +45,7 @@ static char numbers[TOTAL][16];
 static struct hl_client *
 terminal(const char *cursor)
 {
-	struct hl_client *c = harness_login(&h, "water-01");
-	Hotline__Envelope *rep;
-	struct hl_error err;
-
-	assert_non_null(c);
-	rep = harness_watch(c, cursor, &err);
-	assert_reply(rep, err);
-	assert_false(rep->watching->relist);
-	hl_envelope_free(rep);
-	return c;
+	return harness_watcher(&h, "water-01", cursor);
 }
 
 /* Creates ticket i (water: dispatched) with about 3 KB of content. */

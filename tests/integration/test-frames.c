@@ -23,12 +23,7 @@ HARNESS_FIXTURES(h, "water-01", bystander)
 static struct hl_client *
 connect_main(void)
 {
-	char addr[HARNESS_PATH + 8];
-	struct hl_client *c;
-
-	c = harness_connect(harness_unix_address(&h.main, addr, sizeof addr));
-	assert_non_null(c);
-	return c;
+	return harness_connect_main(&h.main);
 }
 
 /* Asserts that the daemon still serves the bystander and new sessions. */

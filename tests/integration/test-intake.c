@@ -19,22 +19,11 @@ static struct hl_client *agent;
 
 HARNESS_FIXTURES(h, "agent01", agent)
 
-/* Classifies a text and returns the CLASSIFIED answer. */
+/* Classifies a text in district and returns the CLASSIFIED answer. */
 static Hotline__Envelope *
 classify(const char *title, const char *content, const char *district)
 {
-	Hotline__ClassifyRequest req = HOTLINE__CLASSIFY_REQUEST__INIT;
-	Hotline__Envelope *rep;
-	struct hl_error err;
-
-	req.title = (char *)title;
-	req.content = (char *)content;
-	req.district = (char *)district;
-	rep = harness_call(agent, BODY(CLASSIFY), &req, &err);
-	assert_reply(rep, err);
-	assert_int_equal(rep->body_case, BODY(CLASSIFIED));
-	assert_non_null(rep->classified->routing);
-	return rep;
+	return harness_classify(agent, title, content, district);
 }
 
 /* Returns the suggestion for department id in r, or NULL. */

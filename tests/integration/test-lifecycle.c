@@ -68,14 +68,10 @@ feeds_close(void)
 static void
 actors_close(void)
 {
-	struct hl_client **c[] = { &disp, &sup, &dzjj.c, &dwater.c, &dsthjj.c };
-	size_t i;
+	struct hl_client **const c[] = { &disp, &sup, &dzjj.c, &dwater.c,
+	    &dsthjj.c };
 
-	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
-		if (*c[i] != NULL)
-			hl_close(*c[i]);
-		*c[i] = NULL;
-	}
+	harness_close_each(c, sizeof c / sizeof c[0]);
 }
 
 /* Starts the servers and logs in one acting terminal per principal. */

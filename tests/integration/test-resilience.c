@@ -30,16 +30,7 @@ num(const Hotline__Envelope *made)
 static struct hl_client *
 watcher(const char *principal, const char *cursor)
 {
-	struct hl_client *c = harness_login(&h, principal);
-	Hotline__Envelope *rep;
-	struct hl_error err;
-
-	assert_non_null(c);
-	rep = harness_watch(c, cursor, &err);
-	assert_reply(rep, err);
-	assert_false(rep->watching->relist);
-	hl_envelope_free(rep);
-	return c;
+	return harness_watcher(&h, principal, cursor);
 }
 
 /* Asserts c's next event; copies its id to cursor when not NULL. */

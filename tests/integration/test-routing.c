@@ -133,17 +133,7 @@ import_history(void)
 static Hotline__Envelope *
 classify(const char *title, const char *content)
 {
-	Hotline__ClassifyRequest req = HOTLINE__CLASSIFY_REQUEST__INIT;
-	Hotline__Envelope *rep;
-	struct hl_error err;
-
-	req.title = (char *)title;
-	req.content = (char *)content;
-	req.district = "鼓楼区";
-	rep = harness_call(agent, BODY(CLASSIFY), &req, &err);
-	assert_reply(rep, err);
-	assert_int_equal(rep->body_case, BODY(CLASSIFIED));
-	return rep;
+	return harness_classify(agent, title, content, "鼓楼区");
 }
 
 /* Waits until the model in use was trained on at least n examples. */
