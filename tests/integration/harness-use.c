@@ -24,6 +24,30 @@ harness_close_each(struct hl_client **const c[], size_t n)
 	}
 }
 
+/* Logs principals[0..n-1] in as *c[0..n-1]; on a failure stops the group (with first). */
+int
+harness_login_each(struct harness *h, struct hl_client *first,
+    const char *const principals[], struct hl_client **const c[], size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((*c[i] = harness_login(h, principals[i])) == NULL) {
+			harness_group_stop_each(h, first, c, n);
+			return -1;
+		}
+	return 0;
+}
+
+/* Closes c[0..n-1] and stops the group with first; harness_group_stop's result. */
+int
+harness_group_stop_each(struct harness *h, struct hl_client *first,
+    struct hl_client **const c[], size_t n)
+{
+	harness_close_each(c, n);
+	return harness_group_stop(h, first);
+}
+
 /* Connects to d's unix socket without hello. */
 struct hl_client *
 harness_connect_main(const struct harness_daemon *d)

@@ -266,6 +266,15 @@ redisContext *harness_redis_tcp(int port);
  */
 /* Closes each open connection *c[i] of the n and sets it to NULL. */
 void harness_close_each(struct hl_client **const c[], size_t n);
+/*
+ * After harness_group_start(h, ..., &first): logs principals[i] in as
+ * *c[i], each of the n; 0, or -1 with them closed and the group stopped.
+ * harness_group_stop_each closes them and stops the group with first.
+ */
+int harness_login_each(struct harness *h, struct hl_client *first,
+    const char *const principals[], struct hl_client **const c[], size_t n);
+int harness_group_stop_each(struct harness *h, struct hl_client *first,
+    struct hl_client **const c[], size_t n);
 /* A connection to d's unix socket without hello. */
 struct hl_client *harness_connect_main(const struct harness_daemon *d);
 /* principal logged in and watching its feed from cursor (no relist asked). */

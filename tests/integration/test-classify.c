@@ -19,6 +19,9 @@
 
 static struct harness h;
 static struct hl_client *agent, *disp, *admin;
+/* Who else acts, logged in by setup. */
+static const char *const actor_names[] = { "dispatcher01", "admin01" };
+static struct hl_client **const actors[] = { &disp, &admin };
 
 /* The daemon under test learns (the test template routes by the catalogue alone) and watches for hot spots. */
 #define LEARNING "model = true; };\n" \
@@ -33,12 +36,7 @@ setup(void **state)
 	(void)state;
 	if (harness_group_start_edited(&h, &edit, 1, "agent01", &agent) == -1)
 		return -1;
-	disp = harness_login(&h, "dispatcher01");
-	admin = harness_login(&h, "admin01");
-	if (agent != NULL && disp != NULL && admin != NULL)
-		return 0;
-	harness_group_stop(&h, agent);
-	return -1;
+	return harness_login_each(&h, agent, actor_names, actors, 2);
 }
 
 /* Closes the actors and stops the servers. */
@@ -46,11 +44,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	if (disp != NULL)
-		hl_close(disp);
-	if (admin != NULL)
-		hl_close(admin);
-	return harness_group_stop(&h, agent);
+	return harness_group_stop_each(&h, agent, actors, 2);
 }
 
 /* Classifies a text in district and returns the CLASSIFIED answer. */

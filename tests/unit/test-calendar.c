@@ -20,7 +20,7 @@
 
 #include "hotlined.h"
 #include "deadline.h"
-#include "unit-files.h"
+#include "unit-calendar.h"
 
 #define WD(n) LIMIT_WORK_DAYS, n
 #define HOURS(n) LIMIT_HOURS, n
@@ -73,14 +73,11 @@ tmp_remove(struct tmp *t)
 static void
 test_shipped_calendar(void **state)
 {
-	struct calendar *c = calendar_new();
-	char dir[1024], err[512] = "";
+	struct calendar *c = unit_calendar(0);
 	size_t i;
 
 	(void)state;
-	unit_path("conf/calendar", dir, sizeof dir);
-	if (calendar_load_dir(c, dir, err, sizeof err) == -1)
-		fail_msg("%s", err);
+	assert_non_null(c);
 	assert_int_equal(c->nyears, 3);
 	assert_int_equal(c->years[0], 2025);
 	assert_int_equal(c->years[1], 2026);

@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "hotlined.h"
-#include "unit-files.h"
+#include "unit-calendar.h"
 
 #define T(y, mo, d, h, mi) deadline_time(y, mo, d, h, mi)
 #define COMPLAINT HOTLINE__TICKET_TYPE__TICKET_TYPE_COMPLAINT
@@ -24,17 +24,9 @@ static struct policies *pols;
 static int
 setup(void **state)
 {
-	char dir[4096], err[512];
-
 	(void)state;
-	unit_path("conf/calendar", dir, sizeof dir);
-	cal = calendar_new();
 	pols = policy_new();
-	if (calendar_load_dir(cal, dir, err, sizeof err) == -1) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	return 0;
+	return (cal = unit_calendar(0)) == NULL ? -1 : 0;
 }
 
 static int

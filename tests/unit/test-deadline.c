@@ -19,7 +19,7 @@
 
 #include "hotlined.h"
 #include "deadline.h"
-#include "unit-files.h"
+#include "unit-calendar.h"
 
 #define H DEADLINE_HOUR_MS
 #define M DEADLINE_MINUTE_MS
@@ -31,16 +31,8 @@ static struct calendar *cal;
 static int
 setup(void **state)
 {
-	char dir[1024], err[512] = "";
-
 	(void)state;
-	unit_path("conf/calendar", dir, sizeof dir);
-	cal = calendar_new();
-	if (calendar_load_dir(cal, dir, err, sizeof err) == -1) {
-		fprintf(stderr, "calendar: %s\n", err);
-		return -1;
-	}
-	return 0;
+	return (cal = unit_calendar(0)) == NULL ? -1 : 0;
 }
 
 /* Frees cal. */

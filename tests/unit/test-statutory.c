@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "hotlined.h"
-#include "unit-files.h"
+#include "unit-calendar.h"
 
 #define T(y, mo, d, h, mi) deadline_time(y, mo, d, h, mi)
 #define D(y, m, d) deadline_date_day(y, m, d)
@@ -174,13 +174,9 @@ test_icu_second_opinion(void **state)
 static struct calendar *
 shipped(void)
 {
-	struct calendar *cal = calendar_new();
-	char dir[1024], err[512] = "";
+	struct calendar *cal = unit_calendar(1);
 
-	unit_path("conf/calendar", dir, sizeof dir);
-	if (calendar_load_dir(cal, dir, err, sizeof err) == -1 ||
-	    calendar_compute_statutory(cal, err, sizeof err) == -1)
-		fail_msg("%s", err);
+	assert_non_null(cal);
 	return cal;
 }
 
