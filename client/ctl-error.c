@@ -27,10 +27,21 @@ void
 ctl_json_error(const char *code, const char *message, const char *field,
     const char *state)
 {
+	ctl_json_error2(code, message, NULL, field, state);
+}
+
+/* The same with the daemon's English text as "message_en" (omitted when NULL or empty). */
+void
+ctl_json_error2(const char *code, const char *message, const char *message_en,
+    const char *field, const char *state)
+{
 	json_t *obj;
 
-	obj = json_pack("{s:{s:s, s:s, s:s*, s:s*}}", "error", "code", code,
-	    "message", message, "field", field, "state", state);
+	if (message_en != NULL && message_en[0] == '\0')
+		message_en = NULL;
+	obj = json_pack("{s:{s:s, s:s, s:s*, s:s*, s:s*}}", "error", "code",
+	    code, "message", message, "message_en", message_en, "field", field,
+	    "state", state);
 	if (obj != NULL)
 		json_dumpf(obj, stdout, JSON_COMPACT);
 	json_decref(obj);
@@ -79,6 +90,19 @@ ctl_fail_local(int status, const char *code, const char *fmt, ...)
 	return status;
 }
 
+/*
+ * Returns err's text in the language in force: the daemon's English
+ * (message_en) under English, its Chinese (message) otherwise or when it
+ * sent no English (an older daemon).
+ */
+const char *
+ctl_error_text(const struct hl_error *err)
+{
+	if (ctl_lang == CTL_LANG_EN && err->message_en[0] != '\0')
+		return err->message_en;
+	return err->message;
+}
+
 /* Maps an error code to hotlinectl's exit status. */
 static int
 ctl_exit_status(int code)
@@ -107,13 +131,13 @@ ctl_fail(const struct hl_error *err)
 	    err->state != HOTLINE__TICKET_STATE__TICKET_STATE_UNSPECIFIED;
 
 	if (ctl_json_errors) {
-		ctl_json_error(hl_error_name(err->code), err->message,
-		    err->field[0] != '\0' ? err->field : NULL, conflict ?
-		    hl_state_name(err->state) : NULL);
+		ctl_json_error2(hl_error_name(err->code), err->message,
+		    err->message_en, err->field[0] != '\0' ? err->field : NULL,
+		    conflict ? hl_state_name(err->state) : NULL);
 		return ctl_exit_status(err->code);
 	}
 	fprintf(stderr, "hotlinectl: %s: %s", ctl_name(ctl_error_codes,
-	    err->code), err->message);
+	    err->code), ctl_error_text(err));
 	if (err->field[0] != '\0')
 		fprintf(stderr, CTL_T(ERROR_FIELD), err->field);
 	if (conflict)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "deadline.h"
+#include "lang.h"
 #include "xmalloc.h"
 
 _Static_assert(HOTLINE__TICKET_TYPE__TICKET_TYPE_PRAISE == 6,
@@ -342,22 +343,26 @@ limit_parse(const char *text, struct limit *out, const char **why)
 	long amount = 0;
 
 	if (ndigits == 0) {
-		*why = "must be a whole number and a unit, e.g. \"5wd\"";
+		*why = ZH_EN("须为整数加单位，如 \"5wd\"",
+		    "must be a whole number and a unit, e.g. \"5wd\"");
 		return -1;
 	}
 	for (i = 0; i < ndigits && amount <= LIMIT_MAX; i++)
 		amount = amount * 10 + (text[i] - '0');
 	if (text[ndigits] == '.' || text[ndigits] == ',') {
-		*why = "must be a whole number (use a smaller unit: \"90m\")";
+		*why = ZH_EN("须为整数（请改用更小的单位，如 \"90m\"）",
+		    "must be a whole number (use a smaller unit: \"90m\")");
 		return -1;
 	}
 	if (amount < 1 || amount > LIMIT_MAX) {
-		*why = "must be between 1 and 9999";
+		*why = ZH_EN("须在 1 至 9999 之间",
+		    "must be between 1 and 9999");
 		return -1;
 	}
 	if (text[ndigits] == '\0') {
-		*why = "missing unit: m, h, d, wh (working hours) or wd "
-		    "(working days)";
+		*why = ZH_EN("缺少单位：m、h、d、wh（工作小时）或 wd（工作日）",
+		    "missing unit: m, h, d, wh (working hours) or wd "
+		    "(working days)");
 		return -1;
 	}
 	for (i = 0; i < sizeof limit_units / sizeof limit_units[0]; i++)
@@ -366,7 +371,8 @@ limit_parse(const char *text, struct limit *out, const char **why)
 			out->amount = (int)amount;
 			return 0;
 		}
-	*why = "unknown unit: m, h, d, wh (working hours) or wd (working days)";
+	*why = ZH_EN("未知单位：须为 m、h、d、wh（工作小时）或 wd（工作日）",
+	    "unknown unit: m, h, d, wh (working hours) or wd (working days)");
 	return -1;
 }
 

@@ -256,7 +256,8 @@ test_reload_request(void **state)
 	write_text(h.main.conf, "this is { not a config\n");
 	assert_null(ask_reload(admin, &err));
 	assert_int_equal(err.code, ERR(BAD_REQUEST));
-	assert_non_null(strstr(err.message, "reload refused"));
+	assert_non_null(strstr(err.message_en, "reload refused"));
+	assert_non_null(strstr(err.message, "重新加载被拒绝"));
 	assert_non_null(strstr(err.message, h.main.conf));
 	assert_int_equal(harness_ping(agent, &err), 1);
 
