@@ -98,7 +98,8 @@ ctl_calendar_status_text(const Hotline__Envelope *reply)
 		    "  暂定：尚无国务院通知", y->holidays, y->makeup_days);
 	}
 	if (r->coverage_note != NULL && r->coverage_note[0] != '\0')
-		printf("%s%s\n", en ? "warning: " : "警告（warning）：",
+		printf("%s%s\n", en ? "warning: " : "警告：", en &&
+		    r->coverage_note_en[0] != '\0' ? r->coverage_note_en :
 		    r->coverage_note);
 	else
 		printf("%s\n", en ? "the coming days are covered by notices" :

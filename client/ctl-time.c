@@ -202,7 +202,7 @@ ctl_print_step(const Hotline__DeadlineStep *s, int first)
 
 	if (first && !s->counts)
 		verdict = CTL_T(T_START);
-	ctl_reason(s->reason, reason, sizeof reason);
+	ctl_reason(s, reason, sizeof reason);
 	printf("  %s %-3s  ", s->date, ctl_weekday(s->weekday));
 	ctl_print_padded(stdout, verdict, 7, 0);
 	printf("  %s%s\n", reason, !s->provisional ? "" :

@@ -112,7 +112,7 @@ void ctl_print_provisional(void);
 /* ctl-reason.c */
 const char *ctl_weekday(const char *);
 void ctl_format_due(int64_t ms, char *out, size_t outlen);
-void ctl_reason(const char *reason, char *out, size_t outlen);
+void ctl_reason(const Hotline__DeadlineStep *, char *out, size_t outlen);
 void ctl_print_ticket(const Hotline__Ticket *);
 void ctl_print_history(const Hotline__Ticket *);
 void ctl_print_routing(const Hotline__Routing *);

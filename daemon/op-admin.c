@@ -23,6 +23,15 @@ deadline_collect(const struct deadline_step *st, void *arg)
 	s->counts = st->kind == DEADLINE_STEP_COUNT;
 	s->reason = record_strdup(st->reason);
 	s->provisional = st->provisional;
+	s->reason_code = st->code;
+	s->day_kind = st->day_kind;
+	s->holiday_name = record_strdup(st->holiday_name);
+	s->statutory_only = st->statutory_only;
+	s->ordinal = st->ordinal;
+	s->amount = st->amount;
+	s->position = st->position;
+	s->counted_ms = st->counted_ms;
+	s->due_at = st->due_at;
 	out->steps[out->n_steps++] = s;
 }
 

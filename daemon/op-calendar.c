@@ -210,7 +210,11 @@ op_calendar_status(struct request *r)
 		out->years[i] = xmalloc(sizeof *out->years[i]);
 		status_year(hotlined.cfg->calendar, first + i, out->years[i]);
 	}
-	calendar_coverage_note(hotlined.cfg->calendar, now, note, sizeof note);
+	calendar_coverage_note(hotlined.cfg->calendar, now, LANG_ZH, note,
+	    sizeof note);
 	out->coverage_note = record_strdup(note);
+	calendar_coverage_note(hotlined.cfg->calendar, now, LANG_EN, note,
+	    sizeof note);
+	out->coverage_note_en = record_strdup(note);
 	answer_body(r, HOTLINE__ENVELOPE__BODY_CALENDAR_STATUS_REPLY, out);
 }

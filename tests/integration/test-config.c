@@ -143,6 +143,10 @@ test_check_good(void **state)
 	assert_int_equal(file_contains(out, "warning: calendar: 2027 has no "
 	    "State Council holiday notice yet"),
 	    strcmp(day, "20261102") >= 0 && strcmp(day, "20270101") < 0);
+	/* Chinese first: the same warning in Chinese on the line before. */
+	assert_int_equal(file_contains(out, "警告：日历：2027 年的国务院放假通知"
+	    "尚未发布"), strcmp(day, "20261102") >= 0 &&
+	    strcmp(day, "20270101") < 0);
 }
 
 /* hotlined -n refuses broken syntax, bad references, plain credentials and no file. */

@@ -118,7 +118,24 @@ def run(srv, st):
                    and not re.search(r"[A-Za-z]{3,}", re.sub(r"\+08:00|民法典", "", out)), out)
         out = ctl(srv, "agent01", "--lang", "en", *args, env={"LANG": "zh_CN.UTF-8"})
         base.check("2026-09-30 Wed" in out and "working day 5 of 5" in out
-                   and not re.search(r"[\u4e00-\u9fff]", re.sub(r"民法典|国庆节|调休", "", out)), out)
+                   and "not counted (Civil Code art. 201)" in out
+                   and not re.search(r"[\u4e00-\u9fff]", re.sub(r"国庆节", "", out)), out)
+        # Working hours and natural time: rendered from DeadlineStep's fields.
+        args = ("deadline", "--from", "2026-09-30T10:00", "--limit", "9wh")
+        out = ctl(srv, "agent01", *args, env={"LANG": "zh_CN.UTF-8"})
+        base.check("办公时间内，计入 " in out and re.search(r"节假日 国庆节", out)
+                   and re.search(r"\d\d:\d\d 到期", out)
+                   and not re.search(r"[A-Za-z]{3,}", out), out)
+        out = ctl(srv, "agent01", *args, env={"LANG": "C.UTF-8"})
+        base.check("during business hours, counted " in out and "holiday 国庆节" in out
+                   and re.search(r"due \d\d:\d\d", out), out)
+        out = ctl(srv, "agent01", "deadline", "--from", "2026-09-30T10:00", "--limit", "2h",
+                  env={"LANG": "zh_CN.UTF-8"})
+        base.check("自然时间：周末和节假日照常计算" in out, out)
+        steps = ctl_json(srv, "agent01", *args)["steps"]
+        base.check(steps[0]["reason_code"] == "working_hours"
+                   and steps[0]["position"] == "during_hours"
+                   and steps[0]["reason"].startswith("during business hours"), steps[0])
 
     def json_errors():
         rc, out, err = run_ctl(srv, "agent01", "-j", "show", "20000101999999")
