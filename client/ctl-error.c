@@ -13,7 +13,8 @@ ctl_usage(const struct ctl *ctl)
 {
 	char line[1024];
 
-	snprintf(line, sizeof line, "usage: hotlinectl [options] %s%s%s",
+	snprintf(line, sizeof line, "%s%s%s%s", ctl_lang == CTL_LANG_EN ?
+	    "usage: hotlinectl [options] " : "用法：hotlinectl [选项] ",
 	    ctl->command->name, ctl->command->usage[0] != '\0' ? " " : "",
 	    ctl->command->usage);
 	if (ctl_json_errors)
@@ -49,7 +50,21 @@ ctl_json_error2(const char *code, const char *message, const char *message_en,
 	fflush(stdout);
 }
 
-/* Says what is wrong with the command line, then prints its usage. */
+/*
+ * Formats fmt (ZH_EN pairs allowed, lang.h) into message and keeps the
+ * language in force.
+ */
+static void
+ctl_vformat(char *message, size_t len, const char *fmt, va_list ap)
+{
+	char both[1024];
+
+	vsnprintf(both, sizeof both, fmt, ap);
+	lang_pick(both, ctl_lang == CTL_LANG_EN ? LANG_EN : LANG_ZH, message,
+	    len);
+}
+
+/* Says what is wrong with the command line (fmt: ZH_EN pairs allowed), then prints its usage. */
 int
 ctl_usage_error(const struct ctl *ctl, const char *fmt, ...)
 {
@@ -58,7 +73,7 @@ ctl_usage_error(const struct ctl *ctl, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(message, sizeof message, fmt, ap);
+	ctl_vformat(message, sizeof message, fmt, ap);
 	va_end(ap);
 	if (json)
 		ctl_json_error("usage", message, NULL, NULL);
@@ -71,8 +86,8 @@ ctl_usage_error(const struct ctl *ctl, const char *fmt, ...)
 
 /*
  * Reports an error found before or without the daemon (code names it in
- * JSON: "usage", "io"): as JSON with -j, else as text on standard error.
- * Returns status.
+ * JSON: "usage", "io"): as JSON with -j, else as text on standard error;
+ * fmt may hold ZH_EN pairs. Returns status.
  */
 int
 ctl_fail_local(int status, const char *code, const char *fmt, ...)
@@ -81,7 +96,7 @@ ctl_fail_local(int status, const char *code, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(message, sizeof message, fmt, ap);
+	ctl_vformat(message, sizeof message, fmt, ap);
 	va_end(ap);
 	if (ctl_json_errors)
 		ctl_json_error(code, message, NULL, NULL);
@@ -134,6 +149,12 @@ ctl_fail(const struct hl_error *err)
 		ctl_json_error2(hl_error_name(err->code), err->message,
 		    err->message_en, err->field[0] != '\0' ? err->field : NULL,
 		    conflict ? hl_state_name(err->state) : NULL);
+		return ctl_exit_status(err->code);
+	}
+	if (err->code < 0 && ctl_lang != CTL_LANG_EN) {
+		/* The client library's own words are English: a line apart. */
+		fprintf(stderr, "hotlinectl: %s\n  %s\n", ctl_name(
+		    ctl_error_codes, err->code), err->message);
 		return ctl_exit_status(err->code);
 	}
 	fprintf(stderr, "hotlinectl: %s: %s", ctl_name(ctl_error_codes,

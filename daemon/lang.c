@@ -77,7 +77,56 @@ static const struct {
 	{ .op = "exempt", .zh = "免考核" },
 	{ .op = "show", .zh = "查看工单" },
 	{ .op = "timeline", .zh = "查看时限" },
+	{ .op = "ping", .zh = "探测服务" },
+	{ .op = "watch", .zh = "订阅工单动态" },
+	{ .op = "classify", .zh = "分类" },
+	{ .op = "caller", .zh = "查询来电人工单" },
+	{ .op = "list", .zh = "列出本单位工单" },
+	{ .op = "scorecard", .zh = "查看考核成绩" },
+	{ .op = "hot", .zh = "查看高频诉求" },
+	{ .op = "overdue", .zh = "查看超期工单" },
+	{ .op = "breaches", .zh = "查看超时记录" },
+	{ .op = "search", .zh = "搜索工单" },
+	{ .op = "kb_search", .zh = "搜索知识库" },
+	{ .op = "kb_import", .zh = "导入知识库" },
+	{ .op = "kb_export", .zh = "导出知识库" },
+	{ .op = "kb_draft", .zh = "起草知识条目" },
+	{ .op = "kb_step", .zh = "审核知识条目" },
+	{ .op = "kb_gaps", .zh = "查看知识库缺口" },
+	{ .op = "deadline", .zh = "计算时限" },
+	{ .op = "shift_clock", .zh = "拨动测试时钟" },
+	{ .op = "reload", .zh = "重新加载配置" },
+	{ .op = "calendar_import", .zh = "导入日历" },
+	{ .op = "calendar_status", .zh = "查看日历状态" },
+	{ .op = "export_examples", .zh = "导出分类样本" },
+	{ .op = "import_examples", .zh = "导入分类样本" },
+	{ .op = "retrain", .zh = "重新训练模型" },
+	{ .op = "evaluate", .zh = "评估模型" },
 };
+
+/* The Chinese of the roles, by the configuration's name. */
+static const struct {
+	const char *role;
+	const char *zh;
+} lang_roles[] = {
+	{ .role = "agent", .zh = "话务员" },
+	{ .role = "dispatcher", .zh = "派单员" },
+	{ .role = "department", .zh = "承办单位" },
+	{ .role = "supervisor", .zh = "督办" },
+	{ .role = "admin", .zh = "管理员" },
+};
+
+/* See lang.h. */
+const char *
+lang_role_zh(const char *role)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof lang_roles / sizeof lang_roles[0]; i++)
+		if (strcmp(lang_roles[i].role, role) == 0)
+			return lang_roles[i].zh;
+	return role;
+}
 
 /* See lang.h. */
 const char *

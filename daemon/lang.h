@@ -45,6 +45,9 @@ int lang_marked(const char *text);
 /* Writes a ZH_EN pair of zh and en, texts known only at run time, into out; returns out. */
 char *lang_pair(char *out, size_t outlen, const char *zh, const char *en);
 
+/* Returns the Chinese of a role ("agent": 话务员), else role itself. */
+const char *lang_role_zh(const char *role);
+
 /* Returns the Chinese of an operation that changes a ticket ("sign": 签收), else op itself. */
 const char *lang_op_zh(const char *op);
 

@@ -396,13 +396,15 @@ step_run(struct request *r, enum ticket_action action, const struct step *s)
 	struct clock_plan plan = { .clock = "", .max_returns = 1 };
 	struct store_args args = { 0 };
 	struct step_job *j;
-	char op[64];
+	char op[64], role[64];
 
 	/* session.c refused other roles already, from the same table. */
 	if ((ticket_roles(&action, 1) & ROLE_BIT(r->conn->role)) == 0) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN, NULL,
-		    ZH_EN("角色 ", "role ") "%s" ZH_EN(" 无权", " may not ") "%s",
-		    config_role_name(r->conn->role), lang_pair(op, sizeof op,
+		    ZH_EN("", "role ") "%s" ZH_EN("无权", " may not ") "%s",
+		    lang_pair(role, sizeof role,
+		    lang_role_zh(config_role_name(r->conn->role)),
+		    config_role_name(r->conn->role)), lang_pair(op, sizeof op,
 		    lang_op_zh(request_op_name(r)), request_op_name(r)));
 		return;
 	}

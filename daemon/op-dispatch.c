@@ -133,7 +133,7 @@ op_decide_extension(struct request *r)
 	const Hotline__ExtensionDecision *q = r->in->decide_extension;
 	struct step s = { .number = q->number, .approve = q->approve,
 	    .note = q->note[0] != '\0' ? q->note :
-	    q->approve ? "延期批准 approved" : "延期不予批准 rejected" };
+	    q->approve ? "批准延期" : "不予批准延期" };
 
 	if (check_text(r, "note", q->note, 0, NOTE_MAX_CHARS) == 0)
 		step_run(r, TICKET_DECIDE_EXTENSION, &s);

@@ -921,7 +921,7 @@ session_frame_wire(struct conn *c, Hotline__Envelope *env,
 	struct request *r = request_new(c, env);
 	const struct op *op;
 	const char *field, *why;
-	char opname[64];
+	char opname[64], rolename[64];
 
 	if (!c->authenticated) {
 		metrics_request(r, "hello");
@@ -948,8 +948,10 @@ session_frame_wire(struct conn *c, Hotline__Envelope *env,
 	}
 	if ((op_roles(op) & ROLE_BIT(c->role)) == 0) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN, NULL,
-		    ZH_EN("角色 ", "role ") "%s" ZH_EN(" 无权", " may not ") "%s",
-		    config_role_name(c->role), lang_pair(opname,
+		    ZH_EN("", "role ") "%s" ZH_EN("无权", " may not ") "%s",
+		    lang_pair(rolename, sizeof rolename,
+		    lang_role_zh(config_role_name(c->role)),
+		    config_role_name(c->role)), lang_pair(opname,
 		    sizeof opname, lang_op_zh(op->name), op->name));
 		return;
 	}

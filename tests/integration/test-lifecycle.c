@@ -2264,8 +2264,10 @@ role_refused(Hotline__Envelope *rep, const struct hl_error *err,
     const struct tk *k, const char *role)
 {
 	forbidden(rep, err, k);
-	if (strstr(err->message, role) == NULL)
-		fail_msg("\"%s\" does not name role %s", err->message, role);
+	if (strstr(err->message_en, role) == NULL)
+		fail_msg("\"%s\" does not name role %s", err->message_en, role);
+	if (strstr(err->message, "无权") == NULL)
+		fail_msg("\"%s\" is not Chinese", err->message);
 }
 
 /* Each role is held to its own operations (session.c's table). */

@@ -9,8 +9,9 @@ nearest command on a typo; -j errors as JSON; a manual dispatch with
 list marks and time left; feed lines that start with the local time and carry
 an urge's text, and a return shown as 退单 on the returning department's feed,
 also when replayed after the ticket was dispatched again;
-report --json writing no CSV; and, last, ping exiting non-zero once Redis is
-stopped. Prints TAP. Env: HOTLINED, HOTLINECTL, HOTLINE_SRCDIR.
+report --json writing no CSV; errors (the daemon's and hotlinectl's own) in
+Chinese or English, never mixed; and, last, ping exiting non-zero once Redis
+is stopped. Prints TAP. Env: HOTLINED, HOTLINECTL, HOTLINE_SRCDIR.
 """
 
 import json
@@ -211,6 +212,39 @@ def run(srv, st):
         last = [x for x in out.splitlines() if x.startswith("20")][-1]
         base.check("  退单  " in last and last.endswith("「不归本单位」"), out)
 
+    def errors_language():
+        # A conflict, a refusal by role and a bad field: the daemon's words in
+        # Chinese (state and step in Chinese, no English), or in English.
+        zh = {"LANG": "zh_CN.UTF-8"}
+        ctl(srv, "agent01", "create", "--call-id", "daily-lang-1", "--phone", "13800000077",
+            "--type", "complaint", "--title", "电梯故障", "--content", "电梯坏了")
+        number = ctl_json(srv, "agent01", "caller", "13800000077")["tickets"][0]["number"]
+        ctl(srv, "zjj-01", "sign", number)
+        rc, _, err = run_ctl(srv, "zjj-01", "sign", number, env=zh)
+        base.check(rc == 10 + 5 and "工单当前为已签收，不能签收" in err
+                   and not re.search(r"[A-Za-z]{3,}", err.replace("hotlinectl", "")), err)
+        rc, _, err = run_ctl(srv, "zjj-01", "sign", number, env={"LANG": "C"})
+        base.check("cannot sign: the ticket is accepted" in err
+                   and not re.search(r"[\u4e00-\u9fff]", err), err)
+        rc, out, _ = run_ctl(srv, "zjj-01", "-j", "sign", number)
+        e = json.loads(out)["error"]
+        base.check(e["code"] == "conflict" and e["state"] == "accepted"
+                   and e["message"].startswith("工单当前为")
+                   and e["message_en"].startswith("cannot sign"), out)
+        rc, _, err = run_ctl(srv, "agent01", "sign", number, env=zh)
+        base.check(rc == 10 + 3 and "话务员无权签收" in err, err)
+        rc, _, err = run_ctl(srv, "agent01", "create", "--call-id", "daily-lang-2", "--phone",
+                             "abc", "--type", "complaint", "--title", "x", "--content", "y",
+                             env=zh)
+        base.check(rc == EXIT_BAD_REQUEST and "caller_phone 须为 3 至 20 位数字" in err, err)
+        # hotlinectl's own usage errors, and a limit in words.
+        rc, _, err = run_ctl(srv, "zjj-01", "extend", number, "--by", "9x", "--reason", "r",
+                             env=zh)
+        base.check(rc == EXIT_USAGE and "--by 9x 不是时限（如 5wd）" in err
+                   and "用法：hotlinectl [选项] extend" in err, err)
+        out = ctl(srv, "zjj-01", "show", number, env=zh)
+        base.check(re.search(r"^办结时限 .* 周.  10个工作日  ", out, re.M), out)
+
     def report_json_only():
         before = set(os.listdir(srv.dir))
         out = ctl(srv, "supervisor01", "report", "--json")
@@ -240,6 +274,7 @@ def run(srv, st):
             ("list marks and time left; the lead sees its assists", list_marks),
             ("feeds: local time, the urge's text, a return as 退单", feeds),
             ("report --json writes no CSV", report_json_only),
+            ("errors in Chinese, or in English", errors_language),
             ("ping exits non-zero when the store is down", ping_without_store)]
 
 
