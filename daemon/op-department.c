@@ -125,7 +125,7 @@ op_reply(struct request *r)
 {
 	const Hotline__ReplyRequest *q = r->in->reply;
 	struct step s = { .number = q->number,
-	    .note = q->solved ? "已解决 solved" : "未解决 not solved",
+	    .note = q->solved ? "已解决" : "未解决",
 	    .fields = { "reply_result", q->result, "solved",
 	    q->solved ? "1" : "0", NULL } };
 
