@@ -762,13 +762,17 @@ policy_read_limit(const struct config_reader *r, const config_setting_t *s,
     const char *key, const char *name, struct limit *out)
 {
 	const char *text, *why;
+	char en[160];
 
 	if (config_setting_type(s) != CONFIG_TYPE_STRING)
 		return config_fail(r, s, key, "must be a string such as "
 		    "\"30m\", \"2h\", \"1d\", \"4wh\" or \"5wd\"");
 	text = config_setting_get_string(s);
-	if (limit_parse(text, out, &why) == -1)
-		return config_fail(r, s, key, "\"%s\" %s", text, why);
+	if (limit_parse(text, out, &why) == -1) {
+		/* The configuration's messages are English. */
+		lang_pick(why, LANG_EN, en, sizeof en);
+		return config_fail(r, s, key, "\"%s\" %s", text, en);
+	}
 	if (strcmp(name, "warn_before") == 0 && out->unit != LIMIT_WORK_DAYS)
 		return config_fail(r, s, key, "\"%s\" must be in working "
 		    "days, e.g. \"1wd\" (warn_fraction covers the others)",
