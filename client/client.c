@@ -75,6 +75,7 @@ client_fail(struct hl_client *c, struct hl_error *err, int code,
 	va_start(ap, fmt);
 	vsnprintf(err->message, sizeof err->message, fmt, ap);
 	va_end(ap);
+	err->message_en[0] = '\0';
 	err->field[0] = '\0';
 	err->state = HOTLINE__TICKET_STATE__TICKET_STATE_UNSPECIFIED;
 	return -1;
@@ -94,6 +95,8 @@ client_fail_remote(const Hotline__Error *e, struct hl_error *err)
 		err->code = HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL;
 	snprintf(err->message, sizeof err->message, "%s",
 	    e->message != NULL ? e->message : "");
+	snprintf(err->message_en, sizeof err->message_en, "%s",
+	    e->message_en != NULL ? e->message_en : "");
 	snprintf(err->field, sizeof err->field, "%s",
 	    e->field != NULL ? e->field : "");
 	err->state = e->state;

@@ -41,7 +41,8 @@ ctl_create_enum(const struct ctl *ctl, const struct ctl_name *table,
 {
 	if (ctl_name_parse(table, arg, value) == 0)
 		return 0;
-	return ctl_usage_error(ctl, "unknown %s %s", what, arg);
+	return ctl_usage_error(ctl, ZH_EN("无法识别的 ", "unknown ") "%s %s",
+	    what, arg);
 }
 
 /* --kb ID@VERSION: the article (and the version shown) a direct answer cites. */
@@ -53,8 +54,9 @@ ctl_create_kb(const struct ctl *ctl, char *arg, Hotline__CreateRequest *cr)
 
 	if (at == NULL || ctl_parse_number(at + 1, 1000000, &v) == -1 ||
 	    v == 0 || at == arg)
-		return ctl_usage_error(ctl, "--kb %s is not ID@VERSION (the "
-		    "version kb search showed, e.g. kb-rsj-0001@1)", arg);
+		return ctl_usage_error(ctl, "--kb %s" ZH_EN(" 不是 ID@版本（kb "
+		    "search 显示的版本，如 kb-rsj-0001@1）", " is not ID@VERSION (the "
+		    "version kb search showed, e.g. kb-rsj-0001@1)"), arg);
 	*at = '\0';
 	cr->kb_article = arg;
 	cr->kb_version = (uint32_t)v;
@@ -98,7 +100,8 @@ ctl_create_option(const struct ctl *ctl, int ch, char *arg,
 		return 0;
 	case 'A':
 		if (arg[0] == '\0')
-			return ctl_usage_error(ctl, "--answer is empty");
+			return ctl_usage_error(ctl, "--answer" ZH_EN(" 为空",
+			    " is empty"));
 		cr->direct_answer = arg;
 		return 0;
 	case 'K':
@@ -156,8 +159,8 @@ ctl_create_options(const struct ctl *ctl, int argc, char **argv,
 		if ((rc = ctl_create_option(ctl, ch, optarg, cr)) != 0)
 			return rc;
 	if (optind != argc)
-		return ctl_usage_error(ctl, "unexpected argument %s",
-		    argv[optind]);
+		return ctl_usage_error(ctl, ZH_EN("多余的参数 ",
+		    "unexpected argument ") "%s", argv[optind]);
 	return 0;
 }
 
@@ -178,17 +181,21 @@ ctl_create_required(const struct ctl *ctl, const Hotline__CreateRequest *cr)
 	else if (cr->content == NULL)
 		missing = "--content";
 	if (missing != NULL)
-		return ctl_usage_error(ctl, "%s is required", missing);
+		return ctl_usage_error(ctl, "%s" ZH_EN(" 为必填项", " is required"),
+		    missing);
 	if (cr->emergency_dismissed !=
 	    (cr->emergency_dismissed_reason[0] != '\0'))
-		return ctl_usage_error(ctl, "--not-emergency (非紧急) and "
-		    "--reason go together: say why the flag is false");
+		return ctl_usage_error(ctl, ZH_EN("--not-emergency（非紧急）须与 "
+		    "--reason 同时给出：说明为何不是紧急警情", "--not-emergency and "
+		    "--reason go together: say why the flag is false"));
 	if (cr->kb_article[0] != '\0' && cr->direct_answer[0] == '\0')
-		return ctl_usage_error(ctl, "--kb goes with --answer (直接办结)");
+		return ctl_usage_error(ctl, ZH_EN("--kb 须与 --answer（直接办结）"
+		    "同时给出", "--kb goes with --answer (direct answer)"));
 	if (cr->direct_answer[0] != '\0' &&
 	    cr->type != HOTLINE__TICKET_TYPE__TICKET_TYPE_CONSULTATION)
-		return ctl_usage_error(ctl, "--answer (直接办结) is only for "
-		    "--type consultation (咨询)");
+		return ctl_usage_error(ctl, ZH_EN("--answer（直接办结）仅用于 "
+		    "--type 咨询", "--answer (direct answer) is only for "
+		    "--type consultation"));
 	return 0;
 }
 
@@ -276,7 +283,8 @@ ctl_callback_result(const struct ctl *ctl, const char *arg,
 	int v;
 
 	if (ctl_name_parse(ctl_callback_results, arg, &v) == -1)
-		return ctl_usage_error(ctl, "unknown result %s", arg);
+		return ctl_usage_error(ctl, ZH_EN("无法识别的回访结果 ",
+		    "unknown result ") "%s", arg);
 	*result = (Hotline__CallbackResult)v;
 	return 0;
 }
@@ -300,8 +308,9 @@ ctl_callback(struct ctl *ctl, int argc, char **argv)
 		return rc;
 	if (cr.result == HOTLINE__CALLBACK_RESULT__CALLBACK_RESULT_UNSATISFIED &&
 	    cr.comment[0] == '\0')
-		return ctl_usage_error(ctl, "unsatisfied needs --comment with "
-		    "the citizen's words");
+		return ctl_usage_error(ctl, ZH_EN("不满意须用 --comment 记下市民"
+		    "的原话", "unsatisfied needs --comment with the citizen's "
+		    "words"));
 	cr.number = argv[optind];
 	req.body_case = HOTLINE__ENVELOPE__BODY_CALLBACK;
 	req.callback = &cr;

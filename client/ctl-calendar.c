@@ -28,7 +28,8 @@ ctl_calendar_read(const char *path)
 	n = fread(text, 1, CTL_CALENDAR_MAX + 1, f);
 	if (ferror(f) || n > CTL_CALENDAR_MAX) {
 		fprintf(stderr, "hotlinectl: %s: %s\n", path, ferror(f) ?
-		    strerror(errno) : "longer than 1 MiB: not a year file");
+		    strerror(errno) : ctl_lang == CTL_LANG_EN ? "longer than 1 "
+		    "MiB: not a year file" : "超过 1 MiB：不是年度日历文件");
 		free(text);
 		fclose(f);
 		return NULL;
@@ -44,14 +45,19 @@ ctl_calendar_text(const Hotline__Envelope *reply)
 {
 	const Hotline__CalendarImportReply *r = reply->calendar_imported;
 
-	printf("imported %u (%s): %u days change", r->year, r->provisional ?
-	    "暂定 provisional: no State Council notice" :
-	    "the State Council's notice", r->changed_days);
+	int en = ctl_lang == CTL_LANG_EN;
+
+	printf(en ? "imported %u (%s): %u days change" : "已导入 %u 年（%s）："
+	    "%u 天有变", r->year, r->provisional ? en ? "provisional: no "
+	    "State Council notice" : "暂定：尚无国务院通知" : en ? "the State "
+	    "Council's notice" : "国务院通知", r->changed_days);
 	if (r->first_changed != NULL && r->first_changed[0] != '\0')
-		printf(", the first %s", r->first_changed);
-	printf("\nevery hotlined takes it from Redis; open deadlines over the "
-	    "changed days are recomputed in the background (each moved "
-	    "ticket's history and its department's feed say so)\n");
+		printf(en ? ", the first %s" : "，最早 %s", r->first_changed);
+	printf("%s\n", en ? "\nevery hotlined takes it from Redis; open "
+	    "deadlines over the changed days are recomputed in the background "
+	    "(each moved ticket's history and its department's feed say so)" :
+	    "\n各 hotlined 均从 Redis 读取；涉及变动日期的在办时限将在后台重算"
+	    "（每张时限变动的工单都会记入办理过程并推送给承办单位）");
 }
 
 /* The source of a year's calendar in the language in force. */
@@ -98,7 +104,8 @@ ctl_calendar_status_text(const Hotline__Envelope *reply)
 		    "  暂定：尚无国务院通知", y->holidays, y->makeup_days);
 	}
 	if (r->coverage_note != NULL && r->coverage_note[0] != '\0')
-		printf("%s%s\n", en ? "warning: " : "警告（warning）：",
+		printf("%s%s\n", en ? "warning: " : "警告：", en &&
+		    r->coverage_note_en[0] != '\0' ? r->coverage_note_en :
 		    r->coverage_note);
 	else
 		printf("%s\n", en ? "the coming days are covered by notices" :

@@ -302,7 +302,8 @@ ctl_reply_options(const struct ctl *ctl, int argc, char **argv,
 	if (argc - optind != 1)
 		return ctl_usage(ctl);
 	if (rr->result == NULL)
-		return ctl_usage_error(ctl, "--result is required");
+		return ctl_usage_error(ctl, "--result" ZH_EN(" 为必填项",
+		    " is required"));
 	rr->number = argv[optind];
 	return 0;
 }
@@ -362,7 +363,7 @@ ctl_extend(struct ctl *ctl, int argc, char **argv)
 	if ((rc = ctl_parse(ctl, argc, argv, opts, 1)) != 0)
 		return rc;
 	if (!ctl_time_limit_valid(er.extension))
-		return ctl_usage_error(ctl, "--by %s is not a limit such as 5wd",
+		return ctl_usage_error(ctl, "--by %s" CTL_NOT_LIMIT("5wd"),
 		    er.extension);
 	er.number = argv[optind];
 	req.body_case = HOTLINE__ENVELOPE__BODY_EXTEND;

@@ -39,7 +39,8 @@ ctl_route_option(const struct ctl *ctl, int ch, char *arg,
 		return 0;
 	case 'a':
 		if (route->n_assists == CTL_MAX_ASSISTS)
-			return ctl_usage_error(ctl, "more than %d --assist",
+			return ctl_usage_error(ctl, ZH_EN("--assist 至多 ",
+			    "more than ") "%d" ZH_EN(" 个", " --assist"),
 			    CTL_MAX_ASSISTS);
 		route->assists[route->n_assists++] = arg;
 		return 0;
@@ -74,7 +75,8 @@ ctl_route_options(const struct ctl *ctl, int argc, char **argv,
 	if (argc - optind != 1 || argv[optind][0] == '\0')
 		return ctl_usage(ctl);
 	if (dr->lead_department == NULL || dr->lead_department[0] == '\0')
-		return ctl_usage_error(ctl, "--to is required");
+		return ctl_usage_error(ctl, "--to" ZH_EN(" 为必填项",
+		    " is required"));
 	dr->number = argv[optind];
 	dr->assisting_departments = route->assists;
 	dr->n_assisting_departments = route->n_assists;
@@ -134,7 +136,8 @@ ctl_extension(struct ctl *ctl, int argc, char **argv)
 	if ((rc = ctl_parse(ctl, argc, argv, opts, 1)) != 0)
 		return rc;
 	if (approve == reject)
-		return ctl_usage_error(ctl, "give --approve or --reject");
+		return ctl_usage_error(ctl, ZH_EN("请给出 --approve 或 "
+		    "--reject", "give --approve or --reject"));
 	ed.number = argv[optind];
 	ed.approve = approve;
 	req.body_case = HOTLINE__ENVELOPE__BODY_DECIDE_EXTENSION;
@@ -159,9 +162,11 @@ ctl_review(struct ctl *ctl, int argc, char **argv)
 	if ((rc = ctl_parse(ctl, argc, argv, opts, 1)) != 0)
 		return rc;
 	if (approve == send_back)
-		return ctl_usage_error(ctl, "give --approve or --send-back");
+		return ctl_usage_error(ctl, ZH_EN("请给出 --approve 或 "
+		    "--send-back", "give --approve or --send-back"));
 	if (send_back && rr.note[0] == '\0')
-		return ctl_usage_error(ctl, "--send-back needs --note");
+		return ctl_usage_error(ctl, ZH_EN("--send-back 须带 --note",
+		    "--send-back needs --note"));
 	rr.number = argv[optind];
 	rr.approve = approve;
 	req.body_case = HOTLINE__ENVELOPE__BODY_REVIEW;

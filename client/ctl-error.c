@@ -13,7 +13,8 @@ ctl_usage(const struct ctl *ctl)
 {
 	char line[1024];
 
-	snprintf(line, sizeof line, "usage: hotlinectl [options] %s%s%s",
+	snprintf(line, sizeof line, "%s%s%s%s", ctl_lang == CTL_LANG_EN ?
+	    "usage: hotlinectl [options] " : "用法：hotlinectl [选项] ",
 	    ctl->command->name, ctl->command->usage[0] != '\0' ? " " : "",
 	    ctl->command->usage);
 	if (ctl_json_errors)
@@ -27,10 +28,21 @@ void
 ctl_json_error(const char *code, const char *message, const char *field,
     const char *state)
 {
+	ctl_json_error2(code, message, NULL, field, state);
+}
+
+/* The same with the daemon's English text as "message_en" (omitted when NULL or empty). */
+void
+ctl_json_error2(const char *code, const char *message, const char *message_en,
+    const char *field, const char *state)
+{
 	json_t *obj;
 
-	obj = json_pack("{s:{s:s, s:s, s:s*, s:s*}}", "error", "code", code,
-	    "message", message, "field", field, "state", state);
+	if (message_en != NULL && message_en[0] == '\0')
+		message_en = NULL;
+	obj = json_pack("{s:{s:s, s:s, s:s*, s:s*, s:s*}}", "error", "code",
+	    code, "message", message, "message_en", message_en, "field", field,
+	    "state", state);
 	if (obj != NULL)
 		json_dumpf(obj, stdout, JSON_COMPACT);
 	json_decref(obj);
@@ -38,7 +50,21 @@ ctl_json_error(const char *code, const char *message, const char *field,
 	fflush(stdout);
 }
 
-/* Says what is wrong with the command line, then prints its usage. */
+/*
+ * Formats fmt (ZH_EN pairs allowed, lang.h) into message and keeps the
+ * language in force.
+ */
+static void
+ctl_vformat(char *message, size_t len, const char *fmt, va_list ap)
+{
+	char both[1024];
+
+	vsnprintf(both, sizeof both, fmt, ap);
+	lang_pick(both, ctl_lang == CTL_LANG_EN ? LANG_EN : LANG_ZH, message,
+	    len);
+}
+
+/* Says what is wrong with the command line (fmt: ZH_EN pairs allowed), then prints its usage. */
 int
 ctl_usage_error(const struct ctl *ctl, const char *fmt, ...)
 {
@@ -47,7 +73,7 @@ ctl_usage_error(const struct ctl *ctl, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(message, sizeof message, fmt, ap);
+	ctl_vformat(message, sizeof message, fmt, ap);
 	va_end(ap);
 	if (json)
 		ctl_json_error("usage", message, NULL, NULL);
@@ -60,8 +86,8 @@ ctl_usage_error(const struct ctl *ctl, const char *fmt, ...)
 
 /*
  * Reports an error found before or without the daemon (code names it in
- * JSON: "usage", "io"): as JSON with -j, else as text on standard error.
- * Returns status.
+ * JSON: "usage", "io"): as JSON with -j, else as text on standard error;
+ * fmt may hold ZH_EN pairs. Returns status.
  */
 int
 ctl_fail_local(int status, const char *code, const char *fmt, ...)
@@ -70,13 +96,26 @@ ctl_fail_local(int status, const char *code, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(message, sizeof message, fmt, ap);
+	ctl_vformat(message, sizeof message, fmt, ap);
 	va_end(ap);
 	if (ctl_json_errors)
 		ctl_json_error(code, message, NULL, NULL);
 	else
 		fprintf(stderr, "hotlinectl: %s\n", message);
 	return status;
+}
+
+/*
+ * Returns err's text in the language in force: the daemon's English
+ * (message_en) under English, its Chinese (message) otherwise or when it
+ * sent no English (an older daemon).
+ */
+const char *
+ctl_error_text(const struct hl_error *err)
+{
+	if (ctl_lang == CTL_LANG_EN && err->message_en[0] != '\0')
+		return err->message_en;
+	return err->message;
 }
 
 /* Maps an error code to hotlinectl's exit status. */
@@ -107,13 +146,19 @@ ctl_fail(const struct hl_error *err)
 	    err->state != HOTLINE__TICKET_STATE__TICKET_STATE_UNSPECIFIED;
 
 	if (ctl_json_errors) {
-		ctl_json_error(hl_error_name(err->code), err->message,
-		    err->field[0] != '\0' ? err->field : NULL, conflict ?
-		    hl_state_name(err->state) : NULL);
+		ctl_json_error2(hl_error_name(err->code), err->message,
+		    err->message_en, err->field[0] != '\0' ? err->field : NULL,
+		    conflict ? hl_state_name(err->state) : NULL);
+		return ctl_exit_status(err->code);
+	}
+	if (err->code < 0 && ctl_lang != CTL_LANG_EN) {
+		/* The client library's own words are English: a line apart. */
+		fprintf(stderr, "hotlinectl: %s\n  %s\n", ctl_name(
+		    ctl_error_codes, err->code), err->message);
 		return ctl_exit_status(err->code);
 	}
 	fprintf(stderr, "hotlinectl: %s: %s", ctl_name(ctl_error_codes,
-	    err->code), err->message);
+	    err->code), ctl_error_text(err));
 	if (err->field[0] != '\0')
 		fprintf(stderr, CTL_T(ERROR_FIELD), err->field);
 	if (conflict)

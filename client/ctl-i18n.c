@@ -219,7 +219,8 @@ enum ctl_field_kind {
 	CTL_FIELD_TIME,		/* ms since the epoch */
 	CTL_FIELD_FLAG,		/* "0" or "1" */
 	CTL_FIELD_ENUM,		/* a number named by names */
-	CTL_FIELD_LEFT		/* a stopped clock's time left; -1: it runs */
+	CTL_FIELD_LEFT,		/* a stopped clock's time left; -1: it runs */
+	CTL_FIELD_LIMIT		/* time limits, "5wd" or "2wd,3wd" */
 };
 
 /* The fields a history step may set (FieldChange.field), with their labels. */
@@ -250,23 +251,23 @@ static const struct {
 	F("direct_answer", "direct answer", "直接答复", TEXT),
 	F("callback_comment", "callback comment", "回访意见", TEXT),
 	F("sup_text", "supervision", "督办内容", TEXT),
-	F("sup_limit", "supervision limit", "督办时限", TEXT),
+	F("sup_limit", "supervision limit", "督办时限", LIMIT),
 	F("sup_by", "supervised by", "督办人", TEXT),
 	F("sup_at", "supervised at", "督办时间", TIME),
 	F("sup_due", "supervision due", "督办到期", TIME),
 	F("sup_answer", "supervision answer", "督办反馈", TEXT),
 	F("sup_answered_at", "answered at", "反馈时间", TIME),
 	F("sup_overdue", "supervision overdue", "督办超时", FLAG),
-	F("ext_extension", "extension", "延期时长", TEXT),
+	F("ext_extension", "extension", "延期时长", LIMIT),
 	F("ext_reason", "extension reason", "延期理由", TEXT),
 	F("ext_by", "asked by", "申请人", TEXT),
 	F("ext_at", "asked at", "申请时间", TIME),
 	F("dispatched_at", "dispatched at", "派单时间", TIME),
 	F("clock_base", "clock from", "计时起点", TIME),
-	F("clock_limit", "limit", "办结时限", TEXT),
+	F("clock_limit", "limit", "办结时限", LIMIT),
 	F("clock_left", "time left", "剩余时间", LEFT),
 	F("clock_suspended", "clock stopped", "计时暂停", FLAG),
-	F("clock_ext", "extensions", "已延期", TEXT),
+	F("clock_ext", "extensions", "已延期", LIMIT),
 	F("sign_due", "sign due", "签收期限", TIME),
 	F("complete_due", "complete due", "办结期限", TIME),
 	F("warn_at", "yellow light at", "黄灯预警", TIME),
@@ -731,6 +732,13 @@ ctl_field_is_time(const char *field)
 	return ctl_field_kind_is(field, CTL_FIELD_TIME);
 }
 
+/* Says whether a history field holds time limits ("5wd", "2wd,3wd"). */
+int
+ctl_field_is_limit(const char *field)
+{
+	return ctl_field_kind_is(field, CTL_FIELD_LIMIT);
+}
+
 /* Says whether a history field is a flag ("0" or "1"). */
 int
 ctl_field_is_flag(const char *field)
@@ -777,4 +785,53 @@ ctl_duration_text(int64_t ms, int days, enum ctl_lang lang, char *out,
 		n += (size_t)snprintf(out + n, outlen - n, "%lld%s", h, hu);
 	if (m > 0 && d == 0 && n < outlen)
 		snprintf(out + n, outlen - n, "%lld%s", m, mu);
+}
+
+/* The units of a time limit: its suffix and how Chinese names it. */
+static const struct {
+	const char *suffix;
+	const char *zh;
+} ctl_limit_units[] = {
+	{ .suffix = "wd", .zh = "个工作日" },
+	{ .suffix = "wh", .zh = "个工作小时" },
+	{ .suffix = "d", .zh = "天" },
+	{ .suffix = "h", .zh = "小时" },
+	{ .suffix = "m", .zh = "分钟" },
+};
+
+/*
+ * Writes time limits ("10wd", or a comma list "2wd,3wd") as the language
+ * in force reads them: in English as written, in Chinese "10个工作日";
+ * anything else as written.
+ */
+void
+ctl_limit_text(const char *limits, char *out, size_t outlen)
+{
+	size_t n = 0, digits, len, i;
+	const char *p = limits, *end;
+
+	out[0] = '\0';
+	if (ctl_lang == CTL_LANG_EN) {
+		snprintf(out, outlen, "%s", limits);
+		return;
+	}
+	while (*p != '\0' && n < outlen) {
+		end = strchr(p, ',');
+		len = end != NULL ? (size_t)(end - p) : strlen(p);
+		digits = strspn(p, "0123456789");
+		for (i = 0; i < sizeof ctl_limit_units /
+		    sizeof ctl_limit_units[0]; i++)
+			if (digits > 0 && len - digits ==
+			    strlen(ctl_limit_units[i].suffix) && strncmp(p +
+			    digits, ctl_limit_units[i].suffix, len - digits) == 0)
+				break;
+		n += (size_t)snprintf(out + n, outlen - n, "%s%.*s%s",
+		    p == limits ? "" : "、", (int)(i < sizeof ctl_limit_units /
+		    sizeof ctl_limit_units[0] ? digits : len), p,
+		    i < sizeof ctl_limit_units / sizeof ctl_limit_units[0] ?
+		    ctl_limit_units[i].zh : "");
+		p += len;
+		if (*p == ',')
+			p++;
+	}
 }

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lang.h"	/* ZH_EN: hotlinectl's own messages in both languages */
+
 /* The language of hotlinectl's text; JSON keeps the protocol's names. */
 enum ctl_lang {
 	CTL_LANG_ZH,		/* the default: call-centre staff read Chinese */
@@ -161,7 +163,12 @@ int ctl_field_is_flag(const char *field);
 const struct ctl_name *ctl_field_names(const char *field);
 void ctl_duration_text(int64_t ms, int days, enum ctl_lang, char *out,
     size_t outlen);
+int ctl_field_is_limit(const char *field);
+void ctl_limit_text(const char *limits, char *out, size_t outlen);
 
 #define CTL_T(m) ctl_msg(CTL_M_##m)	/* a message in the language in force */
+/* The end of a usage error for an option that is not a time limit (example e). */
+#define CTL_NOT_LIMIT(e) ZH_EN(" 不是时限（如 " e "）", \
+	" is not a limit such as " e)
 
 #endif

@@ -424,7 +424,8 @@ ctl_print_repeat(const Hotline__CreateReply *c)
 	if (t == NULL)
 		return;
 	ctl_label(CTL_T(REPEAT_OF));
-	printf("%s (%s): %s, %s\n", t->number, c->ticket->repeat_reason ==
+	printf(ctl_lang == CTL_LANG_EN ? "%s (%s): %s, %s\n" :
+	    "%s（%s）：%s，%s\n", t->number, c->ticket->repeat_reason ==
 	    HOTLINE__REPEAT_REASON__REPEAT_REASON_SAME_CALLER ?
 	    CTL_T(SAME_CALLER) : CTL_T(SIMILAR_TEXT), t->title,
 	    ctl_name(ctl_states, t->state));

@@ -59,9 +59,10 @@ ctl_reload_text(const Hotline__Envelope *reply)
 {
 	const Hotline__ReloadReply *r = reply->reloaded;
 
-	printf("reloaded %s: %u departments, %u principals, %u catalogue "
-	    "entries\n", r->path, r->departments, r->principals,
-	    r->catalogue_entries);
+	printf(ctl_lang == CTL_LANG_EN ? "reloaded %s: %u departments, %u "
+	    "principals, %u catalogue entries\n" : "已重新加载 %s：单位 %u 个，"
+	    "账号 %u 个，派单目录 %u 条\n", r->path, r->departments,
+	    r->principals, r->catalogue_entries);
 }
 
 /* reload: the daemon reads its configuration again (as SIGHUP); admins only. */
@@ -90,7 +91,7 @@ ctl_read_token(void)
 	ssize_t n;
 
 	if (tty) {
-		fputs("token: ", stderr);
+		fputs(ctl_lang == CTL_LANG_EN ? "token: " : "令牌：", stderr);
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
@@ -153,14 +154,16 @@ ctl_passwd_options(struct ctl *ctl, int argc, char **argv,
 	if (memory != NULL) {
 		if (ctl_parse_number(memory, AUTH_MAX_MEMORY_KIB, &v) == -1 ||
 		    v < AUTH_MIN_MEMORY_KIB)
-			return ctl_usage_error(ctl, "--memory: KiB, %d..%d",
+			return ctl_usage_error(ctl, "--memory" ZH_EN("：单位 KiB，",
+			    ": KiB, ") "%d..%d",
 			    AUTH_MIN_MEMORY_KIB, AUTH_MAX_MEMORY_KIB);
 		cost->memory_kib = (unsigned)v;
 	}
 	if (passes != NULL) {
 		if (ctl_parse_number(passes, AUTH_MAX_PASSES, &v) == -1 ||
 		    v < 1)
-			return ctl_usage_error(ctl, "--passes: 1..%d",
+			return ctl_usage_error(ctl, "--passes" ZH_EN("：", ": ")
+			    "1..%d",
 			    AUTH_MAX_PASSES);
 		cost->passes = (unsigned)v;
 	}
@@ -183,7 +186,7 @@ ctl_passwd_print(const struct ctl *ctl, const char *token, const char *hash)
 	if ((obj = json_pack("{s:s?, s:s}", "token", token, "hash",
 	    hash)) == NULL)
 		return ctl_fail_local(CTL_EXIT_FAILURE, "internal",
-		    "out of memory");
+		    ZH_EN("内存不足", "out of memory"));
 	r = json_dumpf(obj, stdout, JSON_INDENT(2));
 	json_decref(obj);
 	fputc('\n', stdout);
@@ -211,8 +214,9 @@ ctl_passwd(struct ctl *ctl, int argc, char **argv)
 		free(token);
 		if (generate)
 			return ctl_fail_local(CTL_EXIT_FAILURE, "internal",
-			    "passwd: no random bytes");
-		return ctl_usage_error(ctl, "no token on standard input");
+			    "passwd" ZH_EN("：无法取得随机数", ": no random bytes"));
+		return ctl_usage_error(ctl, ZH_EN("标准输入中没有令牌",
+		    "no token on standard input"));
 	}
 	hash = auth_hash(token, &cost);
 	if (hash != NULL)
@@ -220,8 +224,9 @@ ctl_passwd(struct ctl *ctl, int argc, char **argv)
 	OPENSSL_cleanse(token, strlen(token));
 	free(token);
 	if (hash == NULL)
-		return ctl_fail_local(CTL_EXIT_FAILURE, "internal", "passwd: "
-		    "cannot hash (no random bytes, or out of memory)");
+		return ctl_fail_local(CTL_EXIT_FAILURE, "internal", "passwd"
+		    ZH_EN("：无法计算哈希（取不到随机数或内存不足）", ": cannot hash "
+		    "(no random bytes, or out of memory)"));
 	free(hash);
 	return rc;
 }

@@ -87,12 +87,13 @@ ctl_arguments(const struct ctl *ctl, int argc, char **argv, int nargs)
 	int i;
 
 	if (argc - optind != nargs)
-		return ctl_usage_error(ctl, "expected %d argument%s, got %d",
-		    nargs, nargs == 1 ? "" : "s", argc - optind);
+		return ctl_usage_error(ctl, ZH_EN("需要 ", "expected ") "%d"
+		    ZH_EN(" 个参数，实际 ", " argument(s), got ") "%d"
+		    ZH_EN(" 个", ""), nargs, argc - optind);
 	for (i = optind; i < argc; i++)
 		if (argv[i][0] == '\0')
-			return ctl_usage_error(ctl, "argument %d is empty",
-			    i - optind + 1);
+			return ctl_usage_error(ctl, ZH_EN("第 ", "argument ")
+			    "%d" ZH_EN(" 个参数为空", " is empty"), i - optind + 1);
 	return 0;
 }
 
@@ -126,7 +127,8 @@ ctl_parse(const struct ctl *ctl, int argc, char **argv,
 	for (o = opts; o < opts + n; o++)
 		if (o->required && o->text != NULL &&
 		    (*o->text == NULL || (*o->text)[0] == '\0'))
-			return ctl_usage_error(ctl, "--%s is required", o->name);
+			return ctl_usage_error(ctl, "--%s" ZH_EN(" 为必填项",
+			    " is required"), o->name);
 	return 0;
 }
 

@@ -257,12 +257,13 @@ static void
 ctl_print_extensions(const Hotline__Ticket *t)
 {
 	const Hotline__Extension *e = t->pending_extension;
-	char when[32];
+	char when[32], limit[64];
 
 	if (e != NULL) {
 		ctl_format_time(e->requested_at, when, sizeof when);
 		ctl_label(CTL_T(EXTENSION));
-		printf(CTL_T(PENDING_EXTENSION), ctl_or_dash(e->extension),
+		ctl_limit_text(ctl_or_dash(e->extension), limit, sizeof limit);
+		printf(CTL_T(PENDING_EXTENSION), limit,
 		    ctl_or_dash(e->requested_by), when, ctl_or_dash(e->reason));
 		putchar('\n');
 	}
@@ -274,20 +275,22 @@ static void
 ctl_print_supervision(const Hotline__Ticket *t)
 {
 	const Hotline__Supervision *s = t->supervision;
-	char when[40];
+	char when[40], limit[64];
 
 	ctl_field_count(CTL_T(URGES), t->urges);
 	if (s == NULL)
 		return;
 	ctl_format_time(s->issued_at, when, sizeof when);
 	ctl_label(CTL_T(SUPERVISION));
+	if (s->limit != NULL && s->limit[0] != '\0')
+		ctl_limit_text(s->limit, limit, sizeof limit);
+	else
+		snprintf(limit, sizeof limit, "%s", CTL_T(DEFAULT_LIMIT));
 	printf(CTL_T(SUPERVISION_BY), ctl_or_dash(s->text),
-	    ctl_or_dash(s->issued_by), when, s->limit != NULL &&
-	    s->limit[0] != '\0' ? s->limit : CTL_T(DEFAULT_LIMIT));
+	    ctl_or_dash(s->issued_by), when, limit);
 	putchar('\n');
 	if (s->due_at != 0) {
-		ctl_format_local(s->due_at, "%Y-%m-%d %H:%M:%S +08:00 %a", when,
-		    sizeof when);
+		ctl_format_due(s->due_at, when, sizeof when);
 		ctl_label(CTL_T(ORDER_DUE));
 		printf("%s%s%s\n", when, s->overdue ? "  " : "",
 		    s->overdue ? CTL_T(SUPERVISION_OVERDUE) : "");
@@ -465,6 +468,10 @@ ctl_change_text(const char *field, const char *value, char *out,
 	if (ctl_field_is_time(field) &&
 	    ctl_parse_number(value, (unsigned long)INT64_MAX, &v) == 0) {
 		ctl_format_time((int64_t)v, out, outlen);
+		return 1;
+	}
+	if (ctl_field_is_limit(field)) {
+		ctl_limit_text(value, out, outlen);
 		return 1;
 	}
 	return 0;

@@ -1,4 +1,5 @@
-/* hotlinectl's Chinese of the daemon's deadline explanation (DeadlineStep.weekday and .reason, written in English): phrase by phrase, unknown phrases kept as they are. */
+/* hotlinectl's words for a deadline's days: DeadlineStep's structured reason (reason_code and the fields beside it) in Chinese or English, and weekday names. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,36 +11,6 @@ static const char *const ctl_weekdays[][2] = {
 	{ "Thu", "周四" }, { "Fri", "周五" }, { "Sat", "周六" },
 	{ "Sun", "周日" },
 };
-
-/*
- * The phrases of deadline.c's explanation: English with at most one "%s"
- * (the rest of the phrase, a name, a time or "N of M"), and its Chinese.
- * Matched by prefix; the first match wins, so longer prefixes come first.
- */
-static const struct {
-	const char *en;		/* the fixed beginning of the phrase */
-	const char *zh;		/* printf format of the rest, "%s" */
-} ctl_phrases[] = {
-	{ .en = "working day ", .zh = "第 %s 个工作日" },
-	{ .en = "working day", .zh = "工作日%s" },
-	{ .en = "weekend", .zh = "周末%s" },
-	{ .en = "no business hours on ", .zh = "%s无办公时间" },
-	{ .en = "holiday ", .zh = "节假日 %s" },
-	{ .en = "statutory", .zh = "法定节假日%s" },
-	{ .en = "the year's notice not out yet", .zh = "当年放假通知尚未发布%s" },
-	{ .en = "调休 working day ", .zh = "调休上班 %s" },
-	{ .en = "due at close of business ", .zh = "下班时 %s 到期" },
-	{ .en = "before business hours", .zh = "上班前%s" },
-	{ .en = "after business hours", .zh = "下班后%s" },
-	{ .en = "during business hours", .zh = "办公时间内%s" },
-	{ .en = "break between business hours", .zh = "午间休息%s" },
-	{ .en = "counted ", .zh = "计入 %s" },
-	{ .en = "due ", .zh = "%s 到期" },
-};
-
-/* The start day's phrase around the kind of day: "start day (", "), not counted (民法典 art. 201)". */
-#define CTL_START_OPEN "start day ("
-#define CTL_START_CLOSE "), not counted (民法典 art. 201)"
 
 /* Returns the weekday name w in the language in force. */
 const char *
@@ -53,55 +24,6 @@ ctl_weekday(const char *w)
 		if (strcmp(ctl_weekdays[i][0], w) == 0)
 			return ctl_weekdays[i][1];
 	return w;
-}
-
-/* Appends the Chinese of one phrase (len bytes at p) to out. */
-static void
-ctl_phrase_zh(const char *p, size_t len, char *out, size_t outlen)
-{
-	char rest[256], *o = out + strlen(out);
-	size_t i, n, room = outlen - (size_t)(o - out);
-	char *of;
-
-	for (i = 0; i < sizeof ctl_phrases / sizeof ctl_phrases[0]; i++) {
-		n = strlen(ctl_phrases[i].en);
-		if (n > len || strncmp(p, ctl_phrases[i].en, n) != 0)
-			continue;
-		snprintf(rest, sizeof rest, "%.*s", (int)(len - n), p + n);
-		if (ctl_weekday(rest) != rest)	/* "no business hours on Mon" */
-			snprintf(rest, sizeof rest, "%s", ctl_weekday(rest));
-		if (i == 0 && (of = strstr(rest, " of ")) != NULL) {
-			/* "working day 3 of 5" */
-			*of = '\0';
-			snprintf(o, room, "第 %s 个工作日（共 %s 个）", rest,
-			    of + 4);
-			return;
-		}
-		if (i == 0)
-			continue;
-		snprintf(o, room, ctl_phrases[i].zh, rest);
-		return;
-	}
-	snprintf(o, room, "%.*s", (int)len, p);
-}
-
-/* Appends the Chinese of a list of phrases joined by ", " to out. */
-static void
-ctl_phrases_zh(const char *s, size_t len, char *out, size_t outlen)
-{
-	const char *end = s + len, *comma;
-	size_t n;
-
-	while (s < end) {
-		comma = strstr(s, ", ");
-		if (comma == NULL || comma > end)
-			comma = end;
-		ctl_phrase_zh(s, (size_t)(comma - s), out, outlen);
-		s = comma < end ? comma + 2 : end;
-		n = strlen(out);
-		if (s < end && n + 1 < outlen)
-			snprintf(out + n, outlen - n, "，");
-	}
 }
 
 /* Formats ms as a deadline: "2026-12-21 18:00:00 +08:00 Mon" (周一 in Chinese); 0 is "-". */
@@ -120,29 +42,141 @@ ctl_format_due(int64_t ms, char *out, size_t outlen)
 		snprintf(out + n, outlen - n, " %s", ctl_weekday(day));
 }
 
+#define REASON(c) HOTLINE__DEADLINE_REASON__DEADLINE_REASON_##c
+#define DAY(k) HOTLINE__DEADLINE_DAY__DEADLINE_DAY_##k
+#define POS(p) HOTLINE__DEADLINE_START__DEADLINE_START_##p
+
+/* Where a working-hours period starts in its day, in both languages. */
+static const struct ctl_name ctl_positions[] = {
+	{ .value = POS(BEFORE_HOURS), .en = "before business hours",
+	    .zh = "上班前" },
+	{ .value = POS(DURING_HOURS), .en = "during business hours",
+	    .zh = "办公时间内" },
+	{ .value = POS(BREAK), .en = "break between business hours",
+	    .zh = "午间休息" },
+	{ .value = POS(AFTER_HOURS), .en = "after business hours",
+	    .zh = "下班后" },
+	{ .value = 0, .en = NULL, .zh = NULL }
+};
+
+/* Appends a phrase to out: "，" or ", " before it unless out is empty. */
+static void __attribute__((format(printf, 3, 4)))
+ctl_phrase(char *out, size_t outlen, const char *fmt, ...)
+{
+	size_t n = strlen(out);
+	va_list ap;
+
+	if (n > 0 && n + 3 < outlen) {
+		n += (size_t)snprintf(out + n, outlen - n, "%s",
+		    ctl_lang == CTL_LANG_EN ? ", " : "，");
+	}
+	if (n >= outlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(out + n, outlen - n, fmt, ap);
+	va_end(ap);
+}
+
+/* Appends what kind of day s is (weekend, holiday 国庆节, ...). */
+static void
+ctl_day_phrase(const Hotline__DeadlineStep *s, char *out, size_t outlen)
+{
+	int en = ctl_lang == CTL_LANG_EN;
+
+	switch (s->day_kind) {
+	case DAY(WORKING):
+		ctl_phrase(out, outlen, "%s", en ? "working day" : "工作日");
+		break;
+	case DAY(WEEKEND):
+		ctl_phrase(out, outlen, "%s", en ? "weekend" : "周末");
+		break;
+	case DAY(NO_HOURS):
+		ctl_phrase(out, outlen, en ? "no business hours on %s" :
+		    "%s无办公时间", ctl_weekday(s->weekday));
+		break;
+	case DAY(HOLIDAY):
+		ctl_phrase(out, outlen, en ? "holiday %s" : "节假日 %s",
+		    s->holiday_name);
+		if (s->statutory_only)
+			ctl_phrase(out, outlen, "%s", en ? "statutory, the "
+			    "year's notice not out yet" : "法定节假日，当年放假"
+			    "通知尚未发布");
+		break;
+	case DAY(MAKEUP):
+		ctl_phrase(out, outlen, en ? "make-up working day for %s" :
+		    "调休上班 %s", s->holiday_name);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Appends when the period ends on s's day: at close of business (working days) or at a time. */
+static void
+ctl_due_phrase(const Hotline__DeadlineStep *s, char *out, size_t outlen)
+{
+	char clock[16];
+
+	if (s->due_at == 0)
+		return;
+	ctl_format_local(s->due_at, "%H:%M", clock, sizeof clock);
+	if (s->reason_code == REASON(WORKING_DAY))
+		ctl_phrase(out, outlen, ctl_lang == CTL_LANG_EN ?
+		    "due at close of business %s" : "下班时 %s 到期", clock);
+	else
+		ctl_phrase(out, outlen, ctl_lang == CTL_LANG_EN ? "due %s" :
+		    "%s 到期", clock);
+}
+
 /*
- * Writes a step's reason in the language in force: as the daemon wrote it
- * in English, else in Chinese phrase by phrase (a phrase it does not know
- * stays as written).
+ * Writes why step s counts or not in the language in force, from its
+ * reason_code and the fields beside it. A daemon older than reason_code
+ * sent only its English reason: that is written as it came.
  */
 void
-ctl_reason(const char *reason, char *out, size_t outlen)
+ctl_reason(const Hotline__DeadlineStep *s, char *out, size_t outlen)
 {
-	size_t len = strlen(reason), open = strlen(CTL_START_OPEN),
-	    close = strlen(CTL_START_CLOSE), n;
+	int en = ctl_lang == CTL_LANG_EN;
+	char kind[128] = "", took[32];
 
 	out[0] = '\0';
-	if (ctl_lang == CTL_LANG_EN) {
-		snprintf(out, outlen, "%s", reason);
-		return;
+	switch (s->reason_code) {
+	case REASON(START_DAY):
+		ctl_day_phrase(s, kind, sizeof kind);
+		snprintf(out, outlen, en ? "start day (%s), not counted (Civil "
+		    "Code art. 201)" : "起算日（%s），不计入（民法典第二百零一条）",
+		    kind);
+		break;
+	case REASON(WORKING_DAY):
+		ctl_phrase(out, outlen, en ? "working day %d of %d" :
+		    "第 %d 个工作日（共 %d 个）", s->ordinal, s->amount);
+		if (s->day_kind == DAY(MAKEUP))
+			ctl_day_phrase(s, out, outlen);
+		ctl_due_phrase(s, out, outlen);
+		break;
+	case REASON(DAY_OFF):
+		ctl_day_phrase(s, out, outlen);
+		break;
+	case REASON(WORKING_HOURS):
+		if (s->day_kind != DAY(WORKING))
+			ctl_day_phrase(s, out, outlen);
+		if (s->position != POS(UNSPECIFIED))
+			ctl_phrase(out, outlen, "%s", ctl_name(ctl_positions,
+			    s->position));
+		if (s->counted_ms > 0) {
+			ctl_duration_text(s->counted_ms, 0, ctl_lang, took,
+			    sizeof took);
+			ctl_phrase(out, outlen, en ? "counted %s" : "计入 %s",
+			    took);
+		}
+		ctl_due_phrase(s, out, outlen);
+		break;
+	case REASON(NATURAL):
+		snprintf(out, outlen, "%s", en ? "natural time: weekends and "
+		    "holidays count" : "自然时间：周末和节假日照常计算");
+		break;
+	default:
+		snprintf(out, outlen, "%s", s->reason);
+		break;
 	}
-	if (len > open + close && strncmp(reason, CTL_START_OPEN, open) == 0 &&
-	    strcmp(reason + len - close, CTL_START_CLOSE) == 0) {
-		snprintf(out, outlen, "起算日（");
-		ctl_phrases_zh(reason + open, len - open - close, out, outlen);
-		n = strlen(out);
-		snprintf(out + n, outlen - n, "），不计入（民法典第二百零一条）");
-		return;
-	}
-	ctl_phrases_zh(reason, len, out, outlen);
 }

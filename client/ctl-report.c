@@ -270,8 +270,8 @@ ctl_report(struct ctl *ctl, int argc, char **argv)
 	if ((rc = ctl_parse(ctl, argc, argv, opts, 0)) != 0)
 		return rc;
 	if (csv != NULL && strcmp(csv, "-") == 0 && ctl->json)
-		return ctl_usage_error(ctl, "--csv - and --json both want "
-		    "standard output");
+		return ctl_usage_error(ctl, ZH_EN("--csv - 与 --json 都要写标准"
+		    "输出", "--csv - and --json both want standard output"));
 	if (period == NULL) {
 		ctl_default_period(time(NULL), month, sizeof month);
 		period = month;

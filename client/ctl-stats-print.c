@@ -469,7 +469,7 @@ ctl_print_timeline_deadline(const Hotline__TimelineDeadline *d)
 {
 	char due[40], met[40], margin[64];
 
-	ctl_format_local(d->due_at, "%Y-%m-%d %H:%M:%S +08:00 %a", due, sizeof due);
+	ctl_format_due(d->due_at, due, sizeof due);
 	char when[32];
 
 	if (d->met_at != 0) {

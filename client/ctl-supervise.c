@@ -37,8 +37,8 @@ ctl_supervise(struct ctl *ctl, int argc, char **argv)
 	if ((rc = ctl_parse(ctl, argc, argv, opts, 2)) != 0)
 		return rc;
 	if (sr.limit[0] != '\0' && !ctl_time_limit_valid(sr.limit))
-		return ctl_usage_error(ctl, "--limit %s is not a limit such as "
-		    "2wd", sr.limit);
+		return ctl_usage_error(ctl, "--limit %s" CTL_NOT_LIMIT("2wd"),
+		    sr.limit);
 	sr.number = argv[optind];
 	sr.text = argv[optind + 1];
 	req.body_case = HOTLINE__ENVELOPE__BODY_SUPERVISE;

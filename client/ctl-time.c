@@ -202,7 +202,7 @@ ctl_print_step(const Hotline__DeadlineStep *s, int first)
 
 	if (first && !s->counts)
 		verdict = CTL_T(T_START);
-	ctl_reason(s->reason, reason, sizeof reason);
+	ctl_reason(s, reason, sizeof reason);
 	printf("  %s %-3s  ", s->date, ctl_weekday(s->weekday));
 	ctl_print_padded(stdout, verdict, 7, 0);
 	printf("  %s%s\n", reason, !s->provisional ? "" :
@@ -221,7 +221,8 @@ ctl_deadline_text(const Hotline__DeadlineRequest *q,
 	ctl_label(CTL_T(T_FROM));
 	printf("%s\n", when);
 	ctl_label(CTL_T(T_LIMIT));
-	printf("%s (%s)\n", q->limit, ctl_limit_measure(q->limit));
+	printf(ctl_lang == CTL_LANG_EN ? "%s (%s)\n" : "%s（%s）\n", q->limit,
+	    ctl_limit_measure(q->limit));
 	ctl_format_due(r->due_at, when, sizeof when);
 	ctl_label(CTL_T(T_DUE));
 	printf("%s%s\n", when, !r->provisional ? "" :
@@ -251,12 +252,13 @@ ctl_deadline_options(const struct ctl *ctl, int argc, char **argv,
 	if ((rc = ctl_parse(ctl, argc, argv, opts, 0)) != 0)
 		return rc;
 	if (!ctl_time_limit_valid(q->limit))
-		return ctl_usage_error(ctl, "--limit %s is not a limit such as "
-		    "5wd", q->limit);
+		return ctl_usage_error(ctl, "--limit %s" CTL_NOT_LIMIT("5wd"),
+		    q->limit);
 	*now = strcmp(from, "now") == 0;
 	if (!*now && ctl_parse_local_time(from, &q->from) == -1)
-		return ctl_usage_error(ctl, "--from %s is not a Beijing time "
-		    "such as 2026-09-30T10:00, or now", from);
+		return ctl_usage_error(ctl, "--from %s" ZH_EN(" 不是北京时间（如 "
+		    "2026-09-30T10:00）或 now", " is not a Beijing time such as "
+		    "2026-09-30T10:00, or now"), from);
 	return 0;
 }
 
@@ -319,8 +321,9 @@ ctl_clock(struct ctl *ctl, int argc, char **argv)
 	if ((rc = ctl_parse(ctl, argc, argv, opts, 0)) != 0)
 		return rc;
 	if (ctl_parse_duration(advance, &sc.advance_ms) == -1)
-		return ctl_usage_error(ctl, "--advance %s is not a duration "
-		    "such as 90m, 6h, 3d or 1d6h (natural time)", advance);
+		return ctl_usage_error(ctl, "--advance %s" ZH_EN(" 不是时长（自然"
+		    "时间，如 90m、6h、3d 或 1d6h）", " is not a duration such as "
+		    "90m, 6h, 3d or 1d6h (natural time)"), advance);
 	req.body_case = HOTLINE__ENVELOPE__BODY_SHIFT_CLOCK;
 	req.shift_clock = &sc;
 	if ((rc = ctl_open(ctl)) != 0 || (rc = ctl_call(ctl, &req,
@@ -428,8 +431,7 @@ ctl_format_left(const Hotline__Ticket *t, char *out, size_t outlen)
 static void
 ctl_print_complete_due(const Hotline__Ticket *t)
 {
-	const char *limit = t->complete_limit;
-	char when[40], left[96];
+	char when[40], left[96], limit[64];
 	int suspended;
 
 	suspended = t->state == HOTLINE__TICKET_STATE__TICKET_STATE_SUSPENDED;
@@ -437,8 +439,9 @@ ctl_print_complete_due(const Hotline__Ticket *t)
 		return;
 	ctl_format_due(t->complete_due_at, when, sizeof when);
 	ctl_label(CTL_T(COMPLETE_DUE));
-	printf("%s%s%s", when, limit != NULL && limit[0] != '\0' ? "  " : "",
-	    limit != NULL ? limit : "");
+	ctl_limit_text(t->complete_limit != NULL ? t->complete_limit : "",
+	    limit, sizeof limit);
+	printf("%s%s%s", when, limit[0] != '\0' ? "  " : "", limit);
 	ctl_format_left(t, left, sizeof left);
 	if (suspended) {
 		fputs("  ", stdout);

@@ -47,9 +47,11 @@ ctl_retry_hint(const struct ctl *ctl, const struct hl_error *err)
 	    HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE &&
 	    err->code != HL_ERR_IO && err->code != HL_ERR_TIMEOUT))
 		return;
-	fprintf(stderr, "hotlinectl: it may have been done; to retry safely "
-	    "(done at most once), run the same command with --request-key "
-	    "%s\n", key);
+	fprintf(stderr, ctl_lang == CTL_LANG_EN ? "hotlinectl: it may have "
+	    "been done; to retry safely (done at most once), run the same "
+	    "command with --request-key %s\n" : "hotlinectl: 此操作可能已经"
+	    "完成；如需安全重试（至多执行一次），请加 --request-key %s 再运行"
+	    "同一命令\n", key);
 }
 
 /* Sends req and checks the answer's kind; returns 0 with *reply, or an exit status. */
@@ -69,7 +71,8 @@ ctl_call(struct ctl *ctl, Hotline__Envelope *req,
 	}
 	if ((*reply)->body_case != expected) {
 		rc = ctl_fail_local(CTL_EXIT_CONNECTION, "protocol",
-		    "protocol: expected %s, got %s", hl_body_name(expected),
+		    ZH_EN("协议错误：应为 ", "protocol: expected ") "%s"
+		    ZH_EN("，收到 ", ", got ") "%s", hl_body_name(expected),
 		    hl_body_name((*reply)->body_case));
 		hl_envelope_free(*reply);
 		*reply = NULL;

@@ -90,6 +90,9 @@ int ctl_fail_local(int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void ctl_json_error(const char *code, const char *message, const char *field,
     const char *state);
+void ctl_json_error2(const char *code, const char *message,
+    const char *message_en, const char *field, const char *state);
+const char *ctl_error_text(const struct hl_error *);
 
 /* ctl-options.c: a command's options and arguments. */
 int ctl_parse_number(const char *, unsigned long max, unsigned long *);
@@ -109,7 +112,7 @@ void ctl_print_provisional(void);
 /* ctl-reason.c */
 const char *ctl_weekday(const char *);
 void ctl_format_due(int64_t ms, char *out, size_t outlen);
-void ctl_reason(const char *reason, char *out, size_t outlen);
+void ctl_reason(const Hotline__DeadlineStep *, char *out, size_t outlen);
 void ctl_print_ticket(const Hotline__Ticket *);
 void ctl_print_history(const Hotline__Ticket *);
 void ctl_print_routing(const Hotline__Routing *);

@@ -28,7 +28,8 @@
 
 struct hl_error {
 	int code;		/* HL_ERR_* or a Hotline__ErrorCode */
-	char message[512];	/* human-readable, may be Chinese */
+	char message[512];	/* human-readable: the daemon's in Chinese */
+	char message_en[512];	/* the daemon's in English; "" if it sent none */
 	char field[128];	/* offending field, from the daemon's Error */
 	Hotline__TicketState state;	/* with CONFLICT: the ticket's state */
 };

@@ -311,7 +311,8 @@ ctl_global_option(struct ctl *ctl, int ch, const char *arg)
 	case 'r':
 		if (ctl_parse_role(arg, &ctl->role) == 0)
 			return 0;
-		fprintf(stderr, "hotlinectl: unknown role %s\n", arg);
+		fprintf(stderr, ctl_lang == CTL_LANG_EN ? "hotlinectl: unknown "
+		    "role %s\n" : "hotlinectl: 无法识别的角色 %s\n", arg);
 		return -1;
 	case CTL_OPT_TLS:
 		ctl->tls = 1;
@@ -331,7 +332,8 @@ ctl_global_option(struct ctl *ctl, int ch, const char *arg)
 	case CTL_OPT_LANG:
 		if (ctl_lang_parse(arg, &ctl_lang) == 0)
 			return 0;
-		fprintf(stderr, "hotlinectl: --lang %s: zh or en\n", arg);
+		fprintf(stderr, ctl_lang == CTL_LANG_EN ? "hotlinectl: --lang %s: "
+		    "zh or en\n" : "hotlinectl: --lang %s：须为 zh 或 en\n", arg);
 		return -1;
 	case CTL_OPT_REQUEST_KEY:
 		ctl->request_key = arg;
@@ -341,7 +343,8 @@ ctl_global_option(struct ctl *ctl, int ch, const char *arg)
 			ctl->timeout_ms = (int)v;
 			return 0;
 		}
-		fprintf(stderr, "hotlinectl: bad timeout %s\n", arg);
+		fprintf(stderr, ctl_lang == CTL_LANG_EN ? "hotlinectl: bad "
+		    "timeout %s\n" : "hotlinectl: 超时值有误 %s\n", arg);
 		return -1;
 	}
 	return -1;
@@ -417,7 +420,7 @@ ctl_unknown(const char *typed)
 	}
 	fputs("hotlinectl: ", stderr);
 	fprintf(stderr, CTL_T(UNKNOWN_COMMAND), typed);
-	fputs("; ", stderr);
+	fputs(ctl_lang == CTL_LANG_EN ? "; " : "；", stderr);
 	if (near != NULL)
 		fprintf(stderr, CTL_T(DID_YOU_MEAN), near);
 	else

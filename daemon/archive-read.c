@@ -52,7 +52,7 @@ read_show(struct request *r, struct pg_result *res)
 
 	if (t == NULL) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
-		    "internal error (logged by the server)");
+		    LANG_INTERNAL);
 		return;
 	}
 	archive_record_history(t, pg_value(res, 0, 1));
@@ -85,9 +85,10 @@ read_done(struct request *r, struct pg_result *res)
 		return;
 	}
 	state = atoi(pg_value(res, 0, 3));
-	request_conflict(r, (Hotline__TicketState)state, "the ticket is "
-	    "archived (closed more than archive.keep_days days ago) and can no "
-	    "longer change; register a new ticket (工单已归档)");
+	request_conflict(r, (Hotline__TicketState)state, ZH_EN("工单已归档"
+	    "（办结超过 archive.keep_days 天），不能再修改；请重新登记工单",
+	    "the ticket is archived (closed more than archive.keep_days days "
+	    "ago) and can no longer change; register a new ticket"));
 }
 
 /* request_missing: asks the archive about a ticket Redis does not hold; see session.c. */
@@ -102,7 +103,9 @@ archive_missing(struct request *r)
 	if (search_query(r, read_sql, 1, params, read_done) == 0)
 		return 0;
 	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE, "number",
-	    "the ticket is not in Redis, and the archive (PostgreSQL), which "
-	    "keeps closed tickets, is unreachable; retry later");
+	    ZH_EN("工单不在 Redis 中，而保存已办结工单的归档库（PostgreSQL）"
+	    "无法连接，请稍后重试", "the ticket is not in Redis, and the "
+	    "archive (PostgreSQL), which keeps closed tickets, is unreachable; "
+	    "retry later"));
 	return 0;
 }

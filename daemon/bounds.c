@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "bounds.h"
+#include "lang.h"
 #include "deadline.h"
 
 enum bounds_kind {
@@ -100,21 +101,25 @@ bounds_value(const ProtobufCMessage *msg, const ProtobufCFieldDescriptor *f,
 		/* FALLTHROUGH */
 	case BOUNDS_INSTANT:
 		if (i < DEADLINE_REQUEST_MS_MIN || i >= DEADLINE_REQUEST_MS_MAX)
-			return "must be a time (ms since the epoch) from "
-			    "2000-01-01 to 2099-12-31, Beijing time";
+			return ZH_EN("须为 2000-01-01 至 2099-12-31（北京时间）"
+			    "之间的时间（毫秒时间戳）", "must be a time (ms since "
+			    "the epoch) from 2000-01-01 to 2099-12-31, Beijing "
+			    "time");
 		break;
 	case BOUNDS_SPAN:
 		if (i <= 0 || i > DEADLINE_REQUEST_SPAN_MS)
-			return "must be positive and at most ten years (ms)";
+			return ZH_EN("须为正数且不超过十年（毫秒）",
+			    "must be positive and at most ten years (ms)");
 		break;
 	case BOUNDS_HOURS:
 		if (!isfinite(h) || h < 0 || h > BOUNDS_HOURS_MAX)
-			return "must be a number of hours from 0 to 87672 "
-			    "(ten years)";
+			return ZH_EN("须为 0 至 87672（十年）之间的小时数",
+			    "must be a number of hours from 0 to 87672 "
+			    "(ten years)");
 		break;
 	case BOUNDS_OFFSET:
 		if ((uint64_t)i > BOUNDS_OFFSET_MAX)
-			return "must be at most 1000000";
+			return ZH_EN("至多为 1000000", "must be at most 1000000");
 		break;
 	}
 	return NULL;

@@ -16,6 +16,7 @@
 #include "config-read.h"
 #include "config.h"
 #include "deadline.h"
+#include "lang.h"
 #include "log.h"
 #include "xarray.h"
 #include "xmalloc.h"
@@ -721,10 +722,11 @@ calendar_load(const config_setting_t *s, const char *file, char *err,
 
 /* Writes the calendar coverage warning into buf; see deadline.h. */
 int
-calendar_coverage_note(const struct calendar *cal, int64_t now_ms, char *buf,
-    size_t len)
+calendar_coverage_note(const struct calendar *cal, int64_t now_ms, int lang,
+    char *buf, size_t len)
 {
 	int year = calendar_missing_year(cal, now_ms, cal->warn_days), i;
+	int statutory;
 	size_t j;
 
 	buf[0] = '\0';
@@ -733,15 +735,24 @@ calendar_coverage_note(const struct calendar *cal, int64_t now_ms, char *buf,
 	for (j = 0, i = -1; j < cal->nyears; j++)
 		if (cal->years[j] == year)
 			i = (int)j;
-	snprintf(buf, len, "calendar: %d has no State Council holiday notice "
-	    "yet (%s/%d.json %s): within the next %d days deadlines over it "
-	    "are provisional, counting weekends and %s as days off, with no "
-	    "bridging or make-up working days (调休); when the notice is "
-	    "published, import it: hotlinectl calendar import %d.json",
-	    year, cal->dir, year, i == -1 ? "is missing" :
-	    "is marked \"$provisional\"", cal->warn_days,
-	    year >= STATUTORY_FIRST_YEAR ? "the statutory holidays computed "
-	    "from the law" : "nothing else", year);
+	statutory = year >= STATUTORY_FIRST_YEAR;
+	if (lang == LANG_EN) {
+		snprintf(buf, len, "calendar: %d has no State Council holiday "
+		    "notice yet (%s/%d.json %s): within the next %d days "
+		    "deadlines over it are provisional, counting weekends and "
+		    "%s as days off, with no bridging or make-up working days; "
+		    "when the notice is published, import it: hotlinectl "
+		    "calendar import %d.json", year, cal->dir, year, i == -1 ?
+		    "is missing" : "is marked \"$provisional\"", cal->warn_days,
+		    statutory ? "the statutory holidays computed from the law" :
+		    "nothing else", year);
+		return 1;
+	}
+	snprintf(buf, len, "日历：%d 年的国务院放假通知尚未发布（%s/%d.json %s）："
+	    "今后 %d 天内涉及该年的时限均为暂定，只把周末%s算作休息日，没有调休；"
+	    "通知发布后请导入：hotlinectl calendar import %d.json", year,
+	    cal->dir, year, i == -1 ? "缺失" : "标为 \"$provisional\"",
+	    cal->warn_days, statutory ? "和依法推算的法定节假日" : "", year);
 	return 1;
 }
 
@@ -751,13 +762,17 @@ policy_read_limit(const struct config_reader *r, const config_setting_t *s,
     const char *key, const char *name, struct limit *out)
 {
 	const char *text, *why;
+	char en[160];
 
 	if (config_setting_type(s) != CONFIG_TYPE_STRING)
 		return config_fail(r, s, key, "must be a string such as "
 		    "\"30m\", \"2h\", \"1d\", \"4wh\" or \"5wd\"");
 	text = config_setting_get_string(s);
-	if (limit_parse(text, out, &why) == -1)
-		return config_fail(r, s, key, "\"%s\" %s", text, why);
+	if (limit_parse(text, out, &why) == -1) {
+		/* The configuration's messages are English. */
+		lang_pick(why, LANG_EN, en, sizeof en);
+		return config_fail(r, s, key, "\"%s\" %s", text, en);
+	}
 	if (strcmp(name, "warn_before") == 0 && out->unit != LIMIT_WORK_DAYS)
 		return config_fail(r, s, key, "\"%s\" must be in working "
 		    "days, e.g. \"1wd\" (warn_fraction covers the others)",

@@ -11,6 +11,7 @@
 
 #include "classify.h"
 #include "config-read.h"
+#include "lang.h"
 #include "xmalloc.h"
 
 /* Reads the main file's top level; *catalogue gets the catalogue's path. */
@@ -319,17 +320,18 @@ config_place_check(const struct config *conf, const char *district,
 		if (street[0] == '\0')
 			return 0;
 		*field = "district";
-		*why = "is required with a street (街道)";
+		*why = ZH_EN("在给出街道时为必填项", "is required with a street");
 		return -1;
 	}
 	if ((d = config_district(conf, district)) == NULL) {
 		*field = "district";
-		*why = "is not a district (区县) of this city";
+		*why = ZH_EN("不是本市的区县", "is not a district of this city");
 		return -1;
 	}
 	if (street[0] != '\0' && !config_street_in(d, street)) {
 		*field = "street";
-		*why = "is not a street or town (街道/乡镇) of the district";
+		*why = ZH_EN("不是该区县的街道或乡镇",
+		    "is not a street or town of the district");
 		return -1;
 	}
 	return 0;

@@ -61,11 +61,14 @@ on_resync(void)
 static void
 warn_calendar(void)
 {
-	char note[512];
+	char note[1024];
+	int lang;
 
-	if (calendar_coverage_note(hotlined.cfg->calendar, now_ms(), note,
-	    sizeof note))
-		log_warnx("%s", note);
+	/* Chinese first, then the same in English, one language a line. */
+	for (lang = LANG_ZH; lang <= LANG_EN; lang++)
+		if (calendar_coverage_note(hotlined.cfg->calendar, now_ms(),
+		    lang, note, sizeof note))
+			log_warnx("%s", note);
 }
 
 /* Descriptors besides the clients': Redis links, listeners, HTTP, logs. */
@@ -373,7 +376,10 @@ daemon_run(const struct daemon_options *o)
 		    hotlined.cfg->ndepartments, hotlined.cfg->nprincipals,
 		    hotlined.cfg->nentries);
 		if (calendar_coverage_note(hotlined.cfg->calendar, now_ms(),
-		    nerr, sizeof nerr))
+		    LANG_ZH, nerr, sizeof nerr))
+			printf("警告：%s\n", nerr);
+		if (calendar_coverage_note(hotlined.cfg->calendar, now_ms(),
+		    LANG_EN, nerr, sizeof nerr))
 			printf("warning: %s\n", nerr);
 		config_free(hotlined.cfg);
 		return 0;

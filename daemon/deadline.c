@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "deadline.h"
+#include "lang.h"
 #include "xmalloc.h"
 
 _Static_assert(HOTLINE__TICKET_TYPE__TICKET_TYPE_PRAISE == 6,
@@ -342,22 +343,26 @@ limit_parse(const char *text, struct limit *out, const char **why)
 	long amount = 0;
 
 	if (ndigits == 0) {
-		*why = "must be a whole number and a unit, e.g. \"5wd\"";
+		*why = ZH_EN("须为整数加单位，如 \"5wd\"",
+		    "must be a whole number and a unit, e.g. \"5wd\"");
 		return -1;
 	}
 	for (i = 0; i < ndigits && amount <= LIMIT_MAX; i++)
 		amount = amount * 10 + (text[i] - '0');
 	if (text[ndigits] == '.' || text[ndigits] == ',') {
-		*why = "must be a whole number (use a smaller unit: \"90m\")";
+		*why = ZH_EN("须为整数（请改用更小的单位，如 \"90m\"）",
+		    "must be a whole number (use a smaller unit: \"90m\")");
 		return -1;
 	}
 	if (amount < 1 || amount > LIMIT_MAX) {
-		*why = "must be between 1 and 9999";
+		*why = ZH_EN("须在 1 至 9999 之间",
+		    "must be between 1 and 9999");
 		return -1;
 	}
 	if (text[ndigits] == '\0') {
-		*why = "missing unit: m, h, d, wh (working hours) or wd "
-		    "(working days)";
+		*why = ZH_EN("缺少单位：m、h、d、wh（工作小时）或 wd（工作日）",
+		    "missing unit: m, h, d, wh (working hours) or wd "
+		    "(working days)");
 		return -1;
 	}
 	for (i = 0; i < sizeof limit_units / sizeof limit_units[0]; i++)
@@ -366,7 +371,8 @@ limit_parse(const char *text, struct limit *out, const char **why)
 			out->amount = (int)amount;
 			return 0;
 		}
-	*why = "unknown unit: m, h, d, wh (working hours) or wd (working days)";
+	*why = ZH_EN("未知单位：须为 m、h、d、wh（工作小时）或 wd（工作日）",
+	    "unknown unit: m, h, d, wh (working hours) or wd (working days)");
 	return -1;
 }
 
@@ -803,31 +809,54 @@ deadline_step_init(const struct calendar *cal, struct deadline_step *s,
 	s->weekday = deadline_weekdays[deadline_weekday(day)];
 }
 
-/* Appends what kind of day info describes, as an operator reads it. */
+#define DAY(k) HOTLINE__DEADLINE_DAY__DEADLINE_DAY_##k
+
+/* Appends what kind of day info describes, as an operator reads it, and sets s's day fields. */
 static void
 deadline_reason_day(struct deadline_step *s, const struct calendar_dayinfo *info)
 {
 	switch (info->kind) {
 	case CALENDAR_WORKDAY:
+		s->day_kind = DAY(WORKING);
 		deadline_reason(s, "working day");
 		break;
 	case CALENDAR_REST:
-		if (info->weekday >= CALENDAR_SATURDAY)
+		if (info->weekday >= CALENDAR_SATURDAY) {
+			s->day_kind = DAY(WEEKEND);
 			deadline_reason(s, "weekend");
-		else
+		} else {
+			s->day_kind = DAY(NO_HOURS);
 			deadline_reason(s, "no business hours on %s",
 			    deadline_weekdays[info->weekday]);
+		}
 		break;
 	case CALENDAR_HOLIDAY:
+		s->day_kind = DAY(HOLIDAY);
+		s->holiday_name = info->name;
+		s->statutory_only = info->provisional;
 		deadline_reason(s, "holiday %s", info->name);
 		if (info->provisional)
 			deadline_reason(s, "statutory, the year's notice not "
 			    "out yet");
 		break;
 	case CALENDAR_MAKEUP:
+		s->day_kind = DAY(MAKEUP);
+		s->holiday_name = info->name;
 		deadline_reason(s, "调休 working day %s", info->name);
 		break;
 	}
+}
+
+/* Sets s's day fields from info without adding to its reason. */
+static void
+deadline_day_fields(struct deadline_step *s,
+    const struct calendar_dayinfo *info)
+{
+	char reason[sizeof s->reason];
+
+	memcpy(reason, s->reason, sizeof reason);
+	deadline_reason_day(s, info);
+	memcpy(s->reason, reason, sizeof reason);
 }
 
 /* Writes the local clock time of t as "HH:MM", or "HH:MM:SS". */
@@ -857,22 +886,29 @@ deadline_duration(int64_t ms, char *buf, size_t len)
 		snprintf(buf, len, "%lldh%02lldm%02llds", h, m, sec);
 }
 
-/* Names where start falls in the business hours of its working day. */
+#define POS(p) HOTLINE__DEADLINE_START__DEADLINE_START_##p
+
+/* Names where start falls in the business hours of its working day, and sets s->position. */
 static const char *
-deadline_position(const struct calendar_hours *h, int32_t day, int64_t t)
+deadline_position(struct deadline_step *s, const struct calendar_hours *h,
+    int32_t day, int64_t t)
 {
 	int i;
 
+	s->position = POS(BREAK);
 	if (t < deadline_at(day, h->iv[0].start))
-		return "before business hours";
+		return s->position = POS(BEFORE_HOURS), "before business hours";
 	if (t >= deadline_at(day, h->iv[h->n - 1].end))
-		return "after business hours";
+		return s->position = POS(AFTER_HOURS), "after business hours";
 	for (i = 0; i < h->n; i++)
 		if (t >= deadline_at(day, h->iv[i].start) &&
 		    t < deadline_at(day, h->iv[i].end))
-			return "during business hours";
+			return s->position = POS(DURING_HOURS),
+			    "during business hours";
 	return "break between business hours";
 }
+
+#define CODE(c) HOTLINE__DEADLINE_REASON__DEADLINE_REASON_##c
 
 /* Explains a working-days period from start to due, one step per day. */
 static void
@@ -887,6 +923,7 @@ deadline_explain_days(const struct calendar *cal, int64_t start, int64_t due,
 
 	calendar_lookup(cal, day, &info);
 	deadline_step_init(cal, &s, DEADLINE_STEP_START, day);
+	s.code = CODE(START_DAY);
 	deadline_reason_day(&s, &info);
 	snprintf(kind, sizeof kind, "%s", s.reason);
 	s.reason[0] = '\0';
@@ -897,16 +934,22 @@ deadline_explain_days(const struct calendar *cal, int64_t start, int64_t due,
 		calendar_lookup(cal, day, &info);
 		if (info.hours->n == 0) {
 			deadline_step_init(cal, &s, DEADLINE_STEP_SKIP, day);
+			s.code = CODE(DAY_OFF);
 			deadline_reason_day(&s, &info);
 			cb(&s, arg);
 			continue;
 		}
 		deadline_step_init(cal, &s, DEADLINE_STEP_COUNT, day);
+		s.code = CODE(WORKING_DAY);
 		s.ordinal = ++n;
+		s.amount = amount;
 		deadline_reason(&s, "working day %d of %d", n, amount);
 		if (info.kind == CALENDAR_MAKEUP)
 			deadline_reason_day(&s, &info);
+		else
+			deadline_day_fields(&s, &info);
 		if (day == last) {
+			s.due_at = due;
 			deadline_clock(due, clock, sizeof clock);
 			deadline_reason(&s, "due at close of business %s",
 			    clock);
@@ -927,6 +970,7 @@ deadline_explain_hours_day(const struct calendar *cal, int32_t day,
 
 	calendar_lookup(cal, day, &info);
 	deadline_step_init(cal, &s, DEADLINE_STEP_SKIP, day);
+	s.code = CODE(WORKING_HOURS);
 	s.counted_ms = deadline_overlap(cal, day, start, due);
 	if (first)
 		s.kind = DEADLINE_STEP_START;
@@ -934,14 +978,17 @@ deadline_explain_hours_day(const struct calendar *cal, int32_t day,
 		s.kind = DEADLINE_STEP_COUNT;
 	if (info.kind != CALENDAR_WORKDAY)
 		deadline_reason_day(&s, &info);
+	else
+		deadline_day_fields(&s, &info);
 	if (first && info.hours->n > 0)
-		deadline_reason(&s, "%s", deadline_position(info.hours, day,
-		    start));
+		deadline_reason(&s, "%s", deadline_position(&s, info.hours,
+		    day, start));
 	if (s.counted_ms > 0) {
 		deadline_duration(s.counted_ms, buf, sizeof buf);
 		deadline_reason(&s, "counted %s", buf);
 	}
 	if (day == deadline_day(deadline_shift(due, -1))) {
+		s.due_at = due;
 		deadline_clock(due, buf, sizeof buf);
 		deadline_reason(&s, "due %s", buf);
 	}
@@ -971,6 +1018,8 @@ deadline_explain(const struct calendar *cal, int64_t start,
 		deadline_step_init(cal, &s, DEADLINE_STEP_START,
 		    deadline_day(start));
 		s.counted_ms = due - start;
+		s.code = CODE(NATURAL);
+		s.due_at = due;
 		deadline_reason(&s, "natural time: weekends and holidays "
 		    "count");
 		cb(&s, arg);

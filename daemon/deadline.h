@@ -168,10 +168,11 @@ void calendar_lookup(const struct calendar *, int32_t day,
 int calendar_missing_year(const struct calendar *, int64_t now_ms, int days);
 /*
  * Writes the calendar coverage warning for [now_ms, now_ms + warn_days]
- * into buf and returns 1, or returns 0 (buf "") when every year there has
- * its notice: which year is provisional, why, and what to do.
+ * into buf in lang (an enum lang of lang.h) and returns 1, or returns 0
+ * (buf "") when every year there has its notice: which year is
+ * provisional, why, and what to do.
  */
-int calendar_coverage_note(const struct calendar *, int64_t now_ms,
+int calendar_coverage_note(const struct calendar *, int64_t now_ms, int lang,
     char *buf, size_t len);
 /* Returns 1 if the years of [now_ms, now_ms + days] all have their notice. */
 int calendar_covers(const struct calendar *, int64_t now_ms, int days);
@@ -450,6 +451,14 @@ struct deadline_step {
 	int64_t counted_ms;	/* time the day contributes (not for wd) */
 	int provisional;	/* its year has no notice yet */
 	char reason[192];	/* "holiday 国庆节", "working day 3 of 5, ..." */
+	/* The same as reason, structured (proto's DeadlineStep 320..328). */
+	Hotline__DeadlineReason code;
+	Hotline__DeadlineDay day_kind;
+	const char *holiday_name;	/* HOLIDAY, MAKEUP; else NULL */
+	int statutory_only;	/* a holiday known from the law only */
+	int amount;		/* working days: the limit's N */
+	Hotline__DeadlineStart position;	/* working hours' start day */
+	int64_t due_at;		/* on the day the period ends, else 0 */
 };
 
 typedef void (*deadline_explain_cb)(const struct deadline_step *, void *arg);

@@ -9,6 +9,10 @@
 #define FEED_BATCH 64			/* events per read */
 #define FEED_HIGH_WATER (256 * 1024)	/* unsent bytes that pause reading */
 
+
+/* The answer to a second watch on one connection. */
+#define FEED_WATCHING ZH_EN("此连接已在订阅中", "this connection is already watching")
+
 /*
  * A client's subscription to one feed: ht:dept:<id>:feed for a department
  * terminal, ht:centre:feed for dispatchers, ht:supervision:feed for
@@ -229,8 +233,7 @@ watch_started(struct request *r, redisReply *reply)
 		request_error(r, c->watch != NULL ?
 		    HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST :
 		    HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, "cursor",
-		    c->watch != NULL ? "this connection is already watching" :
-		    "internal error (logged by the server)");
+		    c->watch != NULL ? FEED_WATCHING : LANG_INTERNAL);
 		return;
 	}
 	relist = strcmp(reply->element[0]->str, "relist") == 0;
@@ -286,13 +289,14 @@ op_watch(struct request *r)
 
 	if (r->conn->watch != NULL) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "cursor", "this connection is already watching");
+		    "cursor", FEED_WATCHING);
 		return;
 	}
 	if (!stream_cursor_valid(cursor, 1)) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "cursor", "cursor must be empty, \"0\" or an event id "
-		    "such as 1763779200000-0");
+		    "cursor", ZH_EN("cursor 须为空、\"0\" 或事件编号（如 "
+		    "1763779200000-0）", "cursor must be empty, \"0\" or an "
+		    "event id such as 1763779200000-0"));
 		return;
 	}
 	feed_key(r->conn, feed, sizeof feed);

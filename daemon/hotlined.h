@@ -27,6 +27,7 @@
 #include "role.h"
 #include "stats.h"
 #include "keys.h"	/* Redis key formats */
+#include "lang.h"	/* ZH_EN: errors in Chinese and English */
 #include "stream-cursor.h"
 #include "utf8.h"
 #include "validate.h"
@@ -297,6 +298,14 @@ Hotline__Envelope *envelope_new(void);
 void request_answer(struct request *, Hotline__Envelope *);
 void request_error(struct request *, Hotline__ErrorCode, const char *field,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/*
+ * Both take texts with ZH_EN pairs (lang.h): Error.message gets the Chinese
+ * side, message_en the English. request_error2 formats the same arguments
+ * into a Chinese and an English text (for word orders no pair can follow).
+ */
+void request_error2(struct request *, Hotline__ErrorCode, const char *field,
+    const char *zh, const char *en, ...)
+    __attribute__((format(printf, 4, 6), format(printf, 5, 6)));
 void request_conflict(struct request *, Hotline__TicketState,
     const char *why);
 /*

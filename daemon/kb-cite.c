@@ -12,13 +12,15 @@ kb_cite_check(const Hotline__CreateRequest *q, const char **bad,
 	if (q->kb_article[0] == '\0' && q->kb_version == 0)
 		return;
 	if (q->direct_answer[0] == '\0')
-		*bad = "kb_article", *why = "is only with direct_answer (直接办结)";
+		*bad = "kb_article", *why = ZH_EN("仅用于直接办结（direct_answer）",
+		    "is only with direct_answer");
 	else if (!kb_id_valid(q->kb_article))
-		*bad = "kb_article", *why = "is not an article id (letters, "
-		    "digits, '.', '_' or '-', at most 64)";
+		*bad = "kb_article", *why = ZH_EN("不是知识条目编号（字母、数字、"
+		    "'.'、'_' 或 '-'，至多 64 个）", "is not an article id (letters, "
+		    "digits, '.', '_' or '-', at most 64)");
 	else if (q->kb_version == 0 || q->kb_version > 1000000)
-		*bad = "kb_version", *why = "must be the version shown (1 or "
-		    "more)";
+		*bad = "kb_version", *why = ZH_EN("须为所显示的版本号（1 或以上）",
+		    "must be the version shown (1 or more)");
 }
 
 /* Adds kb_article and kb_version when the answer cites an article. */

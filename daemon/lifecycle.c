@@ -108,11 +108,11 @@ step_done(struct request *r, redisReply *reply)
 	if (t == NULL) {
 		log_warnx("transition.lua: unexpected reply");
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
-		    "internal error (logged by the server)");
+		    LANG_INTERNAL);
 		return;
 	}
 	log_info("ticket %s: %s by %s (%s)", t->number, request_op_name(r),
-	    r->conn->principal, ticket_state_label(t->state));
+	    r->conn->principal, ticket_state_name(t->state));
 	answer_ticket(r, t);
 }
 
@@ -295,8 +295,9 @@ plan_check_extension(struct request *r, const struct step *s,
 		return 0;
 	limit_format(&pol->max_extension, max, sizeof max);
 	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-	    "extension", "extension is longer than the longest allowed (%s)",
-	    max);
+	    "extension", ZH_EN("延期时长超过允许的上限（",
+	    "extension is longer than the longest allowed (") "%s"
+	    ZH_EN("）", ")"), max);
 	return -1;
 }
 
@@ -395,12 +396,16 @@ step_run(struct request *r, enum ticket_action action, const struct step *s)
 	struct clock_plan plan = { .clock = "", .max_returns = 1 };
 	struct store_args args = { 0 };
 	struct step_job *j;
+	char op[64], role[64];
 
 	/* session.c refused other roles already, from the same table. */
 	if ((ticket_roles(&action, 1) & ROLE_BIT(r->conn->role)) == 0) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN, NULL,
-		    "role %s may not %s", config_role_name(r->conn->role),
-		    request_op_name(r));
+		    ZH_EN("", "role ") "%s" ZH_EN("无权", " may not ") "%s",
+		    lang_pair(role, sizeof role,
+		    lang_role_zh(config_role_name(r->conn->role)),
+		    config_role_name(r->conn->role)), lang_pair(op, sizeof op,
+		    lang_op_zh(request_op_name(r)), request_op_name(r)));
 		return;
 	}
 	if (check_number(r, s->number) == -1)
@@ -438,6 +443,7 @@ check_limit(struct request *r, const char *field, const char *limit)
 			if (strcmp(limit + digits, units[i]) == 0)
 				return 0;
 	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, field,
-	    "%s must be a time limit such as 30m, 2h, 4wh or 5wd", field);
+	    "%s" ZH_EN(" 须为时限，如 30m、2h、4wh 或 5wd",
+	    " must be a time limit such as 30m, 2h, 4wh or 5wd"), field);
 	return -1;
 }

@@ -24,6 +24,15 @@ deadline_collect(const struct deadline_step *st, void *arg)
 	s->counts = st->kind == DEADLINE_STEP_COUNT;
 	s->reason = record_strdup(st->reason);
 	s->provisional = st->provisional;
+	s->reason_code = st->code;
+	s->day_kind = st->day_kind;
+	s->holiday_name = record_strdup(st->holiday_name);
+	s->statutory_only = st->statutory_only;
+	s->ordinal = st->ordinal;
+	s->amount = st->amount;
+	s->position = st->position;
+	s->counted_ms = st->counted_ms;
+	s->due_at = st->due_at;
 	out->steps[out->n_steps++] = s;
 }
 
@@ -38,7 +47,7 @@ op_deadline(struct request *r)
 
 	if (limit_parse(q->limit, &limit, &why) == -1) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "limit", "limit: %s", why);
+		    "limit", "limit" ZH_EN("：", ": ") "%s", why);
 		return;
 	}
 	out = xmalloc(sizeof *out);
@@ -59,7 +68,8 @@ reload_answered(struct request *r, const char *err)
 
 	if (err != NULL) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    NULL, "reload refused, the configuration in force stays: %s",
+		    NULL, ZH_EN("重新加载被拒绝，现行配置不变：",
+		    "reload refused, the configuration in force stays: ") "%s",
 		    err);
 		return;
 	}
@@ -100,13 +110,15 @@ op_shift_clock(struct request *r)
 
 	if (!hotlined.cfg->testing.clock_control) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN, NULL,
+		    ZH_EN("只有测试安装才能拨动时钟（testing.clock_control）",
 		    "the clock can be moved only on test installations "
-		    "(testing.clock_control)");
+		    "(testing.clock_control)"));
 		return;
 	}
 	if (now_ms() + advance >= DEADLINE_REQUEST_MS_MAX) {	/* bounds.c: 0 < advance <= 10 years */
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "advance_ms", "advance_ms: the clock would pass 2099-12-31");
+		    "advance_ms", "advance_ms" ZH_EN("：时钟将超过 2099-12-31",
+		    ": the clock would pass 2099-12-31"));
 		return;
 	}
 	store_args_add(&args, KEY_CLOCK_OFFSET);

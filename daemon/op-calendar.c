@@ -83,13 +83,15 @@ op_calendar_import(struct request *r)
 
 	if (text == NULL || text[0] == '\0') {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "json", "json: the year file's text is empty");
+		    "json", "json" ZH_EN("：年度日历文件内容为空",
+		    ": the year file's text is empty"));
 		return;
 	}
 	if ((year = calendar_parse_year("json", text, strlen(text), err,
 	    sizeof err)) == NULL) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "json", "calendar refused: %s", err);
+		    "json", ZH_EN("日历被拒绝：", "calendar refused: ") "%s",
+		    err);
 		return;
 	}
 	y = year->years[0];
@@ -103,7 +105,8 @@ op_calendar_import(struct request *r)
 	calendar_set_year(fresh, year, y);
 	if (import_compare(fresh, y, st, err, sizeof err) == -1) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "json", "calendar refused: %s", err);
+		    "json", ZH_EN("日历被拒绝：", "calendar refused: ") "%s",
+		    err);
 		free(st);
 	} else {
 		r->state = st;
@@ -180,20 +183,22 @@ op_calendar_status(struct request *r)
 	    q->first_year != 0 ? first : year + 1;
 	if (q->first_year == 0 && q->last_year != 0) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "first_year", "first_year: needed with last_year");
+		    "first_year", "first_year" ZH_EN("：给出 last_year 时必须给出",
+		    ": needed with last_year"));
 		return;
 	}
 	if (first < STATUTORY_FIRST_YEAR || last > CALENDAR_COMPUTED_LAST ||
 	    first > last) {
-		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "first_year", "years %d..%d: must be ascending within "
-		    "%d..%d", first, last, STATUTORY_FIRST_YEAR,
-		    CALENDAR_COMPUTED_LAST);
+		request_error2(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    "first_year", "年份 %d..%d：须在 %d..%d 之内且由小到大",
+		    "years %d..%d: must be ascending within %d..%d", first,
+		    last, STATUTORY_FIRST_YEAR, CALENDAR_COMPUTED_LAST);
 		return;
 	}
 	if (last - first + 1 > CALENDAR_STATUS_MAX_YEARS) {
-		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "last_year", "years %d..%d: at most %d years at once",
+		request_error2(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    "last_year", "年份 %d..%d：一次最多 %d 年",
+		    "years %d..%d: at most %d years at once",
 		    first, last, CALENDAR_STATUS_MAX_YEARS);
 		return;
 	}
@@ -205,7 +210,11 @@ op_calendar_status(struct request *r)
 		out->years[i] = xmalloc(sizeof *out->years[i]);
 		status_year(hotlined.cfg->calendar, first + i, out->years[i]);
 	}
-	calendar_coverage_note(hotlined.cfg->calendar, now, note, sizeof note);
+	calendar_coverage_note(hotlined.cfg->calendar, now, LANG_ZH, note,
+	    sizeof note);
 	out->coverage_note = record_strdup(note);
+	calendar_coverage_note(hotlined.cfg->calendar, now, LANG_EN, note,
+	    sizeof note);
+	out->coverage_note_en = record_strdup(note);
 	answer_body(r, HOTLINE__ENVELOPE__BODY_CALENDAR_STATUS_REPLY, out);
 }

@@ -8,7 +8,8 @@ check_number(struct request *r, const char *number)
 	if (ticket_number_valid(number))
 		return 0;
 	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, "number",
-	    "a ticket number is 14 to 20 digits (yyyymmdd + sequence)");
+	    ZH_EN("工单编号为 14 至 20 位数字（年月日 + 序号）",
+	    "a ticket number is 14 to 20 digits (yyyymmdd + sequence)"));
 	return -1;
 }
 

@@ -30,7 +30,8 @@ list_cursor_check(struct request *r, const char *cursor)
 	if (list_cursor_valid(cursor))
 		return 0;
 	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, "cursor",
-	    "cursor must be empty or a next_cursor this server gave");
+	    ZH_EN("cursor 须为空或本服务给出的 next_cursor",
+	    "cursor must be empty or a next_cursor this server gave"));
 	return -1;
 }
 
@@ -48,15 +49,18 @@ list_department(struct request *r)
 		if (asked[0] == '\0' || strcmp(asked, r->conn->department) == 0)
 			return r->conn->department;
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN,
-		    "department", "a department terminal lists only its own "
-		    "tickets: leave department empty");
+		    "department", ZH_EN("承办单位终端只能列出本单位的工单："
+		    "department 请留空", "a department terminal lists only its "
+		    "own tickets: leave department empty"));
 		return NULL;
 	}
 	if (config_department(hotlined.cfg, asked) != NULL)
 		return asked;
 	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-	    "department", asked[0] == '\0' ? "department is required: whose "
-	    "open tickets to list" : "department: no such department");
+	    "department", asked[0] == '\0' ? ZH_EN("department 为必填项："
+	    "要列出哪个单位的在办工单", "department is required: whose open "
+	    "tickets to list") : ZH_EN("department：没有这个单位",
+	    "department: no such department"));
 	return NULL;
 }
 
@@ -93,13 +97,13 @@ check_text(struct request *r, const char *field, const char *text,
 {
 	if (required && text[0] == '\0') {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    field, "%s is required", field);
+		    field, "%s" ZH_EN(" 为必填项", " is required"), field);
 		return -1;
 	}
 	if (utf8_length(text) <= max)
 		return 0;
-	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, field,
-	    "%s is longer than %zu characters", field, max);
+	request_error2(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, field,
+	    "%s 超过 %zu 个字", "%s is longer than %zu characters", field, max);
 	return -1;
 }
 
@@ -120,7 +124,7 @@ op_reply(struct request *r)
 {
 	const Hotline__ReplyRequest *q = r->in->reply;
 	struct step s = { .number = q->number,
-	    .note = q->solved ? "已解决 solved" : "未解决 not solved",
+	    .note = q->solved ? "已解决" : "未解决",
 	    .fields = { "reply_result", q->result, "solved",
 	    q->solved ? "1" : "0", NULL } };
 

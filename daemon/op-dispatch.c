@@ -36,9 +36,9 @@ check_department(struct request *r, const char *field, const char *id)
 {
 	if (config_department(hotlined.cfg, id) != NULL)
 		return 0;
-	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, field,
-	    "%s: no department \"%.*s\"", field, (int)utf8_prefix(id, 40),
-	    id);
+	request_error2(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, field,
+	    "%s：没有单位「%.*s」", "%s: no department \"%.*s\"", field,
+	    (int)utf8_prefix(id, 40), id);
 	return -1;
 }
 
@@ -56,9 +56,9 @@ check_route(struct request *r, const Hotline__DispatchRequest *q, char *out,
 	if (check_department(r, "lead_department", q->lead_department) == -1)
 		return -1;
 	if (q->n_assisting_departments > MAX_ASSISTING) {
-		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "assisting_departments", "at most %d assisting departments",
-		    MAX_ASSISTING);
+		request_error2(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    "assisting_departments", "协办单位至多 %d 个",
+		    "at most %d assisting departments", MAX_ASSISTING);
 		return -1;
 	}
 	out[0] = '\0';
@@ -73,7 +73,8 @@ check_route(struct request *r, const Hotline__DispatchRequest *q, char *out,
 		if (repeated) {
 			request_error(r,
 			    HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-			    "assisting_departments", "%s is named twice", a);
+			    "assisting_departments", "%s" ZH_EN(" 重复列出",
+			    " is named twice"), a);
 			return -1;
 		}
 		used += (size_t)snprintf(out + used, outlen - used, "%s%s",
@@ -96,10 +97,11 @@ route(struct request *r, enum ticket_action action,
 		if (category_minor(hotlined.cfg->categories,
 		    hotlined.cfg->ncategories,
 		    q->category) == NULL) {
-			request_error(r,
+			request_error2(r,
 			    HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-			    "category", "category: no minor class (小类) "
-			    "\"%.40s\" in the catalogue", q->category);
+			    "category", "category：派单目录中没有小类「%.40s」",
+			    "category: no minor class \"%.40s\" in the "
+			    "catalogue", q->category);
 			return;
 		}
 		s.category = q->category;
@@ -130,7 +132,7 @@ op_decide_extension(struct request *r)
 	const Hotline__ExtensionDecision *q = r->in->decide_extension;
 	struct step s = { .number = q->number, .approve = q->approve,
 	    .note = q->note[0] != '\0' ? q->note :
-	    q->approve ? "延期批准 approved" : "延期不予批准 rejected" };
+	    q->approve ? "批准延期" : "不予批准延期" };
 
 	if (check_text(r, "note", q->note, 0, NOTE_MAX_CHARS) == 0)
 		step_run(r, TICKET_DECIDE_EXTENSION, &s);
@@ -159,7 +161,8 @@ op_merge(struct request *r)
 
 	if (ticket_number_valid(q->master) == 0) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "master", "master must be a ticket number");
+		    "master", "master" ZH_EN(" 须为工单编号",
+		    " must be a ticket number"));
 		return;
 	}
 	if (check_text(r, "note", q->note, 0, NOTE_MAX_CHARS) == 0)

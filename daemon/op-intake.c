@@ -131,7 +131,8 @@ classify_or_fail(struct request *r, const struct classify_input *raw,
 		free(nc);
 		log_warnx("classify: hyperscan failed");
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
-		    "the classifier failed (logged by the server)");
+		    ZH_EN("分类失败（已记入服务端日志）",
+		    "the classifier failed (logged by the server)"));
 		return NULL;
 	}
 	learn_classify(res, nt, nc, raw->district);
@@ -155,8 +156,9 @@ place_check(struct request *r, const char *district, const char *street)
 	if (config_place_check(hotlined.cfg, district, street, &field,
 	    &why) == 0)
 		return 0;
-	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, field,
-	    "%s \"%s\" %s", field, field[0] == 's' ? street : district, why);
+	request_error2(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, field,
+	    "%s「%s」%s", "%s \"%s\" %s", field,
+	    field[0] == 's' ? street : district, why);
 	return -1;
 }
 
@@ -173,7 +175,8 @@ op_classify(struct request *r)
 
 	if (q->title[0] == '\0' && q->content[0] == '\0') {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "content", "title or content is required");
+		    "content", ZH_EN("标题和内容至少填一项",
+		    "title or content is required"));
 		return;
 	}
 	if (place_check(r, q->district, q->street) == -1)
@@ -215,36 +218,43 @@ create_check(struct request *r, const Hotline__CreateRequest *q)
 		    create_fields[i].offset);
 
 		if (create_fields[i].required && v[0] == '\0')
-			why = "is required";
+			why = ZH_EN("为必填项", "is required");
 		else if (utf8_length(v) > create_fields[i].max_chars)
-			why = "is too long";
+			why = ZH_EN("过长", "is too long");
 		if (why != NULL) {
 			bad = create_fields[i].name;
 			break;
 		}
 	}
 	if (bad == NULL && !phone_valid(q->caller_phone))
-		bad = "caller_phone", why = "must be digits (3 to 20), "
-		    "with an optional leading + and dashes";
+		bad = "caller_phone", why = ZH_EN("须为 3 至 20 位数字，"
+		    "可带开头的 + 和连字符 -", "must be digits (3 to 20), "
+		    "with an optional leading + and dashes");
 	if (bad == NULL && ((int)q->type < 1 || q->type > 6))
-		bad = "type", why = "must be one of the six ticket types";
+		bad = "type", why = ZH_EN("须为六种诉求类型之一",
+		    "must be one of the six ticket types");
 	if (bad == NULL && ((int)q->urgency < 0 || q->urgency > 3))
-		bad = "urgency", why = "is not a known urgency";
+		bad = "urgency", why = ZH_EN("不是已知的紧急程度",
+		    "is not a known urgency");
 	if (bad == NULL && ((int)q->channel < 0 || q->channel > 5))
-		bad = "channel", why = "is not a known channel";
+		bad = "channel", why = ZH_EN("不是已知的来源渠道",
+		    "is not a known channel");
 	if (bad == NULL && q->direct_answer[0] != '\0' &&
 	    q->type != HOTLINE__TICKET_TYPE__TICKET_TYPE_CONSULTATION)
-		bad = "direct_answer", why = "is only for consultations (咨询)";
+		bad = "direct_answer", why = ZH_EN("仅用于咨询件",
+		    "is only for consultations");
 	if (bad == NULL && utf8_length(q->direct_answer) > 5000)
-		bad = "direct_answer", why = "is too long";
+		bad = "direct_answer", why = ZH_EN("过长", "is too long");
 	if (bad == NULL)
 		kb_cite_check(q, &bad, &why);
 	if (bad == NULL && q->emergency_dismissed_reason[0] != '\0' &&
 	    !q->emergency_dismissed)
-		bad = "emergency_dismissed_reason", why = "is only with "
-		    "emergency_dismissed";
+		bad = "emergency_dismissed_reason", why = ZH_EN("仅在给出 "
+		    "emergency_dismissed 时可填", "is only with "
+		    "emergency_dismissed");
 	if (bad == NULL && utf8_length(q->emergency_dismissed_reason) > 500)
-		bad = "emergency_dismissed_reason", why = "is too long";
+		bad = "emergency_dismissed_reason", why = ZH_EN("过长",
+		    "is too long");
 	if (bad == NULL)
 		return place_check(r, q->district, q->street);
 	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, bad,
@@ -571,7 +581,7 @@ create_done(struct request *r, redisReply *reply)
 	if (t == NULL) {
 		log_warnx("create.lua: unexpected reply");
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
-		    "internal error (logged by the server)");
+		    LANG_INTERNAL);
 		return;
 	}
 	duplicate = strcmp(reply->element[0]->str, "dup") == 0;
@@ -587,7 +597,7 @@ create_done(struct request *r, redisReply *reply)
 	r->state = NULL;
 	r->state_free = NULL;
 	log_info("ticket %s created by %s: %s%s%s", t->number,
-	    r->conn->principal, ticket_state_label(t->state),
+	    r->conn->principal, ticket_state_name(t->state),
 	    t->repeat_of[0] != '\0' ? ", likely a repeat of " : "",
 	    t->repeat_of);
 	if (t->repeat_of[0] != '\0' && ticket_number_valid(t->repeat_of))
@@ -794,7 +804,8 @@ op_caller(struct request *r)
 
 	if (!phone_valid(q->caller_phone)) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "caller_phone", "caller_phone must be a phone number");
+		    "caller_phone", "caller_phone" ZH_EN(" 须为电话号码",
+		    " must be a phone number"));
 		return;
 	}
 	if (limit > CALLER_LIMIT_MAX)

@@ -87,20 +87,26 @@ kb_version_row(const char *id, json_t *v, const char **why)
 
 	*why = NULL;
 	if (json_integer_value(json_object_get(v, "version")) < 1)
-		*why = "a version's number must be 1 or more";
+		*why = ZH_EN("版本号须为 1 或以上",
+		    "a version's number must be 1 or more");
 	else if (!kb_status_ok(json_string_value(json_object_get(v,
 	    "status"))))
-		*why = "a version's status is not draft, review, published "
-		    "or retired";
+		*why = ZH_EN("版本状态须为 draft、review、published 或 "
+		    "retired", "a version's status is not draft, review, "
+		    "published or retired");
 	else if (title == NULL || *title == '\0' || answer == NULL ||
 	    *answer == '\0')
-		*why = "a version has no title or no answer";
+		*why = ZH_EN("版本缺少标题或答复",
+		    "a version has no title or no answer");
 	else if (!kb_strings_ok(qs) || !kb_strings_ok(json_object_get(v,
 	    "districts")))
-		*why = "questions and districts must be arrays of strings";
+		*why = ZH_EN("questions 和 districts 须为字符串数组",
+		    "questions and districts must be arrays of strings");
 	else if (!kb_date_ok(json_object_get(v, "valid_from")) ||
 	    !kb_date_ok(json_object_get(v, "valid_until")))
-		*why = "valid_from and valid_until must be YYYY-MM-DD or \"\"";
+		*why = ZH_EN("valid_from 和 valid_until 须为 YYYY-MM-DD 或 "
+		    "\"\"", "valid_from and valid_until must be YYYY-MM-DD or "
+		    "\"\"");
 	if (*why != NULL)
 		return NULL;
 	qv = xcalloc(json_array_size(qs) + 1, sizeof *qv);
@@ -180,7 +186,8 @@ kb_import_article(struct kb_import *im, json_t *a)
 			if (json_integer_value(json_object_get(json_array_get(
 			    rows, k), "version")) == json_integer_value(
 			    json_object_get(row, "version")))
-				why = "two versions have the same number";
+				why = ZH_EN("两个版本的版本号相同",
+				    "two versions have the same number");
 		json_array_append_new(rows, row);
 		if (why != NULL)
 			break;
@@ -229,14 +236,16 @@ op_kb_import(struct request *r)
 
 	if (kb_terms_init(err, sizeof err) == -1) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
-		    "the segmenter's lexicon cannot be read");
+		    LANG_LEXICON);
 		goto out;
 	}
 	in = json_loads(r->in->kb_import->json, 0, &jerr);
 	if (!json_is_array(in)) {
-		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "json", "json is not a JSON array of articles (line %d: %s)",
-		    jerr.line, in == NULL ? jerr.text : "not an array");
+		request_error2(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    "json", "json 不是知识条目的 JSON 数组（第 %d 行：%s）",
+		    "json is not a JSON array of articles (line %d: %s)",
+		    jerr.line, in == NULL ? jerr.text :
+		    ZH_EN("不是数组", "not an array"));
 		json_decref(in);
 		goto out;
 	}
@@ -297,7 +306,8 @@ op_kb_export(struct request *r)
 
 	if (q->limit > KB_EXPORT_MAX) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "limit", "limit is at most %d", KB_EXPORT_MAX);
+		    "limit", "limit" ZH_EN(" 至多为 ", " is at most ") "%d",
+		    KB_EXPORT_MAX);
 		return;
 	}
 	snprintf(limit, sizeof limit, "%u", q->limit == 0 ? KB_EXPORT_DEFAULT :

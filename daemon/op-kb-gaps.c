@@ -116,8 +116,9 @@ op_kb_gaps(struct request *r)
 	if (q->from < 0 || q->to < 0 || from >= to || q->limit > KB_GAPS_MAX) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
 		    q->limit > KB_GAPS_MAX ? "limit" : "from", "%s",
-		    q->limit > KB_GAPS_MAX ? "limit is at most 200" :
-		    "from must be before to (ms since the epoch)");
+		    q->limit > KB_GAPS_MAX ? ZH_EN("limit 至多为 200",
+		    "limit is at most 200") : ZH_EN("from 须早于 to（毫秒时间戳）",
+		    "from must be before to (ms since the epoch)"));
 		return;
 	}
 	snprintf(f, sizeof f, "%lld", (long long)from);

@@ -60,7 +60,7 @@ op_kb_draft(struct request *r)
 
 	if (kb_terms_init(err, sizeof err) == -1) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
-		    "the segmenter's lexicon cannot be read");
+		    LANG_LEXICON);
 		json_decref(v);
 		return;
 	}
@@ -69,10 +69,12 @@ op_kb_draft(struct request *r)
 		json_object_set_new(v, "status", json_string("draft"));
 	}
 	if (!kb_id_valid(q->id)) {
-		why = "id must be 1 to 64 letters, digits, '.', '_' or '-'";
+		why = ZH_EN("id 须为 1 至 64 个字母、数字、'.'、'_' 或 '-'",
+		    "id must be 1 to 64 letters, digits, '.', '_' or '-'");
 		field = "id";
 	} else if (!json_is_object(v))
-		why = "json is not one version (a JSON object)";
+		why = ZH_EN("json 不是一个版本（JSON 对象）",
+		    "json is not one version (a JSON object)");
 	if (why != NULL || (row = kb_version_row(q->id, v, &why)) == NULL) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
 		    field, "%s", why);
@@ -103,7 +105,8 @@ op_kb_step(struct request *r)
 	if (q->action <= 0 || (size_t)q->action >= sizeof kb_actions /
 	    sizeof kb_actions[0] || kb_actions[q->action] == NULL) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "action", "action is not a step of the workflow");
+		    "action", ZH_EN("action 不是审核流程中的步骤",
+		    "action is not a step of the workflow"));
 		return;
 	}
 	snprintf(role, sizeof role, "%d", (int)r->conn->role);
@@ -111,7 +114,8 @@ op_kb_step(struct request *r)
 		if (q->document[0] == '\0') {
 			request_error(r,
 			    HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-			    "document", "retire_document needs the document");
+			    "document", ZH_EN("retire_document 需要给出 "
+			    "document", "retire_document needs the document"));
 			return;
 		}
 		p[0] = q->document;

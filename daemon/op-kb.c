@@ -19,16 +19,19 @@ kb_query(struct request *r, const char *sql, int n, const char *const *p,
 {
 	if (search_configured() && !kb_ready()) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
-		    NULL, "the knowledge base is not ready (PostgreSQL "
-		    "connecting, or its schema being applied); retry shortly");
+		    NULL, ZH_EN("知识库尚未就绪（正在连接 PostgreSQL 或建立表结构），"
+		    "请稍后重试", "the knowledge base is not ready (PostgreSQL "
+		    "connecting, or its schema being applied); retry shortly"));
 		return;
 	}
 	if (search_query(r, sql, n, p, answer) == 0)
 		return;
 	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE, NULL,
-	    search_configured() ? "the knowledge base (PostgreSQL) is "
-	    "unreachable; retry later" : "this daemon has no archive "
-	    "(hotlined.conf: archive) holding a knowledge base");
+	    search_configured() ? ZH_EN("知识库（PostgreSQL）无法连接，请稍后"
+	    "重试", "the knowledge base (PostgreSQL) is unreachable; retry "
+	    "later") : ZH_EN("本服务未配置存放知识库的归档库（hotlined.conf："
+	    "archive）", "this daemon has no archive (hotlined.conf: archive) "
+	    "holding a knowledge base"));
 }
 
 /* The query's terms of words (NULL when segmenting is impossible). */
@@ -207,21 +210,21 @@ op_kb_search(struct request *r)
 	if (q->district[0] != '\0' &&
 	    config_district(hotlined.cfg, q->district) == NULL &&
 	    hotlined.cfg->ndistricts > 0) {
-		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "district", "district %s is not one of the city's",
-		    q->district);
+		request_error2(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    "district", "district「%s」不是本市的区县",
+		    "district %s is not one of the city's", q->district);
 		return;
 	}
 	if (kb_search_args(&a, q->words, q->district, q->limit == 0 ?
 	    KB_LIMIT_DEFAULT : q->limit > KB_LIMIT_MAX ? KB_LIMIT_MAX :
 	    q->limit) == -1) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
-		    "the segmenter's lexicon cannot be read");
+		    LANG_LEXICON);
 		return;
 	}
 	if (a.terms == NULL) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "words", "words has no word to search for");
+		    "words", LANG_NO_WORDS);
 		return;
 	}
 	kb_query(r, kb_search_sql, 4, a.params, kb_search_done);

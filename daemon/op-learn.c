@@ -55,7 +55,7 @@ examples_unexpected(struct request *r, const char *script)
 {
 	log_warnx("%s: unexpected reply", script);
 	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
-	    "internal error (logged by the server)");
+	    LANG_INTERNAL);
 }
 
 /* Builds an Example from {id, label, text, district, who, ticket, kind}. */
@@ -123,8 +123,9 @@ op_export_examples(struct request *r)
 
 	if (!stream_cursor_valid(q->cursor, 0)) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "cursor", "cursor must be empty, \"0\" or an example id "
-		    "such as 1763779200000-0");
+		    "cursor", ZH_EN("cursor 须为空、\"0\" 或样本编号（如 "
+		    "1763779200000-0）", "cursor must be empty, \"0\" or an "
+		    "example id such as 1763779200000-0"));
 		return;
 	}
 	examples_read_args(&args, q->cursor, export_limit(q));
@@ -137,7 +138,7 @@ static int
 import_refuse(struct request *r, size_t i, const char *field, const char *why)
 {
 	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, field,
-	    "examples[%zu].%s %s", i, field, why);
+	    "examples[%zu].%s %s", i, field, why);	/* why: ZH_EN */
 	return -1;
 }
 
@@ -211,7 +212,8 @@ op_import_examples(struct request *r)
 
 	if (q->n_examples > IMPORT_MAX) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "examples", "at most %d examples per request", IMPORT_MAX);
+		    "examples", ZH_EN("每次请求至多 ", "at most ") "%d"
+		    ZH_EN(" 条样本", " examples per request"), IMPORT_MAX);
 		return;
 	}
 	arr = json_array();
@@ -299,7 +301,8 @@ op_evaluate(struct request *r)
 
 	if (folds != 0 && (folds < 2 || folds > EVALUATE_FOLDS_MAX)) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "folds", "folds must be 2 to %d", EVALUATE_FOLDS_MAX);
+		    "folds", ZH_EN("folds 须在 2 至 ", "folds must be 2 to ")
+		    "%d" ZH_EN(" 之间", ""), EVALUATE_FOLDS_MAX);
 		return;
 	}
 	out = xmalloc(sizeof *out);

@@ -33,7 +33,7 @@ list_limit(struct request *r, uint32_t limit)
 	if (limit <= LIST_MAX)
 		return limit != 0 ? limit : LIST_DEFAULT;
 	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, "limit",
-	    "at most %d", LIST_MAX);
+	    ZH_EN("至多 ", "at most ") "%d", LIST_MAX);
 	return 0;
 }
 
@@ -43,8 +43,9 @@ check_hours(struct request *r, const char *field, double hours)
 {
 	if (isfinite(hours) && hours >= 0 && hours <= HOURS_MAX)
 		return 0;
-	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, field,
-	    "must be between 0 and %.0f working hours", HOURS_MAX);
+	request_error2(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, field,
+	    "%s 须在 0 至 %.0f 工作小时之间",
+	    "%s must be between 0 and %.0f working hours", field, HOURS_MAX);
 	return -1;
 }
 

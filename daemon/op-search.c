@@ -14,6 +14,13 @@
 #define SEARCH_PARAMS 24
 #define SEARCH_SQL_MAX 4096
 
+
+/* Answers a search or a cursor may get from more than one place. */
+#define SEARCH_BAD_CURSOR ZH_EN("cursor 不是本次搜索给出的", \
+	"cursor is not one this search gave")
+#define SEARCH_UNREACHABLE ZH_EN("归档库（PostgreSQL）无法连接，请稍后重试", \
+	"the archive (PostgreSQL) is unreachable; retry later")
+
 /*
  * One search: its SQL and parameters, queued until the search connection
  * is free. r is cleared when the request is freed first (its connection
@@ -178,7 +185,7 @@ search_words(struct request *r, struct search *s, const char *words)
 		return 0;
 	if ((query = archive_tsquery(words)) == NULL) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "words", "words has no word to search for");
+		    "words", LANG_NO_WORDS);
 		return -1;
 	}
 	search_sql(s, " AND terms @@ $%d::tsquery", search_param(s, query));
@@ -210,7 +217,7 @@ search_cursor(struct request *r, struct search *s, const char *cursor)
 		return 0;
 	}
 	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, "cursor",
-	    "cursor is not one this search gave");
+	    SEARCH_BAD_CURSOR);
 	return -1;
 }
 
@@ -221,21 +228,27 @@ search_check(struct request *r, const Hotline__SearchRequest *q)
 	const char *field = NULL, *why = NULL;
 
 	if (q->number_prefix[0] != '\0' && !search_digits(q->number_prefix, 20))
-		field = "number_prefix", why = "must be 1 to 20 digits";
+		field = "number_prefix", why = ZH_EN("须为 1 至 20 位数字",
+		    "must be 1 to 20 digits");
 	else if (q->caller_phone[0] != '\0' && !search_digits(q->caller_phone,
 	    20))
-		field = "caller_phone", why = "must be a phone number (digits)";
+		field = "caller_phone", why = ZH_EN("须为电话号码（数字）",
+		    "must be a phone number (digits)");
 	else if (q->category[0] != '\0' && search_category(q->category) ==
 	    NULL)
-		field = "category", why = "names no category of the catalogue";
+		field = "category", why = ZH_EN("不是派单目录中的分类",
+		    "names no category of the catalogue");
 	else if (q->department[0] != '\0' && config_department(hotlined.cfg,
 	    q->department) == NULL)
-		field = "department", why = "is not a configured department";
+		field = "department", why = ZH_EN("不是已配置的单位",
+		    "is not a configured department");
 	else if (q->created_from < 0 || q->created_to < 0 ||
 	    q->closed_from < 0 || q->closed_to < 0)
-		field = "created_from", why = "times must be positive";
+		field = "created_from", why = ZH_EN("时间须为正数",
+		    "times must be positive");
 	else if (q->by_relevance && q->words[0] == '\0')
-		field = "by_relevance", why = "needs words to rank by";
+		field = "by_relevance", why = ZH_EN("需要 words 才能按相关度排序",
+		    "needs words to rank by");
 	if (field == NULL)
 		return 0;
 	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, field,
@@ -410,8 +423,7 @@ search_fail_queued(void)
 			continue;
 		}
 		if (s->r->conn != NULL && s->r->frame == NULL)
-			search_unavailable(s, "the archive (PostgreSQL) is "
-			    "unreachable; retry later");
+			search_unavailable(s, SEARCH_UNREACHABLE);
 	}
 }
 
@@ -439,16 +451,18 @@ search_done(struct pg_result *res, void *arg)
 		s->answer_arg(s->r, NULL, s->arg);	/* it answers */
 	} else if (res != NULL && strncmp(pg_sqlstate(res), "22", 2) == 0) {
 		request_error(s->r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "cursor", "cursor is not one this search gave");
+		    "cursor", SEARCH_BAD_CURSOR);
 	} else if (res != NULL && strcmp(pg_sqlstate(res), "57014") == 0) {
 		request_error(s->r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
-		    NULL, "the search took longer than %d ms and was stopped: "
-		    "narrow it (a department, a district, dates, more words)",
-		    search_statement_timeout());
+		    NULL, ZH_EN("搜索超过 ", "the search took longer than ")
+		    "%d" ZH_EN(" 毫秒已被中止：请缩小范围（单位、区县、日期或更多关键词）",
+		    " ms and was stopped: narrow it (a department, a district, "
+		    "dates, more words)"), search_statement_timeout());
 	} else {
 		log_warnx("search: %s", pg_error(res));
 		request_error(s->r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
-		    NULL, "the archive (PostgreSQL) did not answer; retry later");
+		    NULL, ZH_EN("归档库（PostgreSQL）没有应答，请稍后重试",
+		    "the archive (PostgreSQL) did not answer; retry later"));
 	}
 	if (!pg_connected(se.pg))
 		search_fail_queued();	/* none would be answered until it is back */
@@ -474,8 +488,7 @@ search_pump(void)
 		    s) == -1) {
 			se.sent = NULL;
 			s->waiting = 0;
-			search_unavailable(s, "the archive (PostgreSQL) is "
-			    "unreachable; retry later");
+			search_unavailable(s, SEARCH_UNREACHABLE);
 		}
 	}
 }
@@ -528,14 +541,15 @@ search_available(struct request *r)
 {
 	if (se.pg == NULL || !pg_connected(se.pg)) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
-		    NULL, se.pg == NULL ? "this daemon has no archive "
-		    "(hotlined.conf: archive) to search" : "the archive "
-		    "(PostgreSQL) is unreachable; retry later");
+		    NULL, se.pg == NULL ? ZH_EN("本服务未配置可搜索的归档库"
+		    "（hotlined.conf：archive）", "this daemon has no archive "
+		    "(hotlined.conf: archive) to search") : SEARCH_UNREACHABLE);
 		return -1;
 	}
 	if (se.nqueued >= SEARCH_QUEUE_MAX) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
-		    NULL, "%d searches are waiting; retry later", se.nqueued);
+		    NULL, ZH_EN("已有 ", "") "%d" ZH_EN(" 个搜索在排队，请稍后重试",
+		    " searches are waiting; retry later"), se.nqueued);
 		return -1;
 	}
 	return 0;

@@ -38,7 +38,7 @@ show_ticket(struct request *r, const redisReply *reply)
 		t = record_ticket(reply->element[0], mask);
 	if (t == NULL) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
-		    "internal error (logged by the server)");
+		    LANG_INTERNAL);
 		return NULL;
 	}
 	record_history(t, reply->element[1]);

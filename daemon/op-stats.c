@@ -38,8 +38,8 @@ stats_department(struct request *r, const char *asked)
 		    strcmp(asked, r->conn->department) != 0) {
 			request_error(r,
 			    HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN,
-			    "department", "a department sees only its own "
-			    "figures");
+			    "department", ZH_EN("承办单位只能查看本单位的数据",
+			    "a department sees only its own figures"));
 			return NULL;
 		}
 		return r->conn->department;
@@ -47,7 +47,8 @@ stats_department(struct request *r, const char *asked)
 	if (asked[0] != '\0' && config_department(hotlined.cfg,
 	    asked) == NULL) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_NOT_FOUND,
-		    "department", "no department with that id");
+		    "department", ZH_EN("没有这个编号的单位",
+		    "no department with that id"));
 		return NULL;
 	}
 	return asked;
@@ -63,7 +64,8 @@ stats_period_of(struct request *r, const char *text, struct stats_period *p)
 	    &why) == 0)
 		return 0;
 	if (strlen(text) > 32)
-		why = "a period is at most 32 characters";
+		why = ZH_EN("统计期至多 32 个字符",
+		    "a period is at most 32 characters");
 	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, "period",
 	    "%s", why);
 	return -1;
@@ -231,7 +233,7 @@ scorecard_done(struct request *r, redisReply *reply)
 	if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 2) {
 		free(out);
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL,
-		    NULL, "internal error (logged by the server)");
+		    NULL, LANG_INTERNAL);
 		return;
 	}
 	hotline__scorecard_reply__init(out);
@@ -365,7 +367,7 @@ op_hot(struct request *r)
 
 	if (q->limit > HOT_MAX) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "limit", "at most %d", HOT_MAX);
+		    "limit", ZH_EN("至多 ", "at most ") "%d", HOT_MAX);
 		return;
 	}
 	if (stats_begin(r, q->period, "") == -1)

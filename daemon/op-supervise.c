@@ -75,8 +75,9 @@ op_callback(struct request *r)
 		break;
 	default:
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "result", "result must be satisfied, basically satisfied, "
-		    "unsatisfied or unreachable");
+		    "result", ZH_EN("result 须为满意、基本满意、不满意或未联系上",
+		    "result must be satisfied, basically satisfied, "
+		    "unsatisfied or unreachable"));
 		return;
 	}
 	if (check_text(r, "comment", q->comment, action ==

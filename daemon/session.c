@@ -330,28 +330,51 @@ request_answer(struct request *r, Hotline__Envelope *env)
 	session_flush(r->conn);
 }
 
-/* Answers r with an Error; field names the offending field or is NULL. */
+/* Returns text's side in lang (lang.h), scrubbed to valid UTF-8; the caller frees it. */
+static char *
+request_text(const char *text, enum lang lang)
+{
+	size_t len = strlen(text) + 1;
+	char *out = xmalloc(len);
+
+	lang_pick(text, lang, out, len);
+	/* A precision ("%.40s") may cut a character: clients refuse bad UTF-8. */
+	utf8_scrub(out);
+	return out;
+}
+
+/* Answers r with an Error of texts zh and en (ZH_EN pairs allowed); field names the offending field or is NULL. */
 static void
-request_verror(struct request *r, Hotline__ErrorCode code, const char *field,
-    Hotline__TicketState state, const char *fmt, va_list ap)
+request_error_texts(struct request *r, Hotline__ErrorCode code,
+    const char *field, Hotline__TicketState state, const char *zh,
+    const char *en)
 {
 	Hotline__Envelope *env = envelope_new();
 	Hotline__Error *err = xmalloc(sizeof *err);
-	char *message;
 
-	if (vasprintf(&message, fmt, ap) < 0)
-		fatalx("out of memory formatting an error");
-	/* A precision ("%.40s") may cut a character: clients refuse bad UTF-8. */
-	utf8_scrub(message);
 	hotline__error__init(err);
 	metrics_error(code);
 	err->code = code;
-	err->message = message;
+	err->message = request_text(zh, LANG_ZH);
+	err->message_en = request_text(en, LANG_EN);
 	err->field = record_strdup(field);
 	err->state = state;
 	env->body_case = HOTLINE__ENVELOPE__BODY_ERROR;
 	env->error = err;
 	request_answer(r, env);
+}
+
+/* Answers r with an Error formatted from fmt, one text for both languages. */
+static void
+request_verror(struct request *r, Hotline__ErrorCode code, const char *field,
+    Hotline__TicketState state, const char *fmt, va_list ap)
+{
+	char *message;
+
+	if (vasprintf(&message, fmt, ap) < 0)
+		fatalx("out of memory formatting an error");
+	request_error_texts(r, code, field, state, message, message);
+	free(message);
 }
 
 /* Answers r with an Error built from fmt. */
@@ -366,17 +389,25 @@ request_error(struct request *r, Hotline__ErrorCode code, const char *field,
 	va_end(ap);
 }
 
-/* Wraps request_verror for request_conflict's fixed format. */
-static void
-request_error_state(struct request *r, Hotline__TicketState state,
-    const char *fmt, ...)
+/* Answers r with an Error formatted from zh and from en with the same arguments. */
+void
+request_error2(struct request *r, Hotline__ErrorCode code, const char *field,
+    const char *zh, const char *en, ...)
 {
+	char *zh_text, *en_text;
 	va_list ap;
 
-	va_start(ap, fmt);
-	request_verror(r, HOTLINE__ERROR_CODE__ERROR_CODE_CONFLICT, NULL, state,
-	    fmt, ap);
+	va_start(ap, en);
+	if (vasprintf(&zh_text, zh, ap) < 0)
+		fatalx("out of memory formatting an error");
 	va_end(ap);
+	va_start(ap, en);
+	if (vasprintf(&en_text, en, ap) < 0)
+		fatalx("out of memory formatting an error");
+	va_end(ap);
+	request_error_texts(r, code, field, 0, zh_text, en_text);
+	free(zh_text);
+	free(en_text);
 }
 
 /* Names r's operation ("sign"), for messages and logs. */
@@ -388,24 +419,39 @@ request_op_name(const struct request *r)
 	return op != NULL ? op->name : "do that";
 }
 
-/* Answers r with CONFLICT, naming the ticket's current state and why (may be NULL). */
+/*
+ * Answers r with CONFLICT, naming the ticket's current state and why (may
+ * be NULL; a ZH_EN pair, as transition.lua writes its reasons).
+ */
 void
 request_conflict(struct request *r, Hotline__TicketState state,
     const char *why)
 {
-	request_error_state(r, state, "cannot %s: the ticket is %s%s%s",
-	    request_op_name(r), ticket_state_label(state),
-	    why != NULL ? ": " : "", why != NULL ? why : "");
+	const char *op = request_op_name(r), *label = ticket_state_label(state);
+	char *zh, *en;
+
+	if (asprintf(&zh, "工单当前为%s，不能%s%s%s", label, lang_op_zh(op),
+	    why != NULL ? "：" : "", why != NULL ? why : "") < 0 ||
+	    asprintf(&en, "cannot %s: the ticket is %s%s%s", op, label,
+	    why != NULL ? ": " : "", why != NULL ? why : "") < 0)
+		fatalx("out of memory formatting an error");
+	request_error_texts(r, HOTLINE__ERROR_CODE__ERROR_CODE_CONFLICT, NULL,
+	    state, zh, en);
+	free(zh);
+	free(en);
 }
 
 /* Answers NOT_FOUND for field's ticket; see hotlined.h (the same words for "not yours"). */
 void
 request_no_ticket(struct request *r, const char *field)
 {
-	request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_NOT_FOUND, field,
-	    "%s没有此%s的工单",
-	    r->conn->role == HOTLINE__ROLE__ROLE_DEPARTMENT ? "本单位" : "",
-	    strcmp(field, "master") == 0 ? "主工单号" : "工单号");
+	int dept = r->conn->role == HOTLINE__ROLE__ROLE_DEPARTMENT;
+
+	request_error2(r, HOTLINE__ERROR_CODE__ERROR_CODE_NOT_FOUND, field,
+	    "%s没有此%s的工单", "%sno ticket with that %s",
+	    dept ? ZH_EN("本单位", "your department has ") : "",
+	    strcmp(field, "master") == 0 ? ZH_EN("主工单号", "master number") :
+	    ZH_EN("工单号", "number"));
 }
 
 /*
@@ -420,6 +466,7 @@ request_store_error(struct request *r, const redisReply *reply)
 {
 	Hotline__TicketState state = 0;
 	const char *text;
+	char refused[128];
 
 	switch (store_error_code(reply, &state)) {
 	case HOTLINE__ERROR_CODE__ERROR_CODE_CONFLICT:
@@ -439,27 +486,32 @@ request_store_error(struct request *r, const redisReply *reply)
 	case HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN:
 		text = strchr(reply->str, ' ');
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN,
-		    "number", "%s", text != NULL ? text + 1 : "forbidden");
+		    "number", "%s", text != NULL ? text + 1 :
+		    ZH_EN("无权操作", "forbidden"));
 		break;
 	case HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE:
 		/* Strict mode (store-wait.c): done, but not yet replicated. */
 		if (strncmp(reply->str, "NOTREPLICATED ", 14) == 0) {
-			request_error(r,
+			request_error2(r,
 			    HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE, NULL,
 			    "尚未复制到副本：%s；请原样重试"
 			    "（见 hotlined.conf(5) 的 wait_replicas）",
+			    "not yet replicated: %s; retry the same request "
+			    "(hotlined.conf(5): wait_replicas)",
 			    reply->str + 14);
 			return;
 		}
 		store_log_refusal(reply);
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
-		    NULL, "存储拒绝了此次修改：%s（%.*s）；请稍后重试",
-		    store_refusal_reason(reply),
+		    NULL, ZH_EN("存储拒绝了此次修改（", "the store refused the "
+		    "change: ") "%s" ZH_EN("", " (") "%.*s" ZH_EN("）；请稍后重试",
+		    "); retry later"), lang_pair(refused, sizeof refused, "",
+		    store_refusal_reason(reply)),
 		    (int)strcspn(reply->str, " "), reply->str);
 		break;
 	default:
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
-		    "内部错误（已记入服务端日志）");
+		    LANG_INTERNAL);
 		break;
 	}
 }
@@ -482,7 +534,8 @@ request_script_answered(redisReply *reply, void *priv)
 		if (reply == NULL)
 			request_error(r,
 			    HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE, NULL,
-			    "storage did not answer in time; retry later");
+			    ZH_EN("存储未能及时应答，请稍后重试",
+			    "storage did not answer in time; retry later"));
 		else if (reply->type == REDIS_REPLY_ERROR)
 			request_store_error(r, reply);
 		else
@@ -509,17 +562,19 @@ request_script(struct request *r, enum script_id script, int nkeys,
 
 	/* Internal reads (feeds, timers) are bounded by their own loops. */
 	if (store_pending() >= hotlined.cfg->limits.max_store_pending) {
-		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
-		    NULL, "存储繁忙（%d 条命令等待 Redis）；"
-		    "请稍后重试", store_pending());
+		request_error2(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
+		    NULL, "存储繁忙（%d 条命令等待 Redis）；请稍后重试",
+		    "storage busy (%d commands wait for Redis); retry later",
+		    store_pending());
 		return -1;
 	}
 	/* A fair share: one principal's flood cannot fill the shared link. */
 	if (inflight_take(r->conn->principal,
 	    hotlined.cfg->limits.max_principal_pending) == -1) {
-		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_RATE_LIMITED,
-		    NULL, "您的待处理请求过多（%d 条）；"
-		    "请稍后重试", hotlined.cfg->limits.max_principal_pending);
+		request_error2(r, HOTLINE__ERROR_CODE__ERROR_CODE_RATE_LIMITED,
+		    NULL, "您的待处理请求过多（%d 条）；请稍后重试",
+		    "too many of your requests are pending (%d); retry later",
+		    hotlined.cfg->limits.max_principal_pending);
 		return -1;
 	}
 	sc = xmalloc(sizeof *sc);
@@ -534,7 +589,8 @@ request_script(struct request *r, enum script_id script, int nkeys,
 		r->refs--;
 		free(sc);
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
-		    NULL, "无法连接存储；请稍后重试");
+		    NULL, ZH_EN("无法连接存储；请稍后重试",
+		    "storage unreachable; retry later"));
 		return -1;
 	}
 	return 0;
@@ -596,19 +652,22 @@ hello_limited(const char *addr, const struct principal *p, const char *who,
     const Hotline__Hello *h)
 {
 	if (p != NULL && !auth_limit_allowed(who))
-		return "too many failed hellos for this principal; try again "
-		    "later";
+		return ZH_EN("该账号登录失败次数过多，请稍后再试",
+		    "too many failed hellos for this principal; try again "
+		    "later");
 	if (auth_remembered(p, h->credential))
 		return NULL;
 	if (!auth_limit_allowed(addr)) {
 		if (p != NULL)
 			auth_limit_failed(who);
-		return "too many failed hellos from this address; try again "
-		    "later";
+		return ZH_EN("该地址登录失败次数过多，请稍后再试",
+		    "too many failed hellos from this address; try again "
+		    "later");
 	}
 	if (!auth_limit_room(addr) || (p != NULL && !auth_limit_room(who)))
-		return "too many hellos from this address or for this "
-		    "principal are being checked; try again in a moment";
+		return ZH_EN("该地址或账号正在核验的登录过多，请稍候再试",
+		    "too many hellos from this address or for this "
+		    "principal are being checked; try again in a moment");
 	return NULL;
 }
 
@@ -628,7 +687,8 @@ hello_failed(struct request *r, const struct hello_check *hc)
 	    r->conn->peer, log_escape(r->in->hello->principal, esc,
 	    sizeof esc), left);
 	hello_refuse(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED,
-	    "credential", "unknown principal or wrong credential");
+	    "credential", ZH_EN("账号不存在或凭据有误",
+	    "unknown principal or wrong credential"));
 }
 
 static void hello_accept(struct request *, const struct principal *,
@@ -642,7 +702,8 @@ hello_passed(struct request *r, const struct principal *p, const char *how)
 
 	if (h->role != HOTLINE__ROLE__ROLE_UNSPECIFIED && h->role != p->role) {
 		hello_refuse(r, HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN,
-		    "role", "this principal does not have that role");
+		    "role", ZH_EN("该账号没有所请求的角色",
+		    "this principal does not have that role"));
 		return;
 	}
 	hello_accept(r, p, how);
@@ -725,8 +786,9 @@ hello_authenticate(struct request *r, const struct principal *p,
 		free(hc);
 		r->refs--;
 		hello_refuse(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
-		    NULL, "too many logins are being checked; try again in a "
-		    "moment");
+		    NULL, ZH_EN("正在核验的登录过多，请稍候再试",
+		    "too many logins are being checked; try again in a "
+		    "moment"));
 	}
 }
 
@@ -791,7 +853,8 @@ session_hello(struct request *r, const uint8_t *wire, size_t wire_len)
 
 	if (r->in->body_case != HOTLINE__ENVELOPE__BODY_HELLO) {
 		hello_refuse(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED,
-		    NULL, "the first frame must be a hello");
+		    NULL, ZH_EN("第一帧必须是 hello",
+		    "the first frame must be a hello"));
 		return;
 	}
 	if (session_check_strings(r, wire, wire_len, &field, &why) == -1) {
@@ -803,7 +866,8 @@ session_hello(struct request *r, const uint8_t *wire, size_t wire_len)
 	}
 	if (h->version != HOTLINE__PROTOCOL_VERSION__PROTOCOL_VERSION) {
 		hello_refuse(r, HOTLINE__ERROR_CODE__ERROR_CODE_VERSION_MISMATCH,
-		    "version", "this server speaks hotline protocol version 1");
+		    "version", ZH_EN("本服务使用 hotline 协议第 1 版",
+		    "this server speaks hotline protocol version 1"));
 		return;
 	}
 	session_address(r->conn, addr, sizeof addr);
@@ -813,9 +877,10 @@ session_hello(struct request *r, const uint8_t *wire, size_t wire_len)
 	    config_principal(hotlined.cfg, h->principal);
 	snprintf(who, sizeof who, "principal %s", p != NULL ? p->id : "");
 	if ((why = hello_limited(addr, p, who, h)) != NULL) {
+		lang_pick(why, LANG_EN, msg, sizeof msg);
 		log_debug("connection %llu (%s): hello as \"%s\" refused: %s",
 		    (unsigned long long)r->conn->id, r->conn->peer,
-		    log_escape(h->principal, esc, sizeof esc), why);
+		    log_escape(h->principal, esc, sizeof esc), msg);
 		hello_refuse(r, HOTLINE__ERROR_CODE__ERROR_CODE_RATE_LIMITED,
 		    NULL, why);
 		return;
@@ -856,6 +921,7 @@ session_frame_wire(struct conn *c, Hotline__Envelope *env,
 	struct request *r = request_new(c, env);
 	const struct op *op;
 	const char *field, *why;
+	char opname[64], rolename[64];
 
 	if (!c->authenticated) {
 		metrics_request(r, "hello");
@@ -864,22 +930,29 @@ session_frame_wire(struct conn *c, Hotline__Envelope *env,
 	}
 	if (env->id == 0) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "id", "每个请求都需要非零的 id");
+		    "id", ZH_EN("每个请求都需要非零的 id",
+		    "every request needs a non-zero id"));
 		return;
 	}
 	if (env->body_case == HOTLINE__ENVELOPE__BODY_HELLO) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "hello", "此连接已登录（hello）");
+		    "hello", ZH_EN("此连接已登录（hello）",
+		    "this connection has already said hello"));
 		return;
 	}
 	if ((op = op_find(env->body_case)) == NULL) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    NULL, "客户端不能发送 %s", body_name(env->body_case));
+		    NULL, ZH_EN("客户端不能发送 ", "a client cannot send ") "%s",
+		    body_name(env->body_case));
 		return;
 	}
 	if ((op_roles(op) & ROLE_BIT(c->role)) == 0) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN, NULL,
-		    "角色 %s 无权执行 %s", config_role_name(c->role), op->name);
+		    ZH_EN("", "role ") "%s" ZH_EN("无权", " may not ") "%s",
+		    lang_pair(rolename, sizeof rolename,
+		    lang_role_zh(config_role_name(c->role)),
+		    config_role_name(c->role)), lang_pair(opname,
+		    sizeof opname, lang_op_zh(op->name), op->name));
 		return;
 	}
 	if (session_check_strings(r, wire, wire_len, &field, &why) == -1 ||
@@ -890,7 +963,8 @@ session_frame_wire(struct conn *c, Hotline__Envelope *env,
 	}
 	if (!session_request_key_valid(env->request_key)) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "request_key", "request_key: 1 to %d of A-Z a-z 0-9 . _ : -",
+		    "request_key", "request_key" ZH_EN("：须为 1 至 ", ": 1 to ")
+		    "%d" ZH_EN(" 个 A-Z a-z 0-9 . _ : - 字符", " of A-Z a-z 0-9 . _ : -"),
 		    SESSION_REQUEST_KEY_MAX);
 		return;
 	}

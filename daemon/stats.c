@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "deadline.h"
+#include "lang.h"
 #include "stats.h"
 #include "xarray.h"
 #include "xmalloc.h"
@@ -85,8 +86,9 @@ stats_parse_named(const char *s, size_t len, struct stats_period *p,
 {
 	int y, n;
 
-	*why = "a period is YYYY-MM-DD, YYYY-Www, YYYY-MM, YYYY-Qn, YYYY or "
-	    "YYYY-MM-DD..YYYY-MM-DD";
+	*why = ZH_EN("统计期须为 YYYY-MM-DD、YYYY-Www、YYYY-MM、YYYY-Qn、YYYY "
+	    "或 YYYY-MM-DD..YYYY-MM-DD", "a period is YYYY-MM-DD, YYYY-Www, "
+	    "YYYY-MM, YYYY-Qn, YYYY or YYYY-MM-DD..YYYY-MM-DD");
 	if (len < 4 || stats_digits(s, 4, &y) == -1 || y < 2000)
 		return -1;
 	if (len == 4) {
@@ -98,21 +100,23 @@ stats_parse_named(const char *s, size_t len, struct stats_period *p,
 		return -1;
 	if (len == 7 && stats_digits(s + 5, 2, &n) == 0) {
 		if (n < 1 || n > 12)
-			return *why = "no such month", -1;
+			return *why = ZH_EN("没有这个月份", "no such month"), -1;
 		p->from = deadline_date_day(y, n, 1);
 		p->to = stats_month_end(y, n);
 		return 0;
 	}
 	if (len == 7 && s[5] == 'Q' && stats_digits(s + 6, 1, &n) == 0) {
 		if (n < 1 || n > 4)
-			return *why = "a quarter is Q1 to Q4", -1;
+			return *why = ZH_EN("季度须为 Q1 至 Q4",
+			    "a quarter is Q1 to Q4"), -1;
 		p->from = deadline_date_day(y, 3 * n - 2, 1);
 		p->to = stats_month_end(y, 3 * n);
 		return 0;
 	}
 	if (len == 8 && s[5] == 'W' && stats_digits(s + 6, 2, &n) == 0) {
 		if (n < 1 || n > stats_iso_weeks(y))
-			return *why = "no such ISO week in that year", -1;
+			return *why = ZH_EN("该年没有这个 ISO 周",
+			    "no such ISO week in that year"), -1;
 		p->from = stats_iso_week1(y) + 7 * (n - 1);
 		p->to = p->from + 6;
 		return 0;
@@ -139,20 +143,24 @@ stats_period_parse(const char *text, int64_t now, struct stats_period *p,
 		if (stats_parse_date(text, (size_t)(dots - text), &p->from) ==
 		    -1 || stats_parse_date(dots + 2, strlen(dots + 2),
 		    &p->to) == -1)
-			return *why = "a range is YYYY-MM-DD..YYYY-MM-DD", -1;
+			return *why = ZH_EN("日期范围须为 "
+			    "YYYY-MM-DD..YYYY-MM-DD",
+			    "a range is YYYY-MM-DD..YYYY-MM-DD"), -1;
 		if (p->to < p->from)
-			return *why = "the range ends before it starts", -1;
+			return *why = ZH_EN("日期范围的结束早于开始",
+			    "the range ends before it starts"), -1;
 	} else if (stats_parse_date(text, len, &p->from) == 0) {
 		p->to = p->from;
 	} else if (stats_parse_named(text, len, p, why) == -1) {
 		return -1;
 	}
 	if (p->to - p->from + 1 > STATS_PERIOD_MAX_DAYS)
-		return *why = "a period is at most 400 days", -1;
+		return *why = ZH_EN("统计期至多 400 天",
+		    "a period is at most 400 days"), -1;
 	if (p->from < DEADLINE_REQUEST_DAY_MIN ||
 	    p->to >= DEADLINE_REQUEST_DAY_MAX)
-		return *why = "a period lies between 2000-01-01 and "
-		    "2099-12-31", -1;
+		return *why = ZH_EN("统计期须在 2000-01-01 至 2099-12-31 之间",
+		    "a period lies between 2000-01-01 and 2099-12-31"), -1;
 	return 0;
 }
 

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lang.h"
 #include "ticket.h"
 
 #define S(s) (1u << (unsigned)(HOTLINE__TICKET_STATE__TICKET_STATE_##s))
@@ -308,34 +309,56 @@ ticket_effects(const struct transition *t, char *out, size_t outlen)
 			    used == 0 ? "" : ",", effect_names[i].name);
 }
 
-/* Names a state in English and Chinese, for messages to users. */
+/* A state's names: the protocol's (logs, JSON), and Chinese and English for people. */
+static const struct {
+	Hotline__TicketState state;
+	const char *name;	/* the protocol's, lower case */
+	const char *label;	/* a ZH_EN pair (lang.h) */
+} ticket_states[] = {
+	{ .state = TO(REGISTERED), .name = "registered",
+	    .label = ZH_EN("已登记", "registered") },
+	{ .state = TO(TRIAGE), .name = "triage",
+	    .label = ZH_EN("待派单", "awaiting dispatch (triage)") },
+	{ .state = TO(DISPATCHED), .name = "dispatched",
+	    .label = ZH_EN("已派单", "dispatched") },
+	{ .state = TO(ACCEPTED), .name = "accepted",
+	    .label = ZH_EN("已签收", "accepted") },
+	{ .state = TO(REPLIED), .name = "replied",
+	    .label = ZH_EN("已办结回复", "replied") },
+	{ .state = TO(SUSPENDED), .name = "suspended",
+	    .label = ZH_EN("已挂起", "suspended") },
+	{ .state = TO(AWAITING_CALLBACK), .name = "awaiting_callback",
+	    .label = ZH_EN("待回访", "awaiting callback") },
+	{ .state = TO(CLOSED), .name = "closed",
+	    .label = ZH_EN("已办结", "closed") },
+	{ .state = TO(MERGED), .name = "merged",
+	    .label = ZH_EN("已并单", "merged") },
+	{ .state = TO(TRANSFERRED), .name = "transferred",
+	    .label = ZH_EN("已转警", "transferred") },
+};
+
+/* Names a state for people, Chinese and English as a ZH_EN pair (lang.h). */
 const char *
 ticket_state_label(Hotline__TicketState state)
 {
-	switch (state) {
-	case TO(REGISTERED):
-		return "registered (已登记)";
-	case TO(TRIAGE):
-		return "triage (待派单)";
-	case TO(DISPATCHED):
-		return "dispatched (已派单)";
-	case TO(ACCEPTED):
-		return "accepted (已签收)";
-	case TO(REPLIED):
-		return "replied (已办结回复)";
-	case TO(SUSPENDED):
-		return "suspended (已挂起)";
-	case TO(AWAITING_CALLBACK):
-		return "awaiting callback (待回访)";
-	case TO(CLOSED):
-		return "closed (已办结)";
-	case TO(MERGED):
-		return "merged (已并单)";
-	case TO(TRANSFERRED):
-		return "transferred (已转警)";
-	default:
-		return "unknown";
-	}
+	size_t i;
+
+	for (i = 0; i < sizeof ticket_states / sizeof ticket_states[0]; i++)
+		if (ticket_states[i].state == state)
+			return ticket_states[i].label;
+	return ZH_EN("未知状态", "unknown state");
+}
+
+/* Names a state as the protocol does ("dispatched"), for logs. */
+const char *
+ticket_state_name(Hotline__TicketState state)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof ticket_states / sizeof ticket_states[0]; i++)
+		if (ticket_states[i].state == state)
+			return ticket_states[i].name;
+	return "unknown";
 }
 
 /* Days since 1970-01-01 to a civil date (proleptic Gregorian). */

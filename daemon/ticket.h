@@ -113,6 +113,7 @@ void ticket_effects(const struct transition *, char *, size_t);
 /* The i-th effect word ("open_add") and its bit, in bit order; NULL past the last. */
 const char *ticket_effect_name(size_t, unsigned *);
 const char *ticket_state_label(Hotline__TicketState);
+const char *ticket_state_name(Hotline__TicketState);
 void ticket_day(int64_t now_ms, char out[9]);
 int ticket_number_valid(const char *);
 void ticket_mask_phone(const char *phone, char *out, size_t outlen);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "utf8.h"
+#include "lang.h"
 #include "validate.h"
 
 struct validate_ctx {
@@ -50,12 +51,12 @@ validate_string(const char *s, const ProtobufCFieldDescriptor *f,
 	len = strlen(s);
 	if (len > ctx->max_bytes) {
 		*ctx->field = f->name;
-		*ctx->why = "too long";
+		*ctx->why = ZH_EN("过长", "too long");
 		return -1;
 	}
 	if (!utf8_valid(s, len)) {
 		*ctx->field = f->name;
-		*ctx->why = "not valid UTF-8";
+		*ctx->why = ZH_EN("不是有效的 UTF-8", "not valid UTF-8");
 		return -1;
 	}
 	return 0;
@@ -180,7 +181,7 @@ validate_wire_message(const ProtobufCMessageDescriptor *d, const uint8_t *p,
 	uint64_t tag, len;
 
 	if (depth > 32) {
-		*ctx->why = "nested too deeply";
+		*ctx->why = ZH_EN("嵌套过深", "nested too deeply");
 		return -1;
 	}
 	while (p < end) {
@@ -200,8 +201,8 @@ validate_wire_message(const ProtobufCMessageDescriptor *d, const uint8_t *p,
 		if (f != NULL && f->type == PROTOBUF_C_TYPE_STRING &&
 		    (len > ctx->max_bytes || memchr(p, '\0', len) != NULL)) {
 			*ctx->field = f->name;
-			*ctx->why = len > ctx->max_bytes ? "too long" :
-			    "contains a NUL byte";
+			*ctx->why = len > ctx->max_bytes ? ZH_EN("过长",
+			    "too long") : ZH_EN("含有 NUL 字节", "contains a NUL byte");
 			return -1;
 		}
 		if (f != NULL && f->type == PROTOBUF_C_TYPE_MESSAGE &&
@@ -228,7 +229,7 @@ validate_wire(const ProtobufCMessageDescriptor *d, const uint8_t *wire,
 	struct validate_ctx ctx = { max_bytes, field, why };
 
 	*field = NULL;
-	*why = "malformed protobuf";
+	*why = ZH_EN("protobuf 格式有误", "malformed protobuf");
 	if (validate_wire_message(d, wire, wire + len, 0, &ctx) == -1)
 		return -1;
 	*why = NULL;

@@ -77,6 +77,12 @@ local function has_effect(name)   -- name: an EFFECT word (consts.lua)
   return contains(split(p.effects), name)
 end
 
+-- A reason in Chinese and English (daemon/lang.h's ZH_EN marks): the daemon
+-- puts the Chinese into Error.message and the English into message_en.
+local function zh_en(zh, en)
+  return '\30' .. zh .. '\31' .. en .. '\29'
+end
+
 local function conflict(state, why)
   return redis.error_reply('CONFLICT ' .. state .. (why and (' ' .. why) or ''))
 end
@@ -123,10 +129,11 @@ local assists = split(redis.call('HGET', KEYS[1], 'assists'))
 local function assist_step()
   local part = redis.call('HGET', KEYS[3], p.dept) or ASSIST.NONE
   if part ~= p.assist_from then
-    local names = {[ASSIST.DISPATCHED] = 'not signed yet (未签收)',
-      [ASSIST.ACCEPTED] = 'already signed (已签收)', [ASSIST.REPLIED] = 'already replied (已回复)'}
-    return conflict(state, 'the assisting department (协办) has ' ..
-      (names[part] or 'no part'))
+    local names = {[ASSIST.DISPATCHED] = zh_en('尚未签收', 'has not signed yet'),
+      [ASSIST.ACCEPTED] = zh_en('已签收', 'has already signed'),
+      [ASSIST.REPLIED] = zh_en('已回复', 'has already replied')}
+    return conflict(state, zh_en('本协办单位', 'the assisting department ') ..
+      (names[part] or zh_en('不参与此工单', 'has no part in this ticket')))
   end
   redis.call('HSET', KEYS[3], p.dept, p.assist_to)
   redis.call('HSET', KEYS[1], 'updated_at', p.now)
@@ -151,7 +158,8 @@ if p.party ~= '' and p.dept ~= lead then
   end
   if p.party ~= 'any' then
     if p.assist_from == ASSIST.NONE then
-      return redis.error_reply('FORBIDDEN only the lead department (主办) may do this')
+      return redis.error_reply('FORBIDDEN ' ..
+        zh_en('只有主办单位可以办理此步骤', 'only the lead department may do this'))
     end
     if state ~= TICKET_STATE.DISPATCHED and state ~= TICKET_STATE.ACCEPTED and
         state ~= TICKET_STATE.SUSPENDED then
@@ -165,25 +173,27 @@ if not contains(split(p.from), state) then
 end
 
 if p.expect_gen ~= '' and (redis.call('HGET', KEYS[1], 'clock_gen') or '0') ~= p.expect_gen then
-  return conflict(state, 'the ticket changed meanwhile; try again')
+  return conflict(state, zh_en('工单刚被他人修改，请重试',
+    'the ticket changed meanwhile; try again'))
 end
 
 -- Checks of the effects, all before anything is written.
 if has_effect(EFFECT.RETURN) then
   local until_ms = tonumber(redis.call('HGET', KEYS[1], 'return_until') or '')
   if until_ms and tonumber(p.now) > until_ms then
-    return conflict(state, 'the return window (退单期限) has closed')
+    return conflict(state, zh_en('退单期限已过', 'the return window has closed'))
   end
 end
 if has_effect(EFFECT.EXTENSION_REQUEST) and redis.call('HEXISTS', KEYS[1], 'ext_extension') == 1 then
-  return conflict(state, 'an extension request is already pending')
+  return conflict(state, zh_en('已有延期申请待审批', 'an extension request is already pending'))
 end
 if has_effect(EFFECT.EXTENSION_DECIDE) and redis.call('HEXISTS', KEYS[1], 'ext_extension') == 0 then
-  return conflict(state, 'no extension request is pending')
+  return conflict(state, zh_en('没有待审批的延期申请', 'no extension request is pending'))
 end
 if has_effect(EFFECT.SUPERVISION_ANSWER) and (redis.call('HEXISTS', KEYS[1], 'sup_text') == 0
     or (redis.call('HGET', KEYS[1], 'sup_answer') or '') ~= '') then
-  return conflict(state, 'no supervision order (督办) waits for an answer')
+  return conflict(state, zh_en('没有待反馈的督办单',
+    'no supervision order waits for an answer'))
 end
 if has_effect(EFFECT.MERGE) then
   local master_state = redis.call('HGET', KEY.ticket(p.master), 'state')
@@ -191,7 +201,8 @@ if has_effect(EFFECT.MERGE) then
     return redis.error_reply('NOTFOUND master no master ticket with that number')
   end
   if p.master == number or master_state == STATE_CLOSED or master_state == STATE_MERGED then
-    return conflict(state, 'the master must be another open ticket')
+    return conflict(state, zh_en('主工单须为另一张未办结的工单',
+    'the master must be another open ticket'))
   end
 end
 

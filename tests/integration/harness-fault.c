@@ -170,7 +170,7 @@ load_error(struct fault_load *l, struct fault_call *call, const Hotline__Error *
 		return;
 	}
 	l->unavailable++;
-	if (strstr(e->message, "in time") != NULL)
+	if (strstr(e->message_en, "in time") != NULL)
 		l->unavailable_timeout++;
 	if (strstr(e->message, "存储繁忙") != NULL)
 		l->unavailable_busy++;

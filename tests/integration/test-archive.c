@@ -428,7 +428,7 @@ test_retention(void **state)
 	ex.reason = "不合理诉求";
 	rep = harness_call(sup, BODY(EXEMPT), &ex, &err);
 	assert_error(rep, err, ERR(CONFLICT));
-	assert_non_null(strstr(err.message, "archived"));
+	assert_non_null(strstr(err.message_en, "archived"));
 	rep = harness_show(agent, "20200101000001", &err);
 	assert_error(rep, err, ERR(NOT_FOUND));
 

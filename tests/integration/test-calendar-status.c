@@ -165,6 +165,15 @@ test_sources(void **state)
 	assert_int_equal(r->n_years, 3);
 	assert_int_equal(r->years[0]->year, year - 1);
 	assert_int_equal(r->years[2]->year, year + 1);
+	/* The coverage warning: Chinese, and the same in English, or neither. */
+	assert_int_equal(r->coverage_note[0] == '\0',
+	    r->coverage_note_en[0] == '\0');
+	if (r->coverage_note[0] != '\0') {
+		assert_non_null(strstr(r->coverage_note, "国务院放假通知尚未发布"));
+		assert_null(strstr(r->coverage_note, "State Council"));
+		assert_non_null(strstr(r->coverage_note_en,
+		    "has no State Council holiday notice yet"));
+	}
 	hl_envelope_free(rep);
 
 	ctl_prints("--lang zh calendar status 2027", "2027  暂定文件  暂定：尚无国务院通知");

@@ -128,6 +128,10 @@ test_check_good(void **state)
 	assert_int_equal(harness_file_has(out, "warning: calendar: 2027 has no "
 	    "State Council holiday notice yet"),
 	    strcmp(day, "20261102") >= 0 && strcmp(day, "20270101") < 0);
+	/* Chinese first: the same warning in Chinese on the line before. */
+	assert_int_equal(file_contains(out, "警告：日历：2027 年的国务院放假通知"
+	    "尚未发布"), strcmp(day, "20261102") >= 0 &&
+	    strcmp(day, "20270101") < 0);
 }
 
 /* hotlined -n refuses broken syntax, bad references, plain credentials and no file. */
@@ -241,7 +245,8 @@ test_reload_request(void **state)
 	write_text(h.main.conf, "this is { not a config\n");
 	assert_null(ask_reload(admin, &err));
 	assert_int_equal(err.code, ERR(BAD_REQUEST));
-	assert_non_null(strstr(err.message, "reload refused"));
+	assert_non_null(strstr(err.message_en, "reload refused"));
+	assert_non_null(strstr(err.message, "重新加载被拒绝"));
 	assert_non_null(strstr(err.message, h.main.conf));
 	assert_int_equal(harness_ping(agent, &err), 1);
 

@@ -1365,8 +1365,10 @@ test_return_window(void **state)
 	hl_envelope_free(rep);
 	rep = return_ticket(water, &k, &err);
 	assert_error(rep, err, ERR(CONFLICT));
-	if (strstr(err.message, "return window") == NULL)
-		fail_msg("conflict without the return window: %s", err.message);
+	if (strstr(err.message_en, "return window") == NULL ||
+	    strstr(err.message, "退单期限已过") == NULL)
+		fail_msg("conflict without the return window: %s / %s",
+		    err.message, err.message_en);
 	assert_int_equal(err.state, STATE(DISPATCHED));
 	rep = show(&k);
 	in_state(rep, STATE(DISPATCHED));
@@ -2048,9 +2050,9 @@ import_refused(char *text, const char *want)
 
 	assert_error(rep, err, ERR(BAD_REQUEST));
 	assert_string_equal(err.field, "json");
-	if (strstr(err.message, want) == NULL)
+	if (strstr(err.message_en, want) == NULL)
 		fail_msg("import refused with \"%s\", expected \"%s\"",
-		    err.message, want);
+		    err.message_en, want);
 }
 
 /* Creates a water ticket of type at the current time; returns its completion due. */

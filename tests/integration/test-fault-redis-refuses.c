@@ -124,7 +124,7 @@ refused(const char *what, const char *refusal, void (*brk)(void),
 	fprintf(stderr, "# %s: create answered %s: \"%s\"\n", what,
 	    hl_error_name(err.code), err.message);
 	if (strstr(err.message, refusal) == NULL ||
-	    strstr(err.message, "refuses writes") == NULL)
+	    strstr(err.message_en, "refuses writes") == NULL)
 		fail_msg("the message does not say Redis refuses writes (%s): "
 		    "%s", refusal, err.message);
 	rep = harness_show(agent, before->created->ticket->number, &err);

@@ -122,7 +122,7 @@ probe_timed_out(struct hl_client *probe)
 	assert_int_equal(hl_recv(probe, 1000, &f, &err), 1);
 	assert_int_equal(f->body_case, BODY(ERROR));
 	assert_int_equal(f->error->code, ERR(UNAVAILABLE));
-	assert_non_null(strstr(f->error->message, "in time"));
+	assert_non_null(strstr(f->error->message_en, "in time"));
 	fprintf(stderr, "# redis-slow: the create sent just after the pause: "
 	    "%s\n", f->error->message);
 	hl_envelope_free(f);

@@ -188,7 +188,9 @@ test_error_message_cut_at_character(void **state)
 	assert_error(rep, err, ERR(BAD_REQUEST));
 	assert_string_equal(err.field, "lead_department");
 	assert_true(is_utf8(err.message));
-	assert_non_null(strstr(err.message, "住建局住建局住建局住建局住\""));
+	assert_non_null(strstr(err.message, "住建局住建局住建局住建局住」"));
+	assert_true(is_utf8(err.message_en));
+	assert_non_null(strstr(err.message_en, "住建局住建局住建局住建局住\""));
 	hl_close(disp);
 }
 

@@ -91,6 +91,7 @@ test_readyz(void **state)
 	log = slurp(h.main.log);
 	assert_true((strstr(log, "has no State Council holiday notice") !=
 	    NULL) == gap);
+	assert_true((strstr(log, "国务院放假通知尚未发布") != NULL) == gap);
 	free(log);
 }
 

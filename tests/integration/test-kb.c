@@ -863,7 +863,7 @@ test_reindex(void **state)
 	assert_non_null(agent);
 	rep = kb_search(agent, "停水通知", "", &err);
 	assert_error(rep, err, ERR(UNAVAILABLE));
-	assert_non_null(strstr(err.message, "not ready"));
+	assert_non_null(strstr(err.message_en, "not ready"));
 	hl_close(agent);
 	assert_int_equal(harness_pg_number(db, "SELECT count(*) FROM "
 	    "(SELECT pg_advisory_unlock(7345016)) l"), 1);

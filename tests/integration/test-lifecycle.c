@@ -335,9 +335,13 @@ refused(Hotline__Envelope *rep, const struct hl_error *err,
 {
 	assert_error(rep, *err, ERR(CONFLICT));
 	assert_int_equal(err->state, state);
-	if (strstr(err->message, state_word(state)) == NULL)
+	if (strstr(err->message_en, state_word(state)) == NULL)
 		fail_msg("conflict message \"%s\" does not name state %s",
-		    err->message, state_word(state));
+		    err->message_en, state_word(state));
+	/* Chinese first: the state and the step in Chinese, no English. */
+	if (strncmp(err->message, "工单当前为", strlen("工单当前为")) != 0 ||
+	    strstr(err->message, state_word(state)) != NULL)
+		fail_msg("conflict message \"%s\" is not Chinese", err->message);
 	unlogged(k);
 }
 
@@ -361,6 +365,8 @@ not_theirs(Hotline__Envelope *rep, const struct hl_error *err,
 	assert_error(rep, *err, ERR(NOT_FOUND));
 	assert_string_equal(err->message,
 	    "本单位没有此工单号的工单");
+	assert_string_equal(err->message_en,
+	    "your department has no ticket with that number");
 	unlogged(k);
 }
 
@@ -1905,13 +1911,13 @@ test_assist_not_lead(void **state)
 	rep = ask_return(dwater.c, &k, "非本单位职责", "《城市供水条例》",
 	    &err);
 	forbidden(rep, &err, &k);
-	assert_non_null(strstr(err.message, "only the lead"));
+	assert_non_null(strstr(err.message_en, "only the lead"));
 	rep = ask_extend(dwater.c, &k, "5wd", "需要时间", &err);
 	forbidden(rep, &err, &k);
-	assert_non_null(strstr(err.message, "only the lead"));
+	assert_non_null(strstr(err.message_en, "only the lead"));
 	rep = ask_suspend(dwater.c, &k, "等待材料", &err);
 	forbidden(rep, &err, &k);
-	assert_non_null(strstr(err.message, "only the lead"));
+	assert_non_null(strstr(err.message_en, "only the lead"));
 	rep = ask_supervise(sup, &k, "", &err);
 	done(rep, &err, STATE(ACCEPTED));
 	hl_envelope_free(logged(&k, "supervise", STATE(ACCEPTED),
@@ -1920,7 +1926,7 @@ test_assist_not_lead(void **state)
 	got(FEED_WATER, KIND(SUPERVISED), &k, "supervisor01", STATE(ACCEPTED));
 	rep = ask_answer(dwater.c, &k, "协办反馈", &err);
 	forbidden(rep, &err, &k);
-	assert_non_null(strstr(err.message, "only the lead"));
+	assert_non_null(strstr(err.message_en, "only the lead"));
 	quiet();
 }
 
@@ -2254,8 +2260,10 @@ role_refused(Hotline__Envelope *rep, const struct hl_error *err,
     const struct tk *k, const char *role)
 {
 	forbidden(rep, err, k);
-	if (strstr(err->message, role) == NULL)
-		fail_msg("\"%s\" does not name role %s", err->message, role);
+	if (strstr(err->message_en, role) == NULL)
+		fail_msg("\"%s\" does not name role %s", err->message_en, role);
+	if (strstr(err->message, "无权") == NULL)
+		fail_msg("\"%s\" is not Chinese", err->message);
 }
 
 /* Each role is held to its own operations (session.c's table). */

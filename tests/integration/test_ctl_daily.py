@@ -9,8 +9,9 @@ nearest command on a typo; -j errors as JSON; a manual dispatch with
 list marks and time left; feed lines that start with the local time and carry
 an urge's text, and a return shown as 退单 on the returning department's feed,
 also when replayed after the ticket was dispatched again;
-report --json writing no CSV; and, last, ping exiting non-zero once Redis is
-stopped. Prints TAP. Env: HOTLINED, HOTLINECTL, HOTLINE_SRCDIR.
+report --json writing no CSV; errors (the daemon's and hotlinectl's own) in
+Chinese or English, never mixed; and, last, ping exiting non-zero once Redis
+is stopped. Prints TAP. Env: HOTLINED, HOTLINECTL, HOTLINE_SRCDIR.
 """
 
 import json
@@ -118,7 +119,24 @@ def run(srv, st):
                    and not re.search(r"[A-Za-z]{3,}", re.sub(r"\+08:00|民法典", "", out)), out)
         out = ctl(srv, "agent01", "--lang", "en", *args, env={"LANG": "zh_CN.UTF-8"})
         base.check("2026-09-30 Wed" in out and "working day 5 of 5" in out
-                   and not re.search(r"[\u4e00-\u9fff]", re.sub(r"民法典|国庆节|调休", "", out)), out)
+                   and "not counted (Civil Code art. 201)" in out
+                   and not re.search(r"[\u4e00-\u9fff]", re.sub(r"国庆节", "", out)), out)
+        # Working hours and natural time: rendered from DeadlineStep's fields.
+        args = ("deadline", "--from", "2026-09-30T10:00", "--limit", "9wh")
+        out = ctl(srv, "agent01", *args, env={"LANG": "zh_CN.UTF-8"})
+        base.check("办公时间内，计入 " in out and re.search(r"节假日 国庆节", out)
+                   and re.search(r"\d\d:\d\d 到期", out)
+                   and not re.search(r"[A-Za-z]{3,}", out), out)
+        out = ctl(srv, "agent01", *args, env={"LANG": "C.UTF-8"})
+        base.check("during business hours, counted " in out and "holiday 国庆节" in out
+                   and re.search(r"due \d\d:\d\d", out), out)
+        out = ctl(srv, "agent01", "deadline", "--from", "2026-09-30T10:00", "--limit", "2h",
+                  env={"LANG": "zh_CN.UTF-8"})
+        base.check("自然时间：周末和节假日照常计算" in out, out)
+        steps = ctl_json(srv, "agent01", *args)["steps"]
+        base.check(steps[0]["reason_code"] == "working_hours"
+                   and steps[0]["position"] == "during_hours"
+                   and steps[0]["reason"].startswith("during business hours"), steps[0])
 
     def json_errors():
         rc, out, err = run_ctl(srv, "agent01", "-j", "show", "20000101999999")
@@ -194,6 +212,39 @@ def run(srv, st):
         last = [x for x in out.splitlines() if x.startswith("20")][-1]
         base.check("  退单  " in last and last.endswith("「不归本单位」"), out)
 
+    def errors_language():
+        # A conflict, a refusal by role and a bad field: the daemon's words in
+        # Chinese (state and step in Chinese, no English), or in English.
+        zh = {"LANG": "zh_CN.UTF-8"}
+        ctl(srv, "agent01", "create", "--call-id", "daily-lang-1", "--phone", "13800000077",
+            "--type", "complaint", "--title", "电梯故障", "--content", "电梯坏了")
+        number = ctl_json(srv, "agent01", "caller", "13800000077")["tickets"][0]["number"]
+        ctl(srv, "zjj-01", "sign", number)
+        rc, _, err = run_ctl(srv, "zjj-01", "sign", number, env=zh)
+        base.check(rc == 10 + 5 and "工单当前为已签收，不能签收" in err
+                   and not re.search(r"[A-Za-z]{3,}", err.replace("hotlinectl", "")), err)
+        rc, _, err = run_ctl(srv, "zjj-01", "sign", number, env={"LANG": "C"})
+        base.check("cannot sign: the ticket is accepted" in err
+                   and not re.search(r"[\u4e00-\u9fff]", err), err)
+        rc, out, _ = run_ctl(srv, "zjj-01", "-j", "sign", number)
+        e = json.loads(out)["error"]
+        base.check(e["code"] == "conflict" and e["state"] == "accepted"
+                   and e["message"].startswith("工单当前为")
+                   and e["message_en"].startswith("cannot sign"), out)
+        rc, _, err = run_ctl(srv, "agent01", "sign", number, env=zh)
+        base.check(rc == 10 + 3 and "话务员无权签收" in err, err)
+        rc, _, err = run_ctl(srv, "agent01", "create", "--call-id", "daily-lang-2", "--phone",
+                             "abc", "--type", "complaint", "--title", "x", "--content", "y",
+                             env=zh)
+        base.check(rc == EXIT_BAD_REQUEST and "caller_phone 须为 3 至 20 位数字" in err, err)
+        # hotlinectl's own usage errors, and a limit in words.
+        rc, _, err = run_ctl(srv, "zjj-01", "extend", number, "--by", "9x", "--reason", "r",
+                             env=zh)
+        base.check(rc == EXIT_USAGE and "--by 9x 不是时限（如 5wd）" in err
+                   and "用法：hotlinectl [选项] extend" in err, err)
+        out = ctl(srv, "zjj-01", "show", number, env=zh)
+        base.check(re.search(r"^办结时限 .* 周.  10个工作日  ", out, re.M), out)
+
     def report_json_only():
         before = set(os.listdir(srv.dir))
         out = ctl(srv, "supervisor01", "report", "--json")
@@ -223,6 +274,7 @@ def run(srv, st):
             ("list marks and time left; the lead sees its assists", list_marks),
             ("feeds: local time, the urge's text, a return as 退单", feeds),
             ("report --json writes no CSV", report_json_only),
+            ("errors in Chinese, or in English", errors_language),
             ("ping exits non-zero when the store is down", ping_without_store)]
 
 

@@ -192,15 +192,19 @@ test_calendar_covers(void **state)
 	    0);
 }
 
-/* Parses text expecting the error why. */
+/* Parses text expecting the error why (its English; the Chinese is there too). */
 static void
 limit_bad(const char *text, const char *want)
 {
 	struct limit l = { LIMIT_MINUTES, 7 };
 	const char *why = NULL;
+	char en[256], zh[256];
 
 	assert_int_equal(limit_parse(text, &l, &why), -1);
-	assert_string_equal(why, want);
+	lang_pick(why, LANG_EN, en, sizeof en);
+	assert_string_equal(en, want);
+	lang_pick(why, LANG_ZH, zh, sizeof zh);
+	assert_string_not_equal(zh, en);
 	assert_int_equal(l.amount, 7);		/* untouched */
 }
 

@@ -203,14 +203,25 @@ test_number_valid(void **state)
 	assert_false(ticket_number_valid("123456789012345678901"));
 }
 
-/* Labels name the state in English and Chinese. */
+/* Labels name the state in Chinese and English (one per language); names as the protocol does. */
 static void
 test_state_labels(void **state)
 {
+	char out[64];
+
 	(void)state;
-	assert_string_equal(ticket_state_label(S(ACCEPTED)), "accepted (已签收)");
-	assert_string_equal(ticket_state_label(S(MERGED)), "merged (已并单)");
-	assert_string_equal(ticket_state_label((Hotline__TicketState)77),
+	lang_pick(ticket_state_label(S(ACCEPTED)), LANG_ZH, out, sizeof out);
+	assert_string_equal(out, "已签收");
+	lang_pick(ticket_state_label(S(ACCEPTED)), LANG_EN, out, sizeof out);
+	assert_string_equal(out, "accepted");
+	lang_pick(ticket_state_label(S(MERGED)), LANG_ZH, out, sizeof out);
+	assert_string_equal(out, "已并单");
+	lang_pick(ticket_state_label((Hotline__TicketState)77), LANG_EN, out,
+	    sizeof out);
+	assert_string_equal(out, "unknown state");
+	assert_string_equal(ticket_state_name(S(AWAITING_CALLBACK)),
+	    "awaiting_callback");
+	assert_string_equal(ticket_state_name((Hotline__TicketState)77),
 	    "unknown");
 }
 

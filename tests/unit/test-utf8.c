@@ -151,7 +151,7 @@ test_validate_bad_utf8(void **state)
 	c.address = "\xe5\xb7";
 	assert_int_equal(check(&c.base, 64, &field, &why), -1);
 	assert_string_equal(field, "address");
-	assert_string_equal(why, "not valid UTF-8");
+	assert_string_equal(why, ZH_EN("不是有效的 UTF-8", "not valid UTF-8"));
 }
 
 /* max_bytes counts bytes: exactly max passes, one more fails. */
@@ -166,7 +166,7 @@ test_validate_too_long(void **state)
 	assert_int_equal(check(&c.base, 6, &field, &why), 0);
 	assert_int_equal(check(&c.base, 5, &field, &why), -1);
 	assert_string_equal(field, "content");
-	assert_string_equal(why, "too long");
+	assert_string_equal(why, ZH_EN("过长", "too long"));
 }
 
 /* NULL string and message pointers (hand-built messages) count as absent. */
@@ -225,7 +225,7 @@ test_validate_nested(void **state)
 	d.name = "住建\xc0\xaf";
 	assert_int_equal(check(&reply.base, 64, &field, &why), -1);
 	assert_string_equal(field, "name");
-	assert_string_equal(why, "not valid UTF-8");
+	assert_string_equal(why, ZH_EN("不是有效的 UTF-8", "not valid UTF-8"));
 }
 
 /* Repeated messages: the second ticket of a list is checked too. */
@@ -245,7 +245,7 @@ test_validate_repeated_messages(void **state)
 	assert_int_equal(check(&tl.base, 64, &field, &why), 0);
 	assert_int_equal(check(&tl.base, 16, &field, &why), -1);
 	assert_string_equal(field, "reply_result");
-	assert_string_equal(why, "too long");
+	assert_string_equal(why, ZH_EN("过长", "too long"));
 }
 
 /* The set member of a oneof is checked. */
