@@ -137,7 +137,7 @@ int store_script(enum script_id, int nkeys, const struct store_args *,
     store_cb, void *);
 /* Reads with behind_writes set follow the caller's writes on their link. */
 int store_script_after(enum script_id, int nkeys, const struct store_args *,
-    int behind_writes, store_cb, void *);
+    int behind_writes, const char *who, store_cb, void *);
 int store_pending_for(enum script_id, int behind_writes);
 /* For store-*.c only: sends a command on the command link whatever its state. */
 int store_command(int argc, const char **argv, const size_t *lens, store_cb,

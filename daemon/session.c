@@ -537,7 +537,7 @@ request_script(struct request *r, enum script_id script, int nkeys,
 	    r->conn->principal);
 	sc->writes = store_script_writes(script);
 	r->refs++;
-	if (store_script_after(script, nkeys, args, behind,
+	if (store_script_after(script, nkeys, args, behind, sc->principal,
 	    request_script_answered, sc) == -1) {
 		inflight_give(sc->principal);
 		r->refs--;

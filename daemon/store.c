@@ -20,7 +20,7 @@
 #define SENTINEL_WATCH_MS 500		/* how often the sentinels are asked again */
 #define WATCHDOG_MS 100
 /*
- * Reads sent on the read link at once; more wait in the daemon (rd_queue).
+ * Reads sent on the read link at once; more wait in the daemon (lanes).
  * Redis runs every command a connection has sent before it turns to the
  * next connection, so a long queue of big reads on one link would hold
  * the write link's next command back; 16 shows of a 60 KB ticket are a
@@ -46,16 +46,18 @@ enum link_state { LINK_DOWN, LINK_RESOLVING, LINK_CONNECTING, LINK_SETUP,
     LINK_READY };
 
 struct link;
+struct read_lane;
 
 /* One command sent and not yet answered; answered strictly in order. */
 struct store_call {
 	struct link *link;		/* the link it was sent on */
 	store_cb cb;			/* NULL once given up (store_give_up) */
 	void *priv;
-	int64_t sent_ms;		/* or queued (rd_queue) */
+	int64_t sent_ms;		/* or queued (in a lane) */
 	int64_t sent_us;		/* metrics: the round trip */
-	char *cmd;			/* while in rd_queue: the command */
+	char *cmd;			/* while queued: the command */
 	int cmdlen;
+	struct read_lane *lane;		/* while queued: its lane */
 	TAILQ_ENTRY(store_call) entry;
 };
 
@@ -96,8 +98,8 @@ static struct {
 	char sha[SCRIPT_COUNT][41];
 	const char *source[SCRIPT_COUNT];
 	struct sentinel_watch *watch;	/* with sentinels */
-	TAILQ_HEAD(, store_call) rd_queue;	/* reads past READ_WINDOW */
-	int nqueued;			/* length of rd_queue */
+	TAILQ_HEAD(, read_lane) lanes;	/* reads past READ_WINDOW */
+	int nqueued;			/* reads in all lanes */
 	struct event *watchdog;
 	void (*on_wake)(const char *department);
 	void (*on_resync)(void);
@@ -786,7 +788,7 @@ store_init(struct event_base *base, const struct redis_spec *spec,
 	st.on_wake = on_wake;
 	st.on_resync = on_resync;
 	store_find_scripts();
-	TAILQ_INIT(&st.rd_queue);
+	TAILQ_INIT(&st.lanes);
 	link_init(&st.cmd, "commands", cmd_start);
 	link_init(&st.rd, "reads", rd_start);
 	st.rd.scripts = LINK_SCRIPTS_READS;
@@ -848,12 +850,39 @@ store_pending_for(enum script_id script, int behind_writes)
 	return store_read_link()->ninflight + st.nqueued;
 }
 
+/*
+ * The reads of one principal (who, "" for the daemon's own) waiting for the
+ * read link's window, oldest first. Only lanes with reads are kept, in
+ * st.lanes; the pump takes one read from the first lane and moves it to the
+ * end, so a principal with a thousand queued reads delays another's read by
+ * one read, not a thousand.
+ */
+struct read_lane {
+	char who[72];
+	TAILQ_HEAD(, store_call) calls;
+	TAILQ_ENTRY(read_lane) entry;
+};
+
+/* Takes call out of its lane (freed when emptied); the caller owns call. */
+static void
+store_read_unqueue(struct store_call *call)
+{
+	struct read_lane *lane = call->lane;
+
+	TAILQ_REMOVE(&lane->calls, call, entry);
+	call->lane = NULL;
+	st.nqueued--;
+	if (TAILQ_EMPTY(&lane->calls)) {
+		TAILQ_REMOVE(&st.lanes, lane, entry);
+		free(lane);
+	}
+}
+
 /* Answers a queued read with NULL (given up, or Redis gone) and frees it. */
 static void
 store_read_fail(struct store_call *call)
 {
-	TAILQ_REMOVE(&st.rd_queue, call, entry);
-	st.nqueued--;
+	store_read_unqueue(call);
 	if (call->cb != NULL) {
 		metrics_redis_answered(call->sent_us, 0);
 		call->cb(NULL, call->priv);
@@ -864,45 +893,63 @@ store_read_fail(struct store_call *call)
 
 /*
  * Sends queued reads while the read link has room in its window (or on the
- * command link while the read link is not usable), oldest first.
+ * command link while the read link is not usable), one lane at a time in
+ * turn, each lane oldest first.
  */
 static void
 store_read_pump(void)
 {
+	struct read_lane *lane;
 	struct store_call *call;
 	struct link *l;
 
-	while ((call = TAILQ_FIRST(&st.rd_queue)) != NULL && store_ready()) {
+	while ((lane = TAILQ_FIRST(&st.lanes)) != NULL && store_ready()) {
 		l = store_read_link();
 		if (l == &st.rd && l->ninflight >= READ_WINDOW)
 			return;
-		TAILQ_REMOVE(&st.rd_queue, call, entry);
-		st.nqueued--;
-		TAILQ_INSERT_TAIL(&l->inflight, call, entry);
-		l->ninflight++;
-		call->link = l;
+		call = TAILQ_FIRST(&lane->calls);
+		if (TAILQ_NEXT(call, entry) != NULL) {	/* its turn is over */
+			TAILQ_REMOVE(&st.lanes, lane, entry);
+			TAILQ_INSERT_TAIL(&st.lanes, lane, entry);
+		}
 		if (redisAsyncFormattedCommand(l->ac, store_answered, call,
 		    call->cmd, (size_t)call->cmdlen) != REDIS_OK) {
-			TAILQ_REMOVE(&l->inflight, call, entry);
-			l->ninflight--;
-			TAILQ_INSERT_HEAD(&st.rd_queue, call, entry);
-			st.nqueued++;
 			store_read_fail(call);
 			continue;
 		}
+		store_read_unqueue(call);
 		redisFreeCommand(call->cmd);
 		call->cmd = NULL;
+		call->link = l;
+		TAILQ_INSERT_TAIL(&l->inflight, call, entry);
+		l->ninflight++;
 	}
 }
 
+/* Returns the lane of who, made (at the end of the turn) if it has none. */
+static struct read_lane *
+store_read_lane(const char *who)
+{
+	struct read_lane *lane;
+
+	TAILQ_FOREACH(lane, &st.lanes, entry)
+		if (strcmp(lane->who, who) == 0)
+			return lane;
+	lane = xcalloc(1, sizeof *lane);
+	snprintf(lane->who, sizeof lane->who, "%s", who);
+	TAILQ_INIT(&lane->calls);
+	TAILQ_INSERT_TAIL(&st.lanes, lane, entry);
+	return lane;
+}
+
 /*
- * Sends a read-only script's command on the read link, or queues it when
- * READ_WINDOW reads are on their way there (or others wait before it);
+ * Sends a read-only script's command on the read link, or queues it in
+ * who's lane when READ_WINDOW reads are on their way there (or others wait);
  * returns -1 (cb not called) if it could not.
  */
 static int
-store_send_read(int argc, const char **argv, const size_t *lens, store_cb cb,
-    void *priv)
+store_send_read(const char *who, int argc, const char **argv,
+    const size_t *lens, store_cb cb, void *priv)
 {
 	struct store_call *call;
 	struct link *l = store_read_link();
@@ -924,20 +971,31 @@ store_send_read(int argc, const char **argv, const size_t *lens, store_cb cb,
 	call->priv = priv;
 	call->sent_ms = now_mono_ms();
 	call->sent_us = metrics_now_us();
-	TAILQ_INSERT_TAIL(&st.rd_queue, call, entry);
+	call->lane = store_read_lane(who != NULL ? who : "");
+	TAILQ_INSERT_TAIL(&call->lane->calls, call, entry);
 	st.nqueued++;
 	return 0;
 }
 
-/* Gives up the queued reads that waited longer than the timeout, oldest first. */
+/* Gives up the queued reads that waited longer than the timeout. */
 static void
 store_read_give_up(int64_t now)
 {
+	struct read_lane *lane, *next;
 	struct store_call *call;
+	int last;
 
-	while ((call = TAILQ_FIRST(&st.rd_queue)) != NULL &&
-	    now - call->sent_ms > st.spec.timeout_ms)
-		store_read_fail(call);
+	for (lane = TAILQ_FIRST(&st.lanes); lane != NULL; lane = next) {
+		next = TAILQ_NEXT(lane, entry);
+		/* Oldest first; the lane is freed with its last read. */
+		do {
+			call = TAILQ_FIRST(&lane->calls);
+			if (now - call->sent_ms <= st.spec.timeout_ms)
+				break;
+			last = TAILQ_NEXT(call, entry) == NULL;
+			store_read_fail(call);
+		} while (!last);
+	}
 }
 
 /* Closes every link; pending callbacks run with a NULL reply. */
@@ -945,8 +1003,8 @@ void
 store_shutdown(void)
 {
 	st.stopping = 1;
-	while (!TAILQ_EMPTY(&st.rd_queue))
-		store_read_fail(TAILQ_FIRST(&st.rd_queue));
+	while (!TAILQ_EMPTY(&st.lanes))
+		store_read_fail(TAILQ_FIRST(&TAILQ_FIRST(&st.lanes)->calls));
 	link_drop(&st.cmd, "shutting down");
 	link_drop(&st.rd, "shutting down");
 	link_drop(&st.sub, "shutting down");
@@ -976,10 +1034,13 @@ store_shutdown(void)
  * must see them, so it follows them on the command link (hiredis and Redis
  * keep one connection's commands in order). A write answered before a read
  * is sent is seen by that read on either link: both use the same master.
+ * who (a principal, NULL for the daemon's own reads) names the lane a read
+ * waits in when the read link is busy; lanes are served in turn.
  */
 int
 store_script_after(enum script_id script, int nkeys,
-    const struct store_args *args, int behind_writes, store_cb cb, void *priv)
+    const struct store_args *args, int behind_writes, const char *who,
+    store_cb cb, void *priv)
 {
 	struct store_eval e;
 	int rc;
@@ -993,7 +1054,7 @@ store_script_after(enum script_id script, int nkeys,
 	else {
 		rc = store_script_writes(script) || behind_writes ?
 		    store_send(&st.cmd, e.argc, e.argv, e.lens, cb, priv) :
-		    store_send_read(e.argc, e.argv, e.lens, cb, priv);
+		    store_send_read(who, e.argc, e.argv, e.lens, cb, priv);
 	}
 	store_eval_free(&e);
 	return rc;
@@ -1004,7 +1065,7 @@ int
 store_script(enum script_id script, int nkeys, const struct store_args *args,
     store_cb cb, void *priv)
 {
-	return store_script_after(script, nkeys, args, 0, cb, priv);
+	return store_script_after(script, nkeys, args, 0, NULL, cb, priv);
 }
 
 /* Sends one command on the command link whatever its state; see store_send. */

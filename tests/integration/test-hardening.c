@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "frame.h"
+#include "keys.h"
 #include "harness-fault.h"
 
 static struct harness h;
@@ -751,6 +752,115 @@ test_principal_fair_share(void **state)
 	hl_close(agent2);
 }
 
+/*
+ * Returns where, among the shows Redis's slow log holds (threshold 0: every
+ * command, oldest first), the first one naming number ran; -1 if none.
+ */
+static int
+show_position(redisContext *r, const char *number, int *nshows)
+{
+	redisReply *log = redisCommand(r, "SLOWLOG GET 1000");
+	redisReply *e, *args;
+	size_t i, j;
+	int pos = -1, at = 0;
+
+	assert_non_null(log);
+	assert_int_equal(log->type, REDIS_REPLY_ARRAY);
+	for (i = log->elements; i-- > 0;) {
+		e = log->element[i];
+		if (e->elements < 6 || e->element[5]->type != REDIS_REPLY_STRING ||
+		    strcmp(e->element[5]->str, "hotlined-reads") != 0)
+			continue;
+		args = e->element[3];
+		for (j = 0; j < args->elements; j++)
+			if (strstr(args->element[j]->str, KEY_TICKET_PREFIX) != NULL)
+				break;
+		if (j == args->elements)
+			continue;	/* not a show */
+		if (pos == -1 && strstr(args->element[j]->str, number) != NULL)
+			pos = at;
+		at++;
+	}
+	freeReplyObject(log);
+	*nshows = at;
+	return pos;
+}
+
+/*
+ * Item 8: reads past the read link's window (16) wait in one lane per
+ * principal, served in turn. With Redis paused and 40 of one principal's
+ * shows waiting, another principal's show runs among the first reads when
+ * Redis is back, not after all 40 (it ran 41st with one queue for all).
+ * Runs after test_principal_fair_share (it raises that test's bound).
+ */
+static void
+test_reads_take_turns(void **state)
+{
+	Hotline__ShowRequest show = HOTLINE__SHOW_REQUEST__INIT;
+	Hotline__Ping ping = HOTLINE__PING__INIT;
+	Hotline__Envelope *made, *f;
+	struct hl_client *flood, *other;
+	struct hl_error err;
+	char mine[32], theirs[32];
+	redisContext *r;
+	redisReply *rep;
+	int i, pos, nshows;
+
+	(void)state;
+	made = harness_create(agent, "小区停水", "停水一天");
+	snprintf(mine, sizeof mine, "%s", made->created->ticket->number);
+	hl_envelope_free(made);
+	made = harness_create(agent, "小区停电", "停电一天");
+	snprintf(theirs, sizeof theirs, "%s", made->created->ticket->number);
+	hl_envelope_free(made);
+	hl_close(agent);
+	agent = NULL;
+	assert_int_equal(harness_edit_config(&h.main,
+	    "max_principal_pending = 10;", "max_principal_pending = 40;"), 0);
+	assert_int_equal(harness_restart(&h), 0);
+	assert_non_null(agent = harness_login(&h, "agent01"));
+	assert_non_null(other = harness_login(&h, "supervisor01"));
+	assert_non_null(flood = harness_login(&h, "agent02"));
+	r = harness_redis(&h);
+	assert_non_null(rep = redisCommand(r,
+	    "CONFIG SET slowlog-log-slower-than 0 slowlog-max-len 1000"));
+	freeReplyObject(rep);
+	assert_non_null(rep = redisCommand(r, "SLOWLOG RESET"));
+	freeReplyObject(rep);
+
+	assert_int_equal(fault_redis_signal(&h, SIGSTOP), 0);
+	show.number = theirs;
+	for (i = 1; i <= 40; i++)
+		assert_int_equal(harness_send(flood, (uint64_t)i, BODY(SHOW),
+		    &show), 0);
+	/* Two round trips on another connection: the flood's frames were read. */
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(harness_send(other, 50 + i, BODY(PING), &ping),
+		    0);
+		assert_int_equal(hl_recv(other, HARNESS_CALL_MS, &f, &err), 1);
+		hl_envelope_free(f);
+	}
+	show.number = mine;
+	assert_int_equal(harness_send(agent, 99, BODY(SHOW), &show), 0);
+	assert_int_equal(fault_redis_signal(&h, SIGCONT), 0);
+	for (i = 0; i < 40; i++) {
+		assert_int_equal(hl_recv(flood, HARNESS_CALL_MS, &f, &err), 1);
+		assert_int_equal(f->body_case, BODY(TICKET));
+		hl_envelope_free(f);
+	}
+	assert_int_equal(hl_recv(agent, HARNESS_CALL_MS, &f, &err), 1);
+	assert_int_equal(f->body_case, BODY(TICKET));
+	hl_envelope_free(f);
+
+	pos = show_position(r, mine, &nshows);
+	redisFree(r);
+	assert_int_equal(nshows, 41);
+	/* The window's 16, then one of the flood's, then its turn. */
+	assert_in_range(pos, 0, 17);
+	hl_close(flood);
+	hl_close(other);
+}
+
 int
 main(void)
 {
@@ -767,6 +877,7 @@ main(void)
 		cmocka_unit_test(test_retry_with_request_key),
 		cmocka_unit_test(test_reads_on_their_own_link),
 		cmocka_unit_test(test_principal_fair_share),
+		cmocka_unit_test(test_reads_take_turns),
 	};
 
 	setlocale(LC_CTYPE, "C.UTF-8");

@@ -37,12 +37,14 @@ static size_t unsent;
 /* Store double: keeps the call; the test answers it with answer(). The real store_args_* and store_error_code (store-args.c) are linked. */
 int
 store_script_after(enum script_id script, int nkeys,
-    const struct store_args *args, int behind_writes, store_cb cb, void *priv)
+    const struct store_args *args, int behind_writes, const char *who,
+    store_cb cb, void *priv)
 {
 	(void)script;
 	(void)nkeys;
 	(void)args;
 	(void)behind_writes;
+	(void)who;
 	assert_null(pending_cb);
 	pending_cb = cb;
 	pending_priv = priv;
@@ -55,7 +57,7 @@ int
 store_script(enum script_id script, int nkeys, const struct store_args *args,
     store_cb cb, void *priv)
 {
-	return store_script_after(script, nkeys, args, 0, cb, priv);
+	return store_script_after(script, nkeys, args, 0, NULL, cb, priv);
 }
 
 /* Nothing waits for Redis on either link here but the one call. */
