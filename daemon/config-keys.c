@@ -42,6 +42,8 @@ static const struct config_key config_keys[] = {
 	{ .group = "redis", .name = "wait_timeout_ms", .type = CONFIG_KEY_INT,
 	  .def_key = "timeout_ms", .def_div = 2, .min = 1, .max = 60000,
 	  CONFIG_AT(redis.wait_timeout_ms) },
+	{ .group = "redis", .name = "read_link", .type = CONFIG_KEY_INT,
+	  .def = 1, .min = 0, .max = 1, CONFIG_AT(redis.read_link) },
 
 	/* [limits]: every key has a default. */
 	{ .group = "limits", .name = "max_frame", .type = CONFIG_KEY_INT,

@@ -128,6 +128,7 @@ struct redis_spec {
 	char *password;		/* NULL: no AUTH */
 	int timeout_ms;		/* a request waiting longer gets "unavailable" */
 	int feed_maxlen;	/* events retained per department feed */
+	int read_link;		/* 1: read-only scripts on a second link */
 };
 
 struct limits {

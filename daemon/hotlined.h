@@ -136,6 +136,10 @@ int store_pending(void);
 void store_shutdown(void);
 int store_script(enum script_id, int nkeys, const struct store_args *,
     store_cb, void *);
+/* Reads with behind_writes set follow the caller's writes on their link. */
+int store_script_after(enum script_id, int nkeys, const struct store_args *,
+    int behind_writes, const char *who, store_cb, void *);
+int store_pending_for(enum script_id, int behind_writes);
 /* For store-*.c only: sends a command on the command link whatever its state. */
 int store_command(int argc, const char **argv, const size_t *lens, store_cb,
     void *);
@@ -203,6 +207,7 @@ struct conn {
 
 	TAILQ_HEAD(, request) pending;	/* answers, in request order */
 	int npending;
+	int writes_pending;		/* its scripts that write, unanswered */
 	struct watch *watch;		/* set while the terminal watches */
 	/* Called when the output was written out (set by feed.c while watching). */
 	void (*drained)(struct conn *);
@@ -210,6 +215,8 @@ struct conn {
 	struct evbuffer_cb_entry *output_cb;	/* counts its unsent bytes */
 	size_t output_counted;		/* of them, in the daemon's total */
 	TAILQ_ENTRY(conn) entry;
+	TAILQ_ENTRY(conn) principal_wait;	/* inflight.c's queue */
+	int principal_waiting;		/* in it: its principal is at its bound */
 };
 
 int server_listen(const struct config *);
@@ -260,6 +267,10 @@ const struct principal *tls_principal(const struct conn *c,
  */
 int inflight_take(const char *id, int max);
 void inflight_give(const char *id);
+/* Pauses reading c while its principal is at its bound; see inflight.c. */
+int inflight_hold(struct conn *c);
+void inflight_pass(struct conn *c);
+void inflight_forget(struct conn *c);
 void inflight_free(void);
 
 /* session.c: hello, roles, requests answered in order. */
@@ -485,6 +496,11 @@ enum metrics_gauge {
 	METRICS_OUTPUT_CUTS,		/* server_output_budget_cuts() */
 	METRICS_TIMER_LAG,		/* timer_last_lag() */
 	METRICS_ROUTING_THRESHOLD,	/* learn_threshold() */
+	METRICS_STORE_READ_STATE,	/* store.c: the read link's state */
+	METRICS_STORE_READ_PENDING,	/* store.c: commands on the read link */
+	METRICS_STORE_WRITE_PENDING,	/* store.c: commands on the command link */
+	METRICS_STORE_WATCHDOG_DROPS,	/* store.c: links dropped by the watchdog */
+	METRICS_HTTP_CONNECTIONS,	/* http-conn.c: open HTTP connections */
 	METRICS_GAUGE_COUNT
 };
 typedef double (*metrics_reader)(void);

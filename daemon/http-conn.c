@@ -237,6 +237,13 @@ http_conn_new(struct event_base *base, void *unused)
 	return bev;
 }
 
+/* /metrics: open HTTP connections (hotline_http_connections). */
+static double
+http_conn_gauge(void)
+{
+	return http_conn_open;
+}
+
 /* See http-conn.h. */
 void
 http_conn_setup(struct event_base *base, struct evhttp *http,
@@ -253,6 +260,7 @@ http_conn_setup(struct event_base *base, struct evhttp *http,
 	    NULL);
 	evtimer_add(http_conn_tick, &second);
 	evhttp_set_bevcb(http, http_conn_new, NULL);
+	metrics_gauge(METRICS_HTTP_CONNECTIONS, http_conn_gauge);
 }
 
 /* See http-conn.h. */

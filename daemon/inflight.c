@@ -1,4 +1,4 @@
-/* Counts each principal's requests waiting for Redis, so one principal cannot fill the shared link (a fair share). */
+/* Counts each principal's requests waiting for Redis and holds its connections' reading at its bound, so one principal cannot fill Redis's links (a fair share). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,10 +14,19 @@
 struct inflight_slot {
 	char id[72];			/* "" when never used */
 	int n;
+	int waiting;			/* its connections in inflight_waiting */
 };
 
 static struct inflight_slot *inflight_slots;
 static size_t inflight_size, inflight_used;
+
+/*
+ * Connections not read while their principal is at its bound, oldest
+ * first: each answer of a principal lets its first waiting connection read
+ * again (server_resume), so its connections take turns.
+ */
+static TAILQ_HEAD(, conn) inflight_waiting =
+    TAILQ_HEAD_INITIALIZER(inflight_waiting);
 
 /* Returns the slot of id in a table of size slots (a free one if absent). */
 static struct inflight_slot *
@@ -74,12 +83,88 @@ void
 inflight_give(const char *id)
 {
 	struct inflight_slot *s;
+	struct conn *c;
 
 	if (inflight_size == 0)
 		return;
 	s = inflight_find(inflight_slots, inflight_size, id);
 	if (s->id[0] != '\0' && s->n > 0)
 		s->n--;
+	if (s->waiting == 0)
+		return;
+	TAILQ_FOREACH(c, &inflight_waiting, principal_wait)
+		if (strcmp(c->principal, id) == 0) {
+			inflight_forget(c);
+			server_resume(c);
+			break;
+		}
+}
+
+/*
+ * c was read and is not held: if its principal has room and another of its
+ * connections waits, that one is resumed. A resumed connection that took
+ * no slot (its frames needed no Redis) so hands the turn on, and no
+ * connection waits while its principal has room.
+ */
+void
+inflight_pass(struct conn *c)
+{
+	struct inflight_slot *s;
+	struct conn *w;
+
+	if (!c->authenticated || inflight_size == 0)
+		return;
+	s = inflight_find(inflight_slots, inflight_size, c->principal);
+	if (s->waiting == 0 ||
+	    s->n >= hotlined.cfg->limits.max_principal_pending)
+		return;
+	TAILQ_FOREACH(w, &inflight_waiting, principal_wait)
+		if (w != c && strcmp(w->principal, c->principal) == 0) {
+			inflight_forget(w);
+			server_resume(w);
+			break;
+		}
+}
+
+/*
+ * Before c's next frame is read: returns 1, with c queued to be resumed by
+ * its principal's next answer, when limits.max_principal_pending of the
+ * principal's requests wait for Redis; else 0. The caller then stops
+ * reading c (c->paused), so a flood waits in its own socket, costing the
+ * daemon nothing, instead of being read and refused.
+ */
+int
+inflight_hold(struct conn *c)
+{
+	struct inflight_slot *s;
+
+	if (!c->authenticated || inflight_size == 0)
+		return 0;
+	s = inflight_find(inflight_slots, inflight_size, c->principal);
+	if (s->id[0] == '\0' ||
+	    s->n < hotlined.cfg->limits.max_principal_pending)
+		return 0;
+	if (!c->principal_waiting) {
+		c->principal_waiting = 1;
+		s->waiting++;
+		TAILQ_INSERT_TAIL(&inflight_waiting, c, principal_wait);
+	}
+	return 1;
+}
+
+/* Takes c out of the queue of held connections (resumed or closed). */
+void
+inflight_forget(struct conn *c)
+{
+	struct inflight_slot *s;
+
+	if (!c->principal_waiting)
+		return;
+	c->principal_waiting = 0;
+	TAILQ_REMOVE(&inflight_waiting, c, principal_wait);
+	s = inflight_find(inflight_slots, inflight_size, c->principal);
+	if (s->waiting > 0)
+		s->waiting--;
 }
 
 /* Frees the table (at exit). */

@@ -228,11 +228,27 @@ metrics_render(struct evbuffer *out)
 	    gauge(METRICS_STORE_READY));
 	metric(out, "hotline_store_pending", "gauge",
 	    "Commands waiting for Redis.", gauge(METRICS_STORE_PENDING));
+	metric(out, "hotline_store_write_pending", "gauge",
+	    "Of them, on the command link (writes and plain commands).",
+	    gauge(METRICS_STORE_WRITE_PENDING));
+	metric(out, "hotline_store_read_pending", "gauge",
+	    "Of them, on the read link (scripts that only read).",
+	    gauge(METRICS_STORE_READ_PENDING));
+	metric(out, "hotline_store_read_ready", "gauge",
+	    "The read link: 1 ready, 0.5 connecting or loading scripts, 0 down "
+	    "(reads then go on the command link).",
+	    gauge(METRICS_STORE_READ_STATE));
+	metric(out, "hotline_store_watchdog_drops_total", "counter",
+	    "Links to Redis dropped because Redis answered nothing within "
+	    "redis.timeout_ms.", gauge(METRICS_STORE_WATCHDOG_DROPS));
 	metric(out, "hotline_redis_lost_total", "counter",
 	    "Commands whose link to Redis failed before they were answered.",
 	    (double)m.redis_lost);
 	metric(out, "hotline_connections", "gauge", "Open client connections.",
 	    gauge(METRICS_CONNECTIONS));
+	metric(out, "hotline_http_connections", "gauge",
+	    "Open HTTP connections (/metrics, JSON API, web view).",
+	    gauge(METRICS_HTTP_CONNECTIONS));
 	metric(out, "hotline_connections_accepted_total", "counter",
 	    "Client connections accepted.", (double)m.connections_total);
 	metric(out, "hotline_output_unsent_bytes", "gauge",

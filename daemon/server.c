@@ -102,6 +102,7 @@ server_close(struct conn *c)
 	c->closed = 1;
 	c->closing = 1;
 	conn_output_forget(c);
+	inflight_forget(c);
 	TAILQ_REMOVE(&conns, c, entry);
 	nconns--;
 	session_closed(c);
@@ -330,19 +331,29 @@ conn_read(struct conn *c)
 
 	while (!c->closing &&
 	    handled < hotlined.cfg->limits.requests_per_turn) {
-		/* A frame after a hello waits for the hello's answer. */
-		if (c->npending >= SESSION_MAX_PENDING || c->hello_checking) {
+		/*
+		 * A frame after a hello waits for the hello's answer; one of
+		 * a principal at its bound waits for its earlier answers.
+		 */
+		if (c->npending >= SESSION_MAX_PENDING || c->hello_checking ||
+		    inflight_hold(c)) {
 			c->paused = 1;
 			bufferevent_disable(c->bev, EV_READ);
 			return;
 		}
-		if (conn_next_frame(c, input, &f) != 1)
+		if (conn_next_frame(c, input, &f) != 1) {
+			if (!c->closing)
+				inflight_pass(c);
 			return;
+		}
 		session_frame_wire(c, f.env, f.body, f.body_len);
 		evbuffer_drain(input, f.frame_len);
 		handled++;
 	}
-	if (!c->closing && evbuffer_get_length(input) > 0)
+	if (c->closing)
+		return;
+	inflight_pass(c);
+	if (evbuffer_get_length(input) > 0)
 		event_active(c->resume, EV_TIMEOUT, 0);
 }
 

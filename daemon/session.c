@@ -521,6 +521,7 @@ struct script_call {
 	struct request *r;
 	request_done done;
 	char principal[72];	/* whose request: counted in inflight.c */
+	int writes;		/* counted in r->conn->writes_pending */
 };
 
 /* store: a script answered (or Redis failed); see request_script. */
@@ -541,6 +542,8 @@ request_script_answered(redisReply *reply, void *priv)
 		else
 			sc->done(r, reply);
 	}
+	if (sc->writes && r->conn != NULL)
+		r->conn->writes_pending--;
 	inflight_give(sc->principal);
 	request_release(r);
 	free(sc);
@@ -559,13 +562,18 @@ request_script(struct request *r, enum script_id script, int nkeys,
     struct store_args *args, request_done done)
 {
 	struct script_call *sc;
+	int behind = r->conn->writes_pending > 0, pending;
 
-	/* Internal reads (feeds, timers) are bounded by their own loops. */
-	if (store_pending() >= hotlined.cfg->limits.max_store_pending) {
+	/*
+	 * Internal reads (feeds, timers) are bounded by their own loops; the
+	 * bound is per link, so a flood of reads does not refuse writes.
+	 */
+	pending = store_pending_for(script, behind);
+	if (pending >= hotlined.cfg->limits.max_store_pending) {
 		request_error2(r, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE,
 		    NULL, "存储繁忙（%d 条命令等待 Redis）；请稍后重试",
 		    "storage busy (%d commands wait for Redis); retry later",
-		    store_pending());
+		    pending);
 		return -1;
 	}
 	/* A fair share: one principal's flood cannot fill the shared link. */
@@ -582,9 +590,10 @@ request_script(struct request *r, enum script_id script, int nkeys,
 	sc->done = done;
 	snprintf(sc->principal, sizeof sc->principal, "%s",
 	    r->conn->principal);
+	sc->writes = store_script_writes(script);
 	r->refs++;
-	if (store_script(script, nkeys, args, request_script_answered, sc) ==
-	    -1) {
+	if (store_script_after(script, nkeys, args, behind, sc->principal,
+	    request_script_answered, sc) == -1) {
 		inflight_give(sc->principal);
 		r->refs--;
 		free(sc);
@@ -593,6 +602,7 @@ request_script(struct request *r, enum script_id script, int nkeys,
 		    "storage unreachable; retry later"));
 		return -1;
 	}
+	r->conn->writes_pending += sc->writes;
 	return 0;
 }
 

@@ -1,4 +1,5 @@
-/* Redis access: the command and subscriber connections, reconnects (through Sentinel when configured), embedded scripts and timeouts. */
+/* Redis access: the write, read and subscriber connections, reconnects (through Sentinel when configured), embedded scripts and timeouts. */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,14 @@
 #define BACKOFF_MAX_SENTINEL_MS 1000	/* asking sentinels is cheap; failovers are quick */
 #define SENTINEL_WATCH_MS 500		/* how often the sentinels are asked again */
 #define WATCHDOG_MS 100
+/*
+ * Reads sent on the read link at once; more wait in the daemon (lanes).
+ * Redis runs every command a connection has sent before it turns to the
+ * next connection, so a long queue of big reads on one link would hold
+ * the write link's next command back; 16 shows of a 60 KB ticket are a
+ * few ms of Redis's time.
+ */
+#define READ_WINDOW 16
 
 /* The scripts the daemon runs, by the name of their file in daemon/scripts/. */
 #define STORE_SCRIPT_NAME(id, file, writes) [SCRIPT_##id] = #file,
@@ -36,18 +45,29 @@ store_script_name(enum script_id script)
 enum link_state { LINK_DOWN, LINK_RESOLVING, LINK_CONNECTING, LINK_SETUP,
     LINK_READY };
 
+struct link;
+struct read_lane;
+
 /* One command sent and not yet answered; answered strictly in order. */
 struct store_call {
+	struct link *link;		/* the link it was sent on */
 	store_cb cb;			/* NULL once given up (store_give_up) */
 	void *priv;
-	int64_t sent_ms;
+	int64_t sent_ms;		/* or queued (in a lane) */
 	int64_t sent_us;		/* metrics: the round trip */
+	char *cmd;			/* while queued: the command */
+	int cmdlen;
+	struct read_lane *lane;		/* while queued: its lane */
 	TAILQ_ENTRY(store_call) entry;
 };
 
-/* One Redis connection with its reconnect timer. */
+/*
+ * One Redis connection with its reconnect timer. The command links (cmd
+ * for every write and plain command, rd for read-only scripts) keep their
+ * calls in inflight, oldest first, each with its own watchdog.
+ */
 struct link {
-	const char *name;		/* "commands" or "events", for logs */
+	const char *name;		/* "commands", "reads" or "events" */
 	redisAsyncContext *ac;		/* NULL while down */
 	enum link_state state;
 	int64_t state_since_ms;
@@ -58,20 +78,28 @@ struct link {
 	struct sentinel_query *query;	/* set while LINK_RESOLVING */
 	char host[64];			/* with sentinels: the master we use */
 	int port;
+	int scripts;			/* load READS scripts only (rd) or all */
+	int loads_pending;		/* SCRIPT LOADs of the set-up unanswered */
+	TAILQ_HEAD(, store_call) inflight;	/* oldest first */
+	int ninflight;			/* length of inflight */
+	int64_t answered_ms;		/* last answer (or the link's start) */
+	unsigned long long dropped;	/* watchdog drops, for /metrics */
 };
+
+#define LINK_SCRIPTS_ALL 0
+#define LINK_SCRIPTS_READS 1
 
 static struct {
 	struct event_base *base;
 	struct redis_spec spec;		/* copied at init: changes need a restart */
-	struct link cmd;		/* scripts and commands */
+	struct link cmd;		/* writes (scripts that WRITE), commands */
+	struct link rd;			/* scripts that only READ */
 	struct link sub;		/* SUBSCRIBE ht:wake */
 	char sha[SCRIPT_COUNT][41];
 	const char *source[SCRIPT_COUNT];
-	int loads_pending;
 	struct sentinel_watch *watch;	/* with sentinels */
-	TAILQ_HEAD(, store_call) inflight;	/* on cmd, oldest first */
-	int ninflight;			/* length of inflight */
-	int64_t answered_ms;		/* cmd's last answer (or its start) */
+	TAILQ_HEAD(, read_lane) lanes;	/* reads past READ_WINDOW */
+	int nqueued;			/* reads in all lanes */
 	struct event *watchdog;
 	void (*on_wake)(const char *department);
 	void (*on_resync)(void);
@@ -80,6 +108,8 @@ static struct {
 
 static void link_connect(struct link *);
 static void sentinel_found(const char *, int, void *);
+static void store_read_pump(void);
+static void store_read_give_up(int64_t);
 
 /* Moves a link to state s and remembers when. */
 static void
@@ -154,6 +184,8 @@ link_of(const redisAsyncContext *ac)
 {
 	if (ac != NULL && ac == st.cmd.ac)
 		return &st.cmd;
+	if (ac != NULL && ac == st.rd.ac)
+		return &st.rd;
 	if (ac != NULL && ac == st.sub.ac)
 		return &st.sub;
 	return NULL;
@@ -277,6 +309,7 @@ sentinel_checked(const char *host, int port, void *priv)
 	if (host == NULL)
 		return;
 	link_follow(&st.cmd, host, port);
+	link_follow(&st.rd, host, port);
 	link_follow(&st.sub, host, port);
 }
 
@@ -289,91 +322,110 @@ link_retry(evutil_socket_t fd, short what, void *arg)
 	link_connect(arg);
 }
 
-/* hiredis: a command on cmd was answered (reply NULL: connection gone). */
+/* hiredis: a command on cmd or rd was answered (reply NULL: connection gone). */
 static void
 store_answered(redisAsyncContext *ac, void *reply, void *privdata)
 {
 	struct store_call *call = privdata;
+	struct link *l = call->link;
 	redisReply *r = reply;
 
-	TAILQ_REMOVE(&st.inflight, call, entry);
-	st.ninflight--;
+	TAILQ_REMOVE(&l->inflight, call, entry);
+	l->ninflight--;
 	if (r != NULL)
-		st.answered_ms = now_mono_ms();
+		l->answered_ms = now_mono_ms();
 	if (call->cb == NULL) {		/* its caller was answered already */
 		free(call);
 		return;
 	}
 	metrics_redis_answered(call->sent_us, r != NULL);
 	if (r != NULL && r->type == REDIS_REPLY_ERROR &&
-	    strncmp(r->str, "NOSCRIPT", 8) == 0 && st.cmd.state == LINK_READY) {
-		log_warnx("redis: scripts were flushed; loading them again");
-		link_set_state(&st.cmd, LINK_SETUP);
-		st.cmd.start();
+	    strncmp(r->str, "NOSCRIPT", 8) == 0 && l->state == LINK_READY &&
+	    link_of(ac) == l) {
+		log_warnx("redis %s: scripts were flushed; loading them again",
+		    l->name);
+		link_set_state(l, LINK_SETUP);
+		l->start();
 	}
 	call->cb(r, call->priv);
 	free(call);
+	if (l == &st.rd)
+		store_read_pump();
 	/* A demoted master: ask the sentinels again (pending calls get NULL). */
 	if (r != NULL && r->type == REDIS_REPLY_ERROR && st.spec.nsentinels > 0 &&
-	    strncmp(r->str, "READONLY", 8) == 0 && link_of(ac) == &st.cmd)
-		link_drop(&st.cmd, "it became a replica (READONLY)");
+	    strncmp(r->str, "READONLY", 8) == 0 && link_of(ac) == l)
+		link_drop(l, "it became a replica (READONLY)");
 }
 
-/* Sends a command on cmd whatever its state; returns -1 if it could not. */
+/* Sends a command on l (cmd or rd) whatever its state; returns -1 if it could not. */
 static int
-store_send(int argc, const char **argv, const size_t *lens, store_cb cb,
-    void *priv)
+store_send(struct link *l, int argc, const char **argv, const size_t *lens,
+    store_cb cb, void *priv)
 {
 	struct store_call *call;
 
-	if (st.cmd.ac == NULL)
+	if (l->ac == NULL)
 		return -1;
 	call = xmalloc(sizeof *call);
+	call->link = l;
 	call->cb = cb;
 	call->priv = priv;
 	call->sent_ms = now_mono_ms();
 	call->sent_us = metrics_now_us();
-	TAILQ_INSERT_TAIL(&st.inflight, call, entry);
-	st.ninflight++;
-	if (redisAsyncCommandArgv(st.cmd.ac, store_answered, call, argc, argv,
+	TAILQ_INSERT_TAIL(&l->inflight, call, entry);
+	l->ninflight++;
+	if (redisAsyncCommandArgv(l->ac, store_answered, call, argc, argv,
 	    lens) != REDIS_OK) {
-		TAILQ_REMOVE(&st.inflight, call, entry);
-		st.ninflight--;
+		TAILQ_REMOVE(&l->inflight, call, entry);
+		l->ninflight--;
 		free(call);
 		return -1;
 	}
 	return 0;
 }
 
-/* Answer to one step of the connection set-up (AUTH, SELECT, SCRIPT LOAD). */
+/*
+ * Answer to one step of l's set-up (AUTH, SELECT, SCRIPT LOAD; script -1
+ * for the steps that load none).
+ */
 static void
-setup_answered(redisReply *r, void *priv)
+link_setup_answered(struct link *l, redisReply *r, intptr_t script)
 {
-	intptr_t script = (intptr_t)priv;
-
-	if (st.cmd.ac == NULL || st.cmd.state != LINK_SETUP)
+	if (l->ac == NULL || l->state != LINK_SETUP)
 		return;
 	if (r == NULL || r->type == REDIS_REPLY_ERROR) {
-		link_drop(&st.cmd, r == NULL ? "no answer during set-up" :
-		    r->str);
+		link_drop(l, r == NULL ? "no answer during set-up" : r->str);
 		return;
 	}
 	if (script >= 0 && r->type == REDIS_REPLY_STRING && r->len == 40)
 		memcpy(st.sha[script], r->str, 41);
-	if (script >= 0 && --st.loads_pending == 0) {
-		link_set_state(&st.cmd, LINK_READY);
-		if (st.cmd.failures > 0)
-			log_info("redis commands: %s reachable again",
-			    store_where());
-		else
-			log_info("redis commands: connected to %s",
-			    store_where());
-		st.cmd.failures = 0;
-		st.cmd.backoff_ms = BACKOFF_MIN_MS;
-		/* Reads that failed while we were down can run now. */
-		if (st.on_resync != NULL)
-			st.on_resync();
-	}
+	if (script < 0 || --l->loads_pending > 0)
+		return;
+	link_set_state(l, LINK_READY);
+	if (l->failures > 0)
+		log_info("redis %s: %s reachable again", l->name, store_where());
+	else
+		log_info("redis %s: connected to %s", l->name, store_where());
+	l->failures = 0;
+	l->backoff_ms = BACKOFF_MIN_MS;
+	store_read_pump();
+	/* Reads that failed while we were down can run now. */
+	if (l == &st.cmd && st.on_resync != NULL)
+		st.on_resync();
+}
+
+/* store: a set-up step of the command link answered. */
+static void
+cmd_setup_answered(redisReply *r, void *priv)
+{
+	link_setup_answered(&st.cmd, r, (intptr_t)priv);
+}
+
+/* store: a set-up step of the read link answered. */
+static void
+rd_setup_answered(redisReply *r, void *priv)
+{
+	link_setup_answered(&st.rd, r, (intptr_t)priv);
 }
 
 /*
@@ -398,6 +450,13 @@ role_is_master(struct link *l, const redisReply *r)
 	return 0;
 }
 
+/* Returns 1 when l is connected to the same address as the command link. */
+static int
+link_beside_cmd(const struct link *l)
+{
+	return l->port == st.cmd.port && strcmp(l->host, st.cmd.host) == 0;
+}
+
 /* Answer to ROLE on the command link during set-up. */
 static void
 cmd_role_answered(redisReply *r, void *priv)
@@ -407,10 +466,20 @@ cmd_role_answered(redisReply *r, void *priv)
 		return;
 	if (!role_is_master(&st.cmd, r))
 		return;
-	/* The events link must listen on this master too. */
-	if (st.sub.ac != NULL && (st.sub.port != st.cmd.port ||
-	    strcmp(st.sub.host, st.cmd.host) != 0))
+	/* The read and events links must use this master too. */
+	if (st.rd.ac != NULL && !link_beside_cmd(&st.rd))
+		link_drop(&st.rd, "the master moved");
+	if (st.sub.ac != NULL && !link_beside_cmd(&st.sub))
 		link_drop(&st.sub, "the master moved");
+}
+
+/* Answer to ROLE on the read link during set-up. */
+static void
+rd_role_answered(redisReply *r, void *priv)
+{
+	(void)priv;
+	if (st.rd.ac != NULL && st.rd.state == LINK_SETUP)
+		role_is_master(&st.rd, r);
 }
 
 /* hiredis: answer to ROLE on the subscriber link. */
@@ -422,44 +491,67 @@ sub_role_answered(redisAsyncContext *ac, void *reply, void *privdata)
 		role_is_master(&st.sub, reply);
 }
 
-/* Sends AUTH if a password is configured. */
+/* Sends AUTH on the subscriber link if a password is configured. */
 static void
-send_auth(struct link *l, redisCallbackFn *fn, void *priv)
+sub_send_auth(redisCallbackFn *fn)
 {
 	const char *argv[2] = { "AUTH", st.spec.password };
 
-	if (st.spec.password == NULL || st.spec.password[0] == '\0')
-		return;
-	if (l == &st.cmd)
-		store_send(2, argv, NULL, setup_answered, priv);
-	else
-		redisAsyncCommandArgv(l->ac, fn, priv, 2, argv, NULL);
+	if (st.spec.password != NULL && st.spec.password[0] != '\0')
+		redisAsyncCommandArgv(st.sub.ac, fn, NULL, 2, argv, NULL);
 }
 
-/* Set-up of the command link: AUTH, SELECT, then load every script. */
+/*
+ * Set-up of a command link (cmd or rd): AUTH, ROLE with sentinels, CLIENT
+ * SETNAME (hotlined-commands or hotlined-reads), SELECT,
+ * then SCRIPT LOAD of its scripts (every one on cmd, those that READ on
+ * rd); setup runs for each answer, role for ROLE's.
+ */
 static void
-cmd_start(void)
+link_setup(struct link *l, store_cb setup, store_cb role)
 {
+	const char *auth[2] = { "AUTH", st.spec.password };
+	const char *rolecmd[1] = { "ROLE" };
+	const char *name[3] = { "CLIENT", "SETNAME",
+	    l == &st.rd ? "hotlined-reads" : "hotlined-commands" };
 	char db[16];
 	const char *select[2] = { "SELECT", db };
 	intptr_t i;
 
-	send_auth(&st.cmd, NULL, (void *)(intptr_t)-1);
-	if (st.spec.nsentinels > 0) {
-		const char *role[1] = { "ROLE" };
-
-		store_send(1, role, NULL, cmd_role_answered, NULL);
-	}
+	if (st.spec.password != NULL && st.spec.password[0] != '\0')
+		store_send(l, 2, auth, NULL, setup, (void *)(intptr_t)-1);
+	if (st.spec.nsentinels > 0)
+		store_send(l, 1, rolecmd, NULL, role, NULL);
+	/* Named for CLIENT LIST: which link is which. */
+	store_send(l, 3, name, NULL, setup, (void *)(intptr_t)-1);
 	if (st.spec.db != 0) {
 		snprintf(db, sizeof db, "%d", st.spec.db);
-		store_send(2, select, NULL, setup_answered, (void *)(intptr_t)-1);
+		store_send(l, 2, select, NULL, setup, (void *)(intptr_t)-1);
 	}
-	st.loads_pending = SCRIPT_COUNT;
+	l->loads_pending = 0;
+	for (i = 0; i < SCRIPT_COUNT; i++)
+		if (l->scripts == LINK_SCRIPTS_ALL || !store_script_writes(i))
+			l->loads_pending++;
 	for (i = 0; i < SCRIPT_COUNT; i++) {
 		const char *argv[3] = { "SCRIPT", "LOAD", st.source[i] };
 
-		store_send(3, argv, NULL, setup_answered, (void *)i);
+		if (l->scripts == LINK_SCRIPTS_ALL || !store_script_writes(i))
+			store_send(l, 3, argv, NULL, setup, (void *)i);
 	}
+}
+
+/* Set-up of the command link. */
+static void
+cmd_start(void)
+{
+	link_setup(&st.cmd, cmd_setup_answered, cmd_role_answered);
+}
+
+/* Set-up of the read link. */
+static void
+rd_start(void)
+{
+	link_setup(&st.rd, rd_setup_answered, rd_role_answered);
 }
 
 /* hiredis: a frame on the subscriber link (subscribe confirmation or message). */
@@ -504,7 +596,7 @@ sub_start(void)
 {
 	const char *argv[2] = { "SUBSCRIBE", STORE_WAKE_CHANNEL };
 
-	send_auth(&st.sub, sub_auth_answered, NULL);
+	sub_send_auth(sub_auth_answered);
 	if (st.spec.nsentinels > 0) {
 		const char *role[1] = { "ROLE" };
 
@@ -515,20 +607,20 @@ sub_start(void)
 }
 
 /*
- * Gives up the calls that have waited longer than the timeout: each one's
- * callback runs now with a NULL reply (its request is answered
+ * Gives up the calls of l that have waited longer than the timeout: each
+ * one's callback runs now with a NULL reply (its request is answered
  * "unavailable"), and its answer, when Redis sends it, is dropped. The
  * command still runs in Redis (it cannot be taken back), so it still
  * counts in store_pending.
  */
 static void
-store_give_up(int64_t now)
+store_give_up(struct link *l, int64_t now)
 {
-	redisAsyncContext *ac = st.cmd.ac;
+	redisAsyncContext *ac = l->ac;
 	struct store_call *call;
 	store_cb cb;
 
-	TAILQ_FOREACH(call, &st.inflight, entry) {
+	TAILQ_FOREACH(call, &l->inflight, entry) {
 		if (now - call->sent_ms <= st.spec.timeout_ms)
 			break;		/* oldest first: the rest are younger */
 		if ((cb = call->cb) == NULL)
@@ -537,46 +629,56 @@ store_give_up(int64_t now)
 		metrics_redis_answered(call->sent_us, 0);
 		cb(NULL, call->priv);
 		/* A set-up step drops the link: every call was freed. */
-		if (st.cmd.ac != ac)
+		if (l->ac != ac)
 			break;
 	}
 }
 
 /*
- * Timer: a call that waits longer than the timeout is answered alone
- * (store_give_up), so a slow command or a queue behind a flood of reads
- * does not cost everyone the link; a command link that stays silent
- * longer than the timeout while calls wait (Redis paused, a dead peer) is
- * dropped, so every waiting request is answered "unavailable" and a fresh
- * connection is tried.
+ * The watchdog of one command link: a call that waits longer than the
+ * timeout is answered alone (store_give_up), so a slow command or a queue
+ * behind a flood of reads does not cost everyone the link; a link that
+ * stays silent longer than the timeout while calls wait (Redis paused, a
+ * dead peer) is dropped, so every waiting request is answered
+ * "unavailable" and a fresh connection is tried.
  */
+static void
+link_watch(struct link *l, int64_t now)
+{
+	struct store_call *oldest = TAILQ_FIRST(&l->inflight);
+	int64_t quiet_since;
+	char why[96];
+
+	quiet_since = oldest == NULL ? now : oldest->sent_ms > l->answered_ms ?
+	    oldest->sent_ms : l->answered_ms;
+	if (oldest != NULL && now - quiet_since > st.spec.timeout_ms) {
+		snprintf(why, sizeof why, "no answer within %d ms",
+		    st.spec.timeout_ms);
+		l->dropped++;
+		link_drop(l, why);
+	} else
+		store_give_up(l, now);
+	if (l->state == LINK_CONNECTING && now - l->state_since_ms >
+	    st.spec.timeout_ms)
+		link_drop(l, "connection attempt timed out");
+}
+
+/* Timer: watches both command links, and the events link's connection. */
 static void
 watchdog(evutil_socket_t fd, short what, void *arg)
 {
-	struct store_call *oldest = TAILQ_FIRST(&st.inflight);
-	int64_t now = now_mono_ms(), quiet_since;
-	char why[96];
-	int i;
+	int64_t now = now_mono_ms();
 
 	(void)fd;
 	(void)what;
 	(void)arg;
-	quiet_since = oldest == NULL ? now : oldest->sent_ms > st.answered_ms ?
-	    oldest->sent_ms : st.answered_ms;
-	if (oldest != NULL && now - quiet_since > st.spec.timeout_ms) {
-		snprintf(why, sizeof why, "no answer within %d ms",
-		    st.spec.timeout_ms);
-		link_drop(&st.cmd, why);
-	} else
-		store_give_up(now);
-	for (i = 0; i < 2; i++) {
-		struct link *l = i == 0 ? &st.cmd : &st.sub;
-
-		if ((l->state == LINK_CONNECTING || (l->state == LINK_SETUP &&
-		    l == &st.sub)) && now - l->state_since_ms >
-		    st.spec.timeout_ms)
-			link_drop(l, "connection attempt timed out");
-	}
+	link_watch(&st.cmd, now);
+	link_watch(&st.rd, now);
+	store_read_give_up(now);
+	store_read_pump();
+	if ((st.sub.state == LINK_CONNECTING || st.sub.state == LINK_SETUP) &&
+	    now - st.sub.state_since_ms > st.spec.timeout_ms)
+		link_drop(&st.sub, "connection attempt timed out");
 }
 
 /* Finds the embedded source of every script; fatal if one is missing. */
@@ -603,6 +705,7 @@ link_init(struct link *l, const char *name, void (*start)(void))
 	l->start = start;
 	l->backoff_ms = BACKOFF_MIN_MS;
 	l->retry = evtimer_new(st.base, link_retry, l);
+	TAILQ_INIT(&l->inflight);
 	link_set_state(l, LINK_DOWN);
 }
 
@@ -636,6 +739,35 @@ store_free_sentinels(void)
 	free(st.spec.master);
 }
 
+/* The read link's gauges for /metrics: its state (1 ready, 0.5 setting up, 0 down). */
+static double
+store_read_state(void)
+{
+	return st.rd.state == LINK_READY ? 1 : st.rd.state == LINK_DOWN ? 0 :
+	    0.5;
+}
+
+/* Commands waiting on the read link, sent or queued. */
+static double
+store_read_pending(void)
+{
+	return st.rd.ninflight + st.nqueued;
+}
+
+/* Commands waiting on the command (write) link. */
+static double
+store_write_pending(void)
+{
+	return st.cmd.ninflight;
+}
+
+/* Times a command link was dropped by its watchdog (Redis silent too long). */
+static double
+store_watchdog_drops(void)
+{
+	return (double)(st.cmd.dropped + st.rd.dropped);
+}
+
 /*
  * Starts connecting to Redis as spec says; returns at once. on_wake runs for
  * every department named on the wake channel; on_resync whenever the
@@ -655,17 +787,25 @@ store_init(struct event_base *base, const struct redis_spec *spec,
 	store_copy_sentinels(spec);
 	st.on_wake = on_wake;
 	st.on_resync = on_resync;
-	TAILQ_INIT(&st.inflight);
 	store_find_scripts();
+	TAILQ_INIT(&st.lanes);
 	link_init(&st.cmd, "commands", cmd_start);
+	link_init(&st.rd, "reads", rd_start);
+	st.rd.scripts = LINK_SCRIPTS_READS;
 	link_init(&st.sub, "events", sub_start);
 	st.watchdog = event_new(base, -1, EV_PERSIST, watchdog, NULL);
 	evtimer_add(st.watchdog, &tv);
 	link_connect(&st.cmd);
+	if (st.spec.read_link)
+		link_connect(&st.rd);
 	link_connect(&st.sub);
 	if (st.spec.nsentinels > 0)
 		st.watch = sentinel_watch_start(base, &st.spec,
 		    SENTINEL_WATCH_MS, sentinel_checked, NULL);
+	metrics_gauge(METRICS_STORE_READ_STATE, store_read_state);
+	metrics_gauge(METRICS_STORE_READ_PENDING, store_read_pending);
+	metrics_gauge(METRICS_STORE_WRITE_PENDING, store_write_pending);
+	metrics_gauge(METRICS_STORE_WATCHDOG_DROPS, store_watchdog_drops);
 }
 
 /* Returns 1 when scripts can run (connected, set up, scripts loaded). */
@@ -675,24 +815,205 @@ store_ready(void)
 	return st.cmd.state == LINK_READY;
 }
 
-/* Returns the number of commands waiting for Redis. */
+/* Returns the number of commands waiting for Redis, on both command links. */
 int
 store_pending(void)
 {
-	return st.ninflight;
+	return st.cmd.ninflight + st.rd.ninflight + st.nqueued;
 }
 
-/* Closes both links; pending callbacks run with a NULL reply. */
+/*
+ * Returns the link a read-only script goes to: the read link when it is
+ * ready and on the command link's master, else the command link. So a
+ * read never runs on another server than the writes (after a failover,
+ * until both links follow the sentinels), and reads go on while the read
+ * link reconnects.
+ */
+static struct link *
+store_read_link(void)
+{
+	if (st.rd.state == LINK_READY && st.cmd.state == LINK_READY &&
+	    (st.spec.nsentinels == 0 || link_beside_cmd(&st.rd)))
+		return &st.rd;
+	return &st.cmd;
+}
+
+/*
+ * Returns the number of commands waiting on the link script would be sent
+ * on by store_script (behind_writes as there), for limits.max_store_pending.
+ */
+int
+store_pending_for(enum script_id script, int behind_writes)
+{
+	if (store_script_writes(script) || behind_writes)
+		return st.cmd.ninflight;
+	return store_read_link()->ninflight + st.nqueued;
+}
+
+/*
+ * The reads of one principal (who, "" for the daemon's own) waiting for the
+ * read link's window, oldest first. Only lanes with reads are kept, in
+ * st.lanes; the pump takes one read from the first lane and moves it to the
+ * end, so a principal with a thousand queued reads delays another's read by
+ * one read, not a thousand.
+ */
+struct read_lane {
+	char who[72];
+	TAILQ_HEAD(, store_call) calls;
+	TAILQ_ENTRY(read_lane) entry;
+};
+
+/* Takes call out of its lane (freed when emptied); the caller owns call. */
+static void
+store_read_unqueue(struct store_call *call)
+{
+	struct read_lane *lane = call->lane;
+
+	TAILQ_REMOVE(&lane->calls, call, entry);
+	call->lane = NULL;
+	st.nqueued--;
+	if (TAILQ_EMPTY(&lane->calls)) {
+		TAILQ_REMOVE(&st.lanes, lane, entry);
+		free(lane);
+	}
+}
+
+/* Answers a queued read with NULL (given up, or Redis gone) and frees it. */
+static void
+store_read_fail(struct store_call *call)
+{
+	store_read_unqueue(call);
+	if (call->cb != NULL) {
+		metrics_redis_answered(call->sent_us, 0);
+		call->cb(NULL, call->priv);
+	}
+	redisFreeCommand(call->cmd);
+	free(call);
+}
+
+/*
+ * Sends queued reads while the read link has room in its window (or on the
+ * command link while the read link is not usable), one lane at a time in
+ * turn, each lane oldest first.
+ */
+static void
+store_read_pump(void)
+{
+	struct read_lane *lane;
+	struct store_call *call;
+	struct link *l;
+
+	while ((lane = TAILQ_FIRST(&st.lanes)) != NULL && store_ready()) {
+		l = store_read_link();
+		if (l == &st.rd && l->ninflight >= READ_WINDOW)
+			return;
+		call = TAILQ_FIRST(&lane->calls);
+		if (TAILQ_NEXT(call, entry) != NULL) {	/* its turn is over */
+			TAILQ_REMOVE(&st.lanes, lane, entry);
+			TAILQ_INSERT_TAIL(&st.lanes, lane, entry);
+		}
+		if (redisAsyncFormattedCommand(l->ac, store_answered, call,
+		    call->cmd, (size_t)call->cmdlen) != REDIS_OK) {
+			store_read_fail(call);
+			continue;
+		}
+		store_read_unqueue(call);
+		redisFreeCommand(call->cmd);
+		call->cmd = NULL;
+		call->link = l;
+		TAILQ_INSERT_TAIL(&l->inflight, call, entry);
+		l->ninflight++;
+	}
+}
+
+/* Returns the lane of who, made (at the end of the turn) if it has none. */
+static struct read_lane *
+store_read_lane(const char *who)
+{
+	struct read_lane *lane;
+
+	TAILQ_FOREACH(lane, &st.lanes, entry)
+		if (strcmp(lane->who, who) == 0)
+			return lane;
+	lane = xcalloc(1, sizeof *lane);
+	snprintf(lane->who, sizeof lane->who, "%s", who);
+	TAILQ_INIT(&lane->calls);
+	TAILQ_INSERT_TAIL(&st.lanes, lane, entry);
+	return lane;
+}
+
+/*
+ * Sends a read-only script's command on the read link, or queues it in
+ * who's lane when READ_WINDOW reads are on their way there (or others wait);
+ * returns -1 (cb not called) if it could not.
+ */
+static int
+store_send_read(const char *who, int argc, const char **argv,
+    const size_t *lens, store_cb cb, void *priv)
+{
+	struct store_call *call;
+	struct link *l = store_read_link();
+	long long len;
+
+	if (l != &st.rd ||
+	    (st.rd.ninflight < READ_WINDOW && st.nqueued == 0))
+		return store_send(l, argc, argv, lens, cb, priv);
+	call = xcalloc(1, sizeof *call);
+	if ((len = redisFormatCommandArgv(&call->cmd, argc, argv, lens)) < 0 ||
+	    len > INT_MAX) {
+		redisFreeCommand(call->cmd);
+		free(call);
+		return -1;
+	}
+	call->cmdlen = (int)len;
+	call->link = &st.rd;
+	call->cb = cb;
+	call->priv = priv;
+	call->sent_ms = now_mono_ms();
+	call->sent_us = metrics_now_us();
+	call->lane = store_read_lane(who != NULL ? who : "");
+	TAILQ_INSERT_TAIL(&call->lane->calls, call, entry);
+	st.nqueued++;
+	return 0;
+}
+
+/* Gives up the queued reads that waited longer than the timeout. */
+static void
+store_read_give_up(int64_t now)
+{
+	struct read_lane *lane, *next;
+	struct store_call *call;
+	int last;
+
+	for (lane = TAILQ_FIRST(&st.lanes); lane != NULL; lane = next) {
+		next = TAILQ_NEXT(lane, entry);
+		/* Oldest first; the lane is freed with its last read. */
+		do {
+			call = TAILQ_FIRST(&lane->calls);
+			if (now - call->sent_ms <= st.spec.timeout_ms)
+				break;
+			last = TAILQ_NEXT(call, entry) == NULL;
+			store_read_fail(call);
+		} while (!last);
+	}
+}
+
+/* Closes every link; pending callbacks run with a NULL reply. */
 void
 store_shutdown(void)
 {
 	st.stopping = 1;
+	while (!TAILQ_EMPTY(&st.lanes))
+		store_read_fail(TAILQ_FIRST(&TAILQ_FIRST(&st.lanes)->calls));
 	link_drop(&st.cmd, "shutting down");
+	link_drop(&st.rd, "shutting down");
 	link_drop(&st.sub, "shutting down");
 	sentinel_watch_stop(st.watch);
 	sentinel_cancel(st.cmd.query);
+	sentinel_cancel(st.rd.query);
 	sentinel_cancel(st.sub.query);
 	event_free(st.cmd.retry);
+	event_free(st.rd.retry);
 	event_free(st.sub.retry);
 	event_free(st.watchdog);
 	store_free_sentinels();
@@ -705,9 +1026,20 @@ store_shutdown(void)
  * Runs script with args (its first nkeys are keys). Returns 0 and later calls
  * cb exactly once (reply NULL if Redis became unreachable or too slow), or
  * returns -1 at once, without calling cb, when Redis is not ready.
+ *
+ * A script that WRITES goes on the command link (in strict mode followed by
+ * WAIT); one that only READS goes on the read link (store_read_link), so
+ * writes never queue behind big reads, unless behind_writes is set: the
+ * caller (a client's connection) has writes not yet answered, and its read
+ * must see them, so it follows them on the command link (hiredis and Redis
+ * keep one connection's commands in order). A write answered before a read
+ * is sent is seen by that read on either link: both use the same master.
+ * who (a principal, NULL for the daemon's own reads) names the lane a read
+ * waits in when the read link is busy; lanes are served in turn.
  */
 int
-store_script(enum script_id script, int nkeys, const struct store_args *args,
+store_script_after(enum script_id script, int nkeys,
+    const struct store_args *args, int behind_writes, const char *who,
     store_cb cb, void *priv)
 {
 	struct store_eval e;
@@ -719,10 +1051,21 @@ store_script(enum script_id script, int nkeys, const struct store_args *args,
 	if (st.spec.wait_replicas > 0 && store_script_writes(script))
 		rc = store_wait_script(e.argc, e.argv, e.lens,
 		    st.spec.wait_replicas, st.spec.wait_timeout_ms, cb, priv);
-	else
-		rc = store_send(e.argc, e.argv, e.lens, cb, priv);
+	else {
+		rc = store_script_writes(script) || behind_writes ?
+		    store_send(&st.cmd, e.argc, e.argv, e.lens, cb, priv) :
+		    store_send_read(who, e.argc, e.argv, e.lens, cb, priv);
+	}
 	store_eval_free(&e);
 	return rc;
+}
+
+/* Runs script as store_script_after does, for a caller with no writes pending. */
+int
+store_script(enum script_id script, int nkeys, const struct store_args *args,
+    store_cb cb, void *priv)
+{
+	return store_script_after(script, nkeys, args, 0, NULL, cb, priv);
 }
 
 /* Sends one command on the command link whatever its state; see store_send. */
@@ -730,5 +1073,5 @@ int
 store_command(int argc, const char **argv, const size_t *lens, store_cb cb,
     void *priv)
 {
-	return store_send(argc, argv, lens, cb, priv);
+	return store_send(&st.cmd, argc, argv, lens, cb, priv);
 }

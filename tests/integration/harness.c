@@ -1,5 +1,6 @@
 /* Integration test harness: starts redis-server and hotlined in a private directory and talks to them. */
 #include <sys/prctl.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -163,7 +164,7 @@ env_or(const char *name, const char *dflt)
  * stdin from /dev/null; the child dies with this process. Returns its pid.
  */
 static pid_t
-spawn(char *const argv[], const char *log_path)
+spawn(char *const argv[], const char *log_path, const char *notify)
 {
 	pid_t parent = getpid(), pid;
 	int fd;
@@ -176,6 +177,10 @@ spawn(char *const argv[], const char *log_path)
 	if (getppid() != parent)
 		_exit(127);
 	signal(SIGPIPE, SIG_DFL);
+	if (notify != NULL)
+		setenv("NOTIFY_SOCKET", notify, 1);
+	else
+		unsetenv("NOTIFY_SOCKET");
 	if ((fd = open(log_path, O_WRONLY | O_CREAT | O_APPEND, 0600)) != -1) {
 		dup2(fd, STDOUT_FILENO);
 		dup2(fd, STDERR_FILENO);
@@ -329,7 +334,7 @@ harness_redis_start(struct harness *h)
 	int64_t end = harness_now_ms() + HARNESS_WAIT_MS;
 	int status;
 
-	if ((h->redis_pid = spawn(argv, h->redis_log)) == -1) {
+	if ((h->redis_pid = spawn(argv, h->redis_log, NULL)) == -1) {
 		fprintf(stderr, "harness: fork: %s\n", strerror(errno));
 		h->redis_pid = 0;
 		return -1;
@@ -479,35 +484,94 @@ harness_write_config(struct harness *h, struct harness_daemon *d,
 	return fclose(f) == 0 ? 0 : -1;
 }
 
-/* Starts hotlined -d -f d->conf and waits until both listeners accept. */
+/*
+ * Opens a datagram socket at path for hotlined's readiness message (the
+ * service manager's NOTIFY_SOCKET protocol, notify.c); the fd, or -1.
+ */
+static int
+notify_open(const char *path)
+{
+	struct sockaddr_un sun;
+	int fd;
+
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof sun.sun_path)
+		return -1;
+	strcpy(sun.sun_path, path);
+	unlink(path);
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&sun, sizeof sun) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Waits up to wait_ms for "READY=1" on fd; 1 when it came, 0 if pid exited
+ * first (*status set), -1 on timeout. hotlined sends it once its listeners
+ * accept and its signal events are installed, so a SIGTERM sent after it
+ * is always handled (listening alone came before the handlers).
+ */
+static int
+notify_wait(int fd, pid_t pid, int wait_ms, int *status)
+{
+	int64_t end = harness_now_ms() + wait_ms;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char msg[256];
+	ssize_t n;
+
+	while (harness_now_ms() < end) {
+		if (wait_exit(pid, 0, status))
+			return 0;
+		if (poll(&p, 1, 50) != 1)
+			continue;
+		if ((n = recv(fd, msg, sizeof msg - 1, 0)) <= 0)
+			continue;
+		msg[n] = '\0';
+		if (strstr(msg, "READY=1") != NULL)
+			return 1;
+	}
+	return -1;
+}
+
+/* Starts hotlined -d -f d->conf and waits until it says it is ready. */
 int
 harness_daemon_start(struct harness *h, struct harness_daemon *d)
 {
 	char *argv[] = { NULL, "-d", "-f", d->conf, NULL };
-	int64_t end = harness_now_ms() + HARNESS_WAIT_MS;
-	int status;
+	char notify[HARNESS_PATH + 8];
+	int status, fd, rc;
 
 	(void)h;
 	argv[0] = (char *)env_or("HOTLINED", "build/hotlined");
-	if ((d->pid = spawn(argv, d->log)) == -1) {
-		fprintf(stderr, "harness: fork: %s\n", strerror(errno));
-		d->pid = 0;
+	snprintf(notify, sizeof notify, "%s.notify", d->sock);
+	if ((fd = notify_open(notify)) == -1) {
+		fprintf(stderr, "harness: %s: %s\n", notify, strerror(errno));
 		return -1;
 	}
-	while (harness_now_ms() < end) {
-		if (unix_accepts(d->sock) && tcp_accepts(d->tcp_port))
-			return 0;
-		if (wait_exit(d->pid, 0, &status)) {
-			fprintf(stderr, "harness: %s exited early (status %d)\n",
-			    argv[0], status);
-			d->pid = 0;
-			harness_print_log(d);
-			return -1;
-		}
-		harness_sleep_ms(20);
+	if ((d->pid = spawn(argv, d->log, notify)) == -1) {
+		fprintf(stderr, "harness: fork: %s\n", strerror(errno));
+		d->pid = 0;
+		close(fd);
+		unlink(notify);
+		return -1;
 	}
-	fprintf(stderr, "harness: hotlined did not listen in %d ms\n",
-	    HARNESS_WAIT_MS);
+	rc = notify_wait(fd, d->pid, HARNESS_START_MS, &status);
+	close(fd);
+	unlink(notify);
+	if (rc == 1 && unix_accepts(d->sock) && tcp_accepts(d->tcp_port))
+		return 0;
+	if (rc == 0) {
+		fprintf(stderr, "harness: %s exited early (status %d)\n",
+		    argv[0], status);
+		d->pid = 0;
+	} else
+		fprintf(stderr, "harness: hotlined %s in %d ms\n", rc == 1 ?
+		    "said ready but does not accept" : "was not ready",
+		    HARNESS_START_MS);
 	harness_print_log(d);
 	return -1;
 }
@@ -1197,7 +1261,7 @@ ha_redis_spawn(struct harness *h, struct harness_ha *ha, int i)
 	snprintf(log, sizeof log, "%s/redis%d.log", h->dir, i);
 	if (mkdir(dir, 0700) == -1 && errno != EEXIST)
 		return -1;
-	ha->redis_pid[i] = spawn(argv, log);
+	ha->redis_pid[i] = spawn(argv, log, NULL);
 	return ha->redis_pid[i] > 0 ? 0 : -1;
 }
 
@@ -1225,7 +1289,7 @@ ha_sentinel_spawn(struct harness *h, struct harness_ha *ha, int i,
 	    HARNESS_HA_REDIS - 1);
 	if (fclose(f) != 0)
 		return -1;
-	ha->sentinel_pid[i] = spawn(argv, log);
+	ha->sentinel_pid[i] = spawn(argv, log, NULL);
 	return ha->sentinel_pid[i] > 0 ? 0 : -1;
 }
 

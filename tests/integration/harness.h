@@ -12,6 +12,12 @@
 
 /* Every wait for a server is bounded by this. */
 #define HARNESS_WAIT_MS 10000
+/*
+ * hotlined's start (READY=1 on its notify socket) is bounded by this: on a
+ * machine shared by many builds its start alone (catalogue, model, worker
+ * threads) has taken more than 10 s. It ends as soon as hotlined is ready.
+ */
+#define HARNESS_START_MS 60000
 /* Client calls give up after this (a daemon that hangs fails the test). */
 #define HARNESS_CALL_MS 8000
 /* Matches limits.drain_timeout_ms and redis.timeout_ms in hotlined-test.conf.in. */

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "frame.h"
+#include "keys.h"
 #include "harness-fault.h"
 
 static struct harness h;
@@ -576,20 +577,124 @@ test_retry_with_request_key(void **state)
 }
 
 /*
- * Item 8 (in part): 50 connections of one agent pipelining reads filled
- * the shared Redis link for everyone. With Redis paused, one principal's
- * requests past limits.max_principal_pending (10 here) are refused
- * (RATE_LIMITED) instead of queueing for Redis, while another principal's
- * create still gets its turn and is made when Redis is back. Runs last:
- * it restarts hotlined.
+ * Copies field (e.g. "cmd", "id") of the Redis client named name from
+ * CLIENT LIST into out; 0, or -1 when no client has that name.
+ */
+static int
+redis_client_field(const char *name, const char *field, char *out, size_t n)
+{
+	redisContext *r = harness_redis(&h);
+	redisReply *rep = redisCommand(r, "CLIENT LIST");
+	char want[80], key[40], *line, *save = NULL;
+	const char *at;
+	int rc = -1;
+
+	assert_non_null(rep);
+	assert_int_equal(rep->type, REDIS_REPLY_STRING);
+	snprintf(want, sizeof want, " name=%s ", name);
+	snprintf(key, sizeof key, " %s=", field);
+	for (line = strtok_r(rep->str, "\n", &save); line != NULL && rc == -1;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if (strstr(line, want) == NULL)
+			continue;
+		/* Every line starts with "id=": the one field without a space. */
+		at = strncmp(line, key + 1, strlen(key + 1)) == 0 ? line :
+		    strstr(line, key) + 1;
+		if (at == (const char *)1)
+			continue;
+		at += strlen(key + 1);
+		snprintf(out, n, "%.*s", (int)strcspn(at, " "), at);
+		rc = 0;
+	}
+	freeReplyObject(rep);
+	redisFree(r);
+	return rc;
+}
+
+/* Creates a ticket through c and asserts that a show right after finds it. */
+static void
+create_then_show(struct hl_client *c)
+{
+	Hotline__Envelope *made, *shown;
+	char number[32];
+
+	made = harness_create(c, "小区停水", "读写分离之后仍能读到刚登记的工单");
+	snprintf(number, sizeof number, "%s", made->created->ticket->number);
+	hl_envelope_free(made);
+	shown = harness_show(c, number, NULL);
+	assert_int_equal(shown->body_case, BODY(TICKET));
+	assert_string_equal(shown->ticket->ticket->number, number);
+	hl_envelope_free(shown);
+}
+
+/*
+ * Item 8: scripts that only read go on a second Redis link
+ * (hotlined-reads), so writes (on hotlined-commands) never queue behind
+ * them. A create does not touch the read link; the show after it runs
+ * there and sees the ticket (read-your-writes); with the read link killed
+ * shows still answer (on the command link) and see what was just created,
+ * and the link comes back by itself.
+ */
+static void
+test_reads_on_their_own_link(void **state)
+{
+	char id[32], cmd[64], kill[64];
+	redisContext *r;
+	redisReply *rep;
+	int64_t end;
+
+	(void)state;
+	assert_int_equal(redis_client_field("hotlined-commands", "id", id,
+	    sizeof id), 0);
+	create_then_show(agent);
+	assert_int_equal(redis_client_field("hotlined-reads", "cmd", cmd,
+	    sizeof cmd), 0);
+	assert_string_equal(cmd, "evalsha");
+
+	/* The read link killed: reads go on, on the command link. */
+	assert_int_equal(redis_client_field("hotlined-reads", "id", id,
+	    sizeof id), 0);
+	snprintf(kill, sizeof kill, "CLIENT KILL ID %s", id);
+	r = harness_redis(&h);
+	assert_non_null(rep = redisCommand(r, kill));
+	assert_int_equal(rep->type, REDIS_REPLY_INTEGER);
+	assert_int_equal(rep->integer, 1);
+	freeReplyObject(rep);
+	redisFree(r);
+	create_then_show(agent);
+	/* It comes back by itself, and reads go on it again. */
+	end = harness_now_ms() + HARNESS_WAIT_MS;
+	while (harness_metric(&h.main, "hotline_store_read_ready") != 1 &&
+	    harness_now_ms() < end)
+		harness_sleep_ms(50);
+	assert_int_equal(redis_client_field("hotlined-reads", "id", cmd,
+	    sizeof cmd), 0);
+	assert_string_not_equal(cmd, id);
+	create_then_show(agent);
+	assert_int_equal(redis_client_field("hotlined-reads", "cmd", cmd,
+	    sizeof cmd), 0);
+	assert_string_equal(cmd, "evalsha");
+}
+
+/*
+ * Item 8: 50 connections of one agent pipelining reads filled the shared
+ * Redis link for everyone. With Redis paused, one principal's requests
+ * past limits.max_principal_pending (10 here) are not even read: its
+ * connections wait (a ping on a second connection of the same principal
+ * is not answered) while another principal's create and ping get their
+ * turn; when Redis is back every request is answered, none refused, and
+ * the create is made. Before the fix the twenty past the bound were
+ * refused RATE_LIMITED (and before that, queued for Redis). Runs last: it
+ * restarts hotlined.
  */
 static void
 test_principal_fair_share(void **state)
 {
 	Hotline__ShowRequest show = HOTLINE__SHOW_REQUEST__INIT;
+	Hotline__Ping ping = HOTLINE__PING__INIT;
 	Hotline__CreateRequest create;
 	Hotline__Envelope *made, *f;
-	struct hl_client *flood;
+	struct hl_client *flood, *flood2, *agent2;
 	struct hl_error err;
 	char number[32], call_id[64], phone[24];
 	int i, refused = 0, answered = 0;
@@ -605,6 +710,8 @@ test_principal_fair_share(void **state)
 	assert_int_equal(harness_restart(&h), 0);
 	assert_non_null(agent = harness_login(&h, "agent01"));
 	assert_non_null(flood = harness_login(&h, "agent02"));
+	assert_non_null(flood2 = harness_login(&h, "agent02"));
+	assert_non_null(agent2 = harness_login(&h, "agent01"));
 
 	assert_int_equal(fault_redis_signal(&h, SIGSTOP), 0);
 	show.number = number;
@@ -614,9 +721,17 @@ test_principal_fair_share(void **state)
 	harness_create_init(&create, call_id, sizeof call_id,
 	    harness_phone(phone, sizeof phone), "小区停水", "另一位话务员的来电");
 	assert_int_equal(harness_send(agent, 77, BODY(CREATE), &create), 0);
-	harness_sleep_ms(300);
+	/*
+	 * The other principal is served (its ping, on a second connection,
+	 * is read after the flood's shows were); the flooding one's waits.
+	 */
+	assert_int_equal(harness_send(agent2, 78, BODY(PING), &ping), 0);
+	assert_int_equal(hl_recv(agent2, HARNESS_CALL_MS, &f, &err), 1);
+	assert_int_equal(f->body_case, BODY(PONG));
+	hl_envelope_free(f);
+	assert_int_equal(harness_send(flood2, 79, BODY(PING), &ping), 0);
+	assert_int_equal(hl_recv(flood2, 300, &f, &err), 0);
 	assert_int_equal(fault_redis_signal(&h, SIGCONT), 0);
-	/* Answers come in request order: the ten that waited, then the refusals. */
 	for (i = 0; i < 30 && hl_recv(flood, HARNESS_CALL_MS, &f, &err) == 1;
 	    i++) {
 		if (f->body_case == BODY(ERROR) &&
@@ -626,12 +741,126 @@ test_principal_fair_share(void **state)
 			answered++;
 		hl_envelope_free(f);
 	}
-	assert_int_equal(answered, 10);
-	assert_int_equal(refused, 20);
+	assert_int_equal(answered, 30);
+	assert_int_equal(refused, 0);
+	assert_int_equal(hl_recv(flood2, HARNESS_CALL_MS, &f, &err), 1);
+	assert_int_equal(f->body_case, BODY(PONG));
+	hl_envelope_free(f);
 	assert_int_equal(hl_recv(agent, HARNESS_CALL_MS, &f, &err), 1);
 	assert_int_equal(f->body_case, BODY(CREATED));
 	hl_envelope_free(f);
 	hl_close(flood);
+	hl_close(flood2);
+	hl_close(agent2);
+}
+
+/*
+ * Returns where, among the shows Redis's slow log holds (threshold 0: every
+ * command, oldest first), the first one naming number ran; -1 if none.
+ */
+static int
+show_position(redisContext *r, const char *number, int *nshows)
+{
+	redisReply *log = redisCommand(r, "SLOWLOG GET 1000");
+	redisReply *e, *args;
+	size_t i, j;
+	int pos = -1, at = 0;
+
+	assert_non_null(log);
+	assert_int_equal(log->type, REDIS_REPLY_ARRAY);
+	for (i = log->elements; i-- > 0;) {
+		e = log->element[i];
+		if (e->elements < 6 || e->element[5]->type != REDIS_REPLY_STRING ||
+		    strcmp(e->element[5]->str, "hotlined-reads") != 0)
+			continue;
+		args = e->element[3];
+		for (j = 0; j < args->elements; j++)
+			if (strstr(args->element[j]->str, KEY_TICKET_PREFIX) != NULL)
+				break;
+		if (j == args->elements)
+			continue;	/* not a show */
+		if (pos == -1 && strstr(args->element[j]->str, number) != NULL)
+			pos = at;
+		at++;
+	}
+	freeReplyObject(log);
+	*nshows = at;
+	return pos;
+}
+
+/*
+ * Item 8: reads past the read link's window (16) wait in one lane per
+ * principal, served in turn. With Redis paused and 40 of one principal's
+ * shows waiting, another principal's show runs among the first reads when
+ * Redis is back, not after all 40 (it ran 41st with one queue for all).
+ * Runs after test_principal_fair_share (it raises that test's bound).
+ */
+static void
+test_reads_take_turns(void **state)
+{
+	Hotline__ShowRequest show = HOTLINE__SHOW_REQUEST__INIT;
+	Hotline__Ping ping = HOTLINE__PING__INIT;
+	Hotline__Envelope *made, *f;
+	struct hl_client *flood, *other;
+	struct hl_error err;
+	char mine[32], theirs[32];
+	redisContext *r;
+	redisReply *rep;
+	int i, pos, nshows;
+
+	(void)state;
+	made = harness_create(agent, "小区停水", "停水一天");
+	snprintf(mine, sizeof mine, "%s", made->created->ticket->number);
+	hl_envelope_free(made);
+	made = harness_create(agent, "小区停电", "停电一天");
+	snprintf(theirs, sizeof theirs, "%s", made->created->ticket->number);
+	hl_envelope_free(made);
+	hl_close(agent);
+	agent = NULL;
+	assert_int_equal(harness_edit_config(&h.main,
+	    "max_principal_pending = 10;", "max_principal_pending = 40;"), 0);
+	assert_int_equal(harness_restart(&h), 0);
+	assert_non_null(agent = harness_login(&h, "agent01"));
+	assert_non_null(other = harness_login(&h, "supervisor01"));
+	assert_non_null(flood = harness_login(&h, "agent02"));
+	r = harness_redis(&h);
+	assert_non_null(rep = redisCommand(r,
+	    "CONFIG SET slowlog-log-slower-than 0 slowlog-max-len 1000"));
+	freeReplyObject(rep);
+	assert_non_null(rep = redisCommand(r, "SLOWLOG RESET"));
+	freeReplyObject(rep);
+
+	assert_int_equal(fault_redis_signal(&h, SIGSTOP), 0);
+	show.number = theirs;
+	for (i = 1; i <= 40; i++)
+		assert_int_equal(harness_send(flood, (uint64_t)i, BODY(SHOW),
+		    &show), 0);
+	/* Two round trips on another connection: the flood's frames were read. */
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(harness_send(other, 50 + i, BODY(PING), &ping),
+		    0);
+		assert_int_equal(hl_recv(other, HARNESS_CALL_MS, &f, &err), 1);
+		hl_envelope_free(f);
+	}
+	show.number = mine;
+	assert_int_equal(harness_send(agent, 99, BODY(SHOW), &show), 0);
+	assert_int_equal(fault_redis_signal(&h, SIGCONT), 0);
+	for (i = 0; i < 40; i++) {
+		assert_int_equal(hl_recv(flood, HARNESS_CALL_MS, &f, &err), 1);
+		assert_int_equal(f->body_case, BODY(TICKET));
+		hl_envelope_free(f);
+	}
+	assert_int_equal(hl_recv(agent, HARNESS_CALL_MS, &f, &err), 1);
+	assert_int_equal(f->body_case, BODY(TICKET));
+	hl_envelope_free(f);
+
+	pos = show_position(r, mine, &nshows);
+	redisFree(r);
+	assert_int_equal(nshows, 41);
+	/* The window's 16, then one of the flood's, then its turn. */
+	assert_in_range(pos, 0, 17);
+	hl_close(flood);
+	hl_close(other);
 }
 
 int
@@ -648,7 +877,9 @@ main(void)
 		cmocka_unit_test(test_confidential_not_linkable),
 		cmocka_unit_test(test_replay_after_ticket_left),
 		cmocka_unit_test(test_retry_with_request_key),
+		cmocka_unit_test(test_reads_on_their_own_link),
 		cmocka_unit_test(test_principal_fair_share),
+		cmocka_unit_test(test_reads_take_turns),
 	};
 
 	setlocale(LC_CTYPE, "C.UTF-8");

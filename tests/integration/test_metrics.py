@@ -32,6 +32,11 @@ WAIT = tpc.WAIT
 FAMILIES = {
     "hotline_store_ready": "gauge",
     "hotline_store_pending": "gauge",
+    "hotline_store_write_pending": "gauge",
+    "hotline_store_read_pending": "gauge",
+    "hotline_store_read_ready": "gauge",
+    "hotline_store_watchdog_drops": "counter",
+    "hotline_http_connections": "gauge",
     "hotline_redis_lost": "counter",
     "hotline_connections": "gauge",
     "hotline_connections_accepted": "counter",
@@ -257,6 +262,24 @@ def run(srv, st):
         check(value(fams, "hotline_scrape_redis_ok", "hotline_scrape_redis_ok") == 1,
               "scrape_redis_ok")
         check(value(fams, "hotline_connections", "hotline_connections") >= 1, "connections")
+        check(value(fams, "hotline_store_read_ready", "hotline_store_read_ready") == 1,
+              "the read link is not ready")
+        check(value(fams, "hotline_store_read_pending", "hotline_store_read_pending") +
+              value(fams, "hotline_store_write_pending", "hotline_store_write_pending") ==
+              value(fams, "hotline_store_pending", "hotline_store_pending"),
+              "read and write pending do not add up")
+        # The scrape's own connection is open while the page is made; three
+        # idle ones beside it are counted too, and leave the count when closed.
+        http = value(fams, "hotline_http_connections", "hotline_http_connections")
+        check(http >= 1, "http connections %r" % http)
+        idle = [socket.create_connection(("127.0.0.1", srv.http_port), timeout=WAIT)
+                for _ in range(3)]
+        wait_for("three more HTTP connections", lambda: value(
+            scrape(srv), "hotline_http_connections", "hotline_http_connections") >= http + 3)
+        for sock in idle:
+            sock.close()
+        wait_for("the idle HTTP connections gone", lambda: value(
+            scrape(srv), "hotline_http_connections", "hotline_http_connections") <= http)
         check(value(fams, "hotline_requests", "hotline_requests_total", op="ping") >= 4,
               "ping requests")
         check(value(fams, "hotline_errors", "hotline_errors_total",

@@ -125,6 +125,23 @@ def wait_for(what, cond):
     return tm.wait_for(what, quiet)
 
 
+def table(driver, selector, cells):
+    """The rows of selector as lists, read in one script: the page re-renders its tables on live
+    events, so rows found by one WebDriver call and read by the next can be gone (stale)."""
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll(arguments[0]), r => "
+        "arguments[1].map(c => c === '@' ? r.getAttribute('data-department') : "
+        "(c.startsWith('td') ? (r.querySelector(c) || {}).innerText || '' : "
+        "(r.cells[+c] || {}).innerText || '')));", selector, cells)
+
+
+def text_of(driver, element_id):
+    """The visible text of an element, looked up and read in one script (see table)."""
+    return driver.execute_script(
+        "const e = document.getElementById(arguments[0]); return e ? e.innerText : null;",
+        element_id)
+
+
 def login_form(driver, principal, token):
     """Fills in and sends the page's login form."""
     for field, value in (("login-principal", principal), ("login-token", token)):
@@ -284,10 +301,10 @@ def run(srv, st):
             "departmentyes")
         for panel in ("ranking-panel", "hot-panels"):
             check(not driver.find_element(By.ID, panel).is_displayed(), "%s shown" % panel)
-        rows = driver.find_elements(By.CSS_SELECTOR, "#dept-table tbody tr")
-        check([r.get_attribute("data-department") for r in rows] == ["zjj"], "own scorecard")
-        names = {r.find_elements(By.TAG_NAME, "td")[2].text for r in driver.find_elements(
-            By.CSS_SELECTOR, "#overdue-table tbody tr, #warning-table tbody tr")}
+        rows = table(driver, "#dept-table tbody tr", ["@"])
+        check([r[0] for r in rows] == ["zjj"], "own scorecard")
+        names = {r[0].strip() for r in table(
+            driver, "#overdue-table tbody tr, #warning-table tbody tr", ["2"])}
         check(names <= {"住建局"}, "other departments' tickets: %s" % names)
         driver.find_element(By.ID, "logout").click()
         wait_for("the login form again", lambda: driver.find_element(By.ID, "login").is_displayed())
@@ -315,17 +332,15 @@ def run(srv, st):
 
     def ranking_equals_ctl():
         driver = st["driver"]
-        period = driver.find_element(By.ID, "ranking-period").text.split(" ")[0][:7]
+        period = text_of(driver, "ranking-period").split(" ")[0][:7]
         out = subprocess.run([HOTLINECTL, "-j", "-a", srv.sock, "-u", "supervisor01", "-t",
                               "supervisor01" + DEMO, "ranking", "--period", period],
                              capture_output=True, text=True, timeout=WAIT, check=True).stdout
         want = [(d["department"]["id"], str(d["rank"]) if d.get("rank") else "样本不足",
                  "—" if d.get("too_few") else "%.1f" % d["score"])
                 for d in json.loads(out)["departments"]]
-        rows = driver.find_elements(By.CSS_SELECTOR, "#ranking-table tbody tr")
-        got = [(r.get_attribute("data-department"),
-                r.find_element(By.CSS_SELECTOR, "td.rank").text,
-                r.find_element(By.CSS_SELECTOR, "td.score").text) for r in rows]
+        got = [(r[0], r[1].strip(), r[2].strip()) for r in table(
+            driver, "#ranking-table tbody tr", ["@", "td.rank", "td.score"])]
         check(got == want and len(got) == st["departments"], "page %s != hotlinectl %s" % (got, want))
 
     def overdue_live():
@@ -341,18 +356,21 @@ def run(srv, st):
         # Every urgent ticket breaches at once: the banner shows the newest of them.
         wait_for("the live banner", lambda: any(n in driver.find_element(
             By.ID, "banner-text").text for n in st["urgent"]))
-        check("签收超时" in driver.find_element(By.ID, "banner-text").text, "banner's kind")
+        check("签收超时" in text_of(driver, "banner-text"), "banner's kind")
         print("# overdue list and banner %.2f s after the clock moved (asked: within 2 s)" %
               (time.monotonic() - moved))
         check(driver.find_element(By.ID, "banner").is_displayed(), "banner hidden")
         check(driver.execute_script("return window.hotlineMarker") == 1, "the page reloaded")
-        check(driver.find_element(By.ID, "today-sign").text != "0", "today's sign breaches 0")
+        check(text_of(driver, "today-sign") != "0", "today's sign breaches 0")
 
     def timeline_click():
         driver = st["driver"]
-        driver.find_element(By.CSS_SELECTOR, "a.ticket[data-number='%s']" % st["secret"]).click()
+        # Found and clicked in one script: the overdue list may be re-rendered in between.
+        check(driver.execute_script(
+            "const a = document.querySelector(arguments[0]); if (a) a.click(); return !!a;",
+            "a.ticket[data-number='%s']" % st["secret"]), "the ticket's link is gone")
         wait_for("the timeline", lambda: driver.find_element(By.ID, "timeline").is_displayed())
-        check(st["secret"] in driver.find_element(By.ID, "timeline-title").text, "title")
+        check(st["secret"] in text_of(driver, "timeline-title"), "title")
         check(driver.find_elements(By.CSS_SELECTOR, "#timeline-deadlines tbody tr"), "no deadlines")
         dom = driver.page_source
         check(SECRET_NAME not in dom and SECRET_PHONE not in dom,

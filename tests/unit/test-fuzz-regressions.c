@@ -36,16 +36,44 @@ static size_t unsent;
 
 /* Store double: keeps the call; the test answers it with answer(). The real store_args_* and store_error_code (store-args.c) are linked. */
 int
-store_script(enum script_id script, int nkeys, const struct store_args *args,
+store_script_after(enum script_id script, int nkeys,
+    const struct store_args *args, int behind_writes, const char *who,
     store_cb cb, void *priv)
 {
 	(void)script;
 	(void)nkeys;
 	(void)args;
+	(void)behind_writes;
+	(void)who;
 	assert_null(pending_cb);
 	pending_cb = cb;
 	pending_priv = priv;
 	calls++;
+	return 0;
+}
+
+/* Store double: as store_script_after. */
+int
+store_script(enum script_id script, int nkeys, const struct store_args *args,
+    store_cb cb, void *priv)
+{
+	return store_script_after(script, nkeys, args, 0, NULL, cb, priv);
+}
+
+/* Nothing waits for Redis on either link here but the one call. */
+int
+store_pending_for(enum script_id script, int behind_writes)
+{
+	(void)script;
+	(void)behind_writes;
+	return pending_cb != NULL;
+}
+
+/* Which scripts write does not matter to these tests (the link is a double). */
+int
+store_script_writes(enum script_id script)
+{
+	(void)script;
 	return 0;
 }
 
