@@ -97,6 +97,7 @@ const char *pg_error(const struct pg_result *);
 const char *pg_sqlstate(const struct pg_result *);
 int pg_rows(const struct pg_result *);
 const char *pg_value(const struct pg_result *, int row, int col);
+int pg_null(const struct pg_result *, int row, int col);
 
 /* archive-schema.c: migrations applied at connect. */
 /*
@@ -140,8 +141,10 @@ void retention_stop(void);
 /* archive-record.c: archived rows back into protocol messages. */
 Hotline__Ticket *archive_record_ticket(const char *fields, int department_view);
 struct request;
-int archive_refuse_foreign(struct request *, const char *fields);
-void archive_record_history(Hotline__Ticket *, const char *entries);
+int archive_record_read(struct request *, const char *fields,
+    Hotline__Ticket **);
+void archive_record_history_rows(Hotline__Ticket *, const struct pg_result *,
+    int col);
 
 /* archive-read.c: tickets no longer in Redis, read from PostgreSQL. */
 int archive_missing(struct request *);
