@@ -259,7 +259,7 @@ ctl_caller(struct ctl *ctl, int argc, char **argv)
 	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
 	Hotline__CallerRequest cr = HOTLINE__CALLER_REQUEST__INIT;
 
-	ctl_page_command(argc, argv);
+	ctl_page_command(ctl->command->name, argc, argv);
 	if (ctl_page_options(argc, argv, 1, &cr.limit, &cr.cursor) == -1)
 		return ctl_usage(ctl);
 	cr.caller_phone = argv[optind];

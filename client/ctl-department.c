@@ -252,7 +252,7 @@ ctl_list(struct ctl *ctl, int argc, char **argv)
 	unsigned long v = 0;
 	int rc;
 
-	ctl_page_command(argc, argv);
+	ctl_page_command(ctl->command->name, argc, argv);
 	if ((rc = ctl_parse(ctl, argc, argv, opts, 0)) != 0)
 		return rc;
 	if (limit != NULL && ctl_parse_number(limit, UINT32_MAX, &v) == -1)

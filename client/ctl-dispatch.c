@@ -20,7 +20,7 @@ ctl_triage(struct ctl *ctl, int argc, char **argv)
 	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
 	Hotline__TriageListRequest tr = HOTLINE__TRIAGE_LIST_REQUEST__INIT;
 
-	ctl_page_command(argc, argv);
+	ctl_page_command(ctl->command->name, argc, argv);
 	if (ctl_page_options(argc, argv, 0, &tr.limit, &tr.cursor) == -1)
 		return ctl_usage(ctl);
 	req.body_case = HOTLINE__ENVELOPE__BODY_TRIAGE;

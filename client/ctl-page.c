@@ -32,17 +32,18 @@ ctl_page_append(const char *s)
 }
 
 /*
- * Remembers the command's own arguments (argv[0] its name, as a command's
- * run gets them), leaving out any --cursor, for ctl_print_next_page. Call
- * it before getopt reorders argv.
+ * Remembers the command's name and its arguments (argv[1] on, as a
+ * command's run gets them), leaving out any --cursor, for
+ * ctl_print_next_page. Call it before getopt reorders argv.
  */
 void
-ctl_page_command(int argc, char **argv)
+ctl_page_command(const char *name, int argc, char **argv)
 {
 	int i;
 
 	ctl_page_line[0] = '\0';
-	for (i = 0; i < argc; i++) {
+	ctl_page_append(name);
+	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--cursor") == 0) {
 			i++;
 			continue;

@@ -127,7 +127,7 @@ ctl_search(struct ctl *ctl, int argc, char **argv)
 	};
 	int rc;
 
-	ctl_page_command(argc, argv);
+	ctl_page_command(ctl->command->name, argc, argv);
 	if ((rc = ctl_parse(ctl, argc, argv, opts, 0)) != 0 ||
 	    (rc = ctl_search_request(ctl, &o, &q)) != 0)
 		return rc;

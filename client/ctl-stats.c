@@ -193,7 +193,7 @@ ctl_overdue_query(struct ctl *ctl, int argc, char **argv, int within)
 	};
 	int rc;
 
-	ctl_page_command(argc, argv);
+	ctl_page_command(ctl->command->name, argc, argv);
 	if ((rc = ctl_parse(ctl, argc, argv, opts, 0)) != 0 ||
 	    (rc = ctl_overdue_request(ctl, &o, &q)) != 0)
 		return rc;

@@ -119,7 +119,7 @@ void ctl_print_routing(const Hotline__Routing *);
 void ctl_kb_print_suggestions(Hotline__KbHit *const *, size_t);
 void ctl_print_list(const Hotline__TicketList *);
 /* ctl-page.c: the command a page was asked with, and the hint to the next page. */
-void ctl_page_command(int argc, char **argv);
+void ctl_page_command(const char *name, int argc, char **argv);
 void ctl_print_next_page(const char *cursor);
 void ctl_print_event(const Hotline__Event *);
 void ctl_text_ticket(const Hotline__Envelope *);
