@@ -132,6 +132,12 @@ extern const char archive_upsert_sql[];
 int archive_batch_build(struct archive_batch *, const struct redisReply *);
 void archive_batch_free(struct archive_batch *);
 
+/* archive-build.c: a batch's rows built on a thread, handed back to the loop. */
+typedef void (*archive_built)(struct archive_batch *, int rc);
+int archive_build_start(const struct redisReply *, struct archive_batch *,
+    archive_built);
+void archive_build_stop(void);
+
 /* archive-retention.c: closed tickets leave Redis after keep_days. */
 int retention_due(void);
 void retention_run(struct pg_link *, void (*done)(void));
