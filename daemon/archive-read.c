@@ -9,16 +9,12 @@
 #include "archive.h"
 
 /*
- * The ticket and its history in one statement: a row per history entry
- * (one row with a NULL entry when there is none), oldest first; the fields
- * (the Redis hash as JSON) only in the first row, as text, so the answer
- * carries them once. Whether it left Redis and its state in every row.
+ * The ticket and its history in one statement (migration 022's function,
+ * whose plan PostgreSQL keeps for the session: planning it anew cost more
+ * than running it): a row per history entry, oldest first; the fields in
+ * the first row only; whether it left Redis and its state in every row.
  */
-static const char read_sql[] =
-    "SELECT CASE WHEN row_number() OVER (ORDER BY h.position) = 1 THEN "
-    "t.fields::text END, h.entry::text, t.evicted_at IS NOT NULL, t.state "
-    "FROM hotline.tickets t LEFT JOIN hotline.history h ON h.number = "
-    "t.number WHERE t.number = $1 ORDER BY h.position";
+static const char read_sql[] = "SELECT * FROM hotline.ticket_read($1)";
 
 /*
  * The ticket number r's request names (its body's "number" field, as every

@@ -6,9 +6,12 @@
 # BENCH_SECONDS (closed-loop intake runs, default 5), BENCH_LAG_SECONDS (default 20),
 # BENCH_BEFORE (another hotlined binary, e.g. an earlier commit's: every part runs with it
 # too, alternating, each result labelled "before" and "after"; its schema must be the same),
-# BENCH_MEMORY_TICKETS (tickets of the footprint part, default 20000), BENCH_HOTLINED_FLAGS
+# BENCH_MEMORY_TICKETS (tickets of the footprint part, default 20000), BENCH_ARCHIVE_ROUNDS
+# (rounds of intake, ingest and lag, each binary in turn; default 1), BENCH_ARCHIVE_PARTS (of
+# "footprint search", default both: the rest is left out), BENCH_HOTLINED_FLAGS
 # (e.g. -v: the archiver logs each batch's read, build and write times), BENCH_KEEP_LOG (a file
-# to copy hotlined's log to at the end).
+# to copy hotlined's log to at the end), BENCH_BEFORE_SCHEMA (the newest migration BENCH_BEFORE
+# knows, when this build adds some).
 set -eu
 
 [ $# -eq 1 ] || { echo "usage: tests/bench/run-archive.sh BUILD_DIR" >&2; exit 2; }
@@ -22,6 +25,8 @@ ROWS=${BENCH_ARCHIVE_ROWS:-1000000}
 SECONDS_RUN=${BENCH_SECONDS:-5}
 LAG_SECONDS=${BENCH_LAG_SECONDS:-20}
 FOOTPRINT_TICKETS=${BENCH_MEMORY_TICKETS:-20000}
+PARTS=${BENCH_ARCHIVE_PARTS:-footprint search}
+ROUNDS=${BENCH_ARCHIVE_ROUNDS:-1}
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -x "$pgbin/initdb" ] || { echo "run-archive.sh: PostgreSQL is not installed (make deps)" >&2; exit 1; }
 hotlined=$build/hotlined
@@ -67,9 +72,18 @@ result() {
 	printf '%-58s %s\n' "$1" "${label:+$label: }$2"
 }
 
+# With BENCH_BEFORE_SCHEMA, forgets the migrations after it, so that the older binary, which
+# refuses a newer database, runs; this one applies them again when it starts (they may be run
+# twice: CREATE OR REPLACE and the like).
+schema_back() {
+	[ -z "${BENCH_BEFORE_SCHEMA:-}" ] || psql_run -c "DELETE FROM hotline.schema_migrations
+	    WHERE version > $BENCH_BEFORE_SCHEMA" >/dev/null 2>&1 || true
+}
+
 # Runs part $1 with each binary in turn, the BENCH_BEFORE one first.
 both() {
 	if [ -n "$BEFORE" ]; then
+		schema_back
 		hotlined=$BEFORE label=before
 		"$1"
 	fi
@@ -229,8 +243,13 @@ part_all() {
 	part_ingest
 	part_lag
 }
-part_footprint
-both part_all
+case " $PARTS " in *" footprint "*) part_footprint ;; esac
+i=0
+while [ "$i" -lt "$ROUNDS" ]; do
+	both part_all
+	i=$((i + 1))
+done
+case " $PARTS " in *" search "*) ;; *) exit 0 ;; esac
 start_hotlined "$work/archive.conf"
 
 # 4. Search and show over ROWS archived tickets, loaded in bulk, then one real ticket archived.
@@ -282,6 +301,7 @@ if [ -n "$BEFORE" ]; then
 	hotline_port=$("$bin/bench-port")
 	write_conf "$work/other.conf" "$archive"
 	hotlined=$BEFORE
+	schema_back
 	start_hotlined "$work/other.conf"
 	other_pid=$hotlined_pid other_port=$hotline_port
 	hotline_port=$port hotlined=$build/hotlined
