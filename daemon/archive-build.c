@@ -10,6 +10,7 @@
 
 #include "hotlined.h"
 #include "archive.h"
+#include "store-scripts.h"
 
 /*
  * Contract: one build at a time (the archiver has one batch in hand). The
@@ -35,46 +36,6 @@ static struct {
 	struct build_job *job;		/* running, or NULL */
 } ab = { { -1, -1 }, NULL, 0, NULL };
 
-/* Returns a deep copy of r (strings, integers, arrays; other types as nil). */
-static redisReply *
-build_copy(const redisReply *r)
-{
-	redisReply *c = xcalloc(1, sizeof *c);
-	size_t i;
-
-	c->type = r->type;
-	c->integer = r->integer;
-	if (r->type == REDIS_REPLY_STRING || r->type == REDIS_REPLY_STATUS ||
-	    r->type == REDIS_REPLY_ERROR) {
-		c->str = xmalloc(r->len + 1);
-		memcpy(c->str, r->str, r->len);
-		c->str[r->len] = '\0';
-		c->len = r->len;
-	} else if (r->type == REDIS_REPLY_ARRAY) {
-		c->element = xcalloc(r->elements + 1, sizeof *c->element);
-		c->elements = r->elements;
-		for (i = 0; i < r->elements; i++)
-			c->element[i] = build_copy(r->element[i]);
-	} else if (r->type != REDIS_REPLY_INTEGER)
-		c->type = REDIS_REPLY_NIL;
-	return c;
-}
-
-/* Frees what build_copy made. */
-static void
-build_free(redisReply *c)
-{
-	size_t i;
-
-	if (c == NULL)
-		return;
-	for (i = 0; i < c->elements; i++)
-		build_free(c->element[i]);
-	free(c->element);
-	free(c->str);
-	free(c);
-}
-
 /* The thread: builds the rows and hands the job back through the pipe. */
 static void *
 build_thread(void *arg)
@@ -83,7 +44,7 @@ build_thread(void *arg)
 	ssize_t n;
 
 	job->rc = archive_batch_build(job->batch, job->copy);
-	build_free(job->copy);
+	freeReplyObject(job->copy);
 	job->copy = NULL;
 	do
 		n = write(ab.pipe[1], &job, sizeof job);
@@ -146,13 +107,13 @@ archive_build_start(const redisReply *reply, struct archive_batch *b,
 	if (ab.job != NULL || build_ready() == -1)
 		return -1;
 	job = xcalloc(1, sizeof *job);
-	job->copy = build_copy(reply);
+	job->copy = store_reply_copy(reply);
 	job->batch = b;
 	job->done = done;
 	if ((rc = pthread_create(&ab.thread, NULL, build_thread, job)) != 0) {
 		log_warnx("archive: cannot start a build thread: %s",
 		    strerror(rc));
-		build_free(job->copy);
+		freeReplyObject(job->copy);
 		free(job);
 		return -1;
 	}

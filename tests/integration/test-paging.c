@@ -98,22 +98,30 @@ page_all(struct hl_client *c, Hotline__Envelope__BodyCase body,
 	assert_true(pages < PAGES_MAX);
 }
 
+/* Sends one request as principal on a connection of its own; it must succeed. */
+static void
+call_as(const char *principal, Hotline__Envelope__BodyCase body, void *req)
+{
+	struct hl_client *c = harness_login(&h, principal);
+	Hotline__Envelope *rep;
+	struct hl_error err;
+
+	assert_non_null(c);
+	rep = harness_call(c, body, req, &err);
+	assert_reply(rep, err);
+	hl_envelope_free(rep);
+	hl_close(c);
+}
+
 /* Dispatches number to zjj as the dispatcher. */
 static void
 dispatch_zjj(const char *number)
 {
-	struct hl_client *disp = harness_login(&h, "dispatcher01");
 	Hotline__DispatchRequest d = HOTLINE__DISPATCH_REQUEST__INIT;
-	Hotline__Envelope *rep;
-	struct hl_error err;
 
-	assert_non_null(disp);
 	d.number = (char *)number;
 	d.lead_department = "zjj";
-	rep = harness_call(disp, BODY(DISPATCH), &d, &err);
-	assert_reply(rep, err);
-	hl_envelope_free(rep);
-	hl_close(disp);
+	call_as("dispatcher01", BODY(DISPATCH), &d);
 }
 
 /* Between two triage pages, the oldest ticket (already seen) leaves triage. */
@@ -217,17 +225,10 @@ test_caller_pages(void **state)
 static void
 sign_zjj(const char *number)
 {
-	struct hl_client *zjj = harness_login(&h, "zjj-01");
 	Hotline__SignRequest q = HOTLINE__SIGN_REQUEST__INIT;
-	Hotline__Envelope *rep;
-	struct hl_error err;
 
-	assert_non_null(zjj);
 	q.number = (char *)number;
-	rep = harness_call(zjj, BODY(SIGN), &q, &err);
-	assert_reply(rep, err);
-	hl_envelope_free(rep);
-	hl_close(zjj);
+	call_as("zjj-01", BODY(SIGN), &q);
 }
 
 /*
