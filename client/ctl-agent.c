@@ -259,14 +259,15 @@ ctl_show(struct ctl *ctl, int argc, char **argv)
 	    ctl_show_text);
 }
 
-/* caller PHONE [--limit N]: a caller's earlier tickets (重复来电). */
+/* caller PHONE [--limit N] [--cursor C]: a caller's earlier tickets (重复来电), newest first, a page at a time. */
 int
 ctl_caller(struct ctl *ctl, int argc, char **argv)
 {
 	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
 	Hotline__CallerRequest cr = HOTLINE__CALLER_REQUEST__INIT;
 
-	if (ctl_limit_options(argc, argv, 1, &cr.limit) == -1)
+	ctl_page_command(ctl->command->name, argc, argv);
+	if (ctl_page_options(argc, argv, 1, &cr.limit, &cr.cursor) == -1)
 		return ctl_usage(ctl);
 	cr.caller_phone = argv[optind];
 	req.body_case = HOTLINE__ENVELOPE__BODY_CALLER;

@@ -232,21 +232,27 @@ ctl_watch(struct ctl *ctl, int argc, char **argv)
 	return rc;
 }
 
-/* list [--limit N] [--cursor C]: a page of the department's open tickets, oldest first. */
+/*
+ * list [--department D] [--limit N] [--cursor C]: a page of a department's
+ * open tickets, oldest first (a terminal: its own; dispatchers and
+ * supervisors: the one named).
+ */
 int
 ctl_list(struct ctl *ctl, int argc, char **argv)
 {
 	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
 	Hotline__ListRequest lr = HOTLINE__LIST_REQUEST__INIT;
-	char *limit = NULL, *cursor = NULL;
+	char *limit = NULL, *cursor = NULL, *department = NULL;
 	const struct ctl_opt opts[] = {
 		{ "limit", &limit, NULL, 0 },
 		{ "cursor", &cursor, NULL, 0 },
+		{ "department", &department, NULL, 0 },
 		{ NULL, NULL, NULL, 0 }
 	};
 	unsigned long v = 0;
 	int rc;
 
+	ctl_page_command(ctl->command->name, argc, argv);
 	if ((rc = ctl_parse(ctl, argc, argv, opts, 0)) != 0)
 		return rc;
 	if (limit != NULL && ctl_parse_number(limit, UINT32_MAX, &v) == -1)
@@ -254,6 +260,8 @@ ctl_list(struct ctl *ctl, int argc, char **argv)
 	lr.limit = (uint32_t)v;
 	if (cursor != NULL)
 		lr.cursor = cursor;
+	if (department != NULL)
+		lr.department = department;
 	req.body_case = HOTLINE__ENVELOPE__BODY_LIST;
 	req.list = &lr;
 	return ctl_exchange(ctl, &req, HOTLINE__ENVELOPE__BODY_TICKETS,

@@ -13,14 +13,15 @@ struct ctl_route {
 	size_t n_assists;
 };
 
-/* triage [--limit N]: the triage queue (待派单), oldest first. */
+/* triage [--limit N] [--cursor C]: the triage queue (待派单), oldest first, a page at a time. */
 int
 ctl_triage(struct ctl *ctl, int argc, char **argv)
 {
 	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
 	Hotline__TriageListRequest tr = HOTLINE__TRIAGE_LIST_REQUEST__INIT;
 
-	if (ctl_limit_options(argc, argv, 0, &tr.limit) == -1)
+	ctl_page_command(ctl->command->name, argc, argv);
+	if (ctl_page_options(argc, argv, 0, &tr.limit, &tr.cursor) == -1)
 		return ctl_usage(ctl);
 	req.body_case = HOTLINE__ENVELOPE__BODY_TRIAGE;
 	req.triage = &tr;

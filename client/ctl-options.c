@@ -63,6 +63,39 @@ ctl_limit_options(int argc, char **argv, int nargs, uint32_t *limit)
 	return 0;
 }
 
+/*
+ * Parses "[--limit N] [--cursor C]" and nargs operands, as
+ * ctl_limit_options; *cursor is left alone unless --cursor is given.
+ */
+int
+ctl_page_options(int argc, char **argv, int nargs, uint32_t *limit,
+    char **cursor)
+{
+	const struct option longopts[] = {
+		{ "limit", required_argument, NULL, 'l' },
+		{ "cursor", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 }
+	};
+	unsigned long v = 0;
+	char *arg = NULL;
+	int ch;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch == 'l')
+			arg = optarg;
+		else if (ch == 'c')
+			*cursor = optarg;
+		else
+			return -1;
+	}
+	if (argc - optind != nargs ||
+	    (arg != NULL && ctl_parse_number(arg, UINT32_MAX, &v) == -1))
+		return -1;
+	*limit = (uint32_t)v;
+	return 0;
+}
+
 /* Builds getopt_long's table from opts; values are CTL_OPT_BASE + index. */
 static size_t
 ctl_longopts(const struct ctl_opt *opts, struct option *longopts)

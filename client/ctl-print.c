@@ -701,9 +701,7 @@ ctl_print_list(const Hotline__TicketList *list)
 	free(cells);
 	if (list->truncated && list->next_cursor != NULL &&
 	    list->next_cursor[0] != '\0')
-		printf(ctl_lang == CTL_LANG_EN ? "(more: the next page is "
-		    "list --cursor %s)\n" : "（还有：下一页 list --cursor %s）\n",
-		    list->next_cursor);
+		ctl_print_next_page(list->next_cursor);
 	else if (list->truncated)
 		puts(CTL_T(MORE_TICKETS));
 }

@@ -92,8 +92,7 @@ ctl_text_search(const Hotline__Envelope *reply)
 	list.n_tickets = r->n_tickets;
 	list.tickets = r->tickets;
 	ctl_print_list(&list);
-	if (r->next_cursor[0] != '\0')
-		printf("(more: --cursor '%s')\n", r->next_cursor);
+	ctl_print_next_page(r->next_cursor);
 }
 
 /* search [filters]: tickets of every age from the archive, newest (or most relevant) first. */
@@ -128,6 +127,7 @@ ctl_search(struct ctl *ctl, int argc, char **argv)
 	};
 	int rc;
 
+	ctl_page_command(ctl->command->name, argc, argv);
 	if ((rc = ctl_parse(ctl, argc, argv, opts, 0)) != 0 ||
 	    (rc = ctl_search_request(ctl, &o, &q)) != 0)
 		return rc;

@@ -417,8 +417,9 @@ ctl_text_overdue(const Hotline__Envelope *reply)
 		printf(CTL_T(S_MATCH), r->matched);
 	if (r->n_tickets > 0)
 		putchar('\n');
-	if (r->partial)
+	if (r->partial && r->next_cursor[0] == '\0')
 		puts(CTL_T(S_PARTIAL));
+	ctl_print_next_page(r->next_cursor);
 }
 
 /* Prints "N breaches (签收超时 sign 5, ...)", the totals of a BreachesReply, and ends the line. */

@@ -13,7 +13,7 @@
 /* A query's options as given; NULL when not. */
 struct ctl_stats_opts {
 	char *period, *dept, *district, *category, *type, *late, *within;
-	char *limit, *offset, *by;
+	char *limit, *offset, *by, *cursor;
 	char period_buf[CTL_PERIOD_LEN];
 };
 
@@ -157,6 +157,7 @@ ctl_overdue_request(const struct ctl *ctl, const struct ctl_stats_opts *o,
 	q->department = o->dept != NULL ? o->dept : "";
 	q->district = o->district != NULL ? o->district : "";
 	q->category = o->category != NULL ? o->category : "";
+	q->cursor = o->cursor != NULL ? o->cursor : "";
 	if (o->type != NULL) {
 		if (ctl_name_parse(ctl_types, o->type, &type) == -1)
 			return ctl_usage_error(ctl, "--type %s is not a ticket "
@@ -184,6 +185,7 @@ ctl_overdue_query(struct ctl *ctl, int argc, char **argv, int within)
 		{ "category", &o.category, NULL, 0 },
 		{ "type", &o.type, NULL, 0 },
 		{ "limit", &o.limit, NULL, 0 },
+		{ "cursor", &o.cursor, NULL, 0 },
 		/* 超期: how late at least; 预警: within how long (required) */
 		{ within ? "within" : "late", within ? &o.within : &o.late,
 		    NULL, within },
@@ -191,6 +193,7 @@ ctl_overdue_query(struct ctl *ctl, int argc, char **argv, int within)
 	};
 	int rc;
 
+	ctl_page_command(ctl->command->name, argc, argv);
 	if ((rc = ctl_parse(ctl, argc, argv, opts, 0)) != 0 ||
 	    (rc = ctl_overdue_request(ctl, &o, &q)) != 0)
 		return rc;

@@ -98,6 +98,8 @@ const char *ctl_error_text(const struct hl_error *);
 int ctl_parse_number(const char *, unsigned long max, unsigned long *);
 int ctl_options(int argc, char **argv, const char *name, char **value);
 int ctl_limit_options(int argc, char **argv, int nargs, uint32_t *limit);
+int ctl_page_options(int argc, char **argv, int nargs, uint32_t *limit,
+    char **cursor);
 int ctl_parse(const struct ctl *, int argc, char **argv,
     const struct ctl_opt *, int nargs);
 int ctl_time_limit_valid(const char *);
@@ -119,6 +121,9 @@ void ctl_print_routing(const Hotline__Routing *);
 /* ctl-kb.c: 知识库建议 beside classify and create. */
 void ctl_kb_print_suggestions(Hotline__KbHit *const *, size_t);
 void ctl_print_list(const Hotline__TicketList *);
+/* ctl-page.c: the command a page was asked with, and the hint to the next page. */
+void ctl_page_command(const char *name, int argc, char **argv);
+void ctl_print_next_page(const char *cursor);
 void ctl_print_event(const Hotline__Event *);
 void ctl_text_ticket(const Hotline__Envelope *);
 void ctl_text_tickets(const Hotline__Envelope *);

@@ -53,10 +53,10 @@ static const struct ctl_command ctl_commands[] = {
 	    "\t[--answer TEXT [--kb ID@VERSION]]\n"
 	    "\t[--not-emergency --reason TEXT]", 1,
 	    ctl_create },
-	{ AGENT, "caller", "PHONE [--limit N]", 1, ctl_caller },
+	{ AGENT, "caller", "PHONE [--limit N] [--cursor C]", 1, ctl_caller },
 	{ AGENT, "callback", "NUMBER --result RESULT [--comment TEXT]", 1,
 	    ctl_callback },
-	{ DISPATCHER, "triage", "[--limit N]", 1, ctl_triage },
+	{ DISPATCHER, "triage", "[--limit N] [--cursor C]", 1, ctl_triage },
 	{ DISPATCHER, "dispatch", "NUMBER --to DEPT [--assist DEPT]...\n"
 	    "\t[--category CODE] [--note TEXT]", 1, ctl_dispatch },
 	{ DISPATCHER, "redispatch", "NUMBER --to DEPT [--assist DEPT]...\n"
@@ -68,7 +68,8 @@ static const struct ctl_command ctl_commands[] = {
 	{ DISPATCHER, "merge", "NUMBER --into MASTER [--note TEXT]", 1,
 	    ctl_merge },
 	{ DISPATCHER, "invalidate", "NUMBER --reason TEXT", 1, ctl_invalidate },
-	{ DEPARTMENT, "list", "[--limit N] [--cursor C]", 1, ctl_list },
+	{ DEPARTMENT, "list", "[--department D] [--limit N] [--cursor C]", 1,
+	    ctl_list },
 	{ DEPARTMENT, "sign", "NUMBER [--note TEXT]", 1, ctl_sign },
 	{ DEPARTMENT, "reply", "NUMBER --result TEXT [--solved | --unsolved]",
 	    1, ctl_reply },
@@ -89,9 +90,10 @@ static const struct ctl_command ctl_commands[] = {
 	{ CTL_ASSESSMENT, "hot", "[--period P] [--by category|district] "
 	    "[--limit N]", 1, ctl_hot },
 	{ CTL_ASSESSMENT, "overdue", "[--dept D] [--district X] [--category C]\n"
-	    "\t[--type T] [--late HOURS] [--limit N]", 1, ctl_overdue },
+	    "\t[--type T] [--late HOURS] [--limit N] [--cursor C]", 1, ctl_overdue },
 	{ CTL_ASSESSMENT, "warnings", "--within HOURS [--dept D] [--district X]\n"
-	    "\t[--category C] [--type T] [--limit N]", 1, ctl_warnings },
+	    "\t[--category C] [--type T] [--limit N] [--cursor C]", 1,
+	    ctl_warnings },
 	{ CTL_ASSESSMENT, "breaches", "[--period P] [--dept D] [--limit N] "
 	    "[--offset N]", 1, ctl_breaches },
 	{ CTL_ASSESSMENT, "timeline", "NUMBER", 1, ctl_timeline },

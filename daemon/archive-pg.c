@@ -390,3 +390,10 @@ pg_value(const struct pg_result *res, int row, int col)
 {
 	return PQgetvalue((const PGresult *)res, row, col);
 }
+
+/* 1 if a value of res is SQL NULL. */
+int
+pg_null(const struct pg_result *res, int row, int col)
+{
+	return PQgetisnull((const PGresult *)res, row, col);
+}

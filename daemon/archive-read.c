@@ -8,12 +8,13 @@
 #include "hotlined.h"
 #include "archive.h"
 
-/* The ticket, its history (a JSON array, oldest first) and whether it left Redis. */
-static const char read_sql[] =
-    "SELECT fields::text, (SELECT coalesce(json_agg(h.entry ORDER BY "
-    "h.position), '[]')::text FROM hotline.history h WHERE h.number = "
-    "t.number), evicted_at IS NOT NULL, state FROM hotline.tickets t "
-    "WHERE number = $1";
+/*
+ * The ticket and its history in one statement (migration 022's function,
+ * whose plan PostgreSQL keeps for the session: planning it anew cost more
+ * than running it): a row per history entry, oldest first; the fields in
+ * the first row only; whether it left Redis and its state in every row.
+ */
+static const char read_sql[] = "SELECT * FROM hotline.ticket_read($1)";
 
 /*
  * The ticket number r's request names (its body's "number" field, as every
@@ -42,20 +43,12 @@ read_number(const struct request *r)
 
 /*
  * show and timeline of an archived ticket: the row, masked as the caller
- * may see it, with its history, marked archived.
+ * may see it, with its history (column 1 of every row), marked archived.
  */
 static void
-read_show(struct request *r, struct pg_result *res)
+read_show(struct request *r, struct pg_result *res, Hotline__Ticket *t)
 {
-	Hotline__Ticket *t = archive_record_ticket(pg_value(res, 0, 0),
-	    r->conn->role == HOTLINE__ROLE__ROLE_DEPARTMENT);
-
-	if (t == NULL) {
-		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
-		    LANG_INTERNAL);
-		return;
-	}
-	archive_record_history(t, pg_value(res, 0, 1));
+	archive_record_history_rows(t, res, 1);
 	t->archived = 1;
 	if (r->in->body_case == HOTLINE__ENVELOPE__BODY_TIMELINE)
 		timeline_answer(r, t);
@@ -66,22 +59,24 @@ read_show(struct request *r, struct pg_result *res)
 /*
  * PostgreSQL answered about a ticket Redis does not hold. A department
  * gets the same answer for a ticket that is not its own as for one that
- * does not exist (request_no_ticket), whatever the request.
+ * does not exist (request_no_ticket), whatever the request. The fields
+ * are decoded once, for the check and the answer.
  */
 static void
 read_done(struct request *r, struct pg_result *res)
 {
-	int state;
+	int state, show = r->in->body_case == HOTLINE__ENVELOPE__BODY_SHOW ||
+	    r->in->body_case == HOTLINE__ENVELOPE__BODY_TIMELINE;
+	Hotline__Ticket *t = NULL;
 
-	if (pg_rows(res) != 1 || strcmp(pg_value(res, 0, 2), "t") != 0) {
+	if (pg_rows(res) < 1 || strcmp(pg_value(res, 0, 2), "t") != 0) {
 		request_no_ticket(r, "number");
 		return;
 	}
-	if (archive_refuse_foreign(r, pg_value(res, 0, 0)) == -1)
+	if (archive_record_read(r, pg_value(res, 0, 0), show ? &t : NULL) == -1)
 		return;
-	if (r->in->body_case == HOTLINE__ENVELOPE__BODY_SHOW ||
-	    r->in->body_case == HOTLINE__ENVELOPE__BODY_TIMELINE) {
-		read_show(r, res);
+	if (show) {
+		read_show(r, res, t);
 		return;
 	}
 	state = atoi(pg_value(res, 0, 3));

@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "hotlined.h"
+#include "lang.h"
 #include "archive.h"
 
 /*
@@ -100,43 +101,55 @@ archive_record_ticket(const char *fields, int department_view)
 }
 
 /*
- * Answers FORBIDDEN and returns -1 if r is a department's and the archived
- * ticket (its fields) is not one it works on; see refuse_foreign.
+ * Checks that r may see an archived row (its fields) and, when t is not
+ * NULL, sets *t to the Ticket masked for r's view, decoding the fields
+ * once for both. Returns 0; or -1 when r is a department's and the ticket
+ * is not one it works on (answered as refuse_foreign does), or the fields
+ * are not a JSON object (answered INTERNAL).
  */
 int
-archive_refuse_foreign(struct request *r, const char *fields)
+archive_record_read(struct request *r, const char *fields,
+    Hotline__Ticket **t)
 {
 	struct fake_reply f;
-	int rc;
 
-	if (fake_hash(&f, fields) == -1)
-		return 0;
-	rc = refuse_foreign(r, &f.array);
+	if (fake_hash(&f, fields) == -1) {
+		log_warnx("archive: a row's fields are not a JSON object");
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
+		    LANG_INTERNAL);
+		return -1;
+	}
+	if (refuse_foreign(r, &f.array) == -1) {
+		fake_free(&f);
+		return -1;
+	}
+	if (t != NULL && (*t = record_ticket(&f.array, r->conn->role ==
+	    HOTLINE__ROLE__ROLE_DEPARTMENT)) == NULL) {
+		fake_free(&f);
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
+		    LANG_INTERNAL);
+		return -1;
+	}
 	fake_free(&f);
-	return rc;
+	return 0;
 }
 
-/* Fills t->history from an archived JSON array of entries, oldest first. */
+/*
+ * Fills t->history from column col of every row of res: one JSON entry as
+ * text per row, oldest first (NULL: no history), as archive-read.c selects.
+ */
 void
-archive_record_history(Hotline__Ticket *t, const char *entries)
+archive_record_history_rows(Hotline__Ticket *t, const struct pg_result *res,
+    int col)
 {
-	json_t *a = json_loads(entries, 0, NULL);
+	int i, n = pg_rows(res);
 	struct fake_reply f;
-	size_t i;
 
-	if (a == NULL || !json_is_array(a)) {
-		json_decref(a);
-		return;
-	}
-	fake_init(&f, a, json_array_size(a));
-	for (i = 0; i < json_array_size(a); i++) {
-		char *text = json_dumps(json_array_get(a, i), JSON_COMPACT);
-
-		if (text == NULL)
-			continue;
-		f.owned[f.nowned++] = text;
-		fake_add(&f, text, strlen(text));
-	}
+	fake_init(&f, NULL, (size_t)n);
+	for (i = 0; i < n; i++)
+		if (!pg_null(res, i, col))
+			fake_add(&f, pg_value(res, i, col),
+			    strlen(pg_value(res, i, col)));
 	record_history(t, &f.array);
 	fake_free(&f);
 }

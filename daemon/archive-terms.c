@@ -1,4 +1,5 @@
 /* Text to search terms for the archive: the segmenter's words (segment.h), and the bigrams of long CJK words so two-character words inside them are found. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -135,17 +136,26 @@ terms_word(const char *text, size_t offset, size_t len, void *arg)
 		terms_add(w->t, s + off[i], off[i + 2] - off[i]);
 }
 
+static struct segmenter *terms_seg;	/* made once (pthread_once); only read after */
+
+/* Makes the segmenter of the terms (no user words); dies if it cannot. */
+static void
+terms_segmenter_make(void)
+{
+	char err[256];
+
+	if ((terms_seg = segment_new(NULL, 0, err, sizeof err)) == NULL)
+		fatalx("archive: search terms: %s", err);
+}
+
 /* The segmenter of search terms: friso's lexicon only, the same for every daemon and configuration. */
 static const struct segmenter *
 terms_segmenter(void)
 {
-	static struct segmenter *seg;	/* made once; only read after */
-	char err[256];
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 
-	if (seg == NULL && (seg = segment_new(NULL, 0, err, sizeof err)) ==
-	    NULL)
-		fatalx("archive: search terms: %s", err);
-	return seg;
+	pthread_once(&once, terms_segmenter_make);
+	return terms_seg;
 }
 
 /*

@@ -228,16 +228,40 @@ archive_write(void)
 		archive_idle(0);
 }
 
-/* store: the batch's tickets as they are now. */
+/* The batch's rows are built (rc 0), or the answer was not archive_read.lua's (-1). */
+static void
+archive_built_done(struct archive_batch *b, int rc)
+{
+	(void)b;
+	if (ar.stopped) {
+		archive_batch_free(&ar.batch);
+		return;
+	}
+	ar.built_ms = archive_wall_ms() - ar.built_ms;
+	if (rc == -1) {
+		log_warnx("archive: reading %zu tickets from Redis failed: "
+		    "not the answer of archive_read.lua", ar.nnumbers);
+		archive_drop_batch();	/* pending: claimed again later */
+		archive_idle(0);
+		return;
+	}
+	ar.have_rows = 1;
+	archive_write();
+}
+
+/*
+ * store: the batch's tickets as they are now. The rows (JSON, search
+ * terms: most of a batch's work) are built on a thread, so the loop goes
+ * on serving requests meanwhile (archive-build.c); on the loop only if no
+ * thread can be started.
+ */
 static void
 archive_fetched(redisReply *reply, void *priv)
 {
-	int64_t t0 = archive_wall_ms();
-
 	(void)priv;
 	if (ar.stopped)
 		return;
-	if (reply == NULL || archive_batch_build(&ar.batch, reply) == -1) {
+	if (reply == NULL || reply->type != REDIS_REPLY_ARRAY) {
 		log_warnx("archive: reading %zu tickets from Redis failed: %s",
 		    ar.nnumbers, reply != NULL && reply->type ==
 		    REDIS_REPLY_ERROR ? reply->str : "no answer");
@@ -245,9 +269,10 @@ archive_fetched(redisReply *reply, void *priv)
 		archive_idle(0);
 		return;
 	}
-	ar.have_rows = 1;
-	ar.built_ms = archive_wall_ms() - t0;
-	archive_write();
+	ar.built_ms = archive_wall_ms();
+	if (archive_build_start(reply, &ar.batch, archive_built_done) == -1)
+		archive_built_done(&ar.batch, archive_batch_build(&ar.batch,
+		    reply));
 }
 
 /* Reads the batch's tickets and history in one atomic read. */
@@ -662,6 +687,7 @@ archive_shutdown(void)
 	search_stop();
 	pg_link_free(ar.pg);
 	ar.pg = NULL;
+	archive_build_stop();	/* before the batch it writes is freed */
 	archive_drop_batch();
 }
 

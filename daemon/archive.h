@@ -97,6 +97,7 @@ const char *pg_error(const struct pg_result *);
 const char *pg_sqlstate(const struct pg_result *);
 int pg_rows(const struct pg_result *);
 const char *pg_value(const struct pg_result *, int row, int col);
+int pg_null(const struct pg_result *, int row, int col);
 
 /* archive-schema.c: migrations applied at connect. */
 /*
@@ -131,6 +132,12 @@ extern const char archive_upsert_sql[];
 int archive_batch_build(struct archive_batch *, const struct redisReply *);
 void archive_batch_free(struct archive_batch *);
 
+/* archive-build.c: a batch's rows built on a thread, handed back to the loop. */
+typedef void (*archive_built)(struct archive_batch *, int rc);
+int archive_build_start(const struct redisReply *, struct archive_batch *,
+    archive_built);
+void archive_build_stop(void);
+
 /* archive-retention.c: closed tickets leave Redis after keep_days. */
 int retention_due(void);
 void retention_run(struct pg_link *, void (*done)(void));
@@ -140,8 +147,10 @@ void retention_stop(void);
 /* archive-record.c: archived rows back into protocol messages. */
 Hotline__Ticket *archive_record_ticket(const char *fields, int department_view);
 struct request;
-int archive_refuse_foreign(struct request *, const char *fields);
-void archive_record_history(Hotline__Ticket *, const char *entries);
+int archive_record_read(struct request *, const char *fields,
+    Hotline__Ticket **);
+void archive_record_history_rows(Hotline__Ticket *, const struct pg_result *,
+    int col);
 
 /* archive-read.c: tickets no longer in Redis, read from PostgreSQL. */
 int archive_missing(struct request *);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "hotlined.h"
+#include "lang.h"
 #include "keys.h"
 #include "script-args.h"
 
@@ -70,7 +71,7 @@ overdue_ticket(const struct request *r, const redisReply *e)
 	return o;
 }
 
-/* due_read.lua answered {matched, partial, {deadline, due, hash}, ...}. */
+/* due_read.lua answered {matched, partial, next cursor, {deadline, due, hash}, ...}. */
 static void
 overdue_done(struct request *r, redisReply *reply)
 {
@@ -81,11 +82,13 @@ overdue_done(struct request *r, redisReply *reply)
 
 	hotline__overdue_reply__init(out);
 	out->now = q->now;
-	if (reply->type == REDIS_REPLY_ARRAY && reply->elements >= 2) {
+	if (reply->type == REDIS_REPLY_ARRAY && reply->elements >= 3 &&
+	    reply->element[2]->type == REDIS_REPLY_STRING) {
 		out->matched = (uint32_t)reply->element[0]->integer;
 		out->partial = reply->element[1]->integer != 0;
+		out->next_cursor = xstrdup(reply->element[2]->str);
 		out->tickets = xcalloc(reply->elements, sizeof *out->tickets);
-		for (i = 2; i < reply->elements; i++)
+		for (i = 3; i < reply->elements; i++)
 			if ((o = overdue_ticket(r, reply->element[i])) != NULL)
 				out->tickets[out->n_tickets++] = o;
 	}
@@ -105,18 +108,51 @@ overdue_range(struct store_args *a, const Hotline__OverdueRequest *q,
 
 	if (q->within_hours > 0) {
 		ms = (int64_t)llround(q->within_hours * DEADLINE_HOUR_MS);
-		store_args_addf(a, "(%lld", (long long)now);
-		store_args_addf(a, "%lld", (long long)
+		store_args_paramf(a, "min", "(%lld", (long long)now);
+		store_args_paramf(a, "max", "%lld", (long long)
 		    deadline_add_working_ms(hotlined.cfg->calendar, now, ms));
 		return;
 	}
-	store_args_add(a, "-inf");
+	store_args_param(a, "min", "-inf");
 	ms = (int64_t)llround(q->min_late_hours * DEADLINE_HOUR_MS);
 	if (ms > 0)
-		store_args_addf(a, "%lld", (long long)
+		store_args_paramf(a, "max", "%lld", (long long)
 		    deadline_add_working_ms(hotlined.cfg->calendar, now, -ms));
 	else
-		store_args_addf(a, "(%lld", (long long)now);
+		store_args_paramf(a, "max", "(%lld", (long long)now);
+}
+
+/*
+ * Adds the cursor's parameters (after_due, after_kind, after_number; ""
+ * for the first page). Answers BAD_REQUEST and returns -1 unless cursor is
+ * "" or "<due>:<kind>:<number>" as due_read.lua makes it.
+ */
+static int
+overdue_cursor(struct request *r, struct store_args *a, const char *cursor)
+{
+	long long due;
+	char kind, number[32];
+	int end = 0;
+
+	if (cursor[0] == '\0') {
+		store_args_param(a, "after_due", "");
+		store_args_param(a, "after_kind", "");
+		store_args_param(a, "after_number", "");
+		return 0;
+	}
+	if (strlen(cursor) > 64 || sscanf(cursor, "%lld:%c:%31[0-9]%n", &due,
+	    &kind, number, &end) != 3 || cursor[end] != '\0' || due < 0 ||
+	    (kind != '0' && kind != '1')) {
+		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
+		    "cursor", ZH_EN("cursor 须为空或本列表给出的 next_cursor"
+		    "（原样传回）", "not a cursor of this list (pass the "
+		    "answer's next_cursor as it is)"));
+		return -1;
+	}
+	store_args_paramf(a, "after_due", "%lld", due);
+	store_args_paramf(a, "after_kind", "%c", kind);
+	store_args_paramf(a, "after_number", "%s", number);
+	return 0;
 }
 
 /* 超期 and 预警: tickets past (or near) a deadline, still at their department. */
@@ -136,11 +172,6 @@ op_overdue(struct request *r)
 	    check_text(r, "category", q->category, 0, 128) == -1 ||
 	    (dept = stats_department(r, q->department)) == NULL)
 		return;
-	oq = xcalloc(1, sizeof *oq);
-	oq->now = now_ms();
-	oq->warning = q->within_hours > 0;
-	r->state = oq;
-	r->state_free = free;
 	if (dept[0] != '\0') {
 		store_args_addf(&args, KEY_DUE_DEPT, "sign", dept);
 		store_args_addf(&args, KEY_DUE_DEPT, "complete", dept);
@@ -148,12 +179,22 @@ op_overdue(struct request *r)
 		store_args_addf(&args, KEY_DUE, "sign");
 		store_args_addf(&args, KEY_DUE, "complete");
 	}
+	if (overdue_cursor(r, &args, q->cursor) == -1) {
+		store_args_free(&args);
+		return;
+	}
+	oq = xcalloc(1, sizeof *oq);
+	oq->now = now_ms();
+	oq->warning = q->within_hours > 0;
+	r->state = oq;
+	r->state_free = free;
 	overdue_range(&args, q, oq->now);
-	store_args_add(&args, q->district);
-	store_args_add(&args, q->category);
-	store_args_addf(&args, "%d", q->type);
-	store_args_addf(&args, "%u", limit);
-	store_args_addf(&args, "%d", DUE_SCAN);
+	store_args_param(&args, "district", q->district);
+	store_args_param(&args, "category", q->category);
+	store_args_paramf(&args, "type", "%d", q->type);
+	store_args_paramf(&args, "limit", "%u", limit);
+	store_args_paramf(&args, "scan", "%d", DUE_SCAN);
+	store_args_add(&args, "--");
 	request_script(r, SCRIPT_DUE_READ, 2, &args, overdue_done);
 	store_args_free(&args);
 }

@@ -65,6 +65,8 @@ struct store_eval {
 
 struct store_args;
 /* Named parameters (transition.lua, create.lua): name, then value. */
+/* store-wait.c: a reply deep-copied with malloc, freed by freeReplyObject. */
+struct redisReply *store_reply_copy(const struct redisReply *);
 void store_args_param(struct store_args *, const char *name, const char *);
 void store_args_paramf(struct store_args *, const char *name, const char *,
     ...) __attribute__((format(printf, 3, 4)));

@@ -55,9 +55,9 @@ store_script_writes(enum script_id script)
 	return (unsigned)script < SCRIPT_COUNT ? writes[script] : 0;
 }
 
-/* Deep-copies a reply with malloc, so freeReplyObject frees the copy. */
-static redisReply *
-reply_copy(const redisReply *r)
+/* Deep-copies a reply with malloc, so freeReplyObject frees the copy; see store-scripts.h. */
+redisReply *
+store_reply_copy(const redisReply *r)
 {
 	redisReply *c = xcalloc(1, sizeof *c);
 	size_t i;
@@ -73,7 +73,7 @@ reply_copy(const redisReply *r)
 	if (r->type == REDIS_REPLY_ARRAY && r->elements > 0) {
 		c->element = xcalloc(r->elements, sizeof *c->element);
 		for (i = 0; i < r->elements; i++)
-			c->element[i] = reply_copy(r->element[i]);
+			c->element[i] = store_reply_copy(r->element[i]);
 		c->elements = r->elements;
 	}
 	return c;
@@ -114,7 +114,7 @@ wait_script_answered(redisReply *r, void *priv)
 	else if (!w->waiting)
 		wait_answer(w, NULL);	/* no WAIT to vouch for it */
 	else
-		w->held = reply_copy(r);
+		w->held = store_reply_copy(r);
 	wait_release(w);
 }
 

@@ -8,6 +8,7 @@
 #include "hotline.h"
 
 #define SEARCHES 400		/* per kind */
+#define SHOW_PAIRS 2000		/* shows through each of two daemons */
 
 /* One kind of search: who asks and what. */
 struct kind {
@@ -136,11 +137,70 @@ bench_show(const char *address, const char *number)
 	hl_close(c);
 }
 
+/* Times one show on c into lat; dies unless the answer is an archived ticket. */
+static void
+show_once(struct hl_client *c, Hotline__Envelope *req, struct latency *lat)
+{
+	int64_t t0 = bench_now_us();
+	Hotline__Envelope *rep = call(c, req);
+
+	latency_add(lat, bench_now_us() - t0);
+	check_archived(rep, NULL);
+	hl_envelope_free(rep);
+}
+
+/* Prints p50/p99/max of one side of bench_show_pair. */
+static void
+show_result(struct latency *lat, const char *key, const char *label)
+{
+	struct bench_result r;
+
+	bench_result_init(&r, "search", key, "ms", label);
+	bench_result_add(&r, "p50", latency_ms(lat, 50));
+	bench_result_add(&r, "p99", latency_ms(lat, 99));
+	bench_result_add(&r, "max", latency_max_ms(lat));
+	bench_result_print(&r);
+	latency_free(lat);
+}
+
+/*
+ * Times show of an archived ticket through two daemons (two builds) on the
+ * same stores, one request to each in turn, SHOW_PAIRS times: the machine's
+ * noise falls on both alike.
+ */
+static void
+bench_show_pair(const char *address, const char *other, const char *number)
+{
+	struct hl_client *a = login(address, "agent01"),
+	    *b = login(other, "agent01");
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
+	Hotline__ShowRequest q = HOTLINE__SHOW_REQUEST__INIT;
+	struct latency la, lb;
+	int i;
+
+	q.number = (char *)number;
+	req.body_case = HOTLINE__ENVELOPE__BODY_SHOW;
+	req.show = &q;
+	latency_init(&la);
+	latency_init(&lb);
+	for (i = 0; i < SHOW_PAIRS; i++) {
+		show_once(b, &req, &lb);
+		show_once(a, &req, &la);
+	}
+	show_result(&lb, "show_archived_other", "show of an archived ticket, "
+	    "the other build (turn about)");
+	show_result(&la, "show_archived_pair", "show of an archived ticket, "
+	    "this build (turn about)");
+	hl_close(a);
+	hl_close(b);
+}
+
 int
 main(int argc, char *argv[])
 {
 	const char *address = getenv("BENCH_ARCHIVE_HOTLINE");
 	const char *archived = getenv("BENCH_ARCHIVED_NUMBER");
+	const char *other = getenv("BENCH_ARCHIVE_HOTLINE_OTHER");
 	char found[32] = "";
 	size_t i;
 
@@ -149,6 +209,12 @@ main(int argc, char *argv[])
 	if (address == NULL) {
 		/* make bench's own hotlined has no archive: run-archive.sh runs this. */
 		bench_note("needs an archive: run tests/bench/run-archive.sh");
+		return 0;
+	}
+	if (other != NULL && other[0] != '\0') {
+		/* Only show, turn about with another daemon (run-archive.sh). */
+		if (archived != NULL && archived[0] != '\0')
+			bench_show_pair(address, other, archived);
 		return 0;
 	}
 	for (i = 0; i < sizeof kinds / sizeof kinds[0]; i++)

@@ -3,7 +3,15 @@
 # Usage: tests/bench/run-archive.sh BUILD_DIR (make bench-archive). Private PostgreSQL (as the
 # postgres user when root), Redis and hotlined in a temporary directory, stopped at exit.
 # Settings: BENCH_ARCHIVE_ROWS (tickets bulk-loaded for search, default 1000000),
-# BENCH_SECONDS (closed-loop intake runs, default 5), BENCH_LAG_SECONDS (default 20).
+# BENCH_SECONDS (closed-loop intake runs, default 5), BENCH_LAG_SECONDS (default 20),
+# BENCH_BEFORE (another hotlined binary, e.g. an earlier commit's: every part runs with it
+# too, alternating, each result labelled "before" and "after"; its schema must be the same),
+# BENCH_MEMORY_TICKETS (tickets of the footprint part, default 20000), BENCH_ARCHIVE_ROUNDS
+# (rounds of intake, ingest and lag, each binary in turn; default 1), BENCH_ARCHIVE_PARTS (of
+# "footprint search", default both: the rest is left out), BENCH_HOTLINED_FLAGS
+# (e.g. -v: the archiver logs each batch's read, build and write times), BENCH_KEEP_LOG (a file
+# to copy hotlined's log to at the end), BENCH_BEFORE_SCHEMA (the newest migration BENCH_BEFORE
+# knows, when this build adds some).
 set -eu
 
 [ $# -eq 1 ] || { echo "usage: tests/bench/run-archive.sh BUILD_DIR" >&2; exit 2; }
@@ -16,15 +24,22 @@ bin=$build/tests/bench
 ROWS=${BENCH_ARCHIVE_ROWS:-1000000}
 SECONDS_RUN=${BENCH_SECONDS:-5}
 LAG_SECONDS=${BENCH_LAG_SECONDS:-20}
+FOOTPRINT_TICKETS=${BENCH_MEMORY_TICKETS:-20000}
+PARTS=${BENCH_ARCHIVE_PARTS:-footprint search}
+ROUNDS=${BENCH_ARCHIVE_ROUNDS:-1}
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -x "$pgbin/initdb" ] || { echo "run-archive.sh: PostgreSQL is not installed (make deps)" >&2; exit 1; }
-for f in "$build/hotlined" "$bin/bench-intake" "$bin/bench-search" "$bin/bench-port" "$bin/bench-ready"; do
+hotlined=$build/hotlined
+BEFORE=${BENCH_BEFORE:-}
+for f in "$build/hotlined" ${BEFORE:+"$BEFORE"} "$bin/bench-intake" "$bin/bench-footprint" "$bin/bench-search" "$bin/bench-port" "$bin/bench-ready"; do
 	[ -x "$f" ] || { echo "run-archive.sh: $f is not built (make bench-build)" >&2; exit 1; }
 done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/hotline-archive-bench.XXXXXX")
 chmod 755 "$work"
 hotlined_pid=""
+other_pid=""
+keep=${BENCH_KEEP_LOG:-}
 redis_pid=""
 pg_user=$(id -un)
 [ "$(id -u)" -ne 0 ] || pg_user=postgres
@@ -37,9 +52,11 @@ as_pg() {
 # Stops everything started here and removes the directory.
 cleanup() {
 	[ -z "$hotlined_pid" ] || kill -TERM "$hotlined_pid" 2>/dev/null || true
+	[ -z "$other_pid" ] || kill -TERM "$other_pid" 2>/dev/null || true
 	[ -z "$redis_pid" ] || kill -TERM "$redis_pid" 2>/dev/null || true
 	as_pg "$pgbin/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1 || true
 	sleep 0.5
+	[ -z "$keep" ] || cp "$work/hotlined.log" "$keep" 2>/dev/null || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -50,9 +67,29 @@ psql_run() {
 	psql -X -q -h "$work" -U "$pg_user" -d hotline -tA "$@"
 }
 
-# Prints a result line: what, value.
+# Prints a result line: what, value (labelled with the binary when BENCH_BEFORE is set).
 result() {
-	printf '%-58s %s\n' "$1" "$2"
+	printf '%-58s %s\n' "$1" "${label:+$label: }$2"
+}
+
+# With BENCH_BEFORE_SCHEMA, forgets the migrations after it, so that the older binary, which
+# refuses a newer database, runs; this one applies them again when it starts (they may be run
+# twice: CREATE OR REPLACE and the like).
+schema_back() {
+	[ -z "${BENCH_BEFORE_SCHEMA:-}" ] || psql_run -c "DELETE FROM hotline.schema_migrations
+	    WHERE version > $BENCH_BEFORE_SCHEMA" >/dev/null 2>&1 || true
+}
+
+# Runs part $1 with each binary in turn, the BENCH_BEFORE one first.
+both() {
+	if [ -n "$BEFORE" ]; then
+		schema_back
+		hotlined=$BEFORE label=before
+		"$1"
+	fi
+	hotlined=$build/hotlined label=${BEFORE:+after}
+	"$1"
+	label=""
 }
 
 # Starts PostgreSQL (defaults, but for the socket) and makes the database.
@@ -86,12 +123,12 @@ write_conf() {
 	/^  dir = "calendar"/ { sub(/"calendar"/, "\"" root "/conf/calendar\"") }
 	{ print }
 	END { if (archive != "") print archive }' "$root/conf/hotlined.conf" >"$1"
-	"$build/hotlined" -n -f "$1" >/dev/null
+	"$hotlined" -n -f "$1" >/dev/null
 }
 
 start_hotlined() {
 	out=$("$bin/bench-ready" -a "127.0.0.1:$hotline_port" -u agent01 -t 60 -- \
-	    "$build/hotlined" -d -f "$1" 2>>"$work/hotlined.log") ||
+	    "$hotlined" -d ${BENCH_HOTLINED_FLAGS:-} -f "$1" 2>>"$work/hotlined.log") ||
 		{ tail -n 20 "$work/hotlined.log" >&2; exit 1; }
 	hotlined_pid=$(echo "$out" | sed -n 's/.*pid=\([0-9]*\).*/\1/p')
 }
@@ -121,8 +158,9 @@ wait_outbox() {
 }
 
 hotline_port=$("$bin/bench-port")
+redis_port=$("$bin/bench-port")
 start_pg
-redis-server --unixsocket "$work/redis.sock" --port 0 --save '' --appendonly no \
+redis-server --unixsocket "$work/redis.sock" --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no \
     --logfile "$work/redis.log" &
 redis_pid=$!
 sleep 0.5
@@ -132,6 +170,10 @@ write_conf "$work/archive.conf" "$archive"
 echo "run-archive.sh: PostgreSQL $("$pgbin/postgres" --version | awk '{ print $3 }'), $(redis-server --version | awk '{ print $3 }'); $(nproc) cores" >&2
 
 # 1. Intake without and with the archiver (PostgreSQL up, keeping up).
+part_intake() {
+rcli flushall >/dev/null
+# A binary after another starts from empty stores (the numbers would repeat).
+psql_run -c "TRUNCATE hotline.tickets, hotline.history" 2>/dev/null || true
 start_hotlined "$work/plain.conf"
 plain=$(intake_rate)
 stop_hotlined
@@ -142,8 +184,10 @@ wait_outbox >/dev/null
 result "intake without the archiver (tickets/s)" "$plain"
 result "intake with the archiver, PostgreSQL keeping up (tickets/s)" "$with"
 result "ratio (target >= 0.9)" "$(awk -v a="$with" -v b="$plain" 'BEGIN { printf "%.3f", a / b }')"
+}
 
 # 2. Ingest: PostgreSQL away while agents create tickets, then the catch-up.
+part_ingest() {
 pg_stop
 intake_rate >/dev/null
 waiting=$(rcli xlen ht:outbox)
@@ -160,8 +204,10 @@ result "archive ingest, first to last batch (tickets/s)" "$(psql_run -c "SELECT
     count(DISTINCT archived_at) nb, min(b.t0) t0, min(b.t1) t1
     FROM hotline.tickets, (SELECT min(archived_at) t0, max(archived_at) t1 FROM hotline.tickets
     WHERE archived_at >= '$since') b WHERE archived_at >= '$since') s")"
+}
 
 # 3. Lag at 200 tickets/s: archived_at - created_at of each ticket.
+part_lag() {
 since=$(psql_run -c "SELECT now()")
 "$bin/bench-intake" -a "127.0.0.1:$hotline_port" -r 200 -c 8 -W 1 -s "$LAG_SECONDS" >/dev/null 2>&1
 wait_outbox >/dev/null
@@ -171,6 +217,40 @@ result "lag at 200 tickets/s, p50 / p99 / max (ms)" "$(psql_run -c "SELECT
     round(max(l)::numeric, 1) || ' (' || count(*) || ' tickets)'
     FROM (SELECT extract(epoch FROM archived_at - created_at) * 1000 AS l
     FROM hotline.tickets WHERE created_at >= '$since' AND version = 1) s")"
+stop_hotlined
+}
+
+# Redis memory per open ticket (bench-footprint, as make bench-footprint measures it, without
+# the archive) with Redis's default hash-max-listpack-value (64 bytes: a ticket's hash, whose
+# title and content are longer, is a hashtable) and with the value hotlined(8) recommends.
+part_footprint() {
+	for v in 64 4096; do
+		rcli flushall >/dev/null
+		rcli config set hash-max-listpack-value "$v" >/dev/null
+		start_hotlined "$work/plain.conf"
+		result "Redis memory per open ticket, hash-max-listpack-value $v (bytes)" \
+		    "$("$bin/bench-footprint" -m memory -a "127.0.0.1:$hotline_port" \
+		    -r "127.0.0.1:$redis_port" -f "$work/plain.conf" -n "$FOOTPRINT_TICKETS" 2>/dev/null |
+		    awk -F'\t' '$1 == "R" { v = ""; for (i = 6; i <= NF; i++) v = v " " $i; print v }')"
+		stop_hotlined
+	done
+	rcli flushall >/dev/null
+}
+
+# Each part with each binary; the hotlined of the archive left running for part 4.
+part_all() {
+	part_intake
+	part_ingest
+	part_lag
+}
+case " $PARTS " in *" footprint "*) part_footprint ;; esac
+i=0
+while [ "$i" -lt "$ROUNDS" ]; do
+	both part_all
+	i=$((i + 1))
+done
+case " $PARTS " in *" search "*) ;; *) exit 0 ;; esac
+start_hotlined "$work/archive.conf"
 
 # 4. Search and show over ROWS archived tickets, loaded in bulk, then one real ticket archived.
 # Two years of tickets in the order they were created (as the archiver writes them: a day's
@@ -202,6 +282,36 @@ SQL
 t1=$(date +%s)
 result "bulk load of $ROWS archived tickets (s)" "$((t1 - t0))"
 number=$(psql_run -c "SELECT number FROM hotline.tickets WHERE number LIKE '2025%' LIMIT 1")
-BENCH_ARCHIVE_HOTLINE="127.0.0.1:$hotline_port" BENCH_ARCHIVED_NUMBER="$number" \
-    "$bin/bench-search" | awk -F'\t' '$1 == "R" { v = ""; for (i = 6; i <= NF; i++) v = v " " $i; printf "%-58s%s\n", "search: " $5 " (ms)", v }'
+stop_hotlined
+
+# The searches and show of an archived ticket through each binary.
+part_search() {
+	start_hotlined "$work/archive.conf"
+	BENCH_ARCHIVE_HOTLINE="127.0.0.1:$hotline_port" BENCH_ARCHIVED_NUMBER="$number" \
+	    "$bin/bench-search" | awk -F'\t' -v l="${label:+$label: }" '$1 == "R" { v = ""; for (i = 6; i <= NF; i++) v = v " " $i; printf "%-58s%s%s\n", "search: " $5 " (ms)", l, v }'
+	stop_hotlined
+}
+both part_search
+both part_search
+
+# Show through both binaries at once (two daemons on the same stores), one request to each in
+# turn, so the machine's noise falls on both alike.
+if [ -n "$BEFORE" ]; then
+	port=$hotline_port
+	hotline_port=$("$bin/bench-port")
+	write_conf "$work/other.conf" "$archive"
+	hotlined=$BEFORE
+	schema_back
+	start_hotlined "$work/other.conf"
+	other_pid=$hotlined_pid other_port=$hotline_port
+	hotline_port=$port hotlined=$build/hotlined
+	start_hotlined "$work/archive.conf"
+	BENCH_ARCHIVE_HOTLINE="127.0.0.1:$hotline_port" BENCH_ARCHIVED_NUMBER="$number" \
+	    BENCH_ARCHIVE_HOTLINE_OTHER="127.0.0.1:$other_port" "$bin/bench-search" |
+	    awk -F'\t' '$1 == "R" { v = ""; for (i = 6; i <= NF; i++) v = v " " $i; printf "%-58s%s%s\n", "search: " $5 " (ms)", ($3 ~ /other/ ? "before: " : "after: "), v }'
+	stop_hotlined
+	kill -TERM "$other_pid"
+	while kill -0 "$other_pid" 2>/dev/null; do sleep 0.1; done
+	other_pid=""
+fi
 result "Redis used_memory (bytes)" "$(rcli info memory | awk -F: '/^used_memory:/ { print $2 }' | tr -d '\r')"

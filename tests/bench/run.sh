@@ -121,6 +121,7 @@ redis_on() {
 	redis-server --bind 127.0.0.1 --port "$1" --protected-mode yes \
 	    --dir "$2" --appendonly yes --appendfsync everysec \
 	    --save '' --auto-aof-rewrite-min-size "$AOF_MIN_SIZE" \
+	    --hash-max-listpack-value 4096 \
 	    --daemonize no --logfile "$3" >/dev/null 2>&1 &
 	started_pid=$!
 	sr_n=0
@@ -692,7 +693,7 @@ write_json() {
 		echo "  \"machine\": {"
 		machine_json
 		echo "  },"
-		echo "  \"settings\": {\"rounds\": $ROUNDS, \"warmup_s\": $WARMUP, \"run_s\": $RUN_SECONDS, \"latency_run_s\": $LAT_SECONDS, \"in_flight\": $INFLIGHT, \"redis\": \"127.0.0.1 TCP; appendonly yes, appendfsync everysec, save '', auto-aof-rewrite-min-size $AOF_MIN_SIZE\", \"parts\": \"$parts\"},"
+		echo "  \"settings\": {\"rounds\": $ROUNDS, \"warmup_s\": $WARMUP, \"run_s\": $RUN_SECONDS, \"latency_run_s\": $LAT_SECONDS, \"in_flight\": $INFLIGHT, \"redis\": \"127.0.0.1 TCP; appendonly yes, appendfsync everysec, save '', auto-aof-rewrite-min-size $AOF_MIN_SIZE, hash-max-listpack-value 4096\", \"parts\": \"$parts\"},"
 		echo "  \"table\": ["
 		table_json
 		echo "  ],"
