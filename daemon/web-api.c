@@ -421,7 +421,7 @@ web_api_write(struct conn *c, const uint8_t *frame, size_t len)
 		if (!call->streaming)
 			web_error(call->wp.req,
 			    HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
-			    LANG_INTERNAL);
+			    "internal error (logged by the server)");
 		web_call_end(call);
 		return;
 	}
