@@ -35,16 +35,13 @@ kb_query(struct request *r, const char *sql, int n, const char *const *p,
 static struct kb_terms *
 kb_query_terms(const char *words)
 {
-	struct kb_terms *t;
 	char err[256];
 
 	if (kb_terms_init(err, sizeof err) == -1) {
 		log_warnx("kb: %s", err);
 		return NULL;
 	}
-	t = kb_terms_new();
-	kb_terms_add(t, KB_QUESTIONS, words);
-	return t;
+	return kb_terms_query(words);
 }
 
 /* "document (number)" for each basis entry of the JSON text. */
@@ -90,6 +87,19 @@ kb_hit_passage(const struct kb_terms *q, struct pg_result *res, int i)
 	return out;
 }
 
+/*
+ * 1 if row i (score, coverage, matched terms) is a good match for a query
+ * of nterms terms whose best hit scored top (kb-sql.h): it covers the
+ * question, not one word of it, and is not far behind the best.
+ */
+static int
+kb_hit_good(struct pg_result *res, int i, size_t nterms, double top)
+{
+	return atof(pg_value(res, i, 3)) >= KB_GOOD_COVERAGE &&
+	    (atoi(pg_value(res, i, 10)) >= 2 || nterms == 1) &&
+	    atof(pg_value(res, i, 2)) >= KB_GOOD_TOP * top;
+}
+
 /* One hit from row i of the search's result. */
 static Hotline__KbHit *
 kb_hit(const struct kb_terms *q, struct pg_result *res, int i)
@@ -101,7 +111,8 @@ kb_hit(const struct kb_terms *q, struct pg_result *res, int i)
 	h->version = (uint32_t)atoi(pg_value(res, i, 1));
 	h->score = atof(pg_value(res, i, 2));
 	h->coverage = atof(pg_value(res, i, 3));
-	h->good = h->coverage >= KB_GOOD_COVERAGE;
+	h->good = kb_hit_good(res, i, kb_terms_count(q),
+	    atof(pg_value(res, 0, 2)));
 	h->title = xstrdup(pg_value(res, i, 4));
 	h->owner = xstrdup(pg_value(res, i, 5));
 	h->answer = xstrdup(pg_value(res, i, 6));
@@ -141,8 +152,8 @@ kb_miss_done(struct pg_result *res, void *arg)
 		    pg_error(res));
 }
 
-/* A search without a good match: its terms go to the gaps report (无匹配), on the kb connection, unawaited. */
-static void
+/* A search without a good match: its terms go to the gaps report (无匹配), on the kb connection, unawaited; see kb.h. */
+void
 kb_search_missed(const char *words)
 {
 	struct kb_search_args a;
