@@ -127,7 +127,12 @@ kb_suggest_done(struct pg_result *res, void *arg)
 	kb_suggest_send(s, hits, n, 0);	/* may free s */
 }
 
-/* PostgreSQL took longer than kb.suggest_wait_ms: answer without, pending. */
+/*
+ * PostgreSQL took longer than kb.suggest_wait_ms: answer without, pending.
+ * A search still waiting for the connection is taken back (the client asks
+ * kb_search itself), so searches nobody waits for do not pile up behind
+ * each other; one already sent runs on (a create's miss is still counted).
+ */
 static void
 kb_suggest_timeout(evutil_socket_t fd, short what, void *arg)
 {
@@ -137,7 +142,9 @@ kb_suggest_timeout(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	log_debug("kb: suggestions not ready in %d ms; answered pending",
 	    hotlined.cfg->kb.suggest_wait_ms);
-	kb_suggest_send(s, NULL, 0, 1);	/* s->querying: s stays */
+	if (kb_link_cancel(s))
+		s->querying = 0;
+	kb_suggest_send(s, NULL, 0, 1);	/* may free s unless querying */
 }
 
 /* Answers r with out and its suggestions; see kb.h. */
@@ -175,7 +182,7 @@ kb_suggest_answer(struct request *r, Hotline__Envelope__BodyCase body,
 	if (kb_link_query(kb_search_sql, 4, a.params, kb_suggest_done, s) ==
 	    -1) {
 		s->querying = 0;
-		kb_suggest_send(s, NULL, 0, 0);
+		kb_suggest_send(s, NULL, 0, kb_link_busy());
 	}
 	free(a.terms);
 }

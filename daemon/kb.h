@@ -130,6 +130,13 @@ int kb_ready(void);
 typedef void (*pg_done)(struct pg_result *res, void *arg);
 int kb_link_query(const char *sql, int nparams, const char *const *params,
     pg_done, void *arg);
+/* 1 when the connection is up but too many queries wait (kb_link_query refused). */
+int kb_link_busy(void);
+/*
+ * Takes back the query queued with arg if it is still waiting: returns 1
+ * and its done never runs; 0 when it was sent (done will run) or is over.
+ */
+int kb_link_cancel(void *arg);
 struct event_base;
 void kb_link_start(struct event_base *);
 void kb_link_stop(void);

@@ -95,8 +95,10 @@ kb_hit_passage(const struct kb_terms *q, struct pg_result *res, int i)
 static int
 kb_hit_good(struct pg_result *res, int i, size_t nterms, double top)
 {
-	return atof(pg_value(res, i, 3)) >= KB_GOOD_COVERAGE &&
-	    (atoi(pg_value(res, i, 10)) >= 2 || nterms == 1) &&
+	double coverage = atof(pg_value(res, i, 3));
+
+	return coverage >= KB_GOOD_COVERAGE && (atoi(pg_value(res, i, 10)) >=
+	    2 || nterms == 1 || coverage >= KB_GOOD_ALONE) &&
 	    atof(pg_value(res, i, 2)) >= KB_GOOD_TOP * top;
 }
 
