@@ -19,6 +19,8 @@ struct kb_suggest {
 	Hotline__Envelope__BodyCase body;	/* CLASSIFIED or CREATED */
 	ProtobufCMessage *out;		/* the held answer's body */
 	char *words;
+	char *terms;			/* the query's (kb_search_args) */
+	size_t nterms;
 	struct event *timer;		/* kb.suggest_wait_ms */
 	int querying;			/* the query is queued or in flight */
 	int gap;			/* a miss counts as a gap (create) */
@@ -33,6 +35,7 @@ kb_suggest_free(struct kb_suggest *s)
 	if (s->out != NULL)
 		protobuf_c_message_free_unpacked(s->out, NULL);
 	free(s->words);
+	free(s->terms);
 	free(s);
 }
 
@@ -102,7 +105,8 @@ kb_suggest_send(struct kb_suggest *s, Hotline__KbHit **hits, size_t n,
 
 /*
  * kb_link: the search answered (res NULL: it could not). A search without
- * a good article is a gap (无匹配) whether or not the answer waited for it.
+ * a good article is a gap (无匹配) whether or not the answer waited for it;
+ * hits (with their passages) are made only for an answer still held.
  */
 static void
 kb_suggest_done(struct pg_result *res, void *arg)
@@ -115,9 +119,14 @@ kb_suggest_done(struct pg_result *res, void *arg)
 	if (res != NULL && !pg_ok(res))
 		log_warnx("kb: suggestions: %s", pg_error(res));
 	if (res != NULL && pg_ok(res)) {
-		hits = kb_hits(res, s->words, 1, &n);
+		if (s->r != NULL && s->out != NULL)
+			hits = kb_hits(res, s->words, 1, &n);
+		else
+			n = (size_t)kb_good_rows(res, s->nterms);
 		if (n == 0 && s->gap)
-			kb_search_missed(s->words);
+			kb_search_missed_terms(s->terms);
+		if (hits == NULL)
+			n = 0;
 	}
 	if (s->r == NULL) {
 		kb_suggest_hits_free(hits, n);
@@ -174,6 +183,8 @@ kb_suggest_answer(struct request *r, Hotline__Envelope__BodyCase body,
 	s->words = words;
 	s->querying = 1;
 	s->gap = body == HOTLINE__ENVELOPE__BODY_CREATED;
+	s->terms = xstrdup(a.terms);
+	s->nterms = a.nterms;
 	s->timer = evtimer_new(kb_event_base(), kb_suggest_timeout, s);
 	evtimer_add(s->timer, &tv);
 	r->state = s;

@@ -97,6 +97,7 @@ void kb_query(struct request *, const char *sql, int nparams,
 /* kb_search_sql's parameters: terms NULL when the words hold no term. */
 struct kb_search_args {
 	char *terms;		/* owned: free it */
+	size_t nterms;		/* how many */
 	char limit[16];
 	const char *params[4];	/* point into this, the district and cfg */
 };
@@ -115,9 +116,13 @@ Hotline__KbHit **kb_hits(struct pg_result *, const char *words, int good_only,
 
 /*
  * Records a search of words without a good match (无匹配) for the gaps
- * report, on the kb connection, unawaited (lost if it cannot be sent).
+ * report, on the kb connection, unawaited (lost if it cannot be sent);
+ * kb_search_missed_terms does it for the terms (kb_search_args.terms).
  */
 void kb_search_missed(const char *words);
+void kb_search_missed_terms(const char *terms);
+/* The good rows of kb_search_sql's result for a query of nterms terms (no hits made). */
+int kb_good_rows(struct pg_result *, size_t nterms);
 
 /* kb-link.c: the knowledge base's own connection (suggestions, notices). */
 /* 1 when PostgreSQL is connected and the schema (its kb tables) current. */

@@ -154,21 +154,40 @@ kb_miss_done(struct pg_result *res, void *arg)
 		    pg_error(res));
 }
 
-/* A search without a good match: its terms go to the gaps report (无匹配), on the kb connection, unawaited; see kb.h. */
+/* A search of terms without a good match goes to the gaps report (无匹配); see kb.h. */
+void
+kb_search_missed_terms(const char *terms)
+{
+	char at[24];
+	const char *p[2];
+
+	snprintf(at, sizeof at, "%lld", (long long)now_ms());
+	p[0] = at;
+	p[1] = terms;
+	kb_link_query(kb_miss_sql, 2, p, kb_miss_done, NULL);
+}
+
+/* A search of words without a good match, the same; see kb.h. */
 void
 kb_search_missed(const char *words)
 {
 	struct kb_search_args a;
-	char at[24];
-	const char *p[2];
 
 	if (kb_search_args(&a, words, "", 1) == -1 || a.terms == NULL)
 		return;
-	snprintf(at, sizeof at, "%lld", (long long)now_ms());
-	p[0] = at;
-	p[1] = a.terms;
-	kb_link_query(kb_miss_sql, 2, p, kb_miss_done, NULL);
+	kb_search_missed_terms(a.terms);
 	free(a.terms);
+}
+
+/* The good rows of a search's result; see kb.h. */
+int
+kb_good_rows(struct pg_result *res, size_t nterms)
+{
+	int i, n = 0, rows = pg_rows(res);
+
+	for (i = 0; i < rows; i++)
+		n += kb_hit_good(res, i, nterms, atof(pg_value(res, 0, 2)));
+	return n;
 }
 
 /* PostgreSQL answered a kb search. */
@@ -176,12 +195,17 @@ static void
 kb_search_done(struct request *r, struct pg_result *res)
 {
 	Hotline__KbSearchReply *out = xmalloc(sizeof *out);
+	char *missed = NULL;
 
 	hotline__kb_search_reply__init(out);
 	out->hits = kb_hits(res, r->in->kb_search->words, 0, &out->n_hits);
 	if (out->n_hits == 0 || !out->hits[0]->good)
-		kb_search_missed(r->in->kb_search->words);
+		missed = xstrdup(r->in->kb_search->words);
 	answer_body(r, HOTLINE__ENVELOPE__BODY_KB_RESULTS, out);
+	if (missed != NULL) {	/* after the answer: r may be gone */
+		kb_search_missed(missed);
+		free(missed);
+	}
 }
 
 /*
@@ -199,6 +223,7 @@ kb_search_args(struct kb_search_args *a, const char *words,
 	if ((t = kb_query_terms(words)) == NULL)
 		return -1;
 	a->terms = kb_terms_array(t);
+	a->nterms = kb_terms_count(t);
 	kb_terms_free(t);
 	if (a->terms == NULL)
 		return 0;
