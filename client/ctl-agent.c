@@ -12,7 +12,7 @@ ctl_classify_text(const Hotline__Envelope *reply)
 {
 	ctl_print_routing(reply->classified->routing);
 	ctl_kb_print_suggestions(reply->classified->kb_suggestions,
-	    reply->classified->n_kb_suggestions);
+	    reply->classified->n_kb_suggestions, reply->classified->kb_pending);
 }
 
 /* classify [--district D] TITLE [CONTENT]: asks where a demand would go. */
@@ -213,7 +213,8 @@ ctl_create_text(const Hotline__Envelope *reply)
 	if (!cr->duplicate && (t == NULL ||
 	    t->closure != HOTLINE__CLOSURE__CLOSURE_DIRECT_ANSWER))
 		ctl_print_routing(cr->routing);
-	ctl_kb_print_suggestions(cr->kb_suggestions, cr->n_kb_suggestions);
+	ctl_kb_print_suggestions(cr->kb_suggestions, cr->n_kb_suggestions,
+	    cr->kb_pending);
 	ctl_print_repeat(cr);
 }
 

@@ -11,42 +11,55 @@
 
 #define CTL_KB_CHUNK (40 * 1024)	/* bytes of articles per import request (under limits.max_field) */
 
-/* Prints the hits of a kb search. */
+/* Prints the hits of a kb search: "N. title  id 第N版  owner  得分 ..." and the passage and basis under it. */
 static void
 ctl_kb_text_search(const Hotline__Envelope *reply)
 {
 	const Hotline__KbSearchReply *r = reply->kb_results;
+	int zh = ctl_lang == CTL_LANG_ZH;
 	size_t i, k;
 
 	if (r->n_hits == 0 || !r->hits[0]->good)
-		printf("没有足够匹配的知识条目 (no good match)%s\n",
-		    r->n_hits > 0 ? "; nearest:" : "");
+		printf("%s%s\n", zh ? "没有足够匹配的知识条目" : "no good match",
+		    r->n_hits == 0 ? "" : zh ? "；最接近的：" : "; nearest:");
 	for (i = 0; i < r->n_hits; i++) {
 		const Hotline__KbHit *h = r->hits[i];
 
-		printf("%zu. %s v%u  %s  [%s, score %.2f%s%s%s]\n", i + 1, h->id,
-		    h->version, h->title, h->owner, h->score, h->good ? "" :
-		    ", weak", h->valid_until[0] != '\0' ? ", valid until " : "",
-		    h->valid_until);
-		printf("   匹配: %s\n", h->passage);
+		printf("%zu. %s  %s %s%u%s  %s  %s %.2f%s", i + 1, h->title,
+		    h->id, zh ? "第" : "v", h->version, zh ? "版" : "",
+		    h->owner, CTL_T(SCORE), h->score, h->good ? "" : zh ?
+		    "  (弱)" : "  (weak)");
+		if (h->valid_until[0] != '\0')
+			printf("  %s %s", zh ? "有效期至" : "valid until",
+			    h->valid_until);
+		printf("\n   %s %s\n", CTL_T(MATCHED), h->passage);
 		for (k = 0; k < h->n_basis; k++)
-			printf("   依据: %s\n", h->basis[k]);
+			printf("   %s %s\n", zh ? "依据" : "basis", h->basis[k]);
 	}
 }
 
-/* Prints 知识库建议 (classify's and create's suggested articles), if any. */
+/*
+ * Prints 知识库建议 as the routing's 派单建议 are printed: a heading alone,
+ * then "  N. " lines, the passage that matched under the title. Pending
+ * (not ready in time) says so, with the command that asks for them.
+ */
 void
-ctl_kb_print_suggestions(Hotline__KbHit *const *hits, size_t n)
+ctl_kb_print_suggestions(Hotline__KbHit *const *hits, size_t n, int pending)
 {
+	int zh = ctl_lang == CTL_LANG_ZH;
 	size_t i;
 
-	if (n == 0)
+	if (n == 0 && !pending)
 		return;
-	printf("知识库建议 (knowledge base):\n");
+	puts(zh ? "知识库建议" : "knowledge base");
+	if (n == 0)
+		printf("  %s\n", zh ? "尚未返回，可用 hotlinectl kb search 查询" :
+		    "not ready yet: ask hotlinectl kb search");
 	for (i = 0; i < n; i++)
-		printf("  %zu. %s  [%s 第%u版, score %.2f]\n   匹配: %s\n",
-		    i + 1, hits[i]->title, hits[i]->id, hits[i]->version,
-		    hits[i]->score, hits[i]->passage);
+		printf("  %zu. %s  %s %s%u%s  %s %.2f\n     %s %s\n", i + 1,
+		    hits[i]->title, hits[i]->id, zh ? "第" : "v",
+		    hits[i]->version, zh ? "版" : "", CTL_T(SCORE),
+		    hits[i]->score, CTL_T(MATCHED), hits[i]->passage);
 }
 
 /* kb search [--district D] [--limit N] WORDS */

@@ -155,7 +155,7 @@ static const struct config_key config_keys[] = {
 	{ .group = "kb", .name = "suggest", .type = CONFIG_KEY_INT,
 	  .def = 3, .min = 0, .max = 10, CONFIG_AT(kb.suggest) },
 	{ .group = "kb", .name = "suggest_wait_ms", .type = CONFIG_KEY_INT,
-	  .def = 200, .min = 10, .max = 5000, CONFIG_AT(kb.suggest_wait_ms) },
+	  .def = 3, .min = 0, .max = 5000, CONFIG_AT(kb.suggest_wait_ms) },
 	{ .group = "kb", .name = "expiry_reminder_days", .type = CONFIG_KEY_INT,
 	  .def = 30, .min = 0, .max = 365,
 	  CONFIG_AT(kb.expiry_reminder_days) },

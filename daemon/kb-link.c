@@ -143,6 +143,30 @@ kb_link_query(const char *sql, int nparams, const char *const *params,
 	return 0;
 }
 
+/* 1 when the connection is up but KB_LINK_QUEUE_MAX queries wait; see kb.h. */
+int
+kb_link_busy(void)
+{
+	return kl.pg != NULL && pg_connected(kl.pg) &&
+	    kl.nqueued >= KB_LINK_QUEUE_MAX;
+}
+
+/* Takes back a query of arg still waiting (its done never runs); see kb.h. */
+int
+kb_link_cancel(void *arg)
+{
+	struct kb_call *c;
+
+	TAILQ_FOREACH(c, &kl.queue, entry)
+		if (c->arg == arg) {
+			TAILQ_REMOVE(&kl.queue, c, entry);
+			kl.nqueued--;
+			kb_call_free(c);
+			return 1;
+		}
+	return 0;
+}
+
 /* Opens the kb connection (the archive's conninfo); see kb-start.c. */
 void
 kb_link_start(struct event_base *base)

@@ -11,6 +11,12 @@
 
 #define KB_NOTICE_TICK_MS 1000		/* pending notices looked for */
 #define KB_NOTICE_SCAN_MS 600000	/* expiry scanned at least this often */
+/*
+ * How long Redis remembers a delivered notice's id (kb_notice.lua): it must
+ * outlast the gap between the feed's entry and PostgreSQL marking the
+ * notice delivered, a round unless PostgreSQL went away in between.
+ */
+#define KB_NOTICE_KEEP_MS (30LL * 24 * 3600 * 1000)
 
 /*
  * One round at a time: (expiry scan) -> pending notices -> kb_notice.lua
@@ -105,8 +111,10 @@ kb_notice_got(struct pg_result *res, void *arg)
 		kb_notice_end(0);
 		return;
 	}
-	store_args_addf(&args, "%d", hotlined.cfg->redis.feed_maxlen);
-	store_args_addf(&args, "%lld", (long long)now_ms());
+	store_args_paramf(&args, "maxlen", "%d", hotlined.cfg->redis.feed_maxlen);
+	store_args_paramf(&args, "now", "%lld", (long long)now_ms());
+	store_args_paramf(&args, "keep_ms", "%lld", (long long)KB_NOTICE_KEEP_MS);
+	store_args_add(&args, "--");
 	for (i = 0; i < rows; i++) {
 		kb_notice_seq(pg_value(res, i, 0));
 		if (config_department(hotlined.cfg,

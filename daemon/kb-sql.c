@@ -2,47 +2,20 @@
 #include "kb-sql.h"
 
 /*
- * Search: $1 the query's terms (text[]), $2 a district or '', $3 the
- * number of articles, $4 the id of the district's government or '' (an
- * article's districts name either). A version's score is the sum, over the
- * query's terms it holds, of the term's inverse document frequency times
- * its weight there (kb_postings.w: title 2, 常见问法 1.5, answer 1;
- * 021-kb-postings.sql). Two stages on the postings' index: the KB_SEEDS
- * rarest terms (idf >= KB_IDF_MIN) give every version holding one a
- * partial score; of the best KB_PARTIAL, the best KB_CANDIDATES valid today
- * for the district (taken in that order, so PostgreSQL stops early) are
- * scored on all the query's terms, by one index probe per term. coverage is the share of the query's weight the version
- * holds (unknown words count as the rarest).
+ * Search: $1 the query's informative terms (text[]), $2 a district or '',
+ * $3 the number of articles, $4 the id of the district's government or ''.
+ * The ranking is hotline.kb_search (030-kb-search.sql), its statements'
+ * plans kept by the connection; this joins what a hit shows.
  */
 const char kb_search_sql[] =
-"WITH n AS (SELECT coalesce((SELECT df FROM hotline.kb_df WHERE term = ''), 0) + 1 AS n),"
-" q AS (SELECT d.term, ln(1 + (n.n - d.df + 0.5::float8) / (d.df + 0.5::float8)) AS idf"
-"  FROM hotline.kb_df d, n WHERE d.term = ANY($1::text[]) AND d.term <> ''),"
-" seeds AS (SELECT term, idf FROM q WHERE idf >= " KB_IDF_MIN
-"  ORDER BY idf DESC, term LIMIT " KB_SEEDS "),"
-" today AS (SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date AS d),"
-" c AS (SELECT v.vid FROM (SELECT p.vid, sum(seeds.idf * p.w) AS partial"
-"   FROM seeds JOIN hotline.kb_postings p ON p.term = seeds.term"
-"   GROUP BY p.vid ORDER BY 2 DESC, 1 LIMIT " KB_PARTIAL ") ps"
-"  JOIN hotline.kb_versions v ON v.vid = ps.vid"
-"  JOIN hotline.kb_articles a ON a.id = v.id, today"
-"  WHERE v.status = 'published' AND a.status = 'published'"
-"  AND (v.valid_from IS NULL OR v.valid_from <= today.d)"
-"  AND (v.valid_until IS NULL OR v.valid_until >= today.d)"
-"  AND ($2 = '' OR cardinality(v.districts) = 0 OR $2 = ANY(v.districts)"
-"   OR $4 = ANY(v.districts))"
-"  ORDER BY ps.partial DESC, ps.vid LIMIT " KB_CANDIDATES "),"
-" s AS (SELECT c.vid, x.score, x.matched FROM c CROSS JOIN LATERAL"
-"  (SELECT sum(q.idf * p.w) AS score, sum(q.idf) AS matched FROM q"
-"   JOIN hotline.kb_postings p ON p.term = q.term AND p.vid = c.vid) x),"
-" total AS (SELECT coalesce((SELECT sum(idf) FROM q), 0) +"
-"  (cardinality($1::text[]) - (SELECT count(*) FROM q)) * ln(1 + n.n) AS t FROM n)"
-" SELECT v.id, v.version, s.score, s.matched / greatest(total.t, 0.001),"
+"SELECT v.id, v.version, s.score, s.coverage,"
 "  v.title, a.owner, v.answer, array_to_json(v.questions)::text,"
-"  coalesce(v.valid_until::text, ''), v.basis::text"
-" FROM s JOIN hotline.kb_versions v ON v.vid = s.vid"
-" JOIN hotline.kb_articles a ON a.id = v.id, total"
-" ORDER BY s.score DESC, v.id LIMIT $3::int";
+"  coalesce(v.valid_until::text, ''), v.basis::text, s.matched"
+" FROM hotline.kb_search($1::text[], $2, $3::int, $4, " KB_IDF_MIN ", "
+KB_SEEDS ", " KB_PER_TERM ", " KB_PARTIAL ", " KB_CANDIDATES ") s"
+" JOIN hotline.kb_versions v ON v.vid = s.vid"
+" JOIN hotline.kb_articles a ON a.id = v.id"
+" ORDER BY s.score DESC, v.id";
 
 /*
  * Import: $1 the articles [{id, owner, status}], $2 their versions (with

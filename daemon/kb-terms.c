@@ -88,6 +88,7 @@ kb_terms_put(struct kb_terms *t, enum kb_field field, const char *s,
 struct kb_terms_walk {
 	struct kb_terms *t;
 	enum kb_field field;
+	int query;		/* leave function words out */
 };
 
 /* segment_each: one word, and the bigrams of a word of three or more CJK characters. */
@@ -98,7 +99,7 @@ kb_terms_word(const char *text, size_t offset, size_t len, void *arg)
 	const char *s = text + offset;
 	size_t off[KB_TERM_MAX_BYTES + 1], n = 0, i;
 
-	if (len == 1 && s[0] == ' ')
+	if ((len == 1 && s[0] == ' ') || (w->query && kb_function_word(s, len)))
 		return;
 	kb_terms_put(w->t, w->field, s, len);
 	if (len > KB_TERM_MAX_BYTES)
@@ -112,14 +113,18 @@ kb_terms_word(const char *text, size_t offset, size_t len, void *arg)
 	if (n < 3)
 		return;
 	for (i = 0; i + 1 < n; i++)
-		kb_terms_put(w->t, w->field, s + off[i], off[i + 2] - off[i]);
+		if (!w->query || !kb_function_word(s + off[i], off[i + 2] -
+		    off[i]))
+			kb_terms_put(w->t, w->field, s + off[i],
+			    off[i + 2] - off[i]);
 }
 
-/* Adds the terms of text found in field. */
-void
-kb_terms_add(struct kb_terms *t, enum kb_field field, const char *text)
+/* Adds the terms of text in field, leaving function words out if query. */
+static void
+kb_terms_walk(struct kb_terms *t, enum kb_field field, const char *text,
+    int query)
 {
-	struct kb_terms_walk w = { .t = t, .field = field };
+	struct kb_terms_walk w = { .t = t, .field = field, .query = query };
 	char *norm;
 
 	if (kb_seg == NULL || text == NULL || (norm = normalize_text(text)) ==
@@ -127,6 +132,23 @@ kb_terms_add(struct kb_terms *t, enum kb_field field, const char *text)
 		return;
 	segment_each(kb_seg, norm, strlen(norm), kb_terms_word, &w);
 	free(norm);
+}
+
+/* Adds the terms of text found in field. */
+void
+kb_terms_add(struct kb_terms *t, enum kb_field field, const char *text)
+{
+	kb_terms_walk(t, field, text, 0);
+}
+
+/* The terms of a question, without function words; see kb.h. */
+struct kb_terms *
+kb_terms_query(const char *text)
+{
+	struct kb_terms *t = kb_terms_new();
+
+	kb_terms_walk(t, KB_QUESTIONS, text, 1);
+	return t;
 }
 
 /* Appends s to the growing string *out of *len bytes. */

@@ -1,5 +1,6 @@
-/* The knowledge base's user words: terms of the city's public services that friso's lexicon lacks (医保, 社保卡, 网约车, ...), so that the kb's term extraction keeps them whole. */
+/* The knowledge base's user words: terms of the city's public services that friso's lexicon lacks (医保, 社保卡, 网约车, ...), so that the kb's term extraction keeps them whole; and the function words a question's terms leave out. */
 #include <stddef.h>
+#include <string.h>
 
 #include "kb.h"
 
@@ -47,4 +48,53 @@ kb_words_fingerprint(void)
 		h = (h ^ '\n') * 1099511628211ULL;
 	}
 	return h;
+}
+
+/*
+ * Function words (虚词) and the words every question is made of (pronouns,
+ * particles, question words, modal verbs, "请问", "咨询"), normal form: they
+ * tell nothing about which article answers, so a query leaves them out of
+ * its terms (kb_terms_query) and a match on them alone is no match. The
+ * articles keep them (their postings cost little and are never read).
+ */
+static const char *const kb_function_words[] = {
+	/* pronouns and demonstratives */
+	"我", "你", "您", "他", "她", "它", "我们", "你们", "他们", "她们",
+	"咱", "咱们", "俺", "自己", "人家", "大家", "别人", "本人", "这", "那",
+	"这个", "那个", "这些", "那些", "这样", "那样", "这种", "那种", "这边",
+	"那边", "这里", "那里", "这儿", "那儿", "这么", "那么", "其", "此",
+	"该", "各", "每", "某", "一个", "个", "些", "一些", "一点", "一下",
+	/* particles */
+	"的", "地", "得", "了", "着", "过", "吗", "呢", "吧", "啊", "呀", "嘛",
+	"哦", "哈", "啦", "么", "呗", "哇", "噢", "喔", "嗯", "之", "等", "等等",
+	/* prepositions and conjunctions */
+	"在", "从", "向", "往", "对", "把", "被", "给", "跟", "和", "与", "及",
+	"或", "或者", "还是", "而", "并", "但", "但是", "可是", "因为", "所以",
+	"如果", "要是", "的话", "就", "才", "也", "都", "还", "又", "再", "很",
+	"太", "挺", "最", "更", "已经", "正在", "一直", "然后", "还有", "就是",
+	"关于", "对于",
+	/* question words */
+	"哪", "哪里", "哪儿", "哪些", "哪个", "什么", "怎么", "怎么样", "怎样",
+	"怎么办", "如何", "为什么", "为啥", "啥", "多少", "几", "多久", "是否",
+	"是不是", "有没有", "能不能", "可不可以", "会不会", "要不要", "行不行",
+	"什么时候", "时候",
+	/* modal and all-purpose verbs */
+	"是", "有", "没有", "没", "不", "不是", "不能", "不会", "不要", "别",
+	"可以", "能", "能够", "会", "要", "想", "需要", "应该", "请问", "问",
+	"问问", "请", "咨询", "请教", "了解", "知道", "告诉", "说", "弄", "搞",
+	"现在", "今天", "昨天", "明天",
+};
+
+/* 1 if the len bytes at s are a function word (normal form). */
+int
+kb_function_word(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof kb_function_words / sizeof kb_function_words[0];
+	    i++)
+		if (strlen(kb_function_words[i]) == len &&
+		    memcmp(kb_function_words[i], s, len) == 0)
+			return 1;
+	return 0;
 }

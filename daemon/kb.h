@@ -20,6 +20,11 @@ struct kb_terms *kb_terms_new(void);
 void kb_terms_free(struct kb_terms *);
 /* Adds the terms of text found in field. */
 void kb_terms_add(struct kb_terms *, enum kb_field, const char *text);
+/*
+ * The terms of a question (a search's words): as kb_terms_add's, without
+ * function words (kb_function_word) and their bigrams. A new set.
+ */
+struct kb_terms *kb_terms_query(const char *text);
 /* The tsvector literal of the terms ("'养老':1A,2C ..."); a new string. */
 char *kb_terms_tsvector(const struct kb_terms *);
 /*
@@ -42,6 +47,8 @@ int kb_terms_init(char *err, size_t errlen);
 /* kb-words.c: the user words of the kb's segmenter, and their fingerprint. */
 const char *const *kb_words(size_t *n);
 unsigned long long kb_words_fingerprint(void);
+/* 1 if the len bytes at s are a function word a query leaves out. */
+int kb_function_word(const char *s, size_t len);
 
 /* kb-passage.c: the passage of an article that matched (pure). */
 /*
@@ -90,6 +97,7 @@ void kb_query(struct request *, const char *sql, int nparams,
 /* kb_search_sql's parameters: terms NULL when the words hold no term. */
 struct kb_search_args {
 	char *terms;		/* owned: free it */
+	size_t nterms;		/* how many */
 	char limit[16];
 	const char *params[4];	/* point into this, the district and cfg */
 };
@@ -106,6 +114,16 @@ int kb_search_args(struct kb_search_args *, const char *words,
 Hotline__KbHit **kb_hits(struct pg_result *, const char *words, int good_only,
     size_t *n);
 
+/*
+ * Records a search of words without a good match (无匹配) for the gaps
+ * report, on the kb connection, unawaited (lost if it cannot be sent);
+ * kb_search_missed_terms does it for the terms (kb_search_args.terms).
+ */
+void kb_search_missed(const char *words);
+void kb_search_missed_terms(const char *terms);
+/* The good rows of kb_search_sql's result for a query of nterms terms (no hits made). */
+int kb_good_rows(struct pg_result *, size_t nterms);
+
 /* kb-link.c: the knowledge base's own connection (suggestions, notices). */
 /* 1 when PostgreSQL is connected and the schema (its kb tables) current. */
 int kb_ready(void);
@@ -117,6 +135,13 @@ int kb_ready(void);
 typedef void (*pg_done)(struct pg_result *res, void *arg);
 int kb_link_query(const char *sql, int nparams, const char *const *params,
     pg_done, void *arg);
+/* 1 when the connection is up but too many queries wait (kb_link_query refused). */
+int kb_link_busy(void);
+/*
+ * Takes back the query queued with arg if it is still waiting: returns 1
+ * and its done never runs; 0 when it was sent (done will run) or is over.
+ */
+int kb_link_cancel(void *arg);
 struct event_base;
 void kb_link_start(struct event_base *);
 void kb_link_stop(void);
@@ -134,7 +159,9 @@ void kb_stop(void);
  * once the good articles for title and content in district are added to
  * it (kb_suggestions), or at once
  * without them (kb.suggest 0, no archive, PostgreSQL not ready or busy),
- * or after kb.suggest_wait_ms without them: never later, never an error.
+ * or after kb.suggest_wait_ms without them and marked kb_pending (the
+ * client asks kb_search): never later, never an error. A create whose
+ * search finds no good article, in time or not, is a gap (kb_search_missed).
  * Uses r's state (the caller must have cleared it).
  */
 void kb_suggest_answer(struct request *r, Hotline__Envelope__BodyCase body,

@@ -58,7 +58,7 @@
 #define KEY_OUTBOX_MAX		"ht:outbox:max"		/* its bound (archive.outbox_max) */
 #define KEY_ARCHIVE_BACKFILLED	"ht:archive:backfilled"	/* set once the backfill ended */
 #define KEY_ARCHIVE_TRIMS	"ht:archive:trims"	/* how often outbox.lua trimmed */
-#define KEY_KB_NOTICES		"ht:kb:notices"		/* set: kb notices delivered (kb_notice.lua) */
+#define KEY_KB_NOTICES		"ht:kb:notices"		/* sorted set: kb notices delivered lately (kb_notice.lua) */
 
 /*
  * The keys the scripts build, by name: X(NAME) is KEY_NAME, and keys.lua's

@@ -38,16 +38,13 @@ kb_query(struct request *r, const char *sql, int n, const char *const *p,
 static struct kb_terms *
 kb_query_terms(const char *words)
 {
-	struct kb_terms *t;
 	char err[256];
 
 	if (kb_terms_init(err, sizeof err) == -1) {
 		log_warnx("kb: %s", err);
 		return NULL;
 	}
-	t = kb_terms_new();
-	kb_terms_add(t, KB_QUESTIONS, words);
-	return t;
+	return kb_terms_query(words);
 }
 
 /* "document (number)" for each basis entry of the JSON text. */
@@ -93,6 +90,21 @@ kb_hit_passage(const struct kb_terms *q, struct pg_result *res, int i)
 	return out;
 }
 
+/*
+ * 1 if row i (score, coverage, matched terms) is a good match for a query
+ * of nterms terms whose best hit scored top (kb-sql.h): it covers the
+ * question, not one word of it, and is not far behind the best.
+ */
+static int
+kb_hit_good(struct pg_result *res, int i, size_t nterms, double top)
+{
+	double coverage = atof(pg_value(res, i, 3));
+
+	return coverage >= KB_GOOD_COVERAGE && (atoi(pg_value(res, i, 10)) >=
+	    2 || nterms == 1 || coverage >= KB_GOOD_ALONE) &&
+	    atof(pg_value(res, i, 2)) >= KB_GOOD_TOP * top;
+}
+
 /* One hit from row i of the search's result. */
 static Hotline__KbHit *
 kb_hit(const struct kb_terms *q, struct pg_result *res, int i)
@@ -104,7 +116,8 @@ kb_hit(const struct kb_terms *q, struct pg_result *res, int i)
 	h->version = (uint32_t)atoi(pg_value(res, i, 1));
 	h->score = atof(pg_value(res, i, 2));
 	h->coverage = atof(pg_value(res, i, 3));
-	h->good = h->coverage >= KB_GOOD_COVERAGE;
+	h->good = kb_hit_good(res, i, kb_terms_count(q),
+	    atof(pg_value(res, 0, 2)));
 	h->title = xstrdup(pg_value(res, i, 4));
 	h->owner = xstrdup(pg_value(res, i, 5));
 	h->answer = xstrdup(pg_value(res, i, 6));
@@ -144,21 +157,40 @@ kb_miss_done(struct pg_result *res, void *arg)
 		    pg_error(res));
 }
 
-/* A search without a good match: its terms go to the gaps report (无匹配), on the kb connection, unawaited. */
-static void
-kb_search_missed(const char *words)
+/* A search of terms without a good match goes to the gaps report (无匹配); see kb.h. */
+void
+kb_search_missed_terms(const char *terms)
 {
-	struct kb_search_args a;
 	char at[24];
 	const char *p[2];
 
-	if (kb_search_args(&a, words, "", 1) == -1 || a.terms == NULL)
-		return;
 	snprintf(at, sizeof at, "%lld", (long long)now_ms());
 	p[0] = at;
-	p[1] = a.terms;
+	p[1] = terms;
 	kb_link_query(kb_miss_sql, 2, p, kb_miss_done, NULL);
+}
+
+/* A search of words without a good match, the same; see kb.h. */
+void
+kb_search_missed(const char *words)
+{
+	struct kb_search_args a;
+
+	if (kb_search_args(&a, words, "", 1) == -1 || a.terms == NULL)
+		return;
+	kb_search_missed_terms(a.terms);
 	free(a.terms);
+}
+
+/* The good rows of a search's result; see kb.h. */
+int
+kb_good_rows(struct pg_result *res, size_t nterms)
+{
+	int i, n = 0, rows = pg_rows(res);
+
+	for (i = 0; i < rows; i++)
+		n += kb_hit_good(res, i, nterms, atof(pg_value(res, 0, 2)));
+	return n;
 }
 
 /* PostgreSQL answered a kb search. */
@@ -166,12 +198,17 @@ static void
 kb_search_done(struct request *r, struct pg_result *res)
 {
 	Hotline__KbSearchReply *out = xmalloc(sizeof *out);
+	char *missed = NULL;
 
 	hotline__kb_search_reply__init(out);
 	out->hits = kb_hits(res, r->in->kb_search->words, 0, &out->n_hits);
 	if (out->n_hits == 0 || !out->hits[0]->good)
-		kb_search_missed(r->in->kb_search->words);
+		missed = xstrdup(r->in->kb_search->words);
 	answer_body(r, HOTLINE__ENVELOPE__BODY_KB_RESULTS, out);
+	if (missed != NULL) {	/* after the answer: r may be gone */
+		kb_search_missed(missed);
+		free(missed);
+	}
 }
 
 /*
@@ -189,6 +226,7 @@ kb_search_args(struct kb_search_args *a, const char *words,
 	if ((t = kb_query_terms(words)) == NULL)
 		return -1;
 	a->terms = kb_terms_array(t);
+	a->nterms = kb_terms_count(t);
 	kb_terms_free(t);
 	if (a->terms == NULL)
 		return 0;

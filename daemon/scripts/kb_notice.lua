@@ -1,20 +1,31 @@
 -- kb_notice.lua: knowledge-base notices (an agent's flag, an article about to expire) into their owners' feeds, each once whichever daemon delivers it (kb-notice.c).
 --
--- ARGV[1] the feeds' bound (redis.feed_maxlen), ARGV[2] now (ms); then 7
--- values per notice: its unique id, kind (EventKind), owner department,
--- actor, note, article, version.
--- A notice whose id is in the set ht:kb:notices was delivered before and is
--- skipped (the set keeps every id: a few bytes a notice).
+-- Named arguments (args.lua): maxlen the feeds' bound (redis.feed_maxlen),
+-- now (ms), keep_ms how long a delivered notice's id is remembered; after
+-- "--", 7 values per notice: its unique id, kind (EventKind), owner
+-- department, actor, note, article, version.
+-- A notice whose id is in the sorted set ht:kb:notices (id -> when it was
+-- delivered) was delivered before and is skipped. An id is needed there only
+-- until PostgreSQL marks the notice delivered (the daemon's next round), so
+-- ids older than keep_ms are dropped: the set holds the last keep_ms of
+-- notices, not every one ever sent. (Before, it was a plain set of every
+-- id; such a set is replaced once.)
 -- Returns how many notices were added.
 
 -- @include keys.lua
+-- @include args.lua
 
-local maxlen, at, added = ARGV[1], ARGV[2], 0
-for i = 3, #ARGV - 6, 7 do
-  if redis.call('SADD', KEY.kb_notices, ARGV[i]) == 1 then
+local p, first = named_args()
+local at, added = tonumber(p.now), 0
+if redis.call('TYPE', KEY.kb_notices).ok == 'set' then
+  redis.call('DEL', KEY.kb_notices)
+end
+redis.call('ZREMRANGEBYSCORE', KEY.kb_notices, '-inf', at - tonumber(p.keep_ms))
+for i = first, #ARGV - 6, 7 do
+  if redis.call('ZADD', KEY.kb_notices, 'NX', at, ARGV[i]) == 1 then
     local feed = KEY.dept_feed(ARGV[i + 2])
-    redis.call('XADD', feed, 'MAXLEN', '~', maxlen, '*', 'kind', ARGV[i + 1],
-      'number', '', 'at', at, 'actor', ARGV[i + 3], 'note', ARGV[i + 4],
+    redis.call('XADD', feed, 'MAXLEN', '~', p.maxlen, '*', 'kind', ARGV[i + 1],
+      'number', '', 'at', p.now, 'actor', ARGV[i + 3], 'note', ARGV[i + 4],
       'kb_article', ARGV[i + 5], 'kb_version', ARGV[i + 6])
     redis.call('PUBLISH', KEY.wake, feed)
     added = added + 1

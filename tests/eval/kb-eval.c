@@ -33,6 +33,7 @@ struct kb_eval {
 	int right_above[KB_EVAL_CUTS];	/* top-1 right and coverage >= cut */
 	int none_above[KB_EVAL_CUTS];	/* no article, top coverage >= cut */
 	int labelled, top1, top3, good_labelled;
+	int good_shown, good_right;	/* good hits (suggested), right ones */
 	int none, none_good;
 	int verbose;
 };
@@ -91,6 +92,12 @@ kb_eval_question(struct hl_client *c, struct kb_eval *ev, char *line)
 		else if (kb_eval_right(f[3], r->hits[0]->id))
 			ev->right_above[i]++;
 	}
+	for (i = 0; i < r->n_hits; i++)
+		if (r->hits[i]->good) {
+			ev->good_shown++;
+			ev->good_right += strcmp(f[3], "-") != 0 &&
+			    kb_eval_right(f[3], r->hits[i]->id);
+		}
 	if (strcmp(f[3], "-") == 0) {
 		ev->none++;
 		if (r->n_hits > 0 && r->hits[0]->good) {
@@ -153,6 +160,9 @@ kb_eval_set(struct hl_client *c, const char *path, int verbose)
 	printf("kb %s: %d questions no article answers: top hit above the "
 	    "\"no good match\" cut for %.1f%% (%d)\n", path, ev.none,
 	    100.0 * ev.none_good / (ev.none ? ev.none : 1), ev.none_good);
+	printf("kb %s: good hits (what classify and create suggest): %d, "
+	    "right %.1f%%\n", path, ev.good_shown, 100.0 * ev.good_right /
+	    (ev.good_shown ? ev.good_shown : 1));
 	printf("kb %s: coverage cut: right top-1 kept / no-article passed:",
 	    path);
 	for (i = 0; i < KB_EVAL_CUTS; i++)

@@ -20,8 +20,8 @@ $(KB_EVAL): $(B)/obj/tests/eval/kb-eval.o $(B)/obj/tests/eval/kb-load.o \
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(CMOCKA_LIBS)
 
 # make bench-kb (and make bench): kb search latency over BENCH_KB_ARTICLES articles (default
-# 20,000) made from the demo ones, the dev questions as queries
-# (tests/bench/kb/bench-kb.c).
+# 20,000) made from the demo ones, the dev questions as queries: the SQL before and now side by
+# side, through hotlined, and classify without and with suggestions (tests/bench/kb/bench-kb.c).
 BENCH_KB_ARTICLES ?= 20000
 BENCH_KB = $(B)/tests/bench/kb/bench-kb
 
@@ -31,6 +31,6 @@ bench-kb: all $(BENCH_KB)
 	@$(BENCH_KB) $(KB_EVAL_ARTICLES) tests/eval/kb/dev.tsv $(BENCH_KB_ARTICLES)
 
 $(BENCH_KB): $(B)/obj/tests/bench/kb/bench-kb.o $(B)/obj/tests/eval/kb-load.o \
-    $(HARNESS_OBJS) $(LIBHOTLINE_A)
+    $(B)/obj/daemon/kb-sql.o $(HARNESS_OBJS) $(LIBHOTLINE_A) $(LIBCORE)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(CMOCKA_LIBS)

@@ -1,4 +1,4 @@
-/* Unit tests of the knowledge base's pure parts: search terms (segmented words, bigrams of long words, fields as weights) and the matched passage. */
+/* Unit tests of the knowledge base's pure parts: search terms (segmented words, bigrams of long words, fields as weights, a question's function words left out) and the matched passage. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -144,6 +144,37 @@ test_passage(void **state)
 	kb_terms_free(q);
 }
 
+/* A question's terms leave out function words and the bigrams of one (什么时候 gives no 么时), and keep the words that say what it is about. */
+static void
+test_query_terms(void **state)
+{
+	struct kb_terms *q, *all;
+
+	(void)state;
+	q = kb_terms_query("请问我家里停水了，什么时候能来水？");
+	all = kb_terms_new();
+	kb_terms_add(all, KB_QUESTIONS, "请问我家里停水了，什么时候能来水？");
+	assert_true(has(q, "停水"));
+	assert_true(has(q, "来水"));
+	assert_false(has(q, "我"));
+	assert_false(has(q, "了"));
+	assert_false(has(q, "什么时候"));
+	assert_false(has(q, "么时"));
+	assert_false(has(q, "请问"));
+	assert_true(has(all, "了"));	/* articles keep them */
+	assert_true(kb_terms_count(q) < kb_terms_count(all));
+	kb_terms_free(q);
+	kb_terms_free(all);
+
+	/* only function words: no term at all (kb search answers BAD_REQUEST) */
+	q = kb_terms_query("请问怎么办呢？");
+	assert_int_equal(kb_terms_count(q), 0);
+	assert_null(kb_terms_array(q));
+	kb_terms_free(q);
+	assert_true(kb_function_word("的", strlen("的")));
+	assert_false(kb_function_word("停水", strlen("停水")));
+}
+
 int
 main(void)
 {
@@ -153,6 +184,7 @@ main(void)
 		cmocka_unit_test(test_user_words),
 		cmocka_unit_test(test_tsvector_weights),
 		cmocka_unit_test(test_passage),
+		cmocka_unit_test(test_query_terms),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
