@@ -22,13 +22,14 @@
 #include "unit-files.h"
 
 /*
- * Scripts that still read ARGV by position: archive_read, archive_evict
- * and due_read (the archive branch converts them) and kb_notice (the kb
- * branch). A script converted must leave this list: the test fails while
- * a listed script no longer reads ARGV.
+ * Scripts that still read ARGV by position: archive_read and
+ * archive_evict (a plain list of numbers, or of number and version
+ * pairs) and kb_notice (named parameters, then its notices read by
+ * position). A script converted must leave this list: the test fails
+ * while a listed script no longer reads ARGV.
  */
 static const char *const positional[] = {
-	"archive_evict", "archive_read", "due_read", "kb_notice", NULL,
+	"archive_evict", "archive_read", "kb_notice", NULL,
 };
 
 /* Returns the text of the source file rel, or fails; free it. */
