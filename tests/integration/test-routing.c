@@ -11,7 +11,7 @@
 
 #include "harness.h"
 
-#define WAIT_MS 20000		/* for a training to be swapped in */
+#define WAIT_MS 120000		/* for a training to be swapped in (a loaded machine) */
 #define SEEDS 4			/* good lines of seeds-test.tsv */
 #define HISTORY_TEXTS 6		/* texts per department ... */
 #define HISTORY_WAYS 6		/* ... each said in this many ways */
@@ -160,9 +160,11 @@ wait_trained(uint64_t n)
 		hl_envelope_free(rep);
 		if (have >= n)
 			return;
-		if (harness_now_ms() > end)
+		if (harness_now_ms() > end) {
+			harness_print_log(&h.main);
 			fail_msg("the model did not reach %llu examples (%llu)",
 			    (unsigned long long)n, (unsigned long long)have);
+		}
 		harness_sleep_ms(50);
 	}
 }
