@@ -202,20 +202,24 @@ model_vec_copy(struct model_vec *to, const struct model_vec *v)
 	memcpy(to->value, v->value, v->n * sizeof *v->value);
 }
 
-/* liblinear's form of v with a bias node; a new array. */
+/*
+ * liblinear's form of v with a bias node, each feature numbered by row
+ * (1 + its row: model_rows keeps the order), the bias nf + 1; a new array.
+ */
 static struct feature_node *
-model_nodes(const struct model_vec *v)
+model_nodes(const struct model_vec *v, const uint32_t *row, size_t nf)
 {
 	struct feature_node *x = xcalloc(v->n + 2, sizeof *x);
-	size_t i;
+	size_t i, k = 0;
 
-	for (i = 0; i < v->n; i++) {
-		x[i].index = (int)v->index[i];
-		x[i].value = v->value[i];
-	}
-	x[v->n].index = MODEL_DIM + 1;	/* the bias feature */
-	x[v->n].value = 1;
-	x[v->n + 1].index = -1;
+	for (i = 0; i < v->n; i++)
+		if (v->index[i] <= MODEL_DIM && row[v->index[i]] != MODEL_NONE) {
+			x[k].index = (int)row[v->index[i]] + 1;
+			x[k++].value = v->value[i];
+		}
+	x[k].index = (int)nf + 1;	/* the bias feature */
+	x[k].value = 1;
+	x[k + 1].index = -1;
 	return x;
 }
 
@@ -233,11 +237,11 @@ model_nodes(const struct model_vec *v)
 #define MODEL_TOL 0.005
 
 /*
- * One department's weights against the rest: w[f - 1] for feature index f
- * (1 .. MODEL_DIM), w[MODEL_DIM] the bias.
+ * One department's weights against the rest: w[r] for the feature of row
+ * r (0 .. nf - 1), w[nf] the bias.
  */
 struct model_weights {
-	double *w;			/* MODEL_DIM + 1, or NULL: no example */
+	double *w;			/* nf + 1, or NULL: no example */
 };
 
 /*
@@ -248,7 +252,7 @@ struct model_weights {
 static int
 model_department(const struct model_example *ex,
     struct feature_node **nodes, const unsigned char *use, size_t n,
-    int label, double *y, struct feature_node **x,
+    size_t nf, int label, double *y, struct feature_node **x,
     struct model_weights *out)
 {
 	struct problem p = { 0 };
@@ -266,13 +270,13 @@ model_department(const struct model_example *ex,
 		}
 	if (pos == 0)
 		return -1;
-	out->w = xcalloc(MODEL_DIM + 1, sizeof *out->w);
+	out->w = xcalloc(nf + 1, sizeof *out->w);
 	if (pos == k) {			/* nothing else to tell it from */
-		out->w[MODEL_DIM] = 1;
+		out->w[nf] = 1;
 		return 0;
 	}
 	p.l = (int)k;
-	p.n = MODEL_DIM + 1;
+	p.n = (int)nf + 1;
 	p.bias = 1;
 	p.y = y;
 	p.x = x;
@@ -282,7 +286,7 @@ model_department(const struct model_example *ex,
 	    k - pos);		/* liblinear's tolerance is then MODEL_TOL */
 	lm = train(&p, &par);
 	sign = lm->label[0] == 1 ? 1 : -1;
-	for (d = 0; d <= MODEL_DIM; d++)	/* nr_feature + 1: the bias */
+	for (d = 0; d <= nf; d++)	/* nr_feature + 1: the bias */
 		out->w[d] = sign * lm->w[d];
 	free_and_destroy_model(&lm);
 	return 0;
@@ -579,7 +583,7 @@ struct model_scratch {
  */
 static void
 model_cross_validate(const struct model_example *ex,
-    struct feature_node **nodes, size_t n, size_t nlabels,
+    struct feature_node **nodes, size_t n, size_t nf, size_t nlabels,
     const struct model_scratch *s, struct model_held *h)
 {
 	unsigned char *use = xcalloc(n, 1);
@@ -605,8 +609,8 @@ model_cross_validate(const struct model_example *ex,
 			}
 		}
 		for (d = 0; d < nlabels && !model_cancelled; d++) {
-			model_department(ex, nodes, use, n, (int)d, s->y, s->x,
-			    &w);
+			model_department(ex, nodes, use, n, nf, (int)d, s->y,
+			    s->x, &w);
 			for (i = 0; i < n; i++)
 				if (fold[i] == f)
 					h->z[at[i] * nlabels + d] = w.w == NULL ?
@@ -621,45 +625,48 @@ model_cross_validate(const struct model_example *ex,
 }
 
 /*
- * Gives every feature some example has a row of m's weights (the others
- * keep MODEL_NONE: their weights are 0).
+ * Numbers the features some example has, in the order of their hashed
+ * indexes: m->row[f] for feature f, MODEL_NONE for the others (their
+ * weights are 0). Returns how many. liblinear then works on these rows
+ * alone: every step of its solver costs as much as the number of
+ * features, and a few hundred examples have a few thousand of the
+ * MODEL_DIM.
  */
-static void
-model_rows(struct lrmodel *m, struct feature_node **nodes, size_t n)
+static size_t
+model_rows(struct lrmodel *m, const struct model_example *ex, size_t n)
 {
-	size_t i, rows = 0;
-	const struct feature_node *x;
+	size_t i, k, f, rows = 0;
 
 	m->row = xcalloc(MODEL_DIM + 2, sizeof *m->row);
 	memset(m->row, 0xff, (MODEL_DIM + 2) * sizeof *m->row);
 	for (i = 0; i < n; i++)
-		for (x = nodes[i]; x->index != -1; x++)
-			if (x->index <= (int)MODEL_DIM &&
-			    m->row[x->index] == MODEL_NONE)
-				m->row[x->index] = (uint32_t)rows++;
-	m->w = xcalloc(rows * m->nlabels + 1, sizeof *m->w);
+		for (k = 0; k < ex[i].vec.n; k++)
+			if (ex[i].vec.index[k] <= MODEL_DIM)
+				m->row[ex[i].vec.index[k]] = 0;
+	for (f = 1; f <= MODEL_DIM; f++)
+		if (m->row[f] != MODEL_NONE)
+			m->row[f] = (uint32_t)rows++;
+	return rows;
 }
 
 /* Trains every department on all examples into m's rows. */
 static void
 model_final(struct lrmodel *m, const struct model_example *ex,
     struct feature_node **nodes, const unsigned char *use, size_t n,
-    const struct model_scratch *s)
+    size_t nf, const struct model_scratch *s)
 {
 	struct model_weights w;
-	size_t d, f;
+	size_t d, r;
 
-	model_rows(m, nodes, n);
+	m->w = xcalloc(nf * m->nlabels + 1, sizeof *m->w);
 	for (d = 0; d < m->nlabels; d++) {
 		m->bias[d] = (float)MODEL_Z_ABSENT;
 		if (model_cancelled || model_department(ex, nodes, use, n,
-		    (int)d, s->y, s->x, &w) == -1)
+		    nf, (int)d, s->y, s->x, &w) == -1)
 			continue;
-		for (f = 1; f <= MODEL_DIM; f++)
-			if (m->row[f] != MODEL_NONE)
-				m->w[(size_t)m->row[f] * m->nlabels + d] =
-				    (float)w.w[f - 1];
-		m->bias[d] = (float)w.w[MODEL_DIM];
+		for (r = 0; r < nf; r++)
+			m->w[r * m->nlabels + d] = (float)w.w[r];
+		m->bias[d] = (float)w.w[nf];
 		m->present[d] = 1;
 		free(w.w);
 	}
@@ -675,7 +682,7 @@ model_train(const struct model_example *ex, size_t n, size_t nlabels,
 	unsigned char *use = xcalloc(n + 1, 1);
 	struct model_scratch s;
 	struct model_held h = { 0 };
-	size_t i;
+	size_t i, nf;
 
 	pthread_once(&model_once, model_init_once);
 	s.y = xcalloc(n + 1, sizeof *s.y);
@@ -686,21 +693,22 @@ model_train(const struct model_example *ex, size_t n, size_t nlabels,
 	m->fit.temperature = MODEL_T_DEFAULT;
 	m->fit.beta = MODEL_BETA_DEFAULT;
 	m->fit.threshold = target;
+	nf = model_rows(m, ex, n);
 	for (i = 0; i < n; i++) {
-		nodes[i] = model_nodes(&ex[i].vec);
+		nodes[i] = model_nodes(&ex[i].vec, m->row, nf);
 		use[i] = 1;
 		m->real += ex[i].seed == MODEL_REAL;
 		m->samples += ex[i].seed == MODEL_SAMPLE;
 	}
 	m->examples = n;
 	if (m->real + m->samples >= MODEL_MIN_HELD && !model_cancelled) {
-		model_cross_validate(ex, nodes, n, nlabels, &s, &h);
+		model_cross_validate(ex, nodes, n, nf, nlabels, &s, &h);
 		model_fit_calibration(&h, &m->fit);
 		model_fit_verdicts(&h, target, m->real < MODEL_MIN_HELD,
 		    &m->fit);
 		m->fit.held = h.n;
 	}
-	model_final(m, ex, nodes, use, n, &s);
+	model_final(m, ex, nodes, use, n, nf, &s);
 	for (i = 0; i < n; i++)
 		free(nodes[i]);
 	free(nodes);
