@@ -21,8 +21,9 @@
  * the catalogue's first suggestion (nobody: a department in turn), their
  * catalogue shares made on the "loop" as learn.c makes them when examples
  * arrive. Then, as learn.c does, a thread makes the features of every
- * example and trains and calibrates (model_train: 5-fold cross-validation
- * and the final fit), while this thread (the loop) serves whole
+ * example and trains and calibrates at the lowered priority learn.c's
+ * thread has (model_thread_background; model_train: cross-validation, one
+ * fold from 50,000 examples, and the final fit), while this thread (the loop) serves whole
  * classifications of other generated tickets back to back with the model
  * in use (trained before on the catalogue's keywords): normalise,
  * catalogue, segmentation, features, model, ranking, one every
@@ -251,7 +252,7 @@ main(int argc, char *argv[])
 	report("idle", "whole classifications (normalise, catalogue, "
 	    "segmentation, model), one per 2 ms, nothing training", &idle, NULL);
 	snprintf(label, sizeof label, "the same, one per 2 ms, while a thread "
-	    "retrains on %zu examples (features, 5-fold calibration, fit)",
+	    "retrains on %zu examples (features, cross-validation, calibration, fit)",
 	    o.examples);
 	report("during_retrain", label, &busy, &j);
 	latency_free(&idle);
