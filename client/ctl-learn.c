@@ -330,6 +330,13 @@ ctl_pct_text(uint32_t a, uint32_t b, int known, char *out, size_t outlen)
 		snprintf(out, outlen, "    —");
 }
 
+/* en in English, zh in Chinese (the language in force). */
+static const char *
+ctl_lt(const char *en, const char *zh)
+{
+	return ctl_lang == CTL_LANG_EN ? en : zh;
+}
+
 /*
  * Prints one line of an evaluation, as make eval does. The catalogue's line
  * carries only top-1 (its top-3 is 0, below its top-1: not measured), and a
@@ -342,35 +349,79 @@ ctl_print_accuracy(const char *label, const Hotline__Accuracy *a)
 
 	if (a == NULL)
 		return;
+	printf(ctl_lt("  %-10s %6u  top-1 %5.1f%%", "  %s  %6u 条  首选正确 "
+	    "%5.1f%%"), label, a->examples, ctl_pct(a->top1, a->examples));
 	if (a->top3 < a->top1) {	/* the catalogue's line: top-1 only */
-		printf("  %-10s %6u  top-1 %5.1f%%\n", label, a->examples,
-		    ctl_pct(a->top1, a->examples));
+		putchar('\n');
 		return;
 	}
 	ctl_pct_text(a->top3, a->examples, 1, top3, sizeof top3);
 	ctl_pct_text(a->dispatched_right, a->dispatched, 1, right,
 	    sizeof right);
-	printf("  %-10s %6u  top-1 %5.1f%%  top-3 %s  triage %5.1f%%  "
-	    "auto-dispatched right %s\n", label, a->examples,
-	    ctl_pct(a->top1, a->examples), top3,
+	printf(ctl_lt("  top-3 %s  triage %5.1f%%  auto-dispatched right %s\n",
+	    "  前三含正确 %s  待派单 %5.1f%%  自动派单正确 %s\n"), top3,
 	    ctl_pct(a->triage, a->examples), right);
 }
 
-/* Prints an evaluation. */
+/* Prints when the model in use was trained and on what. */
+static void
+ctl_print_trained(const Hotline__EvaluateReply *e)
+{
+	char when[64];
+
+	ctl_format_time(e->trained_at_ms, when, sizeof when);
+	printf(ctl_lt("routing model: trained %s (in %.1f s)\n",
+	    "路由模型：%s 训练（用时 %.1f 秒）\n"), when, e->training_seconds);
+	printf(ctl_lt("  trained on: %llu real examples (imported history, "
+	    "dispatchers' corrections); %llu seed samples (the seed file's "
+	    "example demands); %llu catalogue entries' keywords\n",
+	    "  训练数据：实际例子（历史工单、派单员纠正）%llu 条；种子样本"
+	    "（样本文件的示例诉求）%llu 条；派单目录关键词 %llu 条\n"),
+	    (unsigned long long)e->trained_examples,
+	    (unsigned long long)e->sample_examples,
+	    (unsigned long long)e->keyword_examples);
+	printf(ctl_lt("  %u-fold cross-validation over %llu real examples and "
+	    "samples (samples held out by matter):\n",
+	    "  %u 折交叉验证，判断了 %llu 条实际例子和样本（样本按事项整组留出）：\n"),
+	    e->folds, (unsigned long long)e->held_out);
+}
+
+/* Prints an evaluation: what was trained, its held-out figures, auto-dispatch. */
 static void
 ctl_evaluate_text(const Hotline__Envelope *reply)
 {
 	const Hotline__EvaluateReply *e = reply->evaluation;
 
-	printf("routing model: %llu examples; %u-fold cross-validation when "
-	    "it was trained:\n", (unsigned long long)e->trained_examples,
-	    e->folds);
-	ctl_print_accuracy("catalogue", e->catalogue);
-	ctl_print_accuracy("model", e->blend);
-	printf("auto-dispatch from confidence %.3f: expected precision %.1f%% "
-	    "(target %.1f%%), coverage %.1f%%; calibration error %.3f\n",
+	if (e->trained_at_ms == 0) {
+		printf(ctl_lt("routing model: none yet (being trained, or "
+		    "routing.model is off); the catalogue routes alone and "
+		    "dispatches at once from confidence %.3f\n",
+		    "路由模型：尚无（正在训练，或 routing.model 未开启）；"
+		    "由派单目录单独派单，置信度 ≥ %.3f 时自动派单\n"),
+		    e->dispatch_threshold);
+		return;
+	}
+	ctl_print_trained(e);
+	if (e->held_out > 0) {
+		ctl_print_accuracy(ctl_lt("catalogue", "派单目录"), e->catalogue);
+		ctl_print_accuracy(ctl_lt("model    ", "目录+模型"), e->blend);
+	}
+	printf(ctl_lt("auto-dispatch from confidence %.3f: expected precision "
+	    "%.1f%% (target %.1f%%), coverage %.1f%%; calibration error "
+	    "%.3f\n", "自动派单：置信度 ≥ %.3f 时派出；预期准确率 %.1f%%"
+	    "（目标 %.1f%%），覆盖率 %.1f%%；校准误差 %.3f\n"),
 	    e->dispatch_threshold, 100 * e->expected_precision,
 	    100 * e->precision_target, 100 * e->coverage, e->ece);
+	if (e->held_out == 0)
+		fputs(ctl_lt("  too few samples and real examples to "
+		    "cross-validate: the catalogue decides what is dispatched "
+		    "at once\n", "  样本和实际例子太少，无法交叉验证：是否自动派单"
+		    "由派单目录决定\n"), stdout);
+	else if (e->trained_examples == 0)
+		fputs(ctl_lt("  no real example yet: the threshold comes from "
+		    "the seed samples; dispatchers' corrections will refine "
+		    "it\n", "  尚无实际例子：阈值由种子样本交叉验证得出；"
+		    "派单员的纠正累积后会更准\n"), stdout);
 }
 
 /* evaluate [--folds K]: k-fold cross-validation over the stored examples. */

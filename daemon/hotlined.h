@@ -532,6 +532,7 @@ void learn_shutdown(void);
 uint64_t learn_epoch(void);
 const struct lrmodel *learn_model(void);
 double learn_threshold(void);
+int64_t learn_trained_at(double *seconds);
 void learn_classify(struct classify_result *, const char *ntitle,
     const char *ncontent, const char *district);
 void learn_wait(void);

@@ -38,15 +38,15 @@
  * out in cross-validation by whole groups of one department and category,
  * see MODEL_SAMPLE; they are not counted as real examples).
  *
- * Until cross-validation has at least MODEL_MIN_HELD real examples
- * (stored tickets, not seed samples) to hold out, the model's own
- * threshold is not trusted: it ranks the suggestions (so the first
- * corrections already count), but whether a ticket is dispatched at once
- * is still the catalogue's decision (routing.dispatch_threshold), and only
- * when the model's first choice agrees. Samples written by one hand are
- * too easy even held out by group: on the hard set's citizens' wording a
- * threshold set on them alone dispatched at 92% precision for a 97%
- * target (make eval, the day-one line).
+ * The model decides what is dispatched at once as soon as it was
+ * cross-validated (model.h: at least MODEL_MIN_HELD real examples and
+ * samples held out), from the first start: on day one the seed file's
+ * samples, held out by group, set the threshold, and model.c's threshold
+ * counts a group of samples as about one observation (the lower end of
+ * the precision's interval must reach the target), so a handful of
+ * samples written by one hand cannot make it over-confident. Without
+ * samples or examples, the catalogue decides (routing.dispatch_threshold),
+ * and only when the model's first choice agrees.
  */
 struct learn_ex {
 	int dept;			/* index of hotlined.cfg->departments */
@@ -76,6 +76,8 @@ struct learn_job {
 
 static struct {
 	struct lrmodel *model;		/* in use, or NULL */
+	int64_t trained_at;		/* when it was swapped in (now_ms) */
+	double training_seconds;	/* what its training took */
 	struct route_map *map;		/* labels of the configuration */
 	struct learn_set seeds, examples, next;
 	int full;			/* a full read fills next */
@@ -252,6 +254,7 @@ learn_thread(void *arg)
 	size_t i;
 	ssize_t w;
 
+	(void)model_thread_background();	/* the loop first */
 	t0 = now_mono_us();
 	for (i = 0; i < job->n; i++) {
 		route_split(job->ex[i].text, &title, &content);
@@ -319,6 +322,8 @@ learn_finish(struct learn_job *job)
 	if (job->epoch == ln.epoch) {
 		model_free(ln.model);
 		ln.model = job->out;
+		ln.trained_at = now_ms();
+		ln.training_seconds = job->seconds;
 		f = model_fit(ln.model);
 		log_info("learned model: %zu examples (%zu real, %zu samples), "
 		    "trained in %.1f s; auto-dispatch from confidence %.3f: "
@@ -651,9 +656,17 @@ double
 learn_threshold(void)
 {
 	return ln.model != NULL && hotlined.cfg->routing.model &&
-	    model_real_examples(ln.model) >= MODEL_MIN_HELD ?
+	    model_fit(ln.model)->held > 0 ?
 	    model_fit(ln.model)->threshold :
 	    hotlined.cfg->routing.dispatch_threshold;
+}
+
+/* When the model in use was swapped in (Unix ms; 0: none) and, in *seconds, what its training took. */
+int64_t
+learn_trained_at(double *seconds)
+{
+	*seconds = ln.model != NULL ? ln.training_seconds : 0;
+	return ln.model != NULL ? ln.trained_at : 0;
 }
 
 /* Sets every suggestion's confidence to its share of the catalogue's evidence. */
@@ -688,7 +701,7 @@ learn_classify(struct classify_result *res, const char *ntitle,
 		learn_catalogue_only(res);
 		return;
 	}
-	calibrated = model_real_examples(ln.model) >= MODEL_MIN_HELD;
+	calibrated = model_fit(ln.model)->held > 0;
 	cat_top = res->nsuggestions > 0 ? res->suggestions[0].department : NULL;
 	cat_conf = res->confidence;
 	cat_auto = res->auto_dispatch;

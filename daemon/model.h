@@ -39,12 +39,17 @@ struct segmenter;
  * minimises the log-loss of the held-out predictions. Then the
  * auto-dispatch threshold is the lowest confidence (top P) at which the
  * held-out predictions at or above it were right at least as often as the
- * precision target, with coverage the share of them. A department with no
- * example at all has z = MODEL_Z_ABSENT.
+ * precision target, with coverage the share of them; with fewer than
+ * MODEL_MIN_HELD real examples (day one: samples), at the lower end of the
+ * precision's one-sided 95% interval, a group of samples counting as one
+ * observation (model.c, model_fit_threshold). A department with no
+ * example at all has z = MODEL_Z_ABSENT. Each department is trained
+ * against the rest apart, on the features the examples have (model.c).
  */
 #define MODEL_C 128.0		/* long texts: features of length 1/sqrt(n), see make eval */
 #define MODEL_FOLDS 5
-#define MODEL_MIN_HELD 30	/* fewer real and sample examples: defaults below */
+#define MODEL_MIN_HELD 30	/* fewer real and sample examples: defaults below;
+				   fewer real ones: the threshold by a bound */
 #define MODEL_T_DEFAULT 1.0
 #define MODEL_BETA_DEFAULT 4.0
 #define MODEL_Z_ABSENT (-8.0)
@@ -138,6 +143,17 @@ struct lrmodel *model_train(const struct model_example *x, size_t n,
  * Off again (0) for the trainings after it.
  */
 void model_cancel(int on);
+/*
+ * Lowers the calling thread's scheduling priority by MODEL_NICE (Linux's
+ * per-thread nice): a training thread calls it first, so that where it
+ * shares a core with the event loop, the loop gets about nine tenths of it
+ * and is not kept waiting (issue 13: request p99 at most 5 ms while
+ * retraining), while other programs of the same priority do not starve
+ * the training. Returns 0, or -1 with errno set; the training runs either
+ * way.
+ */
+#define MODEL_NICE 10
+int model_thread_background(void);
 void model_free(struct lrmodel *);
 /* What cross-validation measured when m was trained. */
 const struct model_fit *model_fit(const struct lrmodel *m);

@@ -320,5 +320,10 @@ op_evaluate(struct request *r)
 	out->coverage = f->coverage;
 	out->ece = f->ece;
 	out->trained_examples = m != NULL ? model_real_examples(m) : 0;
+	out->sample_examples = m != NULL ? model_sample_examples(m) : 0;
+	out->keyword_examples = m != NULL ? model_examples(m) -
+	    model_real_examples(m) - model_sample_examples(m) : 0;
+	out->held_out = f->held;
+	out->trained_at_ms = learn_trained_at(&out->training_seconds);
 	answer_body(r, HOTLINE__ENVELOPE__BODY_EVALUATION, out);
 }

@@ -637,10 +637,10 @@ eval_stability(struct eval *ev, const struct lrmodel *m)
 /*
  * Day one: a model trained on the seeds alone (the catalogue's keywords and
  * the seed file's samples), as a new installation routes before its first
- * correction, judged on every ticket of the set. With no real example the
- * daemon does not trust the model's own threshold (learn.c): the
- * catalogue's confidence and threshold decide what is dispatched at once,
- * when the model's first choice agrees; the line shows that.
+ * correction, judged on every ticket of the set. The model's threshold
+ * comes from the samples held out by group (learn.c); without samples the
+ * daemon lets the catalogue decide, when the model's first choice agrees,
+ * and so does this line.
  */
 static void
 eval_day_one(struct eval *ev, struct tally *day)
@@ -662,10 +662,11 @@ eval_day_one(struct eval *ev, struct tally *day)
 		cat_conf = res.confidence;
 		cat_auto = res.auto_dispatch && res.emergency == NULL;
 		eval_route(ev, m, &ev->t[i], &res);
-		/* No real examples: the catalogue decides, as learn.c does. */
-		res.confidence = cat_conf;
-		res.auto_dispatch = cat_auto && res.nsuggestions > 0 &&
-		    res.suggestions[0].department == cat_top;
+		if (model_fit(m)->held == 0) {	/* not calibrated: as learn.c */
+			res.confidence = cat_conf;
+			res.auto_dispatch = cat_auto && res.nsuggestions > 0 &&
+			    res.suggestions[0].department == cat_top;
+		}
 		eval_count(ev, day, &ev->t[i], &res, 0);
 	}
 	ev->times = times;

@@ -252,6 +252,13 @@ def run(srv, st):
         base.check(set(os.listdir(srv.dir)) == before, "files written: %r" %
                    (set(os.listdir(srv.dir)) - before))
 
+    def evaluate_language():
+        # routing.model is off here: no model, said in Chinese by default.
+        out = ctl(srv, "dispatcher01", "evaluate", env={"LANG": "zh_CN.UTF-8"})
+        base.check(out.startswith("路由模型：尚无") and "自动派单" in out, out)
+        out = ctl(srv, "dispatcher01", "--lang", "en", "evaluate", env={})
+        base.check(out.startswith("routing model: none yet"), out)
+
     def ping_without_store():
         srv.redis.terminate()
         srv.redis.wait(base.WAIT)
@@ -275,6 +282,7 @@ def run(srv, st):
             ("feeds: local time, the urge's text, a return as 退单", feeds),
             ("report --json writes no CSV", report_json_only),
             ("errors in Chinese, or in English", errors_language),
+            ("evaluate: Chinese, or English with --lang en", evaluate_language),
             ("ping exits non-zero when the store is down", ping_without_store)]
 
 

@@ -167,6 +167,69 @@ test_samples_by_group(void **state)
 }
 
 /*
+ * Trains 2 x 50 samples, "停水" or "噪音" and one character of its own,
+ * in groups of groupsize samples; returns the threshold fitted.
+ */
+static double
+threshold_of_samples(size_t groupsize)
+{
+	static const char marks[] = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉"
+	    "戌亥金木水火土日月星山川云雨风雪春夏秋冬东南西北上中下左右前";
+	struct model_example x[2 * 50];
+	struct segmenter *seg, *pl;
+	struct lrmodel *m;
+	char err[128], text[32];
+	size_t d, k, n = 0;
+	double t;
+
+	seg = segment_new(NULL, 0, err, sizeof err);
+	pl = segment_new(NULL, 0, err, sizeof err);
+	assert_non_null(seg);
+	assert_non_null(pl);
+	for (d = 0; d < 2; d++)
+		for (k = 0; k < 50; k++, n++) {
+			memset(&x[n], 0, sizeof x[n]);
+			snprintf(text, sizeof text, "%s%.3s", d == 0 ? "停水" :
+			    "噪音", marks + 3 * k);
+			model_features(&x[n].vec, seg, pl, "", text);
+			x[n].label = (int)d;
+			x[n].seed = MODEL_SAMPLE;
+			snprintf(text, sizeof text, "%zu", k / groupsize);
+			x[n].group = model_group(d == 0 ? "water" : "sthjj",
+			    text);
+		}
+	m = model_train(x, n, 2, 0.97);
+	assert_true(model_fit(m)->held == n);
+	if (model_fit(m)->top1 < 0.99)
+		fail_msg("held-out top-1 %.3f", model_fit(m)->top1);
+	t = model_fit(m)->threshold;
+	for (k = 0; k < n; k++)
+		model_vec_free(&x[k].vec);
+	model_free(m);
+	segment_free(seg);
+	segment_free(pl);
+	return t;
+}
+
+/*
+ * Day one (samples, no real example): the threshold needs the samples'
+ * precision at the lower end of its 95% interval, a group counting as one
+ * observation. 100 samples right in 100 groups set a threshold; the same
+ * samples right in 10 groups of 10 cannot show 97% and dispatch nothing
+ * at once (threshold above 1).
+ */
+static void
+test_day_one_threshold(void **state)
+{
+	double many = threshold_of_samples(1), few = threshold_of_samples(10);
+
+	(void)state;
+	if (!(many <= 1 && few > 1))
+		fail_msg("thresholds %.3f (100 groups), %.3f (10 groups)",
+		    many, few);
+}
+
+/*
  * The district governments share one label, given to the ticket's own
  * district's government, split among them when the district is unknown.
  */
@@ -210,6 +273,7 @@ main(void)
 		cmocka_unit_test(test_features),
 		cmocka_unit_test(test_train),
 		cmocka_unit_test(test_samples_by_group),
+		cmocka_unit_test(test_day_one_threshold),
 		cmocka_unit_test(test_local_label),
 	};
 
