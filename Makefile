@@ -66,7 +66,7 @@ SQL = $(sort $(wildcard daemon/sql/*.sql))
 # checks that no core object uses a shell symbol.
 CORE_MODULES = archive-terms auth auth-pbkdf2 blend bounds calendar category classify clock \
 	deadline kb-passage kb-terms kb-words log matcher model normalize now repeat route segment \
-	simhash stats statutory stream-cursor ticket utf8 validate xarray xmalloc
+	simhash stats statutory stream-cursor tense ticket utf8 validate xarray xmalloc
 CORE_SRCS = $(patsubst %,daemon/%.c,$(CORE_MODULES)) $(sort $(wildcard daemon/config*.c))
 CORE_PKGS = libprotobuf-c libhs libconfig jansson openssl opencc libargon2 icu-i18n friso
 CORE_LIBS = $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null) -llinear -lm -pthread
