@@ -31,8 +31,17 @@ static const char *const tense_not_now[] = {
 
 /* Time words that set a match's frame to now. */
 static const char *const tense_now_words[] = {
-	"现在", "正在", "刚刚", "刚才", "此刻", "此时", "目前", "这会儿",
-	"还在", "今天", "今晚", "今早", "马上", "眼下",
+	"现在", "正在", "刚刚", "刚才", "此刻", "此时", "这会儿", "还在",
+	"马上", "眼下",
+};
+
+/*
+ * Words of today: they end a past frame ("上周停过水 今天……"), but a
+ * complaint tells of today too ("今天上午在医院晕倒 医生态度很差"), so
+ * they leave the match with no time word of its own (TENSE_NONE).
+ */
+static const char *const tense_today_words[] = {
+	"今天", "今晚", "今早", "今天早上", "今天上午", "今天下午", "目前",
 };
 
 /*
@@ -125,7 +134,7 @@ tense_last(const char *text, size_t from, size_t to, const char *const *words,
 enum tense_frame
 tense_frame(const char *text, size_t len, size_t end)
 {
-	size_t from, now, past;
+	size_t from, now, past, today;
 
 	if (end > len)
 		end = len;
@@ -134,11 +143,19 @@ tense_frame(const char *text, size_t len, size_t end)
 	    TENSE_N(tense_now_words));
 	past = tense_last(text, from, end, tense_past_words,
 	    TENSE_N(tense_past_words));
-	if (now == (size_t)-1 && past == (size_t)-1)
+	today = tense_last(text, from, end, tense_today_words,
+	    TENSE_N(tense_today_words));
+	/* (size_t)-1 is "none": compare as one past the text's start */
+	now += 1;
+	past += 1;
+	today += 1;
+	if (now == 0 && past == 0)
 		return TENSE_NONE;
-	if (past == (size_t)-1 || (now != (size_t)-1 && now > past))
+	if (now > past && now > today)
 		return TENSE_NOW;
-	return TENSE_PAST;
+	if (past > now && past > today)
+		return TENSE_PAST;
+	return TENSE_NONE;
 }
 
 /* Returns 1 if title or content reads as a report (see tense.h). */

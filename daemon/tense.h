@@ -12,8 +12,8 @@
 
 /* What the nearest time word before a match says. */
 enum tense_frame {
-	TENSE_NONE,		/* no time word within TENSE_REACH bytes */
-	TENSE_NOW,		/* 现在, 正在, 刚刚, 刚才, 还在, 今天, ... */
+	TENSE_NONE,		/* none within TENSE_REACH bytes, or 今天 */
+	TENSE_NOW,		/* 现在, 正在, 刚刚, 刚才, 还在, ... */
 	TENSE_PAST		/* 上周, 去年, 当时, ...; a habit: 经常, 每天 */
 };
 
@@ -31,7 +31,9 @@ int tense_clause_not_now(const char *text, size_t len, size_t start,
 
 /*
  * The time frame of a match ending at end: the time word nearest before
- * end (inside the match included) within TENSE_REACH bytes.
+ * end (inside the match included) within TENSE_REACH bytes. A word of
+ * today (今天, 今晚, 目前) nearest gives TENSE_NONE: it ends a past frame
+ * but does not say the danger is going on.
  */
 enum tense_frame tense_frame(const char *text, size_t len, size_t end);
 

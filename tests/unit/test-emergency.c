@@ -236,6 +236,13 @@ test_report_about_a_service(void **state)
 			fail_msg("\"%s\" flagged as %s", none[i],
 			    r.emergency->kind);
 	}
+	/* 今天 ends a past frame but is no word of now */
+	run(state, "今天上午在社区医院排队时我妈晕倒了 医生态度很差 我要投诉",
+	    &r);
+	assert_null(r.emergency);
+	run(state, "上周停过水 今天楼道里有人晕倒 怎么叫都不应", &r);
+	assert_non_null(r.emergency);
+	assert_string_equal(r.emergency->kind, "medical");
 	run(state, "上次投诉过出警慢 现在楼下又有人打架", &r);
 	assert_non_null(r.emergency);
 	assert_string_equal(r.emergency->kind, "crime");
