@@ -87,7 +87,7 @@ UNIT_BINS = $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(UNIT_SRCS))
 # Unit tests of pure modules: linked with the core alone (no libevent, hiredis).
 UNIT_CORE = archive-terms auth bounds calendar classify clock config deadline emergency \
 	eval-frozen kb-terms matcher model normalize patterns repeat segment simhash stats \
-	statutory ticket utf8 csv ctl-stats ctl-i18n layering
+	statutory tense ticket utf8 csv ctl-stats ctl-i18n layering
 UNIT_CORE_BINS = $(patsubst %,$(B)/tests/unit/test-%,$(UNIT_CORE))
 INTEG_SRCS = $(sort $(wildcard tests/integration/test-*.c))
 INTEG_BINS = $(patsubst tests/integration/%.c,$(B)/tests/integration/%,$(INTEG_SRCS))
