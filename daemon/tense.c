@@ -63,11 +63,13 @@ static const char *const tense_past_words[] = {
 
 /*
  * Words that make a ticket a report about an event already handled or
- * about how a service responded, rather than a call for help now.
+ * about how a service responded, a question or praise, rather than a
+ * call for help now.
  */
 static const char *const tense_report_words[] = {
-	/* a complaint or a suggestion */
-	"投诉", "建议", "整改", "不合理", "收费",
+	/* a complaint, a suggestion, a question, praise */
+	"投诉", "建议", "整改", "不合理", "收费", "咨询", "请问", "想问",
+	"想了解", "表扬", "感谢",
 	/* the response */
 	"出警", "处警", "才到", "才赶到", "才过来", "才派车", "迟迟",
 	/* a drill */

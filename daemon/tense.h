@@ -40,8 +40,9 @@ enum tense_frame tense_frame(const char *text, size_t len, size_t end);
 /*
  * Returns 1 if the ticket (title and content, either may be NULL) reads
  * as a report about an event already handled or about a service's
- * response: a complaint (投诉), the police's or an ambulance's response
- * (出警, 才到), a drill, the aftermath (住院, 赔偿, 理赔, 事故认定). A danger
+ * response: a complaint (投诉), a question (咨询, 请问), praise (表扬,
+ * 感谢), the police's or an ambulance's response (出警, 才到), a drill,
+ * the aftermath (住院, 赔偿, 理赔, 事故认定). A danger
  * word with no time word of its own then does not flag the ticket.
  */
 int tense_report(const char *title, const char *content);

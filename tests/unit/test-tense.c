@@ -81,6 +81,8 @@ test_report(void **state)
 	assert_true(tense_report("", "打了110 四十分钟警察才到"));
 	assert_true(tense_report(NULL, "物业搞消防演练 说着火了"));
 	assert_true(tense_report("老人晕倒", "送到医院后收费不透明"));
+	assert_true(tense_report("表扬消防员", "冲进火场救出被困的老人"));
+	assert_true(tense_report("", "请问家里老人晕倒了医保能报销多少"));
 	assert_false(tense_report("楼下着火了", "烟很大 有人被困"));
 	assert_false(tense_report(NULL, NULL));
 }
