@@ -72,24 +72,6 @@ struct catalogue {
 	struct classify_suggestion *ranked;	/* per department */
 };
 
-/*
- * An entry matched in the title weighs this many times its weight: the
- * title is the demand in a few words, the content also tells of other
- * matters in passing.
- */
-#ifndef CLASSIFY_TITLE
-#define CLASSIFY_TITLE 2.0
-#endif
-
-/*
- * A department's score is its heaviest matched entry's count plus this
- * share of its other entries' counts: one specific match outweighs a
- * handful of generic words said in passing (医院, 老师, 村里).
- */
-#ifndef CLASSIFY_REST
-#define CLASSIFY_REST 0.5
-#endif
-
 /* One classification in progress. */
 struct classify_run {
 	const struct catalogue *cat;
