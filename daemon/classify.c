@@ -8,11 +8,15 @@
 #include "matcher.h"
 #include "normalize.h"
 #include "segment.h"
+#include "tense.h"
 #include "xarray.h"
 #include "xmalloc.h"
 
 /* What an expression of the database belongs to. */
 enum pattern_role { PATTERN_ENTRY, PATTERN_EMERGENCY, PATTERN_EXCEPT };
+
+/* How a pattern was seen (pattern_hit): not yet, with no time word, now. */
+enum pattern_seen { PATTERN_UNSEEN, PATTERN_UNANCHORED, PATTERN_NOW };
 
 /* One expression of the database; its Hyperscan id is its index. */
 struct pattern {
@@ -60,9 +64,11 @@ struct catalogue {
 	unsigned char *pattern_hit;	/* per pattern */
 	size_t *pattern_hits;		/* patterns with pattern_hit set */
 	unsigned char *entry_hit;	/* per entry */
+	unsigned char *entry_title;	/* per entry: matched in the title */
 	size_t *hits;			/* entries with entry_hit set */
 	struct classify_suggestion *scores;	/* per department */
 	double *best_weight;		/* per department */
+	double *best_counted;		/* per department: its heaviest count */
 	struct classify_suggestion *ranked;	/* per department */
 };
 
@@ -74,6 +80,8 @@ struct classify_run {
 	const char *text;		/* the text being scanned, len bytes */
 	size_t len;
 	unsigned char *marks;		/* its word bounds, once needed */
+	int unanchored;			/* an emergency's match had no time word */
+	int in_title;			/* the text being scanned is the title */
 };
 
 /* Returns the index of department id, or -1. */
@@ -335,9 +343,12 @@ catalogue_new(const struct catalogue_entry *entries, size_t nentries,
 	cat->first_pattern = xcalloc(nentries + nemergencies + 1,
 	    sizeof *cat->first_pattern);
 	cat->entry_hit = xcalloc(nentries, 1);
+	cat->entry_title = xcalloc(nentries, 1);
 	cat->hits = xcalloc(nentries, sizeof *cat->hits);
 	cat->scores = xcalloc(ndepartments, sizeof *cat->scores);
 	cat->best_weight = xcalloc(ndepartments, sizeof *cat->best_weight);
+	cat->best_counted = xcalloc(ndepartments,
+	    sizeof *cat->best_counted);
 	cat->ranked = xcalloc(ndepartments, sizeof *cat->ranked);
 	return cat;
 }
@@ -413,9 +424,11 @@ catalogue_free(struct catalogue *cat)
 	free(cat->pattern_hit);
 	free(cat->pattern_hits);
 	free(cat->entry_hit);
+	free(cat->entry_title);
 	free(cat->hits);
 	free(cat->scores);
 	free(cat->best_weight);
+	free(cat->best_counted);
 	free(cat->ranked);
 	free(cat);
 }
@@ -456,60 +469,31 @@ catalogue_places(const struct catalogue *cat)
 }
 
 /*
- * Words that say an emergency's wording is not about a danger going on
- * now: in the same clause as the match (between two separators of the
- * normalised text: punctuation and spaces), they tell of something over
- * ("上次火警演练", "去年家里着火后的赔偿", "昨晚烧坏了"), of a fear or a
- * what-if ("万一着火", "一旦发生火灾", "担心会着火", "火灾隐患"), of a
- * near miss or a denial ("差点晕倒", "不是着火", "没看到有人晕倒"), or of
- * hearsay ("新闻里电动车着火"). 刚才 and 刚刚 are not among them:
- * "刚才着火了" is now. A complaint about how an emergency was handled
- * ("派出所出警慢") names none of the catalogue's dangers.
+ * How an emergency's match ending at end counts (tense.h): 0 not at all
+ * (its clause or its time frame tells of the past, a drill, a fear, a
+ * denial), PATTERN_NOW when a time word of now sets its frame,
+ * PATTERN_UNANCHORED when no time word does (it then counts unless the
+ * ticket reads as a report about a handled event or a service). Other
+ * expressions count as PATTERN_NOW.
  */
-static const char *const classify_past[] = {
-	/* over */
-	"上次", "上回", "去年", "前年", "上个月", "上周", "上星期", "以前",
-	"之前", "曾经", "当年", "那年", "那次", "年前", "月前", "过去",
-	"昨天", "昨晚", "前天", "前几天", "当时", "事后", "后来", "有一次",
-	"幸好", "幸亏", "还好",
-	/* a drill */
-	"演练", "演习",
-	/* a fear, a what-if */
-	"万一", "一旦", "如果", "假如", "要是", "担心", "害怕", "生怕",
-	"怕", "隐患", "以免", "防止", "预防", "容易", "可能会", "真着火",
-	"真的着火", "真要",
-	/* a near miss, a denial, hearsay */
-	"差点", "差一点", "险些", "不是", "没有看到", "没看到", "新闻",
-	"听说",
-};
-
-/* Returns 1 if the clause of text around [start, end) names a past or a drill. */
-static int
-classify_in_past(const char *text, size_t len, size_t start, size_t end)
-{
-	size_t a = start, b = end, i;
-
-	while (a > 0 && text[a - 1] != ' ')
-		a--;
-	while (b < len && text[b] != ' ')
-		b++;
-	for (i = 0; i < sizeof classify_past / sizeof classify_past[0]; i++)
-		if (memmem(text + a, b - a, classify_past[i],
-		    strlen(classify_past[i])) != NULL)
-			return 1;
-	return 0;
-}
-
-/* Returns 1 if an emergency's match p, ending at end, tells of the past. */
-static int
-classify_emergency_past(const struct classify_run *run,
+static unsigned char
+classify_emergency_tense(const struct classify_run *run,
     const struct pattern *p, size_t end)
 {
 	size_t len = p->regex ? 1 : strlen(p->text);
 
 	if (p->role != PATTERN_EMERGENCY || end > run->len || end < len)
+		return PATTERN_NOW;
+	if (tense_clause_not_now(run->text, run->len, end - len, end))
 		return 0;
-	return classify_in_past(run->text, run->len, end - len, end);
+	switch (tense_frame(run->text, run->len, end)) {
+	case TENSE_PAST:
+		return 0;
+	case TENSE_NOW:
+		return PATTERN_NOW;
+	default:
+		return PATTERN_UNANCHORED;
+	}
 }
 
 /* Match callback: marks the expression and its entry as seen. */
@@ -519,14 +503,20 @@ classify_on_match(size_t id, size_t end, void *arg)
 	struct classify_run *run = arg;
 	const struct catalogue *cat = run->cat;
 	const struct pattern *p = &cat->patterns[id];
+	unsigned char how;
 
-	if (cat->pattern_hit[id] || !classify_whole_words(run, p, end) ||
-	    classify_emergency_past(run, p, end))
-		return;	/* seen in the title already */
-	cat->pattern_hit[id] = 1;
-	cat->pattern_hits[run->npattern_hits++] = id;
+	if (cat->pattern_hit[id] == PATTERN_NOW ||
+	    !classify_whole_words(run, p, end) ||
+	    (how = classify_emergency_tense(run, p, end)) == 0 ||
+	    how <= cat->pattern_hit[id])
+		return;	/* seen already, or not now */
+	if (cat->pattern_hit[id] == PATTERN_UNSEEN)
+		cat->pattern_hits[run->npattern_hits++] = id;
+	cat->pattern_hit[id] = how;
+	run->unanchored |= how == PATTERN_UNANCHORED;
 	if (p->role == PATTERN_ENTRY && !cat->entry_hit[p->owner]) {
 		cat->entry_hit[p->owner] = 1;
+		cat->entry_title[p->owner] = (unsigned char)run->in_title;
 		cat->hits[run->nhits++] = p->owner;
 	}
 }
@@ -594,9 +584,12 @@ classify_count_entry(const struct catalogue *cat, size_t e)
 	const struct catalogue_entry *entry = &cat->entries[e];
 	size_t d = cat->entry_department[e], p;
 	struct classify_suggestion *s = &cat->scores[d];
+	double w = entry->weight * (cat->entry_title[e] ? CLASSIFY_TITLE : 1);
 
 	s->department = &cat->departments[d];
-	s->score += entry->weight;
+	s->score += w;
+	if (w > cat->best_counted[d])
+		cat->best_counted[d] = w;
 	if (entry->weight > cat->best_weight[d]) {
 		cat->best_weight[d] = entry->weight;
 		s->category = entry->category;
@@ -638,8 +631,10 @@ classify_rank(const struct catalogue *cat, const struct routing_spec *routing,
 
 	for (d = 0; d < cat->ndepartments; d++)
 		if (cat->scores[d].department != NULL) {
-			all[n++] = cat->scores[d];
-			sum += cat->scores[d].score;
+			all[n] = cat->scores[d];
+			all[n].score = cat->best_counted[d] + CLASSIFY_REST *
+			    (all[n].score - cat->best_counted[d]);
+			sum += all[n++].score;
 		}
 	xqsort(all, n, sizeof *all, classify_cmp_suggestion);
 	out->nsuggestions = n < CLASSIFY_MAX_SUGGESTIONS ? n :
@@ -654,20 +649,34 @@ classify_rank(const struct catalogue *cat, const struct routing_spec *routing,
 }
 
 /*
- * Returns 1 if emergency i matched: one of its keywords or patterns and
- * none of its except keywords. Lists what matched in out when it did: the
- * keywords as written, and for a pattern the line's name and number ("火警
- * 119"), never the expression itself (agents read it).
+ * Returns 1 if pattern p of an emergency counts: an except keyword seen
+ * anywhere; a keyword or pattern seen with a time word of now, or seen
+ * with none in a ticket that is not a report (report: tense_report).
  */
 static int
-classify_emergency(const struct catalogue *cat, size_t i,
+classify_counts(const struct catalogue *cat, size_t p, int report)
+{
+	return cat->pattern_hit[p] == PATTERN_NOW ||
+	    (cat->pattern_hit[p] == PATTERN_UNANCHORED &&
+	    (cat->patterns[p].role == PATTERN_EXCEPT || !report));
+}
+
+/*
+ * Returns 1 if emergency i matched: one of its keywords or patterns and
+ * none of its except keywords (classify_counts; report as there). Lists
+ * what matched in out when it did: the keywords as written, and for a
+ * pattern the line's name and number ("火警 119"), never the expression
+ * itself (agents read it).
+ */
+static int
+classify_emergency(const struct catalogue *cat, size_t i, int report,
     struct classify_result *out)
 {
 	size_t o = cat->nentries + i, p;
 	int hit = 0;
 
 	for (p = cat->first_pattern[o]; p < cat->first_pattern[o + 1]; p++) {
-		if (!cat->pattern_hit[p])
+		if (!classify_counts(cat, p, report))
 			continue;
 		if (cat->patterns[p].role == PATTERN_EXCEPT)
 			return 0;
@@ -676,7 +685,7 @@ classify_emergency(const struct catalogue *cat, size_t i,
 	if (!hit)
 		return 0;
 	for (p = cat->first_pattern[o]; p < cat->first_pattern[o + 1]; p++)
-		if (cat->pattern_hit[p] &&
+		if (classify_counts(cat, p, report) &&
 		    cat->patterns[p].role == PATTERN_EMERGENCY)
 			classify_add_matched(out->emergency_matched,
 			    &out->nemergency_matched, cat->patterns[p].regex ?
@@ -698,8 +707,10 @@ classify_reset(const struct classify_run *run)
 		e = cat->hits[h];
 		d = cat->entry_department[e];
 		cat->entry_hit[e] = 0;
+		cat->entry_title[e] = 0;
 		memset(&cat->scores[d], 0, sizeof cat->scores[d]);
 		cat->best_weight[d] = 0;
+		cat->best_counted[d] = 0;
 	}
 }
 
@@ -713,6 +724,7 @@ classify_tally(const struct classify_run *run,
 	const char *district = in->district != NULL ? in->district : "";
 	const char *street = in->street != NULL ? in->street : "";
 	size_t h, i;
+	int report;
 
 	xqsort(cat->hits, run->nhits, sizeof *cat->hits, classify_cmp_index);
 	for (h = 0; h < run->nhits; h++)
@@ -720,8 +732,9 @@ classify_tally(const struct classify_run *run,
 		    street))
 			classify_count_entry(cat, cat->hits[h]);
 	classify_rank(cat, routing, out);
+	report = run->unanchored && tense_report(in->title, in->content);
 	for (i = 0; i < cat->nemergencies; i++)
-		if (classify_emergency(cat, i, out))
+		if (classify_emergency(cat, i, report, out))
 			break;
 	if (out->emergency != NULL)
 		out->auto_dispatch = 0;
@@ -744,8 +757,11 @@ classify_ticket(const struct catalogue *cat, const struct routing_spec *routing,
 	out->total = routing->prior;
 	if (cat->matcher.db == NULL)
 		return 0;
-	if (classify_scan(&run, in->title) == -1 ||
-	    classify_scan(&run, in->content) == -1)
+	run.in_title = 1;
+	if (classify_scan(&run, in->title) == -1)
+		rc = -1;
+	run.in_title = 0;
+	if (rc == -1 || classify_scan(&run, in->content) == -1)
 		rc = -1;
 	else
 		classify_tally(&run, routing, in, out);

@@ -14,6 +14,17 @@
  */
 
 /* classify.c: the keyword catalogue, compiled with Hyperscan. */
+
+/*
+ * Scoring. An entry matched in the title counts CLASSIFY_TITLE times its
+ * weight (the title is the demand in a few words; the content also tells
+ * of other matters in passing), in the content only its weight. A
+ * department's score is its heaviest entry's count plus CLASSIFY_REST of
+ * its other entries' counts: one specific match outweighs a handful of
+ * generic words said in passing (医院, 老师, 村里).
+ */
+#define CLASSIFY_TITLE 2.0
+#define CLASSIFY_REST 0.5
 #define CLASSIFY_MAX_SUGGESTIONS 5
 #define CLASSIFY_MAX_MATCHED 8
 

@@ -30,6 +30,7 @@ struct options {
 /* Per-department scores of the naive loop. */
 struct naive {
 	double *score;
+	double *best;		/* per department: its heaviest count */
 	size_t ndepartments;
 };
 
@@ -148,39 +149,53 @@ naive_applies(const struct catalogue_entry *e, const char *district)
 	return 0;
 }
 
-/* Returns 1 if any keyword of e occurs in title or content. */
+/* Returns 1 if any keyword of e occurs in text. */
 static int
-naive_matches(const struct catalogue_entry *e, const struct bench_ticket *t)
+naive_matches(const struct catalogue_entry *e, const char *text)
 {
 	size_t k;
 
 	for (k = 0; k < e->nkeywords; k++)
-		if (strstr(t->title, e->keywords[k]) != NULL ||
-		    strstr(t->content, e->keywords[k]) != NULL)
+		if (strstr(text, e->keywords[k]) != NULL)
 			return 1;
 	return 0;
 }
 
-/* The naive classifier: strstr of every keyword of every entry; ranks like classify.c. */
+/*
+ * The naive classifier: strstr of every keyword of every entry; scores
+ * like classify.c (CLASSIFY_TITLE, CLASSIFY_REST) and ranks like it.
+ */
 static struct verdict
 naive_classify(struct naive *nv, const struct config *conf,
     const struct catgen *cg, const struct bench_ticket *t)
 {
 	struct verdict v = { -1, 0 };
-	double sum = 0;
+	double sum = 0, w;
 	size_t i, d;
 
 	memset(nv->score, 0, nv->ndepartments * sizeof *nv->score);
+	memset(nv->best, 0, nv->ndepartments * sizeof *nv->best);
 	for (i = 0; i < cg->n; i++) {
 		const struct catalogue_entry *e = &cg->entries[i];
 
-		if (!naive_applies(e, t->district) || !naive_matches(e, t))
+		if (!naive_applies(e, t->district))
+			continue;
+		if (naive_matches(e, t->title))
+			w = e->weight * CLASSIFY_TITLE;
+		else if (naive_matches(e, t->content))
+			w = e->weight;
+		else
 			continue;
 		for (d = 0; d < nv->ndepartments; d++)
-			if (strcmp(conf->departments[d].id, e->department) == 0)
-				nv->score[d] += e->weight;
+			if (strcmp(conf->departments[d].id, e->department) == 0) {
+				nv->score[d] += w;
+				if (w > nv->best[d])
+					nv->best[d] = w;
+			}
 	}
 	for (d = 0; d < nv->ndepartments; d++) {
+		nv->score[d] = nv->best[d] + CLASSIFY_REST *
+		    (nv->score[d] - nv->best[d]);
 		sum += nv->score[d];
 		if (nv->score[d] > 0 && (v.top == -1 ||
 		    nv->score[d] > nv->score[v.top] ||
@@ -224,6 +239,7 @@ run_naive(const struct catalogue *cat, const struct config *conf,
 
 	nv.ndepartments = conf->ndepartments;
 	if ((nv.score = calloc(nv.ndepartments, sizeof *nv.score)) == NULL ||
+	    (nv.best = calloc(nv.ndepartments, sizeof *nv.best)) == NULL ||
 	    (v = calloc(n, sizeof *v)) == NULL)
 		bench_die("out of memory");
 	t0 = cpu_now();
@@ -235,6 +251,7 @@ run_naive(const struct catalogue *cat, const struct config *conf,
 	for (i = *agreed = 0; i < *checked; i++)
 		*agreed += agrees(cat, conf, &pool[i], v[i]);
 	free(nv.score);
+	free(nv.best);
 	free(v);
 	return done / t;
 }

@@ -74,13 +74,14 @@ test_classify_confident(void **state)
 	assert_string_equal(s->department->name, "供水公司");
 	assert_string_equal(s->category, "110101");
 	assert_string_equal(s->category_name, "公用事业/供水/停水与水压");
-	assert_true(fabs(s->score - 5.0) < 1e-9);
+	/* weight 5, matched in the title: counted twice */
+	assert_true(fabs(s->score - 10.0) < 1e-9);
 	for (i = 0; i < s->n_matched; i++)
 		if (strcmp(s->matched[i], "停水") == 0)
 			seen = 1;
 	assert_true(seen);
-	/* 5 / (5 + prior 1) */
-	assert_true(fabs(r->confidence - 5.0 / 6.0) < 1e-6);
+	/* 10 / (10 + prior 1) */
+	assert_true(fabs(r->confidence - 10.0 / 11.0) < 1e-6);
 	assert_true(r->auto_dispatch);
 	hl_envelope_free(rep);
 }
@@ -101,10 +102,11 @@ test_classify_ambiguous(void **state)
 	water = suggestion_for(r, "water");
 	assert_non_null(zjj);
 	assert_non_null(water);
-	assert_true(fabs(zjj->score - 2.0) < 1e-9);
-	assert_true(fabs(water->score - 2.0) < 1e-9);
-	/* 2 / (2 + 2 + prior 1) */
-	assert_true(fabs(r->confidence - 0.4) < 1e-6);
+	/* each weight 2, matched in the title: counted twice */
+	assert_true(fabs(zjj->score - 4.0) < 1e-9);
+	assert_true(fabs(water->score - 4.0) < 1e-9);
+	/* 4 / (4 + 4 + prior 1) */
+	assert_true(fabs(r->confidence - 4.0 / 9.0) < 1e-6);
 	assert_false(r->auto_dispatch);
 	hl_envelope_free(rep);
 }
@@ -173,7 +175,7 @@ test_create_dispatched(void **state)
 	assert_string_equal(t->category, "110101");
 	assert_string_equal(t->category_name, "公用事业/供水/停水与水压");
 	/* Stored with a few decimals. */
-	assert_true(fabs(t->confidence - 5.0 / 6.0) < 1e-3);
+	assert_true(fabs(t->confidence - 10.0 / 11.0) < 1e-3);
 	assert_string_equal(t->call_id, call_id);
 	assert_string_equal(t->caller_phone, phone);
 	assert_string_equal(t->caller_name, "张先生");

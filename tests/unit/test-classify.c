@@ -128,27 +128,29 @@ test_entry_counts_once(void **state)
 	classify(state, "停水", "又停水了，来水后水压也很低，停水没有通知", "", &r);
 	assert_int_equal(r.nsuggestions, 1);
 	assert_string_equal(r.suggestions[0].department->id, "water");
-	assert_true(r.suggestions[0].score == 1.0);
+	/* once, as a title match: twice its weight */
+	assert_true(r.suggestions[0].score == 2.0);
 	assert_int_equal(r.suggestions[0].nmatched, 2);
 	assert_true(has_keyword(&r.suggestions[0], "停水"));
 	assert_true(has_keyword(&r.suggestions[0], "水压"));
-	assert_true(r.confidence == 0.5);
-	assert_int_equal(r.auto_dispatch, 0);
+	assert_true(r.confidence == 2.0 / 3.0);
+	assert_int_equal(r.auto_dispatch, 1);
 }
 
 /*
- * Two entries of one department add up; the category is the heavier
- * entry's; a keyword shared by both is listed once.
+ * Two entries of one department add up, the lighter at half its weight;
+ * the category is the heavier entry's; a keyword shared by both is listed
+ * once.
  */
 static void
 test_entries_add_up(void **state)
 {
 	struct classify_result r;
 
-	classify(state, "施工噪声扰民", "", "", &r);
+	classify(state, "", "施工噪声扰民", "", &r);
 	assert_int_equal(r.nsuggestions, 1);
 	assert_string_equal(r.suggestions[0].department->id, "sthjj");
-	assert_true(r.suggestions[0].score == 2.5);
+	assert_true(r.suggestions[0].score == 2.0 + 0.5 * 0.5);
 	assert_string_equal(r.suggestions[0].category, "生态环境/噪声污染");
 	assert_int_equal(r.suggestions[0].nmatched, 1);
 	assert_string_equal(r.suggestions[0].matched[0], "施工噪声");
@@ -193,7 +195,7 @@ test_ranking(void **state)
 	const char *ids[] = { "gaj", "jtysj", "water", "zjj" };
 	size_t i;
 
-	classify(state, "户口 公交 物业 停水", "拖欠工资", "", &r);
+	classify(state, "拖欠工资", "户口 公交 物业 停水", "", &r);
 	assert_int_equal(r.nsuggestions, 5);
 	assert_string_equal(r.suggestions[0].department->id, "rsj");
 	for (i = 0; i < N(ids); i++) {
@@ -202,13 +204,13 @@ test_ranking(void **state)
 	}
 	assert_string_equal(r.suggestions[2].category, "");
 
-	classify(state, "户口 公交 物业 停水 噪音", "拖欠工资", "", &r);
+	classify(state, "拖欠工资", "户口 公交 物业 停水 噪音", "", &r);
 	assert_int_equal(r.nsuggestions, CLASSIFY_MAX_SUGGESTIONS);
 	assert_string_equal(r.suggestions[0].department->id, "rsj");
 	assert_string_equal(r.suggestions[1].department->id, "sthjj");
 	assert_string_equal(r.suggestions[4].department->id, "water");
-	/* zjj was cut but still counts in the confidence: 2.5 / (8.5 + 1) */
-	assert_true(r.confidence == 2.5 / 9.5);
+	/* zjj was cut but still counts in the confidence: 5 / (11 + 1) */
+	assert_true(r.confidence == 5.0 / 12.0);
 }
 
 /* Title and content are scanned separately: no keyword across the boundary. */
@@ -225,7 +227,7 @@ test_title_content_boundary(void **state)
 	assert_int_equal(r.nsuggestions, 1);
 }
 
-/* A keyword in both title and content is counted once. */
+/* A keyword in both title and content is counted once, as a title match (twice its weight). */
 static void
 test_title_and_content(void **state)
 {
@@ -233,8 +235,34 @@ test_title_and_content(void **state)
 
 	classify(state, "欠薪", "老板欠薪不还", "", &r);
 	assert_int_equal(r.nsuggestions, 1);
-	assert_true(r.suggestions[0].score == 2.5);
+	assert_true(r.suggestions[0].score == 5.0);
 	assert_int_equal(r.suggestions[0].nmatched, 1);
+}
+
+/*
+ * The title is the demand: its match outweighs the same weight in the
+ * content; and one specific entry outweighs several generic ones said in
+ * passing (a department's other entries count at half).
+ */
+static void
+test_title_and_passing_words(void **state)
+{
+	struct classify_result r;
+
+	/* water 1 and zjj 1: the one in the title counts 2 */
+	classify(state, "停水", "物业说没办法", "", &r);
+	assert_string_equal(r.suggestions[0].department->id, "water");
+	assert_true(r.suggestions[0].score == 2.0);
+	assert_true(r.suggestions[1].score == 1.0);
+	classify(state, "物业不管", "小区又停水了", "", &r);
+	assert_string_equal(r.suggestions[0].department->id, "zjj");
+	assert_true(r.suggestions[0].score == 2.0);
+	/* rsj 2.5 against cgj 3 + 1 (鼓楼区): 3 + 0.5 */
+	classify(state, "", "夜间施工 占道经营 拖欠工资", "台江区", &r);
+	assert_string_equal(r.suggestions[0].department->id, "rsj");
+	classify(state, "", "夜间施工 噪音 拖欠工资", "鼓楼区", &r);
+	assert_string_equal(r.suggestions[0].department->id, "cgj");
+	assert_true(r.suggestions[0].score == 3.0);
 }
 
 /* Nothing carries over from one classification to the next. */
@@ -270,11 +298,11 @@ test_threshold(void **state)
 	assert_true(r.confidence == 0.5);
 	assert_int_equal(r.auto_dispatch, 0);
 	/* cgj 3 (鼓楼区 夜间施工) + gaj 1, prior 1: 3 / 5 = 0.6 */
-	assert_int_equal(classify_text(*state, &exact, "夜间施工", "户口",
+	assert_int_equal(classify_text(*state, &exact, "", "夜间施工 户口",
 	    "鼓楼区", &r), 0);
 	assert_true(r.confidence == 0.6);
 	assert_int_equal(r.auto_dispatch, 1);
-	assert_int_equal(classify_text(*state, &strict, "夜间施工", "户口",
+	assert_int_equal(classify_text(*state, &strict, "", "夜间施工 户口",
 	    "鼓楼区", &r), 0);
 	assert_int_equal(r.auto_dispatch, 0);
 	assert_int_equal(classify_text(*state, &no_prior, "", "户口", "", &r),
@@ -305,7 +333,7 @@ test_matched_limit(void **state)
 	assert_int_equal(r.suggestions[0].nmatched, CLASSIFY_MAX_MATCHED);
 	assert_string_equal(r.suggestions[0].matched[0], "一号");
 	assert_string_equal(r.suggestions[0].matched[7], "八号");
-	assert_true(r.suggestions[0].score == 1.0);
+	assert_true(r.suggestions[0].score == 2.0);	/* in the title */
 	catalogue_free(cat);
 }
 
@@ -327,7 +355,8 @@ test_category_tie(void **state)
 	assert_int_equal(classify_text(cat, &routing, "停水", "物业不管", "",
 	    &r), 0);
 	assert_int_equal(r.nsuggestions, 1);
-	assert_true(r.suggestions[0].score == 4.0);
+	/* 停水 in the title counts 4, 物业 in the content 2 at half */
+	assert_true(r.suggestions[0].score == 5.0);
 	assert_string_equal(r.suggestions[0].category, "城乡建设/物业管理");
 	/* keywords are listed in catalogue order, not in order of appearance */
 	assert_int_equal(r.suggestions[0].nmatched, 2);
@@ -420,12 +449,15 @@ test_large_catalogue(void **state)
 	assert_non_null(cat);
 	assert_int_equal(classify_text(cat, &routing, "别名499乙",
 	    "关键词7号和关键词14号", "", &r), 0);
-	/* 499 % 7 = 2 → jtysj, weight 1 + 499 % 3 = 2; 7 and 14 → cgj, 2 + 3 */
+	/*
+	 * 499 % 7 = 2 → jtysj, weight 1 + 499 % 3 = 2, twice in the title;
+	 * 7 and 14 → cgj, 3 + 2 at half; the tie goes by id.
+	 */
 	assert_int_equal(r.nsuggestions, 2);
 	assert_string_equal(r.suggestions[0].department->id, "cgj");
-	assert_true(r.suggestions[0].score == 5.0);
+	assert_true(r.suggestions[0].score == 4.0);
 	assert_string_equal(r.suggestions[1].department->id, "jtysj");
-	assert_true(r.suggestions[1].score == 2.0);
+	assert_true(r.suggestions[1].score == 4.0);
 	catalogue_free(cat);
 }
 
@@ -441,6 +473,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ranking, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_title_content_boundary, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_title_and_content, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_title_and_passing_words, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_leftovers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_threshold, setup, teardown),
 		cmocka_unit_test(test_matched_limit),

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "hotlined.h"
+#include "normalize.h"
 #include "unit-files.h"
 
 #define DOC_LINES 400
@@ -390,6 +391,51 @@ test_emergencies_now_only(void **state)
 	}
 }
 
+/*
+ * Whole tickets as agents write them (normalised as the daemon does):
+ * the danger going on now gets its line; a complaint that tells of a past
+ * event, a habit, a drill, the aftermath or a service's response gets none.
+ */
+static void
+test_emergencies_in_tickets(void **state)
+{
+	static const struct {
+		const char *text, *line;	/* line NULL: no emergency */
+	} cases[] = {
+		{ "来电人称其母亲刚才吃饭的时候突然喘不上气，脸憋得发紫，说不出话。", "120" },
+		{ "来电人称其进门发现父母躺在床上叫不醒，屋里有股怪味，怀疑是煤气中毒。", "120" },
+		{ "来电人称对面楼顶有一个女的坐在边上，说要跳下来，楼下围了很多人。", "110" },
+		{ "来电人称其家旁边的仓库有很大的烟冒出来，能看到里面有火光，好像还有人。", "119" },
+		{ "来电人称小区里施工把燃气管挖破了，一直在往外冒气，味道很大。", "96777" },
+		{ "上周六晚上我们小区门口有人打架，我打了110，派出所过了四十分钟才到，人早跑了。", NULL },
+		{ "物业组织消防演练，早上七点就拉警报，说着火了请大家疏散，老人孩子都吓醒了。", NULL },
+		{ "我母亲心脏骤停送到医院抢救，抢救过来了，但是医院收费明细不清楚，想投诉。", NULL },
+		{ "前天晚上楼道里有煤气味，打燃气公司电话，抢修的人两个小时才到，太慢了。", NULL },
+		{ "我们这片城中村治安很差，晚上经常有人抢劫，路灯又不亮，女孩子都不敢出门。", NULL },
+		{ "电梯一天停好几次，老人被困在电梯里半个小时，物业说是维保公司的事。", NULL },
+		{ "这个弯道没有减速带，经常有车撞上护栏，有人受伤，请交警设置警示标志。", NULL },
+		{ "我爸在医院做手术后大出血，医院说是正常并发症，我们觉得是医疗事故。", NULL },
+	};
+	struct classify_result r;
+	char *text;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		text = normalize_text(cases[i].text);
+		top(text, "台江区", &r);
+		free(text);
+		if (cases[i].line == NULL && r.emergency != NULL)
+			fail_msg("\"%s\": flagged %s", cases[i].text,
+			    r.emergency->transfer_to);
+		if (cases[i].line != NULL && (r.emergency == NULL ||
+		    strcmp(r.emergency->transfer_to, cases[i].line) != 0))
+			fail_msg("\"%s\": %s, not %s", cases[i].text,
+			    r.emergency != NULL ? r.emergency->transfer_to :
+			    "no emergency", cases[i].line);
+	}
+}
+
 int
 main(void)
 {
@@ -400,6 +446,7 @@ main(void)
 		cmocka_unit_test(test_places),
 		cmocka_unit_test(test_lines_and_owners),
 		cmocka_unit_test(test_emergencies_now_only),
+		cmocka_unit_test(test_emergencies_in_tickets),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

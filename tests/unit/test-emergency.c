@@ -182,6 +182,76 @@ test_except_and_negation(void **state)
 	assert_non_null(r.emergency);
 }
 
+/*
+ * The time frame: the time word nearest before the match, up to about two
+ * clauses back, decides. A past or a habit there is no emergency; a word
+ * of now after it is.
+ */
+static void
+test_time_frame(void **state)
+{
+	static const char *const none[] = {
+		"上周六晚上十点多 我们小区门口有人打架 闹了半个小时",
+		"前几天在菜市场 我妈突然晕倒 后来医院说是低血糖",
+		"这条街晚上经常有人打架 路灯也不亮",
+		"每天早高峰地铁里人太多 总有人晕倒",
+	};
+	struct classify_result r;
+	size_t i;
+
+	for (i = 0; i < N(none); i++) {
+		run(state, none[i], &r);
+		if (r.emergency != NULL)
+			fail_msg("\"%s\" flagged as %s", none[i],
+			    r.emergency->kind);
+	}
+	run(state, "上周也停过水 现在楼下有人打架", &r);
+	assert_non_null(r.emergency);
+	assert_string_equal(r.emergency->kind, "crime");
+	run(state, "以前从没这样 今天一进门就看到我爸晕倒在厨房", &r);
+	assert_non_null(r.emergency);
+	assert_string_equal(r.emergency->kind, "medical");
+}
+
+/*
+ * A ticket that reads as a report about a handled event or a service
+ * (投诉, 出警, 才到, 住院, 赔偿, 演练) is no emergency through a danger word
+ * with no time word of its own; with a word of now it still is.
+ */
+static void
+test_report_about_a_service(void **state)
+{
+	static const char *const none[] = {
+		"派出所出警太慢 有人打架 打电话四十分钟警察才到",
+		"物业搞消防演练 广播说着火了 老人孩子都吓坏了",
+		"我爸晕倒送到医院 医院收费不透明 要求给个说法",
+		"有人打架把我儿子打伤了 对方不肯赔偿医药费",
+	};
+	struct classify_result r;
+	size_t i;
+
+	for (i = 0; i < N(none); i++) {
+		run(state, none[i], &r);
+		if (r.emergency != NULL)
+			fail_msg("\"%s\" flagged as %s", none[i],
+			    r.emergency->kind);
+	}
+	/* 今天 ends a past frame but is no word of now */
+	run(state, "今天上午在社区医院排队时我妈晕倒了 医生态度很差 我要投诉",
+	    &r);
+	assert_null(r.emergency);
+	run(state, "上周停过水 今天楼道里有人晕倒 怎么叫都不应", &r);
+	assert_non_null(r.emergency);
+	assert_string_equal(r.emergency->kind, "medical");
+	run(state, "上次投诉过出警慢 现在楼下又有人打架", &r);
+	assert_non_null(r.emergency);
+	assert_string_equal(r.emergency->kind, "crime");
+	/* the same danger word, no report: flagged */
+	run(state, "楼道里有人晕倒 怎么叫都不应", &r);
+	assert_non_null(r.emergency);
+	assert_string_equal(r.emergency->kind, "medical");
+}
+
 /* Nothing is left over between classifications (the scratch state is reset). */
 static void
 test_no_leftovers(void **state)
@@ -259,6 +329,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_past_and_drills, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_not_now, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_time_frame, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_report_about_a_service,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_first_wins, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_except_and_negation, setup,
