@@ -15,18 +15,18 @@
 -- @include keys.lua
 -- @include args.lua
 
-local p, first = named_args()
+local p, list = named_args({'maxlen', 'now', 'keep_ms'})
 local at, added = tonumber(p.now), 0
 if redis.call('TYPE', KEY.kb_notices).ok == 'set' then
   redis.call('DEL', KEY.kb_notices)
 end
 redis.call('ZREMRANGEBYSCORE', KEY.kb_notices, '-inf', at - tonumber(p.keep_ms))
-for i = first, #ARGV - 6, 7 do
-  if redis.call('ZADD', KEY.kb_notices, 'NX', at, ARGV[i]) == 1 then
-    local feed = KEY.dept_feed(ARGV[i + 2])
-    redis.call('XADD', feed, 'MAXLEN', '~', p.maxlen, '*', 'kind', ARGV[i + 1],
-      'number', '', 'at', p.now, 'actor', ARGV[i + 3], 'note', ARGV[i + 4],
-      'kb_article', ARGV[i + 5], 'kb_version', ARGV[i + 6])
+for i = 1, #list - 6, 7 do
+  if redis.call('ZADD', KEY.kb_notices, 'NX', at, list[i]) == 1 then
+    local feed = KEY.dept_feed(list[i + 2])
+    redis.call('XADD', feed, 'MAXLEN', '~', p.maxlen, '*', 'kind', list[i + 1],
+      'number', '', 'at', p.now, 'actor', list[i + 3], 'note', list[i + 4],
+      'kb_article', list[i + 5], 'kb_version', list[i + 6])
     redis.call('PUBLISH', KEY.wake, feed)
     added = added + 1
   end
