@@ -106,6 +106,7 @@ retention_due_read(struct pg_result *res, void *arg)
 		retention_end();
 		return;
 	}
+	store_args_add(&args, "--");		/* no parameters; the list */
 	for (i = 0; i < rows; i++) {
 		store_args_add(&args, pg_value(res, i, 0));
 		store_args_add(&args, pg_value(res, i, 1));

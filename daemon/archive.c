@@ -288,6 +288,7 @@ archive_fetch(void)
 		return;
 	}
 	ar.batch_started_ms = archive_wall_ms();
+	store_args_add(&args, "--");		/* no parameters; the list */
 	for (i = 0; i < ar.nnumbers; i++)
 		store_args_add(&args, ar.numbers[i]);
 	rc = store_script(SCRIPT_ARCHIVE_READ, 0, &args, archive_fetched, NULL);

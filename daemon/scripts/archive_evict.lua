@@ -1,6 +1,7 @@
 -- archive_evict.lua: removes closed tickets PostgreSQL holds at their latest version from Redis (retention, daemon/archive-retention.c), with their indexes.
 --
--- ARGV: number, archived version, number, archived version, ...
+-- Arguments (args.lua): no parameters, then "--" and the list: number,
+-- archived version, number, archived version, ...
 -- A ticket leaves only if it is still final (closed, merged,
 -- transferred) and its version is the archived one: a change made after
 -- the archive's copy keeps it until that change is archived too. Its keys
@@ -10,11 +11,13 @@
 -- before).
 -- @include keys.lua
 -- @include consts.lua
+-- @include args.lua
 local FINAL = {[TICKET_STATE.CLOSED] = true, [TICKET_STATE.MERGED] = true,
   [TICKET_STATE.TRANSFERRED] = true}
+local _, list = named_args({})
 local gone = {}
-for i = 1, #ARGV, 2 do
-  local n, v = ARGV[i], ARGV[i + 1]
+for i = 1, #list - 1, 2 do
+  local n, v = list[i], list[i + 1]
   local key = KEY.ticket(n)
   local t = redis.call('HMGET', key, 'state', 'version', 'caller_phone', 'call_id', 'dept')
   if not t[1] then
