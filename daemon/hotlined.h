@@ -317,6 +317,8 @@ void request_error(struct request *, Hotline__ErrorCode, const char *field,
 void request_error2(struct request *, Hotline__ErrorCode, const char *field,
     const char *zh, const char *en, ...)
     __attribute__((format(printf, 4, 6), format(printf, 5, 6)));
+/* The side in lang of a text with ZH_EN pairs, as Error.message(_en) get it (valid UTF-8); the caller frees it. */
+char *request_text(const char *text, enum lang);
 void request_conflict(struct request *, Hotline__TicketState,
     const char *why);
 /*

@@ -331,7 +331,7 @@ request_answer(struct request *r, Hotline__Envelope *env)
 }
 
 /* Returns text's side in lang (lang.h), scrubbed to valid UTF-8; the caller frees it. */
-static char *
+char *
 request_text(const char *text, enum lang lang)
 {
 	size_t len = strlen(text) + 1;

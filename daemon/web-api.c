@@ -19,6 +19,9 @@
 #define WEB_QUERY_MAX 2048	/* bytes of a query string */
 #define BODY(x) HOTLINE__ENVELOPE__BODY_##x
 
+/* The refusal of a method other than GET. */
+#define WEB_GET_ONLY ZH_EN("只接受 GET", "GET only")
+
 /*
  * One API path and the protocol request it makes. Its query parameters are
  * the request message's fields by their proto names (period=2026-Q3,
@@ -150,7 +153,7 @@ web_set_field(ProtobufCMessage *msg, const char *key, const char *val,
 	double d;
 
 	if (f == NULL || f->label == PROTOBUF_C_LABEL_REPEATED)
-		return *why = "no such parameter", -1;
+		return *why = ZH_EN("没有这个参数", "no such parameter"), -1;
 	member = (char *)msg + f->offset;
 	switch (f->type) {
 	case PROTOBUF_C_TYPE_STRING:
@@ -158,23 +161,24 @@ web_set_field(ProtobufCMessage *msg, const char *key, const char *val,
 		return 0;
 	case PROTOBUF_C_TYPE_UINT32:
 		if (web_parse_unsigned(val, UINT32_MAX, &u) == -1)
-			return *why = "not a whole number in range", -1;
+			return *why = ZH_EN("不是范围内的整数", "not a whole number in range"), -1;
 		*(uint32_t *)member = (uint32_t)u;
 		return 0;
 	case PROTOBUF_C_TYPE_DOUBLE:
 		errno = 0;
 		d = strtod(val, &end);
 		if (val[0] == '\0' || *end != '\0' || errno != 0 || !isfinite(d))
-			return *why = "not a number", -1;
+			return *why = ZH_EN("不是数字", "not a number"), -1;
 		*(double *)member = d;
 		return 0;
 	case PROTOBUF_C_TYPE_ENUM:
 		if ((ev = web_enum_value(f->descriptor, val)) == NULL)
-			return *why = "not one of the enum's values", -1;
+			return *why = ZH_EN("不是可选的取值之一", "not one of the enum's values"), -1;
 		*(int *)member = ev->value;
 		return 0;
 	default:
-		return *why = "a parameter of a type the web API does not take", -1;
+		return *why = ZH_EN("网页接口不接受这种类型的参数",
+		    "a parameter of a type the web API does not take"), -1;
 	}
 }
 
@@ -193,11 +197,11 @@ web_fill(struct evhttp_request *req, ProtobufCMessage *msg, char *bad,
 	if (query == NULL || query[0] == '\0')
 		return 0;
 	if (strlen(query) > WEB_QUERY_MAX)
-		return *why = "the query string is too long", -1;
+		return *why = ZH_EN("查询字符串过长", "the query string is too long"), -1;
 	if (strcasestr(query, "%00") != NULL)	/* C strings would cut it */
-		return *why = "a NUL byte in a parameter", -1;
+		return *why = ZH_EN("参数中有 NUL 字节", "a NUL byte in a parameter"), -1;
 	if (evhttp_parse_query_str(query, &params) == -1)
-		return *why = "a malformed query string", -1;
+		return *why = ZH_EN("查询字符串格式错误", "a malformed query string"), -1;
 	TAILQ_FOREACH(kv, &params, next) {
 		if (web_set_field(msg, kv->key, kv->value, why) == -1) {
 			snprintf(bad, badlen, "%s", kv->key);
@@ -232,7 +236,7 @@ web_request(struct evhttp_request *req, const struct web_route *route)
 	    protobuf_c_message_descriptor_get_field(&hotline__envelope__descriptor,
 	    (unsigned)route->body)->descriptor;
 	const char *why, *last;
-	char key[64], message[160];
+	char key[64], message[320];
 
 	*slot = xmalloc(md->sizeof_message);
 	protobuf_c_message_init(md, *slot);
@@ -372,7 +376,8 @@ web_answer(struct web_call *call, Hotline__Envelope *env)
 	}
 	if (body == NULL || *body == NULL) {
 		web_error(call->wp.req, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL,
-		    NULL, "internal error (an answer without a body)");
+		    NULL, ZH_EN("内部错误（应答缺少内容）",
+		    "internal error (an answer without a body)"));
 		web_call_end(call);
 		return;
 	}
@@ -421,7 +426,7 @@ web_api_write(struct conn *c, const uint8_t *frame, size_t len)
 		if (!call->streaming)
 			web_error(call->wp.req,
 			    HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
-			    "internal error (logged by the server)");
+			    LANG_INTERNAL);
 		web_call_end(call);
 		return;
 	}
@@ -453,7 +458,8 @@ web_api_found(struct evhttp_request *req, const struct principal *p,
 
 	if (p == NULL) {
 		web_error(req, HOTLINE__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED,
-		    NULL, "log in first (no session, or it expired)");
+		    NULL, ZH_EN("请先登录（没有会话或会话已过期）",
+		    "log in first (no session, or it expired)"));
 		return;
 	}
 	if ((env = web_request(req, route)) == NULL)
@@ -482,7 +488,7 @@ web_api(struct evhttp_request *req, void *arg)
 {
 	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET) {
 		web_error(req, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, NULL,
-		    "GET only");
+		    WEB_GET_ONLY);
 		return;
 	}
 	web_session_find(req, web_api_found, arg);
@@ -498,7 +504,7 @@ web_file(struct evhttp_request *req, void *arg)
 	if (evhttp_request_get_command(req) != EVHTTP_REQ_GET &&
 	    evhttp_request_get_command(req) != EVHTTP_REQ_HEAD) {
 		web_error(req, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, NULL,
-		    "GET only");
+		    WEB_GET_ONLY);
 		return;
 	}
 	out = evbuffer_new();

@@ -74,7 +74,7 @@ web_status(Hotline__ErrorCode code)
 	}
 }
 
-/* Answers req with {"error": Error}, the protocol's Error as JSON. */
+/* Answers req with {"error": Error}, the protocol's Error as JSON; message may hold ZH_EN pairs (message Chinese, message_en English). */
 void
 web_error(struct evhttp_request *req, Hotline__ErrorCode code,
     const char *field, const char *message)
@@ -83,9 +83,12 @@ web_error(struct evhttp_request *req, Hotline__ErrorCode code,
 	json_t *body = json_object();
 
 	err.code = code;
-	err.message = (char *)message;
+	err.message = request_text(message, LANG_ZH);
+	err.message_en = request_text(message, LANG_EN);
 	err.field = (char *)(field != NULL ? field : "");
 	json_object_set_new(body, "error", json_from_protobuf(&err.base));
+	free(err.message);
+	free(err.message_en);
 	web_json(req, web_status(code), body);
 }
 

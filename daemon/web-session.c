@@ -16,6 +16,10 @@
 #define WEB_TOKEN_HEX (2 * WEB_TOKEN_BYTES)
 #define WEB_KEY_PREFIX KEY_WEB_SESSION_PREFIX
 
+/* The refusal of a principal whose role the page is not for. */
+#define WEB_FOR_VIEWERS ZH_EN("网页仅供督办、管理员和承办单位使用", \
+	"the web page is for supervisors, admins and departments")
+
 /* A login or a session look-up waiting for Redis. */
 struct web_session_call {
 	struct web_pending wp;		/* first: the pending list's entry */
@@ -122,7 +126,8 @@ static void
 web_unavailable(struct evhttp_request *req)
 {
 	web_error(req, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE, NULL,
-	    "storage is unreachable; retry later");
+	    ZH_EN("存储暂不可用，请稍后重试",
+	    "storage is unreachable; retry later"));
 }
 
 /* store: a session's principal came (or not). */
@@ -141,7 +146,7 @@ web_session_got(redisReply *reply, void *priv)
 	    (p = config_principal(hotlined.cfg, reply->str)) != NULL &&
 	    !web_may_view(p))
 		web_error(req, HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN, NULL,
-		    "the web page is for supervisors, admins and departments");
+		    WEB_FOR_VIEWERS);
 	else {
 		/* No session (expired, or its principal left the configuration): p NULL. */
 		web_pending_remove(&sc->wp);
@@ -244,10 +249,11 @@ web_login_checked(int ok, void *arg)
 		    "allowed)", lc->key + 5, lc->esc,
 		    auth_limit_failed(lc->key));
 		web_error(req, HOTLINE__ERROR_CODE__ERROR_CODE_UNAUTHENTICATED,
-		    "token", "unknown principal or wrong token");
+		    "token", ZH_EN("账号或令牌错误",
+		    "unknown principal or wrong token"));
 	} else if (!web_may_view(p))
 		web_error(req, HOTLINE__ERROR_CODE__ERROR_CODE_FORBIDDEN, "principal",
-		    "the web page is for supervisors, admins and departments");
+		    WEB_FOR_VIEWERS);
 	else
 		web_login_accepted(req, p);
 	free(lc);
@@ -277,7 +283,8 @@ web_login_check(struct evhttp_request *req)
 	    "token", &token) == -1 || strlen(id) > 64 || strlen(token) > 256) {
 		json_decref(form);
 		web_error(req, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
-		    "principal", "send JSON {\"principal\": ..., \"token\": ...}");
+		    "principal", ZH_EN("请发送 JSON {\"principal\": ..., \"token\": ...}",
+		    "send JSON {\"principal\": ..., \"token\": ...}"));
 		return;
 	}
 	lc = xcalloc(1, sizeof *lc);
@@ -295,8 +302,9 @@ web_login_check(struct evhttp_request *req)
 		json_decref(form);
 		free(lc);
 		web_error(req, HOTLINE__ERROR_CODE__ERROR_CODE_RATE_LIMITED, NULL,
+		    ZH_EN("该地址或该账号登录失败次数过多，请稍后再试",
 		    "too many failed logins from this address or for this "
-		    "principal; try again later");
+		    "principal; try again later"));
 		return;
 	}
 	web_pending_add(&lc->wp, req);
@@ -314,7 +322,8 @@ web_login_check(struct evhttp_request *req)
 			auth_limit_unhold(lc->who);
 		free(lc);
 		web_error(req, HOTLINE__ERROR_CODE__ERROR_CODE_UNAVAILABLE, NULL,
-		    "too many logins are being checked; try again in a moment");
+		    ZH_EN("正在核验的登录过多，请稍后再试",
+		    "too many logins are being checked; try again in a moment"));
 	}
 }
 
@@ -333,7 +342,8 @@ web_posted_json(struct evhttp_request *req)
 	    strncasecmp(type, "application/json", 16) == 0)
 		return 1;
 	web_error(req, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST, NULL,
-	    "POST a JSON body (Content-Type: application/json)");
+	    ZH_EN("请以 POST 发送 JSON 正文（Content-Type: application/json）",
+	    "POST a JSON body (Content-Type: application/json)"));
 	return 0;
 }
 
@@ -360,7 +370,8 @@ web_login_accepted(struct evhttp_request *req, const struct principal *p)
 
 	if (RAND_bytes(raw, sizeof raw) != 1) {
 		web_error(req, HOTLINE__ERROR_CODE__ERROR_CODE_INTERNAL, NULL,
-		    "no random bytes for a session");
+		    ZH_EN("无法为会话取得随机数",
+		    "no random bytes for a session"));
 		return;
 	}
 	sc = xcalloc(1, sizeof *sc);

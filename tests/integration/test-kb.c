@@ -509,6 +509,25 @@ static const char flow_version[] =
     " \"basis\": [], \"major\": \"\", \"districts\": [], \"valid_from\": \"\","
     " \"valid_until\": \"\", \"links\": []}";
 
+/* Sends c's draft of flow_version (action 0) or step on id; the answer, or NULL with err. */
+static Hotline__Envelope *
+flow_call(struct hl_client *c, int action, const char *id, const char *note,
+    struct hl_error *err)
+{
+	Hotline__KbDraftRequest d = HOTLINE__KB_DRAFT_REQUEST__INIT;
+	Hotline__KbStepRequest q = HOTLINE__KB_STEP_REQUEST__INIT;
+
+	if (action == 0) {
+		d.id = (char *)id;
+		d.json = (char *)flow_version;
+		return harness_call(c, BODY(KB_DRAFT), &d, err);
+	}
+	q.id = (char *)id;
+	q.action = (Hotline__KbAction)action;
+	q.note = (char *)note;
+	return harness_call(c, BODY(KB_STEP), &q, err);
+}
+
 /*
  * Logs in as principal, sends a draft (action 0) or a step and checks the
  * answer: want 0 an answer (its version compared with version unless 0),
@@ -518,23 +537,12 @@ static void
 flow(const char *principal, int action, const char *id, const char *note,
     int want, unsigned version)
 {
-	Hotline__KbDraftRequest d = HOTLINE__KB_DRAFT_REQUEST__INIT;
-	Hotline__KbStepRequest q = HOTLINE__KB_STEP_REQUEST__INIT;
 	struct hl_client *c = harness_login(&h, principal);
 	Hotline__Envelope *rep;
 	struct hl_error err;
 
 	assert_non_null(c);
-	if (action == 0) {
-		d.id = (char *)id;
-		d.json = (char *)flow_version;
-		rep = harness_call(c, BODY(KB_DRAFT), &d, &err);
-	} else {
-		q.id = (char *)id;
-		q.action = (Hotline__KbAction)action;
-		q.note = (char *)note;
-		rep = harness_call(c, BODY(KB_STEP), &q, &err);
-	}
+	rep = flow_call(c, action, id, note, &err);
 	if (want != 0) {
 		assert_error(rep, err, want);
 	} else {
@@ -626,6 +634,50 @@ test_workflow(void **state)
 	assert_int_equal(harness_pg_number(db, "SELECT count(*) FROM "
 	    "hotline.kb_versions WHERE id = 'kb-flow-1'"), 2);
 	PQfinish(db);
+}
+
+/*
+ * Logs in as principal, sends a draft (action 0) or a step on id that is
+ * refused with want, and checks the refusal's Chinese (Error.message) and
+ * English (message_en) texts: each side whole, no ZH_EN mark left.
+ */
+static void
+flow_refused(const char *principal, int action, const char *id, int want,
+    const char *zh, const char *en)
+{
+	struct hl_client *c = harness_login(&h, principal);
+	Hotline__Envelope *rep;
+	struct hl_error err;
+
+	assert_non_null(c);
+	rep = flow_call(c, action, id, "", &err);
+	assert_error(rep, err, want);
+	if (strcmp(err.message, zh) != 0 || strcmp(err.message_en, en) != 0)
+		fail_msg("%s: got \"%s\" / \"%s\", want \"%s\" / \"%s\"",
+		    principal, err.message, err.message_en, zh, en);
+	hl_close(c);
+}
+
+/* A department's refused workflow step reads in Chinese (message) and in English (message_en), its statuses in Chinese words. */
+static void
+test_workflow_why(void **state)
+{
+	(void)state;
+	flow("zjj-01", DRAFT, "kb-why-1", "", 0, 1);
+	flow_refused("water-01", DRAFT, "kb-why-1", ERR(FORBIDDEN),
+	    "该条目属于 zjj：只有其所属单位可以起草",
+	    "the article is zjj's: only its owner drafts it");
+	flow_refused("zjj-01", DRAFT, "kb-why-1", ERR(CONFLICT),
+	    "已有一个版本处于草稿或待审核：请先提交或办完它",
+	    "a version is already in draft or review: submit or finish it "
+	    "first");
+	flow_refused("water-01", SUBMIT, "kb-why-1", ERR(FORBIDDEN),
+	    "该条目属于 zjj", "the article is zjj's");
+	flow("zjj-01", SUBMIT, "kb-why-1", "", 0, 1);
+	flow_refused("zjj-01", SUBMIT, "kb-why-1", ERR(CONFLICT),
+	    "没有处于草稿的版本", "no version in draft");
+	flow_refused("agent01", FLAG, "kb-why-1", ERR(CONFLICT),
+	    "纠错须填写说明", "flag needs a note");
 }
 
 /* A direct answer cites the article version it was read from: in the ticket, its history and show; a citation without an answer or version is refused. */
@@ -997,6 +1049,7 @@ main(void)
 		cmocka_unit_test(test_export),
 		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_workflow),
+		cmocka_unit_test(test_workflow_why),
 		cmocka_unit_test(test_cite),
 		cmocka_unit_test(test_gaps),
 		cmocka_unit_test(test_retire_document),

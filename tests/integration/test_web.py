@@ -214,6 +214,10 @@ def run(srv, st):
     def sessions():
         status, body, _ = login(srv, "supervisor01", "wrong")
         check(status == 401 and body["error"]["code"] == "unauthenticated", "wrong token %s" % body)
+        # Chinese first: message is the Chinese side of the daemon's pair, message_en the English.
+        check(body["error"]["message"] == "账号或令牌错误"
+              and body["error"]["message_en"] == "unknown principal or wrong token",
+              "wrong token's texts %s" % body)
         spec.validate("ErrorAnswer", body)
         status, body, _ = login(srv, "agent01")
         check(status == 403 and body["error"]["code"] == "forbidden", "agent %s" % body)
@@ -278,6 +282,12 @@ def run(srv, st):
             spec.validate("ErrorAnswer", body)
             check(status in (400, 404) and body["error"]["field"] == field,
                   "%s: %d %s" % (query, status, text))
+            check(not any(m in body["error"]["message"] + body["error"].get("message_en", "")
+                          for m in "\x1e\x1f\x1d"), "%s: a ZH_EN mark left %s" % (query, text))
+        status, _, text = request(srv, "GET", "/api/v1/overdue?bogus=1", cookie=cookie)
+        body = json.loads(text)["error"]
+        check(body["message"] == "bogus: 没有这个参数"
+              and body["message_en"] == "bogus: no such parameter", "bogus's texts %s" % text)
         # The op table decides: admins may not watch the feed.
         _, _, admin = login(srv, "admin01")
         status, _, text = request(srv, "GET", "/api/v1/events",
