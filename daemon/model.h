@@ -39,17 +39,15 @@ struct segmenter;
  * minimises the log-loss of the held-out predictions. Then the
  * auto-dispatch threshold is the lowest confidence (top P) at which the
  * held-out predictions at or above it were right at least as often as the
- * precision target, with coverage the share of them; with fewer than
- * MODEL_MIN_HELD real examples (day one: samples), at the lower end of the
- * precision's one-sided 95% interval, a group of samples counting as one
- * observation (model.c, model_fit_threshold). A department with no
+ * precision target at the lower end of the precision's one-sided 95%
+ * interval, with coverage the share of them; a group of samples counts as
+ * one observation (model.c, model_fit_threshold). A department with no
  * example at all has z = MODEL_Z_ABSENT. Each department is trained
  * against the rest apart, on the features the examples have (model.c).
  */
 #define MODEL_C 128.0		/* long texts: features of length 1/sqrt(n), see make eval */
 #define MODEL_FOLDS 5
-#define MODEL_MIN_HELD 30	/* fewer real and sample examples: defaults below;
-				   fewer real ones: the threshold by a bound */
+#define MODEL_MIN_HELD 30	/* fewer real and sample examples: defaults below */
 #define MODEL_T_DEFAULT 1.0
 #define MODEL_BETA_DEFAULT 4.0
 #define MODEL_Z_ABSENT (-8.0)

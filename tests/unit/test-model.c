@@ -65,8 +65,9 @@ static const char *const noise[] = { "工厂噪音大", "机器声音吵", "半�
 
 /*
  * Trained on two departments with enough examples to hold out, the model
- * ranks a new ticket right, is calibrated (T and beta fitted, a threshold
- * no higher than the target when every held-out verdict was right), and
+ * ranks a new ticket right, is calibrated (T and beta fitted; 40 verdicts
+ * cannot show 97% precision at the 95% bound, so nothing is dispatched at
+ * once: a threshold above 1), and
  * leaves a department with no example at a probability near 0.
  */
 static void
@@ -95,7 +96,7 @@ test_train(void **state)
 	if (!(f->top1 >= 0.75))
 		fail_msg("top-1 %.3f, T %.2f, threshold %.3f", f->top1,
 		    f->temperature, f->threshold);
-	assert_true(f->threshold <= 0.97);
+	assert_true(f->threshold > 1.0);
 	assert_int_equal(model_real_examples(m), 2 * PER);
 	features(&v, "", "又停水了 没水", NULL, 0);
 	model_predict(m, &v, NULL, p);
