@@ -19,8 +19,10 @@ ctl_classify_text(const Hotline__Envelope *reply)
 int
 ctl_classify(struct ctl *ctl, int argc, char **argv)
 {
-	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT, *reply;
 	Hotline__ClassifyRequest cr = HOTLINE__CLASSIFY_REQUEST__INIT;
+	Hotline__ClassifyReply *c;
+	int rc;
 
 	if (ctl_options(argc, argv, "district", &cr.district) == -1 ||
 	    argc - optind < 1 || argc - optind > 2)
@@ -30,8 +32,15 @@ ctl_classify(struct ctl *ctl, int argc, char **argv)
 		cr.content = argv[optind + 1];
 	req.body_case = HOTLINE__ENVELOPE__BODY_CLASSIFY;
 	req.classify = &cr;
-	return ctl_exchange(ctl, &req, HOTLINE__ENVELOPE__BODY_CLASSIFIED,
-	    ctl_classify_text);
+	if ((rc = ctl_open(ctl)) != 0 || (rc = ctl_call(ctl, &req,
+	    HOTLINE__ENVELOPE__BODY_CLASSIFIED, &reply)) != 0)
+		return rc;
+	c = reply->classified;
+	ctl_kb_complete(ctl, cr.title, cr.content, cr.district,
+	    &c->kb_suggestions, &c->n_kb_suggestions, &c->kb_pending);
+	rc = ctl_output(ctl, reply, ctl_classify_text);
+	hl_envelope_free(reply);
+	return rc;
 }
 
 /* Parses an enum option of create into *value; returns 0 or a usage status. */
@@ -222,8 +231,9 @@ ctl_create_text(const Hotline__Envelope *reply)
 int
 ctl_create(struct ctl *ctl, int argc, char **argv)
 {
-	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT, *reply;
 	Hotline__CreateRequest cr = HOTLINE__CREATE_REQUEST__INIT;
+	Hotline__CreateReply *c;
 	int rc;
 
 	cr.call_id = cr.caller_phone = cr.title = cr.content = NULL;
@@ -232,8 +242,15 @@ ctl_create(struct ctl *ctl, int argc, char **argv)
 		return rc;
 	req.body_case = HOTLINE__ENVELOPE__BODY_CREATE;
 	req.create = &cr;
-	return ctl_exchange(ctl, &req, HOTLINE__ENVELOPE__BODY_CREATED,
-	    ctl_create_text);
+	if ((rc = ctl_open(ctl)) != 0 || (rc = ctl_call(ctl, &req,
+	    HOTLINE__ENVELOPE__BODY_CREATED, &reply)) != 0)
+		return rc;
+	c = reply->created;
+	ctl_kb_complete(ctl, cr.title, cr.content, cr.district,
+	    &c->kb_suggestions, &c->n_kb_suggestions, &c->kb_pending);
+	rc = ctl_output(ctl, reply, ctl_create_text);
+	hl_envelope_free(reply);
+	return rc;
 }
 
 /* Prints a ticket with its history. */

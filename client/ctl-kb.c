@@ -9,6 +9,7 @@
 
 #include "ctl.h"
 
+#define CTL_KB_SUGGEST 3		/* hits asked for pending suggestions (kb.suggest's default) */
 #define CTL_KB_CHUNK (40 * 1024)	/* bytes of articles per import request (under limits.max_field) */
 
 /* Prints the hits of a kb search: "N. title  id 第N版  owner  得分 ..." and the passage and basis under it. */
@@ -60,6 +61,59 @@ ctl_kb_print_suggestions(Hotline__KbHit *const *hits, size_t n, int pending)
 		    hits[i]->title, hits[i]->id, zh ? "第" : "v",
 		    hits[i]->version, zh ? "版" : "", CTL_T(SCORE),
 		    hits[i]->score, CTL_T(MATCHED), hits[i]->passage);
+}
+
+/*
+ * Completes suggestions a classify or create answer left pending (not
+ * ready within kb.suggest_wait_ms), as the protocol asks a softphone to:
+ * a kb search with the demand's words (title, a space, content) and
+ * district, for CTL_KB_SUGGEST hits; its good ones become the answer's suggestions (*hits, *n)
+ * and *pending is cleared. Quiet on failure: the answer stays pending.
+ */
+void
+ctl_kb_complete(struct ctl *ctl, const char *title, const char *content,
+    const char *district, Hotline__KbHit ***hits, size_t *n,
+    protobuf_c_boolean *pending)
+{
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT, *reply = NULL;
+	Hotline__KbSearchRequest q = HOTLINE__KB_SEARCH_REQUEST__INIT;
+	Hotline__KbSearchReply *r;
+	struct hl_error err;
+	size_t i, good = 0;
+	char *words;
+
+	if (!*pending || ctl->client == NULL)
+		return;
+	if (asprintf(&words, "%s %s", title != NULL ? title : "",
+	    content != NULL ? content : "") == -1)
+		return;
+	q.words = words;
+	q.district = (char *)(district != NULL ? district : "");
+	q.limit = CTL_KB_SUGGEST;
+	req.body_case = HOTLINE__ENVELOPE__BODY_KB_SEARCH;
+	req.kb_search = &q;
+	if (hl_call(ctl->client, &req, &reply, &err) == 0 &&
+	    reply->body_case == HOTLINE__ENVELOPE__BODY_KB_RESULTS) {
+		r = reply->kb_results;
+		for (i = 0; i < r->n_hits; i++) {	/* good hits first, kept */
+			if (r->hits[i]->good)
+				r->hits[good++] = r->hits[i];
+			else
+				hotline__kb_hit__free_unpacked(r->hits[i],
+				    NULL);
+		}
+		for (i = 0; i < *n; i++)
+			hotline__kb_hit__free_unpacked((*hits)[i], NULL);
+		free(*hits);
+		*hits = r->hits;
+		*n = good;
+		*pending = 0;
+		r->hits = NULL;
+		r->n_hits = 0;
+	}
+	if (reply != NULL)
+		hl_envelope_free(reply);
+	free(words);
 }
 
 /* kb search [--district D] [--limit N] WORDS */

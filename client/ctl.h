@@ -120,6 +120,9 @@ void ctl_print_history(const Hotline__Ticket *);
 void ctl_print_routing(const Hotline__Routing *);
 /* ctl-kb.c: 知识库建议 beside classify and create. */
 void ctl_kb_print_suggestions(Hotline__KbHit *const *, size_t, int pending);
+void ctl_kb_complete(struct ctl *, const char *title, const char *content,
+    const char *district, Hotline__KbHit ***hits, size_t *n,
+    protobuf_c_boolean *pending);
 void ctl_print_list(const Hotline__TicketList *);
 /* ctl-page.c: the command a page was asked with, and the hint to the next page. */
 void ctl_page_command(const char *name, int argc, char **argv);

@@ -26,16 +26,17 @@ static const char rebuild_sql[] =
 /*
  * One rebuild step at a time on the archiver's connection (the archiver
  * runs one step at a time: never beside a batch). pending stays 1 until a
- * read finds no stale row, and is set again at each connect (a migration
- * may have marked rows) and every RETERM_RECHECK_MS (an operator may have:
- * the partial index makes the look cheap).
+ * read finds no stale row or fails, and is set again at each connect (a
+ * migration may have marked rows) and every RETERM_RECHECK_MS (an operator
+ * may have: the partial index makes the look cheap; a failed read is
+ * tried again then, not at every idle turn).
  */
 static struct {
 	struct pg_link *pg;
 	void (*done)(int more);
 	int pending;
 	int stopped;
-	int64_t checked_ms;	/* when a read last found no stale row */
+	int64_t checked_ms;	/* when a read last found none, or failed */
 	long long rebuilt;
 } rb = { .pending = 1 };
 
@@ -86,7 +87,8 @@ reterm_read(struct pg_result *res, void *arg)
 		else if (rb.rebuilt > 0)
 			log_info("archive: search terms rebuilt for %lld "
 			    "archived tickets", rb.rebuilt);
-		rb.pending = !pg_ok(res);
+		/* A failed read waits for the recheck too: no log flood. */
+		rb.pending = 0;
 		rb.checked_ms = archive_wall_ms();
 		reterm_end(0);
 		return;

@@ -1,4 +1,4 @@
-/* The archive's schema: the embedded migrations (daemon/sql/) applied at connect, a database newer than this daemon refused. */
+/* The archive's schema: the embedded migrations (daemon/sql/) applied at connect, each one the database has not recorded, a database newer than this daemon refused. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,7 +11,8 @@
 static struct {
 	struct pg_link *link;
 	void (*done)(int ok);
-	int version;		/* the database's; -1 until known */
+	int version;		/* the database's highest; -1 until known */
+	char *applied;		/* ",1,2,3,10," the versions it recorded */
 	int next;		/* index of the migration being applied */
 	char state[200];	/* why the schema is refused, or "" */
 } sc = { .version = -1 };
@@ -50,6 +51,8 @@ schema_end(int ok)
 	void (*done)(int) = sc.done;
 
 	sc.done = NULL;
+	free(sc.applied);
+	sc.applied = NULL;
 	if (!ok) {
 		pg_drop(sc.link, "schema not current");
 	}
@@ -94,12 +97,29 @@ schema_applied(struct pg_result *res, void *arg)
 		return;
 	}
 	log_info("archive: schema migration %s applied", m->name);
-	sc.version = m->version;
+	if (m->version > sc.version)
+		sc.version = m->version;
 	sc.next++;
 	schema_apply_next();
 }
 
-/* Applies the next migration the database lacks, in its own transaction. */
+/* Returns 1 if the database recorded migration version v. */
+static int
+schema_recorded(int v)
+{
+	char item[16];
+
+	snprintf(item, sizeof item, ",%d,", v);
+	return sc.applied != NULL && strstr(sc.applied, item) != NULL;
+}
+
+/*
+ * Applies the next migration the database lacks, in its own transaction,
+ * in the order of their numbers. A migration numbered below the
+ * database's highest is applied too when it was never recorded: a
+ * database made by an older release (001-003, 010, 011) gets 004 and 005
+ * when they ship later, not only what is numbered above 011.
+ */
 static void
 schema_apply_next(void)
 {
@@ -108,7 +128,7 @@ schema_apply_next(void)
 	int rc;
 
 	while ((m = &archive_migrations[sc.next])->name != NULL &&
-	    m->version <= sc.version)
+	    schema_recorded(m->version))
 		sc.next++;
 	if (m->name == NULL) {
 		schema_finish();
@@ -137,6 +157,7 @@ schema_read(struct pg_result *res, void *arg)
 		return;
 	}
 	sc.version = atoi(pg_value(res, 0, 0));
+	sc.applied = xasprintf(",%s,", pg_value(res, 0, 1));
 	if (sc.version > latest) {
 		char state[sizeof sc.state];
 
@@ -165,7 +186,9 @@ archive_schema_apply(struct pg_link *link, void (*done)(int ok))
 	    "  version integer PRIMARY KEY,\n"
 	    "  name text NOT NULL,\n"
 	    "  applied_at timestamptz NOT NULL DEFAULT now());\n"
-	    "SELECT coalesce(max(version), 0) FROM hotline.schema_migrations;";
+	    "SELECT coalesce(max(version), 0), coalesce(string_agg("
+	    "version::text, ',' ORDER BY version), '') "
+	    "FROM hotline.schema_migrations;";
 
 	sc.link = link;
 	sc.done = done;

@@ -378,6 +378,14 @@ test_suggest_without_pg(void **state)
 	res = PQexec(db, "ROLLBACK");
 	PQclear(res);
 	PQfinish(db);
+	/* never waited for: hotlinectl asks kb search itself and prints them */
+	set_suggest_wait(0);
+	harness_ctl_prints(&h.main, "-u agent01 -t agent01-test --lang zh",
+	    "classify 公积金租房提取 租房子能不能把公积金取出来",
+	    "知识库建议\n  1. ");
+	harness_ctl_prints(&h.main, "-u agent01 -t agent01-test --lang zh",
+	    "classify 公积金租房提取 租房子能不能把公积金取出来",
+	    "kb-test-0001");
 	/* pending: the client asks for them itself */
 	rep = kb_search(agent, "公积金租房提取 租房子能不能把公积金取出来", "",
 	    &err);
