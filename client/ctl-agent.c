@@ -15,14 +15,46 @@ ctl_classify_text(const Hotline__Envelope *reply)
 	    reply->classified->n_kb_suggestions, reply->classified->kb_pending);
 }
 
+static void ctl_create_text(const Hotline__Envelope *);
+
+/*
+ * Sends a classify or create, completes the knowledge-base suggestions
+ * its answer left pending (ctl_kb_complete), prints it; the exit status.
+ */
+static int
+ctl_exchange_suggested(struct ctl *ctl, Hotline__Envelope *req,
+    const char *title, const char *content, const char *district)
+{
+	int classify = req->body_case == HOTLINE__ENVELOPE__BODY_CLASSIFY;
+	Hotline__Envelope *reply;
+	int rc;
+
+	if ((rc = ctl_open(ctl)) != 0 || (rc = ctl_call(ctl, req, classify ?
+	    HOTLINE__ENVELOPE__BODY_CLASSIFIED : HOTLINE__ENVELOPE__BODY_CREATED,
+	    &reply)) != 0)
+		return rc;
+	if (classify)
+		ctl_kb_complete(ctl, title, content, district,
+		    &reply->classified->kb_suggestions,
+		    &reply->classified->n_kb_suggestions,
+		    &reply->classified->kb_pending);
+	else
+		ctl_kb_complete(ctl, title, content, district,
+		    &reply->created->kb_suggestions,
+		    &reply->created->n_kb_suggestions,
+		    &reply->created->kb_pending);
+	rc = ctl_output(ctl, reply, classify ? ctl_classify_text :
+	    ctl_create_text);
+	hl_envelope_free(reply);
+	return rc;
+}
+
 /* classify [--district D] TITLE [CONTENT]: asks where a demand would go. */
 int
 ctl_classify(struct ctl *ctl, int argc, char **argv)
 {
-	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT, *reply;
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
 	Hotline__ClassifyRequest cr = HOTLINE__CLASSIFY_REQUEST__INIT;
-	Hotline__ClassifyReply *c;
-	int rc;
 
 	if (ctl_options(argc, argv, "district", &cr.district) == -1 ||
 	    argc - optind < 1 || argc - optind > 2)
@@ -32,15 +64,8 @@ ctl_classify(struct ctl *ctl, int argc, char **argv)
 		cr.content = argv[optind + 1];
 	req.body_case = HOTLINE__ENVELOPE__BODY_CLASSIFY;
 	req.classify = &cr;
-	if ((rc = ctl_open(ctl)) != 0 || (rc = ctl_call(ctl, &req,
-	    HOTLINE__ENVELOPE__BODY_CLASSIFIED, &reply)) != 0)
-		return rc;
-	c = reply->classified;
-	ctl_kb_complete(ctl, cr.title, cr.content, cr.district,
-	    &c->kb_suggestions, &c->n_kb_suggestions, &c->kb_pending);
-	rc = ctl_output(ctl, reply, ctl_classify_text);
-	hl_envelope_free(reply);
-	return rc;
+	return ctl_exchange_suggested(ctl, &req, cr.title, cr.content,
+	    cr.district);
 }
 
 /* Parses an enum option of create into *value; returns 0 or a usage status. */
@@ -231,9 +256,8 @@ ctl_create_text(const Hotline__Envelope *reply)
 int
 ctl_create(struct ctl *ctl, int argc, char **argv)
 {
-	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT, *reply;
+	Hotline__Envelope req = HOTLINE__ENVELOPE__INIT;
 	Hotline__CreateRequest cr = HOTLINE__CREATE_REQUEST__INIT;
-	Hotline__CreateReply *c;
 	int rc;
 
 	cr.call_id = cr.caller_phone = cr.title = cr.content = NULL;
@@ -242,15 +266,8 @@ ctl_create(struct ctl *ctl, int argc, char **argv)
 		return rc;
 	req.body_case = HOTLINE__ENVELOPE__BODY_CREATE;
 	req.create = &cr;
-	if ((rc = ctl_open(ctl)) != 0 || (rc = ctl_call(ctl, &req,
-	    HOTLINE__ENVELOPE__BODY_CREATED, &reply)) != 0)
-		return rc;
-	c = reply->created;
-	ctl_kb_complete(ctl, cr.title, cr.content, cr.district,
-	    &c->kb_suggestions, &c->n_kb_suggestions, &c->kb_pending);
-	rc = ctl_output(ctl, reply, ctl_create_text);
-	hl_envelope_free(reply);
-	return rc;
+	return ctl_exchange_suggested(ctl, &req, cr.title, cr.content,
+	    cr.district);
 }
 
 /* Prints a ticket with its history. */
