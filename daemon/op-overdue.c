@@ -1,4 +1,5 @@
 /* The supervision queries (统一督办): tickets overdue now (超期) or soon (预警), breaches in a period, and one ticket's SLA timeline. */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +124,35 @@ overdue_range(struct store_args *a, const Hotline__OverdueRequest *q,
 }
 
 /*
+ * Splits "<due>:<kind>:<number>" (due_read.lua's cursor): due digits only
+ * and within long long, kind 0 or 1, number 1 to 31 digits. Returns 0, or
+ * -1 for anything else (no sign, space or overflow is accepted).
+ */
+static int
+overdue_cursor_split(const char *cursor, long long *due, char *kind,
+    char number[32])
+{
+	const char *p = cursor;
+	char *end;
+	size_t n;
+
+	if (*p < '0' || *p > '9')
+		return -1;
+	errno = 0;
+	*due = strtoll(p, &end, 10);
+	if (errno == ERANGE || end[0] != ':' || (end[1] != '0' &&
+	    end[1] != '1') || end[2] != ':')
+		return -1;
+	*kind = end[1];
+	p = end + 3;
+	n = strspn(p, "0123456789");
+	if (n == 0 || n > 31 || p[n] != '\0')
+		return -1;
+	memcpy(number, p, n + 1);
+	return 0;
+}
+
+/*
  * Adds the cursor's parameters (after_due, after_kind, after_number; ""
  * for the first page). Answers BAD_REQUEST and returns -1 unless cursor is
  * "" or "<due>:<kind>:<number>" as due_read.lua makes it.
@@ -132,7 +162,6 @@ overdue_cursor(struct request *r, struct store_args *a, const char *cursor)
 {
 	long long due;
 	char kind, number[32];
-	int end = 0;
 
 	if (cursor[0] == '\0') {
 		store_args_param(a, "after_due", "");
@@ -140,9 +169,7 @@ overdue_cursor(struct request *r, struct store_args *a, const char *cursor)
 		store_args_param(a, "after_number", "");
 		return 0;
 	}
-	if (strlen(cursor) > 64 || sscanf(cursor, "%lld:%c:%31[0-9]%n", &due,
-	    &kind, number, &end) != 3 || cursor[end] != '\0' || due < 0 ||
-	    (kind != '0' && kind != '1')) {
+	if (overdue_cursor_split(cursor, &due, &kind, number) == -1) {
 		request_error(r, HOTLINE__ERROR_CODE__ERROR_CODE_BAD_REQUEST,
 		    "cursor", ZH_EN("cursor 须为空或本列表给出的 next_cursor"
 		    "（原样传回）", "not a cursor of this list (pass the "

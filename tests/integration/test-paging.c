@@ -293,6 +293,13 @@ overdue_pages(struct hl_client *c, int filtered, int seen[N])
  * ticket the first page's cursor names was signed between two pages; a
  * cursor this server did not give is refused.
  */
+/* Cursors this server never gives: wrong kind, a sign, overflow, junk. */
+static const char *const bad_cursors[] = {
+	"12:x:20261207000001", "-5:0:20261207000001", "+5:0:20261207000001",
+	" 5:0:20261207000001", "99999999999999999999:0:20261207000001",
+	"5:0:", "5:0:2026x", "5:1:20261207000001:",
+};
+
 static void
 test_overdue_pages(void **state)
 {
@@ -312,10 +319,12 @@ test_overdue_pages(void **state)
 		assert_int_equal(found, filtered ? N - 1 : N);
 	}
 	q.within_hours = 100;
-	q.cursor = "12:x:20261207000001";
-	rep = harness_call(sup, BODY(OVERDUE), &q, &err);
-	assert_error(rep, err, ERR(BAD_REQUEST));
-	assert_string_equal(err.field, "cursor");
+	for (i = 0; i < (int)(sizeof bad_cursors / sizeof *bad_cursors); i++) {
+		q.cursor = (char *)bad_cursors[i];
+		rep = harness_call(sup, BODY(OVERDUE), &q, &err);
+		assert_error(rep, err, ERR(BAD_REQUEST));
+		assert_string_equal(err.field, "cursor");
+	}
 	hl_close(sup);
 }
 
