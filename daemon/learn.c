@@ -85,7 +85,14 @@ static struct {
 	char generation[32];
 	int generation_known;
 	int reading, dirty, restart;
+	int fresh;			/* examples added since the last training */
 	uint64_t epoch;			/* bumped by learn_reload */
+	char examples_cursor[48];	/* last stream id in examples */
+	/* what the last training started was given (learn_unchanged) */
+	char trained_cursor[48], trained_generation[32];
+	size_t trained_n;
+	uint64_t trained_epoch;
+	int trained_known;
 	/* training */
 	int pipe[2];
 	struct event *ev;
@@ -378,6 +385,35 @@ learn_setup(void)
 	return 0;
 }
 
+/* Remembers which examples the training just started was given. */
+static void
+learn_note_trained(void)
+{
+	snprintf(ln.trained_cursor, sizeof ln.trained_cursor, "%s",
+	    ln.examples_cursor);
+	snprintf(ln.trained_generation, sizeof ln.trained_generation, "%s",
+	    ln.generation);
+	ln.trained_n = ln.examples.n;
+	ln.trained_epoch = ln.epoch;
+	ln.trained_known = 1;
+}
+
+/*
+ * Returns 1 if a full read found exactly the examples the last training
+ * started was given (same generation, count and last id, no reload since),
+ * as when the daemon's second link to Redis (re)connects and resyncs: the
+ * model in use (or being trained) is already theirs, and training again on
+ * 100,000 examples would only cost minutes of a core.
+ */
+static int
+learn_unchanged(void)
+{
+	return ln.trained_known && ln.trained_epoch == ln.epoch &&
+	    ln.trained_n == ln.examples.n &&
+	    strcmp(ln.trained_cursor, ln.examples_cursor) == 0 &&
+	    strcmp(ln.trained_generation, ln.generation) == 0;
+}
+
 /* Starts a training of the seeds and examples, or asks for one after the running one. */
 static void
 learn_train(void)
@@ -403,6 +439,7 @@ learn_train(void)
 	job->places = segment_dup(catalogue_places(hotlined.cfg->catalogue));
 	job->target = hotlined.cfg->routing.auto_dispatch_precision;
 	job->epoch = ln.epoch;
+	ln.fresh = 0;
 	if (job->seg == NULL || job->places == NULL)
 		fatalx("learn: out of memory");
 	ln.job = job;
@@ -415,7 +452,10 @@ learn_train(void)
 		    "it is until the next change", strerror(rc));
 		ln.job = NULL;
 		learn_job_free(job);
+		ln.trained_known = 0;
+		return;
 	}
+	learn_note_trained();
 }
 
 /*
@@ -490,6 +530,8 @@ learn_swap(void)
 	ln.examples = ln.next;
 	memset(&ln.next, 0, sizeof ln.next);
 	ln.full = 0;
+	snprintf(ln.examples_cursor, sizeof ln.examples_cursor, "%s",
+	    ln.cursor);
 	log_info("learn: %zu examples read (generation %s)", ln.examples.n,
 	    ln.generation);
 }
@@ -501,8 +543,12 @@ learn_apply(const redisReply *e)
 	int d = learn_dept(e->element[1]->str);
 
 	snprintf(ln.cursor, sizeof ln.cursor, "%s", e->element[0]->str);
+	if (!ln.full)
+		snprintf(ln.examples_cursor, sizeof ln.examples_cursor, "%s",
+		    ln.cursor);
 	if (d == -1)
 		return;		/* a department no longer configured */
+	ln.fresh |= !ln.full;
 	learn_set_add(ln.full ? &ln.next : &ln.examples, d, MODEL_REAL,
 	    xstrdup(e->element[2]->str), e->element[3]->str);
 }
@@ -572,9 +618,14 @@ learn_read_done(redisReply *reply, void *priv)
 		learn_pump();
 		return;
 	}
-	if (ln.full)
+	if (ln.full) {
 		learn_swap();
-	else if (entries->elements == 0)
+		if (learn_unchanged()) {
+			log_info("learn: the examples are those of the model "
+			    "in use; no training");
+			return;
+		}
+	} else if (!ln.fresh)
 		return;		/* nothing new */
 	learn_train();
 }

@@ -153,9 +153,12 @@ wait_trained(uint64_t n)
 	}
 }
 
-/* Returns how many times hotlined's log says a model was trained and swapped in. */
+/* hotlined's log line of a full read that found the examples already trained on. */
+#define UNCHANGED "the examples are those of the model in use"
+
+/* Returns how many lines of the running hotlined's log contain text. */
 static int
-trainings_logged(void)
+log_count(const char *text)
 {
 	FILE *fp = fopen(h.main.log, "r");
 	char line[4096];
@@ -165,10 +168,52 @@ trainings_logged(void)
 	while (fgets(line, sizeof line, fp) != NULL) {
 		if (strstr(line, " started with ") != NULL)
 			n = 0;	/* the log of an earlier daemon of the harness */
-		n += strstr(line, "learned model:") != NULL;
+		n += strstr(line, text) != NULL;
 	}
 	fclose(fp);
 	return n;
+}
+
+/* Returns how many times hotlined's log says a model was trained and swapped in. */
+static int
+trainings_logged(void)
+{
+	return log_count("learned model:");
+}
+
+/*
+ * Drops hotlined's links to Redis (commands, reads, events) and waits
+ * until a full read after their reconnection found the examples it had:
+ * each link's resync reads every example again, and one that changed
+ * nothing must not train again (under load the events link used to
+ * subscribe after the first training had started, and a second, useless
+ * training of the same examples followed).
+ */
+static void
+resync_links(void)
+{
+	redisContext *rc = harness_redis(&h);
+	int before = log_count(UNCHANGED);
+	int64_t end = harness_now_ms() + WAIT_MS;
+	redisReply *r;
+
+	assert_non_null(rc);
+	r = redisCommand(rc, "CLIENT KILL TYPE pubsub");
+	assert_non_null(r);
+	freeReplyObject(r);
+	r = redisCommand(rc, "CLIENT KILL TYPE normal SKIPME yes");
+	assert_non_null(r);
+	assert_int_equal(r->type, REDIS_REPLY_INTEGER);
+	assert_true(r->integer >= 2);	/* the commands and reads links */
+	freeReplyObject(r);
+	redisFree(rc);
+	while (log_count(UNCHANGED) == before) {
+		if (harness_now_ms() > end) {
+			harness_print_log(&h.main);
+			fail_msg("no full read after the links were dropped");
+		}
+		harness_sleep_ms(50);
+	}
 }
 
 /* Clear tickets: each must go to its department at once. */
@@ -335,6 +380,12 @@ test_seed_file(void **state)
 	assert_int_equal(rep->classified->routing->model_examples, SEEDS);
 	hl_envelope_free(rep);
 	assert_int_equal(trainings_logged(), 1);
+	/* Redis links lost and found again: the same examples, no training. */
+	resync_links();
+	assert_int_equal(trainings_logged(), 1);
+	rep = classify("停水", "小区停水了");
+	assert_int_equal(rep->classified->routing->model_examples, SEEDS);
+	hl_envelope_free(rep);
 }
 
 int
