@@ -6,10 +6,34 @@
 #include "ctl.h"
 #include "ctl-learn.h"
 
-/* Prints a classification. */
+#define CTL_WORDS_SHOWN 80	/* 分词 printed: the rest is counted */
+
+/* Prints the words the classifier cut a text into: 拆迁/补偿. */
+static void
+ctl_print_words(char **words, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && i < CTL_WORDS_SHOWN; i++)
+		printf("%s%s", i == 0 ? "" : "/", words[i]);
+	if (n > CTL_WORDS_SHOWN)
+		printf(CTL_T(WORDS_MORE), n);
+}
+
+/* Prints a classification: the words read (title | content), then the routing. */
 static void
 ctl_classify_text(const Hotline__Envelope *reply)
 {
+	const Hotline__ClassifyReply *c = reply->classified;
+
+	if (c->n_title_words + c->n_content_words > 0) {
+		ctl_label(CTL_T(WORDS));
+		ctl_print_words(c->title_words, c->n_title_words);
+		if (c->n_title_words > 0 && c->n_content_words > 0)
+			fputs(" | ", stdout);
+		ctl_print_words(c->content_words, c->n_content_words);
+		putchar('\n');
+	}
 	ctl_print_routing(reply->classified->routing);
 	ctl_kb_print_suggestions(reply->classified->kb_suggestions,
 	    reply->classified->n_kb_suggestions, reply->classified->kb_pending);

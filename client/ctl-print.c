@@ -540,15 +540,18 @@ ctl_print_history(const Hotline__Ticket *t)
 		ctl_print_history_entry(t->history[i]);
 }
 
-/* Prints one ranked suggestion. */
+/* Prints one ranked suggestion; model: the learned model took part (its probability). */
 static void
-ctl_print_suggestion(size_t rank, const Hotline__Suggestion *s)
+ctl_print_suggestion(size_t rank, const Hotline__Suggestion *s, int model)
 {
 	char cat[512], dept[160];
 	size_t i;
 
-	printf("  %zu. %s  %s %.2f  %s %s", rank, ctl_dept(s->department, dept,
-	    sizeof dept), CTL_T(SCORE), s->score, CTL_T(CATEGORY),
+	printf("  %zu. %s  ", rank, ctl_dept(s->department, dept, sizeof dept));
+	printf(CTL_T(SUGGESTION_CONFIDENCE), s->confidence);
+	if (model)
+		printf(CTL_T(SUGGESTION_MODEL), s->model_probability);
+	printf("  %s %.2f  %s %s", CTL_T(SCORE), s->score, CTL_T(CATEGORY),
 	    ctl_category(s->category, s->category_name, cat, sizeof cat));
 	if (s->n_matched > 0)
 		printf("  %s ", CTL_T(MATCHED));
@@ -570,7 +573,8 @@ ctl_print_routing(const Hotline__Routing *r)
 		ctl_print_emergency(r);
 	puts(r->n_suggestions > 0 ? CTL_T(SUGGESTIONS) : CTL_T(NO_SUGGESTIONS));
 	for (i = 0; i < r->n_suggestions; i++)
-		ctl_print_suggestion(i + 1, r->suggestions[i]);
+		ctl_print_suggestion(i + 1, r->suggestions[i],
+		    r->model_examples > 0);
 	ctl_label(CTL_T(CONFIDENCE));
 	printf("%.2f\n", r->confidence);
 	if (r->n_suggestions > 0)

@@ -17,7 +17,15 @@
 #include "script-args.h"
 #include "segment.h"
 
-#define LEARN_BATCH 256		/* examples per read */
+/*
+ * Examples per read. Each example's catalogue shares are computed on the
+ * loop as its read answers (tens of microseconds each), so a read of 256
+ * held requests back for up to a few hundred milliseconds on a loaded
+ * machine while 100,000 examples were read again (bench-retrain-hotlined);
+ * 32 keep each stretch to about a millisecond, requests are served
+ * between two reads.
+ */
+#define LEARN_BATCH 32
 
 /*
  * The stream LEARN_STREAM is the truth every daemon shares: each reads all

@@ -1,4 +1,5 @@
 /* The agent's operations: ping, classify, create (登记), show, caller (重复来电). */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,7 @@
 #include "route.h"
 #include "normalize.h"
 #include "script-args.h"
+#include "segment.h"
 #include "simhash.h"
 
 #define CALLER_LIMIT_DEFAULT 20
@@ -162,6 +164,76 @@ place_check(struct request *r, const char *district, const char *street)
 	return -1;
 }
 
+#define CLASSIFY_WORDS_MAX 300	/* words of a title or content in the answer */
+
+/* Returns 1 if the len bytes at s are all ASCII or CJK punctuation or spaces. */
+static int
+words_blank(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x80) {
+			if (!ispunct(c) && !isspace(c))
+				return 0;
+			i++;
+		} else if (i + 3 <= len && (c == 0xe3 && (unsigned char)s[i + 1]
+		    == 0x80)) {
+			i += 3;		/* U+3000..U+303F: 、。「」 ... */
+		} else if (i + 3 <= len && c == 0xef && ((unsigned char)s[i + 1]
+		    == 0xbc || (unsigned char)s[i + 1] == 0xbd)) {
+			i += 3;		/* full-width forms: ，！？（） ... */
+		} else if (i + 3 <= len && c == 0xe2 && (unsigned char)s[i + 1]
+		    == 0x80) {
+			i += 3;		/* general punctuation: … “ ” — */
+		} else
+			return 0;
+	}
+	return 1;
+}
+
+/* The words of text (normal form) as the answer lists them; *n gets their number. */
+static char **
+words_of(const char *text, size_t *n)
+{
+	const struct segmenter *seg = catalogue_segmenter(hotlined.cfg->catalogue);
+	struct segment_word *w;
+	size_t k, i;
+	char **out;
+
+	*n = 0;
+	if (seg == NULL || text[0] == '\0')
+		return NULL;
+	w = xcalloc(4 * CLASSIFY_WORDS_MAX, sizeof *w);
+	k = segment_split(seg, text, strlen(text), w, 4 * CLASSIFY_WORDS_MAX);
+	if (k > 4 * CLASSIFY_WORDS_MAX)
+		k = 4 * CLASSIFY_WORDS_MAX;
+	out = xcalloc(CLASSIFY_WORDS_MAX, sizeof *out);
+	for (i = 0; i < k && *n < CLASSIFY_WORDS_MAX; i++)
+		if (!words_blank(text + w[i].offset, w[i].len)) {
+			out[*n] = xmalloc(w[i].len + 1);
+			memcpy(out[*n], text + w[i].offset, w[i].len);
+			out[(*n)++][w[i].len] = '\0';
+		}
+	free(w);
+	return out;
+}
+
+/* Sets the reply's 分词 from the model's text of the ticket (route_text's form). */
+static void
+classify_words(Hotline__ClassifyReply *reply, const char *text)
+{
+	char *title, *content;
+
+	route_split(text, &title, &content);
+	reply->title_words = words_of(title, &reply->n_title_words);
+	reply->content_words = words_of(content, &reply->n_content_words);
+	free(title);
+	free(content);
+}
+
 /* Ranks departments for a demand's text: the routing suggestion (派单建议). */
 void
 op_classify(struct request *r)
@@ -183,10 +255,11 @@ op_classify(struct request *r)
 		return;
 	if ((text = classify_or_fail(r, &in, &res)) == NULL)
 		return;
-	free(text);
 	reply = xmalloc(sizeof *reply);
 	hotline__classify_reply__init(reply);
 	reply->routing = routing_from(&res);
+	classify_words(reply, text);
+	free(text);
 	kb_suggest_answer(r, HOTLINE__ENVELOPE__BODY_CLASSIFIED, reply, q->title,
 	    q->content, q->district);	/* 知识库建议 (kb-suggest.c) */
 }

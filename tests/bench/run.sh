@@ -1,6 +1,6 @@
 #!/bin/sh
 # Runs hotline's benchmarks (make bench): a private Redis and hotlined on loopback, each part, one table and a JSON file.
-# Usage: tests/bench/run.sh BUILD_DIR [part...]   parts: intake dispatch classify footprint, then any
+# Usage: tests/bench/run.sh BUILD_DIR [part...]   parts: intake dispatch classify footprint retrain retrain-hotlined, then any
 # other tests/bench/bench-<part>.c program (default: all, in that order). Settings: BENCH_* variables (README.md).
 set -eu
 
@@ -23,7 +23,7 @@ generic_parts() {
 	done
 }
 
-known_parts="intake dispatch classify footprint"
+known_parts="intake dispatch classify footprint retrain retrain-hotlined"
 # timers has its own driver (run-timers.sh: BullMQ beside it), run by make bench;
 # search is run-archive.sh's (make bench-archive: PostgreSQL).
 helpers="limit port ready timers search"
@@ -61,6 +61,7 @@ LOADS=${BENCH_LOADS:-"10 25 50 75"}		# latency runs, percent of the measured max
 DISPATCH_LOADS=${BENCH_DISPATCH_LOADS:-"25 50"}	# moderate and high
 CLASSIFY_SIZES=${BENCH_CLASSIFY_SIZES:-100,1000,10000}
 CLASSIFY_SECONDS=${BENCH_CLASSIFY_SECONDS:-2}
+RETRAIN_EXAMPLES=${BENCH_RETRAIN_EXAMPLES:-100000}	# both retrain programs read it too
 MEMORY_TICKETS=${BENCH_MEMORY_TICKETS:-20000}
 IDLE_CONNS=${BENCH_IDLE_CONNS:-1000}
 RESTART_TICKETS=${BENCH_RESTART_TICKETS:-1000000}
@@ -471,9 +472,42 @@ part_classify() {
 	done
 	for s in $(echo "$CLASSIFY_SIZES" | tr , ' '); do
 		k=entries_$s
+		row classify "a whole classification with the routing model, catalogue of $(fmt "$s") entries (normalise, catalogue, segmentation, features, logistic model, ranking), one core" \
+		    "p50 $(fmt "$(get $k model_p50_us)") µs · p99 $(fmt "$(get $k model_p99_us)") µs; the model trained on the entries' keywords in $(fmt "$(get $k model_train_s)" 1) s"
+	done
+	for s in $(echo "$CLASSIFY_SIZES" | tr , ' '); do
+		k=entries_$s
 		row classify "compile of a catalogue of $(fmt "$s") entries: startup and reload (a reload compiles off the loop)" \
 		    "catalogue_build $(fmt "$(get $k compile_ms)") ms · config_load (read, normalise, compile) $(fmt "$(get $k load_ms)") ms"
 	done
+}
+
+# "a / b / c" of value $1 of the keys that follow.
+stages_text() {
+	st_name=$1
+	shift
+	for st_key in "$@"; do
+		printf '%s / ' "$(fmt "$(get "$st_key" "$st_name")" 2)"
+	done | sed 's| / $||'
+}
+
+# Part 5: retraining on RETRAIN_EXAMPLES examples in process (bench-retrain), idle and meanwhile.
+part_retrain() {
+	measured - "$bin/bench-retrain" -c "$conf" -n "$RETRAIN_EXAMPLES"
+	row retrain "in process: whole classifications (normalise, catalogue, segmentation, model), one per 2 ms; idle / while a thread retrains on $(fmt "$RETRAIN_EXAMPLES") examples" \
+	    "p50 $(stages_text p50 idle during_retrain) · p99 **$(stages_text p99 idle during_retrain)** · max $(stages_text max idle during_retrain) ms; the training $(fmt "$(get during_retrain training_s)" 1) s ($(fmt "$(get during_retrain training_cpu_s)" 1) s of CPU)"
+}
+
+# Part 6: the same through hotlined (bench-retrain-hotlined): stored examples,
+# a retrain, one client's requests idle, while hotlined reads, while it trains.
+part_retrain_hotlined() {
+	export BENCH_HOTLINE="$hotline_addr" BENCH_REDIS="$redis_addr" \
+	    BENCH_CONF="$conf" BENCH_WORK="$work"
+	flush_redis
+	measured - "$bin/bench-retrain-hotlined" -n "$RETRAIN_EXAMPLES"
+	k="hotlined_idle hotlined_reading hotlined_training"
+	row retrain "through hotlined: one client's classify and create in turn, $(get hotlined_idle rate)/s; idle / while hotlined reads the $(fmt "$RETRAIN_EXAMPLES") stored examples again after a retrain ($(fmt "$(get hotlined_reading seconds)" 1) s) / while its thread trains on them ($(fmt "$(get hotlined_training seconds)" 1) s)" \
+	    "classify p50 $(stages_text classify_p50 $k) · p99 **$(stages_text classify_p99 $k)** · max $(stages_text classify_max $k) ms; create p50 $(stages_text create_p50 $k) · p99 **$(stages_text create_p99 $k)** · max $(stages_text create_max $k) ms$(run_notes hotlined_training)"
 }
 
 # Redis memory per ticket.
@@ -741,7 +775,7 @@ echo "run.sh: Redis on $redis_addr, $hotlined_server on $hotline_addr; parts: $p
 for p in $parts; do
 	echo "== $p" >&2
 	case " $known_parts " in
-	*" $p "*) "part_$p" ;;
+	*" $p "*) "part_$(echo "$p" | tr - _)" ;;
 	*) part_generic "$p" ;;
 	esac
 done

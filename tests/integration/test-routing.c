@@ -388,10 +388,52 @@ test_seed_file(void **state)
 	hl_envelope_free(rep);
 }
 
+/* Returns 1 if word is one of the n words. */
+static int
+has_word(char **words, size_t n, const char *word)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(words[i], word) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * classify says which words it read (分词): the title's and the content's
+ * apart, in normal form (繁體 → 简体), punctuation left out; a keyword is
+ * one of them.
+ */
+static void
+test_classify_words(void **state)
+{
+	const Hotline__ClassifyReply *c;
+	Hotline__Envelope *rep;
+	size_t i;
+
+	(void)state;
+	rep = classify("停水", "我們小區停水了，兩天沒有水。");
+	c = rep->classified;
+	assert_int_equal(c->n_title_words, 1);
+	assert_string_equal(c->title_words[0], "停水");
+	assert_true(c->n_content_words >= 5);
+	assert_true(has_word(c->content_words, c->n_content_words, "停水"));
+	assert_true(has_word(c->content_words, c->n_content_words, "我们"));
+	for (i = 0; i < c->n_content_words; i++) {
+		assert_true(c->content_words[i][0] != '\0');
+		assert_null(strstr(c->content_words[i], "，"));
+		assert_null(strstr(c->content_words[i], "。"));
+		assert_null(strstr(c->content_words[i], ","));
+	}
+	hl_envelope_free(rep);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_classify_words),
 		cmocka_unit_test(test_seed_file),
 		cmocka_unit_test(test_stable_after_corrections),
 	};
