@@ -427,6 +427,13 @@ test_classify_words(void **state)
 		assert_null(strstr(c->content_words[i], ","));
 	}
 	hl_envelope_free(rep);
+	/* hotlinectl prints them (title | content), then each suggestion's confidence */
+	harness_ctl_prints(&h.main, "-u agent01 -t agent01-test --lang zh",
+	    "classify 停水 我們小區停水了", "分词");
+	harness_ctl_prints(&h.main, "-u agent01 -t agent01-test --lang zh",
+	    "classify 停水 我們小區停水了", "停水 | 我们/");
+	harness_ctl_prints(&h.main, "-u agent01 -t agent01-test --lang zh",
+	    "classify 停水 我們小區停水了", "置信度");
 }
 
 int
