@@ -21,9 +21,10 @@
  * Examples per read. Each example's catalogue shares are computed on the
  * loop as its read answers (tens of microseconds each), so a read of 256
  * held requests back for up to a few hundred milliseconds on a loaded
- * machine while 100,000 examples were read again (bench-retrain-hotlined);
- * 32 keep each stretch to about a millisecond, requests are served
- * between two reads.
+ * machine while examples were read again (bench-retrain-hotlined); 32
+ * keep each stretch short, requests are served between two reads. (The
+ * read-again stretch still holds requests back on a loaded machine: see
+ * tests/bench/README.md, retrain-hotlined.)
  */
 #define LEARN_BATCH 32
 
