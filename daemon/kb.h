@@ -46,6 +46,14 @@ int kb_terms_init(char *err, size_t errlen);
 
 /* kb-words.c: the user words of the kb's segmenter, and their fingerprint. */
 const char *const *kb_words(size_t *n);
+/*
+ * Adds the n words of the domain lexicon (routing.lexicon, normal form;
+ * copied) to kb_words, and so to the fingerprint. Only before the first
+ * kb_terms_init: the segmenter is made once per process, so a lexicon
+ * changed by a reload reaches the knowledge base at the next start (which
+ * re-terms the articles, kb-reindex.c).
+ */
+void kb_words_lexicon(const char *const *w, size_t n);
 unsigned long long kb_words_fingerprint(void);
 /* 1 if the len bytes at s are a function word a query leaves out. */
 int kb_function_word(const char *s, size_t len);
