@@ -6,6 +6,8 @@
 #include "kb.h"
 #include "kb-sql.h"
 
+#define KB_KEY_TERMS 64		/* words counted in one question (at most) */
+
 /* 1 if term s is one of q's terms. */
 static int
 kb_good_in(const struct kb_terms *q, const char *s)
@@ -18,26 +20,43 @@ kb_good_in(const struct kb_terms *q, const char *s)
 	return 0;
 }
 
+/* The longest of q's terms holding term s (s itself when none is longer). */
+static const char *
+kb_good_outer(const struct kb_terms *q, const char *s)
+{
+	size_t i, n = kb_terms_count(q);
+	const char *best = s, *u;
+
+	for (i = 0; i < n; i++) {
+		u = kb_terms_term(q, i);
+		if (strlen(u) > strlen(best) && strstr(u, s) != NULL)
+			best = u;
+	}
+	return best;
+}
+
 /*
- * The number of words among t's terms held by q: a term inside another
- * held term (a long word's character pairs) is not counted again.
+ * The number of the query's words among t's terms held by q: held terms
+ * within one word of the query (its character pairs: 公积 and 积金 of
+ * 公积金) are one word.
  */
 static int
-kb_good_words(const struct kb_terms *t, const unsigned char *held)
+kb_good_words(const struct kb_terms *q, const struct kb_terms *t,
+    const unsigned char *held)
 {
 	size_t i, j, n = kb_terms_count(t);
-	int words = 0, inside;
+	const char *outer[KB_KEY_TERMS];
+	int words = 0;
 
 	for (i = 0; i < n; i++) {
 		if (!held[i])
 			continue;
-		inside = 0;
-		for (j = 0; j < n && !inside; j++)
-			inside = j != i && held[j] && strlen(kb_terms_term(t,
-			    j)) > strlen(kb_terms_term(t, i)) &&
-			    strstr(kb_terms_term(t, j), kb_terms_term(t, i)) !=
-			    NULL;
-		words += !inside;
+		outer[words] = kb_good_outer(q, kb_terms_term(t, i));
+		for (j = 0; j < (size_t)words && strcmp(outer[j],
+		    outer[words]) != 0; j++)
+			;
+		if (j == (size_t)words && words + 1 < KB_KEY_TERMS)
+			words++;
 	}
 	return words;
 }
@@ -64,7 +83,7 @@ kb_good_text(const struct kb_terms *q, const char *text, kb_idf_fn idf,
 		    i))))
 			got += w;
 	}
-	*words = kb_good_words(t, held);
+	*words = kb_good_words(q, t, held);
 	free(held);
 	kb_terms_free(t);
 	return all > 0 ? got / all : 0;
