@@ -242,7 +242,7 @@ $(B)/tests/integration/%: $(B)/obj/tests/integration/%.o $(HARNESS_OBJS) $(LIBHO
 # working configuration tree (the demo city's: edit it before real use). An
 # existing configuration is never overwritten: each file is installed only
 # where it is missing, and always as <name>.example beside it.
-CONF_FILES = conf/hotlined.conf conf/catalogue.conf $(wildcard conf/seeds.tsv)
+CONF_FILES = conf/hotlined.conf conf/catalogue.conf $(wildcard conf/seeds.tsv) conf/lexicon.txt
 ETC = $(DESTDIR)$(SYSCONFDIR)/hotline
 
 install: all

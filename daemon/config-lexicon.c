@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include "config-read.h"
+#include "log.h"
 #include "normalize.h"
 #include "segment.h"
 #include "utf8.h"
@@ -61,6 +62,11 @@ config_lexicon_read(struct config *conf, const struct config_reader *r,
 	unsigned n = 0;
 	FILE *f = fopen(path, "r");
 
+	if (f == NULL && errno == ENOENT) {	/* as routing.seeds */
+		log_warnx("routing.lexicon %s: no such file; words are cut "
+		    "without the domain lexicon", path);
+		return 0;
+	}
 	if (f == NULL) {
 		snprintf(r->err, r->errlen, "%s: routing.lexicon: cannot read: "
 		    "%s", path, strerror(errno));

@@ -274,7 +274,7 @@ test_lexicon_demo(void **state)
 	catalogue_free(cat);
 }
 
-/* Loads a config whose routing.lexicon file holds text: NULL with err, or the config. */
+/* Loads a config whose routing.lexicon file holds text (NULL: no file): NULL with err, or the config. */
 static struct config *
 lexicon_load(const char *text, char *err, size_t errlen)
 {
@@ -300,6 +300,8 @@ lexicon_load(const char *text, char *err, size_t errlen)
 	assert_non_null(mkdtemp(dir));
 	for (i = 0; i < 3; i++) {
 		snprintf(path[i], sizeof path[i], "%s/%s", dir, name[i]);
+		if (body[i] == NULL)
+			continue;
 		assert_non_null(f = fopen(path[i], "w"));
 		assert_int_equal(fwrite(body[i], 1, strlen(body[i]), f),
 		    strlen(body[i]));
@@ -312,7 +314,7 @@ lexicon_load(const char *text, char *err, size_t errlen)
 	return conf;
 }
 
-/* A lexicon's comments, blank lines and spaces around words are fine; a bad line is refused with the file and line. */
+/* A lexicon's comments, blank lines and spaces around words are fine; a missing file is skipped (as routing.seeds); a bad line is refused with the file and line. */
 static void
 test_lexicon_errors(void **state)
 {
@@ -326,6 +328,11 @@ test_lexicon_errors(void **state)
 		fail_msg("lexicon: %s", err);
 	assert_int_equal(conf->routing.nlexicon, 2);
 	assert_string_equal(conf->routing.lexicon[1], "不干活");	/* normal form */
+	config_free(conf);
+	conf = lexicon_load(NULL, err, sizeof err);
+	if (conf == NULL)
+		fail_msg("no lexicon file: %s", err);
+	assert_int_equal(conf->routing.nlexicon, 0);
 	config_free(conf);
 	assert_null(lexicon_load("不作为\n不 干活\n", err, sizeof err));
 	assert_non_null(strstr(err, "lexicon.txt:2: routing.lexicon: a word is"));
