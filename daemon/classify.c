@@ -394,6 +394,46 @@ fail:
 	return NULL;
 }
 
+/*
+ * 1 if lexicon word w holds a literal keyword of the catalogue as a proper
+ * part: as one word it would hide the keyword from classify_whole_words.
+ */
+static int
+catalogue_hides_keyword(const struct catalogue *cat, const char *w)
+{
+	size_t i;
+
+	for (i = 0; i < cat->npatterns; i++)
+		if (!cat->patterns[i].regex && !cat->patterns[i].raw &&
+		    strlen(cat->patterns[i].text) < strlen(w) &&
+		    strstr(w, cat->patterns[i].text) != NULL)
+			return 1;
+	return 0;
+}
+
+/* Remakes the catalogue's segmenter with the lexicon's words too (the catalogue's keywords win); see classify.h. */
+int
+catalogue_add_lexicon(struct catalogue *cat, const char *const *words,
+    size_t n, char *err, size_t errlen)
+{
+	const char **keep = xcalloc(n + 1, sizeof *keep);
+	struct segmenter *seg;
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (!catalogue_hides_keyword(cat, words[i]))
+			keep[k++] = words[i];
+	seg = k > 0 ? segment_extend(cat->seg, keep, k, err, errlen) : NULL;
+	free(keep);
+	if (k == 0)
+		return 0;
+	if (seg == NULL)
+		return -1;
+	segment_free(cat->seg);
+	cat->seg = seg;
+	return 0;
+}
+
 /* catalogue_build without emergencies. */
 struct catalogue *
 catalogue_compile(const struct catalogue_entry *entries, size_t nentries,

@@ -81,6 +81,14 @@ struct catalogue *catalogue_build(const struct catalogue_entry *entries,
     size_t nemergencies, const struct department *departments,
     size_t ndepartments, char *err, size_t errlen);
 void catalogue_free(struct catalogue *);
+/*
+ * Adds the n words of a domain lexicon (routing.lexicon, normal form) to
+ * the catalogue's segmenter, but for those holding one of its literal
+ * keywords as a proper part (one word, it would hide the keyword: 电梯困人
+ * and 困人). Returns 0, or -1 with err (no memory).
+ */
+int catalogue_add_lexicon(struct catalogue *, const char *const *words,
+    size_t n, char *err, size_t errlen);
 struct segmenter;
 /* Word boundaries of the catalogue's words; its place names (segment.h). */
 const struct segmenter *catalogue_segmenter(const struct catalogue *);

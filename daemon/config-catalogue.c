@@ -18,7 +18,8 @@ int
 config_load_routing(struct config *conf, const struct config_group *root,
     char **catalogue)
 {
-	static const char *const paths[] = { "catalogue", "seeds", NULL };
+	static const char *const paths[] = { "catalogue", "seeds", "lexicon",
+	    NULL };
 	struct routing_spec *rs = &conf->routing;
 	struct config_group g;
 	char *seeds = NULL, *file;
@@ -26,7 +27,8 @@ config_load_routing(struct config *conf, const struct config_group *root,
 	if (config_subgroup(root, "routing", CONFIG_REQUIRED, &g) == -1 ||
 	    config_check_group(&g, "routing", paths) == -1 ||
 	    config_read_keys(conf, &g, "routing") == -1 ||
-	    config_string(&g, "seeds", CONFIG_NONEMPTY, &seeds) == -1)
+	    config_string(&g, "seeds", CONFIG_NONEMPTY, &seeds) == -1 ||
+	    config_load_lexicon(conf, &g) == -1)
 		return -1;
 	if (seeds != NULL)
 		rs->seeds = config_relative(conf->path, seeds);

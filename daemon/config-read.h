@@ -85,6 +85,9 @@ int config_id_ok(const char *s, size_t max, const char *allowed);
 char *config_dirname(const char *path);
 char *config_relative(const char *base, const char *path);
 
+/* config-lexicon.c: routing.lexicon's file into conf->routing.lexicon. */
+int config_load_lexicon(struct config *, const struct config_group *routing);
+
 /* config-keys.c: the table of plain keys (integers, flags, numbers, strings). */
 enum config_key_type { CONFIG_KEY_INT, CONFIG_KEY_FLAG, CONFIG_KEY_NUMBER,
 	CONFIG_KEY_STRING };

@@ -123,10 +123,12 @@ config_load(const char *path, char *err, size_t errlen)
 	rc = config_read_main(conf, &catalogue, err, errlen);
 	if (rc == 0)
 		rc = config_read_catalogue(conf, catalogue, err, errlen);
-	if (rc == 0 && (conf->catalogue = catalogue_build(conf->entries,
+	if (rc == 0 && ((conf->catalogue = catalogue_build(conf->entries,
 	    conf->nentries, conf->emergencies, conf->nemergencies,
 	    conf->departments, conf->ndepartments, why,
-	    sizeof why)) == NULL) {
+	    sizeof why)) == NULL || catalogue_add_lexicon(conf->catalogue,
+	    (const char *const *)conf->routing.lexicon, conf->routing.nlexicon,
+	    why, sizeof why) == -1)) {
 		snprintf(err, errlen, "%s: %s", catalogue, why);
 		rc = -1;
 	}
@@ -223,6 +225,7 @@ config_free(struct config *conf)
 		return;
 	catalogue_free(conf->catalogue);
 	free(conf->routing.seeds);
+	config_free_strings(conf->routing.lexicon, conf->routing.nlexicon);
 	config_free_entries(conf);
 	config_free_emergencies(conf);
 	config_free_categories(conf);

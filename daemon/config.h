@@ -201,6 +201,9 @@ struct routing_spec {
 	double auto_dispatch_precision;	/* the precision auto-dispatch aims at */
 	char *seeds;			/* seed examples file, or NULL */
 	int model;			/* 0: the catalogue routes alone */
+	/* The domain lexicon (routing.lexicon, config-lexicon.c): normal form. */
+	char **lexicon;
+	size_t nlexicon;
 };
 
 struct catalogue;

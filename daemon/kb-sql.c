@@ -5,12 +5,17 @@
  * Search: $1 the query's informative terms (text[]), $2 a district or '',
  * $3 the number of articles, $4 the id of the district's government or ''.
  * The ranking is hotline.kb_search (030-kb-search.sql), its statements'
- * plans kept by the connection; this joins what a hit shows.
+ * plans kept by the connection; this joins what a hit shows, and the
+ * document frequency of the terms of its title and 常见问法 (a JSON object)
+ * and the number of versions + 1, their idf's (kb_key_coverage).
  */
 const char kb_search_sql[] =
 "SELECT v.id, v.version, s.score, s.coverage,"
 "  v.title, a.owner, v.answer, array_to_json(v.questions)::text,"
-"  coalesce(v.valid_until::text, ''), v.basis::text, s.matched"
+"  coalesce(v.valid_until::text, ''), v.basis::text, s.matched,"
+"  (SELECT coalesce(json_object_agg(d.term, d.df), '{}') FROM hotline.kb_df d"
+"   WHERE d.term = ANY(tsvector_to_array(v.keys)) AND d.term <> '')::text,"
+"  (SELECT coalesce(max(d.df), 0) + 1 FROM hotline.kb_df d WHERE d.term = '')"
 " FROM hotline.kb_search($1::text[], $2, $3::int, $4, " KB_IDF_MIN ", "
 KB_SEEDS ", " KB_PER_TERM ", " KB_PARTIAL ", " KB_CANDIDATES ") s"
 " JOIN hotline.kb_versions v ON v.vid = s.vid"

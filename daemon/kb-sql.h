@@ -19,6 +19,15 @@
 #define KB_GOOD_COVERAGE 0.45
 #define KB_GOOD_ALONE 0.6
 #define KB_GOOD_TOP 0.7
+/*
+ * A long call mentions much besides its question, so its coverage falls
+ * with its length: a hit is good too when the query holds this share of
+ * the weight of one of the article's questions (or its title), at least
+ * KB_KEY_WORDS words of it (kb_key_coverage). Chosen on dev.tsv and
+ * dev-long.tsv (tests/eval/kb/README.md).
+ */
+#define KB_GOOD_KEY 0.8
+#define KB_KEY_WORDS 2
 
 extern const char kb_search_sql[];
 extern const char kb_import_sql[];

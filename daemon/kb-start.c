@@ -2,12 +2,18 @@
 #include "hotlined.h"
 #include "kb.h"
 
-/* Starts them when the config has an archive (the kb's database). */
+/*
+ * Starts them when the config has an archive (the kb's database), the
+ * domain lexicon of the config in force added to the kb's words first
+ * (nothing has made the kb's segmenter yet: every search needs the archive).
+ */
 void
 kb_start(struct event_base *base)
 {
 	if (!hotlined.cfg->archive.enabled)
 		return;
+	kb_words_lexicon((const char *const *)hotlined.cfg->routing.lexicon,
+	    hotlined.cfg->routing.nlexicon);
 	kb_link_start(base);
 	kb_notice_start(base);
 	kb_reindex_start(base);

@@ -20,7 +20,6 @@ struct kb_suggest {
 	ProtobufCMessage *out;		/* the held answer's body */
 	char *words;
 	char *terms;			/* the query's (kb_search_args) */
-	size_t nterms;
 	struct event *timer;		/* kb.suggest_wait_ms */
 	int querying;			/* the query is queued or in flight */
 	int gap;			/* a miss counts as a gap (create) */
@@ -122,7 +121,7 @@ kb_suggest_done(struct pg_result *res, void *arg)
 		if (s->r != NULL && s->out != NULL)
 			hits = kb_hits(res, s->words, 1, &n);
 		else
-			n = (size_t)kb_good_rows(res, s->nterms);
+			n = (size_t)kb_good_rows(res, s->words);
 		if (n == 0 && s->gap)
 			kb_search_missed_terms(s->terms);
 		if (hits == NULL)
@@ -184,7 +183,6 @@ kb_suggest_answer(struct request *r, Hotline__Envelope__BodyCase body,
 	s->querying = 1;
 	s->gap = body == HOTLINE__ENVELOPE__BODY_CREATED;
 	s->terms = xstrdup(a.terms);
-	s->nterms = a.nterms;
 	s->timer = evtimer_new(kb_event_base(), kb_suggest_timeout, s);
 	evtimer_add(s->timer, &tv);
 	r->state = s;

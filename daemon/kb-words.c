@@ -1,8 +1,10 @@
 /* The knowledge base's user words: terms of the city's public services that friso's lexicon lacks (医保, 社保卡, 网约车, ...), so that the kb's term extraction keeps them whole; and the function words a question's terms leave out. */
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kb.h"
+#include "xmalloc.h"
 
 /*
  * Normal form (normalize_text: simplified, lower case), at most
@@ -25,10 +27,34 @@ static const char *const kb_user_words[] = {
 	"车管所", "准生证",
 };
 
+/* The list above and the domain lexicon's words after it (kb_words_lexicon). */
+static const char **kb_all_words;
+static size_t kb_nall_words;
+
+/* Adds the domain lexicon's words (copied) to the list; see kb.h. */
+void
+kb_words_lexicon(const char *const *w, size_t n)
+{
+	size_t base = sizeof kb_user_words / sizeof kb_user_words[0], i;
+
+	for (i = base; i < kb_nall_words; i++)
+		free((char *)kb_all_words[i]);
+	free(kb_all_words);
+	kb_all_words = xcalloc(base + n + 1, sizeof *kb_all_words);
+	memcpy(kb_all_words, kb_user_words, sizeof kb_user_words);
+	for (i = 0; i < n; i++)
+		kb_all_words[base + i] = xstrdup(w[i]);
+	kb_nall_words = base + n;
+}
+
 /* The user words and their number. */
 const char *const *
 kb_words(size_t *n)
 {
+	if (kb_all_words != NULL) {
+		*n = kb_nall_words;
+		return kb_all_words;
+	}
 	*n = sizeof kb_user_words / sizeof kb_user_words[0];
 	return kb_user_words;
 }

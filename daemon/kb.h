@@ -46,9 +46,48 @@ int kb_terms_init(char *err, size_t errlen);
 
 /* kb-words.c: the user words of the kb's segmenter, and their fingerprint. */
 const char *const *kb_words(size_t *n);
+/*
+ * Adds the n words of the domain lexicon (routing.lexicon, normal form;
+ * copied) to kb_words, and so to the fingerprint. Only before the first
+ * kb_terms_init: the segmenter is made once per process, so a lexicon
+ * changed by a reload reaches the knowledge base at the next start (which
+ * re-terms the articles, kb-reindex.c).
+ */
+void kb_words_lexicon(const char *const *w, size_t n);
 unsigned long long kb_words_fingerprint(void);
 /* 1 if the len bytes at s are a function word a query leaves out. */
 int kb_function_word(const char *s, size_t len);
+
+/* kb-good.c: whether a hit is a good match (KbHit.good, 知识库建议; pure). */
+/* A term's weight (idf) for kb_key_coverage; arg is the caller's. */
+typedef double (*kb_idf_fn)(const char *term, void *arg);
+/* BM25's idf of a term found in df of n versions (as 030-kb-search.sql's). */
+double kb_idf(double df, double n);
+/*
+ * The article's side of a match: of the title and each 常见问法 (their
+ * terms as a query's, each weighted by idf), the largest share of the
+ * weight whose terms the query q holds, among those of which q holds at
+ * least KB_KEY_WORDS words (a long word's character pairs are not words of
+ * their own); *words the words held there. 0 when none.
+ */
+double kb_key_coverage(const struct kb_terms *q, const char *title,
+    const char *const *questions, size_t n, kb_idf_fn idf, void *arg,
+    int *words);
+/* What decides a hit (kb_search's row). */
+struct kb_good_row {
+	double score;		/* the hit's */
+	double coverage;	/* share of the query's weight the version holds */
+	int matched;		/* the query's terms it holds */
+	double key_coverage;	/* kb_key_coverage */
+};
+/*
+ * 1 if the hit is good for a query of nterms terms whose best hit scored
+ * top: it scores at least KB_GOOD_TOP of top, and either covers the query
+ * (KB_GOOD_COVERAGE, more than one minor word of it), or one of its own
+ * questions (or its title) is covered by the query (KB_GOOD_KEY): a long
+ * call that says much else still asks that question (kb-sql.h).
+ */
+int kb_good(const struct kb_good_row *, size_t nterms, double top);
 
 /* kb-passage.c: the passage of an article that matched (pure). */
 /*
@@ -121,8 +160,8 @@ Hotline__KbHit **kb_hits(struct pg_result *, const char *words, int good_only,
  */
 void kb_search_missed(const char *words);
 void kb_search_missed_terms(const char *terms);
-/* The good rows of kb_search_sql's result for a query of nterms terms (no hits made). */
-int kb_good_rows(struct pg_result *, size_t nterms);
+/* The good rows of kb_search_sql's result for a search of words (no hits made). */
+int kb_good_rows(struct pg_result *, const char *words);
 
 /* kb-link.c: the knowledge base's own connection (suggestions, notices). */
 /* 1 when PostgreSQL is connected and the schema (its kb tables) current. */

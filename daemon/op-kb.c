@@ -72,37 +72,82 @@ kb_hit_basis(Hotline__KbHit *h, const char *text)
 	json_decref(a);
 }
 
+/* Row i's 常见问法 (JSON text in column 7) as an array into *a (to json_decref) of *n; a new array. */
+static const char **
+kb_row_questions(struct pg_result *res, int i, json_t **a, size_t *n)
+{
+	const char **v;
+	json_t *e;
+	size_t k;
+
+	*a = json_loads(pg_value(res, i, 7), 0, NULL);
+	*n = json_array_size(*a);
+	v = xcalloc(*n + 1, sizeof *v);
+	json_array_foreach(*a, k, e)
+		v[k] = json_is_string(e) ? json_string_value(e) : "";
+	return v;
+}
+
 /* The passage of row i that matched q. */
 static char *
 kb_hit_passage(const struct kb_terms *q, struct pg_result *res, int i)
 {
-	json_t *a = json_loads(pg_value(res, i, 7), 0, NULL), *e;
-	const char **v;
-	size_t k, n = json_array_size(a);
+	json_t *a;
+	size_t n;
+	const char **v = kb_row_questions(res, i, &a, &n);
 	char *out;
 
-	v = xcalloc(n + 1, sizeof *v);
-	json_array_foreach(a, k, e)
-		v[k] = json_is_string(e) ? json_string_value(e) : "";
 	out = kb_passage(q, pg_value(res, i, 4), v, n, pg_value(res, i, 6));
 	free(v);
 	json_decref(a);
 	return out;
 }
 
+/* kb_key_coverage's weights: a term's idf from row's JSON object of document frequencies. */
+struct kb_row_df {
+	json_t *df;
+	double n;
+};
+
+/* kb_idf_fn over a struct kb_row_df (a term it lacks is the rarest). */
+static double
+kb_row_idf(const char *term, void *arg)
+{
+	const struct kb_row_df *d = arg;
+
+	return kb_idf(json_number_value(json_object_get(d->df, term)), d->n);
+}
+
 /*
- * 1 if row i (score, coverage, matched terms) is a good match for a query
- * of nterms terms whose best hit scored top (kb-sql.h): it covers the
- * question, not one word of it, and is not far behind the best.
+ * 1 if row i is a good match for the query q whose best hit scored top
+ * (kb_good): it covers the question, or one of its questions is the
+ * caller's; not one minor word, not far behind the best. *key gets its
+ * kb_key_coverage.
  */
 static int
-kb_hit_good(struct pg_result *res, int i, size_t nterms, double top)
+kb_hit_good(struct pg_result *res, int i, const struct kb_terms *q,
+    double top, double *key)
 {
-	double coverage = atof(pg_value(res, i, 3));
+	struct kb_good_row g = {
+		.score = atof(pg_value(res, i, 2)),
+		.coverage = atof(pg_value(res, i, 3)),
+		.matched = atoi(pg_value(res, i, 10)),
+	};
+	struct kb_row_df d = {
+		.df = json_loads(pg_value(res, i, 11), 0, NULL),
+		.n = atof(pg_value(res, i, 12)),
+	};
+	json_t *a;
+	size_t n;
+	const char **v = kb_row_questions(res, i, &a, &n);
+	int words;
 
-	return coverage >= KB_GOOD_COVERAGE && (atoi(pg_value(res, i, 10)) >=
-	    2 || nterms == 1 || coverage >= KB_GOOD_ALONE) &&
-	    atof(pg_value(res, i, 2)) >= KB_GOOD_TOP * top;
+	g.key_coverage = *key = kb_key_coverage(q, pg_value(res, i, 4), v, n,
+	    kb_row_idf, &d, &words);
+	free(v);
+	json_decref(a);
+	json_decref(d.df);
+	return kb_good(&g, kb_terms_count(q), top);
 }
 
 /* One hit from row i of the search's result. */
@@ -116,8 +161,8 @@ kb_hit(const struct kb_terms *q, struct pg_result *res, int i)
 	h->version = (uint32_t)atoi(pg_value(res, i, 1));
 	h->score = atof(pg_value(res, i, 2));
 	h->coverage = atof(pg_value(res, i, 3));
-	h->good = kb_hit_good(res, i, kb_terms_count(q),
-	    atof(pg_value(res, 0, 2)));
+	h->good = kb_hit_good(res, i, q, atof(pg_value(res, 0, 2)),
+	    &h->key_coverage);
 	h->title = xstrdup(pg_value(res, i, 4));
 	h->owner = xstrdup(pg_value(res, i, 5));
 	h->answer = xstrdup(pg_value(res, i, 6));
@@ -184,12 +229,15 @@ kb_search_missed(const char *words)
 
 /* The good rows of a search's result; see kb.h. */
 int
-kb_good_rows(struct pg_result *res, size_t nterms)
+kb_good_rows(struct pg_result *res, const char *words)
 {
+	struct kb_terms *q = kb_query_terms(words);
 	int i, n = 0, rows = pg_rows(res);
+	double key;
 
-	for (i = 0; i < rows; i++)
-		n += kb_hit_good(res, i, nterms, atof(pg_value(res, 0, 2)));
+	for (i = 0; i < rows && q != NULL; i++)
+		n += kb_hit_good(res, i, q, atof(pg_value(res, 0, 2)), &key);
+	kb_terms_free(q);
 	return n;
 }
 

@@ -319,6 +319,25 @@ segment_dup(const struct segmenter *seg)
 	    sizeof err);
 }
 
+/* See segment.h. */
+struct segmenter *
+segment_extend(const struct segmenter *seg, const char *const *more,
+    size_t n, char *err, size_t errlen)
+{
+	const char **w = calloc(seg->nwords + n + 1, sizeof *w);
+	struct segmenter *out;
+
+	if (w == NULL) {
+		snprintf(err, errlen, "out of memory for the segmenter's words");
+		return NULL;
+	}
+	memcpy(w, seg->words, seg->nwords * sizeof *w);
+	memcpy(w + seg->nwords, more, n * sizeof *w);
+	out = segment_new(w, seg->nwords + n, err, errlen);
+	free(w);
+	return out;
+}
+
 /* Frees a segmenter (NULL is fine). */
 void
 segment_free(struct segmenter *seg)

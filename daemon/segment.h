@@ -63,6 +63,12 @@ struct segmenter *segment_new(const char *const *words, size_t n, char *err,
 void segment_free(struct segmenter *);
 /* A copy of seg with the same user words (NULL only if out of memory). */
 struct segmenter *segment_dup(const struct segmenter *);
+/*
+ * A new segmenter with seg's user words and the n words more (as
+ * segment_new takes them: a domain lexicon); NULL with err if out of memory.
+ */
+struct segmenter *segment_extend(const struct segmenter *seg,
+    const char *const *more, size_t n, char *err, size_t errlen);
 /* Number of user words kept (for logs and tests). */
 size_t segment_nwords(const struct segmenter *);
 /* Returns 1 if the len bytes at s are one of the segmenter's user words. */

@@ -80,10 +80,13 @@ kb_eval_question(struct hl_client *c, struct kb_eval *ev, char *line)
 	}
 	r = rep->kb_results;
 	if (getenv("KB_EVAL_DUMP") != NULL && r->n_hits > 0)	/* calibration data */
-		fprintf(stderr, "dump\t%s\t%s\t%.4f\t%.4f\t%.4f\n", f[0],
-		    strcmp(f[3], "-") == 0 ? "none" : kb_eval_right(f[3],
-		    r->hits[0]->id) ? "right" : "wrong", r->hits[0]->coverage,
-		    r->hits[0]->score, r->n_hits > 1 ? r->hits[1]->score : 0.0);
+		for (i = 0; i < r->n_hits; i++)
+			fprintf(stderr, "dump\t%s\t%zu\t%s\t%.4f\t%.4f\t"
+			    "%.4f\t%.4f\t%d\n", f[0], i, strcmp(f[3], "-") ==
+			    0 ? "none" : kb_eval_right(f[3], r->hits[i]->id) ?
+			    "right" : "wrong", r->hits[i]->coverage,
+			    r->hits[i]->key_coverage, r->hits[i]->score,
+			    r->hits[0]->score, r->hits[i]->good);
 	for (i = 0; i < KB_EVAL_CUTS && r->n_hits > 0; i++) {
 		if (r->hits[0]->coverage < (double)(i + 1) / KB_EVAL_CUTS)
 			continue;
@@ -100,12 +103,14 @@ kb_eval_question(struct hl_client *c, struct kb_eval *ev, char *line)
 		}
 	if (strcmp(f[3], "-") == 0) {
 		ev->none++;
-		if (r->n_hits > 0 && r->hits[0]->good) {
+		for (i = 0; i < r->n_hits && !r->hits[i]->good; i++)
+			;
+		if (i < r->n_hits) {	/* any article suggested is wrong */
 			ev->none_good++;
 			if (ev->verbose)
 				printf("  none but good: %s %s -> %s %s (%.2f)\n",
-				    f[0], f[1], r->hits[0]->id,
-				    r->hits[0]->title, r->hits[0]->score);
+				    f[0], f[1], r->hits[i]->id,
+				    r->hits[i]->title, r->hits[i]->score);
 		}
 	} else {
 		ev->labelled++;
@@ -157,8 +162,8 @@ kb_eval_set(struct hl_client *c, const char *path, int verbose)
 	    100.0 * ev.top1 / (ev.labelled ? ev.labelled : 1), ev.top1,
 	    100.0 * ev.top3 / (ev.labelled ? ev.labelled : 1), ev.top3,
 	    100.0 * ev.good_labelled / (ev.labelled ? ev.labelled : 1));
-	printf("kb %s: %d questions no article answers: top hit above the "
-	    "\"no good match\" cut for %.1f%% (%d)\n", path, ev.none,
+	printf("kb %s: %d questions no article answers: an article suggested "
+	    "(a good hit) for %.1f%% (%d)\n", path, ev.none,
 	    100.0 * ev.none_good / (ev.none ? ev.none : 1), ev.none_good);
 	printf("kb %s: good hits (what classify and create suggest): %d, "
 	    "right %.1f%%\n", path, ev.good_shown, 100.0 * ev.good_right /

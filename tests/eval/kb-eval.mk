@@ -5,7 +5,7 @@
 #   KB_EVAL_SETS   the sets asked (dev: tuning; heldout: FROZEN, reported only)
 #   KB_EVAL_FLAGS  -v lists every miss
 KB_EVAL_ARTICLES ?= conf/kb/articles.json
-KB_EVAL_SETS ?= tests/eval/kb/dev.tsv tests/eval/kb/heldout.tsv
+KB_EVAL_SETS ?= tests/eval/kb/dev.tsv tests/eval/kb/dev-long.tsv tests/eval/kb/heldout.tsv
 
 KB_EVAL = $(B)/tests/eval/kb-eval
 

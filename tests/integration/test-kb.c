@@ -346,6 +346,56 @@ test_suggest(void **state)
 	hl_close(agent);
 }
 
+/*
+ * A long consultation, as callers give it (who they are, what happened,
+ * another matter in passing), covers little of its own words but all of
+ * one of the article's questions: the article is suggested, by classify
+ * and by kb search. A long call that only mentions 公积金 in passing gets
+ * none.
+ */
+static void
+test_suggest_long(void **state)
+{
+	struct hl_client *agent = harness_login(&h, "agent01");
+	Hotline__Envelope *rep;
+	Hotline__KbHit *hit;
+	struct hl_error err;
+	static const char call[] = "您好，我是外地来闽江打工的，在厂里做了三年，"
+	    "老婆在超市上班，孩子在老家读书。我们一家在仓山租房子住，房租一个月"
+	    "一千八，压力很大。听工友说租房子能不能把公积金取出来交房租，我想问问"
+	    "具体怎么办，要带什么材料，另外老家的医保也想问一下怎么转过来";
+
+	(void)state;
+	assert_non_null(agent);
+	set_suggest_wait(5000);
+	rep = classify(agent, "咨询租房提取公积金", call, &err);
+	assert_reply(rep, err);
+	assert_false(rep->classified->kb_pending);
+	assert_int_equal(rep->classified->n_kb_suggestions, 1);
+	hit = rep->classified->kb_suggestions[0];
+	assert_string_equal(hit->id, "kb-test-0001");
+	assert_int_equal(hit->version, 2);
+	assert_true(hit->good);
+	assert_true(hit->coverage < 0.45);	/* the old cut alone: none */
+	assert_true(hit->key_coverage >= 0.8);
+	hl_envelope_free(rep);
+
+	rep = kb_search(agent, call, "", &err);
+	assert_reply(rep, err);
+	assert_true(rep->kb_results->n_hits >= 1);
+	assert_string_equal(rep->kb_results->hits[0]->id, "kb-test-0001");
+	assert_true(rep->kb_results->hits[0]->good);
+	hl_envelope_free(rep);
+
+	rep = classify(agent, "咨询孩子上小学", "我在公司上了五年班，公积金一直"
+	    "交着，社保也没断过，现在想问孩子明年上小学报名要准备什么材料，"
+	    "要不要居住证", &err);
+	assert_reply(rep, err);
+	assert_int_equal(rep->classified->n_kb_suggestions, 0);
+	hl_envelope_free(rep);
+	hl_close(agent);
+}
+
 /* PostgreSQL slow (the articles locked): classify and create answer within kb.suggest_wait_ms marked kb_pending, and the client's own kb_search (title, a space, content) gives the suggestions once PostgreSQL answers; down: they answer at once without, not pending, never an error; with it back, suggestions return. */
 static void
 test_suggest_without_pg(void **state)
@@ -1053,6 +1103,7 @@ main(void)
 		cmocka_unit_test(test_import_malformed),
 		cmocka_unit_test(test_search),
 		cmocka_unit_test(test_suggest),
+		cmocka_unit_test(test_suggest_long),
 		cmocka_unit_test(test_suggest_without_pg),
 		cmocka_unit_test(test_export),
 		cmocka_unit_test(test_roles),

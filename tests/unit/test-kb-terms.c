@@ -1,4 +1,4 @@
-/* Unit tests of the knowledge base's pure parts: search terms (segmented words, bigrams of long words, fields as weights, a question's function words left out) and the matched passage. */
+/* Unit tests of the knowledge base's pure parts: search terms (segmented words, bigrams of long words, fields as weights, a question's function words left out), the matched passage and the good-match rule. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,15 +11,21 @@
 
 #include "hotlined.h"
 #include "kb.h"
+#include "kb-sql.h"
 #include "normalize.h"
 
-/* Loads OpenCC and the segmenter's lexicon once. */
+static unsigned long long fingerprint_before;	/* kb_words' without the lexicon */
+
+/* Loads OpenCC and the segmenter's lexicon once, a domain lexicon (routing.lexicon's words) added first. */
 static int
 setup(void **state)
 {
+	static const char *const lexicon[] = { "不作为" };
 	char err[256];
 
 	(void)state;
+	fingerprint_before = kb_words_fingerprint();
+	kb_words_lexicon(lexicon, 1);
 	if (normalize_init(err, sizeof err) == -1 ||
 	    kb_terms_init(err, sizeof err) == -1) {
 		fprintf(stderr, "setup: %s\n", err);
@@ -82,7 +88,7 @@ test_normal_form(void **state)
 	kb_terms_free(t);
 }
 
-/* The kb's user words (kb-words.c) stay whole where friso's lexicon would cut them into characters. */
+/* The kb's user words (kb-words.c) and the domain lexicon's stay whole where friso's lexicon would cut them into characters. */
 static void
 test_user_words(void **state)
 {
@@ -95,6 +101,13 @@ test_user_words(void **state)
 	assert_false(has(t, "医"));
 	assert_false(has(t, "税"));
 	kb_terms_free(t);
+
+	/* the domain lexicon's words too, and they change the fingerprint */
+	t = kb_terms_query("物业公司不作为");
+	assert_true(has(t, "不作为"));
+	assert_false(has(t, "为"));
+	kb_terms_free(t);
+	assert_true(kb_words_fingerprint() != fingerprint_before);
 }
 
 /* Each field is a weight: a term in the title and the answer gets positions of A and C. */
@@ -175,6 +188,88 @@ test_query_terms(void **state)
 	assert_false(kb_function_word("停水", strlen("停水")));
 }
 
+/* kb_idf_fn for the tests: 签注 is rare (5), every other term 1. */
+static double
+idf_test(const char *term, void *arg)
+{
+	(void)arg;
+	return strcmp(term, "签注") == 0 ? 5 : 1;
+}
+
+/*
+ * The article's side (kb_key_coverage): a long call holding all of one of
+ * the article's questions covers it, whatever else it says; one word of it
+ * (a long word's character pairs counted once) is not enough; a rare word
+ * weighs more than common ones.
+ */
+static void
+test_key_coverage(void **state)
+{
+	static const char *const questions[] = { "物业费涨价要业主同意吗",
+	    "物业不作为怎么投诉" };
+	static const char *const residence[] = { "居住证过期了怎么签注" };
+	struct kb_terms *q;
+	int words;
+	double c;
+
+	(void)state;
+	q = kb_terms_query("我是台江的，去年刚搬进这个小区，孩子在附近上学。"
+	    "我们小区的物业一直不作为，楼道垃圾两周没人清理，想投诉物业，"
+	    "另外小区停车也很乱");
+	c = kb_key_coverage(q, "物业服务收费和物业投诉", questions, 2, idf_test,
+	    NULL, &words);
+	assert_true(c >= 0.99);		/* 物业不作为怎么投诉, all of it */
+	assert_true(words >= 3);
+	kb_terms_free(q);
+
+	/* one word of each question (物业, and 物业费's pairs) is not enough */
+	q = kb_terms_query("我想问物业费的事情，小区停车很乱");
+	c = kb_key_coverage(q, "物业服务收费和物业投诉", questions, 2, idf_test,
+	    NULL, &words);
+	assert_true(c == 0);
+	assert_int_equal(words, 0);
+	kb_terms_free(q);
+
+	/* weighted: the rare 签注 and 居住证 cover 居住证过期了怎么签注 ... */
+	q = kb_terms_query("我在闽江打工，居住证每年都要去签注吗");
+	c = kb_key_coverage(q, "居住证申领", residence, 1, idf_test, NULL,
+	    &words);
+	assert_true(c >= 0.8 && c < 1);
+	kb_terms_free(q);
+	/* ... 居住证 and 过期 without it do not */
+	q = kb_terms_query("我在闽江打工，居住证过期了");
+	c = kb_key_coverage(q, "居住证申领", residence, 1, idf_test, NULL,
+	    &words);
+	assert_true(c > 0 && c < 0.8);
+	kb_terms_free(q);
+	assert_true(kb_idf(1, 200) > kb_idf(50, 200));
+	assert_true(kb_idf(0, 200) == kb_idf(-3, 200));	/* clamped */
+	assert_true(kb_idf(200, 200) > 0);
+}
+
+/* The rule (kb_good): the query's coverage as before, or the article's side; never far behind the best hit. */
+static void
+test_good_rule(void **state)
+{
+	struct kb_good_row r = { .score = 50, .coverage = 0.5, .matched = 2,
+	    .key_coverage = 0 };
+
+	(void)state;
+	assert_true(kb_good(&r, 5, 60));	/* covers the question */
+	r.matched = 1;
+	assert_false(kb_good(&r, 5, 60));	/* one minor word of it */
+	assert_true(kb_good(&r, 1, 60));	/* ... unless it is the only one */
+	r.coverage = 0.2;			/* a long call: little of it */
+	assert_false(kb_good(&r, 30, 60));
+	r.key_coverage = KB_GOOD_KEY;		/* but one question, whole */
+	assert_true(kb_good(&r, 30, 60));
+	r.score = 30;				/* far behind the best */
+	assert_false(kb_good(&r, 30, 60));
+	r.score = 50;
+	r.key_coverage = KB_GOOD_KEY - 0.01;
+	assert_false(kb_good(&r, 30, 60));
+}
+
 int
 main(void)
 {
@@ -185,6 +280,8 @@ main(void)
 		cmocka_unit_test(test_tsvector_weights),
 		cmocka_unit_test(test_passage),
 		cmocka_unit_test(test_query_terms),
+		cmocka_unit_test(test_key_coverage),
+		cmocka_unit_test(test_good_rule),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

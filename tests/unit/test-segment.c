@@ -6,11 +6,14 @@
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "hotlined.h"
 #include "segment.h"
+#include "normalize.h"
+#include "unit-files.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define THREAD_ROUNDS 300
@@ -197,6 +200,152 @@ test_whole_words(void **state)
 	catalogue_free(cat);
 }
 
+/*
+ * A domain lexicon's words (segment_extend) are cut whole where friso's
+ * lexicon cuts them badly (不作为 as 不作 / 为), the segmenter's own words
+ * kept.
+ */
+static void
+test_lexicon_words(void **state)
+{
+	static const char *const mine[] = { "闽江" };
+	static const char *const lexicon[] = { "不作为", "不干活", "占道经营" };
+	char err[256];
+	struct segmenter *seg = segment_new(mine, N(mine), err, sizeof err),
+	    *more;
+
+	(void)state;
+	assert_non_null(seg);
+	assert_words(seg, "物业公司不作为", "物业/公司/不作/为");
+	assert_words(seg, "收费不干活", "收费/不干/活");
+	more = segment_extend(seg, lexicon, N(lexicon), err, sizeof err);
+	assert_non_null(more);
+	assert_int_equal(segment_nwords(more), 4);
+	assert_words(more, "物业公司不作为", "物业/公司/不作为");
+	assert_words(more, "收费不干活", "收费/不干活");
+	assert_words(more, "闽江占道经营", "闽江/占道经营");
+	assert_words(seg, "物业公司不作为", "物业/公司/不作/为");	/* unchanged */
+	segment_free(more);
+	segment_free(seg);
+}
+
+/*
+ * The demo config's routing.lexicon (conf/lexicon.txt) reaches the routing
+ * segmenter; every word of the file is whole in a segmenter made of it
+ * alone. A lexicon word that would hide a catalogue keyword (路口绿灯 holds
+ * 绿灯) is left out of the catalogue's segmenter: the keyword still routes.
+ */
+static void
+test_lexicon_demo(void **state)
+{
+	char path[1024], err[512] = "";
+	struct config *conf;
+	struct segmenter *seg;
+	const struct segmenter *route_seg;
+	static const char *const hides[] = { "路口绿灯", "不作为" };
+	struct catalogue *cat;
+	size_t i;
+
+	(void)state;
+	conf = config_load(unit_path("conf/hotlined.conf", path, sizeof path),
+	    err, sizeof err);
+	if (conf == NULL)
+		fail_msg("demo config: %s", err);
+	assert_true(conf->routing.nlexicon >= 50);
+	route_seg = catalogue_segmenter(conf->catalogue);
+	assert_words(route_seg, "物业公司不作为", "物业公司/不作为");
+	assert_words(route_seg, "占道经营", "占道经营");
+	seg = segment_new((const char *const *)conf->routing.lexicon,
+	    conf->routing.nlexicon, err, sizeof err);
+	assert_non_null(seg);
+	for (i = 0; i < conf->routing.nlexicon; i++)
+		assert_words(seg, conf->routing.lexicon[i],
+		    conf->routing.lexicon[i]);
+	segment_free(seg);
+	config_free(conf);
+
+	cat = catalogue_compile(entries, N(entries), depts, N(depts), err,
+	    sizeof err);
+	assert_non_null(cat);
+	assert_int_equal(catalogue_add_lexicon(cat, hides, N(hides), err,
+	    sizeof err), 0);
+	assert_string_equal(best(cat, "路口绿灯时间太短"), "jtj");
+	assert_words(catalogue_segmenter(cat), "物业不作为", "物业/不作为");
+	catalogue_free(cat);
+}
+
+/* Loads a config whose routing.lexicon file holds text (NULL: no file): NULL with err, or the config. */
+static struct config *
+lexicon_load(const char *text, char *err, size_t errlen)
+{
+	char dir[] = "/tmp/test-segment-XXXXXX", path[3][96];
+	const char *const body[3] = {
+		"listen = ( { address = \"127.0.0.1:7345\"; } );\n"
+		"redis = { host = \"127.0.0.1\"; port = 6390; };\n"
+		"routing = { catalogue = \"catalogue.conf\"; "
+		"lexicon = \"lexicon.txt\"; };\n"
+		"departments = ( { id = \"zjj\"; name = \"住建局\"; } );\n"
+		"principals = ( { id = \"agent01\"; role = \"agent\"; "
+		"credential = \"pbkdf2-sha256$1000$MDEyMzQ1Njc4OWFiY2RlZg==$"
+		"l1ckukn1W0wca9wc50whRnQBSLP41tHfus5fejRHhTI=\"; } );\n",
+		"entries = ( { keywords = [\"物业\"]; department = \"zjj\"; } );\n",
+		text,
+	};
+	const char *const name[3] = { "hotlined.conf", "catalogue.conf",
+	    "lexicon.txt" };
+	struct config *conf;
+	FILE *f;
+	int i;
+
+	assert_non_null(mkdtemp(dir));
+	for (i = 0; i < 3; i++) {
+		snprintf(path[i], sizeof path[i], "%s/%s", dir, name[i]);
+		if (body[i] == NULL)
+			continue;
+		assert_non_null(f = fopen(path[i], "w"));
+		assert_int_equal(fwrite(body[i], 1, strlen(body[i]), f),
+		    strlen(body[i]));
+		assert_int_equal(fclose(f), 0);
+	}
+	conf = config_load(path[0], err, errlen);
+	for (i = 0; i < 3; i++)
+		unlink(path[i]);
+	rmdir(dir);
+	return conf;
+}
+
+/* A lexicon's comments, blank lines and spaces around words are fine; a missing file is skipped (as routing.seeds); a bad line is refused with the file and line. */
+static void
+test_lexicon_errors(void **state)
+{
+	char err[512];
+	struct config *conf;
+
+	(void)state;
+	assert_int_equal(normalize_init(err, sizeof err), 0);	/* 幹 -> 干 */
+	conf = lexicon_load("# 注释\n\n  不作为 \n不幹活\n", err, sizeof err);
+	if (conf == NULL)
+		fail_msg("lexicon: %s", err);
+	assert_int_equal(conf->routing.nlexicon, 2);
+	assert_string_equal(conf->routing.lexicon[1], "不干活");	/* normal form */
+	config_free(conf);
+	conf = lexicon_load(NULL, err, sizeof err);
+	if (conf == NULL)
+		fail_msg("no lexicon file: %s", err);
+	assert_int_equal(conf->routing.nlexicon, 0);
+	config_free(conf);
+	assert_null(lexicon_load("不作为\n不 干活\n", err, sizeof err));
+	assert_non_null(strstr(err, "lexicon.txt:2: routing.lexicon: a word is"));
+	assert_null(lexicon_load("不\n", err, sizeof err));
+	assert_non_null(strstr(err, "lexicon.txt:1: routing.lexicon:"));
+	assert_null(lexicon_load("不作为\n\xff\xfe\n", err, sizeof err));
+	assert_non_null(strstr(err, "lexicon.txt:2: routing.lexicon: not valid "
+	    "UTF-8"));
+	assert_null(lexicon_load("一二三四五六七八九十一二三四五六七\n", err,
+	    sizeof err));
+	assert_non_null(strstr(err, "lexicon.txt:1: routing.lexicon: a word is"));
+}
+
 int
 main(void)
 {
@@ -205,6 +354,9 @@ main(void)
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_whole_words),
+		cmocka_unit_test(test_lexicon_words),
+		cmocka_unit_test(test_lexicon_demo),
+		cmocka_unit_test(test_lexicon_errors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,136 @@
+/* Whether a knowledge-base hit is a good match (知识库建议): the query covers the article's question, or one of the article's own questions is covered by the caller's text (long calls); pure. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb.h"
+#include "kb-sql.h"
+
+#define KB_KEY_TERMS 64		/* words counted in one question (at most) */
+
+/* 1 if term s is one of q's terms. */
+static int
+kb_good_in(const struct kb_terms *q, const char *s)
+{
+	size_t i, n = kb_terms_count(q);
+
+	for (i = 0; i < n; i++)
+		if (strcmp(kb_terms_term(q, i), s) == 0)
+			return 1;
+	return 0;
+}
+
+/* The longest of q's terms holding term s (s itself when none is longer). */
+static const char *
+kb_good_outer(const struct kb_terms *q, const char *s)
+{
+	size_t i, n = kb_terms_count(q);
+	const char *best = s, *u;
+
+	for (i = 0; i < n; i++) {
+		u = kb_terms_term(q, i);
+		if (strlen(u) > strlen(best) && strstr(u, s) != NULL)
+			best = u;
+	}
+	return best;
+}
+
+/*
+ * The number of the query's words among t's terms held by q: held terms
+ * within one word of the query (its character pairs: 公积 and 积金 of
+ * 公积金) are one word.
+ */
+static int
+kb_good_words(const struct kb_terms *q, const struct kb_terms *t,
+    const unsigned char *held)
+{
+	size_t i, j, n = kb_terms_count(t);
+	const char *outer[KB_KEY_TERMS];
+	int words = 0;
+
+	for (i = 0; i < n; i++) {
+		if (!held[i])
+			continue;
+		outer[words] = kb_good_outer(q, kb_terms_term(t, i));
+		for (j = 0; j < (size_t)words && strcmp(outer[j],
+		    outer[words]) != 0; j++)
+			;
+		if (j == (size_t)words && words + 1 < KB_KEY_TERMS)
+			words++;
+	}
+	return words;
+}
+
+/* Share of text's weight (its terms as a query's) that q holds; *words the words held. */
+static double
+kb_good_text(const struct kb_terms *q, const char *text, kb_idf_fn idf,
+    void *arg, int *words)
+{
+	struct kb_terms *t = kb_terms_query(text);
+	size_t i, n = kb_terms_count(t);
+	unsigned char *held = calloc(n + 1, 1);
+	double all = 0, got = 0, w;
+
+	*words = 0;
+	if (held == NULL) {
+		kb_terms_free(t);
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		w = idf(kb_terms_term(t, i), arg);
+		all += w;
+		if ((held[i] = (unsigned char)kb_good_in(q, kb_terms_term(t,
+		    i))))
+			got += w;
+	}
+	*words = kb_good_words(q, t, held);
+	free(held);
+	kb_terms_free(t);
+	return all > 0 ? got / all : 0;
+}
+
+/* The article's side of the match; see kb.h. */
+double
+kb_key_coverage(const struct kb_terms *q, const char *title,
+    const char *const *questions, size_t n, kb_idf_fn idf, void *arg,
+    int *words)
+{
+	double best = 0, c;
+	size_t i;
+	int w;
+
+	*words = 0;
+	for (i = 0; i <= n; i++) {
+		c = kb_good_text(q, i == 0 ? title : questions[i - 1], idf, arg,
+		    &w);
+		if (w >= KB_KEY_WORDS && (c > best || (c == best &&
+		    w > *words))) {
+			best = c;
+			*words = w;
+		}
+	}
+	return best;
+}
+
+/* BM25's idf of a term in df of n versions; see kb.h. */
+double
+kb_idf(double df, double n)
+{
+	if (df < 0)
+		df = 0;
+	if (df > n)
+		df = n;
+	return log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
+/* The rule; see kb.h. */
+int
+kb_good(const struct kb_good_row *r, size_t nterms, double top)
+{
+	if (r->score < KB_GOOD_TOP * top)
+		return 0;
+	if (r->coverage >= KB_GOOD_COVERAGE && (r->matched >= 2 ||
+	    nterms == 1 || r->coverage >= KB_GOOD_ALONE))
+		return 1;
+	return r->key_coverage >= KB_GOOD_KEY;
+}
