@@ -5,7 +5,7 @@
 -- array of history rows, each written once by (number, position). Called
 -- as one statement, so it is one transaction: both are committed or
 -- neither. Answers the counts of rows written.
-CREATE FUNCTION hotline.archive_upsert(p_tickets jsonb, p_history jsonb,
+CREATE OR REPLACE FUNCTION hotline.archive_upsert(p_tickets jsonb, p_history jsonb,
 	OUT tickets bigint, OUT history bigint)
 LANGUAGE plpgsql AS $$
 BEGIN
