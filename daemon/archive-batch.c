@@ -11,56 +11,12 @@
 /*
  * $1: ticket rows, replacing an archived row only with a higher version;
  * $2: history rows, each written once by (number, position). One statement
- * is one transaction: when it returns, both are committed or neither.
- * Answers the counts of rows written.
+ * is one transaction: when it returns, both are committed or neither. The
+ * function (sql/040) keeps its plans for the session. Answers the counts
+ * of rows written.
  */
 const char archive_upsert_sql[] =
-    "WITH t AS (\n"
-    " INSERT INTO hotline.tickets AS o (number, version, state, dept, assists,\n"
-    "  type, urgency, channel, confidential, caller_phone, caller_name,\n"
-    "  district, street, address, title, content, category, warned, overdue,\n"
-    "  created_at, updated_at, closed_at, fields, terms, terms_stale)\n"
-    " SELECT x.number, x.version, x.state, x.dept,\n"
-    "  string_to_array(x.assists, ','), x.type, x.urgency, x.channel,\n"
-    "  x.confidential, x.caller_phone, x.caller_name, x.district, x.street,\n"
-    "  x.address, x.title, x.content, x.category, x.warned, x.overdue,\n"
-    "  to_timestamp(x.created_at / 1000.0), to_timestamp(x.updated_at / 1000.0),\n"
-    "  to_timestamp(x.closed_at / 1000.0), x.fields, x.terms::tsvector,\n"
-    "  false\n"
-    " FROM jsonb_to_recordset($1::jsonb) AS x(number text, version bigint,\n"
-    "  state smallint, dept text, assists text, type smallint, urgency smallint,\n"
-    "  channel smallint, confidential boolean, caller_phone text,\n"
-    "  caller_name text, district text, street text, address text, title text,\n"
-    "  content text, category text, warned boolean, overdue boolean,\n"
-    "  created_at bigint, updated_at bigint, closed_at bigint, fields jsonb,\n"
-    "  terms text)\n"
-    " ON CONFLICT (number) DO UPDATE SET version = EXCLUDED.version,\n"
-    "  state = EXCLUDED.state, dept = EXCLUDED.dept, assists = EXCLUDED.assists,\n"
-    "  type = EXCLUDED.type, urgency = EXCLUDED.urgency,\n"
-    "  channel = EXCLUDED.channel, confidential = EXCLUDED.confidential,\n"
-    "  caller_phone = EXCLUDED.caller_phone, caller_name = EXCLUDED.caller_name,\n"
-    "  district = EXCLUDED.district, street = EXCLUDED.street,\n"
-    "  address = EXCLUDED.address, title = EXCLUDED.title,\n"
-    "  content = EXCLUDED.content, category = EXCLUDED.category,\n"
-    "  warned = EXCLUDED.warned, overdue = EXCLUDED.overdue,\n"
-    "  created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,\n"
-    "  closed_at = EXCLUDED.closed_at, fields = EXCLUDED.fields,\n"
-    "  terms = EXCLUDED.terms, terms_stale = false, archived_at = now()\n"
-    " WHERE o.version < EXCLUDED.version\n"
-    " RETURNING 1\n"
-    "), h AS (\n"
-    " INSERT INTO hotline.history (number, position, at, principal, role,\n"
-    "  action, from_state, to_state, note, dept, entry)\n"
-    " SELECT y.number, y.position, to_timestamp(y.at / 1000.0), y.principal,\n"
-    "  y.role, y.action, y.from_state, y.to_state, y.note, y.dept, y.entry\n"
-    " FROM jsonb_to_recordset($2::jsonb) AS y(number text, position integer,\n"
-    "  at bigint, principal text, role smallint, action text,\n"
-    "  from_state smallint, to_state smallint, note text, dept text,\n"
-    "  entry jsonb)\n"
-    " ON CONFLICT (number, position) DO NOTHING\n"
-    " RETURNING 1\n"
-    ")\n"
-    "SELECT (SELECT count(*) FROM t), (SELECT count(*) FROM h)";
+    "SELECT * FROM hotline.archive_upsert($1::jsonb, $2::jsonb)";
 
 /* Returns 1 if state (TicketState) is final: closed, merged, transferred. */
 static int

@@ -47,7 +47,26 @@ static const char mark_script[] =
  * never waits for it. Entries are acknowledged only after the COMMIT; a
  * daemon killed before that leaves them pending in the group, and another
  * daemon claims them once they are archive.claim_idle_ms old.
+ *
+ * Pipelined: two batches are in hand at most. While PostgreSQL writes one
+ * (out: written, then acknowledged), the next is read from Redis and its
+ * rows built (in); it is written once out is acknowledged. Both are
+ * pending in the group until their own COMMIT and acknowledgement, in any
+ * order: a ticket in both is upserted by version, its history by position.
  */
+struct hand {
+	char **ids;		/* stream ids to acknowledge */
+	size_t nids;
+	char **numbers;		/* distinct tickets */
+	size_t nnumbers;
+	struct archive_batch batch;
+	int built;		/* rows built, to be written */
+	int full;		/* more was waiting when it was read */
+	int64_t read_ms;	/* wall clock: entries read */
+	int64_t built_ms;	/* of the read: building the rows */
+	int64_t write_ms;	/* wall clock: sent to PostgreSQL */
+};
+
 static struct {
 	int enabled;
 	int stopped;
@@ -59,19 +78,12 @@ static struct {
 	int backfill;		/* 1: not yet known, 2: running, 0: done */
 	char scan_cursor[32];
 	char trims[32];		/* ht:archive:trims when the scan started */
-	int busy;
-	/* The batch in hand. */
-	char **ids;		/* stream ids to acknowledge */
-	size_t nids;
-	char **numbers;		/* distinct tickets */
-	size_t nnumbers;
-	struct archive_batch batch;
-	int have_rows;		/* batch built, waiting to be written */
+	int busy;		/* reading (and building) in */
+	int writing;		/* writing (and acknowledging) out */
+	struct hand in;		/* being read, or built and waiting */
+	struct hand out;	/* being written, or held */
 	int64_t last_claim_ms;
 	int64_t last_status_ms;
-	int64_t batch_started_ms;	/* wall clock: entries read */
-	int64_t write_started_ms;	/* wall clock: sent to PostgreSQL */
-	int64_t built_ms;		/* of the read: building the rows */
 	struct archive_status st;
 	int64_t oldest_ms;	/* of the stream's oldest entry; 0: empty */
 } ar;
@@ -88,39 +100,37 @@ archive_wall_ms(void)
 	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
-/* Forgets the batch in hand. */
+/* Forgets a batch. */
 static void
-archive_drop_batch(void)
+archive_drop_batch(struct hand *h)
 {
 	size_t i;
 
-	for (i = 0; i < ar.nids; i++)
-		free(ar.ids[i]);
-	for (i = 0; i < ar.nnumbers; i++)
-		free(ar.numbers[i]);
-	free(ar.ids);
-	free(ar.numbers);
-	ar.ids = ar.numbers = NULL;
-	ar.nids = ar.nnumbers = 0;
-	archive_batch_free(&ar.batch);
-	ar.have_rows = 0;
+	for (i = 0; i < h->nids; i++)
+		free(h->ids[i]);
+	for (i = 0; i < h->nnumbers; i++)
+		free(h->numbers[i]);
+	free(h->ids);
+	free(h->numbers);
+	archive_batch_free(&h->batch);
+	memset(h, 0, sizeof *h);
 }
 
-/* Adds a ticket number to the batch unless it is there already. */
+/* Adds a ticket number to the batch being read unless it is there already. */
 static void
 archive_add_number(const char *number)
 {
 	size_t i;
 
-	for (i = 0; i < ar.nnumbers; i++)
-		if (strcmp(ar.numbers[i], number) == 0)
+	for (i = 0; i < ar.in.nnumbers; i++)
+		if (strcmp(ar.in.numbers[i], number) == 0)
 			return;
-	ar.numbers = xrealloc(ar.numbers, (ar.nnumbers + 1) *
-	    sizeof *ar.numbers);
-	ar.numbers[ar.nnumbers++] = xstrdup(number);
+	ar.in.numbers = xrealloc(ar.in.numbers, (ar.in.nnumbers + 1) *
+	    sizeof *ar.in.numbers);
+	ar.in.numbers[ar.in.nnumbers++] = xstrdup(number);
 }
 
-/* Ends a step: the next one starts on the next tick (or now, if more is waiting). */
+/* Ends a read: the next one starts on the next tick (or now, if more is waiting). */
 static void
 archive_idle(int more)
 {
@@ -129,23 +139,27 @@ archive_idle(int more)
 		archive_step();
 }
 
-/* store: archived entries acknowledged and removed. */
-static void
-archive_acked(redisReply *reply, void *priv)
-{
-	int more;
+static void archive_write(void);
 
-	(void)priv;
-	if (ar.stopped)
+/*
+ * Hands the built batch (in) to the writer when it is free and the link
+ * is not used by a retention sweep or a terms rebuild; else in waits.
+ */
+static void
+archive_handoff(void)
+{
+	if (ar.stopped || !ar.in.built || ar.writing || ar.out.built ||
+	    !ar.schema_ok || !pg_connected(ar.pg) || pg_busy(ar.pg))
 		return;
-	if (reply == NULL || reply->type == REDIS_REPLY_ERROR) {
-		/* Pending still: claimed again later, written again (idempotent). */
-		log_warnx("archive: acknowledging %zu entries failed: %s",
-		    ar.nids, reply != NULL ? reply->str : "Redis unreachable");
-		archive_drop_batch();
-		archive_idle(0);
-		return;
-	}
+	ar.out = ar.in;
+	memset(&ar.in, 0, sizeof ar.in);
+	archive_write();
+}
+
+/* The batch out is done with (acknowledged, or left pending); the next may be written. */
+static void
+archive_out_done(void)
+{
 	/*
 	 * A full batch: more is waiting, go on at once. A partial one: the
 	 * archiver caught up; the next tick (ARCHIVE_TICK_MS) reads what came
@@ -153,12 +167,33 @@ archive_acked(redisReply *reply, void *priv)
 	 * every few creates (each costs Redis calls and a COMMIT), which took
 	 * from intake what it gave to the archive.
 	 */
-	more = ar.nids >= (size_t)hotlined.cfg->archive.batch;
-	archive_drop_batch();
-	archive_idle(more);
+	int more = ar.out.full;
+
+	archive_drop_batch(&ar.out);
+	ar.writing = 0;
+	archive_handoff();
+	if (more && !ar.stopped)
+		archive_step();
 }
 
-/* Acknowledges the batch's entries (after COMMIT), or ends a backfill page. */
+/* store: archived entries acknowledged and removed. */
+static void
+archive_acked(redisReply *reply, void *priv)
+{
+	(void)priv;
+	if (ar.stopped)
+		return;
+	if (reply == NULL || reply->type == REDIS_REPLY_ERROR) {
+		/* Pending still: claimed again later, written again (idempotent). */
+		log_warnx("archive: acknowledging %zu entries failed: %s",
+		    ar.out.nids, reply != NULL ? reply->str :
+		    "Redis unreachable");
+		ar.out.full = 0;
+	}
+	archive_out_done();
+}
+
+/* Acknowledges the entries of out (after COMMIT), or ends a backfill page. */
 static void
 archive_ack(void)
 {
@@ -166,28 +201,27 @@ archive_ack(void)
 	size_t i;
 	int argc = 0, rc;
 
-	if (ar.nids == 0) {
-		archive_drop_batch();
-		archive_idle(1);
+	if (ar.out.nids == 0) {
+		archive_out_done();
 		return;
 	}
-	argv = xcalloc(ar.nids + 5, sizeof *argv);
+	argv = xcalloc(ar.out.nids + 5, sizeof *argv);
 	argv[argc++] = "EVAL";
 	argv[argc++] = ack_script;
 	argv[argc++] = "1";
 	argv[argc++] = ARCHIVE_STREAM;
 	argv[argc++] = ARCHIVE_GROUP;
-	for (i = 0; i < ar.nids; i++)
-		argv[argc++] = ar.ids[i];
+	for (i = 0; i < ar.out.nids; i++)
+		argv[argc++] = ar.out.ids[i];
 	rc = store_read(argc, argv, archive_acked, NULL);
 	free(argv);
 	if (rc == -1) {
-		archive_drop_batch();	/* pending: claimed again later */
-		archive_idle(0);
+		ar.out.full = 0;	/* pending: claimed again later */
+		archive_out_done();
 	}
 }
 
-/* PostgreSQL answered the batch's statement. */
+/* PostgreSQL answered the statement of out. */
 static void
 archive_written(struct pg_result *res, void *arg)
 {
@@ -197,60 +231,74 @@ archive_written(struct pg_result *res, void *arg)
 	if (!pg_ok(res)) {
 		ar.st.failures++;
 		log_warnx("archive: writing %d tickets failed: %s; kept for "
-		    "another try", ar.batch.ntickets, pg_error(res));
-		archive_idle(0);	/* held: written again on a later tick */
+		    "another try", ar.out.batch.ntickets, pg_error(res));
+		ar.writing = 0;	/* held: written again on a later tick */
 		return;
 	}
 	log_debug("archive: %d tickets, %d history rows: read %lld ms (rows "
-	    "built in %lld), written %lld ms", ar.batch.ntickets,
-	    ar.batch.nhistory,
-	    (long long)(ar.write_started_ms - ar.batch_started_ms),
-	    (long long)ar.built_ms,
-	    (long long)(archive_wall_ms() - ar.write_started_ms));
-	ar.st.written += ar.batch.ntickets;
+	    "built in %lld), written %lld ms", ar.out.batch.ntickets,
+	    ar.out.batch.nhistory,
+	    (long long)(ar.out.write_ms - ar.out.read_ms),
+	    (long long)ar.out.built_ms,
+	    (long long)(archive_wall_ms() - ar.out.write_ms));
+	ar.st.written += ar.out.batch.ntickets;
 	ar.st.batches++;
 	archive_ack();
 }
 
-/* Sends the batch in hand to PostgreSQL. */
+/* Sends out (built) to PostgreSQL; a batch without tickets is acknowledged at once. */
 static void
 archive_write(void)
 {
-	const char *params[2] = { ar.batch.tickets, ar.batch.history };
+	const char *params[2] = { ar.out.batch.tickets, ar.out.batch.history };
 
-	if (ar.batch.ntickets == 0) {
+	ar.writing = 1;
+	if (ar.out.batch.ntickets == 0) {
 		archive_ack();
 		return;
 	}
-	ar.write_started_ms = archive_wall_ms();
-	if (pg_query(ar.pg, archive_upsert_sql, 2, params, archive_written, NULL) ==
-	    -1)
-		archive_idle(0);
+	ar.out.write_ms = archive_wall_ms();
+	if (pg_query(ar.pg, archive_upsert_sql, 2, params, archive_written,
+	    NULL) == -1)
+		ar.writing = 0;	/* held: written again on a later tick */
 }
 
-/* The batch's rows are built (rc 0), or the answer was not archive_read.lua's (-1). */
+/*
+ * in is read (and built): it goes to the writer, or waits for it. If more
+ * was waiting, the next batch is read at once, while PostgreSQL writes.
+ */
+static void
+archive_read_end(void)
+{
+	int more = ar.in.full;
+
+	ar.in.built = 1;
+	archive_handoff();
+	archive_idle(more);
+}
+
+/* The rows of in are built (rc 0), or the answer was not archive_read.lua's (-1). */
 static void
 archive_built_done(struct archive_batch *b, int rc)
 {
 	(void)b;
 	if (ar.stopped) {
-		archive_batch_free(&ar.batch);
+		archive_batch_free(&ar.in.batch);
 		return;
 	}
-	ar.built_ms = archive_wall_ms() - ar.built_ms;
+	ar.in.built_ms = archive_wall_ms() - ar.in.built_ms;
 	if (rc == -1) {
 		log_warnx("archive: reading %zu tickets from Redis failed: "
-		    "not the answer of archive_read.lua", ar.nnumbers);
-		archive_drop_batch();	/* pending: claimed again later */
+		    "not the answer of archive_read.lua", ar.in.nnumbers);
+		archive_drop_batch(&ar.in);	/* pending: claimed again later */
 		archive_idle(0);
 		return;
 	}
-	ar.have_rows = 1;
-	archive_write();
+	archive_read_end();
 }
 
 /*
- * store: the batch's tickets as they are now. The rows (JSON, search
+ * store: the tickets of in as they are now. The rows (JSON, search
  * terms: most of a batch's work) are built on a thread, so the loop goes
  * on serving requests meanwhile (archive-build.c); on the loop only if no
  * thread can be started.
@@ -263,19 +311,19 @@ archive_fetched(redisReply *reply, void *priv)
 		return;
 	if (reply == NULL || reply->type != REDIS_REPLY_ARRAY) {
 		log_warnx("archive: reading %zu tickets from Redis failed: %s",
-		    ar.nnumbers, reply != NULL && reply->type ==
+		    ar.in.nnumbers, reply != NULL && reply->type ==
 		    REDIS_REPLY_ERROR ? reply->str : "no answer");
-		archive_drop_batch();	/* pending: claimed again later */
+		archive_drop_batch(&ar.in);	/* pending: claimed again later */
 		archive_idle(0);
 		return;
 	}
-	ar.built_ms = archive_wall_ms();
-	if (archive_build_start(reply, &ar.batch, archive_built_done) == -1)
-		archive_built_done(&ar.batch, archive_batch_build(&ar.batch,
-		    reply));
+	ar.in.built_ms = archive_wall_ms();
+	if (archive_build_start(reply, &ar.in.batch, archive_built_done) == -1)
+		archive_built_done(&ar.in.batch, archive_batch_build(
+		    &ar.in.batch, reply));
 }
 
-/* Reads the batch's tickets and history in one atomic read. */
+/* Reads the tickets of in and their history in one atomic read. */
 static void
 archive_fetch(void)
 {
@@ -283,18 +331,18 @@ archive_fetch(void)
 	size_t i;
 	int rc;
 
-	if (ar.nnumbers == 0) {
-		archive_ack();
+	ar.in.read_ms = archive_wall_ms();
+	if (ar.in.nnumbers == 0) {
+		archive_read_end();	/* only acknowledged */
 		return;
 	}
-	ar.batch_started_ms = archive_wall_ms();
 	store_args_add(&args, "--");		/* no parameters; the list */
-	for (i = 0; i < ar.nnumbers; i++)
-		store_args_add(&args, ar.numbers[i]);
+	for (i = 0; i < ar.in.nnumbers; i++)
+		store_args_add(&args, ar.in.numbers[i]);
 	rc = store_script(SCRIPT_ARCHIVE_READ, 0, &args, archive_fetched, NULL);
 	store_args_free(&args);
 	if (rc == -1) {
-		archive_drop_batch();
+		archive_drop_batch(&ar.in);
 		archive_idle(0);
 	}
 }
@@ -314,8 +362,9 @@ archive_take_entries(const redisReply *entries)
 		if (e->type != REDIS_REPLY_ARRAY || e->elements != 2 ||
 		    e->element[0]->type != REDIS_REPLY_STRING)
 			continue;
-		ar.ids = xrealloc(ar.ids, (ar.nids + 1) * sizeof *ar.ids);
-		ar.ids[ar.nids++] = xstrdup(e->element[0]->str);
+		ar.in.ids = xrealloc(ar.in.ids, (ar.in.nids + 1) *
+		    sizeof *ar.in.ids);
+		ar.in.ids[ar.in.nids++] = xstrdup(e->element[0]->str);
 		n++;
 		kv = e->element[1];
 		if (kv->type != REDIS_REPLY_ARRAY)
@@ -326,6 +375,7 @@ archive_take_entries(const redisReply *entries)
 			    kv->element[j + 1]->type == REDIS_REPLY_STRING)
 				archive_add_number(kv->element[j + 1]->str);
 	}
+	ar.in.full = ar.in.nids >= (size_t)hotlined.cfg->archive.batch;
 	return n;
 }
 
@@ -351,6 +401,10 @@ archive_read_done(redisReply *reply, void *priv)
 		if (reply != NULL && reply->type == REDIS_REPLY_ERROR &&
 		    strstr(reply->str, "NOGROUP") != NULL)
 			ar.group_ready = 0;	/* the stream was removed */
+		if (ar.writing || ar.out.built) {
+			archive_idle(0);	/* the link is the writer's */
+			return;
+		}
 		if (reply != NULL && reply->type != REDIS_REPLY_ERROR &&
 		    retention_due()) {
 			retention_run(ar.pg, archive_swept);	/* all archived: sweep */
@@ -384,7 +438,7 @@ archive_claimed(redisReply *reply, void *priv)
 	    reply->elements >= 2 && reply->element[1]->type ==
 	    REDIS_REPLY_ARRAY && archive_take_entries(reply->element[1]) > 0) {
 		log_info("archive: took over %zu entries of a daemon that "
-		    "stopped", ar.nids);
+		    "stopped", ar.in.nids);
 		archive_fetch();
 		return;
 	}
@@ -405,7 +459,9 @@ archive_next_entries(void)
 
 	snprintf(idle, sizeof idle, "%d", hotlined.cfg->archive.claim_idle_ms);
 	snprintf(count, sizeof count, "%d", hotlined.cfg->archive.batch);
-	if (now - ar.last_claim_ms < hotlined.cfg->archive.claim_idle_ms / 4) {
+	/* Not while writing: the batch written would be among them. */
+	if (ar.writing ||
+	    now - ar.last_claim_ms < hotlined.cfg->archive.claim_idle_ms / 4) {
 		archive_claimed(NULL, NULL);
 		return;
 	}
@@ -440,6 +496,10 @@ archive_backfill_mark(void)
 	const char *argv[] = { "EVAL", mark_script, "2", ARCHIVE_BACKFILLED,
 	    ARCHIVE_TRIMS, ar.trims };
 
+	if (ar.writing || ar.out.built) {
+		archive_idle(0);	/* the last page is not committed yet */
+		return;
+	}
 	if (store_read(6, argv, archive_backfill_marked, NULL) == -1)
 		archive_idle(0);
 }
@@ -472,10 +532,11 @@ archive_scanned(redisReply *reply, void *priv)
 		if (strchr(number, ':') == NULL && number[0] != '\0')
 			archive_add_number(number);
 	}
-	if (strcmp(ar.scan_cursor, "0") == 0 && ar.nnumbers == 0) {
+	if (strcmp(ar.scan_cursor, "0") == 0 && ar.in.nnumbers == 0) {
 		archive_backfill_mark();
 		return;
 	}
+	ar.in.full = 1;		/* the next page at once */
 	archive_fetch();
 }
 
@@ -550,7 +611,14 @@ archive_step(void)
 	static const char *marker[] = { "EVAL", backfill_script, "2",
 	    ARCHIVE_BACKFILLED, ARCHIVE_TRIMS };
 
-	if (ar.busy || ar.stopped || !store_ready())
+	if (ar.stopped || !store_ready())
+		return;
+	if (ar.out.built && !ar.writing && ar.schema_ok && pg_connected(ar.pg) &&
+	    !pg_busy(ar.pg))
+		archive_write();	/* a batch PostgreSQL did not take */
+	else
+		archive_handoff();
+	if (ar.busy || ar.in.built)
 		return;
 	ar.busy = 1;
 	if (!ar.group_ready) {
@@ -558,12 +626,10 @@ archive_step(void)
 			archive_idle(0);
 		return;
 	}
-	if (!ar.schema_ok || !pg_connected(ar.pg) || pg_busy(ar.pg)) {
+	/* Nothing newer is read while a batch is held. */
+	if (!ar.schema_ok || !pg_connected(ar.pg) || (!ar.writing &&
+	    (ar.out.built || pg_busy(ar.pg)))) {
 		archive_idle(0);
-		return;
-	}
-	if (ar.have_rows) {
-		archive_write();	/* a batch PostgreSQL did not take */
 		return;
 	}
 	if (ar.backfill == 1) {
@@ -689,7 +755,8 @@ archive_shutdown(void)
 	pg_link_free(ar.pg);
 	ar.pg = NULL;
 	archive_build_stop();	/* before the batch it writes is freed */
-	archive_drop_batch();
+	archive_drop_batch(&ar.in);
+	archive_drop_batch(&ar.out);
 }
 
 /* The archiver's figures; see archive.h. */

@@ -10,8 +10,12 @@
 # (rounds of intake, ingest and lag, each binary in turn; default 1), BENCH_ARCHIVE_PARTS (of
 # "footprint search", default both: the rest is left out), BENCH_HOTLINED_FLAGS
 # (e.g. -v: the archiver logs each batch's read, build and write times), BENCH_KEEP_LOG (a file
-# to copy hotlined's log to at the end), BENCH_BEFORE_SCHEMA (the newest migration BENCH_BEFORE
-# knows, when this build adds some).
+# to copy hotlined's log to at the end), BENCH_PERF (a file name: perf record of hotlined, Redis and
+# PostgreSQL during the intake with the archiver (.intake) and the catch-up (.ingest); .before or
+# .after appended with BENCH_BEFORE),
+# BENCH_BEFORE_SCHEMA (the newest migration BENCH_BEFORE knows, when this build adds some),
+# BENCH_KB_SUGGEST (kb.suggest: 0 leaves out the knowledge base's suggestions on a consultation's
+# create, a PostgreSQL search that only a daemon with an archive makes).
 set -eu
 
 [ $# -eq 1 ] || { echo "usage: tests/bench/run-archive.sh BUILD_DIR" >&2; exit 2; }
@@ -112,7 +116,8 @@ pg_stop() {
 
 # Writes the demo city's config with the given archive group ("" none).
 write_conf() {
-	awk -v port="$hotline_port" -v sock="$work/redis.sock" -v root="$root" -v archive="$2" '
+	awk -v port="$hotline_port" -v sock="$work/redis.sock" -v root="$root" -v archive="$2" \
+	    -v suggest="${BENCH_KB_SUGGEST:-}" '
 	/^listen = \(/ { print "listen = ( { address = \"127.0.0.1:" port "\"; } );"; skip = 1; next }
 	/^http = \{/ || /^archive = \{/ { skip = 1; next }
 	skip { if ($0 ~ /^(\);|\};)/) skip = 0; next }
@@ -121,6 +126,7 @@ write_conf() {
 	inredis && /^[ \t]*(host|port|unix)[ \t]*=/ { next }
 	/catalogue = "/ { sub(/catalogue = "/, "catalogue = \"" root "/conf/") }
 	/^  dir = "calendar"/ { sub(/"calendar"/, "\"" root "/conf/calendar\"") }
+	/^  suggest = [0-9]+;/ && suggest != "" { sub(/[0-9]+;/, suggest ";") }
 	{ print }
 	END { if (archive != "") print archive }' "$root/conf/hotlined.conf" >"$1"
 	"$hotlined" -n -f "$1" >/dev/null
@@ -149,6 +155,19 @@ intake_rate() {
 	    awk -F'\t' '$1 == "R" { for (i = 6; i <= NF; i++) if ($i ~ /^value=/) { sub(/^value=/, "", $i); print $i } }'
 }
 
+# Waits (30 s at most) until the running hotlined made its schema: BENCH_BEFORE_SCHEMA's version for
+# BENCH_BEFORE, else the newest migration of this tree.
+wait_schema() {
+	want=$(ls "$root/daemon/sql" | sed -n 's/^0*\([0-9][0-9]*\)-.*/\1/p' | sort -n | tail -n 1)
+	[ "${label:-}" != before ] || want=${BENCH_BEFORE_SCHEMA:-$want}
+	n=0
+	while [ "$(psql_run -c "SELECT coalesce(max(version), 0) FROM hotline.schema_migrations" \
+	    2>/dev/null || echo 0)" -lt "$want" ] && [ "$n" -lt 300 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+}
+
 # Waits until the outbox is empty; prints the seconds it took.
 wait_outbox() {
 	t0=$(date +%s.%N)
@@ -169,21 +188,76 @@ write_conf "$work/plain.conf" ""
 write_conf "$work/archive.conf" "$archive"
 echo "run-archive.sh: PostgreSQL $("$pgbin/postgres" --version | awk '{ print $3 }'), $(redis-server --version | awk '{ print $3 }'); $(nproc) cores" >&2
 
-# 1. Intake without and with the archiver (PostgreSQL up, keeping up).
+# CPU clock ticks a process used (its threads, and its children it waited for); 0 if gone.
+proc_ticks() {
+	awk '{ sub(/^.*\) /, ""); print $12 + $13 + $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+
+# CPU ticks so far of hotlined, Redis and PostgreSQL (the postmaster, its backends, those ended).
+cpu_ticks() {
+	pm=$(head -n 1 "$work/pg/postmaster.pid")
+	p=$(proc_ticks "$pm")
+	for c in $(pgrep -P "$pm"); do p=$((p + $(proc_ticks "$c"))); done
+	echo "$(proc_ticks "$hotlined_pid") $(proc_ticks "$redis_pid") $p"
+}
+
+# Tickets in Redis (their hashes, ht:ticket:<number>).
+tickets_in_redis() {
+	rcli --scan --pattern 'ht:ticket:*' | awk -F: 'NF == 3' | wc -l
+}
+
+# CPU per ticket between two cpu_ticks readings ($1, $2) over $3 tickets: hotlined, Redis, PostgreSQL.
+cpu_per_ticket() {
+	echo "$1 $2" | awk -v n="$3" -v hz="$(getconf CLK_TCK)" '{ f = 1000 / hz / n;
+	    printf "hotlined %.3f, Redis %.3f, PostgreSQL %.3f, sum %.3f ms (%d)",
+	    ($4 - $1) * f, ($5 - $2) * f, ($6 - $3) * f, ($4 - $1 + $5 - $2 + $6 - $3) * f, n }'
+}
+
+# With BENCH_PERF, records hotlined, Redis and PostgreSQL for $2 seconds in the background, into
+# BENCH_PERF.$1 (.before or .after appended with BENCH_BEFORE).
+perf_start() {
+	perf_pid=""
+	[ -n "${BENCH_PERF:-}" ] || return 0
+	pm=$(head -n 1 "$work/pg/postmaster.pid")
+	perf record -q -o "$BENCH_PERF.$1${label:+.$label}" \
+	    -p "$(echo "$hotlined_pid" "$redis_pid" "$pm" $(pgrep -P "$pm") | tr ' ' ,)" \
+	    -- sleep "$2" >/dev/null 2>&1 &
+	perf_pid=$!
+}
+
+perf_wait() {
+	[ -z "$perf_pid" ] || wait "$perf_pid" || true
+}
+
+# 1. Intake without and with the archiver (PostgreSQL up, keeping up). The CPU each server used
+# per ticket, from the intake's start until the archive caught up, is what the archive takes from
+# intake on shared cores whatever else runs on the machine.
 part_intake() {
 rcli flushall >/dev/null
-# A binary after another starts from empty stores (the numbers would repeat).
-psql_run -c "TRUNCATE hotline.tickets, hotline.history" 2>/dev/null || true
+# A binary after another starts from empty stores (the numbers would repeat), and with the schema
+# its own migrations make.
+psql_run -c "DROP SCHEMA IF EXISTS hotline, hotline_bi CASCADE" 2>/dev/null || true
 start_hotlined "$work/plain.conf"
+c0=$(cpu_ticks)
 plain=$(intake_rate)
+c1=$(cpu_ticks)
+plain_cpu=$(cpu_per_ticket "$c0" "$c1" "$(tickets_in_redis)")
 stop_hotlined
 rcli flushall >/dev/null
 start_hotlined "$work/archive.conf"
+wait_schema
+c0=$(cpu_ticks)
+perf_start intake "$((SECONDS_RUN + 1))"
 with=$(intake_rate)
 wait_outbox >/dev/null
+c1=$(cpu_ticks)
+perf_wait
+with_cpu=$(cpu_per_ticket "$c0" "$c1" "$(tickets_in_redis)")
 result "intake without the archiver (tickets/s)" "$plain"
 result "intake with the archiver, PostgreSQL keeping up (tickets/s)" "$with"
 result "ratio (target >= 0.9)" "$(awk -v a="$with" -v b="$plain" 'BEGIN { printf "%.3f", a / b }')"
+result "CPU per ticket without the archiver" "$plain_cpu"
+result "CPU per ticket with the archiver, until caught up" "$with_cpu"
 }
 
 # 2. Ingest: PostgreSQL away while agents create tickets, then the catch-up.
@@ -193,9 +267,14 @@ intake_rate >/dev/null
 waiting=$(rcli xlen ht:outbox)
 since=$(date -u '+%Y-%m-%d %H:%M:%S.%N+00')
 pg_start
+c0=$(cpu_ticks)
+perf_start ingest 5
 took=$(wait_outbox)
+c1=$(cpu_ticks)
+perf_wait
 result "archive catch-up: $waiting changes in ${took} s, reconnect included (tickets/s)" \
     "$(awk -v n="$waiting" -v t="$took" 'BEGIN { printf "%.0f", n / t }')"
+result "CPU per change archived in the catch-up" "$(cpu_per_ticket "$c0" "$c1" "$waiting")"
 # Ingest proper: rows written after the first batch over the time between the first and the last
 # batch's COMMIT (archived_at is each transaction's start), the reconnect's backoff left out.
 result "archive ingest, first to last batch (tickets/s)" "$(psql_run -c "SELECT

@@ -548,11 +548,27 @@ test_outbox_bounded(void **state)
 	assert_int_equal(redis_int("EXISTS ht:archive:backfilled"), 1);
 }
 
+/* Entries the archive's consumers read and did not acknowledge yet. */
+static long long
+pending_entries(void)
+{
+	redisContext *r = harness_redis(&h);
+	redisReply *rep = redisCommand(r, "XPENDING ht:outbox archive");
+	long long v = rep != NULL && rep->type == REDIS_REPLY_ARRAY &&
+	    rep->elements >= 1 && rep->element[0]->type ==
+	    REDIS_REPLY_INTEGER ? rep->element[0]->integer : -1;
+
+	freeReplyObject(rep);
+	redisFree(r);
+	return v;
+}
+
 /*
- * PostgreSQL slow (the table locked) while the daemon writes a batch, and
- * the daemon killed with SIGKILL in the middle of it: a restarted daemon
- * takes the entries over and writes them; nothing is lost, no history row
- * is written twice.
+ * PostgreSQL slow (the table locked) while the daemon writes a batch (one
+ * create's entry), the next batch read meanwhile (two batches in hand),
+ * and the daemon killed with SIGKILL then: a restarted daemon takes the
+ * entries over and writes them; nothing is lost, no history row is
+ * written twice.
  */
 static void
 test_kill9_mid_batch(void **state)
@@ -569,12 +585,19 @@ test_kill9_mid_batch(void **state)
 	    "EXCLUSIVE MODE");
 	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
 	PQclear(r);
-	for (i = 0; i < 20; i++)
-		create(numbers[i], "物业乱收费", "物业收取停车费不合理");
-	/* The batch waits on the lock: read from the stream, not acknowledged. */
-	for (i = 0; i < 200 && redis_int("XLEN ht:outbox") < 20; i++)
+	create(numbers[0], "物业乱收费", "物业收取停车费不合理");
+	/* The first batch (its one entry) waits on the lock, not acknowledged. */
+	for (i = 0; i < 200 && pending_entries() < 1; i++)
 		harness_sleep_ms(20);
-	harness_sleep_ms(500);
+	assert_int_equal(pending_entries(), 1);
+	for (i = 1; i < 20; i++)
+		create(numbers[i], "物业乱收费", "物业收取停车费不合理");
+	/* The next is read and built while the first is being written. */
+	for (i = 0; i < 200 && pending_entries() < 2; i++)
+		harness_sleep_ms(20);
+	assert_true(pending_entries() >= 2);
+	assert_true(redis_int("XLEN ht:outbox") >= 20);
+	harness_sleep_ms(300);
 	harness_daemon_stop(&h.main, SIGKILL, HARNESS_WAIT_MS);
 	r = PQexec(locker, "ROLLBACK");
 	PQclear(r);
