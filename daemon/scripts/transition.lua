@@ -24,6 +24,8 @@
 --                another value means the ticket changed meanwhile
 --   day ws       today (yyyymmdd, Asia/Shanghai) and the working-seconds
 --                index of now, for the counters (stats.lua, count_step)
+--   nb_text      with route: the ticket's text for the learned model
+--                (blend_text of its title and content), "" none
 --   request_key request_ttl   the client's key of this request ("" none)
 --                and how long (ms) a step made remembers it: the same step
 --                sent again with it by the same principal is not made
@@ -255,11 +257,12 @@ if has_effect(EFFECT.ROUTE) then
   for _, a in ipairs(assists) do redis.call('HSET', KEYS[3], a, ASSIST.DISPATCHED) end
   -- A dispatcher's routing (派单, 改派) labels the ticket's text with its new
   -- lead department: one example for the learned model (学习), atomic with
-  -- the correction. nb_text is stored at create (older tickets have none).
-  local t = redis.call('HMGET', KEYS[1], 'nb_text', 'district')
-  if t[1] and t[1] ~= '' then
-    redis.call('XADD', KEY.nb_examples, '*', 'label', lead, 'text', t[1],
-      'district', t[2] or '', 'who', p.principal, 'ticket', number, 'kind', p.action)
+  -- the correction. The daemon made the text (nb_text) from the title and
+  -- content it read before the step, as create does: tickets do not keep it.
+  if p.nb_text ~= '' then
+    redis.call('XADD', KEY.nb_examples, '*', 'label', lead, 'text', p.nb_text,
+      'district', redis.call('HGET', KEYS[1], 'district') or '', 'who', p.principal,
+      'ticket', number, 'kind', p.action)
     redis.call('PUBLISH', KEY.wake, KEY.nb_examples)
   end
 end
