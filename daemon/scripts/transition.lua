@@ -337,10 +337,22 @@ local function arm(kind, due, tag)
     redis.call('PUBLISH', KEY.wake, KEY.timers)   -- earlier than any daemon sleeps
   end
 end
+-- A timer that can no longer fire leaves ht:timers now rather than when it
+-- falls due (timer_fire.lua would drop it then): the sign timer once the
+-- ticket left dispatched (back to dispatched is always a new generation),
+-- every timer of a generation the step ends. Saves Redis ~120 bytes each.
+local function disarm(gen, kinds)
+  for _, kind in ipairs(kinds) do redis.call('ZREM', KEY.timers, number .. ':' .. kind .. ':' .. gen) end
+end
+local old_gen = redis.call('HGET', KEYS[1], 'clock_gen') or '0'
+if state == TICKET_STATE.DISPATCHED and to ~= TICKET_STATE.DISPATCHED then
+  disarm(old_gen, {'sign'})
+end
 if p.clock ~= '' then
-  local gen = redis.call('HGET', KEYS[1], 'clock_gen') or '0'
+  local gen = old_gen
   if p.clock ~= 'arm' then
     gen = tostring(redis.call('HINCRBY', KEYS[1], 'clock_gen', 1))
+    disarm(old_gen, {'sign', 'warn', 'overdue'})
   end
   -- ht:clocks: the tickets whose deadlines a calendar change recomputes.
   if p.clock == 'stop' or to == STATE_CLOSED then
