@@ -39,6 +39,7 @@
 -- @include stats.lua
 -- @include outbox.lua
 -- @include history.lua
+-- @include timers.lua
 
 local STATE_CLOSED, STATE_MERGED = TICKET_STATE.CLOSED, TICKET_STATE.MERGED
 
@@ -328,31 +329,19 @@ if has_effect(EFFECT.OPEN_ADD) then
     end
   end
 end
--- Timers: "<number>:<kind>:<tag>" in ht:timers, tag = the clock generation
--- (sign, warn, overdue) or the due time itself (callback, sup).
-local function arm(kind, due, tag)
-  local member = number .. ':' .. kind .. ':' .. tag
-  redis.call('ZADD', KEY.timers, due, member)
-  if redis.call('ZRANGE', KEY.timers, 0, 0)[1] == member then
-    redis.call('PUBLISH', KEY.wake, KEY.timers)   -- earlier than any daemon sleeps
-  end
-end
--- A timer that can no longer fire leaves ht:timers now rather than when it
--- falls due (timer_fire.lua would drop it then): the sign timer once the
--- ticket left dispatched (back to dispatched is always a new generation),
--- every timer of a generation the step ends. Saves Redis ~120 bytes each.
-local function disarm(gen, kinds)
-  for _, kind in ipairs(kinds) do redis.call('ZREM', KEY.timers, number .. ':' .. kind .. ':' .. gen) end
-end
+-- Timers (timers.lua). One that can no longer fire leaves ht:timers now
+-- rather than when it falls due (timer_fire.lua would drop it then): the
+-- sign timer once the ticket left dispatched (back to dispatched is always
+-- a new generation), every timer of a generation the step ends.
 local old_gen = redis.call('HGET', KEYS[1], 'clock_gen') or '0'
 if state == TICKET_STATE.DISPATCHED and to ~= TICKET_STATE.DISPATCHED then
-  disarm(old_gen, {'sign'})
+  timers_disarm(number, old_gen, {'sign'})
 end
 if p.clock ~= '' then
   local gen = old_gen
   if p.clock ~= 'arm' then
     gen = tostring(redis.call('HINCRBY', KEYS[1], 'clock_gen', 1))
-    disarm(old_gen, {'sign', 'warn', 'overdue'})
+    timers_disarm(number, old_gen, {'sign', 'warn', 'overdue'})
   end
   -- ht:clocks: the tickets whose deadlines a calendar change recomputes.
   if p.clock == 'stop' or to == STATE_CLOSED then
@@ -368,9 +357,7 @@ if p.clock ~= '' then
   else
     for kind, due in string.gmatch(p.timers, '(%a+)=(%d+)') do timers[kind] = due end
   end
-  for kind, due in pairs(timers) do
-    arm(kind, due, (kind == 'callback' or kind == 'sup') and due or gen)
-  end
+  timers_arm(number, timers, gen)
 end
 
 history(p.action, state, to, p.note, lead ~= '' and lead or acting_lead, changes)
