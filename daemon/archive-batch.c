@@ -75,8 +75,7 @@ batch_history(json_t *rows, const char *number, const redisReply *list,
 		json_t *entry;
 
 		if (e->type != REDIS_REPLY_STRING ||
-		    (entry = json_loadb(e->str, e->len, 0, NULL)) == NULL ||
-		    !json_is_object(entry)) {
+		    (entry = record_history_json(e->str, e->len)) == NULL) {
 			log_warnx("archive: ticket %s: history entry %zu is not "
 			    "JSON; archived as text", number, i);
 			entry = json_pack("{s:s%}", "text", e->str, e->len);

@@ -180,6 +180,13 @@ Hotline__Ticket *record_ticket(const redisReply *hash, int mask);
 /* The label of a category code in the catalogue in force, "" when unknown. */
 const char *record_category_label(const char *code);
 void record_history(Hotline__Ticket *, const redisReply *list);
+/*
+ * One history entry as JSON in its object form ({"at", "principal", "role",
+ * "action", "from", "to", "note", "dept", "changes": [{"field", "value"}]}),
+ * from the compact array history.lua stores or an earlier version's object;
+ * NULL if it is neither. The caller owns it (json_decref).
+ */
+struct json_t *record_history_json(const char *text, size_t len);
 
 /* server.c: listeners, connections, framing. */
 #include <sys/queue.h>

@@ -52,6 +52,7 @@ struct clock_plan {
 	char expect_gen[24];
 	int max_returns;
 	struct clock_fields fields;
+	char *nb_text;			/* a routing's example text (NULL: none); owned */
 };
 
 /* A step waiting for its ticket to be read; owns copies of the step's strings. */
@@ -93,6 +94,7 @@ params_of_step(struct store_args *a, const struct request *r,
 	store_args_param(a, "clock", plan->clock);
 	store_args_param(a, "timers", plan->timers);
 	store_args_param(a, "expect_gen", plan->expect_gen);
+	store_args_param(a, "nb_text", plan->nb_text != NULL ? plan->nb_text : "");
 	store_args_param(a, "request_key", r->in->request_key);
 	store_args_paramf(a, "request_ttl", "%lld",
 	    (long long)SESSION_REQUEST_KEY_TTL_MS);
@@ -378,8 +380,17 @@ step_read_done(struct request *r, redisReply *hash)
 	/* A department learns nothing of another's ticket, not even its policy. */
 	if (refuse_foreign(r, hash) == -1)
 		return;
+	/*
+	 * A dispatcher's routing (派单, 改派) labels the ticket's text for the
+	 * learned model (transition.lua): the text is made here from title and
+	 * content, as at create, rather than kept in every ticket's hash.
+	 */
+	if (ticket_transition(j->action)->effects & EFFECT_ROUTE)
+		plan.nb_text = blend_text(record_hash_get(hash, "title"),
+		    record_hash_get(hash, "content"));
 	if (plan_make(r, j, hash, &plan) == 0)
 		step_send(r, j->action, &j->s, &plan);
+	free(plan.nb_text);
 }
 
 /*

@@ -530,7 +530,7 @@ create_similar_args(struct store_args *a, const Hotline__CreateRequest *q,
 }
 
 /*
- * create_args with the ticket's text for the model (blend_text's form) and
+ * create_args with the ticket's text (blend_text's form, for its SimHash) and
  * what the daemon found among the district's recent tickets (NULL: none).
  */
 int
@@ -574,8 +574,6 @@ create_args_text(struct store_args *a, const char *principal, role_t role,
 	create_clock_args(a, q, dispatch ? dept : NULL, now);
 	create_fields_args(a, q, res, action);
 	create_emergency_args(a, q, res, action);
-	store_args_add(a, "nb_text");
-	store_args_addf(a, "%s", text);
 	return dispatch ? 7 : 5;
 }
 

@@ -412,19 +412,55 @@ record_changes(Hotline__HistoryEntry *h, json_t *changes)
 	}
 }
 
+/* The names of a compact history entry's first members, in order (history.lua). */
+static const char *const history_members[] = {
+	"at", "principal", "role", "action", "from", "to", "note", "dept",
+};
+#define HISTORY_MEMBERS (sizeof history_members / sizeof history_members[0])
+
+/* Expands a compact entry [at, principal, ..., dept, field, value, ...] into the object form. */
+static json_t *
+record_history_expand(json_t *a)
+{
+	size_t i, n = json_array_size(a);
+	json_t *o, *changes;
+
+	if (n < HISTORY_MEMBERS || (n - HISTORY_MEMBERS) % 2 != 0)
+		return NULL;
+	o = json_object();
+	for (i = 0; i < HISTORY_MEMBERS; i++)
+		json_object_set(o, history_members[i], json_array_get(a, i));
+	changes = json_array();
+	for (; i < n; i += 2)
+		json_array_append_new(changes, json_pack("{s:O,s:O}",
+		    "field", json_array_get(a, i),
+		    "value", json_array_get(a, i + 1)));
+	json_object_set_new(o, "changes", changes);
+	return o;
+}
+
+/* See hotlined.h. */
+json_t *
+record_history_json(const char *text, size_t len)
+{
+	json_t *j = json_loadb(text, len, 0, NULL), *o;
+
+	if (j == NULL || json_is_object(j))
+		return j;
+	o = json_is_array(j) ? record_history_expand(j) : NULL;
+	json_decref(j);
+	return o;
+}
+
 /* Parses one history entry written by the scripts; NULL if unreadable. */
 static Hotline__HistoryEntry *
 record_history_entry(const char *text, size_t len)
 {
 	Hotline__HistoryEntry *h;
-	json_error_t jerr;
 	json_t *o;
 
-	o = json_loadb(text, len, 0, &jerr);
-	if (o == NULL || !json_is_object(o)) {
-		json_decref(o);
+	if ((o = record_history_json(text, len)) == NULL)
 		return NULL;
-	}
 	h = xmalloc(sizeof *h);
 	hotline__history_entry__init(h);
 	h->at = json_integer_value(json_object_get(o, "at"));

@@ -19,6 +19,7 @@
 -- @include stats.lua
 -- @include outbox.lua
 -- @include history.lua
+-- @include timers.lua
 
 local p, given = named_args({'gen', 'now', 'timers', 'note', 'feed_maxlen'})
 if (redis.call('HGET', KEYS[1], 'clock_gen') or '0') ~= p.gen then
@@ -33,15 +34,8 @@ for i = 1, #given, 2 do
   end
 end
 local gen = tostring(redis.call('HINCRBY', KEYS[1], 'clock_gen', 1))
-for kind, due in string.gmatch(p.timers, '(%a+)=(%d+)') do
-  -- tags as everywhere: the generation, or the due time for callback and sup
-  local tag = (kind == 'callback' or kind == 'sup') and due or gen
-  local member = number .. ':' .. kind .. ':' .. tag
-  redis.call('ZADD', KEY.timers, due, member)
-  if redis.call('ZRANGE', KEY.timers, 0, 0)[1] == member then
-    redis.call('PUBLISH', KEY.wake, KEY.timers)
-  end
-end
+timers_disarm(number, p.gen, {'sign', 'warn', 'overdue'})   -- the generation this one ends
+timers_arm(number, p.timers, gen)
 stats_index(number)   -- the deadline indexes follow the new deadlines
 if #changes > 0 then
   local lead = redis.call('HGET', KEYS[1], 'dept') or ''

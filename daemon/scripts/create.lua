@@ -50,6 +50,7 @@
 -- @include stats.lua
 -- @include outbox.lua
 -- @include history.lua
+-- @include timers.lua
 
 local p, given = named_args()
 local now, day, principal, role, dept = p.now, p.day, p.principal, p.role, p.dept
@@ -144,13 +145,7 @@ if dept ~= '' then
   push(KEYS[7], dept_event)
   redis.call('HSET', ticket, 'clock_gen', '1')
   redis.call('SADD', KEY.clocks, number)
-  for kind, due in string.gmatch(timers, '(%a+)=(%d+)') do
-    local member = number .. ':' .. kind .. ':1'
-    redis.call('ZADD', KEY.timers, due, member)
-    if redis.call('ZRANGE', KEY.timers, 0, 0)[1] == member then
-      redis.call('PUBLISH', KEY.wake, KEY.timers)
-    end
-  end
+  timers_arm(number, timers, '1')
 elseif to_state == TICKET_STATE.TRIAGE then
   redis.call('ZADD', KEYS[4], now, number)
   push(KEY.centre_feed, centre_event)

@@ -22,6 +22,7 @@
 -- @include stats.lua
 -- @include outbox.lua
 -- @include history.lua
+-- @include timers.lua
 
 local p = params({'now', 'batch', 'feed_maxlen', 'day'})
 local now, batch, feed_maxlen = tonumber(p.now), tonumber(p.batch), p.feed_maxlen
@@ -109,6 +110,11 @@ for _, m in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0,
       end
       push(k.feed, k.event, number)
       count_breach(number, kind, lead, due)
+      -- The overdue timer waits behind the warning (timers.lua).
+      if kind == 'warn' then
+        local c = tonumber(redis.call('HGET', t, 'complete_due') or '')
+        if c and c > 0 then timers_add(number, 'overdue', c, tag) end
+      end
       outbox(number, k.action)
       fired = fired + 1
       if now - due > lag then lag = now - due end

@@ -24,6 +24,8 @@
 --                another value means the ticket changed meanwhile
 --   day ws       today (yyyymmdd, Asia/Shanghai) and the working-seconds
 --                index of now, for the counters (stats.lua, count_step)
+--   nb_text      with route: the ticket's text for the learned model
+--                (blend_text of its title and content), "" none
 --   request_key request_ttl   the client's key of this request ("" none)
 --                and how long (ms) a step made remembers it: the same step
 --                sent again with it by the same principal is not made
@@ -37,6 +39,7 @@
 -- @include stats.lua
 -- @include outbox.lua
 -- @include history.lua
+-- @include timers.lua
 
 local STATE_CLOSED, STATE_MERGED = TICKET_STATE.CLOSED, TICKET_STATE.MERGED
 
@@ -255,11 +258,12 @@ if has_effect(EFFECT.ROUTE) then
   for _, a in ipairs(assists) do redis.call('HSET', KEYS[3], a, ASSIST.DISPATCHED) end
   -- A dispatcher's routing (派单, 改派) labels the ticket's text with its new
   -- lead department: one example for the learned model (学习), atomic with
-  -- the correction. nb_text is stored at create (older tickets have none).
-  local t = redis.call('HMGET', KEYS[1], 'nb_text', 'district')
-  if t[1] and t[1] ~= '' then
-    redis.call('XADD', KEY.nb_examples, '*', 'label', lead, 'text', t[1],
-      'district', t[2] or '', 'who', p.principal, 'ticket', number, 'kind', p.action)
+  -- the correction. The daemon made the text (nb_text) from the title and
+  -- content it read before the step, as create does: tickets do not keep it.
+  if p.nb_text ~= '' then
+    redis.call('XADD', KEY.nb_examples, '*', 'label', lead, 'text', p.nb_text,
+      'district', redis.call('HGET', KEYS[1], 'district') or '', 'who', p.principal,
+      'ticket', number, 'kind', p.action)
     redis.call('PUBLISH', KEY.wake, KEY.nb_examples)
   end
 end
@@ -325,19 +329,19 @@ if has_effect(EFFECT.OPEN_ADD) then
     end
   end
 end
--- Timers: "<number>:<kind>:<tag>" in ht:timers, tag = the clock generation
--- (sign, warn, overdue) or the due time itself (callback, sup).
-local function arm(kind, due, tag)
-  local member = number .. ':' .. kind .. ':' .. tag
-  redis.call('ZADD', KEY.timers, due, member)
-  if redis.call('ZRANGE', KEY.timers, 0, 0)[1] == member then
-    redis.call('PUBLISH', KEY.wake, KEY.timers)   -- earlier than any daemon sleeps
-  end
+-- Timers (timers.lua). One that can no longer fire leaves ht:timers now
+-- rather than when it falls due (timer_fire.lua would drop it then): the
+-- sign timer once the ticket left dispatched (back to dispatched is always
+-- a new generation), every timer of a generation the step ends.
+local old_gen = redis.call('HGET', KEYS[1], 'clock_gen') or '0'
+if state == TICKET_STATE.DISPATCHED and to ~= TICKET_STATE.DISPATCHED then
+  timers_disarm(number, old_gen, {'sign'})
 end
 if p.clock ~= '' then
-  local gen = redis.call('HGET', KEYS[1], 'clock_gen') or '0'
+  local gen = old_gen
   if p.clock ~= 'arm' then
     gen = tostring(redis.call('HINCRBY', KEYS[1], 'clock_gen', 1))
+    timers_disarm(number, old_gen, {'sign', 'warn', 'overdue'})
   end
   -- ht:clocks: the tickets whose deadlines a calendar change recomputes.
   if p.clock == 'stop' or to == STATE_CLOSED then
@@ -353,9 +357,7 @@ if p.clock ~= '' then
   else
     for kind, due in string.gmatch(p.timers, '(%a+)=(%d+)') do timers[kind] = due end
   end
-  for kind, due in pairs(timers) do
-    arm(kind, due, (kind == 'callback' or kind == 'sup') and due or gen)
-  end
+  timers_arm(number, timers, gen)
 end
 
 history(p.action, state, to, p.note, lead ~= '' and lead or acting_lead, changes)

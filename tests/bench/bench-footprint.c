@@ -18,6 +18,7 @@
 #define SAMPLE_KEYS 200
 #define MAX_BATCHES 16
 #define HELLO_SAMPLES 20
+#define MAX_GROUPS 128
 #define IDLE_PRINCIPAL "bench-idle"	/* run.sh adds it with a cheap hash */
 
 /* The command line. */
@@ -27,6 +28,7 @@ struct options {
 	const char *address, *redis, *conf;
 	long count;		/* tickets, or connections */
 	long pid;		/* hotlined, for conns */
+	int breakdown;		/* memory: -b, bytes per ticket of each key group */
 };
 
 /* A dispatched ticket to sign: its number and department. */
@@ -46,7 +48,7 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: bench-footprint -m memory -a address -r redis "
-	    "-f conf [-n tickets]\n"
+	    "-f conf [-n tickets] [-b]\n"
 	    "       bench-footprint -m conns -a address -p pid [-n conns]\n"
 	    "       bench-footprint -m hash [-u principal]\n");
 	exit(2);
@@ -59,10 +61,13 @@ parse_options(struct options *o, int argc, char *argv[])
 	int ch;
 
 	memset(o, 0, sizeof *o);
-	while ((ch = getopt(argc, argv, "a:f:m:n:p:r:u:")) != -1) {
+	while ((ch = getopt(argc, argv, "a:bf:m:n:p:r:u:")) != -1) {
 		switch (ch) {
 		case 'a':
 			o->address = optarg;
+			break;
+		case 'b':
+			o->breakdown = 1;
 			break;
 		case 'f':
 			o->conf = optarg;
@@ -120,6 +125,127 @@ redis_key_bytes(redisContext *rc, const char *prefix, const char *number)
 	if (r != NULL)
 		freeReplyObject(r);
 	return v;
+}
+
+/* The keys of Redis grouped by name (digit runs as "#"): count and MEMORY USAGE. */
+struct key_groups {
+	struct key_group {
+		char name[64];
+		double keys, bytes;
+	} g[MAX_GROUPS];
+	int n;
+};
+
+/* Writes key's group name (each run of digits replaced by "#") into out. */
+static void
+group_name(const char *key, char *out, size_t size)
+{
+	size_t o = 0;
+
+	for (; *key != '\0' && o + 1 < size; key++) {
+		if (*key >= '0' && *key <= '9') {
+			while (key[1] >= '0' && key[1] <= '9')
+				key++;
+			out[o++] = '#';
+		} else
+			out[o++] = *key;
+	}
+	out[o] = '\0';
+}
+
+/* Adds one key of bytes to its group (the last group takes the overflow). */
+static void
+groups_add(struct key_groups *k, const char *key, double bytes)
+{
+	char name[64];
+	int i;
+
+	group_name(key, name, sizeof name);
+	for (i = 0; i < k->n && strcmp(k->g[i].name, name) != 0; i++)
+		;
+	if (i == k->n) {
+		if (k->n == MAX_GROUPS)
+			i = MAX_GROUPS - 1;
+		else
+			snprintf(k->g[k->n++].name, sizeof k->g[0].name, "%s", name);
+	}
+	k->g[i].keys++;
+	k->g[i].bytes += bytes;
+}
+
+/* Measures every key of Redis (SCAN, then MEMORY USAGE of each) into k. */
+static void
+groups_measure(redisContext *rc, struct key_groups *k)
+{
+	char cursor[32] = "0";
+	redisReply *r, *u;
+	size_t i;
+
+	memset(k, 0, sizeof *k);
+	do {
+		r = redisCommand(rc, "SCAN %s COUNT 1000", cursor);
+		if (r == NULL || r->type != REDIS_REPLY_ARRAY || r->elements != 2)
+			bench_die("SCAN failed");
+		snprintf(cursor, sizeof cursor, "%s", r->element[0]->str);
+		for (i = 0; i < r->element[1]->elements; i++) {
+			const char *key = r->element[1]->element[i]->str;
+
+			u = redisCommand(rc, "MEMORY USAGE %s SAMPLES 0", key);
+			groups_add(k, key, u != NULL &&
+			    u->type == REDIS_REPLY_INTEGER ? (double)u->integer : 0);
+			if (u != NULL)
+				freeReplyObject(u);
+		}
+		freeReplyObject(r);
+	} while (strcmp(cursor, "0") != 0);
+}
+
+/* Prints, per key group, what it grew by per ticket between before and after ("B" lines). */
+static void
+groups_print(const struct key_groups *before, const struct key_groups *after,
+    double tickets)
+{
+	double total = 0;
+	int i, j;
+
+	for (i = 0; i < after->n; i++) {
+		double keys = after->g[i].keys, bytes = after->g[i].bytes;
+
+		for (j = 0; j < before->n; j++)
+			if (strcmp(before->g[j].name, after->g[i].name) == 0) {
+				keys -= before->g[j].keys;
+				bytes -= before->g[j].bytes;
+			}
+		total += bytes;
+		if (bytes != 0)
+			printf("B\t%s\t%.1f bytes/ticket\t%+.0f keys\n",
+			    after->g[i].name, bytes / tickets, keys);
+	}
+	printf("B\t(all keys, MEMORY USAGE)\t%.1f bytes/ticket\n",
+	    total / tickets);
+}
+
+/* Prints one ticket's hash fields with their sizes ("F" lines) and its history entries ("H"). */
+static void
+print_ticket(redisContext *rc, const char *number)
+{
+	redisReply *r = redisCommand(rc, "HGETALL ht:ticket:%s", number);
+	size_t i;
+
+	if (r != NULL && r->type == REDIS_REPLY_ARRAY)
+		for (i = 0; i + 1 < r->elements; i += 2)
+			printf("F\t%s\t%zu+%zu bytes\t%.60s\n",
+			    r->element[i]->str, r->element[i]->len,
+			    r->element[i + 1]->len, r->element[i + 1]->str);
+	if (r != NULL)
+		freeReplyObject(r);
+	r = redisCommand(rc, "LRANGE ht:history:%s 0 -1", number);
+	if (r != NULL && r->type == REDIS_REPLY_ARRAY)
+		for (i = 0; i < r->elements; i++)
+			printf("H\t%zu bytes\t%s\n", r->element[i]->len,
+			    r->element[i]->str);
+	if (r != NULL)
+		freeReplyObject(r);
 }
 
 /* load: remembers every dispatched ticket for signing. */
@@ -278,6 +404,7 @@ measure_memory(const struct options *o)
 	struct signing s = { NULL, 0, 0 };
 	struct config *conf;
 	struct bench_result r;
+	struct key_groups *keys_before = malloc(2 * sizeof *keys_before);
 	double before, after, hash, history;
 	uint64_t created;
 	size_t errors;
@@ -285,10 +412,20 @@ measure_memory(const struct options *o)
 
 	if ((conf = config_load(o->conf, err, sizeof err)) == NULL)
 		bench_die("%s", err);
+	if (keys_before == NULL)
+		bench_die("out of memory");
+	if (o->breakdown)
+		groups_measure(rc, keys_before);
 	before = redis_used_memory(rc);
 	errors = create_and_sign(o, conf, pool, &s, &created);
 	bench_sleep_until_us(bench_now_us() + 1000000);	/* the AOF buffer drains */
 	after = redis_used_memory(rc);
+	if (o->breakdown) {
+		groups_measure(rc, keys_before + 1);
+		groups_print(keys_before, keys_before + 1, (double)created);
+		if (s.n > 0)
+			print_ticket(rc, s.tickets[s.n / 2].number);
+	}
 	sample_keys(rc, &s, &hash, &history);
 	bench_result_init(&r, "footprint", "redis_per_ticket", "bytes",
 	    "Redis memory per open ticket (created, then signed if dispatched)");
@@ -300,6 +437,7 @@ measure_memory(const struct options *o)
 	bench_result_add(&r, "history", history);
 	bench_result_add(&r, "text", pool_text_bytes(pool, POOL_SIZE));
 	bench_result_print(&r);
+	free(keys_before);
 	free(s.tickets);
 	free(pool);
 	config_free(conf);

@@ -439,6 +439,8 @@ test_examples_round_trip(void **state)
 	assert_string_equal(all[i]->who, "dispatcher01");
 	assert_string_equal(all[i]->district, "鼓楼区");
 	assert_true(strlen(all[i]->ticket) >= 14);
+	/* the model's text of the ticket (title, newline, content), made when routed */
+	assert_true(strncmp(all[i]->text, "共享单车乱停\n", strlen("共享单车乱停\n")) == 0);
 	assert_non_null(strstr(all[i]->text, "共享单车"));
 
 	iq.examples = all;

@@ -1891,6 +1891,52 @@ test_notes(void **state)
 	quiet();
 }
 
+/*
+ * History an earlier version wrote (one JSON object per entry) reads as it
+ * did, beside the compact entries (history.lua): a ticket stored before an
+ * upgrade shows the same timeline after it.
+ */
+static void
+test_history_earlier_form(void **state)
+{
+	static const char old[] = "{\"principal\":\"dispatcher01\","
+	    "\"action\":\"note\",\"changes\":[{\"value\":\"旧值\","
+	    "\"field\":\"remark\"}],\"dept\":\"zjj\",\"at\":1796664346149,"
+	    "\"role\":2,\"from\":2,\"note\":\"旧格式的记录\",\"to\":2}";
+	redisContext *rc = harness_redis(&h);
+	const Hotline__HistoryEntry *e;
+	const Hotline__Ticket *t;
+	Hotline__Envelope *rep;
+	redisReply *r;
+	struct tk k;
+
+	(void)state;
+	new_triage(&k);
+	r = redisCommand(rc, "RPUSH ht:history:%s %s", k.number, old);
+	assert_non_null(r);
+	assert_int_equal(r->type, REDIS_REPLY_INTEGER);
+	freeReplyObject(r);
+	redisFree(rc);
+	rep = show(&k);
+	t = rep->ticket->ticket;
+	assert_int_equal(t->n_history, k.nhist + 1);
+	assert_string_equal(t->history[0]->action, "create");	/* compact */
+	assert_string_equal(t->history[0]->principal, "agent01");
+	e = newest(rep);
+	assert_string_equal(e->action, "note");
+	assert_string_equal(e->principal, "dispatcher01");
+	assert_int_equal(e->role, 2);
+	assert_int_equal(e->at, 1796664346149LL);
+	assert_int_equal(e->from_state, 2);
+	assert_int_equal(e->to_state, 2);
+	assert_string_equal(e->note, "旧格式的记录");
+	assert_string_equal(e->department, "zjj");
+	assert_int_equal(e->n_changes, 1);
+	assert_string_equal(e->changes[0]->field, "remark");
+	assert_string_equal(e->changes[0]->value, "旧值");
+	hl_envelope_free(rep);
+}
+
 /* An assisting department sees the ticket but may not act as the lead. */
 static void
 test_assist_not_lead(void **state)
@@ -2323,6 +2369,7 @@ main(void)
 		cmocka_unit_test(test_invalidate),
 		cmocka_unit_test(test_urge_supervise_exempt),
 		cmocka_unit_test(test_notes),
+		cmocka_unit_test(test_history_earlier_form),
 		cmocka_unit_test(test_assist_not_lead),
 		cmocka_unit_test(test_other_department_forbidden),
 		cmocka_unit_test(test_confidential),

@@ -12,9 +12,11 @@
 --                      "all" with fields "<counter>". Counter names are
 --                      proto's Counters fields. Months make a quarter three
 --                      reads.
--- ht:counted:<number>  list of "<day> <department>:<counter> <delta>": what
---                      the ticket added to department counters, taken back
---                      by 免考核.
+-- st_counted           ticket field: lines "<day> <department>:<counter>
+--                      <delta>", what the ticket added to department
+--                      counters, taken back by 免考核 (earlier versions kept
+--                      them in a list of its own, ht:counted:<number>, still
+--                      read: a key per ticket cost ~250 bytes).
 -- ht:breaches:<day>    list of "<at> <number> <kind> <department> <due>".
 -- ht:stats:states      hash state -> tickets in it now (for /metrics).
 -- ht:due:sign          tickets waiting to be signed (state dispatched), by
@@ -45,7 +47,10 @@ local function stats_count(day, number, dept, counter, delta)
   if dept ~= '' and t[3] ~= '1' then
     local field = dept .. ':' .. counter
     stats_field(day, 'd', field, delta)
-    redis.call('RPUSH', KEY.counted(number), day .. ' ' .. field .. ' ' .. delta)
+    local key = KEY.ticket(number)
+    local was = redis.call('HGET', key, 'st_counted')
+    local line = day .. ' ' .. field .. ' ' .. delta
+    redis.call('HSET', key, 'st_counted', was and (was .. '\n' .. line) or line)
   end
 end
 
@@ -89,12 +94,17 @@ end
 
 -- 免考核: takes the ticket's department counts back, whatever day they fell on.
 local function stats_exempt(number)
-  local list = KEY.counted(number)
-  for _, e in ipairs(redis.call('LRANGE', list, 0, -1)) do
+  local list, key = KEY.counted(number), KEY.ticket(number)
+  local lines = redis.call('LRANGE', list, 0, -1)
+  for e in string.gmatch(redis.call('HGET', key, 'st_counted') or '', '[^\n]+') do
+    lines[#lines + 1] = e
+  end
+  for _, e in ipairs(lines) do
     local day, field, delta = string.match(e, '^(%d+) (.+) (%-?%d+)$')
     if day then stats_field(day, 'd', field, -tonumber(delta)) end
   end
   redis.call('DEL', list)
+  redis.call('HDEL', key, 'st_counted')
 end
 
 -- Puts the ticket in the deadline indexes its state and deadlines call for,

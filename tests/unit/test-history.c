@@ -1,0 +1,91 @@
+/* Unit tests of record.c's history decoding: the compact entries history.lua stores and the objects of earlier versions read alike. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "hotlined.h"
+
+/* Decodes text and returns its canonical JSON (sorted keys), or NULL; the caller frees it. */
+static char *
+decoded(const char *text)
+{
+	json_t *o = record_history_json(text, strlen(text));
+	char *s;
+
+	if (o == NULL)
+		return NULL;
+	s = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(o);
+	return s;
+}
+
+/* A compact routing entry expands to the object an earlier version wrote for the same step. */
+static void
+test_compact_is_object(void **state)
+{
+	char *a = decoded("[1796664838104,\"agent01\",1,\"dispatch\",1,3,"
+	    "\"自动派单：住建局\",\"zjj\",\"dept\",\"zjj\",\"clock_ext\",\"\","
+	    "\"sign_due\",\"1796810400000\"]");
+	char *b = decoded("{\"principal\":\"agent01\",\"action\":\"dispatch\","
+	    "\"changes\":[{\"value\":\"zjj\",\"field\":\"dept\"},{\"value\":\"\","
+	    "\"field\":\"clock_ext\"},{\"value\":\"1796810400000\",\"field\":"
+	    "\"sign_due\"}],\"dept\":\"zjj\",\"at\":1796664838104,\"role\":1,"
+	    "\"from\":1,\"note\":\"自动派单：住建局\",\"to\":3}");
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+}
+
+/* No changes: an empty list either way (earlier versions wrote {} for it). */
+static void
+test_no_changes(void **state)
+{
+	char *a = decoded("[1,\"agent01\",1,\"create\",0,1,\"\",\"\"]");
+	char *b = decoded("{\"principal\":\"agent01\",\"action\":\"create\","
+	    "\"changes\":[],\"dept\":\"\",\"at\":1,\"role\":1,\"from\":0,"
+	    "\"note\":\"\",\"to\":1}");
+
+	(void)state;
+	assert_non_null(a);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+}
+
+/* Neither form: refused (the readers log and skip the entry). */
+static void
+test_refused(void **state)
+{
+	static const char *const bad[] = {
+		"", "not json", "\"text\"", "42", "[]",
+		"[1,\"a\",1,\"create\",0,1,\"\"]",		/* one member short */
+		"[1,\"a\",1,\"note\",3,3,\"\",\"\",\"state\"]",	/* field without value */
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_null(record_history_json(bad[i], strlen(bad[i])));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_compact_is_object),
+		cmocka_unit_test(test_no_changes),
+		cmocka_unit_test(test_refused),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
