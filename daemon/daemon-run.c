@@ -18,6 +18,7 @@
 #include "kb.h"
 #include "normalize.h"
 
+#define LOOP_DISPATCH_MAX 8	/* callbacks between looks for new events */
 #define DRAIN_CHECK_MS 50
 
 /* What the running daemon's life holds besides struct daemon (daemon.c). */
@@ -229,7 +230,14 @@ load_or_exit(const char *path)
 	return c;
 }
 
-/* Creates the loop: the changelist folds the many add/del pairs of a turn into one epoll_ctl. */
+/*
+ * Creates the loop: the changelist folds the many add/del pairs of a turn
+ * into one epoll_ctl. Its priorities (enum loop_priority): after
+ * LOOP_DISPATCH_MAX callbacks of the normal and last priorities the loop
+ * looks for new events again, so an answer of the command link or a
+ * request of a principal within its share does not wait behind a whole
+ * turn of a flood's.
+ */
 static struct event_base *
 daemon_base(void)
 {
@@ -238,9 +246,11 @@ daemon_base(void)
 
 	ecfg = event_config_new();
 	event_config_set_flag(ecfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+	event_config_set_max_dispatch_interval(ecfg, NULL, LOOP_DISPATCH_MAX,
+	    LOOP_NORMAL);
 	base = event_base_new_with_config(ecfg);
 	event_config_free(ecfg);
-	if (base == NULL)
+	if (base == NULL || event_base_priority_init(base, LOOP_PRIORITIES) == -1)
 		fatalx("event_base_new failed");
 	return base;
 }

@@ -217,6 +217,7 @@ struct conn {
 	TAILQ_ENTRY(conn) entry;
 	TAILQ_ENTRY(conn) principal_wait;	/* inflight.c's queue */
 	int principal_waiting;		/* in it: its principal is at its bound */
+	int priority;			/* of its events: enum loop_priority */
 };
 
 int server_listen(const struct config *);
@@ -272,6 +273,13 @@ int inflight_hold(struct conn *c);
 void inflight_pass(struct conn *c);
 void inflight_forget(struct conn *c);
 void inflight_free(void);
+/*
+ * The loop's priorities (event_base_priority_init in daemon-run.c): the
+ * command link's answers first, a principal past its share of
+ * max_principal_pending last (inflight_priority), the rest between.
+ */
+enum loop_priority { LOOP_FIRST, LOOP_NORMAL, LOOP_LAST, LOOP_PRIORITIES };
+enum loop_priority inflight_priority(const struct conn *c);
 
 /* session.c: hello, roles, requests answered in order. */
 #define SESSION_MAX_PENDING 256

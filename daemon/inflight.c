@@ -152,6 +152,24 @@ inflight_hold(struct conn *c)
 	return 1;
 }
 
+/*
+ * The priority of c's events: LOOP_LAST while its principal has a quarter
+ * of limits.max_principal_pending or more waiting for Redis (a flood is
+ * served when nobody else waits), else LOOP_NORMAL.
+ */
+enum loop_priority
+inflight_priority(const struct conn *c)
+{
+	const struct inflight_slot *s;
+	int share = hotlined.cfg->limits.max_principal_pending / 4;
+
+	if (!c->authenticated || inflight_size == 0)
+		return LOOP_NORMAL;
+	s = inflight_find(inflight_slots, inflight_size, c->principal);
+	return s->id[0] != '\0' && s->n >= (share > 0 ? share : 1) ?
+	    LOOP_LAST : LOOP_NORMAL;
+}
+
 /* Takes c out of the queue of held connections (resumed or closed). */
 void
 inflight_forget(struct conn *c)

@@ -19,15 +19,6 @@
 #define BACKOFF_MAX_SENTINEL_MS 1000	/* asking sentinels is cheap; failovers are quick */
 #define SENTINEL_WATCH_MS 500		/* how often the sentinels are asked again */
 #define WATCHDOG_MS 100
-/*
- * Reads sent on the read link at once; more wait in the daemon (lanes).
- * Redis runs every command a connection has sent before it turns to the
- * next connection, so a long queue of big reads on one link would hold
- * the write link's next command back; 16 shows of a 60 KB ticket are a
- * few ms of Redis's time.
- */
-#define READ_WINDOW 16
-
 /* The scripts the daemon runs, by the name of their file in daemon/scripts/. */
 #define STORE_SCRIPT_NAME(id, file, writes) [SCRIPT_##id] = #file,
 static const char *script_names[SCRIPT_COUNT] = {
@@ -98,7 +89,7 @@ static struct {
 	char sha[SCRIPT_COUNT][41];
 	const char *source[SCRIPT_COUNT];
 	struct sentinel_watch *watch;	/* with sentinels */
-	TAILQ_HEAD(, read_lane) lanes;	/* reads past READ_WINDOW */
+	TAILQ_HEAD(, read_lane) lanes;	/* reads past redis.read_window */
 	int nqueued;			/* reads in all lanes */
 	struct event *watchdog;
 	void (*on_wake)(const char *department);
@@ -227,6 +218,20 @@ link_disconnected(const redisAsyncContext *ac, int status)
 	link_schedule(l);
 }
 
+/*
+ * Gives the events of ac (the command link's) the loop's first priority:
+ * a write's answer is taken before the reads' and the clients' (hiredis
+ * 0.14's libevent adapter; its structure is in its header).
+ */
+static void
+link_first(redisAsyncContext *ac)
+{
+	redisLibeventEvents *e = ac->ev.data;
+
+	event_priority_set(e->rev, LOOP_FIRST);
+	event_priority_set(e->wev, LOOP_FIRST);
+}
+
 /* Starts a non-blocking connection of l (to l->host with sentinels). */
 static void
 link_connect_to(struct link *l)
@@ -253,6 +258,8 @@ link_connect_to(struct link *l)
 	l->ac = ac;
 	link_set_state(l, LINK_CONNECTING);
 	redisLibeventAttach(ac, st.base);
+	if (l == &st.cmd)
+		link_first(ac);
 	redisAsyncSetConnectCallback(ac, link_connected);
 	redisAsyncSetDisconnectCallback(ac, link_disconnected);
 }
@@ -905,7 +912,7 @@ store_read_pump(void)
 
 	while ((lane = TAILQ_FIRST(&st.lanes)) != NULL && store_ready()) {
 		l = store_read_link();
-		if (l == &st.rd && l->ninflight >= READ_WINDOW)
+		if (l == &st.rd && l->ninflight >= st.spec.read_window)
 			return;
 		call = TAILQ_FIRST(&lane->calls);
 		if (TAILQ_NEXT(call, entry) != NULL) {	/* its turn is over */
@@ -944,8 +951,8 @@ store_read_lane(const char *who)
 
 /*
  * Sends a read-only script's command on the read link, or queues it in
- * who's lane when READ_WINDOW reads are on their way there (or others wait);
- * returns -1 (cb not called) if it could not.
+ * who's lane when redis.read_window reads are on their way there (or
+ * others wait); returns -1 (cb not called) if it could not.
  */
 static int
 store_send_read(const char *who, int argc, const char **argv,
@@ -956,7 +963,7 @@ store_send_read(const char *who, int argc, const char **argv,
 	long long len;
 
 	if (l != &st.rd ||
-	    (st.rd.ninflight < READ_WINDOW && st.nqueued == 0))
+	    (st.rd.ninflight < st.spec.read_window && st.nqueued == 0))
 		return store_send(l, argc, argv, lens, cb, priv);
 	call = xcalloc(1, sizeof *call);
 	if ((len = redisFormatCommandArgv(&call->cmd, argc, argv, lens)) < 0 ||
