@@ -315,6 +315,17 @@ static void
 daemon_start(void)
 {
 	hotlined.base = daemon_base();
+	/*
+	 * Signals first: a SIGTERM from the moment the listeners exist (a
+	 * supervisor stopping a daemon it just started) drains once the loop
+	 * runs, instead of killing it with its socket files left behind.
+	 */
+	dmn.sig_hup = evsignal_new(hotlined.base, SIGHUP, on_hup, NULL);
+	dmn.sig_term = evsignal_new(hotlined.base, SIGTERM, on_term, NULL);
+	dmn.sig_int = evsignal_new(hotlined.base, SIGINT, on_term, NULL);
+	evsignal_add(dmn.sig_hup, NULL);
+	evsignal_add(dmn.sig_term, NULL);
+	evsignal_add(dmn.sig_int, NULL);
 	reload_init(daemon_swap);
 	daemon_gauges();
 	timer_init(hotlined.base);
@@ -327,12 +338,6 @@ daemon_start(void)
 		fatalx("cannot open the listeners; exiting");
 	if (auth_worker_start(hotlined.base) == -1)
 		log_warnx("credentials are verified on the event loop");
-	dmn.sig_hup = evsignal_new(hotlined.base, SIGHUP, on_hup, NULL);
-	dmn.sig_term = evsignal_new(hotlined.base, SIGTERM, on_term, NULL);
-	dmn.sig_int = evsignal_new(hotlined.base, SIGINT, on_term, NULL);
-	evsignal_add(dmn.sig_hup, NULL);
-	evsignal_add(dmn.sig_term, NULL);
-	evsignal_add(dmn.sig_int, NULL);
 }
 
 /* Stops and frees what daemon_start made, once the loop has returned. */
