@@ -22,13 +22,17 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 after=$build/hotlined
 before=${BENCH_BEFORE:-}
 
+out=$work/rounds.txt
+: >"$out"
+
 # One run of hotlined binary $2, labelled $1: the bench's lines and the watchdog's drops.
 run() {
 	PS_HOTLINED=$2
 	PS_SED="s|timeout_ms = 2000;|timeout_ms = 2000; ${FAIRSHARE_REDIS:-}|"
 	ps_start_hotlined "${FAIRSHARE_LIMITS:-}"
 	"$build/tests/bench/bench-fairshare" -a "unix:$work/hotlined.sock" \
-	    -n "$conns" -w "$window" -c "$creates" -r "$rounds" | sed "s/^/$1 /"
+	    -n "$conns" -w "$window" -c "$creates" -r "$rounds" |
+	    sed "s/^/$1 /" | tee -a "$out"
 	echo "$1 watchdog drops: $(grep -c 'no answer within' "$work/hotlined.log" || true)"
 	ps_stop_hotlined
 }
@@ -41,4 +45,19 @@ while [ "$pass" -le "$passes" ]; do
 	run "after($pass)" "$after"
 	pass=$((pass + 1))
 done
+# Prints the medians over every pass's rounds of binary $1 (before or after).
+pooled() {
+	sed -n "s/^$1([0-9]*) round .*idle p50_ms=\([0-9.]*\) p99_ms=\([0-9.]*\).*flood p50_ms=\([0-9.]*\) p99_ms=\([0-9.]*\).*/\1 \2 \3 \4/p" "$out" |
+	awk -v who="$1" '{ for (c = 1; c <= 4; c++) v[c, NR] = $c }
+	function med(c,   i, j, t, a) {
+		for (i = 1; i <= NR; i++) a[i] = v[c, i]
+		for (i = 2; i <= NR; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+		return NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }
+	END { if (NR == 0) exit
+		printf "%s: medians of %d rounds: idle p50 %.2f p99 %.2f ms; flood p50 %.2f p99 %.2f ms; flood/idle p99 %.2f\n",
+		    who, NR, med(1), med(2), med(3), med(4), med(4) / med(2) }'
+}
+
+[ -z "$before" ] || pooled before
+pooled after
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
