@@ -233,8 +233,7 @@ load_or_exit(const char *path)
 /*
  * Creates the loop: the changelist folds the many add/del pairs of a turn
  * into one epoll_ctl. Its priorities (enum loop_priority): after
- * LOOP_DISPATCH_MAX callbacks of the normal and last priorities the loop
- * looks for new events again, so an answer of the command link or a
+ * LOOP_DISPATCH_MAX callbacks the loop looks for new events again, so a
  * request of a principal within its share does not wait behind a whole
  * turn of a flood's.
  */

@@ -57,11 +57,12 @@ inflight_grow(void)
 }
 
 /*
- * Counts one more request of principal id waiting for Redis, unless max
- * already wait: returns 0, or -1 (nothing counted) when it is at max.
+ * Counts one more request of principal id waiting for Redis. The bound is
+ * not checked here but before a connection's next frame is read
+ * (inflight_hold), so a request once read is never refused half-way.
  */
-int
-inflight_take(const char *id, int max)
+void
+inflight_take(const char *id)
 {
 	struct inflight_slot *s;
 
@@ -72,10 +73,7 @@ inflight_take(const char *id, int max)
 		snprintf(s->id, sizeof s->id, "%s", id);
 		inflight_used++;
 	}
-	if (s->n >= max)
-		return -1;
 	s->n++;
-	return 0;
 }
 
 /* One request of principal id got its answer (or its link failed). */

@@ -321,7 +321,8 @@ conn_next_frame(struct conn *c, struct evbuffer *input, struct frame_read *f)
 /*
  * Moves c's events to its principal's priority (inflight_priority) when it
  * changed. libevent refuses to move an event that is active: it is tried
- * again after the next read.
+ * again after the next read. TLS connections keep the normal priority
+ * (bufferevent_priority_set moves only socket bufferevents).
  */
 static void
 conn_prioritize(struct conn *c)
