@@ -44,6 +44,8 @@ static const struct config_key config_keys[] = {
 	  CONFIG_AT(redis.wait_timeout_ms) },
 	{ .group = "redis", .name = "read_link", .type = CONFIG_KEY_INT,
 	  .def = 1, .min = 0, .max = 1, CONFIG_AT(redis.read_link) },
+	{ .group = "redis", .name = "read_window", .type = CONFIG_KEY_INT,
+	  .def = 4, .min = 1, .max = 1024, CONFIG_AT(redis.read_window) },
 
 	/* [limits]: every key has a default. */
 	{ .group = "limits", .name = "max_frame", .type = CONFIG_KEY_INT,
@@ -77,7 +79,7 @@ static const struct config_key config_keys[] = {
 	  .def = 268435456, .min_key = "output_limit", .max = 1099511627776LL,
 	  CONFIG_AT(limits.output_budget) },
 	{ .group = "limits", .name = "max_principal_pending",
-	  .type = CONFIG_KEY_INT, .def = 1000, .min = 1,
+	  .type = CONFIG_KEY_INT, .def = 64, .min = 1,
 	  .max_key = "max_store_pending",
 	  CONFIG_AT(limits.max_principal_pending) },
 

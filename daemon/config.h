@@ -129,6 +129,7 @@ struct redis_spec {
 	int timeout_ms;		/* a request waiting longer gets "unavailable" */
 	int feed_maxlen;	/* events retained per department feed */
 	int read_link;		/* 1: read-only scripts on a second link */
+	int read_window;	/* reads sent on it at once; more queue */
 };
 
 struct limits {

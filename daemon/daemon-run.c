@@ -18,6 +18,7 @@
 #include "kb.h"
 #include "normalize.h"
 
+#define LOOP_DISPATCH_MAX 8	/* callbacks between looks for new events */
 #define DRAIN_CHECK_MS 50
 
 /* What the running daemon's life holds besides struct daemon (daemon.c). */
@@ -229,7 +230,13 @@ load_or_exit(const char *path)
 	return c;
 }
 
-/* Creates the loop: the changelist folds the many add/del pairs of a turn into one epoll_ctl. */
+/*
+ * Creates the loop: the changelist folds the many add/del pairs of a turn
+ * into one epoll_ctl. Its priorities (enum loop_priority): after
+ * LOOP_DISPATCH_MAX callbacks the loop looks for new events again, so a
+ * request of a principal within its share does not wait behind a whole
+ * turn of a flood's.
+ */
 static struct event_base *
 daemon_base(void)
 {
@@ -238,9 +245,11 @@ daemon_base(void)
 
 	ecfg = event_config_new();
 	event_config_set_flag(ecfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+	event_config_set_max_dispatch_interval(ecfg, NULL, LOOP_DISPATCH_MAX,
+	    LOOP_NORMAL);
 	base = event_base_new_with_config(ecfg);
 	event_config_free(ecfg);
-	if (base == NULL)
+	if (base == NULL || event_base_priority_init(base, LOOP_PRIORITIES) == -1)
 		fatalx("event_base_new failed");
 	return base;
 }
@@ -305,6 +314,17 @@ static void
 daemon_start(void)
 {
 	hotlined.base = daemon_base();
+	/*
+	 * Signals first: a SIGTERM from the moment the listeners exist (a
+	 * supervisor stopping a daemon it just started) drains once the loop
+	 * runs, instead of killing it with its socket files left behind.
+	 */
+	dmn.sig_hup = evsignal_new(hotlined.base, SIGHUP, on_hup, NULL);
+	dmn.sig_term = evsignal_new(hotlined.base, SIGTERM, on_term, NULL);
+	dmn.sig_int = evsignal_new(hotlined.base, SIGINT, on_term, NULL);
+	evsignal_add(dmn.sig_hup, NULL);
+	evsignal_add(dmn.sig_term, NULL);
+	evsignal_add(dmn.sig_int, NULL);
 	reload_init(daemon_swap);
 	daemon_gauges();
 	timer_init(hotlined.base);
@@ -317,12 +337,6 @@ daemon_start(void)
 		fatalx("cannot open the listeners; exiting");
 	if (auth_worker_start(hotlined.base) == -1)
 		log_warnx("credentials are verified on the event loop");
-	dmn.sig_hup = evsignal_new(hotlined.base, SIGHUP, on_hup, NULL);
-	dmn.sig_term = evsignal_new(hotlined.base, SIGTERM, on_term, NULL);
-	dmn.sig_int = evsignal_new(hotlined.base, SIGINT, on_term, NULL);
-	evsignal_add(dmn.sig_hup, NULL);
-	evsignal_add(dmn.sig_term, NULL);
-	evsignal_add(dmn.sig_int, NULL);
 }
 
 /* Stops and frees what daemon_start made, once the loop has returned. */

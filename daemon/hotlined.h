@@ -224,6 +224,7 @@ struct conn {
 	TAILQ_ENTRY(conn) entry;
 	TAILQ_ENTRY(conn) principal_wait;	/* inflight.c's queue */
 	int principal_waiting;		/* in it: its principal is at its bound */
+	int priority;			/* of its events: enum loop_priority */
 };
 
 int server_listen(const struct config *);
@@ -270,15 +271,25 @@ const struct principal *tls_principal(const struct conn *c,
 
 /*
  * inflight.c: each principal's requests waiting for Redis. inflight_take
- * counts one unless max already wait (then -1); inflight_give uncounts it.
+ * counts one (the bound is kept by inflight_hold); inflight_give uncounts it.
  */
-int inflight_take(const char *id, int max);
+void inflight_take(const char *id);
 void inflight_give(const char *id);
 /* Pauses reading c while its principal is at its bound; see inflight.c. */
 int inflight_hold(struct conn *c);
 void inflight_pass(struct conn *c);
 void inflight_forget(struct conn *c);
 void inflight_free(void);
+/*
+ * The loop's priorities (event_base_priority_init in daemon-run.c): a
+ * principal past its share of max_principal_pending last
+ * (inflight_priority), everything else normal. LOOP_FIRST is unused: with
+ * three, libevent's default for new events is the middle one. (The
+ * command link's answers at LOOP_FIRST let the start's two full reads of
+ * the examples finish apart, so the model was trained twice.)
+ */
+enum loop_priority { LOOP_FIRST, LOOP_NORMAL, LOOP_LAST, LOOP_PRIORITIES };
+enum loop_priority inflight_priority(const struct conn *c);
 
 /* session.c: hello, roles, requests answered in order. */
 #define SESSION_MAX_PENDING 256

@@ -57,11 +57,12 @@ inflight_grow(void)
 }
 
 /*
- * Counts one more request of principal id waiting for Redis, unless max
- * already wait: returns 0, or -1 (nothing counted) when it is at max.
+ * Counts one more request of principal id waiting for Redis. The bound is
+ * not checked here but before a connection's next frame is read
+ * (inflight_hold), so a request once read is never refused half-way.
  */
-int
-inflight_take(const char *id, int max)
+void
+inflight_take(const char *id)
 {
 	struct inflight_slot *s;
 
@@ -72,10 +73,7 @@ inflight_take(const char *id, int max)
 		snprintf(s->id, sizeof s->id, "%s", id);
 		inflight_used++;
 	}
-	if (s->n >= max)
-		return -1;
 	s->n++;
-	return 0;
 }
 
 /* One request of principal id got its answer (or its link failed). */
@@ -150,6 +148,24 @@ inflight_hold(struct conn *c)
 		TAILQ_INSERT_TAIL(&inflight_waiting, c, principal_wait);
 	}
 	return 1;
+}
+
+/*
+ * The priority of c's events: LOOP_LAST while its principal has a quarter
+ * of limits.max_principal_pending or more waiting for Redis (a flood is
+ * served when nobody else waits), else LOOP_NORMAL.
+ */
+enum loop_priority
+inflight_priority(const struct conn *c)
+{
+	const struct inflight_slot *s;
+	int share = hotlined.cfg->limits.max_principal_pending / 4;
+
+	if (!c->authenticated || inflight_size == 0)
+		return LOOP_NORMAL;
+	s = inflight_find(inflight_slots, inflight_size, c->principal);
+	return s->id[0] != '\0' && s->n >= (share > 0 ? share : 1) ?
+	    LOOP_LAST : LOOP_NORMAL;
 }
 
 /* Takes c out of the queue of held connections (resumed or closed). */

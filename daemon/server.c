@@ -319,6 +319,24 @@ conn_next_frame(struct conn *c, struct evbuffer *input, struct frame_read *f)
 }
 
 /*
+ * Moves c's events to its principal's priority (inflight_priority) when it
+ * changed. libevent refuses to move an event that is active: it is tried
+ * again after the next read. TLS connections keep the normal priority
+ * (bufferevent_priority_set moves only socket bufferevents).
+ */
+static void
+conn_prioritize(struct conn *c)
+{
+	enum loop_priority p = inflight_priority(c);
+
+	if ((int)p == c->priority || c->tls)
+		return;
+	if (bufferevent_priority_set(c->bev, (int)p) == 0 &&
+	    event_priority_set(c->resume, (int)p) == 0)
+		c->priority = (int)p;
+}
+
+/*
  * Handles up to requests_per_turn buffered frames of c, so one busy client
  * cannot starve the others; the rest waits for the next loop turn.
  */
@@ -329,6 +347,7 @@ conn_read(struct conn *c)
 	struct frame_read f;
 	int handled = 0;
 
+	conn_prioritize(c);
 	while (!c->closing &&
 	    handled < hotlined.cfg->limits.requests_per_turn) {
 		/*
@@ -548,6 +567,7 @@ conn_new(evutil_socket_t fd, const struct sockaddr *sa,
 	if (c->bev == NULL)
 		fatalx("cannot make a bufferevent for a connection");
 	c->resume = event_new(hotlined.base, -1, 0, conn_resume, c);
+	c->priority = LOOP_NORMAL;	/* libevent's default, the middle one */
 	c->linger = evtimer_new(hotlined.base, conn_linger_expired, c);
 	c->hello_timer = evtimer_new(hotlined.base, conn_hello_expired, c);
 	hello.tv_sec = hotlined.cfg->limits.hello_timeout_ms / 1000;

@@ -13,21 +13,13 @@
 
 #include "hotlined.h"
 #include "store-scripts.h"
+#include "store-link.h"
 
 #define BACKOFF_MIN_MS 100
 #define BACKOFF_MAX_MS 5000
 #define BACKOFF_MAX_SENTINEL_MS 1000	/* asking sentinels is cheap; failovers are quick */
 #define SENTINEL_WATCH_MS 500		/* how often the sentinels are asked again */
 #define WATCHDOG_MS 100
-/*
- * Reads sent on the read link at once; more wait in the daemon (lanes).
- * Redis runs every command a connection has sent before it turns to the
- * next connection, so a long queue of big reads on one link would hold
- * the write link's next command back; 16 shows of a 60 KB ticket are a
- * few ms of Redis's time.
- */
-#define READ_WINDOW 16
-
 /* The scripts the daemon runs, by the name of their file in daemon/scripts/. */
 #define STORE_SCRIPT_NAME(id, file, writes) [SCRIPT_##id] = #file,
 static const char *script_names[SCRIPT_COUNT] = {
@@ -42,50 +34,6 @@ store_script_name(enum script_id script)
 	return (unsigned)script < SCRIPT_COUNT ? script_names[script] : "?";
 }
 
-enum link_state { LINK_DOWN, LINK_RESOLVING, LINK_CONNECTING, LINK_SETUP,
-    LINK_READY };
-
-struct link;
-struct read_lane;
-
-/* One command sent and not yet answered; answered strictly in order. */
-struct store_call {
-	struct link *link;		/* the link it was sent on */
-	store_cb cb;			/* NULL once given up (store_give_up) */
-	void *priv;
-	int64_t sent_ms;		/* or queued (in a lane) */
-	int64_t sent_us;		/* metrics: the round trip */
-	char *cmd;			/* while queued: the command */
-	int cmdlen;
-	struct read_lane *lane;		/* while queued: its lane */
-	TAILQ_ENTRY(store_call) entry;
-};
-
-/*
- * One Redis connection with its reconnect timer. The command links (cmd
- * for every write and plain command, rd for read-only scripts) keep their
- * calls in inflight, oldest first, each with its own watchdog.
- */
-struct link {
-	const char *name;		/* "commands", "reads" or "events" */
-	redisAsyncContext *ac;		/* NULL while down */
-	enum link_state state;
-	int64_t state_since_ms;
-	int backoff_ms;
-	int failures;			/* consecutive, for quieter logs */
-	struct event *retry;
-	void (*start)(void);		/* runs once connected */
-	struct sentinel_query *query;	/* set while LINK_RESOLVING */
-	char host[64];			/* with sentinels: the master we use */
-	int port;
-	int scripts;			/* load READS scripts only (rd) or all */
-	int loads_pending;		/* SCRIPT LOADs of the set-up unanswered */
-	TAILQ_HEAD(, store_call) inflight;	/* oldest first */
-	int ninflight;			/* length of inflight */
-	int64_t answered_ms;		/* last answer (or the link's start) */
-	unsigned long long dropped;	/* watchdog drops, for /metrics */
-};
-
 #define LINK_SCRIPTS_ALL 0
 #define LINK_SCRIPTS_READS 1
 
@@ -98,8 +46,6 @@ static struct {
 	char sha[SCRIPT_COUNT][41];
 	const char *source[SCRIPT_COUNT];
 	struct sentinel_watch *watch;	/* with sentinels */
-	TAILQ_HEAD(, read_lane) lanes;	/* reads past READ_WINDOW */
-	int nqueued;			/* reads in all lanes */
 	struct event *watchdog;
 	void (*on_wake)(const char *department);
 	void (*on_resync)(void);
@@ -108,8 +54,6 @@ static struct {
 
 static void link_connect(struct link *);
 static void sentinel_found(const char *, int, void *);
-static void store_read_pump(void);
-static void store_read_give_up(int64_t);
 
 /* Moves a link to state s and remembers when. */
 static void
@@ -323,7 +267,7 @@ link_retry(evutil_socket_t fd, short what, void *arg)
 }
 
 /* hiredis: a command on cmd or rd was answered (reply NULL: connection gone). */
-static void
+void
 store_answered(redisAsyncContext *ac, void *reply, void *privdata)
 {
 	struct store_call *call = privdata;
@@ -350,7 +294,7 @@ store_answered(redisAsyncContext *ac, void *reply, void *privdata)
 	call->cb(r, call->priv);
 	free(call);
 	if (l == &st.rd)
-		store_read_pump();
+		store_lanes_pump();
 	/* A demoted master: ask the sentinels again (pending calls get NULL). */
 	if (r != NULL && r->type == REDIS_REPLY_ERROR && st.spec.nsentinels > 0 &&
 	    strncmp(r->str, "READONLY", 8) == 0 && link_of(ac) == l)
@@ -358,7 +302,7 @@ store_answered(redisAsyncContext *ac, void *reply, void *privdata)
 }
 
 /* Sends a command on l (cmd or rd) whatever its state; returns -1 if it could not. */
-static int
+int
 store_send(struct link *l, int argc, const char **argv, const size_t *lens,
     store_cb cb, void *priv)
 {
@@ -408,7 +352,7 @@ link_setup_answered(struct link *l, redisReply *r, intptr_t script)
 		log_info("redis %s: connected to %s", l->name, store_where());
 	l->failures = 0;
 	l->backoff_ms = BACKOFF_MIN_MS;
-	store_read_pump();
+	store_lanes_pump();
 	/* Reads that failed while we were down can run now. */
 	if (l == &st.cmd && st.on_resync != NULL)
 		st.on_resync();
@@ -674,8 +618,8 @@ watchdog(evutil_socket_t fd, short what, void *arg)
 	(void)arg;
 	link_watch(&st.cmd, now);
 	link_watch(&st.rd, now);
-	store_read_give_up(now);
-	store_read_pump();
+	store_lanes_give_up(now);
+	store_lanes_pump();
 	if ((st.sub.state == LINK_CONNECTING || st.sub.state == LINK_SETUP) &&
 	    now - st.sub.state_since_ms > st.spec.timeout_ms)
 		link_drop(&st.sub, "connection attempt timed out");
@@ -751,7 +695,7 @@ store_read_state(void)
 static double
 store_read_pending(void)
 {
-	return st.rd.ninflight + st.nqueued;
+	return st.rd.ninflight + store_lanes_queued();
 }
 
 /* Commands waiting on the command (write) link. */
@@ -788,7 +732,7 @@ store_init(struct event_base *base, const struct redis_spec *spec,
 	st.on_wake = on_wake;
 	st.on_resync = on_resync;
 	store_find_scripts();
-	TAILQ_INIT(&st.lanes);
+	store_lanes_init(&st.rd, st.spec.read_window, st.spec.timeout_ms);
 	link_init(&st.cmd, "commands", cmd_start);
 	link_init(&st.rd, "reads", rd_start);
 	st.rd.scripts = LINK_SCRIPTS_READS;
@@ -819,7 +763,7 @@ store_ready(void)
 int
 store_pending(void)
 {
-	return st.cmd.ninflight + st.rd.ninflight + st.nqueued;
+	return st.cmd.ninflight + st.rd.ninflight + store_lanes_queued();
 }
 
 /*
@@ -829,7 +773,7 @@ store_pending(void)
  * until both links follow the sentinels), and reads go on while the read
  * link reconnects.
  */
-static struct link *
+struct link *
 store_read_link(void)
 {
 	if (st.rd.state == LINK_READY && st.cmd.state == LINK_READY &&
@@ -847,155 +791,7 @@ store_pending_for(enum script_id script, int behind_writes)
 {
 	if (store_script_writes(script) || behind_writes)
 		return st.cmd.ninflight;
-	return store_read_link()->ninflight + st.nqueued;
-}
-
-/*
- * The reads of one principal (who, "" for the daemon's own) waiting for the
- * read link's window, oldest first. Only lanes with reads are kept, in
- * st.lanes; the pump takes one read from the first lane and moves it to the
- * end, so a principal with a thousand queued reads delays another's read by
- * one read, not a thousand.
- */
-struct read_lane {
-	char who[72];
-	TAILQ_HEAD(, store_call) calls;
-	TAILQ_ENTRY(read_lane) entry;
-};
-
-/* Takes call out of its lane (freed when emptied); the caller owns call. */
-static void
-store_read_unqueue(struct store_call *call)
-{
-	struct read_lane *lane = call->lane;
-
-	TAILQ_REMOVE(&lane->calls, call, entry);
-	call->lane = NULL;
-	st.nqueued--;
-	if (TAILQ_EMPTY(&lane->calls)) {
-		TAILQ_REMOVE(&st.lanes, lane, entry);
-		free(lane);
-	}
-}
-
-/* Answers a queued read with NULL (given up, or Redis gone) and frees it. */
-static void
-store_read_fail(struct store_call *call)
-{
-	store_read_unqueue(call);
-	if (call->cb != NULL) {
-		metrics_redis_answered(call->sent_us, 0);
-		call->cb(NULL, call->priv);
-	}
-	redisFreeCommand(call->cmd);
-	free(call);
-}
-
-/*
- * Sends queued reads while the read link has room in its window (or on the
- * command link while the read link is not usable), one lane at a time in
- * turn, each lane oldest first.
- */
-static void
-store_read_pump(void)
-{
-	struct read_lane *lane;
-	struct store_call *call;
-	struct link *l;
-
-	while ((lane = TAILQ_FIRST(&st.lanes)) != NULL && store_ready()) {
-		l = store_read_link();
-		if (l == &st.rd && l->ninflight >= READ_WINDOW)
-			return;
-		call = TAILQ_FIRST(&lane->calls);
-		if (TAILQ_NEXT(call, entry) != NULL) {	/* its turn is over */
-			TAILQ_REMOVE(&st.lanes, lane, entry);
-			TAILQ_INSERT_TAIL(&st.lanes, lane, entry);
-		}
-		if (redisAsyncFormattedCommand(l->ac, store_answered, call,
-		    call->cmd, (size_t)call->cmdlen) != REDIS_OK) {
-			store_read_fail(call);
-			continue;
-		}
-		store_read_unqueue(call);
-		redisFreeCommand(call->cmd);
-		call->cmd = NULL;
-		call->link = l;
-		TAILQ_INSERT_TAIL(&l->inflight, call, entry);
-		l->ninflight++;
-	}
-}
-
-/* Returns the lane of who, made (at the end of the turn) if it has none. */
-static struct read_lane *
-store_read_lane(const char *who)
-{
-	struct read_lane *lane;
-
-	TAILQ_FOREACH(lane, &st.lanes, entry)
-		if (strcmp(lane->who, who) == 0)
-			return lane;
-	lane = xcalloc(1, sizeof *lane);
-	snprintf(lane->who, sizeof lane->who, "%s", who);
-	TAILQ_INIT(&lane->calls);
-	TAILQ_INSERT_TAIL(&st.lanes, lane, entry);
-	return lane;
-}
-
-/*
- * Sends a read-only script's command on the read link, or queues it in
- * who's lane when READ_WINDOW reads are on their way there (or others wait);
- * returns -1 (cb not called) if it could not.
- */
-static int
-store_send_read(const char *who, int argc, const char **argv,
-    const size_t *lens, store_cb cb, void *priv)
-{
-	struct store_call *call;
-	struct link *l = store_read_link();
-	long long len;
-
-	if (l != &st.rd ||
-	    (st.rd.ninflight < READ_WINDOW && st.nqueued == 0))
-		return store_send(l, argc, argv, lens, cb, priv);
-	call = xcalloc(1, sizeof *call);
-	if ((len = redisFormatCommandArgv(&call->cmd, argc, argv, lens)) < 0 ||
-	    len > INT_MAX) {
-		redisFreeCommand(call->cmd);
-		free(call);
-		return -1;
-	}
-	call->cmdlen = (int)len;
-	call->link = &st.rd;
-	call->cb = cb;
-	call->priv = priv;
-	call->sent_ms = now_mono_ms();
-	call->sent_us = metrics_now_us();
-	call->lane = store_read_lane(who != NULL ? who : "");
-	TAILQ_INSERT_TAIL(&call->lane->calls, call, entry);
-	st.nqueued++;
-	return 0;
-}
-
-/* Gives up the queued reads that waited longer than the timeout. */
-static void
-store_read_give_up(int64_t now)
-{
-	struct read_lane *lane, *next;
-	struct store_call *call;
-	int last;
-
-	for (lane = TAILQ_FIRST(&st.lanes); lane != NULL; lane = next) {
-		next = TAILQ_NEXT(lane, entry);
-		/* Oldest first; the lane is freed with its last read. */
-		do {
-			call = TAILQ_FIRST(&lane->calls);
-			if (now - call->sent_ms <= st.spec.timeout_ms)
-				break;
-			last = TAILQ_NEXT(call, entry) == NULL;
-			store_read_fail(call);
-		} while (!last);
-	}
+	return store_read_link()->ninflight + store_lanes_queued();
 }
 
 /* Closes every link; pending callbacks run with a NULL reply. */
@@ -1003,8 +799,7 @@ void
 store_shutdown(void)
 {
 	st.stopping = 1;
-	while (!TAILQ_EMPTY(&st.lanes))
-		store_read_fail(TAILQ_FIRST(&TAILQ_FIRST(&st.lanes)->calls));
+	store_lanes_shutdown();
 	link_drop(&st.cmd, "shutting down");
 	link_drop(&st.rd, "shutting down");
 	link_drop(&st.sub, "shutting down");
@@ -1054,7 +849,7 @@ store_script_after(enum script_id script, int nkeys,
 	else {
 		rc = store_script_writes(script) || behind_writes ?
 		    store_send(&st.cmd, e.argc, e.argv, e.lens, cb, priv) :
-		    store_send_read(who, e.argc, e.argv, e.lens, cb, priv);
+		    store_lanes_send(who, e.argc, e.argv, e.lens, cb, priv);
 	}
 	store_eval_free(&e);
 	return rc;

@@ -30,7 +30,8 @@ ps_start_redis() {
 
 # Starts hotlined on an emptied Redis with "$1" added to its limits group;
 # PS_EXTRA_PRINCIPALS (principals' entries, each starting with ",") and
-# PS_SED (one more sed expression on the config) change it further.
+# PS_SED (one more sed expression on the config) change it further;
+# PS_HOTLINED is the binary to run (default $build/hotlined).
 ps_start_hotlined() {
 	sed -e "s|@DIR@|$work|g" -e "s|@REDIS_SOCK@|$work/redis.sock|g" \
 	    -e "s|@SOCK@|$work/hotlined.sock|g" \
@@ -44,7 +45,7 @@ ps_start_hotlined() {
 	    "$root/tests/integration/hotlined-test.conf.in" >"$work/hotlined.conf"
 	redis-cli -s "$work/redis.sock" flushall >/dev/null
 	: >"$work/hotlined.log"
-	"$build/hotlined" -d -f "$work/hotlined.conf" 2>>"$work/hotlined.log" &
+	"${PS_HOTLINED:-$build/hotlined}" -d -f "$work/hotlined.conf" 2>>"$work/hotlined.log" &
 	hotlined_pid=$!
 	n=0
 	until grep -q "redis commands: connected" "$work/hotlined.log" &&

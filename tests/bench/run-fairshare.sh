@@ -1,34 +1,63 @@
 #!/bin/sh
-# A flooding principal beside another's creates, with one Redis link and with the read link, side by side in one run.
-# Usage: tests/bench/run-fairshare.sh BUILD_DIR [conns] [window] [creates]
-# Runs hotlined (private-servers.sh) four ways: one link for everything
-# (redis.read_link = 0) without a fair share (max_principal_pending equal
-# to max_store_pending, as before issue 14.8) and with 64; then the read
-# link (the default) with 64 and with the default 1000. In each,
-# bench-fairshare measures agent01's creates idle and while agent02's
-# connections keep shows of a 60 KB ticket in flight.
+# A flooding principal beside another's creates, at the default configuration, in alternating idle and flood rounds; with BENCH_BEFORE, an earlier hotlined side by side in the same run.
+# Usage: tests/bench/run-fairshare.sh BUILD_DIR [conns] [window] [creates] [rounds] [passes]
+# Runs hotlined (private-servers.sh) with the integration tests' config and
+# every limit at its default. bench-fairshare measures agent01's creates in
+# rounds: idle (agent02's windows empty), then while agent02's connections
+# keep shows of a 60 KB ticket in flight; it prints each round and the
+# medians' ratio. BENCH_BEFORE (another hotlined binary, e.g. an earlier
+# commit's build/hotlined) runs too, alternating with this build's, passes
+# times each; FAIRSHARE_LIMITS adds settings to the limits group of both
+# (e.g. "max_principal_pending = 64;"), FAIRSHARE_REDIS to the redis group.
 set -eu
 
-build=${1:?usage: run-fairshare.sh BUILD_DIR [conns] [window] [creates]}
+build=${1:?usage: run-fairshare.sh BUILD_DIR [conns] [window] [creates] [rounds] [passes]}
 conns=${2:-50}
 window=${3:-16}
 creates=${4:-200}
+rounds=${5:-5}
+passes=${6:-1}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 . "$root/tests/bench/private-servers.sh"
+after=$build/hotlined
+before=${BENCH_BEFORE:-}
 
-# One run: read_link $1, max_principal_pending $2; prints the bench's lines, labelled.
+out=$work/rounds.txt
+: >"$out"
+
+# One run of hotlined binary $2, labelled $1: the bench's lines and the watchdog's drops.
 run() {
-	label="read_link=$1 max_principal_pending=$2"
-	PS_SED="s|timeout_ms = 2000;|timeout_ms = 2000; read_link = $1;|"
-	ps_start_hotlined "max_principal_pending = $2;"
+	PS_HOTLINED=$2
+	PS_SED="s|timeout_ms = 2000;|timeout_ms = 2000; ${FAIRSHARE_REDIS:-}|"
+	ps_start_hotlined "${FAIRSHARE_LIMITS:-}"
 	"$build/tests/bench/bench-fairshare" -a "unix:$work/hotlined.sock" \
-	    -n "$conns" -w "$window" -c "$creates" | sed "s/^/$label /"
-	echo "$label watchdog drops: $(grep -c 'no answer within' "$work/hotlined.log" || true)"
+	    -n "$conns" -w "$window" -c "$creates" -r "$rounds" |
+	    sed "s/^/$1 /" | tee -a "$out"
+	echo "$1 watchdog drops: $(grep -c 'no answer within' "$work/hotlined.log" || true)"
 	ps_stop_hotlined
 }
 
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 ps_start_redis
-run 0 10000
-run 0 64
-run 1 64
-run 1 1000
+pass=1
+while [ "$pass" -le "$passes" ]; do
+	[ -z "$before" ] || run "before($pass)" "$before"
+	run "after($pass)" "$after"
+	pass=$((pass + 1))
+done
+# Prints the medians over every pass's rounds of binary $1 (before or after).
+pooled() {
+	sed -n "s/^$1([0-9]*) round .*idle p50_ms=\([0-9.]*\) p99_ms=\([0-9.]*\).*flood p50_ms=\([0-9.]*\) p99_ms=\([0-9.]*\).*/\1 \2 \3 \4/p" "$out" |
+	awk -v who="$1" '{ for (c = 1; c <= 4; c++) v[c, NR] = $c }
+	function med(c,   i, j, t, a) {
+		for (i = 1; i <= NR; i++) a[i] = v[c, i]
+		for (i = 2; i <= NR; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+		return NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }
+	END { if (NR == 0) exit
+		printf "%s: medians of %d rounds: idle p50 %.2f p99 %.2f ms; flood p50 %.2f p99 %.2f ms; flood/idle p99 %.2f\n",
+		    who, NR, med(1), med(2), med(3), med(4), med(4) / med(2) }'
+}
+
+[ -z "$before" ] || pooled before
+pooled after
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -25,8 +25,9 @@ generic_parts() {
 
 known_parts="intake dispatch classify footprint retrain retrain-hotlined"
 # timers has its own driver (run-timers.sh: BullMQ beside it), run by make bench;
-# search is run-archive.sh's (make bench-archive: PostgreSQL).
-helpers="limit port ready timers search"
+# search is run-archive.sh's (make bench-archive: PostgreSQL); budget and
+# hellostorm are run-budget.sh's and run-hellostorm.sh's (their own servers).
+helpers="limit port ready timers search budget hellostorm"
 all_parts=$known_parts
 [ $# -ge 1 ] || usage
 root=$(cd "$(dirname "$0")/../.." && pwd)

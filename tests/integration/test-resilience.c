@@ -1,5 +1,8 @@
 /* Integration tests of failures: daemon restarts and kills, Redis outages, two daemons, SIGTERM. */
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <setjmp.h>
 #include <signal.h>
@@ -324,6 +327,69 @@ test_two_daemons_unique_numbers(void **state)
 	    HARNESS_DRAIN_MS + 5000)));
 }
 
+/*
+ * Starts hotlined on h.second's config and sends it SIGTERM the moment its
+ * unix socket appears (polled every 100 µs); returns its wait status.
+ */
+static int
+term_at_socket(void)
+{
+	struct stat sb;
+	pid_t pid;
+	int fd, status, i;
+
+	unlink(h.second.sock);
+	pid = fork();
+	assert_true(pid != -1);
+	if (pid == 0) {
+		fd = open(h.second.log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+		if (fd != -1)
+			dup2(fd, 2);
+		execl(getenv("HOTLINED") != NULL ? getenv("HOTLINED") :
+		    "build/hotlined", "hotlined", "-d", "-f", h.second.conf,
+		    (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 100000 && stat(h.second.sock, &sb) == -1; i++)
+		usleep(100);
+	kill(pid, SIGTERM);
+	for (i = 0; i < 1000 && waitpid(pid, &status, WNOHANG) == 0; i++)
+		usleep(10000);
+	if (i == 1000) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		fail_msg("hotlined still running 10 s after SIGTERM");
+	}
+	return status;
+}
+
+/*
+ * SIGTERM right after start, as soon as the listener exists: hotlined
+ * drains and exits 0, its socket removed. Its signal handlers used to be
+ * installed after the listeners opened, so a signal in between killed it
+ * (status "terminated by SIGTERM", the socket file left behind); the
+ * window is short, so five starts.
+ */
+static void
+test_sigterm_right_after_start(void **state)
+{
+	struct stat sb;
+	int status, i;
+
+	(void)state;
+	assert_int_equal(harness_write_config(&h, &h.second, "second", ""), 0);
+	for (i = 0; i < 5; i++) {
+		status = term_at_socket();
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+			harness_print_log(&h.second);
+			fail_msg("start %d: status %d after an early SIGTERM",
+			    i + 1, status);
+		}
+		assert_int_equal(stat(h.second.sock, &sb), -1);
+	}
+	assert_true(harness_file_has(h.second.log, "draining"));
+}
+
 /* SIGTERM with clients connected: hotlined exits 0 within the drain timeout. */
 static void
 test_sigterm_clean_exit(void **state)
@@ -359,6 +425,7 @@ main(void)
 		cmocka_unit_test(test_kill9_loses_nothing),
 		cmocka_unit_test(test_redis_outage),
 		cmocka_unit_test(test_two_daemons_unique_numbers),
+		cmocka_unit_test(test_sigterm_right_after_start),
 		cmocka_unit_test(test_sigterm_clean_exit),
 	};
 
