@@ -404,6 +404,8 @@ static const struct {
 	M(WORDS_MORE, " ... (%zu words)", " ……（共 %zu 词）"),
 	M(SUGGESTION_CONFIDENCE, "confidence %.2f", "置信度 %.2f"),
 	M(SUGGESTION_MODEL, " (model %.2f)", "（模型 %.2f）"),
+	M(MODEL_ONLY, "no catalogue keyword: the learned model's suggestion",
+	    "派单目录无关键词命中，仅为模型建议"),
 	M(AUTO_DISPATCH, "auto-dispatch", "自动派单"),
 	M(AUTO_YES, "yes: to %s %s", "是：派往 %s %s"),
 	M(AUTO_NO, "no: to triage", "否：转待派单"),

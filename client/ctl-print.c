@@ -551,6 +551,12 @@ ctl_print_suggestion(size_t rank, const Hotline__Suggestion *s, int model)
 	printf(CTL_T(SUGGESTION_CONFIDENCE), s->confidence);
 	if (model)
 		printf(CTL_T(SUGGESTION_MODEL), s->model_probability);
+	if (s->n_matched == 0 && s->score == 0 && (s->category == NULL ||
+	    s->category[0] == '\0')) {
+		/* not "得分 0.00 分类 -": a dispatcher would read nothing there */
+		printf("  %s\n", CTL_T(MODEL_ONLY));
+		return;
+	}
 	printf("  %s %.2f  %s %s", CTL_T(SCORE), s->score, CTL_T(CATEGORY),
 	    ctl_category(s->category, s->category_name, cat, sizeof cat));
 	if (s->n_matched > 0)

@@ -436,11 +436,40 @@ test_classify_words(void **state)
 	    "classify 停水 我們小區停水了", "置信度");
 }
 
+/*
+ * A suggestion of the learned model alone (no catalogue keyword in the
+ * text) is said to be one, not printed as "得分 0.00 分类 -".
+ */
+static void
+test_classify_model_only(void **state)
+{
+	const Hotline__ClassifyReply *c;
+	Hotline__Envelope *rep;
+	size_t i, model_only = 0;
+	char *out;
+
+	(void)state;
+	rep = classify("咨询", "我想问一下这个事情应该怎么办理，谢谢。");
+	c = rep->classified;
+	for (i = 0; i < c->routing->n_suggestions; i++)
+		if (c->routing->suggestions[i]->n_matched == 0 &&
+		    c->routing->suggestions[i]->score == 0)
+			model_only++;
+	assert_true(model_only > 0);
+	hl_envelope_free(rep);
+	out = harness_ctl(&h.main, "-u agent01 -t agent01-test --lang zh",
+	    "classify 咨询 我想问一下这个事情应该怎么办理，谢谢。");
+	assert_non_null(strstr(out, "仅为模型建议"));
+	assert_null(strstr(out, "得分 0.00"));
+	free(out);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_classify_words),
+		cmocka_unit_test(test_classify_model_only),
 		cmocka_unit_test(test_seed_file),
 		cmocka_unit_test(test_stable_after_corrections),
 	};
