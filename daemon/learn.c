@@ -105,6 +105,10 @@ static struct {
 	/* training */
 	int pipe[2];
 	struct event *ev;
+	/* the full read in progress: when it started, reads, time on the loop */
+	int64_t read_t0, read_sent;
+	int64_t read_wait_us, read_work_us, read_worst_us;
+	unsigned read_batches;
 	pthread_t thread;
 	struct learn_job *job;		/* running, or NULL */
 	int again;			/* train again when it is done */
@@ -526,6 +530,9 @@ learn_start_full(void)
 	}
 	learn_set_clear(&ln.next);
 	ln.full = 1;
+	ln.read_t0 = now_mono_us();
+	ln.read_wait_us = ln.read_work_us = ln.read_worst_us = 0;
+	ln.read_batches = 0;
 	ln.generation_known = 0;
 	snprintf(ln.cursor, sizeof ln.cursor, "0");
 	learn_pump();
@@ -541,8 +548,12 @@ learn_swap(void)
 	ln.full = 0;
 	snprintf(ln.examples_cursor, sizeof ln.examples_cursor, "%s",
 	    ln.cursor);
-	log_info("learn: %zu examples read (generation %s)", ln.examples.n,
-	    ln.generation);
+	log_info("learn: %zu examples read (generation %s) in %.2f s: %u "
+	    "reads, %.2f s waiting for Redis, %.2f s on the loop (the longest "
+	    "read %.1f ms)", ln.examples.n, ln.generation,
+	    (double)(now_mono_us() - ln.read_t0) / 1e6, ln.read_batches,
+	    (double)ln.read_wait_us / 1e6, (double)ln.read_work_us / 1e6,
+	    (double)ln.read_worst_us / 1e3);
 }
 
 /* Adds one example {id, label, text, district, ...} to the set being filled. */
@@ -595,11 +606,28 @@ learn_check_generation(const char *generation)
 	return -1;
 }
 
+/* Counts a read that answered at t0 (now_mono_us) with n examples, now applied. */
+static void
+learn_read_timed(int64_t t0, size_t n)
+{
+	int64_t work = now_mono_us() - t0;
+
+	ln.read_batches++;
+	ln.read_wait_us += t0 - ln.read_sent;
+	ln.read_work_us += work;
+	if (work > ln.read_worst_us)
+		ln.read_worst_us = work;
+	log_debug("learn: read of %zu examples: %.2f ms waiting for Redis, "
+	    "%.2f ms on the loop", n, (double)(t0 - ln.read_sent) / 1e3,
+	    (double)work / 1e3);
+}
+
 /* store: a read of the stream answered (reply NULL: Redis failed; resync reads again). */
 static void
 learn_read_done(redisReply *reply, void *priv)
 {
 	const redisReply *entries;
+	int64_t t0 = now_mono_us();
 	size_t i;
 
 	(void)priv;
@@ -622,6 +650,7 @@ learn_read_done(redisReply *reply, void *priv)
 	for (i = 0; i < entries->elements; i++)
 		if (learn_entry_valid(entries->element[i]))
 			learn_apply(entries->element[i]);
+	learn_read_timed(t0, entries->elements);
 	if (entries->elements == LEARN_BATCH || ln.dirty) {
 		ln.dirty = 0;
 		learn_pump();
@@ -653,6 +682,7 @@ learn_pump(void)
 	store_args_add(&args, LEARN_GENERATION);
 	script_args_nb_read(&args, ln.cursor, LEARN_BATCH);
 	ln.reading = 1;
+	ln.read_sent = now_mono_us();
 	if (store_script(SCRIPT_NB_READ, 2, &args, learn_read_done, NULL) == -1)
 		ln.reading = 0;		/* Redis down: learn_resync reads again */
 	store_args_free(&args);
