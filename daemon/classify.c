@@ -46,6 +46,7 @@ struct pattern {
  * part of it); patterns (regular expressions) are raw too.
  */
 struct catalogue {
+	const struct catalogue *of;	/* a reader's catalogue (see catalogue_reader), or NULL */
 	struct matcher matcher;		/* every expression, by its index */
 	struct segmenter *seg;		/* word boundaries for keywords */
 	struct segmenter *places;	/* the districts and streets named */
@@ -444,23 +445,10 @@ catalogue_compile(const struct catalogue_entry *entries, size_t nentries,
 	    ndepartments, err, errlen);
 }
 
-/* Frees a catalogue (not the entries and departments it points to). */
-void
-catalogue_free(struct catalogue *cat)
+/* Frees the working storage of classify_ticket in cat. */
+static void
+catalogue_free_work(struct catalogue *cat)
 {
-	size_t i;
-
-	if (cat == NULL)
-		return;
-	matcher_free(&cat->matcher);
-	segment_free(cat->seg);
-	segment_free(cat->places);
-	for (i = 0; cat->emergency_label != NULL && i < cat->nemergencies; i++)
-		free(cat->emergency_label[i]);
-	free(cat->emergency_label);
-	free(cat->entry_department);
-	free(cat->first_pattern);
-	free(cat->patterns);
 	free(cat->pattern_hit);
 	free(cat->pattern_hits);
 	free(cat->entry_hit);
@@ -470,6 +458,60 @@ catalogue_free(struct catalogue *cat)
 	free(cat->best_weight);
 	free(cat->best_counted);
 	free(cat->ranked);
+}
+
+/*
+ * See classify.h: cat's database, patterns and segmenters (segmenters are
+ * read-only, segment.h), a scratch and working storage of its own.
+ */
+struct catalogue *
+catalogue_reader(const struct catalogue *cat)
+{
+	struct catalogue *r = xmalloc(sizeof *r);
+
+	*r = *cat;
+	r->of = cat;
+	if (matcher_reader(&cat->matcher, &r->matcher) == -1) {
+		free(r);
+		return NULL;
+	}
+	r->pattern_hit = xcalloc(cat->npatterns + 1, 1);
+	r->pattern_hits = xcalloc(cat->npatterns + 1, sizeof *r->pattern_hits);
+	r->entry_hit = xcalloc(cat->nentries + 1, 1);
+	r->entry_title = xcalloc(cat->nentries + 1, 1);
+	r->hits = xcalloc(cat->nentries + 1, sizeof *r->hits);
+	r->scores = xcalloc(cat->ndepartments + 1, sizeof *r->scores);
+	r->best_weight = xcalloc(cat->ndepartments + 1,
+	    sizeof *r->best_weight);
+	r->best_counted = xcalloc(cat->ndepartments + 1,
+	    sizeof *r->best_counted);
+	r->ranked = xcalloc(cat->ndepartments + 1, sizeof *r->ranked);
+	return r;
+}
+
+/* Frees a catalogue (not the entries and departments it points to), or a reader. */
+void
+catalogue_free(struct catalogue *cat)
+{
+	size_t i;
+
+	if (cat == NULL)
+		return;
+	catalogue_free_work(cat);
+	if (cat->of != NULL) {
+		matcher_reader_free(&cat->matcher);
+		free(cat);
+		return;
+	}
+	matcher_free(&cat->matcher);
+	segment_free(cat->seg);
+	segment_free(cat->places);
+	for (i = 0; cat->emergency_label != NULL && i < cat->nemergencies; i++)
+		free(cat->emergency_label[i]);
+	free(cat->emergency_label);
+	free(cat->entry_department);
+	free(cat->first_pattern);
+	free(cat->patterns);
 	free(cat);
 }
 

@@ -89,6 +89,14 @@ void catalogue_free(struct catalogue *);
  */
 int catalogue_add_lexicon(struct catalogue *, const char *const *words,
     size_t n, char *err, size_t errlen);
+/*
+ * A reader of cat for another thread: classify_ticket on it uses cat's
+ * compiled database and word lists with a Hyperscan scratch and working
+ * storage of its own, so one thread may classify with cat and another with
+ * the reader at once. cat (and what it points to) must outlive the reader;
+ * catalogue_free frees the reader alone. NULL when Hyperscan has no memory.
+ */
+struct catalogue *catalogue_reader(const struct catalogue *cat);
 struct segmenter;
 /* Word boundaries of the catalogue's words; its place names (segment.h). */
 const struct segmenter *catalogue_segmenter(const struct catalogue *);

@@ -18,13 +18,10 @@
 #include "segment.h"
 
 /*
- * Examples per read. Each example's catalogue shares are computed on the
- * loop as its read answers (tens of microseconds each), so a read of 256
- * held requests back for up to a few hundred milliseconds on a loaded
- * machine while examples were read again (bench-retrain-hotlined); 32
- * keep each stretch short, requests are served between two reads. (The
- * read-again stretch still holds requests back on a loaded machine: see
- * tests/bench/README.md, retrain-hotlined.)
+ * Examples per read. The loop only copies each example's text (its
+ * catalogue shares are the training thread's work, learn_thread_shares),
+ * and a short read keeps Redis, which the requests share, free between
+ * two: requests are served between reads.
  */
 #define LEARN_BATCH 32
 
@@ -32,12 +29,19 @@
  * The stream LEARN_STREAM is the truth every daemon shares: each reads all
  * of it (at start, after a reconnect, after a reload, or when
  * LEARN_GENERATION changed) and then follows it, keeping the examples in
- * memory with the catalogue's shares of each (computed on the loop as they
- * arrive: classify_ticket is not reentrant). Whenever the examples or the
- * seeds changed and no training runs, a training thread gets a copy of
- * them (texts, labels, shares) and its own segmenters, makes the features,
- * trains and calibrates (model_train), and hands the model back through a
- * pipe; the loop swaps it in, as reloads do. Every daemon trains on the
+ * memory (text, label, district). Whenever the examples or the seeds
+ * changed and no training runs, a training thread gets a copy of them; it
+ * computes each one's catalogue shares with a reader of the catalogue in
+ * force (catalogue_reader: its own Hyperscan scratch and working storage,
+ * classify_ticket being not reentrant), copies the segmenters, makes the
+ * features, trains and calibrates (model_train), and hands the model back
+ * through a pipe. The shares were computed on the loop as examples
+ * arrived until bench-retrain-hotlined showed that reading 10,000 examples
+ * again then held requests back for a second on a loaded machine. The
+ * thread reads the configuration in force only while it computes the
+ * shares, under the job's lock: a reload (learn_release) stops it there
+ * before the old configuration is freed. The loop swaps the model in, as
+ * reloads do. Every daemon trains on the
  * same examples in the same order, so they agree. Until the first model
  * is trained, the catalogue routes alone (routing.dispatch_threshold).
  *
@@ -62,6 +66,8 @@ struct learn_ex {
 	int seed;			/* MODEL_REAL, _KEYWORDS or _SAMPLE */
 	uint32_t group;			/* a sample's (model_group) */
 	char *text;			/* route_text's form */
+	char *district;			/* as stored, or NULL: "" */
+	int known;			/* shares set (catalogue seeds); else the thread's */
 	struct model_shares shares;
 };
 
@@ -76,7 +82,18 @@ struct learn_job {
 	struct learn_ex *ex;		/* copies: seeds then examples */
 	int *label;			/* model label of each */
 	size_t n, nlabels;
-	struct segmenter *seg, *places;
+	/*
+	 * The configuration in force when the job started: the thread reads
+	 * it only while holding lock, and stops there once stop is set
+	 * (learn_release, before a reload frees it).
+	 */
+	const struct catalogue *cat;
+	const struct routing_spec *routing;
+	const struct department *departments;
+	const struct route_map *map;
+	pthread_mutex_t lock;
+	_Atomic int stop;
+	struct segmenter *seg, *places;	/* the thread's copies */
 	double target;
 	uint64_t epoch;
 	struct lrmodel *out;
@@ -105,6 +122,10 @@ static struct {
 	/* training */
 	int pipe[2];
 	struct event *ev;
+	/* the full read in progress: when it started, reads, time on the loop */
+	int64_t read_t0, read_sent;
+	int64_t read_wait_us, read_work_us, read_worst_us;
+	unsigned read_batches;
 	pthread_t thread;
 	struct learn_job *job;		/* running, or NULL */
 	int again;			/* train again when it is done */
@@ -119,8 +140,10 @@ learn_set_clear(struct learn_set *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->n; i++)
+	for (i = 0; i < s->n; i++) {
 		free(s->ex[i].text);
+		free(s->ex[i].district);
+	}
 	free(s->ex);
 	memset(s, 0, sizeof *s);
 }
@@ -143,26 +166,35 @@ learn_set_push(struct learn_set *s, int dept, int seed, char *text)
 	return e;
 }
 
-/* Appends an example with the catalogue's shares of its text; returns it. */
+/* Appends an example of district whose catalogue shares the training thread computes; returns it. */
 static struct learn_ex *
 learn_set_add(struct learn_set *s, int dept, int seed, char *text,
     const char *district)
 {
-	struct classify_input in = { "", "", district, "" };
 	struct learn_ex *e = learn_set_push(s, dept, seed, text);
+
+	e->district = xstrdup(district);
+	return e;
+}
+
+/* Sets e's shares: the catalogue's classification of its text in its district (cat: a reader). */
+static void
+learn_shares(const struct catalogue *cat, const struct learn_job *job,
+    struct learn_ex *e)
+{
+	struct classify_input in = { "", "", "", "" };
 	struct classify_result res;
 	char *title, *content;
 
-	route_split(text, &title, &content);
+	route_split(e->text, &title, &content);
 	in.title = title;
 	in.content = content;
-	if (classify_ticket(hotlined.cfg->catalogue, &hotlined.cfg->routing,
-	    &in, &res) == -1)
+	in.district = e->district != NULL ? e->district : "";
+	if (classify_ticket(cat, job->routing, &in, &res) == -1)
 		memset(&res, 0, sizeof res);
-	route_shares(&res, hotlined.cfg->departments, ln.map, &e->shares);
+	route_shares(&res, job->departments, job->map, &e->shares);
 	free(title);
 	free(content);
-	return e;
 }
 
 /* Returns the index of department id, or -1. */
@@ -179,6 +211,7 @@ static void
 learn_catalogue_seeds(void)
 {
 	const struct catalogue_entry *e;
+	struct learn_ex *ex;
 	char *text, *kw;
 	size_t i, k;
 	int d;
@@ -195,9 +228,10 @@ learn_catalogue_seeds(void)
 		kw = route_text("", text);
 		free(text);
 		d = learn_dept(e->department);
+		ex = learn_set_push(&ln.seeds, d, MODEL_KEYWORDS, kw);
 		route_seed_shares(ln.map, (size_t)d, e->weight,
-		    hotlined.cfg->routing.prior, &learn_set_push(&ln.seeds, d,
-		    MODEL_KEYWORDS, kw)->shares);
+		    hotlined.cfg->routing.prior, &ex->shares);
+		ex->known = 1;
 	}
 }
 
@@ -259,7 +293,36 @@ learn_configure(void)
 		learn_seed_file(hotlined.cfg->routing.seeds);
 }
 
-/* The thread: features, training, calibration; hands the job back. */
+/*
+ * The thread's part that reads the configuration, under the job's lock:
+ * copies the segmenters and computes the catalogue's shares of each
+ * example without them. Returns 0, or -1 when learn_release stopped it.
+ */
+static int
+learn_thread_shares(struct learn_job *job)
+{
+	struct catalogue *reader = NULL;
+	size_t i = 0;
+	int rc = -1;
+
+	pthread_mutex_lock(&job->lock);
+	if (!job->stop) {
+		reader = catalogue_reader(job->cat);
+		job->seg = segment_dup(catalogue_segmenter(job->cat));
+		job->places = segment_dup(catalogue_places(job->cat));
+		if (reader == NULL || job->seg == NULL || job->places == NULL)
+			fatalx("learn: out of memory");
+		for (i = 0; i < job->n && !job->stop; i++)
+			if (!job->ex[i].known)
+				learn_shares(reader, job, &job->ex[i]);
+		rc = i == job->n ? 0 : -1;
+	}
+	catalogue_free(reader);
+	pthread_mutex_unlock(&job->lock);
+	return rc;
+}
+
+/* The thread: shares, features, training, calibration; hands the job back. */
 static void *
 learn_thread(void *arg)
 {
@@ -267,12 +330,14 @@ learn_thread(void *arg)
 	struct model_example *x = xcalloc(job->n + 1, sizeof *x);
 	int64_t t0;
 	char *title, *content;
-	size_t i;
+	size_t i, n;
 	ssize_t w;
 
 	(void)model_thread_background();	/* the loop first */
 	t0 = now_mono_us();
-	for (i = 0; i < job->n; i++) {
+	/* stopped: no model (learn_finish throws it away anyway) */
+	n = learn_thread_shares(job) == 0 ? job->n : 0;
+	for (i = 0; i < n; i++) {
 		route_split(job->ex[i].text, &title, &content);
 		model_features(&x[i].vec, job->seg, job->places, title,
 		    content);
@@ -283,8 +348,9 @@ learn_thread(void *arg)
 		free(title);
 		free(content);
 	}
-	job->out = model_train(x, job->n, job->nlabels, job->target);
-	for (i = 0; i < job->n; i++)
+	job->out = n == job->n ? model_train(x, n, job->nlabels,
+	    job->target) : NULL;
+	for (i = 0; i < n; i++)
 		model_vec_free(&x[i].vec);
 	free(x);
 	job->seconds = (double)(now_mono_us() - t0) / 1e6;
@@ -302,12 +368,15 @@ learn_job_free(struct learn_job *job)
 {
 	size_t i;
 
-	for (i = 0; i < job->n; i++)
+	for (i = 0; i < job->n; i++) {
 		free(job->ex[i].text);
+		free(job->ex[i].district);
+	}
 	free(job->ex);
 	free(job->label);
 	segment_free(job->seg);
 	segment_free(job->places);
+	pthread_mutex_destroy(&job->lock);
 	free(job);
 }
 
@@ -324,6 +393,8 @@ learn_job_take(struct learn_job *job, const struct learn_set *s)
 			continue;
 		job->ex[job->n] = s->ex[i];
 		job->ex[job->n].text = xstrdup(s->ex[i].text);
+		if (s->ex[i].district != NULL)
+			job->ex[job->n].district = xstrdup(s->ex[i].district);
 		job->label[job->n++] = label;
 	}
 }
@@ -335,7 +406,7 @@ learn_finish(struct learn_job *job)
 	const struct model_fit *f;
 
 	ln.job = NULL;
-	if (job->epoch == ln.epoch) {
+	if (job->epoch == ln.epoch && job->out != NULL) {
 		model_free(ln.model);
 		ln.model = job->out;
 		ln.trained_at = now_ms();
@@ -444,13 +515,14 @@ learn_train(void)
 	learn_job_take(job, &ln.seeds);
 	learn_job_take(job, &ln.examples);
 	job->nlabels = route_map_nlabels(ln.map);
-	job->seg = segment_dup(catalogue_segmenter(hotlined.cfg->catalogue));
-	job->places = segment_dup(catalogue_places(hotlined.cfg->catalogue));
+	job->cat = hotlined.cfg->catalogue;
+	job->routing = &hotlined.cfg->routing;
+	job->departments = hotlined.cfg->departments;
+	job->map = ln.map;
+	pthread_mutex_init(&job->lock, NULL);
 	job->target = hotlined.cfg->routing.auto_dispatch_precision;
 	job->epoch = ln.epoch;
 	ln.fresh = 0;
-	if (job->seg == NULL || job->places == NULL)
-		fatalx("learn: out of memory");
 	ln.job = job;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
@@ -481,12 +553,28 @@ learn_init(void)
 	snprintf(ln.cursor, sizeof ln.cursor, "0");
 }
 
+/*
+ * Returns once the training thread, if one runs, reads the configuration
+ * in force no more (before it is replaced or freed): a job still computing
+ * its shares stops there, within one example, and hands back no model.
+ */
+static void
+learn_release(void)
+{
+	if (ln.job == NULL)
+		return;
+	ln.job->stop = 1;
+	pthread_mutex_lock(&ln.job->lock);
+	pthread_mutex_unlock(&ln.job->lock);
+}
+
 /* Waits for a training that runs and frees everything. */
 void
 learn_shutdown(void)
 {
 	struct learn_job *job;
 
+	learn_release();
 	if (ln.job != NULL) {
 		model_cancel(1);	/* its model would be thrown away */
 		pthread_join(ln.thread, NULL);
@@ -526,6 +614,9 @@ learn_start_full(void)
 	}
 	learn_set_clear(&ln.next);
 	ln.full = 1;
+	ln.read_t0 = now_mono_us();
+	ln.read_wait_us = ln.read_work_us = ln.read_worst_us = 0;
+	ln.read_batches = 0;
 	ln.generation_known = 0;
 	snprintf(ln.cursor, sizeof ln.cursor, "0");
 	learn_pump();
@@ -541,8 +632,12 @@ learn_swap(void)
 	ln.full = 0;
 	snprintf(ln.examples_cursor, sizeof ln.examples_cursor, "%s",
 	    ln.cursor);
-	log_info("learn: %zu examples read (generation %s)", ln.examples.n,
-	    ln.generation);
+	log_info("learn: %zu examples read (generation %s) in %.2f s: %u "
+	    "reads, %.2f s waiting for Redis, %.2f s on the loop (the longest "
+	    "read %.1f ms)", ln.examples.n, ln.generation,
+	    (double)(now_mono_us() - ln.read_t0) / 1e6, ln.read_batches,
+	    (double)ln.read_wait_us / 1e6, (double)ln.read_work_us / 1e6,
+	    (double)ln.read_worst_us / 1e3);
 }
 
 /* Adds one example {id, label, text, district, ...} to the set being filled. */
@@ -595,11 +690,28 @@ learn_check_generation(const char *generation)
 	return -1;
 }
 
+/* Counts a read that answered at t0 (now_mono_us) with n examples, now applied. */
+static void
+learn_read_timed(int64_t t0, size_t n)
+{
+	int64_t work = now_mono_us() - t0;
+
+	ln.read_batches++;
+	ln.read_wait_us += t0 - ln.read_sent;
+	ln.read_work_us += work;
+	if (work > ln.read_worst_us)
+		ln.read_worst_us = work;
+	log_debug("learn: read of %zu examples: %.2f ms waiting for Redis, "
+	    "%.2f ms on the loop", n, (double)(t0 - ln.read_sent) / 1e3,
+	    (double)work / 1e3);
+}
+
 /* store: a read of the stream answered (reply NULL: Redis failed; resync reads again). */
 static void
 learn_read_done(redisReply *reply, void *priv)
 {
 	const redisReply *entries;
+	int64_t t0 = now_mono_us();
 	size_t i;
 
 	(void)priv;
@@ -622,6 +734,7 @@ learn_read_done(redisReply *reply, void *priv)
 	for (i = 0; i < entries->elements; i++)
 		if (learn_entry_valid(entries->element[i]))
 			learn_apply(entries->element[i]);
+	learn_read_timed(t0, entries->elements);
 	if (entries->elements == LEARN_BATCH || ln.dirty) {
 		ln.dirty = 0;
 		learn_pump();
@@ -653,6 +766,7 @@ learn_pump(void)
 	store_args_add(&args, LEARN_GENERATION);
 	script_args_nb_read(&args, ln.cursor, LEARN_BATCH);
 	ln.reading = 1;
+	ln.read_sent = now_mono_us();
 	if (store_script(SCRIPT_NB_READ, 2, &args, learn_read_done, NULL) == -1)
 		ln.reading = 0;		/* Redis down: learn_resync reads again */
 	store_args_free(&args);
@@ -673,18 +787,22 @@ learn_resync(void)
 }
 
 /*
- * The configuration was reloaded: new labels and seeds, and every example
- * read again (their catalogue shares depend on the catalogue). The model
- * in use stays until the new one is trained if the departments are the
- * same; otherwise the catalogue routes alone meanwhile. One training
- * follows, when the full read is done (or at once if Redis cannot be read
- * now: the examples in memory, with their old shares, until it can).
+ * The configuration was reloaded (called after daemon_swap_config, before
+ * the old configuration is freed): new labels and seeds, and every example
+ * read again. A training that still reads the old configuration stops
+ * (learn_release); one that is past it ends and its model is thrown away.
+ * The model in use stays until the new one is trained if the departments
+ * are the same; otherwise the catalogue routes alone meanwhile. One
+ * training follows, when the full read is done (or at once if Redis cannot
+ * be read now: on the examples in memory until it can); it computes every
+ * example's shares with the new catalogue.
  */
 void
 learn_reload(void)
 {
 	size_t before = ln.map != NULL ? route_map_nlabels(ln.map) : 0;
 
+	learn_release();
 	learn_configure();
 	ln.epoch++;
 	if (ln.model != NULL && (before != route_map_nlabels(ln.map) ||

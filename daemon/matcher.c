@@ -297,6 +297,29 @@ matcher_free(struct matcher *m)
 	memset(m, 0, sizeof *m);
 }
 
+/* See matcher.h. */
+int
+matcher_reader(const struct matcher *m, struct matcher *out)
+{
+	*out = *m;
+	out->scratch = NULL;
+	if (m->db == NULL)
+		return 0;
+	if (hs_clone_scratch(m->scratch, &out->scratch) != HS_SUCCESS) {
+		memset(out, 0, sizeof *out);
+		return -1;
+	}
+	return 0;
+}
+
+/* Frees the scratch of a reader (matcher_reader); what it shares stays. */
+void
+matcher_reader_free(struct matcher *m)
+{
+	hs_free_scratch(m->scratch);
+	memset(m, 0, sizeof *m);
+}
+
 /*
  * Hyperscan callback: a regular expression is reported as it is; a tail
  * reports each literal of its group that ends there in full.

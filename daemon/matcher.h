@@ -36,6 +36,14 @@ typedef void (*matcher_hit)(size_t index, size_t end, void *arg);
 int matcher_compile(struct matcher *, const struct matcher_expr *, size_t n,
     size_t *bad, char *err, size_t errlen);
 void matcher_free(struct matcher *);
+/*
+ * Makes out a second reader of m for another thread: m's database and
+ * texts, a scratch of its own (hs_clone_scratch). m must outlive it; free
+ * it with matcher_reader_free, never matcher_free. Returns 0, or -1 when
+ * Hyperscan has no memory.
+ */
+int matcher_reader(const struct matcher *m, struct matcher *out);
+void matcher_reader_free(struct matcher *);
 int matcher_scan(const struct matcher *, const char *text, unsigned len,
     matcher_hit, void *arg);
 

@@ -1,4 +1,5 @@
 /* Unit tests of classify.c: catalogue compilation with Hyperscan and the scoring of Chinese text. */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -461,6 +462,95 @@ test_large_catalogue(void **state)
 	catalogue_free(cat);
 }
 
+/* Texts the reader test classifies: title, content, district. */
+static const char *const reader_texts[][3] = {
+	{ "工地夜间施工噪音", "晚上十点以后还在施工，噪音很大", "鼓楼区" },
+	{ "停水", "小区停水两天了，水压也低", "" },
+	{ "拖欠工资", "老板欠薪三个月了", "台江区" },
+	{ "", "路边占道经营，噪音扰民", "仓山区" },
+	{ "户口迁移", "想问一下户口怎么迁，公交能到吗", "" },
+};
+#define READER_ROUNDS 300	/* classifications of each text per thread */
+
+/* Returns 1 if a and b are the same classification. */
+static int
+result_same(const struct classify_result *a, const struct classify_result *b)
+{
+	size_t i, k;
+
+	if (a->nsuggestions != b->nsuggestions || a->total != b->total ||
+	    a->confidence != b->confidence)
+		return 0;
+	for (i = 0; i < a->nsuggestions; i++) {
+		if (a->suggestions[i].department != b->suggestions[i].department ||
+		    a->suggestions[i].score != b->suggestions[i].score ||
+		    a->suggestions[i].nmatched != b->suggestions[i].nmatched)
+			return 0;
+		for (k = 0; k < a->suggestions[i].nmatched; k++)
+			if (strcmp(a->suggestions[i].matched[k],
+			    b->suggestions[i].matched[k]) != 0)
+				return 0;
+	}
+	return 1;
+}
+
+/* One thread's part of the reader test: its catalogue, what to expect, how many differed. */
+struct reader_run {
+	const struct catalogue *cat;
+	const struct classify_result *expect;
+	int differed;
+};
+
+/* Classifies every reader text READER_ROUNDS times with run->cat, counting results unlike run->expect. */
+static void *
+reader_thread(void *arg)
+{
+	struct reader_run *run = arg;
+	struct classify_result r;
+	size_t round, t;
+
+	for (round = 0; round < READER_ROUNDS; round++)
+		for (t = 0; t < N(reader_texts); t++)
+			if (classify_text(run->cat, &routing, reader_texts[t][0],
+			    reader_texts[t][1], reader_texts[t][2], &r) != 0 ||
+			    !result_same(&r, &run->expect[t]))
+				run->differed++;
+	return NULL;
+}
+
+/*
+ * A reader (catalogue_reader: the training thread's, learn.c) classifies
+ * as its catalogue does, in another thread while the catalogue classifies
+ * on, and freeing it leaves the catalogue whole.
+ */
+static void
+test_reader(void **state)
+{
+	struct classify_result expect[N(reader_texts)];
+	struct reader_run mine = { *state, expect, 0 }, other;
+	struct catalogue *reader;
+	pthread_t th;
+	size_t t;
+
+	for (t = 0; t < N(reader_texts); t++)
+		classify(state, reader_texts[t][0], reader_texts[t][1],
+		    reader_texts[t][2], &expect[t]);
+	assert_int_equal(expect[0].suggestions[0].department - depts, 0);
+	assert_int_equal(expect[1].suggestions[0].department - depts, 5);
+	reader = catalogue_reader(*state);
+	assert_non_null(reader);
+	other = (struct reader_run){ reader, expect, 0 };
+	assert_int_equal(pthread_create(&th, NULL, reader_thread, &other), 0);
+	reader_thread(&mine);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	assert_int_equal(other.differed, 0);
+	assert_int_equal(mine.differed, 0);
+	catalogue_free(reader);
+	mine.differed = 0;
+	reader_thread(&mine);
+	assert_int_equal(mine.differed, 0);
+}
+
 int
 main(void)
 {
@@ -476,6 +566,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_title_and_passing_words, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_leftovers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_threshold, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader, setup, teardown),
 		cmocka_unit_test(test_matched_limit),
 		cmocka_unit_test(test_category_tie),
 		cmocka_unit_test(test_empty_catalogue),
