@@ -446,6 +446,19 @@ record_history_field(json_t *f)
 	return json_string(history_fields[code]);
 }
 
+/* A compact entry's value as a string: history.lua stores plain integers as JSON numbers. */
+static json_t *
+record_history_value(json_t *v)
+{
+	char digits[32];
+
+	if (!json_is_integer(v))
+		return json_incref(v);
+	snprintf(digits, sizeof digits, "%" JSON_INTEGER_FORMAT,
+	    json_integer_value(v));
+	return json_string(digits);
+}
+
 /* Expands a compact entry [at, principal, ..., dept, field, value, ...] into the object form. */
 static json_t *
 record_history_expand(json_t *a)
@@ -465,8 +478,9 @@ record_history_expand(json_t *a)
 			json_decref(o);
 			return NULL;
 		}
-		json_array_append_new(changes, json_pack("{s:o,s:O}",
-		    "field", field, "value", json_array_get(a, i + 1)));
+		json_array_append_new(changes, json_pack("{s:o,s:o}",
+		    "field", field,
+		    "value", record_history_value(json_array_get(a, i + 1))));
 	}
 	return o;
 }

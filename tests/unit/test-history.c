@@ -46,15 +46,15 @@ test_compact_is_object(void **state)
 	free(b);
 }
 
-/* Field codes (history.lua's HISTORY_FIELD_CODE) read as the names they stand for. */
+/* Field codes (history.lua's HISTORY_FIELD_CODE) read as the names they stand for, integer values as their strings. */
 static void
 test_field_codes(void **state)
 {
 	char *a = decoded("[1796664838104,\"agent01\",1,\"dispatch\",1,3,"
-	    "\"自动派单：住建局\",\"zjj\",1,\"zjj\",2,\"1796664838104\","
-	    "3,\"1796664838104\",4,\"10wd\",5,\"-1\",6,\"0\",7,\"\","
+	    "\"自动派单：住建局\",\"zjj\",1,\"zjj\",2,1796664838104,"
+	    "3,\"1796664838104\",4,\"10wd\",5,-1,6,0,7,\"\","
 	    "8,\"1796810400000\",9,\"1797933600000\",10,\"1797847200000\","
-	    "11,\"1796896800000\",12,\"x\",13,\"y\",14,\"1\",0,\"4\","
+	    "11,\"1796896800000\",12,\"x\",13,\"y\",14,\"1\",0,4,"
 	    "\"assists\",\"jtj\"]");
 	char *b = decoded("[1796664838104,\"agent01\",1,\"dispatch\",1,3,"
 	    "\"自动派单：住建局\",\"zjj\",\"dept\",\"zjj\",\"dispatched_at\","
