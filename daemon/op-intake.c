@@ -364,8 +364,10 @@ create_fields_args(struct store_args *a, const Hotline__CreateRequest *q,
 	store_args_add(a, q->caller_phone);
 	store_args_add(a, "caller_name");
 	store_args_add(a, q->caller_name);
-	store_args_add(a, "confidential");
-	store_args_add(a, q->confidential ? "1" : "0");
+	if (q->confidential) {	/* absent: not 保密, as every reader takes it */
+		store_args_add(a, "confidential");
+		store_args_add(a, "1");
+	}
 	store_args_add(a, "district");
 	store_args_add(a, q->district);
 	store_args_add(a, "street");

@@ -418,12 +418,53 @@ static const char *const history_members[] = {
 };
 #define HISTORY_MEMBERS (sizeof history_members / sizeof history_members[0])
 
+/*
+ * The field names a compact entry may store as codes (JSON integers), by
+ * code: history.lua's HISTORY_FIELD_CODE, the same list. Append-only.
+ */
+static const char *const history_fields[] = {
+	"state", "dept", "dispatched_at", "clock_base", "clock_limit",
+	"clock_left", "clock_suspended", "clock_ext", "sign_due",
+	"complete_due", "warn_at", "return_until", "triage_reason", "closure",
+	"direct_answer",
+};
+#define HISTORY_FIELDS (sizeof history_fields / sizeof history_fields[0])
+
+/* A compact entry's field member as a name: a string as it is, a known code by its name; NULL else. */
+static json_t *
+record_history_field(json_t *f)
+{
+	json_int_t code;
+
+	if (json_is_string(f))
+		return json_incref(f);
+	if (!json_is_integer(f))
+		return NULL;
+	code = json_integer_value(f);
+	if (code < 0 || (size_t)code >= HISTORY_FIELDS)
+		return NULL;
+	return json_string(history_fields[code]);
+}
+
+/* A compact entry's value as a string: history.lua stores plain integers as JSON numbers. */
+static json_t *
+record_history_value(json_t *v)
+{
+	char digits[32];
+
+	if (!json_is_integer(v))
+		return json_incref(v);
+	snprintf(digits, sizeof digits, "%" JSON_INTEGER_FORMAT,
+	    json_integer_value(v));
+	return json_string(digits);
+}
+
 /* Expands a compact entry [at, principal, ..., dept, field, value, ...] into the object form. */
 static json_t *
 record_history_expand(json_t *a)
 {
 	size_t i, n = json_array_size(a);
-	json_t *o, *changes;
+	json_t *o, *changes, *field;
 
 	if (n < HISTORY_MEMBERS || (n - HISTORY_MEMBERS) % 2 != 0)
 		return NULL;
@@ -431,11 +472,16 @@ record_history_expand(json_t *a)
 	for (i = 0; i < HISTORY_MEMBERS; i++)
 		json_object_set(o, history_members[i], json_array_get(a, i));
 	changes = json_array();
-	for (; i < n; i += 2)
-		json_array_append_new(changes, json_pack("{s:O,s:O}",
-		    "field", json_array_get(a, i),
-		    "value", json_array_get(a, i + 1)));
 	json_object_set_new(o, "changes", changes);
+	for (; i < n; i += 2) {
+		if ((field = record_history_field(json_array_get(a, i))) == NULL) {
+			json_decref(o);
+			return NULL;
+		}
+		json_array_append_new(changes, json_pack("{s:o,s:o}",
+		    "field", field,
+		    "value", record_history_value(json_array_get(a, i + 1))));
+	}
 	return o;
 }
 

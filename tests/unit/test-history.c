@@ -46,6 +46,33 @@ test_compact_is_object(void **state)
 	free(b);
 }
 
+/* Field codes (history.lua's HISTORY_FIELD_CODE) read as the names they stand for, integer values as their strings. */
+static void
+test_field_codes(void **state)
+{
+	char *a = decoded("[1796664838104,\"agent01\",1,\"dispatch\",1,3,"
+	    "\"自动派单：住建局\",\"zjj\",1,\"zjj\",2,1796664838104,"
+	    "3,\"1796664838104\",4,\"10wd\",5,-1,6,0,7,\"\","
+	    "8,\"1796810400000\",9,\"1797933600000\",10,\"1797847200000\","
+	    "11,\"1796896800000\",12,\"x\",13,\"y\",14,\"1\",0,4,"
+	    "\"assists\",\"jtj\"]");
+	char *b = decoded("[1796664838104,\"agent01\",1,\"dispatch\",1,3,"
+	    "\"自动派单：住建局\",\"zjj\",\"dept\",\"zjj\",\"dispatched_at\","
+	    "\"1796664838104\",\"clock_base\",\"1796664838104\",\"clock_limit\","
+	    "\"10wd\",\"clock_left\",\"-1\",\"clock_suspended\",\"0\","
+	    "\"clock_ext\",\"\",\"sign_due\",\"1796810400000\",\"complete_due\","
+	    "\"1797933600000\",\"warn_at\",\"1797847200000\",\"return_until\","
+	    "\"1796896800000\",\"triage_reason\",\"x\",\"closure\",\"y\","
+	    "\"direct_answer\",\"1\",\"state\",\"4\",\"assists\",\"jtj\"]");
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+}
+
 /* No changes: an empty list either way (earlier versions wrote {} for it). */
 static void
 test_no_changes(void **state)
@@ -70,6 +97,9 @@ test_refused(void **state)
 		"", "not json", "\"text\"", "42", "[]",
 		"[1,\"a\",1,\"create\",0,1,\"\"]",		/* one member short */
 		"[1,\"a\",1,\"note\",3,3,\"\",\"\",\"state\"]",	/* field without value */
+		"[1,\"a\",1,\"note\",3,3,\"\",\"\",15,\"1\"]",	/* unknown code */
+		"[1,\"a\",1,\"note\",3,3,\"\",\"\",-1,\"1\"]",	/* negative code */
+		"[1,\"a\",1,\"note\",3,3,\"\",\"\",1.5,\"1\"]",	/* not a code */
 	};
 	size_t i;
 
@@ -83,6 +113,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_compact_is_object),
+		cmocka_unit_test(test_field_codes),
 		cmocka_unit_test(test_no_changes),
 		cmocka_unit_test(test_refused),
 	};

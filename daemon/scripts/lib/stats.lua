@@ -13,7 +13,8 @@
 --                      proto's Counters fields. Months make a quarter three
 --                      reads.
 -- st_counted           ticket field: lines "<day> <department>:<counter>
---                      <delta>", what the ticket added to department
+--                      <delta>" (or ":<counter> <delta>": the day and
+--                      department of the line before), what the ticket added to department
 --                      counters, taken back by 免考核 (earlier versions kept
 --                      them in a list of its own, ht:counted:<number>, still
 --                      read: a key per ticket cost ~250 bytes).
@@ -34,6 +35,26 @@ local function stats_field(day, scope, field, delta)
   redis.call('HINCRBY', KEY.stats(string.sub(day, 1, 6), scope), field, delta)
 end
 
+-- Reads st_counted (see above): calls each(day, field, delta) for every line
+-- (each may be nil) and returns the day and department of the last one. A line ":<counter> <delta>" has the day and
+-- department of the line before it (the ticket's lines of one department on
+-- one day take a third of the room).
+local function stats_counted_each(text, each)
+  local day, dept
+  for e in string.gmatch(text, '[^\n]+') do
+    local d, field, delta = string.match(e, '^(%d+) (.+) (%-?%d+)$')
+    if d then
+      day, dept = d, string.match(field, '^(.*):[^:]*$')
+    else
+      local counter
+      counter, delta = string.match(e, '^:(.+) (%-?%d+)$')
+      field = (counter and day) and (dept .. ':' .. counter) or nil
+    end
+    if field and each then each(day, field, tonumber(delta)) end
+  end
+  return day, dept
+end
+
 -- Adds delta to counter for the ticket's category, district and the total,
 -- and, unless the ticket is exempt (免考核), for department dept ("": none),
 -- remembering that so 免考核 can take it back.
@@ -50,7 +71,12 @@ local function stats_count(day, number, dept, counter, delta)
     local key = KEY.ticket(number)
     local was = redis.call('HGET', key, 'st_counted')
     local line = day .. ' ' .. field .. ' ' .. delta
-    redis.call('HSET', key, 'st_counted', was and (was .. '\n' .. line) or line)
+    if was then
+      local last_day, last_dept = stats_counted_each(was)
+      if last_day == day and last_dept == dept then line = ':' .. counter .. ' ' .. delta end
+      line = was .. '\n' .. line
+    end
+    redis.call('HSET', key, 'st_counted', line)
   end
 end
 
@@ -96,13 +122,13 @@ end
 local function stats_exempt(number)
   local list, key = KEY.counted(number), KEY.ticket(number)
   local lines = redis.call('LRANGE', list, 0, -1)
-  for e in string.gmatch(redis.call('HGET', key, 'st_counted') or '', '[^\n]+') do
-    lines[#lines + 1] = e
-  end
   for _, e in ipairs(lines) do
     local day, field, delta = string.match(e, '^(%d+) (.+) (%-?%d+)$')
     if day then stats_field(day, 'd', field, -tonumber(delta)) end
   end
+  stats_counted_each(redis.call('HGET', key, 'st_counted') or '', function(day, field, delta)
+    stats_field(day, 'd', field, -delta)
+  end)
   redis.call('DEL', list)
   redis.call('HDEL', key, 'st_counted')
 end
