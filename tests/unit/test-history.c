@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "hotlined.h"
+#include "unit-files.h"
 
 /* Decodes text and returns its canonical JSON (sorted keys), or NULL; the caller frees it. */
 static char *
@@ -108,6 +109,48 @@ test_refused(void **state)
 		assert_null(record_history_json(bad[i], strlen(bad[i])));
 }
 
+/*
+ * history.lua's HISTORY_FIELD_CODE and record.c's list are one table in
+ * two languages: every "name = code" of the Lua file decodes to its name,
+ * and the code after the last is refused (a code added on one side only
+ * fails here).
+ */
+static void
+test_codes_match_lua(void **state)
+{
+	char *lua = unit_read("daemon/scripts/lib/history.lua", NULL);
+	char *p, *end, *dec, name[64], entry[256], field[80];
+	int code, n, seen = 0;
+
+	(void)state;
+	assert_non_null(lua);
+	p = strstr(lua, "HISTORY_FIELD_CODE = {");
+	assert_non_null(p);
+	p += strlen("HISTORY_FIELD_CODE = {");
+	end = strchr(p, '}');
+	assert_non_null(end);
+	*end = '\0';
+	while (sscanf(p, " %63[a-z_] = %d%n", name, &code, &n) == 2) {
+		snprintf(entry, sizeof entry,
+		    "[1,\"a\",1,\"note\",3,3,\"\",\"\",%d,\"v\"]", code);
+		snprintf(field, sizeof field, "\"field\":\"%s\"", name);
+		dec = decoded(entry);
+		assert_non_null(dec);
+		assert_non_null(strstr(dec, field));
+		free(dec);
+		assert_int_equal(code, seen);	/* 0, 1, 2 ... in order */
+		seen++;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	assert_true(seen >= 15);
+	snprintf(entry, sizeof entry,
+	    "[1,\"a\",1,\"note\",3,3,\"\",\"\",%d,\"v\"]", seen);
+	assert_null(record_history_json(entry, strlen(entry)));
+	free(lua);
+}
+
 int
 main(void)
 {
@@ -116,6 +159,7 @@ main(void)
 		cmocka_unit_test(test_field_codes),
 		cmocka_unit_test(test_no_changes),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_codes_match_lua),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
