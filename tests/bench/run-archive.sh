@@ -125,6 +125,7 @@ write_conf() {
 	inredis && /^\};/ { inredis = 0 }
 	inredis && /^[ \t]*(host|port|unix)[ \t]*=/ { next }
 	/catalogue = "/ { sub(/catalogue = "/, "catalogue = \"" root "/conf/") }
+	/^  (seeds|lexicon) = "/ { sub(/= "/, "= \"" root "/conf/") }
 	/^  dir = "calendar"/ { sub(/"calendar"/, "\"" root "/conf/calendar\"") }
 	/^  suggest = [0-9]+;/ && suggest != "" { sub(/[0-9]+;/, suggest ";") }
 	{ print }
