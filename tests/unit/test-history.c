@@ -26,6 +26,17 @@ decoded(const char *text)
 	return s;
 }
 
+/* Fails unless texts a and b both decode, to the same object; frees them. */
+static void
+assert_same(char *a, char *b)
+{
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+}
+
 /* A compact routing entry expands to the object an earlier version wrote for the same step. */
 static void
 test_compact_is_object(void **state)
@@ -40,11 +51,7 @@ test_compact_is_object(void **state)
 	    "\"from\":1,\"note\":\"自动派单：住建局\",\"to\":3}");
 
 	(void)state;
-	assert_non_null(a);
-	assert_non_null(b);
-	assert_string_equal(a, b);
-	free(a);
-	free(b);
+	assert_same(a, b);
 }
 
 /* Field codes (history.lua's HISTORY_FIELD_CODE) read as the names they stand for, integer values as their strings. */
@@ -67,11 +74,7 @@ test_field_codes(void **state)
 	    "\"direct_answer\",\"1\",\"state\",\"4\",\"assists\",\"jtj\"]");
 
 	(void)state;
-	assert_non_null(a);
-	assert_non_null(b);
-	assert_string_equal(a, b);
-	free(a);
-	free(b);
+	assert_same(a, b);
 }
 
 /* No changes: an empty list either way (earlier versions wrote {} for it). */
@@ -84,10 +87,7 @@ test_no_changes(void **state)
 	    "\"note\":\"\",\"to\":1}");
 
 	(void)state;
-	assert_non_null(a);
-	assert_string_equal(a, b);
-	free(a);
-	free(b);
+	assert_same(a, b);
 }
 
 /* Neither form: refused (the readers log and skip the entry). */
