@@ -30,7 +30,8 @@
  * of it (at start, after a reconnect, after a reload, or when
  * LEARN_GENERATION changed) and then follows it, keeping the examples in
  * memory (text, label, district). Whenever the examples or the seeds
- * changed and no training runs, a training thread gets a copy of them; it
+ * changed and no training runs, a training thread gets them (their texts
+ * borrowed: a set replaced meanwhile is retired, freed after the job); it
  * computes each one's catalogue shares with a reader of the catalogue in
  * force (catalogue_reader: its own Hyperscan scratch and working storage,
  * classify_ticket being not reentrant), copies the segmenters, makes the
@@ -79,7 +80,7 @@ struct learn_set {
 
 /* One training, handed to the thread and back. */
 struct learn_job {
-	struct learn_ex *ex;		/* copies: seeds then examples */
+	struct learn_ex *ex;		/* seeds then examples; texts borrowed */
 	int *label;			/* model label of each */
 	size_t n, nlabels;
 	/*
@@ -129,6 +130,9 @@ static struct {
 	pthread_t thread;
 	struct learn_job *job;		/* running, or NULL */
 	int again;			/* train again when it is done */
+	/* sets replaced while a job borrowed their texts: freed after it */
+	struct learn_set *retired;
+	size_t nretired;
 } ln = { .pipe = { -1, -1 } };
 
 static void learn_pump(void);
@@ -146,6 +150,37 @@ learn_set_clear(struct learn_set *s)
 	}
 	free(s->ex);
 	memset(s, 0, sizeof *s);
+}
+
+/*
+ * Empties a set whose texts a running job may have borrowed (the seeds,
+ * the examples): they are freed once the job is done (learn_retired_free),
+ * at once when none runs.
+ */
+static void
+learn_set_retire(struct learn_set *s)
+{
+	if (ln.job == NULL) {
+		learn_set_clear(s);
+		return;
+	}
+	ln.retired = xrealloc(ln.retired, (ln.nretired + 1) *
+	    sizeof *ln.retired);
+	ln.retired[ln.nretired++] = *s;
+	memset(s, 0, sizeof *s);
+}
+
+/* Frees the sets retired while a job ran; only when none runs. */
+static void
+learn_retired_free(void)
+{
+	size_t i;
+
+	for (i = 0; i < ln.nretired; i++)
+		learn_set_clear(&ln.retired[i]);
+	free(ln.retired);
+	ln.retired = NULL;
+	ln.nretired = 0;
 }
 
 /* Appends an example (text owned by the set from now on); its shares are the caller's. */
@@ -285,7 +320,7 @@ learn_configure(void)
 	route_map_free(ln.map);
 	ln.map = route_map_new(hotlined.cfg->entries, hotlined.cfg->nentries,
 	    hotlined.cfg->departments, hotlined.cfg->ndepartments);
-	learn_set_clear(&ln.seeds);
+	learn_set_retire(&ln.seeds);
 	if (!hotlined.cfg->routing.model)
 		return;
 	learn_catalogue_seeds();
@@ -366,13 +401,7 @@ learn_thread(void *arg)
 static void
 learn_job_free(struct learn_job *job)
 {
-	size_t i;
-
-	for (i = 0; i < job->n; i++) {
-		free(job->ex[i].text);
-		free(job->ex[i].district);
-	}
-	free(job->ex);
+	free(job->ex);		/* the texts are the sets' (learn_set_retire) */
 	free(job->label);
 	segment_free(job->seg);
 	segment_free(job->places);
@@ -380,7 +409,11 @@ learn_job_free(struct learn_job *job)
 	free(job);
 }
 
-/* Copies s's examples with a known label into the job. */
+/*
+ * Copies s's examples with a known label into the job, their texts
+ * borrowed: a set is retired, not freed, while a job runs (copying 100,000
+ * texts here held the loop for 300 ms).
+ */
 static void
 learn_job_take(struct learn_job *job, const struct learn_set *s)
 {
@@ -391,10 +424,7 @@ learn_job_take(struct learn_job *job, const struct learn_set *s)
 		if (s->ex[i].dept < 0 || (label = route_map_label(ln.map,
 		    (size_t)s->ex[i].dept)) < 0)
 			continue;
-		job->ex[job->n] = s->ex[i];
-		job->ex[job->n].text = xstrdup(s->ex[i].text);
-		if (s->ex[i].district != NULL)
-			job->ex[job->n].district = xstrdup(s->ex[i].district);
+		job->ex[job->n] = s->ex[i];	/* texts borrowed */
 		job->label[job->n++] = label;
 	}
 }
@@ -425,6 +455,7 @@ learn_finish(struct learn_job *job)
 	} else
 		model_free(job->out);
 	learn_job_free(job);
+	learn_retired_free();
 	if (ln.again) {
 		ln.again = 0;
 		learn_train();
@@ -533,6 +564,7 @@ learn_train(void)
 		    "it is until the next change", strerror(rc));
 		ln.job = NULL;
 		learn_job_free(job);
+		learn_retired_free();
 		ln.trained_known = 0;
 		return;
 	}
@@ -584,6 +616,7 @@ learn_shutdown(void)
 		model_free(job->out);
 		learn_job_free(job);
 	}
+	learn_retired_free();
 	if (ln.ev != NULL) {
 		event_free(ln.ev);
 		close(ln.pipe[0]);
@@ -626,7 +659,7 @@ learn_start_full(void)
 static void
 learn_swap(void)
 {
-	learn_set_clear(&ln.examples);
+	learn_set_retire(&ln.examples);
 	ln.examples = ln.next;
 	memset(&ln.next, 0, sizeof ln.next);
 	ln.full = 0;
