@@ -447,7 +447,7 @@ def run(srv, st):
         second = srv.spawn([tpc.HOTLINED, "-d", "-f", conf], os.path.join(srv.dir, "second.log"))
         try:
             other = type("Second", (), {"http_port": port})()
-            wait_for("the second hotlined", lambda: request(other, "GET", "/healthz")[0] == 200)
+            wait_for("the second hotlined", lambda: request(other, "GET", "/readyz")[0] == 200)
             status, _, text = request(other, "GET", "/api/v1/session", cookie=st["cookie"])
             check(status == 200 and json.loads(text).get("principal") == "supervisor01",
                   "the second daemon: %d %s" % (status, text))
