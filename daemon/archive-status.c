@@ -30,6 +30,12 @@ archive_render_metrics(struct evbuffer *out)
 	status_metric(out, "hotline_archive_lag_seconds", "gauge",
 	    "Age of the oldest change not yet archived (0: all archived).",
 	    (double)s.lag_ms / 1000.0);
+	status_metric(out, "hotline_archive_yielding", "gauge",
+	    "1 while the archiver reads nothing new, yielding to saturated "
+	    "Redis (up to archive.yield_ms of lag).", s.yielding);
+	status_metric(out, "hotline_archive_yields_total", "counter",
+	    "Times the archiver began to yield to saturated Redis.",
+	    (double)s.yields);
 	status_metric(out, "hotline_archive_outbox_entries", "gauge",
 	    "Changes waiting in the outbox stream (Redis memory; alarm on it).",
 	    (double)s.outbox);

@@ -90,6 +90,16 @@ static struct {
 
 static void archive_step(void);
 
+/* Age of the oldest change not yet archived (as last read), 0 when none. */
+static int64_t
+archive_lag_ms(void)
+{
+	int64_t lag = ar.oldest_ms > 0 && ar.st.outbox > 0 ?
+	    archive_wall_ms() - ar.oldest_ms : 0;
+
+	return lag > 0 ? lag : 0;
+}
+
 /* Wall-clock milliseconds; see archive.h. */
 int64_t
 archive_wall_ms(void)
@@ -641,6 +651,10 @@ archive_step(void)
 		archive_backfill_page();
 		return;
 	}
+	if (archive_pace_yield(archive_lag_ms())) {
+		archive_idle(0);	/* the next tick looks again */
+		return;
+	}
 	archive_next_entries();
 }
 
@@ -737,6 +751,7 @@ archive_init(struct event_base *base)
 	ar.pg = pg_link_new(base, "archive", hotlined.cfg->archive.conninfo,
 	    hotlined.cfg->archive.timeout_ms, archive_connected, NULL);
 	search_start(base);
+	archive_pace_start(base);
 	log_info("archive: consumer %s of %s", ar.consumer, ARCHIVE_STREAM);
 }
 
@@ -749,6 +764,7 @@ archive_shutdown(void)
 	ar.stopped = 1;
 	event_free(ar.tick);
 	ar.tick = NULL;
+	archive_pace_stop();
 	retention_stop();
 	reterm_stop();
 	search_stop();
@@ -768,8 +784,7 @@ archive_status(struct archive_status *out)
 	out->enabled = ar.enabled;
 	out->connected = ar.enabled && ar.pg != NULL && pg_connected(ar.pg) &&
 	    ar.schema_ok;
-	out->lag_ms = ar.oldest_ms > 0 && ar.st.outbox > 0 ?
-	    archive_wall_ms() - ar.oldest_ms : 0;
-	if (out->lag_ms < 0)
-		out->lag_ms = 0;
+	out->lag_ms = archive_lag_ms();
+	out->yielding = archive_pace_yielding();
+	out->yields = archive_pace_yields();
 }

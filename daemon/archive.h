@@ -203,6 +203,17 @@ int search_configured(void);
 void search_start(struct event_base *);
 void search_stop(void);
 
+/* archive-pace.c: the archiver yields to saturated Redis. */
+void archive_pace_start(struct event_base *);
+void archive_pace_stop(void);
+/*
+ * 1 when no new batch should be read now: Redis is saturated by requests
+ * and the lag (lag_ms) is below archive.yield_ms.
+ */
+int archive_pace_yield(int64_t lag_ms);
+int archive_pace_yielding(void);
+long long archive_pace_yields(void);
+
 /* archive.c: the outbox consumer. */
 void archive_init(struct event_base *);
 /* Wall-clock milliseconds (stream ids carry Redis's wall clock, not the test clock); the archive's pace. */
@@ -220,6 +231,8 @@ struct archive_status {
 	int backfilling;
 	long long overflows;	/* times the outbox was found trimmed */
 	long long evicted;	/* tickets this daemon removed from Redis (retention) */
+	int yielding;		/* reading nothing new: Redis is saturated */
+	long long yields;	/* times it began to yield */
 };
 void archive_status(struct archive_status *);
 

@@ -140,6 +140,9 @@ static const struct config_key config_keys[] = {
 	{ .group = "archive", .name = "outbox_max", .type = CONFIG_KEY_INT,
 	  .def = 1000000, .min = 100, .max = 100000000,
 	  CONFIG_AT(archive.outbox_max) },
+	{ .group = "archive", .name = "yield_ms", .type = CONFIG_KEY_INT,
+	  .def = 30000, .min = 0, .max = 3600000,
+	  CONFIG_AT(archive.yield_ms) },
 
 	/* [repeats] (重复件): linking is on by default. */
 	{ .group = "repeats", .name = "window_hours", .type = CONFIG_KEY_INT,

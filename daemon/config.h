@@ -181,6 +181,7 @@ struct archive_spec {
 	int claim_idle_ms;	/* another daemon's pending entries this old are taken over */
 	int timeout_ms;		/* a connect or a statement longer than this is dropped */
 	int outbox_max;		/* the change stream's bound, in entries */
+	int yield_ms;		/* the lag it may reach yielding to saturated Redis; 0 never yields */
 };
 
 /* The knowledge base's settings (the kb group; man hotlined.conf). */

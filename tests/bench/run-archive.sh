@@ -14,8 +14,10 @@
 # PostgreSQL during the intake with the archiver (.intake) and the catch-up (.ingest); .before or
 # .after appended with BENCH_BEFORE),
 # BENCH_BEFORE_SCHEMA (the newest migration BENCH_BEFORE knows, when this build adds some),
-# BENCH_KB_SUGGEST (kb.suggest: 0 leaves out the knowledge base's suggestions on a consultation's
-# create, a PostgreSQL search that only a daemon with an archive makes).
+# BENCH_KB_SUGGEST (kb.suggest of every run: 0 leaves out the knowledge base's suggestions on a
+# consultation's create, a PostgreSQL search that only a daemon with an archive makes; unset, the
+# intake ratio is taken with kb.suggest = 0 on both sides, and the intake with suggestions is shown
+# beside it).
 set -eu
 
 [ $# -eq 1 ] || { echo "usage: tests/bench/run-archive.sh BUILD_DIR" >&2; exit 2; }
@@ -128,6 +130,7 @@ write_conf() {
 	/^  (seeds|lexicon) = "/ { sub(/= "/, "= \"" root "/conf/") }
 	/^  dir = "calendar"/ { sub(/"calendar"/, "\"" root "/conf/calendar\"") }
 	/^  suggest = [0-9]+;/ && suggest != "" { sub(/[0-9]+;/, suggest ";") }
+	/^  suggest = [0-9]+;/ && ENVIRON["BENCH_SUGGEST_CONF"] != "" { sub(/[0-9]+;/, ENVIRON["BENCH_SUGGEST_CONF"] ";") }
 	{ print }
 	END { if (archive != "") print archive }' "$root/conf/hotlined.conf" >"$1"
 	"$hotlined" -n -f "$1" >/dev/null
@@ -187,6 +190,14 @@ sleep 0.5
 archive="archive = { conninfo = \"host=$work dbname=hotline user=$pg_user\"; batch = 500; };"
 write_conf "$work/plain.conf" ""
 write_conf "$work/archive.conf" "$archive"
+# The intake ratio compares runs that differ in the archiver alone: a daemon without an archive
+# group has no knowledge base, so the one with it makes no kb suggestions either (unless
+# BENCH_KB_SUGGEST says otherwise); the intake with them is measured apart.
+suggest_conf=""
+[ -n "${BENCH_KB_SUGGEST:-}" ] || suggest_conf=0
+http_port=$("$bin/bench-port")
+BENCH_SUGGEST_CONF=$suggest_conf write_conf "$work/archive-intake.conf" "$archive
+http = { address = \"127.0.0.1:$http_port\"; };"
 echo "run-archive.sh: PostgreSQL $("$pgbin/postgres" --version | awk '{ print $3 }'), $(redis-server --version | awk '{ print $3 }'); $(nproc) cores" >&2
 
 # CPU clock ticks a process used (its threads, and its children it waited for); 0 if gone.
@@ -245,20 +256,44 @@ c1=$(cpu_ticks)
 plain_cpu=$(cpu_per_ticket "$c0" "$c1" "$(tickets_in_redis)")
 stop_hotlined
 rcli flushall >/dev/null
-start_hotlined "$work/archive.conf"
+start_hotlined "$work/archive-intake.conf"
 wait_schema
+since=$(psql_run -c "SELECT now()")
 c0=$(cpu_ticks)
 perf_start intake "$((SECONDS_RUN + 1))"
 with=$(intake_rate)
+yielding=$(metric hotline_archive_yielding)
 wait_outbox >/dev/null
 c1=$(cpu_ticks)
 perf_wait
 with_cpu=$(cpu_per_ticket "$c0" "$c1" "$(tickets_in_redis)")
 result "intake without the archiver (tickets/s)" "$plain"
-result "intake with the archiver, PostgreSQL keeping up (tickets/s)" "$with"
+result "intake with the archiver${suggest_conf:+ (kb.suggest 0 too)}, PostgreSQL keeping up (tickets/s)" "$with"
 result "ratio (target >= 0.9)" "$(awk -v a="$with" -v b="$plain" 'BEGIN { printf "%.3f", a / b }')"
 result "CPU per ticket without the archiver" "$plain_cpu"
 result "CPU per ticket with the archiver, until caught up" "$with_cpu"
+result "archive lag of the saturated intake, p50 / max (ms)" "$(lag_since "$since"), yielding at its end: ${yielding:-?}"
+[ -n "$suggest_conf" ] || return 0
+stop_hotlined
+rcli flushall >/dev/null
+psql_run -c "DROP SCHEMA IF EXISTS hotline, hotline_bi CASCADE" 2>/dev/null || true
+start_hotlined "$work/archive.conf"
+wait_schema
+suggest=$(intake_rate)
+wait_outbox >/dev/null
+result "intake with the archiver and kb suggestions (tickets/s)" "$suggest (ratio $(awk -v a="$suggest" -v b="$plain" 'BEGIN { printf "%.3f", a / b }'))"
+}
+
+# A gauge of the running hotlined's /metrics ("" if absent).
+metric() {
+	curl -s "http://127.0.0.1:$http_port/metrics" 2>/dev/null | awk -v m="$1" '$1 == m { print $2 }'
+}
+
+# p50 / max of archived_at - created_at (ms) of the tickets created since $1.
+lag_since() {
+	psql_run -c "SELECT round(percentile_cont(0.5) WITHIN GROUP (ORDER BY l)::numeric) || ' / ' ||
+	    round(max(l)::numeric) FROM (SELECT extract(epoch FROM archived_at - created_at) * 1000 AS l
+	    FROM hotline.tickets WHERE created_at >= '$1') s"
 }
 
 # 2. Ingest: PostgreSQL away while agents create tickets, then the catch-up.
