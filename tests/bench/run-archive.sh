@@ -8,7 +8,8 @@
 # too, alternating, each result labelled "before" and "after"; its schema must be the same),
 # BENCH_MEMORY_TICKETS (tickets of the footprint part, default 20000), BENCH_ARCHIVE_ROUNDS
 # (rounds of intake, ingest and lag, each binary in turn; default 1), BENCH_ARCHIVE_PARTS (of
-# "footprint search", default both: the rest is left out), BENCH_HOTLINED_FLAGS
+# "footprint intake ingest lag search", default all: the rest is left out; intake runs whenever
+# ingest or lag does, and all three when none is named), BENCH_HOTLINED_FLAGS
 # (e.g. -v: the archiver logs each batch's read, build and write times), BENCH_KEEP_LOG (a file
 # to copy hotlined's log to at the end), BENCH_PERF (a file name: perf record of hotlined, Redis and
 # PostgreSQL during the intake with the archiver (.intake) and the catch-up (.ingest); .before or
@@ -31,7 +32,11 @@ ROWS=${BENCH_ARCHIVE_ROWS:-1000000}
 SECONDS_RUN=${BENCH_SECONDS:-5}
 LAG_SECONDS=${BENCH_LAG_SECONDS:-20}
 FOOTPRINT_TICKETS=${BENCH_MEMORY_TICKETS:-20000}
-PARTS=${BENCH_ARCHIVE_PARTS:-footprint search}
+PARTS=${BENCH_ARCHIVE_PARTS:-footprint intake ingest lag search}
+case " $PARTS " in
+*" intake "* | *" ingest "* | *" lag "*) ;;
+*) PARTS="$PARTS intake ingest lag" ;;
+esac
 ROUNDS=${BENCH_ARCHIVE_ROUNDS:-1}
 pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -x "$pgbin/initdb" ] || { echo "run-archive.sh: PostgreSQL is not installed (make deps)" >&2; exit 1; }
@@ -268,7 +273,7 @@ c1=$(cpu_ticks)
 perf_wait
 with_cpu=$(cpu_per_ticket "$c0" "$c1" "$(tickets_in_redis)")
 result "intake without the archiver (tickets/s)" "$plain"
-result "intake with the archiver${suggest_conf:+ (kb.suggest 0 too)}, PostgreSQL keeping up (tickets/s)" "$with"
+result "intake with the archiver${suggest_conf:+ (kb.suggest 0 too)} (tickets/s)" "$with"
 result "ratio (target >= 0.9)" "$(awk -v a="$with" -v b="$plain" 'BEGIN { printf "%.3f", a / b }')"
 result "CPU per ticket without the archiver" "$plain_cpu"
 result "CPU per ticket with the archiver, until caught up" "$with_cpu"
@@ -355,19 +360,25 @@ part_footprint() {
 	rcli flushall >/dev/null
 }
 
-# Each part with each binary; the hotlined of the archive left running for part 4.
+# Whether part $1 was asked for (BENCH_ARCHIVE_PARTS).
+asked() {
+	case " $PARTS " in *" $1 "*) return 0 ;; esac
+	return 1
+}
+
+# Intake, ingest and lag (those asked for) with one binary; intake starts the daemon the others use.
 part_all() {
 	part_intake
-	part_ingest
-	part_lag
+	! asked ingest || part_ingest
+	if asked lag; then part_lag; else stop_hotlined; fi
 }
-case " $PARTS " in *" footprint "*) both part_footprint ;; esac
+! asked footprint || both part_footprint
 i=0
 while [ "$i" -lt "$ROUNDS" ]; do
 	both part_all
 	i=$((i + 1))
 done
-case " $PARTS " in *" search "*) ;; *) exit 0 ;; esac
+asked search || exit 0
 start_hotlined "$work/archive.conf"
 
 # 4. Search and show over ROWS archived tickets, loaded in bulk, then one real ticket archived.
