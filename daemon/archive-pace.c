@@ -18,19 +18,35 @@
 static struct {
 	struct event *sample;
 	double mean;
-	int yielding;
-	int64_t since_ms;	/* when the current yield began */
-	long long yields;	/* times the archiver began to yield */
+	int saturated;		/* the mean passed PACE_SATURATED, not yet below PACE_RELAXED */
+	int64_t since_ms;	/* when it became saturated */
+	long long yields;	/* times it became saturated */
 } pace;
 
-/* Timer: one sample of Redis's queue. */
+/* Timer: one sample of Redis's queue; saturation begins or ends. */
 static void
 pace_sample(evutil_socket_t fd, short what, void *arg)
 {
+	int64_t now;
+
 	(void)fd;
 	(void)what;
 	(void)arg;
 	pace.mean += ((double)store_pending() - pace.mean) / PACE_WEIGHT;
+	if (pace.saturated == (pace.mean >= (pace.saturated ? PACE_RELAXED :
+	    PACE_SATURATED)))
+		return;
+	pace.saturated = !pace.saturated;
+	now = archive_wall_ms();
+	if (pace.saturated) {
+		pace.since_ms = now;
+		pace.yields++;
+		log_debug("archive: Redis saturated (%.1f requests waiting on "
+		    "average): yielding", pace.mean);
+	} else {
+		log_debug("archive: Redis no longer saturated after %lld ms: "
+		    "catching up", (long long)(now - pace.since_ms));
+	}
 }
 
 /* Starts sampling; see archive.h. */
@@ -55,31 +71,13 @@ archive_pace_stop(void)
 int
 archive_pace_yield(int64_t lag_ms)
 {
-	int64_t now = archive_wall_ms();
-	int was = pace.yielding;
-
-	if (pace.yielding)
-		pace.yielding = pace.mean >= PACE_RELAXED;
-	else
-		pace.yielding = pace.mean >= PACE_SATURATED;
-	if (pace.yielding && lag_ms >= hotlined.cfg->archive.yield_ms)
-		pace.yielding = 0;	/* bounded: back at full pace */
-	if (pace.yielding && !was) {
-		pace.since_ms = now;
-		pace.yields++;
-		log_debug("archive: Redis saturated (%.1f requests waiting on "
-		    "average): yielding", pace.mean);
-	} else if (!pace.yielding && was) {
-		log_debug("archive: yielded %lld ms, lag %lld ms: catching up",
-		    (long long)(now - pace.since_ms), (long long)lag_ms);
-	}
-	return pace.yielding;
+	return pace.saturated && lag_ms < hotlined.cfg->archive.yield_ms;
 }
 
 int
-archive_pace_yielding(void)
+archive_pace_saturated(void)
 {
-	return pace.yielding;
+	return pace.saturated;
 }
 
 long long

@@ -34,7 +34,8 @@ archive_render_metrics(struct evbuffer *out)
 	    "1 while the archiver reads nothing new, yielding to saturated "
 	    "Redis (up to archive.yield_ms of lag).", s.yielding);
 	status_metric(out, "hotline_archive_yields_total", "counter",
-	    "Times the archiver began to yield to saturated Redis.",
+	    "Times Redis became saturated (the archiver yields while its lag "
+	    "is below archive.yield_ms).",
 	    (double)s.yields);
 	status_metric(out, "hotline_archive_outbox_entries", "gauge",
 	    "Changes waiting in the outbox stream (Redis memory; alarm on it).",

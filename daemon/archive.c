@@ -785,6 +785,6 @@ archive_status(struct archive_status *out)
 	out->connected = ar.enabled && ar.pg != NULL && pg_connected(ar.pg) &&
 	    ar.schema_ok;
 	out->lag_ms = archive_lag_ms();
-	out->yielding = archive_pace_yielding();
+	out->yielding = archive_pace_yield(out->lag_ms);
 	out->yields = archive_pace_yields();
 }

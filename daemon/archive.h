@@ -211,8 +211,8 @@ void archive_pace_stop(void);
  * and the lag (lag_ms) is below archive.yield_ms.
  */
 int archive_pace_yield(int64_t lag_ms);
-int archive_pace_yielding(void);
-long long archive_pace_yields(void);
+int archive_pace_saturated(void);
+long long archive_pace_yields(void);	/* times Redis became saturated */
 
 /* archive.c: the outbox consumer. */
 void archive_init(struct event_base *);
@@ -232,7 +232,7 @@ struct archive_status {
 	long long overflows;	/* times the outbox was found trimmed */
 	long long evicted;	/* tickets this daemon removed from Redis (retention) */
 	int yielding;		/* reading nothing new: Redis is saturated */
-	long long yields;	/* times it began to yield */
+	long long yields;	/* times Redis became saturated */
 };
 void archive_status(struct archive_status *);
 

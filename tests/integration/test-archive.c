@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "harness.h"
+#include "harness-fault.h"
 #include "harness-pg.h"
 
 #define ARCHIVE_WAIT_MS 20000	/* bound of every wait for the archiver */
@@ -676,6 +677,41 @@ test_newer_schema_refused(void **state)
 	wait_archived(number);	/* archiving again, the waiting change included */
 }
 
+/*
+ * A burst that queues requests in Redis (here: writes held by CLIENT PAUSE
+ * while four agents keep eight creates each in flight) makes the archiver
+ * yield (hotline_archive_yields_total); once the burst is answered it
+ * catches up, and every ticket of it is archived.
+ */
+static void
+test_yields_to_burst(void **state)
+{
+	redisContext *r = harness_redis(&h);
+	redisReply *rep;
+	struct fault_load l;
+	char *a;
+	int i;
+
+	(void)state;
+	wait_outbox_empty();
+	assert_int_equal(fault_load_init(&l, &h, 4, 32, 8), 0);
+	rep = redisCommand(r, "CLIENT PAUSE 1500 WRITE");
+	assert_true(rep != NULL && rep->type == REDIS_REPLY_STATUS);
+	freeReplyObject(rep);
+	redisFree(r);
+	assert_int_equal(fault_load_until(&l, 32, 20000), 0);
+	a = harness_http_get(&h.main, "/metrics", SUPERVISOR_BASIC,
+	    strlen(SUPERVISOR_BASIC));
+	assert_non_null(strstr(a, "hotline_archive_yields_total "));
+	assert_null(strstr(a, "hotline_archive_yields_total 0\n"));
+	free(a);
+	wait_outbox_empty();
+	for (i = 0; i < l.ncalls; i++)
+		assert_int_equal(pg_version(l.calls[i].number),
+		    redis_ticket_int(l.calls[i].number, "version"));
+	fault_load_free(&l);
+}
+
 int
 main(void)
 {
@@ -684,6 +720,7 @@ main(void)
 		cmocka_unit_test(test_outbox_steps),
 		cmocka_unit_test(test_postgres_down),
 		cmocka_unit_test(test_outbox_bounded),
+		cmocka_unit_test(test_yields_to_burst),
 		cmocka_unit_test(test_kill9_mid_batch),
 		cmocka_unit_test(test_lower_migration_applied),
 		cmocka_unit_test(test_newer_schema_refused),
