@@ -74,12 +74,6 @@ archive_pace_yield(int64_t lag_ms)
 	return pace.saturated && lag_ms < hotlined.cfg->archive.yield_ms;
 }
 
-int
-archive_pace_saturated(void)
-{
-	return pace.saturated;
-}
-
 long long
 archive_pace_yields(void)
 {

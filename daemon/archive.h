@@ -211,7 +211,6 @@ void archive_pace_stop(void);
  * and the lag (lag_ms) is below archive.yield_ms.
  */
 int archive_pace_yield(int64_t lag_ms);
-int archive_pace_saturated(void);
 long long archive_pace_yields(void);	/* times Redis became saturated */
 
 /* archive.c: the outbox consumer. */
