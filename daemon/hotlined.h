@@ -280,6 +280,8 @@ int inflight_hold(struct conn *c);
 void inflight_pass(struct conn *c);
 void inflight_forget(struct conn *c);
 void inflight_free(void);
+/* How many principals have requests waiting for Redis (store-lanes.c's window). */
+int inflight_principals(void);
 /*
  * The loop's priorities (event_base_priority_init in daemon-run.c): a
  * principal past its share of max_principal_pending last

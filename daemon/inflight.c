@@ -19,6 +19,7 @@ struct inflight_slot {
 
 static struct inflight_slot *inflight_slots;
 static size_t inflight_size, inflight_used;
+static int inflight_busy;		/* principals with n > 0 */
 
 /*
  * Connections not read while their principal is at its bound, oldest
@@ -73,7 +74,8 @@ inflight_take(const char *id)
 		snprintf(s->id, sizeof s->id, "%s", id);
 		inflight_used++;
 	}
-	s->n++;
+	if (s->n++ == 0)
+		inflight_busy++;
 }
 
 /* One request of principal id got its answer (or its link failed). */
@@ -86,8 +88,8 @@ inflight_give(const char *id)
 	if (inflight_size == 0)
 		return;
 	s = inflight_find(inflight_slots, inflight_size, id);
-	if (s->id[0] != '\0' && s->n > 0)
-		s->n--;
+	if (s->id[0] != '\0' && s->n > 0 && --s->n == 0)
+		inflight_busy--;
 	if (s->waiting == 0)
 		return;
 	TAILQ_FOREACH(c, &inflight_waiting, principal_wait)
@@ -168,6 +170,13 @@ inflight_priority(const struct conn *c)
 	    LOOP_LAST : LOOP_NORMAL;
 }
 
+/* Returns how many principals have requests waiting for Redis. */
+int
+inflight_principals(void)
+{
+	return inflight_busy;
+}
+
 /* Takes c out of the queue of held connections (resumed or closed). */
 void
 inflight_forget(struct conn *c)
@@ -190,4 +199,5 @@ inflight_free(void)
 	free(inflight_slots);
 	inflight_slots = NULL;
 	inflight_size = inflight_used = 0;
+	inflight_busy = 0;
 }

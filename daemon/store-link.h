@@ -26,6 +26,7 @@ struct store_call {
 	char *cmd;			/* while queued: the command */
 	int cmdlen;
 	struct read_lane *lane;		/* while queued: its lane */
+	struct read_lane *from;		/* sent on the read link from it */
 	TAILQ_ENTRY(store_call) entry;
 };
 
@@ -77,6 +78,8 @@ int store_lanes_send(const char *who, int argc, const char **argv,
     const size_t *lens, store_cb cb, void *priv);
 void store_lanes_pump(void);
 void store_lanes_give_up(int64_t now);
+/* store.c: a call with from set was answered (or its link dropped). */
+void store_lanes_answered(struct store_call *call);
 void store_lanes_shutdown(void);
 
 #endif

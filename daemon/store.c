@@ -276,6 +276,8 @@ store_answered(redisAsyncContext *ac, void *reply, void *privdata)
 
 	TAILQ_REMOVE(&l->inflight, call, entry);
 	l->ninflight--;
+	if (call->from != NULL)
+		store_lanes_answered(call);
 	if (r != NULL)
 		l->answered_ms = now_mono_ms();
 	if (call->cb == NULL) {		/* its caller was answered already */
@@ -310,7 +312,7 @@ store_send(struct link *l, int argc, const char **argv, const size_t *lens,
 
 	if (l->ac == NULL)
 		return -1;
-	call = xmalloc(sizeof *call);
+	call = xcalloc(1, sizeof *call);
 	call->link = l;
 	call->cb = cb;
 	call->priv = priv;
