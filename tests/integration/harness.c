@@ -928,6 +928,29 @@ harness_redis_count_keys(struct harness *h, const char *text)
 	return n;
 }
 
+/*
+ * Counts the entries of a ticket's history, ht:history:<number>: a string
+ * with one entry a line, or a list (earlier versions). -1 on a Redis error.
+ */
+long
+harness_history_len(redisContext *rc, const char *number)
+{
+	static const char count[] =
+	    "local k = redis.call('TYPE', KEYS[1]).ok "
+	    "if k == 'list' then return redis.call('LLEN', KEYS[1]) end "
+	    "if k ~= 'string' then return 0 end "
+	    "local _, n = string.gsub(redis.call('GET', KEYS[1]), '\\n', '') "
+	    "return n + 1";
+	redisReply *r = redisCommand(rc, "EVAL %s 1 ht:history:%s", count,
+	    number);
+	long n = r != NULL && r->type == REDIS_REPLY_INTEGER ?
+	    (long)r->integer : -1;
+
+	if (r != NULL)
+		freeReplyObject(r);
+	return n;
+}
+
 /* Sends one request with the given body and returns the answer. */
 Hotline__Envelope *
 harness_call(struct hl_client *c, Hotline__Envelope__BodyCase body_case,

@@ -1892,9 +1892,10 @@ test_notes(void **state)
 }
 
 /*
- * History an earlier version wrote (one JSON object per entry) reads as it
- * did, beside the compact entries (history.lua): a ticket stored before an
- * upgrade shows the same timeline after it.
+ * History an earlier version wrote (a list, one JSON object per entry) reads
+ * as it did, beside the compact entries (history.lua), and the next step is
+ * appended to it: a ticket stored before an upgrade shows the same timeline
+ * after it.
  */
 static void
 test_history_earlier_form(void **state)
@@ -1903,6 +1904,11 @@ test_history_earlier_form(void **state)
 	    "\"action\":\"note\",\"changes\":[{\"value\":\"旧值\","
 	    "\"field\":\"remark\"}],\"dept\":\"zjj\",\"at\":1796664346149,"
 	    "\"role\":2,\"from\":2,\"note\":\"旧格式的记录\",\"to\":2}";
+	static const char as_list[] = "local s = redis.call('GET', KEYS[1]) "
+	    "redis.call('DEL', KEYS[1]) "
+	    "for e in string.gmatch(s, '[^\\n]+') do "
+	    "redis.call('RPUSH', KEYS[1], e) end "
+	    "return redis.call('RPUSH', KEYS[1], ARGV[1])";
 	redisContext *rc = harness_redis(&h);
 	const Hotline__HistoryEntry *e;
 	const Hotline__Ticket *t;
@@ -1911,8 +1917,10 @@ test_history_earlier_form(void **state)
 	struct tk k;
 
 	(void)state;
+	feeds_open();
 	new_triage(&k);
-	r = redisCommand(rc, "RPUSH ht:history:%s %s", k.number, old);
+	r = redisCommand(rc, "EVAL %s 1 ht:history:%s %s", as_list, k.number,
+	    old);
 	assert_non_null(r);
 	assert_int_equal(r->type, REDIS_REPLY_INTEGER);
 	freeReplyObject(r);
@@ -1935,6 +1943,9 @@ test_history_earlier_form(void **state)
 	assert_string_equal(e->changes[0]->field, "remark");
 	assert_string_equal(e->changes[0]->value, "旧值");
 	hl_envelope_free(rep);
+	k.nhist++;
+	dispatch_to(&k, &dzjj);		/* appended to the list */
+	quiet();
 }
 
 /* An assisting department sees the ticket but may not act as the lead. */
