@@ -39,7 +39,9 @@ clock_read_extensions(struct clock *c, const char *list)
 /*
  * Reads a ticket's clock from its hash fields through get (NULL for an
  * absent field). A ticket that was never dispatched has no clock:
- * dispatched_at is 0.
+ * dispatched_at is 0. clock_left, clock_suspended and clock_ext absent
+ * read as a running clock (-1, 0, none): the scripts leave them out of
+ * the hash when they are so (fields.lua's FIELD_DEFAULT).
  */
 void
 clock_read(struct clock *c, clock_getter get, void *arg)

@@ -51,6 +51,7 @@
 -- @include outbox.lua
 -- @include history.lua
 -- @include timers.lua
+-- @include fields.lua
 
 local p, given = named_args()
 local now, day, principal, role, dept = p.now, p.day, p.principal, p.role, p.dept
@@ -100,7 +101,12 @@ end
 
 local fields = {'number', number, 'state', to_state, 'dept', dept,
   'created_at', now, 'updated_at', now, 'created_by', principal}
-for i = 1, #given do fields[#fields + 1] = given[i] end
+for i = 1, #given, 2 do
+  if not field_is_default(given[i], given[i + 1]) then   -- fields.lua
+    fields[#fields + 1] = given[i]
+    fields[#fields + 1] = given[i + 1]
+  end
+end
 if repeat_of then
   fields[#fields + 1] = 'repeat_of'
   fields[#fields + 1] = repeat_of

@@ -39,6 +39,7 @@
 -- @include stats.lua
 -- @include outbox.lua
 -- @include history.lua
+-- @include fields.lua
 -- @include timers.lua
 
 local STATE_CLOSED, STATE_MERGED = TICKET_STATE.CLOSED, TICKET_STATE.MERGED
@@ -221,10 +222,10 @@ local DERIVED = {dispatched_at = true, clock_base = true, clock_limit = true,
   sup_due = true}
 
 local function change(field, value)
-  if DERIVED[field] and redis.call('HGET', KEYS[1], field) == value then
+  if DERIVED[field] and field_get(KEYS[1], field) == value then
     return
   end
-  redis.call('HSET', KEYS[1], field, value)
+  field_set(KEYS[1], field, value)
   changes[#changes + 1] = {field = field, value = value}
 end
 local centre_event, supervision_event = p.centre_event, p.supervision_event
