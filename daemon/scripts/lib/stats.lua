@@ -26,8 +26,9 @@
 --                      deadline. Suspended tickets are in neither. The same
 --                      per lead department: ht:due:sign:<dept>, ...
 -- A round is one dispatch (派单, 改派, 重办): ticket fields st_ws (working
--- seconds index at dispatch), st_sign and st_done ("" pending, "ok", "late")
--- settle each deadline of the round once.
+-- seconds index at dispatch), st_sign and st_done ("ok", "late"; absent
+-- while pending: an empty field cost 11 bytes; earlier versions stored "")
+-- settle each deadline of the round once. No st_ws: no round.
 
 -- Adds delta to field of scope on day and in day's month.
 local function stats_field(day, scope, field, delta)
@@ -90,7 +91,8 @@ end
 
 -- Starts a round for the ticket at working-seconds index ws.
 local function stats_round(number, ws)
-  redis.call('HSET', KEY.ticket(number), 'st_ws', ws, 'st_sign', '', 'st_done', '')
+  redis.call('HSET', KEY.ticket(number), 'st_ws', ws)
+  redis.call('HDEL', KEY.ticket(number), 'st_sign', 'st_done')
 end
 
 -- Records a breach in the day's list.
@@ -103,7 +105,8 @@ end
 -- ok_counter, late counts late_counter. Returns 1 when it settled it now.
 local function stats_settle(day, number, dept, which, late, ok_counter, late_counter)
   local key = KEY.ticket(number)
-  if redis.call('HGET', key, 'st_' .. which) ~= '' then return 0 end
+  local t = redis.call('HMGET', key, 'st_ws', 'st_' .. which)
+  if not t[1] or (t[2] and t[2] ~= '') then return 0 end
   redis.call('HSET', key, 'st_' .. which, late and 'late' or 'ok')
   stats_count(day, number, dept, late and late_counter or ok_counter, 1)
   return 1
