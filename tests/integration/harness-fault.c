@@ -455,7 +455,7 @@ check_acked(redisContext *rc, const struct fault_call *call,
     const struct strset *feed, const struct strset *timers,
     struct fault_check *out)
 {
-	redisReply *key = redisCommand(rc, "GET ht:callid:%s", call->call_id);
+	redisReply *key = harness_callid(rc, call->call_id);
 	redisReply *t = redisCommand(rc, "EXISTS ht:ticket:%s", call->number);
 	long hist = harness_history_len(rc, call->number);
 	int ok = 1;

@@ -929,6 +929,22 @@ harness_redis_count_keys(struct harness *h, const char *text)
 }
 
 /*
+ * Asks Redis for the ticket created for call_id, as create.lua finds it
+ * (daemon/scripts/lib/callids.lua: its hash bucket, else an earlier
+ * version's key). The reply is a string, or nil; NULL on a Redis error.
+ */
+redisReply *
+harness_callid(redisContext *rc, const char *call_id)
+{
+	static const char find[] =
+	    "local b = 'ht:callids:' .. string.sub(redis.sha1hex(ARGV[1]), 1, 3) "
+	    "return redis.call('HGET', b, ARGV[1]) or "
+	    "redis.call('GET', 'ht:callid:' .. ARGV[1])";
+
+	return redisCommand(rc, "EVAL %s 0 %s", find, call_id);
+}
+
+/*
  * Counts the entries of a ticket's history, ht:history:<number>: a string
  * with one entry a line, or a list (earlier versions). -1 on a Redis error.
  */

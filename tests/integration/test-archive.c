@@ -415,6 +415,15 @@ test_retention(void **state)
 	assert_int_equal(redis_int(cmd), 0);
 	snprintf(cmd, sizeof cmd, "ZSCORE ht:caller:%s %s", phone, closed);
 	assert_int_equal(redis_int(cmd), -1);	/* nil: gone from the caller's list */
+	{
+		redisContext *r = harness_redis(&h);
+		redisReply *id = harness_callid(r, call_id);
+
+		assert_non_null(id);
+		assert_int_equal(id->type, REDIS_REPLY_NIL);	/* the call id forgotten */
+		freeReplyObject(id);
+		redisFree(r);
+	}
 	snprintf(cmd, sizeof cmd, "EXISTS ht:ticket:%s", open);
 	assert_int_equal(redis_int(cmd), 1);
 
