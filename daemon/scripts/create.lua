@@ -151,8 +151,7 @@ end
 if dept ~= '' then
   redis.call('ZADD', KEYS[6], now, number)
   push(KEYS[7], dept_event)
-  redis.call('HSET', ticket, 'clock_gen', '1')
-  redis.call('SADD', KEY.clocks, number)
+  redis.call('HSET', ticket, 'clock_gen', '1', 'clocked', '1')   -- clock_scan.lua
   timers_arm(number, timers, '1')
 elseif to_state == TICKET_STATE.TRIAGE then
   redis.call('ZADD', KEYS[4], now, number)

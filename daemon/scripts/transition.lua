@@ -344,11 +344,15 @@ if p.clock ~= '' then
     gen = tostring(redis.call('HINCRBY', KEYS[1], 'clock_gen', 1))
     timers_disarm(number, old_gen, {'sign', 'warn', 'overdue'})
   end
-  -- ht:clocks: the tickets whose deadlines a calendar change recomputes.
+  -- clocked: a ticket whose deadlines a calendar change recomputes
+  -- (clock_scan.lua; earlier versions listed it in the set ht:clocks,
+  -- which it leaves now).
   if p.clock == 'stop' or to == STATE_CLOSED then
+    redis.call('HDEL', KEYS[1], 'clocked')
     redis.call('SREM', KEY.clocks, number)
   elseif p.clock == 'rearm' and redis.call('HEXISTS', KEYS[1], 'dispatched_at') == 1 then
-    redis.call('SADD', KEY.clocks, number)
+    redis.call('HSET', KEYS[1], 'clocked', '1')
+    redis.call('SREM', KEY.clocks, number)
   end
   local timers = {}
   if p.clock == 'rearm_stored' then
