@@ -9,9 +9,9 @@
 -- hashes are listpacks: an entry costs ~45 bytes where a key of its own
 -- (ht:callid:<id>, earlier versions) cost ~90 plus its slot in the
 -- keyspace. A hash stays a listpack up to Redis's hash-max-listpack-entries
--- (128 by default: 524,288 call ids in Redis; hotlined(8) says when to
--- raise it). The keys of earlier versions are still read, and removed with
--- their ticket: nothing needs converting.
+-- (512 by default: about 2,000,000 call ids in Redis, open tickets and the
+-- closed ones retention keeps). The keys of earlier versions are still
+-- read, and removed with their ticket: nothing needs converting.
 
 -- The hash that holds call id id.
 local function callids_key(id)
