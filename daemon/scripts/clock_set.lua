@@ -28,8 +28,11 @@ if (redis.call('HGET', KEYS[1], 'clock_gen') or '0') ~= p.gen then
 end
 local number = string.sub(KEYS[1], #KEY.ticket('') + 1)
 local changes = {}
+local names = {}
+for i = 1, #given, 2 do names[#names + 1] = given[i] end
+local was = #names > 0 and fields_snapshot(KEYS[1], names) or {}   -- fields.lua
 for i = 1, #given, 2 do
-  if field_get(KEYS[1], given[i]) ~= given[i + 1] then
+  if was[given[i]] ~= given[i + 1] then
     changes[#changes + 1] = {field = given[i], value = given[i + 1]}
     field_set(KEYS[1], given[i], given[i + 1])
   end

@@ -122,6 +122,7 @@ if repeat_of then
   end
 end
 redis.call('HSET', ticket, unpack(fields))
+fields_compact(ticket)
 callids_add(call_id, number)
 redis.call('ZADD', KEYS[3], now, number)
 

@@ -221,8 +221,12 @@ local DERIVED = {dispatched_at = true, clock_base = true, clock_limit = true,
   complete_due = true, warn_at = true, return_until = true, callback_due = true,
   sup_due = true}
 
+local derived_names = {}
+for name in pairs(DERIVED) do derived_names[#derived_names + 1] = name end
+local derived_was = fields_snapshot(KEYS[1], derived_names)   -- fields.lua
+
 local function change(field, value)
-  if DERIVED[field] and field_get(KEYS[1], field) == value then
+  if DERIVED[field] and derived_was[field] == value then
     return
   end
   field_set(KEYS[1], field, value)

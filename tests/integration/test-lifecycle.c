@@ -315,6 +315,28 @@ assert_change(const Hotline__HistoryEntry *e, const char *field,
 	fail_msg("history entry \"%s\" has no change of %s", e->action, field);
 }
 
+/*
+ * Asserts that a step that started the clock lists its start and its base,
+ * the same instant (the hash keeps only the start: fields.lua), and, when
+ * it was the ticket's first clock, a running clock's defaults.
+ */
+static void
+assert_clock_started(const Hotline__HistoryEntry *e, int first)
+{
+	size_t i;
+
+	for (i = 0; i < e->n_changes; i++)
+		if (strcmp(e->changes[i]->field, "dispatched_at") == 0)
+			break;
+	assert_true(i < e->n_changes);
+	assert_change(e, "clock_base", e->changes[i]->value);
+	if (!first)
+		return;
+	assert_change(e, "clock_left", "-1");
+	assert_change(e, "clock_suspended", "0");
+	assert_change(e, "clock_ext", "");
+}
+
 /* Asserts that nothing was appended to k's history since the last check. */
 static void
 unlogged(const struct tk *k)
@@ -1026,6 +1048,7 @@ dispatch_to(struct tk *k, const struct dept *d)
 	    "dispatcher01");
 	assert_change(newest(rep), "dept", d->id);
 	assert_change(newest(rep), "triage_reason", "0");
+	assert_clock_started(newest(rep), 0);
 	hl_envelope_free(rep);
 	assert_false(queued(k->number));
 	assert_true(listed(d, k->number));
@@ -1945,6 +1968,9 @@ test_history_earlier_form(void **state)
 	hl_envelope_free(rep);
 	k.nhist++;
 	dispatch_to(&k, &dzjj);		/* appended to the list */
+	rep = show(&k);
+	assert_clock_started(newest(rep), 1);
+	hl_envelope_free(rep);
 	quiet();
 }
 
