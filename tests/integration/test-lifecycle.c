@@ -1106,6 +1106,20 @@ test_return_redispatch_dispute(void **state)
 	quiet();
 }
 
+/* Whether ht:due:<index> (e.g. "sign:zjj") holds ticket number. */
+static int
+in_due_index(const char *index, const char *number)
+{
+	redisContext *rc = harness_redis(&h);
+	redisReply *r = redisCommand(rc, "ZSCORE ht:due:%s %s", index, number);
+	int in = r != NULL && r->type == REDIS_REPLY_STRING;
+
+	if (r != NULL)
+		freeReplyObject(r);
+	redisFree(rc);
+	return in;
+}
+
 /*
  * 改派 with an assisting department: the old lead gets TAKEN_AWAY, both new
  * ones DISPATCHED.
@@ -1133,6 +1147,10 @@ redispatch_away(struct tk *k)
 	assert_change(newest(rep), "assists", "zjj");
 	assert_change(newest(rep), "state", "3");
 	hl_envelope_free(rep);
+	/* The deadline indexes follow the lead (stats.lua, st_due_dept). */
+	assert_false(in_due_index("complete:water", k->number));
+	assert_true(in_due_index("sign:sthjj", k->number));
+	assert_true(in_due_index("complete:sthjj", k->number));
 }
 
 /* The department a ticket was taken from may no longer see or touch it. */

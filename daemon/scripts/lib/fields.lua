@@ -12,9 +12,11 @@
 -- when the step sets it (create.lua's routing step, transition.lua).
 -- A field of FIELD_SAME_AS absent reads as the other field's value: the
 -- clock's base is its start (dispatched_at) until a resume moves it (22
--- bytes). Before that other field changes, the value it gave is stored.
+-- bytes), and the department whose deadline indexes hold the ticket is
+-- its lead department (stats.lua's st_due_dept, 18 bytes). Before that
+-- other field changes (field_set), the value it gave is stored.
 local FIELD_DEFAULT = {clock_left = '-1', clock_suspended = '0', clock_ext = ''}
-local FIELD_SAME_AS = {clock_base = 'dispatched_at'}
+local FIELD_SAME_AS = {clock_base = 'dispatched_at', st_due_dept = 'dept'}
 -- These are a clock's fields: a ticket whose clock never started (no
 -- dispatched_at) has none of them, and its first dispatch lists them all.
 local FIELD_DEFAULTS_WHEN = 'dispatched_at'

@@ -138,12 +138,15 @@ end
 
 -- Puts the ticket in the deadline indexes its state and deadlines call for,
 -- the city's and its lead department's (st_due_dept: the department whose
--- indexes hold it, so a re-dispatch or return takes it out of them).
+-- indexes hold it, so a re-dispatch or return takes it out of them; absent
+-- while it is the lead department, fields.lua's FIELD_SAME_AS, which
+-- stores it before transition.lua changes dept; 18 bytes).
 local function stats_index(number)
   local key = KEY.ticket(number)
   local t = redis.call('HMGET', key, 'state', 'sign_due', 'complete_due', 'dept', 'st_due_dept')
-  local sign, complete, dept, old = tonumber(t[2] or ''), tonumber(t[3] or ''), t[4] or '', t[5]
-  if old and old ~= '' and old ~= dept then
+  local sign, complete, dept = tonumber(t[2] or ''), tonumber(t[3] or ''), t[4] or ''
+  local old = t[5] or dept
+  if old ~= '' and old ~= dept then
     redis.call('ZREM', KEY.due_dept('sign', old), number)
     redis.call('ZREM', KEY.due_dept('complete', old), number)
   end
@@ -158,5 +161,5 @@ local function stats_index(number)
   end
   place('sign', sign, t[1] == TICKET_STATE.DISPATCHED)
   place('complete', complete, t[1] == TICKET_STATE.DISPATCHED or t[1] == TICKET_STATE.ACCEPTED)
-  if dept ~= (old or '') then redis.call('HSET', key, 'st_due_dept', dept) end
+  if t[5] then redis.call('HDEL', key, 'st_due_dept') end
 end
