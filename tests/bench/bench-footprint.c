@@ -136,12 +136,20 @@ struct key_groups {
 	int n;
 };
 
-/* Writes key's group name (each run of digits replaced by "#") into out. */
+/*
+ * Writes key's group name (each run of digits replaced by "#"; the call-id
+ * buckets, named in hex, are one group) into out.
+ */
 static void
 group_name(const char *key, char *out, size_t size)
 {
+	static const char callids[] = "ht:callids:";
 	size_t o = 0;
 
+	if (strncmp(key, callids, sizeof callids - 1) == 0) {
+		snprintf(out, size, "%s#", callids);
+		return;
+	}
 	for (; *key != '\0' && o + 1 < size; key++) {
 		if (*key >= '0' && *key <= '9') {
 			while (key[1] >= '0' && key[1] <= '9')
