@@ -39,7 +39,10 @@ clock_read_extensions(struct clock *c, const char *list)
 /*
  * Reads a ticket's clock from its hash fields through get (NULL for an
  * absent field). A ticket that was never dispatched has no clock:
- * dispatched_at is 0.
+ * dispatched_at is 0. clock_left, clock_suspended and clock_ext absent
+ * read as a running clock (-1, 0, none), clock_base absent as
+ * dispatched_at: the scripts leave them out of the hash when they are so
+ * (fields.lua's FIELD_DEFAULT and FIELD_SAME_AS).
  */
 void
 clock_read(struct clock *c, clock_getter get, void *arg)
@@ -48,7 +51,7 @@ clock_read(struct clock *c, clock_getter get, void *arg)
 
 	memset(c, 0, sizeof *c);
 	c->dispatched_at = field_int(get(arg, "dispatched_at"), 0);
-	c->base = field_int(get(arg, "clock_base"), 0);
+	c->base = field_int(get(arg, "clock_base"), c->dispatched_at);
 	c->left = field_int(get(arg, "clock_left"), -1);
 	c->suspended = field_int(get(arg, "clock_suspended"), 0) != 0;
 	c->gen = field_int(get(arg, "clock_gen"), 0);

@@ -18,7 +18,8 @@
 #define KEY_COUNTED		"ht:counted:%s"		/* list: what it added to department counters */
 
 /* Intake (create.lua). */
-#define KEY_CALLID		"ht:callid:%s"		/* call id -> number: idempotency */
+#define KEY_CALLID		"ht:callid:%s"		/* call id -> number: earlier versions' */
+#define KEY_CALLIDS		"ht:callids:%s"		/* hash: call id -> number (callids.lua) */
 #define KEY_SEQ			"ht:seq:%s"		/* day: the day's sequence */
 #define KEY_CALLER		"ht:caller:%s"		/* phone: the caller's tickets */
 #define KEY_RECENT		"ht:recent:%s"		/* district: recent tickets, for repeats */
@@ -65,7 +66,7 @@
  * KEY.name (lower case): a function of the parts, or the key itself.
  */
 #define KEYS_FOR_SCRIPTS(X) \
-	X(TICKET) X(HISTORY) X(ASSIST) X(MERGED) X(COUNTED) X(CALLID) \
+	X(TICKET) X(HISTORY) X(ASSIST) X(MERGED) X(COUNTED) X(CALLID) X(CALLIDS) \
 	X(CALLER) X(HOT) X(HOT_SENT) X(REQUEST) X(TRIAGE) X(DEPT_OPEN) \
 	X(DEPT_FEED) X(CENTRE_FEED) X(SUPERVISION_FEED) X(WAKE) X(TIMERS) \
 	X(CLOCKS) X(CLOCK) X(CALENDAR) X(STATS) X(STATS_STATES) X(BREACHES) \

@@ -22,7 +22,7 @@ void script_args_timer_fire(struct store_args *, int64_t now, int batch,
     int feed_maxlen, const char *day);
 /* clock_offset.lua: advance the test clock by advance ms (0: only read it). */
 void script_args_clock_offset(struct store_args *, int64_t advance);
-/* clock_scan.lua: one SSCAN batch of the running clocks from cursor ("0" first). */
+/* clock_scan.lua: one batch of the running clocks from cursor ("0" first, an opaque string after). */
 void script_args_clock_scan(struct store_args *, const char *cursor,
     int batch);
 /* calendar_import.lua: store year's file text json (already checked). */

@@ -6,12 +6,13 @@
 -- transferred) and its version is the archived one: a change made after
 -- the archive's copy keeps it until that change is archived too. Its keys
 -- go (hash, history, assisting parts, merged set, counter log) and its
--- entries in the caller's list, the call-id key, the clock set and the
+-- entries in the caller's list, the call-id index, the clock set and the
 -- deadline indexes. Returns the numbers no longer in Redis (removed now or
 -- before).
 -- @include keys.lua
 -- @include consts.lua
 -- @include args.lua
+-- @include callids.lua
 local FINAL = {[TICKET_STATE.CLOSED] = true, [TICKET_STATE.MERGED] = true,
   [TICKET_STATE.TRANSFERRED] = true}
 local _, list = named_args({})
@@ -26,9 +27,7 @@ for i = 1, #list - 1, 2 do
     redis.call('DEL', key, KEY.history(n), KEY.assist(n), KEY.merged(n),
       KEY.counted(n))
     if t[3] and t[3] ~= '' then redis.call('ZREM', KEY.caller(t[3]), n) end
-    if t[4] and t[4] ~= '' and redis.call('GET', KEY.callid(t[4])) == n then
-      redis.call('DEL', KEY.callid(t[4]))
-    end
+    if t[4] and t[4] ~= '' then callids_forget(t[4], n) end
     redis.call('SREM', KEY.clocks, n)
     redis.call('ZREM', KEY.due('sign'), n)
     redis.call('ZREM', KEY.due('complete'), n)

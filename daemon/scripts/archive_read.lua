@@ -6,10 +6,11 @@
 -- script so the hash and the history are of the same instant.
 -- @include keys.lua
 -- @include args.lua
+-- @include history.lua
 local _, numbers = named_args({})
 local out = {}
 for i, n in ipairs(numbers) do
   out[i] = {n, redis.call('HGETALL', KEY.ticket(n)),
-    redis.call('LRANGE', KEY.history(n), 0, -1)}
+    history_entries(KEY.history(n))}
 end
 return out

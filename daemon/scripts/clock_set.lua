@@ -19,6 +19,7 @@
 -- @include stats.lua
 -- @include outbox.lua
 -- @include history.lua
+-- @include fields.lua
 -- @include timers.lua
 
 local p, given = named_args({'gen', 'now', 'timers', 'note', 'feed_maxlen'})
@@ -27,10 +28,13 @@ if (redis.call('HGET', KEYS[1], 'clock_gen') or '0') ~= p.gen then
 end
 local number = string.sub(KEYS[1], #KEY.ticket('') + 1)
 local changes = {}
+local names = {}
+for i = 1, #given, 2 do names[#names + 1] = given[i] end
+local was = #names > 0 and fields_snapshot(KEYS[1], names) or {}   -- fields.lua
 for i = 1, #given, 2 do
-  if redis.call('HGET', KEYS[1], given[i]) ~= given[i + 1] then
+  if was[given[i]] ~= given[i + 1] then
     changes[#changes + 1] = {field = given[i], value = given[i + 1]}
-    redis.call('HSET', KEYS[1], given[i], given[i + 1])
+    field_set(KEYS[1], given[i], given[i + 1])
   end
 end
 local gen = tostring(redis.call('HINCRBY', KEYS[1], 'clock_gen', 1))

@@ -1,6 +1,6 @@
 -- create.lua: registers a ticket (登记) and dispatches it (派单), queues it for triage, or records its transfer (转警), in one atomic step.
 --
--- KEYS[1] ht:callid:<call id>   idempotency key
+-- KEYS[1] ht:callid:<call id>   idempotency: the call id (callids.lua)
 -- KEYS[2] ht:seq:<yyyymmdd>     daily sequence
 -- KEYS[3] ht:caller:<phone>     the caller's tickets (重复来电)
 -- KEYS[4] ht:triage             tickets waiting for a dispatcher
@@ -51,6 +51,8 @@
 -- @include outbox.lua
 -- @include history.lua
 -- @include timers.lua
+-- @include fields.lua
+-- @include callids.lua
 
 local p, given = named_args()
 local now, day, principal, role, dept = p.now, p.day, p.principal, p.role, p.dept
@@ -61,7 +63,8 @@ local simhash, matter, district = p.simhash, p.matter, p.district
 local similar_repeat, near, timers = p.similar_repeat, p.near, p.timers
 local HOT_NUMBERS_MAX = 50
 
-local existing = redis.call('GET', KEYS[1])
+local call_id = string.sub(KEYS[1], #KEY.callid('') + 1)
+local existing = callids_find(call_id)
 if existing then
   return {'dup', existing, redis.call('HGETALL', KEY.ticket(existing))}
 end
@@ -100,7 +103,12 @@ end
 
 local fields = {'number', number, 'state', to_state, 'dept', dept,
   'created_at', now, 'updated_at', now, 'created_by', principal}
-for i = 1, #given do fields[#fields + 1] = given[i] end
+for i = 1, #given, 2 do
+  if not field_is_default(given[i], given[i + 1]) then   -- fields.lua
+    fields[#fields + 1] = given[i]
+    fields[#fields + 1] = given[i + 1]
+  end
+end
 if repeat_of then
   fields[#fields + 1] = 'repeat_of'
   fields[#fields + 1] = repeat_of
@@ -114,7 +122,8 @@ if repeat_of then
   end
 end
 redis.call('HSET', ticket, unpack(fields))
-redis.call('SET', KEYS[1], number)
+fields_compact(ticket)
+callids_add(call_id, number)
 redis.call('ZADD', KEYS[3], now, number)
 
 -- The routing step lists the fields it set, as a dispatcher's dispatch does
@@ -143,8 +152,7 @@ end
 if dept ~= '' then
   redis.call('ZADD', KEYS[6], now, number)
   push(KEYS[7], dept_event)
-  redis.call('HSET', ticket, 'clock_gen', '1')
-  redis.call('SADD', KEY.clocks, number)
+  redis.call('HSET', ticket, 'clock_gen', '1', 'clocked', '1')   -- clock_scan.lua
   timers_arm(number, timers, '1')
 elseif to_state == TICKET_STATE.TRIAGE then
   redis.call('ZADD', KEYS[4], now, number)

@@ -39,6 +39,7 @@
 -- @include stats.lua
 -- @include outbox.lua
 -- @include history.lua
+-- @include fields.lua
 -- @include timers.lua
 
 local STATE_CLOSED, STATE_MERGED = TICKET_STATE.CLOSED, TICKET_STATE.MERGED
@@ -220,11 +221,15 @@ local DERIVED = {dispatched_at = true, clock_base = true, clock_limit = true,
   complete_due = true, warn_at = true, return_until = true, callback_due = true,
   sup_due = true}
 
+local derived_names = {}
+for name in pairs(DERIVED) do derived_names[#derived_names + 1] = name end
+local derived_was = fields_snapshot(KEYS[1], derived_names)   -- fields.lua
+
 local function change(field, value)
-  if DERIVED[field] and redis.call('HGET', KEYS[1], field) == value then
+  if DERIVED[field] and derived_was[field] == value then
     return
   end
-  redis.call('HSET', KEYS[1], field, value)
+  field_set(KEYS[1], field, value)
   changes[#changes + 1] = {field = field, value = value}
 end
 local centre_event, supervision_event = p.centre_event, p.supervision_event
@@ -343,11 +348,15 @@ if p.clock ~= '' then
     gen = tostring(redis.call('HINCRBY', KEYS[1], 'clock_gen', 1))
     timers_disarm(number, old_gen, {'sign', 'warn', 'overdue'})
   end
-  -- ht:clocks: the tickets whose deadlines a calendar change recomputes.
+  -- clocked: a ticket whose deadlines a calendar change recomputes
+  -- (clock_scan.lua; earlier versions listed it in the set ht:clocks,
+  -- which it leaves now).
   if p.clock == 'stop' or to == STATE_CLOSED then
+    redis.call('HDEL', KEYS[1], 'clocked')
     redis.call('SREM', KEY.clocks, number)
   elseif p.clock == 'rearm' and redis.call('HEXISTS', KEYS[1], 'dispatched_at') == 1 then
-    redis.call('SADD', KEY.clocks, number)
+    redis.call('HSET', KEYS[1], 'clocked', '1')
+    redis.call('SREM', KEY.clocks, number)
   end
   local timers = {}
   if p.clock == 'rearm_stored' then

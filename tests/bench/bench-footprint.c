@@ -136,12 +136,20 @@ struct key_groups {
 	int n;
 };
 
-/* Writes key's group name (each run of digits replaced by "#") into out. */
+/*
+ * Writes key's group name (each run of digits replaced by "#"; the call-id
+ * buckets, named in hex, are one group) into out.
+ */
 static void
 group_name(const char *key, char *out, size_t size)
 {
+	static const char callids[] = "ht:callids:";
 	size_t o = 0;
 
+	if (strncmp(key, callids, sizeof callids - 1) == 0) {
+		snprintf(out, size, "%s#", callids);
+		return;
+	}
 	for (; *key != '\0' && o + 1 < size; key++) {
 		if (*key >= '0' && *key <= '9') {
 			while (key[1] >= '0' && key[1] <= '9')
@@ -225,6 +233,21 @@ groups_print(const struct key_groups *before, const struct key_groups *after,
 	    total / tickets);
 }
 
+/* Prints each line of a ticket's history with its size ("H" lines). */
+static void
+print_history(const char *history)
+{
+	const char *e = history, *nl;
+
+	for (; *e != '\0'; e = *nl != '\0' ? nl + 1 : nl) {
+		nl = strchr(e, '\n');
+		if (nl == NULL)
+			nl = e + strlen(e);
+		printf("H\t%zu bytes\t%.*s\n", (size_t)(nl - e), (int)(nl - e),
+		    e);
+	}
+}
+
 /* Prints one ticket's hash fields with their sizes ("F" lines) and its history entries ("H"). */
 static void
 print_ticket(redisContext *rc, const char *number)
@@ -239,11 +262,10 @@ print_ticket(redisContext *rc, const char *number)
 			    r->element[i + 1]->len, r->element[i + 1]->str);
 	if (r != NULL)
 		freeReplyObject(r);
-	r = redisCommand(rc, "LRANGE ht:history:%s 0 -1", number);
-	if (r != NULL && r->type == REDIS_REPLY_ARRAY)
-		for (i = 0; i < r->elements; i++)
-			printf("H\t%zu bytes\t%s\n", r->element[i]->len,
-			    r->element[i]->str);
+	/* The history: one string, an entry a line (history.lua). */
+	r = redisCommand(rc, "GET ht:history:%s", number);
+	if (r != NULL && r->type == REDIS_REPLY_STRING)
+		print_history(r->str);
 	if (r != NULL)
 		freeReplyObject(r);
 }

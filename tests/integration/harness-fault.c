@@ -455,9 +455,9 @@ check_acked(redisContext *rc, const struct fault_call *call,
     const struct strset *feed, const struct strset *timers,
     struct fault_check *out)
 {
-	redisReply *key = redisCommand(rc, "GET ht:callid:%s", call->call_id);
+	redisReply *key = harness_callid(rc, call->call_id);
 	redisReply *t = redisCommand(rc, "EXISTS ht:ticket:%s", call->number);
-	redisReply *hist = redisCommand(rc, "LLEN ht:history:%s", call->number);
+	long hist = harness_history_len(rc, call->number);
 	int ok = 1;
 
 	if (key == NULL || key->type != REDIS_REPLY_STRING ||
@@ -469,7 +469,7 @@ check_acked(redisContext *rc, const struct fault_call *call,
 		out->missing_ticket++;
 		ok = 0;
 	}
-	if (hist == NULL || hist->integer < 2) {
+	if (hist < 2) {
 		out->missing_history++;
 		ok = 0;
 	}
@@ -484,7 +484,6 @@ check_acked(redisContext *rc, const struct fault_call *call,
 	out->found += ok;
 	freeReplyObject(key);
 	freeReplyObject(t);
-	freeReplyObject(hist);
 }
 
 /* Reads Redis for every call of l; see harness-fault.h. */

@@ -928,6 +928,45 @@ harness_redis_count_keys(struct harness *h, const char *text)
 	return n;
 }
 
+/*
+ * Asks Redis for the ticket created for call_id, as create.lua finds it
+ * (daemon/scripts/lib/callids.lua: its hash bucket, else an earlier
+ * version's key). The reply is a string, or nil; NULL on a Redis error.
+ */
+redisReply *
+harness_callid(redisContext *rc, const char *call_id)
+{
+	static const char find[] =
+	    "local b = 'ht:callids:' .. string.sub(redis.sha1hex(ARGV[1]), 1, 3) "
+	    "return redis.call('HGET', b, ARGV[1]) or "
+	    "redis.call('GET', 'ht:callid:' .. ARGV[1])";
+
+	return redisCommand(rc, "EVAL %s 0 %s", find, call_id);
+}
+
+/*
+ * Counts the entries of a ticket's history, ht:history:<number>: a string
+ * with one entry a line, or a list (earlier versions). -1 on a Redis error.
+ */
+long
+harness_history_len(redisContext *rc, const char *number)
+{
+	static const char count[] =
+	    "local k = redis.call('TYPE', KEYS[1]).ok "
+	    "if k == 'list' then return redis.call('LLEN', KEYS[1]) end "
+	    "if k ~= 'string' then return 0 end "
+	    "local _, n = string.gsub(redis.call('GET', KEYS[1]), '\\n', '') "
+	    "return n + 1";
+	redisReply *r = redisCommand(rc, "EVAL %s 1 ht:history:%s", count,
+	    number);
+	long n = r != NULL && r->type == REDIS_REPLY_INTEGER ?
+	    (long)r->integer : -1;
+
+	if (r != NULL)
+		freeReplyObject(r);
+	return n;
+}
+
 /* Sends one request with the given body and returns the answer. */
 Hotline__Envelope *
 harness_call(struct hl_client *c, Hotline__Envelope__BodyCase body_case,

@@ -148,6 +148,10 @@ double harness_metric(const struct harness_daemon *d, const char *name);
 redisContext *harness_redis(struct harness *);
 /* Counts the Redis keys whose name contains text (SCAN, no KEYS). */
 long harness_redis_count_keys(struct harness *, const char *text);
+/* The ticket number Redis has for call_id, as create.lua finds it (a string, or nil); free it. */
+redisReply *harness_callid(redisContext *, const char *call_id);
+/* The entries of ht:history:<number> (a string or an earlier version's list); -1 on error. */
+long harness_history_len(redisContext *, const char *number);
 
 /*
  * Protocol helpers. Each sends one request and returns the answer envelope

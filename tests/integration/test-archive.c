@@ -96,6 +96,17 @@ redis_int(const char *cmd)
 	return v;
 }
 
+/* The entries of a ticket's history in Redis. */
+static long long
+history_len(const char *number)
+{
+	redisContext *r = harness_redis(&h);
+	long long n = harness_history_len(r, number);
+
+	redisFree(r);
+	return n;
+}
+
 /* The archived version of a ticket (-1 when not archived). */
 static long long
 pg_version(const char *number)
@@ -115,24 +126,23 @@ static void
 wait_archived(const char *number)
 {
 	int64_t until = harness_now_ms() + ARCHIVE_WAIT_MS;
-	char sql[200], llen[100];
+	char sql[200];
 	long long want, rows = -1;
 
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM hotline.history WHERE "
 	    "number = '%s'", number);
-	snprintf(llen, sizeof llen, "LLEN ht:history:%s", number);
 	while (harness_now_ms() < until) {
 		want = redis_ticket_int(number, "version");
 		if (want < 0)
 			want = 0;	/* a ticket from before the outbox */
 		rows = harness_pg_number(db, sql);
-		if (pg_version(number) == want && rows == redis_int(llen))
+		if (pg_version(number) == want && rows == history_len(number))
 			return;
 		harness_sleep_ms(50);
 	}
 	fail_msg("ticket %s: archived version %lld (Redis %lld), history "
 	    "rows %lld (Redis %lld)", number, pg_version(number),
-	    redis_ticket_int(number, "version"), rows, redis_int(llen));
+	    redis_ticket_int(number, "version"), rows, history_len(number));
 }
 
 /* Waits until the outbox is empty and nothing is pending in the group. */
@@ -406,6 +416,15 @@ test_retention(void **state)
 	assert_int_equal(redis_int(cmd), 0);
 	snprintf(cmd, sizeof cmd, "ZSCORE ht:caller:%s %s", phone, closed);
 	assert_int_equal(redis_int(cmd), -1);	/* nil: gone from the caller's list */
+	{
+		redisContext *r = harness_redis(&h);
+		redisReply *id = harness_callid(r, call_id);
+
+		assert_non_null(id);
+		assert_int_equal(id->type, REDIS_REPLY_NIL);	/* the call id forgotten */
+		freeReplyObject(id);
+		redisFree(r);
+	}
 	snprintf(cmd, sizeof cmd, "EXISTS ht:ticket:%s", open);
 	assert_int_equal(redis_int(cmd), 1);
 

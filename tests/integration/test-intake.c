@@ -256,6 +256,38 @@ test_create_triage_no_event(void **state)
 	hl_close(zjj);
 }
 
+/*
+ * A call id an earlier version remembered (a key of its own, ht:callid:<id>,
+ * before the hashes of callids.lua) still makes a retry a duplicate.
+ */
+static void
+test_create_idempotent_earlier_key(void **state)
+{
+	redisContext *rc = harness_redis(&h);
+	Hotline__CreateRequest req;
+	Hotline__Envelope *first, *again;
+	struct hl_error err;
+	char call_id[64], phone[32];
+	redisReply *r;
+
+	(void)state;
+	first = harness_create(agent, "小区停水", "停水一整天了。");
+	harness_create_init(&req, call_id, sizeof call_id,
+	    harness_phone(phone, sizeof phone), "小区停水", "停水一整天了。");
+	r = redisCommand(rc, "SET ht:callid:%s %s", call_id,
+	    first->created->ticket->number);
+	assert_non_null(r);
+	freeReplyObject(r);
+	redisFree(rc);
+	again = harness_call(agent, BODY(CREATE), &req, &err);
+	assert_reply(again, err);
+	assert_true(again->created->duplicate);
+	assert_string_equal(again->created->ticket->number,
+	    first->created->ticket->number);
+	hl_envelope_free(first);
+	hl_envelope_free(again);
+}
+
 /* The same call id twice makes one ticket and one event. */
 static void
 test_create_idempotent(void **state)
@@ -609,6 +641,7 @@ main(void)
 		cmocka_unit_test(test_create_dispatched),
 		cmocka_unit_test(test_create_triage_no_event),
 		cmocka_unit_test(test_create_idempotent),
+		cmocka_unit_test(test_create_idempotent_earlier_key),
 		cmocka_unit_test(test_create_missing_fields),
 		cmocka_unit_test(test_create_invalid_utf8),
 		cmocka_unit_test(test_field_limit),

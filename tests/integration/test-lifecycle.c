@@ -315,6 +315,28 @@ assert_change(const Hotline__HistoryEntry *e, const char *field,
 	fail_msg("history entry \"%s\" has no change of %s", e->action, field);
 }
 
+/*
+ * Asserts that a step that started the clock lists its start and its base,
+ * the same instant (the hash keeps only the start: fields.lua), and, when
+ * it was the ticket's first clock, a running clock's defaults.
+ */
+static void
+assert_clock_started(const Hotline__HistoryEntry *e, int first)
+{
+	size_t i;
+
+	for (i = 0; i < e->n_changes; i++)
+		if (strcmp(e->changes[i]->field, "dispatched_at") == 0)
+			break;
+	assert_true(i < e->n_changes);
+	assert_change(e, "clock_base", e->changes[i]->value);
+	if (!first)
+		return;
+	assert_change(e, "clock_left", "-1");
+	assert_change(e, "clock_suspended", "0");
+	assert_change(e, "clock_ext", "");
+}
+
 /* Asserts that nothing was appended to k's history since the last check. */
 static void
 unlogged(const struct tk *k)
@@ -1026,6 +1048,7 @@ dispatch_to(struct tk *k, const struct dept *d)
 	    "dispatcher01");
 	assert_change(newest(rep), "dept", d->id);
 	assert_change(newest(rep), "triage_reason", "0");
+	assert_clock_started(newest(rep), 0);
 	hl_envelope_free(rep);
 	assert_false(queued(k->number));
 	assert_true(listed(d, k->number));
@@ -1083,6 +1106,20 @@ test_return_redispatch_dispute(void **state)
 	quiet();
 }
 
+/* Whether ht:due:<index> (e.g. "sign:zjj") holds ticket number. */
+static int
+in_due_index(const char *index, const char *number)
+{
+	redisContext *rc = harness_redis(&h);
+	redisReply *r = redisCommand(rc, "ZSCORE ht:due:%s %s", index, number);
+	int in = r != NULL && r->type == REDIS_REPLY_STRING;
+
+	if (r != NULL)
+		freeReplyObject(r);
+	redisFree(rc);
+	return in;
+}
+
 /*
  * 改派 with an assisting department: the old lead gets TAKEN_AWAY, both new
  * ones DISPATCHED.
@@ -1110,6 +1147,10 @@ redispatch_away(struct tk *k)
 	assert_change(newest(rep), "assists", "zjj");
 	assert_change(newest(rep), "state", "3");
 	hl_envelope_free(rep);
+	/* The deadline indexes follow the lead (stats.lua, st_due_dept). */
+	assert_false(in_due_index("complete:water", k->number));
+	assert_true(in_due_index("sign:sthjj", k->number));
+	assert_true(in_due_index("complete:sthjj", k->number));
 }
 
 /* The department a ticket was taken from may no longer see or touch it. */
@@ -1892,9 +1933,10 @@ test_notes(void **state)
 }
 
 /*
- * History an earlier version wrote (one JSON object per entry) reads as it
- * did, beside the compact entries (history.lua): a ticket stored before an
- * upgrade shows the same timeline after it.
+ * History an earlier version wrote (a list, one JSON object per entry) reads
+ * as it did, beside the compact entries (history.lua), and the next step is
+ * appended to it: a ticket stored before an upgrade shows the same timeline
+ * after it.
  */
 static void
 test_history_earlier_form(void **state)
@@ -1903,6 +1945,11 @@ test_history_earlier_form(void **state)
 	    "\"action\":\"note\",\"changes\":[{\"value\":\"旧值\","
 	    "\"field\":\"remark\"}],\"dept\":\"zjj\",\"at\":1796664346149,"
 	    "\"role\":2,\"from\":2,\"note\":\"旧格式的记录\",\"to\":2}";
+	static const char as_list[] = "local s = redis.call('GET', KEYS[1]) "
+	    "redis.call('DEL', KEYS[1]) "
+	    "for e in string.gmatch(s, '[^\\n]+') do "
+	    "redis.call('RPUSH', KEYS[1], e) end "
+	    "return redis.call('RPUSH', KEYS[1], ARGV[1])";
 	redisContext *rc = harness_redis(&h);
 	const Hotline__HistoryEntry *e;
 	const Hotline__Ticket *t;
@@ -1911,8 +1958,10 @@ test_history_earlier_form(void **state)
 	struct tk k;
 
 	(void)state;
+	feeds_open();
 	new_triage(&k);
-	r = redisCommand(rc, "RPUSH ht:history:%s %s", k.number, old);
+	r = redisCommand(rc, "EVAL %s 1 ht:history:%s %s", as_list, k.number,
+	    old);
 	assert_non_null(r);
 	assert_int_equal(r->type, REDIS_REPLY_INTEGER);
 	freeReplyObject(r);
@@ -1935,6 +1984,12 @@ test_history_earlier_form(void **state)
 	assert_string_equal(e->changes[0]->field, "remark");
 	assert_string_equal(e->changes[0]->value, "旧值");
 	hl_envelope_free(rep);
+	k.nhist++;
+	dispatch_to(&k, &dzjj);		/* appended to the list */
+	rep = show(&k);
+	assert_clock_started(newest(rep), 1);
+	hl_envelope_free(rep);
+	quiet();
 }
 
 /* An assisting department sees the ticket but may not act as the lead. */

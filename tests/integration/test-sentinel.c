@@ -179,7 +179,7 @@ struct figures {
 static void
 master_number(redisContext *rc, const char *call_id, char *buf, size_t len)
 {
-	redisReply *r = redisCommand(rc, "GET ht:callid:%s", call_id);
+	redisReply *r = harness_callid(rc, call_id);
 
 	buf[0] = '\0';
 	if (r != NULL && r->type == REDIS_REPLY_STRING)

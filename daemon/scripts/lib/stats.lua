@@ -26,8 +26,9 @@
 --                      deadline. Suspended tickets are in neither. The same
 --                      per lead department: ht:due:sign:<dept>, ...
 -- A round is one dispatch (派单, 改派, 重办): ticket fields st_ws (working
--- seconds index at dispatch), st_sign and st_done ("" pending, "ok", "late")
--- settle each deadline of the round once.
+-- seconds index at dispatch), st_sign and st_done ("ok", "late"; absent
+-- while pending: an empty field cost 11 bytes; earlier versions stored "")
+-- settle each deadline of the round once. No st_ws: no round.
 
 -- Adds delta to field of scope on day and in day's month.
 local function stats_field(day, scope, field, delta)
@@ -90,7 +91,8 @@ end
 
 -- Starts a round for the ticket at working-seconds index ws.
 local function stats_round(number, ws)
-  redis.call('HSET', KEY.ticket(number), 'st_ws', ws, 'st_sign', '', 'st_done', '')
+  redis.call('HSET', KEY.ticket(number), 'st_ws', ws)
+  redis.call('HDEL', KEY.ticket(number), 'st_sign', 'st_done')
 end
 
 -- Records a breach in the day's list.
@@ -103,7 +105,8 @@ end
 -- ok_counter, late counts late_counter. Returns 1 when it settled it now.
 local function stats_settle(day, number, dept, which, late, ok_counter, late_counter)
   local key = KEY.ticket(number)
-  if redis.call('HGET', key, 'st_' .. which) ~= '' then return 0 end
+  local t = redis.call('HMGET', key, 'st_ws', 'st_' .. which)
+  if not t[1] or (t[2] and t[2] ~= '') then return 0 end
   redis.call('HSET', key, 'st_' .. which, late and 'late' or 'ok')
   stats_count(day, number, dept, late and late_counter or ok_counter, 1)
   return 1
@@ -135,12 +138,15 @@ end
 
 -- Puts the ticket in the deadline indexes its state and deadlines call for,
 -- the city's and its lead department's (st_due_dept: the department whose
--- indexes hold it, so a re-dispatch or return takes it out of them).
+-- indexes hold it, so a re-dispatch or return takes it out of them; absent
+-- while it is the lead department, fields.lua's FIELD_SAME_AS, which
+-- stores it before transition.lua changes dept; 18 bytes).
 local function stats_index(number)
   local key = KEY.ticket(number)
   local t = redis.call('HMGET', key, 'state', 'sign_due', 'complete_due', 'dept', 'st_due_dept')
-  local sign, complete, dept, old = tonumber(t[2] or ''), tonumber(t[3] or ''), t[4] or '', t[5]
-  if old and old ~= '' and old ~= dept then
+  local sign, complete, dept = tonumber(t[2] or ''), tonumber(t[3] or ''), t[4] or ''
+  local old = t[5] or dept
+  if old ~= '' and old ~= dept then
     redis.call('ZREM', KEY.due_dept('sign', old), number)
     redis.call('ZREM', KEY.due_dept('complete', old), number)
   end
@@ -155,5 +161,5 @@ local function stats_index(number)
   end
   place('sign', sign, t[1] == TICKET_STATE.DISPATCHED)
   place('complete', complete, t[1] == TICKET_STATE.DISPATCHED or t[1] == TICKET_STATE.ACCEPTED)
-  if dept ~= (old or '') then redis.call('HSET', key, 'st_due_dept', dept) end
+  if t[5] then redis.call('HDEL', key, 'st_due_dept') end
 end
