@@ -2,7 +2,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -24,6 +26,24 @@
  * two: requests are served between reads.
  */
 #define LEARN_BATCH 32
+
+/*
+ * A full read paces itself: the next read of a full one is sent after a
+ * pause as long as the last read took (its wait for Redis and its work on
+ * the loop), at most LEARN_PACE_MAX_US, so that reading 100,000 examples
+ * again takes at most half of Redis and of the loop, and the requests
+ * meanwhile find both free about half of the time (issue 13: request p99
+ * while reading). A busier Redis answers later and the reading slows down
+ * with it.
+ */
+#define LEARN_PACE_MAX_US 20000
+
+/*
+ * Sets of examples no longer used are freed LEARN_FREE_SLICE examples a
+ * loop turn, at the loop's last priority (learn_sweep): freeing 100,000
+ * examples (200,000 blocks) at once held the loop for milliseconds.
+ */
+#define LEARN_FREE_SLICE 2048
 
 /*
  * The stream LEARN_STREAM is the truth every daemon shares: each reads all
@@ -80,13 +100,21 @@ struct learn_set {
 
 /* One training, handed to the thread and back. */
 struct learn_job {
+	/*
+	 * The seeds and the examples as they were when the job started: the
+	 * thread copies them (learn_job_take), and the loop neither frees nor
+	 * moves their arrays until the job is done (learn_set_retire,
+	 * learn_set_push).
+	 */
+	struct learn_set src[2];
 	struct learn_ex *ex;		/* seeds then examples; texts borrowed */
 	int *label;			/* model label of each */
 	size_t n, nlabels;
 	/*
 	 * The configuration in force when the job started: the thread reads
 	 * it only while holding lock, and stops there once stop is set
-	 * (learn_release, before a reload frees it).
+	 * (learn_release, before a reload frees it); it makes no features
+	 * and trains no model after that (they would be thrown away).
 	 */
 	const struct catalogue *cat;
 	const struct routing_spec *routing;
@@ -112,6 +140,7 @@ static struct {
 	char generation[32];
 	int generation_known;
 	int reading, dirty, restart;
+	int paced;			/* the next read waits for pace (learn_pace) */
 	int fresh;			/* examples added since the last training */
 	uint64_t epoch;			/* bumped by learn_reload */
 	char examples_cursor[48];	/* last stream id in examples */
@@ -133,6 +162,10 @@ static struct {
 	/* sets replaced while a job borrowed their texts: freed after it */
 	struct learn_set *retired;
 	size_t nretired;
+	/* sets being freed a slice a turn (learn_sweep), first done up to swept */
+	struct learn_set *trash;
+	size_t ntrash, swept;
+	struct event *sweep, *pace;
 } ln = { .pipe = { -1, -1 } };
 
 static void learn_pump(void);
@@ -152,6 +185,87 @@ learn_set_clear(struct learn_set *s)
 	memset(s, 0, sizeof *s);
 }
 
+/* Makes *ev, a timer of the loop's last priority calling cb, unless it exists. */
+static void
+learn_background_timer(struct event **ev, event_callback_fn cb)
+{
+	if (*ev != NULL)
+		return;
+	*ev = evtimer_new(hotlined.base, cb, NULL);
+	if (*ev == NULL || event_priority_set(*ev, LOOP_LAST) == -1)
+		fatalx("learn: cannot make a timer");
+}
+
+/* Frees up to max examples of the sets in the trash, oldest first; returns 1 if some are left. */
+static int
+learn_sweep_some(size_t max)
+{
+	struct learn_set *s;
+	size_t done = 0;
+
+	while (ln.ntrash > 0 && done < max) {
+		s = &ln.trash[0];
+		for (; ln.swept < s->n && done < max; ln.swept++, done++) {
+			free(s->ex[ln.swept].text);
+			free(s->ex[ln.swept].district);
+		}
+		if (ln.swept < s->n)
+			break;
+		free(s->ex);
+		memmove(&ln.trash[0], &ln.trash[1], (ln.ntrash - 1) *
+		    sizeof *ln.trash);
+		ln.ntrash--;
+		ln.swept = 0;
+	}
+	if (ln.ntrash == 0) {
+		free(ln.trash);
+		ln.trash = NULL;
+	}
+	return ln.ntrash > 0;
+}
+
+/* Event: frees a slice of the trash and comes back for the rest. */
+static void
+learn_on_sweep(evutil_socket_t fd, short what, void *arg)
+{
+	static const struct timeval now = { 0, 0 };
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (learn_sweep_some(LEARN_FREE_SLICE))
+		evtimer_add(ln.sweep, &now);
+}
+
+/*
+ * Empties a set that nothing borrows any more: a large one is freed a
+ * slice a loop turn (learn_on_sweep), or at once without a loop.
+ */
+static void
+learn_set_discard(struct learn_set *s)
+{
+	static const struct timeval now = { 0, 0 };
+
+	if (s->n <= LEARN_FREE_SLICE || hotlined.base == NULL) {
+		learn_set_clear(s);
+		return;
+	}
+	learn_background_timer(&ln.sweep, learn_on_sweep);
+	ln.trash = xrealloc(ln.trash, (ln.ntrash + 1) * sizeof *ln.trash);
+	ln.trash[ln.ntrash++] = *s;
+	memset(s, 0, sizeof *s);
+	evtimer_add(ln.sweep, &now);
+}
+
+/* Keeps s (its examples and array) until the running job is done. */
+static void
+learn_retired_add(const struct learn_set *s)
+{
+	ln.retired = xrealloc(ln.retired, (ln.nretired + 1) *
+	    sizeof *ln.retired);
+	ln.retired[ln.nretired++] = *s;
+}
+
 /*
  * Empties a set whose texts a running job may have borrowed (the seeds,
  * the examples): they are freed once the job is done (learn_retired_free),
@@ -161,12 +275,10 @@ static void
 learn_set_retire(struct learn_set *s)
 {
 	if (ln.job == NULL) {
-		learn_set_clear(s);
+		learn_set_discard(s);
 		return;
 	}
-	ln.retired = xrealloc(ln.retired, (ln.nretired + 1) *
-	    sizeof *ln.retired);
-	ln.retired[ln.nretired++] = *s;
+	learn_retired_add(s);
 	memset(s, 0, sizeof *s);
 }
 
@@ -177,7 +289,7 @@ learn_retired_free(void)
 	size_t i;
 
 	for (i = 0; i < ln.nretired; i++)
-		learn_set_clear(&ln.retired[i]);
+		learn_set_discard(&ln.retired[i]);
 	free(ln.retired);
 	ln.retired = NULL;
 	ln.nretired = 0;
@@ -188,10 +300,19 @@ static struct learn_ex *
 learn_set_push(struct learn_set *s, int dept, int seed, char *text)
 {
 	struct learn_ex *e;
+	struct learn_set old;
 
 	if (s->n == s->cap) {
 		s->cap = s->cap == 0 ? 256 : 2 * s->cap;
-		s->ex = xrealloc(s->ex, s->cap * sizeof *s->ex);
+		if (ln.job != NULL && s->ex != NULL &&
+		    (s->ex == ln.job->src[0].ex || s->ex == ln.job->src[1].ex)) {
+			/* the job may still be copying the array: kept */
+			old = (struct learn_set){ .ex = s->ex };
+			learn_retired_add(&old);
+			s->ex = xmalloc(s->cap * sizeof *s->ex);
+			memcpy(s->ex, old.ex, s->n * sizeof *s->ex);
+		} else
+			s->ex = xrealloc(s->ex, s->cap * sizeof *s->ex);
 	}
 	e = &s->ex[s->n++];
 	memset(e, 0, sizeof *e);
@@ -329,9 +450,35 @@ learn_configure(void)
 }
 
 /*
+ * The thread's copy of the job's seeds and examples with a known label,
+ * their texts borrowed (copying 100,000 texts on the loop held it for
+ * 300 ms, and copying the examples alone for tens of milliseconds); only
+ * under the job's lock (job->map is the configuration's).
+ */
+static void
+learn_job_take(struct learn_job *job)
+{
+	const struct learn_set *s;
+	size_t i, k;
+	int label;
+
+	job->ex = xcalloc(job->src[0].n + job->src[1].n + 1, sizeof *job->ex);
+	job->label = xcalloc(job->src[0].n + job->src[1].n + 1,
+	    sizeof *job->label);
+	for (k = 0; k < 2; k++)
+		for (s = &job->src[k], i = 0; i < s->n; i++) {
+			if (s->ex[i].dept < 0 || (label = route_map_label(
+			    job->map, (size_t)s->ex[i].dept)) < 0)
+				continue;
+			job->ex[job->n] = s->ex[i];	/* texts borrowed */
+			job->label[job->n++] = label;
+		}
+}
+
+/*
  * The thread's part that reads the configuration, under the job's lock:
- * copies the segmenters and computes the catalogue's shares of each
- * example without them. Returns 0, or -1 when learn_release stopped it.
+ * takes the examples, copies the segmenters and computes the catalogue's
+ * shares of each example without them. Returns 0, or -1 when learn_release stopped it.
  */
 static int
 learn_thread_shares(struct learn_job *job)
@@ -342,6 +489,7 @@ learn_thread_shares(struct learn_job *job)
 
 	pthread_mutex_lock(&job->lock);
 	if (!job->stop) {
+		learn_job_take(job);
 		reader = catalogue_reader(job->cat);
 		job->seg = segment_dup(catalogue_segmenter(job->cat));
 		job->places = segment_dup(catalogue_places(job->cat));
@@ -362,17 +510,20 @@ static void *
 learn_thread(void *arg)
 {
 	struct learn_job *job = arg;
-	struct model_example *x = xcalloc(job->n + 1, sizeof *x);
+	struct model_example *x;
 	int64_t t0;
 	char *title, *content;
 	size_t i, n;
 	ssize_t w;
+	int ok;
 
 	(void)model_thread_background();	/* the loop first */
 	t0 = now_mono_us();
 	/* stopped: no model (learn_finish throws it away anyway) */
-	n = learn_thread_shares(job) == 0 ? job->n : 0;
-	for (i = 0; i < n; i++) {
+	ok = learn_thread_shares(job) == 0;
+	n = ok ? job->n : 0;
+	x = xcalloc(n + 1, sizeof *x);
+	for (i = 0; i < n && !job->stop; i++) {
 		route_split(job->ex[i].text, &title, &content);
 		model_features(&x[i].vec, job->seg, job->places, title,
 		    content);
@@ -383,11 +534,16 @@ learn_thread(void *arg)
 		free(title);
 		free(content);
 	}
-	job->out = n == job->n ? model_train(x, n, job->nlabels,
+	n = i;		/* stopped: its model would be thrown away */
+	job->out = ok && !job->stop ? model_train(x, n, job->nlabels,
 	    job->target) : NULL;
 	for (i = 0; i < n; i++)
 		model_vec_free(&x[i].vec);
 	free(x);
+	free(job->ex);		/* not on the loop */
+	free(job->label);
+	job->ex = NULL;
+	job->label = NULL;
 	job->seconds = (double)(now_mono_us() - t0) / 1e6;
 	do
 		w = write(ln.pipe[1], &job, sizeof job);
@@ -407,26 +563,6 @@ learn_job_free(struct learn_job *job)
 	segment_free(job->places);
 	pthread_mutex_destroy(&job->lock);
 	free(job);
-}
-
-/*
- * Copies s's examples with a known label into the job, their texts
- * borrowed: a set is retired, not freed, while a job runs (copying 100,000
- * texts here held the loop for 300 ms).
- */
-static void
-learn_job_take(struct learn_job *job, const struct learn_set *s)
-{
-	size_t i;
-	int label;
-
-	for (i = 0; i < s->n; i++) {
-		if (s->ex[i].dept < 0 || (label = route_map_label(ln.map,
-		    (size_t)s->ex[i].dept)) < 0)
-			continue;
-		job->ex[job->n] = s->ex[i];	/* texts borrowed */
-		job->label[job->n++] = label;
-	}
 }
 
 /* The job is done: swap its model in unless the configuration changed meanwhile. */
@@ -530,7 +666,6 @@ static void
 learn_train(void)
 {
 	struct learn_job *job;
-	size_t total = ln.seeds.n + ln.examples.n;
 	sigset_t all, old;
 	int rc;
 
@@ -541,10 +676,8 @@ learn_train(void)
 	if (!hotlined.cfg->routing.model || learn_setup() == -1)
 		return;
 	job = xcalloc(1, sizeof *job);
-	job->ex = xcalloc(total + 1, sizeof *job->ex);
-	job->label = xcalloc(total + 1, sizeof *job->label);
-	learn_job_take(job, &ln.seeds);
-	learn_job_take(job, &ln.examples);
+	job->src[0] = ln.seeds;
+	job->src[1] = ln.examples;
 	job->nlabels = route_map_nlabels(ln.map);
 	job->cat = hotlined.cfg->catalogue;
 	job->routing = &hotlined.cfg->routing;
@@ -604,10 +737,13 @@ learn_release(void)
 void
 learn_shutdown(void)
 {
+	struct sched_param normal = { .sched_priority = 0 };
 	struct learn_job *job;
 
 	learn_release();
 	if (ln.job != NULL) {
+		/* what is left of it runs now, not only when the cores are idle */
+		(void)pthread_setschedparam(ln.thread, SCHED_OTHER, &normal);
 		model_cancel(1);	/* its model would be thrown away */
 		pthread_join(ln.thread, NULL);
 		model_cancel(0);
@@ -617,6 +753,17 @@ learn_shutdown(void)
 		learn_job_free(job);
 	}
 	learn_retired_free();
+	while (learn_sweep_some(SIZE_MAX))
+		;
+	if (ln.sweep != NULL) {
+		event_free(ln.sweep);
+		ln.sweep = NULL;
+	}
+	if (ln.pace != NULL) {
+		event_free(ln.pace);
+		ln.pace = NULL;
+		ln.paced = 0;
+	}
 	if (ln.ev != NULL) {
 		event_free(ln.ev);
 		close(ln.pipe[0]);
@@ -645,7 +792,7 @@ learn_start_full(void)
 		ln.restart = 1;
 		return;
 	}
-	learn_set_clear(&ln.next);
+	learn_set_discard(&ln.next);
 	ln.full = 1;
 	ln.read_t0 = now_mono_us();
 	ln.read_wait_us = ln.read_work_us = ln.read_worst_us = 0;
@@ -739,6 +886,36 @@ learn_read_timed(int64_t t0, size_t n)
 	    (double)work / 1e3);
 }
 
+/* Event: a full read's pause is over; the next read goes. */
+static void
+learn_on_pace(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	ln.paced = 0;
+	learn_pump();
+}
+
+/* Sends the next read of a full read after a pause of took us (LEARN_PACE_MAX_US at most). */
+static void
+learn_pace(int64_t took)
+{
+	struct timeval tv;
+
+	if (hotlined.base == NULL) {
+		learn_pump();
+		return;
+	}
+	learn_background_timer(&ln.pace, learn_on_pace);
+	if (took > LEARN_PACE_MAX_US)
+		took = LEARN_PACE_MAX_US;
+	tv.tv_sec = 0;
+	tv.tv_usec = took > 0 ? (suseconds_t)took : 0;
+	ln.paced = 1;
+	evtimer_add(ln.pace, &tv);
+}
+
 /* store: a read of the stream answered (reply NULL: Redis failed; resync reads again). */
 static void
 learn_read_done(redisReply *reply, void *priv)
@@ -768,6 +945,11 @@ learn_read_done(redisReply *reply, void *priv)
 		if (learn_entry_valid(entries->element[i]))
 			learn_apply(entries->element[i]);
 	learn_read_timed(t0, entries->elements);
+	if (entries->elements == LEARN_BATCH && ln.full) {
+		ln.dirty = 0;
+		learn_pace(now_mono_us() - ln.read_sent);
+		return;
+	}
 	if (entries->elements == LEARN_BATCH || ln.dirty) {
 		ln.dirty = 0;
 		learn_pump();
@@ -795,6 +977,8 @@ learn_pump(void)
 		ln.dirty = 1;
 		return;
 	}
+	if (ln.paced)
+		return;		/* learn_on_pace reads from the cursor */
 	store_args_add(&args, LEARN_STREAM);
 	store_args_add(&args, LEARN_GENERATION);
 	script_args_nb_read(&args, ln.cursor, LEARN_BATCH);
@@ -844,7 +1028,7 @@ learn_reload(void)
 		ln.model = NULL;
 	}
 	learn_start_full();
-	if (!ln.reading && !ln.restart)
+	if (!ln.reading && !ln.restart && !ln.paced)
 		learn_train();	/* Redis is away: train on what is in memory */
 }
 

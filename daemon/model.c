@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
 #include <stdlib.h>
@@ -734,8 +735,11 @@ model_cancel(int on)
 int
 model_thread_background(void)
 {
+	struct sched_param none = { .sched_priority = 0 };
 	int nice;
 
+	if (pthread_setschedparam(pthread_self(), SCHED_IDLE, &none) == 0)
+		return 0;
 	errno = 0;
 	nice = getpriority(PRIO_PROCESS, (id_t)gettid());
 	if (nice == -1 && errno != 0)
