@@ -1,4 +1,4 @@
-/* Unit tests of the knowledge base's pure parts: search terms (segmented words, bigrams of long words, fields as weights, a question's function words left out), the matched passage and the good-match rule. */
+/* Unit tests of the knowledge base's pure parts: search terms (segmented words, bigrams of long words, fields as weights, a question's function words left out), the matched passage, the good-match rule and the stored key terms. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "hotlined.h"
 #include "kb.h"
@@ -247,6 +248,95 @@ test_key_coverage(void **state)
 	assert_true(kb_idf(200, 200) > 0);
 }
 
+/* A made-up document frequency: the term's length in bytes. */
+static double
+idf_by_length(const char *term, void *arg)
+{
+	(void)arg;
+	return kb_idf((double)strlen(term), 200);
+}
+
+/*
+ * Appends the key terms (a JSON array) to *terms joined by spaces, as
+ * kb_search_sql returns them, and their made-up document frequencies to
+ * *dfs as an int[] literal.
+ */
+static void
+stored_row(json_t *a, char *terms, char *dfs, size_t size)
+{
+	size_t i;
+
+	terms[0] = '\0';
+	snprintf(dfs, size, "{");
+	for (i = 0; i < json_array_size(a); i++) {
+		snprintf(terms + strlen(terms), size - strlen(terms), "%s%s",
+		    i > 0 ? " " : "", json_string_value(json_array_get(a, i)));
+		snprintf(dfs + strlen(dfs), size - strlen(dfs), "%s%zu",
+		    i > 0 ? "," : "", strlen(json_string_value(json_array_get(a,
+		    i))));
+	}
+	snprintf(dfs + strlen(dfs), size - strlen(dfs), "}");
+}
+
+/*
+ * The stored key terms (kb_key_terms, read back by kb_key_coverage_row)
+ * judge a hit exactly as segmenting its title and questions does, and so
+ * does the fallback for a version stored without them (its keys' terms a
+ * dictionary); a title or question without terms is harmless.
+ */
+static void
+test_key_terms_stored(void **state)
+{
+	static const char *const questions[] = { "物业费涨价要业主同意吗",
+	    "的吗", "物业不作为怎么投诉" };
+	static const char *const calls[] = { "我们小区的物业一直不作为，想投诉物业",
+	    "物业费涨价了，业主不同意", "居住证过期了", "的" };
+	struct kb_key_row r = { .n = 200, .title = "物业服务收费和物业投诉",
+	    .questions = "[\"物业费涨价要业主同意吗\", \"的吗\", "
+	    "\"物业不作为怎么投诉\"]" };
+	char terms[4096], dfs[4096];
+	struct kb_terms *q;
+	json_t *a;
+	double want, got;
+	int w1, w2;
+	size_t i;
+
+	(void)state;
+	a = kb_key_terms(r.title, questions, 3);
+	assert_int_equal(json_array_size(a) > 3, 1);
+	stored_row(a, terms, dfs, sizeof terms);
+	assert_non_null(strstr(terms, "  "));	/* 的吗: no terms */
+	r.terms = terms;
+	r.dfs = dfs;
+	for (i = 0; i < sizeof calls / sizeof calls[0]; i++) {
+		q = kb_terms_query(calls[i]);
+		want = kb_key_coverage(q, r.title, questions, 3,
+		    idf_by_length, NULL, &w1);
+		if (i == 0)
+			assert_true(want >= 0.99);	/* 物业不作为怎么投诉 */
+		r.made = 1;
+		got = kb_key_coverage_row(q, &r, &w2);
+		assert_true(got == want);
+		assert_int_equal(w2, w1);
+		r.made = 0;		/* the same terms as a dictionary */
+		got = kb_key_coverage_row(q, &r, &w2);
+		assert_true(got == want);
+		assert_int_equal(w2, w1);
+		kb_terms_free(q);
+	}
+	json_decref(a);
+	a = kb_key_terms("", NULL, 0);
+	assert_int_equal(json_array_size(a), 0);
+	json_decref(a);
+	r.terms = "";
+	r.dfs = "{}";
+	r.made = 1;
+	q = kb_terms_query(calls[0]);
+	assert_true(kb_key_coverage_row(q, &r, &w1) == 0);
+	assert_int_equal(w1, 0);
+	kb_terms_free(q);
+}
+
 /* The rule (kb_good): the query's coverage as before, or the article's side; never far behind the best hit. */
 static void
 test_good_rule(void **state)
@@ -281,6 +371,7 @@ main(void)
 		cmocka_unit_test(test_passage),
 		cmocka_unit_test(test_query_terms),
 		cmocka_unit_test(test_key_coverage),
+		cmocka_unit_test(test_key_terms_stored),
 		cmocka_unit_test(test_good_rule),
 	};
 
