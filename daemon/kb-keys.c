@@ -27,42 +27,81 @@ kb_key_terms(const char *title, const char *const *questions, size_t n)
 	return a;
 }
 
-/* A row's terms and their idf's, split (the terms point into buf). */
+/* A term's document frequency (kb_df). */
+struct kb_df {
+	const char *term;
+	double df;
+};
+
+/* A row's terms with their idf's, and its dictionary of frequencies (the strings point into the bufs). */
 struct kb_keys {
-	char *buf;
+	char *buf, *dbuf;
 	const char **term;
 	double *idf;
 	size_t n;
+	struct kb_df *df;	/* sorted by term (strcmp) */
+	size_t ndf;
 	double versions;	/* the idf's n */
 };
 
+/* Splits s at spaces into a new array of *n tokens pointing into buf, a copy of s. */
+static const char **
+kb_keys_tokens(const char *s, char **buf, size_t *n)
+{
+	const char **v;
+	char *p;
+
+	*buf = xstrdup(s);
+	for (*n = 1, p = *buf; *p != '\0'; p++)
+		*n += *p == ' ';
+	v = xcalloc(*n + 1, sizeof *v);
+	for (*n = 0, p = *buf; p != NULL; (*n)++)
+		v[*n] = strsep(&p, " ");
+	return v;
+}
+
+/* qsort: two frequencies by term. */
+static int
+kb_keys_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct kb_df *)a)->term,
+	    ((const struct kb_df *)b)->term);
+}
+
+/* The document frequency of term: 0 when the dictionary lacks it (the rarest). */
+static double
+kb_keys_df(const struct kb_keys *k, const char *term)
+{
+	struct kb_df key = { .term = term }, *d;
+
+	d = bsearch(&key, k->df, k->ndf, sizeof *k->df, kb_keys_cmp);
+	return d != NULL ? d->df : 0;
+}
+
 /*
- * Splits r's space-separated terms (an empty one where one text ends) and
- * its int[] literal of document frequencies (a missing one counts 0: the
- * rarest) into k, each term's idf computed.
+ * Splits r's terms (an empty one where one text ends) and its dictionary
+ * ("term df term df ...") into k, each term's idf computed.
  */
 static void
 kb_keys_split(struct kb_keys *k, const struct kb_key_row *r)
 {
-	const char *d = r->dfs[0] == '{' ? r->dfs + 1 : r->dfs;
-	char *p, *end;
-	double df;
+	const char **dv;
+	size_t i, n;
 
-	k->buf = xstrdup(r->terms);
+	memset(k, 0, sizeof *k);
 	k->versions = r->n;
-	k->n = 1;
-	for (p = k->buf; *p != '\0'; p++)
-		k->n += *p == ' ';
-	k->term = xcalloc(k->n + 1, sizeof *k->term);
-	k->idf = xcalloc(k->n + 1, sizeof *k->idf);
-	for (p = k->buf, k->n = 0; p != NULL; k->n++) {
-		k->term[k->n] = strsep(&p, " ");
-		df = strtod(d, &end);
-		if (end == d)
-			df = 0;
-		d = *end == ',' ? end + 1 : end;
-		k->idf[k->n] = kb_idf(df, r->n);
+	dv = kb_keys_tokens(r->dict, &k->dbuf, &n);
+	k->df = xcalloc(n / 2 + 1, sizeof *k->df);
+	for (i = 0; i + 1 < n; i += 2) {
+		k->df[k->ndf].term = dv[i];
+		k->df[k->ndf++].df = strtod(dv[i + 1], NULL);
 	}
+	free(dv);
+	qsort(k->df, k->ndf, sizeof *k->df, kb_keys_cmp);
+	k->term = kb_keys_tokens(r->terms, &k->buf, &k->n);
+	k->idf = xcalloc(k->n + 1, sizeof *k->idf);
+	for (i = 0; i < k->n; i++)
+		k->idf[i] = kb_idf(kb_keys_df(k, k->term[i]), k->versions);
 }
 
 /* Frees what kb_keys_split made. */
@@ -70,21 +109,19 @@ static void
 kb_keys_free(struct kb_keys *k)
 {
 	free(k->buf);
+	free(k->dbuf);
 	free(k->term);
 	free(k->idf);
+	free(k->df);
 }
 
-/* kb_idf_fn over a struct kb_keys used as a dictionary (a term it lacks is the rarest). */
+/* kb_idf_fn over a struct kb_keys's dictionary. */
 static double
 kb_keys_idf(const char *term, void *arg)
 {
 	const struct kb_keys *k = arg;
-	size_t i;
 
-	for (i = 0; i < k->n; i++)
-		if (strcmp(k->term[i], term) == 0)
-			return k->idf[i];
-	return kb_idf(0, k->versions);
+	return kb_idf(kb_keys_df(k, term), k->versions);
 }
 
 /*
@@ -116,7 +153,7 @@ kb_keys_stored(const struct kb_terms *q, const struct kb_keys *k,
 
 /*
  * A version stored without key terms: its title and questions (r's JSON
- * array) segmented here, their idf's looked up among r's terms (the keys').
+ * array) segmented here, their idf's from r's dictionary.
  */
 static double
 kb_keys_made_here(const struct kb_terms *q, const struct kb_key_row *r,

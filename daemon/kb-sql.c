@@ -7,8 +7,10 @@
  * The ranking is hotline.kb_search (030-kb-search.sql), its statements'
  * plans kept by the connection; this joins what a hit shows and what
  * judges it (kb_key_coverage_row): its key terms joined by spaces (the
- * keys' lexemes for a version stored without them), the document frequency
- * of each (int[]), the number of versions + 1, and whether it has them.
+ * keys' lexemes for a version stored without them), the number of
+ * versions + 1, the document frequencies of those terms ("term df ...",
+ * from one index scan, as many as before key terms were stored), and
+ * whether it has them.
  */
 const char kb_search_sql[] =
 "SELECT v.id, v.version, s.score, s.coverage,"
@@ -16,9 +18,8 @@ const char kb_search_sql[] =
 "  coalesce(v.valid_until::text, ''), v.basis::text, s.matched,"
 "  array_to_string(k.terms, ' '),"
 "  (SELECT coalesce(max(d.df), 0) + 1 FROM hotline.kb_df d WHERE d.term = ''),"
-"  ARRAY(SELECT coalesce((SELECT d.df FROM hotline.kb_df d"
-"   WHERE d.term = t.term AND t.term <> ''), 0)"
-"   FROM unnest(k.terms) WITH ORDINALITY t(term, i) ORDER BY t.i)::text,"
+"  (SELECT coalesce(string_agg(d.term || ' ' || d.df, ' '), '')"
+"   FROM hotline.kb_df d WHERE d.term = ANY(k.terms) AND d.term <> ''),"
 "  v.key_terms IS NOT NULL"
 " FROM hotline.kb_search($1::text[], $2, $3::int, $4, " KB_IDF_MIN ", "
 KB_SEEDS ", " KB_PER_TERM ", " KB_PARTIAL ", " KB_CANDIDATES ") s"

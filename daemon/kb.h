@@ -110,7 +110,7 @@ struct json_t *kb_key_terms(const char *title, const char *const *questions,
 /* What kb_key_coverage_row reads from a search's row (kb_search_sql). */
 struct kb_key_row {
 	const char *terms;	/* key_terms joined by spaces; the keys' if !made */
-	const char *dfs;	/* int[] literal: each term's document frequency */
+	const char *dict;	/* "term df term df ...": document frequencies */
 	double n;		/* the number of versions + 1 */
 	int made;		/* the version has key terms */
 	const char *title;	/* read only when !made */
@@ -119,7 +119,9 @@ struct kb_key_row {
 /*
  * The hit's kb_key_coverage for the query q: from its stored key terms, or
  * for a version stored before them (until re-terming makes them) from its
- * title and questions segmented here; the same value either way.
+ * title and questions segmented here; the same value either way. The
+ * dictionary holds each of r's terms that kb_df counts (in any order); a
+ * term it lacks is found in no version (the rarest).
  */
 double kb_key_coverage_row(const struct kb_terms *q,
     const struct kb_key_row *r, int *words);

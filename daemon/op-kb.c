@@ -121,7 +121,7 @@ kb_hit_good(struct pg_result *res, int i, const struct kb_terms *q,
 	struct kb_key_row k = {
 		.terms = pg_value(res, i, 11),
 		.n = atof(pg_value(res, i, 12)),
-		.dfs = pg_value(res, i, 13),
+		.dict = pg_value(res, i, 13),
 		.made = pg_value(res, i, 14)[0] == 't',
 		.title = pg_value(res, i, 4),
 		.questions = pg_value(res, i, 7),

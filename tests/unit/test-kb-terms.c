@@ -248,41 +248,46 @@ test_key_coverage(void **state)
 	assert_true(kb_idf(200, 200) > 0);
 }
 
-/* A made-up document frequency: the term's length in bytes. */
+/* A made-up document frequency: the term's length in bytes (0 for one CJK character). */
 static double
 idf_by_length(const char *term, void *arg)
 {
 	(void)arg;
-	return kb_idf((double)strlen(term), 200);
+	return kb_idf(strlen(term) == 3 ? 0 : (double)strlen(term), 200);
 }
 
 /*
- * Appends the key terms (a JSON array) to *terms joined by spaces, as
+ * Writes the key terms (a JSON array) to terms joined by spaces, as
  * kb_search_sql returns them, and their made-up document frequencies to
- * *dfs as an int[] literal.
+ * dict ("term df ...", last to first, a term more than once), but for the
+ * terms of three bytes (one CJK character): none, as kb_df knows none.
  */
 static void
-stored_row(json_t *a, char *terms, char *dfs, size_t size)
+stored_row(json_t *a, char *terms, char *dict, size_t size)
 {
+	const char *t;
 	size_t i;
 
-	terms[0] = '\0';
-	snprintf(dfs, size, "{");
+	terms[0] = dict[0] = '\0';
 	for (i = 0; i < json_array_size(a); i++) {
+		t = json_string_value(json_array_get(a, i));
 		snprintf(terms + strlen(terms), size - strlen(terms), "%s%s",
-		    i > 0 ? " " : "", json_string_value(json_array_get(a, i)));
-		snprintf(dfs + strlen(dfs), size - strlen(dfs), "%s%zu",
-		    i > 0 ? "," : "", strlen(json_string_value(json_array_get(a,
-		    i))));
+		    i > 0 ? " " : "", t);
+		t = json_string_value(json_array_get(a, json_array_size(a) - 1 -
+		    i));
+		if (*t != '\0' && strlen(t) != 3)
+			snprintf(dict + strlen(dict), size - strlen(dict),
+			    "%s%s %zu", dict[0] != '\0' ? " " : "", t,
+			    strlen(t));
 	}
-	snprintf(dfs + strlen(dfs), size - strlen(dfs), "}");
 }
 
 /*
  * The stored key terms (kb_key_terms, read back by kb_key_coverage_row)
  * judge a hit exactly as segmenting its title and questions does, and so
- * does the fallback for a version stored without them (its keys' terms a
- * dictionary); a title or question without terms is harmless.
+ * does the fallback for a version stored without them (segmenting, the
+ * frequencies from the same dictionary); a term no version holds (absent
+ * from the dictionary) and a title or question without terms are harmless.
  */
 static void
 test_key_terms_stored(void **state)
@@ -294,7 +299,7 @@ test_key_terms_stored(void **state)
 	struct kb_key_row r = { .n = 200, .title = "物业服务收费和物业投诉",
 	    .questions = "[\"物业费涨价要业主同意吗\", \"的吗\", "
 	    "\"物业不作为怎么投诉\"]" };
-	char terms[4096], dfs[4096];
+	char terms[4096], dict[4096];
 	struct kb_terms *q;
 	json_t *a;
 	double want, got;
@@ -304,10 +309,10 @@ test_key_terms_stored(void **state)
 	(void)state;
 	a = kb_key_terms(r.title, questions, 3);
 	assert_int_equal(json_array_size(a) > 3, 1);
-	stored_row(a, terms, dfs, sizeof terms);
+	stored_row(a, terms, dict, sizeof terms);
 	assert_non_null(strstr(terms, "  "));	/* 的吗: no terms */
 	r.terms = terms;
-	r.dfs = dfs;
+	r.dict = dict;
 	for (i = 0; i < sizeof calls / sizeof calls[0]; i++) {
 		q = kb_terms_query(calls[i]);
 		want = kb_key_coverage(q, r.title, questions, 3,
@@ -329,7 +334,7 @@ test_key_terms_stored(void **state)
 	assert_int_equal(json_array_size(a), 0);
 	json_decref(a);
 	r.terms = "";
-	r.dfs = "{}";
+	r.dict = "";
 	r.made = 1;
 	q = kb_terms_query(calls[0]);
 	assert_true(kb_key_coverage_row(q, &r, &w1) == 0);
