@@ -45,8 +45,8 @@ kb_reindex_recorded(struct pg_result *res, void *arg)
 	kr.running = 0;
 	kr.done = 1;
 	if (kr.retermed > 0)
-		log_info("kb: %lld versions' terms made again with the user "
-		    "words %s", kr.retermed, kr.fingerprint);
+		log_info("kb: %lld versions' terms and key terms made again "
+		    "with the words %s", kr.retermed, kr.fingerprint);
 }
 
 /* A batch being written: its rows (JSON text) and the last vid in it. */
@@ -198,8 +198,9 @@ kb_reindex_checked(struct pg_result *res, void *arg)
 		kb_reindex_later();
 		return;
 	}
-	log_info("kb: the stored terms were made with other user words (%s); "
-	    "making them again", pg_value(res, 0, 0)[0] != '\0' ?
+	log_info("kb: the stored terms were made with other user or function "
+	    "words (%s), or without key terms; making them again",
+	    pg_value(res, 0, 0)[0] != '\0' ?
 	    pg_value(res, 0, 0) : "none recorded");
 	kr.retermed = 0;
 	kb_reindex_batch("0");

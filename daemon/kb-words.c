@@ -103,9 +103,12 @@ kb_function_word(const char *s, size_t len)
 {
 	size_t i;
 
+	if (len == 0)
+		return 0;
 	for (i = 0; i < sizeof kb_function_words / sizeof kb_function_words[0];
 	    i++)
-		if (strlen(kb_function_words[i]) == len &&
+		if (kb_function_words[i][0] == s[0] &&
+		    strlen(kb_function_words[i]) == len &&
 		    memcmp(kb_function_words[i], s, len) == 0)
 			return 1;
 	return 0;
