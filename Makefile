@@ -65,7 +65,7 @@ SQL = $(sort $(wildcard daemon/sql/*.sql))
 # It links without libevent, hiredis and libpq (CORE_LIBS); tests/layering.py
 # checks that no core object uses a shell symbol.
 CORE_MODULES = archive-terms auth auth-pbkdf2 blend bounds calendar category classify clock \
-	deadline kb-good kb-passage kb-terms kb-words log matcher model normalize now repeat route segment \
+	deadline kb-good kb-keys kb-passage kb-terms kb-words log matcher model normalize now repeat route segment \
 	simhash stats statutory stream-cursor tense ticket utf8 validate xarray xmalloc lang
 CORE_SRCS = $(patsubst %,daemon/%.c,$(CORE_MODULES)) $(sort $(wildcard daemon/config*.c))
 CORE_PKGS = libprotobuf-c libhs libconfig jansson openssl opencc libargon2 icu-i18n friso

@@ -5,6 +5,7 @@
 
 #include "kb.h"
 #include "kb-sql.h"
+#include "xmalloc.h"
 
 #define KB_KEY_TERMS 64		/* words counted in one question (at most) */
 
@@ -41,17 +42,17 @@ kb_good_outer(const struct kb_terms *q, const char *s)
  * 公积金) are one word.
  */
 static int
-kb_good_words(const struct kb_terms *q, const struct kb_terms *t,
+kb_good_words(const struct kb_terms *q, const struct kb_key_text *t,
     const unsigned char *held)
 {
-	size_t i, j, n = kb_terms_count(t);
+	size_t i, j;
 	const char *outer[KB_KEY_TERMS];
 	int words = 0;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < t->n; i++) {
 		if (!held[i])
 			continue;
-		outer[words] = kb_good_outer(q, kb_terms_term(t, i));
+		outer[words] = kb_good_outer(q, t->term[i]);
 		for (j = 0; j < (size_t)words && strcmp(outer[j],
 		    outer[words]) != 0; j++)
 			;
@@ -61,54 +62,87 @@ kb_good_words(const struct kb_terms *q, const struct kb_terms *t,
 	return words;
 }
 
-/* Share of text's weight (its terms as a query's) that q holds; *words the words held. */
+/* Share of t's weight that q holds; *words the words held. */
 static double
-kb_good_text(const struct kb_terms *q, const char *text, kb_idf_fn idf,
-    void *arg, int *words)
+kb_good_text(const struct kb_terms *q, const struct kb_key_text *t,
+    int *words)
 {
-	struct kb_terms *t = kb_terms_query(text);
-	size_t i, n = kb_terms_count(t);
-	unsigned char *held = calloc(n + 1, 1);
-	double all = 0, got = 0, w;
+	unsigned char *held = xcalloc(t->n + 1, 1);
+	double all = 0, got = 0;
+	size_t i;
 
-	*words = 0;
-	if (held == NULL) {
-		kb_terms_free(t);
-		return 0;
-	}
-	for (i = 0; i < n; i++) {
-		w = idf(kb_terms_term(t, i), arg);
-		all += w;
-		if ((held[i] = (unsigned char)kb_good_in(q, kb_terms_term(t,
-		    i))))
-			got += w;
+	for (i = 0; i < t->n; i++) {
+		all += t->idf[i];
+		if ((held[i] = (unsigned char)kb_good_in(q, t->term[i])))
+			got += t->idf[i];
 	}
 	*words = kb_good_words(q, t, held);
 	free(held);
-	kb_terms_free(t);
 	return all > 0 ? got / all : 0;
 }
 
-/* The article's side of the match; see kb.h. */
+/* The article's side of the match over its texts' terms; see kb.h. */
 double
-kb_key_coverage(const struct kb_terms *q, const char *title,
-    const char *const *questions, size_t n, kb_idf_fn idf, void *arg,
-    int *words)
+kb_key_coverage_texts(const struct kb_terms *q, const struct kb_key_text *t,
+    size_t n, int *words)
 {
 	double best = 0, c;
 	size_t i;
 	int w;
 
 	*words = 0;
-	for (i = 0; i <= n; i++) {
-		c = kb_good_text(q, i == 0 ? title : questions[i - 1], idf, arg,
-		    &w);
+	for (i = 0; i < n; i++) {
+		c = kb_good_text(q, &t[i], &w);
 		if (w >= KB_KEY_WORDS && (c > best || (c == best &&
 		    w > *words))) {
 			best = c;
 			*words = w;
 		}
 	}
+	return best;
+}
+
+/* text's terms as a query's into *t, weighted by idf; kb_terms_free(*made) after. */
+static void
+kb_good_make(struct kb_key_text *t, struct kb_terms **made, const char *text,
+    kb_idf_fn idf, void *arg)
+{
+	const char **term;
+	double *w;
+	size_t i;
+
+	*made = kb_terms_query(text);
+	t->n = kb_terms_count(*made);
+	t->term = term = xcalloc(t->n + 1, sizeof *term);
+	t->idf = w = xcalloc(t->n + 1, sizeof *w);
+	for (i = 0; i < t->n; i++) {
+		term[i] = kb_terms_term(*made, i);
+		w[i] = idf(term[i], arg);
+	}
+}
+
+/* The article's side of the match, segmenting its title and questions; see kb.h. */
+double
+kb_key_coverage(const struct kb_terms *q, const char *title,
+    const char *const *questions, size_t n, kb_idf_fn idf, void *arg,
+    int *words)
+{
+	struct kb_key_text *t = xcalloc(n + 1, sizeof *t);
+	struct kb_terms **made = xcalloc(n + 1, sizeof *made);
+	double best;
+	size_t i;
+
+	for (i = 0; i <= n; i++)
+		kb_good_make(&t[i], &made[i], i == 0 ? title : questions[i - 1],
+		    idf, arg);
+	best = kb_key_coverage_texts(q, t, n + 1, words);
+	for (i = 0; i <= n; i++) {
+		free((void *)t[i].term);
+		free((void *)t[i].idf);
+		kb_terms_free(made[i]);
+	}
+	free(made);
+	free(t);
 	return best;
 }
 

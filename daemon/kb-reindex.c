@@ -1,4 +1,4 @@
-/* Re-terming: when the stored articles' terms were made with another user word list (kb-words.c) than this daemon's, every version's terms are made again, a batch at a time, once. */
+/* Re-terming: when the stored articles' terms and key terms were made with other user or function words (kb-words.c) than this daemon's, or before key terms were stored, every version's are made again, a batch at a time, once. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,28 +45,68 @@ kb_reindex_recorded(struct pg_result *res, void *arg)
 	kr.running = 0;
 	kr.done = 1;
 	if (kr.retermed > 0)
-		log_info("kb: %lld versions' terms made again with the user "
-		    "words %s", kr.retermed, kr.fingerprint);
+		log_info("kb: %lld versions' terms and key terms made again "
+		    "with the words %s", kr.retermed, kr.fingerprint);
 }
 
-/* kb_link: a batch's terms are written; the next. */
+/* A batch being written: its rows (JSON text) and the last vid in it. */
+struct kb_reindex_write {
+	char *rows;
+	char *after;
+};
+
+/* Frees a batch. */
+static void
+kb_reindex_write_free(struct kb_reindex_write *w)
+{
+	free(w->rows);
+	free(w->after);
+	free(w);
+}
+
+/* 1 when a write went through; else the work stops until the next tick. */
+static int
+kb_reindex_ok(struct pg_result *res, struct kb_reindex_write *w)
+{
+	if (res != NULL && pg_ok(res))
+		return 1;
+	if (res != NULL)
+		log_warnx("kb: re-terming: %s", pg_error(res));
+	kb_reindex_write_free(w);
+	kb_reindex_later();
+	return 0;
+}
+
+/* kb_link: a batch's key terms are written; the next. */
+static void
+kb_reindex_keyed(struct pg_result *res, void *arg)
+{
+	struct kb_reindex_write *w = arg;
+
+	if (!kb_reindex_ok(res, w))
+		return;
+	kb_reindex_batch(w->after);
+	kb_reindex_write_free(w);
+}
+
+/* kb_link: a batch's terms are written; its key terms next. */
 static void
 kb_reindex_written(struct pg_result *res, void *arg)
 {
-	char *after = arg;
+	struct kb_reindex_write *w = arg;
+	const char *p[1];
 
-	if (res == NULL || !pg_ok(res)) {
-		if (res != NULL)
-			log_warnx("kb: re-terming: %s", pg_error(res));
-		free(after);
-		kb_reindex_later();
+	if (!kb_reindex_ok(res, w))
 		return;
+	p[0] = w->rows;
+	if (kb_link_query(kb_reindex_keys_sql, 1, p, kb_reindex_keyed, w) ==
+	    -1) {
+		kb_reindex_write_free(w);
+		kb_reindex_later();
 	}
-	kb_reindex_batch(after);
-	free(after);
 }
 
-/* The {vid, terms, keys} of row i. */
+/* The {vid, terms, keys, key_terms} of row i. */
 static json_t *
 kb_reindex_row(struct pg_result *res, int i)
 {
@@ -79,8 +119,9 @@ kb_reindex_row(struct pg_result *res, int i)
 		qv[k] = json_is_string(e) ? json_string_value(e) : "";
 	kb_terms_version(pg_value(res, i, 1), qv, json_array_size(qs),
 	    pg_value(res, i, 3), &terms, &keys);
-	o = json_pack("{s:i, s:s, s:s}", "vid", atoi(pg_value(res, i, 0)),
-	    "terms", terms, "keys", keys);
+	o = json_pack("{s:i, s:s, s:s, s:o}", "vid", atoi(pg_value(res, i, 0)),
+	    "terms", terms, "keys", keys, "key_terms", kb_key_terms(
+	    pg_value(res, i, 1), qv, json_array_size(qs)));
 	free(terms);
 	free(keys);
 	free(qv);
@@ -92,9 +133,9 @@ kb_reindex_row(struct pg_result *res, int i)
 static void
 kb_reindex_read(struct pg_result *res, void *arg)
 {
+	struct kb_reindex_write *w;
 	const char *p[1];
 	json_t *rows;
-	char *text, *after;
 	int i, n;
 
 	(void)arg;
@@ -113,16 +154,16 @@ kb_reindex_read(struct pg_result *res, void *arg)
 	for (i = 0; i < n; i++)
 		json_array_append_new(rows, kb_reindex_row(res, i));
 	kr.retermed += n;
-	text = json_dumps(rows, JSON_COMPACT);
+	w = xcalloc(1, sizeof *w);
+	w->rows = json_dumps(rows, JSON_COMPACT);
 	json_decref(rows);
-	after = xstrdup(pg_value(res, n - 1, 0));
-	p[0] = text;
+	w->after = xstrdup(pg_value(res, n - 1, 0));
+	p[0] = w->rows;
 	if (kb_link_query(kb_reindex_write_sql, 1, p, kb_reindex_written,
-	    after) == -1) {
-		free(after);
+	    w) == -1) {
+		kb_reindex_write_free(w);
 		kb_reindex_later();
 	}
-	free(text);
 }
 
 /* Reads the versions after vid after. */
@@ -157,8 +198,9 @@ kb_reindex_checked(struct pg_result *res, void *arg)
 		kb_reindex_later();
 		return;
 	}
-	log_info("kb: the stored terms were made with other user words (%s); "
-	    "making them again", pg_value(res, 0, 0)[0] != '\0' ?
+	log_info("kb: the stored terms were made with other user or function "
+	    "words (%s), or without key terms; making them again",
+	    pg_value(res, 0, 0)[0] != '\0' ?
 	    pg_value(res, 0, 0) : "none recorded");
 	kr.retermed = 0;
 	kb_reindex_batch("0");

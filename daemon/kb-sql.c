@@ -5,26 +5,33 @@
  * Search: $1 the query's informative terms (text[]), $2 a district or '',
  * $3 the number of articles, $4 the id of the district's government or ''.
  * The ranking is hotline.kb_search (030-kb-search.sql), its statements'
- * plans kept by the connection; this joins what a hit shows, and the
- * document frequency of the terms of its title and 常见问法 (a JSON object)
- * and the number of versions + 1, their idf's (kb_key_coverage).
+ * plans kept by the connection; this joins what a hit shows and what
+ * judges it (kb_key_coverage_row): its key terms joined by spaces (the
+ * keys' lexemes for a version stored without them), the number of
+ * versions + 1, the document frequencies of those terms ("term df ...",
+ * from one index scan, as many as before key terms were stored), and
+ * whether it has them.
  */
 const char kb_search_sql[] =
 "SELECT v.id, v.version, s.score, s.coverage,"
 "  v.title, a.owner, v.answer, array_to_json(v.questions)::text,"
 "  coalesce(v.valid_until::text, ''), v.basis::text, s.matched,"
-"  (SELECT coalesce(json_object_agg(d.term, d.df), '{}') FROM hotline.kb_df d"
-"   WHERE d.term = ANY(tsvector_to_array(v.keys)) AND d.term <> '')::text,"
-"  (SELECT coalesce(max(d.df), 0) + 1 FROM hotline.kb_df d WHERE d.term = '')"
+"  array_to_string(k.terms, ' '),"
+"  (SELECT coalesce(max(d.df), 0) + 1 FROM hotline.kb_df d WHERE d.term = ''),"
+"  (SELECT coalesce(string_agg(d.term || ' ' || d.df, ' '), '')"
+"   FROM hotline.kb_df d WHERE d.term = ANY(k.terms) AND d.term <> ''),"
+"  v.key_terms IS NOT NULL"
 " FROM hotline.kb_search($1::text[], $2, $3::int, $4, " KB_IDF_MIN ", "
 KB_SEEDS ", " KB_PER_TERM ", " KB_PARTIAL ", " KB_CANDIDATES ") s"
 " JOIN hotline.kb_versions v ON v.vid = s.vid"
 " JOIN hotline.kb_articles a ON a.id = v.id"
+" CROSS JOIN LATERAL (SELECT coalesce(v.key_terms,"
+"  tsvector_to_array(v.keys)) AS terms) k"
 " ORDER BY s.score DESC, v.id";
 
 /*
  * Import: $1 the articles [{id, owner, status}], $2 their versions (with
- * their terms), $3 the principal, $4 its role, $5 refusals made before
+ * their terms, keys and key terms), $3 the principal, $4 its role, $5 refusals made before
  * ([{id, why}]). An id already known is left alone. Answers one row per
  * article: id, "added" (with its number of versions), "known" or
  * "refused" (with why).
@@ -36,15 +43,16 @@ const char kb_import_sql[] =
 "  ON CONFLICT (id) DO NOTHING RETURNING id),"
 " v AS (INSERT INTO hotline.kb_versions (id, version, status, title,"
 "  questions, answer, basis, major, districts, valid_from, valid_until,"
-"  links, terms, keys)"
+"  links, terms, keys, key_terms)"
 "  SELECT y.id, y.version, y.status, y.title,"
 "  ARRAY(SELECT jsonb_array_elements_text(y.questions)), y.answer, y.basis,"
 "  y.major, ARRAY(SELECT jsonb_array_elements_text(y.districts)),"
-"  y.valid_from, y.valid_until, y.links, y.terms::tsvector, y.keys::tsvector"
+"  y.valid_from, y.valid_until, y.links, y.terms::tsvector, y.keys::tsvector,"
+"  hotline.kb_text_array(y.key_terms)"
 "  FROM jsonb_to_recordset($2::jsonb) AS y(id text, version int,"
 "  status text, title text, questions jsonb, answer text, basis jsonb,"
 "  major text, districts jsonb, valid_from date, valid_until date,"
-"  links jsonb, terms text, keys text)"
+"  links jsonb, terms text, keys text, key_terms jsonb)"
 "  WHERE y.id IN (SELECT id FROM a) RETURNING id),"
 " h AS (INSERT INTO hotline.kb_history (id, principal, role, action,"
 "  version, note) SELECT id, $3, $4::smallint, 'import', 0, '' FROM a)"
@@ -68,9 +76,9 @@ const char kb_export_sql[] =
 " ORDER BY v.version) FROM hotline.kb_versions v WHERE v.id = a.id))::text"
 " FROM hotline.kb_articles a WHERE a.id > $1 ORDER BY a.id LIMIT $2::int";
 
-/* Draft: $1 id, $2 the caller's department, $3 principal, $4 role, $5 the version row (011-kb-workflow.sql). */
+/* Draft: $1 id, $2 the caller's department, $3 principal, $4 role, $5 the version row (011-kb-workflow.sql, 042-kb-key-terms.sql). */
 const char kb_draft_sql[] =
-"SELECT result, why, version, $2 FROM hotline.kb_draft($1, $2, $3,"
+"SELECT result, why, version, $2 FROM hotline.kb_draft_keyed($1, $2, $3,"
 " $4::smallint, $5::jsonb)";
 
 /* Step: $1 id, $2 version, $3 action, $4 principal, $5 role, $6 department, $7 note. */
@@ -162,12 +170,23 @@ const char kb_reindex_read_sql[] =
 "SELECT vid, title, array_to_json(questions)::text, answer"
 " FROM hotline.kb_versions WHERE vid > $1::int ORDER BY vid LIMIT " KB_REINDEX_BATCH;
 
-/* $1 [{vid, terms, keys}]: the versions' new terms (the triggers follow). */
+/* $1 [{vid, terms, keys, key_terms}]: the versions' new terms (the triggers follow). */
 const char kb_reindex_write_sql[] =
 "UPDATE hotline.kb_versions v SET terms = x.terms::tsvector,"
 " keys = x.keys::tsvector FROM jsonb_to_recordset($1::jsonb)"
 " AS x(vid int, terms text, keys text) WHERE v.vid = x.vid"
 " AND (v.terms <> x.terms::tsvector OR v.keys <> x.keys::tsvector)";
+
+/*
+ * The same rows' key terms, apart: a version whose terms did not change
+ * is not updated above, so its postings and document frequencies (the
+ * triggers on terms) are not made again for nothing.
+ */
+const char kb_reindex_keys_sql[] =
+"UPDATE hotline.kb_versions v SET key_terms = hotline.kb_text_array(x.key_terms)"
+" FROM jsonb_to_recordset($1::jsonb) AS x(vid int, key_terms jsonb)"
+" WHERE v.vid = x.vid"
+" AND v.key_terms IS DISTINCT FROM hotline.kb_text_array(x.key_terms)";
 
 /* $1 the fingerprint the stored terms are now made with. */
 const char kb_words_done_sql[] =

@@ -45,6 +45,7 @@ extern const char kb_notice_delivered_sql[];
 extern const char kb_words_sql[];
 extern const char kb_reindex_read_sql[];
 extern const char kb_reindex_write_sql[];
+extern const char kb_reindex_keys_sql[];
 extern const char kb_words_done_sql[];
 
 #endif

@@ -18,8 +18,8 @@ struct kb_suggest {
 	struct request *r;		/* NULL once the request is freed */
 	Hotline__Envelope__BodyCase body;	/* CLASSIFIED or CREATED */
 	ProtobufCMessage *out;		/* the held answer's body */
-	char *words;
 	char *terms;			/* the query's (kb_search_args) */
+	struct kb_terms *q;		/* the same, segmented once */
 	struct event *timer;		/* kb.suggest_wait_ms */
 	int querying;			/* the query is queued or in flight */
 	int gap;			/* a miss counts as a gap (create) */
@@ -33,7 +33,7 @@ kb_suggest_free(struct kb_suggest *s)
 		event_free(s->timer);
 	if (s->out != NULL)
 		protobuf_c_message_free_unpacked(s->out, NULL);
-	free(s->words);
+	kb_terms_free(s->q);
 	free(s->terms);
 	free(s);
 }
@@ -119,9 +119,9 @@ kb_suggest_done(struct pg_result *res, void *arg)
 		log_warnx("kb: suggestions: %s", pg_error(res));
 	if (res != NULL && pg_ok(res)) {
 		if (s->r != NULL && s->out != NULL)
-			hits = kb_hits(res, s->words, 1, &n);
+			hits = kb_hits(res, s->q, 1, &n);
 		else
-			n = (size_t)kb_good_rows(res, s->words);
+			n = (size_t)kb_good_rows(res, s->q);
 		if (n == 0 && s->gap)
 			kb_search_missed_terms(s->terms);
 		if (hits == NULL)
@@ -166,20 +166,23 @@ kb_suggest_answer(struct request *r, Hotline__Envelope__BodyCase body,
 	struct kb_suggest *s;
 	char *words;
 
-	words = xasprintf("%s %s", title, content);
-	if (hotlined.cfg->kb.suggest == 0 || !kb_ready() || kb_search_args(&a,
-	    words, district, (unsigned)hotlined.cfg->kb.suggest) == -1 ||
-	    a.terms == NULL) {
-		free(words);
-		free(a.terms);
+	if (hotlined.cfg->kb.suggest == 0 || !kb_ready()) {
 		answer_body(r, body, out);
 		return;
 	}
+	words = xasprintf("%s %s", title, content);
+	if (kb_search_args(&a, words, district,
+	    (unsigned)hotlined.cfg->kb.suggest) == -1 || a.terms == NULL) {
+		free(words);
+		answer_body(r, body, out);
+		return;
+	}
+	free(words);
 	s = xcalloc(1, sizeof *s);
 	s->r = r;
 	s->body = body;
 	s->out = out;
-	s->words = words;
+	s->q = a.q;
 	s->querying = 1;
 	s->gap = body == HOTLINE__ENVELOPE__BODY_CREATED;
 	s->terms = xstrdup(a.terms);

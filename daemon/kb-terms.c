@@ -15,6 +15,7 @@
 
 struct kb_term {
 	char *s;
+	size_t len;		/* strlen(s) */
 	unsigned count[3];	/* occurrences per field */
 };
 
@@ -71,7 +72,7 @@ kb_terms_put(struct kb_terms *t, enum kb_field field, const char *s,
 	    memchr(s, '\\', len) || memchr(s, ' ', len))
 		return;
 	for (i = 0; i < t->n; i++)
-		if (strlen(t->v[i].s) == len && memcmp(t->v[i].s, s, len) == 0) {
+		if (t->v[i].len == len && memcmp(t->v[i].s, s, len) == 0) {
 			t->v[i].count[field]++;
 			return;
 		}
@@ -82,6 +83,7 @@ kb_terms_put(struct kb_terms *t, enum kb_field field, const char *s,
 	t->v[t->n].s = xmalloc(len + 1);
 	memcpy(t->v[t->n].s, s, len);
 	t->v[t->n].s[len] = '\0';
+	t->v[t->n].len = len;
 	t->v[t->n++].count[field] = 1;
 }
 

@@ -59,29 +59,15 @@ kb_words(size_t *n)
 	return kb_user_words;
 }
 
-/* A fingerprint of the list (FNV-1a of the words in order), stored beside the terms made with it. */
-unsigned long long
-kb_words_fingerprint(void)
-{
-	unsigned long long h = 14695981039346656037ULL;
-	size_t i, n;
-	const char *const *w = kb_words(&n);
-	const unsigned char *p;
-
-	for (i = 0; i < n; i++) {
-		for (p = (const unsigned char *)w[i]; *p != '\0'; p++)
-			h = (h ^ *p) * 1099511628211ULL;
-		h = (h ^ '\n') * 1099511628211ULL;
-	}
-	return h;
-}
 
 /*
  * Function words (虚词) and the words every question is made of (pronouns,
  * particles, question words, modal verbs, "请问", "咨询"), normal form: they
  * tell nothing about which article answers, so a query leaves them out of
  * its terms (kb_terms_query) and a match on them alone is no match. The
- * articles keep them (their postings cost little and are never read).
+ * articles keep them (their postings cost little and are never read), but
+ * not in their key terms (kb-keys.c): changing the list makes those again
+ * (kb_words_fingerprint).
  */
 static const char *const kb_function_words[] = {
 	/* pronouns and demonstratives */
@@ -117,10 +103,49 @@ kb_function_word(const char *s, size_t len)
 {
 	size_t i;
 
+	if (len == 0)
+		return 0;
 	for (i = 0; i < sizeof kb_function_words / sizeof kb_function_words[0];
 	    i++)
-		if (strlen(kb_function_words[i]) == len &&
+		if (kb_function_words[i][0] == s[0] &&
+		    strlen(kb_function_words[i]) == len &&
 		    memcmp(kb_function_words[i], s, len) == 0)
 			return 1;
 	return 0;
+}
+
+/* Folds the n words of w, in order, into the FNV-1a hash h. */
+static unsigned long long
+kb_words_hash(unsigned long long h, const char *const *w, size_t n)
+{
+	const unsigned char *p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		for (p = (const unsigned char *)w[i]; *p != '\0'; p++)
+			h = (h ^ *p) * 1099511628211ULL;
+		h = (h ^ '\n') * 1099511628211ULL;
+	}
+	return h;
+}
+
+/*
+ * A fingerprint of the user words and, after a line "key terms", the
+ * function words (they shape the stored key terms, kb-keys.c), stored
+ * beside the terms made with them. Terms stored before key terms were
+ * recorded another fingerprint, so the first start after that change
+ * makes every version's key terms (kb-reindex.c).
+ */
+unsigned long long
+kb_words_fingerprint(void)
+{
+	static const char *const mark[] = { "key terms" };
+	size_t n;
+	const char *const *w = kb_words(&n);
+	unsigned long long h;
+
+	h = kb_words_hash(14695981039346656037ULL, w, n);
+	h = kb_words_hash(h, mark, 1);
+	return kb_words_hash(h, kb_function_words, sizeof kb_function_words /
+	    sizeof kb_function_words[0]);
 }

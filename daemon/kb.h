@@ -73,6 +73,15 @@ double kb_idf(double df, double n);
 double kb_key_coverage(const struct kb_terms *q, const char *title,
     const char *const *questions, size_t n, kb_idf_fn idf, void *arg,
     int *words);
+/* One text's terms as a query's (kb_terms_query's, in its order), each with its idf. */
+struct kb_key_text {
+	const char *const *term;
+	const double *idf;
+	size_t n;
+};
+/* kb_key_coverage over the n texts' terms already made (the title's first). */
+double kb_key_coverage_texts(const struct kb_terms *q,
+    const struct kb_key_text *t, size_t n, int *words);
 /* What decides a hit (kb_search's row). */
 struct kb_good_row {
 	double score;		/* the hit's */
@@ -88,6 +97,34 @@ struct kb_good_row {
  * call that says much else still asks that question (kb-sql.h).
  */
 int kb_good(const struct kb_good_row *, size_t nterms, double top);
+
+/* kb-keys.c: a version's key terms, stored with it (pure). */
+/*
+ * The key terms of a version for kb_versions.key_terms: the title's terms
+ * as a query's (kb_terms_query), then for each of the n questions "" and
+ * its terms. A new JSON array.
+ */
+struct json_t;
+struct json_t *kb_key_terms(const char *title, const char *const *questions,
+    size_t n);
+/* What kb_key_coverage_row reads from a search's row (kb_search_sql). */
+struct kb_key_row {
+	const char *terms;	/* key_terms joined by spaces; the keys' if !made */
+	const char *dict;	/* "term df term df ...": document frequencies */
+	double n;		/* the number of versions + 1 */
+	int made;		/* the version has key terms */
+	const char *title;	/* read only when !made */
+	const char *questions;	/* JSON array; read only when !made */
+};
+/*
+ * The hit's kb_key_coverage for the query q: from its stored key terms, or
+ * for a version stored before them (until re-terming makes them) from its
+ * title and questions segmented here; the same value either way. The
+ * dictionary holds each of r's terms that kb_df counts (in any order); a
+ * term it lacks is found in no version (the rarest).
+ */
+double kb_key_coverage_row(const struct kb_terms *q,
+    const struct kb_key_row *r, int *words);
 
 /* kb-passage.c: the passage of an article that matched (pure). */
 /*
@@ -105,7 +142,6 @@ char *kb_passage(const struct kb_terms *query, const char *title,
  * id for PostgreSQL, with its terms; NULL with *why (a static string) when
  * v is not a valid version.
  */
-struct json_t;
 int kb_id_valid(const char *);
 struct json_t *kb_version_row(const char *id, struct json_t *v,
     const char **why);
@@ -137,6 +173,7 @@ void kb_query(struct request *, const char *sql, int nparams,
 struct kb_search_args {
 	char *terms;		/* owned: free it */
 	size_t nterms;		/* how many */
+	struct kb_terms *q;	/* the same, owned (kb_terms_free); NULL with terms */
 	char limit[16];
 	const char *params[4];	/* point into this, the district and cfg */
 };
@@ -147,11 +184,12 @@ struct kb_search_args {
 int kb_search_args(struct kb_search_args *, const char *words,
     const char *district, unsigned limit);
 /*
- * The hits of kb_search_sql's rows for words, best first (only good ones
- * if good_only): a new array of *n new hits (protobuf-c's to free).
+ * The hits of kb_search_sql's rows for the query's terms q
+ * (kb_search_args.q), best first (only good ones if good_only): a new
+ * array of *n new hits (protobuf-c's to free).
  */
-Hotline__KbHit **kb_hits(struct pg_result *, const char *words, int good_only,
-    size_t *n);
+Hotline__KbHit **kb_hits(struct pg_result *, const struct kb_terms *q,
+    int good_only, size_t *n);
 
 /*
  * Records a search of words without a good match (无匹配) for the gaps
@@ -160,8 +198,8 @@ Hotline__KbHit **kb_hits(struct pg_result *, const char *words, int good_only,
  */
 void kb_search_missed(const char *words);
 void kb_search_missed_terms(const char *terms);
-/* The good rows of kb_search_sql's result for a search of words (no hits made). */
-int kb_good_rows(struct pg_result *, const char *words);
+/* The good rows of kb_search_sql's result for the query's terms q (no hits made). */
+int kb_good_rows(struct pg_result *, const struct kb_terms *q);
 
 /* kb-link.c: the knowledge base's own connection (suggestions, notices). */
 /* 1 when PostgreSQL is connected and the schema (its kb tables) current. */

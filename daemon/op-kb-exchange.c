@@ -113,8 +113,10 @@ kb_version_row(const char *id, json_t *v, const char **why)
 	json_array_foreach(qs, i, e)
 		qv[i] = json_string_value(e);
 	kb_terms_version(title, qv, json_array_size(qs), answer, &tsv, &keys);
-	free(qv);
 	row = json_deep_copy(v);
+	json_object_set_new(row, "key_terms", kb_key_terms(title, qv,
+	    json_array_size(qs)));
+	free(qv);
 	json_object_set_new(row, "keys", json_string(keys));
 	free(keys);
 	json_object_set_new(row, "id", json_string(id));

@@ -103,21 +103,6 @@ kb_hit_passage(const struct kb_terms *q, struct pg_result *res, int i)
 	return out;
 }
 
-/* kb_key_coverage's weights: a term's idf from row's JSON object of document frequencies. */
-struct kb_row_df {
-	json_t *df;
-	double n;
-};
-
-/* kb_idf_fn over a struct kb_row_df (a term it lacks is the rarest). */
-static double
-kb_row_idf(const char *term, void *arg)
-{
-	const struct kb_row_df *d = arg;
-
-	return kb_idf(json_number_value(json_object_get(d->df, term)), d->n);
-}
-
 /*
  * 1 if row i is a good match for the query q whose best hit scored top
  * (kb_good): it covers the question, or one of its questions is the
@@ -133,26 +118,24 @@ kb_hit_good(struct pg_result *res, int i, const struct kb_terms *q,
 		.coverage = atof(pg_value(res, i, 3)),
 		.matched = atoi(pg_value(res, i, 10)),
 	};
-	struct kb_row_df d = {
-		.df = json_loads(pg_value(res, i, 11), 0, NULL),
+	struct kb_key_row k = {
+		.terms = pg_value(res, i, 11),
 		.n = atof(pg_value(res, i, 12)),
+		.dict = pg_value(res, i, 13),
+		.made = pg_value(res, i, 14)[0] == 't',
+		.title = pg_value(res, i, 4),
+		.questions = pg_value(res, i, 7),
 	};
-	json_t *a;
-	size_t n;
-	const char **v = kb_row_questions(res, i, &a, &n);
 	int words;
 
-	g.key_coverage = *key = kb_key_coverage(q, pg_value(res, i, 4), v, n,
-	    kb_row_idf, &d, &words);
-	free(v);
-	json_decref(a);
-	json_decref(d.df);
+	g.key_coverage = *key = kb_key_coverage_row(q, &k, &words);
 	return kb_good(&g, kb_terms_count(q), top);
 }
 
-/* One hit from row i of the search's result. */
+/* One hit from row i of the search's result, judged good (with key coverage key) or not. */
 static Hotline__KbHit *
-kb_hit(const struct kb_terms *q, struct pg_result *res, int i)
+kb_hit(const struct kb_terms *q, struct pg_result *res, int i, int good,
+    double key)
 {
 	Hotline__KbHit *h = xmalloc(sizeof *h);
 
@@ -161,8 +144,8 @@ kb_hit(const struct kb_terms *q, struct pg_result *res, int i)
 	h->version = (uint32_t)atoi(pg_value(res, i, 1));
 	h->score = atof(pg_value(res, i, 2));
 	h->coverage = atof(pg_value(res, i, 3));
-	h->good = kb_hit_good(res, i, q, atof(pg_value(res, 0, 2)),
-	    &h->key_coverage);
+	h->good = good;
+	h->key_coverage = key;
 	h->title = xstrdup(pg_value(res, i, 4));
 	h->owner = xstrdup(pg_value(res, i, 5));
 	h->answer = xstrdup(pg_value(res, i, 6));
@@ -172,26 +155,23 @@ kb_hit(const struct kb_terms *q, struct pg_result *res, int i)
 	return h;
 }
 
-/* The hits of a search's rows for words (only the good ones if good_only); see kb.h. */
+/* The hits of a search's rows for the query q (only the good ones if good_only); see kb.h. */
 Hotline__KbHit **
-kb_hits(struct pg_result *res, const char *words, int good_only, size_t *n)
+kb_hits(struct pg_result *res, const struct kb_terms *q, int good_only,
+    size_t *n)
 {
-	struct kb_terms *q = kb_query_terms(words);
-	int i, rows = pg_rows(res);
-	Hotline__KbHit **hits = xcalloc((size_t)rows + 1, sizeof *hits), *h;
+	int i, good, rows = pg_rows(res);
+	Hotline__KbHit **hits = xcalloc((size_t)rows + 1, sizeof *hits);
+	double key;
 
 	*n = 0;
-	for (i = 0; i < rows && q != NULL; i++) {
-		h = kb_hit(q, res, i);
-		if (good_only && !h->good)
-			hotline__kb_hit__free_unpacked(h, NULL);
-		else
-			hits[(*n)++] = h;
+	for (i = 0; i < rows; i++) {
+		good = kb_hit_good(res, i, q, atof(pg_value(res, 0, 2)), &key);
+		if (good || !good_only)
+			hits[(*n)++] = kb_hit(q, res, i, good, key);
 	}
-	kb_terms_free(q);
 	return hits;
 }
-
 /* kb_link: a miss was recorded (or could not be: it is only a count). */
 static void
 kb_miss_done(struct pg_result *res, void *arg)
@@ -225,19 +205,18 @@ kb_search_missed(const char *words)
 		return;
 	kb_search_missed_terms(a.terms);
 	free(a.terms);
+	kb_terms_free(a.q);
 }
 
 /* The good rows of a search's result; see kb.h. */
 int
-kb_good_rows(struct pg_result *res, const char *words)
+kb_good_rows(struct pg_result *res, const struct kb_terms *q)
 {
-	struct kb_terms *q = kb_query_terms(words);
 	int i, n = 0, rows = pg_rows(res);
 	double key;
 
-	for (i = 0; i < rows && q != NULL; i++)
+	for (i = 0; i < rows; i++)
 		n += kb_hit_good(res, i, q, atof(pg_value(res, 0, 2)), &key);
-	kb_terms_free(q);
 	return n;
 }
 
@@ -246,10 +225,12 @@ static void
 kb_search_done(struct request *r, struct pg_result *res)
 {
 	Hotline__KbSearchReply *out = xmalloc(sizeof *out);
+	struct kb_terms *q = kb_query_terms(r->in->kb_search->words);
 	char *missed = NULL;
 
 	hotline__kb_search_reply__init(out);
-	out->hits = kb_hits(res, r->in->kb_search->words, 0, &out->n_hits);
+	out->hits = q != NULL ? kb_hits(res, q, 0, &out->n_hits) : NULL;
+	kb_terms_free(q);
 	if (out->n_hits == 0 || !out->hits[0]->good)
 		missed = xstrdup(r->in->kb_search->words);
 	answer_body(r, HOTLINE__ENVELOPE__BODY_KB_RESULTS, out);
@@ -275,9 +256,11 @@ kb_search_args(struct kb_search_args *a, const char *words,
 		return -1;
 	a->terms = kb_terms_array(t);
 	a->nterms = kb_terms_count(t);
-	kb_terms_free(t);
-	if (a->terms == NULL)
+	if (a->terms == NULL) {
+		kb_terms_free(t);
 		return 0;
+	}
+	a->q = t;
 	snprintf(a->limit, sizeof a->limit, "%u", limit);
 	a->params[0] = a->terms;
 	a->params[1] = district;
@@ -315,4 +298,5 @@ op_kb_search(struct request *r)
 	}
 	kb_query(r, kb_search_sql, 4, a.params, kb_search_done);
 	free(a.terms);
+	kb_terms_free(a.q);
 }

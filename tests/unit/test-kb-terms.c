@@ -1,4 +1,4 @@
-/* Unit tests of the knowledge base's pure parts: search terms (segmented words, bigrams of long words, fields as weights, a question's function words left out), the matched passage and the good-match rule. */
+/* Unit tests of the knowledge base's pure parts: search terms (segmented words, bigrams of long words, fields as weights, a question's function words left out), the matched passage, the good-match rule and the stored key terms. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "hotlined.h"
 #include "kb.h"
@@ -247,6 +248,100 @@ test_key_coverage(void **state)
 	assert_true(kb_idf(200, 200) > 0);
 }
 
+/* A made-up document frequency: the term's length in bytes (0 for one CJK character). */
+static double
+idf_by_length(const char *term, void *arg)
+{
+	(void)arg;
+	return kb_idf(strlen(term) == 3 ? 0 : (double)strlen(term), 200);
+}
+
+/*
+ * Writes the key terms (a JSON array) to terms joined by spaces, as
+ * kb_search_sql returns them, and their made-up document frequencies to
+ * dict ("term df ...", last to first, a term more than once), but for the
+ * terms of three bytes (one CJK character): none, as kb_df knows none.
+ */
+static void
+stored_row(json_t *a, char *terms, char *dict, size_t size)
+{
+	const char *t;
+	size_t i;
+
+	terms[0] = dict[0] = '\0';
+	for (i = 0; i < json_array_size(a); i++) {
+		t = json_string_value(json_array_get(a, i));
+		snprintf(terms + strlen(terms), size - strlen(terms), "%s%s",
+		    i > 0 ? " " : "", t);
+		t = json_string_value(json_array_get(a, json_array_size(a) - 1 -
+		    i));
+		if (*t != '\0' && strlen(t) != 3)
+			snprintf(dict + strlen(dict), size - strlen(dict),
+			    "%s%s %zu", dict[0] != '\0' ? " " : "", t,
+			    strlen(t));
+	}
+}
+
+/*
+ * The stored key terms (kb_key_terms, read back by kb_key_coverage_row)
+ * judge a hit exactly as segmenting its title and questions does, and so
+ * does the fallback for a version stored without them (segmenting, the
+ * frequencies from the same dictionary); a term no version holds (absent
+ * from the dictionary) and a title or question without terms are harmless.
+ */
+static void
+test_key_terms_stored(void **state)
+{
+	static const char *const questions[] = { "物业费涨价要业主同意吗",
+	    "的吗", "物业不作为怎么投诉" };
+	static const char *const calls[] = { "我们小区的物业一直不作为，想投诉物业",
+	    "物业费涨价了，业主不同意", "居住证过期了", "的" };
+	struct kb_key_row r = { .n = 200, .title = "物业服务收费和物业投诉",
+	    .questions = "[\"物业费涨价要业主同意吗\", \"的吗\", "
+	    "\"物业不作为怎么投诉\"]" };
+	char terms[4096], dict[4096];
+	struct kb_terms *q;
+	json_t *a;
+	double want, got;
+	int w1, w2;
+	size_t i;
+
+	(void)state;
+	a = kb_key_terms(r.title, questions, 3);
+	assert_int_equal(json_array_size(a) > 3, 1);
+	stored_row(a, terms, dict, sizeof terms);
+	assert_non_null(strstr(terms, "  "));	/* 的吗: no terms */
+	r.terms = terms;
+	r.dict = dict;
+	for (i = 0; i < sizeof calls / sizeof calls[0]; i++) {
+		q = kb_terms_query(calls[i]);
+		want = kb_key_coverage(q, r.title, questions, 3,
+		    idf_by_length, NULL, &w1);
+		if (i == 0)
+			assert_true(want >= 0.99);	/* 物业不作为怎么投诉 */
+		r.made = 1;
+		got = kb_key_coverage_row(q, &r, &w2);
+		assert_true(got == want);
+		assert_int_equal(w2, w1);
+		r.made = 0;		/* the same terms as a dictionary */
+		got = kb_key_coverage_row(q, &r, &w2);
+		assert_true(got == want);
+		assert_int_equal(w2, w1);
+		kb_terms_free(q);
+	}
+	json_decref(a);
+	a = kb_key_terms("", NULL, 0);
+	assert_int_equal(json_array_size(a), 0);
+	json_decref(a);
+	r.terms = "";
+	r.dict = "";
+	r.made = 1;
+	q = kb_terms_query(calls[0]);
+	assert_true(kb_key_coverage_row(q, &r, &w1) == 0);
+	assert_int_equal(w1, 0);
+	kb_terms_free(q);
+}
+
 /* The rule (kb_good): the query's coverage as before, or the article's side; never far behind the best hit. */
 static void
 test_good_rule(void **state)
@@ -281,6 +376,7 @@ main(void)
 		cmocka_unit_test(test_passage),
 		cmocka_unit_test(test_query_terms),
 		cmocka_unit_test(test_key_coverage),
+		cmocka_unit_test(test_key_terms_stored),
 		cmocka_unit_test(test_good_rule),
 	};
 
