@@ -944,6 +944,25 @@ harness_callid(redisContext *rc, const char *call_id)
 	return redisCommand(rc, "EVAL %s 0 %s", find, call_id);
 }
 
+/* See harness.h. */
+int
+harness_callid_known(struct harness *h, const char *call_id)
+{
+	redisContext *rc = harness_redis(h);
+	redisReply *r;
+	int known = -1;
+
+	if (rc == NULL)
+		return -1;
+	if ((r = harness_callid(rc, call_id)) != NULL) {
+		known = r->type == REDIS_REPLY_STRING ? 1 :
+		    r->type == REDIS_REPLY_NIL ? 0 : -1;
+		freeReplyObject(r);
+	}
+	redisFree(rc);
+	return known;
+}
+
 /*
  * Counts the entries of a ticket's history, ht:history:<number>: a string
  * with one entry a line, or a list (earlier versions). -1 on a Redis error.

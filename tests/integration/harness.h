@@ -150,6 +150,8 @@ redisContext *harness_redis(struct harness *);
 long harness_redis_count_keys(struct harness *, const char *text);
 /* The ticket number Redis has for call_id, as create.lua finds it (a string, or nil); free it. */
 redisReply *harness_callid(redisContext *, const char *call_id);
+/* 1 when Redis knows call_id (a ticket was created for it), 0 when not, -1 on error. */
+int harness_callid_known(struct harness *, const char *call_id);
 /* The entries of ht:history:<number> (a string or an earlier version's list); -1 on error. */
 long harness_history_len(redisContext *, const char *number);
 

@@ -133,7 +133,7 @@ refused(const char *what, const char *refusal, void (*brk)(void),
 	assert_reply(rep, err);
 	hl_envelope_free(rep);
 	assert_int_equal(harness_ping(agent, &err), 1);
-	assert_int_equal(harness_redis_count_keys(&h, call_id), 0);
+	assert_int_equal(harness_callid_known(&h, call_id), 0);
 
 	mend();
 	t_mend = harness_now_ms();
@@ -147,7 +147,7 @@ refused(const char *what, const char *refusal, void (*brk)(void),
 	    "Redis was mended (%d attempts)\n", what,
 	    (long long)(harness_now_ms() - t_mend), attempts);
 	assert_false(rep->created->duplicate);
-	assert_int_equal(harness_redis_count_keys(&h, call_id), 1);
+	assert_int_equal(harness_callid_known(&h, call_id), 1);
 	hl_envelope_free(rep);
 	hl_envelope_free(before);
 	harness_assert_serving(&h);
