@@ -233,7 +233,9 @@ load_or_exit(const char *path)
 
 /*
  * Creates the loop: the changelist folds the many add/del pairs of a turn
- * into one epoll_ctl. Its priorities (enum loop_priority): after
+ * into one epoll_ctl; timers are precise (epoll's timeout is whole
+ * milliseconds, rounded up; a timerfd is not), so a short wait such as
+ * kb.suggest_wait_ms's 3 ms ends at 3 ms, not 4. Its priorities (enum loop_priority): after
  * LOOP_DISPATCH_MAX callbacks the loop looks for new events again, so a
  * request of a principal within its share does not wait behind a whole
  * turn of a flood's.
@@ -246,6 +248,7 @@ daemon_base(void)
 
 	ecfg = event_config_new();
 	event_config_set_flag(ecfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+	event_config_set_flag(ecfg, EVENT_BASE_FLAG_PRECISE_TIMER);
 	event_config_set_max_dispatch_interval(ecfg, NULL, LOOP_DISPATCH_MAX,
 	    LOOP_NORMAL);
 	base = event_base_new_with_config(ecfg);
