@@ -524,7 +524,7 @@ record_history_entry(const char *text, size_t len)
 	return h;
 }
 
-/* Fills t->history from an LRANGE reply of JSON entries; skips unreadable ones. */
+/* Fills t->history from an array reply of JSON entries (history.lua's history_entries); skips unreadable ones. */
 void
 record_history(Hotline__Ticket *t, const redisReply *list)
 {

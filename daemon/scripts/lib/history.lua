@@ -53,6 +53,9 @@ local function history_push(key, e)
   if kind == 'list' then
     redis.call('RPUSH', key, entry)
   elseif kind == 'string' then
+    -- SET of the whole, not APPEND: APPEND grows a string's allocation
+    -- greedily (to twice its length below 1 MB), which would give back the
+    -- bytes the string saves.
     redis.call('SET', key, redis.call('GET', key) .. '\n' .. entry)
   else
     redis.call('SET', key, entry)
