@@ -66,7 +66,7 @@ SQL = $(sort $(wildcard daemon/sql/*.sql))
 # checks that no core object uses a shell symbol.
 CORE_MODULES = archive-terms auth auth-pbkdf2 blend bounds calendar category classify clock \
 	deadline kb-good kb-keys kb-passage kb-terms kb-words log matcher model normalize now repeat route segment \
-	simhash stats statutory stream-cursor tense ticket utf8 validate xarray xmalloc lang
+	simhash stats statutory stream-cursor tense ticket train-yield utf8 validate xarray xmalloc lang
 CORE_SRCS = $(patsubst %,daemon/%.c,$(CORE_MODULES)) $(sort $(wildcard daemon/config*.c))
 CORE_PKGS = libprotobuf-c libhs libconfig jansson openssl opencc libargon2 icu-i18n friso
 CORE_LIBS = $(shell pkg-config --libs $(CORE_PKGS) 2>/dev/null) -llinear -lm -pthread
@@ -87,7 +87,7 @@ UNIT_BINS = $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(UNIT_SRCS))
 # Unit tests of pure modules: linked with the core alone (no libevent, hiredis).
 UNIT_CORE = archive-terms auth bounds calendar classify clock config deadline emergency \
 	eval-frozen kb-terms matcher model normalize patterns repeat segment simhash stats \
-	statutory tense ticket utf8 csv ctl-stats ctl-i18n layering lang
+	statutory tense ticket train-yield utf8 csv ctl-stats ctl-i18n layering lang
 UNIT_CORE_BINS = $(patsubst %,$(B)/tests/unit/test-%,$(UNIT_CORE))
 INTEG_SRCS = $(sort $(wildcard tests/integration/test-*.c))
 INTEG_BINS = $(patsubst tests/integration/%.c,$(B)/tests/integration/%,$(INTEG_SRCS))

@@ -307,8 +307,10 @@ struct request {
 	uint8_t *frame;			/* the encoded answer, once answered */
 	size_t frame_len;
 	int refs;			/* queue + outstanding Redis calls */
+	int in_hand;			/* counted until answered (train-yield.h) */
 	void *state;			/* per-operation data ... */
 	void (*state_free)(void *);	/* ... and how to free it */
+	struct kb_suggest *suggest;	/* its 知识库建议 search, or NULL (kb-suggest.c) */
 	const char *op;			/* metrics: operation name, once known */
 	int64_t started_us;		/* metrics: when its handling started */
 	TAILQ_ENTRY(request) entry;

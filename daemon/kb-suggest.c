@@ -1,4 +1,4 @@
-/* 知识库建议: the good articles for a demand's words beside classify's and create's answers, waited for at most kb.suggest_wait_ms (else marked pending for the client to ask kb_search), never an error. */
+/* 知识库建议: the good articles for a demand's words beside classify's and create's answers; the search starts with the request and runs while it is classified and stored, waited for at most kb.suggest_wait_ms from its start (else marked pending for the client to ask kb_search), never an error. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,20 +10,45 @@
 #include "kb-sql.h"
 
 /*
- * One answer held back for its suggestions. Owned by the request's state
- * and, while the query runs, by the query too: whichever lets go last
- * frees it. out is NULL once the answer went out.
+ * One request's search. Owned by the request (r->suggest) and, while the
+ * query runs, by the query too: whichever lets go last frees it.
+ *
+ * It goes through two events in either order: the search ends (answered,
+ * or given up at kb.suggest_wait_ms), and the request's answer is ready
+ * (kb_suggest_answer, which holds it in out until the search ends). The
+ * answer goes out when both happened; a create's miss counts as a gap
+ * once both are known (the search found nothing good, the answer was a
+ * new consultation).
  */
 struct kb_suggest {
 	struct request *r;		/* NULL once the request is freed */
-	Hotline__Envelope__BodyCase body;	/* CLASSIFIED or CREATED */
-	ProtobufCMessage *out;		/* the held answer's body */
+	Hotline__Envelope__BodyCase body;	/* CLASSIFIED or CREATED, once held */
+	ProtobufCMessage *out;		/* the held answer's body, until sent */
 	char *terms;			/* the query's (kb_search_args) */
 	struct kb_terms *q;		/* the same, segmented once */
-	struct event *timer;		/* kb.suggest_wait_ms */
+	struct event *timer;		/* kb.suggest_wait_ms from the start */
+	Hotline__KbHit **hits;		/* the search's, until sent */
+	size_t nhits;
 	int querying;			/* the query is queued or in flight */
-	int gap;			/* a miss counts as a gap (create) */
+	int ended;			/* answered, or given up (pending) */
+	int pending;			/* ended without hits in time, or the link was busy */
+	int answered;			/* PostgreSQL answered: good is known */
+	int good;			/* good articles found */
+	int held;			/* kb_suggest_answer was called */
+	int gap;			/* a miss counts as a gap (a new consultation) */
+	int counted;			/* the gap was counted */
 };
+
+/* Frees n hits and their array. */
+static void
+kb_suggest_hits_free(Hotline__KbHit **hits, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		hotline__kb_hit__free_unpacked(hits[i], NULL);
+	free(hits);
+}
 
 /* Frees a job. */
 static void
@@ -33,23 +58,39 @@ kb_suggest_free(struct kb_suggest *s)
 		event_free(s->timer);
 	if (s->out != NULL)
 		protobuf_c_message_free_unpacked(s->out, NULL);
+	kb_suggest_hits_free(s->hits, s->nhits);
 	kb_terms_free(s->q);
 	free(s->terms);
 	free(s);
 }
 
-/* The request was freed: the job goes with it unless its query still runs. */
-static void
-kb_suggest_forget(void *arg)
+/*
+ * See kb.h: the request was freed. Its wait ends; a query still waiting
+ * for the connection is taken back; the job goes now unless its query
+ * runs (then kb_suggest_done frees it).
+ */
+void
+kb_suggest_forget(struct kb_suggest *s)
 {
-	struct kb_suggest *s = arg;
-
 	s->r = NULL;
+	evtimer_del(s->timer);
+	if (s->querying && kb_link_cancel(s))
+		s->querying = 0;
 	if (!s->querying)
 		kb_suggest_free(s);
 }
 
-/* Sets the hits (or that they are pending) on the held reply. */
+/* Counts a create's miss as a gap (无匹配) once the search and the answer are both known. */
+static void
+kb_suggest_count_gap(struct kb_suggest *s)
+{
+	if (s->gap && s->answered && s->good == 0 && !s->counted) {
+		s->counted = 1;
+		kb_search_missed_terms(s->terms);
+	}
+}
+
+/* Puts the hits (or that they are pending) on the held reply. */
 static void
 kb_suggest_set(struct kb_suggest *s, Hotline__KbHit **hits, size_t n,
     int pending)
@@ -65,35 +106,23 @@ kb_suggest_set(struct kb_suggest *s, Hotline__KbHit **hits, size_t n,
 	}
 }
 
-/* Frees n hits and their array. */
-static void
-kb_suggest_hits_free(Hotline__KbHit **hits, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		hotline__kb_hit__free_unpacked(hits[i], NULL);
-	free(hits);
-}
-
 /*
- * Sends the held answer with n hits (taken), or marked pending. The request
- * may be freed inside request_answer (and the job with it when no query
- * runs): the caller touches s after only while s->querying.
+ * Sends the held answer with the search's hits (or marked pending) once
+ * the search has ended. The request may be freed inside request_answer
+ * (and the job with it unless its query runs): the caller touches s
+ * after only while s->querying.
  */
 static void
-kb_suggest_send(struct kb_suggest *s, Hotline__KbHit **hits, size_t n,
-    int pending)
+kb_suggest_send(struct kb_suggest *s)
 {
 	ProtobufCMessage *out = s->out;
 	struct request *r = s->r;
 
-	if (out == NULL) {
-		kb_suggest_hits_free(hits, n);
+	if (!s->held || !s->ended || out == NULL)
 		return;
-	}
-	evtimer_del(s->timer);
-	kb_suggest_set(s, hits, n, pending);
+	kb_suggest_set(s, s->hits, s->nhits, s->pending);
+	s->hits = NULL;		/* the reply's now */
+	s->nhits = 0;
 	s->out = NULL;
 	if (r == NULL || r->conn == NULL || r->frame != NULL) {
 		protobuf_c_message_free_unpacked(out, NULL);
@@ -103,43 +132,46 @@ kb_suggest_send(struct kb_suggest *s, Hotline__KbHit **hits, size_t n,
 }
 
 /*
- * kb_link: the search answered (res NULL: it could not). A search without
- * a good article is a gap (无匹配) whether or not the answer waited for it;
- * hits (with their passages) are made only for an answer still held.
+ * kb_link: the search answered (res NULL: it could not). Hits (with their
+ * passages) are made only for an answer that may still carry them.
  */
 static void
 kb_suggest_done(struct pg_result *res, void *arg)
 {
 	struct kb_suggest *s = arg;
-	Hotline__KbHit **hits = NULL;
 	size_t n = 0;
 
 	s->querying = 0;
 	if (res != NULL && !pg_ok(res))
 		log_warnx("kb: suggestions: %s", pg_error(res));
 	if (res != NULL && pg_ok(res)) {
-		if (s->r != NULL && s->out != NULL)
-			hits = kb_hits(res, s->q, 1, &n);
-		else
-			n = (size_t)kb_good_rows(res, s->q);
-		if (n == 0 && s->gap)
-			kb_search_missed_terms(s->terms);
-		if (hits == NULL)
-			n = 0;
+		s->answered = 1;
+		if (!s->ended && s->r != NULL && (!s->held || s->out != NULL)) {
+			s->hits = kb_hits(res, s->q, 1, &n);
+			s->nhits = s->hits != NULL ? n : 0;
+			s->good = (int)n;
+		} else
+			s->good = kb_good_rows(res, s->q);
+		kb_suggest_count_gap(s);
 	}
 	if (s->r == NULL) {
-		kb_suggest_hits_free(hits, n);
 		kb_suggest_free(s);	/* the request went first */
 		return;
 	}
-	kb_suggest_send(s, hits, n, 0);	/* may free s */
+	if (s->ended)
+		return;		/* answered pending already */
+	s->ended = 1;
+	s->pending = !s->answered;
+	evtimer_del(s->timer);
+	kb_suggest_send(s);	/* may free s */
 }
 
 /*
- * PostgreSQL took longer than kb.suggest_wait_ms: answer without, pending.
- * A search still waiting for the connection is taken back (the client asks
- * kb_search itself), so searches nobody waits for do not pile up behind
- * each other; one already sent runs on (a create's miss is still counted).
+ * PostgreSQL took longer than kb.suggest_wait_ms: the answer goes without,
+ * pending. A search still waiting for the connection is taken back (the
+ * client asks kb_search itself), so searches nobody waits for do not pile
+ * up behind each other; one already sent runs on (a create's miss is
+ * still counted).
  */
 static void
 kb_suggest_timeout(evutil_socket_t fd, short what, void *arg)
@@ -152,13 +184,15 @@ kb_suggest_timeout(evutil_socket_t fd, short what, void *arg)
 	    hotlined.cfg->kb.suggest_wait_ms);
 	if (kb_link_cancel(s))
 		s->querying = 0;
-	kb_suggest_send(s, NULL, 0, 1);	/* may free s unless querying */
+	s->ended = 1;
+	s->pending = 1;
+	kb_suggest_send(s);	/* may free s unless querying */
 }
 
-/* Answers r with out and its suggestions; see kb.h. */
+/* Starts r's search for title and content in district; see kb.h. */
 void
-kb_suggest_answer(struct request *r, Hotline__Envelope__BodyCase body,
-    void *out, const char *title, const char *content, const char *district)
+kb_suggest_begin(struct request *r, const char *title, const char *content,
+    const char *district)
 {
 	struct timeval tv = { hotlined.cfg->kb.suggest_wait_ms / 1000,
 	    hotlined.cfg->kb.suggest_wait_ms % 1000 * 1000 };
@@ -166,50 +200,67 @@ kb_suggest_answer(struct request *r, Hotline__Envelope__BodyCase body,
 	struct kb_suggest *s;
 	char *words;
 
-	if (hotlined.cfg->kb.suggest == 0 || !kb_ready()) {
-		answer_body(r, body, out);
+	if (r->suggest != NULL || hotlined.cfg->kb.suggest == 0 ||
+	    !kb_ready())
 		return;
-	}
 	words = xasprintf("%s %s", title, content);
 	if (kb_search_args(&a, words, district,
 	    (unsigned)hotlined.cfg->kb.suggest) == -1 || a.terms == NULL) {
 		free(words);
-		answer_body(r, body, out);
 		return;
 	}
 	free(words);
 	s = xcalloc(1, sizeof *s);
 	s->r = r;
-	s->body = body;
-	s->out = out;
 	s->q = a.q;
 	s->querying = 1;
-	s->gap = body == HOTLINE__ENVELOPE__BODY_CREATED;
 	s->terms = xstrdup(a.terms);
 	s->timer = evtimer_new(kb_event_base(), kb_suggest_timeout, s);
 	evtimer_add(s->timer, &tv);
-	r->state = s;
-	r->state_free = kb_suggest_forget;
-	/* Last: done may run before it returns (and free s). */
+	r->suggest = s;
 	if (kb_link_query(kb_search_sql, 4, a.params, kb_suggest_done, s) ==
 	    -1) {
 		s->querying = 0;
-		kb_suggest_send(s, NULL, 0, kb_link_busy());
+		s->ended = 1;
+		s->pending = kb_link_busy();
+		evtimer_del(s->timer);
 	}
 	free(a.terms);
+}
+
+/* Answers r with out and the search's suggestions; see kb.h. */
+void
+kb_suggest_answer(struct request *r, Hotline__Envelope__BodyCase body,
+    void *out, int gap)
+{
+	struct kb_suggest *s = r->suggest;
+
+	if (s == NULL || s->held) {
+		answer_body(r, body, out);
+		return;
+	}
+	s->held = 1;
+	s->body = body;
+	s->out = out;
+	s->gap = gap;
+	kb_suggest_count_gap(s);
+	kb_suggest_send(s);	/* at once if the search has ended */
 }
 
 /* Answers a create with out (taken): suggestions for a new consultation without a direct answer; see kb.h. */
 void
 kb_suggest_create(struct request *r, Hotline__CreateReply *out)
 {
-	const Hotline__CreateRequest *q = r->in->create;
-
-	if (out->duplicate || q->type !=
-	    HOTLINE__TICKET_TYPE__TICKET_TYPE_CONSULTATION ||
-	    q->direct_answer[0] != '\0')
+	if (out->duplicate)
 		answer_body(r, HOTLINE__ENVELOPE__BODY_CREATED, out);
 	else
-		kb_suggest_answer(r, HOTLINE__ENVELOPE__BODY_CREATED, out,
-		    q->title, q->content, q->district);
+		kb_suggest_answer(r, HOTLINE__ENVELOPE__BODY_CREATED, out, 1);
+}
+
+/* Whether a create asks for suggestions: a consultation without a direct answer. */
+int
+kb_suggest_wanted(const Hotline__CreateRequest *q)
+{
+	return q->type == HOTLINE__TICKET_TYPE__TICKET_TYPE_CONSULTATION &&
+	    q->direct_answer[0] == '\0';
 }

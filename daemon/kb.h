@@ -231,20 +231,33 @@ void kb_start(struct event_base *);
 void kb_stop(void);
 
 /* kb-suggest.c: 知识库建议 beside classify and create. */
+struct kb_suggest;
+/*
+ * Starts the search for the good articles for title and content in
+ * district, for r's answer (r->suggest): sent to PostgreSQL at once, so
+ * that it runs while r is classified (and stored); waited for at most
+ * kb.suggest_wait_ms from now. Nothing (r->suggest stays NULL) with
+ * kb.suggest 0, no archive, PostgreSQL not ready, or no words to search.
+ */
+void kb_suggest_begin(struct request *r, const char *title,
+    const char *content, const char *district);
 /*
  * Answers r with out (a ClassifyReply or CreateReply as body says; taken)
- * once the good articles for title and content in district are added to
- * it (kb_suggestions), or at once
- * without them (kb.suggest 0, no archive, PostgreSQL not ready or busy),
- * or after kb.suggest_wait_ms without them and marked kb_pending (the
- * client asks kb_search): never later, never an error. A create whose
- * search finds no good article, in time or not, is a gap (kb_search_missed).
- * Uses r's state (the caller must have cleared it).
+ * with the search's good articles added (kb_suggestions) once it ends: at
+ * once if it has, or when it does, or at the end of the wait without them
+ * and marked kb_pending (the client asks kb_search); at once without them
+ * when no search was begun (kb_pending when PostgreSQL was busy): never
+ * an error. With gap, a search that finds no good article, in time or
+ * not, is a gap (kb_search_missed).
  */
 void kb_suggest_answer(struct request *r, Hotline__Envelope__BodyCase body,
-    void *out, const char *title, const char *content, const char *district);
-/* kb_suggest_answer for a create's answer: new consultations only. */
+    void *out, int gap);
+/* A create's answer: with the search's articles unless it is a duplicate; a miss is a gap. */
 void kb_suggest_create(struct request *r, Hotline__CreateReply *out);
+/* 1 if a create begins a search: a consultation without a direct answer (直接办结). */
+int kb_suggest_wanted(const Hotline__CreateRequest *q);
+/* session.c: r is freed; its search ends with it unless already sent (see kb-suggest.c). */
+void kb_suggest_forget(struct kb_suggest *s);
 
 /* kb-reindex.c: the stored terms made again after the user words changed. */
 void kb_reindex_start(struct event_base *);

@@ -18,6 +18,7 @@
 #include "route.h"
 #include "script-args.h"
 #include "segment.h"
+#include "train-yield.h"
 
 /*
  * Examples per read. The loop only copies each example's text (its
@@ -518,6 +519,8 @@ learn_thread(void *arg)
 	int ok;
 
 	(void)model_thread_background();	/* the loop first */
+	if (train_yield_start() == -1)	/* and its requests' turns */
+		log_warn("learn: training without yielding to requests");
 	t0 = now_mono_us();
 	/* stopped: no model (learn_finish throws it away anyway) */
 	ok = learn_thread_shares(job) == 0;
@@ -545,6 +548,7 @@ learn_thread(void *arg)
 	job->ex = NULL;
 	job->label = NULL;
 	job->seconds = (double)(now_mono_us() - t0) / 1e6;
+	train_yield_stop();
 	do
 		w = write(ln.pipe[1], &job, sizeof job);
 	while (w == -1 && errno == EINTR);

@@ -7,6 +7,7 @@
 
 #include "histogram.h"
 #include "hotlined.h"
+#include "train-yield.h"
 
 #define METRICS_MAX_OPS 64
 #define METRICS_MAX_CODES 16
@@ -291,6 +292,10 @@ metrics_render(struct evbuffer *out)
 	metric(out, "hotline_routing_examples", "gauge",
 	    "Real examples (not seeds) the routing model was trained on.",
 	    m.model_examples);
+	metric(out, "hotline_training_pauses_total", "counter",
+	    "Times a routing model's training thread paused while requests "
+	    "were being served (train-yield.h).",
+	    (double)train_yield_pauses());
 	if (metrics_more != NULL)
 		metrics_more(out);
 	metrics_labelled(out);

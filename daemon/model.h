@@ -146,13 +146,13 @@ void model_cancel(int on);
  * its priority by MODEL_NICE (Linux's per-thread nice): a training thread
  * calls it first, so that the event loop is not kept waiting (issue 13:
  * request p99 at most 5 ms while retraining). A task of normal policy
- * waking on a core where a SCHED_IDLE thread runs preempts it at once, and
- * the scheduler counts that core as idle when it places a waking task;
- * a nice thread could keep the core for the rest of its slice (perf sched
+ * waking on a core where a SCHED_IDLE thread runs preempts it at once; a
+ * nice thread could keep the core for the rest of its slice (perf sched
  * on the loop thread while training: wake-ups onto the nice 19 thread's
  * core waited up to 24 ms). The thread still gets every cycle that nothing
- * else wants. Returns 0, or -1 with errno set; the training runs either
- * way.
+ * else wants. Priority is not all: learn.c's thread also pauses while the
+ * loop has requests in hand (train-yield.h). Returns 0, or -1 with errno
+ * set; the training runs either way.
  */
 #define MODEL_NICE 10
 int model_thread_background(void);

@@ -253,6 +253,8 @@ op_classify(struct request *r)
 	}
 	if (place_check(r, q->district, q->street) == -1)
 		return;
+	/* 知识库建议 (kb-suggest.c): searched while this classifies */
+	kb_suggest_begin(r, q->title, q->content, q->district);
 	if ((text = classify_or_fail(r, &in, &res)) == NULL)
 		return;
 	reply = xmalloc(sizeof *reply);
@@ -260,8 +262,7 @@ op_classify(struct request *r)
 	reply->routing = routing_from(&res);
 	classify_words(reply, text);
 	free(text);
-	kb_suggest_answer(r, HOTLINE__ENVELOPE__BODY_CLASSIFIED, reply, q->title,
-	    q->content, q->district);	/* 知识库建议 (kb-suggest.c) */
+	kb_suggest_answer(r, HOTLINE__ENVELOPE__BODY_CLASSIFIED, reply, 0);
 }
 
 /* Returns 1 if s is a plausible phone number: digits, optional leading +, dashes. */
@@ -818,6 +819,8 @@ op_create(struct request *r)
 
 	if (create_check(r, q) == -1)
 		return;
+	if (kb_suggest_wanted(q))	/* searched while this is stored */
+		kb_suggest_begin(r, q->title, q->content, q->district);
 	job = xcalloc(1, sizeof *job);
 	if ((job->text = classify_or_fail(r, &in, &job->res)) == NULL) {
 		free(job);

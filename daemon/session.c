@@ -8,6 +8,7 @@
 #include "auth-worker.h"
 #include "frame.h"
 #include "hotlined.h"
+#include "train-yield.h"
 #include "kb.h"
 
 /*
@@ -253,8 +254,20 @@ request_new(struct conn *c, Hotline__Envelope *in)
 	r->id = in != NULL ? in->id : 0;
 	r->refs = 1;
 	TAILQ_INSERT_TAIL(&c->pending, r, entry);
+	r->in_hand = 1;
+	train_yield_enter();
 	c->npending++;
 	return r;
+}
+
+/* r is answered or dropped: the loop no longer has it in hand (train-yield.h). */
+static void
+request_out_of_hand(struct request *r)
+{
+	if (r->in_hand) {
+		r->in_hand = 0;
+		train_yield_leave();
+	}
 }
 
 /* Drops one reference; the last one frees the request. */
@@ -263,10 +276,13 @@ request_release(struct request *r)
 {
 	if (--r->refs > 0)
 		return;
+	request_out_of_hand(r);
 	if (r->in != NULL)
 		hotline__envelope__free_unpacked(r->in, NULL);
 	if (r->state_free != NULL)
 		r->state_free(r->state);
+	if (r->suggest != NULL)
+		kb_suggest_forget(r->suggest);
 	free(r->frame);
 	free(r);
 }
@@ -327,6 +343,7 @@ request_answer(struct request *r, Hotline__Envelope *env)
 	r->frame_len = header + body;
 	hotline__envelope__free_unpacked(env, NULL);
 	metrics_answered(r);
+	request_out_of_hand(r);
 	session_flush(r->conn);
 }
 
