@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include <cmocka.h>
+#include <valgrind/valgrind.h>
 
 #include "train-yield.h"
 
@@ -89,8 +90,14 @@ test_pauses_while_busy(void **state)
 	busy = cpu_share(&cpu, 400);
 	train_yield_leave();
 	after = train_yield_pauses();
-	assert_true(after - before >= 10);	/* ~80 in 400 ms */
-	assert_true(busy < 0.5);
+	/*
+	 * valgrind runs one thread at a time and delivers signals when it
+	 * switches: there the code runs (memcheck) but the timing says nothing.
+	 */
+	if (!RUNNING_ON_VALGRIND) {
+		assert_true(after - before >= 10);	/* ~80 in 400 ms */
+		assert_true(busy < 0.5);
+	}
 	sleep_ms(20);		/* a pause in progress ends at once */
 	before = train_yield_pauses();
 	sleep_ms(100);
