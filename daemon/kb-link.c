@@ -1,4 +1,4 @@
-/* The knowledge base's own PostgreSQL connections: suggestions beside classify and create and the owners' notices, one query at a time on each, never queued behind ticket searches. */
+/* The knowledge base's own PostgreSQL connection: suggestions beside classify and create and the owners' notices, one query at a time, never queued behind ticket searches. */
 #include <sys/queue.h>
 #include <stdlib.h>
 
@@ -8,15 +8,6 @@
 
 #define KB_LINK_QUEUE_MAX 64	/* queries waiting; more are refused at once */
 #define KB_LINK_PARAMS 8
-/*
- * Two connections: a suggestion's search may outlive the wait for it (the
- * answer went without, kb_pending) or a notice's or a re-terming's query
- * may run; with one connection every next search queued behind it, was
- * late in turn, and once searches took about kb.suggest_wait_ms every
- * answer went pending (bench-kb: 499 of 500 in one run, 19 to 48 in the
- * others). With two the next search starts at once on the other.
- */
-#define KB_LINK_CONNS 2
 
 /* One query waiting for the connection, or in flight. */
 struct kb_call {
@@ -25,16 +16,15 @@ struct kb_call {
 	char *params[KB_LINK_PARAMS];
 	pg_done done;
 	void *arg;
-	int conn;			/* the connection it was sent on */
 	TAILQ_ENTRY(kb_call) entry;
 };
 
 static struct {
 	struct event_base *base;
-	struct pg_link *pg[KB_LINK_CONNS];
+	struct pg_link *pg;
 	TAILQ_HEAD(, kb_call) queue;
 	int nqueued;
-	struct kb_call *sent[KB_LINK_CONNS];	/* in flight on each */
+	struct kb_call *sent;
 	int kicked;			/* kb_notice_kick since the last round */
 } kl = { .queue = TAILQ_HEAD_INITIALIZER(kl.queue) };
 
@@ -72,62 +62,43 @@ kb_link_fail_queued(void)
 	}
 }
 
-/* 1 if one of the connections is up. */
-static int
-kb_link_up(void)
-{
-	int i;
-
-	for (i = 0; i < KB_LINK_CONNS; i++)
-		if (kl.pg[i] != NULL && pg_connected(kl.pg[i]))
-			return 1;
-	return 0;
-}
-
-/* PostgreSQL answered the call in flight on its connection. */
+/* PostgreSQL answered the call in flight. */
 static void
 kb_link_done(struct pg_result *res, void *arg)
 {
-	struct kb_call *c = arg;
-
-	kl.sent[c->conn] = NULL;
-	kb_call_end(c, res);
-	if (!kb_link_up())
+	kl.sent = NULL;
+	kb_call_end(arg, res);
+	if (kl.pg != NULL && !pg_connected(kl.pg))
 		kb_link_fail_queued();
 	kb_link_pump();
 }
 
-/* Sends the waiting calls, oldest first, on the connections that are free. */
+/* Sends the next waiting call if the connection is free. */
 static void
 kb_link_pump(void)
 {
 	struct kb_call *c;
-	int i;
 
-	for (i = 0; i < KB_LINK_CONNS; i++)
-		while (kl.sent[i] == NULL && kl.pg[i] != NULL &&
-		    (c = TAILQ_FIRST(&kl.queue)) != NULL &&
-		    pg_connected(kl.pg[i]) && !pg_busy(kl.pg[i])) {
-			TAILQ_REMOVE(&kl.queue, c, entry);
-			kl.nqueued--;
-			kl.sent[i] = c;
-			c->conn = i;
-			if (pg_query(kl.pg[i], c->sql, c->nparams,
-			    (const char *const *)c->params, kb_link_done,
-			    c) == -1) {
-				kl.sent[i] = NULL;
-				kb_call_end(c, NULL);
-			}
+	while (kl.sent == NULL && kl.pg != NULL &&
+	    (c = TAILQ_FIRST(&kl.queue)) != NULL && pg_connected(kl.pg) &&
+	    !pg_busy(kl.pg)) {
+		TAILQ_REMOVE(&kl.queue, c, entry);
+		kl.nqueued--;
+		kl.sent = c;
+		if (pg_query(kl.pg, c->sql, c->nparams,
+		    (const char *const *)c->params, kb_link_done, c) == -1) {
+			kl.sent = NULL;
+			kb_call_end(c, NULL);
 		}
+	}
 }
 
-/* pg: connection arg connected (again); send what waits. */
+/* pg: connected (again); send what waits. */
 static void
 kb_link_connected(void *arg)
 {
-	int *i = arg;
-
-	pg_backoff_reset(kl.pg[*i]);
+	(void)arg;
+	pg_backoff_reset(kl.pg);
 	kb_link_pump();
 }
 
@@ -156,7 +127,7 @@ kb_link_query(const char *sql, int nparams, const char *const *params,
 	struct kb_call *c;
 	int i;
 
-	if (!kb_link_up() || !kb_ready() ||
+	if (kl.pg == NULL || !pg_connected(kl.pg) || !kb_ready() ||
 	    kl.nqueued >= KB_LINK_QUEUE_MAX || nparams > KB_LINK_PARAMS)
 		return -1;
 	c = xcalloc(1, sizeof *c);
@@ -172,11 +143,12 @@ kb_link_query(const char *sql, int nparams, const char *const *params,
 	return 0;
 }
 
-/* 1 when a connection is up but KB_LINK_QUEUE_MAX queries wait; see kb.h. */
+/* 1 when the connection is up but KB_LINK_QUEUE_MAX queries wait; see kb.h. */
 int
 kb_link_busy(void)
 {
-	return kb_link_up() && kl.nqueued >= KB_LINK_QUEUE_MAX;
+	return kl.pg != NULL && pg_connected(kl.pg) &&
+	    kl.nqueued >= KB_LINK_QUEUE_MAX;
 }
 
 /* Takes back a query of arg still waiting (its done never runs); see kb.h. */
@@ -195,38 +167,24 @@ kb_link_cancel(void *arg)
 	return 0;
 }
 
-/* Opens the kb connections (the archive's conninfo); see kb-start.c. */
+/* Opens the kb connection (the archive's conninfo); see kb-start.c. */
 void
 kb_link_start(struct event_base *base)
 {
-	static int index[KB_LINK_CONNS];
-	static const char *const name[KB_LINK_CONNS] = { "kb", "kb-2" };
-	int i;
-
 	kl.base = base;
-	for (i = 0; i < KB_LINK_CONNS; i++) {
-		index[i] = i;
-		kl.pg[i] = pg_link_new(base, name[i],
-		    hotlined.cfg->archive.conninfo,
-		    hotlined.cfg->archive.timeout_ms, kb_link_connected,
-		    &index[i]);
-	}
+	kl.pg = pg_link_new(base, "kb", hotlined.cfg->archive.conninfo,
+	    hotlined.cfg->archive.timeout_ms, kb_link_connected, NULL);
 }
 
-/* Closes them: every call waiting or in flight ends unanswered. */
+/* Closes it: every call waiting or in flight ends unanswered. */
 void
 kb_link_stop(void)
 {
-	struct pg_link *pg[KB_LINK_CONNS];
-	int i;
+	struct pg_link *pg = kl.pg;
 
-	for (i = 0; i < KB_LINK_CONNS; i++) {
-		pg[i] = kl.pg[i];
-		kl.pg[i] = NULL;
-	}
+	kl.pg = NULL;
 	kb_link_fail_queued();
-	for (i = 0; i < KB_LINK_CONNS; i++)
-		pg_link_free(pg[i]);	/* the call in flight ends with NULL */
+	pg_link_free(pg);	/* the call in flight ends with NULL */
 }
 
 /* Asks the notices to look again soon (after a workflow step); see kb.h. */
