@@ -161,7 +161,7 @@ kb_suggest_done(struct pg_result *res, void *arg)
 	if (s->ended)
 		return;		/* answered pending already */
 	s->ended = 1;
-	s->pending = !s->answered;
+	s->pending = 0;		/* answered, or failed: nothing to ask again */
 	evtimer_del(s->timer);
 	kb_suggest_send(s);	/* may free s */
 }
