@@ -396,6 +396,85 @@ test_suggest_long(void **state)
 	hl_close(agent);
 }
 
+/* Runs sql on db, asserting it worked, and returns the first value as a number (0 if none). */
+static long
+pg_number(PGconn *db, const char *sql)
+{
+	PGresult *res = PQexec(db, sql);
+	long v = 0;
+
+	assert_true(PQresultStatus(res) == PGRES_TUPLES_OK ||
+	    PQresultStatus(res) == PGRES_COMMAND_OK);
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) > 0)
+		v = atol(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return v;
+}
+
+/*
+ * The search begins as the request arrives and the answer waits for it:
+ * a search cut off half-way (its backend terminated while the articles
+ * are locked) answers at once without suggestions and not pending (the
+ * client has nothing to ask again), and the next classify gets them.
+ */
+static void
+test_suggest_search_cut_off(void **state)
+{
+	Hotline__ClassifyRequest q = HOTLINE__CLASSIFY_REQUEST__INIT;
+	Hotline__Envelope env = HOTLINE__ENVELOPE__INIT, *rep = NULL;
+	struct hl_client *agent = harness_login(&h, "agent01");
+	struct hl_error err;
+	PGconn *lock, *db;
+	long killed = 0;
+	int i;
+
+	(void)state;
+	assert_non_null(agent);
+	assert_non_null(lock = harness_pg_connect(&pg));
+	assert_non_null(db = harness_pg_connect(&pg));
+	set_suggest_wait(5000);
+	pg_number(lock, "BEGIN");
+	pg_number(lock, "LOCK TABLE hotline.kb_versions IN ACCESS EXCLUSIVE MODE");
+	q.title = "公积金租房提取";
+	q.content = "租房子能不能把公积金取出来";
+	q.district = "";
+	q.street = "";
+	env.id = 4242;
+	env.body_case = BODY(CLASSIFY);
+	env.classify = &q;
+	assert_int_equal(hl_send(agent, &env, &err), 0);
+	for (i = 0; i < 100 && killed == 0; i++) {	/* the search waits on the lock */
+		harness_sleep_ms(20);
+		killed = pg_number(db, "SELECT count(pg_terminate_backend(pid)) "
+		    "FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+		    "AND query LIKE '%kb_search%' AND pid <> pg_backend_pid()");
+	}
+	assert_int_equal(killed, 1);
+	assert_int_equal(hl_recv(agent, 3000, &rep, &err), 1);
+	assert_int_equal(rep->id, 4242);
+	assert_int_equal(rep->body_case, BODY(CLASSIFIED));
+	assert_int_equal(rep->classified->n_kb_suggestions, 0);
+	assert_false(rep->classified->kb_pending);
+	hl_envelope_free(rep);
+	pg_number(lock, "ROLLBACK");
+	PQfinish(lock);
+	PQfinish(db);
+	for (i = 0; i < 100; i++) {	/* the daemon reconnects (backoff) */
+		rep = classify(agent, q.title, q.content, &err);
+		assert_reply(rep, err);
+		if (rep->classified->n_kb_suggestions > 0)
+			break;
+		hl_envelope_free(rep);
+		rep = NULL;
+		harness_sleep_ms(200);
+	}
+	assert_non_null(rep);
+	assert_string_equal(rep->classified->kb_suggestions[0]->id,
+	    "kb-test-0001");
+	hl_envelope_free(rep);
+	hl_close(agent);
+}
+
 /* PostgreSQL slow (the articles locked): classify and create answer within kb.suggest_wait_ms marked kb_pending, and the client's own kb_search (title, a space, content) gives the suggestions once PostgreSQL answers; down: they answer at once without, not pending, never an error; with it back, suggestions return. */
 static void
 test_suggest_without_pg(void **state)
@@ -1149,6 +1228,7 @@ main(void)
 		cmocka_unit_test(test_suggest),
 		cmocka_unit_test(test_suggest_long),
 		cmocka_unit_test(test_suggest_without_pg),
+		cmocka_unit_test(test_suggest_search_cut_off),
 		cmocka_unit_test(test_export),
 		cmocka_unit_test(test_roles),
 		cmocka_unit_test(test_workflow),
